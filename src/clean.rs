@@ -1,0 +1,200 @@
+//! Web debris removal that keeps offsets.
+//!
+//! Scraped articles carry lines that are not the article: ad-slot sizes (`728 x 90`), "Latest News
+//! and Articles" footers, share/subscribe buttons, a photo caption printed twice. Cleaning does
+//! not rewrite the text; it decides which lines are kept and groups them into paragraphs, as
+//! byte spans into the original text, so every later offset still points into the input.
+
+use crate::text::Span;
+
+/// What cleaning kept and dropped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cleaned {
+    /// Kept paragraphs, trimmed of surrounding white space, in text order.
+    pub paragraphs: Vec<Span>,
+    /// Dropped lines and why.
+    pub removed: Vec<(Span, &'static str)>,
+}
+
+/// Whole lines (compared case-insensitively, trailing punctuation ignored) that are page furniture.
+const DEBRIS_LINES: &[&str] = &[
+    "latest news and articles",
+    "latest news",
+    "related articles",
+    "related stories",
+    "related news",
+    "read more",
+    "read more news",
+    "advertisement",
+    "sponsored",
+    "sponsored content",
+    "share",
+    "share this",
+    "share this article",
+    "share this story",
+    "share on facebook",
+    "share on twitter",
+    "tweet",
+    "email",
+    "print",
+    "comments",
+    "leave a comment",
+    "subscribe",
+    "subscribe now",
+    "subscribe to our newsletter",
+    "sign up for our newsletter",
+    "click here to subscribe",
+    "follow us on twitter",
+    "follow us on facebook",
+    "most popular",
+    "trending now",
+    "you may also like",
+    "skip to content",
+    "back to top",
+];
+
+/// Line prefixes of share/subscribe boilerplate, for short lines only.
+const DEBRIS_PREFIXES: &[&str] = &[
+    "share on ",
+    "share this ",
+    "follow us on ",
+    "subscribe to ",
+    "sign up for ",
+    "click here to ",
+    "read more:",
+    "also read:",
+    "advertisement -",
+];
+
+/// Ad-slot sizes: `728 x 90`, `300x250`, `160 × 600`.
+fn is_ad_size(line: &str) -> bool {
+    let line = line.trim();
+    let Some((w, h)) = line.split_once(['x', 'X', '×']) else { return false };
+    let is_dim = |s: &str| {
+        let s = s.trim();
+        (2..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    is_dim(w) && is_dim(h)
+}
+
+/// Why a line is debris, if it is.
+pub fn debris_reason(line: &str) -> Option<&'static str> {
+    let trimmed = line.trim();
+    if is_ad_size(trimmed) {
+        return Some("ad size");
+    }
+    if trimmed.chars().count() > 60 {
+        return None;
+    }
+    let norm = trimmed.trim_end_matches(['.', ':', '!', '»', '>', '›', ' ']).to_lowercase();
+    if DEBRIS_LINES.contains(&norm.as_str()) {
+        return Some("page furniture");
+    }
+    let lower = trimmed.to_lowercase();
+    if DEBRIS_PREFIXES.iter().any(|p| lower.starts_with(p)) {
+        return Some("share/subscribe boilerplate");
+    }
+    None
+}
+
+/// Does a line start a paragraph of its own even without a blank line before it?
+fn starts_new_paragraph(prev: &str, line: &str) -> bool {
+    let prev = prev.trim_end();
+    let line = line.trim_start();
+    let ends_sentence = prev.ends_with(['.', '!', '?', '”', '"', '’', '…', ':']);
+    let opens_quote = line.starts_with(['“', '"', '«', '„', '‘', '—', '-', '•', '*']);
+    let speaker_label = line
+        .split_once(':')
+        .is_some_and(|(head, _)| !head.is_empty() && head.len() <= 40 && head.split_whitespace().count() <= 4);
+    ends_sentence || opens_quote || speaker_label || prev.len() < 40
+}
+
+/// Cleans one article's text.
+pub fn clean(text: &str) -> Cleaned {
+    let mut out = Cleaned::default();
+    let mut para: Option<Span> = None;
+    let mut prev_kept: Option<&str> = None;
+    let mut prev_line_blank = true;
+    let mut offset = 0;
+    for raw in text.split_inclusive('\n') {
+        let start = offset;
+        offset += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let lead = line.len() - line.trim_start().len();
+        let trimmed = line.trim();
+        let span = Span::new(start + lead, start + lead + trimmed.len());
+        if trimmed.is_empty() {
+            if let Some(p) = para.take() {
+                out.paragraphs.push(p);
+            }
+            prev_line_blank = true;
+            continue;
+        }
+        if let Some(reason) = debris_reason(trimmed) {
+            out.removed.push((span, reason));
+            continue;
+        }
+        // A caption or headline printed twice in a row: keep the first.
+        if prev_kept == Some(trimmed) {
+            out.removed.push((span, "repeated line"));
+            continue;
+        }
+        match para.as_mut() {
+            Some(p) if !prev_line_blank && !starts_new_paragraph(prev_kept.unwrap_or(""), trimmed) => {
+                p.end = span.end;
+            }
+            _ => {
+                if let Some(p) = para.replace(span) {
+                    out.paragraphs.push(p);
+                }
+            }
+        }
+        prev_kept = Some(trimmed);
+        prev_line_blank = false;
+    }
+    if let Some(p) = para {
+        out.paragraphs.push(p);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept(text: &str) -> Vec<&str> {
+        clean(text).paragraphs.iter().map(|p| &text[p.range()]).collect()
+    }
+
+    #[test]
+    fn drops_debris_and_repeated_captions_keeping_offsets() {
+        let text = "728 x 90\n\nHeadline here\n\nSandër Lleshaj, Minister\nSandër Lleshaj, Minister\n\nBody text.\n\n\nLatest News and Articles\n";
+        let c = clean(text);
+        assert_eq!(kept(text), vec!["Headline here", "Sandër Lleshaj, Minister", "Body text."]);
+        let reasons: Vec<&str> = c.removed.iter().map(|(_, r)| *r).collect();
+        assert_eq!(reasons, vec!["ad size", "repeated line", "page furniture"]);
+        assert_eq!(&text[c.removed[0].0.range()], "728 x 90");
+    }
+
+    #[test]
+    fn hard_wrapped_lines_join_but_transcript_lines_split() {
+        let text = "The minister spoke at length about the expulsion of the two\ndiplomats from Tirana.\nReporter: Why now?\nLleshaj: Security.";
+        assert_eq!(
+            kept(text),
+            vec![
+                "The minister spoke at length about the expulsion of the two\ndiplomats from Tirana.",
+                "Reporter: Why now?",
+                "Lleshaj: Security."
+            ]
+        );
+    }
+
+    #[test]
+    fn ad_sizes() {
+        assert!(is_ad_size("728 x 90"));
+        assert!(is_ad_size("300x250"));
+        assert!(is_ad_size("160 × 600"));
+        assert!(!is_ad_size("2 x 4 lumber"));
+        assert!(!is_ad_size("x"));
+    }
+}

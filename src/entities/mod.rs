@@ -1,0 +1,615 @@
+//! Merging an article's mentions into entities.
+//!
+//! The NER model tags each occurrence of a name on its own; an entity is everything the article
+//! says about one person, organisation or place. [`merge`] groups the mentions in one pass per
+//! kind of entity, each linear in the number of mentions (hash maps from names to mentions):
+//!
+//! - **Countries.** A LOC, MISC or ORG mention whose whole text is a country's name or alias
+//!   ("Iran", "U.S.", "the United States", "Britain"), or a LOC or MISC mention that is a demonym
+//!   ("Iranian", "Albanians"), belongs to that country: canonical name and ISO 3166-1 alpha-2
+//!   code from [`countries`], label LOC. Cities and continents are not in the table and are merged
+//!   like any other name ("Tehran", "Europe": no code).
+//! - **People** (PER). Names lose titles ("Mr.", "President"), possessives ("Lleshaj’s") and
+//!   editorial brackets ("[Donald] Trump" → "Donald Trump"; a bare "Trump" right after
+//!   "[Donald]", or a bracketed "[Donald]" right before "Trump", reads as the full name too).
+//!   Full names (two words or more) are one person when the surnames agree and the given names
+//!   are equal or one is the other's initial, so "Hillary Clinton" and "Bill Clinton" stay two
+//!   people. A one-word name ("Lleshaj", "Maryam") joins the full name whose surname it is (else
+//!   whose other word it is): when one person fits, that one, wherever in the article the full
+//!   name is; when several fit, the one mentioned most recently before it; when several fit and
+//!   none came before, it stays an entity of its own.
+//! - **Organisations and everything else.** Mentions with the same folded text (case, diacritics,
+//!   dots, a leading "the" and possessives ignored) are one entity. An acronym joins its
+//!   expansion when the text defines it, "People's Mojahedin Organization of Iran (PMOI/MEK)" or
+//!   "Mujahedin-e Khalq (MEK)", wherever the definition stands (the nearest one before, else the
+//!   first after); a mention written "PMOI/MEK" defines both acronyms as aliases of itself. An
+//!   acronym defined nowhere joins the nearest earlier (else the first later) name whose initials
+//!   it spells ("IRGC" → "Islamic Revolutionary Guard Corps").
+//!
+//! Entities are numbered from 1 in order of first mention. The canonical name is the fullest
+//! name the article uses; the label is the one most of its mentions carry (ties go to the higher
+//! summed score), LOC for a country.
+
+pub mod countries;
+pub mod names;
+
+use std::collections::HashMap;
+
+use crate::ner::Mention;
+use crate::text::{Document, Span};
+
+use self::names::{
+    acronym_key, acronym_list, fold_key, given_names_compatible, initials, is_acronym,
+    strip_brackets, strip_possessive, trim_wrapping, PersonName,
+};
+
+/// One distinct thing an article talks about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    /// 1-based, in order of first mention.
+    pub id: usize,
+    /// The fullest name the article uses for it ("Sandër Lleshaj", or "Iran" for "Iranian").
+    pub canonical: String,
+    /// PER, LOC, ORG or MISC.
+    pub label: String,
+    /// Indices into the article's mentions, in text order.
+    pub mentions: Vec<usize>,
+    /// ISO 3166-1 alpha-2 code when the entity is a country.
+    pub country_code: Option<&'static str>,
+    /// Other names the article uses for it, in order of first use: shorter forms ("Lleshaj"),
+    /// acronyms ("PMOI", "MEK"), demonyms ("Iranian"). Never the canonical name itself.
+    pub aliases: Vec<String>,
+}
+
+/// An article's entities and, for each mention, the index of its entity.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Entities {
+    /// Entities in order of first mention (`entities[k].id == k + 1`).
+    pub entities: Vec<Entity>,
+    /// For each mention, the index into `entities` of the entity it belongs to.
+    pub of_mention: Vec<usize>,
+}
+
+impl Entities {
+    /// The entity a mention belongs to.
+    pub fn entity_of(&self, mention: usize) -> &Entity {
+        &self.entities[self.of_mention[mention]]
+    }
+}
+
+/// What a mention names, once its text is normalised.
+#[derive(Debug, Clone)]
+enum Form {
+    /// A country, and the words that named it ("Iranian").
+    Country(&'static countries::Country, String),
+    /// A person's name.
+    Person(PersonName),
+    /// Any other name: organisation, city, event.
+    Other(OtherName),
+}
+
+/// A name that is neither a person nor a country.
+#[derive(Debug, Clone)]
+struct OtherName {
+    /// As written, possessive and brackets removed ("People's Mojahedin Organization of Iran").
+    display: String,
+    /// Folded `display`, for exact matching.
+    key: String,
+    /// The acronym key when `display` is one acronym ("MEK").
+    acronym: Option<String>,
+    /// Acronyms this mention defines: "PMOI/MEK" written as one mention, or a parenthesis
+    /// inside or right after the mention ("… of Iran (PMOI/MEK)").
+    defines: Vec<String>,
+    /// Byte range of a parenthesis right after the mention that defines acronyms; mentions inside
+    /// it belong to this one.
+    definition_span: Option<Span>,
+}
+
+/// Groups an article's mentions (in text order) into entities.
+pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
+    let forms: Vec<Form> = mentions.iter().map(|m| analyse(doc, m)).collect();
+    let mut groups = UnionFind::new(mentions.len());
+    merge_countries(&forms, &mut groups);
+    merge_others(mentions, &forms, &mut groups);
+    merge_people(&forms, &mut groups);
+    build_entities(mentions, &forms, &mut groups)
+}
+
+fn is_person(label: &str) -> bool {
+    label.eq_ignore_ascii_case("PER") || label.eq_ignore_ascii_case("PERSON")
+}
+
+/// Normalises one mention's text and decides what it names.
+fn analyse(doc: &Document, mention: &Mention) -> Form {
+    // A span that is out of range or not on character boundaries reads as empty text.
+    let raw = doc.text.get(mention.span.range()).unwrap_or("");
+    let trimmed = trim_wrapping(raw);
+    if is_person(&mention.label) {
+        return Form::Person(PersonName::parse(&person_text(
+            &doc.text,
+            mention.span,
+            trimmed,
+        )));
+    }
+    let unbracketed = strip_brackets(trimmed);
+    // A lower-case "the" the model took in is no part of the name; "The Guardian" keeps its own.
+    let unarticled = unbracketed.strip_prefix("the ").unwrap_or(&unbracketed);
+    let mut display = strip_possessive(unarticled).to_string();
+    let mut defines = Vec::new();
+    // "Name (ACR/ACR2)" tagged as one mention: the name is the display, the acronyms aliases.
+    if let Some(inner) = display.strip_suffix(')') {
+        if let Some((name, list)) = inner.rsplit_once('(') {
+            let acronyms = acronym_list(list);
+            if !acronyms.is_empty() && !name.trim().is_empty() {
+                defines = acronyms.iter().map(|a| acronym_key(a)).collect();
+                display = name.trim().to_string();
+            }
+        }
+    }
+    let label = mention.label.as_str();
+    if defines.is_empty() {
+        if let Some((country, kind)) = countries::table().lookup(&display) {
+            let allowed = match kind {
+                countries::NameKind::Name => true,
+                // "American" tagged ORG is rarely the country ("American Airlines" is longer).
+                countries::NameKind::Demonym => !label.eq_ignore_ascii_case("ORG"),
+            };
+            if allowed {
+                return Form::Country(country, display);
+            }
+        }
+        // "PMOI/MEK" as one mention: one entity with both acronyms as aliases.
+        if display.contains('/') {
+            defines = acronym_list(&display)
+                .iter()
+                .map(|a| acronym_key(a))
+                .collect();
+        }
+    }
+    let acronym = is_acronym(&display).then(|| acronym_key(&display));
+    let mut definition_span = None;
+    if let Some((list, span)) = parenthesis_after(&doc.text, mention.span) {
+        // A parenthesis after a city or an event is seldom its acronym ("Tirana (AP)"): accept one
+        // after an organisation, or one whose acronym spells the name's initials.
+        let name_initials = initials(&display);
+        let accepted = label.eq_ignore_ascii_case("ORG")
+            || list.iter().any(|a| name_initials.contains(&acronym_key(a)));
+        if accepted && acronym.is_none() {
+            defines.extend(list.iter().map(|a| acronym_key(a)));
+            definition_span = Some(span);
+        }
+    }
+    let key = fold_key(&display);
+    Form::Other(OtherName {
+        display,
+        key,
+        acronym,
+        defines,
+        definition_span,
+    })
+}
+
+/// A person mention's text with editorial brackets resolved against the text around it:
+/// "Trump" after "[Donald] " and "[Donald]" before " Trump" both read "Donald Trump".
+fn person_text(text: &str, span: Span, mention: &str) -> String {
+    let name = strip_brackets(mention);
+    let opens_inside = mention.starts_with('[');
+    let closes_inside = mention.ends_with(']');
+    let before = text.get(..span.start).unwrap_or("");
+    let after = text.get(span.end..).unwrap_or("");
+    // A bracketed given name before the mention: "[Donald] Trump" tagged as "Trump".
+    if !mention.contains('[') && !mention.contains(']') {
+        if let Some(given) = bracketed_words_before(before) {
+            return format!("{given} {name}");
+        }
+    }
+    // The mention is the bracketed part itself: "[Donald]" or "Donald" inside "[Donald] Trump".
+    let bracket_opened = opens_inside || before.ends_with('[');
+    let bracket_closed = closes_inside || after.starts_with(']');
+    if bracket_opened && bracket_closed && !mention.trim_end_matches(']').contains(']') {
+        let rest = if closes_inside { after } else { &after[1..] };
+        if let Some(surname) = capitalised_word_after(rest) {
+            return format!("{name} {surname}");
+        }
+    }
+    name
+}
+
+/// The words inside "[...]" ending the text (spaces may follow the bracket): "Advisor [John] "
+/// gives "John". Only one to three capitalised words on one line count.
+fn bracketed_words_before(before: &str) -> Option<&str> {
+    let before = before.trim_end_matches([' ', '\t', '\u{a0}']);
+    let inside_end = before.strip_suffix(']')?;
+    // Look back a short way only, so that many mentions after a ']' stay linear.
+    let open = inside_end
+        .char_indices()
+        .rev()
+        .take(64)
+        .find(|&(_, c)| c == '[')?
+        .0;
+    let inside = inside_end[open + 1..].trim();
+    let words: Vec<&str> = inside.split_whitespace().collect();
+    // Editors also bracket words that are no name: "[The] Trump administration", "[He] said".
+    const NOT_NAMES: &[&str] = &[
+        "The", "A", "An", "He", "She", "It", "They", "We", "I", "His", "Her", "Their", "This",
+    ];
+    let name_like = (1..=3).contains(&words.len())
+        && inside.len() <= 60
+        && !inside.contains(['\n', ']'])
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase) && !NOT_NAMES.contains(w));
+    name_like.then_some(inside)
+}
+
+/// The capitalised word starting the text after a closing bracket: "] Trump, …" gives "Trump".
+/// One word only: a second capitalised one is more often the next phrase ("Trump Tuesday").
+fn capitalised_word_after(after: &str) -> Option<&str> {
+    let rest = after.trim_start_matches([' ', '\t', '\u{a0}']);
+    if rest.len() == after.len() {
+        return None; // "[Donald]Trump": not the editorial pattern.
+    }
+    let end = rest
+        .find(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '\'' | '’')))
+        .unwrap_or(rest.len());
+    let word = strip_possessive(&rest[..end]);
+    word.chars()
+        .next()
+        .is_some_and(char::is_uppercase)
+        .then_some(word)
+}
+
+/// Acronyms in a parenthesis right after a span: " (PMOI/MEK)" gives ["PMOI", "MEK"] and the
+/// parenthesis' span.
+fn parenthesis_after(text: &str, span: Span) -> Option<(Vec<&str>, Span)> {
+    let after = text.get(span.end..)?;
+    let rest = after.trim_start_matches([' ', '\t', '\u{a0}']);
+    let open = span.end + (after.len() - rest.len());
+    let inside_and_more = rest.strip_prefix('(')?;
+    // Acronym lists are short; never scan far into the text.
+    let close = inside_and_more
+        .char_indices()
+        .take(40)
+        .find(|&(_, c)| c == ')' || c == '\n')?;
+    if close.1 != ')' {
+        return None;
+    }
+    let list = acronym_list(&inside_and_more[..close.0]);
+    if list.is_empty() {
+        return None;
+    }
+    Some((list, Span::new(open, open + 1 + close.0 + 1)))
+}
+
+/// All mentions of one country are one entity.
+fn merge_countries(forms: &[Form], groups: &mut UnionFind) {
+    let mut first_of_country: HashMap<&str, usize> = HashMap::new();
+    for (i, form) in forms.iter().enumerate() {
+        if let Form::Country(country, _) = form {
+            let first = *first_of_country.entry(country.alpha2).or_insert(i);
+            groups.union(first, i);
+        }
+    }
+}
+
+/// Exact names, defined acronyms and acronyms of initials, for everything but people and
+/// countries.
+fn merge_others(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) {
+    let others: Vec<(usize, &OtherName)> = forms
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| match f {
+            Form::Other(o) => Some((i, o)),
+            _ => None,
+        })
+        .collect();
+    // Acronym → mentions that define it, in text order.
+    let mut definers: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Initials → multi-word names that have them, in text order.
+    let mut by_initials: HashMap<String, Vec<usize>> = HashMap::new();
+    for &(i, other) in &others {
+        for acronym in &other.defines {
+            let list = definers.entry(acronym.as_str()).or_default();
+            if list.last() != Some(&i) {
+                list.push(i);
+            }
+        }
+        if other.acronym.is_none() {
+            for variant in initials(&other.display) {
+                by_initials.entry(variant).or_default().push(i);
+            }
+        }
+        // Mentions inside a defining parenthesis ("PMOI/MEK" in "… Iran (PMOI/MEK)") are aliases.
+        if let Some(paren) = other.definition_span {
+            let inside = mentions
+                .iter()
+                .enumerate()
+                .skip(i + 1)
+                .take_while(|(_, m)| m.span.start < paren.end);
+            for (j, m) in inside {
+                if paren.contains(m.span) && matches!(forms[j], Form::Other(_)) {
+                    groups.union(i, j);
+                }
+            }
+        }
+    }
+    let mut first_of_key: HashMap<&str, usize> = HashMap::new();
+    for &(i, other) in &others {
+        // Acronyms this mention names: itself ("MEK") or its parts ("PMOI/MEK").
+        let named: Vec<&str> = other
+            .acronym
+            .iter()
+            .map(String::as_str)
+            .chain(other.defines.iter().map(String::as_str))
+            .collect();
+        let mut resolved_by_definition = false;
+        for acronym in &named {
+            let Some(list) = definers.get(acronym) else {
+                continue;
+            };
+            if let Some(definer) = nearest(list, i) {
+                groups.union(definer, i);
+                resolved_by_definition = true;
+            } else if list.contains(&i) {
+                resolved_by_definition = true;
+            }
+        }
+        // A bare acronym defined somewhere belongs to its definition only; grouping it by text
+        // as well would tie together two organisations that share an acronym.
+        let bare_defined_acronym = resolved_by_definition && other.defines.is_empty();
+        if !bare_defined_acronym && !other.key.is_empty() {
+            let first = *first_of_key.entry(other.key.as_str()).or_insert(i);
+            groups.union(first, i);
+        }
+        if let (Some(acronym), false) = (&other.acronym, resolved_by_definition) {
+            if let Some(expansion) = by_initials.get(acronym).and_then(|list| nearest(list, i)) {
+                groups.union(expansion, i);
+            }
+        }
+    }
+}
+
+/// Of mention indices in ascending order, the nearest one before `position`, else the first one
+/// after it (`position` itself excluded). Binary search keeps this logarithmic.
+fn nearest(sorted: &[usize], position: usize) -> Option<usize> {
+    let split = sorted.partition_point(|&c| c < position);
+    let after = sorted[split..].iter().copied().find(|&c| c != position);
+    split.checked_sub(1).map(|b| sorted[b]).or(after)
+}
+
+/// A person seen under a full name (two words or more).
+struct Person {
+    /// A mention of the person; the union-find group stands for the person.
+    first_mention: usize,
+    /// Folded given name of the fullest form seen so far.
+    given: String,
+    /// Folded words of every full form seen, for first-name-only matches ("Maryam").
+    words: Vec<String>,
+}
+
+/// Full names by surname and given name; one-word names by the rules in the module docs.
+fn merge_people(forms: &[Form], groups: &mut UnionFind) {
+    let mut people: Vec<Person> = Vec::new();
+    let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut person_of_mention: HashMap<usize, usize> = HashMap::new();
+    // Pass 1, full names.
+    for (i, form) in forms.iter().enumerate() {
+        let Form::Person(name) = form else { continue };
+        if name.keys.len() < 2 {
+            continue;
+        }
+        let surname = name.keys[name.keys.len() - 1].as_str();
+        let given = &name.keys[0];
+        let candidates = by_surname.entry(surname).or_default();
+        // The latest compatible person is the likeliest when initials make several fit.
+        let matched = candidates
+            .iter()
+            .rev()
+            .copied()
+            .find(|&p| given_names_compatible(&people[p].given, given));
+        let person = match matched {
+            Some(p) => {
+                if given.chars().count() > people[p].given.chars().count() {
+                    people[p].given = given.clone();
+                }
+                groups.union(people[p].first_mention, i);
+                p
+            }
+            None => {
+                people.push(Person {
+                    first_mention: i,
+                    given: given.clone(),
+                    words: Vec::new(),
+                });
+                candidates.push(people.len() - 1);
+                people.len() - 1
+            }
+        };
+        for word in &name.keys {
+            if !people[person].words.contains(word) {
+                people[person].words.push(word.clone());
+            }
+        }
+        person_of_mention.insert(i, person);
+    }
+    // Other words of full names ("maryam" → Maryam Rajavi), for one-word names that are no surname.
+    let mut by_other_word: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (p, person) in people.iter().enumerate() {
+        let surname_of = |w: &str| by_surname.get(w).is_some_and(|list| list.contains(&p));
+        for word in person.words.iter().filter(|w| !surname_of(w)) {
+            by_other_word.entry(word.as_str()).or_default().push(p);
+        }
+    }
+    // Pass 2, in text order so that "most recently mentioned" means before this mention.
+    let mut last_seen: Vec<Option<usize>> = vec![None; people.len()];
+    let mut first_of_lone_word: HashMap<&str, usize> = HashMap::new();
+    for (i, form) in forms.iter().enumerate() {
+        let Form::Person(name) = form else { continue };
+        if let Some(&p) = person_of_mention.get(&i) {
+            last_seen[p] = Some(i);
+            continue;
+        }
+        let Some(word) = name.keys.first().map(String::as_str) else {
+            continue;
+        };
+        let candidates = by_surname
+            .get(word)
+            .or_else(|| by_other_word.get(word))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let chosen = match candidates {
+            [] => None,
+            [only] => Some(*only),
+            several => several
+                .iter()
+                .copied()
+                .filter(|&p| last_seen[p].is_some())
+                .max_by_key(|&p| last_seen[p]),
+        };
+        match chosen {
+            Some(p) => {
+                groups.union(people[p].first_mention, i);
+                last_seen[p] = Some(i);
+            }
+            None => {
+                let first = *first_of_lone_word.entry(word).or_insert(i);
+                groups.union(first, i);
+            }
+        }
+    }
+}
+
+/// Numbers the groups in order of first mention and picks each one's name, label and code.
+fn build_entities(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) -> Entities {
+    let mut out = Entities {
+        entities: Vec::new(),
+        of_mention: Vec::with_capacity(mentions.len()),
+    };
+    let mut entity_of_group: HashMap<usize, usize> = HashMap::new();
+    // Per entity: (label, count, summed score) tallies.
+    let mut label_votes: Vec<Vec<(&str, usize, f32)>> = Vec::new();
+    for (i, (mention, form)) in mentions.iter().zip(forms).enumerate() {
+        let group = groups.find(i);
+        let index = *entity_of_group.entry(group).or_insert_with(|| {
+            out.entities.push(Entity {
+                id: out.entities.len() + 1,
+                canonical: String::new(),
+                label: String::new(),
+                mentions: Vec::new(),
+                country_code: None,
+                aliases: Vec::new(),
+            });
+            label_votes.push(Vec::new());
+            out.entities.len() - 1
+        });
+        out.of_mention.push(index);
+        let entity = &mut out.entities[index];
+        entity.mentions.push(i);
+        let score = if mention.score.is_finite() {
+            mention.score.max(0.0)
+        } else {
+            0.0
+        };
+        let votes = &mut label_votes[index];
+        match votes
+            .iter_mut()
+            .find(|(label, _, _)| *label == mention.label)
+        {
+            Some(vote) => {
+                vote.1 += 1;
+                vote.2 += score;
+            }
+            None => votes.push((mention.label.as_str(), 1, score)),
+        }
+        let names: Vec<String> = match form {
+            Form::Country(country, written) => {
+                entity.country_code = Some(country.alpha2);
+                entity.canonical = country.name.to_string();
+                vec![written.clone()]
+            }
+            Form::Person(name) => vec![name.display.clone()],
+            Form::Other(other) => {
+                let mut names = vec![other.display.clone()];
+                names.extend(other.defines.iter().cloned());
+                names
+            }
+        };
+        for name in names {
+            offer_name(entity, form, name);
+        }
+    }
+    for (entity, votes) in out.entities.iter_mut().zip(label_votes) {
+        entity.label = if entity.country_code.is_some() {
+            "LOC".to_string()
+        } else {
+            // Most mentions first, then the higher summed score; the first label seen wins ties.
+            let mut best = votes[0];
+            for vote in &votes[1..] {
+                if (vote.1, vote.2) > (best.1, best.2) {
+                    best = *vote;
+                }
+            }
+            best.0.to_string()
+        };
+        let canonical = entity.canonical.clone();
+        entity.aliases.retain(|a| *a != canonical);
+    }
+    out
+}
+
+/// Records a name an entity is called by: the fullest becomes canonical, the rest aliases.
+fn offer_name(entity: &mut Entity, form: &Form, name: String) {
+    if name.is_empty() {
+        return;
+    }
+    let fuller = match form {
+        Form::Country(..) => false,
+        // More words first ("Sandër Lleshaj" over "Lleshaj"), then more characters.
+        Form::Person(_) => {
+            let size = |s: &str| (s.split_whitespace().count(), s.chars().count());
+            size(&name) > size(&entity.canonical)
+        }
+        Form::Other(_) => name.chars().count() > entity.canonical.chars().count(),
+    };
+    if fuller {
+        let previous = std::mem::replace(&mut entity.canonical, name);
+        if !previous.is_empty() && !entity.aliases.contains(&previous) {
+            entity.aliases.push(previous);
+        }
+    } else if name != entity.canonical && !entity.aliases.contains(&name) {
+        entity.aliases.push(name);
+    }
+}
+
+/// Disjoint sets over mention indices; the smallest index of a set is its representative, so a
+/// group is found by its first mention.
+struct UnionFind {
+    parent: Vec<usize>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> UnionFind {
+        UnionFind {
+            parent: (0..n).collect(),
+        }
+    }
+
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            let (low, high) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            self.parent[high] = low;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

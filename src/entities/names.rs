@@ -1,0 +1,403 @@
+//! Text normalisation for matching names: folded keys, possessives, titles, acronyms, initials.
+//!
+//! Everything here works on arbitrary Unicode without panicking: slicing only happens at
+//! boundaries found by `char_indices` or by searching for ASCII characters.
+
+/// Folds a name into a matching key: lower case, Latin diacritics removed ("Sandër" = "Sander"),
+/// curly apostrophes made straight, dots dropped ("U.S." = "US", "St." = "St"), runs of white
+/// space made one space, and a leading "the" removed ("the United States" = "United States").
+pub fn fold_key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if c == '.' {
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        for lower in c.to_lowercase() {
+            push_folded(lower, &mut out);
+        }
+    }
+    match out.strip_prefix("the ") {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => out,
+    }
+}
+
+/// Appends a lower-case character with its Latin diacritic removed; other characters unchanged.
+fn push_folded(c: char, out: &mut String) {
+    let plain = match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | 'ǎ' => "a",
+        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
+        'ď' | 'đ' | 'ð' => "d",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
+        'ĥ' | 'ħ' => "h",
+        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' | 'ǐ' => "i",
+        'ĵ' => "j",
+        'ķ' => "k",
+        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
+        'ñ' | 'ń' | 'ņ' | 'ň' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' | 'ǒ' => "o",
+        'ŕ' | 'ŗ' | 'ř' => "r",
+        'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => "s",
+        'ţ' | 'ť' | 'ŧ' | 'ț' => "t",
+        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' | 'ǔ' => "u",
+        'ŵ' => "w",
+        'ý' | 'ÿ' | 'ŷ' => "y",
+        'ź' | 'ż' | 'ž' => "z",
+        'ß' => "ss",
+        'æ' => "ae",
+        'œ' => "oe",
+        'þ' => "th",
+        '’' | '‘' | '`' | '´' | 'ʼ' => "'",
+        '‐' | '‑' | '‒' | '–' | '—' => "-",
+        _ => {
+            out.push(c);
+            return;
+        }
+    };
+    out.push_str(plain);
+}
+
+/// Removes a possessive ending: "Lleshaj’s" → "Lleshaj", "allies’" → "allies".
+pub fn strip_possessive(text: &str) -> &str {
+    for suffix in ["'s", "’s", "'S", "’S"] {
+        if let Some(stem) = text.strip_suffix(suffix) {
+            if stem.chars().next_back().is_some_and(char::is_alphanumeric) {
+                return stem;
+            }
+        }
+    }
+    for suffix in ["'", "’"] {
+        if let Some(stem) = text.strip_suffix(suffix) {
+            if stem.ends_with(['s', 'S']) {
+                return stem;
+            }
+        }
+    }
+    text
+}
+
+/// Characters that may wrap a mention without being part of the name (quotes, commas, colons);
+/// brackets and parentheses are not among them, they carry meaning and are handled on their own.
+pub fn is_wrapping_punct(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '“' | '”' | '„' | '«' | '»' | '‘' | ',' | ';' | ':' | '!' | '?' | '*' | '…' | '\''
+    ) || c.is_whitespace()
+}
+
+/// Trims surrounding quotes, punctuation and white space, keeping a final abbreviation dot
+/// ("U.S.") and the apostrophe of a possessive ("allies’" is handled by [`strip_possessive`]).
+pub fn trim_wrapping(text: &str) -> &str {
+    text.trim_matches(is_wrapping_punct)
+}
+
+/// Removes editorial brackets, keeping what is inside: "[Donald] Trump" → "Donald Trump",
+/// "Donald] Trump" → "Donald Trump".
+pub fn strip_brackets(text: &str) -> String {
+    let without: String = text
+        .chars()
+        .map(|c| if c == '[' || c == ']' { ' ' } else { c })
+        .collect();
+    without.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Words that may precede a person's name without being part of it (compared folded, dot-less).
+const TITLES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "professor",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "premier",
+    "chancellor",
+    "secretary",
+    "senator",
+    "sen",
+    "rep",
+    "representative",
+    "congressman",
+    "congresswoman",
+    "gov",
+    "governor",
+    "mayor",
+    "gen",
+    "general",
+    "col",
+    "colonel",
+    "lt",
+    "lieutenant",
+    "capt",
+    "captain",
+    "cmdr",
+    "commander",
+    "sgt",
+    "sergeant",
+    "adm",
+    "admiral",
+    "maj",
+    "major",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "emperor",
+    "sheikh",
+    "sheik",
+    "shaikh",
+    "ayatollah",
+    "imam",
+    "pope",
+    "cardinal",
+    "bishop",
+    "rev",
+    "reverend",
+    "father",
+    "rabbi",
+    "judge",
+    "justice",
+    "ambassador",
+    "chairman",
+    "chairwoman",
+    "speaker",
+    "leader",
+    "advisor",
+    "adviser",
+    "director",
+    "chief",
+    "ceo",
+    "mullah",
+    "hon",
+    "honorable",
+    "former",
+    "late",
+    "deputy",
+    "acting",
+    "interior",
+    "foreign",
+    "defense",
+    "defence",
+    "state",
+    "national",
+    "security",
+    "us",
+];
+
+/// Words after a name that say which one of a family, not who (dropped from matching keys only).
+const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
+
+/// Small words that acronyms usually skip ("People's Mojahedin Organization *of* Iran" → PMOI).
+const ACRONYM_STOPWORDS: &[&str] = &[
+    "of", "the", "and", "for", "in", "on", "at", "to", "a", "an", "de", "del", "la", "le", "du",
+    "des", "e", "et", "y",
+];
+
+/// Is this a title or honorific that may precede a name ("Mr.", "President")?
+pub fn is_title(word: &str) -> bool {
+    TITLES.contains(&fold_key(word).as_str())
+}
+
+/// A person's name split into words, ready for matching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonName {
+    /// The name as written, brackets, titles and possessive removed ("Donald Trump").
+    pub display: String,
+    /// Folded words of the name without family suffixes ("donald", "trump").
+    pub keys: Vec<String>,
+}
+
+impl PersonName {
+    /// Splits a name into words, dropping leading titles ("Secretary of State Mike Pompeo" →
+    /// "Mike Pompeo") but always keeping at least one word.
+    pub fn parse(name: &str) -> PersonName {
+        let mut words: Vec<&str> = name
+            .split_whitespace()
+            .map(|w| {
+                strip_possessive(
+                    w.trim_matches(|c: char| is_wrapping_punct(c) || matches!(c, '(' | ')')),
+                )
+            })
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut dropped_title = false;
+        while words.len() > 1 {
+            let first = words[0];
+            // "of" in "Secretary of State" belongs to the title before it.
+            let connector = dropped_title && first.chars().next().is_some_and(char::is_lowercase);
+            if is_title(first) || connector {
+                words.remove(0);
+                dropped_title = true;
+            } else {
+                break;
+            }
+        }
+        let keys: Vec<String> = words
+            .iter()
+            .map(|w| fold_key(w))
+            .filter(|k| !k.is_empty() && !NAME_SUFFIXES.contains(&k.as_str()))
+            .collect();
+        PersonName {
+            display: words.join(" "),
+            keys,
+        }
+    }
+
+    /// The family name used for matching: the last word.
+    pub fn surname(&self) -> Option<&str> {
+        self.keys.last().map(String::as_str)
+    }
+}
+
+/// Two given names that may belong to the same person: equal, or one is the other's initial.
+pub fn given_names_compatible(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let is_initial_of =
+        |short: &str, long: &str| short.chars().count() == 1 && long.starts_with(short);
+    is_initial_of(a, b) || is_initial_of(b, a)
+}
+
+/// Is this written like an acronym ("MEK", "PMOI", "U.N.", "G7")? Two to ten letters or digits,
+/// at least one a letter, all capital.
+pub fn is_acronym(text: &str) -> bool {
+    let core: Vec<char> = text.chars().filter(|c| *c != '.' && *c != '&').collect();
+    let letters = core.iter().filter(|c| c.is_alphabetic()).count();
+    (2..=10).contains(&core.len())
+        && letters >= 1
+        && core
+            .iter()
+            .all(|c| c.is_alphanumeric() && !c.is_lowercase())
+}
+
+/// The matching key of an acronym: capitals without dots ("U.N." → "UN").
+pub fn acronym_key(text: &str) -> String {
+    text.chars()
+        .filter(|c| *c != '.')
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Acronyms a name could have, from the first letters of its words: all words, words without
+/// small ones ("of", "the"), and capitalised words only. Hyphens split words, so
+/// "Mujahedin-e Khalq" gives MEK.
+pub fn initials(name: &str) -> Vec<String> {
+    let words: Vec<&str> = name
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '‐' || c == '/')
+        .map(|w| strip_possessive(w.trim_matches(|c: char| !c.is_alphanumeric())))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() < 2 {
+        return Vec::new();
+    }
+    let first_letter = |w: &&str| {
+        w.chars()
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>())
+    };
+    let all: String = words.iter().filter_map(first_letter).collect();
+    let without_small: String = words
+        .iter()
+        .filter(|w| !ACRONYM_STOPWORDS.contains(&fold_key(w).as_str()))
+        .filter_map(first_letter)
+        .collect();
+    let capitalised: String = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .filter_map(first_letter)
+        .collect();
+    let mut out = Vec::new();
+    for variant in [all, without_small, capitalised] {
+        if variant.chars().count() >= 2 && !out.contains(&variant) {
+            out.push(variant);
+        }
+    }
+    out
+}
+
+/// Splits an acronym list such as "PMOI/MEK" or "PMOI, MEK" into its acronyms, or returns
+/// nothing when any part is not an acronym.
+pub fn acronym_list(text: &str) -> Vec<&str> {
+    let parts: Vec<&str> = text
+        .split(['/', ',', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if !parts.is_empty() && parts.iter().all(|p| is_acronym(p)) {
+        parts
+    } else {
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_fold_case_diacritics_dots_and_the() {
+        assert_eq!(fold_key("Sandër  Lleshaj"), "sander lleshaj");
+        assert_eq!(fold_key("U.S."), "us");
+        assert_eq!(fold_key("the United States"), "united states");
+        assert_eq!(fold_key("Côte d’Ivoire"), "cote d'ivoire");
+        assert_eq!(fold_key("the"), "the");
+        assert_eq!(fold_key(""), "");
+    }
+
+    #[test]
+    fn possessives_come_off() {
+        assert_eq!(strip_possessive("Lleshaj’s"), "Lleshaj");
+        assert_eq!(strip_possessive("Iran's"), "Iran");
+        assert_eq!(strip_possessive("allies’"), "allies");
+        assert_eq!(strip_possessive("’s"), "’s");
+        assert_eq!(strip_possessive("Lleshaj"), "Lleshaj");
+    }
+
+    #[test]
+    fn person_names_lose_titles_and_brackets() {
+        let p = PersonName::parse(&strip_brackets("[Donald] Trump"));
+        assert_eq!(p.display, "Donald Trump");
+        assert_eq!(p.keys, vec!["donald", "trump"]);
+        assert_eq!(
+            PersonName::parse("Secretary of State Mike Pompeo").display,
+            "Mike Pompeo"
+        );
+        assert_eq!(PersonName::parse("Mr. Lleshaj’s").display, "Lleshaj");
+        assert_eq!(PersonName::parse("President").display, "President");
+        assert_eq!(
+            PersonName::parse("Martin Luther King Jr.").keys,
+            vec!["martin", "luther", "king"]
+        );
+    }
+
+    #[test]
+    fn acronyms_and_initials() {
+        assert!(is_acronym("MEK") && is_acronym("U.N.") && is_acronym("G7"));
+        assert!(!is_acronym("Mek") && !is_acronym("A") && !is_acronym("Vizion Plus"));
+        assert!(initials("People's Mojahedin Organization of Iran").contains(&"PMOI".to_string()));
+        assert!(initials("Mujahedin-e Khalq").contains(&"MEK".to_string()));
+        assert!(initials("Iran").is_empty());
+        assert_eq!(acronym_list("PMOI/MEK"), vec!["PMOI", "MEK"]);
+        assert!(acronym_list("AP/Reuters").is_empty());
+    }
+}

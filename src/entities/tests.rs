@@ -1,0 +1,587 @@
+//! Tests of the merge on the seed article (mentions placed by hand, found by string search) and on
+//! small texts for the rules the seed does not exercise.
+
+use super::*;
+use crate::clean;
+
+/// `shared/seed/000_4f1146c05b085c0f.txt`, verbatim.
+const SEED_ARTICLE: &str = r#"728 x 90
+
+Albanian Interior Minister: The Iranian regime is the main supporter of terrorism
+
+Sandër Lleshaj, Albanian Interior Minister
+Sandër Lleshaj, Albanian Interior Minister
+
+Reported by PMOI/MEK
+
+Albania, Dec. 23, 2018 - In an interview with Albanian Vizion Plus network, Albanian Interior Minister Sandër Lleshaj talked about the reasons why two Iranian diplomats, including Tehran’s ambassador to Tirana, were expelled from the country.
+
+“Albania is more secure today than yesterday. The international community considers the Iranian regime the main supporter of terrorism,” said Lleshaj during the interview.
+
+“MEK isn’t a threat to us. We have welcomed them as our friends. MEK has been threatened in other countries too.”
+
+The following are passages translated from the interview.
+
+Reporter: We are talking about the expulsion of the Iranian ambassador and, while it’s still not confirmed, the expulsion of a commander of the intelligence service in the Iranian embassy… As far as I know, in the past 30 years, this is the first time that the Albanian government is expelling an ambassador.
+
+Lleshaj: …It’s obvious that the two Iranian diplomats are expelled for reasons that have been revealed: national security reasons. The issue has raised much attention from the U.S. president [Donald] Trump, Secretary of State [Mike] Pompeo, and National Security Advisor [John] Bolton.
+
+This means that the decision is very important, and the Albanian government has come to it for its own national security and national interest.
+
+You know that we have accepted the responsibility of giving refuge to a large number of Iranian citizens who were facing an imminent threat in Iraq.
+
+Albania has accepted these Iranian citizens for humanitarian reasons to give them refuge and security. But it is known that these Iranian citizens are part of the Iranian resistance. This fact has brought part of the battle between the Iranian resistance and the Iranian government to Albania… To prevent these dangers, the Albanian government has made such a decision…
+
+Reporter: When you put it this way, we learn that the Iranian ambassador has been the main responsible person for potentially increasing these dangers and fights. When you, as a government, have come to the point that you expel the ambassador, it means that it isn’t guesswork anymore, but fact. Is that right? We are talking about real efforts to organize incidents, attacks, and terrorist actions, is that right?
+
+Lleshaj: Everything that comes out of an embassy, good or bad, belongs to the ambassador who has been in charge of that diplomatic mission. In this case, the ambassador is an important part of our, and our international allies’ concerns. Please understand that when we’re talking about national security matters, I can’t reveal facts…
+
+Reporter: You mean the investigations are ongoing?
+
+Lleshaj: Sure, no responsible government, including Albania, can base its decisions on opinions or allegations. This has been based on concrete proof in connection to potential threats to the national security.
+
+Reporter: This must be a very important issue…
+
+Lleshaj: If you look at the recent developments in Europe, you’ll see similar incidents where members of the MEK have been threatened by the Iranian regime’s intelligence services.
+
+Reporter: This year, I was at their gathering in Paris and their leader Maryam Rajavi was also present and was threatened with an attack. If I’m not mistaken, two Iranian diplomats were detained in Austria. Is there a connection between these incidents?
+
+Lleshaj: I can’t talk about the connection between them but there have been similarities between different incidents in Europe that connect them to the MEK.
+
+So, we have signs that members of the Iranian intelligence service, under the diplomatic guise, have done things against the security of particular countries. Considering this, Albania has made this decision to prevent such actions and protect its security…
+
+
+Latest News and Articles"#;
+
+fn document(text: &str) -> Document {
+    Document::new(
+        "test".into(),
+        String::new(),
+        text.into(),
+        &clean::clean(text),
+    )
+}
+
+/// Places mentions by string search: each call tags every whole-word occurrence of a string that
+/// no mention placed before covers, so longer names go first ("Sandër Lleshaj", then "Lleshaj").
+struct Placer<'a> {
+    text: &'a str,
+    mentions: Vec<Mention>,
+}
+
+impl<'a> Placer<'a> {
+    fn new(text: &'a str) -> Placer<'a> {
+        Placer {
+            text,
+            mentions: Vec::new(),
+        }
+    }
+
+    fn tag(mut self, needle: &str, label: &str) -> Self {
+        let mut from = 0;
+        while let Some(found) = self.text[from..].find(needle) {
+            let start = from + found;
+            let end = start + needle.len();
+            from = start + needle.chars().next().map_or(1, char::len_utf8);
+            let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+            if word_char(self.text[..start].chars().next_back())
+                || word_char(self.text[end..].chars().next())
+            {
+                continue;
+            }
+            let span = Span::new(start, end);
+            if self.mentions.iter().any(|m| m.span.overlaps(span)) {
+                continue;
+            }
+            self.mentions.push(Mention {
+                span,
+                label: label.to_string(),
+                score: 0.9,
+            });
+        }
+        self
+    }
+
+    /// The mentions in text order.
+    fn done(mut self) -> Vec<Mention> {
+        self.mentions.sort_by_key(|m| m.span.start);
+        self.mentions
+    }
+}
+
+/// The entity of the `nth` mention whose text is `needle`.
+fn entity_at<'e>(
+    text: &str,
+    mentions: &[Mention],
+    entities: &'e Entities,
+    needle: &str,
+    nth: usize,
+) -> &'e Entity {
+    let index = mentions
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| &text[m.span.range()] == needle)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("no mention #{nth} of {needle:?}"))
+        .0;
+    entities.entity_of(index)
+}
+
+/// (canonical, label, code) of every entity, in id order.
+fn summary(entities: &Entities) -> Vec<(String, String, Option<&'static str>)> {
+    entities
+        .entities
+        .iter()
+        .map(|e| (e.canonical.clone(), e.label.clone(), e.country_code))
+        .collect()
+}
+
+fn check_invariants(entities: &Entities, mention_count: usize) {
+    assert_eq!(entities.of_mention.len(), mention_count);
+    for (k, entity) in entities.entities.iter().enumerate() {
+        assert_eq!(entity.id, k + 1);
+        assert!(!entity.mentions.is_empty());
+        assert!(
+            entity.mentions.windows(2).all(|w| w[0] < w[1]),
+            "mentions in text order"
+        );
+        for &m in &entity.mentions {
+            assert_eq!(entities.of_mention[m], k);
+        }
+        assert!(!entity.aliases.contains(&entity.canonical));
+    }
+    // Ids follow first mentions.
+    let firsts: Vec<usize> = entities.entities.iter().map(|e| e.mentions[0]).collect();
+    assert!(
+        firsts.windows(2).all(|w| w[0] < w[1]),
+        "ids in order of first mention"
+    );
+}
+
+fn seed_mentions(text: &str) -> Vec<Mention> {
+    Placer::new(text)
+        .tag("Sandër Lleshaj", "PER")
+        .tag("Lleshaj", "PER")
+        .tag("[Donald] Trump", "PER")
+        .tag("Pompeo", "PER")
+        .tag("John] Bolton", "PER")
+        .tag("Maryam Rajavi", "PER")
+        .tag("Albanian", "MISC")
+        .tag("Iranian", "MISC")
+        .tag("Albania", "LOC")
+        .tag("PMOI/MEK", "ORG")
+        .tag("MEK", "ORG")
+        .tag("Vizion Plus", "ORG")
+        .tag("Tehran", "LOC")
+        .tag("Tirana", "LOC")
+        .tag("U.S.", "LOC")
+        .tag("Iraq", "LOC")
+        .tag("Europe", "LOC")
+        .tag("Paris", "LOC")
+        .tag("Austria", "LOC")
+        .done()
+}
+
+#[test]
+fn seed_article_entities() {
+    let doc = document(SEED_ARTICLE);
+    let mentions = seed_mentions(SEED_ARTICLE);
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    let s = |x: &str| x.to_string();
+    let expected = vec![
+        (s("Albania"), s("LOC"), Some("AL")),
+        (s("Iran"), s("LOC"), Some("IR")),
+        (s("Sandër Lleshaj"), s("PER"), None),
+        (s("PMOI/MEK"), s("ORG"), None),
+        (s("Vizion Plus"), s("ORG"), None),
+        (s("Tehran"), s("LOC"), None),
+        (s("Tirana"), s("LOC"), None),
+        (s("United States"), s("LOC"), Some("US")),
+        (s("Donald Trump"), s("PER"), None),
+        (s("Mike Pompeo"), s("PER"), None),
+        (s("John Bolton"), s("PER"), None),
+        (s("Iraq"), s("LOC"), Some("IQ")),
+        (s("Europe"), s("LOC"), None),
+        (s("Paris"), s("LOC"), None),
+        (s("Maryam Rajavi"), s("PER"), None),
+        (s("Austria"), s("LOC"), Some("AT")),
+    ];
+    assert_eq!(summary(&entities), expected);
+
+    let at = |needle: &str, nth: usize| entity_at(SEED_ARTICLE, &mentions, &entities, needle, nth);
+    // Every "Lleshaj" (speaker labels included) is Sandër Lleshaj.
+    let lleshaj = at("Sandër Lleshaj", 0);
+    assert_eq!(lleshaj.mentions.len(), 3 + 6);
+    for nth in 0..6 {
+        assert_eq!(at("Lleshaj", nth).id, lleshaj.id);
+    }
+    assert_eq!(lleshaj.aliases, vec!["Lleshaj"]);
+    // Demonyms and the country's name are one entity.
+    assert_eq!(at("Albanian", 3).id, at("Albania", 0).id);
+    assert_eq!(at("Iranian", 10).country_code, Some("IR"));
+    assert!(at("Albania", 0).aliases.contains(&"Albanian".to_string()));
+    // "PMOI/MEK" is one entity with both acronyms; later "MEK"s join it.
+    let pmoi = at("PMOI/MEK", 0);
+    assert_eq!(pmoi.aliases, vec!["PMOI", "MEK"]);
+    for nth in 0..4 {
+        assert_eq!(at("MEK", nth).id, pmoi.id);
+    }
+    assert_eq!(at("Pompeo", 0).canonical, "Mike Pompeo");
+    assert_eq!(at("Maryam Rajavi", 0).mentions.len(), 1);
+}
+
+/// "[Donald] Trump" however the NER cuts it: canonical "Donald Trump", brackets stripped.
+#[test]
+fn bracketed_given_names_complete_the_name() {
+    let text = SEED_ARTICLE;
+    let doc = document(text);
+    let start = text.find("[Donald] Trump").unwrap();
+    let span = |from: usize, to: usize| Span::new(start + from, start + to);
+    let per = |span: Span| Mention {
+        span,
+        label: "PER".into(),
+        score: 0.9,
+    };
+    let cuts: Vec<(&str, Vec<Mention>)> = vec![
+        ("whole", vec![per(span(0, 14))]),
+        ("opening bracket outside", vec![per(span(1, 14))]),
+        ("surname only", vec![per(span(9, 14))]),
+        (
+            "given name and surname apart",
+            vec![per(span(1, 7)), per(span(9, 14))],
+        ),
+        (
+            "bracketed given name and surname apart",
+            vec![per(span(0, 8)), per(span(9, 14))],
+        ),
+        ("given name only", vec![per(span(1, 7))]),
+    ];
+    for (cut, mentions) in cuts {
+        let entities = merge(&doc, &mentions);
+        assert_eq!(entities.entities.len(), 1, "{cut}");
+        assert_eq!(entities.entities[0].canonical, "Donald Trump", "{cut}");
+        assert_eq!(entities.entities[0].mentions.len(), mentions.len(), "{cut}");
+    }
+}
+
+#[test]
+fn partial_names_titles_and_possessives_join_the_full_name() {
+    let text = "Lleshaj spoke first. Interior Minister Sandër Lleshaj said the embassy was told. \
+                Mr. Lleshaj’s office confirmed it. President Trump and Secretary Pompeo agreed; \
+                later Mike Pompeo said Donald Trump was pleased.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("Interior Minister Sandër Lleshaj", "PER")
+        .tag("Mr. Lleshaj’s", "PER")
+        .tag("Lleshaj", "PER")
+        .tag("President Trump", "PER")
+        .tag("Secretary Pompeo", "PER")
+        .tag("Mike Pompeo", "PER")
+        .tag("Donald Trump", "PER")
+        .done();
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    let names: Vec<&str> = entities
+        .entities
+        .iter()
+        .map(|e| e.canonical.as_str())
+        .collect();
+    assert_eq!(names, vec!["Sandër Lleshaj", "Donald Trump", "Mike Pompeo"]);
+    assert_eq!(
+        entities.entities[0].mentions,
+        vec![0, 1, 2],
+        "the earlier 'Lleshaj' joins too"
+    );
+    assert_eq!(entities.entities[1].mentions, vec![3, 6]);
+    assert_eq!(entities.entities[2].mentions, vec![4, 5]);
+}
+
+/// Two people sharing a surname stay apart; a bare surname goes to the one mentioned last before
+/// it, and stays alone when both come only later.
+#[test]
+fn shared_surnames_are_not_merged() {
+    let text = "Clinton was absent. Hillary Clinton met Bill Clinton. Clinton spoke. Hillary left, and Clinton \
+                followed. Then H. Clinton returned.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("Hillary Clinton", "PER")
+        .tag("Bill Clinton", "PER")
+        .tag("H. Clinton", "PER")
+        .tag("Hillary", "PER")
+        .tag("Clinton", "PER")
+        .done();
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    let names: Vec<&str> = entities
+        .entities
+        .iter()
+        .map(|e| e.canonical.as_str())
+        .collect();
+    assert_eq!(names, vec!["Clinton", "Hillary Clinton", "Bill Clinton"]);
+    let of = |i: usize| entities.entity_of(i).canonical.as_str();
+    // 0 Clinton, 1 Hillary Clinton, 2 Bill Clinton, 3 Clinton, 4 Hillary, 5 Clinton, 6 H. Clinton
+    assert_eq!(of(3), "Bill Clinton", "nearest preceding");
+    assert_eq!(of(4), "Hillary Clinton", "given name alone");
+    assert_eq!(
+        of(5),
+        "Hillary Clinton",
+        "nearest preceding counts the bare 'Hillary'"
+    );
+    assert_eq!(
+        of(6),
+        "Hillary Clinton",
+        "an initial matches the given name"
+    );
+}
+
+#[test]
+fn acronyms_join_their_definition() {
+    let text = "The People's Mojahedin Organization of Iran (PMOI/MEK) held a rally. The PMOI said the MEK \
+                would return. Mujahedin-e Khalq (MEK) is its older name. The Islamic Revolutionary Guard \
+                Corps denied it; the IRGC said nothing. TIRANA (AP) reported it.";
+    let doc = document(text);
+    // The NER tags the parenthesis as one mention here.
+    let mentions = Placer::new(text)
+        .tag("People's Mojahedin Organization of Iran", "ORG")
+        .tag("PMOI/MEK", "ORG")
+        .tag("PMOI", "ORG")
+        .tag("Mujahedin-e Khalq", "ORG")
+        .tag("MEK", "ORG")
+        .tag("Islamic Revolutionary Guard Corps", "ORG")
+        .tag("IRGC", "ORG")
+        .tag("TIRANA", "LOC")
+        .tag("AP", "ORG")
+        .done();
+    assert_eq!(mentions.len(), 10);
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    let org = &entities.entities[0];
+    assert_eq!(org.canonical, "People's Mojahedin Organization of Iran");
+    assert_eq!(org.label, "ORG");
+    assert_eq!(
+        org.aliases,
+        vec!["PMOI", "MEK", "PMOI/MEK", "Mujahedin-e Khalq"]
+    );
+    assert_eq!(
+        org.mentions,
+        vec![0, 1, 2, 3, 4, 5],
+        "both definitions and every acronym"
+    );
+    assert_eq!(
+        entities.entity_of(7).id,
+        entities.entity_of(6).id,
+        "IRGC spells the Guard Corps' initials"
+    );
+    assert_ne!(
+        entities.entity_of(9).id,
+        entities.entity_of(8).id,
+        "'(AP)' after a city is no acronym of it"
+    );
+    assert_eq!(entities.entities.len(), 4);
+}
+
+#[test]
+fn acronyms_tagged_apart_or_together_with_their_name() {
+    let text = "The People's Mojahedin Organization of Iran (PMOI/MEK) held a rally. MEK members attended.";
+    let doc = document(text);
+    let apart = Placer::new(text)
+        .tag("People's Mojahedin Organization of Iran", "ORG")
+        .tag("PMOI", "ORG")
+        .tag("MEK", "ORG")
+        .done();
+    let entities = merge(&doc, &apart);
+    assert_eq!(entities.entities.len(), 1);
+    assert_eq!(entities.entities[0].aliases, vec!["PMOI", "MEK"]);
+    let together = Placer::new(text)
+        .tag("People's Mojahedin Organization of Iran (PMOI/MEK)", "ORG")
+        .tag("MEK", "ORG")
+        .done();
+    let entities = merge(&doc, &together);
+    assert_eq!(entities.entities.len(), 1);
+    assert_eq!(
+        entities.entities[0].canonical,
+        "People's Mojahedin Organization of Iran"
+    );
+    assert_eq!(entities.entities[0].aliases, vec!["PMOI", "MEK"]);
+    // An acronym used before its definition joins it too.
+    let text = "MEK denies it. Mujahedin-e Khalq (MEK) said so.";
+    let mentions = Placer::new(text)
+        .tag("Mujahedin-e Khalq", "ORG")
+        .tag("MEK", "ORG")
+        .done();
+    let entities = merge(&document(text), &mentions);
+    assert_eq!(entities.entities.len(), 1);
+    assert_eq!(entities.entities[0].canonical, "Mujahedin-e Khalq");
+}
+
+#[test]
+fn country_aliases_and_demonyms() {
+    let text = "The U.S. and the United States, America, USA and US agree. The UK, Britain and Great Britain \
+                disagree. Russia and the Russian Federation abstain. Americans and Britons watch; Iranian \
+                and Albanian officials met in Tehran, Tirana and Paris, in Europe.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("the United States", "LOC")
+        .tag("U.S.", "LOC")
+        .tag("America", "LOC")
+        .tag("USA", "LOC")
+        .tag("US", "ORG")
+        .tag("UK", "LOC")
+        .tag("Great Britain", "LOC")
+        .tag("Britain", "LOC")
+        .tag("Russian Federation", "LOC")
+        .tag("Russia", "LOC")
+        .tag("Americans", "MISC")
+        .tag("Britons", "MISC")
+        .tag("Iranian", "MISC")
+        .tag("Albanian", "MISC")
+        .tag("Tehran", "LOC")
+        .tag("Tirana", "LOC")
+        .tag("Paris", "LOC")
+        .tag("Europe", "LOC")
+        .done();
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        summary(&entities),
+        vec![
+            (s("United States"), s("LOC"), Some("US")),
+            (s("United Kingdom"), s("LOC"), Some("GB")),
+            (s("Russia"), s("LOC"), Some("RU")),
+            (s("Iran"), s("LOC"), Some("IR")),
+            (s("Albania"), s("LOC"), Some("AL")),
+            (s("Tehran"), s("LOC"), None),
+            (s("Tirana"), s("LOC"), None),
+            (s("Paris"), s("LOC"), None),
+            (s("Europe"), s("LOC"), None),
+        ]
+    );
+    assert_eq!(entities.entities[0].mentions.len(), 6);
+    assert_eq!(entities.entities[1].mentions.len(), 4);
+}
+
+#[test]
+fn label_is_the_majority_and_names_match_loosely() {
+    let text = "Vizion Plus aired it. VIZION PLUS’s host and Vizion Plus staff spoke.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("Vizion Plus", "MISC")
+        .tag("VIZION PLUS’s", "ORG")
+        .done();
+    let mut mentions = mentions;
+    mentions[2].label = "ORG".into();
+    let entities = merge(&doc, &mentions);
+    assert_eq!(entities.entities.len(), 1);
+    assert_eq!(entities.entities[0].label, "ORG");
+    assert_eq!(entities.entities[0].canonical, "Vizion Plus");
+}
+
+#[test]
+fn odd_spans_and_unicode_never_panic() {
+    let text =
+        "Sandër 😀 [ ] ( ) ’s [Á] Ω‍Ω (AB/ CD) [Donald]Trump \u{202e}Lleshaj\u{202c} Iranian’";
+    let doc = document(text);
+    let mut mentions = Vec::new();
+    let boundaries: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
+    for (k, &start) in boundaries.iter().enumerate() {
+        for &end in &boundaries[k..boundaries.len().min(k + 6)] {
+            for label in ["PER", "ORG", "LOC", "MISC", "weird"] {
+                mentions.push(Mention {
+                    span: Span::new(start, end),
+                    label: label.into(),
+                    score: f32::NAN,
+                });
+            }
+        }
+    }
+    // Spans off character boundaries, past the end, and reversed.
+    mentions.push(Mention {
+        span: Span { start: 7, end: 8 },
+        label: "PER".into(),
+        score: 1.0,
+    });
+    mentions.push(Mention {
+        span: Span {
+            start: 5,
+            end: 10_000,
+        },
+        label: "ORG".into(),
+        score: -1.0,
+    });
+    mentions.push(Mention {
+        span: Span { start: 9, end: 3 },
+        label: "LOC".into(),
+        score: 0.5,
+    });
+    let entities = merge(&doc, &mentions);
+    assert_eq!(entities.of_mention.len(), mentions.len());
+    check_ids(&entities);
+    assert_eq!(merge(&doc, &[]), Entities::default());
+}
+
+fn check_ids(entities: &Entities) {
+    for (k, entity) in entities.entities.iter().enumerate() {
+        assert_eq!(entity.id, k + 1);
+        for &m in &entity.mentions {
+            assert_eq!(entities.of_mention[m], k);
+        }
+    }
+}
+
+/// Many mentions merge in about linear time (a quadratic merge would take minutes here).
+#[test]
+fn many_mentions_merge_quickly() {
+    let mut text = String::new();
+    let mut mentions = Vec::new();
+    for i in 0..20_000 {
+        let (name, label) = match i % 4 {
+            0 => (format!("Given{} Surname{}", i % 97, i % 89), "PER"),
+            1 => (format!("Surname{}", i % 89), "PER"),
+            2 => (format!("Org{} Group", i % 101), "ORG"),
+            _ => ("Iranian".to_string(), "MISC"),
+        };
+        let start = text.len();
+        text.push_str(&name);
+        mentions.push(Mention {
+            span: Span::new(start, text.len()),
+            label: label.into(),
+            score: 0.9,
+        });
+        text.push_str(". ");
+    }
+    let doc = document(&text);
+    let started = std::time::Instant::now();
+    let entities = merge(&doc, &mentions);
+    assert!(
+        started.elapsed().as_secs_f64() < 5.0,
+        "took {:?}",
+        started.elapsed()
+    );
+    check_invariants(&entities, mentions.len());
+}
+
+#[test]
+fn brackets_that_hold_no_given_name_are_left_alone() {
+    let text = "[The] Trump administration and [the] MEK disagreed; Trump and the MEK did not.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("[the] MEK", "ORG")
+        .tag("Trump", "PER")
+        .tag("MEK", "ORG")
+        .done();
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        summary(&entities),
+        vec![(s("Trump"), s("PER"), None), (s("MEK"), s("ORG"), None)]
+    );
+    assert_eq!(entities.entities[0].mentions, vec![0, 2]);
+    assert_eq!(entities.entities[1].mentions, vec![1, 3]);
+}

@@ -1,0 +1,312 @@
+//! NER scoring: CoNLL files in, entity-level exact-match precision/recall/F1 out.
+//!
+//! The definition is conlleval's (and seqeval's default mode): a predicted entity counts when
+//! its type, first word and last word equal a gold entity's; tags are read as IOB, where an I-X
+//! that does not continue an X starts a new entity, so IOB1 and IOB2 files both score right.
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+
+use crate::ner::{decode_tags, NerModel, Window};
+
+/// One CoNLL sentence: words and their gold tags.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConllSentence {
+    pub words: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+/// A document of a CoNLL file (`-DOCSTART-` separates them; a file without any is one document).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConllDocument {
+    pub sentences: Vec<ConllSentence>,
+}
+
+/// Reads a CoNLL file: one token per line, columns separated by white space, the word first and
+/// the NER tag last (2 to 4+ columns), blank lines between sentences.
+pub fn read_conll(path: &Path) -> Result<Vec<ConllDocument>> {
+    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut docs = vec![ConllDocument::default()];
+    let mut cur = ConllSentence { words: Vec::new(), tags: Vec::new() };
+    let flush = |cur: &mut ConllSentence, docs: &mut Vec<ConllDocument>| {
+        if !cur.words.is_empty() {
+            docs.last_mut().unwrap().sentences.push(std::mem::replace(cur, ConllSentence { words: vec![], tags: vec![] }));
+        }
+    };
+    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.with_context(|| format!("{}: line {}: not UTF-8 text", path.display(), n + 1))?;
+        let line = line.trim();
+        if line.is_empty() {
+            flush(&mut cur, &mut docs);
+            continue;
+        }
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        if cols[0] == "-DOCSTART-" {
+            flush(&mut cur, &mut docs);
+            if !docs.last().unwrap().sentences.is_empty() {
+                docs.push(ConllDocument::default());
+            }
+            continue;
+        }
+        if cols.len() < 2 {
+            bail!("{}: line {}: expected at least 2 columns (word … tag), found {:?}", path.display(), n + 1, line);
+        }
+        let tag = *cols.last().unwrap();
+        if tag != "O" && !(tag.starts_with("B-") || tag.starts_with("I-")) {
+            bail!("{}: line {}: tag {tag:?} is not O, B-X or I-X", path.display(), n + 1);
+        }
+        cur.words.push(cols[0].to_string());
+        cur.tags.push(tag.to_string());
+    }
+    flush(&mut cur, &mut docs);
+    docs.retain(|d| !d.sentences.is_empty());
+    Ok(docs)
+}
+
+/// Counts for one entity type.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct TypeScore {
+    pub gold: usize,
+    pub predicted: usize,
+    pub correct: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+impl TypeScore {
+    fn finish(&mut self) {
+        self.precision = ratio(self.correct, self.predicted);
+        self.recall = ratio(self.correct, self.gold);
+        self.f1 = if self.precision + self.recall > 0.0 {
+            2.0 * self.precision * self.recall / (self.precision + self.recall)
+        } else {
+            0.0
+        };
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// Entity-level scores per type and micro-averaged over all types.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct NerScore {
+    pub per_type: BTreeMap<String, TypeScore>,
+    pub micro: TypeScore,
+}
+
+/// An entity-level mismatch, for `--errors`.
+#[derive(Debug, Clone, Serialize)]
+pub struct NerMismatch {
+    pub sentence: usize,
+    /// "missed" (gold not predicted) or "spurious" (predicted, not gold).
+    pub kind: &'static str,
+    pub label: String,
+    pub text: String,
+    pub context: String,
+}
+
+/// Accumulates gold/predicted tag sequences sentence by sentence.
+#[derive(Debug, Default)]
+pub struct NerScorer {
+    score: NerScore,
+    pub mismatches: Vec<NerMismatch>,
+    sentences: usize,
+}
+
+impl NerScorer {
+    /// Adds one sentence (or any tag sequence scored as a unit).
+    pub fn add(&mut self, words: &[String], gold: &[String], predicted: &[String]) {
+        assert_eq!(gold.len(), predicted.len(), "gold and predicted tag sequences differ in length");
+        let g = decode_tags(gold.iter().map(String::as_str));
+        let p = decode_tags(predicted.iter().map(String::as_str));
+        for (s, e, k) in &g {
+            let t = self.score.per_type.entry(k.clone()).or_default();
+            t.gold += 1;
+            if p.contains(&(*s, *e, k.clone())) {
+                t.correct += 1;
+            } else {
+                self.mismatches.push(mismatch(self.sentences, "missed", words, *s, *e, k));
+            }
+        }
+        for (s, e, k) in &p {
+            self.score.per_type.entry(k.clone()).or_default().predicted += 1;
+            if !g.contains(&(*s, *e, k.clone())) {
+                self.mismatches.push(mismatch(self.sentences, "spurious", words, *s, *e, k));
+            }
+        }
+        self.sentences += 1;
+    }
+
+    pub fn finish(mut self) -> (NerScore, Vec<NerMismatch>) {
+        let mut micro = TypeScore::default();
+        for t in self.score.per_type.values_mut() {
+            t.finish();
+            micro.gold += t.gold;
+            micro.predicted += t.predicted;
+            micro.correct += t.correct;
+        }
+        micro.finish();
+        self.score.micro = micro;
+        (self.score, self.mismatches)
+    }
+}
+
+fn mismatch(sentence: usize, kind: &'static str, words: &[String], s: usize, e: usize, label: &str) -> NerMismatch {
+    NerMismatch {
+        sentence,
+        kind,
+        label: label.to_string(),
+        text: words.get(s..e).map(|w| w.join(" ")).unwrap_or_default(),
+        context: words.join(" "),
+    }
+}
+
+/// Renders scores as a table.
+pub fn format_score(score: &NerScore) -> String {
+    let mut s = format!("{:<8} {:>9} {:>9} {:>9} {:>7} {:>7} {:>7}\n", "type", "precision", "recall", "f1", "gold", "pred", "correct");
+    let row = |name: &str, t: &TypeScore| {
+        format!(
+            "{:<8} {:>9.4} {:>9.4} {:>9.4} {:>7} {:>7} {:>7}\n",
+            name, t.precision, t.recall, t.f1, t.gold, t.predicted, t.correct
+        )
+    };
+    for (k, t) in &score.per_type {
+        s.push_str(&row(k, t));
+    }
+    s.push_str(&row("micro", &score.micro));
+    s
+}
+
+/// Predicted tags for every word of every sentence of `docs`, running the model over each
+/// document in windows of whole sentences (so a sentence sees its neighbours, as in `extract`).
+/// Windows are batched across documents, sorted by length. Returns tags and the number of word
+/// pieces run.
+pub fn predict_conll(model: &NerModel, docs: &[ConllDocument], batch_size: usize) -> Result<(Vec<Vec<Vec<String>>>, usize)> {
+    let windower = model.windower()?;
+    // (doc, window) for every window, with the window's words numbered within its document.
+    let mut windows: Vec<(usize, Window)> = Vec::new();
+    for (d, doc) in docs.iter().enumerate() {
+        let sentences: Vec<Vec<&str>> = doc.sentences.iter().map(|s| s.words.iter().map(String::as_str).collect()).collect();
+        windows.extend(windower.windows(&sentences)?.into_iter().map(|w| (d, w)));
+    }
+    let mut order: Vec<usize> = (0..windows.len()).collect();
+    order.sort_by_key(|&i| windows[i].1.len());
+    let mut word_tags: Vec<Vec<String>> =
+        docs.iter().map(|d| vec!["O".to_string(); d.sentences.iter().map(|s| s.words.len()).sum()]).collect();
+    let mut pieces = 0;
+    for chunk in order.chunks(batch_size.max(1)) {
+        let batch: Vec<&Window> = chunk.iter().map(|&i| &windows[i].1).collect();
+        pieces += batch.iter().map(|w| w.len()).sum::<usize>();
+        for (&i, tags) in chunk.iter().zip(model.predict(&batch)) {
+            let (d, w) = (&windows[i].0, &windows[i].1);
+            for (&(_, word), tag) in w.word_starts.iter().zip(tags) {
+                word_tags[*d][word] = model.config.labels[tag.label].clone();
+            }
+        }
+    }
+    let out = docs
+        .iter()
+        .zip(word_tags)
+        .map(|(doc, tags)| {
+            let mut it = tags.into_iter();
+            doc.sentences.iter().map(|s| it.by_ref().take(s.words.len()).collect()).collect()
+        })
+        .collect();
+    Ok((out, pieces))
+}
+
+/// Scores a model on CoNLL documents.
+pub fn evaluate_conll(model: &NerModel, docs: &[ConllDocument], batch_size: usize) -> Result<(NerScore, Vec<NerMismatch>, EvalSpeed)> {
+    let started = std::time::Instant::now();
+    let (predicted, pieces) = predict_conll(model, docs, batch_size)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let mut scorer = NerScorer::default();
+    let mut words = 0;
+    for (doc, pred) in docs.iter().zip(&predicted) {
+        for (s, p) in doc.sentences.iter().zip(pred) {
+            words += s.words.len();
+            scorer.add(&s.words, &s.tags, p);
+        }
+    }
+    let (score, mismatches) = scorer.finish();
+    Ok((score, mismatches, EvalSpeed { words, pieces, seconds }))
+}
+
+/// How fast an evaluation ran.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvalSpeed {
+    pub words: usize,
+    pub pieces: usize,
+    pub seconds: f64,
+}
+
+impl EvalSpeed {
+    pub fn words_per_second(&self) -> f64 {
+        self.words as f64 / self.seconds.max(1e-9)
+    }
+    pub fn pieces_per_second(&self) -> f64 {
+        self.pieces as f64 / self.seconds.max(1e-9)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    /// Hand-computed: gold has PER(0-2), LOC(3), ORG(5-7), MISC(8) = 4 entities. Predicted has
+    /// PER(0-2) correct, LOC(3-5) wrong boundary, ORG(5-7) correct but typed as ORG starting with
+    /// I- (IOB1 style, still correct), MISC(8) missed, PER(9) spurious: 4 predicted, 2 correct.
+    /// P = 2/4, R = 2/4, F1 = 0.5. Per type: PER P 1/2 R 1/1; LOC P 0/1 R 0/1; ORG 1/1; MISC R 0/1.
+    #[test]
+    fn matches_hand_computed_conlleval_scores() {
+        let words = v("a b c d e f g h i j");
+        let gold = v("B-PER I-PER O B-LOC O B-ORG I-ORG O B-MISC O");
+        let pred = v("B-PER I-PER O B-LOC I-LOC I-ORG I-ORG O O B-PER");
+        let mut sc = NerScorer::default();
+        sc.add(&words, &gold, &pred);
+        let (score, mismatches) = sc.finish();
+        assert_eq!((score.micro.gold, score.micro.predicted, score.micro.correct), (4, 4, 2));
+        assert!((score.micro.f1 - 0.5).abs() < 1e-12);
+        let per = &score.per_type["PER"];
+        assert_eq!((per.precision, per.recall), (0.5, 1.0));
+        assert!((per.f1 - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(score.per_type["LOC"].f1, 0.0);
+        assert_eq!(score.per_type["ORG"].f1, 1.0);
+        assert_eq!((score.per_type["MISC"].recall, score.per_type["MISC"].predicted), (0.0, 0));
+        assert_eq!(mismatches.iter().filter(|m| m.kind == "missed").count(), 2);
+        assert_eq!(mismatches.iter().filter(|m| m.kind == "spurious").count(), 2);
+    }
+
+    #[test]
+    fn reads_conll_with_docstart_and_varied_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.conll");
+        std::fs::write(
+            &p,
+            "-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP O\n\nPeter B-PER\nBlackburn I-PER\n\n-DOCSTART- O\n\nBONN B-LOC\n",
+        )
+        .unwrap();
+        let docs = read_conll(&p).unwrap();
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].sentences.len(), 2);
+        assert_eq!(docs[0].sentences[1].tags, v("B-PER I-PER"));
+        assert_eq!(docs[1].sentences[0].words, v("BONN"));
+        std::fs::write(&p, "word X-PER\n").unwrap();
+        assert!(read_conll(&p).unwrap_err().to_string().contains("line 1"));
+    }
+}

@@ -1,0 +1,1668 @@
+//! Streaming article readers: JSON lines, CSV and plain-text files, any of them gzipped.
+//!
+//! [`read_inputs`] turns a list of input paths into one stream of articles, in input order. A bad
+//! record never stops the stream: it becomes a [`RecordError`] naming the input, the record and the
+//! reason, and reading goes on with the next record. Nothing reads a whole dump into memory: JSON
+//! lines and CSV are read one record at a time, and a directory is read one file at a time.
+//!
+//! Supported inputs (the format comes from the name, after dropping a `.gz` suffix):
+//!
+//! - `.jsonl`, `.ndjson`, `.json`: one JSON object per line (blank lines are skipped). `-` reads
+//!   JSON lines from stdin.
+//! - `.csv`: a header row naming the columns, then one article per row.
+//! - `.txt`: one article, the whole file.
+//! - a directory: every `.txt` and `.txt.gz` file under it, recursively, one article each. Files
+//!   are read in path order (names compared component by component, so `a/z.txt` comes before
+//!   `b.txt`); hidden entries (names starting with `.`) are skipped, symbolic links to files are
+//!   read, and symbolic links to directories are not followed (they could loop). Other files in
+//!   the directory are ignored.
+//!
+//! Any of these files may be gzipped (`x.jsonl.gz`, `x.csv.gz`, `x.txt.gz`); concatenated gzip
+//! members are read as one stream.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::fs::{self, File};
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use flate2::read::MultiGzDecoder;
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
+
+/// The default for [`ReadOptions::max_bytes`].
+pub const DEFAULT_MAX_BYTES: usize = 2_000_000;
+
+/// What a `-` input reads, and how errors name it.
+const STDIN_NAME: &str = "<stdin>";
+
+/// Default ids of records read from stdin are `stdin:{line}`.
+const STDIN_STEM: &str = "stdin";
+
+/// Listed in the error for an input of unknown format.
+const SUPPORTED_FORMATS: &str = ".jsonl, .ndjson or .json (JSON lines), .csv (with a header row), \
+     .txt (one article), a directory of .txt files, any file also as .gz, or - for JSON lines on stdin";
+
+/// Read buffer for JSON lines; lines longer than this still work, the buffer grows.
+const LINE_BUFFER_BYTES: usize = 64 * 1024;
+
+/// One article as read from an input, before any cleaning.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Article {
+    /// The record's id, or one made up from the input when the record has none: `{file stem}:{line}`
+    /// for JSON lines, `{file stem}:{row}` for CSV, the file stem for text files.
+    pub id: String,
+    /// The headline; empty when the record has none.
+    pub title: String,
+    /// The article text exactly as in the input (for text files, the whole file), so that byte
+    /// offsets into it point into the input as is. Never empty or white space only.
+    pub text: String,
+    /// Where the article was published online, if the record says.
+    pub url: Option<String>,
+    /// When the article was published, as written in the record (numbers are kept as written).
+    pub published: Option<String>,
+    /// Who published the article, if the record says.
+    pub source: Option<String>,
+}
+
+/// The JSON keys or CSV column names that hold each article field. Names are matched exactly
+/// (case matters; CSV header cells are trimmed of surrounding white space first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldNames {
+    /// Key of [`Article::id`]; a string or a number. Missing, null or blank: an id is made up.
+    pub id: String,
+    /// Key of [`Article::title`]. Optional.
+    pub title: String,
+    /// Key of [`Article::text`]. Required, and must be a string.
+    pub text: String,
+    /// Key of [`Article::url`]. Optional.
+    pub url: String,
+    /// Key of [`Article::published`]. Optional.
+    pub published: String,
+    /// Key of [`Article::source`]. Optional.
+    pub source: String,
+}
+
+impl Default for FieldNames {
+    fn default() -> Self {
+        FieldNames {
+            id: "id".into(),
+            title: "title".into(),
+            text: "text".into(),
+            url: "url".into(),
+            published: "published".into(),
+            source: "source".into(),
+        }
+    }
+}
+
+/// A record that could not be read as an article, or an input that could not be read at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{input}: {record}: {reason}")]
+pub struct RecordError {
+    /// The input path as given (`<stdin>` for `-`).
+    pub input: String,
+    /// Which record: `line N` (JSON lines, counting every line from 1, blank ones included),
+    /// `row N` (CSV, counting data rows from 1, the header not included), `header` (CSV), the
+    /// file name (a text file; its path under the directory for a directory input), or `-` when
+    /// the whole input could not be opened.
+    pub record: String,
+    /// What is wrong, in words meant for the person who supplied the input.
+    pub reason: String,
+}
+
+/// How to read inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// Which keys or columns hold which article field.
+    pub fields: FieldNames,
+    /// Texts longer than this many bytes become errors rather than articles: one runaway record
+    /// (a whole site scraped into one field) would otherwise dominate the run's time and memory.
+    pub max_bytes: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            fields: FieldNames::default(),
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
+    }
+}
+
+/// Reads every input in turn and yields one item per input record, in input order, streaming
+/// (never buffers a whole dump).
+///
+/// Each record becomes either an [`Article`] or a [`RecordError`]; an input that cannot be opened
+/// (missing file, unreadable directory, unknown format) yields one `RecordError` with record `-`
+/// and reading goes on with the next input. A read failure in the middle of an input (such as a
+/// truncated gzip stream) yields one error after the records read so far and ends that input.
+///
+/// The iterator owns copies of `inputs` and `opts` and is [`Send`], so it can feed a pipeline
+/// from another thread.
+pub fn read_inputs(
+    inputs: &[PathBuf],
+    opts: &ReadOptions,
+) -> impl Iterator<Item = Result<Article, RecordError>> + Send {
+    Articles {
+        pending: inputs.iter().cloned().collect(),
+        opts: opts.clone(),
+        current: None,
+    }
+}
+
+/// The iterator behind [`read_inputs`].
+struct Articles {
+    pending: VecDeque<PathBuf>,
+    opts: ReadOptions,
+    current: Option<Source>,
+}
+
+impl Iterator for Articles {
+    type Item = Result<Article, RecordError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(source) = &mut self.current {
+                if let Some(item) = source.next_record(&self.opts) {
+                    return Some(item);
+                }
+                self.current = None;
+            }
+            let path = self.pending.pop_front()?;
+            match open_source(&path) {
+                Ok(source) => self.current = Some(source),
+                Err(error) => return Some(Err(error)),
+            }
+        }
+    }
+}
+
+/// One open input.
+enum Source {
+    JsonLines(JsonLines),
+    Csv(CsvRows),
+    TextFiles(TextFiles),
+}
+
+impl Source {
+    fn next_record(&mut self, opts: &ReadOptions) -> Option<Result<Article, RecordError>> {
+        match self {
+            Source::JsonLines(lines) => lines.next_record(opts),
+            Source::Csv(rows) => rows.next_record(opts),
+            Source::TextFiles(files) => files.next_record(opts),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    JsonLines,
+    Csv,
+    Text,
+}
+
+impl Format {
+    /// The format a (lowercase) file extension names.
+    fn from_extension(extension: &str) -> Option<Format> {
+        match extension {
+            "jsonl" | "ndjson" | "json" => Some(Format::JsonLines),
+            "csv" => Some(Format::Csv),
+            "txt" => Some(Format::Text),
+            _ => None,
+        }
+    }
+}
+
+/// What a file name says: `News.JSONL.gz` has stem `News`, extension `jsonl`, and is gzipped.
+struct NameParts {
+    stem: String,
+    /// Lowercase, without the dot; empty when the name has none.
+    extension: String,
+    gzipped: bool,
+}
+
+impl NameParts {
+    fn of(path: &Path) -> NameParts {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (base, gzipped) = match name.rsplit_once('.') {
+            Some((base, ext)) if ext.eq_ignore_ascii_case("gz") => (base, true),
+            _ => (name.as_str(), false),
+        };
+        // A leading dot starts a hidden name, not an extension.
+        let (stem, extension) = match base.rsplit_once('.') {
+            Some((stem, ext)) if !stem.is_empty() => (stem, ext.to_ascii_lowercase()),
+            _ => (base, String::new()),
+        };
+        NameParts {
+            stem: stem.to_string(),
+            extension,
+            gzipped,
+        }
+    }
+}
+
+/// Opens one input, deciding its format from its name.
+fn open_source(path: &Path) -> Result<Source, RecordError> {
+    if path == Path::new("-") {
+        let reader = Box::new(BufReader::with_capacity(LINE_BUFFER_BYTES, io::stdin()));
+        return Ok(Source::JsonLines(JsonLines::new(
+            STDIN_NAME.into(),
+            STDIN_STEM.into(),
+            reader,
+            false,
+        )));
+    }
+    let input = path.display().to_string();
+    let whole_input_error = |reason: String| RecordError {
+        input: input.clone(),
+        record: "-".into(),
+        reason,
+    };
+    let metadata =
+        fs::metadata(path).map_err(|e| whole_input_error(format!("cannot open: {e}")))?;
+    if metadata.is_dir() {
+        let files = list_text_files(path)
+            .map_err(|e| whole_input_error(format!("cannot list directory: {e}")))?;
+        return Ok(Source::TextFiles(TextFiles { input, files }));
+    }
+    let name = NameParts::of(path);
+    let Some(format) = Format::from_extension(&name.extension) else {
+        let found = if name.extension.is_empty() {
+            "no extension".to_string()
+        } else {
+            format!("extension .{}", name.extension)
+        };
+        return Err(whole_input_error(format!(
+            "unsupported input format ({found}); supported: {SUPPORTED_FORMATS}"
+        )));
+    };
+    if format == Format::Text {
+        let record = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| input.clone());
+        let files = VecDeque::from([Ok((path.to_path_buf(), record))]);
+        return Ok(Source::TextFiles(TextFiles { input, files }));
+    }
+    let reader = open_reader(path, name.gzipped)
+        .map_err(|e| whole_input_error(format!("cannot open: {e}")))?;
+    Ok(match format {
+        Format::JsonLines => {
+            let reader = Box::new(BufReader::with_capacity(LINE_BUFFER_BYTES, reader));
+            Source::JsonLines(JsonLines::new(input, name.stem, reader, name.gzipped))
+        }
+        Format::Csv => Source::Csv(CsvRows::new(input, name.stem, reader, name.gzipped)),
+        Format::Text => unreachable!("text files are opened one at a time by TextFiles"),
+    })
+}
+
+/// A file's bytes, decompressed when it is gzipped.
+fn open_reader(path: &Path, gzipped: bool) -> io::Result<Box<dyn Read + Send>> {
+    let file = File::open(path)?;
+    Ok(if gzipped {
+        Box::new(MultiGzDecoder::new(BufReader::new(file)))
+    } else {
+        Box::new(file)
+    })
+}
+
+/// The reason for a read that failed part way through an input.
+fn read_failure(error: &impl fmt::Display, gzipped: bool) -> String {
+    if gzipped {
+        format!("cannot read further: {error} (is the gzip stream truncated or corrupt?)")
+    } else {
+        format!("cannot read further: {error}")
+    }
+}
+
+fn too_big(text_bytes: usize, max_bytes: usize) -> String {
+    format!(
+        "text is {text_bytes} bytes, over the limit of {max_bytes}; raise --max-bytes to keep it"
+    )
+}
+
+/// An article's fields as found in a record, before the checks every format shares.
+#[derive(Default)]
+struct RecordFields {
+    id: Option<String>,
+    title: Option<String>,
+    text: String,
+    url: Option<String>,
+    published: Option<String>,
+    source: Option<String>,
+}
+
+impl RecordFields {
+    /// The article, or why the record is not one.
+    fn into_article(
+        self,
+        default_id: impl FnOnce() -> String,
+        max_bytes: usize,
+    ) -> Result<Article, String> {
+        if self.text.len() > max_bytes {
+            return Err(too_big(self.text.len(), max_bytes));
+        }
+        if self.text.trim().is_empty() {
+            return Err("empty text".into());
+        }
+        // CSV cannot say "no value" other than with an empty cell, so blank means absent everywhere.
+        let present = |value: Option<String>| value.filter(|v| !v.trim().is_empty());
+        Ok(Article {
+            id: present(self.id).unwrap_or_else(default_id),
+            title: self.title.unwrap_or_default(),
+            text: self.text,
+            url: present(self.url),
+            published: present(self.published),
+            source: present(self.source),
+        })
+    }
+}
+
+/// Drops the line terminator (`\n` or `\r\n`).
+fn trim_line_end(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// JSON lines, read one line at a time as bytes, so one bad line does not spoil the rest.
+struct JsonLines {
+    input: String,
+    stem: String,
+    reader: Box<dyn BufRead + Send>,
+    gzipped: bool,
+    /// The current line; reused between lines.
+    line: Vec<u8>,
+    line_number: usize,
+    /// Byte offset of the next line in the (decompressed) input.
+    offset: u64,
+    seen_content: bool,
+    done: bool,
+}
+
+impl JsonLines {
+    fn new(
+        input: String,
+        stem: String,
+        reader: Box<dyn BufRead + Send>,
+        gzipped: bool,
+    ) -> JsonLines {
+        JsonLines {
+            input,
+            stem,
+            reader,
+            gzipped,
+            line: Vec::new(),
+            line_number: 0,
+            offset: 0,
+            seen_content: false,
+            done: false,
+        }
+    }
+
+    fn error(&self, reason: String) -> RecordError {
+        RecordError {
+            input: self.input.clone(),
+            record: format!("line {}", self.line_number),
+            reason,
+        }
+    }
+
+    fn next_record(&mut self, opts: &ReadOptions) -> Option<Result<Article, RecordError>> {
+        while !self.done {
+            self.line.clear();
+            let line_start = self.offset;
+            match self.reader.read_until(b'\n', &mut self.line) {
+                Ok(0) => self.done = true,
+                Ok(read) => {
+                    self.line_number += 1;
+                    self.offset += read as u64;
+                    let mut line = trim_line_end(&self.line);
+                    let mut line_start = line_start;
+                    if self.line_number == 1 {
+                        // Files saved by Windows tools often start with a UTF-8 byte-order mark.
+                        if let Some(rest) = line.strip_prefix(b"\xEF\xBB\xBF") {
+                            line = rest;
+                            line_start += 3;
+                        }
+                    }
+                    if line.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    if !self.seen_content && matches!(line.trim_ascii(), b"[" | b"{") {
+                        // A pretty-printed JSON document would otherwise give one error per line.
+                        self.done = true;
+                        return Some(Err(self.error(
+                            "the input is one JSON document spread over several lines, not JSON lines \
+                             (one object per line); convert it first, e.g. with `jq -c '.[]'`"
+                                .into(),
+                        )));
+                    }
+                    self.seen_content = true;
+                    let result = self.parse_line(line, line_start, opts);
+                    // One huge line should not pin its buffer for the rest of the input.
+                    if self.line.capacity() > 16 * LINE_BUFFER_BYTES {
+                        self.line = Vec::new();
+                    }
+                    return Some(result);
+                }
+                Err(error) => {
+                    // The bytes of the partly read line are dropped: they are not a whole record.
+                    self.done = true;
+                    self.line_number += 1;
+                    return Some(Err(self.error(read_failure(&error, self.gzipped))));
+                }
+            }
+        }
+        None
+    }
+
+    fn parse_line(
+        &self,
+        line: &[u8],
+        line_start: u64,
+        opts: &ReadOptions,
+    ) -> Result<Article, RecordError> {
+        let line = std::str::from_utf8(line).map_err(|e| {
+            let at = e.valid_up_to();
+            self.error(format!(
+                "invalid UTF-8 at byte {at} of the line (byte {} of the input)",
+                line_start + at as u64
+            ))
+        })?;
+        let fields = parse_json_object(line, &opts.fields).map_err(|reason| self.error(reason))?;
+        let line_number = self.line_number;
+        fields
+            .into_article(|| format!("{}:{line_number}", self.stem), opts.max_bytes)
+            .map_err(|reason| self.error(reason))
+    }
+}
+
+/// The article fields of one JSON line, or why the line is not an article record.
+fn parse_json_object(line: &str, names: &FieldNames) -> Result<RecordFields, String> {
+    let first = line.trim_start().chars().next();
+    if first != Some('{') {
+        // Say what the line is, when it is valid JSON at all.
+        serde_json::from_str::<IgnoredAny>(line).map_err(|e| malformed_json(&e))?;
+        let found = match first {
+            Some('[') => "an array",
+            Some('"') => "a string",
+            Some('t' | 'f') => "a boolean",
+            Some('n') => "null",
+            _ => "a number",
+        };
+        return Err(format!("not a JSON object but {found}"));
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(line);
+    let raw = WantedFields { names }
+        .deserialize(&mut deserializer)
+        .map_err(|e| malformed_json(&e))?;
+    deserializer.end().map_err(|e| malformed_json(&e))?;
+    let text = match raw.text {
+        Some(Value::String(text)) => text,
+        None => return Err(format!("missing `{}` field", names.text)),
+        Some(other) => {
+            return Err(format!(
+                "`{}` is {}, not a string",
+                names.text,
+                describe(&other)
+            ))
+        }
+    };
+    Ok(RecordFields {
+        id: json_scalar(raw.id, &names.id)?,
+        title: json_scalar(raw.title, &names.title)?,
+        text,
+        url: json_scalar(raw.url, &names.url)?,
+        published: json_scalar(raw.published, &names.published)?,
+        source: json_scalar(raw.source, &names.source)?,
+    })
+}
+
+/// serde's message, placed by column (the line number is always 1 within one line).
+fn malformed_json(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    let message = message.strip_suffix(&position).unwrap_or(&message);
+    format!("malformed JSON at column {}: {message}", error.column())
+}
+
+/// An optional field's value as text; strings and numbers only.
+fn json_scalar(value: Option<Value>, name: &str) -> Result<Option<String>, String> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text)),
+        Some(Value::Number(number)) => Ok(Some(number.to_string())),
+        Some(other) => Err(format!("`{name}` is {}, not a string", describe(&other))),
+    }
+}
+
+fn describe(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The values of the wanted keys of a JSON object, as found.
+#[derive(Default)]
+struct RawFields {
+    id: Option<Value>,
+    title: Option<Value>,
+    text: Option<Value>,
+    url: Option<Value>,
+    published: Option<Value>,
+    source: Option<Value>,
+}
+
+/// Deserializes only the wanted keys of a JSON object and skips the rest without building them,
+/// so a record's memory is its line and its text, whatever else the line carries.
+struct WantedFields<'a> {
+    names: &'a FieldNames,
+}
+
+impl<'de> DeserializeSeed<'de> for WantedFields<'_> {
+    type Value = RawFields;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<RawFields, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for WantedFields<'_> {
+    type Value = RawFields;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawFields, A::Error> {
+        let names = self.names;
+        let mut raw = RawFields::default();
+        while let Some(key) = map.next_key::<String>()? {
+            let mut slots: Vec<&mut Option<Value>> = Vec::new();
+            for (name, slot) in [
+                (&names.id, &mut raw.id),
+                (&names.title, &mut raw.title),
+                (&names.text, &mut raw.text),
+                (&names.url, &mut raw.url),
+                (&names.published, &mut raw.published),
+                (&names.source, &mut raw.source),
+            ] {
+                if *name == key {
+                    slots.push(slot);
+                }
+            }
+            let Some((last, others)) = slots.split_last_mut() else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            // Two fields may be configured to read the same key; a later duplicate key wins.
+            let value = map.next_value::<Value>()?;
+            for slot in others {
+                **slot = Some(value.clone());
+            }
+            **last = Some(value);
+        }
+        Ok(raw)
+    }
+}
+
+/// Column positions of the article fields in a CSV header.
+struct Columns {
+    id: Option<usize>,
+    title: Option<usize>,
+    text: usize,
+    url: Option<usize>,
+    published: Option<usize>,
+    source: Option<usize>,
+    count: usize,
+}
+
+/// CSV rows, read as bytes so that a row with bad UTF-8 is one error, not the end of the file.
+struct CsvRows {
+    input: String,
+    stem: String,
+    reader: csv::Reader<Box<dyn Read + Send>>,
+    gzipped: bool,
+    /// Found from the header on the first call.
+    columns: Option<Columns>,
+    row: csv::ByteRecord,
+    row_number: usize,
+    done: bool,
+}
+
+impl CsvRows {
+    fn new(input: String, stem: String, reader: Box<dyn Read + Send>, gzipped: bool) -> CsvRows {
+        // Flexible, so that a short or long row is reported as that row's error and reading goes on.
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(reader);
+        CsvRows {
+            input,
+            stem,
+            reader,
+            gzipped,
+            columns: None,
+            row: csv::ByteRecord::new(),
+            row_number: 0,
+            done: false,
+        }
+    }
+
+    fn error(&self, record: String, reason: String) -> RecordError {
+        RecordError {
+            input: self.input.clone(),
+            record,
+            reason,
+        }
+    }
+
+    fn next_record(&mut self, opts: &ReadOptions) -> Option<Result<Article, RecordError>> {
+        if self.done {
+            return None;
+        }
+        if self.columns.is_none() {
+            match self.find_columns(&opts.fields) {
+                Ok(Some(columns)) => self.columns = Some(columns),
+                Ok(None) => {
+                    self.done = true;
+                    return None;
+                }
+                Err(error) => {
+                    self.done = true;
+                    return Some(Err(error));
+                }
+            }
+        }
+        match self.reader.read_byte_record(&mut self.row) {
+            Ok(false) => {
+                self.done = true;
+                None
+            }
+            Ok(true) => {
+                self.row_number += 1;
+                Some(
+                    self.parse_row(opts)
+                        .map_err(|reason| self.error(format!("row {}", self.row_number), reason)),
+                )
+            }
+            Err(error) => {
+                self.done = true;
+                let record = format!("row {}", self.row_number + 1);
+                Some(Err(self.error(record, read_failure(&error, self.gzipped))))
+            }
+        }
+    }
+
+    /// The columns named in the header; `None` for an empty input.
+    fn find_columns(&mut self, names: &FieldNames) -> Result<Option<Columns>, RecordError> {
+        let header = match self.reader.byte_headers() {
+            Ok(header) => header.clone(),
+            Err(error) => {
+                return Err(self.error("header".into(), read_failure(&error, self.gzipped)))
+            }
+        };
+        if header.is_empty() {
+            return Ok(None);
+        }
+        let position = |name: &str| {
+            header
+                .iter()
+                .position(|cell| cell.trim_ascii() == name.as_bytes())
+        };
+        let Some(text) = position(&names.text) else {
+            let found: Vec<String> = header
+                .iter()
+                .map(|cell| String::from_utf8_lossy(cell.trim_ascii()).into_owned())
+                .collect();
+            let reason = format!(
+                "no `{}` column in the header (columns: {})",
+                names.text,
+                found.join(", ")
+            );
+            return Err(self.error("header".into(), reason));
+        };
+        Ok(Some(Columns {
+            id: position(&names.id),
+            title: position(&names.title),
+            text,
+            url: position(&names.url),
+            published: position(&names.published),
+            source: position(&names.source),
+            count: header.len(),
+        }))
+    }
+
+    fn parse_row(&self, opts: &ReadOptions) -> Result<Article, String> {
+        let columns = self
+            .columns
+            .as_ref()
+            .expect("columns are found before rows are read");
+        if self.row.len() != columns.count {
+            return Err(format!(
+                "row has {} fields, the header has {}",
+                self.row.len(),
+                columns.count
+            ));
+        }
+        let names = &opts.fields;
+        let row_start = self.row.position().map_or(0, |p| p.byte());
+        let cell = |column: Option<usize>, name: &str| -> Result<Option<String>, String> {
+            let Some(bytes) = column.and_then(|c| self.row.get(c)) else {
+                return Ok(None);
+            };
+            match std::str::from_utf8(bytes) {
+                Ok(text) => Ok(Some(text.to_string())),
+                Err(e) => Err(format!(
+                    "invalid UTF-8 in the `{name}` column at byte {} of the field (the row starts at byte \
+                     {row_start} of the input)",
+                    e.valid_up_to()
+                )),
+            }
+        };
+        let fields = RecordFields {
+            id: cell(columns.id, &names.id)?,
+            title: cell(columns.title, &names.title)?,
+            text: cell(Some(columns.text), &names.text)?.unwrap_or_default(),
+            url: cell(columns.url, &names.url)?,
+            published: cell(columns.published, &names.published)?,
+            source: cell(columns.source, &names.source)?,
+        };
+        fields.into_article(
+            || format!("{}:{}", self.stem, self.row_number),
+            opts.max_bytes,
+        )
+    }
+}
+
+/// Text files, one article each, read one at a time.
+struct TextFiles {
+    input: String,
+    /// Each file's path and its record name, or an error found while listing (an unreadable
+    /// subdirectory), in reading order.
+    files: VecDeque<Result<(PathBuf, String), RecordError>>,
+}
+
+impl TextFiles {
+    fn next_record(&mut self, opts: &ReadOptions) -> Option<Result<Article, RecordError>> {
+        let (path, record) = match self.files.pop_front()? {
+            Ok(file) => file,
+            Err(error) => return Some(Err(error)),
+        };
+        Some(
+            read_text_article(&path, opts).map_err(|reason| RecordError {
+                input: self.input.clone(),
+                record,
+                reason,
+            }),
+        )
+    }
+}
+
+/// Every `.txt` and `.txt.gz` file under `dir`, in path order, each with its path under `dir` as
+/// its record name; subdirectories that cannot be listed are errors in their place.
+fn list_text_files(dir: &Path) -> io::Result<VecDeque<Result<(PathBuf, String), RecordError>>> {
+    let input = dir.display().to_string();
+    let mut found: Vec<(PathBuf, Option<io::Error>)> = Vec::new();
+    let mut pending_dirs = vec![dir.to_path_buf()];
+    let mut is_top = true;
+    while let Some(current) = pending_dirs.pop() {
+        let entries = match fs::read_dir(&current) {
+            Ok(entries) => entries,
+            // The input itself unreadable: one error for the input, from the caller.
+            Err(error) if is_top => return Err(error),
+            Err(error) => {
+                found.push((current, Some(error)));
+                continue;
+            }
+        };
+        is_top = false;
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    found.push((current.clone(), Some(error)));
+                    break;
+                }
+            };
+            let name = entry.file_name().to_string_lossy().to_ascii_lowercase();
+            if name.starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            let Ok(file_type) = entry.file_type() else {
+                continue;
+            };
+            if file_type.is_dir() {
+                pending_dirs.push(path);
+            } else if (name.ends_with(".txt") || name.ends_with(".txt.gz"))
+                && (file_type.is_file() || fs::metadata(&path).is_ok_and(|m| m.is_file()))
+            {
+                found.push((path, None));
+            }
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(found
+        .into_iter()
+        .map(|(path, listing_error)| {
+            let relative = path.strip_prefix(dir).unwrap_or(&path);
+            // A listing error in the input directory itself has no relative path.
+            let record = match relative.as_os_str().is_empty() {
+                true => ".".to_string(),
+                false => relative.display().to_string(),
+            };
+            match listing_error {
+                None => Ok((path, record)),
+                Some(error) => Err(RecordError {
+                    input: input.clone(),
+                    record,
+                    reason: format!("cannot list directory: {error}"),
+                }),
+            }
+        })
+        .collect())
+}
+
+/// One text file as an article, or why it is not one.
+fn read_text_article(path: &Path, opts: &ReadOptions) -> Result<Article, String> {
+    let name = NameParts::of(path);
+    let mut reader = open_reader(path, name.gzipped).map_err(|e| format!("cannot open: {e}"))?;
+    // Read no more than the limit allows, then only count the rest, so a huge file costs no memory.
+    let mut bytes = Vec::new();
+    let limit = (opts.max_bytes as u64).saturating_add(1);
+    (&mut reader)
+        .take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(|e| read_failure(&e, name.gzipped))?;
+    if bytes.len() > opts.max_bytes {
+        let rest =
+            io::copy(&mut reader, &mut io::sink()).map_err(|e| read_failure(&e, name.gzipped))?;
+        return Err(too_big(bytes.len() + rest as usize, opts.max_bytes));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "invalid UTF-8 at byte {} of the file",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    if text.trim().is_empty() {
+        return Err("empty text".into());
+    }
+    Ok(Article {
+        id: name.stem,
+        title: find_title(&text),
+        text,
+        url: None,
+        published: None,
+        source: None,
+    })
+}
+
+/// The first line that is neither blank nor web debris, when a blank line follows it; otherwise
+/// the file has no title line (its first line is the start of the body). The title stays in the
+/// text as well.
+fn find_title(text: &str) -> String {
+    let mut lines = text
+        .lines()
+        .map(|line| line.trim_start_matches('\u{feff}').trim());
+    let Some(title) =
+        lines.find(|line| !line.is_empty() && crate::clean::debris_reason(line).is_none())
+    else {
+        return String::new();
+    };
+    match lines.next() {
+        Some("") => title.to_string(),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::write::GzEncoder;
+    use flate2::Compression;
+    use std::io::Write;
+
+    fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).unwrap();
+        }
+        fs::write(&path, content).unwrap();
+        path
+    }
+
+    fn gzip(content: &[u8]) -> Vec<u8> {
+        let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+        encoder.write_all(content).unwrap();
+        encoder.finish().unwrap()
+    }
+
+    fn read_all(inputs: &[PathBuf]) -> Vec<Result<Article, RecordError>> {
+        read_inputs(inputs, &ReadOptions::default()).collect()
+    }
+
+    fn articles(items: &[Result<Article, RecordError>]) -> Vec<&Article> {
+        items.iter().filter_map(|item| item.as_ref().ok()).collect()
+    }
+
+    fn errors(items: &[Result<Article, RecordError>]) -> Vec<&RecordError> {
+        items
+            .iter()
+            .filter_map(|item| item.as_ref().err())
+            .collect()
+    }
+
+    fn only_error(items: &[Result<Article, RecordError>]) -> &RecordError {
+        assert_eq!(items.len(), 1, "{items:?}");
+        items[0].as_ref().unwrap_err()
+    }
+
+    const JSONL: &str = concat!(
+        r#"{"id": "a1", "title": "First", "text": "Alpha said hi.", "url": "http://x/1", "published": "2024-01-02", "source": "Wire", "extra": {"deep": [1, 2]}}"#,
+        "\n",
+        "\n",
+        r#"{"id": 42, "text": "Beta spoke."}"#,
+        "\n",
+        "   \n",
+        r#"{"text": "No id here.", "url": null, "published": 1700000000}"#,
+        "\n",
+    );
+
+    fn check_jsonl(items: &[Result<Article, RecordError>], stem: &str) {
+        assert!(errors(items).is_empty(), "{items:?}");
+        let got = articles(items);
+        assert_eq!(got.len(), 3);
+        assert_eq!(
+            *got[0],
+            Article {
+                id: "a1".into(),
+                title: "First".into(),
+                text: "Alpha said hi.".into(),
+                url: Some("http://x/1".into()),
+                published: Some("2024-01-02".into()),
+                source: Some("Wire".into()),
+            }
+        );
+        assert_eq!(got[1].id, "42");
+        assert_eq!(got[1].title, "");
+        assert_eq!(got[1].url, None);
+        // Line 5: blank lines count in line numbers.
+        assert_eq!(got[2].id, format!("{stem}:5"));
+        assert_eq!(got[2].url, None);
+        assert_eq!(got[2].published.as_deref(), Some("1700000000"));
+    }
+
+    #[test]
+    fn reads_json_lines_in_every_extension() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["news.jsonl", "news.ndjson", "news.json", "news.JSONL"] {
+            let path = write(dir.path(), name, JSONL.as_bytes());
+            check_jsonl(&read_all(&[path]), "news");
+        }
+    }
+
+    #[test]
+    fn reads_gzipped_json_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "dump.jsonl.gz", &gzip(JSONL.as_bytes()));
+        check_jsonl(&read_all(&[path]), "dump");
+    }
+
+    #[test]
+    fn reads_concatenated_gzip_members() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = gzip(b"{\"text\": \"one\"}\n");
+        bytes.extend(gzip(b"{\"text\": \"two\"}\n"));
+        let path = write(dir.path(), "parts.jsonl.gz", &bytes);
+        let items = read_all(&[path]);
+        let texts: Vec<&str> = articles(&items).iter().map(|a| a.text.as_str()).collect();
+        assert_eq!(texts, ["one", "two"]);
+    }
+
+    #[test]
+    fn skips_a_byte_order_mark() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "bom.jsonl",
+            "\u{feff}{\"text\": \"one\"}\n".as_bytes(),
+        );
+        let items = read_all(&[path]);
+        assert_eq!(articles(&items)[0].text, "one");
+    }
+
+    #[test]
+    fn accepts_crlf_line_endings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "w.jsonl",
+            b"{\"text\": \"one\"}\r\n\r\n{\"text\": \"two\"}\r\n",
+        );
+        let items = read_all(&[path]);
+        let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["w:1", "w:3"]);
+    }
+
+    #[test]
+    fn uses_configured_field_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "c.jsonl",
+            br#"{"doc_id": "z", "headline": "H", "body": "B text", "text": 5}"#,
+        );
+        let opts = ReadOptions {
+            fields: FieldNames {
+                id: "doc_id".into(),
+                title: "headline".into(),
+                text: "body".into(),
+                ..FieldNames::default()
+            },
+            ..ReadOptions::default()
+        };
+        let items: Vec<_> = read_inputs(&[path], &opts).collect();
+        let got = articles(&items);
+        assert_eq!(
+            (
+                got[0].id.as_str(),
+                got[0].title.as_str(),
+                got[0].text.as_str()
+            ),
+            ("z", "H", "B text")
+        );
+    }
+
+    const CSV: &str = "title,text,url,published,source\n\
+        Plain,Simple text.,http://a,2024-01-01,Wire\n\
+        \"Quoted, title\",\"Line one\n\nLine \"\"two\"\".\",,,\n";
+
+    fn check_csv(items: &[Result<Article, RecordError>], stem: &str) {
+        assert!(errors(items).is_empty(), "{items:?}");
+        let got = articles(items);
+        assert_eq!(got.len(), 2);
+        assert_eq!(
+            *got[0],
+            Article {
+                id: format!("{stem}:1"),
+                title: "Plain".into(),
+                text: "Simple text.".into(),
+                url: Some("http://a".into()),
+                published: Some("2024-01-01".into()),
+                source: Some("Wire".into()),
+            }
+        );
+        assert_eq!(got[1].id, format!("{stem}:2"));
+        assert_eq!(got[1].title, "Quoted, title");
+        assert_eq!(got[1].text, "Line one\n\nLine \"two\".");
+        assert_eq!(
+            (&got[1].url, &got[1].published, &got[1].source),
+            (&None, &None, &None)
+        );
+    }
+
+    #[test]
+    fn reads_csv_with_quoted_multiline_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "sheet.csv", CSV.as_bytes());
+        check_csv(&read_all(&[path]), "sheet");
+    }
+
+    #[test]
+    fn reads_gzipped_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "sheet.csv.gz", &gzip(CSV.as_bytes()));
+        check_csv(&read_all(&[path]), "sheet");
+    }
+
+    #[test]
+    fn csv_ids_header_bom_and_padded_header_cells() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "ids.csv",
+            "\u{feff}id , text\n7,seven\n,no id\n".as_bytes(),
+        );
+        let items = read_all(&[path]);
+        let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["7", "ids:2"]);
+    }
+
+    #[test]
+    fn csv_row_of_wrong_length_is_an_error_for_that_row_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "ragged.csv",
+            b"id,text\n1,one\n2,two,extra\n3\n4,four\n",
+        );
+        let items = read_all(&[path]);
+        let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["1", "4"]);
+        let errs = errors(&items);
+        assert_eq!(errs.len(), 2);
+        assert_eq!(errs[0].record, "row 2");
+        assert_eq!(errs[0].reason, "row has 3 fields, the header has 2");
+        assert_eq!(errs[1].record, "row 3");
+        assert_eq!(errs[1].reason, "row has 1 fields, the header has 2");
+    }
+
+    #[test]
+    fn csv_invalid_utf8_is_an_error_for_that_row_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "bytes.csv",
+            b"id,text\n1,ok\n2,ab\xffcd\n3,fine\n",
+        );
+        let items = read_all(&[path]);
+        assert_eq!(articles(&items).len(), 2);
+        let error = errors(&items)[0];
+        assert_eq!(error.record, "row 2");
+        assert_eq!(
+            error.reason,
+            "invalid UTF-8 in the `text` column at byte 2 of the field (the row starts at byte 13 of the input)"
+        );
+    }
+
+    #[test]
+    fn csv_without_text_column_is_one_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "wrong.csv", b"id,body\n1,one\n");
+        let error = only_error(&read_all(&[path])).clone();
+        assert_eq!(error.record, "header");
+        assert_eq!(
+            error.reason,
+            "no `text` column in the header (columns: id, body)"
+        );
+    }
+
+    #[test]
+    fn empty_inputs_yield_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let inputs = [
+            write(dir.path(), "e.csv", b""),
+            write(dir.path(), "e.jsonl", b"\n\n"),
+            write(dir.path(), "hdr.csv", b"id,text\n"),
+        ];
+        assert!(read_all(&inputs).is_empty());
+    }
+
+    #[test]
+    fn csv_bad_records_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "bad.csv",
+            b"id,text\n1,\n2,\"  \n \"\n3,0123456789X\n4,fine\n",
+        );
+        let opts = ReadOptions {
+            max_bytes: 10,
+            ..ReadOptions::default()
+        };
+        let items: Vec<_> = read_inputs(&[path], &opts).collect();
+        let reasons: Vec<(&str, &str)> = errors(&items)
+            .iter()
+            .map(|e| (e.record.as_str(), e.reason.as_str()))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                ("row 1", "empty text"),
+                ("row 2", "empty text"),
+                (
+                    "row 3",
+                    "text is 11 bytes, over the limit of 10; raise --max-bytes to keep it"
+                ),
+            ]
+        );
+        assert_eq!(articles(&items)[0].id, "4");
+    }
+
+    const STORY: &str = "728 x 90\n\nMayor quits “for good”\n\nThe mayor said: “I’m done.” Café owners cheered 🎉.\r\n";
+
+    #[test]
+    fn reads_a_text_file_whole_with_title() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "story-1.txt", STORY.as_bytes());
+        let items = read_all(&[path]);
+        assert_eq!(
+            *articles(&items)[0],
+            Article {
+                id: "story-1".into(),
+                title: "Mayor quits “for good”".into(),
+                text: STORY.into(),
+                url: None,
+                published: None,
+                source: None,
+            }
+        );
+    }
+
+    #[test]
+    fn reads_a_gzipped_text_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "story.txt.gz", &gzip(STORY.as_bytes()));
+        let items = read_all(&[path]);
+        let article = articles(&items)[0];
+        assert_eq!(
+            (article.id.as_str(), article.text.as_str()),
+            ("story", STORY)
+        );
+    }
+
+    #[test]
+    fn finds_titles_only_when_a_blank_line_follows() {
+        assert_eq!(find_title("Headline\n\nBody."), "Headline");
+        assert_eq!(find_title("\u{feff}  Headline  \r\n \r\nBody."), "Headline");
+        assert_eq!(
+            find_title("\n\nShare this\nAdvertisement\nHeadline\n\nBody."),
+            "Headline"
+        );
+        assert_eq!(find_title("First line of body\nsecond line.\n\nMore."), "");
+        assert_eq!(find_title("Only one line"), "");
+        assert_eq!(find_title("728 x 90\n"), "");
+    }
+
+    #[test]
+    fn reads_a_directory_recursively_in_path_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("dump");
+        write(&root, "b.txt", b"Bee\n\nbody b");
+        write(&root, "a/z.txt", b"body az");
+        write(&root, "c.txt.gz", &gzip(b"body c"));
+        write(&root, "a.TXT", b"body a");
+        write(&root, "notes.md", b"not an article");
+        write(
+            &root,
+            "data.jsonl",
+            b"{\"text\": \"not read from a directory\"}\n",
+        );
+        write(&root, ".hidden.txt", b"hidden");
+        write(&root, ".git/x.txt", b"hidden");
+        let items = read_all(std::slice::from_ref(&root));
+        assert!(errors(&items).is_empty(), "{items:?}");
+        let got: Vec<(&str, &str)> = articles(&items)
+            .iter()
+            .map(|a| (a.id.as_str(), a.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("z", "body az"),
+                ("a", "body a"),
+                ("b", "Bee\n\nbody b"),
+                ("c", "body c")
+            ]
+        );
+        assert_eq!(articles(&items)[2].title, "Bee");
+
+        write(&root, "empty.txt", b" \n\n");
+        let items = read_all(std::slice::from_ref(&root));
+        let error = errors(&items)[0];
+        assert_eq!(
+            (error.input.as_str(), error.record.as_str()),
+            (root.to_str().unwrap(), "empty.txt")
+        );
+        assert_eq!(error.reason, "empty text");
+    }
+
+    #[test]
+    fn text_file_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let inputs = [
+            write(dir.path(), "bad.txt", b"caf\xc3\xa9 \xe2\x80 ok"),
+            write(dir.path(), "big.txt", &[b'a'; 25]),
+            write(dir.path(), "big.txt.gz", &gzip(&[b'a'; 25])),
+            write(dir.path(), "blank.txt", b"\n  \t\n"),
+            write(dir.path(), "fine.txt", b"fine"),
+        ];
+        let opts = ReadOptions {
+            max_bytes: 20,
+            ..ReadOptions::default()
+        };
+        let items: Vec<_> = read_inputs(&inputs, &opts).collect();
+        let reasons: Vec<(&str, &str)> = errors(&items)
+            .iter()
+            .map(|e| (e.record.as_str(), e.reason.as_str()))
+            .collect();
+        let too_big = "text is 25 bytes, over the limit of 20; raise --max-bytes to keep it";
+        assert_eq!(
+            reasons,
+            [
+                ("bad.txt", "invalid UTF-8 at byte 6 of the file"),
+                ("big.txt", too_big),
+                ("big.txt.gz", too_big),
+                ("blank.txt", "empty text"),
+            ]
+        );
+        assert_eq!(articles(&items)[0].text, "fine");
+    }
+
+    /// One JSON line per bad-record case, with the reason each must give.
+    const BAD_LINES: &[(&[u8], &str)] = &[
+        (
+            br#"{"id": 1, "text": "unterminated}"#,
+            "malformed JSON at column 32: EOF while parsing a string",
+        ),
+        (
+            br#"{"id": 1 "text": "x"}"#,
+            "malformed JSON at column 10: expected `,` or `}`",
+        ),
+        (
+            br#"{"text": "x"} trailing"#,
+            "malformed JSON at column 15: trailing characters",
+        ),
+        (b"not json", "malformed JSON at column 2: expected ident"),
+        (br#"[{"text": "x"}]"#, "not a JSON object but an array"),
+        (br#""just a string""#, "not a JSON object but a string"),
+        (b"17", "not a JSON object but a number"),
+        (br#"{"id": "m"}"#, "missing `text` field"),
+        (br#"{"text": 12}"#, "`text` is a number, not a string"),
+        (br#"{"text": null}"#, "`text` is null, not a string"),
+        (br#"{"text": ["a"]}"#, "`text` is an array, not a string"),
+        (
+            br#"{"id": true, "text": "x"}"#,
+            "`id` is a boolean, not a string",
+        ),
+        (
+            br#"{"title": {}, "text": "x"}"#,
+            "`title` is an object, not a string",
+        ),
+        (
+            b"{\"text\": \"caf\xc3\xa9 \xff\"}",
+            "invalid UTF-8 at byte 16 of the line (byte",
+        ),
+        (br#"{"text": ""}"#, "empty text"),
+        (br#"{"text": " \n\t "}"#, "empty text"),
+        (
+            br#"{"text": "0123456789ABC"}"#,
+            "text is 13 bytes, over the limit of 12; raise --max-bytes to keep it",
+        ),
+    ];
+
+    #[test]
+    fn bad_json_lines_are_errors_and_reading_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut content = Vec::new();
+        for (line, _) in BAD_LINES {
+            content.extend_from_slice(line);
+            content.extend_from_slice(b"\n{\"text\": \"good\"}\n");
+        }
+        let path = write(dir.path(), "bad.jsonl", &content);
+        let opts = ReadOptions {
+            max_bytes: 12,
+            ..ReadOptions::default()
+        };
+        let items: Vec<_> = read_inputs(std::slice::from_ref(&path), &opts).collect();
+        assert_eq!(items.len(), 2 * BAD_LINES.len());
+        let mut wrong_reasons = Vec::new();
+        for (i, (line, expected)) in BAD_LINES.iter().enumerate() {
+            let error = items[2 * i]
+                .as_ref()
+                .expect_err(&String::from_utf8_lossy(line));
+            assert_eq!(error.input, path.display().to_string());
+            assert_eq!(error.record, format!("line {}", 2 * i + 1));
+            if !error.reason.starts_with(expected) {
+                wrong_reasons.push((String::from_utf8_lossy(line), error.reason.clone()));
+            }
+            let good = items[2 * i + 1].as_ref().unwrap();
+            assert_eq!(
+                (good.id.clone(), good.text.as_str()),
+                (format!("bad:{}", 2 * i + 2), "good")
+            );
+        }
+        assert!(wrong_reasons.is_empty(), "{wrong_reasons:#?}");
+    }
+
+    #[test]
+    fn invalid_utf8_reports_byte_offsets() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "u.jsonl",
+            b"{\"text\": \"ok\"}\n{\"text\": \"\xff\"}\n",
+        );
+        let items = read_all(&[path]);
+        assert_eq!(
+            errors(&items)[0].reason,
+            "invalid UTF-8 at byte 10 of the line (byte 25 of the input)"
+        );
+    }
+
+    #[test]
+    fn pretty_printed_json_is_one_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "pretty.json",
+            b"[\n  {\n    \"text\": \"x\"\n  }\n]\n",
+        );
+        let error = only_error(&read_all(&[path])).clone();
+        assert_eq!(error.record, "line 1");
+        assert!(error.reason.contains("not JSON lines"), "{}", error.reason);
+    }
+
+    #[test]
+    fn missing_and_unknown_inputs_are_errors_and_reading_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing.jsonl");
+        let unknown = write(dir.path(), "notes.xml", b"<a/>");
+        let no_extension = write(dir.path(), "README", b"x");
+        let good = write(dir.path(), "g.jsonl", b"{\"text\": \"good\"}\n");
+        let items = read_all(&[missing.clone(), unknown.clone(), no_extension, good]);
+        assert_eq!(items.len(), 4);
+        let errs = errors(&items);
+        assert_eq!(
+            (errs[0].input.as_str(), errs[0].record.as_str()),
+            (missing.to_str().unwrap(), "-")
+        );
+        assert!(
+            errs[0].reason.starts_with("cannot open: "),
+            "{}",
+            errs[0].reason
+        );
+        assert_eq!(errs[1].input, unknown.display().to_string());
+        assert!(errs[1]
+            .reason
+            .starts_with("unsupported input format (extension .xml); supported: .jsonl,"));
+        assert!(
+            errs[1].reason.contains(".csv") && errs[1].reason.contains(".gz"),
+            "{}",
+            errs[1].reason
+        );
+        assert!(errs[2]
+            .reason
+            .starts_with("unsupported input format (no extension)"));
+        assert_eq!(articles(&items)[0].text, "good");
+    }
+
+    #[test]
+    fn truncated_gzip_gives_the_records_read_then_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut content = String::new();
+        for i in 0..2000 {
+            content.push_str(&format!(
+                "{{\"id\": {i}, \"text\": \"article number {i} with some words\"}}\n"
+            ));
+        }
+        let compressed = gzip(content.as_bytes());
+        let truncated = &compressed[..compressed.len() / 2];
+        let inputs = [
+            write(dir.path(), "cut.jsonl.gz", truncated),
+            write(dir.path(), "cut.csv.gz", &gzip(CSV.as_bytes())[..20]),
+            write(dir.path(), "cut.txt.gz", &gzip(STORY.as_bytes())[..20]),
+            write(dir.path(), "after.jsonl", b"{\"text\": \"after\"}\n"),
+        ];
+        let items = read_all(&inputs);
+        let read_before_cut = items.iter().take_while(|item| item.is_ok()).count();
+        assert!(read_before_cut > 100, "{read_before_cut}");
+        for (i, item) in items[..read_before_cut].iter().enumerate() {
+            assert_eq!(item.as_ref().unwrap().id, i.to_string());
+        }
+        let errs = errors(&items);
+        assert_eq!(errs.len(), 3, "{errs:?}");
+        assert_eq!(errs[0].record, format!("line {}", read_before_cut + 1));
+        for error in &errs {
+            assert!(
+                error.reason.contains("gzip stream truncated or corrupt"),
+                "{error}"
+            );
+        }
+        assert_eq!(items.last().unwrap().as_ref().unwrap().text, "after");
+    }
+
+    #[test]
+    fn keeps_input_order_across_inputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let texts = dir.path().join("texts");
+        write(&texts, "t1.txt", b"text one");
+        write(&texts, "t2.txt", b"text two");
+        let inputs = [
+            write(
+                dir.path(),
+                "z.jsonl",
+                b"{\"text\": \"j1\"}\n{\"text\": \"j2\"}\n",
+            ),
+            texts,
+            write(dir.path(), "a.csv", b"text\nc1\nc2\n"),
+            write(dir.path(), "m.txt", b"single"),
+            write(dir.path(), "b.jsonl.gz", &gzip(b"{\"text\": \"g1\"}\n")),
+        ];
+        let items = read_all(&inputs);
+        let texts: Vec<&str> = articles(&items).iter().map(|a| a.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["j1", "j2", "text one", "text two", "c1", "c2", "single", "g1"]
+        );
+    }
+
+    #[test]
+    fn every_record_is_counted_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut jsonl = Vec::new();
+        let mut csv = b"id,text\n".to_vec();
+        let mut records = 0;
+        for i in 0..300 {
+            let bad = i % 7 == 3;
+            match (i % 5, bad) {
+                (_, false) => jsonl
+                    .extend_from_slice(format!("{{\"id\": {i}, \"text\": \"t{i}\"}}\n").as_bytes()),
+                (0, true) => jsonl.extend_from_slice(b"{\"text\": \n"),
+                (1, true) => jsonl.extend_from_slice(b"{\"text\": \"\xc3\"}\n"),
+                (2, true) => jsonl.extend_from_slice(b"[1]\n"),
+                (3, true) => jsonl.extend_from_slice(b"{\"id\": 1}\n"),
+                (_, true) => jsonl.extend_from_slice(b"{\"text\": \"  \"}\n"),
+            }
+            if i % 11 == 0 {
+                jsonl.extend_from_slice(b"\n");
+            }
+            let row = if bad {
+                format!("{i},\"t\",{i}\n")
+            } else {
+                format!("{i},\"t{i}\nmore\"\n")
+            };
+            csv.extend_from_slice(row.as_bytes());
+            records += 2;
+        }
+        let inputs = [
+            write(dir.path(), "mix.jsonl", &jsonl),
+            write(dir.path(), "mix.csv.gz", &gzip(&csv)),
+        ];
+        let items = read_all(&inputs);
+        assert_eq!(items.len(), records);
+        assert_eq!(
+            errors(&items).len(),
+            2 * (0..300).filter(|i| i % 7 == 3).count()
+        );
+    }
+
+    #[test]
+    fn keeps_unicode_byte_exact() {
+        let text = "“Curly” ‘quotes’, café, naïve, Zürich — emoji 🎉👩‍👩‍👧 and e\u{301}";
+        let dir = tempfile::tempdir().unwrap();
+        let escaped = serde_json::to_string(text).unwrap();
+        let ascii_escaped: String = text
+            .encode_utf16()
+            .map(|unit| format!("\\u{unit:04x}"))
+            .collect();
+        let jsonl = format!("{{\"text\": {escaped}}}\n{{\"text\": \"{ascii_escaped}\"}}\n");
+        let csv = format!("text\n\"{text}\"\n");
+        let inputs = [
+            write(dir.path(), "u.jsonl", jsonl.as_bytes()),
+            write(dir.path(), "u.csv", csv.as_bytes()),
+            write(dir.path(), "u.txt", text.as_bytes()),
+            write(dir.path(), "u.txt.gz", &gzip(text.as_bytes())),
+        ];
+        let items = read_all(&inputs);
+        assert_eq!(items.len(), 5);
+        for article in articles(&items) {
+            assert_eq!(article.text.as_bytes(), text.as_bytes());
+        }
+    }
+
+    #[test]
+    fn reads_a_huge_json_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = "word ".repeat(4_000_000);
+        let line = format!("{{\"id\": \"big\", \"text\": \"{big}\", \"junk\": [\"{big}\"]}}\n{{\"text\": \"small\"}}\n");
+        let path = write(dir.path(), "big.jsonl", line.as_bytes());
+        let items = read_all(std::slice::from_ref(&path));
+        assert_eq!(
+            only_error(&items[..1]).reason,
+            too_big(20_000_000, DEFAULT_MAX_BYTES)
+        );
+        assert_eq!(items[1].as_ref().unwrap().text, "small");
+
+        let opts = ReadOptions {
+            max_bytes: 30_000_000,
+            ..ReadOptions::default()
+        };
+        let items: Vec<_> = read_inputs(&[path], &opts).collect();
+        assert_eq!(items[0].as_ref().unwrap().text.len(), 20_000_000);
+    }
+
+    #[test]
+    fn record_errors_display_input_record_and_reason() {
+        let error = RecordError {
+            input: "a.jsonl".into(),
+            record: "line 3".into(),
+            reason: "empty text".into(),
+        };
+        assert_eq!(error.to_string(), "a.jsonl: line 3: empty text");
+    }
+
+    #[test]
+    fn the_stream_can_move_to_another_thread() {
+        fn assert_send<T: Send>(_: &T) {}
+        assert_send(&read_inputs(&[], &ReadOptions::default()));
+    }
+
+    #[test]
+    fn splits_names() {
+        let parts = NameParts::of(Path::new("dir/News.Day.JSONL.gz"));
+        assert_eq!(
+            (parts.stem.as_str(), parts.extension.as_str(), parts.gzipped),
+            ("News.Day", "jsonl", true)
+        );
+        let parts = NameParts::of(Path::new(".txt"));
+        assert_eq!(
+            (parts.stem.as_str(), parts.extension.as_str(), parts.gzipped),
+            (".txt", "", false)
+        );
+    }
+}

@@ -1,0 +1,227 @@
+//! The `whosaid` command line: argument parsing only; the work is in the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+
+use whosaid::input::FieldNames;
+use whosaid::pipeline::{self, ExtractOptions};
+use whosaid::train::{self, TrainOptions};
+
+/// Who said what, about whom: named entities and attributed quotes from news-article dumps.
+#[derive(Parser)]
+#[command(name = "whosaid", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read articles, find entities and quotes, write CSVs.
+    Extract(ExtractArgs),
+    /// Train a model.
+    #[command(subcommand)]
+    Train(TrainCommand),
+    /// Score against labeled data.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Args)]
+struct ExtractArgs {
+    /// Inputs: .jsonl, .csv, folders of .txt, any of them .gz; `-` reads JSONL from stdin.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Directory for articles.csv, mentions.csv, entities.csv, quotes.csv and errors.csv.
+    #[arg(long, short)]
+    out: PathBuf,
+    /// NER model directory [default: models/ner-en next to the binary's source, or $WHOSAID_MODEL].
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Worker threads for text processing and for torch (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Windows per model batch.
+    #[arg(long, default_value_t = 32)]
+    batch_size: usize,
+    /// Articles processed together (bounds memory; batches are formed across them).
+    #[arg(long, default_value_t = 256)]
+    chunk_size: usize,
+    /// Largest article text kept, in bytes; longer ones go to errors.csv.
+    #[arg(long, default_value_t = 2_000_000)]
+    max_bytes: usize,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Field holding the article id (JSONL, CSV).
+    #[arg(long, default_value = "id")]
+    id_field: String,
+    /// Field holding the title.
+    #[arg(long, default_value = "title")]
+    title_field: String,
+    /// Field holding the text.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// Field holding the URL.
+    #[arg(long, default_value = "url")]
+    url_field: String,
+    /// Field holding the publication date.
+    #[arg(long, default_value = "published")]
+    published_field: String,
+    /// Field holding the source name.
+    #[arg(long, default_value = "source")]
+    source_field: String,
+}
+
+#[derive(Subcommand)]
+enum TrainCommand {
+    /// Fine-tune a BERT encoder for NER on CoNLL files.
+    Ner(TrainNerArgs),
+}
+
+#[derive(Args)]
+struct TrainNerArgs {
+    /// Training CoNLL file(s).
+    #[arg(long, required = true)]
+    train: Vec<PathBuf>,
+    /// Dev CoNLL file(s), for model selection.
+    #[arg(long)]
+    dev: Vec<PathBuf>,
+    /// Base encoder directory (config.json, tokenizer.json, model.safetensors) [default: .minilm, set up by scripts/setup].
+    #[arg(long, default_value = ".minilm")]
+    base: PathBuf,
+    /// Output model directory.
+    #[arg(long, short)]
+    out: PathBuf,
+    #[arg(long, default_value_t = 4)]
+    epochs: usize,
+    #[arg(long, default_value_t = 16)]
+    batch_size: usize,
+    #[arg(long, default_value_t = 1e-4)]
+    lr: f64,
+    #[arg(long, default_value_t = 0.1)]
+    warmup: f64,
+    #[arg(long, default_value_t = 0.01)]
+    weight_decay: f64,
+    #[arg(long, default_value_t = 0.1)]
+    dropout: f64,
+    #[arg(long, default_value_t = 1.0)]
+    clip_norm: f64,
+    #[arg(long, default_value_t = 13)]
+    seed: i64,
+    /// Train without the casing input (for the ablation).
+    #[arg(long)]
+    no_casing: bool,
+    /// Window length in word pieces.
+    #[arg(long, default_value_t = 128)]
+    max_length: usize,
+    #[arg(long)]
+    max_steps: Option<usize>,
+    #[arg(long)]
+    limit_sentences: Option<usize>,
+    #[arg(long)]
+    eval_every: Option<usize>,
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    /// Stored precision of the saved weights: f16, bf16 or f32.
+    #[arg(long, default_value = "f16")]
+    save_dtype: String,
+}
+
+#[derive(Subcommand)]
+enum EvalCommand {
+    /// Entity-level precision/recall/F1 on CoNLL files.
+    Ner(EvalNerArgs),
+}
+
+#[derive(Args)]
+struct EvalNerArgs {
+    /// CoNLL files (IOB1 or IOB2, NER tag in the last column).
+    files: Vec<PathBuf>,
+    /// The project's span-labeled JSONL fixtures instead of CoNLL files.
+    #[arg(long, num_args = 1..)]
+    fixtures: Vec<PathBuf>,
+    #[arg(long)]
+    model: Option<PathBuf>,
+    #[arg(long, default_value_t = 64)]
+    batch_size: usize,
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Machine-readable output.
+    #[arg(long)]
+    json: bool,
+    /// Write every mismatch to this file (JSON lines).
+    #[arg(long)]
+    errors: Option<PathBuf>,
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Extract(a) => {
+            let opts = ExtractOptions {
+                inputs: a.inputs,
+                out: a.out,
+                model: pipeline::model_dir(a.model),
+                threads: a.threads.unwrap_or_else(pipeline::default_threads),
+                batch_size: a.batch_size,
+                chunk_size: a.chunk_size,
+                max_bytes: a.max_bytes,
+                progress: !a.quiet,
+                fields: FieldNames {
+                    id: a.id_field,
+                    title: a.title_field,
+                    text: a.text_field,
+                    url: a.url_field,
+                    published: a.published_field,
+                    source: a.source_field,
+                },
+            };
+            let summary = pipeline::extract(&opts)?;
+            eprintln!("{summary}");
+            println!("{}", opts.out.display());
+            Ok(())
+        }
+        Command::Train(TrainCommand::Ner(a)) => {
+            let mut opts = TrainOptions::new(a.train, a.dev, a.base, a.out);
+            opts.epochs = a.epochs;
+            opts.batch_size = a.batch_size;
+            opts.learning_rate = a.lr;
+            opts.warmup = a.warmup;
+            opts.weight_decay = a.weight_decay;
+            opts.dropout = a.dropout;
+            opts.clip_norm = a.clip_norm;
+            opts.seed = a.seed;
+            opts.casing = !a.no_casing;
+            opts.max_length = a.max_length;
+            opts.max_steps = a.max_steps;
+            opts.limit_sentences = a.limit_sentences;
+            opts.eval_every = a.eval_every;
+            opts.threads = a.threads;
+            opts.save_dtype = a.save_dtype;
+            train::train_ner(&opts)?;
+            Ok(())
+        }
+        Command::Eval(EvalCommand::Ner(a)) => pipeline::eval_ner(&pipeline::EvalNerOptions {
+            files: a.files,
+            fixtures: a.fixtures,
+            model: pipeline::model_dir(a.model),
+            batch_size: a.batch_size,
+            threads: a.threads.unwrap_or_else(pipeline::default_threads),
+            json: a.json,
+            errors: a.errors,
+        }),
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("whosaid: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

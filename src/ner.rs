@@ -1,0 +1,612 @@
+//! Named-entity recognition with a BERT token-classification model through rust-bert.
+//!
+//! A model directory holds `config.json` (a BERT config with `id2label`, plus a `whosaid` section
+//! for our casing input and window length), `tokenizer.json` (a `tokenizers` WordPiece tokenizer)
+//! and `model.safetensors` (f32, f16 or bf16 tensors named as rust-bert's
+//! `BertForTokenClassification` names them: `bert.…`, `classifier.…`).
+//!
+//! Tokenization, windowing, batching and offset mapping are ours rather than rust-bert's NER
+//! pipeline: texts are split into words by [`crate::text`], words are fed to the tokenizer as
+//! pre-tokenized input, and the model labels each word by its first word piece, so predictions map
+//! back to byte spans of the original text without any character/byte confusion.
+//!
+//! Casing: our base encoder is uncased, so the word's casing class ([`casing_class`]) is fed
+//! through the token-type embedding, which trained models enlarge to [`CASING_CLASSES`] rows.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use rust_bert::bert::{BertConfig, BertForTokenClassification};
+use serde::{Deserialize, Serialize};
+use tch::{nn, Device, Kind, Tensor};
+use tokenizers::Tokenizer;
+
+use crate::text::Span;
+
+/// A named-entity mention found by the model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    pub span: Span,
+    /// PER, LOC, ORG or MISC (the model's labels without the B-/I- prefix).
+    pub label: String,
+    /// Mean probability of the predicted tags over the mention's words.
+    pub score: f32,
+}
+
+/// Number of casing classes fed through the token-type embedding.
+pub const CASING_CLASSES: i64 = 6;
+
+/// The casing class of a word: 1 no letters, 2 lowercase, 3 capitalised (or a single capital),
+/// 4 all capitals, 5 mixed starting lowercase (`iPhone`). 0 is kept for special tokens.
+pub fn casing_class(word: &str) -> i64 {
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    let Some(first) = letters.next() else { return 1 };
+    let (mut upper, mut lower, mut n) = (first.is_uppercase() as usize, first.is_lowercase() as usize, 1);
+    for c in letters {
+        n += 1;
+        upper += c.is_uppercase() as usize;
+        lower += c.is_lowercase() as usize;
+    }
+    if lower == n {
+        2
+    } else if upper == n {
+        if n >= 2 {
+            4
+        } else {
+            3
+        }
+    } else if first.is_uppercase() {
+        3
+    } else {
+        5
+    }
+}
+
+/// whosaid's own settings in a model's `config.json`, under `"whosaid"`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ModelSettings {
+    /// Feed the casing class of each word as its token type.
+    #[serde(default)]
+    pub casing: bool,
+    /// Longest window, in word pieces including [CLS] and [SEP].
+    #[serde(default = "default_max_length")]
+    pub max_length: usize,
+}
+
+fn default_max_length() -> usize {
+    128
+}
+
+impl Default for ModelSettings {
+    fn default() -> Self {
+        ModelSettings { casing: true, max_length: default_max_length() }
+    }
+}
+
+#[derive(Deserialize)]
+struct ConfigExtras {
+    #[serde(default)]
+    whosaid: Option<ModelSettings>,
+}
+
+/// The files of a model directory.
+pub struct ModelFiles {
+    pub config: PathBuf,
+    pub tokenizer: PathBuf,
+    pub weights: PathBuf,
+}
+
+impl ModelFiles {
+    /// Checks that a model directory has its three files, with a message that says how to get a
+    /// model when it doesn't.
+    pub fn locate(dir: &Path) -> Result<ModelFiles> {
+        if !dir.is_dir() {
+            bail!(
+                "model directory {} not found. The default model ships in the repository at models/ner-en; \
+                 pass --model DIR for another (a directory with config.json, tokenizer.json and model.safetensors), \
+                 or train one with `whosaid train ner`",
+                dir.display()
+            );
+        }
+        let files = ModelFiles {
+            config: dir.join("config.json"),
+            tokenizer: dir.join("tokenizer.json"),
+            weights: dir.join("model.safetensors"),
+        };
+        for f in [&files.config, &files.tokenizer, &files.weights] {
+            if !f.is_file() {
+                bail!(
+                    "model directory {} lacks {}: a whosaid model needs config.json, tokenizer.json and \
+                     model.safetensors (see models/ner-en for the default one)",
+                    dir.display(),
+                    f.file_name().unwrap().to_string_lossy()
+                );
+            }
+        }
+        Ok(files)
+    }
+}
+
+/// A model's configuration: rust-bert's BERT config plus whosaid's settings and the label list.
+#[derive(Debug, Clone)]
+pub struct ModelConfig {
+    pub bert: BertConfig,
+    pub settings: ModelSettings,
+    /// Tag names by id ("O", "B-PER", …).
+    pub labels: Vec<String>,
+}
+
+impl ModelConfig {
+    pub fn read(path: &Path) -> Result<ModelConfig> {
+        let raw = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bert: BertConfig =
+            serde_json::from_str(&raw).with_context(|| format!("{} is not a BERT config", path.display()))?;
+        let extras: ConfigExtras = serde_json::from_str(&raw)?;
+        let Some(id2label) = bert.id2label.as_ref() else {
+            bail!("{} has no id2label: not a token-classification model", path.display())
+        };
+        let mut labels = vec![String::new(); id2label.len()];
+        for (&id, label) in id2label {
+            let slot = usize::try_from(id).ok().and_then(|i| labels.get_mut(i));
+            let Some(slot) = slot else { bail!("{}: id2label ids must be 0..{}", path.display(), id2label.len()) };
+            *slot = label.clone();
+        }
+        for l in &labels {
+            if l != "O" && !(l.starts_with("B-") || l.starts_with("I-")) {
+                bail!("{}: label {l:?} is not O, B-X or I-X", path.display());
+            }
+        }
+        let settings = extras.whosaid.unwrap_or(ModelSettings { casing: false, max_length: default_max_length() });
+        if settings.casing && bert.type_vocab_size < CASING_CLASSES {
+            bail!(
+                "{}: casing input needs type_vocab_size >= {CASING_CLASSES}, found {}",
+                path.display(),
+                bert.type_vocab_size
+            );
+        }
+        if settings.max_length < 8 || settings.max_length as i64 > bert.max_position_embeddings {
+            bail!("{}: whosaid.max_length must be in 8..={}", path.display(), bert.max_position_embeddings);
+        }
+        Ok(ModelConfig { bert, settings, labels })
+    }
+
+    /// Writes config.json: the BERT config with id2label/label2id and the whosaid section.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let mut value = serde_json::to_value(&self.bert)?;
+        let obj = value.as_object_mut().unwrap();
+        obj.insert("model_type".into(), "bert".into());
+        obj.insert("architectures".into(), serde_json::json!(["BertForTokenClassification"]));
+        obj.insert("whosaid".into(), serde_json::to_value(&self.settings)?);
+        std::fs::write(path, serde_json::to_string_pretty(&value)?)
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Builds id2label/label2id from a label list.
+    pub fn set_labels(&mut self, labels: &[String]) {
+        self.labels = labels.to_vec();
+        self.bert.id2label = Some(labels.iter().enumerate().map(|(i, l)| (i as i64, l.clone())).collect());
+        self.bert.label2id = Some(labels.iter().enumerate().map(|(i, l)| (l.clone(), i as i64)).collect());
+    }
+}
+
+/// Loads a tokenizer and switches off the truncation and padding a tokenizer.json may carry: we
+/// window and pad ourselves.
+pub fn load_tokenizer(path: &Path) -> Result<Tokenizer> {
+    let mut tok = Tokenizer::from_file(path)
+        .map_err(|e| anyhow::anyhow!("cannot load tokenizer {}: {e}", path.display()))?;
+    tok.with_truncation(None).map_err(|e| anyhow::anyhow!("{e}"))?;
+    tok.with_padding(None);
+    Ok(tok)
+}
+
+/// Copies tensors from a safetensors file into a var store. `rename` maps a var-store name to the
+/// file's name for it (or None to leave the variable as initialised). Shapes must match, except a
+/// token-type embedding with fewer rows in the file: its rows are copied and the extra rows start
+/// as copies of row 0, so a base model's output is unchanged before training.
+pub fn load_weights(vs: &mut nn::VarStore, path: &Path, rename: &dyn Fn(&str) -> Option<String>) -> Result<()> {
+    let tensors = Tensor::read_safetensors(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let by_name: HashMap<String, Tensor> = tensors.into_iter().collect();
+    let mut missing = Vec::new();
+    let mut mismatched = Vec::new();
+    tch::no_grad(|| {
+        for (name, mut var) in vs.variables() {
+            let Some(file_name) = rename(&name) else { continue };
+            let Some(src) = by_name.get(&file_name) else {
+                missing.push(file_name);
+                continue;
+            };
+            let src = src.to_kind(var.kind()).to_device(var.device());
+            let (want, have) = (var.size(), src.size());
+            if want == have {
+                var.copy_(&src);
+            } else if name.ends_with("token_type_embeddings.weight") && want.len() == 2 && want[1] == have[1] && have[0] < want[0] {
+                var.narrow(0, 0, have[0]).copy_(&src);
+                let row0 = src.narrow(0, 0, 1);
+                var.narrow(0, have[0], want[0] - have[0]).copy_(&row0.expand([want[0] - have[0], want[1]], false));
+            } else {
+                mismatched.push(format!("{file_name}: file {have:?}, model {want:?}"));
+            }
+        }
+    });
+    if !missing.is_empty() || !mismatched.is_empty() {
+        bail!(
+            "{} does not match the model's config.json: {}{}",
+            path.display(),
+            if missing.is_empty() { String::new() } else { format!("missing tensors {}; ", missing.join(", ")) },
+            mismatched.join("; ")
+        );
+    }
+    Ok(())
+}
+
+/// Saves a var store's tensors as safetensors, converted to `kind` (f16 keeps shipped models small).
+pub fn save_weights(vs: &nn::VarStore, path: &Path, kind: Kind) -> Result<()> {
+    let mut named: Vec<(String, Tensor)> = vs.variables().into_iter().map(|(n, t)| (n, t.detach().to_kind(kind))).collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    Tensor::write_safetensors(&named, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// One model input: consecutive sentences' words packed up to the model's length.
+#[derive(Debug, Clone, Default)]
+pub struct Window {
+    /// Word-piece ids, starting with [CLS] and ending with [SEP].
+    pub input_ids: Vec<i64>,
+    /// Casing class per piece (all 0 for a model without casing input).
+    pub type_ids: Vec<i64>,
+    /// Pieces that start a word: (piece index, word index in the caller's word list).
+    pub word_starts: Vec<(usize, usize)>,
+}
+
+impl Window {
+    pub fn len(&self) -> usize {
+        self.input_ids.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.input_ids.is_empty()
+    }
+}
+
+/// Turns sentences of words into windows for one model: sentences are packed greedily into
+/// windows of at most `max_length` pieces; a sentence longer than that is cut between words.
+pub struct Windower<'a> {
+    tokenizer: &'a Tokenizer,
+    casing: bool,
+    max_length: usize,
+    cls: i64,
+    sep: i64,
+    unk: i64,
+}
+
+impl<'a> Windower<'a> {
+    pub fn new(tokenizer: &'a Tokenizer, settings: &ModelSettings) -> Result<Windower<'a>> {
+        let id = |t: &str| {
+            tokenizer.token_to_id(t).map(|i| i as i64).with_context(|| format!("tokenizer has no {t} token"))
+        };
+        Ok(Windower {
+            tokenizer,
+            casing: settings.casing,
+            max_length: settings.max_length,
+            cls: id("[CLS]")?,
+            sep: id("[SEP]")?,
+            unk: id("[UNK]")?,
+        })
+    }
+
+    /// Word pieces of each word: the tokenizer sees the words pre-tokenized, so piece→word mapping
+    /// is exact. A word the tokenizer drops entirely (control characters) becomes [UNK], so every
+    /// word gets a prediction.
+    fn pieces(&self, words: &[&str]) -> Result<Vec<Vec<i64>>> {
+        let enc = self
+            .tokenizer
+            .encode(words.to_vec(), false)
+            .map_err(|e| anyhow::anyhow!("tokenizer failed: {e}"))?;
+        let mut out = vec![Vec::new(); words.len()];
+        for (id, word) in enc.get_ids().iter().zip(enc.get_word_ids()) {
+            if let Some(w) = word {
+                out[*w as usize].push(*id as i64);
+            }
+        }
+        for p in out.iter_mut().filter(|p| p.is_empty()) {
+            p.push(self.unk);
+        }
+        Ok(out)
+    }
+
+    /// Windows over `sentences`, each a list of words; word indices count across all sentences.
+    pub fn windows(&self, sentences: &[Vec<&str>]) -> Result<Vec<Window>> {
+        let budget = self.max_length - 2;
+        let mut out = Vec::new();
+        let mut cur = Window::default();
+        let mut word_base = 0;
+        for words in sentences {
+            let pieces = self.pieces(words)?;
+            let sentence_len: usize = pieces.iter().map(|p| p.len().min(budget)).sum();
+            if !cur.is_empty() && cur.len() - 1 + sentence_len > budget {
+                self.close(&mut cur, &mut out);
+            }
+            for (w, word_pieces) in pieces.iter().enumerate() {
+                // Pathological words (a 2,000-character URL) keep only their first pieces.
+                let word_pieces = &word_pieces[..word_pieces.len().min(budget)];
+                if !cur.is_empty() && cur.len() - 1 + word_pieces.len() > budget {
+                    self.close(&mut cur, &mut out);
+                }
+                if cur.is_empty() {
+                    cur.input_ids.push(self.cls);
+                    cur.type_ids.push(0);
+                }
+                let class = if self.casing { casing_class(words[w]) } else { 0 };
+                cur.word_starts.push((cur.input_ids.len(), word_base + w));
+                cur.input_ids.extend_from_slice(word_pieces);
+                cur.type_ids.extend(std::iter::repeat_n(class, word_pieces.len()));
+            }
+            word_base += words.len();
+        }
+        self.close(&mut cur, &mut out);
+        Ok(out)
+    }
+
+    fn close(&self, cur: &mut Window, out: &mut Vec<Window>) {
+        if cur.is_empty() {
+            return;
+        }
+        cur.input_ids.push(self.sep);
+        cur.type_ids.push(0);
+        out.push(std::mem::take(cur));
+    }
+}
+
+/// The predicted tag of one word: label id and its probability.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WordTag {
+    pub label: usize,
+    pub prob: f32,
+}
+
+/// A loaded token-classification model. Not `Sync` (rust-bert models aren't): run it from one
+/// thread, e.g. [`crate::pipeline`]'s inference worker.
+pub struct NerModel {
+    pub config: ModelConfig,
+    pub tokenizer: Tokenizer,
+    pub vs: nn::VarStore,
+    pub model: BertForTokenClassification,
+}
+
+impl NerModel {
+    /// Loads a model directory onto a device, weights converted to f32.
+    pub fn load(dir: &Path, device: Device) -> Result<NerModel> {
+        let files = ModelFiles::locate(dir)?;
+        let config = ModelConfig::read(&files.config)?;
+        let tokenizer = load_tokenizer(&files.tokenizer)?;
+        if tokenizer.get_vocab_size(true) as i64 > config.bert.vocab_size {
+            bail!(
+                "{} has {} tokens but {} says vocab_size {}: the files are from different models",
+                files.tokenizer.display(),
+                tokenizer.get_vocab_size(true),
+                files.config.display(),
+                config.bert.vocab_size
+            );
+        }
+        let mut vs = nn::VarStore::new(device);
+        let model = BertForTokenClassification::new(vs.root(), &config.bert)
+            .map_err(|e| anyhow::anyhow!("cannot build the model from {}: {e}", files.config.display()))?;
+        load_weights(&mut vs, &files.weights, &|name| Some(name.to_string()))?;
+        vs.freeze();
+        Ok(NerModel { config, tokenizer, vs, model })
+    }
+
+    pub fn windower(&self) -> Result<Windower<'_>> {
+        Windower::new(&self.tokenizer, &self.config.settings)
+    }
+
+    /// Pads a batch of windows into (ids, mask, type ids) tensors on the model's device.
+    pub fn batch_tensors(windows: &[&Window], device: Device) -> (Tensor, Tensor, Tensor) {
+        let width = windows.iter().map(|w| w.len()).max().unwrap_or(0);
+        let mut ids = vec![0i64; windows.len() * width];
+        let mut mask = vec![0i64; windows.len() * width];
+        let mut types = vec![0i64; windows.len() * width];
+        for (b, w) in windows.iter().enumerate() {
+            let row = b * width;
+            ids[row..row + w.len()].copy_from_slice(&w.input_ids);
+            types[row..row + w.len()].copy_from_slice(&w.type_ids);
+            mask[row..row + w.len()].fill(1);
+        }
+        let shape = [windows.len() as i64, width as i64];
+        let t = |v: Vec<i64>| Tensor::from_slice(&v).view(shape).to_device(device);
+        (t(ids), t(mask), t(types))
+    }
+
+    /// Runs one batch (best of similar lengths) and returns each window's word tags, in the order
+    /// of its `word_starts`.
+    pub fn predict(&self, windows: &[&Window]) -> Vec<Vec<WordTag>> {
+        if windows.is_empty() {
+            return Vec::new();
+        }
+        let (ids, mask, types) = Self::batch_tensors(windows, self.vs.device());
+        let probs = tch::no_grad(|| {
+            let out = self.model.forward_t(Some(&ids), Some(&mask), Some(&types), None, None, false);
+            out.logits.softmax(-1, Kind::Float).to_device(Device::Cpu)
+        });
+        let (best_prob, best_label) = probs.max_dim(-1, false);
+        let width = ids.size()[1] as usize;
+        let best_prob: Vec<f32> = Vec::<f32>::try_from(best_prob.flatten(0, -1)).expect("f32 probabilities");
+        let best_label: Vec<i64> = Vec::<i64>::try_from(best_label.flatten(0, -1)).expect("i64 labels");
+        windows
+            .iter()
+            .enumerate()
+            .map(|(b, w)| {
+                w.word_starts
+                    .iter()
+                    .map(|&(piece, _)| {
+                        let i = b * width + piece;
+                        WordTag { label: best_label[i] as usize, prob: best_prob[i] }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// Splits a tag into (prefix, type): "B-PER" → ('B', "PER"), "O" → ('O', "").
+pub fn split_tag(tag: &str) -> (char, &str) {
+    match tag.split_once('-') {
+        Some((p, t)) if p.len() == 1 => (p.chars().next().unwrap(), t),
+        _ => ('O', ""),
+    }
+}
+
+/// Decodes word tags into entity word ranges (start word, end word exclusive, type), the way
+/// conlleval reads IOB: an I-X that does not continue an X starts a new entity, so IOB1 and IOB2
+/// both decode, and a B-X always starts one.
+pub fn decode_tags<'t>(tags: impl IntoIterator<Item = &'t str>) -> Vec<(usize, usize, String)> {
+    let mut out: Vec<(usize, usize, String)> = Vec::new();
+    let mut open: Option<(usize, &str)> = None;
+    let mut n = 0;
+    for (i, tag) in tags.into_iter().enumerate() {
+        n = i + 1;
+        let (prefix, kind) = split_tag(tag);
+        let continues = prefix == 'I' && open.is_some_and(|(_, k)| k == kind);
+        if continues {
+            continue;
+        }
+        if let Some((s, k)) = open.take() {
+            out.push((s, i, k.to_string()));
+        }
+        if prefix == 'B' || prefix == 'I' {
+            open = Some((i, kind));
+        }
+    }
+    if let Some((s, k)) = open {
+        out.push((s, n, k.to_string()));
+    }
+    out
+}
+
+/// Turns one article's word tags into mentions over its word spans. Mentions made only of
+/// punctuation are dropped.
+pub fn mentions_from_tags(text: &str, words: &[Span], tags: &[WordTag], labels: &[String]) -> Vec<Mention> {
+    let names: Vec<&str> = tags.iter().map(|t| labels.get(t.label).map(String::as_str).unwrap_or("O")).collect();
+    decode_tags(names)
+        .into_iter()
+        .filter_map(|(s, e, kind)| {
+            let span = Span::new(words[s].start, words[e - 1].end);
+            if !text[span.range()].chars().any(|c| c.is_alphanumeric()) {
+                return None;
+            }
+            let score = tags[s..e].iter().map(|t| t.prob).sum::<f32>() / (e - s) as f32;
+            Some(Mention { span, label: kind, score })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn casing_classes() {
+        assert_eq!(casing_class("the"), 2);
+        assert_eq!(casing_class("Sandër"), 3);
+        assert_eq!(casing_class("MEK"), 4);
+        assert_eq!(casing_class("I"), 3);
+        assert_eq!(casing_class("iPhone"), 5);
+        assert_eq!(casing_class("1,000"), 1);
+        assert_eq!(casing_class("“"), 1);
+        assert_eq!(casing_class("U.S."), 4);
+    }
+
+    #[test]
+    fn decode_iob1_and_iob2() {
+        let tags = ["B-PER", "I-PER", "O", "I-LOC", "I-LOC", "B-LOC", "I-ORG", "B-ORG", "B-ORG"];
+        assert_eq!(
+            decode_tags(tags),
+            vec![
+                (0, 2, "PER".into()),
+                (3, 5, "LOC".into()),
+                (5, 6, "LOC".into()),
+                (6, 7, "ORG".into()),
+                (7, 8, "ORG".into()),
+                (8, 9, "ORG".into())
+            ]
+        );
+        assert_eq!(decode_tags(["O", "O"]), vec![]);
+        assert_eq!(decode_tags(["I-MISC"]), vec![(0, 1, "MISC".into())]);
+    }
+
+    #[test]
+    fn mentions_map_to_byte_spans_and_skip_punctuation() {
+        let text = "“Sandër Lleshaj” said.";
+        let words = crate::text::split_words(text, Span::new(0, text.len()));
+        let labels: Vec<String> = ["O", "B-PER", "I-PER"].iter().map(|s| s.to_string()).collect();
+        let t = |label| WordTag { label, prob: 0.5 };
+        let tags = vec![t(1), t(1), t(2), t(0), t(0), t(0)];
+        let m = mentions_from_tags(text, &words, &tags, &labels);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(&text[m[0].span.range()], "Sandër Lleshaj");
+        assert_eq!(m[0].label, "PER");
+    }
+}
+
+/// Writes a small randomly initialised model directory (WordPiece vocabulary of `words` plus
+/// single characters, 2 layers of width 32, casing input, CoNLL labels), so tests and benchmarks
+/// of the plumbing run real loading and decoding code without shipping weights. `bias` favours
+/// one label id in the classifier, which makes the predicted tags predictable in tests.
+pub fn write_random_model(dir: &Path, words: &[&str], max_length: usize, seed: i64, bias: Option<usize>) -> Result<()> {
+    use tokenizers::models::wordpiece::WordPiece;
+    use tokenizers::normalizers::bert::BertNormalizer;
+    use tokenizers::pre_tokenizers::bert::BertPreTokenizer;
+
+    std::fs::create_dir_all(dir)?;
+    let mut vocab: Vec<String> = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].map(String::from).to_vec();
+    for c in ('a'..='z').chain('0'..='9').chain(".,;:!?'\"-()[]“”’".chars()) {
+        vocab.push(c.to_string());
+        vocab.push(format!("##{c}"));
+    }
+    for w in words {
+        let w = w.to_lowercase();
+        if !vocab.contains(&w) {
+            vocab.push(w);
+        }
+    }
+    let map: HashMap<String, u32> = vocab.iter().enumerate().map(|(i, w)| (w.clone(), i as u32)).collect();
+    let model = WordPiece::builder()
+        .vocab(map)
+        .unk_token("[UNK]".into())
+        .build()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut tokenizer = Tokenizer::new(model);
+    tokenizer.with_normalizer(Some(BertNormalizer::new(true, true, None, true)));
+    tokenizer.with_pre_tokenizer(Some(BertPreTokenizer));
+    tokenizer.save(dir.join("tokenizer.json"), false).map_err(|e| anyhow::anyhow!("{e}"))?;
+
+    let mut config = ModelConfig {
+        bert: BertConfig {
+            hidden_size: 32,
+            intermediate_size: 64,
+            num_attention_heads: 2,
+            num_hidden_layers: 2,
+            max_position_embeddings: max_length.max(64) as i64,
+            type_vocab_size: CASING_CLASSES,
+            vocab_size: vocab.len() as i64,
+            ..Default::default()
+        },
+        settings: ModelSettings { casing: true, max_length },
+        labels: Vec::new(),
+    };
+    config.set_labels(&crate::train::CONLL_LABELS.map(String::from));
+    config.write(&dir.join("config.json"))?;
+    tch::manual_seed(seed);
+    let vs = nn::VarStore::new(Device::Cpu);
+    let _model = BertForTokenClassification::new(vs.root(), &config.bert).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Some(label) = bias {
+        tch::no_grad(|| {
+            for (name, mut t) in vs.variables() {
+                if name == "classifier.bias" {
+                    let _ = t.fill_(0.0);
+                    let _ = t.get(label as i64).fill_(20.0);
+                }
+            }
+        });
+    }
+    save_weights(&vs, &dir.join("model.safetensors"), Kind::Float)
+}

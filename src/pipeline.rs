@@ -1,0 +1,457 @@
+//! Wires the stages: input → clean → text → ner → entities → quotes → output.
+//!
+//! Articles are processed in chunks, in input order. Within a chunk, rayon cleans, segments and
+//! tokenizes the articles; their windows are sorted by length and batched across articles; a
+//! dedicated inference thread owns the model (rust-bert models are `Send`, not `Sync`) and runs
+//! the batches; rayon then decodes mentions, merges entities and finds quotes; rows are written in
+//! input order and flushed after each chunk.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use tch::Device;
+
+use crate::entities::{self, Entities};
+use crate::eval::ner::{evaluate_conll, format_score, read_conll, NerScore, NerScorer};
+use crate::input::{self, Article, FieldNames, ReadOptions, RecordError};
+use crate::ner::{mentions_from_tags, Mention, ModelSettings, NerModel, Window, WordTag};
+use crate::output::{ArticleRows, OutputWriter};
+use crate::quotes::{self, Quote};
+use crate::text::Document;
+use crate::{clean, ner};
+
+/// Settings of an `extract` run.
+#[derive(Debug, Clone)]
+pub struct ExtractOptions {
+    pub inputs: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub model: PathBuf,
+    pub threads: usize,
+    pub batch_size: usize,
+    pub chunk_size: usize,
+    pub max_bytes: usize,
+    pub progress: bool,
+    pub fields: FieldNames,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub articles: usize,
+    pub mentions: usize,
+    pub entities: usize,
+    pub quotes: usize,
+    pub errors: usize,
+    pub words: usize,
+    pub seconds: f64,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "whosaid: {} articles, {} entities ({} mentions), {} quotes, {} errors in {:.2}s ({:.0} words/s)",
+            self.articles,
+            self.entities,
+            self.mentions,
+            self.quotes,
+            self.errors,
+            self.seconds,
+            self.words as f64 / self.seconds.max(1e-9)
+        )
+    }
+}
+
+/// The model directory to use: the one given, else $WHOSAID_MODEL, else the shipped default.
+pub fn model_dir(given: Option<PathBuf>) -> PathBuf {
+    given
+        .or_else(|| std::env::var_os("WHOSAID_MODEL").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/models/ner-en")))
+}
+
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
+
+/// One article through the text stages.
+struct Prepared {
+    doc: Document,
+    windows: Vec<Window>,
+}
+
+/// Cleans and segments an article, and cuts its sentences into model windows.
+fn prepare(article: Article, windower: &ner::Windower) -> Result<Prepared> {
+    let cleaned = clean::clean(&article.text);
+    let doc = Document::new(article.id, article.title, article.text, &cleaned);
+    let sentences: Vec<Vec<&str>> = doc
+        .sentences
+        .iter()
+        .map(|s| doc.tokens[s.tokens.clone()].iter().map(|t| doc.slice(*t)).collect())
+        .collect();
+    let windows = windower.windows(&sentences)?;
+    Ok(Prepared { doc, windows })
+}
+
+/// The text stages after NER for one article.
+pub fn analyse(doc: &Document, tags: &[WordTag], labels: &[String]) -> (Vec<Mention>, Entities, Vec<Quote>) {
+    let mentions = mentions_from_tags(&doc.text, &doc.tokens, tags, labels);
+    let entities = entities::merge(doc, &mentions);
+    let quotes = quotes::extract(doc, &mentions, &entities);
+    (mentions, entities, quotes)
+}
+
+/// Requests to the inference thread: a batch of windows, answered with their word tags.
+type Job = (usize, Vec<Window>);
+type JobResult = (usize, Vec<Vec<WordTag>>);
+
+/// The model on its own thread. Dropping it ends the thread.
+pub struct InferenceWorker {
+    jobs: Option<mpsc::SyncSender<Job>>,
+    results: mpsc::Receiver<JobResult>,
+    handle: Option<std::thread::JoinHandle<()>>,
+    pub labels: Vec<String>,
+    pub settings: ModelSettings,
+    pub tokenizer: tokenizers::Tokenizer,
+}
+
+impl InferenceWorker {
+    /// Loads the model (failing here, before any output, if it is missing or broken) and starts
+    /// the thread that runs it with `torch_threads` intra-op threads.
+    pub fn start(model_dir: &Path, torch_threads: usize) -> Result<InferenceWorker> {
+        tch::set_num_threads(torch_threads as i32);
+        tch::set_num_interop_threads(1);
+        let model = NerModel::load(model_dir, Device::Cpu)
+            .with_context(|| format!("cannot load the NER model from {}", model_dir.display()))?;
+        let labels = model.config.labels.clone();
+        let settings = model.config.settings.clone();
+        let tokenizer = model.tokenizer.clone();
+        // Bounded: the text side can run at most two batches ahead of the model.
+        let (jobs, job_rx) = mpsc::sync_channel::<Job>(2);
+        let (result_tx, results) = mpsc::channel::<JobResult>();
+        let handle = std::thread::Builder::new().name("whosaid-inference".into()).spawn(move || {
+            for (id, windows) in job_rx {
+                let refs: Vec<&Window> = windows.iter().collect();
+                if result_tx.send((id, model.predict(&refs))).is_err() {
+                    break;
+                }
+            }
+        })?;
+        Ok(InferenceWorker { jobs: Some(jobs), results, handle: Some(handle), labels, settings, tokenizer })
+    }
+
+    /// Runs windows through the model in length-sorted batches; returns tags in input order.
+    pub fn run(&self, windows: &[&Window], batch_size: usize) -> Result<Vec<Vec<WordTag>>> {
+        let mut order: Vec<usize> = (0..windows.len()).collect();
+        order.sort_by_key(|&i| windows[i].len());
+        let batches: Vec<&[usize]> = order.chunks(batch_size.max(1)).collect();
+        let jobs = self.jobs.as_ref().expect("worker running");
+        let mut out: Vec<Vec<WordTag>> = vec![Vec::new(); windows.len()];
+        let mut pending = 0;
+        let mut next = 0;
+        while next < batches.len() || pending > 0 {
+            // Keep the worker fed without queueing more than the channel holds.
+            while next < batches.len() && pending < 2 {
+                let batch = batches[next].iter().map(|&i| windows[i].clone()).collect();
+                jobs.send((next, batch)).map_err(|_| anyhow::anyhow!("the inference thread stopped"))?;
+                next += 1;
+                pending += 1;
+            }
+            let (id, tags) = self.results.recv().context("the inference thread stopped (see the error above)")?;
+            pending -= 1;
+            for (&i, t) in batches[id].iter().zip(tags) {
+                out[i] = t;
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Drop for InferenceWorker {
+    fn drop(&mut self) {
+        self.jobs.take();
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+fn progress_bar(enabled: bool, total: Option<u64>) -> ProgressBar {
+    let target = if enabled { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
+    let bar = match total {
+        Some(n) => ProgressBar::with_draw_target(Some(n), target).with_style(
+            ProgressStyle::with_template("{elapsed_precise} [{wide_bar}] {pos}/{len} articles ({per_sec}, ETA {eta})")
+                .unwrap(),
+        ),
+        None => ProgressBar::with_draw_target(None, target)
+            .with_style(ProgressStyle::with_template("{elapsed_precise} {pos} articles ({per_sec})").unwrap()),
+    };
+    bar
+}
+
+/// A cheap estimate of the number of records, for the progress bar: lines of plain JSONL files
+/// and .txt files in folders. None when an input is compressed, CSV or stdin.
+fn estimate_records(inputs: &[PathBuf]) -> Option<u64> {
+    let mut total = 0u64;
+    for p in inputs {
+        let name = p.to_string_lossy();
+        if p.is_dir() {
+            total += std::fs::read_dir(p).ok()?.filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "txt"))).count() as u64;
+        } else if name.ends_with(".jsonl") || name.ends_with(".ndjson") {
+            let bytes = std::fs::read(p).ok()?;
+            total += bytes.split(|&b| b == b'\n').filter(|l| l.iter().any(|b| !b.is_ascii_whitespace())).count() as u64;
+        } else if name.ends_with(".txt") {
+            total += 1;
+        } else {
+            return None;
+        }
+    }
+    Some(total)
+}
+
+/// Runs `extract`: reads every input, writes the five CSVs into `opts.out`.
+pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
+    let started = Instant::now();
+    if opts.chunk_size == 0 || opts.batch_size == 0 {
+        bail!("--chunk-size and --batch-size must be at least 1");
+    }
+    let worker = InferenceWorker::start(&opts.model, opts.threads)?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(opts.threads).build()?;
+    let mut writer = OutputWriter::create(&opts.out)?;
+    let read_opts = ReadOptions { fields: opts.fields.clone(), max_bytes: opts.max_bytes };
+    let mut records = input::read_inputs(&opts.inputs, &read_opts).peekable();
+    let bar = progress_bar(opts.progress, if opts.progress { estimate_records(&opts.inputs) } else { None });
+    let mut summary = Summary::default();
+    let windower = ner::Windower::new(&worker.tokenizer, &worker.settings)?;
+
+    while records.peek().is_some() {
+        let chunk: Vec<Result<Article, RecordError>> = records.by_ref().take(opts.chunk_size).collect();
+        // Text stages, in parallel; a record that fails here becomes an error row.
+        let prepared: Vec<Result<Prepared, RecordError>> = pool.install(|| {
+            chunk
+                .into_par_iter()
+                .map(|r| {
+                    r.and_then(|a| {
+                        let (input, record) = (a.id.clone(), a.id.clone());
+                        prepare(a, &windower).map_err(|e| RecordError { input, record, reason: format!("{e:#}") })
+                    })
+                })
+                .collect()
+        });
+        let windows: Vec<&Window> = prepared.iter().flat_map(|p| p.iter().flat_map(|p| p.windows.iter())).collect();
+        let mut tags = worker.run(&windows, opts.batch_size)?.into_iter();
+        // Re-assemble each article's word tags from its windows, in order.
+        let per_article: Vec<Vec<WordTag>> = prepared
+            .iter()
+            .map(|p| match p {
+                Ok(p) => {
+                    let mut word_tags = vec![WordTag { label: 0, prob: 1.0 }; p.doc.tokens.len()];
+                    for w in &p.windows {
+                        for (&(_, word), tag) in w.word_starts.iter().zip(tags.next().unwrap_or_default()) {
+                            word_tags[word] = tag;
+                        }
+                    }
+                    word_tags
+                }
+                Err(_) => Vec::new(),
+            })
+            .collect();
+        let rows: Vec<Result<(ArticleRows, usize), &RecordError>> = pool.install(|| {
+            prepared
+                .par_iter()
+                .zip(per_article.par_iter())
+                .map(|(p, t)| match p {
+                    Ok(p) => {
+                        let (mentions, entities, quotes) = analyse(&p.doc, t, &worker.labels);
+                        Ok((ArticleRows::new(&p.doc, &mentions, &entities, &quotes), p.doc.word_count()))
+                    }
+                    Err(e) => Err(e),
+                })
+                .collect()
+        });
+        for r in rows {
+            match r {
+                Ok((rows, words)) => {
+                    summary.articles += 1;
+                    summary.words += words;
+                    summary.mentions += rows.mentions.len();
+                    summary.entities += rows.entities.len();
+                    summary.quotes += rows.quotes.len();
+                    writer.write_article(&rows)?;
+                }
+                Err(e) => {
+                    summary.errors += 1;
+                    if opts.progress {
+                        bar.suspend(|| eprintln!("whosaid: skipped {e}"));
+                    }
+                    writer.write_error(e)?;
+                }
+            }
+            bar.inc(1);
+        }
+        writer.flush()?;
+    }
+    writer.finish()?;
+    bar.finish_and_clear();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// Settings of `eval ner`.
+#[derive(Debug, Clone)]
+pub struct EvalNerOptions {
+    pub files: Vec<PathBuf>,
+    pub fixtures: Vec<PathBuf>,
+    pub model: PathBuf,
+    pub batch_size: usize,
+    pub threads: usize,
+    pub json: bool,
+    pub errors: Option<PathBuf>,
+}
+
+/// A span-labeled fixture article: `{"id", "text", "entities": [{"start", "end", "label"}]}`
+/// with character offsets into `text` (end exclusive). Extra fields (quotes, …) are ignored.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct NerFixture {
+    pub id: String,
+    pub text: String,
+    #[serde(default)]
+    pub entities: Vec<FixtureEntity>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct FixtureEntity {
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+}
+
+/// Reads span-labeled fixtures (one JSON object per line).
+pub fn read_ner_fixtures(path: &Path) -> Result<Vec<NerFixture>> {
+    let raw = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    raw.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, l)| serde_json::from_str(l).with_context(|| format!("{}: line {}: not a fixture", path.display(), n + 1)))
+        .collect()
+}
+
+/// Runs the extract stages up to mentions on texts, with one model.
+pub fn mentions_for_texts(worker: &InferenceWorker, docs: &[Document], batch_size: usize) -> Result<Vec<Vec<Mention>>> {
+    let windower = ner::Windower::new(&worker.tokenizer, &worker.settings)?;
+    let mut per_doc_windows = Vec::new();
+    for doc in docs {
+        let sentences: Vec<Vec<&str>> = doc
+            .sentences
+            .iter()
+            .map(|s| doc.tokens[s.tokens.clone()].iter().map(|t| doc.slice(*t)).collect())
+            .collect();
+        per_doc_windows.push(windower.windows(&sentences)?);
+    }
+    let all: Vec<&Window> = per_doc_windows.iter().flatten().collect();
+    let mut tags = worker.run(&all, batch_size)?.into_iter();
+    Ok(docs
+        .iter()
+        .zip(&per_doc_windows)
+        .map(|(doc, windows)| {
+            let mut word_tags = vec![WordTag { label: 0, prob: 1.0 }; doc.tokens.len()];
+            for w in windows {
+                for (&(_, word), tag) in w.word_starts.iter().zip(tags.next().unwrap_or_default()) {
+                    word_tags[word] = tag;
+                }
+            }
+            mentions_from_tags(&doc.text, &doc.tokens, &word_tags, &worker.labels)
+        })
+        .collect())
+}
+
+/// Scores predicted mention spans against fixture spans (exact character span and type).
+fn score_fixtures(worker: &InferenceWorker, fixtures: &[NerFixture], batch_size: usize) -> Result<NerScore> {
+    let docs: Vec<Document> = fixtures
+        .iter()
+        .map(|f| Document::new(f.id.clone(), String::new(), f.text.clone(), &clean::clean(&f.text)))
+        .collect();
+    let predicted = mentions_for_texts(worker, &docs, batch_size)?;
+    let mut scorer = NerScorer::default();
+    for ((fixture, doc), mentions) in fixtures.iter().zip(&docs).zip(&predicted) {
+        let co = crate::text::CharOffsets::new(&doc.text);
+        // Spans as pseudo-tag sequences over character positions keep one scoring definition.
+        let n = fixture.text.chars().count();
+        let mut gold = vec!["O".to_string(); n];
+        let mut pred = vec!["O".to_string(); n];
+        for e in &fixture.entities {
+            for (i, slot) in gold.iter_mut().enumerate().take(e.end.min(n)).skip(e.start) {
+                *slot = format!("{}-{}", if i == e.start { 'B' } else { 'I' }, e.label);
+            }
+        }
+        for m in mentions {
+            let (s, e) = (co.char_of(m.span.start), co.char_of(m.span.end));
+            for (i, slot) in pred.iter_mut().enumerate().take(e).skip(s) {
+                *slot = format!("{}-{}", if i == s { 'B' } else { 'I' }, m.label);
+            }
+        }
+        let chars: Vec<String> = fixture.text.chars().map(String::from).collect();
+        scorer.add(&chars, &gold, &pred);
+    }
+    Ok(scorer.finish().0)
+}
+
+/// Runs `eval ner` and prints the report.
+pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
+    if opts.files.is_empty() && opts.fixtures.is_empty() {
+        bail!("eval ner needs CoNLL files or --fixtures FILE...");
+    }
+    let mut reports = serde_json::Map::new();
+    if !opts.files.is_empty() {
+        tch::set_num_threads(opts.threads as i32);
+        let model = NerModel::load(&opts.model, Device::Cpu)?;
+        let mut docs = Vec::new();
+        for f in &opts.files {
+            docs.extend(read_conll(f)?);
+        }
+        let (score, mismatches, speed) = evaluate_conll(&model, &docs, opts.batch_size)?;
+        if let Some(path) = &opts.errors {
+            let mut out = String::new();
+            for m in &mismatches {
+                out.push_str(&serde_json::to_string(m)?);
+                out.push('\n');
+            }
+            std::fs::write(path, out).with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        if !opts.json {
+            println!("CoNLL: {} (document windows of whole sentences)", opts.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+            print!("{}", format_score(&score));
+            println!(
+                "{} words, {} word pieces in {:.1}s: {:.0} words/s, {:.0} pieces/s on {} threads",
+                speed.words,
+                speed.pieces,
+                speed.seconds,
+                speed.words_per_second(),
+                speed.pieces_per_second(),
+                opts.threads
+            );
+        }
+        reports.insert("conll".into(), serde_json::json!({ "score": score, "speed": speed, "words_per_second": speed.words_per_second(), "pieces_per_second": speed.pieces_per_second() }));
+    }
+    if !opts.fixtures.is_empty() {
+        let worker = InferenceWorker::start(&opts.model, opts.threads)?;
+        let mut fixtures = Vec::new();
+        for f in &opts.fixtures {
+            fixtures.extend(read_ner_fixtures(f)?);
+        }
+        let score = score_fixtures(&worker, &fixtures, opts.batch_size)?;
+        if !opts.json {
+            println!("fixtures: {} articles (exact character spans)", fixtures.len());
+            print!("{}", format_score(&score));
+        }
+        reports.insert("fixtures".into(), serde_json::to_value(&score)?);
+    }
+    if opts.json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    }
+    Ok(())
+}

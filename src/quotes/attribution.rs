@@ -1,0 +1,700 @@
+//! Finding quotes and their cues and speakers as written, before any resolution to entities.
+//!
+//! Three sources of candidates, merged in text order by [`find_candidates`]:
+//! - direct quotes: a quoted stretch ([`super::marks`]) whose cue and speaker sit right after it
+//!   (`"…," X said` / `"…," said X` / `"…" — X`, or `He added.` as the next sentence) or right
+//!   before it (`X said: "…"` / `According to X, "…"` / a `Label: "…"` headline);
+//! - labelled turns: `Reporter: …` / `Lleshaj: …` lines, a headline `Minister: The regime is …`,
+//!   and the unlabelled paragraphs that continue a transcript turn;
+//! - reported speech: `X said (that) CLAUSE`, `CLAUSE, X said`, `According to X, CLAUSE`, with
+//!   a quoted fragment inside making it mixed.
+//!
+//! All searches look at a bounded window of words around a quote or verb, so the cost stays linear
+//! in the article's length.
+
+use std::collections::HashSet;
+
+use super::lexicon::{self, VerbClass};
+use super::marks::{self, Quoted};
+use super::QuoteKind;
+use crate::text::{Document, Span};
+
+/// A quote as found in the text, speaker not yet resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub span: Span,
+    pub cue: Option<Span>,
+    pub speaker: Option<Span>,
+    pub kind: QuoteKind,
+    /// Takes the speaker of the quote before it (an unattributed follow-up quote, a transcript
+    /// paragraph continuing a turn).
+    pub inherits_speaker: bool,
+}
+
+/// The most words a speaker phrase may have.
+const MAX_SPEAKER_WORDS: usize = 9;
+/// How far after a quote a cue verb may stand (`"…," the interior minister said`).
+const TRAILER_WINDOW: usize = 9;
+/// How far before a quote a cue verb may stand (`X told reporters on Tuesday: "…"`).
+const LEAD_WINDOW: usize = 7;
+
+/// Words that end a speaker phrase when reading back from its verb.
+const SUBJECT_STOPS: &[&str] = &[
+    "that", "but", "because", "when", "while", "if", "although", "though", "after", "before", "since", "so", "which",
+    "where", "whom", "whose", "and", "or", "as", "than", "then", "also", "who",
+];
+
+/// Words between a speaker and its verb that are not part of the speaker ("Smith also said").
+const ADVERBS_AND_AUXILIARIES: &[&str] = &[
+    "also", "later", "then", "again", "further", "previously", "once", "has", "had", "have", "would", "will", "was",
+    "is", "were", "are", "did", "does", "do", "had", "reportedly", "recently", "earlier", "repeatedly", "once",
+    "has", "simply", "just", "even", "still", "finally", "quickly", "often", "had", "never", "always", "only", "not",
+    "publicly", "privately", "separately", "flatly", "angrily", "bluntly", "frankly", "openly", "herself", "himself",
+    "themselves", "itself", "may", "might", "could", "should", "can", "must", "shall", "been",
+];
+
+/// Words that end a speaker phrase read forward from an inverted verb (`said Lleshaj during …`).
+const AFTER_SPEAKER_STOPS: &[&str] = &[
+    "during", "in", "on", "at", "after", "before", "when", "while", "as", "to", "from", "last", "this", "yesterday",
+    "today", "earlier", "later", "who", "adding", "according", "on", "via", "through", "that", "and", "but", "told",
+    "with", "in", "about", "tonight", "tuesday", "monday", "wednesday", "thursday", "friday", "saturday", "sunday",
+];
+
+/// Personal pronouns that can be speakers.
+pub const PRONOUNS: &[&str] = &["he", "she", "they", "it", "i", "we", "you"];
+
+/// Words that may start a reported clause's object slot after `told` (`told reporters that …`).
+const OBJECT_PRONOUNS: &[&str] = &["him", "her", "them", "us", "me", "you", "reporters", "journalists", "it"];
+
+/// Words after a bare-clause verb that show no clause follows (`said in a statement`).
+const NOT_CLAUSE_STARTS: &[&str] = &[
+    "in", "on", "at", "during", "to", "for", "with", "about", "of", "after", "before", "by", "from", "as", "last",
+    "yesterday", "today", "earlier", "later", "this", "so", "so.", "nothing", "anything", "something", "much",
+    "more", "otherwise", "publicly", "privately", "repeatedly", "recently", "twice", "once", "and", "or", "but",
+    "when", "while", "if", "into", "through", "over", "under", "against", "up", "out", "off", "goodbye", "yes",
+    "no", "hello", "thanks", "thank", "sorry",
+];
+
+/// Determiners and possessives before a noun-like form ("the claims", "his charges").
+const NOUN_DETERMINERS: &[&str] = &[
+    "the", "a", "an", "his", "her", "their", "its", "these", "those", "such", "new", "recent", "earlier", "false",
+    "my", "our", "your", "any", "no", "some", "many", "several", "two", "three", "of", "'s", "’s", "whose", "this",
+    "that", "other",
+];
+
+/// Labels before a colon that introduce no speech.
+const NON_SPEAKER_LABELS: &[&str] = &[
+    "note", "update", "updated", "editor's note", "editor’s note", "photo", "photos", "image", "images", "video",
+    "source", "sources", "related", "read more", "watch", "see also", "credit", "credits", "caption", "correction",
+    "disclosure", "tags", "filed under", "posted", "published", "via", "listen", "transcript", "subscribe",
+    "advertisement", "warning", "breaking", "exclusive", "opinion", "analysis", "live", "summary", "background",
+    "context", "author", "by", "contact", "email", "phone", "address", "date", "time", "location", "title", "topics",
+    "category", "categories", "more", "also", "question", "answer", "q", "a", "pictured", "above", "below", "top",
+    "bottom", "left", "right", "file", "getty images", "ap", "reuters", "afp", "share", "print", "follow",
+];
+
+/// Clause-joining words a label may hold in lower case ("Minister of the Interior").
+const LABEL_FUNCTION_WORDS: &[&str] = &["of", "the", "for", "and", "de", "van", "von", "al", "bin", "da", "del", "la"];
+
+fn is_punct(word: &str) -> bool {
+    !word.chars().any(|c| c.is_alphanumeric())
+}
+
+fn is_capitalized(word: &str) -> bool {
+    word.chars().next().is_some_and(|c| c.is_uppercase())
+}
+
+fn is_dash(word: &str) -> bool {
+    matches!(word, "—" | "–" | "-" | "--" | "―")
+}
+
+fn word_count(text: &str) -> usize {
+    text.split_whitespace().filter(|w| w.chars().any(|c| c.is_alphanumeric())).count()
+}
+
+/// Word-level view of a document: the lookups the searches need.
+pub struct View<'d> {
+    pub doc: &'d Document,
+    /// Top-level quoted stretches, in text order.
+    pub quoted: Vec<Quoted>,
+}
+
+impl<'d> View<'d> {
+    pub fn new(doc: &'d Document) -> View<'d> {
+        let quoted = marks::find_quoted(&doc.text, &doc.paragraphs);
+        View { doc, quoted }
+    }
+
+    fn word(&self, token: usize) -> &'d str {
+        &self.doc.text[self.doc.tokens[token].range()]
+    }
+
+    fn lower(&self, token: usize) -> String {
+        self.word(token).to_lowercase()
+    }
+
+    /// First token starting at or after a byte offset.
+    fn token_at(&self, pos: usize) -> usize {
+        self.doc.tokens.partition_point(|t| t.start < pos)
+    }
+
+    /// The sentence holding a byte offset.
+    pub fn sentence_of(&self, pos: usize) -> Option<usize> {
+        let i = self.doc.sentences.partition_point(|s| s.span.start <= pos);
+        let s = i.checked_sub(1)?;
+        (pos < self.doc.sentences[s].span.end.max(self.doc.sentences[s].span.start + 1)).then_some(s)
+    }
+
+    /// The paragraph holding a byte offset.
+    pub fn paragraph_of(&self, pos: usize) -> Option<usize> {
+        let i = self.doc.paragraphs.partition_point(|p| p.start <= pos);
+        let p = i.checked_sub(1)?;
+        (pos <= self.doc.paragraphs[p].end).then_some(p)
+    }
+
+    /// Whether a byte offset lies inside a quoted stretch (marks included).
+    fn in_quoted(&self, pos: usize) -> bool {
+        let i = self.quoted.partition_point(|q| q.outer.start <= pos);
+        i > 0 && pos < self.quoted[i - 1].outer.end
+    }
+
+    fn span_of(&self, first: usize, last_exclusive: usize) -> Span {
+        Span::new(self.doc.tokens[first].start, self.doc.tokens[last_exclusive - 1].end)
+    }
+
+    /// The speaker phrase that ends right before token `verb`, reading back no further than
+    /// token `lo`: `Sandër Lleshaj`, `the minister`, `a spokesman for the ministry`, `he`. An
+    /// appositive between name and verb (`Hugh Hill, a doctor, said`) is skipped to the name.
+    fn subject_before(&self, verb: usize, lo: usize) -> Option<(usize, usize)> {
+        let mut end = verb;
+        while end > lo && ADVERBS_AND_AUXILIARIES.contains(&self.lower(end - 1).as_str()) {
+            end -= 1;
+        }
+        let mut start = end;
+        while start > lo && end - start < MAX_SPEAKER_WORDS {
+            let w = self.word(start - 1);
+            let lw = w.to_lowercase();
+            let stop = is_punct(w) && !matches!(w, "." | "’s" | "'s" | "&")
+                || SUBJECT_STOPS.contains(&lw.as_str()) && !(lw == "and" && start >= lo + 2 && is_capitalized(self.word(start - 2)) && is_capitalized(self.word(start)))
+                || lexicon::verb(w).is_some() && start < end;
+            if stop {
+                break;
+            }
+            start -= 1;
+        }
+        if start == end {
+            return None;
+        }
+        Some((start, end))
+    }
+
+    /// `NAME, a ROLE, said`: when the phrase before the verb is an appositive enclosed in commas,
+    /// the speaker is the name before it.
+    fn appositive_subject(&self, verb: usize, lo: usize) -> Option<(usize, usize)> {
+        if verb < lo + 4 || self.word(verb - 1) != "," {
+            return None;
+        }
+        let (role_start, role_end) = self.subject_before(verb - 1, lo)?;
+        if role_start < lo + 2 || self.word(role_start - 1) != "," || role_end != verb - 1 {
+            return None;
+        }
+        let (name_start, name_end) = self.subject_before(role_start - 1, lo)?;
+        (name_end == role_start - 1 && (name_start..name_end).all(|t| is_capitalized(self.word(t))))
+            .then_some((name_start, name_end))
+    }
+
+    /// The speaker phrase right after an inverted verb (`said Lleshaj during the interview`).
+    fn subject_after(&self, verb: usize, hi: usize) -> Option<(usize, usize)> {
+        let start = verb + 1;
+        let mut end = start;
+        while end < hi && end - start < MAX_SPEAKER_WORDS {
+            let w = self.word(end);
+            let lw = w.to_lowercase();
+            if (is_punct(w) && !matches!(w, "’s" | "'s" | "&")) || (end > start && AFTER_SPEAKER_STOPS.contains(&lw.as_str())) {
+                break;
+            }
+            end += 1;
+        }
+        (end > start).then_some((start, end))
+    }
+
+    /// The subject at a sentence's start: a pronoun, or a run of capitalised words (with their
+    /// titles and `of`), for participial cues (`Smith spoke, saying …`).
+    fn sentence_subject(&self, sentence: usize, before: usize) -> Option<(usize, usize)> {
+        let toks = self.doc.sentences[sentence].tokens.clone();
+        let start = toks.start;
+        if start >= before {
+            return None;
+        }
+        let first = self.lower(start);
+        if PRONOUNS.contains(&first.as_str()) {
+            return Some((start, start + 1));
+        }
+        let mut end = start;
+        while end < before && end - start < MAX_SPEAKER_WORDS {
+            let w = self.word(end);
+            if is_capitalized(w) || (end > start && matches!(w, "of" | "." | "’s" | "'s")) {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        (end > start).then_some((start, end))
+    }
+
+    fn is_cue_verb_at(&self, token: usize, lo: usize, speech_only: bool) -> bool {
+        let w = self.word(token);
+        let Some(info) = lexicon::verb(w) else { return false };
+        if speech_only && info.class != VerbClass::Speech {
+            return false;
+        }
+        if lexicon::is_noun_like(w) && token > lo && NOUN_DETERMINERS.contains(&self.lower(token - 1).as_str()) {
+            return false;
+        }
+        // "refused to comment", "declined to say": no speech reported.
+        !(token > lo && self.lower(token - 1) == "to")
+    }
+}
+
+/// Direct quotes: attributes every quoted stretch, drops scare quotes and titles.
+fn direct_candidates(view: &View, used_cues: &mut HashSet<Span>) -> Vec<(Candidate, Quoted)> {
+    let mut out = Vec::new();
+    let n = view.quoted.len();
+    for k in 0..n {
+        let q = view.quoted[k];
+        let next_open = view.quoted.get(k + 1).map_or(usize::MAX, |n| n.outer.start);
+        let prev_close = if k > 0 { view.quoted[k - 1].outer.end } else { 0 };
+        let found = lead_colon(view, q, prev_close)
+            .or_else(|| trailer(view, q, next_open))
+            .or_else(|| lead(view, q, prev_close))
+            .or_else(|| next_sentence_trailer(view, q, next_open));
+        let content = q.inner;
+        match found {
+            Some((cue, speaker)) => {
+                used_cues.insert(cue);
+                let c = Candidate { span: content, cue: Some(cue), speaker, kind: QuoteKind::Direct, inherits_speaker: speaker.is_none() };
+                out.push((c, q));
+            }
+            None => {
+                // Scare quotes and titles: a few words with no cue are not speech.
+                let words = word_count(view.doc.slice(content));
+                let ends_like_speech = view.doc.slice(content).trim_end().ends_with(['.', ',', '!', '?', '…', '—']);
+                if words <= 2 || (words <= 5 && !ends_like_speech) {
+                    continue;
+                }
+                let c = Candidate { span: content, cue: None, speaker: None, kind: QuoteKind::Direct, inherits_speaker: true };
+                out.push((c, q));
+            }
+        }
+    }
+    out
+}
+
+type Attribution = (Span, Option<Span>);
+
+/// `Label: "…"` — a headline or a line naming who speaks, a colon right before the quote.
+fn lead_colon(view: &View, q: Quoted, prev_close: usize) -> Option<Attribution> {
+    let first = view.token_at(prev_close.max(view.sentence_of(q.outer.start).map_or(0, |s| view.doc.sentences[s].span.start)));
+    let mark = view.token_at(q.outer.start);
+    if mark == 0 || mark <= first || view.word(mark - 1) != ":" {
+        return None;
+    }
+    let colon = mark - 1;
+    // A verb before the colon makes it an ordinary lead (`X said: "…"`).
+    if let Some(v) = (first..colon).rev().take(LEAD_WINDOW).find(|&t| view.is_cue_verb_at(t, first, true)) {
+        let speaker = view
+            .appositive_subject(v, first)
+            .or_else(|| view.subject_before(v, first))
+            .or_else(|| view.sentence_subject(view.sentence_of(q.outer.start)?, v));
+        return Some((view.doc.tokens[v], speaker.map(|(s, e)| view.span_of(s, e))));
+    }
+    let label_words = colon - first;
+    let label = view.span_of(first, colon);
+    if label_words == 0 || label_words > 8 || !is_capitalized(view.word(first)) {
+        return None;
+    }
+    if NON_SPEAKER_LABELS.contains(&view.doc.slice(label).to_lowercase().as_str()) {
+        return None;
+    }
+    Some((view.doc.tokens[colon], Some(label)))
+}
+
+/// Cue and speaker after a quote, in the same sentence: `"…," X said`, `"…," said X`,
+/// `"…" — X`.
+fn trailer(view: &View, q: Quoted, next_open: usize) -> Option<Attribution> {
+    let sentence = view.sentence_of(q.outer.end.saturating_sub(1))?;
+    let limit = view.doc.sentences[sentence].span.end.min(next_open);
+    let mut t = view.token_at(q.outer.end);
+    let hi = view.token_at(limit).min(view.doc.sentences[sentence].tokens.end);
+    while t < hi && matches!(view.word(t), "," | ",”" | ";") {
+        t += 1;
+    }
+    if t >= hi {
+        return None;
+    }
+    attribution_at(view, t, hi)
+}
+
+/// Reads an attribution that starts at token `t`: `X said`, `said X`, `— X`.
+fn attribution_at(view: &View, t: usize, hi: usize) -> Option<Attribution> {
+    let first = view.word(t);
+    if is_dash(first) && t + 1 < hi && is_capitalized(view.word(t + 1)) {
+        let (s, e) = view.subject_after(t, hi)?;
+        return Some((view.doc.tokens[t], Some(view.span_of(s, e))));
+    }
+    if view.is_cue_verb_at(t, t, true) {
+        let speaker = view.subject_after(t, hi).map(|(s, e)| view.span_of(s, e));
+        return Some((view.doc.tokens[t], speaker));
+    }
+    let window_end = hi.min(t + TRAILER_WINDOW);
+    let v = (t + 1..window_end).find(|&v| view.is_cue_verb_at(v, t, true))?;
+    let (s, e) = view.appositive_subject(v, t).or_else(|| view.subject_before(v, t))?;
+    // The speaker must start the trailer: `"…" is held accountable, Warren said` is no trailer
+    // but a reported clause with a quoted fragment.
+    (s == t).then(|| (view.doc.tokens[v], Some(view.span_of(s, e))))
+}
+
+/// `"…." He added.` / `"…." Smith said on Tuesday.`: a short next sentence that only attributes.
+fn next_sentence_trailer(view: &View, q: Quoted, next_open: usize) -> Option<Attribution> {
+    let sentence = view.sentence_of(q.outer.end.saturating_sub(1))?;
+    let here = &view.doc.sentences[sentence];
+    if view.token_at(q.outer.end) < here.tokens.end {
+        return None;
+    }
+    let next = view.doc.sentences.get(sentence + 1)?;
+    if next.paragraph != here.paragraph || next.span.end > next_open || next.tokens.len() > 8 {
+        return None;
+    }
+    if (next.tokens.clone()).any(|t| view.lower(t) == "that") {
+        return None;
+    }
+    attribution_at(view, next.tokens.start, next.tokens.end)
+}
+
+/// Cue and speaker before a quote: `X said, "…"`, `X told reporters: "…"`, `According to X, "…"`.
+fn lead(view: &View, q: Quoted, prev_close: usize) -> Option<Attribution> {
+    let sentence = view.sentence_of(q.outer.start)?;
+    let lo = view.token_at(prev_close.max(view.doc.sentences[sentence].span.start));
+    let mark = view.token_at(q.outer.start);
+    if mark <= lo {
+        return None;
+    }
+    let last = view.word(mark - 1);
+    // `said the plan "will fail"` is a reported clause with a quoted fragment, not a lead.
+    let verb_adjacent = view.is_cue_verb_at(mark - 1, lo, true);
+    if !matches!(last, ":" | ",") && !verb_adjacent {
+        return None;
+    }
+    let end = if verb_adjacent { mark } else { mark - 1 };
+    for v in (lo..end).rev().take(LEAD_WINDOW) {
+        if view.lower(v) == "according" && v + 1 < end && view.lower(v + 1) == "to" {
+            let speaker = view.subject_after(v + 1, end).map(|(s, e)| view.span_of(s, e));
+            return Some((Span::new(view.doc.tokens[v].start, view.doc.tokens[v + 1].end), speaker));
+        }
+        if view.is_cue_verb_at(v, lo, true) {
+            let speaker = view
+                .appositive_subject(v, lo)
+                .or_else(|| view.subject_before(v, lo))
+                .or_else(|| view.sentence_subject(sentence, v));
+            return Some((view.doc.tokens[v], speaker.map(|(s, e)| view.span_of(s, e))));
+        }
+        if matches!(view.word(v), "." | ";" | "?" | "!") {
+            break;
+        }
+    }
+    None
+}
+
+/// `Label: text` turns (interview transcripts, headline statements) and the paragraphs that
+/// continue a transcript turn.
+fn turn_candidates(view: &View, direct: &[(Candidate, Quoted)]) -> Vec<Candidate> {
+    let doc = view.doc;
+    let labels: Vec<Option<(Span, Span)>> = doc.paragraphs.iter().map(|p| turn_label(view, *p)).collect();
+    // Transcript speakers: labels used on two or more paragraphs.
+    let label_text = |i: usize| labels[i].map(|(l, _)| doc.slice(l).to_lowercase());
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for i in 0..labels.len() {
+        if let Some(l) = label_text(i) {
+            *counts.entry(l).or_default() += 1;
+        }
+    }
+    let transcript = counts.len() >= 2 && counts.values().filter(|&&c| c >= 2).count() >= 1;
+    let mut out = Vec::new();
+    let mut open_turn = false;
+    for (i, para) in doc.paragraphs.iter().enumerate() {
+        match labels[i] {
+            Some((label, colon)) => {
+                let body = Span::new(colon.end, para.end);
+                let trimmed = trim_span(&doc.text, body);
+                // A quote right after the colon is a direct quote (`CEO: ‘You should …’`).
+                let quoted_body = direct.iter().any(|(_, q)| q.outer.start <= trimmed.start + 3 && q.outer.start >= colon.end);
+                if trimmed.is_empty() || quoted_body {
+                    open_turn = false;
+                    continue;
+                }
+                let repeated = counts.get(&doc.slice(label).to_lowercase()).copied().unwrap_or(0) >= 2;
+                open_turn = transcript && repeated;
+                out.push(Candidate {
+                    span: trimmed,
+                    cue: Some(colon),
+                    speaker: Some(label),
+                    kind: QuoteKind::Direct,
+                    inherits_speaker: false,
+                });
+            }
+            None if open_turn => {
+                // A paragraph with its own attributed quote ends the transcript.
+                let own_quote = direct.iter().any(|(c, q)| para.contains(q.outer) && c.cue.is_some());
+                if own_quote {
+                    open_turn = false;
+                    continue;
+                }
+                out.push(Candidate {
+                    span: *para,
+                    cue: None,
+                    speaker: None,
+                    kind: QuoteKind::Direct,
+                    inherits_speaker: true,
+                });
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+fn trim_span(text: &str, span: Span) -> Span {
+    let body = &text[span.range()];
+    let lead = body.len() - body.trim_start().len();
+    Span::new(span.start + lead, span.start + body.trim_end().len())
+}
+
+/// A paragraph's speaker label and colon: `Reporter:`, `Lleshaj:`, `Albanian Interior Minister:`.
+fn turn_label(view: &View, para: Span) -> Option<(Span, Span)> {
+    let text = view.doc.slice(para);
+    let colon = text.char_indices().take(60).find(|&(_, c)| c == ':').map(|(i, _)| i)?;
+    let label = text[..colon].trim_end();
+    if label.is_empty() || label.len() > 50 || !text[colon + 1..].starts_with(char::is_whitespace) {
+        return None;
+    }
+    let words: Vec<&str> = label.split_whitespace().collect();
+    if words.len() > 6 || !is_capitalized(words[0]) {
+        return None;
+    }
+    let ok_word = |w: &&str| {
+        !w.chars().any(|c| c.is_ascii_digit())
+            && (is_capitalized(w) || LABEL_FUNCTION_WORDS.contains(w))
+            && lexicon::verb(w).is_none()
+            && w.chars().all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\'' | '’'))
+    };
+    if !words.iter().all(ok_word) || NON_SPEAKER_LABELS.contains(&label.to_lowercase().as_str()) {
+        return None;
+    }
+    let start = para.start;
+    Some((Span::new(start, start + label.len()), Span::new(start + colon, start + colon + 1)))
+}
+
+/// Reported speech in one sentence: `X said (that) CLAUSE`, `CLAUSE, X said`,
+/// `According to X, CLAUSE` and `CLAUSE, according to X`.
+fn indirect_in_sentence(view: &View, sentence: usize, used_cues: &HashSet<Span>, blocked: &[Span]) -> Vec<Candidate> {
+    let s = &view.doc.sentences[sentence];
+    let (lo, hi) = (s.tokens.start, s.tokens.end);
+    let mut out = Vec::new();
+    // Content ends before the sentence's final punctuation.
+    let mut content_hi = hi;
+    while content_hi > lo && is_punct(view.word(content_hi - 1)) && !marks_only(view.word(content_hi - 1)) {
+        content_hi -= 1;
+    }
+    let mut t = lo;
+    while t < hi {
+        let tok = view.doc.tokens[t];
+        if view.in_quoted(tok.start) || used_cues.contains(&tok) || blocked.iter().any(|b| b.contains(tok)) {
+            t += 1;
+            continue;
+        }
+        let lw = view.lower(t);
+        if lw == "according" && t + 1 < hi && view.lower(t + 1) == "to" {
+            if let Some(c) = according_to(view, t, lo, hi, content_hi) {
+                out.push(c);
+                return out;
+            }
+        }
+        if !view.is_cue_verb_at(t, lo, false) {
+            t += 1;
+            continue;
+        }
+        if let Some(c) = forward_clause(view, t, lo, hi, content_hi, sentence) {
+            out.push(c);
+            return out;
+        }
+        if let Some(c) = trailing_clause(view, t, lo, hi) {
+            out.push(c);
+            return out;
+        }
+        t += 1;
+    }
+    out
+}
+
+fn marks_only(word: &str) -> bool {
+    word.chars().all(marks::is_quote_mark)
+}
+
+fn content_span(view: &View, from: usize, to: usize) -> Option<Span> {
+    if from >= to {
+        return None;
+    }
+    let span = view.span_of(from, to);
+    (word_count(view.doc.slice(span)) >= 3).then_some(span)
+}
+
+/// `X said (that) CLAUSE` / `X told Y (that) CLAUSE`.
+fn forward_clause(view: &View, verb: usize, lo: usize, hi: usize, content_hi: usize, sentence: usize) -> Option<Candidate> {
+    let info = lexicon::verb(view.word(verb))?;
+    let mut c = verb + 1;
+    // Object of tell/warn/assure: a pronoun, a name or a short noun phrase.
+    let takes_object = matches!(info.lemma, "tell" | "inform" | "assure" | "remind" | "warn" | "promise" | "urge" | "advise" | "caution");
+    let that = (c..hi.min(c + 7)).find(|&t| view.lower(t) == "that").filter(|&t| (c..t).all(|u| !matches!(view.word(u), "," | ";" | ":")) || t == c);
+    let start = match that {
+        Some(t) => t + 1,
+        None => {
+            if !lexicon::takes_bare_clause(info) || info.lemma == "know" {
+                return None;
+            }
+            if takes_object && c < hi {
+                let w = view.lower(c);
+                if OBJECT_PRONOUNS.contains(&w.as_str()) {
+                    c += 1;
+                } else if is_capitalized(view.word(c)) {
+                    while c < hi && is_capitalized(view.word(c)) {
+                        c += 1;
+                    }
+                }
+            }
+            if c >= hi {
+                return None;
+            }
+            let next = view.lower(c);
+            let word = view.word(c);
+            if is_punct(word) && !marks_only(word) || NOT_CLAUSE_STARTS.contains(&next.as_str()) {
+                return None;
+            }
+            // `said Smith, …`: an inverted trailer, not a clause.
+            if is_capitalized(word) && c + 1 < hi && matches!(view.word(c + 1), "," | ".") {
+                return None;
+            }
+            c
+        }
+    };
+    let span = content_span(view, start, content_hi)?;
+    let participle = view.word(verb).ends_with("ing") && verb > lo && view.word(verb - 1) == ",";
+    let speaker = if participle {
+        view.sentence_subject(sentence, verb)
+    } else {
+        view.appositive_subject(verb, lo).or_else(|| view.subject_before(verb, lo))
+    }?;
+    Some(Candidate {
+        span,
+        cue: Some(view.doc.tokens[verb]),
+        speaker: Some(view.span_of(speaker.0, speaker.1)),
+        kind: QuoteKind::Indirect,
+        inherits_speaker: false,
+    })
+}
+
+/// `CLAUSE, X said.` / `CLAUSE, said X.`
+fn trailing_clause(view: &View, verb: usize, lo: usize, hi: usize) -> Option<Candidate> {
+    let info = lexicon::verb(view.word(verb))?;
+    if info.class != VerbClass::Speech && !lexicon::takes_bare_clause(info) {
+        return None;
+    }
+    // Little may follow the verb: `on Tuesday.`, `in a statement.`
+    let after = (verb + 1..hi).filter(|&t| !is_punct(view.word(t))).count();
+    if after > 6 {
+        return None;
+    }
+    let (comma, speaker) = if verb > lo && view.word(verb - 1) == "," {
+        let (s, e) = view.subject_after(verb, hi)?;
+        (verb - 1, (s, e))
+    } else {
+        let (s, e) = view.appositive_subject(verb, lo).or_else(|| view.subject_before(verb, lo))?;
+        if s == lo || view.word(s - 1) != "," {
+            return None;
+        }
+        (s - 1, (s, e))
+    };
+    let mut start = lo;
+    while start < comma && marks_only(view.word(start)) {
+        start += 1;
+    }
+    let span = content_span(view, start, comma)?;
+    Some(Candidate {
+        span,
+        cue: Some(view.doc.tokens[verb]),
+        speaker: Some(view.span_of(speaker.0, speaker.1)),
+        kind: QuoteKind::Indirect,
+        inherits_speaker: false,
+    })
+}
+
+/// `According to X, CLAUSE` / `CLAUSE, according to X`.
+fn according_to(view: &View, at: usize, lo: usize, hi: usize, content_hi: usize) -> Option<Candidate> {
+    let cue = Span::new(view.doc.tokens[at].start, view.doc.tokens[at + 1].end);
+    let (s, e) = view.subject_after(at + 1, hi)?;
+    let speaker = Some(view.span_of(s, e));
+    let span = if at == lo || (at > lo && !matches!(view.word(at - 1), ",")) {
+        // Sentence-initial: the clause follows the speaker's comma.
+        let mut c = e;
+        while c < hi && view.word(c) != "," {
+            c += 1;
+        }
+        content_span(view, c + 1, content_hi)?
+    } else {
+        let mut start = lo;
+        while start < at - 1 && marks_only(view.word(start)) {
+            start += 1;
+        }
+        content_span(view, start, at - 1)?
+    };
+    Some(Candidate { span, cue: Some(cue), speaker, kind: QuoteKind::Indirect, inherits_speaker: false })
+}
+
+/// All candidates of a document, in text order, with reported clauses absorbing the quoted
+/// fragments inside them (which makes them mixed).
+pub fn find_candidates(view: &View) -> Vec<Candidate> {
+    let mut used_cues = HashSet::new();
+    let direct = direct_candidates(view, &mut used_cues);
+    let turns = turn_candidates(view, &direct);
+    let turn_spans: Vec<Span> = turns.iter().map(|t| t.span).collect();
+    // Direct quotes inside a labelled turn belong to the turn.
+    let mut direct: Vec<(Candidate, Quoted)> =
+        direct.into_iter().filter(|(_, q)| !turn_spans.iter().any(|t| t.overlaps(q.outer))).collect();
+
+    let mut indirect = Vec::new();
+    for s in 0..view.doc.sentences.len() {
+        let span = view.doc.sentences[s].span;
+        if turn_spans.iter().any(|t| t.overlaps(span)) {
+            continue;
+        }
+        indirect.extend(indirect_in_sentence(view, s, &used_cues, &turn_spans));
+    }
+    // A reported clause holding a quoted stretch is mixed; the stretch becomes part of it unless
+    // it has a cue of its own.
+    let mut out: Vec<Candidate> = Vec::new();
+    for mut c in indirect {
+        let holds = view.quoted.iter().any(|q| c.span.overlaps(q.outer));
+        if holds {
+            let own_cue_inside = direct.iter().any(|(d, q)| c.span.overlaps(q.outer) && d.cue.is_some() && d.cue != c.cue);
+            if own_cue_inside {
+                continue;
+            }
+            c.kind = QuoteKind::Mixed;
+            direct.retain(|(_, q)| !c.span.overlaps(q.outer));
+        }
+        out.push(c);
+    }
+    out.extend(direct.into_iter().map(|(c, _)| c));
+    out.extend(turns);
+    out.sort_by_key(|c| (c.span.start, c.span.end));
+    out
+}

@@ -1,0 +1,303 @@
+//! Finding quoted stretches of text by their quote marks.
+//!
+//! Double marks (“ ” „ " and « ») are paired first; single marks (‘ ’ ') are paired in a second
+//! pass that skips over the double-quoted stretches, so a stray apostrophe can never swallow a
+//! real quote, and a double-quoted stretch inside a single-quoted one (British nesting) is dropped
+//! as nested. Apostrophes (`don’t`, `’90s`, `Tehran’s`) never open a quote. A quote left open at
+//! a paragraph's end continues when the next paragraph opens with a mark of the same kind (the
+//! news convention for a quote over several paragraphs); otherwise it is kept only when it opened
+//! the paragraph, and dropped as a stray mark when it did not.
+//!
+//! Every pass is one walk over the text, so the cost is linear whatever the marks.
+
+use crate::text::Span;
+
+/// A stretch of text between quote marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quoted {
+    /// From the opening mark to the end of the closing mark (or the paragraph's end).
+    pub outer: Span,
+    /// The text between the marks, trimmed of white space.
+    pub inner: Span,
+    /// Whether a closing mark was found.
+    pub closed: bool,
+    /// Whether the quote runs over several paragraphs.
+    pub multi_paragraph: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Double,
+    Single,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Event {
+    Open,
+    Close,
+    /// A straight mark: closes an open quote, else opens one.
+    Toggle,
+}
+
+/// Is a character a quote mark of any kind (including apostrophes)?
+pub fn is_quote_mark(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '„' | '‟' | '«' | '»' | '‘' | '’' | '\'' | '‚' | '‹' | '›')
+}
+
+fn opens_context(prev: Option<char>) -> bool {
+    match prev {
+        None => true,
+        Some(p) => p.is_whitespace() || matches!(p, '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':') || is_quote_mark(p),
+    }
+}
+
+/// `’90s`, `'em`, `’tis`: an apostrophe standing for dropped letters.
+fn is_elision(rest: &str) -> bool {
+    let mut chars = rest.chars();
+    let (a, b) = (chars.next(), chars.next());
+    if matches!((a, b), (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit()) {
+        return true;
+    }
+    let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
+    matches!(word.as_str(), "em" | "tis" | "twas" | "til" | "n")
+}
+
+fn classify(family: Family, c: char, prev: Option<char>, rest: &str, open_char: Option<char>) -> Option<Event> {
+    let next = rest.chars().next();
+    let next_is_space = next.is_none_or(|n| n.is_whitespace());
+    let next_is_alnum = next.is_some_and(|n| n.is_alphanumeric());
+    let prev_is_alnum = prev.is_some_and(|p| p.is_alphanumeric());
+    match family {
+        Family::Double => match c {
+            '“' if open_char == Some('„') => Some(Event::Close),
+            '“' | '„' | '‟' | '«' => Some(Event::Open),
+            '”' | '»' => {
+                // ”Word… used as an opening mark.
+                if open_char.is_none() && opens_context(prev) && !next_is_space {
+                    Some(Event::Open)
+                } else {
+                    Some(Event::Close)
+                }
+            }
+            '"' => {
+                // 6" (inches) is no quote mark.
+                if open_char.is_none() && prev.is_some_and(|p| p.is_ascii_digit()) {
+                    None
+                } else {
+                    Some(Event::Toggle)
+                }
+            }
+            _ => None,
+        },
+        Family::Single => match c {
+            '‘' | '‚' | '‹' => {
+                if open_char.is_none() && opens_context(prev) && !next_is_space && !is_elision(rest) {
+                    Some(Event::Open)
+                } else if open_char.is_some() && !next_is_alnum {
+                    Some(Event::Close)
+                } else {
+                    None
+                }
+            }
+            '’' | '\'' | '›' => {
+                if open_char.is_some() {
+                    // don’t, Tehran’s: letters on both sides make an apostrophe.
+                    if next_is_alnum && prev_is_alnum {
+                        None
+                    } else if prev.is_none_or(|p| p.is_whitespace()) && !next_is_space {
+                        None
+                    } else {
+                        Some(Event::Close)
+                    }
+                } else if c == '\'' && opens_context(prev) && next_is_alnum && !is_elision(rest) {
+                    Some(Event::Open)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        },
+    }
+}
+
+struct Scanner<'t> {
+    text: &'t str,
+    family: Family,
+    out: Vec<Quoted>,
+    /// The open quote: its mark's position and character, the paragraph it opened in, and whether
+    /// it opened that paragraph.
+    open: Option<(usize, char, usize, bool)>,
+    /// End of the paragraph last scanned.
+    last_para_end: usize,
+    last_para: usize,
+}
+
+impl Scanner<'_> {
+    fn emit(&mut self, open: usize, close_start: usize, close_end: usize, closed: bool, first_para: usize) {
+        let open_len = self.text[open..].chars().next().map_or(0, char::len_utf8);
+        let inner_start = open + open_len;
+        let inner = if close_start > inner_start {
+            let body = &self.text[inner_start..close_start];
+            let lead = body.len() - body.trim_start().len();
+            Span::new(inner_start + lead, inner_start + body.trim_end().len())
+        } else {
+            Span::new(inner_start, inner_start)
+        };
+        if inner.is_empty() {
+            return;
+        }
+        self.out.push(Quoted {
+            outer: Span::new(open, close_end),
+            inner,
+            closed,
+            multi_paragraph: self.last_para != first_para,
+        });
+    }
+
+    /// Settles a quote still open when a paragraph starts that does not continue it.
+    fn settle_unclosed(&mut self) {
+        if let Some((pos, _, para, opened_para)) = self.open.take() {
+            if opened_para {
+                self.emit(pos, self.last_para_end, self.last_para_end, false, para);
+            }
+        }
+    }
+
+    fn paragraph(&mut self, index: usize, para: Span, opaque: &[Span]) {
+        let body = &self.text[para.range()];
+        if let Some((_, open_char, _, _)) = self.open {
+            let first = body.chars().next();
+            let continues = first.is_some_and(|f| {
+                classify(self.family, f, None, &body[f.len_utf8()..], None) == Some(Event::Open)
+                    || (f == open_char && self.family == Family::Double)
+                    || (f == '"' && self.family == Family::Double)
+            });
+            if !continues {
+                self.settle_unclosed();
+            }
+        }
+        let continuing = self.open.is_some();
+        let mut prev: Option<char> = None;
+        let mut opaque_idx = opaque.partition_point(|s| s.end <= para.start);
+        let mut skip_first = continuing;
+        for (offset, c) in body.char_indices() {
+            let pos = para.start + offset;
+            while opaque_idx < opaque.len() && opaque[opaque_idx].end <= pos {
+                opaque_idx += 1;
+            }
+            if opaque_idx < opaque.len() && opaque[opaque_idx].start <= pos {
+                prev = Some(c);
+                continue;
+            }
+            if skip_first {
+                // The repeated opening mark of a continued paragraph.
+                skip_first = false;
+                prev = Some(c);
+                continue;
+            }
+            if !is_quote_mark(c) {
+                prev = Some(c);
+                continue;
+            }
+            let rest = &body[offset + c.len_utf8()..];
+            let open_char = self.open.map(|(_, ch, _, _)| ch);
+            let event = classify(self.family, c, prev, rest, open_char);
+            match (event, self.open) {
+                (Some(Event::Open | Event::Toggle), None) => {
+                    self.open = Some((pos, c, index, offset == 0));
+                }
+                (Some(Event::Close | Event::Toggle), Some((start, _, first_para, _))) => {
+                    self.open = None;
+                    self.last_para = index;
+                    self.emit(start, pos, pos + c.len_utf8(), true, first_para);
+                }
+                // An opening mark inside an open quote: the family's own nesting (rare), ignored.
+                _ => {}
+            }
+            prev = Some(c);
+        }
+        self.last_para_end = para.end;
+        self.last_para = index;
+    }
+}
+
+fn scan_family(text: &str, paragraphs: &[Span], family: Family, opaque: &[Span]) -> Vec<Quoted> {
+    let mut scanner = Scanner { text, family, out: Vec::new(), open: None, last_para_end: 0, last_para: 0 };
+    for (i, para) in paragraphs.iter().enumerate() {
+        scanner.paragraph(i, *para, opaque);
+    }
+    scanner.settle_unclosed();
+    scanner.out
+}
+
+/// Finds the top-level quoted stretches of the paragraphs (in text order, not overlapping).
+pub fn find_quoted(text: &str, paragraphs: &[Span]) -> Vec<Quoted> {
+    let doubles = scan_family(text, paragraphs, Family::Double, &[]);
+    let opaque: Vec<Span> = doubles.iter().map(|q| q.outer).collect();
+    let singles = scan_family(text, paragraphs, Family::Single, &opaque);
+    let mut out: Vec<Quoted> =
+        doubles.into_iter().filter(|d| !singles.iter().any(|s| s.outer.contains(d.outer))).collect();
+    out.extend(singles);
+    out.sort_by_key(|q| q.outer.start);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quoted(text: &str) -> Vec<&str> {
+        let paras = crate::clean::clean(text).paragraphs;
+        find_quoted(text, &paras).into_iter().map(|q| &text[q.inner.range()]).collect()
+    }
+
+    #[test]
+    fn straight_and_curly_marks() {
+        assert_eq!(quoted("“One two,” he said. \"Three four,\" she said."), vec!["One two,", "Three four,"]);
+        assert_eq!(quoted("« Bonjour tout le monde », dit-il. „Guten Tag“, sagte sie."), vec![
+            "Bonjour tout le monde",
+            "Guten Tag"
+        ]);
+        assert_eq!(quoted("He said: ‘We will win.’"), vec!["We will win."]);
+    }
+
+    #[test]
+    fn apostrophes_do_not_open_quotes() {
+        assert_eq!(quoted("Tehran’s envoy said the ’90s don’t matter. It's 'a fine day' now."), vec!["a fine day"]);
+        assert!(quoted("The ministers’ meeting ended. Rock ’n’ roll.").is_empty());
+    }
+
+    #[test]
+    fn nested_quotes_stay_inside() {
+        assert_eq!(quoted("“He told me ‘never again’ and left,” she said."), vec!["He told me ‘never again’ and left,"]);
+        assert_eq!(quoted("‘He told me “never again” and left,’ she said."), vec!["He told me “never again” and left,"]);
+    }
+
+    #[test]
+    fn quote_over_several_paragraphs() {
+        let text = "“First part of it.\n\n“Second part of it.\n\n“Third part,” he said.\n\nAfter.";
+        let paras = crate::clean::clean(text).paragraphs;
+        let got = find_quoted(text, &paras);
+        assert_eq!(got.len(), 1);
+        assert!(got[0].multi_paragraph && got[0].closed);
+        assert_eq!(&text[got[0].inner.range()], "First part of it.\n\n“Second part of it.\n\n“Third part,");
+    }
+
+    #[test]
+    fn stray_marks_are_dropped_or_close_at_paragraph_end() {
+        assert_eq!(quoted("He is 6\" tall and \"odd."), Vec::<&str>::new());
+        assert_eq!(quoted("“A quote never closed\n\nNext paragraph."), vec!["A quote never closed"]);
+        assert_eq!(quoted("A stray ” mark and a “real one” here."), vec!["real one"]);
+    }
+
+    #[test]
+    fn never_panics_on_mark_soup() {
+        let soup: String = "“‘\"'”’«»„‚ 😀 ש ́".repeat(300);
+        let text = format!("{soup}\n\n{soup}");
+        let paras = crate::clean::clean(&text).paragraphs;
+        for q in find_quoted(&text, &paras) {
+            assert!(text.is_char_boundary(q.inner.start) && text.is_char_boundary(q.inner.end));
+            assert!(text.is_char_boundary(q.outer.start) && text.is_char_boundary(q.outer.end));
+        }
+    }
+}

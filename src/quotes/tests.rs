@@ -1,0 +1,225 @@
+//! Unit tests: one per extraction pattern, plus robustness.
+
+use super::*;
+use crate::clean::clean;
+use crate::entities::merge;
+
+/// Builds a document and mentions for every occurrence of the given (text, label) names.
+fn article(text: &str, names: &[(&str, &str)]) -> (Document, Vec<Mention>) {
+    let cleaned = clean(text);
+    let doc = Document::new("t".into(), String::new(), text.to_string(), &cleaned);
+    let mut mentions = Vec::new();
+    for (name, label) in names {
+        for (pos, _) in text.match_indices(name) {
+            let span = Span::new(pos, pos + name.len());
+            let boundary_after = text[span.end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            let boundary_before = text[..pos].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            if boundary_after && boundary_before {
+                mentions.push(Mention { span, label: label.to_string(), score: 1.0 });
+            }
+        }
+    }
+    mentions.sort_by_key(|m| (m.span.start, std::cmp::Reverse(m.span.end)));
+    // Keep the longest of overlapping mentions, as a tagger would.
+    let mut kept: Vec<Mention> = Vec::new();
+    for m in mentions {
+        if kept.last().is_none_or(|k| k.span.end <= m.span.start) {
+            kept.push(m);
+        }
+    }
+    (doc, kept)
+}
+
+/// (content, cue, speaker, speaker entity's canonical name, kind) of each quote.
+type Row = (String, String, String, String, &'static str);
+
+fn run(text: &str, names: &[(&str, &str)]) -> Vec<Row> {
+    let (doc, mentions) = article(text, names);
+    let entities = merge(&doc, &mentions);
+    let slice = |s: Option<Span>| s.map_or(String::new(), |s| doc.slice(s).to_string());
+    extract(&doc, &mentions, &entities)
+        .into_iter()
+        .map(|q| {
+            assert!(text.is_char_boundary(q.span.start) && text.is_char_boundary(q.span.end));
+            let canonical = q.speaker_entity.map_or(String::new(), |e| entities.entities[e].canonical.clone());
+            (slice(Some(q.span)), slice(q.cue), slice(q.speaker), canonical, q.kind.as_str())
+        })
+        .collect()
+}
+
+fn row(content: &str, cue: &str, speaker: &str, canonical: &str, kind: &'static str) -> Row {
+    (content.into(), cue.into(), speaker.into(), canonical.into(), kind)
+}
+
+#[test]
+fn quote_then_x_said() {
+    let got = run("“We will rebuild the bridge,” Mara Quell said.", &[("Mara Quell", "PER")]);
+    assert_eq!(got, vec![row("We will rebuild the bridge,", "said", "Mara Quell", "Mara Quell", "direct")]);
+}
+
+#[test]
+fn quote_then_said_x_with_straight_marks() {
+    let got = run("\"The budget is balanced,\" said Tomas Rieder during the session.", &[("Tomas Rieder", "PER")]);
+    assert_eq!(got, vec![row("The budget is balanced,", "said", "Tomas Rieder", "Tomas Rieder", "direct")]);
+}
+
+#[test]
+fn x_said_colon_quote() {
+    let got = run("Mara Quell said: “The bridge opens in May.”", &[("Mara Quell", "PER")]);
+    assert_eq!(got, vec![row("The bridge opens in May.", "said", "Mara Quell", "Mara Quell", "direct")]);
+}
+
+#[test]
+fn split_quote_shares_cue_and_speaker() {
+    let got = run("“The bridge is safe,” Quell said, “and it will open in May.”", &[("Quell", "PER")]);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0], row("The bridge is safe,", "said", "Quell", "Quell", "direct"));
+    assert_eq!(got[1], row("and it will open in May.", "said", "Quell", "Quell", "direct"));
+}
+
+#[test]
+fn according_to_reported_clause() {
+    let got = run("According to Ilse Baum, the factory will close next year.", &[("Ilse Baum", "PER")]);
+    assert_eq!(got, vec![row("the factory will close next year", "According to", "Ilse Baum", "Ilse Baum", "indirect")]);
+    let got = run("The factory will close next year, according to Ilse Baum.", &[("Ilse Baum", "PER")]);
+    assert_eq!(got, vec![row("The factory will close next year", "according to", "Ilse Baum", "Ilse Baum", "indirect")]);
+}
+
+#[test]
+fn told_y_that_clause() {
+    let got = run("Ilse Baum told reporters that the factory would close.", &[("Ilse Baum", "PER")]);
+    assert_eq!(got, vec![row("the factory would close", "told", "Ilse Baum", "Ilse Baum", "indirect")]);
+}
+
+#[test]
+fn he_added_resolves_to_previous_speaker() {
+    let text = "Ilse Baum spoke at the plant on Monday. “Nobody will lose their job.” She added: “Not one.”\n\n“We are proud of this place,” she said.";
+    let got = run(text, &[("Ilse Baum", "PER")]);
+    let speakers: Vec<&str> = got.iter().map(|r| r.3.as_str()).collect();
+    // The first quote has no cue of its own, but "She added" says it was hers too.
+    assert_eq!(speakers, vec!["Ilse Baum"; 3], "{got:?}");
+    let text = "Ilse Baum spoke at the plant on Monday.\n\n“Nobody will lose their job here.” She added.";
+    let got = run(text, &[("Ilse Baum", "PER")]);
+    assert_eq!(got, vec![row("Nobody will lose their job here.", "added", "She", "Ilse Baum", "direct")]);
+}
+
+#[test]
+fn unattributed_paragraph_continues_previous_speaker() {
+    let text = "“The river is rising,” said Oren Falk.\n\n“We have moved the families to the school and the church.”\n\nThe weather improved on Friday.\n\n“Nobody knows what comes next for the valley.”";
+    let got = run(text, &[("Oren Falk", "PER")]);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(got[1].3, "Oren Falk");
+    assert_eq!(got[1].1, "");
+    // Too far from any attributed quote: no guess.
+    assert_eq!(got[2].3, "");
+}
+
+#[test]
+fn transcript_turns_and_continuations() {
+    let text = "Host: Why did the council vote no?\n\nVanko: Because the plan was rushed.\n\nIt had no budget and no schedule.\n\nHost: Will it come back?\n\nVanko: Next spring, probably.";
+    let got = run(text, &[("Vanko", "PER")]);
+    let summary: Vec<(&str, &str)> = got.iter().map(|r| (r.0.as_str(), r.2.as_str())).collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("Why did the council vote no?", "Host"),
+            ("Because the plan was rushed.", "Vanko"),
+            ("It had no budget and no schedule.", "Vanko"),
+            ("Will it come back?", "Host"),
+            ("Next spring, probably.", "Vanko"),
+        ]
+    );
+    assert_eq!(got[2].3, "Vanko");
+    assert_eq!(got[1].1, ":");
+}
+
+#[test]
+fn headline_label_resolves_through_caption_role() {
+    let text = "Harbor Commissioner: The port will double in size\n\nLena Voss, Harbor Commissioner\n\nThe commissioner spoke on Monday. “We need the space,” the commissioner said.";
+    let got = run(text, &[("Lena Voss", "PER")]);
+    assert_eq!(got[0], row("The port will double in size", ":", "Harbor Commissioner", "Lena Voss", "direct"));
+    assert_eq!(got.last().unwrap(), &row("We need the space,", "said", "the commissioner", "Lena Voss", "direct"));
+}
+
+#[test]
+fn dash_attribution() {
+    let got = run("“Every city deserves clean water.” — Ada Brenn", &[("Ada Brenn", "PER")]);
+    assert_eq!(got, vec![row("Every city deserves clean water.", "—", "Ada Brenn", "Ada Brenn", "direct")]);
+}
+
+#[test]
+fn appositive_speaker() {
+    let got = run("Hugh Hill, a doctor, said: “The clinic is full every night.”", &[("Hugh Hill", "PER")]);
+    assert_eq!(got, vec![row("The clinic is full every night.", "said", "Hugh Hill", "Hugh Hill", "direct")]);
+    let got = run("“The clinic is full,” said Hugh Hill, a doctor at the clinic.", &[("Hugh Hill", "PER")]);
+    assert_eq!(got[0].2, "Hugh Hill");
+}
+
+#[test]
+fn role_speaker_via_apposition() {
+    let text = "The ministry named Pia Sorn, a spokeswoman for the ministry, on Monday.\n\n“The talks failed,” a spokeswoman for the ministry said.";
+    let got = run(text, &[("Pia Sorn", "PER")]);
+    assert_eq!(got.last().unwrap().3, "Pia Sorn", "{got:?}");
+}
+
+#[test]
+fn indirect_and_mixed_speech() {
+    let got = run("Karl Imre warned that the dam could fail within a decade.", &[("Karl Imre", "PER")]);
+    assert_eq!(got, vec![row("the dam could fail within a decade", "warned", "Karl Imre", "Karl Imre", "indirect")]);
+    let got = run("Karl Imre said the dam was “a disaster waiting to happen” and should close.", &[("Karl Imre", "PER")]);
+    assert_eq!(got, vec![row("the dam was “a disaster waiting to happen” and should close", "said", "Karl Imre", "Karl Imre", "mixed")]);
+    let got = run("The company denied any wrongdoing in the case.", &[]);
+    assert!(got.is_empty() || got[0].4 == "indirect");
+}
+
+#[test]
+fn scare_quotes_and_titles_are_not_quotes() {
+    let got = run("The so-called “reform” was mocked. She read “War and Peace” twice. Tehran’s envoy left in the ’90s, didn’t he?", &[]);
+    assert!(got.is_empty(), "{got:?}");
+}
+
+#[test]
+fn pronoun_skips_other_gender() {
+    let text = "Mr. Odo Brandt met Ms. Ilka Roth on Tuesday.\n\n“We agreed on nothing,” she said.";
+    let got = run(text, &[("Odo Brandt", "PER"), ("Ilka Roth", "PER")]);
+    assert_eq!(got.last().unwrap().3, "Ilka Roth", "{got:?}");
+}
+
+#[test]
+fn multi_paragraph_quote_is_one_quote() {
+    let text = "“The first part is about the roads.\n\n“The second part is about the schools,” said Ada Brenn.";
+    let got = run(text, &[("Ada Brenn", "PER")]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].3, "Ada Brenn");
+}
+
+#[test]
+fn never_panics_and_stays_on_char_boundaries() {
+    let mut text = String::new();
+    for i in 0..1000 {
+        text.push_str(["“", "\"", "”", "‘", "’", "'", "«", "»", "„"][i % 9]);
+        text.push_str(["said ", "😀 ", "שלום ", "e\u{301} ", "He: ", "\n\n", ", ", "according to "][i % 8]);
+    }
+    let (doc, mentions) = article(&text, &[("He", "PER")]);
+    let entities = merge(&doc, &mentions);
+    for q in extract(&doc, &mentions, &entities) {
+        for s in [Some(q.span), q.cue, q.speaker].into_iter().flatten() {
+            assert!(text.is_char_boundary(s.start) && text.is_char_boundary(s.end) && s.start <= s.end);
+        }
+    }
+}
+
+#[test]
+fn large_article_is_not_quadratic() {
+    // Numbered, because cleaning drops a paragraph repeating the one before it.
+    let text: String = (0..20_000)
+        .map(|i| format!("“The council met again {i},” said Ada Brenn. She said that the vote would be close. \"Maybe,\" he said.\n\n"))
+        .collect(); // ≈ 2 MB
+    let start = std::time::Instant::now();
+    let (doc, mentions) = article(&text, &[]);
+    let entities = merge(&doc, &mentions);
+    let quotes = extract(&doc, &mentions, &entities);
+    assert!(quotes.len() >= 80_000, "{}", quotes.len());
+    // Generous: debug builds on a shared machine.
+    assert!(start.elapsed().as_secs() < 60, "{:?}", start.elapsed());
+}

@@ -1,0 +1,302 @@
+//! One article's text with typed spans over it: paragraphs, sentences and word tokens.
+//!
+//! Every span is a byte range into [`Document::text`], the article's original `text` field, never
+//! into a rewritten copy: cleaning only decides which parts of the text are kept, so every offset
+//! any later stage reports points into what the user gave us. CSVs report character offsets
+//! (Unicode scalar values); [`CharOffsets`] converts.
+
+use std::ops::Range;
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::clean::Cleaned;
+
+/// A byte range into a [`Document`]'s text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        debug_assert!(start <= end);
+        Span { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+    pub fn contains(&self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+    pub fn overlaps(&self, other: Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+/// A sentence: its span, the paragraph it belongs to and the range of its tokens in
+/// [`Document::tokens`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    pub span: Span,
+    pub paragraph: usize,
+    pub tokens: Range<usize>,
+}
+
+/// An article ready for analysis: the original text and its segmentation.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub id: String,
+    pub title: String,
+    /// The article's original text; every span indexes into it.
+    pub text: String,
+    /// Kept paragraphs (debris removed), in text order. A paragraph is a block of lines between
+    /// blank lines; a line-per-paragraph text (transcripts) gives a paragraph per line.
+    pub paragraphs: Vec<Span>,
+    pub sentences: Vec<Sentence>,
+    /// Word tokens, in text order, never crossing a sentence.
+    pub tokens: Vec<Span>,
+}
+
+impl Document {
+    /// Segments a cleaned article into paragraphs, sentences and tokens.
+    pub fn new(id: String, title: String, text: String, cleaned: &Cleaned) -> Document {
+        let paragraphs = cleaned.paragraphs.clone();
+        let mut sentences = Vec::new();
+        let mut tokens = Vec::new();
+        for (p, para) in paragraphs.iter().enumerate() {
+            for span in split_sentences(&text, *para) {
+                let first = tokens.len();
+                tokens.extend(split_words(&text, span));
+                sentences.push(Sentence { span, paragraph: p, tokens: first..tokens.len() });
+            }
+        }
+        Document { id, title, text, paragraphs, sentences, tokens }
+    }
+
+    /// The text under a span.
+    pub fn slice(&self, span: Span) -> &str {
+        &self.text[span.range()]
+    }
+
+    /// Number of whitespace-separated words in the kept text (for words/s figures).
+    pub fn word_count(&self) -> usize {
+        self.paragraphs.iter().map(|p| self.slice(*p).split_whitespace().count()).sum()
+    }
+}
+
+/// Words that end with a period without ending a sentence (checked case-sensitively on the word
+/// without its period).
+const ABBREVIATIONS: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Capt", "Sgt", "Adm",
+    "Maj", "St", "Jr", "Sr", "Inc", "Corp", "Co", "Ltd", "No", "Nos", "Jan", "Feb", "Mar", "Apr",
+    "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "vs", "Mt", "Ft", "Rev", "Hon", "Pres",
+    "Supt", "Gens", "Sens", "Reps", "approx", "est", "Fig", "fig", "Vol", "vol", "pp", "Ave",
+];
+
+fn is_abbreviation(word: &str) -> bool {
+    let Some(stem) = word.strip_suffix('.') else { return false };
+    if ABBREVIATIONS.contains(&stem) {
+        return true;
+    }
+    // Initials and dotted acronyms: "J.", "U.S.", "U.N."
+    let mut chars = stem.chars();
+    stem.split('.').all(|part| {
+        let mut c = part.chars();
+        matches!((c.next(), c.next()), (Some(ch), None) if ch.is_uppercase())
+    }) && chars.next().is_some()
+}
+
+/// Splits a paragraph into sentences: Unicode (UAX #29) sentence boundaries, re-joined after
+/// abbreviations and initials, trimmed of surrounding white space.
+pub fn split_sentences(text: &str, para: Span) -> Vec<Span> {
+    let body = &text[para.range()];
+    let mut out: Vec<Span> = Vec::new();
+    let mut join_next = false;
+    for (offset, piece) in body.split_sentence_bound_indices() {
+        let start = para.start + offset;
+        let trimmed = piece.trim_end();
+        let lead = piece.len() - piece.trim_start().len();
+        if trimmed.trim().is_empty() {
+            continue;
+        }
+        let span = Span::new(start + lead, start + trimmed.len());
+        let next_starts_lower = piece.trim_start().chars().next().is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
+        match out.last_mut() {
+            Some(prev) if join_next || next_starts_lower => prev.end = span.end,
+            _ => out.push(span),
+        }
+        let last_word = trimmed.split_whitespace().last().unwrap_or("");
+        let last_word = last_word.trim_start_matches(['(', '[', '"', '“', '‘', '\'']);
+        join_next = is_abbreviation(last_word) && !last_word.ends_with("..");
+    }
+    out
+}
+
+fn is_open_punct(c: char) -> bool {
+    matches!(c, '"' | '\'' | '“' | '‘' | '«' | '„' | '‚' | '(' | '[' | '{' | '<' | '¿' | '¡' | '*' | '#')
+}
+
+fn is_close_punct(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '}' | '>' | ',' | ';' | ':' | '!' | '?' | '…' | '*'
+    )
+}
+
+/// Splits a sentence into word tokens, roughly as CoNLL-2003 does: white space separates, and
+/// leading quotes/brackets and trailing punctuation come off as tokens of their own, as does a
+/// final period unless the word is an abbreviation, and a possessive `'s`. Inner hyphens,
+/// apostrophes and periods stay (`Serbian-born`, `isn’t`, `U.S.`).
+pub fn split_words(text: &str, sentence: Span) -> Vec<Span> {
+    let mut out = Vec::new();
+    let body = &text[sentence.range()];
+    let mut chunk_start: Option<usize> = None;
+    let flush = |from: usize, to: usize, out: &mut Vec<Span>| {
+        split_chunk(text, sentence.start + from, sentence.start + to, out);
+    };
+    for (i, c) in body.char_indices() {
+        if c.is_whitespace() {
+            if let Some(s) = chunk_start.take() {
+                flush(s, i, &mut out);
+            }
+        } else if chunk_start.is_none() {
+            chunk_start = Some(i);
+        }
+    }
+    if let Some(s) = chunk_start {
+        flush(s, body.len(), &mut out);
+    }
+    out
+}
+
+fn split_chunk(text: &str, mut start: usize, mut end: usize, out: &mut Vec<Span>) {
+    let mut head = Vec::new();
+    // Leading punctuation, one token per mark.
+    while start < end {
+        let c = text[start..end].chars().next().unwrap();
+        if is_open_punct(c) || (is_close_punct(c) && end - start > c.len_utf8()) {
+            head.push(Span::new(start, start + c.len_utf8()));
+            start += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    let mut tail = Vec::new();
+    loop {
+        if start >= end {
+            break;
+        }
+        let word = &text[start..end];
+        let c = word.chars().next_back().unwrap();
+        let n = c.len_utf8();
+        if word.len() == n {
+            break;
+        }
+        if is_close_punct(c) {
+            // An apostrophe closing a plural possessive ("ministers'") stays a token of its own too.
+            tail.push(Span::new(end - n, end));
+            end -= n;
+        } else if c == '.' {
+            if is_abbreviation(word) || word.ends_with("...") {
+                if word.ends_with("...") && word.len() > 3 {
+                    tail.push(Span::new(end - 3, end));
+                    end -= 3;
+                    continue;
+                }
+                break;
+            }
+            tail.push(Span::new(end - 1, end));
+            end -= 1;
+        } else {
+            break;
+        }
+    }
+    if start < end {
+        let word = &text[start..end];
+        let possessive = ["'s", "’s", "'S", "’S"].iter().find(|p| word.len() > p.len() && word.ends_with(**p));
+        match possessive {
+            Some(p) => {
+                head.push(Span::new(start, end - p.len()));
+                head.push(Span::new(end - p.len(), end));
+            }
+            None => head.push(Span::new(start, end)),
+        }
+    }
+    out.extend(head);
+    out.extend(tail.into_iter().rev());
+}
+
+/// Converts byte offsets of one text into character offsets (Unicode scalar values), in
+/// O(log n) per lookup after an O(n) index over the non-ASCII characters.
+pub struct CharOffsets {
+    /// Byte offset of each multi-byte character and the number of extra bytes seen up to and
+    /// including it.
+    multibyte: Vec<(usize, usize)>,
+}
+
+impl CharOffsets {
+    pub fn new(text: &str) -> CharOffsets {
+        let mut multibyte = Vec::new();
+        let mut extra = 0;
+        for (i, c) in text.char_indices() {
+            let n = c.len_utf8();
+            if n > 1 {
+                extra += n - 1;
+                multibyte.push((i, extra));
+            }
+        }
+        CharOffsets { multibyte }
+    }
+
+    /// The character offset of a byte offset that lies on a character boundary.
+    pub fn char_of(&self, byte: usize) -> usize {
+        let idx = self.multibyte.partition_point(|&(b, _)| b < byte);
+        let extra = if idx == 0 { 0 } else { self.multibyte[idx - 1].1 };
+        byte - extra
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<&str> {
+        split_words(s, Span::new(0, s.len())).into_iter().map(|w| &s[w.range()]).collect()
+    }
+
+    #[test]
+    fn words_peel_punctuation_like_conll() {
+        assert_eq!(
+            words("“MEK isn’t a threat,” said Lleshaj."),
+            vec!["“", "MEK", "isn’t", "a", "threat", ",", "”", "said", "Lleshaj", "."]
+        );
+        assert_eq!(words("the U.S. president [Donald] Trump"), vec!["the", "U.S.", "president", "[", "Donald", "]", "Trump"]);
+        assert_eq!(words("Tehran’s ambassador (PMOI/MEK)"), vec!["Tehran", "’s", "ambassador", "(", "PMOI/MEK", ")"]);
+        assert_eq!(words("Sandër Lleshaj 😀!"), vec!["Sandër", "Lleshaj", "😀", "!"]);
+        assert_eq!(words("Dec. 23, 2018 - In"), vec!["Dec.", "23", ",", "2018", "-", "In"]);
+    }
+
+    #[test]
+    fn sentences_survive_abbreviations() {
+        let t = "Albania, Dec. 23, 2018 - Mr. Lleshaj spoke. The U.S. president agreed. Then he left.";
+        let got: Vec<&str> = split_sentences(t, Span::new(0, t.len())).into_iter().map(|s| &t[s.range()]).collect();
+        assert_eq!(got, vec!["Albania, Dec. 23, 2018 - Mr. Lleshaj spoke.", "The U.S. president agreed.", "Then he left."]);
+    }
+
+    #[test]
+    fn char_offsets_count_scalar_values() {
+        let t = "Sandër “Lleshaj” 😀 x";
+        let co = CharOffsets::new(t);
+        for (ci, (bi, _)) in t.char_indices().enumerate() {
+            assert_eq!(co.char_of(bi), ci);
+        }
+        assert_eq!(co.char_of(t.len()), t.chars().count());
+    }
+}

@@ -1,0 +1,364 @@
+//! Fine-tuning the NER model: a BERT encoder (all-MiniLM-L6-v2 by default) plus a fresh
+//! token-classification head, trained on CoNLL files with AdamW, linear warm-up and decay,
+//! dropout and gradient clipping, selected on dev F1.
+//!
+//! Labels sit on the first word piece of each word; the other pieces are ignored by the loss
+//! (index -100), and prediction reads the first piece too ([`crate::ner`]). Training windows are
+//! built exactly as in `extract`: consecutive sentences of a document packed up to the window
+//! length, so the model learns with the context it will see.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use rust_bert::bert::{BertConfig, BertForTokenClassification};
+use serde::Serialize;
+use tch::nn::OptimizerConfig;
+use tch::{nn, Device, Kind, Tensor};
+
+use crate::eval::ner::{evaluate_conll, read_conll, ConllDocument};
+use crate::ner::{self, load_tokenizer, load_weights, save_weights, ModelConfig, ModelSettings, NerModel, Window};
+
+/// The tag set trained models use, in id order.
+pub const CONLL_LABELS: [&str; 9] = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"];
+
+/// Settings of one training run.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainOptions {
+    pub train: Vec<PathBuf>,
+    pub dev: Vec<PathBuf>,
+    /// Directory of the base encoder: config.json, tokenizer.json, model.safetensors.
+    pub base: PathBuf,
+    pub out: PathBuf,
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub learning_rate: f64,
+    /// Fraction of steps with linearly rising learning rate.
+    pub warmup: f64,
+    pub weight_decay: f64,
+    pub dropout: f64,
+    pub clip_norm: f64,
+    pub seed: i64,
+    pub casing: bool,
+    pub max_length: usize,
+    /// Stop after this many optimizer steps (tests, quick checks).
+    pub max_steps: Option<usize>,
+    /// Use only the first N training sentences.
+    pub limit_sentences: Option<usize>,
+    /// Evaluate on dev every this many steps as well as after each epoch.
+    pub eval_every: Option<usize>,
+    pub threads: usize,
+    /// Stored precision of the saved weights: "f16", "bf16" or "f32".
+    pub save_dtype: String,
+}
+
+impl TrainOptions {
+    pub fn new(train: Vec<PathBuf>, dev: Vec<PathBuf>, base: PathBuf, out: PathBuf) -> TrainOptions {
+        TrainOptions {
+            train,
+            dev,
+            base,
+            out,
+            epochs: 4,
+            batch_size: 16,
+            learning_rate: 1e-4,
+            warmup: 0.1,
+            weight_decay: 0.01,
+            dropout: 0.1,
+            clip_norm: 1.0,
+            seed: 13,
+            casing: true,
+            max_length: 128,
+            max_steps: None,
+            limit_sentences: None,
+            eval_every: None,
+            threads: 2,
+            save_dtype: "f16".into(),
+        }
+    }
+}
+
+/// One line of the training log.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogRecord {
+    pub step: usize,
+    pub epoch: usize,
+    pub loss: f64,
+    pub learning_rate: f64,
+    pub seconds: f64,
+    pub dev_f1: Option<f64>,
+    pub dev_per_type: Option<std::collections::BTreeMap<String, f64>>,
+}
+
+/// What a run achieved.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrainReport {
+    pub steps: usize,
+    pub best_dev_f1: f64,
+    pub best_step: usize,
+    pub first_loss: f64,
+    pub last_loss: f64,
+    pub seconds: f64,
+}
+
+/// A training example: a window and the gold label id of each word start in it.
+struct Example {
+    window: Window,
+    labels: Vec<i64>,
+}
+
+fn label_id(tag: &str) -> Result<i64> {
+    // IOB1 files mark the first word of an entity I- unless it follows one of the same type; as
+    // training targets we want IOB2, converted by the caller.
+    CONLL_LABELS.iter().position(|l| *l == tag).map(|i| i as i64).with_context(|| format!("unknown tag {tag}"))
+}
+
+/// Converts one sentence's IOB1 or IOB2 tags to IOB2.
+pub fn to_iob2(tags: &[String]) -> Vec<String> {
+    let mut out = Vec::with_capacity(tags.len());
+    let mut prev = "O".to_string();
+    for t in tags {
+        let (p, k) = ner::split_tag(t);
+        let tag = if p == 'I' && ner::split_tag(&prev).1 != k { format!("B-{k}") } else { t.clone() };
+        prev = tag.clone();
+        out.push(tag);
+    }
+    out
+}
+
+fn examples(docs: &[ConllDocument], windower: &ner::Windower) -> Result<Vec<Example>> {
+    let mut out = Vec::new();
+    for doc in docs {
+        let sentences: Vec<Vec<&str>> = doc.sentences.iter().map(|s| s.words.iter().map(String::as_str).collect()).collect();
+        let tags: Vec<i64> =
+            doc.sentences.iter().flat_map(|s| to_iob2(&s.tags)).map(|t| label_id(&t)).collect::<Result<_>>()?;
+        for window in windower.windows(&sentences)? {
+            let labels = window.word_starts.iter().map(|&(_, w)| tags[w]).collect();
+            out.push(Example { window, labels });
+        }
+    }
+    Ok(out)
+}
+
+fn read_all(paths: &[PathBuf], limit: Option<usize>) -> Result<Vec<ConllDocument>> {
+    let mut docs = Vec::new();
+    for p in paths {
+        docs.extend(read_conll(p)?);
+    }
+    if let Some(limit) = limit {
+        let mut left = limit;
+        docs.retain_mut(|d| {
+            d.sentences.truncate(left);
+            left -= d.sentences.len();
+            !d.sentences.is_empty()
+        });
+    }
+    Ok(docs)
+}
+
+/// Builds the model for training: the base config with our labels, casing and dropout, the base
+/// encoder's weights under `bert.`, and a fresh classifier.
+fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
+    let base_config = opts.base.join("config.json");
+    let raw = std::fs::read_to_string(&base_config)
+        .with_context(|| format!("cannot read {} (run scripts/setup to fetch the base encoder)", base_config.display()))?;
+    let bert: BertConfig = serde_json::from_str(&raw).with_context(|| format!("{} is not a BERT config", base_config.display()))?;
+    let mut config = ModelConfig {
+        bert,
+        settings: ModelSettings { casing: opts.casing, max_length: opts.max_length },
+        labels: Vec::new(),
+    };
+    config.set_labels(&CONLL_LABELS.map(String::from));
+    config.bert.hidden_dropout_prob = opts.dropout;
+    config.bert.attention_probs_dropout_prob = opts.dropout;
+    if opts.casing {
+        config.bert.type_vocab_size = config.bert.type_vocab_size.max(ner::CASING_CLASSES);
+    }
+    let tokenizer = load_tokenizer(&opts.base.join("tokenizer.json"))?;
+    let mut vs = nn::VarStore::new(device);
+    let model = BertForTokenClassification::new(vs.root(), &config.bert).map_err(|e| anyhow::anyhow!("{e}"))?;
+    load_weights(&mut vs, &opts.base.join("model.safetensors"), &|name| name.strip_prefix("bert.").map(String::from))?;
+    Ok(NerModel { config, tokenizer, vs, model })
+}
+
+/// Saves a model directory: config.json, tokenizer.json, model.safetensors.
+pub fn save_model(model: &NerModel, dir: &Path, dtype: &str) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let kind = match dtype {
+        "f16" => Kind::Half,
+        "bf16" => Kind::BFloat16,
+        "f32" => Kind::Float,
+        other => bail!("unknown --save-dtype {other}: use f16, bf16 or f32"),
+    };
+    model.config.write(&dir.join("config.json"))?;
+    model.tokenizer.save(dir.join("tokenizer.json"), false).map_err(|e| anyhow::anyhow!("cannot save tokenizer: {e}"))?;
+    save_weights(&model.vs, &dir.join("model.safetensors"), kind)
+}
+
+/// Trains, evaluates on dev after each epoch (and every `eval_every` steps), and keeps the best
+/// model in `opts.out`. Progress goes to stderr and `opts.out/train_log.jsonl`.
+pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
+    let started = Instant::now();
+    tch::manual_seed(opts.seed);
+    tch::set_num_threads(opts.threads as i32);
+    let device = Device::cuda_if_available();
+    std::fs::create_dir_all(&opts.out).with_context(|| format!("cannot create {}", opts.out.display()))?;
+    let mut log = std::fs::File::create(opts.out.join("train_log.jsonl"))?;
+    writeln!(log, "{}", serde_json::json!({ "options": opts }))?;
+
+    let model = build_model(opts, device)?;
+    let train_docs = read_all(&opts.train, opts.limit_sentences)?;
+    let dev_docs = read_all(&opts.dev, None)?;
+    let train = {
+        let windower = model.windower()?;
+        examples(&train_docs, &windower)?
+    };
+    if train.is_empty() {
+        bail!("no training sentences in {:?}", opts.train);
+    }
+    let batches_per_epoch = train.len().div_ceil(opts.batch_size);
+    let total_steps = opts.max_steps.unwrap_or(usize::MAX).min(batches_per_epoch * opts.epochs);
+    let warmup_steps = ((total_steps as f64) * opts.warmup).round().max(1.0) as usize;
+    eprintln!(
+        "train: {} documents, {} windows, {} steps ({} epochs of {} batches of {}), device {:?}, casing {}",
+        train_docs.len(),
+        train.len(),
+        total_steps,
+        opts.epochs,
+        batches_per_epoch,
+        opts.batch_size,
+        device,
+        opts.casing
+    );
+
+    let mut opt = nn::AdamW { wd: opts.weight_decay, ..Default::default() }.build(&model.vs, opts.learning_rate)?;
+    let mut step = 0;
+    let mut best = (f64::NEG_INFINITY, 0usize);
+    let (mut first_loss, mut last_loss) = (f64::NAN, f64::NAN);
+    let mut recent = Vec::new();
+
+    let evaluate = |model: &NerModel, log: &mut std::fs::File, step: usize, epoch: usize, loss: f64, lr: f64, best: &mut (f64, usize)| -> Result<()> {
+        let (score, _, speed) = evaluate_conll(model, &dev_docs, 64)?;
+        let per_type = score.per_type.iter().map(|(k, t)| (k.clone(), t.f1)).collect();
+        let rec = LogRecord {
+            step,
+            epoch,
+            loss,
+            learning_rate: lr,
+            seconds: started.elapsed().as_secs_f64(),
+            dev_f1: Some(score.micro.f1),
+            dev_per_type: Some(per_type),
+        };
+        eprintln!(
+            "train: step {step} epoch {epoch} dev F1 {:.4} ({:.0} words/s) {:?}",
+            score.micro.f1,
+            speed.words_per_second(),
+            rec.dev_per_type.as_ref().unwrap()
+        );
+        writeln!(log, "{}", serde_json::to_string(&rec)?)?;
+        if score.micro.f1 > best.0 {
+            *best = (score.micro.f1, step);
+            save_model(model, &opts.out, &opts.save_dtype)?;
+            eprintln!("train: saved best model to {}", opts.out.display());
+        }
+        Ok(())
+    };
+
+    'epochs: for epoch in 1..=opts.epochs {
+        // Shuffle, then sort by length inside groups of 50 batches: random order, little padding.
+        let perm: Vec<i64> = Vec::<i64>::try_from(Tensor::randperm(train.len() as i64, (Kind::Int64, Device::Cpu)))?;
+        let mut order: Vec<usize> = perm.into_iter().map(|i| i as usize).collect();
+        for group in order.chunks_mut(opts.batch_size * 50) {
+            group.sort_by_key(|&i| train[i].window.len());
+        }
+        let mut batches: Vec<&[usize]> = order.chunks(opts.batch_size).collect();
+        let shuffle = Vec::<i64>::try_from(Tensor::randperm(batches.len() as i64, (Kind::Int64, Device::Cpu)))?;
+        batches = shuffle.iter().map(|&i| batches[i as usize]).collect();
+        for batch in batches {
+            if step >= total_steps {
+                break 'epochs;
+            }
+            let lr = if step < warmup_steps {
+                opts.learning_rate * (step + 1) as f64 / warmup_steps as f64
+            } else {
+                opts.learning_rate * (total_steps - step) as f64 / (total_steps - warmup_steps).max(1) as f64
+            };
+            opt.set_lr(lr);
+            let windows: Vec<&Window> = batch.iter().map(|&i| &train[i].window).collect();
+            let (ids, mask, types) = NerModel::batch_tensors(&windows, device);
+            let width = ids.size()[1] as usize;
+            let mut labels = vec![-100i64; windows.len() * width];
+            for (b, &i) in batch.iter().enumerate() {
+                for (&(piece, _), &l) in train[i].window.word_starts.iter().zip(&train[i].labels) {
+                    labels[b * width + piece] = l;
+                }
+            }
+            let labels = Tensor::from_slice(&labels).to_device(device);
+            let out = model.model.forward_t(Some(&ids), Some(&mask), Some(&types), None, None, true);
+            let n_labels = CONLL_LABELS.len() as i64;
+            let loss = out.logits.view([-1, n_labels]).cross_entropy_loss::<Tensor>(&labels, None, tch::Reduction::Mean, -100, 0.0);
+            opt.backward_step_clip_norm(&loss, opts.clip_norm);
+            let loss = loss.double_value(&[]);
+            if first_loss.is_nan() {
+                first_loss = loss;
+            }
+            recent.push(loss);
+            step += 1;
+            if step % 20 == 0 || step == total_steps {
+                let avg = recent.iter().sum::<f64>() / recent.len() as f64;
+                last_loss = avg;
+                recent.clear();
+                let secs = started.elapsed().as_secs_f64();
+                eprintln!("train: step {step}/{total_steps} epoch {epoch} loss {avg:.4} lr {lr:.2e} {secs:.0}s");
+                let rec = LogRecord { step, epoch, loss: avg, learning_rate: lr, seconds: secs, dev_f1: None, dev_per_type: None };
+                writeln!(log, "{}", serde_json::to_string(&rec)?)?;
+            }
+            if opts.eval_every.is_some_and(|n| step % n == 0) && !dev_docs.is_empty() {
+                evaluate(&model, &mut log, step, epoch, last_loss, lr, &mut best)?;
+            }
+        }
+        if !dev_docs.is_empty() {
+            evaluate(&model, &mut log, step, epoch, last_loss, opt_lr(step, total_steps, warmup_steps, opts.learning_rate), &mut best)?;
+        }
+    }
+    if !recent.is_empty() {
+        last_loss = recent.iter().sum::<f64>() / recent.len() as f64;
+    }
+    if dev_docs.is_empty() {
+        save_model(&model, &opts.out, &opts.save_dtype)?;
+    }
+    let report = TrainReport {
+        steps: step,
+        best_dev_f1: best.0.max(0.0),
+        best_step: best.1,
+        first_loss,
+        last_loss,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    writeln!(log, "{}", serde_json::json!({ "report": report }))?;
+    eprintln!(
+        "train: done in {:.0}s, {} steps, best dev F1 {:.4} at step {}",
+        report.seconds, report.steps, report.best_dev_f1, report.best_step
+    );
+    Ok(report)
+}
+
+fn opt_lr(step: usize, total: usize, warmup: usize, base: f64) -> f64 {
+    if step < warmup {
+        base * step as f64 / warmup as f64
+    } else {
+        base * total.saturating_sub(step) as f64 / (total - warmup).max(1) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iob1_becomes_iob2() {
+        let t: Vec<String> = ["I-PER", "I-PER", "O", "I-LOC", "B-LOC", "I-ORG"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(to_iob2(&t), vec!["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "B-ORG"]);
+    }
+}

@@ -1,0 +1,112 @@
+//! Quote extraction and scoring on the project's hand-labelled fixtures (`data/fixtures/quotes`),
+//! with the fixtures' gold entity spans as mentions; and, when `../shared` is present, an
+//! ignored development run on PolNeAR dev with a crude mention source.
+
+use std::path::{Path, PathBuf};
+
+use whosaid::eval::quotes::{
+    capitalized_run_mentions, document_of, gold_entity_mentions, load_brat_dir, load_fixtures, score_quotes,
+    GoldArticle,
+};
+use whosaid::quotes::{extract, QuoteKind};
+
+fn fixture_paths() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/fixtures/quotes");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("data/fixtures/quotes")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    paths.sort();
+    paths
+}
+
+fn fixtures() -> Vec<GoldArticle> {
+    load_fixtures(&fixture_paths()).expect("fixtures parse")
+}
+
+#[test]
+fn fixtures_score_above_thresholds() {
+    let articles = fixtures();
+    assert!(articles.len() >= 16, "{} fixture articles", articles.len());
+    let by_id: std::collections::HashMap<String, &GoldArticle> = articles.iter().map(|a| (a.id.clone(), a)).collect();
+    let report = score_quotes(&articles, &mut |docs| {
+        Ok(docs.iter().map(|d| gold_entity_mentions(by_id[&d.id])).collect())
+    })
+    .unwrap();
+    println!("{}", report.table());
+    for e in &report.errors {
+        println!("{}\t{}\t{}\t{}\t{}\t{}", e.article, e.kind, e.gold_content, e.predicted_content, e.gold_speaker, e.predicted_speaker);
+    }
+    let all = &report.subsets[0];
+    let direct = &report.subsets[1];
+    assert!(direct.content_overlap_30.f1 >= 0.9, "{}", report.table());
+    assert!(direct.content_exact.f1 >= 0.85, "{}", report.table());
+    assert!(all.content_overlap_30.f1 >= 0.85, "{}", report.table());
+    assert!(all.content_overlap_80.f1 >= 0.8, "{}", report.table());
+    assert!(all.cue.f1 >= 0.85, "{}", report.table());
+    assert!(all.speaker_accuracy >= 0.9, "{}", report.table());
+}
+
+#[test]
+fn seed_article_expectations() {
+    let articles = fixtures();
+    let seed = articles.iter().find(|a| a.id == "seed-000_4f1146c05b085c0f").expect("seed fixture");
+    let doc = document_of(seed);
+    let mentions = gold_entity_mentions(seed);
+    let entities = whosaid::entities::merge(&doc, &mentions);
+    let quotes = extract(&doc, &mentions, &entities);
+    let speaker_of = |needle: &str| {
+        let q = quotes.iter().find(|q| doc.slice(q.span).contains(needle)).unwrap_or_else(|| panic!("no quote holds {needle:?}"));
+        q.speaker_entity.map(|e| entities.entities[e].canonical.clone())
+    };
+    let lleshaj = Some("Sandër Lleshaj".to_string());
+    assert_eq!(speaker_of("The Iranian regime is the main supporter of terrorism"), lleshaj);
+    assert_eq!(speaker_of("Albania is more secure today"), lleshaj);
+    assert_eq!(speaker_of("MEK isn’t a threat to us"), lleshaj);
+    // Every transcript turn goes to the reporter or to Lleshaj.
+    let turns = [
+        ("We are talking about the expulsion", "Reporter"),
+        ("It’s obvious that the two Iranian diplomats", "Lleshaj"),
+        ("This means that the decision is very important", "Lleshaj"),
+        ("You know that we have accepted the responsibility", "Lleshaj"),
+        ("Albania has accepted these Iranian citizens", "Lleshaj"),
+        ("When you put it this way", "Reporter"),
+        ("Everything that comes out of an embassy", "Lleshaj"),
+        ("You mean the investigations are ongoing?", "Reporter"),
+        ("Sure, no responsible government", "Lleshaj"),
+        ("This must be a very important issue", "Reporter"),
+        ("If you look at the recent developments", "Lleshaj"),
+        ("This year, I was at their gathering in Paris", "Reporter"),
+        ("I can’t talk about the connection", "Lleshaj"),
+        ("So, we have signs that members", "Lleshaj"),
+    ];
+    for (needle, who) in turns {
+        let q = quotes.iter().find(|q| doc.slice(q.span).contains(needle)).unwrap_or_else(|| panic!("no turn {needle:?}"));
+        assert_eq!(q.kind, QuoteKind::Direct);
+        let speaker = q.speaker.map(|s| doc.slice(s)).unwrap_or("");
+        assert_eq!(speaker, who, "{needle}");
+        if who == "Lleshaj" {
+            assert_eq!(q.speaker_entity.map(|e| entities.entities[e].canonical.as_str()), Some("Sandër Lleshaj"), "{needle}");
+        }
+    }
+}
+
+/// Development run on PolNeAR dev with capitalised-word runs as mentions. Prints the table and
+/// writes the errors to `$QUOTES_ERRORS` (default `target/polnear_dev_quote_errors.tsv`).
+#[test]
+#[ignore = "needs ../shared/data/polnear; run with --ignored --nocapture"]
+fn polnear_dev_with_crude_mentions() {
+    let split = std::env::var("POLNEAR_SPLIT").unwrap_or_else(|_| "dev".into());
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/polnear").join(&split);
+    if !dir.exists() {
+        eprintln!("skipped: {} is absent", dir.display());
+        return;
+    }
+    let articles = load_brat_dir(&dir).unwrap();
+    let report =
+        score_quotes(&articles, &mut |docs| Ok(docs.iter().map(capitalized_run_mentions).collect())).unwrap();
+    println!("PolNeAR {split} (crude mentions)\n{}", report.table());
+    let errors = std::env::var("QUOTES_ERRORS").unwrap_or_else(|_| "target/polnear_dev_quote_errors.tsv".into());
+    report.write_errors(Path::new(&errors)).unwrap();
+}
