@@ -4,9 +4,15 @@ use std::path::PathBuf;
 
 fn main() {
     println!("cargo:rerun-if-env-changed=LIBTORCH");
-    let libtorch = std::env::var("LIBTORCH").map(PathBuf::from).unwrap_or_default();
+    let libtorch = std::env::var("LIBTORCH")
+        .map(PathBuf::from)
+        .unwrap_or_default();
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
-    let libtorch = if libtorch.is_relative() { manifest.join(libtorch) } else { libtorch };
+    let libtorch = if libtorch.is_relative() {
+        manifest.join(libtorch)
+    } else {
+        libtorch
+    };
     let lib = libtorch.join("lib");
     if !lib.join("libtorch_cpu.so").exists() {
         panic!(

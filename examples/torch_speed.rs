@@ -9,13 +9,21 @@ use whosaid::ner::{NerModel, Window};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let dir = args.get(1).cloned().unwrap_or_else(|| "models/ner-en".into());
+    let dir = args
+        .get(1)
+        .cloned()
+        .unwrap_or_else(|| "models/ner-en".into());
     let batch: usize = args.get(2).map(|s| s.parse()).transpose()?.unwrap_or(32);
     let len: usize = args.get(3).map(|s| s.parse()).transpose()?.unwrap_or(128);
     let threads: i32 = args.get(4).map(|s| s.parse()).transpose()?.unwrap_or(2);
     let train = args.get(5).is_some_and(|s| s == "train");
     tch::set_num_threads(threads);
-    println!("torch threads {}, mkl {}, mkldnn {}", tch::get_num_threads(), tch::utils::has_mkl(), tch::utils::has_mkldnn());
+    println!(
+        "torch threads {}, mkl {}, mkldnn {}",
+        tch::get_num_threads(),
+        tch::utils::has_mkl(),
+        tch::utils::has_mkldnn()
+    );
 
     let n = 2048;
     let a = Tensor::randn([n, n], (Kind::Float, Device::Cpu));
@@ -27,10 +35,17 @@ fn main() -> anyhow::Result<()> {
         let _ = a.matmul(&b);
     }
     let secs = t.elapsed().as_secs_f64();
-    println!("gemm f32 {n}x{n}x{n}: {:.1} GFLOP/s", 2.0 * (n as f64).powi(3) * reps as f64 / secs / 1e9);
+    println!(
+        "gemm f32 {n}x{n}x{n}: {:.1} GFLOP/s",
+        2.0 * (n as f64).powi(3) * reps as f64 / secs / 1e9
+    );
 
     let mut model = NerModel::load(std::path::Path::new(&dir), Device::Cpu)?;
-    let w = Window { input_ids: vec![1000; len], type_ids: vec![0; len], word_starts: (0..len).map(|i| (i, i)).collect() };
+    let w = Window {
+        input_ids: vec![1000; len],
+        type_ids: vec![0; len],
+        word_starts: (0..len).map(|i| (i, i)).collect(),
+    };
     let windows: Vec<&Window> = std::iter::repeat_n(&w, batch).collect();
     let _ = model.predict(&windows);
     let t = Instant::now();
@@ -41,7 +56,11 @@ fn main() -> anyhow::Result<()> {
     let secs = t.elapsed().as_secs_f64();
     let tokens = (batch * len * reps) as f64;
     let c = &model.config.bert;
-    let (h, i, l) = (c.hidden_size as f64, c.intermediate_size as f64, c.num_hidden_layers as f64);
+    let (h, i, l) = (
+        c.hidden_size as f64,
+        c.intermediate_size as f64,
+        c.num_hidden_layers as f64,
+    );
     let flops_per_token = l * (2.0 * (4.0 * h * h + 2.0 * h * i) + 4.0 * len as f64 * h);
     println!(
         "encoder forward batch {batch}x{len}: {:.0} tokens/s, {:.1} GFLOP/s",
@@ -55,12 +74,18 @@ fn main() -> anyhow::Result<()> {
         let t = Instant::now();
         let reps = 3;
         for _ in 0..reps {
-            let out = model.model.forward_t(Some(&ids), Some(&mask), Some(&types), None, None, true);
+            let out =
+                model
+                    .model
+                    .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, true);
             let loss = out.logits.view([-1, 9]).cross_entropy_for_logits(&labels);
             loss.backward();
         }
         let secs = t.elapsed().as_secs_f64();
-        println!("train step batch {batch}x{len}: {:.0} tokens/s", tokens / 5.0 * reps as f64 / secs);
+        println!(
+            "train step batch {batch}x{len}: {:.0} tokens/s",
+            tokens / 5.0 * reps as f64 / secs
+        );
     }
     Ok(())
 }

@@ -69,7 +69,9 @@ const DEBRIS_PREFIXES: &[&str] = &[
 /// Ad-slot sizes: `728 x 90`, `300x250`, `160 × 600`.
 fn is_ad_size(line: &str) -> bool {
     let line = line.trim();
-    let Some((w, h)) = line.split_once(['x', 'X', '×']) else { return false };
+    let Some((w, h)) = line.split_once(['x', 'X', '×']) else {
+        return false;
+    };
     let is_dim = |s: &str| {
         let s = s.trim();
         (2..=4).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
@@ -86,7 +88,9 @@ pub fn debris_reason(line: &str) -> Option<&'static str> {
     if trimmed.chars().count() > 60 {
         return None;
     }
-    let norm = trimmed.trim_end_matches(['.', ':', '!', '»', '>', '›', ' ']).to_lowercase();
+    let norm = trimmed
+        .trim_end_matches(['.', ':', '!', '»', '>', '›', ' '])
+        .to_lowercase();
     if DEBRIS_LINES.contains(&norm.as_str()) {
         return Some("page furniture");
     }
@@ -103,9 +107,9 @@ fn starts_new_paragraph(prev: &str, line: &str) -> bool {
     let line = line.trim_start();
     let ends_sentence = prev.ends_with(['.', '!', '?', '”', '"', '’', '…', ':']);
     let opens_quote = line.starts_with(['“', '"', '«', '„', '‘', '—', '-', '•', '*']);
-    let speaker_label = line
-        .split_once(':')
-        .is_some_and(|(head, _)| !head.is_empty() && head.len() <= 40 && head.split_whitespace().count() <= 4);
+    let speaker_label = line.split_once(':').is_some_and(|(head, _)| {
+        !head.is_empty() && head.len() <= 40 && head.split_whitespace().count() <= 4
+    });
     ends_sentence || opens_quote || speaker_label || prev.len() < 40
 }
 
@@ -140,7 +144,9 @@ pub fn clean(text: &str) -> Cleaned {
             continue;
         }
         match para.as_mut() {
-            Some(p) if !prev_line_blank && !starts_new_paragraph(prev_kept.unwrap_or(""), trimmed) => {
+            Some(p)
+                if !prev_line_blank && !starts_new_paragraph(prev_kept.unwrap_or(""), trimmed) =>
+            {
                 p.end = span.end;
             }
             _ => {
@@ -163,14 +169,21 @@ mod tests {
     use super::*;
 
     fn kept(text: &str) -> Vec<&str> {
-        clean(text).paragraphs.iter().map(|p| &text[p.range()]).collect()
+        clean(text)
+            .paragraphs
+            .iter()
+            .map(|p| &text[p.range()])
+            .collect()
     }
 
     #[test]
     fn drops_debris_and_repeated_captions_keeping_offsets() {
         let text = "728 x 90\n\nHeadline here\n\nSandër Lleshaj, Minister\nSandër Lleshaj, Minister\n\nBody text.\n\n\nLatest News and Articles\n";
         let c = clean(text);
-        assert_eq!(kept(text), vec!["Headline here", "Sandër Lleshaj, Minister", "Body text."]);
+        assert_eq!(
+            kept(text),
+            vec!["Headline here", "Sandër Lleshaj, Minister", "Body text."]
+        );
         let reasons: Vec<&str> = c.removed.iter().map(|(_, r)| *r).collect();
         assert_eq!(reasons, vec!["ad size", "repeated line", "page furniture"]);
         assert_eq!(&text[c.removed[0].0.range()], "728 x 90");

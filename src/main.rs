@@ -135,6 +135,30 @@ struct TrainNerArgs {
 enum EvalCommand {
     /// Entity-level precision/recall/F1 on CoNLL files.
     Ner(EvalNerArgs),
+    /// Quote content/cue/speaker scores on brat standoff (PolNeAR) or the project's fixtures.
+    Quotes(EvalQuotesArgs),
+}
+
+#[derive(Args)]
+struct EvalQuotesArgs {
+    /// PolNeAR-style folders (holding text/ and attributions/).
+    #[arg(long, num_args = 1..)]
+    brat: Vec<PathBuf>,
+    /// The project's quote fixtures (JSONL).
+    #[arg(long, num_args = 1..)]
+    fixtures: Vec<PathBuf>,
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Use the fixtures' gold entity spans as mentions instead of running the model.
+    #[arg(long)]
+    gold_entities: bool,
+    #[arg(long)]
+    threads: Option<usize>,
+    #[arg(long)]
+    json: bool,
+    /// Write every error (missed, spurious, wrong speaker, boundary) to this file (TSV).
+    #[arg(long)]
+    errors: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -213,6 +237,17 @@ fn run(cli: Cli) -> Result<()> {
             json: a.json,
             errors: a.errors,
         }),
+        Command::Eval(EvalCommand::Quotes(a)) => {
+            pipeline::eval_quotes(&pipeline::EvalQuotesOptions {
+                brat: a.brat,
+                fixtures: a.fixtures,
+                model: pipeline::model_dir(a.model),
+                gold_entities: a.gold_entities,
+                threads: a.threads.unwrap_or_else(pipeline::default_threads),
+                json: a.json,
+                errors: a.errors,
+            })
+        }
     }
 }
 

@@ -41,8 +41,14 @@ pub const CASING_CLASSES: i64 = 6;
 /// 4 all capitals, 5 mixed starting lowercase (`iPhone`). 0 is kept for special tokens.
 pub fn casing_class(word: &str) -> i64 {
     let mut letters = word.chars().filter(|c| c.is_alphabetic());
-    let Some(first) = letters.next() else { return 1 };
-    let (mut upper, mut lower, mut n) = (first.is_uppercase() as usize, first.is_lowercase() as usize, 1);
+    let Some(first) = letters.next() else {
+        return 1;
+    };
+    let (mut upper, mut lower, mut n) = (
+        first.is_uppercase() as usize,
+        first.is_lowercase() as usize,
+        1,
+    );
     for c in letters {
         n += 1;
         upper += c.is_uppercase() as usize;
@@ -80,7 +86,10 @@ fn default_max_length() -> usize {
 
 impl Default for ModelSettings {
     fn default() -> Self {
-        ModelSettings { casing: true, max_length: default_max_length() }
+        ModelSettings {
+            casing: true,
+            max_length: default_max_length(),
+        }
     }
 }
 
@@ -139,17 +148,27 @@ pub struct ModelConfig {
 
 impl ModelConfig {
     pub fn read(path: &Path) -> Result<ModelConfig> {
-        let raw = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let bert: BertConfig =
-            serde_json::from_str(&raw).with_context(|| format!("{} is not a BERT config", path.display()))?;
+        let raw = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let bert: BertConfig = serde_json::from_str(&raw)
+            .with_context(|| format!("{} is not a BERT config", path.display()))?;
         let extras: ConfigExtras = serde_json::from_str(&raw)?;
         let Some(id2label) = bert.id2label.as_ref() else {
-            bail!("{} has no id2label: not a token-classification model", path.display())
+            bail!(
+                "{} has no id2label: not a token-classification model",
+                path.display()
+            )
         };
         let mut labels = vec![String::new(); id2label.len()];
         for (&id, label) in id2label {
             let slot = usize::try_from(id).ok().and_then(|i| labels.get_mut(i));
-            let Some(slot) = slot else { bail!("{}: id2label ids must be 0..{}", path.display(), id2label.len()) };
+            let Some(slot) = slot else {
+                bail!(
+                    "{}: id2label ids must be 0..{}",
+                    path.display(),
+                    id2label.len()
+                )
+            };
             *slot = label.clone();
         }
         for l in &labels {
@@ -157,7 +176,10 @@ impl ModelConfig {
                 bail!("{}: label {l:?} is not O, B-X or I-X", path.display());
             }
         }
-        let settings = extras.whosaid.unwrap_or(ModelSettings { casing: false, max_length: default_max_length() });
+        let settings = extras.whosaid.unwrap_or(ModelSettings {
+            casing: false,
+            max_length: default_max_length(),
+        });
         if settings.casing && bert.type_vocab_size < CASING_CLASSES {
             bail!(
                 "{}: casing input needs type_vocab_size >= {CASING_CLASSES}, found {}",
@@ -166,9 +188,17 @@ impl ModelConfig {
             );
         }
         if settings.max_length < 8 || settings.max_length as i64 > bert.max_position_embeddings {
-            bail!("{}: whosaid.max_length must be in 8..={}", path.display(), bert.max_position_embeddings);
+            bail!(
+                "{}: whosaid.max_length must be in 8..={}",
+                path.display(),
+                bert.max_position_embeddings
+            );
         }
-        Ok(ModelConfig { bert, settings, labels })
+        Ok(ModelConfig {
+            bert,
+            settings,
+            labels,
+        })
     }
 
     /// Writes config.json: the BERT config with id2label/label2id and the whosaid section.
@@ -176,7 +206,10 @@ impl ModelConfig {
         let mut value = serde_json::to_value(&self.bert)?;
         let obj = value.as_object_mut().unwrap();
         obj.insert("model_type".into(), "bert".into());
-        obj.insert("architectures".into(), serde_json::json!(["BertForTokenClassification"]));
+        obj.insert(
+            "architectures".into(),
+            serde_json::json!(["BertForTokenClassification"]),
+        );
         obj.insert("whosaid".into(), serde_json::to_value(&self.settings)?);
         std::fs::write(path, serde_json::to_string_pretty(&value)?)
             .with_context(|| format!("cannot write {}", path.display()))
@@ -185,8 +218,20 @@ impl ModelConfig {
     /// Builds id2label/label2id from a label list.
     pub fn set_labels(&mut self, labels: &[String]) {
         self.labels = labels.to_vec();
-        self.bert.id2label = Some(labels.iter().enumerate().map(|(i, l)| (i as i64, l.clone())).collect());
-        self.bert.label2id = Some(labels.iter().enumerate().map(|(i, l)| (l.clone(), i as i64)).collect());
+        self.bert.id2label = Some(
+            labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (i as i64, l.clone()))
+                .collect(),
+        );
+        self.bert.label2id = Some(
+            labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (l.clone(), i as i64))
+                .collect(),
+        );
     }
 }
 
@@ -195,7 +240,8 @@ impl ModelConfig {
 pub fn load_tokenizer(path: &Path) -> Result<Tokenizer> {
     let mut tok = Tokenizer::from_file(path)
         .map_err(|e| anyhow::anyhow!("cannot load tokenizer {}: {e}", path.display()))?;
-    tok.with_truncation(None).map_err(|e| anyhow::anyhow!("{e}"))?;
+    tok.with_truncation(None)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     tok.with_padding(None);
     Ok(tok)
 }
@@ -204,14 +250,21 @@ pub fn load_tokenizer(path: &Path) -> Result<Tokenizer> {
 /// file's name for it (or None to leave the variable as initialised). Shapes must match, except a
 /// token-type embedding with fewer rows in the file: its rows are copied and the extra rows start
 /// as copies of row 0, so a base model's output is unchanged before training.
-pub fn load_weights(vs: &mut nn::VarStore, path: &Path, rename: &dyn Fn(&str) -> Option<String>) -> Result<()> {
-    let tensors = Tensor::read_safetensors(path).with_context(|| format!("cannot read {}", path.display()))?;
+pub fn load_weights(
+    vs: &mut nn::VarStore,
+    path: &Path,
+    rename: &dyn Fn(&str) -> Option<String>,
+) -> Result<()> {
+    let tensors = Tensor::read_safetensors(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let by_name: HashMap<String, Tensor> = tensors.into_iter().collect();
     let mut missing = Vec::new();
     let mut mismatched = Vec::new();
     tch::no_grad(|| {
         for (name, mut var) in vs.variables() {
-            let Some(file_name) = rename(&name) else { continue };
+            let Some(file_name) = rename(&name) else {
+                continue;
+            };
             let Some(src) = by_name.get(&file_name) else {
                 missing.push(file_name);
                 continue;
@@ -220,10 +273,15 @@ pub fn load_weights(vs: &mut nn::VarStore, path: &Path, rename: &dyn Fn(&str) ->
             let (want, have) = (var.size(), src.size());
             if want == have {
                 var.copy_(&src);
-            } else if name.ends_with("token_type_embeddings.weight") && want.len() == 2 && want[1] == have[1] && have[0] < want[0] {
+            } else if name.ends_with("token_type_embeddings.weight")
+                && want.len() == 2
+                && want[1] == have[1]
+                && have[0] < want[0]
+            {
                 var.narrow(0, 0, have[0]).copy_(&src);
                 let row0 = src.narrow(0, 0, 1);
-                var.narrow(0, have[0], want[0] - have[0]).copy_(&row0.expand([want[0] - have[0], want[1]], false));
+                var.narrow(0, have[0], want[0] - have[0])
+                    .copy_(&row0.expand([want[0] - have[0], want[1]], false));
             } else {
                 mismatched.push(format!("{file_name}: file {have:?}, model {want:?}"));
             }
@@ -233,7 +291,11 @@ pub fn load_weights(vs: &mut nn::VarStore, path: &Path, rename: &dyn Fn(&str) ->
         bail!(
             "{} does not match the model's config.json: {}{}",
             path.display(),
-            if missing.is_empty() { String::new() } else { format!("missing tensors {}; ", missing.join(", ")) },
+            if missing.is_empty() {
+                String::new()
+            } else {
+                format!("missing tensors {}; ", missing.join(", "))
+            },
             mismatched.join("; ")
         );
     }
@@ -242,9 +304,14 @@ pub fn load_weights(vs: &mut nn::VarStore, path: &Path, rename: &dyn Fn(&str) ->
 
 /// Saves a var store's tensors as safetensors, converted to `kind` (f16 keeps shipped models small).
 pub fn save_weights(vs: &nn::VarStore, path: &Path, kind: Kind) -> Result<()> {
-    let mut named: Vec<(String, Tensor)> = vs.variables().into_iter().map(|(n, t)| (n, t.detach().to_kind(kind))).collect();
+    let mut named: Vec<(String, Tensor)> = vs
+        .variables()
+        .into_iter()
+        .map(|(n, t)| (n, t.detach().to_kind(kind)))
+        .collect();
     named.sort_by(|a, b| a.0.cmp(&b.0));
-    Tensor::write_safetensors(&named, path).with_context(|| format!("cannot write {}", path.display()))
+    Tensor::write_safetensors(&named, path)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// One model input: consecutive sentences' words packed up to the model's length.
@@ -281,7 +348,10 @@ pub struct Windower<'a> {
 impl<'a> Windower<'a> {
     pub fn new(tokenizer: &'a Tokenizer, settings: &ModelSettings) -> Result<Windower<'a>> {
         let id = |t: &str| {
-            tokenizer.token_to_id(t).map(|i| i as i64).with_context(|| format!("tokenizer has no {t} token"))
+            tokenizer
+                .token_to_id(t)
+                .map(|i| i as i64)
+                .with_context(|| format!("tokenizer has no {t} token"))
         };
         Ok(Windower {
             tokenizer,
@@ -335,10 +405,15 @@ impl<'a> Windower<'a> {
                     cur.input_ids.push(self.cls);
                     cur.type_ids.push(0);
                 }
-                let class = if self.casing { casing_class(words[w]) } else { 0 };
+                let class = if self.casing {
+                    casing_class(words[w])
+                } else {
+                    0
+                };
                 cur.word_starts.push((cur.input_ids.len(), word_base + w));
                 cur.input_ids.extend_from_slice(word_pieces);
-                cur.type_ids.extend(std::iter::repeat_n(class, word_pieces.len()));
+                cur.type_ids
+                    .extend(std::iter::repeat_n(class, word_pieces.len()));
             }
             word_base += words.len();
         }
@@ -388,11 +463,20 @@ impl NerModel {
             );
         }
         let mut vs = nn::VarStore::new(device);
-        let model = BertForTokenClassification::new(vs.root(), &config.bert)
-            .map_err(|e| anyhow::anyhow!("cannot build the model from {}: {e}", files.config.display()))?;
+        let model = BertForTokenClassification::new(vs.root(), &config.bert).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot build the model from {}: {e}",
+                files.config.display()
+            )
+        })?;
         load_weights(&mut vs, &files.weights, &|name| Some(name.to_string()))?;
         vs.freeze();
-        Ok(NerModel { config, tokenizer, vs, model })
+        Ok(NerModel {
+            config,
+            tokenizer,
+            vs,
+            model,
+        })
     }
 
     pub fn windower(&self) -> Result<Windower<'_>> {
@@ -424,13 +508,17 @@ impl NerModel {
         }
         let (ids, mask, types) = Self::batch_tensors(windows, self.vs.device());
         let probs = tch::no_grad(|| {
-            let out = self.model.forward_t(Some(&ids), Some(&mask), Some(&types), None, None, false);
+            let out =
+                self.model
+                    .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, false);
             out.logits.softmax(-1, Kind::Float).to_device(Device::Cpu)
         });
         let (best_prob, best_label) = probs.max_dim(-1, false);
         let width = ids.size()[1] as usize;
-        let best_prob: Vec<f32> = Vec::<f32>::try_from(best_prob.flatten(0, -1)).expect("f32 probabilities");
-        let best_label: Vec<i64> = Vec::<i64>::try_from(best_label.flatten(0, -1)).expect("i64 labels");
+        let best_prob: Vec<f32> =
+            Vec::<f32>::try_from(best_prob.flatten(0, -1)).expect("f32 probabilities");
+        let best_label: Vec<i64> =
+            Vec::<i64>::try_from(best_label.flatten(0, -1)).expect("i64 labels");
         windows
             .iter()
             .enumerate()
@@ -439,7 +527,10 @@ impl NerModel {
                     .iter()
                     .map(|&(piece, _)| {
                         let i = b * width + piece;
-                        WordTag { label: best_label[i] as usize, prob: best_prob[i] }
+                        WordTag {
+                            label: best_label[i] as usize,
+                            prob: best_prob[i],
+                        }
                     })
                     .collect()
             })
@@ -484,8 +575,16 @@ pub fn decode_tags<'t>(tags: impl IntoIterator<Item = &'t str>) -> Vec<(usize, u
 
 /// Turns one article's word tags into mentions over its word spans. Mentions made only of
 /// punctuation are dropped.
-pub fn mentions_from_tags(text: &str, words: &[Span], tags: &[WordTag], labels: &[String]) -> Vec<Mention> {
-    let names: Vec<&str> = tags.iter().map(|t| labels.get(t.label).map(String::as_str).unwrap_or("O")).collect();
+pub fn mentions_from_tags(
+    text: &str,
+    words: &[Span],
+    tags: &[WordTag],
+    labels: &[String],
+) -> Vec<Mention> {
+    let names: Vec<&str> = tags
+        .iter()
+        .map(|t| labels.get(t.label).map(String::as_str).unwrap_or("O"))
+        .collect();
     decode_tags(names)
         .into_iter()
         .filter_map(|(s, e, kind)| {
@@ -494,7 +593,11 @@ pub fn mentions_from_tags(text: &str, words: &[Span], tags: &[WordTag], labels: 
                 return None;
             }
             let score = tags[s..e].iter().map(|t| t.prob).sum::<f32>() / (e - s) as f32;
-            Some(Mention { span, label: kind, score })
+            Some(Mention {
+                span,
+                label: kind,
+                score,
+            })
         })
         .collect()
 }
@@ -517,7 +620,9 @@ mod tests {
 
     #[test]
     fn decode_iob1_and_iob2() {
-        let tags = ["B-PER", "I-PER", "O", "I-LOC", "I-LOC", "B-LOC", "I-ORG", "B-ORG", "B-ORG"];
+        let tags = [
+            "B-PER", "I-PER", "O", "I-LOC", "I-LOC", "B-LOC", "I-ORG", "B-ORG", "B-ORG",
+        ];
         assert_eq!(
             decode_tags(tags),
             vec![
@@ -537,7 +642,10 @@ mod tests {
     fn mentions_map_to_byte_spans_and_skip_punctuation() {
         let text = "“Sandër Lleshaj” said.";
         let words = crate::text::split_words(text, Span::new(0, text.len()));
-        let labels: Vec<String> = ["O", "B-PER", "I-PER"].iter().map(|s| s.to_string()).collect();
+        let labels: Vec<String> = ["O", "B-PER", "I-PER"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let t = |label| WordTag { label, prob: 0.5 };
         let tags = vec![t(1), t(1), t(2), t(0), t(0), t(0)];
         let m = mentions_from_tags(text, &words, &tags, &labels);
@@ -551,14 +659,21 @@ mod tests {
 /// single characters, 2 layers of width 32, casing input, CoNLL labels), so tests and benchmarks
 /// of the plumbing run real loading and decoding code without shipping weights. `bias` favours
 /// one label id in the classifier, which makes the predicted tags predictable in tests.
-pub fn write_random_model(dir: &Path, words: &[&str], max_length: usize, seed: i64, bias: Option<usize>) -> Result<()> {
-    use tokenizers::models::wordpiece::WordPiece;
-    use tokenizers::normalizers::bert::BertNormalizer;
-    use tokenizers::pre_tokenizers::bert::BertPreTokenizer;
-
+pub fn write_random_model(
+    dir: &Path,
+    words: &[&str],
+    max_length: usize,
+    seed: i64,
+    bias: Option<usize>,
+) -> Result<()> {
     std::fs::create_dir_all(dir)?;
-    let mut vocab: Vec<String> = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].map(String::from).to_vec();
-    for c in ('a'..='z').chain('0'..='9').chain(".,;:!?'\"-()[]“”’".chars()) {
+    let mut vocab: Vec<String> = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+        .map(String::from)
+        .to_vec();
+    for c in ('a'..='z')
+        .chain('0'..='9')
+        .chain(".,;:!?'\"-()[]“”’".chars())
+    {
         vocab.push(c.to_string());
         vocab.push(format!("##{c}"));
     }
@@ -568,16 +683,37 @@ pub fn write_random_model(dir: &Path, words: &[&str], max_length: usize, seed: i
             vocab.push(w);
         }
     }
-    let map: HashMap<String, u32> = vocab.iter().enumerate().map(|(i, w)| (w.clone(), i as u32)).collect();
-    let model = WordPiece::builder()
-        .vocab(map)
-        .unk_token("[UNK]".into())
-        .build()
+    let vocab_map: serde_json::Map<String, serde_json::Value> = vocab
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (w.clone(), i.into()))
+        .collect();
+    let added_tokens: Vec<serde_json::Value> = vocab[..5]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            serde_json::json!({"id": i, "content": t, "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true})
+        })
+        .collect();
+    // The same JSON layout as a Hugging Face BERT tokenizer.json: uncased WordPiece.
+    let json = serde_json::json!({
+        "version": "1.0",
+        "truncation": null,
+        "padding": null,
+        "added_tokens": added_tokens,
+        "normalizer": {"type": "BertNormalizer", "clean_text": true, "handle_chinese_chars": true, "strip_accents": null, "lowercase": true},
+        "pre_tokenizer": {"type": "BertPreTokenizer"},
+        "post_processor": null,
+        "decoder": null,
+        "model": {"type": "WordPiece", "unk_token": "[UNK]", "continuing_subword_prefix": "##", "max_input_chars_per_word": 100, "vocab": vocab_map}
+    });
+    let tokenizer: Tokenizer = json
+        .to_string()
+        .parse()
+        .map_err(|e| anyhow::anyhow!("cannot build the tiny tokenizer: {e}"))?;
+    tokenizer
+        .save(dir.join("tokenizer.json"), false)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut tokenizer = Tokenizer::new(model);
-    tokenizer.with_normalizer(Some(BertNormalizer::new(true, true, None, true)));
-    tokenizer.with_pre_tokenizer(Some(BertPreTokenizer));
-    tokenizer.save(dir.join("tokenizer.json"), false).map_err(|e| anyhow::anyhow!("{e}"))?;
 
     let mut config = ModelConfig {
         bert: BertConfig {
@@ -590,14 +726,18 @@ pub fn write_random_model(dir: &Path, words: &[&str], max_length: usize, seed: i
             vocab_size: vocab.len() as i64,
             ..Default::default()
         },
-        settings: ModelSettings { casing: true, max_length },
+        settings: ModelSettings {
+            casing: true,
+            max_length,
+        },
         labels: Vec::new(),
     };
     config.set_labels(&crate::train::CONLL_LABELS.map(String::from));
     config.write(&dir.join("config.json"))?;
     tch::manual_seed(seed);
     let vs = nn::VarStore::new(Device::Cpu);
-    let _model = BertForTokenClassification::new(vs.root(), &config.bert).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let _model = BertForTokenClassification::new(vs.root(), &config.bert)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     if let Some(label) = bias {
         tch::no_grad(|| {
             for (name, mut t) in vs.variables() {

@@ -18,7 +18,13 @@ use crate::quotes::Quote;
 use crate::text::{CharOffsets, Document};
 
 /// The files a run writes, in the order they are listed to the user.
-pub const FILES: [&str; 5] = ["articles.csv", "mentions.csv", "entities.csv", "quotes.csv", "errors.csv"];
+pub const FILES: [&str; 5] = [
+    "articles.csv",
+    "mentions.csv",
+    "entities.csv",
+    "quotes.csv",
+    "errors.csv",
+];
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ArticleRow {
@@ -90,7 +96,12 @@ pub struct ArticleRows {
 
 impl ArticleRows {
     /// Builds an article's rows, converting byte spans to character offsets.
-    pub fn new(doc: &Document, mentions: &[Mention], entities: &Entities, quotes: &[Quote]) -> ArticleRows {
+    pub fn new(
+        doc: &Document,
+        mentions: &[Mention],
+        entities: &Entities,
+        quotes: &[Quote],
+    ) -> ArticleRows {
         let co = CharOffsets::new(&doc.text);
         let id = &doc.id;
         let mention_rows = mentions
@@ -116,7 +127,11 @@ impl ArticleRows {
                 label: e.label.clone(),
                 country_code: e.country_code.unwrap_or("").to_string(),
                 mentions: e.mentions.len(),
-                first_start: e.mentions.first().map(|&m| co.char_of(mentions[m].span.start)).unwrap_or(0),
+                first_start: e
+                    .mentions
+                    .first()
+                    .map(|&m| co.char_of(mentions[m].span.start))
+                    .unwrap_or(0),
             })
             .collect();
         let quote_rows = quotes
@@ -133,14 +148,23 @@ impl ArticleRows {
                     cue: q.cue.map(|c| doc.slice(c).to_string()).unwrap_or_default(),
                     speaker_start: q.speaker.map(|s| co.char_of(s.start)),
                     speaker_end: q.speaker.map(|s| co.char_of(s.end)),
-                    speaker_text: q.speaker.map(|s| doc.slice(s).to_string()).unwrap_or_default(),
+                    speaker_text: q
+                        .speaker
+                        .map(|s| doc.slice(s).to_string())
+                        .unwrap_or_default(),
                     speaker_entity_id: speaker_entity.map(|e| e.id),
-                    speaker_canonical: speaker_entity.map(|e| e.canonical.clone()).unwrap_or_default(),
+                    speaker_canonical: speaker_entity
+                        .map(|e| e.canonical.clone())
+                        .unwrap_or_default(),
                     kind: q.kind.as_str().to_string(),
                 }
             })
             .collect();
-        let status = if doc.paragraphs.is_empty() { "no_text_after_cleaning" } else { "ok" };
+        let status = if doc.paragraphs.is_empty() {
+            "no_text_after_cleaning"
+        } else {
+            "ok"
+        };
         ArticleRows {
             article: Some(ArticleRow {
                 id: id.clone(),
@@ -169,15 +193,21 @@ impl CsvFile {
         let temp = dir.join(format!("{name}.tmp"));
         // A complete file from an earlier run must not sit next to this run's partial output.
         if path.exists() {
-            std::fs::remove_file(&path).with_context(|| format!("cannot remove old {}", path.display()))?;
+            std::fs::remove_file(&path)
+                .with_context(|| format!("cannot remove old {}", path.display()))?;
         }
-        let file = File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
-        let writer = csv::WriterBuilder::new().has_headers(true).from_writer(BufWriter::new(file));
+        let file =
+            File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
+        let writer = csv::WriterBuilder::new()
+            .has_headers(true)
+            .from_writer(BufWriter::new(file));
         Ok(CsvFile { temp, path, writer })
     }
 
     fn write<R: Serialize>(&mut self, row: &R) -> Result<()> {
-        self.writer.serialize(row).with_context(|| format!("cannot write {}", self.temp.display()))
+        self.writer
+            .serialize(row)
+            .with_context(|| format!("cannot write {}", self.temp.display()))
     }
 }
 
@@ -194,7 +224,8 @@ pub struct OutputWriter {
 impl OutputWriter {
     /// Creates `dir` if needed and opens the temporary files.
     pub fn create(dir: &Path) -> Result<OutputWriter> {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create output directory {}", dir.display()))?;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create output directory {}", dir.display()))?;
         Ok(OutputWriter {
             articles: CsvFile::create(dir, FILES[0])?,
             mentions: CsvFile::create(dir, FILES[1])?,
@@ -222,33 +253,64 @@ impl OutputWriter {
     }
 
     pub fn write_error(&mut self, e: &RecordError) -> Result<()> {
-        self.errors.write(&ErrorRow { input: e.input.clone(), record: e.record.clone(), reason: e.reason.clone() })
+        self.errors.write(&ErrorRow {
+            input: e.input.clone(),
+            record: e.record.clone(),
+            reason: e.reason.clone(),
+        })
     }
 
     /// Flushes what was written so far (after each chunk, so long runs show progress on disk).
     pub fn flush(&mut self) -> Result<()> {
         for f in self.files_mut() {
-            f.writer.flush().with_context(|| format!("cannot write {}", f.temp.display()))?;
+            f.writer
+                .flush()
+                .with_context(|| format!("cannot write {}", f.temp.display()))?;
         }
         Ok(())
     }
 
     fn files_mut(&mut self) -> [&mut CsvFile; 5] {
-        [&mut self.articles, &mut self.mentions, &mut self.entities, &mut self.quotes, &mut self.errors]
+        [
+            &mut self.articles,
+            &mut self.mentions,
+            &mut self.entities,
+            &mut self.quotes,
+            &mut self.errors,
+        ]
     }
 
     /// Writes headers of files that got no rows, flushes, and renames every file to its final name.
     pub fn finish(mut self) -> Result<()> {
         if !self.headers_written {
             // csv writes a header with the first row; empty files still need theirs.
-            write_header_if_empty(&mut self.articles, &["id", "title", "chars", "n_entities", "n_quotes", "status"])?;
+            write_header_if_empty(
+                &mut self.articles,
+                &["id", "title", "chars", "n_entities", "n_quotes", "status"],
+            )?;
             write_header_if_empty(
                 &mut self.mentions,
-                &["article_id", "start", "end", "text", "label", "score", "entity_id"],
+                &[
+                    "article_id",
+                    "start",
+                    "end",
+                    "text",
+                    "label",
+                    "score",
+                    "entity_id",
+                ],
             )?;
             write_header_if_empty(
                 &mut self.entities,
-                &["article_id", "entity_id", "canonical", "label", "country_code", "mentions", "first_start"],
+                &[
+                    "article_id",
+                    "entity_id",
+                    "canonical",
+                    "label",
+                    "country_code",
+                    "mentions",
+                    "first_start",
+                ],
             )?;
             write_header_if_empty(
                 &mut self.quotes,
@@ -273,8 +335,9 @@ impl OutputWriter {
         self.flush()?;
         for f in self.files_mut() {
             f.writer.get_ref().get_ref().sync_all().ok();
-            std::fs::rename(&f.temp, &f.path)
-                .with_context(|| format!("cannot rename {} to {}", f.temp.display(), f.path.display()))?;
+            std::fs::rename(&f.temp, &f.path).with_context(|| {
+                format!("cannot rename {} to {}", f.temp.display(), f.path.display())
+            })?;
         }
         Ok(())
     }
@@ -282,7 +345,13 @@ impl OutputWriter {
 
 fn write_header_if_empty(f: &mut CsvFile, header: &[&str]) -> Result<()> {
     f.writer.flush()?;
-    let empty = f.writer.get_ref().get_ref().metadata().map(|m| m.len() == 0).unwrap_or(false);
+    let empty = f
+        .writer
+        .get_ref()
+        .get_ref()
+        .metadata()
+        .map(|m| m.len() == 0)
+        .unwrap_or(false);
     if empty {
         f.writer.write_record(header)?;
     }
@@ -298,9 +367,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("articles.csv"), "stale").unwrap();
         let mut w = OutputWriter::create(dir.path()).unwrap();
-        assert!(!dir.path().join("articles.csv").exists(), "stale complete file must go");
-        w.write_error(&RecordError { input: "a.jsonl".into(), record: "line 3".into(), reason: "bad".into() })
-            .unwrap();
+        assert!(
+            !dir.path().join("articles.csv").exists(),
+            "stale complete file must go"
+        );
+        w.write_error(&RecordError {
+            input: "a.jsonl".into(),
+            record: "line 3".into(),
+            reason: "bad".into(),
+        })
+        .unwrap();
         w.flush().unwrap();
         assert!(!dir.path().join("errors.csv").exists());
         w.finish().unwrap();
@@ -308,6 +384,10 @@ mod tests {
         assert_eq!(errors, "input,record,reason\na.jsonl,line 3,bad\n");
         let quotes = std::fs::read_to_string(dir.path().join("quotes.csv")).unwrap();
         assert!(quotes.starts_with("article_id,quote_id,start,end,text,cue,speaker_start"));
-        assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".tmp")));
+        assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".tmp")));
     }
 }

@@ -75,7 +75,9 @@ pub fn model_dir(given: Option<PathBuf>) -> PathBuf {
 }
 
 pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
 }
 
 /// One article through the text stages.
@@ -91,14 +93,23 @@ fn prepare(article: Article, windower: &ner::Windower) -> Result<Prepared> {
     let sentences: Vec<Vec<&str>> = doc
         .sentences
         .iter()
-        .map(|s| doc.tokens[s.tokens.clone()].iter().map(|t| doc.slice(*t)).collect())
+        .map(|s| {
+            doc.tokens[s.tokens.clone()]
+                .iter()
+                .map(|t| doc.slice(*t))
+                .collect()
+        })
         .collect();
     let windows = windower.windows(&sentences)?;
     Ok(Prepared { doc, windows })
 }
 
 /// The text stages after NER for one article.
-pub fn analyse(doc: &Document, tags: &[WordTag], labels: &[String]) -> (Vec<Mention>, Entities, Vec<Quote>) {
+pub fn analyse(
+    doc: &Document,
+    tags: &[WordTag],
+    labels: &[String],
+) -> (Vec<Mention>, Entities, Vec<Quote>) {
     let mentions = mentions_from_tags(&doc.text, &doc.tokens, tags, labels);
     let entities = entities::merge(doc, &mentions);
     let quotes = quotes::extract(doc, &mentions, &entities);
@@ -124,7 +135,6 @@ impl InferenceWorker {
     /// the thread that runs it with `torch_threads` intra-op threads.
     pub fn start(model_dir: &Path, torch_threads: usize) -> Result<InferenceWorker> {
         tch::set_num_threads(torch_threads as i32);
-        tch::set_num_interop_threads(1);
         let model = NerModel::load(model_dir, Device::Cpu)
             .with_context(|| format!("cannot load the NER model from {}", model_dir.display()))?;
         let labels = model.config.labels.clone();
@@ -133,15 +143,24 @@ impl InferenceWorker {
         // Bounded: the text side can run at most two batches ahead of the model.
         let (jobs, job_rx) = mpsc::sync_channel::<Job>(2);
         let (result_tx, results) = mpsc::channel::<JobResult>();
-        let handle = std::thread::Builder::new().name("whosaid-inference".into()).spawn(move || {
-            for (id, windows) in job_rx {
-                let refs: Vec<&Window> = windows.iter().collect();
-                if result_tx.send((id, model.predict(&refs))).is_err() {
-                    break;
+        let handle = std::thread::Builder::new()
+            .name("whosaid-inference".into())
+            .spawn(move || {
+                for (id, windows) in job_rx {
+                    let refs: Vec<&Window> = windows.iter().collect();
+                    if result_tx.send((id, model.predict(&refs))).is_err() {
+                        break;
+                    }
                 }
-            }
-        })?;
-        Ok(InferenceWorker { jobs: Some(jobs), results, handle: Some(handle), labels, settings, tokenizer })
+            })?;
+        Ok(InferenceWorker {
+            jobs: Some(jobs),
+            results,
+            handle: Some(handle),
+            labels,
+            settings,
+            tokenizer,
+        })
     }
 
     /// Runs windows through the model in length-sorted batches; returns tags in input order.
@@ -157,11 +176,15 @@ impl InferenceWorker {
             // Keep the worker fed without queueing more than the channel holds.
             while next < batches.len() && pending < 2 {
                 let batch = batches[next].iter().map(|&i| windows[i].clone()).collect();
-                jobs.send((next, batch)).map_err(|_| anyhow::anyhow!("the inference thread stopped"))?;
+                jobs.send((next, batch))
+                    .map_err(|_| anyhow::anyhow!("the inference thread stopped"))?;
                 next += 1;
                 pending += 1;
             }
-            let (id, tags) = self.results.recv().context("the inference thread stopped (see the error above)")?;
+            let (id, tags) = self
+                .results
+                .recv()
+                .context("the inference thread stopped (see the error above)")?;
             pending -= 1;
             for (&i, t) in batches[id].iter().zip(tags) {
                 out[i] = t;
@@ -181,14 +204,21 @@ impl Drop for InferenceWorker {
 }
 
 fn progress_bar(enabled: bool, total: Option<u64>) -> ProgressBar {
-    let target = if enabled { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
+    let target = if enabled {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    };
     let bar = match total {
         Some(n) => ProgressBar::with_draw_target(Some(n), target).with_style(
-            ProgressStyle::with_template("{elapsed_precise} [{wide_bar}] {pos}/{len} articles ({per_sec}, ETA {eta})")
-                .unwrap(),
+            ProgressStyle::with_template(
+                "{elapsed_precise} [{wide_bar}] {pos}/{len} articles ({per_sec}, ETA {eta})",
+            )
+            .unwrap(),
         ),
-        None => ProgressBar::with_draw_target(None, target)
-            .with_style(ProgressStyle::with_template("{elapsed_precise} {pos} articles ({per_sec})").unwrap()),
+        None => ProgressBar::with_draw_target(None, target).with_style(
+            ProgressStyle::with_template("{elapsed_precise} {pos} articles ({per_sec})").unwrap(),
+        ),
     };
     bar
 }
@@ -200,10 +230,19 @@ fn estimate_records(inputs: &[PathBuf]) -> Option<u64> {
     for p in inputs {
         let name = p.to_string_lossy();
         if p.is_dir() {
-            total += std::fs::read_dir(p).ok()?.filter(|e| e.as_ref().is_ok_and(|e| e.path().extension().is_some_and(|x| x == "txt"))).count() as u64;
+            total += std::fs::read_dir(p)
+                .ok()?
+                .filter(|e| {
+                    e.as_ref()
+                        .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "txt"))
+                })
+                .count() as u64;
         } else if name.ends_with(".jsonl") || name.ends_with(".ndjson") {
             let bytes = std::fs::read(p).ok()?;
-            total += bytes.split(|&b| b == b'\n').filter(|l| l.iter().any(|b| !b.is_ascii_whitespace())).count() as u64;
+            total += bytes
+                .split(|&b| b == b'\n')
+                .filter(|l| l.iter().any(|b| !b.is_ascii_whitespace()))
+                .count() as u64;
         } else if name.ends_with(".txt") {
             total += 1;
         } else {
@@ -220,16 +259,29 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
         bail!("--chunk-size and --batch-size must be at least 1");
     }
     let worker = InferenceWorker::start(&opts.model, opts.threads)?;
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(opts.threads).build()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()?;
     let mut writer = OutputWriter::create(&opts.out)?;
-    let read_opts = ReadOptions { fields: opts.fields.clone(), max_bytes: opts.max_bytes };
+    let read_opts = ReadOptions {
+        fields: opts.fields.clone(),
+        max_bytes: opts.max_bytes,
+    };
     let mut records = input::read_inputs(&opts.inputs, &read_opts).peekable();
-    let bar = progress_bar(opts.progress, if opts.progress { estimate_records(&opts.inputs) } else { None });
+    let bar = progress_bar(
+        opts.progress,
+        if opts.progress {
+            estimate_records(&opts.inputs)
+        } else {
+            None
+        },
+    );
     let mut summary = Summary::default();
     let windower = ner::Windower::new(&worker.tokenizer, &worker.settings)?;
 
     while records.peek().is_some() {
-        let chunk: Vec<Result<Article, RecordError>> = records.by_ref().take(opts.chunk_size).collect();
+        let chunk: Vec<Result<Article, RecordError>> =
+            records.by_ref().take(opts.chunk_size).collect();
         // Text stages, in parallel; a record that fails here becomes an error row.
         let prepared: Vec<Result<Prepared, RecordError>> = pool.install(|| {
             chunk
@@ -237,21 +289,36 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
                 .map(|r| {
                     r.and_then(|a| {
                         let (input, record) = (a.id.clone(), a.id.clone());
-                        prepare(a, &windower).map_err(|e| RecordError { input, record, reason: format!("{e:#}") })
+                        prepare(a, &windower).map_err(|e| RecordError {
+                            input,
+                            record,
+                            reason: format!("{e:#}"),
+                        })
                     })
                 })
                 .collect()
         });
-        let windows: Vec<&Window> = prepared.iter().flat_map(|p| p.iter().flat_map(|p| p.windows.iter())).collect();
+        let windows: Vec<&Window> = prepared
+            .iter()
+            .flat_map(|p| p.iter().flat_map(|p| p.windows.iter()))
+            .collect();
         let mut tags = worker.run(&windows, opts.batch_size)?.into_iter();
         // Re-assemble each article's word tags from its windows, in order.
         let per_article: Vec<Vec<WordTag>> = prepared
             .iter()
             .map(|p| match p {
                 Ok(p) => {
-                    let mut word_tags = vec![WordTag { label: 0, prob: 1.0 }; p.doc.tokens.len()];
+                    let mut word_tags = vec![
+                        WordTag {
+                            label: 0,
+                            prob: 1.0
+                        };
+                        p.doc.tokens.len()
+                    ];
                     for w in &p.windows {
-                        for (&(_, word), tag) in w.word_starts.iter().zip(tags.next().unwrap_or_default()) {
+                        for (&(_, word), tag) in
+                            w.word_starts.iter().zip(tags.next().unwrap_or_default())
+                        {
                             word_tags[word] = tag;
                         }
                     }
@@ -267,7 +334,10 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
                 .map(|(p, t)| match p {
                     Ok(p) => {
                         let (mentions, entities, quotes) = analyse(&p.doc, t, &worker.labels);
-                        Ok((ArticleRows::new(&p.doc, &mentions, &entities, &quotes), p.doc.word_count()))
+                        Ok((
+                            ArticleRows::new(&p.doc, &mentions, &entities, &quotes),
+                            p.doc.word_count(),
+                        ))
                     }
                     Err(e) => Err(e),
                 })
@@ -332,23 +402,36 @@ pub struct FixtureEntity {
 
 /// Reads span-labeled fixtures (one JSON object per line).
 pub fn read_ner_fixtures(path: &Path) -> Result<Vec<NerFixture>> {
-    let raw = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let raw =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     raw.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(n, l)| serde_json::from_str(l).with_context(|| format!("{}: line {}: not a fixture", path.display(), n + 1)))
+        .map(|(n, l)| {
+            serde_json::from_str(l)
+                .with_context(|| format!("{}: line {}: not a fixture", path.display(), n + 1))
+        })
         .collect()
 }
 
 /// Runs the extract stages up to mentions on texts, with one model.
-pub fn mentions_for_texts(worker: &InferenceWorker, docs: &[Document], batch_size: usize) -> Result<Vec<Vec<Mention>>> {
+pub fn mentions_for_texts(
+    worker: &InferenceWorker,
+    docs: &[Document],
+    batch_size: usize,
+) -> Result<Vec<Vec<Mention>>> {
     let windower = ner::Windower::new(&worker.tokenizer, &worker.settings)?;
     let mut per_doc_windows = Vec::new();
     for doc in docs {
         let sentences: Vec<Vec<&str>> = doc
             .sentences
             .iter()
-            .map(|s| doc.tokens[s.tokens.clone()].iter().map(|t| doc.slice(*t)).collect())
+            .map(|s| {
+                doc.tokens[s.tokens.clone()]
+                    .iter()
+                    .map(|t| doc.slice(*t))
+                    .collect()
+            })
             .collect();
         per_doc_windows.push(windower.windows(&sentences)?);
     }
@@ -358,7 +441,13 @@ pub fn mentions_for_texts(worker: &InferenceWorker, docs: &[Document], batch_siz
         .iter()
         .zip(&per_doc_windows)
         .map(|(doc, windows)| {
-            let mut word_tags = vec![WordTag { label: 0, prob: 1.0 }; doc.tokens.len()];
+            let mut word_tags = vec![
+                WordTag {
+                    label: 0,
+                    prob: 1.0
+                };
+                doc.tokens.len()
+            ];
             for w in windows {
                 for (&(_, word), tag) in w.word_starts.iter().zip(tags.next().unwrap_or_default()) {
                     word_tags[word] = tag;
@@ -370,10 +459,21 @@ pub fn mentions_for_texts(worker: &InferenceWorker, docs: &[Document], batch_siz
 }
 
 /// Scores predicted mention spans against fixture spans (exact character span and type).
-fn score_fixtures(worker: &InferenceWorker, fixtures: &[NerFixture], batch_size: usize) -> Result<NerScore> {
+fn score_fixtures(
+    worker: &InferenceWorker,
+    fixtures: &[NerFixture],
+    batch_size: usize,
+) -> Result<NerScore> {
     let docs: Vec<Document> = fixtures
         .iter()
-        .map(|f| Document::new(f.id.clone(), String::new(), f.text.clone(), &clean::clean(&f.text)))
+        .map(|f| {
+            Document::new(
+                f.id.clone(),
+                String::new(),
+                f.text.clone(),
+                &clean::clean(&f.text),
+            )
+        })
         .collect();
     let predicted = mentions_for_texts(worker, &docs, batch_size)?;
     let mut scorer = NerScorer::default();
@@ -420,10 +520,18 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
                 out.push_str(&serde_json::to_string(m)?);
                 out.push('\n');
             }
-            std::fs::write(path, out).with_context(|| format!("cannot write {}", path.display()))?;
+            std::fs::write(path, out)
+                .with_context(|| format!("cannot write {}", path.display()))?;
         }
         if !opts.json {
-            println!("CoNLL: {} (document windows of whole sentences)", opts.files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+            println!(
+                "CoNLL: {} (document windows of whole sentences)",
+                opts.files
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
             print!("{}", format_score(&score));
             println!(
                 "{} words, {} word pieces in {:.1}s: {:.0} words/s, {:.0} pieces/s on {} threads",
@@ -445,13 +553,57 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
         }
         let score = score_fixtures(&worker, &fixtures, opts.batch_size)?;
         if !opts.json {
-            println!("fixtures: {} articles (exact character spans)", fixtures.len());
+            println!(
+                "fixtures: {} articles (exact character spans)",
+                fixtures.len()
+            );
             print!("{}", format_score(&score));
         }
         reports.insert("fixtures".into(), serde_json::to_value(&score)?);
     }
     if opts.json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
+    }
+    Ok(())
+}
+
+/// Settings of `eval quotes`.
+#[derive(Debug, Clone)]
+pub struct EvalQuotesOptions {
+    pub brat: Vec<PathBuf>,
+    pub fixtures: Vec<PathBuf>,
+    pub model: PathBuf,
+    pub gold_entities: bool,
+    pub threads: usize,
+    pub json: bool,
+    pub errors: Option<PathBuf>,
+}
+
+/// Runs `eval quotes` and prints the report.
+pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
+    use crate::eval::quotes as q;
+    let mut articles = Vec::new();
+    for dir in &opts.brat {
+        articles.extend(q::load_brat_dir(dir)?);
+    }
+    articles.extend(q::load_fixtures(&opts.fixtures)?);
+    if articles.is_empty() {
+        bail!("eval quotes needs --brat DIR or --fixtures FILE... with at least one article");
+    }
+    let report = if opts.gold_entities {
+        let gold: Vec<Vec<Mention>> = articles.iter().map(q::gold_entity_mentions).collect();
+        q::score_quotes(&articles, &mut |_| Ok(gold.clone()))?
+    } else {
+        let worker = InferenceWorker::start(&opts.model, opts.threads)?;
+        q::score_quotes(&articles, &mut |docs| mentions_for_texts(&worker, docs, 32))?
+    };
+    if let Some(path) = &opts.errors {
+        report.write_errors(path)?;
+    }
+    if opts.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.table());
     }
     Ok(())
 }

@@ -74,10 +74,21 @@ impl Document {
             for span in split_sentences(&text, *para) {
                 let first = tokens.len();
                 tokens.extend(split_words(&text, span));
-                sentences.push(Sentence { span, paragraph: p, tokens: first..tokens.len() });
+                sentences.push(Sentence {
+                    span,
+                    paragraph: p,
+                    tokens: first..tokens.len(),
+                });
             }
         }
-        Document { id, title, text, paragraphs, sentences, tokens }
+        Document {
+            id,
+            title,
+            text,
+            paragraphs,
+            sentences,
+            tokens,
+        }
     }
 
     /// The text under a span.
@@ -87,7 +98,10 @@ impl Document {
 
     /// Number of whitespace-separated words in the kept text (for words/s figures).
     pub fn word_count(&self) -> usize {
-        self.paragraphs.iter().map(|p| self.slice(*p).split_whitespace().count()).sum()
+        self.paragraphs
+            .iter()
+            .map(|p| self.slice(*p).split_whitespace().count())
+            .sum()
     }
 }
 
@@ -96,12 +110,15 @@ impl Document {
 const ABBREVIATIONS: &[&str] = &[
     "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Capt", "Sgt", "Adm",
     "Maj", "St", "Jr", "Sr", "Inc", "Corp", "Co", "Ltd", "No", "Nos", "Jan", "Feb", "Mar", "Apr",
-    "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "vs", "Mt", "Ft", "Rev", "Hon", "Pres",
-    "Supt", "Gens", "Sens", "Reps", "approx", "est", "Fig", "fig", "Vol", "vol", "pp", "Ave",
+    "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "vs", "Mt", "Ft", "Rev", "Hon",
+    "Pres", "Supt", "Gens", "Sens", "Reps", "approx", "est", "Fig", "fig", "Vol", "vol", "pp",
+    "Ave",
 ];
 
 fn is_abbreviation(word: &str) -> bool {
-    let Some(stem) = word.strip_suffix('.') else { return false };
+    let Some(stem) = word.strip_suffix('.') else {
+        return false;
+    };
     if ABBREVIATIONS.contains(&stem) {
         return true;
     }
@@ -127,7 +144,11 @@ pub fn split_sentences(text: &str, para: Span) -> Vec<Span> {
             continue;
         }
         let span = Span::new(start + lead, start + trimmed.len());
-        let next_starts_lower = piece.trim_start().chars().next().is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
+        let next_starts_lower = piece
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
         match out.last_mut() {
             Some(prev) if join_next || next_starts_lower => prev.end = span.end,
             _ => out.push(span),
@@ -140,13 +161,30 @@ pub fn split_sentences(text: &str, para: Span) -> Vec<Span> {
 }
 
 fn is_open_punct(c: char) -> bool {
-    matches!(c, '"' | '\'' | '“' | '‘' | '«' | '„' | '‚' | '(' | '[' | '{' | '<' | '¿' | '¡' | '*' | '#')
+    matches!(
+        c,
+        '"' | '\'' | '“' | '‘' | '«' | '„' | '‚' | '(' | '[' | '{' | '<' | '¿' | '¡' | '*' | '#'
+    )
 }
 
 fn is_close_punct(c: char) -> bool {
     matches!(
         c,
-        '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '}' | '>' | ',' | ';' | ':' | '!' | '?' | '…' | '*'
+        '"' | '\''
+            | '”'
+            | '’'
+            | '»'
+            | ')'
+            | ']'
+            | '}'
+            | '>'
+            | ','
+            | ';'
+            | ':'
+            | '!'
+            | '?'
+            | '…'
+            | '*'
     )
 }
 
@@ -220,7 +258,9 @@ fn split_chunk(text: &str, mut start: usize, mut end: usize, out: &mut Vec<Span>
     }
     if start < end {
         let word = &text[start..end];
-        let possessive = ["'s", "’s", "'S", "’S"].iter().find(|p| word.len() > p.len() && word.ends_with(**p));
+        let possessive = ["'s", "’s", "'S", "’S"]
+            .iter()
+            .find(|p| word.len() > p.len() && word.ends_with(**p));
         match possessive {
             Some(p) => {
                 head.push(Span::new(start, end - p.len()));
@@ -258,7 +298,11 @@ impl CharOffsets {
     /// The character offset of a byte offset that lies on a character boundary.
     pub fn char_of(&self, byte: usize) -> usize {
         let idx = self.multibyte.partition_point(|&(b, _)| b < byte);
-        let extra = if idx == 0 { 0 } else { self.multibyte[idx - 1].1 };
+        let extra = if idx == 0 {
+            0
+        } else {
+            self.multibyte[idx - 1].1
+        };
         byte - extra
     }
 }
@@ -268,7 +312,10 @@ mod tests {
     use super::*;
 
     fn words(s: &str) -> Vec<&str> {
-        split_words(s, Span::new(0, s.len())).into_iter().map(|w| &s[w.range()]).collect()
+        split_words(s, Span::new(0, s.len()))
+            .into_iter()
+            .map(|w| &s[w.range()])
+            .collect()
     }
 
     #[test]
@@ -277,17 +324,40 @@ mod tests {
             words("“MEK isn’t a threat,” said Lleshaj."),
             vec!["“", "MEK", "isn’t", "a", "threat", ",", "”", "said", "Lleshaj", "."]
         );
-        assert_eq!(words("the U.S. president [Donald] Trump"), vec!["the", "U.S.", "president", "[", "Donald", "]", "Trump"]);
-        assert_eq!(words("Tehran’s ambassador (PMOI/MEK)"), vec!["Tehran", "’s", "ambassador", "(", "PMOI/MEK", ")"]);
-        assert_eq!(words("Sandër Lleshaj 😀!"), vec!["Sandër", "Lleshaj", "😀", "!"]);
-        assert_eq!(words("Dec. 23, 2018 - In"), vec!["Dec.", "23", ",", "2018", "-", "In"]);
+        assert_eq!(
+            words("the U.S. president [Donald] Trump"),
+            vec!["the", "U.S.", "president", "[", "Donald", "]", "Trump"]
+        );
+        assert_eq!(
+            words("Tehran’s ambassador (PMOI/MEK)"),
+            vec!["Tehran", "’s", "ambassador", "(", "PMOI/MEK", ")"]
+        );
+        assert_eq!(
+            words("Sandër Lleshaj 😀!"),
+            vec!["Sandër", "Lleshaj", "😀", "!"]
+        );
+        assert_eq!(
+            words("Dec. 23, 2018 - In"),
+            vec!["Dec.", "23", ",", "2018", "-", "In"]
+        );
     }
 
     #[test]
     fn sentences_survive_abbreviations() {
-        let t = "Albania, Dec. 23, 2018 - Mr. Lleshaj spoke. The U.S. president agreed. Then he left.";
-        let got: Vec<&str> = split_sentences(t, Span::new(0, t.len())).into_iter().map(|s| &t[s.range()]).collect();
-        assert_eq!(got, vec!["Albania, Dec. 23, 2018 - Mr. Lleshaj spoke.", "The U.S. president agreed.", "Then he left."]);
+        let t =
+            "Albania, Dec. 23, 2018 - Mr. Lleshaj spoke. The U.S. president agreed. Then he left.";
+        let got: Vec<&str> = split_sentences(t, Span::new(0, t.len()))
+            .into_iter()
+            .map(|s| &t[s.range()])
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "Albania, Dec. 23, 2018 - Mr. Lleshaj spoke.",
+                "The U.S. president agreed.",
+                "Then he left."
+            ]
+        );
     }
 
     #[test]

@@ -18,10 +18,14 @@ use tch::nn::OptimizerConfig;
 use tch::{nn, Device, Kind, Tensor};
 
 use crate::eval::ner::{evaluate_conll, read_conll, ConllDocument};
-use crate::ner::{self, load_tokenizer, load_weights, save_weights, ModelConfig, ModelSettings, NerModel, Window};
+use crate::ner::{
+    self, load_tokenizer, load_weights, save_weights, ModelConfig, ModelSettings, NerModel, Window,
+};
 
 /// The tag set trained models use, in id order.
-pub const CONLL_LABELS: [&str; 9] = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"];
+pub const CONLL_LABELS: [&str; 9] = [
+    "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
+];
 
 /// Settings of one training run.
 #[derive(Debug, Clone, Serialize)]
@@ -54,7 +58,12 @@ pub struct TrainOptions {
 }
 
 impl TrainOptions {
-    pub fn new(train: Vec<PathBuf>, dev: Vec<PathBuf>, base: PathBuf, out: PathBuf) -> TrainOptions {
+    pub fn new(
+        train: Vec<PathBuf>,
+        dev: Vec<PathBuf>,
+        base: PathBuf,
+        out: PathBuf,
+    ) -> TrainOptions {
         TrainOptions {
             train,
             dev,
@@ -111,7 +120,11 @@ struct Example {
 fn label_id(tag: &str) -> Result<i64> {
     // IOB1 files mark the first word of an entity I- unless it follows one of the same type; as
     // training targets we want IOB2, converted by the caller.
-    CONLL_LABELS.iter().position(|l| *l == tag).map(|i| i as i64).with_context(|| format!("unknown tag {tag}"))
+    CONLL_LABELS
+        .iter()
+        .position(|l| *l == tag)
+        .map(|i| i as i64)
+        .with_context(|| format!("unknown tag {tag}"))
 }
 
 /// Converts one sentence's IOB1 or IOB2 tags to IOB2.
@@ -120,7 +133,11 @@ pub fn to_iob2(tags: &[String]) -> Vec<String> {
     let mut prev = "O".to_string();
     for t in tags {
         let (p, k) = ner::split_tag(t);
-        let tag = if p == 'I' && ner::split_tag(&prev).1 != k { format!("B-{k}") } else { t.clone() };
+        let tag = if p == 'I' && ner::split_tag(&prev).1 != k {
+            format!("B-{k}")
+        } else {
+            t.clone()
+        };
         prev = tag.clone();
         out.push(tag);
     }
@@ -130,9 +147,17 @@ pub fn to_iob2(tags: &[String]) -> Vec<String> {
 fn examples(docs: &[ConllDocument], windower: &ner::Windower) -> Result<Vec<Example>> {
     let mut out = Vec::new();
     for doc in docs {
-        let sentences: Vec<Vec<&str>> = doc.sentences.iter().map(|s| s.words.iter().map(String::as_str).collect()).collect();
-        let tags: Vec<i64> =
-            doc.sentences.iter().flat_map(|s| to_iob2(&s.tags)).map(|t| label_id(&t)).collect::<Result<_>>()?;
+        let sentences: Vec<Vec<&str>> = doc
+            .sentences
+            .iter()
+            .map(|s| s.words.iter().map(String::as_str).collect())
+            .collect();
+        let tags: Vec<i64> = doc
+            .sentences
+            .iter()
+            .flat_map(|s| to_iob2(&s.tags))
+            .map(|t| label_id(&t))
+            .collect::<Result<_>>()?;
         for window in windower.windows(&sentences)? {
             let labels = window.word_starts.iter().map(|&(_, w)| tags[w]).collect();
             out.push(Example { window, labels });
@@ -161,12 +186,20 @@ fn read_all(paths: &[PathBuf], limit: Option<usize>) -> Result<Vec<ConllDocument
 /// encoder's weights under `bert.`, and a fresh classifier.
 fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
     let base_config = opts.base.join("config.json");
-    let raw = std::fs::read_to_string(&base_config)
-        .with_context(|| format!("cannot read {} (run scripts/setup to fetch the base encoder)", base_config.display()))?;
-    let bert: BertConfig = serde_json::from_str(&raw).with_context(|| format!("{} is not a BERT config", base_config.display()))?;
+    let raw = std::fs::read_to_string(&base_config).with_context(|| {
+        format!(
+            "cannot read {} (run scripts/setup to fetch the base encoder)",
+            base_config.display()
+        )
+    })?;
+    let bert: BertConfig = serde_json::from_str(&raw)
+        .with_context(|| format!("{} is not a BERT config", base_config.display()))?;
     let mut config = ModelConfig {
         bert,
-        settings: ModelSettings { casing: opts.casing, max_length: opts.max_length },
+        settings: ModelSettings {
+            casing: opts.casing,
+            max_length: opts.max_length,
+        },
         labels: Vec::new(),
     };
     config.set_labels(&CONLL_LABELS.map(String::from));
@@ -177,9 +210,17 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
     }
     let tokenizer = load_tokenizer(&opts.base.join("tokenizer.json"))?;
     let mut vs = nn::VarStore::new(device);
-    let model = BertForTokenClassification::new(vs.root(), &config.bert).map_err(|e| anyhow::anyhow!("{e}"))?;
-    load_weights(&mut vs, &opts.base.join("model.safetensors"), &|name| name.strip_prefix("bert.").map(String::from))?;
-    Ok(NerModel { config, tokenizer, vs, model })
+    let model = BertForTokenClassification::new(vs.root(), &config.bert)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    load_weights(&mut vs, &opts.base.join("model.safetensors"), &|name| {
+        name.strip_prefix("bert.").map(String::from)
+    })?;
+    Ok(NerModel {
+        config,
+        tokenizer,
+        vs,
+        model,
+    })
 }
 
 /// Saves a model directory: config.json, tokenizer.json, model.safetensors.
@@ -192,7 +233,10 @@ pub fn save_model(model: &NerModel, dir: &Path, dtype: &str) -> Result<()> {
         other => bail!("unknown --save-dtype {other}: use f16, bf16 or f32"),
     };
     model.config.write(&dir.join("config.json"))?;
-    model.tokenizer.save(dir.join("tokenizer.json"), false).map_err(|e| anyhow::anyhow!("cannot save tokenizer: {e}"))?;
+    model
+        .tokenizer
+        .save(dir.join("tokenizer.json"), false)
+        .map_err(|e| anyhow::anyhow!("cannot save tokenizer: {e}"))?;
     save_weights(&model.vs, &dir.join("model.safetensors"), kind)
 }
 
@@ -203,7 +247,8 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
     tch::manual_seed(opts.seed);
     tch::set_num_threads(opts.threads as i32);
     let device = Device::cuda_if_available();
-    std::fs::create_dir_all(&opts.out).with_context(|| format!("cannot create {}", opts.out.display()))?;
+    std::fs::create_dir_all(&opts.out)
+        .with_context(|| format!("cannot create {}", opts.out.display()))?;
     let mut log = std::fs::File::create(opts.out.join("train_log.jsonl"))?;
     writeln!(log, "{}", serde_json::json!({ "options": opts }))?;
 
@@ -218,7 +263,10 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
         bail!("no training sentences in {:?}", opts.train);
     }
     let batches_per_epoch = train.len().div_ceil(opts.batch_size);
-    let total_steps = opts.max_steps.unwrap_or(usize::MAX).min(batches_per_epoch * opts.epochs);
+    let total_steps = opts
+        .max_steps
+        .unwrap_or(usize::MAX)
+        .min(batches_per_epoch * opts.epochs);
     let warmup_steps = ((total_steps as f64) * opts.warmup).round().max(1.0) as usize;
     eprintln!(
         "train: {} documents, {} windows, {} steps ({} epochs of {} batches of {}), device {:?}, casing {}",
@@ -232,15 +280,30 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
         opts.casing
     );
 
-    let mut opt = nn::AdamW { wd: opts.weight_decay, ..Default::default() }.build(&model.vs, opts.learning_rate)?;
+    let mut opt = nn::AdamW {
+        wd: opts.weight_decay,
+        ..Default::default()
+    }
+    .build(&model.vs, opts.learning_rate)?;
     let mut step = 0;
     let mut best = (f64::NEG_INFINITY, 0usize);
     let (mut first_loss, mut last_loss) = (f64::NAN, f64::NAN);
     let mut recent = Vec::new();
 
-    let evaluate = |model: &NerModel, log: &mut std::fs::File, step: usize, epoch: usize, loss: f64, lr: f64, best: &mut (f64, usize)| -> Result<()> {
+    let evaluate = |model: &NerModel,
+                    log: &mut std::fs::File,
+                    step: usize,
+                    epoch: usize,
+                    loss: f64,
+                    lr: f64,
+                    best: &mut (f64, usize)|
+     -> Result<()> {
         let (score, _, speed) = evaluate_conll(model, &dev_docs, 64)?;
-        let per_type = score.per_type.iter().map(|(k, t)| (k.clone(), t.f1)).collect();
+        let per_type = score
+            .per_type
+            .iter()
+            .map(|(k, t)| (k.clone(), t.f1))
+            .collect();
         let rec = LogRecord {
             step,
             epoch,
@@ -267,13 +330,19 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
 
     'epochs: for epoch in 1..=opts.epochs {
         // Shuffle, then sort by length inside groups of 50 batches: random order, little padding.
-        let perm: Vec<i64> = Vec::<i64>::try_from(Tensor::randperm(train.len() as i64, (Kind::Int64, Device::Cpu)))?;
+        let perm: Vec<i64> = Vec::<i64>::try_from(Tensor::randperm(
+            train.len() as i64,
+            (Kind::Int64, Device::Cpu),
+        ))?;
         let mut order: Vec<usize> = perm.into_iter().map(|i| i as usize).collect();
         for group in order.chunks_mut(opts.batch_size * 50) {
             group.sort_by_key(|&i| train[i].window.len());
         }
         let mut batches: Vec<&[usize]> = order.chunks(opts.batch_size).collect();
-        let shuffle = Vec::<i64>::try_from(Tensor::randperm(batches.len() as i64, (Kind::Int64, Device::Cpu)))?;
+        let shuffle = Vec::<i64>::try_from(Tensor::randperm(
+            batches.len() as i64,
+            (Kind::Int64, Device::Cpu),
+        ))?;
         batches = shuffle.iter().map(|&i| batches[i as usize]).collect();
         for batch in batches {
             if step >= total_steps {
@@ -282,7 +351,8 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
             let lr = if step < warmup_steps {
                 opts.learning_rate * (step + 1) as f64 / warmup_steps as f64
             } else {
-                opts.learning_rate * (total_steps - step) as f64 / (total_steps - warmup_steps).max(1) as f64
+                opts.learning_rate * (total_steps - step) as f64
+                    / (total_steps - warmup_steps).max(1) as f64
             };
             opt.set_lr(lr);
             let windows: Vec<&Window> = batch.iter().map(|&i| &train[i].window).collect();
@@ -295,9 +365,15 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
                 }
             }
             let labels = Tensor::from_slice(&labels).to_device(device);
-            let out = model.model.forward_t(Some(&ids), Some(&mask), Some(&types), None, None, true);
+            let out =
+                model
+                    .model
+                    .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, true);
             let n_labels = CONLL_LABELS.len() as i64;
-            let loss = out.logits.view([-1, n_labels]).cross_entropy_loss::<Tensor>(&labels, None, tch::Reduction::Mean, -100, 0.0);
+            let loss = out
+                .logits
+                .view([-1, n_labels])
+                .cross_entropy_loss::<Tensor>(&labels, None, tch::Reduction::Mean, -100, 0.0);
             opt.backward_step_clip_norm(&loss, opts.clip_norm);
             let loss = loss.double_value(&[]);
             if first_loss.is_nan() {
@@ -311,7 +387,15 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
                 recent.clear();
                 let secs = started.elapsed().as_secs_f64();
                 eprintln!("train: step {step}/{total_steps} epoch {epoch} loss {avg:.4} lr {lr:.2e} {secs:.0}s");
-                let rec = LogRecord { step, epoch, loss: avg, learning_rate: lr, seconds: secs, dev_f1: None, dev_per_type: None };
+                let rec = LogRecord {
+                    step,
+                    epoch,
+                    loss: avg,
+                    learning_rate: lr,
+                    seconds: secs,
+                    dev_f1: None,
+                    dev_per_type: None,
+                };
                 writeln!(log, "{}", serde_json::to_string(&rec)?)?;
             }
             if opts.eval_every.is_some_and(|n| step % n == 0) && !dev_docs.is_empty() {
@@ -319,7 +403,15 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
             }
         }
         if !dev_docs.is_empty() {
-            evaluate(&model, &mut log, step, epoch, last_loss, opt_lr(step, total_steps, warmup_steps, opts.learning_rate), &mut best)?;
+            evaluate(
+                &model,
+                &mut log,
+                step,
+                epoch,
+                last_loss,
+                opt_lr(step, total_steps, warmup_steps, opts.learning_rate),
+                &mut best,
+            )?;
         }
     }
     if !recent.is_empty() {
@@ -358,7 +450,13 @@ mod tests {
 
     #[test]
     fn iob1_becomes_iob2() {
-        let t: Vec<String> = ["I-PER", "I-PER", "O", "I-LOC", "B-LOC", "I-ORG"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(to_iob2(&t), vec!["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "B-ORG"]);
+        let t: Vec<String> = ["I-PER", "I-PER", "O", "I-LOC", "B-LOC", "I-ORG"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            to_iob2(&t),
+            vec!["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "B-ORG"]
+        );
     }
 }

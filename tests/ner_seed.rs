@@ -11,10 +11,18 @@ use whosaid::pipeline::{extract, ExtractOptions};
 fn default_model_finds_the_seed_articles_entities() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
-    let fixture: serde_json::Value =
-        serde_json::from_str(std::fs::read_to_string(root.join("data/fixtures/ner/seed.jsonl")).unwrap().trim()).unwrap();
+    let fixture: serde_json::Value = serde_json::from_str(
+        std::fs::read_to_string(root.join("data/fixtures/ner/seed.jsonl"))
+            .unwrap()
+            .trim(),
+    )
+    .unwrap();
     let input = tmp.path().join("seed.jsonl");
-    std::fs::write(&input, serde_json::json!({"id": "seed", "text": fixture["text"]}).to_string() + "\n").unwrap();
+    std::fs::write(
+        &input,
+        serde_json::json!({"id": "seed", "text": fixture["text"]}).to_string() + "\n",
+    )
+    .unwrap();
     let out = tmp.path().join("out");
     extract(&ExtractOptions {
         inputs: vec![input],
@@ -29,8 +37,11 @@ fn default_model_finds_the_seed_articles_entities() {
     })
     .unwrap();
     let mut r = csv::Reader::from_path(out.join("entities.csv")).unwrap();
-    let found: HashSet<(String, String, String)> =
-        r.records().map(|r| r.unwrap()).map(|r| (r[2].to_string(), r[3].to_string(), r[4].to_string())).collect();
+    let found: HashSet<(String, String, String)> = r
+        .records()
+        .map(|r| r.unwrap())
+        .map(|r| (r[2].to_string(), r[3].to_string(), r[4].to_string()))
+        .collect();
     let expect = [
         ("Sandër Lleshaj", "PER", ""),
         ("Donald Trump", "PER", ""),
@@ -53,7 +64,9 @@ fn default_model_finds_the_seed_articles_entities() {
         .collect();
     assert!(missing.is_empty(), "missing {missing:?}\nfound {found:#?}");
     assert!(
-        found.iter().any(|(c, l, _)| l == "ORG" && (c.contains("MEK") || c.contains("PMOI"))),
+        found
+            .iter()
+            .any(|(c, l, _)| l == "ORG" && (c.contains("MEK") || c.contains("PMOI"))),
         "MEK/PMOI as ORG: {found:#?}"
     );
 }

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use whosaid::eval::quotes::{
-    capitalized_run_mentions, document_of, gold_entity_mentions, load_brat_dir, load_fixtures, score_quotes,
-    GoldArticle,
+    capitalized_run_mentions, document_of, gold_entity_mentions, load_brat_dir, load_fixtures,
+    score_quotes, GoldArticle,
 };
 use whosaid::quotes::{extract, QuoteKind};
 
@@ -29,14 +29,26 @@ fn fixtures() -> Vec<GoldArticle> {
 fn fixtures_score_above_thresholds() {
     let articles = fixtures();
     assert!(articles.len() >= 16, "{} fixture articles", articles.len());
-    let by_id: std::collections::HashMap<String, &GoldArticle> = articles.iter().map(|a| (a.id.clone(), a)).collect();
+    let by_id: std::collections::HashMap<String, &GoldArticle> =
+        articles.iter().map(|a| (a.id.clone(), a)).collect();
     let report = score_quotes(&articles, &mut |docs| {
-        Ok(docs.iter().map(|d| gold_entity_mentions(by_id[&d.id])).collect())
+        Ok(docs
+            .iter()
+            .map(|d| gold_entity_mentions(by_id[&d.id]))
+            .collect())
     })
     .unwrap();
     println!("{}", report.table());
     for e in &report.errors {
-        println!("{}\t{}\t{}\t{}\t{}\t{}", e.article, e.kind, e.gold_content, e.predicted_content, e.gold_speaker, e.predicted_speaker);
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{}",
+            e.article,
+            e.kind,
+            e.gold_content,
+            e.predicted_content,
+            e.gold_speaker,
+            e.predicted_speaker
+        );
     }
     let all = &report.subsets[0];
     let direct = &report.subsets[1];
@@ -51,17 +63,27 @@ fn fixtures_score_above_thresholds() {
 #[test]
 fn seed_article_expectations() {
     let articles = fixtures();
-    let seed = articles.iter().find(|a| a.id == "seed-000_4f1146c05b085c0f").expect("seed fixture");
+    let seed = articles
+        .iter()
+        .find(|a| a.id == "seed-000_4f1146c05b085c0f")
+        .expect("seed fixture");
     let doc = document_of(seed);
     let mentions = gold_entity_mentions(seed);
     let entities = whosaid::entities::merge(&doc, &mentions);
     let quotes = extract(&doc, &mentions, &entities);
     let speaker_of = |needle: &str| {
-        let q = quotes.iter().find(|q| doc.slice(q.span).contains(needle)).unwrap_or_else(|| panic!("no quote holds {needle:?}"));
-        q.speaker_entity.map(|e| entities.entities[e].canonical.clone())
+        let q = quotes
+            .iter()
+            .find(|q| doc.slice(q.span).contains(needle))
+            .unwrap_or_else(|| panic!("no quote holds {needle:?}"));
+        q.speaker_entity
+            .map(|e| entities.entities[e].canonical.clone())
     };
     let lleshaj = Some("Sandër Lleshaj".to_string());
-    assert_eq!(speaker_of("The Iranian regime is the main supporter of terrorism"), lleshaj);
+    assert_eq!(
+        speaker_of("The Iranian regime is the main supporter of terrorism"),
+        lleshaj
+    );
     assert_eq!(speaker_of("Albania is more secure today"), lleshaj);
     assert_eq!(speaker_of("MEK isn’t a threat to us"), lleshaj);
     // Every transcript turn goes to the reporter or to Lleshaj.
@@ -69,7 +91,10 @@ fn seed_article_expectations() {
         ("We are talking about the expulsion", "Reporter"),
         ("It’s obvious that the two Iranian diplomats", "Lleshaj"),
         ("This means that the decision is very important", "Lleshaj"),
-        ("You know that we have accepted the responsibility", "Lleshaj"),
+        (
+            "You know that we have accepted the responsibility",
+            "Lleshaj",
+        ),
         ("Albania has accepted these Iranian citizens", "Lleshaj"),
         ("When you put it this way", "Reporter"),
         ("Everything that comes out of an embassy", "Lleshaj"),
@@ -82,12 +107,20 @@ fn seed_article_expectations() {
         ("So, we have signs that members", "Lleshaj"),
     ];
     for (needle, who) in turns {
-        let q = quotes.iter().find(|q| doc.slice(q.span).contains(needle)).unwrap_or_else(|| panic!("no turn {needle:?}"));
+        let q = quotes
+            .iter()
+            .find(|q| doc.slice(q.span).contains(needle))
+            .unwrap_or_else(|| panic!("no turn {needle:?}"));
         assert_eq!(q.kind, QuoteKind::Direct);
         let speaker = q.speaker.map(|s| doc.slice(s)).unwrap_or("");
         assert_eq!(speaker, who, "{needle}");
         if who == "Lleshaj" {
-            assert_eq!(q.speaker_entity.map(|e| entities.entities[e].canonical.as_str()), Some("Sandër Lleshaj"), "{needle}");
+            assert_eq!(
+                q.speaker_entity
+                    .map(|e| entities.entities[e].canonical.as_str()),
+                Some("Sandër Lleshaj"),
+                "{needle}"
+            );
         }
     }
 }
@@ -98,15 +131,24 @@ fn seed_article_expectations() {
 #[ignore = "needs ../shared/data/polnear; run with --ignored --nocapture"]
 fn polnear_dev_with_crude_mentions() {
     let split = std::env::var("POLNEAR_SPLIT").unwrap_or_else(|_| "dev".into());
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/polnear").join(&split);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/polnear")
+        .join(&split);
     if !dir.exists() {
         eprintln!("skipped: {} is absent", dir.display());
         return;
     }
     let articles = load_brat_dir(&dir).unwrap();
-    let report =
-        score_quotes(&articles, &mut |docs| Ok(docs.iter().map(capitalized_run_mentions).collect())).unwrap();
+    let report = score_quotes(&articles, &mut |docs| {
+        Ok(docs.iter().map(capitalized_run_mentions).collect())
+    })
+    .unwrap();
     println!("PolNeAR {split} (crude mentions)\n{}", report.table());
-    let errors = std::env::var("QUOTES_ERRORS").unwrap_or_else(|_| "target/polnear_dev_quote_errors.tsv".into());
-    report.write_errors(Path::new(&errors)).unwrap();
+    let errors = std::env::var("QUOTES_ERRORS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/polnear_dev_quote_errors.tsv")
+        });
+    report.write_errors(&errors).unwrap();
+    println!("errors written to {}", errors.display());
 }

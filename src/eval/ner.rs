@@ -29,16 +29,27 @@ pub struct ConllDocument {
 /// Reads a CoNLL file: one token per line, columns separated by white space, the word first and
 /// the NER tag last (2 to 4+ columns), blank lines between sentences.
 pub fn read_conll(path: &Path) -> Result<Vec<ConllDocument>> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut docs = vec![ConllDocument::default()];
-    let mut cur = ConllSentence { words: Vec::new(), tags: Vec::new() };
+    let mut cur = ConllSentence {
+        words: Vec::new(),
+        tags: Vec::new(),
+    };
     let flush = |cur: &mut ConllSentence, docs: &mut Vec<ConllDocument>| {
         if !cur.words.is_empty() {
-            docs.last_mut().unwrap().sentences.push(std::mem::replace(cur, ConllSentence { words: vec![], tags: vec![] }));
+            docs.last_mut().unwrap().sentences.push(std::mem::replace(
+                cur,
+                ConllSentence {
+                    words: vec![],
+                    tags: vec![],
+                },
+            ));
         }
     };
     for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line = line.with_context(|| format!("{}: line {}: not UTF-8 text", path.display(), n + 1))?;
+        let line =
+            line.with_context(|| format!("{}: line {}: not UTF-8 text", path.display(), n + 1))?;
         let line = line.trim();
         if line.is_empty() {
             flush(&mut cur, &mut docs);
@@ -53,11 +64,20 @@ pub fn read_conll(path: &Path) -> Result<Vec<ConllDocument>> {
             continue;
         }
         if cols.len() < 2 {
-            bail!("{}: line {}: expected at least 2 columns (word … tag), found {:?}", path.display(), n + 1, line);
+            bail!(
+                "{}: line {}: expected at least 2 columns (word … tag), found {:?}",
+                path.display(),
+                n + 1,
+                line
+            );
         }
         let tag = *cols.last().unwrap();
         if tag != "O" && !(tag.starts_with("B-") || tag.starts_with("I-")) {
-            bail!("{}: line {}: tag {tag:?} is not O, B-X or I-X", path.display(), n + 1);
+            bail!(
+                "{}: line {}: tag {tag:?} is not O, B-X or I-X",
+                path.display(),
+                n + 1
+            );
         }
         cur.words.push(cols[0].to_string());
         cur.tags.push(tag.to_string());
@@ -127,7 +147,11 @@ pub struct NerScorer {
 impl NerScorer {
     /// Adds one sentence (or any tag sequence scored as a unit).
     pub fn add(&mut self, words: &[String], gold: &[String], predicted: &[String]) {
-        assert_eq!(gold.len(), predicted.len(), "gold and predicted tag sequences differ in length");
+        assert_eq!(
+            gold.len(),
+            predicted.len(),
+            "gold and predicted tag sequences differ in length"
+        );
         let g = decode_tags(gold.iter().map(String::as_str));
         let p = decode_tags(predicted.iter().map(String::as_str));
         for (s, e, k) in &g {
@@ -136,13 +160,15 @@ impl NerScorer {
             if p.contains(&(*s, *e, k.clone())) {
                 t.correct += 1;
             } else {
-                self.mismatches.push(mismatch(self.sentences, "missed", words, *s, *e, k));
+                self.mismatches
+                    .push(mismatch(self.sentences, "missed", words, *s, *e, k));
             }
         }
         for (s, e, k) in &p {
             self.score.per_type.entry(k.clone()).or_default().predicted += 1;
             if !g.contains(&(*s, *e, k.clone())) {
-                self.mismatches.push(mismatch(self.sentences, "spurious", words, *s, *e, k));
+                self.mismatches
+                    .push(mismatch(self.sentences, "spurious", words, *s, *e, k));
             }
         }
         self.sentences += 1;
@@ -162,7 +188,14 @@ impl NerScorer {
     }
 }
 
-fn mismatch(sentence: usize, kind: &'static str, words: &[String], s: usize, e: usize, label: &str) -> NerMismatch {
+fn mismatch(
+    sentence: usize,
+    kind: &'static str,
+    words: &[String],
+    s: usize,
+    e: usize,
+    label: &str,
+) -> NerMismatch {
     NerMismatch {
         sentence,
         kind,
@@ -174,7 +207,10 @@ fn mismatch(sentence: usize, kind: &'static str, words: &[String], s: usize, e: 
 
 /// Renders scores as a table.
 pub fn format_score(score: &NerScore) -> String {
-    let mut s = format!("{:<8} {:>9} {:>9} {:>9} {:>7} {:>7} {:>7}\n", "type", "precision", "recall", "f1", "gold", "pred", "correct");
+    let mut s = format!(
+        "{:<8} {:>9} {:>9} {:>9} {:>7} {:>7} {:>7}\n",
+        "type", "precision", "recall", "f1", "gold", "pred", "correct"
+    );
     let row = |name: &str, t: &TypeScore| {
         format!(
             "{:<8} {:>9.4} {:>9.4} {:>9.4} {:>7} {:>7} {:>7}\n",
@@ -192,18 +228,28 @@ pub fn format_score(score: &NerScore) -> String {
 /// document in windows of whole sentences (so a sentence sees its neighbours, as in `extract`).
 /// Windows are batched across documents, sorted by length. Returns tags and the number of word
 /// pieces run.
-pub fn predict_conll(model: &NerModel, docs: &[ConllDocument], batch_size: usize) -> Result<(Vec<Vec<Vec<String>>>, usize)> {
+pub fn predict_conll(
+    model: &NerModel,
+    docs: &[ConllDocument],
+    batch_size: usize,
+) -> Result<(Vec<Vec<Vec<String>>>, usize)> {
     let windower = model.windower()?;
     // (doc, window) for every window, with the window's words numbered within its document.
     let mut windows: Vec<(usize, Window)> = Vec::new();
     for (d, doc) in docs.iter().enumerate() {
-        let sentences: Vec<Vec<&str>> = doc.sentences.iter().map(|s| s.words.iter().map(String::as_str).collect()).collect();
+        let sentences: Vec<Vec<&str>> = doc
+            .sentences
+            .iter()
+            .map(|s| s.words.iter().map(String::as_str).collect())
+            .collect();
         windows.extend(windower.windows(&sentences)?.into_iter().map(|w| (d, w)));
     }
     let mut order: Vec<usize> = (0..windows.len()).collect();
     order.sort_by_key(|&i| windows[i].1.len());
-    let mut word_tags: Vec<Vec<String>> =
-        docs.iter().map(|d| vec!["O".to_string(); d.sentences.iter().map(|s| s.words.len()).sum()]).collect();
+    let mut word_tags: Vec<Vec<String>> = docs
+        .iter()
+        .map(|d| vec!["O".to_string(); d.sentences.iter().map(|s| s.words.len()).sum()])
+        .collect();
     let mut pieces = 0;
     for chunk in order.chunks(batch_size.max(1)) {
         let batch: Vec<&Window> = chunk.iter().map(|&i| &windows[i].1).collect();
@@ -220,14 +266,21 @@ pub fn predict_conll(model: &NerModel, docs: &[ConllDocument], batch_size: usize
         .zip(word_tags)
         .map(|(doc, tags)| {
             let mut it = tags.into_iter();
-            doc.sentences.iter().map(|s| it.by_ref().take(s.words.len()).collect()).collect()
+            doc.sentences
+                .iter()
+                .map(|s| it.by_ref().take(s.words.len()).collect())
+                .collect()
         })
         .collect();
     Ok((out, pieces))
 }
 
 /// Scores a model on CoNLL documents.
-pub fn evaluate_conll(model: &NerModel, docs: &[ConllDocument], batch_size: usize) -> Result<(NerScore, Vec<NerMismatch>, EvalSpeed)> {
+pub fn evaluate_conll(
+    model: &NerModel,
+    docs: &[ConllDocument],
+    batch_size: usize,
+) -> Result<(NerScore, Vec<NerMismatch>, EvalSpeed)> {
     let started = std::time::Instant::now();
     let (predicted, pieces) = predict_conll(model, docs, batch_size)?;
     let seconds = started.elapsed().as_secs_f64();
@@ -240,7 +293,15 @@ pub fn evaluate_conll(model: &NerModel, docs: &[ConllDocument], batch_size: usiz
         }
     }
     let (score, mismatches) = scorer.finish();
-    Ok((score, mismatches, EvalSpeed { words, pieces, seconds }))
+    Ok((
+        score,
+        mismatches,
+        EvalSpeed {
+            words,
+            pieces,
+            seconds,
+        },
+    ))
 }
 
 /// How fast an evaluation ran.
@@ -280,16 +341,28 @@ mod tests {
         let mut sc = NerScorer::default();
         sc.add(&words, &gold, &pred);
         let (score, mismatches) = sc.finish();
-        assert_eq!((score.micro.gold, score.micro.predicted, score.micro.correct), (4, 4, 2));
+        assert_eq!(
+            (score.micro.gold, score.micro.predicted, score.micro.correct),
+            (4, 4, 2)
+        );
         assert!((score.micro.f1 - 0.5).abs() < 1e-12);
         let per = &score.per_type["PER"];
         assert_eq!((per.precision, per.recall), (0.5, 1.0));
         assert!((per.f1 - 2.0 / 3.0).abs() < 1e-12);
         assert_eq!(score.per_type["LOC"].f1, 0.0);
         assert_eq!(score.per_type["ORG"].f1, 1.0);
-        assert_eq!((score.per_type["MISC"].recall, score.per_type["MISC"].predicted), (0.0, 0));
+        assert_eq!(
+            (
+                score.per_type["MISC"].recall,
+                score.per_type["MISC"].predicted
+            ),
+            (0.0, 0)
+        );
         assert_eq!(mismatches.iter().filter(|m| m.kind == "missed").count(), 2);
-        assert_eq!(mismatches.iter().filter(|m| m.kind == "spurious").count(), 2);
+        assert_eq!(
+            mismatches.iter().filter(|m| m.kind == "spurious").count(),
+            2
+        );
     }
 
     #[test]

@@ -91,13 +91,21 @@ struct CharToByte(Vec<usize>);
 
 impl CharToByte {
     fn new(text: &str) -> CharToByte {
-        CharToByte(text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len())).collect())
+        CharToByte(
+            text.char_indices()
+                .map(|(b, _)| b)
+                .chain(std::iter::once(text.len()))
+                .collect(),
+        )
     }
 
     fn byte(&self, char_offset: usize) -> Result<usize> {
         match self.0.get(char_offset) {
             Some(&b) => Ok(b),
-            None => bail!("character offset {char_offset} is past the text's end ({} characters)", self.0.len() - 1),
+            None => bail!(
+                "character offset {char_offset} is past the text's end ({} characters)",
+                self.0.len() - 1
+            ),
         }
     }
 
@@ -118,7 +126,9 @@ pub fn parse_brat(id: &str, text: &str, ann: &str) -> Result<GoldArticle> {
         let fields: Vec<&str> = line.split('\t').collect();
         let context = || format!("{id}.ann line {}", n + 1);
         if line.starts_with('T') {
-            let [tid, typed, ..] = fields[..] else { bail!("{}: expected `T<TAB>Type start end<TAB>text`", context()) };
+            let [tid, typed, ..] = fields[..] else {
+                bail!("{}: expected `T<TAB>Type start end<TAB>text`", context())
+            };
             let (kind, ranges) = typed.split_once(' ').with_context(context)?;
             let mut pieces = Vec::new();
             for range in ranges.split(';') {
@@ -130,15 +140,23 @@ pub fn parse_brat(id: &str, text: &str, ann: &str) -> Result<GoldArticle> {
             }
             spans.insert(tid, (kind, pieces));
         } else if line.starts_with('E') {
-            let Some(args) = fields.get(1) else { bail!("{}: expected `E<TAB>Role:T…`", context()) };
-            relations.push(args.split_whitespace().filter_map(|a| a.split_once(':')).collect());
+            let Some(args) = fields.get(1) else {
+                bail!("{}: expected `E<TAB>Role:T…`", context())
+            };
+            relations.push(
+                args.split_whitespace()
+                    .filter_map(|a| a.split_once(':'))
+                    .collect(),
+            );
         }
     }
     let mut attributions = Vec::new();
     for relation in relations {
         let mut a = GoldAttribution::default();
         for (role, tid) in relation {
-            let Some((_, pieces)) = spans.get(tid) else { continue };
+            let Some((_, pieces)) = spans.get(tid) else {
+                continue;
+            };
             match role.trim_end_matches(|c: char| c.is_ascii_digit()) {
                 "Content" => a.content.extend(pieces),
                 "Cue" => a.cue.extend(pieces),
@@ -152,7 +170,12 @@ pub fn parse_brat(id: &str, text: &str, ann: &str) -> Result<GoldArticle> {
         }
     }
     attributions.sort_by_key(|a| a.content[0]);
-    Ok(GoldArticle { id: id.to_string(), text: text.to_string(), attributions, entities: Vec::new() })
+    Ok(GoldArticle {
+        id: id.to_string(),
+        text: text.to_string(),
+        attributions,
+        entities: Vec::new(),
+    })
 }
 
 /// Loads a brat folder (`text/*.txt`, `attributions/*_ANNOTATOR.ann`), one annotation per
@@ -161,12 +184,15 @@ pub fn load_brat_dir(dir: &Path) -> Result<Vec<GoldArticle>> {
     let text_dir = dir.join("text");
     let ann_dir = dir.join("attributions");
     let mut anns: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let listing = std::fs::read_dir(&ann_dir).with_context(|| format!("cannot list {}", ann_dir.display()))?;
+    let listing = std::fs::read_dir(&ann_dir)
+        .with_context(|| format!("cannot list {}", ann_dir.display()))?;
     let mut ann_paths: Vec<PathBuf> = listing.filter_map(|e| e.ok().map(|e| e.path())).collect();
     // Sorted, so the first annotator of each article comes first.
     ann_paths.sort();
     for path in ann_paths {
-        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else { continue };
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
         if path.extension().is_none_or(|e| e != "ann") {
             continue;
         }
@@ -179,8 +205,10 @@ pub fn load_brat_dir(dir: &Path) -> Result<Vec<GoldArticle>> {
         if !text_path.exists() {
             continue;
         }
-        let text = std::fs::read_to_string(&text_path).with_context(|| format!("cannot read {}", text_path.display()))?;
-        let ann = std::fs::read_to_string(&ann_path).with_context(|| format!("cannot read {}", ann_path.display()))?;
+        let text = std::fs::read_to_string(&text_path)
+            .with_context(|| format!("cannot read {}", text_path.display()))?;
+        let ann = std::fs::read_to_string(&ann_path)
+            .with_context(|| format!("cannot read {}", ann_path.display()))?;
         out.push(parse_brat(&article, &text, &ann)?);
     }
     Ok(out)
@@ -234,11 +262,20 @@ pub fn parse_fixture_line(line: &str) -> Result<GoldArticle> {
             FixtureSpans::One(p) => vec![*p],
             FixtureSpans::Many(ps) => ps.clone(),
         };
-        let content = pairs.iter().map(|[s, e]| offsets.span(*s, *e)).collect::<Result<Vec<_>>>().with_context(context)?;
-        let one = |p: Option<[usize; 2]>| -> Result<Vec<Span>> { p.map(|[s, e]| offsets.span(s, e)).into_iter().collect() };
+        let content = pairs
+            .iter()
+            .map(|[s, e]| offsets.span(*s, *e))
+            .collect::<Result<Vec<_>>>()
+            .with_context(context)?;
+        let one = |p: Option<[usize; 2]>| -> Result<Vec<Span>> {
+            p.map(|[s, e]| offsets.span(s, e)).into_iter().collect()
+        };
         let kind = match q.kind.as_deref() {
             None => None,
-            Some(k) => Some(QuoteKind::parse(k).with_context(|| format!("{}: unknown kind {k:?}", context()))?),
+            Some(k) => Some(
+                QuoteKind::parse(k)
+                    .with_context(|| format!("{}: unknown kind {k:?}", context()))?,
+            ),
         };
         attributions.push(GoldAttribution {
             content,
@@ -251,23 +288,37 @@ pub fn parse_fixture_line(line: &str) -> Result<GoldArticle> {
     let entities = raw
         .entities
         .iter()
-        .map(|e| Ok(GoldEntity { span: offsets.span(e.start, e.end)?, label: e.label.clone() }))
+        .map(|e| {
+            Ok(GoldEntity {
+                span: offsets.span(e.start, e.end)?,
+                label: e.label.clone(),
+            })
+        })
         .collect::<Result<Vec<_>>>()
         .with_context(|| format!("{}: entities", raw.id))?;
-    Ok(GoldArticle { id: raw.id, text: raw.text, attributions, entities })
+    Ok(GoldArticle {
+        id: raw.id,
+        text: raw.text,
+        attributions,
+        entities,
+    })
 }
 
 /// Loads fixture files (JSONL, one article per line; blank lines and `//` lines skipped).
 pub fn load_fixtures(paths: &[PathBuf]) -> Result<Vec<GoldArticle>> {
     let mut out = Vec::new();
     for path in paths {
-        let body = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let body = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
         for (n, line) in body.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with("//") {
                 continue;
             }
-            out.push(parse_fixture_line(line).with_context(|| format!("{}: line {}", path.display(), n + 1))?);
+            out.push(
+                parse_fixture_line(line)
+                    .with_context(|| format!("{}: line {}", path.display(), n + 1))?,
+            );
         }
     }
     Ok(out)
@@ -275,8 +326,15 @@ pub fn load_fixtures(paths: &[PathBuf]) -> Result<Vec<GoldArticle>> {
 
 /// The fixture's gold entity spans as mentions (score 1), in text order.
 pub fn gold_entity_mentions(article: &GoldArticle) -> Vec<Mention> {
-    let mut out: Vec<Mention> =
-        article.entities.iter().map(|e| Mention { span: e.span, label: e.label.clone(), score: 1.0 }).collect();
+    let mut out: Vec<Mention> = article
+        .entities
+        .iter()
+        .map(|e| Mention {
+            span: e.span,
+            label: e.label.clone(),
+            score: 1.0,
+        })
+        .collect();
     out.sort_by_key(|m| (m.span.start, m.span.end));
     out
 }
@@ -284,7 +342,12 @@ pub fn gold_entity_mentions(article: &GoldArticle) -> Vec<Mention> {
 /// Builds the document the pipeline would build for an article.
 pub fn document_of(article: &GoldArticle) -> Document {
     let cleaned = clean(&article.text);
-    Document::new(article.id.clone(), String::new(), article.text.clone(), &cleaned)
+    Document::new(
+        article.id.clone(),
+        String::new(),
+        article.text.clone(),
+        &cleaned,
+    )
 }
 
 /// Precision, recall and F1 of one comparison.
@@ -302,8 +365,19 @@ impl Prf {
     fn new(matched: usize, gold: usize, predicted: usize) -> Prf {
         let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         let (p, r) = (ratio(matched, predicted), ratio(matched, gold));
-        let f1 = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
-        Prf { matched, gold, predicted, precision: p, recall: r, f1 }
+        let f1 = if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        };
+        Prf {
+            matched,
+            gold,
+            predicted,
+            precision: p,
+            recall: r,
+            f1,
+        }
     }
 }
 
@@ -350,7 +424,14 @@ impl QuoteReport {
         let mut out = format!("quotes: {} articles\n", self.articles);
         out.push_str(&format!(
             "{:<16} {:>6} {:>6} | {:>17} | {:>17} | {:>17} | {:>6} | {:>14}\n",
-            "subset", "gold", "pred", "exact P/R/F1", "overlap≥0.3 P/R/F1", "overlap≥0.8 P/R/F1", "cue F1", "speaker acc"
+            "subset",
+            "gold",
+            "pred",
+            "exact P/R/F1",
+            "overlap≥0.3 P/R/F1",
+            "overlap≥0.8 P/R/F1",
+            "cue F1",
+            "speaker acc"
         ));
         let prf = |p: &Prf| format!("{:.3} {:.3} {:.3}", p.precision, p.recall, p.f1);
         for s in &self.subsets {
@@ -368,7 +449,11 @@ impl QuoteReport {
                 s.speaker_judged
             ));
         }
-        let counts: Vec<String> = self.error_counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let counts: Vec<String> = self
+            .error_counts
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
         out.push_str(&format!("errors: {}\n", counts.join(", ")));
         out
     }
@@ -376,13 +461,24 @@ impl QuoteReport {
     /// Writes the errors, one per line: article, kind, gold and predicted content, gold and
     /// predicted speaker, separated by tabs.
     pub fn write_errors(&self, path: &Path) -> Result<()> {
-        let mut f = std::io::BufWriter::new(std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?);
-        writeln!(f, "article\tkind\tgold_content\tpredicted_content\tgold_speaker\tpredicted_speaker")?;
+        let mut f = std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
+        );
+        writeln!(
+            f,
+            "article\tkind\tgold_content\tpredicted_content\tgold_speaker\tpredicted_speaker"
+        )?;
         for e in &self.errors {
             writeln!(
                 f,
                 "{}\t{}\t{}\t{}\t{}\t{}",
-                e.article, e.kind, e.gold_content, e.predicted_content, e.gold_speaker, e.predicted_speaker
+                e.article,
+                e.kind,
+                e.gold_content,
+                e.predicted_content,
+                e.gold_speaker,
+                e.predicted_speaker
             )?;
         }
         Ok(())
@@ -424,7 +520,9 @@ fn group_predictions(quotes: &[Quote]) -> Vec<Predicted> {
 }
 
 fn is_trim_char(c: char) -> bool {
-    c.is_whitespace() || (!c.is_alphanumeric() && !matches!(c, '$' | '%' | '&' | '€' | '£')) || marks::is_quote_mark(c)
+    c.is_whitespace()
+        || (!c.is_alphanumeric() && !matches!(c, '$' | '%' | '&' | '€' | '£'))
+        || marks::is_quote_mark(c)
 }
 
 /// Trims white space, punctuation, quote marks and a leading "that" off a span.
@@ -433,7 +531,11 @@ fn normalize(text: &str, span: Span) -> Span {
     let start_trim = body.len() - body.trim_start_matches(is_trim_char).len();
     let mut s = span.start + start_trim;
     let rest = &text[s..span.end];
-    if rest.len() > 5 && rest[..5].eq_ignore_ascii_case("that ") {
+    if rest.len() > 5
+        && rest
+            .get(..5)
+            .is_some_and(|w| w.eq_ignore_ascii_case("that "))
+    {
         s += 5;
     }
     let body = &text[s..span.end];
@@ -442,13 +544,23 @@ fn normalize(text: &str, span: Span) -> Span {
 }
 
 fn normalize_all(text: &str, spans: &[Span]) -> Vec<Span> {
-    let mut out: Vec<Span> = spans.iter().map(|s| normalize(text, *s)).filter(|s| !s.is_empty()).collect();
+    let mut out: Vec<Span> = spans
+        .iter()
+        .map(|s| normalize(text, *s))
+        .filter(|s| !s.is_empty())
+        .collect();
     out.sort();
     out
 }
 
 fn intersection(a: &[Span], b: &[Span]) -> usize {
-    a.iter().map(|x| b.iter().map(|y| x.end.min(y.end).saturating_sub(x.start.max(y.start))).sum::<usize>()).sum()
+    a.iter()
+        .map(|x| {
+            b.iter()
+                .map(|y| x.end.min(y.end).saturating_sub(x.start.max(y.start)))
+                .sum::<usize>()
+        })
+        .sum()
 }
 
 fn total(a: &[Span]) -> usize {
@@ -458,9 +570,13 @@ fn total(a: &[Span]) -> usize {
 /// Greedy one-to-one matching of gold to predicted items by a score (higher first), keeping
 /// pairs at or above a threshold. Returns (gold, predicted) pairs.
 fn greedy_match(scores: &[(usize, usize, f64)], threshold: f64) -> Vec<(usize, usize)> {
-    let mut pairs: Vec<&(usize, usize, f64)> = scores.iter().filter(|(_, _, s)| *s >= threshold).collect();
+    let mut pairs: Vec<&(usize, usize, f64)> =
+        scores.iter().filter(|(_, _, s)| *s >= threshold).collect();
     pairs.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
-    let (mut gold_used, mut pred_used) = (std::collections::HashSet::new(), std::collections::HashSet::new());
+    let (mut gold_used, mut pred_used) = (
+        std::collections::HashSet::new(),
+        std::collections::HashSet::new(),
+    );
     let mut out = Vec::new();
     for &&(g, p, _) in &pairs {
         if !gold_used.contains(&g) && !pred_used.contains(&p) {
@@ -477,7 +593,9 @@ fn has_quote_mark(text: &str) -> bool {
 }
 
 fn cue_has_speech_verb(text: &str) -> bool {
-    text.split(|c: char| !c.is_alphabetic()).any(lexicon::is_speech_verb) || text.to_lowercase().contains("according to")
+    text.split(|c: char| !c.is_alphabetic())
+        .any(lexicon::is_speech_verb)
+        || text.to_lowercase().contains("according to")
 }
 
 /// Running totals of one subset.
@@ -519,21 +637,31 @@ impl ArticleContext<'_> {
                 return true;
             }
         }
-        let Some(e) = pred.speaker_entity else { return false };
-        let Some(entity) = self.entities.entities.get(e) else { return false };
+        let Some(e) = pred.speaker_entity else {
+            return false;
+        };
+        let Some(entity) = self.entities.entities.get(e) else {
+            return false;
+        };
         if let Some(canonical) = &gold.speaker_canonical {
             if canonical.eq_ignore_ascii_case(&entity.canonical) {
                 return true;
             }
         }
-        self.mentions
-            .iter()
-            .enumerate()
-            .any(|(m, mention)| self.entities.of_mention.get(m) == Some(&e) && gold.source.iter().any(|g| g.overlaps(mention.span)))
+        self.mentions.iter().enumerate().any(|(m, mention)| {
+            self.entities.of_mention.get(m) == Some(&e)
+                && gold.source.iter().any(|g| g.overlaps(mention.span))
+        })
     }
 
     fn text_of(&self, spans: &[Span]) -> String {
-        clip(&spans.iter().map(|s| &self.article.text[s.range()]).collect::<Vec<_>>().join(" … "))
+        clip(
+            &spans
+                .iter()
+                .map(|s| &self.article.text[s.range()])
+                .collect::<Vec<_>>()
+                .join(" … "),
+        )
     }
 }
 
@@ -545,8 +673,14 @@ fn score_subset(
     errors: Option<&mut Vec<QuoteError>>,
 ) {
     let text = &ctx.article.text;
-    let gold_norm: Vec<Vec<Span>> = gold.iter().map(|g| normalize_all(text, &g.content)).collect();
-    let pred_norm: Vec<Vec<Span>> = pred.iter().map(|p| normalize_all(text, &p.content)).collect();
+    let gold_norm: Vec<Vec<Span>> = gold
+        .iter()
+        .map(|g| normalize_all(text, &g.content))
+        .collect();
+    let pred_norm: Vec<Vec<Span>> = pred
+        .iter()
+        .map(|p| normalize_all(text, &p.content))
+        .collect();
     let mut overlap_scores = Vec::new();
     let mut exact_scores = Vec::new();
     for (gi, g) in gold_norm.iter().enumerate() {
@@ -569,7 +703,11 @@ fn score_subset(
     add(&mut tally.o30, m30.len(), gold.len(), pred.len());
     add(&mut tally.o80, m80.len(), gold.len(), pred.len());
 
-    let gold_cues: Vec<&[Span]> = gold.iter().map(|g| g.cue.as_slice()).filter(|c| !c.is_empty()).collect();
+    let gold_cues: Vec<&[Span]> = gold
+        .iter()
+        .map(|g| g.cue.as_slice())
+        .filter(|c| !c.is_empty())
+        .collect();
     let mut pred_cues: Vec<Span> = pred.iter().filter_map(|p| p.cue).collect();
     pred_cues.sort();
     pred_cues.dedup();
@@ -582,7 +720,12 @@ fn score_subset(
             }
         }
     }
-    add(&mut tally.cue, greedy_match(&cue_scores, 0.0).len(), gold_cues.len(), pred_cues.len());
+    add(
+        &mut tally.cue,
+        greedy_match(&cue_scores, 0.0).len(),
+        gold_cues.len(),
+        pred_cues.len(),
+    );
 
     let mut wrong_speakers = Vec::new();
     for &(gi, pi) in &m30 {
@@ -659,16 +802,23 @@ impl Tally {
     }
 }
 
+/// A mention source: the mentions of each document, in order.
+pub type MentionSource<'a> = dyn FnMut(&[Document]) -> Result<Vec<Vec<Mention>>> + 'a;
+
 /// Extracts every article's quotes (with the mentions `mentions_for` gives for the documents, in
 /// order) and scores them against the gold.
 pub fn score_quotes(
     articles: &[GoldArticle],
-    mentions_for: &mut dyn FnMut(&[Document]) -> Result<Vec<Vec<Mention>>>,
+    mentions_for: &mut MentionSource,
 ) -> Result<QuoteReport> {
     let docs: Vec<Document> = articles.iter().map(document_of).collect();
     let all_mentions = mentions_for(&docs)?;
     if all_mentions.len() != docs.len() {
-        bail!("the mention source gave {} lists for {} articles", all_mentions.len(), docs.len());
+        bail!(
+            "the mention source gave {} lists for {} articles",
+            all_mentions.len(),
+            docs.len()
+        );
     }
     let (mut all, mut direct, mut speech) = (Tally::default(), Tally::default(), Tally::default());
     let mut errors = Vec::new();
@@ -676,26 +826,50 @@ pub fn score_quotes(
         let entities = merge(doc, mentions);
         let quotes = quotes::extract(doc, mentions, &entities);
         let predicted = group_predictions(&quotes);
-        let ctx = ArticleContext { article, mentions, entities: &entities };
+        let ctx = ArticleContext {
+            article,
+            mentions,
+            entities: &entities,
+        };
         let gold_all: Vec<&GoldAttribution> = article.attributions.iter().collect();
         let pred_all: Vec<&Predicted> = predicted.iter().collect();
         score_subset(&ctx, &gold_all, &pred_all, &mut all, Some(&mut errors));
 
         let is_direct_gold = |g: &&GoldAttribution| match g.kind {
             Some(k) => k != QuoteKind::Indirect,
-            None => g.content.iter().any(|s| has_quote_mark(&article.text[s.range()])),
+            None => g
+                .content
+                .iter()
+                .any(|s| has_quote_mark(&article.text[s.range()])),
         };
-        let gold_direct: Vec<&GoldAttribution> = gold_all.iter().copied().filter(is_direct_gold).collect();
-        let pred_direct: Vec<&Predicted> = pred_all.iter().copied().filter(|p| p.kind != QuoteKind::Indirect).collect();
+        let gold_direct: Vec<&GoldAttribution> =
+            gold_all.iter().copied().filter(is_direct_gold).collect();
+        let pred_direct: Vec<&Predicted> = pred_all
+            .iter()
+            .copied()
+            .filter(|p| p.kind != QuoteKind::Indirect)
+            .collect();
         score_subset(&ctx, &gold_direct, &pred_direct, &mut direct, None);
 
-        let cue_text = |spans: &[Span]| spans.iter().map(|s| &article.text[s.range()]).collect::<Vec<_>>().join(" ");
-        let gold_speech: Vec<&GoldAttribution> =
-            gold_all.iter().copied().filter(|g| cue_has_speech_verb(&cue_text(&g.cue))).collect();
+        let cue_text = |spans: &[Span]| {
+            spans
+                .iter()
+                .map(|s| &article.text[s.range()])
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let gold_speech: Vec<&GoldAttribution> = gold_all
+            .iter()
+            .copied()
+            .filter(|g| cue_has_speech_verb(&cue_text(&g.cue)))
+            .collect();
         let pred_speech: Vec<&Predicted> = pred_all
             .iter()
             .copied()
-            .filter(|p| p.cue.is_some_and(|c| cue_has_speech_verb(&article.text[c.range()])))
+            .filter(|p| {
+                p.cue
+                    .is_some_and(|c| cue_has_speech_verb(&article.text[c.range()]))
+            })
             .collect();
         score_subset(&ctx, &gold_speech, &pred_speech, &mut speech, None);
     }
@@ -705,7 +879,11 @@ pub fn score_quotes(
     }
     Ok(QuoteReport {
         articles: articles.len(),
-        subsets: vec![all.finish("all"), direct.finish("direct"), speech.finish("speech-verb cue")],
+        subsets: vec![
+            all.finish("all"),
+            direct.finish("direct"),
+            speech.finish("speech-verb cue"),
+        ],
         error_counts,
         errors,
     })
@@ -715,13 +893,93 @@ pub fn score_quotes(
 /// (sentence-initial function words left out), all labelled PER.
 pub fn capitalized_run_mentions(doc: &Document) -> Vec<Mention> {
     const SKIP: &[&str] = &[
-        "The", "A", "An", "In", "On", "At", "But", "And", "Or", "If", "When", "While", "He", "She", "They", "It", "We",
-        "I", "You", "This", "That", "These", "Those", "His", "Her", "Their", "Its", "Our", "My", "As", "For", "After",
-        "Before", "With", "By", "From", "To", "Of", "So", "Yet", "Still", "Mr.", "Mrs.", "Ms.", "Dr.", "What", "Why",
-        "How", "Who", "Where", "There", "Here", "Some", "Many", "Most", "All", "No", "Not", "One", "Two", "Last",
-        "Next", "According", "Although", "Though", "Because", "Since", "During", "Under", "Over", "Asked", "Despite",
-        "Meanwhile", "However", "Also", "Then", "Now", "Today", "Yesterday", "Monday", "Tuesday", "Wednesday",
-        "Thursday", "Friday", "Saturday", "Sunday", "Reporter",
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "But",
+        "And",
+        "Or",
+        "If",
+        "When",
+        "While",
+        "He",
+        "She",
+        "They",
+        "It",
+        "We",
+        "I",
+        "You",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "His",
+        "Her",
+        "Their",
+        "Its",
+        "Our",
+        "My",
+        "As",
+        "For",
+        "After",
+        "Before",
+        "With",
+        "By",
+        "From",
+        "To",
+        "Of",
+        "So",
+        "Yet",
+        "Still",
+        "Mr.",
+        "Mrs.",
+        "Ms.",
+        "Dr.",
+        "What",
+        "Why",
+        "How",
+        "Who",
+        "Where",
+        "There",
+        "Here",
+        "Some",
+        "Many",
+        "Most",
+        "All",
+        "No",
+        "Not",
+        "One",
+        "Two",
+        "Last",
+        "Next",
+        "According",
+        "Although",
+        "Though",
+        "Because",
+        "Since",
+        "During",
+        "Under",
+        "Over",
+        "Asked",
+        "Despite",
+        "Meanwhile",
+        "However",
+        "Also",
+        "Then",
+        "Now",
+        "Today",
+        "Yesterday",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Reporter",
     ];
     let mut out = Vec::new();
     for sentence in &doc.sentences {
@@ -729,7 +987,11 @@ pub fn capitalized_run_mentions(doc: &Document) -> Vec<Mention> {
         let mut run: Option<(usize, usize)> = None;
         let flush = |run: &mut Option<(usize, usize)>, out: &mut Vec<Mention>| {
             if let Some((s, e)) = run.take() {
-                out.push(Mention { span: Span::new(tokens[s].start, tokens[e - 1].end), label: "PER".into(), score: 1.0 });
+                out.push(Mention {
+                    span: Span::new(tokens[s].start, tokens[e - 1].end),
+                    label: "PER".into(),
+                    score: 1.0,
+                });
             }
         };
         for (i, t) in tokens.iter().enumerate() {
@@ -763,8 +1025,16 @@ mod tests {
         assert_eq!(&text[g.content[0].range()], "“Ça va,”");
         assert_eq!(&text[g.cue[0].range()], "said");
         assert_eq!(&text[g.source[0].range()], "Zoë");
-        let disc = parse_brat("x", "ab cd ef", "T1\tContent 0 2;6 8\tab ef\nE1\tAttribution:T1 Content:T1\n").unwrap();
-        assert_eq!(disc.attributions[0].content, vec![Span::new(0, 2), Span::new(6, 8)]);
+        let disc = parse_brat(
+            "x",
+            "ab cd ef",
+            "T1\tContent 0 2;6 8\tab ef\nE1\tAttribution:T1 Content:T1\n",
+        )
+        .unwrap();
+        assert_eq!(
+            disc.attributions[0].content,
+            vec![Span::new(0, 2), Span::new(6, 8)]
+        );
         assert!(parse_brat("x", "ab", "T1\tContent 0 9\tab\n").is_err());
     }
 
@@ -772,10 +1042,15 @@ mod tests {
     fn fixture_line_round_trip_and_scoring() {
         let line = r#"{"id":"t","text":"“Ça va bien, merci,” said Zoë Arden.","quotes":[{"content":[1,18],"cue":[21,25],"speaker":[26,35],"speaker_canonical":"Zoë Arden","kind":"direct"}],"entities":[{"start":26,"end":35,"label":"PER"}]}"#;
         let a = parse_fixture_line(line).unwrap();
-        assert_eq!(&a.text[a.attributions[0].content[0].range()], "Ça va bien, merci");
+        assert_eq!(
+            &a.text[a.attributions[0].content[0].range()],
+            "Ça va bien, merci"
+        );
         assert_eq!(&a.text[a.entities[0].span.range()], "Zoë Arden");
-        let report =
-            score_quotes(&[a.clone()], &mut |docs| Ok(vec![gold_entity_mentions(&a); docs.len()])).unwrap();
+        let report = score_quotes(&[a.clone()], &mut |docs| {
+            Ok(vec![gold_entity_mentions(&a); docs.len()])
+        })
+        .unwrap();
         let all = &report.subsets[0];
         assert_eq!(all.content_exact.f1, 1.0, "{}", report.table());
         assert_eq!(all.speaker_accuracy, 1.0);

@@ -40,61 +40,279 @@ const LEAD_WINDOW: usize = 7;
 
 /// Words that end a speaker phrase when reading back from its verb.
 const SUBJECT_STOPS: &[&str] = &[
-    "that", "but", "because", "when", "while", "if", "although", "though", "after", "before", "since", "so", "which",
-    "where", "whom", "whose", "and", "or", "as", "than", "then", "also", "who",
+    "that", "but", "because", "when", "while", "if", "although", "though", "after", "before",
+    "since", "so", "which", "where", "whom", "whose", "and", "or", "as", "than", "then", "also",
+    "who",
 ];
 
 /// Words between a speaker and its verb that are not part of the speaker ("Smith also said").
 const ADVERBS_AND_AUXILIARIES: &[&str] = &[
-    "also", "later", "then", "again", "further", "previously", "once", "has", "had", "have", "would", "will", "was",
-    "is", "were", "are", "did", "does", "do", "had", "reportedly", "recently", "earlier", "repeatedly", "once",
-    "has", "simply", "just", "even", "still", "finally", "quickly", "often", "had", "never", "always", "only", "not",
-    "publicly", "privately", "separately", "flatly", "angrily", "bluntly", "frankly", "openly", "herself", "himself",
-    "themselves", "itself", "may", "might", "could", "should", "can", "must", "shall", "been",
+    "also",
+    "later",
+    "then",
+    "again",
+    "further",
+    "previously",
+    "once",
+    "has",
+    "had",
+    "have",
+    "would",
+    "will",
+    "was",
+    "is",
+    "were",
+    "are",
+    "did",
+    "does",
+    "do",
+    "had",
+    "reportedly",
+    "recently",
+    "earlier",
+    "repeatedly",
+    "once",
+    "has",
+    "simply",
+    "just",
+    "even",
+    "still",
+    "finally",
+    "quickly",
+    "often",
+    "had",
+    "never",
+    "always",
+    "only",
+    "not",
+    "publicly",
+    "privately",
+    "separately",
+    "flatly",
+    "angrily",
+    "bluntly",
+    "frankly",
+    "openly",
+    "herself",
+    "himself",
+    "themselves",
+    "itself",
+    "may",
+    "might",
+    "could",
+    "should",
+    "can",
+    "must",
+    "shall",
+    "been",
 ];
 
 /// Words that end a speaker phrase read forward from an inverted verb (`said Lleshaj during …`).
 const AFTER_SPEAKER_STOPS: &[&str] = &[
-    "during", "in", "on", "at", "after", "before", "when", "while", "as", "to", "from", "last", "this", "yesterday",
-    "today", "earlier", "later", "who", "adding", "according", "on", "via", "through", "that", "and", "but", "told",
-    "with", "in", "about", "tonight", "tuesday", "monday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "during",
+    "in",
+    "on",
+    "at",
+    "after",
+    "before",
+    "when",
+    "while",
+    "as",
+    "to",
+    "from",
+    "last",
+    "this",
+    "yesterday",
+    "today",
+    "earlier",
+    "later",
+    "who",
+    "adding",
+    "according",
+    "on",
+    "via",
+    "through",
+    "that",
+    "and",
+    "but",
+    "told",
+    "with",
+    "in",
+    "about",
+    "tonight",
+    "tuesday",
+    "monday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 ];
 
 /// Personal pronouns that can be speakers.
 pub const PRONOUNS: &[&str] = &["he", "she", "they", "it", "i", "we", "you"];
 
 /// Words that may start a reported clause's object slot after `told` (`told reporters that …`).
-const OBJECT_PRONOUNS: &[&str] = &["him", "her", "them", "us", "me", "you", "reporters", "journalists", "it"];
+const OBJECT_PRONOUNS: &[&str] = &[
+    "him",
+    "her",
+    "them",
+    "us",
+    "me",
+    "you",
+    "reporters",
+    "journalists",
+    "it",
+];
 
 /// Words after a bare-clause verb that show no clause follows (`said in a statement`).
 const NOT_CLAUSE_STARTS: &[&str] = &[
-    "in", "on", "at", "during", "to", "for", "with", "about", "of", "after", "before", "by", "from", "as", "last",
-    "yesterday", "today", "earlier", "later", "this", "so", "so.", "nothing", "anything", "something", "much",
-    "more", "otherwise", "publicly", "privately", "repeatedly", "recently", "twice", "once", "and", "or", "but",
-    "when", "while", "if", "into", "through", "over", "under", "against", "up", "out", "off", "goodbye", "yes",
-    "no", "hello", "thanks", "thank", "sorry",
+    "in",
+    "on",
+    "at",
+    "during",
+    "to",
+    "for",
+    "with",
+    "about",
+    "of",
+    "after",
+    "before",
+    "by",
+    "from",
+    "as",
+    "last",
+    "yesterday",
+    "today",
+    "earlier",
+    "later",
+    "this",
+    "so",
+    "so.",
+    "nothing",
+    "anything",
+    "something",
+    "much",
+    "more",
+    "otherwise",
+    "publicly",
+    "privately",
+    "repeatedly",
+    "recently",
+    "twice",
+    "once",
+    "and",
+    "or",
+    "but",
+    "when",
+    "while",
+    "if",
+    "into",
+    "through",
+    "over",
+    "under",
+    "against",
+    "up",
+    "out",
+    "off",
+    "goodbye",
+    "yes",
+    "no",
+    "hello",
+    "thanks",
+    "thank",
+    "sorry",
 ];
 
 /// Determiners and possessives before a noun-like form ("the claims", "his charges").
 const NOUN_DETERMINERS: &[&str] = &[
-    "the", "a", "an", "his", "her", "their", "its", "these", "those", "such", "new", "recent", "earlier", "false",
-    "my", "our", "your", "any", "no", "some", "many", "several", "two", "three", "of", "'s", "’s", "whose", "this",
-    "that", "other",
+    "the", "a", "an", "his", "her", "their", "its", "these", "those", "such", "new", "recent",
+    "earlier", "false", "my", "our", "your", "any", "no", "some", "many", "several", "two",
+    "three", "of", "'s", "’s", "whose", "this", "that", "other",
 ];
 
 /// Labels before a colon that introduce no speech.
 const NON_SPEAKER_LABELS: &[&str] = &[
-    "note", "update", "updated", "editor's note", "editor’s note", "photo", "photos", "image", "images", "video",
-    "source", "sources", "related", "read more", "watch", "see also", "credit", "credits", "caption", "correction",
-    "disclosure", "tags", "filed under", "posted", "published", "via", "listen", "transcript", "subscribe",
-    "advertisement", "warning", "breaking", "exclusive", "opinion", "analysis", "live", "summary", "background",
-    "context", "author", "by", "contact", "email", "phone", "address", "date", "time", "location", "title", "topics",
-    "category", "categories", "more", "also", "question", "answer", "q", "a", "pictured", "above", "below", "top",
-    "bottom", "left", "right", "file", "getty images", "ap", "reuters", "afp", "share", "print", "follow",
+    "note",
+    "update",
+    "updated",
+    "editor's note",
+    "editor’s note",
+    "photo",
+    "photos",
+    "image",
+    "images",
+    "video",
+    "source",
+    "sources",
+    "related",
+    "read more",
+    "watch",
+    "see also",
+    "credit",
+    "credits",
+    "caption",
+    "correction",
+    "disclosure",
+    "tags",
+    "filed under",
+    "posted",
+    "published",
+    "via",
+    "listen",
+    "transcript",
+    "subscribe",
+    "advertisement",
+    "warning",
+    "breaking",
+    "exclusive",
+    "opinion",
+    "analysis",
+    "live",
+    "summary",
+    "background",
+    "context",
+    "interview",
+    "author",
+    "by",
+    "contact",
+    "email",
+    "phone",
+    "address",
+    "date",
+    "time",
+    "location",
+    "title",
+    "topics",
+    "category",
+    "categories",
+    "more",
+    "also",
+    "question",
+    "answer",
+    "q",
+    "a",
+    "pictured",
+    "above",
+    "below",
+    "top",
+    "bottom",
+    "left",
+    "right",
+    "file",
+    "getty images",
+    "ap",
+    "reuters",
+    "afp",
+    "share",
+    "print",
+    "follow",
 ];
 
 /// Clause-joining words a label may hold in lower case ("Minister of the Interior").
-const LABEL_FUNCTION_WORDS: &[&str] = &["of", "the", "for", "and", "de", "van", "von", "al", "bin", "da", "del", "la"];
+const LABEL_FUNCTION_WORDS: &[&str] = &[
+    "of", "the", "for", "and", "de", "van", "von", "al", "bin", "da", "del", "la",
+];
 
 fn is_punct(word: &str) -> bool {
     !word.chars().any(|c| c.is_alphanumeric())
@@ -109,7 +327,9 @@ fn is_dash(word: &str) -> bool {
 }
 
 fn word_count(text: &str) -> usize {
-    text.split_whitespace().filter(|w| w.chars().any(|c| c.is_alphanumeric())).count()
+    text.split_whitespace()
+        .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
+        .count()
 }
 
 /// Word-level view of a document: the lookups the searches need.
@@ -142,7 +362,11 @@ impl<'d> View<'d> {
     pub fn sentence_of(&self, pos: usize) -> Option<usize> {
         let i = self.doc.sentences.partition_point(|s| s.span.start <= pos);
         let s = i.checked_sub(1)?;
-        (pos < self.doc.sentences[s].span.end.max(self.doc.sentences[s].span.start + 1)).then_some(s)
+        (pos < self.doc.sentences[s]
+            .span
+            .end
+            .max(self.doc.sentences[s].span.start + 1))
+        .then_some(s)
     }
 
     /// The paragraph holding a byte offset.
@@ -159,7 +383,10 @@ impl<'d> View<'d> {
     }
 
     fn span_of(&self, first: usize, last_exclusive: usize) -> Span {
-        Span::new(self.doc.tokens[first].start, self.doc.tokens[last_exclusive - 1].end)
+        Span::new(
+            self.doc.tokens[first].start,
+            self.doc.tokens[last_exclusive - 1].end,
+        )
     }
 
     /// The speaker phrase that ends right before token `verb`, reading back no further than
@@ -175,7 +402,11 @@ impl<'d> View<'d> {
             let w = self.word(start - 1);
             let lw = w.to_lowercase();
             let stop = is_punct(w) && !matches!(w, "." | "’s" | "'s" | "&")
-                || SUBJECT_STOPS.contains(&lw.as_str()) && !(lw == "and" && start >= lo + 2 && is_capitalized(self.word(start - 2)) && is_capitalized(self.word(start)))
+                || SUBJECT_STOPS.contains(&lw.as_str())
+                    && !(lw == "and"
+                        && start >= lo + 2
+                        && is_capitalized(self.word(start - 2))
+                        && is_capitalized(self.word(start)))
                 || lexicon::verb(w).is_some() && start < end;
             if stop {
                 break;
@@ -210,7 +441,9 @@ impl<'d> View<'d> {
         while end < hi && end - start < MAX_SPEAKER_WORDS {
             let w = self.word(end);
             let lw = w.to_lowercase();
-            if (is_punct(w) && !matches!(w, "’s" | "'s" | "&")) || (end > start && AFTER_SPEAKER_STOPS.contains(&lw.as_str())) {
+            if (is_punct(w) && !matches!(w, "’s" | "'s" | "&"))
+                || (end > start && AFTER_SPEAKER_STOPS.contains(&lw.as_str()))
+            {
                 break;
             }
             end += 1;
@@ -244,11 +477,15 @@ impl<'d> View<'d> {
 
     fn is_cue_verb_at(&self, token: usize, lo: usize, speech_only: bool) -> bool {
         let w = self.word(token);
-        let Some(info) = lexicon::verb(w) else { return false };
+        let Some(info) = lexicon::verb(w) else {
+            return false;
+        };
         if speech_only && info.class != VerbClass::Speech {
             return false;
         }
-        if lexicon::is_noun_like(w) && token > lo && NOUN_DETERMINERS.contains(&self.lower(token - 1).as_str()) {
+        // After a determiner any form is a noun ("an answer", "the claims"); noun-like forms
+        // ("claims") need no determiner to be read as nouns after an adjective either.
+        if token > lo && NOUN_DETERMINERS.contains(&self.lower(token - 1).as_str()) {
             return false;
         }
         // "refused to comment", "declined to say": no speech reported.
@@ -263,7 +500,11 @@ fn direct_candidates(view: &View, used_cues: &mut HashSet<Span>) -> Vec<(Candida
     for k in 0..n {
         let q = view.quoted[k];
         let next_open = view.quoted.get(k + 1).map_or(usize::MAX, |n| n.outer.start);
-        let prev_close = if k > 0 { view.quoted[k - 1].outer.end } else { 0 };
+        let prev_close = if k > 0 {
+            view.quoted[k - 1].outer.end
+        } else {
+            0
+        };
         let found = lead_colon(view, q, prev_close)
             .or_else(|| trailer(view, q, next_open))
             .or_else(|| lead(view, q, prev_close))
@@ -272,17 +513,33 @@ fn direct_candidates(view: &View, used_cues: &mut HashSet<Span>) -> Vec<(Candida
         match found {
             Some((cue, speaker)) => {
                 used_cues.insert(cue);
-                let c = Candidate { span: content, cue: Some(cue), speaker, kind: QuoteKind::Direct, inherits_speaker: speaker.is_none() };
+                let c = Candidate {
+                    span: content,
+                    cue: Some(cue),
+                    speaker,
+                    kind: QuoteKind::Direct,
+                    inherits_speaker: speaker.is_none(),
+                };
                 out.push((c, q));
             }
             None => {
                 // Scare quotes and titles: a few words with no cue are not speech.
                 let words = word_count(view.doc.slice(content));
-                let ends_like_speech = view.doc.slice(content).trim_end().ends_with(['.', ',', '!', '?', '…', '—']);
+                let ends_like_speech = view
+                    .doc
+                    .slice(content)
+                    .trim_end()
+                    .ends_with(['.', ',', '!', '?', '…', '—']);
                 if words <= 2 || (words <= 5 && !ends_like_speech) {
                     continue;
                 }
-                let c = Candidate { span: content, cue: None, speaker: None, kind: QuoteKind::Direct, inherits_speaker: true };
+                let c = Candidate {
+                    span: content,
+                    cue: None,
+                    speaker: None,
+                    kind: QuoteKind::Direct,
+                    inherits_speaker: true,
+                };
                 out.push((c, q));
             }
         }
@@ -294,14 +551,23 @@ type Attribution = (Span, Option<Span>);
 
 /// `Label: "…"` — a headline or a line naming who speaks, a colon right before the quote.
 fn lead_colon(view: &View, q: Quoted, prev_close: usize) -> Option<Attribution> {
-    let first = view.token_at(prev_close.max(view.sentence_of(q.outer.start).map_or(0, |s| view.doc.sentences[s].span.start)));
+    let first = view.token_at(
+        prev_close.max(
+            view.sentence_of(q.outer.start)
+                .map_or(0, |s| view.doc.sentences[s].span.start),
+        ),
+    );
     let mark = view.token_at(q.outer.start);
     if mark == 0 || mark <= first || view.word(mark - 1) != ":" {
         return None;
     }
     let colon = mark - 1;
     // A verb before the colon makes it an ordinary lead (`X said: "…"`).
-    if let Some(v) = (first..colon).rev().take(LEAD_WINDOW).find(|&t| view.is_cue_verb_at(t, first, true)) {
+    if let Some(v) = (first..colon)
+        .rev()
+        .take(LEAD_WINDOW)
+        .find(|&t| view.is_cue_verb_at(t, first, true))
+    {
         let speaker = view
             .appositive_subject(v, first)
             .or_else(|| view.subject_before(v, first))
@@ -325,7 +591,9 @@ fn trailer(view: &View, q: Quoted, next_open: usize) -> Option<Attribution> {
     let sentence = view.sentence_of(q.outer.end.saturating_sub(1))?;
     let limit = view.doc.sentences[sentence].span.end.min(next_open);
     let mut t = view.token_at(q.outer.end);
-    let hi = view.token_at(limit).min(view.doc.sentences[sentence].tokens.end);
+    let hi = view
+        .token_at(limit)
+        .min(view.doc.sentences[sentence].tokens.end);
     while t < hi && matches!(view.word(t), "," | ",”" | ";") {
         t += 1;
     }
@@ -348,7 +616,9 @@ fn attribution_at(view: &View, t: usize, hi: usize) -> Option<Attribution> {
     }
     let window_end = hi.min(t + TRAILER_WINDOW);
     let v = (t + 1..window_end).find(|&v| view.is_cue_verb_at(v, t, true))?;
-    let (s, e) = view.appositive_subject(v, t).or_else(|| view.subject_before(v, t))?;
+    let (s, e) = view
+        .appositive_subject(v, t)
+        .or_else(|| view.subject_before(v, t))?;
     // The speaker must start the trailer: `"…" is held accountable, Warren said` is no trailer
     // but a reported clause with a quoted fragment.
     (s == t).then(|| (view.doc.tokens[v], Some(view.span_of(s, e))))
@@ -388,8 +658,13 @@ fn lead(view: &View, q: Quoted, prev_close: usize) -> Option<Attribution> {
     let end = if verb_adjacent { mark } else { mark - 1 };
     for v in (lo..end).rev().take(LEAD_WINDOW) {
         if view.lower(v) == "according" && v + 1 < end && view.lower(v + 1) == "to" {
-            let speaker = view.subject_after(v + 1, end).map(|(s, e)| view.span_of(s, e));
-            return Some((Span::new(view.doc.tokens[v].start, view.doc.tokens[v + 1].end), speaker));
+            let speaker = view
+                .subject_after(v + 1, end)
+                .map(|(s, e)| view.span_of(s, e));
+            return Some((
+                Span::new(view.doc.tokens[v].start, view.doc.tokens[v + 1].end),
+                speaker,
+            ));
         }
         if view.is_cue_verb_at(v, lo, true) {
             let speaker = view
@@ -409,7 +684,11 @@ fn lead(view: &View, q: Quoted, prev_close: usize) -> Option<Attribution> {
 /// continue a transcript turn.
 fn turn_candidates(view: &View, direct: &[(Candidate, Quoted)]) -> Vec<Candidate> {
     let doc = view.doc;
-    let labels: Vec<Option<(Span, Span)>> = doc.paragraphs.iter().map(|p| turn_label(view, *p)).collect();
+    let labels: Vec<Option<(Span, Span)>> = doc
+        .paragraphs
+        .iter()
+        .map(|p| turn_label(view, *p))
+        .collect();
     // Transcript speakers: labels used on two or more paragraphs.
     let label_text = |i: usize| labels[i].map(|(l, _)| doc.slice(l).to_lowercase());
     let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -427,12 +706,18 @@ fn turn_candidates(view: &View, direct: &[(Candidate, Quoted)]) -> Vec<Candidate
                 let body = Span::new(colon.end, para.end);
                 let trimmed = trim_span(&doc.text, body);
                 // A quote right after the colon is a direct quote (`CEO: ‘You should …’`).
-                let quoted_body = direct.iter().any(|(_, q)| q.outer.start <= trimmed.start + 3 && q.outer.start >= colon.end);
+                let quoted_body = direct
+                    .iter()
+                    .any(|(_, q)| q.outer.start <= trimmed.start + 3 && q.outer.start >= colon.end);
                 if trimmed.is_empty() || quoted_body {
                     open_turn = false;
                     continue;
                 }
-                let repeated = counts.get(&doc.slice(label).to_lowercase()).copied().unwrap_or(0) >= 2;
+                let repeated = counts
+                    .get(&doc.slice(label).to_lowercase())
+                    .copied()
+                    .unwrap_or(0)
+                    >= 2;
                 open_turn = transcript && repeated;
                 out.push(Candidate {
                     span: trimmed,
@@ -444,7 +729,9 @@ fn turn_candidates(view: &View, direct: &[(Candidate, Quoted)]) -> Vec<Candidate
             }
             None if open_turn => {
                 // A paragraph with its own attributed quote ends the transcript.
-                let own_quote = direct.iter().any(|(c, q)| para.contains(q.outer) && c.cue.is_some());
+                let own_quote = direct
+                    .iter()
+                    .any(|(c, q)| para.contains(q.outer) && c.cue.is_some());
                 if own_quote {
                     open_turn = false;
                     continue;
@@ -472,7 +759,11 @@ fn trim_span(text: &str, span: Span) -> Span {
 /// A paragraph's speaker label and colon: `Reporter:`, `Lleshaj:`, `Albanian Interior Minister:`.
 fn turn_label(view: &View, para: Span) -> Option<(Span, Span)> {
     let text = view.doc.slice(para);
-    let colon = text.char_indices().take(60).find(|&(_, c)| c == ':').map(|(i, _)| i)?;
+    let colon = text
+        .char_indices()
+        .take(60)
+        .find(|&(_, c)| c == ':')
+        .map(|(i, _)| i)?;
     let label = text[..colon].trim_end();
     if label.is_empty() || label.len() > 50 || !text[colon + 1..].starts_with(char::is_whitespace) {
         return None;
@@ -485,30 +776,45 @@ fn turn_label(view: &View, para: Span) -> Option<(Span, Span)> {
         !w.chars().any(|c| c.is_ascii_digit())
             && (is_capitalized(w) || LABEL_FUNCTION_WORDS.contains(w))
             && lexicon::verb(w).is_none()
-            && w.chars().all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\'' | '’'))
+            && w.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\'' | '’'))
     };
     if !words.iter().all(ok_word) || NON_SPEAKER_LABELS.contains(&label.to_lowercase().as_str()) {
         return None;
     }
     let start = para.start;
-    Some((Span::new(start, start + label.len()), Span::new(start + colon, start + colon + 1)))
+    Some((
+        Span::new(start, start + label.len()),
+        Span::new(start + colon, start + colon + 1),
+    ))
 }
 
 /// Reported speech in one sentence: `X said (that) CLAUSE`, `CLAUSE, X said`,
 /// `According to X, CLAUSE` and `CLAUSE, according to X`.
-fn indirect_in_sentence(view: &View, sentence: usize, used_cues: &HashSet<Span>, blocked: &[Span]) -> Vec<Candidate> {
+fn indirect_in_sentence(
+    view: &View,
+    sentence: usize,
+    used_cues: &HashSet<Span>,
+    blocked: &[Span],
+) -> Vec<Candidate> {
     let s = &view.doc.sentences[sentence];
     let (lo, hi) = (s.tokens.start, s.tokens.end);
     let mut out = Vec::new();
     // Content ends before the sentence's final punctuation.
     let mut content_hi = hi;
-    while content_hi > lo && is_punct(view.word(content_hi - 1)) && !marks_only(view.word(content_hi - 1)) {
+    while content_hi > lo
+        && is_punct(view.word(content_hi - 1))
+        && !marks_only(view.word(content_hi - 1))
+    {
         content_hi -= 1;
     }
     let mut t = lo;
     while t < hi {
         let tok = view.doc.tokens[t];
-        if view.in_quoted(tok.start) || used_cues.contains(&tok) || blocked.iter().any(|b| b.contains(tok)) {
+        if view.in_quoted(tok.start)
+            || used_cues.contains(&tok)
+            || blocked.iter().any(|b| b.contains(tok))
+        {
             t += 1;
             continue;
         }
@@ -549,12 +855,32 @@ fn content_span(view: &View, from: usize, to: usize) -> Option<Span> {
 }
 
 /// `X said (that) CLAUSE` / `X told Y (that) CLAUSE`.
-fn forward_clause(view: &View, verb: usize, lo: usize, hi: usize, content_hi: usize, sentence: usize) -> Option<Candidate> {
+fn forward_clause(
+    view: &View,
+    verb: usize,
+    lo: usize,
+    hi: usize,
+    content_hi: usize,
+    sentence: usize,
+) -> Option<Candidate> {
     let info = lexicon::verb(view.word(verb))?;
     let mut c = verb + 1;
     // Object of tell/warn/assure: a pronoun, a name or a short noun phrase.
-    let takes_object = matches!(info.lemma, "tell" | "inform" | "assure" | "remind" | "warn" | "promise" | "urge" | "advise" | "caution");
-    let that = (c..hi.min(c + 7)).find(|&t| view.lower(t) == "that").filter(|&t| (c..t).all(|u| !matches!(view.word(u), "," | ";" | ":")) || t == c);
+    let takes_object = matches!(
+        info.lemma,
+        "tell"
+            | "inform"
+            | "assure"
+            | "remind"
+            | "warn"
+            | "promise"
+            | "urge"
+            | "advise"
+            | "caution"
+    );
+    let that = (c..hi.min(c + 7))
+        .find(|&t| view.lower(t) == "that")
+        .filter(|&t| (c..t).all(|u| !matches!(view.word(u), "," | ";" | ":")) || t == c);
     let start = match that {
         Some(t) => t + 1,
         None => {
@@ -591,7 +917,8 @@ fn forward_clause(view: &View, verb: usize, lo: usize, hi: usize, content_hi: us
     let speaker = if participle {
         view.sentence_subject(sentence, verb)
     } else {
-        view.appositive_subject(verb, lo).or_else(|| view.subject_before(verb, lo))
+        view.appositive_subject(verb, lo)
+            .or_else(|| view.subject_before(verb, lo))
     }?;
     Some(Candidate {
         span,
@@ -617,7 +944,9 @@ fn trailing_clause(view: &View, verb: usize, lo: usize, hi: usize) -> Option<Can
         let (s, e) = view.subject_after(verb, hi)?;
         (verb - 1, (s, e))
     } else {
-        let (s, e) = view.appositive_subject(verb, lo).or_else(|| view.subject_before(verb, lo))?;
+        let (s, e) = view
+            .appositive_subject(verb, lo)
+            .or_else(|| view.subject_before(verb, lo))?;
         if s == lo || view.word(s - 1) != "," {
             return None;
         }
@@ -638,7 +967,13 @@ fn trailing_clause(view: &View, verb: usize, lo: usize, hi: usize) -> Option<Can
 }
 
 /// `According to X, CLAUSE` / `CLAUSE, according to X`.
-fn according_to(view: &View, at: usize, lo: usize, hi: usize, content_hi: usize) -> Option<Candidate> {
+fn according_to(
+    view: &View,
+    at: usize,
+    lo: usize,
+    hi: usize,
+    content_hi: usize,
+) -> Option<Candidate> {
     let cue = Span::new(view.doc.tokens[at].start, view.doc.tokens[at + 1].end);
     let (s, e) = view.subject_after(at + 1, hi)?;
     let speaker = Some(view.span_of(s, e));
@@ -656,7 +991,13 @@ fn according_to(view: &View, at: usize, lo: usize, hi: usize, content_hi: usize)
         }
         content_span(view, start, at - 1)?
     };
-    Some(Candidate { span, cue: Some(cue), speaker, kind: QuoteKind::Indirect, inherits_speaker: false })
+    Some(Candidate {
+        span,
+        cue: Some(cue),
+        speaker,
+        kind: QuoteKind::Indirect,
+        inherits_speaker: false,
+    })
 }
 
 /// All candidates of a document, in text order, with reported clauses absorbing the quoted
@@ -667,8 +1008,10 @@ pub fn find_candidates(view: &View) -> Vec<Candidate> {
     let turns = turn_candidates(view, &direct);
     let turn_spans: Vec<Span> = turns.iter().map(|t| t.span).collect();
     // Direct quotes inside a labelled turn belong to the turn.
-    let mut direct: Vec<(Candidate, Quoted)> =
-        direct.into_iter().filter(|(_, q)| !turn_spans.iter().any(|t| t.overlaps(q.outer))).collect();
+    let mut direct: Vec<(Candidate, Quoted)> = direct
+        .into_iter()
+        .filter(|(_, q)| !turn_spans.iter().any(|t| t.overlaps(q.outer)))
+        .collect();
 
     let mut indirect = Vec::new();
     for s in 0..view.doc.sentences.len() {
@@ -684,7 +1027,9 @@ pub fn find_candidates(view: &View) -> Vec<Candidate> {
     for mut c in indirect {
         let holds = view.quoted.iter().any(|q| c.span.overlaps(q.outer));
         if holds {
-            let own_cue_inside = direct.iter().any(|(d, q)| c.span.overlaps(q.outer) && d.cue.is_some() && d.cue != c.cue);
+            let own_cue_inside = direct
+                .iter()
+                .any(|(d, q)| c.span.overlaps(q.outer) && d.cue.is_some() && d.cue != c.cue);
             if own_cue_inside {
                 continue;
             }

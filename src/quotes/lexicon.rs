@@ -22,19 +22,88 @@ pub struct VerbInfo {
 
 /// Verbs whose reported clause may follow without "that" ("Smith said the plan failed").
 const BARE_CLAUSE_LEMMAS: &[&str] = &[
-    "say", "tell", "add", "argue", "claim", "warn", "insist", "note", "explain", "contend", "maintain", "assert",
-    "predict", "suggest", "acknowledge", "admit", "believe", "think", "write", "tweet", "announce", "state", "declare",
-    "complain", "boast", "concede", "recall", "fear", "hope", "expect", "estimate", "allege", "worry", "stress",
-    "emphasize", "emphasise", "reply", "respond", "joke", "vow", "promise", "swear", "reckon", "feel", "know",
-    "report", "testify", "confirm", "deny",
+    "say",
+    "tell",
+    "add",
+    "argue",
+    "claim",
+    "warn",
+    "insist",
+    "note",
+    "explain",
+    "contend",
+    "maintain",
+    "assert",
+    "predict",
+    "suggest",
+    "acknowledge",
+    "admit",
+    "believe",
+    "think",
+    "write",
+    "tweet",
+    "announce",
+    "state",
+    "declare",
+    "complain",
+    "boast",
+    "concede",
+    "recall",
+    "fear",
+    "hope",
+    "expect",
+    "estimate",
+    "allege",
+    "worry",
+    "stress",
+    "emphasize",
+    "emphasise",
+    "reply",
+    "respond",
+    "joke",
+    "vow",
+    "promise",
+    "swear",
+    "reckon",
+    "feel",
+    "know",
+    "report",
+    "testify",
+    "confirm",
+    "deny",
 ];
 
 /// Forms that are more often nouns than verbs ("the claims", "his charges"); they count as cues
 /// only right after a name or pronoun.
 const NOUN_LIKE_FORMS: &[&str] = &[
-    "claims", "charges", "notes", "states", "reports", "questions", "tweets", "posts", "comments", "remarks",
-    "estimates", "promises", "answers", "replies", "protests", "objects", "demands", "pledges", "doubts", "fears",
-    "hopes", "views", "counters", "quotes", "forecasts", "cries", "worries", "vows",
+    "claims",
+    "charges",
+    "notes",
+    "states",
+    "reports",
+    "questions",
+    "tweets",
+    "posts",
+    "comments",
+    "remarks",
+    "estimates",
+    "promises",
+    "answers",
+    "replies",
+    "protests",
+    "objects",
+    "demands",
+    "pledges",
+    "doubts",
+    "fears",
+    "hopes",
+    "views",
+    "counters",
+    "quotes",
+    "forecasts",
+    "cries",
+    "worries",
+    "vows",
 ];
 
 fn lexicon() -> &'static HashMap<String, VerbInfo> {
@@ -67,7 +136,13 @@ fn parse(source: &'static str) -> HashMap<String, VerbInfo> {
             }
             _ => regular_gerund(lemma),
         };
-        for form in [lemma.to_string(), third_person(lemma), past, participle, gerund] {
+        for form in [
+            lemma.to_string(),
+            third_person(lemma),
+            past,
+            participle,
+            gerund,
+        ] {
             // Speech wins over cognition when a form is listed under both.
             let entry = out.entry(form).or_insert(info);
             if info.class == VerbClass::Speech {
@@ -79,7 +154,9 @@ fn parse(source: &'static str) -> HashMap<String, VerbInfo> {
 }
 
 fn doubles_final_consonant(lemma: &str, past: &str) -> bool {
-    past.len() == lemma.len() + 3 && past.ends_with("ed") && past[lemma.len()..].starts_with(&lemma[lemma.len() - 1..])
+    past.len() == lemma.len() + 3
+        && past.ends_with("ed")
+        && past[lemma.len()..].starts_with(&lemma[lemma.len() - 1..])
 }
 
 fn is_vowel(c: u8) -> bool {
@@ -101,7 +178,10 @@ fn third_person(lemma: &str) -> String {
     let b = lemma.as_bytes();
     if lemma.ends_with('y') && b.len() > 1 && !is_vowel(b[b.len() - 2]) {
         format!("{}ies", &lemma[..lemma.len() - 1])
-    } else if ["s", "sh", "ch", "x", "z", "o"].iter().any(|s| lemma.ends_with(s)) {
+    } else if ["s", "sh", "ch", "x", "z", "o"]
+        .iter()
+        .any(|s| lemma.ends_with(s))
+    {
         format!("{lemma}es")
     } else {
         format!("{lemma}s")
@@ -148,9 +228,34 @@ mod tests {
     #[test]
     fn inflections_are_derived() {
         for form in [
-            "say", "says", "said", "saying", "tells", "told", "telling", "added", "adds", "adding", "denies", "denied",
-            "denying", "argues", "argued", "arguing", "admitted", "admitting", "tweeted", "replies", "replied",
-            "testified", "stressed", "stresses", "wrote", "written", "writing", "quipped",
+            "say",
+            "says",
+            "said",
+            "saying",
+            "tells",
+            "told",
+            "telling",
+            "added",
+            "adds",
+            "adding",
+            "denies",
+            "denied",
+            "denying",
+            "argues",
+            "argued",
+            "arguing",
+            "admitted",
+            "admitting",
+            "tweeted",
+            "replies",
+            "replied",
+            "testified",
+            "stressed",
+            "stresses",
+            "wrote",
+            "written",
+            "writing",
+            "quipped",
         ] {
             assert!(is_speech_verb(form), "{form}");
         }

@@ -41,13 +41,20 @@ enum Event {
 
 /// Is a character a quote mark of any kind (including apostrophes)?
 pub fn is_quote_mark(c: char) -> bool {
-    matches!(c, '"' | '“' | '”' | '„' | '‟' | '«' | '»' | '‘' | '’' | '\'' | '‚' | '‹' | '›')
+    matches!(
+        c,
+        '"' | '“' | '”' | '„' | '‟' | '«' | '»' | '‘' | '’' | '\'' | '‚' | '‹' | '›'
+    )
 }
 
 fn opens_context(prev: Option<char>) -> bool {
     match prev {
         None => true,
-        Some(p) => p.is_whitespace() || matches!(p, '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':') || is_quote_mark(p),
+        Some(p) => {
+            p.is_whitespace()
+                || matches!(p, '(' | '[' | '{' | '—' | '–' | '-' | '/' | ':')
+                || is_quote_mark(p)
+        }
     }
 }
 
@@ -58,11 +65,21 @@ fn is_elision(rest: &str) -> bool {
     if matches!((a, b), (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit()) {
         return true;
     }
-    let word: String = rest.chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
     matches!(word.as_str(), "em" | "tis" | "twas" | "til" | "n")
 }
 
-fn classify(family: Family, c: char, prev: Option<char>, rest: &str, open_char: Option<char>) -> Option<Event> {
+fn classify(
+    family: Family,
+    c: char,
+    prev: Option<char>,
+    rest: &str,
+    open_char: Option<char>,
+) -> Option<Event> {
     let next = rest.chars().next();
     let next_is_space = next.is_none_or(|n| n.is_whitespace());
     let next_is_alnum = next.is_some_and(|n| n.is_alphanumeric());
@@ -91,7 +108,8 @@ fn classify(family: Family, c: char, prev: Option<char>, rest: &str, open_char: 
         },
         Family::Single => match c {
             '‘' | '‚' | '‹' => {
-                if open_char.is_none() && opens_context(prev) && !next_is_space && !is_elision(rest) {
+                if open_char.is_none() && opens_context(prev) && !next_is_space && !is_elision(rest)
+                {
                     Some(Event::Open)
                 } else if open_char.is_some() && !next_is_alnum {
                     Some(Event::Close)
@@ -101,10 +119,10 @@ fn classify(family: Family, c: char, prev: Option<char>, rest: &str, open_char: 
             }
             '’' | '\'' | '›' => {
                 if open_char.is_some() {
-                    // don’t, Tehran’s: letters on both sides make an apostrophe.
-                    if next_is_alnum && prev_is_alnum {
-                        None
-                    } else if prev.is_none_or(|p| p.is_whitespace()) && !next_is_space {
+                    // don’t, Tehran’s: letters on both sides make an apostrophe; ` ’n` after a
+                    // space opens nothing and closes nothing.
+                    let apostrophe = next_is_alnum && prev_is_alnum;
+                    if apostrophe || (prev.is_none_or(|p| p.is_whitespace()) && !next_is_space) {
                         None
                     } else {
                         Some(Event::Close)
@@ -133,7 +151,14 @@ struct Scanner<'t> {
 }
 
 impl Scanner<'_> {
-    fn emit(&mut self, open: usize, close_start: usize, close_end: usize, closed: bool, first_para: usize) {
+    fn emit(
+        &mut self,
+        open: usize,
+        close_start: usize,
+        close_end: usize,
+        closed: bool,
+        first_para: usize,
+    ) {
         let open_len = self.text[open..].chars().next().map_or(0, char::len_utf8);
         let inner_start = open + open_len;
         let inner = if close_start > inner_start {
@@ -222,7 +247,14 @@ impl Scanner<'_> {
 }
 
 fn scan_family(text: &str, paragraphs: &[Span], family: Family, opaque: &[Span]) -> Vec<Quoted> {
-    let mut scanner = Scanner { text, family, out: Vec::new(), open: None, last_para_end: 0, last_para: 0 };
+    let mut scanner = Scanner {
+        text,
+        family,
+        out: Vec::new(),
+        open: None,
+        last_para_end: 0,
+        last_para: 0,
+    };
     for (i, para) in paragraphs.iter().enumerate() {
         scanner.paragraph(i, *para, opaque);
     }
@@ -235,8 +267,10 @@ pub fn find_quoted(text: &str, paragraphs: &[Span]) -> Vec<Quoted> {
     let doubles = scan_family(text, paragraphs, Family::Double, &[]);
     let opaque: Vec<Span> = doubles.iter().map(|q| q.outer).collect();
     let singles = scan_family(text, paragraphs, Family::Single, &opaque);
-    let mut out: Vec<Quoted> =
-        doubles.into_iter().filter(|d| !singles.iter().any(|s| s.outer.contains(d.outer))).collect();
+    let mut out: Vec<Quoted> = doubles
+        .into_iter()
+        .filter(|d| !singles.iter().any(|s| s.outer.contains(d.outer)))
+        .collect();
     out.extend(singles);
     out.sort_by_key(|q| q.outer.start);
     out
@@ -248,29 +282,44 @@ mod tests {
 
     fn quoted(text: &str) -> Vec<&str> {
         let paras = crate::clean::clean(text).paragraphs;
-        find_quoted(text, &paras).into_iter().map(|q| &text[q.inner.range()]).collect()
+        find_quoted(text, &paras)
+            .into_iter()
+            .map(|q| &text[q.inner.range()])
+            .collect()
     }
 
     #[test]
     fn straight_and_curly_marks() {
-        assert_eq!(quoted("“One two,” he said. \"Three four,\" she said."), vec!["One two,", "Three four,"]);
-        assert_eq!(quoted("« Bonjour tout le monde », dit-il. „Guten Tag“, sagte sie."), vec![
-            "Bonjour tout le monde",
-            "Guten Tag"
-        ]);
+        assert_eq!(
+            quoted("“One two,” he said. \"Three four,\" she said."),
+            vec!["One two,", "Three four,"]
+        );
+        assert_eq!(
+            quoted("« Bonjour tout le monde », dit-il. „Guten Tag“, sagte sie."),
+            vec!["Bonjour tout le monde", "Guten Tag"]
+        );
         assert_eq!(quoted("He said: ‘We will win.’"), vec!["We will win."]);
     }
 
     #[test]
     fn apostrophes_do_not_open_quotes() {
-        assert_eq!(quoted("Tehran’s envoy said the ’90s don’t matter. It's 'a fine day' now."), vec!["a fine day"]);
+        assert_eq!(
+            quoted("Tehran’s envoy said the ’90s don’t matter. It's 'a fine day' now."),
+            vec!["a fine day"]
+        );
         assert!(quoted("The ministers’ meeting ended. Rock ’n’ roll.").is_empty());
     }
 
     #[test]
     fn nested_quotes_stay_inside() {
-        assert_eq!(quoted("“He told me ‘never again’ and left,” she said."), vec!["He told me ‘never again’ and left,"]);
-        assert_eq!(quoted("‘He told me “never again” and left,’ she said."), vec!["He told me “never again” and left,"]);
+        assert_eq!(
+            quoted("“He told me ‘never again’ and left,” she said."),
+            vec!["He told me ‘never again’ and left,"]
+        );
+        assert_eq!(
+            quoted("‘He told me “never again” and left,’ she said."),
+            vec!["He told me “never again” and left,"]
+        );
     }
 
     #[test]
@@ -280,14 +329,23 @@ mod tests {
         let got = find_quoted(text, &paras);
         assert_eq!(got.len(), 1);
         assert!(got[0].multi_paragraph && got[0].closed);
-        assert_eq!(&text[got[0].inner.range()], "First part of it.\n\n“Second part of it.\n\n“Third part,");
+        assert_eq!(
+            &text[got[0].inner.range()],
+            "First part of it.\n\n“Second part of it.\n\n“Third part,"
+        );
     }
 
     #[test]
     fn stray_marks_are_dropped_or_close_at_paragraph_end() {
         assert_eq!(quoted("He is 6\" tall and \"odd."), Vec::<&str>::new());
-        assert_eq!(quoted("“A quote never closed\n\nNext paragraph."), vec!["A quote never closed"]);
-        assert_eq!(quoted("A stray ” mark and a “real one” here."), vec!["real one"]);
+        assert_eq!(
+            quoted("“A quote never closed\n\nNext paragraph."),
+            vec!["A quote never closed"]
+        );
+        assert_eq!(
+            quoted("A stray ” mark and a “real one” here."),
+            vec!["real one"]
+        );
     }
 
     #[test]

@@ -101,20 +101,30 @@ pub fn extract(doc: &Document, mentions: &[Mention], entities: &Entities) -> Vec
         if let (Some(_), Some(end_para)) = (speaker, view.paragraph_of(c.span.end)) {
             last_attributed = last_attributed.map(|(_, s, e)| (end_para, s, e));
         }
-        out.push(Quote { span: c.span, cue: c.cue, speaker, speaker_entity, kind: c.kind });
+        out.push(Quote {
+            span: c.span,
+            cue: c.cue,
+            speaker,
+            speaker_entity,
+            kind: c.kind,
+        });
     }
     inherit_from_added(doc, &view, &mut out);
     out
 }
 
 /// `"…." He added: "…"`: "added" says the quote before, in the same paragraph, is the same
-/// speaker's, so an unattributed quote takes the speaker of an `add` quote right after it.
+/// speaker's, so a quote without a cue of its own takes the speaker of an `add` quote right after it.
 fn inherit_from_added(doc: &Document, view: &attribution::View, quotes: &mut [Quote]) {
     for i in (0..quotes.len().saturating_sub(1)).rev() {
         let (here, next) = (&quotes[i], &quotes[i + 1]);
-        let adds = next.cue.and_then(|c| lexicon::verb(doc.slice(c))).is_some_and(|v| v.lemma == "add");
-        let same_paragraph = view.paragraph_of(here.span.start) == view.paragraph_of(next.span.start);
-        if here.speaker.is_none() && here.cue.is_none() && here.kind == QuoteKind::Direct && adds && same_paragraph {
+        let adds = next
+            .cue
+            .and_then(|c| lexicon::verb(doc.slice(c)))
+            .is_some_and(|v| v.lemma == "add");
+        let same_paragraph =
+            view.paragraph_of(here.span.start) == view.paragraph_of(next.span.start);
+        if here.cue.is_none() && here.kind == QuoteKind::Direct && adds && same_paragraph {
             let (speaker, entity) = (next.speaker, next.speaker_entity);
             quotes[i].speaker = speaker;
             quotes[i].speaker_entity = entity;

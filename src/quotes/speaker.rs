@@ -25,15 +25,58 @@ enum Gender {
 }
 
 /// Words that end a role phrase read forward after `NAME,`.
-const ROLE_STOPS: &[&str] = &["who", "which", "that", "and", "said", "says", "told", "when", "where", "but", "whose"];
+const ROLE_STOPS: &[&str] = &[
+    "who", "which", "that", "and", "said", "says", "told", "when", "where", "but", "whose",
+];
 /// Words that cannot belong to a title read back from a name.
 const TITLE_STOPS: &[&str] = &[
-    "the", "a", "an", "and", "or", "of", "to", "with", "by", "for", "from", "in", "on", "at", "as", "that", "said",
-    "says", "told", "but", "when", "while", "after", "before", "is", "was", "were", "are", "has", "had", "have",
-    "than", "then", "if", "said:", "according", "like", "about", "between", "against", "said.", "says.",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "of",
+    "to",
+    "with",
+    "by",
+    "for",
+    "from",
+    "in",
+    "on",
+    "at",
+    "as",
+    "that",
+    "said",
+    "says",
+    "told",
+    "but",
+    "when",
+    "while",
+    "after",
+    "before",
+    "is",
+    "was",
+    "were",
+    "are",
+    "has",
+    "had",
+    "have",
+    "than",
+    "then",
+    "if",
+    "said:",
+    "according",
+    "like",
+    "about",
+    "between",
+    "against",
+    "said.",
+    "says.",
 ];
 /// Prepositions that end a role's head (`a spokesman for the ministry` → spokesman).
-const HEAD_STOPS: &[&str] = &["for", "of", "at", "in", "with", "from", "to", "on", "who", "and", "under"];
+const HEAD_STOPS: &[&str] = &[
+    "for", "of", "at", "in", "with", "from", "to", "on", "who", "and", "under",
+];
 /// Abbreviated titles and the word they stand for.
 const TITLE_ABBREVIATIONS: &[(&str, &str)] = &[
     ("sen", "senator"),
@@ -49,9 +92,13 @@ const TITLE_ABBREVIATIONS: &[(&str, &str)] = &[
     ("supt", "superintendent"),
     ("amb", "ambassador"),
 ];
-const DETERMINERS: &[&str] = &["the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "one"];
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "one",
+];
 /// Honorifics and titles that are no role of their own ("Mr. Smith" defines no role "mr").
-const HONORIFICS: &[&str] = &["mr", "mrs", "ms", "miss", "mr.", "mrs.", "ms.", "dr", "dr.", "sir", "dame", "madam"];
+const HONORIFICS: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mr.", "mrs.", "ms.", "dr", "dr.", "sir", "dame", "madam",
+];
 
 fn is_person(label: &str) -> bool {
     label.eq_ignore_ascii_case("PER") || label.eq_ignore_ascii_case("PERSON")
@@ -62,22 +109,42 @@ fn is_org(label: &str) -> bool {
 }
 
 fn normalize_word(word: &str) -> String {
-    let w = word.trim_end_matches(['.', ',']).trim_end_matches("’s").trim_end_matches("'s").to_lowercase();
-    TITLE_ABBREVIATIONS.iter().find(|(a, _)| *a == w).map_or(w, |(_, full)| full.to_string())
+    let w = word
+        .trim_end_matches(['.', ','])
+        .trim_end_matches("’s")
+        .trim_end_matches("'s")
+        .to_lowercase();
+    TITLE_ABBREVIATIONS
+        .iter()
+        .find(|(a, _)| *a == w)
+        .map_or(w, |(_, full)| full.to_string())
 }
 
 /// The key words of a role phrase: (full phrase, head noun), determiners dropped.
 fn role_keys(phrase: &str) -> Option<(String, String)> {
     let mut words: Vec<&str> = phrase.split_whitespace().collect();
-    while words.first().is_some_and(|w| DETERMINERS.contains(&w.to_lowercase().as_str())) {
+    while words
+        .first()
+        .is_some_and(|w| DETERMINERS.contains(&w.to_lowercase().as_str()))
+    {
         words.remove(0);
     }
-    let cut = words.iter().position(|w| HEAD_STOPS.contains(&w.to_lowercase().as_str())).unwrap_or(words.len());
+    let cut = words
+        .iter()
+        .position(|w| HEAD_STOPS.contains(&w.to_lowercase().as_str()))
+        .unwrap_or(words.len());
     let head = normalize_word(words[..cut].last()?);
-    if head.is_empty() || HONORIFICS.contains(&head.as_str()) || !head.chars().all(|c| c.is_alphabetic() || c == '-') {
+    if head.is_empty()
+        || HONORIFICS.contains(&head.as_str())
+        || !head.chars().all(|c| c.is_alphabetic() || c == '-')
+    {
         return None;
     }
-    let full = words.iter().map(|w| normalize_word(w)).collect::<Vec<_>>().join(" ");
+    let full = words
+        .iter()
+        .map(|w| normalize_word(w))
+        .collect::<Vec<_>>()
+        .join(" ");
     Some((full, head))
 }
 
@@ -118,7 +185,11 @@ impl<'a> Resolver<'a> {
     }
 
     fn entity_of_mention(&self, m: usize) -> Option<usize> {
-        self.entities.of_mention.get(m).copied().filter(|&e| e < self.entities.entities.len())
+        self.entities
+            .of_mention
+            .get(m)
+            .copied()
+            .filter(|&e| e < self.entities.entities.len())
     }
 
     /// Collects role definitions, surnames and genders from every person mention.
@@ -127,13 +198,21 @@ impl<'a> Resolver<'a> {
         let order = self.by_start.clone();
         for m in order {
             let mention = &self.mentions[m];
-            if !is_person(&mention.label) || !text.is_char_boundary(mention.span.start) || !text.is_char_boundary(mention.span.end) {
+            if !is_person(&mention.label)
+                || !text.is_char_boundary(mention.span.start)
+                || !text.is_char_boundary(mention.span.end)
+            {
                 continue;
             }
-            let Some(e) = self.entity_of_mention(m) else { continue };
+            let Some(e) = self.entity_of_mention(m) else {
+                continue;
+            };
             let name = &text[mention.span.range()];
             if let Some(last) = name.split_whitespace().last() {
-                let key = last.trim_end_matches("’s").trim_end_matches("'s").to_string();
+                let key = last
+                    .trim_end_matches("’s")
+                    .trim_end_matches("'s")
+                    .to_string();
                 let list = self.surnames.entry(key).or_default();
                 if !list.contains(&e) {
                     list.push(e);
@@ -142,7 +221,11 @@ impl<'a> Resolver<'a> {
             let before = self.title_before(mention.span);
             if let Some(title) = before {
                 let title_text = text[title.range()].to_string();
-                let first = title_text.split_whitespace().last().unwrap_or("").to_lowercase();
+                let first = title_text
+                    .split_whitespace()
+                    .last()
+                    .unwrap_or("")
+                    .to_lowercase();
                 match first.trim_end_matches('.') {
                     "mr" | "sir" => {
                         self.gender.entry(e).or_insert(Gender::Male);
@@ -176,7 +259,9 @@ impl<'a> Resolver<'a> {
     /// `Albanian Interior Minister Sandër Lleshaj`.
     fn title_before(&self, name: Span) -> Option<Span> {
         let text = &self.doc.text;
-        let head = &text[..name.start];
+        // Only the name's own line: a title never spans a line break.
+        let line_start = text[..name.start].rfind('\n').map_or(0, |i| i + 1);
+        let head = &text[line_start..name.start];
         let mut start = name.start;
         let mut words = 0;
         for (i, word) in head.rsplit(' ').enumerate() {
@@ -190,7 +275,9 @@ impl<'a> Resolver<'a> {
             let clean = word.trim();
             if clean.is_empty()
                 || word.contains('\n')
-                || !clean.chars().all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '’' | '\''))
+                || !clean
+                    .chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '’' | '\''))
                 || TITLE_STOPS.contains(&clean.to_lowercase().as_str())
                 || crate::quotes::lexicon::verb(clean).is_some()
                 || words >= 4
@@ -209,19 +296,33 @@ impl<'a> Resolver<'a> {
         let text = &self.doc.text;
         let rest = text[name.end..].strip_prefix(", ")?;
         let start = name.end + 2;
-        let end_rel = rest.find([',', '.', ';', '\n', '(', ')', ':', '“', '"', '”']).unwrap_or(rest.len()).min(120);
+        let end_rel = rest
+            .find([',', '.', ';', '\n', '(', ')', ':', '“', '"', '”'])
+            .unwrap_or(rest.len())
+            .min(120);
         let end_rel = (0..=end_rel).rev().find(|&i| rest.is_char_boundary(i))?;
         let phrase = rest[..end_rel].trim_end();
         let words: Vec<&str> = phrase.split_whitespace().collect();
-        if words.is_empty() || words.len() > 8 || words.iter().any(|w| ROLE_STOPS.contains(&w.to_lowercase().as_str())) {
+        if words.is_empty()
+            || words.len() > 8
+            || words
+                .iter()
+                .any(|w| ROLE_STOPS.contains(&w.to_lowercase().as_str()))
+        {
             return None;
         }
-        if words.iter().any(|w| crate::quotes::lexicon::verb(w).is_some()) {
+        if words
+            .iter()
+            .any(|w| crate::quotes::lexicon::verb(w).is_some())
+        {
             return None;
         }
         let span = Span::new(start, start + phrase.len());
         // `Smith, Jones and Brown`: another person is no role.
-        if self.overlapping(span).any(|m| is_person(&self.mentions[m].label)) {
+        if self
+            .overlapping(span)
+            .any(|m| is_person(&self.mentions[m].label))
+        {
             return None;
         }
         Some(span)
@@ -229,9 +330,16 @@ impl<'a> Resolver<'a> {
 
     /// Mentions overlapping a span.
     fn overlapping(&self, span: Span) -> impl Iterator<Item = usize> + '_ {
-        let hi = self.by_start.partition_point(|&m| self.mentions[m].span.start < span.end);
+        let hi = self
+            .by_start
+            .partition_point(|&m| self.mentions[m].span.start < span.end);
         // Mentions do not nest, so walking back a few from `hi` finds every overlap.
-        self.by_start[..hi].iter().rev().take(8).copied().filter(move |&m| self.mentions[m].span.end > span.start)
+        self.by_start[..hi]
+            .iter()
+            .rev()
+            .take(8)
+            .copied()
+            .filter(move |&m| self.mentions[m].span.end > span.start)
     }
 
     fn role_entity(&self, phrase: &str, pos: usize) -> Option<usize> {
@@ -264,12 +372,18 @@ impl<'a> Resolver<'a> {
     /// The first person mention of a recent sentence before `pos` (a sentence subject).
     fn recent_subject(&self, pos: usize, gender: Option<Gender>) -> Option<(usize, usize)> {
         let sentences = &self.doc.sentences;
-        let s = sentences.partition_point(|s| s.span.start <= pos).checked_sub(1)?;
+        let s = sentences
+            .partition_point(|s| s.span.start <= pos)
+            .checked_sub(1)?;
         for k in (s.saturating_sub(2)..=s).rev() {
             let span = sentences[k].span;
             let end = span.end.min(pos);
-            let lo = self.by_start.partition_point(|&m| self.mentions[m].span.start < span.start);
-            let hi = self.by_start.partition_point(|&m| self.mentions[m].span.start < end);
+            let lo = self
+                .by_start
+                .partition_point(|&m| self.mentions[m].span.start < span.start);
+            let hi = self
+                .by_start
+                .partition_point(|&m| self.mentions[m].span.start < end);
             // The first compatible person: the subject, unless its gender rules it out.
             let first_person = self.by_start[lo..hi]
                 .iter()
@@ -301,7 +415,11 @@ impl<'a> Resolver<'a> {
     fn resolve_phrase(&self, phrase: &str, speaker: Span) -> Option<usize> {
         let overlapping: Vec<usize> = self.overlapping(speaker).collect();
         let by_label = |pred: fn(&str) -> bool| {
-            overlapping.iter().copied().filter(|&m| pred(&self.mentions[m].label)).max_by_key(|&m| self.mentions[m].span.start)
+            overlapping
+                .iter()
+                .copied()
+                .filter(|&m| pred(&self.mentions[m].label))
+                .max_by_key(|&m| self.mentions[m].span.start)
         };
         if let Some(m) = by_label(is_person) {
             return self.entity_of_mention(m);
@@ -316,7 +434,10 @@ impl<'a> Resolver<'a> {
             return self.entity_of_mention(m);
         }
         // A surname the NER missed here but found elsewhere ("Lleshaj" for "Sandër Lleshaj").
-        let last_cap = phrase.split_whitespace().rev().find(|w| w.chars().next().is_some_and(char::is_uppercase));
+        let last_cap = phrase
+            .split_whitespace()
+            .rev()
+            .find(|w| w.chars().next().is_some_and(char::is_uppercase));
         if let Some(word) = last_cap {
             let key = word.trim_end_matches("’s").trim_end_matches("'s");
             if let Some(list) = self.surnames.get(key) {
@@ -328,13 +449,23 @@ impl<'a> Resolver<'a> {
         if let Some(e) = self.role_entity(phrase, speaker.start) {
             return Some(e);
         }
-        overlapping.iter().max_by_key(|&&m| self.mentions[m].span.start).and_then(|&m| self.entity_of_mention(m))
+        overlapping
+            .iter()
+            .max_by_key(|&&m| self.mentions[m].span.start)
+            .and_then(|&m| self.entity_of_mention(m))
     }
 
-    fn resolve_pronoun(&mut self, pronoun: &str, gender: Option<Gender>, pos: usize) -> Option<usize> {
+    fn resolve_pronoun(
+        &mut self,
+        pronoun: &str,
+        gender: Option<Gender>,
+        pos: usize,
+    ) -> Option<usize> {
         match pronoun {
             "he" | "him" | "his" | "she" | "her" | "hers" => {
-                let speaker = self.last_person.filter(|&(e, _)| self.compatible(e, gender));
+                let speaker = self
+                    .last_person
+                    .filter(|&(e, _)| self.compatible(e, gender));
                 let subject = self.recent_subject(pos, gender);
                 let chosen = match (speaker, subject) {
                     (Some(a), Some(b)) => Some(if b.1 > a.1 { b } else { a }),
@@ -353,7 +484,9 @@ impl<'a> Resolver<'a> {
 
     /// Remembers who was quoted last, for later pronouns.
     pub fn note_speaker(&mut self, entity: usize, pos: usize) {
-        let Some(e) = self.entities.entities.get(entity) else { return };
+        let Some(e) = self.entities.entities.get(entity) else {
+            return;
+        };
         if is_person(&e.label) {
             self.last_person = Some((entity, pos));
         } else if is_org(&e.label) {
@@ -368,10 +501,22 @@ mod tests {
 
     #[test]
     fn role_keys_find_heads() {
-        assert_eq!(role_keys("a spokesman for the ministry"), Some(("spokesman for the ministry".into(), "spokesman".into())));
-        assert_eq!(role_keys("Albanian Interior Minister"), Some(("albanian interior minister".into(), "minister".into())));
-        assert_eq!(role_keys("the minister"), Some(("minister".into(), "minister".into())));
-        assert_eq!(role_keys("Massachusetts Sen."), Some(("massachusetts senator".into(), "senator".into())));
+        assert_eq!(
+            role_keys("a spokesman for the ministry"),
+            Some(("spokesman for the ministry".into(), "spokesman".into()))
+        );
+        assert_eq!(
+            role_keys("Albanian Interior Minister"),
+            Some(("albanian interior minister".into(), "minister".into()))
+        );
+        assert_eq!(
+            role_keys("the minister"),
+            Some(("minister".into(), "minister".into()))
+        );
+        assert_eq!(
+            role_keys("Massachusetts Sen."),
+            Some(("massachusetts senator".into(), "senator".into()))
+        );
         assert_eq!(role_keys("Mr."), None);
     }
 }
