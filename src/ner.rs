@@ -602,59 +602,6 @@ pub fn mentions_from_tags(
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn casing_classes() {
-        assert_eq!(casing_class("the"), 2);
-        assert_eq!(casing_class("Sandër"), 3);
-        assert_eq!(casing_class("MEK"), 4);
-        assert_eq!(casing_class("I"), 3);
-        assert_eq!(casing_class("iPhone"), 5);
-        assert_eq!(casing_class("1,000"), 1);
-        assert_eq!(casing_class("“"), 1);
-        assert_eq!(casing_class("U.S."), 4);
-    }
-
-    #[test]
-    fn decode_iob1_and_iob2() {
-        let tags = [
-            "B-PER", "I-PER", "O", "I-LOC", "I-LOC", "B-LOC", "I-ORG", "B-ORG", "B-ORG",
-        ];
-        assert_eq!(
-            decode_tags(tags),
-            vec![
-                (0, 2, "PER".into()),
-                (3, 5, "LOC".into()),
-                (5, 6, "LOC".into()),
-                (6, 7, "ORG".into()),
-                (7, 8, "ORG".into()),
-                (8, 9, "ORG".into())
-            ]
-        );
-        assert_eq!(decode_tags(["O", "O"]), vec![]);
-        assert_eq!(decode_tags(["I-MISC"]), vec![(0, 1, "MISC".into())]);
-    }
-
-    #[test]
-    fn mentions_map_to_byte_spans_and_skip_punctuation() {
-        let text = "“Sandër Lleshaj” said.";
-        let words = crate::text::split_words(text, Span::new(0, text.len()));
-        let labels: Vec<String> = ["O", "B-PER", "I-PER"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let t = |label| WordTag { label, prob: 0.5 };
-        let tags = vec![t(1), t(1), t(2), t(0), t(0), t(0)];
-        let m = mentions_from_tags(text, &words, &tags, &labels);
-        assert_eq!(m.len(), 1, "{m:?}");
-        assert_eq!(&text[m[0].span.range()], "Sandër Lleshaj");
-        assert_eq!(m[0].label, "PER");
-    }
-}
-
 /// Writes a small randomly initialised model directory (WordPiece vocabulary of `words` plus
 /// single characters, 2 layers of width 32, casing input, CoNLL labels), so tests and benchmarks
 /// of the plumbing run real loading and decoding code without shipping weights. `bias` favours
@@ -749,4 +696,57 @@ pub fn write_random_model(
         });
     }
     save_weights(&vs, &dir.join("model.safetensors"), Kind::Float)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn casing_classes() {
+        assert_eq!(casing_class("the"), 2);
+        assert_eq!(casing_class("Sandër"), 3);
+        assert_eq!(casing_class("MEK"), 4);
+        assert_eq!(casing_class("I"), 3);
+        assert_eq!(casing_class("iPhone"), 5);
+        assert_eq!(casing_class("1,000"), 1);
+        assert_eq!(casing_class("“"), 1);
+        assert_eq!(casing_class("U.S."), 4);
+    }
+
+    #[test]
+    fn decode_iob1_and_iob2() {
+        let tags = [
+            "B-PER", "I-PER", "O", "I-LOC", "I-LOC", "B-LOC", "I-ORG", "B-ORG", "B-ORG",
+        ];
+        assert_eq!(
+            decode_tags(tags),
+            vec![
+                (0, 2, "PER".into()),
+                (3, 5, "LOC".into()),
+                (5, 6, "LOC".into()),
+                (6, 7, "ORG".into()),
+                (7, 8, "ORG".into()),
+                (8, 9, "ORG".into())
+            ]
+        );
+        assert_eq!(decode_tags(["O", "O"]), vec![]);
+        assert_eq!(decode_tags(["I-MISC"]), vec![(0, 1, "MISC".into())]);
+    }
+
+    #[test]
+    fn mentions_map_to_byte_spans_and_skip_punctuation() {
+        let text = "“Sandër Lleshaj” said.";
+        let words = crate::text::split_words(text, Span::new(0, text.len()));
+        let labels: Vec<String> = ["O", "B-PER", "I-PER"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let t = |label| WordTag { label, prob: 0.5 };
+        let tags = vec![t(1), t(1), t(2), t(0), t(0), t(0)];
+        let m = mentions_from_tags(text, &words, &tags, &labels);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(&text[m[0].span.range()], "Sandër Lleshaj");
+        assert_eq!(m[0].label, "PER");
+    }
 }

@@ -209,7 +209,7 @@ fn progress_bar(enabled: bool, total: Option<u64>) -> ProgressBar {
     } else {
         ProgressDrawTarget::hidden()
     };
-    let bar = match total {
+    match total {
         Some(n) => ProgressBar::with_draw_target(Some(n), target).with_style(
             ProgressStyle::with_template(
                 "{elapsed_precise} [{wide_bar}] {pos}/{len} articles ({per_sec}, ETA {eta})",
@@ -219,8 +219,7 @@ fn progress_bar(enabled: bool, total: Option<u64>) -> ProgressBar {
         None => ProgressBar::with_draw_target(None, target).with_style(
             ProgressStyle::with_template("{elapsed_precise} {pos} articles ({per_sec})").unwrap(),
         ),
-    };
-    bar
+    }
 }
 
 /// A cheap estimate of the number of records, for the progress bar: lines of plain JSONL files

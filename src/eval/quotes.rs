@@ -1047,7 +1047,7 @@ mod tests {
             "Ça va bien, merci"
         );
         assert_eq!(&a.text[a.entities[0].span.range()], "Zoë Arden");
-        let report = score_quotes(&[a.clone()], &mut |docs| {
+        let report = score_quotes(std::slice::from_ref(&a), &mut |docs| {
             Ok(vec![gold_entity_mentions(&a); docs.len()])
         })
         .unwrap();
