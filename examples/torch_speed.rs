@@ -1,11 +1,11 @@
 //! Measures this machine's f32 GEMM peak through libtorch and the NER encoder's forward (and
 //! optionally training-step) throughput at given batch shapes. Used by scripts/bench.
 //!
-//! cargo run --release --example torch_speed -- [MODEL_DIR] [BATCH] [LEN] [THREADS] [train]
+//! cargo run --release --example torch_speed -- [MODEL_DIR] [BATCH] [LEN] [THREADS] [f32|bf16|train]
 use std::time::Instant;
 
 use tch::{Device, Kind, Tensor};
-use whosaid::ner::{NerModel, Window};
+use whosaid::ner::{NerModel, Precision, Window};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -17,6 +17,10 @@ fn main() -> anyhow::Result<()> {
     let len: usize = args.get(3).map(|s| s.parse()).transpose()?.unwrap_or(128);
     let threads: i32 = args.get(4).map(|s| s.parse()).transpose()?.unwrap_or(2);
     let train = args.get(5).is_some_and(|s| s == "train");
+    let precision: Precision = match args.get(5).map(String::as_str) {
+        Some("bf16") => Precision::Bf16,
+        _ => Precision::F32,
+    };
     tch::set_num_threads(threads);
     println!(
         "torch threads {}, mkl {}, mkldnn {}",
@@ -39,8 +43,19 @@ fn main() -> anyhow::Result<()> {
         "gemm f32 {n}x{n}x{n}: {:.1} GFLOP/s",
         2.0 * (n as f64).powi(3) * reps as f64 / secs / 1e9
     );
+    let (a, b) = (a.to_kind(Kind::BFloat16), b.to_kind(Kind::BFloat16));
+    let _ = a.matmul(&b);
+    let t = Instant::now();
+    for _ in 0..reps {
+        let _ = a.matmul(&b);
+    }
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "gemm bf16 {n}x{n}x{n}: {:.1} GFLOP/s",
+        2.0 * (n as f64).powi(3) * reps as f64 / secs / 1e9
+    );
 
-    let mut model = NerModel::load(std::path::Path::new(&dir), Device::Cpu)?;
+    let mut model = NerModel::load_as(std::path::Path::new(&dir), Device::Cpu, precision)?;
     let w = Window {
         input_ids: vec![1000; len],
         type_ids: vec![0; len],
@@ -63,7 +78,7 @@ fn main() -> anyhow::Result<()> {
     );
     let flops_per_token = l * (2.0 * (4.0 * h * h + 2.0 * h * i) + 4.0 * len as f64 * h);
     println!(
-        "encoder forward batch {batch}x{len}: {:.0} tokens/s, {:.1} GFLOP/s",
+        "encoder forward {precision:?} batch {batch}x{len}: {:.0} tokens/s, {:.1} GFLOP/s",
         tokens / secs,
         tokens / secs * flops_per_token / 1e9
     );

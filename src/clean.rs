@@ -136,11 +136,18 @@ pub fn clean(text: &str) -> Cleaned {
         }
         if let Some(reason) = debris_reason(trimmed) {
             out.removed.push((span, reason));
+            // A dropped line ends the paragraph: joined over it, the paragraph would hold it.
+            if let Some(p) = para.take() {
+                out.paragraphs.push(p);
+            }
             continue;
         }
         // A caption or headline printed twice in a row: keep the first.
         if prev_kept == Some(trimmed) {
             out.removed.push((span, "repeated line"));
+            if let Some(p) = para.take() {
+                out.paragraphs.push(p);
+            }
             continue;
         }
         match para.as_mut() {
@@ -200,6 +207,21 @@ mod tests {
                 "Lleshaj: Security."
             ]
         );
+    }
+
+    #[test]
+    fn a_dropped_line_ends_the_paragraph() {
+        // Found by tests/fuzz.rs: joined over the ad line, the paragraph's span held it.
+        let text = "The minister spoke at length about the expulsion of the two\n728 x 90\ndiplomats from Tirana.";
+        let c = clean(text);
+        assert_eq!(
+            kept(text),
+            vec![
+                "The minister spoke at length about the expulsion of the two",
+                "diplomats from Tirana."
+            ]
+        );
+        assert!(c.paragraphs.iter().all(|p| !p.overlaps(c.removed[0].0)));
     }
 
     #[test]

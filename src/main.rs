@@ -7,6 +7,7 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
 use whosaid::input::FieldNames;
+use whosaid::ner::Precision;
 use whosaid::pipeline::{self, ExtractOptions};
 use whosaid::train::{self, TrainOptions};
 
@@ -22,6 +23,10 @@ struct Cli {
 enum Command {
     /// Read articles, find entities and quotes, write CSVs.
     Extract(ExtractArgs),
+    /// Streaming mode for pipes (Spark's RDD.pipe, Unix pipelines): JSON lines of articles on
+    /// stdin, one JSON line per record on stdout, with its entities, mentions and quotes nested
+    /// (or an "error" object), in input order.
+    Stream(StreamArgs),
     /// Train a model.
     #[command(subcommand)]
     Train(TrainCommand),
@@ -38,9 +43,36 @@ struct ExtractArgs {
     /// Directory for articles.csv, mentions.csv, entities.csv, quotes.csv and errors.csv.
     #[arg(long, short)]
     out: PathBuf,
+    #[command(flatten)]
+    run: RunArgs,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Print the wall time of each stage (read, clean, segment, tokenize, model, …) at the end.
+    #[arg(long)]
+    timings: bool,
+    /// Continue a run that was interrupted, from its last checkpoint in --out (same inputs and
+    /// options); the files come out as an uninterrupted run would write them.
+    #[arg(long)]
+    resume: bool,
+}
+
+/// `stream`: JSON lines in on stdin, one JSON line per record out on stdout.
+#[derive(Args)]
+struct StreamArgs {
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// Options shared by `extract` and `stream`.
+#[derive(Args)]
+struct RunArgs {
     /// NER model directory [default: models/ner-en next to the binary's source, or $WHOSAID_MODEL].
     #[arg(long)]
     model: Option<PathBuf>,
+    /// Number format of the model: f32, or bf16 (same F1; on this project's 2-core CPU, libtorch 2.4 runs it ~18x slower than f32, see BENCHMARKS.md).
+    #[arg(long, default_value = "f32")]
+    precision: Precision,
     /// Worker threads for text processing and for torch (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
@@ -50,12 +82,13 @@ struct ExtractArgs {
     /// Articles processed together (bounds memory; batches are formed across them).
     #[arg(long, default_value_t = 256)]
     chunk_size: usize,
-    /// Largest article text kept, in bytes; longer ones go to errors.csv.
+    /// Largest article text kept, in bytes; longer ones go to errors.
     #[arg(long, default_value_t = 2_000_000)]
     max_bytes: usize,
-    /// No progress bar.
-    #[arg(long, short)]
-    quiet: bool,
+    /// Process only shard I of N (0 <= I < N), chosen by a stable hash of the article id, so N
+    /// machines running shards 0/N … N-1/N together produce one run's rows.
+    #[arg(long)]
+    shard: Option<pipeline::Shard>,
     /// Field holding the article id (JSONL, CSV).
     #[arg(long, default_value = "id")]
     id_field: String,
@@ -74,6 +107,32 @@ struct ExtractArgs {
     /// Field holding the source name.
     #[arg(long, default_value = "source")]
     source_field: String,
+}
+
+impl RunArgs {
+    fn options(self, inputs: Vec<PathBuf>, out: PathBuf) -> ExtractOptions {
+        ExtractOptions {
+            inputs,
+            out,
+            model: pipeline::model_dir(self.model),
+            precision: self.precision,
+            threads: self.threads.unwrap_or_else(pipeline::default_threads),
+            batch_size: self.batch_size,
+            chunk_size: self.chunk_size,
+            max_bytes: self.max_bytes,
+            progress: false,
+            fields: FieldNames {
+                id: self.id_field,
+                title: self.title_field,
+                text: self.text_field,
+                url: self.url_field,
+                published: self.published_field,
+                source: self.source_field,
+            },
+            resume: false,
+            shard: self.shard,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -149,6 +208,9 @@ struct EvalQuotesArgs {
     fixtures: Vec<PathBuf>,
     #[arg(long)]
     model: Option<PathBuf>,
+    /// Number format of the model's computation: f32 or bf16.
+    #[arg(long, default_value = "f32")]
+    precision: Precision,
     /// Use the fixtures' gold entity spans as mentions instead of running the model.
     #[arg(long)]
     gold_entities: bool,
@@ -156,6 +218,10 @@ struct EvalQuotesArgs {
     threads: Option<usize>,
     #[arg(long)]
     json: bool,
+    /// Reuse the model's mentions from this file when it exists, else write them there
+    /// (for reruns that tune the quote rules without running the model again).
+    #[arg(long)]
+    mentions_cache: Option<PathBuf>,
     /// Write every error (missed, spurious, wrong speaker, boundary) to this file (TSV).
     #[arg(long)]
     errors: Option<PathBuf>,
@@ -170,6 +236,9 @@ struct EvalNerArgs {
     fixtures: Vec<PathBuf>,
     #[arg(long)]
     model: Option<PathBuf>,
+    /// Number format of the model's computation: f32 or bf16.
+    #[arg(long, default_value = "f32")]
+    precision: Precision,
     #[arg(long, default_value_t = 64)]
     batch_size: usize,
     #[arg(long)]
@@ -185,27 +254,20 @@ struct EvalNerArgs {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Extract(a) => {
-            let opts = ExtractOptions {
-                inputs: a.inputs,
-                out: a.out,
-                model: pipeline::model_dir(a.model),
-                threads: a.threads.unwrap_or_else(pipeline::default_threads),
-                batch_size: a.batch_size,
-                chunk_size: a.chunk_size,
-                max_bytes: a.max_bytes,
-                progress: !a.quiet,
-                fields: FieldNames {
-                    id: a.id_field,
-                    title: a.title_field,
-                    text: a.text_field,
-                    url: a.url_field,
-                    published: a.published_field,
-                    source: a.source_field,
-                },
-            };
+            let mut opts = a.run.options(a.inputs, a.out);
+            opts.progress = !a.quiet;
+            opts.resume = a.resume;
             let summary = pipeline::extract(&opts)?;
             eprintln!("{summary}");
+            if a.timings {
+                eprint!("{}", summary.stage_table());
+            }
             println!("{}", opts.out.display());
+            Ok(())
+        }
+        Command::Stream(a) => {
+            let opts = a.run.options(vec![PathBuf::from("-")], PathBuf::new());
+            pipeline::stream(&opts)?;
             Ok(())
         }
         Command::Train(TrainCommand::Ner(a)) => {
@@ -232,6 +294,7 @@ fn run(cli: Cli) -> Result<()> {
             files: a.files,
             fixtures: a.fixtures,
             model: pipeline::model_dir(a.model),
+            precision: a.precision,
             batch_size: a.batch_size,
             threads: a.threads.unwrap_or_else(pipeline::default_threads),
             json: a.json,
@@ -242,7 +305,9 @@ fn run(cli: Cli) -> Result<()> {
                 brat: a.brat,
                 fixtures: a.fixtures,
                 model: pipeline::model_dir(a.model),
+                precision: a.precision,
                 gold_entities: a.gold_entities,
+                mentions_cache: a.mentions_cache,
                 threads: a.threads.unwrap_or_else(pipeline::default_threads),
                 json: a.json,
                 errors: a.errors,

@@ -447,7 +447,38 @@ pub struct NerModel {
     pub model: BertForTokenClassification,
 }
 
+/// The number format the model computes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Precision {
+    #[default]
+    F32,
+    /// bfloat16 weights and activations. Dev F1 holds, but libtorch 2.4's CPU kernels run it far
+    /// slower than f32 on the machines measured (BENCHMARKS.md); kept for accelerators.
+    Bf16,
+}
+
+impl std::str::FromStr for Precision {
+    type Err = anyhow::Error;
+
+    fn from_str(s: &str) -> Result<Precision> {
+        match s {
+            "f32" => Ok(Precision::F32),
+            "bf16" => Ok(Precision::Bf16),
+            other => bail!("unknown precision {other}: use f32 or bf16"),
+        }
+    }
+}
+
 impl NerModel {
+    /// Loads a model directory onto a device to compute in `precision`.
+    pub fn load_as(dir: &Path, device: Device, precision: Precision) -> Result<NerModel> {
+        let mut model = NerModel::load(dir, device)?;
+        if precision == Precision::Bf16 {
+            model.vs.bfloat16();
+        }
+        Ok(model)
+    }
+
     /// Loads a model directory onto a device, weights converted to f32.
     pub fn load(dir: &Path, device: Device) -> Result<NerModel> {
         let files = ModelFiles::locate(dir)?;
@@ -696,6 +727,37 @@ pub fn write_random_model(
         });
     }
     save_weights(&vs, &dir.join("model.safetensors"), Kind::Float)
+}
+
+/// Writes a tiny random BERT *encoder* laid out like a Hugging Face base model: a plain BERT
+/// `config.json` (two token types), `tokenizer.json`, and `model.safetensors` named without the
+/// `bert.` prefix and without a classifier. It is what `train ner --base` reads, for tests.
+pub fn write_random_encoder(dir: &Path, words: &[&str], seed: i64) -> Result<()> {
+    write_random_model(dir, words, 64, seed, None)?;
+    let path = dir.join("model.safetensors");
+    let tensors = Tensor::read_safetensors(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let encoder: Vec<(String, Tensor)> = tensors
+        .into_iter()
+        .filter_map(|(name, t)| {
+            let name = name.strip_prefix("bert.")?.to_string();
+            let t = if name.ends_with("token_type_embeddings.weight") {
+                t.narrow(0, 0, 2)
+            } else {
+                t
+            };
+            Some((name, t))
+        })
+        .collect();
+    Tensor::write_safetensors(&encoder, &path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let mut bert = ModelConfig::read(&dir.join("config.json"))?.bert;
+    bert.type_vocab_size = 2;
+    std::fs::write(
+        dir.join("config.json"),
+        serde_json::to_string_pretty(&bert)?,
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

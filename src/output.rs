@@ -189,6 +189,12 @@ struct CsvFile {
 
 impl CsvFile {
     fn create(dir: &Path, name: &str) -> Result<CsvFile> {
+        CsvFile::open(dir, name, None)
+    }
+
+    /// Opens the temporary file: new and empty, or (resuming) cut back to `keep` bytes, the
+    /// length it had at the last checkpoint, and appended to.
+    fn open(dir: &Path, name: &str, keep: Option<u64>) -> Result<CsvFile> {
         let path = dir.join(name);
         let temp = dir.join(format!("{name}.tmp"));
         // A complete file from an earlier run must not sit next to this run's partial output.
@@ -196,12 +202,27 @@ impl CsvFile {
             std::fs::remove_file(&path)
                 .with_context(|| format!("cannot remove old {}", path.display()))?;
         }
-        let file =
-            File::create(&temp).with_context(|| format!("cannot create {}", temp.display()))?;
+        let file = match keep {
+            None => File::create(&temp),
+            Some(len) => std::fs::OpenOptions::new()
+                .append(true)
+                .open(&temp)
+                .and_then(|f| f.set_len(len).map(|()| f)),
+        }
+        .with_context(|| format!("cannot open {}", temp.display()))?;
+        // A resumed file that has rows has its header already.
         let writer = csv::WriterBuilder::new()
-            .has_headers(true)
+            .has_headers(keep.unwrap_or(0) == 0)
             .from_writer(BufWriter::new(file));
         Ok(CsvFile { temp, path, writer })
+    }
+
+    /// Length on disk after a flush.
+    fn len(&mut self) -> Result<u64> {
+        self.writer
+            .flush()
+            .with_context(|| format!("cannot write {}", self.temp.display()))?;
+        Ok(self.writer.get_ref().get_ref().metadata()?.len())
     }
 
     fn write<R: Serialize>(&mut self, row: &R) -> Result<()> {
@@ -219,6 +240,18 @@ pub struct OutputWriter {
     quotes: CsvFile,
     errors: CsvFile,
     headers_written: bool,
+    dir: PathBuf,
+}
+
+/// Name of the checkpoint file an unfinished run keeps in its output directory.
+pub const CHECKPOINT: &str = ".whosaid-checkpoint.json";
+
+/// How far an unfinished run got: input records fully written, and the length of each
+/// temporary file (in [`FILES`] order) at that point.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct Checkpoint {
+    pub records: u64,
+    pub lengths: [u64; 5],
 }
 
 impl OutputWriter {
@@ -226,6 +259,7 @@ impl OutputWriter {
     pub fn create(dir: &Path) -> Result<OutputWriter> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+        let _ = std::fs::remove_file(dir.join(CHECKPOINT));
         Ok(OutputWriter {
             articles: CsvFile::create(dir, FILES[0])?,
             mentions: CsvFile::create(dir, FILES[1])?,
@@ -233,7 +267,50 @@ impl OutputWriter {
             quotes: CsvFile::create(dir, FILES[3])?,
             errors: CsvFile::create(dir, FILES[4])?,
             headers_written: false,
+            dir: dir.to_path_buf(),
         })
+    }
+
+    /// Reopens an interrupted run's temporary files at its last checkpoint. Returns the writer
+    /// and the number of input records already written, which the caller skips.
+    pub fn resume(dir: &Path) -> Result<(OutputWriter, u64)> {
+        let path = dir.join(CHECKPOINT);
+        let raw = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "nothing to resume in {}: no checkpoint of an unfinished run (run without --resume)",
+                dir.display()
+            )
+        })?;
+        let cp: Checkpoint = serde_json::from_str(&raw)
+            .with_context(|| format!("{} is not a whosaid checkpoint", path.display()))?;
+        let open = |i: usize| CsvFile::open(dir, FILES[i], Some(cp.lengths[i]));
+        let writer = OutputWriter {
+            articles: open(0)?,
+            mentions: open(1)?,
+            entities: open(2)?,
+            quotes: open(3)?,
+            errors: open(4)?,
+            headers_written: false,
+            dir: dir.to_path_buf(),
+        };
+        Ok((writer, cp.records))
+    }
+
+    /// Flushes and records that the first `records` input records are fully written, so that
+    /// `--resume` can continue from here after an interruption.
+    pub fn checkpoint(&mut self, records: u64) -> Result<()> {
+        let mut lengths = [0u64; 5];
+        for (len, f) in lengths.iter_mut().zip(self.files_mut()) {
+            *len = f.len()?;
+        }
+        let cp = Checkpoint { records, lengths };
+        let path = self.dir.join(CHECKPOINT);
+        let temp = self.dir.join(format!("{CHECKPOINT}.tmp"));
+        std::fs::write(&temp, serde_json::to_vec(&cp)?)
+            .with_context(|| format!("cannot write {}", temp.display()))?;
+        std::fs::rename(&temp, &path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(())
     }
 
     pub fn write_article(&mut self, rows: &ArticleRows) -> Result<()> {
@@ -339,6 +416,7 @@ impl OutputWriter {
                 format!("cannot rename {} to {}", f.temp.display(), f.path.display())
             })?;
         }
+        let _ = std::fs::remove_file(self.dir.join(CHECKPOINT));
         Ok(())
     }
 }

@@ -7,11 +7,13 @@
 //! input order and flushed after each chunk.
 
 use std::fmt;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::Instant;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use tch::Device;
@@ -19,10 +21,12 @@ use tch::Device;
 use crate::entities::{self, Entities};
 use crate::eval::ner::{evaluate_conll, format_score, read_conll, NerScore, NerScorer};
 use crate::input::{self, Article, FieldNames, ReadOptions, RecordError};
-use crate::ner::{mentions_from_tags, Mention, ModelSettings, NerModel, Window, WordTag};
+use crate::ner::{
+    mentions_from_tags, Mention, ModelSettings, NerModel, Precision, Window, WordTag,
+};
 use crate::output::{ArticleRows, OutputWriter};
 use crate::quotes::{self, Quote};
-use crate::text::Document;
+use crate::text::{Document, Span};
 use crate::{clean, ner};
 
 /// Settings of an `extract` run.
@@ -31,12 +35,17 @@ pub struct ExtractOptions {
     pub inputs: Vec<PathBuf>,
     pub out: PathBuf,
     pub model: PathBuf,
+    pub precision: Precision,
     pub threads: usize,
     pub batch_size: usize,
     pub chunk_size: usize,
     pub max_bytes: usize,
     pub progress: bool,
     pub fields: FieldNames,
+    /// Continue an interrupted run in `out` from its last checkpoint.
+    pub resume: bool,
+    /// Process only this shard of the records.
+    pub shard: Option<Shard>,
 }
 
 /// What a run did.
@@ -49,6 +58,108 @@ pub struct Summary {
     pub errors: usize,
     pub words: usize,
     pub seconds: f64,
+    /// Wall seconds per stage, in [`Stage::ALL`] order.
+    pub stage_seconds: [f64; Stage::COUNT],
+}
+
+/// The stages of `extract`, for the timing split.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading and parsing records (includes decompression).
+    Read,
+    Clean,
+    /// Paragraphs, sentences and words.
+    Segment,
+    /// Word pieces and model windows.
+    Tokenize,
+    /// The model's forward passes (on the inference thread).
+    Model,
+    /// Tags to mentions, mentions to entities.
+    DecodeEntities,
+    Quotes,
+    /// Rows built and written.
+    Write,
+}
+
+impl Stage {
+    pub const COUNT: usize = 8;
+    pub const ALL: [Stage; Stage::COUNT] = [
+        Stage::Read,
+        Stage::Clean,
+        Stage::Segment,
+        Stage::Tokenize,
+        Stage::Model,
+        Stage::DecodeEntities,
+        Stage::Quotes,
+        Stage::Write,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Read => "read",
+            Stage::Clean => "clean",
+            Stage::Segment => "segment",
+            Stage::Tokenize => "tokenize",
+            Stage::Model => "model forward",
+            Stage::DecodeEntities => "decode+entities",
+            Stage::Quotes => "quotes",
+            Stage::Write => "write",
+        }
+    }
+}
+
+/// CPU time of the stages that run on rayon's threads, summed over threads (nanoseconds).
+#[derive(Default)]
+struct StageClock([AtomicU64; Stage::COUNT]);
+
+impl StageClock {
+    /// Runs `f`, adding its duration to `stage`.
+    fn time<T>(&self, stage: Stage, f: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let out = f();
+        self.0[stage as usize].fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        out
+    }
+
+    fn nanos(&self, stage: Stage) -> f64 {
+        self.0[stage as usize].load(Ordering::Relaxed) as f64
+    }
+
+    /// Shares a phase's wall time among its stages in proportion to their CPU time.
+    fn split(&self, wall: f64, stages: &[Stage], into: &mut [f64; Stage::COUNT]) {
+        let total: f64 = stages.iter().map(|&s| self.nanos(s)).sum();
+        for &s in stages {
+            into[s as usize] += if total > 0.0 {
+                wall * self.nanos(s) / total
+            } else {
+                wall / stages.len() as f64
+            };
+        }
+    }
+}
+
+impl Summary {
+    /// The wall-time split per stage, one line each, with its share of the run.
+    pub fn stage_table(&self) -> String {
+        let total: f64 = self.stage_seconds.iter().sum::<f64>().max(1e-9);
+        let mut out = String::from("stage              seconds   share\n");
+        for s in Stage::ALL {
+            let secs = self.stage_seconds[s as usize];
+            out.push_str(&format!(
+                "{:<16} {:>9.2} {:>6.1}%\n",
+                s.name(),
+                secs,
+                100.0 * secs / total
+            ));
+        }
+        out.push_str(&format!(
+            "{:<16} {:>9.2}   (model load and start-up: {:.2})\n",
+            "total",
+            total,
+            (self.seconds - total).max(0.0)
+        ));
+        out
+    }
 }
 
 impl fmt::Display for Summary {
@@ -87,9 +198,17 @@ struct Prepared {
 }
 
 /// Cleans and segments an article, and cuts its sentences into model windows.
-fn prepare(article: Article, windower: &ner::Windower) -> Result<Prepared> {
-    let cleaned = clean::clean(&article.text);
-    let doc = Document::new(article.id, article.title, article.text, &cleaned);
+fn prepare(article: Article, windower: &ner::Windower, clock: &StageClock) -> Result<Prepared> {
+    let cleaned = clock.time(Stage::Clean, || clean::clean(&article.text));
+    let doc = clock.time(Stage::Segment, || {
+        Document::new(article.id, article.title, article.text, &cleaned)
+    });
+    let windows = clock.time(Stage::Tokenize, || document_windows(&doc, windower))?;
+    Ok(Prepared { doc, windows })
+}
+
+/// A document's sentences cut into model windows (whole sentences, in order).
+fn document_windows(doc: &Document, windower: &ner::Windower) -> Result<Vec<Window>> {
     let sentences: Vec<Vec<&str>> = doc
         .sentences
         .iter()
@@ -100,8 +219,7 @@ fn prepare(article: Article, windower: &ner::Windower) -> Result<Prepared> {
                 .collect()
         })
         .collect();
-    let windows = windower.windows(&sentences)?;
-    Ok(Prepared { doc, windows })
+    windower.windows(&sentences)
 }
 
 /// The text stages after NER for one article.
@@ -132,10 +250,14 @@ pub struct InferenceWorker {
 
 impl InferenceWorker {
     /// Loads the model (failing here, before any output, if it is missing or broken) and starts
-    /// the thread that runs it with `torch_threads` intra-op threads.
-    pub fn start(model_dir: &Path, torch_threads: usize) -> Result<InferenceWorker> {
+    /// the thread that runs it with `torch_threads` intra-op threads, in `precision`.
+    pub fn start(
+        model_dir: &Path,
+        torch_threads: usize,
+        precision: Precision,
+    ) -> Result<InferenceWorker> {
         tch::set_num_threads(torch_threads as i32);
-        let model = NerModel::load(model_dir, Device::Cpu)
+        let model = NerModel::load_as(model_dir, Device::Cpu, precision)
             .with_context(|| format!("cannot load the NER model from {}", model_dir.display()))?;
         let labels = model.config.labels.clone();
         let settings = model.config.settings.clone();
@@ -251,44 +373,200 @@ fn estimate_records(inputs: &[PathBuf]) -> Option<u64> {
     Some(total)
 }
 
+/// Where processed records go: the CSV files of `extract`, or JSON lines of `stream`.
+pub trait Sink {
+    fn article(&mut self, rows: &ArticleRows) -> Result<()>;
+    fn error(&mut self, error: &RecordError) -> Result<()>;
+    /// Called after each chunk with the number of input records fully handed over so far.
+    fn chunk_done(&mut self, records: u64) -> Result<()>;
+}
+
+/// The CSV files of `extract`, checkpointed after each chunk for `--resume`.
+struct CsvSink(OutputWriter);
+
+impl Sink for CsvSink {
+    fn article(&mut self, rows: &ArticleRows) -> Result<()> {
+        self.0.write_article(rows)
+    }
+    fn error(&mut self, error: &RecordError) -> Result<()> {
+        self.0.write_error(error)
+    }
+    fn chunk_done(&mut self, records: u64) -> Result<()> {
+        self.0.checkpoint(records)
+    }
+}
+
+/// One output line of `stream` mode: an article's rows nested, or the reason it was skipped.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum StreamLine<'a> {
+    Article {
+        article: &'a Option<crate::output::ArticleRow>,
+        entities: &'a [crate::output::EntityRow],
+        mentions: &'a [crate::output::MentionRow],
+        quotes: &'a [crate::output::QuoteRow],
+    },
+    Error {
+        error: crate::output::ErrorRow,
+    },
+}
+
+/// JSON lines on a writer, one per input record, flushed after each chunk.
+pub struct JsonLinesSink<W: Write>(pub W);
+
+impl<W: Write> Sink for JsonLinesSink<W> {
+    fn article(&mut self, rows: &ArticleRows) -> Result<()> {
+        let line = StreamLine::Article {
+            article: &rows.article,
+            entities: &rows.entities,
+            mentions: &rows.mentions,
+            quotes: &rows.quotes,
+        };
+        serde_json::to_writer(&mut self.0, &line)?;
+        self.0.write_all(b"\n")?;
+        Ok(())
+    }
+    fn error(&mut self, error: &RecordError) -> Result<()> {
+        let error = crate::output::ErrorRow {
+            input: error.input.clone(),
+            record: error.record.clone(),
+            reason: error.reason.clone(),
+        };
+        serde_json::to_writer(&mut self.0, &StreamLine::Error { error })?;
+        self.0.write_all(b"\n")?;
+        Ok(())
+    }
+    fn chunk_done(&mut self, _records: u64) -> Result<()> {
+        self.0.flush()?;
+        Ok(())
+    }
+}
+
+/// One part of a dump split across machines: records whose id hashes to `index` modulo
+/// `count` (0 <= index < count). Written `I/N` on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = anyhow::Error;
+
+    fn from_str(s: &str) -> Result<Shard> {
+        let bad = || anyhow!("--shard {s:?}: expected I/N with 0 <= I < N, e.g. 0/4");
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let (index, count): (u64, u64) = (
+            i.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl Shard {
+    /// Whether a record belongs to this shard. Articles go by their id, unreadable records by
+    /// input and record name, through FNV-1a (stable across runs, machines and versions).
+    pub fn holds(&self, record: &Result<Article, RecordError>) -> bool {
+        let key = match record {
+            Ok(a) => fnv1a(&[a.id.as_bytes()]),
+            Err(e) => fnv1a(&[e.input.as_bytes(), b"\0", e.record.as_bytes()]),
+        };
+        key % self.count == self.index
+    }
+}
+
+fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in parts.iter().flat_map(|p| p.iter()) {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
 /// Runs `extract`: reads every input, writes the five CSVs into `opts.out`.
 pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
+    let started = Instant::now();
+    // The model loads first: a missing or broken model stops the run before any output.
+    let worker = InferenceWorker::start(&opts.model, opts.threads, opts.precision)?;
+    let (writer, done) = if opts.resume {
+        OutputWriter::resume(&opts.out)?
+    } else {
+        (OutputWriter::create(&opts.out)?, 0)
+    };
+    let mut sink = CsvSink(writer);
+    let mut summary = process(opts, &worker, done, &mut sink)?;
+    let phase = Instant::now();
+    sink.0.finish()?;
+    summary.stage_seconds[Stage::Write as usize] += phase.elapsed().as_secs_f64();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// `stream`: JSON lines from stdin to JSON lines on stdout (see [`JsonLinesSink`]).
+pub fn stream(opts: &ExtractOptions) -> Result<Summary> {
+    let worker = InferenceWorker::start(&opts.model, opts.threads, opts.precision)?;
+    let mut sink = JsonLinesSink(std::io::BufWriter::new(std::io::stdout().lock()));
+    process(opts, &worker, 0, &mut sink)
+}
+
+/// Runs the pipeline over `opts.inputs` (this shard's records, after the first `skip`) with
+/// the model on `worker`, and hands every record's rows or error to `sink`, in input order.
+pub fn process(
+    opts: &ExtractOptions,
+    worker: &InferenceWorker,
+    skip: u64,
+    sink: &mut dyn Sink,
+) -> Result<Summary> {
     let started = Instant::now();
     if opts.chunk_size == 0 || opts.batch_size == 0 {
         bail!("--chunk-size and --batch-size must be at least 1");
     }
-    let worker = InferenceWorker::start(&opts.model, opts.threads)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
         .build()?;
-    let mut writer = OutputWriter::create(&opts.out)?;
     let read_opts = ReadOptions {
         fields: opts.fields.clone(),
         max_bytes: opts.max_bytes,
     };
-    let mut records = input::read_inputs(&opts.inputs, &read_opts).peekable();
-    let bar = progress_bar(
-        opts.progress,
-        if opts.progress {
-            estimate_records(&opts.inputs)
-        } else {
-            None
-        },
-    );
+    let shard = opts.shard;
+    let mut records = input::read_inputs(&opts.inputs, &read_opts)
+        .filter(move |r| shard.is_none_or(|s| s.holds(r)))
+        .skip(skip as usize);
+    let estimate = (opts.progress && opts.shard.is_none())
+        .then(|| estimate_records(&opts.inputs))
+        .flatten();
+    let bar = progress_bar(opts.progress, estimate);
+    bar.set_position(skip);
     let mut summary = Summary::default();
     let windower = ner::Windower::new(&worker.tokenizer, &worker.settings)?;
+    let labels = &worker.labels;
+    let clock = StageClock::default();
+    let stages = &mut summary.stage_seconds;
+    let mut consumed = skip;
 
-    while records.peek().is_some() {
+    loop {
+        let phase = Instant::now();
         let chunk: Vec<Result<Article, RecordError>> =
             records.by_ref().take(opts.chunk_size).collect();
+        stages[Stage::Read as usize] += phase.elapsed().as_secs_f64();
+        if chunk.is_empty() {
+            break;
+        }
+        consumed += chunk.len() as u64;
         // Text stages, in parallel; a record that fails here becomes an error row.
+        let phase = Instant::now();
         let prepared: Vec<Result<Prepared, RecordError>> = pool.install(|| {
             chunk
                 .into_par_iter()
                 .map(|r| {
                     r.and_then(|a| {
                         let (input, record) = (a.id.clone(), a.id.clone());
-                        prepare(a, &windower).map_err(|e| RecordError {
+                        prepare(a, &windower, &clock).map_err(|e| RecordError {
                             input,
                             record,
                             reason: format!("{e:#}"),
@@ -297,11 +575,19 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
                 })
                 .collect()
         });
+        clock.split(
+            phase.elapsed().as_secs_f64(),
+            &[Stage::Clean, Stage::Segment, Stage::Tokenize],
+            stages,
+        );
         let windows: Vec<&Window> = prepared
             .iter()
             .flat_map(|p| p.iter().flat_map(|p| p.windows.iter()))
             .collect();
+        let phase = Instant::now();
         let mut tags = worker.run(&windows, opts.batch_size)?.into_iter();
+        stages[Stage::Model as usize] += phase.elapsed().as_secs_f64();
+        let phase = Instant::now();
         // Re-assemble each article's word tags from its windows, in order.
         let per_article: Vec<Vec<WordTag>> = prepared
             .iter()
@@ -332,16 +618,30 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
                 .zip(per_article.par_iter())
                 .map(|(p, t)| match p {
                     Ok(p) => {
-                        let (mentions, entities, quotes) = analyse(&p.doc, t, &worker.labels);
-                        Ok((
-                            ArticleRows::new(&p.doc, &mentions, &entities, &quotes),
-                            p.doc.word_count(),
-                        ))
+                        let (mentions, entities) = clock.time(Stage::DecodeEntities, || {
+                            let mentions =
+                                mentions_from_tags(&p.doc.text, &p.doc.tokens, t, labels);
+                            let entities = entities::merge(&p.doc, &mentions);
+                            (mentions, entities)
+                        });
+                        let quotes = clock.time(Stage::Quotes, || {
+                            quotes::extract(&p.doc, &mentions, &entities)
+                        });
+                        let rows = clock.time(Stage::Write, || {
+                            ArticleRows::new(&p.doc, &mentions, &entities, &quotes)
+                        });
+                        Ok((rows, p.doc.word_count()))
                     }
                     Err(e) => Err(e),
                 })
                 .collect()
         });
+        clock.split(
+            phase.elapsed().as_secs_f64(),
+            &[Stage::DecodeEntities, Stage::Quotes, Stage::Write],
+            stages,
+        );
+        let phase = Instant::now();
         for r in rows {
             match r {
                 Ok((rows, words)) => {
@@ -350,21 +650,21 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
                     summary.mentions += rows.mentions.len();
                     summary.entities += rows.entities.len();
                     summary.quotes += rows.quotes.len();
-                    writer.write_article(&rows)?;
+                    sink.article(&rows)?;
                 }
                 Err(e) => {
                     summary.errors += 1;
                     if opts.progress {
                         bar.suspend(|| eprintln!("whosaid: skipped {e}"));
                     }
-                    writer.write_error(e)?;
+                    sink.error(e)?;
                 }
             }
             bar.inc(1);
         }
-        writer.flush()?;
+        sink.chunk_done(consumed)?;
+        stages[Stage::Write as usize] += phase.elapsed().as_secs_f64();
     }
-    writer.finish()?;
     bar.finish_and_clear();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
@@ -376,6 +676,7 @@ pub struct EvalNerOptions {
     pub files: Vec<PathBuf>,
     pub fixtures: Vec<PathBuf>,
     pub model: PathBuf,
+    pub precision: Precision,
     pub batch_size: usize,
     pub threads: usize,
     pub json: bool,
@@ -422,17 +723,7 @@ pub fn mentions_for_texts(
     let windower = ner::Windower::new(&worker.tokenizer, &worker.settings)?;
     let mut per_doc_windows = Vec::new();
     for doc in docs {
-        let sentences: Vec<Vec<&str>> = doc
-            .sentences
-            .iter()
-            .map(|s| {
-                doc.tokens[s.tokens.clone()]
-                    .iter()
-                    .map(|t| doc.slice(*t))
-                    .collect()
-            })
-            .collect();
-        per_doc_windows.push(windower.windows(&sentences)?);
+        per_doc_windows.push(document_windows(doc, &windower)?);
     }
     let all: Vec<&Window> = per_doc_windows.iter().flatten().collect();
     let mut tags = worker.run(&all, batch_size)?.into_iter();
@@ -507,7 +798,7 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
     let mut reports = serde_json::Map::new();
     if !opts.files.is_empty() {
         tch::set_num_threads(opts.threads as i32);
-        let model = NerModel::load(&opts.model, Device::Cpu)?;
+        let model = NerModel::load_as(&opts.model, Device::Cpu, opts.precision)?;
         let mut docs = Vec::new();
         for f in &opts.files {
             docs.extend(read_conll(f)?);
@@ -545,7 +836,7 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
         reports.insert("conll".into(), serde_json::json!({ "score": score, "speed": speed, "words_per_second": speed.words_per_second(), "pieces_per_second": speed.pieces_per_second() }));
     }
     if !opts.fixtures.is_empty() {
-        let worker = InferenceWorker::start(&opts.model, opts.threads)?;
+        let worker = InferenceWorker::start(&opts.model, opts.threads, opts.precision)?;
         let mut fixtures = Vec::new();
         for f in &opts.fixtures {
             fixtures.extend(read_ner_fixtures(f)?);
@@ -572,10 +863,62 @@ pub struct EvalQuotesOptions {
     pub brat: Vec<PathBuf>,
     pub fixtures: Vec<PathBuf>,
     pub model: PathBuf,
+    pub precision: Precision,
     pub gold_entities: bool,
     pub threads: usize,
     pub json: bool,
     pub errors: Option<PathBuf>,
+    /// A file of the model's mentions per article: read when it exists, written otherwise, so
+    /// reruns that tune the quote rules skip the model.
+    pub mentions_cache: Option<PathBuf>,
+}
+
+/// Writes mentions as TSV lines: article index, byte start, byte end, label, score.
+fn write_mentions_cache(path: &Path, all: &[Vec<Mention>]) -> Result<()> {
+    let mut out = String::new();
+    for (i, mentions) in all.iter().enumerate() {
+        for m in mentions {
+            out.push_str(&format!(
+                "{i}\t{}\t{}\t{}\t{}\n",
+                m.span.start, m.span.end, m.label, m.score
+            ));
+        }
+    }
+    std::fs::write(path, out).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn read_mentions_cache(path: &Path, docs: &[Document]) -> Result<Vec<Vec<Mention>>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut all = vec![Vec::new(); docs.len()];
+    for (n, line) in text.lines().enumerate() {
+        let bad = || anyhow!("{}: line {}: not a mention line", path.display(), n + 1);
+        let f: Vec<&str> = line.split('\t').collect();
+        let [i, start, end, label, score] = f[..] else {
+            return Err(bad());
+        };
+        let (i, start, end): (usize, usize, usize) = (
+            i.parse().map_err(|_| bad())?,
+            start.parse().map_err(|_| bad())?,
+            end.parse().map_err(|_| bad())?,
+        );
+        let fits = docs.get(i).is_some_and(|d| {
+            start <= end && d.text.is_char_boundary(start) && d.text.is_char_boundary(end)
+        });
+        if !fits {
+            bail!(
+                "{}: line {}: mention outside its article (the cache is from other input?)",
+                path.display(),
+                n + 1
+            );
+        }
+        all[i].push(Mention {
+            span: Span::new(start, end),
+            label: label.to_string(),
+            score: score.parse().map_err(|_| bad())?,
+        });
+    }
+    Ok(all)
 }
 
 /// Runs `eval quotes` and prints the report.
@@ -593,8 +936,18 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
         let gold: Vec<Vec<Mention>> = articles.iter().map(q::gold_entity_mentions).collect();
         q::score_quotes(&articles, &mut |_| Ok(gold.clone()))?
     } else {
-        let worker = InferenceWorker::start(&opts.model, opts.threads)?;
-        q::score_quotes(&articles, &mut |docs| mentions_for_texts(&worker, docs, 32))?
+        let cached = opts.mentions_cache.as_ref().filter(|p| p.exists());
+        q::score_quotes(&articles, &mut |docs| match cached {
+            Some(path) => read_mentions_cache(path, docs),
+            None => {
+                let worker = InferenceWorker::start(&opts.model, opts.threads, opts.precision)?;
+                let all = mentions_for_texts(&worker, docs, 32)?;
+                if let Some(path) = &opts.mentions_cache {
+                    write_mentions_cache(path, &all)?;
+                }
+                Ok(all)
+            }
+        })?
     };
     if let Some(path) = &opts.errors {
         report.write_errors(path)?;

@@ -3,44 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use whosaid::input::FieldNames;
-use whosaid::ner::write_random_model;
-use whosaid::pipeline::{extract, ExtractOptions, Summary};
+use whosaid::pipeline::{extract, Summary};
 
-const WORDS: &[&str] = &[
-    "the", "minister", "said", "albania", "iran", "lleshaj", "sand", "##ër", "mek", "is", "a",
-    "threat",
-];
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A tiny model; `bias` = Some(label id) makes every word get that tag.
-fn tiny_model(dir: &Path, max_length: usize, bias: Option<usize>) -> PathBuf {
-    let m = dir.join(format!("model-{max_length}-{bias:?}"));
-    write_random_model(&m, WORDS, max_length, 7, bias).unwrap();
-    m
-}
-
-fn options(inputs: Vec<PathBuf>, out: &Path, model: PathBuf) -> ExtractOptions {
-    ExtractOptions {
-        inputs,
-        out: out.to_path_buf(),
-        model,
-        threads: 2,
-        batch_size: 4,
-        chunk_size: 3,
-        max_bytes: 2_000_000,
-        progress: false,
-        fields: FieldNames::default(),
-    }
-}
-
-fn read_csv(path: &Path) -> Vec<csv::StringRecord> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    r.records().map(|r| r.unwrap()).collect()
-}
+mod common;
+use common::{options, read_csv, root, sample_inputs, tiny_model};
 
 fn header(path: &Path) -> Vec<String> {
     let mut r = csv::Reader::from_path(path).unwrap();
@@ -58,16 +24,6 @@ fn texts_by_id(inputs: &[PathBuf]) -> std::collections::HashMap<String, String> 
         .filter_map(|r| r.ok())
         .map(|a| (a.id, a.text))
         .collect()
-}
-
-fn sample_inputs() -> Vec<PathBuf> {
-    let s = root().join("data/sample");
-    vec![
-        s.join("articles.jsonl"),
-        s.join("articles.csv"),
-        s.join("txt"),
-        s.join("archive.jsonl.gz"),
-    ]
 }
 
 #[test]

@@ -25,6 +25,9 @@ fn default_model_finds_the_seed_articles_entities() {
     .unwrap();
     let out = tmp.path().join("out");
     extract(&ExtractOptions {
+        precision: Default::default(),
+        resume: false,
+        shard: None,
         inputs: vec![input],
         out: out.clone(),
         model: root.join("models/ner-en"),

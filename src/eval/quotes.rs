@@ -399,6 +399,8 @@ pub struct SubsetScores {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuoteError {
     pub article: String,
+    /// The subset the error was counted in: `all`, `direct` or `speech-verb cue`.
+    pub subset: String,
     /// `missed`, `spurious`, `wrong_speaker`, `boundary` (matched at 0.3, not exactly).
     pub kind: String,
     pub gold_content: String,
@@ -458,7 +460,7 @@ impl QuoteReport {
         out
     }
 
-    /// Writes the errors, one per line: article, kind, gold and predicted content, gold and
+    /// Writes the errors, one per line: article, subset, kind, gold and predicted content, gold and
     /// predicted speaker, separated by tabs.
     pub fn write_errors(&self, path: &Path) -> Result<()> {
         let mut f = std::io::BufWriter::new(
@@ -467,13 +469,14 @@ impl QuoteReport {
         );
         writeln!(
             f,
-            "article\tkind\tgold_content\tpredicted_content\tgold_speaker\tpredicted_speaker"
+            "article\tsubset\tkind\tgold_content\tpredicted_content\tgold_speaker\tpredicted_speaker"
         )?;
         for e in &self.errors {
             writeln!(
                 f,
-                "{}\t{}\t{}\t{}\t{}\t{}",
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}",
                 e.article,
+                e.subset,
                 e.kind,
                 e.gold_content,
                 e.predicted_content,
@@ -527,29 +530,43 @@ fn is_trim_char(c: char) -> bool {
 
 /// Trims white space, punctuation, quote marks and a leading "that" off a span.
 fn normalize(text: &str, span: Span) -> Span {
-    let body = &text[span.range()];
-    let start_trim = body.len() - body.trim_start_matches(is_trim_char).len();
-    let mut s = span.start + start_trim;
+    let trim_start = |s: usize| {
+        let body = &text[s..span.end];
+        s + body.len() - body.trim_start_matches(is_trim_char).len()
+    };
+    let mut s = trim_start(span.start);
     let rest = &text[s..span.end];
-    if rest.len() > 5
-        && rest
-            .get(..5)
-            .is_some_and(|w| w.eq_ignore_ascii_case("that "))
-    {
-        s += 5;
+    let that = rest
+        .get(..4)
+        .is_some_and(|w| w.eq_ignore_ascii_case("that"));
+    if that && rest[4..].starts_with(is_trim_char) && rest.len() > 5 {
+        s = trim_start(s + 4);
     }
     let body = &text[s..span.end];
     let e = s + body.trim_end_matches(is_trim_char).len();
     Span::new(s, e.max(s))
 }
 
+/// Normalized spans, sorted, with spans that only white space and punctuation separate joined
+/// (annotators sometimes split one stretch of text into several spans).
 fn normalize_all(text: &str, spans: &[Span]) -> Vec<Span> {
-    let mut out: Vec<Span> = spans
+    let mut sorted: Vec<Span> = spans
         .iter()
         .map(|s| normalize(text, *s))
         .filter(|s| !s.is_empty())
         .collect();
-    out.sort();
+    sorted.sort();
+    let mut out: Vec<Span> = Vec::with_capacity(sorted.len());
+    for s in sorted {
+        match out.last_mut() {
+            Some(last)
+                if last.end >= s.start || text[last.end..s.start].chars().all(is_trim_char) =>
+            {
+                last.end = last.end.max(s.end);
+            }
+            _ => out.push(s),
+        }
+    }
     out
 }
 
@@ -667,10 +684,11 @@ impl ArticleContext<'_> {
 
 fn score_subset(
     ctx: &ArticleContext,
+    subset: &str,
     gold: &[&GoldAttribution],
     pred: &[&Predicted],
     tally: &mut Tally,
-    errors: Option<&mut Vec<QuoteError>>,
+    errors: &mut Vec<QuoteError>,
 ) {
     let text = &ctx.article.text;
     let gold_norm: Vec<Vec<Span>> = gold
@@ -740,7 +758,6 @@ fn score_subset(
         }
     }
 
-    let Some(errors) = errors else { return };
     let speaker_text = |p: &Predicted| {
         let written = p.speaker.map_or(String::new(), |s| clip(&text[s.range()]));
         match p.speaker_entity.and_then(|e| ctx.entities.entities.get(e)) {
@@ -757,6 +774,7 @@ fn score_subset(
     };
     let error = |kind: &str, g: Option<usize>, p: Option<usize>| QuoteError {
         article: ctx.article.id.clone(),
+        subset: subset.to_string(),
         kind: kind.to_string(),
         gold_content: g.map_or(String::new(), |g| ctx.text_of(&gold[g].content)),
         predicted_content: p.map_or(String::new(), |p| ctx.text_of(&pred[p].content)),
@@ -833,7 +851,7 @@ pub fn score_quotes(
         };
         let gold_all: Vec<&GoldAttribution> = article.attributions.iter().collect();
         let pred_all: Vec<&Predicted> = predicted.iter().collect();
-        score_subset(&ctx, &gold_all, &pred_all, &mut all, Some(&mut errors));
+        score_subset(&ctx, "all", &gold_all, &pred_all, &mut all, &mut errors);
 
         let is_direct_gold = |g: &&GoldAttribution| match g.kind {
             Some(k) => k != QuoteKind::Indirect,
@@ -849,7 +867,14 @@ pub fn score_quotes(
             .copied()
             .filter(|p| p.kind != QuoteKind::Indirect)
             .collect();
-        score_subset(&ctx, &gold_direct, &pred_direct, &mut direct, None);
+        score_subset(
+            &ctx,
+            "direct",
+            &gold_direct,
+            &pred_direct,
+            &mut direct,
+            &mut errors,
+        );
 
         let cue_text = |spans: &[Span]| {
             spans
@@ -871,10 +896,17 @@ pub fn score_quotes(
                     .is_some_and(|c| cue_has_speech_verb(&article.text[c.range()]))
             })
             .collect();
-        score_subset(&ctx, &gold_speech, &pred_speech, &mut speech, None);
+        score_subset(
+            &ctx,
+            "speech-verb cue",
+            &gold_speech,
+            &pred_speech,
+            &mut speech,
+            &mut errors,
+        );
     }
     let mut error_counts = BTreeMap::new();
-    for e in &errors {
+    for e in errors.iter().filter(|e| e.subset == "all") {
         *error_counts.entry(e.kind.clone()).or_insert(0) += 1;
     }
     Ok(QuoteReport {
@@ -1063,5 +1095,17 @@ mod tests {
         let text = "He said that the plan “works,” and more.";
         let s = normalize(text, Span::new(8, text.len()));
         assert_eq!(&text[s.range()], "the plan “works,” and more");
+        let text = "said that, “there were issues.” Then";
+        let s = normalize(text, Span::new(5, 31));
+        assert_eq!(&text[s.range()], "there were issues");
+        // "thatch" is no "that".
+        let text = "thatch roofs";
+        assert_eq!(normalize(text, Span::new(0, text.len())), Span::new(0, 12));
+        // Spans that only white space and punctuation separate are one.
+        let text = "“One. Two.” Three";
+        let joined = normalize_all(text, &[Span::new(0, 7), Span::new(8, 15)]);
+        assert_eq!(joined, vec![Span::new(3, 11)]);
+        let apart = normalize_all(text, &[Span::new(3, 7), Span::new(16, 21)]);
+        assert_eq!(apart.len(), 2);
     }
 }

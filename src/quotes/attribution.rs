@@ -29,12 +29,75 @@ pub struct Candidate {
     /// Takes the speaker of the quote before it (an unattributed follow-up quote, a transcript
     /// paragraph continuing a turn).
     pub inherits_speaker: bool,
+    /// The speaker is a one-off `Label:` (a headline's, a line's): kept only when the label
+    /// resolves to an entity, since `Poll:`, `The Latest:` or `Stealth Over Health:` name no one.
+    pub needs_entity: bool,
 }
 
 /// The most words a speaker phrase may have.
 const MAX_SPEAKER_WORDS: usize = 9;
-/// How far after a quote a cue verb may stand (`"…," the interior minister said`).
-const TRAILER_WINDOW: usize = 9;
+/// How far after a quote a cue verb may stand (`"…," the interior minister said`,
+/// `"…," Douglas Holtz-Eakin, an economist and tax expert, told me`).
+const TRAILER_WINDOW: usize = 20;
+/// How soon after a verb a quoted fragment makes a reported clause of what follows.
+const QUOTE_AFTER_VERB_WINDOW: usize = 8;
+/// The most words of an appositive between a name and its verb.
+const MAX_APPOSITIVE_WORDS: usize = 16;
+
+/// First words of phrases that are no speaker: prepositions and time expressions
+/// (`said early Friday`, `in a statement said`, `during the debate said`).
+const NOT_SPEAKER_STARTS: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "during",
+    "to",
+    "for",
+    "by",
+    "despite",
+    "with",
+    "from",
+    "after",
+    "before",
+    "once",
+    "meanwhile",
+    "since",
+    "over",
+    "into",
+    "about",
+    "of",
+    "through",
+    "early",
+    "late",
+    "last",
+    "this",
+    "next",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "yesterday",
+    "tonight",
+    "tomorrow",
+    "having",
+    "while",
+    "earlier",
+    "later",
+    "recently",
+    "previously",
+    "then",
+    "now",
+    "there",
+    "here",
+    "it",
+    "that",
+    "what",
+    "when",
+];
 /// How far before a quote a cue verb may stand (`X told reporters on Tuesday: "…"`).
 const LEAD_WINDOW: usize = 7;
 
@@ -326,6 +389,36 @@ fn is_dash(word: &str) -> bool {
     matches!(word, "—" | "–" | "-" | "--" | "―")
 }
 
+/// Small words that stay lowercase in a title.
+const TITLE_SMALL_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "by", "with",
+    "from", "as", "vs", "via", "is", "de",
+];
+
+/// Title case throughout (`The Steve Harvey Morning Show`): two to ten words, every word but
+/// the small ones capitalised.
+fn is_title_like(text: &str) -> bool {
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .collect();
+    let trimmed = text.trim_end();
+    let ends_sentence = trimmed.ends_with(['.', '!', '?']);
+    // Two capitalised words ending a sentence are more often speech ("We're America.").
+    let min_words = if ends_sentence { 3 } else { 2 };
+    // A title holds one sentence at most ("The Donald. Big Daddy." is two).
+    let inner_break = trimmed
+        .trim_end_matches(['.', '!', '?', ','])
+        .contains(". ");
+    (min_words..=10).contains(&words.len())
+        && !inner_break
+        && is_capitalized(words[0])
+        && words
+            .iter()
+            .all(|w| is_capitalized(w) || TITLE_SMALL_WORDS.contains(w))
+}
+
 fn word_count(text: &str) -> usize {
     text.split_whitespace()
         .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
@@ -394,6 +487,12 @@ impl<'d> View<'d> {
     /// appositive between name and verb (`Hugh Hill, a doctor, said`) is skipped to the name.
     fn subject_before(&self, verb: usize, lo: usize) -> Option<(usize, usize)> {
         let mut end = verb;
+        // `Rep. Jason Chaffetz (R-Utah) said`: a short parenthesis before the verb is skipped.
+        if end > lo + 2 && self.word(end - 1) == ")" {
+            if let Some(open) = (lo..end - 1).rev().take(6).find(|&t| self.word(t) == "(") {
+                end = open;
+            }
+        }
         while end > lo && ADVERBS_AND_AUXILIARIES.contains(&self.lower(end - 1).as_str()) {
             end -= 1;
         }
@@ -413,10 +512,16 @@ impl<'d> View<'d> {
             }
             start -= 1;
         }
-        if start == end {
+        if start == end || !self.plausible_speaker(start) {
             return None;
         }
         Some((start, end))
+    }
+
+    /// Whether a phrase starting at `first` can name a speaker (not `early Friday`, `in a
+    /// statement`).
+    fn plausible_speaker(&self, first: usize) -> bool {
+        !NOT_SPEAKER_STARTS.contains(&self.lower(first).as_str())
     }
 
     /// `NAME, a ROLE, said`: when the phrase before the verb is an appositive enclosed in commas,
@@ -425,13 +530,24 @@ impl<'d> View<'d> {
         if verb < lo + 4 || self.word(verb - 1) != "," {
             return None;
         }
-        let (role_start, role_end) = self.subject_before(verb - 1, lo)?;
-        if role_start < lo + 2 || self.word(role_start - 1) != "," || role_end != verb - 1 {
+        let close = verb - 1;
+        let open = (lo + 1..close)
+            .rev()
+            .take(MAX_APPOSITIVE_WORDS)
+            .find(|&t| self.word(t) == ",")?;
+        let inside_ok = open + 1 < close
+            && (open + 1..close).all(|t| {
+                let w = self.word(t);
+                !matches!(w, ";" | ":" | "." | "?" | "!") || (w == "." && t > open + 1)
+            })
+            && !(open + 1..close).any(|t| marks_only(self.word(t)));
+        if !inside_ok {
             return None;
         }
-        let (name_start, name_end) = self.subject_before(role_start - 1, lo)?;
-        (name_end == role_start - 1 && (name_start..name_end).all(|t| is_capitalized(self.word(t))))
-            .then_some((name_start, name_end))
+        let (name_start, name_end) = self.subject_before(open, lo)?;
+        let name_like = (name_start..name_end)
+            .all(|t| is_capitalized(self.word(t)) || matches!(self.word(t), "." | "’s" | "'s"));
+        (name_end == open && name_like).then_some((name_start, name_end))
     }
 
     /// The speaker phrase right after an inverted verb (`said Lleshaj during the interview`).
@@ -448,7 +564,7 @@ impl<'d> View<'d> {
             }
             end += 1;
         }
-        (end > start).then_some((start, end))
+        (end > start && self.plausible_speaker(start)).then_some((start, end))
     }
 
     /// The subject at a sentence's start: a pronoun, or a run of capitalised words (with their
@@ -483,6 +599,14 @@ impl<'d> View<'d> {
         if speech_only && info.class != VerbClass::Speech {
             return false;
         }
+        // A capitalised form after a word is a name ("Wayne State University"), not a verb.
+        if is_capitalized(w)
+            && token > 0
+            && self.word(token - 1).chars().any(char::is_alphanumeric)
+            && w.chars().any(char::is_lowercase)
+        {
+            return false;
+        }
         // After a determiner any form is a noun ("an answer", "the claims"); noun-like forms
         // ("claims") need no determiner to be read as nouns after an adjective either.
         if token > lo && NOUN_DETERMINERS.contains(&self.lower(token - 1).as_str()) {
@@ -505,11 +629,29 @@ fn direct_candidates(view: &View, used_cues: &mut HashSet<Span>) -> Vec<(Candida
         } else {
             0
         };
-        let found = lead_colon(view, q, prev_close)
-            .or_else(|| trailer(view, q, next_open))
+        let colon = lead_colon(view, q, prev_close);
+        let after = colon
+            .is_none()
+            .then(|| trailer(view, q, next_open))
+            .flatten();
+        let found = colon
+            .or(after)
             .or_else(|| lead(view, q, prev_close))
             .or_else(|| next_sentence_trailer(view, q, next_open));
-        let content = q.inner;
+        let mut content = q.inner;
+        let mut kind = QuoteKind::Direct;
+        // `The country "has made dramatic changes," Obama said`: with the cue after the quote,
+        // words before it in its sentence belong to what was said.
+        if after.is_some() {
+            if let Some(start) = sentence_lead_in(view, q, prev_close) {
+                content = Span::new(start, content.end);
+                kind = QuoteKind::Mixed;
+            }
+        }
+        // Titles ("Fox News Sunday," "All Bets Are Off.") are named, not said.
+        if is_title_like(view.doc.slice(content)) {
+            continue;
+        }
         match found {
             Some((cue, speaker)) => {
                 used_cues.insert(cue);
@@ -517,8 +659,9 @@ fn direct_candidates(view: &View, used_cues: &mut HashSet<Span>) -> Vec<(Candida
                     span: content,
                     cue: Some(cue),
                     speaker,
-                    kind: QuoteKind::Direct,
+                    kind,
                     inherits_speaker: speaker.is_none(),
+                    needs_entity: view.doc.slice(cue) == ":",
                 };
                 out.push((c, q));
             }
@@ -530,7 +673,12 @@ fn direct_candidates(view: &View, used_cues: &mut HashSet<Span>) -> Vec<(Candida
                     .slice(content)
                     .trim_end()
                     .ends_with(['.', ',', '!', '?', '…', '—']);
-                if words <= 2 || (words <= 5 && !ends_like_speech) {
+                // A short quote that is a sentence of its own ("We're America.") is speech.
+                let whole_sentence = ends_like_speech
+                    && view
+                        .sentence_of(q.outer.start)
+                        .is_some_and(|s| view.doc.sentences[s].span.start == q.outer.start);
+                if !whole_sentence && (words <= 2 || (words <= 5 && !ends_like_speech)) {
                     continue;
                 }
                 let c = Candidate {
@@ -539,6 +687,7 @@ fn direct_candidates(view: &View, used_cues: &mut HashSet<Span>) -> Vec<(Candida
                     speaker: None,
                     kind: QuoteKind::Direct,
                     inherits_speaker: true,
+                    needs_entity: false,
                 };
                 out.push((c, q));
             }
@@ -548,6 +697,27 @@ fn direct_candidates(view: &View, used_cues: &mut HashSet<Span>) -> Vec<(Candida
 }
 
 type Attribution = (Span, Option<Span>);
+
+/// Most words before a quote that [`sentence_lead_in`] takes into it.
+const MAX_LEAD_IN_WORDS: usize = 12;
+
+/// The start of the words that open a quote's sentence before its opening mark, when there are
+/// a few of them, no other quote and no cue verb among them (`North Korea's latest "provocation
+/// …"`).
+fn sentence_lead_in(view: &View, q: Quoted, prev_close: usize) -> Option<usize> {
+    let sentence = view.sentence_of(q.outer.start)?;
+    let s = &view.doc.sentences[sentence];
+    if s.span.start >= q.outer.start || prev_close > s.span.start {
+        return None;
+    }
+    let first = s.tokens.start;
+    let mark = view.token_at(q.outer.start);
+    let words = (first..mark).filter(|&t| !is_punct(view.word(t))).count();
+    let clean = (first..mark).all(|t| {
+        !marks_only(view.word(t)) && !view.is_cue_verb_at(t, first, false) && view.word(t) != ":"
+    });
+    (words > 0 && words <= MAX_LEAD_IN_WORDS && clean).then(|| view.doc.tokens[first].start)
+}
 
 /// `Label: "…"` — a headline or a line naming who speaks, a colon right before the quote.
 fn lead_colon(view: &View, q: Quoted, prev_close: usize) -> Option<Attribution> {
@@ -575,10 +745,10 @@ fn lead_colon(view: &View, q: Quoted, prev_close: usize) -> Option<Attribution> 
         return Some((view.doc.tokens[v], speaker.map(|(s, e)| view.span_of(s, e))));
     }
     let label_words = colon - first;
-    let label = view.span_of(first, colon);
     if label_words == 0 || label_words > 8 || !is_capitalized(view.word(first)) {
         return None;
     }
+    let label = view.span_of(first, colon);
     if NON_SPEAKER_LABELS.contains(&view.doc.slice(label).to_lowercase().as_str()) {
         return None;
     }
@@ -725,6 +895,7 @@ fn turn_candidates(view: &View, direct: &[(Candidate, Quoted)]) -> Vec<Candidate
                     speaker: Some(label),
                     kind: QuoteKind::Direct,
                     inherits_speaker: false,
+                    needs_entity: !open_turn,
                 });
             }
             None if open_turn => {
@@ -742,6 +913,7 @@ fn turn_candidates(view: &View, direct: &[(Candidate, Quoted)]) -> Vec<Candidate
                     speaker: None,
                     kind: QuoteKind::Direct,
                     inherits_speaker: true,
+                    needs_entity: false,
                 });
             }
             None => {}
@@ -854,6 +1026,41 @@ fn content_span(view: &View, from: usize, to: usize) -> Option<Span> {
     (word_count(view.doc.slice(span)) >= 3).then_some(span)
 }
 
+/// Words that, after a comma, start a new clause rather than continue the reported one.
+const CLAUSE_BREAKS: &[&str] = &["but", "while", "though", "although", "whereas", "yet"];
+
+/// Where a reported clause starting at `start` ends (exclusive): before `, but …`, `, while …`,
+/// `; …`, `, citing …`, or `and` followed by a new verb (`and encouraged …`, `and says …`), else
+/// at `hi`.
+fn clause_end(view: &View, start: usize, hi: usize) -> usize {
+    let comma_before = |t: usize| {
+        (start..t)
+            .rev()
+            .take_while(|&u| marks_only(view.word(u)) || view.word(u) == ",")
+            .any(|u| view.word(u) == ",")
+    };
+    for t in start + 2..hi {
+        let tok = view.doc.tokens[t];
+        if view.in_quoted(tok.start) && !marks_only(view.word(t)) {
+            continue;
+        }
+        let w = view.lower(t);
+        let next_is_verb = t + 1 < hi && lexicon::verb(view.word(t + 1)).is_some();
+        let breaks = w == ";"
+            || (CLAUSE_BREAKS.contains(&w.as_str()) && comma_before(t))
+            || (w.ends_with("ing") && lexicon::verb(&w).is_some() && comma_before(t))
+            || (w == "and" && next_is_verb && !view.word(t + 1).ends_with("ing"));
+        if breaks {
+            let mut end = t;
+            while end > start && matches!(view.word(end - 1), "," | ";") {
+                end -= 1;
+            }
+            return end;
+        }
+    }
+    hi
+}
+
 /// `X said (that) CLAUSE` / `X told Y (that) CLAUSE`.
 fn forward_clause(
     view: &View,
@@ -878,13 +1085,25 @@ fn forward_clause(
             | "advise"
             | "caution"
     );
-    let that = (c..hi.min(c + 7))
+    // `told an invited crowd at the club that …`: an object first, then the clause.
+    let that_window = if takes_object { 12 } else { 7 };
+    let that = (c..hi.min(c + that_window))
         .find(|&t| view.lower(t) == "that")
         .filter(|&t| (c..t).all(|u| !matches!(view.word(u), "," | ";" | ":")) || t == c);
     let start = match that {
         Some(t) => t + 1,
         None => {
-            if !lexicon::takes_bare_clause(info) || info.lemma == "know" {
+            // `called the candidate “extremely fit”`, `urged police to release the videos “…”`:
+            // a quoted fragment soon after the verb makes what follows it the content.
+            let verb_end = view.doc.tokens[verb].end;
+            let soon = view.doc.tokens[hi.min(verb + QUOTE_AFTER_VERB_WINDOW) - 1].end;
+            let quote_follows = view
+                .quoted
+                .iter()
+                .any(|q| q.outer.start >= verb_end && q.outer.start < soon);
+            let bare = lexicon::takes_bare_clause(info) && info.lemma != "know";
+            let fragment = quote_follows && info.class != VerbClass::Cognition;
+            if !(bare || fragment) {
                 return None;
             }
             if takes_object && c < hi {
@@ -894,6 +1113,13 @@ fn forward_clause(
                 } else if is_capitalized(view.word(c)) {
                     while c < hi && is_capitalized(view.word(c)) {
                         c += 1;
+                    }
+                } else if matches!(w.as_str(), "the" | "a" | "an" | "his" | "her" | "their") {
+                    // `told the forum he was …`: the clause starts at its subject pronoun.
+                    if let Some(p) =
+                        (c + 1..hi.min(c + 6)).find(|&t| PRONOUNS.contains(&view.lower(t).as_str()))
+                    {
+                        c = p;
                     }
                 }
             }
@@ -912,7 +1138,7 @@ fn forward_clause(
             c
         }
     };
-    let span = content_span(view, start, content_hi)?;
+    let span = content_span(view, start, clause_end(view, start, content_hi))?;
     let participle = view.word(verb).ends_with("ing") && verb > lo && view.word(verb - 1) == ",";
     let speaker = if participle {
         view.sentence_subject(sentence, verb)
@@ -926,6 +1152,7 @@ fn forward_clause(
         speaker: Some(view.span_of(speaker.0, speaker.1)),
         kind: QuoteKind::Indirect,
         inherits_speaker: false,
+        needs_entity: false,
     })
 }
 
@@ -963,6 +1190,7 @@ fn trailing_clause(view: &View, verb: usize, lo: usize, hi: usize) -> Option<Can
         speaker: Some(view.span_of(speaker.0, speaker.1)),
         kind: QuoteKind::Indirect,
         inherits_speaker: false,
+        needs_entity: false,
     })
 }
 
@@ -997,6 +1225,7 @@ fn according_to(
         speaker,
         kind: QuoteKind::Indirect,
         inherits_speaker: false,
+        needs_entity: false,
     })
 }
 

@@ -9,6 +9,9 @@ use std::sync::OnceLock;
 pub enum VerbClass {
     /// A speech verb: introduces direct quotes and reported speech ("said", "warned").
     Speech,
+    /// A verb that characterises rather than reports words ("called it a “disaster”",
+    /// "described him as “unhinged”"): a cue only for a quoted fragment or a that-clause.
+    Characterizing,
     /// A verb of thought or attitude: only reported clauses ("believes that …").
     Cognition,
 }
@@ -121,6 +124,7 @@ fn parse(source: &'static str) -> HashMap<String, VerbInfo> {
         let fields: Vec<&'static str> = line.split_whitespace().collect();
         let class = match fields[0] {
             "C" => VerbClass::Cognition,
+            "R" => VerbClass::Characterizing,
             _ => VerbClass::Speech,
         };
         let lemma = fields[1];
@@ -260,6 +264,8 @@ mod tests {
             assert!(is_speech_verb(form), "{form}");
         }
         assert!(verb("believes").is_some_and(|v| v.class == VerbClass::Cognition));
+        assert!(verb("described").is_some_and(|v| v.class == VerbClass::Characterizing));
+        assert!(!is_speech_verb("calling"));
         assert!(verb("Thought").is_some());
         assert!(verb("table").is_none());
         assert!(verb("the").is_none());

@@ -159,12 +159,17 @@ impl Scanner<'_> {
         closed: bool,
         first_para: usize,
     ) {
-        let open_len = self.text[open..].chars().next().map_or(0, char::len_utf8);
+        let open_len = if self.text[open..].starts_with("''") {
+            2
+        } else {
+            self.text[open..].chars().next().map_or(0, char::len_utf8)
+        };
         let inner_start = open + open_len;
         let inner = if close_start > inner_start {
             let body = &self.text[inner_start..close_start];
             let lead = body.len() - body.trim_start().len();
-            Span::new(inner_start + lead, inner_start + body.trim_end().len())
+            // `lead + trimmed length`, not `trim_end().len()`: a blank body would invert the span.
+            Span::new(inner_start + lead, inner_start + lead + body.trim().len())
         } else {
             Span::new(inner_start, inner_start)
         };
@@ -196,6 +201,7 @@ impl Scanner<'_> {
                 classify(self.family, f, None, &body[f.len_utf8()..], None) == Some(Event::Open)
                     || (f == open_char && self.family == Family::Double)
                     || (f == '"' && self.family == Family::Double)
+                    || (body.starts_with("''") && self.family == Family::Double)
             });
             if !continues {
                 self.settle_unclosed();
@@ -205,6 +211,8 @@ impl Scanner<'_> {
         let mut prev: Option<char> = None;
         let mut opaque_idx = opaque.partition_point(|s| s.end <= para.start);
         let mut skip_first = continuing;
+        // The second apostrophe of a `''` mark.
+        let mut skip_next = false;
         for (offset, c) in body.char_indices() {
             let pos = para.start + offset;
             while opaque_idx < opaque.len() && opaque[opaque_idx].end <= pos {
@@ -214,9 +222,18 @@ impl Scanner<'_> {
                 prev = Some(c);
                 continue;
             }
+            if skip_next {
+                skip_next = false;
+                prev = Some(c);
+                continue;
+            }
+            let rest = &body[offset + c.len_utf8()..];
+            // Two apostrophes as one double mark (''Like this,'' in some newspapers' text).
+            let doubled = c == '\'' && rest.starts_with('\'');
             if skip_first {
                 // The repeated opening mark of a continued paragraph.
                 skip_first = false;
+                skip_next = doubled;
                 prev = Some(c);
                 continue;
             }
@@ -224,9 +241,20 @@ impl Scanner<'_> {
                 prev = Some(c);
                 continue;
             }
-            let rest = &body[offset + c.len_utf8()..];
             let open_char = self.open.map(|(_, ch, _, _)| ch);
-            let event = classify(self.family, c, prev, rest, open_char);
+            let event = match (self.family, doubled) {
+                (Family::Double, true) => {
+                    skip_next = true;
+                    Some(Event::Toggle)
+                }
+                // A `''` pair belongs to the double family; the single family leaves it alone.
+                (Family::Single, true) => {
+                    skip_next = true;
+                    None
+                }
+                _ => classify(self.family, c, prev, rest, open_char),
+            };
+            let mark_len = if doubled { 2 } else { c.len_utf8() };
             match (event, self.open) {
                 (Some(Event::Open | Event::Toggle), None) => {
                     self.open = Some((pos, c, index, offset == 0));
@@ -234,7 +262,7 @@ impl Scanner<'_> {
                 (Some(Event::Close | Event::Toggle), Some((start, _, first_para, _))) => {
                     self.open = None;
                     self.last_para = index;
-                    self.emit(start, pos, pos + c.len_utf8(), true, first_para);
+                    self.emit(start, pos, pos + mark_len, true, first_para);
                 }
                 // An opening mark inside an open quote: the family's own nesting (rare), ignored.
                 _ => {}
@@ -299,6 +327,18 @@ mod tests {
             vec!["Bonjour tout le monde", "Guten Tag"]
         );
         assert_eq!(quoted("He said: ‘We will win.’"), vec!["We will win."]);
+    }
+
+    #[test]
+    fn doubled_apostrophes_are_double_marks() {
+        assert_eq!(
+            quoted("''It's more tinkering,'' he said. ''It won't work.''"),
+            vec!["It's more tinkering,", "It won't work."]
+        );
+        let text = "''One,'' she said.";
+        let q = find_quoted(text, &[Span::new(0, text.len())]);
+        assert_eq!(q[0].outer, Span::new(0, 8));
+        assert_eq!(q[0].inner, Span::new(2, 6));
     }
 
     #[test]

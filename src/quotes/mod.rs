@@ -92,6 +92,9 @@ pub fn extract(doc: &Document, mentions: &[Mention], entities: &Entities) -> Vec
             },
             (None, false) => (None, None),
         };
+        if c.needs_entity && speaker_entity.is_none() {
+            continue;
+        }
         if speaker.is_some() {
             last_attributed = Some((para, speaker, speaker_entity));
         } else if c.cue.is_some() || !c.inherits_speaker {
@@ -110,7 +113,84 @@ pub fn extract(doc: &Document, mentions: &[Mention], entities: &Entities) -> Vec
         });
     }
     inherit_from_added(doc, &view, &mut out);
+    join_split_quotes(doc, &view, &mut out);
     out
+}
+
+/// Gives the parts of a split quote one cue, as news attribution corpora count them: one
+/// statement, one cue. Two direct quotes of a paragraph belong together when
+/// - the first has its cue after it and the second, with no cue of its own, follows that
+///   attribution directly, in the attribution's sentence or the next: `"…," she said,
+///   clapping. "…"`;
+/// - or only white space and punctuation separate a cue-less quote from the next attributed
+///   one: `"…." "…," he said.`
+fn join_split_quotes(doc: &Document, view: &attribution::View, quotes: &mut [Quote]) {
+    let direct = |q: &Quote| q.kind == QuoteKind::Direct;
+    let same_paragraph =
+        |a: &Quote, b: &Quote| view.paragraph_of(a.span.start) == view.paragraph_of(b.span.start);
+    for i in 1..quotes.len() {
+        let (prev, here) = (&quotes[i - 1], &quotes[i]);
+        let Some(cue) = prev.cue else { continue };
+        let trailer_cue = cue.start >= prev.span.end && cue.end <= here.span.start;
+        let follows_cue = match (
+            view.sentence_of(cue.start),
+            view.sentence_of(here.span.start),
+        ) {
+            (Some(c), Some(h)) => h <= c + 1,
+            _ => false,
+        };
+        // The continuation has no cue verb of its own later in its sentence (`"…" to drive up
+        // the price, she said` is a quote of its own).
+        let own_cue_after = view
+            .sentence_of(here.span.end.saturating_sub(1))
+            .map(|s| doc.sentences[s].span.end.max(here.span.end))
+            .and_then(|end| doc.text.get(here.span.end..end))
+            .is_some_and(|rest| {
+                rest.split(|c: char| !c.is_alphabetic())
+                    .any(lexicon::is_speech_verb)
+            });
+        // ... and opens its sentence (a fragment inside a sentence belongs to that sentence).
+        let opens_sentence = view
+            .sentence_of(here.span.start)
+            .and_then(|s| doc.text.get(doc.sentences[s].span.start..here.span.start))
+            .is_some_and(|lead| {
+                lead.chars()
+                    .all(|c| c.is_whitespace() || marks::is_quote_mark(c))
+            });
+        if direct(prev)
+            && direct(here)
+            && here.cue.is_none()
+            && trailer_cue
+            && follows_cue
+            && !own_cue_after
+            && opens_sentence
+            && same_paragraph(prev, here)
+        {
+            let (speaker, entity) = (prev.speaker, prev.speaker_entity);
+            quotes[i].cue = Some(cue);
+            quotes[i].speaker = speaker;
+            quotes[i].speaker_entity = entity;
+        }
+    }
+    for i in (0..quotes.len().saturating_sub(1)).rev() {
+        let (here, next) = (&quotes[i], &quotes[i + 1]);
+        let Some(cue) = next.cue else { continue };
+        let between = doc.text.get(here.span.end..next.span.start).unwrap_or("x");
+        let only_marks = between
+            .chars()
+            .all(|c| c.is_whitespace() || marks::is_quote_mark(c) || ".,;!?…".contains(c));
+        if direct(here)
+            && direct(next)
+            && here.cue.is_none()
+            && only_marks
+            && same_paragraph(here, next)
+        {
+            let (speaker, entity) = (next.speaker, next.speaker_entity);
+            quotes[i].cue = Some(cue);
+            quotes[i].speaker = speaker;
+            quotes[i].speaker_entity = entity;
+        }
+    }
 }
 
 /// `"…." He added: "…"`: "added" says the quote before, in the same paragraph, is the same

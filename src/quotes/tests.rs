@@ -425,3 +425,96 @@ fn large_article_is_not_quadratic() {
     // Per paragraph: the direct quote, the reported clause and "Maybe".
     assert!(quotes.len() >= 60_000, "{}", quotes.len());
 }
+
+#[test]
+fn split_quote_around_attribution_sentence_is_one_statement() {
+    let got = run(
+        "“Here comes the mayor,” she said, clapping. “The mayor. Finally.”\n\n\
+         “It’s finished,” Ada Quell said. “In my head, anyway.”",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got.len(), 4, "{got:?}");
+    assert_eq!((got[1].1.as_str(), got[1].2.as_str()), ("said", "she"));
+    assert_eq!(got[1].0, "The mayor. Finally.");
+    assert_eq!(
+        got[3],
+        row(
+            "In my head, anyway.",
+            "said",
+            "Ada Quell",
+            "Ada Quell",
+            "direct"
+        )
+    );
+}
+
+#[test]
+fn a_later_quote_with_its_own_cue_is_not_a_continuation() {
+    let got = run(
+        "“This isn’t right,” Warren said. “You squeezed employees” to drive up the price, she said.",
+        &[("Warren", "PER")],
+    );
+    let second = got
+        .iter()
+        .find(|r| r.0.contains("squeezed"))
+        .expect("second quote");
+    // Its cue is its own "said", not the first quote's.
+    assert_eq!(second.2, "she", "{got:?}");
+}
+
+#[test]
+fn titles_in_quote_marks_are_not_speech() {
+    let got = run(
+        "Pence appeared on “Fox News Sunday” this week. “We’re America.” Pence said later.",
+        &[("Pence", "PER")],
+    );
+    assert!(got.iter().all(|r| !r.0.contains("Fox News")), "{got:?}");
+    assert!(got.iter().any(|r| r.0 == "We’re America."), "{got:?}");
+}
+
+#[test]
+fn long_appositives_and_parentheses_before_the_verb() {
+    let got = run(
+        "“Our assumption is that the veto will be overridden,” Senate Majority Leader Mitch \
+         McConnell, R-Ky., said Tuesday.\n\n\
+         “Subpoenas are not optional,” Rep. Jason Chaffetz (R-Utah) said after the hearing.\n\n\
+         “It works,” said Dana Gorski, a professor of surgery at the Wayne State University \
+         School of Medicine.",
+        &[
+            ("Mitch McConnell", "PER"),
+            ("Jason Chaffetz", "PER"),
+            ("Dana Gorski", "PER"),
+        ],
+    );
+    let speakers: Vec<&str> = got.iter().map(|r| r.3.as_str()).collect();
+    assert_eq!(
+        speakers,
+        ["Mitch McConnell", "Jason Chaffetz", "Dana Gorski"],
+        "{got:?}"
+    );
+    assert!(
+        got.iter().all(|r| r.4 == "direct" && r.1 == "said"),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn reported_clause_ends_at_a_new_clause() {
+    let got = run(
+        "Mr. Ode said it was “a mistake” to use the server, but he denied breaking rules.",
+        &[("Ode", "PER")],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "it was “a mistake” to use the server");
+    assert_eq!(got[0].4, "mixed");
+}
+
+#[test]
+fn characterizing_verb_with_quoted_fragment_is_mixed() {
+    let got = run("The union called the plan a “disaster for workers.”", &[]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "the plan a “disaster for workers.”");
+    assert_eq!((got[0].1.as_str(), got[0].4), ("called", "mixed"));
+    // Without a quoted fragment "called" reports nothing.
+    assert!(run("The union called the plan a disaster for workers.", &[]).is_empty());
+}

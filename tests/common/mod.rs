@@ -1,0 +1,56 @@
+//! Helpers shared by the integration tests: a tiny random model and default options.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use whosaid::input::FieldNames;
+use whosaid::ner::write_random_model;
+use whosaid::pipeline::ExtractOptions;
+
+pub const WORDS: &[&str] = &[
+    "the", "minister", "said", "albania", "iran", "lleshaj", "sand", "##ër", "mek", "is", "a",
+    "threat",
+];
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A tiny model; `bias` = Some(label id) makes every word get that tag.
+pub fn tiny_model(dir: &Path, max_length: usize, bias: Option<usize>) -> PathBuf {
+    let m = dir.join(format!("model-{max_length}-{bias:?}"));
+    write_random_model(&m, WORDS, max_length, 7, bias).unwrap();
+    m
+}
+
+pub fn options(inputs: Vec<PathBuf>, out: &Path, model: PathBuf) -> ExtractOptions {
+    ExtractOptions {
+        inputs,
+        out: out.to_path_buf(),
+        model,
+        precision: Default::default(),
+        threads: 2,
+        batch_size: 4,
+        chunk_size: 3,
+        max_bytes: 2_000_000,
+        progress: false,
+        fields: FieldNames::default(),
+        resume: false,
+        shard: None,
+    }
+}
+
+pub fn read_csv(path: &Path) -> Vec<csv::StringRecord> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    r.records().map(|r| r.unwrap()).collect()
+}
+
+pub fn sample_inputs() -> Vec<PathBuf> {
+    let s = root().join("data/sample");
+    vec![
+        s.join("articles.jsonl"),
+        s.join("articles.csv"),
+        s.join("txt"),
+        s.join("archive.jsonl.gz"),
+    ]
+}
