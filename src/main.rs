@@ -70,8 +70,9 @@ struct RunArgs {
     /// NER model directory [default: models/ner-en next to the binary's source, or $WHOSAID_MODEL].
     #[arg(long)]
     model: Option<PathBuf>,
-    /// Number format of the model: f32, or bf16 (same F1; on this project's 2-core CPU, libtorch 2.4 runs it ~18x slower than f32, see BENCHMARKS.md).
-    #[arg(long, default_value = "f32")]
+    /// Number format of the model: int8 (linear layers quantized: ~1.4x faster than f32, same
+    /// dev F1), f32, or bf16 (slow on CPUs without AVX-512 BF16). See BENCHMARKS.md.
+    #[arg(long, default_value = "int8")]
     precision: Precision,
     /// Worker threads for text processing and for torch (default: all cores).
     #[arg(long)]
@@ -208,7 +209,7 @@ struct EvalQuotesArgs {
     fixtures: Vec<PathBuf>,
     #[arg(long)]
     model: Option<PathBuf>,
-    /// Number format of the model's computation: f32 or bf16.
+    /// Number format of the model's computation: f32, int8 or bf16.
     #[arg(long, default_value = "f32")]
     precision: Precision,
     /// Use the fixtures' gold entity spans as mentions instead of running the model.
@@ -236,7 +237,7 @@ struct EvalNerArgs {
     fixtures: Vec<PathBuf>,
     #[arg(long)]
     model: Option<PathBuf>,
-    /// Number format of the model's computation: f32 or bf16.
+    /// Number format of the model's computation: f32, int8 or bf16.
     #[arg(long, default_value = "f32")]
     precision: Precision,
     #[arg(long, default_value_t = 64)]
@@ -317,6 +318,7 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 fn main() -> ExitCode {
+    pipeline::tune_allocator();
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -185,6 +185,22 @@ pub fn model_dir(given: Option<PathBuf>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/models/ner-en")))
 }
 
+/// Keeps freed memory in the process instead of returning it to the OS after every batch.
+///
+/// libtorch allocates and frees tens of megabytes of temporaries per forward pass; with glibc's
+/// default thresholds each becomes an mmap/munmap pair and page faults, which cost a third of
+/// the model's time on the benchmark machine (BENCHMARKS.md). Process-wide, so the binary calls
+/// it once at start; a no-op off glibc.
+pub fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator parameters; called before other threads start.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 1 << 30);
+        libc::mallopt(libc::M_TOP_PAD, 256 << 20);
+    }
+}
+
 pub fn default_threads() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())

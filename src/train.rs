@@ -220,6 +220,7 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
         tokenizer,
         vs,
         model,
+        int8: None,
     })
 }
 

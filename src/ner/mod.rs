@@ -24,6 +24,8 @@ use tokenizers::Tokenizer;
 
 use crate::text::Span;
 
+pub mod int8;
+
 /// A named-entity mention found by the model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mention {
@@ -445,6 +447,8 @@ pub struct NerModel {
     pub tokenizer: Tokenizer,
     pub vs: nn::VarStore,
     pub model: BertForTokenClassification,
+    /// The int8 forward pass, when loaded with [`Precision::Int8`]; predictions use it.
+    pub int8: Option<int8::Int8Bert>,
 }
 
 /// The number format the model computes in.
@@ -455,6 +459,8 @@ pub enum Precision {
     /// bfloat16 weights and activations. Dev F1 holds, but libtorch 2.4's CPU kernels run it far
     /// slower than f32 on the machines measured (BENCHMARKS.md); kept for accelerators.
     Bf16,
+    /// int8 linear layers, dynamically quantized ([`int8`]); f32 elsewhere.
+    Int8,
 }
 
 impl std::str::FromStr for Precision {
@@ -464,7 +470,8 @@ impl std::str::FromStr for Precision {
         match s {
             "f32" => Ok(Precision::F32),
             "bf16" => Ok(Precision::Bf16),
-            other => bail!("unknown precision {other}: use f32 or bf16"),
+            "int8" => Ok(Precision::Int8),
+            other => bail!("unknown precision {other}: use f32, bf16 or int8"),
         }
     }
 }
@@ -473,8 +480,12 @@ impl NerModel {
     /// Loads a model directory onto a device to compute in `precision`.
     pub fn load_as(dir: &Path, device: Device, precision: Precision) -> Result<NerModel> {
         let mut model = NerModel::load(dir, device)?;
-        if precision == Precision::Bf16 {
-            model.vs.bfloat16();
+        match precision {
+            Precision::F32 => {}
+            Precision::Bf16 => model.vs.bfloat16(),
+            Precision::Int8 => {
+                model.int8 = Some(int8::Int8Bert::from_vars(&model.vs, &model.config.bert)?)
+            }
         }
         Ok(model)
     }
@@ -507,6 +518,7 @@ impl NerModel {
             tokenizer,
             vs,
             model,
+            int8: None,
         })
     }
 
@@ -539,10 +551,15 @@ impl NerModel {
         }
         let (ids, mask, types) = Self::batch_tensors(windows, self.vs.device());
         let probs = tch::no_grad(|| {
-            let out =
-                self.model
-                    .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, false);
-            out.logits.softmax(-1, Kind::Float).to_device(Device::Cpu)
+            let logits = match &self.int8 {
+                Some(int8) => int8.forward(&ids, &mask, &types),
+                None => {
+                    self.model
+                        .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, false)
+                        .logits
+                }
+            };
+            logits.softmax(-1, Kind::Float).to_device(Device::Cpu)
         });
         let (best_prob, best_label) = probs.max_dim(-1, false);
         let width = ids.size()[1] as usize;
