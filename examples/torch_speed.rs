@@ -1,7 +1,7 @@
 //! Measures this machine's f32 GEMM peak through libtorch and the NER encoder's forward (and
 //! optionally training-step) throughput at given batch shapes. Used by scripts/bench.
 //!
-//! cargo run --release --example torch_speed -- [MODEL_DIR] [BATCH] [LEN] [THREADS] [f32|bf16|train]
+//! cargo run --release --example torch_speed -- [MODEL_DIR] [BATCH] [LEN] [THREADS] [f32|int8|bf16|train]
 use std::time::Instant;
 
 use tch::{Device, Kind, Tensor};
@@ -18,7 +18,7 @@ fn main() -> anyhow::Result<()> {
     let threads: i32 = args.get(4).map(|s| s.parse()).transpose()?.unwrap_or(2);
     let train = args.get(5).is_some_and(|s| s == "train");
     let precision: Precision = match args.get(5).map(String::as_str) {
-        Some("bf16") => Precision::Bf16,
+        Some(p) if p != "train" => p.parse()?,
         _ => Precision::F32,
     };
     tch::set_num_threads(threads);
@@ -54,6 +54,20 @@ fn main() -> anyhow::Result<()> {
     println!(
         "gemm bf16 {m}x{m}x{m}: {:.1} GFLOP/s",
         2.0 * (m as f64).powi(3) / secs / 1e9
+    );
+
+    // int8 x int8 -> int32 GEMM (what --precision int8 uses), counted as 2 ops per multiply-add.
+    let ai = Tensor::randint(100, [n, n], (Kind::Int8, Device::Cpu));
+    let bi = Tensor::randint(100, [n, n], (Kind::Int8, Device::Cpu));
+    let _ = ai.internal_int_mm(&bi);
+    let t = Instant::now();
+    for _ in 0..reps {
+        let _ = ai.internal_int_mm(&bi);
+    }
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "gemm int8 {n}x{n}x{n}: {:.1} GOP/s",
+        2.0 * (n as f64).powi(3) * reps as f64 / secs / 1e9
     );
 
     let mut model = NerModel::load_as(std::path::Path::new(&dir), Device::Cpu, precision)?;

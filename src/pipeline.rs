@@ -185,19 +185,28 @@ pub fn model_dir(given: Option<PathBuf>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/models/ner-en")))
 }
 
-/// Keeps freed memory in the process instead of returning it to the OS after every batch.
+/// Process-wide settings for speed and memory; the binary calls this first, before any thread
+/// or torch call (both measured in BENCHMARKS.md):
+/// - glibc keeps freed memory instead of returning it to the OS after every batch: libtorch
+///   allocates and frees tens of megabytes of temporaries per forward pass, and with the default
+///   thresholds each became an mmap/munmap pair with page faults, a third of the model's time;
+/// - oneDNN's cache of compiled int8 GEMMs is kept small: batches come in many shapes, and each
+///   cached primitive holds its own copy of packed weights (2 GB of RSS with the default 1024).
 ///
-/// libtorch allocates and frees tens of megabytes of temporaries per forward pass; with glibc's
-/// default thresholds each becomes an mmap/munmap pair and page faults, which cost a third of
-/// the model's time on the benchmark machine (BENCHMARKS.md). Process-wide, so the binary calls
-/// it once at start; a no-op off glibc.
-pub fn tune_allocator() {
+/// Both are left alone when the user has set them (`ONEDNN_PRIMITIVE_CACHE_CAPACITY`, glibc's
+/// `MALLOC_*` variables are read before this runs and then overridden only for the three
+/// thresholds below). A no-op for the allocator off glibc.
+pub fn tune_runtime() {
+    if std::env::var_os("ONEDNN_PRIMITIVE_CACHE_CAPACITY").is_none() {
+        std::env::set_var("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "8");
+    }
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets allocator parameters; called before other threads start.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 1 << 30);
-        libc::mallopt(libc::M_TOP_PAD, 256 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
+        libc::mallopt(libc::M_TOP_PAD, 16 << 20);
+        libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }
 
