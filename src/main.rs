@@ -199,6 +199,32 @@ enum EvalCommand {
     Quotes(EvalQuotesArgs),
 }
 
+/// The model options `eval ner` and `eval quotes` share.
+#[derive(Args)]
+struct EvalModelArgs {
+    /// NER model directory [default: models/ner-en, or $WHOSAID_MODEL].
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Number format of the model's computation: f32, int8 or bf16.
+    #[arg(long, default_value = "f32")]
+    precision: Precision,
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Machine-readable output.
+    #[arg(long)]
+    json: bool,
+}
+
+impl EvalModelArgs {
+    fn model_dir(&self) -> PathBuf {
+        pipeline::model_dir(self.model.clone())
+    }
+
+    fn threads(&self) -> usize {
+        self.threads.unwrap_or_else(pipeline::default_threads)
+    }
+}
+
 #[derive(Args)]
 struct EvalQuotesArgs {
     /// PolNeAR-style folders (holding text/ and attributions/).
@@ -207,18 +233,11 @@ struct EvalQuotesArgs {
     /// The project's quote fixtures (JSONL).
     #[arg(long, num_args = 1..)]
     fixtures: Vec<PathBuf>,
-    #[arg(long)]
-    model: Option<PathBuf>,
-    /// Number format of the model's computation: f32, int8 or bf16.
-    #[arg(long, default_value = "f32")]
-    precision: Precision,
+    #[command(flatten)]
+    model: EvalModelArgs,
     /// Use the fixtures' gold entity spans as mentions instead of running the model.
     #[arg(long)]
     gold_entities: bool,
-    #[arg(long)]
-    threads: Option<usize>,
-    #[arg(long)]
-    json: bool,
     /// Reuse the model's mentions from this file when it exists, else write them there
     /// (for reruns that tune the quote rules without running the model again).
     #[arg(long)]
@@ -235,18 +254,10 @@ struct EvalNerArgs {
     /// The project's span-labeled JSONL fixtures instead of CoNLL files.
     #[arg(long, num_args = 1..)]
     fixtures: Vec<PathBuf>,
-    #[arg(long)]
-    model: Option<PathBuf>,
-    /// Number format of the model's computation: f32, int8 or bf16.
-    #[arg(long, default_value = "f32")]
-    precision: Precision,
+    #[command(flatten)]
+    model: EvalModelArgs,
     #[arg(long, default_value_t = 64)]
     batch_size: usize,
-    #[arg(long)]
-    threads: Option<usize>,
-    /// Machine-readable output.
-    #[arg(long)]
-    json: bool,
     /// Write every mismatch to this file (JSON lines).
     #[arg(long)]
     errors: Option<PathBuf>,
@@ -292,25 +303,25 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Eval(EvalCommand::Ner(a)) => pipeline::eval_ner(&pipeline::EvalNerOptions {
+            model: a.model.model_dir(),
+            precision: a.model.precision,
+            threads: a.model.threads(),
+            json: a.model.json,
             files: a.files,
             fixtures: a.fixtures,
-            model: pipeline::model_dir(a.model),
-            precision: a.precision,
             batch_size: a.batch_size,
-            threads: a.threads.unwrap_or_else(pipeline::default_threads),
-            json: a.json,
             errors: a.errors,
         }),
         Command::Eval(EvalCommand::Quotes(a)) => {
             pipeline::eval_quotes(&pipeline::EvalQuotesOptions {
+                model: a.model.model_dir(),
+                precision: a.model.precision,
+                threads: a.model.threads(),
+                json: a.model.json,
                 brat: a.brat,
                 fixtures: a.fixtures,
-                model: pipeline::model_dir(a.model),
-                precision: a.precision,
                 gold_entities: a.gold_entities,
                 mentions_cache: a.mentions_cache,
-                threads: a.threads.unwrap_or_else(pipeline::default_threads),
-                json: a.json,
                 errors: a.errors,
             })
         }

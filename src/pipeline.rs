@@ -247,15 +247,20 @@ fn document_windows(doc: &Document, windower: &ner::Windower) -> Result<Vec<Wind
     windower.windows(&sentences)
 }
 
-/// The text stages after NER for one article.
-pub fn analyse(
+/// The text stages after NER for one article: its mentions, entities and quotes, each stage's
+/// time added to `clock`.
+fn analyse(
     doc: &Document,
     tags: &[WordTag],
     labels: &[String],
+    clock: &StageClock,
 ) -> (Vec<Mention>, Entities, Vec<Quote>) {
-    let mentions = mentions_from_tags(&doc.text, &doc.tokens, tags, labels);
-    let entities = entities::merge(doc, &mentions);
-    let quotes = quotes::extract(doc, &mentions, &entities);
+    let (mentions, entities) = clock.time(Stage::DecodeEntities, || {
+        let mentions = mentions_from_tags(&doc.text, &doc.tokens, tags, labels);
+        let entities = entities::merge(doc, &mentions);
+        (mentions, entities)
+    });
+    let quotes = clock.time(Stage::Quotes, || quotes::extract(doc, &mentions, &entities));
     (mentions, entities, quotes)
 }
 
@@ -643,15 +648,7 @@ pub fn process(
                 .zip(per_article.par_iter())
                 .map(|(p, t)| match p {
                     Ok(p) => {
-                        let (mentions, entities) = clock.time(Stage::DecodeEntities, || {
-                            let mentions =
-                                mentions_from_tags(&p.doc.text, &p.doc.tokens, t, labels);
-                            let entities = entities::merge(&p.doc, &mentions);
-                            (mentions, entities)
-                        });
-                        let quotes = clock.time(Stage::Quotes, || {
-                            quotes::extract(&p.doc, &mentions, &entities)
-                        });
+                        let (mentions, entities, quotes) = analyse(&p.doc, t, labels, &clock);
                         let rows = clock.time(Stage::Write, || {
                             ArticleRows::new(&p.doc, &mentions, &entities, &quotes)
                         });

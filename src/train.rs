@@ -215,13 +215,7 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
     load_weights(&mut vs, &opts.base.join("model.safetensors"), &|name| {
         name.strip_prefix("bert.").map(String::from)
     })?;
-    Ok(NerModel {
-        config,
-        tokenizer,
-        vs,
-        model,
-        int8: None,
-    })
+    Ok(NerModel::new(config, tokenizer, vs, model))
 }
 
 /// Saves a model directory: config.json, tokenizer.json, model.safetensors.

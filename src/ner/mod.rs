@@ -477,6 +477,22 @@ impl std::str::FromStr for Precision {
 }
 
 impl NerModel {
+    /// A model computing in f32 through rust-bert (no int8 pass).
+    pub fn new(
+        config: ModelConfig,
+        tokenizer: Tokenizer,
+        vs: nn::VarStore,
+        model: BertForTokenClassification,
+    ) -> NerModel {
+        NerModel {
+            config,
+            tokenizer,
+            vs,
+            model,
+            int8: None,
+        }
+    }
+
     /// Loads a model directory onto a device to compute in `precision`.
     pub fn load_as(dir: &Path, device: Device, precision: Precision) -> Result<NerModel> {
         let mut model = NerModel::load(dir, device)?;
@@ -513,13 +529,7 @@ impl NerModel {
         })?;
         load_weights(&mut vs, &files.weights, &|name| Some(name.to_string()))?;
         vs.freeze();
-        Ok(NerModel {
-            config,
-            tokenizer,
-            vs,
-            model,
-            int8: None,
-        })
+        Ok(NerModel::new(config, tokenizer, vs, model))
     }
 
     pub fn windower(&self) -> Result<Windower<'_>> {
