@@ -7,7 +7,7 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
 use whosaid::input::FieldNames;
-use whosaid::ner::Precision;
+use whosaid::ner::{self, Precision};
 use whosaid::pipeline::{self, ExtractOptions};
 use whosaid::train::{self, TrainOptions};
 
@@ -77,9 +77,8 @@ struct RunArgs {
     /// Worker threads for text processing and for torch (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
-    /// Windows per model batch.
-    #[arg(long, default_value_t = 32)]
-    batch_size: usize,
+    #[command(flatten)]
+    batching: BatchArgs,
     /// Articles processed together (bounds memory; batches are formed across them).
     #[arg(long, default_value_t = 256)]
     chunk_size: usize,
@@ -118,7 +117,7 @@ impl RunArgs {
             model: pipeline::model_dir(self.model),
             precision: self.precision,
             threads: self.threads.unwrap_or_else(pipeline::default_threads),
-            batch_size: self.batch_size,
+            batching: self.batching.into(),
             chunk_size: self.chunk_size,
             max_bytes: self.max_bytes,
             progress: false,
@@ -247,6 +246,27 @@ struct EvalQuotesArgs {
     errors: Option<PathBuf>,
 }
 
+/// How windows of word pieces are grouped into model batches.
+#[derive(Args)]
+struct BatchArgs {
+    /// Most windows per model batch.
+    #[arg(long, default_value_t = ner::Batching::default().windows)]
+    batch_size: usize,
+    /// Most word pieces per model batch, padding included (batches of about a thousand pieces
+    /// keep a layer's activations in the CPU's cache).
+    #[arg(long, default_value_t = ner::Batching::default().tokens)]
+    batch_tokens: usize,
+}
+
+impl From<BatchArgs> for ner::Batching {
+    fn from(a: BatchArgs) -> Self {
+        ner::Batching {
+            windows: a.batch_size,
+            tokens: a.batch_tokens,
+        }
+    }
+}
+
 #[derive(Args)]
 struct EvalNerArgs {
     /// CoNLL files (IOB1 or IOB2, NER tag in the last column).
@@ -256,8 +276,8 @@ struct EvalNerArgs {
     fixtures: Vec<PathBuf>,
     #[command(flatten)]
     model: EvalModelArgs,
-    #[arg(long, default_value_t = 64)]
-    batch_size: usize,
+    #[command(flatten)]
+    batching: BatchArgs,
     /// Write every mismatch to this file (JSON lines).
     #[arg(long)]
     errors: Option<PathBuf>,
@@ -309,7 +329,7 @@ fn run(cli: Cli) -> Result<()> {
             json: a.model.json,
             files: a.files,
             fixtures: a.fixtures,
-            batch_size: a.batch_size,
+            batching: a.batching.into(),
             errors: a.errors,
         }),
         Command::Eval(EvalCommand::Quotes(a)) => {

@@ -37,7 +37,8 @@ pub struct ExtractOptions {
     pub model: PathBuf,
     pub precision: Precision,
     pub threads: usize,
-    pub batch_size: usize,
+    /// How windows are grouped into model batches.
+    pub batching: ner::Batching,
     pub chunk_size: usize,
     pub max_bytes: usize,
     pub progress: bool,
@@ -57,6 +58,11 @@ pub struct Summary {
     pub quotes: usize,
     pub errors: usize,
     pub words: usize,
+    /// Word pieces run through the model, and model batches.
+    pub pieces: usize,
+    pub batches: usize,
+    /// Positions the model computed, padding included.
+    pub padded_pieces: usize,
     pub seconds: f64,
     /// Wall seconds per stage, in [`Stage::ALL`] order.
     pub stage_seconds: [f64; Stage::COUNT],
@@ -157,6 +163,15 @@ impl Summary {
             "total",
             total,
             (self.seconds - total).max(0.0)
+        ));
+        let model = self.stage_seconds[Stage::Model as usize].max(1e-9);
+        out.push_str(&format!(
+            "model input: {} pieces in {} batches, {:.1}% padding; {:.0} pieces/s in the model\n",
+            self.pieces,
+            self.batches,
+            100.0 * (self.padded_pieces.saturating_sub(self.pieces)) as f64
+                / self.padded_pieces.max(1) as f64,
+            self.pieces as f64 / model
         ));
         out
     }
@@ -316,10 +331,9 @@ impl InferenceWorker {
     }
 
     /// Runs windows through the model in length-sorted batches; returns tags in input order.
-    pub fn run(&self, windows: &[&Window], batch_size: usize) -> Result<Vec<Vec<WordTag>>> {
-        let mut order: Vec<usize> = (0..windows.len()).collect();
-        order.sort_by_key(|&i| windows[i].len());
-        let batches: Vec<&[usize]> = order.chunks(batch_size.max(1)).collect();
+    pub fn run(&self, windows: &[&Window], batching: ner::Batching) -> Result<Vec<Vec<WordTag>>> {
+        let lengths: Vec<usize> = windows.iter().map(|w| w.len()).collect();
+        let batches = batching.plan(&lengths);
         let jobs = self.jobs.as_ref().expect("worker running");
         let mut out: Vec<Vec<WordTag>> = vec![Vec::new(); windows.len()];
         let mut pending = 0;
@@ -553,8 +567,8 @@ pub fn process(
     sink: &mut dyn Sink,
 ) -> Result<Summary> {
     let started = Instant::now();
-    if opts.chunk_size == 0 || opts.batch_size == 0 {
-        bail!("--chunk-size and --batch-size must be at least 1");
+    if opts.chunk_size == 0 || opts.batching.windows == 0 || opts.batching.tokens == 0 {
+        bail!("--chunk-size, --batch-size and --batch-tokens must be at least 1");
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
@@ -614,8 +628,14 @@ pub fn process(
             .iter()
             .flat_map(|p| p.iter().flat_map(|p| p.windows.iter()))
             .collect();
+        let lengths: Vec<usize> = windows.iter().map(|w| w.len()).collect();
+        for batch in opts.batching.plan(&lengths) {
+            summary.batches += 1;
+            summary.pieces += batch.iter().map(|&i| lengths[i]).sum::<usize>();
+            summary.padded_pieces += batch.len() * batch.last().map_or(0, |&i| lengths[i]);
+        }
         let phase = Instant::now();
-        let mut tags = worker.run(&windows, opts.batch_size)?.into_iter();
+        let mut tags = worker.run(&windows, opts.batching)?.into_iter();
         stages[Stage::Model as usize] += phase.elapsed().as_secs_f64();
         let phase = Instant::now();
         // Re-assemble each article's word tags from its windows, in order.
@@ -699,7 +719,7 @@ pub struct EvalNerOptions {
     pub fixtures: Vec<PathBuf>,
     pub model: PathBuf,
     pub precision: Precision,
-    pub batch_size: usize,
+    pub batching: ner::Batching,
     pub threads: usize,
     pub json: bool,
     pub errors: Option<PathBuf>,
@@ -740,7 +760,7 @@ pub fn read_ner_fixtures(path: &Path) -> Result<Vec<NerFixture>> {
 pub fn mentions_for_texts(
     worker: &InferenceWorker,
     docs: &[Document],
-    batch_size: usize,
+    batching: ner::Batching,
 ) -> Result<Vec<Vec<Mention>>> {
     let windower = ner::Windower::new(&worker.tokenizer, &worker.settings)?;
     let mut per_doc_windows = Vec::new();
@@ -748,7 +768,7 @@ pub fn mentions_for_texts(
         per_doc_windows.push(document_windows(doc, &windower)?);
     }
     let all: Vec<&Window> = per_doc_windows.iter().flatten().collect();
-    let mut tags = worker.run(&all, batch_size)?.into_iter();
+    let mut tags = worker.run(&all, batching)?.into_iter();
     Ok(docs
         .iter()
         .zip(&per_doc_windows)
@@ -774,7 +794,7 @@ pub fn mentions_for_texts(
 fn score_fixtures(
     worker: &InferenceWorker,
     fixtures: &[NerFixture],
-    batch_size: usize,
+    batching: ner::Batching,
 ) -> Result<NerScore> {
     let docs: Vec<Document> = fixtures
         .iter()
@@ -787,7 +807,7 @@ fn score_fixtures(
             )
         })
         .collect();
-    let predicted = mentions_for_texts(worker, &docs, batch_size)?;
+    let predicted = mentions_for_texts(worker, &docs, batching)?;
     let mut scorer = NerScorer::default();
     for ((fixture, doc), mentions) in fixtures.iter().zip(&docs).zip(&predicted) {
         let co = crate::text::CharOffsets::new(&doc.text);
@@ -825,7 +845,7 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
         for f in &opts.files {
             docs.extend(read_conll(f)?);
         }
-        let (score, mismatches, speed) = evaluate_conll(&model, &docs, opts.batch_size)?;
+        let (score, mismatches, speed) = evaluate_conll(&model, &docs, opts.batching)?;
         if let Some(path) = &opts.errors {
             let mut out = String::new();
             for m in &mismatches {
@@ -863,7 +883,7 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
         for f in &opts.fixtures {
             fixtures.extend(read_ner_fixtures(f)?);
         }
-        let score = score_fixtures(&worker, &fixtures, opts.batch_size)?;
+        let score = score_fixtures(&worker, &fixtures, opts.batching)?;
         if !opts.json {
             println!(
                 "fixtures: {} articles (exact character spans)",
@@ -963,7 +983,7 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
             Some(path) => read_mentions_cache(path, docs),
             None => {
                 let worker = InferenceWorker::start(&opts.model, opts.threads, opts.precision)?;
-                let all = mentions_for_texts(&worker, docs, 32)?;
+                let all = mentions_for_texts(&worker, docs, ner::Batching::default())?;
                 if let Some(path) = &opts.mentions_cache {
                     write_mentions_cache(path, &all)?;
                 }

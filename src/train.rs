@@ -293,7 +293,7 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
                     lr: f64,
                     best: &mut (f64, usize)|
      -> Result<()> {
-        let (score, _, speed) = evaluate_conll(model, &dev_docs, 64)?;
+        let (score, _, speed) = evaluate_conll(model, &dev_docs, crate::ner::Batching::default())?;
         let per_type = score
             .per_type
             .iter()

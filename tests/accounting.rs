@@ -516,7 +516,10 @@ fn options(inputs: Vec<PathBuf>, out: &Path, model: &Path) -> ExtractOptions {
         model: model.to_path_buf(),
         precision: Default::default(),
         threads: 2,
-        batch_size: 4,
+        batching: whosaid::ner::Batching {
+            windows: 4,
+            ..Default::default()
+        },
         chunk_size: 3,
         max_bytes: MAX_BYTES,
         progress: false,

@@ -128,7 +128,7 @@ fn int8_mentions_do_not_depend_on_batch_shape() {
         let mut opts = options(sample_inputs(), &out, root().join("models/ner-en"));
         opts.precision = Precision::Int8;
         opts.chunk_size = chunk;
-        opts.batch_size = batch;
+        opts.batching.windows = batch;
         extract(&opts).unwrap();
         // Everything but the score column.
         let rows: Vec<Vec<String>> = read_csv(&out.join("mentions.csv"))
@@ -168,7 +168,7 @@ fn identical_across_threads_chunks_and_batches(precision: Precision) {
         let mut opts = options(sample_inputs(), &out, model.clone());
         opts.threads = threads;
         opts.chunk_size = chunk;
-        opts.batch_size = batch;
+        opts.batching.windows = batch;
         opts.precision = precision;
         extract(&opts).unwrap();
         let files: Vec<String> = whosaid::output::FILES

@@ -32,7 +32,10 @@ fn default_model_finds_the_seed_articles_entities() {
         out: out.clone(),
         model: root.join("models/ner-en"),
         threads: 2,
-        batch_size: 16,
+        batching: whosaid::ner::Batching {
+            windows: 16,
+            ..Default::default()
+        },
         chunk_size: 8,
         max_bytes: 2_000_000,
         progress: false,

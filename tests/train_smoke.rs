@@ -69,7 +69,15 @@ fn tiny_model_trains_saves_and_reloads() {
         assert!(out.join(file).is_file(), "{file} missing");
     }
     let model = NerModel::load(&out, Device::Cpu).unwrap();
-    let (score, _, _) = evaluate_conll(&model, &docs, 8).unwrap();
+    let (score, _, _) = evaluate_conll(
+        &model,
+        &docs,
+        whosaid::ner::Batching {
+            windows: 8,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert!(
         (score.micro.f1 - report.best_dev_f1).abs() < 1e-9,
         "reloaded model scores {} but training reported {}",

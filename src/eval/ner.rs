@@ -11,7 +11,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
-use crate::ner::{decode_tags, NerModel, Window};
+use crate::ner::{decode_tags, Batching, NerModel, Window};
 
 /// One CoNLL sentence: words and their gold tags.
 #[derive(Debug, Clone, PartialEq)]
@@ -231,7 +231,7 @@ pub fn format_score(score: &NerScore) -> String {
 pub fn predict_conll(
     model: &NerModel,
     docs: &[ConllDocument],
-    batch_size: usize,
+    batching: Batching,
 ) -> Result<(Vec<Vec<Vec<String>>>, usize)> {
     let windower = model.windower()?;
     // (doc, window) for every window, with the window's words numbered within its document.
@@ -244,14 +244,13 @@ pub fn predict_conll(
             .collect();
         windows.extend(windower.windows(&sentences)?.into_iter().map(|w| (d, w)));
     }
-    let mut order: Vec<usize> = (0..windows.len()).collect();
-    order.sort_by_key(|&i| windows[i].1.len());
+    let lengths: Vec<usize> = windows.iter().map(|(_, w)| w.len()).collect();
     let mut word_tags: Vec<Vec<String>> = docs
         .iter()
         .map(|d| vec!["O".to_string(); d.sentences.iter().map(|s| s.words.len()).sum()])
         .collect();
     let mut pieces = 0;
-    for chunk in order.chunks(batch_size.max(1)) {
+    for chunk in batching.plan(&lengths) {
         let batch: Vec<&Window> = chunk.iter().map(|&i| &windows[i].1).collect();
         pieces += batch.iter().map(|w| w.len()).sum::<usize>();
         for (&i, tags) in chunk.iter().zip(model.predict(&batch)) {
@@ -279,10 +278,10 @@ pub fn predict_conll(
 pub fn evaluate_conll(
     model: &NerModel,
     docs: &[ConllDocument],
-    batch_size: usize,
+    batching: Batching,
 ) -> Result<(NerScore, Vec<NerMismatch>, EvalSpeed)> {
     let started = std::time::Instant::now();
-    let (predicted, pieces) = predict_conll(model, docs, batch_size)?;
+    let (predicted, pieces) = predict_conll(model, docs, batching)?;
     let seconds = started.elapsed().as_secs_f64();
     let mut scorer = NerScorer::default();
     let mut words = 0;

@@ -10,7 +10,9 @@
 
 use anyhow::{anyhow, Result};
 use rust_bert::bert::BertConfig;
-use tch::{nn, Kind, Tensor};
+use tch::{nn, Device, Kind, Tensor};
+
+use super::kernels;
 
 /// A linear layer with int8 weights (per output channel) and f32 bias.
 struct Int8Linear {
@@ -19,6 +21,9 @@ struct Int8Linear {
     /// Per output channel: weight = weight_q * scale.
     scale: Tensor,
     bias: Tensor,
+    /// The same two, for the CPU kernels.
+    scale_values: Vec<f32>,
+    bias_values: Vec<f32>,
 }
 
 impl Int8Linear {
@@ -29,15 +34,57 @@ impl Int8Linear {
             .round()
             .clamp(-127.0, 127.0)
             .to_kind(Kind::Int8);
+        let bias = bias.to_kind(Kind::Float);
         Int8Linear {
             weight_t: q.tr().contiguous(),
+            scale_values: Vec::<f32>::try_from(scale.flatten(0, -1).to_device(Device::Cpu))
+                .expect("f32 scales"),
+            bias_values: Vec::<f32>::try_from(bias.to_device(Device::Cpu)).expect("f32 bias"),
             scale: scale.view([1, -1]),
-            bias: bias.to_kind(Kind::Float),
+            bias,
         }
     }
 
-    /// `x` is (tokens, in) in f32; returns (tokens, out).
-    fn forward(&self, x: &Tensor) -> Tensor {
+    /// `x` is (tokens, in) in f32; returns (tokens, out), plus `residual` (same shape) if given.
+    fn forward(&self, x: &Tensor, residual: Option<&Tensor>) -> Tensor {
+        if x.device() != Device::Cpu {
+            let y = self.forward_torch(x);
+            return match residual {
+                Some(r) => y + r,
+                None => y,
+            };
+        }
+        let (xq, row_scale) = quantize(x);
+        self.forward_quantized(&xq, &row_scale, residual)
+    }
+
+    /// The product for an input already quantized per row, scaled back to f32.
+    fn forward_quantized(
+        &self,
+        xq: &Tensor,
+        row_scale: &[f32],
+        residual: Option<&Tensor>,
+    ) -> Tensor {
+        let acc = xq.internal_int_mm(&self.weight_t);
+        let mut y = Tensor::empty(acc.size(), (Kind::Float, Device::Cpu));
+        let residual = residual.map(Tensor::contiguous);
+        // SAFETY: `acc` is _int_mm's contiguous int32 result, `residual` a contiguous f32 tensor
+        // of y's shape (checked by the kernel's length asserts), `y` a fresh f32 tensor.
+        unsafe {
+            kernels::dequantize_rows(
+                elements::<i32>(&acc, Kind::Int),
+                row_scale,
+                &self.scale_values,
+                &self.bias_values,
+                residual.as_ref().map(|r| elements::<f32>(r, Kind::Float)),
+                elements_mut::<f32>(&mut y, Kind::Float),
+            )
+        };
+        y
+    }
+
+    /// The same in libtorch operations, for other devices.
+    fn forward_torch(&self, x: &Tensor) -> Tensor {
         let x_scale = x
             .abs()
             .amax([1], true)
@@ -52,6 +99,42 @@ impl Int8Linear {
         let _ = y.g_add_(&self.bias);
         y
     }
+}
+
+/// Per-row int8 quantization of a 2-d f32 CPU tensor: the int8 tensor and the row scales.
+fn quantize(x: &Tensor) -> (Tensor, Vec<f32>) {
+    let x = x.contiguous();
+    let (rows, cols) = (x.size()[0], x.size()[1]);
+    let mut xq = Tensor::empty([rows, cols], (Kind::Int8, Device::Cpu));
+    let mut row_scale = vec![0f32; rows as usize];
+    // SAFETY: `x` is a contiguous f32 CPU tensor and `xq` a fresh int8 one.
+    unsafe {
+        kernels::quantize_rows(
+            elements::<f32>(&x, Kind::Float),
+            cols as usize,
+            elements_mut::<i8>(&mut xq, Kind::Int8),
+            &mut row_scale,
+        )
+    };
+    (xq, row_scale)
+}
+
+/// The elements of a contiguous CPU tensor.
+///
+/// # Safety
+/// `T` must be the element type of `kind`.
+unsafe fn elements<T>(t: &Tensor, kind: Kind) -> &[T] {
+    assert!(t.kind() == kind && t.is_contiguous() && t.device() == Device::Cpu);
+    std::slice::from_raw_parts(t.data_ptr() as *const T, t.numel())
+}
+
+/// The elements of a contiguous CPU tensor, writable.
+///
+/// # Safety
+/// `T` must be the element type of `kind`, and no other view of `t`'s storage may be in use.
+unsafe fn elements_mut<T>(t: &mut Tensor, kind: Kind) -> &mut [T] {
+    assert!(t.kind() == kind && t.is_contiguous() && t.device() == Device::Cpu);
+    std::slice::from_raw_parts_mut(t.data_ptr() as *mut T, t.numel())
 }
 
 struct LayerNorm {
@@ -179,7 +262,10 @@ impl Int8Bert {
         // Padding gets a large negative score before the softmax.
         let attn_mask = ((mask.to_kind(Kind::Float) - 1.0) * 10000.0).view([batch, 1, 1, len]);
         for b in &self.blocks {
-            let qkv = b.qkv.forward(&x).view([batch, len, 3, self.heads, head]);
+            let qkv = b
+                .qkv
+                .forward(&x, None)
+                .view([batch, len, 3, self.heads, head]);
             let qkv = qkv.permute([2, 0, 3, 1, 4]); // (3, batch, heads, len, head)
             let (q, k, v) = (qkv.get(0), qkv.get(1), qkv.get(2));
             let ctx = Tensor::scaled_dot_product_attention(
@@ -197,11 +283,13 @@ impl Int8Bert {
                 .view([batch * len, hidden]);
             let attended = b
                 .attention_norm
-                .forward(&(b.attention_out.forward(&ctx) + &x));
-            let inner = b.intermediate.forward(&attended).gelu("none");
+                .forward(&b.attention_out.forward(&ctx, Some(&x)));
+            let mut inner = b.intermediate.forward(&attended, None);
+            // libtorch's GELU on its threads: a fused one of ours on one core measured no faster.
+            let _ = inner.gelu_("none");
             x = b
                 .output_norm
-                .forward(&(b.output.forward(&inner) + &attended));
+                .forward(&b.output.forward(&inner, Some(&attended)));
         }
         x.linear(&self.classifier_weight, Some(&self.classifier_bias))
             .view([batch, len, -1])

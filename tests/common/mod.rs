@@ -30,7 +30,10 @@ pub fn options(inputs: Vec<PathBuf>, out: &Path, model: PathBuf) -> ExtractOptio
         model,
         precision: Default::default(),
         threads: 2,
-        batch_size: 4,
+        batching: whosaid::ner::Batching {
+            windows: 4,
+            ..Default::default()
+        },
         chunk_size: 3,
         max_bytes: 2_000_000,
         progress: false,
