@@ -1061,6 +1061,106 @@ fn clause_end(view: &View, start: usize, hi: usize) -> usize {
     hi
 }
 
+/// Words that open an adjunct between a verb and its `that` (`said on Tuesday that`, `wrote
+/// last week that`, `said again that`).
+const ADJUNCT_STARTS: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "during",
+    "after",
+    "before",
+    "to",
+    "with",
+    "for",
+    "from",
+    "over",
+    "of",
+    "about",
+    "through",
+    "via",
+    "under",
+    "last",
+    "this",
+    "earlier",
+    "later",
+    "again",
+    "also",
+    "yesterday",
+    "today",
+    "tonight",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "once",
+    "twice",
+    "recently",
+    "then",
+    "now",
+    "previously",
+];
+
+/// Subject pronouns and finite auxiliaries: a word among them starts a clause of its own.
+const CLAUSE_WORDS: &[&str] = &[
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "it",
+    "is",
+    "was",
+    "are",
+    "were",
+    "has",
+    "had",
+    "have",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "may",
+    "might",
+    "must",
+    "he’s",
+    "she’s",
+    "it’s",
+    "he's",
+    "she's",
+    "it's",
+    "they're",
+    "they’re",
+    "we're",
+    "we’re",
+    "i'm",
+    "i’m",
+];
+
+/// Whether the words `from..that` between a verb and a `that` are adjuncts (`said on Tuesday
+/// that`) or, for verbs that take one, an object (`told reporters that`), so that the `that`
+/// opens the verb's clause. In `said he thought that …`, `says it underscores that …` or `said
+/// the spate of shootings demands that …` they are the start of the reported clause itself: the
+/// `that` belongs to a verb inside it, and the content starts right after the cue verb.
+fn only_adjuncts_before_that(view: &View, from: usize, that: usize, takes_object: bool) -> bool {
+    let first = view.lower(from);
+    let adjunct_start = ADJUNCT_STARTS.contains(&first.as_str())
+        || (first.ends_with("ly") && first.len() > 4)
+        || takes_object;
+    adjunct_start
+        && (from..that).all(|u| {
+            let w = view.lower(u);
+            let object_pronoun = takes_object && u == from;
+            (object_pronoun || !CLAUSE_WORDS.contains(&w.as_str()))
+                && (lexicon::verb(view.word(u)).is_none()
+                    || (u > from && NOUN_DETERMINERS.contains(&view.lower(u - 1).as_str())))
+        })
+}
+
 /// `X said (that) CLAUSE` / `X told Y (that) CLAUSE`.
 fn forward_clause(
     view: &View,
@@ -1089,7 +1189,11 @@ fn forward_clause(
     let that_window = if takes_object { 12 } else { 7 };
     let that = (c..hi.min(c + that_window))
         .find(|&t| view.lower(t) == "that")
-        .filter(|&t| (c..t).all(|u| !matches!(view.word(u), "," | ";" | ":")) || t == c);
+        .filter(|&t| {
+            t == c
+                || ((c..t).all(|u| !matches!(view.word(u), "," | ";" | ":"))
+                    && only_adjuncts_before_that(view, c, t, takes_object))
+        });
     let start = match that {
         Some(t) => t + 1,
         None => {

@@ -518,3 +518,29 @@ fn characterizing_verb_with_quoted_fragment_is_mixed() {
     // Without a quoted fragment "called" reports nothing.
     assert!(run("The union called the plan a disaster for workers.", &[]).is_empty());
 }
+
+#[test]
+fn that_of_a_verb_inside_the_reported_clause_is_not_the_cues() {
+    // The clause starts right after "says": the "that" belongs to "is sure".
+    let got = run(
+        "Ada Quell says she is sure that the dam is “perfectly safe” for now.",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        got[0],
+        row(
+            "she is sure that the dam is “perfectly safe” for now",
+            "says",
+            "Ada Quell",
+            "Ada Quell",
+            "mixed"
+        )
+    );
+    // An adjunct between the verb and its "that" leaves the "that" to the verb.
+    let got = run(
+        "Ada Quell said on Tuesday that the dam is “perfectly safe” for now.",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got[0].0, "the dam is “perfectly safe” for now", "{got:?}");
+}
