@@ -591,6 +591,24 @@ impl<'d> View<'d> {
         (end > start).then_some((start, end))
     }
 
+    /// The speaker of the cue verb a participle hangs on (`"…," the mayor said, adding that …`,
+    /// `"…," said Smith, arguing that …`, `Jones told the panel …, saying that …`): the subject of
+    /// the nearest cue verb before it in the sentence, outside quotes.
+    fn main_clause_speaker(&self, participle: usize, lo: usize) -> Option<(usize, usize)> {
+        let comma = participle - 1;
+        let v = (lo..comma).rev().find(|&t| {
+            !self.in_quoted(self.doc.tokens[t].start)
+                && !self.word(t).ends_with("ing")
+                && self.is_cue_verb_at(t, lo, false)
+        })?;
+        let inverted = v > lo && (self.word(v - 1) == "," || marks_only(self.word(v - 1)));
+        if inverted {
+            return self.subject_after(v, comma);
+        }
+        self.appositive_subject(v, lo)
+            .or_else(|| self.subject_before(v, lo))
+    }
+
     fn is_cue_verb_at(&self, token: usize, lo: usize, speech_only: bool) -> bool {
         let w = self.word(token);
         let Some(info) = lexicon::verb(w) else {
@@ -1245,7 +1263,8 @@ fn forward_clause(
     let span = content_span(view, start, clause_end(view, start, content_hi))?;
     let participle = view.word(verb).ends_with("ing") && verb > lo && view.word(verb - 1) == ",";
     let speaker = if participle {
-        view.sentence_subject(sentence, verb)
+        view.main_clause_speaker(verb, lo)
+            .or_else(|| view.sentence_subject(sentence, verb))
     } else {
         view.appositive_subject(verb, lo)
             .or_else(|| view.subject_before(verb, lo))

@@ -544,3 +544,26 @@ fn that_of_a_verb_inside_the_reported_clause_is_not_the_cues() {
     );
     assert_eq!(got[0].0, "the dam is “perfectly safe” for now", "{got:?}");
 }
+
+#[test]
+fn participle_cue_takes_the_main_verbs_speaker() {
+    let got = run(
+        "“We are ready,” the mayor said, adding that the river would crest “by the weekend.”",
+        &[],
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(
+        (got[1].0.as_str(), got[1].1.as_str(), got[1].2.as_str()),
+        (
+            "the river would crest “by the weekend.”",
+            "adding",
+            "the mayor"
+        )
+    );
+    let got = run(
+        "“We are ready,” said Ada Quell, arguing that the levees will hold this time.",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[1].2, "Ada Quell", "{got:?}");
+}
