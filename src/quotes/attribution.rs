@@ -1179,6 +1179,34 @@ fn only_adjuncts_before_that(view: &View, from: usize, that: usize, takes_object
         })
 }
 
+/// Words that open a clause of their own after an attribution (`she said, but as Trump …`).
+const SUBORDINATORS: &[&str] = &[
+    "that", "as", "while", "when", "because", "who", "which", "whom", "whose", "where", "if",
+    "although", "though", "since", "after", "before", "until", "unless",
+];
+
+/// Whether the text between an attribution's cue and the next quote is only its circumstance (a
+/// speaker, a time, a place, a participle: `he said, but`, `Tester said, referring to the
+/// excuse,`, `she said during a rally in Ohio,`): at most a dozen words, no clause of its own
+/// (no subject pronoun, auxiliary, subordinator or finite cue verb).
+pub fn is_circumstance(text: &str) -> bool {
+    let words: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')'))
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.len() <= 12
+        && !text.contains([';', ':', '?', '!'])
+        && words.iter().all(|w| {
+            !CLAUSE_WORDS.contains(&w.as_str())
+                && !SUBORDINATORS.contains(&w.as_str())
+                && (lexicon::verb(w).is_none() || w.ends_with("ing"))
+        })
+}
+
 /// `X said (that) CLAUSE` / `X told Y (that) CLAUSE`.
 fn forward_clause(
     view: &View,
