@@ -117,6 +117,14 @@ impl CharToByte {
     }
 }
 
+/// `T12`, `E3`, `A1`: a letter and a number, the first field of every annotation line.
+fn is_annotation_id(field: &str) -> bool {
+    let mut chars = field.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && field.len() > 1
+        && chars.all(|c| c.is_ascii_digit())
+}
+
 /// Parses one brat .ann file against its text.
 pub fn parse_brat(id: &str, text: &str, ann: &str) -> Result<GoldArticle> {
     let offsets = CharToByte::new(text);
@@ -125,6 +133,11 @@ pub fn parse_brat(id: &str, text: &str, ann: &str) -> Result<GoldArticle> {
     for (n, line) in ann.lines().enumerate() {
         let fields: Vec<&str> = line.split('\t').collect();
         let context = || format!("{id}.ann line {}", n + 1);
+        // A span's text may run over several lines (PolNeAR keeps a paragraph break inside a
+        // content's text); those continuation lines carry no annotation id and are skipped.
+        if !is_annotation_id(fields[0]) {
+            continue;
+        }
         if line.starts_with('T') {
             let [tid, typed, ..] = fields[..] else {
                 bail!("{}: expected `T<TAB>Type start end<TAB>text`", context())
@@ -1068,6 +1081,17 @@ mod tests {
             vec![Span::new(0, 2), Span::new(6, 8)]
         );
         assert!(parse_brat("x", "ab", "T1\tContent 0 9\tab\n").is_err());
+        // A span text over a paragraph break continues on lines of its own.
+        let multi = parse_brat(
+            "x",
+            "ab\n\nThe cd",
+            "T1\tContent 0 2;4 10\tab\n\nThe cd\nE1\tAttribution:T1 Content:T1\n",
+        )
+        .unwrap();
+        assert_eq!(
+            multi.attributions[0].content,
+            vec![Span::new(0, 2), Span::new(4, 10)]
+        );
     }
 
     #[test]

@@ -591,6 +591,24 @@ impl<'d> View<'d> {
         (end > start).then_some((start, end))
     }
 
+    /// The speaker of the cue verb a participle hangs on (`"…," the mayor said, adding that …`,
+    /// `"…," said Smith, arguing that …`, `Jones told the panel …, saying that …`): the subject of
+    /// the nearest cue verb before it in the sentence, outside quotes.
+    fn main_clause_speaker(&self, participle: usize, lo: usize) -> Option<(usize, usize)> {
+        let comma = participle - 1;
+        let v = (lo..comma).rev().find(|&t| {
+            !self.in_quoted(self.doc.tokens[t].start)
+                && !self.word(t).ends_with("ing")
+                && self.is_cue_verb_at(t, lo, false)
+        })?;
+        let inverted = v > lo && (self.word(v - 1) == "," || marks_only(self.word(v - 1)));
+        if inverted {
+            return self.subject_after(v, comma);
+        }
+        self.appositive_subject(v, lo)
+            .or_else(|| self.subject_before(v, lo))
+    }
+
     fn is_cue_verb_at(&self, token: usize, lo: usize, speech_only: bool) -> bool {
         let w = self.word(token);
         let Some(info) = lexicon::verb(w) else {
@@ -1061,6 +1079,134 @@ fn clause_end(view: &View, start: usize, hi: usize) -> usize {
     hi
 }
 
+/// Words that open an adjunct between a verb and its `that` (`said on Tuesday that`, `wrote
+/// last week that`, `said again that`).
+const ADJUNCT_STARTS: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "during",
+    "after",
+    "before",
+    "to",
+    "with",
+    "for",
+    "from",
+    "over",
+    "of",
+    "about",
+    "through",
+    "via",
+    "under",
+    "last",
+    "this",
+    "earlier",
+    "later",
+    "again",
+    "also",
+    "yesterday",
+    "today",
+    "tonight",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "once",
+    "twice",
+    "recently",
+    "then",
+    "now",
+    "previously",
+];
+
+/// Subject pronouns and finite auxiliaries: a word among them starts a clause of its own.
+const CLAUSE_WORDS: &[&str] = &[
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "it",
+    "is",
+    "was",
+    "are",
+    "were",
+    "has",
+    "had",
+    "have",
+    "will",
+    "would",
+    "can",
+    "could",
+    "should",
+    "may",
+    "might",
+    "must",
+    "he’s",
+    "she’s",
+    "it’s",
+    "he's",
+    "she's",
+    "it's",
+    "they're",
+    "they’re",
+    "we're",
+    "we’re",
+    "i'm",
+    "i’m",
+];
+
+/// Whether the words `from..that` between a verb and a `that` are adjuncts (`said on Tuesday
+/// that`) or, for verbs that take one, an object (`told reporters that`), so that the `that`
+/// opens the verb's clause. In `said he thought that …`, `says it underscores that …` or `said
+/// the spate of shootings demands that …` they are the start of the reported clause itself: the
+/// `that` belongs to a verb inside it, and the content starts right after the cue verb.
+fn only_adjuncts_before_that(view: &View, from: usize, that: usize, takes_object: bool) -> bool {
+    let first = view.lower(from);
+    let adjunct_start = ADJUNCT_STARTS.contains(&first.as_str())
+        || (first.ends_with("ly") && first.len() > 4)
+        || takes_object;
+    adjunct_start
+        && (from..that).all(|u| {
+            let w = view.lower(u);
+            let object_pronoun = takes_object && u == from;
+            (object_pronoun || !CLAUSE_WORDS.contains(&w.as_str()))
+                && (lexicon::verb(view.word(u)).is_none()
+                    || (u > from && NOUN_DETERMINERS.contains(&view.lower(u - 1).as_str())))
+        })
+}
+
+/// Words that open a clause of their own after an attribution (`she said, but as Trump …`).
+const SUBORDINATORS: &[&str] = &[
+    "that", "as", "while", "when", "because", "who", "which", "whom", "whose", "where", "if",
+    "although", "though", "since", "after", "before", "until", "unless",
+];
+
+/// Whether the text between an attribution's cue and the next quote is only its circumstance (a
+/// speaker, a time, a place, a participle: `he said, but`, `Tester said, referring to the
+/// excuse,`, `she said during a rally in Ohio,`): at most a dozen words, no clause of its own
+/// (no subject pronoun, auxiliary, subordinator or finite cue verb).
+pub fn is_circumstance(text: &str) -> bool {
+    let words: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ')'))
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.len() <= 12
+        && !text.contains([';', ':', '?', '!'])
+        && words.iter().all(|w| {
+            !CLAUSE_WORDS.contains(&w.as_str())
+                && !SUBORDINATORS.contains(&w.as_str())
+                && (lexicon::verb(w).is_none() || w.ends_with("ing"))
+        })
+}
+
 /// `X said (that) CLAUSE` / `X told Y (that) CLAUSE`.
 fn forward_clause(
     view: &View,
@@ -1089,7 +1235,11 @@ fn forward_clause(
     let that_window = if takes_object { 12 } else { 7 };
     let that = (c..hi.min(c + that_window))
         .find(|&t| view.lower(t) == "that")
-        .filter(|&t| (c..t).all(|u| !matches!(view.word(u), "," | ";" | ":")) || t == c);
+        .filter(|&t| {
+            t == c
+                || ((c..t).all(|u| !matches!(view.word(u), "," | ";" | ":"))
+                    && only_adjuncts_before_that(view, c, t, takes_object))
+        });
     let start = match that {
         Some(t) => t + 1,
         None => {
@@ -1141,7 +1291,8 @@ fn forward_clause(
     let span = content_span(view, start, clause_end(view, start, content_hi))?;
     let participle = view.word(verb).ends_with("ing") && verb > lo && view.word(verb - 1) == ",";
     let speaker = if participle {
-        view.sentence_subject(sentence, verb)
+        view.main_clause_speaker(verb, lo)
+            .or_else(|| view.sentence_subject(sentence, verb))
     } else {
         view.appositive_subject(verb, lo)
             .or_else(|| view.subject_before(verb, lo))

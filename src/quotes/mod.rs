@@ -157,16 +157,33 @@ fn join_split_quotes(doc: &Document, view: &attribution::View, quotes: &mut [Quo
                 lead.chars()
                     .all(|c| c.is_whitespace() || marks::is_quote_mark(c))
             });
-        if direct(prev)
-            && direct(here)
+        // ... or, in the attribution's own sentence, goes on with a lower-case word after no more
+        // than a few words of circumstance (`"…," he said, but "when …"`, `"…," she said during a
+        // rally in Ohio, "but …"`), never after a clause of its own (`she said, but Kevin was
+        // asleep, and as Trump went on about "…"`, `he said, adding that "…"`).
+        let continues_sentence = view.sentence_of(cue.start) == view.sentence_of(here.span.start)
+            && doc
+                .text
+                .get(here.span.start..)
+                .and_then(|t| t.chars().next())
+                .is_some_and(char::is_lowercase)
+            && doc
+                .text
+                .get(cue.end..here.span.start)
+                .is_some_and(attribution::is_circumstance);
+        // The first part may be mixed (`The country "has changed," he said. "…"`) or a reported
+        // clause (`The plan will fail, Smith said. "…"`): the quote after continues the statement.
+        if here.kind == QuoteKind::Direct
             && here.cue.is_none()
             && trailer_cue
-            && follows_cue
+            && (follows_cue && opens_sentence || continues_sentence)
             && !own_cue_after
-            && opens_sentence
             && same_paragraph(prev, here)
         {
             let (speaker, entity) = (prev.speaker, prev.speaker_entity);
+            if prev.kind == QuoteKind::Indirect {
+                quotes[i - 1].kind = QuoteKind::Mixed;
+            }
             quotes[i].cue = Some(cue);
             quotes[i].speaker = speaker;
             quotes[i].speaker_entity = entity;

@@ -518,3 +518,97 @@ fn characterizing_verb_with_quoted_fragment_is_mixed() {
     // Without a quoted fragment "called" reports nothing.
     assert!(run("The union called the plan a disaster for workers.", &[]).is_empty());
 }
+
+#[test]
+fn that_of_a_verb_inside_the_reported_clause_is_not_the_cues() {
+    // The clause starts right after "says": the "that" belongs to "is sure".
+    let got = run(
+        "Ada Quell says she is sure that the dam is “perfectly safe” for now.",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        got[0],
+        row(
+            "she is sure that the dam is “perfectly safe” for now",
+            "says",
+            "Ada Quell",
+            "Ada Quell",
+            "mixed"
+        )
+    );
+    // An adjunct between the verb and its "that" leaves the "that" to the verb.
+    let got = run(
+        "Ada Quell said on Tuesday that the dam is “perfectly safe” for now.",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got[0].0, "the dam is “perfectly safe” for now", "{got:?}");
+}
+
+#[test]
+fn participle_cue_takes_the_main_verbs_speaker() {
+    let got = run(
+        "“We are ready,” the mayor said, adding that the river would crest “by the weekend.”",
+        &[],
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(
+        (got[1].0.as_str(), got[1].1.as_str(), got[1].2.as_str()),
+        (
+            "the river would crest “by the weekend.”",
+            "adding",
+            "the mayor"
+        )
+    );
+    let got = run(
+        "“We are ready,” said Ada Quell, arguing that the levees will hold this time.",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[1].2, "Ada Quell", "{got:?}");
+}
+
+#[test]
+fn quote_after_a_mixed_or_reported_first_part_continues_it() {
+    // `The plan "…," she said. "…"`: one statement over both sentences.
+    let got = run(
+        "The plan is “already late,” Ada Quell said. “We will fix it in the spring.”",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(
+        (got[1].1.as_str(), got[1].3.as_str()),
+        ("said", "Ada Quell")
+    );
+    let got = run(
+        "The plan will be late, Ada Quell said. “We will fix it in the spring.”",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[0].4, "mixed", "{got:?}");
+    assert_eq!(got[1].1, "said", "{got:?}");
+}
+
+#[test]
+fn lower_case_continuation_in_the_attribution_sentence_shares_the_cue() {
+    let got = run(
+        "“I like the plan,” Ada Quell said at a meeting in Dover, “but the money is not there.”",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[1].0, "but the money is not there.");
+    assert_eq!(
+        (got[1].1.as_str(), got[1].3.as_str()),
+        ("said", "Ada Quell")
+    );
+    // A clause of its own in between: the later quote is someone else's words.
+    let got = run(
+        "“Are you winning?” she said, but he was asleep, and as the host went on about “the \
+         rigged system,” the crowd cheered.",
+        &[],
+    );
+    assert!(
+        got.iter().all(|r| !r.0.contains("rigged") || r.1 != "said"),
+        "{got:?}"
+    );
+}
