@@ -44,34 +44,25 @@ const QUOTE_AFTER_VERB_WINDOW: usize = 8;
 /// The most words of an appositive between a name and its verb.
 const MAX_APPOSITIVE_WORDS: usize = 16;
 
-/// First words of phrases that are no speaker: prepositions and time expressions
-/// (`said early Friday`, `in a statement said`, `during the debate said`).
-const NOT_SPEAKER_STARTS: &[&str] = &[
+/// First words of prepositional and time phrases (`on Tuesday`, `last week`, `earlier`).
+const PREPOSITION_OR_TIME_STARTS: &[&str] = &[
     "in",
     "on",
     "at",
     "during",
     "to",
     "for",
-    "by",
-    "despite",
     "with",
     "from",
     "after",
     "before",
     "once",
-    "meanwhile",
-    "since",
     "over",
-    "into",
     "about",
     "of",
     "through",
-    "early",
-    "late",
     "last",
     "this",
-    "next",
     "monday",
     "tuesday",
     "wednesday",
@@ -82,15 +73,28 @@ const NOT_SPEAKER_STARTS: &[&str] = &[
     "today",
     "yesterday",
     "tonight",
-    "tomorrow",
-    "having",
-    "while",
     "earlier",
     "later",
     "recently",
     "previously",
     "then",
     "now",
+];
+
+/// With [`PREPOSITION_OR_TIME_STARTS`], first words of phrases that are no speaker
+/// (`said early Friday`, `in a statement said`, `during the debate said`).
+const NOT_SPEAKER_STARTS: &[&str] = &[
+    "by",
+    "despite",
+    "meanwhile",
+    "since",
+    "into",
+    "early",
+    "late",
+    "next",
+    "tomorrow",
+    "having",
+    "while",
     "there",
     "here",
     "it",
@@ -98,6 +102,10 @@ const NOT_SPEAKER_STARTS: &[&str] = &[
     "what",
     "when",
 ];
+
+fn is_any_of(word: &str, lists: &[&[&str]]) -> bool {
+    lists.iter().any(|list| list.contains(&word))
+}
 /// How far before a quote a cue verb may stand (`X told reporters on Tuesday: "…"`).
 const LEAD_WINDOW: usize = 7;
 
@@ -521,7 +529,10 @@ impl<'d> View<'d> {
     /// Whether a phrase starting at `first` can name a speaker (not `early Friday`, `in a
     /// statement`).
     fn plausible_speaker(&self, first: usize) -> bool {
-        !NOT_SPEAKER_STARTS.contains(&self.lower(first).as_str())
+        !is_any_of(
+            &self.lower(first),
+            &[PREPOSITION_OR_TIME_STARTS, NOT_SPEAKER_STARTS],
+        )
     }
 
     /// `NAME, a ROLE, said`: when the phrase before the verb is an appositive enclosed in commas,
@@ -1079,48 +1090,9 @@ fn clause_end(view: &View, start: usize, hi: usize) -> usize {
     hi
 }
 
-/// Words that open an adjunct between a verb and its `that` (`said on Tuesday that`, `wrote
-/// last week that`, `said again that`).
-const ADJUNCT_STARTS: &[&str] = &[
-    "in",
-    "on",
-    "at",
-    "during",
-    "after",
-    "before",
-    "to",
-    "with",
-    "for",
-    "from",
-    "over",
-    "of",
-    "about",
-    "through",
-    "via",
-    "under",
-    "last",
-    "this",
-    "earlier",
-    "later",
-    "again",
-    "also",
-    "yesterday",
-    "today",
-    "tonight",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "once",
-    "twice",
-    "recently",
-    "then",
-    "now",
-    "previously",
-];
+/// With [`PREPOSITION_OR_TIME_STARTS`], words that open an adjunct between a verb and its
+/// `that` (`said on Tuesday that`, `wrote last week that`, `said again that`).
+const ADJUNCT_STARTS: &[&str] = &["via", "under", "again", "also", "twice"];
 
 /// Subject pronouns and finite auxiliaries: a word among them starts a clause of its own.
 const CLAUSE_WORDS: &[&str] = &[
@@ -1166,7 +1138,7 @@ const CLAUSE_WORDS: &[&str] = &[
 /// `that` belongs to a verb inside it, and the content starts right after the cue verb.
 fn only_adjuncts_before_that(view: &View, from: usize, that: usize, takes_object: bool) -> bool {
     let first = view.lower(from);
-    let adjunct_start = ADJUNCT_STARTS.contains(&first.as_str())
+    let adjunct_start = is_any_of(&first, &[PREPOSITION_OR_TIME_STARTS, ADJUNCT_STARTS])
         || (first.ends_with("ly") && first.len() > 4)
         || takes_object;
     adjunct_start
