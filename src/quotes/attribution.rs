@@ -493,7 +493,13 @@ impl<'d> View<'d> {
                 end = open;
             }
         }
-        while end > lo && ADVERBS_AND_AUXILIARIES.contains(&self.lower(end - 1).as_str()) {
+        // `has been steadily pounding`, `openly admires`: auxiliaries and -ly adverbs.
+        while end > lo && {
+            let w = self.word(end - 1);
+            ADVERBS_AND_AUXILIARIES.contains(&w.to_lowercase().as_str())
+                || w == "been"
+                || (w.len() > 4 && w.ends_with("ly") && w.chars().all(|c| c.is_ascii_lowercase()))
+        } {
             end -= 1;
         }
         let mut start = end;
@@ -666,8 +672,10 @@ fn direct_candidates(view: &View, used_cues: &mut HashSet<Span>) -> Vec<(Candida
                 kind = QuoteKind::Mixed;
             }
         }
-        // Titles ("Fox News Sunday," "All Bets Are Off.") are named, not said.
-        if is_title_like(view.doc.slice(content)) {
+        // Titles ("Fox News Sunday," "All Bets Are Off.") are named, not said, also after a
+        // lead-in (`In an interview on "Face the Nation," Ryan said …`): the cue after such a
+        // title introduces the sentence's reported clause instead.
+        if is_title_like(view.doc.slice(content)) || is_title_like(view.doc.slice(q.inner)) {
             continue;
         }
         match found {
@@ -1008,6 +1016,10 @@ fn indirect_in_sentence(
             t += 1;
             continue;
         }
+        if let Some(c) = as_characterization(view, t, (lo, hi, content_hi), sentence) {
+            out.push(c);
+            return out;
+        }
         let lw = view.lower(t);
         if lw == "according" && t + 1 < hi && view.lower(t + 1) == "to" {
             if let Some(c) = according_to(view, t, lo, hi, content_hi) {
@@ -1302,6 +1314,123 @@ fn forward_clause(
         cue: Some(view.doc.tokens[verb]),
         speaker: Some(view.span_of(speaker.0, speaker.1)),
         kind: QuoteKind::Indirect,
+        inherits_speaker: false,
+        needs_entity: false,
+    })
+}
+
+/// Stems of verbs outside the cue lexicon that characterise someone or something `as` a quoted
+/// phrase (`referred to him as “…”`, `portrays the plan as “…”`, `admires Putin as a “…”`).
+const AS_VERB_STEMS: &[&str] = &[
+    "refer", "portray", "depict", "deride", "mock", "ridicul", "herald", "admir", "view", "regard",
+    "bill", "frame", "paint", "cast", "pound", "rip", "lambast", "excoriat",
+];
+
+/// Words that continue a characterisation past its closing mark.
+const AS_MODIFIER_STARTS: &[&str] = &[
+    "of", "for", "to", "in", "against", "who", "that", "which", "whose", "than", "under", "by",
+];
+
+/// Most words between a characterising verb and its `as` (`described Democratic presidential
+/// nominee Hillary Clinton as …`).
+const MAX_AS_OBJECT_WORDS: usize = 10;
+
+/// `VERB OBJECT as (a) “…”` (`described the senator as a “disgrace”`, `referred to the plan as
+/// “a scam”`): the content is the object and the characterisation up to the closing mark, and on
+/// through `and (a) “…”` (`as “reckless” and “dangerous”`), as PolNeAR annotates it.
+fn as_characterization(
+    view: &View,
+    verb: usize,
+    (lo, hi, content_hi): (usize, usize, usize),
+    sentence: usize,
+) -> Option<Candidate> {
+    let lower = view.lower(verb);
+    let known = lexicon::verb(view.word(verb))
+        .is_some_and(|info| info.class != VerbClass::Cognition)
+        && view.is_cue_verb_at(verb, lo, false);
+    let other = AS_VERB_STEMS.iter().any(|stem| lower.starts_with(stem))
+        && lower.chars().all(char::is_alphabetic)
+        && !(verb > lo && NOUN_DETERMINERS.contains(&view.lower(verb - 1).as_str()));
+    if !(known || other) {
+        return None;
+    }
+    let mut first = verb + 1;
+    if lower.starts_with("refer") && first < hi && view.lower(first) == "to" {
+        first += 1;
+    }
+    // The object: a few words, no punctuation but a possessive, no clause of its own.
+    let as_at =
+        (first..hi.min(first + MAX_AS_OBJECT_WORDS + 1)).find(|&t| view.lower(t) == "as")?;
+    if as_at == first {
+        return None;
+    }
+    let object_ok = (first..as_at).all(|u| {
+        let w = view.word(u);
+        let lw = view.lower(u);
+        !view.in_quoted(view.doc.tokens[u].start)
+            && (!is_punct(w) || matches!(w, "’s" | "'s" | "’" | "'" | "." | "-"))
+            && !CLAUSE_WORDS.contains(&lw.as_str())
+            && !SUBORDINATORS.contains(&lw.as_str())
+            && (lexicon::verb(w).is_none()
+                || (u > first && NOUN_DETERMINERS.contains(&view.lower(u - 1).as_str())))
+    });
+    if !object_ok {
+        return None;
+    }
+    let mut mark = as_at + 1;
+    if mark < hi && matches!(view.lower(mark).as_str(), "a" | "an" | "the") {
+        mark += 1;
+    }
+    if mark >= hi {
+        return None;
+    }
+    let at = view.doc.tokens[mark].start;
+    let k = view.quoted.iter().position(|q| q.outer.start == at)?;
+    let mut end = view.quoted[k].outer.end;
+    // `as “reckless” and “dangerous”`, `as a “con” and a “fraud”`.
+    let mut next = k + 1;
+    while let Some(q) = view.quoted.get(next) {
+        let between = view.doc.text[end..q.outer.start].trim();
+        let between = between.strip_prefix(',').unwrap_or(between).trim();
+        let joined = matches!(
+            between,
+            "and" | "or" | "and a" | "and an" | "or a" | "or an"
+        );
+        if !joined || view.sentence_of(q.outer.start) != Some(sentence) {
+            break;
+        }
+        end = q.outer.end;
+        next += 1;
+    }
+    // A modifier of the characterisation after the mark (`as “the gold standard” of trade
+    // deals`, `as a “leader” who …`) stays in; anything else (`as a “disgrace” after she …`,
+    // `as a “disgrace” Wednesday`, `as a “leader,” comparing …`) ends it.
+    let closed_by_punct = view
+        .doc
+        .slice(view.quoted[next - 1].inner)
+        .ends_with([',', '.', ';', '!', '?']);
+    if let Some(t) = (mark..content_hi).find(|&t| view.doc.tokens[t].start >= end) {
+        let w = view.lower(t);
+        if !closed_by_punct && AS_MODIFIER_STARTS.contains(&w.as_str()) {
+            let clause_end = clause_end(view, first, content_hi);
+            if clause_end > t {
+                end = end.max(view.span_of(first, clause_end).end);
+            }
+        }
+    }
+    let participle = view.word(verb).ends_with("ing") && verb > lo && view.word(verb - 1) == ",";
+    let speaker = if participle {
+        view.main_clause_speaker(verb, lo)
+            .or_else(|| view.sentence_subject(sentence, verb))
+    } else {
+        view.appositive_subject(verb, lo)
+            .or_else(|| view.subject_before(verb, lo))
+    }?;
+    Some(Candidate {
+        span: Span::new(view.doc.tokens[first].start, end),
+        cue: Some(view.doc.tokens[verb]),
+        speaker: Some(view.span_of(speaker.0, speaker.1)),
+        kind: QuoteKind::Mixed,
         inherits_speaker: false,
         needs_entity: false,
     })

@@ -612,3 +612,59 @@ fn lower_case_continuation_in_the_attribution_sentence_shares_the_cue() {
         "{got:?}"
     );
 }
+
+#[test]
+fn characterization_as_a_quoted_phrase_takes_its_object() {
+    // `VERB OBJECT as “…”`: the object and the characterisation, up to the closing mark.
+    let got = run(
+        "Mayor Ada Quell described the harbour board as a “national embarrassment” after the vote.",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        got[0],
+        row(
+            "the harbour board as a “national embarrassment”",
+            "described",
+            "Mayor Ada Quell",
+            "Ada Quell",
+            "mixed"
+        )
+    );
+    // Verbs outside the cue lexicon, adverbs before them, and joined characterisations.
+    let got = run(
+        "Ada Quell has been openly mocking the toll plan as “greedy” and “absurd.”",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (got[0].0.as_str(), got[0].1.as_str(), got[0].2.as_str()),
+        (
+            "the toll plan as “greedy” and “absurd.”",
+            "mocking",
+            "Ada Quell"
+        )
+    );
+    // A phrase going on after the mark stays in.
+    let got = run(
+        "Ada Quell referred to the bridge as “a relic” of another century.",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(
+        got[0].0, "the bridge as “a relic” of another century",
+        "{got:?}"
+    );
+}
+
+#[test]
+fn a_title_before_the_attribution_leaves_the_cue_to_the_reported_clause() {
+    let got = run(
+        "In an interview on “Morning Harbour,” Ada Quell said the new toll would be fair.",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (got[0].0.as_str(), got[0].1.as_str(), got[0].4),
+        ("the new toll would be fair", "said", "indirect")
+    );
+}
