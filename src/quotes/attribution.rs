@@ -1007,6 +1007,9 @@ fn indirect_in_sentence(
         content_hi -= 1;
     }
     let mut t = lo;
+    // The speaker of a first reported clause, for a cue coordinated with its own (`called the
+    // plan “a mess” and said …`).
+    let mut shared: Option<Span> = None;
     while t < hi {
         let tok = view.doc.tokens[t];
         if view.in_quoted(tok.start)
@@ -1016,9 +1019,19 @@ fn indirect_in_sentence(
             t += 1;
             continue;
         }
-        if let Some(c) = as_characterization(view, t, (lo, hi, content_hi), sentence) {
-            out.push(c);
-            return out;
+        if let Some(c) = as_characterization(view, t, (lo, hi, content_hi), sentence, shared) {
+            match coordinated_cue(view, c.span.end, hi) {
+                Some(next) => {
+                    shared = c.speaker;
+                    out.push(c);
+                    t = next;
+                    continue;
+                }
+                None => {
+                    out.push(c);
+                    return out;
+                }
+            }
         }
         let lw = view.lower(t);
         if lw == "according" && t + 1 < hi && view.lower(t + 1) == "to" {
@@ -1031,10 +1044,21 @@ fn indirect_in_sentence(
             t += 1;
             continue;
         }
-        if let Some(c) = forward_clause(view, t, lo, hi, content_hi, sentence) {
-            out.push(c);
-            return out;
+        if let Some(c) = forward_clause(view, t, (lo, hi, content_hi), sentence, shared.take()) {
+            match coordinated_cue(view, c.span.end, hi) {
+                Some(next) => {
+                    shared = c.speaker;
+                    out.push(c);
+                    t = next;
+                    continue;
+                }
+                None => {
+                    out.push(c);
+                    return out;
+                }
+            }
         }
+        shared = None;
         if let Some(c) = trailing_clause(view, t, lo, hi) {
             out.push(c);
             return out;
@@ -1219,14 +1243,54 @@ pub fn is_circumstance(text: &str) -> bool {
         })
 }
 
+/// After a reported clause ending at byte `end`, the next cue verb when it is coordinated with
+/// the clause's own (`… and said`, `…, and also said`), to read on from.
+fn coordinated_cue(view: &View, end: usize, hi: usize) -> Option<usize> {
+    let mut t = view.token_at(end);
+    while t < hi && (view.word(t) == "," || marks_only(view.word(t))) {
+        t += 1;
+    }
+    if t >= hi || view.lower(t) != "and" {
+        return None;
+    }
+    t += 1;
+    while t < hi && ADVERBS_AND_AUXILIARIES.contains(&view.lower(t).as_str()) {
+        t += 1;
+    }
+    (t < hi && view.is_cue_verb_at(t, t, false) && !view.word(t).ends_with("ing")).then_some(t)
+}
+
+/// The speaker of a reported clause's cue: the main clause's subject for a participle (`…,
+/// adding that`), the speaker of a coordinated first cue when there is one, else the subject
+/// before the verb.
+fn clause_speaker(
+    view: &View,
+    verb: usize,
+    lo: usize,
+    sentence: usize,
+    shared: Option<Span>,
+) -> Option<Span> {
+    let participle = view.word(verb).ends_with("ing") && verb > lo && view.word(verb - 1) == ",";
+    let speaker = if participle {
+        view.main_clause_speaker(verb, lo)
+            .or_else(|| view.sentence_subject(sentence, verb))
+    } else {
+        if shared.is_some() {
+            return shared;
+        }
+        view.appositive_subject(verb, lo)
+            .or_else(|| view.subject_before(verb, lo))
+    }?;
+    Some(view.span_of(speaker.0, speaker.1))
+}
+
 /// `X said (that) CLAUSE` / `X told Y (that) CLAUSE`.
 fn forward_clause(
     view: &View,
     verb: usize,
-    lo: usize,
-    hi: usize,
-    content_hi: usize,
+    (lo, hi, content_hi): (usize, usize, usize),
     sentence: usize,
+    shared: Option<Span>,
 ) -> Option<Candidate> {
     let info = lexicon::verb(view.word(verb))?;
     let mut c = verb + 1;
@@ -1301,18 +1365,11 @@ fn forward_clause(
         }
     };
     let span = content_span(view, start, clause_end(view, start, content_hi))?;
-    let participle = view.word(verb).ends_with("ing") && verb > lo && view.word(verb - 1) == ",";
-    let speaker = if participle {
-        view.main_clause_speaker(verb, lo)
-            .or_else(|| view.sentence_subject(sentence, verb))
-    } else {
-        view.appositive_subject(verb, lo)
-            .or_else(|| view.subject_before(verb, lo))
-    }?;
+    let speaker = clause_speaker(view, verb, lo, sentence, shared)?;
     Some(Candidate {
         span,
         cue: Some(view.doc.tokens[verb]),
-        speaker: Some(view.span_of(speaker.0, speaker.1)),
+        speaker: Some(speaker),
         kind: QuoteKind::Indirect,
         inherits_speaker: false,
         needs_entity: false,
@@ -1343,6 +1400,7 @@ fn as_characterization(
     verb: usize,
     (lo, hi, content_hi): (usize, usize, usize),
     sentence: usize,
+    shared: Option<Span>,
 ) -> Option<Candidate> {
     let lower = view.lower(verb);
     let known = lexicon::verb(view.word(verb))
@@ -1418,18 +1476,11 @@ fn as_characterization(
             }
         }
     }
-    let participle = view.word(verb).ends_with("ing") && verb > lo && view.word(verb - 1) == ",";
-    let speaker = if participle {
-        view.main_clause_speaker(verb, lo)
-            .or_else(|| view.sentence_subject(sentence, verb))
-    } else {
-        view.appositive_subject(verb, lo)
-            .or_else(|| view.subject_before(verb, lo))
-    }?;
+    let speaker = clause_speaker(view, verb, lo, sentence, shared)?;
     Some(Candidate {
         span: Span::new(view.doc.tokens[first].start, end),
         cue: Some(view.doc.tokens[verb]),
-        speaker: Some(view.span_of(speaker.0, speaker.1)),
+        speaker: Some(speaker),
         kind: QuoteKind::Mixed,
         inherits_speaker: false,
         needs_entity: false,

@@ -668,3 +668,26 @@ fn a_title_before_the_attribution_leaves_the_cue_to_the_reported_clause() {
         ("the new toll would be fair", "said", "indirect")
     );
 }
+
+#[test]
+fn a_cue_coordinated_with_a_first_one_shares_its_speaker() {
+    let got = run(
+        "Ada Quell called the toll plan “a mess” and said the council would vote again in May.",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(
+        (got[0].0.as_str(), got[0].1.as_str(), got[0].4),
+        ("the toll plan “a mess”", "called", "mixed")
+    );
+    assert_eq!(
+        got[1],
+        row(
+            "the council would vote again in May",
+            "said",
+            "Ada Quell",
+            "Ada Quell",
+            "indirect"
+        )
+    );
+}
