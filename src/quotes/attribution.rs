@@ -1316,8 +1316,14 @@ fn forward_clause(
                 || ((c..t).all(|u| !matches!(view.word(u), "," | ";" | ":"))
                     && only_adjuncts_before_that(view, c, t, takes_object))
         });
+    // `vowed to “…”`, `promised not to raise taxes`: a promise's content is its infinitive.
+    let infinitive = matches!(info.lemma, "promise" | "pledge" | "vow" | "swear")
+        && c < hi
+        && (view.lower(c) == "to"
+            || (view.lower(c) == "not" && c + 1 < hi && view.lower(c + 1) == "to"));
     let start = match that {
         Some(t) => t + 1,
+        None if infinitive => c,
         None => {
             // `called the candidate “extremely fit”`, `urged police to release the videos “…”`:
             // a quoted fragment soon after the verb makes what follows it the content.

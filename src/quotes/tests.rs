@@ -691,3 +691,27 @@ fn a_cue_coordinated_with_a_first_one_shares_its_speaker() {
         )
     );
 }
+
+#[test]
+fn a_promise_reports_its_infinitive() {
+    let got = run(
+        "Ada Quell vowed to “rebuild every bridge” in the valley.",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        got[0],
+        row(
+            "to “rebuild every bridge” in the valley",
+            "vowed",
+            "Ada Quell",
+            "Ada Quell",
+            "mixed"
+        )
+    );
+    let got = run(
+        "Ada Quell promised not to raise the harbour fees.",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got[0].0, "not to raise the harbour fees", "{got:?}");
+}
