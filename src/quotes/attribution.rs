@@ -704,7 +704,15 @@ fn direct_candidates(view: &View, used_cues: &mut HashSet<Span>) -> Vec<(Candida
                     && view
                         .sentence_of(q.outer.start)
                         .is_some_and(|s| view.doc.sentences[s].span.start == q.outer.start);
-                if !whole_sentence && (words <= 2 || (words <= 5 && !ends_like_speech)) {
+                // A lower-case fragment inside a sentence with no cue is a phrase quoted in
+                // passing (`make sure it is “on the up and up.”`), not a statement.
+                let fragment = view
+                    .doc
+                    .slice(content)
+                    .starts_with(|c: char| c.is_lowercase())
+                    && words <= MAX_FRAGMENT_WORDS;
+                if !whole_sentence && (words <= 2 || (words <= 5 && !ends_like_speech) || fragment)
+                {
                     continue;
                 }
                 let c = Candidate {
@@ -723,6 +731,9 @@ fn direct_candidates(view: &View, used_cues: &mut HashSet<Span>) -> Vec<(Candida
 }
 
 type Attribution = (Span, Option<Span>);
+
+/// Most words of a cue-less lower-case fragment dropped as quoted in passing.
+const MAX_FRAGMENT_WORDS: usize = 8;
 
 /// Most words before a quote that [`sentence_lead_in`] takes into it.
 const MAX_LEAD_IN_WORDS: usize = 12;

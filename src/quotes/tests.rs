@@ -715,3 +715,18 @@ fn a_promise_reports_its_infinitive() {
     );
     assert_eq!(got[0].0, "not to raise the harbour fees", "{got:?}");
 }
+
+#[test]
+fn a_lower_case_fragment_without_a_cue_is_not_a_statement() {
+    let got = run(
+        "The new ferry schedule is meant to keep things “on the level and fair.”",
+        &[],
+    );
+    assert!(got.is_empty(), "{got:?}");
+    // A whole sentence in quote marks still is.
+    let got = run(
+        "The council met on Monday.\n\n“we will not give up on the ferry, not ever.”",
+        &[],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+}
