@@ -501,7 +501,13 @@ impl<'d> View<'d> {
                 end = open;
             }
         }
-        while end > lo && ADVERBS_AND_AUXILIARIES.contains(&self.lower(end - 1).as_str()) {
+        // `has been steadily pounding`, `openly admires`: auxiliaries and -ly adverbs.
+        while end > lo && {
+            let w = self.word(end - 1);
+            ADVERBS_AND_AUXILIARIES.contains(&w.to_lowercase().as_str())
+                || w == "been"
+                || (w.len() > 4 && w.ends_with("ly") && w.chars().all(|c| c.is_ascii_lowercase()))
+        } {
             end -= 1;
         }
         let mut start = end;
@@ -677,8 +683,10 @@ fn direct_candidates(view: &View, used_cues: &mut HashSet<Span>) -> Vec<(Candida
                 kind = QuoteKind::Mixed;
             }
         }
-        // Titles ("Fox News Sunday," "All Bets Are Off.") are named, not said.
-        if is_title_like(view.doc.slice(content)) {
+        // Titles ("Fox News Sunday," "All Bets Are Off.") are named, not said, also after a
+        // lead-in (`In an interview on "Face the Nation," Ryan said …`): the cue after such a
+        // title introduces the sentence's reported clause instead.
+        if is_title_like(view.doc.slice(content)) || is_title_like(view.doc.slice(q.inner)) {
             continue;
         }
         match found {
@@ -707,7 +715,15 @@ fn direct_candidates(view: &View, used_cues: &mut HashSet<Span>) -> Vec<(Candida
                     && view
                         .sentence_of(q.outer.start)
                         .is_some_and(|s| view.doc.sentences[s].span.start == q.outer.start);
-                if !whole_sentence && (words <= 2 || (words <= 5 && !ends_like_speech)) {
+                // A lower-case fragment inside a sentence with no cue is a phrase quoted in
+                // passing (`make sure it is “on the up and up.”`), not a statement.
+                let fragment = view
+                    .doc
+                    .slice(content)
+                    .starts_with(|c: char| c.is_lowercase())
+                    && words <= MAX_FRAGMENT_WORDS;
+                if !whole_sentence && (words <= 2 || (words <= 5 && !ends_like_speech) || fragment)
+                {
                     continue;
                 }
                 let c = Candidate {
@@ -726,6 +742,9 @@ fn direct_candidates(view: &View, used_cues: &mut HashSet<Span>) -> Vec<(Candida
 }
 
 type Attribution = (Span, Option<Span>);
+
+/// Most words of a cue-less lower-case fragment dropped as quoted in passing.
+const MAX_FRAGMENT_WORDS: usize = 8;
 
 /// Most words before a quote that [`sentence_lead_in`] takes into it.
 const MAX_LEAD_IN_WORDS: usize = 12;
@@ -1010,6 +1029,9 @@ fn indirect_in_sentence(
         content_hi -= 1;
     }
     let mut t = lo;
+    // The speaker of a first reported clause, for a cue coordinated with its own (`called the
+    // plan “a mess” and said …`).
+    let mut shared: Option<Span> = None;
     while t < hi {
         let tok = view.doc.tokens[t];
         if view.in_quoted(tok.start)
@@ -1018,6 +1040,20 @@ fn indirect_in_sentence(
         {
             t += 1;
             continue;
+        }
+        if let Some(c) = as_characterization(view, t, (lo, hi, content_hi), sentence, shared) {
+            match coordinated_cue(view, c.span.end, hi) {
+                Some(next) => {
+                    shared = c.speaker;
+                    out.push(c);
+                    t = next;
+                    continue;
+                }
+                None => {
+                    out.push(c);
+                    return out;
+                }
+            }
         }
         let lw = view.lower(t);
         if lw == "according" && t + 1 < hi && view.lower(t + 1) == "to" {
@@ -1030,10 +1066,21 @@ fn indirect_in_sentence(
             t += 1;
             continue;
         }
-        if let Some(c) = forward_clause(view, t, lo, hi, content_hi, sentence) {
-            out.push(c);
-            return out;
+        if let Some(c) = forward_clause(view, t, (lo, hi, content_hi), sentence, shared.take()) {
+            match coordinated_cue(view, c.span.end, hi) {
+                Some(next) => {
+                    shared = c.speaker;
+                    out.push(c);
+                    t = next;
+                    continue;
+                }
+                None => {
+                    out.push(c);
+                    return out;
+                }
+            }
         }
+        shared = None;
         if let Some(c) = trailing_clause(view, t, lo, hi) {
             out.push(c);
             return out;
@@ -1179,14 +1226,54 @@ pub fn is_circumstance(text: &str) -> bool {
         })
 }
 
+/// After a reported clause ending at byte `end`, the next cue verb when it is coordinated with
+/// the clause's own (`… and said`, `…, and also said`), to read on from.
+fn coordinated_cue(view: &View, end: usize, hi: usize) -> Option<usize> {
+    let mut t = view.token_at(end);
+    while t < hi && (view.word(t) == "," || marks_only(view.word(t))) {
+        t += 1;
+    }
+    if t >= hi || view.lower(t) != "and" {
+        return None;
+    }
+    t += 1;
+    while t < hi && ADVERBS_AND_AUXILIARIES.contains(&view.lower(t).as_str()) {
+        t += 1;
+    }
+    (t < hi && view.is_cue_verb_at(t, t, false) && !view.word(t).ends_with("ing")).then_some(t)
+}
+
+/// The speaker of a reported clause's cue: the main clause's subject for a participle (`…,
+/// adding that`), the speaker of a coordinated first cue when there is one, else the subject
+/// before the verb.
+fn clause_speaker(
+    view: &View,
+    verb: usize,
+    lo: usize,
+    sentence: usize,
+    shared: Option<Span>,
+) -> Option<Span> {
+    let participle = view.word(verb).ends_with("ing") && verb > lo && view.word(verb - 1) == ",";
+    let speaker = if participle {
+        view.main_clause_speaker(verb, lo)
+            .or_else(|| view.sentence_subject(sentence, verb))
+    } else {
+        if shared.is_some() {
+            return shared;
+        }
+        view.appositive_subject(verb, lo)
+            .or_else(|| view.subject_before(verb, lo))
+    }?;
+    Some(view.span_of(speaker.0, speaker.1))
+}
+
 /// `X said (that) CLAUSE` / `X told Y (that) CLAUSE`.
 fn forward_clause(
     view: &View,
     verb: usize,
-    lo: usize,
-    hi: usize,
-    content_hi: usize,
+    (lo, hi, content_hi): (usize, usize, usize),
     sentence: usize,
+    shared: Option<Span>,
 ) -> Option<Candidate> {
     let info = lexicon::verb(view.word(verb))?;
     let mut c = verb + 1;
@@ -1212,8 +1299,14 @@ fn forward_clause(
                 || ((c..t).all(|u| !matches!(view.word(u), "," | ";" | ":"))
                     && only_adjuncts_before_that(view, c, t, takes_object))
         });
+    // `vowed to “…”`, `promised not to raise taxes`: a promise's content is its infinitive.
+    let infinitive = matches!(info.lemma, "promise" | "pledge" | "vow" | "swear")
+        && c < hi
+        && (view.lower(c) == "to"
+            || (view.lower(c) == "not" && c + 1 < hi && view.lower(c + 1) == "to"));
     let start = match that {
         Some(t) => t + 1,
+        None if infinitive => c,
         None => {
             // `called the candidate “extremely fit”`, `urged police to release the videos “…”`:
             // a quoted fragment soon after the verb makes what follows it the content.
@@ -1261,19 +1354,123 @@ fn forward_clause(
         }
     };
     let span = content_span(view, start, clause_end(view, start, content_hi))?;
-    let participle = view.word(verb).ends_with("ing") && verb > lo && view.word(verb - 1) == ",";
-    let speaker = if participle {
-        view.main_clause_speaker(verb, lo)
-            .or_else(|| view.sentence_subject(sentence, verb))
-    } else {
-        view.appositive_subject(verb, lo)
-            .or_else(|| view.subject_before(verb, lo))
-    }?;
+    let speaker = clause_speaker(view, verb, lo, sentence, shared)?;
     Some(Candidate {
         span,
         cue: Some(view.doc.tokens[verb]),
-        speaker: Some(view.span_of(speaker.0, speaker.1)),
+        speaker: Some(speaker),
         kind: QuoteKind::Indirect,
+        inherits_speaker: false,
+        needs_entity: false,
+    })
+}
+
+/// Stems of verbs outside the cue lexicon that characterise someone or something `as` a quoted
+/// phrase (`referred to him as “…”`, `portrays the plan as “…”`, `admires Putin as a “…”`).
+const AS_VERB_STEMS: &[&str] = &[
+    "refer", "portray", "depict", "deride", "mock", "ridicul", "herald", "admir", "view", "regard",
+    "bill", "frame", "paint", "cast", "pound", "rip", "lambast", "excoriat",
+];
+
+/// Words that continue a characterisation past its closing mark.
+const AS_MODIFIER_STARTS: &[&str] = &[
+    "of", "for", "to", "in", "against", "who", "that", "which", "whose", "than", "under", "by",
+];
+
+/// Most words between a characterising verb and its `as` (`described Democratic presidential
+/// nominee Hillary Clinton as …`).
+const MAX_AS_OBJECT_WORDS: usize = 10;
+
+/// `VERB OBJECT as (a) “…”` (`described the senator as a “disgrace”`, `referred to the plan as
+/// “a scam”`): the content is the object and the characterisation up to the closing mark, and on
+/// through `and (a) “…”` (`as “reckless” and “dangerous”`), as PolNeAR annotates it.
+fn as_characterization(
+    view: &View,
+    verb: usize,
+    (lo, hi, content_hi): (usize, usize, usize),
+    sentence: usize,
+    shared: Option<Span>,
+) -> Option<Candidate> {
+    let lower = view.lower(verb);
+    let known = lexicon::verb(view.word(verb))
+        .is_some_and(|info| info.class != VerbClass::Cognition)
+        && view.is_cue_verb_at(verb, lo, false);
+    let other = AS_VERB_STEMS.iter().any(|stem| lower.starts_with(stem))
+        && lower.chars().all(char::is_alphabetic)
+        && !(verb > lo && NOUN_DETERMINERS.contains(&view.lower(verb - 1).as_str()));
+    if !(known || other) {
+        return None;
+    }
+    let mut first = verb + 1;
+    if lower.starts_with("refer") && first < hi && view.lower(first) == "to" {
+        first += 1;
+    }
+    // The object: a few words, no punctuation but a possessive, no clause of its own.
+    let as_at =
+        (first..hi.min(first + MAX_AS_OBJECT_WORDS + 1)).find(|&t| view.lower(t) == "as")?;
+    if as_at == first {
+        return None;
+    }
+    let object_ok = (first..as_at).all(|u| {
+        let w = view.word(u);
+        let lw = view.lower(u);
+        !view.in_quoted(view.doc.tokens[u].start)
+            && (!is_punct(w) || matches!(w, "’s" | "'s" | "’" | "'" | "." | "-"))
+            && !CLAUSE_WORDS.contains(&lw.as_str())
+            && !SUBORDINATORS.contains(&lw.as_str())
+            && (lexicon::verb(w).is_none()
+                || (u > first && NOUN_DETERMINERS.contains(&view.lower(u - 1).as_str())))
+    });
+    if !object_ok {
+        return None;
+    }
+    let mut mark = as_at + 1;
+    if mark < hi && matches!(view.lower(mark).as_str(), "a" | "an" | "the") {
+        mark += 1;
+    }
+    if mark >= hi {
+        return None;
+    }
+    let at = view.doc.tokens[mark].start;
+    let k = view.quoted.iter().position(|q| q.outer.start == at)?;
+    let mut end = view.quoted[k].outer.end;
+    // `as “reckless” and “dangerous”`, `as a “con” and a “fraud”`.
+    let mut next = k + 1;
+    while let Some(q) = view.quoted.get(next) {
+        let between = view.doc.text[end..q.outer.start].trim();
+        let between = between.strip_prefix(',').unwrap_or(between).trim();
+        let joined = matches!(
+            between,
+            "and" | "or" | "and a" | "and an" | "or a" | "or an"
+        );
+        if !joined || view.sentence_of(q.outer.start) != Some(sentence) {
+            break;
+        }
+        end = q.outer.end;
+        next += 1;
+    }
+    // A modifier of the characterisation after the mark (`as “the gold standard” of trade
+    // deals`, `as a “leader” who …`) stays in; anything else (`as a “disgrace” after she …`,
+    // `as a “disgrace” Wednesday`, `as a “leader,” comparing …`) ends it.
+    let closed_by_punct = view
+        .doc
+        .slice(view.quoted[next - 1].inner)
+        .ends_with([',', '.', ';', '!', '?']);
+    if let Some(t) = (mark..content_hi).find(|&t| view.doc.tokens[t].start >= end) {
+        let w = view.lower(t);
+        if !closed_by_punct && AS_MODIFIER_STARTS.contains(&w.as_str()) {
+            let clause_end = clause_end(view, first, content_hi);
+            if clause_end > t {
+                end = end.max(view.span_of(first, clause_end).end);
+            }
+        }
+    }
+    let speaker = clause_speaker(view, verb, lo, sentence, shared)?;
+    Some(Candidate {
+        span: Span::new(view.doc.tokens[first].start, end),
+        cue: Some(view.doc.tokens[verb]),
+        speaker: Some(speaker),
+        kind: QuoteKind::Mixed,
         inherits_speaker: false,
         needs_entity: false,
     })

@@ -612,3 +612,121 @@ fn lower_case_continuation_in_the_attribution_sentence_shares_the_cue() {
         "{got:?}"
     );
 }
+
+#[test]
+fn characterization_as_a_quoted_phrase_takes_its_object() {
+    // `VERB OBJECT as “…”`: the object and the characterisation, up to the closing mark.
+    let got = run(
+        "Mayor Ada Quell described the harbour board as a “national embarrassment” after the vote.",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        got[0],
+        row(
+            "the harbour board as a “national embarrassment”",
+            "described",
+            "Mayor Ada Quell",
+            "Ada Quell",
+            "mixed"
+        )
+    );
+    // Verbs outside the cue lexicon, adverbs before them, and joined characterisations.
+    let got = run(
+        "Ada Quell has been openly mocking the toll plan as “greedy” and “absurd.”",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (got[0].0.as_str(), got[0].1.as_str(), got[0].2.as_str()),
+        (
+            "the toll plan as “greedy” and “absurd.”",
+            "mocking",
+            "Ada Quell"
+        )
+    );
+    // A phrase going on after the mark stays in.
+    let got = run(
+        "Ada Quell referred to the bridge as “a relic” of another century.",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(
+        got[0].0, "the bridge as “a relic” of another century",
+        "{got:?}"
+    );
+}
+
+#[test]
+fn a_title_before_the_attribution_leaves_the_cue_to_the_reported_clause() {
+    let got = run(
+        "In an interview on “Morning Harbour,” Ada Quell said the new toll would be fair.",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (got[0].0.as_str(), got[0].1.as_str(), got[0].4),
+        ("the new toll would be fair", "said", "indirect")
+    );
+}
+
+#[test]
+fn a_cue_coordinated_with_a_first_one_shares_its_speaker() {
+    let got = run(
+        "Ada Quell called the toll plan “a mess” and said the council would vote again in May.",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(
+        (got[0].0.as_str(), got[0].1.as_str(), got[0].4),
+        ("the toll plan “a mess”", "called", "mixed")
+    );
+    assert_eq!(
+        got[1],
+        row(
+            "the council would vote again in May",
+            "said",
+            "Ada Quell",
+            "Ada Quell",
+            "indirect"
+        )
+    );
+}
+
+#[test]
+fn a_promise_reports_its_infinitive() {
+    let got = run(
+        "Ada Quell vowed to “rebuild every bridge” in the valley.",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        got[0],
+        row(
+            "to “rebuild every bridge” in the valley",
+            "vowed",
+            "Ada Quell",
+            "Ada Quell",
+            "mixed"
+        )
+    );
+    let got = run(
+        "Ada Quell promised not to raise the harbour fees.",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got[0].0, "not to raise the harbour fees", "{got:?}");
+}
+
+#[test]
+fn a_lower_case_fragment_without_a_cue_is_not_a_statement() {
+    let got = run(
+        "The new ferry schedule is meant to keep things “on the level and fair.”",
+        &[],
+    );
+    assert!(got.is_empty(), "{got:?}");
+    // A whole sentence in quote marks still is.
+    let got = run(
+        "The council met on Monday.\n\n“we will not give up on the ferry, not ever.”",
+        &[],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+}
