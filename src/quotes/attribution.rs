@@ -1042,18 +1042,11 @@ fn indirect_in_sentence(
             continue;
         }
         if let Some(c) = as_characterization(view, t, (lo, hi, content_hi), sentence, shared) {
-            match coordinated_cue(view, c.span.end, hi) {
-                Some(next) => {
-                    shared = c.speaker;
-                    out.push(c);
-                    t = next;
-                    continue;
-                }
-                None => {
-                    out.push(c);
-                    return out;
-                }
+            match keep_scanning(view, c, hi, &mut out, &mut shared) {
+                Some(next) => t = next,
+                None => return out,
             }
+            continue;
         }
         let lw = view.lower(t);
         if lw == "according" && t + 1 < hi && view.lower(t + 1) == "to" {
@@ -1067,18 +1060,11 @@ fn indirect_in_sentence(
             continue;
         }
         if let Some(c) = forward_clause(view, t, (lo, hi, content_hi), sentence, shared.take()) {
-            match coordinated_cue(view, c.span.end, hi) {
-                Some(next) => {
-                    shared = c.speaker;
-                    out.push(c);
-                    t = next;
-                    continue;
-                }
-                None => {
-                    out.push(c);
-                    return out;
-                }
+            match keep_scanning(view, c, hi, &mut out, &mut shared) {
+                Some(next) => t = next,
+                None => return out,
             }
+            continue;
         }
         shared = None;
         if let Some(c) = trailing_clause(view, t, lo, hi) {
@@ -1224,6 +1210,23 @@ pub fn is_circumstance(text: &str) -> bool {
                 && !SUBORDINATORS.contains(&w.as_str())
                 && (lexicon::verb(w).is_none() || w.ends_with("ing"))
         })
+}
+
+/// Keeps an attribution found in a sentence and says where to look for the next one: after a
+/// cue coordinated with it (`… and said …`), whose speaker it shares, or nowhere (`None`).
+fn keep_scanning(
+    view: &View,
+    found: Candidate,
+    hi: usize,
+    out: &mut Vec<Candidate>,
+    shared: &mut Option<Span>,
+) -> Option<usize> {
+    let next = coordinated_cue(view, found.span.end, hi);
+    if next.is_some() {
+        *shared = found.speaker;
+    }
+    out.push(found);
+    next
 }
 
 /// After a reported clause ending at byte `end`, the next cue verb when it is coordinated with
