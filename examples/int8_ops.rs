@@ -125,75 +125,42 @@ fn main() {
         time(&format!("gelu {name}"), reps, || x.gelu("none"));
         time(&format!("add {name}"), reps, || x + x);
     }
-    let qkv = Tensor::randn([batch, 128, 3, 12, 32], opts).permute([2, 0, 3, 1, 4]);
-    let flat = Tensor::randn([batch * 128, 1152], opts);
-    let mask = Tensor::zeros([batch, 1, 1, 128], opts);
-    let bmask = Tensor::ones([batch, 1, 1, 128], (Kind::Bool, Device::Cpu));
-    time("attention from flat qkv: sdpa float", reps, || {
+    // Attention as the encoder does it: from the fused (tokens, 3 × hidden) projection to the
+    // (tokens, hidden) context, with the variants tried.
+    let flat = Tensor::randn([t, 1152], opts);
+    let float_mask = Tensor::zeros([batch, 1, 1, 128], opts);
+    let bool_mask = Tensor::ones([batch, 1, 1, 128], (Kind::Bool, Device::Cpu));
+    let split = |contiguous: bool| {
         let qkv = flat.view([batch, 128, 3, 12, 32]).permute([2, 0, 3, 1, 4]);
-        let (q, k, v) = (qkv.get(0), qkv.get(1), qkv.get(2));
-        Tensor::scaled_dot_product_attention(&q, &k, &v, Some(&mask), 0.0, false, None::<f64>)
-            .permute([0, 2, 1, 3])
-            .contiguous()
-            .view([batch * 128, 384])
-    });
-    time(
-        "attention from flat qkv: sdpa float, contiguous qkv",
-        reps,
-        || {
-            let qkv = flat
-                .view([batch, 128, 3, 12, 32])
-                .permute([2, 0, 3, 1, 4])
-                .contiguous();
-            let (q, k, v) = (qkv.get(0), qkv.get(1), qkv.get(2));
-            Tensor::scaled_dot_product_attention(&q, &k, &v, Some(&mask), 0.0, false, None::<f64>)
-                .permute([0, 2, 1, 3])
-                .contiguous()
-                .view([batch * 128, 384])
-        },
-    );
-    time("attention from flat qkv: sdpa bool", reps, || {
-        let qkv = flat.view([batch, 128, 3, 12, 32]).permute([2, 0, 3, 1, 4]);
-        let (q, k, v) = (qkv.get(0), qkv.get(1), qkv.get(2));
-        Tensor::scaled_dot_product_attention(&q, &k, &v, Some(&bmask), 0.0, false, None::<f64>)
-            .permute([0, 2, 1, 3])
-            .contiguous()
-            .view([batch * 128, 384])
-    });
-    time("attention from flat qkv: manual baddbmm", reps, || {
-        let qkv = flat.view([batch, 128, 3, 12, 32]).permute([2, 0, 3, 1, 4]);
-        let (q, k, v) = (qkv.get(0) / (32f64).sqrt(), qkv.get(1), qkv.get(2));
-        let scores = q.matmul(&k.transpose(-1, -2)) + &mask;
-        scores
-            .softmax(-1, Kind::Float)
-            .matmul(&v)
-            .permute([0, 2, 1, 3])
-            .contiguous()
-            .view([batch * 128, 384])
-    });
-    let mask = Tensor::zeros([batch, 1, 1, 128], opts);
-    let bmask = Tensor::ones([batch, 1, 1, 128], (Kind::Bool, Device::Cpu));
-    time("sdpa bool mask", reps, || {
-        let (q, k, v) = (qkv.get(0), qkv.get(1), qkv.get(2));
-        Tensor::scaled_dot_product_attention(&q, &k, &v, Some(&bmask), 0.0, false, None::<f64>)
-    });
-    time("manual attention", reps, || {
-        let (q, k, v) = (qkv.get(0), qkv.get(1), qkv.get(2));
-        let scores = q.matmul(&k.transpose(-1, -2)) / (32f64).sqrt() + &mask;
-        scores.softmax(-1, Kind::Float).matmul(&v)
-    });
-    let qc = qkv.get(0).contiguous();
-    let kc = qkv.get(1).contiguous();
-    let vc = qkv.get(2).contiguous();
-    time("sdpa contiguous qkv", reps, || {
-        Tensor::scaled_dot_product_attention(&qc, &kc, &vc, Some(&mask), 0.0, false, None::<f64>)
-    });
-    time("sdpa float mask", reps, || {
-        let (q, k, v) = (qkv.get(0), qkv.get(1), qkv.get(2));
-        Tensor::scaled_dot_product_attention(&q, &k, &v, Some(&mask), 0.0, false, None::<f64>)
-    });
-    let ctx = Tensor::randn([batch, 12, 128, 32], opts);
-    time("ctx permute contiguous", reps, || {
-        ctx.permute([0, 2, 1, 3]).contiguous().view([t, 384])
+        let qkv = if contiguous { qkv.contiguous() } else { qkv };
+        (qkv.get(0), qkv.get(1), qkv.get(2))
+    };
+    let merge = |ctx: Tensor| ctx.permute([0, 2, 1, 3]).contiguous().view([t, 384]);
+    for (name, mask, contiguous) in [
+        ("attention: sdpa, float mask", &float_mask, false),
+        (
+            "attention: sdpa, float mask, contiguous q/k/v",
+            &float_mask,
+            true,
+        ),
+        ("attention: sdpa, bool mask", &bool_mask, false),
+    ] {
+        time(name, reps, || {
+            let (q, k, v) = split(contiguous);
+            merge(Tensor::scaled_dot_product_attention(
+                &q,
+                &k,
+                &v,
+                Some(mask),
+                0.0,
+                false,
+                None::<f64>,
+            ))
+        });
+    }
+    time("attention: matmul, softmax, matmul", reps, || {
+        let (q, k, v) = split(false);
+        let scores = (q / (32f64).sqrt()).matmul(&k.transpose(-1, -2)) + &float_mask;
+        merge(scores.softmax(-1, Kind::Float).matmul(&v))
     });
 }

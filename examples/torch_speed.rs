@@ -8,9 +8,6 @@ use tch::{Device, Kind, Tensor};
 use whosaid::ner::{NerModel, Precision, Window};
 
 fn main() -> anyhow::Result<()> {
-    if std::env::var_os("TUNE").is_some() {
-        whosaid::pipeline::tune_runtime();
-    }
     let args: Vec<String> = std::env::args().collect();
     let dir = args
         .get(1)

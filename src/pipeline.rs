@@ -330,10 +330,9 @@ impl InferenceWorker {
         })
     }
 
-    /// Runs windows through the model in length-sorted batches; returns tags in input order.
-    pub fn run(&self, windows: &[&Window], batching: ner::Batching) -> Result<Vec<Vec<WordTag>>> {
-        let lengths: Vec<usize> = windows.iter().map(|w| w.len()).collect();
-        let batches = batching.plan(&lengths);
+    /// Runs windows through the model in `batches` (indices into `windows`, as
+    /// [`ner::Batching::plan_windows`] makes them); returns tags in input order.
+    pub fn run(&self, windows: &[&Window], batches: &[Vec<usize>]) -> Result<Vec<Vec<WordTag>>> {
         let jobs = self.jobs.as_ref().expect("worker running");
         let mut out: Vec<Vec<WordTag>> = vec![Vec::new(); windows.len()];
         let mut pending = 0;
@@ -628,14 +627,15 @@ pub fn process(
             .iter()
             .flat_map(|p| p.iter().flat_map(|p| p.windows.iter()))
             .collect();
-        let lengths: Vec<usize> = windows.iter().map(|w| w.len()).collect();
-        for batch in opts.batching.plan(&lengths) {
+        let batches = opts.batching.plan_windows(&windows);
+        for batch in &batches {
             summary.batches += 1;
-            summary.pieces += batch.iter().map(|&i| lengths[i]).sum::<usize>();
-            summary.padded_pieces += batch.len() * batch.last().map_or(0, |&i| lengths[i]);
+            summary.pieces += batch.iter().map(|&i| windows[i].len()).sum::<usize>();
+            // Each batch is in ascending length: its last window sets the padded width.
+            summary.padded_pieces += batch.len() * batch.last().map_or(0, |&i| windows[i].len());
         }
         let phase = Instant::now();
-        let mut tags = worker.run(&windows, opts.batching)?.into_iter();
+        let mut tags = worker.run(&windows, &batches)?.into_iter();
         stages[Stage::Model as usize] += phase.elapsed().as_secs_f64();
         let phase = Instant::now();
         // Re-assemble each article's word tags from its windows, in order.
@@ -768,7 +768,7 @@ pub fn mentions_for_texts(
         per_doc_windows.push(document_windows(doc, &windower)?);
     }
     let all: Vec<&Window> = per_doc_windows.iter().flatten().collect();
-    let mut tags = worker.run(&all, batching)?.into_iter();
+    let mut tags = worker.run(&all, &batching.plan_windows(&all))?.into_iter();
     Ok(docs
         .iter()
         .zip(&per_doc_windows)

@@ -55,16 +55,6 @@ impl Int8Linear {
             };
         }
         let (xq, row_scale) = quantize(x);
-        self.forward_quantized(&xq, &row_scale, residual)
-    }
-
-    /// The product for an input already quantized per row, scaled back to f32.
-    fn forward_quantized(
-        &self,
-        xq: &Tensor,
-        row_scale: &[f32],
-        residual: Option<&Tensor>,
-    ) -> Tensor {
         let acc = xq.internal_int_mm(&self.weight_t);
         let mut y = Tensor::empty(acc.size(), (Kind::Float, Device::Cpu));
         let residual = residual.map(Tensor::contiguous);
@@ -73,7 +63,7 @@ impl Int8Linear {
         unsafe {
             kernels::dequantize_rows(
                 elements::<i32>(&acc, Kind::Int),
-                row_scale,
+                &row_scale,
                 &self.scale_values,
                 &self.bias_values,
                 residual.as_ref().map(|r| elements::<f32>(r, Kind::Float)),

@@ -382,6 +382,12 @@ impl Batching {
         }
         batches
     }
+
+    /// [`Batching::plan`] for windows.
+    pub fn plan_windows(&self, windows: &[&Window]) -> Vec<Vec<usize>> {
+        let lengths: Vec<usize> = windows.iter().map(|w| w.len()).collect();
+        self.plan(&lengths)
+    }
 }
 
 /// Turns sentences of words into windows for one model: sentences are packed greedily into
