@@ -70,8 +70,9 @@ struct RunArgs {
     /// NER model directory [default: models/ner-en next to the binary's source, or $WHOSAID_MODEL].
     #[arg(long)]
     model: Option<PathBuf>,
-    /// Number format of the model: int8 (linear layers quantized: ~1.4x faster than f32, same
-    /// dev F1), f32, or bf16 (slow on CPUs without AVX-512 BF16). See BENCHMARKS.md.
+    /// Number format of the model: int8 (linear layers quantized: ~3x faster than f32 with
+    /// AVX-512 VNNI, ~1.3x with AVX2 only; same dev F1), f32, or bf16 (as fast as int8 with
+    /// AVX-512 BF16, very slow without). See BENCHMARKS.md.
     #[arg(long, default_value = "int8")]
     precision: Precision,
     /// Worker threads for text processing and for torch (default: all cores).
@@ -79,6 +80,11 @@ struct RunArgs {
     threads: Option<usize>,
     #[command(flatten)]
     batching: BatchArgs,
+    /// Run the model on every sentence. By default sentences of normally cased articles with no
+    /// capital beyond a function word at their start (`The talks failed.`) are tagged O without
+    /// the model, which saves a sixth of its work (see BENCHMARKS.md for the F1 cost).
+    #[arg(long)]
+    all_sentences: bool,
     /// Articles processed together (bounds memory; batches are formed across them).
     #[arg(long, default_value_t = 256)]
     chunk_size: usize,
@@ -131,6 +137,7 @@ impl RunArgs {
             },
             resume: false,
             shard: self.shard,
+            skip_lowercase_sentences: !self.all_sentences,
         }
     }
 }
@@ -188,6 +195,21 @@ struct TrainNerArgs {
     /// Stored precision of the saved weights: f16, bf16 or f32.
     #[arg(long, default_value = "f16")]
     save_dtype: String,
+    /// Start from a trained whosaid NER model instead of the base encoder.
+    #[arg(long)]
+    init: Option<PathBuf>,
+    /// Keep only the first N encoder layers (a smaller, faster model).
+    #[arg(long)]
+    layers: Option<usize>,
+    /// Distil from this trained NER model (same labels, casing and vocabulary).
+    #[arg(long)]
+    teacher: Option<PathBuf>,
+    /// Share of the distillation term in the loss, with --teacher.
+    #[arg(long, default_value_t = 0.5)]
+    distill_weight: f64,
+    /// Softmax temperature of the distillation term, with --teacher.
+    #[arg(long, default_value_t = 2.0)]
+    temperature: f64,
 }
 
 #[derive(Subcommand)]
@@ -209,6 +231,10 @@ struct EvalModelArgs {
     precision: Precision,
     #[arg(long)]
     threads: Option<usize>,
+    /// Run the model on every sentence instead of skipping lowercase-only ones as `extract`
+    /// does by default (scores the model rather than the pipeline).
+    #[arg(long)]
+    all_sentences: bool,
     /// Machine-readable output.
     #[arg(long)]
     json: bool,
@@ -319,6 +345,11 @@ fn run(cli: Cli) -> Result<()> {
             opts.eval_every = a.eval_every;
             opts.threads = a.threads;
             opts.save_dtype = a.save_dtype;
+            opts.init = a.init;
+            opts.layers = a.layers;
+            opts.teacher = a.teacher;
+            opts.distill_weight = a.distill_weight;
+            opts.temperature = a.temperature;
             train::train_ner(&opts)?;
             Ok(())
         }
@@ -331,6 +362,7 @@ fn run(cli: Cli) -> Result<()> {
             fixtures: a.fixtures,
             batching: a.batching.into(),
             errors: a.errors,
+            skip_lowercase_sentences: !a.model.all_sentences,
         }),
         Command::Eval(EvalCommand::Quotes(a)) => {
             pipeline::eval_quotes(&pipeline::EvalQuotesOptions {
@@ -343,6 +375,7 @@ fn run(cli: Cli) -> Result<()> {
                 gold_entities: a.gold_entities,
                 mentions_cache: a.mentions_cache,
                 errors: a.errors,
+                skip_lowercase_sentences: !a.model.all_sentences,
             })
         }
     }

@@ -47,6 +47,9 @@ pub struct ExtractOptions {
     pub resume: bool,
     /// Process only this shard of the records.
     pub shard: Option<Shard>,
+    /// Leave lowercase-only sentences of normally cased articles out of the model
+    /// ([`ner::Windower::skip_lowercase_sentences`]).
+    pub skip_lowercase_sentences: bool,
 }
 
 /// What a run did.
@@ -586,7 +589,8 @@ pub fn process(
     let bar = progress_bar(opts.progress, estimate);
     bar.set_position(skip);
     let mut summary = Summary::default();
-    let windower = ner::Windower::new(&worker.tokenizer, &worker.settings)?;
+    let windower = ner::Windower::new(&worker.tokenizer, &worker.settings)?
+        .skip_lowercase_sentences(opts.skip_lowercase_sentences);
     let labels = &worker.labels;
     let clock = StageClock::default();
     let stages = &mut summary.stage_seconds;
@@ -723,6 +727,8 @@ pub struct EvalNerOptions {
     pub threads: usize,
     pub json: bool,
     pub errors: Option<PathBuf>,
+    /// As in [`ExtractOptions::skip_lowercase_sentences`].
+    pub skip_lowercase_sentences: bool,
 }
 
 /// A span-labeled fixture article: `{"id", "text", "entities": [{"start", "end", "label"}]}`
@@ -761,8 +767,10 @@ pub fn mentions_for_texts(
     worker: &InferenceWorker,
     docs: &[Document],
     batching: ner::Batching,
+    skip_lowercase_sentences: bool,
 ) -> Result<Vec<Vec<Mention>>> {
-    let windower = ner::Windower::new(&worker.tokenizer, &worker.settings)?;
+    let windower = ner::Windower::new(&worker.tokenizer, &worker.settings)?
+        .skip_lowercase_sentences(skip_lowercase_sentences);
     let mut per_doc_windows = Vec::new();
     for doc in docs {
         per_doc_windows.push(document_windows(doc, &windower)?);
@@ -795,6 +803,7 @@ fn score_fixtures(
     worker: &InferenceWorker,
     fixtures: &[NerFixture],
     batching: ner::Batching,
+    skip_lowercase_sentences: bool,
 ) -> Result<NerScore> {
     let docs: Vec<Document> = fixtures
         .iter()
@@ -807,7 +816,7 @@ fn score_fixtures(
             )
         })
         .collect();
-    let predicted = mentions_for_texts(worker, &docs, batching)?;
+    let predicted = mentions_for_texts(worker, &docs, batching, skip_lowercase_sentences)?;
     let mut scorer = NerScorer::default();
     for ((fixture, doc), mentions) in fixtures.iter().zip(&docs).zip(&predicted) {
         let co = crate::text::CharOffsets::new(&doc.text);
@@ -845,7 +854,8 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
         for f in &opts.files {
             docs.extend(read_conll(f)?);
         }
-        let (score, mismatches, speed) = evaluate_conll(&model, &docs, opts.batching)?;
+        let (score, mismatches, speed) =
+            evaluate_conll(&model, &docs, opts.batching, opts.skip_lowercase_sentences)?;
         if let Some(path) = &opts.errors {
             let mut out = String::new();
             for m in &mismatches {
@@ -883,7 +893,12 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
         for f in &opts.fixtures {
             fixtures.extend(read_ner_fixtures(f)?);
         }
-        let score = score_fixtures(&worker, &fixtures, opts.batching)?;
+        let score = score_fixtures(
+            &worker,
+            &fixtures,
+            opts.batching,
+            opts.skip_lowercase_sentences,
+        )?;
         if !opts.json {
             println!(
                 "fixtures: {} articles (exact character spans)",
@@ -913,6 +928,8 @@ pub struct EvalQuotesOptions {
     /// A file of the model's mentions per article: read when it exists, written otherwise, so
     /// reruns that tune the quote rules skip the model.
     pub mentions_cache: Option<PathBuf>,
+    /// As in [`ExtractOptions::skip_lowercase_sentences`].
+    pub skip_lowercase_sentences: bool,
 }
 
 /// Writes mentions as TSV lines: article index, byte start, byte end, label, score.
@@ -983,7 +1000,12 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
             Some(path) => read_mentions_cache(path, docs),
             None => {
                 let worker = InferenceWorker::start(&opts.model, opts.threads, opts.precision)?;
-                let all = mentions_for_texts(&worker, docs, ner::Batching::default())?;
+                let all = mentions_for_texts(
+                    &worker,
+                    docs,
+                    ner::Batching::default(),
+                    opts.skip_lowercase_sentences,
+                )?;
                 if let Some(path) = &opts.mentions_cache {
                     write_mentions_cache(path, &all)?;
                 }

@@ -55,6 +55,17 @@ pub struct TrainOptions {
     pub threads: usize,
     /// Stored precision of the saved weights: "f16", "bf16" or "f32".
     pub save_dtype: String,
+    /// Start from a trained whosaid NER model (all its weights, classifier and casing rows
+    /// included) instead of the base encoder's.
+    pub init: Option<PathBuf>,
+    /// Keep only the first N encoder layers of the starting weights (a smaller, faster model).
+    pub layers: Option<usize>,
+    /// Distil from this trained NER model: its soft labels join the gold labels in the loss.
+    pub teacher: Option<PathBuf>,
+    /// Share of the distillation term in the loss (the gold cross-entropy gets the rest).
+    pub distill_weight: f64,
+    /// Softmax temperature of the distillation term.
+    pub temperature: f64,
 }
 
 impl TrainOptions {
@@ -84,6 +95,11 @@ impl TrainOptions {
             eval_every: None,
             threads: 2,
             save_dtype: "f16".into(),
+            init: None,
+            layers: None,
+            teacher: None,
+            distill_weight: 0.5,
+            temperature: 2.0,
         }
     }
 }
@@ -183,39 +199,119 @@ fn read_all(paths: &[PathBuf], limit: Option<usize>) -> Result<Vec<ConllDocument
 }
 
 /// Builds the model for training: the base config with our labels, casing and dropout, the base
-/// encoder's weights under `bert.`, and a fresh classifier.
+/// encoder's weights under `bert.`, and a fresh classifier; or, with `opts.init`, a trained
+/// model's config and weights. `opts.layers` keeps the first N encoder layers of either.
 fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
-    let base_config = opts.base.join("config.json");
-    let raw = std::fs::read_to_string(&base_config).with_context(|| {
-        format!(
-            "cannot read {} (run scripts/setup to fetch the base encoder)",
-            base_config.display()
+    // How a weight file's tensor names map to the model's (None: not loaded).
+    type Rename = fn(&str) -> Option<String>;
+    let (mut config, tokenizer, weights, rename): (_, _, _, Rename) = if let Some(init) = &opts.init
+    {
+        let files = ner::ModelFiles::locate(init)?;
+        let config = ModelConfig::read(&files.config)?;
+        if config.labels != CONLL_LABELS.map(String::from) {
+            bail!(
+                "{}: labels {:?} are not the CoNLL set this trainer uses",
+                files.config.display(),
+                config.labels
+            );
+        }
+        if config.settings.casing != opts.casing {
+            bail!(
+                "{} was trained {} the casing input; train with the same setting",
+                init.display(),
+                if config.settings.casing {
+                    "with"
+                } else {
+                    "without"
+                }
+            );
+        }
+        let tokenizer = load_tokenizer(&files.tokenizer)?;
+        (config, tokenizer, files.weights, |name: &str| {
+            Some(name.to_string())
+        })
+    } else {
+        let base_config = opts.base.join("config.json");
+        let raw = std::fs::read_to_string(&base_config).with_context(|| {
+            format!(
+                "cannot read {} (run scripts/setup to fetch the base encoder)",
+                base_config.display()
+            )
+        })?;
+        let bert: BertConfig = serde_json::from_str(&raw)
+            .with_context(|| format!("{} is not a BERT config", base_config.display()))?;
+        let mut config = ModelConfig {
+            bert,
+            settings: ModelSettings {
+                casing: opts.casing,
+                max_length: opts.max_length,
+            },
+            labels: Vec::new(),
+        };
+        config.set_labels(&CONLL_LABELS.map(String::from));
+        if opts.casing {
+            config.bert.type_vocab_size = config.bert.type_vocab_size.max(ner::CASING_CLASSES);
+        }
+        let tokenizer = load_tokenizer(&opts.base.join("tokenizer.json"))?;
+        (
+            config,
+            tokenizer,
+            opts.base.join("model.safetensors"),
+            |name: &str| name.strip_prefix("bert.").map(String::from),
         )
-    })?;
-    let bert: BertConfig = serde_json::from_str(&raw)
-        .with_context(|| format!("{} is not a BERT config", base_config.display()))?;
-    let mut config = ModelConfig {
-        bert,
-        settings: ModelSettings {
-            casing: opts.casing,
-            max_length: opts.max_length,
-        },
-        labels: Vec::new(),
     };
-    config.set_labels(&CONLL_LABELS.map(String::from));
     config.bert.hidden_dropout_prob = opts.dropout;
     config.bert.attention_probs_dropout_prob = opts.dropout;
-    if opts.casing {
-        config.bert.type_vocab_size = config.bert.type_vocab_size.max(ner::CASING_CLASSES);
+    if let Some(layers) = opts.layers {
+        if layers == 0 || layers as i64 > config.bert.num_hidden_layers {
+            bail!(
+                "--layers {layers}: the starting model has {} layers",
+                config.bert.num_hidden_layers
+            );
+        }
+        config.bert.num_hidden_layers = layers as i64;
     }
-    let tokenizer = load_tokenizer(&opts.base.join("tokenizer.json"))?;
     let mut vs = nn::VarStore::new(device);
     let model = BertForTokenClassification::new(vs.root(), &config.bert)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    load_weights(&mut vs, &opts.base.join("model.safetensors"), &|name| {
-        name.strip_prefix("bert.").map(String::from)
-    })?;
+    // Tensors of dropped layers are in the file but not in the model; load_weights skips them.
+    load_weights(&mut vs, &weights, &rename)?;
     Ok(NerModel::new(config, tokenizer, vs, model))
+}
+
+/// The teacher's logits at each example's word starts (rows in word order), computed once in
+/// eval mode: the soft labels stay fixed while the student trains.
+fn teacher_logits(teacher: &NerModel, train: &[Example], device: Device) -> Result<Vec<Tensor>> {
+    let started = Instant::now();
+    let mut out = Vec::with_capacity(train.len());
+    tch::no_grad(|| {
+        for chunk in train.chunks(32) {
+            let windows: Vec<&Window> = chunk.iter().map(|e| &e.window).collect();
+            let (ids, mask, types) = NerModel::batch_tensors(&windows, device);
+            let logits = teacher
+                .model
+                .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, false)
+                .logits;
+            for (b, e) in chunk.iter().enumerate() {
+                let pieces: Vec<i64> = e
+                    .window
+                    .word_starts
+                    .iter()
+                    .map(|&(p, _)| p as i64)
+                    .collect();
+                let rows = logits
+                    .get(b as i64)
+                    .index_select(0, &Tensor::from_slice(&pieces).to_device(device));
+                out.push(rows);
+            }
+        }
+    });
+    eprintln!(
+        "train: teacher soft labels for {} windows in {:.0}s",
+        out.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(out)
 }
 
 /// Saves a model directory: config.json, tokenizer.json, model.safetensors.
@@ -239,6 +335,15 @@ pub fn save_model(model: &NerModel, dir: &Path, dtype: &str) -> Result<()> {
 /// model in `opts.out`. Progress goes to stderr and `opts.out/train_log.jsonl`.
 pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
     let started = Instant::now();
+    if !(0.0..=1.0).contains(&opts.distill_weight)
+        || opts.temperature.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
+    {
+        bail!(
+            "--distill-weight must be within 0..1 and --temperature above 0 (got {} and {})",
+            opts.distill_weight,
+            opts.temperature
+        );
+    }
     tch::manual_seed(opts.seed);
     tch::set_num_threads(opts.threads as i32);
     let device = Device::cuda_if_available();
@@ -257,6 +362,22 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
     if train.is_empty() {
         bail!("no training sentences in {:?}", opts.train);
     }
+    let soft_labels = match &opts.teacher {
+        Some(dir) => {
+            let teacher = NerModel::load(dir, device)?;
+            if teacher.config.labels != model.config.labels
+                || teacher.config.settings.casing != model.config.settings.casing
+                || teacher.tokenizer.get_vocab(true) != model.tokenizer.get_vocab(true)
+            {
+                bail!(
+                    "teacher {} has other labels, casing or vocabulary than the student",
+                    dir.display()
+                );
+            }
+            Some(teacher_logits(&teacher, &train, device)?)
+        }
+        None => None,
+    };
     let batches_per_epoch = train.len().div_ceil(opts.batch_size);
     let total_steps = opts
         .max_steps
@@ -293,7 +414,9 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
                     lr: f64,
                     best: &mut (f64, usize)|
      -> Result<()> {
-        let (score, _, speed) = evaluate_conll(model, &dev_docs, crate::ner::Batching::default())?;
+        // Every sentence: model selection scores the model, not the sentence skip.
+        let (score, _, speed) =
+            evaluate_conll(model, &dev_docs, crate::ner::Batching::default(), false)?;
         let per_type = score
             .per_type
             .iter()
@@ -365,10 +488,31 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
                     .model
                     .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, true);
             let n_labels = CONLL_LABELS.len() as i64;
-            let loss = out
-                .logits
-                .view([-1, n_labels])
-                .cross_entropy_loss::<Tensor>(&labels, None, tch::Reduction::Mean, -100, 0.0);
+            let logits = out.logits.view([-1, n_labels]);
+            let gold_loss =
+                logits.cross_entropy_loss::<Tensor>(&labels, None, tch::Reduction::Mean, -100, 0.0);
+            let loss = match &soft_labels {
+                Some(soft) => {
+                    // Hinton et al.'s distillation term: KL(teacher ‖ student) at temperature T,
+                    // scaled by T² so its gradients keep their size as T changes.
+                    let t = opts.temperature;
+                    let rows = ner::word_start_rows(&windows, width);
+                    let student = logits
+                        .index_select(0, &Tensor::from_slice(&rows).to_device(device))
+                        .divide_scalar(t)
+                        .log_softmax(-1, Kind::Float);
+                    let teacher_rows: Vec<&Tensor> = batch.iter().map(|&i| &soft[i]).collect();
+                    let teacher = Tensor::cat(&teacher_rows, 0)
+                        .divide_scalar(t)
+                        .log_softmax(-1, Kind::Float);
+                    let kl = student
+                        .kl_div(&teacher, tch::Reduction::None, true)
+                        .sum(Kind::Float)
+                        / rows.len().max(1) as f64;
+                    gold_loss * (1.0 - opts.distill_weight) + kl * (opts.distill_weight * t * t)
+                }
+                None => gold_loss,
+            };
             opt.backward_step_clip_norm(&loss, opts.clip_norm);
             let loss = loss.double_value(&[]);
             if first_loss.is_nan() {

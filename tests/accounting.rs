@@ -526,6 +526,7 @@ fn options(inputs: Vec<PathBuf>, out: &Path, model: &Path) -> ExtractOptions {
         fields: FieldNames::default(),
         resume: false,
         shard: None,
+        skip_lowercase_sentences: true,
     }
 }
 

@@ -28,6 +28,7 @@ fn default_model_finds_the_seed_articles_entities() {
         precision: Default::default(),
         resume: false,
         shard: None,
+        skip_lowercase_sentences: true,
         inputs: vec![input],
         out: out.clone(),
         model: root.join("models/ner-en"),

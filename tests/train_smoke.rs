@@ -29,14 +29,9 @@ fn fixture_and_encoder(dir: &Path) -> (Vec<ConllDocument>, PathBuf) {
     (docs, base)
 }
 
-#[test]
-fn tiny_model_trains_saves_and_reloads() {
-    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
-    let tmp = tempfile::tempdir().unwrap();
-    let (docs, base) = fixture_and_encoder(tmp.path());
-    let out = tmp.path().join("model");
-
-    let mut opts = TrainOptions::new(vec![fixture()], vec![fixture()], base, out.clone());
+/// Settings that fit the tiny encoder to the fixture in a second or two.
+fn fitting_options(base: PathBuf, out: PathBuf) -> TrainOptions {
+    let mut opts = TrainOptions::new(vec![fixture()], vec![fixture()], base, out);
     opts.epochs = 40;
     opts.batch_size = 2;
     opts.learning_rate = 3e-3;
@@ -45,7 +40,17 @@ fn tiny_model_trains_saves_and_reloads() {
     opts.threads = 1;
     opts.seed = 5;
     opts.save_dtype = "f32".into();
-    let report = train_ner(&opts).unwrap();
+    opts
+}
+
+#[test]
+fn tiny_model_trains_saves_and_reloads() {
+    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let (docs, base) = fixture_and_encoder(tmp.path());
+    let out = tmp.path().join("model");
+
+    let report = train_ner(&fitting_options(base, out.clone())).unwrap();
 
     assert!(
         report.last_loss < 0.3 * report.first_loss,
@@ -76,6 +81,7 @@ fn tiny_model_trains_saves_and_reloads() {
             windows: 8,
             ..Default::default()
         },
+        false,
     )
     .unwrap();
     assert!(
@@ -125,4 +131,66 @@ fn same_seed_same_model() {
         differing.is_empty(),
         "two runs with one seed differ in {differing:?}"
     );
+}
+
+#[test]
+fn distillation_starts_from_the_teacher_and_drops_layers() {
+    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let (docs, base) = fixture_and_encoder(tmp.path());
+    let teacher = tmp.path().join("teacher");
+    train_ner(&fitting_options(base.clone(), teacher.clone())).unwrap();
+    let teacher_layers = NerModel::load(&teacher, Device::Cpu)
+        .unwrap()
+        .config
+        .bert
+        .num_hidden_layers;
+    assert!(teacher_layers >= 2);
+
+    // A student that is the teacher (all layers, no dropout) under the distillation loss alone:
+    // its soft labels are its own, so the loss starts at zero. Misaligned rows would not.
+    let student_opts = |out: PathBuf| {
+        let mut opts = fitting_options(base.clone(), out);
+        opts.init = Some(teacher.clone());
+        opts.teacher = Some(teacher.clone());
+        opts
+    };
+    let mut same = student_opts(tmp.path().join("same"));
+    same.distill_weight = 1.0;
+    same.max_steps = Some(1);
+    let report = train_ner(&same).unwrap();
+    assert!(
+        report.first_loss.abs() < 1e-4,
+        "a copy of the teacher starts with distillation loss {}",
+        report.first_loss
+    );
+
+    // One layer less, trained on gold and soft labels: it keeps learning the fixture.
+    let out = tmp.path().join("student");
+    let mut opts = student_opts(out.clone());
+    opts.layers = Some(teacher_layers as usize - 1);
+    opts.epochs = 20;
+    let report = train_ner(&opts).unwrap();
+    let student = NerModel::load(&out, Device::Cpu).unwrap();
+    assert_eq!(student.config.bert.num_hidden_layers, teacher_layers - 1);
+    let dropped = format!("bert.encoder.layer.{}.", teacher_layers - 1);
+    let saved = tch::Tensor::read_safetensors(out.join("model.safetensors")).unwrap();
+    assert!(saved.iter().all(|(name, _)| !name.starts_with(&dropped)));
+    assert!(
+        report.best_dev_f1 > 0.8,
+        "student dev F1 {}",
+        report.best_dev_f1
+    );
+    let (score, _, _) = evaluate_conll(&student, &docs, Default::default(), false).unwrap();
+    assert!((score.micro.f1 - report.best_dev_f1).abs() < 1e-9);
+
+    // Settings that cannot work are refused before any training.
+    let mut too_deep = student_opts(tmp.path().join("deep"));
+    too_deep.layers = Some(teacher_layers as usize + 1);
+    let err = train_ner(&too_deep).unwrap_err().to_string();
+    assert!(err.contains("--layers"), "{err}");
+    let mut bad_weight = student_opts(tmp.path().join("weight"));
+    bad_weight.distill_weight = 1.5;
+    let err = train_ner(&bad_weight).unwrap_err().to_string();
+    assert!(err.contains("--distill-weight"), "{err}");
 }

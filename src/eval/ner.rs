@@ -232,8 +232,11 @@ pub fn predict_conll(
     model: &NerModel,
     docs: &[ConllDocument],
     batching: Batching,
+    skip_lowercase_sentences: bool,
 ) -> Result<(Vec<Vec<Vec<String>>>, usize)> {
-    let windower = model.windower()?;
+    let windower = model
+        .windower()?
+        .skip_lowercase_sentences(skip_lowercase_sentences);
     // (doc, window) for every window, with the window's words numbered within its document.
     let mut windows: Vec<(usize, Window)> = Vec::new();
     for (d, doc) in docs.iter().enumerate() {
@@ -279,9 +282,10 @@ pub fn evaluate_conll(
     model: &NerModel,
     docs: &[ConllDocument],
     batching: Batching,
+    skip_lowercase_sentences: bool,
 ) -> Result<(NerScore, Vec<NerMismatch>, EvalSpeed)> {
     let started = std::time::Instant::now();
-    let (predicted, pieces) = predict_conll(model, docs, batching)?;
+    let (predicted, pieces) = predict_conll(model, docs, batching, skip_lowercase_sentences)?;
     let seconds = started.elapsed().as_secs_f64();
     let mut scorer = NerScorer::default();
     let mut words = 0;

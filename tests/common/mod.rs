@@ -40,6 +40,7 @@ pub fn options(inputs: Vec<PathBuf>, out: &Path, model: PathBuf) -> ExtractOptio
         fields: FieldNames::default(),
         resume: false,
         shard: None,
+        skip_lowercase_sentences: true,
     }
 }
 
