@@ -208,24 +208,7 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
     {
         let files = ner::ModelFiles::locate(init)?;
         let config = ModelConfig::read(&files.config)?;
-        if config.labels != CONLL_LABELS.map(String::from) {
-            bail!(
-                "{}: labels {:?} are not the CoNLL set this trainer uses",
-                files.config.display(),
-                config.labels
-            );
-        }
-        if config.settings.casing != opts.casing {
-            bail!(
-                "{} was trained {} the casing input; train with the same setting",
-                init.display(),
-                if config.settings.casing {
-                    "with"
-                } else {
-                    "without"
-                }
-            );
-        }
+        check_trained(init, &config, opts)?;
         let tokenizer = load_tokenizer(&files.tokenizer)?;
         (config, tokenizer, files.weights, |name: &str| {
             Some(name.to_string())
@@ -279,31 +262,40 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
     Ok(NerModel::new(config, tokenizer, vs, model))
 }
 
+/// Checks that the trained model in `dir` fits this training, as a start (`--init`) or a teacher:
+/// the CoNLL labels this trainer uses, and the casing input as `opts` has it.
+fn check_trained(dir: &Path, config: &ModelConfig, opts: &TrainOptions) -> Result<()> {
+    if config.labels != CONLL_LABELS.map(String::from) {
+        bail!(
+            "{}: labels {:?} are not the CoNLL set this trainer uses",
+            dir.display(),
+            config.labels
+        );
+    }
+    if config.settings.casing != opts.casing {
+        bail!(
+            "{} was trained {} the casing input; train with the same setting",
+            dir.display(),
+            if config.settings.casing {
+                "with"
+            } else {
+                "without"
+            }
+        );
+    }
+    Ok(())
+}
+
 /// The teacher's logits at each example's word starts (rows in word order), computed once in
-/// eval mode: the soft labels stay fixed while the student trains.
-fn teacher_logits(teacher: &NerModel, train: &[Example], device: Device) -> Result<Vec<Tensor>> {
+/// inference mode: the soft labels stay fixed while the student trains.
+fn teacher_logits(teacher: &NerModel, train: &[Example]) -> Vec<Tensor> {
     let started = Instant::now();
     let mut out = Vec::with_capacity(train.len());
     tch::no_grad(|| {
         for chunk in train.chunks(32) {
             let windows: Vec<&Window> = chunk.iter().map(|e| &e.window).collect();
-            let (ids, mask, types) = NerModel::batch_tensors(&windows, device);
-            let logits = teacher
-                .model
-                .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, false)
-                .logits;
-            for (b, e) in chunk.iter().enumerate() {
-                let pieces: Vec<i64> = e
-                    .window
-                    .word_starts
-                    .iter()
-                    .map(|&(p, _)| p as i64)
-                    .collect();
-                let rows = logits
-                    .get(b as i64)
-                    .index_select(0, &Tensor::from_slice(&pieces).to_device(device));
-                out.push(rows);
-            }
+            let words: Vec<i64> = windows.iter().map(|w| w.word_starts.len() as i64).collect();
+            out.extend(teacher.word_logits(&windows).split_with_sizes(&words, 0));
         }
     });
     eprintln!(
@@ -311,7 +303,7 @@ fn teacher_logits(teacher: &NerModel, train: &[Example], device: Device) -> Resu
         out.len(),
         started.elapsed().as_secs_f64()
     );
-    Ok(out)
+    out
 }
 
 /// Saves a model directory: config.json, tokenizer.json, model.safetensors.
@@ -365,16 +357,14 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
     let soft_labels = match &opts.teacher {
         Some(dir) => {
             let teacher = NerModel::load(dir, device)?;
-            if teacher.config.labels != model.config.labels
-                || teacher.config.settings.casing != model.config.settings.casing
-                || teacher.tokenizer.get_vocab(true) != model.tokenizer.get_vocab(true)
-            {
+            check_trained(dir, &teacher.config, opts)?;
+            if teacher.tokenizer.get_vocab(true) != model.tokenizer.get_vocab(true) {
                 bail!(
-                    "teacher {} has other labels, casing or vocabulary than the student",
+                    "teacher {} has another vocabulary than the student",
                     dir.display()
                 );
             }
-            Some(teacher_logits(&teacher, &train, device)?)
+            Some(teacher_logits(&teacher, &train))
         }
         None => None,
     };

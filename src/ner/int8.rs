@@ -368,9 +368,7 @@ mod tests {
         // Word-start rows alone: the same logits as the full pass at those rows.
         let int8_model = int8_model.int8.as_ref().unwrap();
         let at_rows = tch::no_grad(|| int8_model.forward_rows(&ids, &mask, &types, Some(&rows)));
-        let full_rows = int8
-            .view([-1, *int8.size().last().unwrap()])
-            .index_select(0, &rows);
+        let full_rows = int8.view([-1, labels]).index_select(0, &rows);
         assert_eq!(at_rows.size(), full_rows.size());
         let diff = (&at_rows - &full_rows).abs().max().double_value(&[]);
         assert!(diff < 1e-3, "row-selected logits differ by {diff}");

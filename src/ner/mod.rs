@@ -643,8 +643,11 @@ pub fn lowercase_sentence(words: &[&str]) -> bool {
         if head == "I" {
             continue;
         }
-        let lower = head.to_lowercase();
-        if !(opener && SENTENCE_OPENERS.binary_search(&lower.as_str()).is_ok()) {
+        if !opener
+            || SENTENCE_OPENERS
+                .binary_search(&head.to_lowercase().as_str())
+                .is_err()
+        {
             return false;
         }
         // A capitalised opener is fine only as a plain capital: `THE` or `ThE` is not prose.
@@ -775,30 +778,37 @@ impl NerModel {
         (t(ids), t(mask), t(types))
     }
 
+    /// Logits (words, labels) at each word's first piece, the only rows a tagger reads, for one
+    /// batch of windows: in window order, each window's in the order of its `word_starts`.
+    /// Runs in inference mode (no dropout); callers decide about gradients.
+    pub fn word_logits(&self, windows: &[&Window]) -> Tensor {
+        let device = self.vs.device();
+        let (ids, mask, types) = Self::batch_tensors(windows, device);
+        let width = ids.size()[1] as usize;
+        let rows = Tensor::from_slice(&word_start_rows(windows, width)).to_device(device);
+        match &self.int8 {
+            Some(int8) => int8.forward_rows(&ids, &mask, &types, Some(&rows)),
+            None => {
+                let logits = self
+                    .model
+                    .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, false)
+                    .logits;
+                let labels = *logits.size().last().expect("3-d logits");
+                logits.view([-1, labels]).index_select(0, &rows)
+            }
+        }
+    }
+
     /// Runs one batch (best of similar lengths) and returns each window's word tags, in the order
     /// of its `word_starts`.
     pub fn predict(&self, windows: &[&Window]) -> Vec<Vec<WordTag>> {
         if windows.is_empty() {
             return Vec::new();
         }
-        let device = self.vs.device();
-        let (ids, mask, types) = Self::batch_tensors(windows, device);
-        let width = ids.size()[1] as usize;
-        // Each word's first piece: the only rows predictions need.
-        let rows = Tensor::from_slice(&word_start_rows(windows, width)).to_device(device);
         let probs = tch::no_grad(|| {
-            let logits = match &self.int8 {
-                Some(int8) => int8.forward_rows(&ids, &mask, &types, Some(&rows)),
-                None => {
-                    let logits = self
-                        .model
-                        .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, false)
-                        .logits;
-                    let labels = *logits.size().last().expect("3-d logits");
-                    logits.view([-1, labels]).index_select(0, &rows)
-                }
-            };
-            logits.softmax(-1, Kind::Float).to_device(Device::Cpu)
+            self.word_logits(windows)
+                .softmax(-1, Kind::Float)
+                .to_device(Device::Cpu)
         });
         let (best_prob, best_label) = probs.max_dim(-1, false);
         let best_prob = Vec::<f32>::try_from(best_prob).expect("f32 probabilities");
