@@ -3,11 +3,12 @@
 //! The pipeline runs one way: [`input`] reads articles, [`clean`] drops web debris, [`text`]
 //! segments the kept text into a [`text::Document`], [`ner`] finds mentions, [`entities`] merges
 //! them, [`quotes`] finds attributed quotes, and [`output`] writes CSV rows. [`pipeline`] wires the
-//! stages; [`eval`] scores them against labeled data and [`train`] fine-tunes the NER model.
+//! stages, with [`checkpoint`] guarding what a run may touch and resume; [`eval`] scores them against labeled data and [`train`] fine-tunes the NER model.
 //!
 //! Offsets are byte offsets into the article's original text inside the library and character
 //! offsets (Unicode scalar values) in every CSV.
 
+pub mod checkpoint;
 pub mod clean;
 pub mod entities;
 pub mod eval;

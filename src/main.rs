@@ -1,5 +1,6 @@
 //! The `whosaid` command line: argument parsing only; the work is in the library.
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -75,9 +76,9 @@ struct RunArgs {
     /// AVX-512 BF16, very slow without). See BENCHMARKS.md.
     #[arg(long, default_value = "int8")]
     precision: Precision,
-    /// Worker threads for text processing and for torch (default: all cores).
+    /// Worker threads for text processing and for torch, at least 1 (default: all cores).
     #[arg(long)]
-    threads: Option<usize>,
+    threads: Option<NonZeroUsize>,
     #[command(flatten)]
     batching: BatchArgs,
     /// Run the model on every sentence. By default sentences of normally cased articles with no
@@ -86,8 +87,8 @@ struct RunArgs {
     #[arg(long)]
     all_sentences: bool,
     /// Articles processed together (bounds memory; batches are formed across them).
-    #[arg(long, default_value_t = 256)]
-    chunk_size: usize,
+    #[arg(long, default_value = "256")]
+    chunk_size: NonZeroUsize,
     /// Largest article text kept, in bytes; longer ones go to errors.
     #[arg(long, default_value_t = 2_000_000)]
     max_bytes: usize,
@@ -122,9 +123,11 @@ impl RunArgs {
             out,
             model: pipeline::model_dir(self.model),
             precision: self.precision,
-            threads: self.threads.unwrap_or_else(pipeline::default_threads),
+            threads: self
+                .threads
+                .map_or_else(pipeline::default_threads, NonZeroUsize::get),
             batching: self.batching.into(),
-            chunk_size: self.chunk_size,
+            chunk_size: self.chunk_size.get(),
             max_bytes: self.max_bytes,
             progress: false,
             fields: FieldNames {
@@ -190,8 +193,8 @@ struct TrainNerArgs {
     limit_sentences: Option<usize>,
     #[arg(long)]
     eval_every: Option<usize>,
-    #[arg(long, default_value_t = 2)]
-    threads: usize,
+    #[arg(long, default_value = "2")]
+    threads: NonZeroUsize,
     /// Stored precision of the saved weights: f16, bf16 or f32.
     #[arg(long, default_value = "f16")]
     save_dtype: String,
@@ -229,8 +232,9 @@ struct EvalModelArgs {
     /// Number format of the model's computation: f32, int8 or bf16.
     #[arg(long, default_value = "f32")]
     precision: Precision,
+    /// Threads, at least 1 (default: all cores).
     #[arg(long)]
-    threads: Option<usize>,
+    threads: Option<NonZeroUsize>,
     /// Run the model on every sentence instead of skipping lowercase-only ones as `extract`
     /// does by default (scores the model rather than the pipeline).
     #[arg(long)]
@@ -246,7 +250,8 @@ impl EvalModelArgs {
     }
 
     fn threads(&self) -> usize {
-        self.threads.unwrap_or_else(pipeline::default_threads)
+        self.threads
+            .map_or_else(pipeline::default_threads, NonZeroUsize::get)
     }
 }
 
@@ -276,19 +281,19 @@ struct EvalQuotesArgs {
 #[derive(Args)]
 struct BatchArgs {
     /// Most windows per model batch.
-    #[arg(long, default_value_t = ner::Batching::default().windows)]
-    batch_size: usize,
+    #[arg(long, default_value_t = NonZeroUsize::new(ner::Batching::default().windows).unwrap())]
+    batch_size: NonZeroUsize,
     /// Most word pieces per model batch, padding included (batches of about a thousand pieces
     /// keep a layer's activations in the CPU's cache).
-    #[arg(long, default_value_t = ner::Batching::default().tokens)]
-    batch_tokens: usize,
+    #[arg(long, default_value_t = NonZeroUsize::new(ner::Batching::default().tokens).unwrap())]
+    batch_tokens: NonZeroUsize,
 }
 
 impl From<BatchArgs> for ner::Batching {
     fn from(a: BatchArgs) -> Self {
         ner::Batching {
-            windows: a.batch_size,
-            tokens: a.batch_tokens,
+            windows: a.batch_size.get(),
+            tokens: a.batch_tokens.get(),
         }
     }
 }
@@ -343,7 +348,7 @@ fn run(cli: Cli) -> Result<()> {
             opts.max_steps = a.max_steps;
             opts.limit_sentences = a.limit_sentences;
             opts.eval_every = a.eval_every;
-            opts.threads = a.threads;
+            opts.threads = a.threads.get();
             opts.save_dtype = a.save_dtype;
             opts.init = a.init;
             opts.layers = a.layers;

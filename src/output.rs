@@ -8,23 +8,17 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
+use crate::checkpoint::{Checkpoint, RunIdentity, LOCK};
 use crate::entities::Entities;
 use crate::input::RecordError;
 use crate::ner::Mention;
 use crate::quotes::Quote;
 use crate::text::{CharOffsets, Document};
 
-/// The files a run writes, in the order they are listed to the user.
-pub const FILES: [&str; 5] = [
-    "articles.csv",
-    "mentions.csv",
-    "entities.csv",
-    "quotes.csv",
-    "errors.csv",
-];
+pub use crate::checkpoint::{CHECKPOINT, FILES};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ArticleRow {
@@ -188,41 +182,65 @@ struct CsvFile {
 }
 
 impl CsvFile {
+    /// A new, empty temporary file. A complete file from an earlier run must not sit next to
+    /// this run's partial output, so it goes (inputs never get here: see
+    /// [`crate::checkpoint::refuse_inputs_among_outputs`]).
     fn create(dir: &Path, name: &str) -> Result<CsvFile> {
-        CsvFile::open(dir, name, None)
-    }
-
-    /// Opens the temporary file: new and empty, or (resuming) cut back to `keep` bytes, the
-    /// length it had at the last checkpoint, and appended to.
-    fn open(dir: &Path, name: &str, keep: Option<u64>) -> Result<CsvFile> {
-        let path = dir.join(name);
-        let temp = dir.join(format!("{name}.tmp"));
-        // A complete file from an earlier run must not sit next to this run's partial output.
+        let (path, temp) = (dir.join(name), dir.join(format!("{name}.tmp")));
         if path.exists() {
             std::fs::remove_file(&path)
                 .with_context(|| format!("cannot remove old {}", path.display()))?;
         }
-        let file = match keep {
-            None => File::create(&temp),
-            Some(len) => std::fs::OpenOptions::new()
-                .append(true)
-                .open(&temp)
-                .and_then(|f| f.set_len(len).map(|()| f)),
-        }
-        .with_context(|| format!("cannot open {}", temp.display()))?;
-        // A resumed file that has rows has its header already.
-        let writer = csv::WriterBuilder::new()
-            .has_headers(keep.unwrap_or(0) == 0)
-            .from_writer(BufWriter::new(file));
-        Ok(CsvFile { temp, path, writer })
+        let file =
+            File::create(&temp).with_context(|| format!("cannot open {}", temp.display()))?;
+        Ok(CsvFile::with_file(path, temp, file, true))
     }
 
-    /// Length on disk after a flush.
-    fn len(&mut self) -> Result<u64> {
+    /// Reopens an interrupted run's temporary file, cut back to `keep` bytes (its length at the
+    /// last checkpoint), for appending. A file already renamed to its final name by the
+    /// interrupted run's last step is taken back under its temporary name; a file shorter than
+    /// `keep` lost its tail (a host crash) and cannot be continued.
+    fn resume(dir: &Path, name: &str, keep: u64) -> Result<CsvFile> {
+        let (path, temp) = (dir.join(name), dir.join(format!("{name}.tmp")));
+        if !temp.exists() && path.exists() {
+            std::fs::rename(&path, &temp).with_context(|| {
+                format!("cannot rename {} to {}", path.display(), temp.display())
+            })?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&temp)
+            .with_context(|| format!("cannot resume: cannot open {}", temp.display()))?;
+        let len = file.metadata()?.len();
+        if len < keep {
+            bail!(
+                "cannot resume: {} is {len} bytes, shorter than the {keep} the checkpoint \
+                 recorded (its end was lost, as after a system crash); run again without --resume",
+                temp.display()
+            );
+        }
+        file.set_len(keep)
+            .with_context(|| format!("cannot cut back {}", temp.display()))?;
+        // A resumed file that has rows has its header already.
+        Ok(CsvFile::with_file(path, temp, file, keep == 0))
+    }
+
+    fn with_file(path: PathBuf, temp: PathBuf, file: File, header: bool) -> CsvFile {
+        let writer = csv::WriterBuilder::new()
+            .has_headers(header)
+            .from_writer(BufWriter::new(file));
+        CsvFile { temp, path, writer }
+    }
+
+    /// Flushes and syncs to disk; returns the length on disk.
+    fn sync(&mut self) -> Result<u64> {
         self.writer
             .flush()
             .with_context(|| format!("cannot write {}", self.temp.display()))?;
-        Ok(self.writer.get_ref().get_ref().metadata()?.len())
+        let file = self.writer.get_ref().get_ref();
+        file.sync_data()
+            .with_context(|| format!("cannot write {}", self.temp.display()))?;
+        Ok(file.metadata()?.len())
     }
 
     fn write<R: Serialize>(&mut self, row: &R) -> Result<()> {
@@ -232,192 +250,185 @@ impl CsvFile {
     }
 }
 
-/// The five CSV files of a run.
+/// The five CSV files of a run, and the lock that keeps a second run out of the directory.
 pub struct OutputWriter {
-    articles: CsvFile,
-    mentions: CsvFile,
-    entities: CsvFile,
-    quotes: CsvFile,
-    errors: CsvFile,
-    headers_written: bool,
+    files: [CsvFile; 5],
     dir: PathBuf,
-}
-
-/// Name of the checkpoint file an unfinished run keeps in its output directory.
-pub const CHECKPOINT: &str = ".whosaid-checkpoint.json";
-
-/// How far an unfinished run got: input records fully written, and the length of each
-/// temporary file (in [`FILES`] order) at that point.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-pub struct Checkpoint {
-    pub records: u64,
-    pub lengths: [u64; 5],
+    run: RunIdentity,
+    records: u64,
+    _lock: DirLock,
 }
 
 impl OutputWriter {
-    /// Creates `dir` if needed and opens the temporary files.
-    pub fn create(dir: &Path) -> Result<OutputWriter> {
+    /// Creates `dir` if needed and opens new temporary files for the run `run`.
+    pub fn create(dir: &Path, run: RunIdentity) -> Result<OutputWriter> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create output directory {}", dir.display()))?;
+        let lock = DirLock::take(dir)?;
         let _ = std::fs::remove_file(dir.join(CHECKPOINT));
+        let files = [
+            CsvFile::create(dir, FILES[0])?,
+            CsvFile::create(dir, FILES[1])?,
+            CsvFile::create(dir, FILES[2])?,
+            CsvFile::create(dir, FILES[3])?,
+            CsvFile::create(dir, FILES[4])?,
+        ];
         Ok(OutputWriter {
-            articles: CsvFile::create(dir, FILES[0])?,
-            mentions: CsvFile::create(dir, FILES[1])?,
-            entities: CsvFile::create(dir, FILES[2])?,
-            quotes: CsvFile::create(dir, FILES[3])?,
-            errors: CsvFile::create(dir, FILES[4])?,
-            headers_written: false,
+            files,
             dir: dir.to_path_buf(),
+            run,
+            records: 0,
+            _lock: lock,
         })
     }
 
-    /// Reopens an interrupted run's temporary files at its last checkpoint. Returns the writer
-    /// and the number of input records already written, which the caller skips.
-    pub fn resume(dir: &Path) -> Result<(OutputWriter, u64)> {
-        let path = dir.join(CHECKPOINT);
-        let raw = std::fs::read_to_string(&path).with_context(|| {
-            format!(
-                "nothing to resume in {}: no checkpoint of an unfinished run (run without --resume)",
-                dir.display()
-            )
-        })?;
-        let cp: Checkpoint = serde_json::from_str(&raw)
-            .with_context(|| format!("{} is not a whosaid checkpoint", path.display()))?;
-        let open = |i: usize| CsvFile::open(dir, FILES[i], Some(cp.lengths[i]));
+    /// Reopens an interrupted run's temporary files at its last checkpoint, if that run is
+    /// `run` (else refuses, saying what differs). Returns the writer and the number of input
+    /// records already written, which the caller skips.
+    pub fn resume(dir: &Path, run: RunIdentity) -> Result<(OutputWriter, u64)> {
+        let cp = Checkpoint::read_for(dir, &run)?;
+        let lock = DirLock::take(dir)?;
+        let open = |i: usize| CsvFile::resume(dir, FILES[i], cp.lengths[i]);
+        let files = [open(0)?, open(1)?, open(2)?, open(3)?, open(4)?];
         let writer = OutputWriter {
-            articles: open(0)?,
-            mentions: open(1)?,
-            entities: open(2)?,
-            quotes: open(3)?,
-            errors: open(4)?,
-            headers_written: false,
+            files,
             dir: dir.to_path_buf(),
+            run,
+            records: cp.records,
+            _lock: lock,
         };
         Ok((writer, cp.records))
     }
 
-    /// Flushes and records that the first `records` input records are fully written, so that
-    /// `--resume` can continue from here after an interruption.
+    /// Syncs the files and records that the first `records` input records are fully written,
+    /// so that `--resume` can continue from here after an interruption.
     pub fn checkpoint(&mut self, records: u64) -> Result<()> {
+        self.records = records;
+        self.write_checkpoint(false)
+    }
+
+    fn write_checkpoint(&mut self, finished: bool) -> Result<()> {
         let mut lengths = [0u64; 5];
-        for (len, f) in lengths.iter_mut().zip(self.files_mut()) {
-            *len = f.len()?;
+        for (len, f) in lengths.iter_mut().zip(self.files.iter_mut()) {
+            *len = f.sync()?;
         }
-        let cp = Checkpoint { records, lengths };
-        let path = self.dir.join(CHECKPOINT);
-        let temp = self.dir.join(format!("{CHECKPOINT}.tmp"));
-        std::fs::write(&temp, serde_json::to_vec(&cp)?)
-            .with_context(|| format!("cannot write {}", temp.display()))?;
-        std::fs::rename(&temp, &path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(())
+        Checkpoint {
+            run: self.run.clone(),
+            records: self.records,
+            lengths,
+            finished,
+        }
+        .write(&self.dir)
     }
 
     pub fn write_article(&mut self, rows: &ArticleRows) -> Result<()> {
+        let [articles, mentions, entities, quotes, _] = &mut self.files;
         if let Some(a) = &rows.article {
-            self.articles.write(a)?;
+            articles.write(a)?;
         }
         for m in &rows.mentions {
-            self.mentions.write(m)?;
+            mentions.write(m)?;
         }
         for e in &rows.entities {
-            self.entities.write(e)?;
+            entities.write(e)?;
         }
         for q in &rows.quotes {
-            self.quotes.write(q)?;
+            quotes.write(q)?;
         }
         Ok(())
     }
 
     pub fn write_error(&mut self, e: &RecordError) -> Result<()> {
-        self.errors.write(&ErrorRow {
+        self.files[4].write(&ErrorRow {
             input: e.input.clone(),
             record: e.record.clone(),
             reason: e.reason.clone(),
         })
     }
 
-    /// Flushes what was written so far (after each chunk, so long runs show progress on disk).
-    pub fn flush(&mut self) -> Result<()> {
-        for f in self.files_mut() {
-            f.writer
-                .flush()
-                .with_context(|| format!("cannot write {}", f.temp.display()))?;
-        }
-        Ok(())
-    }
-
-    fn files_mut(&mut self) -> [&mut CsvFile; 5] {
-        [
-            &mut self.articles,
-            &mut self.mentions,
-            &mut self.entities,
-            &mut self.quotes,
-            &mut self.errors,
-        ]
-    }
-
-    /// Writes headers of files that got no rows, flushes, and renames every file to its final name.
+    /// Writes headers of files that got no rows, syncs, and renames every file to its final
+    /// name. A checkpoint marked finished covers the renames: a run killed among them is
+    /// finished by `--resume`.
     pub fn finish(mut self) -> Result<()> {
-        if !self.headers_written {
+        for (f, header) in self.files.iter_mut().zip(HEADERS) {
             // csv writes a header with the first row; empty files still need theirs.
-            write_header_if_empty(
-                &mut self.articles,
-                &["id", "title", "chars", "n_entities", "n_quotes", "status"],
-            )?;
-            write_header_if_empty(
-                &mut self.mentions,
-                &[
-                    "article_id",
-                    "start",
-                    "end",
-                    "text",
-                    "label",
-                    "score",
-                    "entity_id",
-                ],
-            )?;
-            write_header_if_empty(
-                &mut self.entities,
-                &[
-                    "article_id",
-                    "entity_id",
-                    "canonical",
-                    "label",
-                    "country_code",
-                    "mentions",
-                    "first_start",
-                ],
-            )?;
-            write_header_if_empty(
-                &mut self.quotes,
-                &[
-                    "article_id",
-                    "quote_id",
-                    "start",
-                    "end",
-                    "text",
-                    "cue",
-                    "speaker_start",
-                    "speaker_end",
-                    "speaker_text",
-                    "speaker_entity_id",
-                    "speaker_canonical",
-                    "kind",
-                ],
-            )?;
-            write_header_if_empty(&mut self.errors, &["input", "record", "reason"])?;
-            self.headers_written = true;
+            write_header_if_empty(f, header)?;
         }
-        self.flush()?;
-        for f in self.files_mut() {
-            f.writer.get_ref().get_ref().sync_all().ok();
+        self.write_checkpoint(true)?;
+        for f in &self.files {
             std::fs::rename(&f.temp, &f.path).with_context(|| {
                 format!("cannot rename {} to {}", f.temp.display(), f.path.display())
             })?;
         }
         let _ = std::fs::remove_file(self.dir.join(CHECKPOINT));
+        let _ = std::fs::remove_file(self.dir.join(LOCK));
         Ok(())
+    }
+}
+
+/// The header of each file, in [`FILES`] order, for files that got no rows.
+const HEADERS: [&[&str]; 5] = [
+    &["id", "title", "chars", "n_entities", "n_quotes", "status"],
+    &[
+        "article_id",
+        "start",
+        "end",
+        "text",
+        "label",
+        "score",
+        "entity_id",
+    ],
+    &[
+        "article_id",
+        "entity_id",
+        "canonical",
+        "label",
+        "country_code",
+        "mentions",
+        "first_start",
+    ],
+    &[
+        "article_id",
+        "quote_id",
+        "start",
+        "end",
+        "text",
+        "cue",
+        "speaker_start",
+        "speaker_end",
+        "speaker_text",
+        "speaker_entity_id",
+        "speaker_canonical",
+        "kind",
+    ],
+    &["input", "record", "reason"],
+];
+
+/// An exclusive lock on an output directory for as long as a run writes it, so that two runs
+/// never write the same files.
+struct DirLock(#[allow(dead_code)] File);
+
+impl DirLock {
+    fn take(dir: &Path) -> Result<DirLock> {
+        let path = dir.join(LOCK);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::io::AsRawFd;
+            // SAFETY: flock on a file descriptor this function owns.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+                bail!(
+                    "another whosaid run is writing to {}: wait for it, or choose another --out",
+                    dir.display()
+                );
+            }
+        }
+        Ok(DirLock(file))
     }
 }
 
@@ -440,32 +451,114 @@ fn write_header_if_empty(f: &mut CsvFile, header: &[&str]) -> Result<()> {
 mod tests {
     use super::*;
 
+    fn run_identity(dir: &Path) -> RunIdentity {
+        let model = dir.join("model");
+        std::fs::create_dir_all(&model).unwrap();
+        RunIdentity::new(&[], &model, vec![]).unwrap()
+    }
+
+    fn error(n: usize) -> RecordError {
+        RecordError {
+            input: "a.jsonl".into(),
+            record: format!("line {n}"),
+            reason: "bad".into(),
+        }
+    }
+
     #[test]
     fn files_appear_only_when_finished_with_headers() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("articles.csv"), "stale").unwrap();
-        let mut w = OutputWriter::create(dir.path()).unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("articles.csv"), "stale").unwrap();
+        let mut w = OutputWriter::create(&out, run_identity(dir.path())).unwrap();
         assert!(
-            !dir.path().join("articles.csv").exists(),
+            !out.join("articles.csv").exists(),
             "stale complete file must go"
         );
-        w.write_error(&RecordError {
-            input: "a.jsonl".into(),
-            record: "line 3".into(),
-            reason: "bad".into(),
-        })
-        .unwrap();
-        w.flush().unwrap();
-        assert!(!dir.path().join("errors.csv").exists());
+        w.write_error(&error(3)).unwrap();
+        w.checkpoint(1).unwrap();
+        assert!(!out.join("errors.csv").exists());
         w.finish().unwrap();
-        let errors = std::fs::read_to_string(dir.path().join("errors.csv")).unwrap();
+        let errors = std::fs::read_to_string(out.join("errors.csv")).unwrap();
         assert_eq!(errors, "input,record,reason\na.jsonl,line 3,bad\n");
-        let quotes = std::fs::read_to_string(dir.path().join("quotes.csv")).unwrap();
+        let quotes = std::fs::read_to_string(out.join("quotes.csv")).unwrap();
         assert!(quotes.starts_with("article_id,quote_id,start,end,text,cue,speaker_start"));
-        assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e
+        let names: Vec<String> = std::fs::read_dir(&out)
             .unwrap()
-            .file_name()
-            .to_string_lossy()
-            .ends_with(".tmp")));
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            names.iter().all(|n| FILES.contains(&n.as_str())),
+            "{names:?}"
+        );
+    }
+
+    #[test]
+    fn a_second_run_cannot_write_the_same_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let _first = OutputWriter::create(dir.path(), run_identity(dir.path())).unwrap();
+        let second = OutputWriter::create(dir.path(), run_identity(dir.path()));
+        let err = format!("{:#}", second.err().expect("refused"));
+        assert!(err.contains("another whosaid run"), "{err}");
+    }
+
+    /// The files as a run killed after `killed_at_rename` of its final renames leaves them.
+    fn killed_among_renames(out: &Path, run: &RunIdentity, renamed: usize) {
+        let mut w = OutputWriter::create(out, run.clone()).unwrap();
+        w.write_error(&error(1)).unwrap();
+        w.checkpoint(1).unwrap();
+        for (f, header) in w.files.iter_mut().zip(HEADERS) {
+            write_header_if_empty(f, header).unwrap();
+        }
+        w.write_checkpoint(true).unwrap();
+        for f in &w.files[..renamed] {
+            std::fs::rename(&f.temp, &f.path).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_resume_after_a_kill_among_the_renames_finishes_them() {
+        for renamed in 0..=5 {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("out");
+            let run = run_identity(dir.path());
+            killed_among_renames(&out, &run, renamed);
+            let (w, records) = OutputWriter::resume(&out, run).unwrap();
+            assert_eq!(records, 1);
+            w.finish().unwrap();
+            for f in FILES {
+                let text = std::fs::read_to_string(out.join(f)).unwrap();
+                assert!(!text.is_empty(), "{f} empty after {renamed} renames");
+            }
+            let errors = std::fs::read_to_string(out.join("errors.csv")).unwrap();
+            assert_eq!(errors, "input,record,reason\na.jsonl,line 1,bad\n");
+            assert!(!out.join(CHECKPOINT).exists());
+        }
+    }
+
+    #[test]
+    fn a_temporary_file_shorter_than_its_checkpoint_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let run = run_identity(dir.path());
+        let mut w = OutputWriter::create(dir.path(), run.clone()).unwrap();
+        w.write_error(&error(1)).unwrap();
+        w.checkpoint(1).unwrap();
+        drop(w);
+        let temp = dir.path().join("errors.csv.tmp");
+        let len = std::fs::metadata(&temp).unwrap().len();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&temp)
+            .unwrap()
+            .set_len(len - 4)
+            .unwrap();
+        let err = format!("{:#}", OutputWriter::resume(dir.path(), run).err().unwrap());
+        assert!(err.contains("shorter than"), "{err}");
+        assert_eq!(
+            std::fs::metadata(&temp).unwrap().len(),
+            len - 4,
+            "left as it was"
+        );
     }
 }

@@ -18,6 +18,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use tch::Device;
 
+use crate::checkpoint::{self, RunIdentity};
 use crate::entities::{self, Entities};
 use crate::eval::ner::{evaluate_conll, format_score, read_conll, NerScore, NerScorer};
 use crate::input::{self, Article, FieldNames, ReadOptions, RecordError};
@@ -304,6 +305,10 @@ impl InferenceWorker {
         torch_threads: usize,
         precision: Precision,
     ) -> Result<InferenceWorker> {
+        // libtorch panics on zero threads; the command line already refuses it.
+        if torch_threads == 0 {
+            bail!("--threads must be at least 1");
+        }
         tch::set_num_threads(torch_threads as i32);
         let model = NerModel::load_as(model_dir, Device::Cpu, precision)
             .with_context(|| format!("cannot load the NER model from {}", model_dir.display()))?;
@@ -390,8 +395,12 @@ fn progress_bar(enabled: bool, total: Option<u64>) -> ProgressBar {
     }
 }
 
+/// How much of a JSON-lines file [`estimate_records`] reads to estimate its number of lines.
+const ESTIMATE_SAMPLE_BYTES: u64 = 1 << 20;
+
 /// A cheap estimate of the number of records, for the progress bar: lines of plain JSONL files
-/// and .txt files in folders. None when an input is compressed, CSV or stdin.
+/// and .txt files in folders. None when an input is compressed, CSV or stdin. A JSONL file is
+/// never read whole: its lines are counted in its first megabyte and scaled by its size.
 fn estimate_records(inputs: &[PathBuf]) -> Option<u64> {
     let mut total = 0u64;
     for p in inputs {
@@ -405,11 +414,7 @@ fn estimate_records(inputs: &[PathBuf]) -> Option<u64> {
                 })
                 .count() as u64;
         } else if name.ends_with(".jsonl") || name.ends_with(".ndjson") {
-            let bytes = std::fs::read(p).ok()?;
-            total += bytes
-                .split(|&b| b == b'\n')
-                .filter(|l| l.iter().any(|b| !b.is_ascii_whitespace()))
-                .count() as u64;
+            total += estimate_lines(p).ok()?;
         } else if name.ends_with(".txt") {
             total += 1;
         } else {
@@ -417,6 +422,24 @@ fn estimate_records(inputs: &[PathBuf]) -> Option<u64> {
         }
     }
     Some(total)
+}
+
+/// Non-blank lines in a file: counted exactly in a file of at most [`ESTIMATE_SAMPLE_BYTES`],
+/// else estimated from that prefix and the file's size.
+fn estimate_lines(path: &Path) -> std::io::Result<u64> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    let mut sample = Vec::new();
+    file.take(ESTIMATE_SAMPLE_BYTES).read_to_end(&mut sample)?;
+    let lines = sample
+        .split(|&b| b == b'\n')
+        .filter(|l| l.iter().any(|b| !b.is_ascii_whitespace()))
+        .count() as u64;
+    if size <= sample.len() as u64 || sample.is_empty() {
+        return Ok(lines);
+    }
+    Ok((lines as f64 * size as f64 / sample.len() as f64).round() as u64)
 }
 
 /// Where processed records go: the CSV files of `extract`, or JSON lines of `stream`.
@@ -537,12 +560,15 @@ fn fnv1a(parts: &[&[u8]]) -> u64 {
 /// Runs `extract`: reads every input, writes the five CSVs into `opts.out`.
 pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
     let started = Instant::now();
-    // The model loads first: a missing or broken model stops the run before any output.
+    // Nothing in --out is touched before these checks, and the model loads first: a missing
+    // or broken model stops the run before any output.
+    checkpoint::refuse_inputs_among_outputs(&opts.inputs, &opts.out)?;
+    let run = RunIdentity::new(&opts.inputs, &opts.model, output_options(opts))?;
     let worker = InferenceWorker::start(&opts.model, opts.threads, opts.precision)?;
     let (writer, done) = if opts.resume {
-        OutputWriter::resume(&opts.out)?
+        OutputWriter::resume(&opts.out, run)?
     } else {
-        (OutputWriter::create(&opts.out)?, 0)
+        (OutputWriter::create(&opts.out, run)?, 0)
     };
     let mut sink = CsvSink(writer);
     let mut summary = process(opts, &worker, done, &mut sink)?;
@@ -551,6 +577,34 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
     summary.stage_seconds[Stage::Write as usize] += phase.elapsed().as_secs_f64();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// The options of a run that change its output bytes, for its [`RunIdentity`]. Threads,
+/// chunk and batch sizes are left out: output is the same whatever they are.
+fn output_options(opts: &ExtractOptions) -> Vec<(String, String)> {
+    let f = &opts.fields;
+    [
+        ("--precision", format!("{:?}", opts.precision)),
+        (
+            "--all-sentences",
+            (!opts.skip_lowercase_sentences).to_string(),
+        ),
+        ("--max-bytes", opts.max_bytes.to_string()),
+        (
+            "--shard",
+            opts.shard
+                .map_or("none".into(), |s| format!("{}/{}", s.index, s.count)),
+        ),
+        ("--id-field", f.id.clone()),
+        ("--title-field", f.title.clone()),
+        ("--text-field", f.text.clone()),
+        ("--url-field", f.url.clone()),
+        ("--published-field", f.published.clone()),
+        ("--source-field", f.source.clone()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
 }
 
 /// `stream`: JSON lines from stdin to JSON lines on stdout (see [`JsonLinesSink`]).
@@ -848,7 +902,7 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
     }
     let mut reports = serde_json::Map::new();
     if !opts.files.is_empty() {
-        tch::set_num_threads(opts.threads as i32);
+        tch::set_num_threads(opts.threads.max(1) as i32);
         let model = NerModel::load_as(&opts.model, Device::Cpu, opts.precision)?;
         let mut docs = Vec::new();
         for f in &opts.files {
@@ -1022,4 +1076,41 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
         print!("{}", report.table());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Peak resident memory of this process so far, in bytes.
+    fn peak_rss() -> u64 {
+        let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+        // SAFETY: getrusage fills the struct it is given.
+        unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) };
+        // SAFETY: initialised (zeroed, then filled).
+        (unsafe { usage.assume_init() }.ru_maxrss as u64) * 1024
+    }
+
+    #[test]
+    fn the_progress_estimate_reads_a_prefix_not_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.jsonl");
+        let line = "{\"text\": \"The minister said so.\"}\n";
+        let mut prefix = line.repeat((2 * ESTIMATE_SAMPLE_BYTES as usize) / line.len());
+        prefix.truncate(prefix.rfind('\n').unwrap() + 1);
+        std::fs::write(&path, &prefix).unwrap();
+        let lines = prefix.lines().count() as u64;
+        let estimate = estimate_records(std::slice::from_ref(&path)).unwrap();
+        assert!(
+            estimate.abs_diff(lines) * 100 <= lines,
+            "{estimate} vs {lines}"
+        );
+        // A 3 GiB file (sparse: no disk used) must not be read into memory.
+        let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        file.set_len(3 << 30).unwrap();
+        let before = peak_rss();
+        estimate_records(&[path]).unwrap();
+        let grown = peak_rss().saturating_sub(before);
+        assert!(grown < 512 << 20, "peak memory grew by {} MB", grown >> 20);
+    }
 }

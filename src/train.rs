@@ -337,7 +337,7 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
         );
     }
     tch::manual_seed(opts.seed);
-    tch::set_num_threads(opts.threads as i32);
+    tch::set_num_threads(opts.threads.max(1) as i32);
     let device = Device::cuda_if_available();
     std::fs::create_dir_all(&opts.out)
         .with_context(|| format!("cannot create {}", opts.out.display()))?;

@@ -437,6 +437,49 @@ fn text_folder(dir: &Path) -> (PathBuf, Vec<Record>) {
             what,
         });
     }
+    // Entries that look like inputs but are no readable files: each is an error row.
+    let link = |target: &Path, name: &str, outcome: Outcome, what: &'static str| {
+        std::os::unix::fs::symlink(target, folder.join(name)).unwrap();
+        Record {
+            input: input.clone(),
+            record: name.into(),
+            outcome,
+            what,
+        }
+    };
+    records.push(link(
+        &folder.join("nowhere.txt"),
+        "l_broken.txt",
+        Outcome::Error,
+        "a broken link",
+    ));
+    records.push(link(
+        &folder.join("a.txt"),
+        "l_file.txt",
+        Outcome::Article("l_file".into()),
+        "a link to a file",
+    ));
+    records.push(link(
+        &folder.join("sub"),
+        "l_dir.txt",
+        Outcome::Error,
+        "a link to a folder",
+    ));
+    let fifo = std::ffi::CString::new(
+        folder
+            .join("m_pipe.txt")
+            .into_os_string()
+            .into_encoded_bytes(),
+    )
+    .unwrap();
+    // SAFETY: mkfifo with a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    records.push(Record {
+        input: input.clone(),
+        record: "m_pipe.txt".into(),
+        outcome: Outcome::Error,
+        what: "a FIFO (must not hang the run)",
+    });
     // Not records: other extensions and hidden entries are ignored.
     write(&folder.join("notes.md"), b"not an article");
     write(&folder.join("data.jsonl"), b"{\"text\": \"not read\"}\n");
@@ -464,6 +507,53 @@ fn jsonl_gz_input(dir: &Path) -> (PathBuf, Vec<Record>) {
     bytes.extend(gzip(&j.bytes[split..]));
     write(&path, &bytes);
     (path, j.records)
+}
+
+/// A `.json` file holding an array of article objects, with bad elements, ending truncated.
+fn json_array_input(dir: &Path) -> (PathBuf, Vec<Record>) {
+    let path = dir.join("dump.json");
+    let input = display(&path);
+    let elements: Vec<(String, Option<&str>, &'static str)> = vec![
+        (
+            String::from_utf8(json_line("a1", &body(1))).unwrap(),
+            Some("a1"),
+            "an object",
+        ),
+        ("{\"text\": oops}".into(), None, "malformed element"),
+        ("42".into(), None, "a number, not an object"),
+        (
+            "{\n  \"id\": 12.50,\n  \"text\": \"Pretty, [nested] {braces}.\"\n}".into(),
+            Some("12.50"),
+            "pretty-printed, numeric id",
+        ),
+        ("{\"text\": \"No id.\"}".into(), Some("dump:5"), "no id"),
+        (
+            "{\"id\": \"a6\", \"text\": \"\"}".into(),
+            None,
+            "empty text",
+        ),
+        (
+            "{\"id\": \"a7\", \"text\": \"cut short".into(),
+            None,
+            "truncated last element",
+        ),
+    ];
+    let mut bytes = b"\xEF\xBB\xBF[\n".to_vec();
+    let mut records = Vec::new();
+    for (n, (element, id, what)) in elements.iter().enumerate() {
+        if n > 0 {
+            bytes.extend(b",\n");
+        }
+        bytes.extend(element.as_bytes());
+        records.push(Record {
+            input: input.clone(),
+            record: format!("element {}", n + 1),
+            outcome: id.map_or(Outcome::Error, |id| Outcome::Article(id.into())),
+            what,
+        });
+    }
+    write(&path, &bytes);
+    (path, records)
 }
 
 fn csv_input(dir: &Path) -> (PathBuf, Vec<Record>) {
@@ -704,6 +794,7 @@ fn all_formats_in_one_run_are_accounted_for_in_input_order() {
         "a missing input",
     ));
     expected.add(csv_input(tmp.path()));
+    expected.add(json_array_input(tmp.path()));
     expected.add(text_folder(tmp.path()));
     expected.add(whole_input_error(
         write(&tmp.path().join("notes.xml"), b"<a/>"),
@@ -751,30 +842,31 @@ fn stdin_records_are_all_accounted_for() {
     check_output(&out, &expected, None);
 }
 
-/// The one input whose records are not each accounted for: a file whose first line with content
-/// is a lone `[` or `{` is read as one pretty-printed JSON document, a single error row saying
-/// so, and the lines after it are not read — even when they are good JSON lines.
+/// A lone `[` or `{` first line (a pretty-printed document saved as JSON lines) costs that line
+/// only: the good lines after it are read.
 #[test]
-fn a_lone_brace_first_line_is_one_error_row_for_the_whole_file() {
+fn a_lone_brace_first_line_costs_that_line_only() {
     let tmp = tempfile::tempdir().unwrap();
     let model = tiny_model(tmp.path());
-    let path = write(
-        &tmp.path().join("pretty.jsonl"),
-        b"\n{\n{\"text\": \"A good line.\"}\n{\"text\": \"Another.\"}\n",
-    );
-    let record = Record {
-        input: display(&path),
-        record: "line 2".into(),
-        outcome: Outcome::Error,
-        what: "a pretty-printed JSON document",
-    };
-    let expected = one((path, vec![record]));
-    run_and_check(tmp.path(), &model, "pretty", &expected);
-    let errors = read_csv(
-        &tmp.path().join("out-pretty/errors.csv"),
-        &["input", "record", "reason"],
-    );
-    assert!(errors[0][2].contains("not JSON lines"), "{:?}", errors[0]);
+    for (n, brace) in ["{", "["].iter().enumerate() {
+        let path = tmp.path().join(format!("pretty{n}.jsonl"));
+        let mut j = JsonLines::new(&path, &format!("pretty{n}"));
+        j.blank("");
+        j.bad("a lone brace first", brace.as_bytes());
+        j.good(
+            "a good line",
+            br#"{"id": "g1", "text": "A good line."}"#,
+            Some("g1"),
+        );
+        j.good(
+            "another",
+            br#"{"id": "g2", "text": "Another."}"#,
+            Some("g2"),
+        );
+        write(&path, &j.bytes);
+        let expected = one((path, j.records));
+        run_and_check(tmp.path(), &model, &format!("pretty{n}"), &expected);
+    }
 }
 
 mod random_mixes {
@@ -890,8 +982,6 @@ mod random_mixes {
 
         let path = dir.join("mix.jsonl");
         let mut j = JsonLines::new(&path, "mix");
-        // A good first line: a lone `{` first would make the file one pretty-printed document
-        // (tested above).
         j.good(
             "first line",
             br#"{"id": "first", "text": "First."}"#,

@@ -424,7 +424,10 @@ impl<'a> Windower<'a> {
     /// Leaves out of the windows the sentences of normally cased documents that hold no capital
     /// beyond a capitalised function word at their start ([`lowercase_sentence`]): in English
     /// news such sentences name no entity, and skipping them saves a sixth of the model's work.
-    /// Their words get no tag (callers tag them O). Off for training, where every sentence counts.
+    /// Sentences without a letter or digit (a run of quote marks, `* * *`) are left out of any
+    /// document: they name nothing, and a record of two megabytes of quote marks would
+    /// otherwise keep the model busy for minutes. Their words get no tag (callers tag them O).
+    /// Off for training, where every sentence counts.
     pub fn skip_lowercase_sentences(mut self, on: bool) -> Windower<'a> {
         self.skip_lowercase = on;
         self
@@ -458,7 +461,8 @@ impl<'a> Windower<'a> {
         let mut word_base = 0;
         let skip = self.skip_lowercase && normally_cased(sentences);
         for words in sentences {
-            if skip && lowercase_sentence(words) {
+            let no_name = self.skip_lowercase && !words.iter().any(|w| has_alphanumeric(w));
+            if no_name || skip && lowercase_sentence(words) {
                 word_base += words.len();
                 continue;
             }
@@ -501,6 +505,10 @@ impl<'a> Windower<'a> {
         cur.type_ids.push(0);
         out.push(std::mem::take(cur));
     }
+}
+
+fn has_alphanumeric(word: &str) -> bool {
+    word.chars().any(char::is_alphanumeric)
 }
 
 /// Whether a document's casing tells names apart: at least half of its sentences that start
@@ -1103,6 +1111,13 @@ mod tests {
             words(windower.windows(&lowered).unwrap()),
             (0..6).collect::<Vec<_>>()
         );
+        // Without a letter or digit, a sentence is skipped in any document.
+        let symbols = vec![
+            vec!["\"", "\"", "\""],
+            vec!["pompeo", "2", "."],
+            vec!["*", "*"],
+        ];
+        assert_eq!(words(windower.windows(&symbols).unwrap()), [3, 4, 5]);
     }
 
     #[test]

@@ -7,15 +7,19 @@
 //!
 //! Supported inputs (the format comes from the name, after dropping a `.gz` suffix):
 //!
-//! - `.jsonl`, `.ndjson`, `.json`: one JSON object per line (blank lines are skipped). `-` reads
-//!   JSON lines from stdin.
+//! - `.jsonl`, `.ndjson`: one JSON object per line (blank lines are skipped); a bad line, even a
+//!   lone `{`, costs that line only. `-` reads JSON lines from stdin.
+//! - `.json`: a JSON array of article objects (`[{…}, {…}]`), streamed one element at a time
+//!   ([`json_array`]); a `.json` file that does not start with `[` is read as JSON lines.
+//!   Numbers in fields (`"id": 4.50`) are kept exactly as written.
 //! - `.csv`: a header row naming the columns, then one article per row.
 //! - `.txt`: one article, the whole file.
 //! - a directory: every `.txt` and `.txt.gz` file under it, recursively, one article each. Files
 //!   are read in path order (names compared component by component, so `a/z.txt` comes before
 //!   `b.txt`); hidden entries (names starting with `.`) are skipped, symbolic links to files are
-//!   read, and symbolic links to directories are not followed (they could loop). Other files in
-//!   the directory are ignored.
+//!   read, and symbolic links to directories are not followed (they could loop). Every other
+//!   entry named `.txt`/`.txt.gz` is an error row, never dropped: a broken link, a FIFO (not
+//!   opened, so the run cannot hang on it), a socket or device. Other files are ignored.
 //!
 //! Any of these files may be gzipped (`x.jsonl.gz`, `x.csv.gz`, `x.txt.gz`); concatenated gzip
 //! members are read as one stream.
@@ -25,10 +29,15 @@ use std::fmt;
 use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 
 use flate2::read::MultiGzDecoder;
+
+mod json_array;
+use json_array::JsonArray;
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// The default for [`ReadOptions::max_bytes`].
 pub const DEFAULT_MAX_BYTES: usize = 2_000_000;
@@ -103,6 +112,7 @@ pub struct RecordError {
     /// The input path as given (`<stdin>` for `-`).
     pub input: String,
     /// Which record: `line N` (JSON lines, counting every line from 1, blank ones included),
+    /// `element N` (a `.json` array, counting from 1),
     /// `row N` (CSV, counting data rows from 1, the header not included), `header` (CSV), the
     /// file name (a text file; its path under the directory for a directory input), or `-` when
     /// the whole input could not be opened.
@@ -181,7 +191,8 @@ impl Iterator for Articles {
 /// One open input.
 enum Source {
     JsonLines(JsonLines),
-    Csv(CsvRows),
+    JsonArray(JsonArray),
+    Csv(Box<CsvRows>),
     TextFiles(TextFiles),
 }
 
@@ -189,6 +200,7 @@ impl Source {
     fn next_record(&mut self, opts: &ReadOptions) -> Option<Result<Article, RecordError>> {
         match self {
             Source::JsonLines(lines) => lines.next_record(opts),
+            Source::JsonArray(array) => array.next_record(opts),
             Source::Csv(rows) => rows.next_record(opts),
             Source::TextFiles(files) => files.next_record(opts),
         }
@@ -198,6 +210,8 @@ impl Source {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
     JsonLines,
+    /// `.json`: a JSON array of objects, or JSON lines.
+    Json,
     Csv,
     Text,
 }
@@ -206,7 +220,8 @@ impl Format {
     /// The format a (lowercase) file extension names.
     fn from_extension(extension: &str) -> Option<Format> {
         match extension {
-            "jsonl" | "ndjson" | "json" => Some(Format::JsonLines),
+            "jsonl" | "ndjson" => Some(Format::JsonLines),
+            "json" => Some(Format::Json),
             "csv" => Some(Format::Csv),
             "txt" => Some(Format::Text),
             _ => None,
@@ -295,9 +310,32 @@ fn open_source(path: &Path) -> Result<Source, RecordError> {
             let reader = Box::new(BufReader::with_capacity(LINE_BUFFER_BYTES, reader));
             Source::JsonLines(JsonLines::new(input, name.stem, reader, name.gzipped))
         }
-        Format::Csv => Source::Csv(CsvRows::new(input, name.stem, reader, name.gzipped)),
+        Format::Json => {
+            let mut reader = Box::new(BufReader::with_capacity(LINE_BUFFER_BYTES, reader));
+            if starts_an_array(&mut reader) {
+                Source::JsonArray(JsonArray::new(input, name.stem, reader, name.gzipped))
+            } else {
+                Source::JsonLines(JsonLines::new(input, name.stem, reader, name.gzipped))
+            }
+        }
+        Format::Csv => Source::Csv(Box::new(CsvRows::new(
+            input,
+            name.stem,
+            reader,
+            name.gzipped,
+        ))),
         Format::Text => unreachable!("text files are opened one at a time by TextFiles"),
     })
+}
+
+/// Whether the first byte after white space (and a byte-order mark) in the reader's first
+/// buffer is `[`. Reads ahead without consuming anything.
+fn starts_an_array(reader: &mut impl BufRead) -> bool {
+    let Ok(buf) = reader.fill_buf() else {
+        return false; // The reader reports the failure on its first read.
+    };
+    let buf = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf);
+    buf.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
 }
 
 /// A file's bytes, decompressed when it is gzipped.
@@ -379,7 +417,6 @@ struct JsonLines {
     line_number: usize,
     /// Byte offset of the next line in the (decompressed) input.
     offset: u64,
-    seen_content: bool,
     done: bool,
 }
 
@@ -398,7 +435,6 @@ impl JsonLines {
             line: Vec::new(),
             line_number: 0,
             offset: 0,
-            seen_content: false,
             done: false,
         }
     }
@@ -432,16 +468,6 @@ impl JsonLines {
                     if line.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
-                    if !self.seen_content && matches!(line.trim_ascii(), b"[" | b"{") {
-                        // A pretty-printed JSON document would otherwise give one error per line.
-                        self.done = true;
-                        return Some(Err(self.error(
-                            "the input is one JSON document spread over several lines, not JSON lines \
-                             (one object per line); convert it first, e.g. with `jq -c '.[]'`"
-                                .into(),
-                        )));
-                    }
-                    self.seen_content = true;
                     let result = self.parse_line(line, line_start, opts);
                     // One huge line should not pin its buffer for the rest of the input.
                     if self.line.capacity() > 16 * LINE_BUFFER_BYTES {
@@ -473,7 +499,17 @@ impl JsonLines {
                 line_start + at as u64
             ))
         })?;
-        let fields = parse_json_object(line, &opts.fields).map_err(|reason| self.error(reason))?;
+        let fields = parse_json_object(line, &opts.fields).map_err(|reason| {
+            // One line of a pretty-printed document: say so (this line alone is lost).
+            let hint = match line.trim() {
+                "{" | "[" => {
+                    "; JSON lines need one whole object per line (is this a pretty-printed \
+                     document? a JSON array of objects is read from a .json file)"
+                }
+                _ => "",
+            };
+            self.error(format!("{reason}{hint}"))
+        })?;
         let line_number = self.line_number;
         fields
             .into_article(|| format!("{}:{line_number}", self.stem), opts.max_bytes)
@@ -501,24 +537,24 @@ fn parse_json_object(line: &str, names: &FieldNames) -> Result<RecordFields, Str
         .deserialize(&mut deserializer)
         .map_err(|e| malformed_json(&e))?;
     deserializer.end().map_err(|e| malformed_json(&e))?;
-    let text = match raw.text {
-        Some(Value::String(text)) => text,
+    if raw.text.is_some_and(|t| t.get() == "null") {
+        return Err(format!("`{}` is null, not a string", names.text));
+    }
+    let text = match json_scalar(raw.text, &names.text)? {
+        Some(JsonScalar::String(text)) => text,
         None => return Err(format!("missing `{}` field", names.text)),
-        Some(other) => {
-            return Err(format!(
-                "`{}` is {}, not a string",
-                names.text,
-                describe(&other)
-            ))
+        Some(JsonScalar::Number(_)) => {
+            return Err(format!("`{}` is a number, not a string", names.text))
         }
     };
+    let text_of = |raw, name| json_scalar(raw, name).map(|v| v.map(JsonScalar::into_text));
     Ok(RecordFields {
-        id: json_scalar(raw.id, &names.id)?,
-        title: json_scalar(raw.title, &names.title)?,
+        id: text_of(raw.id, &names.id)?,
+        title: text_of(raw.title, &names.title)?,
         text,
-        url: json_scalar(raw.url, &names.url)?,
-        published: json_scalar(raw.published, &names.published)?,
-        source: json_scalar(raw.source, &names.source)?,
+        url: text_of(raw.url, &names.url)?,
+        published: text_of(raw.published, &names.published)?,
+        source: text_of(raw.source, &names.source)?,
     })
 }
 
@@ -530,36 +566,50 @@ fn malformed_json(error: &serde_json::Error) -> String {
     format!("malformed JSON at column {}: {message}", error.column())
 }
 
-/// An optional field's value as text; strings and numbers only.
-fn json_scalar(value: Option<Value>, name: &str) -> Result<Option<String>, String> {
-    match value {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(text)) => Ok(Some(text)),
-        Some(Value::Number(number)) => Ok(Some(number.to_string())),
-        Some(other) => Err(format!("`{name}` is {}, not a string", describe(&other))),
+/// A string or number field's value.
+enum JsonScalar {
+    String(String),
+    /// Exactly as written in the input (`4.50`, a 23-digit id): an id re-printed through a
+    /// float would no longer join back to the analyst's data, and two long ids could collide.
+    Number(String),
+}
+
+impl JsonScalar {
+    fn into_text(self) -> String {
+        match self {
+            JsonScalar::String(text) | JsonScalar::Number(text) => text,
+        }
     }
 }
 
-fn describe(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
+/// An optional field's value; strings and numbers only (null is absent).
+fn json_scalar(value: Option<&RawValue>, name: &str) -> Result<Option<JsonScalar>, String> {
+    let Some(raw) = value.map(RawValue::get) else {
+        return Ok(None);
+    };
+    let found = match raw.as_bytes().first() {
+        Some(b'"') => {
+            let text = serde_json::from_str(raw).map_err(|e| malformed_json(&e))?;
+            return Ok(Some(JsonScalar::String(text)));
+        }
+        Some(b'-' | b'0'..=b'9') => return Ok(Some(JsonScalar::Number(raw.to_string()))),
+        Some(b'n') => return Ok(None),
+        Some(b't' | b'f') => "a boolean",
+        Some(b'[') => "an array",
+        _ => "an object",
+    };
+    Err(format!("`{name}` is {found}, not a string"))
 }
 
-/// The values of the wanted keys of a JSON object, as found.
+/// The values of the wanted keys of a JSON object, as written in the line.
 #[derive(Default)]
-struct RawFields {
-    id: Option<Value>,
-    title: Option<Value>,
-    text: Option<Value>,
-    url: Option<Value>,
-    published: Option<Value>,
-    source: Option<Value>,
+struct RawFields<'de> {
+    id: Option<&'de RawValue>,
+    title: Option<&'de RawValue>,
+    text: Option<&'de RawValue>,
+    url: Option<&'de RawValue>,
+    published: Option<&'de RawValue>,
+    source: Option<&'de RawValue>,
 }
 
 /// Deserializes only the wanted keys of a JSON object and skips the rest without building them,
@@ -569,28 +619,28 @@ struct WantedFields<'a> {
 }
 
 impl<'de> DeserializeSeed<'de> for WantedFields<'_> {
-    type Value = RawFields;
+    type Value = RawFields<'de>;
 
     fn deserialize<D: serde::Deserializer<'de>>(
         self,
         deserializer: D,
-    ) -> Result<RawFields, D::Error> {
+    ) -> Result<RawFields<'de>, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
 impl<'de> Visitor<'de> for WantedFields<'_> {
-    type Value = RawFields;
+    type Value = RawFields<'de>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
         formatter.write_str("a JSON object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawFields, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawFields<'de>, A::Error> {
         let names = self.names;
         let mut raw = RawFields::default();
-        while let Some(key) = map.next_key::<String>()? {
-            let mut slots: Vec<&mut Option<Value>> = Vec::new();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let mut slots: Vec<&mut Option<&'de RawValue>> = Vec::new();
             for (name, slot) in [
                 (&names.id, &mut raw.id),
                 (&names.title, &mut raw.title),
@@ -603,16 +653,15 @@ impl<'de> Visitor<'de> for WantedFields<'_> {
                     slots.push(slot);
                 }
             }
-            let Some((last, others)) = slots.split_last_mut() else {
+            if slots.is_empty() {
                 map.next_value::<IgnoredAny>()?;
                 continue;
-            };
-            // Two fields may be configured to read the same key; a later duplicate key wins.
-            let value = map.next_value::<Value>()?;
-            for slot in others {
-                **slot = Some(value.clone());
             }
-            **last = Some(value);
+            // Two fields may be configured to read the same key; a later duplicate key wins.
+            let value = map.next_value::<&'de RawValue>()?;
+            for slot in slots {
+                *slot = Some(value);
+            }
         }
         Ok(raw)
     }
@@ -638,17 +687,24 @@ struct CsvRows {
     /// Found from the header on the first call.
     columns: Option<Columns>,
     row: csv::ByteRecord,
+    /// What the CSV parser has been given so far, for [`CsvRows::unclosed_quote`].
+    quotes: Arc<QuoteCount>,
     row_number: usize,
     done: bool,
 }
 
 impl CsvRows {
     fn new(input: String, stem: String, reader: Box<dyn Read + Send>, gzipped: bool) -> CsvRows {
+        let quotes = Arc::new(QuoteCount::default());
+        let counted: Box<dyn Read + Send> = Box::new(CountingQuotes {
+            inner: reader,
+            stats: Arc::clone(&quotes),
+        });
         // Flexible, so that a short or long row is reported as that row's error and reading goes on.
         let reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
-            .from_reader(reader);
+            .from_reader(counted);
         CsvRows {
             input,
             stem,
@@ -656,6 +712,7 @@ impl CsvRows {
             gzipped,
             columns: None,
             row: csv::ByteRecord::new(),
+            quotes,
             row_number: 0,
             done: false,
         }
@@ -693,9 +750,12 @@ impl CsvRows {
             }
             Ok(true) => {
                 self.row_number += 1;
+                let parsed = match self.unclosed_quote() {
+                    Some(reason) => Err(reason),
+                    None => self.parse_row(opts),
+                };
                 Some(
-                    self.parse_row(opts)
-                        .map_err(|reason| self.error(format!("row {}", self.row_number), reason)),
+                    parsed.map_err(|reason| self.error(format!("row {}", self.row_number), reason)),
                 )
             }
             Err(error) => {
@@ -704,6 +764,31 @@ impl CsvRows {
                 Some(Err(self.error(record, read_failure(&error, self.gzipped))))
             }
         }
+    }
+
+    /// Why the row just read is a quoting accident, if it is: a quoted field never closed runs
+    /// to the end of the input, taking every later row into one field. Seen when the row ends
+    /// where the input does, the input holds an odd number of `"` (quotes of well-formed
+    /// fields pair up), and a field of the row spans lines. (Stray quotes inside unquoted
+    /// fields, which the CSV reader takes literally, can hide one.)
+    fn unclosed_quote(&self) -> Option<String> {
+        let stats = &self.quotes;
+        let at_end = stats.eof.load(Ordering::Relaxed)
+            && self.reader.position().byte() == stats.bytes.load(Ordering::Relaxed);
+        let odd = stats.quotes.load(Ordering::Relaxed) % 2 == 1;
+        let lines = self
+            .row
+            .iter()
+            .map(|f| f.iter().filter(|&&b| b == b'\n').count())
+            .max()
+            .unwrap_or(0);
+        (at_end && odd && lines > 0).then(|| {
+            format!(
+                "a quoted field is never closed: it runs to the end of the input, taking {} more \
+                 lines (and any rows on them) into this row; fix the quoting",
+                lines
+            )
+        })
     }
 
     /// The columns named in the header; `None` for an empty input.
@@ -787,6 +872,35 @@ impl CsvRows {
     }
 }
 
+/// Bytes and `"` bytes read so far, and whether the input has ended.
+#[derive(Default)]
+struct QuoteCount {
+    bytes: AtomicU64,
+    quotes: AtomicU64,
+    eof: AtomicBool,
+}
+
+/// A reader that counts what passes through it into a [`QuoteCount`].
+struct CountingQuotes {
+    inner: Box<dyn Read + Send>,
+    stats: Arc<QuoteCount>,
+}
+
+impl Read for CountingQuotes {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let quotes = buf[..n].iter().filter(|&&b| b == b'"').count();
+        self.stats.bytes.fetch_add(n as u64, Ordering::Relaxed);
+        self.stats
+            .quotes
+            .fetch_add(quotes as u64, Ordering::Relaxed);
+        if n == 0 && !buf.is_empty() {
+            self.stats.eof.store(true, Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
 /// Text files, one article each, read one at a time.
 struct TextFiles {
     input: String,
@@ -802,11 +916,13 @@ impl TextFiles {
             Err(error) => return Some(Err(error)),
         };
         Some(
-            read_text_article(&path, opts).map_err(|reason| RecordError {
-                input: self.input.clone(),
-                record,
-                reason,
-            }),
+            regular_file(&path)
+                .and_then(|()| read_text_article(&path, opts))
+                .map_err(|reason| RecordError {
+                    input: self.input.clone(),
+                    record,
+                    reason,
+                }),
         )
     }
 }
@@ -847,9 +963,9 @@ fn list_text_files(dir: &Path) -> io::Result<VecDeque<Result<(PathBuf, String), 
             };
             if file_type.is_dir() {
                 pending_dirs.push(path);
-            } else if (name.ends_with(".txt") || name.ends_with(".txt.gz"))
-                && (file_type.is_file() || fs::metadata(&path).is_ok_and(|m| m.is_file()))
-            {
+            } else if name.ends_with(".txt") || name.ends_with(".txt.gz") {
+                // Whatever it is (a link, a FIFO…), it looks like an input: it becomes an
+                // article or an error row when read, never nothing.
                 found.push((path, None));
             }
         }
@@ -874,6 +990,42 @@ fn list_text_files(dir: &Path) -> io::Result<VecDeque<Result<(PathBuf, String), 
             }
         })
         .collect())
+}
+
+/// Why a folder entry named like a text file cannot be read as one, if it cannot: a FIFO is
+/// never opened (that would wait for a writer forever), nor a device.
+fn regular_file(path: &Path) -> Result<(), String> {
+    let metadata = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            return Err(match fs::read_link(path) {
+                Ok(target) => format!("broken symbolic link (to {})", target.display()),
+                Err(_) => format!("cannot open: {e}"),
+            })
+        }
+    };
+    if metadata.is_file() {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = metadata.file_type();
+        let what = if t.is_fifo() {
+            "a FIFO (named pipe)"
+        } else if t.is_socket() {
+            "a socket"
+        } else if t.is_block_device() || t.is_char_device() {
+            "a device"
+        } else if t.is_dir() {
+            "a symbolic link to a directory (not followed)"
+        } else {
+            "not a regular file"
+        };
+        Err(format!("{what}, not a text file: not read"))
+    }
+    #[cfg(not(unix))]
+    Err("not a regular file: not read".into())
 }
 
 /// One text file as an article, or why it is not one.
@@ -1180,6 +1332,25 @@ mod tests {
     }
 
     #[test]
+    fn csv_unclosed_quote_is_an_error_not_one_huge_article() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "q.csv",
+            b"id,text\n1,\"fine, \"\"quoted\"\"\nover lines\"\n2,plain\n3,\"never closed\n4,lost row\n5,another\n",
+        );
+        let items = read_all(&[path]);
+        let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["1", "2"]);
+        let error = errors(&items)[0];
+        assert_eq!(error.record, "row 3");
+        assert!(error.reason.contains("never closed"), "{}", error.reason);
+        // A last row with a field over several lines, well quoted, stays an article.
+        let path = write(dir.path(), "ok.csv", b"id,text\n1,\"two\nlines\"");
+        assert_eq!(articles(&read_all(&[path])).len(), 1);
+    }
+
+    #[test]
     fn csv_without_text_column_is_one_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), "wrong.csv", b"id,body\n1,one\n");
@@ -1353,6 +1524,46 @@ mod tests {
         assert_eq!(articles(&items)[0].text, "fine");
     }
 
+    #[test]
+    fn every_text_entry_of_a_folder_is_a_record_links_and_fifos_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("f");
+        fs::create_dir_all(folder.join("sub.txt")).unwrap();
+        write(&folder, "a.txt", b"first");
+        write(&folder, "sub.txt/inner.txt", b"inner");
+        std::os::unix::fs::symlink(folder.join("missing.txt"), folder.join("broken.txt")).unwrap();
+        std::os::unix::fs::symlink(folder.join("a.txt"), folder.join("link.txt")).unwrap();
+        std::os::unix::fs::symlink(&folder, folder.join("loop.txt")).unwrap();
+        let fifo = std::ffi::CString::new(
+            folder
+                .join("pipe.txt")
+                .into_os_string()
+                .into_encoded_bytes(),
+        )
+        .unwrap();
+        // SAFETY: mkfifo with a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+        let items = read_all(&[folder]);
+        let got: Vec<String> = items
+            .iter()
+            .map(|r| match r {
+                Ok(a) => format!("{} ok", a.id),
+                Err(e) => format!("{}: {}", e.record, e.reason),
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "a ok".to_string(),
+                format!("broken.txt: broken symbolic link (to {})", dir.path().join("f/missing.txt").display()),
+                "link ok".to_string(),
+                "loop.txt: a symbolic link to a directory (not followed), not a text file: not read".to_string(),
+                "pipe.txt: a FIFO (named pipe), not a text file: not read".to_string(),
+                "inner ok".to_string(),
+            ]
+        );
+    }
+
     /// One JSON line per bad-record case, with the reason each must give.
     const BAD_LINES: &[(&[u8], &str)] = &[
         (
@@ -1445,16 +1656,49 @@ mod tests {
     }
 
     #[test]
-    fn pretty_printed_json_is_one_error() {
+    fn a_json_array_file_is_records() {
         let dir = tempfile::tempdir().unwrap();
         let path = write(
             dir.path(),
             "pretty.json",
-            b"[\n  {\n    \"text\": \"x\"\n  }\n]\n",
+            b"[\n  {\n    \"text\": \"x\"\n  },\n  {\"id\": 12345678901234567890123, \"text\": \"y\"}\n]\n",
         );
-        let error = only_error(&read_all(&[path])).clone();
-        assert_eq!(error.record, "line 1");
-        assert!(error.reason.contains("not JSON lines"), "{}", error.reason);
+        let items = read_all(&[path]);
+        let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["pretty:1", "12345678901234567890123"]);
+        assert!(errors(&items).is_empty());
+    }
+
+    #[test]
+    fn a_lone_brace_line_costs_that_line_only() {
+        let dir = tempfile::tempdir().unwrap();
+        for first in ["{", "["] {
+            let content = format!("{first}\n{{\"text\": \"a\"}}\n{{\"text\": \"b\"}}\n");
+            let path = write(dir.path(), "lone.jsonl", content.as_bytes());
+            let items = read_all(&[path]);
+            assert_eq!(articles(&items).len(), 2, "after a lone {first}");
+            let error = errors(&items)[0];
+            assert_eq!(error.record, "line 1");
+            assert!(
+                error.reason.contains("one whole object per line"),
+                "{}",
+                error.reason
+            );
+        }
+    }
+
+    #[test]
+    fn numeric_ids_are_kept_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "n.jsonl",
+            b"{\"id\": 4.50, \"text\": \"a\", \"published\": 20240101}\n{\"id\": 12345678901234567890123, \"text\": \"b\"}\n{\"id\": -1e3, \"text\": \"c\"}\n",
+        );
+        let items = read_all(&[path]);
+        let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["4.50", "12345678901234567890123", "-1e3"]);
+        assert_eq!(articles(&items)[0].published.as_deref(), Some("20240101"));
     }
 
     #[test]

@@ -1,0 +1,427 @@
+//! What a run is, where it stopped, and what it may touch: the checks that keep `extract` from
+//! losing an input or mixing two runs.
+//!
+//! - **A run's identity** ([`RunIdentity`]): its inputs (each file's size and modification time;
+//!   for a folder, those of every entry under it), the model's files (a hash of their bytes),
+//!   the options that change output bytes and whosaid's version. Two runs with equal identities
+//!   write the same rows.
+//! - **The checkpoint** ([`Checkpoint`]): after each chunk of articles, the identity, the number
+//!   of input records written and each temporary file's length. `--resume` continues only a run
+//!   with the same identity: resuming `a.jsonl`'s run over `b.jsonl` is refused, naming what
+//!   differs, because the files would hold a's first rows followed by b's.
+//! - **Inputs are never outputs** ([`refuse_inputs_among_outputs`]): `extract articles.csv
+//!   --out .` would replace the analyst's `articles.csv` with its own; the run refuses before it
+//!   touches anything.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+
+/// The files an output directory holds while a run writes it, and after.
+pub const FILES: [&str; 5] = [
+    "articles.csv",
+    "mentions.csv",
+    "entities.csv",
+    "quotes.csv",
+    "errors.csv",
+];
+
+/// Name of the checkpoint file an unfinished run keeps in its output directory.
+pub const CHECKPOINT: &str = ".whosaid-checkpoint.json";
+
+/// Name of the lock file a running `extract` holds in its output directory.
+pub const LOCK: &str = ".whosaid-lock";
+
+/// Every name a run writes in its output directory: the CSVs, their temporary names, the
+/// checkpoint and the lock.
+pub fn managed_names() -> Vec<String> {
+    let mut names = Vec::new();
+    for f in FILES {
+        names.push(f.to_string());
+        names.push(format!("{f}.tmp"));
+    }
+    names.push(CHECKPOINT.to_string());
+    names.push(format!("{CHECKPOINT}.tmp"));
+    names.push(LOCK.to_string());
+    names
+}
+
+/// Refuses a run whose output directory would replace one of its inputs (the same file, also
+/// through a link), naming both. Called before the run touches `out`.
+pub fn refuse_inputs_among_outputs(inputs: &[PathBuf], out: &Path) -> Result<()> {
+    for input in inputs.iter().filter(|p| p.as_os_str() != "-") {
+        let Ok(input_meta) = std::fs::metadata(input) else {
+            continue; // Unreadable inputs are reported by the reader, and cannot be lost.
+        };
+        for name in managed_names() {
+            let output = out.join(&name);
+            let Ok(output_meta) = std::fs::metadata(&output) else {
+                continue;
+            };
+            if same_file(&input_meta, &output_meta) {
+                bail!(
+                    "input {} is {}, a file this run writes in --out {}: choose another --out \
+                     (nothing was changed)",
+                    input.display(),
+                    output.display(),
+                    out.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// What makes a run's output what it is; see the module doc.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunIdentity {
+    pub version: String,
+    pub inputs: Vec<InputStamp>,
+    /// The model directory as given, and a hash of its files' names and bytes.
+    pub model: String,
+    pub model_hash: String,
+    /// Output-changing options, as `(flag, value)` in a fixed order.
+    pub options: Vec<(String, String)>,
+}
+
+/// How an [`InputStamp`] names stdin, whose records cannot be checked again.
+const STDIN: &str = "-";
+
+/// One input as it was when the run started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputStamp {
+    pub path: String,
+    /// Bytes of a file; for a folder, the number of entries under it.
+    pub size: u64,
+    /// A hash of the modification times (and, for a folder, the names and sizes) under it.
+    pub stamp: String,
+}
+
+impl RunIdentity {
+    /// The identity of a run over `inputs` with `model` and `options`.
+    pub fn new(inputs: &[PathBuf], model: &Path, options: Vec<(String, String)>) -> Result<Self> {
+        let stamps = inputs.iter().map(|p| InputStamp::of(p)).collect();
+        Ok(RunIdentity {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            inputs: stamps,
+            model: model.display().to_string(),
+            model_hash: hash_model(model)?,
+            options,
+        })
+    }
+
+    /// What differs between an interrupted run (`self`) and a new one, one line each; empty
+    /// when they are the same run.
+    pub fn differences(&self, now: &RunIdentity) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.version != now.version {
+            out.push(format!(
+                "whosaid version {} → {}",
+                self.version, now.version
+            ));
+        }
+        let paths = |r: &RunIdentity| r.inputs.iter().map(|i| i.path.clone()).collect::<Vec<_>>();
+        if paths(self) != paths(now) {
+            out.push(format!(
+                "inputs [{}] → [{}]",
+                paths(self).join(", "),
+                paths(now).join(", ")
+            ));
+        } else {
+            for (a, b) in self.inputs.iter().zip(&now.inputs) {
+                if a != b {
+                    out.push(format!(
+                        "input {} changed since (size {} → {}{})",
+                        a.path,
+                        a.size,
+                        b.size,
+                        if a.stamp != b.stamp { ", modified" } else { "" }
+                    ));
+                }
+            }
+        }
+        if self.model_hash != now.model_hash {
+            out.push(format!(
+                "model {} → {} (other files)",
+                self.model, now.model
+            ));
+        }
+        for (a, b) in self.options.iter().zip(&now.options) {
+            if a != b {
+                out.push(format!("{} {:?} → {:?}", a.0, a.1, b.1));
+            }
+        }
+        if self.options.len() != now.options.len() {
+            out.push("other options".to_string());
+        }
+        out
+    }
+}
+
+impl InputStamp {
+    fn of(path: &Path) -> InputStamp {
+        if path.as_os_str() == "-" {
+            return InputStamp {
+                path: STDIN.into(),
+                size: 0,
+                stamp: String::new(),
+            };
+        }
+        let mut hash = Fnv::default();
+        let mut size = 0;
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                let mut entries = Vec::new();
+                walk(path, path, &mut entries);
+                entries.sort();
+                size = entries.len() as u64;
+                for e in entries {
+                    hash.write(e.as_bytes());
+                }
+            }
+            Ok(m) => {
+                size = m.len();
+                hash.write(modified(&m).as_bytes());
+            }
+            // Unreadable now; the reader reports it. Resuming is allowed if it stays so.
+            Err(e) => hash.write(e.kind().to_string().as_bytes()),
+        }
+        InputStamp {
+            path: path.display().to_string(),
+            size,
+            stamp: hash.hex(),
+        }
+    }
+}
+
+/// Every entry under `dir` as `path\0size\0modified`, without following links to folders.
+fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        out.push(format!("{}\0unreadable", dir.display()));
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let relative = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => walk(root, &path, out),
+            _ => {
+                let (len, time) = std::fs::symlink_metadata(&path)
+                    .map(|m| (m.len(), modified(&m)))
+                    .unwrap_or_default();
+                out.push(format!("{relative}\0{len}\0{time}"));
+            }
+        }
+    }
+}
+
+fn modified(m: &std::fs::Metadata) -> String {
+    m.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| format!("{}.{:09}", d.as_secs(), d.subsec_nanos()))
+        .unwrap_or_default()
+}
+
+/// A hash of the model directory's file names and bytes (sorted by name).
+fn hash_model(dir: &Path) -> Result<String> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot list the model directory {}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    names.sort();
+    let mut hash = Fnv::default();
+    for path in names {
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        hash.write(path.file_name().unwrap_or_default().as_encoded_bytes());
+        hash.write(&bytes);
+    }
+    Ok(hash.hex())
+}
+
+/// FNV-1a, 64 bits: stable everywhere, enough to notice a change (not a security hash).
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        // A separator, so that ("ab", "c") and ("a", "bc") differ.
+        self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3) ^ 0xff;
+    }
+
+    fn hex(self) -> String {
+        let mut s = String::new();
+        let _ = write!(s, "{:016x}", self.0);
+        s
+    }
+}
+
+/// How far an unfinished run got; see the module doc.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub run: RunIdentity,
+    /// Input records fully written.
+    pub records: u64,
+    /// Length of each temporary file, in [`FILES`] order, at that point.
+    pub lengths: [u64; 5],
+    /// Every record is written and the files are being renamed to their final names: a
+    /// resume only has to finish the renames.
+    #[serde(default)]
+    pub finished: bool,
+}
+
+impl Checkpoint {
+    /// Reads the checkpoint in `dir` and checks that it belongs to the run `now`.
+    pub fn read_for(dir: &Path, now: &RunIdentity) -> Result<Checkpoint> {
+        let path = dir.join(CHECKPOINT);
+        let raw = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "nothing to resume in {}: no checkpoint of an unfinished run (run without --resume)",
+                dir.display()
+            )
+        })?;
+        let cp: Checkpoint = serde_json::from_str(&raw).with_context(|| {
+            format!(
+                "{} is not a checkpoint this whosaid can resume (an older version's, or damaged): \
+                 run again without --resume",
+                path.display()
+            )
+        })?;
+        if cp.run.inputs.iter().any(|i| i.path == STDIN) {
+            bail!(
+                "cannot resume the run in {}: it read stdin, which cannot be checked to hold the \
+                 same records again; run again without --resume",
+                dir.display()
+            );
+        }
+        let differences = cp.run.differences(now);
+        if !differences.is_empty() {
+            bail!(
+                "cannot resume the run in {}: this run is not the interrupted one ({}); resuming \
+                 would mix two runs' rows. Run with the same inputs and options, or without \
+                 --resume to start over",
+                dir.display(),
+                differences.join("; ")
+            );
+        }
+        Ok(cp)
+    }
+
+    /// Writes the checkpoint durably (the files it describes must be synced first).
+    pub fn write(&self, dir: &Path) -> Result<()> {
+        let path = dir.join(CHECKPOINT);
+        let temp = dir.join(format!("{CHECKPOINT}.tmp"));
+        let mut file = std::fs::File::create(&temp)
+            .with_context(|| format!("cannot write {}", temp.display()))?;
+        std::io::Write::write_all(&mut file, &serde_json::to_vec(self)?)
+            .and_then(|()| file.sync_all())
+            .with_context(|| format!("cannot write {}", temp.display()))?;
+        std::fs::rename(&temp, &path).with_context(|| format!("cannot write {}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn identity(dir: &Path, inputs: &[PathBuf], precision: &str) -> RunIdentity {
+        let model = dir.join("model");
+        if !model.exists() {
+            std::fs::create_dir_all(&model).unwrap();
+            std::fs::write(model.join("config.json"), "{}").unwrap();
+        }
+        let options = vec![("--precision".to_string(), precision.to_string())];
+        RunIdentity::new(inputs, &model, options).unwrap()
+    }
+
+    #[test]
+    fn other_inputs_or_options_are_another_run() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a.jsonl"), tmp.path().join("b.jsonl"));
+        std::fs::write(&a, "{}\n").unwrap();
+        std::fs::write(&b, "{}\n").unwrap();
+        let first = identity(tmp.path(), std::slice::from_ref(&a), "int8");
+        assert!(first
+            .differences(&identity(tmp.path(), std::slice::from_ref(&a), "int8"))
+            .is_empty());
+        let other_input = first.differences(&identity(tmp.path(), &[b], "int8"));
+        assert!(other_input[0].contains("b.jsonl"), "{other_input:?}");
+        let other_precision =
+            first.differences(&identity(tmp.path(), std::slice::from_ref(&a), "f32"));
+        assert_eq!(other_precision, ["--precision \"int8\" → \"f32\""]);
+        std::fs::write(&a, "{}\n{}\n").unwrap();
+        let grown = first.differences(&identity(tmp.path(), &[a], "int8"));
+        assert!(grown[0].contains("changed since (size 3 → 6"), "{grown:?}");
+    }
+
+    #[test]
+    fn a_changed_model_is_another_run() {
+        let tmp = tempfile::tempdir().unwrap();
+        let first = identity(tmp.path(), &[], "int8");
+        std::fs::write(tmp.path().join("model/config.json"), "{ }").unwrap();
+        let second = identity(tmp.path(), &[], "int8");
+        assert!(first.differences(&second)[0].starts_with("model "));
+    }
+
+    #[test]
+    fn a_run_over_stdin_cannot_be_resumed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let run = identity(tmp.path(), &[PathBuf::from("-")], "int8");
+        let cp = Checkpoint {
+            run: run.clone(),
+            records: 3,
+            lengths: [0; 5],
+            finished: false,
+        };
+        cp.write(tmp.path()).unwrap();
+        let err = Checkpoint::read_for(tmp.path(), &run).unwrap_err();
+        assert!(format!("{err:#}").contains("stdin"), "{err:#}");
+    }
+
+    #[test]
+    fn an_input_that_is_an_output_file_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = tmp.path().join("articles.csv");
+        std::fs::write(&input, "id,text\n1,hello\n").unwrap();
+        let err = refuse_inputs_among_outputs(std::slice::from_ref(&input), tmp.path());
+        assert!(format!("{:#}", err.unwrap_err()).contains("choose another --out"));
+        // Through a symbolic link too.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let link = elsewhere.path().join("mine.csv");
+        std::os::unix::fs::symlink(&input, &link).unwrap();
+        assert!(refuse_inputs_among_outputs(&[link], tmp.path()).is_err());
+        // Another directory is fine.
+        let out = tmp.path().join("out");
+        assert!(refuse_inputs_among_outputs(&[input], &out).is_ok());
+    }
+}

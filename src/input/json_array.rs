@@ -1,0 +1,281 @@
+//! A `.json` file holding one JSON array of article objects, read one element at a time.
+//!
+//! `[{"id": "a", "text": "…"}, {"id": "b", "text": "…"}]` — a common dump format — gives two
+//! records, `element 1` and `element 2`, with made-up ids `{stem}:1`, `{stem}:2` when an
+//! element has none. The array is never held whole: a scanner finds where each element ends
+//! (tracking strings, escapes and nesting, not values), and only that element is parsed. So a
+//! malformed element costs that element: `[{"id": 1, "text": "ok"}, {"text": oops}, {…}]`
+//! gives an article, an error for element 2, and an article. A missing comma between elements
+//! is read past (each element still stands alone); an input that ends inside an element or
+//! before the closing `]` (a truncated download) ends with one error saying so.
+
+use std::io::BufRead;
+
+use super::{parse_json_object, read_failure, Article, ReadOptions, RecordError};
+
+/// The elements of a JSON array, one record each.
+pub(super) struct JsonArray {
+    input: String,
+    stem: String,
+    reader: Box<dyn BufRead + Send>,
+    gzipped: bool,
+    /// The element being read; reused between elements.
+    element: Vec<u8>,
+    /// Elements read so far.
+    count: usize,
+    /// Whether the opening `[` has been read.
+    opened: bool,
+    done: bool,
+}
+
+/// How an element's scan ended.
+enum Scan {
+    /// The element is complete in the buffer.
+    Complete,
+    /// The input ended inside it.
+    Truncated,
+}
+
+impl JsonArray {
+    pub(super) fn new(
+        input: String,
+        stem: String,
+        reader: Box<dyn BufRead + Send>,
+        gzipped: bool,
+    ) -> JsonArray {
+        JsonArray {
+            input,
+            stem,
+            reader,
+            gzipped,
+            element: Vec::new(),
+            count: 0,
+            opened: false,
+            done: false,
+        }
+    }
+
+    fn error(&self, record: String, reason: String) -> RecordError {
+        RecordError {
+            input: self.input.clone(),
+            record,
+            reason,
+        }
+    }
+
+    pub(super) fn next_record(
+        &mut self,
+        opts: &ReadOptions,
+    ) -> Option<Result<Article, RecordError>> {
+        if self.done {
+            return None;
+        }
+        match self.next_element() {
+            Ok(Some(Scan::Complete)) => Some(self.parse(opts)),
+            Ok(Some(Scan::Truncated)) => {
+                self.done = true;
+                let record = format!("element {}", self.count);
+                Some(Err(self.error(
+                    record,
+                    "the input ends inside this element (is the file truncated?)".into(),
+                )))
+            }
+            Ok(None) => None,
+            Err(reason) => {
+                self.done = true;
+                Some(Err(
+                    self.error(format!("element {}", self.count + 1), reason)
+                ))
+            }
+        }
+    }
+
+    fn parse(&self, opts: &ReadOptions) -> Result<Article, RecordError> {
+        let record = format!("element {}", self.count);
+        let text = std::str::from_utf8(&self.element).map_err(|e| {
+            let at = e.valid_up_to();
+            self.error(
+                record.clone(),
+                format!("invalid UTF-8 at byte {at} of the element"),
+            )
+        })?;
+        let fields =
+            parse_json_object(text, &opts.fields).map_err(|r| self.error(record.clone(), r))?;
+        let count = self.count;
+        fields
+            .into_article(|| format!("{}:{count}", self.stem), opts.max_bytes)
+            .map_err(|reason| self.error(record, reason))
+    }
+
+    /// Reads up to the next element into `self.element`: `None` after the closing `]`; an
+    /// error when the input cannot be read or ends before the `]`.
+    fn next_element(&mut self) -> Result<Option<Scan>, String> {
+        loop {
+            let Some(byte) = self.peek()? else {
+                self.done = true;
+                return Err(if self.opened {
+                    format!(
+                        "the input ends after element {} without the array's closing `]` (is the \
+                         file truncated?)",
+                        self.count
+                    )
+                } else {
+                    "the input has no JSON array".into()
+                });
+            };
+            match byte {
+                b' ' | b'\t' | b'\r' | b'\n' | b',' => self.reader.consume(1),
+                // A byte-order mark before the array.
+                0xEF | 0xBB | 0xBF if !self.opened => self.reader.consume(1),
+                b'[' if !self.opened => {
+                    self.opened = true;
+                    self.reader.consume(1);
+                }
+                b']' if self.opened => {
+                    self.reader.consume(1);
+                    self.done = true;
+                    return Ok(None);
+                }
+                _ if !self.opened => return Err("the input does not start with `[`".into()),
+                _ => {
+                    self.count += 1;
+                    return self.scan_element();
+                }
+            }
+        }
+    }
+
+    fn peek(&mut self) -> Result<Option<u8>, String> {
+        let buf = self
+            .reader
+            .fill_buf()
+            .map_err(|e| read_failure(&e, self.gzipped))?;
+        Ok(buf.first().copied())
+    }
+
+    /// Copies one element into `self.element`: an object or array up to its matching close, a
+    /// string to its closing quote, anything else up to the next `,`, `]` or white space.
+    fn scan_element(&mut self) -> Result<Option<Scan>, String> {
+        self.element.clear();
+        let mut depth = 0usize;
+        let (mut in_string, mut escaped) = (false, false);
+        loop {
+            let buf = self
+                .reader
+                .fill_buf()
+                .map_err(|e| read_failure(&e, self.gzipped))?;
+            if buf.is_empty() {
+                return Ok(Some(Scan::Truncated));
+            }
+            let mut end = None;
+            for (i, &b) in buf.iter().enumerate() {
+                if in_string {
+                    match (escaped, b) {
+                        (true, _) => escaped = false,
+                        (false, b'\\') => escaped = true,
+                        (false, b'"') => {
+                            in_string = false;
+                            if depth == 0 {
+                                end = Some(i + 1);
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
+                match b {
+                    b'"' => in_string = true,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' if depth > 0 => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = Some(i + 1);
+                            break;
+                        }
+                    }
+                    b',' | b']' | b' ' | b'\t' | b'\r' | b'\n' if depth == 0 => {
+                        end = Some(i);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            let used = end.unwrap_or(buf.len());
+            self.element.extend_from_slice(&buf[..used]);
+            self.reader.consume(used);
+            if end.is_some() {
+                return Ok(Some(Scan::Complete));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{BufReader, Cursor};
+
+    fn read(content: &str) -> Vec<Result<Article, RecordError>> {
+        let reader = Box::new(BufReader::with_capacity(
+            7,
+            Cursor::new(content.to_string()),
+        ));
+        let mut array = JsonArray::new("a.json".into(), "a".into(), reader, false);
+        let opts = ReadOptions::default();
+        std::iter::from_fn(|| array.next_record(&opts)).collect()
+    }
+
+    fn outcome(items: &[Result<Article, RecordError>]) -> Vec<String> {
+        items
+            .iter()
+            .map(|r| match r {
+                Ok(a) => format!("{}={}", a.id, a.text),
+                Err(e) => format!("{}: {}", e.record, e.reason),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reads_each_element_of_an_array() {
+        let items = read(
+            "\u{feff}[\n  {\"id\": \"a\", \"text\": \"x [y] {z} \\\"q\\\" ]\"},\n  {\"text\": \"second\", \"extra\": [1, {\"k\": \"]\"}]}\n]\n",
+        );
+        assert_eq!(outcome(&items), ["a=x [y] {z} \"q\" ]", "a:2=second"]);
+    }
+
+    #[test]
+    fn a_bad_element_costs_that_element_only() {
+        let items =
+            read(r#"[{"id": 1, "text": "ok"}, {"text": oops}, 7, {"id": 4.50, "text": "last"}]"#);
+        let got = outcome(&items);
+        assert_eq!(got[0], "1=ok");
+        assert!(got[1].starts_with("element 2: malformed JSON"), "{got:?}");
+        assert_eq!(got[2], "element 3: not a JSON object but a number");
+        assert_eq!(got[3], "4.50=last");
+        assert_eq!(got.len(), 4);
+    }
+
+    #[test]
+    fn a_truncated_array_ends_with_an_error() {
+        let got = outcome(&read(r#"[{"text": "one"}, {"text": "tw"#));
+        assert_eq!(got[0], "a:1=one");
+        assert!(
+            got[1].starts_with("element 2: the input ends inside"),
+            "{got:?}"
+        );
+        assert_eq!(got.len(), 2);
+        let got = outcome(&read(r#"[{"text": "one"} "#));
+        assert!(
+            got[1].contains("without the array's closing `]`"),
+            "{got:?}"
+        );
+    }
+
+    #[test]
+    fn empty_array_and_missing_commas() {
+        assert!(read(" [ ] ").is_empty());
+        let got = outcome(&read("[{\"text\": \"a\"}\n{\"text\": \"b\"}]"));
+        assert_eq!(got, ["a:1=a", "a:2=b"]);
+    }
+}

@@ -1,0 +1,252 @@
+//! Output-directory hazards of `extract`, each found by an attack on an earlier version: an
+//! input inside `--out` named like an output, `--resume` over other inputs or options, a kill
+//! among the final renames, a temporary file that lost its tail, odd flags.
+//!
+//! Kills land at exact points through strace's fault injection (`-e inject=…:signal=SIGKILL`):
+//! the n-th rename of the run is where the process dies.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use whosaid::output::{CHECKPOINT, FILES};
+
+mod common;
+use common::tiny_model;
+
+fn whosaid() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_whosaid"));
+    c.stdin(Stdio::null());
+    c
+}
+
+/// `extract` over `inputs`, in chunks of 4 records unless `extra` says otherwise.
+fn extract_args(c: &mut Command, model: &Path, out: &Path, inputs: &[&Path], extra: &[&str]) {
+    c.args(["extract", "--quiet"]).args(extra);
+    if !extra.contains(&"--chunk-size") {
+        c.args(["--chunk-size", "4"]);
+    }
+    c.arg("--model")
+        .arg(model)
+        .arg("--out")
+        .arg(out)
+        .args(inputs);
+}
+
+fn run(model: &Path, out: &Path, inputs: &[&Path], extra: &[&str]) -> Output {
+    let mut c = whosaid();
+    extract_args(&mut c, model, out, inputs, extra);
+    c.output().unwrap()
+}
+
+fn dump(path: &Path, prefix: &str, n: usize) -> PathBuf {
+    let mut f = std::fs::File::create(path).unwrap();
+    for i in 0..n {
+        writeln!(
+            f,
+            r#"{{"id": "{prefix}{i}", "text": "The minister said Iran is a threat {i} times."}}"#
+        )
+        .unwrap();
+    }
+    path.to_path_buf()
+}
+
+fn files(out: &Path) -> Vec<Vec<u8>> {
+    FILES
+        .iter()
+        .map(|f| std::fs::read(out.join(f)).unwrap_or_default())
+        .collect()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn strace() -> Option<&'static str> {
+    let found = Command::new("strace").arg("-V").output().is_ok();
+    if !found {
+        // CI installs it (scripts/test); elsewhere say loudly what is not checked.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "strace is missing: scripts/test installs it"
+        );
+        eprintln!("SKIPPED: strace is not installed; kill-point tests need it");
+    }
+    found.then_some("strace")
+}
+
+/// Runs `extract` under strace, killed at its `n`-th rename; returns whether it was killed.
+fn killed_at_rename(model: &Path, out: &Path, inputs: &[&Path], n: usize) -> bool {
+    let mut c = Command::new("strace");
+    c.args([
+        "-f",
+        "-qq",
+        "-o",
+        "/dev/null",
+        "-e",
+        "trace=rename,renameat,renameat2",
+    ])
+    .arg("-e")
+    .arg(format!(
+        "inject=rename,renameat,renameat2:signal=SIGKILL:when={n}"
+    ))
+    .arg(env!("CARGO_BIN_EXE_whosaid"))
+    .stdin(Stdio::null());
+    extract_args(&mut c, model, out, inputs, &[]);
+    !c.output().unwrap().status.success()
+}
+
+/// The number of renames a whole run makes.
+fn renames_of_a_run(model: &Path, dir: &Path, inputs: &[&Path]) -> usize {
+    let log = dir.join("strace.log");
+    let mut c = Command::new("strace");
+    c.args(["-f", "-qq", "-e", "trace=rename,renameat,renameat2", "-o"])
+        .arg(&log)
+        .arg(env!("CARGO_BIN_EXE_whosaid"))
+        .stdin(Stdio::null());
+    extract_args(&mut c, model, &dir.join("counted"), inputs, &[]);
+    assert!(c.output().unwrap().status.success());
+    std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("rename"))
+        .count()
+}
+
+#[test]
+fn an_input_named_like_an_output_in_out_is_refused_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let out = tmp.path().join("here");
+    std::fs::create_dir_all(&out).unwrap();
+    let input = out.join("articles.csv");
+    let content = "id,text\n1,The minister said Iran is a threat.\n";
+    std::fs::write(&input, content).unwrap();
+    let o = run(&model, &out, &[&input], &[]);
+    assert!(!o.status.success(), "must refuse");
+    assert!(
+        stderr(&o).contains("choose another --out"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), content);
+    let names: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
+    assert_eq!(names.len(), 1, "nothing else written: {names:?}");
+}
+
+#[test]
+fn resume_over_other_inputs_or_options_is_refused() {
+    let Some(_) = strace() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let a = dump(&tmp.path().join("a.jsonl"), "a", 20);
+    let b = dump(&tmp.path().join("b.jsonl"), "b", 20);
+    let full = tmp.path().join("full");
+    assert!(run(&model, &full, &[&a], &[]).status.success());
+
+    let out = tmp.path().join("out");
+    // Rename 2 is the second chunk's checkpoint: one chunk is on disk.
+    assert!(killed_at_rename(&model, &out, &[&a], 2));
+    assert!(out.join(CHECKPOINT).exists());
+    let before = files(&out);
+    for (inputs, extra, says) in [
+        (vec![b.as_path()], vec![], "inputs ["),
+        (vec![a.as_path(), b.as_path()], vec![], "inputs ["),
+        (vec![a.as_path()], vec!["--precision", "f32"], "--precision"),
+        (
+            vec![a.as_path()],
+            vec!["--all-sentences"],
+            "--all-sentences",
+        ),
+    ] {
+        let mut args = vec!["--resume"];
+        args.extend(extra);
+        let o = run(&model, &out, &inputs, &args);
+        assert!(
+            !o.status.success(),
+            "resume with {inputs:?} {args:?} must refuse"
+        );
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+        assert_eq!(files(&out), before, "a refused resume changed nothing");
+    }
+    // The input itself changed since.
+    let grown = tmp.path().join("grown.jsonl");
+    std::fs::copy(&a, &grown).unwrap();
+    let out2 = tmp.path().join("out2");
+    assert!(killed_at_rename(&model, &out2, &[&grown], 2));
+    dump(&grown, "c", 21);
+    let o = run(&model, &out2, &[&grown], &["--resume"]);
+    assert!(stderr(&o).contains("changed since"), "{}", stderr(&o));
+
+    // The same run resumes to the uninterrupted run's bytes.
+    let o = run(
+        &model,
+        &out,
+        &[&a],
+        &["--resume", "--threads", "2", "--chunk-size", "3"],
+    );
+    // (Threads and chunk size do not change output, so they may differ on resume.)
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(files(&out), files(&full));
+}
+
+#[test]
+fn a_kill_at_any_final_rename_resumes_to_the_same_files() {
+    let Some(_) = strace() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let a = dump(&tmp.path().join("a.jsonl"), "a", 10);
+    let full = tmp.path().join("full");
+    assert!(run(&model, &full, &[&a], &[]).status.success());
+    let total = renames_of_a_run(&model, tmp.path(), &[&a]);
+    // The last six: the finished checkpoint, then the five files.
+    for n in total - 5..=total {
+        let out = tmp.path().join(format!("killed-{n}"));
+        assert!(killed_at_rename(&model, &out, &[&a], n), "rename {n}");
+        let o = run(&model, &out, &[&a], &["--resume"]);
+        assert!(o.status.success(), "rename {n}: {}", stderr(&o));
+        assert_eq!(files(&out), files(&full), "killed at rename {n} of {total}");
+        assert!(!out.join(CHECKPOINT).exists());
+    }
+}
+
+#[test]
+fn a_temporary_file_that_lost_its_tail_is_not_resumed() {
+    let Some(_) = strace() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let a = dump(&tmp.path().join("a.jsonl"), "a", 20);
+    let out = tmp.path().join("out");
+    assert!(killed_at_rename(&model, &out, &[&a], 3));
+    let temp = out.join("articles.csv.tmp");
+    let len = std::fs::metadata(&temp).unwrap().len();
+    let file = std::fs::OpenOptions::new().write(true).open(&temp).unwrap();
+    file.set_len(len / 2).unwrap();
+    let o = run(&model, &out, &[&a], &["--resume"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("shorter than"), "{}", stderr(&o));
+    let bytes = std::fs::read(&temp).unwrap();
+    assert!(!bytes.contains(&0), "no NUL padding");
+}
+
+#[test]
+fn zero_threads_chunks_or_batches_are_usage_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let a = dump(&tmp.path().join("a.jsonl"), "a", 2);
+    for flag in [
+        "--threads",
+        "--chunk-size",
+        "--batch-size",
+        "--batch-tokens",
+    ] {
+        let o = run(&model, &tmp.path().join("out"), &[&a], &[flag, "0"]);
+        assert_eq!(o.status.code(), Some(2), "{flag} 0: {}", stderr(&o));
+        assert!(stderr(&o).contains(flag), "{}", stderr(&o));
+    }
+    let o = whosaid()
+        .args(["eval", "ner", "--threads", "0", "x.conll"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
