@@ -1,30 +1,58 @@
 """PySpark job: runs `whosaid stream` over a JSONL dump on a Spark cluster and writes the same
 five tables as `whosaid extract` (articles, mentions, entities, quotes, errors).
 
-The driver ships the whosaid binary, the model directory and (optionally) libtorch's shared
-libraries to every executor with SparkContext.addFile; each partition's lines are piped through
-one `whosaid stream` process, which answers one JSON line per record in order. Rows keep the
-dump's line order, so with --single-files the CSVs equal a single `whosaid extract` run on the
-same dump (error rows name the dump and its line number, as extract does).
+The driver ships the whosaid binary with SparkContext.addFile, and the model directory and
+(optionally) libtorch's shared libraries as archives (.tgz files made once per run in a temporary
+directory on the driver, added with SparkContext.addArchive under the fixed names
+`whosaid-model` and `whosaid-libtorch`). Spark hands them to every executor the same way on YARN,
+Kubernetes, standalone and local-cluster: each executor fetches them from the driver and unpacks
+them into its SparkFiles directory, its working directory (removed with the application's
+container or pod on YARN and Kubernetes, by the worker's spark.worker.cleanup on standalone).
+Each partition's lines are piped through one `whosaid stream` process, which answers one JSON
+line per record in order; with --libtorch its LD_LIBRARY_PATH names the unpacked libraries (the
+binary's RUNPATH, the build machine's libtorch, is searched after LD_LIBRARY_PATH). A task whose
+`whosaid stream` dies fails saying how (exit status or signal) with the end of its stderr, and
+Spark retries it.
+Rows keep the dump's line order, so with --single-files the CSVs equal a single `whosaid extract`
+run on the same dump (error rows name the dump and its line number, as extract does).
 
-    spark-submit scripts/spark/whosaid_job.py --input dump.jsonl --output out/ \
-        --binary target/release/whosaid --model models/ner-en [--libtorch ~/.cache/whosaid/libtorch-2.4.0/lib] \
-        [--partitions 64] [--threads 2] [--single-files]
+    spark-submit [--conf spark.task.cpus=2] scripts/spark/whosaid_job.py --input dump.jsonl \
+        --output out/ --binary target/release/whosaid --model models/ner-en \
+        [--libtorch ~/.cache/whosaid/libtorch-2.4.0/lib] [--partitions 64] [--threads 2] [--single-files]
 
 Without --single-files each table is a directory of CSV part files (header in each part), ordered
 by the dump's line order, written by Spark: the form to use on a cluster with a large dump.
+
+Column names and their order come from the binary: before the dump is processed, one task runs
+`whosaid extract` on an empty dump on an executor and reads the five header lines it writes, and
+every row of `whosaid stream` must have exactly those keys in that order (the Rust side serializes
+the same row structs for both), else the task fails saying so. Columns added to the CSVs on the
+Rust side therefore need no change here.
 """
 import argparse
+import collections
 import csv
 import json
 import os
+import shutil
+import signal
+import socket
 import subprocess
+import tarfile
+import tempfile
 import threading
 
-from pyspark import SparkFiles
+from pyspark import SparkConf, SparkContext, SparkFiles
 from pyspark.sql import SparkSession
 
+# The tables, in extract's order; their files are TABLE.csv.
 TABLES = ["articles", "mentions", "entities", "quotes", "errors"]
+# Names of the unpacked archives in each executor's SparkFiles directory (the `#alias` part).
+MODEL_ALIAS = "whosaid-model"
+LIBTORCH_ALIAS = "whosaid-libtorch"
+# Lines of a failed `whosaid stream`'s stderr shown in the task's error.
+STDERR_TAIL_LINES = 30
+STDERR_TAIL_CHARS = 4000
 
 
 def parse_args():
@@ -40,89 +68,204 @@ def parse_args():
     return p.parse_args()
 
 
-def pipe_partition(lines, threads, have_libtorch, model_name):
+def make_archive(directory, path, compresslevel):
+    """Writes DIRECTORY's files, at the archive's top level, to the .tgz PATH."""
+    if not os.path.isdir(directory):
+        raise SystemExit(f"{directory}: not a directory")
+    with tarfile.open(path, "w:gz", compresslevel=compresslevel, dereference=True) as tar:
+        for name in sorted(os.listdir(directory)):
+            tar.add(os.path.join(directory, name), arcname=name)
+    return path
+
+
+def shipped(name):
+    """Absolute path of a shipped file or unpacked archive on this executor."""
+    return os.path.abspath(os.path.join(SparkFiles.getRootDirectory(), name))
+
+
+def executor_command(binary_name, subcommand, threads, have_libtorch):
+    """The binary's path, its arguments up to --threads, and the environment to run it in."""
+    binary = shipped(binary_name)
+    if not os.access(binary, os.X_OK):
+        os.chmod(binary, 0o755)
+    env = dict(os.environ)
+    if have_libtorch:
+        # The binary's RUNPATH names libtorch on the build machine; LD_LIBRARY_PATH is searched
+        # before a RUNPATH, so the shipped copy is used wherever it is.
+        old = env.get("LD_LIBRARY_PATH")
+        env["LD_LIBRARY_PATH"] = shipped(LIBTORCH_ALIAS) + (":" + old if old else "")
+    cmd = [binary, subcommand, "--model", shipped(MODEL_ALIAS), "--threads", str(threads)]
+    return cmd, env
+
+
+def how_it_ended(returncode):
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = "unknown signal"
+        return f"was killed by signal {-returncode} ({name})"
+    return f"exited with status {returncode}"
+
+
+def child_failure(what, pid, returncode, stderr_tail, detail=""):
+    tail = "".join(stderr_tail).rstrip("\n")[-STDERR_TAIL_CHARS:]
+    n = len(stderr_tail)
+    shown = f"its stderr (last {n} line{'' if n == 1 else 's'}):\n{tail}" if n else "its stderr was empty"
+    where = f"pid {pid} on {socket.gethostname()}"
+    return RuntimeError(f"{what} ({where}) {how_it_ended(returncode)}{detail}; {shown}")
+
+
+def probe_headers(binary_name, have_libtorch):
+    """Runs `whosaid extract` on an empty dump here and returns {table: header columns}."""
+    scratch = tempfile.mkdtemp(prefix="whosaid-headers-", dir=SparkFiles.getRootDirectory())
+    try:
+        empty = os.path.join(scratch, "empty.jsonl")
+        open(empty, "w").close()
+        cmd, env = executor_command(binary_name, "extract", 1, have_libtorch)
+        cmd[2:2] = [empty, "--out", os.path.join(scratch, "out"), "--quiet"]
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, env=env)
+        _, err = proc.communicate()
+        if proc.returncode != 0:
+            lines = err.decode("utf-8", "replace").splitlines(keepends=True)
+            raise child_failure("whosaid extract (reading the CSV headers)", proc.pid, proc.returncode,
+                                lines[-STDERR_TAIL_LINES:])
+        headers = {}
+        for table in TABLES:
+            with open(os.path.join(scratch, "out", f"{table}.csv"), newline="", encoding="utf-8") as f:
+                headers[table] = next(csv.reader(f))
+        return headers
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def pipe_partition(lines, binary_name, threads, have_libtorch):
     """Feeds (index, line) pairs to one `whosaid stream` and yields (index, result line)."""
     lines = list(lines)
     if not lines:
         return
-    binary = SparkFiles.get("whosaid")
-    os.chmod(binary, 0o755)
-    env = dict(os.environ)
-    if have_libtorch:
-        env["LD_LIBRARY_PATH"] = SparkFiles.get("libtorch-lib") + ":" + env.get("LD_LIBRARY_PATH", "")
-    cmd = [binary, "stream", "--model", SparkFiles.get(model_name), "--threads", str(threads)]
+    cmd, env = executor_command(binary_name, "stream", threads, have_libtorch)
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
     def feed():
-        for _, line in lines:
-            proc.stdin.write(line.encode("utf-8") + b"\n")
-        proc.stdin.close()
+        try:
+            for _, line in lines:
+                proc.stdin.write(line.encode("utf-8") + b"\n")
+            proc.stdin.close()
+        except (BrokenPipeError, ValueError, OSError):
+            pass  # the child died; its exit status says how
 
-    writer = threading.Thread(target=feed)
+    stderr_tail = collections.deque(maxlen=STDERR_TAIL_LINES)
+
+    def drain_stderr():
+        for raw in proc.stderr:
+            stderr_tail.append(raw.decode("utf-8", "replace"))
+
+    writer = threading.Thread(target=feed, daemon=True)
+    reader = threading.Thread(target=drain_stderr, daemon=True)
     writer.start()
-    stderr = []
-    reader = threading.Thread(target=lambda: stderr.append(proc.stderr.read()))
     reader.start()
-    results = [l.decode("utf-8") for l in proc.stdout]
-    writer.join()
-    reader.join()
-    if proc.wait() != 0:
-        raise RuntimeError(f"whosaid stream failed: {stderr[0].decode('utf-8', 'replace')}")
-    if len(results) != len(lines):
-        raise RuntimeError(f"whosaid stream answered {len(results)} lines for {len(lines)} records")
-    for (index, _), result in zip(lines, results):
-        yield index, result
+    answered, complete = 0, False
+    try:
+        for raw in proc.stdout:
+            if answered == len(lines):
+                raise RuntimeError(f"whosaid stream answered more lines than the {len(lines)} records it got")
+            yield lines[answered][0], raw.decode("utf-8")
+            answered += 1
+        complete = True
+    finally:
+        if not complete:  # failed or abandoned: the child must not outlive the task
+            proc.kill()
+        proc.stdout.close()
+        writer.join()
+        proc.wait()
+        reader.join()
+    if proc.returncode != 0:
+        raise child_failure("whosaid stream", proc.pid, proc.returncode, list(stderr_tail),
+                            f" after answering {answered} of {len(lines)} records")
+    if answered != len(lines):
+        raise RuntimeError(f"whosaid stream answered {answered} lines for {len(lines)} records")
 
 
-def to_rows(item, input_path):
-    """One result line into (table, index, position, row) tuples; numbers keep their JSON text."""
+def to_rows(item, input_path, headers):
+    """One result line into (table, index, position, cells) tuples; numbers keep their JSON text."""
     index, line = item
     obj = json.loads(line, parse_float=str, parse_int=str)
-    out = []
     if "error" in obj:
-        e = obj["error"]
         # As extract names them: the dump, and the line's number in it.
-        out.append(("errors", index, 0, [input_path, f"line {index + 1}", e["reason"]]))
-        return out
+        e = dict(obj["error"], input=input_path, record=f"line {index + 1}")
+        return [("errors", index, 0, cells(e, headers["errors"], "errors"))]
+    out = []
     if obj.get("article") is not None:
-        out.append(("articles", index, 0, list(obj["article"].values())))
+        out.append(("articles", index, 0, cells(obj["article"], headers["articles"], "articles")))
     for table in ("mentions", "entities", "quotes"):
         for pos, row in enumerate(obj[table]):
-            out.append((table, index, pos, list(row.values())))
+            out.append((table, index, pos, cells(row, headers[table], table)))
     return out
 
 
-def cell(v):
-    return "" if v is None else str(v)
+def cells(row, header, table):
+    if list(row) != header:
+        raise ValueError(
+            f"whosaid stream's {table} keys {list(row)} differ from the columns of extract's "
+            f"{table}.csv {header}: the binary's stream and CSV writers disagree"
+        )
+    return ["" if v is None else str(v) for v in row.values()]
 
 
 def main():
     args = parse_args()
-    model_name = os.path.basename(os.path.normpath(args.model))
-    spark = SparkSession.builder.appName("whosaid").getOrCreate()
+    scratch = tempfile.mkdtemp(prefix="whosaid-archives-")
+    spark = None
+    try:
+        # Archives are made before Spark starts, so a bad path fails fast.
+        model_tgz = make_archive(args.model, os.path.join(scratch, MODEL_ALIAS + ".tgz"), 6)
+        libtorch_tgz = None
+        if args.libtorch:
+            # ~480 MB of libraries: level 1 compresses nearly as well as 6 in a fraction of the time.
+            libtorch_tgz = make_archive(args.libtorch, os.path.join(scratch, LIBTORCH_ALIAS + ".tgz"), 1)
+        # With the JVM up, SparkConf holds spark-submit's settings (before, it would start empty
+        # and what it sets would replace them).
+        SparkContext._ensure_initialized()
+        conf = SparkConf()
+        opts = conf.get("spark.executor.extraJavaOptions", "") or ""
+        if "-Djava.io.tmpdir=" not in opts:
+            # Executors download each archive into a new directory under java.io.tmpdir before
+            # unpacking it into their SparkFiles directory, and delete it only when the JVM exits
+            # normally: a lost executor would leave a copy of the model (and of libtorch) in /tmp.
+            # Their working directory, where the unpacked copies are and which the cluster manager
+            # cleans up with them, takes that download instead (YARN puts java.io.tmpdir in the
+            # container anyway; a user's -Djava.io.tmpdir is kept).
+            conf.set("spark.executor.extraJavaOptions", (opts + " -Djava.io.tmpdir=.").strip())
+        spark = SparkSession.builder.appName("whosaid").config(conf=conf).getOrCreate()
+        run(spark, args, model_tgz, libtorch_tgz)
+    finally:
+        if spark is not None:
+            spark.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run(spark, args, model_tgz, libtorch_tgz):
     sc = spark.sparkContext
     sc.addFile(os.path.abspath(args.binary))
-    sc.addFile(os.path.abspath(args.model), recursive=True)
-    if args.libtorch:
-        # Shipped under a fixed name so executors find it.
-        link = os.path.join(os.path.dirname(os.path.abspath(args.output)) or ".", ".libtorch-lib-ship")
-        os.makedirs(os.path.dirname(link), exist_ok=True)
-        if not os.path.islink(link):
-            os.symlink(os.path.abspath(args.libtorch), link)
-        sc.addFile(link, recursive=True)
-    threads, have_libtorch = args.threads, bool(args.libtorch)
+    binary_name = os.path.basename(args.binary)
+    sc.addArchive(model_tgz + "#" + MODEL_ALIAS)
+    if libtorch_tgz:
+        sc.addArchive(libtorch_tgz + "#" + LIBTORCH_ALIAS)
+    threads, have_libtorch = args.threads, libtorch_tgz is not None
 
-    def run(part):
-        return pipe_partition(part, threads, have_libtorch, model_name)
+    headers = sc.parallelize([0], 1).map(lambda _: probe_headers(binary_name, have_libtorch)).collect()[0]
+    input_path = args.input
 
     lines = sc.textFile(args.input, args.partitions).zipWithIndex().map(lambda x: (x[1], x[0]))
     # Blank lines are no records (extract skips them too).
     records = lines.filter(lambda x: x[1].strip() != "")
-    results = records.mapPartitions(run)
-    rows = results.flatMap(lambda item: to_rows(item, args.input)).cache()
+    results = records.mapPartitions(lambda part: pipe_partition(part, binary_name, threads, have_libtorch))
+    rows = results.flatMap(lambda item: to_rows(item, input_path, headers)).cache()
 
-    headers = header_names()
-    os.makedirs(args.output, exist_ok=True)
+    if args.single_files:
+        os.makedirs(args.output, exist_ok=True)
     for table in TABLES:
         ordered = rows.filter(lambda r, t=table: r[0] == t).sortBy(lambda r: (r[1], r[2]))
         if args.single_files:
@@ -131,23 +274,16 @@ def main():
                 w = csv.writer(f, lineterminator="\n")
                 w.writerow(headers[table])
                 for _, _, _, row in ordered.toLocalIterator():
-                    w.writerow([cell(v) for v in row])
+                    w.writerow(row)
             os.replace(path + ".tmp", path)
         else:
-            df = spark.createDataFrame(ordered.map(lambda r: [cell(v) for v in r[3]]), headers[table])
-            df.write.mode("overwrite").option("header", True).csv(os.path.join(args.output, table))
-    spark.stop()
-
-
-def header_names():
-    return {
-        "articles": ["id", "title", "chars", "n_entities", "n_quotes", "status"],
-        "mentions": ["article_id", "start", "end", "text", "label", "score", "entity_id"],
-        "entities": ["article_id", "entity_id", "canonical", "label", "country_code", "mentions", "first_start"],
-        "quotes": ["article_id", "quote_id", "start", "end", "text", "cue", "speaker_start", "speaker_end",
-                   "speaker_text", "speaker_entity_id", "speaker_canonical", "kind"],
-        "errors": ["input", "record", "reason"],
-    }
+            # Cells as extract writes them: an empty cell is null (Spark would write "" for an
+            # empty string), quotes doubled (not backslash-escaped), white space kept.
+            schema = ", ".join(f"`{c}` string" for c in headers[table])
+            df = spark.createDataFrame(ordered.map(lambda r: [c if c != "" else None for c in r[3]]), schema)
+            (df.write.mode("overwrite").option("header", True).option("escape", '"')
+             .option("ignoreLeadingWhiteSpace", False).option("ignoreTrailingWhiteSpace", False)
+             .csv(os.path.join(args.output, table)))
 
 
 if __name__ == "__main__":
