@@ -563,8 +563,8 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
     // Nothing in --out is touched before these checks, and the model loads first: a missing
     // or broken model stops the run before any output.
     checkpoint::refuse_inputs_among_outputs(&opts.inputs, &opts.out)?;
-    let run = RunIdentity::new(&opts.inputs, &opts.model, output_options(opts))?;
     let worker = InferenceWorker::start(&opts.model, opts.threads, opts.precision)?;
+    let run = RunIdentity::new(&opts.inputs, &opts.model, output_options(opts))?;
     let (writer, done) = if opts.resume {
         OutputWriter::resume(&opts.out, run)?
     } else {

@@ -876,10 +876,9 @@ fn a_deeply_nested_json_line_is_an_error_not_a_stack_overflow() {
     assert_eq!(reasons[2], "not a JSON object but an array");
     // A deep value in a field nobody reads is skipped without recursing.
     assert_eq!(reasons[3], "ok");
-    assert!(
-        reasons[4].contains("recursion limit exceeded"),
-        "{reasons:?}"
-    );
+    // So is a deep value in the text field: kept raw, it is never built, and the line is
+    // malformed where the nesting runs out of input.
+    assert!(reasons[4].starts_with("malformed JSON"), "{reasons:?}");
 }
 
 /// A thousand unbalanced quote marks of every kind, in several arrangements.
