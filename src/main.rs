@@ -12,9 +12,20 @@ use whosaid::ner::{self, Precision};
 use whosaid::pipeline::{self, ExtractOptions};
 use whosaid::train::{self, TrainOptions};
 
+/// Exit status of a run that wrote its output but could not open one of its inputs at all.
+const EXIT_UNREADABLE_INPUT: u8 = 3;
+
 /// Who said what, about whom: named entities and attributed quotes from news-article dumps.
 #[derive(Parser)]
-#[command(name = "whosaid", version, about, long_about = None)]
+#[command(
+    name = "whosaid",
+    version,
+    about,
+    long_about = None,
+    after_help = "Exit status: 0 when every input was read (bad records inside an input are rows of \
+errors.csv); 3 when an input could not be opened at all (missing, unknown format), after the \
+others were processed and errors.csv written; 2 for a usage error; 1 for any other error."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -314,7 +325,7 @@ struct EvalNerArgs {
     errors: Option<PathBuf>,
 }
 
-fn run(cli: Cli) -> Result<()> {
+fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Extract(a) => {
             let mut opts = a.run.options(a.inputs, a.out);
@@ -326,12 +337,19 @@ fn run(cli: Cli) -> Result<()> {
                 eprint!("{}", summary.stage_table());
             }
             println!("{}", opts.out.display());
-            Ok(())
+            if summary.unreadable_inputs > 0 {
+                eprintln!(
+                    "whosaid: {} input(s) could not be opened (see errors.csv)",
+                    summary.unreadable_inputs
+                );
+                return Ok(ExitCode::from(EXIT_UNREADABLE_INPUT));
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Stream(a) => {
             let opts = a.run.options(vec![PathBuf::from("-")], PathBuf::new());
             pipeline::stream(&opts)?;
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         Command::Train(TrainCommand::Ner(a)) => {
             let mut opts = TrainOptions::new(a.train, a.dev, a.base, a.out);
@@ -356,7 +374,7 @@ fn run(cli: Cli) -> Result<()> {
             opts.distill_weight = a.distill_weight;
             opts.temperature = a.temperature;
             train::train_ner(&opts)?;
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         Command::Eval(EvalCommand::Ner(a)) => pipeline::eval_ner(&pipeline::EvalNerOptions {
             model: a.model.model_dir(),
@@ -368,7 +386,8 @@ fn run(cli: Cli) -> Result<()> {
             batching: a.batching.into(),
             errors: a.errors,
             skip_lowercase_sentences: !a.model.all_sentences,
-        }),
+        })
+        .map(|()| ExitCode::SUCCESS),
         Command::Eval(EvalCommand::Quotes(a)) => {
             pipeline::eval_quotes(&pipeline::EvalQuotesOptions {
                 model: a.model.model_dir(),
@@ -382,6 +401,7 @@ fn run(cli: Cli) -> Result<()> {
                 errors: a.errors,
                 skip_lowercase_sentences: !a.model.all_sentences,
             })
+            .map(|()| ExitCode::SUCCESS)
         }
     }
 }
@@ -389,7 +409,7 @@ fn run(cli: Cli) -> Result<()> {
 fn main() -> ExitCode {
     pipeline::tune_runtime();
     match run(Cli::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             eprintln!("whosaid: error: {e:#}");
             ExitCode::FAILURE

@@ -61,6 +61,9 @@ pub struct Summary {
     pub entities: usize,
     pub quotes: usize,
     pub errors: usize,
+    /// Inputs that could not be opened at all (a missing file, an unknown format): error rows
+    /// with record `-`.
+    pub unreadable_inputs: usize,
     pub words: usize,
     /// Word pieces run through the model, and model batches.
     pub pieces: usize,
@@ -754,6 +757,7 @@ pub fn process(
                 }
                 Err(e) => {
                     summary.errors += 1;
+                    summary.unreadable_inputs += usize::from(e.record == input::WHOLE_INPUT);
                     if opts.progress {
                         bar.suspend(|| eprintln!("whosaid: skipped {e}"));
                     }

@@ -250,3 +250,26 @@ fn zero_threads_chunks_or_batches_are_usage_errors() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+#[test]
+fn an_input_that_cannot_be_opened_exits_3_after_the_others_are_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let a = dump(&tmp.path().join("a.jsonl"), "a", 3);
+    let typo = tmp.path().join("typo.jsonl");
+    let out = tmp.path().join("out");
+    let o = run(&model, &out, &[&typo, &a], &[]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let articles = std::fs::read_to_string(out.join("articles.csv")).unwrap();
+    assert_eq!(
+        articles.lines().count(),
+        4,
+        "the readable input is processed"
+    );
+    let errors = std::fs::read_to_string(out.join("errors.csv")).unwrap();
+    assert!(errors.contains("typo.jsonl,-,cannot open"), "{errors}");
+    // A bad record inside a readable input is a row, not a failure.
+    std::fs::write(&typo, "{broken\n").unwrap();
+    let o = run(&model, &tmp.path().join("out2"), &[&typo, &a], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

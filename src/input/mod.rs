@@ -42,6 +42,9 @@ use serde_json::value::RawValue;
 /// The default for [`ReadOptions::max_bytes`].
 pub const DEFAULT_MAX_BYTES: usize = 2_000_000;
 
+/// The record name of an error about a whole input that could not be opened.
+pub const WHOLE_INPUT: &str = "-";
+
 /// What a `-` input reads, and how errors name it.
 const STDIN_NAME: &str = "<stdin>";
 
@@ -274,7 +277,7 @@ fn open_source(path: &Path) -> Result<Source, RecordError> {
     let input = path.display().to_string();
     let whole_input_error = |reason: String| RecordError {
         input: input.clone(),
-        record: "-".into(),
+        record: WHOLE_INPUT.into(),
         reason,
     };
     let metadata =
