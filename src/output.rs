@@ -29,6 +29,10 @@ pub struct ArticleRow {
     pub n_quotes: usize,
     /// `ok`, or `no_text_after_cleaning` when every line was web debris.
     pub status: String,
+    /// As the record gave them; empty when absent.
+    pub url: String,
+    pub published: String,
+    pub source: String,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -167,6 +171,9 @@ impl ArticleRows {
                 n_entities: entities.entities.len(),
                 n_quotes: quotes.len(),
                 status: status.to_string(),
+                url: doc.about.url.clone().unwrap_or_default(),
+                published: doc.about.published.clone().unwrap_or_default(),
+                source: doc.about.source.clone().unwrap_or_default(),
             }),
             mentions: mention_rows,
             entities: entity_rows,
@@ -368,7 +375,17 @@ impl OutputWriter {
 
 /// The header of each file, in [`FILES`] order, for files that got no rows.
 const HEADERS: [&[&str]; 5] = [
-    &["id", "title", "chars", "n_entities", "n_quotes", "status"],
+    &[
+        "id",
+        "title",
+        "chars",
+        "n_entities",
+        "n_quotes",
+        "status",
+        "url",
+        "published",
+        "source",
+    ],
     &[
         "article_id",
         "start",

@@ -27,7 +27,7 @@ use crate::ner::{
 };
 use crate::output::{ArticleRows, OutputWriter};
 use crate::quotes::{self, Quote};
-use crate::text::{Document, Span};
+use crate::text::{Document, Published, Span};
 use crate::{clean, ner};
 
 /// Settings of an `extract` run.
@@ -247,9 +247,15 @@ struct Prepared {
 /// Cleans and segments an article, and cuts its sentences into model windows.
 fn prepare(article: Article, windower: &ner::Windower, clock: &StageClock) -> Result<Prepared> {
     let cleaned = clock.time(Stage::Clean, || clean::clean(&article.text));
-    let doc = clock.time(Stage::Segment, || {
+    let about = Published {
+        url: article.url,
+        published: article.published,
+        source: article.source,
+    };
+    let mut doc = clock.time(Stage::Segment, || {
         Document::new(article.id, article.title, article.text, &cleaned)
     });
+    doc.about = about;
     let windows = clock.time(Stage::Tokenize, || document_windows(&doc, windower))?;
     Ok(Prepared { doc, windows })
 }

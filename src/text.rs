@@ -49,11 +49,22 @@ pub struct Sentence {
     pub tokens: Range<usize>,
 }
 
+/// An article's publication details, each absent when its record had none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Published {
+    pub url: Option<String>,
+    pub published: Option<String>,
+    pub source: Option<String>,
+}
+
 /// An article ready for analysis: the original text and its segmentation.
 #[derive(Debug, Clone)]
 pub struct Document {
     pub id: String,
     pub title: String,
+    /// Where and when the article was published, and by whom, as the record said (written to
+    /// articles.csv; nothing here reads them).
+    pub about: Published,
     /// The article's original text; every span indexes into it.
     pub text: String,
     /// Kept paragraphs (debris removed), in text order. A paragraph is a block of lines between
@@ -84,6 +95,7 @@ impl Document {
         Document {
             id,
             title,
+            about: Published::default(),
             text,
             paragraphs,
             sentences,

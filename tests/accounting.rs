@@ -639,7 +639,17 @@ fn read_csv(path: &Path, header: &[&str]) -> Vec<csv::StringRecord> {
 fn check_output(out: &Path, expected: &Expected, summary: Option<&Summary>) {
     let articles = read_csv(
         &out.join("articles.csv"),
-        &["id", "title", "chars", "n_entities", "n_quotes", "status"],
+        &[
+            "id",
+            "title",
+            "chars",
+            "n_entities",
+            "n_quotes",
+            "status",
+            "url",
+            "published",
+            "source",
+        ],
     );
     let errors = read_csv(&out.join("errors.csv"), &["input", "record", "reason"]);
     let records = &expected.records;

@@ -39,6 +39,15 @@ fn sample_data_gives_all_files_with_valid_character_offsets() {
     assert_eq!(summary.articles, 7);
 
     let articles = read_csv(&out.join("articles.csv"));
+    // The record's publication details come through (url, published, source).
+    assert_eq!(
+        articles[0].iter().skip(6).collect::<Vec<_>>(),
+        [
+            "https://example.org/valmora-port",
+            "2024-03-04",
+            "Example Wire"
+        ]
+    );
     let ids: Vec<&str> = articles.iter().map(|r| &r[0]).collect();
     assert_eq!(
         ids,
@@ -55,7 +64,17 @@ fn sample_data_gives_all_files_with_valid_character_offsets() {
     );
     assert_eq!(
         header(&out.join("articles.csv")),
-        ["id", "title", "chars", "n_entities", "n_quotes", "status"]
+        [
+            "id",
+            "title",
+            "chars",
+            "n_entities",
+            "n_quotes",
+            "status",
+            "url",
+            "published",
+            "source"
+        ]
     );
     assert_eq!(
         header(&out.join("quotes.csv")),
