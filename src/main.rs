@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
+use whosaid::eval;
 use whosaid::input::FieldNames;
 use whosaid::ner::{self, Precision};
 use whosaid::pipeline::{self, ExtractOptions};
@@ -376,7 +377,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             train::train_ner(&opts)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Eval(EvalCommand::Ner(a)) => pipeline::eval_ner(&pipeline::EvalNerOptions {
+        Command::Eval(EvalCommand::Ner(a)) => eval::run::eval_ner(&eval::run::EvalNerOptions {
             model: a.model.model_dir(),
             precision: a.model.precision,
             threads: a.model.threads(),
@@ -389,7 +390,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         })
         .map(|()| ExitCode::SUCCESS),
         Command::Eval(EvalCommand::Quotes(a)) => {
-            pipeline::eval_quotes(&pipeline::EvalQuotesOptions {
+            eval::run::eval_quotes(&eval::run::EvalQuotesOptions {
                 model: a.model.model_dir(),
                 precision: a.model.precision,
                 threads: a.model.threads(),

@@ -3,3 +3,4 @@
 
 pub mod ner;
 pub mod quotes;
+pub mod run;

@@ -1,0 +1,320 @@
+//! The `eval ner` and `eval quotes` runs: the model over labeled data, then the scorers.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Context, Result};
+use tch::Device;
+
+use crate::clean;
+use crate::eval::ner::{evaluate_conll, format_score, read_conll, NerScore, NerScorer};
+use crate::ner::{self, mentions_from_tags, Mention, NerModel, Precision, Window, WordTag};
+use crate::pipeline::{document_windows, InferenceWorker};
+use crate::text::{Document, Span};
+
+/// Settings of `eval ner`.
+#[derive(Debug, Clone)]
+pub struct EvalNerOptions {
+    pub files: Vec<PathBuf>,
+    pub fixtures: Vec<PathBuf>,
+    pub model: PathBuf,
+    pub precision: Precision,
+    pub batching: ner::Batching,
+    pub threads: usize,
+    pub json: bool,
+    pub errors: Option<PathBuf>,
+    /// As in [`ExtractOptions::skip_lowercase_sentences`].
+    pub skip_lowercase_sentences: bool,
+}
+
+/// A span-labeled fixture article: `{"id", "text", "entities": [{"start", "end", "label"}]}`
+/// with character offsets into `text` (end exclusive). Extra fields (quotes, …) are ignored.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct NerFixture {
+    pub id: String,
+    pub text: String,
+    #[serde(default)]
+    pub entities: Vec<FixtureEntity>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct FixtureEntity {
+    pub start: usize,
+    pub end: usize,
+    pub label: String,
+}
+
+/// Reads span-labeled fixtures (one JSON object per line).
+pub fn read_ner_fixtures(path: &Path) -> Result<Vec<NerFixture>> {
+    let raw =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    raw.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, l)| {
+            serde_json::from_str(l)
+                .with_context(|| format!("{}: line {}: not a fixture", path.display(), n + 1))
+        })
+        .collect()
+}
+
+/// Runs the extract stages up to mentions on texts, with one model.
+pub fn mentions_for_texts(
+    worker: &InferenceWorker,
+    docs: &[Document],
+    batching: ner::Batching,
+    skip_lowercase_sentences: bool,
+) -> Result<Vec<Vec<Mention>>> {
+    let windower = ner::Windower::new(&worker.tokenizer, &worker.settings)?
+        .skip_lowercase_sentences(skip_lowercase_sentences);
+    let mut per_doc_windows = Vec::new();
+    for doc in docs {
+        per_doc_windows.push(document_windows(doc, &windower)?);
+    }
+    let all: Vec<&Window> = per_doc_windows.iter().flatten().collect();
+    let mut tags = worker.run(&all, &batching.plan_windows(&all))?.into_iter();
+    Ok(docs
+        .iter()
+        .zip(&per_doc_windows)
+        .map(|(doc, windows)| {
+            let mut word_tags = vec![
+                WordTag {
+                    label: 0,
+                    prob: 1.0
+                };
+                doc.tokens.len()
+            ];
+            for w in windows {
+                for (&(_, word), tag) in w.word_starts.iter().zip(tags.next().unwrap_or_default()) {
+                    word_tags[word] = tag;
+                }
+            }
+            mentions_from_tags(&doc.text, &doc.tokens, &word_tags, &worker.labels)
+        })
+        .collect())
+}
+
+/// Scores predicted mention spans against fixture spans (exact character span and type).
+fn score_fixtures(
+    worker: &InferenceWorker,
+    fixtures: &[NerFixture],
+    batching: ner::Batching,
+    skip_lowercase_sentences: bool,
+) -> Result<NerScore> {
+    let docs: Vec<Document> = fixtures
+        .iter()
+        .map(|f| {
+            Document::new(
+                f.id.clone(),
+                String::new(),
+                f.text.clone(),
+                &clean::clean(&f.text),
+            )
+        })
+        .collect();
+    let predicted = mentions_for_texts(worker, &docs, batching, skip_lowercase_sentences)?;
+    let mut scorer = NerScorer::default();
+    for ((fixture, doc), mentions) in fixtures.iter().zip(&docs).zip(&predicted) {
+        let co = crate::text::CharOffsets::new(&doc.text);
+        // Spans as pseudo-tag sequences over character positions keep one scoring definition.
+        let n = fixture.text.chars().count();
+        let mut gold = vec!["O".to_string(); n];
+        let mut pred = vec!["O".to_string(); n];
+        for e in &fixture.entities {
+            for (i, slot) in gold.iter_mut().enumerate().take(e.end.min(n)).skip(e.start) {
+                *slot = format!("{}-{}", if i == e.start { 'B' } else { 'I' }, e.label);
+            }
+        }
+        for m in mentions {
+            let (s, e) = (co.char_of(m.span.start), co.char_of(m.span.end));
+            for (i, slot) in pred.iter_mut().enumerate().take(e).skip(s) {
+                *slot = format!("{}-{}", if i == s { 'B' } else { 'I' }, m.label);
+            }
+        }
+        let chars: Vec<String> = fixture.text.chars().map(String::from).collect();
+        scorer.add(&chars, &gold, &pred);
+    }
+    Ok(scorer.finish().0)
+}
+
+/// Runs `eval ner` and prints the report.
+pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
+    if opts.files.is_empty() && opts.fixtures.is_empty() {
+        bail!("eval ner needs CoNLL files or --fixtures FILE...");
+    }
+    let mut reports = serde_json::Map::new();
+    if !opts.files.is_empty() {
+        tch::set_num_threads(opts.threads.max(1) as i32);
+        let model = NerModel::load_as(&opts.model, Device::Cpu, opts.precision)?;
+        let mut docs = Vec::new();
+        for f in &opts.files {
+            docs.extend(read_conll(f)?);
+        }
+        let (score, mismatches, speed) =
+            evaluate_conll(&model, &docs, opts.batching, opts.skip_lowercase_sentences)?;
+        if let Some(path) = &opts.errors {
+            let mut out = String::new();
+            for m in &mismatches {
+                out.push_str(&serde_json::to_string(m)?);
+                out.push('\n');
+            }
+            std::fs::write(path, out)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        if !opts.json {
+            println!(
+                "CoNLL: {} (document windows of whole sentences)",
+                opts.files
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            print!("{}", format_score(&score));
+            println!(
+                "{} words, {} word pieces in {:.1}s: {:.0} words/s, {:.0} pieces/s on {} threads",
+                speed.words,
+                speed.pieces,
+                speed.seconds,
+                speed.words_per_second(),
+                speed.pieces_per_second(),
+                opts.threads
+            );
+        }
+        reports.insert("conll".into(), serde_json::json!({ "score": score, "speed": speed, "words_per_second": speed.words_per_second(), "pieces_per_second": speed.pieces_per_second() }));
+    }
+    if !opts.fixtures.is_empty() {
+        let worker = InferenceWorker::start(&opts.model, opts.threads, opts.precision)?;
+        let mut fixtures = Vec::new();
+        for f in &opts.fixtures {
+            fixtures.extend(read_ner_fixtures(f)?);
+        }
+        let score = score_fixtures(
+            &worker,
+            &fixtures,
+            opts.batching,
+            opts.skip_lowercase_sentences,
+        )?;
+        if !opts.json {
+            println!(
+                "fixtures: {} articles (exact character spans)",
+                fixtures.len()
+            );
+            print!("{}", format_score(&score));
+        }
+        reports.insert("fixtures".into(), serde_json::to_value(&score)?);
+    }
+    if opts.json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    }
+    Ok(())
+}
+
+/// Settings of `eval quotes`.
+#[derive(Debug, Clone)]
+pub struct EvalQuotesOptions {
+    pub brat: Vec<PathBuf>,
+    pub fixtures: Vec<PathBuf>,
+    pub model: PathBuf,
+    pub precision: Precision,
+    pub gold_entities: bool,
+    pub threads: usize,
+    pub json: bool,
+    pub errors: Option<PathBuf>,
+    /// A file of the model's mentions per article: read when it exists, written otherwise, so
+    /// reruns that tune the quote rules skip the model.
+    pub mentions_cache: Option<PathBuf>,
+    /// As in [`ExtractOptions::skip_lowercase_sentences`].
+    pub skip_lowercase_sentences: bool,
+}
+
+/// Writes mentions as TSV lines: article index, byte start, byte end, label, score.
+fn write_mentions_cache(path: &Path, all: &[Vec<Mention>]) -> Result<()> {
+    let mut out = String::new();
+    for (i, mentions) in all.iter().enumerate() {
+        for m in mentions {
+            out.push_str(&format!(
+                "{i}\t{}\t{}\t{}\t{}\n",
+                m.span.start, m.span.end, m.label, m.score
+            ));
+        }
+    }
+    std::fs::write(path, out).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn read_mentions_cache(path: &Path, docs: &[Document]) -> Result<Vec<Vec<Mention>>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut all = vec![Vec::new(); docs.len()];
+    for (n, line) in text.lines().enumerate() {
+        let bad = || anyhow!("{}: line {}: not a mention line", path.display(), n + 1);
+        let f: Vec<&str> = line.split('\t').collect();
+        let [i, start, end, label, score] = f[..] else {
+            return Err(bad());
+        };
+        let (i, start, end): (usize, usize, usize) = (
+            i.parse().map_err(|_| bad())?,
+            start.parse().map_err(|_| bad())?,
+            end.parse().map_err(|_| bad())?,
+        );
+        let fits = docs.get(i).is_some_and(|d| {
+            start <= end && d.text.is_char_boundary(start) && d.text.is_char_boundary(end)
+        });
+        if !fits {
+            bail!(
+                "{}: line {}: mention outside its article (the cache is from other input?)",
+                path.display(),
+                n + 1
+            );
+        }
+        all[i].push(Mention {
+            span: Span::new(start, end),
+            label: label.to_string(),
+            score: score.parse().map_err(|_| bad())?,
+        });
+    }
+    Ok(all)
+}
+
+/// Runs `eval quotes` and prints the report.
+pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
+    use crate::eval::quotes as q;
+    let mut articles = Vec::new();
+    for dir in &opts.brat {
+        articles.extend(q::load_brat_dir(dir)?);
+    }
+    articles.extend(q::load_fixtures(&opts.fixtures)?);
+    if articles.is_empty() {
+        bail!("eval quotes needs --brat DIR or --fixtures FILE... with at least one article");
+    }
+    let report = if opts.gold_entities {
+        let gold: Vec<Vec<Mention>> = articles.iter().map(q::gold_entity_mentions).collect();
+        q::score_quotes(&articles, &mut |_| Ok(gold.clone()))?
+    } else {
+        let cached = opts.mentions_cache.as_ref().filter(|p| p.exists());
+        q::score_quotes(&articles, &mut |docs| match cached {
+            Some(path) => read_mentions_cache(path, docs),
+            None => {
+                let worker = InferenceWorker::start(&opts.model, opts.threads, opts.precision)?;
+                let all = mentions_for_texts(
+                    &worker,
+                    docs,
+                    ner::Batching::default(),
+                    opts.skip_lowercase_sentences,
+                )?;
+                if let Some(path) = &opts.mentions_cache {
+                    write_mentions_cache(path, &all)?;
+                }
+                Ok(all)
+            }
+        })?
+    };
+    if let Some(path) = &opts.errors {
+        report.write_errors(path)?;
+    }
+    if opts.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.table());
+    }
+    Ok(())
+}

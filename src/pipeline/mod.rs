@@ -1,0 +1,370 @@
+//! Wires the stages: input → clean → text → ner → entities → quotes → output.
+//!
+//! Articles are processed in chunks, in input order. Within a chunk, rayon cleans, segments and
+//! tokenizes the articles; their windows are sorted by length and batched across articles; a
+//! dedicated inference thread owns the model (rust-bert models are `Send`, not `Sync`) and runs
+//! the batches; rayon then decodes mentions, merges entities and finds quotes; rows are written in
+//! input order and flushed after each chunk.
+//!
+//! The run machinery, one file each: [`timing`] (stages and the summary), [`worker`] (the
+//! inference thread), [`sink`] (CSV files or JSON lines), [`shard`] (`--shard I/N`) and
+//! [`progress`] (the bar).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{bail, Result};
+use rayon::prelude::*;
+
+use crate::checkpoint::{self, RunIdentity};
+use crate::entities::{self, Entities};
+use crate::input::{self, Article, FieldNames, ReadOptions, RecordError};
+use crate::ner::{mentions_from_tags, Mention, Precision, Window, WordTag};
+use crate::output::{ArticleRows, OutputWriter};
+use crate::quotes::{self, Quote};
+use crate::text::{Document, Published};
+use crate::{clean, ner};
+
+mod progress;
+mod shard;
+mod sink;
+mod timing;
+mod worker;
+
+pub use shard::Shard;
+pub use sink::{JsonLinesSink, Sink};
+pub use timing::{Stage, Summary};
+pub use worker::InferenceWorker;
+
+use progress::{estimate_records, progress_bar};
+use sink::CsvSink;
+use timing::StageClock;
+
+/// Settings of an `extract` run.
+#[derive(Debug, Clone)]
+pub struct ExtractOptions {
+    pub inputs: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub model: PathBuf,
+    pub precision: Precision,
+    pub threads: usize,
+    /// How windows are grouped into model batches.
+    pub batching: ner::Batching,
+    pub chunk_size: usize,
+    pub max_bytes: usize,
+    pub progress: bool,
+    pub fields: FieldNames,
+    /// Continue an interrupted run in `out` from its last checkpoint.
+    pub resume: bool,
+    /// Process only this shard of the records.
+    pub shard: Option<Shard>,
+    /// Leave lowercase-only sentences of normally cased articles out of the model
+    /// ([`ner::Windower::skip_lowercase_sentences`]).
+    pub skip_lowercase_sentences: bool,
+}
+
+/// The model directory to use: the one given, else $WHOSAID_MODEL, else the shipped default.
+pub fn model_dir(given: Option<PathBuf>) -> PathBuf {
+    given
+        .or_else(|| std::env::var_os("WHOSAID_MODEL").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/models/ner-en")))
+}
+
+/// Process-wide settings for speed and memory; the binary calls this first, before any thread
+/// or torch call (both measured in BENCHMARKS.md):
+/// - glibc keeps freed memory instead of returning it to the OS after every batch: libtorch
+///   allocates and frees tens of megabytes of temporaries per forward pass, and with the default
+///   thresholds each became an mmap/munmap pair with page faults, a third of the model's time;
+/// - oneDNN's cache of compiled int8 GEMMs is kept small: batches come in many shapes, and each
+///   cached primitive holds its own copy of packed weights (2 GB of RSS with the default 1024).
+///
+/// Both are left alone when the user has set them (`ONEDNN_PRIMITIVE_CACHE_CAPACITY`, glibc's
+/// `MALLOC_*` variables are read before this runs and then overridden only for the three
+/// thresholds below). A no-op for the allocator off glibc.
+pub fn tune_runtime() {
+    if std::env::var_os("ONEDNN_PRIMITIVE_CACHE_CAPACITY").is_none() {
+        std::env::set_var("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "8");
+    }
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator parameters; called before other threads start.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
+        libc::mallopt(libc::M_TOP_PAD, 16 << 20);
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
+/// One article through the text stages.
+struct Prepared {
+    doc: Document,
+    windows: Vec<Window>,
+}
+
+/// Cleans and segments an article, and cuts its sentences into model windows.
+fn prepare(article: Article, windower: &ner::Windower, clock: &StageClock) -> Result<Prepared> {
+    let cleaned = clock.time(Stage::Clean, || clean::clean(&article.text));
+    let about = Published {
+        url: article.url,
+        published: article.published,
+        source: article.source,
+    };
+    let mut doc = clock.time(Stage::Segment, || {
+        Document::new(article.id, article.title, article.text, &cleaned)
+    });
+    doc.about = about;
+    let windows = clock.time(Stage::Tokenize, || document_windows(&doc, windower))?;
+    Ok(Prepared { doc, windows })
+}
+
+/// A document's sentences cut into model windows (whole sentences, in order).
+pub(crate) fn document_windows(doc: &Document, windower: &ner::Windower) -> Result<Vec<Window>> {
+    let sentences: Vec<Vec<&str>> = doc
+        .sentences
+        .iter()
+        .map(|s| {
+            doc.tokens[s.tokens.clone()]
+                .iter()
+                .map(|t| doc.slice(*t))
+                .collect()
+        })
+        .collect();
+    windower.windows(&sentences)
+}
+
+/// The text stages after NER for one article: its mentions, entities and quotes, each stage's
+/// time added to `clock`.
+fn analyse(
+    doc: &Document,
+    tags: &[WordTag],
+    labels: &[String],
+    clock: &StageClock,
+) -> (Vec<Mention>, Entities, Vec<Quote>) {
+    let (mentions, entities) = clock.time(Stage::DecodeEntities, || {
+        let mentions = mentions_from_tags(&doc.text, &doc.tokens, tags, labels);
+        let entities = entities::merge(doc, &mentions);
+        (mentions, entities)
+    });
+    let quotes = clock.time(Stage::Quotes, || quotes::extract(doc, &mentions, &entities));
+    (mentions, entities, quotes)
+}
+
+/// Runs `extract`: reads every input, writes the five CSVs into `opts.out`.
+pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
+    let started = Instant::now();
+    // Nothing in --out is touched before these checks, and the model loads first: a missing
+    // or broken model stops the run before any output.
+    checkpoint::refuse_inputs_among_outputs(&opts.inputs, &opts.out)?;
+    let worker = InferenceWorker::start(&opts.model, opts.threads, opts.precision)?;
+    let run = RunIdentity::new(&opts.inputs, &opts.model, output_options(opts))?;
+    let (writer, done) = if opts.resume {
+        OutputWriter::resume(&opts.out, run)?
+    } else {
+        (OutputWriter::create(&opts.out, run)?, 0)
+    };
+    let mut sink = CsvSink(writer);
+    let mut summary = process(opts, &worker, done, &mut sink)?;
+    let phase = Instant::now();
+    sink.0.finish()?;
+    summary.stage_seconds[Stage::Write as usize] += phase.elapsed().as_secs_f64();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// The options of a run that change its output bytes, for its [`RunIdentity`]. Threads,
+/// chunk and batch sizes are left out: output is the same whatever they are.
+fn output_options(opts: &ExtractOptions) -> Vec<(String, String)> {
+    let f = &opts.fields;
+    [
+        ("--precision", format!("{:?}", opts.precision)),
+        (
+            "--all-sentences",
+            (!opts.skip_lowercase_sentences).to_string(),
+        ),
+        ("--max-bytes", opts.max_bytes.to_string()),
+        (
+            "--shard",
+            opts.shard
+                .map_or("none".into(), |s| format!("{}/{}", s.index, s.count)),
+        ),
+        ("--id-field", f.id.clone()),
+        ("--title-field", f.title.clone()),
+        ("--text-field", f.text.clone()),
+        ("--url-field", f.url.clone()),
+        ("--published-field", f.published.clone()),
+        ("--source-field", f.source.clone()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+/// `stream`: JSON lines from stdin to JSON lines on stdout (see [`JsonLinesSink`]).
+pub fn stream(opts: &ExtractOptions) -> Result<Summary> {
+    let worker = InferenceWorker::start(&opts.model, opts.threads, opts.precision)?;
+    let mut sink = JsonLinesSink(std::io::BufWriter::new(std::io::stdout().lock()));
+    process(opts, &worker, 0, &mut sink)
+}
+
+/// Runs the pipeline over `opts.inputs` (this shard's records, after the first `skip`) with
+/// the model on `worker`, and hands every record's rows or error to `sink`, in input order.
+pub fn process(
+    opts: &ExtractOptions,
+    worker: &InferenceWorker,
+    skip: u64,
+    sink: &mut dyn Sink,
+) -> Result<Summary> {
+    let started = Instant::now();
+    if opts.chunk_size == 0 || opts.batching.windows == 0 || opts.batching.tokens == 0 {
+        bail!("--chunk-size, --batch-size and --batch-tokens must be at least 1");
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()?;
+    let read_opts = ReadOptions {
+        fields: opts.fields.clone(),
+        max_bytes: opts.max_bytes,
+    };
+    let shard = opts.shard;
+    let mut records = input::read_inputs(&opts.inputs, &read_opts)
+        .filter(move |r| shard.is_none_or(|s| s.holds(r)))
+        .skip(skip as usize);
+    let estimate = (opts.progress && opts.shard.is_none())
+        .then(|| estimate_records(&opts.inputs))
+        .flatten();
+    let bar = progress_bar(opts.progress, estimate);
+    bar.set_position(skip);
+    let mut summary = Summary::default();
+    let windower = ner::Windower::new(&worker.tokenizer, &worker.settings)?
+        .skip_lowercase_sentences(opts.skip_lowercase_sentences);
+    let labels = &worker.labels;
+    let clock = StageClock::default();
+    let stages = &mut summary.stage_seconds;
+    let mut consumed = skip;
+
+    loop {
+        let phase = Instant::now();
+        let chunk: Vec<Result<Article, RecordError>> =
+            records.by_ref().take(opts.chunk_size).collect();
+        stages[Stage::Read as usize] += phase.elapsed().as_secs_f64();
+        if chunk.is_empty() {
+            break;
+        }
+        consumed += chunk.len() as u64;
+        // Text stages, in parallel; a record that fails here becomes an error row.
+        let phase = Instant::now();
+        let prepared: Vec<Result<Prepared, RecordError>> = pool.install(|| {
+            chunk
+                .into_par_iter()
+                .map(|r| {
+                    r.and_then(|a| {
+                        let (input, record) = (a.id.clone(), a.id.clone());
+                        prepare(a, &windower, &clock).map_err(|e| RecordError {
+                            input,
+                            record,
+                            reason: format!("{e:#}"),
+                        })
+                    })
+                })
+                .collect()
+        });
+        clock.split(
+            phase.elapsed().as_secs_f64(),
+            &[Stage::Clean, Stage::Segment, Stage::Tokenize],
+            stages,
+        );
+        let windows: Vec<&Window> = prepared
+            .iter()
+            .flat_map(|p| p.iter().flat_map(|p| p.windows.iter()))
+            .collect();
+        let batches = opts.batching.plan_windows(&windows);
+        for batch in &batches {
+            summary.batches += 1;
+            summary.pieces += batch.iter().map(|&i| windows[i].len()).sum::<usize>();
+            // Each batch is in ascending length: its last window sets the padded width.
+            summary.padded_pieces += batch.len() * batch.last().map_or(0, |&i| windows[i].len());
+        }
+        let phase = Instant::now();
+        let mut tags = worker.run(&windows, &batches)?.into_iter();
+        stages[Stage::Model as usize] += phase.elapsed().as_secs_f64();
+        let phase = Instant::now();
+        // Re-assemble each article's word tags from its windows, in order.
+        let per_article: Vec<Vec<WordTag>> = prepared
+            .iter()
+            .map(|p| match p {
+                Ok(p) => {
+                    let mut word_tags = vec![
+                        WordTag {
+                            label: 0,
+                            prob: 1.0
+                        };
+                        p.doc.tokens.len()
+                    ];
+                    for w in &p.windows {
+                        for (&(_, word), tag) in
+                            w.word_starts.iter().zip(tags.next().unwrap_or_default())
+                        {
+                            word_tags[word] = tag;
+                        }
+                    }
+                    word_tags
+                }
+                Err(_) => Vec::new(),
+            })
+            .collect();
+        let rows: Vec<Result<(ArticleRows, usize), &RecordError>> = pool.install(|| {
+            prepared
+                .par_iter()
+                .zip(per_article.par_iter())
+                .map(|(p, t)| match p {
+                    Ok(p) => {
+                        let (mentions, entities, quotes) = analyse(&p.doc, t, labels, &clock);
+                        let rows = clock.time(Stage::Write, || {
+                            ArticleRows::new(&p.doc, &mentions, &entities, &quotes)
+                        });
+                        Ok((rows, p.doc.word_count()))
+                    }
+                    Err(e) => Err(e),
+                })
+                .collect()
+        });
+        clock.split(
+            phase.elapsed().as_secs_f64(),
+            &[Stage::DecodeEntities, Stage::Quotes, Stage::Write],
+            stages,
+        );
+        let phase = Instant::now();
+        for r in rows {
+            match r {
+                Ok((rows, words)) => {
+                    summary.articles += 1;
+                    summary.words += words;
+                    summary.mentions += rows.mentions.len();
+                    summary.entities += rows.entities.len();
+                    summary.quotes += rows.quotes.len();
+                    sink.article(&rows)?;
+                }
+                Err(e) => {
+                    summary.errors += 1;
+                    summary.unreadable_inputs += usize::from(e.record == input::WHOLE_INPUT);
+                    if opts.progress {
+                        bar.suspend(|| eprintln!("whosaid: skipped {e}"));
+                    }
+                    sink.error(e)?;
+                }
+            }
+            bar.inc(1);
+        }
+        sink.chunk_done(consumed)?;
+        stages[Stage::Write as usize] += phase.elapsed().as_secs_f64();
+    }
+    bar.finish_and_clear();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}

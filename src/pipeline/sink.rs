@@ -1,0 +1,78 @@
+//! Where processed records go: the CSV files of `extract` (checkpointed after each chunk), or
+//! the JSON lines of `stream`.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::input::RecordError;
+use crate::output::{ArticleRows, OutputWriter};
+
+/// Where processed records go: the CSV files of `extract`, or JSON lines of `stream`.
+pub trait Sink {
+    fn article(&mut self, rows: &ArticleRows) -> Result<()>;
+    fn error(&mut self, error: &RecordError) -> Result<()>;
+    /// Called after each chunk with the number of input records fully handed over so far.
+    fn chunk_done(&mut self, records: u64) -> Result<()>;
+}
+
+/// The CSV files of `extract`, checkpointed after each chunk for `--resume`.
+pub(super) struct CsvSink(pub(super) OutputWriter);
+
+impl Sink for CsvSink {
+    fn article(&mut self, rows: &ArticleRows) -> Result<()> {
+        self.0.write_article(rows)
+    }
+    fn error(&mut self, error: &RecordError) -> Result<()> {
+        self.0.write_error(error)
+    }
+    fn chunk_done(&mut self, records: u64) -> Result<()> {
+        self.0.checkpoint(records)
+    }
+}
+
+/// One output line of `stream` mode: an article's rows nested, or the reason it was skipped.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum StreamLine<'a> {
+    Article {
+        article: &'a Option<crate::output::ArticleRow>,
+        entities: &'a [crate::output::EntityRow],
+        mentions: &'a [crate::output::MentionRow],
+        quotes: &'a [crate::output::QuoteRow],
+    },
+    Error {
+        error: crate::output::ErrorRow,
+    },
+}
+
+/// JSON lines on a writer, one per input record, flushed after each chunk.
+pub struct JsonLinesSink<W: Write>(pub W);
+
+impl<W: Write> Sink for JsonLinesSink<W> {
+    fn article(&mut self, rows: &ArticleRows) -> Result<()> {
+        let line = StreamLine::Article {
+            article: &rows.article,
+            entities: &rows.entities,
+            mentions: &rows.mentions,
+            quotes: &rows.quotes,
+        };
+        serde_json::to_writer(&mut self.0, &line)?;
+        self.0.write_all(b"\n")?;
+        Ok(())
+    }
+    fn error(&mut self, error: &RecordError) -> Result<()> {
+        let error = crate::output::ErrorRow {
+            input: error.input.clone(),
+            record: error.record.clone(),
+            reason: error.reason.clone(),
+        };
+        serde_json::to_writer(&mut self.0, &StreamLine::Error { error })?;
+        self.0.write_all(b"\n")?;
+        Ok(())
+    }
+    fn chunk_done(&mut self, _records: u64) -> Result<()> {
+        self.0.flush()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,103 @@
+//! The model on a dedicated thread: rust-bert models are `Send`, not `Sync`, so one thread owns
+//! the model and runs the batches the text side hands it, at most two ahead.
+
+use std::path::Path;
+use std::sync::mpsc;
+
+use anyhow::{bail, Context, Result};
+use tch::Device;
+
+use crate::ner::{ModelSettings, NerModel, Precision, Window, WordTag};
+
+/// Requests to the inference thread: a batch of windows, answered with their word tags.
+type Job = (usize, Vec<Window>);
+type JobResult = (usize, Vec<Vec<WordTag>>);
+
+/// The model on its own thread. Dropping it ends the thread.
+pub struct InferenceWorker {
+    jobs: Option<mpsc::SyncSender<Job>>,
+    results: mpsc::Receiver<JobResult>,
+    handle: Option<std::thread::JoinHandle<()>>,
+    pub labels: Vec<String>,
+    pub settings: ModelSettings,
+    pub tokenizer: tokenizers::Tokenizer,
+}
+
+impl InferenceWorker {
+    /// Loads the model (failing here, before any output, if it is missing or broken) and starts
+    /// the thread that runs it with `torch_threads` intra-op threads, in `precision`.
+    pub fn start(
+        model_dir: &Path,
+        torch_threads: usize,
+        precision: Precision,
+    ) -> Result<InferenceWorker> {
+        // libtorch panics on zero threads; the command line already refuses it.
+        if torch_threads == 0 {
+            bail!("--threads must be at least 1");
+        }
+        tch::set_num_threads(torch_threads as i32);
+        let model = NerModel::load_as(model_dir, Device::Cpu, precision)
+            .with_context(|| format!("cannot load the NER model from {}", model_dir.display()))?;
+        let labels = model.config.labels.clone();
+        let settings = model.config.settings.clone();
+        let tokenizer = model.tokenizer.clone();
+        // Bounded: the text side can run at most two batches ahead of the model.
+        let (jobs, job_rx) = mpsc::sync_channel::<Job>(2);
+        let (result_tx, results) = mpsc::channel::<JobResult>();
+        let handle = std::thread::Builder::new()
+            .name("whosaid-inference".into())
+            .spawn(move || {
+                for (id, windows) in job_rx {
+                    let refs: Vec<&Window> = windows.iter().collect();
+                    if result_tx.send((id, model.predict(&refs))).is_err() {
+                        break;
+                    }
+                }
+            })?;
+        Ok(InferenceWorker {
+            jobs: Some(jobs),
+            results,
+            handle: Some(handle),
+            labels,
+            settings,
+            tokenizer,
+        })
+    }
+
+    /// Runs windows through the model in `batches` (indices into `windows`, as
+    /// [`ner::Batching::plan_windows`] makes them); returns tags in input order.
+    pub fn run(&self, windows: &[&Window], batches: &[Vec<usize>]) -> Result<Vec<Vec<WordTag>>> {
+        let jobs = self.jobs.as_ref().expect("worker running");
+        let mut out: Vec<Vec<WordTag>> = vec![Vec::new(); windows.len()];
+        let mut pending = 0;
+        let mut next = 0;
+        while next < batches.len() || pending > 0 {
+            // Keep the worker fed without queueing more than the channel holds.
+            while next < batches.len() && pending < 2 {
+                let batch = batches[next].iter().map(|&i| windows[i].clone()).collect();
+                jobs.send((next, batch))
+                    .map_err(|_| anyhow::anyhow!("the inference thread stopped"))?;
+                next += 1;
+                pending += 1;
+            }
+            let (id, tags) = self
+                .results
+                .recv()
+                .context("the inference thread stopped (see the error above)")?;
+            pending -= 1;
+            for (&i, t) in batches[id].iter().zip(tags) {
+                out[i] = t;
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl Drop for InferenceWorker {
+    fn drop(&mut self) {
+        self.jobs.take();
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
