@@ -103,7 +103,14 @@ impl JsonArray {
             parse_json_object(text, &opts.fields).map_err(|r| self.error(record.clone(), r))?;
         let count = self.count;
         fields
-            .into_article(|| format!("{}:{count}", self.stem), opts.max_bytes)
+            .into_article(
+                || format!("{}:{count}", self.stem),
+                opts.max_bytes,
+                super::Origin {
+                    input: self.input.clone(),
+                    record: record.clone(),
+                },
+            )
             .map_err(|reason| self.error(record, reason))
     }
 

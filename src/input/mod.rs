@@ -75,6 +75,28 @@ pub struct Article {
     pub published: Option<String>,
     /// Who published the article, if the record says.
     pub source: Option<String>,
+    /// Which input and record it was read from, named as in [`RecordError`]: a failure in a
+    /// later stage names the file and record too, not only the id.
+    pub origin: Origin,
+}
+
+/// Where a record was read: the input as given and the record within it (`line 3`, `row 2`,
+/// `element 4`, a file name).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Origin {
+    pub input: String,
+    pub record: String,
+}
+
+impl Origin {
+    /// A failure of this record, for errors.csv.
+    pub fn error(&self, reason: String) -> RecordError {
+        RecordError {
+            input: self.input.clone(),
+            record: self.record.clone(),
+            reason,
+        }
+    }
 }
 
 /// The JSON keys or CSV column names that hold each article field. Names are matched exactly
@@ -383,6 +405,7 @@ impl RecordFields {
         self,
         default_id: impl FnOnce() -> String,
         max_bytes: usize,
+        origin: Origin,
     ) -> Result<Article, String> {
         if self.text.len() > max_bytes {
             return Err(too_big(self.text.len(), max_bytes));
@@ -399,6 +422,7 @@ impl RecordFields {
             url: present(self.url),
             published: present(self.published),
             source: present(self.source),
+            origin,
         })
     }
 }
@@ -442,12 +466,15 @@ impl JsonLines {
         }
     }
 
-    fn error(&self, reason: String) -> RecordError {
-        RecordError {
+    fn origin(&self) -> Origin {
+        Origin {
             input: self.input.clone(),
             record: format!("line {}", self.line_number),
-            reason,
         }
+    }
+
+    fn error(&self, reason: String) -> RecordError {
+        self.origin().error(reason)
     }
 
     fn next_record(&mut self, opts: &ReadOptions) -> Option<Result<Article, RecordError>> {
@@ -515,7 +542,11 @@ impl JsonLines {
         })?;
         let line_number = self.line_number;
         fields
-            .into_article(|| format!("{}:{line_number}", self.stem), opts.max_bytes)
+            .into_article(
+                || format!("{}:{line_number}", self.stem),
+                opts.max_bytes,
+                self.origin(),
+            )
             .map_err(|reason| self.error(reason))
     }
 }
@@ -868,9 +899,14 @@ impl CsvRows {
             published: cell(columns.published, &names.published)?,
             source: cell(columns.source, &names.source)?,
         };
+        let origin = Origin {
+            input: self.input.clone(),
+            record: format!("row {}", self.row_number),
+        };
         fields.into_article(
             || format!("{}:{}", self.stem, self.row_number),
             opts.max_bytes,
+            origin,
         )
     }
 }
@@ -918,14 +954,18 @@ impl TextFiles {
             Ok(file) => file,
             Err(error) => return Some(Err(error)),
         };
+        let origin = Origin {
+            input: self.input.clone(),
+            record,
+        };
         Some(
             regular_file(&path)
                 .and_then(|()| read_text_article(&path, opts))
-                .map_err(|reason| RecordError {
-                    input: self.input.clone(),
-                    record,
-                    reason,
-                }),
+                .map(|article| Article {
+                    origin: origin.clone(),
+                    ..article
+                })
+                .map_err(|reason| origin.error(reason)),
         )
     }
 }
@@ -1063,6 +1103,7 @@ fn read_text_article(path: &Path, opts: &ReadOptions) -> Result<Article, String>
         url: None,
         published: None,
         source: None,
+        origin: Origin::default(),
     })
 }
 
@@ -1150,6 +1191,7 @@ mod tests {
                 url: Some("http://x/1".into()),
                 published: Some("2024-01-02".into()),
                 source: Some("Wire".into()),
+                origin: got[0].origin.clone(),
             }
         );
         assert_eq!(got[1].id, "42");
@@ -1259,6 +1301,7 @@ mod tests {
                 url: Some("http://a".into()),
                 published: Some("2024-01-01".into()),
                 source: Some("Wire".into()),
+                origin: got[0].origin.clone(),
             }
         );
         assert_eq!(got[1].id, format!("{stem}:2"));
@@ -1423,6 +1466,7 @@ mod tests {
                 url: None,
                 published: None,
                 source: None,
+                origin: articles(&items)[0].origin.clone(),
             }
         );
     }
@@ -1688,6 +1732,31 @@ mod tests {
                 error.reason
             );
         }
+    }
+
+    #[test]
+    fn every_article_knows_its_input_and_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let jsonl = write(dir.path(), "a.jsonl", b"\n{\"text\": \"x\"}\n");
+        let csv = write(dir.path(), "b.csv", b"text\nx\n");
+        let json = write(dir.path(), "c.json", b"[{\"text\": \"x\"}]");
+        let folder = dir.path().join("d");
+        write(&folder, "e.txt", b"x");
+        let items = read_all(&[jsonl.clone(), csv.clone(), json.clone(), folder.clone()]);
+        let origins: Vec<(String, String)> = articles(&items)
+            .iter()
+            .map(|a| (a.origin.input.clone(), a.origin.record.clone()))
+            .collect();
+        let name = |p: &Path| p.display().to_string();
+        assert_eq!(
+            origins,
+            [
+                (name(&jsonl), "line 2".to_string()),
+                (name(&csv), "row 1".to_string()),
+                (name(&json), "element 1".to_string()),
+                (name(&folder), "e.txt".to_string()),
+            ]
+        );
     }
 
     #[test]

@@ -264,12 +264,8 @@ pub fn process(
                 .into_par_iter()
                 .map(|r| {
                     r.and_then(|a| {
-                        let (input, record) = (a.id.clone(), a.id.clone());
-                        prepare(a, &windower, &clock).map_err(|e| RecordError {
-                            input,
-                            record,
-                            reason: format!("{e:#}"),
-                        })
+                        let origin = a.origin.clone();
+                        prepare(a, &windower, &clock).map_err(|e| origin.error(format!("{e:#}")))
                     })
                 })
                 .collect()
