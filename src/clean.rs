@@ -5,7 +5,7 @@
 //! not rewrite the text; it decides which lines are kept and groups them into paragraphs, as
 //! byte spans into the original text, so every later offset still points into the input.
 
-use crate::text::Span;
+use crate::span::Span;
 
 /// What cleaning kept and dropped.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

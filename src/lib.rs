@@ -17,5 +17,6 @@ pub mod ner;
 pub mod output;
 pub mod pipeline;
 pub mod quotes;
+pub mod span;
 pub mod text;
 pub mod train;

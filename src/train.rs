@@ -22,10 +22,7 @@ use crate::ner::{
     self, load_tokenizer, load_weights, save_weights, ModelConfig, ModelSettings, NerModel, Window,
 };
 
-/// The tag set trained models use, in id order.
-pub const CONLL_LABELS: [&str; 9] = [
-    "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
-];
+pub use crate::ner::CONLL_LABELS;
 
 /// Settings of one training run.
 #[derive(Debug, Clone, Serialize)]

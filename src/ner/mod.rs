@@ -27,6 +27,12 @@ use crate::text::Span;
 pub mod int8;
 pub mod kernels;
 
+/// The tag set of the project's NER models, in id order (owned here, where models are read;
+/// training writes it).
+pub const CONLL_LABELS: [&str; 9] = [
+    "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
+];
+
 /// A named-entity mention found by the model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mention {
@@ -990,7 +996,7 @@ pub fn write_random_model(
         },
         labels: Vec::new(),
     };
-    config.set_labels(&crate::train::CONLL_LABELS.map(String::from));
+    config.set_labels(&CONLL_LABELS.map(String::from));
     config.write(&dir.join("config.json"))?;
     tch::manual_seed(seed);
     let vs = nn::VarStore::new(Device::Cpu);
