@@ -1,0 +1,118 @@
+//! `eval ner` and `eval quotes`: the model over labeled data, scored (the runs are
+//! `whosaid::eval::run`).
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+
+use whosaid::eval;
+use whosaid::ner::Precision;
+use whosaid::pipeline;
+
+use super::extract::BatchArgs;
+
+/// The model options `eval ner` and `eval quotes` share.
+#[derive(Args)]
+struct EvalModelArgs {
+    /// NER model directory [default: models/ner-en, or $WHOSAID_MODEL].
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Number format of the model's computation: f32, int8 or bf16.
+    #[arg(long, default_value = "f32")]
+    precision: Precision,
+    /// Threads, at least 1 (default: all cores).
+    #[arg(long)]
+    threads: Option<NonZeroUsize>,
+    /// Run the model on every sentence instead of skipping lowercase-only ones as `extract`
+    /// does by default (scores the model rather than the pipeline).
+    #[arg(long)]
+    all_sentences: bool,
+    /// Machine-readable output.
+    #[arg(long)]
+    json: bool,
+}
+
+impl EvalModelArgs {
+    fn model_dir(&self) -> PathBuf {
+        pipeline::model_dir(self.model.clone())
+    }
+
+    fn threads(&self) -> usize {
+        self.threads
+            .map_or_else(pipeline::default_threads, NonZeroUsize::get)
+    }
+}
+
+#[derive(Args)]
+pub struct EvalQuotesArgs {
+    /// PolNeAR-style folders (holding text/ and attributions/).
+    #[arg(long, num_args = 1..)]
+    brat: Vec<PathBuf>,
+    /// The project's quote fixtures (JSONL).
+    #[arg(long, num_args = 1..)]
+    fixtures: Vec<PathBuf>,
+    #[command(flatten)]
+    model: EvalModelArgs,
+    /// Use the fixtures' gold entity spans as mentions instead of running the model.
+    #[arg(long)]
+    gold_entities: bool,
+    /// Reuse the model's mentions from this file when it exists, else write them there
+    /// (for reruns that tune the quote rules without running the model again).
+    #[arg(long)]
+    mentions_cache: Option<PathBuf>,
+    /// Write every error (missed, spurious, wrong speaker, boundary) to this file (TSV).
+    #[arg(long)]
+    errors: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct EvalNerArgs {
+    /// CoNLL files (IOB1 or IOB2, NER tag in the last column).
+    files: Vec<PathBuf>,
+    /// The project's span-labeled JSONL fixtures instead of CoNLL files.
+    #[arg(long, num_args = 1..)]
+    fixtures: Vec<PathBuf>,
+    #[command(flatten)]
+    model: EvalModelArgs,
+    #[command(flatten)]
+    batching: BatchArgs,
+    /// Write every mismatch to this file (JSON lines).
+    #[arg(long)]
+    errors: Option<PathBuf>,
+}
+
+/// Runs the command.
+pub fn ner(a: EvalNerArgs) -> Result<ExitCode> {
+    eval::run::eval_ner(&eval::run::EvalNerOptions {
+        model: a.model.model_dir(),
+        precision: a.model.precision,
+        threads: a.model.threads(),
+        json: a.model.json,
+        files: a.files,
+        fixtures: a.fixtures,
+        batching: a.batching.into(),
+        errors: a.errors,
+        skip_lowercase_sentences: !a.model.all_sentences,
+    })
+    .map(|()| ExitCode::SUCCESS)
+}
+
+/// Runs the command.
+pub fn quotes(a: EvalQuotesArgs) -> Result<ExitCode> {
+    eval::run::eval_quotes(&eval::run::EvalQuotesOptions {
+        model: a.model.model_dir(),
+        precision: a.model.precision,
+        threads: a.model.threads(),
+        json: a.model.json,
+        brat: a.brat,
+        fixtures: a.fixtures,
+        gold_entities: a.gold_entities,
+        mentions_cache: a.mentions_cache,
+        errors: a.errors,
+        skip_lowercase_sentences: !a.model.all_sentences,
+    })
+    .map(|()| ExitCode::SUCCESS)
+}

@@ -1,0 +1,173 @@
+//! `extract` (CSV files) and `stream` (JSON lines on stdout): the same run, two sinks.
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+
+use whosaid::input::FieldNames;
+use whosaid::ner::{self, Precision};
+use whosaid::pipeline::{self, ExtractOptions};
+
+/// Exit status of a run that wrote its output but could not open one of its inputs at all.
+const EXIT_UNREADABLE_INPUT: u8 = 3;
+
+#[derive(Args)]
+pub struct ExtractArgs {
+    /// Inputs: .jsonl, .csv, folders of .txt, any of them .gz; `-` reads JSONL from stdin.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Directory for articles.csv, mentions.csv, entities.csv, quotes.csv and errors.csv.
+    #[arg(long, short)]
+    out: PathBuf,
+    #[command(flatten)]
+    run: RunArgs,
+    /// No progress bar.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Print the wall time of each stage (read, clean, segment, tokenize, model, …) at the end.
+    #[arg(long)]
+    timings: bool,
+    /// Continue a run that was interrupted, from its last checkpoint in --out (same inputs and
+    /// options); the files come out as an uninterrupted run would write them.
+    #[arg(long)]
+    resume: bool,
+}
+
+/// `stream`: JSON lines in on stdin, one JSON line per record out on stdout.
+#[derive(Args)]
+pub struct StreamArgs {
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// Options shared by `extract` and `stream`.
+#[derive(Args)]
+struct RunArgs {
+    /// NER model directory [default: models/ner-en next to the binary's source, or $WHOSAID_MODEL].
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Number format of the model: int8 (linear layers quantized: ~3x faster than f32 with
+    /// AVX-512 VNNI, ~1.3x with AVX2 only; same dev F1), f32, or bf16 (as fast as int8 with
+    /// AVX-512 BF16, very slow without). See BENCHMARKS.md.
+    #[arg(long, default_value = "int8")]
+    precision: Precision,
+    /// Worker threads for text processing and for torch, at least 1 (default: all cores).
+    #[arg(long)]
+    threads: Option<NonZeroUsize>,
+    #[command(flatten)]
+    batching: BatchArgs,
+    /// Run the model on every sentence. By default sentences of normally cased articles with no
+    /// capital beyond a function word at their start (`The talks failed.`) are tagged O without
+    /// the model, which saves a sixth of its work (see BENCHMARKS.md for the F1 cost).
+    #[arg(long)]
+    all_sentences: bool,
+    /// Articles processed together (bounds memory; batches are formed across them).
+    #[arg(long, default_value = "256")]
+    chunk_size: NonZeroUsize,
+    /// Largest article text kept, in bytes; longer ones go to errors.
+    #[arg(long, default_value_t = 2_000_000)]
+    max_bytes: usize,
+    /// Process only shard I of N (0 <= I < N), chosen by a stable hash of the article id, so N
+    /// machines running shards 0/N … N-1/N together produce one run's rows.
+    #[arg(long)]
+    shard: Option<pipeline::Shard>,
+    /// Field holding the article id (JSONL, CSV).
+    #[arg(long, default_value = "id")]
+    id_field: String,
+    /// Field holding the title.
+    #[arg(long, default_value = "title")]
+    title_field: String,
+    /// Field holding the text.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// Field holding the URL.
+    #[arg(long, default_value = "url")]
+    url_field: String,
+    /// Field holding the publication date.
+    #[arg(long, default_value = "published")]
+    published_field: String,
+    /// Field holding the source name.
+    #[arg(long, default_value = "source")]
+    source_field: String,
+}
+
+impl RunArgs {
+    fn options(self, inputs: Vec<PathBuf>, out: PathBuf) -> ExtractOptions {
+        ExtractOptions {
+            inputs,
+            out,
+            model: pipeline::model_dir(self.model),
+            precision: self.precision,
+            threads: self
+                .threads
+                .map_or_else(pipeline::default_threads, NonZeroUsize::get),
+            batching: self.batching.into(),
+            chunk_size: self.chunk_size.get(),
+            max_bytes: self.max_bytes,
+            progress: false,
+            fields: FieldNames {
+                id: self.id_field,
+                title: self.title_field,
+                text: self.text_field,
+                url: self.url_field,
+                published: self.published_field,
+                source: self.source_field,
+            },
+            resume: false,
+            shard: self.shard,
+            skip_lowercase_sentences: !self.all_sentences,
+        }
+    }
+}
+
+/// How windows of word pieces are grouped into model batches.
+#[derive(Args)]
+pub struct BatchArgs {
+    /// Most windows per model batch.
+    #[arg(long, default_value_t = NonZeroUsize::new(ner::Batching::default().windows).unwrap())]
+    batch_size: NonZeroUsize,
+    /// Most word pieces per model batch, padding included (batches of about a thousand pieces
+    /// keep a layer's activations in the CPU's cache).
+    #[arg(long, default_value_t = NonZeroUsize::new(ner::Batching::default().tokens).unwrap())]
+    batch_tokens: NonZeroUsize,
+}
+
+impl From<BatchArgs> for ner::Batching {
+    fn from(a: BatchArgs) -> Self {
+        ner::Batching {
+            windows: a.batch_size.get(),
+            tokens: a.batch_tokens.get(),
+        }
+    }
+}
+
+/// Runs the command.
+pub fn extract(a: ExtractArgs) -> Result<ExitCode> {
+    let mut opts = a.run.options(a.inputs, a.out);
+    opts.progress = !a.quiet;
+    opts.resume = a.resume;
+    let summary = pipeline::extract(&opts)?;
+    eprintln!("{summary}");
+    if a.timings {
+        eprint!("{}", summary.stage_table());
+    }
+    println!("{}", opts.out.display());
+    if summary.unreadable_inputs > 0 {
+        eprintln!(
+            "whosaid: {} input(s) could not be opened (see errors.csv)",
+            summary.unreadable_inputs
+        );
+        return Ok(ExitCode::from(EXIT_UNREADABLE_INPUT));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the command.
+pub fn stream(a: StreamArgs) -> Result<ExitCode> {
+    let opts = a.run.options(vec![PathBuf::from("-")], PathBuf::new());
+    pipeline::stream(&opts)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,101 @@
+//! `train ner`: fine-tune or distil a NER model on CoNLL files.
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+
+use whosaid::train::{self, TrainOptions};
+
+#[derive(Args)]
+pub struct TrainNerArgs {
+    /// Training CoNLL file(s).
+    #[arg(long, required = true)]
+    train: Vec<PathBuf>,
+    /// Dev CoNLL file(s), for model selection.
+    #[arg(long)]
+    dev: Vec<PathBuf>,
+    /// Base encoder directory (config.json, tokenizer.json, model.safetensors) [default: .minilm, set up by scripts/setup].
+    #[arg(long, default_value = ".minilm")]
+    base: PathBuf,
+    /// Output model directory.
+    #[arg(long, short)]
+    out: PathBuf,
+    #[arg(long, default_value_t = 4)]
+    epochs: usize,
+    #[arg(long, default_value_t = 16)]
+    batch_size: usize,
+    #[arg(long, default_value_t = 1e-4)]
+    lr: f64,
+    #[arg(long, default_value_t = 0.1)]
+    warmup: f64,
+    #[arg(long, default_value_t = 0.01)]
+    weight_decay: f64,
+    #[arg(long, default_value_t = 0.1)]
+    dropout: f64,
+    #[arg(long, default_value_t = 1.0)]
+    clip_norm: f64,
+    #[arg(long, default_value_t = 13)]
+    seed: i64,
+    /// Train without the casing input (for the ablation).
+    #[arg(long)]
+    no_casing: bool,
+    /// Window length in word pieces.
+    #[arg(long, default_value_t = 128)]
+    max_length: usize,
+    #[arg(long)]
+    max_steps: Option<usize>,
+    #[arg(long)]
+    limit_sentences: Option<usize>,
+    #[arg(long)]
+    eval_every: Option<usize>,
+    #[arg(long, default_value = "2")]
+    threads: NonZeroUsize,
+    /// Stored precision of the saved weights: f16, bf16 or f32.
+    #[arg(long, default_value = "f16", value_parser = ["f16", "bf16", "f32"])]
+    save_dtype: String,
+    /// Start from a trained whosaid NER model instead of the base encoder.
+    #[arg(long)]
+    init: Option<PathBuf>,
+    /// Keep only the first N encoder layers (a smaller, faster model).
+    #[arg(long)]
+    layers: Option<usize>,
+    /// Distil from this trained NER model (same labels, casing and vocabulary).
+    #[arg(long)]
+    teacher: Option<PathBuf>,
+    /// Share of the distillation term in the loss, with --teacher.
+    #[arg(long, default_value_t = 0.5)]
+    distill_weight: f64,
+    /// Softmax temperature of the distillation term, with --teacher.
+    #[arg(long, default_value_t = 2.0)]
+    temperature: f64,
+}
+
+/// Runs the command.
+pub fn run(a: TrainNerArgs) -> Result<ExitCode> {
+    let mut opts = TrainOptions::new(a.train, a.dev, a.base, a.out);
+    opts.epochs = a.epochs;
+    opts.batch_size = a.batch_size;
+    opts.learning_rate = a.lr;
+    opts.warmup = a.warmup;
+    opts.weight_decay = a.weight_decay;
+    opts.dropout = a.dropout;
+    opts.clip_norm = a.clip_norm;
+    opts.seed = a.seed;
+    opts.casing = !a.no_casing;
+    opts.max_length = a.max_length;
+    opts.max_steps = a.max_steps;
+    opts.limit_sentences = a.limit_sentences;
+    opts.eval_every = a.eval_every;
+    opts.threads = a.threads.get();
+    opts.save_dtype = a.save_dtype;
+    opts.init = a.init;
+    opts.layers = a.layers;
+    opts.teacher = a.teacher;
+    opts.distill_weight = a.distill_weight;
+    opts.temperature = a.temperature;
+    train::train_ner(&opts)?;
+    Ok(ExitCode::SUCCESS)
+}
