@@ -7,7 +7,7 @@ use tch::Device;
 
 use crate::clean;
 use crate::eval::ner::{evaluate_conll, format_score, read_conll, NerScore, NerScorer};
-use crate::ner::{self, mentions_from_tags, Mention, NerModel, Precision, Window, WordTag};
+use crate::ner::{self, mentions_from_tags, Mention, NerModel, Precision, Window};
 use crate::pipeline::{document_windows, InferenceWorker};
 use crate::text::{Document, Span};
 
@@ -76,18 +76,7 @@ pub fn mentions_for_texts(
         .iter()
         .zip(&per_doc_windows)
         .map(|(doc, windows)| {
-            let mut word_tags = vec![
-                WordTag {
-                    label: 0,
-                    prob: 1.0
-                };
-                doc.tokens.len()
-            ];
-            for w in windows {
-                for (&(_, word), tag) in w.word_starts.iter().zip(tags.next().unwrap_or_default()) {
-                    word_tags[word] = tag;
-                }
-            }
+            let word_tags = ner::document_word_tags(doc.tokens.len(), windows, &mut tags);
             mentions_from_tags(&doc.text, &doc.tokens, &word_tags, &worker.labels)
         })
         .collect())

@@ -26,6 +26,9 @@ use crate::text::Span;
 
 pub mod int8;
 pub mod kernels;
+mod tags;
+
+pub use tags::document_word_tags;
 
 /// The tag set of the project's NER models, in id order (owned here, where models are read;
 /// training writes it).

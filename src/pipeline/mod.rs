@@ -213,7 +213,8 @@ pub fn stream(opts: &ExtractOptions) -> Result<Summary> {
 }
 
 /// Runs the pipeline over `opts.inputs` (this shard's records, after the first `skip`) with
-/// the model on `worker`, and hands every record's rows or error to `sink`, in input order.
+/// the model on `worker`, and hands every record's rows or error to `sink`, in input order:
+/// chunk by chunk, read → prepare → tag → analyse → write.
 pub fn process(
     opts: &ExtractOptions,
     worker: &InferenceWorker,
@@ -224,9 +225,6 @@ pub fn process(
     if opts.chunk_size == 0 || opts.batching.windows == 0 || opts.batching.tokens == 0 {
         bail!("--chunk-size, --batch-size and --batch-tokens must be at least 1");
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .build()?;
     let read_opts = ReadOptions {
         fields: opts.fields.clone(),
         max_bytes: opts.max_bytes,
@@ -240,46 +238,97 @@ pub fn process(
         .flatten();
     let bar = progress_bar(opts.progress, estimate);
     bar.set_position(skip);
+    let run = ChunkRun {
+        pool: rayon::ThreadPoolBuilder::new()
+            .num_threads(opts.threads)
+            .build()?,
+        windower: ner::Windower::new(&worker.tokenizer, &worker.settings)?
+            .skip_lowercase_sentences(opts.skip_lowercase_sentences),
+        worker,
+        batching: opts.batching,
+        clock: StageClock::default(),
+    };
     let mut summary = Summary::default();
-    let windower = ner::Windower::new(&worker.tokenizer, &worker.settings)?
-        .skip_lowercase_sentences(opts.skip_lowercase_sentences);
-    let labels = &worker.labels;
-    let clock = StageClock::default();
-    let stages = &mut summary.stage_seconds;
     let mut consumed = skip;
-
     loop {
         let phase = Instant::now();
         let chunk: Vec<Result<Article, RecordError>> =
             records.by_ref().take(opts.chunk_size).collect();
-        stages[Stage::Read as usize] += phase.elapsed().as_secs_f64();
+        summary.stage_seconds[Stage::Read as usize] += phase.elapsed().as_secs_f64();
         if chunk.is_empty() {
             break;
         }
         consumed += chunk.len() as u64;
-        // Text stages, in parallel; a record that fails here becomes an error row.
+        let prepared = run.prepare(chunk, &mut summary);
+        let tags = run.tag(&prepared, &mut summary)?;
+        let rows = run.analyse(&prepared, &tags, &mut summary);
         let phase = Instant::now();
-        let prepared: Vec<Result<Prepared, RecordError>> = pool.install(|| {
+        for r in rows {
+            write_record(r, sink, &mut summary, opts.progress.then_some(&bar))?;
+            bar.inc(1);
+        }
+        sink.chunk_done(consumed)?;
+        summary.stage_seconds[Stage::Write as usize] += phase.elapsed().as_secs_f64();
+    }
+    bar.finish_and_clear();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// What every chunk of a run shares: the text-stage thread pool, the windower, the model.
+struct ChunkRun<'w> {
+    pool: rayon::ThreadPool,
+    windower: ner::Windower<'w>,
+    worker: &'w InferenceWorker,
+    batching: ner::Batching,
+    clock: StageClock,
+}
+
+/// One record's outcome after the text stages: its rows and word count, or its error.
+type RecordRows<'p> = Result<(ArticleRows, usize), &'p RecordError>;
+
+impl ChunkRun<'_> {
+    /// Cleans, segments and windows the chunk's articles in parallel; a record that fails here
+    /// becomes an error naming its file and record.
+    fn prepare(
+        &self,
+        chunk: Vec<Result<Article, RecordError>>,
+        summary: &mut Summary,
+    ) -> Vec<Result<Prepared, RecordError>> {
+        let phase = Instant::now();
+        // Only what is Sync goes to the pool (the worker's channels are not).
+        let (windower, clock) = (&self.windower, &self.clock);
+        let prepared = self.pool.install(|| {
             chunk
                 .into_par_iter()
                 .map(|r| {
                     r.and_then(|a| {
                         let origin = a.origin.clone();
-                        prepare(a, &windower, &clock).map_err(|e| origin.error(format!("{e:#}")))
+                        prepare(a, windower, clock).map_err(|e| origin.error(format!("{e:#}")))
                     })
                 })
                 .collect()
         });
-        clock.split(
+        self.clock.split(
             phase.elapsed().as_secs_f64(),
             &[Stage::Clean, Stage::Segment, Stage::Tokenize],
-            stages,
+            &mut summary.stage_seconds,
         );
+        prepared
+    }
+
+    /// Runs every window of the chunk through the model, batched across articles, and returns
+    /// each article's word tags (empty for errors).
+    fn tag(
+        &self,
+        prepared: &[Result<Prepared, RecordError>],
+        summary: &mut Summary,
+    ) -> Result<Vec<Vec<WordTag>>> {
         let windows: Vec<&Window> = prepared
             .iter()
             .flat_map(|p| p.iter().flat_map(|p| p.windows.iter()))
             .collect();
-        let batches = opts.batching.plan_windows(&windows);
+        let batches = self.batching.plan_windows(&windows);
         for batch in &batches {
             summary.batches += 1;
             summary.pieces += batch.iter().map(|&i| windows[i].len()).sum::<usize>();
@@ -287,40 +336,34 @@ pub fn process(
             summary.padded_pieces += batch.len() * batch.last().map_or(0, |&i| windows[i].len());
         }
         let phase = Instant::now();
-        let mut tags = worker.run(&windows, &batches)?.into_iter();
-        stages[Stage::Model as usize] += phase.elapsed().as_secs_f64();
-        let phase = Instant::now();
-        // Re-assemble each article's word tags from its windows, in order.
-        let per_article: Vec<Vec<WordTag>> = prepared
+        let mut tags = self.worker.run(&windows, &batches)?.into_iter();
+        summary.stage_seconds[Stage::Model as usize] += phase.elapsed().as_secs_f64();
+        Ok(prepared
             .iter()
             .map(|p| match p {
-                Ok(p) => {
-                    let mut word_tags = vec![
-                        WordTag {
-                            label: 0,
-                            prob: 1.0
-                        };
-                        p.doc.tokens.len()
-                    ];
-                    for w in &p.windows {
-                        for (&(_, word), tag) in
-                            w.word_starts.iter().zip(tags.next().unwrap_or_default())
-                        {
-                            word_tags[word] = tag;
-                        }
-                    }
-                    word_tags
-                }
+                Ok(p) => ner::document_word_tags(p.doc.tokens.len(), &p.windows, &mut tags),
                 Err(_) => Vec::new(),
             })
-            .collect();
-        let rows: Vec<Result<(ArticleRows, usize), &RecordError>> = pool.install(|| {
+            .collect())
+    }
+
+    /// Mentions, entities, quotes and rows of each article, in parallel.
+    fn analyse<'p>(
+        &self,
+        prepared: &'p [Result<Prepared, RecordError>],
+        tags: &[Vec<WordTag>],
+        summary: &mut Summary,
+    ) -> Vec<RecordRows<'p>> {
+        let phase = Instant::now();
+        let labels = &self.worker.labels;
+        let clock = &self.clock;
+        let rows = self.pool.install(|| {
             prepared
                 .par_iter()
-                .zip(per_article.par_iter())
+                .zip(tags.par_iter())
                 .map(|(p, t)| match p {
                     Ok(p) => {
-                        let (mentions, entities, quotes) = analyse(&p.doc, t, labels, &clock);
+                        let (mentions, entities, quotes) = analyse(&p.doc, t, labels, clock);
                         let rows = clock.time(Stage::Write, || {
                             ArticleRows::new(&p.doc, &mentions, &entities, &quotes)
                         });
@@ -333,34 +376,35 @@ pub fn process(
         clock.split(
             phase.elapsed().as_secs_f64(),
             &[Stage::DecodeEntities, Stage::Quotes, Stage::Write],
-            stages,
+            &mut summary.stage_seconds,
         );
-        let phase = Instant::now();
-        for r in rows {
-            match r {
-                Ok((rows, words)) => {
-                    summary.articles += 1;
-                    summary.words += words;
-                    summary.mentions += rows.mentions.len();
-                    summary.entities += rows.entities.len();
-                    summary.quotes += rows.quotes.len();
-                    sink.article(&rows)?;
-                }
-                Err(e) => {
-                    summary.errors += 1;
-                    summary.unreadable_inputs += usize::from(e.record == input::WHOLE_INPUT);
-                    if opts.progress {
-                        bar.suspend(|| eprintln!("whosaid: skipped {e}"));
-                    }
-                    sink.error(e)?;
-                }
-            }
-            bar.inc(1);
-        }
-        sink.chunk_done(consumed)?;
-        stages[Stage::Write as usize] += phase.elapsed().as_secs_f64();
+        rows
     }
-    bar.finish_and_clear();
-    summary.seconds = started.elapsed().as_secs_f64();
-    Ok(summary)
+}
+
+/// Hands one record's rows or error to the sink and counts it.
+fn write_record(
+    record: RecordRows<'_>,
+    sink: &mut dyn Sink,
+    summary: &mut Summary,
+    bar: Option<&indicatif::ProgressBar>,
+) -> Result<()> {
+    match record {
+        Ok((rows, words)) => {
+            summary.articles += 1;
+            summary.words += words;
+            summary.mentions += rows.mentions.len();
+            summary.entities += rows.entities.len();
+            summary.quotes += rows.quotes.len();
+            sink.article(&rows)
+        }
+        Err(e) => {
+            summary.errors += 1;
+            summary.unreadable_inputs += usize::from(e.record == input::WHOLE_INPUT);
+            if let Some(bar) = bar {
+                bar.suspend(|| eprintln!("whosaid: skipped {e}"));
+            }
+            sink.error(e)
+        }
+    }
 }
