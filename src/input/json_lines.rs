@@ -1,0 +1,287 @@
+//! JSON lines: one article object per line, read as bytes one line at a time, so a bad line
+//! (even a lone `{` of a pretty-printed document) costs that line only; and the parsing of one
+//! JSON article object, which `.json` arrays share.
+
+use std::io::BufRead;
+
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+use super::*;
+
+/// Drops the line terminator (`\n` or `\r\n`).
+pub(super) fn trim_line_end(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// JSON lines, read one line at a time as bytes, so one bad line does not spoil the rest.
+pub(super) struct JsonLines {
+    input: String,
+    stem: String,
+    reader: Box<dyn BufRead + Send>,
+    gzipped: bool,
+    /// The current line; reused between lines.
+    line: Vec<u8>,
+    line_number: usize,
+    /// Byte offset of the next line in the (decompressed) input.
+    offset: u64,
+    done: bool,
+}
+
+impl JsonLines {
+    pub(super) fn new(
+        input: String,
+        stem: String,
+        reader: Box<dyn BufRead + Send>,
+        gzipped: bool,
+    ) -> JsonLines {
+        JsonLines {
+            input,
+            stem,
+            reader,
+            gzipped,
+            line: Vec::new(),
+            line_number: 0,
+            offset: 0,
+            done: false,
+        }
+    }
+
+    fn origin(&self) -> Origin {
+        Origin {
+            input: self.input.clone(),
+            record: format!("line {}", self.line_number),
+        }
+    }
+
+    fn error(&self, reason: String) -> RecordError {
+        self.origin().error(reason)
+    }
+
+    pub(super) fn next_record(
+        &mut self,
+        opts: &ReadOptions,
+    ) -> Option<Result<Article, RecordError>> {
+        while !self.done {
+            self.line.clear();
+            let line_start = self.offset;
+            match self.reader.read_until(b'\n', &mut self.line) {
+                Ok(0) => self.done = true,
+                Ok(read) => {
+                    self.line_number += 1;
+                    self.offset += read as u64;
+                    let mut line = trim_line_end(&self.line);
+                    let mut line_start = line_start;
+                    if self.line_number == 1 {
+                        // Files saved by Windows tools often start with a UTF-8 byte-order mark.
+                        if let Some(rest) = line.strip_prefix(b"\xEF\xBB\xBF") {
+                            line = rest;
+                            line_start += 3;
+                        }
+                    }
+                    if line.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    let result = self.parse_line(line, line_start, opts);
+                    // One huge line should not pin its buffer for the rest of the input.
+                    if self.line.capacity() > 16 * LINE_BUFFER_BYTES {
+                        self.line = Vec::new();
+                    }
+                    return Some(result);
+                }
+                Err(error) => {
+                    // The bytes of the partly read line are dropped: they are not a whole record.
+                    self.done = true;
+                    self.line_number += 1;
+                    return Some(Err(self.error(read_failure(&error, self.gzipped))));
+                }
+            }
+        }
+        None
+    }
+
+    fn parse_line(
+        &self,
+        line: &[u8],
+        line_start: u64,
+        opts: &ReadOptions,
+    ) -> Result<Article, RecordError> {
+        let line = std::str::from_utf8(line).map_err(|e| {
+            let at = e.valid_up_to();
+            self.error(format!(
+                "invalid UTF-8 at byte {at} of the line (byte {} of the input)",
+                line_start + at as u64
+            ))
+        })?;
+        let fields = parse_json_object(line, &opts.fields).map_err(|reason| {
+            // One line of a pretty-printed document: say so (this line alone is lost).
+            let hint = match line.trim() {
+                "{" | "[" => {
+                    "; JSON lines need one whole object per line (is this a pretty-printed \
+                     document? a JSON array of objects is read from a .json file)"
+                }
+                _ => "",
+            };
+            self.error(format!("{reason}{hint}"))
+        })?;
+        let line_number = self.line_number;
+        fields
+            .into_article(
+                || format!("{}:{line_number}", self.stem),
+                opts.max_bytes,
+                self.origin(),
+            )
+            .map_err(|reason| self.error(reason))
+    }
+}
+
+/// The article fields of one JSON line, or why the line is not an article record.
+pub(super) fn parse_json_object(line: &str, names: &FieldNames) -> Result<RecordFields, String> {
+    let first = line.trim_start().chars().next();
+    if first != Some('{') {
+        // Say what the line is, when it is valid JSON at all.
+        serde_json::from_str::<IgnoredAny>(line).map_err(|e| malformed_json(&e))?;
+        let found = match first {
+            Some('[') => "an array",
+            Some('"') => "a string",
+            Some('t' | 'f') => "a boolean",
+            Some('n') => "null",
+            _ => "a number",
+        };
+        return Err(format!("not a JSON object but {found}"));
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(line);
+    let raw = WantedFields { names }
+        .deserialize(&mut deserializer)
+        .map_err(|e| malformed_json(&e))?;
+    deserializer.end().map_err(|e| malformed_json(&e))?;
+    if raw.text.is_some_and(|t| t.get() == "null") {
+        return Err(format!("`{}` is null, not a string", names.text));
+    }
+    let text = match json_scalar(raw.text, &names.text)? {
+        Some(JsonScalar::String(text)) => text,
+        None => return Err(format!("missing `{}` field", names.text)),
+        Some(JsonScalar::Number(_)) => {
+            return Err(format!("`{}` is a number, not a string", names.text))
+        }
+    };
+    let text_of = |raw, name| json_scalar(raw, name).map(|v| v.map(JsonScalar::into_text));
+    Ok(RecordFields {
+        id: text_of(raw.id, &names.id)?,
+        title: text_of(raw.title, &names.title)?,
+        text,
+        url: text_of(raw.url, &names.url)?,
+        published: text_of(raw.published, &names.published)?,
+        source: text_of(raw.source, &names.source)?,
+    })
+}
+
+/// serde's message, placed by column (the line number is always 1 within one line).
+fn malformed_json(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    let message = message.strip_suffix(&position).unwrap_or(&message);
+    format!("malformed JSON at column {}: {message}", error.column())
+}
+
+/// A string or number field's value.
+enum JsonScalar {
+    String(String),
+    /// Exactly as written in the input (`4.50`, a 23-digit id): an id re-printed through a
+    /// float would no longer join back to the analyst's data, and two long ids could collide.
+    Number(String),
+}
+
+impl JsonScalar {
+    fn into_text(self) -> String {
+        match self {
+            JsonScalar::String(text) | JsonScalar::Number(text) => text,
+        }
+    }
+}
+
+/// An optional field's value; strings and numbers only (null is absent).
+fn json_scalar(value: Option<&RawValue>, name: &str) -> Result<Option<JsonScalar>, String> {
+    let Some(raw) = value.map(RawValue::get) else {
+        return Ok(None);
+    };
+    let found = match raw.as_bytes().first() {
+        Some(b'"') => {
+            let text = serde_json::from_str(raw).map_err(|e| malformed_json(&e))?;
+            return Ok(Some(JsonScalar::String(text)));
+        }
+        Some(b'-' | b'0'..=b'9') => return Ok(Some(JsonScalar::Number(raw.to_string()))),
+        Some(b'n') => return Ok(None),
+        Some(b't' | b'f') => "a boolean",
+        Some(b'[') => "an array",
+        _ => "an object",
+    };
+    Err(format!("`{name}` is {found}, not a string"))
+}
+
+/// The values of the wanted keys of a JSON object, as written in the line.
+#[derive(Default)]
+struct RawFields<'de> {
+    id: Option<&'de RawValue>,
+    title: Option<&'de RawValue>,
+    text: Option<&'de RawValue>,
+    url: Option<&'de RawValue>,
+    published: Option<&'de RawValue>,
+    source: Option<&'de RawValue>,
+}
+
+/// Deserializes only the wanted keys of a JSON object and skips the rest without building them,
+/// so a record's memory is its line and its text, whatever else the line carries.
+struct WantedFields<'a> {
+    names: &'a FieldNames,
+}
+
+impl<'de> DeserializeSeed<'de> for WantedFields<'_> {
+    type Value = RawFields<'de>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<RawFields<'de>, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for WantedFields<'_> {
+    type Value = RawFields<'de>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawFields<'de>, A::Error> {
+        let names = self.names;
+        let mut raw = RawFields::default();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            let mut slots: Vec<&mut Option<&'de RawValue>> = Vec::new();
+            for (name, slot) in [
+                (&names.id, &mut raw.id),
+                (&names.title, &mut raw.title),
+                (&names.text, &mut raw.text),
+                (&names.url, &mut raw.url),
+                (&names.published, &mut raw.published),
+                (&names.source, &mut raw.source),
+            ] {
+                if *name == key {
+                    slots.push(slot);
+                }
+            }
+            if slots.is_empty() {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            // Two fields may be configured to read the same key; a later duplicate key wins.
+            let value = map.next_value::<&'de RawValue>()?;
+            for slot in slots {
+                *slot = Some(value);
+            }
+        }
+        Ok(raw)
+    }
+}

@@ -1,0 +1,199 @@
+//! Text files, one article each: a single `.txt` input, or every `.txt`/`.txt.gz` entry of a
+//! folder, recursively, in path order.
+
+use std::collections::VecDeque;
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use super::*;
+
+/// Text files, one article each, read one at a time.
+pub(super) struct TextFiles {
+    pub(super) input: String,
+    /// Each file's path and its record name, or an error found while listing (an unreadable
+    /// subdirectory), in reading order.
+    pub(super) files: VecDeque<Result<(PathBuf, String), RecordError>>,
+}
+
+impl TextFiles {
+    pub(super) fn next_record(
+        &mut self,
+        opts: &ReadOptions,
+    ) -> Option<Result<Article, RecordError>> {
+        let (path, record) = match self.files.pop_front()? {
+            Ok(file) => file,
+            Err(error) => return Some(Err(error)),
+        };
+        let origin = Origin {
+            input: self.input.clone(),
+            record,
+        };
+        Some(
+            regular_file(&path)
+                .and_then(|()| read_text_article(&path, opts))
+                .map(|article| Article {
+                    origin: origin.clone(),
+                    ..article
+                })
+                .map_err(|reason| origin.error(reason)),
+        )
+    }
+}
+
+/// Every `.txt` and `.txt.gz` file under `dir`, in path order, each with its path under `dir` as
+/// its record name; subdirectories that cannot be listed are errors in their place.
+pub(super) fn list_text_files(
+    dir: &Path,
+) -> io::Result<VecDeque<Result<(PathBuf, String), RecordError>>> {
+    let input = dir.display().to_string();
+    let mut found: Vec<(PathBuf, Option<io::Error>)> = Vec::new();
+    let mut pending_dirs = vec![dir.to_path_buf()];
+    let mut is_top = true;
+    while let Some(current) = pending_dirs.pop() {
+        let entries = match fs::read_dir(&current) {
+            Ok(entries) => entries,
+            // The input itself unreadable: one error for the input, from the caller.
+            Err(error) if is_top => return Err(error),
+            Err(error) => {
+                found.push((current, Some(error)));
+                continue;
+            }
+        };
+        is_top = false;
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    found.push((current.clone(), Some(error)));
+                    break;
+                }
+            };
+            let name = entry.file_name().to_string_lossy().to_ascii_lowercase();
+            if name.starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            let Ok(file_type) = entry.file_type() else {
+                continue;
+            };
+            if file_type.is_dir() {
+                pending_dirs.push(path);
+            } else if name.ends_with(".txt") || name.ends_with(".txt.gz") {
+                // Whatever it is (a link, a FIFO…), it looks like an input: it becomes an
+                // article or an error row when read, never nothing.
+                found.push((path, None));
+            }
+        }
+    }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(found
+        .into_iter()
+        .map(|(path, listing_error)| {
+            let relative = path.strip_prefix(dir).unwrap_or(&path);
+            // A listing error in the input directory itself has no relative path.
+            let record = match relative.as_os_str().is_empty() {
+                true => ".".to_string(),
+                false => relative.display().to_string(),
+            };
+            match listing_error {
+                None => Ok((path, record)),
+                Some(error) => Err(RecordError {
+                    input: input.clone(),
+                    record,
+                    reason: format!("cannot list directory: {error}"),
+                }),
+            }
+        })
+        .collect())
+}
+
+/// Why a folder entry named like a text file cannot be read as one, if it cannot: a FIFO is
+/// never opened (that would wait for a writer forever), nor a device.
+fn regular_file(path: &Path) -> Result<(), String> {
+    let metadata = match fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            return Err(match fs::read_link(path) {
+                Ok(target) => format!("broken symbolic link (to {})", target.display()),
+                Err(_) => format!("cannot open: {e}"),
+            })
+        }
+    };
+    if metadata.is_file() {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = metadata.file_type();
+        let what = if t.is_fifo() {
+            "a FIFO (named pipe)"
+        } else if t.is_socket() {
+            "a socket"
+        } else if t.is_block_device() || t.is_char_device() {
+            "a device"
+        } else if t.is_dir() {
+            "a symbolic link to a directory (not followed)"
+        } else {
+            "not a regular file"
+        };
+        Err(format!("{what}, not a text file: not read"))
+    }
+    #[cfg(not(unix))]
+    Err("not a regular file: not read".into())
+}
+
+/// One text file as an article, or why it is not one.
+pub(super) fn read_text_article(path: &Path, opts: &ReadOptions) -> Result<Article, String> {
+    let name = NameParts::of(path);
+    let mut reader = open_reader(path, name.gzipped).map_err(|e| format!("cannot open: {e}"))?;
+    // Read no more than the limit allows, then only count the rest, so a huge file costs no memory.
+    let mut bytes = Vec::new();
+    let limit = (opts.max_bytes as u64).saturating_add(1);
+    (&mut reader)
+        .take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(|e| read_failure(&e, name.gzipped))?;
+    if bytes.len() > opts.max_bytes {
+        let rest =
+            io::copy(&mut reader, &mut io::sink()).map_err(|e| read_failure(&e, name.gzipped))?;
+        return Err(too_big(bytes.len() + rest as usize, opts.max_bytes));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "invalid UTF-8 at byte {} of the file",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    if text.trim().is_empty() {
+        return Err("empty text".into());
+    }
+    Ok(Article {
+        id: name.stem,
+        title: find_title(&text),
+        text,
+        url: None,
+        published: None,
+        source: None,
+        origin: Origin::default(),
+    })
+}
+
+/// The first line that is neither blank nor web debris, when a blank line follows it; otherwise
+/// the file has no title line (its first line is the start of the body). The title stays in the
+/// text as well.
+pub(super) fn find_title(text: &str) -> String {
+    let mut lines = text
+        .lines()
+        .map(|line| line.trim_start_matches('\u{feff}').trim());
+    let Some(title) =
+        lines.find(|line| !line.is_empty() && crate::clean::debris_reason(line).is_none())
+    else {
+        return String::new();
+    };
+    match lines.next() {
+        Some("") => title.to_string(),
+        _ => String::new(),
+    }
+}
