@@ -5,6 +5,7 @@
 //! not rewrite the text; it decides which lines are kept and groups them into paragraphs, as
 //! byte spans into the original text, so every later offset still points into the input.
 
+use crate::lexicon::word_list;
 use crate::span::Span;
 
 /// What cleaning kept and dropped.
@@ -16,55 +17,15 @@ pub struct Cleaned {
     pub removed: Vec<(Span, &'static str)>,
 }
 
-/// Whole lines (compared case-insensitively, trailing punctuation ignored) that are page furniture.
-const DEBRIS_LINES: &[&str] = &[
-    "latest news and articles",
-    "latest news",
-    "related articles",
-    "related stories",
-    "related news",
-    "read more",
-    "read more news",
-    "advertisement",
-    "sponsored",
-    "sponsored content",
-    "share",
-    "share this",
-    "share this article",
-    "share this story",
-    "share on facebook",
-    "share on twitter",
-    "tweet",
-    "email",
-    "print",
-    "comments",
-    "leave a comment",
-    "subscribe",
-    "subscribe now",
-    "subscribe to our newsletter",
-    "sign up for our newsletter",
-    "click here to subscribe",
-    "follow us on twitter",
-    "follow us on facebook",
-    "most popular",
-    "trending now",
-    "you may also like",
-    "skip to content",
-    "back to top",
-];
+word_list! {
+    /// Whole lines (compared case-insensitively, trailing punctuation ignored) that are page furniture.
+    fn debris_lines = "clean/debris_lines.txt";
+}
 
-/// Line prefixes of share/subscribe boilerplate, for short lines only.
-const DEBRIS_PREFIXES: &[&str] = &[
-    "share on ",
-    "share this ",
-    "follow us on ",
-    "subscribe to ",
-    "sign up for ",
-    "click here to ",
-    "read more:",
-    "also read:",
-    "advertisement -",
-];
+word_list! {
+    /// Line prefixes of share/subscribe boilerplate, for short lines only.
+    fn debris_prefixes = "clean/debris_prefixes.txt";
+}
 
 /// Ad-slot sizes: `728 x 90`, `300x250`, `160 × 600`.
 fn is_ad_size(line: &str) -> bool {
@@ -91,11 +52,11 @@ pub fn debris_reason(line: &str) -> Option<&'static str> {
     let norm = trimmed
         .trim_end_matches(['.', ':', '!', '»', '>', '›', ' '])
         .to_lowercase();
-    if DEBRIS_LINES.contains(&norm.as_str()) {
+    if debris_lines().contains(&norm.as_str()) {
         return Some("page furniture");
     }
     let lower = trimmed.to_lowercase();
-    if DEBRIS_PREFIXES.iter().any(|p| lower.starts_with(p)) {
+    if debris_prefixes().iter().any(|p| lower.starts_with(p)) {
         return Some("share/subscribe boilerplate");
     }
     None
@@ -174,6 +135,21 @@ pub fn clean(text: &str) -> Cleaned {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debris_lists_load() {
+        crate::lexicon::check_lists(
+            &[
+                ("debris_lines", debris_lines()),
+                ("debris_prefixes", debris_prefixes()),
+            ],
+            true,
+        );
+        // A quoted entry keeps its trailing space: "share on " is no prefix of "share online".
+        assert!(debris_prefixes().contains(&"share on "));
+        assert_eq!(debris_reason("Share on Facebook"), Some("page furniture"));
+        assert_eq!(debris_reason("Share online banking tips"), None);
+    }
 
     fn kept(text: &str) -> Vec<&str> {
         clean(text)

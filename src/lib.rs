@@ -13,6 +13,7 @@ pub mod clean;
 pub mod entities;
 pub mod eval;
 pub mod input;
+pub mod lexicon;
 pub mod ner;
 pub mod output;
 pub mod pipeline;

@@ -10,6 +10,7 @@ use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::clean::Cleaned;
+use crate::lexicon::word_list;
 pub use crate::span::{CharOffsets, Span};
 
 /// A sentence: its span, the paragraph it belongs to and the range of its tokens in
@@ -89,21 +90,17 @@ impl Document {
     }
 }
 
-/// Words that end with a period without ending a sentence (checked case-sensitively on the word
-/// without its period).
-const ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Capt", "Sgt", "Adm",
-    "Maj", "St", "Jr", "Sr", "Inc", "Corp", "Co", "Ltd", "No", "Nos", "Jan", "Feb", "Mar", "Apr",
-    "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "vs", "Mt", "Ft", "Rev", "Hon",
-    "Pres", "Supt", "Gens", "Sens", "Reps", "approx", "est", "Fig", "fig", "Vol", "vol", "pp",
-    "Ave",
-];
+word_list! {
+    /// Words that end with a period without ending a sentence (checked case-sensitively on the word
+    /// without its period).
+    fn abbreviations = "text/abbreviations.txt";
+}
 
 fn is_abbreviation(word: &str) -> bool {
     let Some(stem) = word.strip_suffix('.') else {
         return false;
     };
-    if ABBREVIATIONS.contains(&stem) {
+    if abbreviations().contains(&stem) {
         return true;
     }
     // Initials and dotted acronyms: "J.", "U.S.", "U.N."
@@ -260,6 +257,14 @@ fn split_chunk(text: &str, mut start: usize, mut end: usize, out: &mut Vec<Span>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn abbreviations_load() {
+        crate::lexicon::check_lists(&[("abbreviations", abbreviations())], false);
+        // Matched case-sensitively: both cases are listed where both occur.
+        assert!(abbreviations().contains(&"Fig") && abbreviations().contains(&"fig"));
+        assert!(is_abbreviation("Mr.") && !is_abbreviation("mr."));
+    }
 
     fn words(s: &str) -> Vec<&str> {
         split_words(s, Span::new(0, s.len()))

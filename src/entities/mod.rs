@@ -115,7 +115,8 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     build_entities(mentions, &forms, &mut groups)
 }
 
-fn is_person(label: &str) -> bool {
+/// Whether an NER label names a person (`PER`, or `PERSON` as some models write it; any case).
+pub fn is_person(label: &str) -> bool {
     label.eq_ignore_ascii_case("PER") || label.eq_ignore_ascii_case("PERSON")
 }
 

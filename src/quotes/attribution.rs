@@ -17,6 +17,7 @@ use std::collections::HashSet;
 use super::lexicon::{self, VerbClass};
 use super::marks::{self, Quoted};
 use super::QuoteKind;
+use crate::lexicon::word_list;
 use crate::text::{Document, Span};
 
 /// A quote as found in the text, speaker not yet resolved.
@@ -44,64 +45,16 @@ const QUOTE_AFTER_VERB_WINDOW: usize = 8;
 /// The most words of an appositive between a name and its verb.
 const MAX_APPOSITIVE_WORDS: usize = 16;
 
-/// First words of prepositional and time phrases (`on Tuesday`, `last week`, `earlier`).
-const PREPOSITION_OR_TIME_STARTS: &[&str] = &[
-    "in",
-    "on",
-    "at",
-    "during",
-    "to",
-    "for",
-    "with",
-    "from",
-    "after",
-    "before",
-    "once",
-    "over",
-    "about",
-    "of",
-    "through",
-    "last",
-    "this",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "today",
-    "yesterday",
-    "tonight",
-    "earlier",
-    "later",
-    "recently",
-    "previously",
-    "then",
-    "now",
-];
+word_list! {
+    /// First words of prepositional and time phrases (`on Tuesday`, `last week`, `earlier`).
+    fn preposition_or_time_starts = "lexicon/preposition_or_time_starts.txt";
+}
 
-/// With [`PREPOSITION_OR_TIME_STARTS`], first words of phrases that are no speaker
-/// (`said early Friday`, `in a statement said`, `during the debate said`).
-const NOT_SPEAKER_STARTS: &[&str] = &[
-    "by",
-    "despite",
-    "meanwhile",
-    "since",
-    "into",
-    "early",
-    "late",
-    "next",
-    "tomorrow",
-    "having",
-    "while",
-    "there",
-    "here",
-    "it",
-    "that",
-    "what",
-    "when",
-];
+word_list! {
+    /// With [`preposition_or_time_starts`], first words of phrases that are no speaker
+    /// (`said early Friday`, `in a statement said`, `during the debate said`).
+    fn not_speaker_starts = "lexicon/not_speaker_starts.txt";
+}
 
 fn is_any_of(word: &str, lists: &[&[&str]]) -> bool {
     lists.iter().any(|list| list.contains(&word))
@@ -109,281 +62,50 @@ fn is_any_of(word: &str, lists: &[&[&str]]) -> bool {
 /// How far before a quote a cue verb may stand (`X told reporters on Tuesday: "…"`).
 const LEAD_WINDOW: usize = 7;
 
-/// Words that end a speaker phrase when reading back from its verb.
-const SUBJECT_STOPS: &[&str] = &[
-    "that", "but", "because", "when", "while", "if", "although", "though", "after", "before",
-    "since", "so", "which", "where", "whom", "whose", "and", "or", "as", "than", "then", "also",
-    "who",
-];
+word_list! {
+    /// Words that end a speaker phrase when reading back from its verb.
+    fn subject_stops = "lexicon/subject_stops.txt";
+}
 
-/// Words between a speaker and its verb that are not part of the speaker ("Smith also said").
-const ADVERBS_AND_AUXILIARIES: &[&str] = &[
-    "also",
-    "later",
-    "then",
-    "again",
-    "further",
-    "previously",
-    "once",
-    "has",
-    "had",
-    "have",
-    "would",
-    "will",
-    "was",
-    "is",
-    "were",
-    "are",
-    "did",
-    "does",
-    "do",
-    "had",
-    "reportedly",
-    "recently",
-    "earlier",
-    "repeatedly",
-    "once",
-    "has",
-    "simply",
-    "just",
-    "even",
-    "still",
-    "finally",
-    "quickly",
-    "often",
-    "had",
-    "never",
-    "always",
-    "only",
-    "not",
-    "publicly",
-    "privately",
-    "separately",
-    "flatly",
-    "angrily",
-    "bluntly",
-    "frankly",
-    "openly",
-    "herself",
-    "himself",
-    "themselves",
-    "itself",
-    "may",
-    "might",
-    "could",
-    "should",
-    "can",
-    "must",
-    "shall",
-    "been",
-];
+word_list! {
+    /// Words between a speaker and its verb that are not part of the speaker ("Smith also said").
+    fn adverbs_and_auxiliaries = "lexicon/adverbs_and_auxiliaries.txt";
+}
 
-/// Words that end a speaker phrase read forward from an inverted verb (`said Lleshaj during …`).
-const AFTER_SPEAKER_STOPS: &[&str] = &[
-    "during",
-    "in",
-    "on",
-    "at",
-    "after",
-    "before",
-    "when",
-    "while",
-    "as",
-    "to",
-    "from",
-    "last",
-    "this",
-    "yesterday",
-    "today",
-    "earlier",
-    "later",
-    "who",
-    "adding",
-    "according",
-    "on",
-    "via",
-    "through",
-    "that",
-    "and",
-    "but",
-    "told",
-    "with",
-    "in",
-    "about",
-    "tonight",
-    "tuesday",
-    "monday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
+word_list! {
+    /// Words that end a speaker phrase read forward from an inverted verb (`said Lleshaj during …`).
+    fn after_speaker_stops = "lexicon/after_speaker_stops.txt";
+}
 
-/// Personal pronouns that can be speakers.
-pub const PRONOUNS: &[&str] = &["he", "she", "they", "it", "i", "we", "you"];
+word_list! {
+    /// Personal pronouns that can be speakers.
+    pub fn pronouns = "lexicon/pronouns.txt";
+}
 
-/// Words that may start a reported clause's object slot after `told` (`told reporters that …`).
-const OBJECT_PRONOUNS: &[&str] = &[
-    "him",
-    "her",
-    "them",
-    "us",
-    "me",
-    "you",
-    "reporters",
-    "journalists",
-    "it",
-];
+word_list! {
+    /// Words that may start a reported clause's object slot after `told` (`told reporters that …`).
+    fn object_pronouns = "lexicon/object_pronouns.txt";
+}
 
-/// Words after a bare-clause verb that show no clause follows (`said in a statement`).
-const NOT_CLAUSE_STARTS: &[&str] = &[
-    "in",
-    "on",
-    "at",
-    "during",
-    "to",
-    "for",
-    "with",
-    "about",
-    "of",
-    "after",
-    "before",
-    "by",
-    "from",
-    "as",
-    "last",
-    "yesterday",
-    "today",
-    "earlier",
-    "later",
-    "this",
-    "so",
-    "so.",
-    "nothing",
-    "anything",
-    "something",
-    "much",
-    "more",
-    "otherwise",
-    "publicly",
-    "privately",
-    "repeatedly",
-    "recently",
-    "twice",
-    "once",
-    "and",
-    "or",
-    "but",
-    "when",
-    "while",
-    "if",
-    "into",
-    "through",
-    "over",
-    "under",
-    "against",
-    "up",
-    "out",
-    "off",
-    "goodbye",
-    "yes",
-    "no",
-    "hello",
-    "thanks",
-    "thank",
-    "sorry",
-];
+word_list! {
+    /// Words after a bare-clause verb that show no clause follows (`said in a statement`).
+    fn not_clause_starts = "lexicon/not_clause_starts.txt";
+}
 
-/// Determiners and possessives before a noun-like form ("the claims", "his charges").
-const NOUN_DETERMINERS: &[&str] = &[
-    "the", "a", "an", "his", "her", "their", "its", "these", "those", "such", "new", "recent",
-    "earlier", "false", "my", "our", "your", "any", "no", "some", "many", "several", "two",
-    "three", "of", "'s", "’s", "whose", "this", "that", "other",
-];
+word_list! {
+    /// Determiners and possessives before a noun-like form ("the claims", "his charges").
+    fn noun_determiners = "lexicon/noun_determiners.txt";
+}
 
-/// Labels before a colon that introduce no speech.
-const NON_SPEAKER_LABELS: &[&str] = &[
-    "note",
-    "update",
-    "updated",
-    "editor's note",
-    "editor’s note",
-    "photo",
-    "photos",
-    "image",
-    "images",
-    "video",
-    "source",
-    "sources",
-    "related",
-    "read more",
-    "watch",
-    "see also",
-    "credit",
-    "credits",
-    "caption",
-    "correction",
-    "disclosure",
-    "tags",
-    "filed under",
-    "posted",
-    "published",
-    "via",
-    "listen",
-    "transcript",
-    "subscribe",
-    "advertisement",
-    "warning",
-    "breaking",
-    "exclusive",
-    "opinion",
-    "analysis",
-    "live",
-    "summary",
-    "background",
-    "context",
-    "interview",
-    "author",
-    "by",
-    "contact",
-    "email",
-    "phone",
-    "address",
-    "date",
-    "time",
-    "location",
-    "title",
-    "topics",
-    "category",
-    "categories",
-    "more",
-    "also",
-    "question",
-    "answer",
-    "q",
-    "a",
-    "pictured",
-    "above",
-    "below",
-    "top",
-    "bottom",
-    "left",
-    "right",
-    "file",
-    "getty images",
-    "ap",
-    "reuters",
-    "afp",
-    "share",
-    "print",
-    "follow",
-];
+word_list! {
+    /// Labels before a colon that introduce no speech.
+    fn non_speaker_labels = "lexicon/non_speaker_labels.txt";
+}
 
-/// Clause-joining words a label may hold in lower case ("Minister of the Interior").
-const LABEL_FUNCTION_WORDS: &[&str] = &[
-    "of", "the", "for", "and", "de", "van", "von", "al", "bin", "da", "del", "la",
-];
+word_list! {
+    /// Clause-joining words a label may hold in lower case ("Minister of the Interior").
+    fn label_function_words = "lexicon/label_function_words.txt";
+}
 
 fn is_punct(word: &str) -> bool {
     !word.chars().any(|c| c.is_alphanumeric())
@@ -397,11 +119,10 @@ fn is_dash(word: &str) -> bool {
     matches!(word, "—" | "–" | "-" | "--" | "―")
 }
 
-/// Small words that stay lowercase in a title.
-const TITLE_SMALL_WORDS: &[&str] = &[
-    "a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "by", "with",
-    "from", "as", "vs", "via", "is", "de",
-];
+word_list! {
+    /// Small words that stay lowercase in a title.
+    fn title_small_words = "lexicon/title_small_words.txt";
+}
 
 /// Title case throughout (`The Steve Harvey Morning Show`): two to ten words, every word but
 /// the small ones capitalised.
@@ -424,7 +145,7 @@ fn is_title_like(text: &str) -> bool {
         && is_capitalized(words[0])
         && words
             .iter()
-            .all(|w| is_capitalized(w) || TITLE_SMALL_WORDS.contains(w))
+            .all(|w| is_capitalized(w) || title_small_words().contains(w))
 }
 
 fn word_count(text: &str) -> usize {
@@ -504,7 +225,7 @@ impl<'d> View<'d> {
         // `has been steadily pounding`, `openly admires`: auxiliaries and -ly adverbs.
         while end > lo && {
             let w = self.word(end - 1);
-            ADVERBS_AND_AUXILIARIES.contains(&w.to_lowercase().as_str())
+            adverbs_and_auxiliaries().contains(&w.to_lowercase().as_str())
                 || w == "been"
                 || (w.len() > 4 && w.ends_with("ly") && w.chars().all(|c| c.is_ascii_lowercase()))
         } {
@@ -515,7 +236,7 @@ impl<'d> View<'d> {
             let w = self.word(start - 1);
             let lw = w.to_lowercase();
             let stop = is_punct(w) && !matches!(w, "." | "’s" | "'s" | "&")
-                || SUBJECT_STOPS.contains(&lw.as_str())
+                || subject_stops().contains(&lw.as_str())
                     && !(lw == "and"
                         && start >= lo + 2
                         && is_capitalized(self.word(start - 2))
@@ -537,7 +258,7 @@ impl<'d> View<'d> {
     fn plausible_speaker(&self, first: usize) -> bool {
         !is_any_of(
             &self.lower(first),
-            &[PREPOSITION_OR_TIME_STARTS, NOT_SPEAKER_STARTS],
+            &[preposition_or_time_starts(), not_speaker_starts()],
         )
     }
 
@@ -575,7 +296,7 @@ impl<'d> View<'d> {
             let w = self.word(end);
             let lw = w.to_lowercase();
             if (is_punct(w) && !matches!(w, "’s" | "'s" | "&"))
-                || (end > start && AFTER_SPEAKER_STOPS.contains(&lw.as_str()))
+                || (end > start && after_speaker_stops().contains(&lw.as_str()))
             {
                 break;
             }
@@ -593,7 +314,7 @@ impl<'d> View<'d> {
             return None;
         }
         let first = self.lower(start);
-        if PRONOUNS.contains(&first.as_str()) {
+        if pronouns().contains(&first.as_str()) {
             return Some((start, start + 1));
         }
         let mut end = start;
@@ -644,7 +365,7 @@ impl<'d> View<'d> {
         }
         // After a determiner any form is a noun ("an answer", "the claims"); noun-like forms
         // ("claims") need no determiner to be read as nouns after an adjective either.
-        if token > lo && NOUN_DETERMINERS.contains(&self.lower(token - 1).as_str()) {
+        if token > lo && noun_determiners().contains(&self.lower(token - 1).as_str()) {
             return false;
         }
         // "refused to comment", "declined to say": no speech reported.
@@ -797,7 +518,7 @@ fn lead_colon(view: &View, q: Quoted, prev_close: usize) -> Option<Attribution> 
         return None;
     }
     let label = view.span_of(first, colon);
-    if NON_SPEAKER_LABELS.contains(&view.doc.slice(label).to_lowercase().as_str()) {
+    if non_speaker_labels().contains(&view.doc.slice(label).to_lowercase().as_str()) {
         return None;
     }
     Some((view.doc.tokens[colon], Some(label)))
@@ -994,12 +715,12 @@ fn turn_label(view: &View, para: Span) -> Option<(Span, Span)> {
     }
     let ok_word = |w: &&str| {
         !w.chars().any(|c| c.is_ascii_digit())
-            && (is_capitalized(w) || LABEL_FUNCTION_WORDS.contains(w))
+            && (is_capitalized(w) || label_function_words().contains(w))
             && lexicon::verb(w).is_none()
             && w.chars()
                 .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\'' | '’'))
     };
-    if !words.iter().all(ok_word) || NON_SPEAKER_LABELS.contains(&label.to_lowercase().as_str()) {
+    if !words.iter().all(ok_word) || non_speaker_labels().contains(&label.to_lowercase().as_str()) {
         return None;
     }
     let start = para.start;
@@ -1088,8 +809,10 @@ fn content_span(view: &View, from: usize, to: usize) -> Option<Span> {
     (word_count(view.doc.slice(span)) >= 3).then_some(span)
 }
 
-/// Words that, after a comma, start a new clause rather than continue the reported one.
-const CLAUSE_BREAKS: &[&str] = &["but", "while", "though", "although", "whereas", "yet"];
+word_list! {
+    /// Words that, after a comma, start a new clause rather than continue the reported one.
+    fn clause_breaks = "lexicon/clause_breaks.txt";
+}
 
 /// Where a reported clause starting at `start` ends (exclusive): before `, but …`, `, while …`,
 /// `; …`, `, citing …`, or `and` followed by a new verb (`and encouraged …`, `and says …`), else
@@ -1109,7 +832,7 @@ fn clause_end(view: &View, start: usize, hi: usize) -> usize {
         let w = view.lower(t);
         let next_is_verb = t + 1 < hi && lexicon::verb(view.word(t + 1)).is_some();
         let breaks = w == ";"
-            || (CLAUSE_BREAKS.contains(&w.as_str()) && comma_before(t))
+            || (clause_breaks().contains(&w.as_str()) && comma_before(t))
             || (w.ends_with("ing") && lexicon::verb(&w).is_some() && comma_before(t))
             || (w == "and" && next_is_verb && !view.word(t + 1).ends_with("ing"));
         if breaks {
@@ -1123,46 +846,16 @@ fn clause_end(view: &View, start: usize, hi: usize) -> usize {
     hi
 }
 
-/// With [`PREPOSITION_OR_TIME_STARTS`], words that open an adjunct between a verb and its
-/// `that` (`said on Tuesday that`, `wrote last week that`, `said again that`).
-const ADJUNCT_STARTS: &[&str] = &["via", "under", "again", "also", "twice"];
+word_list! {
+    /// With [`preposition_or_time_starts`], words that open an adjunct between a verb and its
+    /// `that` (`said on Tuesday that`, `wrote last week that`, `said again that`).
+    fn adjunct_starts = "lexicon/adjunct_starts.txt";
+}
 
-/// Subject pronouns and finite auxiliaries: a word among them starts a clause of its own.
-const CLAUSE_WORDS: &[&str] = &[
-    "he",
-    "she",
-    "they",
-    "we",
-    "i",
-    "it",
-    "is",
-    "was",
-    "are",
-    "were",
-    "has",
-    "had",
-    "have",
-    "will",
-    "would",
-    "can",
-    "could",
-    "should",
-    "may",
-    "might",
-    "must",
-    "he’s",
-    "she’s",
-    "it’s",
-    "he's",
-    "she's",
-    "it's",
-    "they're",
-    "they’re",
-    "we're",
-    "we’re",
-    "i'm",
-    "i’m",
-];
+word_list! {
+    /// Subject pronouns and finite auxiliaries: a word among them starts a clause of its own.
+    fn clause_words = "lexicon/clause_words.txt";
+}
 
 /// Whether the words `from..that` between a verb and a `that` are adjuncts (`said on Tuesday
 /// that`) or, for verbs that take one, an object (`told reporters that`), so that the `that`
@@ -1171,24 +864,23 @@ const CLAUSE_WORDS: &[&str] = &[
 /// `that` belongs to a verb inside it, and the content starts right after the cue verb.
 fn only_adjuncts_before_that(view: &View, from: usize, that: usize, takes_object: bool) -> bool {
     let first = view.lower(from);
-    let adjunct_start = is_any_of(&first, &[PREPOSITION_OR_TIME_STARTS, ADJUNCT_STARTS])
+    let adjunct_start = is_any_of(&first, &[preposition_or_time_starts(), adjunct_starts()])
         || (first.ends_with("ly") && first.len() > 4)
         || takes_object;
     adjunct_start
         && (from..that).all(|u| {
             let w = view.lower(u);
             let object_pronoun = takes_object && u == from;
-            (object_pronoun || !CLAUSE_WORDS.contains(&w.as_str()))
+            (object_pronoun || !clause_words().contains(&w.as_str()))
                 && (lexicon::verb(view.word(u)).is_none()
-                    || (u > from && NOUN_DETERMINERS.contains(&view.lower(u - 1).as_str())))
+                    || (u > from && noun_determiners().contains(&view.lower(u - 1).as_str())))
         })
 }
 
-/// Words that open a clause of their own after an attribution (`she said, but as Trump …`).
-const SUBORDINATORS: &[&str] = &[
-    "that", "as", "while", "when", "because", "who", "which", "whom", "whose", "where", "if",
-    "although", "though", "since", "after", "before", "until", "unless",
-];
+word_list! {
+    /// Words that open a clause of their own after an attribution (`she said, but as Trump …`).
+    fn subordinators = "lexicon/subordinators.txt";
+}
 
 /// Whether the text between an attribution's cue and the next quote is only its circumstance (a
 /// speaker, a time, a place, a participle: `he said, but`, `Tester said, referring to the
@@ -1206,8 +898,8 @@ pub fn is_circumstance(text: &str) -> bool {
     words.len() <= 12
         && !text.contains([';', ':', '?', '!'])
         && words.iter().all(|w| {
-            !CLAUSE_WORDS.contains(&w.as_str())
-                && !SUBORDINATORS.contains(&w.as_str())
+            !clause_words().contains(&w.as_str())
+                && !subordinators().contains(&w.as_str())
                 && (lexicon::verb(w).is_none() || w.ends_with("ing"))
         })
 }
@@ -1240,7 +932,7 @@ fn coordinated_cue(view: &View, end: usize, hi: usize) -> Option<usize> {
         return None;
     }
     t += 1;
-    while t < hi && ADVERBS_AND_AUXILIARIES.contains(&view.lower(t).as_str()) {
+    while t < hi && adverbs_and_auxiliaries().contains(&view.lower(t).as_str()) {
         t += 1;
     }
     (t < hi && view.is_cue_verb_at(t, t, false) && !view.word(t).ends_with("ing")).then_some(t)
@@ -1326,7 +1018,7 @@ fn forward_clause(
             }
             if takes_object && c < hi {
                 let w = view.lower(c);
-                if OBJECT_PRONOUNS.contains(&w.as_str()) {
+                if object_pronouns().contains(&w.as_str()) {
                     c += 1;
                 } else if is_capitalized(view.word(c)) {
                     while c < hi && is_capitalized(view.word(c)) {
@@ -1334,8 +1026,8 @@ fn forward_clause(
                     }
                 } else if matches!(w.as_str(), "the" | "a" | "an" | "his" | "her" | "their") {
                     // `told the forum he was …`: the clause starts at its subject pronoun.
-                    if let Some(p) =
-                        (c + 1..hi.min(c + 6)).find(|&t| PRONOUNS.contains(&view.lower(t).as_str()))
+                    if let Some(p) = (c + 1..hi.min(c + 6))
+                        .find(|&t| pronouns().contains(&view.lower(t).as_str()))
                     {
                         c = p;
                     }
@@ -1346,7 +1038,7 @@ fn forward_clause(
             }
             let next = view.lower(c);
             let word = view.word(c);
-            if is_punct(word) && !marks_only(word) || NOT_CLAUSE_STARTS.contains(&next.as_str()) {
+            if is_punct(word) && !marks_only(word) || not_clause_starts().contains(&next.as_str()) {
                 return None;
             }
             // `said Smith, …`: an inverted trailer, not a clause.
@@ -1368,17 +1060,16 @@ fn forward_clause(
     })
 }
 
-/// Stems of verbs outside the cue lexicon that characterise someone or something `as` a quoted
-/// phrase (`referred to him as “…”`, `portrays the plan as “…”`, `admires Putin as a “…”`).
-const AS_VERB_STEMS: &[&str] = &[
-    "refer", "portray", "depict", "deride", "mock", "ridicul", "herald", "admir", "view", "regard",
-    "bill", "frame", "paint", "cast", "pound", "rip", "lambast", "excoriat",
-];
+word_list! {
+    /// Stems of verbs outside the cue lexicon that characterise someone or something `as` a quoted
+    /// phrase (`referred to him as “…”`, `portrays the plan as “…”`, `admires Putin as a “…”`).
+    fn as_verb_stems = "lexicon/as_verb_stems.txt";
+}
 
-/// Words that continue a characterisation past its closing mark.
-const AS_MODIFIER_STARTS: &[&str] = &[
-    "of", "for", "to", "in", "against", "who", "that", "which", "whose", "than", "under", "by",
-];
+word_list! {
+    /// Words that continue a characterisation past its closing mark.
+    fn as_modifier_starts = "lexicon/as_modifier_starts.txt";
+}
 
 /// Most words between a characterising verb and its `as` (`described Democratic presidential
 /// nominee Hillary Clinton as …`).
@@ -1398,9 +1089,9 @@ fn as_characterization(
     let known = lexicon::verb(view.word(verb))
         .is_some_and(|info| info.class != VerbClass::Cognition)
         && view.is_cue_verb_at(verb, lo, false);
-    let other = AS_VERB_STEMS.iter().any(|stem| lower.starts_with(stem))
+    let other = as_verb_stems().iter().any(|stem| lower.starts_with(stem))
         && lower.chars().all(char::is_alphabetic)
-        && !(verb > lo && NOUN_DETERMINERS.contains(&view.lower(verb - 1).as_str()));
+        && !(verb > lo && noun_determiners().contains(&view.lower(verb - 1).as_str()));
     if !(known || other) {
         return None;
     }
@@ -1419,10 +1110,10 @@ fn as_characterization(
         let lw = view.lower(u);
         !view.in_quoted(view.doc.tokens[u].start)
             && (!is_punct(w) || matches!(w, "’s" | "'s" | "’" | "'" | "." | "-"))
-            && !CLAUSE_WORDS.contains(&lw.as_str())
-            && !SUBORDINATORS.contains(&lw.as_str())
+            && !clause_words().contains(&lw.as_str())
+            && !subordinators().contains(&lw.as_str())
             && (lexicon::verb(w).is_none()
-                || (u > first && NOUN_DETERMINERS.contains(&view.lower(u - 1).as_str())))
+                || (u > first && noun_determiners().contains(&view.lower(u - 1).as_str())))
     });
     if !object_ok {
         return None;
@@ -1461,7 +1152,7 @@ fn as_characterization(
         .ends_with([',', '.', ';', '!', '?']);
     if let Some(t) = (mark..content_hi).find(|&t| view.doc.tokens[t].start >= end) {
         let w = view.lower(t);
-        if !closed_by_punct && AS_MODIFIER_STARTS.contains(&w.as_str()) {
+        if !closed_by_punct && as_modifier_starts().contains(&w.as_str()) {
             let clause_end = clause_end(view, first, content_hi);
             if clause_end > t {
                 end = end.max(view.span_of(first, clause_end).end);
@@ -1594,4 +1285,41 @@ pub fn find_candidates(view: &View) -> Vec<Candidate> {
     out.extend(turns);
     out.sort_by_key(|c| (c.span.start, c.span.end));
     out
+}
+
+#[cfg(test)]
+mod lexicon_tests {
+    use super::*;
+
+    #[test]
+    fn word_lists_load() {
+        crate::lexicon::check_lists(
+            &[
+                ("preposition_or_time_starts", preposition_or_time_starts()),
+                ("not_speaker_starts", not_speaker_starts()),
+                ("subject_stops", subject_stops()),
+                ("adverbs_and_auxiliaries", adverbs_and_auxiliaries()),
+                ("after_speaker_stops", after_speaker_stops()),
+                ("pronouns", pronouns()),
+                ("object_pronouns", object_pronouns()),
+                ("not_clause_starts", not_clause_starts()),
+                ("noun_determiners", noun_determiners()),
+                ("non_speaker_labels", non_speaker_labels()),
+                ("label_function_words", label_function_words()),
+                ("title_small_words", title_small_words()),
+                ("clause_breaks", clause_breaks()),
+                ("adjunct_starts", adjunct_starts()),
+                ("clause_words", clause_words()),
+                ("subordinators", subordinators()),
+                ("as_verb_stems", as_verb_stems()),
+                ("as_modifier_starts", as_modifier_starts()),
+            ],
+            true,
+        );
+        // Multi-word entries and both apostrophes survive the file format.
+        assert!(non_speaker_labels().contains(&"editor’s note"));
+        assert!(non_speaker_labels().contains(&"editor's note"));
+        assert!(clause_words().contains(&"they’re"));
+        assert!(noun_determiners().contains(&"’s"));
+    }
 }

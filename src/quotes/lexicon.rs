@@ -1,8 +1,10 @@
 //! The cue lexicon: speech and reported-thought verbs in all their inflections, loaded from
-//! `speech_verbs.txt` (the project's own list; see the header there for its format).
+//! `lexicon/speech_verbs.txt` (the project's own list; see the header there for its format).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use crate::lexicon::word_list;
 
 /// What a cue verb can introduce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,95 +25,20 @@ pub struct VerbInfo {
     pub class: VerbClass,
 }
 
-/// Verbs whose reported clause may follow without "that" ("Smith said the plan failed").
-const BARE_CLAUSE_LEMMAS: &[&str] = &[
-    "say",
-    "tell",
-    "add",
-    "argue",
-    "claim",
-    "warn",
-    "insist",
-    "note",
-    "explain",
-    "contend",
-    "maintain",
-    "assert",
-    "predict",
-    "suggest",
-    "acknowledge",
-    "admit",
-    "believe",
-    "think",
-    "write",
-    "tweet",
-    "announce",
-    "state",
-    "declare",
-    "complain",
-    "boast",
-    "concede",
-    "recall",
-    "fear",
-    "hope",
-    "expect",
-    "estimate",
-    "allege",
-    "worry",
-    "stress",
-    "emphasize",
-    "emphasise",
-    "reply",
-    "respond",
-    "joke",
-    "vow",
-    "promise",
-    "swear",
-    "reckon",
-    "feel",
-    "know",
-    "report",
-    "testify",
-    "confirm",
-    "deny",
-];
+word_list! {
+    /// Verbs whose reported clause may follow without "that" ("Smith said the plan failed").
+    fn bare_clause_lemmas = "lexicon/bare_clause_lemmas.txt";
+}
 
-/// Forms that are more often nouns than verbs ("the claims", "his charges"); they count as cues
-/// only right after a name or pronoun.
-const NOUN_LIKE_FORMS: &[&str] = &[
-    "claims",
-    "charges",
-    "notes",
-    "states",
-    "reports",
-    "questions",
-    "tweets",
-    "posts",
-    "comments",
-    "remarks",
-    "estimates",
-    "promises",
-    "answers",
-    "replies",
-    "protests",
-    "objects",
-    "demands",
-    "pledges",
-    "doubts",
-    "fears",
-    "hopes",
-    "views",
-    "counters",
-    "quotes",
-    "forecasts",
-    "cries",
-    "worries",
-    "vows",
-];
+word_list! {
+    /// Forms that are more often nouns than verbs ("the claims", "his charges"); they count as cues
+    /// only right after a name or pronoun.
+    fn noun_like_forms = "lexicon/noun_like_forms.txt";
+}
 
 fn lexicon() -> &'static HashMap<String, VerbInfo> {
     static LEXICON: OnceLock<HashMap<String, VerbInfo>> = OnceLock::new();
-    LEXICON.get_or_init(|| parse(include_str!("speech_verbs.txt")))
+    LEXICON.get_or_init(|| parse(include_str!("lexicon/speech_verbs.txt")))
 }
 
 fn parse(source: &'static str) -> HashMap<String, VerbInfo> {
@@ -212,12 +139,12 @@ pub fn verb(word: &str) -> Option<VerbInfo> {
 
 /// Whether a cue verb may introduce a reported clause without "that".
 pub fn takes_bare_clause(info: VerbInfo) -> bool {
-    BARE_CLAUSE_LEMMAS.contains(&info.lemma)
+    bare_clause_lemmas().contains(&info.lemma)
 }
 
 /// Whether a form reads more often as a noun ("claims") than as a verb.
 pub fn is_noun_like(word: &str) -> bool {
-    NOUN_LIKE_FORMS.contains(&word.to_lowercase().as_str())
+    noun_like_forms().contains(&word.to_lowercase().as_str())
 }
 
 /// Is this word a form of a speech verb (not just a verb of thought)?
@@ -228,6 +155,21 @@ pub fn is_speech_verb(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_lists_load() {
+        crate::lexicon::check_lists(
+            &[
+                ("bare_clause_lemmas", bare_clause_lemmas()),
+                ("noun_like_forms", noun_like_forms()),
+            ],
+            true,
+        );
+        // Every bare-clause lemma is a lemma of the cue lexicon.
+        for lemma in bare_clause_lemmas() {
+            assert_eq!(verb(lemma).map(|v| v.lemma), Some(*lemma), "{lemma}");
+        }
+    }
 
     #[test]
     fn inflections_are_derived() {

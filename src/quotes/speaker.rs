@@ -13,8 +13,10 @@
 //! Nothing fits: no entity, rather than a guess.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
-use crate::entities::Entities;
+use crate::entities::{is_person, Entities};
+use crate::lexicon::{self, word_list};
 use crate::ner::Mention;
 use crate::text::{Document, Span};
 
@@ -24,84 +26,30 @@ enum Gender {
     Female,
 }
 
-/// Words that end a role phrase read forward after `NAME,`.
-const ROLE_STOPS: &[&str] = &[
-    "who", "which", "that", "and", "said", "says", "told", "when", "where", "but", "whose",
-];
-/// Words that cannot belong to a title read back from a name.
-const TITLE_STOPS: &[&str] = &[
-    "the",
-    "a",
-    "an",
-    "and",
-    "or",
-    "of",
-    "to",
-    "with",
-    "by",
-    "for",
-    "from",
-    "in",
-    "on",
-    "at",
-    "as",
-    "that",
-    "said",
-    "says",
-    "told",
-    "but",
-    "when",
-    "while",
-    "after",
-    "before",
-    "is",
-    "was",
-    "were",
-    "are",
-    "has",
-    "had",
-    "have",
-    "than",
-    "then",
-    "if",
-    "said:",
-    "according",
-    "like",
-    "about",
-    "between",
-    "against",
-    "said.",
-    "says.",
-];
-/// Prepositions that end a role's head (`a spokesman for the ministry` → spokesman).
-const HEAD_STOPS: &[&str] = &[
-    "for", "of", "at", "in", "with", "from", "to", "on", "who", "and", "under",
-];
+word_list! {
+    /// Words that end a role phrase read forward after `NAME,`.
+    fn role_stops = "lexicon/role_stops.txt";
+}
+word_list! {
+    /// Words that cannot belong to a title read back from a name.
+    fn title_stops = "lexicon/title_stops.txt";
+}
+word_list! {
+    /// Prepositions that end a role's head (`a spokesman for the ministry` → spokesman).
+    fn head_stops = "lexicon/head_stops.txt";
+}
 /// Abbreviated titles and the word they stand for.
-const TITLE_ABBREVIATIONS: &[(&str, &str)] = &[
-    ("sen", "senator"),
-    ("rep", "representative"),
-    ("gov", "governor"),
-    ("pres", "president"),
-    ("gen", "general"),
-    ("sec", "secretary"),
-    ("lt", "lieutenant"),
-    ("col", "colonel"),
-    ("prof", "professor"),
-    ("dr", "doctor"),
-    ("supt", "superintendent"),
-    ("amb", "ambassador"),
-];
-const DETERMINERS: &[&str] = &[
-    "the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "one",
-];
-/// Honorifics and titles that are no role of their own ("Mr. Smith" defines no role "mr").
-const HONORIFICS: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "mr.", "mrs.", "ms.", "dr", "dr.", "sir", "dame", "madam",
-];
-
-fn is_person(label: &str) -> bool {
-    label.eq_ignore_ascii_case("PER") || label.eq_ignore_ascii_case("PERSON")
+fn title_abbreviations() -> &'static [(&'static str, &'static str)] {
+    static LIST: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    LIST.get_or_init(|| lexicon::parse_pairs(include_str!("lexicon/title_abbreviations.txt")))
+}
+word_list! {
+    /// Determiners dropped from the front of a role phrase (`the minister` → minister).
+    fn role_determiners = "lexicon/role_determiners.txt";
+}
+word_list! {
+    /// Honorifics and titles that are no role of their own ("Mr. Smith" defines no role "mr").
+    fn honorifics = "lexicon/honorifics.txt";
 }
 
 fn is_org(label: &str) -> bool {
@@ -114,7 +62,7 @@ fn normalize_word(word: &str) -> String {
         .trim_end_matches("’s")
         .trim_end_matches("'s")
         .to_lowercase();
-    TITLE_ABBREVIATIONS
+    title_abbreviations()
         .iter()
         .find(|(a, _)| *a == w)
         .map_or(w, |(_, full)| full.to_string())
@@ -125,17 +73,17 @@ fn role_keys(phrase: &str) -> Option<(String, String)> {
     let mut words: Vec<&str> = phrase.split_whitespace().collect();
     while words
         .first()
-        .is_some_and(|w| DETERMINERS.contains(&w.to_lowercase().as_str()))
+        .is_some_and(|w| role_determiners().contains(&w.to_lowercase().as_str()))
     {
         words.remove(0);
     }
     let cut = words
         .iter()
-        .position(|w| HEAD_STOPS.contains(&w.to_lowercase().as_str()))
+        .position(|w| head_stops().contains(&w.to_lowercase().as_str()))
         .unwrap_or(words.len());
     let head = normalize_word(words[..cut].last()?);
     if head.is_empty()
-        || HONORIFICS.contains(&head.as_str())
+        || honorifics().contains(&head.as_str())
         || !head.chars().all(|c| c.is_alphabetic() || c == '-')
     {
         return None;
@@ -278,7 +226,7 @@ impl<'a> Resolver<'a> {
                 || !clean
                     .chars()
                     .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '’' | '\''))
-                || TITLE_STOPS.contains(&clean.to_lowercase().as_str())
+                || title_stops().contains(&clean.to_lowercase().as_str())
                 || crate::quotes::lexicon::verb(clean).is_some()
                 || words >= 4
             {
@@ -307,7 +255,7 @@ impl<'a> Resolver<'a> {
             || words.len() > 8
             || words
                 .iter()
-                .any(|w| ROLE_STOPS.contains(&w.to_lowercase().as_str()))
+                .any(|w| role_stops().contains(&w.to_lowercase().as_str()))
         {
             return None;
         }
@@ -498,6 +446,23 @@ impl<'a> Resolver<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn word_lists_load() {
+        crate::lexicon::check_lists(
+            &[
+                ("role_stops", role_stops()),
+                ("title_stops", title_stops()),
+                ("head_stops", head_stops()),
+                ("role_determiners", role_determiners()),
+                ("honorifics", honorifics()),
+            ],
+            true,
+        );
+        assert_eq!(title_abbreviations().len(), 12);
+        assert_eq!(title_abbreviations()[0], ("sen", "senator"));
+        assert_eq!(normalize_word("Sen."), "senator");
+    }
 
     #[test]
     fn role_keys_find_heads() {
