@@ -962,6 +962,16 @@ fn clause_speaker(
     Some(view.span_of(speaker.0, speaker.1))
 }
 
+word_list! {
+    /// Cue verbs (lemmas) whose reported clause may follow an object (`told reporters that …`).
+    fn object_lemmas = "lexicon/object_lemmas.txt";
+}
+
+word_list! {
+    /// Cue verbs (lemmas) whose content may be an infinitive (`vowed to “…”`).
+    fn infinitive_lemmas = "lexicon/infinitive_lemmas.txt";
+}
+
 /// `X said (that) CLAUSE` / `X told Y (that) CLAUSE`.
 fn forward_clause(
     view: &View,
@@ -973,18 +983,7 @@ fn forward_clause(
     let info = lexicon::verb(view.word(verb))?;
     let mut c = verb + 1;
     // Object of tell/warn/assure: a pronoun, a name or a short noun phrase.
-    let takes_object = matches!(
-        info.lemma,
-        "tell"
-            | "inform"
-            | "assure"
-            | "remind"
-            | "warn"
-            | "promise"
-            | "urge"
-            | "advise"
-            | "caution"
-    );
+    let takes_object = object_lemmas().contains(&info.lemma);
     // `told an invited crowd at the club that …`: an object first, then the clause.
     let that_window = if takes_object { 12 } else { 7 };
     let that = (c..hi.min(c + that_window))
@@ -995,7 +994,7 @@ fn forward_clause(
                     && only_adjuncts_before_that(view, c, t, takes_object))
         });
     // `vowed to “…”`, `promised not to raise taxes`: a promise's content is its infinitive.
-    let infinitive = matches!(info.lemma, "promise" | "pledge" | "vow" | "swear")
+    let infinitive = infinitive_lemmas().contains(&info.lemma)
         && c < hi
         && (view.lower(c) == "to"
             || (view.lower(c) == "not" && c + 1 < hi && view.lower(c + 1) == "to"));
@@ -1313,6 +1312,8 @@ mod lexicon_tests {
                 ("subordinators", subordinators()),
                 ("as_verb_stems", as_verb_stems()),
                 ("as_modifier_starts", as_modifier_starts()),
+                ("object_lemmas", object_lemmas()),
+                ("infinitive_lemmas", infinitive_lemmas()),
             ],
             true,
         );
