@@ -70,7 +70,7 @@ fn main() -> anyhow::Result<()> {
         2.0 * (n as f64).powi(3) * reps as f64 / secs / 1e9
     );
 
-    let mut model = NerModel::load_as(std::path::Path::new(&dir), Device::Cpu, precision)?;
+    let mut model = NerModel::load_as(std::path::Path::new(&dir), precision)?;
     let w = Window {
         input_ids: vec![1000; len],
         type_ids: vec![0; len],

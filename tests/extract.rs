@@ -131,77 +131,80 @@ fn sample_data_gives_all_files_with_valid_character_offsets() {
         .ends_with(".tmp")));
 }
 
-#[test]
-fn output_is_identical_across_threads_chunks_and_batches() {
-    for precision in [Precision::F32, Precision::Int8] {
-        identical_across_threads_chunks_and_batches(precision);
-    }
+/// Decorated text (emoji, combining marks, CRLF, tabs, zero-width spaces and BOMs inside words)
+/// over the seed, the quote fixtures and the sample, plus one long record and a few short ones, so
+/// that batches mix windows of every length. Before the packed encoder, `--batch-size 1` moved
+/// int8 labels and scores on this file.
+fn decorated() -> PathBuf {
+    root().join("data/fixtures/extract/decorated.jsonl")
+}
+
+/// Every output file of a run, as bytes.
+fn output_bytes(out: &Path) -> Vec<Vec<u8>> {
+    whosaid::output::FILES
+        .iter()
+        .map(|f| std::fs::read(out.join(f)).unwrap())
+        .collect()
 }
 
 #[test]
-fn int8_mentions_do_not_depend_on_batch_shape() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut first: Option<Vec<Vec<String>>> = None;
-    for (chunk, batch) in [(1, 1), (3, 4), (100, 64)] {
-        let out = tmp.path().join(format!("out-{chunk}-{batch}"));
-        let mut opts = options(sample_inputs(), &out, root().join("models/ner-en"));
-        opts.precision = Precision::Int8;
-        opts.chunk_size = chunk;
-        opts.batching.windows = batch;
-        extract(&opts).unwrap();
-        // Everything but the score column.
-        let rows: Vec<Vec<String>> = read_csv(&out.join("mentions.csv"))
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .enumerate()
-                    .filter(|&(i, _)| i != 5)
-                    .map(|(_, f)| f.to_string())
-                    .collect()
-            })
-            .collect();
-        match &first {
-            None => first = Some(rows),
-            Some(f) => assert_eq!(f, &rows, "chunk {chunk}, batch {batch}"),
-        }
-    }
+fn int8_output_is_byte_identical_across_chunks_batches_threads_and_shards() {
+    identical_across_chunks_batches_threads_and_shards(Precision::Int8);
 }
 
-fn identical_across_threads_chunks_and_batches(precision: Precision) {
+#[test]
+fn f32_output_is_byte_identical_across_chunks_batches_threads_and_shards() {
+    identical_across_chunks_batches_threads_and_shards(Precision::F32);
+}
+
+fn identical_across_chunks_batches_threads_and_shards(precision: Precision) {
     let tmp = tempfile::tempdir().unwrap();
-    let model = match precision {
-        // int8 runs on the shipped model: a random tiny one's near-tied logits make
-        // quantization noise flip tags, which says nothing about a real model.
-        Precision::Int8 => root().join("models/ner-en"),
-        _ => tiny_model(tmp.path(), 48, None),
-    };
-    let mut first: Option<Vec<String>> = None;
-    // int8: byte-identical whatever the threads; other batch shapes may move a score in its last
-    // printed digit (checked apart below), so the batch shape stays fixed here.
-    let configs: &[(usize, usize, usize)] = match precision {
-        Precision::Int8 => &[(1, 3, 4), (2, 3, 4)],
-        _ => &[(1, 1, 1), (2, 3, 4), (2, 100, 64)],
-    };
-    for &(threads, chunk, batch) in configs {
-        let out = tmp.path().join(format!("out-{threads}-{chunk}-{batch}"));
-        let mut opts = options(sample_inputs(), &out, model.clone());
-        opts.threads = threads;
-        opts.chunk_size = chunk;
-        opts.batching.windows = batch;
+    // The shipped model: its real logits, not a random model's near-ties.
+    let model = root().join("models/ner-en");
+    let run = |name: &str, change: &dyn Fn(&mut whosaid::pipeline::ExtractOptions)| {
+        let out = tmp.path().join(name);
+        let mut opts = options(vec![decorated()], &out, model.clone());
         opts.precision = precision;
+        change(&mut opts);
         extract(&opts).unwrap();
-        let files: Vec<String> = whosaid::output::FILES
-            .iter()
-            .map(|f| std::fs::read_to_string(out.join(f)).unwrap())
-            .collect();
-        match &first {
-            None => first = Some(files),
-            // Padding in bigger batches must not change predictions (the attention mask works).
-            Some(f) => assert_eq!(
-                f, &files,
-                "{precision:?}: threads {threads}, chunk {chunk}, batch {batch}"
-            ),
+        out
+    };
+    let reference = output_bytes(&run("reference", &|o| {
+        o.threads = 2;
+        o.chunk_size = 256;
+    }));
+    type Change<'a> = &'a dyn Fn(&mut whosaid::pipeline::ExtractOptions);
+    let configs: [(&str, Change); 4] = [
+        ("chunk-1", &|o| o.chunk_size = 1),
+        ("batch-1", &|o| o.batching.windows = 1),
+        ("batch-64-tokens-100k", &|o| {
+            o.batching.windows = 64;
+            o.batching.tokens = 100_000;
+        }),
+        ("threads-1", &|o| o.threads = 1),
+    ];
+    for (name, change) in configs {
+        assert!(
+            output_bytes(&run(name, change)) == reference,
+            "{precision:?}: {name} differs from the reference run"
+        );
+    }
+    // Two shards: each article's rows as in one run, and together every row once.
+    let mut union: Vec<Vec<csv::StringRecord>> = vec![Vec::new(); whosaid::output::FILES.len()];
+    for i in 0..2 {
+        let out = run(&format!("shard-{i}"), &|o| {
+            o.shard = Some(format!("{i}/2").parse().unwrap())
+        });
+        for (k, file) in whosaid::output::FILES.iter().enumerate() {
+            union[k].extend(read_csv(&out.join(file)));
         }
+    }
+    for (k, file) in whosaid::output::FILES.iter().enumerate() {
+        let mut expected = read_csv(&tmp.path().join("reference").join(file));
+        let key = |r: &csv::StringRecord| r.iter().map(String::from).collect::<Vec<_>>();
+        expected.sort_by_key(key);
+        union[k].sort_by_key(key);
+        assert_eq!(union[k], expected, "{precision:?}: {file} of two shards");
     }
 }
 

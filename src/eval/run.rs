@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
-use tch::Device;
 
 use crate::clean;
 use crate::eval::ner::{evaluate_conll, format_score, read_conll, NerScore, NerScorer};
@@ -133,7 +132,7 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
     let mut reports = serde_json::Map::new();
     if !opts.files.is_empty() {
         tch::set_num_threads(opts.threads.max(1) as i32);
-        let model = NerModel::load_as(&opts.model, Device::Cpu, opts.precision)?;
+        let model = NerModel::load_as(&opts.model, opts.precision)?;
         let mut docs = Vec::new();
         for f in &opts.files {
             docs.extend(read_conll(f)?);

@@ -10,6 +10,9 @@
 //! pre-tokenized input, and the model labels each word by its first word piece, so predictions map
 //! back to byte spans of the original text without any character/byte confusion.
 //!
+//! Inference runs through our packed encoder ([`packed`]), which reads rust-bert's weights and
+//! tags each window independently of its batch; training (and bf16) runs rust-bert's model.
+//!
 //! Casing: our base encoder is uncased, so the word's casing class ([`casing_class`]) is fed
 //! through the token-type embedding, which trained models enlarge to [`CASING_CLASSES`] rows.
 
@@ -24,8 +27,11 @@ use tokenizers::Tokenizer;
 
 use crate::text::Span;
 
-pub mod int8;
+mod attention;
+mod int8;
 pub mod kernels;
+mod omp;
+mod packed;
 mod tags;
 
 pub use tags::document_word_tags;
@@ -689,8 +695,9 @@ pub struct NerModel {
     pub tokenizer: Tokenizer,
     pub vs: nn::VarStore,
     pub model: BertForTokenClassification,
-    /// The int8 forward pass, when loaded with [`Precision::Int8`]; predictions use it.
-    pub int8: Option<int8::Int8Bert>,
+    /// The packed CPU encoder ([`packed`]), when loaded for inference with
+    /// [`NerModel::load_as`] in int8 or f32; predictions use it.
+    pub packed: Option<packed::PackedBert>,
 }
 
 /// The number format the model computes in.
@@ -698,8 +705,9 @@ pub struct NerModel {
 pub enum Precision {
     #[default]
     F32,
-    /// bfloat16 weights and activations. Dev F1 holds; on a CPU with AVX-512 BF16 it runs as
-    /// fast as int8, without it libtorch 2.4 runs it ~30x slower than f32 (BENCHMARKS.md).
+    /// bfloat16 weights and activations through rust-bert's padded batches. Dev F1 holds; on a
+    /// CPU with AVX-512 BF16 it runs as fast as int8, without it libtorch 2.4 runs it ~30x
+    /// slower than f32 (BENCHMARKS.md). The one precision whose tags may depend on batching.
     Bf16,
     /// int8 linear layers, dynamically quantized ([`int8`]); f32 elsewhere.
     Int8,
@@ -731,18 +739,23 @@ impl NerModel {
             tokenizer,
             vs,
             model,
-            int8: None,
+            packed: None,
         }
     }
 
-    /// Loads a model directory onto a device to compute in `precision`.
-    pub fn load_as(dir: &Path, device: Device, precision: Precision) -> Result<NerModel> {
-        let mut model = NerModel::load(dir, device)?;
+    /// Loads a model directory for inference on the CPU in `precision`: int8 and f32 through
+    /// the packed encoder, whose tags do not depend on batching ([`packed`]); bf16 through
+    /// rust-bert's padded batches, whose tags may.
+    pub fn load_as(dir: &Path, precision: Precision) -> Result<NerModel> {
+        let mut model = NerModel::load(dir, Device::Cpu)?;
         match precision {
-            Precision::F32 => {}
             Precision::Bf16 => model.vs.bfloat16(),
-            Precision::Int8 => {
-                model.int8 = Some(int8::Int8Bert::from_vars(&model.vs, &model.config.bert)?)
+            Precision::F32 | Precision::Int8 => {
+                model.packed = Some(packed::PackedBert::from_vars(
+                    &model.vs,
+                    &model.config.bert,
+                    precision,
+                )?)
             }
         }
         Ok(model)
@@ -796,24 +809,20 @@ impl NerModel {
     }
 
     /// Logits (words, labels) at each word's first piece, the only rows a tagger reads, for one
-    /// batch of windows: in window order, each window's in the order of its `word_starts`.
-    /// Runs in inference mode (no dropout); callers decide about gradients.
+    /// padded batch of windows through rust-bert's model (training, and bf16): in window order,
+    /// each window's in the order of its `word_starts`. Runs in inference mode (no dropout);
+    /// callers decide about gradients.
     pub fn word_logits(&self, windows: &[&Window]) -> Tensor {
         let device = self.vs.device();
         let (ids, mask, types) = Self::batch_tensors(windows, device);
         let width = ids.size()[1] as usize;
         let rows = Tensor::from_slice(&word_start_rows(windows, width)).to_device(device);
-        match &self.int8 {
-            Some(int8) => int8.forward_rows(&ids, &mask, &types, Some(&rows)),
-            None => {
-                let logits = self
-                    .model
-                    .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, false)
-                    .logits;
-                let labels = *logits.size().last().expect("3-d logits");
-                logits.view([-1, labels]).index_select(0, &rows)
-            }
-        }
+        let logits = self
+            .model
+            .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, false)
+            .logits;
+        let labels = *logits.size().last().expect("3-d logits");
+        logits.view([-1, labels]).index_select(0, &rows)
     }
 
     /// Runs one batch (best of similar lengths) and returns each window's word tags, in the order
@@ -821,6 +830,9 @@ impl NerModel {
     pub fn predict(&self, windows: &[&Window]) -> Vec<Vec<WordTag>> {
         if windows.is_empty() {
             return Vec::new();
+        }
+        if let Some(packed) = &self.packed {
+            return packed.tag(windows);
         }
         let probs = tch::no_grad(|| {
             self.word_logits(windows)

@@ -5,7 +5,6 @@ use std::path::Path;
 use std::sync::mpsc;
 
 use anyhow::{bail, Context, Result};
-use tch::Device;
 
 use crate::ner::{ModelSettings, NerModel, Precision, Window, WordTag};
 
@@ -36,7 +35,7 @@ impl InferenceWorker {
             bail!("--threads must be at least 1");
         }
         tch::set_num_threads(torch_threads as i32);
-        let model = NerModel::load_as(model_dir, Device::Cpu, precision)
+        let model = NerModel::load_as(model_dir, precision)
             .with_context(|| format!("cannot load the NER model from {}", model_dir.display()))?;
         let labels = model.config.labels.clone();
         let settings = model.config.settings.clone();

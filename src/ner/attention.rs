@@ -1,0 +1,362 @@
+//! Self-attention over windows packed end to end, each window attending to its own rows only.
+//!
+//! A padded batch makes every window as long as the longest one: its keys gain masked columns,
+//! and libtorch's attention then sums over a different length, in a different blocking, and the
+//! bits of a window's result depend on its neighbours. Here the windows of a batch lie one after
+//! the other without padding, `[CLS] Iran said … [SEP][CLS] Pompeo … [SEP]`, and each window's
+//! rows attend to that window's rows alone.
+//!
+//! Every sum runs in an order fixed by the window itself: a score is a dot product summed over
+//! the head's dimensions in order, a context a sum over the window's keys in order, the softmax
+//! denominator eight interleaved partial sums joined in a fixed tree. So a window's context has
+//! the same bits alone, in a batch of any size, in any position, on any number of threads, and
+//! (no fused multiply-add, no vector-width dependent order) on any x86 CPU.
+
+use std::cell::RefCell;
+use std::ops::Range;
+use std::sync::Mutex;
+
+use super::{kernels, omp};
+
+/// Keys per block of scores.
+const KEYS: usize = 16;
+/// Head dimensions per block of context: heads must be a multiple of this wide.
+pub const DIMS: usize = 16;
+
+/// Writes each row's attention context (`hidden` wide, heads side by side) to `out`.
+///
+/// `qkv` holds, for each row, its query, key and value projections side by side (`3 × hidden`);
+/// `windows` are the row ranges of the windows, in order, covering every row.
+pub fn attention(
+    qkv: &[f32],
+    hidden: usize,
+    heads: usize,
+    windows: &[Range<usize>],
+    out: &mut [f32],
+) {
+    assert!(heads > 0 && hidden.is_multiple_of(heads) && (hidden / heads).is_multiple_of(DIMS));
+    let rows = out.len() / hidden;
+    assert!(out.len() == rows * hidden && qkv.len() == rows * 3 * hidden);
+    let mut parts = Vec::with_capacity(windows.len());
+    let mut rest = out;
+    let mut next = 0;
+    for w in windows {
+        assert_eq!(w.start, next, "windows must cover the rows in order");
+        let (part, tail) = rest.split_at_mut(w.len() * hidden);
+        parts.push(Mutex::new(part));
+        rest = tail;
+        next = w.end;
+    }
+    assert!(rest.is_empty(), "windows must cover every row");
+    omp::for_each_task(windows.len(), &|i| {
+        let w = &windows[i];
+        let mut out = parts[i].lock().expect("one task per window");
+        SCRATCH.with_borrow_mut(|scratch| {
+            window_attention(
+                &qkv[w.start * 3 * hidden..w.end * 3 * hidden],
+                hidden,
+                heads,
+                &mut out,
+                scratch,
+            )
+        });
+    });
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Per-thread buffers, reused from window to window.
+#[derive(Default)]
+struct Scratch {
+    /// One head's queries, scaled, padded with zero rows to a whole block of queries.
+    q: Vec<f32>,
+    /// One head's keys, transposed (dims × keys), padded with zero columns to a multiple of
+    /// [`KEYS`].
+    kt: Vec<f32>,
+    /// One head's values (rows × dims).
+    v: Vec<f32>,
+    /// Scores, then probabilities, of one block of queries (queries × padded keys).
+    p: Vec<f32>,
+}
+
+/// The widest variant the CPU runs. They differ in tile height and in fused multiply-adds (one
+/// rounding instead of two), never in the order of a sum: on one machine, a window's bits are
+/// the same whatever else is in the batch.
+fn window_attention(qkv: &[f32], hidden: usize, heads: usize, out: &mut [f32], s: &mut Scratch) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("fma") {
+            // SAFETY: the CPU has AVX-512F and FMA, checked just above.
+            return unsafe { window_attention_avx512(qkv, hidden, heads, out, s) };
+        }
+        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+            // SAFETY: the CPU has AVX2 and FMA, checked just above.
+            return unsafe { window_attention_avx2(qkv, hidden, heads, out, s) };
+        }
+    }
+    window_attention_any::<4, false>(qkv, hidden, heads, out, s)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,fma")]
+unsafe fn window_attention_avx512(
+    qkv: &[f32],
+    hidden: usize,
+    heads: usize,
+    out: &mut [f32],
+    s: &mut Scratch,
+) {
+    window_attention_any::<8, true>(qkv, hidden, heads, out, s)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn window_attention_avx2(
+    qkv: &[f32],
+    hidden: usize,
+    heads: usize,
+    out: &mut [f32],
+    s: &mut Scratch,
+) {
+    window_attention_any::<4, true>(qkv, hidden, heads, out, s)
+}
+
+/// `a * b + c`, in one rounding where the variant has fused multiply-adds.
+#[inline(always)]
+fn madd<const FUSED: bool>(a: f32, b: f32, c: f32) -> f32 {
+    if FUSED {
+        a.mul_add(b, c)
+    } else {
+        a * b + c
+    }
+}
+
+/// Attention of one window, `Q` queries at a time.
+#[inline(always)]
+fn window_attention_any<const Q: usize, const FUSED: bool>(
+    qkv: &[f32],
+    hidden: usize,
+    heads: usize,
+    out: &mut [f32],
+    s: &mut Scratch,
+) {
+    let len = qkv.len() / (3 * hidden);
+    let dims = hidden / heads;
+    let keys = len.next_multiple_of(KEYS);
+    let scale = 1.0 / (dims as f32).sqrt();
+    for h in 0..heads {
+        gather_head(qkv, hidden, h * dims, dims, scale, Q, s);
+        for first in (0..len).step_by(Q) {
+            let queries = Q.min(len - first);
+            let q = &s.q[first * dims..(first + Q) * dims];
+            scores::<Q, FUSED>(q, &s.kt, dims, keys, &mut s.p);
+            let mut inverse_sums = [0f32; Q];
+            for (r, inverse) in inverse_sums.iter_mut().enumerate().take(queries) {
+                *inverse = softmax(&mut s.p[r * keys..r * keys + len]);
+            }
+            for block in (0..dims).step_by(DIMS) {
+                let ctx = context::<Q, FUSED>(&s.p, keys, &s.v, dims, block, len);
+                for r in 0..queries {
+                    let row = &mut out[(first + r) * hidden + h * dims + block..][..DIMS];
+                    for (o, c) in row.iter_mut().zip(ctx[r]) {
+                        *o = c * inverse_sums[r];
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Copies one head's queries (scaled), keys (transposed) and values out of `qkv`.
+#[inline(always)]
+fn gather_head(
+    qkv: &[f32],
+    hidden: usize,
+    col: usize,
+    dims: usize,
+    scale: f32,
+    queries_per_block: usize,
+    s: &mut Scratch,
+) {
+    let len = qkv.len() / (3 * hidden);
+    let keys = len.next_multiple_of(KEYS);
+    s.q.clear();
+    s.q.resize(len.next_multiple_of(queries_per_block) * dims, 0.0);
+    s.kt.clear();
+    s.kt.resize(dims * keys, 0.0);
+    s.v.clear();
+    s.p.clear();
+    s.p.resize(queries_per_block * keys, 0.0);
+    for (r, row) in qkv.chunks_exact(3 * hidden).enumerate() {
+        let (q, k, v) = (
+            &row[col..col + dims],
+            &row[hidden + col..hidden + col + dims],
+            &row[2 * hidden + col..2 * hidden + col + dims],
+        );
+        for (d, (&q, &k)) in q.iter().zip(k).enumerate() {
+            s.q[r * dims + d] = q * scale;
+            s.kt[d * keys + r] = k;
+        }
+        s.v.extend_from_slice(v);
+    }
+}
+
+/// Scores of `Q` queries against every (padded) key: `p[r, j] = Σ_d q[r, d] kt[d, j]`, summed
+/// over `d` in order.
+#[inline(always)]
+fn scores<const Q: usize, const FUSED: bool>(
+    q: &[f32],
+    kt: &[f32],
+    dims: usize,
+    keys: usize,
+    p: &mut [f32],
+) {
+    for first in (0..keys).step_by(KEYS) {
+        let mut acc = [[0f32; KEYS]; Q];
+        for d in 0..dims {
+            let k: &[f32; KEYS] = kt[d * keys + first..][..KEYS].try_into().expect("KEYS");
+            for (r, acc) in acc.iter_mut().enumerate() {
+                let qv = q[r * dims + d];
+                for (a, &k) in acc.iter_mut().zip(k) {
+                    *a = madd::<FUSED>(qv, k, *a);
+                }
+            }
+        }
+        for (r, acc) in acc.iter().enumerate() {
+            p[r * keys + first..][..KEYS].copy_from_slice(acc);
+        }
+    }
+}
+
+/// Turns one query's scores into unnormalised probabilities `e^(s - max)` in place; returns
+/// 1 / their sum.
+#[inline(always)]
+fn softmax(scores: &mut [f32]) -> f32 {
+    let max = scores.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+    let mut lanes = [0f32; 8];
+    for chunk in scores.chunks_mut(8) {
+        for (v, lane) in chunk.iter_mut().zip(lanes.iter_mut()) {
+            *v = kernels::exp(*v - max);
+            *lane += *v;
+        }
+    }
+    let sum = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]))
+        + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+    1.0 / sum
+}
+
+/// Unnormalised context of `Q` queries in dimensions `block..block + DIMS`:
+/// `Σ_j p[r, j] v[j, d]`, summed over the window's `len` keys in order.
+#[inline(always)]
+fn context<const Q: usize, const FUSED: bool>(
+    p: &[f32],
+    keys: usize,
+    v: &[f32],
+    dims: usize,
+    block: usize,
+    len: usize,
+) -> [[f32; DIMS]; Q] {
+    let mut acc = [[0f32; DIMS]; Q];
+    for j in 0..len {
+        let v: &[f32; DIMS] = v[j * dims + block..][..DIMS].try_into().expect("DIMS");
+        for (r, acc) in acc.iter_mut().enumerate() {
+            let pj = p[r * keys + j];
+            for (a, &v) in acc.iter_mut().zip(v) {
+                *a = madd::<FUSED>(pj, v, *a);
+            }
+        }
+    }
+    acc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deterministic pseudo-random values in [-2, 2).
+    fn values(n: usize, seed: u64) -> Vec<f32> {
+        let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 40) as f32 / (1u64 << 24) as f32 * 4.0 - 2.0
+            })
+            .collect()
+    }
+
+    /// Attention computed the textbook way, in f64.
+    fn reference(qkv: &[f32], hidden: usize, heads: usize, w: Range<usize>) -> Vec<f64> {
+        let dims = hidden / heads;
+        let at = |r: usize, part: usize, h: usize, d: usize| {
+            qkv[r * 3 * hidden + part * hidden + h * dims + d] as f64
+        };
+        let mut out = vec![0f64; w.len() * hidden];
+        for h in 0..heads {
+            for i in w.clone() {
+                let s: Vec<f64> = w
+                    .clone()
+                    .map(|j| {
+                        (0..dims)
+                            .map(|d| at(i, 0, h, d) * at(j, 1, h, d))
+                            .sum::<f64>()
+                            / (dims as f64).sqrt()
+                    })
+                    .collect();
+                let max = s.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+                let e: Vec<f64> = s.iter().map(|v| (v - max).exp()).collect();
+                let sum: f64 = e.iter().sum();
+                for d in 0..dims {
+                    let c: f64 = w.clone().zip(&e).map(|(j, p)| p * at(j, 2, h, d)).sum();
+                    out[(i - w.start) * hidden + h * dims + d] = c / sum;
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn matches_textbook_attention() {
+        let (hidden, heads) = (96, 3);
+        let windows = [0..1, 1..18, 18..25, 25..58];
+        let qkv = values(58 * 3 * hidden, 1);
+        let mut out = vec![0f32; 58 * hidden];
+        attention(&qkv, hidden, heads, &windows, &mut out);
+        for w in windows {
+            let expected = reference(&qkv, hidden, heads, w.clone());
+            for (a, b) in out[w.start * hidden..w.end * hidden].iter().zip(expected) {
+                assert!((*a as f64 - b).abs() < 1e-5, "{a} vs {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_window_gets_the_same_bits_alone_and_in_any_batch() {
+        let (hidden, heads) = (64, 2);
+        let lengths = [3usize, 40, 17, 1, 29];
+        let total: usize = lengths.iter().sum();
+        let qkv = values(total * 3 * hidden, 2);
+        let mut windows = Vec::new();
+        let mut start = 0;
+        for len in lengths {
+            windows.push(start..start + len);
+            start += len;
+        }
+        let mut batched = vec![0f32; total * hidden];
+        attention(&qkv, hidden, heads, &windows, &mut batched);
+        for w in &windows {
+            let alone_qkv = &qkv[w.start * 3 * hidden..w.end * 3 * hidden];
+            let mut alone = vec![0f32; w.len() * hidden];
+            let whole = std::iter::once(0..w.len()).collect::<Vec<_>>();
+            attention(alone_qkv, hidden, heads, &whole, &mut alone);
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(
+                bits(&alone),
+                bits(&batched[w.start * hidden..w.end * hidden])
+            );
+        }
+    }
+}

@@ -1,0 +1,495 @@
+//! The encoder that tags on the CPU, for `extract`, `stream` and `eval`: windows packed end to
+//! end without padding, and every step computed so that a window's tags depend on that window
+//! alone — not on the batch it was put in, its neighbours, the thread count or the shard.
+//!
+//! Why: rust-bert's padded batches couple windows. A window batched beside a longer one gains
+//! masked columns in attention, libtorch sums over a different length, and a few bits move; at
+//! int8 a moved bit can move a row's quantization step, and the label of `MEK` flipped from ORG
+//! to PER between `--batch-size 1` and the default (issue 16). Here:
+//! - the windows of a batch lie one after the other, `[CLS] Iran said … [SEP][CLS] Pompeo … [SEP]`,
+//!   and [`attention`] lets each window's rows attend to that window's rows only;
+//! - every other step is row by row, in arithmetic that does not depend on how many rows there
+//!   are: int8 linears ([`Int8Linear`]: per-row scales, exact integer sums) or f32 linears
+//!   (matrixmultiply, whose sums run in an order fixed by the depth alone, split over threads by
+//!   rows), libtorch's layer norm (one row at a time), our GELU ([`kernels::gelu_in_place`]; the
+//!   libtorch one changes formula at its threads' chunk edges), our classifier and softmax.
+//!
+//! The layout and arithmetic otherwise follow BERT (post-layer-norm blocks), reading the same
+//! weights as rust-bert's model; the last block runs its output half on each word's first piece
+//! only, the rows a tagger reads.
+
+use std::ops::Range;
+
+use anyhow::{anyhow, bail, Result};
+use rust_bert::bert::BertConfig;
+use tch::{nn, Device, Kind, Tensor};
+
+use super::attention::{attention, DIMS};
+use super::int8::{elements, elements_mut, Int8Linear};
+use super::{kernels, omp, Precision, Window, WordTag};
+
+/// Rows per task of an f32 linear layer.
+const F32_ROWS_PER_TASK: usize = 32;
+/// Values per task of GELU.
+const GELU_PER_TASK: usize = 16 * 1024;
+
+/// An f32 linear layer on raw rows.
+struct F32Linear {
+    /// (out, in), row-major, as stored.
+    weight: Vec<f32>,
+    bias: Vec<f32>,
+    inputs: usize,
+}
+
+impl F32Linear {
+    fn new(weight: &Tensor, bias: &Tensor) -> F32Linear {
+        F32Linear {
+            inputs: weight.size()[1] as usize,
+            weight: floats(weight),
+            bias: floats(bias),
+        }
+    }
+
+    fn forward(&self, x: &Tensor, residual: Option<&Tensor>) -> Tensor {
+        let (inputs, outputs) = (self.inputs, self.bias.len());
+        let x = x.contiguous();
+        let rows = x.size()[0] as usize;
+        let mut y = Tensor::empty([rows as i64, outputs as i64], (Kind::Float, Device::Cpu));
+        let residual = residual.map(Tensor::contiguous);
+        // SAFETY: contiguous f32 CPU tensors, `y` fresh; shapes checked by the slicing below.
+        let (x, out, residual) = unsafe {
+            (
+                elements::<f32>(&x, Kind::Float),
+                elements_mut::<f32>(&mut y, Kind::Float),
+                residual.as_ref().map(|r| elements::<f32>(r, Kind::Float)),
+            )
+        };
+        assert!(x.len() == rows * inputs && residual.is_none_or(|r| r.len() == out.len()));
+        for_each_chunk(out, F32_ROWS_PER_TASK * outputs, &|t, out| {
+            let first = t * F32_ROWS_PER_TASK;
+            let n = out.len() / outputs;
+            let x = &x[first * inputs..(first + n) * inputs];
+            // SAFETY: x is n × inputs, weight outputs × inputs (read transposed), out n ×
+            // outputs, all row-major with the strides given.
+            unsafe {
+                matrixmultiply::sgemm(
+                    n,
+                    inputs,
+                    outputs,
+                    1.0,
+                    x.as_ptr(),
+                    inputs as isize,
+                    1,
+                    self.weight.as_ptr(),
+                    1,
+                    inputs as isize,
+                    0.0,
+                    out.as_mut_ptr(),
+                    outputs as isize,
+                    1,
+                )
+            };
+            for (r, row) in out.chunks_exact_mut(outputs).enumerate() {
+                for (o, b) in row.iter_mut().zip(&self.bias) {
+                    *o += b;
+                }
+                if let Some(res) = residual {
+                    let res = &res[(first + r) * outputs..][..outputs];
+                    for (o, r) in row.iter_mut().zip(res) {
+                        *o += r;
+                    }
+                }
+            }
+        });
+        y
+    }
+}
+
+/// Runs `run(index, chunk)` on each `chunk`-long part of `data`, on libtorch's threads.
+fn for_each_chunk(data: &mut [f32], chunk: usize, run: &(dyn Fn(usize, &mut [f32]) + Sync)) {
+    let parts: Vec<std::sync::Mutex<&mut [f32]>> =
+        data.chunks_mut(chunk).map(std::sync::Mutex::new).collect();
+    omp::for_each_task(parts.len(), &|i| {
+        run(i, &mut parts[i].lock().expect("one task per chunk"))
+    });
+}
+
+/// A linear layer in the precision the encoder computes in.
+enum Linear {
+    Int8(Int8Linear),
+    F32(F32Linear),
+}
+
+impl Linear {
+    fn forward(&self, x: &Tensor, residual: Option<&Tensor>) -> Tensor {
+        match self {
+            Linear::Int8(l) => l.forward(x, residual),
+            Linear::F32(l) => l.forward(x, residual),
+        }
+    }
+}
+
+struct LayerNorm {
+    weight: Tensor,
+    bias: Tensor,
+    eps: f64,
+}
+
+impl LayerNorm {
+    fn forward(&self, x: &Tensor) -> Tensor {
+        let width = *x.size().last().expect("non-scalar");
+        x.layer_norm(
+            [width],
+            Some(&self.weight),
+            Some(&self.bias),
+            self.eps,
+            false,
+        )
+    }
+}
+
+struct Block {
+    qkv: Linear,
+    attention_out: Linear,
+    attention_norm: LayerNorm,
+    intermediate: Linear,
+    output: Linear,
+    output_norm: LayerNorm,
+}
+
+/// The token classifier: embeddings, encoder blocks, classifier.
+pub struct PackedBert {
+    word: Tensor,
+    position: Tensor,
+    token_type: Tensor,
+    embedding_norm: LayerNorm,
+    blocks: Vec<Block>,
+    /// (labels, hidden), row-major.
+    classifier_weight: Vec<f32>,
+    classifier_bias: Vec<f32>,
+    heads: usize,
+    hidden: usize,
+}
+
+/// A batch of windows laid end to end.
+struct Packed {
+    ids: Vec<i64>,
+    types: Vec<i64>,
+    positions: Vec<i64>,
+    windows: Vec<Range<usize>>,
+    /// Each word's first piece, as a row of the packed batch, in window and word order.
+    word_rows: Vec<i64>,
+}
+
+impl Packed {
+    fn new(windows: &[&Window]) -> Packed {
+        let mut p = Packed {
+            ids: Vec::new(),
+            types: Vec::new(),
+            positions: Vec::new(),
+            windows: Vec::new(),
+            word_rows: Vec::new(),
+        };
+        for w in windows {
+            let start = p.ids.len();
+            p.ids.extend_from_slice(&w.input_ids);
+            p.types.extend_from_slice(&w.type_ids);
+            p.positions.extend(0..w.len() as i64);
+            p.windows.push(start..p.ids.len());
+            p.word_rows.extend(
+                w.word_starts
+                    .iter()
+                    .map(|&(piece, _)| (start + piece) as i64),
+            );
+        }
+        p
+    }
+}
+
+impl PackedBert {
+    /// Builds the encoder from a loaded `BertForTokenClassification`'s variables, with its
+    /// linear layers in `precision` (int8 or f32).
+    pub fn from_vars(
+        vs: &nn::VarStore,
+        config: &BertConfig,
+        precision: Precision,
+    ) -> Result<PackedBert> {
+        let (heads, hidden) = (
+            config.num_attention_heads as usize,
+            config.hidden_size as usize,
+        );
+        if heads == 0 || !hidden.is_multiple_of(heads) || !(hidden / heads).is_multiple_of(DIMS) {
+            bail!("the packed encoder needs attention heads a multiple of {DIMS} wide");
+        }
+        let vars = vs.variables();
+        let get = |name: &str| -> Result<Tensor> {
+            vars.get(name)
+                .map(|t| t.detach().to_device(Device::Cpu).to_kind(Kind::Float))
+                .ok_or_else(|| anyhow!("the model has no weight {name}"))
+        };
+        let linear = |weight: Tensor, bias: Tensor| -> Result<Linear> {
+            Ok(match precision {
+                Precision::Int8 => Linear::Int8(Int8Linear::new(&weight, &bias)),
+                Precision::F32 => Linear::F32(F32Linear::new(&weight, &bias)),
+                Precision::Bf16 => bail!("the packed encoder computes in int8 or f32"),
+            })
+        };
+        let dense = |prefix: &str| -> Result<Linear> {
+            linear(
+                get(&format!("{prefix}.weight"))?,
+                get(&format!("{prefix}.bias"))?,
+            )
+        };
+        // BERT's (and rust-bert's) layer-norm epsilon.
+        let norm = |prefix: &str| -> Result<LayerNorm> {
+            Ok(LayerNorm {
+                weight: get(&format!("{prefix}.weight"))?,
+                bias: get(&format!("{prefix}.bias"))?,
+                eps: 1e-12,
+            })
+        };
+        let mut blocks = Vec::new();
+        for i in 0..config.num_hidden_layers {
+            let p = format!("bert.encoder.layer.{i}");
+            let part = |name: &str, what: &str| get(&format!("{p}.attention.self.{name}.{what}"));
+            // Query, key and value in one product.
+            let joined = |what: &str| -> Result<Tensor> {
+                Ok(Tensor::cat(
+                    &[
+                        part("query", what)?,
+                        part("key", what)?,
+                        part("value", what)?,
+                    ],
+                    0,
+                ))
+            };
+            blocks.push(Block {
+                qkv: linear(joined("weight")?, joined("bias")?)?,
+                attention_out: dense(&format!("{p}.attention.output.dense"))?,
+                attention_norm: norm(&format!("{p}.attention.output.LayerNorm"))?,
+                intermediate: dense(&format!("{p}.intermediate.dense"))?,
+                output: dense(&format!("{p}.output.dense"))?,
+                output_norm: norm(&format!("{p}.output.LayerNorm"))?,
+            });
+        }
+        Ok(PackedBert {
+            word: get("bert.embeddings.word_embeddings.weight")?,
+            position: get("bert.embeddings.position_embeddings.weight")?,
+            token_type: get("bert.embeddings.token_type_embeddings.weight")?,
+            embedding_norm: norm("bert.embeddings.LayerNorm")?,
+            blocks,
+            classifier_weight: floats(&get("classifier.weight")?),
+            classifier_bias: floats(&get("classifier.bias")?),
+            heads,
+            hidden,
+        })
+    }
+
+    /// Each window's word tags (best label and its probability), in the order of its
+    /// `word_starts`.
+    pub fn tag(&self, windows: &[&Window]) -> Vec<Vec<WordTag>> {
+        let labels = self.classifier_bias.len();
+        let logits = self.word_logits(windows);
+        let mut tags = logits.chunks_exact(labels).map(best_label);
+        windows
+            .iter()
+            .map(|w| tags.by_ref().take(w.word_starts.len()).collect())
+            .collect()
+    }
+
+    /// Logits (words × labels, row-major) at each word's first piece, in window and word order.
+    pub fn word_logits(&self, windows: &[&Window]) -> Vec<f32> {
+        if windows.is_empty() {
+            return Vec::new();
+        }
+        let packed = Packed::new(windows);
+        let x = tch::no_grad(|| self.encode(&packed));
+        self.classify(&floats(&x))
+    }
+
+    /// The last block's output at each word's first piece, (words, hidden).
+    fn encode(&self, packed: &Packed) -> Tensor {
+        let tensor = |v: &[i64]| Tensor::from_slice(v);
+        let x = self.word.index_select(0, &tensor(&packed.ids))
+            + self.position.index_select(0, &tensor(&packed.positions))
+            + self.token_type.index_select(0, &tensor(&packed.types));
+        let mut x = self.embedding_norm.forward(&x);
+        let rows = x.size()[0];
+        let word_rows = tensor(&packed.word_rows);
+        for (i, b) in self.blocks.iter().enumerate() {
+            let qkv = b.qkv.forward(&x, None);
+            let mut ctx = Tensor::empty([rows, self.hidden as i64], (Kind::Float, Device::Cpu));
+            // SAFETY: `qkv` is a contiguous f32 CPU tensor from a linear layer, `ctx` a fresh one.
+            unsafe {
+                attention(
+                    elements::<f32>(&qkv, Kind::Float),
+                    self.hidden,
+                    self.heads,
+                    &packed.windows,
+                    elements_mut::<f32>(&mut ctx, Kind::Float),
+                )
+            };
+            let (ctx, residual) = if i + 1 == self.blocks.len() {
+                (
+                    ctx.index_select(0, &word_rows),
+                    x.index_select(0, &word_rows),
+                )
+            } else {
+                (ctx, x)
+            };
+            let attended = b
+                .attention_norm
+                .forward(&b.attention_out.forward(&ctx, Some(&residual)));
+            let mut inner = b.intermediate.forward(&attended, None);
+            // SAFETY: a linear layer's contiguous f32 CPU result, not shared.
+            let values = unsafe { elements_mut::<f32>(&mut inner, Kind::Float) };
+            for_each_chunk(values, GELU_PER_TASK, &|_, part| {
+                kernels::gelu_in_place(part)
+            });
+            x = b
+                .output_norm
+                .forward(&b.output.forward(&inner, Some(&attended)));
+        }
+        if self.blocks.is_empty() {
+            x = x.index_select(0, &word_rows);
+        }
+        x
+    }
+
+    /// The classifier, one row at a time: `bias[l] + Σ_c x[c] w[l, c]`, summed over `c` in order.
+    fn classify(&self, x: &[f32]) -> Vec<f32> {
+        let labels = self.classifier_bias.len();
+        let mut out = Vec::with_capacity(x.len() / self.hidden * labels);
+        for row in x.chunks_exact(self.hidden) {
+            for (w, b) in self
+                .classifier_weight
+                .chunks_exact(self.hidden)
+                .zip(&self.classifier_bias)
+            {
+                let dot = row.iter().zip(w).fold(0f32, |acc, (x, w)| acc + x * w);
+                out.push(dot + b);
+            }
+        }
+        out
+    }
+}
+
+/// The most probable label of one word's logits (the first on a tie) and its softmax
+/// probability.
+fn best_label(logits: &[f32]) -> WordTag {
+    let (label, max) =
+        logits
+            .iter()
+            .enumerate()
+            .fold((0, f32::NEG_INFINITY), |(bi, bv), (i, &v)| {
+                if v > bv {
+                    (i, v)
+                } else {
+                    (bi, bv)
+                }
+            });
+    let sum: f32 = logits.iter().map(|&v| (v - max).exp()).sum();
+    WordTag {
+        label,
+        prob: 1.0 / sum,
+    }
+}
+
+/// The values of a CPU tensor, flattened, as f32.
+fn floats(t: &Tensor) -> Vec<f32> {
+    Vec::<f32>::try_from(t.to_kind(Kind::Float).flatten(0, -1)).expect("f32 values")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ner::NerModel;
+
+    fn shipped() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner-en")
+    }
+
+    fn sentences() -> Vec<Vec<&'static str>> {
+        vec![
+            vec![
+                "Sandër", "Lleshaj", "said", "Iran", "is", "a", "threat", ".",
+            ],
+            vec!["The", "MEK", "met", "in", "Tirana", "on", "Monday", "."],
+            vec![
+                "Pompeo",
+                "told",
+                "reporters",
+                "in",
+                "Washington",
+                "that",
+                "talks",
+                "failed",
+            ],
+        ]
+    }
+
+    #[test]
+    fn packed_logits_follow_rust_bert_in_both_precisions() {
+        // The shipped model: a random tiny one has near-zero logits that say nothing here.
+        let reference_model = NerModel::load(&shipped(), Device::Cpu).unwrap();
+        let windower = reference_model.windower().unwrap();
+        let mut windows = Vec::new();
+        for s in &sentences() {
+            windows.extend(windower.windows(std::slice::from_ref(s)).unwrap());
+        }
+        let refs: Vec<&Window> = windows.iter().collect();
+        let reference = tch::no_grad(|| reference_model.word_logits(&refs));
+        let reference = floats(&reference);
+        let labels = reference_model.config.labels.len();
+        let argmax = |v: &[f32]| -> Vec<usize> {
+            v.chunks_exact(labels)
+                .map(|l| best_label(l).label)
+                .collect()
+        };
+        for (precision, tolerance) in [(Precision::F32, 1e-4), (Precision::Int8, 0.05)] {
+            let packed =
+                PackedBert::from_vars(&reference_model.vs, &reference_model.config.bert, precision)
+                    .unwrap();
+            let ours = packed.word_logits(&refs);
+            assert_eq!(ours.len(), reference.len());
+            let diff: f64 = ours
+                .iter()
+                .zip(&reference)
+                .map(|(a, b)| (a - b).abs() as f64)
+                .sum();
+            let scale: f64 = reference.iter().map(|b| b.abs() as f64).sum();
+            assert!(
+                diff / scale < tolerance,
+                "{precision:?} logits off by {:.5} relative to rust-bert",
+                diff / scale
+            );
+            assert_eq!(
+                argmax(&ours),
+                argmax(&reference),
+                "{precision:?} tags differ"
+            );
+        }
+    }
+
+    #[test]
+    fn a_window_gets_the_same_bits_alone_and_in_any_batch() {
+        let model = NerModel::load(&shipped(), Device::Cpu).unwrap();
+        let windower = model.windower().unwrap();
+        let all = sentences();
+        let mut windows = vec![windower.windows(&all).unwrap().remove(0)];
+        for s in &all {
+            windows.extend(windower.windows(std::slice::from_ref(s)).unwrap());
+        }
+        let refs: Vec<&Window> = windows.iter().collect();
+        let bits = |v: Vec<f32>| v.into_iter().map(f32::to_bits).collect::<Vec<_>>();
+        for precision in [Precision::Int8, Precision::F32] {
+            let packed = PackedBert::from_vars(&model.vs, &model.config.bert, precision).unwrap();
+            let together = bits(packed.word_logits(&refs));
+            let alone: Vec<u32> = refs
+                .iter()
+                .flat_map(|w| bits(packed.word_logits(&[w])))
+                .collect();
+            assert_eq!(together, alone, "{precision:?}");
+        }
+    }
+}
