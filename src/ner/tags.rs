@@ -1,11 +1,12 @@
-//! From window tags back to a document's words: the one place that knows how a document's
-//! windows map onto its words.
+//! From the model's tags to mentions: window tags back to a document's words (the one place
+//! that knows how a document's windows map onto its words), then BIO tags into mentions.
 //!
 //! A document of 7 words whose second sentence (words 3..5) was skipped has windows covering
 //! words 0..3 and 5..7; their tags land on those words, and words 3 and 4 get O with
 //! probability 1, as if the model had said so.
 
-use super::{Window, WordTag};
+use super::{Mention, Window, WordTag};
+use crate::span::Span;
 
 /// The tag of every one of a document's `words`, from the tags of its `windows` (taken from
 /// `tags` in window order, one list per window, one tag per entry of its `word_starts`).
@@ -26,6 +27,70 @@ pub fn document_word_tags(
         }
     }
     word_tags
+}
+
+/// Splits a tag into (prefix, type): "B-PER" → ('B', "PER"), "O" → ('O', "").
+pub fn split_tag(tag: &str) -> (char, &str) {
+    match tag.split_once('-') {
+        Some((p, t)) if p.len() == 1 => (p.chars().next().unwrap(), t),
+        _ => ('O', ""),
+    }
+}
+
+/// Decodes word tags into entity word ranges (start word, end word exclusive, type), the way
+/// conlleval reads IOB: an I-X that does not continue an X starts a new entity, so IOB1 and IOB2
+/// both decode, and a B-X always starts one.
+pub fn decode_tags<'t>(tags: impl IntoIterator<Item = &'t str>) -> Vec<(usize, usize, String)> {
+    let mut out: Vec<(usize, usize, String)> = Vec::new();
+    let mut open: Option<(usize, &str)> = None;
+    let mut n = 0;
+    for (i, tag) in tags.into_iter().enumerate() {
+        n = i + 1;
+        let (prefix, kind) = split_tag(tag);
+        let continues = prefix == 'I' && open.is_some_and(|(_, k)| k == kind);
+        if continues {
+            continue;
+        }
+        if let Some((s, k)) = open.take() {
+            out.push((s, i, k.to_string()));
+        }
+        if prefix == 'B' || prefix == 'I' {
+            open = Some((i, kind));
+        }
+    }
+    if let Some((s, k)) = open {
+        out.push((s, n, k.to_string()));
+    }
+    out
+}
+
+/// Turns one article's word tags into mentions over its word spans. Mentions made only of
+/// punctuation are dropped.
+pub fn mentions_from_tags(
+    text: &str,
+    words: &[Span],
+    tags: &[WordTag],
+    labels: &[String],
+) -> Vec<Mention> {
+    let names: Vec<&str> = tags
+        .iter()
+        .map(|t| labels.get(t.label).map(String::as_str).unwrap_or("O"))
+        .collect();
+    decode_tags(names)
+        .into_iter()
+        .filter_map(|(s, e, kind)| {
+            let span = Span::new(words[s].start, words[e - 1].end);
+            if !text[span.range()].chars().any(|c| c.is_alphanumeric()) {
+                return None;
+            }
+            let score = tags[s..e].iter().map(|t| t.prob).sum::<f32>() / (e - s) as f32;
+            Some(Mention {
+                span,
+                label: kind,
+                score,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -50,5 +115,41 @@ mod tests {
         assert_eq!(labels, [1, 2, 3, 0, 0, 4, 5]);
         assert_eq!(got[3].prob, 1.0);
         assert!(tags.next().is_none(), "each window takes its own tags");
+    }
+
+    #[test]
+    fn decode_iob1_and_iob2() {
+        let tags = [
+            "B-PER", "I-PER", "O", "I-LOC", "I-LOC", "B-LOC", "I-ORG", "B-ORG", "B-ORG",
+        ];
+        assert_eq!(
+            decode_tags(tags),
+            vec![
+                (0, 2, "PER".into()),
+                (3, 5, "LOC".into()),
+                (5, 6, "LOC".into()),
+                (6, 7, "ORG".into()),
+                (7, 8, "ORG".into()),
+                (8, 9, "ORG".into())
+            ]
+        );
+        assert_eq!(decode_tags(["O", "O"]), vec![]);
+        assert_eq!(decode_tags(["I-MISC"]), vec![(0, 1, "MISC".into())]);
+    }
+
+    #[test]
+    fn mentions_map_to_byte_spans_and_skip_punctuation() {
+        let text = "“Sandër Lleshaj” said.";
+        let words = crate::text::split_words(text, Span::new(0, text.len()));
+        let labels: Vec<String> = ["O", "B-PER", "I-PER"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let t = |label| WordTag { label, prob: 0.5 };
+        let tags = vec![t(1), t(1), t(2), t(0), t(0), t(0)];
+        let m = mentions_from_tags(text, &words, &tags, &labels);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(&text[m[0].span.range()], "Sandër Lleshaj");
+        assert_eq!(m[0].label, "PER");
     }
 }

@@ -1,0 +1,148 @@
+//! Casing: the class of each word fed to the model, and the sentences that skip the model.
+//!
+//! The base encoder is uncased, so each word's casing class goes in through the token-type
+//! embedding: `Pompeo` 3, `MEK` 4, `iPhone` 5, `said` 2, `2018` 1. And in a normally cased
+//! article a sentence such as `The talks failed.` (no capital beyond a function word at its
+//! start) names nothing, so the windower leaves it out of the model's work.
+
+use crate::lexicon::word_list;
+
+/// Number of casing classes fed through the token-type embedding.
+pub const CASING_CLASSES: i64 = 6;
+
+/// The casing class of a word: 1 no letters, 2 lowercase, 3 capitalised (or a single capital),
+/// 4 all capitals, 5 mixed starting lowercase (`iPhone`). 0 is kept for special tokens.
+pub fn casing_class(word: &str) -> i64 {
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    let Some(first) = letters.next() else {
+        return 1;
+    };
+    let (mut upper, mut lower, mut n) = (
+        first.is_uppercase() as usize,
+        first.is_lowercase() as usize,
+        1,
+    );
+    for c in letters {
+        n += 1;
+        upper += c.is_uppercase() as usize;
+        lower += c.is_lowercase() as usize;
+    }
+    if lower == n {
+        2
+    } else if upper == n {
+        if n >= 2 {
+            4
+        } else {
+            3
+        }
+    } else if first.is_uppercase() {
+        3
+    } else {
+        5
+    }
+}
+
+/// Whether a document's casing tells names apart: at least half of its sentences that start
+/// with a letter start with a capital. Lowercased or caseless text fails, so nothing of it is
+/// skipped; all-capitals text passes but has no lowercase sentence to skip.
+pub fn normally_cased(sentences: &[Vec<&str>]) -> bool {
+    let (mut starts, mut capital) = (0, 0);
+    for words in sentences {
+        if let Some(first) = words
+            .iter()
+            .find_map(|w| w.chars().find(|c| c.is_alphabetic()))
+        {
+            starts += 1;
+            capital += first.is_uppercase() as usize;
+        }
+    }
+    starts > 0 && capital * 2 >= starts
+}
+
+word_list! {
+    /// Words that start sentences without naming anything, lowercase, sorted; a capitalised one
+    /// at a sentence's start does not make the sentence hold a name.
+    fn sentence_openers = "sentence_openers.txt";
+}
+
+/// Whether a sentence holds no capital letter (nor a letter of a caseless script) except in
+/// the pronoun `I` and in a function word ([`SENTENCE_OPENERS`]) as its first word with
+/// letters. Contractions count by their head: `It's`, `I'm`, `That’s`.
+pub fn lowercase_sentence(words: &[&str]) -> bool {
+    let mut first = true;
+    for w in words {
+        if !w.chars().any(|c| c.is_alphabetic()) {
+            continue;
+        }
+        let opener = std::mem::take(&mut first);
+        if w.chars().all(|c| !c.is_alphabetic() || c.is_lowercase()) {
+            continue;
+        }
+        let head = w.split(['\'', '’']).next().unwrap_or(w);
+        if head == "I" {
+            continue;
+        }
+        if !opener
+            || sentence_openers()
+                .binary_search(&head.to_lowercase().as_str())
+                .is_err()
+        {
+            return false;
+        }
+        // A capitalised opener is fine only as a plain capital: `THE` or `ThE` is not prose.
+        if casing_class(head) != 3 {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentence_openers_are_sorted_lowercase() {
+        assert!(sentence_openers().windows(2).all(|w| w[0] < w[1]));
+        assert!(sentence_openers().iter().all(|w| *w == w.to_lowercase()));
+    }
+
+    #[test]
+    fn lowercase_sentences_are_those_without_a_possible_name() {
+        let yes: &[&[&str]] = &[
+            &["The", "talks", "failed", "."],
+            &["“", "It's", "over", ",", "”", "he", "said", "."],
+            &["I", "think", "I", "know", "."],
+            &["prices", "rose", "3", "%", "."],
+            &["1996-08-22"],
+        ];
+        let no: &[&[&str]] = &[
+            &["Pompeo", "said", "so", "."],
+            &["The", "talks", "in", "Tirana", "failed", "."],
+            &["THE", "talks", "failed", "."],
+            // A capitalised opener later in the sentence is still a capital.
+            &["he", "said", "The", "talks", "failed", "."],
+            // Caseless scripts cannot be told apart from names.
+            &["the", "city", "of", "東京", "."],
+            &["said", "iPhone", "maker", "."],
+        ];
+        for s in yes {
+            assert!(lowercase_sentence(s), "{s:?}");
+        }
+        for s in no {
+            assert!(!lowercase_sentence(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn casing_classes() {
+        assert_eq!(casing_class("the"), 2);
+        assert_eq!(casing_class("Sandër"), 3);
+        assert_eq!(casing_class("MEK"), 4);
+        assert_eq!(casing_class("I"), 3);
+        assert_eq!(casing_class("iPhone"), 5);
+        assert_eq!(casing_class("1,000"), 1);
+        assert_eq!(casing_class("“"), 1);
+        assert_eq!(casing_class("U.S."), 4);
+    }
+}

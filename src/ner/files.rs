@@ -1,0 +1,258 @@
+//! A model directory on disk: `config.json` (rust-bert's BERT config plus whosaid's settings
+//! and the labels), `tokenizer.json` and `model.safetensors`; reading and writing them.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use rust_bert::bert::BertConfig;
+use serde::{Deserialize, Serialize};
+use tch::{nn, Kind, Tensor};
+use tokenizers::Tokenizer;
+
+use super::casing::CASING_CLASSES;
+
+/// whosaid's own settings in a model's `config.json`, under `"whosaid"`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ModelSettings {
+    /// Feed the casing class of each word as its token type.
+    #[serde(default)]
+    pub casing: bool,
+    /// Longest window, in word pieces including [CLS] and [SEP].
+    #[serde(default = "default_max_length")]
+    pub max_length: usize,
+}
+
+fn default_max_length() -> usize {
+    128
+}
+
+impl Default for ModelSettings {
+    fn default() -> Self {
+        ModelSettings {
+            casing: true,
+            max_length: default_max_length(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ConfigExtras {
+    #[serde(default)]
+    whosaid: Option<ModelSettings>,
+}
+
+/// The files of a model directory.
+pub struct ModelFiles {
+    pub config: PathBuf,
+    pub tokenizer: PathBuf,
+    pub weights: PathBuf,
+}
+
+impl ModelFiles {
+    /// Checks that a model directory has its three files, with a message that says how to get a
+    /// model when it doesn't.
+    pub fn locate(dir: &Path) -> Result<ModelFiles> {
+        if !dir.is_dir() {
+            bail!(
+                "model directory {} not found. The default model ships in the repository at models/ner-en; \
+                 pass --model DIR for another (a directory with config.json, tokenizer.json and model.safetensors), \
+                 or train one with `whosaid train ner`",
+                dir.display()
+            );
+        }
+        let files = ModelFiles {
+            config: dir.join("config.json"),
+            tokenizer: dir.join("tokenizer.json"),
+            weights: dir.join("model.safetensors"),
+        };
+        for f in [&files.config, &files.tokenizer, &files.weights] {
+            if !f.is_file() {
+                bail!(
+                    "model directory {} lacks {}: a whosaid model needs config.json, tokenizer.json and \
+                     model.safetensors (see models/ner-en for the default one)",
+                    dir.display(),
+                    f.file_name().unwrap().to_string_lossy()
+                );
+            }
+        }
+        Ok(files)
+    }
+}
+
+/// A model's configuration: rust-bert's BERT config plus whosaid's settings and the label list.
+#[derive(Debug, Clone)]
+pub struct ModelConfig {
+    pub bert: BertConfig,
+    pub settings: ModelSettings,
+    /// Tag names by id ("O", "B-PER", …).
+    pub labels: Vec<String>,
+}
+
+impl ModelConfig {
+    pub fn read(path: &Path) -> Result<ModelConfig> {
+        let raw = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let bert: BertConfig = serde_json::from_str(&raw)
+            .with_context(|| format!("{} is not a BERT config", path.display()))?;
+        let extras: ConfigExtras = serde_json::from_str(&raw)?;
+        let Some(id2label) = bert.id2label.as_ref() else {
+            bail!(
+                "{} has no id2label: not a token-classification model",
+                path.display()
+            )
+        };
+        let mut labels = vec![String::new(); id2label.len()];
+        for (&id, label) in id2label {
+            let slot = usize::try_from(id).ok().and_then(|i| labels.get_mut(i));
+            let Some(slot) = slot else {
+                bail!(
+                    "{}: id2label ids must be 0..{}",
+                    path.display(),
+                    id2label.len()
+                )
+            };
+            *slot = label.clone();
+        }
+        for l in &labels {
+            if l != "O" && !(l.starts_with("B-") || l.starts_with("I-")) {
+                bail!("{}: label {l:?} is not O, B-X or I-X", path.display());
+            }
+        }
+        let settings = extras.whosaid.unwrap_or(ModelSettings {
+            casing: false,
+            max_length: default_max_length(),
+        });
+        if settings.casing && bert.type_vocab_size < CASING_CLASSES {
+            bail!(
+                "{}: casing input needs type_vocab_size >= {CASING_CLASSES}, found {}",
+                path.display(),
+                bert.type_vocab_size
+            );
+        }
+        if settings.max_length < 8 || settings.max_length as i64 > bert.max_position_embeddings {
+            bail!(
+                "{}: whosaid.max_length must be in 8..={}",
+                path.display(),
+                bert.max_position_embeddings
+            );
+        }
+        Ok(ModelConfig {
+            bert,
+            settings,
+            labels,
+        })
+    }
+
+    /// Writes config.json: the BERT config with id2label/label2id and the whosaid section.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let mut value = serde_json::to_value(&self.bert)?;
+        let obj = value.as_object_mut().unwrap();
+        obj.insert("model_type".into(), "bert".into());
+        obj.insert(
+            "architectures".into(),
+            serde_json::json!(["BertForTokenClassification"]),
+        );
+        obj.insert("whosaid".into(), serde_json::to_value(&self.settings)?);
+        std::fs::write(path, serde_json::to_string_pretty(&value)?)
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Builds id2label/label2id from a label list.
+    pub fn set_labels(&mut self, labels: &[String]) {
+        self.labels = labels.to_vec();
+        self.bert.id2label = Some(
+            labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (i as i64, l.clone()))
+                .collect(),
+        );
+        self.bert.label2id = Some(
+            labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (l.clone(), i as i64))
+                .collect(),
+        );
+    }
+}
+
+/// Loads a tokenizer and switches off the truncation and padding a tokenizer.json may carry: we
+/// window and pad ourselves.
+pub fn load_tokenizer(path: &Path) -> Result<Tokenizer> {
+    let mut tok = Tokenizer::from_file(path)
+        .map_err(|e| anyhow::anyhow!("cannot load tokenizer {}: {e}", path.display()))?;
+    tok.with_truncation(None)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    tok.with_padding(None);
+    Ok(tok)
+}
+
+/// Copies tensors from a safetensors file into a var store. `rename` maps a var-store name to the
+/// file's name for it (or None to leave the variable as initialised). Shapes must match, except a
+/// token-type embedding with fewer rows in the file: its rows are copied and the extra rows start
+/// as copies of row 0, so a base model's output is unchanged before training.
+pub fn load_weights(
+    vs: &mut nn::VarStore,
+    path: &Path,
+    rename: &dyn Fn(&str) -> Option<String>,
+) -> Result<()> {
+    let tensors = Tensor::read_safetensors(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let by_name: HashMap<String, Tensor> = tensors.into_iter().collect();
+    let mut missing = Vec::new();
+    let mut mismatched = Vec::new();
+    tch::no_grad(|| {
+        for (name, mut var) in vs.variables() {
+            let Some(file_name) = rename(&name) else {
+                continue;
+            };
+            let Some(src) = by_name.get(&file_name) else {
+                missing.push(file_name);
+                continue;
+            };
+            let src = src.to_kind(var.kind()).to_device(var.device());
+            let (want, have) = (var.size(), src.size());
+            if want == have {
+                var.copy_(&src);
+            } else if name.ends_with("token_type_embeddings.weight")
+                && want.len() == 2
+                && want[1] == have[1]
+                && have[0] < want[0]
+            {
+                var.narrow(0, 0, have[0]).copy_(&src);
+                let row0 = src.narrow(0, 0, 1);
+                var.narrow(0, have[0], want[0] - have[0])
+                    .copy_(&row0.expand([want[0] - have[0], want[1]], false));
+            } else {
+                mismatched.push(format!("{file_name}: file {have:?}, model {want:?}"));
+            }
+        }
+    });
+    if !missing.is_empty() || !mismatched.is_empty() {
+        bail!(
+            "{} does not match the model's config.json: {}{}",
+            path.display(),
+            if missing.is_empty() {
+                String::new()
+            } else {
+                format!("missing tensors {}; ", missing.join(", "))
+            },
+            mismatched.join("; ")
+        );
+    }
+    Ok(())
+}
+
+/// Saves a var store's tensors as safetensors, converted to `kind` (f16 keeps shipped models small).
+pub fn save_weights(vs: &nn::VarStore, path: &Path, kind: Kind) -> Result<()> {
+    let mut named: Vec<(String, Tensor)> = vs
+        .variables()
+        .into_iter()
+        .map(|(n, t)| (n, t.detach().to_kind(kind)))
+        .collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    Tensor::write_safetensors(&named, path)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
