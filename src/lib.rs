@@ -10,6 +10,7 @@
 
 pub mod checkpoint;
 pub mod clean;
+pub mod conll;
 pub mod entities;
 pub mod eval;
 pub mod input;

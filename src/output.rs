@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::checkpoint::{Checkpoint, RunIdentity, LOCK};
 use crate::entities::Entities;
 use crate::input::RecordError;
-use crate::ner::Mention;
+use crate::ner::{EntityLabel, Mention};
 use crate::quotes::Quote;
 use crate::text::{CharOffsets, Document};
 
@@ -41,7 +41,7 @@ pub struct MentionRow {
     pub start: usize,
     pub end: usize,
     pub text: String,
-    pub label: String,
+    pub label: EntityLabel,
     /// Four decimals, so output is byte-identical across runs and thread counts.
     pub score: String,
     pub entity_id: usize,
@@ -52,7 +52,7 @@ pub struct EntityRow {
     pub article_id: String,
     pub entity_id: usize,
     pub canonical: String,
-    pub label: String,
+    pub label: EntityLabel,
     /// ISO 3166-1 alpha-2 code of a country, else empty.
     pub country_code: String,
     /// Number of mentions.
@@ -110,7 +110,7 @@ impl ArticleRows {
                 start: co.char_of(m.span.start),
                 end: co.char_of(m.span.end),
                 text: doc.slice(m.span).to_string(),
-                label: m.label.clone(),
+                label: m.label,
                 score: format!("{:.4}", m.score),
                 entity_id: entities.entity_of(i).id,
             })
@@ -122,7 +122,7 @@ impl ArticleRows {
                 article_id: id.clone(),
                 entity_id: e.id,
                 canonical: e.canonical.clone(),
-                label: e.label.clone(),
+                label: e.label,
                 country_code: e.country_code.unwrap_or("").to_string(),
                 mentions: e.mentions.len(),
                 first_start: e

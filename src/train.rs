@@ -17,12 +17,14 @@ use serde::Serialize;
 use tch::nn::OptimizerConfig;
 use tch::{nn, Device, Kind, Tensor};
 
-use crate::eval::ner::{evaluate_conll, read_conll, ConllDocument};
+use crate::conll::{read_conll, to_iob2, ConllDocument};
+use crate::eval::ner::evaluate_conll;
 use crate::ner::{
     self, load_tokenizer, load_weights, save_weights, ModelConfig, ModelSettings, NerModel, Window,
 };
 
-pub use crate::ner::CONLL_LABELS;
+use crate::ner::Tag;
+pub use crate::ner::CONLL_TAGS;
 
 /// Settings of one training run.
 #[derive(Debug, Clone, Serialize)]
@@ -110,7 +112,7 @@ pub struct LogRecord {
     pub learning_rate: f64,
     pub seconds: f64,
     pub dev_f1: Option<f64>,
-    pub dev_per_type: Option<std::collections::BTreeMap<String, f64>>,
+    pub dev_per_type: Option<std::collections::BTreeMap<crate::ner::EntityLabel, f64>>,
 }
 
 /// What a run achieved.
@@ -130,31 +132,14 @@ struct Example {
     labels: Vec<i64>,
 }
 
-fn label_id(tag: &str) -> Result<i64> {
+fn label_id(tag: Tag) -> Result<i64> {
     // IOB1 files mark the first word of an entity I- unless it follows one of the same type; as
     // training targets we want IOB2, converted by the caller.
-    CONLL_LABELS
+    CONLL_TAGS
         .iter()
-        .position(|l| *l == tag)
+        .position(|&t| t == tag)
         .map(|i| i as i64)
         .with_context(|| format!("unknown tag {tag}"))
-}
-
-/// Converts one sentence's IOB1 or IOB2 tags to IOB2.
-pub fn to_iob2(tags: &[String]) -> Vec<String> {
-    let mut out = Vec::with_capacity(tags.len());
-    let mut prev = "O".to_string();
-    for t in tags {
-        let (p, k) = ner::split_tag(t);
-        let tag = if p == 'I' && ner::split_tag(&prev).1 != k {
-            format!("B-{k}")
-        } else {
-            t.clone()
-        };
-        prev = tag.clone();
-        out.push(tag);
-    }
-    out
 }
 
 fn examples(docs: &[ConllDocument], windower: &ner::Windower) -> Result<Vec<Example>> {
@@ -169,7 +154,7 @@ fn examples(docs: &[ConllDocument], windower: &ner::Windower) -> Result<Vec<Exam
             .sentences
             .iter()
             .flat_map(|s| to_iob2(&s.tags))
-            .map(|t| label_id(&t))
+            .map(label_id)
             .collect::<Result<_>>()?;
         for window in windower.windows(&sentences)? {
             let labels = window.word_starts.iter().map(|&(_, w)| tags[w]).collect();
@@ -226,9 +211,9 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
                 casing: opts.casing,
                 max_length: opts.max_length,
             },
-            labels: Vec::new(),
+            tags: Vec::new(),
         };
-        config.set_labels(&CONLL_LABELS.map(String::from));
+        config.set_tags(&CONLL_TAGS);
         if opts.casing {
             config.bert.type_vocab_size = config.bert.type_vocab_size.max(ner::CASING_CLASSES);
         }
@@ -262,11 +247,16 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
 /// Checks that the trained model in `dir` fits this training, as a start (`--init`) or a teacher:
 /// the CoNLL labels this trainer uses, and the casing input as `opts` has it.
 fn check_trained(dir: &Path, config: &ModelConfig, opts: &TrainOptions) -> Result<()> {
-    if config.labels != CONLL_LABELS.map(String::from) {
+    if config.tags != CONLL_TAGS {
         bail!(
-            "{}: labels {:?} are not the CoNLL set this trainer uses",
+            "{}: tags {} are not the CoNLL set this trainer uses",
             dir.display(),
-            config.labels
+            config
+                .tags
+                .iter()
+                .map(Tag::to_string)
+                .collect::<Vec<_>>()
+                .join(" ")
         );
     }
     if config.settings.casing != opts.casing {
@@ -404,11 +394,7 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
         // Every sentence: model selection scores the model, not the sentence skip.
         let (score, _, speed) =
             evaluate_conll(model, &dev_docs, crate::ner::Batching::default(), false)?;
-        let per_type = score
-            .per_type
-            .iter()
-            .map(|(k, t)| (k.clone(), t.f1))
-            .collect();
+        let per_type = score.per_type.iter().map(|(&k, t)| (k, t.f1)).collect();
         let rec = LogRecord {
             step,
             epoch,
@@ -474,7 +460,7 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
                 model
                     .model
                     .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, true);
-            let n_labels = CONLL_LABELS.len() as i64;
+            let n_labels = CONLL_TAGS.len() as i64;
             let logits = out.logits.view([-1, n_labels]);
             let gold_loss =
                 logits.cross_entropy_loss::<Tensor>(&labels, None, tch::Reduction::Mean, -100, 0.0);
@@ -567,22 +553,5 @@ fn opt_lr(step: usize, total: usize, warmup: usize, base: f64) -> f64 {
         base * step as f64 / warmup as f64
     } else {
         base * total.saturating_sub(step) as f64 / (total - warmup).max(1) as f64
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn iob1_becomes_iob2() {
-        let t: Vec<String> = ["I-PER", "I-PER", "O", "I-LOC", "B-LOC", "I-ORG"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(
-            to_iob2(&t),
-            vec!["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "B-ORG"]
-        );
     }
 }

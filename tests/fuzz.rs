@@ -401,7 +401,7 @@ fn check_text_stages_with_mentions(text: &str) {
         })
         .map(|t| Mention {
             span: *t,
-            label: ["PER", "ORG", "LOC", "MISC"][t.start % 4].into(),
+            label: whosaid::ner::EntityLabel::ALL[t.start % 4],
             score: 0.9,
         })
         .collect();

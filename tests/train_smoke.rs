@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use tch::Device;
-use whosaid::eval::ner::{evaluate_conll, read_conll, ConllDocument};
+use whosaid::conll::{read_conll, ConllDocument};
+use whosaid::eval::ner::evaluate_conll;
 use whosaid::ner::{write_random_encoder, NerModel};
 use whosaid::train::{train_ner, TrainOptions};
 

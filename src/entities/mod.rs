@@ -35,7 +35,7 @@ pub mod names;
 
 use std::collections::HashMap;
 
-use crate::ner::Mention;
+use crate::ner::{EntityLabel, Mention};
 use crate::text::{Document, Span};
 
 use self::names::{
@@ -50,8 +50,8 @@ pub struct Entity {
     pub id: usize,
     /// The fullest name the article uses for it ("Sandër Lleshaj", or "Iran" for "Iranian").
     pub canonical: String,
-    /// PER, LOC, ORG or MISC.
-    pub label: String,
+    /// The mentions' vote ([`build_entities`]); LOC for a country.
+    pub label: EntityLabel,
     /// Indices into the article's mentions, in text order.
     pub mentions: Vec<usize>,
     /// ISO 3166-1 alpha-2 code when the entity is a country.
@@ -115,17 +115,12 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     build_entities(mentions, &forms, &mut groups)
 }
 
-/// Whether an NER label names a person (`PER`, or `PERSON` as some models write it; any case).
-pub fn is_person(label: &str) -> bool {
-    label.eq_ignore_ascii_case("PER") || label.eq_ignore_ascii_case("PERSON")
-}
-
 /// Normalises one mention's text and decides what it names.
 fn analyse(doc: &Document, mention: &Mention) -> Form {
     // A span that is out of range or not on character boundaries reads as empty text.
     let raw = doc.text.get(mention.span.range()).unwrap_or("");
     let trimmed = trim_wrapping(raw);
-    if is_person(&mention.label) {
+    if mention.label == EntityLabel::Per {
         return Form::Person(PersonName::parse(&person_text(
             &doc.text,
             mention.span,
@@ -147,13 +142,13 @@ fn analyse(doc: &Document, mention: &Mention) -> Form {
             }
         }
     }
-    let label = mention.label.as_str();
+    let label = mention.label;
     if defines.is_empty() {
         if let Some((country, kind)) = countries::table().lookup(&display) {
             let allowed = match kind {
                 countries::NameKind::Name => true,
                 // "American" tagged ORG is rarely the country ("American Airlines" is longer).
-                countries::NameKind::Demonym => !label.eq_ignore_ascii_case("ORG"),
+                countries::NameKind::Demonym => label != EntityLabel::Org,
             };
             if allowed {
                 return Form::Country(country, display);
@@ -173,7 +168,7 @@ fn analyse(doc: &Document, mention: &Mention) -> Form {
         // A parenthesis after a city or an event is seldom its acronym ("Tirana (AP)"): accept one
         // after an organisation, or one whose acronym spells the name's initials.
         let name_initials = initials(&display);
-        let accepted = label.eq_ignore_ascii_case("ORG")
+        let accepted = label == EntityLabel::Org
             || list.iter().any(|a| name_initials.contains(&acronym_key(a)));
         if accepted && acronym.is_none() {
             defines.extend(list.iter().map(|a| acronym_key(a)));
@@ -488,14 +483,15 @@ fn build_entities(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) 
     };
     let mut entity_of_group: HashMap<usize, usize> = HashMap::new();
     // Per entity: (label, count, summed score) tallies.
-    let mut label_votes: Vec<Vec<(&str, usize, f32)>> = Vec::new();
+    let mut label_votes: Vec<Vec<(EntityLabel, usize, f32)>> = Vec::new();
     for (i, (mention, form)) in mentions.iter().zip(forms).enumerate() {
         let group = groups.find(i);
         let index = *entity_of_group.entry(group).or_insert_with(|| {
             out.entities.push(Entity {
                 id: out.entities.len() + 1,
                 canonical: String::new(),
-                label: String::new(),
+                // Set from the votes below.
+                label: mention.label,
                 mentions: Vec::new(),
                 country_code: None,
                 aliases: Vec::new(),
@@ -520,7 +516,7 @@ fn build_entities(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) 
                 vote.1 += 1;
                 vote.2 += score;
             }
-            None => votes.push((mention.label.as_str(), 1, score)),
+            None => votes.push((mention.label, 1, score)),
         }
         let names: Vec<String> = match form {
             Form::Country(country, written) => {
@@ -541,7 +537,7 @@ fn build_entities(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) 
     }
     for (entity, votes) in out.entities.iter_mut().zip(label_votes) {
         entity.label = if entity.country_code.is_some() {
-            "LOC".to_string()
+            EntityLabel::Loc
         } else {
             // Most mentions first, then the higher summed score; the first label seen wins ties.
             let mut best = votes[0];
@@ -550,7 +546,7 @@ fn build_entities(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) 
                     best = *vote;
                 }
             }
-            best.0.to_string()
+            best.0
         };
         let canonical = entity.canonical.clone();
         entity.aliases.retain(|a| *a != canonical);

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::clean;
+use crate::ner::EntityLabel;
 
 /// `shared/seed/000_4f1146c05b085c0f.txt`, verbatim.
 const SEED_ARTICLE: &str = r#"728 x 90
@@ -95,7 +96,7 @@ impl<'a> Placer<'a> {
             }
             self.mentions.push(Mention {
                 span,
-                label: label.to_string(),
+                label: label.parse().unwrap(),
                 score: 0.9,
             });
         }
@@ -132,7 +133,7 @@ fn summary(entities: &Entities) -> Vec<(String, String, Option<&'static str>)> {
     entities
         .entities
         .iter()
-        .map(|e| (e.canonical.clone(), e.label.clone(), e.country_code))
+        .map(|e| (e.canonical.clone(), e.label.to_string(), e.country_code))
         .collect()
 }
 
@@ -240,7 +241,7 @@ fn bracketed_given_names_complete_the_name() {
     let span = |from: usize, to: usize| Span::new(start + from, start + to);
     let per = |span: Span| Mention {
         span,
-        label: "PER".into(),
+        label: EntityLabel::Per,
         score: 0.9,
     };
     let cuts: Vec<(&str, Vec<Mention>)> = vec![
@@ -358,7 +359,7 @@ fn acronyms_join_their_definition() {
     check_invariants(&entities, mentions.len());
     let org = &entities.entities[0];
     assert_eq!(org.canonical, "People's Mojahedin Organization of Iran");
-    assert_eq!(org.label, "ORG");
+    assert_eq!(org.label, EntityLabel::Org);
     assert_eq!(
         org.aliases,
         vec!["PMOI", "MEK", "PMOI/MEK", "Mujahedin-e Khalq"]
@@ -471,10 +472,10 @@ fn label_is_the_majority_and_names_match_loosely() {
         .tag("VIZION PLUS’s", "ORG")
         .done();
     let mut mentions = mentions;
-    mentions[2].label = "ORG".into();
+    mentions[2].label = EntityLabel::Org;
     let entities = merge(&doc, &mentions);
     assert_eq!(entities.entities.len(), 1);
-    assert_eq!(entities.entities[0].label, "ORG");
+    assert_eq!(entities.entities[0].label, EntityLabel::Org);
     assert_eq!(entities.entities[0].canonical, "Vizion Plus");
 }
 
@@ -491,10 +492,10 @@ fn odd_spans_and_unicode_never_panic() {
         .collect();
     for (k, &start) in boundaries.iter().enumerate() {
         for &end in &boundaries[k..boundaries.len().min(k + 6)] {
-            for label in ["PER", "ORG", "LOC", "MISC", "weird"] {
+            for label in EntityLabel::ALL {
                 mentions.push(Mention {
                     span: Span::new(start, end),
-                    label: label.into(),
+                    label,
                     score: f32::NAN,
                 });
             }
@@ -503,7 +504,7 @@ fn odd_spans_and_unicode_never_panic() {
     // Spans off character boundaries, past the end, and reversed.
     mentions.push(Mention {
         span: Span { start: 7, end: 8 },
-        label: "PER".into(),
+        label: EntityLabel::Per,
         score: 1.0,
     });
     mentions.push(Mention {
@@ -511,12 +512,12 @@ fn odd_spans_and_unicode_never_panic() {
             start: 5,
             end: 10_000,
         },
-        label: "ORG".into(),
+        label: EntityLabel::Org,
         score: -1.0,
     });
     mentions.push(Mention {
         span: Span { start: 9, end: 3 },
-        label: "LOC".into(),
+        label: EntityLabel::Loc,
         score: 0.5,
     });
     let entities = merge(&doc, &mentions);
@@ -550,7 +551,7 @@ fn many_mentions_merge_quickly() {
         text.push_str(&name);
         mentions.push(Mention {
             span: Span::new(start, text.len()),
-            label: label.into(),
+            label: label.parse().unwrap(),
             score: 0.9,
         });
         text.push_str(". ");

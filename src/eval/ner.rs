@@ -5,87 +5,12 @@
 //! that does not continue an X starts a new entity, so IOB1 and IOB2 files both score right.
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
-use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 use serde::Serialize;
 
-use crate::ner::{decode_tags, Batching, NerModel, Window};
-
-/// One CoNLL sentence: words and their gold tags.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ConllSentence {
-    pub words: Vec<String>,
-    pub tags: Vec<String>,
-}
-
-/// A document of a CoNLL file (`-DOCSTART-` separates them; a file without any is one document).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConllDocument {
-    pub sentences: Vec<ConllSentence>,
-}
-
-/// Reads a CoNLL file: one token per line, columns separated by white space, the word first and
-/// the NER tag last (2 to 4+ columns), blank lines between sentences.
-pub fn read_conll(path: &Path) -> Result<Vec<ConllDocument>> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let mut docs = vec![ConllDocument::default()];
-    let mut cur = ConllSentence {
-        words: Vec::new(),
-        tags: Vec::new(),
-    };
-    let flush = |cur: &mut ConllSentence, docs: &mut Vec<ConllDocument>| {
-        if !cur.words.is_empty() {
-            docs.last_mut().unwrap().sentences.push(std::mem::replace(
-                cur,
-                ConllSentence {
-                    words: vec![],
-                    tags: vec![],
-                },
-            ));
-        }
-    };
-    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line =
-            line.with_context(|| format!("{}: line {}: not UTF-8 text", path.display(), n + 1))?;
-        let line = line.trim();
-        if line.is_empty() {
-            flush(&mut cur, &mut docs);
-            continue;
-        }
-        let cols: Vec<&str> = line.split_whitespace().collect();
-        if cols[0] == "-DOCSTART-" {
-            flush(&mut cur, &mut docs);
-            if !docs.last().unwrap().sentences.is_empty() {
-                docs.push(ConllDocument::default());
-            }
-            continue;
-        }
-        if cols.len() < 2 {
-            bail!(
-                "{}: line {}: expected at least 2 columns (word … tag), found {:?}",
-                path.display(),
-                n + 1,
-                line
-            );
-        }
-        let tag = *cols.last().unwrap();
-        if tag != "O" && !(tag.starts_with("B-") || tag.starts_with("I-")) {
-            bail!(
-                "{}: line {}: tag {tag:?} is not O, B-X or I-X",
-                path.display(),
-                n + 1
-            );
-        }
-        cur.words.push(cols[0].to_string());
-        cur.tags.push(tag.to_string());
-    }
-    flush(&mut cur, &mut docs);
-    docs.retain(|d| !d.sentences.is_empty());
-    Ok(docs)
-}
+use crate::conll::ConllDocument;
+use crate::ner::{decode_tags, Batching, EntityLabel, NerModel, Tag, TaggedEntity, Window};
 
 /// Counts for one entity type.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -121,7 +46,7 @@ fn ratio(a: usize, b: usize) -> f64 {
 /// Entity-level scores per type and micro-averaged over all types.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct NerScore {
-    pub per_type: BTreeMap<String, TypeScore>,
+    pub per_type: BTreeMap<EntityLabel, TypeScore>,
     pub micro: TypeScore,
 }
 
@@ -131,7 +56,7 @@ pub struct NerMismatch {
     pub sentence: usize,
     /// "missed" (gold not predicted) or "spurious" (predicted, not gold).
     pub kind: &'static str,
-    pub label: String,
+    pub label: EntityLabel,
     pub text: String,
     pub context: String,
 }
@@ -146,29 +71,29 @@ pub struct NerScorer {
 
 impl NerScorer {
     /// Adds one sentence (or any tag sequence scored as a unit).
-    pub fn add(&mut self, words: &[String], gold: &[String], predicted: &[String]) {
+    pub fn add(&mut self, words: &[String], gold: &[Tag], predicted: &[Tag]) {
         assert_eq!(
             gold.len(),
             predicted.len(),
             "gold and predicted tag sequences differ in length"
         );
-        let g = decode_tags(gold.iter().map(String::as_str));
-        let p = decode_tags(predicted.iter().map(String::as_str));
-        for (s, e, k) in &g {
-            let t = self.score.per_type.entry(k.clone()).or_default();
+        let g = decode_tags(gold.iter().copied());
+        let p = decode_tags(predicted.iter().copied());
+        for e in &g {
+            let t = self.score.per_type.entry(e.label).or_default();
             t.gold += 1;
-            if p.contains(&(*s, *e, k.clone())) {
+            if p.contains(e) {
                 t.correct += 1;
             } else {
                 self.mismatches
-                    .push(mismatch(self.sentences, "missed", words, *s, *e, k));
+                    .push(mismatch(self.sentences, "missed", words, e));
             }
         }
-        for (s, e, k) in &p {
-            self.score.per_type.entry(k.clone()).or_default().predicted += 1;
-            if !g.contains(&(*s, *e, k.clone())) {
+        for e in &p {
+            self.score.per_type.entry(e.label).or_default().predicted += 1;
+            if !g.contains(e) {
                 self.mismatches
-                    .push(mismatch(self.sentences, "spurious", words, *s, *e, k));
+                    .push(mismatch(self.sentences, "spurious", words, e));
             }
         }
         self.sentences += 1;
@@ -192,15 +117,16 @@ fn mismatch(
     sentence: usize,
     kind: &'static str,
     words: &[String],
-    s: usize,
-    e: usize,
-    label: &str,
+    entity: &TaggedEntity,
 ) -> NerMismatch {
     NerMismatch {
         sentence,
         kind,
-        label: label.to_string(),
-        text: words.get(s..e).map(|w| w.join(" ")).unwrap_or_default(),
+        label: entity.label,
+        text: words
+            .get(entity.words.clone())
+            .map(|w| w.join(" "))
+            .unwrap_or_default(),
         context: words.join(" "),
     }
 }
@@ -218,7 +144,7 @@ pub fn format_score(score: &NerScore) -> String {
         )
     };
     for (k, t) in &score.per_type {
-        s.push_str(&row(k, t));
+        s.push_str(&row(k.as_str(), t));
     }
     s.push_str(&row("micro", &score.micro));
     s
@@ -233,7 +159,7 @@ pub fn predict_conll(
     docs: &[ConllDocument],
     batching: Batching,
     skip_lowercase_sentences: bool,
-) -> Result<(Vec<Vec<Vec<String>>>, usize)> {
+) -> Result<(Vec<Vec<Vec<Tag>>>, usize)> {
     let windower = model
         .windower()?
         .skip_lowercase_sentences(skip_lowercase_sentences);
@@ -248,9 +174,9 @@ pub fn predict_conll(
         windows.extend(windower.windows(&sentences)?.into_iter().map(|w| (d, w)));
     }
     let lengths: Vec<usize> = windows.iter().map(|(_, w)| w.len()).collect();
-    let mut word_tags: Vec<Vec<String>> = docs
+    let mut word_tags: Vec<Vec<Tag>> = docs
         .iter()
-        .map(|d| vec!["O".to_string(); d.sentences.iter().map(|s| s.words.len()).sum()])
+        .map(|d| vec![Tag::Outside; d.sentences.iter().map(|s| s.words.len()).sum()])
         .collect();
     let mut pieces = 0;
     for chunk in batching.plan(&lengths) {
@@ -259,7 +185,7 @@ pub fn predict_conll(
         for (&i, tags) in chunk.iter().zip(model.predict(&batch)) {
             let (d, w) = (&windows[i].0, &windows[i].1);
             for (&(_, word), tag) in w.word_starts.iter().zip(tags) {
-                word_tags[*d][word] = model.config.labels[tag.label].clone();
+                word_tags[*d][word] = model.config.tags[tag.label];
             }
         }
     }
@@ -332,6 +258,10 @@ mod tests {
         s.split_whitespace().map(String::from).collect()
     }
 
+    fn t(s: &str) -> Vec<Tag> {
+        s.split_whitespace().map(|t| t.parse().unwrap()).collect()
+    }
+
     /// Hand-computed: gold has PER(0-2), LOC(3), ORG(5-7), MISC(8) = 4 entities. Predicted has
     /// PER(0-2) correct, LOC(3-5) wrong boundary, ORG(5-7) correct but typed as ORG starting with
     /// I- (IOB1 style, still correct), MISC(8) missed, PER(9) spurious: 4 predicted, 2 correct.
@@ -339,8 +269,8 @@ mod tests {
     #[test]
     fn matches_hand_computed_conlleval_scores() {
         let words = v("a b c d e f g h i j");
-        let gold = v("B-PER I-PER O B-LOC O B-ORG I-ORG O B-MISC O");
-        let pred = v("B-PER I-PER O B-LOC I-LOC I-ORG I-ORG O O B-PER");
+        let gold = t("B-PER I-PER O B-LOC O B-ORG I-ORG O B-MISC O");
+        let pred = t("B-PER I-PER O B-LOC I-LOC I-ORG I-ORG O O B-PER");
         let mut sc = NerScorer::default();
         sc.add(&words, &gold, &pred);
         let (score, mismatches) = sc.finish();
@@ -349,15 +279,15 @@ mod tests {
             (4, 4, 2)
         );
         assert!((score.micro.f1 - 0.5).abs() < 1e-12);
-        let per = &score.per_type["PER"];
+        let per = &score.per_type[&EntityLabel::Per];
         assert_eq!((per.precision, per.recall), (0.5, 1.0));
         assert!((per.f1 - 2.0 / 3.0).abs() < 1e-12);
-        assert_eq!(score.per_type["LOC"].f1, 0.0);
-        assert_eq!(score.per_type["ORG"].f1, 1.0);
+        assert_eq!(score.per_type[&EntityLabel::Loc].f1, 0.0);
+        assert_eq!(score.per_type[&EntityLabel::Org].f1, 1.0);
         assert_eq!(
             (
-                score.per_type["MISC"].recall,
-                score.per_type["MISC"].predicted
+                score.per_type[&EntityLabel::Misc].recall,
+                score.per_type[&EntityLabel::Misc].predicted
             ),
             (0.0, 0)
         );
@@ -366,23 +296,5 @@ mod tests {
             mismatches.iter().filter(|m| m.kind == "spurious").count(),
             2
         );
-    }
-
-    #[test]
-    fn reads_conll_with_docstart_and_varied_columns() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("x.conll");
-        std::fs::write(
-            &p,
-            "-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP O\n\nPeter B-PER\nBlackburn I-PER\n\n-DOCSTART- O\n\nBONN B-LOC\n",
-        )
-        .unwrap();
-        let docs = read_conll(&p).unwrap();
-        assert_eq!(docs.len(), 2);
-        assert_eq!(docs[0].sentences.len(), 2);
-        assert_eq!(docs[0].sentences[1].tags, v("B-PER I-PER"));
-        assert_eq!(docs[1].sentences[0].words, v("BONN"));
-        std::fs::write(&p, "word X-PER\n").unwrap();
-        assert!(read_conll(&p).unwrap_err().to_string().contains("line 1"));
     }
 }

@@ -53,7 +53,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clean::clean;
 use crate::entities::{merge, Entities};
-use crate::ner::Mention;
+use crate::ner::{EntityLabel, Mention};
 use crate::quotes::{self, lexicon, marks, Quote, QuoteKind};
 use crate::text::{Document, Span};
 
@@ -74,7 +74,7 @@ pub struct GoldAttribution {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoldEntity {
     pub span: Span,
-    pub label: String,
+    pub label: EntityLabel,
 }
 
 /// One labeled article.
@@ -251,7 +251,7 @@ struct FixtureQuote {
 struct FixtureEntity {
     start: usize,
     end: usize,
-    label: String,
+    label: EntityLabel,
 }
 
 #[derive(Deserialize)]
@@ -304,7 +304,7 @@ pub fn parse_fixture_line(line: &str) -> Result<GoldArticle> {
         .map(|e| {
             Ok(GoldEntity {
                 span: offsets.span(e.start, e.end)?,
-                label: e.label.clone(),
+                label: e.label,
             })
         })
         .collect::<Result<Vec<_>>>()
@@ -344,7 +344,7 @@ pub fn gold_entity_mentions(article: &GoldArticle) -> Vec<Mention> {
         .iter()
         .map(|e| Mention {
             span: e.span,
-            label: e.label.clone(),
+            label: e.label,
             score: 1.0,
         })
         .collect();
@@ -1034,7 +1034,7 @@ pub fn capitalized_run_mentions(doc: &Document) -> Vec<Mention> {
             if let Some((s, e)) = run.take() {
                 out.push(Mention {
                     span: Span::new(tokens[s].start, tokens[e - 1].end),
-                    label: "PER".into(),
+                    label: EntityLabel::Per,
                     score: 1.0,
                 });
             }

@@ -5,8 +5,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Context, Result};
 
 use crate::clean;
-use crate::eval::ner::{evaluate_conll, format_score, read_conll, NerScore, NerScorer};
-use crate::ner::{self, mentions_from_tags, Mention, NerModel, Precision, Window};
+use crate::conll::read_conll;
+use crate::eval::ner::{evaluate_conll, format_score, NerScore, NerScorer};
+use crate::ner::{
+    self, mentions_from_tags, EntityLabel, Mention, NerModel, Precision, Tag, Window,
+};
 use crate::pipeline::{document_windows, InferenceWorker};
 use crate::text::{Document, Span};
 
@@ -39,7 +42,7 @@ pub struct NerFixture {
 pub struct FixtureEntity {
     pub start: usize,
     pub end: usize,
-    pub label: String,
+    pub label: EntityLabel,
 }
 
 /// Reads span-labeled fixtures (one JSON object per line).
@@ -76,7 +79,7 @@ pub fn mentions_for_texts(
         .zip(&per_doc_windows)
         .map(|(doc, windows)| {
             let word_tags = ner::document_word_tags(doc.tokens.len(), windows, &mut tags);
-            mentions_from_tags(&doc.text, &doc.tokens, &word_tags, &worker.labels)
+            mentions_from_tags(&doc.text, &doc.tokens, &word_tags, &worker.tags)
         })
         .collect())
 }
@@ -105,18 +108,23 @@ fn score_fixtures(
         let co = crate::text::CharOffsets::new(&doc.text);
         // Spans as pseudo-tag sequences over character positions keep one scoring definition.
         let n = fixture.text.chars().count();
-        let mut gold = vec!["O".to_string(); n];
-        let mut pred = vec!["O".to_string(); n];
-        for e in &fixture.entities {
-            for (i, slot) in gold.iter_mut().enumerate().take(e.end.min(n)).skip(e.start) {
-                *slot = format!("{}-{}", if i == e.start { 'B' } else { 'I' }, e.label);
+        let mut gold = vec![Tag::Outside; n];
+        let mut pred = vec![Tag::Outside; n];
+        let mark = |tags: &mut [Tag], start: usize, end: usize, label: EntityLabel| {
+            for (i, slot) in tags.iter_mut().enumerate().take(end.min(n)).skip(start) {
+                *slot = if i == start {
+                    Tag::Begin(label)
+                } else {
+                    Tag::Inside(label)
+                };
             }
+        };
+        for e in &fixture.entities {
+            mark(&mut gold, e.start, e.end, e.label);
         }
         for m in mentions {
             let (s, e) = (co.char_of(m.span.start), co.char_of(m.span.end));
-            for (i, slot) in pred.iter_mut().enumerate().take(e).skip(s) {
-                *slot = format!("{}-{}", if i == s { 'B' } else { 'I' }, m.label);
-            }
+            mark(&mut pred, s, e, m.label);
         }
         let chars: Vec<String> = fixture.text.chars().map(String::from).collect();
         scorer.add(&chars, &gold, &pred);
@@ -256,7 +264,7 @@ fn read_mentions_cache(path: &Path, docs: &[Document]) -> Result<Vec<Vec<Mention
         }
         all[i].push(Mention {
             span: Span::new(start, end),
-            label: label.to_string(),
+            label: label.parse().map_err(|_| bad())?,
             score: score.parse().map_err(|_| bad())?,
         });
     }

@@ -11,6 +11,7 @@ use tch::{nn, Kind, Tensor};
 use tokenizers::Tokenizer;
 
 use super::casing::CASING_CLASSES;
+use super::Tag;
 
 /// whosaid's own settings in a model's `config.json`, under `"whosaid"`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -85,8 +86,8 @@ impl ModelFiles {
 pub struct ModelConfig {
     pub bert: BertConfig,
     pub settings: ModelSettings,
-    /// Tag names by id ("O", "B-PER", …).
-    pub labels: Vec<String>,
+    /// The model's tags by id (`O`, `B-PER`, …).
+    pub tags: Vec<Tag>,
 }
 
 impl ModelConfig {
@@ -114,11 +115,11 @@ impl ModelConfig {
             };
             *slot = label.clone();
         }
-        for l in &labels {
-            if l != "O" && !(l.starts_with("B-") || l.starts_with("I-")) {
-                bail!("{}: label {l:?} is not O, B-X or I-X", path.display());
-            }
-        }
+        let tags = labels
+            .iter()
+            .map(|l| l.parse::<Tag>())
+            .collect::<Result<Vec<Tag>>>()
+            .with_context(|| format!("{}: id2label", path.display()))?;
         let settings = extras.whosaid.unwrap_or(ModelSettings {
             casing: false,
             max_length: default_max_length(),
@@ -140,7 +141,7 @@ impl ModelConfig {
         Ok(ModelConfig {
             bert,
             settings,
-            labels,
+            tags,
         })
     }
 
@@ -158,21 +159,19 @@ impl ModelConfig {
             .with_context(|| format!("cannot write {}", path.display()))
     }
 
-    /// Builds id2label/label2id from a label list.
-    pub fn set_labels(&mut self, labels: &[String]) {
-        self.labels = labels.to_vec();
+    /// Sets the model's tags, and id2label/label2id from them.
+    pub fn set_tags(&mut self, tags: &[Tag]) {
+        self.tags = tags.to_vec();
         self.bert.id2label = Some(
-            labels
-                .iter()
+            tags.iter()
                 .enumerate()
-                .map(|(i, l)| (i as i64, l.clone()))
+                .map(|(i, t)| (i as i64, t.to_string()))
                 .collect(),
         );
         self.bert.label2id = Some(
-            labels
-                .iter()
+            tags.iter()
                 .enumerate()
-                .map(|(i, l)| (l.clone(), i as i64))
+                .map(|(i, t)| (t.to_string(), i as i64))
                 .collect(),
         );
     }

@@ -30,6 +30,7 @@ mod casing;
 mod files;
 mod int8;
 pub mod kernels;
+mod label;
 mod omp;
 mod packed;
 mod random_model;
@@ -40,22 +41,34 @@ pub use casing::{casing_class, lowercase_sentence, normally_cased, CASING_CLASSE
 pub use files::{
     load_tokenizer, load_weights, save_weights, ModelConfig, ModelFiles, ModelSettings,
 };
+pub use label::{EntityLabel, Tag};
 pub use random_model::{write_random_encoder, write_random_model};
-pub use tags::{decode_tags, document_word_tags, mentions_from_tags, split_tag};
+pub use tags::{decode_tags, document_word_tags, mentions_from_tags, TaggedEntity};
 pub use windows::{Batching, Window, Windower};
 
 /// The tag set of the project's NER models, in id order (owned here, where models are read;
 /// training writes it).
-pub const CONLL_LABELS: [&str; 9] = [
-    "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
-];
+pub const CONLL_TAGS: [Tag; 9] = {
+    use EntityLabel::*;
+    [
+        Tag::Outside,
+        Tag::Begin(Per),
+        Tag::Inside(Per),
+        Tag::Begin(Org),
+        Tag::Inside(Org),
+        Tag::Begin(Loc),
+        Tag::Inside(Loc),
+        Tag::Begin(Misc),
+        Tag::Inside(Misc),
+    ]
+};
 
 /// A named-entity mention found by the model.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mention {
     pub span: Span,
-    /// PER, LOC, ORG or MISC (the model's labels without the B-/I- prefix).
-    pub label: String,
+    /// The type of the words' tags.
+    pub label: EntityLabel,
     /// Mean probability of the predicted tags over the mention's words.
     pub score: f32,
 }

@@ -440,7 +440,7 @@ mod tests {
         let refs: Vec<&Window> = windows.iter().collect();
         let reference = tch::no_grad(|| reference_model.word_logits(&refs));
         let reference = floats(&reference);
-        let labels = reference_model.config.labels.len();
+        let labels = reference_model.config.tags.len();
         let argmax = |v: &[f32]| -> Vec<usize> {
             v.chunks_exact(labels)
                 .map(|l| best_label(l).label)

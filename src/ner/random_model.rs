@@ -9,7 +9,7 @@ use tch::{nn, Device, Kind, Tensor};
 use tokenizers::Tokenizer;
 
 use super::files::{save_weights, ModelConfig, ModelSettings};
-use super::{CASING_CLASSES, CONLL_LABELS};
+use super::{CASING_CLASSES, CONLL_TAGS};
 
 /// Writes a small randomly initialised model directory (WordPiece vocabulary of `words` plus
 /// single characters, 2 layers of width 32, casing input, CoNLL labels), so tests and benchmarks
@@ -86,9 +86,9 @@ pub fn write_random_model(
             casing: true,
             max_length,
         },
-        labels: Vec::new(),
+        tags: Vec::new(),
     };
-    config.set_labels(&CONLL_LABELS.map(String::from));
+    config.set_tags(&CONLL_TAGS);
     config.write(&dir.join("config.json"))?;
     tch::manual_seed(seed);
     let vs = nn::VarStore::new(Device::Cpu);

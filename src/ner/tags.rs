@@ -5,7 +5,9 @@
 //! words 0..3 and 5..7; their tags land on those words, and words 3 and 4 get O with
 //! probability 1, as if the model had said so.
 
-use super::{Mention, Window, WordTag};
+use std::ops::Range;
+
+use super::{EntityLabel, Mention, Tag, Window, WordTag};
 use crate::span::Span;
 
 /// The tag of every one of a document's `words`, from the tags of its `windows` (taken from
@@ -29,56 +31,58 @@ pub fn document_word_tags(
     word_tags
 }
 
-/// Splits a tag into (prefix, type): "B-PER" → ('B', "PER"), "O" → ('O', "").
-pub fn split_tag(tag: &str) -> (char, &str) {
-    match tag.split_once('-') {
-        Some((p, t)) if p.len() == 1 => (p.chars().next().unwrap(), t),
-        _ => ('O', ""),
-    }
+/// A run of words tagged as one entity: `words` indexes the tagged word list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaggedEntity {
+    pub words: Range<usize>,
+    pub label: EntityLabel,
 }
 
-/// Decodes word tags into entity word ranges (start word, end word exclusive, type), the way
-/// conlleval reads IOB: an I-X that does not continue an X starts a new entity, so IOB1 and IOB2
-/// both decode, and a B-X always starts one.
-pub fn decode_tags<'t>(tags: impl IntoIterator<Item = &'t str>) -> Vec<(usize, usize, String)> {
-    let mut out: Vec<(usize, usize, String)> = Vec::new();
-    let mut open: Option<(usize, &str)> = None;
+/// Decodes word tags into entities, the way conlleval reads IOB: an I-X that does not continue
+/// an X starts a new entity, so IOB1 and IOB2 both decode, and a B-X always starts one.
+pub fn decode_tags(tags: impl IntoIterator<Item = Tag>) -> Vec<TaggedEntity> {
+    let mut out = Vec::new();
+    let mut open: Option<(usize, EntityLabel)> = None;
     let mut n = 0;
     for (i, tag) in tags.into_iter().enumerate() {
         n = i + 1;
-        let (prefix, kind) = split_tag(tag);
-        let continues = prefix == 'I' && open.is_some_and(|(_, k)| k == kind);
-        if continues {
-            continue;
+        if let (Tag::Inside(label), Some((_, open_label))) = (tag, open) {
+            if label == open_label {
+                continue;
+            }
         }
-        if let Some((s, k)) = open.take() {
-            out.push((s, i, k.to_string()));
+        if let Some((start, label)) = open.take() {
+            out.push(TaggedEntity {
+                words: start..i,
+                label,
+            });
         }
-        if prefix == 'B' || prefix == 'I' {
-            open = Some((i, kind));
-        }
+        open = tag.label().map(|label| (i, label));
     }
-    if let Some((s, k)) = open {
-        out.push((s, n, k.to_string()));
+    if let Some((start, label)) = open {
+        out.push(TaggedEntity {
+            words: start..n,
+            label,
+        });
     }
     out
 }
 
-/// Turns one article's word tags into mentions over its word spans. Mentions made only of
-/// punctuation are dropped.
+/// Turns one article's word tags into mentions over its word spans, reading each tag's id in
+/// the model's `tag_set`. Mentions made only of punctuation are dropped.
 pub fn mentions_from_tags(
     text: &str,
     words: &[Span],
     tags: &[WordTag],
-    labels: &[String],
+    tag_set: &[Tag],
 ) -> Vec<Mention> {
-    let names: Vec<&str> = tags
+    let typed = tags
         .iter()
-        .map(|t| labels.get(t.label).map(String::as_str).unwrap_or("O"))
-        .collect();
-    decode_tags(names)
+        .map(|t| tag_set.get(t.label).copied().unwrap_or(Tag::Outside));
+    decode_tags(typed)
         .into_iter()
-        .filter_map(|(s, e, kind)| {
+        .filter_map(|entity| {
+            let (s, e) = (entity.words.start, entity.words.end);
             let span = Span::new(words[s].start, words[e - 1].end);
             if !text[span.range()].chars().any(|c| c.is_alphanumeric()) {
                 return None;
@@ -86,7 +90,7 @@ pub fn mentions_from_tags(
             let score = tags[s..e].iter().map(|t| t.prob).sum::<f32>() / (e - s) as f32;
             Some(Mention {
                 span,
-                label: kind,
+                label: entity.label,
                 score,
             })
         })
@@ -122,34 +126,42 @@ mod tests {
         let tags = [
             "B-PER", "I-PER", "O", "I-LOC", "I-LOC", "B-LOC", "I-ORG", "B-ORG", "B-ORG",
         ];
+        let decoded = |tags: &[&str]| -> Vec<(usize, usize, EntityLabel)> {
+            decode_tags(tags.iter().map(|t| t.parse::<Tag>().unwrap()))
+                .into_iter()
+                .map(|e| (e.words.start, e.words.end, e.label))
+                .collect()
+        };
+        use EntityLabel::*;
         assert_eq!(
-            decode_tags(tags),
+            decoded(&tags),
             vec![
-                (0, 2, "PER".into()),
-                (3, 5, "LOC".into()),
-                (5, 6, "LOC".into()),
-                (6, 7, "ORG".into()),
-                (7, 8, "ORG".into()),
-                (8, 9, "ORG".into())
+                (0, 2, Per),
+                (3, 5, Loc),
+                (5, 6, Loc),
+                (6, 7, Org),
+                (7, 8, Org),
+                (8, 9, Org)
             ]
         );
-        assert_eq!(decode_tags(["O", "O"]), vec![]);
-        assert_eq!(decode_tags(["I-MISC"]), vec![(0, 1, "MISC".into())]);
+        assert_eq!(decoded(&["O", "O"]), vec![]);
+        assert_eq!(decoded(&["I-MISC"]), vec![(0, 1, Misc)]);
     }
 
     #[test]
     fn mentions_map_to_byte_spans_and_skip_punctuation() {
         let text = "“Sandër Lleshaj” said.";
         let words = crate::text::split_words(text, Span::new(0, text.len()));
-        let labels: Vec<String> = ["O", "B-PER", "I-PER"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let labels = [
+            Tag::Outside,
+            Tag::Begin(EntityLabel::Per),
+            Tag::Inside(EntityLabel::Per),
+        ];
         let t = |label| WordTag { label, prob: 0.5 };
         let tags = vec![t(1), t(1), t(2), t(0), t(0), t(0)];
         let m = mentions_from_tags(text, &words, &tags, &labels);
         assert_eq!(m.len(), 1, "{m:?}");
         assert_eq!(&text[m[0].span.range()], "Sandër Lleshaj");
-        assert_eq!(m[0].label, "PER");
+        assert_eq!(m[0].label, EntityLabel::Per);
     }
 }

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use crate::checkpoint::{self, RunIdentity};
 use crate::entities::{self, Entities};
 use crate::input::{self, Article, FieldNames, ReadOptions, RecordError};
-use crate::ner::{mentions_from_tags, Mention, Precision, Window, WordTag};
+use crate::ner::{mentions_from_tags, Mention, Precision, Tag, Window, WordTag};
 use crate::output::{ArticleRows, OutputWriter};
 use crate::quotes::{self, Quote};
 use crate::text::{Document, Published};
@@ -143,11 +143,11 @@ pub(crate) fn document_windows(doc: &Document, windower: &ner::Windower) -> Resu
 fn analyse(
     doc: &Document,
     tags: &[WordTag],
-    labels: &[String],
+    tag_set: &[Tag],
     clock: &StageClock,
 ) -> (Vec<Mention>, Entities, Vec<Quote>) {
     let (mentions, entities) = clock.time(Stage::DecodeEntities, || {
-        let mentions = mentions_from_tags(&doc.text, &doc.tokens, tags, labels);
+        let mentions = mentions_from_tags(&doc.text, &doc.tokens, tags, tag_set);
         let entities = entities::merge(doc, &mentions);
         (mentions, entities)
     });
@@ -355,7 +355,7 @@ impl ChunkRun<'_> {
         summary: &mut Summary,
     ) -> Vec<RecordRows<'p>> {
         let phase = Instant::now();
-        let labels = &self.worker.labels;
+        let tag_set = &self.worker.tags;
         let clock = &self.clock;
         let rows = self.pool.install(|| {
             prepared
@@ -363,7 +363,7 @@ impl ChunkRun<'_> {
                 .zip(tags.par_iter())
                 .map(|(p, t)| match p {
                     Ok(p) => {
-                        let (mentions, entities, quotes) = analyse(&p.doc, t, labels, clock);
+                        let (mentions, entities, quotes) = analyse(&p.doc, t, tag_set, clock);
                         let rows = clock.time(Stage::Write, || {
                             ArticleRows::new(&p.doc, &mentions, &entities, &quotes)
                         });

@@ -6,7 +6,7 @@ use std::sync::mpsc;
 
 use anyhow::{bail, Context, Result};
 
-use crate::ner::{ModelSettings, NerModel, Precision, Window, WordTag};
+use crate::ner::{ModelSettings, NerModel, Precision, Tag, Window, WordTag};
 
 /// Requests to the inference thread: a batch of windows, answered with their word tags.
 type Job = (usize, Vec<Window>);
@@ -17,7 +17,8 @@ pub struct InferenceWorker {
     jobs: Option<mpsc::SyncSender<Job>>,
     results: mpsc::Receiver<JobResult>,
     handle: Option<std::thread::JoinHandle<()>>,
-    pub labels: Vec<String>,
+    /// The model's tags by id.
+    pub tags: Vec<Tag>,
     pub settings: ModelSettings,
     pub tokenizer: tokenizers::Tokenizer,
 }
@@ -37,7 +38,7 @@ impl InferenceWorker {
         tch::set_num_threads(torch_threads as i32);
         let model = NerModel::load_as(model_dir, precision)
             .with_context(|| format!("cannot load the NER model from {}", model_dir.display()))?;
-        let labels = model.config.labels.clone();
+        let tags = model.config.tags.clone();
         let settings = model.config.settings.clone();
         let tokenizer = model.tokenizer.clone();
         // Bounded: the text side can run at most two batches ahead of the model.
@@ -57,7 +58,7 @@ impl InferenceWorker {
             jobs: Some(jobs),
             results,
             handle: Some(handle),
-            labels,
+            tags,
             settings,
             tokenizer,
         })

@@ -15,8 +15,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::entities::{is_person, Entities};
+use crate::entities::Entities;
 use crate::lexicon::{self, word_list};
+use crate::ner::EntityLabel;
 use crate::ner::Mention;
 use crate::text::{Document, Span};
 
@@ -50,10 +51,6 @@ word_list! {
 word_list! {
     /// Honorifics and titles that are no role of their own ("Mr. Smith" defines no role "mr").
     fn honorifics = "lexicon/honorifics.txt";
-}
-
-fn is_org(label: &str) -> bool {
-    label.eq_ignore_ascii_case("ORG")
 }
 
 fn normalize_word(word: &str) -> String {
@@ -146,7 +143,7 @@ impl<'a> Resolver<'a> {
         let order = self.by_start.clone();
         for m in order {
             let mention = &self.mentions[m];
-            if !is_person(&mention.label)
+            if mention.label != EntityLabel::Per
                 || !text.is_char_boundary(mention.span.start)
                 || !text.is_char_boundary(mention.span.end)
             {
@@ -269,7 +266,7 @@ impl<'a> Resolver<'a> {
         // `Smith, Jones and Brown`: another person is no role.
         if self
             .overlapping(span)
-            .any(|m| is_person(&self.mentions[m].label))
+            .any(|m| self.mentions[m].label == EntityLabel::Per)
         {
             return None;
         }
@@ -335,7 +332,7 @@ impl<'a> Resolver<'a> {
             // The first compatible person: the subject, unless its gender rules it out.
             let first_person = self.by_start[lo..hi]
                 .iter()
-                .filter(|&&m| is_person(&self.mentions[m].label))
+                .filter(|&&m| self.mentions[m].label == EntityLabel::Per)
                 .filter_map(|&m| Some((self.entity_of_mention(m)?, self.mentions[m].span.start)))
                 .find(|&(e, _)| self.compatible(e, gender));
             if first_person.is_some() {
@@ -362,14 +359,14 @@ impl<'a> Resolver<'a> {
 
     fn resolve_phrase(&self, phrase: &str, speaker: Span) -> Option<usize> {
         let overlapping: Vec<usize> = self.overlapping(speaker).collect();
-        let by_label = |pred: fn(&str) -> bool| {
+        let by_label = |label: EntityLabel| {
             overlapping
                 .iter()
                 .copied()
-                .filter(|&m| pred(&self.mentions[m].label))
+                .filter(|&m| self.mentions[m].label == label)
                 .max_by_key(|&m| self.mentions[m].span.start)
         };
-        if let Some(m) = by_label(is_person) {
+        if let Some(m) = by_label(EntityLabel::Per) {
             return self.entity_of_mention(m);
         }
         let starts_lower = phrase.chars().next().is_some_and(|c| c.is_lowercase());
@@ -378,7 +375,7 @@ impl<'a> Resolver<'a> {
                 return Some(e);
             }
         }
-        if let Some(m) = by_label(is_org) {
+        if let Some(m) = by_label(EntityLabel::Org) {
             return self.entity_of_mention(m);
         }
         // A surname the NER missed here but found elsewhere ("Lleshaj" for "Sandër Lleshaj").
@@ -435,9 +432,9 @@ impl<'a> Resolver<'a> {
         let Some(e) = self.entities.entities.get(entity) else {
             return;
         };
-        if is_person(&e.label) {
+        if e.label == EntityLabel::Per {
             self.last_person = Some((entity, pos));
-        } else if is_org(&e.label) {
+        } else if e.label == EntityLabel::Org {
             self.last_org = Some((entity, pos));
         }
     }

@@ -23,7 +23,7 @@ fn article(text: &str, names: &[(&str, &str)]) -> (Document, Vec<Mention>) {
             if boundary_after && boundary_before {
                 mentions.push(Mention {
                     span,
-                    label: label.to_string(),
+                    label: label.parse().unwrap(),
                     score: 1.0,
                 });
             }

@@ -1,0 +1,143 @@
+//! CoNLL files, the format of NER training and evaluation data: one token per line, the word
+//! first and the NER tag last, blank lines between sentences, `-DOCSTART-` between documents.
+//!
+//! ```text
+//! -DOCSTART- -X- -X- O
+//!
+//! Lleshaj NNP B-NP B-PER
+//! spoke VBD B-VP O
+//! ```
+
+use std::io::BufRead;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+
+use crate::ner::Tag;
+
+/// One CoNLL sentence: words and their gold tags.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConllSentence {
+    pub words: Vec<String>,
+    pub tags: Vec<Tag>,
+}
+
+/// A document of a CoNLL file (`-DOCSTART-` separates them; a file without any is one document).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConllDocument {
+    pub sentences: Vec<ConllSentence>,
+}
+
+/// Reads a CoNLL file: one token per line, columns separated by white space, the word first and
+/// the NER tag last (2 to 4+ columns), blank lines between sentences.
+pub fn read_conll(path: &Path) -> Result<Vec<ConllDocument>> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut docs = vec![ConllDocument::default()];
+    let mut cur = ConllSentence {
+        words: Vec::new(),
+        tags: Vec::new(),
+    };
+    let flush = |cur: &mut ConllSentence, docs: &mut Vec<ConllDocument>| {
+        if !cur.words.is_empty() {
+            docs.last_mut().unwrap().sentences.push(std::mem::replace(
+                cur,
+                ConllSentence {
+                    words: vec![],
+                    tags: vec![],
+                },
+            ));
+        }
+    };
+    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line =
+            line.with_context(|| format!("{}: line {}: not UTF-8 text", path.display(), n + 1))?;
+        let line = line.trim();
+        if line.is_empty() {
+            flush(&mut cur, &mut docs);
+            continue;
+        }
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        if cols[0] == "-DOCSTART-" {
+            flush(&mut cur, &mut docs);
+            if !docs.last().unwrap().sentences.is_empty() {
+                docs.push(ConllDocument::default());
+            }
+            continue;
+        }
+        if cols.len() < 2 {
+            bail!(
+                "{}: line {}: expected at least 2 columns (word … tag), found {:?}",
+                path.display(),
+                n + 1,
+                line
+            );
+        }
+        let tag: Tag = cols
+            .last()
+            .unwrap()
+            .parse()
+            .with_context(|| format!("{}: line {}", path.display(), n + 1))?;
+        cur.words.push(cols[0].to_string());
+        cur.tags.push(tag);
+    }
+    flush(&mut cur, &mut docs);
+    docs.retain(|d| !d.sentences.is_empty());
+    Ok(docs)
+}
+
+/// Converts one sentence's IOB1 or IOB2 tags to IOB2: an I-X that does not continue an X
+/// becomes B-X.
+pub fn to_iob2(tags: &[Tag]) -> Vec<Tag> {
+    let mut out = Vec::with_capacity(tags.len());
+    let mut prev = Tag::Outside;
+    for &tag in tags {
+        let tag = match tag {
+            Tag::Inside(label) if prev.label() != Some(label) => Tag::Begin(label),
+            tag => tag,
+        };
+        prev = tag;
+        out.push(tag);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    fn t(s: &str) -> Vec<Tag> {
+        s.split_whitespace().map(|t| t.parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn reads_conll_with_docstart_and_varied_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.conll");
+        std::fs::write(
+            &p,
+            "-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects VBZ B-VP O\n\nPeter B-PER\nBlackburn I-PER\n\n-DOCSTART- O\n\nBONN B-LOC\n",
+        )
+        .unwrap();
+        let docs = read_conll(&p).unwrap();
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].sentences.len(), 2);
+        assert_eq!(docs[0].sentences[1].tags, t("B-PER I-PER"));
+        assert_eq!(docs[1].sentences[0].words, v("BONN"));
+        std::fs::write(&p, "word X-PER\n").unwrap();
+        assert!(read_conll(&p).unwrap_err().to_string().contains("line 1"));
+    }
+
+    #[test]
+    fn iob1_becomes_iob2() {
+        let tags = |t: &[&str]| -> Vec<Tag> { t.iter().map(|t| t.parse().unwrap()).collect() };
+        assert_eq!(
+            to_iob2(&tags(&["I-PER", "I-PER", "O", "I-LOC", "B-LOC", "I-ORG"])),
+            tags(&["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "B-ORG"])
+        );
+    }
+}
