@@ -81,6 +81,19 @@ impl Document {
         &self.text[span.range()]
     }
 
+    /// Each sentence's word tokens as text, the input of [`crate::ner::Tagger`].
+    pub fn sentence_words(&self) -> Vec<Vec<&str>> {
+        self.sentences
+            .iter()
+            .map(|s| {
+                self.tokens[s.tokens.clone()]
+                    .iter()
+                    .map(|t| self.slice(*t))
+                    .collect()
+            })
+            .collect()
+    }
+
     /// Number of whitespace-separated words in the kept text (for words/s figures).
     pub fn word_count(&self) -> usize {
         self.paragraphs

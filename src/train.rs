@@ -23,8 +23,8 @@ use crate::ner::{
     self, load_tokenizer, load_weights, save_weights, ModelConfig, ModelSettings, NerModel, Window,
 };
 
-use crate::ner::Tag;
 pub use crate::ner::CONLL_TAGS;
+use crate::ner::{Tag, Tagger};
 
 /// Settings of one training run.
 #[derive(Debug, Clone, Serialize)]
@@ -392,8 +392,8 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
                     best: &mut (f64, usize)|
      -> Result<()> {
         // Every sentence: model selection scores the model, not the sentence skip.
-        let (score, _, speed) =
-            evaluate_conll(model, &dev_docs, crate::ner::Batching::default(), false)?;
+        let tagger = Tagger::new(model, crate::ner::Batching::default(), false);
+        let (score, _, speed) = evaluate_conll(&tagger, &dev_docs)?;
         let per_type = score.per_type.iter().map(|(&k, t)| (k, t.f1)).collect();
         let rec = LogRecord {
             step,

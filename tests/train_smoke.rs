@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use tch::Device;
 use whosaid::conll::{read_conll, ConllDocument};
 use whosaid::eval::ner::evaluate_conll;
+use whosaid::ner::Tagger;
 use whosaid::ner::{write_random_encoder, NerModel};
 use whosaid::train::{train_ner, TrainOptions};
 
@@ -75,16 +76,11 @@ fn tiny_model_trains_saves_and_reloads() {
         assert!(out.join(file).is_file(), "{file} missing");
     }
     let model = NerModel::load(&out, Device::Cpu).unwrap();
-    let (score, _, _) = evaluate_conll(
-        &model,
-        &docs,
-        whosaid::ner::Batching {
-            windows: 8,
-            ..Default::default()
-        },
-        false,
-    )
-    .unwrap();
+    let batching = whosaid::ner::Batching {
+        windows: 8,
+        ..Default::default()
+    };
+    let (score, _, _) = evaluate_conll(&Tagger::new(&model, batching, false), &docs).unwrap();
     assert!(
         (score.micro.f1 - report.best_dev_f1).abs() < 1e-9,
         "reloaded model scores {} but training reported {}",
@@ -182,7 +178,8 @@ fn distillation_starts_from_the_teacher_and_drops_layers() {
         "student dev F1 {}",
         report.best_dev_f1
     );
-    let (score, _, _) = evaluate_conll(&student, &docs, Default::default(), false).unwrap();
+    let tagger = Tagger::new(&student, Default::default(), false);
+    let (score, _, _) = evaluate_conll(&tagger, &docs).unwrap();
     assert!((score.micro.f1 - report.best_dev_f1).abs() < 1e-9);
 
     // Settings that cannot work are refused before any training.

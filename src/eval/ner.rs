@@ -10,7 +10,7 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::conll::ConllDocument;
-use crate::ner::{decode_tags, Batching, EntityLabel, NerModel, Tag, TaggedEntity, Window};
+use crate::ner::{decode_tags, EntityLabel, Tag, TagModel, TaggedEntity, Tagger};
 
 /// Counts for one entity type.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -150,68 +150,47 @@ pub fn format_score(score: &NerScore) -> String {
     s
 }
 
-/// Predicted tags for every word of every sentence of `docs`, running the model over each
-/// document in windows of whole sentences (so a sentence sees its neighbours, as in `extract`).
-/// Windows are batched across documents, sorted by length. Returns tags and the number of word
+/// Predicted tags for every word of every sentence of `docs`, each document tagged as a whole
+/// (so a sentence sees its neighbours, as in `extract`). Returns tags and the number of word
 /// pieces run.
 pub fn predict_conll(
-    model: &NerModel,
+    tagger: &Tagger<impl TagModel>,
     docs: &[ConllDocument],
-    batching: Batching,
-    skip_lowercase_sentences: bool,
 ) -> Result<(Vec<Vec<Vec<Tag>>>, usize)> {
-    let windower = model
-        .windower()?
-        .skip_lowercase_sentences(skip_lowercase_sentences);
-    // (doc, window) for every window, with the window's words numbered within its document.
-    let mut windows: Vec<(usize, Window)> = Vec::new();
-    for (d, doc) in docs.iter().enumerate() {
-        let sentences: Vec<Vec<&str>> = doc
-            .sentences
-            .iter()
-            .map(|s| s.words.iter().map(String::as_str).collect())
-            .collect();
-        windows.extend(windower.windows(&sentences)?.into_iter().map(|w| (d, w)));
-    }
-    let lengths: Vec<usize> = windows.iter().map(|(_, w)| w.len()).collect();
-    let mut word_tags: Vec<Vec<Tag>> = docs
+    let sentences: Vec<Vec<Vec<&str>>> = docs
         .iter()
-        .map(|d| vec![Tag::Outside; d.sentences.iter().map(|s| s.words.len()).sum()])
+        .map(|doc| {
+            doc.sentences
+                .iter()
+                .map(|s| s.words.iter().map(String::as_str).collect())
+                .collect()
+        })
         .collect();
-    let mut pieces = 0;
-    for chunk in batching.plan(&lengths) {
-        let batch: Vec<&Window> = chunk.iter().map(|&i| &windows[i].1).collect();
-        pieces += batch.iter().map(|w| w.len()).sum::<usize>();
-        for (&i, tags) in chunk.iter().zip(model.predict(&batch)) {
-            let (d, w) = (&windows[i].0, &windows[i].1);
-            for (&(_, word), tag) in w.word_starts.iter().zip(tags) {
-                word_tags[*d][word] = model.config.tags[tag.label];
-            }
-        }
-    }
+    let (word_tags, work) = tagger.tag(&sentences)?;
+    let tag_set = tagger.tag_set();
     let out = docs
         .iter()
         .zip(word_tags)
         .map(|(doc, tags)| {
-            let mut it = tags.into_iter();
+            let mut it = tags
+                .into_iter()
+                .map(|t| tag_set.get(t.label).copied().unwrap_or(Tag::Outside));
             doc.sentences
                 .iter()
                 .map(|s| it.by_ref().take(s.words.len()).collect())
                 .collect()
         })
         .collect();
-    Ok((out, pieces))
+    Ok((out, work.pieces))
 }
 
-/// Scores a model on CoNLL documents.
+/// Scores a tagger on CoNLL documents.
 pub fn evaluate_conll(
-    model: &NerModel,
+    tagger: &Tagger<impl TagModel>,
     docs: &[ConllDocument],
-    batching: Batching,
-    skip_lowercase_sentences: bool,
 ) -> Result<(NerScore, Vec<NerMismatch>, EvalSpeed)> {
     let started = std::time::Instant::now();
-    let (predicted, pieces) = predict_conll(model, docs, batching, skip_lowercase_sentences)?;
+    let (predicted, pieces) = predict_conll(tagger, docs)?;
     let seconds = started.elapsed().as_secs_f64();
     let mut scorer = NerScorer::default();
     let mut words = 0;

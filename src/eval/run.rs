@@ -8,9 +8,8 @@ use crate::clean;
 use crate::conll::read_conll;
 use crate::eval::ner::{evaluate_conll, format_score, NerScore, NerScorer};
 use crate::ner::{
-    self, mentions_from_tags, EntityLabel, Mention, NerModel, Precision, Tag, Window,
+    self, mentions_from_tags, EntityLabel, Mention, NerModel, Precision, Tag, TagModel, Tagger,
 };
-use crate::pipeline::{document_windows, InferenceWorker};
 use crate::text::{Document, Span};
 
 /// Settings of `eval ner`.
@@ -59,38 +58,35 @@ pub fn read_ner_fixtures(path: &Path) -> Result<Vec<NerFixture>> {
         .collect()
 }
 
-/// Runs the extract stages up to mentions on texts, with one model.
+/// Runs the extract stages up to mentions on texts.
 pub fn mentions_for_texts(
-    worker: &InferenceWorker,
+    tagger: &Tagger<impl TagModel>,
     docs: &[Document],
-    batching: ner::Batching,
-    skip_lowercase_sentences: bool,
 ) -> Result<Vec<Vec<Mention>>> {
-    let windower = ner::Windower::new(&worker.tokenizer, &worker.settings)?
-        .skip_lowercase_sentences(skip_lowercase_sentences);
-    let mut per_doc_windows = Vec::new();
-    for doc in docs {
-        per_doc_windows.push(document_windows(doc, &windower)?);
-    }
-    let all: Vec<&Window> = per_doc_windows.iter().flatten().collect();
-    let mut tags = worker.run(&all, &batching.plan_windows(&all))?.into_iter();
+    let sentences: Vec<Vec<Vec<&str>>> = docs.iter().map(Document::sentence_words).collect();
+    let (word_tags, _) = tagger.tag(&sentences)?;
     Ok(docs
         .iter()
-        .zip(&per_doc_windows)
-        .map(|(doc, windows)| {
-            let word_tags = ner::document_word_tags(doc.tokens.len(), windows, &mut tags);
-            mentions_from_tags(&doc.text, &doc.tokens, &word_tags, &worker.tags)
-        })
+        .zip(&word_tags)
+        .map(|(doc, tags)| mentions_from_tags(&doc.text, &doc.tokens, tags, tagger.tag_set()))
         .collect())
 }
 
-/// Scores predicted mention spans against fixture spans (exact character span and type).
-fn score_fixtures(
-    worker: &InferenceWorker,
-    fixtures: &[NerFixture],
+/// Loads a model for evaluation, tagging on the calling thread with `threads` threads.
+fn load_tagger(
+    model: &Path,
+    precision: Precision,
+    threads: usize,
     batching: ner::Batching,
     skip_lowercase_sentences: bool,
-) -> Result<NerScore> {
+) -> Result<Tagger<NerModel>> {
+    tch::set_num_threads(threads.max(1) as i32);
+    let model = NerModel::load_as(model, precision)?;
+    Ok(Tagger::new(model, batching, skip_lowercase_sentences))
+}
+
+/// Scores predicted mention spans against fixture spans (exact character span and type).
+fn score_fixtures(tagger: &Tagger<impl TagModel>, fixtures: &[NerFixture]) -> Result<NerScore> {
     let docs: Vec<Document> = fixtures
         .iter()
         .map(|f| {
@@ -102,7 +98,7 @@ fn score_fixtures(
             )
         })
         .collect();
-    let predicted = mentions_for_texts(worker, &docs, batching, skip_lowercase_sentences)?;
+    let predicted = mentions_for_texts(tagger, &docs)?;
     let mut scorer = NerScorer::default();
     for ((fixture, doc), mentions) in fixtures.iter().zip(&docs).zip(&predicted) {
         let co = crate::text::CharOffsets::new(&doc.text);
@@ -138,15 +134,19 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
         bail!("eval ner needs CoNLL files or --fixtures FILE...");
     }
     let mut reports = serde_json::Map::new();
+    let tagger = load_tagger(
+        &opts.model,
+        opts.precision,
+        opts.threads,
+        opts.batching,
+        opts.skip_lowercase_sentences,
+    )?;
     if !opts.files.is_empty() {
-        tch::set_num_threads(opts.threads.max(1) as i32);
-        let model = NerModel::load_as(&opts.model, opts.precision)?;
         let mut docs = Vec::new();
         for f in &opts.files {
             docs.extend(read_conll(f)?);
         }
-        let (score, mismatches, speed) =
-            evaluate_conll(&model, &docs, opts.batching, opts.skip_lowercase_sentences)?;
+        let (score, mismatches, speed) = evaluate_conll(&tagger, &docs)?;
         if let Some(path) = &opts.errors {
             let mut out = String::new();
             for m in &mismatches {
@@ -179,17 +179,11 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
         reports.insert("conll".into(), serde_json::json!({ "score": score, "speed": speed, "words_per_second": speed.words_per_second(), "pieces_per_second": speed.pieces_per_second() }));
     }
     if !opts.fixtures.is_empty() {
-        let worker = InferenceWorker::start(&opts.model, opts.threads, opts.precision)?;
         let mut fixtures = Vec::new();
         for f in &opts.fixtures {
             fixtures.extend(read_ner_fixtures(f)?);
         }
-        let score = score_fixtures(
-            &worker,
-            &fixtures,
-            opts.batching,
-            opts.skip_lowercase_sentences,
-        )?;
+        let score = score_fixtures(&tagger, &fixtures)?;
         if !opts.json {
             println!(
                 "fixtures: {} articles (exact character spans)",
@@ -290,13 +284,14 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
         q::score_quotes(&articles, &mut |docs| match cached {
             Some(path) => read_mentions_cache(path, docs),
             None => {
-                let worker = InferenceWorker::start(&opts.model, opts.threads, opts.precision)?;
-                let all = mentions_for_texts(
-                    &worker,
-                    docs,
+                let tagger = load_tagger(
+                    &opts.model,
+                    opts.precision,
+                    opts.threads,
                     ner::Batching::default(),
                     opts.skip_lowercase_sentences,
                 )?;
+                let all = mentions_for_texts(&tagger, docs)?;
                 if let Some(path) = &opts.mentions_cache {
                     write_mentions_cache(path, &all)?;
                 }

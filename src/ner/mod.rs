@@ -34,6 +34,7 @@ mod label;
 mod omp;
 mod packed;
 mod random_model;
+mod tagger;
 mod tags;
 mod windows;
 
@@ -43,6 +44,7 @@ pub use files::{
 };
 pub use label::{EntityLabel, Tag};
 pub use random_model::{write_random_encoder, write_random_model};
+pub use tagger::{TagModel, TagWork, Tagger};
 pub use tags::{decode_tags, document_word_tags, mentions_from_tags, TaggedEntity};
 pub use windows::{Batching, Window, Windower};
 

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use crate::checkpoint::{self, RunIdentity};
 use crate::entities::{self, Entities};
 use crate::input::{self, Article, FieldNames, ReadOptions, RecordError};
-use crate::ner::{mentions_from_tags, Mention, Precision, Tag, Window, WordTag};
+use crate::ner::{mentions_from_tags, Mention, Precision, Tag, Tagger, Window, WordTag};
 use crate::output::{ArticleRows, OutputWriter};
 use crate::quotes::{self, Quote};
 use crate::text::{Document, Published};
@@ -119,23 +119,8 @@ fn prepare(article: Article, windower: &ner::Windower, clock: &StageClock) -> Re
         Document::new(article.id, article.title, article.text, &cleaned)
     });
     doc.about = about;
-    let windows = clock.time(Stage::Tokenize, || document_windows(&doc, windower))?;
+    let windows = clock.time(Stage::Tokenize, || windower.windows(&doc.sentence_words()))?;
     Ok(Prepared { doc, windows })
-}
-
-/// A document's sentences cut into model windows (whole sentences, in order).
-pub(crate) fn document_windows(doc: &Document, windower: &ner::Windower) -> Result<Vec<Window>> {
-    let sentences: Vec<Vec<&str>> = doc
-        .sentences
-        .iter()
-        .map(|s| {
-            doc.tokens[s.tokens.clone()]
-                .iter()
-                .map(|t| doc.slice(*t))
-                .collect()
-        })
-        .collect();
-    windower.windows(&sentences)
 }
 
 /// The text stages after NER for one article: its mentions, entities and quotes, each stage's
@@ -161,7 +146,7 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
     // Nothing in --out is touched before these checks, and the model loads first: a missing
     // or broken model stops the run before any output.
     checkpoint::refuse_inputs_among_outputs(&opts.inputs, &opts.out)?;
-    let worker = InferenceWorker::start(&opts.model, opts.threads, opts.precision)?;
+    let tagger = start_tagger(opts)?;
     let run = RunIdentity::new(&opts.inputs, &opts.model, output_options(opts))?;
     let (writer, done) = if opts.resume {
         OutputWriter::resume(&opts.out, run)?
@@ -169,7 +154,7 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
         (OutputWriter::create(&opts.out, run)?, 0)
     };
     let mut sink = CsvSink(writer);
-    let mut summary = process(opts, &worker, done, &mut sink)?;
+    let mut summary = process(opts, &tagger, done, &mut sink)?;
     let phase = Instant::now();
     sink.0.finish()?;
     summary.stage_seconds[Stage::Write as usize] += phase.elapsed().as_secs_f64();
@@ -207,24 +192,34 @@ fn output_options(opts: &ExtractOptions) -> Vec<(String, String)> {
 
 /// `stream`: JSON lines from stdin to JSON lines on stdout (see [`JsonLinesSink`]).
 pub fn stream(opts: &ExtractOptions) -> Result<Summary> {
-    let worker = InferenceWorker::start(&opts.model, opts.threads, opts.precision)?;
+    let tagger = start_tagger(opts)?;
     let mut sink = JsonLinesSink(std::io::BufWriter::new(std::io::stdout().lock()));
-    process(opts, &worker, 0, &mut sink)
+    process(opts, &tagger, 0, &mut sink)
+}
+
+/// The run's model on its inference thread, with the run's windowing and batching.
+fn start_tagger(opts: &ExtractOptions) -> Result<Tagger<InferenceWorker>> {
+    if opts.chunk_size == 0 || opts.batching.windows == 0 || opts.batching.tokens == 0 {
+        bail!("--chunk-size, --batch-size and --batch-tokens must be at least 1");
+    }
+    let worker = InferenceWorker::start(&opts.model, opts.threads, opts.precision)?;
+    Ok(Tagger::new(
+        worker,
+        opts.batching,
+        opts.skip_lowercase_sentences,
+    ))
 }
 
 /// Runs the pipeline over `opts.inputs` (this shard's records, after the first `skip`) with
-/// the model on `worker`, and hands every record's rows or error to `sink`, in input order:
+/// `tagger`, and hands every record's rows or error to `sink`, in input order:
 /// chunk by chunk, read → prepare → tag → analyse → write.
 pub fn process(
     opts: &ExtractOptions,
-    worker: &InferenceWorker,
+    tagger: &Tagger<InferenceWorker>,
     skip: u64,
     sink: &mut dyn Sink,
 ) -> Result<Summary> {
     let started = Instant::now();
-    if opts.chunk_size == 0 || opts.batching.windows == 0 || opts.batching.tokens == 0 {
-        bail!("--chunk-size, --batch-size and --batch-tokens must be at least 1");
-    }
     let read_opts = ReadOptions {
         fields: opts.fields.clone(),
         max_bytes: opts.max_bytes,
@@ -242,10 +237,8 @@ pub fn process(
         pool: rayon::ThreadPoolBuilder::new()
             .num_threads(opts.threads)
             .build()?,
-        windower: ner::Windower::new(&worker.tokenizer, &worker.settings)?
-            .skip_lowercase_sentences(opts.skip_lowercase_sentences),
-        worker,
-        batching: opts.batching,
+        windower: tagger.windower()?,
+        tagger,
         clock: StageClock::default(),
     };
     let mut summary = Summary::default();
@@ -275,12 +268,11 @@ pub fn process(
     Ok(summary)
 }
 
-/// What every chunk of a run shares: the text-stage thread pool, the windower, the model.
-struct ChunkRun<'w> {
+/// What every chunk of a run shares: the text-stage thread pool, the tagger and its windower.
+struct ChunkRun<'t> {
     pool: rayon::ThreadPool,
-    windower: ner::Windower<'w>,
-    worker: &'w InferenceWorker,
-    batching: ner::Batching,
+    windower: ner::Windower<'t>,
+    tagger: &'t Tagger<InferenceWorker>,
     clock: StageClock,
 }
 
@@ -324,27 +316,21 @@ impl ChunkRun<'_> {
         prepared: &[Result<Prepared, RecordError>],
         summary: &mut Summary,
     ) -> Result<Vec<Vec<WordTag>>> {
-        let windows: Vec<&Window> = prepared
-            .iter()
-            .flat_map(|p| p.iter().flat_map(|p| p.windows.iter()))
-            .collect();
-        let batches = self.batching.plan_windows(&windows);
-        for batch in &batches {
-            summary.batches += 1;
-            summary.pieces += batch.iter().map(|&i| windows[i].len()).sum::<usize>();
-            // Each batch is in ascending length: its last window sets the padded width.
-            summary.padded_pieces += batch.len() * batch.last().map_or(0, |&i| windows[i].len());
-        }
-        let phase = Instant::now();
-        let mut tags = self.worker.run(&windows, &batches)?.into_iter();
-        summary.stage_seconds[Stage::Model as usize] += phase.elapsed().as_secs_f64();
-        Ok(prepared
+        // A record that failed earlier has no words and no windows, and gets no tags.
+        let docs: Vec<(usize, &[Window])> = prepared
             .iter()
             .map(|p| match p {
-                Ok(p) => ner::document_word_tags(p.doc.tokens.len(), &p.windows, &mut tags),
-                Err(_) => Vec::new(),
+                Ok(p) => (p.doc.tokens.len(), p.windows.as_slice()),
+                Err(_) => (0, &[][..]),
             })
-            .collect())
+            .collect();
+        let phase = Instant::now();
+        let (tags, work) = self.tagger.tag_windows(&docs)?;
+        summary.stage_seconds[Stage::Model as usize] += phase.elapsed().as_secs_f64();
+        summary.batches += work.batches;
+        summary.pieces += work.pieces;
+        summary.padded_pieces += work.padded_pieces;
+        Ok(tags)
     }
 
     /// Mentions, entities, quotes and rows of each article, in parallel.
@@ -355,7 +341,7 @@ impl ChunkRun<'_> {
         summary: &mut Summary,
     ) -> Vec<RecordRows<'p>> {
         let phase = Instant::now();
-        let tag_set = &self.worker.tags;
+        let tag_set = self.tagger.tag_set();
         let clock = &self.clock;
         let rows = self.pool.install(|| {
             prepared

@@ -6,7 +6,7 @@ use std::sync::mpsc;
 
 use anyhow::{bail, Context, Result};
 
-use crate::ner::{ModelSettings, NerModel, Precision, Tag, Window, WordTag};
+use crate::ner::{ModelSettings, NerModel, Precision, Tag, TagModel, Window, WordTag};
 
 /// Requests to the inference thread: a batch of windows, answered with their word tags.
 type Job = (usize, Vec<Window>);
@@ -17,10 +17,9 @@ pub struct InferenceWorker {
     jobs: Option<mpsc::SyncSender<Job>>,
     results: mpsc::Receiver<JobResult>,
     handle: Option<std::thread::JoinHandle<()>>,
-    /// The model's tags by id.
-    pub tags: Vec<Tag>,
-    pub settings: ModelSettings,
-    pub tokenizer: tokenizers::Tokenizer,
+    tags: Vec<Tag>,
+    settings: ModelSettings,
+    tokenizer: tokenizers::Tokenizer,
 }
 
 impl InferenceWorker {
@@ -63,10 +62,24 @@ impl InferenceWorker {
             tokenizer,
         })
     }
+}
 
-    /// Runs windows through the model in `batches` (indices into `windows`, as
-    /// [`ner::Batching::plan_windows`] makes them); returns tags in input order.
-    pub fn run(&self, windows: &[&Window], batches: &[Vec<usize>]) -> Result<Vec<Vec<WordTag>>> {
+impl TagModel for InferenceWorker {
+    fn tokenizer(&self) -> &tokenizers::Tokenizer {
+        &self.tokenizer
+    }
+
+    fn settings(&self) -> &ModelSettings {
+        &self.settings
+    }
+
+    fn tag_set(&self) -> &[Tag] {
+        &self.tags
+    }
+
+    /// Sends the batches to the inference thread, at most two ahead; returns tags in input
+    /// order.
+    fn run(&self, windows: &[&Window], batches: &[Vec<usize>]) -> Result<Vec<Vec<WordTag>>> {
         let jobs = self.jobs.as_ref().expect("worker running");
         let mut out: Vec<Vec<WordTag>> = vec![Vec::new(); windows.len()];
         let mut pending = 0;

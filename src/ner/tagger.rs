@@ -1,0 +1,155 @@
+//! One tagging path: documents as sentences of words in, one tag per word out.
+//!
+//! A [`Tagger`] fixes, once, everything that decides which words the model sees and how: the
+//! model's tokenizer and window length (a [`Windower`]), whether lowercase-only sentences skip
+//! the model, and how windows are batched. `extract`, `stream`, `eval ner`, `eval quotes` and
+//! training's dev evaluation all tag through it, so they cannot drift apart:
+//!
+//! ```text
+//! [["Pompeo", "spoke", "."], ["The", "talks", "failed", "."]]      one document's sentences
+//!   → windows  [CLS] pompe ##o spoke . [SEP]                       (the second sentence skipped)
+//!   → batches across documents, sorted by length → the model ([`TagModel`])
+//!   → word tags  B-PER O O | O O O O                               (skipped words: O, prob 1)
+//! ```
+//!
+//! The model behind it is anything that runs batches of windows ([`TagModel`]): a loaded
+//! [`NerModel`] on the calling thread, or the pipeline's inference thread. A second
+//! token-classification model (an attribution tagger) is a second `Tagger`.
+
+use anyhow::Result;
+use tokenizers::Tokenizer;
+
+use super::{
+    document_word_tags, Batching, ModelSettings, NerModel, Tag, Window, Windower, WordTag,
+};
+
+/// A token-classification model that tags batches of windows.
+pub trait TagModel {
+    fn tokenizer(&self) -> &Tokenizer;
+    fn settings(&self) -> &ModelSettings;
+    /// The model's tags by id, the ids of its [`WordTag`]s.
+    fn tag_set(&self) -> &[Tag];
+    /// Each window's word tags, in the order of its `word_starts`; `batches` are indices into
+    /// `windows`, as [`Batching::plan_windows`] makes them.
+    fn run(&self, windows: &[&Window], batches: &[Vec<usize>]) -> Result<Vec<Vec<WordTag>>>;
+}
+
+impl TagModel for NerModel {
+    fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+    fn settings(&self) -> &ModelSettings {
+        &self.config.settings
+    }
+    fn tag_set(&self) -> &[Tag] {
+        &self.config.tags
+    }
+    fn run(&self, windows: &[&Window], batches: &[Vec<usize>]) -> Result<Vec<Vec<WordTag>>> {
+        let mut out = vec![Vec::new(); windows.len()];
+        for batch in batches {
+            let batch_windows: Vec<&Window> = batch.iter().map(|&i| windows[i]).collect();
+            for (&i, tags) in batch.iter().zip(self.predict(&batch_windows)) {
+                out[i] = tags;
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl<M: TagModel> TagModel for &M {
+    fn tokenizer(&self) -> &Tokenizer {
+        (*self).tokenizer()
+    }
+    fn settings(&self) -> &ModelSettings {
+        (*self).settings()
+    }
+    fn tag_set(&self) -> &[Tag] {
+        (*self).tag_set()
+    }
+    fn run(&self, windows: &[&Window], batches: &[Vec<usize>]) -> Result<Vec<Vec<WordTag>>> {
+        (*self).run(windows, batches)
+    }
+}
+
+/// How much model work a call did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TagWork {
+    pub batches: usize,
+    /// Word pieces run through the model.
+    pub pieces: usize,
+    /// Pieces as a padded batch would hold them (each batch as wide as its longest window).
+    pub padded_pieces: usize,
+}
+
+/// A model with its windowing and batching fixed.
+pub struct Tagger<M> {
+    model: M,
+    batching: Batching,
+    skip_lowercase_sentences: bool,
+}
+
+impl<M: TagModel> Tagger<M> {
+    /// `skip_lowercase_sentences`: see [`Windower::skip_lowercase_sentences`].
+    pub fn new(model: M, batching: Batching, skip_lowercase_sentences: bool) -> Tagger<M> {
+        Tagger {
+            model,
+            batching,
+            skip_lowercase_sentences,
+        }
+    }
+
+    pub fn model(&self) -> &M {
+        &self.model
+    }
+
+    pub fn tag_set(&self) -> &[Tag] {
+        self.model.tag_set()
+    }
+
+    /// The windower this tagger cuts documents with (it is `Sync`: one can window documents on
+    /// many threads while the tagger itself stays on one).
+    pub fn windower(&self) -> Result<Windower<'_>> {
+        Ok(
+            Windower::new(self.model.tokenizer(), self.model.settings())?
+                .skip_lowercase_sentences(self.skip_lowercase_sentences),
+        )
+    }
+
+    /// Tags documents already cut into windows (by [`Tagger::windower`]), batched across
+    /// documents: for each `(words, windows)`, one tag per word.
+    pub fn tag_windows(&self, docs: &[(usize, &[Window])]) -> Result<(Vec<Vec<WordTag>>, TagWork)> {
+        let windows: Vec<&Window> = docs.iter().flat_map(|(_, w)| w.iter()).collect();
+        let batches = self.batching.plan_windows(&windows);
+        let mut work = TagWork {
+            batches: batches.len(),
+            ..TagWork::default()
+        };
+        for batch in &batches {
+            work.pieces += batch.iter().map(|&i| windows[i].len()).sum::<usize>();
+            // Each batch is in ascending length: its last window sets the padded width.
+            work.padded_pieces += batch.len() * batch.last().map_or(0, |&i| windows[i].len());
+        }
+        let mut tags = self.model.run(&windows, &batches)?.into_iter();
+        let word_tags = docs
+            .iter()
+            .map(|(words, windows)| document_word_tags(*words, windows, &mut tags))
+            .collect();
+        Ok((word_tags, work))
+    }
+
+    /// Tags documents given as sentences of words: for each, one tag per word, across its
+    /// sentences.
+    pub fn tag(&self, docs: &[Vec<Vec<&str>>]) -> Result<(Vec<Vec<WordTag>>, TagWork)> {
+        let windower = self.windower()?;
+        let windows = docs
+            .iter()
+            .map(|sentences| windower.windows(sentences))
+            .collect::<Result<Vec<_>>>()?;
+        let docs: Vec<(usize, &[Window])> = docs
+            .iter()
+            .zip(&windows)
+            .map(|(sentences, w)| (sentences.iter().map(Vec::len).sum(), w.as_slice()))
+            .collect();
+        self.tag_windows(&docs)
+    }
+}
