@@ -8,6 +8,7 @@
 //! Offsets are byte offsets into the article's original text inside the library and character
 //! offsets (Unicode scalar values) in every CSV.
 
+pub mod annotated;
 pub mod checkpoint;
 pub mod clean;
 pub mod conll;

@@ -11,12 +11,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
+use crate::annotated::Annotated;
 use crate::checkpoint::{Checkpoint, RunIdentity, LOCK};
-use crate::entities::Entities;
 use crate::input::RecordError;
-use crate::ner::{EntityLabel, Mention};
-use crate::quotes::Quote;
-use crate::text::{CharOffsets, Document};
+use crate::ner::EntityLabel;
+use crate::text::CharOffsets;
 
 pub use crate::checkpoint::{CHECKPOINT, FILES};
 
@@ -94,12 +93,13 @@ pub struct ArticleRows {
 
 impl ArticleRows {
     /// Builds an article's rows, converting byte spans to character offsets.
-    pub fn new(
-        doc: &Document,
-        mentions: &[Mention],
-        entities: &Entities,
-        quotes: &[Quote],
-    ) -> ArticleRows {
+    pub fn new(annotated: &Annotated) -> ArticleRows {
+        let Annotated {
+            doc,
+            mentions,
+            entities,
+            quotes,
+        } = annotated;
         let co = CharOffsets::new(&doc.text);
         let id = &doc.id;
         let mention_rows = mentions

@@ -10,6 +10,7 @@ use std::ops::Range;
 use unicode_segmentation::UnicodeSegmentation;
 
 use crate::clean::Cleaned;
+use crate::input::Origin;
 use crate::lexicon::word_list;
 pub use crate::span::{CharOffsets, Span};
 
@@ -35,11 +36,15 @@ pub struct Published {
 pub struct Document {
     pub id: String,
     pub title: String,
+    /// The input and record the article was read from (empty for texts made in code).
+    pub origin: Origin,
     /// Where and when the article was published, and by whom, as the record said (written to
     /// articles.csv; nothing here reads them).
     pub about: Published,
     /// The article's original text; every span indexes into it.
     pub text: String,
+    /// Lines cleaning removed as web debris, and why (`728 x 90`: "ad size").
+    pub removed: Vec<(Span, &'static str)>,
     /// Kept paragraphs (debris removed), in text order. A paragraph is a block of lines between
     /// blank lines; a line-per-paragraph text (transcripts) gives a paragraph per line.
     pub paragraphs: Vec<Span>,
@@ -68,8 +73,10 @@ impl Document {
         Document {
             id,
             title,
+            origin: Origin::default(),
             about: Published::default(),
             text,
+            removed: cleaned.removed.clone(),
             paragraphs,
             sentences,
             tokens,

@@ -16,12 +16,13 @@ use std::time::Instant;
 use anyhow::{bail, Result};
 use rayon::prelude::*;
 
+use crate::annotated::Annotated;
 use crate::checkpoint::{self, RunIdentity};
-use crate::entities::{self, Entities};
+use crate::entities;
 use crate::input::{self, Article, FieldNames, ReadOptions, RecordError};
-use crate::ner::{mentions_from_tags, Mention, Precision, Tag, Tagger, Window, WordTag};
+use crate::ner::{mentions_from_tags, Precision, Tag, Tagger, Window, WordTag};
 use crate::output::{ArticleRows, OutputWriter};
-use crate::quotes::{self, Quote};
+use crate::quotes;
 use crate::text::{Document, Published};
 use crate::{clean, ner};
 
@@ -119,25 +120,28 @@ fn prepare(article: Article, windower: &ner::Windower, clock: &StageClock) -> Re
         Document::new(article.id, article.title, article.text, &cleaned)
     });
     doc.about = about;
+    doc.origin = article.origin;
     let windows = clock.time(Stage::Tokenize, || windower.windows(&doc.sentence_words()))?;
     Ok(Prepared { doc, windows })
 }
 
-/// The text stages after NER for one article: its mentions, entities and quotes, each stage's
-/// time added to `clock`.
-fn analyse(
-    doc: &Document,
-    tags: &[WordTag],
-    tag_set: &[Tag],
-    clock: &StageClock,
-) -> (Vec<Mention>, Entities, Vec<Quote>) {
+/// The text stages after NER for one article: its mentions, entities and quotes added to the
+/// document, each stage's time added to `clock`.
+fn analyse(doc: Document, tags: &[WordTag], tag_set: &[Tag], clock: &StageClock) -> Annotated {
     let (mentions, entities) = clock.time(Stage::DecodeEntities, || {
         let mentions = mentions_from_tags(&doc.text, &doc.tokens, tags, tag_set);
-        let entities = entities::merge(doc, &mentions);
+        let entities = entities::merge(&doc, &mentions);
         (mentions, entities)
     });
-    let quotes = clock.time(Stage::Quotes, || quotes::extract(doc, &mentions, &entities));
-    (mentions, entities, quotes)
+    let quotes = clock.time(Stage::Quotes, || {
+        quotes::extract(&doc, &mentions, &entities)
+    });
+    Annotated {
+        doc,
+        mentions,
+        entities,
+        quotes,
+    }
 }
 
 /// Runs `extract`: reads every input, writes the five CSVs into `opts.out`.
@@ -254,7 +258,7 @@ pub fn process(
         consumed += chunk.len() as u64;
         let prepared = run.prepare(chunk, &mut summary);
         let tags = run.tag(&prepared, &mut summary)?;
-        let rows = run.analyse(&prepared, &tags, &mut summary);
+        let rows = run.analyse(prepared, tags, &mut summary);
         let phase = Instant::now();
         for r in rows {
             write_record(r, sink, &mut summary, opts.progress.then_some(&bar))?;
@@ -277,7 +281,7 @@ struct ChunkRun<'t> {
 }
 
 /// One record's outcome after the text stages: its rows and word count, or its error.
-type RecordRows<'p> = Result<(ArticleRows, usize), &'p RecordError>;
+type RecordRows = Result<(ArticleRows, usize), RecordError>;
 
 impl ChunkRun<'_> {
     /// Cleans, segments and windows the chunk's articles in parallel; a record that fails here
@@ -334,28 +338,23 @@ impl ChunkRun<'_> {
     }
 
     /// Mentions, entities, quotes and rows of each article, in parallel.
-    fn analyse<'p>(
+    fn analyse(
         &self,
-        prepared: &'p [Result<Prepared, RecordError>],
-        tags: &[Vec<WordTag>],
+        prepared: Vec<Result<Prepared, RecordError>>,
+        tags: Vec<Vec<WordTag>>,
         summary: &mut Summary,
-    ) -> Vec<RecordRows<'p>> {
+    ) -> Vec<RecordRows> {
         let phase = Instant::now();
         let tag_set = self.tagger.tag_set();
         let clock = &self.clock;
         let rows = self.pool.install(|| {
             prepared
-                .par_iter()
+                .into_par_iter()
                 .zip(tags.par_iter())
-                .map(|(p, t)| match p {
-                    Ok(p) => {
-                        let (mentions, entities, quotes) = analyse(&p.doc, t, tag_set, clock);
-                        let rows = clock.time(Stage::Write, || {
-                            ArticleRows::new(&p.doc, &mentions, &entities, &quotes)
-                        });
-                        Ok((rows, p.doc.word_count()))
-                    }
-                    Err(e) => Err(e),
+                .map(|(p, t)| {
+                    let annotated = analyse(p?.doc, t, tag_set, clock);
+                    let rows = clock.time(Stage::Write, || ArticleRows::new(&annotated));
+                    Ok((rows, annotated.doc.word_count()))
                 })
                 .collect()
         });
@@ -370,7 +369,7 @@ impl ChunkRun<'_> {
 
 /// Hands one record's rows or error to the sink and counts it.
 fn write_record(
-    record: RecordRows<'_>,
+    record: RecordRows,
     sink: &mut dyn Sink,
     summary: &mut Summary,
     bar: Option<&indicatif::ProgressBar>,
@@ -390,7 +389,7 @@ fn write_record(
             if let Some(bar) = bar {
                 bar.suspend(|| eprintln!("whosaid: skipped {e}"));
             }
-            sink.error(e)
+            sink.error(&e)
         }
     }
 }
