@@ -35,12 +35,20 @@ impl Span {
     }
 }
 
-/// Converts byte offsets of one text into character offsets (Unicode scalar values), in
+/// Converts between byte offsets and character offsets (Unicode scalar values) of one text, in
 /// O(log n) per lookup after an O(n) index over the non-ASCII characters.
 pub struct CharOffsets {
-    /// Byte offset of each multi-byte character and the number of extra bytes seen up to and
-    /// including it.
-    multibyte: Vec<(usize, usize)>,
+    /// Each multi-byte character's byte offset, its character offset, and the number of extra
+    /// bytes seen up to and including it.
+    multibyte: Vec<MultiByte>,
+    /// The text's length in characters.
+    chars: usize,
+}
+
+struct MultiByte {
+    byte: usize,
+    char: usize,
+    extra: usize,
 }
 
 impl CharOffsets {
@@ -50,21 +58,62 @@ impl CharOffsets {
         for (i, c) in text.char_indices() {
             let n = c.len_utf8();
             if n > 1 {
+                multibyte.push(MultiByte {
+                    byte: i,
+                    char: i - extra,
+                    extra: extra + n - 1,
+                });
                 extra += n - 1;
-                multibyte.push((i, extra));
             }
         }
-        CharOffsets { multibyte }
+        CharOffsets {
+            multibyte,
+            chars: text.len() - extra,
+        }
     }
 
     /// The character offset of a byte offset that lies on a character boundary.
     pub fn char_of(&self, byte: usize) -> usize {
-        let idx = self.multibyte.partition_point(|&(b, _)| b < byte);
-        let extra = if idx == 0 {
-            0
-        } else {
-            self.multibyte[idx - 1].1
-        };
-        byte - extra
+        let idx = self.multibyte.partition_point(|m| m.byte < byte);
+        byte - self.extra_before(idx)
+    }
+
+    /// The byte offset of a character offset, or `None` past the text's end (the end itself,
+    /// `chars`, is the text's byte length).
+    pub fn byte_of(&self, char_offset: usize) -> Option<usize> {
+        if char_offset > self.chars {
+            return None;
+        }
+        let idx = self.multibyte.partition_point(|m| m.char < char_offset);
+        Some(char_offset + self.extra_before(idx))
+    }
+
+    /// The text's length in characters.
+    pub fn chars(&self) -> usize {
+        self.chars
+    }
+
+    /// Extra bytes of the first `idx` multi-byte characters.
+    fn extra_before(&self, idx: usize) -> usize {
+        idx.checked_sub(1).map_or(0, |i| self.multibyte[i].extra)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn character_and_byte_offsets_convert_both_ways() {
+        for text in ["", "plain", "Sandër said", "é", "😀 a 😀", "Ω‍Ω tab\tend ё"] {
+            let offsets = CharOffsets::new(text);
+            assert_eq!(offsets.chars(), text.chars().count());
+            let boundaries = text.char_indices().map(|(b, _)| b).chain([text.len()]);
+            for (c, b) in boundaries.enumerate() {
+                assert_eq!(offsets.char_of(b), c, "{text:?} byte {b}");
+                assert_eq!(offsets.byte_of(c), Some(b), "{text:?} char {c}");
+            }
+            assert_eq!(offsets.byte_of(offsets.chars() + 1), None);
+        }
     }
 }

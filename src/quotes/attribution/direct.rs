@@ -1,0 +1,264 @@
+//! Direct quotes: a quoted stretch and the cue and speaker right after it (`"…," X said`,
+//! `"…," said X`, `"…" — X`, or `He added.` as the next sentence) or right before it
+//! (`X said: "…"`, `According to X, "…"`, a `Label: "…"` headline); scare quotes and titles are
+//! dropped.
+
+use std::collections::HashSet;
+
+use super::marks::Quoted;
+use super::*;
+use crate::quotes::QuoteKind;
+use crate::text::Span;
+
+/// Direct quotes: attributes every quoted stretch, drops scare quotes and titles.
+pub(super) fn direct_candidates(
+    view: &View,
+    used_cues: &mut HashSet<Span>,
+) -> Vec<(Candidate, Quoted)> {
+    let mut out = Vec::new();
+    let n = view.quoted.len();
+    for k in 0..n {
+        let q = view.quoted[k];
+        let next_open = view.quoted.get(k + 1).map_or(usize::MAX, |n| n.outer.start);
+        let prev_close = if k > 0 {
+            view.quoted[k - 1].outer.end
+        } else {
+            0
+        };
+        let colon = lead_colon(view, q, prev_close);
+        let after = colon
+            .is_none()
+            .then(|| trailer(view, q, next_open))
+            .flatten();
+        let found = colon
+            .or(after)
+            .or_else(|| lead(view, q, prev_close))
+            .or_else(|| next_sentence_trailer(view, q, next_open));
+        let mut content = q.inner;
+        let mut kind = QuoteKind::Direct;
+        // `The country "has made dramatic changes," Obama said`: with the cue after the quote,
+        // words before it in its sentence belong to what was said.
+        if after.is_some() {
+            if let Some(start) = sentence_lead_in(view, q, prev_close) {
+                content = Span::new(start, content.end);
+                kind = QuoteKind::Mixed;
+            }
+        }
+        // Titles ("Fox News Sunday," "All Bets Are Off.") are named, not said, also after a
+        // lead-in (`In an interview on "Face the Nation," Ryan said …`): the cue after such a
+        // title introduces the sentence's reported clause instead.
+        if is_title_like(view.doc.slice(content)) || is_title_like(view.doc.slice(q.inner)) {
+            continue;
+        }
+        match found {
+            Some((cue, speaker)) => {
+                used_cues.insert(cue);
+                let c = Candidate {
+                    span: content,
+                    cue: Some(cue),
+                    speaker,
+                    kind,
+                    inherits_speaker: speaker.is_none(),
+                    needs_entity: view.doc.slice(cue) == ":",
+                };
+                out.push((c, q));
+            }
+            None => {
+                // Scare quotes and titles: a few words with no cue are not speech.
+                let words = word_count(view.doc.slice(content));
+                let ends_like_speech = view
+                    .doc
+                    .slice(content)
+                    .trim_end()
+                    .ends_with(['.', ',', '!', '?', '…', '—']);
+                // A short quote that is a sentence of its own ("We're America.") is speech.
+                let whole_sentence = ends_like_speech
+                    && view
+                        .sentence_of(q.outer.start)
+                        .is_some_and(|s| view.doc.sentences[s].span.start == q.outer.start);
+                // A lower-case fragment inside a sentence with no cue is a phrase quoted in
+                // passing (`make sure it is “on the up and up.”`), not a statement.
+                let fragment = view
+                    .doc
+                    .slice(content)
+                    .starts_with(|c: char| c.is_lowercase())
+                    && words <= MAX_FRAGMENT_WORDS;
+                if !whole_sentence && (words <= 2 || (words <= 5 && !ends_like_speech) || fragment)
+                {
+                    continue;
+                }
+                let c = Candidate {
+                    span: content,
+                    cue: None,
+                    speaker: None,
+                    kind: QuoteKind::Direct,
+                    inherits_speaker: true,
+                    needs_entity: false,
+                };
+                out.push((c, q));
+            }
+        }
+    }
+    out
+}
+
+type Attribution = (Span, Option<Span>);
+
+/// Most words of a cue-less lower-case fragment dropped as quoted in passing.
+pub(super) const MAX_FRAGMENT_WORDS: usize = 8;
+
+/// Most words before a quote that [`sentence_lead_in`] takes into it.
+pub(super) const MAX_LEAD_IN_WORDS: usize = 12;
+
+/// The start of the words that open a quote's sentence before its opening mark, when there are
+/// a few of them, no other quote and no cue verb among them (`North Korea's latest "provocation
+/// …"`).
+pub(super) fn sentence_lead_in(view: &View, q: Quoted, prev_close: usize) -> Option<usize> {
+    let sentence = view.sentence_of(q.outer.start)?;
+    let s = &view.doc.sentences[sentence];
+    if s.span.start >= q.outer.start || prev_close > s.span.start {
+        return None;
+    }
+    let first = s.tokens.start;
+    let mark = view.token_at(q.outer.start);
+    let words = (first..mark).filter(|&t| !is_punct(view.word(t))).count();
+    let clean = (first..mark).all(|t| {
+        !marks_only(view.word(t)) && !view.is_cue_verb_at(t, first, false) && view.word(t) != ":"
+    });
+    (words > 0 && words <= MAX_LEAD_IN_WORDS && clean).then(|| view.doc.tokens[first].start)
+}
+
+/// `Label: "…"` — a headline or a line naming who speaks, a colon right before the quote.
+pub(super) fn lead_colon(view: &View, q: Quoted, prev_close: usize) -> Option<Attribution> {
+    let first = view.token_at(
+        prev_close.max(
+            view.sentence_of(q.outer.start)
+                .map_or(0, |s| view.doc.sentences[s].span.start),
+        ),
+    );
+    let mark = view.token_at(q.outer.start);
+    if mark == 0 || mark <= first || view.word(mark - 1) != ":" {
+        return None;
+    }
+    let colon = mark - 1;
+    // A verb before the colon makes it an ordinary lead (`X said: "…"`).
+    if let Some(v) = (first..colon)
+        .rev()
+        .take(LEAD_WINDOW)
+        .find(|&t| view.is_cue_verb_at(t, first, true))
+    {
+        let speaker = view
+            .appositive_subject(v, first)
+            .or_else(|| view.subject_before(v, first))
+            .or_else(|| view.sentence_subject(view.sentence_of(q.outer.start)?, v));
+        return Some((view.doc.tokens[v], speaker.map(|(s, e)| view.span_of(s, e))));
+    }
+    let label_words = colon - first;
+    if label_words == 0 || label_words > 8 || !is_capitalized(view.word(first)) {
+        return None;
+    }
+    let label = view.span_of(first, colon);
+    if non_speaker_labels().contains(&view.doc.slice(label).to_lowercase().as_str()) {
+        return None;
+    }
+    Some((view.doc.tokens[colon], Some(label)))
+}
+
+/// Cue and speaker after a quote, in the same sentence: `"…," X said`, `"…," said X`,
+/// `"…" — X`.
+pub(super) fn trailer(view: &View, q: Quoted, next_open: usize) -> Option<Attribution> {
+    let sentence = view.sentence_of(q.outer.end.saturating_sub(1))?;
+    let limit = view.doc.sentences[sentence].span.end.min(next_open);
+    let mut t = view.token_at(q.outer.end);
+    let hi = view
+        .token_at(limit)
+        .min(view.doc.sentences[sentence].tokens.end);
+    while t < hi && matches!(view.word(t), "," | ",”" | ";") {
+        t += 1;
+    }
+    if t >= hi {
+        return None;
+    }
+    attribution_at(view, t, hi)
+}
+
+/// Reads an attribution that starts at token `t`: `X said`, `said X`, `— X`.
+pub(super) fn attribution_at(view: &View, t: usize, hi: usize) -> Option<Attribution> {
+    let first = view.word(t);
+    if is_dash(first) && t + 1 < hi && is_capitalized(view.word(t + 1)) {
+        let (s, e) = view.subject_after(t, hi)?;
+        return Some((view.doc.tokens[t], Some(view.span_of(s, e))));
+    }
+    if view.is_cue_verb_at(t, t, true) {
+        let speaker = view.subject_after(t, hi).map(|(s, e)| view.span_of(s, e));
+        return Some((view.doc.tokens[t], speaker));
+    }
+    let window_end = hi.min(t + TRAILER_WINDOW);
+    let v = (t + 1..window_end).find(|&v| view.is_cue_verb_at(v, t, true))?;
+    let (s, e) = view
+        .appositive_subject(v, t)
+        .or_else(|| view.subject_before(v, t))?;
+    // The speaker must start the trailer: `"…" is held accountable, Warren said` is no trailer
+    // but a reported clause with a quoted fragment.
+    (s == t).then(|| (view.doc.tokens[v], Some(view.span_of(s, e))))
+}
+
+/// `"…." He added.` / `"…." Smith said on Tuesday.`: a short next sentence that only attributes.
+pub(super) fn next_sentence_trailer(
+    view: &View,
+    q: Quoted,
+    next_open: usize,
+) -> Option<Attribution> {
+    let sentence = view.sentence_of(q.outer.end.saturating_sub(1))?;
+    let here = &view.doc.sentences[sentence];
+    if view.token_at(q.outer.end) < here.tokens.end {
+        return None;
+    }
+    let next = view.doc.sentences.get(sentence + 1)?;
+    if next.paragraph != here.paragraph || next.span.end > next_open || next.tokens.len() > 8 {
+        return None;
+    }
+    if (next.tokens.clone()).any(|t| view.lower(t) == "that") {
+        return None;
+    }
+    attribution_at(view, next.tokens.start, next.tokens.end)
+}
+
+/// Cue and speaker before a quote: `X said, "…"`, `X told reporters: "…"`, `According to X, "…"`.
+pub(super) fn lead(view: &View, q: Quoted, prev_close: usize) -> Option<Attribution> {
+    let sentence = view.sentence_of(q.outer.start)?;
+    let lo = view.token_at(prev_close.max(view.doc.sentences[sentence].span.start));
+    let mark = view.token_at(q.outer.start);
+    if mark <= lo {
+        return None;
+    }
+    let last = view.word(mark - 1);
+    // `said the plan "will fail"` is a reported clause with a quoted fragment, not a lead.
+    let verb_adjacent = view.is_cue_verb_at(mark - 1, lo, true);
+    if !matches!(last, ":" | ",") && !verb_adjacent {
+        return None;
+    }
+    let end = if verb_adjacent { mark } else { mark - 1 };
+    for v in (lo..end).rev().take(LEAD_WINDOW) {
+        if view.lower(v) == "according" && v + 1 < end && view.lower(v + 1) == "to" {
+            let speaker = view
+                .subject_after(v + 1, end)
+                .map(|(s, e)| view.span_of(s, e));
+            return Some((
+                Span::new(view.doc.tokens[v].start, view.doc.tokens[v + 1].end),
+                speaker,
+            ));
+        }
+        if view.is_cue_verb_at(v, lo, true) {
+            let speaker = view
+                .appositive_subject(v, lo)
+                .or_else(|| view.subject_before(v, lo))
+                .or_else(|| view.sentence_subject(sentence, v));
+            return Some((view.doc.tokens[v], speaker.map(|(s, e)| view.span_of(s, e))));
+        }
+        if matches!(view.word(v), "." | ";" | "?" | "!") {
+            break;
+        }
+    }
+    None
+}

@@ -1,0 +1,234 @@
+//! The word-level view of a document that the searches read: words, their case and class,
+//! sentence and paragraph edges, and the quoted stretches.
+
+use super::lexicon::{self, VerbClass};
+use super::marks::{self, Quoted};
+use super::*;
+use crate::text::{Document, Span};
+
+/// Word-level view of a document: the lookups the searches need.
+pub struct View<'d> {
+    pub doc: &'d Document,
+    /// Top-level quoted stretches, in text order.
+    pub quoted: Vec<Quoted>,
+}
+
+impl<'d> View<'d> {
+    pub fn new(doc: &'d Document) -> View<'d> {
+        let quoted = marks::find_quoted(&doc.text, &doc.paragraphs);
+        View { doc, quoted }
+    }
+
+    pub(super) fn word(&self, token: usize) -> &'d str {
+        &self.doc.text[self.doc.tokens[token].range()]
+    }
+
+    pub(super) fn lower(&self, token: usize) -> String {
+        self.word(token).to_lowercase()
+    }
+
+    /// First token starting at or after a byte offset.
+    pub(super) fn token_at(&self, pos: usize) -> usize {
+        self.doc.tokens.partition_point(|t| t.start < pos)
+    }
+
+    /// The sentence holding a byte offset.
+    pub fn sentence_of(&self, pos: usize) -> Option<usize> {
+        let i = self.doc.sentences.partition_point(|s| s.span.start <= pos);
+        let s = i.checked_sub(1)?;
+        (pos < self.doc.sentences[s]
+            .span
+            .end
+            .max(self.doc.sentences[s].span.start + 1))
+        .then_some(s)
+    }
+
+    /// The paragraph holding a byte offset.
+    pub fn paragraph_of(&self, pos: usize) -> Option<usize> {
+        let i = self.doc.paragraphs.partition_point(|p| p.start <= pos);
+        let p = i.checked_sub(1)?;
+        (pos <= self.doc.paragraphs[p].end).then_some(p)
+    }
+
+    /// Whether a byte offset lies inside a quoted stretch (marks included).
+    pub(super) fn in_quoted(&self, pos: usize) -> bool {
+        let i = self.quoted.partition_point(|q| q.outer.start <= pos);
+        i > 0 && pos < self.quoted[i - 1].outer.end
+    }
+
+    pub(super) fn span_of(&self, first: usize, last_exclusive: usize) -> Span {
+        Span::new(
+            self.doc.tokens[first].start,
+            self.doc.tokens[last_exclusive - 1].end,
+        )
+    }
+
+    /// The speaker phrase that ends right before token `verb`, reading back no further than
+    /// token `lo`: `Sandër Lleshaj`, `the minister`, `a spokesman for the ministry`, `he`. An
+    /// appositive between name and verb (`Hugh Hill, a doctor, said`) is skipped to the name.
+    pub(super) fn subject_before(&self, verb: usize, lo: usize) -> Option<(usize, usize)> {
+        let mut end = verb;
+        // `Rep. Jason Chaffetz (R-Utah) said`: a short parenthesis before the verb is skipped.
+        if end > lo + 2 && self.word(end - 1) == ")" {
+            if let Some(open) = (lo..end - 1).rev().take(6).find(|&t| self.word(t) == "(") {
+                end = open;
+            }
+        }
+        // `has been steadily pounding`, `openly admires`: auxiliaries and -ly adverbs.
+        while end > lo && {
+            let w = self.word(end - 1);
+            adverbs_and_auxiliaries().contains(&w.to_lowercase().as_str())
+                || w == "been"
+                || (w.len() > 4 && w.ends_with("ly") && w.chars().all(|c| c.is_ascii_lowercase()))
+        } {
+            end -= 1;
+        }
+        let mut start = end;
+        while start > lo && end - start < MAX_SPEAKER_WORDS {
+            let w = self.word(start - 1);
+            let lw = w.to_lowercase();
+            let stop = is_punct(w) && !matches!(w, "." | "’s" | "'s" | "&")
+                || subject_stops().contains(&lw.as_str())
+                    && !(lw == "and"
+                        && start >= lo + 2
+                        && is_capitalized(self.word(start - 2))
+                        && is_capitalized(self.word(start)))
+                || lexicon::verb(w).is_some() && start < end;
+            if stop {
+                break;
+            }
+            start -= 1;
+        }
+        if start == end || !self.plausible_speaker(start) {
+            return None;
+        }
+        Some((start, end))
+    }
+
+    /// Whether a phrase starting at `first` can name a speaker (not `early Friday`, `in a
+    /// statement`).
+    pub(super) fn plausible_speaker(&self, first: usize) -> bool {
+        !is_any_of(
+            &self.lower(first),
+            &[preposition_or_time_starts(), not_speaker_starts()],
+        )
+    }
+
+    /// `NAME, a ROLE, said`: when the phrase before the verb is an appositive enclosed in commas,
+    /// the speaker is the name before it.
+    pub(super) fn appositive_subject(&self, verb: usize, lo: usize) -> Option<(usize, usize)> {
+        if verb < lo + 4 || self.word(verb - 1) != "," {
+            return None;
+        }
+        let close = verb - 1;
+        let open = (lo + 1..close)
+            .rev()
+            .take(MAX_APPOSITIVE_WORDS)
+            .find(|&t| self.word(t) == ",")?;
+        let inside_ok = open + 1 < close
+            && (open + 1..close).all(|t| {
+                let w = self.word(t);
+                !matches!(w, ";" | ":" | "." | "?" | "!") || (w == "." && t > open + 1)
+            })
+            && !(open + 1..close).any(|t| marks_only(self.word(t)));
+        if !inside_ok {
+            return None;
+        }
+        let (name_start, name_end) = self.subject_before(open, lo)?;
+        let name_like = (name_start..name_end)
+            .all(|t| is_capitalized(self.word(t)) || matches!(self.word(t), "." | "’s" | "'s"));
+        (name_end == open && name_like).then_some((name_start, name_end))
+    }
+
+    /// The speaker phrase right after an inverted verb (`said Lleshaj during the interview`).
+    pub(super) fn subject_after(&self, verb: usize, hi: usize) -> Option<(usize, usize)> {
+        let start = verb + 1;
+        let mut end = start;
+        while end < hi && end - start < MAX_SPEAKER_WORDS {
+            let w = self.word(end);
+            let lw = w.to_lowercase();
+            if (is_punct(w) && !matches!(w, "’s" | "'s" | "&"))
+                || (end > start && after_speaker_stops().contains(&lw.as_str()))
+            {
+                break;
+            }
+            end += 1;
+        }
+        (end > start && self.plausible_speaker(start)).then_some((start, end))
+    }
+
+    /// The subject at a sentence's start: a pronoun, or a run of capitalised words (with their
+    /// titles and `of`), for participial cues (`Smith spoke, saying …`).
+    pub(super) fn sentence_subject(
+        &self,
+        sentence: usize,
+        before: usize,
+    ) -> Option<(usize, usize)> {
+        let toks = self.doc.sentences[sentence].tokens.clone();
+        let start = toks.start;
+        if start >= before {
+            return None;
+        }
+        let first = self.lower(start);
+        if pronouns().contains(&first.as_str()) {
+            return Some((start, start + 1));
+        }
+        let mut end = start;
+        while end < before && end - start < MAX_SPEAKER_WORDS {
+            let w = self.word(end);
+            if is_capitalized(w) || (end > start && matches!(w, "of" | "." | "’s" | "'s")) {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        (end > start).then_some((start, end))
+    }
+
+    /// The speaker of the cue verb a participle hangs on (`"…," the mayor said, adding that …`,
+    /// `"…," said Smith, arguing that …`, `Jones told the panel …, saying that …`): the subject of
+    /// the nearest cue verb before it in the sentence, outside quotes.
+    pub(super) fn main_clause_speaker(
+        &self,
+        participle: usize,
+        lo: usize,
+    ) -> Option<(usize, usize)> {
+        let comma = participle - 1;
+        let v = (lo..comma).rev().find(|&t| {
+            !self.in_quoted(self.doc.tokens[t].start)
+                && !self.word(t).ends_with("ing")
+                && self.is_cue_verb_at(t, lo, false)
+        })?;
+        let inverted = v > lo && (self.word(v - 1) == "," || marks_only(self.word(v - 1)));
+        if inverted {
+            return self.subject_after(v, comma);
+        }
+        self.appositive_subject(v, lo)
+            .or_else(|| self.subject_before(v, lo))
+    }
+
+    pub(super) fn is_cue_verb_at(&self, token: usize, lo: usize, speech_only: bool) -> bool {
+        let w = self.word(token);
+        let Some(info) = lexicon::verb(w) else {
+            return false;
+        };
+        if speech_only && info.class != VerbClass::Speech {
+            return false;
+        }
+        // A capitalised form after a word is a name ("Wayne State University"), not a verb.
+        if is_capitalized(w)
+            && token > 0
+            && self.word(token - 1).chars().any(char::is_alphanumeric)
+            && w.chars().any(char::is_lowercase)
+        {
+            return false;
+        }
+        // After a determiner any form is a noun ("an answer", "the claims"); noun-like forms
+        // ("claims") need no determiner to be read as nouns after an adjective either.
+        if token > lo && noun_determiners().contains(&self.lower(token - 1).as_str()) {
+            return false;
+        }
+        // "refused to comment", "declined to say": no speech reported.
+        !(token > lo && self.lower(token - 1) == "to")
+    }
+}
