@@ -96,76 +96,19 @@ impl ArticleRows {
     pub fn new(annotated: &Annotated) -> ArticleRows {
         let Annotated {
             doc,
-            mentions,
             entities,
             quotes,
+            ..
         } = annotated;
-        let co = CharOffsets::new(&doc.text);
-        let id = &doc.id;
-        let mention_rows = mentions
-            .iter()
-            .enumerate()
-            .map(|(i, m)| MentionRow {
-                article_id: id.clone(),
-                start: co.char_of(m.span.start),
-                end: co.char_of(m.span.end),
-                text: doc.slice(m.span).to_string(),
-                label: m.label,
-                score: format!("{:.4}", m.score),
-                entity_id: entities.entity_of(i).id,
-            })
-            .collect();
-        let entity_rows = entities
-            .entities
-            .iter()
-            .map(|e| EntityRow {
-                article_id: id.clone(),
-                entity_id: e.id,
-                canonical: e.canonical.clone(),
-                label: e.label,
-                country_code: e.country_code.unwrap_or("").to_string(),
-                mentions: e.mentions.len(),
-                first_start: e
-                    .mentions
-                    .first()
-                    .map(|&m| co.char_of(mentions[m].span.start))
-                    .unwrap_or(0),
-            })
-            .collect();
-        let quote_rows = quotes
-            .iter()
-            .enumerate()
-            .map(|(i, q)| {
-                let speaker_entity = q.speaker_entity.map(|e| &entities.entities[e]);
-                QuoteRow {
-                    article_id: id.clone(),
-                    quote_id: i + 1,
-                    start: co.char_of(q.span.start),
-                    end: co.char_of(q.span.end),
-                    text: doc.slice(q.span).to_string(),
-                    cue: q.cue.map(|c| doc.slice(c).to_string()).unwrap_or_default(),
-                    speaker_start: q.speaker.map(|s| co.char_of(s.start)),
-                    speaker_end: q.speaker.map(|s| co.char_of(s.end)),
-                    speaker_text: q
-                        .speaker
-                        .map(|s| doc.slice(s).to_string())
-                        .unwrap_or_default(),
-                    speaker_entity_id: speaker_entity.map(|e| e.id),
-                    speaker_canonical: speaker_entity
-                        .map(|e| e.canonical.clone())
-                        .unwrap_or_default(),
-                    kind: q.kind.as_str().to_string(),
-                }
-            })
-            .collect();
         let status = if doc.paragraphs.is_empty() {
             "no_text_after_cleaning"
         } else {
             "ok"
         };
+        let co = CharOffsets::new(&doc.text);
         ArticleRows {
             article: Some(ArticleRow {
-                id: id.clone(),
+                id: doc.id.clone(),
                 title: doc.title.clone(),
                 chars: doc.text.chars().count(),
                 n_entities: entities.entities.len(),
@@ -175,11 +118,77 @@ impl ArticleRows {
                 published: doc.about.published.clone().unwrap_or_default(),
                 source: doc.about.source.clone().unwrap_or_default(),
             }),
-            mentions: mention_rows,
-            entities: entity_rows,
-            quotes: quote_rows,
+            mentions: mention_rows(annotated, &co),
+            entities: entity_rows(annotated, &co),
+            quotes: quote_rows(annotated, &co),
         }
     }
+}
+
+fn mention_rows(a: &Annotated, co: &CharOffsets) -> Vec<MentionRow> {
+    a.mentions
+        .iter()
+        .enumerate()
+        .map(|(i, m)| MentionRow {
+            article_id: a.doc.id.clone(),
+            start: co.char_of(m.span.start),
+            end: co.char_of(m.span.end),
+            text: a.doc.slice(m.span).to_string(),
+            label: m.label,
+            score: format!("{:.4}", m.score),
+            entity_id: a.entities.entity_of(i).id,
+        })
+        .collect()
+}
+
+fn entity_rows(a: &Annotated, co: &CharOffsets) -> Vec<EntityRow> {
+    a.entities
+        .entities
+        .iter()
+        .map(|e| EntityRow {
+            article_id: a.doc.id.clone(),
+            entity_id: e.id,
+            canonical: e.canonical.clone(),
+            label: e.label,
+            country_code: e.country_code.unwrap_or("").to_string(),
+            mentions: e.mentions.len(),
+            first_start: e
+                .mentions
+                .first()
+                .map(|&m| co.char_of(a.mentions[m].span.start))
+                .unwrap_or(0),
+        })
+        .collect()
+}
+
+fn quote_rows(a: &Annotated, co: &CharOffsets) -> Vec<QuoteRow> {
+    let doc = &a.doc;
+    a.quotes
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let speaker_entity = q.speaker_entity.map(|e| &a.entities.entities[e]);
+            QuoteRow {
+                article_id: doc.id.clone(),
+                quote_id: i + 1,
+                start: co.char_of(q.span.start),
+                end: co.char_of(q.span.end),
+                text: doc.slice(q.span).to_string(),
+                cue: q.cue.map(|c| doc.slice(c).to_string()).unwrap_or_default(),
+                speaker_start: q.speaker.map(|s| co.char_of(s.start)),
+                speaker_end: q.speaker.map(|s| co.char_of(s.end)),
+                speaker_text: q
+                    .speaker
+                    .map(|s| doc.slice(s).to_string())
+                    .unwrap_or_default(),
+                speaker_entity_id: speaker_entity.map(|e| e.id),
+                speaker_canonical: speaker_entity
+                    .map(|e| e.canonical.clone())
+                    .unwrap_or_default(),
+                kind: q.kind.as_str().to_string(),
+            }
+        })
+        .collect()
 }
 
 struct CsvFile {
