@@ -314,15 +314,7 @@ pub fn save_model(model: &NerModel, dir: &Path, dtype: &str) -> Result<()> {
 /// model in `opts.out`. Progress goes to stderr and `opts.out/train_log.jsonl`.
 pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
     let started = Instant::now();
-    if !(0.0..=1.0).contains(&opts.distill_weight)
-        || opts.temperature.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
-    {
-        bail!(
-            "--distill-weight must be within 0..1 and --temperature above 0 (got {} and {})",
-            opts.distill_weight,
-            opts.temperature
-        );
-    }
+    check_options(opts)?;
     tch::manual_seed(opts.seed);
     tch::set_num_threads(opts.threads.max(1) as i32);
     let device = Device::cuda_if_available();
@@ -333,26 +325,17 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
 
     let model = build_model(opts, device)?;
     let train_docs = read_all(&opts.train, opts.limit_sentences)?;
-    let dev_docs = read_all(&opts.dev, None)?;
-    let train = {
-        let windower = model.windower()?;
-        examples(&train_docs, &windower)?
+    let dev = DevEvaluation {
+        docs: read_all(&opts.dev, None)?,
+        opts,
+        started,
     };
+    let train = examples(&train_docs, &model.windower()?)?;
     if train.is_empty() {
         bail!("no training sentences in {:?}", opts.train);
     }
     let soft_labels = match &opts.teacher {
-        Some(dir) => {
-            let teacher = NerModel::load(dir, device)?;
-            check_trained(dir, &teacher.config, opts)?;
-            if teacher.tokenizer.get_vocab(true) != model.tokenizer.get_vocab(true) {
-                bail!(
-                    "teacher {} has another vocabulary than the student",
-                    dir.display()
-                );
-            }
-            Some(teacher_logits(&teacher, &train))
-        }
+        Some(dir) => Some(teacher_soft_labels(dir, opts, &model, &train, device)?),
         None => None,
     };
     let batches_per_epoch = train.len().div_ceil(opts.batch_size);
@@ -382,110 +365,14 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
     let mut best = (f64::NEG_INFINITY, 0usize);
     let (mut first_loss, mut last_loss) = (f64::NAN, f64::NAN);
     let mut recent = Vec::new();
-
-    let evaluate = |model: &NerModel,
-                    log: &mut std::fs::File,
-                    step: usize,
-                    epoch: usize,
-                    loss: f64,
-                    lr: f64,
-                    best: &mut (f64, usize)|
-     -> Result<()> {
-        // Every sentence: model selection scores the model, not the sentence skip.
-        let tagger = Tagger::new(model, crate::ner::Batching::default(), false);
-        let (score, _, speed) = evaluate_conll(&tagger, &dev_docs)?;
-        let per_type = score.per_type.iter().map(|(&k, t)| (k, t.f1)).collect();
-        let rec = LogRecord {
-            step,
-            epoch,
-            loss,
-            learning_rate: lr,
-            seconds: started.elapsed().as_secs_f64(),
-            dev_f1: Some(score.micro.f1),
-            dev_per_type: Some(per_type),
-        };
-        eprintln!(
-            "train: step {step} epoch {epoch} dev F1 {:.4} ({:.0} words/s) {:?}",
-            score.micro.f1,
-            speed.words_per_second(),
-            rec.dev_per_type.as_ref().unwrap()
-        );
-        writeln!(log, "{}", serde_json::to_string(&rec)?)?;
-        if score.micro.f1 > best.0 {
-            *best = (score.micro.f1, step);
-            save_model(model, &opts.out, &opts.save_dtype)?;
-            eprintln!("train: saved best model to {}", opts.out.display());
-        }
-        Ok(())
-    };
-
     'epochs: for epoch in 1..=opts.epochs {
-        // Shuffle, then sort by length inside groups of 50 batches: random order, little padding.
-        let perm: Vec<i64> = Vec::<i64>::try_from(Tensor::randperm(
-            train.len() as i64,
-            (Kind::Int64, Device::Cpu),
-        ))?;
-        let mut order: Vec<usize> = perm.into_iter().map(|i| i as usize).collect();
-        for group in order.chunks_mut(opts.batch_size * 50) {
-            group.sort_by_key(|&i| train[i].window.len());
-        }
-        let mut batches: Vec<&[usize]> = order.chunks(opts.batch_size).collect();
-        let shuffle = Vec::<i64>::try_from(Tensor::randperm(
-            batches.len() as i64,
-            (Kind::Int64, Device::Cpu),
-        ))?;
-        batches = shuffle.iter().map(|&i| batches[i as usize]).collect();
-        for batch in batches {
+        for batch in epoch_batches(&train, opts.batch_size)? {
             if step >= total_steps {
                 break 'epochs;
             }
-            let lr = if step < warmup_steps {
-                opts.learning_rate * (step + 1) as f64 / warmup_steps as f64
-            } else {
-                opts.learning_rate * (total_steps - step) as f64
-                    / (total_steps - warmup_steps).max(1) as f64
-            };
+            let lr = step_lr(step, total_steps, warmup_steps, opts.learning_rate);
             opt.set_lr(lr);
-            let windows: Vec<&Window> = batch.iter().map(|&i| &train[i].window).collect();
-            let (ids, mask, types) = NerModel::batch_tensors(&windows, device);
-            let width = ids.size()[1] as usize;
-            let mut labels = vec![-100i64; windows.len() * width];
-            for (b, &i) in batch.iter().enumerate() {
-                for (&(piece, _), &l) in train[i].window.word_starts.iter().zip(&train[i].labels) {
-                    labels[b * width + piece] = l;
-                }
-            }
-            let labels = Tensor::from_slice(&labels).to_device(device);
-            let out =
-                model
-                    .model
-                    .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, true);
-            let n_labels = CONLL_TAGS.len() as i64;
-            let logits = out.logits.view([-1, n_labels]);
-            let gold_loss =
-                logits.cross_entropy_loss::<Tensor>(&labels, None, tch::Reduction::Mean, -100, 0.0);
-            let loss = match &soft_labels {
-                Some(soft) => {
-                    // Hinton et al.'s distillation term: KL(teacher ‖ student) at temperature T,
-                    // scaled by T² so its gradients keep their size as T changes.
-                    let t = opts.temperature;
-                    let rows = ner::word_start_rows(&windows, width);
-                    let student = logits
-                        .index_select(0, &Tensor::from_slice(&rows).to_device(device))
-                        .divide_scalar(t)
-                        .log_softmax(-1, Kind::Float);
-                    let teacher_rows: Vec<&Tensor> = batch.iter().map(|&i| &soft[i]).collect();
-                    let teacher = Tensor::cat(&teacher_rows, 0)
-                        .divide_scalar(t)
-                        .log_softmax(-1, Kind::Float);
-                    let kl = student
-                        .kl_div(&teacher, tch::Reduction::None, true)
-                        .sum(Kind::Float)
-                        / rows.len().max(1) as f64;
-                    gold_loss * (1.0 - opts.distill_weight) + kl * (opts.distill_weight * t * t)
-                }
-                None => gold_loss,
-            };
+            let loss = batch_loss(&model, &train, &batch, soft_labels.as_deref(), opts, device);
             opt.backward_step_clip_norm(&loss, opts.clip_norm);
             let loss = loss.double_value(&[]);
             if first_loss.is_nan() {
@@ -494,42 +381,23 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
             recent.push(loss);
             step += 1;
             if step % 20 == 0 || step == total_steps {
-                let avg = recent.iter().sum::<f64>() / recent.len() as f64;
-                last_loss = avg;
+                last_loss = recent.iter().sum::<f64>() / recent.len() as f64;
                 recent.clear();
-                let secs = started.elapsed().as_secs_f64();
-                eprintln!("train: step {step}/{total_steps} epoch {epoch} loss {avg:.4} lr {lr:.2e} {secs:.0}s");
-                let rec = LogRecord {
-                    step,
-                    epoch,
-                    loss: avg,
-                    learning_rate: lr,
-                    seconds: secs,
-                    dev_f1: None,
-                    dev_per_type: None,
-                };
-                writeln!(log, "{}", serde_json::to_string(&rec)?)?;
+                log_loss(&mut log, step, total_steps, epoch, last_loss, lr, started)?;
             }
-            if opts.eval_every.is_some_and(|n| step % n == 0) && !dev_docs.is_empty() {
-                evaluate(&model, &mut log, step, epoch, last_loss, lr, &mut best)?;
+            if opts.eval_every.is_some_and(|n| step % n == 0) && !dev.docs.is_empty() {
+                dev.evaluate(&model, &mut log, (step, epoch), last_loss, lr, &mut best)?;
             }
         }
-        if !dev_docs.is_empty() {
-            evaluate(
-                &model,
-                &mut log,
-                step,
-                epoch,
-                last_loss,
-                opt_lr(step, total_steps, warmup_steps, opts.learning_rate),
-                &mut best,
-            )?;
+        if !dev.docs.is_empty() {
+            let lr = opt_lr(step, total_steps, warmup_steps, opts.learning_rate);
+            dev.evaluate(&model, &mut log, (step, epoch), last_loss, lr, &mut best)?;
         }
     }
     if !recent.is_empty() {
         last_loss = recent.iter().sum::<f64>() / recent.len() as f64;
     }
-    if dev_docs.is_empty() {
+    if dev.docs.is_empty() {
         save_model(&model, &opts.out, &opts.save_dtype)?;
     }
     let report = TrainReport {
@@ -548,6 +416,197 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
     Ok(report)
 }
 
+fn check_options(opts: &TrainOptions) -> Result<()> {
+    if !(0.0..=1.0).contains(&opts.distill_weight)
+        || opts.temperature.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
+    {
+        bail!(
+            "--distill-weight must be within 0..1 and --temperature above 0 (got {} and {})",
+            opts.distill_weight,
+            opts.temperature
+        );
+    }
+    Ok(())
+}
+
+/// The teacher in `dir`'s logits for every training example, after checking it fits.
+fn teacher_soft_labels(
+    dir: &Path,
+    opts: &TrainOptions,
+    student: &NerModel,
+    train: &[Example],
+    device: Device,
+) -> Result<Vec<Tensor>> {
+    let teacher = NerModel::load(dir, device)?;
+    check_trained(dir, &teacher.config, opts)?;
+    if teacher.tokenizer.get_vocab(true) != student.tokenizer.get_vocab(true) {
+        bail!(
+            "teacher {} has another vocabulary than the student",
+            dir.display()
+        );
+    }
+    Ok(teacher_logits(&teacher, train))
+}
+
+/// One epoch's batches: shuffled, then sorted by length inside groups of 50 batches (random
+/// order, little padding), then the batches shuffled. Draws from libtorch's seeded generator.
+fn epoch_batches(train: &[Example], batch_size: usize) -> Result<Vec<Vec<usize>>> {
+    let perm: Vec<i64> = Vec::<i64>::try_from(Tensor::randperm(
+        train.len() as i64,
+        (Kind::Int64, Device::Cpu),
+    ))?;
+    let mut order: Vec<usize> = perm.into_iter().map(|i| i as usize).collect();
+    for group in order.chunks_mut(batch_size * 50) {
+        group.sort_by_key(|&i| train[i].window.len());
+    }
+    let batches: Vec<&[usize]> = order.chunks(batch_size).collect();
+    let shuffle = Vec::<i64>::try_from(Tensor::randperm(
+        batches.len() as i64,
+        (Kind::Int64, Device::Cpu),
+    ))?;
+    Ok(shuffle
+        .iter()
+        .map(|&i| batches[i as usize].to_vec())
+        .collect())
+}
+
+/// The loss of one batch: cross-entropy against the gold tags at each word's first piece, mixed
+/// with the distillation term when there is a teacher.
+fn batch_loss(
+    model: &NerModel,
+    train: &[Example],
+    batch: &[usize],
+    soft_labels: Option<&[Tensor]>,
+    opts: &TrainOptions,
+    device: Device,
+) -> Tensor {
+    let windows: Vec<&Window> = batch.iter().map(|&i| &train[i].window).collect();
+    let (ids, mask, types) = NerModel::batch_tensors(&windows, device);
+    let width = ids.size()[1] as usize;
+    let mut labels = vec![-100i64; windows.len() * width];
+    for (b, &i) in batch.iter().enumerate() {
+        for (&(piece, _), &l) in train[i].window.word_starts.iter().zip(&train[i].labels) {
+            labels[b * width + piece] = l;
+        }
+    }
+    let labels = Tensor::from_slice(&labels).to_device(device);
+    let out = model
+        .model
+        .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, true);
+    let logits = out.logits.view([-1, CONLL_TAGS.len() as i64]);
+    let gold_loss =
+        logits.cross_entropy_loss::<Tensor>(&labels, None, tch::Reduction::Mean, -100, 0.0);
+    let Some(soft) = soft_labels else {
+        return gold_loss;
+    };
+    // Hinton et al.'s distillation term: KL(teacher ‖ student) at temperature T, scaled by T² so
+    // its gradients keep their size as T changes.
+    let t = opts.temperature;
+    let rows = ner::word_start_rows(&windows, width);
+    let student = logits
+        .index_select(0, &Tensor::from_slice(&rows).to_device(device))
+        .divide_scalar(t)
+        .log_softmax(-1, Kind::Float);
+    let teacher_rows: Vec<&Tensor> = batch.iter().map(|&i| &soft[i]).collect();
+    let teacher = Tensor::cat(&teacher_rows, 0)
+        .divide_scalar(t)
+        .log_softmax(-1, Kind::Float);
+    let kl = student
+        .kl_div(&teacher, tch::Reduction::None, true)
+        .sum(Kind::Float)
+        / rows.len().max(1) as f64;
+    gold_loss * (1.0 - opts.distill_weight) + kl * (opts.distill_weight * t * t)
+}
+
+fn log_loss(
+    log: &mut std::fs::File,
+    step: usize,
+    total_steps: usize,
+    epoch: usize,
+    loss: f64,
+    lr: f64,
+    started: Instant,
+) -> Result<()> {
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "train: step {step}/{total_steps} epoch {epoch} loss {loss:.4} lr {lr:.2e} {secs:.0}s"
+    );
+    let rec = LogRecord {
+        step,
+        epoch,
+        loss,
+        learning_rate: lr,
+        seconds: secs,
+        dev_f1: None,
+        dev_per_type: None,
+    };
+    writeln!(log, "{}", serde_json::to_string(&rec)?)?;
+    Ok(())
+}
+
+/// Dev evaluation during training: scores the model on every dev sentence, logs the figures and
+/// saves the model when it is the best so far.
+struct DevEvaluation<'a> {
+    docs: Vec<ConllDocument>,
+    opts: &'a TrainOptions,
+    started: Instant,
+}
+
+impl DevEvaluation<'_> {
+    fn evaluate(
+        &self,
+        model: &NerModel,
+        log: &mut std::fs::File,
+        (step, epoch): (usize, usize),
+        loss: f64,
+        lr: f64,
+        best: &mut (f64, usize),
+    ) -> Result<()> {
+        // Every sentence: model selection scores the model, not the sentence skip.
+        let tagger = Tagger::new(model, crate::ner::Batching::default(), false);
+        let (score, _, speed) = evaluate_conll(&tagger, &self.docs)?;
+        let per_type = score.per_type.iter().map(|(&k, t)| (k, t.f1)).collect();
+        let rec = LogRecord {
+            step,
+            epoch,
+            loss,
+            learning_rate: lr,
+            seconds: self.started.elapsed().as_secs_f64(),
+            dev_f1: Some(score.micro.f1),
+            dev_per_type: Some(per_type),
+        };
+        let per_type: Vec<String> = score
+            .per_type
+            .iter()
+            .map(|(label, t)| format!("{label} {:.4}", t.f1))
+            .collect();
+        eprintln!(
+            "train: step {step} epoch {epoch} dev F1 {:.4} ({:.0} words/s) {}",
+            score.micro.f1,
+            speed.words_per_second(),
+            per_type.join(", ")
+        );
+        writeln!(log, "{}", serde_json::to_string(&rec)?)?;
+        if score.micro.f1 > best.0 {
+            *best = (score.micro.f1, step);
+            save_model(model, &self.opts.out, &self.opts.save_dtype)?;
+            eprintln!("train: saved best model to {}", self.opts.out.display());
+        }
+        Ok(())
+    }
+}
+
+/// The learning rate of the step after `step` steps: linear warm-up to `base` over `warmup`
+/// steps, then linear decay to 0 at `total`.
+fn step_lr(step: usize, total: usize, warmup: usize, base: f64) -> f64 {
+    if step < warmup {
+        base * (step + 1) as f64 / warmup as f64
+    } else {
+        opt_lr(step, total, warmup, base)
+    }
+}
+
+/// The learning rate after `step` steps, as logged at the end of an epoch.
 fn opt_lr(step: usize, total: usize, warmup: usize, base: f64) -> f64 {
     if step < warmup {
         base * step as f64 / warmup as f64
