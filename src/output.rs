@@ -57,6 +57,8 @@ pub struct EntityRow {
     /// Number of mentions.
     pub mentions: usize,
     pub first_start: usize,
+    /// A lone name that fits several people of the article, left apart ([`crate::entities`]).
+    pub ambiguous: bool,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -157,6 +159,7 @@ fn entity_rows(a: &Annotated, co: &CharOffsets) -> Vec<EntityRow> {
                 .first()
                 .map(|&m| co.char_of(a.mentions[m].span.start))
                 .unwrap_or(0),
+            ambiguous: e.ambiguous,
         })
         .collect()
 }
@@ -412,6 +415,7 @@ const HEADERS: [&[&str]; 5] = [
         "country_code",
         "mentions",
         "first_start",
+        "ambiguous",
     ],
     &[
         "article_id",

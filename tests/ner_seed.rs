@@ -76,4 +76,11 @@ fn default_model_finds_the_seed_articles_entities() {
             .any(|(c, l, _)| l == "ORG" && (c.contains("MEK") || c.contains("PMOI"))),
         "MEK/PMOI as ORG: {found:#?}"
     );
+    // Merging follows names across labels (issue 17): one MEK entity, one Bolton, and no entity
+    // that is only a title word ("Security" out of "National Security Advisor").
+    let names: Vec<&str> = found.iter().map(|(c, _, _)| c.as_str()).collect();
+    let count = |pred: &dyn Fn(&str) -> bool| names.iter().filter(|c| pred(c)).count();
+    assert_eq!(count(&|c| c.contains("MEK")), 1, "{found:#?}");
+    assert_eq!(count(&|c| c.contains("Bolton")), 1, "{found:#?}");
+    assert_eq!(count(&|c| c == "Security"), 0, "{found:#?}");
 }

@@ -26,10 +26,18 @@
 //!   acronym defined nowhere joins the nearest earlier (else the first later) name whose initials
 //!   it spells ("IRGC" → "Islamic Revolutionary Guard Corps").
 //!
-//! Entities are numbered from 1 in order of first mention. The canonical name is the fullest
-//! name the article uses; the label is the one most of its mentions carry (ties go to the higher
-//! summed score), LOC for a country.
+//! - **Across labels** ([`across_labels`]): the same name under any label is one entity ("MEK"
+//!   PER and "MEK" ORG), a one-word mention of any label joins the one full name whose surname it
+//!   is ("Trump" MISC → Donald Trump), and one that fits several people stays apart, marked
+//!   `ambiguous` ("Clinton" beside Bill and Hillary Clinton).
+//!
+//! Mentions made only of titles ("Mr.", "Rep.", "Security" out of "National Security Advisor")
+//! are no entities: [`names_only`] leaves them out before merging. Entities are numbered from 1
+//! in order of first mention. The canonical name is the fullest name the article uses; the label
+//! is the one most of its mentions carry (ties go to the higher summed score), LOC for a country;
+//! each mention keeps its own label.
 
+mod across_labels;
 pub mod countries;
 pub mod names;
 
@@ -39,7 +47,7 @@ use crate::ner::{EntityLabel, Mention};
 use crate::text::{Document, Span};
 
 use self::names::{
-    acronym_key, acronym_list, fold_key, given_names_compatible, initials, is_acronym,
+    acronym_key, acronym_list, fold_key, given_names_compatible, initials, is_acronym, is_title,
     strip_brackets, strip_possessive, trim_wrapping, PersonName,
 };
 
@@ -59,6 +67,9 @@ pub struct Entity {
     /// Other names the article uses for it, in order of first use: shorter forms ("Lleshaj"),
     /// acronyms ("PMOI", "MEK"), demonyms ("Iranian"). Never the canonical name itself.
     pub aliases: Vec<String>,
+    /// A lone name that fits several people of the article ("Clinton" beside Bill and Hillary
+    /// Clinton), left apart rather than guessed.
+    pub ambiguous: bool,
 }
 
 /// An article's entities and, for each mention, the index of its entity.
@@ -105,6 +116,21 @@ struct OtherName {
     definition_span: Option<Span>,
 }
 
+/// The mentions that name something. One made only of titles and honorifics (`Mr.`, `Rep.`,
+/// `President`, or `Security` cut out of "National Security Advisor") is no entity and is left
+/// out; a country's name stays even where it doubles as a title word (`US`).
+pub fn names_only(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
+    mentions
+        .into_iter()
+        .filter(|m| {
+            let text = trim_wrapping(doc.text.get(m.span.range()).unwrap_or(""));
+            let mut words = text.split_whitespace().map(trim_wrapping).peekable();
+            let title_only = words.peek().is_some() && words.all(is_title);
+            !title_only || countries::table().lookup(text).is_some()
+        })
+        .collect()
+}
+
 /// Groups an article's mentions (in text order) into entities.
 pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let forms: Vec<Form> = mentions.iter().map(|m| analyse(doc, m)).collect();
@@ -112,7 +138,13 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     merge_countries(&forms, &mut groups);
     merge_others(mentions, &forms, &mut groups);
     merge_people(&forms, &mut groups);
-    build_entities(mentions, &forms, &mut groups)
+    let ambiguous = across_labels::merge_across_labels(&forms, &mut groups);
+    let mut entities = build_entities(mentions, &forms, &mut groups);
+    for (i, _) in ambiguous.iter().enumerate().filter(|(_, &a)| a) {
+        let index = entities.of_mention[i];
+        entities.entities[index].ambiguous = true;
+    }
+    entities
 }
 
 /// Normalises one mention's text and decides what it names.
@@ -495,6 +527,7 @@ fn build_entities(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) 
                 mentions: Vec::new(),
                 country_code: None,
                 aliases: Vec::new(),
+                ambiguous: false,
             });
             label_votes.push(Vec::new());
             out.entities.len() - 1

@@ -586,3 +586,81 @@ fn brackets_that_hold_no_given_name_are_left_alone() {
     assert_eq!(entities.entities[0].mentions, vec![0, 2]);
     assert_eq!(entities.entities[1].mentions, vec![1, 3]);
 }
+
+/// One name is one entity whatever labels the model gave its mentions; a lone surname labelled
+/// anything joins the one full name it belongs to; one that fits two people is marked ambiguous.
+#[test]
+fn merging_follows_names_across_labels() {
+    let text =
+        "The People's Mojahedin Organization of Iran (PMOI/MEK) met. MEK has been threatened. \
+                National Security Advisor John Bolton spoke; Bolton left. The Trump campaign and \
+                Donald Trump. Benghazi burned; Benghazi said nothing. Clinton was absent. \
+                Hillary Clinton met Bill Clinton.";
+    let doc = document(text);
+    let tagged = Placer::new(text)
+        .tag("People's Mojahedin Organization of Iran", "ORG")
+        .tag("PMOI/MEK", "ORG")
+        .tag("MEK has", "PER")
+        .tag("Security", "ORG")
+        .tag("John Bolton", "PER")
+        .tag("Bolton", "ORG")
+        .tag("Trump campaign", "MISC")
+        .tag("Donald Trump", "PER")
+        .tag("Benghazi burned", "LOC")
+        .tag("Benghazi", "PER")
+        .tag("Hillary Clinton", "PER")
+        .tag("Bill Clinton", "PER")
+        .tag("Clinton", "ORG")
+        .done();
+    // The placer tags whole phrases; cut "MEK has", "Trump campaign" and "Benghazi burned" down to
+    // their names, as the model would tag them.
+    let mentions: Vec<Mention> = tagged
+        .into_iter()
+        .map(|mut m| {
+            let t = &text[m.span.range()];
+            if let Some(name) = ["MEK", "Trump", "Benghazi"]
+                .iter()
+                .find(|n| t.starts_with(*n))
+            {
+                m.span = Span::new(m.span.start, m.span.start + name.len());
+            }
+            m
+        })
+        .collect();
+    let mentions = names_only(&doc, mentions);
+    assert!(
+        !mentions.iter().any(|m| &text[m.span.range()] == "Security"),
+        "a title word alone is no mention"
+    );
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    let of = |needle: &str, nth: usize| entity_at(text, &mentions, &entities, needle, nth);
+    assert_eq!(of("MEK", 0).id, of("PMOI/MEK", 0).id);
+    assert_eq!(of("MEK", 0).label, EntityLabel::Org);
+    assert_eq!(of("Bolton", 0).id, of("John Bolton", 0).id);
+    assert_eq!(of("Bolton", 0).label, EntityLabel::Per);
+    assert_eq!(of("Trump", 0).id, of("Donald Trump", 0).id);
+    assert_eq!(of("Benghazi", 0).id, of("Benghazi", 1).id);
+    let clinton = of("Clinton", 0);
+    assert_eq!(clinton.canonical, "Clinton");
+    assert!(clinton.ambiguous, "fits Hillary and Bill Clinton");
+    assert!(!of("Hillary Clinton", 0).ambiguous);
+    assert_ne!(of("Hillary Clinton", 0).id, of("Bill Clinton", 0).id);
+}
+
+#[test]
+fn title_only_mentions_are_dropped_but_countries_stay() {
+    let text = "Mr. met Rep. Smith in the US with President.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("Mr.", "PER")
+        .tag("Rep. Smith", "PER")
+        .tag("US", "LOC")
+        .tag("President", "PER")
+        .done();
+    let kept: Vec<&str> = names_only(&doc, mentions)
+        .iter()
+        .map(|m| &text[m.span.range()])
+        .collect();
+    assert_eq!(kept, ["Rep. Smith", "US"]);
+}

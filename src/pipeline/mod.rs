@@ -130,6 +130,7 @@ fn prepare(article: Article, windower: &ner::Windower, clock: &StageClock) -> Re
 fn analyse(doc: Document, tags: &[WordTag], tag_set: &[Tag], clock: &StageClock) -> Annotated {
     let (mentions, entities) = clock.time(Stage::DecodeEntities, || {
         let mentions = mentions_from_tags(&doc.text, &doc.tokens, tags, tag_set);
+        let mentions = entities::names_only(&doc, mentions);
         let entities = entities::merge(&doc, &mentions);
         (mentions, entities)
     });

@@ -51,7 +51,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
-use crate::entities::merge;
+use crate::entities::{merge, names_only};
 use crate::ner::EntityLabel;
 use crate::quotes::{self, QuoteKind};
 use crate::text::{Document, Span};
@@ -250,7 +250,9 @@ pub fn score_quotes(
     }
     let (mut all, mut direct, mut speech) = (Tally::default(), Tally::default(), Tally::default());
     let mut errors = Vec::new();
-    for ((article, doc), mentions) in articles.iter().zip(&docs).zip(&all_mentions) {
+    for ((article, doc), mentions) in articles.iter().zip(&docs).zip(all_mentions) {
+        // As extract does: title-only mentions are no entities.
+        let mentions = &names_only(doc, mentions);
         let entities = merge(doc, mentions);
         let quotes = quotes::extract(doc, mentions, &entities);
         let predicted = group_predictions(&quotes);

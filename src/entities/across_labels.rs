@@ -1,0 +1,117 @@
+//! Merging that follows the names, not the model's labels.
+//!
+//! The model labels each occurrence on its own, so one name can carry several labels in one
+//! article: `MEK` is ORG nine times and PER once (`MEK has been threatened…`), `Trump` is MISC
+//! in `the Trump campaign` beside `Donald Trump` (PER), `Benghazi` is LOC and PER. After the
+//! label-specific passes, this one joins:
+//!
+//! - **the same name under any label**: mentions whose folded text is equal ("MEK" PER and
+//!   "MEK" ORG, "Benghazi" LOC and PER) are one entity, whose label is their vote;
+//! - **a lone word and the one person it names**: a one-word mention of any label ("Trump"
+//!   MISC, "Podesta" ORG, "Bolton" ORG) that is the surname of exactly one full name in the
+//!   article ("Donald Trump", "John Podesta", "John Bolton") joins that person;
+//! - when the word is the surname of **several** people ("Clinton" with Bill and Hillary
+//!   Clinton, and no earlier mention to decide), it stays apart and its entity is marked
+//!   ambiguous: never a silent guess.
+
+use std::collections::HashMap;
+
+use super::names::{acronym_key, fold_key, is_acronym};
+use super::{Form, UnionFind};
+
+/// Joins groups as the module doc says; returns, per mention, whether it is a lone word that
+/// fits several people.
+pub(super) fn merge_across_labels(forms: &[Form], groups: &mut UnionFind) -> Vec<bool> {
+    // Full names' surnames → one mention of each person (group) that has them.
+    let mut people_by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, form) in forms.iter().enumerate() {
+        if let Form::Person(name) = form {
+            if name.keys.len() >= 2 {
+                let list = people_by_surname
+                    .entry(name.keys[name.keys.len() - 1].as_str())
+                    .or_default();
+                if !list.iter().any(|&p| groups.find(p) == groups.find(i)) {
+                    list.push(i);
+                }
+            }
+        }
+    }
+    let people: Vec<usize> = people_by_surname.values().flatten().copied().collect();
+    // A lone word the person pass already gave to a person ("Clinton" after "Bill Clinton")
+    // keeps that person; only the words still on their own are matched here.
+    let resolved: Vec<bool> = (0..forms.len())
+        .map(|i| {
+            let group = groups.find(i);
+            lone_word(&forms[i]).is_some() && people.iter().any(|&p| groups.find(p) == group)
+        })
+        .collect();
+    merge_equal_names(forms, &resolved, groups);
+    let mut ambiguous = vec![false; forms.len()];
+    for (i, form) in forms.iter().enumerate() {
+        let Some(word) = lone_word(form) else {
+            continue;
+        };
+        let group = groups.find(i);
+        if resolved[i] || people.iter().any(|&p| groups.find(p) == group) {
+            continue;
+        }
+        let named = people_by_surname
+            .get(word.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        match named {
+            [] => {}
+            [person] => groups.union(*person, i),
+            _ => ambiguous[i] = true,
+        }
+    }
+    ambiguous
+}
+
+/// Mentions with equal folded names, whatever their labels, are one group (lone words already
+/// resolved to a person left out); so are an acronym tagged as a person ("MEK" PER) and the
+/// organisation that is or defines it ("MEK", "PMOI/MEK", "… of Iran (PMOI/MEK)").
+fn merge_equal_names(forms: &[Form], resolved: &[bool], groups: &mut UnionFind) {
+    // The first organisation (or other name) that is or defines each acronym. Others are not
+    // joined by acronym here: two organisations may share one (see `merge_others`).
+    let mut acronym_owner: HashMap<&str, usize> = HashMap::new();
+    for (i, form) in forms.iter().enumerate() {
+        if let Form::Other(other) = form {
+            for acronym in other.acronym.iter().chain(&other.defines) {
+                acronym_owner.entry(acronym.as_str()).or_insert(i);
+            }
+        }
+    }
+    let mut first_of_name: HashMap<String, usize> = HashMap::new();
+    for (i, form) in forms.iter().enumerate() {
+        let key = match form {
+            _ if resolved[i] => continue,
+            Form::Person(name) => {
+                if name.keys.len() == 1 && is_acronym(&name.display) {
+                    if let Some(&owner) = acronym_owner.get(acronym_key(&name.display).as_str()) {
+                        groups.union(owner, i);
+                    }
+                }
+                fold_key(&name.display)
+            }
+            Form::Other(other) => other.key.clone(),
+            // Countries are one entity per country already.
+            Form::Country(..) => continue,
+        };
+        if !key.is_empty() {
+            let first = *first_of_name.entry(key).or_insert(i);
+            groups.union(first, i);
+        }
+    }
+}
+
+/// The folded word of a one-word person or other name.
+fn lone_word(form: &Form) -> Option<String> {
+    match form {
+        Form::Person(name) if name.keys.len() == 1 => Some(name.keys[0].clone()),
+        Form::Other(other) if !other.key.is_empty() && !other.key.contains(' ') => {
+            Some(other.key.clone())
+        }
+        _ => None,
+    }
+}
