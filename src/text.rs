@@ -88,7 +88,7 @@ impl Document {
         &self.text[span.range()]
     }
 
-    /// Each sentence's word tokens as text, the input of [`crate::ner::Tagger`].
+    /// Each sentence's word tokens as text (what the NER tagger reads).
     pub fn sentence_words(&self) -> Vec<Vec<&str>> {
         self.sentences
             .iter()

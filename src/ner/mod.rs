@@ -23,7 +23,7 @@ use rust_bert::bert::BertForTokenClassification;
 use tch::{nn, Device, Kind, Tensor};
 use tokenizers::Tokenizer;
 
-use crate::text::Span;
+use crate::span::Span;
 
 mod attention;
 mod casing;
