@@ -13,11 +13,12 @@
 //!   --out .` would replace the analyst's `articles.csv` with its own; the run refuses before it
 //!   touches anything.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
+
+use crate::fnv::Fnv1a;
 
 /// The files an output directory holds while a run writes it, and after.
 pub const FILES: [&str; 5] = [
@@ -180,7 +181,7 @@ impl InputStamp {
                 stamp: String::new(),
             };
         }
-        let mut hash = Fnv::default();
+        let mut hash = Fnv1a::default();
         let mut size = 0;
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => {
@@ -189,15 +190,15 @@ impl InputStamp {
                 entries.sort();
                 size = entries.len() as u64;
                 for e in entries {
-                    hash.write(e.as_bytes());
+                    hash = hash.field(e.as_bytes());
                 }
             }
             Ok(m) => {
                 size = m.len();
-                hash.write(modified(&m).as_bytes());
+                hash = hash.field(modified(&m).as_bytes());
             }
             // Unreadable now; the reader reports it. Resuming is allowed if it stays so.
-            Err(e) => hash.write(e.kind().to_string().as_bytes()),
+            Err(e) => hash = hash.field(e.kind().to_string().as_bytes()),
         }
         InputStamp {
             path: path.display().to_string(),
@@ -249,41 +250,14 @@ fn hash_model(dir: &Path) -> Result<String> {
         .filter(|p| p.is_file())
         .collect();
     names.sort();
-    let mut hash = Fnv::default();
+    let mut hash = Fnv1a::default();
     for path in names {
         let bytes =
             std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        hash.write(path.file_name().unwrap_or_default().as_encoded_bytes());
-        hash.write(&bytes);
+        hash = hash.field(path.file_name().unwrap_or_default().as_encoded_bytes());
+        hash = hash.field(&bytes);
     }
     Ok(hash.hex())
-}
-
-/// FNV-1a, 64 bits: stable everywhere, enough to notice a change (not a security hash).
-#[derive(Clone, Copy)]
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        // A separator, so that ("ab", "c") and ("a", "bc") differ.
-        self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3) ^ 0xff;
-    }
-
-    fn hex(self) -> String {
-        let mut s = String::new();
-        let _ = write!(s, "{:016x}", self.0);
-        s
-    }
 }
 
 /// How far an unfinished run got; see the module doc.

@@ -14,6 +14,7 @@ pub mod clean;
 pub mod conll;
 pub mod entities;
 pub mod eval;
+pub mod fnv;
 pub mod input;
 pub mod lexicon;
 pub mod ner;

@@ -63,14 +63,6 @@ impl CsvRows {
         }
     }
 
-    fn error(&self, record: String, reason: String) -> RecordError {
-        RecordError {
-            input: self.input.clone(),
-            record,
-            reason,
-        }
-    }
-
     pub(super) fn next_record(
         &mut self,
         opts: &ReadOptions,
@@ -102,14 +94,18 @@ impl CsvRows {
                     Some(reason) => Err(reason),
                     None => self.parse_row(opts),
                 };
-                Some(
-                    parsed.map_err(|reason| self.error(format!("row {}", self.row_number), reason)),
-                )
+                Some(parsed.map_err(|reason| {
+                    RecordError::new(&self.input, format!("row {}", self.row_number), reason)
+                }))
             }
             Err(error) => {
                 self.done = true;
                 let record = format!("row {}", self.row_number + 1);
-                Some(Err(self.error(record, read_failure(&error, self.gzipped))))
+                Some(Err(RecordError::new(
+                    &self.input,
+                    record,
+                    read_failure(&error, self.gzipped),
+                )))
             }
         }
     }
@@ -144,7 +140,11 @@ impl CsvRows {
         let header = match self.reader.byte_headers() {
             Ok(header) => header.clone(),
             Err(error) => {
-                return Err(self.error("header".into(), read_failure(&error, self.gzipped)))
+                return Err(RecordError::new(
+                    &self.input,
+                    "header".into(),
+                    read_failure(&error, self.gzipped),
+                ))
             }
         };
         if header.is_empty() {
@@ -165,7 +165,7 @@ impl CsvRows {
                 names.text,
                 found.join(", ")
             );
-            return Err(self.error("header".into(), reason));
+            return Err(RecordError::new(&self.input, "header".into(), reason));
         };
         Ok(Some(Columns {
             id: position(&names.id),

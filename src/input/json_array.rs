@@ -55,14 +55,6 @@ impl JsonArray {
         }
     }
 
-    fn error(&self, record: String, reason: String) -> RecordError {
-        RecordError {
-            input: self.input.clone(),
-            record,
-            reason,
-        }
-    }
-
     pub(super) fn next_record(
         &mut self,
         opts: &ReadOptions,
@@ -75,7 +67,8 @@ impl JsonArray {
             Ok(Some(Scan::Truncated)) => {
                 self.done = true;
                 let record = format!("element {}", self.count);
-                Some(Err(self.error(
+                Some(Err(RecordError::new(
+                    &self.input,
                     record,
                     "the input ends inside this element (is the file truncated?)".into(),
                 )))
@@ -83,9 +76,11 @@ impl JsonArray {
             Ok(None) => None,
             Err(reason) => {
                 self.done = true;
-                Some(Err(
-                    self.error(format!("element {}", self.count + 1), reason)
-                ))
+                Some(Err(RecordError::new(
+                    &self.input,
+                    format!("element {}", self.count + 1),
+                    reason,
+                )))
             }
         }
     }
@@ -94,13 +89,14 @@ impl JsonArray {
         let record = format!("element {}", self.count);
         let text = std::str::from_utf8(&self.element).map_err(|e| {
             let at = e.valid_up_to();
-            self.error(
+            RecordError::new(
+                &self.input,
                 record.clone(),
                 format!("invalid UTF-8 at byte {at} of the element"),
             )
         })?;
-        let fields =
-            parse_json_object(text, &opts.fields).map_err(|r| self.error(record.clone(), r))?;
+        let fields = parse_json_object(text, &opts.fields)
+            .map_err(|r| RecordError::new(&self.input, record.clone(), r))?;
         let count = self.count;
         fields
             .into_article(
@@ -111,7 +107,7 @@ impl JsonArray {
                     record: record.clone(),
                 },
             )
-            .map_err(|reason| self.error(record, reason))
+            .map_err(|reason| RecordError::new(&self.input, record, reason))
     }
 
     /// Reads up to the next element into `self.element`: `None` after the closing `]`; an

@@ -97,11 +97,7 @@ pub struct Origin {
 impl Origin {
     /// A failure of this record, for errors.csv.
     pub fn error(&self, reason: String) -> RecordError {
-        RecordError {
-            input: self.input.clone(),
-            record: self.record.clone(),
-            reason,
-        }
+        RecordError::new(&self.input, self.record.clone(), reason)
     }
 }
 
@@ -150,6 +146,16 @@ pub struct RecordError {
     pub record: String,
     /// What is wrong, in words meant for the person who supplied the input.
     pub reason: String,
+}
+
+impl RecordError {
+    pub fn new(input: &str, record: String, reason: String) -> RecordError {
+        RecordError {
+            input: input.to_string(),
+            record,
+            reason,
+        }
+    }
 }
 
 /// How to read inputs.

@@ -2,6 +2,7 @@
 
 use anyhow::{anyhow, Result};
 
+use crate::fnv::Fnv1a;
 use crate::input::{Article, RecordError};
 
 /// One part of a dump split across machines: records whose id hashes to `index` modulo
@@ -34,18 +35,12 @@ impl Shard {
     /// input and record name, through FNV-1a (stable across runs, machines and versions).
     pub fn holds(&self, record: &Result<Article, RecordError>) -> bool {
         let key = match record {
-            Ok(a) => fnv1a(&[a.id.as_bytes()]),
-            Err(e) => fnv1a(&[e.input.as_bytes(), b"\0", e.record.as_bytes()]),
+            Ok(a) => Fnv1a::default().bytes(a.id.as_bytes()),
+            Err(e) => Fnv1a::default()
+                .bytes(e.input.as_bytes())
+                .bytes(b"\0")
+                .bytes(e.record.as_bytes()),
         };
-        key % self.count == self.index
+        key.finish() % self.count == self.index
     }
-}
-
-fn fnv1a(parts: &[&[u8]]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in parts.iter().flat_map(|p| p.iter()) {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
 }
