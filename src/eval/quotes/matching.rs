@@ -211,7 +211,46 @@ pub(super) fn score_subset(
     tally: &mut Tally,
     errors: &mut Vec<QuoteError>,
 ) {
-    let text = &ctx.article.text;
+    let content = content_matches(&ctx.article.text, gold, pred);
+    add(
+        &mut tally.exact,
+        content.exact.len(),
+        gold.len(),
+        pred.len(),
+    );
+    add(&mut tally.o30, content.o30.len(), gold.len(), pred.len());
+    add(&mut tally.o80, content.o80.len(), gold.len(), pred.len());
+    let (cues_matched, gold_cues, pred_cues) = cue_matches(gold, pred);
+    add(&mut tally.cue, cues_matched, gold_cues, pred_cues);
+    let mut wrong_speakers = Vec::new();
+    for &(gi, pi) in &content.o30 {
+        if gold[gi].source.is_empty() && gold[gi].speaker_canonical.is_none() {
+            continue;
+        }
+        tally.speaker_judged += 1;
+        if ctx.speaker_correct(gold[gi], pred[pi]) {
+            tally.speaker_correct += 1;
+        } else {
+            wrong_speakers.push((gi, pi));
+        }
+    }
+    let report = ErrorReport {
+        ctx,
+        subset,
+        gold,
+        pred,
+    };
+    report.push_all(&content, &wrong_speakers, errors);
+}
+
+/// One-to-one content matches of a subset: exact, and at overlap ≥ 0.3 and ≥ 0.8.
+struct ContentMatches {
+    exact: Vec<(usize, usize)>,
+    o30: Vec<(usize, usize)>,
+    o80: Vec<(usize, usize)>,
+}
+
+fn content_matches(text: &str, gold: &[&GoldAttribution], pred: &[&Predicted]) -> ContentMatches {
     let gold_norm: Vec<Vec<Span>> = gold
         .iter()
         .map(|g| normalize_all(text, &g.content))
@@ -235,13 +274,15 @@ pub(super) fn score_subset(
             }
         }
     }
-    let exact = greedy_match(&exact_scores, 1.0);
-    let m30 = greedy_match(&overlap_scores, 0.3);
-    let m80 = greedy_match(&overlap_scores, 0.8);
-    add(&mut tally.exact, exact.len(), gold.len(), pred.len());
-    add(&mut tally.o30, m30.len(), gold.len(), pred.len());
-    add(&mut tally.o80, m80.len(), gold.len(), pred.len());
+    ContentMatches {
+        exact: greedy_match(&exact_scores, 1.0),
+        o30: greedy_match(&overlap_scores, 0.3),
+        o80: greedy_match(&overlap_scores, 0.8),
+    }
+}
 
+/// Cue spans matched one to one by overlap: (matched, gold cues, distinct predicted cues).
+fn cue_matches(gold: &[&GoldAttribution], pred: &[&Predicted]) -> (usize, usize, usize) {
     let gold_cues: Vec<&[Span]> = gold
         .iter()
         .map(|g| g.cue.as_slice())
@@ -259,65 +300,76 @@ pub(super) fn score_subset(
             }
         }
     }
-    add(
-        &mut tally.cue,
-        greedy_match(&cue_scores, 0.0).len(),
-        gold_cues.len(),
-        pred_cues.len(),
-    );
+    let matched = greedy_match(&cue_scores, 0.0).len();
+    (matched, gold_cues.len(), pred_cues.len())
+}
 
-    let mut wrong_speakers = Vec::new();
-    for &(gi, pi) in &m30 {
-        if gold[gi].source.is_empty() && gold[gi].speaker_canonical.is_none() {
-            continue;
+/// The error rows of one subset of one article, for `--errors`.
+struct ErrorReport<'a> {
+    ctx: &'a ArticleContext<'a>,
+    subset: &'a str,
+    gold: &'a [&'a GoldAttribution],
+    pred: &'a [&'a Predicted],
+}
+
+impl ErrorReport<'_> {
+    fn push_all(
+        &self,
+        content: &ContentMatches,
+        wrong_speakers: &[(usize, usize)],
+        errors: &mut Vec<QuoteError>,
+    ) {
+        use std::collections::HashSet;
+        let matched_gold: HashSet<usize> = content.o30.iter().map(|m| m.0).collect();
+        let matched_pred: HashSet<usize> = content.o30.iter().map(|m| m.1).collect();
+        let exact_pairs: HashSet<(usize, usize)> = content.exact.iter().copied().collect();
+        for g in (0..self.gold.len()).filter(|g| !matched_gold.contains(g)) {
+            errors.push(self.error("missed", Some(g), None));
         }
-        tally.speaker_judged += 1;
-        if ctx.speaker_correct(gold[gi], pred[pi]) {
-            tally.speaker_correct += 1;
-        } else {
-            wrong_speakers.push((gi, pi));
+        for p in (0..self.pred.len()).filter(|p| !matched_pred.contains(p)) {
+            errors.push(self.error("spurious", None, Some(p)));
+        }
+        for &(g, p) in &content.o30 {
+            if !exact_pairs.contains(&(g, p)) {
+                errors.push(self.error("boundary", Some(g), Some(p)));
+            }
+        }
+        for &(g, p) in wrong_speakers {
+            errors.push(self.error("wrong_speaker", Some(g), Some(p)));
         }
     }
 
-    let speaker_text = |p: &Predicted| {
+    fn error(&self, kind: &str, g: Option<usize>, p: Option<usize>) -> QuoteError {
+        let ctx = self.ctx;
+        QuoteError {
+            article: ctx.article.id.clone(),
+            subset: self.subset.to_string(),
+            kind: kind.to_string(),
+            gold_content: g.map_or(String::new(), |g| ctx.text_of(&self.gold[g].content)),
+            predicted_content: p.map_or(String::new(), |p| ctx.text_of(&self.pred[p].content)),
+            gold_speaker: g.map_or(String::new(), |g| self.gold_speaker(self.gold[g])),
+            predicted_speaker: p.map_or(String::new(), |p| self.predicted_speaker(self.pred[p])),
+        }
+    }
+
+    fn predicted_speaker(&self, p: &Predicted) -> String {
+        let text = &self.ctx.article.text;
         let written = p.speaker.map_or(String::new(), |s| clip(&text[s.range()]));
-        match p.speaker_entity.and_then(|e| ctx.entities.entities.get(e)) {
+        match p
+            .speaker_entity
+            .and_then(|e| self.ctx.entities.entities.get(e))
+        {
             Some(e) => format!("{written} → {}", e.canonical),
             None => written,
         }
-    };
-    let gold_speaker = |g: &GoldAttribution| {
-        let written = ctx.text_of(&g.source);
+    }
+
+    fn gold_speaker(&self, g: &GoldAttribution) -> String {
+        let written = self.ctx.text_of(&g.source);
         match &g.speaker_canonical {
             Some(c) => format!("{written} → {c}"),
             None => written,
         }
-    };
-    let error = |kind: &str, g: Option<usize>, p: Option<usize>| QuoteError {
-        article: ctx.article.id.clone(),
-        subset: subset.to_string(),
-        kind: kind.to_string(),
-        gold_content: g.map_or(String::new(), |g| ctx.text_of(&gold[g].content)),
-        predicted_content: p.map_or(String::new(), |p| ctx.text_of(&pred[p].content)),
-        gold_speaker: g.map_or(String::new(), |g| gold_speaker(gold[g])),
-        predicted_speaker: p.map_or(String::new(), |p| speaker_text(pred[p])),
-    };
-    let matched_gold: std::collections::HashSet<usize> = m30.iter().map(|m| m.0).collect();
-    let matched_pred: std::collections::HashSet<usize> = m30.iter().map(|m| m.1).collect();
-    let exact_pairs: std::collections::HashSet<(usize, usize)> = exact.iter().copied().collect();
-    for g in (0..gold.len()).filter(|g| !matched_gold.contains(g)) {
-        errors.push(error("missed", Some(g), None));
-    }
-    for p in (0..pred.len()).filter(|p| !matched_pred.contains(p)) {
-        errors.push(error("spurious", None, Some(p)));
-    }
-    for &(g, p) in &m30 {
-        if !exact_pairs.contains(&(g, p)) {
-            errors.push(error("boundary", Some(g), Some(p)));
-        }
-    }
-    for (g, p) in wrong_speakers {
-        errors.push(error("wrong_speaker", Some(g), Some(p)));
     }
 }
 
