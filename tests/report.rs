@@ -138,6 +138,12 @@ fn joined(pieces: &[(usize, usize, String)]) -> (usize, usize, String) {
     (pieces[0].0, pieces.last().unwrap().1, text)
 }
 
+/// The start, end and text columns of a CSV row, from column `at` on.
+fn span_in(row: &csv::StringRecord, at: usize) -> (usize, usize, String) {
+    let n = |i: usize| row[i].parse().unwrap();
+    (n(at), n(at + 1), row[at + 2].to_string())
+}
+
 /// Article pages by article id, found through the index's links.
 fn article_pages(report: &Path) -> HashMap<String, PathBuf> {
     let index = page(&report.join("index.html"));
@@ -171,12 +177,7 @@ fn check_article_page(path: &Path, id: &str, out: &Path, input_text: &str) {
     let marks: Vec<ElementRef> = select(&html, "mark[data-mention]");
     for (i, row) in mentions.iter().enumerate() {
         let (start, end, shown) = joined(&m.mentions[&i]);
-        let want = (
-            row[1].parse().unwrap(),
-            row[2].parse().unwrap(),
-            row[3].to_string(),
-        );
-        assert_eq!((start, end, shown), want, "{id}: mention {i}");
+        assert_eq!((start, end, shown), span_in(row, 1), "{id}: mention {i}");
         let pieces: Vec<&ElementRef> = marks
             .iter()
             .filter(|e| e.value().attr("data-mention") == Some(&i.to_string()))
@@ -198,12 +199,7 @@ fn check_article_page(path: &Path, id: &str, out: &Path, input_text: &str) {
     for row in &quotes {
         let n: usize = row[1].parse().unwrap();
         let (start, end, shown) = joined(&m.quotes[&n]);
-        let want = (
-            row[2].parse().unwrap(),
-            row[3].parse().unwrap(),
-            row[4].to_string(),
-        );
-        assert_eq!((start, end, shown), want, "{id}: quote {n}");
+        assert_eq!((start, end, shown), span_in(row, 2), "{id}: quote {n}");
         let first = select(&html, &format!("span.quote[data-quote=\"{n}\"]"))[0];
         let hover = first.value().attr("title").unwrap();
         assert!(
@@ -281,12 +277,17 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Extracts the sample into `dir/out`; returns it and where its report goes.
+fn sample_run(dir: &Path) -> (PathBuf, PathBuf) {
+    let out = dir.join("out");
+    run_extract(sample_inputs(), &out);
+    (out, dir.join("report"))
+}
+
 #[test]
 fn sample_report_shows_every_row_at_its_offsets() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    run_extract(sample_inputs(), &out);
-    let html = tmp.path().join("report");
+    let (out, html) = sample_run(tmp.path());
     let summary = report(&out, &html, sample_inputs(), 200);
     assert_eq!(
         (summary.articles, summary.article_pages, summary.with_text),
@@ -585,9 +586,7 @@ fn hostile_names_and_labels_are_escaped_everywhere() {
 #[test]
 fn max_pages_bounds_the_pages_and_leaves_no_broken_link() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    run_extract(sample_inputs(), &out);
-    let html = tmp.path().join("report");
+    let (out, html) = sample_run(tmp.path());
     let summary = report(&out, &html, vec![], 2);
     assert_eq!(
         (
@@ -660,6 +659,10 @@ fn bad_runs_and_report_directories_are_refused_saying_why() {
     let (code, err) = whosaid_report(&[&out, tmp.path(), &input]);
     assert_eq!(code, 1);
     assert!(err.contains("holds"), "{err}");
+
+    let (code, err) = whosaid_report(&[&out, &tmp.path().join("r"), Path::new("-")]);
+    assert_eq!(code, 1);
+    assert!(err.contains("standard input cannot be read again"), "{err}");
 
     let foreign = tmp.path().join("notes");
     std::fs::create_dir(&foreign).unwrap();

@@ -62,13 +62,18 @@ struct Marked {
     mark: Mark,
 }
 
-/// The pieces of `text` with `spans` marked; see the module doc.
-pub fn pieces(text: &str, spans: &Spans) -> Vec<Piece> {
-    let byte_at: Vec<usize> = text
-        .char_indices()
+/// The byte offset of every character of `text`, then the text's length: character range
+/// `s..e` is `text[starts[s]..starts[e]]`.
+pub fn char_starts(text: &str) -> Vec<usize> {
+    text.char_indices()
         .map(|(b, _)| b)
         .chain([text.len()])
-        .collect();
+        .collect()
+}
+
+/// The pieces of `text` with `spans` marked; see the module doc.
+pub fn pieces(text: &str, spans: &Spans) -> Vec<Piece> {
+    let byte_at = char_starts(text);
     let chars = byte_at.len() - 1;
     let mut marks = marked(spans, chars);
     marks.sort_by_key(|m| m.start);
@@ -193,55 +198,58 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn marks_nest_and_the_text_comes_back_whole() {
-        let text = "Ana said “Oslo is near” today.";
+    /// The shape of `text` marked with these spans, after checking the text comes back whole.
+    fn marked_shape(
+        text: &str,
+        mentions: &[CharRange],
+        quotes: &[CharRange],
+        debris: &[CharRange],
+    ) -> String {
         let spans = Spans {
-            mentions: vec![(0, 3), (10, 14)],
-            quotes: vec![(10, 22)],
-            debris: vec![],
+            mentions: mentions.to_vec(),
+            quotes: quotes.to_vec(),
+            debris: debris.to_vec(),
         };
         let p = pieces(text, &spans);
         assert_eq!(text_of(&p), text);
-        assert_eq!(shape(&p), "[mAnam] said “[q[mOslom] is nearq]” today.");
+        shape(&p)
+    }
+
+    #[test]
+    fn marks_nest_and_the_text_comes_back_whole() {
+        let text = "Ana said “Oslo is near” today.";
+        assert_eq!(
+            marked_shape(text, &[(0, 3), (10, 14)], &[(10, 22)], &[]),
+            "[mAnam] said “[q[mOslom] is nearq]” today."
+        );
     }
 
     #[test]
     fn a_mark_crossing_another_edge_is_reopened() {
-        let text = "abcdefgh";
         // The mention 2..6 starts before the quote 4..8 and ends inside it.
-        let spans = Spans {
-            mentions: vec![(2, 6)],
-            quotes: vec![(4, 8)],
-            debris: vec![],
-        };
-        let p = pieces(text, &spans);
-        assert_eq!(text_of(&p), text);
-        assert_eq!(shape(&p), "ab[mcdm)[q[mefm]ghq]");
+        assert_eq!(
+            marked_shape("abcdefgh", &[(2, 6)], &[(4, 8)], &[]),
+            "ab[mcdm)[q[mefm]ghq]"
+        );
     }
 
     #[test]
     fn characters_not_bytes_and_out_of_range_spans_are_clamped() {
-        let text = "Sandër said “no”";
-        let spans = Spans {
-            mentions: vec![(0, 6), (40, 50)],
-            quotes: vec![(13, 15)],
-            debris: vec![(3, 3)],
-        };
-        let p = pieces(text, &spans);
-        assert_eq!(shape(&p), "[mSandërm] said “[qnoq]”");
+        assert_eq!(
+            marked_shape(
+                "Sandër said “no”",
+                &[(0, 6), (40, 50)],
+                &[(13, 15)],
+                &[(3, 3)]
+            ),
+            "[mSandërm] said “[qnoq]”"
+        );
     }
 
     #[test]
     fn debris_is_outermost() {
-        let text = "a\n728 x 90\nb";
-        let spans = Spans {
-            mentions: vec![],
-            quotes: vec![(0, 12)],
-            debris: vec![(2, 10)],
-        };
         assert_eq!(
-            shape(&pieces(text, &spans)),
+            marked_shape("a\n728 x 90\nb", &[], &[(0, 12)], &[(2, 10)]),
             "[qa\nq)[d[q728 x 90q)d][q\nbq]"
         );
     }

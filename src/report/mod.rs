@@ -104,6 +104,7 @@ impl std::fmt::Display for ReportSummary {
 /// Writes the report of the run in `opts.out` into `opts.html`; see the module doc.
 pub fn build(opts: &ReportOptions) -> Result<ReportSummary> {
     let started = Instant::now();
+    texts::check_inputs(&opts.inputs)?;
     let site = SiteDir::create(&opts.html, &opts.out, &opts.inputs)?;
     let mut overview = Overview::default();
     let mut run = RunReader::open(&opts.out)?;

@@ -295,25 +295,26 @@ mod tests {
         std::fs::write(dir.join(name), text).unwrap();
     }
 
+    /// Writes `table` in `dir` with whosaid's header and `rows`.
+    fn write_table(dir: &Path, table: Table, rows: &str) {
+        let header = HEADERS[table as usize].join(",");
+        write(dir, table.file_name(), &format!("{header}\n{rows}"));
+    }
+
     fn minimal_run(dir: &Path) {
-        let h = |t: Table| HEADERS[t as usize].join(",") + "\n";
-        write(
+        write_table(
             dir,
-            "articles.csv",
-            &(h(Table::Articles) + "a1,T,12,1,0,ok,,,\na2,U,3,0,0,ok,,,\n"),
+            Table::Articles,
+            "a1,T,12,1,0,ok,,,\na2,U,3,0,0,ok,,,\n",
         );
-        write(
+        write_table(dir, Table::Entities, "a1,1,Oslo,LOC,NO,2,0\n");
+        write_table(
             dir,
-            "entities.csv",
-            &(h(Table::Entities) + "a1,1,Oslo,LOC,NO,2,0\n"),
+            Table::Mentions,
+            "a1,0,4,Oslo,LOC,0.9,1\na1,8,12,Oslo,LOC,0.9,1\n",
         );
-        write(
-            dir,
-            "mentions.csv",
-            &(h(Table::Mentions) + "a1,0,4,Oslo,LOC,0.9,1\na1,8,12,Oslo,LOC,0.9,1\n"),
-        );
-        write(dir, "quotes.csv", &h(Table::Quotes));
-        write(dir, "errors.csv", &h(Table::Errors));
+        write_table(dir, Table::Quotes, "");
+        write_table(dir, Table::Errors, "");
     }
 
     #[test]
@@ -336,11 +337,10 @@ mod tests {
     fn rows_of_another_article_are_refused_naming_the_file_and_line() {
         let dir = tempfile::tempdir().unwrap();
         minimal_run(dir.path());
-        let h = HEADERS[Table::Mentions as usize].join(",");
-        write(
+        write_table(
             dir.path(),
-            "mentions.csv",
-            &format!("{h}\na1,0,4,Oslo,LOC,0.9,1\nzz,8,12,Oslo,LOC,0.9,1\n"),
+            Table::Mentions,
+            "a1,0,4,Oslo,LOC,0.9,1\nzz,8,12,Oslo,LOC,0.9,1\n",
         );
         let mut run = RunReader::open(dir.path()).unwrap();
         let err = format!("{:#}", run.next_group().unwrap_err());

@@ -16,6 +16,7 @@ use anyhow::{bail, Result};
 
 use crate::input::{self, FieldNames, Origin, ReadOptions};
 
+use super::body::char_starts;
 use super::tables::ArticleGroup;
 
 /// What the report knows of one article's text.
@@ -29,6 +30,14 @@ pub enum ArticleText {
     NotFound,
     /// Records with this id were found, but none is the text the run saw: why the last one is not.
     Differs(String),
+}
+
+/// Refuses inputs that cannot be read a second time (stdin), before any work.
+pub fn check_inputs(inputs: &[PathBuf]) -> Result<()> {
+    if inputs.iter().any(|p| p.as_os_str() == "-") {
+        bail!("--inputs -: standard input cannot be read again; give the run's input files");
+    }
+    Ok(())
 }
 
 /// The text of each of `groups`, in their order, from `inputs` (none read when `inputs` is empty).
@@ -88,11 +97,7 @@ pub fn read_texts(
 
 /// Why `text` is not the text the run saw for `g`, if it is not.
 pub fn differs(text: &str, g: &ArticleGroup) -> Option<String> {
-    let starts: Vec<usize> = text
-        .char_indices()
-        .map(|(b, _)| b)
-        .chain([text.len()])
-        .collect();
+    let starts = char_starts(text);
     let chars = starts.len() - 1;
     if chars != g.article.chars {
         return Some(format!(
