@@ -519,7 +519,7 @@ fn write_run(out: &Path, rows: [&[&[&str]]; 5]) {
     }
 }
 
-/// A run with hostile entity names and labels, which no model would produce.
+/// A run with hostile entity names, which no model would produce.
 fn hostile_names_run(dir: &Path) -> (PathBuf, PathBuf) {
     let name = "<img src=x onerror=alert(1)>";
     let quote = "<script>alert(2)</script>,";
@@ -532,7 +532,7 @@ fn hostile_names_run(dir: &Path) -> (PathBuf, PathBuf) {
     );
     let (qs, ns) = (qs.to_string(), ns.to_string());
     let chars = text.chars().count().to_string();
-    let label = "\"><svg onload=alert(3)>";
+    let label = "PER";
     let out = dir.join("out");
     write_run(
         &out,
@@ -554,7 +554,7 @@ fn hostile_names_run(dir: &Path) -> (PathBuf, PathBuf) {
 }
 
 #[test]
-fn hostile_names_and_labels_are_escaped_everywhere() {
+fn hostile_names_are_escaped_everywhere() {
     let tmp = tempfile::tempdir().unwrap();
     let (out, input) = hostile_names_run(tmp.path());
     let html = tmp.path().join("report");
@@ -564,11 +564,7 @@ fn hostile_names_and_labels_are_escaped_everywhere() {
     check_article_page(&pages["x"], "x", &out, &texts_by_id(&[input])["x"]);
     let article = page(&pages["x"]);
     let mark = select(&article, "mark[data-mention]")[0];
-    assert_eq!(
-        mark.value().attr("class"),
-        Some("ent ent-other"),
-        "unknown labels get a fixed class"
-    );
+    assert_eq!(mark.value().attr("class"), Some("ent ent-per"));
     let speakers = walk(&html.join("speakers"));
     assert_eq!(speakers.len(), 1);
     let speaker = page(&speakers[0]);
@@ -676,6 +672,17 @@ fn bad_runs_and_report_directories_are_refused_saying_why() {
     );
 
     let report_dir = tmp.path().join("report");
+    let entities = std::fs::read_to_string(out.join("entities.csv")).unwrap();
+    let hostile_label = entities.replace(",PER,", ",\"\"\"><svg onload=alert(3)>\",");
+    std::fs::write(out.join("entities.csv"), hostile_label).unwrap();
+    let (code, err) = whosaid_report(&[&out, &report_dir]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("entities.csv: line 2: bad row") && err.contains("unknown entity type"),
+        "{err}"
+    );
+    std::fs::write(out.join("entities.csv"), entities).unwrap();
+
     std::fs::write(out.join("quotes.csv"), "article_id,quote_id\n").unwrap();
     let (code, err) = whosaid_report(&[&out, &report_dir]);
     assert_eq!(code, 1);

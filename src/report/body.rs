@@ -21,6 +21,8 @@
 //! assert!(matches!(p[1], Piece::Open(Mark::Quote(0))));
 //! ```
 
+use crate::span::CharOffsets;
+
 /// What marks one stretch of text; the number is the row's position in the article's rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Mark {
@@ -62,19 +64,11 @@ struct Marked {
     mark: Mark,
 }
 
-/// The byte offset of every character of `text`, then the text's length: character range
-/// `s..e` is `text[starts[s]..starts[e]]`.
-pub fn char_starts(text: &str) -> Vec<usize> {
-    text.char_indices()
-        .map(|(b, _)| b)
-        .chain([text.len()])
-        .collect()
-}
-
 /// The pieces of `text` with `spans` marked; see the module doc.
 pub fn pieces(text: &str, spans: &Spans) -> Vec<Piece> {
-    let byte_at = char_starts(text);
-    let chars = byte_at.len() - 1;
+    let offsets = CharOffsets::new(text);
+    let chars = offsets.chars();
+    let byte_at = |c: usize| offsets.byte_of(c).expect("cuts lie within the text");
     let mut marks = marked(spans, chars);
     marks.sort_by_key(|m| m.start);
     let mut cuts: Vec<usize> = marks.iter().flat_map(|m| [m.start, m.end]).collect();
@@ -108,7 +102,7 @@ pub fn pieces(text: &str, spans: &Spans) -> Vec<Piece> {
             out.push(Piece::Open(marks[i].mark));
             open.push(i);
         }
-        out.push(Piece::Text(text[byte_at[a]..byte_at[b]].to_string()));
+        out.push(Piece::Text(text[byte_at(a)..byte_at(b)].to_string()));
     }
     close_down_to(&mut open, 0, chars, &marks, &mut out);
     out

@@ -1,65 +1,46 @@
-//! Entity labels and the key that names an entity across a whole dump.
+//! How the report shows entity labels, and the key that names an entity across a whole dump.
 //!
 //! `entities.csv` numbers entities per article: `Elena Marković` is entity 3 of one article and
 //! entity 1 of the next. The report counts them dump-wide by an [`EntityKey`]: the run's own
 //! `entity_key` column when `entities.csv` has one, else the label and the canonical name
 //! lowercased with white space collapsed (`PER:elena marković`), or the ISO code of a country
 //! (`country:NO` for `Norway` and `Norwegian` alike).
+//!
+//! ```
+//! use whosaid::ner::EntityLabel;
+//! use whosaid::report::labels::{css_class, SHOWN_ORDER};
+//! assert_eq!(css_class(EntityLabel::Per), "ent-per");
+//! assert_eq!(SHOWN_ORDER[0], EntityLabel::Per);
+//! ```
 
+use crate::ner::EntityLabel;
 use crate::output::EntityRow;
 
-/// What the NER model says a name is (CoNLL's four types), with anything else kept as written.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Label {
-    Person,
-    Organisation,
-    Place,
-    Misc,
-    Other(String),
+/// The order labels are listed in on the pages: people first, as displaCy's legend does.
+pub const SHOWN_ORDER: [EntityLabel; 4] = [
+    EntityLabel::Per,
+    EntityLabel::Org,
+    EntityLabel::Loc,
+    EntityLabel::Misc,
+];
+
+/// The CSS class that colours a label (displaCy's colours; MISC a neutral one).
+pub fn css_class(label: EntityLabel) -> &'static str {
+    match label {
+        EntityLabel::Per => "ent-per",
+        EntityLabel::Org => "ent-org",
+        EntityLabel::Loc => "ent-loc",
+        EntityLabel::Misc => "ent-misc",
+    }
 }
 
-impl Label {
-    pub fn parse(code: &str) -> Label {
-        match code {
-            "PER" => Label::Person,
-            "ORG" => Label::Organisation,
-            "LOC" => Label::Place,
-            "MISC" => Label::Misc,
-            other => Label::Other(other.to_string()),
-        }
-    }
-
-    /// The label as the CSVs write it (`PER`), shown after a highlighted name.
-    pub fn code(&self) -> &str {
-        match self {
-            Label::Person => "PER",
-            Label::Organisation => "ORG",
-            Label::Place => "LOC",
-            Label::Misc => "MISC",
-            Label::Other(code) => code,
-        }
-    }
-
-    /// The CSS class that colours the label (a fixed set, so hostile labels cannot inject).
-    pub fn css_class(&self) -> &'static str {
-        match self {
-            Label::Person => "ent-per",
-            Label::Organisation => "ent-org",
-            Label::Place => "ent-loc",
-            Label::Misc => "ent-misc",
-            Label::Other(_) => "ent-other",
-        }
-    }
-
-    /// Plural words for a heading: "people".
-    pub fn plural(&self) -> &str {
-        match self {
-            Label::Person => "people",
-            Label::Organisation => "organisations",
-            Label::Place => "places",
-            Label::Misc => "other names",
-            Label::Other(code) => code,
-        }
+/// Plural words for a heading: "people".
+pub fn plural(label: EntityLabel) -> &'static str {
+    match label {
+        EntityLabel::Per => "people",
+        EntityLabel::Org => "organisations",
+        EntityLabel::Loc => "places",
+        EntityLabel::Misc => "other names",
     }
 }
 
@@ -91,11 +72,11 @@ impl EntityKey {
 
 /// The label a dump-wide count files an entity under: a country is a place, whatever its
 /// mention was tagged (`Norwegian` is MISC).
-pub fn entity_label(row: &EntityRow) -> Label {
+pub fn entity_label(row: &EntityRow) -> EntityLabel {
     if row.country_code.is_empty() {
-        Label::parse(&row.label)
+        row.label
     } else {
-        Label::Place
+        EntityLabel::Loc
     }
 }
 
@@ -103,12 +84,12 @@ pub fn entity_label(row: &EntityRow) -> Label {
 mod tests {
     use super::*;
 
-    fn row(canonical: &str, label: &str, country: &str) -> EntityRow {
+    fn row(canonical: &str, label: EntityLabel, country: &str) -> EntityRow {
         EntityRow {
             article_id: "a".into(),
             entity_id: 1,
             canonical: canonical.into(),
-            label: label.into(),
+            label,
             country_code: country.into(),
             mentions: 1,
             first_start: 0,
@@ -117,9 +98,9 @@ mod tests {
 
     #[test]
     fn keys_join_spellings_of_one_name_and_keep_labels_apart() {
-        let a = EntityKey::of(&row("Elena  Marković", "PER", ""), None);
-        let b = EntityKey::of(&row("elena marković", "PER", ""), None);
-        let c = EntityKey::of(&row("Elena Marković", "ORG", ""), None);
+        let a = EntityKey::of(&row("Elena  Marković", EntityLabel::Per, ""), None);
+        let b = EntityKey::of(&row("elena marković", EntityLabel::Per, ""), None);
+        let c = EntityKey::of(&row("Elena Marković", EntityLabel::Org, ""), None);
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_eq!(a.as_str(), "PER:elena marković");
@@ -127,20 +108,15 @@ mod tests {
 
     #[test]
     fn countries_go_by_code_and_a_given_key_wins() {
-        let norway = EntityKey::of(&row("Norway", "LOC", "NO"), None);
-        let norwegian = EntityKey::of(&row("Norwegian", "MISC", "NO"), None);
-        assert_eq!(norway, norwegian);
-        let given = EntityKey::of(&row("Norway", "LOC", "NO"), Some("Q20"));
-        assert_eq!(given.as_str(), "Q20");
-        let blank = EntityKey::of(&row("Oslo", "LOC", ""), Some(" "));
-        assert_eq!(blank.as_str(), "LOC:oslo");
-    }
-
-    #[test]
-    fn unknown_labels_keep_their_code_but_get_a_fixed_class() {
-        let odd = Label::parse("\"><script>");
-        assert_eq!(odd.code(), "\"><script>");
-        assert_eq!(odd.css_class(), "ent-other");
-        assert_eq!(Label::parse("PER"), Label::Person);
+        let norway = row("Norway", EntityLabel::Loc, "NO");
+        let norwegian = row("Norwegian", EntityLabel::Misc, "NO");
+        assert_eq!(
+            EntityKey::of(&norway, None),
+            EntityKey::of(&norwegian, None)
+        );
+        assert_eq!(entity_label(&norwegian), EntityLabel::Loc);
+        assert_eq!(EntityKey::of(&norway, Some("Q20")).as_str(), "Q20");
+        let oslo = row("Oslo", EntityLabel::Loc, "");
+        assert_eq!(EntityKey::of(&oslo, Some(" ")).as_str(), "LOC:oslo");
     }
 }

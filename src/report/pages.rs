@@ -8,7 +8,7 @@ use crate::output::{ErrorRow, QuoteRow};
 
 use super::body::{Mark, Piece};
 use super::charts::{BarChart, Timeline};
-use super::labels::Label;
+use super::labels::{css_class, SHOWN_ORDER};
 use super::tables::ArticleGroup;
 
 /// An entity in a list: its name, linked to its speaker page when it has one.
@@ -170,24 +170,19 @@ pub struct ArticlePage {
     pub status: String,
     pub origin: Option<String>,
     pub errors: Vec<ErrorRow>,
-    pub legend: Vec<(String, &'static str)>,
+    pub legend: Vec<(&'static str, &'static str)>,
     pub text_note: Option<String>,
     pub body: Option<Vec<BodyPiece>>,
     pub quotes: Vec<ArticleQuoteLine>,
     pub entities: Vec<EntityLine>,
 }
 
-/// The legend of the article page: every CoNLL label with its colour.
-pub fn legend() -> Vec<(String, &'static str)> {
-    [
-        Label::Person,
-        Label::Organisation,
-        Label::Place,
-        Label::Misc,
-    ]
-    .iter()
-    .map(|l| (l.code().to_string(), l.css_class()))
-    .collect()
+/// The legend of the article page: every label with its colour.
+pub fn legend() -> Vec<(&'static str, &'static str)> {
+    SHOWN_ORDER
+        .iter()
+        .map(|&l| (l.as_str(), css_class(l)))
+        .collect()
 }
 
 /// Links out of an article's text: the page of a quote's speaker, when there is one.
@@ -235,7 +230,6 @@ pub fn body_pieces(
             }
             Piece::Open(Mark::Mention(i)) => {
                 let m = &g.mentions[i];
-                let label = Label::parse(&m.label);
                 let entity = g
                     .entity(m.entity_id)
                     .map_or("", |e| e.row.canonical.as_str());
@@ -243,15 +237,15 @@ pub fn body_pieces(
                     n: i,
                     start: m.start,
                     end: m.end,
-                    label: m.label.clone(),
-                    class: label.css_class(),
+                    label: m.label.to_string(),
+                    class: css_class(m.label),
                     title: format!("{entity} · {} · score {}", m.label, m.score),
                 })
             }
             Piece::Close {
                 mark: Mark::Mention(i),
                 last,
-            } => BodyPiece::CloseMention(last.then(|| g.mentions[i].label.clone())),
+            } => BodyPiece::CloseMention(last.then(|| g.mentions[i].label.to_string())),
         })
         .collect()
 }

@@ -9,7 +9,9 @@ use crate::span::CharOffsets;
 
 use super::body::{pieces, Spans};
 use super::charts::{bar_chart, timeline};
-use super::labels::{EntityKey, Label};
+use crate::ner::EntityLabel;
+
+use super::labels::{css_class, plural, EntityKey};
 use super::overview::Overview;
 use super::pages::{
     body_pieces, legend, speaker_name, ArticleLink, ArticlePage, ArticleQuoteLine, EntityLine,
@@ -110,8 +112,8 @@ fn entity_lines<'a>(
         .map(|(key, c)| EntityLine {
             name: c.name.clone(),
             href: links.speaker(key),
-            label: c.label.code().to_string(),
-            class: c.label.css_class(),
+            label: c.label.to_string(),
+            class: css_class(c.label),
             count: c.count,
             articles: c.articles,
         })
@@ -138,10 +140,10 @@ pub fn index_page(i: IndexInput<'_>, links: &Links) -> IndexPage {
         .into_iter()
         .map(|(key, c)| (c.name.clone(), links.speaker(key), c.count))
         .collect();
-    let mentioned = [Label::Person, Label::Organisation, Label::Place]
+    let mentioned = [EntityLabel::Per, EntityLabel::Org, EntityLabel::Loc]
         .into_iter()
         .map(|label| EntityList {
-            heading: label.plural().to_string(),
+            heading: plural(label).to_string(),
             rows: entity_lines(o.mentioned.top(i.top, |c| c.label == label), links),
         })
         .collect();
@@ -229,7 +231,7 @@ fn pair_table(speakers: &[Speaker], links: &Links) -> Option<PairTable> {
             .iter()
             .map(|(_, _, c)| PairColumn {
                 name: c.name.clone(),
-                class: c.label.css_class(),
+                class: css_class(c.label),
             })
             .collect(),
         rows: rows
@@ -283,8 +285,8 @@ pub fn speaker_page(s: &Speaker, links: &Links) -> SpeakerPage {
         root: links.root,
         page_title: s.name.clone(),
         name: s.name.clone(),
-        label: s.label.code().to_string(),
-        class: s.label.css_class(),
+        label: s.label.to_string(),
+        class: css_class(s.label),
         total_quotes: s.total_quotes,
         listed: s.quotes.len() as u64,
         quotes,

@@ -11,7 +11,9 @@ use std::collections::{BinaryHeap, HashMap};
 
 use crate::output::QuoteRow;
 
-use super::labels::{EntityKey, Label};
+use crate::ner::EntityLabel;
+
+use super::labels::EntityKey;
 use super::overview::Overview;
 use super::tables::ArticleGroup;
 use super::tally::Tally;
@@ -36,7 +38,7 @@ pub struct SpeakerQuote {
 pub struct Speaker {
     pub key: EntityKey,
     pub name: String,
-    pub label: Label,
+    pub label: EntityLabel,
     /// All their quotes in the run.
     pub total_quotes: u64,
     /// The first [`QUOTES_PER_SPEAKER_PAGE`] of them, in run order.
@@ -87,7 +89,7 @@ impl Selection {
             .map(|(key, c)| Speaker {
                 key: key.clone(),
                 name: c.name.clone(),
-                label: c.label.clone(),
+                label: c.label,
                 total_quotes: c.count,
                 quotes: Vec::new(),
                 about: Tally::new(ABOUT_LIMIT),

@@ -8,16 +8,17 @@
 //!
 //! ```
 //! use whosaid::report::tally::Tally;
-//! # use whosaid::report::labels::{EntityKey, Label};
+//! # use whosaid::ner::EntityLabel;
+//! # use whosaid::report::labels::EntityKey;
 //! # let row = whosaid::output::EntityRow { article_id: "a".into(), entity_id: 1,
-//! #     canonical: "Oslo".into(), label: "LOC".into(), country_code: "".into(), mentions: 2,
+//! #     canonical: "Oslo".into(), label: EntityLabel::Loc, country_code: "".into(), mentions: 2,
 //! #     first_start: 0 };
 //! let mut places = Tally::new(1000);
 //! let key = EntityKey::of(&row, None);
 //! places.add(&key, &row, 2, 0); // two mentions in article 0
 //! places.add(&key, &row, 1, 5);
 //! let top = places.top(10, |_| true);
-//! assert_eq!((top[0].1.count, top[0].1.articles, top[0].1.label.clone()), (3, 2, Label::Place));
+//! assert_eq!((top[0].1.count, top[0].1.articles, top[0].1.label), (3, 2, EntityLabel::Loc));
 //! ```
 
 use std::cmp::Reverse;
@@ -25,14 +26,16 @@ use std::collections::HashMap;
 
 use crate::output::EntityRow;
 
-use super::labels::{entity_label, EntityKey, Label};
+use crate::ner::EntityLabel;
+
+use super::labels::{entity_label, EntityKey};
 
 /// How often one name was counted.
 #[derive(Debug, Clone)]
 pub struct Counted {
     /// The canonical name as first seen.
     pub name: String,
-    pub label: Label,
+    pub label: EntityLabel,
     pub count: u64,
     /// Distinct articles counted in.
     pub articles: u64,
@@ -131,7 +134,7 @@ mod tests {
             article_id: "a".into(),
             entity_id: 1,
             canonical: name.into(),
-            label: "PER".into(),
+            label: EntityLabel::Per,
             country_code: "".into(),
             mentions: 1,
             first_start: 0,

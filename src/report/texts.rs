@@ -15,8 +15,8 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 
 use crate::input::{self, FieldNames, Origin, ReadOptions};
+use crate::span::CharOffsets;
 
-use super::body::char_starts;
 use super::tables::ArticleGroup;
 
 /// What the report knows of one article's text.
@@ -97,15 +97,18 @@ pub fn read_texts(
 
 /// Why `text` is not the text the run saw for `g`, if it is not.
 pub fn differs(text: &str, g: &ArticleGroup) -> Option<String> {
-    let starts = char_starts(text);
-    let chars = starts.len() - 1;
+    let offsets = CharOffsets::new(text);
+    let chars = offsets.chars();
     if chars != g.article.chars {
         return Some(format!(
             "its text has {chars} characters, the run's articles.csv says {}",
             g.article.chars
         ));
     }
-    let slice = |s: usize, e: usize| (s <= e && e <= chars).then(|| &text[starts[s]..starts[e]]);
+    let slice = |s: usize, e: usize| {
+        let (start, end) = (offsets.byte_of(s)?, offsets.byte_of(e)?);
+        (start <= end).then(|| &text[start..end])
+    };
     let mut spans: Vec<(&str, usize, usize, &str)> = Vec::new();
     for m in &g.mentions {
         spans.push(("mention", m.start, m.end, &m.text));
