@@ -539,7 +539,7 @@ fn hostile_names_run(dir: &Path) -> (PathBuf, PathBuf) {
         [
             &[&["x", "t", &chars, "1", "1", "ok", "javascript:x", "", ""]],
             &[&["x", &ns, &ne, name, label, "0.9", "1"]],
-            &[&["x", "1", name, label, "", "1", &ns]],
+            &[&["x", "1", name, label, "", "1", &ns, "false"]],
             &[&[
                 "x", "1", &qs, &qe, quote, "said", &ns, &ne, name, "1", name, "direct",
             ]],

@@ -93,6 +93,7 @@ mod tests {
             country_code: country.into(),
             mentions: 1,
             first_start: 0,
+            ambiguous: false,
         }
     }
 

@@ -307,7 +307,7 @@ mod tests {
             Table::Articles,
             "a1,T,12,1,0,ok,,,\na2,U,3,0,0,ok,,,\n",
         );
-        write_table(dir, Table::Entities, "a1,1,Oslo,LOC,NO,2,0\n");
+        write_table(dir, Table::Entities, "a1,1,Oslo,LOC,NO,2,0,false\n");
         write_table(
             dir,
             Table::Mentions,
@@ -397,7 +397,7 @@ mod tests {
         write(
             dir.path(),
             "entities.csv",
-            &format!("{h},entity_key\na1,1,Oslo,LOC,NO,2,0,Q585\n"),
+            &format!("{h},entity_key\na1,1,Oslo,LOC,NO,2,0,false,Q585\n"),
         );
         let mut run = RunReader::open(dir.path()).unwrap();
         let first = run.next_group().unwrap().unwrap();

@@ -12,7 +12,7 @@
 //! # use whosaid::report::labels::EntityKey;
 //! # let row = whosaid::output::EntityRow { article_id: "a".into(), entity_id: 1,
 //! #     canonical: "Oslo".into(), label: EntityLabel::Loc, country_code: "".into(), mentions: 2,
-//! #     first_start: 0 };
+//! #     first_start: 0, ambiguous: false };
 //! let mut places = Tally::new(1000);
 //! let key = EntityKey::of(&row, None);
 //! places.add(&key, &row, 2, 0); // two mentions in article 0
@@ -138,6 +138,7 @@ mod tests {
             country_code: "".into(),
             mentions: 1,
             first_start: 0,
+            ambiguous: false,
         }
     }
 
