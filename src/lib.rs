@@ -3,7 +3,8 @@
 //! The pipeline runs one way: [`input`] reads articles, [`clean`] drops web debris, [`text`]
 //! segments the kept text into a [`text::Document`], [`ner`] finds mentions, [`entities`] merges
 //! them, [`quotes`] finds attributed quotes, and [`output`] writes CSV rows. [`pipeline`] wires the
-//! stages, with [`checkpoint`] guarding what a run may touch and resume; [`eval`] scores them against labeled data and [`train`] fine-tunes the NER model.
+//! stages, with [`checkpoint`] guarding what a run may touch and resume; [`eval`] scores them against labeled data and [`train`] fine-tunes the NER model; [`report`] draws a
+//! finished run as a static HTML site.
 //!
 //! Offsets are byte offsets into the article's original text inside the library and character
 //! offsets (Unicode scalar values) in every CSV.
@@ -21,6 +22,7 @@ pub mod ner;
 pub mod output;
 pub mod pipeline;
 pub mod quotes;
+pub mod report;
 pub mod span;
 pub mod text;
 pub mod train;

@@ -9,6 +9,7 @@ mod cmd;
 
 use cmd::eval::{EvalNerArgs, EvalQuotesArgs};
 use cmd::extract::{ExtractArgs, StreamArgs};
+use cmd::report::ReportArgs;
 use cmd::train_ner::TrainNerArgs;
 use whosaid::pipeline;
 
@@ -36,6 +37,9 @@ enum Command {
     /// stdin, one JSON line per record on stdout, with its entities, mentions and quotes nested
     /// (or an "error" object), in input order.
     Stream(StreamArgs),
+    /// Write a static HTML report of a finished run: who is quoted, about whom, every quote in
+    /// its article (open REPORT_DIR/index.html in a browser).
+    Report(ReportArgs),
     /// Train a model.
     #[command(subcommand)]
     Train(TrainCommand),
@@ -62,6 +66,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Extract(a) => cmd::extract::extract(a),
         Command::Stream(a) => cmd::extract::stream(a),
+        Command::Report(a) => cmd::report::run(a),
         Command::Train(TrainCommand::Ner(a)) => cmd::train_ner::run(a),
         Command::Eval(EvalCommand::Ner(a)) => cmd::eval::ner(a),
         Command::Eval(EvalCommand::Quotes(a)) => cmd::eval::quotes(a),

@@ -9,7 +9,7 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::annotated::Annotated;
 use crate::checkpoint::{Checkpoint, RunIdentity, LOCK};
@@ -19,7 +19,7 @@ use crate::text::CharOffsets;
 
 pub use crate::checkpoint::{CHECKPOINT, FILES};
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ArticleRow {
     pub id: String,
     pub title: String,
@@ -34,7 +34,7 @@ pub struct ArticleRow {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct MentionRow {
     pub article_id: String,
     pub start: usize,
@@ -46,7 +46,7 @@ pub struct MentionRow {
     pub entity_id: usize,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct EntityRow {
     pub article_id: String,
     pub entity_id: usize,
@@ -61,7 +61,7 @@ pub struct EntityRow {
     pub ambiguous: bool,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct QuoteRow {
     pub article_id: String,
     pub quote_id: usize,
@@ -77,7 +77,7 @@ pub struct QuoteRow {
     pub kind: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ErrorRow {
     pub input: String,
     pub record: String,
@@ -385,8 +385,9 @@ impl OutputWriter {
     }
 }
 
-/// The header of each file, in [`FILES`] order, for files that got no rows.
-const HEADERS: [&[&str]; 5] = [
+/// The header of each file, in [`FILES`] order, for files that got no rows (and for readers
+/// that check a file is one of ours).
+pub const HEADERS: [&[&str]; 5] = [
     &[
         "id",
         "title",

@@ -7,9 +7,10 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
-use whosaid::input::FieldNames;
 use whosaid::ner::{self, Precision};
 use whosaid::pipeline::{self, ExtractOptions};
+
+use super::FieldArgs;
 
 /// Exit status of a run that wrote its output but could not open one of its inputs at all.
 const EXIT_UNREADABLE_INPUT: u8 = 3;
@@ -74,24 +75,8 @@ struct RunArgs {
     /// machines running shards 0/N … N-1/N together produce one run's rows.
     #[arg(long)]
     shard: Option<pipeline::Shard>,
-    /// Field holding the article id (JSONL, CSV).
-    #[arg(long, default_value = "id")]
-    id_field: String,
-    /// Field holding the title.
-    #[arg(long, default_value = "title")]
-    title_field: String,
-    /// Field holding the text.
-    #[arg(long, default_value = "text")]
-    text_field: String,
-    /// Field holding the URL.
-    #[arg(long, default_value = "url")]
-    url_field: String,
-    /// Field holding the publication date.
-    #[arg(long, default_value = "published")]
-    published_field: String,
-    /// Field holding the source name.
-    #[arg(long, default_value = "source")]
-    source_field: String,
+    #[command(flatten)]
+    fields: FieldArgs,
 }
 
 impl RunArgs {
@@ -108,14 +93,7 @@ impl RunArgs {
             chunk_size: self.chunk_size.get(),
             max_bytes: self.max_bytes,
             progress: false,
-            fields: FieldNames {
-                id: self.id_field,
-                title: self.title_field,
-                text: self.text_field,
-                url: self.url_field,
-                published: self.published_field,
-                source: self.source_field,
-            },
+            fields: self.fields.into(),
             resume: false,
             shard: self.shard,
             skip_lowercase_sentences: !self.all_sentences,

@@ -1,5 +1,47 @@
 //! One module per command, the xsv way: each owns its arguments and its `run`.
 
+use clap::Args;
+
+use whosaid::input::FieldNames;
+
 pub mod eval;
 pub mod extract;
+pub mod report;
 pub mod train_ner;
+
+/// Which JSON keys or CSV columns of the inputs hold which article field (`extract`, and
+/// `report` when it re-reads the inputs).
+#[derive(Args)]
+pub struct FieldArgs {
+    /// Field holding the article id (JSONL, CSV).
+    #[arg(long, default_value = "id")]
+    id_field: String,
+    /// Field holding the title.
+    #[arg(long, default_value = "title")]
+    title_field: String,
+    /// Field holding the text.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// Field holding the URL.
+    #[arg(long, default_value = "url")]
+    url_field: String,
+    /// Field holding the publication date.
+    #[arg(long, default_value = "published")]
+    published_field: String,
+    /// Field holding the source name.
+    #[arg(long, default_value = "source")]
+    source_field: String,
+}
+
+impl From<FieldArgs> for FieldNames {
+    fn from(a: FieldArgs) -> Self {
+        FieldNames {
+            id: a.id_field,
+            title: a.title_field,
+            text: a.text_field,
+            url: a.url_field,
+            published: a.published_field,
+            source: a.source_field,
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! `report`: a static HTML site over a finished run's CSVs.
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+
+use whosaid::report::{self, ReportOptions};
+
+use super::FieldArgs;
+
+#[derive(Args)]
+pub struct ReportArgs {
+    /// The --out directory of a finished `whosaid extract` run (or the Spark job's --output).
+    out_dir: PathBuf,
+    /// Directory for the site (index.html, speakers/, articles/). Replaced whole when it holds an
+    /// earlier report; refused when it holds anything else, the run, or an input.
+    #[arg(long, value_name = "REPORT_DIR")]
+    html: PathBuf,
+    /// The run's inputs, read again for the text of the article pages (as given to extract;
+    /// without them, article pages list the entities and quotes but show no text).
+    #[arg(long, num_args = 1.., value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// Most speaker pages (the most quoted speakers), and most article pages (those with the
+    /// most quotes by these speakers).
+    #[arg(long, default_value_t = 200)]
+    max_pages: usize,
+    /// Length of each list on the index page.
+    #[arg(long, default_value = "20")]
+    top: NonZeroUsize,
+    #[command(flatten)]
+    fields: FieldArgs,
+}
+
+/// Runs the command.
+pub fn run(a: ReportArgs) -> Result<ExitCode> {
+    let summary = report::build(&ReportOptions {
+        out: a.out_dir,
+        html: a.html,
+        inputs: a.inputs,
+        fields: a.fields.into(),
+        max_pages: a.max_pages,
+        top: a.top.get(),
+    })?;
+    eprintln!("{summary}");
+    println!("{}", summary.index.display());
+    Ok(ExitCode::SUCCESS)
+}

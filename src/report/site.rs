@@ -1,0 +1,302 @@
+//! Where the report's files go, and what they are called.
+//!
+//! Page names come from ids and names the dump chose, so they are never used as they are: a
+//! page is `DIR/SLUG-HASH.html`, where the slug keeps the ASCII letters and digits of the name
+//! (at most 40, lowercased, anything else a `-`) for people reading the address bar, and the
+//! hash (SHA-256 of the whole key, 16 hex digits) tells names apart. No name can hold `/`, `..`
+//! or a character a file system minds:
+//!
+//! ```
+//! use whosaid::report::site::page_name;
+//! let name = page_name("articles", "../../etc/passwd", "../../etc/passwd");
+//! assert!(name.starts_with("articles/etc-passwd-") && name.ends_with(".html"));
+//! assert_eq!(name.matches('/').count(), 1);
+//! ```
+//!
+//! The site is written into a new directory beside REPORT_DIR and renamed to it when complete,
+//! so a report under its final name is always whole. An existing REPORT_DIR is replaced only
+//! when it is empty or an earlier report (it holds [`MARKER`]); the run's OUT_DIR and inputs
+//! are never inside it.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use sha2::{Digest, Sha256};
+
+/// The file every report holds, so that a later report knows it may replace the directory.
+pub const MARKER: &str = ".whosaid-report";
+
+/// Most characters of a name kept in its page's file name.
+const SLUG_CHARS: usize = 40;
+
+/// `DIR/SLUG-HASH.html` for the page of `key`, titled `name`; see the module doc.
+pub fn page_name(dir: &str, name: &str, key: &str) -> String {
+    let mut slug = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+        if slug.len() >= SLUG_CHARS {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    let slug = if slug.is_empty() { "page" } else { slug };
+    let hash = Sha256::digest(key.as_bytes());
+    let hex: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{dir}/{slug}-{hex}.html")
+}
+
+/// The URL of an article as a link target, only when it is a plain web address: anything else
+/// (`javascript:`, `data:`, a relative path, white space or control characters anywhere) is
+/// shown as text and not linked.
+pub fn safe_href(url: &str) -> Option<&str> {
+    let lower = url.to_ascii_lowercase();
+    let web = lower.starts_with("http://") || lower.starts_with("https://");
+    let clean = !url.chars().any(|c| c.is_whitespace() || c.is_control());
+    (web && clean).then_some(url)
+}
+
+/// A report being written: a temporary directory that becomes REPORT_DIR when complete.
+pub struct SiteDir {
+    temp: tempfile::TempDir,
+    target: PathBuf,
+}
+
+impl SiteDir {
+    /// Checks that `target` may become the report of the run in `out` read from `inputs`, and
+    /// makes the temporary directory beside it.
+    pub fn create(target: &Path, out: &Path, inputs: &[PathBuf]) -> Result<SiteDir> {
+        let target = absolute(target)?;
+        refuse_to_hold(&target, out, "the run's OUT_DIR")?;
+        for input in inputs.iter().filter(|p| p.as_os_str() != "-") {
+            refuse_to_hold(&target, input, "the input")?;
+        }
+        if target.exists() && !replaceable(&target)? {
+            bail!(
+                "report directory {} exists and is not an earlier report (no {MARKER} in it): \
+                 choose a new or empty directory",
+                target.display()
+            );
+        }
+        let parent = target
+            .parent()
+            .context("the report directory has no parent")?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let temp = tempfile::Builder::new()
+            .prefix(".whosaid-report-")
+            .tempdir_in(parent)
+            .with_context(|| format!("cannot create a directory in {}", parent.display()))?;
+        Ok(SiteDir { temp, target })
+    }
+
+    /// Writes one file of the site; `name` is one of ours (`index.html`, a [`page_name`]).
+    pub fn write(&self, name: &str, contents: &str) -> Result<()> {
+        debug_assert!(!name.contains("..") && !name.starts_with('/'));
+        let path = self.temp.path().join(name);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        std::fs::write(&path, contents).with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// Replaces REPORT_DIR with the finished site; returns REPORT_DIR.
+    pub fn publish(self) -> Result<PathBuf> {
+        self.write(
+            MARKER,
+            "a whosaid report: `whosaid report` may replace this directory\n",
+        )?;
+        let temp = self.temp.keep();
+        let old = self.target.exists().then(|| temp.with_extension("old"));
+        if let Some(old) = &old {
+            std::fs::rename(&self.target, old).with_context(|| {
+                format!("cannot move the old report {} aside", self.target.display())
+            })?;
+        }
+        if let Err(e) = std::fs::rename(&temp, &self.target) {
+            if let Some(old) = &old {
+                let _ = std::fs::rename(old, &self.target);
+            }
+            let _ = std::fs::remove_dir_all(&temp);
+            return Err(e).with_context(|| {
+                format!("cannot rename the new report to {}", self.target.display())
+            });
+        }
+        if let Some(old) = old {
+            std::fs::remove_dir_all(&old).with_context(|| {
+                format!("cannot remove the old report, moved to {}", old.display())
+            })?;
+        }
+        Ok(self.target)
+    }
+}
+
+/// The absolute path, with links resolved as far as the path exists.
+fn absolute(path: &Path) -> Result<PathBuf> {
+    if let Ok(p) = path.canonicalize() {
+        return Ok(p);
+    }
+    let abs = std::path::absolute(path).with_context(|| format!("bad path {}", path.display()))?;
+    match (abs.parent(), abs.file_name()) {
+        (Some(parent), Some(name)) => Ok(absolute(parent)?.join(name)),
+        _ => Ok(abs),
+    }
+}
+
+/// Refuses a report directory that is `path` or holds it: replacing it would delete it.
+fn refuse_to_hold(target: &Path, path: &Path, what: &str) -> Result<()> {
+    let path_abs = absolute(path)?;
+    if path_abs.starts_with(target) {
+        bail!(
+            "report directory {} is or holds {what} {}: choose another directory for the report",
+            target.display(),
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// An empty directory, or an earlier report.
+fn replaceable(dir: &Path) -> Result<bool> {
+    if !dir.is_dir() {
+        return Ok(false);
+    }
+    let mut entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
+    Ok(dir.join(MARKER).is_file() || entries.next().is_none())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_names_stay_short_plain_and_distinct() {
+        let long = "x".repeat(5000);
+        let names = [
+            page_name("a", "../..", "../.."),
+            page_name("a", "a/b\\c", "a/b\\c"),
+            page_name("a", &long, &long),
+            page_name("a", "Ελένη 北京", "Ελένη 北京"),
+            page_name("a", "", ""),
+            page_name("a", "Sam", "PER:sam"),
+            page_name("a", "Sam", "ORG:sam"),
+        ];
+        for n in &names {
+            let file = n.strip_prefix("a/").unwrap();
+            assert!(file.len() <= SLUG_CHARS + 22, "{n}");
+            assert!(
+                file.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'),
+                "{n}"
+            );
+            assert!(!file.starts_with('.') && !file.contains(".."), "{n}");
+        }
+        assert_eq!(
+            names[3].len(),
+            names[4].len(),
+            "non-ASCII names get the fallback slug"
+        );
+        assert_ne!(names[5], names[6]);
+    }
+
+    #[test]
+    fn only_web_addresses_are_linked() {
+        assert_eq!(
+            safe_href("https://example.org/a?b=1"),
+            Some("https://example.org/a?b=1")
+        );
+        assert_eq!(safe_href("HTTP://EXAMPLE.ORG"), Some("HTTP://EXAMPLE.ORG"));
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "https://x.org/ a",
+            "https://x.org/\u{0}",
+            "//evil.example",
+            "../index.html",
+        ] {
+            assert_eq!(safe_href(bad), None, "{bad:?}");
+        }
+        // Linked, and escaped by the template like every attribute (tests/report.rs).
+        assert!(safe_href("https://x.org/\"><script>").is_some());
+    }
+
+    #[test]
+    fn a_directory_holding_the_run_or_foreign_files_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        for target in [out.clone(), tmp.path().to_path_buf()] {
+            let err = SiteDir::create(&target, &out, &[])
+                .err()
+                .unwrap()
+                .to_string();
+            assert!(err.contains("OUT_DIR"), "{err}");
+        }
+        let input = tmp.path().join("data/in.jsonl");
+        std::fs::create_dir_all(input.parent().unwrap()).unwrap();
+        std::fs::write(&input, "").unwrap();
+        let err = SiteDir::create(&tmp.path().join("data"), &out, &[input])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("the input"), "{err}");
+        let foreign = tmp.path().join("mine");
+        std::fs::create_dir(&foreign).unwrap();
+        std::fs::write(foreign.join("notes.txt"), "keep me").unwrap();
+        let err = SiteDir::create(&foreign, &out, &[])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("not an earlier report"), "{err}");
+        assert!(foreign.join("notes.txt").exists());
+    }
+
+    #[test]
+    fn publishing_replaces_an_earlier_report_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let target = tmp.path().join("report");
+        let first = SiteDir::create(&target, &out, &[]).unwrap();
+        first.write("index.html", "one").unwrap();
+        first.write("articles/a.html", "a").unwrap();
+        first.publish().unwrap();
+        let second = SiteDir::create(&target, &out, &[]).unwrap();
+        second.write("index.html", "two").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "one"
+        );
+        second.publish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "two"
+        );
+        assert!(
+            !target.join("articles").exists(),
+            "nothing of the old report is left"
+        );
+        let left: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, ["report"], "no temporary directory is left");
+    }
+
+    #[test]
+    fn an_unfinished_report_leaves_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let site =
+            SiteDir::create(&tmp.path().join("report"), &tmp.path().join("out"), &[]).unwrap();
+        site.write("index.html", "partial").unwrap();
+        drop(site);
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+}

@@ -1,0 +1,406 @@
+//! Reading a run's CSVs back, one article at a time.
+//!
+//! A run writes each article's rows together and in input order: its line of `articles.csv`,
+//! then its `n_entities` rows of `entities.csv`, their `mentions` (summed) rows of
+//! `mentions.csv` and its `n_quotes` rows of `quotes.csv`. [`RunReader`] walks the four files in
+//! step and hands out one [`ArticleGroup`] at a time, so the report never holds a whole table;
+//! a row whose `article_id` is not the article's means the files are not one run's, and reading
+//! stops saying where.
+//!
+//! A table is `OUT/NAME.csv` as `extract` writes it, or `OUT/NAME/part-*.csv` as the Spark job
+//! writes it without `--single-files` (a header in each part, parts in row order).
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use csv::StringRecord;
+use serde::de::DeserializeOwned;
+
+use crate::checkpoint::FILES;
+use crate::output::{ArticleRow, EntityRow, ErrorRow, MentionRow, QuoteRow, HEADERS};
+
+use super::labels::EntityKey;
+
+/// The optional column of `entities.csv` naming an entity across the whole dump.
+const ENTITY_KEY_COLUMN: &str = "entity_key";
+
+/// One of the run's five tables, by its index in [`FILES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Articles = 0,
+    Mentions = 1,
+    Entities = 2,
+    Quotes = 3,
+    Errors = 4,
+}
+
+impl Table {
+    /// `articles.csv`, …
+    pub fn file_name(self) -> &'static str {
+        FILES[self as usize]
+    }
+
+    /// The files holding the table in `out`: the CSV, or the Spark job's part files.
+    fn paths(self, out: &Path) -> Result<Vec<PathBuf>> {
+        let file = out.join(self.file_name());
+        if file.is_file() {
+            return Ok(vec![file]);
+        }
+        let dir = out.join(self.file_name().trim_end_matches(".csv"));
+        if dir.is_dir() {
+            let mut parts: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .with_context(|| format!("cannot list {}", dir.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| is_part_file(p))
+                .collect();
+            parts.sort();
+            return Ok(parts);
+        }
+        bail!(
+            "{} is missing: OUT_DIR must be the --out of a finished `whosaid extract` run",
+            file.display()
+        )
+    }
+}
+
+fn is_part_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.starts_with("part-") && name.ends_with(".csv")
+}
+
+/// Reads one table's rows in order, across its part files, naming the file and line of any
+/// row it cannot read.
+pub struct TableReader {
+    table: Table,
+    parts: std::vec::IntoIter<PathBuf>,
+    current: Option<(PathBuf, csv::Reader<BufReader<File>>, StringRecord)>,
+    record: StringRecord,
+}
+
+impl TableReader {
+    pub fn open(out: &Path, table: Table) -> Result<TableReader> {
+        let mut reader = TableReader {
+            table,
+            parts: table.paths(out)?.into_iter(),
+            current: None,
+            record: StringRecord::new(),
+        };
+        reader.open_next_part()?;
+        Ok(reader)
+    }
+
+    /// Opens the next part file and checks its header; false when there is none.
+    fn open_next_part(&mut self) -> Result<bool> {
+        let Some(path) = self.parts.next() else {
+            self.current = None;
+            return Ok(false);
+        };
+        let file = File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+        let mut csv = csv::Reader::from_reader(BufReader::new(file));
+        let header = csv
+            .headers()
+            .with_context(|| format!("cannot read the header of {}", path.display()))?
+            .clone();
+        let wanted = HEADERS[self.table as usize];
+        let missing: Vec<&str> = wanted
+            .iter()
+            .filter(|c| !header.iter().any(|h| h == **c))
+            .copied()
+            .collect();
+        if !missing.is_empty() {
+            bail!(
+                "{}: not a whosaid {}: its header lacks the column(s) {} (expected {})",
+                path.display(),
+                self.table.file_name(),
+                missing.join(", "),
+                wanted.join(",")
+            );
+        }
+        self.current = Some((path, csv, header));
+        Ok(true)
+    }
+
+    /// The next row, or None at the end of the table.
+    pub fn next_row<T: DeserializeOwned>(&mut self) -> Result<Option<T>> {
+        loop {
+            let Some((path, csv, header)) = &mut self.current else {
+                return Ok(None);
+            };
+            let line = csv.position().line();
+            let more = csv
+                .read_record(&mut self.record)
+                .with_context(|| format!("{}: cannot read line {line}", path.display()))?;
+            if more {
+                let row = self
+                    .record
+                    .deserialize(Some(header))
+                    .with_context(|| format!("{}: line {}: bad row", path.display(), line))?;
+                return Ok(Some(row));
+            }
+            self.open_next_part()?;
+        }
+    }
+
+    /// A column of the row last read that the run's own rows do not have, if the file has it.
+    pub fn extra_column(&self, name: &str) -> Option<&str> {
+        let (_, _, header) = self.current.as_ref()?;
+        let i = header.iter().position(|h| h == name)?;
+        self.record.get(i)
+    }
+
+    /// Where the reader is, for messages: the part file and the line of the row last read.
+    pub fn location(&self) -> String {
+        match &self.current {
+            Some((path, _, _)) => {
+                let line = self.record.position().map_or(1, |p| p.line());
+                format!("{}: line {line}", path.display())
+            }
+            None => format!("{} (at its end)", self.table.file_name()),
+        }
+    }
+}
+
+/// An entity of one article, with the key that names it across the dump.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub row: EntityRow,
+    pub key: EntityKey,
+}
+
+/// All rows of one article, as the run wrote them.
+#[derive(Debug, Clone)]
+pub struct ArticleGroup {
+    /// The article's row number in `articles.csv`, from 0 (ids need not be unique).
+    pub index: usize,
+    pub article: ArticleRow,
+    pub entities: Vec<Entity>,
+    pub mentions: Vec<MentionRow>,
+    pub quotes: Vec<QuoteRow>,
+}
+
+impl ArticleGroup {
+    /// The entity with this article-level id.
+    pub fn entity(&self, entity_id: usize) -> Option<&Entity> {
+        self.entities.iter().find(|e| e.row.entity_id == entity_id)
+    }
+}
+
+/// Walks `articles.csv`, `entities.csv`, `mentions.csv` and `quotes.csv` in step.
+pub struct RunReader {
+    articles: TableReader,
+    entities: TableReader,
+    mentions: TableReader,
+    quotes: TableReader,
+    index: usize,
+}
+
+impl RunReader {
+    pub fn open(out: &Path) -> Result<RunReader> {
+        Ok(RunReader {
+            articles: TableReader::open(out, Table::Articles)?,
+            entities: TableReader::open(out, Table::Entities)?,
+            mentions: TableReader::open(out, Table::Mentions)?,
+            quotes: TableReader::open(out, Table::Quotes)?,
+            index: 0,
+        })
+    }
+
+    /// The next article with its rows, or None after the last one (when the other tables must
+    /// be at their ends too).
+    pub fn next_group(&mut self) -> Result<Option<ArticleGroup>> {
+        let Some(article) = self.articles.next_row::<ArticleRow>()? else {
+            self.expect_end()?;
+            return Ok(None);
+        };
+        let id = article.id.clone();
+        let mut entities = Vec::with_capacity(article.n_entities);
+        for _ in 0..article.n_entities {
+            let row: EntityRow = take_row(&mut self.entities, &id, |e: &EntityRow| &e.article_id)?;
+            let key = EntityKey::of(&row, self.entities.extra_column(ENTITY_KEY_COLUMN));
+            entities.push(Entity { row, key });
+        }
+        let n_mentions = entities.iter().map(|e| e.row.mentions).sum();
+        let mentions = (0..n_mentions)
+            .map(|_| take_row(&mut self.mentions, &id, |m: &MentionRow| &m.article_id))
+            .collect::<Result<_>>()?;
+        let quotes = (0..article.n_quotes)
+            .map(|_| take_row(&mut self.quotes, &id, |q: &QuoteRow| &q.article_id))
+            .collect::<Result<_>>()?;
+        let index = self.index;
+        self.index += 1;
+        Ok(Some(ArticleGroup {
+            index,
+            article,
+            entities,
+            mentions,
+            quotes,
+        }))
+    }
+
+    fn expect_end(&mut self) -> Result<()> {
+        for table in [&mut self.entities, &mut self.mentions, &mut self.quotes] {
+            if let Some(row) = table.next_row::<Vec<String>>()? {
+                bail!(
+                    "{}: a row after the last article's (article {:?}): the CSVs in OUT_DIR are \
+                     not the output of one run",
+                    table.location(),
+                    row.first().map_or("", String::as_str)
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The next row of `table`, which must belong to article `id`.
+fn take_row<T: DeserializeOwned>(
+    table: &mut TableReader,
+    id: &str,
+    article_id: impl Fn(&T) -> &String,
+) -> Result<T> {
+    let Some(row) = table.next_row::<T>()? else {
+        bail!(
+            "{} ends before the rows of article {id:?} that articles.csv counts: the CSVs in \
+             OUT_DIR are not the output of one run",
+            table.location()
+        );
+    };
+    if article_id(&row) != id {
+        bail!(
+            "{}: a row of article {:?} where article {id:?}'s was expected: the CSVs in OUT_DIR \
+             are not the output of one run",
+            table.location(),
+            article_id(&row)
+        );
+    }
+    Ok(row)
+}
+
+/// Reads `errors.csv` row by row.
+pub fn read_errors(out: &Path, mut each: impl FnMut(ErrorRow)) -> Result<()> {
+    let mut errors = TableReader::open(out, Table::Errors)?;
+    while let Some(row) = errors.next_row::<ErrorRow>()? {
+        each(row);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+
+    /// Writes `table` in `dir` with whosaid's header and `rows`.
+    fn write_table(dir: &Path, table: Table, rows: &str) {
+        let header = HEADERS[table as usize].join(",");
+        write(dir, table.file_name(), &format!("{header}\n{rows}"));
+    }
+
+    fn minimal_run(dir: &Path) {
+        write_table(
+            dir,
+            Table::Articles,
+            "a1,T,12,1,0,ok,,,\na2,U,3,0,0,ok,,,\n",
+        );
+        write_table(dir, Table::Entities, "a1,1,Oslo,LOC,NO,2,0,false\n");
+        write_table(
+            dir,
+            Table::Mentions,
+            "a1,0,4,Oslo,LOC,0.9,1\na1,8,12,Oslo,LOC,0.9,1\n",
+        );
+        write_table(dir, Table::Quotes, "");
+        write_table(dir, Table::Errors, "");
+    }
+
+    #[test]
+    fn groups_come_one_article_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        minimal_run(dir.path());
+        let mut run = RunReader::open(dir.path()).unwrap();
+        let first = run.next_group().unwrap().unwrap();
+        assert_eq!((first.index, first.mentions.len()), (0, 2));
+        assert_eq!(first.entities[0].key.as_str(), "country:NO");
+        let second = run.next_group().unwrap().unwrap();
+        assert_eq!(
+            (second.article.id.as_str(), second.mentions.len()),
+            ("a2", 0)
+        );
+        assert!(run.next_group().unwrap().is_none());
+    }
+
+    #[test]
+    fn rows_of_another_article_are_refused_naming_the_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        minimal_run(dir.path());
+        write_table(
+            dir.path(),
+            Table::Mentions,
+            "a1,0,4,Oslo,LOC,0.9,1\nzz,8,12,Oslo,LOC,0.9,1\n",
+        );
+        let mut run = RunReader::open(dir.path()).unwrap();
+        let err = format!("{:#}", run.next_group().unwrap_err());
+        assert!(err.contains("mentions.csv: line 3"), "{err}");
+        assert!(err.contains("not the output of one run"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_file_or_column_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        minimal_run(dir.path());
+        write(dir.path(), "quotes.csv", "article_id,start\n");
+        let err = format!("{:#}", RunReader::open(dir.path()).err().unwrap());
+        assert!(
+            err.contains("quotes.csv: not a whosaid quotes.csv"),
+            "{err}"
+        );
+        assert!(err.contains("speaker_entity_id"), "{err}");
+        std::fs::remove_file(dir.path().join("quotes.csv")).unwrap();
+        let err = format!("{:#}", RunReader::open(dir.path()).err().unwrap());
+        assert!(err.contains("quotes.csv is missing"), "{err}");
+    }
+
+    #[test]
+    fn spark_part_files_read_as_one_table() {
+        let dir = tempfile::tempdir().unwrap();
+        minimal_run(dir.path());
+        std::fs::remove_file(dir.path().join("mentions.csv")).unwrap();
+        let parts = dir.path().join("mentions");
+        std::fs::create_dir(&parts).unwrap();
+        let h = HEADERS[Table::Mentions as usize].join(",");
+        write(
+            &parts,
+            "part-00001-x.csv",
+            &format!("{h}\na1,8,12,Oslo,LOC,0.9,1\n"),
+        );
+        write(
+            &parts,
+            "part-00000-x.csv",
+            &format!("{h}\na1,0,4,Oslo,LOC,0.9,1\n"),
+        );
+        write(&parts, "_SUCCESS", "");
+        let mut run = RunReader::open(dir.path()).unwrap();
+        let first = run.next_group().unwrap().unwrap();
+        let starts: Vec<usize> = first.mentions.iter().map(|m| m.start).collect();
+        assert_eq!(starts, [0, 8]);
+    }
+
+    #[test]
+    fn an_extra_entity_key_column_is_used() {
+        let dir = tempfile::tempdir().unwrap();
+        minimal_run(dir.path());
+        let h = HEADERS[Table::Entities as usize].join(",");
+        write(
+            dir.path(),
+            "entities.csv",
+            &format!("{h},entity_key\na1,1,Oslo,LOC,NO,2,0,false,Q585\n"),
+        );
+        let mut run = RunReader::open(dir.path()).unwrap();
+        let first = run.next_group().unwrap().unwrap();
+        assert_eq!(first.entities[0].key.as_str(), "Q585");
+    }
+}

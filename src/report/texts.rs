@@ -1,0 +1,127 @@
+//! The text of the articles that get pages, re-read from the run's inputs.
+//!
+//! The CSVs hold offsets, not texts. Rather than have `extract` copy every text into its output
+//! (a second copy of the dump, for the few hundred articles a report shows), the report reads the
+//! inputs again with the same readers (`--inputs`, same field options as `extract`) and keeps
+//! only the texts it needs, matched by id. A text is used only if it is the one the run saw:
+//! its length must be the `chars` of `articles.csv`, and every mention, quote and speaker must
+//! read, at its offsets, exactly the text its CSV row holds. Anything else (an input edited since
+//! the run, another file with the same ids) is said on the page instead of highlighting the
+//! wrong words.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+
+use crate::input::{self, FieldNames, Origin, ReadOptions};
+use crate::span::CharOffsets;
+
+use super::tables::ArticleGroup;
+
+/// What the report knows of one article's text.
+#[derive(Debug, Clone)]
+pub enum ArticleText {
+    /// The text the run saw, and where it was read.
+    Found { text: String, origin: Origin },
+    /// No `--inputs` were given.
+    NotRead,
+    /// No record of the inputs has this id.
+    NotFound,
+    /// Records with this id were found, but none is the text the run saw: why the last one is not.
+    Differs(String),
+}
+
+/// Refuses inputs that cannot be read a second time (stdin), before any work.
+pub fn check_inputs(inputs: &[PathBuf]) -> Result<()> {
+    if inputs.iter().any(|p| p.as_os_str() == "-") {
+        bail!("--inputs -: standard input cannot be read again; give the run's input files");
+    }
+    Ok(())
+}
+
+/// The text of each of `groups`, in their order, from `inputs` (none read when `inputs` is empty).
+pub fn read_texts(
+    inputs: &[PathBuf],
+    fields: &FieldNames,
+    groups: &[ArticleGroup],
+) -> Result<Vec<ArticleText>> {
+    if inputs.is_empty() {
+        return Ok(vec![ArticleText::NotRead; groups.len()]);
+    }
+    let mut texts = vec![ArticleText::NotFound; groups.len()];
+    let mut wanted: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, g) in groups.iter().enumerate() {
+        wanted.entry(g.article.id.as_str()).or_default().push(i);
+    }
+    let mut missing = groups.len();
+    let opts = ReadOptions {
+        fields: fields.clone(),
+        // The run already left out what was too long; the report takes what it finds.
+        max_bytes: usize::MAX,
+    };
+    for record in input::read_inputs(inputs, &opts) {
+        let article = match record {
+            Ok(a) => a,
+            Err(e) if e.record == input::WHOLE_INPUT => bail!("--inputs {}: {}", e.input, e.reason),
+            Err(_) => continue, // The run could not read it either: errors.csv lists it.
+        };
+        let Some(slots) = wanted.get(article.id.as_str()) else {
+            continue;
+        };
+        for &i in slots {
+            if matches!(texts[i], ArticleText::Found { .. }) {
+                continue;
+            }
+            match differs(&article.text, &groups[i]) {
+                None => {
+                    texts[i] = ArticleText::Found {
+                        text: article.text,
+                        origin: article.origin,
+                    };
+                    missing -= 1;
+                    break;
+                }
+                Some(why) => {
+                    let at = format!("{}: {}", article.origin.input, article.origin.record);
+                    texts[i] = ArticleText::Differs(format!("{at}: {why}"));
+                }
+            }
+        }
+        if missing == 0 {
+            break;
+        }
+    }
+    Ok(texts)
+}
+
+/// Why `text` is not the text the run saw for `g`, if it is not.
+pub fn differs(text: &str, g: &ArticleGroup) -> Option<String> {
+    let offsets = CharOffsets::new(text);
+    let chars = offsets.chars();
+    if chars != g.article.chars {
+        return Some(format!(
+            "its text has {chars} characters, the run's articles.csv says {}",
+            g.article.chars
+        ));
+    }
+    let slice = |s: usize, e: usize| {
+        let (start, end) = (offsets.byte_of(s)?, offsets.byte_of(e)?);
+        (start <= end).then(|| &text[start..end])
+    };
+    let mut spans: Vec<(&str, usize, usize, &str)> = Vec::new();
+    for m in &g.mentions {
+        spans.push(("mention", m.start, m.end, &m.text));
+    }
+    for q in &g.quotes {
+        spans.push(("quote", q.start, q.end, &q.text));
+        if let (Some(s), Some(e)) = (q.speaker_start, q.speaker_end) {
+            spans.push(("speaker", s, e, &q.speaker_text));
+        }
+    }
+    spans.into_iter().find_map(|(what, s, e, expected)| {
+        (slice(s, e) != Some(expected)).then(|| {
+            format!("the {what} at characters {s}..{e} is {expected:?} in the CSVs but not in this text")
+        })
+    })
+}

@@ -1,0 +1,706 @@
+//! `whosaid report`, tested as a reader sees it: runs `extract` with the shipped model, writes
+//! the report, parses every page with an HTML parser (scraper, html5ever underneath) and checks
+//! that what is highlighted and quoted is exactly what the CSVs say, at the CSVs' offsets; that
+//! hostile ids, titles, names, texts and URLs come out as text; and what the command refuses.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use scraper::{ElementRef, Html, Selector};
+use whosaid::input::FieldNames;
+use whosaid::pipeline::extract;
+use whosaid::report::{build, ReportOptions, ReportSummary};
+
+mod common;
+use common::{options, read_csv, root, sample_inputs};
+
+/// Runs extract with the shipped model (real entities and quotes to show).
+fn run_extract(inputs: Vec<PathBuf>, out: &Path) {
+    extract(&options(inputs, out, root().join("models/ner-en"))).unwrap();
+}
+
+fn report(out: &Path, html: &Path, inputs: Vec<PathBuf>, max_pages: usize) -> ReportSummary {
+    build(&ReportOptions {
+        out: out.to_path_buf(),
+        html: html.to_path_buf(),
+        inputs,
+        fields: FieldNames::default(),
+        max_pages,
+        top: 20,
+    })
+    .unwrap()
+}
+
+/// A page of the report, parsed, and checked to be well-formed HTML.
+fn page(path: &Path) -> Html {
+    let html = Html::parse_document(&std::fs::read_to_string(path).unwrap());
+    assert!(
+        html.errors.is_empty(),
+        "{}: {:?}",
+        path.display(),
+        html.errors
+    );
+    html
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+fn select<'a>(html: &'a Html, s: &str) -> Vec<ElementRef<'a>> {
+    html.select(&sel(s)).collect()
+}
+
+fn text(e: &ElementRef) -> String {
+    e.text().collect()
+}
+
+/// The element's own text, without its children's (a mark's name without its label).
+fn own_text(e: &ElementRef) -> String {
+    e.children()
+        .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+        .collect()
+}
+
+/// The file a link on the page at `from` leads to, without its `#fragment`.
+fn target(from: &Path, href: &str) -> PathBuf {
+    from.parent().unwrap().join(href.split('#').next().unwrap())
+}
+
+/// The article text of every id in `inputs`.
+fn texts_by_id(inputs: &[PathBuf]) -> HashMap<String, String> {
+    whosaid::input::read_inputs(inputs, &Default::default())
+        .filter_map(|r| r.ok())
+        .map(|a| (a.id, a.text))
+        .collect()
+}
+
+/// Character ranges covered by each numbered mark (`data-mention`, `data-quote`, `.debris`) of
+/// an article's text, and the text itself as a reader reads it (labels and speaker links, which
+/// the page adds, left out).
+#[derive(Default, Debug)]
+struct MarkedText {
+    text: String,
+    mentions: BTreeMap<usize, Vec<(usize, usize, String)>>,
+    quotes: BTreeMap<usize, Vec<(usize, usize, String)>>,
+    debris: Vec<(usize, usize, String)>,
+}
+
+fn marked_text(html: &Html) -> MarkedText {
+    let div = select(html, "div#text").pop().expect("the article's text");
+    let mut m = MarkedText::default();
+    let mut at = 0;
+    for node in div.descendants() {
+        let Some(t) = node.value().as_text() else {
+            continue;
+        };
+        let ancestors: Vec<ElementRef> = node.ancestors().filter_map(ElementRef::wrap).collect();
+        let added = ancestors.iter().any(|a| {
+            let classes: Vec<&str> = a.value().classes().collect();
+            classes.contains(&"ent-label") || classes.contains(&"said-by")
+        });
+        if added {
+            continue;
+        }
+        let len = t.chars().count();
+        let piece = (at, at + len, t.to_string());
+        for a in &ancestors {
+            let v = a.value();
+            if let Some(n) = v.attr("data-mention") {
+                m.mentions
+                    .entry(n.parse().unwrap())
+                    .or_default()
+                    .push(piece.clone());
+            } else if let Some(n) = v.attr("data-quote") {
+                m.quotes
+                    .entry(n.parse().unwrap())
+                    .or_default()
+                    .push(piece.clone());
+            } else if v.classes().any(|c| c == "debris") {
+                m.debris.push(piece.clone());
+            }
+        }
+        m.text.push_str(t);
+        at += len;
+    }
+    m
+}
+
+/// Joins the pieces of one mark: they must follow each other, and give (start, end, text).
+fn joined(pieces: &[(usize, usize, String)]) -> (usize, usize, String) {
+    for w in pieces.windows(2) {
+        assert_eq!(
+            w[0].1, w[1].0,
+            "pieces of one mark must be contiguous: {pieces:?}"
+        );
+    }
+    let text = pieces.iter().map(|p| p.2.as_str()).collect();
+    (pieces[0].0, pieces.last().unwrap().1, text)
+}
+
+/// The start, end and text columns of a CSV row, from column `at` on.
+fn span_in(row: &csv::StringRecord, at: usize) -> (usize, usize, String) {
+    let n = |i: usize| row[i].parse().unwrap();
+    (n(at), n(at + 1), row[at + 2].to_string())
+}
+
+/// Article pages by article id, found through the index's links.
+fn article_pages(report: &Path) -> HashMap<String, PathBuf> {
+    let index = page(&report.join("index.html"));
+    let ids = sel("span.meta");
+    select(&index, "table#articles tr")
+        .into_iter()
+        .skip(1)
+        .map(|row| {
+            let a = row.select(&sel("a")).next().unwrap();
+            let id = text(&row.select(&ids).next().unwrap());
+            (id, report.join(a.value().attr("href").unwrap()))
+        })
+        .collect()
+}
+
+/// Checks one article page against the run's rows of that article and the input text.
+fn check_article_page(path: &Path, id: &str, out: &Path, input_text: &str) {
+    let html = page(path);
+    let m = marked_text(&html);
+    assert_eq!(m.text, input_text, "{id}: the page's text is the input's");
+
+    let mentions: Vec<csv::StringRecord> = read_csv(&out.join("mentions.csv"))
+        .into_iter()
+        .filter(|r| &r[0] == id)
+        .collect();
+    assert_eq!(
+        m.mentions.len(),
+        mentions.len(),
+        "{id}: one highlight per mention row"
+    );
+    let marks: Vec<ElementRef> = select(&html, "mark[data-mention]");
+    for (i, row) in mentions.iter().enumerate() {
+        let (start, end, shown) = joined(&m.mentions[&i]);
+        assert_eq!((start, end, shown), span_in(row, 1), "{id}: mention {i}");
+        let pieces: Vec<&ElementRef> = marks
+            .iter()
+            .filter(|e| e.value().attr("data-mention") == Some(&i.to_string()))
+            .collect();
+        let last = pieces.last().unwrap();
+        let label = last
+            .select(&sel("span.ent-label"))
+            .next()
+            .expect("label after the span");
+        assert_eq!(text(&label), &row[4], "{id}: mention {i}'s label");
+        assert_eq!(last.value().attr("data-label"), Some(&row[4]));
+    }
+
+    let quotes: Vec<csv::StringRecord> = read_csv(&out.join("quotes.csv"))
+        .into_iter()
+        .filter(|r| &r[0] == id)
+        .collect();
+    assert_eq!(m.quotes.len(), quotes.len(), "{id}: one mark per quote row");
+    for row in &quotes {
+        let n: usize = row[1].parse().unwrap();
+        let (start, end, shown) = joined(&m.quotes[&n]);
+        assert_eq!((start, end, shown), span_in(row, 2), "{id}: quote {n}");
+        let first = select(&html, &format!("span.quote[data-quote=\"{n}\"]"))[0];
+        let hover = first.value().attr("title").unwrap();
+        assert!(
+            hover.contains(&row[5]),
+            "{id}: quote {n}'s hover names the cue: {hover}"
+        );
+        let speaker = if row[10].is_empty() {
+            &row[8]
+        } else {
+            &row[10]
+        };
+        if !speaker.is_empty() {
+            assert!(
+                hover.contains(speaker),
+                "{id}: quote {n}'s hover names {speaker}: {hover}"
+            );
+        }
+        assert_eq!(first.value().id(), Some(format!("q{n}").as_str()));
+    }
+    // Faded: exactly the characters of the lines cleaning removed.
+    let offsets = whosaid::span::CharOffsets::new(input_text);
+    let removed: HashSet<usize> = whosaid::clean::clean(input_text)
+        .removed
+        .iter()
+        .flat_map(|(s, _)| offsets.char_of(s.start)..offsets.char_of(s.end))
+        .collect();
+    let faded: HashSet<usize> = m.debris.iter().flat_map(|(s, e, _)| *s..*e).collect();
+    assert_eq!(faded, removed, "{id}: faded text");
+
+    let table: Vec<ElementRef> = select(&html, "table#quotes tr.quote-row");
+    assert_eq!(table.len(), quotes.len());
+    for (tr, row) in table.iter().zip(&quotes) {
+        let cell = |c: &str| text(&tr.select(&sel(c)).next().unwrap());
+        assert_eq!(
+            (cell("td.quote-text"), cell("td.cue"), cell("td.kind")),
+            (row[4].to_string(), row[5].to_string(), row[11].to_string())
+        );
+    }
+}
+
+/// Every link of every page leads to a file of the report or, for articles' URLs, to the web.
+fn check_links(report: &Path) {
+    for entry in walk(report) {
+        if entry.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = page(&entry);
+        for a in select(&html, "a[href]") {
+            let href = a.value().attr("href").unwrap();
+            if href.starts_with("https://") || href.starts_with("http://") {
+                assert!(a.value().classes().count() == 0 && a.value().attr("rel").is_some());
+                continue;
+            }
+            let to = target(&entry, href);
+            assert!(to.is_file(), "{}: broken link {href}", entry.display());
+            let to = to.canonicalize().unwrap();
+            assert!(
+                to.starts_with(report.canonicalize().unwrap()),
+                "{href} leaves the report"
+            );
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            files.extend(walk(&p));
+        } else {
+            files.push(p);
+        }
+    }
+    files
+}
+
+/// Extracts the sample into `dir/out`; returns it and where its report goes.
+fn sample_run(dir: &Path) -> (PathBuf, PathBuf) {
+    let out = dir.join("out");
+    run_extract(sample_inputs(), &out);
+    (out, dir.join("report"))
+}
+
+#[test]
+fn sample_report_shows_every_row_at_its_offsets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, html) = sample_run(tmp.path());
+    let summary = report(&out, &html, sample_inputs(), 200);
+    assert_eq!(
+        (summary.articles, summary.article_pages, summary.with_text),
+        (7, 7, 7)
+    );
+
+    let texts = texts_by_id(&sample_inputs());
+    let pages = article_pages(&html);
+    assert_eq!(pages.len(), 7);
+    for (id, path) in &pages {
+        check_article_page(path, id, &out, &texts[id]);
+    }
+    check_links(&html);
+
+    // The index's totals are the CSVs' row counts.
+    let index = page(&html.join("index.html"));
+    let totals: HashMap<String, String> = select(&index, "#totals .total")
+        .iter()
+        .map(|t| {
+            let n = text(&t.select(&sel("b")).next().unwrap());
+            (text(t).trim_start_matches(&n).to_string(), n)
+        })
+        .collect();
+    let rows = |f: &str| read_csv(&out.join(f)).len().to_string();
+    assert_eq!(totals["articles"], rows("articles.csv"));
+    assert_eq!(totals["mentions"], rows("mentions.csv"));
+    assert_eq!(totals["quotes"], rows("quotes.csv"));
+    assert_eq!(totals["entities (per article)"], rows("entities.csv"));
+    assert_eq!(totals["errors"], rows("errors.csv"));
+
+    // The bar chart: quotes per speaker as quotes.csv counts them.
+    let mut per_speaker: HashMap<String, usize> = HashMap::new();
+    for q in read_csv(&out.join("quotes.csv"))
+        .iter()
+        .filter(|q| !q[9].is_empty())
+    {
+        *per_speaker.entry(q[10].to_string()).or_default() += 1;
+    }
+    let bars = select(&index, "#speakers-chart g");
+    assert_eq!(bars.len(), per_speaker.len().min(20));
+    for bar in bars {
+        let title = text(&bar.select(&sel("title")).next().unwrap());
+        let (name, n) = title.rsplit_once(": ").unwrap();
+        assert_eq!(format!("{} quotes", per_speaker[name]), n, "{name}");
+    }
+    assert!(
+        select(&index, "svg#timeline rect.column").len() >= 2,
+        "two dated months"
+    );
+    check_speaker_pages(&html, &out);
+}
+
+/// Each speaker page lists exactly the quotes.csv rows of that speaker, linked to the quote.
+fn check_speaker_pages(report: &Path, out: &Path) {
+    let quotes = read_csv(&out.join("quotes.csv"));
+    let by_id: HashMap<(String, String), &csv::StringRecord> = quotes
+        .iter()
+        .map(|q| ((q[0].to_string(), q[1].to_string()), q))
+        .collect();
+    let speaker_pages: Vec<PathBuf> = walk(&report.join("speakers"));
+    assert!(!speaker_pages.is_empty());
+    let mut listed = HashSet::new();
+    for path in speaker_pages {
+        let html = page(&path);
+        let name = own_text(&select(&html, "h1 mark")[0]);
+        let rows = select(&html, "tr.quote-row");
+        let of_speaker = quotes
+            .iter()
+            .filter(|q| !q[9].is_empty() && q[10] == name)
+            .count();
+        assert_eq!(rows.len(), of_speaker, "{name}");
+        for tr in rows {
+            let key = (
+                tr.value().attr("data-article").unwrap().to_string(),
+                tr.value().attr("data-quote").unwrap().to_string(),
+            );
+            let q = by_id[&key];
+            assert_eq!(q[10], name, "{name} lists a quote of {}", &q[10]);
+            assert_eq!(
+                text(&tr.select(&sel("td.quote-text")).next().unwrap()),
+                &q[4]
+            );
+            let href = tr
+                .select(&sel("a"))
+                .next()
+                .unwrap()
+                .value()
+                .attr("href")
+                .unwrap();
+            let (_, fragment) = href.split_once('#').unwrap();
+            let article = page(&target(&path, href));
+            assert_eq!(select(&article, &format!("span.quote#{fragment}")).len(), 1);
+            listed.insert(key);
+        }
+    }
+    assert_eq!(
+        listed.len(),
+        quotes.iter().filter(|q| !q[9].is_empty()).count()
+    );
+}
+
+/// Writes `records` as a JSON lines input.
+fn jsonl(path: &Path, records: &[serde_json::Value]) -> PathBuf {
+    let lines: Vec<String> = records.iter().map(|r| r.to_string() + "\n").collect();
+    std::fs::write(path, lines.concat()).unwrap();
+    path.to_path_buf()
+}
+
+/// Nothing on any page runs or loads anything: no script, no embedded element, no event
+/// handler attribute, no link that is not a page of the report or a web address.
+fn check_inert(report: &Path) {
+    for file in walk(report) {
+        let name = file
+            .strip_prefix(report)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            name.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-./".contains(c))
+                && name.len() < 80,
+            "file name {name:?}"
+        );
+        if !name.ends_with(".html") {
+            continue;
+        }
+        let html = page(&file);
+        for bad in [
+            "script", "img", "iframe", "object", "embed", "link", "base", "form",
+        ] {
+            assert!(select(&html, bad).is_empty(), "{name}: a <{bad}> element");
+        }
+        for e in select(&html, "*") {
+            for (attr, value) in e.value().attrs() {
+                assert!(!attr.starts_with("on"), "{name}: {attr}={value:?}");
+                assert!(
+                    !value.to_lowercase().contains("javascript:") || attr == "title",
+                    "{name}: {attr}={value:?}"
+                );
+            }
+        }
+        let csp = select(&html, "meta[http-equiv=Content-Security-Policy]");
+        assert!(csp[0]
+            .value()
+            .attr("content")
+            .unwrap()
+            .contains("default-src 'none'"));
+    }
+    check_links(report);
+}
+
+#[test]
+fn hostile_ids_titles_texts_and_urls_render_as_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let hostile = "Minister warns of <script>alert(1)</script> attacks\n\n\
+        “<img src=x onerror=alert(2)> is not a picture,” said Elena Marković, the minister of \
+        Valmora.\n\nMarković said the <a href=\"javascript:alert(3)\">link</a> was harmless \
+        and \"><svg onload=alert(5)> too.";
+    let long_id = "ж".repeat(300) + "/../../x";
+    let input = jsonl(
+        &tmp.path().join("hostile.jsonl"),
+        &[
+            serde_json::json!({"id": "../../escape/<script>alert(1)</script>",
+                "title": "\"><img src=x onerror=alert(1)>", "url": "javascript:alert(document.cookie)",
+                "source": "<b>Evil</b>", "published": "2024-01-02", "text": hostile}),
+            serde_json::json!({"id": long_id, "title": "", "url": " https://example.org/x",
+                "text": "“We will not go,” said Tomás Ferreira in Valmora."}),
+            serde_json::json!({"id": "a/b\\c", "title": "</title><script>alert(6)</script>",
+                "url": "https://example.org/\"><script>alert(7)</script>",
+                "text": "“Fine,” said Elena Marković."}),
+        ],
+    );
+    let out = tmp.path().join("out");
+    run_extract(vec![input.clone()], &out);
+    assert!(
+        read_csv(&out.join("quotes.csv")).len() >= 3,
+        "the model finds the quotes"
+    );
+    let html = tmp.path().join("report");
+    report(&out, &html, vec![input.clone()], 200);
+    check_inert(&html);
+
+    let texts = texts_by_id(&[input]);
+    let pages = article_pages(&html);
+    assert_eq!(pages.len(), 3);
+    for (id, path) in &pages {
+        check_article_page(path, id, &out, &texts[id]);
+        assert!(path.starts_with(html.join("articles")));
+    }
+    let first = page(&pages["../../escape/<script>alert(1)</script>"]);
+    assert_eq!(
+        text(&select(&first, "h1")[0]),
+        "\"><img src=x onerror=alert(1)>"
+    );
+    assert_eq!(
+        text(&select(&first, ".unlinked-url")[0]),
+        "javascript:alert(document.cookie)"
+    );
+    assert!(text(&select(&first, "p.meta")[0]).contains("<b>Evil</b>"));
+    let second = page(&pages[&long_id]);
+    assert_eq!(
+        text(&select(&second, ".unlinked-url")[0]),
+        " https://example.org/x"
+    );
+    let third = page(&pages["a/b\\c"]);
+    let link = select(&third, "p.meta a")[0];
+    assert_eq!(
+        link.value().attr("href"),
+        Some("https://example.org/\"><script>alert(7)</script>")
+    );
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        3,
+        "only the input, out and report"
+    );
+}
+
+/// Writes a run's five CSVs by hand (rows as given, the header from whosaid itself).
+fn write_run(out: &Path, rows: [&[&[&str]]; 5]) {
+    std::fs::create_dir_all(out).unwrap();
+    for (i, table) in rows.iter().enumerate() {
+        let mut w = csv::Writer::from_path(out.join(whosaid::checkpoint::FILES[i])).unwrap();
+        w.write_record(whosaid::output::HEADERS[i]).unwrap();
+        for r in *table {
+            w.write_record(*r).unwrap();
+        }
+        w.flush().unwrap();
+    }
+}
+
+/// A run with hostile entity names, which no model would produce.
+fn hostile_names_run(dir: &Path) -> (PathBuf, PathBuf) {
+    let name = "<img src=x onerror=alert(1)>";
+    let quote = "<script>alert(2)</script>,";
+    let text = format!("“{quote}” said {name}.");
+    let at = |s: &str| text[..text.find(s).unwrap()].chars().count();
+    let (qs, ns) = (at(quote), at(name));
+    let (qe, ne) = (
+        (qs + quote.chars().count()).to_string(),
+        (ns + name.chars().count()).to_string(),
+    );
+    let (qs, ns) = (qs.to_string(), ns.to_string());
+    let chars = text.chars().count().to_string();
+    let label = "PER";
+    let out = dir.join("out");
+    write_run(
+        &out,
+        [
+            &[&["x", "t", &chars, "1", "1", "ok", "javascript:x", "", ""]],
+            &[&["x", &ns, &ne, name, label, "0.9", "1"]],
+            &[&["x", "1", name, label, "", "1", &ns, "false"]],
+            &[&[
+                "x", "1", &qs, &qe, quote, "said", &ns, &ne, name, "1", name, "direct",
+            ]],
+            &[&["<script>in.jsonl", "line 9", "<img src=x onerror=alert(4)>"]],
+        ],
+    );
+    let input = jsonl(
+        &dir.join("in.jsonl"),
+        &[serde_json::json!({"id": "x", "text": text})],
+    );
+    (out, input)
+}
+
+#[test]
+fn hostile_names_are_escaped_everywhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, input) = hostile_names_run(tmp.path());
+    let html = tmp.path().join("report");
+    report(&out, &html, vec![input.clone()], 200);
+    check_inert(&html);
+    let pages = article_pages(&html);
+    check_article_page(&pages["x"], "x", &out, &texts_by_id(&[input])["x"]);
+    let article = page(&pages["x"]);
+    let mark = select(&article, "mark[data-mention]")[0];
+    assert_eq!(mark.value().attr("class"), Some("ent ent-per"));
+    let speakers = walk(&html.join("speakers"));
+    assert_eq!(speakers.len(), 1);
+    let speaker = page(&speakers[0]);
+    assert_eq!(
+        own_text(&select(&speaker, "h1 mark")[0]),
+        "<img src=x onerror=alert(1)>"
+    );
+    let index = page(&html.join("index.html"));
+    assert_eq!(
+        text(&select(&index, "#errors td")[2]),
+        "<img src=x onerror=alert(4)>"
+    );
+}
+
+#[test]
+fn max_pages_bounds_the_pages_and_leaves_no_broken_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, html) = sample_run(tmp.path());
+    let summary = report(&out, &html, vec![], 2);
+    assert_eq!(
+        (
+            summary.article_pages,
+            summary.speaker_pages,
+            summary.with_text
+        ),
+        (2, 2, 0)
+    );
+    assert_eq!(walk(&html.join("articles")).len(), 2);
+    assert_eq!(walk(&html.join("speakers")).len(), 2);
+    check_links(&html);
+    // Without --inputs the pages say how to see the text.
+    for path in article_pages(&html).values() {
+        let p = page(path);
+        assert!(select(&p, "div#text").is_empty());
+        assert!(text(&select(&p, "#no-text")[0]).contains("--inputs"));
+    }
+}
+
+#[test]
+fn an_input_changed_since_the_run_shows_no_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = jsonl(
+        &tmp.path().join("in.jsonl"),
+        &[
+            serde_json::json!({"id": "a", "text": "“We will not go,” said Tomás Ferreira in Valmora."}),
+        ],
+    );
+    let out = tmp.path().join("out");
+    run_extract(vec![input.clone()], &out);
+    jsonl(
+        &input,
+        &[
+            serde_json::json!({"id": "a", "text": "“We will not go,” said Tomas Ferreira in Valmora."}),
+        ],
+    );
+    let html = tmp.path().join("report");
+    assert_eq!(report(&out, &html, vec![input], 200).with_text, 0);
+    let p = page(&article_pages(&html)["a"]);
+    assert!(select(&p, "div#text").is_empty());
+    assert!(
+        text(&select(&p, "#no-text")[0]).contains("do not hold the text"),
+        "{}",
+        text(&select(&p, "#no-text")[0])
+    );
+}
+
+/// `whosaid report ARGS`: exit status and stderr.
+fn whosaid_report(args: &[&Path]) -> (i32, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_whosaid"));
+    cmd.arg("report").arg(args[0]).arg("--html").arg(args[1]);
+    if args.len() > 2 {
+        cmd.arg("--inputs").args(&args[2..]);
+    }
+    let o = cmd.output().unwrap();
+    (
+        o.status.code().unwrap(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn bad_runs_and_report_directories_are_refused_saying_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, input) = hostile_names_run(tmp.path());
+    let (code, err) = whosaid_report(&[&out, &out]);
+    assert_eq!(code, 1);
+    assert!(err.contains("OUT_DIR"), "{err}");
+    let (code, err) = whosaid_report(&[&out, tmp.path(), &input]);
+    assert_eq!(code, 1);
+    assert!(err.contains("holds"), "{err}");
+
+    let (code, err) = whosaid_report(&[&out, &tmp.path().join("r"), Path::new("-")]);
+    assert_eq!(code, 1);
+    assert!(err.contains("standard input cannot be read again"), "{err}");
+
+    let foreign = tmp.path().join("notes");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("mine.txt"), "keep").unwrap();
+    let (code, err) = whosaid_report(&[&out, &foreign]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not an earlier report"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("mine.txt")).unwrap(),
+        "keep"
+    );
+
+    let report_dir = tmp.path().join("report");
+    let entities = std::fs::read_to_string(out.join("entities.csv")).unwrap();
+    let hostile_label = entities.replace(",PER,", ",\"\"\"><svg onload=alert(3)>\",");
+    std::fs::write(out.join("entities.csv"), hostile_label).unwrap();
+    let (code, err) = whosaid_report(&[&out, &report_dir]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("entities.csv: line 2: bad row") && err.contains("unknown entity type"),
+        "{err}"
+    );
+    std::fs::write(out.join("entities.csv"), entities).unwrap();
+
+    std::fs::write(out.join("quotes.csv"), "article_id,quote_id\n").unwrap();
+    let (code, err) = whosaid_report(&[&out, &report_dir]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("quotes.csv: not a whosaid quotes.csv") && err.contains("speaker_canonical"),
+        "{err}"
+    );
+    std::fs::remove_file(out.join("quotes.csv")).unwrap();
+    let (code, err) = whosaid_report(&[&out, &report_dir]);
+    assert_eq!(code, 1);
+    assert!(err.contains("quotes.csv is missing"), "{err}");
+    let left: HashSet<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        left,
+        HashSet::from(["out".into(), "in.jsonl".into(), "notes".into()]),
+        "no report, no temporary directory"
+    );
+}
