@@ -265,20 +265,7 @@ pub fn score_quotes(
         let pred_all: Vec<&Predicted> = predicted.iter().collect();
         score_subset(&ctx, "all", &gold_all, &pred_all, &mut all, &mut errors);
 
-        let is_direct_gold = |g: &&GoldAttribution| match g.kind {
-            Some(k) => k != QuoteKind::Indirect,
-            None => g
-                .content
-                .iter()
-                .any(|s| has_quote_mark(&article.text[s.range()])),
-        };
-        let gold_direct: Vec<&GoldAttribution> =
-            gold_all.iter().copied().filter(is_direct_gold).collect();
-        let pred_direct: Vec<&Predicted> = pred_all
-            .iter()
-            .copied()
-            .filter(|p| p.kind != QuoteKind::Indirect)
-            .collect();
+        let (gold_direct, pred_direct) = direct_subset(&article.text, &gold_all, &pred_all);
         score_subset(
             &ctx,
             "direct",
@@ -287,27 +274,7 @@ pub fn score_quotes(
             &mut direct,
             &mut errors,
         );
-
-        let cue_text = |spans: &[Span]| {
-            spans
-                .iter()
-                .map(|s| &article.text[s.range()])
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        let gold_speech: Vec<&GoldAttribution> = gold_all
-            .iter()
-            .copied()
-            .filter(|g| cue_has_speech_verb(&cue_text(&g.cue)))
-            .collect();
-        let pred_speech: Vec<&Predicted> = pred_all
-            .iter()
-            .copied()
-            .filter(|p| {
-                p.cue
-                    .is_some_and(|c| cue_has_speech_verb(&article.text[c.range()]))
-            })
-            .collect();
+        let (gold_speech, pred_speech) = speech_verb_subset(&article.text, &gold_all, &pred_all);
         score_subset(
             &ctx,
             "speech-verb cue",
@@ -331,6 +298,51 @@ pub fn score_quotes(
         error_counts,
         errors,
     })
+}
+
+/// The `direct` subset: gold of kind direct or mixed (or, without a kind, content holding a quote
+/// mark); predictions not indirect.
+fn direct_subset<'a, 'p>(
+    text: &str,
+    gold: &[&'a GoldAttribution],
+    pred: &[&'p Predicted],
+) -> (Vec<&'a GoldAttribution>, Vec<&'p Predicted>) {
+    let is_direct_gold = |g: &&GoldAttribution| match g.kind {
+        Some(k) => k != QuoteKind::Indirect,
+        None => g.content.iter().any(|s| has_quote_mark(&text[s.range()])),
+    };
+    (
+        gold.iter().copied().filter(is_direct_gold).collect(),
+        pred.iter()
+            .copied()
+            .filter(|p| p.kind != QuoteKind::Indirect)
+            .collect(),
+    )
+}
+
+/// The `speech-verb cue` subset: gold and predictions whose cue holds a speech verb.
+fn speech_verb_subset<'a, 'p>(
+    text: &str,
+    gold: &[&'a GoldAttribution],
+    pred: &[&'p Predicted],
+) -> (Vec<&'a GoldAttribution>, Vec<&'p Predicted>) {
+    let cue_text = |spans: &[Span]| {
+        spans
+            .iter()
+            .map(|s| &text[s.range()])
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    (
+        gold.iter()
+            .copied()
+            .filter(|g| cue_has_speech_verb(&cue_text(&g.cue)))
+            .collect(),
+        pred.iter()
+            .copied()
+            .filter(|p| p.cue.is_some_and(|c| cue_has_speech_verb(&text[c.range()])))
+            .collect(),
+    )
 }
 
 #[cfg(test)]
