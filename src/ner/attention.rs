@@ -14,7 +14,6 @@
 
 use std::cell::RefCell;
 use std::ops::Range;
-use std::sync::Mutex;
 
 use super::{kernels, omp};
 
@@ -43,20 +42,19 @@ pub fn attention(
     for w in windows {
         assert_eq!(w.start, next, "windows must cover the rows in order");
         let (part, tail) = rest.split_at_mut(w.len() * hidden);
-        parts.push(Mutex::new(part));
+        parts.push(part);
         rest = tail;
         next = w.end;
     }
     assert!(rest.is_empty(), "windows must cover every row");
-    omp::for_each_task(windows.len(), &|i| {
+    omp::for_each_part(parts, &|i, out| {
         let w = &windows[i];
-        let mut out = parts[i].lock().expect("one task per window");
         SCRATCH.with_borrow_mut(|scratch| {
             window_attention(
                 &qkv[w.start * 3 * hidden..w.end * 3 * hidden],
                 hidden,
                 heads,
-                &mut out,
+                out,
                 scratch,
             )
         });

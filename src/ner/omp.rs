@@ -13,7 +13,7 @@
 use std::ffi::{c_uint, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 type Parallel = unsafe extern "C" fn(extern "C" fn(*mut c_void), *mut c_void, c_uint, c_uint);
 
@@ -72,6 +72,16 @@ pub fn for_each_task(tasks: usize, run: &(dyn Fn(usize) + Sync)) {
     if region.panicked.load(Ordering::Relaxed) {
         panic!("a kernel task panicked");
     }
+}
+
+/// Runs `run(index, part)` on each of `parts` (disjoint pieces of one output), one task per
+/// part, on libtorch's threads.
+pub fn for_each_part<T: Send>(parts: Vec<&mut [T]>, run: &(dyn Fn(usize, &mut [T]) + Sync)) {
+    // Each part is locked by the one task that writes it: the lock only proves that to Rust.
+    let parts: Vec<Mutex<&mut [T]>> = parts.into_iter().map(Mutex::new).collect();
+    for_each_task(parts.len(), &|i| {
+        run(i, &mut parts[i].lock().expect("one task per part"))
+    });
 }
 
 #[cfg(test)]

@@ -107,11 +107,7 @@ impl F32Linear {
 
 /// Runs `run(index, chunk)` on each `chunk`-long part of `data`, on libtorch's threads.
 fn for_each_chunk(data: &mut [f32], chunk: usize, run: &(dyn Fn(usize, &mut [f32]) + Sync)) {
-    let parts: Vec<std::sync::Mutex<&mut [f32]>> =
-        data.chunks_mut(chunk).map(std::sync::Mutex::new).collect();
-    omp::for_each_task(parts.len(), &|i| {
-        run(i, &mut parts[i].lock().expect("one task per chunk"))
-    });
+    omp::for_each_part(data.chunks_mut(chunk).collect(), run);
 }
 
 /// A linear layer in the precision the encoder computes in.
