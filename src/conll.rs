@@ -110,9 +110,7 @@ mod tests {
         s.split_whitespace().map(String::from).collect()
     }
 
-    fn t(s: &str) -> Vec<Tag> {
-        s.split_whitespace().map(|t| t.parse().unwrap()).collect()
-    }
+    use crate::ner::parse_tags as t;
 
     #[test]
     fn reads_conll_with_docstart_and_varied_columns() {
@@ -134,7 +132,7 @@ mod tests {
 
     #[test]
     fn iob1_becomes_iob2() {
-        let tags = |t: &[&str]| -> Vec<Tag> { t.iter().map(|t| t.parse().unwrap()).collect() };
+        let tags = |tags: &[&str]| t(&tags.join(" "));
         assert_eq!(
             to_iob2(&tags(&["I-PER", "I-PER", "O", "I-LOC", "B-LOC", "I-ORG"])),
             tags(&["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "B-ORG"])

@@ -172,9 +172,7 @@ pub fn predict_conll(
         .iter()
         .zip(word_tags)
         .map(|(doc, tags)| {
-            let mut it = tags
-                .into_iter()
-                .map(|t| tag_set.get(t.label).copied().unwrap_or(Tag::Outside));
+            let mut it = tags.into_iter().map(|t| t.tag(tag_set));
             doc.sentences
                 .iter()
                 .map(|s| it.by_ref().take(s.words.len()).collect())
@@ -237,9 +235,7 @@ mod tests {
         s.split_whitespace().map(String::from).collect()
     }
 
-    fn t(s: &str) -> Vec<Tag> {
-        s.split_whitespace().map(|t| t.parse().unwrap()).collect()
-    }
+    use crate::ner::parse_tags as t;
 
     /// Hand-computed: gold has PER(0-2), LOC(3), ORG(5-7), MISC(8) = 4 entities. Predicted has
     /// PER(0-2) correct, LOC(3-5) wrong boundary, ORG(5-7) correct but typed as ORG starting with

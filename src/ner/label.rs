@@ -117,6 +117,14 @@ impl FromStr for Tag {
     }
 }
 
+/// Test helper: white-space separated tags (`"B-PER I-PER O"`), each of which must parse.
+#[cfg(test)]
+pub(crate) fn parse_tags(text: &str) -> Vec<Tag> {
+    text.split_whitespace()
+        .map(|t| t.parse().unwrap_or_else(|e| panic!("{t}: {e}")))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

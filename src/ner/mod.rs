@@ -42,6 +42,8 @@ pub use casing::{casing_class, lowercase_sentence, normally_cased, CASING_CLASSE
 pub use files::{
     load_tokenizer, load_weights, save_weights, ModelConfig, ModelFiles, ModelSettings,
 };
+#[cfg(test)]
+pub(crate) use label::parse_tags;
 pub use label::{EntityLabel, Tag};
 pub use random_model::{write_random_encoder, write_random_model};
 pub use tagger::{TagModel, TagWork, Tagger};
@@ -80,6 +82,13 @@ pub struct Mention {
 pub struct WordTag {
     pub label: usize,
     pub prob: f32,
+}
+
+impl WordTag {
+    /// The tag this label id stands for in a model's `tag_set` (outside for an id it lacks).
+    pub fn tag(&self, tag_set: &[Tag]) -> Tag {
+        tag_set.get(self.label).copied().unwrap_or(Tag::Outside)
+    }
 }
 
 /// A loaded token-classification model. Not `Sync` (rust-bert models aren't): run it from one

@@ -76,9 +76,7 @@ pub fn mentions_from_tags(
     tags: &[WordTag],
     tag_set: &[Tag],
 ) -> Vec<Mention> {
-    let typed = tags
-        .iter()
-        .map(|t| tag_set.get(t.label).copied().unwrap_or(Tag::Outside));
+    let typed = tags.iter().map(|t| t.tag(tag_set));
     decode_tags(typed)
         .into_iter()
         .filter_map(|entity| {
@@ -127,7 +125,7 @@ mod tests {
             "B-PER", "I-PER", "O", "I-LOC", "I-LOC", "B-LOC", "I-ORG", "B-ORG", "B-ORG",
         ];
         let decoded = |tags: &[&str]| -> Vec<(usize, usize, EntityLabel)> {
-            decode_tags(tags.iter().map(|t| t.parse::<Tag>().unwrap()))
+            decode_tags(crate::ner::parse_tags(&tags.join(" ")))
                 .into_iter()
                 .map(|e| (e.words.start, e.words.end, e.label))
                 .collect()

@@ -218,7 +218,8 @@ fn start_tagger(opts: &ExtractOptions) -> Result<Tagger<InferenceWorker>> {
 /// Runs the pipeline over `opts.inputs` (this shard's records, after the first `skip`) with
 /// `tagger`, and hands every record's rows or error to `sink`, in input order:
 /// chunk by chunk, read → prepare → tag → analyse → write.
-pub fn process(
+/// Chunk and batch sizes were checked when the tagger started ([`start_tagger`]).
+fn process(
     opts: &ExtractOptions,
     tagger: &Tagger<InferenceWorker>,
     skip: u64,
