@@ -11,6 +11,7 @@ use cmd::eval::{EvalNerArgs, EvalQuotesArgs};
 use cmd::extract::{ExtractArgs, StreamArgs};
 use cmd::report::ReportArgs;
 use cmd::train_ner::TrainNerArgs;
+use cmd::train_quotes::TrainQuotesArgs;
 use whosaid::pipeline;
 
 /// Who said what, about whom: named entities and attributed quotes from news-article dumps.
@@ -52,6 +53,8 @@ enum Command {
 enum TrainCommand {
     /// Fine-tune a BERT encoder for NER on CoNLL files.
     Ner(TrainNerArgs),
+    /// Train the attribution (quote) model on brat folders.
+    Quotes(TrainQuotesArgs),
 }
 
 #[derive(Subcommand)]
@@ -68,6 +71,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Stream(a) => cmd::extract::stream(a),
         Command::Report(a) => cmd::report::run(a),
         Command::Train(TrainCommand::Ner(a)) => cmd::train_ner::run(a),
+        Command::Train(TrainCommand::Quotes(a)) => cmd::train_quotes::run(a),
         Command::Eval(EvalCommand::Ner(a)) => cmd::eval::ner(a),
         Command::Eval(EvalCommand::Quotes(a)) => cmd::eval::quotes(a),
     }

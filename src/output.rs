@@ -65,10 +65,15 @@ pub struct EntityRow {
 pub struct QuoteRow {
     pub article_id: String,
     pub quote_id: usize,
+    /// The parts of one statement (a split quote: `"…," she said, "…"`) share it: quotes with
+    /// the same cue. Numbered from 1 per article in order of first part.
+    pub attribution_id: usize,
     pub start: usize,
     pub end: usize,
     pub text: String,
     pub cue: String,
+    pub cue_start: Option<usize>,
+    pub cue_end: Option<usize>,
     pub speaker_start: Option<usize>,
     pub speaker_end: Option<usize>,
     pub speaker_text: String,
@@ -166,6 +171,7 @@ fn entity_rows(a: &Annotated, co: &CharOffsets) -> Vec<EntityRow> {
 
 fn quote_rows(a: &Annotated, co: &CharOffsets) -> Vec<QuoteRow> {
     let doc = &a.doc;
+    let attribution_ids = attribution_ids(&a.quotes);
     a.quotes
         .iter()
         .enumerate()
@@ -174,10 +180,13 @@ fn quote_rows(a: &Annotated, co: &CharOffsets) -> Vec<QuoteRow> {
             QuoteRow {
                 article_id: doc.id.clone(),
                 quote_id: i + 1,
+                attribution_id: attribution_ids[i],
                 start: co.char_of(q.span.start),
                 end: co.char_of(q.span.end),
                 text: doc.slice(q.span).to_string(),
                 cue: q.cue.map(|c| doc.slice(c).to_string()).unwrap_or_default(),
+                cue_start: q.cue.map(|c| co.char_of(c.start)),
+                cue_end: q.cue.map(|c| co.char_of(c.end)),
                 speaker_start: q.speaker.map(|s| co.char_of(s.start)),
                 speaker_end: q.speaker.map(|s| co.char_of(s.end)),
                 speaker_text: q
@@ -190,6 +199,28 @@ fn quote_rows(a: &Annotated, co: &CharOffsets) -> Vec<QuoteRow> {
                     .unwrap_or_default(),
                 kind: q.kind.as_str().to_string(),
             }
+        })
+        .collect()
+}
+
+/// Each quote's attribution number: quotes sharing a cue are one statement's parts; a quote
+/// without a cue is a statement of its own.
+fn attribution_ids(quotes: &[crate::quotes::Quote]) -> Vec<usize> {
+    let mut by_cue: Vec<(crate::text::Span, usize)> = Vec::new();
+    let mut next = 0;
+    quotes
+        .iter()
+        .map(|q| {
+            let known = q
+                .cue
+                .and_then(|c| by_cue.iter().find(|(k, _)| *k == c).map(|&(_, id)| id));
+            known.unwrap_or_else(|| {
+                next += 1;
+                if let Some(c) = q.cue {
+                    by_cue.push((c, next));
+                }
+                next
+            })
         })
         .collect()
 }
@@ -421,10 +452,13 @@ pub const HEADERS: [&[&str]; 5] = [
     &[
         "article_id",
         "quote_id",
+        "attribution_id",
         "start",
         "end",
         "text",
         "cue",
+        "cue_start",
+        "cue_end",
         "speaker_start",
         "speaker_end",
         "speaker_text",
@@ -480,6 +514,29 @@ fn write_header_if_empty(f: &mut CsvFile, header: &[&str]) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn quotes_sharing_a_cue_share_an_attribution() {
+        use crate::quotes::{Quote, QuoteKind};
+        use crate::text::Span;
+        let quote = |start: usize, cue: Option<Span>| Quote {
+            span: Span::new(start, start + 5),
+            cue,
+            speaker: None,
+            speaker_entity: None,
+            kind: QuoteKind::Direct,
+        };
+        let said = Some(Span::new(7, 11));
+        let told = Some(Span::new(30, 34));
+        let quotes = [
+            quote(0, said),
+            quote(12, said),
+            quote(20, None),
+            quote(25, told),
+            quote(40, None),
+        ];
+        assert_eq!(attribution_ids(&quotes), [1, 1, 2, 3, 4]);
+    }
+
     use super::*;
 
     fn run_identity(dir: &Path) -> RunIdentity {
@@ -514,7 +571,9 @@ mod tests {
         let errors = std::fs::read_to_string(out.join("errors.csv")).unwrap();
         assert_eq!(errors, "input,record,reason\na.jsonl,line 3,bad\n");
         let quotes = std::fs::read_to_string(out.join("quotes.csv")).unwrap();
-        assert!(quotes.starts_with("article_id,quote_id,start,end,text,cue,speaker_start"));
+        assert!(quotes.starts_with(
+            "article_id,quote_id,attribution_id,start,end,text,cue,cue_start,cue_end,speaker_start"
+        ));
         let names: Vec<String> = std::fs::read_dir(&out)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

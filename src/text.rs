@@ -101,6 +101,42 @@ impl Document {
             .collect()
     }
 
+    /// Each paragraph's words, as ranges of [`Document::tokens`] (empty paragraphs included, so
+    /// the index is the paragraph's).
+    pub fn paragraph_words(&self) -> Vec<Range<usize>> {
+        let mut out = vec![0..0; self.paragraphs.len()];
+        for s in &self.sentences {
+            let range = &mut out[s.paragraph];
+            if range.start == range.end {
+                *range = s.tokens.clone();
+            } else {
+                range.end = s.tokens.end;
+            }
+        }
+        out
+    }
+
+    /// The words a span covers (any word it overlaps), as one range of [`Document::tokens`] per
+    /// paragraph it reaches: `“We will not go,” he said.` over a paragraph break becomes two
+    /// ranges. Empty for a span over no word (inside removed debris).
+    pub fn word_ranges(&self, span: Span) -> Vec<Range<usize>> {
+        let first = self.tokens.partition_point(|t| t.end <= span.start);
+        let last = self.tokens.partition_point(|t| t.start < span.end);
+        let paragraph_of = |w: usize| {
+            let s = self.sentences.partition_point(|s| s.tokens.end <= w);
+            self.sentences[s].paragraph
+        };
+        let mut out: Vec<(usize, Range<usize>)> = Vec::new();
+        for w in first..last.max(first) {
+            let para = paragraph_of(w);
+            match out.last_mut() {
+                Some((p, range)) if *p == para => range.end = w + 1,
+                _ => out.push((para, w..w + 1)),
+            }
+        }
+        out.into_iter().map(|(_, range)| range).collect()
+    }
+
     /// Number of whitespace-separated words in the kept text (for words/s figures).
     pub fn word_count(&self) -> usize {
         self.paragraphs

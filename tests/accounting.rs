@@ -617,6 +617,8 @@ fn options(inputs: Vec<PathBuf>, out: &Path, model: &Path) -> ExtractOptions {
         resume: false,
         shard: None,
         skip_lowercase_sentences: true,
+        quotes: whosaid::quotes::QuoteMethod::Rules,
+        quote_model: std::path::PathBuf::new(),
     }
 }
 

@@ -81,10 +81,13 @@ fn sample_data_gives_all_files_with_valid_character_offsets() {
         [
             "article_id",
             "quote_id",
+            "attribution_id",
             "start",
             "end",
             "text",
             "cue",
+            "cue_start",
+            "cue_end",
             "speaker_start",
             "speaker_end",
             "speaker_text",

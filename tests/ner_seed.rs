@@ -29,6 +29,8 @@ fn default_model_finds_the_seed_articles_entities() {
         resume: false,
         shard: None,
         skip_lowercase_sentences: true,
+        quotes: whosaid::quotes::QuoteMethod::Rules,
+        quote_model: std::path::PathBuf::new(),
         inputs: vec![input],
         out: out.clone(),
         model: root.join("models/ner-en"),

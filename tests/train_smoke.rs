@@ -192,3 +192,87 @@ fn distillation_starts_from_the_teacher_and_drops_layers() {
     let err = train_ner(&bad_weight).unwrap_err().to_string();
     assert!(err.contains("--distill-weight"), "{err}");
 }
+
+/// The project's invented brat fixture (`data/fixtures/brat`): three articles, nine attributions.
+fn brat_fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/fixtures/brat")
+}
+
+#[test]
+fn tiny_attribution_model_learns_the_brat_fixture() {
+    use whosaid::eval::quotes::{document_of, load_brat_dir, score_quotes_by};
+    use whosaid::quotes::learned::RoleTagger;
+    use whosaid::quotes::QuoteMethod;
+    use whosaid::train::{train_quotes, QuoteTrainOptions};
+
+    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let articles = load_brat_dir(&brat_fixture()).unwrap();
+    assert_eq!(articles.len(), 3);
+    let words: Vec<String> = articles
+        .iter()
+        .flat_map(|a| {
+            let d = document_of(a);
+            d.tokens
+                .iter()
+                .map(|t| d.slice(*t).to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let word_refs: Vec<&str> = words.iter().map(String::as_str).collect();
+    let base = tmp.path().join("base");
+    write_random_encoder(&base, &word_refs, 7).unwrap();
+    let out = tmp.path().join("quotes");
+    let mut opts = QuoteTrainOptions::new(
+        vec![brat_fixture()],
+        vec![brat_fixture()],
+        base,
+        out.clone(),
+    );
+    opts.epochs = 60;
+    opts.batch_size = 2;
+    opts.learning_rate = 3e-3;
+    opts.dropout = 0.0;
+    opts.max_length = 64;
+    opts.context_pieces = 16;
+    opts.threads = 1;
+    opts.seed = 5;
+    opts.save_dtype = "f32".into();
+
+    let report = train_quotes(&opts).unwrap();
+    assert!(
+        report.last_loss < 0.3 * report.first_loss,
+        "loss did not fall: {} -> {}",
+        report.first_loss,
+        report.last_loss
+    );
+    assert!(
+        report.best_dev_mean_f1 > 0.8,
+        "dev mean segment F1 {} after training",
+        report.best_dev_mean_f1
+    );
+
+    // Reloaded, the model's quotes (linked, as extract writes them) score on the fixture.
+    let model = NerModel::load(&out, Device::Cpu).unwrap();
+    let scored = score_quotes_by(
+        &articles,
+        &mut |docs| Ok(vec![Vec::new(); docs.len()]),
+        QuoteMethod::Model,
+        &mut |docs| {
+            let refs: Vec<_> = docs.iter().collect();
+            RoleTagger::new(&model, whosaid::ner::Batching::default())?.tag(&refs)
+        },
+    )
+    .unwrap();
+    let s = &scored.segments;
+    assert!(
+        s.content.f1 > 0.8 && s.source.f1 > 0.8 && s.cue.f1 > 0.8,
+        "{}",
+        s.table()
+    );
+    // An NER model is no attribution model.
+    let ner = tmp.path().join("ner");
+    whosaid::ner::write_random_model(&ner, &word_refs, 32, 3, None).unwrap();
+    let ner = NerModel::load(&ner, Device::Cpu).unwrap();
+    assert!(RoleTagger::new(&ner, whosaid::ner::Batching::default()).is_err());
+}

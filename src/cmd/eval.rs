@@ -11,6 +11,7 @@ use clap::Args;
 use whosaid::eval;
 use whosaid::ner::Precision;
 use whosaid::pipeline;
+use whosaid::quotes::QuoteMethod;
 
 use super::extract::BatchArgs;
 
@@ -66,6 +67,12 @@ pub struct EvalQuotesArgs {
     /// Write every error (missed, spurious, wrong speaker, boundary) to this file (TSV).
     #[arg(long)]
     errors: Option<PathBuf>,
+    /// Which extractor finds the quotes: rules, model (the attribution model) or both.
+    #[arg(long, default_value = "rules")]
+    quotes: QuoteMethod,
+    /// The attribution model directory, for --quotes model or both.
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/models/quotes-en"))]
+    quote_model: PathBuf,
 }
 
 #[derive(Args)]
@@ -113,6 +120,8 @@ pub fn quotes(a: EvalQuotesArgs) -> Result<ExitCode> {
         mentions_cache: a.mentions_cache,
         errors: a.errors,
         skip_lowercase_sentences: !a.model.all_sentences,
+        quotes: a.quotes,
+        quote_model: a.quote_model,
     })
     .map(|()| ExitCode::SUCCESS)
 }

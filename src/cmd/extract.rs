@@ -9,6 +9,7 @@ use clap::Args;
 
 use whosaid::ner::{self, Precision};
 use whosaid::pipeline::{self, ExtractOptions};
+use whosaid::quotes::QuoteMethod;
 
 use super::FieldArgs;
 
@@ -75,6 +76,13 @@ struct RunArgs {
     /// machines running shards 0/N … N-1/N together produce one run's rows.
     #[arg(long)]
     shard: Option<pipeline::Shard>,
+    /// Which extractor finds the quotes: rules, model (the trained attribution model) or both
+    /// (the rules' direct quotes, the model's other attributions).
+    #[arg(long, default_value = "rules")]
+    quotes: QuoteMethod,
+    /// The attribution model directory, for --quotes model or both.
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/models/quotes-en"))]
+    quote_model: PathBuf,
     #[command(flatten)]
     fields: FieldArgs,
 }
@@ -97,6 +105,8 @@ impl RunArgs {
             resume: false,
             shard: self.shard,
             skip_lowercase_sentences: !self.all_sentences,
+            quotes: self.quotes,
+            quote_model: self.quote_model,
         }
     }
 }

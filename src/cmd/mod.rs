@@ -8,6 +8,7 @@ pub mod eval;
 pub mod extract;
 pub mod report;
 pub mod train_ner;
+pub mod train_quotes;
 
 /// Which JSON keys or CSV columns of the inputs hold which article field (`extract`, and
 /// `report` when it re-reads the inputs).

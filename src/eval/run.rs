@@ -10,6 +10,8 @@ use crate::eval::ner::{evaluate_conll, format_score, NerScore, NerScorer};
 use crate::ner::{
     self, mentions_from_tags, EntityLabel, Mention, NerModel, Precision, Tag, TagModel, Tagger,
 };
+use crate::quotes::learned::{RoleTagger, RoleTags};
+use crate::quotes::QuoteMethod;
 use crate::text::{Document, Span};
 
 /// Settings of `eval ner`.
@@ -215,6 +217,10 @@ pub struct EvalQuotesOptions {
     pub mentions_cache: Option<PathBuf>,
     /// As in [`ExtractOptions::skip_lowercase_sentences`].
     pub skip_lowercase_sentences: bool,
+    /// Which extractor finds the quotes.
+    pub quotes: QuoteMethod,
+    /// The attribution model, for `--quotes model` and `both`.
+    pub quote_model: PathBuf,
 }
 
 /// Writes mentions as TSV lines: article index, byte start, byte end, label, score.
@@ -276,28 +282,44 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
     if articles.is_empty() {
         bail!("eval quotes needs --brat DIR or --fixtures FILE... with at least one article");
     }
+    let role_tags_for = &mut |docs: &[Document]| -> Result<Vec<RoleTags>> {
+        tch::set_num_threads(opts.threads.max(1) as i32);
+        let model = NerModel::load_as(&opts.quote_model, opts.precision)?;
+        let refs: Vec<&Document> = docs.iter().collect();
+        RoleTagger::new(&model, ner::Batching::default())?.tag(&refs)
+    };
     let report = if opts.gold_entities {
         let gold: Vec<Vec<Mention>> = articles.iter().map(q::gold_entity_mentions).collect();
-        q::score_quotes(&articles, &mut |_| Ok(gold.clone()))?
+        q::score_quotes_by(
+            &articles,
+            &mut |_| Ok(gold.clone()),
+            opts.quotes,
+            role_tags_for,
+        )?
     } else {
         let cached = opts.mentions_cache.as_ref().filter(|p| p.exists());
-        q::score_quotes(&articles, &mut |docs| match cached {
-            Some(path) => read_mentions_cache(path, docs),
-            None => {
-                let tagger = load_tagger(
-                    &opts.model,
-                    opts.precision,
-                    opts.threads,
-                    ner::Batching::default(),
-                    opts.skip_lowercase_sentences,
-                )?;
-                let all = mentions_for_texts(&tagger, docs)?;
-                if let Some(path) = &opts.mentions_cache {
-                    write_mentions_cache(path, &all)?;
+        q::score_quotes_by(
+            &articles,
+            &mut |docs| match cached {
+                Some(path) => read_mentions_cache(path, docs),
+                None => {
+                    let tagger = load_tagger(
+                        &opts.model,
+                        opts.precision,
+                        opts.threads,
+                        ner::Batching::default(),
+                        opts.skip_lowercase_sentences,
+                    )?;
+                    let all = mentions_for_texts(&tagger, docs)?;
+                    if let Some(path) = &opts.mentions_cache {
+                        write_mentions_cache(path, &all)?;
+                    }
+                    Ok(all)
                 }
-                Ok(all)
-            }
-        })?
+            },
+            opts.quotes,
+            role_tags_for,
+        )?
     };
     if let Some(path) = &opts.errors {
         report.write_errors(path)?;

@@ -11,6 +11,7 @@ use tch::{nn, Kind, Tensor};
 use tokenizers::Tokenizer;
 
 use super::casing::CASING_CLASSES;
+use super::roles::role_label_names;
 use super::Tag;
 
 /// whosaid's own settings in a model's `config.json`, under `"whosaid"`.
@@ -22,6 +23,34 @@ pub struct ModelSettings {
     /// Longest window, in word pieces including [CLS] and [SEP].
     #[serde(default = "default_max_length")]
     pub max_length: usize,
+    /// What the model tags; absent in NER models' configs.
+    #[serde(default, skip_serializing_if = "Task::is_ner")]
+    pub task: Task,
+    /// Attribution models: how many word pieces before a paragraph its windows read as context
+    /// ([`super::Windower::context_windows`]); absent (0) in NER models' configs.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub context_pieces: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// What a token-classification model tags.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Task {
+    /// Named entities, BIO over [`Tag`]s.
+    #[default]
+    Ner,
+    /// Attribution roles: source, cue and content, BIO each ([`super::roles`]).
+    Attribution,
+}
+
+impl Task {
+    fn is_ner(&self) -> bool {
+        *self == Task::Ner
+    }
 }
 
 fn default_max_length() -> usize {
@@ -33,6 +62,8 @@ impl Default for ModelSettings {
         ModelSettings {
             casing: true,
             max_length: default_max_length(),
+            task: Task::Ner,
+            context_pieces: 0,
         }
     }
 }
@@ -115,15 +146,26 @@ impl ModelConfig {
             };
             *slot = label.clone();
         }
-        let tags = labels
-            .iter()
-            .map(|l| l.parse::<Tag>())
-            .collect::<Result<Vec<Tag>>>()
-            .with_context(|| format!("{}: id2label", path.display()))?;
         let settings = extras.whosaid.unwrap_or(ModelSettings {
             casing: false,
             max_length: default_max_length(),
+            task: Task::Ner,
+            context_pieces: 0,
         });
+        // An attribution model's labels are fixed; an NER model's are read as tags.
+        let tags = match settings.task {
+            Task::Ner => labels
+                .iter()
+                .map(|l| l.parse::<Tag>())
+                .collect::<Result<Vec<Tag>>>()
+                .with_context(|| format!("{}: id2label", path.display()))?,
+            Task::Attribution if labels == role_label_names() => Vec::new(),
+            Task::Attribution => bail!(
+                "{}: an attribution model's id2label must be {}",
+                path.display(),
+                role_label_names().join(" ")
+            ),
+        };
         if settings.casing && bert.type_vocab_size < CASING_CLASSES {
             bail!(
                 "{}: casing input needs type_vocab_size >= {CASING_CLASSES}, found {}",
@@ -162,16 +204,30 @@ impl ModelConfig {
     /// Sets the model's tags, and id2label/label2id from them.
     pub fn set_tags(&mut self, tags: &[Tag]) {
         self.tags = tags.to_vec();
-        self.bert.id2label = Some(
-            tags.iter()
+        self.settings.task = Task::Ner;
+        self.set_label_names(tags.iter().map(Tag::to_string).collect());
+    }
+
+    /// Makes this an attribution model's config: its nine role labels ([`super::roles`]).
+    pub fn set_attribution_labels(&mut self) {
+        self.tags = Vec::new();
+        self.settings.task = Task::Attribution;
+        self.set_label_names(role_label_names());
+    }
+
+    fn set_label_names(&mut self, names: Vec<String>) {
+        self.bert.label2id = Some(
+            names
+                .iter()
                 .enumerate()
-                .map(|(i, t)| (i as i64, t.to_string()))
+                .map(|(i, t)| (t.clone(), i as i64))
                 .collect(),
         );
-        self.bert.label2id = Some(
-            tags.iter()
+        self.bert.id2label = Some(
+            names
+                .into_iter()
                 .enumerate()
-                .map(|(i, t)| (t.to_string(), i as i64))
+                .map(|(i, t)| (i as i64, t))
                 .collect(),
         );
     }

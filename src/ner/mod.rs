@@ -34,19 +34,21 @@ mod label;
 mod omp;
 mod packed;
 mod random_model;
+mod roles;
 mod tagger;
 mod tags;
 mod windows;
 
 pub use casing::{casing_class, lowercase_sentence, normally_cased, CASING_CLASSES};
 pub use files::{
-    load_tokenizer, load_weights, save_weights, ModelConfig, ModelFiles, ModelSettings,
+    load_tokenizer, load_weights, save_weights, ModelConfig, ModelFiles, ModelSettings, Task,
 };
 #[cfg(test)]
 pub(crate) use label::parse_tags;
 pub use label::{EntityLabel, Tag};
 pub use random_model::{write_random_encoder, write_random_model};
-pub use tagger::{TagModel, TagWork, Tagger};
+pub use roles::{decode_role, role_label_names, segments, Bio, Role, ROLE_LABELS};
+pub use tagger::{split_rows, TagModel, TagWork, Tagger, WordScorer};
 pub use tags::{decode_tags, document_word_tags, mentions_from_tags, TaggedEntity};
 pub use windows::{Batching, Window, Windower};
 
@@ -256,6 +258,27 @@ impl NerModel {
             .iter()
             .map(|w| tags.by_ref().take(w.word_starts.len()).collect())
             .collect()
+    }
+
+    /// The logits (words × labels, row-major) at each word's first piece of one batch, in window
+    /// and word order: through the packed encoder when loaded with it, else rust-bert's model in
+    /// inference mode. What a model whose labels are not one softmax (the attribution model's
+    /// three roles) decodes from.
+    pub fn batch_scores(&self, windows: &[&Window]) -> Vec<f32> {
+        if windows.is_empty() {
+            return Vec::new();
+        }
+        if let Some(packed) = &self.packed {
+            return packed.word_logits(windows);
+        }
+        let logits = tch::no_grad(|| {
+            self.word_logits(windows)
+                .to_kind(Kind::Float)
+                .to_device(Device::Cpu)
+                .contiguous()
+                .view([-1])
+        });
+        Vec::<f32>::try_from(logits).expect("f32 logits")
     }
 }
 

@@ -8,7 +8,7 @@ use rust_bert::bert::{BertConfig, BertForTokenClassification};
 use tch::{nn, Device, Kind, Tensor};
 use tokenizers::Tokenizer;
 
-use super::files::{save_weights, ModelConfig, ModelSettings};
+use super::files::{save_weights, ModelConfig, ModelSettings, Task};
 use super::{CASING_CLASSES, CONLL_TAGS};
 
 /// Writes a small randomly initialised model directory (WordPiece vocabulary of `words` plus
@@ -85,6 +85,8 @@ pub fn write_random_model(
         settings: ModelSettings {
             casing: true,
             max_length,
+            task: Task::Ner,
+            context_pieces: 0,
         },
         tags: Vec::new(),
     };

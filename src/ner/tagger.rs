@@ -17,6 +17,7 @@
 //! token-classification model (an attribution tagger) is a second `Tagger`.
 
 use anyhow::Result;
+
 use tokenizers::Tokenizer;
 
 use super::{
@@ -53,6 +54,57 @@ impl TagModel for NerModel {
             }
         }
         Ok(out)
+    }
+}
+
+/// A model whose word logits are decoded by the caller (the attribution model, a softmax per
+/// role): batches of windows in, each window's logits (words × labels, row-major) out.
+pub trait WordScorer {
+    fn tokenizer(&self) -> &Tokenizer;
+    fn settings(&self) -> &ModelSettings;
+    /// `batches` are indices into `windows`, as [`Batching::plan_windows`] makes them.
+    fn word_scores(&self, windows: &[&Window], batches: &[Vec<usize>]) -> Result<Vec<Vec<f32>>>;
+}
+
+impl WordScorer for NerModel {
+    fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
+    }
+    fn settings(&self) -> &ModelSettings {
+        &self.config.settings
+    }
+    fn word_scores(&self, windows: &[&Window], batches: &[Vec<usize>]) -> Result<Vec<Vec<f32>>> {
+        let mut out = vec![Vec::new(); windows.len()];
+        for batch in batches {
+            let batch_windows: Vec<&Window> = batch.iter().map(|&i| windows[i]).collect();
+            let scores = self.batch_scores(&batch_windows);
+            split_rows(windows, batch, &scores, &mut out);
+        }
+        Ok(out)
+    }
+}
+
+/// Hands a batch's logits (all its windows' words, in window order) to each window.
+pub fn split_rows(windows: &[&Window], batch: &[usize], scores: &[f32], out: &mut [Vec<f32>]) {
+    let words: usize = batch.iter().map(|&i| windows[i].word_starts.len()).sum();
+    let labels = if words == 0 { 0 } else { scores.len() / words };
+    let mut rest = scores;
+    for &i in batch {
+        let (mine, after) = rest.split_at(windows[i].word_starts.len() * labels);
+        out[i] = mine.to_vec();
+        rest = after;
+    }
+}
+
+impl<M: WordScorer> WordScorer for &M {
+    fn tokenizer(&self) -> &Tokenizer {
+        (*self).tokenizer()
+    }
+    fn settings(&self) -> &ModelSettings {
+        (*self).settings()
+    }
+    fn word_scores(&self, windows: &[&Window], batches: &[Vec<usize>]) -> Result<Vec<Vec<f32>>> {
+        (*self).word_scores(windows, batches)
     }
 }
 

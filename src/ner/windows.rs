@@ -5,6 +5,8 @@
 //! and 4; sentences are packed greedily into windows of at most the model's `max_length`
 //! pieces, and a sentence longer than that is cut between words.
 
+use std::ops::Range;
+
 use anyhow::{Context, Result};
 use tokenizers::Tokenizer;
 
@@ -89,6 +91,7 @@ impl Batching {
 pub struct Windower<'a> {
     tokenizer: &'a Tokenizer,
     casing: bool,
+    context_pieces: usize,
     max_length: usize,
     skip_lowercase: bool,
     cls: i64,
@@ -107,6 +110,7 @@ impl<'a> Windower<'a> {
         Ok(Windower {
             tokenizer,
             casing: settings.casing,
+            context_pieces: settings.context_pieces,
             max_length: settings.max_length,
             skip_lowercase: false,
             cls: id("[CLS]")?,
@@ -125,6 +129,11 @@ impl<'a> Windower<'a> {
     pub fn skip_lowercase_sentences(mut self, on: bool) -> Windower<'a> {
         self.skip_lowercase = on;
         self
+    }
+
+    /// The model's context before each paragraph, in pieces ([`Windower::context_windows`]).
+    pub fn context_pieces(&self) -> usize {
+        self.context_pieces
     }
 
     /// Word pieces of each word: the tokenizer sees the words pre-tokenized, so piece→word mapping
@@ -191,6 +200,97 @@ impl<'a> Windower<'a> {
         Ok(out)
     }
 
+    /// Windows that read each paragraph with the words before it, for a model that labels
+    /// paragraphs (the attribution model): `[CLS] context [SEP] target [SEP]`, word starts only
+    /// for the target's words, so every word of `paragraphs` is in exactly one window. The
+    /// context is the words just before the target, back to the start of the previous paragraph,
+    /// at most `context_pieces` pieces; a paragraph too long for one window is cut between words
+    /// into targets that leave room for context, each reading the previous one's end.
+    ///
+    /// `words` are the document's words; `paragraphs` are ranges of them, in order.
+    pub fn context_windows(
+        &self,
+        words: &[&str],
+        paragraphs: &[Range<usize>],
+        context_pieces: usize,
+    ) -> Result<Vec<Window>> {
+        let budget = self.max_length.saturating_sub(3).max(1);
+        let reserve = context_pieces.min(budget / 4);
+        let pieces: Vec<Vec<i64>> = self
+            .pieces(words)?
+            .into_iter()
+            .map(|mut p| {
+                p.truncate(budget - reserve);
+                p
+            })
+            .collect();
+        let mut out = Vec::new();
+        for (p, para) in paragraphs.iter().enumerate() {
+            let context_floor = if p == 0 {
+                para.start
+            } else {
+                paragraphs[p - 1].start
+            };
+            let mut start = para.start;
+            while start < para.end {
+                let mut end = start;
+                let mut target_len = 0;
+                while end < para.end
+                    && (end == start || target_len + pieces[end].len() <= budget - reserve)
+                {
+                    target_len += pieces[end].len();
+                    end += 1;
+                }
+                let room = context_pieces.min(budget - target_len);
+                let mut context_start = start;
+                let mut context_len = 0;
+                while context_start > context_floor
+                    && context_len + pieces[context_start - 1].len() <= room
+                {
+                    context_start -= 1;
+                    context_len += pieces[context_start].len();
+                }
+                out.push(self.context_window(words, &pieces, context_start..start, start..end));
+                start = end;
+            }
+        }
+        Ok(out)
+    }
+
+    fn context_window(
+        &self,
+        words: &[&str],
+        pieces: &[Vec<i64>],
+        context: Range<usize>,
+        target: Range<usize>,
+    ) -> Window {
+        let mut window = Window::default();
+        window.input_ids.push(self.cls);
+        window.type_ids.push(0);
+        let has_context = !context.is_empty();
+        for w in context.chain(target.clone()) {
+            if w == target.start && has_context {
+                window.input_ids.push(self.sep);
+                window.type_ids.push(0);
+            }
+            let class = if self.casing {
+                casing_class(words[w])
+            } else {
+                0
+            };
+            if target.contains(&w) {
+                window.word_starts.push((window.input_ids.len(), w));
+            }
+            window.input_ids.extend_from_slice(&pieces[w]);
+            window
+                .type_ids
+                .extend(std::iter::repeat_n(class, pieces[w].len()));
+        }
+        window.input_ids.push(self.sep);
+        window.type_ids.push(0);
+        window
+    }
+
     fn close(&self, cur: &mut Window, out: &mut Vec<Window>) {
         if cur.is_empty() {
             return;
@@ -252,6 +352,48 @@ mod tests {
             vec!["*", "*"],
         ];
         assert_eq!(words(windower.windows(&symbols).unwrap()), [3, 4, 5]);
+    }
+
+    #[test]
+    fn context_windows_label_each_paragraph_word_once() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner-en");
+        let config = ModelConfig::read(&dir.join("config.json")).unwrap();
+        let tokenizer = load_tokenizer(&dir.join("tokenizer.json")).unwrap();
+        let mut settings = config.settings.clone();
+        settings.max_length = 16;
+        let windower = Windower::new(&tokenizer, &settings).unwrap();
+        let words: Vec<&str> =
+            "Pompeo spoke . The talks failed , he said on Monday in Tirana before leaving"
+                .split(' ')
+                .collect();
+        let paragraphs = [0..3, 3..words.len()];
+        let windows = windower.context_windows(&words, &paragraphs, 8).unwrap();
+        let labelled: Vec<usize> = windows
+            .iter()
+            .flat_map(|w| w.word_starts.iter().map(|&(_, word)| word))
+            .collect();
+        assert_eq!(labelled, (0..words.len()).collect::<Vec<_>>());
+        for w in &windows {
+            assert!(w.len() <= 16, "{w:?}");
+            assert_eq!(w.input_ids.len(), w.type_ids.len());
+        }
+        // The first paragraph has no context; the second reads the first before a [SEP].
+        let sep = tokenizer.token_to_id("[SEP]").unwrap() as i64;
+        assert_eq!(
+            windows[0].input_ids.iter().filter(|&&i| i == sep).count(),
+            1
+        );
+        assert_eq!(
+            windows[1].input_ids.iter().filter(|&&i| i == sep).count(),
+            2
+        );
+        assert_eq!(windows[1].word_starts[0].1, 3);
+        // The long second paragraph is cut; its later windows read the words before them.
+        assert!(windows.len() > 2);
+        assert_eq!(
+            windows[2].input_ids.iter().filter(|&&i| i == sep).count(),
+            2
+        );
     }
 
     #[test]

@@ -22,7 +22,8 @@ use crate::entities;
 use crate::input::{self, Article, FieldNames, ReadOptions, RecordError};
 use crate::ner::{mentions_from_tags, Precision, Tag, Tagger, Window, WordTag};
 use crate::output::{ArticleRows, OutputWriter};
-use crate::quotes;
+use crate::quotes::learned::{self, RoleTagger, RoleTags};
+use crate::quotes::{self, QuoteMethod};
 use crate::text::{Document, Published};
 use crate::{clean, ner};
 
@@ -62,6 +63,10 @@ pub struct ExtractOptions {
     /// Leave lowercase-only sentences of normally cased articles out of the model
     /// ([`ner::Windower::skip_lowercase_sentences`]).
     pub skip_lowercase_sentences: bool,
+    /// Which extractor finds the quotes.
+    pub quotes: QuoteMethod,
+    /// The attribution model, for [`QuoteMethod::Model`] and [`QuoteMethod::Both`].
+    pub quote_model: PathBuf,
 }
 
 /// The model directory to use: the one given, else $WHOSAID_MODEL, else the shipped default.
@@ -106,10 +111,18 @@ pub fn default_threads() -> usize {
 struct Prepared {
     doc: Document,
     windows: Vec<Window>,
+    /// The attribution model's windows (none without it).
+    role_windows: Vec<Window>,
 }
 
-/// Cleans and segments an article, and cuts its sentences into model windows.
-fn prepare(article: Article, windower: &ner::Windower, clock: &StageClock) -> Result<Prepared> {
+/// Cleans and segments an article, and cuts its sentences into the NER model's windows and its
+/// paragraphs into the attribution model's (with `role_windower`).
+fn prepare(
+    article: Article,
+    windower: &ner::Windower,
+    role_windower: Option<&ner::Windower>,
+    clock: &StageClock,
+) -> Result<Prepared> {
     let cleaned = clock.time(Stage::Clean, || clean::clean(&article.text));
     let about = Published {
         url: article.url,
@@ -122,12 +135,26 @@ fn prepare(article: Article, windower: &ner::Windower, clock: &StageClock) -> Re
     doc.about = about;
     doc.origin = article.origin;
     let windows = clock.time(Stage::Tokenize, || windower.windows(&doc.sentence_words()))?;
-    Ok(Prepared { doc, windows })
+    let role_windows = match role_windower {
+        Some(w) => clock.time(Stage::Tokenize, || learned::document_windows(w, &doc))?,
+        None => Vec::new(),
+    };
+    Ok(Prepared {
+        doc,
+        windows,
+        role_windows,
+    })
 }
 
 /// The text stages after NER for one article: its mentions, entities and quotes added to the
 /// document, each stage's time added to `clock`.
-fn analyse(doc: Document, tags: &[WordTag], tag_set: &[Tag], clock: &StageClock) -> Annotated {
+fn analyse(
+    doc: Document,
+    tags: &[WordTag],
+    tag_set: &[Tag],
+    (method, role_tags): (QuoteMethod, Option<&RoleTags>),
+    clock: &StageClock,
+) -> Annotated {
     let (mentions, entities) = clock.time(Stage::DecodeEntities, || {
         let mentions = mentions_from_tags(&doc.text, &doc.tokens, tags, tag_set);
         let mentions = entities::names_only(&doc, mentions);
@@ -135,7 +162,7 @@ fn analyse(doc: Document, tags: &[WordTag], tag_set: &[Tag], clock: &StageClock)
         (mentions, entities)
     });
     let quotes = clock.time(Stage::Quotes, || {
-        quotes::extract(&doc, &mentions, &entities)
+        quotes::extract_by(method, &doc, &mentions, &entities, role_tags)
     });
     Annotated {
         doc,
@@ -152,6 +179,7 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
     // or broken model stops the run before any output.
     checkpoint::refuse_inputs_among_outputs(&opts.inputs, &opts.out)?;
     let tagger = start_tagger(opts)?;
+    let role_tagger = start_role_tagger(opts)?;
     let run = RunIdentity::new(&opts.inputs, &opts.model, output_options(opts))?;
     let (writer, done) = if opts.resume {
         OutputWriter::resume(&opts.out, run)?
@@ -159,7 +187,7 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
         (OutputWriter::create(&opts.out, run)?, 0)
     };
     let mut sink = CsvSink(writer);
-    let mut summary = process(opts, &tagger, done, &mut sink)?;
+    let mut summary = process(opts, (&tagger, role_tagger.as_ref()), done, &mut sink)?;
     let phase = Instant::now();
     sink.0.finish()?;
     summary.stage_seconds[Stage::Write as usize] += phase.elapsed().as_secs_f64();
@@ -189,6 +217,14 @@ fn output_options(opts: &ExtractOptions) -> Vec<(String, String)> {
         ("--url-field", f.url.clone()),
         ("--published-field", f.published.clone()),
         ("--source-field", f.source.clone()),
+        ("--quotes", format!("{:?}", opts.quotes)),
+        (
+            "--quote-model",
+            match opts.quotes {
+                QuoteMethod::Rules => String::new(),
+                _ => opts.quote_model.display().to_string(),
+            },
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -198,8 +234,9 @@ fn output_options(opts: &ExtractOptions) -> Vec<(String, String)> {
 /// `stream`: JSON lines from stdin to JSON lines on stdout (see [`JsonLinesSink`]).
 pub fn stream(opts: &ExtractOptions) -> Result<Summary> {
     let tagger = start_tagger(opts)?;
+    let role_tagger = start_role_tagger(opts)?;
     let mut sink = JsonLinesSink(std::io::BufWriter::new(std::io::stdout().lock()));
-    process(opts, &tagger, 0, &mut sink)
+    process(opts, (&tagger, role_tagger.as_ref()), 0, &mut sink)
 }
 
 /// The run's model on its inference thread, with the run's windowing and batching.
@@ -215,13 +252,25 @@ fn start_tagger(opts: &ExtractOptions) -> Result<Tagger<InferenceWorker>> {
     ))
 }
 
+/// Loads the attribution model on its own inference thread, when the quote method uses it.
+fn start_role_tagger(opts: &ExtractOptions) -> Result<Option<RoleTagger<InferenceWorker>>> {
+    if opts.quotes == QuoteMethod::Rules {
+        return Ok(None);
+    }
+    let worker = InferenceWorker::start(&opts.quote_model, opts.threads, opts.precision)?;
+    Ok(Some(RoleTagger::new(worker, opts.batching)?))
+}
+
 /// Runs the pipeline over `opts.inputs` (this shard's records, after the first `skip`) with
 /// `tagger`, and hands every record's rows or error to `sink`, in input order:
 /// chunk by chunk, read → prepare → tag → analyse → write.
 /// Chunk and batch sizes were checked when the tagger started ([`start_tagger`]).
 fn process(
     opts: &ExtractOptions,
-    tagger: &Tagger<InferenceWorker>,
+    (tagger, role_tagger): (
+        &Tagger<InferenceWorker>,
+        Option<&RoleTagger<InferenceWorker>>,
+    ),
     skip: u64,
     sink: &mut dyn Sink,
 ) -> Result<Summary> {
@@ -245,6 +294,11 @@ fn process(
             .build()?,
         windower: tagger.windower()?,
         tagger,
+        roles: match role_tagger {
+            Some(r) => Some((r, r.windower()?)),
+            None => None,
+        },
+        method: opts.quotes,
         clock: StageClock::default(),
     };
     let mut summary = Summary::default();
@@ -260,7 +314,8 @@ fn process(
         consumed += chunk.len() as u64;
         let prepared = run.prepare(chunk, &mut summary);
         let tags = run.tag(&prepared, &mut summary)?;
-        let rows = run.analyse(prepared, tags, &mut summary);
+        let role_tags = run.tag_roles(&prepared, &mut summary)?;
+        let rows = run.analyse(prepared, (tags, role_tags), &mut summary);
         let phase = Instant::now();
         for r in rows {
             write_record(r, sink, &mut summary, opts.progress.then_some(&bar))?;
@@ -279,6 +334,9 @@ struct ChunkRun<'t> {
     pool: rayon::ThreadPool,
     windower: ner::Windower<'t>,
     tagger: &'t Tagger<InferenceWorker>,
+    /// The attribution model and its windower, when the quote method uses it.
+    roles: Option<(&'t RoleTagger<InferenceWorker>, ner::Windower<'t>)>,
+    method: QuoteMethod,
     clock: StageClock,
 }
 
@@ -296,13 +354,15 @@ impl ChunkRun<'_> {
         let phase = Instant::now();
         // Only what is Sync goes to the pool (the worker's channels are not).
         let (windower, clock) = (&self.windower, &self.clock);
+        let role_windower = self.roles.as_ref().map(|(_, w)| w);
         let prepared = self.pool.install(|| {
             chunk
                 .into_par_iter()
                 .map(|r| {
                     r.and_then(|a| {
                         let origin = a.origin.clone();
-                        prepare(a, windower, clock).map_err(|e| origin.error(format!("{e:#}")))
+                        prepare(a, windower, role_windower, clock)
+                            .map_err(|e| origin.error(format!("{e:#}")))
                     })
                 })
                 .collect()
@@ -339,22 +399,47 @@ impl ChunkRun<'_> {
         Ok(tags)
     }
 
+    /// The attribution model's tags of each article (none for errors, or without the model),
+    /// batched across the chunk's articles like [`ChunkRun::tag`].
+    fn tag_roles(
+        &self,
+        prepared: &[Result<Prepared, RecordError>],
+        summary: &mut Summary,
+    ) -> Result<Vec<Option<RoleTags>>> {
+        let Some((role_tagger, _)) = &self.roles else {
+            return Ok(vec![None; prepared.len()]);
+        };
+        let docs: Vec<(&Document, &[Window])> = prepared
+            .iter()
+            .filter_map(|p| p.as_ref().ok())
+            .map(|p| (&p.doc, p.role_windows.as_slice()))
+            .collect();
+        let phase = Instant::now();
+        let mut tags = role_tagger.tag_windows(&docs)?.into_iter();
+        summary.stage_seconds[Stage::Model as usize] += phase.elapsed().as_secs_f64();
+        Ok(prepared
+            .iter()
+            .map(|p| p.as_ref().ok().and_then(|_| tags.next()))
+            .collect())
+    }
+
     /// Mentions, entities, quotes and rows of each article, in parallel.
     fn analyse(
         &self,
         prepared: Vec<Result<Prepared, RecordError>>,
-        tags: Vec<Vec<WordTag>>,
+        (tags, role_tags): (Vec<Vec<WordTag>>, Vec<Option<RoleTags>>),
         summary: &mut Summary,
     ) -> Vec<RecordRows> {
         let phase = Instant::now();
         let tag_set = self.tagger.tag_set();
-        let clock = &self.clock;
+        let (clock, method) = (&self.clock, self.method);
         let rows = self.pool.install(|| {
             prepared
                 .into_par_iter()
                 .zip(tags.par_iter())
-                .map(|(p, t)| {
-                    let annotated = analyse(p?.doc, t, tag_set, clock);
+                .zip(role_tags.par_iter())
+                .map(|((p, t), r)| {
+                    let annotated = analyse(p?.doc, t, tag_set, (method, r.as_ref()), clock);
                     let rows = clock.time(Stage::Write, || ArticleRows::new(&annotated));
                     Ok((rows, annotated.doc.word_count()))
                 })

@@ -6,11 +6,27 @@ use std::sync::mpsc;
 
 use anyhow::{bail, Context, Result};
 
-use crate::ner::{ModelSettings, NerModel, Precision, Tag, TagModel, Window, WordTag};
+use crate::ner::{
+    split_rows, ModelSettings, NerModel, Precision, Tag, TagModel, Window, WordScorer, WordTag,
+};
 
-/// Requests to the inference thread: a batch of windows, answered with their word tags.
-type Job = (usize, Vec<Window>);
-type JobResult = (usize, Vec<Vec<WordTag>>);
+/// What a job asks of the model: each window's word tags (one softmax over the labels, the NER
+/// model), or its raw word logits (the attribution model, decoded per role by the caller).
+#[derive(Clone, Copy)]
+enum Want {
+    Tags,
+    Scores,
+}
+
+enum Output {
+    Tags(Vec<Vec<WordTag>>),
+    /// Words × labels, row-major, in window and word order.
+    Scores(Vec<f32>),
+}
+
+/// Requests to the inference thread: a batch of windows, answered with what was wanted.
+type Job = (usize, Vec<Window>, Want);
+type JobResult = (usize, Output);
 
 /// The model on its own thread. Dropping it ends the thread.
 pub struct InferenceWorker {
@@ -36,7 +52,7 @@ impl InferenceWorker {
         }
         tch::set_num_threads(torch_threads as i32);
         let model = NerModel::load_as(model_dir, precision)
-            .with_context(|| format!("cannot load the NER model from {}", model_dir.display()))?;
+            .with_context(|| format!("cannot load the model from {}", model_dir.display()))?;
         let tags = model.config.tags.clone();
         let settings = model.config.settings.clone();
         let tokenizer = model.tokenizer.clone();
@@ -46,9 +62,13 @@ impl InferenceWorker {
         let handle = std::thread::Builder::new()
             .name("whosaid-inference".into())
             .spawn(move || {
-                for (id, windows) in job_rx {
+                for (id, windows, want) in job_rx {
                     let refs: Vec<&Window> = windows.iter().collect();
-                    if result_tx.send((id, model.predict(&refs))).is_err() {
+                    let output = match want {
+                        Want::Tags => Output::Tags(model.predict(&refs)),
+                        Want::Scores => Output::Scores(model.batch_scores(&refs)),
+                    };
+                    if result_tx.send((id, output)).is_err() {
                         break;
                     }
                 }
@@ -80,29 +100,68 @@ impl TagModel for InferenceWorker {
     /// Sends the batches to the inference thread, at most two ahead; returns tags in input
     /// order.
     fn run(&self, windows: &[&Window], batches: &[Vec<usize>]) -> Result<Vec<Vec<WordTag>>> {
-        let jobs = self.jobs.as_ref().expect("worker running");
         let mut out: Vec<Vec<WordTag>> = vec![Vec::new(); windows.len()];
+        self.dispatch(windows, batches, Want::Tags, |batch, output| {
+            if let Output::Tags(tags) = output {
+                for (&i, t) in batch.iter().zip(tags) {
+                    out[i] = t;
+                }
+            }
+        })?;
+        Ok(out)
+    }
+}
+
+impl WordScorer for InferenceWorker {
+    fn tokenizer(&self) -> &tokenizers::Tokenizer {
+        &self.tokenizer
+    }
+
+    fn settings(&self) -> &ModelSettings {
+        &self.settings
+    }
+
+    fn word_scores(&self, windows: &[&Window], batches: &[Vec<usize>]) -> Result<Vec<Vec<f32>>> {
+        let mut out: Vec<Vec<f32>> = vec![Vec::new(); windows.len()];
+        self.dispatch(windows, batches, Want::Scores, |batch, output| {
+            if let Output::Scores(scores) = output {
+                split_rows(windows, batch, &scores, &mut out);
+            }
+        })?;
+        Ok(out)
+    }
+}
+
+impl InferenceWorker {
+    /// Sends the batches to the inference thread, at most two ahead, and hands each answer
+    /// (with its batch) to `take`.
+    fn dispatch(
+        &self,
+        windows: &[&Window],
+        batches: &[Vec<usize>],
+        want: Want,
+        mut take: impl FnMut(&[usize], Output),
+    ) -> Result<()> {
+        let jobs = self.jobs.as_ref().expect("worker running");
         let mut pending = 0;
         let mut next = 0;
         while next < batches.len() || pending > 0 {
             // Keep the worker fed without queueing more than the channel holds.
             while next < batches.len() && pending < 2 {
                 let batch = batches[next].iter().map(|&i| windows[i].clone()).collect();
-                jobs.send((next, batch))
+                jobs.send((next, batch, want))
                     .map_err(|_| anyhow::anyhow!("the inference thread stopped"))?;
                 next += 1;
                 pending += 1;
             }
-            let (id, tags) = self
+            let (id, output) = self
                 .results
                 .recv()
                 .context("the inference thread stopped (see the error above)")?;
             pending -= 1;
-            for (&i, t) in batches[id].iter().zip(tags) {
-                out[i] = t;
-            }
+            take(&batches[id], output);
         }
-        Ok(out)
+        Ok(())
     }
 }
 

@@ -14,6 +14,7 @@
 //! Every span is a byte range into [`Document::text`] on character boundaries.
 
 pub mod attribution;
+pub mod learned;
 pub mod lexicon;
 pub mod marks;
 pub mod speaker;
@@ -52,6 +53,68 @@ impl QuoteKind {
             _ => None,
         }
     }
+}
+
+/// Which extractor finds an article's quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QuoteMethod {
+    /// The rules of this module ([`extract`]).
+    #[default]
+    Rules,
+    /// The trained attribution model ([`learned`]).
+    Model,
+    /// Both, combined ([`combine`]).
+    Both,
+}
+
+impl std::str::FromStr for QuoteMethod {
+    type Err = anyhow::Error;
+
+    fn from_str(s: &str) -> anyhow::Result<QuoteMethod> {
+        match s {
+            "rules" => Ok(QuoteMethod::Rules),
+            "model" => Ok(QuoteMethod::Model),
+            "both" => Ok(QuoteMethod::Both),
+            other => anyhow::bail!("unknown quote method {other}: use rules, model or both"),
+        }
+    }
+}
+
+/// An article's quotes by `method`; `role_tags` are the attribution model's tags of the
+/// document, needed by the methods that use the model.
+pub fn extract_by(
+    method: QuoteMethod,
+    doc: &Document,
+    mentions: &[Mention],
+    entities: &Entities,
+    role_tags: Option<&learned::RoleTags>,
+) -> Vec<Quote> {
+    let from_model = || match role_tags {
+        Some(tags) => learned::quotes(doc, &learned::attributions(doc, tags), mentions, entities),
+        None => Vec::new(),
+    };
+    match method {
+        QuoteMethod::Rules => extract(doc, mentions, entities),
+        QuoteMethod::Model => from_model(),
+        QuoteMethod::Both => combine(extract(doc, mentions, entities), from_model()),
+    }
+}
+
+/// The rules' direct quotes (quote marks, transcript turns, headlines: where the rules are
+/// strong) and the model's quotes that overlap none of them, in text order.
+pub fn combine(rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quote> {
+    let kept: Vec<Quote> = rules
+        .into_iter()
+        .filter(|q| q.kind == QuoteKind::Direct)
+        .collect();
+    let overlaps = |q: &Quote| {
+        kept.iter()
+            .any(|k| k.span.start < q.span.end && q.span.start < k.span.end)
+    };
+    let added: Vec<Quote> = model.into_iter().filter(|q| !overlaps(q)).collect();
+    let mut out: Vec<Quote> = kept.into_iter().chain(added).collect();
+    out.sort_by_key(|q| (q.span.start, q.span.end));
+    out
 }
 
 /// One attributed quote.

@@ -730,3 +730,31 @@ fn a_lower_case_fragment_without_a_cue_is_not_a_statement() {
     );
     assert_eq!(got.len(), 1, "{got:?}");
 }
+
+#[test]
+fn both_keeps_the_rules_direct_quotes_and_adds_the_models_others() {
+    let quote = |start: usize, end: usize, kind: QuoteKind| Quote {
+        span: Span::new(start, end),
+        cue: None,
+        speaker: None,
+        speaker_entity: None,
+        kind,
+    };
+    let rules = vec![
+        quote(0, 10, QuoteKind::Direct),
+        quote(20, 30, QuoteKind::Indirect),
+    ];
+    let model = vec![
+        // Overlaps the rules' direct quote: the rules' stays.
+        quote(0, 12, QuoteKind::Direct),
+        // Where the rules had only reported speech, the model's quote is taken.
+        quote(21, 30, QuoteKind::Indirect),
+        quote(40, 50, QuoteKind::Indirect),
+    ];
+    let both = combine(rules, model);
+    let spans: Vec<(usize, usize)> = both.iter().map(|q| (q.span.start, q.span.end)).collect();
+    assert_eq!(spans, [(0, 10), (21, 30), (40, 50)]);
+    assert!(combine(Vec::new(), Vec::new()).is_empty());
+    assert_eq!("both".parse::<QuoteMethod>().unwrap(), QuoteMethod::Both);
+    assert!("all".parse::<QuoteMethod>().is_err());
+}

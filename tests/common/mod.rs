@@ -41,6 +41,8 @@ pub fn options(inputs: Vec<PathBuf>, out: &Path, model: PathBuf) -> ExtractOptio
         resume: false,
         shard: None,
         skip_lowercase_sentences: true,
+        quotes: whosaid::quotes::QuoteMethod::Rules,
+        quote_model: std::path::PathBuf::new(),
     }
 }
 

@@ -114,9 +114,16 @@ pub fn parse_brat(id: &str, text: &str, ann: &str) -> Result<GoldArticle> {
 /// Loads a brat folder (`text/*.txt`, `attributions/*_ANNOTATOR.ann`), one annotation per
 /// article: the first annotator in sorted order. Articles without any .ann are skipped.
 pub fn load_brat_dir(dir: &Path) -> Result<Vec<GoldArticle>> {
+    load_brat_annotations(dir, false)
+}
+
+/// Reads a brat folder's annotations: with `every_annotator`, one [`GoldArticle`] per .ann file
+/// (several per article where several annotators labelled it: training data), else the first
+/// annotator's only, as [`load_brat_dir`].
+pub fn load_brat_annotations(dir: &Path, every_annotator: bool) -> Result<Vec<GoldArticle>> {
     let text_dir = dir.join("text");
     let ann_dir = dir.join("attributions");
-    let mut anns: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut anns: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
     let listing = std::fs::read_dir(&ann_dir)
         .with_context(|| format!("cannot list {}", ann_dir.display()))?;
     let mut ann_paths: Vec<PathBuf> = listing.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -130,10 +137,16 @@ pub fn load_brat_dir(dir: &Path) -> Result<Vec<GoldArticle>> {
             continue;
         }
         let article = stem.rsplit_once('_').map_or(stem, |(a, _)| a).to_string();
-        anns.entry(article).or_insert(path);
+        let paths = anns.entry(article).or_default();
+        if every_annotator || paths.is_empty() {
+            paths.push(path);
+        }
     }
     let mut out = Vec::new();
-    for (article, ann_path) in anns {
+    for (article, ann_path) in anns
+        .into_iter()
+        .flat_map(|(a, paths)| paths.into_iter().map(move |p| (a.clone(), p)))
+    {
         let text_path = text_dir.join(format!("{article}.txt"));
         if !text_path.exists() {
             continue;

@@ -53,7 +53,8 @@ use serde::Serialize;
 
 use crate::entities::{merge, names_only};
 use crate::ner::EntityLabel;
-use crate::quotes::{self, QuoteKind};
+use crate::quotes::learned::RoleTags;
+use crate::quotes::{self, QuoteKind, QuoteMethod};
 use crate::text::{Document, Span};
 
 /// One gold attribution; spans are byte ranges into the article's text.
@@ -88,12 +89,17 @@ pub struct GoldArticle {
 mod baseline;
 mod gold;
 mod matching;
+mod segments;
 
 pub use baseline::capitalized_run_mentions;
 pub use gold::{
-    document_of, gold_entity_mentions, load_brat_dir, load_fixtures, parse_brat, parse_fixture_line,
+    document_of, gold_entity_mentions, load_brat_annotations, load_brat_dir, load_fixtures,
+    parse_brat, parse_fixture_line,
 };
 use matching::*;
+pub use segments::{
+    gold_segments, quote_segments, role_targets, RoleSegments, SegmentScores, SegmentTally,
+};
 
 /// Precision, recall and F1 of one comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
@@ -159,6 +165,8 @@ pub struct QuoteError {
 pub struct QuoteReport {
     pub articles: usize,
     pub subsets: Vec<SubsetScores>,
+    /// Per-role exact segments, as the published attribution systems score.
+    pub segments: SegmentScores,
     /// How many errors of each kind (over all attributions).
     pub error_counts: BTreeMap<String, usize>,
     #[serde(skip)]
@@ -202,6 +210,7 @@ impl QuoteReport {
             .map(|(k, v)| format!("{k} {v}"))
             .collect();
         out.push_str(&format!("errors: {}\n", counts.join(", ")));
+        out.push_str(&self.segments.table());
         out
     }
 
@@ -239,7 +248,36 @@ pub fn score_quotes(
     articles: &[GoldArticle],
     mentions_for: &mut MentionSource,
 ) -> Result<QuoteReport> {
+    score_quotes_by(articles, mentions_for, QuoteMethod::Rules, &mut |_| {
+        Ok(Vec::new())
+    })
+}
+
+/// The attribution model's tags for documents, in order (what [`score_quotes_by`] asks for when
+/// the method uses the model).
+pub type RoleTagSource<'a> = dyn FnMut(&[Document]) -> Result<Vec<RoleTags>> + 'a;
+
+/// [`score_quotes`] with the quotes found by `method`; also scores per-role exact segments
+/// ([`SegmentScores`]).
+pub fn score_quotes_by(
+    articles: &[GoldArticle],
+    mentions_for: &mut MentionSource,
+    method: QuoteMethod,
+    role_tags_for: &mut RoleTagSource,
+) -> Result<QuoteReport> {
     let docs: Vec<Document> = articles.iter().map(document_of).collect();
+    let role_tags = match method {
+        QuoteMethod::Rules => Vec::new(),
+        QuoteMethod::Model | QuoteMethod::Both => role_tags_for(&docs)?,
+    };
+    if method != QuoteMethod::Rules && role_tags.len() != docs.len() {
+        bail!(
+            "the quote model gave {} tag lists for {} articles",
+            role_tags.len(),
+            docs.len()
+        );
+    }
+    let mut segments = SegmentTally::default();
     let all_mentions = mentions_for(&docs)?;
     if all_mentions.len() != docs.len() {
         bail!(
@@ -250,11 +288,13 @@ pub fn score_quotes(
     }
     let (mut all, mut direct, mut speech) = (Tally::default(), Tally::default(), Tally::default());
     let mut errors = Vec::new();
-    for ((article, doc), mentions) in articles.iter().zip(&docs).zip(all_mentions) {
+    for (i, ((article, doc), mentions)) in articles.iter().zip(&docs).zip(all_mentions).enumerate()
+    {
         // As extract does: title-only mentions are no entities.
         let mentions = &names_only(doc, mentions);
         let entities = merge(doc, mentions);
-        let quotes = quotes::extract(doc, mentions, &entities);
+        let quotes = quotes::extract_by(method, doc, mentions, &entities, role_tags.get(i));
+        segments.add(&gold_segments(doc, article), &quote_segments(doc, &quotes));
         let predicted = group_predictions(&quotes);
         let ctx = ArticleContext {
             article,
@@ -295,6 +335,7 @@ pub fn score_quotes(
             direct.finish("direct"),
             speech.finish("speech-verb cue"),
         ],
+        segments: segments.finish(),
         error_counts,
         errors,
     })

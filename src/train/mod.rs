@@ -14,7 +14,6 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use rust_bert::bert::{BertConfig, BertForTokenClassification};
 use serde::Serialize;
-use tch::nn::OptimizerConfig;
 use tch::{nn, Device, Kind, Tensor};
 
 use crate::conll::{read_conll, to_iob2, ConllDocument};
@@ -25,6 +24,11 @@ use crate::ner::{
 
 pub use crate::ner::CONLL_TAGS;
 use crate::ner::{Tag, Tagger};
+
+mod quotes;
+mod schedule;
+pub use quotes::{train_quotes, QuoteTrainOptions};
+use schedule::{Event, Progress, Schedule};
 
 /// Settings of one training run.
 #[derive(Debug, Clone, Serialize)]
@@ -210,6 +214,8 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
             settings: ModelSettings {
                 casing: opts.casing,
                 max_length: opts.max_length,
+                task: ner::Task::Ner,
+                context_pieces: 0,
             },
             tags: Vec::new(),
         };
@@ -338,65 +344,40 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
         Some(dir) => Some(teacher_soft_labels(dir, opts, &model, &train, device)?),
         None => None,
     };
-    let batches_per_epoch = train.len().div_ceil(opts.batch_size);
-    let total_steps = opts
-        .max_steps
-        .unwrap_or(usize::MAX)
-        .min(batches_per_epoch * opts.epochs);
-    let warmup_steps = ((total_steps as f64) * opts.warmup).round().max(1.0) as usize;
+    let schedule = Schedule {
+        epochs: opts.epochs,
+        batch_size: opts.batch_size,
+        learning_rate: opts.learning_rate,
+        warmup: opts.warmup,
+        weight_decay: opts.weight_decay,
+        clip_norm: opts.clip_norm,
+        max_steps: opts.max_steps,
+        stop_after: None,
+        eval_every: opts.eval_every,
+    };
     eprintln!(
-        "train: {} documents, {} windows, {} steps ({} epochs of {} batches of {}), device {:?}, casing {}",
+        "train: {} documents, {} windows, {} steps ({} epochs of batches of {}), device {:?}, casing {}",
         train_docs.len(),
         train.len(),
-        total_steps,
+        schedule.total_steps(train.len()),
         opts.epochs,
-        batches_per_epoch,
         opts.batch_size,
         device,
         opts.casing
     );
-
-    let mut opt = nn::AdamW {
-        wd: opts.weight_decay,
-        ..Default::default()
-    }
-    .build(&model.vs, opts.learning_rate)?;
-    let mut step = 0;
     let mut best = (f64::NEG_INFINITY, 0usize);
-    let (mut first_loss, mut last_loss) = (f64::NAN, f64::NAN);
-    let mut recent = Vec::new();
-    'epochs: for epoch in 1..=opts.epochs {
-        for batch in epoch_batches(&train, opts.batch_size)? {
-            if step >= total_steps {
-                break 'epochs;
-            }
-            let lr = step_lr(step, total_steps, warmup_steps, opts.learning_rate);
-            opt.set_lr(lr);
-            let loss = batch_loss(&model, &train, &batch, soft_labels.as_deref(), opts, device);
-            opt.backward_step_clip_norm(&loss, opts.clip_norm);
-            let loss = loss.double_value(&[]);
-            if first_loss.is_nan() {
-                first_loss = loss;
-            }
-            recent.push(loss);
-            step += 1;
-            if step % 20 == 0 || step == total_steps {
-                last_loss = recent.iter().sum::<f64>() / recent.len() as f64;
-                recent.clear();
-                log_loss(&mut log, step, total_steps, epoch, last_loss, lr, started)?;
-            }
-            if opts.eval_every.is_some_and(|n| step % n == 0) && !dev.docs.is_empty() {
-                dev.evaluate(&model, &mut log, (step, epoch), last_loss, lr, &mut best)?;
-            }
-        }
-        if !dev.docs.is_empty() {
-            let lr = opt_lr(step, total_steps, warmup_steps, opts.learning_rate);
-            dev.evaluate(&model, &mut log, (step, epoch), last_loss, lr, &mut best)?;
-        }
-    }
-    if !recent.is_empty() {
-        last_loss = recent.iter().sum::<f64>() / recent.len() as f64;
-    }
+    let lengths: Vec<usize> = train.iter().map(|e| e.window.len()).collect();
+    let done = schedule.run(
+        &model.vs,
+        &lengths,
+        &mut |batch| batch_loss(&model, &train, batch, soft_labels.as_deref(), opts, device),
+        &mut |event| match event {
+            Event::Loss(at) => log_loss(&mut log, at, started),
+            Event::Evaluate(_) if dev.docs.is_empty() => Ok(()),
+            Event::Evaluate(at) => dev.evaluate(&model, &mut log, at, &mut best),
+        },
+    )?;
+    let (step, first_loss, last_loss) = (done.steps, done.first_loss, done.last_loss);
     if dev.docs.is_empty() {
         save_model(&model, &opts.out, &opts.save_dtype)?;
     }
@@ -448,16 +429,17 @@ fn teacher_soft_labels(
     Ok(teacher_logits(&teacher, train))
 }
 
-/// One epoch's batches: shuffled, then sorted by length inside groups of 50 batches (random
-/// order, little padding), then the batches shuffled. Draws from libtorch's seeded generator.
-fn epoch_batches(train: &[Example], batch_size: usize) -> Result<Vec<Vec<usize>>> {
+/// One epoch's batches of examples of these window lengths: shuffled, then sorted by length
+/// inside groups of 50 batches (random order, little padding), then the batches shuffled. Draws
+/// from libtorch's seeded generator.
+fn epoch_batches(lengths: &[usize], batch_size: usize) -> Result<Vec<Vec<usize>>> {
     let perm: Vec<i64> = Vec::<i64>::try_from(Tensor::randperm(
-        train.len() as i64,
+        lengths.len() as i64,
         (Kind::Int64, Device::Cpu),
     ))?;
     let mut order: Vec<usize> = perm.into_iter().map(|i| i as usize).collect();
     for group in order.chunks_mut(batch_size * 50) {
-        group.sort_by_key(|&i| train[i].window.len());
+        group.sort_by_key(|&i| lengths[i]);
     }
     let batches: Vec<&[usize]> = order.chunks(batch_size).collect();
     let shuffle = Vec::<i64>::try_from(Tensor::randperm(
@@ -518,16 +500,15 @@ fn batch_loss(
     gold_loss * (1.0 - opts.distill_weight) + kl * (opts.distill_weight * t * t)
 }
 
-fn log_loss(
-    log: &mut std::fs::File,
-    step: usize,
-    total_steps: usize,
-    epoch: usize,
-    loss: f64,
-    lr: f64,
-    started: Instant,
-) -> Result<()> {
+fn log_loss(log: &mut std::fs::File, at: Progress, started: Instant) -> Result<()> {
     let secs = started.elapsed().as_secs_f64();
+    let Progress {
+        step,
+        total_steps,
+        epoch,
+        loss,
+        learning_rate: lr,
+    } = at;
     eprintln!(
         "train: step {step}/{total_steps} epoch {epoch} loss {loss:.4} lr {lr:.2e} {secs:.0}s"
     );
@@ -557,11 +538,10 @@ impl DevEvaluation<'_> {
         &self,
         model: &NerModel,
         log: &mut std::fs::File,
-        (step, epoch): (usize, usize),
-        loss: f64,
-        lr: f64,
+        at: Progress,
         best: &mut (f64, usize),
     ) -> Result<()> {
+        let (step, epoch, loss, lr) = (at.step, at.epoch, at.loss, at.learning_rate);
         // Every sentence: model selection scores the model, not the sentence skip.
         let tagger = Tagger::new(model, crate::ner::Batching::default(), false);
         let (score, _, speed) = evaluate_conll(&tagger, &self.docs)?;

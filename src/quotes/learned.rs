@@ -1,0 +1,361 @@
+//! Quotes from the trained attribution model: the model tags each word as source, cue and
+//! content ([`crate::ner::Role`]), and the tags become attributions by linking each content to
+//! the nearest cue and source around it.
+//!
+//! ```text
+//! words     The minister said the talks failed .
+//! source    B   I        O    O   O     O      O
+//! cue       O   O        B    O   O     O      O
+//! content   O   O        O    B   I     I      O
+//! → content "the talks failed", cue "said", source "The minister"
+//! ```
+//!
+//! Linking, per content (a content that runs to the end of its paragraph and on from the start
+//! of the next, with no cue of its own there, is one content in two pieces):
+//! - its cue is the nearest cue segment in the content's paragraphs that is not inside the
+//!   content (a cue inside it belongs to an attribution nested in it);
+//! - its source is the nearest source segment, not inside the content, in the cue's paragraph
+//!   (or the content's, without a cue), nearest to the cue;
+//! - without a source in reach it takes the previous attribution's, as the rules do for a
+//!   follow-up paragraph, when that one is at most a paragraph back.
+
+use std::ops::Range;
+
+use anyhow::{bail, Result};
+
+use super::{speaker, Quote, QuoteKind};
+use crate::entities::Entities;
+use crate::ner::{
+    decode_role, segments, Batching, Bio, Mention, Role, Task, Window, Windower, WordScorer,
+    ROLE_LABELS,
+};
+use crate::text::{Document, Span};
+
+/// One document's tags: per role, a BIO tag for each of its words ([`Document::tokens`]).
+pub type RoleTags = [Vec<Bio>; 3];
+
+/// An attribution model with its batching fixed: a loaded [`crate::ner::NerModel`] or the
+/// pipeline's inference thread.
+pub struct RoleTagger<M> {
+    model: M,
+    batching: Batching,
+}
+
+impl<M: WordScorer> RoleTagger<M> {
+    pub fn new(model: M, batching: Batching) -> Result<RoleTagger<M>> {
+        if model.settings().task != Task::Attribution {
+            bail!(
+                "the quote model is not an attribution model (its config.json says another task)"
+            );
+        }
+        Ok(RoleTagger { model, batching })
+    }
+
+    /// The windower this model's windows are cut with ([`document_windows`]); `Sync`, so
+    /// documents can be windowed on many threads.
+    pub fn windower(&self) -> Result<Windower<'_>> {
+        Windower::new(self.model.tokenizer(), self.model.settings())
+    }
+
+    /// Tags documents: every paragraph in windows with the words before it as context, batched
+    /// across documents, decoded per paragraph and role.
+    pub fn tag(&self, docs: &[&Document]) -> Result<Vec<RoleTags>> {
+        let windower = self.windower()?;
+        let windows = docs
+            .iter()
+            .map(|d| document_windows(&windower, d))
+            .collect::<Result<Vec<_>>>()?;
+        let pairs: Vec<(&Document, &[Window])> = docs
+            .iter()
+            .copied()
+            .zip(windows.iter().map(Vec::as_slice))
+            .collect();
+        self.tag_windows(&pairs)
+    }
+
+    /// Tags documents already cut into windows by [`document_windows`].
+    pub fn tag_windows(&self, docs: &[(&Document, &[Window])]) -> Result<Vec<RoleTags>> {
+        let refs: Vec<&Window> = docs.iter().flat_map(|(_, w)| w.iter()).collect();
+        let batches = self.batching.plan_windows(&refs);
+        let mut scores = self.model.word_scores(&refs, &batches)?.into_iter();
+        docs.iter()
+            .map(|(doc, windows)| {
+                let mut logits = vec![0.0; doc.tokens.len() * ROLE_LABELS];
+                for window in windows.iter() {
+                    let rows = scores.next().expect("scores for every window");
+                    for (&(_, word), row) in window
+                        .word_starts
+                        .iter()
+                        .zip(rows.chunks_exact(ROLE_LABELS))
+                    {
+                        logits[word * ROLE_LABELS..][..ROLE_LABELS].copy_from_slice(row);
+                    }
+                }
+                Ok(decode_document(doc, &logits))
+            })
+            .collect()
+    }
+}
+
+/// A document's windows for the attribution model: each paragraph with the words before it.
+pub fn document_windows(windower: &Windower, doc: &Document) -> Result<Vec<Window>> {
+    let words: Vec<&str> = doc.tokens.iter().map(|t| doc.slice(*t)).collect();
+    windower.context_windows(&words, &doc.paragraph_words(), windower.context_pieces())
+}
+
+/// Each paragraph decoded on its own: a segment never crosses a paragraph break.
+fn decode_document(doc: &Document, logits: &[f32]) -> RoleTags {
+    let mut tags: RoleTags = [(); 3].map(|_| Vec::with_capacity(doc.tokens.len()));
+    for words in doc.paragraph_words() {
+        let rows = &logits[words.start * ROLE_LABELS..words.end * ROLE_LABELS];
+        for role in Role::ALL {
+            tags[role.index()].extend(decode_role(rows, role));
+        }
+    }
+    tags
+}
+
+/// An attribution as the model found it: content pieces, cue and source as byte spans.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelAttribution {
+    pub content: Vec<Span>,
+    pub cue: Option<Span>,
+    pub source: Option<Span>,
+    /// The source was not in reach and comes from the previous attribution.
+    pub inherited: bool,
+}
+
+/// Links an article's tags into attributions, in text order.
+pub fn attributions(doc: &Document, tags: &RoleTags) -> Vec<ModelAttribution> {
+    let paragraphs = doc.paragraph_words();
+    let paragraph_of_word = paragraph_index(&paragraphs, doc.tokens.len());
+    let cues = segments(&tags[Role::Cue.index()]);
+    let sources = segments(&tags[Role::Source.index()]);
+    let contents = content_groups(
+        &segments(&tags[Role::Content.index()]),
+        &paragraphs,
+        &paragraph_of_word,
+        &cues,
+    );
+    let span_of =
+        |w: &Range<usize>| Span::new(doc.tokens[w.start].start, doc.tokens[w.end - 1].end);
+    let mut out: Vec<ModelAttribution> = Vec::new();
+    let mut previous: Option<(usize, Span)> = None;
+    for pieces in contents {
+        let paras: Vec<usize> = pieces.iter().map(|p| paragraph_of_word[p.start]).collect();
+        let outside =
+            |s: &Range<usize>| !pieces.iter().any(|p| p.start <= s.start && s.end <= p.end);
+        let cue = nearest(&cues, &pieces, |s| {
+            paras.contains(&paragraph_of_word[s.start]) && outside(s)
+        });
+        let anchor: Vec<Range<usize>> = cue.clone().map_or_else(|| pieces.clone(), |c| vec![c]);
+        let anchor_para = paragraph_of_word[anchor[0].start];
+        let source = nearest(&sources, &anchor, |s| {
+            paragraph_of_word[s.start] == anchor_para && outside(s)
+        });
+        let (source, inherited) = match source {
+            Some(s) => (Some(span_of(&s)), false),
+            None => match previous {
+                Some((p, s)) if paras[0] <= p + 1 => (Some(s), true),
+                _ => (None, false),
+            },
+        };
+        if let Some(s) = source {
+            previous = Some((*paras.last().unwrap_or(&0), s));
+        }
+        out.push(ModelAttribution {
+            content: pieces.iter().map(span_of).collect(),
+            cue: cue.as_ref().map(span_of),
+            source,
+            inherited,
+        });
+    }
+    out
+}
+
+/// The paragraph of each word.
+fn paragraph_index(paragraphs: &[Range<usize>], words: usize) -> Vec<usize> {
+    let mut out = vec![0; words];
+    for (p, range) in paragraphs.iter().enumerate() {
+        out[range.clone()].fill(p);
+    }
+    out
+}
+
+/// Content segments grouped into contents: a segment that ends its paragraph joins the next
+/// when that one opens the following paragraph and no cue is there.
+fn content_groups(
+    contents: &[Range<usize>],
+    paragraphs: &[Range<usize>],
+    paragraph_of_word: &[usize],
+    cues: &[Range<usize>],
+) -> Vec<Vec<Range<usize>>> {
+    let mut out: Vec<Vec<Range<usize>>> = Vec::new();
+    for c in contents {
+        let para = paragraph_of_word[c.start];
+        let continues = out.last().and_then(|g| g.last()).is_some_and(|prev| {
+            let prev_para = paragraph_of_word[prev.start];
+            prev.end == paragraphs[prev_para].end
+                && para == prev_para + 1
+                && c.start == paragraphs[para].start
+                && !cues.iter().any(|q| paragraph_of_word[q.start] == para)
+        });
+        match out.last_mut() {
+            Some(group) if continues => group.push(c.clone()),
+            _ => out.push(vec![c.clone()]),
+        }
+    }
+    out
+}
+
+/// The segment among `candidates` that `keep` accepts and that lies nearest (in words) to any
+/// of `targets`; the earlier one on a tie.
+fn nearest(
+    candidates: &[Range<usize>],
+    targets: &[Range<usize>],
+    keep: impl Fn(&Range<usize>) -> bool,
+) -> Option<Range<usize>> {
+    let gap = |a: &Range<usize>, b: &Range<usize>| {
+        if a.end <= b.start {
+            b.start - a.end
+        } else {
+            a.start.saturating_sub(b.end)
+        }
+    };
+    candidates
+        .iter()
+        .filter(|c| keep(c))
+        .min_by_key(|c| {
+            targets
+                .iter()
+                .map(|t| gap(c, t))
+                .min()
+                .unwrap_or(usize::MAX)
+        })
+        .cloned()
+}
+
+/// The quotes of an article's attributions: one per content piece, the pieces of one attribution
+/// sharing its cue and speaker; speakers resolved to the article's entities.
+pub fn quotes(
+    doc: &Document,
+    attributions: &[ModelAttribution],
+    mentions: &[Mention],
+    entities: &Entities,
+) -> Vec<Quote> {
+    let mut resolver = speaker::Resolver::new(doc, mentions, entities);
+    let mut out = Vec::new();
+    let mut last_entity = None;
+    for a in attributions {
+        let speaker_entity = match (a.source, a.inherited) {
+            (Some(s), false) => resolver.resolve(s),
+            (Some(_), true) => last_entity,
+            (None, _) => None,
+        };
+        last_entity = speaker_entity;
+        for &piece in &a.content {
+            out.push(Quote {
+                span: piece,
+                cue: a.cue,
+                speaker: a.source,
+                speaker_entity,
+                kind: kind_of(doc.slice(piece)),
+            });
+        }
+    }
+    out
+}
+
+/// Direct when the content is quoted from end to end, mixed when it holds a quote mark.
+fn kind_of(content: &str) -> QuoteKind {
+    const OPEN: [char; 5] = ['“', '"', '«', '„', '‘'];
+    const CLOSE: [char; 5] = ['”', '"', '»', '“', '’'];
+    let trimmed = content.trim_matches(|c: char| c.is_whitespace() || c == ',' || c == '.');
+    if trimmed.starts_with(OPEN) && trimmed.ends_with(CLOSE) {
+        QuoteKind::Direct
+    } else if content.contains(OPEN) || content.contains(CLOSE) {
+        QuoteKind::Mixed
+    } else {
+        QuoteKind::Indirect
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clean::clean;
+
+    fn doc(text: &str) -> Document {
+        Document::new("t".into(), String::new(), text.into(), &clean(text))
+    }
+
+    /// Tags from a line of per-word letters per role: `s`ource/`c`ue/`t`ext, upper case = B.
+    fn tags_of(doc: &Document, marks: &[(&str, Role)]) -> RoleTags {
+        let mut tags: RoleTags = [(); 3].map(|_| vec![Bio::O; doc.tokens.len()]);
+        for (phrase, role) in marks {
+            let start = doc.text.find(phrase).unwrap();
+            let words = &doc.word_ranges(Span::new(start, start + phrase.len()))[0];
+            tags[role.index()][words.start] = Bio::B;
+            for w in words.start + 1..words.end {
+                tags[role.index()][w] = Bio::I;
+            }
+        }
+        tags
+    }
+
+    #[test]
+    fn contents_link_to_the_nearest_cue_and_source_outside_them() {
+        let d = doc(
+            "The minister said the talks failed because Iran said no.\n\nHe added: more talks.\n",
+        );
+        let tags = tags_of(
+            &d,
+            &[
+                ("The minister", Role::Source),
+                ("said the", Role::Cue),
+                ("the talks failed because Iran said no", Role::Content),
+                ("Iran", Role::Source),
+                ("said no", Role::Cue),
+                ("more talks", Role::Content),
+                ("added", Role::Cue),
+            ],
+        );
+        // "said the" as a cue would be wrong; fix it to "said".
+        let mut tags = tags;
+        let said = d.tokens.iter().position(|t| d.slice(*t) == "said").unwrap();
+        tags[Role::Cue.index()][said + 1] = Bio::O;
+        let found = attributions(&d, &tags);
+        let text = |s: Option<Span>| s.map(|s| d.slice(s).to_string());
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            d.slice(found[0].content[0]),
+            "the talks failed because Iran said no"
+        );
+        assert_eq!(text(found[0].cue).as_deref(), Some("said"));
+        assert_eq!(text(found[0].source).as_deref(), Some("The minister"));
+        // No source in its paragraph: the previous attribution's, one paragraph back.
+        assert_eq!(text(found[1].cue).as_deref(), Some("added"));
+        assert_eq!(text(found[1].source).as_deref(), Some("The minister"));
+        assert!(found[1].inherited);
+    }
+
+    #[test]
+    fn a_content_over_a_paragraph_break_is_one_attribution() {
+        let d = doc("Pompeo said “we will stay\n\nand we will win.”\n");
+        let tags = tags_of(
+            &d,
+            &[
+                ("Pompeo", Role::Source),
+                ("said", Role::Cue),
+                ("“we will stay", Role::Content),
+                ("and we will win.”", Role::Content),
+            ],
+        );
+        let found = attributions(&d, &tags);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].content.len(), 2);
+        assert_eq!(kind_of(d.slice(found[0].content[0])), QuoteKind::Mixed);
+        assert_eq!(kind_of("“We will win,”"), QuoteKind::Direct);
+        assert_eq!(kind_of("the talks failed"), QuoteKind::Indirect);
+    }
+}

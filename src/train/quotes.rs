@@ -1,0 +1,364 @@
+//! Training the attribution model: the NER model's (or the base encoder's) weights, a fresh
+//! nine-output head (source, cue and content, BIO each: [`crate::ner::Role`]), trained on brat
+//! folders (PolNeAR's layout) with the same optimiser, schedule and selection as `train ner`.
+//!
+//! Each paragraph is one target, read with up to `context_pieces` word pieces before it
+//! ([`crate::ner::Windower::context_windows`]); only the target's words carry labels. Every
+//! annotator's file of an article is an example of its own: where annotators disagree, the
+//! model sees both readings. Model selection: the mean of the three roles' exact-segment F1 on
+//! the dev folder's first annotator per article ([`crate::eval::quotes::SegmentScores`]).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use rust_bert::bert::{BertConfig, BertForTokenClassification};
+use serde::Serialize;
+use tch::{nn, Device, Tensor};
+
+use super::save_model;
+use super::schedule::{Event, Progress, Schedule};
+use crate::eval::quotes::{
+    document_of, gold_segments, load_brat_annotations, load_brat_dir, role_targets, GoldArticle,
+    RoleSegments, SegmentTally,
+};
+use crate::ner::{
+    self, load_tokenizer, load_weights, segments, Batching, ModelConfig, ModelSettings, NerModel,
+    Role, Task, Window,
+};
+use crate::quotes::learned::{document_windows, RoleTagger};
+use crate::text::Document;
+
+/// Settings of one attribution training run.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteTrainOptions {
+    /// brat folders (`text/`, `attributions/`) to train on.
+    pub train: Vec<PathBuf>,
+    /// brat folders for model selection.
+    pub dev: Vec<PathBuf>,
+    /// The starting weights: a trained whosaid NER model, or a base encoder directory.
+    pub init: PathBuf,
+    pub out: PathBuf,
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub learning_rate: f64,
+    pub warmup: f64,
+    pub weight_decay: f64,
+    pub dropout: f64,
+    pub clip_norm: f64,
+    pub seed: i64,
+    pub max_length: usize,
+    /// Word pieces of context before each paragraph (0: none, the ablation).
+    pub context_pieces: usize,
+    pub max_steps: Option<usize>,
+    /// Stop after this many steps without changing the schedule (ablations compared at one step
+    /// of the same schedule as a full run).
+    pub stop_after: Option<usize>,
+    /// Use only the first N training annotations.
+    pub limit_articles: Option<usize>,
+    pub eval_every: Option<usize>,
+    pub threads: usize,
+    pub save_dtype: String,
+}
+
+impl QuoteTrainOptions {
+    pub fn new(train: Vec<PathBuf>, dev: Vec<PathBuf>, init: PathBuf, out: PathBuf) -> Self {
+        QuoteTrainOptions {
+            train,
+            dev,
+            init,
+            out,
+            epochs: 2,
+            batch_size: 8,
+            learning_rate: 1e-4,
+            warmup: 0.1,
+            weight_decay: 0.01,
+            dropout: 0.1,
+            clip_norm: 1.0,
+            seed: 13,
+            max_length: 128,
+            context_pieces: 48,
+            max_steps: None,
+            stop_after: None,
+            limit_articles: None,
+            eval_every: None,
+            threads: 2,
+            save_dtype: "f16".into(),
+        }
+    }
+}
+
+/// A training example: a window and, for each of its word starts, the three roles' BIO ids.
+struct Example {
+    window: Window,
+    labels: Vec<[i64; 3]>,
+}
+
+/// What a run achieved.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuoteTrainReport {
+    pub steps: usize,
+    pub first_loss: f64,
+    pub best_dev_mean_f1: f64,
+    pub best_step: usize,
+    pub last_loss: f64,
+    pub seconds: f64,
+}
+
+/// Builds the model: the starting directory's encoder (and casing rows), a fresh classifier.
+fn build_model(opts: &QuoteTrainOptions, device: Device) -> Result<NerModel> {
+    let files_dir = &opts.init;
+    let config_path = files_dir.join("config.json");
+    let raw = std::fs::read_to_string(&config_path)
+        .with_context(|| format!("cannot read {} (run scripts/setup)", config_path.display()))?;
+    // A whosaid model's config has a `whosaid` section; a base encoder's is a plain BERT config.
+    let is_whosaid_model = serde_json::from_str::<serde_json::Value>(&raw)
+        .with_context(|| format!("{} is not JSON", config_path.display()))?
+        .get("whosaid")
+        .is_some();
+    let (bert, casing, rename): (BertConfig, bool, fn(&str) -> Option<String>) =
+        match is_whosaid_model {
+            true => {
+                let config = ModelConfig::read(&config_path)?;
+                (config.bert, config.settings.casing, |name: &str| {
+                    (!name.starts_with("classifier.")).then(|| name.to_string())
+                })
+            }
+            false => {
+                let mut bert: BertConfig = serde_json::from_str(&raw)
+                    .with_context(|| format!("{} is not a BERT config", config_path.display()))?;
+                bert.type_vocab_size = bert.type_vocab_size.max(ner::CASING_CLASSES);
+                (bert, true, |name: &str| {
+                    name.strip_prefix("bert.").map(String::from)
+                })
+            }
+        };
+    let mut config = ModelConfig {
+        bert,
+        settings: ModelSettings {
+            casing,
+            max_length: opts.max_length,
+            task: Task::Attribution,
+            context_pieces: opts.context_pieces,
+        },
+        tags: Vec::new(),
+    };
+    config.set_attribution_labels();
+    config.bert.hidden_dropout_prob = opts.dropout;
+    config.bert.attention_probs_dropout_prob = opts.dropout;
+    let tokenizer = load_tokenizer(&files_dir.join("tokenizer.json"))?;
+    let mut vs = nn::VarStore::new(device);
+    let model = BertForTokenClassification::new(vs.root(), &config.bert)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let weights = files_dir.join("model.safetensors");
+    load_weights(&mut vs, &weights, &rename)?;
+    Ok(NerModel::new(config, tokenizer, vs, model))
+}
+
+fn examples(articles: &[GoldArticle], model: &NerModel) -> Result<Vec<Example>> {
+    let windower = model.windower()?;
+    let mut out = Vec::new();
+    for article in articles {
+        let doc = document_of(article);
+        let targets = role_targets(&doc, article);
+        for window in document_windows(&windower, &doc)? {
+            let labels = window
+                .word_starts
+                .iter()
+                .map(|&(_, w)| Role::ALL.map(|r| targets[r.index()][w] as i64))
+                .collect();
+            out.push(Example { window, labels });
+        }
+    }
+    Ok(out)
+}
+
+fn read_folders(dirs: &[PathBuf], every_annotator: bool) -> Result<Vec<GoldArticle>> {
+    let mut out = Vec::new();
+    for dir in dirs {
+        out.extend(if every_annotator {
+            load_brat_annotations(dir, true)?
+        } else {
+            load_brat_dir(dir)?
+        });
+    }
+    Ok(out)
+}
+
+/// Cross-entropy of each role's three tags at each labelled word start.
+fn batch_loss(model: &NerModel, train: &[Example], batch: &[usize], device: Device) -> Tensor {
+    let windows: Vec<&Window> = batch.iter().map(|&i| &train[i].window).collect();
+    let (ids, mask, types) = NerModel::batch_tensors(&windows, device);
+    let width = ids.size()[1] as usize;
+    let mut labels = vec![-100i64; windows.len() * width * 3];
+    for (b, &i) in batch.iter().enumerate() {
+        for (&(piece, _), roles) in train[i].window.word_starts.iter().zip(&train[i].labels) {
+            labels[(b * width + piece) * 3..][..3].copy_from_slice(roles);
+        }
+    }
+    let labels = Tensor::from_slice(&labels).to_device(device);
+    let logits = model
+        .model
+        .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, true)
+        .logits
+        .view([-1, 3]);
+    logits.cross_entropy_loss::<Tensor>(&labels, None, tch::Reduction::Mean, -100, 0.0)
+}
+
+/// The model's segments on dev, scored per role.
+struct DevSet {
+    articles: Vec<GoldArticle>,
+    docs: Vec<Document>,
+    gold: Vec<RoleSegments>,
+}
+
+impl DevSet {
+    fn new(articles: Vec<GoldArticle>) -> DevSet {
+        let docs: Vec<Document> = articles.iter().map(document_of).collect();
+        let gold = articles
+            .iter()
+            .zip(&docs)
+            .map(|(a, d)| gold_segments(d, a))
+            .collect();
+        DevSet {
+            articles,
+            docs,
+            gold,
+        }
+    }
+
+    fn score(&self, model: &NerModel) -> Result<crate::eval::quotes::SegmentScores> {
+        let tagger = RoleTagger::new(model, Batching::default())?;
+        let docs: Vec<&Document> = self.docs.iter().collect();
+        let mut tally = SegmentTally::default();
+        for (tags, gold) in tagger.tag(&docs)?.iter().zip(&self.gold) {
+            let mut predicted = RoleSegments::new();
+            for role in Role::ALL {
+                for s in segments(&tags[role.index()]) {
+                    predicted.insert((role, s.start, s.end));
+                }
+            }
+            tally.add(gold, &predicted);
+        }
+        Ok(tally.finish())
+    }
+}
+
+/// Trains and keeps the best model (by dev mean segment F1) in `opts.out`.
+pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
+    let started = Instant::now();
+    tch::manual_seed(opts.seed);
+    tch::set_num_threads(opts.threads.max(1) as i32);
+    let device = Device::cuda_if_available();
+    std::fs::create_dir_all(&opts.out)
+        .with_context(|| format!("cannot create {}", opts.out.display()))?;
+    let mut log = std::fs::File::create(opts.out.join("train_log.jsonl"))?;
+    writeln!(log, "{}", serde_json::json!({ "options": opts }))?;
+    let model = build_model(opts, device)?;
+    let mut train_articles = read_folders(&opts.train, true)?;
+    if let Some(n) = opts.limit_articles {
+        train_articles.truncate(n);
+    }
+    let train = examples(&train_articles, &model)?;
+    if train.is_empty() {
+        bail!("no training paragraphs in {:?}", opts.train);
+    }
+    let dev = DevSet::new(read_folders(&opts.dev, false)?);
+    let schedule = Schedule {
+        epochs: opts.epochs,
+        batch_size: opts.batch_size,
+        learning_rate: opts.learning_rate,
+        warmup: opts.warmup,
+        weight_decay: opts.weight_decay,
+        clip_norm: opts.clip_norm,
+        max_steps: opts.max_steps,
+        stop_after: opts.stop_after,
+        eval_every: opts.eval_every,
+    };
+    let pieces: usize = train.iter().map(|e| e.window.len()).sum();
+    eprintln!(
+        "train quotes: {} annotations, {} windows ({pieces} pieces), {} steps, device {device:?}, {} dev articles",
+        train_articles.len(),
+        train.len(),
+        schedule.total_steps(train.len()),
+        dev.articles.len()
+    );
+    let lengths: Vec<usize> = train.iter().map(|e| e.window.len()).collect();
+    let mut best = (f64::NEG_INFINITY, 0);
+    let done = schedule.run(
+        &model.vs,
+        &lengths,
+        &mut |batch| batch_loss(&model, &train, batch, device),
+        &mut |event| match event {
+            Event::Loss(at) => log_loss(&mut log, at, started),
+            Event::Evaluate(at) => evaluate(&model, &dev, opts, at, &mut log, &mut best, started),
+        },
+    )?;
+    let report = QuoteTrainReport {
+        steps: done.steps,
+        first_loss: done.first_loss,
+        best_dev_mean_f1: best.0.max(0.0),
+        best_step: best.1,
+        last_loss: done.last_loss,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    writeln!(log, "{}", serde_json::json!({ "report": report }))?;
+    eprintln!(
+        "train quotes: done in {:.0}s, {} steps, best dev mean segment F1 {:.4} at step {}",
+        report.seconds, report.steps, report.best_dev_mean_f1, report.best_step
+    );
+    Ok(report)
+}
+
+fn log_loss(log: &mut std::fs::File, at: Progress, started: Instant) -> Result<()> {
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "train quotes: step {}/{} epoch {} loss {:.4} lr {:.2e} {secs:.0}s",
+        at.step, at.total_steps, at.epoch, at.loss, at.learning_rate
+    );
+    writeln!(
+        log,
+        "{}",
+        serde_json::json!({"step": at.step, "epoch": at.epoch, "loss": at.loss,
+            "learning_rate": at.learning_rate, "seconds": secs})
+    )?;
+    Ok(())
+}
+
+/// Scores dev, logs it, and saves the model when it is the best so far (or when there is no
+/// dev set, every time).
+fn evaluate(
+    model: &NerModel,
+    dev: &DevSet,
+    opts: &QuoteTrainOptions,
+    at: Progress,
+    log: &mut std::fs::File,
+    best: &mut (f64, usize),
+    started: Instant,
+) -> Result<()> {
+    if dev.articles.is_empty() {
+        return save_model(model, &opts.out, &opts.save_dtype);
+    }
+    let (step, epoch) = (at.step, at.epoch);
+    let scores = dev.score(model)?;
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "train quotes: step {step} epoch {epoch} dev segment F1 content {:.4} source {:.4} cue {:.4} (mean {:.4}) {secs:.0}s",
+        scores.content.f1,
+        scores.source.f1,
+        scores.cue.f1,
+        scores.mean_f1()
+    );
+    writeln!(
+        log,
+        "{}",
+        serde_json::json!({"step": step, "epoch": epoch, "seconds": secs, "dev": scores})
+    )?;
+    if scores.mean_f1() > best.0 {
+        *best = (scores.mean_f1(), step);
+        save_model(model, &opts.out, &opts.save_dtype)?;
+        eprintln!("train quotes: saved best model to {}", opts.out.display());
+    }
+    Ok(())
+}
