@@ -417,10 +417,25 @@ struct Person {
 
 /// Full names by surname and given name; one-word names by the rules in the module docs.
 fn merge_people(forms: &[Form], groups: &mut UnionFind) {
+    let full = merge_full_names(forms, groups);
+    let by_other_word = full.by_other_word();
+    merge_one_word_names(forms, groups, &full, &by_other_word);
+}
+
+/// The people seen under full names, and the mentions that named them so.
+struct FullNames<'a> {
+    people: Vec<Person>,
+    /// People by folded surname.
+    by_surname: HashMap<&'a str, Vec<usize>>,
+    /// The person of each full-name mention.
+    person_of_mention: HashMap<usize, usize>,
+}
+
+/// Pass 1 of [`merge_people`], full names: one person per surname and compatible given names.
+fn merge_full_names<'a>(forms: &'a [Form], groups: &mut UnionFind) -> FullNames<'a> {
     let mut people: Vec<Person> = Vec::new();
     let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut person_of_mention: HashMap<usize, usize> = HashMap::new();
-    // Pass 1, full names.
     for (i, form) in forms.iter().enumerate() {
         let Form::Person(name) = form else { continue };
         if name.keys.len() < 2 {
@@ -460,43 +475,56 @@ fn merge_people(forms: &[Form], groups: &mut UnionFind) {
         }
         person_of_mention.insert(i, person);
     }
-    // Other words of full names ("maryam" → Maryam Rajavi), for one-word names that are no surname.
-    let mut by_other_word: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (p, person) in people.iter().enumerate() {
-        let surname_of = |w: &str| by_surname.get(w).is_some_and(|list| list.contains(&p));
-        for word in person.words.iter().filter(|w| !surname_of(w)) {
-            by_other_word.entry(word.as_str()).or_default().push(p);
-        }
+    FullNames {
+        people,
+        by_surname,
+        person_of_mention,
     }
-    // Pass 2, in text order so that "most recently mentioned" means before this mention.
-    let mut last_seen: Vec<Option<usize>> = vec![None; people.len()];
+}
+
+impl FullNames<'_> {
+    /// Other words of full names ("maryam" → Maryam Rajavi), for one-word names that are no
+    /// surname.
+    fn by_other_word(&self) -> HashMap<&str, Vec<usize>> {
+        let mut by_other_word: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (p, person) in self.people.iter().enumerate() {
+            let surname_of = |w: &str| self.by_surname.get(w).is_some_and(|list| list.contains(&p));
+            for word in person.words.iter().filter(|w| !surname_of(w)) {
+                by_other_word.entry(word.as_str()).or_default().push(p);
+            }
+        }
+        by_other_word
+    }
+}
+
+/// Pass 2 of [`merge_people`], one-word names, in text order so that "most recently mentioned"
+/// means before this mention.
+fn merge_one_word_names(
+    forms: &[Form],
+    groups: &mut UnionFind,
+    full: &FullNames,
+    by_other_word: &HashMap<&str, Vec<usize>>,
+) {
+    let mut last_seen: Vec<Option<usize>> = vec![None; full.people.len()];
     let mut first_of_lone_word: HashMap<&str, usize> = HashMap::new();
     for (i, form) in forms.iter().enumerate() {
         let Form::Person(name) = form else { continue };
-        if let Some(&p) = person_of_mention.get(&i) {
+        if let Some(&p) = full.person_of_mention.get(&i) {
             last_seen[p] = Some(i);
             continue;
         }
         let Some(word) = name.keys.first().map(String::as_str) else {
             continue;
         };
-        let candidates = by_surname
+        let candidates = full
+            .by_surname
             .get(word)
             .or_else(|| by_other_word.get(word))
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let chosen = match candidates {
-            [] => None,
-            [only] => Some(*only),
-            several => several
-                .iter()
-                .copied()
-                .filter(|&p| last_seen[p].is_some())
-                .max_by_key(|&p| last_seen[p]),
-        };
-        match chosen {
+        match one_person(candidates, &last_seen) {
             Some(p) => {
-                groups.union(people[p].first_mention, i);
+                groups.union(full.people[p].first_mention, i);
                 last_seen[p] = Some(i);
             }
             None => {
@@ -504,6 +532,20 @@ fn merge_people(forms: &[Form], groups: &mut UnionFind) {
                 groups.union(first, i);
             }
         }
+    }
+}
+
+/// The person a one-word name means among the people it fits: the only one, else the one seen
+/// most recently (`last_seen`, by person), else none.
+fn one_person(candidates: &[usize], last_seen: &[Option<usize>]) -> Option<usize> {
+    match candidates {
+        [] => None,
+        [only] => Some(*only),
+        several => several
+            .iter()
+            .copied()
+            .filter(|&p| last_seen[p].is_some())
+            .max_by_key(|&p| last_seen[p]),
     }
 }
 

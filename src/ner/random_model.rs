@@ -23,6 +23,16 @@ pub fn write_random_model(
     bias: Option<usize>,
 ) -> Result<()> {
     std::fs::create_dir_all(dir)?;
+    let vocab = tiny_vocab(words);
+    write_tiny_tokenizer(dir, &vocab)?;
+    let config = tiny_config(vocab.len(), max_length);
+    config.write(&dir.join("config.json"))?;
+    write_random_weights(dir, &config.bert, seed, bias)
+}
+
+/// The five special tokens, each single character (with its `##` continuation) and the
+/// lower-cased `words` not already in, in that order: the ids follow the order.
+fn tiny_vocab(words: &[&str]) -> Vec<String> {
     let mut vocab: Vec<String> = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
         .map(String::from)
         .to_vec();
@@ -39,6 +49,12 @@ pub fn write_random_model(
             vocab.push(w);
         }
     }
+    vocab
+}
+
+/// Writes `tokenizer.json`: uncased WordPiece over `vocab`, whose first five entries are the
+/// special tokens.
+fn write_tiny_tokenizer(dir: &Path, vocab: &[String]) -> Result<()> {
     let vocab_map: serde_json::Map<String, serde_json::Value> = vocab
         .iter()
         .enumerate()
@@ -69,8 +85,12 @@ pub fn write_random_model(
         .map_err(|e| anyhow::anyhow!("cannot build the tiny tokenizer: {e}"))?;
     tokenizer
         .save(dir.join("tokenizer.json"), false)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
 
+/// The configuration of a 2-layer, width-32 BERT over `vocab_size` ids, with casing input and
+/// the CoNLL labels.
+fn tiny_config(vocab_size: usize, max_length: usize) -> ModelConfig {
     let mut config = ModelConfig {
         bert: BertConfig {
             hidden_size: 32,
@@ -79,7 +99,7 @@ pub fn write_random_model(
             num_hidden_layers: 2,
             max_position_embeddings: max_length.max(64) as i64,
             type_vocab_size: CASING_CLASSES,
-            vocab_size: vocab.len() as i64,
+            vocab_size: vocab_size as i64,
             ..Default::default()
         },
         settings: ModelSettings {
@@ -91,11 +111,21 @@ pub fn write_random_model(
         tags: Vec::new(),
     };
     config.set_tags(&CONLL_TAGS);
-    config.write(&dir.join("config.json"))?;
+    config
+}
+
+/// Writes `model.safetensors`: a token classifier over `bert` initialised from `seed`, its
+/// classifier bias raised for label `bias` when given.
+fn write_random_weights(
+    dir: &Path,
+    bert: &BertConfig,
+    seed: i64,
+    bias: Option<usize>,
+) -> Result<()> {
     tch::manual_seed(seed);
     let vs = nn::VarStore::new(Device::Cpu);
-    let _model = BertForTokenClassification::new(vs.root(), &config.bert)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let _model =
+        BertForTokenClassification::new(vs.root(), bert).map_err(|e| anyhow::anyhow!("{e}"))?;
     if let Some(label) = bias {
         tch::no_grad(|| {
             for (name, mut t) in vs.variables() {

@@ -188,61 +188,10 @@ pub fn extract(doc: &Document, mentions: &[Mention], entities: &Entities) -> Vec
 /// - or only white space and punctuation separate a cue-less quote from the next attributed
 ///   one: `"…." "…," he said.`
 fn join_split_quotes(doc: &Document, view: &attribution::View, quotes: &mut [Quote]) {
-    let direct = |q: &Quote| q.kind == QuoteKind::Direct;
-    let same_paragraph =
-        |a: &Quote, b: &Quote| view.paragraph_of(a.span.start) == view.paragraph_of(b.span.start);
     for i in 1..quotes.len() {
         let (prev, here) = (&quotes[i - 1], &quotes[i]);
         let Some(cue) = prev.cue else { continue };
-        let trailer_cue = cue.start >= prev.span.end && cue.end <= here.span.start;
-        let follows_cue = match (
-            view.sentence_of(cue.start),
-            view.sentence_of(here.span.start),
-        ) {
-            (Some(c), Some(h)) => h <= c + 1,
-            _ => false,
-        };
-        // The continuation has no cue verb of its own later in its sentence (`"…" to drive up
-        // the price, she said` is a quote of its own).
-        let own_cue_after = view
-            .sentence_of(here.span.end.saturating_sub(1))
-            .map(|s| doc.sentences[s].span.end.max(here.span.end))
-            .and_then(|end| doc.text.get(here.span.end..end))
-            .is_some_and(|rest| {
-                rest.split(|c: char| !c.is_alphabetic())
-                    .any(lexicon::is_speech_verb)
-            });
-        // ... and opens its sentence (a fragment inside a sentence belongs to that sentence).
-        let opens_sentence = view
-            .sentence_of(here.span.start)
-            .and_then(|s| doc.text.get(doc.sentences[s].span.start..here.span.start))
-            .is_some_and(|lead| {
-                lead.chars()
-                    .all(|c| c.is_whitespace() || marks::is_quote_mark(c))
-            });
-        // ... or, in the attribution's own sentence, goes on with a lower-case word after no more
-        // than a few words of circumstance (`"…," he said, but "when …"`, `"…," she said during a
-        // rally in Ohio, "but …"`), never after a clause of its own (`she said, but Kevin was
-        // asleep, and as Trump went on about "…"`, `he said, adding that "…"`).
-        let continues_sentence = view.sentence_of(cue.start) == view.sentence_of(here.span.start)
-            && doc
-                .text
-                .get(here.span.start..)
-                .and_then(|t| t.chars().next())
-                .is_some_and(char::is_lowercase)
-            && doc
-                .text
-                .get(cue.end..here.span.start)
-                .is_some_and(attribution::is_circumstance);
-        // The first part may be mixed (`The country "has changed," he said. "…"`) or a reported
-        // clause (`The plan will fail, Smith said. "…"`): the quote after continues the statement.
-        if here.kind == QuoteKind::Direct
-            && here.cue.is_none()
-            && trailer_cue
-            && (follows_cue && opens_sentence || continues_sentence)
-            && !own_cue_after
-            && same_paragraph(prev, here)
-        {
+        if continues_statement(doc, view, prev, here, cue) {
             let (speaker, entity) = (prev.speaker, prev.speaker_entity);
             if prev.kind == QuoteKind::Indirect {
                 quotes[i - 1].kind = QuoteKind::Mixed;
@@ -252,6 +201,7 @@ fn join_split_quotes(doc: &Document, view: &attribution::View, quotes: &mut [Quo
             quotes[i].speaker_entity = entity;
         }
     }
+    let direct = |q: &Quote| q.kind == QuoteKind::Direct;
     for i in (0..quotes.len().saturating_sub(1)).rev() {
         let (here, next) = (&quotes[i], &quotes[i + 1]);
         let Some(cue) = next.cue else { continue };
@@ -263,7 +213,7 @@ fn join_split_quotes(doc: &Document, view: &attribution::View, quotes: &mut [Quo
             && direct(next)
             && here.cue.is_none()
             && only_marks
-            && same_paragraph(here, next)
+            && same_paragraph(view, here, next)
         {
             let (speaker, entity) = (next.speaker, next.speaker_entity);
             quotes[i].cue = Some(cue);
@@ -271,6 +221,78 @@ fn join_split_quotes(doc: &Document, view: &attribution::View, quotes: &mut [Quo
             quotes[i].speaker_entity = entity;
         }
     }
+}
+
+/// Whether `here`, a direct quote with no cue, continues the statement of `prev`, the quote
+/// before it, whose cue is `cue`: the first case of [`join_split_quotes`].
+fn continues_statement(
+    doc: &Document,
+    view: &attribution::View,
+    prev: &Quote,
+    here: &Quote,
+    cue: Span,
+) -> bool {
+    let trailer_cue = cue.start >= prev.span.end && cue.end <= here.span.start;
+    let follows_cue = match (
+        view.sentence_of(cue.start),
+        view.sentence_of(here.span.start),
+    ) {
+        (Some(c), Some(h)) => h <= c + 1,
+        _ => false,
+    };
+    // The first part may be mixed (`The country "has changed," he said. "…"`) or a reported
+    // clause (`The plan will fail, Smith said. "…"`): the quote after continues the statement.
+    here.kind == QuoteKind::Direct
+        && here.cue.is_none()
+        && trailer_cue
+        && (follows_cue && opens_sentence(doc, view, here)
+            || continues_sentence(doc, view, cue, here))
+        && !own_cue_after(doc, view, here)
+        && same_paragraph(view, prev, here)
+}
+
+/// Whether a quote has a cue verb of its own later in its sentence (`"…" to drive up the price,
+/// she said` is a quote of its own, no continuation).
+fn own_cue_after(doc: &Document, view: &attribution::View, here: &Quote) -> bool {
+    view.sentence_of(here.span.end.saturating_sub(1))
+        .map(|s| doc.sentences[s].span.end.max(here.span.end))
+        .and_then(|end| doc.text.get(here.span.end..end))
+        .is_some_and(|rest| {
+            rest.split(|c: char| !c.is_alphabetic())
+                .any(lexicon::is_speech_verb)
+        })
+}
+
+/// Whether a quote opens its sentence (a fragment inside a sentence belongs to that sentence).
+fn opens_sentence(doc: &Document, view: &attribution::View, here: &Quote) -> bool {
+    view.sentence_of(here.span.start)
+        .and_then(|s| doc.text.get(doc.sentences[s].span.start..here.span.start))
+        .is_some_and(|lead| {
+            lead.chars()
+                .all(|c| c.is_whitespace() || marks::is_quote_mark(c))
+        })
+}
+
+/// Whether a quote, in the sentence of `cue`, goes on with a lower-case word after no more than a
+/// few words of circumstance (`"…," he said, but "when …"`, `"…," she said during a rally in
+/// Ohio, "but …"`), never after a clause of its own (`she said, but Kevin was asleep, and as
+/// Trump went on about "…"`, `he said, adding that "…"`).
+fn continues_sentence(doc: &Document, view: &attribution::View, cue: Span, here: &Quote) -> bool {
+    view.sentence_of(cue.start) == view.sentence_of(here.span.start)
+        && doc
+            .text
+            .get(here.span.start..)
+            .and_then(|t| t.chars().next())
+            .is_some_and(char::is_lowercase)
+        && doc
+            .text
+            .get(cue.end..here.span.start)
+            .is_some_and(attribution::is_circumstance)
+}
+
+/// Whether two quotes start in the same paragraph.
+fn same_paragraph(view: &attribution::View, a: &Quote, b: &Quote) -> bool {
+    view.paragraph_of(a.span.start) == view.paragraph_of(b.span.start)
 }
 
 /// `"…." He added: "…"`: "added" says the quote before, in the same paragraph, is the same
@@ -282,9 +304,11 @@ fn inherit_from_added(doc: &Document, view: &attribution::View, quotes: &mut [Qu
             .cue
             .and_then(|c| lexicon::verb(doc.slice(c)))
             .is_some_and(|v| v.lemma == "add");
-        let same_paragraph =
-            view.paragraph_of(here.span.start) == view.paragraph_of(next.span.start);
-        if here.cue.is_none() && here.kind == QuoteKind::Direct && adds && same_paragraph {
+        if here.cue.is_none()
+            && here.kind == QuoteKind::Direct
+            && adds
+            && same_paragraph(view, here, next)
+        {
             let (speaker, entity) = (next.speaker, next.speaker_entity);
             quotes[i].speaker = speaker;
             quotes[i].speaker_entity = entity;

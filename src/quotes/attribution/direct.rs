@@ -25,81 +25,97 @@ pub(super) fn direct_candidates(
         } else {
             0
         };
-        let colon = lead_colon(view, q, prev_close);
-        let after = colon
-            .is_none()
-            .then(|| trailer(view, q, next_open))
-            .flatten();
-        let found = colon
-            .or(after)
-            .or_else(|| lead(view, q, prev_close))
-            .or_else(|| next_sentence_trailer(view, q, next_open));
-        let mut content = q.inner;
-        let mut kind = QuoteKind::Direct;
-        // `The country "has made dramatic changes," Obama said`: with the cue after the quote,
-        // words before it in its sentence belong to what was said.
-        if after.is_some() {
-            if let Some(start) = sentence_lead_in(view, q, prev_close) {
-                content = Span::new(start, content.end);
-                kind = QuoteKind::Mixed;
-            }
-        }
+        let (found, cue_after) = find_attribution(view, q, prev_close, next_open);
+        let (content, kind) = direct_content(view, q, prev_close, cue_after);
         // Titles ("Fox News Sunday," "All Bets Are Off.") are named, not said, also after a
         // lead-in (`In an interview on "Face the Nation," Ryan said …`): the cue after such a
         // title introduces the sentence's reported clause instead.
         if is_title_like(view.doc.slice(content)) || is_title_like(view.doc.slice(q.inner)) {
             continue;
         }
-        match found {
+        let c = match found {
             Some((cue, speaker)) => {
                 used_cues.insert(cue);
-                let c = Candidate {
+                Candidate {
                     span: content,
                     cue: Some(cue),
                     speaker,
                     kind,
                     inherits_speaker: speaker.is_none(),
                     needs_entity: view.doc.slice(cue) == ":",
-                };
-                out.push((c, q));
-            }
-            None => {
-                // Scare quotes and titles: a few words with no cue are not speech.
-                let words = word_count(view.doc.slice(content));
-                let ends_like_speech = view
-                    .doc
-                    .slice(content)
-                    .trim_end()
-                    .ends_with(['.', ',', '!', '?', '…', '—']);
-                // A short quote that is a sentence of its own ("We're America.") is speech.
-                let whole_sentence = ends_like_speech
-                    && view
-                        .sentence_of(q.outer.start)
-                        .is_some_and(|s| view.doc.sentences[s].span.start == q.outer.start);
-                // A lower-case fragment inside a sentence with no cue is a phrase quoted in
-                // passing (`make sure it is “on the up and up.”`), not a statement.
-                let fragment = view
-                    .doc
-                    .slice(content)
-                    .starts_with(|c: char| c.is_lowercase())
-                    && words <= MAX_FRAGMENT_WORDS;
-                if !whole_sentence && (words <= 2 || (words <= 5 && !ends_like_speech) || fragment)
-                {
-                    continue;
                 }
-                let c = Candidate {
-                    span: content,
-                    cue: None,
-                    speaker: None,
-                    kind: QuoteKind::Direct,
-                    inherits_speaker: true,
-                    needs_entity: false,
-                };
-                out.push((c, q));
             }
-        }
+            None if quoted_in_passing(view, q, content) => continue,
+            None => Candidate {
+                span: content,
+                cue: None,
+                speaker: None,
+                kind: QuoteKind::Direct,
+                inherits_speaker: true,
+                needs_entity: false,
+            },
+        };
+        out.push((c, q));
     }
     out
+}
+
+/// A quote's cue and speaker: a `Label:` right before it, else a cue right after it, else one
+/// before it, else `He added.` as the next sentence. The flag says the cue is right after it.
+fn find_attribution(
+    view: &View,
+    q: Quoted,
+    prev_close: usize,
+    next_open: usize,
+) -> (Option<Attribution>, bool) {
+    let colon = lead_colon(view, q, prev_close);
+    let after = colon
+        .is_none()
+        .then(|| trailer(view, q, next_open))
+        .flatten();
+    let found = colon
+        .or(after)
+        .or_else(|| lead(view, q, prev_close))
+        .or_else(|| next_sentence_trailer(view, q, next_open));
+    (found, after.is_some())
+}
+
+/// What a quote says and its kind: the quoted words, direct, or with the words that open its
+/// sentence, mixed.
+fn direct_content(view: &View, q: Quoted, prev_close: usize, cue_after: bool) -> (Span, QuoteKind) {
+    // `The country "has made dramatic changes," Obama said`: with the cue after the quote,
+    // words before it in its sentence belong to what was said.
+    if cue_after {
+        if let Some(start) = sentence_lead_in(view, q, prev_close) {
+            return (Span::new(start, q.inner.end), QuoteKind::Mixed);
+        }
+    }
+    (q.inner, QuoteKind::Direct)
+}
+
+/// Whether a quote with no cue, `content`, is no statement but a scare quote, a title or a phrase
+/// quoted in passing.
+fn quoted_in_passing(view: &View, q: Quoted, content: Span) -> bool {
+    // Scare quotes and titles: a few words with no cue are not speech.
+    let words = word_count(view.doc.slice(content));
+    let ends_like_speech = view
+        .doc
+        .slice(content)
+        .trim_end()
+        .ends_with(['.', ',', '!', '?', '…', '—']);
+    // A short quote that is a sentence of its own ("We're America.") is speech.
+    let whole_sentence = ends_like_speech
+        && view
+            .sentence_of(q.outer.start)
+            .is_some_and(|s| view.doc.sentences[s].span.start == q.outer.start);
+    // A lower-case fragment inside a sentence with no cue is a phrase quoted in
+    // passing (`make sure it is “on the up and up.”`), not a statement.
+    let fragment = view
+        .doc
+        .slice(content)
+        .starts_with(|c: char| c.is_lowercase())
+        && words <= MAX_FRAGMENT_WORDS;
+    !whole_sentence && (words <= 2 || (words <= 5 && !ends_like_speech) || fragment)
 }
 
 type Attribution = (Span, Option<Span>);

@@ -261,18 +261,10 @@ pub(super) fn forward_clause(
     shared: Option<Span>,
 ) -> Option<Candidate> {
     let info = lexicon::verb(view.word(verb))?;
-    let mut c = verb + 1;
+    let c = verb + 1;
     // Object of tell/warn/assure: a pronoun, a name or a short noun phrase.
     let takes_object = object_lemmas().contains(&info.lemma);
-    // `told an invited crowd at the club that …`: an object first, then the clause.
-    let that_window = if takes_object { 12 } else { 7 };
-    let that = (c..hi.min(c + that_window))
-        .find(|&t| view.lower(t) == "that")
-        .filter(|&t| {
-            t == c
-                || ((c..t).all(|u| !matches!(view.word(u), "," | ";" | ":"))
-                    && only_adjuncts_before_that(view, c, t, takes_object))
-        });
+    let that = that_after_verb(view, c, hi, takes_object);
     // `vowed to “…”`, `promised not to raise taxes`: a promise's content is its infinitive.
     let infinitive = infinitive_lemmas().contains(&info.lemma)
         && c < hi
@@ -281,51 +273,7 @@ pub(super) fn forward_clause(
     let start = match that {
         Some(t) => t + 1,
         None if infinitive => c,
-        None => {
-            // `called the candidate “extremely fit”`, `urged police to release the videos “…”`:
-            // a quoted fragment soon after the verb makes what follows it the content.
-            let verb_end = view.doc.tokens[verb].end;
-            let soon = view.doc.tokens[hi.min(verb + QUOTE_AFTER_VERB_WINDOW) - 1].end;
-            let quote_follows = view
-                .quoted
-                .iter()
-                .any(|q| q.outer.start >= verb_end && q.outer.start < soon);
-            let bare = lexicon::takes_bare_clause(info) && info.lemma != "know";
-            let fragment = quote_follows && info.class != VerbClass::Cognition;
-            if !(bare || fragment) {
-                return None;
-            }
-            if takes_object && c < hi {
-                let w = view.lower(c);
-                if object_pronouns().contains(&w.as_str()) {
-                    c += 1;
-                } else if is_capitalized(view.word(c)) {
-                    while c < hi && is_capitalized(view.word(c)) {
-                        c += 1;
-                    }
-                } else if matches!(w.as_str(), "the" | "a" | "an" | "his" | "her" | "their") {
-                    // `told the forum he was …`: the clause starts at its subject pronoun.
-                    if let Some(p) = (c + 1..hi.min(c + 6))
-                        .find(|&t| pronouns().contains(&view.lower(t).as_str()))
-                    {
-                        c = p;
-                    }
-                }
-            }
-            if c >= hi {
-                return None;
-            }
-            let next = view.lower(c);
-            let word = view.word(c);
-            if is_punct(word) && !marks_only(word) || not_clause_starts().contains(&next.as_str()) {
-                return None;
-            }
-            // `said Smith, …`: an inverted trailer, not a clause.
-            if is_capitalized(word) && c + 1 < hi && matches!(view.word(c + 1), "," | ".") {
-                return None;
-            }
-            c
-        }
+        None => bare_clause_start(view, verb, info, hi, takes_object)?,
     };
     let span = content_span(view, start, clause_end(view, start, content_hi))?;
     let speaker = clause_speaker(view, verb, lo, sentence, shared)?;
@@ -337,6 +285,83 @@ pub(super) fn forward_clause(
         inherits_speaker: false,
         needs_entity: false,
     })
+}
+
+/// The `that` opening a cue's clause, from token `c` right after the verb: right there, or
+/// after an object and adjuncts with no punctuation between.
+fn that_after_verb(view: &View, c: usize, hi: usize, takes_object: bool) -> Option<usize> {
+    // `told an invited crowd at the club that …`: an object first, then the clause.
+    let that_window = if takes_object { 12 } else { 7 };
+    (c..hi.min(c + that_window))
+        .find(|&t| view.lower(t) == "that")
+        .filter(|&t| {
+            t == c
+                || ((c..t).all(|u| !matches!(view.word(u), "," | ";" | ":"))
+                    && only_adjuncts_before_that(view, c, t, takes_object))
+        })
+}
+
+/// The first token of a clause that follows its cue without `that` (`said the plan failed`,
+/// `told reporters he would …`), past the object of a verb that takes one; none when the cue
+/// takes no bare clause or what follows is no clause.
+fn bare_clause_start(
+    view: &View,
+    verb: usize,
+    info: lexicon::VerbInfo,
+    hi: usize,
+    takes_object: bool,
+) -> Option<usize> {
+    // `called the candidate “extremely fit”`, `urged police to release the videos “…”`:
+    // a quoted fragment soon after the verb makes what follows it the content.
+    let verb_end = view.doc.tokens[verb].end;
+    let soon = view.doc.tokens[hi.min(verb + QUOTE_AFTER_VERB_WINDOW) - 1].end;
+    let quote_follows = view
+        .quoted
+        .iter()
+        .any(|q| q.outer.start >= verb_end && q.outer.start < soon);
+    let bare = lexicon::takes_bare_clause(info) && info.lemma != "know";
+    let fragment = quote_follows && info.class != VerbClass::Cognition;
+    if !(bare || fragment) {
+        return None;
+    }
+    let mut c = verb + 1;
+    if takes_object && c < hi {
+        c = past_object(view, c, hi);
+    }
+    if c >= hi {
+        return None;
+    }
+    let next = view.lower(c);
+    let word = view.word(c);
+    if is_punct(word) && !marks_only(word) || not_clause_starts().contains(&next.as_str()) {
+        return None;
+    }
+    // `said Smith, …`: an inverted trailer, not a clause.
+    if is_capitalized(word) && c + 1 < hi && matches!(view.word(c + 1), "," | ".") {
+        return None;
+    }
+    Some(c)
+}
+
+/// Past the object of a cue verb at token `c` (`told him …`, `told Fox News …`): a pronoun, a
+/// name, or a noun phrase up to the subject pronoun of the clause after it.
+fn past_object(view: &View, mut c: usize, hi: usize) -> usize {
+    let w = view.lower(c);
+    if object_pronouns().contains(&w.as_str()) {
+        c += 1;
+    } else if is_capitalized(view.word(c)) {
+        while c < hi && is_capitalized(view.word(c)) {
+            c += 1;
+        }
+    } else if matches!(w.as_str(), "the" | "a" | "an" | "his" | "her" | "their") {
+        // `told the forum he was …`: the clause starts at its subject pronoun.
+        if let Some(p) =
+            (c + 1..hi.min(c + 6)).find(|&t| pronouns().contains(&view.lower(t).as_str()))
+        {
+            c = p;
+        }
+    }
+    c
 }
 
 word_list! {
@@ -364,6 +389,32 @@ pub(super) fn as_characterization(
     sentence: usize,
     shared: Option<Span>,
 ) -> Option<Candidate> {
+    if !characterizing_verb(view, verb, lo) {
+        return None;
+    }
+    let (first, as_at) = object_before_as(view, verb, hi)?;
+    let mut mark = as_at + 1;
+    if mark < hi && matches!(view.lower(mark).as_str(), "a" | "an" | "the") {
+        mark += 1;
+    }
+    if mark >= hi {
+        return None;
+    }
+    let end = characterization_end(view, first, mark, content_hi, sentence)?;
+    let speaker = clause_speaker(view, verb, lo, sentence, shared)?;
+    Some(Candidate {
+        span: Span::new(view.doc.tokens[first].start, end),
+        cue: Some(view.doc.tokens[verb]),
+        speaker: Some(speaker),
+        kind: QuoteKind::Mixed,
+        inherits_speaker: false,
+        needs_entity: false,
+    })
+}
+
+/// Whether the verb at `verb` may characterise something `as` a quoted phrase: a cue verb other
+/// than one of thought, or a verb of [`as_verb_stems`] used as a verb.
+fn characterizing_verb(view: &View, verb: usize, lo: usize) -> bool {
     let lower = view.lower(verb);
     let known = lexicon::verb(view.word(verb))
         .is_some_and(|info| info.class != VerbClass::Cognition)
@@ -371,11 +422,13 @@ pub(super) fn as_characterization(
     let other = as_verb_stems().iter().any(|stem| lower.starts_with(stem))
         && lower.chars().all(char::is_alphabetic)
         && !(verb > lo && noun_determiners().contains(&view.lower(verb - 1).as_str()));
-    if !(known || other) {
-        return None;
-    }
+    known || other
+}
+
+/// The object of a characterising verb, as its first token and the token of the `as` after it.
+fn object_before_as(view: &View, verb: usize, hi: usize) -> Option<(usize, usize)> {
     let mut first = verb + 1;
-    if lower.starts_with("refer") && first < hi && view.lower(first) == "to" {
+    if view.lower(verb).starts_with("refer") && first < hi && view.lower(first) == "to" {
         first += 1;
     }
     // The object: a few words, no punctuation but a possessive, no clause of its own.
@@ -394,20 +447,45 @@ pub(super) fn as_characterization(
             && (lexicon::verb(w).is_none()
                 || (u > first && noun_determiners().contains(&view.lower(u - 1).as_str())))
     });
-    if !object_ok {
-        return None;
-    }
-    let mut mark = as_at + 1;
-    if mark < hi && matches!(view.lower(mark).as_str(), "a" | "an" | "the") {
-        mark += 1;
-    }
-    if mark >= hi {
-        return None;
-    }
+    object_ok.then_some((first, as_at))
+}
+
+/// The byte end of a characterisation whose quote opens at token `mark` (the object starting at
+/// token `first`): the closing mark of that quote or of the last one joined to it, or the end of
+/// the clause when a modifier of the characterisation follows.
+fn characterization_end(
+    view: &View,
+    first: usize,
+    mark: usize,
+    content_hi: usize,
+    sentence: usize,
+) -> Option<usize> {
     let at = view.doc.tokens[mark].start;
     let k = view.quoted.iter().position(|q| q.outer.start == at)?;
+    let (last, mut end) = joined_quotes(view, k, sentence);
+    // A modifier of the characterisation after the mark (`as “the gold standard” of trade
+    // deals`, `as a “leader” who …`) stays in; anything else (`as a “disgrace” after she …`,
+    // `as a “disgrace” Wednesday`, `as a “leader,” comparing …`) ends it.
+    let closed_by_punct = view
+        .doc
+        .slice(view.quoted[last].inner)
+        .ends_with([',', '.', ';', '!', '?']);
+    if let Some(t) = (mark..content_hi).find(|&t| view.doc.tokens[t].start >= end) {
+        let w = view.lower(t);
+        if !closed_by_punct && as_modifier_starts().contains(&w.as_str()) {
+            let clause_end = clause_end(view, first, content_hi);
+            if clause_end > t {
+                end = end.max(view.span_of(first, clause_end).end);
+            }
+        }
+    }
+    Some(end)
+}
+
+/// `as “reckless” and “dangerous”`, `as a “con” and a “fraud”`: the last quote of sentence
+/// `sentence` joined to quote `k` by `and`/`or`, as its index and its closing mark's end.
+fn joined_quotes(view: &View, k: usize, sentence: usize) -> (usize, usize) {
     let mut end = view.quoted[k].outer.end;
-    // `as “reckless” and “dangerous”`, `as a “con” and a “fraud”`.
     let mut next = k + 1;
     while let Some(q) = view.quoted.get(next) {
         let between = view.doc.text[end..q.outer.start].trim();
@@ -422,31 +500,7 @@ pub(super) fn as_characterization(
         end = q.outer.end;
         next += 1;
     }
-    // A modifier of the characterisation after the mark (`as “the gold standard” of trade
-    // deals`, `as a “leader” who …`) stays in; anything else (`as a “disgrace” after she …`,
-    // `as a “disgrace” Wednesday`, `as a “leader,” comparing …`) ends it.
-    let closed_by_punct = view
-        .doc
-        .slice(view.quoted[next - 1].inner)
-        .ends_with([',', '.', ';', '!', '?']);
-    if let Some(t) = (mark..content_hi).find(|&t| view.doc.tokens[t].start >= end) {
-        let w = view.lower(t);
-        if !closed_by_punct && as_modifier_starts().contains(&w.as_str()) {
-            let clause_end = clause_end(view, first, content_hi);
-            if clause_end > t {
-                end = end.max(view.span_of(first, clause_end).end);
-            }
-        }
-    }
-    let speaker = clause_speaker(view, verb, lo, sentence, shared)?;
-    Some(Candidate {
-        span: Span::new(view.doc.tokens[first].start, end),
-        cue: Some(view.doc.tokens[verb]),
-        speaker: Some(speaker),
-        kind: QuoteKind::Mixed,
-        inherits_speaker: false,
-        needs_entity: false,
-    })
+    (next - 1, end)
 }
 
 /// `CLAUSE, X said.` / `CLAUSE, said X.`
