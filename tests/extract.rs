@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use whosaid::ner::Precision;
 use whosaid::pipeline::{extract, Summary};
+use whosaid::quotes::QuoteMethod;
 
 mod common;
 use common::{options, read_csv, root, sample_inputs, tiny_model};
@@ -160,14 +161,27 @@ fn f32_output_is_byte_identical_across_chunks_batches_threads_and_shards() {
     identical_across_chunks_batches_threads_and_shards(Precision::F32);
 }
 
+/// The default quote method runs the attribution model too: its quotes must not depend on the
+/// batching either.
+#[test]
+fn both_models_output_is_byte_identical_across_chunks_batches_threads_and_shards() {
+    identical_across(Precision::Int8, QuoteMethod::Both);
+}
+
 fn identical_across_chunks_batches_threads_and_shards(precision: Precision) {
+    identical_across(precision, QuoteMethod::Rules)
+}
+
+fn identical_across(precision: Precision, quotes: QuoteMethod) {
     let tmp = tempfile::tempdir().unwrap();
-    // The shipped model: its real logits, not a random model's near-ties.
+    // The shipped models: their real logits, not a random model's near-ties.
     let model = root().join("models/ner-en");
     let run = |name: &str, change: &dyn Fn(&mut whosaid::pipeline::ExtractOptions)| {
         let out = tmp.path().join(name);
         let mut opts = options(vec![decorated()], &out, model.clone());
         opts.precision = precision;
+        opts.quotes = quotes;
+        opts.quote_model = root().join("models/quotes-en");
         change(&mut opts);
         extract(&opts).unwrap();
         out

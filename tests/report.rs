@@ -199,17 +199,17 @@ fn check_article_page(path: &Path, id: &str, out: &Path, input_text: &str) {
     for row in &quotes {
         let n: usize = row[1].parse().unwrap();
         let (start, end, shown) = joined(&m.quotes[&n]);
-        assert_eq!((start, end, shown), span_in(row, 2), "{id}: quote {n}");
+        assert_eq!((start, end, shown), span_in(row, 3), "{id}: quote {n}");
         let first = select(&html, &format!("span.quote[data-quote=\"{n}\"]"))[0];
         let hover = first.value().attr("title").unwrap();
         assert!(
-            hover.contains(&row[5]),
+            hover.contains(&row[6]),
             "{id}: quote {n}'s hover names the cue: {hover}"
         );
-        let speaker = if row[10].is_empty() {
-            &row[8]
+        let speaker = if row[13].is_empty() {
+            &row[11]
         } else {
-            &row[10]
+            &row[13]
         };
         if !speaker.is_empty() {
             assert!(
@@ -235,7 +235,7 @@ fn check_article_page(path: &Path, id: &str, out: &Path, input_text: &str) {
         let cell = |c: &str| text(&tr.select(&sel(c)).next().unwrap());
         assert_eq!(
             (cell("td.quote-text"), cell("td.cue"), cell("td.kind")),
-            (row[4].to_string(), row[5].to_string(), row[11].to_string())
+            (row[5].to_string(), row[6].to_string(), row[14].to_string())
         );
     }
 }
@@ -322,9 +322,9 @@ fn sample_report_shows_every_row_at_its_offsets() {
     let mut per_speaker: HashMap<String, usize> = HashMap::new();
     for q in read_csv(&out.join("quotes.csv"))
         .iter()
-        .filter(|q| !q[9].is_empty())
+        .filter(|q| !q[12].is_empty())
     {
-        *per_speaker.entry(q[10].to_string()).or_default() += 1;
+        *per_speaker.entry(q[13].to_string()).or_default() += 1;
     }
     let bars = select(&index, "#speakers-chart g");
     assert_eq!(bars.len(), per_speaker.len().min(20));
@@ -356,7 +356,7 @@ fn check_speaker_pages(report: &Path, out: &Path) {
         let rows = select(&html, "tr.quote-row");
         let of_speaker = quotes
             .iter()
-            .filter(|q| !q[9].is_empty() && q[10] == name)
+            .filter(|q| !q[12].is_empty() && q[13] == name)
             .count();
         assert_eq!(rows.len(), of_speaker, "{name}");
         for tr in rows {
@@ -365,10 +365,10 @@ fn check_speaker_pages(report: &Path, out: &Path) {
                 tr.value().attr("data-quote").unwrap().to_string(),
             );
             let q = by_id[&key];
-            assert_eq!(q[10], name, "{name} lists a quote of {}", &q[10]);
+            assert_eq!(q[13], name, "{name} lists a quote of {}", &q[13]);
             assert_eq!(
                 text(&tr.select(&sel("td.quote-text")).next().unwrap()),
-                &q[4]
+                &q[5]
             );
             let href = tr
                 .select(&sel("a"))
@@ -385,7 +385,7 @@ fn check_speaker_pages(report: &Path, out: &Path) {
     }
     assert_eq!(
         listed.len(),
-        quotes.iter().filter(|q| !q[9].is_empty()).count()
+        quotes.iter().filter(|q| !q[12].is_empty()).count()
     );
 }
 
@@ -541,7 +541,7 @@ fn hostile_names_run(dir: &Path) -> (PathBuf, PathBuf) {
             &[&["x", &ns, &ne, name, label, "0.9", "1"]],
             &[&["x", "1", name, label, "", "1", &ns, "false"]],
             &[&[
-                "x", "1", &qs, &qe, quote, "said", &ns, &ne, name, "1", name, "direct",
+                "x", "1", "1", &qs, &qe, quote, "said", "", "", &ns, &ne, name, "1", name, "direct",
             ]],
             &[&["<script>in.jsonl", "line 9", "<img src=x onerror=alert(4)>"]],
         ],

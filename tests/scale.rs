@@ -218,14 +218,18 @@ fn stream_gives_one_line_per_record_in_order() {
     let file = tmp.path().join("in.jsonl");
     std::fs::write(&file, input).unwrap();
     let out = tmp.path().join("csv");
-    extract(&options(vec![file], &out, model)).unwrap();
+    // As stream runs by default: the rules and the shipped attribution model.
+    let mut opts = options(vec![file], &out, model);
+    opts.quotes = whosaid::quotes::QuoteMethod::Both;
+    opts.quote_model = common::root().join("models/quotes-en");
+    extract(&opts).unwrap();
     let quotes = read_csv(&out.join("quotes.csv"));
     for line in [&lines[0], &lines[2]] {
         let id = line["article"]["id"].as_str().unwrap();
         let csv_texts: Vec<&str> = quotes
             .iter()
             .filter(|q| &q[0] == id)
-            .map(|q| &q[4])
+            .map(|q| &q[5])
             .collect();
         let stream_texts: Vec<&str> = line["quotes"]
             .as_array()

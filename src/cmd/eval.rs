@@ -68,7 +68,7 @@ pub struct EvalQuotesArgs {
     #[arg(long)]
     errors: Option<PathBuf>,
     /// Which extractor finds the quotes: rules, model (the attribution model) or both.
-    #[arg(long, default_value = "rules")]
+    #[arg(long, default_value = "both")]
     quotes: QuoteMethod,
     /// The attribution model directory, for --quotes model or both.
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/models/quotes-en"))]

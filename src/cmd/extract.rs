@@ -78,7 +78,7 @@ struct RunArgs {
     shard: Option<pipeline::Shard>,
     /// Which extractor finds the quotes: rules, model (the trained attribution model) or both
     /// (the rules' direct quotes, the model's other attributions).
-    #[arg(long, default_value = "rules")]
+    #[arg(long, default_value = "both")]
     quotes: QuoteMethod,
     /// The attribution model directory, for --quotes model or both.
     #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/models/quotes-en"))]

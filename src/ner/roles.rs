@@ -220,7 +220,7 @@ mod tests {
         ];
         let tags = decode_role(&logits(Role::Content, &rows), Role::Content);
         assert_eq!(tags, [Bio::O, Bio::B, Bio::I, Bio::O]);
-        assert_eq!(segments(&tags), [1..3]);
+        assert_eq!(segments(&tags), vec![1..3usize]);
         // A first word cannot be I either.
         let tags = decode_role(&logits(Role::Source, &[[0.0, 1.0, 4.0]]), Role::Source);
         assert_eq!(tags, [Bio::B]);
@@ -234,7 +234,7 @@ mod tests {
     fn segments_split_at_each_begin() {
         use Bio::*;
         assert_eq!(segments(&[B, I, B, O, B, I, I]), [0..2, 2..3, 4..7]);
-        assert_eq!(segments(&[O, I, I]), [1..3]);
+        assert_eq!(segments(&[O, I, I]), vec![1..3usize]);
         assert!(segments(&[O, O]).is_empty());
     }
 }

@@ -87,7 +87,7 @@ impl WordScorer for NerModel {
 /// Hands a batch's logits (all its windows' words, in window order) to each window.
 pub fn split_rows(windows: &[&Window], batch: &[usize], scores: &[f32], out: &mut [Vec<f32>]) {
     let words: usize = batch.iter().map(|&i| windows[i].word_starts.len()).sum();
-    let labels = if words == 0 { 0 } else { scores.len() / words };
+    let labels = scores.len().checked_div(words).unwrap_or(0);
     let mut rest = scores;
     for &i in batch {
         let (mine, after) = rest.split_at(windows[i].word_starts.len() * labels);

@@ -259,19 +259,26 @@ pub fn quotes(
                 cue: a.cue,
                 speaker: a.source,
                 speaker_entity,
-                kind: kind_of(doc.slice(piece)),
+                kind: kind_of(&doc.text, piece),
             });
         }
     }
     out
 }
 
-/// Direct when the content is quoted from end to end, mixed when it holds a quote mark.
-fn kind_of(content: &str) -> QuoteKind {
+/// Direct when the content is quoted from end to end (the marks inside its span or just
+/// outside it: the model, like the rules, may leave the marks and a closing comma out), mixed
+/// when it holds a quote mark, else indirect.
+fn kind_of(text: &str, span: Span) -> QuoteKind {
     const OPEN: [char; 5] = ['“', '"', '«', '„', '‘'];
     const CLOSE: [char; 5] = ['”', '"', '»', '“', '’'];
-    let trimmed = content.trim_matches(|c: char| c.is_whitespace() || c == ',' || c == '.');
-    if trimmed.starts_with(OPEN) && trimmed.ends_with(CLOSE) {
+    let content = &text[span.range()];
+    let inner = content.trim_matches(|c: char| c.is_whitespace() || ",.;:?!".contains(c));
+    let opens = inner.starts_with(OPEN) || text[..span.start].trim_end().ends_with(OPEN);
+    let after =
+        text[span.end..].trim_start_matches(|c: char| c.is_whitespace() || ",.;:?!".contains(c));
+    let closes = inner.ends_with(CLOSE) || after.starts_with(CLOSE);
+    if opens && closes {
         QuoteKind::Direct
     } else if content.contains(OPEN) || content.contains(CLOSE) {
         QuoteKind::Mixed
@@ -296,9 +303,7 @@ mod tests {
             let start = doc.text.find(phrase).unwrap();
             let words = &doc.word_ranges(Span::new(start, start + phrase.len()))[0];
             tags[role.index()][words.start] = Bio::B;
-            for w in words.start + 1..words.end {
-                tags[role.index()][w] = Bio::I;
-            }
+            tags[role.index()][words.start + 1..words.end].fill(Bio::I);
         }
         tags
     }
@@ -354,8 +359,15 @@ mod tests {
         let found = attributions(&d, &tags);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].content.len(), 2);
-        assert_eq!(kind_of(d.slice(found[0].content[0])), QuoteKind::Mixed);
-        assert_eq!(kind_of("“We will win,”"), QuoteKind::Direct);
-        assert_eq!(kind_of("the talks failed"), QuoteKind::Indirect);
+        assert_eq!(kind_of(&d.text, found[0].content[0]), QuoteKind::Mixed);
+        let text = "He said “We will win,” and left: the talks failed.";
+        let at = |s: &str| {
+            let i = text.find(s).unwrap();
+            Span::new(i, i + s.len())
+        };
+        assert_eq!(kind_of(text, at("“We will win,”")), QuoteKind::Direct);
+        // The marks just outside the span, as the model (trained on words) leaves them.
+        assert_eq!(kind_of(text, at("We will win")), QuoteKind::Direct);
+        assert_eq!(kind_of(text, at("the talks failed")), QuoteKind::Indirect);
     }
 }

@@ -732,29 +732,31 @@ fn a_lower_case_fragment_without_a_cue_is_not_a_statement() {
 }
 
 #[test]
-fn both_keeps_the_rules_direct_quotes_and_adds_the_models_others() {
-    let quote = |start: usize, end: usize, kind: QuoteKind| Quote {
+fn both_keeps_the_rules_quotes_and_adds_the_models_other_statements() {
+    let text = "x".repeat(40) + " one two three four five six seven eight nine ten";
+    let doc = Document::new("t".into(), String::new(), text.clone(), &clean(&text));
+    let quote = |start: usize, end: usize, cue: bool| Quote {
         span: Span::new(start, end),
-        cue: None,
+        cue: cue.then(|| Span::new(0, 2)),
         speaker: None,
         speaker_entity: None,
-        kind,
+        kind: QuoteKind::Indirect,
     };
-    let rules = vec![
-        quote(0, 10, QuoteKind::Direct),
-        quote(20, 30, QuoteKind::Indirect),
-    ];
+    let rules = vec![quote(0, 10, true)];
     let model = vec![
-        // Overlaps the rules' direct quote: the rules' stays.
-        quote(0, 12, QuoteKind::Direct),
-        // Where the rules had only reported speech, the model's quote is taken.
-        quote(21, 30, QuoteKind::Indirect),
-        quote(40, 50, QuoteKind::Indirect),
+        // Overlaps a quote of the rules: the rules' stays alone.
+        quote(5, 20, true),
+        // Four words and a cue: added.
+        quote(41, 59, true),
+        // No cue, or too few words: not added.
+        quote(60, 70, false),
+        quote(71, 80, true),
     ];
-    let both = combine(rules, model);
+    let both = combine(&doc, rules, model);
     let spans: Vec<(usize, usize)> = both.iter().map(|q| (q.span.start, q.span.end)).collect();
-    assert_eq!(spans, [(0, 10), (21, 30), (40, 50)]);
-    assert!(combine(Vec::new(), Vec::new()).is_empty());
+    assert_eq!(&text[41..59], "one two three four");
+    assert_eq!(spans, [(0, 10), (41, 59)]);
+    assert!(combine(&doc, Vec::new(), Vec::new()).is_empty());
     assert_eq!("both".parse::<QuoteMethod>().unwrap(), QuoteMethod::Both);
     assert!("all".parse::<QuoteMethod>().is_err());
 }

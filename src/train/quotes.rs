@@ -106,6 +106,9 @@ pub struct QuoteTrainReport {
     pub seconds: f64,
 }
 
+/// How a weight file's tensor names map to the model's (None: not loaded).
+type Rename = fn(&str) -> Option<String>;
+
 /// Builds the model: the starting directory's encoder (and casing rows), a fresh classifier.
 fn build_model(opts: &QuoteTrainOptions, device: Device) -> Result<NerModel> {
     let files_dir = &opts.init;
@@ -117,23 +120,22 @@ fn build_model(opts: &QuoteTrainOptions, device: Device) -> Result<NerModel> {
         .with_context(|| format!("{} is not JSON", config_path.display()))?
         .get("whosaid")
         .is_some();
-    let (bert, casing, rename): (BertConfig, bool, fn(&str) -> Option<String>) =
-        match is_whosaid_model {
-            true => {
-                let config = ModelConfig::read(&config_path)?;
-                (config.bert, config.settings.casing, |name: &str| {
-                    (!name.starts_with("classifier.")).then(|| name.to_string())
-                })
-            }
-            false => {
-                let mut bert: BertConfig = serde_json::from_str(&raw)
-                    .with_context(|| format!("{} is not a BERT config", config_path.display()))?;
-                bert.type_vocab_size = bert.type_vocab_size.max(ner::CASING_CLASSES);
-                (bert, true, |name: &str| {
-                    name.strip_prefix("bert.").map(String::from)
-                })
-            }
-        };
+    let (bert, casing, rename): (BertConfig, bool, Rename) = match is_whosaid_model {
+        true => {
+            let config = ModelConfig::read(&config_path)?;
+            (config.bert, config.settings.casing, |name: &str| {
+                (!name.starts_with("classifier.")).then(|| name.to_string())
+            })
+        }
+        false => {
+            let mut bert: BertConfig = serde_json::from_str(&raw)
+                .with_context(|| format!("{} is not a BERT config", config_path.display()))?;
+            bert.type_vocab_size = bert.type_vocab_size.max(ner::CASING_CLASSES);
+            (bert, true, |name: &str| {
+                name.strip_prefix("bert.").map(String::from)
+            })
+        }
+    };
     let mut config = ModelConfig {
         bert,
         settings: ModelSettings {

@@ -108,12 +108,12 @@ impl Schedule {
                 }
                 recent.push(value);
                 at.step += 1;
-                if at.step % 20 == 0 || at.step == stop {
+                if at.step.is_multiple_of(20) || at.step == stop {
                     at.loss = recent.iter().sum::<f64>() / recent.len() as f64;
                     recent.clear();
                     on(Event::Loss(at))?;
                 }
-                if self.eval_every.is_some_and(|n| at.step % n == 0) {
+                if self.eval_every.is_some_and(|n| at.step.is_multiple_of(n)) {
                     on(Event::Evaluate(at))?;
                     evaluated = at.step;
                 }

@@ -266,17 +266,7 @@ pub fn score_quotes_by(
     role_tags_for: &mut RoleTagSource,
 ) -> Result<QuoteReport> {
     let docs: Vec<Document> = articles.iter().map(document_of).collect();
-    let role_tags = match method {
-        QuoteMethod::Rules => Vec::new(),
-        QuoteMethod::Model | QuoteMethod::Both => role_tags_for(&docs)?,
-    };
-    if method != QuoteMethod::Rules && role_tags.len() != docs.len() {
-        bail!(
-            "the quote model gave {} tag lists for {} articles",
-            role_tags.len(),
-            docs.len()
-        );
-    }
+    let role_tags = role_tags_of(&docs, method, role_tags_for)?;
     let mut segments = SegmentTally::default();
     let all_mentions = mentions_for(&docs)?;
     if all_mentions.len() != docs.len() {
@@ -339,6 +329,26 @@ pub fn score_quotes_by(
         error_counts,
         errors,
     })
+}
+
+/// The model's tags of every document, when `method` uses the model (else none).
+fn role_tags_of(
+    docs: &[Document],
+    method: QuoteMethod,
+    role_tags_for: &mut RoleTagSource,
+) -> Result<Vec<RoleTags>> {
+    if method == QuoteMethod::Rules {
+        return Ok(Vec::new());
+    }
+    let tags = role_tags_for(docs)?;
+    if tags.len() != docs.len() {
+        bail!(
+            "the quote model gave {} tag lists for {} articles",
+            tags.len(),
+            docs.len()
+        );
+    }
+    Ok(tags)
 }
 
 /// The `direct` subset: gold of kind direct or mixed (or, without a kind, content holding a quote
