@@ -12,7 +12,7 @@ use std::process::{Command, Output, Stdio};
 use whosaid::output::{CHECKPOINT, FILES};
 
 mod common;
-use common::tiny_model;
+use common::{options, sample_inputs, tiny_model};
 
 fn whosaid() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_whosaid"));
@@ -272,4 +272,27 @@ fn an_input_that_cannot_be_opened_exits_3_after_the_others_are_written() {
     std::fs::write(&typo, "{broken\n").unwrap();
     let o = run(&model, &tmp.path().join("out2"), &[&typo, &a], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// `--quotes both` with a quote model that is missing or is no attribution model stops before
+/// any output, saying which model it needed.
+#[test]
+fn a_missing_or_wrong_quote_model_stops_the_run_before_any_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, None);
+    for (name, quote_model) in [
+        ("missing", tmp.path().join("no-such-model")),
+        ("ner", model.clone()),
+    ] {
+        let out = tmp.path().join(name);
+        let mut opts = options(sample_inputs(), &out, model.clone());
+        opts.quotes = whosaid::quotes::QuoteMethod::Both;
+        opts.quote_model = quote_model;
+        let err = format!("{:#}", whosaid::pipeline::extract(&opts).unwrap_err());
+        assert!(
+            err.contains("--quotes both needs the attribution model"),
+            "{name}: {err}"
+        );
+        assert!(!out.exists(), "{name}: output written");
+    }
 }

@@ -13,7 +13,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
 use crate::annotated::Annotated;
@@ -257,8 +257,18 @@ fn start_role_tagger(opts: &ExtractOptions) -> Result<Option<RoleTagger<Inferenc
     if opts.quotes == QuoteMethod::Rules {
         return Ok(None);
     }
-    let worker = InferenceWorker::start(&opts.quote_model, opts.threads, opts.precision)?;
-    Ok(Some(RoleTagger::new(worker, opts.batching)?))
+    let model = opts.quote_model.display();
+    let needs = || {
+        format!(
+            "--quotes {} needs the attribution model (--quote-model {model})",
+            opts.quotes.as_str()
+        )
+    };
+    let worker = InferenceWorker::start(&opts.quote_model, opts.threads, opts.precision)
+        .with_context(needs)?;
+    Ok(Some(
+        RoleTagger::new(worker, opts.batching).with_context(needs)?,
+    ))
 }
 
 /// Runs the pipeline over `opts.inputs` (this shard's records, after the first `skip`) with

@@ -67,6 +67,17 @@ pub enum QuoteMethod {
     Both,
 }
 
+impl QuoteMethod {
+    /// The method's name on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuoteMethod::Rules => "rules",
+            QuoteMethod::Model => "model",
+            QuoteMethod::Both => "both",
+        }
+    }
+}
+
 impl std::str::FromStr for QuoteMethod {
     type Err = anyhow::Error;
 
