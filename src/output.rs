@@ -171,7 +171,7 @@ fn entity_rows(a: &Annotated, co: &CharOffsets) -> Vec<EntityRow> {
 
 fn quote_rows(a: &Annotated, co: &CharOffsets) -> Vec<QuoteRow> {
     let doc = &a.doc;
-    let attribution_ids = attribution_ids(&a.quotes);
+    let attribution_ids = crate::quotes::attribution_ids(&a.quotes);
     a.quotes
         .iter()
         .enumerate()
@@ -199,28 +199,6 @@ fn quote_rows(a: &Annotated, co: &CharOffsets) -> Vec<QuoteRow> {
                     .unwrap_or_default(),
                 kind: q.kind.as_str().to_string(),
             }
-        })
-        .collect()
-}
-
-/// Each quote's attribution number: quotes sharing a cue are one statement's parts; a quote
-/// without a cue is a statement of its own.
-fn attribution_ids(quotes: &[crate::quotes::Quote]) -> Vec<usize> {
-    let mut by_cue: Vec<(crate::text::Span, usize)> = Vec::new();
-    let mut next = 0;
-    quotes
-        .iter()
-        .map(|q| {
-            let known = q
-                .cue
-                .and_then(|c| by_cue.iter().find(|(k, _)| *k == c).map(|&(_, id)| id));
-            known.unwrap_or_else(|| {
-                next += 1;
-                if let Some(c) = q.cue {
-                    by_cue.push((c, next));
-                }
-                next
-            })
         })
         .collect()
 }
@@ -514,29 +492,6 @@ fn write_header_if_empty(f: &mut CsvFile, header: &[&str]) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn quotes_sharing_a_cue_share_an_attribution() {
-        use crate::quotes::{Quote, QuoteKind};
-        use crate::text::Span;
-        let quote = |start: usize, cue: Option<Span>| Quote {
-            span: Span::new(start, start + 5),
-            cue,
-            speaker: None,
-            speaker_entity: None,
-            kind: QuoteKind::Direct,
-        };
-        let said = Some(Span::new(7, 11));
-        let told = Some(Span::new(30, 34));
-        let quotes = [
-            quote(0, said),
-            quote(12, said),
-            quote(20, None),
-            quote(25, told),
-            quote(40, None),
-        ];
-        assert_eq!(attribution_ids(&quotes), [1, 1, 2, 3, 4]);
-    }
-
     use super::*;
 
     fn run_identity(dir: &Path) -> RunIdentity {

@@ -131,6 +131,27 @@ pub fn combine(doc: &Document, rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quot
     out
 }
 
+/// Each quote's attribution number, from 1 in order of first part: quotes sharing a cue are one
+/// statement's parts (`"…," she said, "…"`); a quote without a cue is a statement of its own.
+/// `quotes.csv`'s `attribution_id` and `eval quotes`' grouping of predictions both come from here.
+pub fn attribution_ids(quotes: &[Quote]) -> Vec<usize> {
+    let mut by_cue: std::collections::BTreeMap<Span, usize> = std::collections::BTreeMap::new();
+    let mut next = 0;
+    quotes
+        .iter()
+        .map(|q| match q.cue.and_then(|c| by_cue.get(&c)) {
+            Some(&id) => id,
+            None => {
+                next += 1;
+                if let Some(c) = q.cue {
+                    by_cue.insert(c, next);
+                }
+                next
+            }
+        })
+        .collect()
+}
+
 /// The fewest words of a statement only the model found, for `both` to add it.
 const MIN_ADDED_WORDS: usize = 4;
 

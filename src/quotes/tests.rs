@@ -760,3 +760,24 @@ fn both_keeps_the_rules_quotes_and_adds_the_models_other_statements() {
     assert_eq!("both".parse::<QuoteMethod>().unwrap(), QuoteMethod::Both);
     assert!("all".parse::<QuoteMethod>().is_err());
 }
+
+#[test]
+fn quotes_sharing_a_cue_share_an_attribution() {
+    let quote = |start: usize, cue: Option<Span>| Quote {
+        span: Span::new(start, start + 5),
+        cue,
+        speaker: None,
+        speaker_entity: None,
+        kind: QuoteKind::Direct,
+    };
+    let said = Some(Span::new(7, 11));
+    let told = Some(Span::new(30, 34));
+    let quotes = [
+        quote(0, said),
+        quote(12, said),
+        quote(20, None),
+        quote(25, told),
+        quote(40, None),
+    ];
+    assert_eq!(attribution_ids(&quotes), [1, 1, 2, 3, 4]);
+}

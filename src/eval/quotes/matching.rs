@@ -5,7 +5,6 @@ use crate::ner::Mention;
 use crate::quotes::{lexicon, marks, Quote, QuoteKind};
 use crate::text::{Document, Span};
 use anyhow::Result;
-use std::collections::BTreeMap;
 
 use super::*;
 
@@ -20,17 +19,14 @@ pub(super) struct Predicted {
 
 pub(super) fn group_predictions(quotes: &[Quote]) -> Vec<Predicted> {
     let mut out: Vec<Predicted> = Vec::new();
-    let mut by_cue: BTreeMap<Span, usize> = BTreeMap::new();
-    for q in quotes {
-        if let Some(&i) = q.cue.and_then(|c| by_cue.get(&c)) {
-            out[i].content.push(q.span);
+    for (q, id) in quotes.iter().zip(crate::quotes::attribution_ids(quotes)) {
+        // Ids count from 1 in order of first part: a new id is the next attribution.
+        if let Some(p) = out.get_mut(id - 1) {
+            p.content.push(q.span);
             if q.kind != QuoteKind::Direct {
-                out[i].kind = q.kind;
+                p.kind = q.kind;
             }
             continue;
-        }
-        if let Some(c) = q.cue {
-            by_cue.insert(c, out.len());
         }
         out.push(Predicted {
             content: vec![q.span],
