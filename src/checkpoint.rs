@@ -29,6 +29,9 @@ pub const FILES: [&str; 5] = [
     "errors.csv",
 ];
 
+/// Files a run writes from its complete [`FILES`] when it finishes (the entity index).
+pub const DERIVED_FILES: [&str; 1] = ["entity_index.csv"];
+
 /// Name of the checkpoint file an unfinished run keeps in its output directory.
 pub const CHECKPOINT: &str = ".whosaid-checkpoint.json";
 
@@ -42,6 +45,10 @@ pub fn managed_names() -> Vec<String> {
     for f in FILES {
         names.push(f.to_string());
         names.push(format!("{f}.tmp"));
+    }
+    for derived in DERIVED_FILES {
+        names.push(derived.to_string());
+        names.push(format!("{derived}.tmp"));
     }
     names.push(CHECKPOINT.to_string());
     names.push(format!("{CHECKPOINT}.tmp"));

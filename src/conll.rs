@@ -15,6 +15,43 @@ use anyhow::{bail, Context, Result};
 
 use crate::ner::Tag;
 
+/// Rewriting a sentence's casing: how `eval ner --case` tests text without normal casing, and
+/// what casing augmentation in `train ner` writes. `Pompeo met MEK` → `pompeo met mek` (lower)
+/// or `POMPEO MET MEK` (upper).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Recase {
+    #[default]
+    AsIs,
+    Lower,
+    Upper,
+}
+
+impl Recase {
+    /// Rewrites the words of `sentence` in place.
+    pub fn apply(self, sentence: &mut ConllSentence) {
+        for w in &mut sentence.words {
+            match self {
+                Recase::AsIs => {}
+                Recase::Lower => *w = w.to_lowercase(),
+                Recase::Upper => *w = w.to_uppercase(),
+            }
+        }
+    }
+}
+
+impl std::str::FromStr for Recase {
+    type Err = anyhow::Error;
+
+    fn from_str(s: &str) -> Result<Recase> {
+        match s {
+            "as-is" => Ok(Recase::AsIs),
+            "lower" => Ok(Recase::Lower),
+            "upper" => Ok(Recase::Upper),
+            other => bail!("unknown casing {other}: use as-is, lower or upper"),
+        }
+    }
+}
+
 /// One CoNLL sentence: words and their gold tags.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConllSentence {

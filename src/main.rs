@@ -7,8 +7,9 @@ use clap::{Parser, Subcommand};
 
 mod cmd;
 
-use cmd::eval::{EvalNerArgs, EvalQuotesArgs};
+use cmd::eval::{EvalEntitiesArgs, EvalNerArgs, EvalQuotesArgs};
 use cmd::extract::{ExtractArgs, StreamArgs};
+use cmd::index::IndexArgs;
 use cmd::report::ReportArgs;
 use cmd::train_ner::TrainNerArgs;
 use cmd::train_quotes::TrainQuotesArgs;
@@ -41,6 +42,9 @@ enum Command {
     /// Write a static HTML report of a finished run: who is quoted, about whom, every quote in
     /// its article (open REPORT_DIR/index.html in a browser).
     Report(ReportArgs),
+    /// Write the entity index (entity_index.csv) of several finished runs taken together: the
+    /// shards of one dump give the index one run over the whole dump writes.
+    Index(IndexArgs),
     /// Train a model.
     #[command(subcommand)]
     Train(TrainCommand),
@@ -63,6 +67,9 @@ enum EvalCommand {
     Ner(EvalNerArgs),
     /// Quote content/cue/speaker scores on brat standoff (PolNeAR) or the project's fixtures.
     Quotes(EvalQuotesArgs),
+    /// Entity clusters (B³), canonical names, labels and cross-article keys on the project's
+    /// entity fixtures.
+    Entities(EvalEntitiesArgs),
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -70,10 +77,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Extract(a) => cmd::extract::extract(a),
         Command::Stream(a) => cmd::extract::stream(a),
         Command::Report(a) => cmd::report::run(a),
+        Command::Index(a) => cmd::index::run(a),
         Command::Train(TrainCommand::Ner(a)) => cmd::train_ner::run(a),
         Command::Train(TrainCommand::Quotes(a)) => cmd::train_quotes::run(a),
         Command::Eval(EvalCommand::Ner(a)) => cmd::eval::ner(a),
         Command::Eval(EvalCommand::Quotes(a)) => cmd::eval::quotes(a),
+        Command::Eval(EvalCommand::Entities(a)) => cmd::eval::entities(a),
     }
 }
 

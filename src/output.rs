@@ -12,7 +12,7 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::annotated::Annotated;
-use crate::checkpoint::{Checkpoint, RunIdentity, LOCK};
+use crate::checkpoint::{Checkpoint, RunIdentity, DERIVED_FILES, LOCK};
 use crate::input::RecordError;
 use crate::ner::EntityLabel;
 use crate::text::CharOffsets;
@@ -59,6 +59,10 @@ pub struct EntityRow {
     pub first_start: usize,
     /// A lone name that fits several people of the article, left apart ([`crate::entities`]).
     pub ambiguous: bool,
+    /// The same for the same person, organisation or place in every article
+    /// ([`crate::entities::keys`]); empty when ambiguous. Absent in runs before it existed.
+    #[serde(default)]
+    pub entity_key: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -165,6 +169,7 @@ fn entity_rows(a: &Annotated, co: &CharOffsets) -> Vec<EntityRow> {
                 .map(|&m| co.char_of(a.mentions[m].span.start))
                 .unwrap_or(0),
             ambiguous: e.ambiguous,
+            entity_key: e.key.clone().unwrap_or_default(),
         })
         .collect()
 }
@@ -201,6 +206,20 @@ fn quote_rows(a: &Annotated, co: &CharOffsets) -> Vec<QuoteRow> {
             }
         })
         .collect()
+}
+
+/// Removes what an earlier run derived from its files (the entity index): it must not sit
+/// beside this run's partial output; this run writes its own when it finishes.
+fn remove_derived(dir: &Path) -> Result<()> {
+    for name in DERIVED_FILES {
+        for path in [dir.join(name), dir.join(format!("{name}.tmp"))] {
+            if path.exists() {
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("cannot remove old {}", path.display()))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 struct CsvFile {
@@ -294,6 +313,7 @@ impl OutputWriter {
             .with_context(|| format!("cannot create output directory {}", dir.display()))?;
         let lock = DirLock::take(dir)?;
         let _ = std::fs::remove_file(dir.join(CHECKPOINT));
+        remove_derived(dir)?;
         let files = [
             CsvFile::create(dir, FILES[0])?,
             CsvFile::create(dir, FILES[1])?,
@@ -316,6 +336,7 @@ impl OutputWriter {
     pub fn resume(dir: &Path, run: RunIdentity) -> Result<(OutputWriter, u64)> {
         let cp = Checkpoint::read_for(dir, &run)?;
         let lock = DirLock::take(dir)?;
+        remove_derived(dir)?;
         let open = |i: usize| CsvFile::resume(dir, FILES[i], cp.lengths[i]);
         let files = [open(0)?, open(1)?, open(2)?, open(3)?, open(4)?];
         let writer = OutputWriter {
@@ -375,9 +396,10 @@ impl OutputWriter {
     }
 
     /// Writes headers of files that got no rows, syncs, and renames every file to its final
-    /// name. A checkpoint marked finished covers the renames: a run killed among them is
+    /// name, then writes what is `derived` from the complete files (the entity index). A
+    /// checkpoint marked finished covers the renames and `derived`: a run killed among them is
     /// finished by `--resume`.
-    pub fn finish(mut self) -> Result<()> {
+    pub fn finish(mut self, derived: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
         for (f, header) in self.files.iter_mut().zip(HEADERS) {
             // csv writes a header with the first row; empty files still need theirs.
             write_header_if_empty(f, header)?;
@@ -388,6 +410,7 @@ impl OutputWriter {
                 format!("cannot rename {} to {}", f.temp.display(), f.path.display())
             })?;
         }
+        derived(&self.dir)?;
         let _ = std::fs::remove_file(self.dir.join(CHECKPOINT));
         let _ = std::fs::remove_file(self.dir.join(LOCK));
         Ok(())
@@ -426,6 +449,7 @@ pub const HEADERS: [&[&str]; 5] = [
         "mentions",
         "first_start",
         "ambiguous",
+        "entity_key",
     ],
     &[
         "article_id",
@@ -522,7 +546,7 @@ mod tests {
         w.write_error(&error(3)).unwrap();
         w.checkpoint(1).unwrap();
         assert!(!out.join("errors.csv").exists());
-        w.finish().unwrap();
+        w.finish(|_| Ok(())).unwrap();
         let errors = std::fs::read_to_string(out.join("errors.csv")).unwrap();
         assert_eq!(errors, "input,record,reason\na.jsonl,line 3,bad\n");
         let quotes = std::fs::read_to_string(out.join("quotes.csv")).unwrap();
@@ -571,7 +595,7 @@ mod tests {
             killed_among_renames(&out, &run, renamed);
             let (w, records) = OutputWriter::resume(&out, run).unwrap();
             assert_eq!(records, 1);
-            w.finish().unwrap();
+            w.finish(|_| Ok(())).unwrap();
             for f in FILES {
                 let text = std::fs::read_to_string(out.join(f)).unwrap();
                 assert!(!text.is_empty(), "{f} empty after {renamed} renames");

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use whosaid::checkpoint::DERIVED_FILES;
 use whosaid::output::{CHECKPOINT, FILES};
 use whosaid::pipeline::{extract, Shard};
 
@@ -48,8 +49,10 @@ fn shards_partition_a_run() {
     let n = 3;
     let mut union: Vec<Vec<Vec<String>>> = vec![Vec::new(); FILES.len()];
     let mut article_counts = Vec::new();
+    let mut shard_dirs = Vec::new();
     for i in 0..n {
         let out = tmp.path().join(format!("shard{i}"));
+        shard_dirs.push(out.clone());
         let mut opts = options(inputs.clone(), &out, model.clone());
         opts.shard = Some(format!("{i}/{n}").parse().unwrap());
         extract(&opts).unwrap();
@@ -66,6 +69,17 @@ fn shards_partition_a_run() {
         union[k].sort();
         assert_eq!(union[k], expected, "{file}: shards differ from one run");
     }
+    // The shards' entity index, taken together, is the one run's, byte for byte.
+    let index = whosaid::report::index::INDEX_FILE;
+    let joined = tmp.path().join("joined-index.csv");
+    let rows = whosaid::report::index::build(&shard_dirs).unwrap();
+    whosaid::report::index::write(&rows, &joined).unwrap();
+    let whole_index = std::fs::read_to_string(whole.join(index)).unwrap();
+    assert!(
+        whole_index.lines().count() > 1,
+        "the run has entities: {whole_index}"
+    );
+    assert_eq!(std::fs::read_to_string(&joined).unwrap(), whole_index);
 }
 
 #[test]
@@ -140,7 +154,7 @@ fn a_killed_run_resumes_to_the_same_files() {
         !status.success(),
         "the run finished before it could be killed"
     );
-    for file in FILES {
+    for file in FILES.iter().chain(&DERIVED_FILES) {
         assert!(
             !out.join(file).exists(),
             "{file} exists under its final name after a kill"
@@ -150,7 +164,7 @@ fn a_killed_run_resumes_to_the_same_files() {
     let resumed = args(&out).arg("--resume").status().unwrap();
     assert!(resumed.success());
     assert!(!out.join(CHECKPOINT).exists(), "checkpoint left behind");
-    for file in FILES {
+    for file in FILES.iter().chain(&DERIVED_FILES) {
         let a = std::fs::read(full.join(file)).unwrap();
         let b = std::fs::read(out.join(file)).unwrap();
         assert!(

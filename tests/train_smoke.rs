@@ -260,7 +260,8 @@ fn tiny_attribution_model_learns_the_brat_fixture() {
         QuoteMethod::Model,
         &mut |docs| {
             let refs: Vec<_> = docs.iter().collect();
-            RoleTagger::new(&model, whosaid::ner::Batching::default())?.tag(&refs)
+            RoleTagger::new(&model, whosaid::ner::Batching::default())?
+                .tag(&refs, whosaid::quotes::learned::RoleContext::AsTrained)
         },
     )
     .unwrap();

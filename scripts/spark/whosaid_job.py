@@ -1,10 +1,12 @@
 """PySpark job: runs `whosaid stream` over a JSONL dump on a Spark cluster and writes the same
-five tables as `whosaid extract` (articles, mentions, entities, quotes, errors).
+tables as `whosaid extract` (articles, mentions, entities, quotes, errors, and the dump's
+entity_index built from the entities and quotes).
 
-The driver ships the whosaid binary with SparkContext.addFile, and the model directory and
-(optionally) libtorch's shared libraries as archives (.tgz files made once per run in a temporary
-directory on the driver, added with SparkContext.addArchive under the fixed names
-`whosaid-model` and `whosaid-libtorch`). Spark hands them to every executor the same way on YARN,
+The driver ships the whosaid binary with SparkContext.addFile, and the model directories (the
+NER model, and the attribution model unless --quotes rules) and (optionally) libtorch's shared
+libraries as archives (.tgz files made once per run in a temporary directory on the driver, added
+with SparkContext.addArchive under the fixed names `whosaid-model`, `whosaid-quote-model` and
+`whosaid-libtorch`). Spark hands them to every executor the same way on YARN,
 Kubernetes, standalone and local-cluster: each executor fetches them from the driver and unpacks
 them into its SparkFiles directory, its working directory (removed with the application's
 container or pod on YARN and Kubernetes, by the worker's spark.worker.cleanup on standalone).
@@ -18,13 +20,19 @@ run on the same dump (error rows name the dump and its line number, as extract d
 
     spark-submit [--conf spark.task.cpus=2] scripts/spark/whosaid_job.py --input dump.jsonl \
         --output out/ --binary target/release/whosaid --model models/ner-en \
+        [--quote-model models/quotes-en] [--quotes both|rules|model] \
         [--libtorch ~/.cache/whosaid/libtorch-2.4.0/lib] [--partitions 64] [--threads 2] [--single-files]
 
 Without --single-files each table is a directory of CSV part files (header in each part), ordered
 by the dump's line order, written by Spark: the form to use on a cluster with a large dump.
 
+The entity index (entity_index.csv: one row per entity_key, with its label and canonical name by
+mentions' vote, articles, mentions and quotes as speaker) is aggregated by Spark from the entity
+and quote rows exactly as `whosaid extract` and `whosaid index` build it (the same ties, the same
+key order), so it too equals a single run's.
+
 Column names and their order come from the binary: before the dump is processed, one task runs
-`whosaid extract` on an empty dump on an executor and reads the five header lines it writes, and
+`whosaid extract` on an empty dump on an executor and reads the header lines it writes, and
 every row of `whosaid stream` must have exactly those keys in that order (the Rust side serializes
 the same row structs for both), else the task fails saying so. Columns added to the CSVs on the
 Rust side therefore need no change here.
@@ -47,8 +55,13 @@ from pyspark.sql import SparkSession
 
 # The tables, in extract's order; their files are TABLE.csv.
 TABLES = ["articles", "mentions", "entities", "quotes", "errors"]
+# What extract derives from them when it finishes.
+INDEX = "entity_index"
+# EntityLabel::ALL's order: the index breaks label ties by it.
+LABEL_ORDER = ["LOC", "MISC", "ORG", "PER"]
 # Names of the unpacked archives in each executor's SparkFiles directory (the `#alias` part).
 MODEL_ALIAS = "whosaid-model"
+QUOTE_MODEL_ALIAS = "whosaid-quote-model"
 LIBTORCH_ALIAS = "whosaid-libtorch"
 # Lines of a failed `whosaid stream`'s stderr shown in the task's error.
 STDERR_TAIL_LINES = 30
@@ -61,6 +74,10 @@ def parse_args():
     p.add_argument("--output", required=True, help="output directory")
     p.add_argument("--binary", required=True, help="the whosaid binary (built for the executors' OS)")
     p.add_argument("--model", required=True, help="model directory, e.g. models/ner-en")
+    p.add_argument("--quote-model", default="models/quotes-en",
+                   help="attribution model directory (shipped unless --quotes rules)")
+    p.add_argument("--quotes", choices=["both", "rules", "model"], default=None,
+                   help="quote method passed to whosaid (default: the binary's default)")
     p.add_argument("--libtorch", help="directory of libtorch's .so files to ship (when executors lack them)")
     p.add_argument("--partitions", type=int, default=None, help="minimum input partitions")
     p.add_argument("--threads", type=int, default=1, help="threads per whosaid process (= cores per task)")
@@ -83,8 +100,10 @@ def shipped(name):
     return os.path.abspath(os.path.join(SparkFiles.getRootDirectory(), name))
 
 
-def executor_command(binary_name, subcommand, threads, have_libtorch):
-    """The binary's path, its arguments up to --threads, and the environment to run it in."""
+def executor_command(binary_name, subcommand, threads, shipped_parts):
+    """The binary's path, its arguments up to --threads, and the environment to run it in.
+    `shipped_parts` says what else was shipped: (have_libtorch, have_quote_model, quotes)."""
+    have_libtorch, have_quote_model, quotes = shipped_parts
     binary = shipped(binary_name)
     if not os.access(binary, os.X_OK):
         os.chmod(binary, 0o755)
@@ -94,7 +113,12 @@ def executor_command(binary_name, subcommand, threads, have_libtorch):
         # before a RUNPATH, so the shipped copy is used wherever it is.
         old = env.get("LD_LIBRARY_PATH")
         env["LD_LIBRARY_PATH"] = shipped(LIBTORCH_ALIAS) + (":" + old if old else "")
-    cmd = [binary, subcommand, "--model", shipped(MODEL_ALIAS), "--threads", str(threads)]
+    cmd = [binary, subcommand, "--model", shipped(MODEL_ALIAS)]
+    if have_quote_model:
+        cmd += ["--quote-model", shipped(QUOTE_MODEL_ALIAS)]
+    if quotes:
+        cmd += ["--quotes", quotes]
+    cmd += ["--threads", str(threads)]
     return cmd, env
 
 
@@ -116,13 +140,13 @@ def child_failure(what, pid, returncode, stderr_tail, detail=""):
     return RuntimeError(f"{what} ({where}) {how_it_ended(returncode)}{detail}; {shown}")
 
 
-def probe_headers(binary_name, have_libtorch):
+def probe_headers(binary_name, shipped_parts):
     """Runs `whosaid extract` on an empty dump here and returns {table: header columns}."""
     scratch = tempfile.mkdtemp(prefix="whosaid-headers-", dir=SparkFiles.getRootDirectory())
     try:
         empty = os.path.join(scratch, "empty.jsonl")
         open(empty, "w").close()
-        cmd, env = executor_command(binary_name, "extract", 1, have_libtorch)
+        cmd, env = executor_command(binary_name, "extract", 1, shipped_parts)
         cmd[2:2] = [empty, "--out", os.path.join(scratch, "out"), "--quiet"]
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, env=env)
@@ -132,7 +156,7 @@ def probe_headers(binary_name, have_libtorch):
             raise child_failure("whosaid extract (reading the CSV headers)", proc.pid, proc.returncode,
                                 lines[-STDERR_TAIL_LINES:])
         headers = {}
-        for table in TABLES:
+        for table in TABLES + [INDEX]:
             with open(os.path.join(scratch, "out", f"{table}.csv"), newline="", encoding="utf-8") as f:
                 headers[table] = next(csv.reader(f))
         return headers
@@ -140,12 +164,12 @@ def probe_headers(binary_name, have_libtorch):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def pipe_partition(lines, binary_name, threads, have_libtorch):
+def pipe_partition(lines, binary_name, threads, shipped_parts):
     """Feeds (index, line) pairs to one `whosaid stream` and yields (index, result line)."""
     lines = list(lines)
     if not lines:
         return
-    cmd, env = executor_command(binary_name, "stream", threads, have_libtorch)
+    cmd, env = executor_command(binary_name, "stream", threads, shipped_parts)
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
     def feed():
@@ -211,7 +235,8 @@ def cells(row, header, table):
             f"whosaid stream's {table} keys {list(row)} differ from the columns of extract's "
             f"{table}.csv {header}: the binary's stream and CSV writers disagree"
         )
-    return ["" if v is None else str(v) for v in row.values()]
+    # As the CSV writer prints them: booleans lower case, absent values empty.
+    return ["" if v is None else json.dumps(v) if isinstance(v, bool) else str(v) for v in row.values()]
 
 
 def main():
@@ -221,6 +246,10 @@ def main():
     try:
         # Archives are made before Spark starts, so a bad path fails fast.
         model_tgz = make_archive(args.model, os.path.join(scratch, MODEL_ALIAS + ".tgz"), 6)
+        quote_model_tgz = None
+        if args.quotes != "rules":
+            quote_model_tgz = make_archive(
+                args.quote_model, os.path.join(scratch, QUOTE_MODEL_ALIAS + ".tgz"), 6)
         libtorch_tgz = None
         if args.libtorch:
             # ~480 MB of libraries: level 1 compresses nearly as well as 6 in a fraction of the time.
@@ -239,29 +268,33 @@ def main():
             # container anyway; a user's -Djava.io.tmpdir is kept).
             conf.set("spark.executor.extraJavaOptions", (opts + " -Djava.io.tmpdir=.").strip())
         spark = SparkSession.builder.appName("whosaid").config(conf=conf).getOrCreate()
-        run(spark, args, model_tgz, libtorch_tgz)
+        run(spark, args, (model_tgz, quote_model_tgz, libtorch_tgz))
     finally:
         if spark is not None:
             spark.stop()
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def run(spark, args, model_tgz, libtorch_tgz):
+def run(spark, args, archives):
+    model_tgz, quote_model_tgz, libtorch_tgz = archives
     sc = spark.sparkContext
     sc.addFile(os.path.abspath(args.binary))
     binary_name = os.path.basename(args.binary)
     sc.addArchive(model_tgz + "#" + MODEL_ALIAS)
+    if quote_model_tgz:
+        sc.addArchive(quote_model_tgz + "#" + QUOTE_MODEL_ALIAS)
     if libtorch_tgz:
         sc.addArchive(libtorch_tgz + "#" + LIBTORCH_ALIAS)
-    threads, have_libtorch = args.threads, libtorch_tgz is not None
+    threads = args.threads
+    shipped_parts = (libtorch_tgz is not None, quote_model_tgz is not None, args.quotes)
 
-    headers = sc.parallelize([0], 1).map(lambda _: probe_headers(binary_name, have_libtorch)).collect()[0]
+    headers = sc.parallelize([0], 1).map(lambda _: probe_headers(binary_name, shipped_parts)).collect()[0]
     input_path = args.input
 
     lines = sc.textFile(args.input, args.partitions).zipWithIndex().map(lambda x: (x[1], x[0]))
     # Blank lines are no records (extract skips them too).
     records = lines.filter(lambda x: x[1].strip() != "")
-    results = records.mapPartitions(lambda part: pipe_partition(part, binary_name, threads, have_libtorch))
+    results = records.mapPartitions(lambda part: pipe_partition(part, binary_name, threads, shipped_parts))
     rows = results.flatMap(lambda item: to_rows(item, input_path, headers)).cache()
 
     if args.single_files:
@@ -277,13 +310,72 @@ def run(spark, args, model_tgz, libtorch_tgz):
                     w.writerow(row)
             os.replace(path + ".tmp", path)
         else:
-            # Cells as extract writes them: an empty cell is null (Spark would write "" for an
-            # empty string), quotes doubled (not backslash-escaped), white space kept.
-            schema = ", ".join(f"`{c}` string" for c in headers[table])
-            df = spark.createDataFrame(ordered.map(lambda r: [c if c != "" else None for c in r[3]]), schema)
-            (df.write.mode("overwrite").option("header", True).option("escape", '"')
-             .option("ignoreLeadingWhiteSpace", False).option("ignoreTrailingWhiteSpace", False)
-             .csv(os.path.join(args.output, table)))
+            write_parts(spark, ordered.map(lambda r: r[3]), headers[table], os.path.join(args.output, table))
+    index = entity_index(rows, headers)
+    if args.single_files:
+        path = os.path.join(args.output, f"{INDEX}.csv")
+        with open(path + ".tmp", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(headers[INDEX])
+            for row in index.toLocalIterator():
+                w.writerow(row)
+        os.replace(path + ".tmp", path)
+    else:
+        write_parts(spark, index, headers[INDEX], os.path.join(args.output, INDEX))
+
+
+def write_parts(spark, cells, header, path):
+    """Writes rows of cells as Spark's part files, cells as extract writes them: an empty cell is
+    null (Spark would write "" for an empty string), quotes doubled (not backslash-escaped), white
+    space kept."""
+    schema = ", ".join(f"`{c}` string" for c in header)
+    df = spark.createDataFrame(cells.map(lambda r: [c if c != "" else None for c in r]), schema)
+    (df.write.mode("overwrite").option("header", True).option("escape", '"')
+     .option("ignoreLeadingWhiteSpace", False).option("ignoreTrailingWhiteSpace", False)
+     .csv(path))
+
+
+def entity_index(rows, headers):
+    """The entity index's rows (lists of cells), in key order, from the (table, index, position,
+    cells) rows: what `whosaid index` computes (src/report/index.rs), aggregated by key."""
+    eh, qh = headers["entities"], headers["quotes"]
+
+    def entity(r):
+        e = dict(zip(eh, r[3]))
+        key = e["entity_key"].strip()
+        if not key:  # a run without keys: label and folded canonical, as the report does
+            key = f"{e['label']}:{' '.join(e['canonical'].split()).lower()}"
+        return r[1], e, key
+
+    ents = (rows.filter(lambda r: r[0] == "entities").map(entity)
+            .filter(lambda x: x[1]["ambiguous"] != "true"))
+    totals = ents.map(lambda x: (x[2], ({x[1]["label"]: int(x[1]["mentions"])},
+                                        {x[1]["canonical"]: int(x[1]["mentions"])},
+                                        int(x[1]["mentions"])))).reduceByKey(merge_totals)
+    articles = ents.map(lambda x: (x[2], x[0])).distinct().map(lambda kv: (kv[0], 1)).reduceByKey(lambda a, b: a + b)
+    speaker = qh.index("speaker_entity_id")
+    spoken = (rows.filter(lambda r: r[0] == "quotes" and r[3][speaker] != "")
+              .map(lambda r: ((r[1], r[3][speaker]), 1)).reduceByKey(lambda a, b: a + b))
+    quotes = (ents.map(lambda x: ((x[0], x[1]["entity_id"]), x[2])).join(spoken)
+              .map(lambda kv: (kv[1][0], kv[1][1])).reduceByKey(lambda a, b: a + b))
+    joined = totals.join(articles).leftOuterJoin(quotes)
+    return joined.map(lambda kv: index_row(kv[0], kv[1][0][0], kv[1][0][1], kv[1][1] or 0)).sortBy(lambda r: r[0].encode("utf-8"))
+
+
+def merge_totals(a, b):
+    labels, names = dict(a[0]), dict(a[1])
+    for k, v in b[0].items():
+        labels[k] = labels.get(k, 0) + v
+    for k, v in b[1].items():
+        names[k] = names.get(k, 0) + v
+    return labels, names, a[2] + b[2]
+
+
+def index_row(key, totals, articles, quotes):
+    labels, names, mentions = totals
+    label = min(labels, key=lambda l: (-labels[l], LABEL_ORDER.index(l)))
+    canonical = min(names, key=lambda n: (-names[n], -len(n), n.encode("utf-8")))
+    return [key, label, canonical, str(articles), str(mentions), str(quotes)]
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
+use whosaid::conll::Recase;
 use whosaid::eval;
 use whosaid::ner::Precision;
 use whosaid::pipeline;
@@ -89,6 +90,37 @@ pub struct EvalNerArgs {
     /// Write every mismatch to this file (JSON lines).
     #[arg(long)]
     errors: Option<PathBuf>,
+    /// Rewrite every CoNLL word lower case or upper case before tagging (gold tags unchanged):
+    /// how the model copes with text without normal casing. as-is, lower or upper.
+    #[arg(long, default_value = "as-is")]
+    case: Recase,
+}
+
+#[derive(Args)]
+pub struct EvalEntitiesArgs {
+    /// Entity fixtures: JSON lines of articles with their gold entity clusters
+    /// (data/fixtures/entities/articles.jsonl; format in its README).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    #[command(flatten)]
+    model: EvalModelArgs,
+    /// Write each gold entity scored wrong to this file (tab-separated lines).
+    #[arg(long)]
+    errors: Option<PathBuf>,
+}
+
+/// Runs the command.
+pub fn entities(a: EvalEntitiesArgs) -> Result<ExitCode> {
+    eval::run::eval_entities(&eval::run::EvalEntitiesOptions {
+        files: a.files,
+        model: a.model.model_dir(),
+        precision: a.model.precision,
+        threads: a.model.threads(),
+        json: a.model.json,
+        errors: a.errors,
+        skip_lowercase_sentences: !a.model.all_sentences,
+    })
+    .map(|()| ExitCode::SUCCESS)
 }
 
 /// Runs the command.
@@ -103,6 +135,7 @@ pub fn ner(a: EvalNerArgs) -> Result<ExitCode> {
         batching: a.batching.into(),
         errors: a.errors,
         skip_lowercase_sentences: !a.model.all_sentences,
+        case: a.case,
     })
     .map(|()| ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@ use whosaid::input::FieldNames;
 
 pub mod eval;
 pub mod extract;
+pub mod index;
 pub mod report;
 pub mod train_ner;
 pub mod train_quotes;

@@ -71,6 +71,10 @@ pub struct TrainNerArgs {
     /// Softmax temperature of the distillation term, with --teacher.
     #[arg(long, default_value_t = 2.0)]
     temperature: f64,
+    /// Casing augmentation: this share of training sentences is written all lower case (half)
+    /// or all upper case (half), so that text without normal casing degrades less.
+    #[arg(long, default_value_t = 0.0)]
+    case_augment: f64,
 }
 
 /// Runs the command.
@@ -96,6 +100,7 @@ pub fn run(a: TrainNerArgs) -> Result<ExitCode> {
     opts.teacher = a.teacher;
     opts.distill_weight = a.distill_weight;
     opts.temperature = a.temperature;
+    opts.case_augment = a.case_augment;
     train::train_ner(&opts)?;
     Ok(ExitCode::SUCCESS)
 }

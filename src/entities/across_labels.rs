@@ -7,21 +7,26 @@
 //!
 //! - **the same name under any label**: mentions whose folded text is equal ("MEK" PER and
 //!   "MEK" ORG, "Benghazi" LOC and PER) are one entity, whose label is their vote;
-//! - **a lone word and the one person it names**: a one-word mention of any label ("Trump"
-//!   MISC, "Podesta" ORG, "Bolton" ORG) that is the surname of exactly one full name in the
-//!   article ("Donald Trump", "John Podesta", "John Bolton") joins that person;
+//! - **a lone word and the one person it names**: a one-word mention labelled MISC or ORG
+//!   ("Trump" MISC, "Podesta" ORG, "Bolton" ORG) that is the surname of exactly one full name
+//!   in the article ("Donald Trump", "John Podesta", "John Bolton") joins that person; a place
+//!   (LOC) keeps its own entity, as the town in "Karen Bolton, the MP for Bolton";
 //! - when the word is the surname of **several** people ("Clinton" with Bill and Hillary
-//!   Clinton, and no earlier mention to decide), it stays apart and its entity is marked
-//!   ambiguous: never a silent guess.
+//!   Clinton), it stays apart and its entity is marked ambiguous: never a silent guess.
 
 use std::collections::HashMap;
 
 use super::names::{acronym_key, fold_key, is_acronym};
 use super::{Form, UnionFind};
+use crate::ner::EntityLabel;
 
 /// Joins groups as the module doc says; returns, per mention, whether it is a lone word that
 /// fits several people.
-pub(super) fn merge_across_labels(forms: &[Form], groups: &mut UnionFind) -> Vec<bool> {
+pub(super) fn merge_across_labels(
+    forms: &[Form],
+    labels: &[EntityLabel],
+    groups: &mut UnionFind,
+) -> Vec<bool> {
     // Full names' surnames → one mention of each person (group) that has them.
     let mut people_by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, form) in forms.iter().enumerate() {
@@ -52,7 +57,8 @@ pub(super) fn merge_across_labels(forms: &[Form], groups: &mut UnionFind) -> Vec
             continue;
         };
         let group = groups.find(i);
-        if resolved[i] || people.iter().any(|&p| groups.find(p) == group) {
+        let place = labels[i] == EntityLabel::Loc;
+        if place || resolved[i] || people.iter().any(|&p| groups.find(p) == group) {
             continue;
         }
         let named = people_by_surname

@@ -16,8 +16,8 @@
 //!   are equal or one is the other's initial, so "Hillary Clinton" and "Bill Clinton" stay two
 //!   people. A one-word name ("Lleshaj", "Maryam") joins the full name whose surname it is (else
 //!   whose other word it is): when one person fits, that one, wherever in the article the full
-//!   name is; when several fit, the one mentioned most recently before it; when several fit and
-//!   none came before, it stays an entity of its own.
+//!   name is; when several fit ("Clinton" beside Bill and Hillary Clinton), it stays an entity
+//!   of its own, marked ambiguous: never a silent guess.
 //! - **Organisations and everything else.** Mentions with the same folded text (case, diacritics,
 //!   dots, a leading "the" and possessives ignored) are one entity. An acronym joins its
 //!   expansion when the text defines it, "People's Mojahedin Organization of Iran (PMOI/MEK)" or
@@ -31,13 +31,18 @@
 //!   is ("Trump" MISC → Donald Trump), and one that fits several people stays apart, marked
 //!   `ambiguous` ("Clinton" beside Bill and Hillary Clinton).
 //!
+//! - **Across articles** ([`keys`]): each entity gets a key, its canonical name normalised
+//!   (`Donald J. Trump` → `donald trump`, `Iranian` → `country:IR`), the same in every article.
+//!
 //! Mentions made only of titles ("Mr.", "Rep.", "Security" out of "National Security Advisor")
-//! are no entities: [`names_only`] leaves them out before merging. Entities are numbered from 1
+//! are no entities, and "[Donald] Trump" is one mention, not two: [`name_mentions`] prepares the
+//! mentions before merging. Entities are numbered from 1
 //! in order of first mention. The canonical name is the fullest name the article uses; the label
 //! is the one most of its mentions carry (ties go to the higher summed score), LOC for a country;
 //! each mention keeps its own label.
 
 mod across_labels;
+pub mod keys;
 mod people;
 use people::merge_people;
 pub mod countries;
@@ -49,8 +54,8 @@ use crate::ner::{EntityLabel, Mention};
 use crate::text::{Document, Span};
 
 use self::names::{
-    acronym_key, acronym_list, fold_key, given_names_compatible, initials, is_acronym, is_title,
-    strip_brackets, strip_possessive, trim_wrapping, PersonName,
+    acronym_key, acronym_list, fold_key, given_names_compatible, initials, is_acronym, is_shouted,
+    is_title, strip_brackets, strip_possessive, trim_wrapping, unshout, PersonName,
 };
 
 /// One distinct thing an article talks about.
@@ -72,6 +77,8 @@ pub struct Entity {
     /// A lone name that fits several people of the article ("Clinton" beside Bill and Hillary
     /// Clinton), left apart rather than guessed.
     pub ambiguous: bool,
+    /// The same for the same thing in every article ([`keys`]); none when ambiguous.
+    pub key: Option<String>,
 }
 
 /// An article's entities and, for each mention, the index of its entity.
@@ -118,19 +125,44 @@ struct OtherName {
     definition_span: Option<Span>,
 }
 
-/// The mentions that name something. One made only of titles and honorifics (`Mr.`, `Rep.`,
-/// `President`, or `Security` cut out of "National Security Advisor") is no entity and is left
-/// out; a country's name stays even where it doubles as a title word (`US`).
-pub fn names_only(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
-    mentions
-        .into_iter()
-        .filter(|m| {
-            let text = trim_wrapping(doc.text.get(m.span.range()).unwrap_or(""));
-            let mut words = text.split_whitespace().map(trim_wrapping).peekable();
-            let title_only = words.peek().is_some() && words.all(is_title);
-            !title_only || countries::table().lookup(text).is_some()
-        })
-        .collect()
+/// The mentions that name something, as the entity stage counts them:
+/// - one made only of titles and honorifics (`Mr.`, `Rep.`, `President`, or `Security` cut out
+///   of "National Security Advisor") is no entity and is left out; a country's name stays even
+///   where it doubles as a title word (`US`);
+/// - an editor's bracketed given name and the name it completes are one mention: `[Donald]`
+///   and `Trump` in "[Donald] Trump" become `[Donald] Trump`, a person when either part was
+///   tagged one (the model often calls the surname alone ORG).
+pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
+    let named = mentions.into_iter().filter(|m| {
+        let text = trim_wrapping(doc.text.get(m.span.range()).unwrap_or(""));
+        let mut words = text.split_whitespace().map(trim_wrapping).peekable();
+        let title_only = words.peek().is_some() && words.all(is_title);
+        !title_only || countries::table().lookup(text).is_some()
+    });
+    let mut out: Vec<Mention> = Vec::new();
+    for m in named {
+        match out.last_mut() {
+            Some(prev) if completes_bracketed(&doc.text, prev.span, m.span) => {
+                prev.span = Span::new(prev.span.start - 1, m.span.end);
+                if prev.label != EntityLabel::Per {
+                    prev.label = m.label;
+                }
+                prev.score = prev.score.min(m.score);
+            }
+            _ => out.push(m),
+        }
+    }
+    out
+}
+
+/// Whether `bracketed` is written `[Given]` and `name` follows it after white space alone.
+fn completes_bracketed(text: &str, bracketed: Span, name: Span) -> bool {
+    let before = text.get(..bracketed.start).unwrap_or("");
+    let Some(between) = text.get(bracketed.end..name.start) else {
+        return false;
+    };
+    let gap = between.strip_prefix(']').unwrap_or("x");
+    before.ends_with('[') && !gap.is_empty() && gap.chars().all(char::is_whitespace)
 }
 
 /// Groups an article's mentions (in text order) into entities.
@@ -140,11 +172,15 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     merge_countries(&forms, &mut groups);
     merge_others(mentions, &forms, &mut groups);
     merge_people(&forms, &mut groups);
-    let ambiguous = across_labels::merge_across_labels(&forms, &mut groups);
+    let labels: Vec<EntityLabel> = mentions.iter().map(|m| m.label).collect();
+    let ambiguous = across_labels::merge_across_labels(&forms, &labels, &mut groups);
     let mut entities = build_entities(mentions, &forms, &mut groups);
     for (i, _) in ambiguous.iter().enumerate().filter(|(_, &a)| a) {
         let index = entities.of_mention[i];
         entities.entities[index].ambiguous = true;
+    }
+    for entity in &mut entities.entities {
+        entity.key = keys::entity_key(entity);
     }
     entities
 }
@@ -428,6 +464,7 @@ fn build_entities(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) 
                 country_code: None,
                 aliases: Vec::new(),
                 ambiguous: false,
+                key: None,
             });
             label_votes.push(Vec::new());
             out.entities.len() - 1
@@ -481,6 +518,11 @@ fn build_entities(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) 
             }
             best.0
         };
+        if matches!(entity.label, EntityLabel::Per | EntityLabel::Loc)
+            && entity.country_code.is_none()
+        {
+            entity.canonical = unshout(&entity.canonical);
+        }
         let canonical = entity.canonical.clone();
         entity.aliases.retain(|a| *a != canonical);
     }
@@ -492,14 +534,20 @@ fn offer_name(entity: &mut Entity, form: &Form, name: String) {
     if name.is_empty() {
         return;
     }
+    // Written in capitals ("BRUSSELS" in a dateline) counts as less full than the same name
+    // in normal case.
+    let cased = |s: &str| !is_shouted(s);
     let fuller = match form {
         Form::Country(..) => false,
         // More words first ("Sandër Lleshaj" over "Lleshaj"), then more characters.
         Form::Person(_) => {
-            let size = |s: &str| (s.split_whitespace().count(), s.chars().count());
+            let size = |s: &str| (s.split_whitespace().count(), s.chars().count(), cased(s));
             size(&name) > size(&entity.canonical)
         }
-        Form::Other(_) => name.chars().count() > entity.canonical.chars().count(),
+        Form::Other(_) => {
+            let size = |s: &str| (s.chars().count(), cased(s));
+            size(&name) > size(&entity.canonical)
+        }
     };
     if fuller {
         let previous = std::mem::replace(&mut entity.canonical, name);

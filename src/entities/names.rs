@@ -217,6 +217,33 @@ pub fn is_title(word: &str) -> bool {
     TITLES.contains(&fold_key(word).as_str())
 }
 
+/// Whether a name is written all in capitals with at least four letters ("BRUSSELS", "NEW
+/// YORK"): a dateline or a headline, not an acronym such as "UAE".
+pub fn is_shouted(name: &str) -> bool {
+    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase())
+}
+
+/// A person's or place's name written in capitals ([`is_shouted`]), in normal case: each word,
+/// and each part after an apostrophe or hyphen, capitalised: "NEW YORK" → "New York",
+/// "O'BRIEN" → "O'Brien". Other names are returned as they are.
+pub fn unshout(name: &str) -> String {
+    if !is_shouted(name) {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut start_of_word = true;
+    for c in name.chars() {
+        if start_of_word {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start_of_word = !c.is_alphanumeric();
+    }
+    out
+}
+
 /// A person's name split into words, ready for matching.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonName {

@@ -95,20 +95,18 @@ impl FullNames<'_> {
     }
 }
 
-/// Pass 2 of [`merge_people`], one-word names, in text order so that "most recently mentioned"
-/// means before this mention.
+/// Pass 2 of [`merge_people`], one-word names: each joins the one person it fits; lone words
+/// that fit none or several are grouped by word.
 fn merge_one_word_names(
     forms: &[Form],
     groups: &mut UnionFind,
     full: &FullNames,
     by_other_word: &HashMap<&str, Vec<usize>>,
 ) {
-    let mut last_seen: Vec<Option<usize>> = vec![None; full.people.len()];
     let mut first_of_lone_word: HashMap<&str, usize> = HashMap::new();
     for (i, form) in forms.iter().enumerate() {
         let Form::Person(name) = form else { continue };
-        if let Some(&p) = full.person_of_mention.get(&i) {
-            last_seen[p] = Some(i);
+        if full.person_of_mention.contains_key(&i) {
             continue;
         }
         let Some(word) = name.keys.first().map(String::as_str) else {
@@ -120,11 +118,8 @@ fn merge_one_word_names(
             .or_else(|| by_other_word.get(word))
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        match one_person(candidates, &last_seen) {
-            Some(p) => {
-                groups.union(full.people[p].first_mention, i);
-                last_seen[p] = Some(i);
-            }
+        match one_person(candidates) {
+            Some(p) => groups.union(full.people[p].first_mention, i),
             None => {
                 let first = *first_of_lone_word.entry(word).or_insert(i);
                 groups.union(first, i);
@@ -133,16 +128,11 @@ fn merge_one_word_names(
     }
 }
 
-/// The person a one-word name means among the people it fits: the only one, else the one seen
-/// most recently (`last_seen`, by person), else none.
-fn one_person(candidates: &[usize], last_seen: &[Option<usize>]) -> Option<usize> {
+/// The person a one-word name means among the people it fits: the only one, else none (the
+/// word stays apart, and the across-labels pass marks it ambiguous).
+fn one_person(candidates: &[usize]) -> Option<usize> {
     match candidates {
-        [] => None,
         [only] => Some(*only),
-        several => several
-            .iter()
-            .copied()
-            .filter(|&p| last_seen[p].is_some())
-            .max_by_key(|&p| last_seen[p]),
+        _ => None,
     }
 }

@@ -298,8 +298,8 @@ fn partial_names_titles_and_possessives_join_the_full_name() {
     assert_eq!(entities.entities[2].mentions, vec![4, 5]);
 }
 
-/// Two people sharing a surname stay apart; a bare surname goes to the one mentioned last before
-/// it, and stays alone when both come only later.
+/// Two people sharing a surname stay apart; a bare surname that fits both is one entity of its
+/// own, marked ambiguous (never a guess), while a given name or an initial decides.
 #[test]
 fn shared_surnames_are_not_merged() {
     let text = "Clinton was absent. Hillary Clinton met Bill Clinton. Clinton spoke. Hillary left, and Clinton \
@@ -320,20 +320,67 @@ fn shared_surnames_are_not_merged() {
         .map(|e| e.canonical.as_str())
         .collect();
     assert_eq!(names, vec!["Clinton", "Hillary Clinton", "Bill Clinton"]);
-    let of = |i: usize| entities.entity_of(i).canonical.as_str();
+    let of = |i: usize| entities.entity_of(i);
     // 0 Clinton, 1 Hillary Clinton, 2 Bill Clinton, 3 Clinton, 4 Hillary, 5 Clinton, 6 H. Clinton
-    assert_eq!(of(3), "Bill Clinton", "nearest preceding");
-    assert_eq!(of(4), "Hillary Clinton", "given name alone");
+    for lone in [0, 3, 5] {
+        assert_eq!(of(lone).canonical, "Clinton", "mention {lone}");
+        assert!(of(lone).ambiguous, "mention {lone} fits both");
+        assert_eq!(
+            of(lone).key,
+            None,
+            "an ambiguous name has no dump-level key"
+        );
+    }
+    assert_eq!(of(4).canonical, "Hillary Clinton", "given name alone");
     assert_eq!(
-        of(5),
-        "Hillary Clinton",
-        "nearest preceding counts the bare 'Hillary'"
-    );
-    assert_eq!(
-        of(6),
+        of(6).canonical,
         "Hillary Clinton",
         "an initial matches the given name"
     );
+    assert!(!of(1).ambiguous && !of(2).ambiguous);
+}
+
+/// A place named like a person of the article keeps its own entity: "Bolton" (LOC) is the town,
+/// not Karen Bolton.
+#[test]
+fn a_place_is_not_a_surname() {
+    let text = "Karen Bolton, the MP for Bolton, spoke.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("Karen Bolton", "PER")
+        .tag("Bolton", "LOC")
+        .done();
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    let of = |i: usize| entities.entity_of(i).canonical.as_str();
+    assert_eq!((of(0), of(1)), ("Karen Bolton", "Bolton"));
+    assert_eq!(entities.entity_of(1).label, EntityLabel::Loc);
+}
+
+/// "[John] Bolton" is one mention of one person even when the model called "Bolton" ORG, and a
+/// dateline in capitals is named in normal case.
+#[test]
+fn bracketed_given_names_join_and_capitals_are_unshouted() {
+    let text = "BRUSSELS - Adviser [John] Bolton spoke in Brussels. NEW YORK is far.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("BRUSSELS", "LOC")
+        .tag("John", "PER")
+        .tag("Bolton", "ORG")
+        .tag("Brussels", "LOC")
+        .tag("NEW YORK", "LOC")
+        .done();
+    let mentions = name_mentions(&doc, mentions);
+    let spans: Vec<&str> = mentions.iter().map(|m| doc.slice(m.span)).collect();
+    assert_eq!(spans, ["BRUSSELS", "[John] Bolton", "Brussels", "NEW YORK"]);
+    assert_eq!(mentions[1].label, EntityLabel::Per);
+    let entities = merge(&doc, &mentions);
+    let names: Vec<&str> = entities
+        .entities
+        .iter()
+        .map(|e| e.canonical.as_str())
+        .collect();
+    assert_eq!(names, ["Brussels", "John Bolton", "New York"]);
 }
 
 #[test]
@@ -627,7 +674,7 @@ fn merging_follows_names_across_labels() {
             m
         })
         .collect();
-    let mentions = names_only(&doc, mentions);
+    let mentions = name_mentions(&doc, mentions);
     assert!(
         !mentions.iter().any(|m| &text[m.span.range()] == "Security"),
         "a title word alone is no mention"
@@ -658,7 +705,7 @@ fn title_only_mentions_are_dropped_but_countries_stay() {
         .tag("US", "LOC")
         .tag("President", "PER")
         .done();
-    let kept: Vec<&str> = names_only(&doc, mentions)
+    let kept: Vec<&str> = name_mentions(&doc, mentions)
         .iter()
         .map(|m| &text[m.span.range()])
         .collect();

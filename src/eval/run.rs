@@ -4,13 +4,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
 
-use crate::clean;
-use crate::conll::read_conll;
+use crate::conll::{read_conll, Recase};
 use crate::eval::ner::{evaluate_conll, format_score, NerScore, NerScorer};
 use crate::ner::{
     self, mentions_from_tags, EntityLabel, Mention, NerModel, Precision, Tag, TagModel, Tagger,
 };
-use crate::quotes::learned::{RoleTagger, RoleTags};
+use crate::quotes::learned::{RoleContext, RoleTagger, RoleTags};
 use crate::quotes::QuoteMethod;
 use crate::text::{Document, Span};
 
@@ -27,6 +26,8 @@ pub struct EvalNerOptions {
     pub errors: Option<PathBuf>,
     /// As in [`ExtractOptions::skip_lowercase_sentences`].
     pub skip_lowercase_sentences: bool,
+    /// The CoNLL files' words rewritten in this casing before tagging.
+    pub case: Recase,
 }
 
 /// A span-labeled fixture article: `{"id", "text", "entities": [{"start", "end", "label"}]}`
@@ -91,14 +92,7 @@ fn load_tagger(
 fn score_fixtures(tagger: &Tagger<impl TagModel>, fixtures: &[NerFixture]) -> Result<NerScore> {
     let docs: Vec<Document> = fixtures
         .iter()
-        .map(|f| {
-            Document::new(
-                f.id.clone(),
-                String::new(),
-                f.text.clone(),
-                &clean::clean(&f.text),
-            )
-        })
+        .map(|f| crate::eval::document_of_text(&f.id, &f.text))
         .collect();
     let predicted = mentions_for_texts(tagger, &docs)?;
     let mut scorer = NerScorer::default();
@@ -147,6 +141,9 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
         let mut docs = Vec::new();
         for f in &opts.files {
             docs.extend(read_conll(f)?);
+        }
+        for sentence in docs.iter_mut().flat_map(|d| d.sentences.iter_mut()) {
+            opts.case.apply(sentence);
         }
         let (score, mismatches, speed) = evaluate_conll(&tagger, &docs)?;
         if let Some(path) = &opts.errors {
@@ -286,7 +283,11 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
         tch::set_num_threads(opts.threads.max(1) as i32);
         let model = NerModel::load_as(&opts.quote_model, opts.precision)?;
         let refs: Vec<&Document> = docs.iter().collect();
-        RoleTagger::new(&model, ner::Batching::default())?.tag(&refs)
+        let context = opts
+            .quotes
+            .model_context()
+            .unwrap_or(RoleContext::AsTrained);
+        RoleTagger::new(&model, ner::Batching::default())?.tag(&refs, context)
     };
     let report = if opts.gold_entities {
         let gold: Vec<Vec<Mention>> = articles.iter().map(q::gold_entity_mentions).collect();
@@ -328,6 +329,61 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print!("{}", report.table());
+    }
+    Ok(())
+}
+
+/// What `eval entities` needs.
+#[derive(Debug, Clone)]
+pub struct EvalEntitiesOptions {
+    pub files: Vec<PathBuf>,
+    pub model: PathBuf,
+    pub precision: Precision,
+    pub threads: usize,
+    pub json: bool,
+    /// Write each gold entity scored wrong here (tab-separated lines).
+    pub errors: Option<PathBuf>,
+    /// As in [`ExtractOptions::skip_lowercase_sentences`].
+    pub skip_lowercase_sentences: bool,
+}
+
+/// Runs `eval entities`: the extract stages up to entities on each fixture's text, scored
+/// against its gold clusters ([`crate::eval::entities`]).
+pub fn eval_entities(opts: &EvalEntitiesOptions) -> Result<()> {
+    use crate::eval::entities as e;
+    let fixtures = e::load_entity_fixtures(&opts.files)?;
+    if fixtures.is_empty() {
+        bail!("eval entities needs fixture files with at least one article");
+    }
+    let tagger = load_tagger(
+        &opts.model,
+        opts.precision,
+        opts.threads,
+        ner::Batching::default(),
+        opts.skip_lowercase_sentences,
+    )?;
+    let docs: Vec<Document> = fixtures
+        .iter()
+        .map(|f| crate::eval::document_of_text(&f.id, &f.text))
+        .collect();
+    let predicted: Vec<_> = mentions_for_texts(&tagger, &docs)?
+        .into_iter()
+        .zip(&docs)
+        .map(|(mentions, doc)| {
+            let mentions = crate::entities::name_mentions(doc, mentions);
+            let entities = crate::entities::merge(doc, &mentions);
+            (mentions, entities)
+        })
+        .collect();
+    let (scores, errors) = e::score_entities(&fixtures, &predicted);
+    if let Some(path) = &opts.errors {
+        std::fs::write(path, errors.join("\n") + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if opts.json {
+        println!("{}", serde_json::to_string_pretty(&scores)?);
+    } else {
+        print!("{}", e::format_scores(&scores));
     }
     Ok(())
 }

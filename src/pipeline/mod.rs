@@ -22,7 +22,7 @@ use crate::entities;
 use crate::input::{self, Article, FieldNames, ReadOptions, RecordError};
 use crate::ner::{mentions_from_tags, Precision, Tag, Tagger, Window, WordTag};
 use crate::output::{ArticleRows, OutputWriter};
-use crate::quotes::learned::{self, RoleTagger, RoleTags};
+use crate::quotes::learned::{self, RoleContext, RoleTagger, RoleTags};
 use crate::quotes::{self, QuoteMethod};
 use crate::text::{Document, Published};
 use crate::{clean, ner};
@@ -120,7 +120,7 @@ struct Prepared {
 fn prepare(
     article: Article,
     windower: &ner::Windower,
-    role_windower: Option<&ner::Windower>,
+    role_windower: Option<(&ner::Windower, RoleContext)>,
     clock: &StageClock,
 ) -> Result<Prepared> {
     let cleaned = clock.time(Stage::Clean, || clean::clean(&article.text));
@@ -136,7 +136,9 @@ fn prepare(
     doc.origin = article.origin;
     let windows = clock.time(Stage::Tokenize, || windower.windows(&doc.sentence_words()))?;
     let role_windows = match role_windower {
-        Some(w) => clock.time(Stage::Tokenize, || learned::document_windows(w, &doc))?,
+        Some((w, context)) => clock.time(Stage::Tokenize, || {
+            learned::document_windows(w, &doc, context)
+        })?,
         None => Vec::new(),
     };
     Ok(Prepared {
@@ -157,7 +159,7 @@ fn analyse(
 ) -> Annotated {
     let (mentions, entities) = clock.time(Stage::DecodeEntities, || {
         let mentions = mentions_from_tags(&doc.text, &doc.tokens, tags, tag_set);
-        let mentions = entities::names_only(&doc, mentions);
+        let mentions = entities::name_mentions(&doc, mentions);
         let entities = entities::merge(&doc, &mentions);
         (mentions, entities)
     });
@@ -189,7 +191,7 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
     let mut sink = CsvSink(writer);
     let mut summary = process(opts, (&tagger, role_tagger.as_ref()), done, &mut sink)?;
     let phase = Instant::now();
-    sink.0.finish()?;
+    sink.0.finish(crate::report::index::write_run_index)?;
     summary.stage_seconds[Stage::Write as usize] += phase.elapsed().as_secs_f64();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
@@ -364,7 +366,11 @@ impl ChunkRun<'_> {
         let phase = Instant::now();
         // Only what is Sync goes to the pool (the worker's channels are not).
         let (windower, clock) = (&self.windower, &self.clock);
-        let role_windower = self.roles.as_ref().map(|(_, w)| w);
+        let context = self
+            .method
+            .model_context()
+            .unwrap_or(RoleContext::AsTrained);
+        let role_windower = self.roles.as_ref().map(|(_, w)| (w, context));
         let prepared = self.pool.install(|| {
             chunk
                 .into_par_iter()
@@ -424,6 +430,10 @@ impl ChunkRun<'_> {
             .filter_map(|p| p.as_ref().ok())
             .map(|p| (&p.doc, p.role_windows.as_slice()))
             .collect();
+        for (_, windows) in &docs {
+            summary.role_windows += windows.len();
+            summary.role_pieces += windows.iter().map(|w| w.len()).sum::<usize>();
+        }
         let phase = Instant::now();
         let mut tags = role_tagger.tag_windows(&docs)?.into_iter();
         summary.stage_seconds[Stage::Model as usize] += phase.elapsed().as_secs_f64();

@@ -21,6 +21,9 @@ pub struct Summary {
     pub batches: usize,
     /// Positions the model computed, padding included.
     pub padded_pieces: usize,
+    /// Word pieces run through the attribution model (`--quotes model|both`), in its windows.
+    pub role_pieces: usize,
+    pub role_windows: usize,
     pub seconds: f64,
     /// Wall seconds per stage, in [`Stage::ALL`] order.
     pub stage_seconds: [f64; Stage::COUNT],
@@ -124,12 +127,21 @@ impl Summary {
         ));
         let model = self.stage_seconds[Stage::Model as usize].max(1e-9);
         out.push_str(&format!(
-            "model input: {} pieces in {} batches, {:.1}% padding; {:.0} pieces/s in the model\n",
+            "model input: {} pieces in {} batches, {:.1}% padding\n",
             self.pieces,
             self.batches,
             100.0 * (self.padded_pieces.saturating_sub(self.pieces)) as f64
                 / self.padded_pieces.max(1) as f64,
-            self.pieces as f64 / model
+        ));
+        if self.role_windows > 0 {
+            out.push_str(&format!(
+                "attribution model input: {} pieces in {} windows\n",
+                self.role_pieces, self.role_windows
+            ));
+        }
+        out.push_str(&format!(
+            "{:.0} pieces/s in the model(s)\n",
+            (self.pieces + self.role_pieces) as f64 / model
         ));
         out
     }

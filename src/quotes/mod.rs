@@ -76,6 +76,16 @@ impl QuoteMethod {
             QuoteMethod::Both => "both",
         }
     }
+
+    /// What the attribution model reads before each paragraph for this method (none: the
+    /// method runs no model).
+    pub fn model_context(self) -> Option<learned::RoleContext> {
+        match self {
+            QuoteMethod::Rules => None,
+            QuoteMethod::Model => Some(learned::RoleContext::AsTrained),
+            QuoteMethod::Both => Some(learned::RoleContext::ParagraphOnly),
+        }
+    }
 }
 
 impl std::str::FromStr for QuoteMethod {

@@ -49,10 +49,15 @@ pub fn plural(label: EntityLabel) -> &'static str {
 pub struct EntityKey(String);
 
 impl EntityKey {
-    /// The key of an `entities.csv` row, from its `entity_key` column when the run wrote one.
-    pub fn of(row: &EntityRow, given: Option<&str>) -> EntityKey {
-        if let Some(key) = given.filter(|k| !k.trim().is_empty()) {
-            return EntityKey(key.to_string());
+    /// The key of an `entities.csv` row: its `entity_key` ([`crate::entities::keys`]); for a
+    /// run written before that column, its label and folded canonical name. An ambiguous
+    /// entity has no dump-level key and counts on its own (its article and id).
+    pub fn of(row: &EntityRow) -> EntityKey {
+        if !row.entity_key.trim().is_empty() {
+            return EntityKey(row.entity_key.clone());
+        }
+        if row.ambiguous {
+            return EntityKey(format!("ambiguous:{}#{}", row.article_id, row.entity_id));
         }
         if !row.country_code.is_empty() {
             return EntityKey(format!("country:{}", row.country_code));
@@ -94,30 +99,40 @@ mod tests {
             mentions: 1,
             first_start: 0,
             ambiguous: false,
+            entity_key: String::new(),
         }
     }
 
     #[test]
     fn keys_join_spellings_of_one_name_and_keep_labels_apart() {
-        let a = EntityKey::of(&row("Elena  Marković", EntityLabel::Per, ""), None);
-        let b = EntityKey::of(&row("elena marković", EntityLabel::Per, ""), None);
-        let c = EntityKey::of(&row("Elena Marković", EntityLabel::Org, ""), None);
+        let a = EntityKey::of(&row("Elena  Marković", EntityLabel::Per, ""));
+        let b = EntityKey::of(&row("elena marković", EntityLabel::Per, ""));
+        let c = EntityKey::of(&row("Elena Marković", EntityLabel::Org, ""));
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_eq!(a.as_str(), "PER:elena marković");
     }
 
     #[test]
-    fn countries_go_by_code_and_a_given_key_wins() {
+    fn countries_go_by_code_and_a_written_key_wins() {
         let norway = row("Norway", EntityLabel::Loc, "NO");
         let norwegian = row("Norwegian", EntityLabel::Misc, "NO");
-        assert_eq!(
-            EntityKey::of(&norway, None),
-            EntityKey::of(&norwegian, None)
-        );
+        assert_eq!(EntityKey::of(&norway), EntityKey::of(&norwegian));
         assert_eq!(entity_label(&norwegian), EntityLabel::Loc);
-        assert_eq!(EntityKey::of(&norway, Some("Q20")).as_str(), "Q20");
-        let oslo = row("Oslo", EntityLabel::Loc, "");
-        assert_eq!(EntityKey::of(&oslo, Some(" ")).as_str(), "LOC:oslo");
+        let keyed = EntityRow {
+            entity_key: "Q20".into(),
+            ..norway.clone()
+        };
+        assert_eq!(EntityKey::of(&keyed).as_str(), "Q20");
+        let blank = EntityRow {
+            entity_key: " ".into(),
+            ..row("Oslo", EntityLabel::Loc, "")
+        };
+        assert_eq!(EntityKey::of(&blank).as_str(), "LOC:oslo");
+        let ambiguous = EntityRow {
+            ambiguous: true,
+            ..row("Clinton", EntityLabel::Per, "")
+        };
+        assert_eq!(EntityKey::of(&ambiguous).as_str(), "ambiguous:a#1");
     }
 }

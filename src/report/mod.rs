@@ -35,6 +35,7 @@ use crate::output::ErrorRow;
 
 pub mod body;
 pub mod charts;
+pub mod index;
 pub mod labels;
 pub mod overview;
 pub mod pages;

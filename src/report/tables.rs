@@ -23,8 +23,9 @@ use crate::output::{ArticleRow, EntityRow, ErrorRow, MentionRow, QuoteRow, HEADE
 
 use super::labels::EntityKey;
 
-/// The optional column of `entities.csv` naming an entity across the whole dump.
-const ENTITY_KEY_COLUMN: &str = "entity_key";
+/// Columns added after runs were first written: a run without them still reads (their fields
+/// take their defaults), so a report can be made of an older run.
+const ADDED_LATER: &[&str] = &["entity_key"];
 
 /// One of the run's five tables, by its index in [`FILES`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +107,7 @@ impl TableReader {
         let wanted = HEADERS[self.table as usize];
         let missing: Vec<&str> = wanted
             .iter()
-            .filter(|c| !header.iter().any(|h| h == **c))
+            .filter(|c| !header.iter().any(|h| h == **c) && !ADDED_LATER.contains(c))
             .copied()
             .collect();
         if !missing.is_empty() {
@@ -141,13 +142,6 @@ impl TableReader {
             }
             self.open_next_part()?;
         }
-    }
-
-    /// A column of the row last read that the run's own rows do not have, if the file has it.
-    pub fn extra_column(&self, name: &str) -> Option<&str> {
-        let (_, _, header) = self.current.as_ref()?;
-        let i = header.iter().position(|h| h == name)?;
-        self.record.get(i)
     }
 
     /// Where the reader is, for messages: the part file and the line of the row last read.
@@ -218,7 +212,7 @@ impl RunReader {
         let mut entities = Vec::with_capacity(article.n_entities);
         for _ in 0..article.n_entities {
             let row: EntityRow = take_row(&mut self.entities, &id, |e: &EntityRow| &e.article_id)?;
-            let key = EntityKey::of(&row, self.entities.extra_column(ENTITY_KEY_COLUMN));
+            let key = EntityKey::of(&row);
             entities.push(Entity { row, key });
         }
         let n_mentions = entities.iter().map(|e| e.row.mentions).sum();
@@ -307,7 +301,7 @@ mod tests {
             Table::Articles,
             "a1,T,12,1,0,ok,,,\na2,U,3,0,0,ok,,,\n",
         );
-        write_table(dir, Table::Entities, "a1,1,Oslo,LOC,NO,2,0,false\n");
+        write_table(dir, Table::Entities, "a1,1,Oslo,LOC,NO,2,0,false,\n");
         write_table(
             dir,
             Table::Mentions,
@@ -390,17 +384,26 @@ mod tests {
     }
 
     #[test]
-    fn an_extra_entity_key_column_is_used() {
+    fn the_entity_key_column_is_used_and_a_run_without_it_still_reads() {
         let dir = tempfile::tempdir().unwrap();
         minimal_run(dir.path());
         let h = HEADERS[Table::Entities as usize].join(",");
         write(
             dir.path(),
             "entities.csv",
-            &format!("{h},entity_key\na1,1,Oslo,LOC,NO,2,0,false,Q585\n"),
+            &format!("{h}\na1,1,Oslo,LOC,NO,2,0,false,Q585\n"),
         );
         let mut run = RunReader::open(dir.path()).unwrap();
         let first = run.next_group().unwrap().unwrap();
         assert_eq!(first.entities[0].key.as_str(), "Q585");
+        let old = h.trim_end_matches(",entity_key");
+        write(
+            dir.path(),
+            "entities.csv",
+            &format!("{old}\na1,1,Oslo,LOC,NO,2,0,false\n"),
+        );
+        let mut run = RunReader::open(dir.path()).unwrap();
+        let first = run.next_group().unwrap().unwrap();
+        assert_eq!(first.entities[0].key.as_str(), "country:NO");
     }
 }

@@ -12,9 +12,9 @@
 //! # use whosaid::report::labels::EntityKey;
 //! # let row = whosaid::output::EntityRow { article_id: "a".into(), entity_id: 1,
 //! #     canonical: "Oslo".into(), label: EntityLabel::Loc, country_code: "".into(), mentions: 2,
-//! #     first_start: 0, ambiguous: false };
+//! #     first_start: 0, ambiguous: false, entity_key: "".into() };
 //! let mut places = Tally::new(1000);
-//! let key = EntityKey::of(&row, None);
+//! let key = EntityKey::of(&row);
 //! places.add(&key, &row, 2, 0); // two mentions in article 0
 //! places.add(&key, &row, 1, 5);
 //! let top = places.top(10, |_| true);
@@ -139,12 +139,13 @@ mod tests {
             mentions: 1,
             first_start: 0,
             ambiguous: false,
+            entity_key: String::new(),
         }
     }
 
     fn add(t: &mut Tally, name: &str, n: u64, article: usize) {
         let r = row(name);
-        t.add(&EntityKey::of(&r, None), &r, n, article);
+        t.add(&EntityKey::of(&r), &r, n, article);
     }
 
     #[test]

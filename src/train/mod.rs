@@ -16,7 +16,7 @@ use rust_bert::bert::{BertConfig, BertForTokenClassification};
 use serde::Serialize;
 use tch::{nn, Device, Kind, Tensor};
 
-use crate::conll::{read_conll, to_iob2, ConllDocument};
+use crate::conll::{read_conll, to_iob2, ConllDocument, Recase};
 use crate::eval::ner::evaluate_conll;
 use crate::ner::{
     self, load_tokenizer, load_weights, save_weights, ModelConfig, ModelSettings, NerModel, Window,
@@ -69,6 +69,10 @@ pub struct TrainOptions {
     pub distill_weight: f64,
     /// Softmax temperature of the distillation term.
     pub temperature: f64,
+    /// Casing augmentation: the share of training sentences rewritten all lower case (half of
+    /// them) or all upper case (the other half), so that text without normal casing degrades
+    /// less ([`recase_sentences`]). 0 leaves the data as it is.
+    pub case_augment: f64,
 }
 
 impl TrainOptions {
@@ -103,6 +107,7 @@ impl TrainOptions {
             teacher: None,
             distill_weight: 0.5,
             temperature: 2.0,
+            case_augment: 0.0,
         }
     }
 }
@@ -166,6 +171,32 @@ fn examples(docs: &[ConllDocument], windower: &ner::Windower) -> Result<Vec<Exam
         }
     }
     Ok(out)
+}
+
+/// Casing augmentation: each sentence is, with probability `share`, rewritten all lower case
+/// (one half of those) or all upper case (the other half), `Pompeo met Lleshaj` →
+/// `pompeo met lleshaj` or `POMPEO MET LLESHAJ`. The word pieces stay the same (the vocabulary is
+/// uncased); the casing input changes, so the model learns names from the words too. Which
+/// sentences is fixed by `seed` and each sentence's position.
+fn recase_sentences(docs: &mut [ConllDocument], share: f64, seed: i64) {
+    if share <= 0.0 {
+        return;
+    }
+    for (d, doc) in docs.iter_mut().enumerate() {
+        for (s, sentence) in doc.sentences.iter_mut().enumerate() {
+            let draw = crate::fnv::Fnv1a::default()
+                .field(&seed.to_le_bytes())
+                .field(&d.to_le_bytes())
+                .field(&s.to_le_bytes())
+                .finish();
+            let unit = (draw >> 11) as f64 / (1u64 << 53) as f64;
+            if unit < share / 2.0 {
+                Recase::Lower.apply(sentence);
+            } else if unit < share {
+                Recase::Upper.apply(sentence);
+            }
+        }
+    }
 }
 
 fn read_all(paths: &[PathBuf], limit: Option<usize>) -> Result<Vec<ConllDocument>> {
@@ -330,18 +361,33 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
     writeln!(log, "{}", serde_json::json!({ "options": opts }))?;
 
     let model = build_model(opts, device)?;
-    let train_docs = read_all(&opts.train, opts.limit_sentences)?;
+    let as_written = read_all(&opts.train, opts.limit_sentences)?;
+    let mut train_docs = as_written.clone();
+    recase_sentences(&mut train_docs, opts.case_augment, opts.seed);
     let dev = DevEvaluation {
         docs: read_all(&opts.dev, None)?,
         opts,
         started,
     };
-    let train = examples(&train_docs, &model.windower()?)?;
+    let windower = model.windower()?;
+    let train = examples(&train_docs, &windower)?;
     if train.is_empty() {
         bail!("no training sentences in {:?}", opts.train);
     }
+    // The teacher reads each sentence as written, the student as augmentation re-cased it: the
+    // vocabulary is uncased, so the windows are the same and only the casing input differs,
+    // and the student learns to find on re-cased text what the teacher finds on cased text.
     let soft_labels = match &opts.teacher {
-        Some(dir) => Some(teacher_soft_labels(dir, opts, &model, &train, device)?),
+        Some(dir) => {
+            let teacher_view = examples(&as_written, &windower)?;
+            Some(teacher_soft_labels(
+                dir,
+                opts,
+                &model,
+                &teacher_view,
+                device,
+            )?)
+        }
         None => None,
     };
     let schedule = Schedule {
@@ -405,6 +451,12 @@ fn check_options(opts: &TrainOptions) -> Result<()> {
             "--distill-weight must be within 0..1 and --temperature above 0 (got {} and {})",
             opts.distill_weight,
             opts.temperature
+        );
+    }
+    if !(0.0..=1.0).contains(&opts.case_augment) {
+        bail!(
+            "--case-augment must be within 0..1 (got {})",
+            opts.case_augment
         );
     }
     Ok(())
@@ -592,5 +644,34 @@ fn opt_lr(step: usize, total: usize, warmup: usize, base: f64) -> f64 {
         base * step as f64 / warmup as f64
     } else {
         base * total.saturating_sub(step) as f64 / (total - warmup).max(1) as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ner::Tag;
+
+    #[test]
+    fn casing_augmentation_rewrites_about_its_share_of_sentences() {
+        let sentence = |i: usize| crate::conll::ConllSentence {
+            words: vec![format!("Pompeo{i}"), "met".into(), "MEK".into()],
+            tags: vec![Tag::Outside; 3],
+        };
+        let mut docs = vec![ConllDocument {
+            sentences: (0..1000).map(sentence).collect(),
+        }];
+        recase_sentences(&mut docs, 0.4, 13);
+        let (mut lower, mut upper) = (0, 0);
+        for s in &docs[0].sentences {
+            let text = s.words.join(" ");
+            lower += (text == text.to_lowercase()) as usize;
+            upper += (text == text.to_uppercase()) as usize;
+        }
+        assert!((150..250).contains(&lower), "{lower} lower-cased of 1000");
+        assert!((150..250).contains(&upper), "{upper} upper-cased of 1000");
+        let mut same = docs.clone();
+        recase_sentences(&mut same, 0.0, 13);
+        assert_eq!(same, docs);
     }
 }

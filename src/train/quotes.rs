@@ -27,7 +27,7 @@ use crate::ner::{
     self, load_tokenizer, load_weights, segments, Batching, ModelConfig, ModelSettings, NerModel,
     Role, Task, Window,
 };
-use crate::quotes::learned::{document_windows, RoleTagger};
+use crate::quotes::learned::{document_windows, RoleContext, RoleTagger};
 use crate::text::Document;
 
 /// Settings of one attribution training run.
@@ -164,7 +164,7 @@ fn examples(articles: &[GoldArticle], model: &NerModel) -> Result<Vec<Example>> 
     for article in articles {
         let doc = document_of(article);
         let targets = role_targets(&doc, article);
-        for window in document_windows(&windower, &doc)? {
+        for window in document_windows(&windower, &doc, RoleContext::AsTrained)? {
             let labels = window
                 .word_starts
                 .iter()
@@ -234,7 +234,11 @@ impl DevSet {
         let tagger = RoleTagger::new(model, Batching::default())?;
         let docs: Vec<&Document> = self.docs.iter().collect();
         let mut tally = SegmentTally::default();
-        for (tags, gold) in tagger.tag(&docs)?.iter().zip(&self.gold) {
+        for (tags, gold) in tagger
+            .tag(&docs, RoleContext::AsTrained)?
+            .iter()
+            .zip(&self.gold)
+        {
             let mut predicted = RoleSegments::new();
             for role in Role::ALL {
                 for s in segments(&tags[role.index()]) {

@@ -1,41 +1,16 @@
 //! Reading gold attributions: PolNeAR's brat standoff and the project's JSONL fixtures
 //! (formats in the parent module's doc), character offsets turned into byte spans.
 
-use crate::clean::clean;
+use crate::eval::CharToByte;
 use crate::ner::{EntityLabel, Mention};
 use crate::quotes::QuoteKind;
-use crate::text::{CharOffsets, Document, Span};
+use crate::text::{Document, Span};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::*;
-
-/// Character offsets of one text turned into byte spans, with errors that say what is wrong.
-pub(super) struct CharToByte(CharOffsets);
-
-impl CharToByte {
-    fn new(text: &str) -> CharToByte {
-        CharToByte(CharOffsets::new(text))
-    }
-
-    fn byte(&self, char_offset: usize) -> Result<usize> {
-        self.0.byte_of(char_offset).with_context(|| {
-            format!(
-                "character offset {char_offset} is past the text's end ({} characters)",
-                self.0.chars()
-            )
-        })
-    }
-
-    fn span(&self, start: usize, end: usize) -> Result<Span> {
-        if start > end {
-            bail!("span [{start}, {end}) ends before it starts");
-        }
-        Ok(Span::new(self.byte(start)?, self.byte(end)?))
-    }
-}
 
 /// `T12`, `E3`, `A1`: a letter and a number, the first field of every annotation line.
 pub(super) fn is_annotation_id(field: &str) -> bool {
@@ -287,11 +262,5 @@ pub fn gold_entity_mentions(article: &GoldArticle) -> Vec<Mention> {
 
 /// Builds the document the pipeline would build for an article.
 pub fn document_of(article: &GoldArticle) -> Document {
-    let cleaned = clean(&article.text);
-    Document::new(
-        article.id.clone(),
-        String::new(),
-        article.text.clone(),
-        &cleaned,
-    )
+    crate::eval::document_of_text(&article.id, &article.text)
 }

@@ -51,7 +51,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
-use crate::entities::{merge, names_only};
+use crate::entities::{merge, name_mentions};
 use crate::ner::EntityLabel;
 use crate::quotes::learned::RoleTags;
 use crate::quotes::{self, QuoteKind, QuoteMethod};
@@ -113,7 +113,7 @@ pub struct Prf {
 }
 
 impl Prf {
-    fn new(matched: usize, gold: usize, predicted: usize) -> Prf {
+    pub fn new(matched: usize, gold: usize, predicted: usize) -> Prf {
         let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         let (p, r) = (ratio(matched, predicted), ratio(matched, gold));
         let f1 = if p + r == 0.0 {
@@ -281,7 +281,7 @@ pub fn score_quotes_by(
     for (i, ((article, doc), mentions)) in articles.iter().zip(&docs).zip(all_mentions).enumerate()
     {
         // As extract does: title-only mentions are no entities.
-        let mentions = &names_only(doc, mentions);
+        let mentions = &name_mentions(doc, mentions);
         let entities = merge(doc, mentions);
         let quotes = quotes::extract_by(method, doc, mentions, &entities, role_tags.get(i));
         segments.add(&gold_segments(doc, article), &quote_segments(doc, &quotes));

@@ -1,0 +1,128 @@
+//! Dump-level identity: each entity's key, the same string for the same person, organisation or
+//! place in every article, so that counts over a dump add up (`entities.csv`'s `entity_key`,
+//! `entity_index.csv`).
+//!
+//! The key is the entity's canonical name, normalised:
+//! - case, Latin diacritics and dots do not count, nor a leading "the" or a possessive:
+//!   `Sandër Lleshaj` and `Sander Lleshaj` → `sander lleshaj`; `the State Department` and
+//!   `State Department’s` → `state department`; `U.N.` → `un`;
+//! - a person (PER) is keyed by the first and last word of the name, titles and suffixes
+//!   dropped, so middle names and initials do not count: `Donald J. Trump`, `President Donald
+//!   Trump` and `Donald John Trump Jr.` → `donald trump`;
+//! - an organisation or other name that goes by an acronym is keyed by it, so the long form
+//!   and the acronym alone key alike: `North Atlantic Treaty Organization` (defining `NATO`) and
+//!   `NATO` → `nato`;
+//! - a country by its ISO 3166-1 code, whatever the article called it: `Iranian`, `Iran`,
+//!   `the Islamic Republic of Iran` → `country:IR`.
+//!
+//! Nothing outside the entity decides its key (no other article, no order), so shards and
+//! chunks key alike. An entity marked ambiguous ("Clinton" beside Bill and Hillary Clinton) has
+//! no key: it cannot be counted as either. A person the article names only by surname keys by
+//! it (`trump`), apart from the full name's key: one article does not say who it is.
+
+use super::names::{fold_key, is_acronym, strip_possessive, PersonName};
+use super::Entity;
+use crate::ner::EntityLabel;
+
+/// The entity's dump-level key, or none when it is ambiguous.
+pub fn entity_key(entity: &Entity) -> Option<String> {
+    if entity.ambiguous {
+        return None;
+    }
+    if let Some(code) = entity.country_code {
+        return Some(format!("country:{code}"));
+    }
+    let key = match entity.label {
+        EntityLabel::Per => person_key(&entity.canonical),
+        _ => match acronym_of(entity) {
+            Some(acronym) => fold_key(acronym),
+            None => fold_key(strip_possessive(&entity.canonical)),
+        },
+    };
+    (!key.is_empty()).then_some(key)
+}
+
+/// The acronym an organisation goes by: its name when that is one, else the first acronym the
+/// article defines or uses for it ("North Atlantic Treaty Organization (NATO)" → "NATO").
+fn acronym_of(entity: &Entity) -> Option<&str> {
+    std::iter::once(&entity.canonical)
+        .chain(&entity.aliases)
+        .map(|name| strip_possessive(name))
+        .find(|name| is_acronym(name))
+}
+
+/// First and last word of a person's name, folded (titles, possessive, suffixes dropped).
+fn person_key(name: &str) -> String {
+    let words = PersonName::parse(name).keys;
+    match words.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first, .., last] => format!("{first} {last}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entity(canonical: &str, label: EntityLabel, country: Option<&'static str>) -> Entity {
+        Entity {
+            id: 1,
+            canonical: canonical.into(),
+            label,
+            mentions: vec![0],
+            country_code: country,
+            aliases: Vec::new(),
+            ambiguous: false,
+            key: None,
+        }
+    }
+
+    fn key(canonical: &str, label: EntityLabel) -> Option<String> {
+        entity_key(&entity(canonical, label, None))
+    }
+
+    #[test]
+    fn one_person_one_key_whatever_the_middle_names_titles_and_accents() {
+        let per = EntityLabel::Per;
+        for name in [
+            "Donald Trump",
+            "Donald J. Trump",
+            "President Donald Trump",
+            "Donald John Trump Jr.",
+            "DONALD TRUMP",
+        ] {
+            assert_eq!(key(name, per).as_deref(), Some("donald trump"), "{name}");
+        }
+        assert_eq!(key("Sandër Lleshaj", per), key("Sander Lleshaj", per));
+        assert_ne!(key("Hillary Clinton", per), key("Bill Clinton", per));
+        assert_eq!(key("Trump", per).as_deref(), Some("trump"));
+    }
+
+    #[test]
+    fn organisations_fold_case_dots_the_and_possessives() {
+        let org = EntityLabel::Org;
+        assert_eq!(
+            key("the State Department", org).as_deref(),
+            Some("state department")
+        );
+        assert_eq!(
+            key("State Department’s", org).as_deref(),
+            Some("state department")
+        );
+        assert_eq!(key("U.N.", org), key("UN", org));
+        assert_ne!(key("NATO", org), key("EU", org));
+        let mut nato = entity("North Atlantic Treaty Organization", org, None);
+        nato.aliases = vec!["NATO".into()];
+        assert_eq!(entity_key(&nato), key("NATO", org));
+    }
+
+    #[test]
+    fn countries_key_by_code_and_ambiguous_names_have_none() {
+        let iran = entity("Iran", EntityLabel::Loc, Some("IR"));
+        assert_eq!(entity_key(&iran).as_deref(), Some("country:IR"));
+        let mut clinton = entity("Clinton", EntityLabel::Per, None);
+        clinton.ambiguous = true;
+        assert_eq!(entity_key(&clinton), None);
+    }
+}

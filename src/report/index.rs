@@ -1,0 +1,213 @@
+//! `entity_index.csv`: the dump's entities, one row per entity key ([`crate::entities::keys`]),
+//! with how many articles name it, how many mentions it has and how many quotes it speaks.
+//!
+//! ```text
+//! entity_key,label,canonical,articles,mentions,quotes
+//! country:IR,LOC,Iran,2,9,0
+//! donald trump,PER,Donald Trump,2,5,1
+//! ```
+//!
+//! `extract` writes it when its other files are complete (from them, so a resumed run's index
+//! is the index of the whole run), and `whosaid index RUN...` writes it for several runs taken
+//! together — the shards of one dump — equal to the index one run over the whole dump writes.
+//! Per key: the label most of its mentions carry (ties: LOC, MISC, ORG, PER in that order), the
+//! canonical name of most mentions (ties: the longer, then the first in alphabetical order),
+//! the articles with an entity of that key, their mentions, and the quotes whose speaker
+//! resolved to one of them. Ambiguous entities have no key and are not counted. Rows are in key
+//! order. Memory grows with the number of distinct keys, not with the size of the dump.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use super::tables::{ArticleGroup, RunReader};
+use crate::ner::EntityLabel;
+
+/// The index's file name in a run's output directory.
+pub const INDEX_FILE: &str = "entity_index.csv";
+
+/// One row of `entity_index.csv`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct IndexRow {
+    pub entity_key: String,
+    pub label: EntityLabel,
+    pub canonical: String,
+    pub articles: usize,
+    pub mentions: usize,
+    pub quotes: usize,
+}
+
+/// What one key has gathered so far.
+#[derive(Debug, Default)]
+struct Totals {
+    /// Mentions per label, in [`EntityLabel::ALL`] order.
+    label_mentions: [usize; 4],
+    /// Mentions per canonical name.
+    name_mentions: HashMap<String, usize>,
+    articles: usize,
+    /// The last article (run, row) counted, so an article with two entities of one key counts
+    /// once.
+    last_article: Option<(usize, usize)>,
+    mentions: usize,
+    quotes: usize,
+}
+
+/// The index of the runs in `dirs`, taken together in the order given.
+pub fn build(dirs: &[PathBuf]) -> Result<Vec<IndexRow>> {
+    let mut totals: BTreeMap<String, Totals> = BTreeMap::new();
+    for (run, dir) in dirs.iter().enumerate() {
+        let mut reader = RunReader::open(dir)?;
+        while let Some(group) = reader.next_group()? {
+            add_article(&mut totals, (run, group.index), &group);
+        }
+    }
+    Ok(totals.into_iter().map(|(k, t)| row_of(k, t)).collect())
+}
+
+fn add_article(totals: &mut BTreeMap<String, Totals>, at: (usize, usize), group: &ArticleGroup) {
+    for entity in group.entities.iter().filter(|e| !e.row.ambiguous) {
+        let t = totals.entry(entity.key.as_str().to_string()).or_default();
+        let label = EntityLabel::ALL
+            .iter()
+            .position(|&l| l == entity.row.label)
+            .unwrap_or(0);
+        t.label_mentions[label] += entity.row.mentions;
+        *t.name_mentions
+            .entry(entity.row.canonical.clone())
+            .or_default() += entity.row.mentions;
+        t.mentions += entity.row.mentions;
+        if t.last_article != Some(at) {
+            t.articles += 1;
+            t.last_article = Some(at);
+        }
+    }
+    for quote in &group.quotes {
+        let speaker = quote.speaker_entity_id.and_then(|id| group.entity(id));
+        if let Some(entity) = speaker.filter(|e| !e.row.ambiguous) {
+            if let Some(t) = totals.get_mut(entity.key.as_str()) {
+                t.quotes += 1;
+            }
+        }
+    }
+}
+
+fn row_of(entity_key: String, t: Totals) -> IndexRow {
+    // The first label with the most mentions (max_by_key keeps the last of equals).
+    let label = (0..4)
+        .rev()
+        .max_by_key(|&i| t.label_mentions[i])
+        .map_or(EntityLabel::Misc, |i| EntityLabel::ALL[i]);
+    let canonical = t
+        .name_mentions
+        .into_iter()
+        .max_by(|(a, na), (b, nb)| {
+            (na, a.chars().count())
+                .cmp(&(nb, b.chars().count()))
+                .then_with(|| b.cmp(a))
+        })
+        .map(|(name, _)| name)
+        .unwrap_or_default();
+    IndexRow {
+        entity_key,
+        label,
+        canonical,
+        articles: t.articles,
+        mentions: t.mentions,
+        quotes: t.quotes,
+    }
+}
+
+/// Writes `rows` to `path` under a temporary name first, renamed when complete.
+pub fn write(rows: &[IndexRow], path: &Path) -> Result<()> {
+    let temp = path.with_extension("csv.tmp");
+    let mut out = csv::Writer::from_path(&temp)
+        .with_context(|| format!("cannot create {}", temp.display()))?;
+    if rows.is_empty() {
+        out.write_record([
+            "entity_key",
+            "label",
+            "canonical",
+            "articles",
+            "mentions",
+            "quotes",
+        ])?;
+    }
+    for row in rows {
+        out.serialize(row)?;
+    }
+    out.flush()
+        .with_context(|| format!("cannot write {}", temp.display()))?;
+    out.into_inner()
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {}", temp.display(), e.error()))?
+        .sync_all()
+        .with_context(|| format!("cannot write {}", temp.display()))?;
+    std::fs::rename(&temp, path)
+        .with_context(|| format!("cannot rename {} to {}", temp.display(), path.display()))
+}
+
+/// Writes the index of the run in `dir` into it ([`INDEX_FILE`]).
+pub fn write_run_index(dir: &Path) -> Result<()> {
+    let rows = build(&[dir.to_path_buf()])?;
+    write(&rows, &dir.join(INDEX_FILE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_dir(entities: &str, quotes: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let h = crate::output::HEADERS;
+        let write = |name: &str, header: &[&str], body: &str| {
+            std::fs::write(
+                dir.path().join(name),
+                format!("{}\n{body}", header.join(",")),
+            )
+            .unwrap()
+        };
+        write("articles.csv", h[0], "a1,,10,2,1,ok,,,\na2,,10,2,0,ok,,,\n");
+        let mentions = "a1,0,5,Trump,PER,0.9,1\n".repeat(3)
+            + "a1,6,10,Iran,LOC,0.9,2\n"
+            + "a2,0,5,Trump,PER,0.9,1\n"
+            + &"a2,6,13,Clinton,PER,0.9,2\n".repeat(2);
+        write("mentions.csv", h[1], &mentions);
+        write("entities.csv", h[2], entities);
+        write("quotes.csv", h[3], quotes);
+        write("errors.csv", h[4], "");
+        dir
+    }
+
+    #[test]
+    fn one_row_per_key_across_articles_with_votes_and_speakers() {
+        let entities = "a1,1,Donald J. Trump,PER,,3,0,false,donald trump\n\
+                        a1,2,Iran,LOC,IR,1,5,false,country:IR\n\
+                        a2,1,Donald Trump,PER,,1,0,false,donald trump\n\
+                        a2,2,Clinton,PER,,2,4,true,\n";
+        let quotes = "a1,1,1,0,4,text,said,5,9,0,4,Trump,1,Donald J. Trump,indirect\n";
+        let dir = run_dir(entities, quotes);
+        let dir = dir.path().to_path_buf();
+        let rows = build(std::slice::from_ref(&dir)).unwrap();
+        let keys: Vec<&str> = rows.iter().map(|r| r.entity_key.as_str()).collect();
+        assert_eq!(keys, ["country:IR", "donald trump"]);
+        let trump = &rows[1];
+        assert_eq!(trump.canonical, "Donald J. Trump");
+        assert_eq!(trump.label, EntityLabel::Per);
+        assert_eq!((trump.articles, trump.mentions, trump.quotes), (2, 4, 1));
+        // Two runs taken together count like one run over both.
+        let both = build(&[dir.clone(), dir.clone()]).unwrap();
+        assert_eq!(
+            (both[1].articles, both[1].mentions, both[1].quotes),
+            (4, 8, 2)
+        );
+        write_run_index(&dir).unwrap();
+        let written = std::fs::read_to_string(dir.join(INDEX_FILE)).unwrap();
+        assert_eq!(
+            written,
+            "entity_key,label,canonical,articles,mentions,quotes\n\
+             country:IR,LOC,Iran,1,1,0\n\
+             donald trump,PER,Donald J. Trump,2,4,1\n"
+        );
+    }
+}

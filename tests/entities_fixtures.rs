@@ -1,0 +1,82 @@
+//! Entity merging and keys on the project's hand-labelled entity clusters
+//! (`data/fixtures/entities`): once with the gold mentions (the merging rules alone), once end to
+//! end with the shipped model (`whosaid eval entities`). The floors are the scores measured
+//! when the fixtures were written; a change that loses any of them fails here.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use whosaid::entities::{merge, name_mentions};
+use whosaid::eval::document_of_text;
+use whosaid::eval::entities::{load_entity_fixtures, score_entities};
+use whosaid::ner::Mention;
+
+fn fixture_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/fixtures/entities/articles.jsonl")
+}
+
+#[test]
+fn merging_the_gold_mentions_reproduces_the_gold_clusters() {
+    let fixtures = load_entity_fixtures(&[fixture_path()]).unwrap();
+    assert!(fixtures.len() >= 16, "{} articles", fixtures.len());
+    let predicted: Vec<_> = fixtures
+        .iter()
+        .map(|f| {
+            let doc = document_of_text(&f.id, &f.text);
+            let mut mentions: Vec<Mention> = f
+                .entities
+                .iter()
+                .flat_map(|e| {
+                    e.mentions.iter().map(|&span| Mention {
+                        span,
+                        label: e.label,
+                        score: 1.0,
+                    })
+                })
+                .collect();
+            mentions.sort_by_key(|m| (m.span.start, m.span.end));
+            let mentions = name_mentions(&doc, mentions);
+            let entities = merge(&doc, &mentions);
+            (mentions, entities)
+        })
+        .collect();
+    let (scores, errors) = score_entities(&fixtures, &predicted);
+    println!("{scores:#?}\n{}", errors.join("\n"));
+    assert_eq!(
+        scores.mentions.f1, 1.0,
+        "gold mentions are kept as they are"
+    );
+    assert!(scores.b3_f1 >= 0.97, "B³ {}", scores.b3_f1);
+    assert!(
+        scores.canonical_accuracy >= 0.95,
+        "canonical {}",
+        scores.canonical_accuracy
+    );
+    assert!(scores.key_accuracy >= 0.94, "keys {}", scores.key_accuracy);
+}
+
+#[test]
+fn eval_entities_with_the_shipped_model_holds_its_scores() {
+    let out = Command::new(env!("CARGO_BIN_EXE_whosaid"))
+        .args(["eval", "entities", "--json", "--threads", "1"])
+        .arg(fixture_path())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    println!("{s:#}");
+    let at_least = |field: &str, floor: f64| {
+        let v = s[field].as_f64().unwrap();
+        assert!(v >= floor, "{field} {v} < {floor}");
+    };
+    at_least("b3_f1", 0.94);
+    at_least("canonical_accuracy", 0.96);
+    at_least("label_accuracy", 0.96);
+    at_least("key_accuracy", 0.94);
+    assert!(s["mentions"]["f1"].as_f64().unwrap() >= 0.95);
+}
