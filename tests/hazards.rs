@@ -51,9 +51,11 @@ fn dump(path: &Path, prefix: &str, n: usize) -> PathBuf {
     path.to_path_buf()
 }
 
+/// The bytes of every file a finished run holds: the five tables and the entity index.
 fn files(out: &Path) -> Vec<Vec<u8>> {
     FILES
         .iter()
+        .chain(&whosaid::checkpoint::DERIVED_FILES)
         .map(|f| std::fs::read(out.join(f)).unwrap_or_default())
         .collect()
 }
@@ -199,8 +201,8 @@ fn a_kill_at_any_final_rename_resumes_to_the_same_files() {
     let full = tmp.path().join("full");
     assert!(run(&model, &full, &[&a], &[]).status.success());
     let total = renames_of_a_run(&model, tmp.path(), &[&a]);
-    // The last six: the finished checkpoint, then the five files.
-    for n in total - 5..=total {
+    // The last seven: the finished checkpoint, the five files, then the entity index.
+    for n in total - 6..=total {
         let out = tmp.path().join(format!("killed-{n}"));
         assert!(killed_at_rename(&model, &out, &[&a], n), "rename {n}");
         let o = run(&model, &out, &[&a], &["--resume"]);
@@ -295,4 +297,38 @@ fn a_missing_or_wrong_quote_model_stops_the_run_before_any_output() {
         );
         assert!(!out.exists(), "{name}: output written");
     }
+}
+
+#[test]
+fn index_never_writes_over_a_file_of_its_runs_and_a_new_run_replaces_an_old_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let a = dump(&tmp.path().join("a.jsonl"), "a", 3);
+    let out = tmp.path().join("out");
+    assert!(run(&model, &out, &[&a], &[]).status.success());
+    let entities = std::fs::read(out.join("entities.csv")).unwrap();
+    let o = whosaid()
+        .arg("index")
+        .arg(&out)
+        .arg("--out")
+        .arg(out.join("entities.csv"))
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("is a file of the run"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(out.join("entities.csv")).unwrap(), entities);
+    // A new run into the same directory writes its own index over an earlier one.
+    let index = out.join("entity_index.csv");
+    std::fs::write(&index, "stale\n").unwrap();
+    let o = run(&model, &out, &[&a], &["--chunk-size", "1"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let written = std::fs::read_to_string(&index).unwrap();
+    assert!(
+        written.starts_with("entity_key,label,canonical,"),
+        "{written}"
+    );
 }

@@ -383,6 +383,25 @@ fn bracketed_given_names_join_and_capitals_are_unshouted() {
     assert_eq!(names, ["Brussels", "John Bolton", "New York"]);
 }
 
+/// "Saudi-led" names Saudi Arabia, "European Union–brokered" the European Union; a name that
+/// is hyphenated itself ("Bosnia-Herzegovina", "Al-Qaeda") stays whole.
+#[test]
+fn a_lower_case_word_hyphenated_onto_a_name_is_cut_off() {
+    let text =
+        "The Saudi-led coalition and a European Union–brokered deal reached Bosnia-Herzegovina.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("Saudi-led", "MISC")
+        .tag("European Union–brokered", "ORG")
+        .tag("Bosnia-Herzegovina", "LOC")
+        .done();
+    let mentions = name_mentions(&doc, mentions);
+    let spans: Vec<&str> = mentions.iter().map(|m| doc.slice(m.span)).collect();
+    assert_eq!(spans, ["Saudi", "European Union", "Bosnia-Herzegovina"]);
+    let entities = merge(&doc, &mentions);
+    assert_eq!(entities.entities[0].country_code, Some("SA"));
+}
+
 #[test]
 fn acronyms_join_their_definition() {
     let text = "The People's Mojahedin Organization of Iran (PMOI/MEK) held a rally. The PMOI said the MEK \
