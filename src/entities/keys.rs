@@ -8,7 +8,8 @@
 //!   `State Department’s` → `state department`; `U.N.` → `un`;
 //! - a person (PER) is keyed by the first and last word of the name, titles and suffixes
 //!   dropped, so middle names and initials do not count: `Donald J. Trump`, `President Donald
-//!   Trump` and `Donald John Trump Jr.` → `donald trump`;
+//!   Trump` and `Donald John Trump Jr.` → `donald trump`; a short given name is spelled out
+//!   (`nicknames.tsv`): `Mike Pompeo` and `Michael Pompeo` → `michael pompeo`;
 //! - an organisation or other name that goes by an acronym is keyed by it, so the long form
 //!   and the acronym alone key alike: `North Atlantic Treaty Organization` (defining `NATO`) and
 //!   `NATO` → `nato`;
@@ -19,6 +20,9 @@
 //! chunks key alike. An entity marked ambiguous ("Clinton" beside Bill and Hillary Clinton) has
 //! no key: it cannot be counted as either. A person the article names only by surname keys by
 //! it (`trump`), apart from the full name's key: one article does not say who it is.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use super::names::{fold_key, is_acronym, strip_possessive, PersonName};
 use super::Entity;
@@ -51,14 +55,31 @@ fn acronym_of(entity: &Entity) -> Option<&str> {
         .find(|name| is_acronym(name))
 }
 
-/// First and last word of a person's name, folded (titles, possessive, suffixes dropped).
+/// First and last word of a person's name, folded (titles, possessive, suffixes dropped), a
+/// short given name spelled out ("mike" → "michael", `nicknames.tsv`).
 fn person_key(name: &str) -> String {
     let words = PersonName::parse(name).keys;
     match words.as_slice() {
         [] => String::new(),
         [one] => one.clone(),
-        [first, .., last] => format!("{first} {last}"),
+        [first, .., last] => {
+            let first = nicknames().get(first.as_str()).copied().unwrap_or(first);
+            format!("{first} {last}")
+        }
     }
+}
+
+/// Short given names and their full forms, from `nicknames.tsv`.
+fn nicknames() -> &'static HashMap<&'static str, &'static str> {
+    static TABLE: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        include_str!("nicknames.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(short, full)| (short.trim(), full.trim()))
+            .collect()
+    })
 }
 
 #[cfg(test)]
@@ -95,6 +116,13 @@ mod tests {
             assert_eq!(key(name, per).as_deref(), Some("donald trump"), "{name}");
         }
         assert_eq!(key("Sandër Lleshaj", per), key("Sander Lleshaj", per));
+        assert_eq!(key("Mike Pompeo", per).as_deref(), Some("michael pompeo"));
+        assert_eq!(key("Michael R. Pompeo", per), key("Mike Pompeo", per));
+        assert_eq!(
+            key("Mike", per).as_deref(),
+            Some("mike"),
+            "a lone word is kept"
+        );
         assert_ne!(key("Hillary Clinton", per), key("Bill Clinton", per));
         assert_eq!(key("Trump", per).as_deref(), Some("trump"));
     }
