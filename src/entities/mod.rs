@@ -43,6 +43,8 @@
 
 mod across_labels;
 pub mod keys;
+mod mentions;
+pub use mentions::name_mentions;
 mod people;
 use people::merge_people;
 pub mod countries;
@@ -55,7 +57,7 @@ use crate::text::{Document, Span};
 
 use self::names::{
     acronym_key, acronym_list, fold_key, given_names_compatible, initials, is_acronym, is_shouted,
-    is_title, strip_brackets, strip_possessive, trim_wrapping, unshout, PersonName,
+    strip_brackets, strip_possessive, trim_wrapping, unshout, PersonName,
 };
 
 /// One distinct thing an article talks about.
@@ -123,68 +125,6 @@ struct OtherName {
     /// Byte range of a parenthesis right after the mention that defines acronyms; mentions inside
     /// it belong to this one.
     definition_span: Option<Span>,
-}
-
-/// The mentions that name something, as the entity stage counts them:
-/// - one made only of titles and honorifics (`Mr.`, `Rep.`, `President`, or `Security` cut out
-///   of "National Security Advisor") is no entity and is left out; a country's name stays even
-///   where it doubles as a title word (`US`);
-/// - a lower-case word hyphenated onto a name is not part of it: `Saudi-led`, `Iran-backed`,
-///   `European Union–brokered` name `Saudi`, `Iran`, `European Union`;
-/// - an editor's bracketed given name and the name it completes are one mention: `[Donald]`
-///   and `Trump` in "[Donald] Trump" become `[Donald] Trump`, a person when either part was
-///   tagged one (the model often calls the surname alone ORG).
-pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
-    let named = mentions.into_iter().filter(|m| {
-        let text = trim_wrapping(doc.text.get(m.span.range()).unwrap_or(""));
-        let mut words = text.split_whitespace().map(trim_wrapping).peekable();
-        let title_only = words.peek().is_some() && words.all(is_title);
-        !title_only || countries::table().lookup(text).is_some()
-    });
-    let mut out: Vec<Mention> = Vec::new();
-    for mut m in named {
-        m.span = without_hyphenated_tail(&doc.text, m.span);
-        match out.last_mut() {
-            Some(prev) if completes_bracketed(&doc.text, prev.span, m.span) => {
-                prev.span = Span::new(prev.span.start - 1, m.span.end);
-                if prev.label != EntityLabel::Per {
-                    prev.label = m.label;
-                }
-                prev.score = prev.score.min(m.score);
-            }
-            _ => out.push(m),
-        }
-    }
-    out
-}
-
-/// The span without a lower-case word hyphenated onto its end (`Saudi-led` → `Saudi`).
-fn without_hyphenated_tail(text: &str, span: Span) -> Span {
-    let Some(written) = text.get(span.range()) else {
-        return span;
-    };
-    match written.rfind(['-', '–', '—']) {
-        Some(dash) if dash > 0 => {
-            let tail = written[dash..].trim_start_matches(['-', '–', '—']);
-            let lower_word = !tail.is_empty() && tail.chars().all(char::is_lowercase);
-            if lower_word {
-                Span::new(span.start, span.start + written[..dash].trim_end().len())
-            } else {
-                span
-            }
-        }
-        _ => span,
-    }
-}
-
-/// Whether `bracketed` is written `[Given]` and `name` follows it after white space alone.
-fn completes_bracketed(text: &str, bracketed: Span, name: Span) -> bool {
-    let before = text.get(..bracketed.start).unwrap_or("");
-    let Some(between) = text.get(bracketed.end..name.start) else {
-        return false;
-    };
-    let gap = between.strip_prefix(']').unwrap_or("x");
-    before.ends_with('[') && !gap.is_empty() && gap.chars().all(char::is_whitespace)
 }
 
 /// Groups an article's mentions (in text order) into entities.
@@ -528,27 +468,32 @@ fn build_entities(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) 
         }
     }
     for (entity, votes) in out.entities.iter_mut().zip(label_votes) {
-        entity.label = if entity.country_code.is_some() {
-            EntityLabel::Loc
-        } else {
-            // Most mentions first, then the higher summed score; the first label seen wins ties.
-            let mut best = votes[0];
-            for vote in &votes[1..] {
-                if (vote.1, vote.2) > (best.1, best.2) {
-                    best = *vote;
-                }
-            }
-            best.0
-        };
-        if matches!(entity.label, EntityLabel::Per | EntityLabel::Loc)
-            && entity.country_code.is_none()
-        {
-            entity.canonical = unshout(&entity.canonical);
-        }
-        let canonical = entity.canonical.clone();
-        entity.aliases.retain(|a| *a != canonical);
+        settle(entity, &votes);
     }
     out
+}
+
+/// An entity's label from its mentions' votes (label, count, summed score), and its canonical
+/// name in normal case when it is a person or place written in capitals.
+fn settle(entity: &mut Entity, votes: &[(EntityLabel, usize, f32)]) {
+    entity.label = if entity.country_code.is_some() {
+        EntityLabel::Loc
+    } else {
+        // Most mentions first, then the higher summed score; the first label seen wins ties.
+        let mut best = votes[0];
+        for vote in &votes[1..] {
+            if (vote.1, vote.2) > (best.1, best.2) {
+                best = *vote;
+            }
+        }
+        best.0
+    };
+    if matches!(entity.label, EntityLabel::Per | EntityLabel::Loc) && entity.country_code.is_none()
+    {
+        entity.canonical = unshout(&entity.canonical);
+    }
+    let canonical = entity.canonical.clone();
+    entity.aliases.retain(|a| *a != canonical);
 }
 
 /// Records a name an entity is called by: the fullest becomes canonical, the rest aliases.

@@ -16,7 +16,6 @@ use rust_bert::bert::{BertConfig, BertForTokenClassification};
 use serde::Serialize;
 use tch::{nn, Device, Kind, Tensor};
 
-use crate::conll::{read_conll, to_iob2, ConllDocument, Recase};
 use crate::eval::ner::evaluate_conll;
 use crate::ner::{
     self, load_tokenizer, load_weights, save_weights, ModelConfig, ModelSettings, NerModel, Window,
@@ -25,8 +24,12 @@ use crate::ner::{
 pub use crate::ner::CONLL_TAGS;
 use crate::ner::{Tag, Tagger};
 
+mod data;
 mod quotes;
 mod schedule;
+use data::{read_all, Example, TrainingData};
+
+use crate::conll::ConllDocument;
 pub use quotes::{train_quotes, QuoteTrainOptions};
 use schedule::{Event, Progress, Schedule};
 
@@ -133,86 +136,6 @@ pub struct TrainReport {
     pub first_loss: f64,
     pub last_loss: f64,
     pub seconds: f64,
-}
-
-/// A training example: a window and the gold label id of each word start in it.
-struct Example {
-    window: Window,
-    labels: Vec<i64>,
-}
-
-fn label_id(tag: Tag) -> Result<i64> {
-    // IOB1 files mark the first word of an entity I- unless it follows one of the same type; as
-    // training targets we want IOB2, converted by the caller.
-    CONLL_TAGS
-        .iter()
-        .position(|&t| t == tag)
-        .map(|i| i as i64)
-        .with_context(|| format!("unknown tag {tag}"))
-}
-
-fn examples(docs: &[ConllDocument], windower: &ner::Windower) -> Result<Vec<Example>> {
-    let mut out = Vec::new();
-    for doc in docs {
-        let sentences: Vec<Vec<&str>> = doc
-            .sentences
-            .iter()
-            .map(|s| s.words.iter().map(String::as_str).collect())
-            .collect();
-        let tags: Vec<i64> = doc
-            .sentences
-            .iter()
-            .flat_map(|s| to_iob2(&s.tags))
-            .map(label_id)
-            .collect::<Result<_>>()?;
-        for window in windower.windows(&sentences)? {
-            let labels = window.word_starts.iter().map(|&(_, w)| tags[w]).collect();
-            out.push(Example { window, labels });
-        }
-    }
-    Ok(out)
-}
-
-/// Casing augmentation: each sentence is, with probability `share`, rewritten all lower case
-/// (one half of those) or all upper case (the other half), `Pompeo met Lleshaj` →
-/// `pompeo met lleshaj` or `POMPEO MET LLESHAJ`. The word pieces stay the same (the vocabulary is
-/// uncased); the casing input changes, so the model learns names from the words too. Which
-/// sentences is fixed by `seed` and each sentence's position.
-fn recase_sentences(docs: &mut [ConllDocument], share: f64, seed: i64) {
-    if share <= 0.0 {
-        return;
-    }
-    for (d, doc) in docs.iter_mut().enumerate() {
-        for (s, sentence) in doc.sentences.iter_mut().enumerate() {
-            let draw = crate::fnv::Fnv1a::default()
-                .field(&seed.to_le_bytes())
-                .field(&d.to_le_bytes())
-                .field(&s.to_le_bytes())
-                .finish();
-            let unit = (draw >> 11) as f64 / (1u64 << 53) as f64;
-            if unit < share / 2.0 {
-                Recase::Lower.apply(sentence);
-            } else if unit < share {
-                Recase::Upper.apply(sentence);
-            }
-        }
-    }
-}
-
-fn read_all(paths: &[PathBuf], limit: Option<usize>) -> Result<Vec<ConllDocument>> {
-    let mut docs = Vec::new();
-    for p in paths {
-        docs.extend(read_conll(p)?);
-    }
-    if let Some(limit) = limit {
-        let mut left = limit;
-        docs.retain_mut(|d| {
-            d.sentences.truncate(left);
-            left -= d.sentences.len();
-            !d.sentences.is_empty()
-        });
-    }
-    Ok(docs)
 }
 
 /// Builds the model for training: the base config with our labels, casing and dropout, the base
@@ -361,34 +284,17 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
     writeln!(log, "{}", serde_json::json!({ "options": opts }))?;
 
     let model = build_model(opts, device)?;
-    let as_written = read_all(&opts.train, opts.limit_sentences)?;
-    let mut train_docs = as_written.clone();
-    recase_sentences(&mut train_docs, opts.case_augment, opts.seed);
+    let windower = model.windower()?;
+    let data = TrainingData::read(opts, &windower)?;
     let dev = DevEvaluation {
         docs: read_all(&opts.dev, None)?,
         opts,
         started,
     };
-    let windower = model.windower()?;
-    let train = examples(&train_docs, &windower)?;
-    if train.is_empty() {
-        bail!("no training sentences in {:?}", opts.train);
-    }
-    // The teacher reads each sentence as written, the student as augmentation re-cased it: the
-    // vocabulary is uncased, so the windows are the same and only the casing input differs,
-    // and the student learns to find on re-cased text what the teacher finds on cased text.
-    let soft_labels = match &opts.teacher {
-        Some(dir) => {
-            let teacher_view = examples(&as_written, &windower)?;
-            Some(teacher_soft_labels(
-                dir,
-                opts,
-                &model,
-                &teacher_view,
-                device,
-            )?)
-        }
-        None => None,
+    let train = data.examples;
+    let soft_labels = match (&opts.teacher, &data.teacher_view) {
+        (Some(dir), Some(view)) => Some(teacher_soft_labels(dir, opts, &model, view, device)?),
+        _ => None,
     };
     let schedule = Schedule {
         epochs: opts.epochs,
@@ -403,7 +309,7 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
     };
     eprintln!(
         "train: {} documents, {} windows, {} steps ({} epochs of batches of {}), device {:?}, casing {}",
-        train_docs.len(),
+        data.documents,
         train.len(),
         schedule.total_steps(train.len()),
         opts.epochs,
@@ -644,34 +550,5 @@ fn opt_lr(step: usize, total: usize, warmup: usize, base: f64) -> f64 {
         base * step as f64 / warmup as f64
     } else {
         base * total.saturating_sub(step) as f64 / (total - warmup).max(1) as f64
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ner::Tag;
-
-    #[test]
-    fn casing_augmentation_rewrites_about_its_share_of_sentences() {
-        let sentence = |i: usize| crate::conll::ConllSentence {
-            words: vec![format!("Pompeo{i}"), "met".into(), "MEK".into()],
-            tags: vec![Tag::Outside; 3],
-        };
-        let mut docs = vec![ConllDocument {
-            sentences: (0..1000).map(sentence).collect(),
-        }];
-        recase_sentences(&mut docs, 0.4, 13);
-        let (mut lower, mut upper) = (0, 0);
-        for s in &docs[0].sentences {
-            let text = s.words.join(" ");
-            lower += (text == text.to_lowercase()) as usize;
-            upper += (text == text.to_uppercase()) as usize;
-        }
-        assert!((150..250).contains(&lower), "{lower} lower-cased of 1000");
-        assert!((150..250).contains(&upper), "{upper} upper-cased of 1000");
-        let mut same = docs.clone();
-        recase_sentences(&mut same, 0.0, 13);
-        assert_eq!(same, docs);
     }
 }

@@ -1,0 +1,68 @@
+//! The mentions the entity stage counts, prepared before merging ([`name_mentions`]).
+
+use super::countries;
+use super::names::{is_title, trim_wrapping};
+use crate::ner::{EntityLabel, Mention};
+use crate::text::{Document, Span};
+
+/// The mentions that name something, as the entity stage counts them:
+/// - one made only of titles and honorifics (`Mr.`, `Rep.`, `President`, or `Security` cut out
+///   of "National Security Advisor") is no entity and is left out; a country's name stays even
+///   where it doubles as a title word (`US`);
+/// - a lower-case word hyphenated onto a name is not part of it: `Saudi-led`, `Iran-backed`,
+///   `European Union–brokered` name `Saudi`, `Iran`, `European Union`;
+/// - an editor's bracketed given name and the name it completes are one mention: `[Donald]`
+///   and `Trump` in "[Donald] Trump" become `[Donald] Trump`, a person when either part was
+///   tagged one (the model often calls the surname alone ORG).
+pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
+    let named = mentions.into_iter().filter(|m| {
+        let text = trim_wrapping(doc.text.get(m.span.range()).unwrap_or(""));
+        let mut words = text.split_whitespace().map(trim_wrapping).peekable();
+        let title_only = words.peek().is_some() && words.all(is_title);
+        !title_only || countries::table().lookup(text).is_some()
+    });
+    let mut out: Vec<Mention> = Vec::new();
+    for mut m in named {
+        m.span = without_hyphenated_tail(&doc.text, m.span);
+        match out.last_mut() {
+            Some(prev) if completes_bracketed(&doc.text, prev.span, m.span) => {
+                prev.span = Span::new(prev.span.start - 1, m.span.end);
+                if prev.label != EntityLabel::Per {
+                    prev.label = m.label;
+                }
+                prev.score = prev.score.min(m.score);
+            }
+            _ => out.push(m),
+        }
+    }
+    out
+}
+
+/// The span without a lower-case word hyphenated onto its end (`Saudi-led` → `Saudi`).
+fn without_hyphenated_tail(text: &str, span: Span) -> Span {
+    let Some(written) = text.get(span.range()) else {
+        return span;
+    };
+    match written.rfind(['-', '–', '—']) {
+        Some(dash) if dash > 0 => {
+            let tail = written[dash..].trim_start_matches(['-', '–', '—']);
+            let lower_word = !tail.is_empty() && tail.chars().all(char::is_lowercase);
+            if lower_word {
+                Span::new(span.start, span.start + written[..dash].trim_end().len())
+            } else {
+                span
+            }
+        }
+        _ => span,
+    }
+}
+
+/// Whether `bracketed` is written `[Given]` and `name` follows it after white space alone.
+fn completes_bracketed(text: &str, bracketed: Span, name: Span) -> bool {
+    let before = text.get(..bracketed.start).unwrap_or("");
+    let Some(between) = text.get(bracketed.end..name.start) else {
+        return false;
+    };
+    let gap = between.strip_prefix(']').unwrap_or("x");
+    before.ends_with('[') && !gap.is_empty() && gap.chars().all(char::is_whitespace)
+}
