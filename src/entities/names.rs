@@ -305,16 +305,25 @@ pub fn given_names_compatible(a: &str, b: &str) -> bool {
     is_initial_of(a, b) || is_initial_of(b, a)
 }
 
-/// Is this written like an acronym ("MEK", "PMOI", "U.N.", "G7")? Two to ten letters or digits,
-/// at least one a letter, all capital.
+/// Is this written like an acronym ("MEK", "PMOI", "U.N.", "G7", "AfD")? Two to ten letters or
+/// digits, at least one a letter, all capital but for at most one small letter between capitals
+/// ("AfD", "DoD"; not "McCain", "OpenAI").
 pub fn is_acronym(text: &str) -> bool {
     let core: Vec<char> = text.chars().filter(|c| *c != '.' && *c != '&').collect();
     let letters = core.iter().filter(|c| c.is_alphabetic()).count();
+    let capitals = core.iter().filter(|c| c.is_uppercase()).count();
+    let small: Vec<usize> = (0..core.len())
+        .filter(|&i| core[i].is_lowercase())
+        .collect();
+    let small_inside = match small.as_slice() {
+        [] => true,
+        [i] => *i > 0 && *i + 1 < core.len() && capitals >= 2,
+        _ => false,
+    };
     (2..=10).contains(&core.len())
         && letters >= 1
-        && core
-            .iter()
-            .all(|c| c.is_alphanumeric() && !c.is_lowercase())
+        && core.iter().all(|c| c.is_alphanumeric())
+        && small_inside
 }
 
 /// The matching key of an acronym: capitals without dots ("U.N." → "UN").
@@ -421,6 +430,8 @@ mod tests {
     fn acronyms_and_initials() {
         assert!(is_acronym("MEK") && is_acronym("U.N.") && is_acronym("G7"));
         assert!(!is_acronym("Mek") && !is_acronym("A") && !is_acronym("Vizion Plus"));
+        assert!(is_acronym("AfD") && is_acronym("DoD"));
+        assert!(!is_acronym("McCain") && !is_acronym("OpenAI") && !is_acronym("iOS"));
         assert!(initials("People's Mojahedin Organization of Iran").contains(&"PMOI".to_string()));
         assert!(initials("Mujahedin-e Khalq").contains(&"MEK".to_string()));
         assert!(initials("Iran").is_empty());
