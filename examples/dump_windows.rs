@@ -7,9 +7,9 @@
 //!
 //! Each line: `{"doc": N, "ids": [...], "types": [...], "starts": [[piece, word], ...]}`, word
 //! indices counted over the document's words (CoNLL: its sentences' words in order).
-use std::io::{BufRead, BufWriter, Write};
+use std::io::{BufWriter, Write};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use whosaid::ner::{load_tokenizer, ModelConfig, Window, Windower};
 
 fn main() -> Result<()> {
@@ -51,25 +51,20 @@ fn line(doc: usize, w: &Window) -> serde_json::Value {
     })
 }
 
-/// The sentences of each article of a JSONL dump, cleaned and segmented as `extract` does.
+/// The sentences of each article of a dump, read, cleaned and segmented as `extract` does
+/// (records it cannot read are left out, as they give `extract` no windows either).
 fn dump_sentences(path: &str) -> Result<Vec<Vec<Vec<String>>>> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot open {path}"))?;
-    let mut out = Vec::new();
-    for line in std::io::BufReader::new(file).lines() {
-        let line = line?;
-        let Ok(record) = serde_json::from_str::<serde_json::Value>(&line) else {
-            continue;
-        };
-        let Some(text) = record["text"].as_str() else {
-            continue;
-        };
-        let doc = whosaid::eval::document_of_text(&record["id"].to_string(), text);
-        out.push(
+    let inputs = [std::path::PathBuf::from(path)];
+    let articles = whosaid::input::read_inputs(&inputs, &whosaid::input::ReadOptions::default());
+    Ok(articles
+        .filter_map(Result::ok)
+        .map(|a| {
+            let cleaned = whosaid::clean::clean(&a.text);
+            let doc = whosaid::text::Document::new(a.id, a.title, a.text, &cleaned);
             doc.sentence_words()
                 .into_iter()
                 .map(|s| s.into_iter().map(String::from).collect())
-                .collect(),
-        );
-    }
-    Ok(out)
+                .collect()
+        })
+        .collect())
 }

@@ -29,8 +29,12 @@ pub const FILES: [&str; 5] = [
     "errors.csv",
 ];
 
-/// Files a run writes from its complete [`FILES`] when it finishes (the entity index).
-pub const DERIVED_FILES: [&str; 1] = ["entity_index.csv"];
+/// The entity index a run writes from its complete [`FILES`] when it finishes
+/// ([`crate::report::index`]).
+pub const INDEX_FILE: &str = "entity_index.csv";
+
+/// Files a run writes from its complete [`FILES`] when it finishes.
+pub const DERIVED_FILES: [&str; 1] = [INDEX_FILE];
 
 /// Name of the checkpoint file an unfinished run keeps in its output directory.
 pub const CHECKPOINT: &str = ".whosaid-checkpoint.json";

@@ -9,7 +9,7 @@
 //! - a person (PER) is keyed by the first and last word of the name, titles and suffixes
 //!   dropped, so middle names and initials do not count: `Donald J. Trump`, `President Donald
 //!   Trump` and `Donald John Trump Jr.` → `donald trump`; a short given name is spelled out
-//!   (`nicknames.tsv`): `Mike Pompeo` and `Michael Pompeo` → `michael pompeo`;
+//!   (`nicknames.txt`): `Mike Pompeo` and `Michael Pompeo` → `michael pompeo`;
 //! - an organisation or other name that goes by an acronym is keyed by it, so the long form
 //!   and the acronym alone key alike: `North Atlantic Treaty Organization` (defining `NATO`) and
 //!   `NATO` → `nato`;
@@ -56,7 +56,7 @@ fn acronym_of(entity: &Entity) -> Option<&str> {
 }
 
 /// First and last word of a person's name, folded (titles, possessive, suffixes dropped), a
-/// short given name spelled out ("mike" → "michael", `nicknames.tsv`).
+/// short given name spelled out ("mike" → "michael", `nicknames.txt`).
 fn person_key(name: &str) -> String {
     let words = PersonName::parse(name).keys;
     match words.as_slice() {
@@ -69,15 +69,12 @@ fn person_key(name: &str) -> String {
     }
 }
 
-/// Short given names and their full forms, from `nicknames.tsv`.
+/// Short given names and their full forms, from `nicknames.txt`.
 fn nicknames() -> &'static HashMap<&'static str, &'static str> {
     static TABLE: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        include_str!("nicknames.tsv")
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .filter_map(|l| l.split_once('\t'))
-            .map(|(short, full)| (short.trim(), full.trim()))
+        crate::lexicon::parse_pairs(include_str!("nicknames.txt"))
+            .into_iter()
             .collect()
     })
 }

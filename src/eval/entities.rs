@@ -375,6 +375,27 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_fixture_line_names_its_article_and_entity() {
+        let past_end = r#"{"id": "a", "text": "Hi Bob", "entities": [{"key": "k",
+            "canonical": "Bob", "label": "PER", "mentions": [[3, 99]]}]}"#;
+        let e = format!(
+            "{:#}",
+            parse_article(&past_end.replace('\n', " ")).unwrap_err()
+        );
+        assert!(
+            e.contains("a: entity k") && e.contains("past the text's end"),
+            "{e}"
+        );
+        let bad_label = r#"{"id": "a", "text": "Hi", "entities": [{"key": "k", "canonical": "B",
+            "label": "XYZ", "mentions": [[0, 1]]}]}"#;
+        let e = format!(
+            "{:#}",
+            parse_article(&bad_label.replace('\n', " ")).unwrap_err()
+        );
+        assert!(e.contains("not an entity fixture"), "{e}");
+    }
+
+    #[test]
     fn keys_must_group_across_articles_as_gold_does() {
         let m = |gold_key, predicted: Option<&str>| Matched {
             gold_key,

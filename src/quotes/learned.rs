@@ -394,6 +394,7 @@ mod tests {
         assert_eq!(kind_of(text, at("We will win")), QuoteKind::Direct);
         assert_eq!(kind_of(text, at("the talks failed")), QuoteKind::Indirect);
     }
+
     #[test]
     fn both_reads_each_paragraph_alone_and_model_reads_the_words_before() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/quotes-en");

@@ -25,8 +25,7 @@ use serde::{Deserialize, Serialize};
 use super::tables::{ArticleGroup, RunReader};
 use crate::ner::EntityLabel;
 
-/// The index's file name in a run's output directory.
-pub const INDEX_FILE: &str = "entity_index.csv";
+pub use crate::checkpoint::INDEX_FILE;
 
 /// One row of `entity_index.csv`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -95,30 +95,37 @@ pub(super) struct TrainingData {
     pub(super) documents: usize,
     /// The windows as the student reads them (re-cased by `--case-augment`).
     pub(super) examples: Vec<Example>,
-    /// With a teacher: the same windows as written. The vocabulary is uncased, so the windows
-    /// are the same and only the casing input differs; the student learns to find on re-cased
-    /// text what the teacher finds on cased text.
-    pub(super) teacher_view: Option<Vec<Example>>,
+    /// With a teacher and `--case-augment`: the same windows as written. The vocabulary is
+    /// uncased, so the windows are the same and only the casing input differs; the student
+    /// learns to find on re-cased text what the teacher finds on cased text. Without
+    /// augmentation the teacher reads [`TrainingData::examples`] ([`TrainingData::teacher_input`]).
+    teacher_view: Option<Vec<Example>>,
 }
 
 impl TrainingData {
     pub(super) fn read(opts: &TrainOptions, windower: &ner::Windower) -> Result<TrainingData> {
         let as_written = read_all(&opts.train, opts.limit_sentences)?;
-        let mut recased = as_written.clone();
-        recase_sentences(&mut recased, opts.case_augment, opts.seed);
-        let student_view = examples(&recased, windower)?;
+        let recasing = opts.case_augment > 0.0;
+        let teacher_view = match opts.teacher {
+            Some(_) if recasing => Some(examples(&as_written, windower)?),
+            _ => None,
+        };
+        let mut docs = as_written;
+        recase_sentences(&mut docs, opts.case_augment, opts.seed);
+        let student_view = examples(&docs, windower)?;
         if student_view.is_empty() {
             bail!("no training sentences in {:?}", opts.train);
         }
-        let teacher_view = match opts.teacher {
-            Some(_) => Some(examples(&as_written, windower)?),
-            None => None,
-        };
         Ok(TrainingData {
-            documents: as_written.len(),
+            documents: docs.len(),
             examples: student_view,
             teacher_view,
         })
+    }
+
+    /// The windows the teacher reads: as written.
+    pub(super) fn teacher_input(&self) -> &[Example] {
+        self.teacher_view.as_deref().unwrap_or(&self.examples)
     }
 }
 

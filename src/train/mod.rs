@@ -291,11 +291,17 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
         opts,
         started,
     };
-    let train = data.examples;
-    let soft_labels = match (&opts.teacher, &data.teacher_view) {
-        (Some(dir), Some(view)) => Some(teacher_soft_labels(dir, opts, &model, view, device)?),
-        _ => None,
+    let soft_labels = match &opts.teacher {
+        Some(dir) => Some(teacher_soft_labels(
+            dir,
+            opts,
+            &model,
+            data.teacher_input(),
+            device,
+        )?),
+        None => None,
     };
+    let train = data.examples;
     let schedule = Schedule {
         epochs: opts.epochs,
         batch_size: opts.batch_size,
