@@ -127,7 +127,11 @@ pub fn extract_by(
 /// no quote of the rules, has a cue and holds at least [`MIN_ADDED_WORDS`] words (shorter
 /// model-only contents were mostly topics, `explained the reasons why`, on the fixtures). In text
 /// order. Measured against the alternatives in `models/quotes-en/MODEL_CARD.md`.
-pub fn combine(doc: &Document, rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quote> {
+///
+/// Where the model found the same statement with a speaker outside it that the rules' speaker
+/// is not, the model's speaker is taken ([`take_model_speakers`]).
+pub fn combine(doc: &Document, mut rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quote> {
+    take_model_speakers(&mut rules, &model);
     let words = |q: &Quote| doc.slice(q.span).split_whitespace().count();
     let overlap = |a: &Quote, b: &Quote| a.span.start < b.span.end && b.span.start < a.span.end;
     let added: Vec<Quote> = model
@@ -139,6 +143,49 @@ pub fn combine(doc: &Document, rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quot
     let mut out: Vec<Quote> = rules.into_iter().chain(added).collect();
     out.sort_by_key(|q| (q.span.start, q.span.end));
     out
+}
+
+/// Gives each statement of the rules the model's speaker where the model disagrees: a model
+/// quote covering at least half of one of the statement's parts, whose speaker is written outside
+/// every part and is neither where the rules' speaker is written nor the same entity. All parts
+/// of the statement (one [`attribution_ids`] number) take it, so they keep one speaker.
+///
+/// `"We will stay," the minister told reporters, after Pompeo spoke.` — where the rules' nearest
+/// name is wrong, the model's source reading of the sentence is usually right: on PolNeAR dev,
+/// direct-quote speaker accuracy 0.891 → 0.924, with the project's fixtures unchanged (a turn's
+/// `You know that …` has its source inside the turn, which the rule leaves alone).
+fn take_model_speakers(rules: &mut [Quote], model: &[Quote]) {
+    let ids = attribution_ids(rules);
+    let overlaps = |a: Span, b: Span| a.start < b.end && b.start < a.end;
+    let covers = |m: &Quote, r: &Quote| {
+        let shared = m.span.end.min(r.span.end);
+        let from = m.span.start.max(r.span.start);
+        shared > from && (shared - from) * 2 >= r.span.len()
+    };
+    let mut taken: std::collections::BTreeMap<usize, (Option<Span>, Option<usize>)> =
+        Default::default();
+    for (r, &id) in rules.iter().zip(&ids) {
+        let parts = || rules.iter().zip(&ids).filter(move |(_, &i)| i == id);
+        let from_model = model.iter().find(|m| {
+            m.speaker
+                .is_some_and(|s| covers(m, r) && !parts().any(|(p, _)| overlaps(p.span, s)))
+        });
+        let Some(m) = from_model else { continue };
+        let agrees = r
+            .speaker
+            .zip(m.speaker)
+            .is_some_and(|(a, b)| overlaps(a, b))
+            || r.speaker_entity.is_some() && r.speaker_entity == m.speaker_entity;
+        if !agrees {
+            taken.entry(id).or_insert((m.speaker, m.speaker_entity));
+        }
+    }
+    for (r, id) in rules.iter_mut().zip(ids) {
+        if let Some(&(speaker, entity)) = taken.get(&id) {
+            r.speaker = speaker;
+            r.speaker_entity = entity;
+        }
+    }
 }
 
 /// Each quote's attribution number, from 1 in order of first part: quotes sharing a cue are one

@@ -781,3 +781,39 @@ fn quotes_sharing_a_cue_share_an_attribution() {
     ];
     assert_eq!(attribution_ids(&quotes), [1, 1, 2, 3, 4]);
 }
+
+#[test]
+fn both_takes_the_models_speaker_for_all_parts_of_a_statement() {
+    // "We will stay," the aide said, "and win," after Pompeo spoke. Dummy spans stand for it.
+    let text = "x".repeat(80);
+    let doc = Document::new("t".into(), String::new(), text.clone(), &clean(&text));
+    let said = Some(Span::new(20, 24));
+    let quote = |start: usize, end: usize, speaker: (usize, usize), entity: usize| Quote {
+        span: Span::new(start, end),
+        cue: said,
+        speaker: Some(Span::new(speaker.0, speaker.1)),
+        speaker_entity: Some(entity),
+        kind: QuoteKind::Direct,
+    };
+    let rules = || vec![quote(0, 12, (50, 56), 1), quote(26, 34, (50, 56), 1)];
+    let speakers = |quotes: &[Quote]| -> Vec<(Option<Span>, Option<usize>)> {
+        quotes
+            .iter()
+            .map(|q| (q.speaker, q.speaker_entity))
+            .collect()
+    };
+    let aide = (Some(Span::new(14, 19)), Some(2));
+    // The model reads the first part with another speaker: both parts take it.
+    let both = combine(&doc, rules(), vec![quote(1, 12, (14, 19), 2)]);
+    assert_eq!(speakers(&both), [aide, aide]);
+    // A model quote covering less than half of a part, or whose source is inside the statement
+    // (a turn's `You know …`), or that agrees on the entity, changes nothing.
+    let kept = [(Some(Span::new(50, 56)), Some(1)); 2];
+    for model in [
+        quote(0, 5, (14, 19), 2),
+        quote(0, 12, (27, 30), 2),
+        quote(0, 12, (60, 66), 1),
+    ] {
+        assert_eq!(speakers(&combine(&doc, rules(), vec![model])), kept);
+    }
+}
