@@ -75,6 +75,7 @@ fn main() -> anyhow::Result<()> {
         input_ids: vec![1000; len],
         type_ids: vec![0; len],
         word_starts: (0..len).map(|i| (i, i)).collect(),
+        ..Window::default()
     };
     let windows: Vec<&Window> = std::iter::repeat_n(&w, batch).collect();
     let _ = model.predict(&windows);

@@ -225,6 +225,34 @@ fn identical_across(precision: Precision, quotes: QuoteMethod) {
     }
 }
 
+/// Lower-cased and upper-cased articles go to the shipped model's any-case companion
+/// (`models/ner-en/any-case`): the model trained on news as written finds little in them.
+#[test]
+fn lower_and_upper_case_articles_get_their_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let mut opts = options(vec![decorated()], &out, root().join("models/ner-en"));
+    opts.quotes = QuoteMethod::Rules;
+    extract(&opts).unwrap();
+    let mentions = read_csv(&out.join("mentions.csv"));
+    // Without the companion, the lower-cased article loses `sandër` and `edi rama` (that the
+    // upper-cased one goes to the companion too is `ner::tagger`'s unit test).
+    let names = [
+        ("lower-cased", ["sandër lleshaj", "mike pompeo", "edi rama"]),
+        ("upper-cased", ["SANDËR LLESHAJ", "MIKE POMPEO", "EDI RAMA"]),
+    ];
+    for (article, people) in names {
+        let found: Vec<(&str, &str)> = mentions
+            .iter()
+            .filter(|m| &m[0] == article)
+            .map(|m| (m.get(3).unwrap(), m.get(4).unwrap()))
+            .collect();
+        for name in people {
+            assert!(found.contains(&(name, "PER")), "{article}: {found:?}");
+        }
+    }
+}
+
 #[test]
 fn long_articles_are_windowed_and_every_word_is_tagged() {
     let tmp = tempfile::tempdir().unwrap();

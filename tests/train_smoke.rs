@@ -271,6 +271,20 @@ fn tiny_attribution_model_learns_the_brat_fixture() {
         "{}",
         s.table()
     );
+    // Trained further from itself, the model starts where it ended (its classifier kept): the
+    // first loss is the trained model's, far below a fresh classifier's.
+    let mut further = opts.clone();
+    further.init = out.clone();
+    further.out = tmp.path().join("quotes-further");
+    further.epochs = 1;
+    let again = train_quotes(&further).unwrap();
+    assert!(
+        again.first_loss < 0.5 * report.first_loss,
+        "first loss {} when trained further, {} from scratch",
+        again.first_loss,
+        report.first_loss
+    );
+
     // An NER model is no attribution model.
     let ner = tmp.path().join("ner");
     whosaid::ner::write_random_model(&ner, &word_refs, 32, 3, None).unwrap();

@@ -17,8 +17,8 @@ pub struct TrainQuotesArgs {
     /// Dev brat folder(s), for model selection (first annotator per article).
     #[arg(long)]
     dev: Vec<PathBuf>,
-    /// Starting weights: a trained whosaid NER model (its encoder and casing rows) or a base
-    /// encoder directory such as .minilm.
+    /// Starting weights: a trained whosaid NER model (its encoder and casing rows), a base
+    /// encoder directory such as .minilm, or an attribution model to train further.
     #[arg(long, default_value = "models/ner-en")]
     init: PathBuf,
     /// Output model directory.

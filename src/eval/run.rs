@@ -84,8 +84,15 @@ fn load_tagger(
     skip_lowercase_sentences: bool,
 ) -> Result<Tagger<NerModel>> {
     tch::set_num_threads(threads.max(1) as i32);
-    let model = NerModel::load_as(model, precision)?;
-    Ok(Tagger::new(model, batching, skip_lowercase_sentences))
+    let tagger = Tagger::new(
+        NerModel::load_as(model, precision)?,
+        batching,
+        skip_lowercase_sentences,
+    );
+    match ner::any_case_dir(model) {
+        Some(dir) => tagger.with_any_case(NerModel::load_as(&dir, precision)?),
+        None => Ok(tagger),
+    }
 }
 
 /// Scores predicted mention spans against fixture spans (exact character span and type).

@@ -244,6 +244,38 @@ pub fn load_tokenizer(path: &Path) -> Result<Tokenizer> {
     Ok(tok)
 }
 
+/// Checks, without loading them, that a safetensors file's header reads and that the file holds
+/// every byte the header promises: a model loaded later ([`crate::pipeline`]'s on-demand worker)
+/// then fails at the start of a run, not in the middle, on a truncated or foreign file. (The
+/// safetensors crate validates a header only against the whole file in memory.)
+pub fn check_weights(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let bad =
+        |why: &str| anyhow::anyhow!("{} is not a whole safetensors file: {why}", path.display());
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut len = [0u8; 8];
+    file.read_exact(&mut len).map_err(|_| bad("no header"))?;
+    let header_len = u64::from_le_bytes(len);
+    let size = file.metadata()?.len();
+    if header_len > size.saturating_sub(8) {
+        return Err(bad("header longer than the file"));
+    }
+    let mut header = vec![0u8; header_len as usize];
+    file.read_exact(&mut header)?;
+    let header: HashMap<String, serde_json::Value> =
+        serde_json::from_slice(&header).map_err(|_| bad("unreadable header"))?;
+    let data_end = header
+        .values()
+        .filter_map(|t| t.get("data_offsets")?.get(1)?.as_u64())
+        .max()
+        .unwrap_or(0);
+    if 8 + header_len + data_end > size {
+        return Err(bad("cut short"));
+    }
+    Ok(())
+}
+
 /// Copies tensors from a safetensors file into a var store. `rename` maps a var-store name to the
 /// file's name for it (or None to leave the variable as initialised). Shapes must match, except a
 /// token-type embedding with fewer rows in the file: its rows are copied and the extra rows start

@@ -39,9 +39,12 @@ mod tagger;
 mod tags;
 mod windows;
 
-pub use casing::{casing_class, lowercase_sentence, normally_cased, CASING_CLASSES};
+pub use casing::{
+    casing_class, lowercase_sentence, needs_any_case, normally_cased, CASING_CLASSES,
+};
 pub use files::{
-    load_tokenizer, load_weights, save_weights, ModelConfig, ModelFiles, ModelSettings, Task,
+    check_weights, load_tokenizer, load_weights, save_weights, ModelConfig, ModelFiles,
+    ModelSettings, Task,
 };
 #[cfg(test)]
 pub(crate) use label::parse_tags;
@@ -68,6 +71,16 @@ pub const CONLL_TAGS: [Tag; 9] = {
         Tag::Inside(Misc),
     ]
 };
+
+/// The folder, inside a model directory, of the model's any-case companion ([`Tagger`]): when
+/// `models/ner-en/any-case/` exists, documents that are not normally cased are tagged by it.
+pub const ANY_CASE_DIR: &str = "any-case";
+
+/// The any-case companion of the model in `model_dir`, when it has one.
+pub fn any_case_dir(model_dir: &Path) -> Option<std::path::PathBuf> {
+    let dir = model_dir.join(ANY_CASE_DIR);
+    dir.join("config.json").is_file().then_some(dir)
+}
 
 /// A named-entity mention found by the model.
 #[derive(Debug, Clone, PartialEq)]

@@ -16,7 +16,7 @@
 //! [`NerModel`] on the calling thread, or the pipeline's inference thread. A second
 //! token-classification model (an attribution tagger) is a second `Tagger`.
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 
 use tokenizers::Tokenizer;
 
@@ -133,9 +133,26 @@ pub struct TagWork {
     pub padded_pieces: usize,
 }
 
-/// A model with its windowing and batching fixed.
+impl TagWork {
+    /// Counts the work of `batches` (indices into `windows`, each in ascending length).
+    fn add(&mut self, windows: &[&Window], batches: &[Vec<usize>]) {
+        self.batches += batches.len();
+        for batch in batches {
+            self.pieces += batch.iter().map(|&i| windows[i].len()).sum::<usize>();
+            // Each batch is in ascending length: its last window sets the padded width.
+            self.padded_pieces += batch.len() * batch.last().map_or(0, |&i| windows[i].len());
+        }
+    }
+}
+
+/// A model with its windowing and batching fixed, and optionally its any-case companion: a
+/// model of the same tags and windows, trained with sentences lower- and upper-cased at random,
+/// that tags the windows of documents whose casing does not tell names apart
+/// ([`Window::any_case`]). Which model tags a window depends on its document alone, so output
+/// stays the same whatever the batching.
 pub struct Tagger<M> {
     model: M,
+    any_case: Option<M>,
     batching: Batching,
     skip_lowercase_sentences: bool,
 }
@@ -145,9 +162,31 @@ impl<M: TagModel> Tagger<M> {
     pub fn new(model: M, batching: Batching, skip_lowercase_sentences: bool) -> Tagger<M> {
         Tagger {
             model,
+            any_case: None,
             batching,
             skip_lowercase_sentences,
         }
+    }
+
+    /// Adds the any-case companion; it must share the model's tags, vocabulary and windows.
+    pub fn with_any_case(mut self, any_case: M) -> Result<Tagger<M>> {
+        let (a, b) = (self.model.settings(), any_case.settings());
+        let same = self.model.tag_set() == any_case.tag_set()
+            && a.max_length == b.max_length
+            && a.casing == b.casing
+            && self.model.tokenizer().get_vocab(true) == any_case.tokenizer().get_vocab(true);
+        if !same {
+            bail!(
+                "the any-case model's tags, vocabulary or window settings differ from the model's"
+            );
+        }
+        self.any_case = Some(any_case);
+        Ok(self)
+    }
+
+    /// Whether an any-case companion tags the windows that need it.
+    pub fn has_any_case(&self) -> bool {
+        self.any_case.is_some()
     }
 
     pub fn model(&self) -> &M {
@@ -171,17 +210,22 @@ impl<M: TagModel> Tagger<M> {
     /// documents: for each `(words, windows)`, one tag per word.
     pub fn tag_windows(&self, docs: &[(usize, &[Window])]) -> Result<(Vec<Vec<WordTag>>, TagWork)> {
         let windows: Vec<&Window> = docs.iter().flat_map(|(_, w)| w.iter()).collect();
-        let batches = self.batching.plan_windows(&windows);
-        let mut work = TagWork {
-            batches: batches.len(),
-            ..TagWork::default()
-        };
-        for batch in &batches {
-            work.pieces += batch.iter().map(|&i| windows[i].len()).sum::<usize>();
-            // Each batch is in ascending length: its last window sets the padded width.
-            work.padded_pieces += batch.len() * batch.last().map_or(0, |&i| windows[i].len());
+        let mut work = TagWork::default();
+        let mut all_tags: Vec<Vec<WordTag>> = vec![Vec::new(); windows.len()];
+        let routed = |w: &Window| w.any_case && self.any_case.is_some();
+        let models = [(Some(&self.model), false), (self.any_case.as_ref(), true)];
+        for (model, any_case) in models.into_iter().filter_map(|(m, a)| Some((m?, a))) {
+            let mine: Vec<usize> = (0..windows.len())
+                .filter(|&i| routed(windows[i]) == any_case)
+                .collect();
+            let mine_windows: Vec<&Window> = mine.iter().map(|&i| windows[i]).collect();
+            let batches = self.batching.plan_windows(&mine_windows);
+            work.add(&mine_windows, &batches);
+            for (i, tags) in mine.into_iter().zip(model.run(&mine_windows, &batches)?) {
+                all_tags[i] = tags;
+            }
         }
-        let mut tags = self.model.run(&windows, &batches)?.into_iter();
+        let mut tags = all_tags.into_iter();
         let word_tags = docs
             .iter()
             .map(|(words, windows)| document_word_tags(*words, windows, &mut tags))
@@ -203,5 +247,88 @@ impl<M: TagModel> Tagger<M> {
             .map(|(sentences, w)| (sentences.iter().map(Vec::len).sum(), w.as_slice()))
             .collect();
         self.tag_windows(&docs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ner::{load_tokenizer, ModelConfig};
+
+    /// A model that tags every word with one label, and counts the windows it ran.
+    struct OneLabel {
+        label: usize,
+        config: ModelConfig,
+        tokenizer: Tokenizer,
+        windows_run: std::cell::Cell<usize>,
+    }
+
+    impl OneLabel {
+        fn new(label: usize) -> OneLabel {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner-en");
+            OneLabel {
+                label,
+                config: ModelConfig::read(&dir.join("config.json")).unwrap(),
+                tokenizer: load_tokenizer(&dir.join("tokenizer.json")).unwrap(),
+                windows_run: Default::default(),
+            }
+        }
+    }
+
+    impl TagModel for OneLabel {
+        fn tokenizer(&self) -> &Tokenizer {
+            &self.tokenizer
+        }
+        fn settings(&self) -> &ModelSettings {
+            &self.config.settings
+        }
+        fn tag_set(&self) -> &[Tag] {
+            &self.config.tags
+        }
+        fn run(&self, windows: &[&Window], batches: &[Vec<usize>]) -> Result<Vec<Vec<WordTag>>> {
+            assert_eq!(batches.iter().map(Vec::len).sum::<usize>(), windows.len());
+            self.windows_run.set(self.windows_run.get() + windows.len());
+            let tag = WordTag {
+                label: self.label,
+                prob: 1.0,
+            };
+            Ok(windows
+                .iter()
+                .map(|w| vec![tag; w.word_starts.len()])
+                .collect())
+        }
+    }
+
+    #[test]
+    fn documents_not_normally_cased_go_to_the_any_case_model() {
+        fn doc(text: &str) -> Vec<Vec<&str>> {
+            text.split(" . ").map(|s| s.split(' ').collect()).collect()
+        }
+        let docs = [
+            doc("Pompeo met Rama in Tirana . The talks failed"),
+            doc("pompeo met rama in tirana . the talks failed"),
+            doc("POMPEO MET RAMA IN TIRANA . THE TALKS FAILED"),
+        ];
+        let labels = |tagger: &Tagger<OneLabel>, docs: &[Vec<Vec<&str>>]| -> Vec<usize> {
+            let (tags, work) = tagger.tag(docs).unwrap();
+            assert!(work.batches >= 1);
+            tags.iter().map(|t| t[0].label).collect()
+        };
+        let plain = Tagger::new(OneLabel::new(1), Batching::default(), true);
+        assert_eq!(labels(&plain, &docs), [1, 1, 1]);
+        let routed = Tagger::new(OneLabel::new(1), Batching::default(), true)
+            .with_any_case(OneLabel::new(3))
+            .unwrap();
+        assert!(routed.has_any_case());
+        assert_eq!(labels(&routed, &docs), [1, 3, 3]);
+        // The cased document's skipped sentence is not sent to either model.
+        assert_eq!(routed.model().windows_run.get(), 1);
+        // A document's model does not depend on the documents tagged with it.
+        assert_eq!(labels(&routed, &docs[1..2]), [3]);
+        assert_eq!(labels(&routed, &docs[..1]), [1]);
+        // A companion must share the model's tags.
+        let mut other = OneLabel::new(3);
+        other.config.tags.pop();
+        assert!(plain.with_any_case(other).is_err());
     }
 }

@@ -10,7 +10,7 @@ use std::ops::Range;
 use anyhow::{Context, Result};
 use tokenizers::Tokenizer;
 
-use super::casing::{casing_class, lowercase_sentence, normally_cased};
+use super::casing::{casing_class, lowercase_sentence, needs_any_case, normally_cased};
 use super::files::ModelSettings;
 
 /// One model input: consecutive sentences' words packed up to the model's length.
@@ -22,6 +22,9 @@ pub struct Window {
     pub type_ids: Vec<i64>,
     /// Pieces that start a word: (piece index, word index in the caller's word list).
     pub word_starts: Vec<(usize, usize)>,
+    /// The window's document needs the any-case model ([`super::needs_any_case`]): a
+    /// [`super::Tagger`] with one runs this window through it.
+    pub any_case: bool,
 }
 
 impl Window {
@@ -163,6 +166,7 @@ impl<'a> Windower<'a> {
         let mut cur = Window::default();
         let mut word_base = 0;
         let skip = self.skip_lowercase && normally_cased(sentences);
+        let any_case = needs_any_case(sentences);
         for words in sentences {
             let no_name = self.skip_lowercase && !words.iter().any(|w| has_alphanumeric(w));
             if no_name || skip && lowercase_sentence(words) {
@@ -197,6 +201,9 @@ impl<'a> Windower<'a> {
             word_base += words.len();
         }
         self.close(&mut cur, &mut out);
+        for w in &mut out {
+            w.any_case = any_case;
+        }
         Ok(out)
     }
 

@@ -7,7 +7,8 @@ use std::sync::mpsc;
 use anyhow::{bail, Context, Result};
 
 use crate::ner::{
-    split_rows, ModelSettings, NerModel, Precision, Tag, TagModel, Window, WordScorer, WordTag,
+    check_weights, load_tokenizer, split_rows, ModelConfig, ModelFiles, ModelSettings, NerModel,
+    Precision, Tag, TagModel, Window, WordScorer, WordTag,
 };
 
 /// What a job asks of the model: each window's word tags (one softmax over the labels, the NER
@@ -22,6 +23,8 @@ enum Output {
     Tags(Vec<Vec<WordTag>>),
     /// Words × labels, row-major, in window and word order.
     Scores(Vec<f32>),
+    /// The model did not load (a worker started on demand).
+    Failed(String),
 }
 
 /// Requests to the inference thread: a batch of windows, answered with what was wanted.
@@ -46,22 +49,58 @@ impl InferenceWorker {
         torch_threads: usize,
         precision: Precision,
     ) -> Result<InferenceWorker> {
-        // libtorch panics on zero threads; the command line already refuses it.
-        if torch_threads == 0 {
-            bail!("--threads must be at least 1");
-        }
-        tch::set_num_threads(torch_threads as i32);
+        set_threads(torch_threads)?;
         let model = NerModel::load_as(model_dir, precision)
             .with_context(|| format!("cannot load the model from {}", model_dir.display()))?;
-        let tags = model.config.tags.clone();
-        let settings = model.config.settings.clone();
+        let (tags, settings) = (model.config.tags.clone(), model.config.settings.clone());
         let tokenizer = model.tokenizer.clone();
+        InferenceWorker::spawn(move || Ok(model), (tags, settings, tokenizer))
+    }
+
+    /// Like [`InferenceWorker::start`], but loads the weights only when the first batch comes
+    /// (a model most runs never need, such as the any-case companion: 100 MB and a tenth of a
+    /// second saved). Its files are checked here; a weights file that fails to load fails
+    /// the first batch.
+    pub fn start_on_demand(
+        model_dir: &Path,
+        torch_threads: usize,
+        precision: Precision,
+    ) -> Result<InferenceWorker> {
+        set_threads(torch_threads)?;
+        let files = ModelFiles::locate(model_dir)?;
+        let config = ModelConfig::read(&files.config)?;
+        let tokenizer = load_tokenizer(&files.tokenizer)?;
+        check_weights(&files.weights)?;
+        let dir = model_dir.to_path_buf();
+        let load = move || {
+            NerModel::load_as(&dir, precision)
+                .with_context(|| format!("cannot load the model from {}", dir.display()))
+        };
+        InferenceWorker::spawn(load, (config.tags, config.settings, tokenizer))
+    }
+
+    /// Starts the thread that loads the model with `load` before its first job and runs it.
+    fn spawn(
+        load: impl FnOnce() -> Result<NerModel> + Send + 'static,
+        (tags, settings, tokenizer): (Vec<Tag>, ModelSettings, tokenizers::Tokenizer),
+    ) -> Result<InferenceWorker> {
         // Bounded: the text side can run at most two batches ahead of the model.
         let (jobs, job_rx) = mpsc::sync_channel::<Job>(2);
         let (result_tx, results) = mpsc::channel::<JobResult>();
         let handle = std::thread::Builder::new()
             .name("whosaid-inference".into())
             .spawn(move || {
+                let mut job_rx = job_rx.into_iter().peekable();
+                if job_rx.peek().is_none() {
+                    return;
+                }
+                let model = match load() {
+                    Ok(model) => model,
+                    Err(e) => {
+                        let _ = result_tx.send((0, Output::Failed(format!("{e:#}"))));
+                        return;
+                    }
+                };
                 for (id, windows, want) in job_rx {
                     let refs: Vec<&Window> = windows.iter().collect();
                     let output = match want {
@@ -82,6 +121,16 @@ impl InferenceWorker {
             tokenizer,
         })
     }
+}
+
+/// Sets libtorch's intra-op threads: libtorch panics on zero (the command line already
+/// refuses it).
+fn set_threads(torch_threads: usize) -> Result<()> {
+    if torch_threads == 0 {
+        bail!("--threads must be at least 1");
+    }
+    tch::set_num_threads(torch_threads as i32);
+    Ok(())
 }
 
 impl TagModel for InferenceWorker {
@@ -159,6 +208,9 @@ impl InferenceWorker {
                 .recv()
                 .context("the inference thread stopped (see the error above)")?;
             pending -= 1;
+            if let Output::Failed(reason) = output {
+                bail!(reason);
+            }
             take(&batches[id], output);
         }
         Ok(())

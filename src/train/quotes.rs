@@ -109,7 +109,8 @@ pub struct QuoteTrainReport {
 /// How a weight file's tensor names map to the model's (None: not loaded).
 type Rename = fn(&str) -> Option<String>;
 
-/// Builds the model: the starting directory's encoder (and casing rows), a fresh classifier.
+/// Builds the model: the starting directory's encoder (and casing rows), a fresh classifier;
+/// an attribution model's own classifier when the start is one (to train it further).
 fn build_model(opts: &QuoteTrainOptions, device: Device) -> Result<NerModel> {
     let files_dir = &opts.init;
     let config_path = files_dir.join("config.json");
@@ -121,11 +122,16 @@ fn build_model(opts: &QuoteTrainOptions, device: Device) -> Result<NerModel> {
         .get("whosaid")
         .is_some();
     let (bert, casing, rename): (BertConfig, bool, Rename) = match is_whosaid_model {
+        // An attribution model goes on training, classifier included.
         true => {
             let config = ModelConfig::read(&config_path)?;
-            (config.bert, config.settings.casing, |name: &str| {
-                (!name.starts_with("classifier.")).then(|| name.to_string())
-            })
+            let rename: Rename = match config.settings.task {
+                Task::Attribution => |name: &str| Some(name.to_string()),
+                Task::Ner => {
+                    |name: &str| (!name.starts_with("classifier.")).then(|| name.to_string())
+                }
+            };
+            (config.bert, config.settings.casing, rename)
         }
         false => {
             let mut bert: BertConfig = serde_json::from_str(&raw)
