@@ -285,6 +285,16 @@ fn tiny_attribution_model_learns_the_brat_fixture() {
         report.first_loss
     );
 
+    // `layers` keeps the first blocks of the start (a faster model), and no more than it has.
+    let mut smaller = further.clone();
+    smaller.out = tmp.path().join("quotes-smaller");
+    smaller.layers = Some(1);
+    train_quotes(&smaller).unwrap();
+    let reloaded = NerModel::load(&smaller.out, Device::Cpu).unwrap();
+    assert_eq!(reloaded.config.bert.num_hidden_layers, 1);
+    smaller.layers = Some(9);
+    assert!(train_quotes(&smaller).is_err());
+
     // An NER model is no attribution model.
     let ner = tmp.path().join("ner");
     whosaid::ner::write_random_model(&ner, &word_refs, 32, 3, None).unwrap();

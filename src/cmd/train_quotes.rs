@@ -61,6 +61,9 @@ pub struct TrainQuotesArgs {
     /// Stored precision of the saved weights: f16, bf16 or f32.
     #[arg(long, default_value = "f16", value_parser = ["f16", "bf16", "f32"])]
     save_dtype: String,
+    /// Keep only the first N encoder layers of the starting weights (a smaller, faster model).
+    #[arg(long)]
+    layers: Option<usize>,
 }
 
 /// Runs the command.
@@ -78,6 +81,7 @@ pub fn run(a: TrainQuotesArgs) -> Result<ExitCode> {
     opts.context_pieces = a.context_pieces;
     opts.max_steps = a.max_steps;
     opts.stop_after = a.stop_after;
+    opts.layers = a.layers;
     opts.limit_articles = a.limit_articles;
     opts.eval_every = a.eval_every;
     opts.threads = a.threads.get();

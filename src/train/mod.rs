@@ -187,15 +187,7 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
     };
     config.bert.hidden_dropout_prob = opts.dropout;
     config.bert.attention_probs_dropout_prob = opts.dropout;
-    if let Some(layers) = opts.layers {
-        if layers == 0 || layers as i64 > config.bert.num_hidden_layers {
-            bail!(
-                "--layers {layers}: the starting model has {} layers",
-                config.bert.num_hidden_layers
-            );
-        }
-        config.bert.num_hidden_layers = layers as i64;
-    }
+    keep_layers(&mut config.bert, opts.layers)?;
     let mut vs = nn::VarStore::new(device);
     let model = BertForTokenClassification::new(vs.root(), &config.bert)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -557,4 +549,19 @@ fn opt_lr(step: usize, total: usize, warmup: usize, base: f64) -> f64 {
     } else {
         base * total.saturating_sub(step) as f64 / (total - warmup).max(1) as f64
     }
+}
+
+/// Keeps the first `layers` encoder blocks of a starting model (`--layers`): the dropped
+/// blocks' tensors stay in its file, and loading skips them.
+fn keep_layers(bert: &mut BertConfig, layers: Option<usize>) -> Result<()> {
+    if let Some(layers) = layers {
+        if layers == 0 || layers as i64 > bert.num_hidden_layers {
+            bail!(
+                "--layers {layers}: the starting model has {} layers",
+                bert.num_hidden_layers
+            );
+        }
+        bert.num_hidden_layers = layers as i64;
+    }
+    Ok(())
 }

@@ -60,6 +60,8 @@ pub struct QuoteTrainOptions {
     pub eval_every: Option<usize>,
     pub threads: usize,
     pub save_dtype: String,
+    /// Keep only the first N encoder layers of the starting weights (a smaller, faster model).
+    pub layers: Option<usize>,
 }
 
 impl QuoteTrainOptions {
@@ -85,6 +87,7 @@ impl QuoteTrainOptions {
             eval_every: None,
             threads: 2,
             save_dtype: "f16".into(),
+            layers: None,
         }
     }
 }
@@ -153,6 +156,7 @@ fn build_model(opts: &QuoteTrainOptions, device: Device) -> Result<NerModel> {
         tags: Vec::new(),
     };
     config.set_attribution_labels();
+    super::keep_layers(&mut config.bert, opts.layers)?;
     config.bert.hidden_dropout_prob = opts.dropout;
     config.bert.attention_probs_dropout_prob = opts.dropout;
     let tokenizer = load_tokenizer(&files_dir.join("tokenizer.json"))?;
