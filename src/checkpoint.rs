@@ -252,23 +252,35 @@ fn modified(m: &std::fs::Metadata) -> String {
         .unwrap_or_default()
 }
 
-/// A hash of the model directory's file names and bytes (sorted by name).
-fn hash_model(dir: &Path) -> Result<String> {
-    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot list the model directory {}", dir.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .collect();
-    names.sort();
+/// A hash of a model directory's files, names and bytes, sorted by path, folders included (a
+/// model's any-case companion lives in `any-case/`, and swapping it changes the output too).
+pub fn hash_model(dir: &Path) -> Result<String> {
+    let mut files = Vec::new();
+    collect_files(dir, &mut files)?;
+    files.sort();
     let mut hash = Fnv1a::default();
-    for path in names {
+    for path in files {
         let bytes =
             std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        hash = hash.field(path.file_name().unwrap_or_default().as_encoded_bytes());
+        let name = path.strip_prefix(dir).unwrap_or(&path);
+        hash = hash.field(name.as_os_str().as_encoded_bytes());
         hash = hash.field(&bytes);
     }
     Ok(hash.hex())
+}
+
+/// Every file under `dir`, folders walked.
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot list the model directory {}", dir.display()))?;
+    for path in entries.flatten().map(|e| e.path()) {
+        if path.is_dir() {
+            collect_files(&path, out)?;
+        } else if path.is_file() {
+            out.push(path);
+        }
+    }
+    Ok(())
 }
 
 /// How far an unfinished run got; see the module doc.
@@ -376,6 +388,12 @@ mod tests {
         std::fs::write(tmp.path().join("model/config.json"), "{ }").unwrap();
         let second = identity(tmp.path(), &[], "int8");
         assert!(first.differences(&second)[0].starts_with("model "));
+        // So is a changed any-case companion, in its folder.
+        let companion = tmp.path().join("model/any-case");
+        std::fs::create_dir_all(&companion).unwrap();
+        std::fs::write(companion.join("config.json"), "{}").unwrap();
+        let third = identity(tmp.path(), &[], "int8");
+        assert!(second.differences(&third)[0].starts_with("model "));
     }
 
     #[test]

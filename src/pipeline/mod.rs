@@ -10,7 +10,7 @@
 //! inference thread), [`sink`] (CSV files or JSON lines), [`shard`] (`--shard I/N`) and
 //! [`progress`] (the bar).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
@@ -197,6 +197,20 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
     Ok(summary)
 }
 
+/// The attribution model as a run's identity holds it: its path and, as for the NER model, a
+/// hash of its files (retrained in place between a kill and a resume, it would change the
+/// rows); nothing when the quote method runs no model.
+fn quote_model_identity(method: QuoteMethod, dir: &Path) -> String {
+    match method {
+        QuoteMethod::Rules => String::new(),
+        _ => format!(
+            "{} ({})",
+            dir.display(),
+            crate::checkpoint::hash_model(dir).unwrap_or_default()
+        ),
+    }
+}
+
 /// The options of a run that change its output bytes, for its [`RunIdentity`]. Threads,
 /// chunk and batch sizes are left out: output is the same whatever they are.
 fn output_options(opts: &ExtractOptions) -> Vec<(String, String)> {
@@ -222,10 +236,7 @@ fn output_options(opts: &ExtractOptions) -> Vec<(String, String)> {
         ("--quotes", format!("{:?}", opts.quotes)),
         (
             "--quote-model",
-            match opts.quotes {
-                QuoteMethod::Rules => String::new(),
-                _ => opts.quote_model.display().to_string(),
-            },
+            quote_model_identity(opts.quotes, &opts.quote_model),
         ),
     ]
     .into_iter()
@@ -502,5 +513,24 @@ fn write_record(
             }
             sink.error(&e)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_retrained_quote_model_is_another_run() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("quotes");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("model.safetensors"), "first").unwrap();
+        let first = quote_model_identity(QuoteMethod::Both, &dir);
+        std::fs::write(dir.join("model.safetensors"), "second").unwrap();
+        let second = quote_model_identity(QuoteMethod::Both, &dir);
+        assert_ne!(first, second);
+        assert!(second.starts_with(&dir.display().to_string()));
+        assert_eq!(quote_model_identity(QuoteMethod::Rules, &dir), "");
     }
 }
