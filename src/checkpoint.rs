@@ -269,12 +269,14 @@ pub fn hash_model(dir: &Path) -> Result<String> {
     Ok(hash.hex())
 }
 
-/// Every file under `dir`, folders walked.
+/// Every file under `dir`, folders walked; a link to a folder is not followed (a link back up
+/// would never end), a link to a file is read like the file.
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let entries = std::fs::read_dir(dir)
         .with_context(|| format!("cannot list the model directory {}", dir.display()))?;
-    for path in entries.flatten().map(|e| e.path()) {
-        if path.is_dir() {
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
             collect_files(&path, out)?;
         } else if path.is_file() {
             out.push(path);
@@ -394,6 +396,13 @@ mod tests {
         std::fs::write(companion.join("config.json"), "{}").unwrap();
         let third = identity(tmp.path(), &[], "int8");
         assert!(second.differences(&third)[0].starts_with("model "));
+        // A link back up is not walked into.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(tmp.path().join("model"), companion.join("loop")).unwrap();
+            let fourth = identity(tmp.path(), &[], "int8");
+            assert!(third.differences(&fourth).is_empty());
+        }
     }
 
     #[test]
