@@ -5,8 +5,9 @@
 //! activations (abs, max, divide, round, convert) and the way back as four (convert, two scales,
 //! bias), each a separate loop through memory. These kernels do each side in one pass per row,
 //! while the row is in the L1 cache, with the same arithmetic in the same order, so their results
-//! are bit-identical to the libtorch steps they replace (tested below). The loops are compiled a
-//! second time for AVX2 and chosen at run time.
+//! are bit-identical to the libtorch steps they replace (tested below). The loops are compiled
+//! again for AVX2 and for AVX-512 and chosen at run time: element by element, with no fused
+//! multiply-add, so every width gives the same bits (a test compares them).
 //!
 //! The (de)quantization passes run on the calling thread: at the batch sizes `extract` uses
 //! (about a thousand rows), one core does a pass in well under a millisecond. GELU, on four times
@@ -20,9 +21,15 @@ const ROUNDER: f32 = 12_582_912.0;
 pub fn quantize_rows(x: &[f32], cols: usize, q: &mut [i8], scales: &mut [f32]) {
     assert!(cols > 0 && x.len() == q.len() && x.len() == scales.len() * cols);
     #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU has AVX2, checked just above.
-        return unsafe { quantize_block_avx2(x, cols, q, scales) };
+    {
+        if std::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F, checked just above.
+            return unsafe { quantize_block_avx512(x, cols, q, scales) };
+        }
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            return unsafe { quantize_block_avx2(x, cols, q, scales) };
+        }
     }
     quantize_block(x, cols, q, scales)
 }
@@ -42,9 +49,19 @@ pub fn dequantize_rows(
     assert!(acc.len() == out.len() && acc.len() == row_scale.len() * cols);
     assert!(residual.is_none_or(|r| r.len() == out.len()));
     #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU has AVX2, checked just above.
-        return unsafe { dequantize_block_avx2(acc, row_scale, col_scale, bias, residual, out) };
+    {
+        if std::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F, checked just above.
+            return unsafe {
+                dequantize_block_avx512(acc, row_scale, col_scale, bias, residual, out)
+            };
+        }
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            return unsafe {
+                dequantize_block_avx2(acc, row_scale, col_scale, bias, residual, out)
+            };
+        }
     }
     dequantize_block(acc, row_scale, col_scale, bias, residual, out)
 }
@@ -104,24 +121,35 @@ fn dequantize_block(
     }
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn quantize_block_avx2(x: &[f32], cols: usize, q: &mut [i8], scales: &mut [f32]) {
-    quantize_block(x, cols, q, scales)
+/// The AVX2 and AVX-512 builds of a kernel: the same loop, compiled for each width.
+macro_rules! compiled_for_widths {
+    ($kernel:ident => $avx2:ident, $avx512:ident ($($arg:ident: $ty:ty),*)) => {
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx2")]
+        unsafe fn $avx2($($arg: $ty),*) {
+            $kernel($($arg),*)
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx512f")]
+        unsafe fn $avx512($($arg: $ty),*) {
+            $kernel($($arg),*)
+        }
+    };
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn dequantize_block_avx2(
+compiled_for_widths!(quantize_block => quantize_block_avx2, quantize_block_avx512(
+    x: &[f32], cols: usize, q: &mut [i8], scales: &mut [f32]
+));
+compiled_for_widths!(dequantize_block => dequantize_block_avx2, dequantize_block_avx512(
     acc: &[i32],
     row_scale: &[f32],
     col_scale: &[f32],
     bias: &[f32],
     residual: Option<&[f32]>,
-    out: &mut [f32],
-) {
-    dequantize_block(acc, row_scale, col_scale, bias, residual, out)
-}
+    out: &mut [f32]
+));
+compiled_for_widths!(gelu_block => gelu_block_avx2, gelu_block_avx512(x: &mut [f32]));
 
 /// `e^x` in arithmetic that vectorizes (Cephes' `expf`: a degree-5 polynomial on
 /// `x - n ln 2`, then the exponent set to `n`), within 2 ulp for `x` in [-87, 88]; outside that
@@ -148,9 +176,15 @@ pub fn exp(x: f32) -> f32 {
 /// come out differently in batches of different sizes; this one is a pure function of `x`.
 pub fn gelu_in_place(x: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU has AVX2, checked just above.
-        return unsafe { gelu_block_avx2(x) };
+    {
+        if std::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F, checked just above.
+            return unsafe { gelu_block_avx512(x) };
+        }
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            return unsafe { gelu_block_avx2(x) };
+        }
     }
     gelu_block(x)
 }
@@ -168,12 +202,6 @@ fn gelu_block(x: &mut [f32]) {
         let erf = if z < 0.0 { -erf_abs } else { erf_abs };
         *v = 0.5 * *v * (1.0 + erf);
     }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn gelu_block_avx2(x: &mut [f32]) {
-    gelu_block(x)
 }
 
 #[cfg(test)]
@@ -258,6 +286,62 @@ mod tests {
             let mut one = [v];
             gelu_in_place(&mut one);
             assert_eq!(one[0].to_bits(), ours[i].to_bits());
+        }
+    }
+
+    /// The AVX2 and AVX-512 builds of each loop give the plain loop's bits, so a window's
+    /// output is the same on every x86 CPU kind.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn every_vector_width_gives_the_same_bits() {
+        type Gelu = unsafe fn(&mut [f32]);
+        type Quantize = unsafe fn(&[f32], usize, &mut [i8], &mut [f32]);
+        type Dequantize = unsafe fn(&[i32], &[f32], &[f32], &[f32], Option<&[f32]>, &mut [f32]);
+        let mut widths: Vec<(&str, Gelu, Quantize, Dequantize)> = Vec::new();
+        if std::is_x86_feature_detected!("avx2") {
+            widths.push((
+                "avx2",
+                gelu_block_avx2,
+                quantize_block_avx2,
+                dequantize_block_avx2,
+            ));
+        }
+        if std::is_x86_feature_detected!("avx512f") {
+            widths.push((
+                "avx512f",
+                gelu_block_avx512,
+                quantize_block_avx512,
+                dequantize_block_avx512,
+            ));
+        }
+        tch::manual_seed(11);
+        let (rows, cols) = (37usize, 1536usize);
+        let x = floats(&(Tensor::randn([(rows * cols) as i64], (Kind::Float, Device::Cpu)) * 5.0));
+        let bits = |v: &[f32]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+        let (bias, col_scale): (&[f32], Vec<f32>) = (
+            &x[cols..2 * cols],
+            x[..cols].iter().map(|v| v.abs() / 100.0).collect(),
+        );
+        let mut plain = x.clone();
+        gelu_block(&mut plain);
+        let (mut q, mut scales) = (vec![0i8; x.len()], vec![0f32; rows]);
+        quantize_block(&x, cols, &mut q, &mut scales);
+        let acc: Vec<i32> = q.iter().map(|&v| v as i32 * 37 - 5).collect();
+        let mut deq = vec![0f32; x.len()];
+        dequantize_block(&acc, &scales, &col_scale, bias, Some(&x), &mut deq);
+        for (width, gelu, quantize, dequantize) in widths {
+            let mut g = x.clone();
+            let (mut q2, mut s2) = (vec![0i8; x.len()], vec![0f32; rows]);
+            let mut d2 = vec![0f32; x.len()];
+            // SAFETY: each width is listed only where the CPU has it (checked above).
+            unsafe {
+                gelu(&mut g);
+                quantize(&x, cols, &mut q2, &mut s2);
+                dequantize(&acc, &scales, &col_scale, bias, Some(&x), &mut d2);
+            }
+            assert_eq!(bits(&g), bits(&plain), "gelu, {width}");
+            assert_eq!((&q2, bits(&s2)), (&q, bits(&scales)), "quantize, {width}");
+            assert_eq!(bits(&d2), bits(&deq), "dequantize, {width}");
         }
     }
 }

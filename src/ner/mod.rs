@@ -49,6 +49,7 @@ pub use files::{
 #[cfg(test)]
 pub(crate) use label::parse_tags;
 pub use label::{EntityLabel, Tag};
+pub use packed::{EncoderStep, EncoderTimes, PackedBert};
 pub use random_model::{write_random_encoder, write_random_model};
 pub use roles::{decode_role, role_label_names, segments, Bio, Role, ROLE_LABELS};
 pub use tagger::{split_rows, TagModel, TagWork, Tagger, WordScorer};

@@ -19,6 +19,7 @@
 //! only, the rows a tagger reads.
 
 use std::ops::Range;
+use std::time::Instant;
 
 use anyhow::{anyhow, bail, Result};
 use rust_bert::bert::BertConfig;
@@ -167,6 +168,59 @@ pub struct PackedBert {
     hidden: usize,
 }
 
+/// The steps of [`PackedBert`]'s forward pass, as [`EncoderTimes`] counts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EncoderStep {
+    /// Word, position and casing embeddings summed, and their layer norm.
+    Embeddings,
+    /// The joined query/key/value product.
+    QueryKeyValue,
+    /// Scores, softmax and context per window and head ([`attention`]).
+    Attention,
+    /// The attention output product, with the residual.
+    AttentionOutput,
+    /// Both layer norms of each block.
+    LayerNorm,
+    /// The feed-forward up-projection.
+    Intermediate,
+    Gelu,
+    /// The feed-forward down-projection, with the residual.
+    Output,
+    /// The classifier at each word's first piece.
+    Classify,
+}
+
+impl EncoderStep {
+    pub const ALL: [EncoderStep; 9] = [
+        EncoderStep::Embeddings,
+        EncoderStep::QueryKeyValue,
+        EncoderStep::Attention,
+        EncoderStep::AttentionOutput,
+        EncoderStep::LayerNorm,
+        EncoderStep::Intermediate,
+        EncoderStep::Gelu,
+        EncoderStep::Output,
+        EncoderStep::Classify,
+    ];
+}
+
+/// Seconds per [`EncoderStep`], summed over blocks and batches.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct EncoderTimes(pub [f64; EncoderStep::ALL.len()]);
+
+impl EncoderTimes {
+    fn add(&mut self, step: EncoderStep, since: Instant) {
+        self.0[step as usize] += since.elapsed().as_secs_f64();
+    }
+
+    /// Adds another call's times.
+    pub fn merge(&mut self, other: &EncoderTimes) {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a += b;
+        }
+    }
+}
+
 /// A batch of windows laid end to end.
 struct Packed {
     ids: Vec<i64>,
@@ -295,16 +349,32 @@ impl PackedBert {
 
     /// Logits (words × labels, row-major) at each word's first piece, in window and word order.
     pub fn word_logits(&self, windows: &[&Window]) -> Vec<f32> {
-        if windows.is_empty() {
-            return Vec::new();
-        }
-        let packed = Packed::new(windows);
-        let x = tch::no_grad(|| self.encode(&packed));
-        self.classify(&floats(&x))
+        self.word_logits_timed(windows).0
     }
 
-    /// The last block's output at each word's first piece, (words, hidden).
-    fn encode(&self, packed: &Packed) -> Tensor {
+    /// [`PackedBert::word_logits`] with the seconds each step of the encoder took
+    /// (`examples/encoder_profile`: where the time goes, for speed work).
+    pub fn word_logits_timed(&self, windows: &[&Window]) -> (Vec<f32>, EncoderTimes) {
+        let mut times = EncoderTimes::default();
+        if windows.is_empty() {
+            return (Vec::new(), times);
+        }
+        let packed = Packed::new(windows);
+        let x = tch::no_grad(|| self.encode(&packed, &mut times));
+        let started = Instant::now();
+        let logits = self.classify(&floats(&x));
+        times.add(EncoderStep::Classify, started);
+        (logits, times)
+    }
+
+    /// The last block's output at each word's first piece, (words, hidden); each step's time
+    /// added to `times`.
+    fn encode(&self, packed: &Packed, times: &mut EncoderTimes) -> Tensor {
+        let mut clock = Instant::now();
+        let mut lap = |step: EncoderStep, times: &mut EncoderTimes| {
+            times.add(step, clock);
+            clock = Instant::now();
+        };
         let tensor = |v: &[i64]| Tensor::from_slice(v);
         let x = self.word.index_select(0, &tensor(&packed.ids))
             + self.position.index_select(0, &tensor(&packed.positions))
@@ -312,8 +382,10 @@ impl PackedBert {
         let mut x = self.embedding_norm.forward(&x);
         let rows = x.size()[0];
         let word_rows = tensor(&packed.word_rows);
+        lap(EncoderStep::Embeddings, times);
         for (i, b) in self.blocks.iter().enumerate() {
             let qkv = b.qkv.forward(&x, None);
+            lap(EncoderStep::QueryKeyValue, times);
             let mut ctx = Tensor::empty([rows, self.hidden as i64], (Kind::Float, Device::Cpu));
             // SAFETY: `qkv` is a contiguous f32 CPU tensor from a linear layer, `ctx` a fresh one.
             unsafe {
@@ -325,6 +397,7 @@ impl PackedBert {
                     elements_mut::<f32>(&mut ctx, Kind::Float),
                 )
             };
+            lap(EncoderStep::Attention, times);
             let (ctx, residual) = if i + 1 == self.blocks.len() {
                 (
                     ctx.index_select(0, &word_rows),
@@ -333,18 +406,22 @@ impl PackedBert {
             } else {
                 (ctx, x)
             };
-            let attended = b
-                .attention_norm
-                .forward(&b.attention_out.forward(&ctx, Some(&residual)));
+            let projected = b.attention_out.forward(&ctx, Some(&residual));
+            lap(EncoderStep::AttentionOutput, times);
+            let attended = b.attention_norm.forward(&projected);
+            lap(EncoderStep::LayerNorm, times);
             let mut inner = b.intermediate.forward(&attended, None);
+            lap(EncoderStep::Intermediate, times);
             // SAFETY: a linear layer's contiguous f32 CPU result, not shared.
             let values = unsafe { elements_mut::<f32>(&mut inner, Kind::Float) };
             for_each_chunk(values, GELU_PER_TASK, &|_, part| {
                 kernels::gelu_in_place(part)
             });
-            x = b
-                .output_norm
-                .forward(&b.output.forward(&inner, Some(&attended)));
+            lap(EncoderStep::Gelu, times);
+            let out = b.output.forward(&inner, Some(&attended));
+            lap(EncoderStep::Output, times);
+            x = b.output_norm.forward(&out);
+            lap(EncoderStep::LayerNorm, times);
         }
         if self.blocks.is_empty() {
             x = x.index_select(0, &word_rows);
