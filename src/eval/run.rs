@@ -89,10 +89,7 @@ fn load_tagger(
         batching,
         skip_lowercase_sentences,
     );
-    match ner::any_case_dir(model) {
-        Some(dir) => tagger.with_any_case(NerModel::load_as(&dir, precision)?),
-        None => Ok(tagger),
-    }
+    tagger.with_any_case_of(model, |dir| NerModel::load_as(dir, precision))
 }
 
 /// Scores predicted mention spans against fixture spans (exact character span and type).

@@ -161,9 +161,8 @@ pub struct PackedBert {
     token_type: Tensor,
     embedding_norm: LayerNorm,
     blocks: Vec<Block>,
-    /// (labels, hidden), row-major.
-    classifier_weight: Vec<f32>,
-    /// The same weights input by input: (hidden, [`LABEL_LANES`]), labels padded with zeros.
+    /// The classifier's weights input by input, in groups of [`LABEL_LANES`] labels
+    /// ([`by_input`]).
     classifier_by_input: Vec<f32>,
     classifier_bias: Vec<f32>,
     heads: usize,
@@ -331,7 +330,6 @@ impl PackedBert {
             embedding_norm: norm("bert.embeddings.LayerNorm")?,
             blocks,
             classifier_by_input: by_input(&floats(&get("classifier.weight")?), hidden),
-            classifier_weight: floats(&get("classifier.weight")?),
             classifier_bias: floats(&get("classifier.bias")?),
             heads,
             hidden,
@@ -433,52 +431,44 @@ impl PackedBert {
     }
 
     /// The classifier, one row at a time: `bias[l] + Σ_c x[c] w[l, c]`, summed over `c` in order.
-    /// All labels advance together, `c` by `c` (up to [`LABEL_LANES`] of them, side by side in
-    /// `classifier_by_input`): each label's sum keeps its order, so its bits, and the labels'
-    /// sums run in parallel instead of one after another.
+    /// The labels advance together, `c` by `c`, [`LABEL_LANES`] at a time: each label's sum
+    /// keeps its order, so its bits, and the labels' sums run side by side instead of one
+    /// after another.
     fn classify(&self, x: &[f32]) -> Vec<f32> {
         let labels = self.classifier_bias.len();
         let mut out = Vec::with_capacity(x.len() / self.hidden * labels);
         for row in x.chunks_exact(self.hidden) {
-            if labels <= LABEL_LANES {
-                let sums = dots_by_input(row, &self.classifier_by_input);
-                out.extend(sums.iter().zip(&self.classifier_bias).map(|(a, b)| a + b));
-                continue;
-            }
-            for (w, b) in self
-                .classifier_weight
-                .chunks_exact(self.hidden)
-                .zip(&self.classifier_bias)
-            {
-                let dot = row.iter().zip(w).fold(0f32, |acc, (x, w)| acc + x * w);
-                out.push(dot + b);
+            let groups = self
+                .classifier_by_input
+                .chunks_exact(self.hidden * LABEL_LANES);
+            for (group, bias) in groups.zip(self.classifier_bias.chunks(LABEL_LANES)) {
+                let sums = dots_by_input(row, group);
+                out.extend(sums.iter().zip(bias).map(|(a, b)| a + b));
             }
         }
         out
     }
 }
 
-/// Labels the classifier computes side by side (a model with more takes the plain loop).
+/// Labels the classifier computes side by side.
 const LABEL_LANES: usize = 16;
 
-/// A (labels, hidden) matrix as (hidden, [`LABEL_LANES`]), zero-padded; empty when the labels
-/// do not fit.
+/// A (labels, hidden) matrix input by input, in groups of [`LABEL_LANES`] labels: group `g` is
+/// (hidden, [`LABEL_LANES`]) and holds labels `16g..16g + 16`, the last group zero-padded.
 fn by_input(weight: &[f32], hidden: usize) -> Vec<f32> {
     let labels = weight.len() / hidden;
-    if labels > LABEL_LANES {
-        return Vec::new();
-    }
-    let mut out = vec![0f32; hidden * LABEL_LANES];
+    let mut out = vec![0f32; labels.div_ceil(LABEL_LANES) * hidden * LABEL_LANES];
     for (l, row) in weight.chunks_exact(hidden).enumerate() {
+        let group = l / LABEL_LANES * hidden * LABEL_LANES;
         for (c, &w) in row.iter().enumerate() {
-            out[c * LABEL_LANES + l] = w;
+            out[group + c * LABEL_LANES + l % LABEL_LANES] = w;
         }
     }
     out
 }
 
-/// `Σ_c x[c] w[c, l]` for every lane `l` of a [`by_input`] matrix, each summed over `c` in
-/// order (the bits of a plain dot product).
+/// `Σ_c x[c] w[c, l]` for every lane `l` of one group of a [`by_input`] matrix, each summed
+/// over `c` in order (the bits of a plain dot product).
 fn dots_by_input(x: &[f32], by_input: &[f32]) -> [f32; LABEL_LANES] {
     let mut acc = [0f32; LABEL_LANES];
     for (&x, w) in x.iter().zip(by_input.chunks_exact(LABEL_LANES)) {
@@ -545,17 +535,27 @@ mod tests {
 
     #[test]
     fn the_classifier_sums_labels_side_by_side_with_a_dot_products_bits() {
-        let (hidden, labels) = (384, 9);
+        let hidden = 384;
         let value = |i: usize| ((i * 7919 % 1000) as f32 - 500.0) / 37.0;
-        let weight: Vec<f32> = (0..labels * hidden).map(|i| value(i) / 100.0).collect();
         let x: Vec<f32> = (0..hidden).map(|i| value(i * 13 + 5)).collect();
-        let sums = dots_by_input(&x, &by_input(&weight, hidden));
-        for (l, w) in weight.chunks_exact(hidden).enumerate() {
-            let dot = x.iter().zip(w).fold(0f32, |acc, (x, w)| acc + x * w);
-            assert_eq!(sums[l].to_bits(), dot.to_bits(), "label {l}");
+        // One group (the shipped models' 9 labels) and two (more labels than lanes).
+        for labels in [9, LABEL_LANES + 1] {
+            let weight: Vec<f32> = (0..labels * hidden).map(|i| value(i) / 100.0).collect();
+            let grouped = by_input(&weight, hidden);
+            let sums: Vec<f32> = grouped
+                .chunks_exact(hidden * LABEL_LANES)
+                .flat_map(|group| dots_by_input(&x, group))
+                .collect();
+            for (l, w) in weight.chunks_exact(hidden).enumerate() {
+                let dot = x.iter().zip(w).fold(0f32, |acc, (x, w)| acc + x * w);
+                assert_eq!(
+                    sums[l].to_bits(),
+                    dot.to_bits(),
+                    "{labels} labels, label {l}"
+                );
+            }
+            assert!(sums[labels..].iter().all(|&s| s == 0.0));
         }
-        assert!(sums[labels..].iter().all(|&s| s == 0.0));
-        assert!(by_input(&vec![0.0; (LABEL_LANES + 1) * hidden], hidden).is_empty());
     }
 
     #[test]

@@ -184,6 +184,19 @@ impl<M: TagModel> Tagger<M> {
         Ok(self)
     }
 
+    /// Adds the any-case companion the model directory `model_dir` holds
+    /// ([`super::any_case_dir`]), loaded by `load`; the tagger as it is when there is none.
+    pub fn with_any_case_of(
+        self,
+        model_dir: &std::path::Path,
+        load: impl FnOnce(&std::path::Path) -> Result<M>,
+    ) -> Result<Tagger<M>> {
+        match super::any_case_dir(model_dir) {
+            Some(dir) => self.with_any_case(load(&dir)?),
+            None => Ok(self),
+        }
+    }
+
     /// Whether an any-case companion tags the windows that need it.
     pub fn has_any_case(&self) -> bool {
         self.any_case.is_some()
@@ -202,7 +215,8 @@ impl<M: TagModel> Tagger<M> {
     pub fn windower(&self) -> Result<Windower<'_>> {
         Ok(
             Windower::new(self.model.tokenizer(), self.model.settings())?
-                .skip_lowercase_sentences(self.skip_lowercase_sentences),
+                .skip_lowercase_sentences(self.skip_lowercase_sentences)
+                .mark_any_case(self.has_any_case()),
         )
     }
 
@@ -212,11 +226,10 @@ impl<M: TagModel> Tagger<M> {
         let windows: Vec<&Window> = docs.iter().flat_map(|(_, w)| w.iter()).collect();
         let mut work = TagWork::default();
         let mut all_tags: Vec<Vec<WordTag>> = vec![Vec::new(); windows.len()];
-        let routed = |w: &Window| w.any_case && self.any_case.is_some();
-        let models = [(Some(&self.model), false), (self.any_case.as_ref(), true)];
-        for (model, any_case) in models.into_iter().filter_map(|(m, a)| Some((m?, a))) {
+        // Each model runs the windows that are its own, batched among themselves.
+        let mut run = |model: &M, any_case: bool| -> Result<()> {
             let mine: Vec<usize> = (0..windows.len())
-                .filter(|&i| routed(windows[i]) == any_case)
+                .filter(|&i| (windows[i].any_case && self.any_case.is_some()) == any_case)
                 .collect();
             let mine_windows: Vec<&Window> = mine.iter().map(|&i| windows[i]).collect();
             let batches = self.batching.plan_windows(&mine_windows);
@@ -224,6 +237,11 @@ impl<M: TagModel> Tagger<M> {
             for (i, tags) in mine.into_iter().zip(model.run(&mine_windows, &batches)?) {
                 all_tags[i] = tags;
             }
+            Ok(())
+        };
+        run(&self.model, false)?;
+        if let Some(companion) = &self.any_case {
+            run(companion, true)?;
         }
         let mut tags = all_tags.into_iter();
         let word_tags = docs

@@ -23,7 +23,8 @@ pub struct Window {
     /// Pieces that start a word: (piece index, word index in the caller's word list).
     pub word_starts: Vec<(usize, usize)>,
     /// The window's document needs the any-case model ([`super::needs_any_case`]): a
-    /// [`super::Tagger`] with one runs this window through it.
+    /// [`super::Tagger`] with one runs this window through it (set only by a windower that
+    /// [`Windower::mark_any_case`]s).
     pub any_case: bool,
 }
 
@@ -97,6 +98,7 @@ pub struct Windower<'a> {
     context_pieces: usize,
     max_length: usize,
     skip_lowercase: bool,
+    mark_any_case: bool,
     cls: i64,
     sep: i64,
     unk: i64,
@@ -116,6 +118,7 @@ impl<'a> Windower<'a> {
             context_pieces: settings.context_pieces,
             max_length: settings.max_length,
             skip_lowercase: false,
+            mark_any_case: false,
             cls: id("[CLS]")?,
             sep: id("[SEP]")?,
             unk: id("[UNK]")?,
@@ -131,6 +134,14 @@ impl<'a> Windower<'a> {
     /// Off for training, where every sentence counts.
     pub fn skip_lowercase_sentences(mut self, on: bool) -> Windower<'a> {
         self.skip_lowercase = on;
+        self
+    }
+
+    /// Marks the windows of documents that need an any-case companion ([`Window::any_case`]);
+    /// off where no companion would read the mark (training, a model without one), so nothing
+    /// counts the document's casing for nothing.
+    pub fn mark_any_case(mut self, on: bool) -> Windower<'a> {
+        self.mark_any_case = on;
         self
     }
 
@@ -166,7 +177,7 @@ impl<'a> Windower<'a> {
         let mut cur = Window::default();
         let mut word_base = 0;
         let skip = self.skip_lowercase && normally_cased(sentences);
-        let any_case = needs_any_case(sentences);
+        let any_case = self.mark_any_case && needs_any_case(sentences);
         for words in sentences {
             let no_name = self.skip_lowercase && !words.iter().any(|w| has_alphanumeric(w));
             if no_name || skip && lowercase_sentence(words) {

@@ -259,14 +259,10 @@ fn start_tagger(opts: &ExtractOptions) -> Result<Tagger<InferenceWorker>> {
     }
     let worker = InferenceWorker::start(&opts.model, opts.threads, opts.precision)?;
     let tagger = Tagger::new(worker, opts.batching, opts.skip_lowercase_sentences);
-    match ner::any_case_dir(&opts.model) {
-        Some(dir) => {
-            let worker = InferenceWorker::start_on_demand(&dir, opts.threads, opts.precision)
-                .with_context(|| format!("cannot load the any-case model in {}", dir.display()))?;
-            tagger.with_any_case(worker)
-        }
-        None => Ok(tagger),
-    }
+    tagger.with_any_case_of(&opts.model, |dir| {
+        InferenceWorker::start_on_demand(dir, opts.threads, opts.precision)
+            .with_context(|| format!("cannot load the any-case model in {}", dir.display()))
+    })
 }
 
 /// Loads the attribution model on its own inference thread, when the quote method uses it.

@@ -133,11 +133,12 @@ pub fn extract_by(
 pub fn combine(doc: &Document, mut rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quote> {
     take_model_speakers(&mut rules, &model);
     let words = |q: &Quote| doc.slice(q.span).split_whitespace().count();
-    let overlap = |a: &Quote, b: &Quote| a.span.start < b.span.end && b.span.start < a.span.end;
     let added: Vec<Quote> = model
         .into_iter()
         .filter(|q| {
-            !rules.iter().any(|r| overlap(r, q)) && q.cue.is_some() && words(q) >= MIN_ADDED_WORDS
+            !rules.iter().any(|r| r.span.overlaps(q.span))
+                && q.cue.is_some()
+                && words(q) >= MIN_ADDED_WORDS
         })
         .collect();
     let mut out: Vec<Quote> = rules.into_iter().chain(added).collect();
@@ -156,7 +157,6 @@ pub fn combine(doc: &Document, mut rules: Vec<Quote>, model: Vec<Quote>) -> Vec<
 /// `You know that …` has its source inside the turn, which the rule leaves alone).
 fn take_model_speakers(rules: &mut [Quote], model: &[Quote]) {
     let ids = attribution_ids(rules);
-    let overlaps = |a: Span, b: Span| a.start < b.end && b.start < a.end;
     let covers = |m: &Quote, r: &Quote| {
         let shared = m.span.end.min(r.span.end);
         let from = m.span.start.max(r.span.start);
@@ -168,13 +168,10 @@ fn take_model_speakers(rules: &mut [Quote], model: &[Quote]) {
         let parts = || rules.iter().zip(&ids).filter(move |(_, &i)| i == id);
         let from_model = model.iter().find(|m| {
             m.speaker
-                .is_some_and(|s| covers(m, r) && !parts().any(|(p, _)| overlaps(p.span, s)))
+                .is_some_and(|s| covers(m, r) && !parts().any(|(p, _)| p.span.overlaps(s)))
         });
         let Some(m) = from_model else { continue };
-        let agrees = r
-            .speaker
-            .zip(m.speaker)
-            .is_some_and(|(a, b)| overlaps(a, b))
+        let agrees = r.speaker.zip(m.speaker).is_some_and(|(a, b)| a.overlaps(b))
             || r.speaker_entity.is_some() && r.speaker_entity == m.speaker_entity;
         if !agrees {
             taken.entry(id).or_insert((m.speaker, m.speaker_entity));
