@@ -23,6 +23,7 @@ use std::ops::Range;
 
 use anyhow::{bail, Result};
 
+use super::marks::{self, Quoted};
 use super::{speaker, Quote, QuoteKind};
 use crate::entities::Entities;
 use crate::ner::{
@@ -267,6 +268,7 @@ pub fn quotes(
     entities: &Entities,
 ) -> Vec<Quote> {
     let mut resolver = speaker::Resolver::new(doc, mentions, entities);
+    let quoted = marks::find_quoted(&doc.text, &doc.paragraphs);
     let mut out = Vec::new();
     let mut last_entity = None;
     for a in attributions {
@@ -277,33 +279,62 @@ pub fn quotes(
         };
         last_entity = speaker_entity;
         for &piece in &a.content {
+            let piece = with_closing_mark(&doc.text, &quoted, piece);
             out.push(Quote {
                 span: piece,
                 cue: a.cue,
                 speaker: a.source,
                 speaker_entity,
-                kind: kind_of(&doc.text, piece),
+                kind: kind_of(&doc.text, &quoted, piece),
             });
         }
     }
     out
 }
 
-/// Direct when the content is quoted from end to end (the marks inside its span or just
-/// outside it: the model, like the rules, may leave the marks and a closing comma out), mixed
-/// when it holds a quote mark, else indirect.
-fn kind_of(text: &str, span: Span) -> QuoteKind {
-    const OPEN: [char; 5] = ['“', '"', '«', '„', '‘'];
-    const CLOSE: [char; 5] = ['”', '"', '»', '“', '’'];
-    let content = &text[span.range()];
-    let inner = content.trim_matches(|c: char| c.is_whitespace() || ",.;:?!".contains(c));
-    let opens = inner.starts_with(OPEN) || text[..span.start].trim_end().ends_with(OPEN);
-    let after =
-        text[span.end..].trim_start_matches(|c: char| c.is_whitespace() || ",.;:?!".contains(c));
-    let closes = inner.ends_with(CLOSE) || after.starts_with(CLOSE);
-    if opens && closes {
+/// A content that opens a quoted stretch and stops at its last word takes the closing mark
+/// (and the punctuation inside it) too: `called her “the strongest junior I’ve ever played.”`,
+/// where the model, which tags words, ends at `played`.
+fn with_closing_mark(text: &str, quoted: &[Quoted], span: Span) -> Span {
+    let closing = quoted.iter().find(|q| {
+        span.start <= q.outer.start
+            && q.outer.start < span.end
+            && span.end < q.outer.end
+            && q.closed
+            && !text[span.end..q.outer.end].contains(char::is_alphanumeric)
+    });
+    match closing {
+        Some(q) => Span::new(span.start, q.outer.end),
+        None => span,
+    }
+}
+
+/// Direct when the content is one quoted stretch from end to end (its marks inside the span or
+/// just outside it: the model, like the rules, may leave the marks and a closing comma out),
+/// mixed when it overlaps the words of a quoted stretch or holds a double quote mark (a stray
+/// one too), else indirect. The stretches are the rules' ([`marks::find_quoted`]), so an
+/// apostrophe (`Monday’s debate`, `don’t`) never makes a statement a quote.
+fn kind_of(text: &str, quoted: &[Quoted], span: Span) -> QuoteKind {
+    let words = |s: Span| {
+        let inner = text[s.range()].trim_start_matches(|c: char| {
+            c.is_whitespace() || ",.;:?!".contains(c) || marks::is_quote_mark(c)
+        });
+        let start = s.end - inner.len();
+        let inner = inner.trim_end_matches(|c: char| {
+            c.is_whitespace() || ",.;:?!".contains(c) || marks::is_quote_mark(c)
+        });
+        Span::new(start, start + inner.len())
+    };
+    let content = words(span);
+    let direct = quoted.iter().any(|q| {
+        let inner = words(q.inner);
+        q.outer.contains(content) && content.contains(inner)
+    });
+    if direct {
         QuoteKind::Direct
-    } else if content.contains(OPEN) || content.contains(CLOSE) {
+    } else if quoted.iter().any(|q| span.overlaps(words(q.inner)))
+        || text[span.range()].contains(['“', '”', '"', '«', '»', '„'])
+    {
         QuoteKind::Mixed
     } else {
         QuoteKind::Indirect
@@ -383,16 +414,45 @@ mod tests {
         let found = attributions(&d, &tags);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].content.len(), 2);
-        assert_eq!(kind_of(&d.text, found[0].content[0]), QuoteKind::Mixed);
-        let text = "He said “We will win,” and left: the talks failed.";
-        let at = |s: &str| {
-            let i = text.find(s).unwrap();
+        let quoted = marks::find_quoted(&d.text, &d.paragraphs);
+        assert_eq!(
+            kind_of(&d.text, &quoted, found[0].content[0]),
+            QuoteKind::Mixed
+        );
+    }
+
+    #[test]
+    fn a_statement_is_direct_or_mixed_by_its_quote_marks_not_its_apostrophes() {
+        let text = "He said “We will win,” and left: the talks failed at Monday’s meeting, \
+                    Pompeo’s aides said the talks were ‘over’ and Rama called it a “disaster.”";
+        let d = doc(text);
+        let quoted = marks::find_quoted(&d.text, &d.paragraphs);
+        let kind = |s: &str| {
+            let i = d.text.find(s).unwrap();
+            kind_of(&d.text, &quoted, Span::new(i, i + s.len()))
+        };
+        assert_eq!(kind("“We will win,”"), QuoteKind::Direct);
+        // The marks just outside the span, as the model (trained on words) leaves them.
+        assert_eq!(kind("We will win"), QuoteKind::Direct);
+        assert_eq!(kind("the talks failed"), QuoteKind::Indirect);
+        // Apostrophes are not quote marks (a statement with them was "mixed" before).
+        assert_eq!(
+            kind("the talks failed at Monday’s meeting"),
+            QuoteKind::Indirect
+        );
+        assert_eq!(kind("the talks were ‘over’"), QuoteKind::Mixed);
+        assert_eq!(kind("it a “disaster.”"), QuoteKind::Mixed);
+        // A content that opens a quote and ends at its last word takes the closing mark.
+        let span = |s: &str| {
+            let i = d.text.find(s).unwrap();
             Span::new(i, i + s.len())
         };
-        assert_eq!(kind_of(text, at("“We will win,”")), QuoteKind::Direct);
-        // The marks just outside the span, as the model (trained on words) leaves them.
-        assert_eq!(kind_of(text, at("We will win")), QuoteKind::Direct);
-        assert_eq!(kind_of(text, at("the talks failed")), QuoteKind::Indirect);
+        let closed = |s: &str| d.slice(with_closing_mark(&d.text, &quoted, span(s)));
+        assert_eq!(closed("it a “disaster"), "it a “disaster.”");
+        assert_eq!(closed("the talks were ‘over"), "the talks were ‘over’");
+        // Not one that ends before the quote's last word or starts inside the quote.
+        assert_eq!(closed("it a “disas"), "it a “disas");
+        assert_eq!(closed("disaster"), "disaster");
     }
 
     #[test]

@@ -121,29 +121,98 @@ pub fn extract_by(
     }
 }
 
-/// The rules' quotes, and the model's statements the rules did not find: every quote of the
-/// rules is kept as the rules wrote it (their direct quotes, transcript turns and headline quotes
-/// are exact, and their conventions are the project's); a model quote is added where it overlaps
-/// no quote of the rules, has a cue and holds at least [`MIN_ADDED_WORDS`] words (shorter
-/// model-only contents were mostly topics, `explained the reasons why`, on the fixtures). In text
-/// order. Measured against the alternatives in `models/quotes-en/MODEL_CARD.md`.
+/// The rules' quotes and the model's, combined where each is stronger:
+/// - a reported or mixed statement of the rules that the model also found is taken as the model
+///   read it (its span, cue and speaker): the model's reported-speech spans are closer to how
+///   attribution corpora mark them (`Clinton’s campaign of being “duped” by “a con”` is the
+///   model's mixed content where the rules read `“duped” by “a con”`);
+/// - a direct quote of the rules stays as the rules wrote it (their direct quotes, transcript
+///   turns and headline quotes are exact, and their conventions are the project's), unless one
+///   model statement with a cue holds it and more words — the lead-in of a mixed quote, `that
+///   Machado was “disgusting”`;
+/// - a model statement overlapping no quote of the rules is added when it has a cue and at least
+///   [`MIN_ADDED_WORDS`] words (shorter model-only contents were mostly topics, `explained the
+///   reasons why`, on the fixtures).
 ///
-/// Where the model found the same statement with a speaker outside it that the rules' speaker
-/// is not, the model's speaker is taken ([`take_model_speakers`]).
-pub fn combine(doc: &Document, mut rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quote> {
-    take_model_speakers(&mut rules, &model);
+/// A model statement replaces rules' quotes only when every quote of the rules it overlaps may be
+/// replaced, so no two quotes of the result overlap. In text order. Measured against the
+/// alternatives in `models/quotes-en/MODEL_CARD.md`.
+///
+/// Where the model found the same statement as a kept quote of the rules with a speaker outside it
+/// that the rules' speaker is not, the model's speaker is taken ([`take_model_speakers`]).
+pub fn combine(doc: &Document, rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quote> {
+    let replaced = replaced_rules(doc, &rules, &model);
+    let replaces: Vec<bool> = model
+        .iter()
+        .map(|m| {
+            rules
+                .iter()
+                .zip(&replaced)
+                .any(|(r, &gone)| gone && r.span.overlaps(m.span))
+        })
+        .collect();
+    let mut out: Vec<Quote> = rules
+        .into_iter()
+        .zip(replaced)
+        .filter_map(|(r, gone)| (!gone).then_some(r))
+        .collect();
+    take_model_speakers(&mut out, &model);
     let words = |q: &Quote| doc.slice(q.span).split_whitespace().count();
     let added: Vec<Quote> = model
         .into_iter()
-        .filter(|q| {
-            !rules.iter().any(|r| r.span.overlaps(q.span))
-                && q.cue.is_some()
-                && words(q) >= MIN_ADDED_WORDS
+        .zip(replaces)
+        .filter(|(m, replaces)| {
+            *replaces
+                || !out.iter().any(|r| r.span.overlaps(m.span))
+                    && m.cue.is_some()
+                    && words(m) >= MIN_ADDED_WORDS
         })
+        .map(|(m, _)| m)
         .collect();
-    let mut out: Vec<Quote> = rules.into_iter().chain(added).collect();
+    out.extend(added);
     out.sort_by_key(|q| (q.span.start, q.span.end));
     out
+}
+
+/// Which quotes of the rules the model's statements replace ([`combine`]): a reported or mixed
+/// one that a model statement overlaps, a direct one that a single model statement with a cue
+/// holds with more words; then, until none is left, a replacement is undone wherever a model
+/// statement would overlap both a replaced and a kept quote of the rules.
+fn replaced_rules(doc: &Document, rules: &[Quote], model: &[Quote]) -> Vec<bool> {
+    let words = |s: Span| doc.slice(s).split_whitespace().count();
+    let overlapping = |span: Span| -> Vec<usize> {
+        (0..model.len())
+            .filter(|&i| model[i].span.overlaps(span))
+            .collect()
+    };
+    let mut replaced: Vec<bool> = rules
+        .iter()
+        .map(|r| match (r.kind, &overlapping(r.span)[..]) {
+            (_, []) => false,
+            (QuoteKind::Direct, &[m]) => {
+                let m = &model[m];
+                m.cue.is_some() && m.span.contains(r.span) && words(m.span) > words(r.span)
+            }
+            (QuoteKind::Direct, _) => false,
+            _ => true,
+        })
+        .collect();
+    loop {
+        let mut changed = false;
+        for m in model {
+            let hits: Vec<usize> = (0..rules.len())
+                .filter(|&i| rules[i].span.overlaps(m.span))
+                .collect();
+            if hits.iter().any(|&i| replaced[i]) && hits.iter().any(|&i| !replaced[i]) {
+                for i in hits {
+                    changed |= std::mem::replace(&mut replaced[i], false);
+                }
+            }
+        }
+        if !changed {
+            return replaced;
+        }
+    }
 }
 
 /// Gives each statement of the rules the model's speaker where the model disagrees: a model
@@ -213,7 +282,9 @@ const MIN_ADDED_WORDS: usize = 4;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quote {
     /// The quoted content: without the quote marks for a direct quote, the reported clause
-    /// (without `that`) for indirect and mixed ones.
+    /// with its `that` for indirect and mixed ones (`said that the talks failed` → `that the
+    /// talks failed`), as attribution corpora (PolNeAR) mark it and the attribution model learned
+    /// it: one convention whichever extractor found the quote.
     pub span: Span,
     /// The words that introduce it: "said", "told", "according to", ":" (or "—" before a name).
     /// None for a quote that continues an earlier one's attribution.

@@ -193,7 +193,7 @@ fn told_y_that_clause() {
     assert_eq!(
         got,
         vec![row(
-            "the factory would close",
+            "that the factory would close",
             "told",
             "Ilse Baum",
             "Ilse Baum",
@@ -337,7 +337,7 @@ fn indirect_and_mixed_speech() {
     assert_eq!(
         got,
         vec![row(
-            "the dam could fail within a decade",
+            "that the dam could fail within a decade",
             "warned",
             "Karl Imre",
             "Karl Imre",
@@ -542,7 +542,10 @@ fn that_of_a_verb_inside_the_reported_clause_is_not_the_cues() {
         "Ada Quell said on Tuesday that the dam is “perfectly safe” for now.",
         &[("Ada Quell", "PER")],
     );
-    assert_eq!(got[0].0, "the dam is “perfectly safe” for now", "{got:?}");
+    assert_eq!(
+        got[0].0, "that the dam is “perfectly safe” for now",
+        "{got:?}"
+    );
 }
 
 #[test]
@@ -555,7 +558,7 @@ fn participle_cue_takes_the_main_verbs_speaker() {
     assert_eq!(
         (got[1].0.as_str(), got[1].1.as_str(), got[1].2.as_str()),
         (
-            "the river would crest “by the weekend.”",
+            "that the river would crest “by the weekend.”",
             "adding",
             "the mayor"
         )
@@ -732,30 +735,60 @@ fn a_lower_case_fragment_without_a_cue_is_not_a_statement() {
 }
 
 #[test]
-fn both_keeps_the_rules_quotes_and_adds_the_models_other_statements() {
-    let text = "x".repeat(40) + " one two three four five six seven eight nine ten";
-    let doc = Document::new("t".into(), String::new(), text.clone(), &clean(&text));
-    let quote = |start: usize, end: usize, cue: bool| Quote {
-        span: Span::new(start, end),
-        cue: cue.then(|| Span::new(0, 2)),
+fn both_takes_the_models_reported_speech_keeps_the_rules_direct_quotes_and_adds_the_rest() {
+    let text = "Rama said the talks failed. Lleshaj said that Iran was “a threat” here. \
+                “We stay,” Pompeo said. Aides said the port will open in May. \
+                Pompeo told them. Rama said he had no plan at all";
+    let doc = Document::new("t".into(), String::new(), text.into(), &clean(text));
+    let at = |s: &str| {
+        let i = text.find(s).unwrap();
+        Span::new(i, i + s.len())
+    };
+    let quote = |content: &str, cue: Option<&str>, kind: QuoteKind| Quote {
+        span: at(content),
+        cue: cue.map(at),
         speaker: None,
         speaker_entity: None,
-        kind: QuoteKind::Indirect,
+        kind,
     };
-    let rules = vec![quote(0, 10, true)];
-    let model = vec![
-        // Overlaps a quote of the rules: the rules' stays alone.
-        quote(5, 20, true),
-        // Four words and a cue: added.
-        quote(41, 59, true),
-        // No cue, or too few words: not added.
-        quote(60, 70, false),
-        quote(71, 80, true),
+    use QuoteKind::{Direct, Indirect, Mixed};
+    let rules = vec![
+        quote("talks failed", Some("Rama said"), Indirect),
+        quote("a threat", Some("Lleshaj said"), Direct),
+        quote("We stay", Some("Pompeo said"), Direct),
     ];
-    let both = combine(&doc, rules, model);
-    let spans: Vec<(usize, usize)> = both.iter().map(|q| (q.span.start, q.span.end)).collect();
-    assert_eq!(&text[41..59], "one two three four");
-    assert_eq!(spans, [(0, 10), (41, 59)]);
+    let model = vec![
+        // Overlaps the rules' reported clause: the model's span replaces it.
+        quote("the talks failed", Some("Rama said"), Indirect),
+        // Holds the rules' direct quote with more words: the model's mixed content replaces it.
+        quote("Iran was “a threat” here", Some("Lleshaj said"), Mixed),
+        // Inside the rules' direct quote: the rules' stays.
+        quote("stay", Some("Pompeo said"), Direct),
+        // No quote of the rules here; a cue and four words: added.
+        quote("the port will open in May", Some("Aides said"), Indirect),
+        // No cue, or too few words: not added.
+        quote("Pompeo told them", None, Indirect),
+        quote("no plan", Some("Rama said he"), Indirect),
+    ];
+    let both = combine(&doc, rules.clone(), model);
+    let got: Vec<&str> = both.iter().map(|q| doc.slice(q.span)).collect();
+    assert_eq!(
+        got,
+        [
+            "the talks failed",
+            "Iran was “a threat” here",
+            "We stay",
+            "the port will open in May"
+        ]
+    );
+    // A model statement that would overlap a kept quote of the rules replaces nothing.
+    let straddling = vec![quote(
+        "failed. Lleshaj said that Iran was “a",
+        None,
+        Indirect,
+    )];
+    let both = combine(&doc, rules.clone(), straddling);
+    assert_eq!(both, rules);
     assert!(combine(&doc, Vec::new(), Vec::new()).is_empty());
     assert_eq!("both".parse::<QuoteMethod>().unwrap(), QuoteMethod::Both);
     assert!("all".parse::<QuoteMethod>().is_err());

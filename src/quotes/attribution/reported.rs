@@ -271,7 +271,7 @@ pub(super) fn forward_clause(
         && (view.lower(c) == "to"
             || (view.lower(c) == "not" && c + 1 < hi && view.lower(c + 1) == "to"));
     let start = match that {
-        Some(t) => t + 1,
+        Some(t) => t,
         None if infinitive => c,
         None => bare_clause_start(view, verb, info, hi, takes_object)?,
     };
