@@ -35,6 +35,46 @@ impl Span {
     }
 }
 
+/// Finds which of many spans overlap a span in O(log n + hits), for lists of quotes or quoted
+/// stretches long enough that a scan per lookup would be quadratic (a 2 MB record can hold
+/// 40,000 quotes). The spans may overlap one another; they are indexed in the order given.
+pub struct SpanIndex {
+    /// (span, position in the list given), sorted by start.
+    sorted: Vec<(Span, usize)>,
+    /// The largest end among `sorted[..=i]`.
+    max_end: Vec<usize>,
+}
+
+impl SpanIndex {
+    pub fn new(spans: impl IntoIterator<Item = Span>) -> SpanIndex {
+        let mut sorted: Vec<(Span, usize)> =
+            spans.into_iter().enumerate().map(|(i, s)| (s, i)).collect();
+        sorted.sort_by_key(|&(s, i)| (s.start, i));
+        let max_end = sorted
+            .iter()
+            .scan(0, |m, (s, _)| {
+                *m = (*m).max(s.end);
+                Some(*m)
+            })
+            .collect();
+        SpanIndex { sorted, max_end }
+    }
+
+    /// Positions (in the list given) of the spans overlapping `span`, in increasing order.
+    pub fn overlapping(&self, span: Span) -> Vec<usize> {
+        let mut i = self.sorted.partition_point(|(s, _)| s.start < span.end);
+        let mut out = Vec::new();
+        while i > 0 && self.max_end[i - 1] > span.start {
+            i -= 1;
+            if self.sorted[i].0.overlaps(span) {
+                out.push(self.sorted[i].1);
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+}
+
 /// Converts between byte offsets and character offsets (Unicode scalar values) of one text, in
 /// O(log n) per lookup after an O(n) index over the non-ASCII characters.
 pub struct CharOffsets {
@@ -102,6 +142,32 @@ impl CharOffsets {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_span_index_finds_what_a_scan_finds() {
+        let spans: Vec<Span> = [
+            (0, 5),
+            (3, 40),
+            (6, 9),
+            (10, 12),
+            (10, 11),
+            (20, 25),
+            (30, 30),
+        ]
+        .iter()
+        .map(|&(a, b)| Span::new(a, b))
+        .collect();
+        let index = SpanIndex::new(spans.iter().copied());
+        for start in 0..42 {
+            for end in start..43 {
+                let probe = Span::new(start, end);
+                let scan: Vec<usize> = (0..spans.len())
+                    .filter(|&i| spans[i].overlaps(probe))
+                    .collect();
+                assert_eq!(index.overlapping(probe), scan, "{probe:?}");
+            }
+        }
+    }
 
     #[test]
     fn character_and_byte_offsets_convert_both_ways() {

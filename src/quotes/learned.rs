@@ -30,6 +30,7 @@ use crate::ner::{
     decode_role, segments, Batching, Bio, Mention, Role, Task, Window, Windower, WordScorer,
     ROLE_LABELS,
 };
+use crate::span::SpanIndex;
 use crate::text::{Document, Span};
 
 /// One document's tags: per role, a BIO tag for each of its words ([`Document::tokens`]).
@@ -269,6 +270,7 @@ pub fn quotes(
 ) -> Vec<Quote> {
     let mut resolver = speaker::Resolver::new(doc, mentions, entities);
     let quoted = marks::find_quoted(&doc.text, &doc.paragraphs);
+    let quoted_index = SpanIndex::new(quoted.iter().map(|q| q.outer));
     let mut out = Vec::new();
     let mut last_entity = None;
     for a in attributions {
@@ -279,13 +281,18 @@ pub fn quotes(
         };
         last_entity = speaker_entity;
         for &piece in &a.content {
-            let piece = with_closing_mark(&doc.text, &quoted, piece);
+            let near: Vec<Quoted> = quoted_index
+                .overlapping(piece)
+                .into_iter()
+                .map(|i| quoted[i])
+                .collect();
+            let piece = with_closing_mark(&doc.text, &near, piece);
             out.push(Quote {
                 span: piece,
                 cue: a.cue,
                 speaker: a.source,
                 speaker_entity,
-                kind: kind_of(&doc.text, &quoted, piece),
+                kind: kind_of(&doc.text, &near, piece),
             });
         }
     }
@@ -294,7 +301,8 @@ pub fn quotes(
 
 /// A content that opens a quoted stretch and stops at its last word takes the closing mark
 /// (and the punctuation inside it) too: `called her “the strongest junior I’ve ever played.”`,
-/// where the model, which tags words, ends at `played`.
+/// where the model, which tags words, ends at `played`. `quoted`: at least the stretches that
+/// overlap the content.
 fn with_closing_mark(text: &str, quoted: &[Quoted], span: Span) -> Span {
     let closing = quoted.iter().find(|q| {
         span.start <= q.outer.start
@@ -313,7 +321,8 @@ fn with_closing_mark(text: &str, quoted: &[Quoted], span: Span) -> Span {
 /// just outside it: the model, like the rules, may leave the marks and a closing comma out),
 /// mixed when it overlaps the words of a quoted stretch or holds a double quote mark (a stray
 /// one too), else indirect. The stretches are the rules' ([`marks::find_quoted`]), so an
-/// apostrophe (`Monday’s debate`, `don’t`) never makes a statement a quote.
+/// apostrophe (`Monday’s debate`, `don’t`) never makes a statement a quote. `quoted`: at least
+/// the stretches that overlap the content.
 fn kind_of(text: &str, quoted: &[Quoted], span: Span) -> QuoteKind {
     let words = |s: Span| {
         let inner = text[s.range()].trim_start_matches(|c: char| {

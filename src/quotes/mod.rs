@@ -21,6 +21,7 @@ pub mod speaker;
 
 use crate::entities::Entities;
 use crate::ner::Mention;
+use crate::span::SpanIndex;
 use crate::text::{Document, Span};
 
 /// How a quote reports speech.
@@ -141,31 +142,25 @@ pub fn extract_by(
 /// Where the model found the same statement as a kept quote of the rules with a speaker outside it
 /// that the rules' speaker is not, the model's speaker is taken ([`take_model_speakers`]).
 pub fn combine(doc: &Document, rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quote> {
-    let replaced = replaced_rules(doc, &rules, &model);
-    let replaces: Vec<bool> = model
+    let rule_index = SpanIndex::new(rules.iter().map(|r| r.span));
+    let rules_of_model: Vec<Vec<usize>> = model
         .iter()
-        .map(|m| {
-            rules
-                .iter()
-                .zip(&replaced)
-                .any(|(r, &gone)| gone && r.span.overlaps(m.span))
-        })
+        .map(|m| rule_index.overlapping(m.span))
         .collect();
+    let replaced = replaced_rules(doc, &rules, &model, &rules_of_model);
     let mut out: Vec<Quote> = rules
         .into_iter()
-        .zip(replaced)
-        .filter_map(|(r, gone)| (!gone).then_some(r))
+        .zip(&replaced)
+        .filter_map(|(r, &gone)| (!gone).then_some(r))
         .collect();
     take_model_speakers(&mut out, &model);
     let words = |q: &Quote| doc.slice(q.span).split_whitespace().count();
     let added: Vec<Quote> = model
         .into_iter()
-        .zip(replaces)
-        .filter(|(m, replaces)| {
-            *replaces
-                || !out.iter().any(|r| r.span.overlaps(m.span))
-                    && m.cue.is_some()
-                    && words(m) >= MIN_ADDED_WORDS
+        .zip(&rules_of_model)
+        .filter(|(m, hits)| {
+            let replaces = hits.iter().any(|&i| replaced[i]);
+            replaces || hits.is_empty() && m.cue.is_some() && words(m) >= MIN_ADDED_WORDS
         })
         .map(|(m, _)| m)
         .collect();
@@ -177,17 +172,25 @@ pub fn combine(doc: &Document, rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quot
 /// Which quotes of the rules the model's statements replace ([`combine`]): a reported or mixed
 /// one that a model statement overlaps, a direct one that a single model statement with a cue
 /// holds with more words; then, until none is left, a replacement is undone wherever a model
-/// statement would overlap both a replaced and a kept quote of the rules.
-fn replaced_rules(doc: &Document, rules: &[Quote], model: &[Quote]) -> Vec<bool> {
+/// statement would overlap both a replaced and a kept quote of the rules. `rules_of_model` lists
+/// the rules' quotes each model statement overlaps.
+fn replaced_rules(
+    doc: &Document,
+    rules: &[Quote],
+    model: &[Quote],
+    rules_of_model: &[Vec<usize>],
+) -> Vec<bool> {
     let words = |s: Span| doc.slice(s).split_whitespace().count();
-    let overlapping = |span: Span| -> Vec<usize> {
-        (0..model.len())
-            .filter(|&i| model[i].span.overlaps(span))
-            .collect()
-    };
+    let mut model_of_rule: Vec<Vec<usize>> = vec![Vec::new(); rules.len()];
+    for (m, hits) in rules_of_model.iter().enumerate() {
+        for &r in hits {
+            model_of_rule[r].push(m);
+        }
+    }
     let mut replaced: Vec<bool> = rules
         .iter()
-        .map(|r| match (r.kind, &overlapping(r.span)[..]) {
+        .zip(&model_of_rule)
+        .map(|(r, over)| match (r.kind, &over[..]) {
             (_, []) => false,
             (QuoteKind::Direct, &[m]) => {
                 let m = &model[m];
@@ -197,22 +200,20 @@ fn replaced_rules(doc: &Document, rules: &[Quote], model: &[Quote]) -> Vec<bool>
             _ => true,
         })
         .collect();
-    loop {
-        let mut changed = false;
-        for m in model {
-            let hits: Vec<usize> = (0..rules.len())
-                .filter(|&i| rules[i].span.overlaps(m.span))
-                .collect();
-            if hits.iter().any(|&i| replaced[i]) && hits.iter().any(|&i| !replaced[i]) {
-                for i in hits {
-                    changed |= std::mem::replace(&mut replaced[i], false);
+    // Undoing a replacement can make another model statement straddle: revisit the statements
+    // over each quote put back.
+    let mut work: Vec<usize> = (0..model.len()).collect();
+    while let Some(m) = work.pop() {
+        let hits = &rules_of_model[m];
+        if hits.iter().any(|&i| replaced[i]) && hits.iter().any(|&i| !replaced[i]) {
+            for &i in hits {
+                if std::mem::replace(&mut replaced[i], false) {
+                    work.extend(&model_of_rule[i]);
                 }
             }
         }
-        if !changed {
-            return replaced;
-        }
     }
+    replaced
 }
 
 /// Gives each statement of the rules the model's speaker where the model disagrees: a model
@@ -226,19 +227,23 @@ fn replaced_rules(doc: &Document, rules: &[Quote], model: &[Quote]) -> Vec<bool>
 /// `You know that …` has its source inside the turn, which the rule leaves alone).
 fn take_model_speakers(rules: &mut [Quote], model: &[Quote]) {
     let ids = attribution_ids(rules);
+    let model_index = SpanIndex::new(model.iter().map(|m| m.span));
+    let rule_index = SpanIndex::new(rules.iter().map(|r| r.span));
     let covers = |m: &Quote, r: &Quote| {
         let shared = m.span.end.min(r.span.end);
         let from = m.span.start.max(r.span.start);
         shared > from && (shared - from) * 2 >= r.span.len()
     };
+    // Whether a span lies on a part of statement `id`.
+    let on_part = |s: Span, id: usize| rule_index.overlapping(s).iter().any(|&i| ids[i] == id);
     let mut taken: std::collections::BTreeMap<usize, (Option<Span>, Option<usize>)> =
         Default::default();
     for (r, &id) in rules.iter().zip(&ids) {
-        let parts = || rules.iter().zip(&ids).filter(move |(_, &i)| i == id);
-        let from_model = model.iter().find(|m| {
-            m.speaker
-                .is_some_and(|s| covers(m, r) && !parts().any(|(p, _)| p.span.overlaps(s)))
-        });
+        let from_model = model_index
+            .overlapping(r.span)
+            .into_iter()
+            .map(|i| &model[i])
+            .find(|m| m.speaker.is_some_and(|s| covers(m, r) && !on_part(s, id)));
         let Some(m) = from_model else { continue };
         let agrees = r.speaker.zip(m.speaker).is_some_and(|(a, b)| a.overlaps(b))
             || r.speaker_entity.is_some() && r.speaker_entity == m.speaker_entity;
