@@ -204,8 +204,18 @@ impl<'a> Resolver<'a> {
     /// `Albanian Interior Minister Sandër Lleshaj`.
     fn title_before(&self, name: Span) -> Option<Span> {
         let text = &self.doc.text;
-        // Only the name's own line: a title never spans a line break.
-        let line_start = text[..name.start].rfind('\n').map_or(0, |i| i + 1);
+        // Only the name's own line: a title never spans a line break. The loop below reads at
+        // most six words back, so the line start is sought only that far (a one-line record of
+        // 40,000 names would otherwise rescan its line for each).
+        let mut line_start = 0;
+        let mut spaces = 0;
+        for (i, c) in text[..name.start].char_indices().rev() {
+            if c == '\n' || c == ' ' && spaces == 6 {
+                line_start = i + 1;
+                break;
+            }
+            spaces += usize::from(c == ' ');
+        }
         let head = &text[line_start..name.start];
         let mut start = name.start;
         let mut words = 0;
