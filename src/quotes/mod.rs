@@ -124,9 +124,9 @@ pub fn extract_by(
 
 /// The rules' quotes and the model's, combined where each is stronger:
 /// - a reported or mixed statement of the rules that the model also found is taken as the model
-///   read it (its span, cue and speaker): the model's reported-speech spans are closer to how
-///   attribution corpora mark them (`Clinton’s campaign of being “duped” by “a con”` is the
-///   model's mixed content where the rules read `“duped” by “a con”`);
+///   read it (its span, cue and speaker): the model learned where attribution corpora start and
+///   end reported speech (`officials said on Monday that the talks, which began in May, had
+///   failed`), which the rules only approximate;
 /// - a direct quote of the rules stays as the rules wrote it (their direct quotes, transcript
 ///   turns and headline quotes are exact, and their conventions are the project's), unless one
 ///   model statement with a cue holds it and more words — the lead-in of a mixed quote, `that
