@@ -789,6 +789,14 @@ fn both_takes_the_models_reported_speech_keeps_the_rules_direct_quotes_and_adds_
     )];
     let both = combine(&doc, rules.clone(), straddling);
     assert_eq!(both, rules);
+    // A reported statement of the rules the model does not read as one is dropped; a direct
+    // quote is not.
+    let alone = vec![
+        quote("talks failed", Some("Rama said"), Indirect),
+        quote("We stay", Some("Pompeo said"), Direct),
+    ];
+    let both = combine(&doc, alone.clone(), Vec::new());
+    assert_eq!(both, alone[1..]);
     assert!(combine(&doc, Vec::new(), Vec::new()).is_empty());
     assert_eq!("both".parse::<QuoteMethod>().unwrap(), QuoteMethod::Both);
     assert!("all".parse::<QuoteMethod>().is_err());
