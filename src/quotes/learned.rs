@@ -345,15 +345,11 @@ fn with_closing_mark(text: &str, quoted: &[Quoted], span: Span) -> Span {
 /// apostrophe (`Monday’s debate`, `don’t`) never makes a statement a quote. `quoted`: at least
 /// the stretches that overlap the content.
 fn kind_of(text: &str, quoted: &[Quoted], span: Span) -> QuoteKind {
+    let edge = |c: char| c.is_whitespace() || ",.;:?!".contains(c) || marks::is_quote_mark(c);
     let words = |s: Span| {
-        let inner = text[s.range()].trim_start_matches(|c: char| {
-            c.is_whitespace() || ",.;:?!".contains(c) || marks::is_quote_mark(c)
-        });
+        let inner = text[s.range()].trim_start_matches(edge);
         let start = s.end - inner.len();
-        let inner = inner.trim_end_matches(|c: char| {
-            c.is_whitespace() || ",.;:?!".contains(c) || marks::is_quote_mark(c)
-        });
-        Span::new(start, start + inner.len())
+        Span::new(start, start + inner.trim_end_matches(edge).len())
     };
     let content = words(span);
     let direct = quoted.iter().any(|q| {
@@ -363,7 +359,7 @@ fn kind_of(text: &str, quoted: &[Quoted], span: Span) -> QuoteKind {
     if direct {
         QuoteKind::Direct
     } else if quoted.iter().any(|q| span.overlaps(words(q.inner)))
-        || text[span.range()].contains(['“', '”', '"', '«', '»', '„'])
+        || text[span.range()].contains(marks::DOUBLE_MARKS)
     {
         QuoteKind::Mixed
     } else {

@@ -39,6 +39,10 @@ enum Event {
     Toggle,
 }
 
+/// The double quote marks as written: unlike single ones, never an apostrophe, so a span holding
+/// one holds (part of) a quote.
+pub const DOUBLE_MARKS: [char; 6] = ['“', '”', '"', '«', '»', '„'];
+
 /// Is a character a quote mark of any kind (including apostrophes)?
 pub fn is_quote_mark(c: char) -> bool {
     matches!(

@@ -123,7 +123,7 @@ pub(super) fn greedy_match(scores: &[(usize, usize, f64)], threshold: f64) -> Ve
 }
 
 pub(super) fn has_quote_mark(text: &str) -> bool {
-    text.contains(['“', '”', '"', '«', '»', '„']) || text.trim_start().starts_with(['‘', '\''])
+    text.contains(marks::DOUBLE_MARKS) || text.trim_start().starts_with(['‘', '\''])
 }
 
 pub(super) fn cue_has_speech_verb(text: &str) -> bool {
