@@ -191,7 +191,9 @@ fn identical_across(precision: Precision, quotes: QuoteMethod) {
         o.chunk_size = 256;
     }));
     type Change<'a> = &'a dyn Fn(&mut whosaid::pipeline::ExtractOptions);
-    let configs: [(&str, Change); 4] = [
+    // The reference's two threads run the two models side by side, one thread each; one thread
+    // runs them one after the other; four give each model two.
+    let configs: [(&str, Change); 5] = [
         ("chunk-1", &|o| o.chunk_size = 1),
         ("batch-1", &|o| o.batching.windows = 1),
         ("batch-64-tokens-100k", &|o| {
@@ -199,6 +201,7 @@ fn identical_across(precision: Precision, quotes: QuoteMethod) {
             o.batching.tokens = 100_000;
         }),
         ("threads-1", &|o| o.threads = 1),
+        ("threads-4", &|o| o.threads = 4),
     ];
     for (name, change) in configs {
         assert!(

@@ -2,9 +2,10 @@
 //!
 //! Articles are processed in chunks, in input order. Within a chunk, rayon cleans, segments and
 //! tokenizes the articles; their windows are sorted by length and batched across articles; a
-//! dedicated inference thread owns the model (rust-bert models are `Send`, not `Sync`) and runs
-//! the batches; rayon then decodes mentions, merges entities and finds quotes; rows are written in
-//! input order and flushed after each chunk.
+//! dedicated inference thread owns each model (rust-bert models are `Send`, not `Sync`) and runs
+//! its batches — the NER model's and the attribution model's side by side, with half the threads
+//! each, when the quote method uses both; rayon then decodes mentions, merges entities and finds
+//! quotes; rows are written in input order and flushed after each chunk.
 //!
 //! The run machinery, one file each: [`timing`] (stages and the summary), [`worker`] (the
 //! inference thread), [`sink`] (CSV files or JSON lines), [`shard`] (`--shard I/N`) and
@@ -257,12 +258,27 @@ fn start_tagger(opts: &ExtractOptions) -> Result<Tagger<InferenceWorker>> {
     if opts.chunk_size == 0 || opts.batching.windows == 0 || opts.batching.tokens == 0 {
         bail!("--chunk-size, --batch-size and --batch-tokens must be at least 1");
     }
-    let worker = InferenceWorker::start(&opts.model, opts.threads, opts.precision)?;
+    let threads = model_threads(opts);
+    let worker = InferenceWorker::start(&opts.model, threads, opts.precision)?;
     let tagger = Tagger::new(worker, opts.batching, opts.skip_lowercase_sentences);
     tagger.with_any_case_of(&opts.model, |dir| {
-        InferenceWorker::start_on_demand(dir, opts.threads, opts.precision)
+        InferenceWorker::start_on_demand(dir, threads, opts.precision)
             .with_context(|| format!("cannot load the any-case model in {}", dir.display()))
     })
+}
+
+/// libtorch's intra-op threads for each model. With the attribution model and two threads or
+/// more, the two models run side by side ([`ChunkRun::tag_all`]) and share the threads: half
+/// each, rounded down, so that they never take more cores than `--threads` (libtorch's threads
+/// spin between operations, and a core shared by two of them slows both). One count for both
+/// models, because libtorch reads it from one process-wide setting when a thread first runs an
+/// operation.
+fn model_threads(opts: &ExtractOptions) -> usize {
+    if opts.quotes != QuoteMethod::Rules && opts.threads >= 2 {
+        opts.threads / 2
+    } else {
+        opts.threads
+    }
 }
 
 /// Loads the attribution model on its own inference thread, when the quote method uses it.
@@ -277,7 +293,7 @@ fn start_role_tagger(opts: &ExtractOptions) -> Result<Option<RoleTagger<Inferenc
             opts.quotes.as_str()
         )
     };
-    let worker = InferenceWorker::start(&opts.quote_model, opts.threads, opts.precision)
+    let worker = InferenceWorker::start(&opts.quote_model, model_threads(opts), opts.precision)
         .with_context(needs)?;
     Ok(Some(
         RoleTagger::new(worker, opts.batching).with_context(needs)?,
@@ -322,6 +338,7 @@ fn process(
             None => None,
         },
         method: opts.quotes,
+        side_by_side: role_tagger.is_some() && opts.threads >= 2,
         clock: StageClock::default(),
     };
     let mut summary = Summary::default();
@@ -336,8 +353,7 @@ fn process(
         }
         consumed += chunk.len() as u64;
         let prepared = run.prepare(chunk, &mut summary);
-        let tags = run.tag(&prepared, &mut summary)?;
-        let role_tags = run.tag_roles(&prepared, &mut summary)?;
+        let (tags, role_tags) = run.tag_all(&prepared, &mut summary)?;
         let rows = run.analyse(prepared, (tags, role_tags), &mut summary);
         let phase = Instant::now();
         for r in rows {
@@ -360,7 +376,19 @@ struct ChunkRun<'t> {
     /// The attribution model and its windower, when the quote method uses it.
     roles: Option<(&'t RoleTagger<InferenceWorker>, ner::Windower<'t>)>,
     method: QuoteMethod,
+    /// The two models run at the same time, on their own threads ([`model_threads`]).
+    side_by_side: bool,
     clock: StageClock,
+}
+
+/// Each article's word tags from the NER model, and from the attribution model when it ran.
+type ChunkTags = (Vec<Vec<WordTag>>, Vec<Option<RoleTags>>);
+
+/// What the attribution model read in a chunk.
+#[derive(Default)]
+struct RoleWork {
+    windows: usize,
+    pieces: usize,
 }
 
 /// One record's outcome after the text stages: its rows and word count, or its error.
@@ -402,13 +430,47 @@ impl ChunkRun<'_> {
         prepared
     }
 
-    /// Runs every window of the chunk through the model, batched across articles, and returns
-    /// each article's word tags (empty for errors).
-    fn tag(
+    /// Both models' tags of the chunk: the NER model's, and the attribution model's when the
+    /// quote method uses it. The two inference threads run side by side when the run has a
+    /// thread for each ([`model_threads`]): on two cores, each model on one core finishes a
+    /// chunk sooner than both one after the other on two (libtorch's threads gain about 1.5x
+    /// from the second core at these batch sizes). Each window's result depends on that
+    /// window alone, so the rows are the same either way.
+    fn tag_all(
         &self,
         prepared: &[Result<Prepared, RecordError>],
         summary: &mut Summary,
-    ) -> Result<Vec<Vec<WordTag>>> {
+    ) -> Result<ChunkTags> {
+        let phase = Instant::now();
+        let (tags, roles) = if self.side_by_side {
+            std::thread::scope(|scope| {
+                let roles = scope.spawn(|| self.tag_roles(prepared));
+                let tags = self.tag(prepared);
+                let roles = roles
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (tags, roles)
+            })
+        } else {
+            (self.tag(prepared), self.tag_roles(prepared))
+        };
+        summary.stage_seconds[Stage::Model as usize] += phase.elapsed().as_secs_f64();
+        let (tags, work) = tags?;
+        summary.batches += work.batches;
+        summary.pieces += work.pieces;
+        summary.padded_pieces += work.padded_pieces;
+        let (role_tags, role_work) = roles?;
+        summary.role_windows += role_work.windows;
+        summary.role_pieces += role_work.pieces;
+        Ok((tags, role_tags))
+    }
+
+    /// Runs every window of the chunk through the NER model, batched across articles, and
+    /// returns each article's word tags (empty for errors) and the model work.
+    fn tag(
+        &self,
+        prepared: &[Result<Prepared, RecordError>],
+    ) -> Result<(Vec<Vec<WordTag>>, ner::TagWork)> {
         // A record that failed earlier has no words and no windows, and gets no tags.
         let docs: Vec<(usize, &[Window])> = prepared
             .iter()
@@ -417,24 +479,19 @@ impl ChunkRun<'_> {
                 Err(_) => (0, &[][..]),
             })
             .collect();
-        let phase = Instant::now();
-        let (tags, work) = self.tagger.tag_windows(&docs)?;
-        summary.stage_seconds[Stage::Model as usize] += phase.elapsed().as_secs_f64();
-        summary.batches += work.batches;
-        summary.pieces += work.pieces;
-        summary.padded_pieces += work.padded_pieces;
-        Ok(tags)
+        self.tagger.tag_windows(&docs)
     }
 
     /// The attribution model's tags of each article (none for errors, or without the model),
-    /// batched across the chunk's articles like [`ChunkRun::tag`].
+    /// batched across the chunk's articles like [`ChunkRun::tag`], and the windows and pieces
+    /// it read.
     fn tag_roles(
         &self,
         prepared: &[Result<Prepared, RecordError>],
-        summary: &mut Summary,
-    ) -> Result<Vec<Option<RoleTags>>> {
+    ) -> Result<(Vec<Option<RoleTags>>, RoleWork)> {
+        let mut work = RoleWork::default();
         let Some((role_tagger, _)) = &self.roles else {
-            return Ok(vec![None; prepared.len()]);
+            return Ok((vec![None; prepared.len()], work));
         };
         let docs: Vec<(&Document, &[Window])> = prepared
             .iter()
@@ -442,23 +499,22 @@ impl ChunkRun<'_> {
             .map(|p| (&p.doc, p.role_windows.as_slice()))
             .collect();
         for (_, windows) in &docs {
-            summary.role_windows += windows.len();
-            summary.role_pieces += windows.iter().map(|w| w.len()).sum::<usize>();
+            work.windows += windows.len();
+            work.pieces += windows.iter().map(|w| w.len()).sum::<usize>();
         }
-        let phase = Instant::now();
         let mut tags = role_tagger.tag_windows(&docs)?.into_iter();
-        summary.stage_seconds[Stage::Model as usize] += phase.elapsed().as_secs_f64();
-        Ok(prepared
+        let tags = prepared
             .iter()
             .map(|p| p.as_ref().ok().and_then(|_| tags.next()))
-            .collect())
+            .collect();
+        Ok((tags, work))
     }
 
     /// Mentions, entities, quotes and rows of each article, in parallel.
     fn analyse(
         &self,
         prepared: Vec<Result<Prepared, RecordError>>,
-        (tags, role_tags): (Vec<Vec<WordTag>>, Vec<Option<RoleTags>>),
+        (tags, role_tags): ChunkTags,
         summary: &mut Summary,
     ) -> Vec<RecordRows> {
         let phase = Instant::now();

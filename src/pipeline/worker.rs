@@ -2,7 +2,7 @@
 //! the model and runs the batches the text side hands it, at most two ahead.
 
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex};
 
 use anyhow::{bail, Context, Result};
 
@@ -34,7 +34,9 @@ type JobResult = (usize, Output);
 /// The model on its own thread. Dropping it ends the thread.
 pub struct InferenceWorker {
     jobs: Option<mpsc::SyncSender<Job>>,
-    results: mpsc::Receiver<JobResult>,
+    /// Locked for a whole dispatch: one caller at a time feeds the worker and reads its answers,
+    /// and the worker can be shared with the thread that runs the other model alongside.
+    results: Mutex<mpsc::Receiver<JobResult>>,
     handle: Option<std::thread::JoinHandle<()>>,
     tags: Vec<Tag>,
     settings: ModelSettings,
@@ -114,7 +116,7 @@ impl InferenceWorker {
             })?;
         Ok(InferenceWorker {
             jobs: Some(jobs),
-            results,
+            results: Mutex::new(results),
             handle: Some(handle),
             tags,
             settings,
@@ -192,6 +194,10 @@ impl InferenceWorker {
         mut take: impl FnMut(&[usize], Output),
     ) -> Result<()> {
         let jobs = self.jobs.as_ref().expect("worker running");
+        let results = self
+            .results
+            .lock()
+            .map_err(|_| anyhow::anyhow!("the inference thread stopped"))?;
         let mut pending = 0;
         let mut next = 0;
         while next < batches.len() || pending > 0 {
@@ -203,8 +209,7 @@ impl InferenceWorker {
                 next += 1;
                 pending += 1;
             }
-            let (id, output) = self
-                .results
+            let (id, output) = results
                 .recv()
                 .context("the inference thread stopped (see the error above)")?;
             pending -= 1;
