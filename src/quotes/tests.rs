@@ -824,19 +824,20 @@ fn quotes_sharing_a_cue_share_an_attribution() {
 }
 
 #[test]
-fn both_takes_the_models_speaker_for_all_parts_of_a_statement() {
-    // "We will stay," the aide said, "and win," after Pompeo spoke. Dummy spans stand for it.
+fn both_takes_the_models_reading_of_source_and_cue_for_all_parts_of_a_statement() {
+    // "We will stay," the aide told reporters, "and win," after Pompeo spoke. Dummy spans stand
+    // for it: the rules' cue `told` is 20..24, the model's `told reporters` 20..34.
     let text = "x".repeat(80);
     let doc = Document::new("t".into(), String::new(), text.clone(), &clean(&text));
-    let said = Some(Span::new(20, 24));
+    let told = Span::new(20, 24);
     let quote = |start: usize, end: usize, speaker: (usize, usize), entity: usize| Quote {
         span: Span::new(start, end),
-        cue: said,
+        cue: Some(told),
         speaker: Some(Span::new(speaker.0, speaker.1)),
         speaker_entity: Some(entity),
         kind: QuoteKind::Direct,
     };
-    let rules = || vec![quote(0, 12, (50, 56), 1), quote(26, 34, (50, 56), 1)];
+    let rules = || vec![quote(0, 12, (50, 56), 1), quote(36, 44, (50, 56), 1)];
     let speakers = |quotes: &[Quote]| -> Vec<(Option<Span>, Option<usize>)> {
         quotes
             .iter()
@@ -847,14 +848,30 @@ fn both_takes_the_models_speaker_for_all_parts_of_a_statement() {
     // The model reads the first part with another speaker: both parts take it.
     let both = combine(&doc, rules(), vec![quote(1, 12, (14, 19), 2)]);
     assert_eq!(speakers(&both), [aide, aide]);
+    // The model agrees on the speaker (the same words, or the same entity written elsewhere):
+    // both parts take the model's extent and keep the rules' entity.
+    for (model, entity) in [((48, 56), 3), ((60, 66), 1)] {
+        let both = combine(&doc, rules(), vec![quote(0, 12, model, entity)]);
+        let reading = (Some(Span::new(model.0, model.1)), Some(1));
+        assert_eq!(speakers(&both), [reading, reading]);
+    }
     // A model quote covering less than half of a part, or whose source is inside the statement
-    // (a turn's `You know …`), or that agrees on the entity, changes nothing.
+    // (a turn's `You know …`), changes nothing.
     let kept = [(Some(Span::new(50, 56)), Some(1)); 2];
-    for model in [
-        quote(0, 5, (14, 19), 2),
-        quote(0, 12, (27, 30), 2),
-        quote(0, 12, (60, 66), 1),
-    ] {
+    for model in [quote(0, 5, (14, 19), 2), quote(0, 12, (38, 41), 2)] {
         assert_eq!(speakers(&combine(&doc, rules(), vec![model])), kept);
     }
+    // The cue: the model's extent where it overlaps the rules' cue, for both parts (they stay
+    // one attribution); a model cue elsewhere changes nothing.
+    let cues = |quotes: &[Quote]| quotes.iter().map(|q| q.cue).collect::<Vec<_>>();
+    let with_cue = |cue: Span| Quote {
+        cue: Some(cue),
+        ..quote(0, 12, (50, 56), 1)
+    };
+    let told_reporters = Span::new(20, 34);
+    let both = combine(&doc, rules(), vec![with_cue(told_reporters)]);
+    assert_eq!(cues(&both), [Some(told_reporters); 2]);
+    assert_eq!(attribution_ids(&both), [1, 1]);
+    let both = combine(&doc, rules(), vec![with_cue(Span::new(70, 74))]);
+    assert_eq!(cues(&both), [Some(told); 2]);
 }
