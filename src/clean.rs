@@ -40,11 +40,32 @@ fn is_ad_size(line: &str) -> bool {
     is_dim(w) && is_dim(h)
 }
 
+/// A byline's promotion, `Follow Pam Key on Twitter @pamkeyNEN.` (often inside the quote marks
+/// of a transcript that ends the article): `Follow`, a capitalized name of at most four words,
+/// `on Twitter`, one `@handle`.
+fn is_author_promo(line: &str) -> bool {
+    let line = line.trim_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '“' | '”' | '.'));
+    let Some(rest) = line.strip_prefix("Follow ") else {
+        return false;
+    };
+    let Some((name, handle)) = rest.split_once(" on Twitter ") else {
+        return false;
+    };
+    let words: Vec<&str> = name.split_whitespace().collect();
+    (1..=4).contains(&words.len())
+        && words.iter().all(|w| w.starts_with(char::is_uppercase))
+        && handle.starts_with('@')
+        && !handle.contains(char::is_whitespace)
+}
+
 /// Why a line is debris, if it is.
 pub fn debris_reason(line: &str) -> Option<&'static str> {
     let trimmed = line.trim();
     if is_ad_size(trimmed) {
         return Some("ad size");
+    }
+    if is_author_promo(trimmed) {
+        return Some("author promotion");
     }
     if trimmed.chars().count() > 60 {
         return None;
@@ -149,6 +170,25 @@ mod tests {
         assert!(debris_prefixes().contains(&"share on "));
         assert_eq!(debris_reason("Share on Facebook"), Some("page furniture"));
         assert_eq!(debris_reason("Share online banking tips"), None);
+    }
+
+    #[test]
+    fn an_authors_twitter_promotion_is_debris_a_sentence_about_following_is_not() {
+        for line in [
+            "Follow Pam Key on Twitter @pamkeyNEN.",
+            "\"Follow Pam Key on Twitter @pamkeyNEN.\"",
+            "Follow John Nolte on Twitter @NolteNC",
+        ] {
+            assert_eq!(debris_reason(line), Some("author promotion"), "{line}");
+        }
+        for line in [
+            "Follow the money on Twitter @ your own risk.",
+            "Follow Pam Key on Twitter",
+            "Follow Pam Key, who wrote it, on Twitter @pamkeyNEN.",
+            "Voters follow Pam Key on Twitter @pamkeyNEN.",
+        ] {
+            assert_eq!(debris_reason(line), None, "{line}");
+        }
     }
 
     fn kept(text: &str) -> Vec<&str> {

@@ -255,6 +255,30 @@ fn transcript_turns_and_continuations() {
 }
 
 #[test]
+fn a_transcript_inside_one_long_quotation_is_turns() {
+    // Every paragraph of a quoted transcript opens with a quote mark; the headline's `Vanko:` is
+    // written otherwise than the transcript's `VANKO:` and opens no transcript; a stage direction
+    // is nobody's words.
+    let text = "Vanko: The Plan Was Rushed\n\nThe mayor spoke to the council on Monday.\n\n\
+                \"HOST: Why did the council vote no?\n\n\"VANKO: Because the plan was rushed.\n\n\
+                \"(CROSSTALK.)\n\n\"It had no budget and no schedule.\n\n\"HOST: Will it come back?\n\n\
+                \"VANKO: Next spring, probably.\"";
+    let got = run(text, &[("Vanko", "PER"), ("VANKO", "PER")]);
+    let summary: Vec<(&str, &str)> = got.iter().map(|r| (r.0.as_str(), r.2.as_str())).collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("The Plan Was Rushed", "Vanko"),
+            ("Why did the council vote no?", "HOST"),
+            ("Because the plan was rushed.", "VANKO"),
+            ("\"It had no budget and no schedule.", "VANKO"),
+            ("Will it come back?", "HOST"),
+            ("Next spring, probably.\"", "VANKO"),
+        ]
+    );
+}
+
+#[test]
 fn headline_label_resolves_through_caption_role() {
     let text = "Harbor Commissioner: The port will double in size\n\nLena Voss, Harbor Commissioner\n\nThe commissioner spoke on Monday. “We need the space,” the commissioner said.";
     let got = run(text, &[("Lena Voss", "PER")]);

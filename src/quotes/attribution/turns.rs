@@ -16,8 +16,9 @@ pub(super) fn turn_candidates(view: &View, direct: &[(Candidate, Quoted)]) -> Ve
         .iter()
         .map(|p| turn_label(view, *p))
         .collect();
-    // Transcript speakers: labels used on two or more paragraphs.
-    let label_text = |i: usize| labels[i].map(|(l, _)| doc.slice(l).to_lowercase());
+    // Transcript speakers: labels used on two or more paragraphs, written the same way (a
+    // headline's `Pence: …` does not make the transcript's `PENCE:` turns its continuation).
+    let label_text = |i: usize| labels[i].map(|(l, _)| doc.slice(l).to_string());
     let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for i in 0..labels.len() {
         if let Some(l) = label_text(i) {
@@ -26,7 +27,8 @@ pub(super) fn turn_candidates(view: &View, direct: &[(Candidate, Quoted)]) -> Ve
     }
     let transcript = counts.len() >= 2 && counts.values().filter(|&&c| c >= 2).count() >= 1;
     let mut out = Vec::new();
-    let mut open_turn = false;
+    // The label of the transcript turn that unlabelled paragraphs continue.
+    let mut open_turn: Option<Span> = None;
     for (i, para) in doc.paragraphs.iter().enumerate() {
         match labels[i] {
             Some((label, colon)) => {
@@ -37,39 +39,39 @@ pub(super) fn turn_candidates(view: &View, direct: &[(Candidate, Quoted)]) -> Ve
                     .iter()
                     .any(|(_, q)| q.outer.start <= trimmed.start + 3 && q.outer.start >= colon.end);
                 if trimmed.is_empty() || quoted_body {
-                    open_turn = false;
+                    open_turn = None;
                     continue;
                 }
-                let repeated = counts
-                    .get(&doc.slice(label).to_lowercase())
-                    .copied()
-                    .unwrap_or(0)
-                    >= 2;
-                open_turn = transcript && repeated;
+                let repeated = counts.get(doc.slice(label)).copied().unwrap_or(0) >= 2;
+                open_turn = (transcript && repeated).then_some(label);
                 out.push(Candidate {
                     span: trimmed,
                     cue: Some(colon),
                     speaker: Some(label),
                     kind: QuoteKind::Direct,
                     inherits_speaker: false,
-                    needs_entity: !open_turn,
+                    needs_entity: open_turn.is_none(),
                 });
             }
-            None if open_turn => {
+            None if open_turn.is_some() => {
                 // A paragraph with its own attributed quote ends the transcript.
                 let own_quote = direct
                     .iter()
                     .any(|(c, q)| para.contains(q.outer) && c.cue.is_some());
                 if own_quote {
-                    open_turn = false;
+                    open_turn = None;
                     continue;
                 }
+                if is_stage_direction(doc.slice(*para)) {
+                    continue;
+                }
+                // The turn's speaker, however many stage directions stand between.
                 out.push(Candidate {
                     span: *para,
                     cue: None,
-                    speaker: None,
+                    speaker: open_turn,
                     kind: QuoteKind::Direct,
-                    inherits_speaker: true,
+                    inherits_speaker: false,
                     needs_entity: false,
                 });
             }
@@ -79,6 +81,14 @@ pub(super) fn turn_candidates(view: &View, direct: &[(Candidate, Quoted)]) -> Ve
     out
 }
 
+/// A transcript's note between turns, `(CROSSTALK)` or `"(APPLAUSE.)`: in parentheses, no one's
+/// words.
+fn is_stage_direction(paragraph: &str) -> bool {
+    let inner =
+        paragraph.trim_matches(|c: char| c.is_whitespace() || marks::is_quote_mark(c) || c == '.');
+    inner.starts_with('(') && inner.ends_with(')')
+}
+
 pub(super) fn trim_span(text: &str, span: Span) -> Span {
     let body = &text[span.range()];
     let lead = body.len() - body.trim_start().len();
@@ -86,8 +96,12 @@ pub(super) fn trim_span(text: &str, span: Span) -> Span {
 }
 
 /// A paragraph's speaker label and colon: `Reporter:`, `Lleshaj:`, `Albanian Interior Minister:`.
+/// A transcript printed inside one long quotation opens every paragraph with a quote mark
+/// (`"PENCE: Well, look, …`, the last paragraph alone closing it): the label follows the mark.
 pub(super) fn turn_label(view: &View, para: Span) -> Option<(Span, Span)> {
-    let text = view.doc.slice(para);
+    let para_text = view.doc.slice(para);
+    let text = para_text.trim_start_matches(['"', '“']);
+    let start = para.start + (para_text.len() - text.len());
     let colon = text
         .char_indices()
         .take(60)
@@ -111,7 +125,6 @@ pub(super) fn turn_label(view: &View, para: Span) -> Option<(Span, Span)> {
     if !words.iter().all(ok_word) || non_speaker_labels().contains(&label.to_lowercase().as_str()) {
         return None;
     }
-    let start = para.start;
     Some((
         Span::new(start, start + label.len()),
         Span::new(start + colon, start + colon + 1),
