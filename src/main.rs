@@ -11,6 +11,7 @@ use cmd::eval::{EvalEntitiesArgs, EvalNerArgs, EvalQuotesArgs};
 use cmd::extract::{ExtractArgs, StreamArgs};
 use cmd::index::IndexArgs;
 use cmd::report::ReportArgs;
+use cmd::train_average::TrainAverageArgs;
 use cmd::train_ner::TrainNerArgs;
 use cmd::train_quotes::TrainQuotesArgs;
 use whosaid::pipeline;
@@ -59,6 +60,8 @@ enum TrainCommand {
     Ner(TrainNerArgs),
     /// Train the attribution (quote) model on brat folders.
     Quotes(TrainQuotesArgs),
+    /// Average the weights of models fine-tuned from one start into one model.
+    Average(TrainAverageArgs),
 }
 
 #[derive(Subcommand)]
@@ -80,6 +83,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Index(a) => cmd::index::run(a),
         Command::Train(TrainCommand::Ner(a)) => cmd::train_ner::run(a),
         Command::Train(TrainCommand::Quotes(a)) => cmd::train_quotes::run(a),
+        Command::Train(TrainCommand::Average(a)) => cmd::train_average::run(a),
         Command::Eval(EvalCommand::Ner(a)) => cmd::eval::ner(a),
         Command::Eval(EvalCommand::Quotes(a)) => cmd::eval::quotes(a),
         Command::Eval(EvalCommand::Entities(a)) => cmd::eval::entities(a),

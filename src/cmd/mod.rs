@@ -8,6 +8,7 @@ pub mod eval;
 pub mod extract;
 pub mod index;
 pub mod report;
+pub mod train_average;
 pub mod train_ner;
 pub mod train_quotes;
 

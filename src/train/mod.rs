@@ -24,12 +24,14 @@ use crate::ner::{
 pub use crate::ner::CONLL_TAGS;
 use crate::ner::{Tag, Tagger};
 
+mod average;
 mod data;
 mod quotes;
 mod schedule;
 use data::{read_all, Example, TrainingData};
 
 use crate::conll::ConllDocument;
+pub use average::average_models;
 pub use quotes::{train_quotes, QuoteTrainOptions};
 use schedule::{Event, Progress, Schedule};
 

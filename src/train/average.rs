@@ -1,0 +1,135 @@
+//! `train average`: one model whose weights are the mean of several fine-tuned models' weights
+//! (a "model soup", Wortsman et al., ICML 2022).
+//!
+//! Models fine-tuned from the same start on the same task end in one basin of the loss, and the
+//! mean of their weights often scores better than any of them, at the cost of one model. Example:
+//! the attribution model trained on 128-piece windows and the one trained on 256-piece windows
+//! (both from `models/ner-en`, both selected on dev) average to `models/quotes-en`.
+//!
+//! The models must have the same tags and the same tensors (names and shapes); the config and
+//! tokenizer, and so the windowing, are the first model's.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use tch::{Kind, Tensor};
+
+use crate::ner::{ModelConfig, ModelFiles};
+
+/// Writes to `out` the model whose every weight is the mean of `models`' weights, stored as
+/// `kind`. Refuses models whose tags or tensors differ, and an `out` that is one of them.
+pub fn average_models(models: &[PathBuf], out: &Path, kind: Kind) -> Result<()> {
+    if models.len() < 2 {
+        bail!("train average needs at least two models");
+    }
+    let files: Vec<ModelFiles> = models
+        .iter()
+        .map(|m| ModelFiles::locate(m))
+        .collect::<Result<_>>()?;
+    let first = ModelConfig::read(&files[0].config)?;
+    for (m, f) in models.iter().zip(&files).skip(1) {
+        if ModelConfig::read(&f.config)?.tags != first.tags {
+            bail!(
+                "{} has other tags than {}",
+                m.display(),
+                models[0].display()
+            );
+        }
+    }
+    if out.exists() && models.iter().any(|m| same_dir(m, out)) {
+        bail!("--out {} is one of the models averaged", out.display());
+    }
+    let mut sum = read_f32(&files[0].weights)?;
+    for (m, f) in models.iter().zip(&files).skip(1) {
+        let next = read_f32(&f.weights)?;
+        let names = |w: &[(String, Tensor)]| -> Vec<(String, Vec<i64>)> {
+            w.iter().map(|(n, t)| (n.clone(), t.size())).collect()
+        };
+        if names(&next) != names(&sum) {
+            bail!(
+                "{} has other tensors than {}",
+                m.display(),
+                models[0].display()
+            );
+        }
+        for ((_, total), (_, t)) in sum.iter_mut().zip(&next) {
+            *total = &*total + t;
+        }
+    }
+    let n = models.len() as f64;
+    let mean: Vec<(String, Tensor)> = sum
+        .into_iter()
+        .map(|(name, total)| (name, (total / n).to_kind(kind)))
+        .collect();
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    for (from, name) in [
+        (&files[0].config, "config.json"),
+        (&files[0].tokenizer, "tokenizer.json"),
+    ] {
+        std::fs::copy(from, out.join(name))
+            .with_context(|| format!("cannot write {}", out.join(name).display()))?;
+    }
+    let weights = out.join("model.safetensors");
+    Tensor::write_safetensors(&mean, &weights)
+        .with_context(|| format!("cannot write {}", weights.display()))
+}
+
+/// A model's weights in f32, sorted by name.
+fn read_f32(path: &Path) -> Result<Vec<(String, Tensor)>> {
+    let mut named: Vec<(String, Tensor)> = Tensor::read_safetensors(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .into_iter()
+        .map(|(n, t)| (n, t.to_kind(Kind::Float)))
+        .collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(named)
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ner::write_random_model;
+
+    #[test]
+    fn the_average_is_the_mean_of_each_weight_and_mismatches_are_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b, out) = (
+            tmp.path().join("a"),
+            tmp.path().join("b"),
+            tmp.path().join("out"),
+        );
+        write_random_model(&a, &["iran"], 32, 1, None).unwrap();
+        write_random_model(&b, &["iran"], 32, 2, None).unwrap();
+        average_models(&[a.clone(), b.clone()], &out, Kind::Float).unwrap();
+        let weights = |dir: &Path| read_f32(&dir.join("model.safetensors")).unwrap();
+        let (wa, wb, mean) = (weights(&a), weights(&b), weights(&out));
+        assert_eq!(mean.len(), wa.len());
+        for (((name, m), (_, x)), (_, y)) in mean.iter().zip(&wa).zip(&wb) {
+            let expected = (x + y) / 2.0;
+            assert!(m.allclose(&expected, 1e-6, 1e-6, false), "{name}");
+        }
+        assert!(wa.iter().zip(&wb).any(|((_, x), (_, y))| !x.equal(y)));
+        // The first model's config and tokenizer.
+        for f in ["config.json", "tokenizer.json"] {
+            assert_eq!(
+                std::fs::read(out.join(f)).unwrap(),
+                std::fs::read(a.join(f)).unwrap()
+            );
+        }
+        // One model, an output that is an input, other shapes: refused.
+        assert!(average_models(std::slice::from_ref(&a), &out, Kind::Float).is_err());
+        let err = average_models(&[a.clone(), b.clone()], &a, Kind::Float).unwrap_err();
+        assert!(err.to_string().contains("is one of the models"), "{err}");
+        let wide = tmp.path().join("wide");
+        write_random_model(&wide, &["iran", "albania"], 32, 3, None).unwrap();
+        let err = average_models(&[a, wide], &out, Kind::Float).unwrap_err();
+        assert!(err.to_string().contains("other tensors"), "{err}");
+    }
+}
