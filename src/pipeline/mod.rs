@@ -274,11 +274,16 @@ fn start_tagger(opts: &ExtractOptions) -> Result<Tagger<InferenceWorker>> {
 /// models, because libtorch reads it from one process-wide setting when a thread first runs an
 /// operation.
 fn model_threads(opts: &ExtractOptions) -> usize {
-    if opts.quotes != QuoteMethod::Rules && opts.threads >= 2 {
+    if models_side_by_side(opts) {
         opts.threads / 2
     } else {
         opts.threads
     }
+}
+
+/// Whether the run has the attribution model and a thread for each model.
+fn models_side_by_side(opts: &ExtractOptions) -> bool {
+    opts.quotes != QuoteMethod::Rules && opts.threads >= 2
 }
 
 /// Loads the attribution model on its own inference thread, when the quote method uses it.
@@ -338,7 +343,7 @@ fn process(
             None => None,
         },
         method: opts.quotes,
-        side_by_side: role_tagger.is_some() && opts.threads >= 2,
+        side_by_side: role_tagger.is_some() && models_side_by_side(opts),
         clock: StageClock::default(),
     };
     let mut summary = Summary::default();
