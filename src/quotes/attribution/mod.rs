@@ -4,8 +4,9 @@
 //! - direct quotes: a quoted stretch ([`super::marks`]) whose cue and speaker sit right after it
 //!   (`"…," X said` / `"…," said X` / `"…" — X`, or `He added.` as the next sentence) or right
 //!   before it (`X said: "…"` / `According to X, "…"` / a `Label: "…"` headline);
-//! - labelled turns: `Reporter: …` / `Lleshaj: …` lines, a headline `Minister: The regime is …`,
-//!   and the unlabelled paragraphs that continue a transcript turn;
+//! - labelled turns: `Reporter: …` / `Lleshaj: …` lines (also `"PENCE: …` in a transcript
+//!   printed inside one long quotation), a headline `Minister: The regime is …`, and the
+//!   unlabelled paragraphs that continue a transcript turn (not a `(CROSSTALK)` note);
 //! - reported speech: `X said (that) CLAUSE`, `CLAUSE, X said`, `According to X, CLAUSE`, with
 //!   a quoted fragment inside making it mixed.
 //!
