@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::Args;
-use tch::Kind;
 
 #[derive(Args)]
 pub struct TrainAverageArgs {
@@ -24,11 +23,7 @@ pub struct TrainAverageArgs {
 
 /// Runs the command.
 pub fn run(a: TrainAverageArgs) -> Result<ExitCode> {
-    let kind = match a.save_dtype.as_str() {
-        "bf16" => Kind::BFloat16,
-        "f32" => Kind::Float,
-        _ => Kind::Half,
-    };
+    let kind = whosaid::train::save_kind(&a.save_dtype)?;
     whosaid::train::average_models(&a.models, &a.out, kind)?;
     eprintln!(
         "train average: {} models -> {}",

@@ -271,9 +271,10 @@ fn take_model_readings(rules: &mut [Quote], model: &[Quote]) {
         if let Some(m) = source {
             let agrees = r.speaker.zip(m.speaker).is_some_and(|(a, b)| a.overlaps(b))
                 || r.speaker_entity.is_some() && r.speaker_entity == m.speaker_entity;
-            let entity = match agrees {
-                true => r.speaker_entity.or(m.speaker_entity),
-                false => m.speaker_entity,
+            let entity = if agrees {
+                r.speaker_entity.or(m.speaker_entity)
+            } else {
+                m.speaker_entity
             };
             speakers.entry(id).or_insert((m.speaker, entity));
         }
@@ -289,7 +290,9 @@ fn take_model_readings(rules: &mut [Quote], model: &[Quote]) {
             r.speaker = speaker;
             r.speaker_entity = entity;
         }
-        if let (Some(&c), Some(_)) = (cues.get(&id), r.cue) {
+        // A statement in `cues` took it from a part with a cue, and a part without a cue is a
+        // statement of its own (`attribution_ids`): every part here has a cue to replace.
+        if let Some(&c) = cues.get(&id) {
             r.cue = Some(c);
         }
     }

@@ -247,15 +247,20 @@ fn teacher_logits(teacher: &NerModel, train: &[Example]) -> Vec<Tensor> {
     out
 }
 
-/// Saves a model directory: config.json, tokenizer.json, model.safetensors.
-pub fn save_model(model: &NerModel, dir: &Path, dtype: &str) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let kind = match dtype {
+/// The tensor kind of a `--save-dtype`: f16, bf16 or f32.
+pub fn save_kind(dtype: &str) -> Result<Kind> {
+    Ok(match dtype {
         "f16" => Kind::Half,
         "bf16" => Kind::BFloat16,
         "f32" => Kind::Float,
         other => bail!("unknown --save-dtype {other}: use f16, bf16 or f32"),
-    };
+    })
+}
+
+/// Saves a model directory: config.json, tokenizer.json, model.safetensors.
+pub fn save_model(model: &NerModel, dir: &Path, dtype: &str) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let kind = save_kind(dtype)?;
     model.config.write(&dir.join("config.json"))?;
     model
         .tokenizer

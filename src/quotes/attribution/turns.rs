@@ -18,8 +18,8 @@ pub(super) fn turn_candidates(view: &View, direct: &[(Candidate, Quoted)]) -> Ve
         .collect();
     // Transcript speakers: labels used on two or more paragraphs, written the same way (a
     // headline's `Pence: …` does not make the transcript's `PENCE:` turns its continuation).
-    let label_text = |i: usize| labels[i].map(|(l, _)| doc.slice(l).to_string());
-    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let label_text = |i: usize| labels[i].map(|(l, _)| doc.slice(l));
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for i in 0..labels.len() {
         if let Some(l) = label_text(i) {
             *counts.entry(l).or_default() += 1;
