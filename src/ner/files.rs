@@ -11,6 +11,7 @@ use tch::{nn, Kind, Tensor};
 use tokenizers::Tokenizer;
 
 use super::casing::CASING_CLASSES;
+use super::int8::WeightScales;
 use super::roles::role_label_names;
 use super::Tag;
 
@@ -30,6 +31,13 @@ pub struct ModelSettings {
     /// ([`super::Windower::context_windows`]); absent (0) in NER models' configs.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub context_pieces: usize,
+    /// How the int8 path scales each weight channel ([`WeightScales`]); absent: `max`.
+    #[serde(default, skip_serializing_if = "is_max")]
+    pub int8_weights: WeightScales,
+}
+
+fn is_max(scales: &WeightScales) -> bool {
+    *scales == WeightScales::Max
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -64,6 +72,7 @@ impl Default for ModelSettings {
             max_length: default_max_length(),
             task: Task::Ner,
             context_pieces: 0,
+            int8_weights: WeightScales::Max,
         }
     }
 }
@@ -151,6 +160,7 @@ impl ModelConfig {
             max_length: default_max_length(),
             task: Task::Ner,
             context_pieces: 0,
+            int8_weights: WeightScales::Max,
         });
         // An attribution model's labels are fixed; an NER model's are read as tags.
         let tags = match settings.task {
@@ -342,4 +352,29 @@ pub fn save_weights(vs: &nn::VarStore, path: &Path, kind: Kind) -> Result<()> {
     named.sort_by(|a, b| a.0.cmp(&b.0));
     Tensor::write_safetensors(&named, path)
         .with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn int8_weights_is_read_and_defaults_to_max() {
+        let settings = |json: &str| serde_json::from_str::<ModelSettings>(json).unwrap();
+        assert_eq!(
+            settings(r#"{"casing": true}"#).int8_weights,
+            WeightScales::Max
+        );
+        let mse = settings(r#"{"casing": true, "int8_weights": "mse"}"#);
+        assert_eq!(mse.int8_weights, WeightScales::Mse);
+        assert!(serde_json::to_string(&mse)
+            .unwrap()
+            .contains(r#""int8_weights":"mse""#));
+        assert!(!serde_json::to_string(&ModelSettings::default())
+            .unwrap()
+            .contains("int8_weights"));
+        assert!(serde_json::from_str::<ModelSettings>(r#"{"int8_weights": "min"}"#).is_err());
+        let shipped = ModelConfig::read(Path::new("models/ner-en/config.json")).unwrap();
+        assert_eq!(shipped.settings.int8_weights, WeightScales::Mse);
+    }
 }

@@ -46,6 +46,7 @@ pub use files::{
     check_weights, load_tokenizer, load_weights, save_weights, ModelConfig, ModelFiles,
     ModelSettings, Task,
 };
+pub use int8::WeightScales;
 #[cfg(test)]
 pub(crate) use label::parse_tags;
 pub use label::{EntityLabel, Tag};
@@ -174,6 +175,7 @@ impl NerModel {
                     &model.vs,
                     &model.config.bert,
                     precision,
+                    model.config.settings.int8_weights,
                 )?)
             }
         }

@@ -26,7 +26,7 @@ use rust_bert::bert::BertConfig;
 use tch::{nn, Device, Kind, Tensor};
 
 use super::attention::{attention, DIMS};
-use super::int8::{elements, elements_mut, Int8Linear};
+use super::int8::{elements, elements_mut, Int8Linear, WeightScales};
 use super::{kernels, omp, Precision, Window, WordTag};
 
 /// Rows per task of an f32 linear layer.
@@ -259,11 +259,12 @@ impl Packed {
 
 impl PackedBert {
     /// Builds the encoder from a loaded `BertForTokenClassification`'s variables, with its
-    /// linear layers in `precision` (int8 or f32).
+    /// linear layers in `precision` (int8 or f32; int8 weights scaled by `weight_scales`).
     pub fn from_vars(
         vs: &nn::VarStore,
         config: &BertConfig,
         precision: Precision,
+        weight_scales: WeightScales,
     ) -> Result<PackedBert> {
         let (heads, hidden) = (
             config.num_attention_heads as usize,
@@ -280,7 +281,7 @@ impl PackedBert {
         };
         let linear = |weight: Tensor, bias: Tensor| -> Result<Linear> {
             Ok(match precision {
-                Precision::Int8 => Linear::Int8(Int8Linear::new(&weight, &bias)),
+                Precision::Int8 => Linear::Int8(Int8Linear::new(&weight, &bias, weight_scales)),
                 Precision::F32 => Linear::F32(F32Linear::new(&weight, &bias)),
                 Precision::Bf16 => bail!("the packed encoder computes in int8 or f32"),
             })
@@ -577,9 +578,13 @@ mod tests {
                 .collect()
         };
         for (precision, tolerance) in [(Precision::F32, 1e-4), (Precision::Int8, 0.05)] {
-            let packed =
-                PackedBert::from_vars(&reference_model.vs, &reference_model.config.bert, precision)
-                    .unwrap();
+            let packed = PackedBert::from_vars(
+                &reference_model.vs,
+                &reference_model.config.bert,
+                precision,
+                reference_model.config.settings.int8_weights,
+            )
+            .unwrap();
             let ours = packed.word_logits(&refs);
             assert_eq!(ours.len(), reference.len());
             let diff: f64 = ours
@@ -613,7 +618,13 @@ mod tests {
         let refs: Vec<&Window> = windows.iter().collect();
         let bits = |v: Vec<f32>| v.into_iter().map(f32::to_bits).collect::<Vec<_>>();
         for precision in [Precision::Int8, Precision::F32] {
-            let packed = PackedBert::from_vars(&model.vs, &model.config.bert, precision).unwrap();
+            let packed = PackedBert::from_vars(
+                &model.vs,
+                &model.config.bert,
+                precision,
+                model.config.settings.int8_weights,
+            )
+            .unwrap();
             let together = bits(packed.word_logits(&refs));
             let alone: Vec<u32> = refs
                 .iter()

@@ -107,6 +107,7 @@ fn tiny_config(vocab_size: usize, max_length: usize) -> ModelConfig {
             max_length,
             task: Task::Ner,
             context_pieces: 0,
+            int8_weights: crate::ner::WeightScales::Max,
         },
         tags: Vec::new(),
     };

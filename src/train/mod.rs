@@ -172,6 +172,7 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
                 max_length: opts.max_length,
                 task: ner::Task::Ner,
                 context_pieces: 0,
+                int8_weights: crate::ner::WeightScales::Max,
             },
             tags: Vec::new(),
         };

@@ -152,6 +152,7 @@ fn build_model(opts: &QuoteTrainOptions, device: Device) -> Result<NerModel> {
             max_length: opts.max_length,
             task: Task::Attribution,
             context_pieces: opts.context_pieces,
+            int8_weights: crate::ner::WeightScales::Max,
         },
         tags: Vec::new(),
     };
