@@ -149,7 +149,7 @@ fn distillation_starts_from_the_teacher_and_drops_layers() {
     let student_opts = |out: PathBuf| {
         let mut opts = fitting_options(base.clone(), out);
         opts.init = Some(teacher.clone());
-        opts.teacher = Some(teacher.clone());
+        opts.teacher = vec![teacher.clone()];
         opts
     };
     let mut same = student_opts(tmp.path().join("same"));
@@ -181,6 +181,26 @@ fn distillation_starts_from_the_teacher_and_drops_layers() {
     let tagger = Tagger::new(&student, Default::default(), false);
     let (score, _, _) = evaluate_conll(&tagger, &docs).unwrap();
     assert!((score.micro.f1 - report.best_dev_f1).abs() < 1e-9);
+
+    // Several teachers: their logits are averaged. Twice the teacher is the teacher (the copy
+    // starts at zero again); the teacher and the student disagree with the copy somewhere.
+    let first_loss = |teachers: Vec<PathBuf>, out: &str| {
+        let mut opts = student_opts(tmp.path().join(out));
+        opts.teacher = teachers;
+        opts.distill_weight = 1.0;
+        opts.max_steps = Some(1);
+        train_ner(&opts).unwrap().first_loss
+    };
+    let twice = first_loss(vec![teacher.clone(), teacher.clone()], "twice");
+    assert!(
+        twice.abs() < 1e-4,
+        "two copies of the teacher: loss {twice}"
+    );
+    let ensemble = first_loss(vec![teacher.clone(), out.clone()], "ensemble");
+    assert!(
+        ensemble > 1e-3,
+        "teacher and student averaged: loss {ensemble}"
+    );
 
     // Settings that cannot work are refused before any training.
     let mut too_deep = student_opts(tmp.path().join("deep"));

@@ -62,9 +62,10 @@ pub struct TrainNerArgs {
     /// Keep only the first N encoder layers (a smaller, faster model).
     #[arg(long)]
     layers: Option<usize>,
-    /// Distil from this trained NER model (same labels, casing and vocabulary).
+    /// Distil from this trained NER model (same labels, casing and vocabulary); repeat it to
+    /// distil from several, whose logits are averaged.
     #[arg(long)]
-    teacher: Option<PathBuf>,
+    teacher: Vec<PathBuf>,
     /// Share of the distillation term in the loss, with --teacher.
     #[arg(long, default_value_t = 0.5)]
     distill_weight: f64,

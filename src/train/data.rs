@@ -106,9 +106,10 @@ impl TrainingData {
     pub(super) fn read(opts: &TrainOptions, windower: &ner::Windower) -> Result<TrainingData> {
         let as_written = read_all(&opts.train, opts.limit_sentences)?;
         let recasing = opts.case_augment > 0.0;
-        let teacher_view = match opts.teacher {
-            Some(_) if recasing => Some(examples(&as_written, windower)?),
-            _ => None,
+        let teacher_view = if recasing && !opts.teacher.is_empty() {
+            Some(examples(&as_written, windower)?)
+        } else {
+            None
         };
         let mut docs = as_written;
         recase_sentences(&mut docs, opts.case_augment, opts.seed);

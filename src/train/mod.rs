@@ -68,8 +68,9 @@ pub struct TrainOptions {
     pub init: Option<PathBuf>,
     /// Keep only the first N encoder layers of the starting weights (a smaller, faster model).
     pub layers: Option<usize>,
-    /// Distil from this trained NER model: its soft labels join the gold labels in the loss.
-    pub teacher: Option<PathBuf>,
+    /// Distil from these trained NER models: their soft labels (the mean of their logits) join
+    /// the gold labels in the loss. None: gold labels only.
+    pub teacher: Vec<PathBuf>,
     /// Share of the distillation term in the loss (the gold cross-entropy gets the rest).
     pub distill_weight: f64,
     /// Softmax temperature of the distillation term.
@@ -109,7 +110,7 @@ impl TrainOptions {
             save_dtype: "f16".into(),
             init: None,
             layers: None,
-            teacher: None,
+            teacher: Vec::new(),
             distill_weight: 0.5,
             temperature: 2.0,
             case_augment: 0.0,
@@ -291,15 +292,17 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
         opts,
         started,
     };
-    let soft_labels = match &opts.teacher {
-        Some(dir) => Some(teacher_soft_labels(
-            dir,
+    let soft_labels = if opts.teacher.is_empty() {
+        None
+    } else {
+        let input = data.teacher_input();
+        Some(teacher_soft_labels(
+            &opts.teacher,
             opts,
             &model,
-            data.teacher_input(),
+            input,
             device,
-        )?),
-        None => None,
+        )?)
     };
     let train = data.examples;
     let schedule = Schedule {
@@ -374,23 +377,33 @@ fn check_options(opts: &TrainOptions) -> Result<()> {
     Ok(())
 }
 
-/// The teacher in `dir`'s logits for every training example, after checking it fits.
+/// The teachers in `dirs`' logits for every training example, averaged over the teachers (the
+/// soft labels of their ensemble), after checking that each fits. One teacher is loaded at a time.
 fn teacher_soft_labels(
-    dir: &Path,
+    dirs: &[PathBuf],
     opts: &TrainOptions,
     student: &NerModel,
     train: &[Example],
     device: Device,
 ) -> Result<Vec<Tensor>> {
-    let teacher = NerModel::load(dir, device)?;
-    check_trained(dir, &teacher.config, opts)?;
-    if teacher.tokenizer.get_vocab(true) != student.tokenizer.get_vocab(true) {
-        bail!(
-            "teacher {} has another vocabulary than the student",
-            dir.display()
-        );
+    let mut sum: Option<Vec<Tensor>> = None;
+    for dir in dirs {
+        let teacher = NerModel::load(dir, device)?;
+        check_trained(dir, &teacher.config, opts)?;
+        if teacher.tokenizer.get_vocab(true) != student.tokenizer.get_vocab(true) {
+            bail!(
+                "teacher {} has another vocabulary than the student",
+                dir.display()
+            );
+        }
+        let logits = teacher_logits(&teacher, train);
+        sum = Some(match sum {
+            None => logits,
+            Some(sum) => sum.iter().zip(&logits).map(|(a, b)| a + b).collect(),
+        });
     }
-    Ok(teacher_logits(&teacher, train))
+    let sum = sum.expect("at least one teacher");
+    Ok(sum.iter().map(|t| t / dirs.len() as f64).collect())
 }
 
 /// One epoch's batches of examples of these window lengths: shuffled, then sorted by length
