@@ -136,7 +136,8 @@ impl ModelConfig {
             .with_context(|| format!("cannot read {}", path.display()))?;
         let bert: BertConfig = serde_json::from_str(&raw)
             .with_context(|| format!("{} is not a BERT config", path.display()))?;
-        let extras: ConfigExtras = serde_json::from_str(&raw)?;
+        let extras: ConfigExtras = serde_json::from_str(&raw)
+            .with_context(|| format!("{}: bad \"whosaid\" settings", path.display()))?;
         let Some(id2label) = bert.id2label.as_ref() else {
             bail!(
                 "{} has no id2label: not a token-classification model",
@@ -376,5 +377,12 @@ mod tests {
         assert!(serde_json::from_str::<ModelSettings>(r#"{"int8_weights": "min"}"#).is_err());
         let shipped = ModelConfig::read(Path::new("models/ner-en/config.json")).unwrap();
         assert_eq!(shipped.settings.int8_weights, WeightScales::Mse);
+        // A bad setting names the file.
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("config.json");
+        let raw = std::fs::read_to_string("models/ner-en/config.json").unwrap();
+        std::fs::write(&bad, raw.replace(r#""mse""#, r#""msee""#)).unwrap();
+        let err = format!("{:#}", ModelConfig::read(&bad).unwrap_err());
+        assert!(err.contains("config.json") && err.contains("msee"), "{err}");
     }
 }
