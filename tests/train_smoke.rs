@@ -321,3 +321,66 @@ fn tiny_attribution_model_learns_the_brat_fixture() {
     let ner = NerModel::load(&ner, Device::Cpu).unwrap();
     assert!(RoleTagger::new(&ner, whosaid::ner::Batching::default()).is_err());
 }
+
+/// Every file of a directory, by name, with its bytes.
+fn directory_bytes(dir: &Path) -> Vec<(std::ffi::OsString, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn training_never_writes_over_a_model_it_reads() {
+    use whosaid::train::{average_models, train_quotes, QuoteTrainOptions};
+
+    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, base) = fixture_and_encoder(tmp.path());
+    let model = tmp.path().join("model");
+    let mut opts = fitting_options(base.clone(), model.clone());
+    opts.epochs = 1;
+    train_ner(&opts).unwrap();
+    let before = directory_bytes(&model);
+    // `--out` naming the model read (also written with a trailing slash), as --init, --teacher,
+    // --base, the start of an attribution model or one of the models averaged: refused.
+    let same = PathBuf::from(format!("{}/", model.display()));
+    let refusals = [
+        {
+            let mut o = fitting_options(base.clone(), same.clone());
+            o.init = Some(model.clone());
+            train_ner(&o).unwrap_err()
+        },
+        {
+            let mut o = fitting_options(base.clone(), model.clone());
+            o.teacher = vec![model.clone()];
+            train_ner(&o).unwrap_err()
+        },
+        train_ner(&fitting_options(model.clone(), model.clone())).unwrap_err(),
+        train_quotes(&QuoteTrainOptions::new(
+            vec![brat_fixture()],
+            vec![brat_fixture()],
+            model.clone(),
+            same.clone(),
+        ))
+        .unwrap_err(),
+        average_models(&[model.clone(), model.clone()], &same, tch::Kind::Float).unwrap_err(),
+    ];
+    for err in refusals {
+        assert!(err.to_string().contains("would overwrite"), "{err}");
+    }
+    assert_eq!(
+        directory_bytes(&model),
+        before,
+        "the model read was changed"
+    );
+}

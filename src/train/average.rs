@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use tch::{Kind, Tensor};
 
+use super::refuse_out_among_inputs;
 use crate::ner::{ModelConfig, ModelFiles};
 
 /// Writes to `out` the model whose every weight is the mean of `models`' weights, stored as
@@ -36,9 +37,11 @@ pub fn average_models(models: &[PathBuf], out: &Path, kind: Kind) -> Result<()> 
             );
         }
     }
-    if out.exists() && models.iter().any(|m| same_dir(m, out)) {
-        bail!("--out {} is one of the models averaged", out.display());
-    }
+    let read: Vec<(&str, &Path)> = models
+        .iter()
+        .map(|m| ("one of the models averaged,", m.as_path()))
+        .collect();
+    refuse_out_among_inputs(out, &read)?;
     let mut sum = read_f32(&files[0].weights)?;
     for (m, f) in models.iter().zip(&files).skip(1) {
         let next = read_f32(&f.weights)?;
@@ -83,13 +86,6 @@ fn read_f32(path: &Path) -> Result<Vec<(String, Tensor)>> {
         .collect();
     named.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(named)
-}
-
-fn same_dir(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
 }
 
 #[cfg(test)]

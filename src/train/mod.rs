@@ -359,6 +359,10 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
 }
 
 fn check_options(opts: &TrainOptions) -> Result<()> {
+    let mut read = vec![("--base", opts.base.as_path())];
+    read.extend(opts.init.iter().map(|p| ("--init", p.as_path())));
+    read.extend(opts.teacher.iter().map(|p| ("--teacher", p.as_path())));
+    refuse_out_among_inputs(&opts.out, &read)?;
     if !(0.0..=1.0).contains(&opts.distill_weight)
         || opts.temperature.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
     {
@@ -375,6 +379,31 @@ fn check_options(opts: &TrainOptions) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Refuses an `--out` directory that is also a model the run reads (`inputs`: each with its
+/// option's name): saving would overwrite the user's model with the one being trained, e.g.
+/// `train ner --init models/ner-en --out models/ner-en`. Checked before anything is written.
+pub(crate) fn refuse_out_among_inputs(out: &Path, inputs: &[(&str, &Path)]) -> Result<()> {
+    for (option, input) in inputs {
+        if same_dir(input, out) {
+            bail!(
+                "--out {} is also {option} {}: saving would overwrite a model this run reads; \
+                 choose another --out",
+                out.display(),
+                input.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Whether two paths name one existing directory (false when either does not exist).
+pub(crate) fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// The teachers in `dirs`' logits for every training example, averaged over the teachers (the

@@ -265,6 +265,7 @@ impl DevSet {
 /// Trains and keeps the best model (by dev mean segment F1) in `opts.out`.
 pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
     let started = Instant::now();
+    super::refuse_out_among_inputs(&opts.out, &[("--init", opts.init.as_path())])?;
     tch::manual_seed(opts.seed);
     tch::set_num_threads(opts.threads.max(1) as i32);
     let device = Device::cuda_if_available();
