@@ -299,6 +299,22 @@ fn a_missing_or_wrong_quote_model_stops_the_run_before_any_output() {
     }
 }
 
+/// The other way round: the attribution model given as `--model` (the NER model) used to run to
+/// the end with no entity at all; now it stops before any output, saying where it belongs.
+#[test]
+fn an_attribution_model_as_the_ner_model_stops_the_run_before_any_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let quotes_model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/quotes-en");
+    let out = tmp.path().join("out");
+    let opts = options(sample_inputs(), &out, quotes_model);
+    let err = format!("{:#}", whosaid::pipeline::extract(&opts).unwrap_err());
+    assert!(
+        err.contains("attribution model") && err.contains("--quote-model"),
+        "{err}"
+    );
+    assert!(!out.exists(), "output written");
+}
+
 #[test]
 fn index_never_writes_over_a_file_of_its_runs_and_a_new_run_replaces_an_old_index() {
     let tmp = tempfile::tempdir().unwrap();

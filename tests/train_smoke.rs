@@ -80,7 +80,8 @@ fn tiny_model_trains_saves_and_reloads() {
         windows: 8,
         ..Default::default()
     };
-    let (score, _, _) = evaluate_conll(&Tagger::new(&model, batching, false), &docs).unwrap();
+    let (score, _, _) =
+        evaluate_conll(&Tagger::new(&model, batching, false).unwrap(), &docs).unwrap();
     assert!(
         (score.micro.f1 - report.best_dev_f1).abs() < 1e-9,
         "reloaded model scores {} but training reported {}",
@@ -178,7 +179,7 @@ fn distillation_starts_from_the_teacher_and_drops_layers() {
         "student dev F1 {}",
         report.best_dev_f1
     );
-    let tagger = Tagger::new(&student, Default::default(), false);
+    let tagger = Tagger::new(&student, Default::default(), false).unwrap();
     let (score, _, _) = evaluate_conll(&tagger, &docs).unwrap();
     assert!((score.micro.f1 - report.best_dev_f1).abs() < 1e-9);
 

@@ -88,7 +88,8 @@ fn load_tagger(
         NerModel::load_as(model, precision)?,
         batching,
         skip_lowercase_sentences,
-    );
+    )
+    .with_context(|| format!("--model {}", model.display()))?;
     tagger.with_any_case_of(model, |dir| NerModel::load_as(dir, precision))
 }
 

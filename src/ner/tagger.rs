@@ -21,7 +21,7 @@ use anyhow::{bail, Result};
 use tokenizers::Tokenizer;
 
 use super::{
-    document_word_tags, Batching, ModelSettings, NerModel, Tag, Window, Windower, WordTag,
+    document_word_tags, Batching, ModelSettings, NerModel, Tag, Task, Window, Windower, WordTag,
 };
 
 /// A token-classification model that tags batches of windows.
@@ -158,14 +158,21 @@ pub struct Tagger<M> {
 }
 
 impl<M: TagModel> Tagger<M> {
-    /// `skip_lowercase_sentences`: see [`Windower::skip_lowercase_sentences`].
-    pub fn new(model: M, batching: Batching, skip_lowercase_sentences: bool) -> Tagger<M> {
-        Tagger {
+    /// `skip_lowercase_sentences`: see [`Windower::skip_lowercase_sentences`]. Refuses an
+    /// attribution model, whose labels are roles, not entities (it would tag no entity at all).
+    pub fn new(model: M, batching: Batching, skip_lowercase_sentences: bool) -> Result<Tagger<M>> {
+        if model.settings().task != Task::Ner {
+            bail!(
+                "this is an attribution model (its config.json says \"task\": \"attribution\"), \
+                 not an NER model: give it as --quote-model"
+            );
+        }
+        Ok(Tagger {
             model,
             any_case: None,
             batching,
             skip_lowercase_sentences,
-        }
+        })
     }
 
     /// Adds the any-case companion; it must share the model's tags, vocabulary and windows.
@@ -332,9 +339,10 @@ mod tests {
             assert!(work.batches >= 1);
             tags.iter().map(|t| t[0].label).collect()
         };
-        let plain = Tagger::new(OneLabel::new(1), Batching::default(), true);
+        let plain = Tagger::new(OneLabel::new(1), Batching::default(), true).unwrap();
         assert_eq!(labels(&plain, &docs), [1, 1, 1]);
         let routed = Tagger::new(OneLabel::new(1), Batching::default(), true)
+            .unwrap()
             .with_any_case(OneLabel::new(3))
             .unwrap();
         assert!(routed.has_any_case());

@@ -260,7 +260,8 @@ fn start_tagger(opts: &ExtractOptions) -> Result<Tagger<InferenceWorker>> {
     }
     let threads = model_threads(opts);
     let worker = InferenceWorker::start(&opts.model, threads, opts.precision)?;
-    let tagger = Tagger::new(worker, opts.batching, opts.skip_lowercase_sentences);
+    let tagger = Tagger::new(worker, opts.batching, opts.skip_lowercase_sentences)
+        .with_context(|| format!("--model {}", opts.model.display()))?;
     tagger.with_any_case_of(&opts.model, |dir| {
         InferenceWorker::start_on_demand(dir, threads, opts.precision)
             .with_context(|| format!("cannot load the any-case model in {}", dir.display()))

@@ -549,7 +549,7 @@ impl DevEvaluation<'_> {
     ) -> Result<()> {
         let (step, epoch, loss, lr) = (at.step, at.epoch, at.loss, at.learning_rate);
         // Every sentence: model selection scores the model, not the sentence skip.
-        let tagger = Tagger::new(model, crate::ner::Batching::default(), false);
+        let tagger = Tagger::new(model, crate::ner::Batching::default(), false)?;
         let (score, _, speed) = evaluate_conll(&tagger, &self.docs)?;
         let per_type = score.per_type.iter().map(|(&k, t)| (k, t.f1)).collect();
         let rec = LogRecord {
