@@ -379,6 +379,19 @@ fn training_never_writes_over_a_model_it_reads() {
     for err in refusals {
         assert!(err.to_string().contains("would overwrite"), "{err}");
     }
+    // An attribution model as a start or a teacher of `train ner` is refused by what it is.
+    let quotes_model = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/quotes-en");
+    for teacher in [false, true] {
+        let mut o = fitting_options(base.clone(), tmp.path().join("from-quotes"));
+        if teacher {
+            o.init = Some(model.clone());
+            o.teacher = vec![quotes_model.clone()];
+        } else {
+            o.init = Some(quotes_model.clone());
+        }
+        let err = train_ner(&o).unwrap_err().to_string();
+        assert!(err.contains("is an attribution model"), "{err}");
+    }
     assert_eq!(
         directory_bytes(&model),
         before,

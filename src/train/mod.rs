@@ -203,6 +203,13 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
 /// Checks that the trained model in `dir` fits this training, as a start (`--init`) or a teacher:
 /// the CoNLL labels this trainer uses, and the casing input as `opts` has it.
 fn check_trained(dir: &Path, config: &ModelConfig, opts: &TrainOptions) -> Result<()> {
+    if config.settings.task != ner::Task::Ner {
+        bail!(
+            "{} is an attribution model, not an NER model: `train ner` starts from or distils \
+             NER models only",
+            dir.display()
+        );
+    }
     if config.tags != CONLL_TAGS {
         bail!(
             "{}: tags {} are not the CoNLL set this trainer uses",
