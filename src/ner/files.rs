@@ -208,8 +208,8 @@ impl ModelConfig {
             serde_json::json!(["BertForTokenClassification"]),
         );
         obj.insert("whosaid".into(), serde_json::to_value(&self.settings)?);
-        std::fs::write(path, serde_json::to_string_pretty(&value)?)
-            .with_context(|| format!("cannot write {}", path.display()))
+        let json = serde_json::to_string_pretty(&value)?;
+        replace_file(path, |temp| Ok(std::fs::write(temp, json)?))
     }
 
     /// Sets the model's tags, and id2label/label2id from them.
@@ -351,13 +351,42 @@ pub fn save_weights(vs: &nn::VarStore, path: &Path, kind: Kind) -> Result<()> {
         .map(|(n, t)| (n, t.detach().to_kind(kind)))
         .collect();
     named.sort_by(|a, b| a.0.cmp(&b.0));
-    Tensor::write_safetensors(&named, path)
-        .with_context(|| format!("cannot write {}", path.display()))
+    replace_file(path, |temp| Ok(Tensor::write_safetensors(&named, temp)?))
+}
+
+/// Writes `path` whole or not at all: `write` fills `path` + `.tmp`, which then replaces `path`
+/// in one rename. A model directory is written again at each better dev score during training;
+/// a kill mid-write leaves the previous file (and a `.tmp`), never a truncated model that loads
+/// as if it were whole.
+pub fn replace_file(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(".tmp");
+    let temp = PathBuf::from(temp);
+    write(&temp).with_context(|| format!("cannot write {}", temp.display()))?;
+    std::fs::rename(&temp, path)
+        .with_context(|| format!("cannot rename {} to {}", temp.display(), path.display()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_is_replaced_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("model.safetensors");
+        std::fs::write(&path, b"the previous best model").unwrap();
+        // A write that fails half way (a kill, a full disk) leaves the previous file as it was.
+        let failed = replace_file(&path, |temp| {
+            std::fs::write(temp, b"the new mo")?;
+            anyhow::bail!("disk full")
+        });
+        assert!(format!("{:#}", failed.unwrap_err()).contains("disk full"));
+        assert_eq!(std::fs::read(&path).unwrap(), b"the previous best model");
+        replace_file(&path, |temp| Ok(std::fs::write(temp, b"the new model")?)).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"the new model");
+        assert!(!dir.path().join("model.safetensors.tmp").exists());
+    }
 
     #[test]
     fn int8_weights_is_read_and_defaults_to_max() {

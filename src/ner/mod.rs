@@ -43,8 +43,8 @@ pub use casing::{
     casing_class, lowercase_sentence, needs_any_case, normally_cased, CASING_CLASSES,
 };
 pub use files::{
-    check_weights, load_tokenizer, load_weights, save_weights, ModelConfig, ModelFiles,
-    ModelSettings, Task,
+    check_weights, load_tokenizer, load_weights, replace_file, save_weights, ModelConfig,
+    ModelFiles, ModelSettings, Task,
 };
 pub use int8::WeightScales;
 #[cfg(test)]

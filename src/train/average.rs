@@ -15,7 +15,7 @@ use anyhow::{bail, Context, Result};
 use tch::{Kind, Tensor};
 
 use super::refuse_out_among_inputs;
-use crate::ner::{ModelConfig, ModelFiles};
+use crate::ner::{replace_file, ModelConfig, ModelFiles};
 
 /// Writes to `out` the model whose every weight is the mean of `models`' weights, stored as
 /// `kind`. Refuses models whose tags or tensors differ, and an `out` that is one of them.
@@ -69,12 +69,14 @@ pub fn average_models(models: &[PathBuf], out: &Path, kind: Kind) -> Result<()> 
         (&files[0].config, "config.json"),
         (&files[0].tokenizer, "tokenizer.json"),
     ] {
-        std::fs::copy(from, out.join(name))
-            .with_context(|| format!("cannot write {}", out.join(name).display()))?;
+        replace_file(&out.join(name), |temp| {
+            std::fs::copy(from, temp)?;
+            Ok(())
+        })?;
     }
-    let weights = out.join("model.safetensors");
-    Tensor::write_safetensors(&mean, &weights)
-        .with_context(|| format!("cannot write {}", weights.display()))
+    replace_file(&out.join("model.safetensors"), |temp| {
+        Ok(Tensor::write_safetensors(&mean, temp)?)
+    })
 }
 
 /// A model's weights in f32, sorted by name.

@@ -271,10 +271,12 @@ pub fn save_model(model: &NerModel, dir: &Path, dtype: &str) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let kind = save_kind(dtype)?;
     model.config.write(&dir.join("config.json"))?;
-    model
-        .tokenizer
-        .save(dir.join("tokenizer.json"), false)
-        .map_err(|e| anyhow::anyhow!("cannot save tokenizer: {e}"))?;
+    ner::replace_file(&dir.join("tokenizer.json"), |temp| {
+        model
+            .tokenizer
+            .save(temp, false)
+            .map_err(|e| anyhow::anyhow!("cannot save tokenizer: {e}"))
+    })?;
     save_weights(&model.vs, &dir.join("model.safetensors"), kind)
 }
 
