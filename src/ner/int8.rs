@@ -41,10 +41,14 @@ impl WeightScales {
         if self == WeightScales::Max {
             return max_scales;
         }
+        // Element-wise steps in f32 (the arithmetic the int8 path uses); the sum over the
+        // channel in f64, so that the choice does not hang on how a CPU's vector width orders
+        // an f32 sum.
         let error = |scale: &Tensor| {
             ((weight / scale).round().clamp(-127.0, 127.0) * scale - weight)
+                .to_kind(Kind::Double)
                 .square()
-                .sum_dim_intlist([1i64].as_slice(), true, Kind::Float)
+                .sum_dim_intlist([1i64].as_slice(), true, Kind::Double)
         };
         let mut best_error = error(&max_scales);
         let mut best = max_scales;
