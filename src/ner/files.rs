@@ -156,12 +156,10 @@ impl ModelConfig {
             };
             *slot = label.clone();
         }
+        // A config without whosaid's settings is a plain BERT model: no casing input.
         let settings = extras.whosaid.unwrap_or(ModelSettings {
             casing: false,
-            max_length: default_max_length(),
-            task: Task::Ner,
-            context_pieces: 0,
-            int8_weights: WeightScales::Max,
+            ..ModelSettings::default()
         });
         // An attribution model's labels are fixed; an NER model's are read as tags.
         let tags = match settings.task {

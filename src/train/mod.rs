@@ -408,7 +408,7 @@ pub(crate) fn refuse_out_among_inputs(out: &Path, inputs: &[(&str, &Path)]) -> R
 }
 
 /// Whether two paths name one existing directory (false when either does not exist).
-pub(crate) fn same_dir(a: &Path, b: &Path) -> bool {
+fn same_dir(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
