@@ -62,6 +62,11 @@ fn opens_context(prev: Option<char>) -> bool {
     }
 }
 
+/// A typographic double mark (“ ” „ « »), as against a straight one (`"`, `''`).
+fn is_typographic(c: char) -> bool {
+    !matches!(c, '"' | '\'')
+}
+
 /// `’90s`, `'em`, `’tis`: an apostrophe standing for dropped letters.
 fn is_elision(rest: &str) -> bool {
     let mut chars = rest.chars();
@@ -202,10 +207,18 @@ impl Scanner<'_> {
         if let Some((_, open_char, _, _)) = self.open {
             let first = body.chars().next();
             let continues = first.is_some_and(|f| {
-                classify(self.family, f, None, &body[f.len_utf8()..], None) == Some(Event::Open)
-                    || (f == open_char && self.family == Family::Double)
-                    || (f == '"' && self.family == Family::Double)
-                    || (body.starts_with("''") && self.family == Family::Double)
+                let opens = classify(self.family, f, None, &body[f.len_utf8()..], None)
+                    == Some(Event::Open);
+                match self.family {
+                    Family::Single => opens,
+                    // The paragraph reopens the quote in its own style: a straight mark after a
+                    // straight one, a typographic one after a typographic one. A stray `"` that
+                    // opened the paragraph before a `“Here he is,” she said.` opened nothing.
+                    Family::Double => {
+                        is_typographic(f) == is_typographic(open_char)
+                            && (opens || f == open_char || f == '"' || body.starts_with("''"))
+                    }
+                }
             });
             if !continues {
                 self.settle_unclosed();
@@ -376,6 +389,24 @@ mod tests {
         assert_eq!(
             &text[got[0].inner.range()],
             "First part of it.\n\n“Second part of it.\n\n“Third part,"
+        );
+    }
+
+    #[test]
+    fn a_quote_continues_only_in_its_own_style() {
+        // PolNeAR dev: a stray straight mark opening a paragraph ran on into the next
+        // paragraph's typographic quote.
+        assert_eq!(
+            quoted("\"Kevin was snoring.\n\n“Here he is, babe,” she said."),
+            vec!["Kevin was snoring.", "Here he is, babe,"]
+        );
+        assert_eq!(
+            quoted("\"First part.\n\n\"Second part,\" he said."),
+            vec!["First part.\n\n\"Second part,"]
+        );
+        assert_eq!(
+            quoted("''First part.\n\n''Second part,'' he said."),
+            vec!["First part.\n\n''Second part,"]
         );
     }
 

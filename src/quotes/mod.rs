@@ -141,7 +141,9 @@ pub fn extract_by(
 ///   fixtures do not move);
 /// - a model statement overlapping no quote of the rules is added when it has a cue and at least
 ///   [`MIN_ADDED_WORDS`] words (shorter model-only contents were mostly topics, `explained the
-///   reasons why`, on the fixtures).
+///   reasons why`, on the fixtures), and its cue is no kept quote's: one cue introduces one
+///   statement, and a kept quote's cue reaching a second content (`"Subpoenas are not
+///   optional," Chaffetz said after Pagliano failed to show up`) was the model's misreading.
 ///
 /// A model statement replaces rules' quotes only when every quote of the rules it overlaps may be
 /// replaced, so no two quotes of the result overlap. In text order. Measured against the
@@ -172,12 +174,21 @@ pub fn combine(doc: &Document, rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quot
         .collect();
     take_model_readings(&mut out, &model);
     let words = |q: &Quote| doc.slice(q.span).split_whitespace().count();
+    let kept_cues: Vec<Span> = out.iter().filter_map(|q| q.cue).collect();
+    let cue_taken = |m: &Quote| {
+        m.cue
+            .is_some_and(|c| kept_cues.iter().any(|k| k.overlaps(c)))
+    };
     let added: Vec<Quote> = model
         .into_iter()
         .zip(&rules_of_model)
         .filter(|(m, hits)| {
             let replaces = hits.iter().any(|&i| replaced[i]);
-            replaces || hits.is_empty() && m.cue.is_some() && words(m) >= MIN_ADDED_WORDS
+            replaces
+                || hits.is_empty()
+                    && m.cue.is_some()
+                    && words(m) >= MIN_ADDED_WORDS
+                    && !cue_taken(m)
         })
         .map(|(m, _)| m)
         .collect();
@@ -396,12 +407,13 @@ pub fn extract(doc: &Document, mentions: &[Mention], entities: &Entities) -> Vec
 ///   one: `"…." "…," he said.`
 fn join_split_quotes(doc: &Document, view: &attribution::View, quotes: &mut [Quote]) {
     for i in 1..quotes.len() {
-        let (prev, here) = (&quotes[i - 1], &quotes[i]);
+        let p = statement_before(quotes, i);
+        let (prev, here) = (&quotes[p], &quotes[i]);
         let Some(cue) = prev.cue else { continue };
         if continues_statement(doc, view, prev, here, cue) {
             let (speaker, entity) = (prev.speaker, prev.speaker_entity);
             if prev.kind == QuoteKind::Indirect {
-                quotes[i - 1].kind = QuoteKind::Mixed;
+                quotes[p].kind = QuoteKind::Mixed;
             }
             quotes[i].cue = Some(cue);
             quotes[i].speaker = speaker;
@@ -428,6 +440,22 @@ fn join_split_quotes(doc: &Document, view: &attribution::View, quotes: &mut [Quo
             quotes[i].speaker_entity = entity;
         }
     }
+}
+
+/// The quote whose statement quote `i` may continue: the one before it, or before the reported
+/// statements standing in that quote's attribution (`"…," Quell said, emphasizing why the past
+/// matters. "…"`: `why the past matters` is a statement of its own, after the cue).
+fn statement_before(quotes: &[Quote], i: usize) -> usize {
+    let mut p = i - 1;
+    while p > 0
+        && quotes[p].kind == QuoteKind::Indirect
+        && quotes[p - 1]
+            .cue
+            .is_some_and(|c| c.start >= quotes[p - 1].span.end && c.end <= quotes[p].span.start)
+    {
+        p -= 1;
+    }
+    p
 }
 
 /// Whether `here`, a direct quote with no cue, continues the statement of `prev`, the quote

@@ -523,6 +523,67 @@ fn long_appositives_and_parentheses_before_the_verb() {
 }
 
 #[test]
+fn parenthesis_then_appositive_before_the_verb() {
+    // PolNeAR dev: `Rep. Jim Jordan (R-Ohio), an oversight panel member, said in a phone
+    // interview` found no speaker, so the quote inherited the previous paragraph's.
+    let got = run(
+        "“It works,” Ada Quell said.\n\n\
+         “Subpoenas are not optional,” Rep. Jim Jordan (R-Ohio), an oversight panel member, \
+         said in a phone interview.",
+        &[("Ada Quell", "PER"), ("Jim Jordan", "PER")],
+    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(
+        got[1],
+        row(
+            "Subpoenas are not optional,",
+            "said",
+            "Rep. Jim Jordan",
+            "Jim Jordan",
+            "direct"
+        )
+    );
+}
+
+#[test]
+fn long_appositive_of_two_roles() {
+    let got = run(
+        "“It doesn’t make our problems worse,” Leonard E. Burman, director of the centrist \
+         Urban-Brookings Tax Policy Center and a professor at the Maxwell School of Syracuse \
+         University, said of the plan.",
+        &[("Leonard E. Burman", "PER")],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (got[0].1.as_str(), got[0].3.as_str()),
+        ("said", "Leonard E. Burman")
+    );
+}
+
+#[test]
+fn split_quote_around_a_reported_participle_is_one_statement() {
+    // The trailer's participle reports a statement of its own (`emphasizing why …`); the
+    // quote after it still continues the first.
+    let got = run(
+        "“You can’t talk about change,” Ada Quell said, emphasizing why the past is crucial to \
+         our present. “What we need to change is our thinking.”",
+        &[("Ada Quell", "PER")],
+    );
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(got[1].4, "indirect", "{got:?}");
+    assert_eq!(
+        got[2],
+        row(
+            "What we need to change is our thinking.",
+            "said",
+            "Ada Quell",
+            "Ada Quell",
+            "direct"
+        )
+    );
+}
+
+#[test]
 fn reported_clause_ends_at_a_new_clause() {
     let got = run(
         "Mr. Ode said it was “a mistake” to use the server, but he denied breaking rules.",
@@ -821,6 +882,13 @@ fn both_takes_the_models_reported_speech_keeps_the_rules_direct_quotes_and_adds_
     ];
     let both = combine(&doc, alone.clone(), Vec::new());
     assert_eq!(both, alone[1..]);
+    // A model statement whose cue is a kept quote's is not added: one cue, one statement
+    // (PolNeAR dev: `"Subpoenas are not optional," Chaffetz said after Pagliano failed to show
+    // up …` gained the `after` clause as a second part of the quote).
+    let sharing = vec![quote("Aides said the port", Some("Pompeo said"), Indirect)];
+    let both = combine(&doc, rules.clone(), sharing);
+    // (The rules' reported clause, which no model statement reads, goes as below.)
+    assert_eq!(both, rules[1..]);
     assert!(combine(&doc, Vec::new(), Vec::new()).is_empty());
     assert_eq!("both".parse::<QuoteMethod>().unwrap(), QuoteMethod::Both);
     assert!("all".parse::<QuoteMethod>().is_err());

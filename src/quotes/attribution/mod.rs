@@ -50,12 +50,14 @@ pub struct Candidate {
 /// The most words a speaker phrase may have.
 const MAX_SPEAKER_WORDS: usize = 9;
 /// How far after a quote a cue verb may stand (`"…," the interior minister said`,
-/// `"…," Douglas Holtz-Eakin, an economist and tax expert, told me`).
-const TRAILER_WINDOW: usize = 20;
+/// `"…," Douglas Holtz-Eakin, an economist and tax expert, told me`, a name and an appositive of
+/// two roles: `"…," Leonard E. Burman, director of the … Center and a professor at the …
+/// University, said`).
+const TRAILER_WINDOW: usize = 28;
 /// How soon after a verb a quoted fragment makes a reported clause of what follows.
 const QUOTE_AFTER_VERB_WINDOW: usize = 8;
 /// The most words of an appositive between a name and its verb.
-const MAX_APPOSITIVE_WORDS: usize = 16;
+const MAX_APPOSITIVE_WORDS: usize = 24;
 
 word_list! {
     /// First words of prepositional and time phrases (`on Tuesday`, `last week`, `earlier`).

@@ -137,7 +137,11 @@ impl<'d> View<'d> {
         let (name_start, name_end) = self.subject_before(open, lo)?;
         let name_like = (name_start..name_end)
             .all(|t| is_capitalized(self.word(t)) || matches!(self.word(t), "." | "’s" | "'s"));
-        (name_end == open && name_like).then_some((name_start, name_end))
+        // `Rep. Jim Jordan (R-Ohio), an oversight panel member, said`: subject_before skipped
+        // the parenthesis between the name and the appositive.
+        let parenthesis_between =
+            self.word(name_end) == "(" && open > name_end + 1 && self.word(open - 1) == ")";
+        ((name_end == open || parenthesis_between) && name_like).then_some((name_start, name_end))
     }
 
     /// The speaker phrase right after an inverted verb (`said Lleshaj during the interview`).
