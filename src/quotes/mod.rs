@@ -174,11 +174,8 @@ pub fn combine(doc: &Document, rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quot
         .collect();
     take_model_readings(&mut out, &model);
     let words = |q: &Quote| doc.slice(q.span).split_whitespace().count();
-    let kept_cues: Vec<Span> = out.iter().filter_map(|q| q.cue).collect();
-    let cue_taken = |m: &Quote| {
-        m.cue
-            .is_some_and(|c| kept_cues.iter().any(|k| k.overlaps(c)))
-    };
+    let kept_cues = SpanIndex::new(out.iter().filter_map(|q| q.cue));
+    let cue_taken = |m: &Quote| m.cue.is_some_and(|c| !kept_cues.overlapping(c).is_empty());
     let added: Vec<Quote> = model
         .into_iter()
         .zip(&rules_of_model)

@@ -887,7 +887,7 @@ fn both_takes_the_models_reported_speech_keeps_the_rules_direct_quotes_and_adds_
     // up …` gained the `after` clause as a second part of the quote).
     let sharing = vec![quote("Aides said the port", Some("Pompeo said"), Indirect)];
     let both = combine(&doc, rules.clone(), sharing);
-    // (The rules' reported clause, which no model statement reads, goes as below.)
+    // (The rules' reported clause, which no model statement reads, is dropped as above.)
     assert_eq!(both, rules[1..]);
     assert!(combine(&doc, Vec::new(), Vec::new()).is_empty());
     assert_eq!("both".parse::<QuoteMethod>().unwrap(), QuoteMethod::Both);
