@@ -26,6 +26,7 @@ use anyhow::{bail, Result};
 use super::marks::{self, Quoted};
 use super::{speaker, Quote, QuoteKind};
 use crate::entities::Entities;
+use crate::lexicon::word_list;
 use crate::ner::{
     decode_role, segments, Batching, Bio, Mention, Role, Task, Window, Windower, WordScorer,
     ROLE_LABELS,
@@ -158,12 +159,16 @@ pub fn attributions(doc: &Document, tags: &RoleTags) -> Vec<ModelAttribution> {
     let paragraph_of_word = paragraph_index(&paragraphs, doc.tokens.len());
     let cues = segments(&tags[Role::Cue.index()]);
     let sources = segments(&tags[Role::Source.index()]);
-    let contents = content_groups(
-        &segments(&tags[Role::Content.index()]),
-        &paragraphs,
-        &paragraph_of_word,
-        &cues,
+    let quoted = SpanIndex::new(
+        marks::find_quoted(&doc.text, &doc.paragraphs)
+            .into_iter()
+            .map(|q| q.outer),
     );
+    let trimmed: Vec<Range<usize>> = segments(&tags[Role::Content.index()])
+        .into_iter()
+        .map(|words| without_loose_ends(doc, &quoted, words))
+        .collect();
+    let contents = content_groups(&trimmed, &paragraphs, &paragraph_of_word, &cues);
     let span_of =
         |w: &Range<usize>| Span::new(doc.tokens[w.start].start, doc.tokens[w.end - 1].end);
     let mut out: Vec<ModelAttribution> = Vec::new();
@@ -196,6 +201,39 @@ pub fn attributions(doc: &Document, tags: &RoleTags) -> Vec<ModelAttribution> {
             source,
             inherited,
         });
+    }
+    out
+}
+
+word_list! {
+    /// Words a content never ends with (`…, which`): see the file's header.
+    fn dangling_content_ends = "lexicon/dangling_content_ends.txt";
+}
+
+word_list! {
+    /// Connectives a content never opens with (`However, …`): see the file's header.
+    fn content_connective_starts = "lexicon/content_connective_starts.txt";
+}
+
+/// A content's words without a last word that asks for more (`called her a “disgrace” after`)
+/// and without an opening connective (`However, the plan failed`), each with the comma beside
+/// it. Words inside quote marks (`quoted`: their stretches) are the speaker's and stay, as
+/// does a content of that one word.
+fn without_loose_ends(doc: &Document, quoted: &SpanIndex, words: Range<usize>) -> Range<usize> {
+    let word = |i: usize| doc.text[doc.tokens[i].start..doc.tokens[i].end].to_lowercase();
+    let is_comma = |i: usize| &doc.text[doc.tokens[i].start..doc.tokens[i].end] == ",";
+    let loose = |i: usize, list: &[&str]| {
+        list.contains(&word(i).as_str()) && quoted.overlapping(doc.tokens[i]).is_empty()
+    };
+    let mut out = words.clone();
+    if out.len() > 1 && loose(out.end - 1, dangling_content_ends()) {
+        out.end -= 1;
+        if out.len() > 1 && is_comma(out.end - 1) {
+            out.end -= 1;
+        }
+    }
+    if out.len() > 2 && loose(out.start, content_connective_starts()) && is_comma(out.start + 1) {
+        out.start += 2;
     }
     out
 }
@@ -423,6 +461,54 @@ mod tests {
         assert_eq!(text(found[1].cue).as_deref(), Some("added"));
         assert_eq!(text(found[1].source).as_deref(), Some("The minister"));
         assert!(found[1].inherited);
+    }
+
+    #[test]
+    fn the_loose_end_lists_load_in_lower_case() {
+        crate::lexicon::check_lists(
+            &[
+                ("dangling_content_ends", dangling_content_ends()),
+                ("content_connective_starts", content_connective_starts()),
+            ],
+            true,
+        );
+    }
+
+    #[test]
+    fn a_content_drops_a_dangling_last_word_and_an_opening_connective_outside_quote_marks() {
+        let d = doc(concat!(
+            "Critics called him a disgrace after the vote, the paper said.\n\n",
+            "However, the plan failed, the minister said.\n\n",
+            "\"However, we will win and\" he said.\n\n",
+            "It said which.\n"
+        ));
+        let tags = tags_of(
+            &d,
+            &[
+                ("him a disgrace after", Role::Content),
+                ("called", Role::Cue),
+                ("However, the plan failed", Role::Content),
+                ("the minister", Role::Source),
+                ("said.\n\n\"", Role::Cue),
+                ("However, we will win and", Role::Content),
+                ("which", Role::Content),
+            ],
+        );
+        let contents: Vec<&str> = attributions(&d, &tags)
+            .iter()
+            .map(|a| d.slice(a.content[0]))
+            .collect();
+        assert_eq!(
+            contents,
+            [
+                "him a disgrace",
+                "the plan failed",
+                // Inside quote marks the words are the speaker's: kept.
+                "However, we will win and",
+                // A content of one word stays.
+                "which",
+            ]
+        );
     }
 
     #[test]
