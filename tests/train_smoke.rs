@@ -203,6 +203,16 @@ fn distillation_starts_from_the_teacher_and_drops_layers() {
         "teacher and student averaged: loss {ensemble}"
     );
 
+    // The windows are this run's (`--max-length`), with `--init` too: the started model's
+    // length was its own run's. It was silently kept.
+    let mut shorter = student_opts(tmp.path().join("shorter"));
+    shorter.teacher = Vec::new();
+    shorter.max_length = 32;
+    shorter.max_steps = Some(1);
+    train_ner(&shorter).unwrap();
+    let saved = NerModel::load(&tmp.path().join("shorter"), Device::Cpu).unwrap();
+    assert_eq!(saved.config.settings.max_length, 32);
+
     // Settings that cannot work are refused before any training.
     let mut too_deep = student_opts(tmp.path().join("deep"));
     too_deep.layers = Some(teacher_layers as usize + 1);

@@ -191,6 +191,8 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
     };
     config.bert.hidden_dropout_prob = opts.dropout;
     config.bert.attention_probs_dropout_prob = opts.dropout;
+    // The windows are this run's, from `--init` too (the start's were its own run's).
+    config.settings.max_length = opts.max_length;
     keep_layers(&mut config.bert, opts.layers)?;
     let mut vs = nn::VarStore::new(device);
     let model = BertForTokenClassification::new(vs.root(), &config.bert)
