@@ -68,12 +68,13 @@ thread_local! {
 /// Per-thread buffers, reused from window to window.
 #[derive(Default)]
 struct Scratch {
-    /// One head's queries, scaled, padded with zero rows to a whole block of queries.
+    /// Each head's queries, scaled, padded with zero rows to a whole block of queries (heads ×
+    /// padded rows × dims).
     q: Vec<f32>,
-    /// One head's keys, transposed (dims × keys), padded with zero columns to a multiple of
-    /// [`KEYS`].
+    /// The keys, transposed (hidden × keys: head by head, dims × keys), padded with zero
+    /// columns to a multiple of [`KEYS`].
     kt: Vec<f32>,
-    /// One head's values (rows × dims).
+    /// Each head's values (heads × rows × dims).
     v: Vec<f32>,
     /// Scores, then probabilities, of one block of queries (queries × padded keys).
     p: Vec<f32>,
@@ -94,7 +95,7 @@ fn window_attention(qkv: &[f32], hidden: usize, heads: usize, out: &mut [f32], s
             return unsafe { window_attention_avx2(qkv, hidden, heads, out, s) };
         }
     }
-    window_attention_any::<4, false>(qkv, hidden, heads, out, s)
+    window_attention_any::<4, false, false>(qkv, hidden, heads, out, s)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -106,7 +107,7 @@ unsafe fn window_attention_avx512(
     out: &mut [f32],
     s: &mut Scratch,
 ) {
-    window_attention_any::<8, true>(qkv, hidden, heads, out, s)
+    window_attention_any::<8, true, true>(qkv, hidden, heads, out, s)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -118,7 +119,7 @@ unsafe fn window_attention_avx2(
     out: &mut [f32],
     s: &mut Scratch,
 ) {
-    window_attention_any::<4, true>(qkv, hidden, heads, out, s)
+    window_attention_any::<4, true, false>(qkv, hidden, heads, out, s)
 }
 
 /// `a * b + c`, in one rounding where the variant has fused multiply-adds.
@@ -131,9 +132,10 @@ fn madd<const FUSED: bool>(a: f32, b: f32, c: f32) -> f32 {
     }
 }
 
-/// Attention of one window, `Q` queries at a time.
+/// Attention of one window, `Q` queries at a time; `AVX512`: the products through [`avx512`]'s
+/// kernels (`Q` 8, `FUSED`, and only inside a function compiled for AVX-512F and FMA).
 #[inline(always)]
-fn window_attention_any<const Q: usize, const FUSED: bool>(
+fn window_attention_any<const Q: usize, const FUSED: bool, const AVX512: bool>(
     qkv: &[f32],
     hidden: usize,
     heads: usize,
@@ -144,18 +146,42 @@ fn window_attention_any<const Q: usize, const FUSED: bool>(
     let dims = hidden / heads;
     let keys = len.next_multiple_of(KEYS);
     let scale = 1.0 / (dims as f32).sqrt();
+    gather_heads(qkv, hidden, heads, scale, Q, s);
+    let padded = len.next_multiple_of(Q);
     for h in 0..heads {
-        gather_head(qkv, hidden, h * dims, dims, scale, Q, s);
+        let head_q = &s.q[h * padded * dims..(h + 1) * padded * dims];
+        let head_kt = &s.kt[h * dims * keys..(h + 1) * dims * keys];
+        let head_v = &s.v[h * len * dims..(h + 1) * len * dims];
         for first in (0..len).step_by(Q) {
             let queries = Q.min(len - first);
-            let q = &s.q[first * dims..(first + Q) * dims];
-            scores::<Q, FUSED>(q, &s.kt, dims, keys, &mut s.p);
+            let q = &head_q[first * dims..(first + Q) * dims];
+            #[cfg(target_arch = "x86_64")]
+            if AVX512 {
+                const { assert!(!AVX512 || Q == avx512::QUERIES && FUSED) };
+                // SAFETY: instantiated with AVX512 only by `window_attention_avx512`, which
+                // runs on CPUs with AVX-512F and FMA.
+                unsafe { avx512::scores(q, head_kt, dims, keys, &mut s.p) };
+            } else {
+                scores::<Q, FUSED>(q, head_kt, dims, keys, &mut s.p);
+            }
+            #[cfg(not(target_arch = "x86_64"))]
+            scores::<Q, FUSED>(q, head_kt, dims, keys, &mut s.p);
             let mut inverse_sums = [0f32; Q];
             for (r, inverse) in inverse_sums.iter_mut().enumerate().take(queries) {
                 *inverse = softmax(&mut s.p[r * keys..r * keys + len]);
             }
             for block in (0..dims).step_by(DIMS) {
-                let ctx = context::<Q, FUSED>(&s.p, keys, &s.v, dims, block, len);
+                #[cfg(target_arch = "x86_64")]
+                let ctx = if AVX512 {
+                    let mut ctx = [[0f32; DIMS]; Q];
+                    // SAFETY: as for the scores above.
+                    unsafe { avx512::context(&s.p, keys, head_v, dims, block, len, &mut ctx) };
+                    ctx
+                } else {
+                    context::<Q, FUSED>(&s.p, keys, head_v, dims, block, len)
+                };
+                #[cfg(not(target_arch = "x86_64"))]
+                let ctx = context::<Q, FUSED>(&s.p, keys, head_v, dims, block, len);
                 for r in 0..queries {
                     let row = &mut out[(first + r) * hidden + h * dims + block..][..DIMS];
                     for (o, c) in row.iter_mut().zip(ctx[r]) {
@@ -167,37 +193,45 @@ fn window_attention_any<const Q: usize, const FUSED: bool>(
     }
 }
 
-/// Copies one head's queries (scaled), keys (transposed) and values out of `qkv`.
+/// Copies every head's queries (scaled), keys (transposed) and values out of `qkv`, in one pass
+/// over its rows. Head by head, each pass read a 128-byte piece of every row 4.6 KB apart, and
+/// computed and checked an index for every float: the copies took longer than the score and
+/// context products (the benchmark in BENCHMARKS.md: attention 35 → 29 ms).
 #[inline(always)]
-fn gather_head(
+fn gather_heads(
     qkv: &[f32],
     hidden: usize,
-    col: usize,
-    dims: usize,
+    heads: usize,
     scale: f32,
     queries_per_block: usize,
     s: &mut Scratch,
 ) {
     let len = qkv.len() / (3 * hidden);
     let keys = len.next_multiple_of(KEYS);
+    let dims = hidden / heads;
+    let padded = len.next_multiple_of(queries_per_block);
     s.q.clear();
-    s.q.resize(len.next_multiple_of(queries_per_block) * dims, 0.0);
+    s.q.resize(heads * padded * dims, 0.0);
     s.kt.clear();
-    s.kt.resize(dims * keys, 0.0);
+    s.kt.resize(hidden * keys, 0.0);
     s.v.clear();
+    s.v.resize(heads * len * dims, 0.0);
     s.p.clear();
     s.p.resize(queries_per_block * keys, 0.0);
     for (r, row) in qkv.chunks_exact(3 * hidden).enumerate() {
-        let (q, k, v) = (
-            &row[col..col + dims],
-            &row[hidden + col..hidden + col + dims],
-            &row[2 * hidden + col..2 * hidden + col + dims],
-        );
-        for (d, (&q, &k)) in q.iter().zip(k).enumerate() {
-            s.q[r * dims + d] = q * scale;
-            s.kt[d * keys + r] = k;
+        let (q, rest) = row.split_at(hidden);
+        let (k, v) = rest.split_at(hidden);
+        for (h, (q, v)) in q.chunks_exact(dims).zip(v.chunks_exact(dims)).enumerate() {
+            let q_out = &mut s.q[(h * padded + r) * dims..][..dims];
+            for (out, &q) in q_out.iter_mut().zip(q) {
+                *out = q * scale;
+            }
+            s.v[(h * len + r) * dims..][..dims].copy_from_slice(v);
         }
-        s.v.extend_from_slice(v);
+        // Head h's keys, transposed, are rows h * dims .. (h + 1) * dims of all keys transposed.
+        for (kt_row, &k) in s.kt.chunks_exact_mut(keys).zip(k) {
+            kt_row[r] = k;
+        }
     }
 }
 
@@ -269,6 +303,80 @@ fn context<const Q: usize, const FUSED: bool>(
     acc
 }
 
+/// [`scores`] and [`context`] for 8 queries in AVX-512 intrinsics: the same sums, term by term
+/// in the same order, each term one fused multiply-add as the generic form's `FUSED` variant
+/// does it, so the same bits. The compiler's code for the generic loops reloaded indices and
+/// checked bounds around every vector multiply-add (about five instructions of overhead for
+/// each); here a key block or a value row is one load and eight multiply-adds.
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use std::arch::x86_64::{
+        __m512, _mm512_fmadd_ps, _mm512_loadu_ps, _mm512_set1_ps, _mm512_setzero_ps,
+        _mm512_storeu_ps,
+    };
+
+    use super::{DIMS, KEYS};
+
+    /// Queries per block.
+    pub const QUERIES: usize = 8;
+
+    /// [`super::scores`] of 8 queries (`q`: 8 rows of `dims`) against the padded keys.
+    #[target_feature(enable = "avx512f,fma")]
+    pub unsafe fn scores(q: &[f32], kt: &[f32], dims: usize, keys: usize, p: &mut [f32]) {
+        assert!(KEYS == 16 && keys.is_multiple_of(KEYS));
+        assert!(q.len() >= QUERIES * dims && kt.len() >= dims * keys && p.len() >= QUERIES * keys);
+        let (q, kt, p) = (q.as_ptr(), kt.as_ptr(), p.as_mut_ptr());
+        for first in (0..keys).step_by(KEYS) {
+            let mut acc: [__m512; QUERIES] = [_mm512_setzero_ps(); QUERIES];
+            for d in 0..dims {
+                // SAFETY: d < dims and first + 16 <= keys, so the 16 floats lie in `kt`; r < 8
+                // and d < dims, so each query value lies in `q` (lengths asserted above).
+                unsafe {
+                    let k = _mm512_loadu_ps(kt.add(d * keys + first));
+                    for (r, a) in acc.iter_mut().enumerate() {
+                        *a = _mm512_fmadd_ps(_mm512_set1_ps(*q.add(r * dims + d)), k, *a);
+                    }
+                }
+            }
+            for (r, a) in acc.iter().enumerate() {
+                // SAFETY: r < 8 and first + 16 <= keys: inside `p` (asserted above).
+                unsafe { _mm512_storeu_ps(p.add(r * keys + first), *a) };
+            }
+        }
+    }
+
+    /// [`super::context`] of 8 queries in dimensions `block..block + 16`, into `out` (8 rows).
+    #[target_feature(enable = "avx512f,fma")]
+    pub unsafe fn context(
+        p: &[f32],
+        keys: usize,
+        v: &[f32],
+        dims: usize,
+        block: usize,
+        len: usize,
+        out: &mut [[f32; DIMS]],
+    ) {
+        assert!(DIMS == 16 && block + DIMS <= dims && len <= keys && out.len() == QUERIES);
+        assert!(p.len() >= QUERIES * keys && v.len() >= len * dims);
+        let (pp, vp) = (p.as_ptr(), v.as_ptr());
+        let mut acc: [__m512; QUERIES] = [_mm512_setzero_ps(); QUERIES];
+        for j in 0..len {
+            // SAFETY: j < len, block + 16 <= dims: the value row lies in `v`; r < 8, j < keys:
+            // each probability lies in `p` (asserted above).
+            unsafe {
+                let vj = _mm512_loadu_ps(vp.add(j * dims + block));
+                for (r, a) in acc.iter_mut().enumerate() {
+                    *a = _mm512_fmadd_ps(_mm512_set1_ps(*pp.add(r * keys + j)), vj, *a);
+                }
+            }
+        }
+        for (o, a) in out.iter_mut().zip(acc) {
+            // SAFETY: `o` holds 16 floats.
+            unsafe { _mm512_storeu_ps(o.as_mut_ptr(), a) };
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -327,6 +435,31 @@ mod tests {
             let expected = reference(&qkv, hidden, heads, w.clone());
             for (a, b) in out[w.start * hidden..w.end * hidden].iter().zip(expected) {
                 assert!((*a as f64 - b).abs() < 1e-5, "{a} vs {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_avx512_kernels_give_the_generic_fused_forms_bits() {
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("fma") {
+            let (hidden, heads) = (96, 3);
+            for (len, seed) in [(1, 3), (7, 4), (16, 5), (41, 6)] {
+                let qkv = values(len * 3 * hidden, seed);
+                let run = |intrinsics: bool| {
+                    let mut out = vec![0f32; len * hidden];
+                    let mut s = Scratch::default();
+                    if intrinsics {
+                        // SAFETY: the CPU has AVX-512F and FMA, checked above.
+                        unsafe { window_attention_avx512(&qkv, hidden, heads, &mut out, &mut s) };
+                    } else {
+                        window_attention_any::<8, true, false>(
+                            &qkv, hidden, heads, &mut out, &mut s,
+                        );
+                    }
+                    out.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
+                };
+                assert_eq!(run(true), run(false), "window of {len}");
             }
         }
     }
