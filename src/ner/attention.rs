@@ -155,33 +155,13 @@ fn window_attention_any<const Q: usize, const FUSED: bool, const AVX512: bool>(
         for first in (0..len).step_by(Q) {
             let queries = Q.min(len - first);
             let q = &head_q[first * dims..(first + Q) * dims];
-            #[cfg(target_arch = "x86_64")]
-            if AVX512 {
-                const { assert!(!AVX512 || Q == avx512::QUERIES && FUSED) };
-                // SAFETY: instantiated with AVX512 only by `window_attention_avx512`, which
-                // runs on CPUs with AVX-512F and FMA.
-                unsafe { avx512::scores(q, head_kt, dims, keys, &mut s.p) };
-            } else {
-                scores::<Q, FUSED>(q, head_kt, dims, keys, &mut s.p);
-            }
-            #[cfg(not(target_arch = "x86_64"))]
-            scores::<Q, FUSED>(q, head_kt, dims, keys, &mut s.p);
+            block_scores::<Q, FUSED, AVX512>(q, head_kt, dims, keys, &mut s.p);
             let mut inverse_sums = [0f32; Q];
             for (r, inverse) in inverse_sums.iter_mut().enumerate().take(queries) {
                 *inverse = softmax(&mut s.p[r * keys..r * keys + len]);
             }
             for block in (0..dims).step_by(DIMS) {
-                #[cfg(target_arch = "x86_64")]
-                let ctx = if AVX512 {
-                    let mut ctx = [[0f32; DIMS]; Q];
-                    // SAFETY: as for the scores above.
-                    unsafe { avx512::context(&s.p, keys, head_v, dims, block, len, &mut ctx) };
-                    ctx
-                } else {
-                    context::<Q, FUSED>(&s.p, keys, head_v, dims, block, len)
-                };
-                #[cfg(not(target_arch = "x86_64"))]
-                let ctx = context::<Q, FUSED>(&s.p, keys, head_v, dims, block, len);
+                let ctx = block_context::<Q, FUSED, AVX512>(&s.p, keys, head_v, dims, block, len);
                 for r in 0..queries {
                     let row = &mut out[(first + r) * hidden + h * dims + block..][..DIMS];
                     for (o, c) in row.iter_mut().zip(ctx[r]) {
@@ -191,6 +171,45 @@ fn window_attention_any<const Q: usize, const FUSED: bool, const AVX512: bool>(
             }
         }
     }
+}
+
+/// [`scores`] through the variant's kernel: [`avx512::scores`] where `AVX512`.
+#[inline(always)]
+fn block_scores<const Q: usize, const FUSED: bool, const AVX512: bool>(
+    q: &[f32],
+    kt: &[f32],
+    dims: usize,
+    keys: usize,
+    p: &mut [f32],
+) {
+    #[cfg(target_arch = "x86_64")]
+    if AVX512 {
+        const { assert!(!AVX512 || Q == avx512::QUERIES && FUSED) };
+        // SAFETY: instantiated with AVX512 only by `window_attention_avx512`, which runs on
+        // CPUs with AVX-512F and FMA.
+        return unsafe { avx512::scores(q, kt, dims, keys, p) };
+    }
+    scores::<Q, FUSED>(q, kt, dims, keys, p)
+}
+
+/// [`context`] through the variant's kernel: [`avx512::context`] where `AVX512`.
+#[inline(always)]
+fn block_context<const Q: usize, const FUSED: bool, const AVX512: bool>(
+    p: &[f32],
+    keys: usize,
+    v: &[f32],
+    dims: usize,
+    block: usize,
+    len: usize,
+) -> [[f32; DIMS]; Q] {
+    #[cfg(target_arch = "x86_64")]
+    if AVX512 {
+        let mut ctx = [[0f32; DIMS]; Q];
+        // SAFETY: as in `block_scores`.
+        unsafe { avx512::context(p, keys, v, dims, block, len, &mut ctx) };
+        return ctx;
+    }
+    context::<Q, FUSED>(p, keys, v, dims, block, len)
 }
 
 /// Copies every head's queries (scaled), keys (transposed) and values out of `qkv`, in one pass
