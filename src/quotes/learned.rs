@@ -18,6 +18,10 @@
 //!   (or the content's, without a cue), nearest to the cue;
 //! - without a source in reach it takes the previous attribution's, as the rules do for a
 //!   follow-up paragraph, when that one is at most a paragraph back.
+//!
+//! Before linking, a content loses a loose end outside quote marks: a last word that asks for a
+//! clause after it (`called her a “disgrace” after` → `called her a “disgrace”`) and an opening
+//! connective (`However, the plan failed` → `the plan failed`).
 
 use std::ops::Range;
 
@@ -220,8 +224,8 @@ word_list! {
 /// it. Words inside quote marks (`quoted`: their stretches) are the speaker's and stay, as
 /// does a content of that one word.
 fn without_loose_ends(doc: &Document, quoted: &SpanIndex, words: Range<usize>) -> Range<usize> {
-    let word = |i: usize| doc.text[doc.tokens[i].start..doc.tokens[i].end].to_lowercase();
-    let is_comma = |i: usize| &doc.text[doc.tokens[i].start..doc.tokens[i].end] == ",";
+    let word = |i: usize| doc.slice(doc.tokens[i]).to_lowercase();
+    let is_comma = |i: usize| doc.slice(doc.tokens[i]) == ",";
     let loose = |i: usize, list: &[&str]| {
         list.contains(&word(i).as_str()) && quoted.overlapping(doc.tokens[i]).is_empty()
     };
