@@ -157,20 +157,16 @@ pub struct ModelAttribution {
     pub inherited: bool,
 }
 
-/// Links an article's tags into attributions, in text order.
-pub fn attributions(doc: &Document, tags: &RoleTags) -> Vec<ModelAttribution> {
+/// Links an article's tags into attributions, in text order. `quoted`: the outer spans of the
+/// article's quoted stretches ([`marks::find_quoted`]).
+pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<ModelAttribution> {
     let paragraphs = doc.paragraph_words();
     let paragraph_of_word = paragraph_index(&paragraphs, doc.tokens.len());
     let cues = segments(&tags[Role::Cue.index()]);
     let sources = segments(&tags[Role::Source.index()]);
-    let quoted = SpanIndex::new(
-        marks::find_quoted(&doc.text, &doc.paragraphs)
-            .into_iter()
-            .map(|q| q.outer),
-    );
     let trimmed: Vec<Range<usize>> = segments(&tags[Role::Content.index()])
         .into_iter()
-        .map(|words| without_loose_ends(doc, &quoted, words))
+        .map(|words| without_loose_ends(doc, quoted, words))
         .collect();
     let contents = content_groups(&trimmed, &paragraphs, &paragraph_of_word, &cues);
     let span_of =
@@ -323,11 +319,12 @@ fn nearest(
     best.map(|(_, i)| candidates[i].clone())
 }
 
-/// The quotes of an article's attributions: one per content piece, the pieces of one attribution
-/// sharing its cue and speaker; speakers resolved to the article's entities.
+/// The quotes of an article's tags ([`attributions`]): one per content piece, the pieces of one
+/// attribution sharing its cue and speaker; speakers resolved to the article's entities. The
+/// quoted stretches are found once, for the trim of loose ends and for each quote's kind.
 pub fn quotes(
     doc: &Document,
-    attributions: &[ModelAttribution],
+    tags: &RoleTags,
     mentions: &[Mention],
     entities: &Entities,
 ) -> Vec<Quote> {
@@ -336,7 +333,7 @@ pub fn quotes(
     let quoted_index = SpanIndex::new(quoted.iter().map(|q| q.outer));
     let mut out = Vec::new();
     let mut last_entity = None;
-    for a in attributions {
+    for a in &attributions(doc, tags, &quoted_index) {
         let speaker_entity = match (a.source, a.inherited) {
             (Some(s), false) => resolver.resolve(s),
             (Some(_), true) => last_entity,
@@ -419,6 +416,12 @@ mod tests {
         Document::new("t".into(), String::new(), text.into(), &clean(text))
     }
 
+    /// The attributions of `tags`, with the document's quoted stretches as `quotes` finds them.
+    fn attributions_of(doc: &Document, tags: &RoleTags) -> Vec<ModelAttribution> {
+        let quoted = marks::find_quoted(&doc.text, &doc.paragraphs);
+        attributions(doc, tags, &SpanIndex::new(quoted.iter().map(|q| q.outer)))
+    }
+
     /// Tags from a line of per-word letters per role: `s`ource/`c`ue/`t`ext, upper case = B.
     fn tags_of(doc: &Document, marks: &[(&str, Role)]) -> RoleTags {
         let mut tags: RoleTags = [(); 3].map(|_| vec![Bio::O; doc.tokens.len()]);
@@ -452,7 +455,7 @@ mod tests {
         let mut tags = tags;
         let said = d.tokens.iter().position(|t| d.slice(*t) == "said").unwrap();
         tags[Role::Cue.index()][said + 1] = Bio::O;
-        let found = attributions(&d, &tags);
+        let found = attributions_of(&d, &tags);
         let text = |s: Option<Span>| s.map(|s| d.slice(s).to_string());
         assert_eq!(found.len(), 2);
         assert_eq!(
@@ -498,7 +501,7 @@ mod tests {
                 ("which", Role::Content),
             ],
         );
-        let contents: Vec<&str> = attributions(&d, &tags)
+        let contents: Vec<&str> = attributions_of(&d, &tags)
             .iter()
             .map(|a| d.slice(a.content[0]))
             .collect();
@@ -574,7 +577,7 @@ mod tests {
                 ("and we will win.”", Role::Content),
             ],
         );
-        let found = attributions(&d, &tags);
+        let found = attributions_of(&d, &tags);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].content.len(), 2);
         let quoted = marks::find_quoted(&d.text, &d.paragraphs);

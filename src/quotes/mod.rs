@@ -114,7 +114,7 @@ pub fn extract_by(
     role_tags: Option<&learned::RoleTags>,
 ) -> Vec<Quote> {
     let from_model = || match role_tags {
-        Some(tags) => learned::quotes(doc, &learned::attributions(doc, tags), mentions, entities),
+        Some(tags) => learned::quotes(doc, tags, mentions, entities),
         None => Vec::new(),
     };
     match method {
