@@ -146,7 +146,7 @@ fn window_attention_any<const Q: usize, const FUSED: bool, const AVX512: bool>(
     let dims = hidden / heads;
     let keys = len.next_multiple_of(KEYS);
     let scale = 1.0 / (dims as f32).sqrt();
-    gather_heads(qkv, hidden, heads, scale, Q, s);
+    gather_heads::<AVX512>(qkv, hidden, heads, scale, Q, s);
     let padded = len.next_multiple_of(Q);
     for h in 0..heads {
         let head_q = &s.q[h * padded * dims..(h + 1) * padded * dims];
@@ -158,7 +158,7 @@ fn window_attention_any<const Q: usize, const FUSED: bool, const AVX512: bool>(
             block_scores::<Q, FUSED, AVX512>(q, head_kt, dims, keys, &mut s.p);
             let mut inverse_sums = [0f32; Q];
             for (r, inverse) in inverse_sums.iter_mut().enumerate().take(queries) {
-                *inverse = softmax(&mut s.p[r * keys..r * keys + len]);
+                *inverse = row_softmax::<AVX512>(&mut s.p[r * keys..r * keys + len]);
             }
             for block in (0..dims).step_by(DIMS) {
                 let ctx = block_context::<Q, FUSED, AVX512>(&s.p, keys, head_v, dims, block, len);
@@ -212,12 +212,24 @@ fn block_context<const Q: usize, const FUSED: bool, const AVX512: bool>(
     context::<Q, FUSED>(p, keys, v, dims, block, len)
 }
 
+/// [`softmax`] through the variant's kernel: [`avx512::softmax`] where `AVX512`.
+#[inline(always)]
+fn row_softmax<const AVX512: bool>(scores: &mut [f32]) -> f32 {
+    #[cfg(target_arch = "x86_64")]
+    if AVX512 {
+        // SAFETY: as in `block_scores`.
+        return unsafe { avx512::softmax(scores) };
+    }
+    softmax(scores)
+}
+
 /// Copies every head's queries (scaled), keys (transposed) and values out of `qkv`, in one pass
 /// over its rows. Head by head, each pass read a 128-byte piece of every row 4.6 KB apart, and
 /// computed and checked an index for every float: the copies took longer than the score and
-/// context products (the benchmark in BENCHMARKS.md: attention 35 → 29 ms).
+/// context products (the benchmark in BENCHMARKS.md: attention 35 → 29 ms). The keys are
+/// transposed 16 rows at a time where `AVX512` ([`avx512::transpose_keys`]).
 #[inline(always)]
-fn gather_heads(
+fn gather_heads<const AVX512: bool>(
     qkv: &[f32],
     hidden: usize,
     heads: usize,
@@ -239,7 +251,7 @@ fn gather_heads(
     s.p.resize(queries_per_block * keys, 0.0);
     for (r, row) in qkv.chunks_exact(3 * hidden).enumerate() {
         let (q, rest) = row.split_at(hidden);
-        let (k, v) = rest.split_at(hidden);
+        let v = &rest[hidden..];
         for (h, (q, v)) in q.chunks_exact(dims).zip(v.chunks_exact(dims)).enumerate() {
             let q_out = &mut s.q[(h * padded + r) * dims..][..dims];
             for (out, &q) in q_out.iter_mut().zip(q) {
@@ -247,8 +259,15 @@ fn gather_heads(
             }
             s.v[(h * len + r) * dims..][..dims].copy_from_slice(v);
         }
-        // Head h's keys, transposed, are rows h * dims .. (h + 1) * dims of all keys transposed.
-        for (kt_row, &k) in s.kt.chunks_exact_mut(keys).zip(k) {
+    }
+    // Head h's keys, transposed, are rows h * dims .. (h + 1) * dims of all keys transposed.
+    #[cfg(target_arch = "x86_64")]
+    if AVX512 {
+        // SAFETY: as in `block_scores`.
+        return unsafe { avx512::transpose_keys(qkv, hidden, keys, &mut s.kt) };
+    }
+    for (r, row) in qkv.chunks_exact(3 * hidden).enumerate() {
+        for (kt_row, &k) in s.kt.chunks_exact_mut(keys).zip(&row[hidden..2 * hidden]) {
             kt_row[r] = k;
         }
     }
@@ -326,15 +345,14 @@ fn context<const Q: usize, const FUSED: bool>(
 /// in the same order, each term one fused multiply-add as the generic form's `FUSED` variant
 /// does it, so the same bits. The compiler's code for the generic loops reloaded indices and
 /// checked bounds around every vector multiply-add (about five instructions of overhead for
-/// each); here a key block or a value row is one load and eight multiply-adds.
+/// each); here a key block or a value row is one load and eight multiply-adds. Likewise
+/// [`softmax`] 16 scores at a time (the compiler's loop took eight) and the keys' transposition
+/// 16 × 16 at a time: in the benchmark of BENCHMARKS.md, attention 29 → 21 ms.
 #[cfg(target_arch = "x86_64")]
 mod avx512 {
-    use std::arch::x86_64::{
-        __m512, _mm512_fmadd_ps, _mm512_loadu_ps, _mm512_set1_ps, _mm512_setzero_ps,
-        _mm512_storeu_ps,
-    };
+    use std::arch::x86_64::*;
 
-    use super::{DIMS, KEYS};
+    use super::{kernels, DIMS, KEYS};
 
     /// Queries per block.
     pub const QUERIES: usize = 8;
@@ -393,6 +411,103 @@ mod avx512 {
             // SAFETY: `o` holds 16 floats.
             unsafe { _mm512_storeu_ps(o.as_mut_ptr(), a) };
         }
+    }
+
+    /// [`super::softmax`] 16 scores at a time: the same maximum, the same [`kernels::exp`]
+    /// ([`kernels::exp16`]), and the same eight partial sums, each taking its scores in order
+    /// (score `j` goes to sum `j mod 8`: a vector's low half, then its high half), so the same bits.
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn softmax(scores: &mut [f32]) -> f32 {
+        let (len, s) = (scores.len(), scores.as_mut_ptr());
+        // The lanes of the last vector that hold scores.
+        let mask =
+            |start: usize| -> __mmask16 { (u32::MAX >> (32 - (len - start).min(16))) as u16 };
+        let mut max = _mm512_set1_ps(f32::NEG_INFINITY);
+        for start in (0..len).step_by(16) {
+            // SAFETY: the mask keeps the load inside `scores`.
+            let v = unsafe { _mm512_mask_loadu_ps(max, mask(start), s.add(start)) };
+            max = _mm512_max_ps(max, v);
+        }
+        let max = _mm512_set1_ps(_mm512_reduce_max_ps(max));
+        let mut sums = _mm256_setzero_ps();
+        for start in (0..len).step_by(16) {
+            let m = mask(start);
+            // SAFETY: the mask keeps the load and the store inside `scores`.
+            let e = unsafe {
+                let v = _mm512_maskz_loadu_ps(m, s.add(start));
+                let e = _mm512_maskz_mov_ps(m, kernels::exp16(_mm512_sub_ps(v, max)));
+                _mm512_mask_storeu_ps(s.add(start), m, e);
+                e
+            };
+            let high = _mm512_extractf64x4_pd::<1>(_mm512_castps_pd(e));
+            sums = _mm256_add_ps(sums, _mm512_castps512_ps256(e));
+            sums = _mm256_add_ps(sums, _mm256_castpd_ps(high));
+        }
+        let mut l = [0f32; 8];
+        // SAFETY: `l` holds 8 floats.
+        unsafe { _mm256_storeu_ps(l.as_mut_ptr(), sums) };
+        1.0 / (((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7])))
+    }
+
+    /// Every row's keys (the middle third of its `qkv` row), transposed into `kt` (hidden ×
+    /// `keys`, its padding columns zero): 16 rows × 16 dimensions at a time, 16
+    /// loads, 64 shuffles and 16 stores where copying element by element took 256 stores.
+    #[target_feature(enable = "avx512f")]
+    pub unsafe fn transpose_keys(qkv: &[f32], hidden: usize, keys: usize, kt: &mut [f32]) {
+        let len = qkv.len() / (3 * hidden);
+        assert!(hidden.is_multiple_of(16) && keys >= len.next_multiple_of(16));
+        assert!(qkv.len() == len * 3 * hidden && kt.len() >= hidden * keys);
+        for first in (0..len).step_by(16) {
+            for dim in (0..hidden).step_by(16) {
+                let mut block = [_mm512_setzero_ps(); 16];
+                for (i, b) in block.iter_mut().enumerate().take(len - first) {
+                    // SAFETY: row first + i < len, dims dim..dim + 16 <= hidden of its keys.
+                    *b = unsafe {
+                        _mm512_loadu_ps(qkv.as_ptr().add((first + i) * 3 * hidden + hidden + dim))
+                    };
+                }
+                for (d, column) in transpose16(block).iter().enumerate() {
+                    // SAFETY: dim + d < hidden and first + 16 <= keys: inside `kt`.
+                    unsafe {
+                        _mm512_storeu_ps(kt.as_mut_ptr().add((dim + d) * keys + first), *column)
+                    };
+                }
+            }
+        }
+    }
+
+    /// The transpose of a 16 × 16 block, rows in vectors: pairs of rows interleaved by floats,
+    /// then by pairs of floats (each 128-bit lane now holds four rows of one column), then the
+    /// lanes gathered column by column.
+    #[target_feature(enable = "avx512f")]
+    fn transpose16(r: [__m512; 16]) -> [__m512; 16] {
+        let (ps, pd) = (_mm512_castpd_ps, _mm512_castps_pd);
+        let mut a = [_mm512_setzero_ps(); 16];
+        for i in 0..8 {
+            a[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+            a[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+        }
+        // b[4g + k], lane l: rows 4g..4g + 4 of column 4l + k.
+        let mut b = [_mm512_setzero_ps(); 16];
+        for g in 0..4 {
+            let (x, y) = (4 * g, 4 * g + 2);
+            b[x] = ps(_mm512_unpacklo_pd(pd(a[x]), pd(a[y])));
+            b[x + 1] = ps(_mm512_unpackhi_pd(pd(a[x]), pd(a[y])));
+            b[x + 2] = ps(_mm512_unpacklo_pd(pd(a[x + 1]), pd(a[y + 1])));
+            b[x + 3] = ps(_mm512_unpackhi_pd(pd(a[x + 1]), pd(a[y + 1])));
+        }
+        let mut out = [_mm512_setzero_ps(); 16];
+        for k in 0..4 {
+            let low_lanes_01 = _mm512_shuffle_f32x4::<0x44>(b[k], b[4 + k]);
+            let low_lanes_23 = _mm512_shuffle_f32x4::<0xEE>(b[k], b[4 + k]);
+            let high_lanes_01 = _mm512_shuffle_f32x4::<0x44>(b[8 + k], b[12 + k]);
+            let high_lanes_23 = _mm512_shuffle_f32x4::<0xEE>(b[8 + k], b[12 + k]);
+            out[k] = _mm512_shuffle_f32x4::<0x88>(low_lanes_01, high_lanes_01);
+            out[4 + k] = _mm512_shuffle_f32x4::<0xDD>(low_lanes_01, high_lanes_01);
+            out[8 + k] = _mm512_shuffle_f32x4::<0x88>(low_lanes_23, high_lanes_23);
+            out[12 + k] = _mm512_shuffle_f32x4::<0xDD>(low_lanes_23, high_lanes_23);
+        }
+        out
     }
 }
 
