@@ -84,6 +84,17 @@ pub fn for_each_part<T: Send>(parts: Vec<&mut [T]>, run: &(dyn Fn(usize, &mut [T
     });
 }
 
+/// Runs `run(part)` on each of `parts` (disjoint pieces of the outputs, such as a tuple of
+/// row ranges of several slices), one task per part, on libtorch's threads.
+pub fn for_each<P: Send>(parts: Vec<P>, run: &(dyn Fn(P) + Sync)) {
+    // Each part is taken by the one task that runs it: the lock only proves that to Rust.
+    let parts: Vec<Mutex<Option<P>>> = parts.into_iter().map(|p| Mutex::new(Some(p))).collect();
+    for_each_task(parts.len(), &|i| {
+        let part = parts[i].lock().expect("one task per part").take();
+        run(part.expect("each part runs once"))
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +106,18 @@ mod tests {
             counts[i].fetch_add(1, Ordering::Relaxed);
         });
         assert!(counts.iter().all(|c| c.load(Ordering::Relaxed) == 1));
+    }
+
+    #[test]
+    fn each_part_runs_once_with_its_own_slices() {
+        let mut out = vec![0usize; 1000];
+        let parts: Vec<(usize, &mut [usize])> = out.chunks_mut(64).enumerate().collect();
+        for_each(parts, &|(i, part)| {
+            part.iter_mut().for_each(|v| *v += i + 1)
+        });
+        for (i, v) in out.iter().enumerate() {
+            assert_eq!(*v, i / 64 + 1);
+        }
     }
 
     #[test]
