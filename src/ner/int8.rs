@@ -99,8 +99,12 @@ impl Int8Linear {
     /// given. Each row's result depends on that row alone: its activations get their own scale,
     /// and the int32 products are exact.
     pub fn forward(&self, x: &Tensor, residual: Option<&Tensor>) -> Tensor {
-        let (xq, row_scale) = quantize(x);
-        let acc = xq.internal_int_mm(&self.weight_t);
+        self.forward_quantized(&quantize(x), residual)
+    }
+
+    /// [`Self::forward`] of rows already quantized.
+    pub fn forward_quantized(&self, x: &QuantizedRows, residual: Option<&Tensor>) -> Tensor {
+        let acc = x.values.internal_int_mm(&self.weight_t);
         let mut y = Tensor::empty(acc.size(), (Kind::Float, Device::Cpu));
         let residual = residual.map(Tensor::contiguous);
         let cols = self.scale_values.len();
@@ -114,7 +118,8 @@ impl Int8Linear {
             )
         };
         let rows = |i: usize| i * PASS_ROWS * cols..((i + 1) * PASS_ROWS * cols).min(acc.len());
-        let (col_scale, bias) = (&self.scale_values[..], &self.bias_values[..]);
+        let (col_scale, bias, row_scale) =
+            (&self.scale_values[..], &self.bias_values[..], &x.scales);
         let parts: Vec<_> = out.chunks_mut(PASS_ROWS * cols).enumerate().collect();
         omp::for_each(parts, &|(i, out)| {
             kernels::dequantize_rows(
@@ -128,10 +133,59 @@ impl Int8Linear {
         });
         y
     }
+
+    /// GELU of this layer's output, quantized for the next product: `quantize(gelu(self.forward(x,
+    /// None)))` with the same bits, but row by row, each row dequantized, passed through GELU
+    /// and quantized while it is in the L1 cache, where three passes each went through the
+    /// whole (rows × 1,536) output in memory.
+    pub fn forward_gelu_quantized(&self, x: &Tensor) -> QuantizedRows {
+        let x = quantize(x);
+        let acc = x.values.internal_int_mm(&self.weight_t);
+        let cols = self.scale_values.len();
+        let rows = x.scales.len();
+        let mut out = QuantizedRows {
+            values: Tensor::empty([rows as i64, cols as i64], (Kind::Int8, Device::Cpu)),
+            scales: vec![0f32; rows],
+        };
+        // SAFETY: `acc` is _int_mm's contiguous int32 result, `out.values` a fresh int8 tensor.
+        let (acc, values) = unsafe {
+            (
+                elements::<i32>(&acc, Kind::Int),
+                elements_mut::<i8>(&mut out.values, Kind::Int8),
+            )
+        };
+        let (col_scale, bias) = (&self.scale_values[..], &self.bias_values[..]);
+        let parts: Vec<_> = acc
+            .chunks(PASS_ROWS * cols)
+            .zip(values.chunks_mut(PASS_ROWS * cols))
+            .zip(
+                x.scales
+                    .chunks(PASS_ROWS)
+                    .zip(out.scales.chunks_mut(PASS_ROWS)),
+            )
+            .collect();
+        omp::for_each(parts, &|((acc, values), (scales_in, scales_out))| {
+            let mut row = vec![0f32; cols];
+            for (r, (acc, values)) in acc.chunks(cols).zip(values.chunks_mut(cols)).enumerate() {
+                let scale = &scales_in[r..r + 1];
+                kernels::dequantize_rows(acc, scale, col_scale, bias, None, &mut row);
+                kernels::gelu_in_place(&mut row);
+                kernels::quantize_rows(&row, cols, values, &mut scales_out[r..r + 1]);
+            }
+        });
+        out
+    }
 }
 
-/// Per-row int8 quantization of a 2-d f32 CPU tensor: the int8 tensor and the row scales.
-fn quantize(x: &Tensor) -> (Tensor, Vec<f32>) {
+/// Rows quantized to int8, each with its own scale: `row ≈ values × scale`.
+pub struct QuantizedRows {
+    /// (rows, cols) int8, contiguous.
+    values: Tensor,
+    scales: Vec<f32>,
+}
+
+/// Per-row int8 quantization of a 2-d f32 CPU tensor.
+fn quantize(x: &Tensor) -> QuantizedRows {
     let x = x.contiguous();
     let (rows, cols) = (x.size()[0], x.size()[1]);
     let mut xq = Tensor::empty([rows, cols], (Kind::Int8, Device::Cpu));
@@ -152,7 +206,10 @@ fn quantize(x: &Tensor) -> (Tensor, Vec<f32>) {
     omp::for_each(parts, &|((x, q), scales)| {
         kernels::quantize_rows(x, cols, q, scales)
     });
-    (xq, row_scale)
+    QuantizedRows {
+        values: xq,
+        scales: row_scale,
+    }
 }
 
 /// The elements of a contiguous CPU tensor.
@@ -235,6 +292,29 @@ mod tests {
             let got = floats(&linear.forward(&x, residual));
             assert_eq!(bits(&got), bits(&expected));
         }
+    }
+
+    /// The fused row-by-row GELU gives what the three whole passes gave.
+    #[test]
+    fn gelu_between_the_products_gives_the_three_passes_bits() {
+        tch::manual_seed(19);
+        let opts = (Kind::Float, Device::Cpu);
+        let (rows, inputs, outputs) = (PASS_ROWS as i64 + 9, 64i64, 96i64);
+        let x = Tensor::randn([rows, inputs], opts);
+        let linear = Int8Linear::new(
+            &(Tensor::randn([outputs, inputs], opts) * 0.2),
+            &Tensor::randn([outputs], opts),
+            WeightScales::Max,
+        );
+        let mut three = linear.forward(&x, None);
+        // SAFETY: a fresh contiguous f32 tensor, not shared.
+        kernels::gelu_in_place(unsafe { elements_mut::<f32>(&mut three, Kind::Float) });
+        let three = quantize(&three);
+        let fused = linear.forward_gelu_quantized(&x);
+        let int8s = |t: &Tensor| Vec::<i8>::try_from(t.flatten(0, -1)).unwrap();
+        assert_eq!(int8s(&fused.values), int8s(&three.values));
+        let bits = |v: &[f32]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&fused.scales), bits(&three.scales));
     }
 
     #[test]

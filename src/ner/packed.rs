@@ -111,6 +111,37 @@ fn for_each_chunk(data: &mut [f32], chunk: usize, run: &(dyn Fn(usize, &mut [f32
     omp::for_each_part(data.chunks_mut(chunk).collect(), run);
 }
 
+/// A block's feed-forward: `output(gelu(intermediate(x))) + x`. In int8 the GELU runs inside
+/// the passes between the two products ([`Int8Linear::forward_gelu_quantized`]), its time in
+/// the profile's `Intermediate`.
+fn feed_forward(
+    intermediate: &Linear,
+    output: &Linear,
+    x: &Tensor,
+    lap: &mut impl FnMut(EncoderStep, &mut EncoderTimes),
+    times: &mut EncoderTimes,
+) -> Tensor {
+    if let (Linear::Int8(intermediate), Linear::Int8(output)) = (intermediate, output) {
+        let inner = intermediate.forward_gelu_quantized(x);
+        lap(EncoderStep::Intermediate, times);
+        lap(EncoderStep::Gelu, times);
+        let out = output.forward_quantized(&inner, Some(x));
+        lap(EncoderStep::Output, times);
+        return out;
+    }
+    let mut inner = intermediate.forward(x, None);
+    lap(EncoderStep::Intermediate, times);
+    // SAFETY: a linear layer's contiguous f32 CPU result, not shared.
+    let values = unsafe { elements_mut::<f32>(&mut inner, Kind::Float) };
+    for_each_chunk(values, GELU_PER_TASK, &|_, part| {
+        kernels::gelu_in_place(part)
+    });
+    lap(EncoderStep::Gelu, times);
+    let out = output.forward(&inner, Some(x));
+    lap(EncoderStep::Output, times);
+    out
+}
+
 /// A linear layer in the precision the encoder computes in.
 enum Linear {
     Int8(Int8Linear),
@@ -412,16 +443,7 @@ impl PackedBert {
             lap(EncoderStep::AttentionOutput, times);
             let attended = b.attention_norm.forward(&projected);
             lap(EncoderStep::LayerNorm, times);
-            let mut inner = b.intermediate.forward(&attended, None);
-            lap(EncoderStep::Intermediate, times);
-            // SAFETY: a linear layer's contiguous f32 CPU result, not shared.
-            let values = unsafe { elements_mut::<f32>(&mut inner, Kind::Float) };
-            for_each_chunk(values, GELU_PER_TASK, &|_, part| {
-                kernels::gelu_in_place(part)
-            });
-            lap(EncoderStep::Gelu, times);
-            let out = b.output.forward(&inner, Some(&attended));
-            lap(EncoderStep::Output, times);
+            let out = feed_forward(&b.intermediate, &b.output, &attended, &mut lap, times);
             x = b.output_norm.forward(&out);
             lap(EncoderStep::LayerNorm, times);
         }
