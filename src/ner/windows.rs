@@ -54,7 +54,7 @@ impl Default for Batching {
     fn default() -> Self {
         Batching {
             windows: 64,
-            tokens: 1024,
+            tokens: 2048,
         }
     }
 }
