@@ -34,6 +34,28 @@ pub struct ModelSettings {
     /// How the int8 path scales each weight channel ([`WeightScales`]); absent: `max`.
     #[serde(default, skip_serializing_if = "is_max")]
     pub int8_weights: WeightScales,
+    /// The tagging scheme the model was trained on ([`TagScheme`]); absent: `iob2`, what
+    /// `train ner` writes.
+    #[serde(default, skip_serializing_if = "TagScheme::is_iob2")]
+    pub tag_scheme: TagScheme,
+}
+
+/// How a model's B- and I- tags mark entities, so which tag sequences decoding may choose
+/// ([`super::tags::best_tags`]).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TagScheme {
+    /// Every entity opens with B-: an I-X only continues a B-X or an I-X.
+    #[default]
+    Iob2,
+    /// I- opens an entity; B- only where it follows one of the same type: any sequence.
+    Iob1,
+}
+
+impl TagScheme {
+    fn is_iob2(&self) -> bool {
+        *self == TagScheme::Iob2
+    }
 }
 
 fn is_max(scales: &WeightScales) -> bool {
@@ -73,6 +95,7 @@ impl Default for ModelSettings {
             task: Task::Ner,
             context_pieces: 0,
             int8_weights: WeightScales::Max,
+            tag_scheme: TagScheme::Iob2,
         }
     }
 }

@@ -44,7 +44,7 @@ pub use casing::{
 };
 pub use files::{
     check_weights, load_tokenizer, load_weights, replace_file, save_weights, ModelConfig,
-    ModelFiles, ModelSettings, Task,
+    ModelFiles, ModelSettings, TagScheme, Task,
 };
 pub use int8::WeightScales;
 #[cfg(test)]
@@ -54,7 +54,7 @@ pub use packed::{EncoderStep, EncoderTimes, PackedBert};
 pub use random_model::{write_random_encoder, write_random_model};
 pub use roles::{decode_role, role_label_names, segments, Bio, Role, ROLE_LABELS};
 pub use tagger::{split_rows, TagModel, TagWork, Tagger, WordScorer};
-pub use tags::{decode_tags, document_word_tags, mentions_from_tags, TaggedEntity};
+pub use tags::{best_tags, decode_tags, document_word_tags, mentions_from_tags, TaggedEntity};
 pub use windows::{Batching, Window, Windower};
 
 /// The tag set of the project's NER models, in id order (owned here, where models are read;
@@ -247,32 +247,19 @@ impl NerModel {
     }
 
     /// Runs one batch (best of similar lengths) and returns each window's word tags, in the order
-    /// of its `word_starts`.
+    /// of its `word_starts`: the best sequence the model's tag scheme allows ([`best_tags`]).
     pub fn predict(&self, windows: &[&Window]) -> Vec<Vec<WordTag>> {
-        if windows.is_empty() {
-            return Vec::new();
-        }
-        if let Some(packed) = &self.packed {
-            return packed.tag(windows);
-        }
-        let probs = tch::no_grad(|| {
-            self.word_logits(windows)
-                .softmax(-1, Kind::Float)
-                .to_device(Device::Cpu)
-        });
-        let (best_prob, best_label) = probs.max_dim(-1, false);
-        let best_prob = Vec::<f32>::try_from(best_prob).expect("f32 probabilities");
-        let best_label = Vec::<i64>::try_from(best_label).expect("i64 labels");
-        let mut tags = best_label
-            .into_iter()
-            .zip(best_prob)
-            .map(|(label, prob)| WordTag {
-                label: label as usize,
-                prob,
-            });
+        let labels = self.config.tags.len();
+        let scores = self.batch_scores(windows);
+        let mut offset = 0;
         windows
             .iter()
-            .map(|w| tags.by_ref().take(w.word_starts.len()).collect())
+            .map(|w| {
+                let words = w.word_starts.len();
+                let window = &scores[offset * labels..(offset + words) * labels];
+                offset += words;
+                best_tags(window, &self.config.tags, self.config.settings.tag_scheme)
+            })
             .collect()
     }
 

@@ -27,7 +27,7 @@ use tch::{nn, Device, Kind, Tensor};
 
 use super::attention::{attention, DIMS};
 use super::int8::{elements, elements_mut, Int8Linear, WeightScales};
-use super::{kernels, omp, Precision, Window, WordTag};
+use super::{kernels, omp, Precision, Window};
 
 /// Rows per task of an f32 linear layer.
 const F32_ROWS_PER_TASK: usize = 32;
@@ -368,18 +368,6 @@ impl PackedBert {
         })
     }
 
-    /// Each window's word tags (best label and its probability), in the order of its
-    /// `word_starts`.
-    pub fn tag(&self, windows: &[&Window]) -> Vec<Vec<WordTag>> {
-        let labels = self.classifier_bias.len();
-        let logits = self.word_logits(windows);
-        let mut tags = logits.chunks_exact(labels).map(best_label);
-        windows
-            .iter()
-            .map(|w| tags.by_ref().take(w.word_starts.len()).collect())
-            .collect()
-    }
-
     /// Logits (words × labels, row-major) at each word's first piece, in window and word order.
     pub fn word_logits(&self, windows: &[&Window]) -> Vec<f32> {
         self.word_logits_timed(windows).0
@@ -502,27 +490,6 @@ fn dots_by_input(x: &[f32], by_input: &[f32]) -> [f32; LABEL_LANES] {
     acc
 }
 
-/// The most probable label of one word's logits (the first on a tie) and its softmax
-/// probability.
-fn best_label(logits: &[f32]) -> WordTag {
-    let (label, max) =
-        logits
-            .iter()
-            .enumerate()
-            .fold((0, f32::NEG_INFINITY), |(bi, bv), (i, &v)| {
-                if v > bv {
-                    (i, v)
-                } else {
-                    (bi, bv)
-                }
-            });
-    let sum: f32 = logits.iter().map(|&v| (v - max).exp()).sum();
-    WordTag {
-        label,
-        prob: 1.0 / sum,
-    }
-}
-
 /// The values of a CPU tensor, flattened, as f32.
 fn floats(t: &Tensor) -> Vec<f32> {
     Vec::<f32>::try_from(t.to_kind(Kind::Float).flatten(0, -1)).expect("f32 values")
@@ -596,7 +563,7 @@ mod tests {
         let labels = reference_model.config.tags.len();
         let argmax = |v: &[f32]| -> Vec<usize> {
             v.chunks_exact(labels)
-                .map(|l| best_label(l).label)
+                .map(|l| (0..labels).fold(0, |b, i| if l[i] > l[b] { i } else { b }))
                 .collect()
         };
         for (precision, tolerance) in [(Precision::F32, 1e-4), (Precision::Int8, 0.05)] {

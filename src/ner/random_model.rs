@@ -108,6 +108,7 @@ fn tiny_config(vocab_size: usize, max_length: usize) -> ModelConfig {
             task: Task::Ner,
             context_pieces: 0,
             int8_weights: crate::ner::WeightScales::Max,
+            tag_scheme: crate::ner::TagScheme::Iob2,
         },
         tags: Vec::new(),
     };

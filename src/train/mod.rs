@@ -174,6 +174,7 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
                 task: ner::Task::Ner,
                 context_pieces: 0,
                 int8_weights: crate::ner::WeightScales::Max,
+                tag_scheme: crate::ner::TagScheme::Iob2,
             },
             tags: Vec::new(),
         };

@@ -153,6 +153,7 @@ fn build_model(opts: &QuoteTrainOptions, device: Device) -> Result<NerModel> {
             task: Task::Attribution,
             context_pieces: opts.context_pieces,
             int8_weights: crate::ner::WeightScales::Max,
+            tag_scheme: crate::ner::TagScheme::Iob2,
         },
         tags: Vec::new(),
     };
