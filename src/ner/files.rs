@@ -410,6 +410,23 @@ mod tests {
     }
 
     #[test]
+    fn tag_scheme_is_read_defaults_to_iob2_and_is_written_only_for_iob1() {
+        let settings = |json: &str| serde_json::from_str::<ModelSettings>(json).unwrap();
+        assert_eq!(settings(r#"{"casing": true}"#).tag_scheme, TagScheme::Iob2);
+        let iob1 = settings(r#"{"tag_scheme": "iob1"}"#);
+        assert_eq!(iob1.tag_scheme, TagScheme::Iob1);
+        assert!(serde_json::to_string(&iob1)
+            .unwrap()
+            .contains(r#""tag_scheme":"iob1""#));
+        assert!(!serde_json::to_string(&ModelSettings::default())
+            .unwrap()
+            .contains("tag_scheme"));
+        assert!(serde_json::from_str::<ModelSettings>(r#"{"tag_scheme": "bilou"}"#).is_err());
+        let shipped = ModelConfig::read(Path::new("models/ner-en/config.json")).unwrap();
+        assert_eq!(shipped.settings.tag_scheme, TagScheme::Iob2);
+    }
+
+    #[test]
     fn int8_weights_is_read_and_defaults_to_max() {
         let settings = |json: &str| serde_json::from_str::<ModelSettings>(json).unwrap();
         assert_eq!(
