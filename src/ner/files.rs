@@ -409,39 +409,37 @@ mod tests {
         assert!(!dir.path().join("model.safetensors.tmp").exists());
     }
 
+    /// An optional setting: `key: value` is read and written back, an absent key is not
+    /// written back (the default), `key: bad` is refused. Returns the settings read.
+    fn check_optional_setting(key: &str, value: &str, bad: &str) -> ModelSettings {
+        let read = |json: String| serde_json::from_str::<ModelSettings>(&json);
+        let set = read(format!(r#"{{"casing": true, "{key}": "{value}"}}"#)).unwrap();
+        let written = serde_json::to_string(&set).unwrap();
+        assert!(
+            written.contains(&format!(r#""{key}":"{value}""#)),
+            "{written}"
+        );
+        let default = serde_json::to_string(&ModelSettings::default()).unwrap();
+        assert!(!default.contains(key), "{default}");
+        assert!(read(format!(r#"{{"{key}": "{bad}"}}"#)).is_err());
+        set
+    }
+
     #[test]
-    fn tag_scheme_is_read_defaults_to_iob2_and_is_written_only_for_iob1() {
-        let settings = |json: &str| serde_json::from_str::<ModelSettings>(json).unwrap();
-        assert_eq!(settings(r#"{"casing": true}"#).tag_scheme, TagScheme::Iob2);
-        let iob1 = settings(r#"{"tag_scheme": "iob1"}"#);
+    fn tag_scheme_is_read_and_defaults_to_iob2() {
+        let iob1 = check_optional_setting("tag_scheme", "iob1", "bilou");
         assert_eq!(iob1.tag_scheme, TagScheme::Iob1);
-        assert!(serde_json::to_string(&iob1)
-            .unwrap()
-            .contains(r#""tag_scheme":"iob1""#));
-        assert!(!serde_json::to_string(&ModelSettings::default())
-            .unwrap()
-            .contains("tag_scheme"));
-        assert!(serde_json::from_str::<ModelSettings>(r#"{"tag_scheme": "bilou"}"#).is_err());
+        assert_eq!(ModelSettings::default().tag_scheme, TagScheme::Iob2);
         let shipped = ModelConfig::read(Path::new("models/ner-en/config.json")).unwrap();
         assert_eq!(shipped.settings.tag_scheme, TagScheme::Iob2);
     }
 
     #[test]
     fn int8_weights_is_read_and_defaults_to_max() {
-        let settings = |json: &str| serde_json::from_str::<ModelSettings>(json).unwrap();
-        assert_eq!(
-            settings(r#"{"casing": true}"#).int8_weights,
-            WeightScales::Max
-        );
-        let mse = settings(r#"{"casing": true, "int8_weights": "mse"}"#);
+        let mse = check_optional_setting("int8_weights", "mse", "min");
         assert_eq!(mse.int8_weights, WeightScales::Mse);
-        assert!(serde_json::to_string(&mse)
-            .unwrap()
-            .contains(r#""int8_weights":"mse""#));
-        assert!(!serde_json::to_string(&ModelSettings::default())
-            .unwrap()
-            .contains("int8_weights"));
-        assert!(serde_json::from_str::<ModelSettings>(r#"{"int8_weights": "min"}"#).is_err());
+        let absent = serde_json::from_str::<ModelSettings>(r#"{"casing": true}"#).unwrap();
+        assert_eq!(absent.int8_weights, WeightScales::Max);
         let shipped = ModelConfig::read(Path::new("models/ner-en/config.json")).unwrap();
         assert_eq!(shipped.settings.int8_weights, WeightScales::Mse);
         // A bad setting names the file.
