@@ -40,8 +40,8 @@ pub struct ModelSettings {
     pub tag_scheme: TagScheme,
 }
 
-/// How a model's B- and I- tags mark entities, so which tag sequences decoding may choose
-/// ([`super::tags::best_tags`]).
+/// How a model's B- and I- tags mark entities, so how decoding weighs a sequence
+/// ([`super::tags::best_tags`]: under IOB2 an I-X after another type costs extra).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum TagScheme {

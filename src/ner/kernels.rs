@@ -11,8 +11,9 @@
 //!
 //! The kernels work on whatever rows they are given; their callers split the rows over
 //! libtorch's threads ([`super::omp`]) in blocks of 64 rows, and in int8 run dequantization,
-//! GELU and quantization of the feed-forward's inner rows one row at a time, in the cache. A pass over a thousand rows takes 0.04–0.23 ms on one core, but there are eight of them
-//! per layer, and on the calling thread alone they were a fifth of the products' time at two
+//! GELU and quantization of the feed-forward's inner rows one row at a time, in the cache. A
+//! pass over a thousand rows takes 0.04–0.23 ms on one core, but there are eight of them per
+//! layer, and on the calling thread alone they were a fifth of the products' time at two
 //! threads (splitting them: `extract` +7–15%, BENCHMARKS.md).
 
 /// 1.5 * 2^23: see [`quantize_block`].

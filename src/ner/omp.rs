@@ -77,10 +77,8 @@ pub fn for_each_task(tasks: usize, run: &(dyn Fn(usize) + Sync)) {
 /// Runs `run(index, part)` on each of `parts` (disjoint pieces of one output), one task per
 /// part, on libtorch's threads.
 pub fn for_each_part<T: Send>(parts: Vec<&mut [T]>, run: &(dyn Fn(usize, &mut [T]) + Sync)) {
-    // Each part is locked by the one task that writes it: the lock only proves that to Rust.
-    let parts: Vec<Mutex<&mut [T]>> = parts.into_iter().map(Mutex::new).collect();
-    for_each_task(parts.len(), &|i| {
-        run(i, &mut parts[i].lock().expect("one task per part"))
+    for_each(parts.into_iter().enumerate().collect(), &|(i, part)| {
+        run(i, part)
     });
 }
 

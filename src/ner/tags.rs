@@ -66,8 +66,9 @@ pub fn best_tags(logits: &[f32], tag_set: &[Tag], scheme: TagScheme) -> Vec<Word
     let score_of = |word: usize, label: usize| log_probs[word * labels + label];
     let mut best: Vec<f32> = (0..labels).map(|l| score_of(0, l)).collect();
     let mut from = vec![0usize; words * labels];
+    let mut next = vec![0f32; labels];
     for word in 1..words {
-        let mut next = vec![f32::NEG_INFINITY; labels];
+        next.fill(f32::NEG_INFINITY);
         for (l, next) in next.iter_mut().enumerate() {
             for (p, &before) in best.iter().enumerate() {
                 let candidate = before - cost(tag_set[p], tag_set[l]) + score_of(word, l);
@@ -77,7 +78,7 @@ pub fn best_tags(logits: &[f32], tag_set: &[Tag], scheme: TagScheme) -> Vec<Word
                 }
             }
         }
-        best = next;
+        std::mem::swap(&mut best, &mut next);
     }
     let mut label = (0..labels).fold(0, |b, l| if best[l] > best[b] { l } else { b });
     let mut out = vec![
