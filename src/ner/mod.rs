@@ -37,6 +37,7 @@ mod random_model;
 mod roles;
 mod tagger;
 mod tags;
+mod viterbi;
 mod windows;
 
 pub use casing::{

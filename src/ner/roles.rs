@@ -21,6 +21,8 @@ use std::str::FromStr;
 
 use anyhow::{bail, Error, Result};
 
+use super::viterbi::{best_path, log_softmax, FORBIDDEN};
+
 /// A part of an attribution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
@@ -103,47 +105,25 @@ pub fn role_label_names() -> Vec<String> {
 pub const ROLE_LABELS: usize = 9;
 
 /// The best BIO sequence for one role over a run of words, from the model's nine logits per word
-/// (`logits.len() == 9 × words`): Viterbi over the role's log-softmax scores, `I` allowed only
+/// (`logits.len() == 9 × words`): [`best_path`] over the role's log-softmax scores, `I` allowed only
 /// after `B` or `I` (an `I` the greedy choice would start with becomes the better of `B` and `O`).
 pub fn decode_role(logits: &[f32], role: Role) -> Vec<Bio> {
-    let words = logits.len() / ROLE_LABELS;
-    // best[t][k]: score of the best path ending in tag k at word t; from[t][k]: its previous tag.
-    let mut best: Vec<[f32; 3]> = Vec::with_capacity(words);
-    let mut from: Vec<[usize; 3]> = Vec::with_capacity(words);
-    for w in 0..words {
-        let row = &logits[w * ROLE_LABELS + role.index() * 3..][..3];
-        let scores = log_softmax3(row);
-        let mut here = [f32::NEG_INFINITY; 3];
-        let mut back = [0usize; 3];
-        for k in 0..3 {
-            let allowed = |prev: usize| k != Bio::I as usize || prev != Bio::O as usize;
-            if w == 0 {
-                if k != Bio::I as usize {
-                    here[k] = scores[k];
-                }
-                continue;
-            }
-            for (prev, &score) in best[w - 1].iter().enumerate() {
-                // Ties keep the lower tag id, so decoding is deterministic.
-                if allowed(prev) && score + scores[k] > here[k] {
-                    here[k] = score + scores[k];
-                    back[k] = prev;
-                }
-            }
+    let columns = role.index() * 3..role.index() * 3 + 3;
+    let log_probs: Vec<f32> = logits
+        .chunks_exact(ROLE_LABELS)
+        .flat_map(|row| log_softmax(&row[columns.clone()]))
+        .collect();
+    let inside = Bio::I as usize;
+    let start = |tag: usize| if tag == inside { FORBIDDEN } else { 0.0 };
+    let step = |previous: usize, tag: usize| {
+        if tag == inside && previous == Bio::O as usize {
+            FORBIDDEN
+        } else {
+            0.0
         }
-        best.push(here);
-        from.push(back);
-    }
-    let mut out = vec![Bio::O; words];
-    let Some(last) = best.last() else {
-        return out;
     };
-    let mut k = argmax3(last);
-    for w in (0..words).rev() {
-        out[w] = Bio::ALL[k];
-        k = from[w][k];
-    }
-    out
+    let path = best_path(&log_probs, 3, start, step);
+    path.into_iter().map(|tag| Bio::ALL[tag]).collect()
 }
 
 /// The segments of a BIO sequence, as word ranges: each `B` and the `I`s after it.
@@ -161,23 +141,6 @@ pub fn segments(tags: &[Bio]) -> Vec<Range<usize>> {
         }
     }
     out
-}
-
-fn log_softmax3(row: &[f32]) -> [f32; 3] {
-    let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let sum: f32 = row.iter().map(|&x| (x - max).exp()).sum();
-    let log_sum = max + sum.ln();
-    [row[0] - log_sum, row[1] - log_sum, row[2] - log_sum]
-}
-
-fn argmax3(v: &[f32; 3]) -> usize {
-    let mut best = 0;
-    for k in 1..3 {
-        if v[k] > v[best] {
-            best = k;
-        }
-    }
-    best
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 
 use std::ops::Range;
 
+use super::viterbi::{best_path, log_softmax};
 use super::{EntityLabel, Mention, Tag, TagScheme, Window, WordTag};
 use crate::span::Span;
 
@@ -53,56 +54,23 @@ const TYPE_SWITCH_COST: f32 = 1.0;
 /// after O, or opening a window, costs nothing: it reads as the start of an X either way. Ties
 /// go to the lower id.
 pub fn best_tags(logits: &[f32], tag_set: &[Tag], scheme: TagScheme) -> Vec<WordTag> {
-    let labels = tag_set.len();
-    let words = logits.len() / labels.max(1);
-    if words == 0 {
-        return Vec::new();
-    }
+    let labels = tag_set.len().max(1);
     let log_probs: Vec<f32> = logits.chunks_exact(labels).flat_map(log_softmax).collect();
-    let cost = |previous: Tag, next: Tag| match (scheme, previous.label(), next) {
-        (TagScheme::Iob2, Some(before), Tag::Inside(label)) if before != label => TYPE_SWITCH_COST,
-        _ => 0.0,
-    };
-    let score_of = |word: usize, label: usize| log_probs[word * labels + label];
-    let mut best: Vec<f32> = (0..labels).map(|l| score_of(0, l)).collect();
-    let mut from = vec![0usize; words * labels];
-    let mut next = vec![0f32; labels];
-    for word in 1..words {
-        next.fill(f32::NEG_INFINITY);
-        for (l, next) in next.iter_mut().enumerate() {
-            for (p, &before) in best.iter().enumerate() {
-                let candidate = before - cost(tag_set[p], tag_set[l]) + score_of(word, l);
-                if candidate > *next {
-                    *next = candidate;
-                    from[word * labels + l] = p;
-                }
+    let step =
+        |previous: usize, next: usize| match (scheme, tag_set[previous].label(), tag_set[next]) {
+            (TagScheme::Iob2, Some(before), Tag::Inside(label)) if before != label => {
+                TYPE_SWITCH_COST
             }
-        }
-        std::mem::swap(&mut best, &mut next);
-    }
-    let mut label = (0..labels).fold(0, |b, l| if best[l] > best[b] { l } else { b });
-    let mut out = vec![
-        WordTag {
-            label: 0,
-            prob: 0.0
+            _ => 0.0,
         };
-        words
-    ];
-    for word in (0..words).rev() {
-        out[word] = WordTag {
+    let path = best_path(&log_probs, labels, |_| 0.0, step);
+    path.into_iter()
+        .enumerate()
+        .map(|(word, label)| WordTag {
             label,
-            prob: score_of(word, label).exp(),
-        };
-        label = from[word * labels + label];
-    }
-    out
-}
-
-/// `ln softmax(x)`, through the largest value.
-fn log_softmax(x: &[f32]) -> Vec<f32> {
-    let max = x.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-    let log_sum = x.iter().map(|&v| (v - max).exp()).sum::<f32>().ln();
-    x.iter().map(|&v| v - max - log_sum).collect()
+            prob: log_probs[word * labels + label].exp(),
+        })
+        .collect()
 }
 
 /// A run of words tagged as one entity: `words` indexes the tagged word list.
