@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use tch::Device;
 use whosaid::conll::{read_conll, ConllDocument};
 use whosaid::eval::ner::evaluate_conll;
-use whosaid::ner::Tagger;
 use whosaid::ner::{write_random_encoder, NerModel};
+use whosaid::ner::{TagModel, Tagger};
 use whosaid::train::{train_ner, TrainOptions};
 
 /// torch's random generator is global to the process: tests that train take turns.
@@ -229,18 +229,10 @@ fn brat_fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/fixtures/brat")
 }
 
-#[test]
-fn tiny_attribution_model_learns_the_brat_fixture() {
-    use whosaid::eval::quotes::{document_of, load_brat_dir, score_quotes_by};
-    use whosaid::quotes::learned::RoleTagger;
-    use whosaid::quotes::QuoteMethod;
-    use whosaid::train::{train_quotes, QuoteTrainOptions};
-
-    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
-    let tmp = tempfile::tempdir().unwrap();
-    let articles = load_brat_dir(&brat_fixture()).unwrap();
-    assert_eq!(articles.len(), 3);
-    let words: Vec<String> = articles
+/// The brat fixture's words, for a tiny random encoder that knows them.
+fn brat_words(articles: &[whosaid::eval::quotes::GoldArticle]) -> Vec<String> {
+    use whosaid::eval::quotes::document_of;
+    articles
         .iter()
         .flat_map(|a| {
             let d = document_of(a);
@@ -249,16 +241,21 @@ fn tiny_attribution_model_learns_the_brat_fixture() {
                 .map(|t| d.slice(*t).to_string())
                 .collect::<Vec<_>>()
         })
-        .collect();
+        .collect()
+}
+
+/// Settings that fit a tiny random encoder in `dir/base` to the brat fixture, saved to `dir/out`.
+fn fitting_quote_options(dir: &Path, out: &str) -> whosaid::train::QuoteTrainOptions {
+    let articles = whosaid::eval::quotes::load_brat_dir(&brat_fixture()).unwrap();
+    let words = brat_words(&articles);
     let word_refs: Vec<&str> = words.iter().map(String::as_str).collect();
-    let base = tmp.path().join("base");
+    let base = dir.join("base");
     write_random_encoder(&base, &word_refs, 7).unwrap();
-    let out = tmp.path().join("quotes");
-    let mut opts = QuoteTrainOptions::new(
+    let mut opts = whosaid::train::QuoteTrainOptions::new(
         vec![brat_fixture()],
         vec![brat_fixture()],
         base,
-        out.clone(),
+        dir.join(out),
     );
     opts.epochs = 60;
     opts.batch_size = 2;
@@ -269,14 +266,69 @@ fn tiny_attribution_model_learns_the_brat_fixture() {
     opts.threads = 1;
     opts.seed = 5;
     opts.save_dtype = "f32".into();
+    opts
+}
 
-    let report = train_quotes(&opts).unwrap();
+/// The reloaded model's linked quotes (as extract writes them) scored on the brat fixture.
+fn segment_scores(model_dir: &Path) -> whosaid::eval::quotes::SegmentScores {
+    use whosaid::eval::quotes::{load_brat_dir, score_quotes_by};
+    use whosaid::quotes::learned::{RoleContext, RoleTagger};
+    let articles = load_brat_dir(&brat_fixture()).unwrap();
+    let model = NerModel::load(model_dir, Device::Cpu).unwrap();
+    let scored = score_quotes_by(
+        &articles,
+        &mut |docs| Ok(vec![Vec::new(); docs.len()]),
+        whosaid::quotes::QuoteMethod::Model,
+        &mut |docs| {
+            let refs: Vec<_> = docs.iter().collect();
+            RoleTagger::new(&model, whosaid::ner::Batching::default())?
+                .tag(&refs, RoleContext::AsTrained)
+        },
+    )
+    .unwrap();
+    scored.segments
+}
+
+/// Trains, and checks the loss fell to under 30% of its first value.
+fn train_quotes_and_see_the_loss_fall(
+    opts: &whosaid::train::QuoteTrainOptions,
+) -> whosaid::train::QuoteTrainReport {
+    let report = whosaid::train::train_quotes(opts).unwrap();
     assert!(
         report.last_loss < 0.3 * report.first_loss,
         "loss did not fall: {} -> {}",
         report.first_loss,
         report.last_loss
     );
+    report
+}
+
+/// The reloaded model's segments score above 0.8 in each role on the fixture it learned.
+fn assert_learned_the_fixture(model_dir: &Path) {
+    let s = segment_scores(model_dir);
+    assert!(
+        s.content.f1 > 0.8 && s.source.f1 > 0.8 && s.cue.f1 > 0.8,
+        "{}",
+        s.table()
+    );
+}
+
+#[test]
+fn tiny_attribution_model_learns_the_brat_fixture() {
+    use whosaid::eval::quotes::load_brat_dir;
+    use whosaid::quotes::learned::RoleTagger;
+    use whosaid::train::train_quotes;
+
+    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let articles = load_brat_dir(&brat_fixture()).unwrap();
+    assert_eq!(articles.len(), 3);
+    let words = brat_words(&articles);
+    let word_refs: Vec<&str> = words.iter().map(String::as_str).collect();
+    let opts = fitting_quote_options(tmp.path(), "quotes");
+    let out = opts.out.clone();
+
+    let report = train_quotes_and_see_the_loss_fall(&opts);
     assert!(
         report.best_dev_mean_f1 > 0.8,
         "dev mean segment F1 {} after training",
@@ -284,24 +336,7 @@ fn tiny_attribution_model_learns_the_brat_fixture() {
     );
 
     // Reloaded, the model's quotes (linked, as extract writes them) score on the fixture.
-    let model = NerModel::load(&out, Device::Cpu).unwrap();
-    let scored = score_quotes_by(
-        &articles,
-        &mut |docs| Ok(vec![Vec::new(); docs.len()]),
-        QuoteMethod::Model,
-        &mut |docs| {
-            let refs: Vec<_> = docs.iter().collect();
-            RoleTagger::new(&model, whosaid::ner::Batching::default())?
-                .tag(&refs, whosaid::quotes::learned::RoleContext::AsTrained)
-        },
-    )
-    .unwrap();
-    let s = &scored.segments;
-    assert!(
-        s.content.f1 > 0.8 && s.source.f1 > 0.8 && s.cue.f1 > 0.8,
-        "{}",
-        s.table()
-    );
+    assert_learned_the_fixture(&out);
     // Trained further from itself, the model starts where it ended (its classifier kept): the
     // first loss is the trained model's, far below a fresh classifier's.
     let mut further = opts.clone();
@@ -407,4 +442,55 @@ fn training_never_writes_over_a_model_it_reads() {
         before,
         "the model read was changed"
     );
+}
+
+#[test]
+fn a_crf_attribution_model_keeps_its_sequence_scores_in_its_config() {
+    use whosaid::train::train_quotes;
+
+    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let mut opts = fitting_quote_options(tmp.path(), "quotes-crf");
+    opts.crf = true;
+    train_quotes_and_see_the_loss_fall(&opts);
+    // The sequence scores are in config.json, learned (O→I, never in gold, scores below O→O),
+    // and not in the weights file, which stays a plain BERT token classifier.
+    let model = NerModel::load(&opts.out, Device::Cpu).unwrap();
+    let learned = model.settings().role_transitions.clone().expect("saved");
+    for role in 0..3 {
+        assert!(learned.steps[role][0][2] < learned.steps[role][0][0] - 0.5);
+    }
+    let weights = tch::Tensor::read_safetensors(opts.out.join("model.safetensors")).unwrap();
+    assert!(weights.iter().all(|(name, _)| !name.starts_with("crf")));
+    assert_learned_the_fixture(&opts.out);
+    // Trained further without `--crf`, it keeps (and goes on training) its sequence scores.
+    let mut further = opts.clone();
+    further.crf = false;
+    further.init = opts.out.clone();
+    further.out = tmp.path().join("quotes-crf-further");
+    further.epochs = 1;
+    train_quotes(&further).unwrap();
+    let again = NerModel::load(&further.out, Device::Cpu).unwrap();
+    let continued = again.settings().role_transitions.clone().expect("kept");
+
+    // Averaged, two CRF models average their sequence scores too; a model without any is refused.
+    let averaged = tmp.path().join("averaged");
+    let pair = [opts.out.clone(), further.out.clone()];
+    whosaid::train::average_models(&pair, &averaged, tch::Kind::Float).unwrap();
+    let mean = NerModel::load(&averaged, Device::Cpu).unwrap();
+    let mean = mean.settings().role_transitions.clone().expect("averaged");
+    let expected = (learned.steps[1][2][1] + continued.steps[1][2][1]) / 2.0;
+    assert!((mean.steps[1][2][1] - expected).abs() < 1e-5);
+    let plain = tmp.path().join("plain");
+    std::fs::create_dir(&plain).unwrap();
+    for name in ["model.safetensors", "tokenizer.json"] {
+        std::fs::copy(opts.out.join(name), plain.join(name)).unwrap();
+    }
+    let mut config = whosaid::ner::ModelConfig::read(&opts.out.join("config.json")).unwrap();
+    config.settings.role_transitions = None;
+    config.write(&plain.join("config.json")).unwrap();
+    let mixed = [opts.out.clone(), plain];
+    let refused =
+        whosaid::train::average_models(&mixed, &tmp.path().join("mixed"), tch::Kind::Float);
+    assert!(format!("{:#}", refused.unwrap_err()).contains("--crf"));
 }

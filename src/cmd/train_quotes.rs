@@ -64,6 +64,10 @@ pub struct TrainQuotesArgs {
     /// Keep only the first N encoder layers of the starting weights (a smaller, faster model).
     #[arg(long)]
     layers: Option<usize>,
+    /// Train a CRF over each role's tags (learned start and step scores, the whole sequence's
+    /// likelihood) instead of each word's cross-entropy; the scores go to config.json.
+    #[arg(long)]
+    crf: bool,
 }
 
 /// Runs the command.
@@ -82,6 +86,7 @@ pub fn run(a: TrainQuotesArgs) -> Result<ExitCode> {
     opts.max_steps = a.max_steps;
     opts.stop_after = a.stop_after;
     opts.layers = a.layers;
+    opts.crf = a.crf;
     opts.limit_articles = a.limit_articles;
     opts.eval_every = a.eval_every;
     opts.threads = a.threads.get();

@@ -38,6 +38,10 @@ pub struct ModelSettings {
     /// `train ner` writes.
     #[serde(default, skip_serializing_if = "TagScheme::is_iob2")]
     pub tag_scheme: TagScheme,
+    /// Attribution models trained with `--crf`: the learned sequence scores their decoding adds
+    /// ([`super::RoleTransitions`]); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_transitions: Option<super::RoleTransitions>,
 }
 
 /// How a model's B- and I- tags mark entities, so how decoding weighs a sequence
@@ -96,6 +100,7 @@ impl Default for ModelSettings {
             context_pieces: 0,
             int8_weights: WeightScales::Max,
             tag_scheme: TagScheme::Iob2,
+            role_transitions: None,
         }
     }
 }
@@ -364,11 +369,18 @@ pub fn load_weights(
     Ok(())
 }
 
-/// Saves a var store's tensors as safetensors, converted to `kind` (f16 keeps shipped models small).
-pub fn save_weights(vs: &nn::VarStore, path: &Path, kind: Kind) -> Result<()> {
+/// Saves a var store's tensors whose names `keep` accepts as safetensors, converted to `kind`
+/// (f16 keeps shipped models small).
+pub fn save_weights(
+    vs: &nn::VarStore,
+    path: &Path,
+    kind: Kind,
+    keep: &dyn Fn(&str) -> bool,
+) -> Result<()> {
     let mut named: Vec<(String, Tensor)> = vs
         .variables()
         .into_iter()
+        .filter(|(n, _)| keep(n))
         .map(|(n, t)| (n, t.detach().to_kind(kind)))
         .collect();
     named.sort_by(|a, b| a.0.cmp(&b.0));

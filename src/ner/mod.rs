@@ -53,7 +53,7 @@ pub(crate) use label::parse_tags;
 pub use label::{EntityLabel, Tag};
 pub use packed::{EncoderStep, EncoderTimes, PackedBert};
 pub use random_model::{write_random_encoder, write_random_model};
-pub use roles::{decode_role, role_label_names, segments, Bio, Role, ROLE_LABELS};
+pub use roles::{decode_role, role_label_names, segments, Bio, Role, RoleTransitions, ROLE_LABELS};
 pub use tagger::{split_rows, TagModel, TagWork, Tagger, WordScorer};
 pub use tags::{best_tags, decode_tags, document_word_tags, mentions_from_tags, TaggedEntity};
 pub use windows::{Batching, Window, Windower};

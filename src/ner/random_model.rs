@@ -109,6 +109,7 @@ fn tiny_config(vocab_size: usize, max_length: usize) -> ModelConfig {
             context_pieces: 0,
             int8_weights: crate::ner::WeightScales::Max,
             tag_scheme: crate::ner::TagScheme::Iob2,
+            role_transitions: None,
         },
         tags: Vec::new(),
     };
@@ -138,7 +139,7 @@ fn write_random_weights(
             }
         });
     }
-    save_weights(&vs, &dir.join("model.safetensors"), Kind::Float)
+    save_weights(&vs, &dir.join("model.safetensors"), Kind::Float, &|_| true)
 }
 
 /// Writes a tiny random BERT *encoder* laid out like a Hugging Face base model: a plain BERT

@@ -20,6 +20,7 @@ use std::ops::Range;
 use std::str::FromStr;
 
 use anyhow::{bail, Error, Result};
+use serde::{Deserialize, Serialize};
 
 use super::viterbi::{best_path, log_softmax, FORBIDDEN};
 
@@ -104,23 +105,40 @@ pub fn role_label_names() -> Vec<String> {
 /// The number of outputs of an attribution model.
 pub const ROLE_LABELS: usize = 9;
 
+/// Learned sequence scores of a CRF-trained attribution model (`train quotes --crf`), per role:
+/// `start[role][tag]` for a paragraph's first word, `steps[role][previous][tag]` for each later
+/// one, added to the tags' log-probabilities. Stored in the model's config.json
+/// (`role_transitions`); a model without them decodes with zeros.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RoleTransitions {
+    pub start: [[f32; 3]; 3],
+    pub steps: [[[f32; 3]; 3]; 3],
+}
+
 /// The best BIO sequence for one role over a run of words, from the model's nine logits per word
-/// (`logits.len() == 9 × words`): [`best_path`] over the role's log-softmax scores, `I` allowed only
-/// after `B` or `I` (an `I` the greedy choice would start with becomes the better of `B` and `O`).
-pub fn decode_role(logits: &[f32], role: Role) -> Vec<Bio> {
+/// (`logits.len() == 9 × words`): [`best_path`] over the role's log-softmax scores plus the
+/// model's learned `transitions` if it has them, `I` allowed only after `B` or `I` (an `I` the
+/// greedy choice would start with becomes the better of `B` and `O`).
+///
+/// A CRF trains on raw logits, decoding here on log-softmax scores: the two differ at each word
+/// by one constant shared by its three tags, so every path shifts alike and the best stays best.
+pub fn decode_role(logits: &[f32], role: Role, transitions: Option<&RoleTransitions>) -> Vec<Bio> {
     let columns = role.index() * 3..role.index() * 3 + 3;
     let log_probs: Vec<f32> = logits
         .chunks_exact(ROLE_LABELS)
         .flat_map(|row| log_softmax(&row[columns.clone()]))
         .collect();
+    let r = role.index();
     let inside = Bio::I as usize;
-    let start = |tag: usize| if tag == inside { FORBIDDEN } else { 0.0 };
-    let step = |previous: usize, tag: usize| {
-        if tag == inside && previous == Bio::O as usize {
-            FORBIDDEN
-        } else {
-            0.0
-        }
+    let start = |tag: usize| match transitions {
+        _ if tag == inside => FORBIDDEN,
+        Some(t) => -t.start[r][tag],
+        None => 0.0,
+    };
+    let step = |previous: usize, tag: usize| match transitions {
+        _ if tag == inside && previous == Bio::O as usize => FORBIDDEN,
+        Some(t) => -t.steps[r][previous][tag],
+        None => 0.0,
     };
     let path = best_path(&log_probs, 3, start, step);
     path.into_iter().map(|tag| Bio::ALL[tag]).collect()
@@ -181,16 +199,41 @@ mod tests {
             [0.0, 0.0, 3.0],
             [3.0, 0.0, 0.0],
         ];
-        let tags = decode_role(&logits(Role::Content, &rows), Role::Content);
+        let tags = decode_role(&logits(Role::Content, &rows), Role::Content, None);
         assert_eq!(tags, [Bio::O, Bio::B, Bio::I, Bio::O]);
         assert_eq!(segments(&tags), vec![1..3usize]);
         // A first word cannot be I either.
-        let tags = decode_role(&logits(Role::Source, &[[0.0, 1.0, 4.0]]), Role::Source);
+        let tags = decode_role(
+            &logits(Role::Source, &[[0.0, 1.0, 4.0]]),
+            Role::Source,
+            None,
+        );
         assert_eq!(tags, [Bio::B]);
         // Other roles are read from their own columns.
-        let tags = decode_role(&logits(Role::Source, &[[0.0, 4.0, 0.0]]), Role::Cue);
+        let tags = decode_role(&logits(Role::Source, &[[0.0, 4.0, 0.0]]), Role::Cue, None);
         assert_eq!(tags, [Bio::O]);
-        assert!(decode_role(&[], Role::Cue).is_empty());
+        assert!(decode_role(&[], Role::Cue, None).is_empty());
+    }
+
+    #[test]
+    fn learned_transitions_join_what_the_words_alone_would_split() {
+        // Word by word: B B (two one-word segments). A CRF that learned B→B is rare and B→I
+        // common reads one two-word segment; its start scores still cannot make I first.
+        let rows = [[0.0, 3.0, 1.0], [0.0, 3.0, 2.0]];
+        let content = logits(Role::Content, &rows);
+        assert_eq!(decode_role(&content, Role::Content, None), [Bio::B, Bio::B]);
+        let mut learned = RoleTransitions::default();
+        let r = Role::Content.index();
+        learned.steps[r][Bio::B as usize][Bio::B as usize] = -2.0;
+        learned.steps[r][Bio::B as usize][Bio::I as usize] = 1.0;
+        learned.start[r][Bio::I as usize] = 50.0;
+        let tags = decode_role(&content, Role::Content, Some(&learned));
+        assert_eq!(tags, [Bio::B, Bio::I]);
+        // Another role's scores do not touch this one.
+        assert_eq!(
+            decode_role(&content, Role::Source, Some(&learned)),
+            [Bio::O, Bio::O]
+        );
     }
 
     #[test]

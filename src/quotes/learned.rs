@@ -32,8 +32,8 @@ use super::{speaker, Quote, QuoteKind};
 use crate::entities::Entities;
 use crate::lexicon::word_list;
 use crate::ner::{
-    decode_role, segments, Batching, Bio, Mention, Role, Task, Window, Windower, WordScorer,
-    ROLE_LABELS,
+    decode_role, segments, Batching, Bio, Mention, Role, RoleTransitions, Task, Window, Windower,
+    WordScorer, ROLE_LABELS,
 };
 use crate::span::SpanIndex;
 use crate::text::{Document, Span};
@@ -46,6 +46,8 @@ pub type RoleTags = [Vec<Bio>; 3];
 pub struct RoleTagger<M> {
     model: M,
     batching: Batching,
+    /// The sequence scores decoding adds: the model's own, or those of a model in training.
+    transitions: Option<RoleTransitions>,
 }
 
 impl<M: WordScorer> RoleTagger<M> {
@@ -55,7 +57,21 @@ impl<M: WordScorer> RoleTagger<M> {
                 "the quote model is not an attribution model (its config.json says another task)"
             );
         }
-        Ok(RoleTagger { model, batching })
+        let transitions = model.settings().role_transitions.clone();
+        Ok(RoleTagger {
+            model,
+            batching,
+            transitions,
+        })
+    }
+
+    /// Decodes with these sequence scores instead of the model's config's: a model in CRF
+    /// training, whose scores are weights that change at every step.
+    pub fn with_transitions(self, transitions: Option<RoleTransitions>) -> RoleTagger<M> {
+        RoleTagger {
+            transitions,
+            ..self
+        }
     }
 
     /// The windower this model's windows are cut with ([`document_windows`]); `Sync`, so
@@ -98,7 +114,7 @@ impl<M: WordScorer> RoleTagger<M> {
                         logits[word * ROLE_LABELS..][..ROLE_LABELS].copy_from_slice(row);
                     }
                 }
-                Ok(decode_document(doc, &logits))
+                Ok(decode_document(doc, &logits, self.transitions.as_ref()))
             })
             .collect()
     }
@@ -136,12 +152,16 @@ pub fn document_windows(
 }
 
 /// Each paragraph decoded on its own: a segment never crosses a paragraph break.
-fn decode_document(doc: &Document, logits: &[f32]) -> RoleTags {
+fn decode_document(
+    doc: &Document,
+    logits: &[f32],
+    transitions: Option<&RoleTransitions>,
+) -> RoleTags {
     let mut tags: RoleTags = [(); 3].map(|_| Vec::with_capacity(doc.tokens.len()));
     for words in doc.paragraph_words() {
         let rows = &logits[words.start * ROLE_LABELS..words.end * ROLE_LABELS];
         for role in Role::ALL {
-            tags[role.index()].extend(decode_role(rows, role));
+            tags[role.index()].extend(decode_role(rows, role, transitions));
         }
     }
     tags

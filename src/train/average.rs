@@ -7,7 +7,8 @@
 //! (both from `models/ner-en`, both selected on dev) average to `models/quotes-en`.
 //!
 //! The models must have the same tags and the same tensors (names and shapes); the config and
-//! tokenizer, and so the windowing, are the first model's.
+//! tokenizer, and so the windowing, are the first model's. Models trained with `--crf` average
+//! their sequence scores too (all of them or none must have them).
 
 use std::path::{Path, PathBuf};
 
@@ -15,7 +16,7 @@ use anyhow::{bail, Context, Result};
 use tch::{Kind, Tensor};
 
 use super::refuse_out_among_inputs;
-use crate::ner::{replace_file, ModelConfig, ModelFiles};
+use crate::ner::{replace_file, ModelConfig, ModelFiles, RoleTransitions};
 
 /// Writes to `out` the model whose every weight is the mean of `models`' weights, stored as
 /// `kind`. Refuses models whose tags or tensors differ, and an `out` that is one of them.
@@ -27,9 +28,12 @@ pub fn average_models(models: &[PathBuf], out: &Path, kind: Kind) -> Result<()> 
         .iter()
         .map(|m| ModelFiles::locate(m))
         .collect::<Result<_>>()?;
-    let first = ModelConfig::read(&files[0].config)?;
-    for (m, f) in models.iter().zip(&files).skip(1) {
-        if ModelConfig::read(&f.config)?.tags != first.tags {
+    let configs: Vec<ModelConfig> = files
+        .iter()
+        .map(|f| ModelConfig::read(&f.config))
+        .collect::<Result<_>>()?;
+    for (m, config) in models.iter().zip(&configs).skip(1) {
+        if config.tags != configs[0].tags {
             bail!(
                 "{} has other tags than {}",
                 m.display(),
@@ -37,6 +41,7 @@ pub fn average_models(models: &[PathBuf], out: &Path, kind: Kind) -> Result<()> 
             );
         }
     }
+    let transitions = mean_transitions(models, &configs)?;
     let read: Vec<(&str, &Path)> = models
         .iter()
         .map(|m| ("one of the models averaged,", m.as_path()))
@@ -65,10 +70,16 @@ pub fn average_models(models: &[PathBuf], out: &Path, kind: Kind) -> Result<()> 
         .map(|(name, total)| (name, (total / n).to_kind(kind)))
         .collect();
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    for (from, name) in [
-        (&files[0].config, "config.json"),
-        (&files[0].tokenizer, "tokenizer.json"),
-    ] {
+    let mut copied = vec![(&files[0].tokenizer, "tokenizer.json")];
+    match transitions {
+        Some(mean) => {
+            let mut config = configs[0].clone();
+            config.settings.role_transitions = Some(mean);
+            config.write(&out.join("config.json"))?;
+        }
+        None => copied.push((&files[0].config, "config.json")),
+    }
+    for (from, name) in copied {
         replace_file(&out.join(name), |temp| {
             std::fs::copy(from, temp)?;
             Ok(())
@@ -88,6 +99,46 @@ fn read_f32(path: &Path) -> Result<Vec<(String, Tensor)>> {
         .collect();
     named.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(named)
+}
+
+/// The mean of CRF-trained models' sequence scores (`role_transitions`), averaged like their
+/// weights; `None` when no model has them. Refuses a mix: a model without them decodes as if
+/// they were zeros, and a mean with zeros would be neither model's.
+fn mean_transitions(
+    models: &[PathBuf],
+    configs: &[ModelConfig],
+) -> Result<Option<RoleTransitions>> {
+    let all: Vec<&RoleTransitions> = configs
+        .iter()
+        .filter_map(|c| c.settings.role_transitions.as_ref())
+        .collect();
+    if all.is_empty() {
+        return Ok(None);
+    }
+    if all.len() != configs.len() {
+        let (with, without): (Vec<_>, Vec<_>) = models
+            .iter()
+            .zip(configs)
+            .partition(|(_, c)| c.settings.role_transitions.is_some());
+        bail!(
+            "{} was trained with --crf and {} without: their sequence scores cannot be averaged",
+            with[0].0.display(),
+            without[0].0.display()
+        );
+    }
+    let n = all.len() as f32;
+    let mut mean = RoleTransitions::default();
+    for t in all {
+        for r in 0..3 {
+            for tag in 0..3 {
+                mean.start[r][tag] += t.start[r][tag] / n;
+                for from in 0..3 {
+                    mean.steps[r][from][tag] += t.steps[r][from][tag] / n;
+                }
+            }
+        }
+    }
+    Ok(Some(mean))
 }
 
 #[cfg(test)]

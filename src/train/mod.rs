@@ -25,6 +25,7 @@ pub use crate::ner::CONLL_TAGS;
 use crate::ner::{Tag, Tagger};
 
 mod average;
+mod crf;
 mod data;
 mod quotes;
 mod schedule;
@@ -32,7 +33,7 @@ use data::{read_all, Example, TrainingData};
 
 use crate::conll::ConllDocument;
 pub use average::average_models;
-pub use quotes::{train_quotes, QuoteTrainOptions};
+pub use quotes::{train_quotes, QuoteTrainOptions, QuoteTrainReport};
 use schedule::{Event, Progress, Schedule};
 
 /// Settings of one training run.
@@ -175,6 +176,7 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
                 context_pieces: 0,
                 int8_weights: crate::ner::WeightScales::Max,
                 tag_scheme: crate::ner::TagScheme::Iob2,
+                role_transitions: None,
             },
             tags: Vec::new(),
         };
@@ -271,16 +273,24 @@ pub fn save_kind(dtype: &str) -> Result<Kind> {
 
 /// Saves a model directory: config.json, tokenizer.json, model.safetensors.
 pub fn save_model(model: &NerModel, dir: &Path, dtype: &str) -> Result<()> {
+    save_model_as(model, &model.config, dir, dtype)
+}
+
+/// Saves a model directory with `config` as its config.json; variables under [`crf::CRF_PATH`]
+/// live in the config (`role_transitions`), so the weights file leaves them out.
+fn save_model_as(model: &NerModel, config: &ModelConfig, dir: &Path, dtype: &str) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let kind = save_kind(dtype)?;
-    model.config.write(&dir.join("config.json"))?;
+    config.write(&dir.join("config.json"))?;
     ner::replace_file(&dir.join("tokenizer.json"), |temp| {
         model
             .tokenizer
             .save(temp, false)
             .map_err(|e| anyhow::anyhow!("cannot save tokenizer: {e}"))
     })?;
-    save_weights(&model.vs, &dir.join("model.safetensors"), kind)
+    let in_config = format!("{}.", crf::CRF_PATH);
+    let keep = |name: &str| !name.starts_with(&in_config);
+    save_weights(&model.vs, &dir.join("model.safetensors"), kind, &keep)
 }
 
 /// Trains, evaluates on dev after each epoch (and every `eval_every` steps), and keeps the best
@@ -327,6 +337,7 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
         max_steps: opts.max_steps,
         stop_after: None,
         eval_every: opts.eval_every,
+        fast_group: None,
     };
     eprintln!(
         "train: {} documents, {} windows, {} steps ({} epochs of batches of {}), device {:?}, casing {}",

@@ -17,7 +17,8 @@ use rust_bert::bert::{BertConfig, BertForTokenClassification};
 use serde::Serialize;
 use tch::{nn, Device, Tensor};
 
-use super::save_model;
+use super::crf::{Crf, CRF_GROUP, CRF_LR_MULTIPLE};
+use super::save_model_as;
 use super::schedule::{Event, Progress, Schedule};
 use crate::eval::quotes::{
     document_of, gold_segments, load_brat_annotations, load_brat_dir, role_targets, GoldArticle,
@@ -25,7 +26,7 @@ use crate::eval::quotes::{
 };
 use crate::ner::{
     self, load_tokenizer, load_weights, segments, Batching, ModelConfig, ModelSettings, NerModel,
-    Role, Task, Window,
+    Role, RoleTransitions, Task, Window, ROLE_LABELS,
 };
 use crate::quotes::learned::{document_windows, RoleContext, RoleTagger};
 use crate::text::Document;
@@ -62,6 +63,8 @@ pub struct QuoteTrainOptions {
     pub save_dtype: String,
     /// Keep only the first N encoder layers of the starting weights (a smaller, faster model).
     pub layers: Option<usize>,
+    /// A CRF over each role's tags ([`super::crf`]); on by itself when `init` has one.
+    pub crf: bool,
 }
 
 impl QuoteTrainOptions {
@@ -88,6 +91,7 @@ impl QuoteTrainOptions {
             threads: 2,
             save_dtype: "f16".into(),
             layers: None,
+            crf: false,
         }
     }
 }
@@ -113,8 +117,12 @@ pub struct QuoteTrainReport {
 type Rename = fn(&str) -> Option<String>;
 
 /// Builds the model: the starting directory's encoder (and casing rows), a fresh classifier;
-/// an attribution model's own classifier when the start is one (to train it further).
-fn build_model(opts: &QuoteTrainOptions, device: Device) -> Result<NerModel> {
+/// an attribution model's own classifier and CRF scores when the start is one (to train it
+/// further).
+fn build_model(
+    opts: &QuoteTrainOptions,
+    device: Device,
+) -> Result<(NerModel, Option<RoleTransitions>)> {
     let files_dir = &opts.init;
     let config_path = files_dir.join("config.json");
     let raw = std::fs::read_to_string(&config_path)
@@ -124,6 +132,7 @@ fn build_model(opts: &QuoteTrainOptions, device: Device) -> Result<NerModel> {
         .with_context(|| format!("{} is not JSON", config_path.display()))?
         .get("whosaid")
         .is_some();
+    let mut transitions = None;
     let (bert, casing, rename): (BertConfig, bool, Rename) = match is_whosaid_model {
         // An attribution model goes on training, classifier included.
         true => {
@@ -134,6 +143,7 @@ fn build_model(opts: &QuoteTrainOptions, device: Device) -> Result<NerModel> {
                     |name: &str| (!name.starts_with("classifier.")).then(|| name.to_string())
                 }
             };
+            transitions = config.settings.role_transitions;
             (config.bert, config.settings.casing, rename)
         }
         false => {
@@ -154,6 +164,7 @@ fn build_model(opts: &QuoteTrainOptions, device: Device) -> Result<NerModel> {
             context_pieces: opts.context_pieces,
             int8_weights: crate::ner::WeightScales::Max,
             tag_scheme: crate::ner::TagScheme::Iob2,
+            role_transitions: None,
         },
         tags: Vec::new(),
     };
@@ -167,7 +178,7 @@ fn build_model(opts: &QuoteTrainOptions, device: Device) -> Result<NerModel> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let weights = files_dir.join("model.safetensors");
     load_weights(&mut vs, &weights, &rename)?;
-    Ok(NerModel::new(config, tokenizer, vs, model))
+    Ok((NerModel::new(config, tokenizer, vs, model), transitions))
 }
 
 fn examples(articles: &[GoldArticle], model: &NerModel) -> Result<Vec<Example>> {
@@ -200,11 +211,47 @@ fn read_folders(dirs: &[PathBuf], every_annotator: bool) -> Result<Vec<GoldArtic
     Ok(out)
 }
 
-/// Cross-entropy of each role's three tags at each labelled word start.
-fn batch_loss(model: &NerModel, train: &[Example], batch: &[usize], device: Device) -> Tensor {
+/// Each window's nine outputs at its labelled words' first pieces, `[windows, most words, 9]`
+/// (padded with the first piece's), in word order: the CRF's per-word scores.
+fn word_start_scores(logits: &Tensor, windows: &[&Window]) -> Tensor {
+    let longest = windows
+        .iter()
+        .map(|w| w.word_starts.len())
+        .max()
+        .unwrap_or(0);
+    let mut pieces = vec![0i64; windows.len() * longest];
+    for (b, w) in windows.iter().enumerate() {
+        for (i, &(piece, _)) in w.word_starts.iter().enumerate() {
+            pieces[b * longest + i] = piece as i64;
+        }
+    }
+    let pieces = Tensor::from_slice(&pieces)
+        .view([windows.len() as i64, longest as i64, 1])
+        .expand([-1, -1, ROLE_LABELS as i64], false)
+        .to_device(logits.device());
+    logits.gather(1, &pieces, false)
+}
+
+/// Cross-entropy of each role's three tags at each labelled word start; with a CRF, the
+/// negative log-likelihood of each window's tag sequences.
+fn batch_loss(
+    model: &NerModel,
+    train: &[Example],
+    batch: &[usize],
+    crf: Option<&Crf>,
+    device: Device,
+) -> Tensor {
     let windows: Vec<&Window> = batch.iter().map(|&i| &train[i].window).collect();
     let (ids, mask, types) = NerModel::batch_tensors(&windows, device);
     let width = ids.size()[1] as usize;
+    if let Some(crf) = crf {
+        let logits = model
+            .model
+            .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, true)
+            .logits;
+        let gold: Vec<Vec<[i64; 3]>> = batch.iter().map(|&i| train[i].labels.clone()).collect();
+        return crf.loss(&word_start_scores(&logits, &windows), &gold);
+    }
     let mut labels = vec![-100i64; windows.len() * width * 3];
     for (b, &i) in batch.iter().enumerate() {
         for (&(piece, _), roles) in train[i].window.word_starts.iter().zip(&train[i].labels) {
@@ -242,8 +289,13 @@ impl DevSet {
         }
     }
 
-    fn score(&self, model: &NerModel) -> Result<crate::eval::quotes::SegmentScores> {
-        let tagger = RoleTagger::new(model, Batching::default())?;
+    fn score(
+        &self,
+        model: &NerModel,
+        crf: Option<&Crf>,
+    ) -> Result<crate::eval::quotes::SegmentScores> {
+        let tagger =
+            RoleTagger::new(model, Batching::default())?.with_transitions(crf.map(Crf::current));
         let docs: Vec<&Document> = self.docs.iter().collect();
         let mut tally = SegmentTally::default();
         for (tags, gold) in tagger
@@ -274,7 +326,9 @@ pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
         .with_context(|| format!("cannot create {}", opts.out.display()))?;
     let mut log = std::fs::File::create(opts.out.join("train_log.jsonl"))?;
     writeln!(log, "{}", serde_json::json!({ "options": opts }))?;
-    let model = build_model(opts, device)?;
+    let (model, start_transitions) = build_model(opts, device)?;
+    let crf = (opts.crf || start_transitions.is_some())
+        .then(|| Crf::new(&model.vs.root(), start_transitions.as_ref()));
     let mut train_articles = read_folders(&opts.train, true)?;
     if let Some(n) = opts.limit_articles {
         train_articles.truncate(n);
@@ -294,6 +348,7 @@ pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
         max_steps: opts.max_steps,
         stop_after: opts.stop_after,
         eval_every: opts.eval_every,
+        fast_group: crf.is_some().then_some((CRF_GROUP, CRF_LR_MULTIPLE)),
     };
     let pieces: usize = train.iter().map(|e| e.window.len()).sum();
     eprintln!(
@@ -308,10 +363,13 @@ pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
     let done = schedule.run(
         &model.vs,
         &lengths,
-        &mut |batch| batch_loss(&model, &train, batch, device),
+        &mut |batch| batch_loss(&model, &train, batch, crf.as_ref(), device),
         &mut |event| match event {
             Event::Loss(at) => log_loss(&mut log, at, started),
-            Event::Evaluate(at) => evaluate(&model, &dev, opts, at, &mut log, &mut best, started),
+            Event::Evaluate(at) => {
+                let model = (&model, crf.as_ref());
+                evaluate(model, &dev, opts, at, &mut log, &mut best, started)
+            }
         },
     )?;
     let report = QuoteTrainReport {
@@ -348,7 +406,7 @@ fn log_loss(log: &mut std::fs::File, at: Progress, started: Instant) -> Result<(
 /// Scores dev, logs it, and saves the model when it is the best so far (or when there is no
 /// dev set, every time).
 fn evaluate(
-    model: &NerModel,
+    (model, crf): (&NerModel, Option<&Crf>),
     dev: &DevSet,
     opts: &QuoteTrainOptions,
     at: Progress,
@@ -357,10 +415,10 @@ fn evaluate(
     started: Instant,
 ) -> Result<()> {
     if dev.articles.is_empty() {
-        return save_model(model, &opts.out, &opts.save_dtype);
+        return save(model, crf, opts);
     }
     let (step, epoch) = (at.step, at.epoch);
-    let scores = dev.score(model)?;
+    let scores = dev.score(model, crf)?;
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
         "train quotes: step {step} epoch {epoch} dev segment F1 content {:.4} source {:.4} cue {:.4} (mean {:.4}) {secs:.0}s",
@@ -376,8 +434,15 @@ fn evaluate(
     )?;
     if scores.mean_f1() > best.0 {
         *best = (scores.mean_f1(), step);
-        save_model(model, &opts.out, &opts.save_dtype)?;
+        save(model, crf, opts)?;
         eprintln!("train quotes: saved best model to {}", opts.out.display());
     }
     Ok(())
+}
+
+/// Saves the model in `opts.out`, its CRF scores (if any) in its config.json.
+fn save(model: &NerModel, crf: Option<&Crf>, opts: &QuoteTrainOptions) -> Result<()> {
+    let mut config = model.config.clone();
+    config.settings.role_transitions = crf.map(Crf::current);
+    save_model_as(model, &config, &opts.out, &opts.save_dtype)
 }

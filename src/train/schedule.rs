@@ -28,6 +28,10 @@ pub(super) struct Schedule {
     /// Stop after this many steps, the schedule kept as for the whole run.
     pub stop_after: Option<usize>,
     pub eval_every: Option<usize>,
+    /// The variables of this optimiser group (`nn::Path::set_group`) learn at this multiple of
+    /// the learning rate: a CRF's few sequence scores start at zero and must travel further
+    /// than fine-tuned weights.
+    pub fast_group: Option<(usize, f64)>,
 }
 
 /// Where the loop is when it reports.
@@ -100,6 +104,9 @@ impl Schedule {
                 }
                 at.learning_rate = step_lr(at.step, total_steps, warmup_steps, self.learning_rate);
                 opt.set_lr(at.learning_rate);
+                if let Some((group, multiple)) = self.fast_group {
+                    opt.set_lr_group(group, at.learning_rate * multiple);
+                }
                 let batch_loss = loss(&batch);
                 opt.backward_step_clip_norm(&batch_loss, self.clip_norm);
                 let value = batch_loss.double_value(&[]);
