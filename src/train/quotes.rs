@@ -7,6 +7,10 @@
 //! annotator's file of an article is an example of its own: where annotators disagree, the
 //! model sees both readings. Model selection: the mean of the three roles' exact-segment F1 on
 //! the dev folder's first annotator per article ([`crate::eval::quotes::SegmentScores`]).
+//!
+//! The loss is each role's cross-entropy per word, or with `crf` the likelihood of each role's
+//! whole tag sequence ([`super::crf`]): dev measured the CRF better for the model alone and not
+//! for the default combination (models/quotes-en/MODEL_CARD.md), so the shipped model has none.
 
 use std::io::Write;
 use std::path::PathBuf;
