@@ -32,22 +32,31 @@ pub struct Crf {
 /// One window's gold tags, per labelled word: each role's O/B/I id.
 pub type GoldTags = [Vec<[i64; 3]>];
 
+/// The `from` of a sequence's first tag, after the three tags' own.
+const START: usize = 3;
+/// The number of sequence scores: 3 roles × 4 `from`s × 3 tags.
+const SLOTS: usize = 3 * 4 * 3;
+
+/// Where `[role, from, tag]` sits in the scores' flat (row-major `[3, 4, 3]`) layout.
+fn slot(role: usize, from: usize, tag: usize) -> usize {
+    (role * 4 + from) * 3 + tag
+}
+
 impl Crf {
     /// New scores under `vs` (`crf/transitions`), zeros or a trained model's.
     pub fn new(vs: &nn::Path, start_from: Option<&RoleTransitions>) -> Crf {
         let path = vs.sub(CRF_PATH).set_group(CRF_GROUP);
         let transitions = path.zeros("transitions", &[3, 4, 3]);
         if let Some(t) = start_from {
-            let values: Vec<f32> = (0..3)
-                .flat_map(|r| {
-                    t.steps[r]
-                        .iter()
-                        .flatten()
-                        .chain(&t.start[r])
-                        .copied()
-                        .collect::<Vec<_>>()
-                })
-                .collect();
+            let mut values = vec![0f32; SLOTS];
+            for r in 0..3 {
+                for tag in 0..3 {
+                    values[slot(r, START, tag)] = t.start[r][tag];
+                    for from in 0..3 {
+                        values[slot(r, from, tag)] = t.steps[r][from][tag];
+                    }
+                }
+            }
             tch::no_grad(|| {
                 let mut var = transitions.shallow_clone();
                 var.copy_(
@@ -64,9 +73,9 @@ impl Crf {
     pub fn current(&self) -> RoleTransitions {
         let values: Vec<f32> = Vec::try_from(self.transitions.to_kind(Kind::Float).flatten(0, -1))
             .expect("a float tensor");
-        let at = |r: usize, from: usize, tag: usize| values[(r * 4 + from) * 3 + tag];
+        let at = |r: usize, from: usize, tag: usize| values[slot(r, from, tag)];
         RoleTransitions {
-            start: [0, 1, 2].map(|r| [0, 1, 2].map(|tag| at(r, 3, tag))),
+            start: [0, 1, 2].map(|r| [0, 1, 2].map(|tag| at(r, START, tag))),
             steps: [0, 1, 2].map(|r| [0, 1, 2].map(|from| [0, 1, 2].map(|tag| at(r, from, tag)))),
         }
     }
@@ -80,14 +89,18 @@ impl Crf {
         let emissions = scores.view([windows as i64, longest as i64, 3, 3]);
         let mut mask = vec![false; windows * longest];
         let mut tags = vec![0i64; windows * longest * 3];
-        let mut counts = vec![0f32; 3 * 4 * 3];
+        let mut counts = vec![0f32; SLOTS];
         for (w, words) in gold.iter().enumerate() {
             for (i, roles) in words.iter().enumerate() {
                 mask[w * longest + i] = true;
                 tags[(w * longest + i) * 3..][..3].copy_from_slice(roles);
                 for r in 0..3 {
-                    let from = if i == 0 { 3 } else { words[i - 1][r] as usize };
-                    counts[(r * 4 + from) * 3 + roles[r] as usize] += 1.0;
+                    let from = if i == 0 {
+                        START
+                    } else {
+                        words[i - 1][r] as usize
+                    };
+                    counts[slot(r, from, roles[r] as usize)] += 1.0;
                 }
             }
         }
@@ -104,26 +117,28 @@ impl Crf {
             * mask.unsqueeze(2).to_kind(Kind::Float);
         let gold_score =
             gold_emissions.sum(Kind::Float) + (&counts * &self.transitions).sum(Kind::Float);
-        let log_partition = self.log_partition(&emissions, &mask, gold);
+        let log_partition = self.log_partition(&emissions, &mask);
         let words: usize = gold.iter().map(Vec::len).sum();
         (log_partition - gold_score) / (3 * words.max(1)) as f64
     }
 
     /// The log of the summed exp-scores of every sequence, over windows and roles (the forward
     /// algorithm, all windows and roles at once, one step per word).
-    fn log_partition(&self, emissions: &Tensor, mask: &Tensor, gold: &GoldTags) -> Tensor {
-        let start = self.transitions.narrow(1, 3, 1).squeeze_dim(1).unsqueeze(0);
-        let steps = self.transitions.narrow(1, 0, 3).unsqueeze(0);
+    fn log_partition(&self, emissions: &Tensor, mask: &Tensor) -> Tensor {
+        let start = self
+            .transitions
+            .narrow(1, START as i64, 1)
+            .squeeze_dim(1)
+            .unsqueeze(0);
+        let steps = self.transitions.narrow(1, 0, START as i64).unsqueeze(0);
         let longest = emissions.size()[1];
         let mut alpha = start + emissions.select(1, 0);
         for t in 1..longest {
             let next = (alpha.unsqueeze(3) + &steps).logsumexp([2], false) + emissions.select(1, t);
             alpha = next.where_self(&mask.select(1, t).view([-1, 1, 1]), &alpha);
         }
-        let nonempty: Vec<f32> = gold.iter().map(|w| (!w.is_empty()) as u8 as f32).collect();
-        let nonempty = Tensor::from_slice(&nonempty)
-            .to_device(alpha.device())
-            .view([-1, 1]);
+        // A window without labelled words has no sequence to count.
+        let nonempty = mask.select(1, 0).to_kind(Kind::Float).view([-1, 1]);
         (alpha.logsumexp([2], false) * nonempty).sum(Kind::Float)
     }
 }
