@@ -8,16 +8,21 @@ dynamically quantized to int8 (per channel), then for each engine:
     windows whosaid's encoder gets with --all-sentences), batches of BATCH windows in order,
     padded to the batch's longest, with the given thread count;
   - scores the tags of CoNLL-2003 dev's windows, entity-level micro F1 (conlleval chunks:
-    an I- tag after O or another type starts a chunk), each word tagged by its first piece.
+    an I- tag after O or another type starts a chunk), each word tagged by its first piece;
+then times int8 once more the way whosaid's extract uses the same cores: THREADS one-thread
+sessions side by side (Python threads; ONNX Runtime releases the GIL while it runs), each
+taking the next batch from one shared queue.
 
 usage: bench_ort.py MODEL_DIR WORK_DIR DUMP_WINDOWS DEV_WINDOWS DEV_CONLL THREADS BATCH
 Prints the fusions applied, one line per engine (seconds, pieces/s, windows/s, dev F1), and
 JSON on the last line.
 """
+import itertools
 import json
 import math
 import os
 import sys
+import threading
 import time
 
 import numpy as np
@@ -136,6 +141,32 @@ def timed(sess, windows, batch):
     return time.perf_counter() - start
 
 
+def timed_side_by_side(path, windows, batch, copies):
+    """Seconds for `copies` one-thread sessions to run every batch, side by side."""
+    sessions = [session(path, 1) for _ in range(copies)]
+    feeds = list(batches(windows, batch))
+    for sess in sessions:
+        sess.run(None, feeds[0][1])  # warm-up, not timed
+    next_batch = itertools.count()
+    lock = threading.Lock()
+
+    def work(sess):
+        while True:
+            with lock:
+                i = next(next_batch)
+            if i >= len(feeds):
+                return
+            sess.run(None, feeds[i][1])
+
+    workers = [threading.Thread(target=work, args=(sess,)) for sess in sessions]
+    start = time.perf_counter()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return time.perf_counter() - start
+
+
 def conll_gold(path):
     """Per document, per sentence, the IOB2 tags (IOB1 files converted)."""
     docs, sentences, tags = [], [], []
@@ -231,6 +262,10 @@ def main():
         print(f"ONNX Runtime {ort.__version__} {engine}: {seconds:.2f} s for {len(dump)} windows "
               f"({pieces} pieces): {pieces / seconds:,.0f} pieces/s, {len(dump) / seconds:,.1f} windows/s; "
               f"CoNLL-2003 dev F1 {f1:.4f}")
+    seconds = timed_side_by_side(int8, dump, batch, threads)
+    report["int8_side_by_side"] = {"seconds": seconds, "pieces_per_s": pieces / seconds}
+    print(f"ONNX Runtime {ort.__version__} int8, {threads} one-thread sessions side by side: "
+          f"{seconds:.2f} s for {len(dump)} windows ({pieces} pieces): {pieces / seconds:,.0f} pieces/s")
     print(json.dumps(report))
 
 

@@ -191,9 +191,11 @@ fn identical_across(precision: Precision, quotes: QuoteMethod) {
         o.chunk_size = 256;
     }));
     type Change<'a> = &'a dyn Fn(&mut whosaid::pipeline::ExtractOptions);
-    // The reference's two threads run the two models side by side, one thread each; one thread
-    // runs them one after the other; four give each model two.
-    let configs: [(&str, Change); 5] = [
+    // Rules only: two threads run two one-thread copies of the NER model, four run four, six
+    // run three copies of two libtorch threads each. Both models: two threads run them side by
+    // side, one copy each; one thread runs them one after the other; four give each model two
+    // copies; six, three.
+    let configs: [(&str, Change); 6] = [
         ("chunk-1", &|o| o.chunk_size = 1),
         ("batch-1", &|o| o.batching.windows = 1),
         ("batch-64-tokens-100k", &|o| {
@@ -202,6 +204,7 @@ fn identical_across(precision: Precision, quotes: QuoteMethod) {
         }),
         ("threads-1", &|o| o.threads = 1),
         ("threads-4", &|o| o.threads = 4),
+        ("threads-6", &|o| o.threads = 6),
     ];
     for (name, change) in configs {
         assert!(

@@ -119,8 +119,8 @@ pub struct BatchArgs {
     /// Most windows per model batch.
     #[arg(long, default_value_t = NonZeroUsize::new(ner::Batching::default().windows).unwrap())]
     batch_size: NonZeroUsize,
-    /// Most word pieces per model batch, padding included (about two thousand: larger batches
-    /// keep both threads of the int8 products busier, larger still leave the CPU's cache).
+    /// Most word pieces per model batch, padding included (each copy of the model runs one
+    /// batch at a time; larger batches leave the CPU's cache).
     #[arg(long, default_value_t = NonZeroUsize::new(ner::Batching::default().tokens).unwrap())]
     batch_tokens: NonZeroUsize,
 }

@@ -41,9 +41,11 @@ impl Window {
 /// holds more than `windows` windows or more than `tokens` word pieces once padded (a single
 /// window longer than `tokens` still forms a batch of one).
 ///
-/// The token budget matters more than the window count: on the CPUs measured, batches of about
-/// a thousand pieces keep each layer's activations in cache, and run 1.4–1.5× faster per piece
-/// than batches of 4,096 (BENCHMARKS.md).
+/// The token budget matters more than the window count: each layer's activations should stay
+/// in the CPU's cache. On a 2-core AMD EPYC, with one one-thread copy of the model per core
+/// (`pipeline`'s inference threads), 512 pieces ran the bench dump's NER work 10–15% faster
+/// than 2,048 and steadier, with 80 MB less memory (BENCHMARKS.md, 2026-12-04); batches of 4,096
+/// ran 1.4–1.5× slower per piece than a thousand on two libtorch threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Batching {
     pub windows: usize,
@@ -54,7 +56,7 @@ impl Default for Batching {
     fn default() -> Self {
         Batching {
             windows: 64,
-            tokens: 2048,
+            tokens: 512,
         }
     }
 }

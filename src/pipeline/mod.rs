@@ -1,14 +1,15 @@
 //! Wires the stages: input → clean → text → ner → entities → quotes → output.
 //!
 //! Articles are processed in chunks, in input order. Within a chunk, rayon cleans, segments and
-//! tokenizes the articles; their windows are sorted by length and batched across articles; a
-//! dedicated inference thread owns each model (rust-bert models are `Send`, not `Sync`) and runs
-//! its batches — the NER model's and the attribution model's side by side, with half the threads
-//! each, when the quote method uses both; rayon then decodes mentions, merges entities and finds
-//! quotes; rows are written in input order and flushed after each chunk.
+//! tokenizes the articles; their windows are sorted by length and batched across articles;
+//! dedicated inference threads, each owning a copy of a model (rust-bert models are `Send`, not
+//! `Sync`), run the batches — one-thread copies up to four per model, the NER model's and the
+//! attribution model's side by side, with half the threads each, when the quote method uses
+//! both; rayon then decodes mentions, merges entities and finds quotes; rows are written in
+//! input order and flushed after each chunk.
 //!
 //! The run machinery, one file each: [`timing`] (stages and the summary), [`worker`] (the
-//! inference thread), [`sink`] (CSV files or JSON lines), [`shard`] (`--shard I/N`) and
+//! inference threads), [`sink`] (CSV files or JSON lines), [`shard`] (`--shard I/N`) and
 //! [`progress`] (the bar).
 
 use std::path::{Path, PathBuf};
@@ -37,7 +38,7 @@ mod worker;
 pub use shard::Shard;
 pub use sink::{JsonLinesSink, Sink};
 pub use timing::{Stage, Summary};
-pub use worker::InferenceWorker;
+pub use worker::{InferenceWorker, Parallelism};
 
 use progress::{estimate_records, progress_bar};
 use sink::CsvSink;
@@ -253,33 +254,34 @@ pub fn stream(opts: &ExtractOptions) -> Result<Summary> {
     process(opts, (&tagger, role_tagger.as_ref()), 0, &mut sink)
 }
 
-/// The run's model on its inference thread, with the run's windowing and batching.
+/// The run's model on its inference threads, with the run's windowing and batching.
 fn start_tagger(opts: &ExtractOptions) -> Result<Tagger<InferenceWorker>> {
     if opts.chunk_size == 0 || opts.batching.windows == 0 || opts.batching.tokens == 0 {
         bail!("--chunk-size, --batch-size and --batch-tokens must be at least 1");
     }
-    let threads = model_threads(opts);
-    let worker = InferenceWorker::start(&opts.model, threads, opts.precision)?;
+    let parallelism = model_parallelism(opts)?;
+    let worker = InferenceWorker::start(&opts.model, parallelism, opts.precision)?;
     let tagger = Tagger::new(worker, opts.batching, opts.skip_lowercase_sentences)
         .with_context(|| format!("--model {}", opts.model.display()))?;
     tagger.with_any_case_of(&opts.model, |dir| {
-        InferenceWorker::start_on_demand(dir, threads, opts.precision)
+        InferenceWorker::start_on_demand(dir, parallelism, opts.precision)
             .with_context(|| format!("cannot load the any-case model in {}", dir.display()))
     })
 }
 
-/// libtorch's intra-op threads for each model. With the attribution model and two threads or
-/// more, the two models run side by side ([`ChunkRun::tag_all`]) and share the threads: half
-/// each, rounded down, so that they never take more cores than `--threads` (libtorch's threads
-/// spin between operations, and a core shared by two of them slows both). One count for both
-/// models, because libtorch reads it from one process-wide setting when a thread first runs an
-/// operation.
-fn model_threads(opts: &ExtractOptions) -> usize {
-    if models_side_by_side(opts) {
+/// How each model uses the cores ([`Parallelism::for_cores`]). With the attribution model and
+/// two threads or more, the two models run side by side ([`ChunkRun::tag_all`]) and share the
+/// cores: half each, rounded down, so that they never take more cores than `--threads`
+/// (libtorch's threads spin between operations, and a core shared by two of them slows both).
+/// One count of libtorch threads for every copy of both models, because libtorch reads it from
+/// one process-wide setting when a thread first runs an operation.
+fn model_parallelism(opts: &ExtractOptions) -> Result<Parallelism> {
+    let cores = if models_side_by_side(opts) {
         opts.threads / 2
     } else {
         opts.threads
-    }
+    };
+    Parallelism::for_cores(cores)
 }
 
 /// Whether the run has the attribution model and a thread for each model.
@@ -287,7 +289,7 @@ fn models_side_by_side(opts: &ExtractOptions) -> bool {
     opts.quotes != QuoteMethod::Rules && opts.threads >= 2
 }
 
-/// Loads the attribution model on its own inference thread, when the quote method uses it.
+/// Loads the attribution model on its own inference threads, when the quote method uses it.
 fn start_role_tagger(opts: &ExtractOptions) -> Result<Option<RoleTagger<InferenceWorker>>> {
     if opts.quotes == QuoteMethod::Rules {
         return Ok(None);
@@ -299,8 +301,9 @@ fn start_role_tagger(opts: &ExtractOptions) -> Result<Option<RoleTagger<Inferenc
             opts.quotes.as_str()
         )
     };
-    let worker = InferenceWorker::start(&opts.quote_model, model_threads(opts), opts.precision)
-        .with_context(needs)?;
+    let worker =
+        InferenceWorker::start(&opts.quote_model, model_parallelism(opts)?, opts.precision)
+            .with_context(needs)?;
     Ok(Some(
         RoleTagger::new(worker, opts.batching).with_context(needs)?,
     ))
@@ -382,7 +385,7 @@ struct ChunkRun<'t> {
     /// The attribution model and its windower, when the quote method uses it.
     roles: Option<(&'t RoleTagger<InferenceWorker>, ner::Windower<'t>)>,
     method: QuoteMethod,
-    /// The two models run at the same time, on their own threads ([`model_threads`]).
+    /// The two models run at the same time, on their own threads ([`model_parallelism`]).
     side_by_side: bool,
     clock: StageClock,
 }
@@ -438,7 +441,7 @@ impl ChunkRun<'_> {
 
     /// Both models' tags of the chunk: the NER model's, and the attribution model's when the
     /// quote method uses it. The two inference threads run side by side when the run has a
-    /// thread for each ([`model_threads`]): on two cores, each model on one core finishes a
+    /// thread for each ([`model_parallelism`]): on two cores, each model on one core finishes a
     /// chunk sooner than both one after the other on two (libtorch's threads gain about 1.5x
     /// from the second core at these batch sizes). Each window's result depends on that
     /// window alone, so the rows are the same either way.

@@ -39,7 +39,7 @@ pub enum Stage {
     Segment,
     /// Word pieces and model windows.
     Tokenize,
-    /// The model's forward passes (on the inference thread).
+    /// The model's forward passes (on the inference threads), wall time.
     Model,
     /// Tags to mentions, mentions to entities.
     DecodeEntities,
