@@ -71,7 +71,12 @@ fn main() -> anyhow::Result<()> {
         2.0 * (n as f64).powi(3) * reps as f64 / secs / 1e9
     );
 
-    let mut model = NerModel::load_as(std::path::Path::new(&dir), precision)?;
+    // Training runs rust-bert's model, whose block weights `load_as` releases once packed.
+    let mut model = if train {
+        NerModel::load(std::path::Path::new(&dir), Device::Cpu)?
+    } else {
+        NerModel::load_as(std::path::Path::new(&dir), precision)?
+    };
     let w = Window {
         input_ids: vec![1000; len],
         type_ids: vec![0; len],

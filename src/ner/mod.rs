@@ -166,7 +166,9 @@ impl NerModel {
 
     /// Loads a model directory for inference on the CPU in `precision`: int8 and f32 through
     /// the packed encoder, whose tags do not depend on batching ([`packed`]); bf16 through
-    /// rust-bert's padded batches, whose tags may.
+    /// rust-bert's padded batches, whose tags may. In int8 and f32, rust-bert's copy of the
+    /// blocks' linear weights is released ([`packed::PackedBert::release_copied_weights`]): such
+    /// a model runs through the packed encoder only (training loads with [`NerModel::load`]).
     pub fn load_as(dir: &Path, precision: Precision) -> Result<NerModel> {
         let mut model = NerModel::load(dir, Device::Cpu)?;
         match precision {
@@ -177,7 +179,8 @@ impl NerModel {
                     &model.config.bert,
                     precision,
                     model.config.settings.int8_weights,
-                )?)
+                )?);
+                packed::PackedBert::release_copied_weights(&model.vs, &model.config.bert);
             }
         }
         Ok(model)
