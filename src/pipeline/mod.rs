@@ -182,8 +182,7 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
     // Nothing in --out is touched before these checks, and the model loads first: a missing
     // or broken model stops the run before any output.
     checkpoint::refuse_inputs_among_outputs(&opts.inputs, &opts.out)?;
-    let tagger = start_tagger(opts)?;
-    let role_tagger = start_role_tagger(opts)?;
+    let (tagger, role_tagger) = start_models(opts)?;
     let run = RunIdentity::new(&opts.inputs, &opts.model, output_options(opts))?;
     let (writer, done) = if opts.resume {
         OutputWriter::resume(&opts.out, run)?
@@ -248,71 +247,61 @@ fn output_options(opts: &ExtractOptions) -> Vec<(String, String)> {
 
 /// `stream`: JSON lines from stdin to JSON lines on stdout (see [`JsonLinesSink`]).
 pub fn stream(opts: &ExtractOptions) -> Result<Summary> {
-    let tagger = start_tagger(opts)?;
-    let role_tagger = start_role_tagger(opts)?;
+    let (tagger, role_tagger) = start_models(opts)?;
     let mut sink = JsonLinesSink(std::io::BufWriter::new(std::io::stdout().lock()));
     process(opts, (&tagger, role_tagger.as_ref()), 0, &mut sink)
 }
 
-/// The run's model on its inference threads, with the run's windowing and batching.
-fn start_tagger(opts: &ExtractOptions) -> Result<Tagger<InferenceWorker>> {
+/// The run's models on their inference threads, with the run's windowing and batching: the NER
+/// model, and the attribution model when the quote method uses it. Each loads a first copy here,
+/// so a missing or broken model fails before any output. Both models share one pool of
+/// threads, one copy of each per thread ([`InferenceWorker::start_shared`]): on two cores the NER
+/// model's batches run out before the attribution model's, and its core then takes the
+/// attribution model's batches instead of waiting.
+fn start_models(
+    opts: &ExtractOptions,
+) -> Result<(Tagger<InferenceWorker>, Option<RoleTagger<InferenceWorker>>)> {
     if opts.chunk_size == 0 || opts.batching.windows == 0 || opts.batching.tokens == 0 {
         bail!("--chunk-size, --batch-size and --batch-tokens must be at least 1");
     }
-    let parallelism = model_parallelism(opts)?;
-    let worker = InferenceWorker::start(&opts.model, parallelism, opts.precision)?;
-    let tagger = Tagger::new(worker, opts.batching, opts.skip_lowercase_sentences)
-        .with_context(|| format!("--model {}", opts.model.display()))?;
-    tagger.with_any_case_of(&opts.model, |dir| {
-        InferenceWorker::start_on_demand(dir, parallelism, opts.precision)
-            .with_context(|| format!("cannot load the any-case model in {}", dir.display()))
-    })
-}
-
-/// How each model uses the cores ([`Parallelism::for_cores`]). With the attribution model and
-/// two threads or more, the two models run side by side ([`ChunkRun::tag_all`]) and share the
-/// cores: half each, rounded down, so that they never take more cores than `--threads`
-/// (libtorch's threads spin between operations, and a core shared by two of them slows both).
-/// One count of libtorch threads for every copy of both models, because libtorch reads it from
-/// one process-wide setting when a thread first runs an operation.
-fn model_parallelism(opts: &ExtractOptions) -> Result<Parallelism> {
-    let cores = if models_side_by_side(opts) {
-        opts.threads / 2
-    } else {
-        opts.threads
-    };
-    Parallelism::for_cores(cores)
-}
-
-/// Whether the run has the attribution model and a thread for each model.
-fn models_side_by_side(opts: &ExtractOptions) -> bool {
-    opts.quotes != QuoteMethod::Rules && opts.threads >= 2
-}
-
-/// Loads the attribution model on its own inference threads, when the quote method uses it.
-fn start_role_tagger(opts: &ExtractOptions) -> Result<Option<RoleTagger<InferenceWorker>>> {
-    if opts.quotes == QuoteMethod::Rules {
-        return Ok(None);
-    }
-    let model = opts.quote_model.display();
+    let parallelism = Parallelism::for_cores(opts.threads)?;
+    parallelism.apply()?;
     let needs = || {
         format!(
-            "--quotes {} needs the attribution model (--quote-model {model})",
-            opts.quotes.as_str()
+            "--quotes {} needs the attribution model (--quote-model {})",
+            opts.quotes.as_str(),
+            opts.quote_model.display()
         )
     };
-    let worker =
-        InferenceWorker::start(&opts.quote_model, model_parallelism(opts)?, opts.precision)
-            .with_context(needs)?;
-    Ok(Some(
-        RoleTagger::new(worker, opts.batching).with_context(needs)?,
-    ))
+    let mut firsts = vec![worker::load_copy(&opts.model, opts.precision)?];
+    if opts.quotes != QuoteMethod::Rules {
+        firsts.push(worker::load_copy(&opts.quote_model, opts.precision).with_context(needs)?);
+    }
+    let mut workers = InferenceWorker::start_shared(firsts, parallelism, opts.precision)?;
+    let roles = match workers.len() {
+        2 => Some(RoleTagger::new(workers.pop().expect("two"), opts.batching).with_context(needs)?),
+        _ => None,
+    };
+    let ner = workers.pop().expect("the NER model");
+    let tagger = Tagger::new(ner, opts.batching, opts.skip_lowercase_sentences)
+        .with_context(|| format!("--model {}", opts.model.display()))?;
+    let tagger = tagger.with_any_case_of(&opts.model, |dir| {
+        InferenceWorker::start_on_demand(dir, parallelism, opts.precision)
+            .with_context(|| format!("cannot load the any-case model in {}", dir.display()))
+    })?;
+    Ok((tagger, roles))
+}
+
+/// Whether the run has the attribution model and two threads or more: then the two models'
+/// batches are fed side by side ([`ChunkRun::tag_all`]) to their shared threads.
+fn models_side_by_side(opts: &ExtractOptions) -> bool {
+    opts.quotes != QuoteMethod::Rules && opts.threads >= 2
 }
 
 /// Runs the pipeline over `opts.inputs` (this shard's records, after the first `skip`) with
 /// `tagger`, and hands every record's rows or error to `sink`, in input order:
 /// chunk by chunk, read → prepare → tag → analyse → write.
-/// Chunk and batch sizes were checked when the tagger started ([`start_tagger`]).
+/// Chunk and batch sizes were checked when the models started ([`start_models`]).
 fn process(
     opts: &ExtractOptions,
     (tagger, role_tagger): (
@@ -385,7 +374,7 @@ struct ChunkRun<'t> {
     /// The attribution model and its windower, when the quote method uses it.
     roles: Option<(&'t RoleTagger<InferenceWorker>, ner::Windower<'t>)>,
     method: QuoteMethod,
-    /// The two models run at the same time, on their own threads ([`model_parallelism`]).
+    /// The two models' batches are fed at the same time ([`models_side_by_side`]).
     side_by_side: bool,
     clock: StageClock,
 }
@@ -440,11 +429,10 @@ impl ChunkRun<'_> {
     }
 
     /// Both models' tags of the chunk: the NER model's, and the attribution model's when the
-    /// quote method uses it. The two inference threads run side by side when the run has a
-    /// thread for each ([`model_parallelism`]): on two cores, each model on one core finishes a
-    /// chunk sooner than both one after the other on two (libtorch's threads gain about 1.5x
-    /// from the second core at these batch sizes). Each window's result depends on that
-    /// window alone, so the rows are the same either way.
+    /// quote method uses it. With two threads or more both models' batches are fed at once, from
+    /// two threads, to the pool that holds both ([`start_models`]), so its threads always have
+    /// work; with one, one model after the other. Each window's result depends on that window
+    /// alone, so the rows are the same either way.
     fn tag_all(
         &self,
         prepared: &[Result<Prepared, RecordError>],

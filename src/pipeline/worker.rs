@@ -6,7 +6,7 @@
 //! for each other between operations; BENCHMARKS.md has the paired runs). Each window's result
 //! depends on that window alone, so which copy runs a batch changes no output.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex};
 
 use anyhow::{bail, Context, Result};
@@ -32,8 +32,15 @@ enum Output {
     Failed(String),
 }
 
-/// Requests to the inference threads: a batch of windows, answered with what was wanted.
-type Job = (usize, Vec<Window>, Want);
+/// A request to the inference threads: batch `id` of windows for model `model` of the pool,
+/// answered on `reply` with what was wanted.
+struct Job {
+    id: usize,
+    windows: Vec<Window>,
+    want: Want,
+    model: usize,
+    reply: mpsc::Sender<JobResult>,
+}
 type JobResult = (usize, Output);
 
 /// How one model's inference uses the cores it is given: `copies` inference threads, each with
@@ -45,8 +52,8 @@ pub struct Parallelism {
 }
 
 impl Parallelism {
-    /// At most this many copies of one model: each holds its weights (about 130 MB for the
-    /// shipped int8 encoder with its f32 variables) and a batch's activations.
+    /// At most this many copies of one model: each holds its weights (about 100 MB for the
+    /// shipped int8 encoder with its embeddings) and a batch's activations.
     pub const MAX_COPIES: usize = 4;
 
     /// For `cores` cores: as many one-thread copies as cores, up to [`Self::MAX_COPIES`]; beyond
@@ -65,33 +72,66 @@ impl Parallelism {
             threads_each: cores / copies,
         })
     }
+
+    /// Sets libtorch's threads per copy. Process-wide: every model of a run shares it, because
+    /// libtorch reads it when a thread first runs an operation.
+    pub fn apply(self) -> Result<()> {
+        set_threads(self.threads_each)
+    }
 }
 
-/// The model on its own threads. Dropping it ends the threads.
+/// The inference threads of a pool; the last handle on them closes the queue and joins them.
+struct Threads(Vec<std::thread::JoinHandle<()>>);
+
+impl Drop for Threads {
+    fn drop(&mut self) {
+        for h in self.0.drain(..) {
+            let _ = h.join();
+        }
+    }
+}
+
+/// One model of a pool of inference threads. Dropping the last model of a pool ends its threads.
 pub struct InferenceWorker {
+    /// Declared first: dropped before `_threads`, so the queue is closed when they are joined.
     jobs: Option<mpsc::SyncSender<Job>>,
-    /// Locked for a whole dispatch: one caller at a time feeds the threads and reads their
-    /// answers, and the worker can be shared with the thread that runs the other model alongside.
-    results: Mutex<mpsc::Receiver<JobResult>>,
-    handles: Vec<std::thread::JoinHandle<()>>,
-    /// Batches handed out before the first answer is awaited: two per copy, so that no copy
-    /// waits for the text side.
+    /// This model's place in each thread's list of copies.
+    model: usize,
+    _threads: Arc<Threads>,
+    /// Batches handed out before the first answer is awaited: two per thread, so that no
+    /// thread waits for the text side.
     ahead: usize,
     tags: Vec<Tag>,
     settings: ModelSettings,
     tokenizer: tokenizers::Tokenizer,
 }
 
-/// How an inference thread gets its copy of the model.
+/// How an inference thread gets its copy of a model.
 type Load = Box<dyn FnOnce() -> Result<NerModel> + Send>;
 
-/// Loads a model copy from `dir`, naming the folder when it fails.
+/// Loads a copy of the model in `dir` for inference, naming the folder when it fails; with the
+/// folder, what [`InferenceWorker::start_shared`] takes.
+pub fn load_copy(dir: &Path, precision: Precision) -> Result<(NerModel, PathBuf)> {
+    let model = NerModel::load_as(dir, precision)
+        .with_context(|| format!("cannot load the model from {}", dir.display()))?;
+    Ok((model, dir.to_path_buf()))
+}
+
+/// [`load_copy`] on an inference thread.
 fn loader(dir: &Path, precision: Precision) -> Load {
     let dir = dir.to_path_buf();
-    Box::new(move || {
-        NerModel::load_as(&dir, precision)
-            .with_context(|| format!("cannot load the model from {}", dir.display()))
-    })
+    Box::new(move || load_copy(&dir, precision).map(|(model, _)| model))
+}
+
+/// What the text side needs of a model without running it: its tags, settings and tokenizer.
+type ModelInfo = (Vec<Tag>, ModelSettings, tokenizers::Tokenizer);
+
+fn info(model: &NerModel) -> ModelInfo {
+    (
+        model.config.tags.clone(),
+        model.config.settings.clone(),
+        model.tokenizer.clone(),
+    )
 }
 
 impl InferenceWorker {
@@ -103,13 +143,35 @@ impl InferenceWorker {
         parallelism: Parallelism,
         precision: Precision,
     ) -> Result<InferenceWorker> {
-        set_threads(parallelism.threads_each)?;
-        let first = loader(model_dir, precision)()?;
-        let (tags, settings) = (first.config.tags.clone(), first.config.settings.clone());
-        let tokenizer = first.tokenizer.clone();
-        let mut loads: Vec<(Load, bool)> = vec![(Box::new(move || Ok(first)), true)];
-        loads.extend((1..parallelism.copies).map(|_| (loader(model_dir, precision), true)));
-        InferenceWorker::spawn(loads, (tags, settings, tokenizer))
+        parallelism.apply()?;
+        let first = load_copy(model_dir, precision)?;
+        let mut models = InferenceWorker::start_shared(vec![first], parallelism, precision)?;
+        Ok(models.pop().expect("one model"))
+    }
+
+    /// Starts one pool of inference threads for several models, each given as its first copy
+    /// (loaded by [`load_copy`] after [`Parallelism::apply`]): every thread holds a copy of each
+    /// model and takes whichever model's batch comes next, so no core waits for one model while
+    /// the other still has batches (each copy holds its own weights). The first thread gets
+    /// the copies given; the others load theirs from the same folders on their own threads.
+    /// Returns the models in the order given.
+    pub fn start_shared(
+        firsts: Vec<(NerModel, PathBuf)>,
+        parallelism: Parallelism,
+        precision: Precision,
+    ) -> Result<Vec<InferenceWorker>> {
+        let infos: Vec<ModelInfo> = firsts.iter().map(|(m, _)| info(m)).collect();
+        let dirs: Vec<PathBuf> = firsts.iter().map(|(_, d)| d.clone()).collect();
+        let given: Vec<Load> = firsts
+            .into_iter()
+            .map(|(m, _)| Box::new(move || Ok(m)) as Load)
+            .collect();
+        let mut loads: Vec<(Vec<Load>, bool)> = vec![(given, true)];
+        loads.extend((1..parallelism.copies).map(|_| {
+            let copies = dirs.iter().map(|d| loader(d, precision)).collect();
+            (copies, true)
+        }));
+        InferenceWorker::spawn(loads, infos)
     }
 
     /// Like [`InferenceWorker::start`], but each copy loads the weights only when its first batch
@@ -121,84 +183,105 @@ impl InferenceWorker {
         parallelism: Parallelism,
         precision: Precision,
     ) -> Result<InferenceWorker> {
-        set_threads(parallelism.threads_each)?;
+        parallelism.apply()?;
         let files = ModelFiles::locate(model_dir)?;
         let config = ModelConfig::read(&files.config)?;
         let tokenizer = load_tokenizer(&files.tokenizer)?;
         check_weights(&files.weights)?;
         let loads = (0..parallelism.copies)
-            .map(|_| (loader(model_dir, precision), false))
+            .map(|_| (vec![loader(model_dir, precision)], false))
             .collect();
-        InferenceWorker::spawn(loads, (config.tags, config.settings, tokenizer))
+        let info = (config.tags, config.settings, tokenizer);
+        let mut models = InferenceWorker::spawn(loads, vec![info])?;
+        Ok(models.pop().expect("one model"))
     }
 
-    /// Starts one inference thread per load, all taking batches from one queue; a thread loads
-    /// its copy with its load at once when the flag says so, else before its first job.
-    fn spawn(
-        loads: Vec<(Load, bool)>,
-        (tags, settings, tokenizer): (Vec<Tag>, ModelSettings, tokenizers::Tokenizer),
-    ) -> Result<InferenceWorker> {
+    /// Starts one inference thread per entry of `loads` (its copies of the pool's models), all
+    /// taking batches from one queue; a thread loads its copies at once when the flag says so,
+    /// else each before its first batch. Returns one handle per model (`infos` order).
+    fn spawn(loads: Vec<(Vec<Load>, bool)>, infos: Vec<ModelInfo>) -> Result<Vec<InferenceWorker>> {
         let ahead = 2 * loads.len();
-        // Bounded: the text side can run at most `ahead` batches ahead of the models.
-        let (jobs, job_rx) = mpsc::sync_channel::<Job>(ahead);
+        // Bounded: the text side can run at most a few batches ahead of the models.
+        let (jobs, job_rx) = mpsc::sync_channel::<Job>(ahead * infos.len());
         let job_rx = Arc::new(Mutex::new(job_rx));
-        let (result_tx, results) = mpsc::channel::<JobResult>();
         let handles = loads
             .into_iter()
             .enumerate()
-            .map(|(i, (load, eager))| {
-                let (job_rx, result_tx) = (Arc::clone(&job_rx), result_tx.clone());
+            .map(|(i, (copies, eager))| {
+                let job_rx = Arc::clone(&job_rx);
                 std::thread::Builder::new()
                     .name(format!("whosaid-inference-{i}"))
-                    .spawn(move || serve(load, eager, &job_rx, &result_tx))
+                    .spawn(move || serve(copies, eager, &job_rx))
             })
             .collect::<std::io::Result<Vec<_>>>()?;
-        Ok(InferenceWorker {
-            jobs: Some(jobs),
-            results: Mutex::new(results),
-            handles,
-            ahead,
-            tags,
-            settings,
-            tokenizer,
-        })
+        let threads = Arc::new(Threads(handles));
+        Ok(infos
+            .into_iter()
+            .enumerate()
+            .map(|(model, (tags, settings, tokenizer))| InferenceWorker {
+                jobs: Some(jobs.clone()),
+                model,
+                _threads: Arc::clone(&threads),
+                ahead,
+                tags,
+                settings,
+                tokenizer,
+            })
+            .collect())
+    }
+}
+
+/// A thread's copy of one model: not loaded yet, loaded, or failed (and answering every batch
+/// with why).
+enum Copy {
+    Pending(Load),
+    Ready(Box<NerModel>),
+    Failed(String),
+}
+
+impl Copy {
+    fn load(&mut self) {
+        if let Copy::Pending(_) = self {
+            let Copy::Pending(load) = std::mem::replace(self, Copy::Failed(String::new())) else {
+                unreachable!("checked above");
+            };
+            *self = match load() {
+                Ok(model) => Copy::Ready(Box::new(model)),
+                Err(e) => Copy::Failed(format!("{e:#}")),
+            };
+        }
     }
 }
 
 /// One inference thread: takes batches from the shared queue until it closes and answers each
-/// with its copy of the model, or with why the copy did not load.
-fn serve(
-    load: Load,
-    eager: bool,
-    job_rx: &Mutex<mpsc::Receiver<Job>>,
-    result_tx: &mpsc::Sender<JobResult>,
-) {
-    let mut load = Some(load);
-    let mut model: Option<Result<NerModel>> = None;
+/// with its copy of the batch's model, or with why the copy did not load.
+fn serve(loads: Vec<Load>, eager: bool, job_rx: &Mutex<mpsc::Receiver<Job>>) {
+    let mut copies: Vec<Copy> = loads.into_iter().map(Copy::Pending).collect();
     if eager {
-        model = load.take().map(|l| l());
+        copies.iter_mut().for_each(Copy::load);
     }
     loop {
-        // The lock is held only while waiting for a job, never while the model runs.
+        // The lock is held only while waiting for a job, never while a model runs.
         let job = match job_rx.lock() {
             Ok(rx) => rx.recv(),
             Err(_) => return,
         };
-        let Ok((id, windows, want)) = job else {
+        let Ok(job) = job else {
             return;
         };
-        let copy = model.get_or_insert_with(|| load.take().expect("loaded once")());
+        let copy = &mut copies[job.model];
+        copy.load();
         let output = match copy {
-            Ok(copy) => run_job(copy, &windows, want),
-            Err(e) => Output::Failed(format!("{e:#}")),
+            Copy::Ready(model) => run_job(model, &job.windows, job.want),
+            Copy::Failed(reason) => Output::Failed(reason.clone()),
+            Copy::Pending(_) => unreachable!("loaded above"),
         };
         if let Output::Failed(reason) = &output {
             // A copy that failed once answers every later batch the same way.
-            model = Some(Err(anyhow::anyhow!("{reason}")));
+            *copy = Copy::Failed(reason.clone());
         }
-        if result_tx.send((id, output)).is_err() {
-            return;
-        }
+        // The dispatch that sent it may have given up (another batch failed): nothing to do.
+        let _ = job.reply.send((job.id, output));
     }
 }
 
@@ -280,7 +363,8 @@ impl WordScorer for InferenceWorker {
 
 impl InferenceWorker {
     /// Sends the batches to the inference threads, [`InferenceWorker::ahead`] ahead, and hands
-    /// each answer (with its batch) to `take`, whichever copy ran it.
+    /// each answer (with its batch) to `take`, whichever copy ran it. Each call gets its answers
+    /// on a channel of its own, so two models of one pool can be fed at the same time.
     fn dispatch(
         &self,
         windows: &[&Window],
@@ -289,24 +373,27 @@ impl InferenceWorker {
         mut take: impl FnMut(&[usize], Output),
     ) -> Result<()> {
         let jobs = self.jobs.as_ref().expect("worker running");
-        let results = self
-            .results
-            .lock()
-            .map_err(|_| anyhow::anyhow!("the inference thread stopped"))?;
+        let (reply, results) = mpsc::channel::<JobResult>();
         let mut pending = 0;
         let mut next = 0;
         while next < batches.len() || pending > 0 {
             // Keep the copies fed without queueing more than the channel holds.
             while next < batches.len() && pending < self.ahead {
-                let batch = batches[next].iter().map(|&i| windows[i].clone()).collect();
-                jobs.send((next, batch, want))
-                    .map_err(|_| anyhow::anyhow!("the inference thread stopped"))?;
+                let job = Job {
+                    id: next,
+                    windows: batches[next].iter().map(|&i| windows[i].clone()).collect(),
+                    want,
+                    model: self.model,
+                    reply: reply.clone(),
+                };
+                jobs.send(job)
+                    .map_err(|_| anyhow::anyhow!("the inference threads stopped"))?;
                 next += 1;
                 pending += 1;
             }
             let (id, output) = results
                 .recv()
-                .context("the inference thread stopped (see the error above)")?;
+                .context("the inference threads stopped (see the error above)")?;
             pending -= 1;
             if let Output::Failed(reason) = output {
                 bail!(reason);
@@ -318,11 +405,10 @@ impl InferenceWorker {
 }
 
 impl Drop for InferenceWorker {
+    /// Closes this model's side of the queue; the threads end (and are joined, [`Threads`])
+    /// when the pool's last model is dropped.
     fn drop(&mut self) {
         self.jobs.take();
-        for h in self.handles.drain(..) {
-            let _ = h.join();
-        }
     }
 }
 
