@@ -59,8 +59,8 @@ struct RunArgs {
     /// Worker threads for text processing and for torch, at least 1 (default: all cores). A
     /// model runs as one-thread copies side by side, one per thread up to four (each copy holds
     /// its own weights, about 100 MB); with more threads, at most four copies share them evenly.
-    /// With the attribution model (--quotes both or model) and two or more threads, the two
-    /// models run side by side on half of them each.
+    /// With the attribution model (--quotes both or model), each of those threads holds a copy
+    /// of both models.
     #[arg(long)]
     threads: Option<NonZeroUsize>,
     #[command(flatten)]

@@ -3,10 +3,10 @@
 //! Articles are processed in chunks, in input order. Within a chunk, rayon cleans, segments and
 //! tokenizes the articles; their windows are sorted by length and batched across articles;
 //! dedicated inference threads, each owning a copy of a model (rust-bert models are `Send`, not
-//! `Sync`), run the batches — one-thread copies up to four per model, the NER model's and the
-//! attribution model's side by side, with half the threads each, when the quote method uses
-//! both; rayon then decodes mentions, merges entities and finds quotes; rows are written in
-//! input order and flushed after each chunk.
+//! `Sync`), run the batches — one-thread copies up to four, each thread holding a copy of the
+//! NER model and, when the quote method uses it, of the attribution model; rayon then decodes
+//! mentions, merges entities and finds quotes; rows are written in input order and flushed after
+//! each chunk.
 //!
 //! The run machinery, one file each: [`timing`] (stages and the summary), [`worker`] (the
 //! inference threads), [`sink`] (CSV files or JSON lines), [`shard`] (`--shard I/N`) and

@@ -5,6 +5,10 @@
 //! a dump sooner than one copy on two libtorch threads (the products split over two threads wait
 //! for each other between operations; BENCHMARKS.md has the paired runs). Each window's result
 //! depends on that window alone, so which copy runs a batch changes no output.
+//!
+//! Several models can share one pool ([`InferenceWorker::start_shared`]): each thread then
+//! holds a copy of every model and runs whichever model's batch comes next, so a thread whose
+//! model has no batches left takes the other's instead of waiting.
 
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex};
