@@ -32,7 +32,7 @@ enum Output {
     Tags(Vec<Vec<WordTag>>),
     /// Words × labels, row-major, in window and word order.
     Scores(Vec<f32>),
-    /// The model did not load (a copy loaded on its own thread, or on demand).
+    /// The batch failed: its copy of the model did not load, or libtorch panicked.
     Failed(String),
 }
 
@@ -47,8 +47,8 @@ struct Job {
 }
 type JobResult = (usize, Output);
 
-/// How one model's inference uses the cores it is given: `copies` inference threads, each with
-/// its own copy of the model and `threads_each` libtorch threads.
+/// How a pool of inference threads uses the cores it is given: `copies` threads, each with its
+/// own copy of the pool's model (or of each of its models) and `threads_each` libtorch threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Parallelism {
     pub copies: usize,
@@ -237,21 +237,23 @@ impl InferenceWorker {
 
 /// A thread's copy of one model: not loaded yet, loaded, or failed (and answering every batch
 /// with why).
-enum Copy {
+enum ModelCopy {
     Pending(Load),
     Ready(Box<NerModel>),
     Failed(String),
 }
 
-impl Copy {
+impl ModelCopy {
     fn load(&mut self) {
-        if let Copy::Pending(_) = self {
-            let Copy::Pending(load) = std::mem::replace(self, Copy::Failed(String::new())) else {
+        if let ModelCopy::Pending(_) = self {
+            let ModelCopy::Pending(load) =
+                std::mem::replace(self, ModelCopy::Failed(String::new()))
+            else {
                 unreachable!("checked above");
             };
             *self = match load() {
-                Ok(model) => Copy::Ready(Box::new(model)),
-                Err(e) => Copy::Failed(format!("{e:#}")),
+                Ok(model) => ModelCopy::Ready(Box::new(model)),
+                Err(e) => ModelCopy::Failed(format!("{e:#}")),
             };
         }
     }
@@ -260,9 +262,9 @@ impl Copy {
 /// One inference thread: takes batches from the shared queue until it closes and answers each
 /// with its copy of the batch's model, or with why the copy did not load.
 fn serve(loads: Vec<Load>, eager: bool, job_rx: &Mutex<mpsc::Receiver<Job>>) {
-    let mut copies: Vec<Copy> = loads.into_iter().map(Copy::Pending).collect();
+    let mut copies: Vec<ModelCopy> = loads.into_iter().map(ModelCopy::Pending).collect();
     if eager {
-        copies.iter_mut().for_each(Copy::load);
+        copies.iter_mut().for_each(ModelCopy::load);
     }
     loop {
         // The lock is held only while waiting for a job, never while a model runs.
@@ -276,13 +278,13 @@ fn serve(loads: Vec<Load>, eager: bool, job_rx: &Mutex<mpsc::Receiver<Job>>) {
         let copy = &mut copies[job.model];
         copy.load();
         let output = match copy {
-            Copy::Ready(model) => run_job(model, &job.windows, job.want),
-            Copy::Failed(reason) => Output::Failed(reason.clone()),
-            Copy::Pending(_) => unreachable!("loaded above"),
+            ModelCopy::Ready(model) => run_job(model, &job.windows, job.want),
+            ModelCopy::Failed(reason) => Output::Failed(reason.clone()),
+            ModelCopy::Pending(_) => unreachable!("loaded above"),
         };
         if let Output::Failed(reason) = &output {
             // A copy that failed once answers every later batch the same way.
-            *copy = Copy::Failed(reason.clone());
+            *copy = ModelCopy::Failed(reason.clone());
         }
         // The dispatch that sent it may have given up (another batch failed): nothing to do.
         let _ = job.reply.send((job.id, output));
@@ -290,8 +292,8 @@ fn serve(loads: Vec<Load>, eager: bool, job_rx: &Mutex<mpsc::Receiver<Job>>) {
 }
 
 /// One batch through a copy of the model. A panic in libtorch becomes a failed answer: the
-/// other copies keep the answers' channel open, so a thread that died would leave the text side
-/// waiting for an answer that never comes.
+/// dispatch keeps its answers' channel open while it waits, so a thread that died would leave
+/// it waiting for an answer that never comes.
 fn run_job(model: &NerModel, windows: &[Window], want: Want) -> Output {
     let refs: Vec<&Window> = windows.iter().collect();
     let run = std::panic::AssertUnwindSafe(|| match want {
