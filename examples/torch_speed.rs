@@ -2,11 +2,13 @@
 //! optionally training-step) throughput at given batch shapes. Used by scripts/bench.
 //!
 //! cargo run --release --example torch_speed -- [MODEL_DIR] [BATCH] [LEN] [THREADS] [f32|int8|bf16|train]
-//! COPIES=N runs N copies of the model side by side (extract's inference threads).
+//! The encoder runs as extract's inference threads would for THREADS (one-thread copies side by
+//! side, `pipeline::Parallelism`); COPIES=N runs N copies instead.
 use std::time::Instant;
 
 use tch::{Device, Kind, Tensor};
 use whosaid::ner::{NerModel, Precision, Window};
+use whosaid::pipeline::Parallelism;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -90,10 +92,22 @@ fn main() -> anyhow::Result<()> {
         Ok(r) => r.parse()?,
         Err(_) => (4096 / (batch * len)).max(5),
     };
-    // COPIES=N: N copies of the model side by side, each on its own thread with THREADS / N
-    // libtorch threads, as extract's inference threads run them (`pipeline::Parallelism`).
-    let copies: usize = std::env::var("COPIES").map_or(Ok(1), |c| c.parse())?;
-    tch::set_num_threads((threads as usize / copies.max(1)).max(1) as i32);
+    // COPIES=1: one copy on THREADS libtorch threads. Otherwise as many copies side by side as
+    // extract's inference threads for THREADS (`pipeline::Parallelism`), or COPIES=N copies of
+    // THREADS / N libtorch threads each.
+    let parallelism = match std::env::var("COPIES") {
+        Ok(c) => {
+            let copies: usize = c.parse()?;
+            anyhow::ensure!(copies >= 1, "COPIES must be at least 1");
+            Parallelism {
+                copies,
+                threads_each: (threads as usize / copies).max(1),
+            }
+        }
+        Err(_) => Parallelism::for_cores(threads as usize)?,
+    };
+    let copies = parallelism.copies;
+    parallelism.apply()?;
     let others: Vec<NerModel> = (1..copies)
         .map(|_| NerModel::load_as(std::path::Path::new(&dir), precision))
         .collect::<anyhow::Result<_>>()?;
@@ -121,7 +135,7 @@ fn main() -> anyhow::Result<()> {
             .fold(mine, f64::min)
     });
     let secs = t.elapsed().as_secs_f64();
-    let tokens = (batch * len * reps * copies.max(1)) as f64;
+    let tokens = (batch * len * reps * copies) as f64;
     println!(
         "encoder forward {precision:?} batch {batch}x{len}, {copies} copies: best batch {:.0} tokens/s per copy",
         (batch * len) as f64 / best

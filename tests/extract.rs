@@ -191,10 +191,9 @@ fn identical_across(precision: Precision, quotes: QuoteMethod) {
         o.chunk_size = 256;
     }));
     type Change<'a> = &'a dyn Fn(&mut whosaid::pipeline::ExtractOptions);
-    // Rules only: two threads run two one-thread copies of the NER model, four run four, six
-    // run three copies of two libtorch threads each. Both models: two threads run them side by
-    // side, one copy each; one thread runs them one after the other; four give each model two
-    // copies; six, three.
+    // Two threads run two one-thread inference threads, four run four, six run three of two
+    // libtorch threads each; with both models each of them holds a copy of both, and one
+    // thread runs the two models one after the other.
     let configs: [(&str, Change); 6] = [
         ("chunk-1", &|o| o.chunk_size = 1),
         ("batch-1", &|o| o.batching.windows = 1),

@@ -139,26 +139,13 @@ fn info(model: &NerModel) -> ModelInfo {
 }
 
 impl InferenceWorker {
-    /// Loads the model (failing here, before any output, if it is missing or broken) and starts
-    /// its inference threads as `parallelism` says, in `precision`. The other copies load on
-    /// their own threads while the text side prepares the first batches.
-    pub fn start(
-        model_dir: &Path,
-        parallelism: Parallelism,
-        precision: Precision,
-    ) -> Result<InferenceWorker> {
-        parallelism.apply()?;
-        let first = load_copy(model_dir, precision)?;
-        let mut models = InferenceWorker::start_shared(vec![first], parallelism, precision)?;
-        Ok(models.pop().expect("one model"))
-    }
-
-    /// Starts one pool of inference threads for several models, each given as its first copy
-    /// (loaded by [`load_copy`] after [`Parallelism::apply`]): every thread holds a copy of each
+    /// Starts one pool of inference threads as `parallelism` says for one model or several, each
+    /// given as its first copy (loaded by [`load_copy`] after [`Parallelism::apply`], so that a
+    /// missing or broken model fails before any output): every thread holds a copy of each
     /// model and takes whichever model's batch comes next, so no core waits for one model while
     /// the other still has batches (each copy holds its own weights). The first thread gets
-    /// the copies given; the others load theirs from the same folders on their own threads.
-    /// Returns the models in the order given.
+    /// the copies given; the others load theirs from the same folders on their own threads,
+    /// while the text side prepares the first batches. Returns the models in the order given.
     pub fn start_shared(
         firsts: Vec<(NerModel, PathBuf)>,
         parallelism: Parallelism,
@@ -178,7 +165,7 @@ impl InferenceWorker {
         InferenceWorker::spawn(loads, infos)
     }
 
-    /// Like [`InferenceWorker::start`], but each copy loads the weights only when its first batch
+    /// A pool for one model whose copies each load the weights only when their first batch
     /// comes (a model most runs never need, such as the any-case companion: 100 MB and a tenth
     /// of a second saved per copy). Its files are checked here; a weights file that fails to
     /// load fails the first batch.
