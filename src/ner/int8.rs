@@ -2,9 +2,10 @@
 //!
 //! Most of the encoder's work is its six linear layers per block, so these are quantized
 //! dynamically: weights once, per output channel, to int8; activations per row, at each call;
-//! the product runs in libtorch's int8 GEMM (`_int_mm`, int32 accumulation) and is scaled back to
-//! f32 by [`kernels::dequantize_rows`]. Because each row gets its own scale and integer sums are
-//! exact, a row's result does not depend on the other rows of the batch.
+//! the product runs in libtorch's int8 GEMM (`_int_mm`, int32 accumulation) where that is exact,
+//! in [`int8_product`]'s otherwise (CPUs without VNNI, where `_int_mm` saturates), and is scaled
+//! back to f32 by [`kernels::dequantize_rows`]. Because each row gets its own scale and integer
+//! sums are exact, a row's result does not depend on the other rows of the batch, nor on the CPU.
 //!
 //! A weight channel's scale is chosen by the model's `int8_weights` setting ([`WeightScales`]):
 //! its largest |weight| / 127 (`max`: nothing clipped), or (`mse`) the scale, up to 39% smaller,
@@ -16,6 +17,7 @@
 use serde::{Deserialize, Serialize};
 use tch::{Device, Kind, Tensor};
 
+use super::int8_product::{self, PackedWeights};
 use super::{kernels, omp};
 
 /// Rows per task of the quantization and dequantization passes, which are split over libtorch's
@@ -68,10 +70,17 @@ impl WeightScales {
     }
 }
 
+/// The int8 weights in the form their product takes.
+enum Weights {
+    /// Transposed to (in, out) for libtorch's `_int_mm`, where its sums are exact.
+    Libtorch(Tensor),
+    /// Packed for [`int8_product`], where `_int_mm` saturates.
+    Packed(PackedWeights),
+}
+
 /// A linear layer with int8 weights (per output channel) and f32 bias.
 pub struct Int8Linear {
-    /// Quantized weight, transposed to (in, out) for `_int_mm`.
-    weight_t: Tensor,
+    weights: Weights,
     /// Per output channel: weight = weight_q * scale.
     scale_values: Vec<f32>,
     bias_values: Vec<f32>,
@@ -87,8 +96,17 @@ impl Int8Linear {
             .clamp(-127.0, 127.0)
             .to_kind(Kind::Int8);
         let bias = bias.to_kind(Kind::Float);
+        let weight_t = q.tr().contiguous();
+        let weights = if int8_product::libtorch_is_exact() {
+            Weights::Libtorch(weight_t)
+        } else {
+            let (inputs, outputs) = (weight_t.size()[0] as usize, weight_t.size()[1] as usize);
+            // SAFETY: a contiguous int8 CPU tensor.
+            let values = unsafe { elements::<i8>(&weight_t, Kind::Int8) };
+            Weights::Packed(PackedWeights::pack(values, inputs, outputs))
+        };
         Int8Linear {
-            weight_t: q.tr().contiguous(),
+            weights,
             scale_values: Vec::<f32>::try_from(scale.flatten(0, -1).to_device(Device::Cpu))
                 .expect("f32 scales"),
             bias_values: Vec::<f32>::try_from(bias.to_device(Device::Cpu)).expect("f32 bias"),
@@ -104,7 +122,7 @@ impl Int8Linear {
 
     /// [`Self::forward`] of rows already quantized.
     pub fn forward_quantized(&self, x: &QuantizedRows, residual: Option<&Tensor>) -> Tensor {
-        let acc = x.values.internal_int_mm(&self.weight_t);
+        let acc = self.product(x);
         let mut y = Tensor::empty(acc.size(), (Kind::Float, Device::Cpu));
         let residual = residual.map(Tensor::contiguous);
         let cols = self.scale_values.len();
@@ -134,13 +152,41 @@ impl Int8Linear {
         y
     }
 
+    /// The exact int32 sums `x · Wᵀ`, (rows, out), contiguous.
+    fn product(&self, x: &QuantizedRows) -> Tensor {
+        let packed = match &self.weights {
+            Weights::Libtorch(weight_t) => return x.values.internal_int_mm(weight_t),
+            Weights::Packed(packed) => packed,
+        };
+        let (rows, outputs) = (x.scales.len(), packed.outputs());
+        let mut acc = Tensor::empty([rows as i64, outputs as i64], (Kind::Int, Device::Cpu));
+        if rows == 0 {
+            return acc;
+        }
+        // SAFETY: `x.values` is a contiguous int8 tensor, `acc` a fresh int32 one.
+        let (values, sums) = unsafe {
+            (
+                elements::<i8>(&x.values, Kind::Int8),
+                elements_mut::<i32>(&mut acc, Kind::Int),
+            )
+        };
+        let inputs = values.len() / rows.max(1);
+        let panel = int8_product::PANEL_ROWS;
+        let parts: Vec<_> = values
+            .chunks(panel * inputs)
+            .zip(sums.chunks_mut(panel * outputs))
+            .collect();
+        omp::for_each(parts, &|(values, sums)| packed.product_rows(values, sums));
+        acc
+    }
+
     /// GELU of this layer's output, quantized for the next product: `quantize(gelu(self.forward(x,
     /// None)))` with the same bits, but row by row, each row dequantized, passed through GELU
     /// and quantized while it is in the L1 cache, where three passes each went through the
     /// whole (rows × 1,536) output in memory.
     pub fn forward_gelu_quantized(&self, x: &Tensor) -> QuantizedRows {
         let x = quantize(x);
-        let acc = x.values.internal_int_mm(&self.weight_t);
+        let acc = self.product(&x);
         let cols = self.scale_values.len();
         let rows = x.scales.len();
         let mut out = QuantizedRows {
@@ -273,9 +319,10 @@ mod tests {
         let mut q = vec![0i8; xs.len()];
         let mut row_scale = vec![0f32; rows as usize];
         kernels::quantize_rows(&xs, inputs as usize, &mut q, &mut row_scale);
-        let acc = Tensor::from_slice(&q)
-            .view([rows, inputs])
-            .internal_int_mm(&linear.weight_t);
+        let acc = linear.product(&QuantizedRows {
+            values: Tensor::from_slice(&q).view([rows, inputs]),
+            scales: row_scale.clone(),
+        });
         let acc = Vec::<i32>::try_from(acc.flatten(0, -1)).unwrap();
         for residual in [None, Some(&residual)] {
             let mut expected = vec![0f32; (rows * outputs) as usize];
@@ -291,6 +338,28 @@ mod tests {
             let bits = |v: &[f32]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
             let got = floats(&linear.forward(&x, residual));
             assert_eq!(bits(&got), bits(&expected));
+        }
+    }
+
+    /// Activations and weights at the top of their range, whose pairs of products overflow 16
+    /// bits: the layer's sum is still exact (libtorch's `_int_mm` gave 3.0 here for 384 on an
+    /// AVX2-only CPU).
+    #[test]
+    fn sums_are_exact_where_pairs_of_products_overflow_16_bits() {
+        let opts = (Kind::Float, Device::Cpu);
+        let (rows, inputs, outputs) = (5i64, 384i64, 20i64);
+        let linear = Int8Linear::new(
+            &Tensor::ones([outputs, inputs], opts),
+            &Tensor::zeros([outputs], opts),
+            WeightScales::Max,
+        );
+        for sign in [1.0f32, -1.0] {
+            let y = linear.forward(&(Tensor::ones([rows, inputs], opts) * sign as f64), None);
+            let y = Vec::<f32>::try_from(y.flatten(0, -1)).unwrap();
+            assert!(
+                y.iter().all(|&v| (v - 384.0 * sign).abs() < 1e-3),
+                "{sign}: {y:?}"
+            );
         }
     }
 

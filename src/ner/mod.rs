@@ -29,6 +29,7 @@ mod attention;
 mod casing;
 mod files;
 mod int8;
+mod int8_product;
 pub mod kernels;
 mod label;
 mod omp;
