@@ -47,6 +47,9 @@ fn main() -> Result<()> {
         batches.len(),
         pieces as f64 / wall
     );
+    if precision == Precision::Int8 {
+        println!("int8 products: {}", whosaid::ner::int8_product_path());
+    }
     for step in EncoderStep::ALL {
         let s = times.0[step as usize];
         println!(

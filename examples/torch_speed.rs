@@ -31,6 +31,9 @@ fn main() -> anyhow::Result<()> {
         tch::utils::has_mkl(),
         tch::utils::has_mkldnn()
     );
+    if precision == Precision::Int8 {
+        println!("int8 products: {}", whosaid::ner::int8_product_path());
+    }
 
     let n = 2048;
     let a = Tensor::randn([n, n], (Kind::Float, Device::Cpu));

@@ -46,10 +46,31 @@ pub fn libtorch_is_exact() -> bool {
             let (inputs, outputs) = (64i64, 16i64);
             let x = Tensor::full([8, inputs], 127, (Kind::Int8, Device::Cpu));
             let w = Tensor::full([inputs, outputs], 127 * sign, (Kind::Int8, Device::Cpu));
-            let sums = Vec::<i32>::try_from(x.internal_int_mm(&w).flatten(0, -1));
+            // A libtorch without an int8 product (an error, not a panic) counts as inexact.
+            let sums = x
+                .f_internal_int_mm(&w)
+                .and_then(|sums| Vec::<i32>::try_from(sums.flatten(0, -1)));
             sums.is_ok_and(|s| s.iter().all(|&v| v as i64 == 127 * 127 * inputs * sign))
         })
     })
+}
+
+/// Which int8 product this process runs, in words (for benchmarks' and profiles' headers).
+pub fn path() -> &'static str {
+    if libtorch_is_exact() {
+        "libtorch's _int_mm (exact on this CPU)"
+    } else if has_avx2() {
+        "whosaid's 16-bit pair product on AVX2 (libtorch's _int_mm saturates on this CPU)"
+    } else {
+        "whosaid's plain loop (libtorch's _int_mm is not exact on this CPU)"
+    }
+}
+
+fn has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return std::is_x86_feature_detected!("avx2");
+    #[cfg(not(target_arch = "x86_64"))]
+    false
 }
 
 /// An (inputs, outputs) int8 weight matrix, packed for [`Self::product_rows`].
@@ -113,7 +134,7 @@ impl PackedWeights {
             }
             let out = &mut out[first * self.outputs..][..panel * self.outputs];
             #[cfg(target_arch = "x86_64")]
-            if std::is_x86_feature_detected!("avx2") {
+            if has_avx2() {
                 // SAFETY: the CPU has AVX2, checked just above; `wide` holds `panel` rows of
                 // `stride` values and `out` `panel` rows of `outputs`.
                 unsafe { avx2::product(self, &wide, panel, out) };

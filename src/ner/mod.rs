@@ -49,6 +49,7 @@ pub use files::{
     ModelFiles, ModelSettings, TagScheme, Task,
 };
 pub use int8::WeightScales;
+pub use int8_product::path as int8_product_path;
 #[cfg(test)]
 pub(crate) use label::parse_tags;
 pub use label::{EntityLabel, Tag};
