@@ -13,15 +13,18 @@
 //! on AVX2 (`avx2::product`); other CPUs without an exact `_int_mm` take the plain loop
 //! ([`PackedWeights::product_rows`]'s fallback). A first version kept 8 bits and moved each
 //! activation's sign onto its weight (`|x| · (sign(x) · w)`, then `vpmaddubsw`, exact too): it
-//! needed a sign and a second multiply per 32 products and ran at half oneDNN's speed.
+//! needed a sign and a second multiply per 32 products, and the encoder ran 1.6× slower than
+//! with oneDNN's product.
 //!
 //! [`libtorch_is_exact`] decides, once per process, by asking `_int_mm` for sums that saturate
 //! where pairs are summed in 16 bits: the choice follows what the CPU does, not a list of flags.
 //!
-//! The weights are packed once, at load, as 16-bit values: columns in blocks of [`COLUMNS`],
-//! and within a block, for each pair of inputs, the 2 weights of each column side by side (the
-//! layout `vpmaddwd` multiplies against a broadcast pair of activations). Inputs and columns
-//! beyond the matrix are zeros. Rows are widened a panel at a time, [`PANEL_ROWS`] rows.
+//! The weights are packed once, at load, still int8: columns in blocks of [`COLUMNS`], and within
+//! a block, for each pair of inputs, the 2 weights of each column side by side (the layout
+//! `vpmaddwd` multiplies against a broadcast pair of activations once `vpmovsxbw` has widened
+//! them, as they are loaded: as fast as weights stored in 16 bits, in half the memory, which
+//! matters with a copy of each model per inference thread). Inputs and columns beyond the
+//! matrix are zeros. Rows are widened a panel at a time, [`PANEL_ROWS`] rows.
 
 use std::sync::OnceLock;
 
@@ -81,7 +84,7 @@ pub struct PackedWeights {
     pairs: usize,
     /// Block `b`, pair `p`, column `c` of the block, input `i` of the pair is at
     /// `((b · pairs + p) · COLUMNS + c) · PAIR + i`.
-    packed: Vec<i16>,
+    packed: Vec<i8>,
 }
 
 impl PackedWeights {
@@ -94,12 +97,12 @@ impl PackedWeights {
         );
         let pairs = inputs.div_ceil(PAIR);
         let blocks = outputs.div_ceil(COLUMNS);
-        let mut packed = vec![0i16; blocks * pairs * COLUMNS * PAIR];
+        let mut packed = vec![0i8; blocks * pairs * COLUMNS * PAIR];
         for (k, row) in weight.chunks_exact(outputs.max(1)).enumerate() {
             for (n, &w) in row.iter().enumerate() {
                 let (block, column) = (n / COLUMNS, n % COLUMNS);
                 let (pair, input) = (k / PAIR, k % PAIR);
-                packed[((block * pairs + pair) * COLUMNS + column) * PAIR + input] = w as i16;
+                packed[((block * pairs + pair) * COLUMNS + column) * PAIR + input] = w;
             }
         }
         PackedWeights {
@@ -204,12 +207,13 @@ mod avx2 {
     ) {
         let stride = w.pairs * PAIR;
         let mut sums = [[_mm256_setzero_si256(); 2]; R];
-        let weights = w.packed.as_ptr().add(block * w.pairs * COLUMNS * PAIR) as *const __m256i;
+        let weights = w.packed.as_ptr().add(block * w.pairs * COLUMNS * PAIR) as *const __m128i;
         let rows = wide.as_ptr().add(first * stride) as *const i32;
         for pair in 0..w.pairs {
+            // The pair's 32 weights, widened to 16 bits as they are loaded.
             let halves = [
-                _mm256_loadu_si256(weights.add(2 * pair)),
-                _mm256_loadu_si256(weights.add(2 * pair + 1)),
+                _mm256_cvtepi8_epi16(_mm_loadu_si128(weights.add(2 * pair))),
+                _mm256_cvtepi8_epi16(_mm_loadu_si128(weights.add(2 * pair + 1))),
             ];
             for (r, sums) in sums.iter_mut().enumerate() {
                 // Two 16-bit activations of row r, as one int32, broadcast.
