@@ -159,10 +159,11 @@ impl Int8Linear {
             Weights::Packed(packed) => packed,
         };
         let (rows, outputs) = (x.scales.len(), packed.outputs());
-        let mut acc = Tensor::empty([rows as i64, outputs as i64], (Kind::Int, Device::Cpu));
-        if rows == 0 {
-            return acc;
+        let inputs = x.values.size()[1] as usize;
+        if rows == 0 || inputs == 0 || outputs == 0 {
+            return Tensor::zeros([rows as i64, outputs as i64], (Kind::Int, Device::Cpu));
         }
+        let mut acc = Tensor::empty([rows as i64, outputs as i64], (Kind::Int, Device::Cpu));
         // SAFETY: `x.values` is a contiguous int8 tensor, `acc` a fresh int32 one.
         let (values, sums) = unsafe {
             (
@@ -170,7 +171,6 @@ impl Int8Linear {
                 elements_mut::<i32>(&mut acc, Kind::Int),
             )
         };
-        let inputs = values.len() / rows.max(1);
         let panel = int8_product::PANEL_ROWS;
         let parts: Vec<_> = values
             .chunks(panel * inputs)
