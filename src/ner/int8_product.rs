@@ -76,6 +76,14 @@ fn has_avx2() -> bool {
     false
 }
 
+/// Rows of `inputs` int8 values into 16-bit rows `stride` apart (a row's padding to a whole
+/// pair is left as it is: zeros).
+fn widen(x: &[i8], inputs: usize, stride: usize, wide: &mut [i16]) {
+    for (wide, row) in wide.chunks_mut(stride).zip(x.chunks_exact(inputs)) {
+        wide.iter_mut().zip(row).for_each(|(w, &v)| *w = v as i16);
+    }
+}
+
 /// An (inputs, outputs) int8 weight matrix, packed for [`Self::product_rows`].
 pub struct PackedWeights {
     inputs: usize,
@@ -131,10 +139,8 @@ impl PackedWeights {
         let mut wide = vec![0i16; PANEL_ROWS.min(rows) * stride];
         for first in (0..rows).step_by(PANEL_ROWS) {
             let panel = PANEL_ROWS.min(rows - first);
-            for (r, wide) in wide.chunks_mut(stride).take(panel).enumerate() {
-                let row = &x[(first + r) * self.inputs..][..self.inputs];
-                wide.iter_mut().zip(row).for_each(|(w, &v)| *w = v as i16);
-            }
+            let rows = &x[first * self.inputs..][..panel * self.inputs];
+            widen(rows, self.inputs, stride, &mut wide);
             let out = &mut out[first * self.outputs..][..panel * self.outputs];
             #[cfg(target_arch = "x86_64")]
             if has_avx2() {
@@ -267,8 +273,8 @@ mod tests {
     }
 
     /// Products that saturate 16-bit pair sums (all 127s, all −127s against 127s) and random
-    /// ones, over shapes with partial row tiles, partial column blocks, an odd input count and several panels:
-    /// every sum equals the exact one, on the vector path and on the plain loop.
+    /// ones, over shapes with partial row tiles, partial column blocks, an odd input count and
+    /// several panels: every sum equals the exact one, on the vector path and on the plain loop.
     #[test]
     fn every_sum_is_exact_at_the_extremes_and_on_odd_shapes() {
         for (rows, inputs, outputs) in [
@@ -291,9 +297,7 @@ mod tests {
                 assert_eq!(out, expected, "{rows}×{inputs}×{outputs}");
                 let stride = packed.pairs * PAIR;
                 let mut wide = vec![0i16; rows * stride];
-                for (w, row) in wide.chunks_mut(stride).zip(x.chunks(inputs)) {
-                    w.iter_mut().zip(row).for_each(|(w, &v)| *w = v as i16);
-                }
+                widen(&x, inputs, stride, &mut wide);
                 out.fill(0);
                 packed.product_plain(&wide, rows, &mut out);
                 assert_eq!(out, expected, "plain {rows}×{inputs}×{outputs}");
