@@ -95,7 +95,7 @@ fn window_attention(qkv: &[f32], hidden: usize, heads: usize, out: &mut [f32], s
             return unsafe { window_attention_avx2(qkv, hidden, heads, out, s) };
         }
     }
-    window_attention_any::<4, false, false>(qkv, hidden, heads, out, s)
+    window_attention_any::<4, false, GENERIC>(qkv, hidden, heads, out, s)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -107,7 +107,7 @@ unsafe fn window_attention_avx512(
     out: &mut [f32],
     s: &mut Scratch,
 ) {
-    window_attention_any::<8, true, true>(qkv, hidden, heads, out, s)
+    window_attention_any::<{ avx512::QUERIES }, true, AVX512>(qkv, hidden, heads, out, s)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -119,8 +119,14 @@ unsafe fn window_attention_avx2(
     out: &mut [f32],
     s: &mut Scratch,
 ) {
-    window_attention_any::<4, true, false>(qkv, hidden, heads, out, s)
+    window_attention_any::<{ avx2::QUERIES }, true, AVX2>(qkv, hidden, heads, out, s)
 }
+
+/// Which kernels a variant runs: the generic loops, or [`avx2`]'s or [`avx512`]'s intrinsics
+/// (only inside a function compiled for those features).
+const GENERIC: u8 = 0;
+const AVX2: u8 = 1;
+const AVX512: u8 = 2;
 
 /// `a * b + c`, in one rounding where the variant has fused multiply-adds.
 #[inline(always)]
@@ -132,10 +138,11 @@ fn madd<const FUSED: bool>(a: f32, b: f32, c: f32) -> f32 {
     }
 }
 
-/// Attention of one window, `Q` queries at a time; `AVX512`: the products through [`avx512`]'s
-/// kernels (`Q` 8, `FUSED`, and only inside a function compiled for AVX-512F and FMA).
+/// Attention of one window, `Q` queries at a time, through the kernels of `KIND` (for
+/// [`AVX2`] and [`AVX512`]: `Q` their `QUERIES`, `FUSED`, and only inside a function compiled
+/// for their features).
 #[inline(always)]
-fn window_attention_any<const Q: usize, const FUSED: bool, const AVX512: bool>(
+fn window_attention_any<const Q: usize, const FUSED: bool, const KIND: u8>(
     qkv: &[f32],
     hidden: usize,
     heads: usize,
@@ -146,7 +153,7 @@ fn window_attention_any<const Q: usize, const FUSED: bool, const AVX512: bool>(
     let dims = hidden / heads;
     let keys = len.next_multiple_of(KEYS);
     let scale = 1.0 / (dims as f32).sqrt();
-    gather_heads::<AVX512>(qkv, hidden, heads, scale, Q, s);
+    gather_heads::<KIND>(qkv, hidden, heads, scale, Q, s);
     let padded = len.next_multiple_of(Q);
     for h in 0..heads {
         let head_q = &s.q[h * padded * dims..(h + 1) * padded * dims];
@@ -155,13 +162,13 @@ fn window_attention_any<const Q: usize, const FUSED: bool, const AVX512: bool>(
         for first in (0..len).step_by(Q) {
             let queries = Q.min(len - first);
             let q = &head_q[first * dims..(first + Q) * dims];
-            block_scores::<Q, FUSED, AVX512>(q, head_kt, dims, keys, &mut s.p);
+            block_scores::<Q, FUSED, KIND>(q, head_kt, dims, keys, &mut s.p);
             let mut inverse_sums = [0f32; Q];
             for (r, inverse) in inverse_sums.iter_mut().enumerate().take(queries) {
-                *inverse = row_softmax::<AVX512>(&mut s.p[r * keys..r * keys + len]);
+                *inverse = row_softmax::<KIND>(&mut s.p[r * keys..r * keys + len]);
             }
             for block in (0..dims).step_by(DIMS) {
-                let ctx = block_context::<Q, FUSED, AVX512>(&s.p, keys, head_v, dims, block, len);
+                let ctx = block_context::<Q, FUSED, KIND>(&s.p, keys, head_v, dims, block, len);
                 for r in 0..queries {
                     let row = &mut out[(first + r) * hidden + h * dims + block..][..DIMS];
                     for (o, c) in row.iter_mut().zip(ctx[r]) {
@@ -173,9 +180,9 @@ fn window_attention_any<const Q: usize, const FUSED: bool, const AVX512: bool>(
     }
 }
 
-/// [`scores`] through the variant's kernel: [`avx512::scores`] where `AVX512`.
+/// [`scores`] through the variant's kernel.
 #[inline(always)]
-fn block_scores<const Q: usize, const FUSED: bool, const AVX512: bool>(
+fn block_scores<const Q: usize, const FUSED: bool, const KIND: u8>(
     q: &[f32],
     kt: &[f32],
     dims: usize,
@@ -183,18 +190,23 @@ fn block_scores<const Q: usize, const FUSED: bool, const AVX512: bool>(
     p: &mut [f32],
 ) {
     #[cfg(target_arch = "x86_64")]
-    if AVX512 {
-        const { assert!(!AVX512 || Q == avx512::QUERIES && FUSED) };
+    {
+        const { assert!(KIND != AVX512 || Q == avx512::QUERIES && FUSED) };
+        const { assert!(KIND != AVX2 || Q == avx2::QUERIES && FUSED) };
         // SAFETY: instantiated with AVX512 only by `window_attention_avx512`, which runs on
-        // CPUs with AVX-512F and FMA.
-        return unsafe { avx512::scores(q, kt, dims, keys, p) };
+        // CPUs with AVX-512F and FMA, and with AVX2 only by `window_attention_avx2` (AVX2, FMA).
+        match KIND {
+            AVX512 => return unsafe { avx512::scores(q, kt, dims, keys, p) },
+            AVX2 => return unsafe { avx2::scores(q, kt, dims, keys, p) },
+            _ => {}
+        }
     }
     scores::<Q, FUSED>(q, kt, dims, keys, p)
 }
 
-/// [`context`] through the variant's kernel: [`avx512::context`] where `AVX512`.
+/// [`context`] through the variant's kernel.
 #[inline(always)]
-fn block_context<const Q: usize, const FUSED: bool, const AVX512: bool>(
+fn block_context<const Q: usize, const FUSED: bool, const KIND: u8>(
     p: &[f32],
     keys: usize,
     v: &[f32],
@@ -203,22 +215,29 @@ fn block_context<const Q: usize, const FUSED: bool, const AVX512: bool>(
     len: usize,
 ) -> [[f32; DIMS]; Q] {
     #[cfg(target_arch = "x86_64")]
-    if AVX512 {
+    if KIND != GENERIC {
         let mut ctx = [[0f32; DIMS]; Q];
         // SAFETY: as in `block_scores`.
-        unsafe { avx512::context(p, keys, v, dims, block, len, &mut ctx) };
+        unsafe {
+            match KIND {
+                AVX512 => avx512::context(p, keys, v, dims, block, len, &mut ctx),
+                _ => avx2::context(p, keys, v, dims, block, len, &mut ctx),
+            }
+        }
         return ctx;
     }
     context::<Q, FUSED>(p, keys, v, dims, block, len)
 }
 
-/// [`softmax`] through the variant's kernel: [`avx512::softmax`] where `AVX512`.
+/// [`softmax`] through the variant's kernel.
 #[inline(always)]
-fn row_softmax<const AVX512: bool>(scores: &mut [f32]) -> f32 {
+fn row_softmax<const KIND: u8>(scores: &mut [f32]) -> f32 {
     #[cfg(target_arch = "x86_64")]
-    if AVX512 {
-        // SAFETY: as in `block_scores`.
-        return unsafe { avx512::softmax(scores) };
+    // SAFETY: as in `block_scores`.
+    match KIND {
+        AVX512 => return unsafe { avx512::softmax(scores) },
+        AVX2 => return unsafe { avx2::softmax(scores) },
+        _ => {}
     }
     softmax(scores)
 }
@@ -227,9 +246,9 @@ fn row_softmax<const AVX512: bool>(scores: &mut [f32]) -> f32 {
 /// over its rows. Head by head, each pass read a 128-byte piece of every row 4.6 KB apart, and
 /// computed and checked an index for every float: the copies took longer than the score and
 /// context products (the benchmark in BENCHMARKS.md: attention 35 → 29 ms). The keys are
-/// transposed 16 rows at a time where `AVX512` ([`avx512::transpose_keys`]).
+/// transposed 16 or 8 rows at a time by the AVX-512 and AVX2 variants.
 #[inline(always)]
-fn gather_heads<const AVX512: bool>(
+fn gather_heads<const KIND: u8>(
     qkv: &[f32],
     hidden: usize,
     heads: usize,
@@ -262,13 +281,48 @@ fn gather_heads<const AVX512: bool>(
     }
     // Head h's keys, transposed, are rows h * dims .. (h + 1) * dims of all keys transposed.
     #[cfg(target_arch = "x86_64")]
-    if AVX512 {
-        // SAFETY: as in `block_scores`.
-        return unsafe { avx512::transpose_keys(qkv, hidden, keys, &mut s.kt) };
+    // SAFETY: as in `block_scores`.
+    match KIND {
+        AVX512 => return unsafe { avx512::transpose_keys(qkv, hidden, &mut s.kt) },
+        AVX2 => return unsafe { avx2::transpose_keys(qkv, hidden, &mut s.kt) },
+        _ => {}
     }
     for (r, row) in qkv.chunks_exact(3 * hidden).enumerate() {
         for (kt_row, &k) in s.kt.chunks_exact_mut(keys).zip(&row[hidden..2 * hidden]) {
             kt_row[r] = k;
+        }
+    }
+}
+
+/// Every row's keys (the middle third of its `qkv` row), transposed into `kt` (hidden × keys,
+/// the keys padded with zero columns to a multiple of [`KEYS`]) a block of `W` rows × `W` dimensions at a time, for the
+/// intrinsics variants: `load` reads `W` floats into a vector, `transpose` turns a block's rows
+/// into its columns, `store` writes a vector back.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn transpose_keys_in_blocks<const W: usize, V: Copy>(
+    qkv: &[f32],
+    hidden: usize,
+    kt: &mut [f32],
+    zero: V,
+    load: impl Fn(&[f32; W]) -> V,
+    transpose: impl Fn([V; W]) -> [V; W],
+    store: impl Fn(&mut [f32; W], V),
+) {
+    let (len, keys) = (qkv.len() / (3 * hidden), kt.len() / hidden);
+    assert!(hidden.is_multiple_of(W) && keys >= len.next_multiple_of(W));
+    assert!(qkv.len() == len * 3 * hidden && kt.len() == hidden * keys);
+    for first in (0..len).step_by(W) {
+        for dim in (0..hidden).step_by(W) {
+            let mut block = [zero; W];
+            for (i, b) in block.iter_mut().enumerate().take(len - first) {
+                let at = (first + i) * 3 * hidden + hidden + dim;
+                *b = load(qkv[at..at + W].try_into().expect("W floats"));
+            }
+            for (d, column) in transpose(block).into_iter().enumerate() {
+                let at = (dim + d) * keys + first;
+                store((&mut kt[at..at + W]).try_into().expect("W floats"), column);
+            }
         }
     }
 }
@@ -341,175 +395,10 @@ fn context<const Q: usize, const FUSED: bool>(
     acc
 }
 
-/// [`scores`] and [`context`] for 8 queries in AVX-512 intrinsics: the same sums, term by term
-/// in the same order, each term one fused multiply-add as the generic form's `FUSED` variant
-/// does it, so the same bits. The compiler's code for the generic loops reloaded indices and
-/// checked bounds around every vector multiply-add (about five instructions of overhead for
-/// each); here a key block or a value row is one load and eight multiply-adds. Likewise
-/// [`softmax`] 16 scores at a time (the compiler's loop took eight) and the keys' transposition
-/// 16 × 16 at a time: in the benchmark of BENCHMARKS.md, attention 29 → 21 ms.
 #[cfg(target_arch = "x86_64")]
-mod avx512 {
-    use std::arch::x86_64::*;
-
-    use super::{kernels, DIMS, KEYS};
-
-    /// Queries per block.
-    pub const QUERIES: usize = 8;
-
-    /// [`super::scores`] of 8 queries (`q`: 8 rows of `dims`) against the padded keys.
-    #[target_feature(enable = "avx512f,fma")]
-    pub unsafe fn scores(q: &[f32], kt: &[f32], dims: usize, keys: usize, p: &mut [f32]) {
-        assert!(KEYS == 16 && keys.is_multiple_of(KEYS));
-        assert!(q.len() >= QUERIES * dims && kt.len() >= dims * keys && p.len() >= QUERIES * keys);
-        let (q, kt, p) = (q.as_ptr(), kt.as_ptr(), p.as_mut_ptr());
-        for first in (0..keys).step_by(KEYS) {
-            let mut acc: [__m512; QUERIES] = [_mm512_setzero_ps(); QUERIES];
-            for d in 0..dims {
-                // SAFETY: d < dims and first + 16 <= keys, so the 16 floats lie in `kt`; r < 8
-                // and d < dims, so each query value lies in `q` (lengths asserted above).
-                unsafe {
-                    let k = _mm512_loadu_ps(kt.add(d * keys + first));
-                    for (r, a) in acc.iter_mut().enumerate() {
-                        *a = _mm512_fmadd_ps(_mm512_set1_ps(*q.add(r * dims + d)), k, *a);
-                    }
-                }
-            }
-            for (r, a) in acc.iter().enumerate() {
-                // SAFETY: r < 8 and first + 16 <= keys: inside `p` (asserted above).
-                unsafe { _mm512_storeu_ps(p.add(r * keys + first), *a) };
-            }
-        }
-    }
-
-    /// [`super::context`] of 8 queries in dimensions `block..block + 16`, into `out` (8 rows).
-    #[target_feature(enable = "avx512f,fma")]
-    pub unsafe fn context(
-        p: &[f32],
-        keys: usize,
-        v: &[f32],
-        dims: usize,
-        block: usize,
-        len: usize,
-        out: &mut [[f32; DIMS]],
-    ) {
-        assert!(DIMS == 16 && block + DIMS <= dims && len <= keys && out.len() == QUERIES);
-        assert!(p.len() >= QUERIES * keys && v.len() >= len * dims);
-        let (pp, vp) = (p.as_ptr(), v.as_ptr());
-        let mut acc: [__m512; QUERIES] = [_mm512_setzero_ps(); QUERIES];
-        for j in 0..len {
-            // SAFETY: j < len, block + 16 <= dims: the value row lies in `v`; r < 8, j < keys:
-            // each probability lies in `p` (asserted above).
-            unsafe {
-                let vj = _mm512_loadu_ps(vp.add(j * dims + block));
-                for (r, a) in acc.iter_mut().enumerate() {
-                    *a = _mm512_fmadd_ps(_mm512_set1_ps(*pp.add(r * keys + j)), vj, *a);
-                }
-            }
-        }
-        for (o, a) in out.iter_mut().zip(acc) {
-            // SAFETY: `o` holds 16 floats.
-            unsafe { _mm512_storeu_ps(o.as_mut_ptr(), a) };
-        }
-    }
-
-    /// [`super::softmax`] 16 scores at a time: the same maximum, the same [`kernels::exp`]
-    /// ([`kernels::exp16`]), and the same eight partial sums, each taking its scores in order
-    /// (score `j` goes to sum `j mod 8`: a vector's low half, then its high half), so the same bits.
-    #[target_feature(enable = "avx512f")]
-    pub unsafe fn softmax(scores: &mut [f32]) -> f32 {
-        let (len, s) = (scores.len(), scores.as_mut_ptr());
-        // The lanes of the last vector that hold scores.
-        let mask =
-            |start: usize| -> __mmask16 { (u32::MAX >> (32 - (len - start).min(16))) as u16 };
-        let mut max = _mm512_set1_ps(f32::NEG_INFINITY);
-        for start in (0..len).step_by(16) {
-            // SAFETY: the mask keeps the load inside `scores`.
-            let v = unsafe { _mm512_mask_loadu_ps(max, mask(start), s.add(start)) };
-            max = _mm512_max_ps(max, v);
-        }
-        let max = _mm512_set1_ps(_mm512_reduce_max_ps(max));
-        let mut sums = _mm256_setzero_ps();
-        for start in (0..len).step_by(16) {
-            let m = mask(start);
-            // SAFETY: the mask keeps the load and the store inside `scores`.
-            let e = unsafe {
-                let v = _mm512_maskz_loadu_ps(m, s.add(start));
-                let e = _mm512_maskz_mov_ps(m, kernels::exp16(_mm512_sub_ps(v, max)));
-                _mm512_mask_storeu_ps(s.add(start), m, e);
-                e
-            };
-            let high = _mm512_extractf64x4_pd::<1>(_mm512_castps_pd(e));
-            sums = _mm256_add_ps(sums, _mm512_castps512_ps256(e));
-            sums = _mm256_add_ps(sums, _mm256_castpd_ps(high));
-        }
-        let mut l = [0f32; 8];
-        // SAFETY: `l` holds 8 floats.
-        unsafe { _mm256_storeu_ps(l.as_mut_ptr(), sums) };
-        1.0 / (((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7])))
-    }
-
-    /// Every row's keys (the middle third of its `qkv` row), transposed into `kt` (hidden ×
-    /// `keys`, its padding columns zero): 16 rows × 16 dimensions at a time, 16
-    /// loads, 64 shuffles and 16 stores where copying element by element took 256 stores.
-    #[target_feature(enable = "avx512f")]
-    pub unsafe fn transpose_keys(qkv: &[f32], hidden: usize, keys: usize, kt: &mut [f32]) {
-        let len = qkv.len() / (3 * hidden);
-        assert!(hidden.is_multiple_of(16) && keys >= len.next_multiple_of(16));
-        assert!(qkv.len() == len * 3 * hidden && kt.len() >= hidden * keys);
-        for first in (0..len).step_by(16) {
-            for dim in (0..hidden).step_by(16) {
-                let mut block = [_mm512_setzero_ps(); 16];
-                for (i, b) in block.iter_mut().enumerate().take(len - first) {
-                    // SAFETY: row first + i < len, dims dim..dim + 16 <= hidden of its keys.
-                    *b = unsafe {
-                        _mm512_loadu_ps(qkv.as_ptr().add((first + i) * 3 * hidden + hidden + dim))
-                    };
-                }
-                for (d, column) in transpose16(block).iter().enumerate() {
-                    // SAFETY: dim + d < hidden and first + 16 <= keys: inside `kt`.
-                    unsafe {
-                        _mm512_storeu_ps(kt.as_mut_ptr().add((dim + d) * keys + first), *column)
-                    };
-                }
-            }
-        }
-    }
-
-    /// The transpose of a 16 × 16 block, rows in vectors: pairs of rows interleaved by floats,
-    /// then by pairs of floats (each 128-bit lane now holds four rows of one column), then the
-    /// lanes gathered column by column.
-    #[target_feature(enable = "avx512f")]
-    fn transpose16(r: [__m512; 16]) -> [__m512; 16] {
-        let (ps, pd) = (_mm512_castpd_ps, _mm512_castps_pd);
-        let mut a = [_mm512_setzero_ps(); 16];
-        for i in 0..8 {
-            a[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
-            a[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
-        }
-        // b[4g + k], lane l: rows 4g..4g + 4 of column 4l + k.
-        let mut b = [_mm512_setzero_ps(); 16];
-        for g in 0..4 {
-            let (x, y) = (4 * g, 4 * g + 2);
-            b[x] = ps(_mm512_unpacklo_pd(pd(a[x]), pd(a[y])));
-            b[x + 1] = ps(_mm512_unpackhi_pd(pd(a[x]), pd(a[y])));
-            b[x + 2] = ps(_mm512_unpacklo_pd(pd(a[x + 1]), pd(a[y + 1])));
-            b[x + 3] = ps(_mm512_unpackhi_pd(pd(a[x + 1]), pd(a[y + 1])));
-        }
-        let mut out = [_mm512_setzero_ps(); 16];
-        for k in 0..4 {
-            let low_lanes_01 = _mm512_shuffle_f32x4::<0x44>(b[k], b[4 + k]);
-            let low_lanes_23 = _mm512_shuffle_f32x4::<0xEE>(b[k], b[4 + k]);
-            let high_lanes_01 = _mm512_shuffle_f32x4::<0x44>(b[8 + k], b[12 + k]);
-            let high_lanes_23 = _mm512_shuffle_f32x4::<0xEE>(b[8 + k], b[12 + k]);
-            out[k] = _mm512_shuffle_f32x4::<0x88>(low_lanes_01, high_lanes_01);
-            out[4 + k] = _mm512_shuffle_f32x4::<0xDD>(low_lanes_01, high_lanes_01);
-            out[8 + k] = _mm512_shuffle_f32x4::<0x88>(low_lanes_23, high_lanes_23);
-            out[12 + k] = _mm512_shuffle_f32x4::<0xDD>(low_lanes_23, high_lanes_23);
-        }
-        out
-    }
-}
+mod avx2;
+#[cfg(target_arch = "x86_64")]
+mod avx512;
 
 #[cfg(test)]
 mod tests {
@@ -573,27 +462,38 @@ mod tests {
         }
     }
 
+    /// Each intrinsics variant the CPU runs gives the generic fused form's bits, so a window's
+    /// context is the same on AVX2 and AVX-512 machines.
+    #[cfg(target_arch = "x86_64")]
     #[test]
-    fn the_avx512_kernels_give_the_generic_fused_forms_bits() {
-        #[cfg(target_arch = "x86_64")]
-        if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("fma") {
-            let (hidden, heads) = (96, 3);
-            for (len, seed) in [(1, 3), (7, 4), (16, 5), (41, 6)] {
-                let qkv = values(len * 3 * hidden, seed);
-                let run = |intrinsics: bool| {
-                    let mut out = vec![0f32; len * hidden];
-                    let mut s = Scratch::default();
-                    if intrinsics {
-                        // SAFETY: the CPU has AVX-512F and FMA, checked above.
-                        unsafe { window_attention_avx512(&qkv, hidden, heads, &mut out, &mut s) };
-                    } else {
-                        window_attention_any::<8, true, false>(
-                            &qkv, hidden, heads, &mut out, &mut s,
-                        );
-                    }
-                    out.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
-                };
-                assert_eq!(run(true), run(false), "window of {len}");
+    fn the_avx2_and_avx512_kernels_give_the_generic_fused_forms_bits() {
+        type Variant = unsafe fn(&[f32], usize, usize, &mut [f32], &mut Scratch);
+        let mut variants: Vec<(&str, Variant)> = Vec::new();
+        if std::is_x86_feature_detected!("fma") {
+            if std::is_x86_feature_detected!("avx2") {
+                variants.push(("avx2", window_attention_avx2));
+            }
+            if std::is_x86_feature_detected!("avx512f") {
+                variants.push(("avx512", window_attention_avx512));
+            }
+        }
+        let (hidden, heads) = (96, 3);
+        for (len, seed) in [(1, 3), (7, 4), (9, 7), (16, 5), (41, 6)] {
+            let qkv = values(len * 3 * hidden, seed);
+            let bits = |out: &[f32]| out.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            let mut generic = vec![0f32; len * hidden];
+            window_attention_any::<5, true, GENERIC>(
+                &qkv,
+                hidden,
+                heads,
+                &mut generic,
+                &mut Scratch::default(),
+            );
+            for (name, variant) in &variants {
+                let mut out = vec![0f32; len * hidden];
+                // SAFETY: the CPU has the variant's features, checked above.
+                unsafe { variant(&qkv, hidden, heads, &mut out, &mut Scratch::default()) };
+                assert_eq!(bits(&out), bits(&generic), "{name}, window of {len}");
             }
         }
     }
