@@ -76,6 +76,21 @@ pub struct TrainNerArgs {
     /// or all upper case (half), so that text without normal casing degrades less.
     #[arg(long, default_value_t = 0.0)]
     case_augment: f64,
+    #[command(flatten)]
+    regularisation: Regularisation,
+}
+
+/// Options both trainers take.
+#[derive(Debug, clap::Args)]
+pub struct Regularisation {
+    /// Evaluate and save an exponential moving average of the weights, with this decay per
+    /// step (e.g. 0.999), instead of the last weights.
+    #[arg(long)]
+    pub ema: Option<f64>,
+    /// Adversarial training (FGM): each batch is also learned with the word embeddings pushed
+    /// this far (L2) along the loss's gradient (e.g. 1.0). About twice the training time.
+    #[arg(long)]
+    pub adversarial: Option<f64>,
 }
 
 /// Runs the command.
@@ -102,6 +117,8 @@ pub fn run(a: TrainNerArgs) -> Result<ExitCode> {
     opts.distill_weight = a.distill_weight;
     opts.temperature = a.temperature;
     opts.case_augment = a.case_augment;
+    opts.ema = a.regularisation.ema;
+    opts.adversarial = a.regularisation.adversarial;
     train::train_ner(&opts)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -68,6 +68,8 @@ pub struct TrainQuotesArgs {
     /// likelihood) instead of each word's cross-entropy; the scores go to config.json.
     #[arg(long)]
     crf: bool,
+    #[command(flatten)]
+    regularisation: super::train_ner::Regularisation,
 }
 
 /// Runs the command.
@@ -87,6 +89,8 @@ pub fn run(a: TrainQuotesArgs) -> Result<ExitCode> {
     opts.stop_after = a.stop_after;
     opts.layers = a.layers;
     opts.crf = a.crf;
+    opts.ema = a.regularisation.ema;
+    opts.adversarial = a.regularisation.adversarial;
     opts.limit_articles = a.limit_articles;
     opts.eval_every = a.eval_every;
     opts.threads = a.threads.get();

@@ -80,6 +80,11 @@ pub struct TrainOptions {
     /// them) or all upper case (the other half), so that text without normal casing degrades
     /// less ([`recase_sentences`]). 0 leaves the data as it is.
     pub case_augment: f64,
+    /// Evaluate and save an exponential moving average of the weights with this decay
+    /// (`schedule::Average`). None: the weights themselves.
+    pub ema: Option<f64>,
+    /// Adversarial training on the word embeddings (FGM) with this L2 radius. None: off.
+    pub adversarial: Option<f64>,
 }
 
 impl TrainOptions {
@@ -115,6 +120,8 @@ impl TrainOptions {
             distill_weight: 0.5,
             temperature: 2.0,
             case_augment: 0.0,
+            ema: None,
+            adversarial: None,
         }
     }
 }
@@ -338,6 +345,8 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
         stop_after: None,
         eval_every: opts.eval_every,
         fast_group: None,
+        ema: opts.ema,
+        adversarial: opts.adversarial,
     };
     eprintln!(
         "train: {} documents, {} windows, {} steps ({} epochs of batches of {}), device {:?}, casing {}",

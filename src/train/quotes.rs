@@ -69,6 +69,10 @@ pub struct QuoteTrainOptions {
     pub layers: Option<usize>,
     /// A CRF over each role's tags ([`super::crf`]); on by itself when `init` has one.
     pub crf: bool,
+    /// An exponential moving average of the weights is evaluated and saved (see `train ner`).
+    pub ema: Option<f64>,
+    /// Adversarial training on the word embeddings (FGM) with this radius (see `train ner`).
+    pub adversarial: Option<f64>,
 }
 
 impl QuoteTrainOptions {
@@ -96,6 +100,8 @@ impl QuoteTrainOptions {
             save_dtype: "f16".into(),
             layers: None,
             crf: false,
+            ema: None,
+            adversarial: None,
         }
     }
 }
@@ -353,6 +359,8 @@ pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
         stop_after: opts.stop_after,
         eval_every: opts.eval_every,
         fast_group: crf.is_some().then_some((CRF_GROUP, CRF_LR_MULTIPLE)),
+        ema: opts.ema,
+        adversarial: opts.adversarial,
     };
     let pieces: usize = train.iter().map(|e| e.window.len()).sum();
     eprintln!(

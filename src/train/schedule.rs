@@ -32,6 +32,12 @@ pub(super) struct Schedule {
     /// the learning rate: a CRF's few sequence scores start at zero and must travel further
     /// than fine-tuned weights.
     pub fast_group: Option<(usize, f64)>,
+    /// Evaluate (and save) an exponential moving average of the weights, updated after every
+    /// step with this decay, instead of the weights themselves ([`Average`]).
+    pub ema: Option<f64>,
+    /// Adversarial training (FGM): each batch's loss is taken a second time with the word
+    /// embeddings pushed this far (L2) along their gradient, and both gradients are followed.
+    pub adversarial: Option<f64>,
 }
 
 /// Where the loop is when it reports.
@@ -96,6 +102,7 @@ impl Schedule {
             learning_rate: 0.0,
         };
         let (mut first_loss, mut recent, mut evaluated) = (f64::NAN, Vec::new(), usize::MAX);
+        let mut average = self.ema.map(|decay| Average::new(vs, decay));
         'epochs: for epoch in 1..=self.epochs {
             at.epoch = epoch;
             for batch in epoch_batches(lengths, self.batch_size)? {
@@ -107,8 +114,17 @@ impl Schedule {
                 if let Some((group, multiple)) = self.fast_group {
                     opt.set_lr_group(group, at.learning_rate * multiple);
                 }
+                opt.zero_grad();
                 let batch_loss = loss(&batch);
-                opt.backward_step_clip_norm(&batch_loss, self.clip_norm);
+                batch_loss.backward();
+                if let Some(radius) = self.adversarial {
+                    adversarial_pass(vs, radius, || loss(&batch).backward());
+                }
+                opt.clip_grad_norm(self.clip_norm);
+                opt.step();
+                if let Some(average) = average.as_mut() {
+                    average.update(at.step);
+                }
                 let value = batch_loss.double_value(&[]);
                 if first_loss.is_nan() {
                     first_loss = value;
@@ -121,19 +137,19 @@ impl Schedule {
                     on(Event::Loss(at))?;
                 }
                 if self.eval_every.is_some_and(|n| at.step.is_multiple_of(n)) {
-                    on(Event::Evaluate(at))?;
+                    evaluate(on, at, &average)?;
                     evaluated = at.step;
                 }
             }
             at.learning_rate = opt_lr(at.step, total_steps, warmup_steps, self.learning_rate);
             if evaluated != at.step {
-                on(Event::Evaluate(at))?;
+                evaluate(on, at, &average)?;
                 evaluated = at.step;
             }
         }
         // Stopped inside an epoch: the last steps are scored too.
         if evaluated != at.step {
-            on(Event::Evaluate(at))?;
+            evaluate(on, at, &average)?;
         }
         if !recent.is_empty() {
             at.loss = recent.iter().sum::<f64>() / recent.len() as f64;
@@ -143,5 +159,170 @@ impl Schedule {
             first_loss,
             last_loss: at.loss,
         })
+    }
+}
+
+/// Tells `on` to evaluate, with the averaged weights in the model when there are some; training
+/// then goes on from its own weights.
+fn evaluate(
+    on: &mut dyn FnMut(Event) -> Result<()>,
+    at: Progress,
+    average: &Option<Average>,
+) -> Result<()> {
+    match average {
+        Some(average) => average.swapped_in(|| on(Event::Evaluate(at))),
+        None => on(Event::Evaluate(at)),
+    }
+}
+
+/// The name every encoder here gives its word embeddings (rust-bert's BERT).
+const WORD_EMBEDDINGS: &str = "embeddings.word_embeddings.weight";
+
+/// Miyato et al.'s fast gradient method on the word embeddings: with the batch's gradient in
+/// place, moves the embeddings `radius` along it (L2 over the whole matrix), runs `backward`
+/// there so its gradient adds to the first, and moves them back.
+fn adversarial_pass(vs: &nn::VarStore, radius: f64, backward: impl FnOnce()) {
+    let variables = vs.variables();
+    let Some((_, embeddings)) = variables
+        .iter()
+        .find(|(name, _)| name.ends_with(WORD_EMBEDDINGS))
+    else {
+        return backward();
+    };
+    let norm = embeddings.grad().norm().double_value(&[]);
+    if !(norm.is_finite() && norm > 0.0) {
+        return;
+    }
+    let push = embeddings.grad() * (radius / norm);
+    let mut embeddings = embeddings.shallow_clone();
+    let _ = tch::no_grad(|| embeddings.f_add_(&push)).expect("same shape");
+    backward();
+    let _ = tch::no_grad(|| embeddings.f_sub_(&push)).expect("same shape");
+}
+
+/// An exponential moving average of the trainable weights (Polyak averaging): after step `s`,
+/// `average = d · average + (1 − d) · weights` with `d = min(decay, (1 + s) / (10 + s))`, so
+/// early steps, far from where training ends, fade fast.
+pub(super) struct Average {
+    pairs: Vec<(Tensor, Tensor)>,
+    decay: f64,
+}
+
+impl Average {
+    fn new(vs: &nn::VarStore, decay: f64) -> Average {
+        let pairs = vs
+            .trainable_variables()
+            .into_iter()
+            .map(|weights| {
+                let average = tch::no_grad(|| weights.detach().copy());
+                (weights, average)
+            })
+            .collect();
+        Average { pairs, decay }
+    }
+
+    fn update(&mut self, step: usize) {
+        let d = self.decay.min((1.0 + step as f64) / (10.0 + step as f64));
+        tch::no_grad(|| {
+            for (weights, average) in &mut self.pairs {
+                let _ = average.f_mul_scalar_(d).expect("float weights");
+                let _ = average
+                    .f_add_(&(weights.detach() * (1.0 - d)))
+                    .expect("same shape");
+            }
+        });
+    }
+
+    /// Runs `f` with the averaged weights in the model, then puts the trained ones back.
+    fn swapped_in<T>(&self, f: impl FnOnce() -> T) -> T {
+        let kept: Vec<Tensor> = self.pairs.iter().map(|(w, _)| w.detach().copy()).collect();
+        tch::no_grad(|| {
+            for (weights, average) in &self.pairs {
+                weights.shallow_clone().copy_(average);
+            }
+        });
+        let result = f();
+        tch::no_grad(|| {
+            for ((weights, _), kept) in self.pairs.iter().zip(&kept) {
+                weights.shallow_clone().copy_(kept);
+            }
+        });
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tch::{Device, Kind};
+
+    fn store() -> (nn::VarStore, Tensor, Tensor) {
+        let vs = nn::VarStore::new(Device::Cpu);
+        let root = vs.root();
+        let embeddings = root
+            .sub("bert")
+            .sub("embeddings")
+            .sub("word_embeddings")
+            .var_copy(
+                "weight",
+                &Tensor::from_slice(&[1.0f32, 2.0, 3.0, 4.0]).view([2, 2]),
+            );
+        let other = root.var_copy("bias", &Tensor::from_slice(&[0.5f32, -0.5]));
+        (vs, embeddings, other)
+    }
+
+    fn values(t: &Tensor) -> Vec<f32> {
+        Vec::<f32>::try_from(t.flatten(0, -1)).unwrap()
+    }
+
+    #[test]
+    fn the_average_follows_the_weights_and_is_only_swapped_in_for_evaluation() {
+        let (vs, embeddings, _) = store();
+        let mut average = Average::new(&vs, 0.5);
+        tch::no_grad(|| {
+            embeddings
+                .shallow_clone()
+                .copy_(&Tensor::full([2, 2], 3.0, (Kind::Float, Device::Cpu)))
+        });
+        // Step 0: d = min(0.5, 1/10) = 0.1, so the average is 0.1 · old + 0.9 · 3.
+        average.update(0);
+        let seen = average.swapped_in(|| values(&embeddings));
+        let expected: Vec<f32> = [1.0f32, 2.0, 3.0, 4.0]
+            .iter()
+            .map(|v| 0.1 * v + 0.9 * 3.0)
+            .collect();
+        for (s, e) in seen.iter().zip(&expected) {
+            assert!((s - e).abs() < 1e-6, "{seen:?} vs {expected:?}");
+        }
+        assert_eq!(
+            values(&embeddings),
+            vec![3.0; 4],
+            "the trained weights come back"
+        );
+    }
+
+    #[test]
+    fn the_adversarial_pass_adds_a_second_gradient_and_restores_the_embeddings() {
+        let (vs, embeddings, bias) = store();
+        let loss = || (&embeddings * &embeddings).sum(Kind::Float) + bias.sum(Kind::Float);
+        loss().backward();
+        let first = values(&embeddings.grad());
+        assert_eq!(first, vec![2.0, 4.0, 6.0, 8.0]);
+        let norm = first.iter().map(|g| g * g).sum::<f32>().sqrt();
+        let mut seen_at = Vec::new();
+        adversarial_pass(&vs, 1.0, || {
+            seen_at = values(&embeddings);
+            loss().backward();
+        });
+        // The embeddings were pushed one unit along the gradient, then put back.
+        for ((at, w), g) in seen_at.iter().zip([1.0f32, 2.0, 3.0, 4.0]).zip(&first) {
+            assert!((at - (w + g / norm)).abs() < 1e-6);
+        }
+        assert_eq!(values(&embeddings), vec![1.0, 2.0, 3.0, 4.0]);
+        // The gradient is the sum of the clean one and the pushed one (2 · (w + push)).
+        for ((total, at), g) in values(&embeddings.grad()).iter().zip(&seen_at).zip(&first) {
+            assert!((total - (g + 2.0 * at)).abs() < 1e-5);
+        }
+        assert_eq!(values(&bias.grad()), vec![2.0, 2.0]);
     }
 }
