@@ -99,6 +99,60 @@ fn tiny_model_trains_saves_and_reloads() {
     assert!(records.iter().any(|r| r["dev_f1"].is_number()));
 }
 
+/// With adversarial training and a moving average of the weights, the tiny model still learns
+/// the fixture, and what is saved is what was scored: the averaged weights.
+#[test]
+fn adversarial_training_and_the_weight_average_learn_and_save_what_was_scored() {
+    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let (docs, base) = fixture_and_encoder(tmp.path());
+    let out = tmp.path().join("model");
+    let mut opts = fitting_options(base, out.clone());
+    opts.adversarial = Some(1.0);
+    opts.ema = Some(0.9);
+
+    let report = train_ner(&opts).unwrap();
+
+    assert!(report.best_dev_f1 > 0.8, "dev F1 {}", report.best_dev_f1);
+    let model = NerModel::load(&out, Device::Cpu).unwrap();
+    let tagger = Tagger::new(&model, whosaid::ner::Batching::default(), false).unwrap();
+    let (score, _, _) = evaluate_conll(&tagger, &docs).unwrap();
+    assert!(
+        (score.micro.f1 - report.best_dev_f1).abs() < 1e-9,
+        "reloaded model scores {} but training reported {}",
+        score.micro.f1,
+        report.best_dev_f1
+    );
+}
+
+/// Without a dev set the model is saved at the end of the run: with `--ema`, the average, so
+/// the same seed and steps save other weights than without it.
+#[test]
+fn without_dev_the_weight_average_is_what_is_saved() {
+    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, base) = fixture_and_encoder(tmp.path());
+    let run = |name: &str, ema: Option<f64>| {
+        let out = tmp.path().join(name);
+        let mut opts = TrainOptions::new(vec![fixture()], vec![], base.clone(), out.clone());
+        (opts.max_steps, opts.batch_size, opts.max_length) = (Some(6), 4, 64);
+        (opts.threads, opts.save_dtype, opts.ema) = (1, "f32".into(), ema);
+        train_ner(&opts).unwrap();
+        let mut tensors = tch::Tensor::read_safetensors(out.join("model.safetensors")).unwrap();
+        tensors.sort_by(|x, y| x.0.cmp(&y.0));
+        tensors
+    };
+    let (last, average) = (run("last", None), run("average", Some(0.9)));
+    let classifier = |tensors: &[(String, tch::Tensor)]| {
+        let (_, weight) = tensors
+            .iter()
+            .find(|(n, _)| n == "classifier.weight")
+            .unwrap();
+        weight.shallow_clone()
+    };
+    assert!(!classifier(&last).equal(&classifier(&average)));
+}
+
 #[test]
 fn same_seed_same_model() {
     let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());

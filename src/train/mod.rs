@@ -366,14 +366,15 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
         &mut |batch| batch_loss(&model, &train, batch, soft_labels.as_deref(), opts, device),
         &mut |event| match event {
             Event::Loss(at) => log_loss(&mut log, at, started),
-            Event::Evaluate(_) if dev.docs.is_empty() => Ok(()),
+            // Without dev, every evaluation point saves (the last one is the end of the run),
+            // so the weights saved are the ones evaluation would see (the average, with --ema).
+            Event::Evaluate(_) if dev.docs.is_empty() => {
+                save_model(&model, &opts.out, &opts.save_dtype)
+            }
             Event::Evaluate(at) => dev.evaluate(&model, &mut log, at, &mut best),
         },
     )?;
     let (step, first_loss, last_loss) = (done.steps, done.first_loss, done.last_loss);
-    if dev.docs.is_empty() {
-        save_model(&model, &opts.out, &opts.save_dtype)?;
-    }
     let report = TrainReport {
         steps: step,
         best_dev_f1: best.0.max(0.0),
