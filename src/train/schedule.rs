@@ -118,7 +118,7 @@ impl Schedule {
                 let batch_loss = loss(&batch);
                 batch_loss.backward();
                 if let Some(radius) = self.adversarial {
-                    adversarial_pass(vs, radius, || loss(&batch).backward());
+                    adversarial_pass(vs, radius, || loss(&batch).backward())?;
                 }
                 opt.clip_grad_norm(self.clip_norm);
                 opt.step();
@@ -181,23 +181,26 @@ const WORD_EMBEDDINGS: &str = "embeddings.word_embeddings.weight";
 /// Miyato et al.'s fast gradient method on the word embeddings: with the batch's gradient in
 /// place, moves the embeddings `radius` along it (L2 over the whole matrix), runs `backward`
 /// there so its gradient adds to the first, and moves them back.
-fn adversarial_pass(vs: &nn::VarStore, radius: f64, backward: impl FnOnce()) {
+fn adversarial_pass(vs: &nn::VarStore, radius: f64, backward: impl FnOnce()) -> Result<()> {
     let variables = vs.variables();
     let Some((_, embeddings)) = variables
         .iter()
         .find(|(name, _)| name.ends_with(WORD_EMBEDDINGS))
     else {
-        return backward();
+        anyhow::bail!("--adversarial: the model has no {WORD_EMBEDDINGS} to push");
     };
     let norm = embeddings.grad().norm().double_value(&[]);
+    // No direction to push in (or a broken gradient, which clipping and the step will meet
+    // anyway): this batch is learned once.
     if !(norm.is_finite() && norm > 0.0) {
-        return;
+        return Ok(());
     }
     let push = embeddings.grad() * (radius / norm);
     let mut embeddings = embeddings.shallow_clone();
     let _ = tch::no_grad(|| embeddings.f_add_(&push)).expect("same shape");
     backward();
     let _ = tch::no_grad(|| embeddings.f_sub_(&push)).expect("same shape");
+    Ok(())
 }
 
 /// An exponential moving average of the trainable weights (Polyak averaging): after step `s`,
@@ -302,6 +305,16 @@ mod tests {
     }
 
     #[test]
+    fn the_adversarial_pass_refuses_a_model_without_word_embeddings() {
+        let vs = nn::VarStore::new(Device::Cpu);
+        let bias = vs.root().var_copy("bias", &Tensor::from_slice(&[0.5f32]));
+        bias.sum(Kind::Float).backward();
+        let mut ran = false;
+        let refused = adversarial_pass(&vs, 1.0, || ran = true).unwrap_err();
+        assert!(format!("{refused}").contains("--adversarial") && !ran);
+    }
+
+    #[test]
     fn the_adversarial_pass_adds_a_second_gradient_and_restores_the_embeddings() {
         let (vs, embeddings, bias) = store();
         let loss = || (&embeddings * &embeddings).sum(Kind::Float) + bias.sum(Kind::Float);
@@ -313,7 +326,8 @@ mod tests {
         adversarial_pass(&vs, 1.0, || {
             seen_at = values(&embeddings);
             loss().backward();
-        });
+        })
+        .unwrap();
         // The embeddings were pushed one unit along the gradient, then put back.
         for ((at, w), g) in seen_at.iter().zip([1.0f32, 2.0, 3.0, 4.0]).zip(&first) {
             assert!((at - (w + g / norm)).abs() < 1e-6);
