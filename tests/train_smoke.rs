@@ -125,6 +125,23 @@ fn adversarial_training_and_the_weight_average_learn_and_save_what_was_scored() 
     );
 }
 
+/// Trains six steps on the fixture without dev (saved at the end, f32) into `out`, with `ema`,
+/// and returns the saved tensors sorted by name.
+fn six_steps_without_dev(base: &Path, out: &Path, ema: Option<f64>) -> Vec<(String, tch::Tensor)> {
+    let mut opts = TrainOptions::new(
+        vec![fixture()],
+        vec![],
+        base.to_path_buf(),
+        out.to_path_buf(),
+    );
+    (opts.max_steps, opts.batch_size, opts.max_length) = (Some(6), 4, 64);
+    (opts.threads, opts.save_dtype, opts.ema) = (1, "f32".into(), ema);
+    train_ner(&opts).unwrap();
+    let mut tensors = tch::Tensor::read_safetensors(out.join("model.safetensors")).unwrap();
+    tensors.sort_by(|x, y| x.0.cmp(&y.0));
+    tensors
+}
+
 /// Without a dev set the model is saved at the end of the run: with `--ema`, the average, so
 /// the same seed and steps save other weights than without it.
 #[test]
@@ -132,17 +149,8 @@ fn without_dev_the_weight_average_is_what_is_saved() {
     let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
     let tmp = tempfile::tempdir().unwrap();
     let (_, base) = fixture_and_encoder(tmp.path());
-    let run = |name: &str, ema: Option<f64>| {
-        let out = tmp.path().join(name);
-        let mut opts = TrainOptions::new(vec![fixture()], vec![], base.clone(), out.clone());
-        (opts.max_steps, opts.batch_size, opts.max_length) = (Some(6), 4, 64);
-        (opts.threads, opts.save_dtype, opts.ema) = (1, "f32".into(), ema);
-        train_ner(&opts).unwrap();
-        let mut tensors = tch::Tensor::read_safetensors(out.join("model.safetensors")).unwrap();
-        tensors.sort_by(|x, y| x.0.cmp(&y.0));
-        tensors
-    };
-    let (last, average) = (run("last", None), run("average", Some(0.9)));
+    let last = six_steps_without_dev(&base, &tmp.path().join("last"), None);
+    let average = six_steps_without_dev(&base, &tmp.path().join("average"), Some(0.9));
     let classifier = |tensors: &[(String, tch::Tensor)]| {
         let (_, weight) = tensors
             .iter()
@@ -158,20 +166,8 @@ fn same_seed_same_model() {
     let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
     let tmp = tempfile::tempdir().unwrap();
     let (_, base) = fixture_and_encoder(tmp.path());
-    let run = |name: &str| {
-        let out = tmp.path().join(name);
-        let mut opts = TrainOptions::new(vec![fixture()], vec![], base.clone(), out.clone());
-        opts.max_steps = Some(6);
-        opts.batch_size = 4;
-        opts.max_length = 64;
-        opts.threads = 1;
-        opts.save_dtype = "f32".into();
-        train_ner(&opts).unwrap();
-        let mut tensors = tch::Tensor::read_safetensors(out.join("model.safetensors")).unwrap();
-        tensors.sort_by(|x, y| x.0.cmp(&y.0));
-        tensors
-    };
-    let (a, b) = (run("a"), run("b"));
+    let a = six_steps_without_dev(&base, &tmp.path().join("a"), None);
+    let b = six_steps_without_dev(&base, &tmp.path().join("b"), None);
     assert_eq!(a.len(), b.len());
     let differing: Vec<&str> = a
         .iter()

@@ -103,6 +103,11 @@ impl Schedule {
         };
         let (mut first_loss, mut recent, mut evaluated) = (f64::NAN, Vec::new(), usize::MAX);
         let mut average = self.ema.map(|decay| Average::new(vs, decay));
+        // Found once, so a model without them is refused before the first step.
+        let adversarial = match self.adversarial {
+            Some(radius) => Some((word_embeddings(vs)?, radius)),
+            None => None,
+        };
         'epochs: for epoch in 1..=self.epochs {
             at.epoch = epoch;
             for batch in epoch_batches(lengths, self.batch_size)? {
@@ -117,8 +122,8 @@ impl Schedule {
                 opt.zero_grad();
                 let batch_loss = loss(&batch);
                 batch_loss.backward();
-                if let Some(radius) = self.adversarial {
-                    adversarial_pass(vs, radius, || loss(&batch).backward())?;
+                if let Some((embeddings, radius)) = &adversarial {
+                    adversarial_pass(embeddings, *radius, || loss(&batch).backward());
                 }
                 opt.clip_grad_norm(self.clip_norm);
                 opt.step();
@@ -178,29 +183,29 @@ fn evaluate(
 /// The name every encoder here gives its word embeddings (rust-bert's BERT).
 const WORD_EMBEDDINGS: &str = "embeddings.word_embeddings.weight";
 
+/// The word-embedding matrix of the model in `vs`, which `--adversarial` pushes.
+fn word_embeddings(vs: &nn::VarStore) -> Result<Tensor> {
+    vs.variables()
+        .into_iter()
+        .find_map(|(name, weights)| name.ends_with(WORD_EMBEDDINGS).then_some(weights))
+        .ok_or_else(|| anyhow::anyhow!("--adversarial: the model has no {WORD_EMBEDDINGS} to push"))
+}
+
 /// Miyato et al.'s fast gradient method on the word embeddings: with the batch's gradient in
 /// place, moves the embeddings `radius` along it (L2 over the whole matrix), runs `backward`
 /// there so its gradient adds to the first, and moves them back.
-fn adversarial_pass(vs: &nn::VarStore, radius: f64, backward: impl FnOnce()) -> Result<()> {
-    let variables = vs.variables();
-    let Some((_, embeddings)) = variables
-        .iter()
-        .find(|(name, _)| name.ends_with(WORD_EMBEDDINGS))
-    else {
-        anyhow::bail!("--adversarial: the model has no {WORD_EMBEDDINGS} to push");
-    };
+fn adversarial_pass(embeddings: &Tensor, radius: f64, backward: impl FnOnce()) {
     let norm = embeddings.grad().norm().double_value(&[]);
     // No direction to push in (or a broken gradient, which clipping and the step will meet
     // anyway): this batch is learned once.
     if !(norm.is_finite() && norm > 0.0) {
-        return Ok(());
+        return;
     }
     let push = embeddings.grad() * (radius / norm);
     let mut embeddings = embeddings.shallow_clone();
     let _ = tch::no_grad(|| embeddings.f_add_(&push)).expect("same shape");
     backward();
     let _ = tch::no_grad(|| embeddings.f_sub_(&push)).expect("same shape");
-    Ok(())
 }
 
 /// An exponential moving average of the trainable weights (Polyak averaging): after step `s`,
@@ -309,9 +314,8 @@ mod tests {
         let vs = nn::VarStore::new(Device::Cpu);
         let bias = vs.root().var_copy("bias", &Tensor::from_slice(&[0.5f32]));
         bias.sum(Kind::Float).backward();
-        let mut ran = false;
-        let refused = adversarial_pass(&vs, 1.0, || ran = true).unwrap_err();
-        assert!(format!("{refused}").contains("--adversarial") && !ran);
+        let refused = word_embeddings(&vs).unwrap_err();
+        assert!(format!("{refused}").contains("--adversarial"));
     }
 
     #[test]
@@ -323,11 +327,10 @@ mod tests {
         assert_eq!(first, vec![2.0, 4.0, 6.0, 8.0]);
         let norm = first.iter().map(|g| g * g).sum::<f32>().sqrt();
         let mut seen_at = Vec::new();
-        adversarial_pass(&vs, 1.0, || {
+        adversarial_pass(&word_embeddings(&vs).unwrap(), 1.0, || {
             seen_at = values(&embeddings);
             loss().backward();
-        })
-        .unwrap();
+        });
         // The embeddings were pushed one unit along the gradient, then put back.
         for ((at, w), g) in seen_at.iter().zip([1.0f32, 2.0, 3.0, 4.0]).zip(&first) {
             assert!((at - (w + g / norm)).abs() < 1e-6);
