@@ -544,3 +544,29 @@ fn a_crf_attribution_model_keeps_its_sequence_scores_in_its_config() {
         whosaid::train::average_models(&mixed, &tmp.path().join("mixed"), tch::Kind::Float);
     assert!(format!("{:#}", refused.unwrap_err()).contains("--crf"));
 }
+
+#[test]
+fn a_window_length_no_model_could_be_loaded_with_is_refused_before_training() {
+    use whosaid::train::train_quotes;
+
+    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, base) = fixture_and_encoder(tmp.path());
+    // The loader reads windows of 8 pieces up to the position embeddings: a model trained with
+    // 4 was written, after the whole run, with a config.json `extract` refused.
+    let mut ner = fitting_options(base, tmp.path().join("ner"));
+    ner.max_length = 4;
+    let mut quotes = fitting_quote_options(tmp.path(), "quotes");
+    quotes.max_length = 4;
+    let refusals = [
+        (tmp.path().join("ner"), train_ner(&ner).unwrap_err()),
+        (
+            tmp.path().join("quotes"),
+            train_quotes(&quotes).unwrap_err(),
+        ),
+    ];
+    for (out, err) in refusals {
+        assert!(err.to_string().contains("--max-length"), "{err}");
+        assert!(!out.join("model.safetensors").exists());
+    }
+}

@@ -2,6 +2,7 @@
 //! and the labels), `tokenizer.json` and `model.safetensors`; reading and writing them.
 
 use std::collections::HashMap;
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -149,6 +150,12 @@ impl ModelFiles {
     }
 }
 
+/// The window lengths (`max_length`, in pieces) a model with this config can read: room for
+/// `[CLS]`, `[SEP]` and a few words, up to its position embeddings.
+pub fn window_lengths(bert: &BertConfig) -> RangeInclusive<usize> {
+    8..=usize::try_from(bert.max_position_embeddings).unwrap_or(0)
+}
+
 /// A model's configuration: rust-bert's BERT config plus whosaid's settings and the label list.
 #[derive(Debug, Clone)]
 pub struct ModelConfig {
@@ -210,11 +217,12 @@ impl ModelConfig {
                 bert.type_vocab_size
             );
         }
-        if settings.max_length < 8 || settings.max_length as i64 > bert.max_position_embeddings {
+        let lengths = window_lengths(&bert);
+        if !lengths.contains(&settings.max_length) {
             bail!(
-                "{}: whosaid.max_length must be in 8..={}",
+                "{}: whosaid.max_length must be in {lengths:?} (got {})",
                 path.display(),
-                bert.max_position_embeddings
+                settings.max_length
             );
         }
         Ok(ModelConfig {

@@ -203,6 +203,7 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
     config.bert.attention_probs_dropout_prob = opts.dropout;
     // The windows are this run's, from `--init` too (the start's were its own run's).
     config.settings.max_length = opts.max_length;
+    check_max_length(opts.max_length, &config.bert)?;
     keep_layers(&mut config.bert, opts.layers)?;
     let mut vs = nn::VarStore::new(device);
     let model = BertForTokenClassification::new(vs.root(), &config.bert)
@@ -334,20 +335,7 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
         )?)
     };
     let train = data.examples;
-    let schedule = Schedule {
-        epochs: opts.epochs,
-        batch_size: opts.batch_size,
-        learning_rate: opts.learning_rate,
-        warmup: opts.warmup,
-        weight_decay: opts.weight_decay,
-        clip_norm: opts.clip_norm,
-        max_steps: opts.max_steps,
-        stop_after: None,
-        eval_every: opts.eval_every,
-        fast_group: None,
-        ema: opts.ema,
-        adversarial: opts.adversarial,
-    };
+    let schedule = schedule_of(opts);
     eprintln!(
         "train: {} documents, {} windows, {} steps ({} epochs of batches of {}), device {:?}, casing {}",
         data.documents,
@@ -391,7 +379,26 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
     Ok(report)
 }
 
+fn schedule_of(opts: &TrainOptions) -> Schedule {
+    Schedule {
+        epochs: opts.epochs,
+        batch_size: opts.batch_size,
+        learning_rate: opts.learning_rate,
+        warmup: opts.warmup,
+        weight_decay: opts.weight_decay,
+        clip_norm: opts.clip_norm,
+        max_steps: opts.max_steps,
+        stop_after: None,
+        eval_every: opts.eval_every,
+        fast_group: None,
+        ema: opts.ema,
+        adversarial: opts.adversarial,
+    }
+}
+
 fn check_options(opts: &TrainOptions) -> Result<()> {
+    schedule_of(opts).check()?;
+    check_dropout(opts.dropout)?;
     let mut read = vec![("--base", opts.base.as_path())];
     read.extend(opts.init.iter().map(|p| ("--init", p.as_path())));
     read.extend(opts.teacher.iter().map(|p| ("--teacher", p.as_path())));
@@ -412,6 +419,23 @@ fn check_options(opts: &TrainOptions) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Refuses a window length the trained model could not be loaded with (its config would be
+/// refused by [`ner::ModelConfig::read`] after the whole run).
+pub(crate) fn check_max_length(max_length: usize, bert: &BertConfig) -> Result<()> {
+    let lengths = ner::window_lengths(bert);
+    if !lengths.contains(&max_length) {
+        bail!("--max-length must be in {lengths:?} for this model (got {max_length})");
+    }
+    Ok(())
+}
+
+/// Refuses a dropout rate that is not a probability below 1 (the layers would drop every value
+/// or fail inside libtorch).
+pub(crate) fn check_dropout(dropout: f64) -> Result<()> {
+    let holds = (0.0..1.0).contains(&dropout);
+    schedule::require(holds, "--dropout", "within 0..1, below 1", dropout)
 }
 
 /// Refuses an `--out` directory that is also a model the run reads (`inputs`: each with its

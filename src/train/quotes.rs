@@ -179,6 +179,7 @@ fn build_model(
         tags: Vec::new(),
     };
     config.set_attribution_labels();
+    super::check_max_length(opts.max_length, &config.bert)?;
     super::keep_layers(&mut config.bert, opts.layers)?;
     config.bert.hidden_dropout_prob = opts.dropout;
     config.bert.attention_probs_dropout_prob = opts.dropout;
@@ -325,9 +326,28 @@ impl DevSet {
     }
 }
 
+fn schedule_of(opts: &QuoteTrainOptions) -> Schedule {
+    Schedule {
+        epochs: opts.epochs,
+        batch_size: opts.batch_size,
+        learning_rate: opts.learning_rate,
+        warmup: opts.warmup,
+        weight_decay: opts.weight_decay,
+        clip_norm: opts.clip_norm,
+        max_steps: opts.max_steps,
+        stop_after: opts.stop_after,
+        eval_every: opts.eval_every,
+        fast_group: None,
+        ema: opts.ema,
+        adversarial: opts.adversarial,
+    }
+}
+
 /// Trains and keeps the best model (by dev mean segment F1) in `opts.out`.
 pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
     let started = Instant::now();
+    schedule_of(opts).check()?;
+    super::check_dropout(opts.dropout)?;
     super::refuse_out_among_inputs(&opts.out, &[("--init", opts.init.as_path())])?;
     tch::manual_seed(opts.seed);
     tch::set_num_threads(opts.threads.max(1) as i32);
@@ -349,18 +369,8 @@ pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
     }
     let dev = DevSet::new(read_folders(&opts.dev, false)?);
     let schedule = Schedule {
-        epochs: opts.epochs,
-        batch_size: opts.batch_size,
-        learning_rate: opts.learning_rate,
-        warmup: opts.warmup,
-        weight_decay: opts.weight_decay,
-        clip_norm: opts.clip_norm,
-        max_steps: opts.max_steps,
-        stop_after: opts.stop_after,
-        eval_every: opts.eval_every,
         fast_group: crf.is_some().then_some((CRF_GROUP, CRF_LR_MULTIPLE)),
-        ema: opts.ema,
-        adversarial: opts.adversarial,
+        ..schedule_of(opts)
     };
     let pieces: usize = train.iter().map(|e| e.window.len()).sum();
     eprintln!(

@@ -8,7 +8,7 @@
 //!    0  warmup                                                           total steps
 //! ```
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use tch::nn::OptimizerConfig;
 use tch::{nn, Tensor};
 
@@ -69,6 +69,61 @@ pub(super) struct LoopReport {
 }
 
 impl Schedule {
+    /// Refuses settings no run can learn from, before anything is read or written, naming the
+    /// option: `--lr nan` or `--adversarial inf` trained NaN weights without a word, `--batch-size
+    /// 0` panicked in the batcher, `--ema 1.5` drifted away from the weights it averages.
+    pub fn check(&self) -> Result<()> {
+        let lr = self.learning_rate;
+        require(
+            self.epochs > 0,
+            "--epochs",
+            "at least 1",
+            self.epochs as f64,
+        )?;
+        require(self.batch_size > 0, "--batch-size", "at least 1", 0.0)?;
+        require(lr.is_finite() && lr > 0.0, "--lr", "above 0", lr)?;
+        require(
+            (0.0..=1.0).contains(&self.warmup),
+            "--warmup",
+            "within 0..1",
+            self.warmup,
+        )?;
+        let decay = self.weight_decay;
+        require(
+            decay.is_finite() && decay >= 0.0,
+            "--weight-decay",
+            "0 or more",
+            decay,
+        )?;
+        let clip = self.clip_norm;
+        require(
+            clip.is_finite() && clip > 0.0,
+            "--clip-norm",
+            "above 0",
+            clip,
+        )?;
+        if self.eval_every == Some(0) {
+            bail!("--eval-every must be at least 1 (got 0)");
+        }
+        if let Some(d) = self.ema {
+            require(
+                d > 0.0 && d < 1.0,
+                "--ema",
+                "between 0 and 1, e.g. 0.999",
+                d,
+            )?;
+        }
+        if let Some(r) = self.adversarial {
+            require(
+                r.is_finite() && r > 0.0,
+                "--adversarial",
+                "above 0, e.g. 1.0",
+                r,
+            )?;
+        }
+        Ok(())
+    }
+
     /// The number of steps a run over `examples` takes.
     pub fn total_steps(&self, examples: usize) -> usize {
         let per_epoch = examples.div_ceil(self.batch_size.max(1));
@@ -121,6 +176,14 @@ impl Schedule {
                 }
                 opt.zero_grad();
                 let batch_loss = loss(&batch);
+                let value = batch_loss.double_value(&[]);
+                if !value.is_finite() {
+                    bail!(
+                        "training diverged at step {}: the loss is {value} (a lower --lr may \
+                         help); the model saved before this step, if any, is the last usable one",
+                        at.step + 1
+                    );
+                }
                 batch_loss.backward();
                 if let Some((embeddings, radius)) = &adversarial {
                     adversarial_pass(embeddings, *radius, || loss(&batch).backward());
@@ -130,7 +193,6 @@ impl Schedule {
                 if let Some(average) = average.as_mut() {
                     average.update(at.step);
                 }
-                let value = batch_loss.double_value(&[]);
                 if first_loss.is_nan() {
                     first_loss = value;
                 }
@@ -165,6 +227,14 @@ impl Schedule {
             last_loss: at.loss,
         })
     }
+}
+
+/// An error naming `option` and what it `must` be unless `holds`.
+pub(super) fn require(holds: bool, option: &str, must: &str, got: f64) -> Result<()> {
+    if !holds {
+        bail!("{option} must be {must} (got {got})");
+    }
+    Ok(())
 }
 
 /// Tells `on` to evaluate, with the averaged weights in the model when there are some; training
@@ -341,5 +411,76 @@ mod tests {
             assert!((total - (g + 2.0 * at)).abs() < 1e-5);
         }
         assert_eq!(values(&bias.grad()), vec![2.0, 2.0]);
+    }
+
+    fn schedule() -> Schedule {
+        Schedule {
+            epochs: 2,
+            batch_size: 1,
+            learning_rate: 0.1,
+            warmup: 0.1,
+            weight_decay: 0.01,
+            clip_norm: 1.0,
+            max_steps: None,
+            stop_after: None,
+            eval_every: None,
+            fast_group: None,
+            ema: None,
+            adversarial: None,
+        }
+    }
+
+    #[test]
+    fn settings_no_run_can_learn_from_are_refused_by_name() {
+        schedule().check().unwrap();
+        type Spoil = fn(&mut Schedule);
+        let bad: [(&str, Spoil); 14] = [
+            ("--epochs", |s| s.epochs = 0),
+            ("--batch-size", |s| s.batch_size = 0),
+            ("--lr", |s| s.learning_rate = f64::NAN),
+            ("--lr", |s| s.learning_rate = 0.0),
+            ("--warmup", |s| s.warmup = 5.0),
+            ("--weight-decay", |s| s.weight_decay = -0.1),
+            ("--clip-norm", |s| s.clip_norm = -1.0),
+            ("--clip-norm", |s| s.clip_norm = f64::INFINITY),
+            ("--eval-every", |s| s.eval_every = Some(0)),
+            ("--ema", |s| s.ema = Some(1.5)),
+            ("--ema", |s| s.ema = Some(f64::NAN)),
+            ("--ema", |s| s.ema = Some(0.0)),
+            ("--adversarial", |s| s.adversarial = Some(f64::INFINITY)),
+            ("--adversarial", |s| s.adversarial = Some(-1.0)),
+        ];
+        for (option, spoil) in bad {
+            let mut s = schedule();
+            spoil(&mut s);
+            let refused = s.check().unwrap_err().to_string();
+            assert!(refused.starts_with(option), "{option}: {refused}");
+        }
+        let mut fine = schedule();
+        (fine.ema, fine.adversarial, fine.eval_every) = (Some(0.999), Some(1.0), Some(1));
+        fine.check().unwrap();
+    }
+
+    #[test]
+    fn a_loss_that_is_not_a_number_stops_training_before_its_step() {
+        let (vs, embeddings, bias) = store();
+        let mut losses = [1.0f32, f32::NAN].into_iter();
+        let mut loss = |_: &[usize]| {
+            let scale = losses.next().unwrap();
+            (&embeddings * &bias.unsqueeze(1)).sum(Kind::Float) * f64::from(scale)
+        };
+        let mut evaluations = 0;
+        let refused = schedule()
+            .run(&vs, &[1, 1], &mut loss, &mut |event| {
+                evaluations += matches!(event, Event::Evaluate(_)) as usize;
+                Ok(())
+            })
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains("diverged at step 2"), "{refused}");
+        // The first step moved the weights; the NaN one left them finite and unscored.
+        assert!(values(&embeddings).iter().all(|w| w.is_finite()));
+        assert_ne!(values(&embeddings), vec![1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(evaluations, 0);
     }
 }
