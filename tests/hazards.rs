@@ -254,6 +254,26 @@ fn zero_threads_chunks_or_batches_are_usage_errors() {
 }
 
 #[test]
+fn an_empty_conll_file_is_an_error_not_a_score_of_zero() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let empty = tmp.path().join("empty.conll");
+    std::fs::write(&empty, "").unwrap();
+    let o = whosaid()
+        .args(["eval", "ner", "--threads", "1", "--model"])
+        .arg(&model)
+        .arg(&empty)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("empty.conll: no sentences"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn an_input_that_cannot_be_opened_exits_3_after_the_others_are_written() {
     let tmp = tempfile::tempdir().unwrap();
     let model = tiny_model(tmp.path(), 128, Some(1));

@@ -145,7 +145,12 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
     if !opts.files.is_empty() {
         let mut docs = Vec::new();
         for f in &opts.files {
-            docs.extend(read_conll(f)?);
+            let read = read_conll(f)?;
+            // Scored as 0 of 0 entities, an empty file looked like a model that finds nothing.
+            if read.iter().all(|d| d.sentences.is_empty()) {
+                bail!("{}: no sentences to score (an empty file?)", f.display());
+            }
+            docs.extend(read);
         }
         for sentence in docs.iter_mut().flat_map(|d| d.sentences.iter_mut()) {
             opts.case.apply(sentence);
