@@ -967,3 +967,52 @@ fn both_takes_the_models_reading_of_source_and_cue_for_all_parts_of_a_statement(
     let both = combine(&doc, rules(), vec![with_cue(Span::new(70, 74))]);
     assert_eq!(cues(&both), [Some(told); 2]);
 }
+
+#[test]
+fn parts_of_one_statement_with_only_spaces_between_are_one_part() {
+    let text = "Clinton had told police officials that she didn't want it, the source added. \
+                \"We left,\" he said, \"at once.\"\n\nAnd on.";
+    let doc = Document::new("t".into(), String::new(), text.into(), &clean(text));
+    let at = |s: &str| text.find(s).unwrap();
+    let span_of = |s: &str| Span::new(at(s), at(s) + s.len());
+    let part = |s: &str, cue: &str, kind: QuoteKind| Quote {
+        span: span_of(s),
+        cue: Some(span_of(cue)),
+        speaker: Some(span_of("the source")),
+        speaker_entity: None,
+        kind,
+    };
+    let indirect = |s: &str| part(s, "added", QuoteKind::Indirect);
+    // The model's two touching contents, read with one cue and source: one quote.
+    let joined = join_touching_parts(
+        &doc,
+        vec![
+            indirect("Clinton had told police officials"),
+            indirect("that she didn't want it"),
+        ],
+    );
+    assert_eq!(
+        joined.iter().map(|q| doc.slice(q.span)).collect::<Vec<_>>(),
+        ["Clinton had told police officials that she didn't want it"]
+    );
+    // Apart: a split quote's parts (words between), two statements (another cue), and parts
+    // over a paragraph break.
+    let split = vec![
+        part("We left,", "said", QuoteKind::Direct),
+        part("at once.", "said", QuoteKind::Direct),
+    ];
+    assert_eq!(join_touching_parts(&doc, split.clone()), split);
+    let two_statements = vec![
+        indirect("Clinton had told police officials"),
+        part("that she didn't want it", "said", QuoteKind::Indirect),
+    ];
+    assert_eq!(
+        join_touching_parts(&doc, two_statements.clone()),
+        two_statements
+    );
+    let over_break = vec![
+        part("at once.\"", "said", QuoteKind::Direct),
+        part("And on.", "said", QuoteKind::Direct),
+    ];
+    assert_eq!(join_touching_parts(&doc, over_break.clone()), over_break);
+}
