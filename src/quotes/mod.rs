@@ -17,6 +17,7 @@ pub mod attribution;
 pub mod learned;
 pub mod lexicon;
 pub mod marks;
+mod parts;
 pub mod speaker;
 
 use std::collections::BTreeMap;
@@ -124,37 +125,7 @@ pub fn extract_by(
         QuoteMethod::Both if role_tags.is_none() => extract(doc, mentions, entities),
         QuoteMethod::Both => combine(doc, extract(doc, mentions, entities), from_model()),
     };
-    join_touching_parts(doc, quotes)
-}
-
-/// Parts of one statement that touch, with nothing but spaces between them on one line, are
-/// one part: a quote cut at nothing is one quote. The attribution model can open a second
-/// content where the first ends — `[Clinton had told police officials] [that she didn't want
-/// the escort], the source added.` — and both read the same cue and source. `quotes` are in text
-/// order; parts over a line or paragraph break stay apart (each paragraph's part is scored and
-/// shown on its own).
-fn join_touching_parts(doc: &Document, quotes: Vec<Quote>) -> Vec<Quote> {
-    let mut out: Vec<Quote> = Vec::with_capacity(quotes.len());
-    for quote in quotes {
-        match out.last_mut() {
-            Some(last) if touch(doc, last, &quote) => last.span.end = quote.span.end,
-            _ => out.push(quote),
-        }
-    }
-    out
-}
-
-/// Whether `b` goes on where `a` ends: one statement (the same cue, speaker and kind) and only
-/// spaces between.
-fn touch(doc: &Document, a: &Quote, b: &Quote) -> bool {
-    let same_statement = a.cue.is_some()
-        && (a.cue, a.speaker, a.speaker_entity, a.kind)
-            == (b.cue, b.speaker, b.speaker_entity, b.kind);
-    same_statement
-        && a.span.end <= b.span.start
-        && doc.text[a.span.end..b.span.start]
-            .chars()
-            .all(|c| c == ' ' || c == '\t')
+    parts::join_touching(doc, quotes)
 }
 
 /// The rules' quotes and the model's, combined where each is stronger:
