@@ -309,12 +309,12 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
     tch::manual_seed(opts.seed);
     tch::set_num_threads(opts.threads.max(1) as i32);
     let device = Device::cuda_if_available();
+    // Built before `--out` is touched: a start it refuses leaves an earlier run's files there.
+    let model = build_model(opts, device)?;
     std::fs::create_dir_all(&opts.out)
         .with_context(|| format!("cannot create {}", opts.out.display()))?;
     let mut log = std::fs::File::create(opts.out.join("train_log.jsonl"))?;
     writeln!(log, "{}", serde_json::json!({ "options": opts }))?;
-
-    let model = build_model(opts, device)?;
     let windower = model.windower()?;
     let data = TrainingData::read(opts, &windower)?;
     let dev = DevEvaluation {
