@@ -570,3 +570,24 @@ fn a_window_length_no_model_could_be_loaded_with_is_refused_before_training() {
         assert!(!out.exists(), "a refused run wrote {}", out.display());
     }
 }
+
+#[test]
+fn distillation_and_casing_settings_out_of_range_are_refused_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    type Spoil = fn(&mut TrainOptions);
+    let bad: [(&str, Spoil); 5] = [
+        ("--distill-weight", |o| o.distill_weight = 1.5),
+        ("--temperature", |o| o.temperature = 0.0),
+        ("--temperature", |o| o.temperature = f64::NAN),
+        ("--case-augment", |o| o.case_augment = -0.1),
+        ("--dropout", |o| o.dropout = 1.0),
+    ];
+    for (option, spoil) in bad {
+        let mut opts = fitting_options(tmp.path().join("base"), out.clone());
+        spoil(&mut opts);
+        let refused = train_ner(&opts).unwrap_err().to_string();
+        assert!(refused.starts_with(option), "{option}: {refused}");
+        assert!(!out.exists());
+    }
+}

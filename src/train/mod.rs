@@ -403,20 +403,28 @@ fn check_options(opts: &TrainOptions) -> Result<()> {
     read.extend(opts.init.iter().map(|p| ("--init", p.as_path())));
     read.extend(opts.teacher.iter().map(|p| ("--teacher", p.as_path())));
     refuse_out_among_inputs(&opts.out, &read)?;
-    if !(0.0..=1.0).contains(&opts.distill_weight)
-        || opts.temperature.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)
-    {
-        bail!(
-            "--distill-weight must be within 0..1 and --temperature above 0 (got {} and {})",
-            opts.distill_weight,
-            opts.temperature
-        );
-    }
-    if !(0.0..=1.0).contains(&opts.case_augment) {
-        bail!(
-            "--case-augment must be within 0..1 (got {})",
-            opts.case_augment
-        );
+    let (weight, temperature) = (opts.distill_weight, opts.temperature);
+    require(
+        (0.0..=1.0).contains(&weight),
+        "--distill-weight",
+        "within 0..1",
+        weight,
+    )?;
+    require(temperature > 0.0, "--temperature", "above 0", temperature)?;
+    let share = opts.case_augment;
+    require(
+        (0.0..=1.0).contains(&share),
+        "--case-augment",
+        "within 0..1",
+        share,
+    )
+}
+
+/// An error naming `option` and what it `must` be unless `holds`: the trainers' refusals of
+/// settings, all worded alike.
+pub(crate) fn require(holds: bool, option: &str, must: &str, got: f64) -> Result<()> {
+    if !holds {
+        bail!("{option} must be {must} (got {got})");
     }
     Ok(())
 }
@@ -435,7 +443,7 @@ pub(crate) fn check_max_length(max_length: usize, bert: &BertConfig) -> Result<(
 /// or fail inside libtorch).
 pub(crate) fn check_dropout(dropout: f64) -> Result<()> {
     let holds = (0.0..1.0).contains(&dropout);
-    schedule::require(holds, "--dropout", "within 0..1, below 1", dropout)
+    require(holds, "--dropout", "within 0..1, below 1", dropout)
 }
 
 /// Refuses an `--out` directory that is also a model the run reads (`inputs`: each with its

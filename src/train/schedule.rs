@@ -12,7 +12,7 @@ use anyhow::{bail, Result};
 use tch::nn::OptimizerConfig;
 use tch::{nn, Tensor};
 
-use super::{epoch_batches, opt_lr, step_lr};
+use super::{epoch_batches, opt_lr, require, step_lr};
 
 /// How long and how fast a run trains.
 #[derive(Debug, Clone, Copy)]
@@ -227,14 +227,6 @@ impl Schedule {
             last_loss: at.loss,
         })
     }
-}
-
-/// An error naming `option` and what it `must` be unless `holds`.
-pub(super) fn require(holds: bool, option: &str, must: &str, got: f64) -> Result<()> {
-    if !holds {
-        bail!("{option} must be {must} (got {got})");
-    }
-    Ok(())
 }
 
 /// Tells `on` to evaluate, with the averaged weights in the model when there are some; training
