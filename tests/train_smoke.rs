@@ -34,9 +34,9 @@ fn fixture_and_encoder(dir: &Path) -> (Vec<ConllDocument>, PathBuf) {
 /// Settings that fit the tiny encoder to the fixture in a second or two.
 fn fitting_options(base: PathBuf, out: PathBuf) -> TrainOptions {
     let mut opts = TrainOptions::new(vec![fixture()], vec![fixture()], base, out);
-    opts.epochs = 40;
-    opts.batch_size = 2;
-    opts.learning_rate = 3e-3;
+    opts.schedule.epochs = 40;
+    opts.schedule.batch_size = 2;
+    opts.schedule.learning_rate = 3e-3;
     opts.dropout = 0.0;
     opts.max_length = 64;
     opts.threads = 1;
@@ -94,7 +94,11 @@ fn tiny_model_trains_saves_and_reloads() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert!(records[0].get("options").is_some());
+    // The schedule's settings sit beside the others, as in the logs of earlier runs.
+    let options = &records[0]["options"];
+    assert_eq!(options["epochs"], 40);
+    assert_eq!(options["learning_rate"], 3e-3);
+    assert!(options["adversarial"].is_null() && options.get("fast_group").is_none());
     assert!(records.last().unwrap().get("report").is_some());
     assert!(records.iter().any(|r| r["dev_f1"].is_number()));
 }
@@ -108,8 +112,8 @@ fn adversarial_training_and_the_weight_average_learn_and_save_what_was_scored() 
     let (docs, base) = fixture_and_encoder(tmp.path());
     let out = tmp.path().join("model");
     let mut opts = fitting_options(base, out.clone());
-    opts.adversarial = Some(1.0);
-    opts.ema = Some(0.9);
+    opts.schedule.adversarial = Some(1.0);
+    opts.schedule.ema = Some(0.9);
 
     let report = train_ner(&opts).unwrap();
 
@@ -134,8 +138,12 @@ fn six_steps_without_dev(base: &Path, out: &Path, ema: Option<f64>) -> Vec<(Stri
         base.to_path_buf(),
         out.to_path_buf(),
     );
-    (opts.max_steps, opts.batch_size, opts.max_length) = (Some(6), 4, 64);
-    (opts.threads, opts.save_dtype, opts.ema) = (1, "f32".into(), ema);
+    (
+        opts.schedule.max_steps,
+        opts.schedule.batch_size,
+        opts.max_length,
+    ) = (Some(6), 4, 64);
+    (opts.threads, opts.save_dtype, opts.schedule.ema) = (1, "f32".into(), ema);
     train_ner(&opts).unwrap();
     let mut tensors = tch::Tensor::read_safetensors(out.join("model.safetensors")).unwrap();
     tensors.sort_by(|x, y| x.0.cmp(&y.0));
@@ -205,7 +213,7 @@ fn distillation_starts_from_the_teacher_and_drops_layers() {
     };
     let mut same = student_opts(tmp.path().join("same"));
     same.distill_weight = 1.0;
-    same.max_steps = Some(1);
+    same.schedule.max_steps = Some(1);
     let report = train_ner(&same).unwrap();
     assert!(
         report.first_loss.abs() < 1e-4,
@@ -217,7 +225,7 @@ fn distillation_starts_from_the_teacher_and_drops_layers() {
     let out = tmp.path().join("student");
     let mut opts = student_opts(out.clone());
     opts.layers = Some(teacher_layers as usize - 1);
-    opts.epochs = 20;
+    opts.schedule.epochs = 20;
     let report = train_ner(&opts).unwrap();
     let student = NerModel::load(&out, Device::Cpu).unwrap();
     assert_eq!(student.config.bert.num_hidden_layers, teacher_layers - 1);
@@ -239,7 +247,7 @@ fn distillation_starts_from_the_teacher_and_drops_layers() {
         let mut opts = student_opts(tmp.path().join(out));
         opts.teacher = teachers;
         opts.distill_weight = 1.0;
-        opts.max_steps = Some(1);
+        opts.schedule.max_steps = Some(1);
         train_ner(&opts).unwrap().first_loss
     };
     let twice = first_loss(vec![teacher.clone(), teacher.clone()], "twice");
@@ -258,7 +266,7 @@ fn distillation_starts_from_the_teacher_and_drops_layers() {
     let mut shorter = student_opts(tmp.path().join("shorter"));
     shorter.teacher = Vec::new();
     shorter.max_length = 32;
-    shorter.max_steps = Some(1);
+    shorter.schedule.max_steps = Some(1);
     train_ner(&shorter).unwrap();
     let saved = NerModel::load(&tmp.path().join("shorter"), Device::Cpu).unwrap();
     assert_eq!(saved.config.settings.max_length, 32);
@@ -307,9 +315,9 @@ fn fitting_quote_options(dir: &Path, out: &str) -> whosaid::train::QuoteTrainOpt
         base,
         dir.join(out),
     );
-    opts.epochs = 60;
-    opts.batch_size = 2;
-    opts.learning_rate = 3e-3;
+    opts.schedule.epochs = 60;
+    opts.schedule.batch_size = 2;
+    opts.schedule.learning_rate = 3e-3;
     opts.dropout = 0.0;
     opts.max_length = 64;
     opts.context_pieces = 16;
@@ -392,7 +400,7 @@ fn tiny_attribution_model_learns_the_brat_fixture() {
     let mut further = opts.clone();
     further.init = out.clone();
     further.out = tmp.path().join("quotes-further");
-    further.epochs = 1;
+    further.schedule.epochs = 1;
     let again = train_quotes(&further).unwrap();
     assert!(
         again.first_loss < 0.5 * report.first_loss,
@@ -444,7 +452,7 @@ fn training_never_writes_over_a_model_it_reads() {
     let (_, base) = fixture_and_encoder(tmp.path());
     let model = tmp.path().join("model");
     let mut opts = fitting_options(base.clone(), model.clone());
-    opts.epochs = 1;
+    opts.schedule.epochs = 1;
     train_ner(&opts).unwrap();
     let before = directory_bytes(&model);
     // `--out` naming the model read (also written with a trailing slash), as --init, --teacher,
@@ -518,7 +526,7 @@ fn a_crf_attribution_model_keeps_its_sequence_scores_in_its_config() {
     further.crf = false;
     further.init = opts.out.clone();
     further.out = tmp.path().join("quotes-crf-further");
-    further.epochs = 1;
+    further.schedule.epochs = 1;
     train_quotes(&further).unwrap();
     let again = NerModel::load(&further.out, Device::Cpu).unwrap();
     let continued = again.settings().role_transitions.clone().expect("kept");

@@ -11,6 +11,7 @@ pub mod report;
 pub mod train_average;
 pub mod train_ner;
 pub mod train_quotes;
+mod train_schedule;
 
 /// Which JSON keys or CSV columns of the inputs hold which article field (`extract`, and
 /// `report` when it re-reads the inputs).

@@ -27,16 +27,8 @@ pub struct TrainNerArgs {
     epochs: usize,
     #[arg(long, default_value_t = 16)]
     batch_size: usize,
-    #[arg(long, default_value_t = 1e-4)]
-    lr: f64,
-    #[arg(long, default_value_t = 0.1)]
-    warmup: f64,
-    #[arg(long, default_value_t = 0.01)]
-    weight_decay: f64,
     #[arg(long, default_value_t = 0.1)]
     dropout: f64,
-    #[arg(long, default_value_t = 1.0)]
-    clip_norm: f64,
     #[arg(long, default_value_t = 13)]
     seed: i64,
     /// Train without the casing input (for the ablation).
@@ -46,11 +38,7 @@ pub struct TrainNerArgs {
     #[arg(long, default_value_t = 128)]
     max_length: usize,
     #[arg(long)]
-    max_steps: Option<usize>,
-    #[arg(long)]
     limit_sentences: Option<usize>,
-    #[arg(long)]
-    eval_every: Option<usize>,
     #[arg(long, default_value = "2")]
     threads: NonZeroUsize,
     /// Stored precision of the saved weights: f16, bf16 or f32.
@@ -77,38 +65,18 @@ pub struct TrainNerArgs {
     #[arg(long, default_value_t = 0.0)]
     case_augment: f64,
     #[command(flatten)]
-    regularisation: Regularisation,
-}
-
-/// Options both trainers take.
-#[derive(Debug, clap::Args)]
-pub struct Regularisation {
-    /// Evaluate and save an exponential moving average of the weights, with this decay per
-    /// step (e.g. 0.999), instead of the last weights.
-    #[arg(long)]
-    pub ema: Option<f64>,
-    /// Adversarial training (FGM): each batch is also learned with the word embeddings pushed
-    /// this far (L2) along the loss's gradient (e.g. 1.0). About twice the training time.
-    #[arg(long)]
-    pub adversarial: Option<f64>,
+    schedule: super::train_schedule::ScheduleArgs,
 }
 
 /// Runs the command.
 pub fn run(a: TrainNerArgs) -> Result<ExitCode> {
     let mut opts = TrainOptions::new(a.train, a.dev, a.base, a.out);
-    opts.epochs = a.epochs;
-    opts.batch_size = a.batch_size;
-    opts.learning_rate = a.lr;
-    opts.warmup = a.warmup;
-    opts.weight_decay = a.weight_decay;
+    opts.schedule = a.schedule.schedule(a.epochs, a.batch_size);
     opts.dropout = a.dropout;
-    opts.clip_norm = a.clip_norm;
     opts.seed = a.seed;
     opts.casing = !a.no_casing;
     opts.max_length = a.max_length;
-    opts.max_steps = a.max_steps;
     opts.limit_sentences = a.limit_sentences;
-    opts.eval_every = a.eval_every;
     opts.threads = a.threads.get();
     opts.save_dtype = a.save_dtype;
     opts.init = a.init;
@@ -117,8 +85,6 @@ pub fn run(a: TrainNerArgs) -> Result<ExitCode> {
     opts.distill_weight = a.distill_weight;
     opts.temperature = a.temperature;
     opts.case_augment = a.case_augment;
-    opts.ema = a.regularisation.ema;
-    opts.adversarial = a.regularisation.adversarial;
     train::train_ner(&opts)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -28,16 +28,8 @@ pub struct TrainQuotesArgs {
     epochs: usize,
     #[arg(long, default_value_t = 8)]
     batch_size: usize,
-    #[arg(long, default_value_t = 1e-4)]
-    lr: f64,
-    #[arg(long, default_value_t = 0.1)]
-    warmup: f64,
-    #[arg(long, default_value_t = 0.01)]
-    weight_decay: f64,
     #[arg(long, default_value_t = 0.1)]
     dropout: f64,
-    #[arg(long, default_value_t = 1.0)]
-    clip_norm: f64,
     #[arg(long, default_value_t = 13)]
     seed: i64,
     /// Window length in word pieces.
@@ -46,16 +38,9 @@ pub struct TrainQuotesArgs {
     /// Word pieces of the text before each paragraph read as context (0: none).
     #[arg(long, default_value_t = 48)]
     context_pieces: usize,
-    #[arg(long)]
-    max_steps: Option<usize>,
-    /// Stop after N steps, keeping the full run's learning-rate schedule (for ablations).
-    #[arg(long)]
-    stop_after: Option<usize>,
     /// Train on the first N annotations only.
     #[arg(long)]
     limit_articles: Option<usize>,
-    #[arg(long)]
-    eval_every: Option<usize>,
     #[arg(long, default_value = "2")]
     threads: NonZeroUsize,
     /// Stored precision of the saved weights: f16, bf16 or f32.
@@ -69,30 +54,20 @@ pub struct TrainQuotesArgs {
     #[arg(long)]
     crf: bool,
     #[command(flatten)]
-    regularisation: super::train_ner::Regularisation,
+    schedule: super::train_schedule::ScheduleArgs,
 }
 
 /// Runs the command.
 pub fn run(a: TrainQuotesArgs) -> Result<ExitCode> {
     let mut opts = QuoteTrainOptions::new(a.train, a.dev, a.init, a.out);
-    opts.epochs = a.epochs;
-    opts.batch_size = a.batch_size;
-    opts.learning_rate = a.lr;
-    opts.warmup = a.warmup;
-    opts.weight_decay = a.weight_decay;
+    opts.schedule = a.schedule.schedule(a.epochs, a.batch_size);
     opts.dropout = a.dropout;
-    opts.clip_norm = a.clip_norm;
     opts.seed = a.seed;
     opts.max_length = a.max_length;
     opts.context_pieces = a.context_pieces;
-    opts.max_steps = a.max_steps;
-    opts.stop_after = a.stop_after;
     opts.layers = a.layers;
     opts.crf = a.crf;
-    opts.ema = a.regularisation.ema;
-    opts.adversarial = a.regularisation.adversarial;
     opts.limit_articles = a.limit_articles;
-    opts.eval_every = a.eval_every;
     opts.threads = a.threads.get();
     opts.save_dtype = a.save_dtype;
     train::train_quotes(&opts)?;

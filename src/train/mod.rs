@@ -34,7 +34,8 @@ use data::{read_all, Example, TrainingData};
 use crate::conll::ConllDocument;
 pub use average::average_models;
 pub use quotes::{train_quotes, QuoteTrainOptions, QuoteTrainReport};
-use schedule::{Event, Progress, Schedule};
+pub use schedule::Schedule;
+use schedule::{Event, Progress};
 
 /// Settings of one training run.
 #[derive(Debug, Clone, Serialize)]
@@ -44,23 +45,15 @@ pub struct TrainOptions {
     /// Directory of the base encoder: config.json, tokenizer.json, model.safetensors.
     pub base: PathBuf,
     pub out: PathBuf,
-    pub epochs: usize,
-    pub batch_size: usize,
-    pub learning_rate: f64,
-    /// Fraction of steps with linearly rising learning rate.
-    pub warmup: f64,
-    pub weight_decay: f64,
+    /// Epochs, batches, learning rate and the loop's regularisation (`--ema`, `--adversarial`).
+    #[serde(flatten)]
+    pub schedule: Schedule,
     pub dropout: f64,
-    pub clip_norm: f64,
     pub seed: i64,
     pub casing: bool,
     pub max_length: usize,
-    /// Stop after this many optimizer steps (tests, quick checks).
-    pub max_steps: Option<usize>,
     /// Use only the first N training sentences.
     pub limit_sentences: Option<usize>,
-    /// Evaluate on dev every this many steps as well as after each epoch.
-    pub eval_every: Option<usize>,
     pub threads: usize,
     /// Stored precision of the saved weights: "f16", "bf16" or "f32".
     pub save_dtype: String,
@@ -80,11 +73,6 @@ pub struct TrainOptions {
     /// them) or all upper case (the other half), so that text without normal casing degrades
     /// less ([`recase_sentences`]). 0 leaves the data as it is.
     pub case_augment: f64,
-    /// Evaluate and save an exponential moving average of the weights with this decay
-    /// (`schedule::Average`). None: the weights themselves.
-    pub ema: Option<f64>,
-    /// Adversarial training on the word embeddings (FGM) with this L2 radius. None: off.
-    pub adversarial: Option<f64>,
 }
 
 impl TrainOptions {
@@ -99,19 +87,12 @@ impl TrainOptions {
             dev,
             base,
             out,
-            epochs: 4,
-            batch_size: 16,
-            learning_rate: 1e-4,
-            warmup: 0.1,
-            weight_decay: 0.01,
+            schedule: Schedule::new(4, 16),
             dropout: 0.1,
-            clip_norm: 1.0,
             seed: 13,
             casing: true,
             max_length: 128,
-            max_steps: None,
             limit_sentences: None,
-            eval_every: None,
             threads: 2,
             save_dtype: "f16".into(),
             init: None,
@@ -120,8 +101,6 @@ impl TrainOptions {
             distill_weight: 0.5,
             temperature: 2.0,
             case_augment: 0.0,
-            ema: None,
-            adversarial: None,
         }
     }
 }
@@ -335,14 +314,14 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
         )?)
     };
     let train = data.examples;
-    let schedule = schedule_of(opts);
+    let schedule = opts.schedule;
     eprintln!(
         "train: {} documents, {} windows, {} steps ({} epochs of batches of {}), device {:?}, casing {}",
         data.documents,
         train.len(),
         schedule.total_steps(train.len()),
-        opts.epochs,
-        opts.batch_size,
+        schedule.epochs,
+        schedule.batch_size,
         device,
         opts.casing
     );
@@ -379,25 +358,8 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
     Ok(report)
 }
 
-fn schedule_of(opts: &TrainOptions) -> Schedule {
-    Schedule {
-        epochs: opts.epochs,
-        batch_size: opts.batch_size,
-        learning_rate: opts.learning_rate,
-        warmup: opts.warmup,
-        weight_decay: opts.weight_decay,
-        clip_norm: opts.clip_norm,
-        max_steps: opts.max_steps,
-        stop_after: None,
-        eval_every: opts.eval_every,
-        fast_group: None,
-        ema: opts.ema,
-        adversarial: opts.adversarial,
-    }
-}
-
 fn check_options(opts: &TrainOptions) -> Result<()> {
-    schedule_of(opts).check()?;
+    opts.schedule.check()?;
     check_dropout(opts.dropout)?;
     let mut read = vec![("--base", opts.base.as_path())];
     read.extend(opts.init.iter().map(|p| ("--init", p.as_path())));

@@ -45,34 +45,22 @@ pub struct QuoteTrainOptions {
     /// The starting weights: a trained whosaid NER model, or a base encoder directory.
     pub init: PathBuf,
     pub out: PathBuf,
-    pub epochs: usize,
-    pub batch_size: usize,
-    pub learning_rate: f64,
-    pub warmup: f64,
-    pub weight_decay: f64,
+    /// Epochs, batches, learning rate and the loop's regularisation, as in `train ner`.
+    #[serde(flatten)]
+    pub schedule: Schedule,
     pub dropout: f64,
-    pub clip_norm: f64,
     pub seed: i64,
     pub max_length: usize,
     /// Word pieces of context before each paragraph (0: none, the ablation).
     pub context_pieces: usize,
-    pub max_steps: Option<usize>,
-    /// Stop after this many steps without changing the schedule (ablations compared at one step
-    /// of the same schedule as a full run).
-    pub stop_after: Option<usize>,
     /// Use only the first N training annotations.
     pub limit_articles: Option<usize>,
-    pub eval_every: Option<usize>,
     pub threads: usize,
     pub save_dtype: String,
     /// Keep only the first N encoder layers of the starting weights (a smaller, faster model).
     pub layers: Option<usize>,
     /// A CRF over each role's tags ([`super::crf`]); on by itself when `init` has one.
     pub crf: bool,
-    /// An exponential moving average of the weights is evaluated and saved (see `train ner`).
-    pub ema: Option<f64>,
-    /// Adversarial training on the word embeddings (FGM) with this radius (see `train ner`).
-    pub adversarial: Option<f64>,
 }
 
 impl QuoteTrainOptions {
@@ -82,26 +70,16 @@ impl QuoteTrainOptions {
             dev,
             init,
             out,
-            epochs: 2,
-            batch_size: 8,
-            learning_rate: 1e-4,
-            warmup: 0.1,
-            weight_decay: 0.01,
+            schedule: Schedule::new(2, 8),
             dropout: 0.1,
-            clip_norm: 1.0,
             seed: 13,
             max_length: 128,
             context_pieces: 48,
-            max_steps: None,
-            stop_after: None,
             limit_articles: None,
-            eval_every: None,
             threads: 2,
             save_dtype: "f16".into(),
             layers: None,
             crf: false,
-            ema: None,
-            adversarial: None,
         }
     }
 }
@@ -326,27 +304,10 @@ impl DevSet {
     }
 }
 
-fn schedule_of(opts: &QuoteTrainOptions) -> Schedule {
-    Schedule {
-        epochs: opts.epochs,
-        batch_size: opts.batch_size,
-        learning_rate: opts.learning_rate,
-        warmup: opts.warmup,
-        weight_decay: opts.weight_decay,
-        clip_norm: opts.clip_norm,
-        max_steps: opts.max_steps,
-        stop_after: opts.stop_after,
-        eval_every: opts.eval_every,
-        fast_group: None,
-        ema: opts.ema,
-        adversarial: opts.adversarial,
-    }
-}
-
 /// Trains and keeps the best model (by dev mean segment F1) in `opts.out`.
 pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
     let started = Instant::now();
-    schedule_of(opts).check()?;
+    opts.schedule.check()?;
     super::check_dropout(opts.dropout)?;
     super::refuse_out_among_inputs(&opts.out, &[("--init", opts.init.as_path())])?;
     tch::manual_seed(opts.seed);
@@ -371,7 +332,7 @@ pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
     let dev = DevSet::new(read_folders(&opts.dev, false)?);
     let schedule = Schedule {
         fast_group: crf.is_some().then_some((CRF_GROUP, CRF_LR_MULTIPLE)),
-        ..schedule_of(opts)
+        ..opts.schedule
     };
     let pieces: usize = train.iter().map(|e| e.window.len()).sum();
     eprintln!(

@@ -9,35 +9,41 @@
 //! ```
 
 use anyhow::{bail, Result};
+use serde::Serialize;
 use tch::nn::OptimizerConfig;
 use tch::{nn, Tensor};
 
 use super::{epoch_batches, opt_lr, require, step_lr};
 
-/// How long and how fast a run trains.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Schedule {
+/// How long and how fast a run trains: the settings both trainers share (`--epochs`, `--lr`,
+/// `--ema`, …), written into each run's `train_log.jsonl` under `options`.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Schedule {
     pub epochs: usize,
     pub batch_size: usize,
     pub learning_rate: f64,
+    /// Share of the steps with a linearly rising learning rate.
     pub warmup: f64,
     pub weight_decay: f64,
     pub clip_norm: f64,
     /// Fewer steps than the epochs make (the schedule shrinks to fit).
     pub max_steps: Option<usize>,
-    /// Stop after this many steps, the schedule kept as for the whole run.
+    /// Stop after this many steps, the schedule kept as for the whole run (ablations compared
+    /// at one step of the same schedule as a full run).
     pub stop_after: Option<usize>,
+    /// Evaluate on dev every this many steps as well as after each epoch.
     pub eval_every: Option<usize>,
-    /// The variables of this optimiser group (`nn::Path::set_group`) learn at this multiple of
-    /// the learning rate: a CRF's few sequence scores start at zero and must travel further
-    /// than fine-tuned weights.
-    pub fast_group: Option<(usize, f64)>,
     /// Evaluate (and save) an exponential moving average of the weights, updated after every
     /// step with this decay, instead of the weights themselves ([`Average`]).
     pub ema: Option<f64>,
     /// Adversarial training (FGM): each batch's loss is taken a second time with the word
     /// embeddings pushed this far (L2) along their gradient, and both gradients are followed.
     pub adversarial: Option<f64>,
+    /// The variables of this optimiser group (`nn::Path::set_group`) learn at this multiple of
+    /// the learning rate: a CRF's few sequence scores start at zero and must travel further
+    /// than fine-tuned weights. Set by the trainer that has such a group, not by its user.
+    #[serde(skip)]
+    pub(super) fast_group: Option<(usize, f64)>,
 }
 
 /// Where the loop is when it reports.
@@ -69,6 +75,25 @@ pub(super) struct LoopReport {
 }
 
 impl Schedule {
+    /// The shared defaults (AdamW at 1e-4, 10% warm-up, weight decay 0.01, clipping at 1.0)
+    /// with a trainer's own number of epochs and batch size.
+    pub fn new(epochs: usize, batch_size: usize) -> Schedule {
+        Schedule {
+            epochs,
+            batch_size,
+            learning_rate: 1e-4,
+            warmup: 0.1,
+            weight_decay: 0.01,
+            clip_norm: 1.0,
+            max_steps: None,
+            stop_after: None,
+            eval_every: None,
+            ema: None,
+            adversarial: None,
+            fast_group: None,
+        }
+    }
+
     /// Refuses settings no run can learn from, before anything is read or written, naming the
     /// option: `--lr nan` or `--adversarial inf` trained NaN weights without a word, `--batch-size
     /// 0` panicked in the batcher, `--ema 1.5` drifted away from the weights it averages.
@@ -125,7 +150,7 @@ impl Schedule {
     }
 
     /// The number of steps a run over `examples` takes.
-    pub fn total_steps(&self, examples: usize) -> usize {
+    pub(super) fn total_steps(&self, examples: usize) -> usize {
         let per_epoch = examples.div_ceil(self.batch_size.max(1));
         self.max_steps
             .unwrap_or(usize::MAX)
@@ -134,7 +159,7 @@ impl Schedule {
 
     /// Trains the variables of `vs` on examples of these window lengths: `loss` gives a batch's
     /// loss (indices into the examples), `on` hears the losses and when to evaluate.
-    pub fn run(
+    pub(super) fn run(
         &self,
         vs: &nn::VarStore,
         lengths: &[usize],
@@ -407,18 +432,8 @@ mod tests {
 
     fn schedule() -> Schedule {
         Schedule {
-            epochs: 2,
-            batch_size: 1,
             learning_rate: 0.1,
-            warmup: 0.1,
-            weight_decay: 0.01,
-            clip_norm: 1.0,
-            max_steps: None,
-            stop_after: None,
-            eval_every: None,
-            fast_group: None,
-            ema: None,
-            adversarial: None,
+            ..Schedule::new(2, 1)
         }
     }
 
