@@ -599,3 +599,47 @@ fn distillation_and_casing_settings_out_of_range_are_refused_by_name() {
         assert!(!out.exists());
     }
 }
+
+/// Training data that cannot be read (a mistyped `--train`, a dev folder that is not there, an
+/// empty selection) stops a run before `--out` is touched: the trainers wrote a fresh one-line
+/// `train_log.jsonl` first, over the log of the model already in that folder.
+#[test]
+fn training_data_that_cannot_be_read_leaves_an_earlier_run_as_it_was() {
+    use whosaid::train::train_quotes;
+
+    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, base) = fixture_and_encoder(tmp.path());
+    let earlier = |name: &str| {
+        let out = tmp.path().join(name);
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("train_log.jsonl"), "{\"earlier\":true}\n").unwrap();
+        out
+    };
+    let missing = tmp.path().join("missing");
+    let mut ner = fitting_options(base.clone(), earlier("ner-train"));
+    ner.train = vec![missing.join("train.conll")];
+    let mut ner_dev = fitting_options(base, earlier("ner-dev"));
+    ner_dev.dev = vec![missing.join("dev.conll")];
+    let mut quotes = fitting_quote_options(tmp.path(), "quotes-train");
+    earlier("quotes-train");
+    quotes.train = vec![missing.clone()];
+    let mut quotes_dev = fitting_quote_options(tmp.path(), "quotes-dev");
+    earlier("quotes-dev");
+    quotes_dev.dev = vec![missing];
+    let mut quotes_none = fitting_quote_options(tmp.path(), "quotes-none");
+    earlier("quotes-none");
+    quotes_none.limit_articles = Some(0);
+    let failures = [
+        (&ner.out, train_ner(&ner).is_err()),
+        (&ner_dev.out, train_ner(&ner_dev).is_err()),
+        (&quotes.out, train_quotes(&quotes).is_err()),
+        (&quotes_dev.out, train_quotes(&quotes_dev).is_err()),
+        (&quotes_none.out, train_quotes(&quotes_none).is_err()),
+    ];
+    for (out, failed) in failures {
+        assert!(failed, "{} trained", out.display());
+        let log = std::fs::read_to_string(out.join("train_log.jsonl")).unwrap();
+        assert_eq!(log, "{\"earlier\":true}\n", "{}", out.display());
+    }
+}

@@ -288,12 +288,7 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
     tch::manual_seed(opts.seed);
     tch::set_num_threads(opts.threads.max(1) as i32);
     let device = Device::cuda_if_available();
-    // Built before `--out` is touched: a start it refuses leaves an earlier run's files there.
     let model = build_model(opts, device)?;
-    std::fs::create_dir_all(&opts.out)
-        .with_context(|| format!("cannot create {}", opts.out.display()))?;
-    let mut log = std::fs::File::create(opts.out.join("train_log.jsonl"))?;
-    writeln!(log, "{}", serde_json::json!({ "options": opts }))?;
     let windower = model.windower()?;
     let data = TrainingData::read(opts, &windower)?;
     let dev = DevEvaluation {
@@ -313,6 +308,9 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
             device,
         )?)
     };
+    // Only now, with the model built and the data read, is `--out` touched: a start that fails
+    // leaves an earlier run's files there as they were.
+    let mut log = start_log(&opts.out, opts)?;
     let train = data.examples;
     let schedule = opts.schedule;
     eprintln!(
@@ -356,6 +354,14 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
         report.seconds, report.steps, report.best_dev_f1, report.best_step
     );
     Ok(report)
+}
+
+/// Creates the output directory and its `train_log.jsonl`, whose first line is the run's options.
+fn start_log(out: &Path, options: &impl Serialize) -> Result<std::fs::File> {
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let mut log = std::fs::File::create(out.join("train_log.jsonl"))?;
+    writeln!(log, "{}", serde_json::json!({ "options": options }))?;
+    Ok(log)
 }
 
 fn check_options(opts: &TrainOptions) -> Result<()> {

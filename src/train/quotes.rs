@@ -313,12 +313,7 @@ pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
     tch::manual_seed(opts.seed);
     tch::set_num_threads(opts.threads.max(1) as i32);
     let device = Device::cuda_if_available();
-    // Built before `--out` is touched: a start it refuses leaves an earlier run's files there.
     let (model, start_transitions) = build_model(opts, device)?;
-    std::fs::create_dir_all(&opts.out)
-        .with_context(|| format!("cannot create {}", opts.out.display()))?;
-    let mut log = std::fs::File::create(opts.out.join("train_log.jsonl"))?;
-    writeln!(log, "{}", serde_json::json!({ "options": opts }))?;
     let crf = (opts.crf || start_transitions.is_some())
         .then(|| Crf::new(&model.vs.root(), start_transitions.as_ref()));
     let mut train_articles = read_folders(&opts.train, true)?;
@@ -330,6 +325,9 @@ pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
         bail!("no training paragraphs in {:?}", opts.train);
     }
     let dev = DevSet::new(read_folders(&opts.dev, false)?);
+    // Only now, with the model built and the data read, is `--out` touched: a start that fails
+    // leaves an earlier run's files there as they were.
+    let mut log = super::start_log(&opts.out, opts)?;
     let schedule = Schedule {
         fast_group: crf.is_some().then_some((CRF_GROUP, CRF_LR_MULTIPLE)),
         ..opts.schedule

@@ -127,8 +127,15 @@ impl Schedule {
             "above 0",
             clip,
         )?;
-        if self.eval_every == Some(0) {
-            bail!("--eval-every must be at least 1 (got 0)");
+        // A run of no steps saved its untrained start as the "best model".
+        for (option, value) in [
+            ("--eval-every", self.eval_every),
+            ("--max-steps", self.max_steps),
+            ("--stop-after", self.stop_after),
+        ] {
+            if value == Some(0) {
+                bail!("{option} must be at least 1 (got 0)");
+            }
         }
         if let Some(d) = self.ema {
             require(
@@ -441,8 +448,10 @@ mod tests {
     fn settings_no_run_can_learn_from_are_refused_by_name() {
         schedule().check().unwrap();
         type Spoil = fn(&mut Schedule);
-        let bad: [(&str, Spoil); 14] = [
+        let bad: [(&str, Spoil); 16] = [
             ("--epochs", |s| s.epochs = 0),
+            ("--max-steps", |s| s.max_steps = Some(0)),
+            ("--stop-after", |s| s.stop_after = Some(0)),
             ("--batch-size", |s| s.batch_size = 0),
             ("--lr", |s| s.learning_rate = f64::NAN),
             ("--lr", |s| s.learning_rate = 0.0),
@@ -465,6 +474,7 @@ mod tests {
         }
         let mut fine = schedule();
         (fine.ema, fine.adversarial, fine.eval_every) = (Some(0.999), Some(1.0), Some(1));
+        (fine.max_steps, fine.stop_after) = (Some(1), Some(1));
         fine.check().unwrap();
     }
 
