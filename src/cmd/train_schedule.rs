@@ -6,16 +6,19 @@ use clap::Args;
 
 use whosaid::train::Schedule;
 
+/// The library's defaults, which the flags' defaults show and keep: one place to change them.
+const DEFAULTS: Schedule = Schedule::new(0, 0);
+
 #[derive(Debug, Args)]
 pub struct ScheduleArgs {
-    #[arg(long, default_value_t = 1e-4)]
+    #[arg(long, default_value_t = DEFAULTS.learning_rate)]
     lr: f64,
     /// Share of the steps with a linearly rising learning rate.
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = DEFAULTS.warmup)]
     warmup: f64,
-    #[arg(long, default_value_t = 0.01)]
+    #[arg(long, default_value_t = DEFAULTS.weight_decay)]
     weight_decay: f64,
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = DEFAULTS.clip_norm)]
     clip_norm: f64,
     /// Fewer steps than the epochs make (the schedule shrinks to fit).
     #[arg(long)]

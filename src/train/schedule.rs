@@ -77,7 +77,7 @@ pub(super) struct LoopReport {
 impl Schedule {
     /// The shared defaults (AdamW at 1e-4, 10% warm-up, weight decay 0.01, clipping at 1.0)
     /// with a trainer's own number of epochs and batch size.
-    pub fn new(epochs: usize, batch_size: usize) -> Schedule {
+    pub const fn new(epochs: usize, batch_size: usize) -> Schedule {
         Schedule {
             epochs,
             batch_size,
