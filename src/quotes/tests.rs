@@ -823,7 +823,8 @@ fn a_lower_case_fragment_without_a_cue_is_not_a_statement() {
 fn both_takes_the_models_reported_speech_keeps_the_rules_direct_quotes_and_adds_the_rest() {
     let text = "Rama said the talks failed. Lleshaj said that Iran was “a threat” here. \
                 “We stay,” Pompeo said. Aides said the port will open in May. \
-                Pompeo told them. Rama said he had no plan at all";
+                Pompeo told them. Rama said he had no plan at all. Staff said prices will rise. \
+                Members read “War and Peace” aloud. The board approves harbour fee rises";
     let doc = Document::new("t".into(), String::new(), text.into(), &clean(text));
     let at = |s: &str| {
         let i = text.find(s).unwrap();
@@ -851,6 +852,11 @@ fn both_takes_the_models_reported_speech_keeps_the_rules_direct_quotes_and_adds_
         quote("stay", Some("Pompeo said"), Direct),
         // No quote of the rules here; a cue and four words: added.
         quote("the port will open in May", Some("Aides said"), Indirect),
+        // Reported speech with a cue of the lexicon needs three words; a statement with quote
+        // marks (a title, a scare quote the rules left unattributed) or another cue four.
+        quote("prices will rise", Some("Staff said"), Indirect),
+        quote("War and Peace", Some("Members read"), Direct),
+        quote("harbour fee rises", Some("approves"), Indirect),
         // No cue, or too few words: not added.
         quote("Pompeo told them", None, Indirect),
         quote("no plan", Some("Rama said he"), Indirect),
@@ -863,7 +869,8 @@ fn both_takes_the_models_reported_speech_keeps_the_rules_direct_quotes_and_adds_
             "the talks failed",
             "Iran was “a threat” here",
             "We stay",
-            "the port will open in May"
+            "the port will open in May",
+            "prices will rise"
         ]
     );
     // A model statement that would overlap a kept quote of the rules replaces nothing.
