@@ -11,9 +11,10 @@ use std::process::{Command, Stdio};
 
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use whosaid::input::FieldNames;
 use whosaid::ner::write_random_model;
 use whosaid::pipeline::{extract, ExtractOptions, Summary};
+
+mod common;
 
 /// `--max-bytes` of every run here, so an over-long text is cheap to write.
 const MAX_BYTES: usize = 300;
@@ -599,26 +600,11 @@ fn tiny_model(dir: &Path) -> PathBuf {
     m
 }
 
+/// The shared test options ([`common::options`]) with this file's [`MAX_BYTES`].
 fn options(inputs: Vec<PathBuf>, out: &Path, model: &Path) -> ExtractOptions {
     ExtractOptions {
-        inputs,
-        out: out.to_path_buf(),
-        model: model.to_path_buf(),
-        precision: Default::default(),
-        threads: 2,
-        batching: whosaid::ner::Batching {
-            windows: 4,
-            ..Default::default()
-        },
-        chunk_size: 3,
         max_bytes: MAX_BYTES,
-        progress: false,
-        fields: FieldNames::default(),
-        resume: false,
-        shard: None,
-        skip_lowercase_sentences: true,
-        quotes: whosaid::quotes::QuoteMethod::Rules,
-        quote_model: std::path::PathBuf::new(),
+        ..common::options(inputs, out, model.to_path_buf())
     }
 }
 
