@@ -61,8 +61,9 @@ pub struct EvalQuotesArgs {
     /// Use the fixtures' gold entity spans as mentions instead of running the model.
     #[arg(long)]
     gold_entities: bool,
-    /// Reuse the model's mentions from this file when it exists, else write them there
-    /// (for reruns that tune the quote rules without running the model again).
+    /// Reuse the model's mentions from this file when it was made by the same model, precision
+    /// and texts, else (re)write them there (for reruns that tune the quote rules without
+    /// running the model again); a file that is not such a cache is an error, left untouched.
     #[arg(long)]
     mentions_cache: Option<PathBuf>,
     /// Write every error (missed, spurious, wrong speaker, boundary) to this file (TSV).

@@ -219,7 +219,8 @@ pub struct EvalQuotesOptions {
     pub threads: usize,
     pub json: bool,
     pub errors: Option<PathBuf>,
-    /// A file of the model's mentions per article: read when it exists, written otherwise, so
+    /// A file of the model's mentions per article: read when it was made from the same model,
+    /// precision, sentence skipping and texts, (re)written otherwise ([`MentionsCache`]), so
     /// reruns that tune the quote rules skip the model.
     pub mentions_cache: Option<PathBuf>,
     /// As in [`ExtractOptions::skip_lowercase_sentences`].
@@ -230,26 +231,87 @@ pub struct EvalQuotesOptions {
     pub quote_model: PathBuf,
 }
 
-/// Writes mentions as TSV lines: article index, byte start, byte end, label, score.
-fn write_mentions_cache(path: &Path, all: &[Vec<Mention>]) -> Result<()> {
-    let mut out = String::new();
-    for (i, mentions) in all.iter().enumerate() {
-        for m in mentions {
-            out.push_str(&format!(
-                "{i}\t{}\t{}\t{}\t{}\n",
-                m.span.start, m.span.end, m.label, m.score
-            ));
-        }
-    }
-    std::fs::write(path, out).with_context(|| format!("cannot write {}", path.display()))
+/// The first line of a mentions cache: what it was made from, so a cache of another model,
+/// precision, sentence skipping or text is never read as this run's ([`MentionsCache`]).
+const CACHE_HEADER: &str = "# whosaid mentions cache ";
+
+/// `eval quotes --mentions-cache FILE`: the NER model's mentions of every article, kept for
+/// reruns that tune the quotes. The file opens with a key over what made the mentions (the
+/// model's files, precision, sentence skipping, and every article's text); a cache with another
+/// key is made again, and a file that does not open with the header is no cache of ours and is
+/// left as it is, with an error.
+struct MentionsCache<'a> {
+    path: &'a Path,
+    header: String,
 }
 
-fn read_mentions_cache(path: &Path, docs: &[Document]) -> Result<Vec<Vec<Mention>>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+impl<'a> MentionsCache<'a> {
+    fn new(path: &'a Path, opts: &EvalQuotesOptions, docs: &[Document]) -> Result<Self> {
+        let mut key = crate::fnv::Fnv1a::default()
+            .field(crate::checkpoint::hash_model(&opts.model)?.as_bytes())
+            .field(format!("{:?}", opts.precision).as_bytes())
+            .field(&[u8::from(opts.skip_lowercase_sentences)]);
+        for doc in docs {
+            key = key.field(doc.text.as_bytes());
+        }
+        let header = format!("{CACHE_HEADER}{:016x}", key.finish());
+        Ok(MentionsCache { path, header })
+    }
+
+    /// The cached mentions when the file exists with this run's key; `None` when it must be
+    /// made (no file, or one made from something else).
+    fn read(&self, docs: &[Document]) -> Result<Option<Vec<Vec<Mention>>>> {
+        let path = self.path;
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(anyhow!("cannot read {}: {e}", path.display())),
+        };
+        let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
+        if !first.starts_with(CACHE_HEADER) {
+            bail!(
+                "{}: not a mentions cache of this version (no `{}` line), left as it is: name \
+                 a new file for --mentions-cache",
+                path.display(),
+                CACHE_HEADER.trim()
+            );
+        }
+        if first != self.header {
+            eprintln!(
+                "whosaid: {}: made from another model, precision or text: making it again",
+                path.display()
+            );
+            return Ok(None);
+        }
+        parse_mentions(path, rest, docs).map(Some)
+    }
+
+    /// Writes mentions as TSV lines after the header: article index, byte start, byte end,
+    /// label, score. Through a temporary file, so a cut-off write never looks like a cache.
+    fn write(&self, all: &[Vec<Mention>]) -> Result<()> {
+        let mut out = format!("{}\n", self.header);
+        for (i, mentions) in all.iter().enumerate() {
+            for m in mentions {
+                out.push_str(&format!(
+                    "{i}\t{}\t{}\t{}\t{}\n",
+                    m.span.start, m.span.end, m.label, m.score
+                ));
+            }
+        }
+        let mut partial = self.path.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = PathBuf::from(partial);
+        std::fs::write(&partial, out)
+            .and_then(|()| std::fs::rename(&partial, self.path))
+            .with_context(|| format!("cannot write {}", self.path.display()))
+    }
+}
+
+/// The mention lines of a cache (after its header); line numbers count the header.
+fn parse_mentions(path: &Path, text: &str, docs: &[Document]) -> Result<Vec<Vec<Mention>>> {
     let mut all = vec![Vec::new(); docs.len()];
     for (n, line) in text.lines().enumerate() {
-        let bad = || anyhow!("{}: line {}: not a mention line", path.display(), n + 1);
+        let bad = || anyhow!("{}: line {}: not a mention line", path.display(), n + 2);
         let f: Vec<&str> = line.split('\t').collect();
         let [i, start, end, label, score] = f[..] else {
             return Err(bad());
@@ -264,9 +326,9 @@ fn read_mentions_cache(path: &Path, docs: &[Document]) -> Result<Vec<Vec<Mention
         });
         if !fits {
             bail!(
-                "{}: line {}: mention outside its article (the cache is from other input?)",
+                "{}: line {}: mention outside its article",
                 path.display(),
-                n + 1
+                n + 2
             );
         }
         all[i].push(Mention {
@@ -308,25 +370,28 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
             role_tags_for,
         )?
     } else {
-        let cached = opts.mentions_cache.as_ref().filter(|p| p.exists());
         q::score_quotes_by(
             &articles,
-            &mut |docs| match cached {
-                Some(path) => read_mentions_cache(path, docs),
-                None => {
-                    let tagger = load_tagger(
-                        &opts.model,
-                        opts.precision,
-                        opts.threads,
-                        ner::Batching::default(),
-                        opts.skip_lowercase_sentences,
-                    )?;
-                    let all = mentions_for_texts(&tagger, docs)?;
-                    if let Some(path) = &opts.mentions_cache {
-                        write_mentions_cache(path, &all)?;
-                    }
-                    Ok(all)
+            &mut |docs| {
+                let cache = match &opts.mentions_cache {
+                    Some(path) => Some(MentionsCache::new(path, opts, docs)?),
+                    None => None,
+                };
+                if let Some(cached) = cache.as_ref().map(|c| c.read(docs)).transpose()?.flatten() {
+                    return Ok(cached);
                 }
+                let tagger = load_tagger(
+                    &opts.model,
+                    opts.precision,
+                    opts.threads,
+                    ner::Batching::default(),
+                    opts.skip_lowercase_sentences,
+                )?;
+                let all = mentions_for_texts(&tagger, docs)?;
+                if let Some(cache) = &cache {
+                    cache.write(&all)?;
+                }
+                Ok(all)
             },
             opts.quotes,
             role_tags_for,
