@@ -2,6 +2,7 @@
 //! brat standoff and the project's quote fixtures.
 
 pub mod entities;
+mod mentions_cache;
 pub mod ner;
 pub mod quotes;
 pub mod run;

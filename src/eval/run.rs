@@ -2,8 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 
+use super::mentions_cache::MentionsCache;
 use crate::conll::{read_conll, Recase};
 use crate::eval::ner::{evaluate_conll, format_score, NerScore, NerScorer};
 use crate::ner::{
@@ -11,7 +12,7 @@ use crate::ner::{
 };
 use crate::quotes::learned::{RoleContext, RoleTagger, RoleTags};
 use crate::quotes::QuoteMethod;
-use crate::text::{Document, Span};
+use crate::text::Document;
 
 /// Settings of `eval ner`.
 #[derive(Debug, Clone)]
@@ -220,7 +221,7 @@ pub struct EvalQuotesOptions {
     pub json: bool,
     pub errors: Option<PathBuf>,
     /// A file of the model's mentions per article: read when it was made from the same model,
-    /// precision, sentence skipping and texts, (re)written otherwise ([`MentionsCache`]), so
+    /// precision, sentence skipping and texts, (re)written otherwise ([`super::mentions_cache`]), so
     /// reruns that tune the quote rules skip the model.
     pub mentions_cache: Option<PathBuf>,
     /// As in [`ExtractOptions::skip_lowercase_sentences`].
@@ -229,115 +230,6 @@ pub struct EvalQuotesOptions {
     pub quotes: QuoteMethod,
     /// The attribution model, for `--quotes model` and `both`.
     pub quote_model: PathBuf,
-}
-
-/// The first line of a mentions cache: what it was made from, so a cache of another model,
-/// precision, sentence skipping or text is never read as this run's ([`MentionsCache`]).
-const CACHE_HEADER: &str = "# whosaid mentions cache ";
-
-/// `eval quotes --mentions-cache FILE`: the NER model's mentions of every article, kept for
-/// reruns that tune the quotes. The file opens with a key over what made the mentions (the
-/// model's files, precision, sentence skipping, and every article's text); a cache with another
-/// key is made again, and a file that does not open with the header is no cache of ours and is
-/// left as it is, with an error.
-struct MentionsCache<'a> {
-    path: &'a Path,
-    header: String,
-}
-
-impl<'a> MentionsCache<'a> {
-    fn new(path: &'a Path, opts: &EvalQuotesOptions, docs: &[Document]) -> Result<Self> {
-        let mut key = crate::fnv::Fnv1a::default()
-            .field(crate::checkpoint::hash_model(&opts.model)?.as_bytes())
-            .field(format!("{:?}", opts.precision).as_bytes())
-            .field(&[u8::from(opts.skip_lowercase_sentences)]);
-        for doc in docs {
-            key = key.field(doc.text.as_bytes());
-        }
-        let header = format!("{CACHE_HEADER}{:016x}", key.finish());
-        Ok(MentionsCache { path, header })
-    }
-
-    /// The cached mentions when the file exists with this run's key; `None` when it must be
-    /// made (no file, or one made from something else).
-    fn read(&self, docs: &[Document]) -> Result<Option<Vec<Vec<Mention>>>> {
-        let path = self.path;
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(anyhow!("cannot read {}: {e}", path.display())),
-        };
-        let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
-        if !first.starts_with(CACHE_HEADER) {
-            bail!(
-                "{}: not a mentions cache of this version (no `{}` line), left as it is: name \
-                 a new file for --mentions-cache",
-                path.display(),
-                CACHE_HEADER.trim()
-            );
-        }
-        if first != self.header {
-            eprintln!(
-                "whosaid: {}: made from another model, precision or text: making it again",
-                path.display()
-            );
-            return Ok(None);
-        }
-        parse_mentions(path, rest, docs).map(Some)
-    }
-
-    /// Writes mentions as TSV lines after the header: article index, byte start, byte end,
-    /// label, score. Through a temporary file, so a cut-off write never looks like a cache.
-    fn write(&self, all: &[Vec<Mention>]) -> Result<()> {
-        let mut out = format!("{}\n", self.header);
-        for (i, mentions) in all.iter().enumerate() {
-            for m in mentions {
-                out.push_str(&format!(
-                    "{i}\t{}\t{}\t{}\t{}\n",
-                    m.span.start, m.span.end, m.label, m.score
-                ));
-            }
-        }
-        let mut partial = self.path.as_os_str().to_owned();
-        partial.push(".partial");
-        let partial = PathBuf::from(partial);
-        std::fs::write(&partial, out)
-            .and_then(|()| std::fs::rename(&partial, self.path))
-            .with_context(|| format!("cannot write {}", self.path.display()))
-    }
-}
-
-/// The mention lines of a cache (after its header); line numbers count the header.
-fn parse_mentions(path: &Path, text: &str, docs: &[Document]) -> Result<Vec<Vec<Mention>>> {
-    let mut all = vec![Vec::new(); docs.len()];
-    for (n, line) in text.lines().enumerate() {
-        let bad = || anyhow!("{}: line {}: not a mention line", path.display(), n + 2);
-        let f: Vec<&str> = line.split('\t').collect();
-        let [i, start, end, label, score] = f[..] else {
-            return Err(bad());
-        };
-        let (i, start, end): (usize, usize, usize) = (
-            i.parse().map_err(|_| bad())?,
-            start.parse().map_err(|_| bad())?,
-            end.parse().map_err(|_| bad())?,
-        );
-        let fits = docs.get(i).is_some_and(|d| {
-            start <= end && d.text.is_char_boundary(start) && d.text.is_char_boundary(end)
-        });
-        if !fits {
-            bail!(
-                "{}: line {}: mention outside its article",
-                path.display(),
-                n + 2
-            );
-        }
-        all[i].push(Mention {
-            span: Span::new(start, end),
-            label: label.parse().map_err(|_| bad())?,
-            score: score.parse().map_err(|_| bad())?,
-        });
-    }
-    Ok(all)
 }
 
 /// Runs `eval quotes` and prints the report.
@@ -374,7 +266,13 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
             &articles,
             &mut |docs| {
                 let cache = match &opts.mentions_cache {
-                    Some(path) => Some(MentionsCache::new(path, opts, docs)?),
+                    Some(path) => Some(MentionsCache::new(
+                        path,
+                        &opts.model,
+                        opts.precision,
+                        opts.skip_lowercase_sentences,
+                        docs,
+                    )?),
                     None => None,
                 };
                 if let Some(cached) = cache.as_ref().map(|c| c.read(docs)).transpose()?.flatten() {
