@@ -11,6 +11,9 @@
 //! A cache whose key differs (another `--model`, `--precision`, or other articles) is made
 //! again; a file without the header line is not a cache (a mistyped path to a file of the
 //! user's) and is an error, left untouched.
+//!
+//! The key does not cover the binary: a cache outlives rebuilds, which is what reruns that tune
+//! the quote rules want. After a change to the tagging code itself, name a new cache file.
 
 use std::path::{Path, PathBuf};
 
