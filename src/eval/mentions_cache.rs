@@ -15,13 +15,13 @@
 //! The key does not cover the binary: a cache outlives rebuilds, which is what reruns that tune
 //! the quote rules want. After a change to the tagging code itself, name a new cache file.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 
 use crate::checkpoint::hash_model;
 use crate::fnv::Fnv1a;
-use crate::ner::{Mention, Precision};
+use crate::ner::{replace_file, Mention, Precision};
 use crate::text::{Document, Span};
 
 /// The first line of a mentions cache: what it was made from, so a cache of another model,
@@ -88,7 +88,8 @@ impl<'a> MentionsCache<'a> {
     }
 
     /// Writes mentions as TSV lines after the header: article index, byte start, byte end,
-    /// label, score. Through a temporary file, so a cut-off write never looks like a cache.
+    /// label, score. Whole or not at all ([`replace_file`]), so a cut-off write never looks like
+    /// a cache.
     pub fn write(&self, all: &[Vec<Mention>]) -> Result<()> {
         let mut out = format!("{}\n", self.header);
         for (i, mentions) in all.iter().enumerate() {
@@ -99,12 +100,7 @@ impl<'a> MentionsCache<'a> {
                 ));
             }
         }
-        let mut partial = self.path.as_os_str().to_owned();
-        partial.push(".partial");
-        let partial = PathBuf::from(partial);
-        std::fs::write(&partial, out)
-            .and_then(|()| std::fs::rename(&partial, self.path))
-            .with_context(|| format!("cannot write {}", self.path.display()))
+        replace_file(self.path, |temp| Ok(std::fs::write(temp, out)?))
     }
 }
 
