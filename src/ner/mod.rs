@@ -34,6 +34,7 @@ pub mod kernels;
 mod label;
 mod omp;
 mod packed;
+mod piece_memo;
 mod random_model;
 mod roles;
 mod tagger;

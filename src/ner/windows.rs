@@ -12,6 +12,11 @@ use tokenizers::Tokenizer;
 
 use super::casing::{casing_class, lowercase_sentence, needs_any_case, normally_cased};
 use super::files::ModelSettings;
+use super::piece_memo::PieceMemo;
+
+/// Words a windower remembers the pieces of ([`PieceMemo`]): the bench dump's first thousand
+/// articles hold 34 thousand kinds of word; a hundred thousand or so take a few megabytes.
+const MEMO_WORDS: usize = 1 << 17;
 
 /// One model input: consecutive sentences' words packed up to the model's length.
 #[derive(Debug, Clone, Default)]
@@ -104,6 +109,7 @@ pub struct Windower<'a> {
     cls: i64,
     sep: i64,
     unk: i64,
+    memo: PieceMemo,
 }
 
 impl<'a> Windower<'a> {
@@ -124,6 +130,7 @@ impl<'a> Windower<'a> {
             cls: id("[CLS]")?,
             sep: id("[SEP]")?,
             unk: id("[UNK]")?,
+            memo: PieceMemo::new(MEMO_WORDS),
         })
     }
 
@@ -152,10 +159,15 @@ impl<'a> Windower<'a> {
         self.context_pieces
     }
 
+    /// Word pieces of each word, remembered across calls ([`PieceMemo`]).
+    fn pieces(&self, words: &[&str]) -> Result<Vec<Vec<i64>>> {
+        self.memo.pieces(words, |missing| self.tokenize(missing))
+    }
+
     /// Word pieces of each word: the tokenizer sees the words pre-tokenized, so piece→word mapping
     /// is exact. A word the tokenizer drops entirely (control characters) becomes [UNK], so every
     /// word gets a prediction.
-    fn pieces(&self, words: &[&str]) -> Result<Vec<Vec<i64>>> {
+    fn tokenize(&self, words: &[&str]) -> Result<Vec<Vec<i64>>> {
         let enc = self
             .tokenizer
             .encode(words.to_vec(), false)
@@ -330,6 +342,48 @@ mod tests {
     use super::*;
     use crate::ner::casing::normally_cased;
     use crate::ner::files::{load_tokenizer, ModelConfig};
+
+    #[test]
+    fn remembered_pieces_are_the_pieces_a_word_gets_in_its_sentence() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner-en");
+        let config = ModelConfig::read(&dir.join("config.json")).unwrap();
+        let tokenizer = load_tokenizer(&dir.join("tokenizer.json")).unwrap();
+        let long_url = format!("https://example.org/{}", "ab".repeat(300));
+        let words = [
+            "Sandër",
+            "Lleshaj",
+            "PMOI/MEK",
+            "U.S.",
+            "Pompeo's",
+            "“talks”",
+            "—",
+            "Łódź",
+            "東京",
+            "naïve",
+            "\u{200b}",
+            "\u{7}",
+            "😀",
+            "l'État",
+            "x\u{301}",
+            &long_url,
+            "said",
+            ".",
+        ];
+        let windower = Windower::new(&tokenizer, &config.settings).unwrap();
+        // Each word alone first, so the sentence below is read from the memo only.
+        let alone: Vec<Vec<i64>> = words
+            .iter()
+            .flat_map(|w| windower.pieces(&[w]).unwrap())
+            .collect();
+        assert_eq!(windower.memo.len(), words.len());
+        let from_memo = windower.pieces(&words).unwrap();
+        let fresh = Windower::new(&tokenizer, &config.settings).unwrap();
+        let in_sentence = fresh.tokenize(&words).unwrap();
+        assert_eq!(from_memo, in_sentence);
+        assert_eq!(alone, in_sentence);
+        // The control character has no piece of its own: [UNK], from the memo as from the tokenizer.
+        assert_eq!(in_sentence[11], vec![windower.unk]);
+    }
 
     #[test]
     fn only_normally_cased_documents_skip_sentences() {
