@@ -63,16 +63,12 @@ pub fn managed_names() -> Vec<String> {
 /// Refuses a run whose output directory would replace one of its inputs (the same file, also
 /// through a link), naming both. Called before the run touches `out`.
 pub fn refuse_inputs_among_outputs(inputs: &[PathBuf], out: &Path) -> Result<()> {
+    // Unreadable inputs are the same file as nothing: the reader reports them, and they cannot
+    // be lost.
     for input in inputs.iter().filter(|p| p.as_os_str() != "-") {
-        let Ok(input_meta) = std::fs::metadata(input) else {
-            continue; // Unreadable inputs are reported by the reader, and cannot be lost.
-        };
         for name in managed_names() {
             let output = out.join(&name);
-            let Ok(output_meta) = std::fs::metadata(&output) else {
-                continue;
-            };
-            if same_file(&input_meta, &output_meta) {
+            if crate::paths::same_file(input, &output) {
                 bail!(
                     "input {} is {}, a file this run writes in --out {}: choose another --out \
                      (nothing was changed)",
@@ -84,17 +80,6 @@ pub fn refuse_inputs_among_outputs(inputs: &[PathBuf], out: &Path) -> Result<()>
         }
     }
     Ok(())
-}
-
-#[cfg(unix)]
-fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    a.dev() == b.dev() && a.ino() == b.ino()
-}
-
-#[cfg(not(unix))]
-fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
-    false
 }
 
 /// What makes a run's output what it is; see the module doc.

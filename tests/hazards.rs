@@ -357,6 +357,32 @@ fn index_never_writes_over_a_file_of_its_runs_and_a_new_run_replaces_an_old_inde
         stderr(&o)
     );
     assert_eq!(std::fs::read(out.join("entities.csv")).unwrap(), entities);
+    // The same file under other spellings: the run named relatively and --out absolutely, a
+    // step through a missing directory, a hard link to the file.
+    let hard = tmp.path().join("hard.csv");
+    std::fs::hard_link(out.join("entities.csv"), &hard).unwrap();
+    let spellings: [(PathBuf, PathBuf); 3] = [
+        (PathBuf::from("out"), out.join("entities.csv")),
+        (out.clone(), PathBuf::from("nosuchdir/../out/entities.csv")),
+        (out.clone(), hard),
+    ];
+    for (run_dir, index_out) in spellings {
+        let o = whosaid()
+            .current_dir(tmp.path())
+            .arg("index")
+            .arg(&run_dir)
+            .arg("--out")
+            .arg(&index_out)
+            .output()
+            .unwrap();
+        assert!(!o.status.success(), "{index_out:?} was written");
+        assert!(
+            stderr(&o).contains("is a file of the run"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(std::fs::read(out.join("entities.csv")).unwrap(), entities);
+    }
     // A new run into the same directory writes its own index over an earlier one.
     let index = out.join("entity_index.csv");
     std::fs::write(&index, "stale\n").unwrap();

@@ -674,6 +674,20 @@ fn bad_runs_and_report_directories_are_refused_saying_why() {
         std::fs::read_to_string(foreign.join("mine.txt")).unwrap(),
         "keep"
     );
+    // The same directories through a missing one and `..` (which the OS resolves only once the
+    // missing one exists): the report used to replace them, deleting what they held.
+    let sneaky = |name: &str| tmp.path().join("nosuchdir").join("..").join(name);
+    let (code, err) = whosaid_report(&[&out, &sneaky("notes")]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not an earlier report"), "{err}");
+    let (code, err) = whosaid_report(&[&out, &sneaky("out")]);
+    assert_eq!(code, 1);
+    assert!(err.contains("OUT_DIR"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("mine.txt")).unwrap(),
+        "keep"
+    );
+    assert!(out.join("entities.csv").is_file());
 
     let report_dir = tmp.path().join("report");
     let entities = std::fs::read_to_string(out.join("entities.csv")).unwrap();

@@ -7,6 +7,7 @@ use anyhow::{bail, Result};
 use clap::Args;
 
 use whosaid::checkpoint::FILES;
+use whosaid::paths;
 use whosaid::report::index;
 
 #[derive(Args)]
@@ -22,14 +23,17 @@ pub struct IndexArgs {
 
 /// Runs the command: the shards' index is the index one run over the whole dump writes.
 pub fn run(a: IndexArgs) -> Result<ExitCode> {
+    // Compared where the paths really point: `--out ./run/articles.csv` beside the run `run`,
+    // a link to it or a hard link are the run's file too.
     for run in &a.runs {
-        let is_run_file = |name: &str| run.join(name) == a.out;
-        if FILES.iter().any(|f| is_run_file(f)) {
-            bail!(
-                "--out {} is a file of the run {}: choose another path (nothing was written)",
-                a.out.display(),
-                run.display()
-            );
+        for name in FILES {
+            if paths::writes_over(&a.out, &run.join(name))? {
+                bail!(
+                    "--out {} is a file of the run {}: choose another path (nothing was written)",
+                    a.out.display(),
+                    run.display()
+                );
+            }
         }
     }
     let rows = index::build(&a.runs)?;

@@ -69,7 +69,7 @@ impl SiteDir {
     /// Checks that `target` may become the report of the run in `out` read from `inputs`, and
     /// makes the temporary directory beside it.
     pub fn create(target: &Path, out: &Path, inputs: &[PathBuf]) -> Result<SiteDir> {
-        let target = absolute(target)?;
+        let target = crate::paths::resolved(target)?;
         refuse_to_hold(&target, out, "the run's OUT_DIR")?;
         for input in inputs.iter().filter(|p| p.as_os_str() != "-") {
             refuse_to_hold(&target, input, "the input")?;
@@ -135,22 +135,9 @@ impl SiteDir {
     }
 }
 
-/// The absolute path, with links resolved as far as the path exists.
-fn absolute(path: &Path) -> Result<PathBuf> {
-    if let Ok(p) = path.canonicalize() {
-        return Ok(p);
-    }
-    let abs = std::path::absolute(path).with_context(|| format!("bad path {}", path.display()))?;
-    match (abs.parent(), abs.file_name()) {
-        (Some(parent), Some(name)) => Ok(absolute(parent)?.join(name)),
-        _ => Ok(abs),
-    }
-}
-
 /// Refuses a report directory that is `path` or holds it: replacing it would delete it.
 fn refuse_to_hold(target: &Path, path: &Path, what: &str) -> Result<()> {
-    let path_abs = absolute(path)?;
-    if path_abs.starts_with(target) {
+    if crate::paths::is_within(path, target)? {
         bail!(
             "report directory {} is or holds {what} {}: choose another directory for the report",
             target.display(),

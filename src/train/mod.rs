@@ -419,7 +419,7 @@ pub(crate) fn check_dropout(dropout: f64) -> Result<()> {
 /// `train ner --init models/ner-en --out models/ner-en`. Checked before anything is written.
 pub(crate) fn refuse_out_among_inputs(out: &Path, inputs: &[(&str, &Path)]) -> Result<()> {
     for (option, input) in inputs {
-        if same_dir(input, out) {
+        if same_dir(input, out)? {
             bail!(
                 "--out {} is also {option} {}: saving would overwrite a model this run reads; \
                  choose another --out",
@@ -431,12 +431,10 @@ pub(crate) fn refuse_out_among_inputs(out: &Path, inputs: &[(&str, &Path)]) -> R
     Ok(())
 }
 
-/// Whether two paths name one existing directory (false when either does not exist).
-fn same_dir(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
+/// Whether two paths name one directory, wherever they really point (`x/../model`, with `x`
+/// missing, is `model` once the trainer has created `x`).
+fn same_dir(a: &Path, b: &Path) -> Result<bool> {
+    Ok(crate::paths::resolved(a)? == crate::paths::resolved(b)? || crate::paths::same_file(a, b))
 }
 
 /// The teachers in `dirs`' logits for every training example, averaged over the teachers (the
@@ -647,4 +645,27 @@ fn keep_layers(bert: &mut BertConfig, layers: Option<usize>) -> Result<()> {
         bert.num_hidden_layers = layers as i64;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_out_that_is_a_model_read_is_refused_however_it_is_spelled() {
+        let dir = tempfile::tempdir().unwrap();
+        let model = dir.path().join("model");
+        std::fs::create_dir(&model).unwrap();
+        let read = [("--init", model.as_path())];
+        for out in [
+            model.clone(),
+            dir.path().join("nosuchdir/../model"),
+            dir.path().join("model/"),
+            dir.path().join("./model/."),
+        ] {
+            let err = refuse_out_among_inputs(&out, &read).unwrap_err();
+            assert!(err.to_string().contains("also --init"), "{err}");
+        }
+        assert!(refuse_out_among_inputs(&dir.path().join("new"), &read).is_ok());
+    }
 }
