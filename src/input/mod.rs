@@ -787,6 +787,17 @@ mod tests {
     }
 
     #[test]
+    fn a_text_files_byte_order_mark_is_not_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let marked = format!("\u{feff}{STORY}");
+        let path = write(dir.path(), "story.txt", marked.as_bytes());
+        let blank = write(dir.path(), "blank.txt", "\u{feff} \n".as_bytes());
+        let items = read_all(&[path, blank]);
+        assert_eq!(articles(&items)[0].text, STORY);
+        assert_eq!(errors(&items)[0].reason, "empty text");
+    }
+
+    #[test]
     fn reads_a_gzipped_text_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), "story.txt.gz", &gzip(STORY.as_bytes()));

@@ -160,12 +160,19 @@ pub(super) fn read_text_article(path: &Path, opts: &ReadOptions) -> Result<Artic
             io::copy(&mut reader, &mut io::sink()).map_err(|e| read_failure(&e, name.gzipped))?;
         return Err(too_big(bytes.len() + rest as usize, opts.max_bytes));
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
+    let mut text = String::from_utf8(bytes).map_err(|e| {
         format!(
             "invalid UTF-8 at byte {} of the file",
             e.utf8_error().valid_up_to()
         )
     })?;
+    // A byte-order mark (Notepad's and Excel's UTF-8) marks the encoding, not the text: kept, it
+    // became part of the first word (`\u{feff}John Smith`, a second entity key) and of the first
+    // quote, and the text differed from the same article read from JSONL or CSV, whose readers
+    // drop it. Offsets count from the first character after it.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
     if text.trim().is_empty() {
         return Err("empty text".into());
     }
