@@ -1,9 +1,10 @@
 //! CSV files: a header row naming the columns, then one article per row, read as bytes so a row
 //! with bad UTF-8 is one error, not the end of the file.
 
+use std::collections::VecDeque;
 use std::io::{self, Read};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::*;
 
@@ -44,6 +45,7 @@ impl CsvRows {
         let counted: Box<dyn Read + Send> = Box::new(CountingQuotes {
             inner: reader,
             stats: Arc::clone(&quotes),
+            state: FieldState::default(),
         });
         // Flexible, so that a short or long row is reported as that row's error and reading goes on.
         let reader = csv::ReaderBuilder::new()
@@ -90,7 +92,7 @@ impl CsvRows {
             }
             Ok(true) => {
                 self.row_number += 1;
-                let parsed = match self.unclosed_quote() {
+                let parsed = match self.unclosed_quote().or_else(|| self.stray_close()) {
                     Some(reason) => Err(reason),
                     None => self.parse_row(opts),
                 };
@@ -133,6 +135,22 @@ impl CsvRows {
                 lines
             )
         })
+    }
+
+    /// Why the row just read is a quoting accident, if a quoted field of it closes before its
+    /// end: in `r7,"unclosed, said John⏎r8,"quoted eight"`, the field opened on r7 runs over the
+    /// line break and closes at r8's opening quote, and `quoted eight"` is read as more of it, so
+    /// row r8 is swallowed whole. The CSV reader accepts such a field; a well-formed file never
+    /// has a closing quote followed by anything but a comma, a quote or a line end.
+    fn stray_close(&self) -> Option<String> {
+        let start = self.row.position().map_or(0, |p| p.byte());
+        let end = self.reader.position().byte();
+        let at = self.quotes.stray_close_within(start..end)?;
+        Some(format!(
+            "a quoted field closes before its end (the quote at byte {at} of the input is \
+             followed by more of the field): the quoting is broken, and rows after it may have \
+             been read into this one; fix the quoting"
+        ))
     }
 
     /// The columns named in the header; `None` for an empty input.
@@ -231,17 +249,75 @@ struct QuoteCount {
     bytes: AtomicU64,
     quotes: AtomicU64,
     eof: AtomicBool,
+    /// Where quoted fields closed before their end ([`CsvRows::stray_close`]), in input order.
+    stray_closes: Mutex<VecDeque<u64>>,
+}
+
+impl QuoteCount {
+    /// The first stray close in `range` of the input, forgetting those before it (rows are read
+    /// in order, so no later row asks about them).
+    fn stray_close_within(&self, range: std::ops::Range<u64>) -> Option<u64> {
+        let mut closes = self
+            .stray_closes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        while closes.front().is_some_and(|&at| at < range.start) {
+            closes.pop_front();
+        }
+        closes.front().copied().filter(|at| range.contains(at))
+    }
+}
+
+/// Where the CSV reader is in a field, followed byte by byte as it reads (with its settings:
+/// comma-separated, `""` for a quote inside a quoted field, a quote inside an unquoted field
+/// taken as text).
+#[derive(Clone, Copy, Default, PartialEq)]
+enum FieldState {
+    #[default]
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: the field's end, or the first of `""`.
+    QuoteInQuoted,
+}
+
+impl FieldState {
+    /// The state after `byte`, and whether `byte` follows a quote that closed a field too early.
+    fn next(self, byte: u8) -> (FieldState, bool) {
+        use FieldState::*;
+        let ends_field = matches!(byte, b',' | b'\n' | b'\r');
+        match (self, byte) {
+            (FieldStart, b'"') | (QuoteInQuoted, b'"') => (Quoted, false),
+            (Quoted, b'"') => (QuoteInQuoted, false),
+            (Quoted, _) => (Quoted, false),
+            (_, _) if ends_field => (FieldStart, false),
+            (QuoteInQuoted, _) => (Unquoted, true),
+            (_, _) => (Unquoted, false),
+        }
+    }
 }
 
 /// A reader that counts what passes through it into a [`QuoteCount`].
 struct CountingQuotes {
     inner: Box<dyn Read + Send>,
     stats: Arc<QuoteCount>,
+    state: FieldState,
 }
 
 impl Read for CountingQuotes {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
+        let start = self.stats.bytes.load(Ordering::Relaxed);
+        for (i, &byte) in buf[..n].iter().enumerate() {
+            let (state, stray) = self.state.next(byte);
+            self.state = state;
+            if stray {
+                // The quote is the byte before this one.
+                (self.stats.stray_closes.lock())
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push_back(start + i as u64 - 1);
+            }
+        }
         let quotes = buf[..n].iter().filter(|&&b| b == b'"').count();
         self.stats.bytes.fetch_add(n as u64, Ordering::Relaxed);
         self.stats

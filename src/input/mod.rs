@@ -712,6 +712,28 @@ mod tests {
     }
 
     #[test]
+    fn csv_field_closed_before_its_end_is_an_error_not_a_swallowed_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "s.csv",
+            b"id,title,text\nr7,T7,\"unclosed, said John\nr8,T8,\"quoted eight\"\nr9,T9,\"quoted nine\"\nr10,T10,\"ten\"\"s \"\"mark\"\"\"\r\nr11,T11,a 5\" screen\n",
+        );
+        let items = read_all(&[path]);
+        let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["r9", "r10", "r11"]);
+        let error = errors(&items)[0];
+        assert_eq!(error.record, "row 1");
+        assert!(
+            error.reason.contains("closes before its end") && error.reason.contains("byte 47"),
+            "{}",
+            error.reason
+        );
+        assert_eq!(articles(&items)[1].text, "ten\"s \"mark\"");
+        assert_eq!(articles(&items)[2].text, "a 5\" screen");
+    }
+
+    #[test]
     fn csv_without_text_column_is_one_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = write(dir.path(), "wrong.csv", b"id,body\n1,one\n");
