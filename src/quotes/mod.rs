@@ -125,7 +125,7 @@ pub fn extract_by(
         QuoteMethod::Both if role_tags.is_none() => extract(doc, mentions, entities),
         QuoteMethod::Both => combine(doc, extract(doc, mentions, entities), from_model()),
     };
-    parts::join_touching(doc, quotes)
+    parts::statements(doc, quotes)
 }
 
 /// The rules' quotes and the model's, combined where each is stronger:

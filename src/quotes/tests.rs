@@ -584,6 +584,26 @@ fn split_quote_around_a_reported_participle_is_one_statement() {
 }
 
 #[test]
+fn words_before_a_quote_with_its_cue_after_keep_both_quote_marks() {
+    // The lead-in makes the quote mixed; its span used to stop inside the closing mark, leaving
+    // the opening one unbalanced (`The plan is “a disaster,`).
+    let got = run(
+        "The plan is “a disaster,” said Karl Imre.",
+        &[("Karl Imre", "PER")],
+    );
+    assert_eq!(
+        got,
+        vec![row(
+            "The plan is “a disaster,”",
+            "said",
+            "Karl Imre",
+            "Karl Imre",
+            "mixed"
+        )]
+    );
+}
+
+#[test]
 fn reported_clause_ends_at_a_new_clause() {
     let got = run(
         "Mr. Ode said it was “a mistake” to use the server, but he denied breaking rules.",

@@ -87,7 +87,7 @@ fn direct_content(view: &View, q: Quoted, prev_close: usize, cue_after: bool) ->
     // words before it in its sentence belong to what was said.
     if cue_after {
         if let Some(start) = sentence_lead_in(view, q, prev_close) {
-            return (Span::new(start, q.inner.end), QuoteKind::Mixed);
+            return (Span::new(start, q.outer.end), QuoteKind::Mixed);
         }
     }
     (q.inner, QuoteKind::Direct)
