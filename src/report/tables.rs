@@ -77,6 +77,8 @@ pub struct TableReader {
     table: Table,
     parts: std::vec::IntoIter<PathBuf>,
     current: Option<(PathBuf, csv::Reader<BufReader<File>>, StringRecord)>,
+    /// The last part file once all are read, so that a message can still name it.
+    ended: Option<PathBuf>,
     record: StringRecord,
 }
 
@@ -86,6 +88,7 @@ impl TableReader {
             table,
             parts: table.paths(out)?.into_iter(),
             current: None,
+            ended: None,
             record: StringRecord::new(),
         };
         reader.open_next_part()?;
@@ -95,7 +98,9 @@ impl TableReader {
     /// Opens the next part file and checks its header; false when there is none.
     fn open_next_part(&mut self) -> Result<bool> {
         let Some(path) = self.parts.next() else {
-            self.current = None;
+            if let Some((last, _, _)) = self.current.take() {
+                self.ended = Some(last);
+            }
             return Ok(false);
         };
         let file = File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
@@ -151,7 +156,10 @@ impl TableReader {
                 let line = self.record.position().map_or(1, |p| p.line());
                 format!("{}: line {line}", path.display())
             }
-            None => format!("{} (at its end)", self.table.file_name()),
+            None => match &self.ended {
+                Some(path) => format!("{} (at its end)", path.display()),
+                None => format!("{} (at its end)", self.table.file_name()),
+            },
         }
     }
 }
@@ -208,19 +216,29 @@ impl RunReader {
             self.expect_end()?;
             return Ok(None);
         };
-        let id = article.id.clone();
-        let mut entities = Vec::with_capacity(article.n_entities);
+        let counted = Counted {
+            id: &article.id,
+            articles: &self.articles,
+        };
+        // The counts come from the file: nothing is sized by them (a corrupt `n_entities` of
+        // 2^64-1 would ask for that many slots at once), each row is read before it is kept, so
+        // a count larger than the rows stops at the table's end, saying which line counted them.
+        let mut entities = Vec::new();
         for _ in 0..article.n_entities {
-            let row: EntityRow = take_row(&mut self.entities, &id, |e: &EntityRow| &e.article_id)?;
+            let row: EntityRow =
+                take_row(&mut self.entities, &counted, |e: &EntityRow| &e.article_id)?;
             let key = EntityKey::of(&row);
             entities.push(Entity { row, key });
         }
-        let n_mentions = entities.iter().map(|e| e.row.mentions).sum();
+        // Saturating: two corrupt counts must not wrap round to a small number of rows.
+        let n_mentions = entities
+            .iter()
+            .fold(0usize, |n, e| n.saturating_add(e.row.mentions));
         let mentions = (0..n_mentions)
-            .map(|_| take_row(&mut self.mentions, &id, |m: &MentionRow| &m.article_id))
+            .map(|_| take_row(&mut self.mentions, &counted, |m: &MentionRow| &m.article_id))
             .collect::<Result<_>>()?;
         let quotes = (0..article.n_quotes)
-            .map(|_| take_row(&mut self.quotes, &id, |q: &QuoteRow| &q.article_id))
+            .map(|_| take_row(&mut self.quotes, &counted, |q: &QuoteRow| &q.article_id))
             .collect::<Result<_>>()?;
         let index = self.index;
         self.index += 1;
@@ -248,25 +266,36 @@ impl RunReader {
     }
 }
 
-/// The next row of `table`, which must belong to article `id`.
+/// The article whose rows are being read, and where `articles.csv` counts them (for messages).
+struct Counted<'a> {
+    id: &'a str,
+    articles: &'a TableReader,
+}
+
+/// The next row of `table`, which must belong to the article `counted`.
 fn take_row<T: DeserializeOwned>(
     table: &mut TableReader,
-    id: &str,
+    counted: &Counted,
     article_id: impl Fn(&T) -> &String,
 ) -> Result<T> {
+    let id = counted.id;
+    // Only on error: the location is a formatted path, and most articles have rows to read.
+    let at = || counted.articles.location();
     let Some(row) = table.next_row::<T>()? else {
         bail!(
-            "{} ends before the rows of article {id:?} that articles.csv counts: the CSVs in \
+            "{} ends before the rows of article {id:?} that {} counts: the CSVs in \
              OUT_DIR are not the output of one run",
-            table.location()
+            table.location(),
+            at()
         );
     };
     if article_id(&row) != id {
         bail!(
-            "{}: a row of article {:?} where article {id:?}'s was expected: the CSVs in OUT_DIR \
-             are not the output of one run",
+            "{}: a row of article {:?} where article {id:?}'s was expected ({} counts its \
+             rows): the CSVs in OUT_DIR are not the output of one run",
             table.location(),
-            article_id(&row)
+            article_id(&row),
+            at()
         );
     }
     Ok(row)
@@ -340,6 +369,46 @@ mod tests {
         let err = format!("{:#}", run.next_group().unwrap_err());
         assert!(err.contains("mentions.csv: line 3"), "{err}");
         assert!(err.contains("not the output of one run"), "{err}");
+    }
+
+    /// Counts are read from the file: an impossible one used to size an allocation and panic
+    /// ("capacity overflow", `report` and `index` exiting 101), and two large mention counts
+    /// could wrap round to a small sum.
+    #[test]
+    fn an_impossible_count_is_an_error_naming_the_line_that_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        minimal_run(dir.path());
+        let max = usize::MAX;
+        write_table(
+            dir.path(),
+            Table::Articles,
+            &format!("a1,T,12,{max},0,ok,,,\na2,U,3,0,0,ok,,,\n"),
+        );
+        let mut run = RunReader::open(dir.path()).unwrap();
+        let err = format!("{:#}", run.next_group().unwrap_err());
+        assert!(
+            err.contains("entities.csv (at its end) ends before"),
+            "{err}"
+        );
+        assert!(err.contains("articles.csv: line 2 counts"), "{err}");
+
+        minimal_run(dir.path());
+        write_table(
+            dir.path(),
+            Table::Entities,
+            &format!("a1,1,Oslo,LOC,NO,{max},0,false,\na1,2,Bergen,LOC,,3,0,false,\n"),
+        );
+        write_table(
+            dir.path(),
+            Table::Articles,
+            "a1,T,12,2,0,ok,,,\na2,U,3,0,0,ok,,,\n",
+        );
+        let mut run = RunReader::open(dir.path()).unwrap();
+        let err = format!("{:#}", run.next_group().unwrap_err());
+        assert!(
+            err.contains("mentions.csv (at its end) ends before"),
+            "{err}"
+        );
     }
 
     #[test]
