@@ -722,3 +722,66 @@ fn bad_runs_and_report_directories_are_refused_saying_why() {
         "no report, no temporary directory"
     );
 }
+
+/// A run of articles with one quote each (no entity), published on the days given.
+fn dated_run(out: &Path, days: &[&str]) {
+    let ids: Vec<String> = (0..days.len()).map(|i| format!("a{i}")).collect();
+    let articles: Vec<Vec<&str>> = ids
+        .iter()
+        .zip(days)
+        .map(|(id, day)| vec![id.as_str(), "t", "9", "0", "1", "ok", "", day])
+        .collect();
+    let quotes: Vec<Vec<&str>> = ids
+        .iter()
+        .map(|id| vec![id.as_str(), "1", "1", "0", "3", "We", "said"])
+        .collect();
+    let articles: Vec<&[&str]> = articles.iter().map(Vec::as_slice).collect();
+    let quotes: Vec<&[&str]> = quotes.iter().map(Vec::as_slice).collect();
+    write_run(out, [articles.as_slice(), &[], &[], quotes.as_slice(), &[]]);
+}
+
+/// An impossible `published` day (2024-02-30) used to count as a date but fall between the
+/// timeline's columns, which are real days: its quotes were on no column and not undated.
+#[test]
+fn an_impossible_date_counts_as_undated_and_every_quote_is_on_the_timeline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    dated_run(
+        &out,
+        &[
+            "2024-02-28",
+            "2024-02-30",
+            "2024-03-01",
+            "2024-02-31T10:00",
+            "",
+        ],
+    );
+    let html = tmp.path().join("report");
+    report(&out, &html, vec![], 200);
+    let index = page(&html.join("index.html"));
+    let columns: Vec<(String, u64)> = select(&index, "svg#timeline g title")
+        .iter()
+        .map(|t| {
+            let t = text(t);
+            let (label, n) = t.split_once(": ").unwrap();
+            (label.into(), n.trim_end_matches(" quotes").parse().unwrap())
+        })
+        .collect();
+    let labels: Vec<&str> = columns.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(labels, ["2024-02-28", "2024-02-29", "2024-03-01"]);
+    let meta = text(&select(&index, "svg#timeline + p.meta")[0]);
+    let undated: u64 = meta
+        .split(" quotes. ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(undated, 3, "{meta}");
+    let dated: u64 = columns.iter().map(|c| c.1).sum();
+    assert_eq!(
+        dated + undated,
+        5,
+        "every quote is on the timeline or undated"
+    );
+}
