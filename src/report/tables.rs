@@ -8,7 +8,15 @@
 //! stops saying where.
 //!
 //! A table is `OUT/NAME.csv` as `extract` writes it, or `OUT/NAME/part-*.csv` as the Spark job
-//! writes it without `--single-files` (a header in each part, parts in row order).
+//! writes it without `--single-files` (a header in each part, parts in row order), once the job
+//! has finished:
+//!
+//! ```text
+//! out/quotes/part-00000-….csv  out/quotes/_SUCCESS              read
+//! out/quotes/part-00000-….csv                                   read (marker turned off)
+//! out/quotes/_temporary/0/…    (no _SUCCESS)                    refused: an unfinished Spark output
+//! out/quotes/                  (no part file)                   refused: an unfinished Spark output
+//! ```
 
 use std::fs::File;
 use std::io::BufReader;
@@ -51,19 +59,43 @@ impl Table {
         }
         let dir = out.join(self.file_name().trim_end_matches(".csv"));
         if dir.is_dir() {
-            let mut parts: Vec<PathBuf> = std::fs::read_dir(&dir)
-                .with_context(|| format!("cannot list {}", dir.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| is_part_file(p))
-                .collect();
-            parts.sort();
-            return Ok(parts);
+            return spark_parts(&dir);
         }
         bail!(
             "{} is missing: OUT_DIR must be the --out of a finished `whosaid extract` run",
             file.display()
         )
     }
+}
+
+/// The part files of a table folder the Spark job wrote, in row order, if the job finished.
+///
+/// Spark writes every part under `_temporary/` first, moves them up when the job commits and then
+/// writes `_SUCCESS`; every job writes at least one part file, even for a table without rows (a
+/// header only). So a folder with `_temporary/` and no `_SUCCESS` is a job still running or one
+/// that died, and a folder without a part file is no finished table: read as they stand, either
+/// would be a complete-looking report of part of the run, or of nothing. A folder with its parts
+/// and no marker at all is read (a cluster may turn the marker off).
+fn spark_parts(dir: &Path) -> Result<Vec<PathBuf>> {
+    let unfinished = |why: &str| {
+        anyhow::anyhow!(
+            "{}: an unfinished Spark output ({why}): wait for the job to finish or run it again",
+            dir.display()
+        )
+    };
+    if dir.join("_temporary").exists() && !dir.join("_SUCCESS").exists() {
+        return Err(unfinished("a _temporary folder and no _SUCCESS marker"));
+    }
+    let mut parts: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| is_part_file(p))
+        .collect();
+    if parts.is_empty() {
+        return Err(unfinished("no part-*.csv file"));
+    }
+    parts.sort();
+    Ok(parts)
 }
 
 fn is_part_file(path: &Path) -> bool {
@@ -450,6 +482,47 @@ mod tests {
         let first = run.next_group().unwrap().unwrap();
         let starts: Vec<usize> = first.mentions.iter().map(|m| m.start).collect();
         assert_eq!(starts, [0, 8]);
+    }
+
+    /// An unfinished Spark output (folders holding only `_temporary/`) used to read as a
+    /// complete run of 0 articles.
+    #[test]
+    fn an_unfinished_spark_output_is_refused_naming_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["articles", "mentions", "entities", "quotes", "errors"] {
+            std::fs::create_dir_all(dir.path().join(name).join("_temporary/0")).unwrap();
+        }
+        let err = format!("{:#}", RunReader::open(dir.path()).err().unwrap());
+        let folder = dir.path().join("articles").display().to_string();
+        assert!(
+            err.contains(&format!("{folder}: an unfinished Spark output")),
+            "{err}"
+        );
+        assert!(read_errors(dir.path(), |_| {}).is_err());
+
+        // Parts moved up beside the _temporary folder made above, no _SUCCESS yet: unfinished.
+        minimal_run(dir.path());
+        std::fs::remove_file(dir.path().join("mentions.csv")).unwrap();
+        let parts = dir.path().join("mentions");
+        let h = HEADERS[Table::Mentions as usize].join(",");
+        let rows = "a1,0,4,Oslo,LOC,0.9,1\na1,8,12,Oslo,LOC,0.9,1\n";
+        write(&parts, "part-00000-x.csv", &format!("{h}\n{rows}"));
+        let err = format!("{:#}", RunReader::open(dir.path()).err().unwrap());
+        assert!(err.contains("_temporary folder and no _SUCCESS"), "{err}");
+        // An empty folder: no part file.
+        std::fs::remove_dir_all(&parts).unwrap();
+        std::fs::create_dir(&parts).unwrap();
+        let err = format!("{:#}", RunReader::open(dir.path()).err().unwrap());
+        assert!(err.contains("no part-*.csv file"), "{err}");
+        // Finished, with the marker turned off: read.
+        write(&parts, "part-00000-x.csv", &format!("{h}\n{rows}"));
+        let mut run = RunReader::open(dir.path()).unwrap();
+        assert_eq!(run.next_group().unwrap().unwrap().mentions.len(), 2);
+        // Finished with a leftover _temporary (a speculative task's): read.
+        std::fs::create_dir_all(parts.join("_temporary/1")).unwrap();
+        write(&parts, "_SUCCESS", "");
+        let mut run = RunReader::open(dir.path()).unwrap();
+        assert_eq!(run.next_group().unwrap().unwrap().mentions.len(), 2);
     }
 
     #[test]
