@@ -240,8 +240,10 @@ fn check_article_page(path: &Path, id: &str, out: &Path, input_text: &str) {
     }
 }
 
-/// Every link of every page leads to a file of the report or, for articles' URLs, to the web.
+/// Every link of every page leads to a file of the report or, for articles' URLs, to the web;
+/// a link with a `#fragment` leads to the one element of the target page with that id.
 fn check_links(report: &Path) {
+    let mut ids: HashMap<PathBuf, Vec<String>> = HashMap::new();
     for entry in walk(report) {
         if entry.extension().is_none_or(|e| e != "html") {
             continue;
@@ -260,6 +262,21 @@ fn check_links(report: &Path) {
                 to.starts_with(report.canonicalize().unwrap()),
                 "{href} leaves the report"
             );
+            if let Some((_, fragment)) = href.split_once('#') {
+                let on_page = ids.entry(to.clone()).or_insert_with(|| {
+                    select(&page(&to), "[id]")
+                        .iter()
+                        .map(|e| e.value().id().unwrap().to_string())
+                        .collect()
+                });
+                let found = on_page.iter().filter(|id| *id == fragment).count();
+                assert_eq!(
+                    found,
+                    1,
+                    "{}: link {href}: {found} elements with that id",
+                    entry.display()
+                );
+            }
         }
     }
 }
@@ -633,6 +650,8 @@ fn an_input_changed_since_the_run_shows_no_text() {
         "{}",
         text(&select(&p, "#no-text")[0])
     );
+    // The speaker page's link to the quote leads to its row of the table.
+    check_links(&html);
 }
 
 /// `whosaid report ARGS`: exit status and stderr.

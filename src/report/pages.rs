@@ -2,6 +2,8 @@
 //! by default, so every name, title, text and URL from the dump is shown as text) and the views
 //! they draw, built from the run's rows.
 
+use std::collections::HashSet;
+
 use askama::Template;
 
 use crate::output::{ErrorRow, QuoteRow};
@@ -126,7 +128,8 @@ pub struct QuoteMark {
     pub end: usize,
     /// Speaker and cue, on hover.
     pub title: String,
-    /// The quote's first piece, which the speaker pages link to.
+    /// The first piece of the first quote numbered `n` (a hostile CSV may repeat a number):
+    /// it carries the anchor `qN` that the speaker pages link to, once per page.
     pub first: bool,
 }
 
@@ -147,6 +150,9 @@ pub struct MentionMark {
 /// A quote in the article page's table.
 pub struct ArticleQuoteLine {
     pub n: usize,
+    /// Whether the row carries the quote's anchor `qN`: when the text shows no mark of it (no
+    /// text on the page, or an empty quote), so that a speaker page's `#qN` still leads here.
+    pub anchor: bool,
     pub speaker: String,
     pub href: Option<String>,
     pub cue: String,
@@ -197,7 +203,7 @@ pub fn body_pieces(
     debris: &[&'static str],
     links: &dyn SpeakerLinks,
 ) -> Vec<BodyPiece> {
-    let mut seen_quotes = vec![false; g.quotes.len()];
+    let mut anchored: HashSet<usize> = HashSet::new();
     pieces
         .into_iter()
         .map(|p| match p {
@@ -209,7 +215,7 @@ pub fn body_pieces(
             } => BodyPiece::CloseDebris,
             Piece::Open(Mark::Quote(i)) => {
                 let q = &g.quotes[i];
-                let first = !std::mem::replace(&mut seen_quotes[i], true);
+                let first = anchored.insert(q.quote_id);
                 BodyPiece::OpenQuote(QuoteMark {
                     n: q.quote_id,
                     start: q.start,
