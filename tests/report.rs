@@ -804,3 +804,29 @@ fn an_impossible_date_counts_as_undated_and_every_quote_is_on_the_timeline() {
         "every quote is on the timeline or undated"
     );
 }
+
+/// A NUL (or another control character) anywhere in the dump used to reach the page as it was:
+/// a parse error for every HTML parser (`page` checks), which browsers each mend their own way.
+#[test]
+fn nul_and_control_characters_become_replacement_characters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    write_run(
+        &out,
+        [
+            &[&["n\0ul", "t\u{1}\0", "9", "0", "0", "ok", "", "", "<\0>"]],
+            &[],
+            &[],
+            &[],
+            &[&["in\0.jsonl", "line 1", "bad\u{7f}"]],
+        ],
+    );
+    let html = tmp.path().join("report");
+    report(&out, &html, vec![], 200);
+    check_inert(&html);
+    let pages = article_pages(&html);
+    let article = page(&pages["n\u{FFFD}ul"]);
+    assert_eq!(text(&select(&article, "h1")[0]), "t\u{FFFD}\u{FFFD}");
+    let index = page(&html.join("index.html"));
+    assert_eq!(text(&select(&index, "#errors td")[2]), "bad\u{FFFD}");
+}

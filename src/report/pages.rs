@@ -3,6 +3,7 @@
 //! they draw, built from the run's rows.
 
 use std::collections::HashSet;
+use std::fmt::Write;
 
 use askama::Template;
 
@@ -181,6 +182,39 @@ pub struct ArticlePage {
     pub body: Option<Vec<BodyPiece>>,
     pub quotes: Vec<ArticleQuoteLine>,
     pub entities: Vec<EntityLine>,
+}
+
+/// The escaper of every template (`askama.toml` names it for `.html`): askama's HTML escaper,
+/// and besides, a character that no well-formed HTML document holds (NUL, a control character
+/// other than white space, a noncharacter such as U+FFFF) is written as U+FFFD, as a browser
+/// shows a NUL. A dump may hold them anywhere, ids included; one character for one, so a text's
+/// character offsets still hold on the page.
+///
+/// ```
+/// use askama::filters::Escaper;
+/// let mut out = String::new();
+/// whosaid::report::pages::Html.write_escaped_str(&mut out, "a\0<b>\u{1}\tc").unwrap();
+/// assert_eq!(out, "a\u{FFFD}&#60;b&#62;\u{FFFD}\tc");
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Html;
+
+impl askama::filters::Escaper for Html {
+    fn write_escaped_str<W: Write>(&self, mut dest: W, string: &str) -> std::fmt::Result {
+        let mut last = 0;
+        for (i, c) in string.char_indices().filter(|&(_, c)| not_in_html(c)) {
+            askama::filters::Html.write_escaped_str(&mut dest, &string[last..i])?;
+            dest.write_char(char::REPLACEMENT_CHARACTER)?;
+            last = i + c.len_utf8();
+        }
+        askama::filters::Html.write_escaped_str(dest, &string[last..])
+    }
+}
+
+/// Characters the HTML standard makes parse errors wherever they appear.
+fn not_in_html(c: char) -> bool {
+    let noncharacter = matches!(c as u32, 0xFDD0..=0xFDEF) || (c as u32 & 0xFFFE) == 0xFFFE;
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\x0C' | '\r')) || noncharacter
 }
 
 /// The legend of the article page: every label with its colour.
