@@ -805,6 +805,79 @@ fn an_impossible_date_counts_as_undated_and_every_quote_is_on_the_timeline() {
     );
 }
 
+/// Hostile ids: a long id repeated (rows 0 and 1), and an id spelled like the key the report
+/// used to give the repeated one (`ID\0ROW`), so that two articles shared one page file; and an
+/// ambiguous `Clinton` in each of the two articles with one id, which used to count as one
+/// speaker (`ambiguous:ID#1`).
+#[test]
+fn articles_and_ambiguous_entities_never_share_a_page_whatever_their_ids() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let long = "a".repeat(41);
+    let spelled = format!("{long}\u{0}1");
+    let quote = |id: &str| {
+        vec![
+            id.to_string(),
+            "1".into(),
+            "1".into(),
+            "0".into(),
+            "3".into(),
+            "Yes".into(),
+            "said".into(),
+            "".into(),
+            "".into(),
+            "".into(),
+            "".into(),
+            "Clinton".into(),
+            "1".into(),
+            "Clinton".into(),
+            "direct".into(),
+        ]
+    };
+    let (q0, q1) = (quote(&long), quote(&long));
+    let q0: Vec<&str> = q0.iter().map(String::as_str).collect();
+    let q1: Vec<&str> = q1.iter().map(String::as_str).collect();
+    let e0 = [long.as_str(), "1", "Clinton", "PER", "", "0", "0", "true"];
+    write_run(
+        &out,
+        [
+            &[
+                &[long.as_str(), "first", "9", "1", "1", "ok"],
+                &[long.as_str(), "second", "9", "1", "1", "ok"],
+                &[spelled.as_str(), "third", "9", "0", "0", "ok"],
+            ],
+            &[],
+            &[&e0, &e0],
+            &[&q0, &q1],
+            &[],
+        ],
+    );
+    let html = tmp.path().join("report");
+    let summary = report(&out, &html, vec![], 200);
+    assert_eq!(summary.article_pages, 3);
+    // Two ambiguous Clintons: two speakers of one quote each.
+    assert_eq!(summary.speaker_pages, 2);
+    assert_eq!(walk(&html.join("articles")).len(), 3, "three page files");
+    // The NUL of an id is no parse error (page() checks): it is written as U+FFFD.
+    check_links(&html);
+    let index = page(&html.join("index.html"));
+    let titles: HashSet<String> = select(&index, "table#articles tr a")
+        .iter()
+        .map(|a| {
+            let to = target(&html.join("index.html"), a.value().attr("href").unwrap());
+            text(&select(&page(&to), "h1")[0])
+        })
+        .collect();
+    assert_eq!(
+        titles,
+        HashSet::from(["first".into(), "second".into(), "third".into()]),
+        "each article's link leads to its own page"
+    );
+    for path in walk(&html.join("speakers")) {
+        assert_eq!(select(&page(&path), "tr.quote-row").len(), 1);
+    }
+}
+
 /// A NUL (or another control character) anywhere in the dump used to reach the page as it was:
 /// a parse error for every HTML parser (`page` checks), which browsers each mend their own way.
 #[test]

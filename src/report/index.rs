@@ -67,7 +67,11 @@ pub fn build(dirs: &[PathBuf]) -> Result<Vec<IndexRow>> {
 
 fn add_article(totals: &mut BTreeMap<String, Totals>, at: (usize, usize), group: &ArticleGroup) {
     for entity in group.entities.iter().filter(|e| !e.row.ambiguous) {
-        let t = totals.entry(entity.key.as_str().to_string()).or_default();
+        // Not ambiguous, so named; an ambiguous entity has no key to index it under.
+        let Some(key) = entity.key.as_str() else {
+            continue;
+        };
+        let t = totals.entry(key.to_string()).or_default();
         let label = EntityLabel::ALL
             .iter()
             .position(|&l| l == entity.row.label)
@@ -85,7 +89,7 @@ fn add_article(totals: &mut BTreeMap<String, Totals>, at: (usize, usize), group:
     for quote in &group.quotes {
         let speaker = quote.speaker_entity_id.and_then(|id| group.entity(id));
         if let Some(entity) = speaker.filter(|e| !e.row.ambiguous) {
-            if let Some(t) = totals.get_mut(entity.key.as_str()) {
+            if let Some(t) = entity.key.as_str().and_then(|k| totals.get_mut(k)) {
                 t.quotes += 1;
             }
         }

@@ -36,29 +36,17 @@ pub struct Links {
 }
 
 impl Links {
+    /// Speaker pages are numbered by rank, article pages by their row in `articles.csv`: the
+    /// number makes each file name unique ([`page_name`]), whatever the ids and names.
     pub fn new(speakers: &[Speaker], articles: &[ArticleGroup]) -> Links {
         let speakers = speakers
             .iter()
-            .map(|s| {
-                (
-                    s.key.clone(),
-                    page_name("speakers", &s.name, s.key.as_str()),
-                )
-            })
+            .enumerate()
+            .map(|(rank, s)| (s.key.clone(), page_name("speakers", &s.name, rank)))
             .collect();
-        let mut taken: HashMap<&str, usize> = HashMap::new();
         let articles = articles
             .iter()
-            .map(|g| {
-                // Ids need not be unique: a second article with an id gets its row in the key.
-                let seen = taken.entry(g.article.id.as_str()).or_default();
-                let key = match *seen {
-                    0 => g.article.id.clone(),
-                    _ => format!("{}\0{}", g.article.id, g.index),
-                };
-                *seen += 1;
-                (g.index, page_name("articles", &g.article.id, &key))
-            })
+            .map(|g| (g.index, page_name("articles", &g.article.id, g.index)))
             .collect();
         Links {
             speakers,

@@ -259,7 +259,7 @@ impl RunReader {
         for _ in 0..article.n_entities {
             let row: EntityRow =
                 take_row(&mut self.entities, &counted, |e: &EntityRow| &e.article_id)?;
-            let key = EntityKey::of(&row);
+            let key = EntityKey::of(&row, self.index);
             entities.push(Entity { row, key });
         }
         // Saturating: two corrupt counts must not wrap round to a small number of rows.
@@ -379,7 +379,7 @@ mod tests {
         let mut run = RunReader::open(dir.path()).unwrap();
         let first = run.next_group().unwrap().unwrap();
         assert_eq!((first.index, first.mentions.len()), (0, 2));
-        assert_eq!(first.entities[0].key.as_str(), "country:NO");
+        assert_eq!(first.entities[0].key.as_str(), Some("country:NO"));
         let second = run.next_group().unwrap().unwrap();
         assert_eq!(
             (second.article.id.as_str(), second.mentions.len()),
@@ -537,7 +537,7 @@ mod tests {
         );
         let mut run = RunReader::open(dir.path()).unwrap();
         let first = run.next_group().unwrap().unwrap();
-        assert_eq!(first.entities[0].key.as_str(), "Q585");
+        assert_eq!(first.entities[0].key.as_str(), Some("Q585"));
         let old = h.trim_end_matches(",entity_key");
         write(
             dir.path(),
@@ -546,6 +546,6 @@ mod tests {
         );
         let mut run = RunReader::open(dir.path()).unwrap();
         let first = run.next_group().unwrap().unwrap();
-        assert_eq!(first.entities[0].key.as_str(), "country:NO");
+        assert_eq!(first.entities[0].key.as_str(), Some("country:NO"));
     }
 }
