@@ -878,6 +878,38 @@ fn articles_and_ambiguous_entities_never_share_a_page_whatever_their_ids() {
     }
 }
 
+/// `whosaid ARGS`: exit status and stderr.
+fn whosaid(args: &[&std::ffi::OsStr]) -> (i32, String) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_whosaid"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// `report --max-pages 0` used to be accepted (a report of no page); `--top 0` never was.
+#[test]
+fn zero_max_pages_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = hostile_names_run(tmp.path());
+    let html = tmp.path().join("report");
+    let (code, err) = whosaid(&[
+        "report".as_ref(),
+        out.as_os_str(),
+        "--html".as_ref(),
+        html.as_os_str(),
+        "--max-pages".as_ref(),
+        "0".as_ref(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--max-pages"), "{err}");
+    assert!(!html.exists());
+}
+
 /// A NUL (or another control character) anywhere in the dump used to reach the page as it was:
 /// a parse error for every HTML parser (`page` checks), which browsers each mend their own way.
 #[test]
