@@ -910,6 +910,83 @@ fn zero_max_pages_is_a_usage_error() {
     assert!(!html.exists());
 }
 
+/// An input that cannot be opened at all exits 3, naming it, as `extract`'s does: the run's
+/// directory (`report` and `index` used to exit 1), and any file of `--inputs` (a typo after the
+/// input holding every text was never opened: exit 0, a report looking complete). Nothing is
+/// written.
+#[test]
+fn a_run_or_input_that_cannot_be_opened_exits_3_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, input) = hostile_names_run(tmp.path());
+    let html = tmp.path().join("report");
+    let missing = tmp.path().join("no-such-run");
+    let (code, err) = whosaid_report(&[&missing, &html]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains(&format!("the run {}: cannot open", missing.display())),
+        "{err}"
+    );
+    let typo = tmp.path().join("typo.jsonl");
+    let (code, err) = whosaid_report(&[&out, &html, &input, &typo]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains(&format!("--inputs {}: cannot open", typo.display())),
+        "{err}"
+    );
+    let unknown = tmp.path().join("in.xml");
+    std::fs::write(&unknown, "<a/>").unwrap();
+    let (code, err) = whosaid_report(&[&out, &html, &input, &unknown]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("unsupported input format"), "{err}");
+    assert!(!html.exists());
+    // A run that opens but lacks a table is another error.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let (code, err) = whosaid_report(&[&empty, &html]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("is missing"), "{err}");
+
+    let index = tmp.path().join("index.csv");
+    let (code, err) = whosaid(&[
+        "index".as_ref(),
+        out.as_os_str(),
+        missing.as_os_str(),
+        "--out".as_ref(),
+        index.as_os_str(),
+    ]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains(&format!("the run {}: cannot open", missing.display())),
+        "{err}"
+    );
+    assert!(!index.exists());
+}
+
+/// `index --out DIR` failed only at the final rename, and left `DIR.csv.tmp` behind.
+#[test]
+fn index_into_a_directory_is_refused_leaving_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = hostile_names_run(tmp.path());
+    let dir = tmp.path().join("taken");
+    std::fs::create_dir(&dir).unwrap();
+    let (code, err) = whosaid(&[
+        "index".as_ref(),
+        out.as_os_str(),
+        "--out".as_ref(),
+        dir.as_os_str(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("is a directory"), "{err}");
+    let left: HashSet<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        left,
+        HashSet::from(["out".into(), "in.jsonl".into(), "taken".into()])
+    );
+}
+
 /// A NUL (or another control character) anywhere in the dump used to reach the page as it was:
 /// a parse error for every HTML parser (`page` checks), which browsers each mend their own way.
 #[test]

@@ -30,6 +30,7 @@ use crate::checkpoint::FILES;
 use crate::output::{ArticleRow, EntityRow, ErrorRow, MentionRow, QuoteRow, HEADERS};
 
 use super::labels::EntityKey;
+use super::CannotOpen;
 
 /// Columns added after runs were first written: a run without them still reads (their fields
 /// take their defaults), so a report can be made of an older run.
@@ -221,6 +222,18 @@ impl ArticleGroup {
     }
 }
 
+/// Refuses a run directory that cannot be opened at all (missing, not a directory, unreadable)
+/// with [`CannotOpen`], which the commands exit 3 for; a directory that opens but lacks a table
+/// is another error (exit 1), said when the table is opened.
+pub fn check_run_dir(out: &Path) -> Result<()> {
+    std::fs::read_dir(out).map_err(|e| CannotOpen {
+        what: "the run",
+        path: out.to_path_buf(),
+        reason: format!("cannot open: {e} (give the --out of a finished `whosaid extract` run)"),
+    })?;
+    Ok(())
+}
+
 /// Walks `articles.csv`, `entities.csv`, `mentions.csv` and `quotes.csv` in step.
 pub struct RunReader {
     articles: TableReader,
@@ -232,6 +245,7 @@ pub struct RunReader {
 
 impl RunReader {
     pub fn open(out: &Path) -> Result<RunReader> {
+        check_run_dir(out)?;
         Ok(RunReader {
             articles: TableReader::open(out, Table::Articles)?,
             entities: TableReader::open(out, Table::Entities)?,
