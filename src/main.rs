@@ -96,7 +96,12 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("whosaid: error: {e:#}");
-            ExitCode::FAILURE
+            // The promise of `--help`: 3 when an input could not be opened at all.
+            if e.downcast_ref::<whosaid::report::CannotOpen>().is_some() {
+                ExitCode::from(cmd::EXIT_UNREADABLE_INPUT)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

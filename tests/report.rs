@@ -240,8 +240,10 @@ fn check_article_page(path: &Path, id: &str, out: &Path, input_text: &str) {
     }
 }
 
-/// Every link of every page leads to a file of the report or, for articles' URLs, to the web.
+/// Every link of every page leads to a file of the report or, for articles' URLs, to the web;
+/// a link with a `#fragment` leads to the one element of the target page with that id.
 fn check_links(report: &Path) {
+    let mut ids: HashMap<PathBuf, Vec<String>> = HashMap::new();
     for entry in walk(report) {
         if entry.extension().is_none_or(|e| e != "html") {
             continue;
@@ -260,6 +262,21 @@ fn check_links(report: &Path) {
                 to.starts_with(report.canonicalize().unwrap()),
                 "{href} leaves the report"
             );
+            if let Some((_, fragment)) = href.split_once('#') {
+                let on_page = ids.entry(to.clone()).or_insert_with(|| {
+                    select(&page(&to), "[id]")
+                        .iter()
+                        .map(|e| e.value().id().unwrap().to_string())
+                        .collect()
+                });
+                let found = on_page.iter().filter(|id| *id == fragment).count();
+                assert_eq!(
+                    found,
+                    1,
+                    "{}: link {href}: {found} elements with that id",
+                    entry.display()
+                );
+            }
         }
     }
 }
@@ -633,6 +650,8 @@ fn an_input_changed_since_the_run_shows_no_text() {
         "{}",
         text(&select(&p, "#no-text")[0])
     );
+    // The speaker page's link to the quote leads to its row of the table.
+    check_links(&html);
 }
 
 /// `whosaid report ARGS`: exit status and stderr.
@@ -721,4 +740,275 @@ fn bad_runs_and_report_directories_are_refused_saying_why() {
         HashSet::from(["out".into(), "in.jsonl".into(), "notes".into()]),
         "no report, no temporary directory"
     );
+}
+
+/// A run of articles with one quote each (no entity), published on the days given.
+fn dated_run(out: &Path, days: &[&str]) {
+    let ids: Vec<String> = (0..days.len()).map(|i| format!("a{i}")).collect();
+    let articles: Vec<Vec<&str>> = ids
+        .iter()
+        .zip(days)
+        .map(|(id, day)| vec![id.as_str(), "t", "9", "0", "1", "ok", "", day])
+        .collect();
+    let quotes: Vec<Vec<&str>> = ids
+        .iter()
+        .map(|id| vec![id.as_str(), "1", "1", "0", "3", "We", "said"])
+        .collect();
+    let articles: Vec<&[&str]> = articles.iter().map(Vec::as_slice).collect();
+    let quotes: Vec<&[&str]> = quotes.iter().map(Vec::as_slice).collect();
+    write_run(out, [articles.as_slice(), &[], &[], quotes.as_slice(), &[]]);
+}
+
+/// An impossible `published` day (2024-02-30) used to count as a date but fall between the
+/// timeline's columns, which are real days: its quotes were on no column and not undated.
+#[test]
+fn an_impossible_date_counts_as_undated_and_every_quote_is_on_the_timeline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    dated_run(
+        &out,
+        &[
+            "2024-02-28",
+            "2024-02-30",
+            "2024-03-01",
+            "2024-02-31T10:00",
+            "",
+        ],
+    );
+    let html = tmp.path().join("report");
+    report(&out, &html, vec![], 200);
+    let index = page(&html.join("index.html"));
+    let columns: Vec<(String, u64)> = select(&index, "svg#timeline g title")
+        .iter()
+        .map(|t| {
+            let t = text(t);
+            let (label, n) = t.split_once(": ").unwrap();
+            (label.into(), n.trim_end_matches(" quotes").parse().unwrap())
+        })
+        .collect();
+    let labels: Vec<&str> = columns.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(labels, ["2024-02-28", "2024-02-29", "2024-03-01"]);
+    let meta = text(&select(&index, "svg#timeline + p.meta")[0]);
+    let undated: u64 = meta
+        .split(" quotes. ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(undated, 3, "{meta}");
+    let dated: u64 = columns.iter().map(|c| c.1).sum();
+    assert_eq!(
+        dated + undated,
+        5,
+        "every quote is on the timeline or undated"
+    );
+}
+
+/// Hostile ids: a long id repeated (rows 0 and 1), and an id spelled like the key the report
+/// used to give the repeated one (`ID\0ROW`), so that two articles shared one page file; and an
+/// ambiguous `Clinton` in each of the two articles with one id, which used to count as one
+/// speaker (`ambiguous:ID#1`).
+#[test]
+fn articles_and_ambiguous_entities_never_share_a_page_whatever_their_ids() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let long = "a".repeat(41);
+    let spelled = format!("{long}\u{0}1");
+    let quote = |id: &str| {
+        vec![
+            id.to_string(),
+            "1".into(),
+            "1".into(),
+            "0".into(),
+            "3".into(),
+            "Yes".into(),
+            "said".into(),
+            "".into(),
+            "".into(),
+            "".into(),
+            "".into(),
+            "Clinton".into(),
+            "1".into(),
+            "Clinton".into(),
+            "direct".into(),
+        ]
+    };
+    let (q0, q1) = (quote(&long), quote(&long));
+    let q0: Vec<&str> = q0.iter().map(String::as_str).collect();
+    let q1: Vec<&str> = q1.iter().map(String::as_str).collect();
+    let e0 = [long.as_str(), "1", "Clinton", "PER", "", "0", "0", "true"];
+    write_run(
+        &out,
+        [
+            &[
+                &[long.as_str(), "first", "9", "1", "1", "ok"],
+                &[long.as_str(), "second", "9", "1", "1", "ok"],
+                &[spelled.as_str(), "third", "9", "0", "0", "ok"],
+            ],
+            &[],
+            &[&e0, &e0],
+            &[&q0, &q1],
+            &[],
+        ],
+    );
+    let html = tmp.path().join("report");
+    let summary = report(&out, &html, vec![], 200);
+    assert_eq!(summary.article_pages, 3);
+    // Two ambiguous Clintons: two speakers of one quote each.
+    assert_eq!(summary.speaker_pages, 2);
+    assert_eq!(walk(&html.join("articles")).len(), 3, "three page files");
+    // The NUL of an id is no parse error (page() checks): it is written as U+FFFD.
+    check_links(&html);
+    let index = page(&html.join("index.html"));
+    let titles: HashSet<String> = select(&index, "table#articles tr a")
+        .iter()
+        .map(|a| {
+            let to = target(&html.join("index.html"), a.value().attr("href").unwrap());
+            text(&select(&page(&to), "h1")[0])
+        })
+        .collect();
+    assert_eq!(
+        titles,
+        HashSet::from(["first".into(), "second".into(), "third".into()]),
+        "each article's link leads to its own page"
+    );
+    for path in walk(&html.join("speakers")) {
+        assert_eq!(select(&page(&path), "tr.quote-row").len(), 1);
+    }
+}
+
+/// `whosaid ARGS`: exit status and stderr.
+fn whosaid(args: &[&std::ffi::OsStr]) -> (i32, String) {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_whosaid"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// `report --max-pages 0` used to be accepted (a report of no page); `--top 0` never was.
+#[test]
+fn zero_max_pages_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = hostile_names_run(tmp.path());
+    let html = tmp.path().join("report");
+    let (code, err) = whosaid(&[
+        "report".as_ref(),
+        out.as_os_str(),
+        "--html".as_ref(),
+        html.as_os_str(),
+        "--max-pages".as_ref(),
+        "0".as_ref(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--max-pages"), "{err}");
+    assert!(!html.exists());
+}
+
+/// An input that cannot be opened at all exits 3, naming it, as `extract`'s does: the run's
+/// directory (`report` and `index` used to exit 1), and any file of `--inputs` (a typo after the
+/// input holding every text was never opened: exit 0, a report looking complete). Nothing is
+/// written.
+#[test]
+fn a_run_or_input_that_cannot_be_opened_exits_3_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, input) = hostile_names_run(tmp.path());
+    let html = tmp.path().join("report");
+    let missing = tmp.path().join("no-such-run");
+    let (code, err) = whosaid_report(&[&missing, &html]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains(&format!("the run {}: cannot open", missing.display())),
+        "{err}"
+    );
+    let typo = tmp.path().join("typo.jsonl");
+    let (code, err) = whosaid_report(&[&out, &html, &input, &typo]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains(&format!("--inputs {}: cannot open", typo.display())),
+        "{err}"
+    );
+    let unknown = tmp.path().join("in.xml");
+    std::fs::write(&unknown, "<a/>").unwrap();
+    let (code, err) = whosaid_report(&[&out, &html, &input, &unknown]);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("unsupported input format"), "{err}");
+    assert!(!html.exists());
+    // A run that opens but lacks a table is another error.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let (code, err) = whosaid_report(&[&empty, &html]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("is missing"), "{err}");
+
+    let index = tmp.path().join("index.csv");
+    let (code, err) = whosaid(&[
+        "index".as_ref(),
+        out.as_os_str(),
+        missing.as_os_str(),
+        "--out".as_ref(),
+        index.as_os_str(),
+    ]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains(&format!("the run {}: cannot open", missing.display())),
+        "{err}"
+    );
+    assert!(!index.exists());
+}
+
+/// `index --out DIR` failed only at the final rename, and left `DIR.csv.tmp` behind.
+#[test]
+fn index_into_a_directory_is_refused_leaving_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = hostile_names_run(tmp.path());
+    let dir = tmp.path().join("taken");
+    std::fs::create_dir(&dir).unwrap();
+    let (code, err) = whosaid(&[
+        "index".as_ref(),
+        out.as_os_str(),
+        "--out".as_ref(),
+        dir.as_os_str(),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("is a directory"), "{err}");
+    let left: HashSet<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        left,
+        HashSet::from(["out".into(), "in.jsonl".into(), "taken".into()])
+    );
+}
+
+/// A NUL (or another control character) anywhere in the dump used to reach the page as it was:
+/// a parse error for every HTML parser (`page` checks), which browsers each mend their own way.
+#[test]
+fn nul_and_control_characters_become_replacement_characters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    write_run(
+        &out,
+        [
+            &[&["n\0ul", "t\u{1}\0", "9", "0", "0", "ok", "", "", "<\0>"]],
+            &[],
+            &[],
+            &[],
+            &[&["in\0.jsonl", "line 1", "bad\u{7f}"]],
+        ],
+    );
+    let html = tmp.path().join("report");
+    report(&out, &html, vec![], 200);
+    check_inert(&html);
+    let pages = article_pages(&html);
+    let article = page(&pages["n\u{FFFD}ul"]);
+    assert_eq!(text(&select(&article, "h1")[0]), "t\u{FFFD}\u{FFFD}");
+    let index = page(&html.join("index.html"));
+    assert_eq!(text(&select(&index, "#errors td")[2]), "bad\u{FFFD}");
 }

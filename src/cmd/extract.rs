@@ -11,10 +11,7 @@ use whosaid::ner::{self, Precision};
 use whosaid::pipeline::{self, ExtractOptions};
 use whosaid::quotes::QuoteMethod;
 
-use super::FieldArgs;
-
-/// Exit status of a run that wrote its output but could not open one of its inputs at all.
-const EXIT_UNREADABLE_INPUT: u8 = 3;
+use super::{FieldArgs, EXIT_UNREADABLE_INPUT};
 
 #[derive(Args)]
 pub struct ExtractArgs {

@@ -36,6 +36,15 @@ pub fn run(a: IndexArgs) -> Result<ExitCode> {
             }
         }
     }
+    // Said before the runs are read (a dump's worth of reading), and before a temporary file
+    // is made beside it.
+    if a.out.is_dir() {
+        bail!(
+            "--out {} is a directory: give the path of the index file to write (nothing was \
+             written)",
+            a.out.display()
+        );
+    }
     let rows = index::build(&a.runs)?;
     index::write(&rows, &a.out)?;
     eprintln!(

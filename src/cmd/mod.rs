@@ -4,6 +4,9 @@ use clap::Args;
 
 use whosaid::input::FieldNames;
 
+/// The exit status for an input that could not be opened at all (see `whosaid --help`).
+pub const EXIT_UNREADABLE_INPUT: u8 = 3;
+
 pub mod eval;
 pub mod extract;
 pub mod index;

@@ -24,9 +24,10 @@ pub struct ReportArgs {
     #[arg(long, num_args = 1.., value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     /// Most speaker pages (the most quoted speakers), and most article pages (those with the
-    /// most quotes by these speakers).
-    #[arg(long, default_value_t = 200)]
-    max_pages: usize,
+    /// most quotes by these speakers). At least 1: a report of no page is a usage error, as
+    /// `--top 0` is.
+    #[arg(long, default_value = "200")]
+    max_pages: NonZeroUsize,
     /// Length of each list on the index page.
     #[arg(long, default_value = "20")]
     top: NonZeroUsize,
@@ -41,7 +42,7 @@ pub fn run(a: ReportArgs) -> Result<ExitCode> {
         html: a.html,
         inputs: a.inputs,
         fields: a.fields.into(),
-        max_pages: a.max_pages,
+        max_pages: a.max_pages.get(),
         top: a.top.get(),
     })?;
     eprintln!("{summary}");

@@ -215,7 +215,8 @@ fn days_between(first: &str, last: &str) -> Vec<String> {
     }
 }
 
-fn days_in_month(month_number: i64) -> i64 {
+/// Days in the month `month_number` (months since year 0, as [`month_number`] counts).
+pub(crate) fn days_in_month(month_number: i64) -> i64 {
     let (y, m) = (month_number / 12, month_number % 12 + 1);
     match m {
         2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,

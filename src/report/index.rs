@@ -55,6 +55,10 @@ struct Totals {
 
 /// The index of the runs in `dirs`, taken together in the order given.
 pub fn build(dirs: &[PathBuf]) -> Result<Vec<IndexRow>> {
+    // Every run opened before any is read: an index without one of them would look whole.
+    for dir in dirs {
+        super::tables::check_run_dir(dir)?;
+    }
     let mut totals: BTreeMap<String, Totals> = BTreeMap::new();
     for (run, dir) in dirs.iter().enumerate() {
         let mut reader = RunReader::open(dir)?;
@@ -67,7 +71,11 @@ pub fn build(dirs: &[PathBuf]) -> Result<Vec<IndexRow>> {
 
 fn add_article(totals: &mut BTreeMap<String, Totals>, at: (usize, usize), group: &ArticleGroup) {
     for entity in group.entities.iter().filter(|e| !e.row.ambiguous) {
-        let t = totals.entry(entity.key.as_str().to_string()).or_default();
+        // Not ambiguous, so named; an ambiguous entity has no key to index it under.
+        let Some(key) = entity.key.as_str() else {
+            continue;
+        };
+        let t = totals.entry(key.to_string()).or_default();
         let label = EntityLabel::ALL
             .iter()
             .position(|&l| l == entity.row.label)
@@ -85,7 +93,7 @@ fn add_article(totals: &mut BTreeMap<String, Totals>, at: (usize, usize), group:
     for quote in &group.quotes {
         let speaker = quote.speaker_entity_id.and_then(|id| group.entity(id));
         if let Some(entity) = speaker.filter(|e| !e.row.ambiguous) {
-            if let Some(t) = totals.get_mut(entity.key.as_str()) {
+            if let Some(t) = entity.key.as_str().and_then(|k| totals.get_mut(k)) {
                 t.quotes += 1;
             }
         }
@@ -118,11 +126,26 @@ fn row_of(entity_key: String, t: Totals) -> IndexRow {
     }
 }
 
-/// Writes `rows` to `path` under a temporary name first, renamed when complete.
+/// Writes `rows` to `path` under a temporary name first, renamed when complete; the temporary
+/// file is removed when any step fails (`path` a directory, a full disk), so a failed write
+/// leaves nothing behind.
 pub fn write(rows: &[IndexRow], path: &Path) -> Result<()> {
     let temp = path.with_extension("csv.tmp");
-    let mut out = csv::Writer::from_path(&temp)
+    let out = csv::Writer::from_path(&temp)
         .with_context(|| format!("cannot create {}", temp.display()))?;
+    // From here on the temporary file is ours to remove.
+    let written = fill(out, rows, &temp).and_then(|()| {
+        std::fs::rename(&temp, path)
+            .with_context(|| format!("cannot rename {} to {}", temp.display(), path.display()))
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
+}
+
+/// Writes the rows into the temporary file and syncs it.
+fn fill(mut out: csv::Writer<std::fs::File>, rows: &[IndexRow], temp: &Path) -> Result<()> {
     if rows.is_empty() {
         out.write_record([
             "entity_key",
@@ -141,9 +164,7 @@ pub fn write(rows: &[IndexRow], path: &Path) -> Result<()> {
     out.into_inner()
         .map_err(|e| anyhow::anyhow!("cannot write {}: {}", temp.display(), e.error()))?
         .sync_all()
-        .with_context(|| format!("cannot write {}", temp.display()))?;
-    std::fs::rename(&temp, path)
-        .with_context(|| format!("cannot rename {} to {}", temp.display(), path.display()))
+        .with_context(|| format!("cannot write {}", temp.display()))
 }
 
 /// Writes the index of the run in `dir` into it ([`INDEX_FILE`]).
@@ -176,6 +197,25 @@ mod tests {
         write("quotes.csv", h[3], quotes);
         write("errors.csv", h[4], "");
         dir
+    }
+
+    /// A write that fails (here the rename onto a directory) used to leave `PATH.csv.tmp`.
+    #[test]
+    fn a_failed_write_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("index");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("mine.txt"), "keep").unwrap();
+        assert!(write(&[], &target).is_err());
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, ["index"]);
+        assert_eq!(
+            std::fs::read_to_string(target.join("mine.txt")).unwrap(),
+            "keep"
+        );
     }
 
     #[test]

@@ -4,13 +4,22 @@
 //! entity 1 of the next. The report counts them dump-wide by an [`EntityKey`]: the run's own
 //! `entity_key` column when `entities.csv` has one, else the label and the canonical name
 //! lowercased with white space collapsed (`PER:elena marković`), or the ISO code of a country
-//! (`country:NO` for `Norway` and `Norwegian` alike).
+//! (`country:NO` for `Norway` and `Norwegian` alike). An ambiguous entity (`Clinton`, with two
+//! Clintons in sight) has no key in the run and counts on its own, by its article's row in
+//! `articles.csv` and its id there: never with another article's, even one with the same id.
 //!
 //! ```
 //! use whosaid::ner::EntityLabel;
-//! use whosaid::report::labels::{css_class, SHOWN_ORDER};
+//! use whosaid::report::labels::{css_class, EntityKey, SHOWN_ORDER};
 //! assert_eq!(css_class(EntityLabel::Per), "ent-per");
 //! assert_eq!(SHOWN_ORDER[0], EntityLabel::Per);
+//! # let row = whosaid::output::EntityRow { article_id: "a".into(), entity_id: 1,
+//! #     canonical: "Clinton".into(), label: EntityLabel::Per, country_code: "".into(),
+//! #     mentions: 2, first_start: 0, ambiguous: false, entity_key: "".into() };
+//! let clinton = |ambiguous| whosaid::output::EntityRow { ambiguous, ..row.clone() };
+//! // Articles at rows 0 and 1, both with the id "a":
+//! assert_eq!(EntityKey::of(&clinton(false), 0), EntityKey::of(&clinton(false), 1));
+//! assert_ne!(EntityKey::of(&clinton(true), 0), EntityKey::of(&clinton(true), 1));
 //! ```
 
 use crate::ner::EntityLabel;
@@ -46,32 +55,47 @@ pub fn plural(label: EntityLabel) -> &'static str {
 
 /// Names one entity across the dump; see the module doc.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EntityKey(String);
+pub enum EntityKey {
+    /// A key shared by every mention of the entity in the dump (`PER:elena marković`).
+    Named(String),
+    /// An ambiguous entity, which has no dump-level key and counts on its own: the row of its
+    /// article in `articles.csv` and its id there. A variant of its own, not a string like
+    /// `ambiguous:ID#N`, which a written `entity_key` (any text) could spell, and which two
+    /// articles with one id would share.
+    Ambiguous { article: usize, entity_id: usize },
+}
 
 impl EntityKey {
-    /// The key of an `entities.csv` row: its `entity_key` ([`crate::entities::keys`]); for a
-    /// run written before that column, its label and folded canonical name. An ambiguous
-    /// entity has no dump-level key and counts on its own (its article and id).
-    pub fn of(row: &EntityRow) -> EntityKey {
+    /// The key of an `entities.csv` row of the article at row `article` of `articles.csv`: its
+    /// `entity_key` ([`crate::entities::keys`]); for a run written before that column, its label
+    /// and folded canonical name; for an ambiguous entity without a key, its own.
+    pub fn of(row: &EntityRow, article: usize) -> EntityKey {
         if !row.entity_key.trim().is_empty() {
-            return EntityKey(row.entity_key.clone());
+            return EntityKey::Named(row.entity_key.clone());
         }
         if row.ambiguous {
-            return EntityKey(format!("ambiguous:{}#{}", row.article_id, row.entity_id));
+            return EntityKey::Ambiguous {
+                article,
+                entity_id: row.entity_id,
+            };
         }
         if !row.country_code.is_empty() {
-            return EntityKey(format!("country:{}", row.country_code));
+            return EntityKey::Named(format!("country:{}", row.country_code));
         }
         let name = row
             .canonical
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
-        EntityKey(format!("{}:{}", row.label, name.to_lowercase()))
+        EntityKey::Named(format!("{}:{}", row.label, name.to_lowercase()))
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
+    /// The key as `entity_index.csv` writes it; None for an ambiguous entity, which has none.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            EntityKey::Named(key) => Some(key),
+            EntityKey::Ambiguous { .. } => None,
+        }
     }
 }
 
@@ -105,34 +129,51 @@ mod tests {
 
     #[test]
     fn keys_join_spellings_of_one_name_and_keep_labels_apart() {
-        let a = EntityKey::of(&row("Elena  Marković", EntityLabel::Per, ""));
-        let b = EntityKey::of(&row("elena marković", EntityLabel::Per, ""));
-        let c = EntityKey::of(&row("Elena Marković", EntityLabel::Org, ""));
+        let a = EntityKey::of(&row("Elena  Marković", EntityLabel::Per, ""), 0);
+        let b = EntityKey::of(&row("elena marković", EntityLabel::Per, ""), 1);
+        let c = EntityKey::of(&row("Elena Marković", EntityLabel::Org, ""), 0);
         assert_eq!(a, b);
         assert_ne!(a, c);
-        assert_eq!(a.as_str(), "PER:elena marković");
+        assert_eq!(a.as_str(), Some("PER:elena marković"));
     }
 
     #[test]
     fn countries_go_by_code_and_a_written_key_wins() {
         let norway = row("Norway", EntityLabel::Loc, "NO");
         let norwegian = row("Norwegian", EntityLabel::Misc, "NO");
-        assert_eq!(EntityKey::of(&norway), EntityKey::of(&norwegian));
+        assert_eq!(EntityKey::of(&norway, 0), EntityKey::of(&norwegian, 3));
         assert_eq!(entity_label(&norwegian), EntityLabel::Loc);
         let keyed = EntityRow {
             entity_key: "Q20".into(),
             ..norway.clone()
         };
-        assert_eq!(EntityKey::of(&keyed).as_str(), "Q20");
+        assert_eq!(EntityKey::of(&keyed, 0).as_str(), Some("Q20"));
         let blank = EntityRow {
             entity_key: " ".into(),
             ..row("Oslo", EntityLabel::Loc, "")
         };
-        assert_eq!(EntityKey::of(&blank).as_str(), "LOC:oslo");
+        assert_eq!(EntityKey::of(&blank, 0).as_str(), Some("LOC:oslo"));
         let ambiguous = EntityRow {
             ambiguous: true,
             ..row("Clinton", EntityLabel::Per, "")
         };
-        assert_eq!(EntityKey::of(&ambiguous).as_str(), "ambiguous:a#1");
+        assert_eq!(EntityKey::of(&ambiguous, 0).as_str(), None);
+    }
+
+    /// Ambiguous entities used to be keyed `ambiguous:ARTICLE_ID#N`: two articles with one id
+    /// shared them, and a written `entity_key` could spell them.
+    #[test]
+    fn an_ambiguous_entity_is_its_own_whatever_the_ids() {
+        let ambiguous = EntityRow {
+            ambiguous: true,
+            ..row("Clinton", EntityLabel::Per, "")
+        };
+        assert_eq!(EntityKey::of(&ambiguous, 4), EntityKey::of(&ambiguous, 4));
+        assert_ne!(EntityKey::of(&ambiguous, 4), EntityKey::of(&ambiguous, 5));
+        let spelled = EntityRow {
+            entity_key: "ambiguous:a#1".into(),
+            ..row("Clinton", EntityLabel::Per, "")
+        };
+        assert_ne!(EntityKey::of(&spelled, 0), EntityKey::of(&ambiguous, 0));
     }
 }

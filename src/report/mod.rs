@@ -53,6 +53,19 @@ use site::SiteDir;
 use tables::RunReader;
 use texts::ArticleText;
 
+/// An input of `report` or `index` that cannot be opened at all: the run's directory, a file of
+/// `--inputs`. The command exits 3 for it, as `extract` does for an input it cannot open; any
+/// other error exits 1.
+#[derive(Debug, thiserror::Error)]
+#[error("{what} {}: {reason}", path.display())]
+pub struct CannotOpen {
+    /// `the run`, `--inputs`.
+    pub what: &'static str,
+    pub path: PathBuf,
+    /// `cannot open: …`, `unsupported input format …`.
+    pub reason: String,
+}
+
 /// Rows of errors.csv listed on the index page.
 const ERRORS_LISTED: usize = 100;
 
@@ -105,7 +118,10 @@ impl std::fmt::Display for ReportSummary {
 /// Writes the report of the run in `opts.out` into `opts.html`; see the module doc.
 pub fn build(opts: &ReportOptions) -> Result<ReportSummary> {
     let started = Instant::now();
-    texts::check_inputs(&opts.inputs)?;
+    // Every input opened before anything is written: the texts are read only until the pages'
+    // are found, so a later input (a typo) would never be opened and the report look complete.
+    tables::check_run_dir(&opts.out)?;
+    texts::check_inputs(&opts.inputs, &opts.fields)?;
     let site = SiteDir::create(&opts.html, &opts.out, &opts.inputs)?;
     let mut overview = Overview::default();
     let mut run = RunReader::open(&opts.out)?;

@@ -4,10 +4,15 @@
 //! # use whosaid::report::overview::day_of;
 //! assert_eq!(day_of("2024-03-04T09:30:00Z"), Some("2024-03-04"));
 //! assert_eq!(day_of("March 4"), None);
+//! // Only days of the calendar: these quotes count as undated.
+//! assert_eq!(day_of("2024-02-30"), None);
+//! assert_eq!(day_of("2023-02-29"), None);
+//! assert_eq!(day_of("2024-02-29"), Some("2024-02-29"));
 //! ```
 
 use std::collections::BTreeMap;
 
+use super::charts::days_in_month;
 use super::tables::ArticleGroup;
 use super::tally::Tally;
 
@@ -29,8 +34,10 @@ pub struct Overview {
     pub mentioned: Tally,
     /// Quotes per speaker entity, dump-wide.
     pub speakers: Tally,
-    /// Quotes per day of their article's `published`, for articles that have one.
+    /// Quotes per day of their article's `published`, for articles that have one ([`day_of`]).
     pub quotes_by_day: BTreeMap<String, u64>,
+    /// Quotes of articles without a `published` day of the calendar: with `quotes_by_day`,
+    /// every quote.
     pub undated_quotes: u64,
 }
 
@@ -79,14 +86,52 @@ impl Overview {
     }
 }
 
-/// The `YYYY-MM-DD` a `published` value starts with, if it does (ISO 8601 dates and times).
+/// The `YYYY-MM-DD` a `published` value starts with, if it does (ISO 8601 dates and times) and
+/// it is a day of the calendar: the timeline has a column for every real day between the first
+/// and the last, so a quote dated `2024-02-30` would fall between two columns and be lost; it
+/// counts as undated instead.
 pub fn day_of(published: &str) -> Option<&str> {
     let day = published.trim().get(..10)?;
     let b = day.as_bytes();
     let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    let month = day.get(5..7)?.parse::<u8>().ok()?;
-    let date = day.get(8..10)?.parse::<u8>().ok()?;
-    (digits(0..4) && b[4] == b'-' && b[7] == b'-' && digits(5..7) && digits(8..10))
-        .then_some(day)
-        .filter(|_| (1..=12).contains(&month) && (1..=31).contains(&date))
+    if !(digits(0..4) && b[4] == b'-' && b[7] == b'-' && digits(5..7) && digits(8..10)) {
+        return None;
+    }
+    let number = |r: std::ops::Range<usize>| day[r].parse::<i64>().ok();
+    let (year, month, date) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let real =
+        (1..=12).contains(&month) && (1..=days_in_month(year * 12 + month - 1)).contains(&date);
+    real.then_some(day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_days_of_the_calendar_are_dates() {
+        for real in [
+            "2024-02-29",
+            "2000-02-29",
+            "2023-12-31",
+            "2024-04-30",
+            "0001-01-01",
+        ] {
+            assert_eq!(day_of(real), Some(real));
+        }
+        for not in [
+            "2024-02-30",
+            "2023-02-29",
+            "1900-02-29",
+            "2024-04-31",
+            "2024-06-31",
+            "2024-01-32",
+            "2024-00-10",
+            "2024-13-01",
+            "2024-01-00",
+            "2024-1-01x",
+        ] {
+            assert_eq!(day_of(not), None, "{not}");
+        }
+    }
 }

@@ -2,6 +2,9 @@
 //! by default, so every name, title, text and URL from the dump is shown as text) and the views
 //! they draw, built from the run's rows.
 
+use std::collections::HashSet;
+use std::fmt::Write;
+
 use askama::Template;
 
 use crate::output::{ErrorRow, QuoteRow};
@@ -126,7 +129,8 @@ pub struct QuoteMark {
     pub end: usize,
     /// Speaker and cue, on hover.
     pub title: String,
-    /// The quote's first piece, which the speaker pages link to.
+    /// The first piece of the first quote numbered `n` (a hostile CSV may repeat a number):
+    /// it carries the anchor `qN` that the speaker pages link to, once per page.
     pub first: bool,
 }
 
@@ -147,6 +151,9 @@ pub struct MentionMark {
 /// A quote in the article page's table.
 pub struct ArticleQuoteLine {
     pub n: usize,
+    /// Whether the row carries the quote's anchor `qN`: when the text shows no mark of it (no
+    /// text on the page, or an empty quote), so that a speaker page's `#qN` still leads here.
+    pub anchor: bool,
     pub speaker: String,
     pub href: Option<String>,
     pub cue: String,
@@ -177,6 +184,39 @@ pub struct ArticlePage {
     pub entities: Vec<EntityLine>,
 }
 
+/// The escaper of every template (`askama.toml` names it for `.html`): askama's HTML escaper,
+/// and besides, a character that no well-formed HTML document holds (NUL, a control character
+/// other than white space, a noncharacter such as U+FFFF) is written as U+FFFD, as a browser
+/// shows a NUL. A dump may hold them anywhere, ids included; one character for one, so a text's
+/// character offsets still hold on the page.
+///
+/// ```
+/// use askama::filters::Escaper;
+/// let mut out = String::new();
+/// whosaid::report::pages::Html.write_escaped_str(&mut out, "a\0<b>\u{1}\tc").unwrap();
+/// assert_eq!(out, "a\u{FFFD}&#60;b&#62;\u{FFFD}\tc");
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Html;
+
+impl askama::filters::Escaper for Html {
+    fn write_escaped_str<W: Write>(&self, mut dest: W, string: &str) -> std::fmt::Result {
+        let mut last = 0;
+        for (i, c) in string.char_indices().filter(|&(_, c)| not_in_html(c)) {
+            askama::filters::Html.write_escaped_str(&mut dest, &string[last..i])?;
+            dest.write_char(char::REPLACEMENT_CHARACTER)?;
+            last = i + c.len_utf8();
+        }
+        askama::filters::Html.write_escaped_str(dest, &string[last..])
+    }
+}
+
+/// Characters the HTML standard makes parse errors wherever they appear.
+fn not_in_html(c: char) -> bool {
+    let noncharacter = matches!(c as u32, 0xFDD0..=0xFDEF) || (c as u32 & 0xFFFE) == 0xFFFE;
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\x0C' | '\r')) || noncharacter
+}
+
 /// The legend of the article page: every label with its colour.
 pub fn legend() -> Vec<(&'static str, &'static str)> {
     SHOWN_ORDER
@@ -197,7 +237,7 @@ pub fn body_pieces(
     debris: &[&'static str],
     links: &dyn SpeakerLinks,
 ) -> Vec<BodyPiece> {
-    let mut seen_quotes = vec![false; g.quotes.len()];
+    let mut anchored: HashSet<usize> = HashSet::new();
     pieces
         .into_iter()
         .map(|p| match p {
@@ -209,7 +249,7 @@ pub fn body_pieces(
             } => BodyPiece::CloseDebris,
             Piece::Open(Mark::Quote(i)) => {
                 let q = &g.quotes[i];
-                let first = !std::mem::replace(&mut seen_quotes[i], true);
+                let first = anchored.insert(q.quote_id);
                 BodyPiece::OpenQuote(QuoteMark {
                     n: q.quote_id,
                     start: q.start,

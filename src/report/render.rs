@@ -1,7 +1,7 @@
 //! From what the passes gathered to the views of [`super::pages`], with every link between
 //! pages resolved through [`Links`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::clean;
 use crate::output::ErrorRow;
@@ -14,9 +14,9 @@ use crate::ner::EntityLabel;
 use super::labels::{css_class, plural, EntityKey};
 use super::overview::Overview;
 use super::pages::{
-    body_pieces, legend, speaker_name, ArticleLink, ArticlePage, ArticleQuoteLine, EntityLine,
-    EntityList, IndexPage, PairCell, PairColumn, PairRow, PairTable, SpeakerLinks, SpeakerPage,
-    SpeakerQuoteLine,
+    body_pieces, legend, speaker_name, ArticleLink, ArticlePage, ArticleQuoteLine, BodyPiece,
+    EntityLine, EntityList, IndexPage, PairCell, PairColumn, PairRow, PairTable, SpeakerLinks,
+    SpeakerPage, SpeakerQuoteLine,
 };
 use super::selection::Speaker;
 use super::site::page_name;
@@ -36,29 +36,17 @@ pub struct Links {
 }
 
 impl Links {
+    /// Speaker pages are numbered by rank, article pages by their row in `articles.csv`: the
+    /// number makes each file name unique ([`page_name`]), whatever the ids and names.
     pub fn new(speakers: &[Speaker], articles: &[ArticleGroup]) -> Links {
         let speakers = speakers
             .iter()
-            .map(|s| {
-                (
-                    s.key.clone(),
-                    page_name("speakers", &s.name, s.key.as_str()),
-                )
-            })
+            .enumerate()
+            .map(|(rank, s)| (s.key.clone(), page_name("speakers", &s.name, rank)))
             .collect();
-        let mut taken: HashMap<&str, usize> = HashMap::new();
         let articles = articles
             .iter()
-            .map(|g| {
-                // Ids need not be unique: a second article with an id gets its row in the key.
-                let seen = taken.entry(g.article.id.as_str()).or_default();
-                let key = match *seen {
-                    0 => g.article.id.clone(),
-                    _ => format!("{}\0{}", g.article.id, g.index),
-                };
-                *seen += 1;
-                (g.index, page_name("articles", &g.article.id, &key))
-            })
+            .map(|g| (g.index, page_name("articles", &g.article.id, g.index)))
             .collect();
         Links {
             speakers,
@@ -323,11 +311,22 @@ pub fn article_page(
         }
         other => (None, Some(no_text_note(other)), None),
     };
+    // Speaker pages link to `#qN`: the quote's first mark in the text when the page shows one,
+    // else its row of the table (each anchor once, whatever ids the CSV repeats).
+    let mut anchored: HashSet<usize> = body
+        .iter()
+        .flatten()
+        .filter_map(|p| match p {
+            BodyPiece::OpenQuote(q) if q.first => Some(q.n),
+            _ => None,
+        })
+        .collect();
     let quotes = g
         .quotes
         .iter()
         .map(|q| ArticleQuoteLine {
             n: q.quote_id,
+            anchor: anchored.insert(q.quote_id),
             speaker: speaker_name(q),
             href: links.speaker_href(g, q),
             cue: q.cue.clone(),

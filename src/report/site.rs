@@ -1,16 +1,20 @@
 //! Where the report's files go, and what they are called.
 //!
 //! Page names come from ids and names the dump chose, so they are never used as they are: a
-//! page is `DIR/SLUG-HASH.html`, where the slug keeps the ASCII letters and digits of the name
-//! (at most 40, lowercased, anything else a `-`) for people reading the address bar, and the
-//! hash (SHA-256 of the whole key, 16 hex digits) tells names apart. No name can hold `/`, `..`
-//! or a character a file system minds:
+//! page is `DIR/SLUG-N.html`, where the slug keeps the ASCII letters and digits of the name (at
+//! most 40, lowercased, anything else a `-`) for people reading the address bar, and `N` is a
+//! number the report gives each page of `DIR` once (an article's row in `articles.csv`, a
+//! speaker's rank). The number alone tells pages apart: no id, however chosen, can make two
+//! pages share a file (ids need not be unique, and a slug cut at 40 characters or a hash of
+//! the id could be matched by another id). No name can hold `/`, `..` or a character a file
+//! system minds:
 //!
 //! ```
 //! use whosaid::report::site::page_name;
-//! let name = page_name("articles", "../../etc/passwd", "../../etc/passwd");
-//! assert!(name.starts_with("articles/etc-passwd-") && name.ends_with(".html"));
-//! assert_eq!(name.matches('/').count(), 1);
+//! let name = page_name("articles", "../../etc/passwd", 7);
+//! assert_eq!(name, "articles/etc-passwd-7.html");
+//! // Same slug, another number: another file.
+//! assert_ne!(page_name("articles", &"x".repeat(41), 1), page_name("articles", &"x".repeat(42), 2));
 //! ```
 //!
 //! The site is written into a new directory beside REPORT_DIR and renamed to it when complete,
@@ -21,7 +25,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use sha2::{Digest, Sha256};
 
 /// The file every report holds, so that a later report knows it may replace the directory.
 pub const MARKER: &str = ".whosaid-report";
@@ -29,8 +32,8 @@ pub const MARKER: &str = ".whosaid-report";
 /// Most characters of a name kept in its page's file name.
 const SLUG_CHARS: usize = 40;
 
-/// `DIR/SLUG-HASH.html` for the page of `key`, titled `name`; see the module doc.
-pub fn page_name(dir: &str, name: &str, key: &str) -> String {
+/// `DIR/SLUG-N.html` for page number `n` of `DIR`, titled `name`; see the module doc.
+pub fn page_name(dir: &str, name: &str, n: usize) -> String {
     let mut slug = String::new();
     for c in name.chars() {
         if c.is_ascii_alphanumeric() {
@@ -44,9 +47,9 @@ pub fn page_name(dir: &str, name: &str, key: &str) -> String {
     }
     let slug = slug.trim_end_matches('-');
     let slug = if slug.is_empty() { "page" } else { slug };
-    let hash = Sha256::digest(key.as_bytes());
-    let hex: String = hash[..8].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{dir}/{slug}-{hex}.html")
+    // The number after the last `-` is unique in `dir`, and a slug cannot end with `-`: the
+    // file names of two numbers always differ.
+    format!("{dir}/{slug}-{n}.html")
 }
 
 /// The URL of an article as a link target, only when it is a plain web address: anything else
@@ -165,17 +168,18 @@ mod tests {
     fn page_names_stay_short_plain_and_distinct() {
         let long = "x".repeat(5000);
         let names = [
-            page_name("a", "../..", "../.."),
-            page_name("a", "a/b\\c", "a/b\\c"),
-            page_name("a", &long, &long),
-            page_name("a", "Ελένη 北京", "Ελένη 北京"),
-            page_name("a", "", ""),
-            page_name("a", "Sam", "PER:sam"),
-            page_name("a", "Sam", "ORG:sam"),
+            page_name("a", "../..", 0),
+            page_name("a", "a/b\\c", 1),
+            page_name("a", &long, 2),
+            page_name("a", "Ελένη 北京", 3),
+            page_name("a", "", 4),
+            page_name("a", "Sam", 5),
+            page_name("a", "Sam", 6),
+            page_name("a", &(long.clone() + "\u{0}1"), usize::MAX),
         ];
         for n in &names {
             let file = n.strip_prefix("a/").unwrap();
-            assert!(file.len() <= SLUG_CHARS + 22, "{n}");
+            assert!(file.len() <= SLUG_CHARS + 26, "{n}");
             assert!(
                 file.chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'),
@@ -184,11 +188,11 @@ mod tests {
             assert!(!file.starts_with('.') && !file.contains(".."), "{n}");
         }
         assert_eq!(
-            names[3].len(),
-            names[4].len(),
+            names[3], "a/page-3.html",
             "non-ASCII names get the fallback slug"
         );
-        assert_ne!(names[5], names[6]);
+        let distinct: std::collections::HashSet<&String> = names.iter().collect();
+        assert_eq!(distinct.len(), names.len());
     }
 
     #[test]

@@ -8,7 +8,15 @@
 //! stops saying where.
 //!
 //! A table is `OUT/NAME.csv` as `extract` writes it, or `OUT/NAME/part-*.csv` as the Spark job
-//! writes it without `--single-files` (a header in each part, parts in row order).
+//! writes it without `--single-files` (a header in each part, parts in row order), once the job
+//! has finished:
+//!
+//! ```text
+//! out/quotes/part-00000-….csv  out/quotes/_SUCCESS              read
+//! out/quotes/part-00000-….csv                                   read (marker turned off)
+//! out/quotes/_temporary/0/…    (no _SUCCESS)                    refused: an unfinished Spark output
+//! out/quotes/                  (no part file)                   refused: an unfinished Spark output
+//! ```
 
 use std::fs::File;
 use std::io::BufReader;
@@ -22,6 +30,7 @@ use crate::checkpoint::FILES;
 use crate::output::{ArticleRow, EntityRow, ErrorRow, MentionRow, QuoteRow, HEADERS};
 
 use super::labels::EntityKey;
+use super::CannotOpen;
 
 /// Columns added after runs were first written: a run without them still reads (their fields
 /// take their defaults), so a report can be made of an older run.
@@ -51,19 +60,43 @@ impl Table {
         }
         let dir = out.join(self.file_name().trim_end_matches(".csv"));
         if dir.is_dir() {
-            let mut parts: Vec<PathBuf> = std::fs::read_dir(&dir)
-                .with_context(|| format!("cannot list {}", dir.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| is_part_file(p))
-                .collect();
-            parts.sort();
-            return Ok(parts);
+            return spark_parts(&dir);
         }
         bail!(
             "{} is missing: OUT_DIR must be the --out of a finished `whosaid extract` run",
             file.display()
         )
     }
+}
+
+/// The part files of a table folder the Spark job wrote, in row order, if the job finished.
+///
+/// Spark writes every part under `_temporary/` first, moves them up when the job commits and then
+/// writes `_SUCCESS`; every job writes at least one part file, even for a table without rows (a
+/// header only). So a folder with `_temporary/` and no `_SUCCESS` is a job still running or one
+/// that died, and a folder without a part file is no finished table: read as they stand, either
+/// would be a complete-looking report of part of the run, or of nothing. A folder with its parts
+/// and no marker at all is read (a cluster may turn the marker off).
+fn spark_parts(dir: &Path) -> Result<Vec<PathBuf>> {
+    let unfinished = |why: &str| {
+        anyhow::anyhow!(
+            "{}: an unfinished Spark output ({why}): wait for the job to finish or run it again",
+            dir.display()
+        )
+    };
+    if dir.join("_temporary").exists() && !dir.join("_SUCCESS").exists() {
+        return Err(unfinished("a _temporary folder and no _SUCCESS marker"));
+    }
+    let mut parts: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| is_part_file(p))
+        .collect();
+    if parts.is_empty() {
+        return Err(unfinished("no part-*.csv file"));
+    }
+    parts.sort();
+    Ok(parts)
 }
 
 fn is_part_file(path: &Path) -> bool {
@@ -77,6 +110,8 @@ pub struct TableReader {
     table: Table,
     parts: std::vec::IntoIter<PathBuf>,
     current: Option<(PathBuf, csv::Reader<BufReader<File>>, StringRecord)>,
+    /// The last part file once all are read, so that a message can still name it.
+    ended: Option<PathBuf>,
     record: StringRecord,
 }
 
@@ -86,6 +121,7 @@ impl TableReader {
             table,
             parts: table.paths(out)?.into_iter(),
             current: None,
+            ended: None,
             record: StringRecord::new(),
         };
         reader.open_next_part()?;
@@ -95,7 +131,9 @@ impl TableReader {
     /// Opens the next part file and checks its header; false when there is none.
     fn open_next_part(&mut self) -> Result<bool> {
         let Some(path) = self.parts.next() else {
-            self.current = None;
+            if let Some((last, _, _)) = self.current.take() {
+                self.ended = Some(last);
+            }
             return Ok(false);
         };
         let file = File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
@@ -151,7 +189,10 @@ impl TableReader {
                 let line = self.record.position().map_or(1, |p| p.line());
                 format!("{}: line {line}", path.display())
             }
-            None => format!("{} (at its end)", self.table.file_name()),
+            None => match &self.ended {
+                Some(path) => format!("{} (at its end)", path.display()),
+                None => format!("{} (at its end)", self.table.file_name()),
+            },
         }
     }
 }
@@ -181,6 +222,18 @@ impl ArticleGroup {
     }
 }
 
+/// Refuses a run directory that cannot be opened at all (missing, not a directory, unreadable)
+/// with [`CannotOpen`], which the commands exit 3 for; a directory that opens but lacks a table
+/// is another error (exit 1), said when the table is opened.
+pub fn check_run_dir(out: &Path) -> Result<()> {
+    std::fs::read_dir(out).map_err(|e| CannotOpen {
+        what: "the run",
+        path: out.to_path_buf(),
+        reason: format!("cannot open: {e} (give the --out of a finished `whosaid extract` run)"),
+    })?;
+    Ok(())
+}
+
 /// Walks `articles.csv`, `entities.csv`, `mentions.csv` and `quotes.csv` in step.
 pub struct RunReader {
     articles: TableReader,
@@ -192,6 +245,7 @@ pub struct RunReader {
 
 impl RunReader {
     pub fn open(out: &Path) -> Result<RunReader> {
+        check_run_dir(out)?;
         Ok(RunReader {
             articles: TableReader::open(out, Table::Articles)?,
             entities: TableReader::open(out, Table::Entities)?,
@@ -208,19 +262,29 @@ impl RunReader {
             self.expect_end()?;
             return Ok(None);
         };
-        let id = article.id.clone();
-        let mut entities = Vec::with_capacity(article.n_entities);
+        let counted = Counted {
+            id: &article.id,
+            articles: &self.articles,
+        };
+        // The counts come from the file: nothing is sized by them (a corrupt `n_entities` of
+        // 2^64-1 would ask for that many slots at once), each row is read before it is kept, so
+        // a count larger than the rows stops at the table's end, saying which line counted them.
+        let mut entities = Vec::new();
         for _ in 0..article.n_entities {
-            let row: EntityRow = take_row(&mut self.entities, &id, |e: &EntityRow| &e.article_id)?;
-            let key = EntityKey::of(&row);
+            let row: EntityRow =
+                take_row(&mut self.entities, &counted, |e: &EntityRow| &e.article_id)?;
+            let key = EntityKey::of(&row, self.index);
             entities.push(Entity { row, key });
         }
-        let n_mentions = entities.iter().map(|e| e.row.mentions).sum();
+        // Saturating: two corrupt counts must not wrap round to a small number of rows.
+        let n_mentions = entities
+            .iter()
+            .fold(0usize, |n, e| n.saturating_add(e.row.mentions));
         let mentions = (0..n_mentions)
-            .map(|_| take_row(&mut self.mentions, &id, |m: &MentionRow| &m.article_id))
+            .map(|_| take_row(&mut self.mentions, &counted, |m: &MentionRow| &m.article_id))
             .collect::<Result<_>>()?;
         let quotes = (0..article.n_quotes)
-            .map(|_| take_row(&mut self.quotes, &id, |q: &QuoteRow| &q.article_id))
+            .map(|_| take_row(&mut self.quotes, &counted, |q: &QuoteRow| &q.article_id))
             .collect::<Result<_>>()?;
         let index = self.index;
         self.index += 1;
@@ -248,25 +312,36 @@ impl RunReader {
     }
 }
 
-/// The next row of `table`, which must belong to article `id`.
+/// The article whose rows are being read, and where `articles.csv` counts them (for messages).
+struct Counted<'a> {
+    id: &'a str,
+    articles: &'a TableReader,
+}
+
+/// The next row of `table`, which must belong to the article `counted`.
 fn take_row<T: DeserializeOwned>(
     table: &mut TableReader,
-    id: &str,
+    counted: &Counted,
     article_id: impl Fn(&T) -> &String,
 ) -> Result<T> {
+    let id = counted.id;
+    // Only on error: the location is a formatted path, and most articles have rows to read.
+    let at = || counted.articles.location();
     let Some(row) = table.next_row::<T>()? else {
         bail!(
-            "{} ends before the rows of article {id:?} that articles.csv counts: the CSVs in \
+            "{} ends before the rows of article {id:?} that {} counts: the CSVs in \
              OUT_DIR are not the output of one run",
-            table.location()
+            table.location(),
+            at()
         );
     };
     if article_id(&row) != id {
         bail!(
-            "{}: a row of article {:?} where article {id:?}'s was expected: the CSVs in OUT_DIR \
-             are not the output of one run",
+            "{}: a row of article {:?} where article {id:?}'s was expected ({} counts its \
+             rows): the CSVs in OUT_DIR are not the output of one run",
             table.location(),
-            article_id(&row)
+            article_id(&row),
+            at()
         );
     }
     Ok(row)
@@ -318,7 +393,7 @@ mod tests {
         let mut run = RunReader::open(dir.path()).unwrap();
         let first = run.next_group().unwrap().unwrap();
         assert_eq!((first.index, first.mentions.len()), (0, 2));
-        assert_eq!(first.entities[0].key.as_str(), "country:NO");
+        assert_eq!(first.entities[0].key.as_str(), Some("country:NO"));
         let second = run.next_group().unwrap().unwrap();
         assert_eq!(
             (second.article.id.as_str(), second.mentions.len()),
@@ -340,6 +415,46 @@ mod tests {
         let err = format!("{:#}", run.next_group().unwrap_err());
         assert!(err.contains("mentions.csv: line 3"), "{err}");
         assert!(err.contains("not the output of one run"), "{err}");
+    }
+
+    /// Counts are read from the file: an impossible one used to size an allocation and panic
+    /// ("capacity overflow", `report` and `index` exiting 101), and two large mention counts
+    /// could wrap round to a small sum.
+    #[test]
+    fn an_impossible_count_is_an_error_naming_the_line_that_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        minimal_run(dir.path());
+        let max = usize::MAX;
+        write_table(
+            dir.path(),
+            Table::Articles,
+            &format!("a1,T,12,{max},0,ok,,,\na2,U,3,0,0,ok,,,\n"),
+        );
+        let mut run = RunReader::open(dir.path()).unwrap();
+        let err = format!("{:#}", run.next_group().unwrap_err());
+        assert!(
+            err.contains("entities.csv (at its end) ends before"),
+            "{err}"
+        );
+        assert!(err.contains("articles.csv: line 2 counts"), "{err}");
+
+        minimal_run(dir.path());
+        write_table(
+            dir.path(),
+            Table::Entities,
+            &format!("a1,1,Oslo,LOC,NO,{max},0,false,\na1,2,Bergen,LOC,,3,0,false,\n"),
+        );
+        write_table(
+            dir.path(),
+            Table::Articles,
+            "a1,T,12,2,0,ok,,,\na2,U,3,0,0,ok,,,\n",
+        );
+        let mut run = RunReader::open(dir.path()).unwrap();
+        let err = format!("{:#}", run.next_group().unwrap_err());
+        assert!(
+            err.contains("mentions.csv (at its end) ends before"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -383,6 +498,47 @@ mod tests {
         assert_eq!(starts, [0, 8]);
     }
 
+    /// An unfinished Spark output (folders holding only `_temporary/`) used to read as a
+    /// complete run of 0 articles.
+    #[test]
+    fn an_unfinished_spark_output_is_refused_naming_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["articles", "mentions", "entities", "quotes", "errors"] {
+            std::fs::create_dir_all(dir.path().join(name).join("_temporary/0")).unwrap();
+        }
+        let err = format!("{:#}", RunReader::open(dir.path()).err().unwrap());
+        let folder = dir.path().join("articles").display().to_string();
+        assert!(
+            err.contains(&format!("{folder}: an unfinished Spark output")),
+            "{err}"
+        );
+        assert!(read_errors(dir.path(), |_| {}).is_err());
+
+        // Parts moved up beside the _temporary folder made above, no _SUCCESS yet: unfinished.
+        minimal_run(dir.path());
+        std::fs::remove_file(dir.path().join("mentions.csv")).unwrap();
+        let parts = dir.path().join("mentions");
+        let h = HEADERS[Table::Mentions as usize].join(",");
+        let rows = "a1,0,4,Oslo,LOC,0.9,1\na1,8,12,Oslo,LOC,0.9,1\n";
+        write(&parts, "part-00000-x.csv", &format!("{h}\n{rows}"));
+        let err = format!("{:#}", RunReader::open(dir.path()).err().unwrap());
+        assert!(err.contains("_temporary folder and no _SUCCESS"), "{err}");
+        // An empty folder: no part file.
+        std::fs::remove_dir_all(&parts).unwrap();
+        std::fs::create_dir(&parts).unwrap();
+        let err = format!("{:#}", RunReader::open(dir.path()).err().unwrap());
+        assert!(err.contains("no part-*.csv file"), "{err}");
+        // Finished, with the marker turned off: read.
+        write(&parts, "part-00000-x.csv", &format!("{h}\n{rows}"));
+        let mut run = RunReader::open(dir.path()).unwrap();
+        assert_eq!(run.next_group().unwrap().unwrap().mentions.len(), 2);
+        // Finished with a leftover _temporary (a speculative task's): read.
+        std::fs::create_dir_all(parts.join("_temporary/1")).unwrap();
+        write(&parts, "_SUCCESS", "");
+        let mut run = RunReader::open(dir.path()).unwrap();
+        assert_eq!(run.next_group().unwrap().unwrap().mentions.len(), 2);
+    }
+
     #[test]
     fn the_entity_key_column_is_used_and_a_run_without_it_still_reads() {
         let dir = tempfile::tempdir().unwrap();
@@ -395,7 +551,7 @@ mod tests {
         );
         let mut run = RunReader::open(dir.path()).unwrap();
         let first = run.next_group().unwrap().unwrap();
-        assert_eq!(first.entities[0].key.as_str(), "Q585");
+        assert_eq!(first.entities[0].key.as_str(), Some("Q585"));
         let old = h.trim_end_matches(",entity_key");
         write(
             dir.path(),
@@ -404,6 +560,6 @@ mod tests {
         );
         let mut run = RunReader::open(dir.path()).unwrap();
         let first = run.next_group().unwrap().unwrap();
-        assert_eq!(first.entities[0].key.as_str(), "country:NO");
+        assert_eq!(first.entities[0].key.as_str(), Some("country:NO"));
     }
 }

@@ -14,7 +14,7 @@
 //! #     canonical: "Oslo".into(), label: EntityLabel::Loc, country_code: "".into(), mentions: 2,
 //! #     first_start: 0, ambiguous: false, entity_key: "".into() };
 //! let mut places = Tally::new(1000);
-//! let key = EntityKey::of(&row);
+//! let key = EntityKey::of(&row, 0);
 //! places.add(&key, &row, 2, 0); // two mentions in article 0
 //! places.add(&key, &row, 1, 5);
 //! let top = places.top(10, |_| true);
@@ -145,7 +145,7 @@ mod tests {
 
     fn add(t: &mut Tally, name: &str, n: u64, article: usize) {
         let r = row(name);
-        t.add(&EntityKey::of(&r), &r, n, article);
+        t.add(&EntityKey::of(&r, article), &r, n, article);
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::input::{self, FieldNames, Origin, ReadOptions};
 use crate::span::CharOffsets;
 
 use super::tables::ArticleGroup;
+use super::CannotOpen;
 
 /// What the report knows of one article's text.
 #[derive(Debug, Clone)]
@@ -32,12 +33,37 @@ pub enum ArticleText {
     Differs(String),
 }
 
-/// Refuses inputs that cannot be read a second time (stdin), before any work.
-pub fn check_inputs(inputs: &[PathBuf]) -> Result<()> {
+/// Refuses, before any work, inputs that cannot be read a second time (stdin) and inputs that
+/// cannot be opened at all as `extract` opens them (missing, unknown format: [`CannotOpen`]).
+/// [`read_texts`] stops once it has every text it needs, so without this an input named after
+/// them, a typo, would never be opened.
+pub fn check_inputs(inputs: &[PathBuf], fields: &FieldNames) -> Result<()> {
     if inputs.iter().any(|p| p.as_os_str() == "-") {
         bail!("--inputs -: standard input cannot be read again; give the run's input files");
     }
+    let opts = read_options(fields);
+    for path in inputs {
+        // Opening reads the first record at most (a bad one is no failure to open).
+        if let Some(Err(e)) = input::read_inputs(std::slice::from_ref(path), &opts).next() {
+            if e.record == input::WHOLE_INPUT {
+                return Err(CannotOpen {
+                    what: "--inputs",
+                    path: path.clone(),
+                    reason: e.reason,
+                }
+                .into());
+            }
+        }
+    }
     Ok(())
+}
+
+fn read_options(fields: &FieldNames) -> ReadOptions {
+    ReadOptions {
+        fields: fields.clone(),
+        // The run already left out what was too long; the report takes what it finds.
+        max_bytes: usize::MAX,
+    }
 }
 
 /// The text of each of `groups`, in their order, from `inputs` (none read when `inputs` is empty).
@@ -55,11 +81,7 @@ pub fn read_texts(
         wanted.entry(g.article.id.as_str()).or_default().push(i);
     }
     let mut missing = groups.len();
-    let opts = ReadOptions {
-        fields: fields.clone(),
-        // The run already left out what was too long; the report takes what it finds.
-        max_bytes: usize::MAX,
-    };
+    let opts = read_options(fields);
     for record in input::read_inputs(inputs, &opts) {
         let article = match record {
             Ok(a) => a,
