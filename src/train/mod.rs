@@ -286,7 +286,7 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
     let started = Instant::now();
     check_options(opts)?;
     tch::manual_seed(opts.seed);
-    tch::set_num_threads(opts.threads.max(1) as i32);
+    crate::pipeline::set_torch_threads(opts.threads)?;
     let device = Device::cuda_if_available();
     let model = build_model(opts, device)?;
     let windower = model.windower()?;

@@ -311,7 +311,7 @@ pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
     super::check_dropout(opts.dropout)?;
     super::refuse_out_among_inputs(&opts.out, &[("--init", opts.init.as_path())])?;
     tch::manual_seed(opts.seed);
-    tch::set_num_threads(opts.threads.max(1) as i32);
+    crate::pipeline::set_torch_threads(opts.threads)?;
     let device = Device::cuda_if_available();
     let (model, start_transitions) = build_model(opts, device)?;
     let crf = (opts.crf || start_transitions.is_some())
