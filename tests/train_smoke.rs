@@ -643,3 +643,52 @@ fn training_data_that_cannot_be_read_leaves_an_earlier_run_as_it_was() {
         assert_eq!(log, "{\"earlier\":true}\n", "{}", out.display());
     }
 }
+
+/// A re-run into a folder holding a model, killed between the files of a save, left the new
+/// run's config.json beside the earlier run's weights: here a config of one layer fewer, whose
+/// model loaded the first layers of the earlier weights without a word. The loader refuses the
+/// pair, naming the folder.
+#[test]
+fn a_config_beside_weights_of_another_save_is_refused() {
+    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, base) = fixture_and_encoder(tmp.path());
+    let mut deep = fitting_options(base.clone(), tmp.path().join("deep"));
+    (deep.schedule.max_steps, deep.dev) = (Some(2), Vec::new());
+    train_ner(&deep).unwrap();
+    let layers = NerModel::load(&deep.out, Device::Cpu)
+        .unwrap()
+        .config
+        .bert
+        .num_hidden_layers;
+    assert!(layers >= 2);
+    let mut shallow = deep.clone();
+    shallow.out = tmp.path().join("shallow");
+    shallow.layers = Some(layers as usize - 1);
+    train_ner(&shallow).unwrap();
+    // Two saves of the same shape (a later best model of the same run) are told apart too.
+    let mut later = deep.clone();
+    later.out = tmp.path().join("later");
+    later.schedule.max_steps = Some(3);
+    train_ner(&later).unwrap();
+
+    for from in [&shallow.out, &later.out] {
+        let mixed = tmp.path().join("mixed");
+        let _ = std::fs::remove_dir_all(&mixed);
+        std::fs::create_dir(&mixed).unwrap();
+        for name in ["model.safetensors", "tokenizer.json"] {
+            std::fs::copy(deep.out.join(name), mixed.join(name)).unwrap();
+        }
+        std::fs::copy(from.join("config.json"), mixed.join("config.json")).unwrap();
+        let err = match NerModel::load(&mixed, Device::Cpu) {
+            Ok(_) => panic!("a config of {} loaded with other weights", from.display()),
+            Err(e) => format!("{e:#}"),
+        };
+        assert!(err.contains("from different saves"), "{err}");
+        assert!(err.contains(&mixed.display().to_string()), "{err}");
+    }
+    // Each save's own files load.
+    for out in [&deep.out, &shallow.out, &later.out] {
+        NerModel::load(out, Device::Cpu).unwrap();
+    }
+}

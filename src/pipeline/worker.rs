@@ -16,8 +16,8 @@ use std::sync::{mpsc, Arc, Mutex};
 use anyhow::{bail, Context, Result};
 
 use crate::ner::{
-    check_weights, load_tokenizer, split_rows, ModelConfig, ModelFiles, ModelSettings, NerModel,
-    Precision, Tag, TagModel, Window, WordScorer, WordTag,
+    check_weights, load_tokenizer, split_rows, ModelFiles, ModelSettings, NerModel, Precision, Tag,
+    TagModel, Window, WordScorer, WordTag,
 };
 
 /// What a job asks of the model: each window's word tags (one softmax over the labels, the NER
@@ -174,7 +174,7 @@ impl InferenceWorker {
     ) -> Result<InferenceWorker> {
         parallelism.apply()?;
         let files = ModelFiles::locate(model_dir)?;
-        let config = ModelConfig::read(&files.config)?;
+        let config = files.config()?;
         let tokenizer = load_tokenizer(&files.tokenizer)?;
         check_weights(&files.weights)?;
         let loads = (0..parallelism.copies)

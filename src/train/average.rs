@@ -16,7 +16,7 @@ use anyhow::{bail, Context, Result};
 use tch::{Kind, Tensor};
 
 use super::refuse_out_among_inputs;
-use crate::ner::{replace_file, ModelConfig, ModelFiles, RoleTransitions};
+use crate::ner::{replace_file, save_weights_and_config, ModelConfig, ModelFiles, RoleTransitions};
 
 /// Writes to `out` the model whose every weight is the mean of `models`' weights, stored as
 /// `kind`. Refuses models whose tags or tensors differ, and an `out` that is one of them.
@@ -30,7 +30,7 @@ pub fn average_models(models: &[PathBuf], out: &Path, kind: Kind) -> Result<()> 
         .collect::<Result<_>>()?;
     let configs: Vec<ModelConfig> = files
         .iter()
-        .map(|f| ModelConfig::read(&f.config))
+        .map(ModelFiles::config)
         .collect::<Result<_>>()?;
     for (m, config) in models.iter().zip(&configs).skip(1) {
         if config.tags != configs[0].tags {
@@ -70,24 +70,15 @@ pub fn average_models(models: &[PathBuf], out: &Path, kind: Kind) -> Result<()> 
         .map(|(name, total)| (name, (total / n).to_kind(kind)))
         .collect();
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let mut copied = vec![(&files[0].tokenizer, "tokenizer.json")];
-    match transitions {
-        Some(mean) => {
-            let mut config = configs[0].clone();
-            config.settings.role_transitions = Some(mean);
-            config.write(&out.join("config.json"))?;
-        }
-        None => copied.push((&files[0].config, "config.json")),
-    }
-    for (from, name) in copied {
-        replace_file(&out.join(name), |temp| {
-            std::fs::copy(from, temp)?;
-            Ok(())
-        })?;
-    }
-    replace_file(&out.join("model.safetensors"), |temp| {
-        Ok(Tensor::write_safetensors(&mean, temp)?)
-    })
+    replace_file(&out.join("tokenizer.json"), |temp| {
+        std::fs::copy(&files[0].tokenizer, temp)?;
+        Ok(())
+    })?;
+    // The first model's config, written anew: it names these weights' fingerprint, not the
+    // first model's.
+    let mut config = configs[0].clone();
+    config.settings.role_transitions = transitions;
+    save_weights_and_config(out, &config, &mean, || Ok(()))
 }
 
 /// A model's weights in f32, sorted by name.
@@ -165,13 +156,21 @@ mod tests {
             assert!(m.allclose(&expected, 1e-6, 1e-6, false), "{name}");
         }
         assert!(wa.iter().zip(&wb).any(|((_, x), (_, y))| !x.equal(y)));
-        // The first model's config and tokenizer.
-        for f in ["config.json", "tokenizer.json"] {
-            assert_eq!(
-                std::fs::read(out.join(f)).unwrap(),
-                std::fs::read(a.join(f)).unwrap()
-            );
-        }
+        // The first model's tokenizer and config, which names the mean's weights.
+        assert_eq!(
+            std::fs::read(out.join("tokenizer.json")).unwrap(),
+            std::fs::read(a.join("tokenizer.json")).unwrap()
+        );
+        let config = |dir: &Path| ModelFiles::locate(dir).unwrap().config().unwrap();
+        let (first, written) = (config(&a), config(&out));
+        let fingerprint = crate::ner::weights_fingerprint(&out.join("model.safetensors"));
+        assert_eq!(
+            written.settings.weights_fingerprint,
+            Some(fingerprint.unwrap())
+        );
+        assert_eq!(written.tags, first.tags);
+        let bert = |c: &ModelConfig| serde_json::to_value(&c.bert).unwrap();
+        assert_eq!(bert(&written), bert(&first));
         // One model, an output that is an input, other shapes: refused.
         assert!(average_models(std::slice::from_ref(&a), &out, Kind::Float).is_err());
         let err = average_models(&[a.clone(), b.clone()], &a, Kind::Float).unwrap_err();

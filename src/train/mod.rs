@@ -18,7 +18,7 @@ use tch::{nn, Device, Kind, Tensor};
 
 use crate::eval::ner::evaluate_conll;
 use crate::ner::{
-    self, load_tokenizer, load_weights, save_weights, ModelConfig, ModelSettings, NerModel, Window,
+    self, load_tokenizer, load_weights, ModelConfig, ModelSettings, NerModel, Window,
 };
 
 pub use crate::ner::CONLL_TAGS;
@@ -137,7 +137,7 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
     let (mut config, tokenizer, weights, rename): (_, _, _, Rename) = if let Some(init) = &opts.init
     {
         let files = ner::ModelFiles::locate(init)?;
-        let config = ModelConfig::read(&files.config)?;
+        let config = files.config()?;
         check_trained(init, &config, opts)?;
         let tokenizer = load_tokenizer(&files.tokenizer)?;
         (config, tokenizer, files.weights, |name: &str| {
@@ -163,6 +163,7 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
                 int8_weights: crate::ner::WeightScales::Max,
                 tag_scheme: crate::ner::TagScheme::Iob2,
                 role_transitions: None,
+                weights_fingerprint: None,
             },
             tags: Vec::new(),
         };
@@ -264,20 +265,29 @@ pub fn save_model(model: &NerModel, dir: &Path, dtype: &str) -> Result<()> {
 }
 
 /// Saves a model directory with `config` as its config.json; variables under [`crf::CRF_PATH`]
-/// live in the config (`role_transitions`), so the weights file leaves them out.
+/// live in the config (`role_transitions`), so the weights file leaves them out. The config
+/// names the weights' fingerprint, and the files go in the order that leaves no mix of two
+/// saves that loads ([`ner::save_weights_and_config`]): config.json was written first, so a
+/// kill before the weights left a new config beside the earlier weights, which loaded.
 fn save_model_as(model: &NerModel, config: &ModelConfig, dir: &Path, dtype: &str) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let kind = save_kind(dtype)?;
-    config.write(&dir.join("config.json"))?;
+    let in_config = format!("{}.", crf::CRF_PATH);
+    let mut weights: Vec<(String, Tensor)> = model
+        .vs
+        .variables()
+        .into_iter()
+        .filter(|(name, _)| !name.starts_with(&in_config))
+        .map(|(name, t)| (name, t.detach().to_kind(kind)))
+        .collect();
+    weights.sort_by(|a, b| a.0.cmp(&b.0));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     ner::replace_file(&dir.join("tokenizer.json"), |temp| {
         model
             .tokenizer
             .save(temp, false)
             .map_err(|e| anyhow::anyhow!("cannot save tokenizer: {e}"))
     })?;
-    let in_config = format!("{}.", crf::CRF_PATH);
-    let keep = |name: &str| !name.starts_with(&in_config);
-    save_weights(&model.vs, &dir.join("model.safetensors"), kind, &keep)
+    ner::save_weights_and_config(dir, config, &weights, || Ok(()))
 }
 
 /// Trains, evaluates on dev after each epoch (and every `eval_every` steps), and keeps the best

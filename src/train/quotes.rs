@@ -124,7 +124,7 @@ fn build_model(
     let (bert, casing, rename): (BertConfig, bool, Rename) = match is_whosaid_model {
         // An attribution model goes on training, classifier included.
         true => {
-            let config = ModelConfig::read(&config_path)?;
+            let config = ner::ModelFiles::locate(files_dir)?.config()?;
             let rename: Rename = match config.settings.task {
                 Task::Attribution => |name: &str| Some(name.to_string()),
                 Task::Ner => {
@@ -153,6 +153,7 @@ fn build_model(
             int8_weights: crate::ner::WeightScales::Max,
             tag_scheme: crate::ner::TagScheme::Iob2,
             role_transitions: None,
+            weights_fingerprint: None,
         },
         tags: Vec::new(),
     };
