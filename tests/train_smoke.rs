@@ -101,6 +101,58 @@ fn tiny_model_trains_saves_and_reloads() {
     assert!(options["adversarial"].is_null() && options.get("fast_group").is_none());
     assert!(records.last().unwrap().get("report").is_some());
     assert!(records.iter().any(|r| r["dev_f1"].is_number()));
+    // A run that got to its end says so on its last line.
+    assert_eq!(records.last().unwrap()["finished"], true);
+    assert!(!out.join("train_log.jsonl.partial").exists());
+}
+
+/// A run killed after its first save keeps its best model so far, which loads like any other:
+/// its log's last line says the run did not finish (it ended on a step line, as if the run had
+/// stopped there on purpose).
+#[test]
+fn a_killed_run_leaves_a_log_that_says_its_model_is_unfinished() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, base) = fixture_and_encoder(tmp.path());
+    let out = tmp.path().join("model");
+    // Thousands of steps, at a rate too small to change dev F1: one save, at the first
+    // evaluation, and the kill lands after it.
+    let mut run = std::process::Command::new(env!("CARGO_BIN_EXE_whosaid"))
+        .args(["train", "ner", "--train"])
+        .arg(fixture())
+        .arg("--dev")
+        .arg(fixture())
+        .arg("--base")
+        .arg(&base)
+        .arg("--out")
+        .arg(&out)
+        .args([
+            "--epochs",
+            "1000",
+            "--batch-size",
+            "2",
+            "--lr",
+            "1e-12",
+            "--max-length",
+            "64",
+        ])
+        .args(["--threads", "1", "--dropout", "0", "--save-dtype", "f32"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // model.safetensors is the last file of a save to take its place.
+    let started = std::time::Instant::now();
+    while !out.join("model.safetensors").exists() {
+        assert!(run.try_wait().unwrap().is_none(), "the run ended");
+        assert!(started.elapsed().as_secs() < 120, "no save in two minutes");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    run.kill().unwrap();
+    run.wait().unwrap();
+    NerModel::load(&out, Device::Cpu).unwrap();
+    let log = std::fs::read_to_string(out.join("train_log.jsonl")).unwrap();
+    let last: serde_json::Value = serde_json::from_str(log.lines().last().unwrap()).unwrap();
+    assert_eq!(last["finished"], false, "{last}");
+    assert!(last["saved_after_step"].as_u64().unwrap() >= 1, "{last}");
 }
 
 /// With adversarial training and a moving average of the weights, the tiny model still learns
@@ -641,6 +693,48 @@ fn training_data_that_cannot_be_read_leaves_an_earlier_run_as_it_was() {
         assert!(failed, "{} trained", out.display());
         let log = std::fs::read_to_string(out.join("train_log.jsonl")).unwrap();
         assert_eq!(log, "{\"earlier\":true}\n", "{}", out.display());
+    }
+}
+
+/// A run that fails (here: it diverges at its second step, before any save) leaves the files of
+/// the earlier run in `--out` as they were. Its log was written over at the start of the run:
+/// `train_log.jsonl` then described a failed run beside the earlier run's model.
+#[test]
+fn a_failed_run_leaves_the_earlier_runs_log_beside_its_model() {
+    use whosaid::train::train_quotes;
+
+    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, base) = fixture_and_encoder(tmp.path());
+    let mut ner = fitting_options(base.clone(), tmp.path().join("ner"));
+    ner.schedule.epochs = 1;
+    let mut quotes = fitting_quote_options(tmp.path(), "quotes");
+    quotes.schedule.epochs = 1;
+    train_ner(&ner).unwrap();
+    train_quotes(&quotes).unwrap();
+    let before = [directory_bytes(&ner.out), directory_bytes(&quotes.out)];
+    // Batches of one (several steps before the end of the epoch) at a rate no weight survives.
+    (
+        ner.schedule.batch_size,
+        ner.schedule.learning_rate,
+        ner.seed,
+    ) = (1, 1e308, 99);
+    (quotes.schedule.batch_size, quotes.schedule.learning_rate) = (1, 1e308);
+    let failures = [
+        (&ner.out, train_ner(&ner).map(|_| ())),
+        (&quotes.out, train_quotes(&quotes).map(|_| ())),
+    ];
+    for ((out, failed), before) in failures.into_iter().zip(before) {
+        let err = failed.unwrap_err().to_string();
+        assert!(err.contains("diverged"), "{err}");
+        // The earlier run's files, as they were (the failed run may leave files of its own).
+        let after = directory_bytes(out);
+        let changed: Vec<_> = before
+            .iter()
+            .filter(|file| !after.contains(file))
+            .map(|(name, _)| name)
+            .collect();
+        assert!(changed.is_empty(), "{}: {changed:?} changed", out.display());
     }
 }
 
