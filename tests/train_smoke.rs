@@ -786,3 +786,87 @@ fn a_config_beside_weights_of_another_save_is_refused() {
         NerModel::load(out, Device::Cpu).unwrap();
     }
 }
+
+/// A learning rate no weight survives (here one step at 1e308) saved a model of NaN weights and
+/// reported the run done; with dev, its F1 of 0 beat the "no model yet" score and it was saved
+/// as the best. Nothing is saved and the run stops, naming the step.
+#[test]
+fn weights_that_are_not_numbers_are_never_saved() {
+    use whosaid::train::train_quotes;
+
+    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, base) = fixture_and_encoder(tmp.path());
+    let mut failures = Vec::new();
+    for dev in [false, true] {
+        let mut ner = fitting_options(base.clone(), tmp.path().join(format!("ner-{dev}")));
+        let mut quotes = fitting_quote_options(tmp.path(), &format!("quotes-{dev}"));
+        if !dev {
+            (ner.dev, quotes.dev) = (Vec::new(), Vec::new());
+        }
+        (ner.schedule.max_steps, ner.schedule.learning_rate) = (Some(1), 1e308);
+        (quotes.schedule.max_steps, quotes.schedule.learning_rate) = (Some(1), 1e308);
+        failures.push((ner.out.clone(), train_ner(&ner).map(|_| ())));
+        failures.push((quotes.out.clone(), train_quotes(&quotes).map(|_| ())));
+    }
+    for (out, failed) in failures {
+        let err = match failed {
+            Ok(()) => panic!("{} trained", out.display()),
+            Err(e) => e.to_string(),
+        };
+        assert!(
+            err.contains(
+                "training diverged: the weights hold values that are not numbers after step 1"
+            ),
+            "{err}"
+        );
+        assert!(!out.join("model.safetensors").exists(), "{}", out.display());
+        assert!(!out.join("config.json").exists(), "{}", out.display());
+    }
+}
+
+/// A model whose weights are not all numbers (a diverged run saved by an earlier version) made
+/// an average of NaN weights, written like any other: refused, naming the model, and nothing
+/// is written.
+#[test]
+fn a_model_whose_weights_are_not_numbers_is_not_averaged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, out) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("out"),
+    );
+    whosaid::ner::write_random_model(&a, &["iran"], 32, 1, None).unwrap();
+    whosaid::ner::write_random_model(&b, &["iran"], 32, 2, None).unwrap();
+    let spoiled = tch::Tensor::read_safetensors(b.join("model.safetensors")).unwrap();
+    let _ = spoiled[0].1.flatten(0, -1).get(0).fill_(f64::NAN);
+    tch::Tensor::write_safetensors(&spoiled, b.join("model.safetensors")).unwrap();
+    let err = whosaid::train::average_models(&[a, b.clone()], &out, tch::Kind::Float).unwrap_err();
+    let err = format!("{err:#}");
+    assert!(err.contains("not numbers"), "{err}");
+    assert!(err.contains(&b.display().to_string()), "{err}");
+    assert!(!out.join("model.safetensors").exists());
+}
+
+/// Weights that are numbers in f32 can be infinite in f16 (beyond 65504): saved as f16, such a
+/// model held infinities. Refused, and nothing is written; f32 keeps them.
+#[test]
+fn weights_that_overflow_the_saved_precision_are_not_saved() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model_dir = tmp.path().join("model");
+    whosaid::ner::write_random_model(&model_dir, &["iran"], 32, 1, None).unwrap();
+    let model = NerModel::load(&model_dir, Device::Cpu).unwrap();
+    let (_, mut weight) = model.vs.variables().into_iter().next().unwrap();
+    tch::no_grad(|| {
+        let _ = weight.fill_(1e6);
+    });
+    let out = tmp.path().join("out");
+    let err = whosaid::train::save_model(&model, &out, "f16").unwrap_err();
+    assert!(
+        err.to_string().contains("not numbers once stored as f16"),
+        "{err}"
+    );
+    assert!(!out.join("model.safetensors").exists() && !out.join("config.json").exists());
+    whosaid::train::save_model(&model, &out, "f32").unwrap();
+    NerModel::load(&out, Device::Cpu).unwrap();
+}

@@ -222,6 +222,15 @@ pub fn weights_fingerprint(path: &Path) -> Result<String> {
     }
 }
 
+/// The name of the first of `weights` holding a value that is not a finite number (NaN or
+/// infinite), if any: what a diverged run leaves, and what no model file should hold.
+pub fn not_a_number(weights: &[(String, Tensor)]) -> Option<&str> {
+    weights
+        .iter()
+        .find(|(_, t)| t.isfinite().all().int64_value(&[]) == 0)
+        .map(|(name, _)| name.as_str())
+}
+
 /// Saves a model's `weights` (named tensors, stored as they are) and `config` (with the
 /// weights' fingerprint) into `dir`, in the order that leaves no mix of two saves that loads
 /// (module doc): the weights under a temporary name, config.json, then `describe` (what else

@@ -8,7 +8,8 @@
 //!
 //! The models must have the same tags and the same tensors (names and shapes); the config and
 //! tokenizer, and so the windowing, are the first model's. Models trained with `--crf` average
-//! their sequence scores too (all of them or none must have them).
+//! their sequence scores too (all of them or none must have them). A model whose weights are
+//! not all numbers (a diverged run's) is refused: its NaN would be every mean's.
 
 use std::path::{Path, PathBuf};
 
@@ -16,7 +17,9 @@ use anyhow::{bail, Context, Result};
 use tch::{Kind, Tensor};
 
 use super::refuse_out_among_inputs;
-use crate::ner::{replace_file, save_weights_and_config, ModelConfig, ModelFiles, RoleTransitions};
+use crate::ner::{
+    not_a_number, replace_file, save_weights_and_config, ModelConfig, ModelFiles, RoleTransitions,
+};
 
 /// Writes to `out` the model whose every weight is the mean of `models`' weights, stored as
 /// `kind`. Refuses models whose tags or tensors differ, and an `out` that is one of them.
@@ -69,6 +72,18 @@ pub fn average_models(models: &[PathBuf], out: &Path, kind: Kind) -> Result<()> 
         .into_iter()
         .map(|(name, total)| (name, (total / n).to_kind(kind)))
         .collect();
+    // Finite means of finite weights, but an f32 mean beyond 65504 is infinite in f16.
+    if let Some(name) = not_a_number(&mean) {
+        let stored = match kind {
+            Kind::Half => "f16",
+            Kind::BFloat16 => "bf16",
+            _ => "f32",
+        };
+        bail!(
+            "the mean of the weights is not a number once stored as {stored} (first in {name}); \
+             nothing was written (use --save-dtype f32)"
+        );
+    }
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     replace_file(&out.join("tokenizer.json"), |temp| {
         std::fs::copy(&files[0].tokenizer, temp)?;
@@ -81,13 +96,21 @@ pub fn average_models(models: &[PathBuf], out: &Path, kind: Kind) -> Result<()> 
     save_weights_and_config(out, &config, &mean, || Ok(()))
 }
 
-/// A model's weights in f32, sorted by name.
+/// A model's weights in f32, sorted by name; refused, naming the file, when they are not all
+/// numbers.
 fn read_f32(path: &Path) -> Result<Vec<(String, Tensor)>> {
     let mut named: Vec<(String, Tensor)> = Tensor::read_safetensors(path)
         .with_context(|| format!("cannot read {}", path.display()))?
         .into_iter()
         .map(|(n, t)| (n, t.to_kind(Kind::Float)))
         .collect();
+    if let Some(name) = not_a_number(&named) {
+        bail!(
+            "{} holds values that are not numbers (first in {name}): the model of a run that \
+             diverged, which no average can use",
+            path.display()
+        );
+    }
     named.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(named)
 }

@@ -275,7 +275,8 @@ pub fn save_kind(dtype: &str) -> Result<Kind> {
     })
 }
 
-/// Saves a model directory: config.json, tokenizer.json, model.safetensors (no log).
+/// Saves a model directory: config.json, tokenizer.json, model.safetensors (no log). Refuses,
+/// writing nothing, weights that are not all numbers.
 pub fn save_model(model: &NerModel, dir: &Path, dtype: &str) -> Result<()> {
     save_model_as(model, &model.config, dir, dtype, None)
 }
@@ -286,7 +287,8 @@ pub fn save_model(model: &NerModel, dir: &Path, dtype: &str) -> Result<()> {
 /// saves that loads ([`ner::save_weights_and_config`]): config.json was written first, so a
 /// kill before the weights left a new config beside the earlier weights, which loaded. During a
 /// run, `run` is its log and the step the weights are from: the log takes the place of
-/// `train_log.jsonl` with the model files ([`RunLog::saved`]).
+/// `train_log.jsonl` with the model files ([`RunLog::saved`]). Nothing is written when a weight,
+/// stored as `dtype`, is not a finite number.
 fn save_model_as(
     model: &NerModel,
     config: &ModelConfig,
@@ -304,6 +306,17 @@ fn save_model_as(
         .map(|(name, t)| (name, t.detach().to_kind(kind)))
         .collect();
     weights.sort_by(|a, b| a.0.cmp(&b.0));
+    // Checked as stored: an f32 weight beyond 65504 is infinite in f16.
+    if let Some(name) = ner::not_a_number(&weights) {
+        let step = run
+            .as_ref()
+            .map_or(String::new(), |(_, s)| format!(" after step {s}"));
+        bail!(
+            "training diverged: the weights hold values that are not numbers{step} once stored \
+             as {dtype} (first in {name}); nothing was saved (a lower --lr may help, or \
+             --save-dtype f32)"
+        );
+    }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     ner::replace_file(&dir.join("tokenizer.json"), |temp| {
         model
