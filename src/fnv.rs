@@ -34,6 +34,29 @@ impl Fnv1a {
         next
     }
 
+    /// Hashes `bytes` eight at a time: each little-endian 8-byte word is folded in as FNV-1a
+    /// folds a byte, a last word of fewer than eight bytes padded with zeros. Eight times fewer
+    /// rounds than [`Fnv1a::bytes`], for files of tens of megabytes (a model's weights,
+    /// [`crate::ner::weights_fingerprint`]: 42 MB in ~25 ms, reading included, where byte by byte
+    /// took ~200). Not the published FNV-1a: `words(b"ab")` differs from `bytes(b"ab")`, and
+    /// pieces hashed one after the other join up only if each but the last is a multiple of 8
+    /// bytes long.
+    pub fn words(mut self, bytes: &[u8]) -> Fnv1a {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            self.0 ^= u64::from_le_bytes(word.try_into().expect("eight bytes"));
+            self.0 = self.0.wrapping_mul(PRIME);
+        }
+        let tail = words.remainder();
+        if !tail.is_empty() {
+            let mut last = [0u8; 8];
+            last[..tail.len()].copy_from_slice(tail);
+            self.0 ^= u64::from_le_bytes(last);
+            self.0 = self.0.wrapping_mul(PRIME);
+        }
+        self
+    }
+
     pub fn finish(self) -> u64 {
         self.0
     }
@@ -65,6 +88,25 @@ mod tests {
         assert_ne!(
             Fnv1a::default().field(b"ab").field(b"c").finish(),
             Fnv1a::default().field(b"a").field(b"bc").finish()
+        );
+    }
+
+    #[test]
+    fn words_are_folded_eight_bytes_at_a_time() {
+        let word = u64::from_le_bytes(*b"abcdefgh");
+        let by_hand = (0xcbf2_9ce4_8422_2325 ^ word).wrapping_mul(PRIME);
+        assert_eq!(Fnv1a::default().words(b"abcdefgh").finish(), by_hand);
+        // A short last word is padded with zeros; pieces of whole words join up.
+        let padded = Fnv1a::default().words(b"abcdefghij\0\0\0\0\0\0");
+        assert_eq!(
+            Fnv1a::default().words(b"abcdefghij").finish(),
+            padded.finish()
+        );
+        let joined = Fnv1a::default().words(b"abcdefgh").words(b"ij");
+        assert_eq!(joined.finish(), padded.finish());
+        assert_ne!(
+            Fnv1a::default().words(b"ab").finish(),
+            Fnv1a::default().bytes(b"ab").finish()
         );
     }
 }

@@ -253,6 +253,62 @@ fn zero_threads_chunks_or_batches_are_usage_errors() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
 
+/// A thread count no machine has: 2^31 or more panicked inside libtorch (the count went to it as
+/// an i32), 100000 spent minutes starting threads. Above 1024 every command that takes
+/// `--threads` refuses it as a usage error, as it refuses 0.
+#[test]
+fn thread_counts_beyond_any_machine_are_usage_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let a = dump(&tmp.path().join("a.jsonl"), "a", 2);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let conll = root.join("data/fixtures/ner/mini.conll");
+    let brat = root.join("data/fixtures/brat");
+    let out = tmp.path().join("out");
+    // Most of what is checked at the first too many: 1025 ran (slowly); 2^31 panicked.
+    for threads in ["1025", "100000", "2147483648"] {
+        let mut commands: Vec<Command> = Vec::new();
+        let mut c = whosaid();
+        extract_args(&mut c, &model, &out, &[&a], &["--threads", threads]);
+        commands.push(c);
+        let with_model = |args: &[&str]| {
+            let mut c = whosaid();
+            c.args(args).arg("--model").arg(&model);
+            c.args(["--threads", threads]);
+            c
+        };
+        commands.push(with_model(&["stream"]));
+        commands.push(with_model(&["eval", "ner", conll.to_str().unwrap()]));
+        let entities = root.join("data/fixtures/entities/articles.jsonl");
+        commands.push(with_model(&[
+            "eval",
+            "entities",
+            entities.to_str().unwrap(),
+        ]));
+        let mut c = with_model(&["eval", "quotes"]);
+        c.arg("--brat").arg(&brat);
+        commands.push(c);
+        let mut c = whosaid();
+        c.args(["train", "ner", "--train"]).arg(&conll);
+        c.arg("--base").arg(&model).arg("--out").arg(&out);
+        c.args(["--threads", threads]);
+        commands.push(c);
+        let mut c = whosaid();
+        c.args(["train", "quotes", "--train"]).arg(&brat);
+        c.arg("--init").arg(&model).arg("--out").arg(&out);
+        c.args(["--threads", threads]);
+        commands.push(c);
+        for mut c in commands {
+            let o = c.output().unwrap();
+            let shown = format!("{:?} {:?}", c.get_args().collect::<Vec<_>>(), stderr(&o));
+            assert_eq!(o.status.code(), Some(2), "{shown}");
+            assert!(stderr(&o).contains("--threads"), "{shown}");
+            assert!(stderr(&o).contains("1024"), "{shown}");
+        }
+        assert!(!out.exists(), "a refused command wrote --out");
+    }
+}
+
 #[test]
 fn an_empty_conll_file_is_an_error_not_a_score_of_zero() {
     let tmp = tempfile::tempdir().unwrap();

@@ -101,6 +101,58 @@ fn tiny_model_trains_saves_and_reloads() {
     assert!(options["adversarial"].is_null() && options.get("fast_group").is_none());
     assert!(records.last().unwrap().get("report").is_some());
     assert!(records.iter().any(|r| r["dev_f1"].is_number()));
+    // A run that got to its end says so on its last line.
+    assert_eq!(records.last().unwrap()["finished"], true);
+    assert!(!out.join("train_log.jsonl.partial").exists());
+}
+
+/// A run killed after its first save keeps its best model so far, which loads like any other:
+/// its log's last line says the run did not finish (it ended on a step line, as if the run had
+/// stopped there on purpose).
+#[test]
+fn a_killed_run_leaves_a_log_that_says_its_model_is_unfinished() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, base) = fixture_and_encoder(tmp.path());
+    let out = tmp.path().join("model");
+    // Thousands of steps, at a rate too small to change dev F1: one save, at the first
+    // evaluation, and the kill lands after it.
+    let mut run = std::process::Command::new(env!("CARGO_BIN_EXE_whosaid"))
+        .args(["train", "ner", "--train"])
+        .arg(fixture())
+        .arg("--dev")
+        .arg(fixture())
+        .arg("--base")
+        .arg(&base)
+        .arg("--out")
+        .arg(&out)
+        .args([
+            "--epochs",
+            "1000",
+            "--batch-size",
+            "2",
+            "--lr",
+            "1e-12",
+            "--max-length",
+            "64",
+        ])
+        .args(["--threads", "1", "--dropout", "0", "--save-dtype", "f32"])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // model.safetensors is the last file of a save to take its place.
+    let started = std::time::Instant::now();
+    while !out.join("model.safetensors").exists() {
+        assert!(run.try_wait().unwrap().is_none(), "the run ended");
+        assert!(started.elapsed().as_secs() < 120, "no save in two minutes");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    run.kill().unwrap();
+    run.wait().unwrap();
+    NerModel::load(&out, Device::Cpu).unwrap();
+    let log = std::fs::read_to_string(out.join("train_log.jsonl")).unwrap();
+    let last: serde_json::Value = serde_json::from_str(log.lines().last().unwrap()).unwrap();
+    assert_eq!(last["finished"], false, "{last}");
+    assert!(last["saved_after_step"].as_u64().unwrap() >= 1, "{last}");
 }
 
 /// With adversarial training and a moving average of the weights, the tiny model still learns
@@ -642,4 +694,179 @@ fn training_data_that_cannot_be_read_leaves_an_earlier_run_as_it_was() {
         let log = std::fs::read_to_string(out.join("train_log.jsonl")).unwrap();
         assert_eq!(log, "{\"earlier\":true}\n", "{}", out.display());
     }
+}
+
+/// A run that fails (here: it diverges at its second step, before any save) leaves the files of
+/// the earlier run in `--out` as they were. Its log was written over at the start of the run:
+/// `train_log.jsonl` then described a failed run beside the earlier run's model.
+#[test]
+fn a_failed_run_leaves_the_earlier_runs_log_beside_its_model() {
+    use whosaid::train::train_quotes;
+
+    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, base) = fixture_and_encoder(tmp.path());
+    let mut ner = fitting_options(base.clone(), tmp.path().join("ner"));
+    ner.schedule.epochs = 1;
+    let mut quotes = fitting_quote_options(tmp.path(), "quotes");
+    quotes.schedule.epochs = 1;
+    train_ner(&ner).unwrap();
+    train_quotes(&quotes).unwrap();
+    let before = [directory_bytes(&ner.out), directory_bytes(&quotes.out)];
+    // Batches of one (several steps before the end of the epoch) at a rate no weight survives.
+    (
+        ner.schedule.batch_size,
+        ner.schedule.learning_rate,
+        ner.seed,
+    ) = (1, 1e308, 99);
+    (quotes.schedule.batch_size, quotes.schedule.learning_rate) = (1, 1e308);
+    let failures = [
+        (&ner.out, train_ner(&ner).map(|_| ())),
+        (&quotes.out, train_quotes(&quotes).map(|_| ())),
+    ];
+    for ((out, failed), before) in failures.into_iter().zip(before) {
+        let err = failed.unwrap_err().to_string();
+        assert!(err.contains("diverged"), "{err}");
+        // The earlier run's files, as they were (the failed run may leave files of its own).
+        let after = directory_bytes(out);
+        let changed: Vec<_> = before
+            .iter()
+            .filter(|file| !after.contains(file))
+            .map(|(name, _)| name)
+            .collect();
+        assert!(changed.is_empty(), "{}: {changed:?} changed", out.display());
+    }
+}
+
+/// A re-run into a folder holding a model, killed between the files of a save, left the new
+/// run's config.json beside the earlier run's weights: here a config of one layer fewer, whose
+/// model loaded the first layers of the earlier weights without a word. The loader refuses the
+/// pair, naming the folder.
+#[test]
+fn a_config_beside_weights_of_another_save_is_refused() {
+    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, base) = fixture_and_encoder(tmp.path());
+    let mut deep = fitting_options(base.clone(), tmp.path().join("deep"));
+    (deep.schedule.max_steps, deep.dev) = (Some(2), Vec::new());
+    train_ner(&deep).unwrap();
+    let layers = NerModel::load(&deep.out, Device::Cpu)
+        .unwrap()
+        .config
+        .bert
+        .num_hidden_layers;
+    assert!(layers >= 2);
+    let mut shallow = deep.clone();
+    shallow.out = tmp.path().join("shallow");
+    shallow.layers = Some(layers as usize - 1);
+    train_ner(&shallow).unwrap();
+    // Two saves of the same shape (a later best model of the same run) are told apart too.
+    let mut later = deep.clone();
+    later.out = tmp.path().join("later");
+    later.schedule.max_steps = Some(3);
+    train_ner(&later).unwrap();
+
+    for from in [&shallow.out, &later.out] {
+        let mixed = tmp.path().join("mixed");
+        let _ = std::fs::remove_dir_all(&mixed);
+        std::fs::create_dir(&mixed).unwrap();
+        for name in ["model.safetensors", "tokenizer.json"] {
+            std::fs::copy(deep.out.join(name), mixed.join(name)).unwrap();
+        }
+        std::fs::copy(from.join("config.json"), mixed.join("config.json")).unwrap();
+        let err = match NerModel::load(&mixed, Device::Cpu) {
+            Ok(_) => panic!("a config of {} loaded with other weights", from.display()),
+            Err(e) => format!("{e:#}"),
+        };
+        assert!(err.contains("from different saves"), "{err}");
+        assert!(err.contains(&mixed.display().to_string()), "{err}");
+    }
+    // Each save's own files load.
+    for out in [&deep.out, &shallow.out, &later.out] {
+        NerModel::load(out, Device::Cpu).unwrap();
+    }
+}
+
+/// A learning rate no weight survives (here one step at 1e308) saved a model of NaN weights and
+/// reported the run done; with dev, its F1 of 0 beat the "no model yet" score and it was saved
+/// as the best. Nothing is saved and the run stops, naming the step.
+#[test]
+fn weights_that_are_not_numbers_are_never_saved() {
+    use whosaid::train::train_quotes;
+
+    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, base) = fixture_and_encoder(tmp.path());
+    let mut failures = Vec::new();
+    for dev in [false, true] {
+        let mut ner = fitting_options(base.clone(), tmp.path().join(format!("ner-{dev}")));
+        let mut quotes = fitting_quote_options(tmp.path(), &format!("quotes-{dev}"));
+        if !dev {
+            (ner.dev, quotes.dev) = (Vec::new(), Vec::new());
+        }
+        (ner.schedule.max_steps, ner.schedule.learning_rate) = (Some(1), 1e308);
+        (quotes.schedule.max_steps, quotes.schedule.learning_rate) = (Some(1), 1e308);
+        failures.push((ner.out.clone(), train_ner(&ner).map(|_| ())));
+        failures.push((quotes.out.clone(), train_quotes(&quotes).map(|_| ())));
+    }
+    for (out, failed) in failures {
+        let err = match failed {
+            Ok(()) => panic!("{} trained", out.display()),
+            Err(e) => e.to_string(),
+        };
+        assert!(
+            err.contains(
+                "training diverged: the weights hold values that are not numbers after step 1"
+            ),
+            "{err}"
+        );
+        assert!(!out.join("model.safetensors").exists(), "{}", out.display());
+        assert!(!out.join("config.json").exists(), "{}", out.display());
+    }
+}
+
+/// A model whose weights are not all numbers (a diverged run saved by an earlier version) made
+/// an average of NaN weights, written like any other: refused, naming the model, and nothing
+/// is written.
+#[test]
+fn a_model_whose_weights_are_not_numbers_is_not_averaged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, out) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("out"),
+    );
+    whosaid::ner::write_random_model(&a, &["iran"], 32, 1, None).unwrap();
+    whosaid::ner::write_random_model(&b, &["iran"], 32, 2, None).unwrap();
+    let spoiled = tch::Tensor::read_safetensors(b.join("model.safetensors")).unwrap();
+    let _ = spoiled[0].1.flatten(0, -1).get(0).fill_(f64::NAN);
+    tch::Tensor::write_safetensors(&spoiled, b.join("model.safetensors")).unwrap();
+    let err = whosaid::train::average_models(&[a, b.clone()], &out, tch::Kind::Float).unwrap_err();
+    let err = format!("{err:#}");
+    assert!(err.contains("not numbers"), "{err}");
+    assert!(err.contains(&b.display().to_string()), "{err}");
+    assert!(!out.join("model.safetensors").exists());
+}
+
+/// Weights that are numbers in f32 can be infinite in f16 (beyond 65504): saved as f16, such a
+/// model held infinities. Refused, and nothing is written; f32 keeps them.
+#[test]
+fn weights_that_overflow_the_saved_precision_are_not_saved() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model_dir = tmp.path().join("model");
+    whosaid::ner::write_random_model(&model_dir, &["iran"], 32, 1, None).unwrap();
+    let model = NerModel::load(&model_dir, Device::Cpu).unwrap();
+    let (_, mut weight) = model.vs.variables().into_iter().next().unwrap();
+    tch::no_grad(|| {
+        let _ = weight.fill_(1e6);
+    });
+    let out = tmp.path().join("out");
+    let err = whosaid::train::save_model(&model, &out, "f16").unwrap_err();
+    assert!(
+        err.to_string().contains("not numbers once stored as f16"),
+        "{err}"
+    );
+    assert!(!out.join("model.safetensors").exists() && !out.join("config.json").exists());
+    whosaid::train::save_model(&model, &out, "f32").unwrap();
+    NerModel::load(&out, Device::Cpu).unwrap();
 }

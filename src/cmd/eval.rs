@@ -25,8 +25,8 @@ struct EvalModelArgs {
     /// Number format of the model's computation: f32, int8 or bf16.
     #[arg(long, default_value = "f32")]
     precision: Precision,
-    /// Threads, at least 1 (default: all cores).
-    #[arg(long)]
+    /// Threads, 1 to 1024 (default: all cores).
+    #[arg(long, value_parser = super::threads)]
     threads: Option<NonZeroUsize>,
     /// Run the model on every sentence instead of skipping lowercase-only ones as `extract`
     /// does by default (scores the model rather than the pipeline).

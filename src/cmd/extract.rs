@@ -53,12 +53,12 @@ struct RunArgs {
     /// AVX-512 BF16, very slow without). See BENCHMARKS.md.
     #[arg(long, default_value = "int8")]
     precision: Precision,
-    /// Worker threads for text processing and for torch, at least 1 (default: all cores). A
+    /// Worker threads for text processing and for torch, 1 to 1024 (default: all cores). A
     /// model runs as one-thread copies side by side, one per thread up to four (each copy holds
     /// its own weights, about 100 MB); with more threads, at most four copies share them evenly.
     /// With the attribution model (--quotes both or model), each of those threads holds a copy
     /// of both models.
-    #[arg(long)]
+    #[arg(long, value_parser = super::threads)]
     threads: Option<NonZeroUsize>,
     #[command(flatten)]
     batching: BatchArgs,

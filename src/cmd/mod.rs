@@ -1,8 +1,11 @@
 //! One module per command, the xsv way: each owns its arguments and its `run`.
 
+use std::num::NonZeroUsize;
+
 use clap::Args;
 
 use whosaid::input::FieldNames;
+use whosaid::pipeline::MAX_THREADS;
 
 /// The exit status for an input that could not be opened at all (see `whosaid --help`).
 pub const EXIT_UNREADABLE_INPUT: u8 = 3;
@@ -15,6 +18,18 @@ pub mod train_average;
 pub mod train_ner;
 pub mod train_quotes;
 mod train_schedule;
+
+/// `--threads` of every command that takes it: 1 to [`MAX_THREADS`], so that `--threads 0` and
+/// `--threads 100000` are both usage errors naming the option (`value_parser = super::threads`).
+pub fn threads(arg: &str) -> Result<NonZeroUsize, String> {
+    let threads: NonZeroUsize = arg.parse().map_err(|e| format!("{e}"))?;
+    if threads.get() > MAX_THREADS {
+        return Err(format!(
+            "at most {MAX_THREADS}, more than any machine's cores (got {threads})"
+        ));
+    }
+    Ok(threads)
+}
 
 /// Which JSON keys or CSV columns of the inputs hold which article field (`extract`, and
 /// `report` when it re-reads the inputs).

@@ -39,7 +39,8 @@ pub struct TrainNerArgs {
     max_length: usize,
     #[arg(long)]
     limit_sentences: Option<usize>,
-    #[arg(long, default_value = "2")]
+    /// Threads, 1 to 1024.
+    #[arg(long, default_value = "2", value_parser = super::threads)]
     threads: NonZeroUsize,
     /// Stored precision of the saved weights: f16, bf16 or f32.
     #[arg(long, default_value = "f16", value_parser = ["f16", "bf16", "f32"])]

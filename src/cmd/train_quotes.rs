@@ -41,7 +41,8 @@ pub struct TrainQuotesArgs {
     /// Train on the first N annotations only.
     #[arg(long)]
     limit_articles: Option<usize>,
-    #[arg(long, default_value = "2")]
+    /// Threads, 1 to 1024.
+    #[arg(long, default_value = "2", value_parser = super::threads)]
     threads: NonZeroUsize,
     /// Stored precision of the saved weights: f16, bf16 or f32.
     #[arg(long, default_value = "f16", value_parser = ["f16", "bf16", "f32"])]

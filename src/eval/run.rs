@@ -84,7 +84,7 @@ fn load_tagger(
     batching: ner::Batching,
     skip_lowercase_sentences: bool,
 ) -> Result<Tagger<NerModel>> {
-    tch::set_num_threads(threads.max(1) as i32);
+    crate::pipeline::set_torch_threads(threads)?;
     let tagger = Tagger::new(
         NerModel::load_as(model, precision)?,
         batching,
@@ -244,7 +244,7 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
         bail!("eval quotes needs --brat DIR or --fixtures FILE... with at least one article");
     }
     let role_tags_for = &mut |docs: &[Document]| -> Result<Vec<RoleTags>> {
-        tch::set_num_threads(opts.threads.max(1) as i32);
+        crate::pipeline::set_torch_threads(opts.threads)?;
         let model = NerModel::load_as(&opts.quote_model, opts.precision)?;
         let refs: Vec<&Document> = docs.iter().collect();
         let context = opts

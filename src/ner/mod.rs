@@ -46,8 +46,9 @@ pub use casing::{
     casing_class, lowercase_sentence, needs_any_case, normally_cased, CASING_CLASSES,
 };
 pub use files::{
-    check_weights, load_tokenizer, load_weights, replace_file, save_weights, window_lengths,
-    ModelConfig, ModelFiles, ModelSettings, TagScheme, Task,
+    check_weights, load_tokenizer, load_weights, not_a_number, replace_file, save_weights,
+    save_weights_and_config, weights_fingerprint, window_lengths, ModelConfig, ModelFiles,
+    ModelSettings, TagScheme, Task,
 };
 pub use int8::WeightScales;
 pub use int8_product::path as int8_product_path;
@@ -192,7 +193,7 @@ impl NerModel {
     /// Loads a model directory onto a device, weights converted to f32.
     pub fn load(dir: &Path, device: Device) -> Result<NerModel> {
         let files = ModelFiles::locate(dir)?;
-        let config = ModelConfig::read(&files.config)?;
+        let config = files.config()?;
         let tokenizer = load_tokenizer(&files.tokenizer)?;
         if tokenizer.get_vocab_size(true) as i64 > config.bert.vocab_size {
             bail!(

@@ -110,6 +110,7 @@ fn tiny_config(vocab_size: usize, max_length: usize) -> ModelConfig {
             int8_weights: crate::ner::WeightScales::Max,
             tag_scheme: crate::ner::TagScheme::Iob2,
             role_transitions: None,
+            weights_fingerprint: None,
         },
         tags: Vec::new(),
     };

@@ -103,10 +103,34 @@ pub fn tune_runtime() {
     }
 }
 
+/// The most threads any command takes (`--threads`), more than the cores of any machine this
+/// runs on: libtorch takes its thread count as an i32 (2^31 panicked inside it) and starts every
+/// thread it is given (100000 ran for minutes before doing any work), and threads past the
+/// cores only slow a run down.
+pub const MAX_THREADS: usize = 1024;
+
+/// All cores, up to [`MAX_THREADS`].
 pub fn default_threads() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
+        .min(MAX_THREADS)
+}
+
+/// Refuses a thread count of 0 (libtorch panics on it) or above [`MAX_THREADS`], by its option's
+/// name: the command line refuses both already, callers of the library get the same error.
+pub fn check_threads(threads: usize) -> Result<()> {
+    if !(1..=MAX_THREADS).contains(&threads) {
+        bail!("--threads must be 1 to {MAX_THREADS} (got {threads})");
+    }
+    Ok(())
+}
+
+/// Sets libtorch's intra-op threads, once [`check_threads`] has let the count through.
+pub fn set_torch_threads(threads: usize) -> Result<()> {
+    check_threads(threads)?;
+    tch::set_num_threads(i32::try_from(threads).expect("at most MAX_THREADS"));
+    Ok(())
 }
 
 /// One article through the text stages.

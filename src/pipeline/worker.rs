@@ -16,8 +16,8 @@ use std::sync::{mpsc, Arc, Mutex};
 use anyhow::{bail, Context, Result};
 
 use crate::ner::{
-    check_weights, load_tokenizer, split_rows, ModelConfig, ModelFiles, ModelSettings, NerModel,
-    Precision, Tag, TagModel, Window, WordScorer, WordTag,
+    check_weights, load_tokenizer, split_rows, ModelFiles, ModelSettings, NerModel, Precision, Tag,
+    TagModel, Window, WordScorer, WordTag,
 };
 
 /// What a job asks of the model: each window's word tags (one softmax over the labels, the NER
@@ -65,9 +65,7 @@ impl Parallelism {
     /// the fewest cores idle (more copies on a tie): 2 cores → 2 × 1, 6 → 3 × 2, 8 → 4 × 2,
     /// 7 → 1 × 7.
     pub fn for_cores(cores: usize) -> Result<Parallelism> {
-        if cores == 0 {
-            bail!("--threads must be at least 1");
-        }
+        super::check_threads(cores)?;
         let copies = (1..=cores.min(Self::MAX_COPIES))
             .max_by_key(|&c| (c * (cores / c), c))
             .expect("at least one core");
@@ -80,7 +78,7 @@ impl Parallelism {
     /// Sets libtorch's threads per copy. Process-wide: every model of a run shares it, because
     /// libtorch reads it when a thread first runs an operation.
     pub fn apply(self) -> Result<()> {
-        set_threads(self.threads_each)
+        super::set_torch_threads(self.threads_each)
     }
 }
 
@@ -176,7 +174,7 @@ impl InferenceWorker {
     ) -> Result<InferenceWorker> {
         parallelism.apply()?;
         let files = ModelFiles::locate(model_dir)?;
-        let config = ModelConfig::read(&files.config)?;
+        let config = files.config()?;
         let tokenizer = load_tokenizer(&files.tokenizer)?;
         check_weights(&files.weights)?;
         let loads = (0..parallelism.copies)
@@ -295,16 +293,6 @@ fn run_job(model: &NerModel, windows: &[Window], want: Want) -> Output {
             .unwrap_or("no message");
         Output::Failed(format!("the model failed on a batch: {reason}"))
     })
-}
-
-/// Sets libtorch's intra-op threads: libtorch panics on zero (the command line already
-/// refuses it).
-fn set_threads(torch_threads: usize) -> Result<()> {
-    if torch_threads == 0 {
-        bail!("--threads must be at least 1");
-    }
-    tch::set_num_threads(torch_threads as i32);
-    Ok(())
 }
 
 impl TagModel for InferenceWorker {

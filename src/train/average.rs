@@ -8,7 +8,8 @@
 //!
 //! The models must have the same tags and the same tensors (names and shapes); the config and
 //! tokenizer, and so the windowing, are the first model's. Models trained with `--crf` average
-//! their sequence scores too (all of them or none must have them).
+//! their sequence scores too (all of them or none must have them). A model whose weights are
+//! not all numbers (a diverged run's) is refused: its NaN would be every mean's.
 
 use std::path::{Path, PathBuf};
 
@@ -16,7 +17,9 @@ use anyhow::{bail, Context, Result};
 use tch::{Kind, Tensor};
 
 use super::refuse_out_among_inputs;
-use crate::ner::{replace_file, ModelConfig, ModelFiles, RoleTransitions};
+use crate::ner::{
+    not_a_number, replace_file, save_weights_and_config, ModelConfig, ModelFiles, RoleTransitions,
+};
 
 /// Writes to `out` the model whose every weight is the mean of `models`' weights, stored as
 /// `kind`. Refuses models whose tags or tensors differ, and an `out` that is one of them.
@@ -30,7 +33,7 @@ pub fn average_models(models: &[PathBuf], out: &Path, kind: Kind) -> Result<()> 
         .collect::<Result<_>>()?;
     let configs: Vec<ModelConfig> = files
         .iter()
-        .map(|f| ModelConfig::read(&f.config))
+        .map(ModelFiles::config)
         .collect::<Result<_>>()?;
     for (m, config) in models.iter().zip(&configs).skip(1) {
         if config.tags != configs[0].tags {
@@ -69,34 +72,45 @@ pub fn average_models(models: &[PathBuf], out: &Path, kind: Kind) -> Result<()> 
         .into_iter()
         .map(|(name, total)| (name, (total / n).to_kind(kind)))
         .collect();
+    // Finite means of finite weights, but an f32 mean beyond 65504 is infinite in f16.
+    if let Some(name) = not_a_number(&mean) {
+        let stored = match kind {
+            Kind::Half => "f16",
+            Kind::BFloat16 => "bf16",
+            _ => "f32",
+        };
+        bail!(
+            "the mean of the weights is not a number once stored as {stored} (first in {name}); \
+             nothing was written (use --save-dtype f32)"
+        );
+    }
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let mut copied = vec![(&files[0].tokenizer, "tokenizer.json")];
-    match transitions {
-        Some(mean) => {
-            let mut config = configs[0].clone();
-            config.settings.role_transitions = Some(mean);
-            config.write(&out.join("config.json"))?;
-        }
-        None => copied.push((&files[0].config, "config.json")),
-    }
-    for (from, name) in copied {
-        replace_file(&out.join(name), |temp| {
-            std::fs::copy(from, temp)?;
-            Ok(())
-        })?;
-    }
-    replace_file(&out.join("model.safetensors"), |temp| {
-        Ok(Tensor::write_safetensors(&mean, temp)?)
-    })
+    replace_file(&out.join("tokenizer.json"), |temp| {
+        std::fs::copy(&files[0].tokenizer, temp)?;
+        Ok(())
+    })?;
+    // The first model's config, written anew: it names these weights' fingerprint, not the
+    // first model's.
+    let mut config = configs[0].clone();
+    config.settings.role_transitions = transitions;
+    save_weights_and_config(out, &config, &mean, || Ok(()))
 }
 
-/// A model's weights in f32, sorted by name.
+/// A model's weights in f32, sorted by name; refused, naming the file, when they are not all
+/// numbers.
 fn read_f32(path: &Path) -> Result<Vec<(String, Tensor)>> {
     let mut named: Vec<(String, Tensor)> = Tensor::read_safetensors(path)
         .with_context(|| format!("cannot read {}", path.display()))?
         .into_iter()
         .map(|(n, t)| (n, t.to_kind(Kind::Float)))
         .collect();
+    if let Some(name) = not_a_number(&named) {
+        bail!(
+            "{} holds values that are not numbers (first in {name}): the model of a run that \
+             diverged, which no average can use",
+            path.display()
+        );
+    }
     named.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(named)
 }
@@ -165,13 +179,21 @@ mod tests {
             assert!(m.allclose(&expected, 1e-6, 1e-6, false), "{name}");
         }
         assert!(wa.iter().zip(&wb).any(|((_, x), (_, y))| !x.equal(y)));
-        // The first model's config and tokenizer.
-        for f in ["config.json", "tokenizer.json"] {
-            assert_eq!(
-                std::fs::read(out.join(f)).unwrap(),
-                std::fs::read(a.join(f)).unwrap()
-            );
-        }
+        // The first model's tokenizer and config, which names the mean's weights.
+        assert_eq!(
+            std::fs::read(out.join("tokenizer.json")).unwrap(),
+            std::fs::read(a.join("tokenizer.json")).unwrap()
+        );
+        let config = |dir: &Path| ModelFiles::locate(dir).unwrap().config().unwrap();
+        let (first, written) = (config(&a), config(&out));
+        let fingerprint = crate::ner::weights_fingerprint(&out.join("model.safetensors"));
+        assert_eq!(
+            written.settings.weights_fingerprint,
+            Some(fingerprint.unwrap())
+        );
+        assert_eq!(written.tags, first.tags);
+        let bert = |c: &ModelConfig| serde_json::to_value(&c.bert).unwrap();
+        assert_eq!(bert(&written), bert(&first));
         // One model, an output that is an input, other shapes: refused.
         assert!(average_models(std::slice::from_ref(&a), &out, Kind::Float).is_err());
         let err = average_models(&[a.clone(), b.clone()], &a, Kind::Float).unwrap_err();

@@ -6,6 +6,22 @@
 //! (index -100), and prediction reads the first piece too ([`crate::ner`]). Training windows are
 //! built exactly as in `extract`: consecutive sentences of a document packed up to the window
 //! length, so the model learns with the context it will see.
+//!
+//! What a run leaves in `--out`, for both trainers ([`RunLog`]): the model files of its best
+//! save (or of its last, without dev) and `train_log.jsonl`, which describes the run up to that
+//! save and changes with it. While the run goes on, and after a kill, the log's last line says
+//! the model is a best-so-far one; only a run that got to its end writes `"finished": true`:
+//!
+//! ```text
+//! {"options":{...}}
+//! {"step":20,"epoch":1,"loss":0.41,...}
+//! {"step":40,"epoch":1,"loss":0.22,...,"dev_f1":0.91,...}
+//! {"finished":false,"saved_after_step":40}           <- a run still going, or killed
+//! {"finished":true,"report":{"steps":80,...}}        <- in its place once the run has ended
+//! ```
+//!
+//! The running log is `train_log.jsonl.partial`: a run that fails or is killed before its first
+//! save leaves it there, and leaves an earlier run's files in `--out` as they were.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,7 +34,7 @@ use tch::{nn, Device, Kind, Tensor};
 
 use crate::eval::ner::evaluate_conll;
 use crate::ner::{
-    self, load_tokenizer, load_weights, save_weights, ModelConfig, ModelSettings, NerModel, Window,
+    self, load_tokenizer, load_weights, ModelConfig, ModelSettings, NerModel, Window,
 };
 
 pub use crate::ner::CONLL_TAGS;
@@ -137,7 +153,7 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
     let (mut config, tokenizer, weights, rename): (_, _, _, Rename) = if let Some(init) = &opts.init
     {
         let files = ner::ModelFiles::locate(init)?;
-        let config = ModelConfig::read(&files.config)?;
+        let config = files.config()?;
         check_trained(init, &config, opts)?;
         let tokenizer = load_tokenizer(&files.tokenizer)?;
         (config, tokenizer, files.weights, |name: &str| {
@@ -163,6 +179,7 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
                 int8_weights: crate::ner::WeightScales::Max,
                 tag_scheme: crate::ner::TagScheme::Iob2,
                 role_transitions: None,
+                weights_fingerprint: None,
             },
             tags: Vec::new(),
         };
@@ -258,26 +275,59 @@ pub fn save_kind(dtype: &str) -> Result<Kind> {
     })
 }
 
-/// Saves a model directory: config.json, tokenizer.json, model.safetensors.
+/// Saves a model directory: config.json, tokenizer.json, model.safetensors (no log). Refuses,
+/// writing nothing, weights that are not all numbers.
 pub fn save_model(model: &NerModel, dir: &Path, dtype: &str) -> Result<()> {
-    save_model_as(model, &model.config, dir, dtype)
+    save_model_as(model, &model.config, dir, dtype, None)
 }
 
 /// Saves a model directory with `config` as its config.json; variables under [`crf::CRF_PATH`]
-/// live in the config (`role_transitions`), so the weights file leaves them out.
-fn save_model_as(model: &NerModel, config: &ModelConfig, dir: &Path, dtype: &str) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+/// live in the config (`role_transitions`), so the weights file leaves them out. The config
+/// names the weights' fingerprint, and the files go in the order that leaves no mix of two
+/// saves that loads ([`ner::save_weights_and_config`]): config.json was written first, so a
+/// kill before the weights left a new config beside the earlier weights, which loaded. During a
+/// run, `run` is its log and the step the weights are from: the log takes the place of
+/// `train_log.jsonl` with the model files ([`RunLog::saved`]). Nothing is written when a weight,
+/// stored as `dtype`, is not a finite number.
+fn save_model_as(
+    model: &NerModel,
+    config: &ModelConfig,
+    dir: &Path,
+    dtype: &str,
+    run: Option<(&mut RunLog, usize)>,
+) -> Result<()> {
     let kind = save_kind(dtype)?;
-    config.write(&dir.join("config.json"))?;
+    let in_config = format!("{}.", crf::CRF_PATH);
+    let mut weights: Vec<(String, Tensor)> = model
+        .vs
+        .variables()
+        .into_iter()
+        .filter(|(name, _)| !name.starts_with(&in_config))
+        .map(|(name, t)| (name, t.detach().to_kind(kind)))
+        .collect();
+    weights.sort_by(|a, b| a.0.cmp(&b.0));
+    // Checked as stored: an f32 weight beyond 65504 is infinite in f16.
+    if let Some(name) = ner::not_a_number(&weights) {
+        let step = run
+            .as_ref()
+            .map_or(String::new(), |(_, s)| format!(" after step {s}"));
+        bail!(
+            "training diverged: the weights hold values that are not numbers{step} once stored \
+             as {dtype} (first in {name}); nothing was saved (a lower --lr may help, or \
+             --save-dtype f32)"
+        );
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     ner::replace_file(&dir.join("tokenizer.json"), |temp| {
         model
             .tokenizer
             .save(temp, false)
             .map_err(|e| anyhow::anyhow!("cannot save tokenizer: {e}"))
     })?;
-    let in_config = format!("{}.", crf::CRF_PATH);
-    let keep = |name: &str| !name.starts_with(&in_config);
-    save_weights(&model.vs, &dir.join("model.safetensors"), kind, &keep)
+    ner::save_weights_and_config(dir, config, &weights, || match run {
+        Some((log, step)) => log.saved(step),
+        None => Ok(()),
+    })
 }
 
 /// Trains, evaluates on dev after each epoch (and every `eval_every` steps), and keeps the best
@@ -286,7 +336,7 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
     let started = Instant::now();
     check_options(opts)?;
     tch::manual_seed(opts.seed);
-    tch::set_num_threads(opts.threads.max(1) as i32);
+    crate::pipeline::set_torch_threads(opts.threads)?;
     let device = Device::cuda_if_available();
     let model = build_model(opts, device)?;
     let windower = model.windower()?;
@@ -308,9 +358,9 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
             device,
         )?)
     };
-    // Only now, with the model built and the data read, is `--out` touched: a start that fails
-    // leaves an earlier run's files there as they were.
-    let mut log = start_log(&opts.out, opts)?;
+    // Only now, with the model built and the data read, is `--out` touched, and then only by
+    // the running log: an earlier run's files stay as they were until this run saves a model.
+    let mut log = RunLog::start(&opts.out, opts)?;
     let train = data.examples;
     let schedule = opts.schedule;
     eprintln!(
@@ -333,8 +383,9 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
             Event::Loss(at) => log_loss(&mut log, at, started),
             // Without dev, every evaluation point saves (the last one is the end of the run),
             // so the weights saved are the ones evaluation would see (the average, with --ema).
-            Event::Evaluate(_) if dev.docs.is_empty() => {
-                save_model(&model, &opts.out, &opts.save_dtype)
+            Event::Evaluate(at) if dev.docs.is_empty() => {
+                let run = Some((&mut log, at.step));
+                save_model_as(&model, &model.config, &opts.out, &opts.save_dtype, run)
             }
             Event::Evaluate(at) => dev.evaluate(&model, &mut log, at, &mut best),
         },
@@ -348,7 +399,7 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
         last_loss,
         seconds: started.elapsed().as_secs_f64(),
     };
-    writeln!(log, "{}", serde_json::json!({ "report": report }))?;
+    log.finish(&report)?;
     eprintln!(
         "train: done in {:.0}s, {} steps, best dev F1 {:.4} at step {}",
         report.seconds, report.steps, report.best_dev_f1, report.best_step
@@ -356,12 +407,87 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
     Ok(report)
 }
 
-/// Creates the output directory and its `train_log.jsonl`, whose first line is the run's options.
-fn start_log(out: &Path, options: &impl Serialize) -> Result<std::fs::File> {
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let mut log = std::fs::File::create(out.join("train_log.jsonl"))?;
-    writeln!(log, "{}", serde_json::json!({ "options": options }))?;
-    Ok(log)
+/// A run's log (module doc): written as the run goes to `train_log.jsonl.partial` in `--out`,
+/// and copied to `train_log.jsonl` only with the model files it describes, so that a run which
+/// fails or is killed before saving leaves an earlier run's log beside that run's model (the log
+/// was replaced at the start of the run, and described a run whose model was never saved).
+pub(crate) struct RunLog {
+    out: PathBuf,
+    running: PathBuf,
+    file: std::fs::File,
+    saved: bool,
+}
+
+impl RunLog {
+    /// The name of the log that goes with the model files.
+    const NAME: &str = "train_log.jsonl";
+
+    /// Creates `out` (if need be) and the running log, whose first line is the run's options.
+    fn start(out: &Path, options: &impl Serialize) -> Result<RunLog> {
+        std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+        let running = out.join(format!("{}.partial", Self::NAME));
+        let file = std::fs::File::create(&running)
+            .with_context(|| format!("cannot write {}", running.display()))?;
+        let mut log = RunLog {
+            out: out.to_path_buf(),
+            running,
+            file,
+            saved: false,
+        };
+        writeln!(log, "{}", serde_json::json!({ "options": options }))?;
+        Ok(log)
+    }
+
+    /// The log so far becomes `train_log.jsonl`, with a last line that says the model saved
+    /// after `step` steps is not yet the run's last word. Called between config.json and the
+    /// weights of a save ([`ner::save_weights_and_config`]).
+    fn saved(&mut self, step: usize) -> Result<()> {
+        let so_far = std::fs::read(&self.running)
+            .with_context(|| format!("cannot read {}", self.running.display()))?;
+        let unfinished = serde_json::json!({ "finished": false, "saved_after_step": step });
+        ner::replace_file(&self.out.join(Self::NAME), |temp| {
+            let mut file = std::fs::File::create(temp)?;
+            file.write_all(&so_far)?;
+            writeln!(file, "{unfinished}")?;
+            Ok(())
+        })?;
+        self.saved = true;
+        Ok(())
+    }
+
+    /// Ends the log with the run's report and `"finished": true`, in place of
+    /// `train_log.jsonl`. A run that saved no model has no log to put beside one.
+    fn finish(mut self, report: &impl Serialize) -> Result<()> {
+        if !self.saved {
+            bail!(
+                "the run saved no model to {} (no evaluation gave a score)",
+                self.out.display()
+            );
+        }
+        writeln!(
+            self,
+            "{}",
+            serde_json::json!({ "finished": true, "report": report })
+        )?;
+        let log = self.out.join(Self::NAME);
+        std::fs::rename(&self.running, &log).with_context(|| {
+            format!(
+                "cannot rename {} to {}",
+                self.running.display(),
+                log.display()
+            )
+        })
+    }
+}
+
+impl Write for RunLog {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
 }
 
 fn check_options(opts: &TrainOptions) -> Result<()> {
@@ -537,7 +663,7 @@ fn batch_loss(
     gold_loss * (1.0 - opts.distill_weight) + kl * (opts.distill_weight * t * t)
 }
 
-fn log_loss(log: &mut std::fs::File, at: Progress, started: Instant) -> Result<()> {
+fn log_loss(log: &mut RunLog, at: Progress, started: Instant) -> Result<()> {
     let secs = started.elapsed().as_secs_f64();
     let Progress {
         step,
@@ -574,7 +700,7 @@ impl DevEvaluation<'_> {
     fn evaluate(
         &self,
         model: &NerModel,
-        log: &mut std::fs::File,
+        log: &mut RunLog,
         at: Progress,
         best: &mut (f64, usize),
     ) -> Result<()> {
@@ -606,8 +732,9 @@ impl DevEvaluation<'_> {
         writeln!(log, "{}", serde_json::to_string(&rec)?)?;
         if score.micro.f1 > best.0 {
             *best = (score.micro.f1, step);
-            save_model(model, &self.opts.out, &self.opts.save_dtype)?;
-            eprintln!("train: saved best model to {}", self.opts.out.display());
+            let (out, dtype) = (&self.opts.out, &self.opts.save_dtype);
+            save_model_as(model, &model.config, out, dtype, Some((log, step)))?;
+            eprintln!("train: saved best model to {}", out.display());
         }
         Ok(())
     }

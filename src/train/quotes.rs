@@ -22,8 +22,8 @@ use serde::Serialize;
 use tch::{nn, Device, Tensor};
 
 use super::crf::{Crf, CRF_GROUP, CRF_LR_MULTIPLE};
-use super::save_model_as;
 use super::schedule::{Event, Progress, Schedule};
+use super::{save_model_as, RunLog};
 use crate::eval::quotes::{
     document_of, gold_segments, load_brat_annotations, load_brat_dir, role_targets, GoldArticle,
     RoleSegments, SegmentTally,
@@ -124,7 +124,7 @@ fn build_model(
     let (bert, casing, rename): (BertConfig, bool, Rename) = match is_whosaid_model {
         // An attribution model goes on training, classifier included.
         true => {
-            let config = ModelConfig::read(&config_path)?;
+            let config = ner::ModelFiles::locate(files_dir)?.config()?;
             let rename: Rename = match config.settings.task {
                 Task::Attribution => |name: &str| Some(name.to_string()),
                 Task::Ner => {
@@ -153,6 +153,7 @@ fn build_model(
             int8_weights: crate::ner::WeightScales::Max,
             tag_scheme: crate::ner::TagScheme::Iob2,
             role_transitions: None,
+            weights_fingerprint: None,
         },
         tags: Vec::new(),
     };
@@ -311,7 +312,7 @@ pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
     super::check_dropout(opts.dropout)?;
     super::refuse_out_among_inputs(&opts.out, &[("--init", opts.init.as_path())])?;
     tch::manual_seed(opts.seed);
-    tch::set_num_threads(opts.threads.max(1) as i32);
+    crate::pipeline::set_torch_threads(opts.threads)?;
     let device = Device::cuda_if_available();
     let (model, start_transitions) = build_model(opts, device)?;
     let crf = (opts.crf || start_transitions.is_some())
@@ -325,9 +326,9 @@ pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
         bail!("no training paragraphs in {:?}", opts.train);
     }
     let dev = DevSet::new(read_folders(&opts.dev, false)?);
-    // Only now, with the model built and the data read, is `--out` touched: a start that fails
-    // leaves an earlier run's files there as they were.
-    let mut log = super::start_log(&opts.out, opts)?;
+    // Only now, with the model built and the data read, is `--out` touched, and then only by
+    // the running log: an earlier run's files stay as they were until this run saves a model.
+    let mut log = RunLog::start(&opts.out, opts)?;
     let schedule = Schedule {
         fast_group: crf.is_some().then_some((CRF_GROUP, CRF_LR_MULTIPLE)),
         ..opts.schedule
@@ -362,7 +363,7 @@ pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
         last_loss: done.last_loss,
         seconds: started.elapsed().as_secs_f64(),
     };
-    writeln!(log, "{}", serde_json::json!({ "report": report }))?;
+    log.finish(&report)?;
     eprintln!(
         "train quotes: done in {:.0}s, {} steps, best dev mean segment F1 {:.4} at step {}",
         report.seconds, report.steps, report.best_dev_mean_f1, report.best_step
@@ -370,7 +371,7 @@ pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
     Ok(report)
 }
 
-fn log_loss(log: &mut std::fs::File, at: Progress, started: Instant) -> Result<()> {
+fn log_loss(log: &mut RunLog, at: Progress, started: Instant) -> Result<()> {
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
         "train quotes: step {}/{} epoch {} loss {:.4} lr {:.2e} {secs:.0}s",
@@ -392,12 +393,12 @@ fn evaluate(
     dev: &DevSet,
     opts: &QuoteTrainOptions,
     at: Progress,
-    log: &mut std::fs::File,
+    log: &mut RunLog,
     best: &mut (f64, usize),
     started: Instant,
 ) -> Result<()> {
     if dev.articles.is_empty() {
-        return save(model, crf, opts);
+        return save(model, crf, opts, (log, at.step));
     }
     let (step, epoch) = (at.step, at.epoch);
     let scores = dev.score(model, crf)?;
@@ -416,15 +417,21 @@ fn evaluate(
     )?;
     if scores.mean_f1() > best.0 {
         *best = (scores.mean_f1(), step);
-        save(model, crf, opts)?;
+        save(model, crf, opts, (log, step))?;
         eprintln!("train quotes: saved best model to {}", opts.out.display());
     }
     Ok(())
 }
 
-/// Saves the model in `opts.out`, its CRF scores (if any) in its config.json.
-fn save(model: &NerModel, crf: Option<&Crf>, opts: &QuoteTrainOptions) -> Result<()> {
+/// Saves the model in `opts.out`, its CRF scores (if any) in its config.json, and the run's
+/// log so far with it (`run`: the log and the step the weights are from).
+fn save(
+    model: &NerModel,
+    crf: Option<&Crf>,
+    opts: &QuoteTrainOptions,
+    run: (&mut RunLog, usize),
+) -> Result<()> {
     let mut config = model.config.clone();
     config.settings.role_transitions = crf.map(Crf::current);
-    save_model_as(model, &config, &opts.out, &opts.save_dtype)
+    save_model_as(model, &config, &opts.out, &opts.save_dtype, Some(run))
 }

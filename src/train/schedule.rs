@@ -236,19 +236,19 @@ impl Schedule {
                     on(Event::Loss(at))?;
                 }
                 if self.eval_every.is_some_and(|n| at.step.is_multiple_of(n)) {
-                    evaluate(on, at, &average)?;
+                    evaluate(vs, on, at, &average)?;
                     evaluated = at.step;
                 }
             }
             at.learning_rate = opt_lr(at.step, total_steps, warmup_steps, self.learning_rate);
             if evaluated != at.step {
-                evaluate(on, at, &average)?;
+                evaluate(vs, on, at, &average)?;
                 evaluated = at.step;
             }
         }
         // Stopped inside an epoch: the last steps are scored too.
         if evaluated != at.step {
-            evaluate(on, at, &average)?;
+            evaluate(vs, on, at, &average)?;
         }
         if !recent.is_empty() {
             at.loss = recent.iter().sum::<f64>() / recent.len() as f64;
@@ -262,15 +262,31 @@ impl Schedule {
 }
 
 /// Tells `on` to evaluate, with the averaged weights in the model when there are some; training
-/// then goes on from its own weights.
+/// then goes on from its own weights. Weights that are not all numbers stop the run instead:
+/// the loss check meets them only at the next step, and after the last step there is none, so
+/// a run of one step at `--lr 1e308` saved NaN weights as its model (and with dev, their F1 of
+/// 0 beat the "no model yet" score, so they were its best).
 fn evaluate(
+    vs: &nn::VarStore,
     on: &mut dyn FnMut(Event) -> Result<()>,
     at: Progress,
     average: &Option<Average>,
 ) -> Result<()> {
+    let mut checked = || {
+        let weights: Vec<(String, Tensor)> = vs.variables().into_iter().collect();
+        if let Some(name) = crate::ner::not_a_number(&weights) {
+            bail!(
+                "training diverged: the weights hold values that are not numbers after step {} \
+                 (first in {name}); nothing was saved at this step (a lower --lr may help); the \
+                 model saved before it, if any, is the last usable one",
+                at.step
+            );
+        }
+        on(Event::Evaluate(at))
+    };
     match average {
-        Some(average) => average.swapped_in(|| on(Event::Evaluate(at))),
-        None => on(Event::Evaluate(at)),
+        Some(average) => average.swapped_in(checked),
+        None => checked(),
     }
 }
 
