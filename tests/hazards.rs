@@ -394,3 +394,124 @@ fn index_never_writes_over_a_file_of_its_runs_and_a_new_run_replaces_an_old_inde
         "{written}"
     );
 }
+
+/// Copies a file or a folder of the repository's fixtures into `dir`, so that a run that writes
+/// over it (the old code did) harms only a copy.
+fn copy_fixture(rel: &str, dir: &Path) -> PathBuf {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    let to = dir.join(from.file_name().unwrap());
+    std::fs::create_dir_all(dir).unwrap();
+    if from.is_dir() {
+        for sub in std::fs::read_dir(&from).unwrap() {
+            let name = sub.unwrap().file_name();
+            copy_fixture(&format!("{rel}/{}", name.to_str().unwrap()), &to);
+        }
+    } else {
+        std::fs::copy(&from, &to).unwrap();
+    }
+    to
+}
+
+/// `eval … --errors FILE` runs in `dir` with `args`, refused before any work: a failure naming
+/// `--errors` and the input, every file of `kept` as it was (or still absent).
+fn errors_refused(dir: &Path, args: &[&std::ffi::OsStr], kept: &[&Path]) {
+    let before: Vec<Option<Vec<u8>>> = kept.iter().map(|p| std::fs::read(p).ok()).collect();
+    let o = whosaid().current_dir(dir).args(args).output().unwrap();
+    let shown = format!("{args:?}: {}", stderr(&o));
+    assert!(!o.status.success(), "{shown}");
+    assert!(stderr(&o).contains("--errors"), "{shown}");
+    assert!(stderr(&o).contains("would write over"), "{shown}");
+    for (path, bytes) in kept.iter().zip(before) {
+        assert_eq!(std::fs::read(path).ok(), bytes, "{shown}: {path:?} changed");
+    }
+}
+
+#[test]
+fn eval_errors_never_write_over_what_the_run_reads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let model = tiny_model(dir, 128, Some(1));
+    let config = model.join("config.json");
+    let conll = copy_fixture("data/fixtures/ner/mini.conll", dir);
+    let quotes = copy_fixture("data/fixtures/quotes/articles.jsonl", &dir.join("q"));
+    let entities = copy_fixture("data/fixtures/entities/articles.jsonl", &dir.join("e"));
+    let brat = copy_fixture("data/fixtures/brat", dir);
+    let ann = brat.join("attributions/bridge_a1b2.ann");
+    let cache = dir.join("mentions.cache");
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let p = |p: &Path| p.as_os_str().to_owned();
+    let ner = |errors: std::ffi::OsString| {
+        vec![
+            os("eval"),
+            os("ner"),
+            os("--threads"),
+            os("1"),
+            os("--model"),
+            p(&model),
+            p(&conll),
+            os("--errors"),
+            errors,
+        ]
+    };
+    let quotes_with = |input: &[std::ffi::OsString], errors: &Path| {
+        let mut v = vec![
+            os("eval"),
+            os("quotes"),
+            os("--threads"),
+            os("1"),
+            os("--quotes"),
+            os("rules"),
+            os("--model"),
+            p(&model),
+        ];
+        v.extend_from_slice(input);
+        v.extend([os("--errors"), p(errors)]);
+        v
+    };
+    let refuse = |args: Vec<std::ffi::OsString>, kept: &[&Path]| {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        errors_refused(dir, &args, kept);
+    };
+    // The CoNLL input, as given, relatively, through a missing directory; a model's file.
+    refuse(ner(p(&conll)), &[&conll]);
+    refuse(ner(os("mini.conll")), &[&conll]);
+    refuse(ner(os("nosuchdir/../mini.conll")), &[&conll]);
+    refuse(ner(p(&config)), &[&config]);
+    // A quote fixture, a brat .ann inside --brat, the mentions cache (which the old run wrote
+    // first), the entity fixtures.
+    refuse(
+        quotes_with(&[os("--fixtures"), p(&quotes)], &quotes),
+        &[&quotes],
+    );
+    refuse(quotes_with(&[os("--brat"), p(&brat)], &ann), &[&ann]);
+    let cached = [
+        os("--fixtures"),
+        p(&quotes),
+        os("--mentions-cache"),
+        p(&cache),
+    ];
+    refuse(quotes_with(&cached, &cache), &[&cache, &quotes]);
+    let e = |errors: &Path| {
+        vec![
+            os("eval"),
+            os("entities"),
+            os("--threads"),
+            os("1"),
+            os("--model"),
+            p(&model),
+            p(&entities),
+            os("--errors"),
+            p(errors),
+        ]
+    };
+    refuse(e(&entities), &[&entities]);
+    refuse(
+        e(&model.join("tokenizer.json")),
+        &[&model.join("tokenizer.json")],
+    );
+    // A path of its own is written, whole, with no temporary left behind.
+    let errors = dir.join("errors.jsonl");
+    let o = whosaid().args(ner(p(&errors))).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(errors.exists() && !dir.join("errors.jsonl.tmp").exists());
+}

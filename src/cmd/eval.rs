@@ -66,7 +66,8 @@ pub struct EvalQuotesArgs {
     /// running the model again); a file that is not such a cache is an error, left untouched.
     #[arg(long)]
     mentions_cache: Option<PathBuf>,
-    /// Write every error (missed, spurious, wrong speaker, boundary) to this file (TSV).
+    /// Write every error (missed, spurious, wrong speaker, boundary) to this file (TSV); a path
+    /// over an input, the mentions cache or inside a model is refused.
     #[arg(long)]
     errors: Option<PathBuf>,
     /// Which extractor finds the quotes: rules, model (the attribution model) or both.
@@ -88,7 +89,8 @@ pub struct EvalNerArgs {
     model: EvalModelArgs,
     #[command(flatten)]
     batching: BatchArgs,
-    /// Write every mismatch to this file (JSON lines).
+    /// Write every mismatch to this file (JSON lines); a path over an input or inside the model
+    /// is refused.
     #[arg(long)]
     errors: Option<PathBuf>,
     /// Rewrite every CoNLL word lower case or upper case before tagging (gold tags unchanged):
@@ -105,7 +107,8 @@ pub struct EvalEntitiesArgs {
     files: Vec<PathBuf>,
     #[command(flatten)]
     model: EvalModelArgs,
-    /// Write each gold entity scored wrong to this file (tab-separated lines).
+    /// Write each gold entity scored wrong to this file (tab-separated lines); a path over an
+    /// input or inside the model is refused.
     #[arg(long)]
     errors: Option<PathBuf>,
 }

@@ -10,6 +10,7 @@ use crate::eval::ner::{evaluate_conll, format_score, NerScore, NerScorer};
 use crate::ner::{
     self, mentions_from_tags, EntityLabel, Mention, NerModel, Precision, Tag, TagModel, Tagger,
 };
+use crate::paths;
 use crate::quotes::learned::{RoleContext, RoleTagger, RoleTags};
 use crate::quotes::QuoteMethod;
 use crate::text::Document;
@@ -130,11 +131,50 @@ fn score_fixtures(tagger: &Tagger<impl TagModel>, fixtures: &[NerFixture]) -> Re
     Ok(scorer.finish().0)
 }
 
+/// Refuses an `--errors` path that writes over what the run reads, before any work: `eval ner
+/// X.conll --errors X.conll` replaced the data it scored, `--errors models/ner-en/config.json` a
+/// model. `reads` pairs each input with how the user gave it (`--model`, `the CoNLL file`); an
+/// input directory (`--brat DIR`, a model) covers every path inside it, and the temporary name
+/// the errors file is written under counts too, since its rename takes that file away.
+pub fn refuse_errors_over(errors: Option<&Path>, reads: &[(&str, &Path)]) -> Result<()> {
+    let Some(out) = errors else {
+        return Ok(());
+    };
+    let temp = ner::replace_file_temp(out);
+    for (what, input) in reads {
+        for written in [out, temp.as_path()] {
+            if paths::writes_over(written, input)? {
+                bail!(
+                    "--errors {} would write over {what} {}{}: choose another path (nothing was \
+                     read or written)",
+                    out.display(),
+                    input.display(),
+                    if written == out {
+                        String::new()
+                    } else {
+                        format!(" (through its temporary name {})", temp.display())
+                    }
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes the errors file whole or not at all ([`ner::replace_file`]).
+fn write_errors_file(path: &Path, body: &str) -> Result<()> {
+    ner::replace_file(path, |temp| Ok(std::fs::write(temp, body)?))
+}
+
 /// Runs `eval ner` and prints the report.
 pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
     if opts.files.is_empty() && opts.fixtures.is_empty() {
         bail!("eval ner needs CoNLL files or --fixtures FILE...");
     }
+    let mut reads: Vec<(&str, &Path)> = vec![("--model", &opts.model)];
+    reads.extend(opts.files.iter().map(|f| ("the CoNLL file", f.as_path())));
+    reads.extend(opts.fixtures.iter().map(|f| ("--fixtures", f.as_path())));
+    refuse_errors_over(opts.errors.as_deref(), &reads)?;
     let mut reports = serde_json::Map::new();
     let tagger = load_tagger(
         &opts.model,
@@ -163,8 +203,7 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
                 out.push_str(&serde_json::to_string(m)?);
                 out.push('\n');
             }
-            std::fs::write(path, out)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            write_errors_file(path, &out)?;
         }
         if !opts.json {
             println!(
@@ -235,6 +274,18 @@ pub struct EvalQuotesOptions {
 /// Runs `eval quotes` and prints the report.
 pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
     use crate::eval::quotes as q;
+    let mut reads: Vec<(&str, &Path)> = vec![
+        ("--model", &opts.model),
+        ("--quote-model", &opts.quote_model),
+    ];
+    reads.extend(opts.brat.iter().map(|d| ("--brat", d.as_path())));
+    reads.extend(opts.fixtures.iter().map(|f| ("--fixtures", f.as_path())));
+    reads.extend(
+        opts.mentions_cache
+            .iter()
+            .map(|c| ("--mentions-cache", c.as_path())),
+    );
+    refuse_errors_over(opts.errors.as_deref(), &reads)?;
     let mut articles = Vec::new();
     for dir in &opts.brat {
         articles.extend(q::load_brat_dir(dir)?);
@@ -324,6 +375,9 @@ pub struct EvalEntitiesOptions {
 /// against its gold clusters ([`crate::eval::entities`]).
 pub fn eval_entities(opts: &EvalEntitiesOptions) -> Result<()> {
     use crate::eval::entities as e;
+    let mut reads: Vec<(&str, &Path)> = vec![("--model", &opts.model)];
+    reads.extend(opts.files.iter().map(|f| ("the fixture file", f.as_path())));
+    refuse_errors_over(opts.errors.as_deref(), &reads)?;
     let fixtures = e::load_entity_fixtures(&opts.files)?;
     if fixtures.is_empty() {
         bail!("eval entities needs fixture files with at least one article");
@@ -350,8 +404,7 @@ pub fn eval_entities(opts: &EvalEntitiesOptions) -> Result<()> {
         .collect();
     let (scores, errors) = e::score_entities(&fixtures, &predicted);
     if let Some(path) = &opts.errors {
-        std::fs::write(path, errors.join("\n") + "\n")
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        write_errors_file(path, &(errors.join("\n") + "\n"))?;
     }
     if opts.json {
         println!("{}", serde_json::to_string_pretty(&scores)?);

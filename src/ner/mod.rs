@@ -46,8 +46,8 @@ pub use casing::{
     casing_class, lowercase_sentence, needs_any_case, normally_cased, CASING_CLASSES,
 };
 pub use files::{
-    check_weights, load_tokenizer, load_weights, replace_file, save_weights, window_lengths,
-    ModelConfig, ModelFiles, ModelSettings, TagScheme, Task,
+    check_weights, load_tokenizer, load_weights, replace_file, replace_file_temp, save_weights,
+    window_lengths, ModelConfig, ModelFiles, ModelSettings, TagScheme, Task,
 };
 pub use int8::WeightScales;
 pub use int8_product::path as int8_product_path;

@@ -48,7 +48,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use serde::Serialize;
 
 use crate::entities::{merge, name_mentions};
@@ -215,30 +215,31 @@ impl QuoteReport {
     }
 
     /// Writes the errors, one per line: article, subset, kind, gold and predicted content, gold and
-    /// predicted speaker, separated by tabs.
+    /// predicted speaker, separated by tabs; whole or not at all ([`crate::ner::replace_file`]).
     pub fn write_errors(&self, path: &Path) -> Result<()> {
-        let mut f = std::io::BufWriter::new(
-            std::fs::File::create(path)
-                .with_context(|| format!("cannot create {}", path.display()))?,
-        );
-        writeln!(
-            f,
-            "article\tsubset\tkind\tgold_content\tpredicted_content\tgold_speaker\tpredicted_speaker"
-        )?;
-        for e in &self.errors {
+        crate::ner::replace_file(path, |temp| {
+            let mut f = std::io::BufWriter::new(std::fs::File::create(temp)?);
             writeln!(
                 f,
-                "{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                e.article,
-                e.subset,
-                e.kind,
-                e.gold_content,
-                e.predicted_content,
-                e.gold_speaker,
-                e.predicted_speaker
+                "article\tsubset\tkind\tgold_content\tpredicted_content\tgold_speaker\tpredicted_speaker"
             )?;
-        }
-        Ok(())
+            for e in &self.errors {
+                writeln!(
+                    f,
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    e.article,
+                    e.subset,
+                    e.kind,
+                    e.gold_content,
+                    e.predicted_content,
+                    e.gold_speaker,
+                    e.predicted_speaker
+                )?;
+            }
+            // A write error the buffer held back surfaces here, before the rename.
+            f.into_inner()?;
+            Ok(())
+        })
     }
 }
 
