@@ -3,7 +3,7 @@
 //!
 //! # Gold formats
 //!
-//! **brat standoff** ([`load_brat_dir`]): a folder with `text/NAME.txt` and
+//! **brat standoff** ([`load_brat_dir`], rules in [`brat`]'s doc): a folder with `text/NAME.txt` and
 //! `attributions/NAME_ANNOTATOR.ann` (PolNeAR names an .ann file after its article and a 4-hex
 //! annotator id, e.g. `…-wells-f_6b86.ann`). `T` lines give spans (`T1<TAB>Source 10 20<TAB>text`,
 //! discontinuous spans as `10 20;25 30`), `E` lines tie them into one attribution
@@ -87,15 +87,14 @@ pub struct GoldArticle {
 }
 
 mod baseline;
+mod brat;
 mod gold;
 mod matching;
 mod segments;
 
 pub use baseline::capitalized_run_mentions;
-pub use gold::{
-    document_of, gold_entity_mentions, load_brat_annotations, load_brat_dir, load_fixtures,
-    parse_brat, parse_fixture_line,
-};
+pub use brat::{load_brat_annotations, load_brat_dir, parse_brat};
+pub use gold::{document_of, gold_entity_mentions, load_fixtures, parse_fixture_line};
 use matching::*;
 pub use segments::{
     gold_segments, quote_segments, role_targets, RoleSegments, SegmentScores, SegmentTally,
