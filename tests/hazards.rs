@@ -273,6 +273,53 @@ fn an_empty_conll_file_is_an_error_not_a_score_of_zero() {
     );
 }
 
+/// `eval ner --fixtures` on one article whose gold entities are `entities` (JSON).
+fn eval_ner_fixture(dir: &Path, entities: &str, extra: &[&str]) -> Output {
+    let model = tiny_model(dir, 128, Some(1));
+    let fixture = dir.join("spans.jsonl");
+    let line = format!(r#"{{"id": "a", "text": "Ana Duka said so.", "entities": {entities}}}"#);
+    std::fs::write(&fixture, line + "\n").unwrap();
+    whosaid()
+        .args(["eval", "ner", "--threads", "1", "--model"])
+        .arg(&model)
+        .arg("--fixtures")
+        .arg(&fixture)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn eval_ner_fixture_spans_are_checked_and_errors_or_case_with_fixtures_are_usage_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let span = |s: usize, e: usize| format!(r#"{{"start": {s}, "end": {e}, "label": "PER"}}"#);
+    for (entities, why) in [
+        (format!("[{}]", span(0, 99)), "past the text's end"),
+        (format!("[{}]", span(8, 4)), "ends before it starts"),
+        (format!("[{}]", span(4, 4)), "empty span"),
+        (format!("[{}, {}]", span(0, 8), span(4, 8)), "overlap"),
+    ] {
+        let o = eval_ner_fixture(tmp.path(), &entities, &[]);
+        assert_eq!(o.status.code(), Some(1), "{entities}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("spans.jsonl: line 1") && stderr(&o).contains(why),
+            "{entities}: {}",
+            stderr(&o)
+        );
+    }
+    let fine = format!("[{}]", span(0, 8));
+    assert!(eval_ner_fixture(tmp.path(), &fine, &[]).status.success());
+    // Flags that apply to CoNLL files only were ignored with --fixtures.
+    let errors = tmp.path().join("errors.jsonl");
+    let with_errors = ["--errors", errors.to_str().unwrap()];
+    for extra in [&with_errors[..], &["--case", "lower"]] {
+        let o = eval_ner_fixture(tmp.path(), &fine, extra);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--fixtures"), "{}", stderr(&o));
+    }
+    assert!(!errors.exists());
+}
+
 #[test]
 fn an_input_that_cannot_be_opened_exits_3_after_the_others_are_written() {
     let tmp = tempfile::tempdir().unwrap();

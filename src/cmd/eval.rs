@@ -89,13 +89,14 @@ pub struct EvalNerArgs {
     model: EvalModelArgs,
     #[command(flatten)]
     batching: BatchArgs,
-    /// Write every mismatch to this file (JSON lines); a path over an input or inside the model
-    /// is refused.
-    #[arg(long)]
+    /// Write every mismatch of the CoNLL files to this file (JSON lines); a path over an input
+    /// or inside the model is refused. Not with --fixtures (score those in a run of their own).
+    #[arg(long, conflicts_with = "fixtures")]
     errors: Option<PathBuf>,
     /// Rewrite every CoNLL word lower case or upper case before tagging (gold tags unchanged):
-    /// how the model copes with text without normal casing. as-is, lower or upper.
-    #[arg(long, default_value = "as-is")]
+    /// how the model copes with text without normal casing. as-is, lower or upper. Not with
+    /// --fixtures, whose text it would not change.
+    #[arg(long, default_value = "as-is", conflicts_with = "fixtures")]
     case: Recase,
 }
 

@@ -33,12 +33,13 @@ pub struct EvalNerOptions {
 }
 
 /// A span-labeled fixture article: `{"id", "text", "entities": [{"start", "end", "label"}]}`
-/// with character offsets into `text` (end exclusive). Extra fields (quotes, …) are ignored.
+/// with character offsets into `text` (end exclusive). Extra fields (quotes, …) are ignored;
+/// `entities` is not optional (`[]` for an article without any), since a misspelled key would
+/// otherwise read as an article without entities.
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct NerFixture {
     pub id: String,
     pub text: String,
-    #[serde(default)]
     pub entities: Vec<FixtureEntity>,
 }
 
@@ -49,7 +50,8 @@ pub struct FixtureEntity {
     pub label: EntityLabel,
 }
 
-/// Reads span-labeled fixtures (one JSON object per line).
+/// Reads span-labeled fixtures (one JSON object per line), each gold span checked
+/// ([`check_fixture_spans`]).
 pub fn read_ner_fixtures(path: &Path) -> Result<Vec<NerFixture>> {
     let raw =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -57,10 +59,43 @@ pub fn read_ner_fixtures(path: &Path) -> Result<Vec<NerFixture>> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(n, l)| {
-            serde_json::from_str(l)
-                .with_context(|| format!("{}: line {}: not a fixture", path.display(), n + 1))
+            let context = || format!("{}: line {}", path.display(), n + 1);
+            let fixture: NerFixture =
+                serde_json::from_str(l).with_context(|| format!("{}: not a fixture", context()))?;
+            check_fixture_spans(&fixture).with_context(context)?;
+            Ok(fixture)
         })
         .collect()
+}
+
+/// A fixture's gold spans must lie in its text, be non-empty and not overlap: the scorer marks
+/// them as tags over characters, where a span past the end was clipped, an empty or backward
+/// one vanished, and of two overlapping ones the later overwrote the earlier.
+fn check_fixture_spans(fixture: &NerFixture) -> Result<()> {
+    let offsets = crate::eval::CharToByte::new(&fixture.text);
+    for (i, e) in fixture.entities.iter().enumerate() {
+        let context = || format!("{}: entity {}", fixture.id, i + 1);
+        offsets.span(e.start, e.end).with_context(context)?;
+        if e.start == e.end {
+            bail!("{}: empty span [{}, {})", context(), e.start, e.end);
+        }
+    }
+    let mut by_start: Vec<&FixtureEntity> = fixture.entities.iter().collect();
+    by_start.sort_by_key(|e| (e.start, e.end));
+    for pair in by_start.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if b.start < a.end {
+            bail!(
+                "{}: entities [{}, {}) and [{}, {}) overlap (a character is in one entity at most)",
+                fixture.id,
+                a.start,
+                a.end,
+                b.start,
+                b.end
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Runs the extract stages up to mentions on texts.
@@ -166,7 +201,8 @@ fn write_errors_file(path: &Path, body: &str) -> Result<()> {
     ner::replace_file(path, |temp| Ok(std::fs::write(temp, body)?))
 }
 
-/// Runs `eval ner` and prints the report.
+/// Runs `eval ner` and prints the report. Every input is read and checked before the model
+/// loads, so a bad one fails at once.
 pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
     if opts.files.is_empty() && opts.fixtures.is_empty() {
         bail!("eval ner needs CoNLL files or --fixtures FILE...");
@@ -175,7 +211,19 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
     reads.extend(opts.files.iter().map(|f| ("the CoNLL file", f.as_path())));
     reads.extend(opts.fixtures.iter().map(|f| ("--fixtures", f.as_path())));
     refuse_errors_over(opts.errors.as_deref(), &reads)?;
-    let mut reports = serde_json::Map::new();
+    let mut docs = Vec::new();
+    for f in &opts.files {
+        let read = read_conll(f)?;
+        // Scored as 0 of 0 entities, an empty file looked like a model that finds nothing.
+        if read.iter().all(|d| d.sentences.is_empty()) {
+            bail!("{}: no sentences to score (an empty file?)", f.display());
+        }
+        docs.extend(read);
+    }
+    let mut fixtures = Vec::new();
+    for f in &opts.fixtures {
+        fixtures.extend(read_ner_fixtures(f)?);
+    }
     let tagger = load_tagger(
         &opts.model,
         opts.precision,
@@ -183,55 +231,11 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
         opts.batching,
         opts.skip_lowercase_sentences,
     )?;
-    if !opts.files.is_empty() {
-        let mut docs = Vec::new();
-        for f in &opts.files {
-            let read = read_conll(f)?;
-            // Scored as 0 of 0 entities, an empty file looked like a model that finds nothing.
-            if read.iter().all(|d| d.sentences.is_empty()) {
-                bail!("{}: no sentences to score (an empty file?)", f.display());
-            }
-            docs.extend(read);
-        }
-        for sentence in docs.iter_mut().flat_map(|d| d.sentences.iter_mut()) {
-            opts.case.apply(sentence);
-        }
-        let (score, mismatches, speed) = evaluate_conll(&tagger, &docs)?;
-        if let Some(path) = &opts.errors {
-            let mut out = String::new();
-            for m in &mismatches {
-                out.push_str(&serde_json::to_string(m)?);
-                out.push('\n');
-            }
-            write_errors_file(path, &out)?;
-        }
-        if !opts.json {
-            println!(
-                "CoNLL: {} (document windows of whole sentences)",
-                opts.files
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            print!("{}", format_score(&score));
-            println!(
-                "{} words, {} word pieces in {:.1}s: {:.0} words/s, {:.0} pieces/s on {} threads",
-                speed.words,
-                speed.pieces,
-                speed.seconds,
-                speed.words_per_second(),
-                speed.pieces_per_second(),
-                opts.threads
-            );
-        }
-        reports.insert("conll".into(), serde_json::json!({ "score": score, "speed": speed, "words_per_second": speed.words_per_second(), "pieces_per_second": speed.pieces_per_second() }));
+    let mut reports = serde_json::Map::new();
+    if !docs.is_empty() {
+        reports.insert("conll".into(), eval_conll(opts, &tagger, docs)?);
     }
-    if !opts.fixtures.is_empty() {
-        let mut fixtures = Vec::new();
-        for f in &opts.fixtures {
-            fixtures.extend(read_ner_fixtures(f)?);
-        }
+    if !fixtures.is_empty() {
         let score = score_fixtures(&tagger, &fixtures)?;
         if !opts.json {
             println!(
@@ -246,6 +250,50 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     }
     Ok(())
+}
+
+/// `eval ner` on the CoNLL files' documents: the errors file written, the score printed unless
+/// `--json`, and the report's `conll` part returned.
+fn eval_conll(
+    opts: &EvalNerOptions,
+    tagger: &Tagger<impl TagModel>,
+    mut docs: Vec<crate::conll::ConllDocument>,
+) -> Result<serde_json::Value> {
+    for sentence in docs.iter_mut().flat_map(|d| d.sentences.iter_mut()) {
+        opts.case.apply(sentence);
+    }
+    let (score, mismatches, speed) = evaluate_conll(tagger, &docs)?;
+    if let Some(path) = &opts.errors {
+        let mut out = String::new();
+        for m in &mismatches {
+            out.push_str(&serde_json::to_string(m)?);
+            out.push('\n');
+        }
+        write_errors_file(path, &out)?;
+    }
+    if !opts.json {
+        println!(
+            "CoNLL: {} (document windows of whole sentences)",
+            opts.files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        print!("{}", format_score(&score));
+        println!(
+            "{} words, {} word pieces in {:.1}s: {:.0} words/s, {:.0} pieces/s on {} threads",
+            speed.words,
+            speed.pieces,
+            speed.seconds,
+            speed.words_per_second(),
+            speed.pieces_per_second(),
+            opts.threads
+        );
+    }
+    Ok(
+        serde_json::json!({ "score": score, "speed": speed, "words_per_second": speed.words_per_second(), "pieces_per_second": speed.pieces_per_second() }),
+    )
 }
 
 /// Settings of `eval quotes`.
