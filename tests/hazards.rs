@@ -321,6 +321,36 @@ fn eval_ner_fixture_spans_are_checked_and_errors_or_case_with_fixtures_are_usage
 }
 
 #[test]
+fn eval_quotes_gold_entities_with_brat_folders_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let brat = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/fixtures/brat");
+    // brat folders hold no entities: every speaker was judged against none, with exit 0.
+    let o = whosaid()
+        .args([
+            "eval",
+            "quotes",
+            "--threads",
+            "1",
+            "--quotes",
+            "rules",
+            "--model",
+        ])
+        .arg(&model)
+        .arg("--gold-entities")
+        .arg("--brat")
+        .arg(&brat)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--gold-entities") && stderr(&o).contains("--brat"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn an_input_that_cannot_be_opened_exits_3_after_the_others_are_written() {
     let tmp = tempfile::tempdir().unwrap();
     let model = tiny_model(tmp.path(), 128, Some(1));

@@ -58,8 +58,10 @@ pub struct EvalQuotesArgs {
     fixtures: Vec<PathBuf>,
     #[command(flatten)]
     model: EvalModelArgs,
-    /// Use the fixtures' gold entity spans as mentions instead of running the model.
-    #[arg(long)]
+    /// Use the fixtures' gold entity spans as mentions instead of running the model. Not with
+    /// --brat, whose folders have no entities (speakers would be scored against none), nor with
+    /// --mentions-cache, which only keeps the model's mentions.
+    #[arg(long, conflicts_with_all = ["brat", "mentions_cache"])]
     gold_entities: bool,
     /// Reuse the model's mentions from this file when it was made by the same model, precision
     /// and texts, else (re)write them there (for reruns that tune the quote rules without

@@ -352,6 +352,10 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
             .unwrap_or(RoleContext::AsTrained);
         RoleTagger::new(&model, ner::Batching::default())?.tag(&refs, context)
     };
+    if opts.gold_entities && !opts.brat.is_empty() {
+        // brat standoff labels attributions only: every speaker would be judged against none.
+        bail!("--gold-entities needs the fixtures' entities; --brat folders have none");
+    }
     let report = if opts.gold_entities {
         let gold: Vec<Vec<Mention>> = articles.iter().map(q::gold_entity_mentions).collect();
         q::score_quotes_by(
