@@ -350,6 +350,82 @@ fn eval_quotes_gold_entities_with_brat_folders_is_a_usage_error() {
     );
 }
 
+/// Each `eval` over gold that holds nothing to score: an error naming the file, as for an empty
+/// CoNLL file, where it used to print zeros (or ones) and exit 0.
+#[test]
+fn scores_over_no_gold_are_errors_not_results() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let model = tiny_model(dir, 128, Some(1));
+    let write = |name: &str, body: &str| {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, body).unwrap();
+        path
+    };
+    let eval = |args: &[&std::ffi::OsStr]| {
+        whosaid()
+            .args(["eval"])
+            .args(args)
+            .args(["--threads", "1", "--model"])
+            .arg(&model)
+            .output()
+            .unwrap()
+    };
+    let empty = write("empty.jsonl", "");
+    let typo = write(
+        "typo.jsonl",
+        r#"{"id": "a", "text": "Ana Duka said so.", "entites": [{"start": 0, "end": 8, "label": "PER"}]}"#,
+    );
+    write("brat/text/a.txt", "Ana said hi.\n");
+    write("brat/attributions/a_x.ann", "T1\tSource 0 3\tAna\n");
+    let clusters = write(
+        "clusters.jsonl",
+        r#"{"id": "a", "text": "Hi Bob", "entities": []}"#,
+    );
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let cases: [(Vec<std::ffi::OsString>, &str); 5] = [
+        (
+            vec![os("ner"), os("--fixtures"), empty.clone().into()],
+            "empty.jsonl: no entities to score",
+        ),
+        (
+            vec![os("ner"), os("--fixtures"), typo.into()],
+            "typo.jsonl: line 1",
+        ),
+        (
+            vec![
+                os("quotes"),
+                os("--quotes"),
+                os("rules"),
+                os("--brat"),
+                dir.join("brat").into(),
+            ],
+            "brat: no attributions to score",
+        ),
+        (
+            vec![
+                os("quotes"),
+                os("--quotes"),
+                os("rules"),
+                os("--fixtures"),
+                empty.into(),
+            ],
+            "empty.jsonl: no attributions to score",
+        ),
+        (
+            vec![os("entities"), clusters.into()],
+            "clusters.jsonl: no entities to score",
+        ),
+    ];
+    for (args, said) in cases {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        let o = eval(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(said), "{args:?}: {}", stderr(&o));
+    }
+}
+
 #[test]
 fn an_input_that_cannot_be_opened_exits_3_after_the_others_are_written() {
     let tmp = tempfile::tempdir().unwrap();

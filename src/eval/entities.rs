@@ -25,7 +25,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::quotes::Prf;
@@ -69,12 +69,14 @@ struct RawCluster {
     mentions: Vec<[usize; 2]>,
 }
 
-/// Reads entity fixtures (JSON lines), character offsets turned into byte spans.
+/// Reads entity fixtures (JSON lines), character offsets turned into byte spans. A file without
+/// any gold entity is an error: scored, it looked like a run that found nothing.
 pub fn load_entity_fixtures(paths: &[PathBuf]) -> Result<Vec<EntityFixture>> {
     let mut out = Vec::new();
     for path in paths {
         let body = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
+        let before = out.len();
         for (n, line) in body
             .lines()
             .enumerate()
@@ -83,6 +85,12 @@ pub fn load_entity_fixtures(paths: &[PathBuf]) -> Result<Vec<EntityFixture>> {
             let article = parse_article(line)
                 .with_context(|| format!("{}: line {}", path.display(), n + 1))?;
             out.push(article);
+        }
+        if out[before..].iter().all(|a| a.entities.is_empty()) {
+            bail!(
+                "{}: no entities to score (an empty file, or articles without entities?)",
+                path.display()
+            );
         }
     }
     Ok(out)

@@ -222,7 +222,14 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
     }
     let mut fixtures = Vec::new();
     for f in &opts.fixtures {
-        fixtures.extend(read_ner_fixtures(f)?);
+        let read = read_ner_fixtures(f)?;
+        if read.iter().all(|a| a.entities.is_empty()) {
+            bail!(
+                "{}: no entities to score (an empty file, or articles without entities?)",
+                f.display()
+            );
+        }
+        fixtures.extend(read);
     }
     let tagger = load_tagger(
         &opts.model,
@@ -335,10 +342,23 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
     );
     refuse_errors_over(opts.errors.as_deref(), &reads)?;
     let mut articles = Vec::new();
-    for dir in &opts.brat {
-        articles.extend(q::load_brat_dir(dir)?);
+    let brat_hint = "no .ann files, or none with an attribution?";
+    let inputs = opts
+        .brat
+        .iter()
+        .map(|d| (d, brat_hint, q::load_brat_dir(d)));
+    let inputs = inputs.chain(opts.fixtures.iter().map(|f| {
+        let read = q::load_fixtures(std::slice::from_ref(f));
+        (f, "an empty file, or articles without quotes?", read)
+    }));
+    for (path, hint, read) in inputs {
+        let read = read?;
+        // As for an empty CoNLL file: scores over no gold looked like a run that found nothing.
+        if read.iter().all(|a| a.attributions.is_empty()) {
+            bail!("{}: no attributions to score ({hint})", path.display());
+        }
+        articles.extend(read);
     }
-    articles.extend(q::load_fixtures(&opts.fixtures)?);
     if articles.is_empty() {
         bail!("eval quotes needs --brat DIR or --fixtures FILE... with at least one article");
     }
