@@ -1,7 +1,9 @@
 //! Entity merging and keys on the project's hand-labelled entity clusters
 //! (`data/fixtures/entities`): once with the gold mentions (the merging rules alone), once end to
 //! end with the shipped model (`whosaid eval entities`). The floors are the scores measured
-//! when the fixtures were written; a change that loses any of them fails here.
+//! when the fixtures were written; a change that loses any of them fails here. Clusters that
+//! would change B³ without a word (a span in two of them, one without mentions, a key used
+//! twice in an article) are errors naming the file, line and cluster.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -79,4 +81,49 @@ fn eval_entities_with_the_shipped_model_holds_its_scores() {
     at_least("label_accuracy", 0.96);
     at_least("key_accuracy", 0.96);
     assert!(s["mentions"]["f1"].as_f64().unwrap() >= 0.95);
+}
+
+#[test]
+fn clusters_that_would_bend_b3_are_errors_naming_file_line_and_cluster() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cluster = |key: &str, mentions: &str| {
+        format!(r#"{{"key": "{key}", "canonical": "Bob", "label": "PER", "mentions": {mentions}}}"#)
+    };
+    let article = |clusters: &[String]| {
+        format!(
+            r#"{{"id": "a", "text": "Bob met Bob Ray.", "entities": [{}]}}"#,
+            clusters.join(", ")
+        )
+    };
+    let good = article(&[cluster("p:bob", "[[0, 3]]")]);
+    for (clusters, said) in [
+        (
+            vec![
+                cluster("p:a", "[[0, 3]]"),
+                cluster("p:b", "[[0, 3], [8, 11]]"),
+            ],
+            "a: mention [0, 3] is in entity p:a and in entity p:b",
+        ),
+        (
+            vec![cluster("p:a", "[[0, 3]]"), cluster("p:b", "[]")],
+            "a: entity p:b: no mentions",
+        ),
+        (
+            vec![cluster("p:a", "[[0, 3]]"), cluster("p:a", "[[8, 11]]")],
+            "a: two entities have the key p:a",
+        ),
+        (
+            vec![cluster("p:a", "[[0, 3]]"), cluster("p:b", "[[2, 7]]")],
+            "a: mention [0, 3] of entity p:a overlaps [2, 7] of entity p:b",
+        ),
+        (
+            vec![cluster("p:a", "[[3, 3]]")],
+            "a: entity p:a: mention [3, 3] is empty",
+        ),
+    ] {
+        let path = tmp.path().join("f.jsonl");
+        std::fs::write(&path, format!("{good}\n{}\n", article(&clusters))).unwrap();
+        let e = format!("{:#}", load_entity_fixtures(&[path]).unwrap_err());
+        assert!(e.contains("f.jsonl: line 2: ") && e.contains(said), "{e}");
+    }
 }

@@ -329,6 +329,159 @@ fn an_empty_conll_file_is_an_error_not_a_score_of_zero() {
     );
 }
 
+/// `eval ner --fixtures` on one article whose gold entities are `entities` (JSON).
+fn eval_ner_fixture(dir: &Path, entities: &str, extra: &[&str]) -> Output {
+    let model = tiny_model(dir, 128, Some(1));
+    let fixture = dir.join("spans.jsonl");
+    let line = format!(r#"{{"id": "a", "text": "Ana Duka said so.", "entities": {entities}}}"#);
+    std::fs::write(&fixture, line + "\n").unwrap();
+    whosaid()
+        .args(["eval", "ner", "--threads", "1", "--model"])
+        .arg(&model)
+        .arg("--fixtures")
+        .arg(&fixture)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn eval_ner_fixture_spans_are_checked_and_errors_or_case_with_fixtures_are_usage_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let span = |s: usize, e: usize| format!(r#"{{"start": {s}, "end": {e}, "label": "PER"}}"#);
+    for (entities, why) in [
+        (format!("[{}]", span(0, 99)), "past the text's end"),
+        (format!("[{}]", span(8, 4)), "ends before it starts"),
+        (format!("[{}]", span(4, 4)), "empty span"),
+        (format!("[{}, {}]", span(0, 8), span(4, 8)), "overlap"),
+    ] {
+        let o = eval_ner_fixture(tmp.path(), &entities, &[]);
+        assert_eq!(o.status.code(), Some(1), "{entities}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("spans.jsonl: line 1") && stderr(&o).contains(why),
+            "{entities}: {}",
+            stderr(&o)
+        );
+    }
+    let fine = format!("[{}]", span(0, 8));
+    assert!(eval_ner_fixture(tmp.path(), &fine, &[]).status.success());
+    // Flags that apply to CoNLL files only were ignored with --fixtures.
+    let errors = tmp.path().join("errors.jsonl");
+    let with_errors = ["--errors", errors.to_str().unwrap()];
+    for extra in [&with_errors[..], &["--case", "lower"]] {
+        let o = eval_ner_fixture(tmp.path(), &fine, extra);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--fixtures"), "{}", stderr(&o));
+    }
+    assert!(!errors.exists());
+}
+
+#[test]
+fn eval_quotes_gold_entities_with_brat_folders_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let brat = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/fixtures/brat");
+    // brat folders hold no entities: every speaker was judged against none, with exit 0.
+    let o = whosaid()
+        .args([
+            "eval",
+            "quotes",
+            "--threads",
+            "1",
+            "--quotes",
+            "rules",
+            "--model",
+        ])
+        .arg(&model)
+        .arg("--gold-entities")
+        .arg("--brat")
+        .arg(&brat)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--gold-entities") && stderr(&o).contains("--brat"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Each `eval` over gold that holds nothing to score: an error naming the file, as for an empty
+/// CoNLL file, where it used to print zeros (or ones) and exit 0.
+#[test]
+fn scores_over_no_gold_are_errors_not_results() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let model = tiny_model(dir, 128, Some(1));
+    let write = |name: &str, body: &str| {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, body).unwrap();
+        path
+    };
+    let eval = |args: &[&std::ffi::OsStr]| {
+        whosaid()
+            .args(["eval"])
+            .args(args)
+            .args(["--threads", "1", "--model"])
+            .arg(&model)
+            .output()
+            .unwrap()
+    };
+    let empty = write("empty.jsonl", "");
+    let typo = write(
+        "typo.jsonl",
+        r#"{"id": "a", "text": "Ana Duka said so.", "entites": [{"start": 0, "end": 8, "label": "PER"}]}"#,
+    );
+    write("brat/text/a.txt", "Ana said hi.\n");
+    write("brat/attributions/a_x.ann", "T1\tSource 0 3\tAna\n");
+    let clusters = write(
+        "clusters.jsonl",
+        r#"{"id": "a", "text": "Hi Bob", "entities": []}"#,
+    );
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let cases: [(Vec<std::ffi::OsString>, &str); 5] = [
+        (
+            vec![os("ner"), os("--fixtures"), empty.clone().into()],
+            "empty.jsonl: no entities to score",
+        ),
+        (
+            vec![os("ner"), os("--fixtures"), typo.into()],
+            "typo.jsonl: line 1",
+        ),
+        (
+            vec![
+                os("quotes"),
+                os("--quotes"),
+                os("rules"),
+                os("--brat"),
+                dir.join("brat").into(),
+            ],
+            "brat: no attributions to score",
+        ),
+        (
+            vec![
+                os("quotes"),
+                os("--quotes"),
+                os("rules"),
+                os("--fixtures"),
+                empty.into(),
+            ],
+            "empty.jsonl: no attributions to score",
+        ),
+        (
+            vec![os("entities"), clusters.into()],
+            "clusters.jsonl: no entities to score",
+        ),
+    ];
+    for (args, said) in cases {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        let o = eval(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(said), "{args:?}: {}", stderr(&o));
+    }
+}
+
 #[test]
 fn an_input_that_cannot_be_opened_exits_3_after_the_others_are_written() {
     let tmp = tempfile::tempdir().unwrap();
@@ -449,4 +602,125 @@ fn index_never_writes_over_a_file_of_its_runs_and_a_new_run_replaces_an_old_inde
         written.starts_with("entity_key,label,canonical,"),
         "{written}"
     );
+}
+
+/// Copies a file or a folder of the repository's fixtures into `dir`, so that a run that writes
+/// over it (the old code did) harms only a copy.
+fn copy_fixture(rel: &str, dir: &Path) -> PathBuf {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    let to = dir.join(from.file_name().unwrap());
+    std::fs::create_dir_all(dir).unwrap();
+    if from.is_dir() {
+        for sub in std::fs::read_dir(&from).unwrap() {
+            let name = sub.unwrap().file_name();
+            copy_fixture(&format!("{rel}/{}", name.to_str().unwrap()), &to);
+        }
+    } else {
+        std::fs::copy(&from, &to).unwrap();
+    }
+    to
+}
+
+/// `eval … --errors FILE` runs in `dir` with `args`, refused before any work: a failure naming
+/// `--errors` and the input, every file of `kept` as it was (or still absent).
+fn errors_refused(dir: &Path, args: &[&std::ffi::OsStr], kept: &[&Path]) {
+    let before: Vec<Option<Vec<u8>>> = kept.iter().map(|p| std::fs::read(p).ok()).collect();
+    let o = whosaid().current_dir(dir).args(args).output().unwrap();
+    let shown = format!("{args:?}: {}", stderr(&o));
+    assert!(!o.status.success(), "{shown}");
+    assert!(stderr(&o).contains("--errors"), "{shown}");
+    assert!(stderr(&o).contains("would write over"), "{shown}");
+    for (path, bytes) in kept.iter().zip(before) {
+        assert_eq!(std::fs::read(path).ok(), bytes, "{shown}: {path:?} changed");
+    }
+}
+
+#[test]
+fn eval_errors_never_write_over_what_the_run_reads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let model = tiny_model(dir, 128, Some(1));
+    let config = model.join("config.json");
+    let conll = copy_fixture("data/fixtures/ner/mini.conll", dir);
+    let quotes = copy_fixture("data/fixtures/quotes/articles.jsonl", &dir.join("q"));
+    let entities = copy_fixture("data/fixtures/entities/articles.jsonl", &dir.join("e"));
+    let brat = copy_fixture("data/fixtures/brat", dir);
+    let ann = brat.join("attributions/bridge_a1b2.ann");
+    let cache = dir.join("mentions.cache");
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let p = |p: &Path| p.as_os_str().to_owned();
+    let ner = |errors: std::ffi::OsString| {
+        vec![
+            os("eval"),
+            os("ner"),
+            os("--threads"),
+            os("1"),
+            os("--model"),
+            p(&model),
+            p(&conll),
+            os("--errors"),
+            errors,
+        ]
+    };
+    let quotes_with = |input: &[std::ffi::OsString], errors: &Path| {
+        let mut v = vec![
+            os("eval"),
+            os("quotes"),
+            os("--threads"),
+            os("1"),
+            os("--quotes"),
+            os("rules"),
+            os("--model"),
+            p(&model),
+        ];
+        v.extend_from_slice(input);
+        v.extend([os("--errors"), p(errors)]);
+        v
+    };
+    let refuse = |args: Vec<std::ffi::OsString>, kept: &[&Path]| {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        errors_refused(dir, &args, kept);
+    };
+    // The CoNLL input, as given, relatively, through a missing directory; a model's file.
+    refuse(ner(p(&conll)), &[&conll]);
+    refuse(ner(os("mini.conll")), &[&conll]);
+    refuse(ner(os("nosuchdir/../mini.conll")), &[&conll]);
+    refuse(ner(p(&config)), &[&config]);
+    // A quote fixture, a brat .ann inside --brat, the mentions cache (which the old run wrote
+    // first), the entity fixtures.
+    refuse(
+        quotes_with(&[os("--fixtures"), p(&quotes)], &quotes),
+        &[&quotes],
+    );
+    refuse(quotes_with(&[os("--brat"), p(&brat)], &ann), &[&ann]);
+    let cached = [
+        os("--fixtures"),
+        p(&quotes),
+        os("--mentions-cache"),
+        p(&cache),
+    ];
+    refuse(quotes_with(&cached, &cache), &[&cache, &quotes]);
+    let e = |errors: &Path| {
+        vec![
+            os("eval"),
+            os("entities"),
+            os("--threads"),
+            os("1"),
+            os("--model"),
+            p(&model),
+            p(&entities),
+            os("--errors"),
+            p(errors),
+        ]
+    };
+    refuse(e(&entities), &[&entities]);
+    refuse(
+        e(&model.join("tokenizer.json")),
+        &[&model.join("tokenizer.json")],
+    );
+    // A path of its own is written, whole, with no temporary left behind.
+    let errors = dir.join("errors.jsonl");
+    let o = whosaid().args(ner(p(&errors))).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(errors.exists() && !dir.join("errors.jsonl.tmp").exists());
 }

@@ -58,15 +58,18 @@ pub struct EvalQuotesArgs {
     fixtures: Vec<PathBuf>,
     #[command(flatten)]
     model: EvalModelArgs,
-    /// Use the fixtures' gold entity spans as mentions instead of running the model.
-    #[arg(long)]
+    /// Use the fixtures' gold entity spans as mentions instead of running the model. Not with
+    /// --brat, whose folders have no entities (speakers would be scored against none), nor with
+    /// --mentions-cache, which only keeps the model's mentions.
+    #[arg(long, conflicts_with_all = ["brat", "mentions_cache"])]
     gold_entities: bool,
     /// Reuse the model's mentions from this file when it was made by the same model, precision
     /// and texts, else (re)write them there (for reruns that tune the quote rules without
     /// running the model again); a file that is not such a cache is an error, left untouched.
     #[arg(long)]
     mentions_cache: Option<PathBuf>,
-    /// Write every error (missed, spurious, wrong speaker, boundary) to this file (TSV).
+    /// Write every error (missed, spurious, wrong speaker, boundary) to this file (TSV); a path
+    /// over an input, the mentions cache or inside a model is refused.
     #[arg(long)]
     errors: Option<PathBuf>,
     /// Which extractor finds the quotes: rules, model (the attribution model) or both.
@@ -88,12 +91,14 @@ pub struct EvalNerArgs {
     model: EvalModelArgs,
     #[command(flatten)]
     batching: BatchArgs,
-    /// Write every mismatch to this file (JSON lines).
-    #[arg(long)]
+    /// Write every mismatch of the CoNLL files to this file (JSON lines); a path over an input
+    /// or inside the model is refused. Not with --fixtures (score those in a run of their own).
+    #[arg(long, conflicts_with = "fixtures")]
     errors: Option<PathBuf>,
     /// Rewrite every CoNLL word lower case or upper case before tagging (gold tags unchanged):
-    /// how the model copes with text without normal casing. as-is, lower or upper.
-    #[arg(long, default_value = "as-is")]
+    /// how the model copes with text without normal casing. as-is, lower or upper. Not with
+    /// --fixtures, whose text it would not change.
+    #[arg(long, default_value = "as-is", conflicts_with = "fixtures")]
     case: Recase,
 }
 
@@ -105,7 +110,8 @@ pub struct EvalEntitiesArgs {
     files: Vec<PathBuf>,
     #[command(flatten)]
     model: EvalModelArgs,
-    /// Write each gold entity scored wrong to this file (tab-separated lines).
+    /// Write each gold entity scored wrong to this file (tab-separated lines); a path over an
+    /// input or inside the model is refused.
     #[arg(long)]
     errors: Option<PathBuf>,
 }

@@ -25,7 +25,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::quotes::Prf;
@@ -69,12 +69,14 @@ struct RawCluster {
     mentions: Vec<[usize; 2]>,
 }
 
-/// Reads entity fixtures (JSON lines), character offsets turned into byte spans.
+/// Reads entity fixtures (JSON lines), character offsets turned into byte spans. A file without
+/// any gold entity is an error: scored, it looked like a run that found nothing.
 pub fn load_entity_fixtures(paths: &[PathBuf]) -> Result<Vec<EntityFixture>> {
     let mut out = Vec::new();
     for path in paths {
         let body = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
+        let before = out.len();
         for (n, line) in body
             .lines()
             .enumerate()
@@ -84,12 +86,19 @@ pub fn load_entity_fixtures(paths: &[PathBuf]) -> Result<Vec<EntityFixture>> {
                 .with_context(|| format!("{}: line {}", path.display(), n + 1))?;
             out.push(article);
         }
+        if out[before..].iter().all(|a| a.entities.is_empty()) {
+            bail!(
+                "{}: no entities to score (an empty file, or articles without entities?)",
+                path.display()
+            );
+        }
     }
     Ok(out)
 }
 
 fn parse_article(line: &str) -> Result<EntityFixture> {
     let raw: RawArticle = serde_json::from_str(line).context("not an entity fixture")?;
+    check_clusters(&raw).with_context(|| raw.id.clone())?;
     let offsets = CharToByte::new(&raw.text);
     let entities = raw
         .entities
@@ -115,6 +124,41 @@ fn parse_article(line: &str) -> Result<EntityFixture> {
         text: raw.text,
         entities,
     })
+}
+
+/// The clusters of one article must be what B³ and the key check count: each with a key of its
+/// own and at least one mention, and no mention in two of them (or twice in one), since the
+/// scorer keeps one entity per span and would silently move the other; nor two mentions that
+/// overlap (the fixtures' README promises none do).
+fn check_clusters(raw: &RawArticle) -> Result<()> {
+    let mut mentions: Vec<([usize; 2], &str)> = Vec::new();
+    for (i, c) in raw.entities.iter().enumerate() {
+        if c.mentions.is_empty() {
+            bail!("entity {}: no mentions", c.key);
+        }
+        if let Some([s, e]) = c.mentions.iter().find(|[s, e]| s >= e) {
+            bail!(
+                "entity {}: mention [{s}, {e}] is empty or ends before it starts",
+                c.key
+            );
+        }
+        if raw.entities[..i].iter().any(|other| other.key == c.key) {
+            bail!("two entities have the key {}", c.key);
+        }
+        mentions.extend(c.mentions.iter().map(|&m| (m, c.key.as_str())));
+    }
+    mentions.sort();
+    for pair in mentions.windows(2) {
+        let (([s, e], a), ([s2, e2], b)) = (pair[0], pair[1]);
+        if [s, e] == [s2, e2] && a == b {
+            bail!("entity {a}: mention [{s}, {e}] listed twice");
+        } else if [s, e] == [s2, e2] {
+            bail!("mention [{s}, {e}] is in entity {a} and in entity {b}");
+        } else if s2 < e {
+            bail!("mention [{s}, {e}] of entity {a} overlaps [{s2}, {e2}] of entity {b}");
+        }
+    }
+    Ok(())
 }
 
 /// The scores of a set of articles.

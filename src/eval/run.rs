@@ -10,6 +10,7 @@ use crate::eval::ner::{evaluate_conll, format_score, NerScore, NerScorer};
 use crate::ner::{
     self, mentions_from_tags, EntityLabel, Mention, NerModel, Precision, Tag, TagModel, Tagger,
 };
+use crate::paths;
 use crate::quotes::learned::{RoleContext, RoleTagger, RoleTags};
 use crate::quotes::QuoteMethod;
 use crate::text::Document;
@@ -32,12 +33,13 @@ pub struct EvalNerOptions {
 }
 
 /// A span-labeled fixture article: `{"id", "text", "entities": [{"start", "end", "label"}]}`
-/// with character offsets into `text` (end exclusive). Extra fields (quotes, …) are ignored.
+/// with character offsets into `text` (end exclusive). Extra fields (quotes, …) are ignored;
+/// `entities` is not optional (`[]` for an article without any), since a misspelled key would
+/// otherwise read as an article without entities.
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct NerFixture {
     pub id: String,
     pub text: String,
-    #[serde(default)]
     pub entities: Vec<FixtureEntity>,
 }
 
@@ -48,7 +50,8 @@ pub struct FixtureEntity {
     pub label: EntityLabel,
 }
 
-/// Reads span-labeled fixtures (one JSON object per line).
+/// Reads span-labeled fixtures (one JSON object per line), each gold span checked
+/// ([`check_fixture_spans`]).
 pub fn read_ner_fixtures(path: &Path) -> Result<Vec<NerFixture>> {
     let raw =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -56,10 +59,43 @@ pub fn read_ner_fixtures(path: &Path) -> Result<Vec<NerFixture>> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(n, l)| {
-            serde_json::from_str(l)
-                .with_context(|| format!("{}: line {}: not a fixture", path.display(), n + 1))
+            let context = || format!("{}: line {}", path.display(), n + 1);
+            let fixture: NerFixture =
+                serde_json::from_str(l).with_context(|| format!("{}: not a fixture", context()))?;
+            check_fixture_spans(&fixture).with_context(context)?;
+            Ok(fixture)
         })
         .collect()
+}
+
+/// A fixture's gold spans must lie in its text, be non-empty and not overlap: the scorer marks
+/// them as tags over characters, where a span past the end was clipped, an empty or backward
+/// one vanished, and of two overlapping ones the later overwrote the earlier.
+fn check_fixture_spans(fixture: &NerFixture) -> Result<()> {
+    let offsets = crate::eval::CharToByte::new(&fixture.text);
+    for (i, e) in fixture.entities.iter().enumerate() {
+        let context = || format!("{}: entity {}", fixture.id, i + 1);
+        offsets.span(e.start, e.end).with_context(context)?;
+        if e.start == e.end {
+            bail!("{}: empty span [{}, {})", context(), e.start, e.end);
+        }
+    }
+    let mut by_start: Vec<&FixtureEntity> = fixture.entities.iter().collect();
+    by_start.sort_by_key(|e| (e.start, e.end));
+    for pair in by_start.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if b.start < a.end {
+            bail!(
+                "{}: entities [{}, {}) and [{}, {}) overlap (a character is in one entity at most)",
+                fixture.id,
+                a.start,
+                a.end,
+                b.start,
+                b.end
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Runs the extract stages up to mentions on texts.
@@ -130,12 +166,71 @@ fn score_fixtures(tagger: &Tagger<impl TagModel>, fixtures: &[NerFixture]) -> Re
     Ok(scorer.finish().0)
 }
 
-/// Runs `eval ner` and prints the report.
+/// Refuses an `--errors` path that writes over what the run reads, before any work: `eval ner
+/// X.conll --errors X.conll` replaced the data it scored, `--errors models/ner-en/config.json` a
+/// model. `reads` pairs each input with how the user gave it (`--model`, `the CoNLL file`); an
+/// input directory (`--brat DIR`, a model) covers every path inside it, and the temporary name
+/// the errors file is written under counts too, since its rename takes that file away.
+pub fn refuse_errors_over(errors: Option<&Path>, reads: &[(&str, &Path)]) -> Result<()> {
+    let Some(out) = errors else {
+        return Ok(());
+    };
+    let temp = ner::replace_file_temp(out);
+    for (what, input) in reads {
+        for written in [out, temp.as_path()] {
+            if paths::writes_over(written, input)? {
+                bail!(
+                    "--errors {} would write over {what} {}{}: choose another path (nothing was \
+                     read or written)",
+                    out.display(),
+                    input.display(),
+                    if written == out {
+                        String::new()
+                    } else {
+                        format!(" (through its temporary name {})", temp.display())
+                    }
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes the errors file whole or not at all ([`ner::replace_file`]).
+fn write_errors_file(path: &Path, body: &str) -> Result<()> {
+    ner::replace_file(path, |temp| Ok(std::fs::write(temp, body)?))
+}
+
+/// Runs `eval ner` and prints the report. Every input is read and checked before the model
+/// loads, so a bad one fails at once.
 pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
     if opts.files.is_empty() && opts.fixtures.is_empty() {
         bail!("eval ner needs CoNLL files or --fixtures FILE...");
     }
-    let mut reports = serde_json::Map::new();
+    let mut reads: Vec<(&str, &Path)> = vec![("--model", &opts.model)];
+    reads.extend(opts.files.iter().map(|f| ("the CoNLL file", f.as_path())));
+    reads.extend(opts.fixtures.iter().map(|f| ("--fixtures", f.as_path())));
+    refuse_errors_over(opts.errors.as_deref(), &reads)?;
+    let mut docs = Vec::new();
+    for f in &opts.files {
+        let read = read_conll(f)?;
+        // Scored as 0 of 0 entities, an empty file looked like a model that finds nothing.
+        if read.iter().all(|d| d.sentences.is_empty()) {
+            bail!("{}: no sentences to score (an empty file?)", f.display());
+        }
+        docs.extend(read);
+    }
+    let mut fixtures = Vec::new();
+    for f in &opts.fixtures {
+        let read = read_ner_fixtures(f)?;
+        if read.iter().all(|a| a.entities.is_empty()) {
+            bail!(
+                "{}: no entities to score (an empty file, or articles without entities?)",
+                f.display()
+            );
+        }
+        fixtures.extend(read);
+    }
     let tagger = load_tagger(
         &opts.model,
         opts.precision,
@@ -143,56 +238,11 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
         opts.batching,
         opts.skip_lowercase_sentences,
     )?;
-    if !opts.files.is_empty() {
-        let mut docs = Vec::new();
-        for f in &opts.files {
-            let read = read_conll(f)?;
-            // Scored as 0 of 0 entities, an empty file looked like a model that finds nothing.
-            if read.iter().all(|d| d.sentences.is_empty()) {
-                bail!("{}: no sentences to score (an empty file?)", f.display());
-            }
-            docs.extend(read);
-        }
-        for sentence in docs.iter_mut().flat_map(|d| d.sentences.iter_mut()) {
-            opts.case.apply(sentence);
-        }
-        let (score, mismatches, speed) = evaluate_conll(&tagger, &docs)?;
-        if let Some(path) = &opts.errors {
-            let mut out = String::new();
-            for m in &mismatches {
-                out.push_str(&serde_json::to_string(m)?);
-                out.push('\n');
-            }
-            std::fs::write(path, out)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-        }
-        if !opts.json {
-            println!(
-                "CoNLL: {} (document windows of whole sentences)",
-                opts.files
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            print!("{}", format_score(&score));
-            println!(
-                "{} words, {} word pieces in {:.1}s: {:.0} words/s, {:.0} pieces/s on {} threads",
-                speed.words,
-                speed.pieces,
-                speed.seconds,
-                speed.words_per_second(),
-                speed.pieces_per_second(),
-                opts.threads
-            );
-        }
-        reports.insert("conll".into(), serde_json::json!({ "score": score, "speed": speed, "words_per_second": speed.words_per_second(), "pieces_per_second": speed.pieces_per_second() }));
+    let mut reports = serde_json::Map::new();
+    if !docs.is_empty() {
+        reports.insert("conll".into(), eval_conll(opts, &tagger, docs)?);
     }
-    if !opts.fixtures.is_empty() {
-        let mut fixtures = Vec::new();
-        for f in &opts.fixtures {
-            fixtures.extend(read_ner_fixtures(f)?);
-        }
+    if !fixtures.is_empty() {
         let score = score_fixtures(&tagger, &fixtures)?;
         if !opts.json {
             println!(
@@ -207,6 +257,50 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     }
     Ok(())
+}
+
+/// `eval ner` on the CoNLL files' documents: the errors file written, the score printed unless
+/// `--json`, and the report's `conll` part returned.
+fn eval_conll(
+    opts: &EvalNerOptions,
+    tagger: &Tagger<impl TagModel>,
+    mut docs: Vec<crate::conll::ConllDocument>,
+) -> Result<serde_json::Value> {
+    for sentence in docs.iter_mut().flat_map(|d| d.sentences.iter_mut()) {
+        opts.case.apply(sentence);
+    }
+    let (score, mismatches, speed) = evaluate_conll(tagger, &docs)?;
+    if let Some(path) = &opts.errors {
+        let mut out = String::new();
+        for m in &mismatches {
+            out.push_str(&serde_json::to_string(m)?);
+            out.push('\n');
+        }
+        write_errors_file(path, &out)?;
+    }
+    if !opts.json {
+        println!(
+            "CoNLL: {} (document windows of whole sentences)",
+            opts.files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        print!("{}", format_score(&score));
+        println!(
+            "{} words, {} word pieces in {:.1}s: {:.0} words/s, {:.0} pieces/s on {} threads",
+            speed.words,
+            speed.pieces,
+            speed.seconds,
+            speed.words_per_second(),
+            speed.pieces_per_second(),
+            opts.threads
+        );
+    }
+    Ok(
+        serde_json::json!({ "score": score, "speed": speed, "words_per_second": speed.words_per_second(), "pieces_per_second": speed.pieces_per_second() }),
+    )
 }
 
 /// Settings of `eval quotes`.
@@ -235,11 +329,36 @@ pub struct EvalQuotesOptions {
 /// Runs `eval quotes` and prints the report.
 pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
     use crate::eval::quotes as q;
+    let mut reads: Vec<(&str, &Path)> = vec![
+        ("--model", &opts.model),
+        ("--quote-model", &opts.quote_model),
+    ];
+    reads.extend(opts.brat.iter().map(|d| ("--brat", d.as_path())));
+    reads.extend(opts.fixtures.iter().map(|f| ("--fixtures", f.as_path())));
+    reads.extend(
+        opts.mentions_cache
+            .iter()
+            .map(|c| ("--mentions-cache", c.as_path())),
+    );
+    refuse_errors_over(opts.errors.as_deref(), &reads)?;
     let mut articles = Vec::new();
-    for dir in &opts.brat {
-        articles.extend(q::load_brat_dir(dir)?);
+    let brat_hint = "no .ann files, or none with an attribution?";
+    let inputs = opts
+        .brat
+        .iter()
+        .map(|d| (d, brat_hint, q::load_brat_dir(d)));
+    let inputs = inputs.chain(opts.fixtures.iter().map(|f| {
+        let read = q::load_fixtures(std::slice::from_ref(f));
+        (f, "an empty file, or articles without quotes?", read)
+    }));
+    for (path, hint, read) in inputs {
+        let read = read?;
+        // As for an empty CoNLL file: scores over no gold looked like a run that found nothing.
+        if read.iter().all(|a| a.attributions.is_empty()) {
+            bail!("{}: no attributions to score ({hint})", path.display());
+        }
+        articles.extend(read);
     }
-    articles.extend(q::load_fixtures(&opts.fixtures)?);
     if articles.is_empty() {
         bail!("eval quotes needs --brat DIR or --fixtures FILE... with at least one article");
     }
@@ -253,6 +372,10 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
             .unwrap_or(RoleContext::AsTrained);
         RoleTagger::new(&model, ner::Batching::default())?.tag(&refs, context)
     };
+    if opts.gold_entities && !opts.brat.is_empty() {
+        // brat standoff labels attributions only: every speaker would be judged against none.
+        bail!("--gold-entities needs the fixtures' entities; --brat folders have none");
+    }
     let report = if opts.gold_entities {
         let gold: Vec<Vec<Mention>> = articles.iter().map(q::gold_entity_mentions).collect();
         q::score_quotes_by(
@@ -324,6 +447,9 @@ pub struct EvalEntitiesOptions {
 /// against its gold clusters ([`crate::eval::entities`]).
 pub fn eval_entities(opts: &EvalEntitiesOptions) -> Result<()> {
     use crate::eval::entities as e;
+    let mut reads: Vec<(&str, &Path)> = vec![("--model", &opts.model)];
+    reads.extend(opts.files.iter().map(|f| ("the fixture file", f.as_path())));
+    refuse_errors_over(opts.errors.as_deref(), &reads)?;
     let fixtures = e::load_entity_fixtures(&opts.files)?;
     if fixtures.is_empty() {
         bail!("eval entities needs fixture files with at least one article");
@@ -350,8 +476,7 @@ pub fn eval_entities(opts: &EvalEntitiesOptions) -> Result<()> {
         .collect();
     let (scores, errors) = e::score_entities(&fixtures, &predicted);
     if let Some(path) = &opts.errors {
-        std::fs::write(path, errors.join("\n") + "\n")
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        write_errors_file(path, &(errors.join("\n") + "\n"))?;
     }
     if opts.json {
         println!("{}", serde_json::to_string_pretty(&scores)?);

@@ -496,14 +496,20 @@ pub fn save_weights(
     replace_file(path, |temp| Ok(Tensor::write_safetensors(&named, temp)?))
 }
 
+/// The temporary name [`replace_file`] writes `path` under (`path` + `.tmp`): a guard that keeps
+/// an output off the user's inputs checks it too, since the rename takes it away.
+pub fn replace_file_temp(path: &Path) -> PathBuf {
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(".tmp");
+    PathBuf::from(temp)
+}
+
 /// Writes `path` whole or not at all: `write` fills `path` + `.tmp`, which then replaces `path`
 /// in one rename. A model directory is written again at each better dev score during training;
 /// a kill mid-write leaves the previous file (and a `.tmp`), never a truncated model that loads
 /// as if it were whole.
 pub fn replace_file(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    let mut temp = path.as_os_str().to_owned();
-    temp.push(".tmp");
-    let temp = PathBuf::from(temp);
+    let temp = replace_file_temp(path);
     write(&temp).with_context(|| format!("cannot write {}", temp.display()))?;
     std::fs::rename(&temp, path)
         .with_context(|| format!("cannot rename {} to {}", temp.display(), path.display()))

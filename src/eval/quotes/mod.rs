@@ -3,7 +3,7 @@
 //!
 //! # Gold formats
 //!
-//! **brat standoff** ([`load_brat_dir`]): a folder with `text/NAME.txt` and
+//! **brat standoff** ([`load_brat_dir`], rules in [`brat`]'s doc): a folder with `text/NAME.txt` and
 //! `attributions/NAME_ANNOTATOR.ann` (PolNeAR names an .ann file after its article and a 4-hex
 //! annotator id, e.g. `…-wells-f_6b86.ann`). `T` lines give spans (`T1<TAB>Source 10 20<TAB>text`,
 //! discontinuous spans as `10 20;25 30`), `E` lines tie them into one attribution
@@ -48,7 +48,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use serde::Serialize;
 
 use crate::entities::{merge, name_mentions};
@@ -87,15 +87,14 @@ pub struct GoldArticle {
 }
 
 mod baseline;
+mod brat;
 mod gold;
 mod matching;
 mod segments;
 
 pub use baseline::capitalized_run_mentions;
-pub use gold::{
-    document_of, gold_entity_mentions, load_brat_annotations, load_brat_dir, load_fixtures,
-    parse_brat, parse_fixture_line,
-};
+pub use brat::{load_brat_annotations, load_brat_dir, parse_brat};
+pub use gold::{document_of, gold_entity_mentions, load_fixtures, parse_fixture_line};
 use matching::*;
 pub use segments::{
     gold_segments, quote_segments, role_targets, RoleSegments, SegmentScores, SegmentTally,
@@ -215,30 +214,31 @@ impl QuoteReport {
     }
 
     /// Writes the errors, one per line: article, subset, kind, gold and predicted content, gold and
-    /// predicted speaker, separated by tabs.
+    /// predicted speaker, separated by tabs; whole or not at all ([`crate::ner::replace_file`]).
     pub fn write_errors(&self, path: &Path) -> Result<()> {
-        let mut f = std::io::BufWriter::new(
-            std::fs::File::create(path)
-                .with_context(|| format!("cannot create {}", path.display()))?,
-        );
-        writeln!(
-            f,
-            "article\tsubset\tkind\tgold_content\tpredicted_content\tgold_speaker\tpredicted_speaker"
-        )?;
-        for e in &self.errors {
+        crate::ner::replace_file(path, |temp| {
+            let mut f = std::io::BufWriter::new(std::fs::File::create(temp)?);
             writeln!(
                 f,
-                "{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                e.article,
-                e.subset,
-                e.kind,
-                e.gold_content,
-                e.predicted_content,
-                e.gold_speaker,
-                e.predicted_speaker
+                "article\tsubset\tkind\tgold_content\tpredicted_content\tgold_speaker\tpredicted_speaker"
             )?;
-        }
-        Ok(())
+            for e in &self.errors {
+                writeln!(
+                    f,
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    e.article,
+                    e.subset,
+                    e.kind,
+                    e.gold_content,
+                    e.predicted_content,
+                    e.gold_speaker,
+                    e.predicted_speaker
+                )?;
+            }
+            // A write error the buffer held back surfaces here, before the rename.
+            f.into_inner()?;
+            Ok(())
+        })
     }
 }
 
