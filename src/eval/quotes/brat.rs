@@ -130,7 +130,10 @@ impl<'a> AnnReader<'a> {
         }
         let ann_text = fields.get(2).map(|t| t.to_string());
         if ann_text.is_some() {
-            let covered = &self.text[pieces[0].start..pieces[pieces.len() - 1].end];
+            // Fragments may be listed in any order (PolNeAR lists some backwards).
+            let start = pieces.iter().map(|p| p.start).min().unwrap_or(0);
+            let end = pieces.iter().map(|p| p.end).max().unwrap_or(0);
+            let covered = &self.text[start..end];
             self.open = Some((id, covered.matches('\n').count()));
         }
         let span = SpanLine {
@@ -217,7 +220,9 @@ fn check_span_text(text: &str, tid: &str, span: &SpanLine) -> Result<()> {
     let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let joined: Vec<&str> = span.pieces.iter().map(|p| &text[p.range()]).collect();
     let joined = joined.join(" ");
-    let covered = &text[span.pieces[0].start..span.pieces[span.pieces.len() - 1].end];
+    let start = span.pieces.iter().map(|p| p.start).min().unwrap_or(0);
+    let end = span.pieces.iter().map(|p| p.end).max().unwrap_or(0);
+    let covered = &text[start..end];
     let said = squeeze(ann_text);
     if said == squeeze(&joined) || said == squeeze(covered) {
         return Ok(());
