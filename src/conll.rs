@@ -89,6 +89,13 @@ pub fn read_conll(path: &Path) -> Result<Vec<ConllDocument>> {
     for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
         let line =
             line.with_context(|| format!("{}: line {}: not UTF-8 text", path.display(), n + 1))?;
+        // An editor's byte order mark is no text: before `-DOCSTART-` it made a one-word
+        // sentence, before a word a word no model knows.
+        let line = if n == 0 {
+            line.strip_prefix('\u{feff}').unwrap_or(&line)
+        } else {
+            &line
+        };
         let line = line.trim();
         if line.is_empty() {
             flush(&mut cur, &mut docs);
@@ -165,6 +172,22 @@ mod tests {
         assert_eq!(docs[1].sentences[0].words, v("BONN"));
         std::fs::write(&p, "word X-PER\n").unwrap();
         assert!(read_conll(&p).unwrap_err().to_string().contains("line 1"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_docstart_is_no_word() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("bom.conll");
+        std::fs::write(&p, "\u{feff}-DOCSTART- -X- -X- O\n\nEU B-ORG\nsaid O\n").unwrap();
+        let docs = read_conll(&p).unwrap();
+        assert_eq!(docs.len(), 1);
+        assert_eq!(
+            docs[0].sentences.len(),
+            1,
+            "{:?}",
+            docs[0].sentences[0].words
+        );
+        assert_eq!(docs[0].sentences[0].words, v("EU said"));
     }
 
     #[test]

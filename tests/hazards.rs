@@ -1,6 +1,8 @@
 //! Output-directory hazards of `extract`, each found by an attack on an earlier version: an
 //! input inside `--out` named like an output, `--resume` over other inputs or options, a kill
-//! among the final renames, a temporary file that lost its tail, odd flags.
+//! among the final renames, a temporary file that lost its tail, odd flags. And `eval`'s: an
+//! `--errors` file over what the run reads, gold spans the scorer bent, flags it ignored, gold
+//! with nothing to score.
 //!
 //! Kills land at exact points through strace's fault injection (`-e inject=…:signal=SIGKILL`):
 //! the n-th rename of the run is where the process dies.

@@ -94,12 +94,11 @@ impl<'a> AnnReader<'a> {
     /// A line without an id: the next line of the open span's text, or blank, or an error.
     fn continuation(&mut self, line: &str) -> Result<()> {
         if let Some((id, left @ 1..)) = self.open {
-            self.open = Some((id, left - 1));
-            let ann_text = self.spans.get_mut(id).and_then(|s| s.ann_text.as_mut());
-            ann_text
-                .expect("open spans have a text")
-                .extend(["\n", line]);
-            return Ok(());
+            if let Some(text) = self.spans.get_mut(id).and_then(|s| s.ann_text.as_mut()) {
+                text.extend(["\n", line]);
+                self.open = Some((id, left - 1));
+                return Ok(());
+            }
         }
         if line.trim().is_empty() {
             return Ok(());
