@@ -129,10 +129,7 @@ impl<'a> AnnReader<'a> {
         }
         let ann_text = fields.get(2).map(|t| t.to_string());
         if ann_text.is_some() {
-            // Fragments may be listed in any order (PolNeAR lists some backwards).
-            let start = pieces.iter().map(|p| p.start).min().unwrap_or(0);
-            let end = pieces.iter().map(|p| p.end).max().unwrap_or(0);
-            let covered = &self.text[start..end];
+            let covered = &self.text[covering(&pieces)];
             self.open = Some((id, covered.matches('\n').count()));
         }
         let span = SpanLine {
@@ -219,9 +216,7 @@ fn check_span_text(text: &str, tid: &str, span: &SpanLine) -> Result<()> {
     let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let joined: Vec<&str> = span.pieces.iter().map(|p| &text[p.range()]).collect();
     let joined = joined.join(" ");
-    let start = span.pieces.iter().map(|p| p.start).min().unwrap_or(0);
-    let end = span.pieces.iter().map(|p| p.end).max().unwrap_or(0);
-    let covered = &text[start..end];
+    let covered = &text[covering(&span.pieces)];
     let said = squeeze(ann_text);
     if said == squeeze(&joined) || said == squeeze(covered) {
         return Ok(());
@@ -325,6 +320,14 @@ fn ann_files(ann_dir: &Path, every_annotator: bool) -> Result<Vec<(String, PathB
         .into_iter()
         .flat_map(|(a, paths)| paths.into_iter().map(move |p| (a.clone(), p)))
         .collect())
+}
+
+/// The bytes from a span's first fragment to its last: fragments may be listed in any order
+/// (PolNeAR lists some backwards).
+fn covering(pieces: &[Span]) -> std::ops::Range<usize> {
+    let start = pieces.iter().map(|p| p.start).min().unwrap_or(0);
+    let end = pieces.iter().map(|p| p.end).max().unwrap_or(0);
+    start..end
 }
 
 #[cfg(test)]
