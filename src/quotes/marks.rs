@@ -8,6 +8,16 @@
 //! news convention for a quote over several paragraphs); otherwise it is kept only when it opened
 //! the paragraph, and dropped as a stray mark when it did not.
 //!
+//! Marks of another style inside an open double quote pair among themselves, one level deep,
+//! so the outer quote closes at its own mark:
+//!
+//! ```text
+//! «We will “never” leave», said Ali.        We will “never” leave
+//! “They called it «a farce»,” she said.     They called it «a farce»,
+//! «He said "no" twice», she said.           He said "no" twice
+//! “We will leave," he said.                 We will leave,   (a straight mark that closes)
+//! ```
+//!
 //! Every pass is one walk over the text, so the cost is linear whatever the marks.
 
 use crate::text::Span;
@@ -29,6 +39,23 @@ pub struct Quoted {
 enum Family {
     Double,
     Single,
+}
+
+/// How a double mark is drawn: a quote opened in one style closes in it, and marks of another
+/// style inside it are a quote within the quote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Guillemet,
+    Curly,
+    Straight,
+}
+
+fn style(c: char) -> Style {
+    match c {
+        '«' | '»' | '‹' | '›' => Style::Guillemet,
+        '"' | '\'' => Style::Straight,
+        _ => Style::Curly,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,6 +181,8 @@ struct Scanner<'t> {
     /// The open quote: its mark's position and character, the paragraph it opened in, and whether
     /// it opened that paragraph.
     open: Option<(usize, char, usize, bool)>,
+    /// The opening mark of a quote of another style inside the open one (double family only).
+    nested: Option<char>,
     /// End of the paragraph last scanned.
     last_para_end: usize,
     last_para: usize,
@@ -193,6 +222,73 @@ impl Scanner<'_> {
         });
     }
 
+    /// A double mark of another style than the open quote's is a quote within it (module doc):
+    /// `Some(None)` when the mark opens or closes that inner quote, `None` when it is to be
+    /// read as usual (no quote open, the same style, or a closing mark with nothing nested).
+    fn nested_event(
+        &mut self,
+        c: char,
+        pos: usize,
+        prev: Option<char>,
+        rest: &str,
+    ) -> Option<Option<Event>> {
+        let (open_pos, open_char, _, _) = self.open?;
+        // `"“If I was a donor, …”`: a second opening mark right after the first is the same
+        // quote marked twice (scraped text), not a quote within it.
+        if pos == open_pos + open_char.len_utf8() {
+            return None;
+        }
+        // A lone `'` is an apostrophe or the single family's (scanned in the second pass).
+        let lone_apostrophe = c == '\'' && !rest.starts_with('\'');
+        if self.family != Family::Double || style(c) == style(open_char) || lone_apostrophe {
+            return None;
+        }
+        if let Some(inner) = self.nested {
+            let closes = match style(inner) {
+                Style::Guillemet => c == '»' || c == '›',
+                Style::Curly => c == '”' || (inner == '„' && c == '“'),
+                Style::Straight => c == '"' || c == '\'',
+            };
+            if closes {
+                self.nested = None;
+                return Some(None);
+            }
+            return None;
+        }
+        let next_is_space = rest.chars().next().is_none_or(char::is_whitespace);
+        let opens = match style(c) {
+            Style::Guillemet => c == '«',
+            Style::Curly => c == '“' || c == '„',
+            // `“We will leave," he said`: a straight mark after the words closes the quote.
+            Style::Straight => opens_context(prev) && !next_is_space,
+        };
+        if opens {
+            self.nested = Some(c);
+            return Some(None);
+        }
+        None
+    }
+
+    /// Whether a paragraph (`body`) continues the quote left open, opened by `open_char`: it
+    /// opens with a mark of the quote's family.
+    fn reopens(&self, open_char: char, body: &str) -> bool {
+        let Some(first) = body.chars().next() else {
+            return false;
+        };
+        let opens = classify(self.family, first, None, &body[first.len_utf8()..], None)
+            == Some(Event::Open);
+        match self.family {
+            Family::Single => opens,
+            // The paragraph reopens the quote in its own style: a straight mark after a straight
+            // one, a typographic one after a typographic one. A stray `"` that opened the
+            // paragraph before a `“Here he is,” she said.` opened nothing.
+            Family::Double => {
+                is_typographic(first) == is_typographic(open_char)
+                    && (opens || first == open_char || first == '"' || body.starts_with("''"))
+            }
+        }
+    }
+
     /// Settles a quote still open when a paragraph starts that does not continue it.
     fn settle_unclosed(&mut self) {
         if let Some((pos, _, para, opened_para)) = self.open.take() {
@@ -204,23 +300,10 @@ impl Scanner<'_> {
 
     fn paragraph(&mut self, index: usize, para: Span, opaque: &[Span]) {
         let body = &self.text[para.range()];
+        // A quote within a quote ends with its paragraph.
+        self.nested = None;
         if let Some((_, open_char, _, _)) = self.open {
-            let first = body.chars().next();
-            let continues = first.is_some_and(|f| {
-                let opens = classify(self.family, f, None, &body[f.len_utf8()..], None)
-                    == Some(Event::Open);
-                match self.family {
-                    Family::Single => opens,
-                    // The paragraph reopens the quote in its own style: a straight mark after a
-                    // straight one, a typographic one after a typographic one. A stray `"` that
-                    // opened the paragraph before a `“Here he is,” she said.` opened nothing.
-                    Family::Double => {
-                        is_typographic(f) == is_typographic(open_char)
-                            && (opens || f == open_char || f == '"' || body.starts_with("''"))
-                    }
-                }
-            });
-            if !continues {
+            if !self.reopens(open_char, body) {
                 self.settle_unclosed();
             }
         }
@@ -259,7 +342,12 @@ impl Scanner<'_> {
                 continue;
             }
             let open_char = self.open.map(|(_, ch, _, _)| ch);
+            let nested = self.nested_event(c, pos, prev, rest);
             let event = match (self.family, doubled) {
+                _ if nested.is_some() => {
+                    skip_next = doubled;
+                    nested.flatten()
+                }
                 (Family::Double, true) => {
                     skip_next = true;
                     Some(Event::Toggle)
@@ -278,6 +366,7 @@ impl Scanner<'_> {
                 }
                 (Some(Event::Close | Event::Toggle), Some((start, _, first_para, _))) => {
                     self.open = None;
+                    self.nested = None;
                     self.last_para = index;
                     self.emit(start, pos, pos + mark_len, true, first_para);
                 }
@@ -297,6 +386,7 @@ fn scan_family(text: &str, paragraphs: &[Span], family: Family, opaque: &[Span])
         family,
         out: Vec::new(),
         open: None,
+        nested: None,
         last_para_end: 0,
         last_para: 0,
     };
@@ -376,6 +466,43 @@ mod tests {
         assert_eq!(
             quoted("‘He told me “never again” and left,’ she said."),
             vec!["He told me “never again” and left,"]
+        );
+    }
+
+    /// `«We will “never” leave»` was read as the quote `We will “never`: the curly mark inside
+    /// closed the guillemet.
+    #[test]
+    fn quotes_of_another_style_nest_inside() {
+        assert_eq!(
+            quoted("«We will “never” leave», said Ali. Then “more,” he said."),
+            vec!["We will “never” leave", "more,"]
+        );
+        assert_eq!(
+            quoted("“They called it «a farce» again,” she said."),
+            vec!["They called it «a farce» again,"]
+        );
+        assert_eq!(
+            quoted("«He said \"no\" twice», she said."),
+            vec!["He said \"no\" twice"]
+        );
+        assert_eq!(
+            quoted("„Sie sagte «nein» dazu“, sagte er."),
+            vec!["Sie sagte «nein» dazu"]
+        );
+        // A straight mark after the words still closes a curly quote (scraped text mixes them).
+        assert_eq!(
+            quoted("“We will leave,\" he said. “Now.”"),
+            vec!["We will leave,", "Now."]
+        );
+        // Two opening marks in a row are one quote's.
+        assert_eq!(
+            quoted("\"“If I was a donor, I’d want answers.”\nNext."),
+            vec!["“If I was a donor, I’d want answers."]
+        );
+        // A nested quote left open ends with its paragraph; the outer quote continues.
+        assert_eq!(
+            quoted("«One “two.\n\n«Three», he said."),
+            vec!["One “two.\n\n«Three"]
         );
     }
 
