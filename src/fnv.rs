@@ -37,7 +37,7 @@ impl Fnv1a {
     /// Hashes `bytes` eight at a time: each little-endian 8-byte word is folded in as FNV-1a
     /// folds a byte, a last word of fewer than eight bytes padded with zeros. Eight times fewer
     /// rounds than [`Fnv1a::bytes`], for files of tens of megabytes (a model's weights,
-    /// [`crate::ner::weights_fingerprint`]: 42 MB in ~25 ms, reading included, where byte by byte
+    /// [`crate::ner::file_fingerprint`]: 42 MB in ~25 ms, reading included, where byte by byte
     /// took ~200). Not the published FNV-1a: `words(b"ab")` differs from `bytes(b"ab")`, and
     /// pieces hashed one after the other join up only if each but the last is a multiple of 8
     /// bytes long.

@@ -7,15 +7,18 @@
 //! weights it was saved with:
 //!
 //! ```text
-//! "whosaid": { "casing": true, "max_length": 128, "weights_fingerprint": "5e1f0c2a9b7d3e48" }
+//! "whosaid": { "casing": true, "max_length": 128, "weights_fingerprint": "5e1f0c2a9b7d3e48",
+//!              "tokenizer_fingerprint": "0b7e51c2d4a69f13" }
 //! ```
 //!
 //! [`save_weights_and_config`] writes the weights under a temporary name, then config.json with
-//! their fingerprint ([`weights_fingerprint`]), then moves the weights into place; whatever
-//! step a kill lands on, the folder holds the earlier save whole, the new save whole, or a new
-//! config beside earlier weights, which [`ModelFiles::config`] (every loader's way in) refuses:
-//! "config.json and model.safetensors are from different saves". A config without the field
-//! (the shipped models, saved before it existed) loads as it always did.
+//! their fingerprint ([`file_fingerprint`]) and that of the tokenizer.json the caller wrote
+//! first, then moves the weights into place; whatever step a kill lands on, the folder holds the
+//! earlier save whole, the new save whole, or a new config beside earlier weights, which
+//! [`ModelFiles::config`] (every loader's way in) refuses: "config.json and model.safetensors
+//! are from different saves". So is a tokenizer of another save (a run from another start killed
+//! after writing its tokenizer.json over a model's). A config without the fields (the shipped
+//! models, saved before they existed) loads as it always did.
 
 use std::collections::HashMap;
 use std::ops::RangeInclusive;
@@ -59,10 +62,14 @@ pub struct ModelSettings {
     /// ([`super::RoleTransitions`]); absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_transitions: Option<super::RoleTransitions>,
-    /// The [`weights_fingerprint`] of the model.safetensors saved with this config (module
+    /// The [`file_fingerprint`] of the model.safetensors saved with this config (module
     /// doc); absent in models saved before it existed, whose weights are not checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weights_fingerprint: Option<String>,
+    /// The [`file_fingerprint`] of the tokenizer.json saved with this config; absent in models
+    /// saved before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokenizer_fingerprint: Option<String>,
 }
 
 /// How a model's B- and I- tags mark entities, so how decoding weighs a sequence
@@ -123,6 +130,7 @@ impl Default for ModelSettings {
             tag_scheme: TagScheme::Iob2,
             role_transitions: None,
             weights_fingerprint: None,
+            tokenizer_fingerprint: None,
         }
     }
 }
@@ -177,13 +185,20 @@ impl ModelFiles {
     /// (module doc), and is refused rather than loaded with weights it was not saved with.
     pub fn config(&self) -> Result<ModelConfig> {
         let config = ModelConfig::read(&self.config)?;
-        if let Some(saved_with) = &config.settings.weights_fingerprint {
-            if *saved_with != weights_fingerprint(&self.weights)? {
+        let settings = &config.settings;
+        for (saved_with, file) in [
+            (&settings.weights_fingerprint, &self.weights),
+            (&settings.tokenizer_fingerprint, &self.tokenizer),
+        ] {
+            let Some(saved_with) = saved_with else {
+                continue;
+            };
+            if *saved_with != file_fingerprint(file)? {
                 bail!(
-                    "model directory {}: config.json and model.safetensors are from different \
-                     saves (a save cut short, or files copied from two models); save or copy \
-                     the model again",
-                    self.dir.display()
+                    "model directory {}: config.json and {} are from different saves (a save \
+                     cut short, or files copied from two models); save or copy the model again",
+                    self.dir.display(),
+                    file.file_name().unwrap_or_default().to_string_lossy()
                 );
             }
         }
@@ -191,7 +206,7 @@ impl ModelFiles {
     }
 }
 
-/// A fingerprint of a weights file's bytes: its length and its content, FNV-1a eight bytes at a
+/// A fingerprint of a file's bytes (a model's weights, its tokenizer): its length and its content, FNV-1a eight bytes at a
 /// time ([`crate::fnv::Fnv1a::words`]), as 16 hex digits. Every byte counts, so two saves of the
 /// same shape (the best model of step 200 and of step 400) differ, which a fingerprint of the
 /// safetensors header (names, shapes, offsets) would not tell apart. Not a security hash.
@@ -199,7 +214,7 @@ impl ModelFiles {
 /// Its cost is paid by each load of a model that has one. On models/ner-en's 42 MB weights, on
 /// a busy 2-core machine: 23-64 ms, reading included, beside 1-2.6 s for the whole load; FNV-1a
 /// byte by byte took 180-275 ms, which is why the words.
-pub fn weights_fingerprint(path: &Path) -> Result<String> {
+pub fn file_fingerprint(path: &Path) -> Result<String> {
     use std::io::Read;
     let cannot = || format!("cannot read {}", path.display());
     let mut file = std::fs::File::open(path).with_context(cannot)?;
@@ -245,7 +260,12 @@ pub fn save_weights_and_config(
     replace_file(&dir.join("model.safetensors"), |temp| {
         Tensor::write_safetensors(weights, temp)?;
         let mut config = config.clone();
-        config.settings.weights_fingerprint = Some(weights_fingerprint(temp)?);
+        config.settings.weights_fingerprint = Some(file_fingerprint(temp)?);
+        let tokenizer = dir.join("tokenizer.json");
+        config.settings.tokenizer_fingerprint = match tokenizer.exists() {
+            true => Some(file_fingerprint(&tokenizer)?),
+            false => None,
+        };
         config.write(&dir.join("config.json"))?;
         describe()
     })
@@ -576,5 +596,25 @@ mod tests {
         std::fs::write(&bad, raw.replace(r#""mse""#, r#""msee""#)).unwrap();
         let err = format!("{:#}", ModelConfig::read(&bad).unwrap_err());
         assert!(err.contains("config.json") && err.contains("msee"), "{err}");
+    }
+
+    /// A run from another start killed after writing its tokenizer.json over a model's left
+    /// that model loading with a tokenizer it was not trained with.
+    #[test]
+    fn a_tokenizer_of_another_save_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("tokenizer.json"), "{\"vocab\": 1}").unwrap();
+        let config = ModelConfig::read(Path::new("models/ner-en/config.json")).unwrap();
+        let weights = [("w".to_string(), Tensor::from_slice(&[1.0f32, 2.0]))];
+        save_weights_and_config(dir.path(), &config, &weights, || Ok(())).unwrap();
+        let files = ModelFiles::locate(dir.path()).unwrap();
+        let saved = files.config().unwrap();
+        assert!(saved.settings.tokenizer_fingerprint.is_some());
+        std::fs::write(dir.path().join("tokenizer.json"), "{\"vocab\": 2}").unwrap();
+        let err = format!("{:#}", files.config().unwrap_err());
+        assert!(
+            err.contains("tokenizer.json are from different saves"),
+            "{err}"
+        );
     }
 }

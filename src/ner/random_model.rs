@@ -111,6 +111,7 @@ fn tiny_config(vocab_size: usize, max_length: usize) -> ModelConfig {
             tag_scheme: crate::ner::TagScheme::Iob2,
             role_transitions: None,
             weights_fingerprint: None,
+            tokenizer_fingerprint: None,
         },
         tags: Vec::new(),
     };

@@ -186,7 +186,7 @@ mod tests {
         );
         let config = |dir: &Path| ModelFiles::locate(dir).unwrap().config().unwrap();
         let (first, written) = (config(&a), config(&out));
-        let fingerprint = crate::ner::weights_fingerprint(&out.join("model.safetensors"));
+        let fingerprint = crate::ner::file_fingerprint(&out.join("model.safetensors"));
         assert_eq!(
             written.settings.weights_fingerprint,
             Some(fingerprint.unwrap())

@@ -180,6 +180,7 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
                 tag_scheme: crate::ner::TagScheme::Iob2,
                 role_transitions: None,
                 weights_fingerprint: None,
+                tokenizer_fingerprint: None,
             },
             tags: Vec::new(),
         };

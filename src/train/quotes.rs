@@ -154,6 +154,7 @@ fn build_model(
             tag_scheme: crate::ner::TagScheme::Iob2,
             role_transitions: None,
             weights_fingerprint: None,
+            tokenizer_fingerprint: None,
         },
         tags: Vec::new(),
     };
