@@ -321,6 +321,17 @@ impl Checkpoint {
         Ok(cp)
     }
 
+    /// Whether `dir` holds the checkpoint of a run killed while renaming its files to their
+    /// final names: some of them are that run's, the others the run's before (`--resume`
+    /// finishes the renames). A checkpoint that cannot be read counts as one, since it cannot be
+    /// told apart.
+    pub fn renaming_in(dir: &Path) -> bool {
+        match std::fs::read_to_string(dir.join(CHECKPOINT)) {
+            Ok(raw) => serde_json::from_str::<Checkpoint>(&raw).map_or(true, |cp| cp.finished),
+            Err(_) => false,
+        }
+    }
+
     /// Writes the checkpoint durably (the files it describes must be synced first).
     pub fn write(&self, dir: &Path) -> Result<()> {
         let path = dir.join(CHECKPOINT);

@@ -472,30 +472,69 @@ pub const HEADERS: [&[&str]; 5] = [
 ];
 
 /// An exclusive lock on an output directory for as long as a run writes it, so that two runs
-/// never write the same files.
+/// never write the same files, and a report never reads a directory a run is writing.
 struct DirLock(#[allow(dead_code)] File);
 
 impl DirLock {
     fn take(dir: &Path) -> Result<DirLock> {
         let path = dir.join(LOCK);
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::io::AsRawFd;
-            // SAFETY: flock on a file descriptor this function owns.
-            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        // A finishing run removes the lock file while it holds it: a run that opened that file
+        // just before would lock a file no longer in the directory, beside a third run locking
+        // a new one. So the lock counts only while the path still names the locked file.
+        loop {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+                .with_context(|| format!("cannot open {}", path.display()))?;
+            if !flock(&file, Flock::Exclusive) {
                 bail!(
                     "another whosaid run is writing to {}: wait for it, or choose another --out",
                     dir.display()
                 );
             }
+            if crate::paths::same_open_file(&file, &path) {
+                return Ok(DirLock(file));
+            }
         }
-        Ok(DirLock(file))
+    }
+}
+
+/// Whether a run holds `dir`'s lock now (`extract` writing into it). A report of `dir` read
+/// meanwhile would be of the run before, or of two runs while the files are renamed.
+pub fn run_writing(dir: &Path) -> bool {
+    // No lock file: no run has started since the last one finished. A lock file that cannot be
+    // opened (a read-only copy of a run) is no run of this machine's.
+    match File::open(dir.join(LOCK)) {
+        Ok(file) => !flock(&file, Flock::Shared),
+        Err(_) => false,
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Flock {
+    Exclusive,
+    Shared,
+}
+
+/// Takes the lock without waiting; false when another process holds it (a shared lock is
+/// released when `file` is closed).
+fn flock(file: &File, kind: Flock) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::io::AsRawFd;
+        let op = match kind {
+            Flock::Exclusive => libc::LOCK_EX,
+            Flock::Shared => libc::LOCK_SH,
+        };
+        // SAFETY: flock on a file descriptor the caller keeps open for the call.
+        unsafe { libc::flock(file.as_raw_fd(), op | libc::LOCK_NB) == 0 }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, kind);
+        true
     }
 }
 
@@ -629,5 +668,21 @@ mod tests {
             len - 4,
             "left as it was"
         );
+    }
+
+    #[test]
+    fn a_run_is_writing_from_its_start_to_its_finish() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        assert!(!run_writing(&out));
+        let w = OutputWriter::create(&out, run_identity(dir.path())).unwrap();
+        assert!(run_writing(&out));
+        // Asking does not take the lock from the run, nor keep it from the next one.
+        assert!(run_writing(&out));
+        w.finish(|_| Ok(())).unwrap();
+        assert!(!run_writing(&out));
+        let killed = OutputWriter::create(&out, run_identity(dir.path())).unwrap();
+        drop(killed);
+        assert!(!run_writing(&out), "a killed run's lock file is no run");
     }
 }

@@ -51,6 +51,18 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// Whether `path` still names the open `file` (not a file put in its place, nor nothing since
+/// it was removed). Where files cannot be compared (not unix), assumed so.
+pub fn same_open_file(file: &std::fs::File, path: &Path) -> bool {
+    if cfg!(not(unix)) {
+        return true;
+    }
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => same_metadata(&a, &b),
+        _ => false,
+    }
+}
+
 #[cfg(unix)]
 fn same_metadata(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
@@ -99,5 +111,17 @@ mod tests {
         assert!(!is_within(&hard, &run).unwrap());
         assert!(writes_over(&hard, &run.join("articles.csv")).unwrap());
         assert!(!writes_over(&dir.path().join("other.csv"), &run.join("articles.csv")).unwrap());
+    }
+
+    #[test]
+    fn an_open_file_is_the_one_its_path_names_until_replaced_or_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lock");
+        let file = std::fs::File::create(&path).unwrap();
+        assert!(same_open_file(&file, &path));
+        std::fs::remove_file(&path).unwrap();
+        assert!(!same_open_file(&file, &path));
+        std::fs::write(&path, "").unwrap();
+        assert!(!same_open_file(&file, &path));
     }
 }

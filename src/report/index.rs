@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use super::tables::{ArticleGroup, RunReader};
+use super::tables::{ArticleGroup, RunFiles, RunReader};
 use crate::ner::EntityLabel;
 
 pub use crate::checkpoint::INDEX_FILE;
@@ -59,9 +59,14 @@ pub fn build(dirs: &[PathBuf]) -> Result<Vec<IndexRow>> {
     for dir in dirs {
         super::tables::check_run_dir(dir)?;
     }
+    // One run's files at a time (hundreds of runs would be thousands of open files).
+    build_from(dirs.iter().map(|dir| RunFiles::open(dir)))
+}
+
+fn build_from(runs: impl Iterator<Item = Result<RunFiles>>) -> Result<Vec<IndexRow>> {
     let mut totals: BTreeMap<String, Totals> = BTreeMap::new();
-    for (run, dir) in dirs.iter().enumerate() {
-        let mut reader = RunReader::open(dir)?;
+    for (run, files) in runs.enumerate() {
+        let mut reader = RunReader::open(&files?)?;
         while let Some(group) = reader.next_group()? {
             add_article(&mut totals, (run, group.index), &group);
         }
@@ -167,9 +172,10 @@ fn fill(mut out: csv::Writer<std::fs::File>, rows: &[IndexRow], temp: &Path) -> 
         .with_context(|| format!("cannot write {}", temp.display()))
 }
 
-/// Writes the index of the run in `dir` into it ([`INDEX_FILE`]).
+/// Writes the index of the run finishing in `dir` into it ([`INDEX_FILE`]): the run's own
+/// last step, under its lock.
 pub fn write_run_index(dir: &Path) -> Result<()> {
-    let rows = build(&[dir.to_path_buf()])?;
+    let rows = build_from(std::iter::once(RunFiles::open_finishing(dir)))?;
     write(&rows, &dir.join(INDEX_FILE))
 }
 

@@ -50,7 +50,7 @@ use overview::Overview;
 use render::{IndexInput, Links};
 use selection::Selection;
 use site::SiteDir;
-use tables::RunReader;
+use tables::{RunFiles, RunReader};
 use texts::ArticleText;
 
 /// An input of `report` or `index` that cannot be opened at all: the run's directory, a file of
@@ -122,20 +122,22 @@ pub fn build(opts: &ReportOptions) -> Result<ReportSummary> {
     // are found, so a later input (a typo) would never be opened and the report look complete.
     tables::check_run_dir(&opts.out)?;
     texts::check_inputs(&opts.inputs, &opts.fields)?;
+    // The run's files opened once: both passes and the errors read the same run.
+    let files = RunFiles::open(&opts.out)?;
     let site = SiteDir::create(&opts.html, &opts.out, &opts.inputs)?;
     let mut overview = Overview::default();
-    let mut run = RunReader::open(&opts.out)?;
+    let mut run = RunReader::open(&files)?;
     while let Some(g) = run.next_group()? {
         overview.add(&g);
     }
     let mut selection = Selection::new(&overview, opts.max_pages);
-    let mut run = RunReader::open(&opts.out)?;
+    let mut run = RunReader::open(&files)?;
     while let Some(g) = run.next_group()? {
         selection.add(g);
     }
     let (speakers, articles) = selection.into_articles();
     let texts = texts::read_texts(&opts.inputs, &opts.fields, &articles)?;
-    let errors = Errors::read(&opts.out, &texts)?;
+    let errors = Errors::read(&files, &texts)?;
 
     let links = Links::new(&speakers, &articles);
     let notes = notes(&overview, &texts);
@@ -224,7 +226,7 @@ struct Errors {
 }
 
 impl Errors {
-    fn read(out: &std::path::Path, texts: &[ArticleText]) -> Result<Errors> {
+    fn read(run: &RunFiles, texts: &[ArticleText]) -> Result<Errors> {
         let mut by_origin: HashMap<(String, String), Vec<ErrorRow>> = texts
             .iter()
             .filter_map(|t| match t {
@@ -239,7 +241,7 @@ impl Errors {
             listed: Vec::new(),
             by_origin: HashMap::new(),
         };
-        tables::read_errors(out, |row| {
+        tables::read_errors(run, |row| {
             errors.total += 1;
             if let Some(own) = by_origin.get_mut(&(row.input.clone(), row.record.clone())) {
                 own.push(row.clone());

@@ -17,16 +17,29 @@
 //! out/quotes/_temporary/0/…    (no _SUCCESS)                    refused: an unfinished Spark output
 //! out/quotes/                  (no part file)                   refused: an unfinished Spark output
 //! ```
+//!
+//! A report reads the tables twice, and `extract` replaces them by renames when a run ends, so
+//! [`RunFiles`] opens every file once, up front, and every pass reads those open files: a run
+//! finishing into the directory meanwhile cannot put its rows beside the earlier run's. A
+//! directory a run is writing (its lock held), or whose run was killed while renaming its files,
+//! is refused rather than read:
+//!
+//! ```text
+//! extract --out run … still running         refused: wait for it to finish
+//! killed between renaming quotes.csv and …   refused: `extract --resume` finishes it
+//! a file replaced while the report opened   refused: run the report again
+//! ```
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use csv::StringRecord;
 use serde::de::DeserializeOwned;
 
-use crate::checkpoint::FILES;
+use crate::checkpoint::{Checkpoint, FILES};
 use crate::output::{ArticleRow, EntityRow, ErrorRow, MentionRow, QuoteRow, HEADERS};
 
 use super::labels::EntityKey;
@@ -104,22 +117,117 @@ fn is_part_file(path: &Path) -> bool {
     name.starts_with("part-") && name.ends_with(".csv")
 }
 
+/// Every file of a run's five tables, opened once, with the paths they were opened at.
+pub struct RunFiles {
+    tables: [Vec<(PathBuf, Arc<File>)>; 5],
+}
+
+const TABLES: [Table; 5] = [
+    Table::Articles,
+    Table::Mentions,
+    Table::Entities,
+    Table::Quotes,
+    Table::Errors,
+];
+
+impl RunFiles {
+    /// Opens the tables of the run in `out`; see the module doc for what is refused.
+    pub fn open(out: &Path) -> Result<RunFiles> {
+        check_run_dir(out)?;
+        refuse_unsettled(out)?;
+        let files = RunFiles::open_unchecked(out)?;
+        // A run that started after the check above and finished while the files were opened
+        // renamed some of them between two opens.
+        let replaced = files
+            .tables
+            .iter()
+            .flatten()
+            .find(|(path, file)| !crate::paths::same_open_file(file, path));
+        if let Some((path, _)) = replaced {
+            bail!(
+                "{} was replaced while the report opened the run: a run wrote into {} \
+                 meanwhile; make the report again",
+                path.display(),
+                out.display()
+            );
+        }
+        refuse_unsettled(out)?;
+        Ok(files)
+    }
+
+    /// Opens the tables of the run that is finishing in `out`, for the run itself: it holds the
+    /// directory's lock and has renamed its files, so the checks of [`RunFiles::open`] would
+    /// refuse it.
+    pub fn open_finishing(out: &Path) -> Result<RunFiles> {
+        check_run_dir(out)?;
+        RunFiles::open_unchecked(out)
+    }
+
+    fn open_unchecked(out: &Path) -> Result<RunFiles> {
+        let mut tables: [Vec<(PathBuf, Arc<File>)>; 5] = Default::default();
+        for (files, table) in tables.iter_mut().zip(TABLES) {
+            for path in table.paths(out)? {
+                let file =
+                    File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+                files.push((path, Arc::new(file)));
+            }
+        }
+        Ok(RunFiles { tables })
+    }
+}
+
+/// Refuses a run directory whose files are being written or half renamed.
+fn refuse_unsettled(out: &Path) -> Result<()> {
+    if crate::output::run_writing(out) {
+        bail!(
+            "a whosaid run is writing into {} now: make the report when it has finished",
+            out.display()
+        );
+    }
+    if Checkpoint::renaming_in(out) {
+        bail!(
+            "the run in {} was stopped while renaming its files, so they are of two runs: \
+             `whosaid extract --resume` with its inputs and options finishes it",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// Reads an open file from its start without moving anyone else's place in it, so that each
+/// pass of the report reads the same file from the start.
+struct FromStart {
+    file: Arc<File>,
+    at: u64,
+}
+
+impl Read for FromStart {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        #[cfg(unix)]
+        let n = std::os::unix::fs::FileExt::read_at(&*self.file, buf, self.at)?;
+        #[cfg(windows)]
+        let n = std::os::windows::fs::FileExt::seek_read(&*self.file, buf, self.at)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
 /// Reads one table's rows in order, across its part files, naming the file and line of any
 /// row it cannot read.
 pub struct TableReader {
     table: Table,
-    parts: std::vec::IntoIter<PathBuf>,
-    current: Option<(PathBuf, csv::Reader<BufReader<File>>, StringRecord)>,
+    parts: std::vec::IntoIter<(PathBuf, Arc<File>)>,
+    current: Option<(PathBuf, csv::Reader<BufReader<FromStart>>, StringRecord)>,
     /// The last part file once all are read, so that a message can still name it.
     ended: Option<PathBuf>,
     record: StringRecord,
 }
 
 impl TableReader {
-    pub fn open(out: &Path, table: Table) -> Result<TableReader> {
+    pub fn open(files: &RunFiles, table: Table) -> Result<TableReader> {
         let mut reader = TableReader {
             table,
-            parts: table.paths(out)?.into_iter(),
+            parts: files.tables[table as usize].clone().into_iter(),
             current: None,
             ended: None,
             record: StringRecord::new(),
@@ -130,14 +238,13 @@ impl TableReader {
 
     /// Opens the next part file and checks its header; false when there is none.
     fn open_next_part(&mut self) -> Result<bool> {
-        let Some(path) = self.parts.next() else {
+        let Some((path, file)) = self.parts.next() else {
             if let Some((last, _, _)) = self.current.take() {
                 self.ended = Some(last);
             }
             return Ok(false);
         };
-        let file = File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
-        let mut csv = csv::Reader::from_reader(BufReader::new(file));
+        let mut csv = csv::Reader::from_reader(BufReader::new(FromStart { file, at: 0 }));
         let header = csv
             .headers()
             .with_context(|| format!("cannot read the header of {}", path.display()))?
@@ -244,13 +351,12 @@ pub struct RunReader {
 }
 
 impl RunReader {
-    pub fn open(out: &Path) -> Result<RunReader> {
-        check_run_dir(out)?;
+    pub fn open(files: &RunFiles) -> Result<RunReader> {
         Ok(RunReader {
-            articles: TableReader::open(out, Table::Articles)?,
-            entities: TableReader::open(out, Table::Entities)?,
-            mentions: TableReader::open(out, Table::Mentions)?,
-            quotes: TableReader::open(out, Table::Quotes)?,
+            articles: TableReader::open(files, Table::Articles)?,
+            entities: TableReader::open(files, Table::Entities)?,
+            mentions: TableReader::open(files, Table::Mentions)?,
+            quotes: TableReader::open(files, Table::Quotes)?,
             index: 0,
         })
     }
@@ -348,8 +454,8 @@ fn take_row<T: DeserializeOwned>(
 }
 
 /// Reads `errors.csv` row by row.
-pub fn read_errors(out: &Path, mut each: impl FnMut(ErrorRow)) -> Result<()> {
-    let mut errors = TableReader::open(out, Table::Errors)?;
+pub fn read_errors(files: &RunFiles, mut each: impl FnMut(ErrorRow)) -> Result<()> {
+    let mut errors = TableReader::open(files, Table::Errors)?;
     while let Some(row) = errors.next_row::<ErrorRow>()? {
         each(row);
     }
@@ -368,6 +474,10 @@ mod tests {
     fn write_table(dir: &Path, table: Table, rows: &str) {
         let header = HEADERS[table as usize].join(",");
         write(dir, table.file_name(), &format!("{header}\n{rows}"));
+    }
+
+    fn open_run(dir: &Path) -> Result<RunReader> {
+        RunReader::open(&RunFiles::open(dir)?)
     }
 
     fn minimal_run(dir: &Path) {
@@ -390,7 +500,7 @@ mod tests {
     fn groups_come_one_article_at_a_time() {
         let dir = tempfile::tempdir().unwrap();
         minimal_run(dir.path());
-        let mut run = RunReader::open(dir.path()).unwrap();
+        let mut run = open_run(dir.path()).unwrap();
         let first = run.next_group().unwrap().unwrap();
         assert_eq!((first.index, first.mentions.len()), (0, 2));
         assert_eq!(first.entities[0].key.as_str(), Some("country:NO"));
@@ -411,7 +521,7 @@ mod tests {
             Table::Mentions,
             "a1,0,4,Oslo,LOC,0.9,1\nzz,8,12,Oslo,LOC,0.9,1\n",
         );
-        let mut run = RunReader::open(dir.path()).unwrap();
+        let mut run = open_run(dir.path()).unwrap();
         let err = format!("{:#}", run.next_group().unwrap_err());
         assert!(err.contains("mentions.csv: line 3"), "{err}");
         assert!(err.contains("not the output of one run"), "{err}");
@@ -430,7 +540,7 @@ mod tests {
             Table::Articles,
             &format!("a1,T,12,{max},0,ok,,,\na2,U,3,0,0,ok,,,\n"),
         );
-        let mut run = RunReader::open(dir.path()).unwrap();
+        let mut run = open_run(dir.path()).unwrap();
         let err = format!("{:#}", run.next_group().unwrap_err());
         assert!(
             err.contains("entities.csv (at its end) ends before"),
@@ -449,7 +559,7 @@ mod tests {
             Table::Articles,
             "a1,T,12,2,0,ok,,,\na2,U,3,0,0,ok,,,\n",
         );
-        let mut run = RunReader::open(dir.path()).unwrap();
+        let mut run = open_run(dir.path()).unwrap();
         let err = format!("{:#}", run.next_group().unwrap_err());
         assert!(
             err.contains("mentions.csv (at its end) ends before"),
@@ -462,14 +572,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         minimal_run(dir.path());
         write(dir.path(), "quotes.csv", "article_id,start\n");
-        let err = format!("{:#}", RunReader::open(dir.path()).err().unwrap());
+        let err = format!("{:#}", open_run(dir.path()).err().unwrap());
         assert!(
             err.contains("quotes.csv: not a whosaid quotes.csv"),
             "{err}"
         );
         assert!(err.contains("speaker_entity_id"), "{err}");
         std::fs::remove_file(dir.path().join("quotes.csv")).unwrap();
-        let err = format!("{:#}", RunReader::open(dir.path()).err().unwrap());
+        let err = format!("{:#}", open_run(dir.path()).err().unwrap());
         assert!(err.contains("quotes.csv is missing"), "{err}");
     }
 
@@ -492,7 +602,7 @@ mod tests {
             &format!("{h}\na1,0,4,Oslo,LOC,0.9,1\n"),
         );
         write(&parts, "_SUCCESS", "");
-        let mut run = RunReader::open(dir.path()).unwrap();
+        let mut run = open_run(dir.path()).unwrap();
         let first = run.next_group().unwrap().unwrap();
         let starts: Vec<usize> = first.mentions.iter().map(|m| m.start).collect();
         assert_eq!(starts, [0, 8]);
@@ -506,13 +616,12 @@ mod tests {
         for name in ["articles", "mentions", "entities", "quotes", "errors"] {
             std::fs::create_dir_all(dir.path().join(name).join("_temporary/0")).unwrap();
         }
-        let err = format!("{:#}", RunReader::open(dir.path()).err().unwrap());
+        let err = format!("{:#}", open_run(dir.path()).err().unwrap());
         let folder = dir.path().join("articles").display().to_string();
         assert!(
             err.contains(&format!("{folder}: an unfinished Spark output")),
             "{err}"
         );
-        assert!(read_errors(dir.path(), |_| {}).is_err());
 
         // Parts moved up beside the _temporary folder made above, no _SUCCESS yet: unfinished.
         minimal_run(dir.path());
@@ -521,21 +630,21 @@ mod tests {
         let h = HEADERS[Table::Mentions as usize].join(",");
         let rows = "a1,0,4,Oslo,LOC,0.9,1\na1,8,12,Oslo,LOC,0.9,1\n";
         write(&parts, "part-00000-x.csv", &format!("{h}\n{rows}"));
-        let err = format!("{:#}", RunReader::open(dir.path()).err().unwrap());
+        let err = format!("{:#}", open_run(dir.path()).err().unwrap());
         assert!(err.contains("_temporary folder and no _SUCCESS"), "{err}");
         // An empty folder: no part file.
         std::fs::remove_dir_all(&parts).unwrap();
         std::fs::create_dir(&parts).unwrap();
-        let err = format!("{:#}", RunReader::open(dir.path()).err().unwrap());
+        let err = format!("{:#}", open_run(dir.path()).err().unwrap());
         assert!(err.contains("no part-*.csv file"), "{err}");
         // Finished, with the marker turned off: read.
         write(&parts, "part-00000-x.csv", &format!("{h}\n{rows}"));
-        let mut run = RunReader::open(dir.path()).unwrap();
+        let mut run = open_run(dir.path()).unwrap();
         assert_eq!(run.next_group().unwrap().unwrap().mentions.len(), 2);
         // Finished with a leftover _temporary (a speculative task's): read.
         std::fs::create_dir_all(parts.join("_temporary/1")).unwrap();
         write(&parts, "_SUCCESS", "");
-        let mut run = RunReader::open(dir.path()).unwrap();
+        let mut run = open_run(dir.path()).unwrap();
         assert_eq!(run.next_group().unwrap().unwrap().mentions.len(), 2);
     }
 
@@ -549,7 +658,7 @@ mod tests {
             "entities.csv",
             &format!("{h}\na1,1,Oslo,LOC,NO,2,0,false,Q585\n"),
         );
-        let mut run = RunReader::open(dir.path()).unwrap();
+        let mut run = open_run(dir.path()).unwrap();
         let first = run.next_group().unwrap().unwrap();
         assert_eq!(first.entities[0].key.as_str(), Some("Q585"));
         let old = h.trim_end_matches(",entity_key");
@@ -558,8 +667,72 @@ mod tests {
             "entities.csv",
             &format!("{old}\na1,1,Oslo,LOC,NO,2,0,false\n"),
         );
-        let mut run = RunReader::open(dir.path()).unwrap();
+        let mut run = open_run(dir.path()).unwrap();
         let first = run.next_group().unwrap().unwrap();
         assert_eq!(first.entities[0].key.as_str(), Some("country:NO"));
+    }
+
+    /// A report used to open the tables anew for each pass: a run finishing into the
+    /// directory between the passes put its rows beside the earlier run's in one report.
+    #[test]
+    fn every_pass_reads_the_files_as_they_were_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        minimal_run(dir.path());
+        let files = RunFiles::open(dir.path()).unwrap();
+        // A later run over another dump renames its tables into place.
+        let later = tempfile::tempdir().unwrap();
+        write_table(later.path(), Table::Articles, "b1,T,3,0,0,ok,,,\n");
+        std::fs::rename(
+            later.path().join("articles.csv"),
+            dir.path().join("articles.csv"),
+        )
+        .unwrap();
+        for _pass in 0..2 {
+            let mut run = RunReader::open(&files).unwrap();
+            let ids: Vec<String> = std::iter::from_fn(|| run.next_group().unwrap())
+                .map(|g| g.article.id)
+                .collect();
+            assert_eq!(ids, ["a1", "a2"]);
+        }
+    }
+
+    /// A report made while `extract` wrote into the directory read the run before it, or
+    /// two runs' files while they were renamed.
+    #[test]
+    fn a_directory_a_run_is_writing_is_refused() {
+        use std::os::unix::io::AsRawFd;
+        let dir = tempfile::tempdir().unwrap();
+        minimal_run(dir.path());
+        let lock = File::create(dir.path().join(crate::checkpoint::LOCK)).unwrap();
+        // SAFETY: flock on a file this test keeps open.
+        assert_eq!(
+            unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) },
+            0
+        );
+        let err = format!("{:#}", RunFiles::open(dir.path()).err().unwrap());
+        assert!(err.contains("is writing into"), "{err}");
+        // The lock released (the run ended or was killed): the files are one run's again.
+        drop(lock);
+        assert!(open_run(dir.path()).is_ok());
+    }
+
+    #[test]
+    fn a_run_killed_while_renaming_its_files_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        minimal_run(dir.path());
+        let model = dir.path().join("model");
+        std::fs::create_dir(&model).unwrap();
+        let checkpoint = |finished| Checkpoint {
+            run: crate::checkpoint::RunIdentity::new(&[], &model, vec![]).unwrap(),
+            records: 2,
+            lengths: [0; 5],
+            finished,
+        };
+        // Killed while writing rows: the tables are all of the run before.
+        checkpoint(false).write(dir.path()).unwrap();
+        assert!(open_run(dir.path()).is_ok());
+        checkpoint(true).write(dir.path()).unwrap();
+        let err = format!("{:#}", RunFiles::open(dir.path()).err().unwrap());
+        assert!(err.contains("extract --resume"), "{err}");
     }
 }
