@@ -220,7 +220,11 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
         match entry.file_type() {
             Ok(t) if t.is_dir() => walk(root, &path, out),
             _ => {
-                let (len, time) = std::fs::symlink_metadata(&path)
+                // The folder reader reads a linked file's target, so the target's size and time
+                // say whether it changed (a link's own never move when its target is edited); a
+                // broken link or a loop has only its own.
+                let (len, time) = std::fs::metadata(&path)
+                    .or_else(|_| std::fs::symlink_metadata(&path))
                     .map(|m| (m.len(), modified(&m)))
                     .unwrap_or_default();
                 out.push(format!("{relative}\0{len}\0{time}"));
@@ -377,6 +381,28 @@ mod tests {
         std::fs::write(&a, "{}\n{}\n").unwrap();
         let grown = first.differences(&identity(tmp.path(), &[a], "int8"));
         assert!(grown[0].contains("changed since (size 3 → 6"), "{grown:?}");
+    }
+
+    /// A folder of links to the articles: editing a target left the link's size and time as
+    /// they were, so `--resume` continued over changed inputs.
+    #[cfg(unix)]
+    #[test]
+    fn a_changed_target_of_a_linked_file_in_a_folder_is_another_run() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (targets, folder) = (tmp.path().join("targets"), tmp.path().join("dump"));
+        std::fs::create_dir_all(&targets).unwrap();
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(targets.join("a.txt"), "Maria Lopez spoke.").unwrap();
+        std::os::unix::fs::symlink(targets.join("a.txt"), folder.join("a.txt")).unwrap();
+        std::os::unix::fs::symlink(targets.join("gone.txt"), folder.join("broken.txt")).unwrap();
+        let inputs = std::slice::from_ref(&folder);
+        let first = identity(tmp.path(), inputs, "int8");
+        assert!(first
+            .differences(&identity(tmp.path(), inputs, "int8"))
+            .is_empty());
+        std::fs::write(targets.join("a.txt"), "Maria Lopez spoke twice.").unwrap();
+        let edited = first.differences(&identity(tmp.path(), inputs, "int8"));
+        assert!(edited[0].contains("dump"), "{edited:?}");
     }
 
     #[test]

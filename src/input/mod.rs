@@ -817,6 +817,20 @@ mod tests {
         let items = read_all(&[path, blank]);
         assert_eq!(articles(&items)[0].text, STORY);
         assert_eq!(errors(&items)[0].reason, "empty text");
+        // `--max-bytes` counts the text, not the mark: a BOM before a text at the limit used to
+        // make it "14 bytes, over the limit of 11".
+        let opts = ReadOptions {
+            max_bytes: 11,
+            ..ReadOptions::default()
+        };
+        let at_limit = write(dir.path(), "at.txt", "\u{feff}Maria Lopez".as_bytes());
+        let over = write(dir.path(), "over.txt", "\u{feff}Maria Lopez!".as_bytes());
+        let items: Vec<_> = read_inputs(&[at_limit, over], &opts).collect();
+        assert_eq!(articles(&items)[0].text, "Maria Lopez");
+        assert_eq!(
+            errors(&items)[0].reason,
+            "text is 12 bytes, over the limit of 11; raise --max-bytes to keep it"
+        );
     }
 
     #[test]

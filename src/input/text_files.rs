@@ -148,31 +148,33 @@ fn regular_file(path: &Path) -> Result<(), String> {
 pub(super) fn read_text_article(path: &Path, opts: &ReadOptions) -> Result<Article, String> {
     let name = NameParts::of(path);
     let mut reader = open_reader(path, name.gzipped).map_err(|e| format!("cannot open: {e}"))?;
+    // A byte-order mark (Notepad's and Excel's UTF-8) marks the encoding, not the text: kept, it
+    // became part of the first word (`\u{feff}John Smith`, a second entity key) and of the first
+    // quote, and the text differed from the same article read from JSONL or CSV, whose readers
+    // drop it. Offsets count from the first character after it, and `--max-bytes` counts the
+    // text without it, as for JSONL and CSV.
+    const BOM: &[u8] = "\u{feff}".as_bytes();
     // Read no more than the limit allows, then only count the rest, so a huge file costs no memory.
     let mut bytes = Vec::new();
-    let limit = (opts.max_bytes as u64).saturating_add(1);
+    let limit = (opts.max_bytes as u64).saturating_add(1 + BOM.len() as u64);
     (&mut reader)
         .take(limit)
         .read_to_end(&mut bytes)
         .map_err(|e| read_failure(&e, name.gzipped))?;
+    if bytes.starts_with(BOM) {
+        bytes.drain(..BOM.len());
+    }
     if bytes.len() > opts.max_bytes {
         let rest =
             io::copy(&mut reader, &mut io::sink()).map_err(|e| read_failure(&e, name.gzipped))?;
         return Err(too_big(bytes.len() + rest as usize, opts.max_bytes));
     }
-    let mut text = String::from_utf8(bytes).map_err(|e| {
+    let text = String::from_utf8(bytes).map_err(|e| {
         format!(
             "invalid UTF-8 at byte {} of the file",
             e.utf8_error().valid_up_to()
         )
     })?;
-    // A byte-order mark (Notepad's and Excel's UTF-8) marks the encoding, not the text: kept, it
-    // became part of the first word (`\u{feff}John Smith`, a second entity key) and of the first
-    // quote, and the text differed from the same article read from JSONL or CSV, whose readers
-    // drop it. Offsets count from the first character after it.
-    if text.starts_with('\u{feff}') {
-        text.drain(..'\u{feff}'.len_utf8());
-    }
     if text.trim().is_empty() {
         return Err("empty text".into());
     }
