@@ -1,5 +1,11 @@
 //! CSV files: a header row naming the columns, then one article per row, read as bytes so a row
-//! with bad UTF-8 is one error, not the end of the file.
+//! with bad UTF-8 is one error, not the end of the file. A row longer than one record may be
+//! ([`record_cap`]) reaches the parser cut short and closed, and is an error saying its length:
+//!
+//! ```text
+//! 2,"…400 MB…"⏎3,after      row 2: the row is 400000008 bytes, over the 67108864 bytes …
+//!                             row 3: an article, as if row 2 had been short
+//! ```
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
@@ -42,11 +48,8 @@ impl CsvRows {
         gzipped: bool,
     ) -> CsvRows {
         let quotes = Arc::new(QuoteCount::default());
-        let counted: Box<dyn Read + Send> = Box::new(CountingQuotes {
-            inner: reader,
-            stats: Arc::clone(&quotes),
-            state: FieldState::default(),
-        });
+        let counted: Box<dyn Read + Send> =
+            Box::new(CountingQuotes::new(reader, Arc::clone(&quotes)));
         // Flexible, so that a short or long row is reported as that row's error and reading goes on.
         let reader = csv::ReaderBuilder::new()
             .has_headers(true)
@@ -72,6 +75,7 @@ impl CsvRows {
         if self.done {
             return None;
         }
+        (self.quotes.cap).store(record_cap(opts.max_bytes) as u64, Ordering::Relaxed);
         if self.columns.is_none() {
             match self.find_columns(&opts.fields) {
                 Ok(Some(columns)) => self.columns = Some(columns),
@@ -92,7 +96,9 @@ impl CsvRows {
             }
             Ok(true) => {
                 self.row_number += 1;
-                let parsed = match self.unclosed_quote().or_else(|| self.stray_close()) {
+                let problem = self.oversized(opts.max_bytes);
+                let problem = problem.or_else(|| self.unclosed_quote());
+                let parsed = match problem.or_else(|| self.stray_close()) {
                     Some(reason) => Err(reason),
                     None => self.parse_row(opts),
                 };
@@ -137,6 +143,16 @@ impl CsvRows {
         })
     }
 
+    /// Why the row just read is not a record, if it was longer than one may be: the reader gave
+    /// the parser its first bytes and the marks that close it, and skipped the rest
+    /// ([`CountingQuotes`]).
+    fn oversized(&self, max_bytes: usize) -> Option<String> {
+        let start = self.row.position().map_or(0, |p| p.byte());
+        let end = self.reader.position().byte();
+        let bytes = self.quotes.oversized_within(start..end)?;
+        Some(record_too_big("the row", bytes, max_bytes))
+    }
+
     /// Why the row just read is a quoting accident, if a quoted field of it closes before its
     /// end: in `r7,"unclosed, said John⏎r8,"quoted eight"`, the field opened on r7 runs over the
     /// line break and closes at r8's opening quote, and `quoted eight"` is read as more of it, so
@@ -146,6 +162,7 @@ impl CsvRows {
         let start = self.row.position().map_or(0, |p| p.byte());
         let end = self.reader.position().byte();
         let at = self.quotes.stray_close_within(start..end)?;
+        let at = self.quotes.in_input(at);
         Some(format!(
             "a quoted field closes before its end (the quote at byte {at} of the input is \
              followed by more of the field): the quoting is broken, and rows after it may have \
@@ -210,6 +227,7 @@ impl CsvRows {
         }
         let names = &opts.fields;
         let row_start = self.row.position().map_or(0, |p| p.byte());
+        let row_start = self.quotes.in_input(row_start);
         let cell = |column: Option<usize>, name: &str| -> Result<Option<String>, String> {
             let Some(bytes) = column.and_then(|c| self.row.get(c)) else {
                 return Ok(None);
@@ -251,6 +269,15 @@ struct QuoteCount {
     eof: AtomicBool,
     /// Where quoted fields closed before their end ([`CsvRows::stray_close`]), in input order.
     stray_closes: Mutex<VecDeque<u64>>,
+    /// The most bytes a row may have ([`record_cap`]), set before the first read.
+    cap: AtomicU64,
+    /// Rows over `cap` ([`CsvRows::oversized`]): where the parser was given the line end of
+    /// each, and its length in the input.
+    oversized: Mutex<VecDeque<(u64, u64)>>,
+    /// From where on (in what the parser was given) how many more bytes the input held: what
+    /// the skipped rows took out, less the marks put in to close them. For messages, which
+    /// count in the input.
+    shifts: Mutex<Vec<(u64, u64)>>,
 }
 
 impl QuoteCount {
@@ -265,6 +292,27 @@ impl QuoteCount {
             closes.pop_front();
         }
         closes.front().copied().filter(|at| range.contains(at))
+    }
+
+    /// The length of a row over the cap that ends in `range`, forgetting those before it.
+    fn oversized_within(&self, range: std::ops::Range<u64>) -> Option<u64> {
+        let mut rows = self
+            .oversized
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        while rows.front().is_some_and(|&(at, _)| at < range.start) {
+            rows.pop_front();
+        }
+        rows.front()
+            .filter(|(at, _)| range.contains(at))
+            .map(|&(_, bytes)| bytes)
+    }
+
+    /// A position in what the parser was given, as a position in the input.
+    fn in_input(&self, given: u64) -> u64 {
+        let shifts = self.shifts.lock().unwrap_or_else(PoisonError::into_inner);
+        let before = shifts.partition_point(|&(from, _)| from <= given);
+        given + before.checked_sub(1).map_or(0, |i| shifts[i].1)
     }
 }
 
@@ -297,20 +345,84 @@ impl FieldState {
     }
 }
 
-/// A reader that counts what passes through it into a [`QuoteCount`].
+/// A reader that counts what passes through it into a [`QuoteCount`], and keeps a row longer
+/// than the cap out of memory: the parser gets the row's first `cap + 1` bytes, then a `"` if a
+/// quoted field is open and a line end, so it reads a short row and stays in step; the rest of
+/// the row is read past, followed byte by byte to find where the row ends.
 struct CountingQuotes {
     inner: Box<dyn Read + Send>,
     stats: Arc<QuoteCount>,
     state: FieldState,
+    /// Bytes of the row being given to the parser.
+    row_bytes: u64,
+    /// Bytes to give the parser before reading on: the closing marks of a cut row and what
+    /// followed its end in the last read.
+    pending: VecDeque<u8>,
+    /// What the rows cut so far took out of the input, less the marks put in.
+    shift: u64,
 }
 
-impl Read for CountingQuotes {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
+impl CountingQuotes {
+    fn new(inner: Box<dyn Read + Send>, stats: Arc<QuoteCount>) -> CountingQuotes {
+        CountingQuotes {
+            inner,
+            stats,
+            state: FieldState::default(),
+            row_bytes: 0,
+            pending: VecDeque::new(),
+            shift: 0,
+        }
+    }
+
+    /// Reads past the rest of a row over the cap; queues the marks that close what the parser
+    /// has of it, then whatever followed the row's end in the last read.
+    fn cut_row(&mut self) -> io::Result<()> {
+        let closing: &[u8] = match self.state {
+            FieldState::Quoted => b"\"\n",
+            _ => b"\n",
+        };
+        let mut state = self.state;
+        let mut skipped = 0u64;
+        let mut chunk = vec![0u8; 64 * 1024];
+        let rest = 'row: loop {
+            let n = self.inner.read(&mut chunk)?;
+            if n == 0 {
+                break 'row 0..0;
+            }
+            for (i, &byte) in chunk[..n].iter().enumerate() {
+                state = state.next(byte).0;
+                if byte == b'\n' && state == FieldState::FieldStart {
+                    skipped += i as u64 + 1;
+                    break 'row i + 1..n;
+                }
+            }
+            skipped += n as u64;
+        };
+        // Where the parser is given the row's line end, and where the next row starts.
+        let given = self.stats.bytes.load(Ordering::Relaxed) + closing.len() as u64;
+        let row = self.row_bytes + skipped;
+        (self.stats.oversized.lock())
+            .unwrap_or_else(PoisonError::into_inner)
+            .push_back((given - 1, row));
+        self.shift = (self.shift + skipped).saturating_sub(closing.len() as u64);
+        (self.stats.shifts.lock())
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((given, self.shift));
+        self.pending.extend(closing);
+        self.pending.extend(&chunk[rest]);
+        Ok(())
+    }
+
+    /// Counts bytes given to the parser: quotes, stray closes, row lengths.
+    fn count(&mut self, given: &[u8]) {
         let start = self.stats.bytes.load(Ordering::Relaxed);
-        for (i, &byte) in buf[..n].iter().enumerate() {
+        for (i, &byte) in given.iter().enumerate() {
             let (state, stray) = self.state.next(byte);
             self.state = state;
+            self.row_bytes += 1;
+            if byte == b'\n' && state == FieldState::FieldStart {
+                self.row_bytes = 0;
+            }
             if stray {
                 // The quote is the byte before this one.
                 (self.stats.stray_closes.lock())
@@ -318,14 +430,41 @@ impl Read for CountingQuotes {
                     .push_back(start + i as u64 - 1);
             }
         }
-        let quotes = buf[..n].iter().filter(|&&b| b == b'"').count();
-        self.stats.bytes.fetch_add(n as u64, Ordering::Relaxed);
+        let quotes = given.iter().filter(|&&b| b == b'"').count();
+        self.stats
+            .bytes
+            .fetch_add(given.len() as u64, Ordering::Relaxed);
         self.stats
             .quotes
             .fetch_add(quotes as u64, Ordering::Relaxed);
-        if n == 0 && !buf.is_empty() {
-            self.stats.eof.store(true, Ordering::Relaxed);
+    }
+}
+
+impl Read for CountingQuotes {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
         }
+        let cap = self.stats.cap.load(Ordering::Relaxed);
+        if self.pending.is_empty() && self.row_bytes > cap {
+            self.cut_row()?;
+        }
+        let n = if self.pending.is_empty() {
+            // One byte past the cap at most, to tell a row over it from one that ends at it.
+            let room = (cap + 1 - self.row_bytes).min(buf.len() as u64) as usize;
+            let n = self.inner.read(&mut buf[..room])?;
+            if n == 0 {
+                self.stats.eof.store(true, Ordering::Relaxed);
+            }
+            n
+        } else {
+            let n = self.pending.len().min(buf.len());
+            for (slot, byte) in buf.iter_mut().zip(self.pending.drain(..n)) {
+                *slot = byte;
+            }
+            n
+        };
+        self.count(&buf[..n]);
         Ok(n)
     }
 }

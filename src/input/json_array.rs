@@ -8,6 +8,11 @@
 //! gives an article, an error for element 2, and an article. A missing comma between elements
 //! is read past (each element still stands alone); an input that ends inside an element or
 //! before the closing `]` (a truncated download) ends with one error saying so.
+//!
+//! Arrays one after the other (`gzip -c a.json >> all.json.gz` twice) are read in turn, their
+//! elements numbered on; anything else after an array's `]` ends the input with one error,
+//! `after element 2: … not another array`, rather than being dropped unsaid. An element longer
+//! than one record may be ([`super::record_cap`]) is an error, scanned to its end and not held.
 
 use std::io::BufRead;
 
@@ -23,8 +28,10 @@ pub(super) struct JsonArray {
     element: Vec<u8>,
     /// Elements read so far.
     count: usize,
-    /// Whether the opening `[` has been read.
+    /// Whether an array is open: its `[` read and not yet its `]`.
     opened: bool,
+    /// Whether an array has been closed (what follows may be another array).
+    closed_one: bool,
     done: bool,
 }
 
@@ -34,6 +41,8 @@ enum Scan {
     Complete,
     /// The input ended inside it.
     Truncated,
+    /// It is longer than a record may be: this many bytes, not kept.
+    TooBig(u64),
 }
 
 impl JsonArray {
@@ -51,6 +60,7 @@ impl JsonArray {
             element: Vec::new(),
             count: 0,
             opened: false,
+            closed_one: false,
             done: false,
         }
     }
@@ -62,7 +72,7 @@ impl JsonArray {
         if self.done {
             return None;
         }
-        match self.next_element() {
+        match self.next_element(super::record_cap(opts.max_bytes)) {
             Ok(Some(Scan::Complete)) => Some(self.parse(opts)),
             Ok(Some(Scan::Truncated)) => {
                 self.done = true;
@@ -73,14 +83,19 @@ impl JsonArray {
                     "the input ends inside this element (is the file truncated?)".into(),
                 )))
             }
+            Ok(Some(Scan::TooBig(bytes))) => Some(Err(RecordError::new(
+                &self.input,
+                format!("element {}", self.count),
+                super::record_too_big("the element", bytes, opts.max_bytes),
+            ))),
             Ok(None) => None,
             Err(reason) => {
                 self.done = true;
-                Some(Err(RecordError::new(
-                    &self.input,
-                    format!("element {}", self.count + 1),
-                    reason,
-                )))
+                let record = match self.opened || !self.closed_one {
+                    true => format!("element {}", self.count + 1),
+                    false => format!("after element {}", self.count),
+                };
+                Some(Err(RecordError::new(&self.input, record, reason)))
             }
         }
     }
@@ -110,39 +125,46 @@ impl JsonArray {
             .map_err(|reason| RecordError::new(&self.input, record, reason))
     }
 
-    /// Reads up to the next element into `self.element`: `None` after the closing `]`; an
-    /// error when the input cannot be read or ends before the `]`.
-    fn next_element(&mut self) -> Result<Option<Scan>, String> {
+    /// Reads up to the next element into `self.element`: `None` after the last array's `]`;
+    /// an error when the input cannot be read, ends inside an array, or goes on after an array
+    /// with something else than another.
+    fn next_element(&mut self, cap: usize) -> Result<Option<Scan>, String> {
         loop {
             let Some(byte) = self.peek()? else {
                 self.done = true;
-                return Err(if self.opened {
-                    format!(
+                return match (self.opened, self.closed_one) {
+                    (false, true) => Ok(None),
+                    (true, _) => Err(format!(
                         "the input ends after element {} without the array's closing `]` (is the \
                          file truncated?)",
                         self.count
-                    )
-                } else {
-                    "the input has no JSON array".into()
-                });
+                    )),
+                    (false, false) => Err("the input has no JSON array".into()),
+                };
             };
             match byte {
                 b' ' | b'\t' | b'\r' | b'\n' | b',' => self.reader.consume(1),
                 // A byte-order mark before the array.
-                0xEF | 0xBB | 0xBF if !self.opened => self.reader.consume(1),
+                0xEF | 0xBB | 0xBF if !self.opened && !self.closed_one => self.reader.consume(1),
                 b'[' if !self.opened => {
                     self.opened = true;
                     self.reader.consume(1);
                 }
                 b']' if self.opened => {
                     self.reader.consume(1);
-                    self.done = true;
-                    return Ok(None);
+                    (self.opened, self.closed_one) = (false, true);
+                }
+                _ if self.closed_one && !self.opened => {
+                    return Err(
+                        "the input goes on after the array's closing `]` with something \
+                                that is not another array: the rest of it was not read"
+                            .into(),
+                    )
                 }
                 _ if !self.opened => return Err("the input does not start with `[`".into()),
                 _ => {
                     self.count += 1;
-                    return self.scan_element();
+                    return self.scan_element(cap);
                 }
             }
         }
@@ -157,9 +179,11 @@ impl JsonArray {
     }
 
     /// Copies one element into `self.element`: an object or array up to its matching close, a
-    /// string to its closing quote, anything else up to the next `,`, `]` or white space.
-    fn scan_element(&mut self) -> Result<Option<Scan>, String> {
+    /// string to its closing quote, anything else up to the next `,`, `]` or white space. Past
+    /// `cap` bytes the element is only scanned to its end and counted.
+    fn scan_element(&mut self, cap: usize) -> Result<Option<Scan>, String> {
         self.element.clear();
+        let mut scanned = 0u64;
         let mut depth = 0usize;
         let (mut in_string, mut escaped) = (false, false);
         loop {
@@ -205,10 +229,18 @@ impl JsonArray {
                 }
             }
             let used = end.unwrap_or(buf.len());
-            self.element.extend_from_slice(&buf[..used]);
+            scanned += used as u64;
+            if scanned <= cap as u64 {
+                self.element.extend_from_slice(&buf[..used]);
+            } else if !self.element.is_empty() {
+                self.element = Vec::new();
+            }
             self.reader.consume(used);
             if end.is_some() {
-                return Ok(Some(Scan::Complete));
+                return Ok(Some(match scanned <= cap as u64 {
+                    true => Scan::Complete,
+                    false => Scan::TooBig(scanned),
+                }));
             }
         }
     }
@@ -220,13 +252,16 @@ mod tests {
     use std::io::{BufReader, Cursor};
 
     fn read(content: &str) -> Vec<Result<Article, RecordError>> {
+        read_with(content, &ReadOptions::default())
+    }
+
+    fn read_with(content: &str, opts: &ReadOptions) -> Vec<Result<Article, RecordError>> {
         let reader = Box::new(BufReader::with_capacity(
             7,
             Cursor::new(content.to_string()),
         ));
         let mut array = JsonArray::new("a.json".into(), "a".into(), reader, false);
-        let opts = ReadOptions::default();
-        std::iter::from_fn(|| array.next_record(&opts)).collect()
+        std::iter::from_fn(|| array.next_record(opts)).collect()
     }
 
     fn outcome(items: &[Result<Article, RecordError>]) -> Vec<String> {
@@ -280,5 +315,47 @@ mod tests {
         assert!(read(" [ ] ").is_empty());
         let got = outcome(&read("[{\"text\": \"a\"}\n{\"text\": \"b\"}]"));
         assert_eq!(got, ["a:1=a", "a:2=b"]);
+    }
+
+    /// Everything after the first array's `]` was dropped without a word: a second array (two
+    /// dumps appended, or gzip members one after the other) and JSON lines alike.
+    #[test]
+    fn arrays_one_after_another_are_read_and_anything_else_after_is_an_error() {
+        let got = outcome(&read(
+            "[{\"text\": \"a\"}]\n[{\"text\": \"b\"}, {\"text\": \"c\"}]\n",
+        ));
+        assert_eq!(got, ["a:1=a", "a:2=b", "a:3=c"]);
+        let got = outcome(&read("[{\"text\": \"a\"}]\n{\"text\": \"b\"}\n"));
+        assert_eq!(got[0], "a:1=a");
+        assert!(
+            got[1].starts_with("after element 1: the input goes on after the array's closing"),
+            "{got:?}"
+        );
+        assert_eq!(got.len(), 2);
+        let got = outcome(&read("[{\"text\": \"a\"}] trailing words"));
+        assert_eq!(got.len(), 2, "{got:?}");
+    }
+
+    /// An element far over the limit was held whole to find its text too long (an 800 MB
+    /// element in a small .json.gz took gigabytes).
+    #[test]
+    fn an_element_longer_than_a_record_may_be_is_counted_not_held() {
+        let opts = ReadOptions {
+            max_bytes: 10,
+            ..ReadOptions::default()
+        };
+        let cap = super::super::record_cap(10);
+        let long = "x".repeat(cap);
+        let content = format!("[{{\"text\": \"{long}\"}}, {{\"text\": \"fine\"}}]");
+        let got = outcome(&read_with(&content, &opts));
+        let bytes = cap + 12;
+        assert!(
+            got[0].starts_with(&format!(
+                "element 1: the element is {bytes} bytes, over the"
+            )),
+            "{}",
+            &got[0][..100.min(got[0].len())]
+        );
+        assert_eq!(got[1], "a:2=fine");
     }
 }
