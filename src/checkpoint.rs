@@ -181,9 +181,7 @@ impl InputStamp {
         let mut size = 0;
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => {
-                let mut entries = Vec::new();
-                walk(path, path, &mut entries);
-                entries.sort();
+                let entries = folder_stamps(path);
                 size = entries.len() as u64;
                 for e in entries {
                     hash = hash.field(e.as_bytes());
@@ -204,33 +202,30 @@ impl InputStamp {
     }
 }
 
-/// Every entry under `dir` as `path\0size\0modified`, without following links to folders.
-fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        out.push(format!("{}\0unreadable", dir.display()));
-        return;
+/// Every file the reader reads under `dir` ([`crate::input::folder_entries`]) as
+/// `path\0size\0modified`, and every folder it cannot list as `path\0why`. Only what is read
+/// counts: the run's own files, when `--out` is inside the folder, made every `--resume` a
+/// changed input.
+fn folder_stamps(dir: &Path) -> Vec<String> {
+    let Ok(entries) = crate::input::folder_entries(dir) else {
+        return vec![format!("{}\0unreadable", dir.display())];
     };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let relative = path
-            .strip_prefix(root)
-            .unwrap_or(&path)
-            .display()
-            .to_string();
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => walk(root, &path, out),
-            _ => {
-                // The folder reader reads a linked file's target, so the target's size and time
-                // say whether it changed (a link's own never move when its target is edited); a
+    entries
+        .into_iter()
+        .map(|(record, entry)| match entry {
+            Ok(path) => {
+                // The reader reads a linked file's target, so the target's size and time say
+                // whether it changed (a link's own never move when its target is edited); a
                 // broken link or a loop has only its own.
                 let (len, time) = std::fs::metadata(&path)
                     .or_else(|_| std::fs::symlink_metadata(&path))
                     .map(|m| (m.len(), modified(&m)))
                     .unwrap_or_default();
-                out.push(format!("{relative}\0{len}\0{time}"));
+                format!("{record}\0{len}\0{time}")
             }
-        }
-    }
+            Err(why) => format!("{record}\0{why}"),
+        })
+        .collect()
 }
 
 fn modified(m: &std::fs::Metadata) -> String {
@@ -403,6 +398,29 @@ mod tests {
         std::fs::write(targets.join("a.txt"), "Maria Lopez spoke twice.").unwrap();
         let edited = first.differences(&identity(tmp.path(), inputs, "int8"));
         assert!(edited[0].contains("dump"), "{edited:?}");
+    }
+
+    /// With `--out` inside a folder input, the run's own files changed the folder's stamp, and
+    /// every `--resume` was refused as a run over changed inputs.
+    #[test]
+    fn a_runs_own_files_inside_a_folder_input_change_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let folder = tmp.path().join("dump");
+        std::fs::create_dir_all(folder.join("out")).unwrap();
+        std::fs::write(folder.join("a.txt"), "Maria Lopez spoke.").unwrap();
+        let inputs = std::slice::from_ref(&folder);
+        let first = identity(tmp.path(), inputs, "int8");
+        for name in managed_names() {
+            std::fs::write(folder.join("out").join(name), "rows").unwrap();
+        }
+        std::fs::write(folder.join("notes.md"), "not read").unwrap();
+        assert!(first
+            .differences(&identity(tmp.path(), inputs, "int8"))
+            .is_empty());
+        std::fs::write(folder.join("b.txt"), "A second article.").unwrap();
+        assert!(!first
+            .differences(&identity(tmp.path(), inputs, "int8"))
+            .is_empty());
     }
 
     #[test]

@@ -287,7 +287,10 @@ impl CsvFile {
         let file = self.writer.get_ref().get_ref();
         file.sync_data()
             .with_context(|| format!("cannot write {}", self.temp.display()))?;
-        Ok(file.metadata()?.len())
+        let meta = file.metadata();
+        Ok(meta
+            .with_context(|| format!("cannot write {}", self.temp.display()))?
+            .len())
     }
 
     fn write<R: Serialize>(&mut self, row: &R) -> Result<()> {
@@ -539,7 +542,8 @@ fn flock(file: &File, kind: Flock) -> bool {
 }
 
 fn write_header_if_empty(f: &mut CsvFile, header: &[&str]) -> Result<()> {
-    f.writer.flush()?;
+    let cannot = || format!("cannot write {}", f.temp.display());
+    f.writer.flush().with_context(cannot)?;
     let empty = f
         .writer
         .get_ref()
@@ -548,7 +552,7 @@ fn write_header_if_empty(f: &mut CsvFile, header: &[&str]) -> Result<()> {
         .map(|m| m.len() == 0)
         .unwrap_or(false);
     if empty {
-        f.writer.write_record(header)?;
+        f.writer.write_record(header).with_context(cannot)?;
     }
     Ok(())
 }

@@ -507,6 +507,37 @@ fn an_input_that_cannot_be_opened_exits_3_after_the_others_are_written() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
+/// The error row of an input that cannot be opened is one shard's (shards union to one run),
+/// and a resumed run skips it with the records before its checkpoint: the other shards, and the
+/// resume, exited 0 over a dump with a file missing.
+#[test]
+fn every_shard_and_a_resume_exit_3_for_an_input_that_cannot_be_opened() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let a = dump(&tmp.path().join("a.jsonl"), "a", 8);
+    let typo = tmp.path().join("typo.jsonl");
+    let mut rows = 0;
+    for shard in ["0/2", "1/2"] {
+        let out = tmp.path().join(format!("shard{}", &shard[..1]));
+        let o = run(&model, &out, &[&typo, &a], &["--shard", shard]);
+        assert_eq!(o.status.code(), Some(3), "{shard}: {}", stderr(&o));
+        let errors = std::fs::read_to_string(out.join("errors.csv")).unwrap();
+        rows += errors.matches("typo.jsonl,-,cannot open").count();
+    }
+    assert_eq!(rows, 1, "the error row is in one shard's errors.csv");
+    if strace().is_none() {
+        return;
+    }
+    // Killed at the second checkpoint: the first (4 records, the missing input's row among
+    // them) is on disk, and the resume skips past it.
+    let out = tmp.path().join("resumed");
+    assert!(killed_at_rename(&model, &out, &[&typo, &a], 2));
+    let o = run(&model, &out, &[&typo, &a], &["--resume"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let errors = std::fs::read_to_string(out.join("errors.csv")).unwrap();
+    assert_eq!(errors.matches("typo.jsonl,-,cannot open").count(), 1);
+}
+
 /// `--quotes both` with a quote model that is missing or is no attribution model stops before
 /// any output, saying which model it needed.
 #[test]
@@ -594,6 +625,44 @@ fn index_never_writes_over_a_file_of_its_runs_and_a_new_run_replaces_an_old_inde
         );
         assert_eq!(std::fs::read(out.join("entities.csv")).unwrap(), entities);
     }
+    // Nor its entity index (a run's own, replaced by the combined one), and one run named twice,
+    // also through a link, is refused rather than counted twice.
+    let own_index = std::fs::read(out.join("entity_index.csv")).unwrap();
+    let link = tmp.path().join("again");
+    std::os::unix::fs::symlink(&out, &link).unwrap();
+    let refused: [(Vec<&Path>, PathBuf, &str); 3] = [
+        (
+            vec![&out],
+            out.join("entity_index.csv"),
+            "is a file of the run",
+        ),
+        (
+            vec![&out, &out],
+            tmp.path().join("i1.csv"),
+            "are the same run",
+        ),
+        (
+            vec![&out, &link],
+            tmp.path().join("i2.csv"),
+            "are the same run",
+        ),
+    ];
+    for (runs, index_out, said) in refused {
+        let o = whosaid()
+            .arg("index")
+            .args(&runs)
+            .arg("--out")
+            .arg(&index_out)
+            .output()
+            .unwrap();
+        assert!(!o.status.success(), "{runs:?} {index_out:?} was written");
+        assert!(stderr(&o).contains(said), "{}", stderr(&o));
+        assert!(!index_out.exists() || index_out == out.join("entity_index.csv"));
+    }
+    assert_eq!(
+        std::fs::read(out.join("entity_index.csv")).unwrap(),
+        own_index
+    );
     // A new run into the same directory writes its own index over an earlier one.
     let index = out.join("entity_index.csv");
     std::fs::write(&index, "stale\n").unwrap();

@@ -138,6 +138,7 @@ pub fn extract(a: ExtractArgs) -> Result<ExitCode> {
     let mut opts = a.run.options(a.inputs, a.out);
     opts.progress = !a.quiet;
     opts.resume = a.resume;
+    warn_if_oversubscribed(opts.threads);
     let summary = pipeline::extract(&opts)?;
     eprintln!("{summary}");
     if a.timings {
@@ -145,13 +146,31 @@ pub fn extract(a: ExtractArgs) -> Result<ExitCode> {
     }
     println!("{}", opts.out.display());
     if summary.unreadable_inputs > 0 {
+        // With --shard, the error row is in the errors.csv of the shard its name hashes to.
+        let whose = match opts.shard {
+            Some(_) => "errors.csv of this shard or another",
+            None => "errors.csv",
+        };
         eprintln!(
-            "whosaid: {} input(s) could not be opened (see errors.csv)",
+            "whosaid: {} input(s) could not be opened (see {whose})",
             summary.unreadable_inputs
         );
         return Ok(ExitCode::from(EXIT_UNREADABLE_INPUT));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Says so when `--threads` asks for more threads than the machine has cores: the output is
+/// the same, but the threads take turns (1 article took 8.8 s at 16 threads on 2 cores, 30.8 s
+/// at 256), which a batch job would otherwise take for a hang.
+fn warn_if_oversubscribed(threads: usize) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads > cores {
+        eprintln!(
+            "whosaid: --threads {threads} is more than the {cores} cores this machine has: the \
+             run will be slower, not faster (the output is the same)"
+        );
+    }
 }
 
 /// Runs the command.

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Result};
 use clap::Args;
 
-use whosaid::checkpoint::FILES;
+use whosaid::checkpoint::{DERIVED_FILES, FILES};
 use whosaid::paths;
 use whosaid::report::index;
 
@@ -25,8 +25,10 @@ pub struct IndexArgs {
 pub fn run(a: IndexArgs) -> Result<ExitCode> {
     // Compared where the paths really point: `--out ./run/articles.csv` beside the run `run`,
     // a link to it or a hard link are the run's file too.
+    // Its own index too: a run's entity_index.csv is the index of that run alone.
+    let run_files = FILES.iter().chain(&DERIVED_FILES);
     for run in &a.runs {
-        for name in FILES {
+        for name in run_files.clone() {
             if paths::writes_over(&a.out, &run.join(name))? {
                 bail!(
                     "--out {} is a file of the run {}: choose another path (nothing was written)",
@@ -34,6 +36,17 @@ pub fn run(a: IndexArgs) -> Result<ExitCode> {
                     run.display()
                 );
             }
+        }
+    }
+    // One run named twice (`index s0 s1 s0`, or through a link) would count its entities
+    // twice; runs over different dumps are different folders.
+    for (i, run) in a.runs.iter().enumerate() {
+        if let Some(again) = a.runs[..i].iter().find(|r| paths::same_file(r, run)) {
+            bail!(
+                "{} and {} are the same run: it would be counted twice (nothing was written)",
+                again.display(),
+                run.display()
+            );
         }
     }
     // Said before the runs are read (a dump's worth of reading), and before a temporary file

@@ -451,7 +451,8 @@ impl Read for CountingQuotes {
         }
         let n = if self.pending.is_empty() {
             // One byte past the cap at most, to tell a row over it from one that ends at it.
-            let room = (cap + 1 - self.row_bytes).min(buf.len() as u64) as usize;
+            // Saturating: `--max-bytes` may be as large as usize (the report reads inputs so).
+            let room = (cap.saturating_add(1) - self.row_bytes).min(buf.len() as u64) as usize;
             let n = self.inner.read(&mut buf[..room])?;
             if n == 0 {
                 self.stats.eof.store(true, Ordering::Relaxed);

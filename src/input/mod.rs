@@ -406,6 +406,20 @@ fn first_buffer_starts_an_array(reader: &mut impl BufRead) -> bool {
     buf.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
 }
 
+/// What a folder input is read from, in reading order: each text file as its record name
+/// (its path under the folder) and path, and each folder under it that could not be listed as
+/// its record name and why. What `--resume` stamps a folder by ([`crate::checkpoint`]): only what
+/// the reader reads, so a run's own files in a folder it reads (`--out` inside it) change nothing.
+pub fn folder_entries(dir: &Path) -> io::Result<Vec<(String, Result<PathBuf, String>)>> {
+    Ok(list_text_files(dir)?
+        .into_iter()
+        .map(|entry| match entry {
+            Ok((path, record)) => (record, Ok(path)),
+            Err(e) => (e.record, Err(e.reason)),
+        })
+        .collect())
+}
+
 /// A file's bytes, decompressed when it is gzipped.
 fn open_reader(path: &Path, gzipped: bool) -> io::Result<Box<dyn Read + Send>> {
     let file = File::open(path)?;
@@ -819,6 +833,25 @@ mod tests {
         let at = csv.find("\"five\"").unwrap() + 5;
         assert_eq!(reasons[2].0, "row 5");
         assert!(reasons[2].1.contains(&format!("byte {at} ")), "{reasons:?}");
+    }
+
+    /// The report reads inputs with no limit (`max_bytes` of usize::MAX): the row cap's room
+    /// wrapped round to nothing, and every CSV input read as empty.
+    #[test]
+    fn csv_without_a_limit_reads_every_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "rows.csv",
+            b"id,text\n1,one\n2,\"two\nlines\"\n",
+        );
+        let unlimited = ReadOptions {
+            max_bytes: usize::MAX,
+            ..ReadOptions::default()
+        };
+        let items: Vec<_> = read_inputs(&[path], &unlimited).collect();
+        let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["1", "2"], "{:?}", errors(&items));
     }
 
     #[test]

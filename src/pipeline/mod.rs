@@ -184,7 +184,13 @@ fn analyse(
     clock: &StageClock,
 ) -> Annotated {
     let (mentions, entities) = clock.time(Stage::DecodeEntities, || {
-        let mentions = mentions_from_tags(&doc.text, &doc.tokens, tags, tag_set);
+        let mentions = mentions_from_tags(
+            &doc.text,
+            &doc.tokens,
+            tags,
+            tag_set,
+            &doc.paragraph_starts(),
+        );
         let mentions = entities::name_mentions(&doc, mentions);
         let entities = entities::merge(&doc, &mentions);
         (mentions, entities)
@@ -341,7 +347,17 @@ fn process(
         max_bytes: opts.max_bytes,
     };
     let shard = opts.shard;
+    // Inputs that could not be opened, counted before the shard and the resume take their
+    // records: every shard and every resumed run exits 3 for them, though the error row is one
+    // shard's and may have been written before an interruption (a shard without it, or a resume
+    // past it, exited 0 over a dump with a file missing).
+    let unreadable_inputs = std::cell::Cell::new(0usize);
     let mut records = input::read_inputs(&opts.inputs, &read_opts)
+        .inspect(|r| {
+            if r.as_ref().is_err_and(|e| e.record == input::WHOLE_INPUT) {
+                unreadable_inputs.set(unreadable_inputs.get() + 1);
+            }
+        })
         .filter(move |r| shard.is_none_or(|s| s.holds(r)))
         .skip(skip as usize);
     let estimate = (opts.progress && opts.shard.is_none())
@@ -386,6 +402,7 @@ fn process(
         summary.stage_seconds[Stage::Write as usize] += phase.elapsed().as_secs_f64();
     }
     bar.finish_and_clear();
+    summary.unreadable_inputs = unreadable_inputs.get();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -580,7 +597,6 @@ fn write_record(
         }
         Err(e) => {
             summary.errors += 1;
-            summary.unreadable_inputs += usize::from(e.record == input::WHOLE_INPUT);
             if let Some(bar) = bar {
                 bar.suspend(|| eprintln!("whosaid: skipped {e}"));
             }

@@ -151,6 +151,7 @@ pub fn write(rows: &[IndexRow], path: &Path) -> Result<()> {
 
 /// Writes the rows into the temporary file and syncs it.
 fn fill(mut out: csv::Writer<std::fs::File>, rows: &[IndexRow], temp: &Path) -> Result<()> {
+    let cannot = || format!("cannot write {}", temp.display());
     if rows.is_empty() {
         out.write_record([
             "entity_key",
@@ -159,13 +160,13 @@ fn fill(mut out: csv::Writer<std::fs::File>, rows: &[IndexRow], temp: &Path) -> 
             "articles",
             "mentions",
             "quotes",
-        ])?;
+        ])
+        .with_context(cannot)?;
     }
     for row in rows {
-        out.serialize(row)?;
+        out.serialize(row).with_context(cannot)?;
     }
-    out.flush()
-        .with_context(|| format!("cannot write {}", temp.display()))?;
+    out.flush().with_context(cannot)?;
     out.into_inner()
         .map_err(|e| anyhow::anyhow!("cannot write {}: {}", temp.display(), e.error()))?
         .sync_all()

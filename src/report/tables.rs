@@ -180,7 +180,7 @@ impl RunFiles {
 fn refuse_unsettled(out: &Path) -> Result<()> {
     if crate::output::run_writing(out) {
         bail!(
-            "a whosaid run is writing into {} now: make the report when it has finished",
+            "a whosaid run is writing into {} now: wait for it to finish",
             out.display()
         );
     }
