@@ -101,6 +101,17 @@ impl Document {
             .collect()
     }
 
+    /// The index in [`Document::tokens`] of each paragraph's first word, in order (paragraphs
+    /// without words left out).
+    pub fn paragraph_starts(&self) -> Vec<usize> {
+        let words = self.paragraph_words();
+        words
+            .iter()
+            .filter(|w| !w.is_empty())
+            .map(|w| w.start)
+            .collect()
+    }
+
     /// Each paragraph's words, as ranges of [`Document::tokens`] (empty paragraphs included, so
     /// the index is the paragraph's).
     pub fn paragraph_words(&self) -> Vec<Range<usize>> {
@@ -225,10 +236,27 @@ fn is_close_punct(c: char) -> bool {
     )
 }
 
+/// Characters that separate words as white space does though they print nothing: controls
+/// (NUL), the zero-width space, the word joiner and the byte-order mark. Kept in a word, they
+/// made `Maria Lopez\0` a name of its own (`maria lopez\0` as its key).
+fn is_invisible_separator(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// Marks that come off a word's ends as tokens of their own, as punctuation does: emoji and
+/// pictographs (with their variation selectors and joiners) and the zero-width non-joiner
+/// (`Donald Trump😀`, `Scholz\u{200C}` are the names `Trump`, `Scholz`). Inside a word they stay
+/// (a non-joiner belongs inside Persian words).
+fn is_edge_mark(c: char) -> bool {
+    matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0xFE0E | 0xFE0F | 0x200C | 0x200D)
+}
+
 /// Splits a sentence into word tokens, roughly as CoNLL-2003 does: white space separates, and
 /// leading quotes/brackets and trailing punctuation come off as tokens of their own, as does a
 /// final period unless the word is an abbreviation, and a possessive `'s`. Inner hyphens,
-/// apostrophes and periods stay (`Serbian-born`, `isn’t`, `U.S.`).
+/// apostrophes and periods stay (`Serbian-born`, `isn’t`, `U.S.`). Invisible separators
+/// ([`is_invisible_separator`]) separate like white space, and emoji come off a word's ends
+/// ([`is_edge_mark`]).
 pub fn split_words(text: &str, sentence: Span) -> Vec<Span> {
     let mut out = Vec::new();
     let body = &text[sentence.range()];
@@ -237,7 +265,7 @@ pub fn split_words(text: &str, sentence: Span) -> Vec<Span> {
         split_chunk(text, sentence.start + from, sentence.start + to, out);
     };
     for (i, c) in body.char_indices() {
-        if c.is_whitespace() {
+        if c.is_whitespace() || is_invisible_separator(c) {
             if let Some(s) = chunk_start.take() {
                 flush(s, i, &mut out);
             }
@@ -256,7 +284,8 @@ fn split_chunk(text: &str, mut start: usize, mut end: usize, out: &mut Vec<Span>
     // Leading punctuation, one token per mark.
     while start < end {
         let c = text[start..end].chars().next().unwrap();
-        if is_open_punct(c) || (is_close_punct(c) && end - start > c.len_utf8()) {
+        let peel = is_open_punct(c) || is_close_punct(c) || is_edge_mark(c);
+        if peel && (is_open_punct(c) || end - start > c.len_utf8()) {
             head.push(Span::new(start, start + c.len_utf8()));
             start += c.len_utf8();
         } else {
@@ -274,7 +303,7 @@ fn split_chunk(text: &str, mut start: usize, mut end: usize, out: &mut Vec<Span>
         if word.len() == n {
             break;
         }
-        if is_close_punct(c) {
+        if is_close_punct(c) || is_edge_mark(c) {
             // An apostrophe closing a plural possessive ("ministers'") stays a token of its own too.
             tail.push(Span::new(end - n, end));
             end -= n;
@@ -351,6 +380,26 @@ mod tests {
             words("Dec. 23, 2018 - In"),
             vec!["Dec.", "23", ",", "2018", "-", "In"]
         );
+    }
+
+    /// An outside check found `Maria Lopez\0`, `Scholz\u{200C}` and `Donald Trump😀` read as
+    /// names of their own, and `“Deal done,”😀 said …` hiding its closing mark inside a word.
+    #[test]
+    fn invisible_characters_and_emoji_are_not_part_of_words() {
+        assert_eq!(
+            words("Maria Lopez\0said\u{200B}it\u{FEFF}."),
+            vec!["Maria", "Lopez", "said", "it", "."]
+        );
+        assert_eq!(
+            words("Scholz\u{200C} and Trump😀 met 😀China😀."),
+            vec!["Scholz", "\u{200C}", "and", "Trump", "😀", "met", "😀", "China", "😀", "."]
+        );
+        assert_eq!(
+            words("“Deal done,”😀 said"),
+            vec!["“", "Deal", "done", ",", "”", "😀", "said"]
+        );
+        // Inside a word a non-joiner stays (Persian).
+        assert_eq!(words("می\u{200C}خواهم"), vec!["می\u{200C}خواهم"]);
     }
 
     #[test]

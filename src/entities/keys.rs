@@ -43,7 +43,19 @@ pub fn entity_key(entity: &Entity) -> Option<String> {
             None => fold_key(strip_possessive(&entity.canonical)),
         },
     };
-    (!key.is_empty()).then_some(key)
+    // A name that folds to nothing still gets a key, the one the entity index would make for
+    // it, so that `entities.csv` and `entity_index.csv` name it alike.
+    Some(match key.is_empty() {
+        true => fallback_key(entity.label, &entity.canonical),
+        false => key,
+    })
+}
+
+/// The key of an entity whose name folds to nothing (`’s` alone), and of every entity in a run
+/// written before `entity_key` existed: its label and lower-cased name, `PER:jr.`.
+pub fn fallback_key(label: EntityLabel, canonical: &str) -> String {
+    let name = canonical.split_whitespace().collect::<Vec<_>>().join(" ");
+    format!("{label}:{}", name.to_lowercase())
 }
 
 /// The acronym an organisation goes by: its name when that is one, else the first acronym the

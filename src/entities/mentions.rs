@@ -1,14 +1,16 @@
 //! The mentions the entity stage counts, prepared before merging ([`name_mentions`]).
 
 use super::countries;
-use super::names::{is_title, trim_wrapping};
+use super::names::{is_title, trim_wrapping, PersonName};
 use crate::ner::{EntityLabel, Mention};
 use crate::text::{Document, Span};
 
 /// The mentions that name something, as the entity stage counts them:
 /// - one made only of titles and honorifics (`Mr.`, `Rep.`, `President`, or `Security` cut out
 ///   of "National Security Advisor") is no entity and is left out; a country's name stays even
-///   where it doubles as a title word (`US`);
+///   where it doubles as a title word (`US`); so is a person made only of a family suffix, the
+///   `Jr.` the model tags apart in "William F. Buckley, Jr." (it named no one, and keyed as
+///   nobody it made one person of every `Jr.` in a dump);
 /// - a lower-case word hyphenated onto a name is not part of it: `Saudi-led`, `Iran-backed`,
 ///   `European Union–brokered` name `Saudi`, `Iran`, `European Union`;
 /// - an editor's bracketed given name and the name it completes are one mention: `[Donald]`
@@ -19,7 +21,8 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
         let text = trim_wrapping(doc.text.get(m.span.range()).unwrap_or(""));
         let mut words = text.split_whitespace().map(trim_wrapping).peekable();
         let title_only = words.peek().is_some() && words.all(is_title);
-        !title_only || countries::table().lookup(text).is_some()
+        let suffix_only = m.label == EntityLabel::Per && PersonName::parse(text).keys.is_empty();
+        !(title_only || suffix_only) || countries::table().lookup(text).is_some()
     });
     let mut out: Vec<Mention> = Vec::new();
     for mut m in named {

@@ -730,3 +730,28 @@ fn title_only_mentions_are_dropped_but_countries_stay() {
         .collect();
     assert_eq!(kept, ["Rep. Smith", "US"]);
 }
+
+/// `Jr.` tagged apart in "William F. Buckley, Jr." was a person of its own with no key, which
+/// the entity index then counted under a key of its own making, one person for every `Jr.`.
+#[test]
+fn a_family_suffix_alone_is_no_person_and_every_entity_has_a_key() {
+    let text = "William F. Buckley, Jr. met L. Brent Bozell Jr. and Sr. Jones.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("William F. Buckley", "PER")
+        .tag("L. Brent Bozell Jr.", "PER")
+        .tag("Jr.", "PER")
+        .tag("Sr. Jones", "PER")
+        .done();
+    let kept = name_mentions(&doc, mentions);
+    let names: Vec<&str> = kept.iter().map(|m| &text[m.span.range()]).collect();
+    assert_eq!(
+        names,
+        ["William F. Buckley", "L. Brent Bozell Jr.", "Sr. Jones"]
+    );
+    let entities = merge(&doc, &kept);
+    assert!(entities
+        .entities
+        .iter()
+        .all(|e| e.ambiguous || e.key.is_some()));
+}

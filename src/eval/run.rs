@@ -108,7 +108,10 @@ pub fn mentions_for_texts(
     Ok(docs
         .iter()
         .zip(&word_tags)
-        .map(|(doc, tags)| mentions_from_tags(&doc.text, &doc.tokens, tags, tagger.tag_set()))
+        .map(|(doc, tags)| {
+            let starts = doc.paragraph_starts();
+            mentions_from_tags(&doc.text, &doc.tokens, tags, tagger.tag_set(), &starts)
+        })
         .collect())
 }
 

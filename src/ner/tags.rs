@@ -111,16 +111,23 @@ pub fn decode_tags(tags: impl IntoIterator<Item = Tag>) -> Vec<TaggedEntity> {
 }
 
 /// Turns one article's word tags into mentions over its word spans, reading each tag's id in
-/// the model's `tag_set`. Mentions made only of punctuation are dropped.
+/// the model's `tag_set`. Mentions made only of punctuation are dropped. A mention never runs
+/// over the start of a paragraph (`paragraph_starts`, word indices, in order): a window holds
+/// several sentences, and an I- tag on a paragraph's first word continued the name that ended
+/// the last one, `Adelson⏎⏎Courted by most …` → one PER `Adelson Courted`; it is split there
+/// instead. (Sentence starts are not: the sentence splitter's mistakes inside a paragraph, `ST.
+/// LOUIS`, `Warner Bros. Theater Ventures`, the model reads through.)
 pub fn mentions_from_tags(
     text: &str,
     words: &[Span],
     tags: &[WordTag],
     tag_set: &[Tag],
+    paragraph_starts: &[usize],
 ) -> Vec<Mention> {
     let typed = tags.iter().map(|t| t.tag(tag_set));
     decode_tags(typed)
         .into_iter()
+        .flat_map(|entity| split_at(entity, paragraph_starts))
         .filter_map(|entity| {
             let (s, e) = (entity.words.start, entity.words.end);
             let span = Span::new(words[s].start, words[e - 1].end);
@@ -133,6 +140,27 @@ pub fn mentions_from_tags(
                 label: entity.label,
                 score,
             })
+        })
+        .collect()
+}
+
+/// The entity cut at every one of `starts` inside it, each piece with its label.
+fn split_at(entity: TaggedEntity, starts: &[usize]) -> Vec<TaggedEntity> {
+    let words = entity.words;
+    let first = starts.partition_point(|&s| s <= words.start);
+    let cuts = starts[first..]
+        .iter()
+        .take_while(|&&s| s < words.end)
+        .copied();
+    let bounds: Vec<usize> = std::iter::once(words.start)
+        .chain(cuts)
+        .chain(std::iter::once(words.end))
+        .collect();
+    bounds
+        .windows(2)
+        .map(|w| TaggedEntity {
+            words: w[0]..w[1],
+            label: entity.label,
         })
         .collect()
 }
@@ -253,9 +281,37 @@ mod tests {
         ];
         let t = |label| WordTag { label, prob: 0.5 };
         let tags = vec![t(1), t(1), t(2), t(0), t(0), t(0)];
-        let m = mentions_from_tags(text, &words, &tags, &labels);
+        let m = mentions_from_tags(text, &words, &tags, &labels, &[0]);
         assert_eq!(m.len(), 1, "{m:?}");
         assert_eq!(&text[m[0].span.range()], "Sandër Lleshaj");
         assert_eq!(m[0].label, EntityLabel::Per);
+    }
+
+    /// A title line `Adelson` tagged B-PER and the next paragraph's first word I-PER made one
+    /// person `Adelson⏎⏎Courted`.
+    #[test]
+    fn a_mention_stops_at_a_paragraph_start() {
+        let text = "Adelson\n\nCourted by Mary Lou Jones";
+        let doc = crate::text::Document::new(
+            "a".into(),
+            String::new(),
+            text.into(),
+            &crate::clean::clean(text),
+        );
+        let starts = doc.paragraph_starts();
+        assert_eq!(starts, [0, 1]);
+        let labels = [
+            Tag::Outside,
+            Tag::Begin(EntityLabel::Per),
+            Tag::Inside(EntityLabel::Per),
+        ];
+        let t = |label| WordTag { label, prob: 0.5 };
+        // Adelson Courted by Mary Lou Jones
+        let tags = vec![t(1), t(2), t(0), t(1), t(2), t(2)];
+        let m = mentions_from_tags(text, &doc.tokens, &tags, &labels, &starts);
+        let names: Vec<&str> = m.iter().map(|m| &text[m.span.range()]).collect();
+        assert_eq!(names, ["Adelson", "Courted", "Mary Lou Jones"]);
+        let unsplit = mentions_from_tags(text, &doc.tokens, &tags, &labels, &[0]);
+        assert_eq!(&text[unsplit[0].span.range()], "Adelson\n\nCourted");
     }
 }

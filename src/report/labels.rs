@@ -82,12 +82,10 @@ impl EntityKey {
         if !row.country_code.is_empty() {
             return EntityKey::Named(format!("country:{}", row.country_code));
         }
-        let name = row
-            .canonical
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        EntityKey::Named(format!("{}:{}", row.label, name.to_lowercase()))
+        EntityKey::Named(crate::entities::keys::fallback_key(
+            row.label,
+            &row.canonical,
+        ))
     }
 
     /// The key as `entity_index.csv` writes it; None for an ambiguous entity, which has none.
