@@ -95,6 +95,28 @@ fn starts_new_paragraph(prev: &str, line: &str) -> bool {
     ends_sentence || opens_quote || speaker_label || prev.len() < 40
 }
 
+/// The text's lines, each with its line end: `\n`, `\r\n`, or a lone `\r` (old Mac files, some
+/// scrapers), which read as no line end at all made a whole article one paragraph.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= bytes.len() {
+            return None;
+        }
+        let from = start;
+        let ends = bytes[from..].iter().position(|&b| b == b'\n' || b == b'\r');
+        start = match ends {
+            Some(i) if bytes[from + i] == b'\r' && bytes.get(from + i + 1) == Some(&b'\n') => {
+                from + i + 2
+            }
+            Some(i) => from + i + 1,
+            None => bytes.len(),
+        };
+        Some(&text[from..start])
+    })
+}
+
 /// Cleans one article's text.
 pub fn clean(text: &str) -> Cleaned {
     let mut out = Cleaned::default();
@@ -102,7 +124,7 @@ pub fn clean(text: &str) -> Cleaned {
     let mut prev_kept: Option<&str> = None;
     let mut prev_line_blank = true;
     let mut offset = 0;
-    for raw in text.split_inclusive('\n') {
+    for raw in lines(text) {
         let start = offset;
         offset += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
@@ -238,6 +260,17 @@ mod tests {
             ]
         );
         assert!(c.paragraphs.iter().all(|p| !p.overlaps(c.removed[0].0)));
+    }
+
+    /// `Title\r\r"We are ready," said …` with lone carriage returns was one paragraph, and the
+    /// title was read into the quote.
+    #[test]
+    fn lone_carriage_returns_end_lines_too() {
+        let text = "Title\r\r\"We are ready,\" he said.\r\nNext: line\nLast";
+        assert_eq!(
+            kept(text),
+            vec!["Title", "\"We are ready,\" he said.", "Next: line", "Last"]
+        );
     }
 
     #[test]
