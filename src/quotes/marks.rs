@@ -123,6 +123,8 @@ fn classify(
     match family {
         Family::Double => match c {
             '“' if open_char == Some('„') => Some(Event::Close),
+            // »German and Danish« quotes: guillemets pointing inwards.
+            '«' if open_char == Some('»') => Some(Event::Close),
             '“' | '„' | '‟' | '«' => Some(Event::Open),
             '”' | '»' => {
                 // ”Word… used as an opening mark.
@@ -488,6 +490,11 @@ mod tests {
         assert_eq!(
             quoted("„Sie sagte «nein» dazu“, sagte er."),
             vec!["Sie sagte «nein» dazu"]
+        );
+        // Guillemets pointing inwards (German, Danish) open with » and close with «.
+        assert_eq!(
+            quoted("Er sagte: »Wir bleiben.« Dann ging er. »Nie«, sagte sie."),
+            vec!["Wir bleiben.", "Nie"]
         );
         // A straight mark after the words still closes a curly quote (scraped text mixes them).
         assert_eq!(
