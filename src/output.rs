@@ -505,7 +505,9 @@ impl DirLock {
 }
 
 /// Whether a run holds `dir`'s lock now (`extract` writing into it). A report of `dir` read
-/// meanwhile would be of the run before, or of two runs while the files are renamed.
+/// meanwhile would be of the run before, or of two runs while the files are renamed. Asking
+/// takes a shared lock for the moment of the call: a run starting in that moment is refused as
+/// if another run were writing (nothing is written; it can be started again).
 pub fn run_writing(dir: &Path) -> bool {
     // No lock file: no run has started since the last one finished. A lock file that cannot be
     // opened (a read-only copy of a run) is no run of this machine's.
