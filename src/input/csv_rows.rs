@@ -9,6 +9,7 @@
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -281,31 +282,14 @@ struct QuoteCount {
 }
 
 impl QuoteCount {
-    /// The first stray close in `range` of the input, forgetting those before it (rows are read
-    /// in order, so no later row asks about them).
-    fn stray_close_within(&self, range: std::ops::Range<u64>) -> Option<u64> {
-        let mut closes = self
-            .stray_closes
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        while closes.front().is_some_and(|&at| at < range.start) {
-            closes.pop_front();
-        }
-        closes.front().copied().filter(|at| range.contains(at))
+    /// The first stray close in `range` of the input ([`first_within`]).
+    fn stray_close_within(&self, range: Range<u64>) -> Option<u64> {
+        first_within(&self.stray_closes, range, |&at| at)
     }
 
-    /// The length of a row over the cap that ends in `range`, forgetting those before it.
-    fn oversized_within(&self, range: std::ops::Range<u64>) -> Option<u64> {
-        let mut rows = self
-            .oversized
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        while rows.front().is_some_and(|&(at, _)| at < range.start) {
-            rows.pop_front();
-        }
-        rows.front()
-            .filter(|(at, _)| range.contains(at))
-            .map(|&(_, bytes)| bytes)
+    /// The length of a row over the cap that ends in `range` ([`first_within`]).
+    fn oversized_within(&self, range: Range<u64>) -> Option<u64> {
+        first_within(&self.oversized, range, |&(at, _)| at).map(|(_, bytes)| bytes)
     }
 
     /// A position in what the parser was given, as a position in the input.
@@ -314,6 +298,20 @@ impl QuoteCount {
         let before = shifts.partition_point(|&(from, _)| from <= given);
         given + before.checked_sub(1).map_or(0, |i| shifts[i].1)
     }
+}
+
+/// The first of `marks` (in input order, each at the position `at` gives) that lies in `range`,
+/// forgetting those before it: rows are read in order, so no later row asks about them.
+fn first_within<T: Copy>(
+    marks: &Mutex<VecDeque<T>>,
+    range: Range<u64>,
+    at: impl Fn(&T) -> u64,
+) -> Option<T> {
+    let mut marks = marks.lock().unwrap_or_else(PoisonError::into_inner);
+    while marks.front().is_some_and(|m| at(m) < range.start) {
+        marks.pop_front();
+    }
+    marks.front().copied().filter(|m| range.contains(&at(m)))
 }
 
 /// Where the CSV reader is in a field, followed byte by byte as it reads (with its settings:

@@ -383,12 +383,8 @@ fn starts_an_array(reader: &mut impl BufRead) -> bool {
         if buf.is_empty() {
             return false;
         }
-        let unmarked = match first {
-            true => buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf),
-            false => buf,
-        };
-        if let Some(b) = unmarked.iter().find(|b| !b.is_ascii_whitespace()) {
-            return *b == b'[';
+        if let Some(b) = first_significant(buf, first) {
+            return b == b'[';
         }
         let n = buf.len();
         reader.consume(n);
@@ -402,8 +398,17 @@ fn first_buffer_starts_an_array(reader: &mut impl BufRead) -> bool {
     let Ok(buf) = reader.fill_buf() else {
         return false; // The reader reports the failure on its first read.
     };
-    let buf = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf);
-    buf.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[')
+    first_significant(buf, true) == Some(b'[')
+}
+
+/// The first byte of `buf` that is not white space, after a byte-order mark when `buf` starts
+/// the input.
+fn first_significant(buf: &[u8], starts_input: bool) -> Option<u8> {
+    let buf = match starts_input {
+        true => buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf),
+        false => buf,
+    };
+    buf.iter().copied().find(|b| !b.is_ascii_whitespace())
 }
 
 /// What a folder input is read from, in reading order: each text file as its record name
