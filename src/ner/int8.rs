@@ -23,6 +23,8 @@ use super::{kernels, omp};
 /// Rows per task of the quantization and dequantization passes, which are split over libtorch's
 /// threads: on one thread they took a fifth of the products' time at two threads.
 const PASS_ROWS: usize = 64;
+/// Rows per block of a product and the pass after it, per thread ([`Int8Linear::blockwise`]).
+const BLOCK_ROWS_PER_THREAD: usize = 64;
 
 /// How a weight channel's int8 scale is chosen.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
@@ -122,52 +124,78 @@ impl Int8Linear {
 
     /// [`Self::forward`] of rows already quantized.
     pub fn forward_quantized(&self, x: &QuantizedRows, residual: Option<&Tensor>) -> Tensor {
-        let acc = self.product(x);
-        let mut y = Tensor::empty(acc.size(), (Kind::Float, Device::Cpu));
-        let residual = residual.map(Tensor::contiguous);
         let cols = self.scale_values.len();
-        // SAFETY: `acc` is _int_mm's contiguous int32 result, `residual` a contiguous f32 tensor
-        // of y's shape (checked by the kernel's length asserts), `y` a fresh f32 tensor.
-        let (acc, residual, out) = unsafe {
+        let mut y = Tensor::empty(
+            [x.scales.len() as i64, cols as i64],
+            (Kind::Float, Device::Cpu),
+        );
+        let residual = residual.map(Tensor::contiguous);
+        // SAFETY: `residual` is a contiguous f32 tensor of y's shape (checked by the kernel's
+        // length asserts), `y` a fresh f32 tensor.
+        let (residual, out) = unsafe {
             (
-                elements::<i32>(&acc, Kind::Int),
                 residual.as_ref().map(|r| elements::<f32>(r, Kind::Float)),
                 elements_mut::<f32>(&mut y, Kind::Float),
             )
         };
-        let rows = |i: usize| i * PASS_ROWS * cols..((i + 1) * PASS_ROWS * cols).min(acc.len());
-        let (col_scale, bias, row_scale) =
-            (&self.scale_values[..], &self.bias_values[..], &x.scales);
-        let parts: Vec<_> = out.chunks_mut(PASS_ROWS * cols).enumerate().collect();
-        omp::for_each(parts, &|(i, out)| {
-            kernels::dequantize_rows(
-                &acc[rows(i)],
-                &row_scale[i * PASS_ROWS..][..out.len() / cols],
-                col_scale,
-                bias,
-                residual.map(|r| &r[rows(i)]),
-                out,
-            )
+        let (col_scale, bias) = (&self.scale_values[..], &self.bias_values[..]);
+        self.blockwise(x, &mut |first, acc| {
+            let values = first * cols..first * cols + acc.len();
+            let row_scales = &x.scales[first..first + acc.len() / cols];
+            let residual = residual.map(|r| &r[values.clone()]);
+            let parts: Vec<_> = out[values]
+                .chunks_mut(PASS_ROWS * cols)
+                .enumerate()
+                .collect();
+            omp::for_each(parts, &|(i, out)| {
+                let part = i * PASS_ROWS * cols..i * PASS_ROWS * cols + out.len();
+                kernels::dequantize_rows(
+                    &acc[part.clone()],
+                    &row_scales[i * PASS_ROWS..][..out.len() / cols],
+                    col_scale,
+                    bias,
+                    residual.map(|r| &r[part]),
+                    out,
+                )
+            });
         });
         y
     }
 
-    /// The exact int32 sums `x · Wᵀ`, (rows, out), contiguous.
-    fn product(&self, x: &QuantizedRows) -> Tensor {
+    /// The product `x · Wᵀ` a block of rows at a time: `pass(first row, the block's exact int32
+    /// sums, (block rows, out))` runs after each block's product, while its sums are in cache.
+    /// Blocks, because on a CPU with AMX the product of a whole batch took less time than
+    /// reading its int32 sums back from memory: the intermediate layer's sums for a batch of
+    /// 512 rows are 3 MB, more than the L2 cache; blocks of 64 rows per thread cut the
+    /// intermediate step by a tenth (`examples/encoder_profile`, one thread).
+    fn blockwise(&self, x: &QuantizedRows, pass: &mut dyn FnMut(usize, &[i32])) {
+        let rows = x.scales.len();
+        let block = BLOCK_ROWS_PER_THREAD * tch::get_num_threads().max(1) as usize;
+        for first in (0..rows).step_by(block) {
+            let len = block.min(rows - first);
+            let acc = self.product(&x.values.narrow(0, first as i64, len as i64));
+            // SAFETY: `product` returns a contiguous int32 tensor.
+            pass(first, unsafe { elements::<i32>(&acc, Kind::Int) });
+        }
+    }
+
+    /// The exact int32 sums `values · Wᵀ`, (rows, out), contiguous; `values` are contiguous
+    /// int8 rows.
+    fn product(&self, values: &Tensor) -> Tensor {
         let packed = match &self.weights {
-            Weights::Libtorch(weight_t) => return x.values.internal_int_mm(weight_t),
+            Weights::Libtorch(weight_t) => return values.internal_int_mm(weight_t),
             Weights::Packed(packed) => packed,
         };
-        let (rows, outputs) = (x.scales.len(), packed.outputs());
-        let inputs = x.values.size()[1] as usize;
+        let (rows, inputs) = (values.size()[0] as usize, values.size()[1] as usize);
+        let outputs = packed.outputs();
         if rows == 0 || inputs == 0 || outputs == 0 {
             return Tensor::zeros([rows as i64, outputs as i64], (Kind::Int, Device::Cpu));
         }
         let mut acc = Tensor::empty([rows as i64, outputs as i64], (Kind::Int, Device::Cpu));
-        // SAFETY: `x.values` is a contiguous int8 tensor, `acc` a fresh int32 one.
+        // SAFETY: `values` is a contiguous int8 tensor, `acc` a fresh int32 one.
         let (values, sums) = unsafe {
             (
-                elements::<i8>(&x.values, Kind::Int8),
+                elements::<i8>(values, Kind::Int8),
                 elements_mut::<i32>(&mut acc, Kind::Int),
             )
         };
@@ -186,38 +214,36 @@ impl Int8Linear {
     /// whole (rows × 1,536) output in memory.
     pub fn forward_gelu_quantized(&self, x: &Tensor) -> QuantizedRows {
         let x = quantize(x);
-        let acc = self.product(&x);
         let cols = self.scale_values.len();
         let rows = x.scales.len();
         let mut out = QuantizedRows {
             values: Tensor::empty([rows as i64, cols as i64], (Kind::Int8, Device::Cpu)),
             scales: vec![0f32; rows],
         };
-        // SAFETY: `acc` is _int_mm's contiguous int32 result, `out.values` a fresh int8 tensor.
-        let (acc, values) = unsafe {
-            (
-                elements::<i32>(&acc, Kind::Int),
-                elements_mut::<i8>(&mut out.values, Kind::Int8),
-            )
-        };
+        // SAFETY: `out.values` is a fresh int8 tensor.
+        let values = unsafe { elements_mut::<i8>(&mut out.values, Kind::Int8) };
         let (col_scale, bias) = (&self.scale_values[..], &self.bias_values[..]);
-        let parts: Vec<_> = acc
-            .chunks(PASS_ROWS * cols)
-            .zip(values.chunks_mut(PASS_ROWS * cols))
-            .zip(
-                x.scales
-                    .chunks(PASS_ROWS)
-                    .zip(out.scales.chunks_mut(PASS_ROWS)),
-            )
-            .collect();
-        omp::for_each(parts, &|((acc, values), (scales_in, scales_out))| {
-            let mut row = vec![0f32; cols];
-            for (r, (acc, values)) in acc.chunks(cols).zip(values.chunks_mut(cols)).enumerate() {
-                let scale = &scales_in[r..r + 1];
-                kernels::dequantize_rows(acc, scale, col_scale, bias, None, &mut row);
-                kernels::gelu_in_place(&mut row);
-                kernels::quantize_rows(&row, cols, values, &mut scales_out[r..r + 1]);
-            }
+        self.blockwise(&x, &mut |first, acc| {
+            let block_rows = first..first + acc.len() / cols;
+            let parts: Vec<_> = acc
+                .chunks(PASS_ROWS * cols)
+                .zip(values[first * cols..][..acc.len()].chunks_mut(PASS_ROWS * cols))
+                .zip(
+                    x.scales[block_rows.clone()]
+                        .chunks(PASS_ROWS)
+                        .zip(out.scales[block_rows].chunks_mut(PASS_ROWS)),
+                )
+                .collect();
+            omp::for_each(parts, &|((acc, values), (scales_in, scales_out))| {
+                let mut row = vec![0f32; cols];
+                for (r, (acc, values)) in acc.chunks(cols).zip(values.chunks_mut(cols)).enumerate()
+                {
+                    let scale = &scales_in[r..r + 1];
+                    kernels::dequantize_rows(acc, scale, col_scale, bias, None, &mut row);
+                    kernels::gelu_in_place(&mut row);
+                    kernels::quantize_rows(&row, cols, values, &mut scales_out[r..r + 1]);
+                }
+            });
         });
         out
     }
@@ -319,10 +345,7 @@ mod tests {
         let mut q = vec![0i8; xs.len()];
         let mut row_scale = vec![0f32; rows as usize];
         kernels::quantize_rows(&xs, inputs as usize, &mut q, &mut row_scale);
-        let acc = linear.product(&QuantizedRows {
-            values: Tensor::from_slice(&q).view([rows, inputs]),
-            scales: row_scale.clone(),
-        });
+        let acc = linear.product(&Tensor::from_slice(&q).view([rows, inputs]));
         let acc = Vec::<i32>::try_from(acc.flatten(0, -1)).unwrap();
         for residual in [None, Some(&residual)] {
             let mut expected = vec![0f32; (rows * outputs) as usize];
@@ -363,12 +386,13 @@ mod tests {
         }
     }
 
-    /// The fused row-by-row GELU gives what the three whole passes gave.
+    /// The fused row-by-row GELU gives what the three whole passes gave, over several blocks of
+    /// the product at any thread count up to 3.
     #[test]
     fn gelu_between_the_products_gives_the_three_passes_bits() {
         tch::manual_seed(19);
         let opts = (Kind::Float, Device::Cpu);
-        let (rows, inputs, outputs) = (PASS_ROWS as i64 + 9, 64i64, 96i64);
+        let (rows, inputs, outputs) = (3 * BLOCK_ROWS_PER_THREAD as i64 + 9, 64i64, 96i64);
         let x = Tensor::randn([rows, inputs], opts);
         let linear = Int8Linear::new(
             &(Tensor::randn([outputs, inputs], opts) * 0.2),
