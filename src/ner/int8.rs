@@ -23,7 +23,8 @@ use super::{kernels, omp};
 /// Rows per task of the quantization and dequantization passes, which are split over libtorch's
 /// threads: on one thread they took a fifth of the products' time at two threads.
 const PASS_ROWS: usize = 64;
-/// Rows per block of a product and the pass after it, per thread ([`Int8Linear::blockwise`]).
+/// Rows per block of a product and the pass after it, per thread, where the CPU has AMX
+/// ([`Int8Linear::blockwise`]).
 const BLOCK_ROWS_PER_THREAD: usize = 64;
 
 /// How a weight channel's int8 scale is chosen.
@@ -164,14 +165,27 @@ impl Int8Linear {
 
     /// The product `x · Wᵀ` a block of rows at a time: `pass(first row, the block's exact int32
     /// sums, (block rows, out))` runs after each block's product, while its sums are in cache.
-    /// Blocks, because on a CPU with AMX the product of a whole batch took less time than
-    /// reading its int32 sums back from memory: the intermediate layer's sums for a batch of
-    /// 512 rows are 3 MB, more than the L2 cache; blocks of 64 rows per thread cut the
-    /// intermediate step by a tenth (`examples/encoder_profile`, one thread).
+    ///
+    /// Blocks where the CPU multiplies int8 tiles (AMX): there the product of a whole batch took
+    /// less time than reading its int32 sums back from memory (the intermediate layer's sums
+    /// for a batch of 512 rows are 3 MB, more than the L2 cache), and blocks of 64 rows per
+    /// thread cut the encoder's time by 6% (`examples/encoder_profile`, one thread). Elsewhere
+    /// one block: with AVX-512 VNNI alone (oneDNN capped at it on the same machine), the same
+    /// blocks made the encoder 8–11% slower.
     fn blockwise(&self, x: &QuantizedRows, pass: &mut dyn FnMut(usize, &[i32])) {
         let rows = x.scales.len();
-        let block = BLOCK_ROWS_PER_THREAD * tch::get_num_threads().max(1) as usize;
-        for first in (0..rows).step_by(block) {
+        let block = if int8_product::has_amx_int8() {
+            BLOCK_ROWS_PER_THREAD * tch::get_num_threads().max(1) as usize
+        } else {
+            rows
+        };
+        self.blockwise_by(x, block, pass)
+    }
+
+    /// [`Self::blockwise`] in blocks of `block` rows.
+    fn blockwise_by(&self, x: &QuantizedRows, block: usize, pass: &mut dyn FnMut(usize, &[i32])) {
+        let rows = x.scales.len();
+        for first in (0..rows).step_by(block.max(1)) {
             let len = block.min(rows - first);
             let acc = self.product(&x.values.narrow(0, first as i64, len as i64));
             // SAFETY: `product` returns a contiguous int32 tensor.
@@ -386,8 +400,7 @@ mod tests {
         }
     }
 
-    /// The fused row-by-row GELU gives what the three whole passes gave, over several blocks of
-    /// the product at any thread count up to 3.
+    /// The fused row-by-row GELU gives what the three whole passes gave.
     #[test]
     fn gelu_between_the_products_gives_the_three_passes_bits() {
         tch::manual_seed(19);
@@ -408,6 +421,34 @@ mod tests {
         assert_eq!(int8s(&fused.values), int8s(&three.values));
         let bits = |v: &[f32]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&fused.scales), bits(&three.scales));
+    }
+
+    /// The product in blocks of any size gives the sums of the whole product, each block
+    /// handed to the pass with its first row, in order (on every CPU, whichever blocks it
+    /// takes itself).
+    #[test]
+    fn blocks_of_the_product_give_the_whole_products_sums() {
+        tch::manual_seed(23);
+        let opts = (Kind::Float, Device::Cpu);
+        let (rows, inputs, outputs) = (150i64, 64i64, 48i64);
+        let linear = Int8Linear::new(
+            &(Tensor::randn([outputs, inputs], opts) * 0.2),
+            &Tensor::randn([outputs], opts),
+            WeightScales::Max,
+        );
+        let x = quantize(&Tensor::randn([rows, inputs], opts));
+        let whole = Vec::<i32>::try_from(linear.product(&x.values).flatten(0, -1)).unwrap();
+        for block in [1, 7, 64, 149, 150, 1000] {
+            let mut joined = Vec::new();
+            let mut firsts = Vec::new();
+            linear.blockwise_by(&x, block, &mut |first, acc| {
+                firsts.push(first);
+                joined.extend_from_slice(acc);
+            });
+            assert_eq!(joined, whole, "blocks of {block}");
+            let expected: Vec<usize> = (0..rows as usize).step_by(block).collect();
+            assert_eq!(firsts, expected, "blocks of {block}");
+        }
     }
 
     #[test]

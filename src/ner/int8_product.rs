@@ -58,9 +58,39 @@ pub fn libtorch_is_exact() -> bool {
     })
 }
 
+/// Whether the CPU multiplies int8 tiles (AMX-INT8, CPUID leaf 7) and the OS saves their state
+/// (XCR0 bits 17 and 18): where both hold, oneDNN's `_int_mm` runs on AMX.
+pub fn has_amx_int8() -> bool {
+    static AMX: OnceLock<bool> = OnceLock::new();
+    *AMX.get_or_init(|| {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{__cpuid_count, _xgetbv};
+            // AVX-512F detected means the OS enabled XSAVE (std checks OSXSAVE): xgetbv runs.
+            if !std::is_x86_feature_detected!("avx512f") {
+                return false;
+            }
+            #[target_feature(enable = "xsave")]
+            fn enabled_state() -> u64 {
+                // SAFETY: the caller checked that the OS enabled XSAVE.
+                unsafe { _xgetbv(0) }
+            }
+            let leaf7 = __cpuid_count(7, 0);
+            let tiles = leaf7.edx & (1 << 24) != 0 && leaf7.edx & (1 << 25) != 0;
+            // SAFETY: the CPU has XSAVE, enabled by the OS (checked above).
+            let state = unsafe { enabled_state() };
+            tiles && state & (0b11 << 17) == 0b11 << 17
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        false
+    })
+}
+
 /// Which int8 product this process runs, in words (for benchmarks' and profiles' headers).
 pub fn path() -> &'static str {
-    if libtorch_is_exact() {
+    if libtorch_is_exact() && has_amx_int8() {
+        "libtorch's _int_mm (exact on this CPU, AMX: in blocks of 64 rows per thread)"
+    } else if libtorch_is_exact() {
         "libtorch's _int_mm (exact on this CPU)"
     } else if has_avx2() {
         "whosaid's 16-bit pair product on AVX2 (libtorch's _int_mm saturates on this CPU)"
