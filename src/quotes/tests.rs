@@ -994,3 +994,35 @@ fn both_takes_the_models_reading_of_source_and_cue_for_all_parts_of_a_statement(
     let both = combine(&doc, rules(), vec![with_cue(Span::new(70, 74))]);
     assert_eq!(cues(&both), [Some(told); 2]);
 }
+
+/// A `Label:` that is not a name, or a lead whose cue names no one, yields to a cue after the
+/// quote: the label alone lost the quote (no entity), and `Warning` was taken for the cue.
+#[test]
+fn cue_after_the_quote_beats_a_label_that_names_no_one() {
+    let names = [("Omar Haddad", "PER"), ("Haddad", "PER")];
+    let said = |speaker: &str, canonical: &str| {
+        vec![row(
+            "Do not cross the border,",
+            "said",
+            speaker,
+            canonical,
+            "direct",
+        )]
+    };
+    let lead = "The army closed the road.\n\n";
+    for label in ["His message was blunt", "Warning", "Caution"] {
+        let text = format!("{lead}{label}: “Do not cross the border,” said General Omar Haddad.");
+        assert_eq!(
+            run(&text, &names),
+            said("General Omar Haddad", "Omar Haddad"),
+            "{label}"
+        );
+    }
+    let text = format!("{lead}Warning: “Do not cross the border,” Haddad said.");
+    assert_eq!(run(&text, &names), said("Haddad", "Haddad"));
+    // A name's label stays the speaker.
+    let text = format!("{lead}Haddad: “Do not cross the border,” said the general.");
+    let got = run(&text, &names);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!((got[0].1.as_str(), got[0].2.as_str()), (":", "Haddad"));
+}

@@ -69,15 +69,34 @@ fn find_attribution(
     next_open: usize,
 ) -> (Option<Attribution>, bool) {
     let colon = lead_colon(view, q, prev_close);
-    let after = colon
-        .is_none()
+    // A lead with no speaker names none, and a `Label:` that is not a name names none either;
+    // a cue right after the quote names one outright (`His message was blunt: "…," said
+    // Haddad`, whose label had no entity and lost the quote; `Warning: "…," Haddad said`,
+    // where the lead's cue was `Warning`). A name's label stays (`Haddad: "…," said the
+    // general`).
+    let weak = colon.is_some_and(|(cue, speaker)| match speaker {
+        None => true,
+        Some(label) => view.doc.slice(cue) == ":" && !written_as_name(view.doc.slice(label)),
+    });
+    let after = (colon.is_none() || weak)
         .then(|| trailer(view, q, next_open))
         .flatten();
-    let found = colon
+    let found = after
+        .filter(|_| weak)
+        .or(colon)
         .or(after)
         .or_else(|| lead(view, q, prev_close))
         .or_else(|| next_sentence_trailer(view, q, next_open));
-    (found, after.is_some())
+    (found, after.is_some() && found == after)
+}
+
+/// Whether every word of a label starts with a capital, as a name's do (`Omar Haddad`,
+/// `PENCE`, `Prime Minister Edi Rama`; not `His message was blunt`).
+fn written_as_name(label: &str) -> bool {
+    label
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .all(is_capitalized)
 }
 
 /// What a quote says and its kind: the quoted words, direct, or with the words that open its
