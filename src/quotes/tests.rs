@@ -1026,3 +1026,56 @@ fn cue_after_the_quote_beats_a_label_that_names_no_one() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!((got[0].1.as_str(), got[0].2.as_str()), (":", "Haddad"));
 }
+
+/// `both` leaves the rules' speaker alone where the model's reading is another statement's: a
+/// reading linked to another cue (two quotes of two speakers in one paragraph, read as one
+/// statement), or one whose speaker the model carried over from another paragraph while the
+/// rules have one written beside the quote.
+#[test]
+fn both_keeps_the_rules_speaker_where_the_model_reads_another_statement() {
+    let text = "“No comment,” said Peter Brown.\n\n\
+                “The budget is balanced,” Peter Brown said. “That is not true,” Mary Jones said.\n\n\
+                “Maybe,” said Omar.";
+    let names = [("Peter Brown", "PER"), ("Mary Jones", "PER")];
+    let (doc, mentions) = article(text, &names);
+    let entities = merge(&doc, &mentions);
+    let rules = extract(&doc, &mentions, &entities);
+    let nth = |word: &str, n: usize| {
+        let (i, _) = text.match_indices(word).nth(n).unwrap();
+        Span::new(i, i + word.len())
+    };
+    let speakers = |quotes: &[Quote]| -> Vec<String> {
+        quotes
+            .iter()
+            .map(|q| {
+                q.speaker
+                    .map_or(String::new(), |s| doc.slice(s).to_string())
+            })
+            .collect()
+    };
+    assert_eq!(
+        speakers(&rules),
+        ["Peter Brown", "Peter Brown", "Mary Jones", "Omar"]
+    );
+    let brown = rules[0].speaker_entity;
+    let model = vec![
+        // Jones's words linked to Brown's `said` in the same paragraph.
+        Quote {
+            span: rules[2].span,
+            cue: Some(nth("said", 1)),
+            speaker: Some(nth("Peter Brown", 1)),
+            speaker_entity: brown,
+            kind: QuoteKind::Direct,
+        },
+        // Omar's words with their own `said`, and the first paragraph's speaker carried over.
+        Quote {
+            span: rules[3].span,
+            cue: Some(nth("said", 3)),
+            speaker: Some(nth("Peter Brown", 0)),
+            speaker_entity: brown,
+            kind: QuoteKind::Direct,
+        },
+    ];
+    let both = combine(&doc, rules.clone(), model);
+    assert_eq!(speakers(&both), speakers(&rules));
+}
