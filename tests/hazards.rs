@@ -795,3 +795,68 @@ fn eval_errors_never_write_over_what_the_run_reads() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(errors.exists() && !dir.join("errors.jsonl.tmp").exists());
 }
+
+/// `whosaid stream | head -1`: the reader closing the pipe stops stream quietly with status 0
+/// (it said `error: Broken pipe` and exited 1, failing `set -o pipefail` pipelines); and
+/// `--threads` beyond the cores is said on stderr, as `extract` says it.
+#[test]
+fn stream_stops_quietly_when_its_reader_goes_away() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let records: String = (0..200)
+        .map(|i| {
+            format!("{{\"id\":\"a{i}\",\"text\":\"Joe Biden met Angela Merkel in Berlin.\"}}\n")
+        })
+        .collect();
+    let mut child = whosaid()
+        .args([
+            "stream",
+            "--quotes",
+            "rules",
+            "--chunk-size",
+            "1",
+            "--threads",
+            "1",
+        ])
+        .arg("--model")
+        .arg(&model)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        // The writes fail once stream stops reading: that is the point.
+        let _ = stdin.write_all(records.as_bytes());
+    });
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains("\"a0\""), "{first}");
+    // The reader is gone: the rest of stdout has nowhere to go.
+    let o = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+
+    let cores = std::thread::available_parallelism().unwrap().get();
+    let o = whosaid()
+        .args([
+            "stream",
+            "--quotes",
+            "rules",
+            "--threads",
+            &(cores + 1).to_string(),
+        ])
+        .arg("--model")
+        .arg(&model)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("more than the"), "{}", stderr(&o));
+}

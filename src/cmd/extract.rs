@@ -176,6 +176,21 @@ fn warn_if_oversubscribed(threads: usize) {
 /// Runs the command.
 pub fn stream(a: StreamArgs) -> Result<ExitCode> {
     let opts = a.run.options(vec![PathBuf::from("-")], PathBuf::new());
-    pipeline::stream(&opts)?;
-    Ok(ExitCode::SUCCESS)
+    warn_if_oversubscribed(opts.threads);
+    match pipeline::stream(&opts) {
+        // The reader went away (`whosaid stream | head -1`): what it read is whole, and there is
+        // no one left to answer. Stop quietly, as `head`'s other writers do, not with an error
+        // that fails a `set -o pipefail` pipeline.
+        Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
+        result => result.map(|_| ExitCode::SUCCESS),
+    }
+}
+
+/// Whether an error comes from writing to a pipe whose reader closed it.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
