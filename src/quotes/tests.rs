@@ -1079,3 +1079,48 @@ fn both_keeps_the_rules_speaker_where_the_model_reads_another_statement() {
     let both = combine(&doc, rules.clone(), model);
     assert_eq!(speakers(&both), speakers(&rules));
 }
+
+/// A relative `who` as the speaker (the attribution model marks it as the source of `Peter
+/// Brown, who said …`) resolves to the name right before it; it resolved to nothing.
+#[test]
+fn a_relative_who_resolves_to_the_name_before_it() {
+    let text = "The plan was backed by Mary Jones, who told reporters it would work. \
+                Peter Brown, a critic who said little, left.";
+    let (doc, mentions) = article(text, &[("Mary Jones", "PER"), ("Peter Brown", "PER")]);
+    let entities = merge(&doc, &mentions);
+    let mut resolver = speaker::Resolver::new(&doc, &mentions, &entities);
+    let who = |n: usize| {
+        let (i, _) = text.match_indices("who").nth(n).unwrap();
+        Span::new(i, i + 3)
+    };
+    let jones = resolver
+        .resolve(who(0))
+        .map(|e| entities.entities[e].canonical.clone());
+    assert_eq!(jones.as_deref(), Some("Mary Jones"));
+    // Not after a name: no antecedent.
+    assert_eq!(resolver.resolve(who(1)), None);
+}
+
+/// The second part of a split quote after a dash (`said — "…"`) shares the first part's cue and
+/// speaker, as after a comma; it was dropped as a fragment quoted in passing.
+#[test]
+fn a_split_quote_continues_after_a_dash() {
+    for text in [
+        "“We will win,” Peter Brown said — “and then we rest.”",
+        "“We will win,” said Peter Brown — pausing — “and then we rest.”",
+    ] {
+        let got = run(text, &[("Peter Brown", "PER")]);
+        let parts: Vec<(&str, &str, &str)> = got
+            .iter()
+            .map(|r| (r.0.as_str(), r.1.as_str(), r.2.as_str()))
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                ("We will win,", "said", "Peter Brown"),
+                ("and then we rest.", "said", "Peter Brown")
+            ],
+            "{text}"
+        );
+    }
+}

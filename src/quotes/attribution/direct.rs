@@ -270,7 +270,8 @@ pub(super) fn lead(view: &View, q: Quoted, prev_close: usize) -> Option<Attribut
     let last = view.word(mark - 1);
     // `said the plan "will fail"` is a reported clause with a quoted fragment, not a lead.
     let verb_adjacent = view.is_cue_verb_at(mark - 1, lo, true);
-    if !matches!(last, ":" | ",") && !verb_adjacent {
+    // A dash stands for the comma too: `"We will win," Brown said — "and then we rest."`.
+    if !matches!(last, ":" | ",") && !is_dash(last) && !verb_adjacent {
         return None;
     }
     let end = if verb_adjacent { mark } else { mark - 1 };
