@@ -801,8 +801,7 @@ fn eval_errors_never_write_over_what_the_run_reads() {
 /// `--threads` beyond the cores is said on stderr, as `extract` says it.
 #[test]
 fn stream_stops_quietly_when_its_reader_goes_away() {
-    use std::io::{BufRead, BufReader, Write};
-    use std::process::Stdio;
+    use std::io::{BufRead, BufReader};
     let tmp = tempfile::tempdir().unwrap();
     let model = tiny_model(tmp.path(), 128, Some(1));
     let records: String = (0..200)
@@ -859,4 +858,65 @@ fn stream_stops_quietly_when_its_reader_goes_away() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("more than the"), "{}", stderr(&o));
+}
+
+/// `stream --line-offset N --id-stem STEM` over the lines of a dump after its first N (a Spark
+/// partition) names id-less records and errors as `extract` over the whole dump does, and takes
+/// no byte-order mark off a line that opens no file. Before, a partition's records were
+/// `stdin:1`, `stdin:2`, … in every partition (ids that collided), and a mark-led line was read
+/// as a record on a partition's first line only.
+#[test]
+fn stream_over_a_part_of_a_dump_names_records_as_extract_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let head = "\u{feff}{\"text\":\"Joe Biden met Angela Merkel.\"}\n\n";
+    let part =
+        "\u{feff}{\"id\":\"bom\",\"text\":\"x\"}\n\n{\"text\":\"Angela Merkel spoke.\"}\n[1]\n";
+    let dump = tmp.path().join("news.jsonl");
+    std::fs::write(&dump, format!("{head}{part}")).unwrap();
+    let out = tmp.path().join("out");
+    let o = run(&model, &out, &[&dump], &["--quotes", "rules"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let ids: Vec<String> = common::read_csv(&out.join("articles.csv"))
+        .iter()
+        .map(|r| r[0].to_string())
+        .collect();
+    assert_eq!(ids, ["news:1", "news:5"]);
+    let records: Vec<String> = common::read_csv(&out.join("errors.csv"))
+        .iter()
+        .map(|r| r[1].to_string())
+        .collect();
+    assert_eq!(records, ["line 3", "line 6"]);
+
+    let mut child = whosaid()
+        .args(["stream", "--quotes", "rules", "--threads", "1"])
+        .args(["--line-offset", "2", "--id-stem", "news"])
+        .arg("--model")
+        .arg(&model)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(part.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let answers: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let named: Vec<String> = answers
+        .iter()
+        .map(|a| match a.get("error") {
+            Some(e) => e["record"].as_str().unwrap().to_string(),
+            None => a["article"]["id"].as_str().unwrap().to_string(),
+        })
+        .collect();
+    assert_eq!(named, ["line 3", "news:5", "line 6"]);
 }

@@ -31,6 +31,7 @@ fn default_model_finds_the_seed_articles_entities() {
         skip_lowercase_sentences: true,
         quotes: whosaid::quotes::QuoteMethod::Rules,
         quote_model: std::path::PathBuf::new(),
+        stdin: Default::default(),
         inputs: vec![input],
         out: out.clone(),
         model: root.join("models/ner-en"),

@@ -10,8 +10,10 @@ with SparkContext.addArchive under the fixed names `whosaid-model`, `whosaid-quo
 Kubernetes, standalone and local-cluster: each executor fetches them from the driver and unpacks
 them into its SparkFiles directory, its working directory (removed with the application's
 container or pod on YARN and Kubernetes, by the worker's spark.worker.cleanup on standalone).
-Each partition's lines are piped through one `whosaid stream` process, which answers one JSON
-line per record in order; with --libtorch its LD_LIBRARY_PATH names the unpacked libraries (the
+Each partition's lines, blank ones too, are piped through one `whosaid stream` process told
+where they lie in the dump (--line-offset, --id-stem: ids made up for records without one, and a
+byte-order mark, come out as in extract over the whole dump), which answers one JSON line per
+record in order (`is_record`: extract's own rule for blank lines); with --libtorch its LD_LIBRARY_PATH names the unpacked libraries (the
 binary's RUNPATH, the build machine's libtorch, is searched after LD_LIBRARY_PATH). A task whose
 `whosaid stream` dies fails saying how (exit status or signal) with the end of its stderr, and
 Spark retries it.
@@ -164,12 +166,35 @@ def probe_headers(binary_name, shipped_parts):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def pipe_partition(lines, binary_name, threads, shipped_parts):
-    """Feeds (index, line) pairs to one `whosaid stream` and yields (index, result line)."""
+def is_record(index, line):
+    """Whether extract reads the dump's line `index` (from 0) as a record, by its own rule: not a
+    line of ASCII white space only (Python's str.strip() also takes Unicode spaces, which extract
+    reads as error rows), after the byte-order mark that may open the dump's first line."""
+    if index == 0 and line.startswith("\ufeff"):
+        line = line[1:]
+    return line.strip(" \t\n\r\x0c") != ""
+
+
+def id_stem(input_path):
+    """The stem extract gives made-up ids (`dump:17` for line 17 of `dump.jsonl.gz`)."""
+    name = os.path.basename(input_path.rstrip("/"))
+    base, dot, ext = name.rpartition(".")
+    if dot and ext.lower() == "gz":
+        name = base
+    stem, dot, _ = name.rpartition(".")
+    return stem if dot and stem else name
+
+
+def pipe_partition(lines, binary_name, threads, shipped_parts, stem):
+    """Feeds one partition's (index, line) pairs, a run of the dump's lines, blank ones too, to one
+    `whosaid stream` told where they lie in the dump (--line-offset, --id-stem: made-up ids and
+    the byte-order mark as extract has them), and yields (index, result line) for its records."""
     lines = list(lines)
     if not lines:
         return
+    records = [(index, line) for index, line in lines if is_record(index, line)]
     cmd, env = executor_command(binary_name, "stream", threads, shipped_parts)
+    cmd += ["--line-offset", str(lines[0][0]), "--id-stem", stem]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
     def feed():
@@ -193,9 +218,9 @@ def pipe_partition(lines, binary_name, threads, shipped_parts):
     answered, complete = 0, False
     try:
         for raw in proc.stdout:
-            if answered == len(lines):
-                raise RuntimeError(f"whosaid stream answered more lines than the {len(lines)} records it got")
-            yield lines[answered][0], raw.decode("utf-8")
+            if answered == len(records):
+                raise RuntimeError(f"whosaid stream answered more lines than the {len(records)} records it got")
+            yield records[answered][0], raw.decode("utf-8")
             answered += 1
         complete = True
     finally:
@@ -207,9 +232,9 @@ def pipe_partition(lines, binary_name, threads, shipped_parts):
         reader.join()
     if proc.returncode != 0:
         raise child_failure("whosaid stream", proc.pid, proc.returncode, list(stderr_tail),
-                            f" after answering {answered} of {len(lines)} records")
-    if answered != len(lines):
-        raise RuntimeError(f"whosaid stream answered {answered} lines for {len(lines)} records")
+                            f" after answering {answered} of {len(records)} records")
+    if answered != len(records):
+        raise RuntimeError(f"whosaid stream answered {answered} lines for {len(records)} records")
 
 
 def to_rows(item, input_path, headers):
@@ -291,10 +316,11 @@ def run(spark, args, archives):
     headers = sc.parallelize([0], 1).map(lambda _: probe_headers(binary_name, shipped_parts)).collect()[0]
     input_path = args.input
 
+    # Each partition is a run of the dump's lines, in order: its stream gets them all, blank ones
+    # too, and answers its records (`is_record`).
     lines = sc.textFile(args.input, args.partitions).zipWithIndex().map(lambda x: (x[1], x[0]))
-    # Blank lines are no records (extract skips them too).
-    records = lines.filter(lambda x: x[1].strip() != "")
-    results = records.mapPartitions(lambda part: pipe_partition(part, binary_name, threads, shipped_parts))
+    stem = id_stem(input_path)
+    results = lines.mapPartitions(lambda part: pipe_partition(part, binary_name, threads, shipped_parts, stem))
     rows = results.flatMap(lambda item: to_rows(item, input_path, headers)).cache()
 
     if args.single_files:

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
+use whosaid::input::StdinPlace;
 use whosaid::ner::{self, Precision};
 use whosaid::pipeline::{self, ExtractOptions};
 use whosaid::quotes::QuoteMethod;
@@ -40,6 +41,17 @@ pub struct ExtractArgs {
 pub struct StreamArgs {
     #[command(flatten)]
     run: RunArgs,
+    /// Lines of the dump before stdin's first line, when stdin is one part of a dump (a Spark
+    /// partition): ids made up for records without one (`STEM:LINE`) and errors then count
+    /// the dump's lines, as `extract` over the whole dump does, and a byte-order mark is taken
+    /// off the dump's first line only. Blank lines count: feed the part's lines, blank ones
+    /// too.
+    #[arg(long, default_value_t = 0)]
+    line_offset: usize,
+    /// Made-up ids of records without one are ID_STEM:LINE (`extract` uses the dump file's
+    /// name without its extensions).
+    #[arg(long, default_value = "stdin")]
+    id_stem: String,
 }
 
 /// Options shared by `extract` and `stream`.
@@ -108,6 +120,7 @@ impl RunArgs {
             skip_lowercase_sentences: !self.all_sentences,
             quotes: self.quotes,
             quote_model: self.quote_model,
+            stdin: Default::default(),
         }
     }
 }
@@ -175,7 +188,11 @@ fn warn_if_oversubscribed(threads: usize) {
 
 /// Runs the command.
 pub fn stream(a: StreamArgs) -> Result<ExitCode> {
-    let opts = a.run.options(vec![PathBuf::from("-")], PathBuf::new());
+    let mut opts = a.run.options(vec![PathBuf::from("-")], PathBuf::new());
+    opts.stdin = StdinPlace {
+        stem: a.id_stem,
+        lines_before: a.line_offset,
+    };
     warn_if_oversubscribed(opts.threads);
     match pipeline::stream(&opts) {
         // The reader went away (`whosaid stream | head -1`): what it read is whole, and there is

@@ -74,6 +74,14 @@ impl JsonLines {
         }
     }
 
+    /// The same reader, its first line counted as line `lines_before + 1` ([`super::StdinPlace`]).
+    pub(super) fn after_lines(self, lines_before: usize) -> JsonLines {
+        JsonLines {
+            line_number: lines_before,
+            ..self
+        }
+    }
+
     fn origin(&self) -> Origin {
         Origin {
             input: self.input.clone(),
@@ -111,7 +119,8 @@ impl JsonLines {
                     let mut line = trim_line_end(&self.line);
                     let mut line_start = line_start;
                     if self.line_number == 1 {
-                        // Files saved by Windows tools often start with a UTF-8 byte-order mark.
+                        // Files saved by Windows tools often start with a UTF-8 byte-order mark
+                        // (only a file's first line: `StdinPlace`).
                         if let Some(rest) = line.strip_prefix(b"\xEF\xBB\xBF") {
                             line = rest;
                             line_start += 3;

@@ -191,10 +191,40 @@ pub fn read_inputs(
     inputs: &[PathBuf],
     opts: &ReadOptions,
 ) -> impl Iterator<Item = Result<Article, RecordError>> + Send {
+    read_inputs_placing_stdin(inputs, opts, &StdinPlace::default())
+}
+
+/// [`read_inputs`], with stdin's lines counted as the lines of a larger dump that `stdin` says.
+pub fn read_inputs_placing_stdin(
+    inputs: &[PathBuf],
+    opts: &ReadOptions,
+    stdin: &StdinPlace,
+) -> impl Iterator<Item = Result<Article, RecordError>> + Send {
     Articles {
         pending: inputs.iter().cloned().collect(),
         opts: opts.clone(),
+        stdin: stdin.clone(),
         current: None,
+    }
+}
+
+/// Where stdin's lines lie in a larger dump: `whosaid stream` fed one Spark partition of a dump
+/// reads that dump's lines `lines_before + 1` on. Ids made up for records without one are
+/// `{stem}:{line in the dump}` and errors name that line, as `extract` over the whole dump names
+/// them, and a byte-order mark is taken off the dump's first line only: a partition's first
+/// line is not a file's first line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StdinPlace {
+    pub stem: String,
+    pub lines_before: usize,
+}
+
+impl Default for StdinPlace {
+    fn default() -> Self {
+        StdinPlace {
+            stem: STDIN_STEM.into(),
+            lines_before: 0,
+        }
     }
 }
 
@@ -202,6 +232,7 @@ pub fn read_inputs(
 struct Articles {
     pending: VecDeque<PathBuf>,
     opts: ReadOptions,
+    stdin: StdinPlace,
     current: Option<Source>,
 }
 
@@ -217,7 +248,7 @@ impl Iterator for Articles {
                 self.current = None;
             }
             let path = self.pending.pop_front()?;
-            match open_source(&path) {
+            match open_source(&path, &self.stdin) {
                 Ok(source) => self.current = Some(source),
                 Err(error) => return Some(Err(error)),
             }
@@ -298,15 +329,13 @@ impl NameParts {
 }
 
 /// Opens one input, deciding its format from its name.
-fn open_source(path: &Path) -> Result<Source, RecordError> {
+fn open_source(path: &Path, stdin: &StdinPlace) -> Result<Source, RecordError> {
     if path == Path::new("-") {
         let reader = Box::new(BufReader::with_capacity(LINE_BUFFER_BYTES, io::stdin()));
-        return Ok(Source::JsonLines(JsonLines::new(
-            STDIN_NAME.into(),
-            STDIN_STEM.into(),
-            reader,
-            false,
-        )));
+        return Ok(Source::JsonLines(
+            JsonLines::new(STDIN_NAME.into(), stdin.stem.clone(), reader, false)
+                .after_lines(stdin.lines_before),
+        ));
     }
     let input = path.display().to_string();
     let whole_input_error = |reason: String| RecordError {

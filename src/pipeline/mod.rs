@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use crate::annotated::Annotated;
 use crate::checkpoint::{self, RunIdentity};
 use crate::entities;
-use crate::input::{self, Article, FieldNames, ReadOptions, RecordError};
+use crate::input::{self, Article, FieldNames, ReadOptions, RecordError, StdinPlace};
 use crate::ner::{mentions_from_tags, Precision, Tag, Tagger, Window, WordTag};
 use crate::output::{ArticleRows, OutputWriter};
 use crate::quotes::learned::{self, RoleContext, RoleTagger, RoleTags};
@@ -69,6 +69,8 @@ pub struct ExtractOptions {
     pub quotes: QuoteMethod,
     /// The attribution model, for [`QuoteMethod::Model`] and [`QuoteMethod::Both`].
     pub quote_model: PathBuf,
+    /// Where stdin's lines lie in a larger dump (`stream --line-offset --id-stem`).
+    pub stdin: StdinPlace,
 }
 
 /// The model directory to use: the one given, else $WHOSAID_MODEL, else the shipped default.
@@ -352,7 +354,7 @@ fn process(
     // shard's and may have been written before an interruption (a shard without it, or a resume
     // past it, exited 0 over a dump with a file missing).
     let unreadable_inputs = std::cell::Cell::new(0usize);
-    let mut records = input::read_inputs(&opts.inputs, &read_opts)
+    let mut records = input::read_inputs_placing_stdin(&opts.inputs, &read_opts, &opts.stdin)
         .inspect(|r| {
             if r.as_ref().is_err_and(|e| e.record == input::WHOLE_INPUT) {
                 unreadable_inputs.set(unreadable_inputs.get() + 1);

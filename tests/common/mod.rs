@@ -43,6 +43,7 @@ pub fn options(inputs: Vec<PathBuf>, out: &Path, model: PathBuf) -> ExtractOptio
         skip_lowercase_sentences: true,
         quotes: whosaid::quotes::QuoteMethod::Rules,
         quote_model: std::path::PathBuf::new(),
+        stdin: Default::default(),
     }
 }
 
