@@ -295,7 +295,17 @@ fn take_model_readings(doc: &Document, rules: &mut [Quote], model: &[Quote]) {
             } else {
                 m.speaker_entity
             };
-            speakers.entry(id).or_insert((m.speaker, entity));
+            // The model's extent (`Secretary of State Mike Pompeo` for the rules' `Pompeo`,
+            // `Trump` for `President Donald Trump`), but not a name it cut short: `Peter` where
+            // the rules have `Peter Brown`, the next word a capitalized one of the rules' span.
+            let cut_short = r.speaker.zip(m.speaker).is_some_and(|(a, b)| {
+                a.contains(b)
+                    && doc.text[b.end..a.end]
+                        .strip_prefix(' ')
+                        .is_some_and(|rest| rest.starts_with(char::is_uppercase))
+            });
+            let span = if cut_short { r.speaker } else { m.speaker };
+            speakers.entry(id).or_insert((span, entity));
         }
         let cue = r
             .cue

@@ -1124,3 +1124,30 @@ fn a_split_quote_continues_after_a_dash() {
         );
     }
 }
+
+/// `both` takes the model's extent of a speaker, but not a name it cut short (`Peter` of the
+/// rules' `Peter Brown`, seen in a long paragraph).
+#[test]
+fn both_keeps_a_name_the_model_cut_short() {
+    let text = "“We will win the vote,” said Peter Brown.";
+    let (doc, mentions) = article(text, &[("Peter Brown", "PER")]);
+    let entities = merge(&doc, &mentions);
+    let rules = extract(&doc, &mentions, &entities);
+    let at = |s: &str| {
+        let i = text.find(s).unwrap();
+        Span::new(i, i + s.len())
+    };
+    let reading = |speaker: &str| Quote {
+        speaker: Some(at(speaker)),
+        ..rules[0].clone()
+    };
+    let speaker = |q: &[Quote]| doc.slice(q[0].speaker.unwrap()).to_string();
+    assert_eq!(
+        speaker(&combine(&doc, rules.clone(), vec![reading("Peter")])),
+        "Peter Brown"
+    );
+    assert_eq!(
+        speaker(&combine(&doc, rules.clone(), vec![reading("Brown")])),
+        "Brown"
+    );
+}
