@@ -52,6 +52,28 @@ word_list! {
     /// Honorifics and titles that are no role of their own ("Mr. Smith" defines no role "mr").
     fn honorifics = "lexicon/honorifics.txt";
 }
+word_list! {
+    /// Given names read as a woman's, without a title to say so.
+    fn female_first_names = "lexicon/first_names_female.txt";
+}
+word_list! {
+    /// Given names read as a man's, without a title to say so.
+    fn male_first_names = "lexicon/first_names_male.txt";
+}
+
+/// The gender a person's given name says, when it is a common one given to one gender: so that
+/// `Peter Brown met Mary Jones. "…," she said.` goes to Jones (it went to the last person
+/// quoted, Brown, for want of a `Ms.`).
+fn gender_of_first_name(name: &str) -> Option<Gender> {
+    let first = name.split_whitespace().next()?.to_lowercase();
+    if female_first_names().contains(&first.as_str()) {
+        Some(Gender::Female)
+    } else if male_first_names().contains(&first.as_str()) {
+        Some(Gender::Male)
+    } else {
+        None
+    }
+}
 
 fn normalize_word(word: &str) -> String {
     let w = word
@@ -181,6 +203,10 @@ impl<'a> Resolver<'a> {
                     _ => {}
                 }
                 self.add_role(&title_text, mention.span.start, e);
+            }
+            // A title said it first (above); else a given name may.
+            if let Some(g) = gender_of_first_name(name) {
+                self.gender.entry(e).or_insert(g);
             }
             if let Some(role) = self.role_after(mention.span) {
                 let role_text = text[role.range()].to_string();
@@ -480,6 +506,8 @@ mod tests {
                 ("head_stops", head_stops()),
                 ("role_determiners", role_determiners()),
                 ("honorifics", honorifics()),
+                ("female_first_names", female_first_names()),
+                ("male_first_names", male_first_names()),
             ],
             true,
         );

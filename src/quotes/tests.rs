@@ -399,6 +399,27 @@ fn pronoun_skips_other_gender() {
     assert_eq!(got.last().unwrap().3, "Ilka Roth", "{got:?}");
 }
 
+/// Without a title, a common given name says the gender (`Mary` a woman's), and a pronoun of
+/// the other gender skips to the person it fits, or to no one: `she` went to the last person
+/// named, a man.
+#[test]
+fn pronoun_skips_the_other_gender_of_a_given_name() {
+    let names = [
+        ("Peter Brown", "PER"),
+        ("Mary Jones", "PER"),
+        ("Tom Green", "PER"),
+    ];
+    let speaker = |text: &str| run(text, &names).last().unwrap().3.clone();
+    let said = "\n\n“We will win,” she said.";
+    assert_eq!(
+        speaker(&format!("Peter Brown met Mary Jones.{said}")),
+        "Mary Jones"
+    );
+    assert_eq!(speaker(&format!("Peter Brown met Tom Green.{said}")), "");
+    let he = "Mary Jones met Peter Brown.\n\n“We will win,” he said.";
+    assert_eq!(speaker(he), "Peter Brown");
+}
+
 #[test]
 fn multi_paragraph_quote_is_one_quote() {
     let text = "“The first part is about the roads.\n\n“The second part is about the schools,” said Ada Brenn.";
