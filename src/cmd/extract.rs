@@ -42,7 +42,7 @@ pub struct StreamArgs {
     #[command(flatten)]
     run: RunArgs,
     /// Lines of the dump before stdin's first line, when stdin is one part of a dump (a Spark
-    /// partition): ids made up for records without one (`STEM:LINE`) and errors then count
+    /// partition): ids made up for records without one (`ID_STEM:LINE`) and errors then count
     /// the dump's lines, as `extract` over the whole dump does, and a byte-order mark is taken
     /// off the dump's first line only. Blank lines count: feed the part's lines, blank ones
     /// too.
