@@ -281,16 +281,11 @@ impl CsvFile {
 
     /// Flushes and syncs to disk; returns the length on disk.
     fn sync(&mut self) -> Result<u64> {
-        self.writer
-            .flush()
-            .with_context(|| format!("cannot write {}", self.temp.display()))?;
+        let cannot = || format!("cannot write {}", self.temp.display());
+        self.writer.flush().with_context(cannot)?;
         let file = self.writer.get_ref().get_ref();
-        file.sync_data()
-            .with_context(|| format!("cannot write {}", self.temp.display()))?;
-        let meta = file.metadata();
-        Ok(meta
-            .with_context(|| format!("cannot write {}", self.temp.display()))?
-            .len())
+        file.sync_data().with_context(cannot)?;
+        Ok(file.metadata().with_context(cannot)?.len())
     }
 
     fn write<R: Serialize>(&mut self, row: &R) -> Result<()> {

@@ -284,8 +284,9 @@ fn split_chunk(text: &str, mut start: usize, mut end: usize, out: &mut Vec<Span>
     // Leading punctuation, one token per mark.
     while start < end {
         let c = text[start..end].chars().next().unwrap();
-        let peel = is_open_punct(c) || is_close_punct(c) || is_edge_mark(c);
-        if peel && (is_open_punct(c) || end - start > c.len_utf8()) {
+        // An opening mark always; a closing one or an emoji only with more of the word after it.
+        let more = end - start > c.len_utf8();
+        if is_open_punct(c) || ((is_close_punct(c) || is_edge_mark(c)) && more) {
             head.push(Span::new(start, start + c.len_utf8()));
             start += c.len_utf8();
         } else {

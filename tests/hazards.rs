@@ -809,23 +809,10 @@ fn stream_stops_quietly_when_its_reader_goes_away() {
             format!("{{\"id\":\"a{i}\",\"text\":\"Joe Biden met Angela Merkel in Berlin.\"}}\n")
         })
         .collect();
-    let mut child = whosaid()
-        .args([
-            "stream",
-            "--quotes",
-            "rules",
-            "--chunk-size",
-            "1",
-            "--threads",
-            "1",
-        ])
-        .arg("--model")
-        .arg(&model)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = common::spawn_stream(
+        &model,
+        &["--quotes", "rules", "--chunk-size", "1", "--threads", "1"],
+    );
     let mut stdin = child.stdin.take().unwrap();
     let feeder = std::thread::spawn(move || {
         // The writes fail once stream stops reading: that is the point.
@@ -888,16 +875,19 @@ fn stream_over_a_part_of_a_dump_names_records_as_extract_does() {
         .collect();
     assert_eq!(records, ["line 3", "line 6"]);
 
-    let mut child = whosaid()
-        .args(["stream", "--quotes", "rules", "--threads", "1"])
-        .args(["--line-offset", "2", "--id-stem", "news"])
-        .arg("--model")
-        .arg(&model)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = common::spawn_stream(
+        &model,
+        &[
+            "--quotes",
+            "rules",
+            "--threads",
+            "1",
+            "--line-offset",
+            "2",
+            "--id-stem",
+            "news",
+        ],
+    );
     child
         .stdin
         .take()

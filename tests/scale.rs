@@ -192,14 +192,7 @@ fn stream_gives_one_line_per_record_in_order() {
     let input = "{\"id\": \"s1\", \"text\": \"Lleshaj said: “Iran is a threat.”\"}\n\
                  {broken\n\
                  {\"id\": \"s2\", \"text\": \"The minister said MEK is a threat.\"}\n";
-    let mut child = Command::new(env!("CARGO_BIN_EXE_whosaid"))
-        .args(["stream", "--threads", "1", "--model"])
-        .arg(&model)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = common::spawn_stream(&model, &["--threads", "1"]);
     child
         .stdin
         .take()

@@ -400,14 +400,16 @@ impl<'a> Resolver<'a> {
     /// The entity of a relative `who` (`criticised by Peter Brown, who said …`, a source as
     /// the attribution model marks it): the name right before it, a comma between.
     fn relative_antecedent(&self, who: usize) -> Option<usize> {
-        let text = &self.doc.text;
-        let m = self.mentions.iter().rposition(|m| {
-            m.span.end <= who
-                && text[m.span.end..who]
-                    .chars()
-                    .all(|c| c == ',' || c.is_whitespace())
-        })?;
-        self.entity_of_mention(m)
+        let before = self
+            .by_start
+            .partition_point(|&m| self.mentions[m].span.start < who);
+        let m = *self.by_start[..before].last()?;
+        let end = self.mentions[m].span.end;
+        let between = self.doc.text.get(end..who)?;
+        between
+            .chars()
+            .all(|c| c == ',' || c.is_whitespace())
+            .then(|| self.entity_of_mention(m))?
     }
 
     fn resolve_phrase(&self, phrase: &str, speaker: Span) -> Option<usize> {

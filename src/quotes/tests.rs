@@ -1078,24 +1078,19 @@ fn both_keeps_the_rules_speaker_where_the_model_reads_another_statement() {
         speakers(&rules),
         ["Peter Brown", "Peter Brown", "Mary Jones", "Omar"]
     );
-    let brown = rules[0].speaker_entity;
+    // A model reading of Brown's: the statement, its cue, the `Peter Brown` written there.
+    let brown = |span: Span, cue: Span, written: Span| Quote {
+        span,
+        cue: Some(cue),
+        speaker: Some(written),
+        speaker_entity: rules[0].speaker_entity,
+        kind: QuoteKind::Direct,
+    };
     let model = vec![
         // Jones's words linked to Brown's `said` in the same paragraph.
-        Quote {
-            span: rules[2].span,
-            cue: Some(nth("said", 1)),
-            speaker: Some(nth("Peter Brown", 1)),
-            speaker_entity: brown,
-            kind: QuoteKind::Direct,
-        },
+        brown(rules[2].span, nth("said", 1), nth("Peter Brown", 1)),
         // Omar's words with their own `said`, and the first paragraph's speaker carried over.
-        Quote {
-            span: rules[3].span,
-            cue: Some(nth("said", 3)),
-            speaker: Some(nth("Peter Brown", 0)),
-            speaker_entity: brown,
-            kind: QuoteKind::Direct,
-        },
+        brown(rules[3].span, nth("said", 3), nth("Peter Brown", 0)),
     ];
     let both = combine(&doc, rules.clone(), model);
     assert_eq!(speakers(&both), speakers(&rules));

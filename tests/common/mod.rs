@@ -12,6 +12,21 @@ pub const WORDS: &[&str] = &[
     "threat",
 ];
 
+/// `whosaid stream --model MODEL ARGS…` started with stdin, stdout and stderr piped.
+pub fn spawn_stream(model: &Path, args: &[&str]) -> std::process::Child {
+    use std::process::Stdio;
+    std::process::Command::new(env!("CARGO_BIN_EXE_whosaid"))
+        .arg("stream")
+        .args(args)
+        .arg("--model")
+        .arg(model)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

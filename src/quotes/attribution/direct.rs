@@ -82,12 +82,10 @@ fn find_attribution(
         .then(|| trailer(view, q, next_open))
         .flatten();
     let found = after
-        .filter(|_| weak)
         .or(colon)
-        .or(after)
         .or_else(|| lead(view, q, prev_close))
         .or_else(|| next_sentence_trailer(view, q, next_open));
-    (found, after.is_some() && found == after)
+    (found, after.is_some())
 }
 
 /// Whether every word of a label starts with a capital, as a name's do (`Omar Haddad`,
