@@ -847,20 +847,22 @@ fn stream_stops_quietly_when_its_reader_goes_away() {
     assert!(stderr(&o).contains("more than the"), "{}", stderr(&o));
 }
 
-/// `stream --line-offset N --id-stem STEM` over the lines of a dump after its first N (a Spark
-/// partition) names id-less records and errors as `extract` over the whole dump does, and takes
-/// no byte-order mark off a line that opens no file. Before, a partition's records were
-/// `stdin:1`, `stdin:2`, … in every partition (ids that collided), and a mark-led line was read
-/// as a record on a partition's first line only.
+/// `stream --line-offset N --byte-offset B --id-stem STEM` over the lines of a dump after its
+/// first N (B bytes: a Spark partition) names id-less records and errors as `extract` over the
+/// whole dump does, and takes no byte-order mark off a line that opens no file. Before, a
+/// partition's records were `stdin:1`, `stdin:2`, … in every partition (ids that collided), a
+/// mark-led line was read as a record on a partition's first line only, and an invalid UTF-8
+/// line's error named a byte of the partition, not of the dump.
 #[test]
 fn stream_over_a_part_of_a_dump_names_records_as_extract_does() {
     let tmp = tempfile::tempdir().unwrap();
     let model = tiny_model(tmp.path(), 128, Some(1));
     let head = "\u{feff}{\"text\":\"Joe Biden met Angela Merkel.\"}\n\n";
-    let part =
-        "\u{feff}{\"id\":\"bom\",\"text\":\"x\"}\n\n{\"text\":\"Angela Merkel spoke.\"}\n[1]\n";
+    let mut part =
+        b"\xEF\xBB\xBF{\"id\":\"bom\",\"text\":\"x\"}\n\n{\"text\":\"Angela Merkel spoke.\"}\n[1]\n".to_vec();
+    part.extend_from_slice(b"{\"id\":\"latin-1\",\"text\":\"caf\xE9\"}\n");
     let dump = tmp.path().join("news.jsonl");
-    std::fs::write(&dump, format!("{head}{part}")).unwrap();
+    std::fs::write(&dump, [head.as_bytes(), &part].concat()).unwrap();
     let out = tmp.path().join("out");
     let o = run(&model, &out, &[&dump], &["--quotes", "rules"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -869,11 +871,14 @@ fn stream_over_a_part_of_a_dump_names_records_as_extract_does() {
         .map(|r| r[0].to_string())
         .collect();
     assert_eq!(ids, ["news:1", "news:5"]);
-    let records: Vec<String> = common::read_csv(&out.join("errors.csv"))
-        .iter()
-        .map(|r| r[1].to_string())
-        .collect();
-    assert_eq!(records, ["line 3", "line 6"]);
+    let errors = common::read_csv(&out.join("errors.csv"));
+    let records: Vec<&str> = errors.iter().map(|r| &r[1]).collect();
+    assert_eq!(records, ["line 3", "line 6", "line 7"]);
+    assert!(
+        errors[2][2].contains("(byte 135 of the input)"),
+        "{}",
+        &errors[2][2]
+    );
 
     let mut child = common::spawn_stream(
         &model,
@@ -884,16 +889,13 @@ fn stream_over_a_part_of_a_dump_names_records_as_extract_does() {
             "1",
             "--line-offset",
             "2",
+            "--byte-offset",
+            &head.len().to_string(),
             "--id-stem",
             "news",
         ],
     );
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(part.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(&part).unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let answers: Vec<serde_json::Value> = String::from_utf8(o.stdout)
@@ -908,5 +910,6 @@ fn stream_over_a_part_of_a_dump_names_records_as_extract_does() {
             None => a["article"]["id"].as_str().unwrap().to_string(),
         })
         .collect();
-    assert_eq!(named, ["line 3", "news:5", "line 6"]);
+    assert_eq!(named, ["line 3", "news:5", "line 6", "line 7"]);
+    assert_eq!(answers[3]["error"]["reason"].as_str(), Some(&errors[2][2]));
 }

@@ -10,11 +10,15 @@ with SparkContext.addArchive under the fixed names `whosaid-model`, `whosaid-quo
 Kubernetes, standalone and local-cluster: each executor fetches them from the driver and unpacks
 them into its SparkFiles directory, its working directory (removed with the application's
 container or pod on YARN and Kubernetes, by the worker's spark.worker.cleanup on standalone).
-Each partition's lines, blank ones too, are piped through one `whosaid stream` process told
-where they lie in the dump (--line-offset, --id-stem: ids made up for records without one, and a
-byte-order mark, come out as in extract over the whole dump), which answers one JSON line per
-record in order (`is_record`: extract's own rule for blank lines); with --libtorch its LD_LIBRARY_PATH names the unpacked libraries (the
-binary's RUNPATH, the build machine's libtorch, is searched after LD_LIBRARY_PATH). A task whose
+The dump is read as extract reads it: lines end at "\n" only (Hadoop's textFile also ends them at
+a lone "\r", which JSON allows between tokens) and stay bytes (textFile decodes them, putting
+U+FFFD for invalid UTF-8, where extract writes an error row). Each input split's lines, blank ones
+too, are piped through one `whosaid stream` process told where they lie in the dump
+(--line-offset, --byte-offset, --id-stem: ids made up for records without one, a byte-order mark
+and the bytes that error rows name come out as in extract over the whole dump), which answers one
+JSON line per record in order (`is_record`: extract's own rule for blank lines); with --libtorch
+its LD_LIBRARY_PATH names the unpacked libraries (the binary's RUNPATH, the build machine's
+libtorch, is searched after LD_LIBRARY_PATH). A task whose
 `whosaid stream` dies fails saying how (exit status or signal) with the end of its stderr, and
 Spark retries it.
 Rows keep the dump's line order, so with --single-files the CSVs equal a single `whosaid extract`
@@ -54,6 +58,7 @@ import threading
 
 from pyspark import SparkConf, SparkContext, SparkFiles
 from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
 
 # The tables, in extract's order; their files are TABLE.csv.
 TABLES = ["articles", "mentions", "entities", "quotes", "errors"]
@@ -65,6 +70,8 @@ LABEL_ORDER = ["LOC", "MISC", "ORG", "PER"]
 MODEL_ALIAS = "whosaid-model"
 QUOTE_MODEL_ALIAS = "whosaid-quote-model"
 LIBTORCH_ALIAS = "whosaid-libtorch"
+# The UTF-8 byte-order mark.
+BOM = b"\xef\xbb\xbf"
 # Lines of a failed `whosaid stream`'s stderr shown in the task's error.
 STDERR_TAIL_LINES = 30
 STDERR_TAIL_CHARS = 4000
@@ -72,7 +79,7 @@ STDERR_TAIL_CHARS = 4000
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--input", required=True, help="JSONL dump (any path Spark's textFile reads)")
+    p.add_argument("--input", required=True, help="one JSONL dump, gzipped or not (any path Spark reads)")
     p.add_argument("--output", required=True, help="output directory")
     p.add_argument("--binary", required=True, help="the whosaid binary (built for the executors' OS)")
     p.add_argument("--model", required=True, help="model directory, e.g. models/ner-en")
@@ -81,7 +88,8 @@ def parse_args():
     p.add_argument("--quotes", choices=["both", "rules", "model"], default=None,
                    help="quote method passed to whosaid (default: the binary's default)")
     p.add_argument("--libtorch", help="directory of libtorch's .so files to ship (when executors lack them)")
-    p.add_argument("--partitions", type=int, default=None, help="minimum input partitions")
+    p.add_argument("--partitions", type=int, default=None,
+                   help="input splits of about a P-th of the dump each (a gzipped dump is one split)")
     p.add_argument("--threads", type=int, default=1, help="threads per whosaid process (= cores per task)")
     p.add_argument("--single-files", action="store_true", help="write one CSV per table on the driver")
     return p.parse_args()
@@ -167,12 +175,12 @@ def probe_headers(binary_name, shipped_parts):
 
 
 def is_record(index, line):
-    """Whether extract reads the dump's line `index` (from 0) as a record, by its own rule: not a
-    line of ASCII white space only (Python's str.strip() also takes Unicode spaces, which extract
-    reads as error rows), after the byte-order mark that may open the dump's first line."""
-    if index == 0 and line.startswith("\ufeff"):
-        line = line[1:]
-    return line.strip(" \t\n\r\x0c") != ""
+    """Whether extract reads the dump's line `index` (from 0, bytes) as a record, by its own rule:
+    not a line of ASCII white space only (Unicode spaces make error rows), after the byte-order
+    mark that may open the dump's first line."""
+    if index == 0 and line.startswith(BOM):
+        line = line[len(BOM):]
+    return line.strip(b" \t\n\r\x0c") != b""
 
 
 def id_stem(input_path):
@@ -185,22 +193,102 @@ def id_stem(input_path):
     return stem if dot and stem else name
 
 
-def pipe_partition(lines, binary_name, threads, shipped_parts, stem):
-    """Feeds one partition's (index, line) pairs, a run of the dump's lines, blank ones too, to one
-    `whosaid stream` told where they lie in the dump (--line-offset, --id-stem: made-up ids and
-    the byte-order mark as extract has them), and yields (index, result line) for its records."""
-    lines = list(lines)
+def dump_file(sc, input_path):
+    """The dump's qualified path and size, after checking that --input names one file that Spark's
+    file sources read: they skip a file named `_…` or `.…` without a word (no lines, no error)."""
+    jvm, conf = sc._jvm, sc._jsc.hadoopConfiguration()
+    path = jvm.org.apache.hadoop.fs.Path(input_path)
+    fs = path.getFileSystem(conf)
+    if not fs.exists(path):
+        raise SystemExit(f"{input_path}: no such file (the job reads one dump: no globs)")
+    status = fs.getFileStatus(path)
+    if status.isDirectory():
+        raise SystemExit(f"{input_path}: a directory (the job reads one dump file; run it once per file)")
+    if path.getName().startswith(("_", ".")):
+        raise SystemExit(f"{input_path}: Spark's file sources skip names that start with '_' or '.' "
+                         "(it would read no line): rename the dump or link it under another name")
+    return fs.makeQualified(path).toString(), status.getLen()
+
+
+def read_dump(spark, dump, partitions):
+    """The dump's lines as (bytes, file, split start) rows, in order within each split: Spark's
+    text source split at "\n" only, each line cast to its bytes (never decoded)."""
+    path, size = dump
+    if partitions:
+        spark.conf.set("spark.sql.files.maxPartitionBytes", str(max(1, -(-size // partitions))))
+    df = spark.read.option("lineSep", "\n").text(path)
+    return df.select(F.col("value").cast("binary"), F.col("_metadata.file_path"),
+                     F.col("_metadata.file_block_start")).rdd.map(tuple)
+
+
+def opens_with_bom(sc, file_path):
+    """Whether the dump (decompressed) opens with a UTF-8 byte-order mark, which Hadoop's line
+    reader takes off the first line (extract does too, but counts its bytes)."""
+    jvm, conf = sc._jvm, sc._jsc.hadoopConfiguration()
+    path = jvm.org.apache.hadoop.fs.Path(file_path)
+    stream = path.getFileSystem(conf).open(path)
+    codec = jvm.org.apache.hadoop.io.compress.CompressionCodecFactory(conf).getCodec(path)
+    if codec is not None:
+        stream = codec.createInputStream(stream)
+    try:
+        return all(stream.read() == b for b in BOM)
+    finally:
+        stream.close()
+
+
+def split_starts(sc, lines, dump):
+    """{(file, split start): (index of its first line in the dump, its first byte)}, from one pass
+    that counts each split's lines and bytes (a line's bytes and its "\n"), and whether the dump
+    opens with a byte-order mark (not in the first line's bytes, but counted)."""
+    def count(rows):
+        sizes = {}
+        for line, path, block in rows:
+            n, size = sizes.get((path, block), (0, 0))
+            sizes[(path, block)] = (n + 1, size + len(line) + 1)
+        return list(sizes.items())
+
+    sizes = sorted(lines.mapPartitions(count).collect())
+    bom = bool(sizes) and opens_with_bom(sc, dump[0])
+    starts, index, offset = {}, 0, 0
+    for key, (n, size) in sizes:
+        if index == 0 and bom:
+            size += len(BOM)
+        starts[key] = (index, offset)
+        index, offset = index + n, offset + size
+    print(f"whosaid job: {dump[0]}: {index} lines in {len(sizes)} splits")
+    return starts, bom
+
+
+def split_runs(rows, starts, bom):
+    """A partition's rows as runs of one split each: (first line's index, first byte, lines), the
+    dump's first line with the byte-order mark that Hadoop took off it (`split_starts`)."""
+    key, run = None, []
+    for line, path, block in rows:
+        if (path, block) != key:
+            if run:
+                yield starts[key] + (run,)
+            key, run = (path, block), []
+        run.append(BOM + bytes(line) if bom and not run and starts[key][0] == 0 else bytes(line))
+    if run:
+        yield starts[key] + (run,)
+
+
+def pipe_run(first_index, first_byte, lines, binary_name, threads, shipped_parts, stem):
+    """Feeds a run of the dump's lines (bytes), blank ones too, from line `first_index` (from 0)
+    and byte `first_byte` on, to one `whosaid stream` told where they lie in the dump
+    (--line-offset, --byte-offset, --id-stem: made-up ids, the byte-order mark and error rows as
+    extract has them), and yields (index, result line) for its records."""
     if not lines:
         return
-    records = [(index, line) for index, line in lines if is_record(index, line)]
+    records = [(first_index + i, line) for i, line in enumerate(lines) if is_record(first_index + i, line)]
     cmd, env = executor_command(binary_name, "stream", threads, shipped_parts)
-    cmd += ["--line-offset", str(lines[0][0]), "--id-stem", stem]
+    cmd += ["--line-offset", str(first_index), "--byte-offset", str(first_byte), "--id-stem", stem]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
     def feed():
         try:
-            for _, line in lines:
-                proc.stdin.write(line.encode("utf-8") + b"\n")
+            for line in lines:
+                proc.stdin.write(line + b"\n")
             proc.stdin.close()
         except (BrokenPipeError, ValueError, OSError):
             pass  # the child died; its exit status says how
@@ -313,14 +401,18 @@ def run(spark, args, archives):
     threads = args.threads
     shipped_parts = (libtorch_tgz is not None, quote_model_tgz is not None, args.quotes)
 
-    headers = sc.parallelize([0], 1).map(lambda _: probe_headers(binary_name, shipped_parts)).collect()[0]
     input_path = args.input
+    dump = dump_file(sc, input_path)
+    headers = sc.parallelize([0], 1).map(lambda _: probe_headers(binary_name, shipped_parts)).collect()[0]
 
-    # Each partition is a run of the dump's lines, in order: its stream gets them all, blank ones
-    # too, and answers its records (`is_record`).
-    lines = sc.textFile(args.input, args.partitions).zipWithIndex().map(lambda x: (x[1], x[0]))
+    # Each split is a run of the dump's lines, in order: its stream gets them all, blank ones too,
+    # and answers its records (`is_record`).
+    lines = read_dump(spark, dump, args.partitions)
+    placement = sc.broadcast(split_starts(sc, lines, dump))
     stem = id_stem(input_path)
-    results = lines.mapPartitions(lambda part: pipe_partition(part, binary_name, threads, shipped_parts, stem))
+    results = lines.mapPartitions(lambda part: (
+        answer for run in split_runs(part, *placement.value)
+        for answer in pipe_run(*run, binary_name, threads, shipped_parts, stem)))
     rows = results.flatMap(lambda item: to_rows(item, input_path, headers)).cache()
 
     if args.single_files:

@@ -48,6 +48,11 @@ pub struct StreamArgs {
     /// too.
     #[arg(long, default_value_t = 0)]
     line_offset: usize,
+    /// Bytes of the dump before stdin's first byte, when stdin is one part of a dump: an error
+    /// row then names a byte of the dump (`invalid UTF-8 at byte 3 of the line (byte 9120 of
+    /// the input)`), as `extract` over the whole dump does.
+    #[arg(long, default_value_t = 0)]
+    byte_offset: u64,
     /// Made-up ids of records without one are ID_STEM:LINE (`extract` uses the dump file's
     /// name without its extensions).
     #[arg(long, default_value = "stdin")]
@@ -192,6 +197,7 @@ pub fn stream(a: StreamArgs) -> Result<ExitCode> {
     opts.stdin = StdinPlace {
         stem: a.id_stem,
         lines_before: a.line_offset,
+        bytes_before: a.byte_offset,
     };
     warn_if_oversubscribed(opts.threads);
     match pipeline::stream(&opts) {

@@ -74,10 +74,12 @@ impl JsonLines {
         }
     }
 
-    /// The same reader, its first line counted as line `lines_before + 1` ([`super::StdinPlace`]).
-    pub(super) fn after_lines(self, lines_before: usize) -> JsonLines {
+    /// The same reader, its first line counted as line `lines_before + 1` and its first byte as
+    /// byte `bytes_before` of the dump ([`super::StdinPlace`]).
+    pub(super) fn after(self, lines_before: usize, bytes_before: u64) -> JsonLines {
         JsonLines {
             line_number: lines_before,
+            offset: bytes_before,
             ..self
         }
     }

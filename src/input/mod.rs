@@ -217,6 +217,8 @@ pub fn read_inputs_placing_stdin(
 pub struct StdinPlace {
     pub stem: String,
     pub lines_before: usize,
+    /// Bytes of the dump before stdin's first byte (error rows name a byte of the dump).
+    pub bytes_before: u64,
 }
 
 impl Default for StdinPlace {
@@ -224,6 +226,7 @@ impl Default for StdinPlace {
         StdinPlace {
             stem: STDIN_STEM.into(),
             lines_before: 0,
+            bytes_before: 0,
         }
     }
 }
@@ -334,7 +337,7 @@ fn open_source(path: &Path, stdin: &StdinPlace) -> Result<Source, RecordError> {
         let reader = Box::new(BufReader::with_capacity(LINE_BUFFER_BYTES, io::stdin()));
         return Ok(Source::JsonLines(
             JsonLines::new(STDIN_NAME.into(), stdin.stem.clone(), reader, false)
-                .after_lines(stdin.lines_before),
+                .after(stdin.lines_before, stdin.bytes_before),
         ));
     }
     let input = path.display().to_string();
