@@ -6,9 +6,13 @@
 //!   the options that change output bytes and whosaid's version. Two runs with equal identities
 //!   write the same rows.
 //! - **The checkpoint** ([`Checkpoint`]): after each chunk of articles, the identity, the number
-//!   of input records written and each temporary file's length. `--resume` continues only a run
-//!   with the same identity: resuming `a.jsonl`'s run over `b.jsonl` is refused, naming what
-//!   differs, because the files would hold a's first rows followed by b's.
+//!   of input records written with a digest of them ([`RecordsRead`]) and each temporary file's
+//!   length. `--resume` continues only a run with the same identity: resuming `a.jsonl`'s run
+//!   over `b.jsonl` is refused, naming what differs, because the files would hold a's first rows
+//!   followed by b's. A size and a modification time can stay while the bytes change (`cp -p`
+//!   or `rsync -t` of another file of the same size, `touch -r`), so the resume then reads the
+//!   written records again, before it touches the output, and refuses unless their digest is
+//!   the checkpoint's.
 //! - **Inputs are never outputs** ([`refuse_inputs_among_outputs`]): `extract articles.csv
 //!   --out .` would replace the analyst's `articles.csv` with its own; the run refuses before it
 //!   touches anything.
@@ -19,6 +23,7 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::fnv::Fnv1a;
+use crate::input::{Article, RecordError};
 
 /// The files an output directory holds while a run writes it, and after.
 pub const FILES: [&str; 5] = [
@@ -269,12 +274,56 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
+/// The input records a run has read, in order: how many, and a digest of every field of each
+/// (an article's id, text, title, url, date and source, with its origin; an unreadable
+/// record's input, record and reason).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordsRead {
+    pub records: u64,
+    pub digest: u64,
+}
+
+impl Default for RecordsRead {
+    fn default() -> Self {
+        RecordsRead {
+            records: 0,
+            digest: Fnv1a::default().finish(),
+        }
+    }
+}
+
+impl RecordsRead {
+    /// Counts `record` in, after those read so far.
+    pub fn add(&mut self, record: &Result<Article, RecordError>) {
+        let text = |h: Fnv1a, s: &str| h.words(s.as_bytes()).field(&s.len().to_le_bytes());
+        let optional = |h: Fnv1a, s: &Option<String>| match s {
+            Some(s) => text(h.field(b"some"), s),
+            None => h.field(b"none"),
+        };
+        let h = Fnv1a::continuing(self.digest);
+        let h = match record {
+            Ok(a) => {
+                let h = text(text(text(h.field(b"article"), &a.id), &a.title), &a.text);
+                let h = optional(optional(optional(h, &a.url), &a.published), &a.source);
+                text(text(h, &a.origin.input), &a.origin.record)
+            }
+            Err(e) => text(
+                text(text(h.field(b"error"), &e.input), &e.record),
+                &e.reason,
+            ),
+        };
+        self.records += 1;
+        self.digest = h.finish();
+    }
+}
+
 /// How far an unfinished run got; see the module doc.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checkpoint {
     pub run: RunIdentity,
     /// Input records fully written.
-    pub records: u64,
+    #[serde(flatten)]
+    pub read: RecordsRead,
     /// Length of each temporary file, in [`FILES`] order, at that point.
     pub lengths: [u64; 5],
     /// Every record is written and the files are being renamed to their final names: a
@@ -347,6 +396,49 @@ impl Checkpoint {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::Origin;
+
+    fn read(records: &[Result<Article, RecordError>]) -> RecordsRead {
+        let mut read = RecordsRead::default();
+        records.iter().for_each(|r| read.add(r));
+        read
+    }
+
+    #[test]
+    fn records_read_differ_when_any_field_or_the_order_differs() {
+        let article = |title: &str, text: &str| Article {
+            id: "a".into(),
+            title: title.into(),
+            text: text.into(),
+            url: None,
+            published: None,
+            source: None,
+            origin: Origin {
+                input: "a.jsonl".into(),
+                record: "line 1".into(),
+            },
+        };
+        let error = || RecordError {
+            input: "a.jsonl".into(),
+            record: "line 2".into(),
+            reason: "bad".into(),
+        };
+        let base = read(&[Ok(article("ab", "cdefghijk")), Err(error())]);
+        assert_eq!(base.records, 2);
+        assert_eq!(base, read(&[Ok(article("ab", "cdefghijk")), Err(error())]));
+        for other in [
+            read(&[Ok(article("a", "bcdefghijk")), Err(error())]),
+            read(&[Ok(article("ab", "cdefghijK")), Err(error())]),
+            read(&[Err(error()), Ok(article("ab", "cdefghijk"))]),
+            read(&[Ok(article("ab", "cdefghijk"))]),
+            read(&[Ok(Article {
+                url: Some(String::new()),
+                ..article("ab", "cdefghijk")
+            })]),
+        ] {
+            assert_ne!(base.digest, other.digest, "{other:?}");
+        }
+    }
 
     fn identity(dir: &Path, inputs: &[PathBuf], precision: &str) -> RunIdentity {
         let model = dir.join("model");
@@ -451,7 +543,10 @@ mod tests {
         let run = identity(tmp.path(), &[PathBuf::from("-")], "int8");
         let cp = Checkpoint {
             run: run.clone(),
-            records: 3,
+            read: RecordsRead {
+                records: 3,
+                digest: 0,
+            },
             lengths: [0; 5],
             finished: false,
         };

@@ -57,6 +57,11 @@ impl Fnv1a {
         self
     }
 
+    /// Hashes on from a hash [`Fnv1a::finish`] returned, as if its bytes came first.
+    pub fn continuing(hash: u64) -> Fnv1a {
+        Fnv1a(hash)
+    }
+
     pub fn finish(self) -> u64 {
         self.0
     }

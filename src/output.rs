@@ -12,7 +12,7 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::annotated::Annotated;
-use crate::checkpoint::{Checkpoint, RunIdentity, DERIVED_FILES, LOCK};
+use crate::checkpoint::{Checkpoint, RecordsRead, RunIdentity, DERIVED_FILES, LOCK};
 use crate::input::RecordError;
 use crate::ner::EntityLabel;
 use crate::text::CharOffsets;
@@ -300,7 +300,7 @@ pub struct OutputWriter {
     files: [CsvFile; 5],
     dir: PathBuf,
     run: RunIdentity,
-    records: u64,
+    read: RecordsRead,
     _lock: DirLock,
 }
 
@@ -323,17 +323,24 @@ impl OutputWriter {
             files,
             dir: dir.to_path_buf(),
             run,
-            records: 0,
+            read: RecordsRead::default(),
             _lock: lock,
         })
     }
 
-    /// Reopens an interrupted run's temporary files at its last checkpoint, if that run is
-    /// `run` (else refuses, saying what differs). Returns the writer and the number of input
-    /// records already written, which the caller skips.
-    pub fn resume(dir: &Path, run: RunIdentity) -> Result<(OutputWriter, u64)> {
-        let cp = Checkpoint::read_for(dir, &run)?;
+    /// Reopens an interrupted run's temporary files at its last checkpoint, `verified`: the
+    /// checkpoint of the run `run` that the caller read ([`Checkpoint::read_for`]) and whose
+    /// written records it read again. Refuses if the checkpoint changed since (another run).
+    pub fn resume(dir: &Path, run: RunIdentity, verified: &Checkpoint) -> Result<OutputWriter> {
         let lock = DirLock::take(dir)?;
+        let cp = Checkpoint::read_for(dir, &run)?;
+        if cp != *verified {
+            bail!(
+                "cannot resume the run in {}: its checkpoint changed while this run checked it \
+                 (another run in the same directory?)",
+                dir.display()
+            );
+        }
         remove_derived(dir)?;
         let open = |i: usize| CsvFile::resume(dir, FILES[i], cp.lengths[i]);
         let files = [open(0)?, open(1)?, open(2)?, open(3)?, open(4)?];
@@ -341,16 +348,16 @@ impl OutputWriter {
             files,
             dir: dir.to_path_buf(),
             run,
-            records: cp.records,
+            read: cp.read,
             _lock: lock,
         };
-        Ok((writer, cp.records))
+        Ok(writer)
     }
 
-    /// Syncs the files and records that the first `records` input records are fully written,
-    /// so that `--resume` can continue from here after an interruption.
-    pub fn checkpoint(&mut self, records: u64) -> Result<()> {
-        self.records = records;
+    /// Syncs the files and records that the input records `read` are fully written, so that
+    /// `--resume` can continue from here after an interruption.
+    pub fn checkpoint(&mut self, read: RecordsRead) -> Result<()> {
+        self.read = read;
         self.write_checkpoint(false)
     }
 
@@ -361,7 +368,7 @@ impl OutputWriter {
         }
         Checkpoint {
             run: self.run.clone(),
-            records: self.records,
+            read: self.read,
             lengths,
             finished,
         }
@@ -572,6 +579,19 @@ mod tests {
         }
     }
 
+    /// What a run has read after the record `error(1)`.
+    fn one_record_read() -> RecordsRead {
+        let mut read = RecordsRead::default();
+        read.add(&Err(error(1)));
+        read
+    }
+
+    /// Resumes as `extract --resume` does: reads the checkpoint, then reopens.
+    fn resume(out: &Path, run: RunIdentity) -> Result<(OutputWriter, RecordsRead)> {
+        let cp = Checkpoint::read_for(out, &run)?;
+        Ok((OutputWriter::resume(out, run, &cp)?, cp.read))
+    }
+
     #[test]
     fn files_appear_only_when_finished_with_headers() {
         let dir = tempfile::tempdir().unwrap();
@@ -584,7 +604,7 @@ mod tests {
             "stale complete file must go"
         );
         w.write_error(&error(3)).unwrap();
-        w.checkpoint(1).unwrap();
+        w.checkpoint(one_record_read()).unwrap();
         assert!(!out.join("errors.csv").exists());
         w.finish(|_| Ok(())).unwrap();
         let errors = std::fs::read_to_string(out.join("errors.csv")).unwrap();
@@ -616,7 +636,7 @@ mod tests {
     fn killed_among_renames(out: &Path, run: &RunIdentity, renamed: usize) {
         let mut w = OutputWriter::create(out, run.clone()).unwrap();
         w.write_error(&error(1)).unwrap();
-        w.checkpoint(1).unwrap();
+        w.checkpoint(one_record_read()).unwrap();
         for (f, header) in w.files.iter_mut().zip(HEADERS) {
             write_header_if_empty(f, header).unwrap();
         }
@@ -633,8 +653,8 @@ mod tests {
             let out = dir.path().join("out");
             let run = run_identity(dir.path());
             killed_among_renames(&out, &run, renamed);
-            let (w, records) = OutputWriter::resume(&out, run).unwrap();
-            assert_eq!(records, 1);
+            let (w, read) = resume(&out, run).unwrap();
+            assert_eq!(read, one_record_read());
             w.finish(|_| Ok(())).unwrap();
             for f in FILES {
                 let text = std::fs::read_to_string(out.join(f)).unwrap();
@@ -652,7 +672,7 @@ mod tests {
         let run = run_identity(dir.path());
         let mut w = OutputWriter::create(dir.path(), run.clone()).unwrap();
         w.write_error(&error(1)).unwrap();
-        w.checkpoint(1).unwrap();
+        w.checkpoint(one_record_read()).unwrap();
         drop(w);
         let temp = dir.path().join("errors.csv.tmp");
         let len = std::fs::metadata(&temp).unwrap().len();
@@ -662,7 +682,7 @@ mod tests {
             .unwrap()
             .set_len(len - 4)
             .unwrap();
-        let err = format!("{:#}", OutputWriter::resume(dir.path(), run).err().unwrap());
+        let err = format!("{:#}", resume(dir.path(), run).err().unwrap());
         assert!(err.contains("shorter than"), "{err}");
         assert_eq!(
             std::fs::metadata(&temp).unwrap().len(),

@@ -194,6 +194,45 @@ fn resume_over_other_inputs_or_options_is_refused() {
     assert_eq!(files(&out), files(&full));
 }
 
+/// An input edited in place with its size and modification time put back (`cp -p` or `rsync -t`
+/// of another file of the same size, `touch -r`) looks like the interrupted run's to the
+/// identity: the resume reads the written records again and refuses, changing nothing. Before,
+/// it resumed, and the files held the old first records' rows followed by the new ones'.
+#[test]
+fn resume_over_an_input_changed_in_place_with_size_and_time_kept_is_refused() {
+    let Some(_) = strace() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let a = dump(&tmp.path().join("a.jsonl"), "a", 20);
+    let out = tmp.path().join("out");
+    assert!(killed_at_rename(&model, &out, &[&a], 2));
+    let before = files(&out);
+    let modified = std::fs::metadata(&a).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&a).unwrap();
+    std::fs::write(&a, text.replacen("Iran", "Iraq", 1)).unwrap();
+    let f = std::fs::File::options().write(true).open(&a).unwrap();
+    f.set_modified(modified).unwrap();
+    drop(f);
+    let o = run(&model, &out, &[&a], &["--resume"]);
+    assert!(!o.status.success(), "must refuse");
+    assert!(
+        stderr(&o).contains("are not the ones the interrupted run wrote"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(files(&out), before, "a refused resume changed nothing");
+    // Put back, the input resumes to the uninterrupted run's bytes.
+    std::fs::write(&a, &text).unwrap();
+    let f = std::fs::File::options().write(true).open(&a).unwrap();
+    f.set_modified(modified).unwrap();
+    drop(f);
+    let full = tmp.path().join("full");
+    assert!(run(&model, &full, &[&a], &[]).status.success());
+    let o = run(&model, &out, &[&a], &["--resume"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(files(&out), files(&full));
+}
+
 #[test]
 fn a_kill_at_any_final_rename_resumes_to_the_same_files() {
     let Some(_) = strace() else { return };

@@ -19,7 +19,7 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
 use crate::annotated::Annotated;
-use crate::checkpoint::{self, RunIdentity};
+use crate::checkpoint::{self, Checkpoint, RecordsRead, RunIdentity};
 use crate::entities;
 use crate::input::{self, Article, FieldNames, ReadOptions, RecordError, StdinPlace};
 use crate::ner::{mentions_from_tags, Precision, Tag, Tagger, Window, WordTag};
@@ -216,13 +216,17 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
     checkpoint::refuse_inputs_among_outputs(&opts.inputs, &opts.out)?;
     let (tagger, role_tagger) = start_models(opts)?;
     let run = RunIdentity::new(&opts.inputs, &opts.model, output_options(opts))?;
-    let (writer, done) = if opts.resume {
-        OutputWriter::resume(&opts.out, run)?
+    let mut records = RunRecords::of(opts);
+    let writer = if opts.resume {
+        let cp = Checkpoint::read_for(&opts.out, &run)?;
+        records.read_again(&cp, &opts.out)?;
+        OutputWriter::resume(&opts.out, run, &cp)?
     } else {
-        (OutputWriter::create(&opts.out, run)?, 0)
+        OutputWriter::create(&opts.out, run)?
     };
     let mut sink = CsvSink(writer);
-    let mut summary = process(opts, (&tagger, role_tagger.as_ref()), done, &mut sink)?;
+    let taggers = (&tagger, role_tagger.as_ref());
+    let mut summary = process(opts, taggers, &mut records, &mut sink)?;
     let phase = Instant::now();
     sink.0.finish(crate::report::index::write_run_index)?;
     summary.stage_seconds[Stage::Write as usize] += phase.elapsed().as_secs_f64();
@@ -281,7 +285,13 @@ fn output_options(opts: &ExtractOptions) -> Vec<(String, String)> {
 pub fn stream(opts: &ExtractOptions) -> Result<Summary> {
     let (tagger, role_tagger) = start_models(opts)?;
     let mut sink = JsonLinesSink(std::io::BufWriter::new(std::io::stdout().lock()));
-    process(opts, (&tagger, role_tagger.as_ref()), 0, &mut sink)
+    let mut records = RunRecords::of(opts);
+    process(
+        opts,
+        (&tagger, role_tagger.as_ref()),
+        &mut records,
+        &mut sink,
+    )
 }
 
 /// The run's models on their inference threads, with the run's windowing and batching: the NER
@@ -330,43 +340,92 @@ fn models_side_by_side(opts: &ExtractOptions) -> bool {
     opts.quotes != QuoteMethod::Rules && opts.threads >= 2
 }
 
-/// Runs the pipeline over `opts.inputs` (this shard's records, after the first `skip`) with
-/// `tagger`, and hands every record's rows or error to `sink`, in input order:
-/// chunk by chunk, read → prepare → tag → analyse → write.
-/// Chunk and batch sizes were checked when the models started ([`start_models`]).
+/// This shard's input records, in order, and what the run has read of them.
+struct RunRecords {
+    all: Box<dyn Iterator<Item = Result<Article, RecordError>> + Send>,
+    shard: Option<Shard>,
+    read: RecordsRead,
+    /// Inputs that could not be opened, counted before the shard and the resume take their
+    /// records: every shard and every resumed run exits 3 for them, though the error row is one
+    /// shard's and may have been written before an interruption (a shard without it, or a
+    /// resume past it, exited 0 over a dump with a file missing).
+    unreadable_inputs: usize,
+}
+
+impl RunRecords {
+    fn of(opts: &ExtractOptions) -> RunRecords {
+        let read_opts = ReadOptions {
+            fields: opts.fields.clone(),
+            max_bytes: opts.max_bytes,
+        };
+        RunRecords {
+            all: Box::new(input::read_inputs_placing_stdin(
+                &opts.inputs,
+                &read_opts,
+                &opts.stdin,
+            )),
+            shard: opts.shard,
+            read: RecordsRead::default(),
+            unreadable_inputs: 0,
+        }
+    }
+
+    /// Reads the records that the interrupted run of `cp` wrote, and refuses unless they are
+    /// the ones it read: an input can change with its size and modification time kept.
+    fn read_again(&mut self, cp: &Checkpoint, out: &Path) -> Result<()> {
+        while self.read.records < cp.read.records && self.next().is_some() {}
+        if self.read != cp.read {
+            bail!(
+                "cannot resume the run in {}: the inputs' first {} records are not the ones the \
+                 interrupted run wrote (an input changed, though its size and modification time \
+                 did not); resuming would mix two runs' rows. Run without --resume to start over",
+                out.display(),
+                cp.read.records
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Iterator for RunRecords {
+    type Item = Result<Article, RecordError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let record = self.all.next()?;
+            if record
+                .as_ref()
+                .is_err_and(|e| e.record == input::WHOLE_INPUT)
+            {
+                self.unreadable_inputs += 1;
+            }
+            if self.shard.is_none_or(|s| s.holds(&record)) {
+                self.read.add(&record);
+                return Some(record);
+            }
+        }
+    }
+}
+
+/// Runs the pipeline over `records` (on from where they stand) with `tagger`, and hands every
+/// record's rows or error to `sink`, in input order: chunk by chunk, read → prepare → tag →
+/// analyse → write. Chunk and batch sizes were checked when the models started
+/// ([`start_models`]).
 fn process(
     opts: &ExtractOptions,
     (tagger, role_tagger): (
         &Tagger<InferenceWorker>,
         Option<&RoleTagger<InferenceWorker>>,
     ),
-    skip: u64,
+    records: &mut RunRecords,
     sink: &mut dyn Sink,
 ) -> Result<Summary> {
     let started = Instant::now();
-    let read_opts = ReadOptions {
-        fields: opts.fields.clone(),
-        max_bytes: opts.max_bytes,
-    };
-    let shard = opts.shard;
-    // Inputs that could not be opened, counted before the shard and the resume take their
-    // records: every shard and every resumed run exits 3 for them, though the error row is one
-    // shard's and may have been written before an interruption (a shard without it, or a resume
-    // past it, exited 0 over a dump with a file missing).
-    let unreadable_inputs = std::cell::Cell::new(0usize);
-    let mut records = input::read_inputs_placing_stdin(&opts.inputs, &read_opts, &opts.stdin)
-        .inspect(|r| {
-            if r.as_ref().is_err_and(|e| e.record == input::WHOLE_INPUT) {
-                unreadable_inputs.set(unreadable_inputs.get() + 1);
-            }
-        })
-        .filter(move |r| shard.is_none_or(|s| s.holds(r)))
-        .skip(skip as usize);
     let estimate = (opts.progress && opts.shard.is_none())
         .then(|| estimate_records(&opts.inputs))
         .flatten();
     let bar = progress_bar(opts.progress, estimate);
-    bar.set_position(skip);
+    bar.set_position(records.read.records);
     let run = ChunkRun {
         pool: rayon::ThreadPoolBuilder::new()
             .num_threads(opts.threads)
@@ -382,7 +441,6 @@ fn process(
         clock: StageClock::default(),
     };
     let mut summary = Summary::default();
-    let mut consumed = skip;
     loop {
         let phase = Instant::now();
         let chunk: Vec<Result<Article, RecordError>> =
@@ -391,7 +449,6 @@ fn process(
         if chunk.is_empty() {
             break;
         }
-        consumed += chunk.len() as u64;
         let prepared = run.prepare(chunk, &mut summary);
         let (tags, role_tags) = run.tag_all(&prepared, &mut summary)?;
         let rows = run.analyse(prepared, (tags, role_tags), &mut summary);
@@ -400,11 +457,11 @@ fn process(
             write_record(r, sink, &mut summary, opts.progress.then_some(&bar))?;
             bar.inc(1);
         }
-        sink.chunk_done(consumed)?;
+        sink.chunk_done(records.read)?;
         summary.stage_seconds[Stage::Write as usize] += phase.elapsed().as_secs_f64();
     }
     bar.finish_and_clear();
-    summary.unreadable_inputs = unreadable_inputs.get();
+    summary.unreadable_inputs = records.unreadable_inputs;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }

@@ -5,6 +5,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
+use crate::checkpoint::RecordsRead;
 use crate::input::RecordError;
 use crate::output::{ArticleRows, OutputWriter};
 
@@ -13,7 +14,7 @@ pub trait Sink {
     fn article(&mut self, rows: &ArticleRows) -> Result<()>;
     fn error(&mut self, error: &RecordError) -> Result<()>;
     /// Called after each chunk with the number of input records fully handed over so far.
-    fn chunk_done(&mut self, records: u64) -> Result<()>;
+    fn chunk_done(&mut self, read: RecordsRead) -> Result<()>;
 }
 
 /// The CSV files of `extract`, checkpointed after each chunk for `--resume`.
@@ -26,8 +27,8 @@ impl Sink for CsvSink {
     fn error(&mut self, error: &RecordError) -> Result<()> {
         self.0.write_error(error)
     }
-    fn chunk_done(&mut self, records: u64) -> Result<()> {
-        self.0.checkpoint(records)
+    fn chunk_done(&mut self, read: RecordsRead) -> Result<()> {
+        self.0.checkpoint(read)
     }
 }
 
@@ -71,7 +72,7 @@ impl<W: Write> Sink for JsonLinesSink<W> {
         self.0.write_all(b"\n")?;
         Ok(())
     }
-    fn chunk_done(&mut self, _records: u64) -> Result<()> {
+    fn chunk_done(&mut self, _read: RecordsRead) -> Result<()> {
         self.0.flush()?;
         Ok(())
     }

@@ -724,7 +724,10 @@ mod tests {
         std::fs::create_dir(&model).unwrap();
         let checkpoint = |finished| Checkpoint {
             run: crate::checkpoint::RunIdentity::new(&[], &model, vec![]).unwrap(),
-            records: 2,
+            read: crate::checkpoint::RecordsRead {
+                records: 2,
+                digest: 0,
+            },
             lengths: [0; 5],
             finished,
         };
