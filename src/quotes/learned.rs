@@ -15,7 +15,9 @@
 //! - its cue is the nearest cue segment in the content's paragraphs that is not inside the
 //!   content (a cue inside it belongs to an attribution nested in it);
 //! - its source is the nearest source segment, not inside the content, in the cue's paragraph
-//!   (or the content's, without a cue), nearest to the cue;
+//!   (or the content's, without a cue), nearest to the cue; but a cue right after a possessor
+//!   (`Peter Brown’s claim that …`, `his claim`) is that possessor's, `’s` included, as PolNeAR
+//!   marks such sources (`Mary Jones said of Peter Brown’s claim that …`: Brown's, not Jones's);
 //! - without a source in reach it takes the previous attribution's, as the rules do for a
 //!   follow-up paragraph, when that one is at most a paragraph back.
 //!
@@ -202,9 +204,14 @@ pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<
         });
         let anchor: Vec<Range<usize>> = cue.clone().map_or_else(|| pieces.clone(), |c| vec![c]);
         let anchor_para = paragraph_of_word[anchor[0].start];
-        let source = nearest(&sources, &anchor, |s| {
-            paragraph_of_word[s.start] == anchor_para && outside(s)
-        });
+        let source = cue
+            .as_ref()
+            .and_then(|c| possessor_before(doc, c))
+            .or_else(|| {
+                nearest(&sources, &anchor, |s| {
+                    paragraph_of_word[s.start] == anchor_para && outside(s)
+                })
+            });
         let (source, inherited) = match source {
             Some(s) => (Some(span_of(&s)), false),
             None => match previous {
@@ -223,6 +230,53 @@ pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<
         });
     }
     out
+}
+
+word_list! {
+    /// Possessive pronouns (`his claim`): see the file's header.
+    fn possessive_pronouns = "lexicon/possessive_pronouns.txt";
+}
+
+word_list! {
+    /// Capitalized words a possessor is not walked back over (`But Ryan’s`): see the file's header.
+    fn possessor_stops = "lexicon/possessor_stops.txt";
+}
+
+/// Most words of a possessor's name before its `’s` (`Sen. Lindsey Graham’s`).
+const POSSESSOR_WORDS: usize = 4;
+
+/// The words of the possessor right before a cue, `’s` included: `Peter Brown’s` of `Peter
+/// Brown’s claim`, `the campaign’s` of `the campaign’s statement`, `his` of `his claim`. A name
+/// is walked back over capitalized words (not a stop: `But Ryan’s`), a common noun over none,
+/// then over a determiner (`the`, `a`).
+fn possessor_before(doc: &Document, cue: &Range<usize>) -> Option<Range<usize>> {
+    let word = |i: usize| &doc.text[doc.tokens[i].start..doc.tokens[i].end];
+    let lower = |i: usize| word(i).to_lowercase();
+    let marker = cue.start.checked_sub(1)?;
+    if possessive_pronouns().contains(&lower(marker).as_str()) {
+        return Some(marker..cue.start);
+    }
+    let head = marker.checked_sub(1)?;
+    let joined = doc.tokens[head].end == doc.tokens[marker].start;
+    let plural = matches!(word(marker), "'" | "’") && word(head).ends_with(['s', 'S']);
+    if !joined || !(matches!(word(marker), "'s" | "’s" | "'S" | "’S") || plural) {
+        return None;
+    }
+    let capitalized = |i: usize| word(i).chars().next().is_some_and(char::is_uppercase);
+    let mut start = head;
+    if capitalized(head) {
+        while start > 0
+            && head - start + 1 < POSSESSOR_WORDS
+            && capitalized(start - 1)
+            && !possessor_stops().contains(&lower(start - 1).as_str())
+        {
+            start -= 1;
+        }
+    }
+    if start > 0 && speaker::role_determiners().contains(&lower(start - 1).as_str()) {
+        start -= 1;
+    }
+    Some(start..cue.start)
 }
 
 word_list! {
@@ -490,12 +544,77 @@ mod tests {
         assert!(found[1].inherited);
     }
 
+    /// A cue right after a possessor is the possessor's, whatever source the model tagged
+    /// nearby (`Mary Jones said of Peter Brown’s claim`: before, Mary Jones).
+    #[test]
+    fn a_cue_after_a_possessor_is_the_possessors() {
+        let cases = [
+            (
+                "Mary Jones said of Peter Brown’s claim that the deal is dead.",
+                "claim",
+                Some("Peter Brown’s"),
+            ),
+            (
+                "Mary Jones said that. But Ryan’s statement said the deal is dead.",
+                "statement",
+                Some("Ryan’s"),
+            ),
+            (
+                "Mary Jones said of the campaign’s claim that the deal is dead.",
+                "claim",
+                Some("the campaign’s"),
+            ),
+            (
+                "Mary Jones said of Sen. Lindsey Graham's claim that the deal is dead.",
+                "claim",
+                Some("Sen. Lindsey Graham's"),
+            ),
+            (
+                "Mary Jones said of the ministers’ claim that the deal is dead.",
+                "claim",
+                Some("the ministers’"),
+            ),
+            (
+                "Mary Jones said of his claim that the deal is dead.",
+                "claim",
+                Some("his"),
+            ),
+            // No possessor before the cue: the nearest source the model tagged.
+            (
+                "Mary Jones said of a claim that the deal is dead.",
+                "claim",
+                Some("Mary Jones"),
+            ),
+            (
+                "Mary Jones said of the claim ’s truth that the deal is dead.",
+                "truth",
+                Some("Mary Jones"),
+            ),
+        ];
+        for (text, cue, source) in cases {
+            let d = doc(text);
+            let tags = tags_of(
+                &d,
+                &[
+                    ("Mary Jones", Role::Source),
+                    (cue, Role::Cue),
+                    ("the deal is dead", Role::Content),
+                ],
+            );
+            let found = attributions_of(&d, &tags);
+            assert_eq!(found.len(), 1, "{text}");
+            assert_eq!(found[0].source.map(|s| d.slice(s)), source, "{text}");
+        }
+    }
+
     #[test]
     fn the_loose_end_lists_load_in_lower_case() {
         crate::lexicon::check_lists(
             &[
                 ("dangling_content_ends", dangling_content_ends()),
                 ("content_connective_starts", content_connective_starts()),
+                ("possessive_pronouns", possessive_pronouns()),
+                ("possessor_stops", possessor_stops()),
             ],
             true,
         );

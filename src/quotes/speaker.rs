@@ -46,7 +46,7 @@ fn title_abbreviations() -> &'static [(&'static str, &'static str)] {
 }
 word_list! {
     /// Determiners dropped from the front of a role phrase (`the minister` → minister).
-    fn role_determiners = "lexicon/role_determiners.txt";
+    pub(super) fn role_determiners = "lexicon/role_determiners.txt";
 }
 word_list! {
     /// Honorifics and titles that are no role of their own ("Mr. Smith" defines no role "mr").
