@@ -8,7 +8,7 @@ use super::mentions_cache::MentionsCache;
 use crate::conll::{read_conll, Recase};
 use crate::eval::ner::{evaluate_conll, format_score, NerScore, NerScorer};
 use crate::ner::{
-    self, mentions_from_tags, EntityLabel, Mention, NerModel, Precision, Tag, TagModel, Tagger,
+    self, document_mentions, EntityLabel, Mention, NerModel, Precision, Tag, TagModel, Tagger,
 };
 use crate::paths;
 use crate::quotes::learned::{RoleContext, RoleTagger, RoleTags};
@@ -108,10 +108,7 @@ pub fn mentions_for_texts(
     Ok(docs
         .iter()
         .zip(&word_tags)
-        .map(|(doc, tags)| {
-            let starts = doc.paragraph_starts();
-            mentions_from_tags(&doc.text, &doc.tokens, tags, tagger.tag_set(), &starts)
-        })
+        .map(|(doc, tags)| document_mentions(doc, tags, tagger.tag_set()))
         .collect())
 }
 

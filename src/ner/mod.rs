@@ -59,7 +59,7 @@ pub use packed::{EncoderStep, EncoderTimes, PackedBert};
 pub use random_model::{write_random_encoder, write_random_model};
 pub use roles::{decode_role, role_label_names, segments, Bio, Role, RoleTransitions, ROLE_LABELS};
 pub use tagger::{split_rows, TagModel, TagWork, Tagger, WordScorer};
-pub use tags::{best_tags, decode_tags, document_word_tags, mentions_from_tags, TaggedEntity};
+pub use tags::{best_tags, decode_tags, document_mentions, document_word_tags, TaggedEntity};
 pub use windows::{Batching, Window, Windower};
 
 /// The tag set of the project's NER models, in id order (owned here, where models are read;

@@ -11,6 +11,7 @@ use std::ops::Range;
 use super::viterbi::{best_path, log_softmax};
 use super::{EntityLabel, Mention, Tag, TagScheme, Window, WordTag};
 use crate::span::Span;
+use crate::text::Document;
 
 /// The tag of every one of a document's `words`, from the tags of its `windows` (taken from
 /// `tags` in window order, one list per window, one tag per entry of its `word_starts`).
@@ -117,7 +118,19 @@ pub fn decode_tags(tags: impl IntoIterator<Item = Tag>) -> Vec<TaggedEntity> {
 /// the last one, `Adelson⏎⏎Courted by most …` → one PER `Adelson Courted`; it is split there
 /// instead. (Sentence starts are not: the sentence splitter's mistakes inside a paragraph, `ST.
 /// LOUIS`, `Warner Bros. Theater Ventures`, the model reads through.)
-pub fn mentions_from_tags(
+/// [`mentions_from_tags`] over a document: its words, split at its paragraphs' starts. The one
+/// way a run or an evaluation turns a document's tags into mentions.
+pub fn document_mentions(doc: &Document, tags: &[WordTag], tag_set: &[Tag]) -> Vec<Mention> {
+    mentions_from_tags(
+        &doc.text,
+        &doc.tokens,
+        tags,
+        tag_set,
+        &doc.paragraph_starts(),
+    )
+}
+
+fn mentions_from_tags(
     text: &str,
     words: &[Span],
     tags: &[WordTag],

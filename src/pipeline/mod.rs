@@ -22,7 +22,7 @@ use crate::annotated::Annotated;
 use crate::checkpoint::{self, Checkpoint, RecordsRead, RunIdentity};
 use crate::entities;
 use crate::input::{self, Article, FieldNames, ReadOptions, RecordError, StdinPlace};
-use crate::ner::{mentions_from_tags, Precision, Tag, Tagger, Window, WordTag};
+use crate::ner::{document_mentions, Precision, Tag, Tagger, Window, WordTag};
 use crate::output::{ArticleRows, OutputWriter};
 use crate::quotes::learned::{self, RoleContext, RoleTagger, RoleTags};
 use crate::quotes::{self, QuoteMethod};
@@ -186,13 +186,7 @@ fn analyse(
     clock: &StageClock,
 ) -> Annotated {
     let (mentions, entities) = clock.time(Stage::DecodeEntities, || {
-        let mentions = mentions_from_tags(
-            &doc.text,
-            &doc.tokens,
-            tags,
-            tag_set,
-            &doc.paragraph_starts(),
-        );
+        let mentions = document_mentions(&doc, tags, tag_set);
         let mentions = entities::name_mentions(&doc, mentions);
         let entities = entities::merge(&doc, &mentions);
         (mentions, entities)
