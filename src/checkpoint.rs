@@ -48,17 +48,15 @@ pub const CHECKPOINT: &str = ".whosaid-checkpoint.json";
 pub const LOCK: &str = ".whosaid-lock";
 
 /// Every name a run writes in its output directory: the CSVs, their temporary names, the
-/// checkpoint and the lock.
+/// checkpoint and the lock (a derived file's temporary name is new each time,
+/// [`crate::whole_file`], never an input's).
 pub fn managed_names() -> Vec<String> {
     let mut names = Vec::new();
     for f in FILES {
         names.push(f.to_string());
         names.push(format!("{f}.tmp"));
     }
-    for derived in DERIVED_FILES {
-        names.push(derived.to_string());
-        names.push(format!("{derived}.tmp"));
-    }
+    names.extend(DERIVED_FILES.iter().map(|d| d.to_string()));
     names.push(CHECKPOINT.to_string());
     names.push(format!("{CHECKPOINT}.tmp"));
     names.push(LOCK.to_string());

@@ -28,3 +28,4 @@ pub mod report;
 pub mod span;
 pub mod text;
 pub mod train;
+pub mod whole_file;

@@ -616,6 +616,42 @@ fn an_attribution_model_as_the_ner_model_stops_the_run_before_any_output() {
     assert!(!out.exists(), "output written");
 }
 
+/// `index --out X` writes under a new temporary name: before, it wrote and renamed away
+/// `X`-with-its-extension-replaced `.csv.tmp` — the user's `notes.csv.tmp` for `--out
+/// notes.txt`, an interrupted run's `quotes.csv.tmp` for `--out run/quotes` (which then could
+/// not be resumed).
+#[test]
+fn index_leaves_files_named_like_its_temporary_file_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let a = dump(&tmp.path().join("a.jsonl"), "a", 3);
+    let out = tmp.path().join("out");
+    assert!(run(&model, &out, &[&a], &[]).status.success());
+    let here = tmp.path().join("here");
+    std::fs::create_dir(&here).unwrap();
+    for mine in ["notes.csv.tmp", "quotes.csv.tmp", "index.csv.tmp"] {
+        std::fs::write(here.join(mine), "mine").unwrap();
+    }
+    for index_out in ["notes.txt", "quotes", "index.csv"] {
+        let o = whosaid()
+            .arg("index")
+            .arg(&out)
+            .arg("--out")
+            .arg(here.join(index_out))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    for mine in ["notes.csv.tmp", "quotes.csv.tmp", "index.csv.tmp"] {
+        assert_eq!(std::fs::read_to_string(here.join(mine)).unwrap(), "mine");
+    }
+    let index = std::fs::read(out.join("entity_index.csv")).unwrap();
+    for index_out in ["notes.txt", "quotes", "index.csv"] {
+        assert_eq!(std::fs::read(here.join(index_out)).unwrap(), index);
+    }
+    assert_eq!(std::fs::read_dir(&here).unwrap().count(), 6, "no temporary file left");
+}
+
 #[test]
 fn index_never_writes_over_a_file_of_its_runs_and_a_new_run_replaces_an_old_index() {
     let tmp = tempfile::tempdir().unwrap();

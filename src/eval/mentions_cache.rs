@@ -21,8 +21,9 @@ use anyhow::{anyhow, bail, Result};
 
 use crate::checkpoint::hash_model;
 use crate::fnv::Fnv1a;
-use crate::ner::{replace_file, Mention, Precision};
+use crate::ner::{Mention, Precision};
 use crate::text::{Document, Span};
+use crate::whole_file::replace_file;
 
 /// The first line of a mentions cache: what it was made from, so a cache of another model,
 /// precision, sentence skipping or text is never read as this run's ([`MentionsCache`]).

@@ -14,6 +14,7 @@ use crate::paths;
 use crate::quotes::learned::{RoleContext, RoleTagger, RoleTags};
 use crate::quotes::QuoteMethod;
 use crate::text::Document;
+use crate::whole_file::replace_file;
 
 /// Settings of `eval ner`.
 #[derive(Debug, Clone)]
@@ -169,36 +170,28 @@ fn score_fixtures(tagger: &Tagger<impl TagModel>, fixtures: &[NerFixture]) -> Re
 /// Refuses an `--errors` path that writes over what the run reads, before any work: `eval ner
 /// X.conll --errors X.conll` replaced the data it scored, `--errors models/ner-en/config.json` a
 /// model. `reads` pairs each input with how the user gave it (`--model`, `the CoNLL file`); an
-/// input directory (`--brat DIR`, a model) covers every path inside it, and the temporary name
-/// the errors file is written under counts too, since its rename takes that file away.
+/// input directory (`--brat DIR`, a model) covers every path inside it. (The file is written
+/// under a new temporary name, [`replace_file`], which is never an input.)
 pub fn refuse_errors_over(errors: Option<&Path>, reads: &[(&str, &Path)]) -> Result<()> {
     let Some(out) = errors else {
         return Ok(());
     };
-    let temp = ner::replace_file_temp(out);
     for (what, input) in reads {
-        for written in [out, temp.as_path()] {
-            if paths::writes_over(written, input)? {
-                bail!(
-                    "--errors {} would write over {what} {}{}: choose another path (nothing was \
-                     read or written)",
-                    out.display(),
-                    input.display(),
-                    if written == out {
-                        String::new()
-                    } else {
-                        format!(" (through its temporary name {})", temp.display())
-                    }
-                );
-            }
+        if paths::writes_over(out, input)? {
+            bail!(
+                "--errors {} would write over {what} {}: choose another path (nothing was read \
+                 or written)",
+                out.display(),
+                input.display(),
+            );
         }
     }
     Ok(())
 }
 
-/// Writes the errors file whole or not at all ([`ner::replace_file`]).
+/// Writes the errors file whole or not at all ([`replace_file`]).
 fn write_errors_file(path: &Path, body: &str) -> Result<()> {
-    ner::replace_file(path, |temp| Ok(std::fs::write(temp, body)?))
+    replace_file(path, |temp| Ok(std::fs::write(temp, body)?))
 }
 
 /// Runs `eval ner` and prints the report. Every input is read and checked before the model

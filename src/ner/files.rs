@@ -34,6 +34,7 @@ use super::casing::CASING_CLASSES;
 use super::int8::WeightScales;
 use super::roles::role_label_names;
 use super::Tag;
+use crate::whole_file::replace_file;
 
 /// whosaid's own settings in a model's `config.json`, under `"whosaid"`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -516,45 +517,9 @@ pub fn save_weights(
     replace_file(path, |temp| Ok(Tensor::write_safetensors(&named, temp)?))
 }
 
-/// The temporary name [`replace_file`] writes `path` under (`path` + `.tmp`): a guard that keeps
-/// an output off the user's inputs checks it too, since the rename takes it away.
-pub fn replace_file_temp(path: &Path) -> PathBuf {
-    let mut temp = path.as_os_str().to_owned();
-    temp.push(".tmp");
-    PathBuf::from(temp)
-}
-
-/// Writes `path` whole or not at all: `write` fills `path` + `.tmp`, which then replaces `path`
-/// in one rename. A model directory is written again at each better dev score during training;
-/// a kill mid-write leaves the previous file (and a `.tmp`), never a truncated model that loads
-/// as if it were whole.
-pub fn replace_file(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    let temp = replace_file_temp(path);
-    write(&temp).with_context(|| format!("cannot write {}", temp.display()))?;
-    std::fs::rename(&temp, path)
-        .with_context(|| format!("cannot rename {} to {}", temp.display(), path.display()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_file_is_replaced_whole_or_not_at_all() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("model.safetensors");
-        std::fs::write(&path, b"the previous best model").unwrap();
-        // A write that fails half way (a kill, a full disk) leaves the previous file as it was.
-        let failed = replace_file(&path, |temp| {
-            std::fs::write(temp, b"the new mo")?;
-            anyhow::bail!("disk full")
-        });
-        assert!(format!("{:#}", failed.unwrap_err()).contains("disk full"));
-        assert_eq!(std::fs::read(&path).unwrap(), b"the previous best model");
-        replace_file(&path, |temp| Ok(std::fs::write(temp, b"the new model")?)).unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"the new model");
-        assert!(!dir.path().join("model.safetensors.tmp").exists());
-    }
 
     /// An optional setting: `key: value` is read and written back, an absent key is not
     /// written back (the default), `key: bad` is refused. Returns the settings read.

@@ -46,9 +46,9 @@ pub use casing::{
     casing_class, lowercase_sentence, needs_any_case, normally_cased, CASING_CLASSES,
 };
 pub use files::{
-    check_weights, file_fingerprint, load_tokenizer, load_weights, not_a_number, replace_file,
-    replace_file_temp, save_weights, save_weights_and_config, window_lengths, ModelConfig,
-    ModelFiles, ModelSettings, TagScheme, Task,
+    check_weights, file_fingerprint, load_tokenizer, load_weights, not_a_number, save_weights,
+    save_weights_and_config, window_lengths, ModelConfig, ModelFiles, ModelSettings, TagScheme,
+    Task,
 };
 pub use int8::WeightScales;
 pub use int8_product::path as int8_product_path;

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use super::tables::{ArticleGroup, RunFiles, RunReader};
 use crate::ner::EntityLabel;
+use crate::whole_file::replace_file;
 
 pub use crate::checkpoint::INDEX_FILE;
 
@@ -131,22 +132,14 @@ fn row_of(entity_key: String, t: Totals) -> IndexRow {
     }
 }
 
-/// Writes `rows` to `path` under a temporary name first, renamed when complete; the temporary
-/// file is removed when any step fails (`path` a directory, a full disk), so a failed write
-/// leaves nothing behind.
+/// Writes `rows` to `path` whole or not at all ([`replace_file`]: a new temporary file, renamed
+/// when complete, removed when any step fails).
 pub fn write(rows: &[IndexRow], path: &Path) -> Result<()> {
-    let temp = path.with_extension("csv.tmp");
-    let out = csv::Writer::from_path(&temp)
-        .with_context(|| format!("cannot create {}", temp.display()))?;
-    // From here on the temporary file is ours to remove.
-    let written = fill(out, rows, &temp).and_then(|()| {
-        std::fs::rename(&temp, path)
-            .with_context(|| format!("cannot rename {} to {}", temp.display(), path.display()))
-    });
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written
+    replace_file(path, |temp| {
+        let out = csv::Writer::from_path(temp)
+            .with_context(|| format!("cannot create {}", temp.display()))?;
+        fill(out, rows, temp)
+    })
 }
 
 /// Writes the rows into the temporary file and syncs it.

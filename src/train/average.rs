@@ -17,9 +17,8 @@ use anyhow::{bail, Context, Result};
 use tch::{Kind, Tensor};
 
 use super::refuse_out_among_inputs;
-use crate::ner::{
-    not_a_number, replace_file, save_weights_and_config, ModelConfig, ModelFiles, RoleTransitions,
-};
+use crate::ner::{not_a_number, save_weights_and_config, ModelConfig, ModelFiles, RoleTransitions};
+use crate::whole_file::replace_file;
 
 /// Writes to `out` the model whose every weight is the mean of `models`' weights, stored as
 /// `kind`. Refuses models whose tags or tensors differ, and an `out` that is one of them.

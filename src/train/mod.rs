@@ -319,7 +319,7 @@ fn save_model_as(
         );
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    ner::replace_file(&dir.join("tokenizer.json"), |temp| {
+    crate::whole_file::replace_file(&dir.join("tokenizer.json"), |temp| {
         model
             .tokenizer
             .save(temp, false)
@@ -446,7 +446,7 @@ impl RunLog {
         let so_far = std::fs::read(&self.running)
             .with_context(|| format!("cannot read {}", self.running.display()))?;
         let unfinished = serde_json::json!({ "finished": false, "saved_after_step": step });
-        ner::replace_file(&self.out.join(Self::NAME), |temp| {
+        crate::whole_file::replace_file(&self.out.join(Self::NAME), |temp| {
             let mut file = std::fs::File::create(temp)?;
             file.write_all(&so_far)?;
             writeln!(file, "{unfinished}")?;

@@ -214,9 +214,9 @@ impl QuoteReport {
     }
 
     /// Writes the errors, one per line: article, subset, kind, gold and predicted content, gold and
-    /// predicted speaker, separated by tabs; whole or not at all ([`crate::ner::replace_file`]).
+    /// predicted speaker, separated by tabs; whole or not at all ([`crate::whole_file::replace_file`]).
     pub fn write_errors(&self, path: &Path) -> Result<()> {
-        crate::ner::replace_file(path, |temp| {
+        crate::whole_file::replace_file(path, |temp| {
             let mut f = std::io::BufWriter::new(std::fs::File::create(temp)?);
             writeln!(
                 f,
