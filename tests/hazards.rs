@@ -62,6 +62,10 @@ fn files(out: &Path) -> Vec<Vec<u8>> {
         .collect()
 }
 
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -649,7 +653,11 @@ fn index_leaves_files_named_like_its_temporary_file_alone() {
     for index_out in ["notes.txt", "quotes", "index.csv"] {
         assert_eq!(std::fs::read(here.join(index_out)).unwrap(), index);
     }
-    assert_eq!(std::fs::read_dir(&here).unwrap().count(), 6, "no temporary file left");
+    assert_eq!(
+        std::fs::read_dir(&here).unwrap().count(),
+        6,
+        "no temporary file left"
+    );
 }
 
 #[test]
@@ -864,11 +872,39 @@ fn eval_errors_never_write_over_what_the_run_reads() {
         e(&model.join("tokenizer.json")),
         &[&model.join("tokenizer.json")],
     );
-    // A path of its own is written, whole, with no temporary left behind.
+    // A path that cannot take a file is refused before any work (it was found out after the
+    // scoring, which then printed nothing, and a directory kept the errors' `.tmp` beside it).
+    let folder = dir.join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    for (errors, says) in [
+        (p(&folder), "a directory"),
+        (p(&dir.join("nosuchdir/e.jsonl")), "does not exist"),
+        (os("/dev/null"), "not a regular file"),
+    ] {
+        let o = whosaid().args(ner(errors)).output().unwrap();
+        assert!(!o.status.success());
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+        assert!(!stdout(&o).contains("micro"), "scored: {}", stdout(&o));
+    }
+    // A path of its own is written, whole, with no temporary left behind; through a link, the
+    // link's file.
     let errors = dir.join("errors.jsonl");
     let o = whosaid().args(ner(p(&errors))).output().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    assert!(errors.exists() && !dir.join("errors.jsonl.tmp").exists());
+    let left: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(errors.exists() && left.is_empty(), "{left:?}");
+    let link = dir.join("link.jsonl");
+    std::os::unix::fs::symlink(&errors, &link).unwrap();
+    let o = whosaid().args(ner(p(&link))).output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
 }
 
 /// `whosaid stream | head -1`: the reader closing the pipe stops stream quietly with status 0

@@ -186,6 +186,37 @@ pub fn refuse_errors_over(errors: Option<&Path>, reads: &[(&str, &Path)]) -> Res
             );
         }
     }
+    check_writable_file(out)
+}
+
+/// Refuses an `--errors` path that cannot take a file written whole, before any work (it was
+/// found out after the scoring, which then printed nothing): a directory, a folder that does
+/// not exist, a pipe or device (`--errors >(gzip > e.gz)`: a file replaced by a rename is never
+/// streamed; write a file and compress it after).
+fn check_writable_file(out: &Path) -> Result<()> {
+    let refuse = |why: &str| {
+        bail!(
+            "--errors {}: {why} (nothing was read or written)",
+            out.display()
+        )
+    };
+    match std::fs::metadata(out) {
+        Ok(m) if m.is_dir() => return refuse("a directory, not a file"),
+        Ok(m) if !m.is_file() => {
+            return refuse(
+                "not a regular file (a pipe or a device?): the errors file is written whole and \
+                 renamed into place; give a file's path",
+            )
+        }
+        _ => {}
+    }
+    let dir = match out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return refuse(&format!("its folder {} does not exist", dir.display()));
+    }
     Ok(())
 }
 
