@@ -16,13 +16,14 @@
 //! resolved to one of them. Ambiguous entities have no key and are not counted. Rows are in key
 //! order. Memory grows with the number of distinct keys, not with the size of the dump.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::tables::{ArticleGroup, RunFiles, RunReader};
+use super::vote::NameVote;
 use crate::ner::EntityLabel;
 use crate::whole_file::replace_file;
 
@@ -42,10 +43,8 @@ pub struct IndexRow {
 /// What one key has gathered so far.
 #[derive(Debug, Default)]
 struct Totals {
-    /// Mentions per label, in [`EntityLabel::ALL`] order.
-    label_mentions: [usize; 4],
-    /// Mentions per canonical name.
-    name_mentions: HashMap<String, usize>,
+    /// Mentions per label and per canonical name.
+    vote: NameVote,
     articles: usize,
     /// The last article (run, row) counted, so an article with two entities of one key counts
     /// once.
@@ -82,14 +81,8 @@ fn add_article(totals: &mut BTreeMap<String, Totals>, at: (usize, usize), group:
             continue;
         };
         let t = totals.entry(key.to_string()).or_default();
-        let label = EntityLabel::ALL
-            .iter()
-            .position(|&l| l == entity.row.label)
-            .unwrap_or(0);
-        t.label_mentions[label] += entity.row.mentions;
-        *t.name_mentions
-            .entry(entity.row.canonical.clone())
-            .or_default() += entity.row.mentions;
+        let row = &entity.row;
+        t.vote.add(row.label, &row.canonical, row.mentions as u64);
         t.mentions += entity.row.mentions;
         if t.last_article != Some(at) {
             t.articles += 1;
@@ -107,21 +100,7 @@ fn add_article(totals: &mut BTreeMap<String, Totals>, at: (usize, usize), group:
 }
 
 fn row_of(entity_key: String, t: Totals) -> IndexRow {
-    // The first label with the most mentions (max_by_key keeps the last of equals).
-    let label = (0..4)
-        .rev()
-        .max_by_key(|&i| t.label_mentions[i])
-        .map_or(EntityLabel::Misc, |i| EntityLabel::ALL[i]);
-    let canonical = t
-        .name_mentions
-        .into_iter()
-        .max_by(|(a, na), (b, nb)| {
-            (na, a.chars().count())
-                .cmp(&(nb, b.chars().count()))
-                .then_with(|| b.cmp(a))
-        })
-        .map(|(name, _)| name)
-        .unwrap_or_default();
+    let (label, canonical) = (t.vote.label(), t.vote.name().to_string());
     IndexRow {
         entity_key,
         label,

@@ -45,6 +45,7 @@ pub mod site;
 pub mod tables;
 pub mod tally;
 pub mod texts;
+pub mod vote;
 
 use overview::Overview;
 use render::{IndexInput, Links};

@@ -29,13 +29,16 @@ use crate::output::EntityRow;
 use crate::ner::EntityLabel;
 
 use super::labels::{entity_label, EntityKey};
+use super::vote::NameVote;
 
 /// How often one name was counted.
 #[derive(Debug, Clone)]
 pub struct Counted {
-    /// The canonical name as first seen.
+    /// The canonical name and the label by the mentions' vote so far ([`NameVote`], as the
+    /// entity index has them).
     pub name: String,
     pub label: EntityLabel,
+    vote: NameVote,
     pub count: u64,
     /// Distinct articles counted in.
     pub articles: u64,
@@ -65,12 +68,16 @@ impl Tally {
             self.drop_rarer_half();
         }
         let c = self.counts.entry(key.clone()).or_insert_with(|| Counted {
-            name: row.canonical.clone(),
+            name: String::new(),
             label: entity_label(row),
+            vote: NameVote::default(),
             count: 0,
             articles: 0,
             last_article: usize::MAX,
         });
+        c.vote
+            .add(entity_label(row), &row.canonical, row.mentions as u64);
+        (c.label, c.name) = (c.vote.label(), c.vote.name().to_string());
         c.count += n;
         if c.last_article != article {
             c.last_article = article;
@@ -162,6 +169,30 @@ mod tests {
             .collect();
         assert_eq!(top, [("Bo", 5, 1), ("Ana", 4, 2)]);
         assert_eq!((t.distinct(), t.dropped()), (2, 0));
+    }
+
+    /// A key's name and label are its mentions' vote, as in the entity index: before, the first
+    /// row's (`Smith`, ORG, 1 mention, listed among organisations over `John Smith`, PER, 9).
+    #[test]
+    fn a_keys_name_and_label_are_the_mentions_vote_not_the_first_rows() {
+        let mut t = Tally::new(10);
+        let smith = EntityRow {
+            label: EntityLabel::Org,
+            ..row("Smith")
+        };
+        let john = EntityRow {
+            mentions: 9,
+            ..row("John Smith")
+        };
+        let key = EntityKey::of(&john, 0);
+        t.add(&key, &smith, 1, 0);
+        t.add(&key, &john, 9, 1);
+        let top = t.top(5, |_| true);
+        assert_eq!(top.len(), 1);
+        assert_eq!(
+            (top[0].1.name.as_str(), top[0].1.label, top[0].1.count),
+            ("John Smith", EntityLabel::Per, 10)
+        );
     }
 
     #[test]
