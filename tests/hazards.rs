@@ -484,8 +484,14 @@ fn scores_over_no_gold_are_errors_not_results() {
         "clusters.jsonl",
         r#"{"id": "a", "text": "Hi Bob", "entities": []}"#,
     );
+    // Sentences, but every tag O: a table of zeros looked like a score.
+    let outside = write("outside.conll", "Hi O\nthere O\n\nBob O\n");
     let os = |s: &str| std::ffi::OsString::from(s);
-    let cases: [(Vec<std::ffi::OsString>, &str); 5] = [
+    let cases: [(Vec<std::ffi::OsString>, &str); 6] = [
+        (
+            vec![os("ner"), outside.into()],
+            "outside.conll: no entities to score",
+        ),
         (
             vec![os("ner"), os("--fixtures"), empty.clone().into()],
             "empty.jsonl: no entities to score",

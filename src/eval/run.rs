@@ -242,6 +242,14 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
         if read.iter().all(|d| d.sentences.is_empty()) {
             bail!("{}: no sentences to score (an empty file?)", f.display());
         }
+        // Recall over no gold entity is undefined: a table of zeros looked like a score.
+        let tags = read.iter().flat_map(|d| &d.sentences).flat_map(|s| &s.tags);
+        if tags.clone().all(|t| t.label().is_none()) {
+            bail!(
+                "{}: no entities to score (every tag is O; score it with files that have some)",
+                f.display()
+            );
+        }
         docs.extend(read);
     }
     let mut fixtures = Vec::new();

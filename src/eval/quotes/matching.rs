@@ -380,11 +380,8 @@ impl Tally {
             cue: prf(self.cue),
             speaker_correct: self.speaker_correct,
             speaker_judged: self.speaker_judged,
-            speaker_accuracy: if self.speaker_judged == 0 {
-                0.0
-            } else {
-                self.speaker_correct as f64 / self.speaker_judged as f64
-            },
+            speaker_accuracy: (self.speaker_judged > 0)
+                .then(|| self.speaker_correct as f64 / self.speaker_judged as f64),
         }
     }
 }

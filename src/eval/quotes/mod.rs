@@ -100,8 +100,10 @@ pub use segments::{
     gold_segments, quote_segments, role_targets, RoleSegments, SegmentScores, SegmentTally,
 };
 
-/// Precision, recall and F1 of one comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+/// Precision, recall and F1 of one comparison. A figure over nothing (precision without
+/// predictions; recall and F1 without gold) is 0 here and `null` in JSON, `—` in tables: a
+/// subset without gold attributions has no recall to report, not one of 0.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Prf {
     pub matched: usize,
     pub gold: usize,
@@ -111,7 +113,39 @@ pub struct Prf {
     pub f1: f64,
 }
 
+impl Serialize for Prf {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Prf", 6)?;
+        s.serialize_field("matched", &self.matched)?;
+        s.serialize_field("gold", &self.gold)?;
+        s.serialize_field("predicted", &self.predicted)?;
+        s.serialize_field("precision", &self.precision_if_defined())?;
+        s.serialize_field("recall", &self.recall_if_defined())?;
+        s.serialize_field("f1", &self.recall_if_defined().map(|_| self.f1))?;
+        s.end()
+    }
+}
+
 impl Prf {
+    /// Precision, unless nothing was predicted.
+    pub fn precision_if_defined(&self) -> Option<f64> {
+        (self.predicted > 0).then_some(self.precision)
+    }
+
+    /// Recall, unless there is no gold (F1 too is then undefined).
+    pub fn recall_if_defined(&self) -> Option<f64> {
+        (self.gold > 0).then_some(self.recall)
+    }
+
+    /// `P R F1` to three places, `—` for a figure over nothing.
+    pub fn cells(&self) -> String {
+        let f1 = self.recall_if_defined().map(|_| self.f1);
+        [self.precision_if_defined(), self.recall_if_defined(), f1]
+            .map(|x| figure(x, 5))
+            .join(" ")
+    }
+
     pub fn new(matched: usize, gold: usize, predicted: usize) -> Prf {
         let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
         let (p, r) = (ratio(matched, predicted), ratio(matched, gold));
@@ -142,7 +176,16 @@ pub struct SubsetScores {
     /// Correct speakers among matched (overlap ≥ 0.3) attributions whose gold has a source.
     pub speaker_correct: usize,
     pub speaker_judged: usize,
-    pub speaker_accuracy: f64,
+    /// None when no speaker was judged.
+    pub speaker_accuracy: Option<f64>,
+}
+
+/// A figure to three places, right-aligned in `width`; `—` when undefined.
+pub fn figure(x: Option<f64>, width: usize) -> String {
+    match x {
+        Some(x) => format!("{x:>width$.3}"),
+        None => format!("{:>width$}", "—"),
+    }
 }
 
 /// One error, for the errors dump.
@@ -187,18 +230,17 @@ impl QuoteReport {
             "cue F1",
             "speaker acc"
         ));
-        let prf = |p: &Prf| format!("{:.3} {:.3} {:.3}", p.precision, p.recall, p.f1);
         for s in &self.subsets {
             out.push_str(&format!(
-                "{:<16} {:>6} {:>6} | {:>17} | {:>17} | {:>17} | {:>6.3} | {:>5.3} ({}/{})\n",
+                "{:<16} {:>6} {:>6} | {:>17} | {:>17} | {:>17} | {} | {} ({}/{})\n",
                 s.name,
                 s.content_exact.gold,
                 s.content_exact.predicted,
-                prf(&s.content_exact),
-                prf(&s.content_overlap_30),
-                prf(&s.content_overlap_80),
-                s.cue.f1,
-                s.speaker_accuracy,
+                s.content_exact.cells(),
+                s.content_overlap_30.cells(),
+                s.content_overlap_80.cells(),
+                figure(s.cue.recall_if_defined().map(|_| s.cue.f1), 6),
+                figure(s.speaker_accuracy, 5),
                 s.speaker_correct,
                 s.speaker_judged
             ));
@@ -208,7 +250,12 @@ impl QuoteReport {
             .iter()
             .map(|(k, v)| format!("{k} {v}"))
             .collect();
-        out.push_str(&format!("errors: {}\n", counts.join(", ")));
+        let counts = if counts.is_empty() {
+            "none".to_string()
+        } else {
+            counts.join(", ")
+        };
+        out.push_str(&format!("errors: {counts}\n"));
         out.push_str(&self.segments.table());
         out
     }
@@ -400,6 +447,20 @@ fn speech_verb_subset<'a, 'p>(
 mod tests {
     use super::*;
 
+    /// A figure over nothing is `—` and JSON `null`, not 0: before, a subset without gold
+    /// printed recall, F1 and speaker accuracy 0.000 beside predictions that were right.
+    #[test]
+    fn figures_over_nothing_are_left_undefined() {
+        let p = Prf::new(0, 0, 3);
+        assert_eq!(p.cells(), "0.000     —     —");
+        let json = serde_json::to_value(p).unwrap();
+        assert_eq!(json["precision"], 0.0);
+        assert!(json["recall"].is_null() && json["f1"].is_null());
+        let none = Prf::new(0, 4, 0);
+        assert_eq!(none.cells(), "    — 0.000 0.000");
+        assert_eq!(Prf::new(1, 2, 2).cells(), "0.500 0.500 0.500");
+    }
+
     #[test]
     fn brat_offsets_are_characters() {
         let text = "“Ça va,” said Zoë.";
@@ -449,7 +510,7 @@ mod tests {
         .unwrap();
         let all = &report.subsets[0];
         assert_eq!(all.content_exact.f1, 1.0, "{}", report.table());
-        assert_eq!(all.speaker_accuracy, 1.0);
+        assert_eq!(all.speaker_accuracy, Some(1.0));
         assert_eq!(all.cue.f1, 1.0);
         assert!(report.table().contains("direct"));
     }

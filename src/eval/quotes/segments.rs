@@ -96,8 +96,10 @@ impl SegmentScores {
             ("cue", &self.cue),
         ] {
             out.push_str(&format!(
-                "{name:<8} {:>5} {:>6}  {:.3} {:.3} {:.3}\n",
-                p.gold, p.predicted, p.precision, p.recall, p.f1
+                "{name:<8} {:>5} {:>6}  {}\n",
+                p.gold,
+                p.predicted,
+                p.cells()
             ));
         }
         out
