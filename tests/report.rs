@@ -369,7 +369,7 @@ fn check_speaker_pages(report: &Path, out: &Path) {
     let mut listed = HashSet::new();
     for path in speaker_pages {
         let html = page(&path);
-        let name = own_text(&select(&html, "h1 mark")[0]);
+        let name = own_text(&select(&html, "h1 mark bdi")[0]);
         let rows = select(&html, "tr.quote-row");
         let of_speaker = quotes
             .iter()
@@ -590,7 +590,7 @@ fn hostile_names_are_escaped_everywhere() {
     assert_eq!(speakers.len(), 1);
     let speaker = page(&speakers[0]);
     assert_eq!(
-        own_text(&select(&speaker, "h1 mark")[0]),
+        own_text(&select(&speaker, "h1 mark bdi")[0]),
         "<img src=x onerror=alert(1)>"
     );
     let index = page(&html.join("index.html"));
@@ -598,6 +598,47 @@ fn hostile_names_are_escaped_everywhere() {
         text(&select(&index, "#errors td")[2]),
         "<img src=x onerror=alert(4)>"
     );
+}
+
+/// Values from the articles sit in isolating elements (`code`, `bdi`, links), so a right-to-left
+/// override (U+202E) in an id or a source reorders nothing after it: before, the article page's
+/// line `id, published 2024-03-04, source` showed its own date and counts reversed.
+#[test]
+fn text_from_the_articles_is_bidi_isolated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let rlo = "\u{202e}";
+    let (id, source) = (format!("{rlo}evil"), format!("{rlo}Wire"));
+    let body = "Oslo is cold.";
+    let out = tmp.path().join("out");
+    write_run(
+        &out,
+        [
+            &[&[&id, "t", "13", "0", "0", "ok", "", "2024-03-04", &source]],
+            &[],
+            &[],
+            &[],
+            &[],
+        ],
+    );
+    let input = jsonl(
+        &tmp.path().join("in.jsonl"),
+        &[serde_json::json!({"id": id, "text": body, "source": source})],
+    );
+    let html = tmp.path().join("report");
+    report(&out, &html, vec![input], 200);
+    let pages = article_pages(&html);
+    let article = page(&pages[&id]);
+    let metas = select(&article, "p.meta");
+    assert!(!metas.is_empty());
+    for meta in metas {
+        assert!(!own_text(&meta).contains(rlo), "{}", meta.html());
+        for e in meta.children().filter_map(ElementRef::wrap) {
+            let isolating = matches!(e.value().name(), "code" | "bdi" | "a");
+            assert!(isolating || !text(&e).contains(rlo), "{}", e.html());
+        }
+    }
+    let css = text(&select(&article, "style")[0]);
+    assert!(css.contains("code, a, bdi, .unlinked-url { unicode-bidi: isolate; }"));
 }
 
 #[test]
