@@ -188,13 +188,15 @@ pub struct ArticlePage {
 /// and besides, a character that no well-formed HTML document holds (NUL, a control character
 /// other than white space, a noncharacter such as U+FFFF) is written as U+FFFD, as a browser
 /// shows a NUL. A dump may hold them anywhere, ids included; one character for one, so a text's
-/// character offsets still hold on the page.
+/// character offsets still hold on the page. A carriage return is written `&#13;`: the parser
+/// turns a raw one (alone, or before a line feed) into a line feed, and every offset after a
+/// Windows line end was one off on the page; a character reference keeps it.
 ///
 /// ```
 /// use askama::filters::Escaper;
 /// let mut out = String::new();
-/// whosaid::report::pages::Html.write_escaped_str(&mut out, "a\0<b>\u{1}\tc").unwrap();
-/// assert_eq!(out, "a\u{FFFD}&#60;b&#62;\u{FFFD}\tc");
+/// whosaid::report::pages::Html.write_escaped_str(&mut out, "a\0<b>\u{1}\tc\r\n").unwrap();
+/// assert_eq!(out, "a\u{FFFD}&#60;b&#62;\u{FFFD}\tc&#13;\n");
 /// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Html;
@@ -202,9 +204,15 @@ pub struct Html;
 impl askama::filters::Escaper for Html {
     fn write_escaped_str<W: Write>(&self, mut dest: W, string: &str) -> std::fmt::Result {
         let mut last = 0;
-        for (i, c) in string.char_indices().filter(|&(_, c)| not_in_html(c)) {
+        for (i, c) in string
+            .char_indices()
+            .filter(|&(_, c)| c == '\r' || not_in_html(c))
+        {
             askama::filters::Html.write_escaped_str(&mut dest, &string[last..i])?;
-            dest.write_char(char::REPLACEMENT_CHARACTER)?;
+            match c {
+                '\r' => dest.write_str("&#13;")?,
+                _ => dest.write_char(char::REPLACEMENT_CHARACTER)?,
+            }
             last = i + c.len_utf8();
         }
         askama::filters::Html.write_escaped_str(dest, &string[last..])
