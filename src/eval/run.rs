@@ -394,6 +394,15 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
     if articles.is_empty() {
         bail!("eval quotes needs --brat DIR or --fixtures FILE... with at least one article");
     }
+    let left_out: Vec<&String> = articles.iter().flat_map(|a| &a.left_out).collect();
+    if let Some(first) = left_out.first() {
+        // Said, not silent: each is a gold attribution the scores do not count.
+        eprintln!(
+            "note: {} gold annotation{} left out of the scores (first: {first})",
+            left_out.len(),
+            if left_out.len() == 1 { "" } else { "s" }
+        );
+    }
     let role_tags_for = &mut |docs: &[Document]| -> Result<Vec<RoleTags>> {
         crate::pipeline::set_torch_threads(opts.threads)?;
         let model = NerModel::load_as(&opts.quote_model, opts.precision)?;

@@ -171,6 +171,7 @@ impl<'a> AnnReader<'a> {
             check_span_text(self.text, tid, span).with_context(|| format!("line {}", span.line))?;
         }
         let mut attributions = Vec::new();
+        let mut left_out = Vec::new();
         for event in &self.events {
             let mut a = GoldAttribution::default();
             for (role, tid) in &event.args {
@@ -191,7 +192,9 @@ impl<'a> AnnReader<'a> {
                     _ => {}
                 }
             }
-            if !a.content.is_empty() {
+            if a.content.is_empty() {
+                left_out.push(format!("line {}: {} has no Content", event.line, event.id));
+            } else {
                 a.content.sort();
                 attributions.push(a);
             }
@@ -202,6 +205,7 @@ impl<'a> AnnReader<'a> {
             text: self.text.to_string(),
             attributions,
             entities: Vec::new(),
+            left_out,
         })
     }
 }
@@ -250,7 +254,11 @@ fn parse_ann(id: &str, source: &str, text: &str, ann: &str) -> Result<GoldArticl
             .line(n + 1, line)
             .with_context(|| format!("{source}: line {}", n + 1))?;
     }
-    reader.finish(id).with_context(|| source.to_string())
+    let mut article = reader.finish(id).with_context(|| source.to_string())?;
+    for why in &mut article.left_out {
+        *why = format!("{source}: {why}");
+    }
+    Ok(article)
 }
 
 /// Loads a brat folder (`text/*.txt`, `attributions/*_ANNOTATOR.ann`), one annotation per
@@ -333,6 +341,18 @@ fn covering(pieces: &[Span]) -> std::ops::Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An event without a Content (PolNeAR has a few) is left out of the gold and said to be,
+    /// naming its file and line: before, it vanished without a word.
+    #[test]
+    fn an_event_without_a_content_is_left_out_and_named() {
+        let text = "Ana said no.";
+        let ann = "T1\tSource 0 3\tAna\nT2\tCue 4 8\tsaid\nT3\tContent 9 11\tno\n\
+                   E1\tAttribution:T2 Cue:T2 Source:T1\nE2\tAttribution:T2 Content:T3 Cue:T2\n";
+        let a = parse_ann("a", "a_x.ann", text, ann).unwrap();
+        assert_eq!(a.attributions.len(), 1);
+        assert_eq!(a.left_out, ["a_x.ann: line 4: E1 has no Content"]);
+    }
 
     #[test]
     fn a_span_text_continues_on_as_many_lines_as_it_has_breaks_and_other_ids_are_read_past() {

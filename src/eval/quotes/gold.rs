@@ -61,11 +61,11 @@ pub fn parse_fixture_line(line: &str) -> Result<GoldArticle> {
         };
         let content = pairs
             .iter()
-            .map(|[s, e]| offsets.span(*s, *e))
+            .map(|&p| fixture_span(&offsets, p))
             .collect::<Result<Vec<_>>>()
             .with_context(context)?;
         let one = |p: Option<[usize; 2]>| -> Result<Vec<Span>> {
-            p.map(|[s, e]| offsets.span(s, e)).into_iter().collect()
+            p.map(|p| fixture_span(&offsets, p)).into_iter().collect()
         };
         let kind = match q.kind.as_deref() {
             None => None,
@@ -87,18 +87,44 @@ pub fn parse_fixture_line(line: &str) -> Result<GoldArticle> {
         .iter()
         .map(|e| {
             Ok(GoldEntity {
-                span: offsets.span(e.start, e.end)?,
+                span: fixture_span(&offsets, [e.start, e.end])?,
                 label: e.label,
             })
         })
         .collect::<Result<Vec<_>>>()
+        .and_then(|entities| no_overlaps(&raw.entities).map(|()| entities))
         .with_context(|| format!("{}: entities", raw.id))?;
     Ok(GoldArticle {
         id: raw.id,
         text: raw.text,
         attributions,
         entities,
+        left_out: Vec::new(),
     })
+}
+
+/// A fixture's span in bytes: inside the text and not empty (an empty span scored as a miss of
+/// nothing, where `eval ner --fixtures` and brat refuse one).
+fn fixture_span(offsets: &CharToByte, [start, end]: [usize; 2]) -> Result<Span> {
+    if start == end {
+        bail!("empty span [{start}, {end}]");
+    }
+    offsets.span(start, end)
+}
+
+/// Gold entities must not overlap (a character is in one entity at most), as `eval ner
+/// --fixtures` requires.
+fn no_overlaps(entities: &[FixtureEntity]) -> Result<()> {
+    let mut spans: Vec<[usize; 2]> = entities.iter().map(|e| [e.start, e.end]).collect();
+    spans.sort();
+    match spans.windows(2).find(|w| w[1][0] < w[0][1]) {
+        Some(w) => bail!(
+            "entities {:?} and {:?} overlap (a character is in one entity at most)",
+            w[0],
+            w[1]
+        ),
+        None => Ok(()),
+    }
 }
 
 /// Loads fixture files (JSONL, one article per line; blank lines and `//` lines skipped).
@@ -139,4 +165,42 @@ pub fn gold_entity_mentions(article: &GoldArticle) -> Vec<Mention> {
 /// Builds the document the pipeline would build for an article.
 pub fn document_of(article: &GoldArticle) -> Document {
     crate::eval::document_of_text(&article.id, &article.text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Empty spans and overlapping entities are refused, as `eval ner --fixtures` refuses them:
+    /// before, an empty content scored as a miss and overlapping entities were kept.
+    #[test]
+    fn empty_spans_and_overlapping_entities_are_refused() {
+        let line = |quote: &str, entities: &str| {
+            format!(
+                r#"{{"id": "t", "text": "“Hi,” said Zoë Arden.", "quotes": [{quote}], "entities": [{entities}]}}"#
+            )
+        };
+        let good_quote = r#"{"content": [1, 4], "cue": [6, 10], "speaker": [11, 20]}"#;
+        let zoe = r#"{"start": 11, "end": 20, "label": "PER"}"#;
+        assert!(parse_fixture_line(&line(good_quote, zoe)).is_ok());
+        for (quote, entities, says) in [
+            (r#"{"content": [3, 3]}"#, zoe, "empty span [3, 3]"),
+            (
+                good_quote,
+                r#"{"start": 11, "end": 11, "label": "PER"}"#,
+                "empty span",
+            ),
+            (
+                good_quote,
+                r#"{"start": 11, "end": 20, "label": "PER"}, {"start": 15, "end": 20, "label": "ORG"}"#,
+                "overlap",
+            ),
+        ] {
+            let err = format!(
+                "{:#}",
+                parse_fixture_line(&line(quote, entities)).unwrap_err()
+            );
+            assert!(err.contains(says), "{err}");
+        }
+    }
 }

@@ -84,6 +84,9 @@ pub struct GoldArticle {
     pub text: String,
     pub attributions: Vec<GoldAttribution>,
     pub entities: Vec<GoldEntity>,
+    /// Annotations the gold leaves out, each with where and why (`bridge_a1b2.ann: line 12: E5
+    /// has no Content`): PolNeAR has a few attribution events without a content.
+    pub left_out: Vec<String>,
 }
 
 mod baseline;
