@@ -86,9 +86,20 @@ pub fn read_conll(path: &Path) -> Result<Vec<ConllDocument>> {
             ));
         }
     };
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        bail!("{}: a directory, not a CoNLL file", path.display());
+    }
     for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line =
-            line.with_context(|| format!("{}: line {}: not UTF-8 text", path.display(), n + 1))?;
+        let line = line.map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidData => {
+                anyhow::anyhow!("{}: line {}: not UTF-8 text", path.display(), n + 1)
+            }
+            _ => anyhow::Error::new(e).context(format!(
+                "{}: line {}: cannot read",
+                path.display(),
+                n + 1
+            )),
+        })?;
         // An editor's byte order mark is no text: before `-DOCSTART-` it made a one-word
         // sentence, before a word a word no model knows.
         let line = if n == 0 {

@@ -296,6 +296,30 @@ fn zero_threads_chunks_or_batches_are_usage_errors() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // Stdin cannot be read again for a report's article texts (it failed later, exiting 1).
+    let o = whosaid()
+        .args(["report", "run", "--html", "rep", "--inputs", "-"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("stdin cannot be read again"),
+        "{}",
+        stderr(&o)
+    );
+    // A directory given as a CoNLL file is called one (it was "line 1: not UTF-8 text").
+    let o = whosaid()
+        .args(["eval", "ner", "--threads", "1", "--model"])
+        .arg(&model)
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&o).contains("a directory, not a CoNLL file"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// A thread count no machine has: 2^31 or more panicked inside libtorch (the count went to it as

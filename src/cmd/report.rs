@@ -21,7 +21,7 @@ pub struct ReportArgs {
     html: PathBuf,
     /// The run's inputs, read again for the text of the article pages (as given to extract;
     /// without them, article pages list the entities and quotes but show no text).
-    #[arg(long, num_args = 1.., value_name = "INPUT")]
+    #[arg(long, num_args = 1.., value_name = "INPUT", value_parser = input_file)]
     inputs: Vec<PathBuf>,
     /// Most speaker pages (the most quoted speakers), and most article pages (those with the
     /// most quotes by these speakers). At least 1: a report of no page is a usage error, as
@@ -33,6 +33,15 @@ pub struct ReportArgs {
     top: NonZeroUsize,
     #[command(flatten)]
     fields: FieldArgs,
+}
+
+/// An `--inputs` path: a file to read again, which stdin (`-`) cannot be — a usage error, as
+/// `--max-pages 0` is (it failed later, exiting 1).
+fn input_file(s: &str) -> Result<PathBuf, String> {
+    match s {
+        "-" => Err("stdin cannot be read again: give the run's input files".into()),
+        _ => Ok(PathBuf::from(s)),
+    }
 }
 
 /// Runs the command.
