@@ -24,9 +24,10 @@ use whosaid::pipeline;
     about,
     long_about = None,
     after_help = "Exit status: 0 when every input was read (bad records inside an input are rows of \
-errors.csv); 3 when an input of extract or stream could not be opened at all (missing, unknown \
-format), after the others were processed and errors.csv written; 2 for a usage error; 1 for any \
-other error (eval, train, report and index stop at an input they cannot read, before any work)."
+errors.csv); 3 when an input could not be opened at all (missing, unknown format): extract and \
+stream after the others were processed and errors.csv written, report and index before writing \
+anything; 2 for a usage error; 1 for any other error (eval and train stop at an input they \
+cannot read with 1, before any work)."
 )]
 struct Cli {
     #[command(subcommand)]
