@@ -641,6 +641,67 @@ fn text_from_the_articles_is_bidi_isolated() {
     assert!(css.contains("code, a, bdi, .unlinked-url { unicode-bidi: isolate; }"));
 }
 
+/// An old report that cannot be moved aside (here immutable, `chattr +i`; on a cluster a busy
+/// mount) fails the run with no hidden copy of the new site left beside it (one stayed per try);
+/// an old report that cannot be removed once the new one is in place is a warning, not a
+/// failure (the run exited 1 with its report written).
+#[test]
+fn a_report_that_cannot_swap_leaves_no_hidden_copy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, html) = sample_run(tmp.path());
+    report(&out, &html, vec![], 200);
+    let chattr = |flag: &str, path: &Path| {
+        std::process::Command::new("chattr")
+            .arg(flag)
+            .arg(path)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !chattr("+i", &html) {
+        eprintln!("SKIPPED: chattr +i is not available here");
+        return;
+    }
+    let options = ReportOptions {
+        out: out.clone(),
+        html: html.clone(),
+        inputs: vec![],
+        fields: FieldNames::default(),
+        max_pages: 200,
+        top: 20,
+    };
+    let failed = build(&options);
+    chattr("-i", &html);
+    assert!(failed.is_err());
+    let hidden = |dir: &Path| {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| {
+                let name = e.as_ref().unwrap().file_name();
+                name.to_string_lossy().starts_with(".whosaid-report-")
+            })
+            .count()
+    };
+    assert_eq!(
+        hidden(tmp.path()),
+        0,
+        "a hidden copy of the new site was left"
+    );
+    // The old report's folder cannot be removed: the new one is published all the same.
+    let articles = html.join("articles");
+    assert!(chattr("+i", &articles));
+    let published = build(&options);
+    let old: Vec<PathBuf> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".old"))
+        .collect();
+    for dir in &old {
+        chattr("-i", &dir.join("articles"));
+    }
+    assert!(published.is_ok(), "{:?}", published.err());
+    assert!(html.join("index.html").exists());
+}
+
 #[test]
 fn max_pages_bounds_the_pages_and_leaves_no_broken_link() {
     let tmp = tempfile::tempdir().unwrap();

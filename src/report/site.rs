@@ -116,9 +116,13 @@ impl SiteDir {
         let temp = self.temp.keep();
         let old = self.target.exists().then(|| temp.with_extension("old"));
         if let Some(old) = &old {
-            std::fs::rename(&self.target, old).with_context(|| {
-                format!("cannot move the old report {} aside", self.target.display())
-            })?;
+            if let Err(e) = std::fs::rename(&self.target, old) {
+                // Nothing replaced: the new site must not stay behind as a hidden copy.
+                let _ = std::fs::remove_dir_all(&temp);
+                return Err(e).with_context(|| {
+                    format!("cannot move the old report {} aside", self.target.display())
+                });
+            }
         }
         if let Err(e) = std::fs::rename(&temp, &self.target) {
             if let Some(old) = &old {
@@ -130,9 +134,14 @@ impl SiteDir {
             });
         }
         if let Some(old) = old {
-            std::fs::remove_dir_all(&old).with_context(|| {
-                format!("cannot remove the old report, moved to {}", old.display())
-            })?;
+            // The new report is in place: the run succeeded, and a copy of the old one left
+            // behind is said, not an error.
+            if let Err(e) = std::fs::remove_dir_all(&old) {
+                eprintln!(
+                    "warning: the old report, moved to {}, could not be removed ({e}): remove it",
+                    old.display()
+                );
+            }
         }
         Ok(self.target)
     }
