@@ -870,3 +870,58 @@ fn weights_that_overflow_the_saved_precision_are_not_saved() {
     whosaid::train::save_model(&model, &out, "f32").unwrap();
     NerModel::load(&out, Device::Cpu).unwrap();
 }
+
+/// `--out` holding files the run does not write is refused before anything is written: an
+/// earlier model's `any-case/` stayed beside the new model and `extract` went on tagging
+/// lower-case text with it; `train average` left an earlier run's log beside the averaged
+/// weights; a folder of the user's had its `config.json` replaced. An earlier run's own files
+/// may be trained over (retraining into one folder), and a save killed mid-write leaves a
+/// hidden temporary file that the next run removes.
+#[test]
+fn out_holding_files_the_run_does_not_write_is_refused() {
+    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, base) = fixture_and_encoder(tmp.path());
+    let mut opts = fitting_options(base, tmp.path().join("model"));
+    opts.schedule.epochs = 1;
+    train_ner(&opts).unwrap();
+    // Retrained into the same folder, after a save killed mid-write.
+    let killed = opts.out.join(".model.safetensors.Ab3dEf.tmp");
+    std::fs::write(&killed, b"half a model").unwrap();
+    train_ner(&opts).unwrap();
+    assert!(!killed.exists(), "the killed save's temporary file stays");
+    for foreign in ["any-case/config.json", "notes.txt"] {
+        let path = opts.out.join(foreign);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, b"mine").unwrap();
+        let before = directory_bytes(&opts.out);
+        let err = format!("{:#}", train_ner(&opts).unwrap_err());
+        let first = foreign.split('/').next().unwrap();
+        assert!(err.contains(&format!("holds {first}")), "{err}");
+        assert_eq!(
+            directory_bytes(&opts.out),
+            before,
+            "{foreign}: --out changed"
+        );
+        std::fs::remove_dir_all(opts.out.join(first)).unwrap_or_else(|_| {
+            std::fs::remove_file(opts.out.join(first)).unwrap();
+        });
+    }
+    // An average into a trained model's folder would keep its log.
+    let pair = [opts.out.clone(), opts.out.clone()];
+    let copy = tmp.path().join("copy");
+    std::fs::create_dir(&copy).unwrap();
+    for f in [
+        "config.json",
+        "model.safetensors",
+        "tokenizer.json",
+        "train_log.jsonl",
+    ] {
+        std::fs::copy(opts.out.join(f), copy.join(f)).unwrap();
+    }
+    let err = whosaid::train::average_models(&pair, &copy, tch::Kind::Float).unwrap_err();
+    assert!(
+        format!("{err:#}").contains("holds train_log.jsonl"),
+        "{err:#}"
+    );
+}

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use tch::{Kind, Tensor};
 
-use super::refuse_out_among_inputs;
+use super::{refuse_foreign_files, refuse_out_among_inputs};
 use crate::ner::{not_a_number, save_weights_and_config, ModelConfig, ModelFiles, RoleTransitions};
 use crate::whole_file::replace_file;
 
@@ -49,6 +49,8 @@ pub fn average_models(models: &[PathBuf], out: &Path, kind: Kind) -> Result<()> 
         .map(|m| ("one of the models averaged,", m.as_path()))
         .collect();
     refuse_out_among_inputs(out, &read)?;
+    // No log: an earlier run's train_log.jsonl would describe another model.
+    refuse_foreign_files(out, &["config.json", "model.safetensors", "tokenizer.json"])?;
     let mut sum = read_f32(&files[0].weights)?;
     for (m, f) in models.iter().zip(&files).skip(1) {
         let next = read_f32(&f.weights)?;

@@ -498,6 +498,7 @@ fn check_options(opts: &TrainOptions) -> Result<()> {
     read.extend(opts.init.iter().map(|p| ("--init", p.as_path())));
     read.extend(opts.teacher.iter().map(|p| ("--teacher", p.as_path())));
     refuse_out_among_inputs(&opts.out, &read)?;
+    refuse_foreign_files(&opts.out, &RUN_FILES)?;
     let (weight, temperature) = (opts.distill_weight, opts.temperature);
     require(
         (0.0..=1.0).contains(&weight),
@@ -552,6 +553,47 @@ pub(crate) fn refuse_out_among_inputs(out: &Path, inputs: &[(&str, &Path)]) -> R
                  choose another --out",
                 out.display(),
                 input.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// What a training run writes in `--out`: the model files and its log.
+pub(crate) const RUN_FILES: [&str; 5] = [
+    "config.json",
+    "model.safetensors",
+    "tokenizer.json",
+    "train_log.jsonl",
+    "train_log.jsonl.partial",
+];
+
+/// Refuses an `--out` that holds anything but the files the run writes (`writes`): they would
+/// stay beside its model, mixed with it — an earlier model's `any-case/` companion, which
+/// `extract` would go on using for lower-case text; a log (beside an averaged model) or a card
+/// of another model; the user's own files. An earlier run's files, which the run replaces, are
+/// fine (retraining into one folder), and so are the hidden temporary files of its saves killed
+/// mid-write ([`crate::whole_file`]), which are removed. Checked before anything is written.
+pub(crate) fn refuse_foreign_files(out: &Path, writes: &[&str]) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return Ok(()); // not there yet (or not a directory: creating it fails, saying so)
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in names {
+        let ours_killed =
+            name.ends_with(".tmp") && writes.iter().any(|w| name.starts_with(&format!(".{w}.")));
+        if ours_killed {
+            let _ = std::fs::remove_file(out.join(&name));
+        } else if !writes.contains(&name.as_str()) {
+            bail!(
+                "--out {} holds {name}, which this run does not write: the new model would sit \
+                 beside it, mixed with it (an earlier model's any-case/ would go on tagging \
+                 lower-case text); move it away, or choose a new or empty directory",
+                out.display()
             );
         }
     }

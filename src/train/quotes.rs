@@ -312,6 +312,7 @@ pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
     opts.schedule.check()?;
     super::check_dropout(opts.dropout)?;
     super::refuse_out_among_inputs(&opts.out, &[("--init", opts.init.as_path())])?;
+    super::refuse_foreign_files(&opts.out, &super::RUN_FILES)?;
     tch::manual_seed(opts.seed);
     crate::pipeline::set_torch_threads(opts.threads)?;
     let device = Device::cuda_if_available();
