@@ -925,3 +925,52 @@ fn out_holding_files_the_run_does_not_write_is_refused() {
         "{err:#}"
     );
 }
+
+/// Settings and dev sets no run can use are refused before anything is written: a dev set
+/// without entities (or attributions) scored every model 0 and kept the first for good; a
+/// temperature of 1e200 made the first loss NaN, reported as a diverged run; 2^62 epochs
+/// overflowed into a run of 0 steps saved as finished; one model named twice was "averaged".
+#[test]
+fn settings_and_dev_sets_no_run_can_use_are_refused() {
+    use whosaid::train::{average_models, train_quotes};
+    let _turn = TORCH.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, base) = fixture_and_encoder(tmp.path());
+    let outside = tmp.path().join("outside.conll");
+    std::fs::write(&outside, "Hi O\nthere O\n").unwrap();
+    let refused = |opts: &TrainOptions, says: &str| {
+        let err = format!("{:#}", train_ner(opts).unwrap_err());
+        assert!(err.contains(says), "{err}");
+        assert!(!opts.out.exists(), "{says}: --out was written");
+    };
+    let mut o = fitting_options(base.clone(), tmp.path().join("a"));
+    o.dev = vec![outside];
+    refused(&o, "no entities to score");
+    let mut o = fitting_options(base.clone(), tmp.path().join("b"));
+    o.temperature = 1e200;
+    refused(&o, "--temperature");
+    let mut o = fitting_options(base.clone(), tmp.path().join("c"));
+    o.schedule.epochs = 1 << 62;
+    refused(&o, "--epochs");
+    let mut o = fitting_options(base.clone(), tmp.path().join("d"));
+    o.schedule.batch_size = 1 << 63;
+    refused(&o, "--batch-size");
+    // A brat dev folder without an attribution.
+    let empty = tmp.path().join("empty-brat");
+    std::fs::create_dir_all(empty.join("text")).unwrap();
+    std::fs::create_dir_all(empty.join("attributions")).unwrap();
+    std::fs::write(empty.join("text/a.txt"), "Ana said hi.\n").unwrap();
+    std::fs::write(empty.join("attributions/a_x.ann"), "T1\tSource 0 3\tAna\n").unwrap();
+    let mut q = fitting_quote_options(tmp.path(), "q");
+    q.dev = vec![empty];
+    let err = format!("{:#}", train_quotes(&q).unwrap_err());
+    assert!(err.contains("no attributions to score"), "{err}");
+    // One model, twice.
+    let mut trained = fitting_options(base, tmp.path().join("trained"));
+    trained.schedule.epochs = 1;
+    train_ner(&trained).unwrap();
+    let again = tmp.path().join("trained/.");
+    let pair = [trained.out.clone(), again];
+    let err = average_models(&pair, &tmp.path().join("mean"), tch::Kind::Float).unwrap_err();
+    assert!(format!("{err:#}").contains("are one model"), "{err:#}");
+}

@@ -51,6 +51,18 @@ pub fn average_models(models: &[PathBuf], out: &Path, kind: Kind) -> Result<()> 
     refuse_out_among_inputs(out, &read)?;
     // No log: an earlier run's train_log.jsonl would describe another model.
     refuse_foreign_files(out, &["config.json", "model.safetensors", "tokenizer.json"])?;
+    // One model named twice (`a a`, `a ./a/`) met the rule above and averaged to itself.
+    for (i, m) in models.iter().enumerate() {
+        for earlier in &models[..i] {
+            if crate::paths::resolved(m)? == crate::paths::resolved(earlier)? {
+                bail!(
+                    "{} and {} are one model: train average needs at least two different ones",
+                    earlier.display(),
+                    m.display()
+                );
+            }
+        }
+    }
     let mut sum = read_f32(&files[0].weights)?;
     for (m, f) in models.iter().zip(&files).skip(1) {
         let next = read_f32(&f.weights)?;

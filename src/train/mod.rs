@@ -347,6 +347,20 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
         opts,
         started,
     };
+    // A dev set with no entity scores every model 0: the first would be kept for good (an
+    // empty one, the last, as without --dev), where the user asked for selection.
+    let dev_tags = dev
+        .docs
+        .iter()
+        .flat_map(|d| &d.sentences)
+        .flat_map(|s| &s.tags);
+    if !opts.dev.is_empty() && dev_tags.clone().all(|t| t.label().is_none()) {
+        bail!(
+            "--dev {:?}: no entities to score (an empty file, or every tag O): a dev set must \
+             have entities for the run to choose its best model",
+            opts.dev
+        );
+    }
     let soft_labels = if opts.teacher.is_empty() {
         None
     } else {
@@ -506,7 +520,14 @@ fn check_options(opts: &TrainOptions) -> Result<()> {
         "within 0..1",
         weight,
     )?;
-    require(temperature > 0.0, "--temperature", "above 0", temperature)?;
+    // Its square scales the loss: 1e200 (or inf) made the first loss NaN, reported as a
+    // diverged run.
+    require(
+        temperature > 0.0 && temperature <= 100.0,
+        "--temperature",
+        "above 0 and at most 100",
+        temperature,
+    )?;
     let share = opts.case_augment;
     require(
         (0.0..=1.0).contains(&share),

@@ -327,7 +327,15 @@ pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
     if train.is_empty() {
         bail!("no training paragraphs in {:?}", opts.train);
     }
-    let dev = DevSet::new(read_folders(&opts.dev, false)?);
+    let dev_articles = read_folders(&opts.dev, false)?;
+    if !opts.dev.is_empty() && dev_articles.iter().all(|a| a.attributions.is_empty()) {
+        bail!(
+            "--dev {:?}: no attributions to score (no .ann files, or none with an \
+             attribution): a dev set must have some for the run to choose its best model",
+            opts.dev
+        );
+    }
+    let dev = DevSet::new(dev_articles);
     // Only now, with the model built and the data read, is `--out` touched, and then only by
     // the running log: an earlier run's files stay as they were until this run saves a model.
     let mut log = RunLog::start(&opts.out, opts)?;

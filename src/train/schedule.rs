@@ -15,6 +15,10 @@ use tch::{nn, Tensor};
 
 use super::{epoch_batches, opt_lr, require, step_lr};
 
+/// The most epochs and the largest batch a run takes (`--epochs`, `--batch-size`).
+const MOST_EPOCHS: usize = 1_000_000;
+const MOST_BATCH: usize = 65_536;
+
 /// How long and how fast a run trains: the settings both trainers share (`--epochs`, `--lr`,
 /// `--ema`, …), written into each run's `train_log.jsonl` under `options`.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -99,13 +103,20 @@ impl Schedule {
     /// 0` panicked in the batcher, `--ema 1.5` drifted away from the weights it averages.
     pub fn check(&self) -> Result<()> {
         let lr = self.learning_rate;
+        // Bounded: their product overflowed (2^62 epochs ran 0 steps and saved the untrained
+        // start as finished; a batch of 2^63 panicked).
         require(
-            self.epochs > 0,
+            (1..=MOST_EPOCHS).contains(&self.epochs),
             "--epochs",
-            "at least 1",
+            "within 1..1000000",
             self.epochs as f64,
         )?;
-        require(self.batch_size > 0, "--batch-size", "at least 1", 0.0)?;
+        require(
+            (1..=MOST_BATCH).contains(&self.batch_size),
+            "--batch-size",
+            "within 1..65536",
+            self.batch_size as f64,
+        )?;
         require(lr.is_finite() && lr > 0.0, "--lr", "above 0", lr)?;
         require(
             (0.0..=1.0).contains(&self.warmup),
@@ -161,7 +172,7 @@ impl Schedule {
         let per_epoch = examples.div_ceil(self.batch_size.max(1));
         self.max_steps
             .unwrap_or(usize::MAX)
-            .min(per_epoch * self.epochs)
+            .min(per_epoch.saturating_mul(self.epochs))
     }
 
     /// Trains the variables of `vs` on examples of these window lengths: `loss` gives a batch's
