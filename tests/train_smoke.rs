@@ -974,3 +974,31 @@ fn settings_and_dev_sets_no_run_can_use_are_refused() {
     let err = average_models(&pair, &tmp.path().join("mean"), tch::Kind::Float).unwrap_err();
     assert!(format!("{err:#}").contains("are one model"), "{err:#}");
 }
+
+/// `train quotes` without `--init` starts from the NER model `extract` uses, from any working
+/// directory: it looked for `models/ner-en` under the current one ("cannot read
+/// models/ner-en/config.json (run scripts/setup)" anywhere but the repository's root).
+#[test]
+fn train_quotes_finds_its_default_start_from_any_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_whosaid"))
+        .current_dir(tmp.path())
+        .env_remove("WHOSAID_MODEL")
+        .args(["train", "quotes", "--train"])
+        .arg(brat_fixture())
+        .args([
+            "--out",
+            "q",
+            "--max-steps",
+            "1",
+            "--threads",
+            "1",
+            "--max-length",
+            "64",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(tmp.path().join("q/model.safetensors").exists());
+}

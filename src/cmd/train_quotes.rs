@@ -18,9 +18,11 @@ pub struct TrainQuotesArgs {
     #[arg(long)]
     dev: Vec<PathBuf>,
     /// Starting weights: a trained whosaid NER model (its encoder and casing rows), a base
-    /// encoder directory such as .minilm, or an attribution model to train further.
-    #[arg(long, default_value = "models/ner-en")]
-    init: PathBuf,
+    /// encoder directory such as .minilm, or an attribution model to train further [default:
+    /// the NER model extract uses: models/ner-en next to the binary's source, or
+    /// $WHOSAID_MODEL].
+    #[arg(long)]
+    init: Option<PathBuf>,
     /// Output model directory.
     #[arg(long, short)]
     out: PathBuf,
@@ -60,7 +62,8 @@ pub struct TrainQuotesArgs {
 
 /// Runs the command.
 pub fn run(a: TrainQuotesArgs) -> Result<ExitCode> {
-    let mut opts = QuoteTrainOptions::new(a.train, a.dev, a.init, a.out);
+    let mut opts =
+        QuoteTrainOptions::new(a.train, a.dev, whosaid::pipeline::model_dir(a.init), a.out);
     opts.schedule = a.schedule.schedule(a.epochs, a.batch_size);
     opts.dropout = a.dropout;
     opts.seed = a.seed;
