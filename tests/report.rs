@@ -781,9 +781,10 @@ fn bad_runs_and_report_directories_are_refused_saying_why() {
     assert_eq!(code, 1);
     assert!(err.contains("holds"), "{err}");
 
+    // A usage error, as `--max-pages 0` is (it exited 1 once the run had been checked).
     let (code, err) = whosaid_report(&[&out, &tmp.path().join("r"), Path::new("-")]);
-    assert_eq!(code, 1);
-    assert!(err.contains("standard input cannot be read again"), "{err}");
+    assert_eq!(code, 2);
+    assert!(err.contains("stdin cannot be read again"), "{err}");
 
     let foreign = tmp.path().join("notes");
     std::fs::create_dir(&foreign).unwrap();
