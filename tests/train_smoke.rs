@@ -62,9 +62,9 @@ fn tiny_model_trains_saves_and_reloads() {
     );
     // A random model scores near zero; one that learned the fixture scores high.
     assert!(
-        report.best_dev_f1 > 0.8,
+        report.best_dev_f1.unwrap() > 0.8,
         "dev F1 {} after training",
-        report.best_dev_f1
+        report.best_dev_f1.unwrap()
     );
 
     for file in [
@@ -83,10 +83,10 @@ fn tiny_model_trains_saves_and_reloads() {
     let (score, _, _) =
         evaluate_conll(&Tagger::new(&model, batching, false).unwrap(), &docs).unwrap();
     assert!(
-        (score.micro.f1 - report.best_dev_f1).abs() < 1e-9,
+        (score.micro.f1 - report.best_dev_f1.unwrap()).abs() < 1e-9,
         "reloaded model scores {} but training reported {}",
         score.micro.f1,
-        report.best_dev_f1
+        report.best_dev_f1.unwrap()
     );
 
     let log = std::fs::read_to_string(out.join("train_log.jsonl")).unwrap();
@@ -169,15 +169,19 @@ fn adversarial_training_and_the_weight_average_learn_and_save_what_was_scored() 
 
     let report = train_ner(&opts).unwrap();
 
-    assert!(report.best_dev_f1 > 0.8, "dev F1 {}", report.best_dev_f1);
+    assert!(
+        report.best_dev_f1.unwrap() > 0.8,
+        "dev F1 {}",
+        report.best_dev_f1.unwrap()
+    );
     let model = NerModel::load(&out, Device::Cpu).unwrap();
     let tagger = Tagger::new(&model, whosaid::ner::Batching::default(), false).unwrap();
     let (score, _, _) = evaluate_conll(&tagger, &docs).unwrap();
     assert!(
-        (score.micro.f1 - report.best_dev_f1).abs() < 1e-9,
+        (score.micro.f1 - report.best_dev_f1.unwrap()).abs() < 1e-9,
         "reloaded model scores {} but training reported {}",
         score.micro.f1,
-        report.best_dev_f1
+        report.best_dev_f1.unwrap()
     );
 }
 
@@ -196,7 +200,14 @@ fn six_steps_without_dev(base: &Path, out: &Path, ema: Option<f64>) -> Vec<(Stri
         opts.max_length,
     ) = (Some(6), 4, 64);
     (opts.threads, opts.save_dtype, opts.schedule.ema) = (1, "f32".into(), ema);
-    train_ner(&opts).unwrap();
+    let report = train_ner(&opts).unwrap();
+    // No dev set, no best: the report (and the log's last line) said F1 0 at step 0.
+    assert_eq!((report.best_dev_f1, report.best_step), (None, None));
+    let log = std::fs::read_to_string(out.join("train_log.jsonl")).unwrap();
+    assert!(
+        log.lines().last().unwrap().contains("\"best_dev_f1\":null"),
+        "{log}"
+    );
     let mut tensors = tch::Tensor::read_safetensors(out.join("model.safetensors")).unwrap();
     tensors.sort_by(|x, y| x.0.cmp(&y.0));
     tensors
@@ -285,13 +296,13 @@ fn distillation_starts_from_the_teacher_and_drops_layers() {
     let saved = tch::Tensor::read_safetensors(out.join("model.safetensors")).unwrap();
     assert!(saved.iter().all(|(name, _)| !name.starts_with(&dropped)));
     assert!(
-        report.best_dev_f1 > 0.8,
+        report.best_dev_f1.unwrap() > 0.8,
         "student dev F1 {}",
-        report.best_dev_f1
+        report.best_dev_f1.unwrap()
     );
     let tagger = Tagger::new(&student, Default::default(), false).unwrap();
     let (score, _, _) = evaluate_conll(&tagger, &docs).unwrap();
-    assert!((score.micro.f1 - report.best_dev_f1).abs() < 1e-9);
+    assert!((score.micro.f1 - report.best_dev_f1.unwrap()).abs() < 1e-9);
 
     // Several teachers: their logits are averaged. Twice the teacher is the teacher (the copy
     // starts at zero again); the teacher and the student disagree with the copy somewhere.
@@ -440,9 +451,9 @@ fn tiny_attribution_model_learns_the_brat_fixture() {
 
     let report = train_quotes_and_see_the_loss_fall(&opts);
     assert!(
-        report.best_dev_mean_f1 > 0.8,
+        report.best_dev_mean_f1.unwrap() > 0.8,
         "dev mean segment F1 {} after training",
-        report.best_dev_mean_f1
+        report.best_dev_mean_f1.unwrap()
     );
 
     // Reloaded, the model's quotes (linked, as extract writes them) score on the fixture.

@@ -137,8 +137,10 @@ pub struct LogRecord {
 #[derive(Debug, Clone, Serialize)]
 pub struct TrainReport {
     pub steps: usize,
-    pub best_dev_f1: f64,
-    pub best_step: usize,
+    /// The best dev F1 and its step; None without a dev set (the last step's weights are
+    /// saved: "best dev F1 0.0000 at step 0" said otherwise).
+    pub best_dev_f1: Option<f64>,
+    pub best_step: Option<usize>,
     pub first_loss: f64,
     pub last_loss: f64,
     pub seconds: f64,
@@ -408,16 +410,20 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
     let (step, first_loss, last_loss) = (done.steps, done.first_loss, done.last_loss);
     let report = TrainReport {
         steps: step,
-        best_dev_f1: best.0.max(0.0),
-        best_step: best.1,
+        best_dev_f1: (!dev.docs.is_empty()).then_some(best.0.max(0.0)),
+        best_step: (!dev.docs.is_empty()).then_some(best.1),
         first_loss,
         last_loss,
         seconds: started.elapsed().as_secs_f64(),
     };
     log.finish(&report)?;
+    let best = match (report.best_dev_f1, report.best_step) {
+        (Some(f1), Some(step)) => format!("best dev F1 {f1:.4} at step {step}"),
+        _ => "no dev set: the last step's weights saved".to_string(),
+    };
     eprintln!(
-        "train: done in {:.0}s, {} steps, best dev F1 {:.4} at step {}",
-        report.seconds, report.steps, report.best_dev_f1, report.best_step
+        "train: done in {:.0}s, {} steps, {best}",
+        report.seconds, report.steps
     );
     Ok(report)
 }

@@ -95,8 +95,9 @@ struct Example {
 pub struct QuoteTrainReport {
     pub steps: usize,
     pub first_loss: f64,
-    pub best_dev_mean_f1: f64,
-    pub best_step: usize,
+    /// The best dev mean segment F1 and its step; None without a dev set.
+    pub best_dev_mean_f1: Option<f64>,
+    pub best_step: Option<usize>,
     pub last_loss: f64,
     pub seconds: f64,
 }
@@ -368,15 +369,19 @@ pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
     let report = QuoteTrainReport {
         steps: done.steps,
         first_loss: done.first_loss,
-        best_dev_mean_f1: best.0.max(0.0),
-        best_step: best.1,
+        best_dev_mean_f1: (!dev.articles.is_empty()).then_some(best.0.max(0.0)),
+        best_step: (!dev.articles.is_empty()).then_some(best.1),
         last_loss: done.last_loss,
         seconds: started.elapsed().as_secs_f64(),
     };
     log.finish(&report)?;
+    let best = match (report.best_dev_mean_f1, report.best_step) {
+        (Some(f1), Some(step)) => format!("best dev mean segment F1 {f1:.4} at step {step}"),
+        _ => "no dev set: the last step's weights saved".to_string(),
+    };
     eprintln!(
-        "train quotes: done in {:.0}s, {} steps, best dev mean segment F1 {:.4} at step {}",
-        report.seconds, report.steps, report.best_dev_mean_f1, report.best_step
+        "train quotes: done in {:.0}s, {} steps, {best}",
+        report.seconds, report.steps
     );
     Ok(report)
 }
