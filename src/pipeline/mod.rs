@@ -19,9 +19,9 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 
 use crate::annotated::Annotated;
-use crate::checkpoint::{self, Checkpoint, RecordsRead, RunIdentity};
+use crate::checkpoint::{self, Checkpoint, RunIdentity};
 use crate::entities;
-use crate::input::{self, Article, FieldNames, ReadOptions, RecordError, StdinPlace};
+use crate::input::{Article, FieldNames, RecordError, StdinPlace};
 use crate::ner::{document_mentions, Precision, Tag, Tagger, Window, WordTag};
 use crate::output::{ArticleRows, OutputWriter};
 use crate::quotes::learned::{self, RoleContext, RoleTagger, RoleTags};
@@ -30,6 +30,7 @@ use crate::text::{Document, Published};
 use crate::{clean, ner};
 
 mod progress;
+mod records;
 mod shard;
 mod sink;
 mod timing;
@@ -41,6 +42,7 @@ pub use timing::{Stage, Summary};
 pub use worker::{InferenceWorker, Parallelism};
 
 use progress::{estimate_records, progress_bar};
+use records::RunRecords;
 use sink::CsvSink;
 use timing::StageClock;
 
@@ -332,73 +334,6 @@ fn start_models(
 /// batches are fed side by side ([`ChunkRun::tag_all`]) to their shared threads.
 fn models_side_by_side(opts: &ExtractOptions) -> bool {
     opts.quotes != QuoteMethod::Rules && opts.threads >= 2
-}
-
-/// This shard's input records, in order, and what the run has read of them.
-struct RunRecords {
-    all: Box<dyn Iterator<Item = Result<Article, RecordError>> + Send>,
-    shard: Option<Shard>,
-    read: RecordsRead,
-    /// Inputs that could not be opened, counted before the shard and the resume take their
-    /// records: every shard and every resumed run exits 3 for them, though the error row is one
-    /// shard's and may have been written before an interruption (a shard without it, or a
-    /// resume past it, exited 0 over a dump with a file missing).
-    unreadable_inputs: usize,
-}
-
-impl RunRecords {
-    fn of(opts: &ExtractOptions) -> RunRecords {
-        let read_opts = ReadOptions {
-            fields: opts.fields.clone(),
-            max_bytes: opts.max_bytes,
-        };
-        RunRecords {
-            all: Box::new(input::read_inputs_placing_stdin(
-                &opts.inputs,
-                &read_opts,
-                &opts.stdin,
-            )),
-            shard: opts.shard,
-            read: RecordsRead::default(),
-            unreadable_inputs: 0,
-        }
-    }
-
-    /// Reads the records that the interrupted run of `cp` wrote, and refuses unless they are
-    /// the ones it read: an input can change with its size and modification time kept.
-    fn read_again(&mut self, cp: &Checkpoint, out: &Path) -> Result<()> {
-        while self.read.records < cp.read.records && self.next().is_some() {}
-        if self.read != cp.read {
-            bail!(
-                "cannot resume the run in {}: the inputs' first {} records are not the ones the \
-                 interrupted run wrote (an input changed, though its size and modification time \
-                 did not); resuming would mix two runs' rows. Run without --resume to start over",
-                out.display(),
-                cp.read.records
-            );
-        }
-        Ok(())
-    }
-}
-
-impl Iterator for RunRecords {
-    type Item = Result<Article, RecordError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            let record = self.all.next()?;
-            if record
-                .as_ref()
-                .is_err_and(|e| e.record == input::WHOLE_INPUT)
-            {
-                self.unreadable_inputs += 1;
-            }
-            if self.shard.is_none_or(|s| s.holds(&record)) {
-                self.read.add(&record);
-                return Some(record);
-            }
-        }
-    }
 }
 
 /// Runs the pipeline over `records` (on from where they stand) with `tagger`, and hands every
