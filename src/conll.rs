@@ -65,6 +65,15 @@ pub struct ConllDocument {
     pub sentences: Vec<ConllSentence>,
 }
 
+/// Whether any word of `docs` is tagged as (part of) an entity: scores over documents without one
+/// are no scores (recall over no gold, a dev set every model scores 0 on).
+pub fn has_entities(docs: &[ConllDocument]) -> bool {
+    docs.iter()
+        .flat_map(|d| &d.sentences)
+        .flat_map(|s| &s.tags)
+        .any(|t| t.label().is_some())
+}
+
 /// Reads a CoNLL file: one token per line, columns separated by white space, the word first and
 /// the NER tag last (2 to 4+ columns), blank lines between sentences.
 pub fn read_conll(path: &Path) -> Result<Vec<ConllDocument>> {

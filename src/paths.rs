@@ -12,6 +12,15 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+/// The directory a file `path` lies in: its parent, or `.` for a bare name (`Path::parent`
+/// gives an empty path for `notes.txt`).
+pub fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
 /// `path` absolute, links resolved where it exists, `..` and `.` resolved where it does not:
 /// `nosuchdir/../run` is `run`, as it will be once a command has created `nosuchdir`.
 pub fn resolved(path: &Path) -> Result<PathBuf> {

@@ -20,10 +20,7 @@ pub fn replace_file(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Res
     let name = target
         .file_name()
         .ok_or_else(|| anyhow!("{} names no file", path.display()))?;
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = crate::paths::parent_dir(&target);
     let temp = tempfile::Builder::new()
         .prefix(&format!(".{}.", name.to_string_lossy()))
         .suffix(".tmp")

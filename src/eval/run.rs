@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use super::mentions_cache::MentionsCache;
-use crate::conll::{read_conll, Recase};
+use crate::conll::{has_entities, read_conll, Recase};
 use crate::eval::ner::{evaluate_conll, format_score, NerScore, NerScorer};
 use crate::ner::{
     self, document_mentions, EntityLabel, Mention, NerModel, Precision, Tag, TagModel, Tagger,
@@ -81,20 +81,13 @@ fn check_fixture_spans(fixture: &NerFixture) -> Result<()> {
             bail!("{}: empty span [{}, {})", context(), e.start, e.end);
         }
     }
-    let mut by_start: Vec<&FixtureEntity> = fixture.entities.iter().collect();
-    by_start.sort_by_key(|e| (e.start, e.end));
-    for pair in by_start.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
-        if b.start < a.end {
-            bail!(
-                "{}: entities [{}, {}) and [{}, {}) overlap (a character is in one entity at most)",
-                fixture.id,
-                a.start,
-                a.end,
-                b.start,
-                b.end
-            );
-        }
+    let spans = fixture.entities.iter().map(|e| [e.start, e.end]);
+    if let Some(([a0, a1], [b0, b1])) = crate::eval::first_overlap(spans) {
+        bail!(
+            "{}: entities [{a0}, {a1}) and [{b0}, {b1}) overlap (a character is in one entity at \
+             most)",
+            fixture.id
+        );
     }
     Ok(())
 }
@@ -210,10 +203,7 @@ fn check_writable_file(out: &Path) -> Result<()> {
         }
         _ => {}
     }
-    let dir = match out.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = paths::parent_dir(out);
     if !dir.is_dir() {
         return refuse(&format!("its folder {} does not exist", dir.display()));
     }
@@ -243,8 +233,7 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
             bail!("{}: no sentences to score (an empty file?)", f.display());
         }
         // Recall over no gold entity is undefined: a table of zeros looked like a score.
-        let tags = read.iter().flat_map(|d| &d.sentences).flat_map(|s| &s.tags);
-        if tags.clone().all(|t| t.label().is_none()) {
+        if !has_entities(&read) {
             bail!(
                 "{}: no entities to score (every tag is O; score it with files that have some)",
                 f.display()

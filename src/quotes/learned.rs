@@ -262,7 +262,7 @@ fn possessor_before(doc: &Document, cue: &Range<usize>) -> Option<Range<usize>> 
     if !joined || !(matches!(word(marker), "'s" | "’s" | "'S" | "’S") || plural) {
         return None;
     }
-    let capitalized = |i: usize| word(i).chars().next().is_some_and(char::is_uppercase);
+    let capitalized = |i: usize| super::attribution::is_capitalized(word(i));
     let mut start = head;
     if capitalized(head) {
         while start > 0

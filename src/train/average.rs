@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use tch::{Kind, Tensor};
 
-use super::{refuse_foreign_files, refuse_out_among_inputs};
+use super::{refuse_foreign_files, refuse_out_among_inputs, same_dir};
 use crate::ner::{not_a_number, save_weights_and_config, ModelConfig, ModelFiles, RoleTransitions};
 use crate::whole_file::replace_file;
 
@@ -54,7 +54,7 @@ pub fn average_models(models: &[PathBuf], out: &Path, kind: Kind) -> Result<()> 
     // One model named twice (`a a`, `a ./a/`) met the rule above and averaged to itself.
     for (i, m) in models.iter().enumerate() {
         for earlier in &models[..i] {
-            if crate::paths::resolved(m)? == crate::paths::resolved(earlier)? {
+            if same_dir(m, earlier)? {
                 bail!(
                     "{} and {} are one model: train average needs at least two different ones",
                     earlier.display(),

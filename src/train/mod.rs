@@ -351,12 +351,7 @@ pub fn train_ner(opts: &TrainOptions) -> Result<TrainReport> {
     };
     // A dev set with no entity scores every model 0: the first would be kept for good (an
     // empty one, the last, as without --dev), where the user asked for selection.
-    let dev_tags = dev
-        .docs
-        .iter()
-        .flat_map(|d| &d.sentences)
-        .flat_map(|s| &s.tags);
-    if !opts.dev.is_empty() && dev_tags.clone().all(|t| t.label().is_none()) {
+    if !opts.dev.is_empty() && !crate::conll::has_entities(&dev.docs) {
         bail!(
             "--dev {:?}: no entities to score (an empty file, or every tag O): a dev set must \
              have entities for the run to choose its best model",
@@ -629,7 +624,7 @@ pub(crate) fn refuse_foreign_files(out: &Path, writes: &[&str]) -> Result<()> {
 
 /// Whether two paths name one directory, wherever they really point (`x/../model`, with `x`
 /// missing, is `model` once the trainer has created `x`).
-fn same_dir(a: &Path, b: &Path) -> Result<bool> {
+pub(crate) fn same_dir(a: &Path, b: &Path) -> Result<bool> {
     Ok(crate::paths::resolved(a)? == crate::paths::resolved(b)? || crate::paths::same_file(a, b))
 }
 

@@ -115,14 +115,10 @@ fn fixture_span(offsets: &CharToByte, [start, end]: [usize; 2]) -> Result<Span> 
 /// Gold entities must not overlap (a character is in one entity at most), as `eval ner
 /// --fixtures` requires.
 fn no_overlaps(entities: &[FixtureEntity]) -> Result<()> {
-    let mut spans: Vec<[usize; 2]> = entities.iter().map(|e| [e.start, e.end]).collect();
-    spans.sort();
-    match spans.windows(2).find(|w| w[1][0] < w[0][1]) {
-        Some(w) => bail!(
-            "entities {:?} and {:?} overlap (a character is in one entity at most)",
-            w[0],
-            w[1]
-        ),
+    match crate::eval::first_overlap(entities.iter().map(|e| [e.start, e.end])) {
+        Some((a, b)) => {
+            bail!("entities {a:?} and {b:?} overlap (a character is in one entity at most)")
+        }
         None => Ok(()),
     }
 }

@@ -125,7 +125,7 @@ impl Serialize for Prf {
         s.serialize_field("predicted", &self.predicted)?;
         s.serialize_field("precision", &self.precision_if_defined())?;
         s.serialize_field("recall", &self.recall_if_defined())?;
-        s.serialize_field("f1", &self.recall_if_defined().map(|_| self.f1))?;
+        s.serialize_field("f1", &self.f1_if_defined())?;
         s.end()
     }
 }
@@ -141,12 +141,19 @@ impl Prf {
         (self.gold > 0).then_some(self.recall)
     }
 
+    /// F1, unless there is no gold (as recall).
+    pub fn f1_if_defined(&self) -> Option<f64> {
+        (self.gold > 0).then_some(self.f1)
+    }
+
     /// `P R F1` to three places, `—` for a figure over nothing.
     pub fn cells(&self) -> String {
-        let f1 = self.recall_if_defined().map(|_| self.f1);
-        [self.precision_if_defined(), self.recall_if_defined(), f1]
-            .map(|x| figure(x, 5))
-            .join(" ")
+        let figures = [
+            self.precision_if_defined(),
+            self.recall_if_defined(),
+            self.f1_if_defined(),
+        ];
+        figures.map(|x| figure(x, 5)).join(" ")
     }
 
     pub fn new(matched: usize, gold: usize, predicted: usize) -> Prf {
@@ -242,7 +249,7 @@ impl QuoteReport {
                 s.content_exact.cells(),
                 s.content_overlap_30.cells(),
                 s.content_overlap_80.cells(),
-                figure(s.cue.recall_if_defined().map(|_| s.cue.f1), 6),
+                figure(s.cue.f1_if_defined(), 6),
                 figure(s.speaker_accuracy, 5),
                 s.speaker_correct,
                 s.speaker_judged

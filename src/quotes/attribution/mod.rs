@@ -129,7 +129,7 @@ fn is_punct(word: &str) -> bool {
     !word.chars().any(|c| c.is_alphanumeric())
 }
 
-fn is_capitalized(word: &str) -> bool {
+pub(in crate::quotes) fn is_capitalized(word: &str) -> bool {
     word.chars().next().is_some_and(|c| c.is_uppercase())
 }
 
