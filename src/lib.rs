@@ -28,4 +28,5 @@ pub mod report;
 pub mod span;
 pub mod text;
 pub mod train;
+pub mod usage;
 pub mod whole_file;

@@ -101,6 +101,8 @@ fn main() -> ExitCode {
             // The promise of `--help`: 3 when an input could not be opened at all.
             if e.downcast_ref::<whosaid::report::CannotOpen>().is_some() {
                 ExitCode::from(cmd::EXIT_UNREADABLE_INPUT)
+            } else if e.downcast_ref::<whosaid::usage::UsageError>().is_some() {
+                ExitCode::from(cmd::EXIT_USAGE)
             } else {
                 ExitCode::FAILURE
             }

@@ -1013,3 +1013,40 @@ fn train_quotes_finds_its_default_start_from_any_directory() {
     assert!(o.status.success(), "{err}");
     assert!(tmp.path().join("q/model.safetensors").exists());
 }
+
+/// A setting the trainers refuse is a usage error, exit status 2 as for a flag clap cannot
+/// parse, and refused before `--out` is made: `--epochs 0` and `--lr nan` exited 1, the status
+/// of a run that failed.
+#[test]
+fn settings_the_trainers_refuse_exit_as_usage_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let conll = fixture();
+    let brat = brat_fixture();
+    let runs: [(&[&str], &Path, &str); 5] = [
+        (&["train", "ner", "--epochs", "0"], &conll, "--epochs"),
+        (&["train", "ner", "--lr", "nan"], &conll, "--lr"),
+        (
+            &["train", "ner", "--temperature", "0"],
+            &conll,
+            "--temperature",
+        ),
+        (&["train", "quotes", "--dropout", "1"], &brat, "--dropout"),
+        (&["train", "quotes", "--layers", "99"], &brat, "--layers"),
+    ];
+    for (i, (args, train, says)) in runs.into_iter().enumerate() {
+        let out = tmp.path().join(format!("out{i}"));
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_whosaid"))
+            .args(args)
+            .arg("--train")
+            .arg(train)
+            .arg("--out")
+            .arg(&out)
+            .args(["--threads", "1"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(!out.exists(), "{args:?}: --out was made");
+    }
+}

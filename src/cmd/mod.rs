@@ -10,6 +10,10 @@ use whosaid::pipeline::MAX_THREADS;
 /// The exit status for an input that could not be opened at all (see `whosaid --help`).
 pub const EXIT_UNREADABLE_INPUT: u8 = 3;
 
+/// The exit status of a usage error: clap's for a flag it cannot parse, and ours for a setting
+/// the library refuses ([`whosaid::usage::UsageError`]).
+pub const EXIT_USAGE: u8 = 2;
+
 pub mod eval;
 pub mod extract;
 pub mod index;

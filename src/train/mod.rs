@@ -542,7 +542,8 @@ fn check_options(opts: &TrainOptions) -> Result<()> {
 /// settings, all worded alike.
 pub(crate) fn require(holds: bool, option: &str, must: &str, got: f64) -> Result<()> {
     if !holds {
-        bail!("{option} must be {must} (got {got})");
+        let refusal = format!("{option} must be {must} (got {got})");
+        return Err(crate::usage::UsageError(refusal).into());
     }
     Ok(())
 }
@@ -552,7 +553,9 @@ pub(crate) fn require(holds: bool, option: &str, must: &str, got: f64) -> Result
 pub(crate) fn check_max_length(max_length: usize, bert: &BertConfig) -> Result<()> {
     let lengths = ner::window_lengths(bert);
     if !lengths.contains(&max_length) {
-        bail!("--max-length must be in {lengths:?} for this model (got {max_length})");
+        let refusal =
+            format!("--max-length must be in {lengths:?} for this model (got {max_length})");
+        return Err(crate::usage::UsageError(refusal).into());
     }
     Ok(())
 }
@@ -829,10 +832,11 @@ fn opt_lr(step: usize, total: usize, warmup: usize, base: f64) -> f64 {
 fn keep_layers(bert: &mut BertConfig, layers: Option<usize>) -> Result<()> {
     if let Some(layers) = layers {
         if layers == 0 || layers as i64 > bert.num_hidden_layers {
-            bail!(
+            let refusal = format!(
                 "--layers {layers}: the starting model has {} layers",
                 bert.num_hidden_layers
             );
+            return Err(crate::usage::UsageError(refusal).into());
         }
         bert.num_hidden_layers = layers as i64;
     }
