@@ -386,6 +386,24 @@ fn indirect_and_mixed_speech() {
     assert!(got.is_empty() || got[0].4 == "indirect");
 }
 
+/// A cue whose clause opens with a quotation that a comma closes quotes that alone: the
+/// words after the comma are the main clause's (`, which he called “…”, failed` made Brown
+/// say that his plan failed, as mixed speech).
+#[test]
+fn a_quotation_closed_by_a_comma_ends_the_reported_clause() {
+    let names = [("Peter Brown", "PER")];
+    let text = "Peter Brown’s plan, which he called “a bold step for the city”, failed in the \
+                Senate on Tuesday.";
+    let brown = |content: &str| row(content, "called", "he", "Peter Brown", "direct");
+    assert_eq!(run(text, &names), vec![brown("a bold step for the city")]);
+    let text = "Peter Brown’s plan, which he called \"a bold step for the city,\" failed in the \
+                Senate on Tuesday.";
+    assert_eq!(run(text, &names), vec![brown("a bold step for the city")]);
+    // One word is no statement of its own.
+    let text = "Peter Brown’s plan, which he called ‘bold’, failed in the Senate on Tuesday.";
+    assert_eq!(run(text, &names), vec![]);
+}
+
 #[test]
 fn scare_quotes_and_titles_are_not_quotes() {
     let got = run("The so-called “reform” was mocked. She read “War and Peace” twice. Tehran’s envoy left in the ’90s, didn’t he?", &[]);

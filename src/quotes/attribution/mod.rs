@@ -193,8 +193,8 @@ pub fn find_candidates(view: &View) -> Vec<Candidate> {
         }
         indirect.extend(indirect_in_sentence(view, s, &used_cues, &turn_spans));
     }
-    // A reported clause holding a quoted stretch is mixed; the stretch becomes part of it unless
-    // it has a cue of its own.
+    // A reported clause holding a quoted stretch is mixed (unless it is the stretch alone,
+    // direct); the stretch becomes part of it unless it has a cue of its own.
     let mut out: Vec<Candidate> = Vec::new();
     for mut c in indirect {
         let holds = view.quoted.iter().any(|q| c.span.overlaps(q.outer));
@@ -205,7 +205,9 @@ pub fn find_candidates(view: &View) -> Vec<Candidate> {
             if own_cue_inside {
                 continue;
             }
-            c.kind = QuoteKind::Mixed;
+            if c.kind != QuoteKind::Direct {
+                c.kind = QuoteKind::Mixed;
+            }
             direct.retain(|(_, q)| !c.span.overlaps(q.outer));
         }
         out.push(c);

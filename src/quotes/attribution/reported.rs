@@ -275,16 +275,48 @@ pub(super) fn forward_clause(
         None if infinitive => c,
         None => bare_clause_start(view, verb, info, hi, takes_object)?,
     };
-    let span = content_span(view, start, clause_end(view, start, content_hi))?;
+    let (span, kind) = match quoted_lead_end(view, start, content_hi) {
+        Some((end, quoted)) => {
+            content_span(view, start, end)?;
+            (quoted, QuoteKind::Direct)
+        }
+        None => (
+            content_span(view, start, clause_end(view, start, content_hi))?,
+            QuoteKind::Indirect,
+        ),
+    };
     let speaker = clause_speaker(view, verb, lo, sentence, shared)?;
     Some(Candidate {
         span,
         cue: Some(view.doc.tokens[verb]),
         speaker: Some(speaker),
-        kind: QuoteKind::Indirect,
+        kind,
         inherits_speaker: false,
         needs_entity: false,
     })
+}
+
+/// A clause that opens with a closed quotation followed by a comma (`, which he called “a
+/// bold step”, failed`, `called it “a bold step,” and left`) is the quotation alone: what
+/// follows the comma is the main clause's, not the speaker's. The token after the quotation's
+/// closing mark and the words between the marks, or none.
+fn quoted_lead_end(view: &View, start: usize, hi: usize) -> Option<(usize, Span)> {
+    let opens = view.doc.tokens[start].start;
+    let q = view
+        .quoted
+        .iter()
+        .find(|q| q.outer.start == opens && q.closed)?;
+    let after = view.token_at(q.outer.end);
+    if after + 1 >= hi {
+        return None;
+    }
+    let comma_inside = view.doc.slice(q.inner).ends_with(',');
+    let inner = if comma_inside {
+        Span::new(q.inner.start, q.inner.end - 1)
+    } else {
+        q.inner
+    };
+    (comma_inside || view.word(after) == ",").then_some((after, inner))
 }
 
 /// The `that` opening a cue's clause, from token `c` right after the verb: right there, or
