@@ -148,6 +148,14 @@ impl Document {
         out.into_iter().map(|(_, range)| range).collect()
     }
 
+    /// The sentences a span overlaps, as a range of [`Document::sentences`]: `2..3` for a span
+    /// inside the third sentence; empty for a span between sentences.
+    pub fn sentences_over(&self, span: Span) -> Range<usize> {
+        let first = self.sentences.partition_point(|s| s.span.end <= span.start);
+        let last = self.sentences.partition_point(|s| s.span.start < span.end);
+        first..last.max(first)
+    }
+
     /// Number of whitespace-separated words in the kept text (for words/s figures).
     pub fn word_count(&self) -> usize {
         self.paragraphs

@@ -215,7 +215,7 @@ fn replaced_rules(
                 m.cue.is_some() && m.span.contains(r.span) && words(m.span) > words(r.span)
             }
             (QuoteKind::Direct, _) => false,
-            _ => true,
+            _ => !over.iter().any(|&m| cue_elsewhere(doc, &model[m], r)),
         })
         .collect();
     // Undoing a replacement can make another model statement straddle: revisit the statements
@@ -232,6 +232,19 @@ fn replaced_rules(
         }
     }
     replaced
+}
+
+/// Whether a model statement took its cue from a sentence it does not reach where the rules'
+/// statement it overlaps has a cue of its own: `According to Angela Merkel, the talks failed.
+/// Merkel told reporters …` — the model, which missed `According to`, linked the nearest cue
+/// `told`, and the first statement became a part of the second's.
+fn cue_elsewhere(doc: &Document, model: &Quote, rules: &Quote) -> bool {
+    let reaches = doc.sentences_over(model.span);
+    let elsewhere = model.cue.is_some_and(|c| {
+        let cue = doc.sentences_over(c);
+        cue.start >= reaches.end || cue.end <= reaches.start
+    });
+    rules.cue.is_some() && elsewhere
 }
 
 /// Gives each statement of the rules the model's reading of its source and cue, where the model

@@ -960,6 +960,40 @@ fn both_takes_the_models_reported_speech_keeps_the_rules_direct_quotes_and_adds_
     assert!("all".parse::<QuoteMethod>().is_err());
 }
 
+/// A model statement whose cue lies in a sentence it does not reach does not replace a reported
+/// statement of the rules with a cue of its own: `According to Angela Merkel, the talks failed.
+/// Merkel told reporters …` became a part of the second sentence's statement under `both`, cue
+/// `told`, one attribution for two.
+#[test]
+fn both_keeps_the_rules_cue_over_a_model_cue_from_another_sentence() {
+    let text = "According to Angela Merkel, the talks failed. Merkel told reporters the talks \
+                had failed.";
+    let doc = Document::new("t".into(), String::new(), text.into(), &clean(text));
+    let at = |s: &str| {
+        let i = text.find(s).unwrap();
+        Span::new(i, i + s.len())
+    };
+    let quote = |content: Span, cue: &str| Quote {
+        span: content,
+        cue: Some(at(cue)),
+        speaker: None,
+        speaker_entity: None,
+        kind: QuoteKind::Indirect,
+    };
+    let first = Span::new(28, 44);
+    let second = at("the talks had failed");
+    assert_eq!(doc.slice(first), "the talks failed");
+    let rules = vec![quote(first, "According to"), quote(second, "told")];
+    let model = vec![quote(first, "told"), quote(second, "told")];
+    let both = combine(&doc, rules.clone(), model.clone());
+    assert_eq!(both, rules);
+    assert_eq!(attribution_ids(&both), [1, 2]);
+    // A model cue in the statement's own sentence still replaces the rules' reading.
+    let model = vec![quote(first, "According"), quote(second, "told reporters")];
+    let both = combine(&doc, rules, model.clone());
+    assert_eq!(both, model);
+}
+
 #[test]
 fn quotes_sharing_a_cue_share_an_attribution() {
     let quote = |start: usize, cue: Option<Span>| Quote {
