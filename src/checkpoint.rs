@@ -85,6 +85,33 @@ pub fn refuse_inputs_among_outputs(inputs: &[PathBuf], out: &Path) -> Result<()>
     Ok(())
 }
 
+/// Refuses an input named twice — one file or folder under two names (`a.jsonl ./a.jsonl`, a
+/// link), or a file inside a folder also given: its records would be read twice, every row
+/// written twice and the entity index counting each mention double. A usage error, said before
+/// any work.
+pub fn refuse_repeated_inputs(inputs: &[PathBuf]) -> Result<()> {
+    let named: Vec<&PathBuf> = inputs.iter().filter(|p| p.as_os_str() != "-").collect();
+    let inside =
+        |a: &Path, dir: &Path| dir.is_dir() && crate::paths::is_within(a, dir).unwrap_or(false);
+    for (i, input) in named.iter().enumerate() {
+        for earlier in &named[..i] {
+            let again = crate::paths::same_file(earlier, input)
+                || inside(input, earlier)
+                || inside(earlier, input);
+            if again {
+                let refusal = format!(
+                    "inputs {} and {} hold the same records: each would be read twice \
+                     (nothing was written)",
+                    earlier.display(),
+                    input.display()
+                );
+                return Err(crate::usage::UsageError(refusal).into());
+            }
+        }
+    }
+    Ok(())
+}
+
 /// What makes a run's output what it is; see the module doc.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunIdentity {

@@ -142,6 +142,40 @@ fn an_input_named_like_an_output_in_out_is_refused_untouched() {
     assert_eq!(names.len(), 1, "nothing else written: {names:?}");
 }
 
+/// One input under two names (`a.jsonl ./a.jsonl`, a link), or a file and the folder holding
+/// it, is a usage error before any output: every row was written twice and the entity index
+/// counted each mention double.
+#[test]
+fn an_input_named_twice_is_refused_before_any_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let folder = tmp.path().join("dump");
+    std::fs::create_dir_all(&folder).unwrap();
+    let a = dump(&folder.join("a.jsonl"), "a", 2);
+    let b = dump(&tmp.path().join("b.jsonl"), "b", 2);
+    let dotted = folder.join(".").join("a.jsonl");
+    let link = tmp.path().join("link.jsonl");
+    std::os::unix::fs::symlink(&a, &link).unwrap();
+    for (i, twice) in [[&a, &dotted], [&a, &link], [&folder, &a], [&a, &folder]]
+        .into_iter()
+        .enumerate()
+    {
+        let out = tmp.path().join(format!("out{i}"));
+        let o = run(&model, &out, &[twice[0], &b, twice[1]], &[]);
+        assert_eq!(o.status.code(), Some(2), "{twice:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("hold the same records"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!out.exists(), "{twice:?}: output written");
+    }
+    // Two files of one folder, and stdin beside a file, are different inputs.
+    let c = dump(&folder.join("c.jsonl"), "c", 2);
+    let o = run(&model, &tmp.path().join("two"), &[&a, &c], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
 #[test]
 fn resume_over_other_inputs_or_options_is_refused() {
     let Some(_) = strace() else { return };

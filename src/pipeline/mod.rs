@@ -210,6 +210,7 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
     // Nothing in --out is touched before these checks, and the model loads first: a missing
     // or broken model stops the run before any output.
     checkpoint::refuse_inputs_among_outputs(&opts.inputs, &opts.out)?;
+    checkpoint::refuse_repeated_inputs(&opts.inputs)?;
     let (tagger, role_tagger) = start_models(opts)?;
     let run = RunIdentity::new(&opts.inputs, &opts.model, output_options(opts))?;
     let mut records = RunRecords::of(opts);
