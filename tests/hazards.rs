@@ -664,6 +664,13 @@ fn a_missing_or_wrong_quote_model_stops_the_run_before_any_output() {
             err.contains("--quotes both needs the attribution model"),
             "{name}: {err}"
         );
+        // Its advice is the attribution model's: a missing one was sent to models/ner-en,
+        // --model and `train ner`.
+        assert!(err.contains("models/quotes-en"), "{name}: {err}");
+        assert!(
+            !err.contains("ner-en") && !err.contains("--model"),
+            "{name}: {err}"
+        );
         assert!(!out.exists(), "{name}: output written");
     }
 }

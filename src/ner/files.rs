@@ -151,14 +151,14 @@ pub struct ModelFiles {
 }
 
 impl ModelFiles {
-    /// Checks that a model directory has its three files, with a message that says how to get a
-    /// model when it doesn't.
+    /// Checks that a model directory has its three files. Which model it should have been, and
+    /// how to get one, is the caller's to say (`extract`: [`crate::pipeline`]): the same message
+    /// served the NER and the attribution model, and sent a user missing the second to the first.
     pub fn locate(dir: &Path) -> Result<ModelFiles> {
         if !dir.is_dir() {
             bail!(
-                "model directory {} not found. The default model ships in the repository at models/ner-en; \
-                 pass --model DIR for another (a directory with config.json, tokenizer.json and model.safetensors), \
-                 or train one with `whosaid train ner`",
+                "model directory {} not found (a whosaid model is a directory with config.json, \
+                 tokenizer.json and model.safetensors)",
                 dir.display()
             );
         }
@@ -172,7 +172,7 @@ impl ModelFiles {
             if !f.is_file() {
                 bail!(
                     "model directory {} lacks {}: a whosaid model needs config.json, tokenizer.json and \
-                     model.safetensors (see models/ner-en for the default one)",
+                     model.safetensors",
                     dir.display(),
                     f.file_name().unwrap().to_string_lossy()
                 );

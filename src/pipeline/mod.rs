@@ -307,12 +307,21 @@ fn start_models(
     parallelism.apply()?;
     let needs = || {
         format!(
-            "--quotes {} needs the attribution model (--quote-model {})",
+            "--quotes {} needs the attribution model (--quote-model {}; the default one ships \
+             in the repository at models/quotes-en; `whosaid train quotes` trains one; \
+             --quotes rules needs none)",
             opts.quotes.as_str(),
             opts.quote_model.display()
         )
     };
-    let mut firsts = vec![worker::load_copy(&opts.model, opts.precision)?];
+    let ner_model = || {
+        format!(
+            "the NER model (--model {}; the default one ships in the repository at \
+             models/ner-en; `whosaid train ner` trains one)",
+            opts.model.display()
+        )
+    };
+    let mut firsts = vec![worker::load_copy(&opts.model, opts.precision).with_context(ner_model)?];
     if opts.quotes != QuoteMethod::Rules {
         firsts.push(worker::load_copy(&opts.quote_model, opts.precision).with_context(needs)?);
     }
