@@ -412,8 +412,22 @@ impl<'a> Resolver<'a> {
             .then(|| self.entity_of_mention(m))?
     }
 
+    /// Whether mention `m` is a possessor inside the speaker phrase, not its head: `Lleshaj’s
+    /// aide said` is the aide speaking, whose words went to Lleshaj.
+    fn possessor_in(&self, m: usize, speaker: Span) -> bool {
+        let end = self.mentions[m].span.end;
+        let rest = self.doc.text.get(end..speaker.end).unwrap_or("");
+        let after = ["’s", "'s", "’", "'"]
+            .iter()
+            .find_map(|mark| rest.strip_prefix(mark));
+        after.is_some_and(|after| after.chars().any(char::is_alphanumeric))
+    }
+
     fn resolve_phrase(&self, phrase: &str, speaker: Span) -> Option<usize> {
-        let overlapping: Vec<usize> = self.overlapping(speaker).collect();
+        let overlapping: Vec<usize> = self
+            .overlapping(speaker)
+            .filter(|&m| !self.possessor_in(m, speaker))
+            .collect();
         let by_label = |label: EntityLabel| {
             overlapping
                 .iter()
@@ -434,11 +448,13 @@ impl<'a> Resolver<'a> {
             return self.entity_of_mention(m);
         }
         // A surname the NER missed here but found elsewhere ("Lleshaj" for "Sandër Lleshaj").
-        let last_cap = phrase
-            .split_whitespace()
-            .rev()
-            .find(|w| w.chars().next().is_some_and(char::is_uppercase));
-        if let Some(word) = last_cap {
+        let words: Vec<&str> = phrase.split_whitespace().collect();
+        let possessive = |w: &str| ["’s", "'s", "’", "'"].iter().any(|s| w.ends_with(s));
+        let last_cap = words.iter().enumerate().rev().find(|&(i, w)| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && !(possessive(w) && i + 1 < words.len())
+        });
+        if let Some((_, word)) = last_cap {
             let key = word.trim_end_matches("’s").trim_end_matches("'s");
             if let Some(list) = self.surnames.get(key) {
                 if list.len() == 1 {

@@ -129,6 +129,31 @@ fn x_said_colon_quote() {
     );
 }
 
+/// A name that owns the speaker is not the speaker: `Lleshaj’s aide said` gave the aide's words
+/// to Lleshaj, in the rules and the combination alike (one resolver).
+#[test]
+fn a_possessor_in_the_speaker_phrase_is_not_the_speaker() {
+    let names = [("Sandër Lleshaj", "PER"), ("Lleshaj", "PER")];
+    for aide in [
+        "Lleshaj’s aide",
+        "Lleshaj's aide",
+        "Sandër Lleshaj’s chief of staff",
+    ] {
+        let text = format!("Sandër Lleshaj left early. {aide} said: “The bridge opens in May.”");
+        let got = run(&text, &names);
+        assert_eq!(
+            got,
+            vec![row("The bridge opens in May.", "said", aide, "", "direct")]
+        );
+    }
+    // The name itself, possessive-looking or not, still is.
+    let got = run(
+        "Lleshaj said: “The bridge opens in May.”",
+        &[("Lleshaj", "PER")],
+    );
+    assert_eq!(got[0].3, "Lleshaj");
+}
+
 #[test]
 fn split_quote_shares_cue_and_speaker() {
     let got = run(
