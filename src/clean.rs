@@ -95,23 +95,27 @@ fn starts_new_paragraph(prev: &str, line: &str) -> bool {
     ends_sentence || opens_quote || speaker_label || prev.len() < 40
 }
 
-/// The text's lines, each with its line end: `\n`, `\r\n`, or a lone `\r` (old Mac files, some
-/// scrapers), which read as no line end at all made a whole article one paragraph.
+/// Characters that end a line: `\n`, `\r` (with `\r\n` one line end), NEL, and Unicode's
+/// line and paragraph separators (U+2028, U+2029), which some exports write in place of `\n`.
+const LINE_ENDS: [char; 5] = ['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'];
+
+/// The text's lines, each with its line end: `\n`, `\r\n`, a lone `\r` (old Mac files, some
+/// scrapers), which read as no line end at all made a whole article one paragraph, or one of
+/// the other [`LINE_ENDS`].
 fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let bytes = text.as_bytes();
     let mut start = 0;
     std::iter::from_fn(move || {
-        if start >= bytes.len() {
+        if start >= text.len() {
             return None;
         }
         let from = start;
-        let ends = bytes[from..].iter().position(|&b| b == b'\n' || b == b'\r');
-        start = match ends {
-            Some(i) if bytes[from + i] == b'\r' && bytes.get(from + i + 1) == Some(&b'\n') => {
-                from + i + 2
+        start = match text[from..].find(LINE_ENDS) {
+            Some(i) if text[from + i..].starts_with("\r\n") => from + i + 2,
+            Some(i) => {
+                let end = text[from + i..].chars().next().map_or(1, char::len_utf8);
+                from + i + end
             }
-            Some(i) => from + i + 1,
-            None => bytes.len(),
+            None => text.len(),
         };
         Some(&text[from..start])
     })
@@ -127,7 +131,9 @@ pub fn clean(text: &str) -> Cleaned {
     for raw in lines(text) {
         let start = offset;
         offset += raw.len();
-        let line = raw.trim_end_matches(['\n', '\r']);
+        let line = raw.trim_end_matches(LINE_ENDS);
+        // A paragraph separator ends the paragraph as a blank line does.
+        let ends_paragraph = raw.ends_with('\u{2029}');
         let lead = line.len() - line.trim_start().len();
         let trimmed = line.trim();
         let span = Span::new(start + lead, start + lead + trimmed.len());
@@ -167,7 +173,10 @@ pub fn clean(text: &str) -> Cleaned {
             }
         }
         prev_kept = Some(trimmed);
-        prev_line_blank = false;
+        prev_line_blank = ends_paragraph;
+        if ends_paragraph {
+            out.paragraphs.extend(para.take());
+        }
     }
     if let Some(p) = para {
         out.paragraphs.push(p);
@@ -271,6 +280,25 @@ mod tests {
             kept(text),
             vec!["Title", "\"We are ready,\" he said.", "Next: line", "Last"]
         );
+    }
+
+    /// Unicode's separators end lines as `\n` does, and U+2029 a paragraph as a blank line
+    /// does: `Angela\u{2029}Merkel` was one paragraph, and a mention ran over the break.
+    #[test]
+    fn unicode_line_and_paragraph_separators_end_lines_and_paragraphs() {
+        let text = "Angela\u{2029}Merkel spoke to the assembled reporters at length and\u{2028}\
+                    then left.\u{85}Later\u{2029}\u{2029}she returned";
+        let with_newlines = text
+            .replace(['\u{2028}', '\u{85}'], "\n")
+            .replace('\u{2029}', "\n\n");
+        let kept_here = kept(text);
+        assert_eq!(kept_here.len(), 4, "{kept_here:?}");
+        assert_eq!(kept_here[0], "Angela");
+        let lines: Vec<String> = kept_here
+            .iter()
+            .map(|p| p.replace(['\u{2028}', '\u{85}'], "\n"))
+            .collect();
+        assert_eq!(lines, kept(&with_newlines));
     }
 
     #[test]
