@@ -283,8 +283,10 @@ pub fn hash_model(dir: &Path) -> Result<String> {
     Ok(hash.hex())
 }
 
-/// Every file under `dir`, folders walked; a link to a folder is not followed (a link back up
-/// would never end), a link to a file is read like the file.
+/// Every model file ([`crate::ner::MODEL_FILE_NAMES`]) under `dir`, folders walked; a link to a
+/// folder is not followed (a link back up would never end), a link to a file is read like the
+/// file. Other files are not the model: with `--out` inside the model's folder, the run's own
+/// files changed its hash, and every `--resume` was refused as a run of another model.
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let entries = std::fs::read_dir(dir)
         .with_context(|| format!("cannot list the model directory {}", dir.display()))?;
@@ -292,11 +294,16 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         let path = entry.path();
         if entry.file_type().is_ok_and(|t| t.is_dir()) {
             collect_files(&path, out)?;
-        } else if path.is_file() {
+        } else if path.is_file() && is_model_file(&path) {
             out.push(path);
         }
     }
     Ok(())
+}
+
+fn is_model_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str());
+    name.is_some_and(|n| crate::ner::MODEL_FILE_NAMES.contains(&n))
 }
 
 /// The input records a run has read, in order: how many, and a digest of every field of each
@@ -560,6 +567,23 @@ mod tests {
             let fourth = identity(tmp.path(), &[], "int8");
             assert!(third.differences(&fourth).is_empty());
         }
+    }
+
+    /// With `--out` inside the model's folder, the run's own files changed the model's hash,
+    /// and every `--resume` was refused as a run of another model. Only model files count.
+    #[test]
+    fn a_runs_own_files_inside_the_model_folder_change_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let first = identity(tmp.path(), &[], "int8");
+        let out = tmp.path().join("model/run");
+        std::fs::create_dir_all(&out).unwrap();
+        for name in managed_names() {
+            std::fs::write(out.join(name), "rows").unwrap();
+        }
+        std::fs::write(tmp.path().join("model/MODEL_CARD.md"), "notes").unwrap();
+        assert!(first
+            .differences(&identity(tmp.path(), &[], "int8"))
+            .is_empty());
     }
 
     #[test]

@@ -150,6 +150,10 @@ pub struct ModelFiles {
     pub weights: PathBuf,
 }
 
+/// The files a model directory holds, as [`ModelFiles`] names them: all a model is (a
+/// companion in a folder inside it, such as `any-case/`, has its own).
+pub const MODEL_FILE_NAMES: [&str; 3] = ["config.json", "tokenizer.json", "model.safetensors"];
+
 impl ModelFiles {
     /// Checks that a model directory has its three files. Which model it should have been, and
     /// how to get one, is the caller's to say (`extract`: [`crate::pipeline`]): the same message
@@ -164,9 +168,9 @@ impl ModelFiles {
         }
         let files = ModelFiles {
             dir: dir.to_path_buf(),
-            config: dir.join("config.json"),
-            tokenizer: dir.join("tokenizer.json"),
-            weights: dir.join("model.safetensors"),
+            config: dir.join(MODEL_FILE_NAMES[0]),
+            tokenizer: dir.join(MODEL_FILE_NAMES[1]),
+            weights: dir.join(MODEL_FILE_NAMES[2]),
         };
         for f in [&files.config, &files.tokenizer, &files.weights] {
             if !f.is_file() {

@@ -48,7 +48,7 @@ pub use casing::{
 pub use files::{
     check_weights, file_fingerprint, load_tokenizer, load_weights, not_a_number, save_weights,
     save_weights_and_config, window_lengths, ModelConfig, ModelFiles, ModelSettings, TagScheme,
-    Task,
+    Task, MODEL_FILE_NAMES,
 };
 pub use int8::WeightScales;
 pub use int8_product::path as int8_product_path;
