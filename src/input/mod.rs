@@ -10,7 +10,9 @@
 //! - `.jsonl`, `.ndjson`: one JSON object per line (blank lines are skipped); a bad line, even a
 //!   lone `{`, costs that line only. `-` reads JSON lines from stdin.
 //! - `.json`: a JSON array of article objects (`[{…}, {…}]`), streamed one element at a time
-//!   ([`json_array`]); a `.json` file that does not start with `[` is read as JSON lines.
+//!   ([`json_array`]); a `.json` file that does not start with `[` is read as JSON lines,
+//!   judged by its first byte after white space however far that is, a pipe's too
+//!   (`(echo; cat a.json) > pipe.json` sends a line end first: still an array).
 //!   Numbers in fields (`"id": 4.50`) are kept exactly as written.
 //! - `.csv`: a header row naming the columns, then one article per row.
 //! - `.txt`: one article, the whole file.
@@ -381,16 +383,22 @@ fn open_source(path: &Path, stdin: &StdinPlace) -> Result<Source, RecordError> {
         }
         Format::Json => {
             let mut reader = Box::new(BufReader::with_capacity(LINE_BUFFER_BYTES, reader));
-            let array = match metadata.is_file() {
+            let opening = match metadata.is_file() {
                 // Its own reader, so white space past the first buffer is read past too.
-                true => open_reader(path, name.gzipped)
-                    .is_ok_and(|r| starts_an_array(&mut BufReader::new(r))),
-                false => first_buffer_starts_an_array(&mut reader),
+                true => Opening {
+                    array: open_reader(path, name.gzipped)
+                        .is_ok_and(|r| starts_an_array(&mut BufReader::new(r))),
+                    ..Opening::default()
+                },
+                false => read_past_opening_space(&mut reader),
             };
-            if array {
+            if opening.array {
                 Source::JsonArray(JsonArray::new(input, name.stem, reader, name.gzipped))
             } else {
-                Source::JsonLines(JsonLines::new(input, name.stem, reader, name.gzipped))
+                Source::JsonLines(
+                    JsonLines::new(input, name.stem, reader, name.gzipped)
+                        .after(opening.lines, opening.bytes),
+                )
             }
         }
         Format::Csv => Source::Csv(Box::new(CsvRows::new(
@@ -424,13 +432,42 @@ fn starts_an_array(reader: &mut impl BufRead) -> bool {
     }
 }
 
-/// [`starts_an_array`] for an input that cannot be read twice (a pipe): judged by the first
-/// buffer alone, consuming nothing.
-fn first_buffer_starts_an_array(reader: &mut impl BufRead) -> bool {
-    let Ok(buf) = reader.fill_buf() else {
-        return false; // The reader reports the failure on its first read.
-    };
-    first_significant(buf, true) == Some(b'[')
+/// How a `.json` input opens: whether with an array, and the lines and bytes of white space
+/// (and byte-order mark) read past to know, that the JSON-lines reader counts on from.
+#[derive(Default)]
+struct Opening {
+    array: bool,
+    lines: usize,
+    bytes: u64,
+}
+
+/// [`starts_an_array`] for an input that cannot be read twice (a pipe): reads past the white
+/// space itself, as far as it goes. Judged by the first read alone, a valid array whose writer
+/// sent a line end first (`(echo; cat a.json) > pipe.json`) was read as JSON lines, all errors.
+fn read_past_opening_space(reader: &mut impl BufRead) -> Opening {
+    let mut opening = Opening::default();
+    loop {
+        let Ok(buf) = reader.fill_buf() else {
+            return opening; // The reader proper reports the failure.
+        };
+        let bom = match opening.bytes == 0 && buf.starts_with(b"\xEF\xBB\xBF") {
+            true => 3,
+            false => 0,
+        };
+        let space = buf[bom..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+        let first = buf.get(bom + space).copied();
+        opening.lines += memchr::memchr_iter(b'\n', &buf[bom..bom + space]).count();
+        opening.bytes += (bom + space) as u64;
+        reader.consume(bom + space);
+        // Found the first other byte, or the input ended.
+        if first.is_some() || bom + space == 0 {
+            opening.array = first == Some(b'[');
+            return opening;
+        }
+    }
 }
 
 /// The first byte of `buf` that is not white space, after a byte-order mark when `buf` starts
@@ -1241,6 +1278,46 @@ mod tests {
         let items = read_all(&[plain, gzipped]);
         assert_eq!(articles(&items).len(), 4, "{:?}", errors(&items));
         assert!(errors(&items).is_empty());
+    }
+
+    /// A `.json` pipe was judged array or JSON lines by its first read: a writer that sent a
+    /// line end first had its valid array read as JSON lines, two of three elements errors.
+    #[test]
+    fn a_json_pipe_is_judged_by_its_first_byte_that_is_not_space() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = |name: &str, parts: [&'static str; 2]| {
+            let path = dir.path().join(name);
+            let c_path = std::ffi::CString::new(path.clone().into_os_string().into_encoded_bytes());
+            // SAFETY: mkfifo with a valid NUL-terminated path.
+            assert_eq!(unsafe { libc::mkfifo(c_path.unwrap().as_ptr(), 0o644) }, 0);
+            let writer_path = path.clone();
+            let writer = std::thread::spawn(move || {
+                use std::io::Write;
+                let mut fifo = File::create(writer_path).unwrap();
+                fifo.write_all(parts[0].as_bytes()).unwrap();
+                fifo.flush().unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                fifo.write_all(parts[1].as_bytes()).unwrap();
+            });
+            (path, writer)
+        };
+        let (array, writer) = pipe(
+            "a.json",
+            ["\n", "[{\"text\": \"x\"},\n{\"text\": \"y\"}]\n"],
+        );
+        let items = read_all(&[array]);
+        writer.join().unwrap();
+        let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["a:1", "a:2"], "{:?}", errors(&items));
+        // JSON lines after white space keep their line numbers.
+        let (lines, writer) = pipe(
+            "l.json",
+            ["\n \n", "{\"text\": \"x\"}\n{\"text\": \"y\"}\n"],
+        );
+        let items = read_all(&[lines]);
+        writer.join().unwrap();
+        let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["l:3", "l:4"], "{:?}", errors(&items));
     }
 
     #[test]
