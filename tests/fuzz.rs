@@ -607,7 +607,12 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = write_file(dir.path(), "fuzz.csv", &content);
         let items = read(&path, DEFAULT_MAX_BYTES);
-        if with_header {
+        // A broken quoted field over a line end is cut there and the lines after it read as
+        // rows, where the csv crate reads them into it.
+        let broken = items.iter().any(|item| {
+            item.as_ref().is_err_and(|e| e.reason.contains("lines after it are read as rows"))
+        });
+        if with_header && !broken {
             // Independently counted by the csv crate itself: one item per data row.
             let rows = csv::ReaderBuilder::new()
                 .flexible(true)
@@ -616,10 +621,19 @@ proptest! {
                 .count();
             prop_assert_eq!(items.len(), rows);
         }
+        let mut last_row = 0;
         for item in &items {
-            if let Err(e) = item {
-                prop_assert!(e.record.starts_with("row ") || e.record == "header", "{:?}", e);
+            let record = match item {
+                Ok(article) => &article.origin.record,
+                Err(e) => &e.record,
+            };
+            if record == "header" {
+                continue;
             }
+            // Every row is an article or an error, in order.
+            let row: usize = record.strip_prefix("row ").and_then(|n| n.parse().ok()).unwrap_or(0);
+            prop_assert!(row > last_row, "{:?} after row {}", item, last_row);
+            last_row = row;
         }
     }
 

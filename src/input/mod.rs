@@ -827,23 +827,54 @@ mod tests {
         );
     }
 
+    /// A never-closed quoted field took every later row into it: now its row is an error, cut
+    /// at its line end, and the lines after it are rows again.
     #[test]
-    fn csv_unclosed_quote_is_an_error_not_one_huge_article() {
+    fn csv_unclosed_quote_is_an_error_and_the_rows_after_it_are_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = write(
             dir.path(),
             "q.csv",
-            b"id,text\n1,\"fine, \"\"quoted\"\"\nover lines\"\n2,plain\n3,\"never closed\n4,lost row\n5,another\n",
+            b"id,text\n1,\"fine, \"\"quoted\"\"\nover lines\"\n2,plain\n3,\"never closed\n4,row four\n5,another\n",
         );
         let items = read_all(&[path]);
         let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
-        assert_eq!(ids, ["1", "2"]);
+        assert_eq!(ids, ["1", "2", "4", "5"]);
         let error = errors(&items)[0];
         assert_eq!(error.record, "row 3");
         assert!(error.reason.contains("never closed"), "{}", error.reason);
+        assert_eq!(articles(&items)[2].origin.record, "row 4");
         // A last row with a field over several lines, well quoted, stays an article.
         let path = write(dir.path(), "ok.csv", b"id,text\n1,\"two\nlines\"");
         assert_eq!(articles(&read_all(&[path])).len(), 1);
+    }
+
+    /// The never-closed check counted every `"` of the input: an inch mark in an unquoted field
+    /// (text to the CSV reader) made the count even, hiding a never-closed field that took rows
+    /// 3 and 4 into it, or made it odd, rejecting a valid last row over two lines.
+    #[test]
+    fn csv_quotes_inside_unquoted_fields_neither_hide_nor_fake_an_unclosed_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let inch = "1,The new phone has a 6\" screen.\n";
+        let hidden = format!("id,text\n{inch}2,\"Merkel said.\n3,Scholz spoke.\n4,Biden spoke.\n");
+        let items = read_all(&[write(dir.path(), "u.csv", hidden.as_bytes())]);
+        let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["1", "3", "4"]);
+        assert_eq!(articles(&items)[0].text, "The new phone has a 6\" screen.");
+        assert_eq!(errors(&items)[0].record, "row 2");
+        assert!(errors(&items)[0].reason.contains("never closed"));
+        let valid = format!("id,text\n{inch}2,\"Merkel said the talks\nwent well.\"");
+        let items = read_all(&[write(dir.path(), "s.csv", valid.as_bytes())]);
+        assert!(errors(&items).is_empty(), "{:?}", errors(&items));
+        assert_eq!(
+            articles(&items)[1].text,
+            "Merkel said the talks\nwent well."
+        );
+        // Crossing lines with `\r\n`, the rows after a never-closed field are read too.
+        let crlf = "id,text\r\n1,\"open\r\n2,two\r\n";
+        let items = read_all(&[write(dir.path(), "c.csv", crlf.as_bytes())]);
+        assert_eq!(articles(&items)[0].id, "2");
+        assert_eq!(errors(&items)[0].record, "row 1");
     }
 
     #[test]
@@ -852,20 +883,30 @@ mod tests {
         let path = write(
             dir.path(),
             "s.csv",
-            b"id,title,text\nr7,T7,\"unclosed, said John\nr8,T8,\"quoted eight\"\nr9,T9,\"quoted nine\"\nr10,T10,\"ten\"\"s \"\"mark\"\"\"\r\nr11,T11,a 5\" screen\n",
+            b"id,title,text\nr7,T7,\"unclosed, said John\nr8,T8,\"quoted eight\"\nr9,T9,\"quoted nine\"\nr10,T10,\"ten\"\"s \"\"mark\"\"\"\r\nr11,T11,a 5\" screen\nr12,T12,\"He said \"no\" twice\"\n",
         );
         let items = read_all(&[path]);
         let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
-        assert_eq!(ids, ["r9", "r10", "r11"]);
+        // r8 was read into r7, its opening quote taken for r7's closing one.
+        assert_eq!(ids, ["r8", "r9", "r10", "r11"]);
         let error = errors(&items)[0];
         assert_eq!(error.record, "row 1");
         assert!(
-            error.reason.contains("closes before its end") && error.reason.contains("byte 47"),
+            error.reason.contains("closes at byte 47") && error.reason.contains("read as rows"),
             "{}",
             error.reason
         );
-        assert_eq!(articles(&items)[1].text, "ten\"s \"mark\"");
-        assert_eq!(articles(&items)[2].text, "a 5\" screen");
+        assert_eq!(articles(&items)[0].text, "quoted eight");
+        assert_eq!(articles(&items)[2].text, "ten\"s \"mark\"");
+        assert_eq!(articles(&items)[3].text, "a 5\" screen");
+        // On one line, a quote closing early is its row's error.
+        let error = errors(&items)[1];
+        assert_eq!(error.record, "row 6");
+        assert!(
+            error.reason.contains("closes before its end"),
+            "{}",
+            error.reason
+        );
     }
 
     /// A row far over the limit was held whole by the CSV parser before its text was found too
@@ -922,6 +963,35 @@ mod tests {
         let items: Vec<_> = read_inputs(&[path], &unlimited).collect();
         let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["1", "2"], "{:?}", errors(&items));
+    }
+
+    /// Concatenated dumps (`gzip -c b.csv >> all.csv.gz`) repeat the header: it was read as an
+    /// article (id `id`, text `text`), and a header naming the columns in another order left
+    /// the rows after it read by the first, their fields swapped.
+    #[test]
+    fn csv_header_repeated_is_read_past_and_its_column_order_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let dump = "id,text\n1,one\n\u{feff}id , text\n2,two\ntext,id\nthree,3\n";
+        let gzipped: Vec<u8> = dump
+            .split_inclusive("\n")
+            .collect::<Vec<_>>()
+            .chunks(2)
+            .flat_map(|part| gzip(part.concat().as_bytes()))
+            .collect();
+        let items = read_all(&[write(dir.path(), "all.csv.gz", &gzipped)]);
+        assert!(errors(&items).is_empty(), "{:?}", errors(&items));
+        let got: Vec<(&str, &str, &str)> = articles(&items)
+            .iter()
+            .map(|a| (a.id.as_str(), a.text.as_str(), a.origin.record.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("1", "one", "row 1"),
+                ("2", "two", "row 3"),
+                ("3", "three", "row 5")
+            ]
+        );
     }
 
     #[test]
