@@ -17,7 +17,9 @@ use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 use whosaid::clean::{self, Cleaned};
 use whosaid::entities;
-use whosaid::input::{read_inputs, Article, ReadOptions, RecordError, DEFAULT_MAX_BYTES};
+use whosaid::input::{
+    read_inputs, shows_nothing, Article, ReadOptions, RecordError, DEFAULT_MAX_BYTES,
+};
 use whosaid::ner::Mention;
 use whosaid::quotes::{self, Quote};
 use whosaid::text::{CharOffsets, Document, Span};
@@ -420,7 +422,7 @@ fn check_text_stages_with_mentions(text: &str) {
 fn check_item(item: &Result<Article, RecordError>, input: &Path, max_bytes: usize) {
     match item {
         Ok(article) => {
-            assert!(!article.text.trim().is_empty(), "blank article {article:?}");
+            assert!(!shows_nothing(&article.text), "blank article {article:?}");
             assert!(article.text.len() <= max_bytes);
             assert!(!article.id.trim().is_empty(), "blank id in {article:?}");
         }
@@ -492,7 +494,7 @@ fn serde_json_article_text(line: &str) -> Option<String> {
         }
     }
     let text = object.get("text")?.as_str()?;
-    (!text.trim().is_empty()).then(|| text.to_string())
+    (!shows_nothing(text)).then(|| text.to_string())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -581,7 +583,7 @@ proptest! {
                     }
                 }
                 Err(e) => prop_assert!(
-                    text.trim().is_empty() || text.len() > 4000,
+                    shows_nothing(text) || text.len() > 4000,
                     "{:?} read as an error: {}", text, e.reason
                 ),
             }
@@ -659,7 +661,7 @@ proptest! {
                     prop_assert_eq!(&article.text, text);
                 }
                 Err(e) => prop_assert!(
-                    text.trim().is_empty(),
+                    shows_nothing(text),
                     "{:?} read as an error: {}", text, e.reason
                 ),
             }
@@ -684,7 +686,7 @@ proptest! {
         prop_assert_eq!(items.len(), 1);
         let readable = std::str::from_utf8(&bytes)
             .ok()
-            .filter(|t| !t.trim().is_empty() && t.len() <= 400);
+            .filter(|t| !shows_nothing(t) && t.len() <= 400);
         match (&items[0], readable) {
             (Ok(article), Some(text)) => {
                 prop_assert_eq!(&article.text, text);

@@ -75,7 +75,8 @@ pub struct Article {
     /// The headline; empty when the record has none.
     pub title: String,
     /// The article text exactly as in the input (for text files, the whole file), so that byte
-    /// offsets into it point into the input as is. Never empty or white space only.
+    /// offsets into it point into the input as is. Never empty, nor only white space and
+    /// invisible characters ([`shows_nothing`]).
     pub text: String,
     /// Where the article was published online, if the record says.
     pub url: Option<String>,
@@ -535,6 +536,22 @@ fn too_big(text_bytes: usize, max_bytes: usize) -> String {
     )
 }
 
+/// Whether `text` shows nothing: only white space, control characters (NUL, …) and invisible
+/// format characters (zero-width space and joiners, word joiner, BOM, soft hyphen, direction
+/// marks). Such a text is an empty text: `"\u{200b}\u{0}"` was an `ok` article with nothing in it
+/// to analyse.
+pub fn shows_nothing(text: &str) -> bool {
+    let invisible = |c: char| {
+        matches!(
+            c,
+            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{180E}' | '\u{FEFF}'
+        ) || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}')
+            || matches!(c, '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}')
+    };
+    text.chars()
+        .all(|c| c.is_whitespace() || c.is_control() || invisible(c))
+}
+
 /// An article's fields as found in a record, before the checks every format shares.
 #[derive(Default)]
 struct RecordFields {
@@ -557,7 +574,7 @@ impl RecordFields {
         if self.text.len() > max_bytes {
             return Err(too_big(self.text.len(), max_bytes));
         }
-        if self.text.trim().is_empty() {
+        if shows_nothing(&self.text) {
             return Err("empty text".into());
         }
         // CSV cannot say "no value" other than with an empty cell, so blank means absent everywhere.
@@ -1388,6 +1405,29 @@ mod tests {
         writer.join().unwrap();
         let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["l:3", "l:4"], "{:?}", errors(&items));
+    }
+
+    /// A text of only zero-width characters and NULs was an `ok` article with nothing in it.
+    #[test]
+    fn a_text_of_only_invisible_characters_is_an_empty_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let invisible = "\u{200b}\u{0}\u{200d} \u{feff}\u{2060}\u{ad}";
+        let line = format!("{}\n", serde_json::json!({"text": invisible}));
+        let jsonl = write(dir.path(), "i.jsonl", line.as_bytes());
+        let csv = write(
+            dir.path(),
+            "i.csv",
+            format!("text\n{invisible}\n").as_bytes(),
+        );
+        let txt = write(dir.path(), "i.txt", invisible.as_bytes());
+        let items = read_all(&[jsonl, csv, txt]);
+        let reasons: Vec<&str> = errors(&items).iter().map(|e| e.reason.as_str()).collect();
+        assert_eq!(reasons, ["empty text"; 3]);
+        assert!(articles(&items).is_empty());
+        // Visible text around them is an article, as written.
+        let kept = format!("Zero\u{200b}width{invisible}");
+        let txt = write(dir.path(), "k.txt", kept.as_bytes());
+        assert_eq!(articles(&read_all(&[txt]))[0].text, kept);
     }
 
     #[test]
