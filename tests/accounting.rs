@@ -972,7 +972,7 @@ mod random_mixes {
 
     /// Whether a text read as is becomes an article.
     fn readable(text: &str) -> bool {
-        !text.trim().is_empty() && text.len() <= MAX_BYTES
+        !whosaid::input::shows_nothing(text) && text.len() <= MAX_BYTES
     }
 
     fn build(dir: &Path, jsonl: &[Item], csv: &[Item], txt: &[Vec<u8>]) -> Expected {

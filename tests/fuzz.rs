@@ -17,7 +17,9 @@ use proptest::prelude::*;
 use proptest::test_runner::RngSeed;
 use whosaid::clean::{self, Cleaned};
 use whosaid::entities;
-use whosaid::input::{read_inputs, Article, ReadOptions, RecordError, DEFAULT_MAX_BYTES};
+use whosaid::input::{
+    read_inputs, shows_nothing, Article, ReadOptions, RecordError, DEFAULT_MAX_BYTES,
+};
 use whosaid::ner::Mention;
 use whosaid::quotes::{self, Quote};
 use whosaid::text::{CharOffsets, Document, Span};
@@ -420,7 +422,7 @@ fn check_text_stages_with_mentions(text: &str) {
 fn check_item(item: &Result<Article, RecordError>, input: &Path, max_bytes: usize) {
     match item {
         Ok(article) => {
-            assert!(!article.text.trim().is_empty(), "blank article {article:?}");
+            assert!(!shows_nothing(&article.text), "blank article {article:?}");
             assert!(article.text.len() <= max_bytes);
             assert!(!article.id.trim().is_empty(), "blank id in {article:?}");
         }
@@ -492,7 +494,7 @@ fn serde_json_article_text(line: &str) -> Option<String> {
         }
     }
     let text = object.get("text")?.as_str()?;
-    (!text.trim().is_empty()).then(|| text.to_string())
+    (!shows_nothing(text)).then(|| text.to_string())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -581,7 +583,7 @@ proptest! {
                     }
                 }
                 Err(e) => prop_assert!(
-                    text.trim().is_empty() || text.len() > 4000,
+                    shows_nothing(text) || text.len() > 4000,
                     "{:?} read as an error: {}", text, e.reason
                 ),
             }
@@ -607,7 +609,12 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = write_file(dir.path(), "fuzz.csv", &content);
         let items = read(&path, DEFAULT_MAX_BYTES);
-        if with_header {
+        // A broken quoted field over a line end is cut there and the lines after it read as
+        // rows, where the csv crate reads them into it.
+        let broken = items.iter().any(|item| {
+            item.as_ref().is_err_and(|e| e.reason.contains("lines after it are read as rows"))
+        });
+        if with_header && !broken {
             // Independently counted by the csv crate itself: one item per data row.
             let rows = csv::ReaderBuilder::new()
                 .flexible(true)
@@ -616,10 +623,19 @@ proptest! {
                 .count();
             prop_assert_eq!(items.len(), rows);
         }
+        let mut last_row = 0;
         for item in &items {
-            if let Err(e) = item {
-                prop_assert!(e.record.starts_with("row ") || e.record == "header", "{:?}", e);
+            let record = match item {
+                Ok(article) => &article.origin.record,
+                Err(e) => &e.record,
+            };
+            if record == "header" {
+                continue;
             }
+            // Every row is an article or an error, in order.
+            let row: usize = record.strip_prefix("row ").and_then(|n| n.parse().ok()).unwrap_or(0);
+            prop_assert!(row > last_row, "{:?} after row {}", item, last_row);
+            last_row = row;
         }
     }
 
@@ -645,7 +661,7 @@ proptest! {
                     prop_assert_eq!(&article.text, text);
                 }
                 Err(e) => prop_assert!(
-                    text.trim().is_empty(),
+                    shows_nothing(text),
                     "{:?} read as an error: {}", text, e.reason
                 ),
             }
@@ -670,7 +686,7 @@ proptest! {
         prop_assert_eq!(items.len(), 1);
         let readable = std::str::from_utf8(&bytes)
             .ok()
-            .filter(|t| !t.trim().is_empty() && t.len() <= 400);
+            .filter(|t| !shows_nothing(t) && t.len() <= 400);
         match (&items[0], readable) {
             (Ok(article), Some(text)) => {
                 prop_assert_eq!(&article.text, text);

@@ -6,11 +6,34 @@
 //! 2,"…400 MB…"⏎3,after      row 2: the row is 400000008 bytes, over the 67108864 bytes …
 //!                             row 3: an article, as if row 2 had been short
 //! ```
+//!
+//! A quoted field that runs over a line end is held back ([`RowGuard`]) until it closes, so a
+//! broken one costs its own row only: when the input ends inside it (never closed) or it closes
+//! with more of the field after the quote (the next row's opening quote closed it), its row is
+//! an error, cut at the line end, and the lines after it are read as rows. One that runs past
+//! what a record may be is cut as any long row; never closed, it takes the rest of the input,
+//! and its error row says so. A quote inside an unquoted field (an inch mark) is text, as the
+//! CSV reader takes it, and changes nothing:
+//!
+//! ```text
+//! 1,a 6" screen             row 1: an article, its text `a 6" screen`
+//! 2,"Merkel said⏎           row 2: an error (a quoted field is never closed)
+//! 3,Scholz spoke⏎           row 3: an article
+//! 4,"two⏎lines"             row 4: an article, its text over two lines
+//! ```
+//!
+//! Concatenated dumps (`gzip -c b.csv >> all.csv.gz`) repeat the header: a row made of the
+//! header's column names is no article but a header again, read past, and when it names the
+//! columns in another order, the rows after it are read by it:
+//!
+//! ```text
+//! id,text⏎1,one⏎text,id⏎two,2    rows 1 and 3: articles 1 (text `one`) and 2 (text `two`)
+//! ```
 
 use std::collections::VecDeque;
 use std::io::{self, Read};
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::*;
@@ -23,7 +46,8 @@ struct Columns {
     url: Option<usize>,
     published: Option<usize>,
     source: Option<usize>,
-    count: usize,
+    /// The header's cells, trimmed, to know it again ([`CsvRows::header_again`]).
+    names: Vec<Vec<u8>>,
 }
 
 /// CSV rows, read as bytes so that a row with bad UTF-8 is one error, not the end of the file.
@@ -35,8 +59,8 @@ pub(super) struct CsvRows {
     /// Found from the header on the first call.
     columns: Option<Columns>,
     row: csv::ByteRecord,
-    /// What the CSV parser has been given so far, for [`CsvRows::unclosed_quote`].
-    quotes: Arc<QuoteCount>,
+    /// What the parser's input guard found ([`RowGuard`]).
+    marks: Arc<Marks>,
     row_number: usize,
     done: bool,
 }
@@ -48,14 +72,13 @@ impl CsvRows {
         reader: Box<dyn Read + Send>,
         gzipped: bool,
     ) -> CsvRows {
-        let quotes = Arc::new(QuoteCount::default());
-        let counted: Box<dyn Read + Send> =
-            Box::new(CountingQuotes::new(reader, Arc::clone(&quotes)));
+        let marks = Arc::new(Marks::default());
+        let guarded: Box<dyn Read + Send> = Box::new(RowGuard::new(reader, Arc::clone(&marks)));
         // Flexible, so that a short or long row is reported as that row's error and reading goes on.
         let reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
-            .from_reader(counted);
+            .from_reader(guarded);
         CsvRows {
             input,
             stem,
@@ -63,7 +86,7 @@ impl CsvRows {
             gzipped,
             columns: None,
             row: csv::ByteRecord::new(),
-            quotes,
+            marks,
             row_number: 0,
             done: false,
         }
@@ -76,7 +99,7 @@ impl CsvRows {
         if self.done {
             return None;
         }
-        (self.quotes.cap).store(record_cap(opts.max_bytes) as u64, Ordering::Relaxed);
+        (self.marks.cap).store(record_cap(opts.max_bytes) as u64, Ordering::Relaxed);
         if self.columns.is_none() {
             match self.find_columns(&opts.fields) {
                 Ok(Some(columns)) => self.columns = Some(columns),
@@ -90,85 +113,106 @@ impl CsvRows {
                 }
             }
         }
-        match self.reader.read_byte_record(&mut self.row) {
-            Ok(false) => {
-                self.done = true;
-                None
-            }
-            Ok(true) => {
-                self.row_number += 1;
-                let problem = self.oversized(opts.max_bytes);
-                let problem = problem.or_else(|| self.unclosed_quote());
-                let parsed = match problem.or_else(|| self.stray_close()) {
-                    Some(reason) => Err(reason),
-                    None => self.parse_row(opts),
-                };
-                Some(parsed.map_err(|reason| {
-                    RecordError::new(&self.input, format!("row {}", self.row_number), reason)
-                }))
-            }
-            Err(error) => {
-                self.done = true;
-                let record = format!("row {}", self.row_number + 1);
-                Some(Err(RecordError::new(
-                    &self.input,
-                    record,
-                    read_failure(&error, self.gzipped),
-                )))
+        loop {
+            match self.reader.read_byte_record(&mut self.row) {
+                Ok(false) => {
+                    self.done = true;
+                    return None;
+                }
+                Ok(true) => {
+                    self.row_number += 1;
+                    if !self.header_again(&opts.fields) {
+                        return Some(self.check_and_parse(opts));
+                    }
+                }
+                Err(error) => {
+                    self.done = true;
+                    let record = format!("row {}", self.row_number + 1);
+                    let reason = read_failure(&error, self.gzipped);
+                    return Some(Err(RecordError::new(&self.input, record, reason)));
+                }
             }
         }
     }
 
-    /// Why the row just read is a quoting accident, if it is: a quoted field never closed runs
-    /// to the end of the input, taking every later row into one field. Seen when the row ends
-    /// where the input does, the input holds an odd number of `"` (quotes of well-formed
-    /// fields pair up), and a field of the row spans lines. (Stray quotes inside unquoted
-    /// fields, which the CSV reader takes literally, can hide one.)
-    fn unclosed_quote(&self) -> Option<String> {
-        let stats = &self.quotes;
-        let at_end = stats.eof.load(Ordering::Relaxed)
-            && self.reader.position().byte() == stats.bytes.load(Ordering::Relaxed);
-        let odd = stats.quotes.load(Ordering::Relaxed) % 2 == 1;
-        let lines = self
-            .row
-            .iter()
-            .map(|f| f.iter().filter(|&&b| b == b'\n').count())
-            .max()
-            .unwrap_or(0);
-        (at_end && odd && lines > 0).then(|| {
-            format!(
-                "a quoted field is never closed: it runs to the end of the input, taking {} more \
-                 lines (and any rows on them) into this row; fix the quoting",
-                lines
-            )
+    /// The row just read as an article, or why it is none.
+    fn check_and_parse(&self, opts: &ReadOptions) -> Result<Article, RecordError> {
+        let problem = self.oversized(opts.max_bytes);
+        let problem = problem.or_else(|| self.broken_quote());
+        let parsed = match problem.or_else(|| self.stray_close()) {
+            Some(reason) => Err(reason),
+            None => self.parse_row(opts),
+        };
+        parsed.map_err(|reason| {
+            RecordError::new(&self.input, format!("row {}", self.row_number), reason)
         })
+    }
+
+    /// Whether the row just read is the header again, as a dump appended to another repeats it
+    /// (it was read as an article, `id` its id and `text` its text); when it names the columns
+    /// in another order, the rows after it are read by it (they had their fields swapped).
+    fn header_again(&mut self, names: &FieldNames) -> bool {
+        let columns = self.columns.as_ref().expect("columns are found first");
+        // Most rows fail here, without a copy of their fields.
+        let a_name = |(i, cell)| columns.names.iter().any(|n| n == header_cell(i, cell));
+        if self.row.len() != columns.names.len() || !self.row.iter().enumerate().all(a_name) {
+            return false;
+        }
+        let cells = header_cells(&self.row);
+        let mut sorted = cells.clone();
+        sorted.sort();
+        let mut header = columns.names.clone();
+        header.sort();
+        if sorted != header {
+            return false;
+        }
+        if cells != columns.names {
+            if let Ok(columns) = columns_of(&self.row, names) {
+                self.columns = Some(columns);
+            }
+        }
+        true
     }
 
     /// Why the row just read is not a record, if it was longer than one may be: the reader gave
     /// the parser its first bytes and the marks that close it, and skipped the rest
-    /// ([`CountingQuotes`]).
+    /// ([`RowGuard`]).
     fn oversized(&self, max_bytes: usize) -> Option<String> {
-        let start = self.row.position().map_or(0, |p| p.byte());
-        let end = self.reader.position().byte();
-        let bytes = self.quotes.oversized_within(start..end)?;
-        Some(record_too_big("the row", bytes, max_bytes))
+        let (bytes, never_closed) = self.marks.oversized_within(self.row_range())?;
+        let reason = record_too_big("the row", bytes, max_bytes);
+        Some(match never_closed {
+            true => format!(
+                "{reason}; a quoted field of it is never closed, so it ran to the end of the \
+                 input, and any rows after it were not read; fix the quoting"
+            ),
+            false => reason,
+        })
+    }
+
+    /// Why the row just read is cut short, if a quoted field of it that runs over its line end
+    /// is broken ([`Broken`]).
+    fn broken_quote(&self) -> Option<String> {
+        let broken = self.marks.broken_within(self.row_range())?;
+        Some(broken.reason())
     }
 
     /// Why the row just read is a quoting accident, if a quoted field of it closes before its
-    /// end: in `r7,"unclosed, said John⏎r8,"quoted eight"`, the field opened on r7 runs over the
-    /// line break and closes at r8's opening quote, and `quoted eight"` is read as more of it, so
-    /// row r8 is swallowed whole. The CSV reader accepts such a field; a well-formed file never
-    /// has a closing quote followed by anything but a comma, a quote or a line end.
+    /// end on the line it opened on: `3,"He said "no" twice"` is read as the field `He said
+    /// no" twice"`. The CSV reader accepts such a field; a well-formed file never has a
+    /// closing quote followed by anything but a comma, a quote or a line end.
     fn stray_close(&self) -> Option<String> {
-        let start = self.row.position().map_or(0, |p| p.byte());
-        let end = self.reader.position().byte();
-        let at = self.quotes.stray_close_within(start..end)?;
-        let at = self.quotes.in_input(at);
+        let at = self.marks.stray_close_within(self.row_range())?;
+        let at = self.marks.in_input(at);
         Some(format!(
             "a quoted field closes before its end (the quote at byte {at} of the input is \
-             followed by more of the field): the quoting is broken, and rows after it may have \
-             been read into this one; fix the quoting"
+             followed by more of the field): the quoting is broken; fix the quoting"
         ))
+    }
+
+    /// Where the row just read lies in what the parser was given.
+    fn row_range(&self) -> Range<u64> {
+        let start = self.row.position().map_or(0, |p| p.byte());
+        start..self.reader.position().byte()
     }
 
     /// The columns named in the header; `None` for an empty input.
@@ -186,32 +230,9 @@ impl CsvRows {
         if header.is_empty() {
             return Ok(None);
         }
-        let position = |name: &str| {
-            header
-                .iter()
-                .position(|cell| cell.trim_ascii() == name.as_bytes())
-        };
-        let Some(text) = position(&names.text) else {
-            let found: Vec<String> = header
-                .iter()
-                .map(|cell| String::from_utf8_lossy(cell.trim_ascii()).into_owned())
-                .collect();
-            let reason = format!(
-                "no `{}` column in the header (columns: {})",
-                names.text,
-                found.join(", ")
-            );
-            return Err(RecordError::new(&self.input, "header".into(), reason));
-        };
-        Ok(Some(Columns {
-            id: position(&names.id),
-            title: position(&names.title),
-            text,
-            url: position(&names.url),
-            published: position(&names.published),
-            source: position(&names.source),
-            count: header.len(),
-        }))
+        columns_of(&header, names)
+            .map(Some)
+            .map_err(|reason| RecordError::new(&self.input, "header".into(), reason))
     }
 
     fn parse_row(&self, opts: &ReadOptions) -> Result<Article, String> {
@@ -219,16 +240,16 @@ impl CsvRows {
             .columns
             .as_ref()
             .expect("columns are found before rows are read");
-        if self.row.len() != columns.count {
+        if self.row.len() != columns.names.len() {
             return Err(format!(
                 "row has {} fields, the header has {}",
                 self.row.len(),
-                columns.count
+                columns.names.len()
             ));
         }
         let names = &opts.fields;
         let row_start = self.row.position().map_or(0, |p| p.byte());
-        let row_start = self.quotes.in_input(row_start);
+        let row_start = self.marks.in_input(row_start);
         let cell = |column: Option<usize>, name: &str| -> Result<Option<String>, String> {
             let Some(bytes) = column.and_then(|c| self.row.get(c)) else {
                 return Ok(None);
@@ -262,41 +283,129 @@ impl CsvRows {
     }
 }
 
-/// Bytes and `"` bytes read so far, and whether the input has ended.
+/// A header's cells as compared: trimmed, and the first without a byte-order mark (the CSV
+/// reader drops the input's, not that of a file appended to it).
+fn header_cells(header: &csv::ByteRecord) -> Vec<Vec<u8>> {
+    let cell = |(i, cell)| header_cell(i, cell).to_vec();
+    header.iter().enumerate().map(cell).collect()
+}
+
+/// Cell `i` of a header, as compared ([`header_cells`]).
+fn header_cell(i: usize, cell: &[u8]) -> &[u8] {
+    let cell = match i {
+        0 => cell.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(cell),
+        _ => cell,
+    };
+    cell.trim_ascii()
+}
+
+/// The columns a header names, or why it names no text column.
+fn columns_of(header: &csv::ByteRecord, names: &FieldNames) -> Result<Columns, String> {
+    let cells = header_cells(header);
+    let position = |name: &str| cells.iter().position(|cell| cell == name.as_bytes());
+    let Some(text) = position(&names.text) else {
+        let found: Vec<String> = cells
+            .iter()
+            .map(|cell| String::from_utf8_lossy(cell).into_owned())
+            .collect();
+        return Err(format!(
+            "no `{}` column in the header (columns: {})",
+            names.text,
+            found.join(", ")
+        ));
+    };
+    Ok(Columns {
+        id: position(&names.id),
+        title: position(&names.title),
+        text,
+        url: position(&names.url),
+        published: position(&names.published),
+        source: position(&names.source),
+        names: cells,
+    })
+}
+
+/// How a quoted field that runs over a line end turned out broken ([`RowGuard`]); its row is
+/// cut at that line end, and the lines after it are read as rows.
+#[derive(Clone, Copy)]
+enum Broken {
+    /// The input ends inside it, this many lines on.
+    NeverClosed { lines: u64 },
+    /// It closes at this byte of the input with more of the field after the quote.
+    ClosesEarly { at: u64 },
+}
+
+impl Broken {
+    fn reason(self) -> String {
+        let what = match self {
+            Broken::NeverClosed { lines } => format!(
+                "a quoted field is never closed (the input ends inside it, {lines} lines on)"
+            ),
+            Broken::ClosesEarly { at } => format!(
+                "a quoted field runs over the row's line end and closes at byte {at} of the \
+                 input, followed by more of the field: the next row's opening quote closed it"
+            ),
+        };
+        format!(
+            "{what}; the field is cut at the line end, and the lines after it are read as rows \
+             of their own; fix the quoting"
+        )
+    }
+}
+
+/// What the input guard ([`RowGuard`]) found, where the parser was given it, for the rows read.
 #[derive(Default)]
-struct QuoteCount {
+struct Marks {
+    /// Bytes given to the parser so far.
     bytes: AtomicU64,
-    quotes: AtomicU64,
-    eof: AtomicBool,
-    /// Where quoted fields closed before their end ([`CsvRows::stray_close`]), in input order.
+    /// Where quoted fields closed before their end on their own line ([`CsvRows::stray_close`]),
+    /// in input order.
     stray_closes: Mutex<VecDeque<u64>>,
+    /// Broken quoted fields ([`CsvRows::broken_quote`]): where the parser was given the line end
+    /// of each cut row, and how the field broke.
+    broken: Mutex<VecDeque<(u64, Broken)>>,
     /// The most bytes a row may have ([`record_cap`]), set before the first read.
     cap: AtomicU64,
     /// Rows over `cap` ([`CsvRows::oversized`]): where the parser was given the line end of
-    /// each, and its length in the input.
-    oversized: Mutex<VecDeque<(u64, u64)>>,
+    /// each, its length in the input, and whether the input ended inside a quoted field of it.
+    oversized: Mutex<VecDeque<(u64, u64, bool)>>,
     /// From where on (in what the parser was given) how many more bytes the input held: what
-    /// the skipped rows took out, less the marks put in to close them. For messages, which
-    /// count in the input.
-    shifts: Mutex<Vec<(u64, u64)>>,
+    /// the skipped rows and the line ends of cut rows took out, less the marks put in to close
+    /// them. For messages, which count in the input.
+    shifts: Mutex<Vec<(u64, i64)>>,
 }
 
-impl QuoteCount {
+impl Marks {
     /// The first stray close in `range` of the input ([`first_within`]).
     fn stray_close_within(&self, range: Range<u64>) -> Option<u64> {
         first_within(&self.stray_closes, range, |&at| at)
     }
 
-    /// The length of a row over the cap that ends in `range` ([`first_within`]).
-    fn oversized_within(&self, range: Range<u64>) -> Option<u64> {
-        first_within(&self.oversized, range, |&(at, _)| at).map(|(_, bytes)| bytes)
+    /// How a quoted field of the row that ends in `range` broke ([`first_within`]).
+    fn broken_within(&self, range: Range<u64>) -> Option<Broken> {
+        first_within(&self.broken, range, |&(at, _)| at).map(|(_, broken)| broken)
+    }
+
+    /// The length of a row over the cap that ends in `range`, and whether it is never closed
+    /// ([`first_within`]).
+    fn oversized_within(&self, range: Range<u64>) -> Option<(u64, bool)> {
+        first_within(&self.oversized, range, |&(at, _, _)| at).map(|(_, bytes, open)| (bytes, open))
     }
 
     /// A position in what the parser was given, as a position in the input.
     fn in_input(&self, given: u64) -> u64 {
         let shifts = self.shifts.lock().unwrap_or_else(PoisonError::into_inner);
         let before = shifts.partition_point(|&(from, _)| from <= given);
-        given + before.checked_sub(1).map_or(0, |i| shifts[i].1)
+        let shift = before.checked_sub(1).map_or(0, |i| shifts[i].1);
+        given.saturating_add_signed(shift)
+    }
+
+    /// Records that from what the parser is given next on, the input is `shift` bytes on.
+    fn shift_from_here(&self, shift: i64) {
+        let given = self.bytes.load(Ordering::Relaxed);
+        (self.shifts.lock())
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((given, shift));
     }
 }
 
@@ -349,37 +458,203 @@ fn ends_row(byte: u8, state: FieldState) -> bool {
     matches!(byte, b'\n' | b'\r') && state == FieldState::FieldStart
 }
 
-/// A reader that counts what passes through it into a [`QuoteCount`], and keeps a row longer
-/// than the cap out of memory: the parser gets the row's first `cap + 1` bytes, then a `"` if a
-/// quoted field is open and a line end, so it reads a short row and stays in step; the rest of
-/// the row is read past, followed byte by byte to find where the row ends.
-struct CountingQuotes {
+/// The input, with bytes put back in front of it to be read again.
+struct Replay {
+    again: VecDeque<u8>,
     inner: Box<dyn Read + Send>,
-    stats: Arc<QuoteCount>,
+}
+
+impl Replay {
+    /// Puts `bytes` in front of what is left to read.
+    fn put_back(&mut self, bytes: &[u8]) {
+        for &byte in bytes.iter().rev() {
+            self.again.push_front(byte);
+        }
+    }
+}
+
+impl Read for Replay {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.again.is_empty() {
+            true => self.inner.read(buf),
+            false => self.again.read(buf),
+        }
+    }
+}
+
+/// A quoted field's bytes from the first line end inside it on, held back from the parser until
+/// the field closes ([`RowGuard`]).
+struct Hold {
+    bytes: Vec<u8>,
+    /// Where the field is after them.
+    state: FieldState,
+    /// Where the first of them lies in the input.
+    starts_at: u64,
+    /// `\n` among them, for the message.
+    lines: u64,
+}
+
+/// The CSV parser's input, guarded. A row longer than the cap stays out of memory: the parser
+/// gets the row's first `cap + 1` bytes, then a `"` if a quoted field is open and a line end,
+/// so it reads a short row and stays in step; the rest of the row is read past, followed byte
+/// by byte to find where the row ends. A quoted field that runs over a line end is held back
+/// until it closes well (then given as it is), or turns out broken ([`Broken`]): then the
+/// parser gets a `"` and a line end in place of that line end, and what was held after it is
+/// read again as rows. What is held stays within the cap: a field longer than that is given,
+/// and cut as any long row. The CSV reader alone took a never-closed quote to the end of the
+/// input, every later row inside it, and a count of all `"` (to tell) was fooled by inch marks.
+struct RowGuard {
+    source: Replay,
+    marks: Arc<Marks>,
+    /// Where the parser is, after what it was given.
     state: FieldState,
     /// Bytes of the row being given to the parser.
     row_bytes: u64,
-    /// Bytes to give the parser before reading on: the closing marks of a cut row and what
-    /// followed its end in the last read.
+    /// Bytes to give the parser before reading on.
     pending: VecDeque<u8>,
-    /// What the rows cut so far took out of the input, less the marks put in.
-    shift: u64,
+    hold: Option<Hold>,
+    /// How many more bytes the input held than the parser was given, so far.
+    shift: i64,
+    chunk: Vec<u8>,
 }
 
-impl CountingQuotes {
-    fn new(inner: Box<dyn Read + Send>, stats: Arc<QuoteCount>) -> CountingQuotes {
-        CountingQuotes {
-            inner,
-            stats,
+impl RowGuard {
+    fn new(inner: Box<dyn Read + Send>, marks: Arc<Marks>) -> RowGuard {
+        RowGuard {
+            source: Replay {
+                again: VecDeque::new(),
+                inner,
+            },
+            marks,
             state: FieldState::default(),
             row_bytes: 0,
             pending: VecDeque::new(),
+            hold: None,
             shift: 0,
+            chunk: Vec::new(),
         }
     }
 
-    /// Reads past the rest of a row over the cap; queues the marks that close what the parser
-    /// has of it, then whatever followed the row's end in the last read.
+    /// Gives `bytes` to the parser (queued), following where it is: quotes, stray closes, row
+    /// lengths.
+    fn give(&mut self, bytes: &[u8]) {
+        let start = self
+            .marks
+            .bytes
+            .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        for (i, &byte) in bytes.iter().enumerate() {
+            let (state, stray) = self.state.next(byte);
+            self.state = state;
+            self.row_bytes += 1;
+            if ends_row(byte, state) {
+                self.row_bytes = 0;
+            }
+            if stray {
+                // The quote is the byte before this one.
+                (self.marks.stray_closes.lock())
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push_back(start + i as u64 - 1);
+            }
+        }
+        self.pending.extend(bytes);
+    }
+
+    /// Takes in bytes read: given, or held while a quoted field runs over a line end.
+    fn take_in(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            if self.hold.is_some() {
+                bytes = self.hold_on(bytes);
+                continue;
+            }
+            let mut state = self.state;
+            let line_end_in_quotes = bytes.iter().position(|&b| {
+                let found = state == FieldState::Quoted && matches!(b, b'\n' | b'\r');
+                state = state.next(b).0;
+                found
+            });
+            let end = line_end_in_quotes.unwrap_or(bytes.len());
+            self.give(&bytes[..end]);
+            bytes = &bytes[end..];
+            if line_end_in_quotes.is_some() {
+                self.hold = Some(Hold {
+                    bytes: Vec::new(),
+                    state: FieldState::Quoted,
+                    starts_at: self.in_input_next(),
+                    lines: 0,
+                });
+            }
+        }
+    }
+
+    /// Where the next byte given to the parser lies in the input.
+    fn in_input_next(&self) -> u64 {
+        let given = self.marks.bytes.load(Ordering::Relaxed);
+        given.saturating_add_signed(self.shift)
+    }
+
+    /// Holds `bytes` of a quoted field run over a line end until it closes or breaks; returns
+    /// what follows.
+    fn hold_on<'a>(&mut self, bytes: &'a [u8]) -> &'a [u8] {
+        let hold = self.hold.as_mut().expect("holding");
+        for (i, &byte) in bytes.iter().enumerate() {
+            hold.bytes.push(byte);
+            hold.lines += u64::from(byte == b'\n');
+            let (state, stray) = hold.state.next(byte);
+            let closed = hold.state == FieldState::QuoteInQuoted && !stray;
+            hold.state = state;
+            if stray {
+                let at = hold.starts_at + hold.bytes.len() as u64 - 2;
+                self.break_hold(Broken::ClosesEarly { at }, &bytes[i + 1..]);
+                return &[];
+            }
+            if closed && state == FieldState::FieldStart {
+                self.release_hold();
+                return &bytes[i + 1..];
+            }
+        }
+        &[]
+    }
+
+    /// Gives the parser what was held, as it is.
+    fn release_hold(&mut self) {
+        if let Some(hold) = self.hold.take() {
+            self.give(&hold.bytes);
+        }
+    }
+
+    /// Ends a hold whose field broke: the parser gets its row closed at the line end, and what
+    /// was held after the line end, then `rest`, is read again.
+    fn break_hold(&mut self, broken: Broken, rest: &[u8]) {
+        let hold = self.hold.take().expect("holding");
+        let line_end = match hold.bytes.starts_with(b"\r\n") {
+            true => 2,
+            false => 1.min(hold.bytes.len()),
+        };
+        self.source.put_back(rest);
+        self.source.put_back(&hold.bytes[line_end..]);
+        self.give(b"\"\n");
+        let at = self.marks.bytes.load(Ordering::Relaxed) - 1;
+        (self.marks.broken.lock())
+            .unwrap_or_else(PoisonError::into_inner)
+            .push_back((at, broken));
+        self.shift += line_end as i64 - 2;
+        self.marks.shift_from_here(self.shift);
+    }
+
+    /// At the end of the input: a field still held is never closed, unless its last byte was
+    /// its closing quote.
+    fn end_of_input(&mut self) {
+        let Some(hold) = &self.hold else { return };
+        if hold.state == FieldState::QuoteInQuoted {
+            self.release_hold();
+        } else {
+            let lines = hold.lines;
+            self.break_hold(Broken::NeverClosed { lines }, &[]);
+        }
+    }
+
+    /// Reads past the rest of a row over the cap; gives the marks that close what the parser
+    /// has of it, and puts whatever followed the row's end in the last read back.
     fn cut_row(&mut self) -> io::Result<()> {
         let closing: &[u8] = match self.state {
             FieldState::Quoted => b"\"\n",
@@ -389,7 +664,7 @@ impl CountingQuotes {
         let mut skipped = 0u64;
         let mut chunk = vec![0u8; 64 * 1024];
         let rest = 'row: loop {
-            let n = self.inner.read(&mut chunk)?;
+            let n = self.source.read(&mut chunk)?;
             if n == 0 {
                 break 'row 0..0;
             }
@@ -402,75 +677,61 @@ impl CountingQuotes {
             }
             skipped += n as u64;
         };
-        // Where the parser is given the row's line end, and where the next row starts.
-        let given = self.stats.bytes.load(Ordering::Relaxed) + closing.len() as u64;
         let row = self.row_bytes + skipped;
-        (self.stats.oversized.lock())
+        let never_closed = rest.is_empty() && state == FieldState::Quoted;
+        self.give(closing);
+        // Where the parser is given the row's line end.
+        let at = self.marks.bytes.load(Ordering::Relaxed) - 1;
+        (self.marks.oversized.lock())
             .unwrap_or_else(PoisonError::into_inner)
-            .push_back((given - 1, row));
-        self.shift = (self.shift + skipped).saturating_sub(closing.len() as u64);
-        (self.stats.shifts.lock())
-            .unwrap_or_else(PoisonError::into_inner)
-            .push((given, self.shift));
-        self.pending.extend(closing);
-        self.pending.extend(&chunk[rest]);
+            .push_back((at, row, never_closed));
+        self.shift += skipped as i64 - closing.len() as i64;
+        self.marks.shift_from_here(self.shift);
+        self.source.put_back(&chunk[rest]);
         Ok(())
     }
 
-    /// Counts bytes given to the parser: quotes, stray closes, row lengths.
-    fn count(&mut self, given: &[u8]) {
-        let start = self.stats.bytes.load(Ordering::Relaxed);
-        for (i, &byte) in given.iter().enumerate() {
-            let (state, stray) = self.state.next(byte);
-            self.state = state;
-            self.row_bytes += 1;
-            if ends_row(byte, state) {
-                self.row_bytes = 0;
-            }
-            if stray {
-                // The quote is the byte before this one.
-                (self.stats.stray_closes.lock())
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push_back(start + i as u64 - 1);
-            }
+    /// Reads on from the input into `pending` (or a hold), at most one byte past the cap of
+    /// the row, to tell a row over it from one that ends at it; `false` at its end.
+    fn read_on(&mut self) -> io::Result<bool> {
+        let cap = self.marks.cap.load(Ordering::Relaxed);
+        let held = self.hold.as_ref().map_or(0, |h| h.bytes.len() as u64);
+        if self.hold.is_some() && self.row_bytes + held > cap {
+            // Over the cap either way: given, to be cut as any long row (a field that long is
+            // far likelier whole than broken, and its lines read as rows would be many).
+            self.release_hold();
+            return Ok(true);
         }
-        let quotes = given.iter().filter(|&&b| b == b'"').count();
-        self.stats
-            .bytes
-            .fetch_add(given.len() as u64, Ordering::Relaxed);
-        self.stats
-            .quotes
-            .fetch_add(quotes as u64, Ordering::Relaxed);
+        if self.hold.is_none() && self.row_bytes > cap {
+            self.cut_row()?;
+            return Ok(true);
+        }
+        // Saturating: `--max-bytes` may be as large as usize (the report reads inputs so).
+        let room = cap.saturating_add(1) - self.row_bytes - held;
+        let mut chunk = std::mem::take(&mut self.chunk);
+        chunk.resize(room.min(64 * 1024) as usize, 0);
+        let n = self.source.read(&mut chunk)?;
+        if n == 0 {
+            self.end_of_input();
+        } else {
+            self.take_in(&chunk[..n]);
+        }
+        self.chunk = chunk;
+        Ok(n > 0)
     }
 }
 
-impl Read for CountingQuotes {
+impl Read for RowGuard {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if buf.is_empty() {
             return Ok(0);
         }
-        let cap = self.stats.cap.load(Ordering::Relaxed);
-        if self.pending.is_empty() && self.row_bytes > cap {
-            self.cut_row()?;
+        while self.pending.is_empty() {
+            if !self.read_on()? && self.pending.is_empty() {
+                return Ok(0);
+            }
         }
-        let n = if self.pending.is_empty() {
-            // One byte past the cap at most, to tell a row over it from one that ends at it.
-            // Saturating: `--max-bytes` may be as large as usize (the report reads inputs so).
-            let room = (cap.saturating_add(1) - self.row_bytes).min(buf.len() as u64) as usize;
-            let n = self.inner.read(&mut buf[..room])?;
-            if n == 0 {
-                self.stats.eof.store(true, Ordering::Relaxed);
-            }
-            n
-        } else {
-            let n = self.pending.len().min(buf.len());
-            for (slot, byte) in buf.iter_mut().zip(self.pending.drain(..n)) {
-                *slot = byte;
-            }
-            n
-        };
-        self.count(&buf[..n]);
-        Ok(n)
+        self.pending.read(buf)
     }
 }
 
@@ -480,10 +741,10 @@ mod tests {
 
     /// What the CSV parser is given from `input` under a row cap of `cap` bytes.
     fn given(input: &str, cap: u64) -> String {
-        let stats = Arc::new(QuoteCount::default());
+        let stats = Arc::new(Marks::default());
         stats.cap.store(cap, Ordering::Relaxed);
         let inner: Box<dyn Read + Send> = Box::new(io::Cursor::new(input.as_bytes().to_vec()));
-        let mut reader = CountingQuotes::new(inner, stats);
+        let mut reader = RowGuard::new(inner, stats);
         let mut out = String::new();
         reader.read_to_string(&mut out).unwrap();
         out
@@ -499,5 +760,19 @@ mod tests {
         let long = "1,\"a long quoted field\"\n2,b\n";
         assert_eq!(given(long, 8), "1,\"a long\"\n2,b\n");
         assert_eq!(given("1,unquoted and long\r2,b", 8), "1,unquote\n2,b");
+    }
+
+    /// A quoted field run over a line end reaches the parser whole when it closes well, and
+    /// closed at that line end when it breaks, the lines after it given again as rows.
+    #[test]
+    fn a_broken_quoted_field_is_closed_at_its_line_end() {
+        let well = "1,\"two\nlines\"\n2,b\n";
+        assert_eq!(given(well, 100), well);
+        assert_eq!(given("1,\"open\n2,b\n", 100), "1,\"open\"\n2,b\n");
+        assert_eq!(
+            given("1,\"open\r\n2,\"b\"c\n", 100),
+            "1,\"open\"\n2,\"b\"c\n"
+        );
+        assert_eq!(given("1,a 6\" b\n2,\"c\nd\"", 100), "1,a 6\" b\n2,\"c\nd\"");
     }
 }

@@ -3,14 +3,27 @@
 //! `[{"id": "a", "text": "…"}, {"id": "b", "text": "…"}]` — a common dump format — gives two
 //! records, `element 1` and `element 2`, with made-up ids `{stem}:1`, `{stem}:2` when an
 //! element has none. The array is never held whole: a scanner finds where each element ends
-//! (tracking strings, escapes and nesting, not values), and only that element is parsed. So a
-//! malformed element costs that element: `[{"id": 1, "text": "ok"}, {"text": oops}, {…}]`
-//! gives an article, an error for element 2, and an article. A missing comma between elements
-//! is read past (each element still stands alone); an input that ends inside an element or
-//! before the closing `]` (a truncated download) ends with one error saying so.
+//! (tracking strings, escapes and which brackets are open, not values), and only that element
+//! is parsed. So a malformed element costs that element: `[{"id": 1, "text": "ok"}, {"text":
+//! oops}, {…}]` gives an article, an error for element 2, and an article. Broken brackets cost
+//! their element only too, since the scanner keeps `[` and `{` apart:
+//!
+//! ```text
+//! [{"id": "a", "tags": [1, 2}, {"id": "b", …}]   `}` closes the `{` and the `[` left open in it:
+//!                                                element 1 is an error, b an article
+//! [{"id": "a", "text": "x", {"id": "b", …}]      a `{` where a key belongs: a is left open and
+//!                                                ends there (an error), b an article
+//! [{"id": "a", "text": "x"]                      a `]` with no `[` open closes the array: a is
+//!                                                an error
+//! ```
+//!
+//! A missing comma between elements is read past (each element still stands alone); an input
+//! that ends inside an element or before the closing `]` (a truncated download) ends with one
+//! error saying so.
 //!
 //! Arrays one after the other (`gzip -c a.json >> all.json.gz` twice) are read in turn, their
-//! elements numbered on; anything else after an array's `]` ends the input with one error,
+//! elements numbered on, a byte-order mark before any of them (each file saved by a Windows
+//! tool has its own); anything else after an array's `]` ends the input with one error,
 //! `after element 2: … not another array`, rather than being dropped unsaid. An element longer
 //! than one record may be ([`super::record_cap`]) is an error, scanned to its end and not held.
 
@@ -144,8 +157,10 @@ impl JsonArray {
             };
             match byte {
                 b' ' | b'\t' | b'\r' | b'\n' | b',' => self.reader.consume(1),
-                // A byte-order mark before the array.
-                0xEF | 0xBB | 0xBF if !self.opened && !self.closed_one => self.reader.consume(1),
+                // A byte-order mark before an array: each of several arrays may have its own,
+                // and only the first one's was read past, so `gzip -c b.json >> all.json.gz`
+                // lost b when b was saved with one.
+                0xEF if !self.opened => self.skip_bom()?,
                 b'[' if !self.opened => {
                     self.opened = true;
                     self.reader.consume(1);
@@ -154,20 +169,34 @@ impl JsonArray {
                     self.reader.consume(1);
                     (self.opened, self.closed_one) = (false, true);
                 }
-                _ if self.closed_one && !self.opened => {
-                    return Err(
-                        "the input goes on after the array's closing `]` with something \
-                                that is not another array: the rest of it was not read"
-                            .into(),
-                    )
-                }
-                _ if !self.opened => return Err("the input does not start with `[`".into()),
+                _ if !self.opened => return Err(self.not_an_array()),
                 _ => {
                     self.count += 1;
                     return self.scan_element(cap);
                 }
             }
         }
+    }
+
+    /// Why what comes where an array should start is an error.
+    fn not_an_array(&self) -> String {
+        match self.closed_one {
+            true => "the input goes on after the array's closing `]` with something that is not \
+                     another array: the rest of it was not read"
+                .into(),
+            false => "the input does not start with `[`".into(),
+        }
+    }
+
+    /// Reads past a byte-order mark (`EF BB BF`) where an array may start.
+    fn skip_bom(&mut self) -> Result<(), String> {
+        for expected in [0xEF, 0xBB, 0xBF] {
+            if self.peek()? != Some(expected) {
+                return Err(self.not_an_array());
+            }
+            self.reader.consume(1);
+        }
+        Ok(())
     }
 
     fn peek(&mut self) -> Result<Option<u8>, String> {
@@ -178,14 +207,14 @@ impl JsonArray {
         Ok(buf.first().copied())
     }
 
-    /// Copies one element into `self.element`: an object or array up to its matching close, a
-    /// string to its closing quote, anything else up to the next `,`, `]` or white space. Past
-    /// `cap` bytes the element is only scanned to its end and counted.
+    /// Copies one element into `self.element`: an object or array up to the close of its
+    /// opening bracket ([`Brackets`]), a string to its closing quote, anything else up to the
+    /// next `,`, `]` or white space. Past `cap` bytes the element is only scanned to its end and
+    /// counted.
     fn scan_element(&mut self, cap: usize) -> Result<Option<Scan>, String> {
         self.element.clear();
         let mut scanned = 0u64;
-        let mut depth = 0usize;
-        let (mut in_string, mut escaped) = (false, false);
+        let mut brackets = Brackets::default();
         loop {
             let buf = self
                 .reader
@@ -194,40 +223,13 @@ impl JsonArray {
             if buf.is_empty() {
                 return Ok(Some(Scan::Truncated));
             }
-            let mut end = None;
-            for (i, &b) in buf.iter().enumerate() {
-                if in_string {
-                    match (escaped, b) {
-                        (true, _) => escaped = false,
-                        (false, b'\\') => escaped = true,
-                        (false, b'"') => {
-                            in_string = false;
-                            if depth == 0 {
-                                end = Some(i + 1);
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    continue;
-                }
-                match b {
-                    b'"' => in_string = true,
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' if depth > 0 => {
-                        depth -= 1;
-                        if depth == 0 {
-                            end = Some(i + 1);
-                            break;
-                        }
-                    }
-                    b',' | b']' | b' ' | b'\t' | b'\r' | b'\n' if depth == 0 => {
-                        end = Some(i);
-                        break;
-                    }
-                    _ => {}
-                }
-            }
+            let end = buf
+                .iter()
+                .enumerate()
+                .find_map(|(i, &b)| match brackets.step(b)? {
+                    End::Before => Some(i),
+                    End::After => Some(i + 1),
+                });
             let used = end.unwrap_or(buf.len());
             scanned += used as u64;
             if scanned <= cap as u64 {
@@ -241,6 +243,82 @@ impl JsonArray {
                     true => Scan::Complete,
                     false => Scan::TooBig(scanned),
                 }));
+            }
+        }
+    }
+}
+
+/// Where an element ends, found at one of its bytes.
+enum End {
+    /// The byte is the element's last.
+    After,
+    /// The byte is not part of it: a separator, the array's `]`, or the next element.
+    Before,
+}
+
+/// What the element scanner knows of where it is: the brackets open (innermost last), whether
+/// it is in a string, and whether the innermost object waits for a key. One count for `[` and
+/// `{` together read `[{"tags": [1, 2}, {…}, {…}]` as one element to the array's `]`, so one
+/// broken element took every later one with it.
+#[derive(Default)]
+struct Brackets {
+    open: Vec<u8>,
+    in_string: bool,
+    escaped: bool,
+    /// Just after an object's `{` or `,`, where only a key (or its `}`) may come.
+    wants_key: bool,
+}
+
+impl Brackets {
+    /// Takes in the element's next byte: whether the element ends at it.
+    fn step(&mut self, b: u8) -> Option<End> {
+        if self.in_string {
+            match (self.escaped, b) {
+                (true, _) => self.escaped = false,
+                (false, b'\\') => self.escaped = true,
+                (false, b'"') => {
+                    self.in_string = false;
+                    return self.open.is_empty().then_some(End::After);
+                }
+                _ => {}
+            }
+            return None;
+        }
+        let wanted_key = std::mem::take(&mut self.wants_key);
+        match b {
+            b' ' | b'\t' | b'\r' | b'\n' if !self.open.is_empty() => self.wants_key = wanted_key,
+            // An object left open: `{` cannot be a key, so it starts the next element.
+            b'{' if wanted_key => return Some(End::Before),
+            b'"' => self.in_string = true,
+            b'{' | b'[' => {
+                self.open.push(b);
+                self.wants_key = b == b'{';
+            }
+            b'}' | b']' => return self.close(b),
+            b',' if self.open.last() == Some(&b'{') => self.wants_key = true,
+            b',' | b' ' | b'\t' | b'\r' | b'\n' if self.open.is_empty() => {
+                return Some(End::Before)
+            }
+            _ => {}
+        }
+        None
+    }
+
+    /// Takes in a closing bracket. It closes its own kind's innermost opener and whatever was
+    /// left open inside that (`}` in `{"tags": [1, 2}` closes the `[` too); a `]` with no `[`
+    /// open is the array's own, after an element left open; a `}` with no `{` open ends the
+    /// element.
+    fn close(&mut self, b: u8) -> Option<End> {
+        let opener = if b == b'}' { b'{' } else { b'[' };
+        match self.open.iter().rposition(|&o| o == opener) {
+            Some(at) => {
+                self.open.truncate(at);
+                self.open.is_empty().then_some(End::After)
+            }
+            None if b == b']' => Some(End::Before),
+            None => {
+                self.open.clear();
+                Some(End::After)
             }
         }
     }
@@ -294,6 +372,34 @@ mod tests {
         assert_eq!(got.len(), 4);
     }
 
+    /// One count for `[` and `{` together took every element after a broken one into it, and
+    /// called the file truncated: `}` closing a `[`, an object never closed, a last element
+    /// never closed.
+    #[test]
+    fn broken_brackets_cost_their_element_only() {
+        let got = outcome(&read(
+            "[{\"id\":\"a\",\"text\":\"x\",\"tags\":[1,2},\n {\"id\":\"b\",\"text\":\"y\"},\n {\"id\":\"c\",\"text\":\"z\"}]\n",
+        ));
+        assert!(got[0].starts_with("element 1: malformed JSON"), "{got:?}");
+        assert_eq!(got[1..], ["b=y", "c=z"]);
+        let got = outcome(&read(
+            "[{\"id\":\"a\",\"meta\":{\"k\":[1]},\"text\":\"x\",\n {\"id\":\"b\",\"text\":\"y\"},{\"id\":\"c\",\"text\":\"z\"}]",
+        ));
+        assert!(got[0].starts_with("element 1: malformed JSON"), "{got:?}");
+        assert_eq!(got[1..], ["b=y", "c=z"]);
+        let got = outcome(&read(
+            "[{\"id\":\"b\",\"text\":\"y\"}, {\"id\":\"a\",\"text\":\"x\"]\n[{\"id\":\"c\",\"text\":\"z\"}]",
+        ));
+        assert_eq!(got[0], "b=y");
+        assert!(got[1].starts_with("element 2: malformed JSON"), "{got:?}");
+        assert_eq!(got[2..], ["c=z"]);
+        // Brackets inside strings are text, as before.
+        let got = outcome(&read(
+            r#"[{"id":"a","text":"x } ] { [ \" }"}, {"id":"b","text":"y"}]"#,
+        ));
+        assert_eq!(got, ["a=x } ] { [ \" }", "b=y"]);
+    }
+
     #[test]
     fn a_truncated_array_ends_with_an_error() {
         let got = outcome(&read(r#"[{"text": "one"}, {"text": "tw"#));
@@ -334,6 +440,16 @@ mod tests {
         assert_eq!(got.len(), 2);
         let got = outcome(&read("[{\"text\": \"a\"}] trailing words"));
         assert_eq!(got.len(), 2, "{got:?}");
+    }
+
+    /// Only the first array's byte-order mark was read past: a second file saved with one and
+    /// appended (`gzip -c b.json >> all.json.gz`) was "not another array", its elements lost.
+    #[test]
+    fn each_of_several_arrays_may_start_with_a_byte_order_mark() {
+        let got = outcome(&read(
+            "\u{feff}[{\"text\": \"a\"}]\n\u{feff}[{\"text\": \"b\"}, {\"text\": \"c\"}]\n",
+        ));
+        assert_eq!(got, ["a:1=a", "a:2=b", "a:3=c"]);
     }
 
     /// An element far over the limit was held whole to find its text too long (an 800 MB

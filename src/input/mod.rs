@@ -10,7 +10,9 @@
 //! - `.jsonl`, `.ndjson`: one JSON object per line (blank lines are skipped); a bad line, even a
 //!   lone `{`, costs that line only. `-` reads JSON lines from stdin.
 //! - `.json`: a JSON array of article objects (`[{…}, {…}]`), streamed one element at a time
-//!   ([`json_array`]); a `.json` file that does not start with `[` is read as JSON lines.
+//!   ([`json_array`]); a `.json` file that does not start with `[` is read as JSON lines,
+//!   judged by its first byte after white space however far that is, a pipe's too
+//!   (`(echo; cat a.json) > pipe.json` sends a line end first: still an array).
 //!   Numbers in fields (`"id": 4.50`) are kept exactly as written.
 //! - `.csv`: a header row naming the columns, then one article per row.
 //! - `.txt`: one article, the whole file.
@@ -73,7 +75,8 @@ pub struct Article {
     /// The headline; empty when the record has none.
     pub title: String,
     /// The article text exactly as in the input (for text files, the whole file), so that byte
-    /// offsets into it point into the input as is. Never empty or white space only.
+    /// offsets into it point into the input as is. Never empty, nor only white space and
+    /// invisible characters ([`shows_nothing`]).
     pub text: String,
     /// Where the article was published online, if the record says.
     pub url: Option<String>,
@@ -381,16 +384,22 @@ fn open_source(path: &Path, stdin: &StdinPlace) -> Result<Source, RecordError> {
         }
         Format::Json => {
             let mut reader = Box::new(BufReader::with_capacity(LINE_BUFFER_BYTES, reader));
-            let array = match metadata.is_file() {
+            let opening = match metadata.is_file() {
                 // Its own reader, so white space past the first buffer is read past too.
-                true => open_reader(path, name.gzipped)
-                    .is_ok_and(|r| starts_an_array(&mut BufReader::new(r))),
-                false => first_buffer_starts_an_array(&mut reader),
+                true => Opening {
+                    array: open_reader(path, name.gzipped)
+                        .is_ok_and(|r| starts_an_array(&mut BufReader::new(r))),
+                    ..Opening::default()
+                },
+                false => read_past_opening_space(&mut reader),
             };
-            if array {
+            if opening.array {
                 Source::JsonArray(JsonArray::new(input, name.stem, reader, name.gzipped))
             } else {
-                Source::JsonLines(JsonLines::new(input, name.stem, reader, name.gzipped))
+                Source::JsonLines(
+                    JsonLines::new(input, name.stem, reader, name.gzipped)
+                        .after(opening.lines, opening.bytes),
+                )
             }
         }
         Format::Csv => Source::Csv(Box::new(CsvRows::new(
@@ -424,13 +433,42 @@ fn starts_an_array(reader: &mut impl BufRead) -> bool {
     }
 }
 
-/// [`starts_an_array`] for an input that cannot be read twice (a pipe): judged by the first
-/// buffer alone, consuming nothing.
-fn first_buffer_starts_an_array(reader: &mut impl BufRead) -> bool {
-    let Ok(buf) = reader.fill_buf() else {
-        return false; // The reader reports the failure on its first read.
-    };
-    first_significant(buf, true) == Some(b'[')
+/// How a `.json` input opens: whether with an array, and the lines and bytes of white space
+/// (and byte-order mark) read past to know, that the JSON-lines reader counts on from.
+#[derive(Default)]
+struct Opening {
+    array: bool,
+    lines: usize,
+    bytes: u64,
+}
+
+/// [`starts_an_array`] for an input that cannot be read twice (a pipe): reads past the white
+/// space itself, as far as it goes. Judged by the first read alone, a valid array whose writer
+/// sent a line end first (`(echo; cat a.json) > pipe.json`) was read as JSON lines, all errors.
+fn read_past_opening_space(reader: &mut impl BufRead) -> Opening {
+    let mut opening = Opening::default();
+    loop {
+        let Ok(buf) = reader.fill_buf() else {
+            return opening; // The reader proper reports the failure.
+        };
+        let bom = match opening.bytes == 0 && buf.starts_with(b"\xEF\xBB\xBF") {
+            true => 3,
+            false => 0,
+        };
+        let space = buf[bom..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+        let first = buf.get(bom + space).copied();
+        opening.lines += memchr::memchr_iter(b'\n', &buf[bom..bom + space]).count();
+        opening.bytes += (bom + space) as u64;
+        reader.consume(bom + space);
+        // Found the first other byte, or the input ended.
+        if first.is_some() || bom + space == 0 {
+            opening.array = first == Some(b'[');
+            return opening;
+        }
+    }
 }
 
 /// The first byte of `buf` that is not white space, after a byte-order mark when `buf` starts
@@ -498,6 +536,22 @@ fn too_big(text_bytes: usize, max_bytes: usize) -> String {
     )
 }
 
+/// Whether `text` shows nothing: only white space, control characters (NUL, …) and invisible
+/// format characters (zero-width space and joiners, word joiner, BOM, soft hyphen, direction
+/// marks). Such a text is an empty text: `"\u{200b}\u{0}"` was an `ok` article with nothing in it
+/// to analyse.
+pub fn shows_nothing(text: &str) -> bool {
+    let invisible = |c: char| {
+        matches!(
+            c,
+            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{180E}' | '\u{FEFF}'
+        ) || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}')
+            || matches!(c, '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}')
+    };
+    text.chars()
+        .all(|c| c.is_whitespace() || c.is_control() || invisible(c))
+}
+
 /// An article's fields as found in a record, before the checks every format shares.
 #[derive(Default)]
 struct RecordFields {
@@ -520,7 +574,7 @@ impl RecordFields {
         if self.text.len() > max_bytes {
             return Err(too_big(self.text.len(), max_bytes));
         }
-        if self.text.trim().is_empty() {
+        if shows_nothing(&self.text) {
             return Err("empty text".into());
         }
         // CSV cannot say "no value" other than with an empty cell, so blank means absent everywhere.
@@ -790,23 +844,54 @@ mod tests {
         );
     }
 
+    /// A never-closed quoted field took every later row into it: now its row is an error, cut
+    /// at its line end, and the lines after it are rows again.
     #[test]
-    fn csv_unclosed_quote_is_an_error_not_one_huge_article() {
+    fn csv_unclosed_quote_is_an_error_and_the_rows_after_it_are_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = write(
             dir.path(),
             "q.csv",
-            b"id,text\n1,\"fine, \"\"quoted\"\"\nover lines\"\n2,plain\n3,\"never closed\n4,lost row\n5,another\n",
+            b"id,text\n1,\"fine, \"\"quoted\"\"\nover lines\"\n2,plain\n3,\"never closed\n4,row four\n5,another\n",
         );
         let items = read_all(&[path]);
         let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
-        assert_eq!(ids, ["1", "2"]);
+        assert_eq!(ids, ["1", "2", "4", "5"]);
         let error = errors(&items)[0];
         assert_eq!(error.record, "row 3");
         assert!(error.reason.contains("never closed"), "{}", error.reason);
+        assert_eq!(articles(&items)[2].origin.record, "row 4");
         // A last row with a field over several lines, well quoted, stays an article.
         let path = write(dir.path(), "ok.csv", b"id,text\n1,\"two\nlines\"");
         assert_eq!(articles(&read_all(&[path])).len(), 1);
+    }
+
+    /// The never-closed check counted every `"` of the input: an inch mark in an unquoted field
+    /// (text to the CSV reader) made the count even, hiding a never-closed field that took rows
+    /// 3 and 4 into it, or made it odd, rejecting a valid last row over two lines.
+    #[test]
+    fn csv_quotes_inside_unquoted_fields_neither_hide_nor_fake_an_unclosed_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let inch = "1,The new phone has a 6\" screen.\n";
+        let hidden = format!("id,text\n{inch}2,\"Merkel said.\n3,Scholz spoke.\n4,Biden spoke.\n");
+        let items = read_all(&[write(dir.path(), "u.csv", hidden.as_bytes())]);
+        let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["1", "3", "4"]);
+        assert_eq!(articles(&items)[0].text, "The new phone has a 6\" screen.");
+        assert_eq!(errors(&items)[0].record, "row 2");
+        assert!(errors(&items)[0].reason.contains("never closed"));
+        let valid = format!("id,text\n{inch}2,\"Merkel said the talks\nwent well.\"");
+        let items = read_all(&[write(dir.path(), "s.csv", valid.as_bytes())]);
+        assert!(errors(&items).is_empty(), "{:?}", errors(&items));
+        assert_eq!(
+            articles(&items)[1].text,
+            "Merkel said the talks\nwent well."
+        );
+        // Crossing lines with `\r\n`, the rows after a never-closed field are read too.
+        let crlf = "id,text\r\n1,\"open\r\n2,two\r\n";
+        let items = read_all(&[write(dir.path(), "c.csv", crlf.as_bytes())]);
+        assert_eq!(articles(&items)[0].id, "2");
+        assert_eq!(errors(&items)[0].record, "row 1");
     }
 
     #[test]
@@ -815,20 +900,30 @@ mod tests {
         let path = write(
             dir.path(),
             "s.csv",
-            b"id,title,text\nr7,T7,\"unclosed, said John\nr8,T8,\"quoted eight\"\nr9,T9,\"quoted nine\"\nr10,T10,\"ten\"\"s \"\"mark\"\"\"\r\nr11,T11,a 5\" screen\n",
+            b"id,title,text\nr7,T7,\"unclosed, said John\nr8,T8,\"quoted eight\"\nr9,T9,\"quoted nine\"\nr10,T10,\"ten\"\"s \"\"mark\"\"\"\r\nr11,T11,a 5\" screen\nr12,T12,\"He said \"no\" twice\"\n",
         );
         let items = read_all(&[path]);
         let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
-        assert_eq!(ids, ["r9", "r10", "r11"]);
+        // r8 was read into r7, its opening quote taken for r7's closing one.
+        assert_eq!(ids, ["r8", "r9", "r10", "r11"]);
         let error = errors(&items)[0];
         assert_eq!(error.record, "row 1");
         assert!(
-            error.reason.contains("closes before its end") && error.reason.contains("byte 47"),
+            error.reason.contains("closes at byte 47") && error.reason.contains("read as rows"),
             "{}",
             error.reason
         );
-        assert_eq!(articles(&items)[1].text, "ten\"s \"mark\"");
-        assert_eq!(articles(&items)[2].text, "a 5\" screen");
+        assert_eq!(articles(&items)[0].text, "quoted eight");
+        assert_eq!(articles(&items)[2].text, "ten\"s \"mark\"");
+        assert_eq!(articles(&items)[3].text, "a 5\" screen");
+        // On one line, a quote closing early is its row's error.
+        let error = errors(&items)[1];
+        assert_eq!(error.record, "row 6");
+        assert!(
+            error.reason.contains("closes before its end"),
+            "{}",
+            error.reason
+        );
     }
 
     /// A row far over the limit was held whole by the CSV parser before its text was found too
@@ -885,6 +980,35 @@ mod tests {
         let items: Vec<_> = read_inputs(&[path], &unlimited).collect();
         let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["1", "2"], "{:?}", errors(&items));
+    }
+
+    /// Concatenated dumps (`gzip -c b.csv >> all.csv.gz`) repeat the header: it was read as an
+    /// article (id `id`, text `text`), and a header naming the columns in another order left
+    /// the rows after it read by the first, their fields swapped.
+    #[test]
+    fn csv_header_repeated_is_read_past_and_its_column_order_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let dump = "id,text\n1,one\n\u{feff}id , text\n2,two\ntext,id\nthree,3\n";
+        let gzipped: Vec<u8> = dump
+            .split_inclusive("\n")
+            .collect::<Vec<_>>()
+            .chunks(2)
+            .flat_map(|part| gzip(part.concat().as_bytes()))
+            .collect();
+        let items = read_all(&[write(dir.path(), "all.csv.gz", &gzipped)]);
+        assert!(errors(&items).is_empty(), "{:?}", errors(&items));
+        let got: Vec<(&str, &str, &str)> = articles(&items)
+            .iter()
+            .map(|a| (a.id.as_str(), a.text.as_str(), a.origin.record.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("1", "one", "row 1"),
+                ("2", "two", "row 3"),
+                ("3", "three", "row 5")
+            ]
+        );
     }
 
     #[test]
@@ -1241,6 +1365,69 @@ mod tests {
         let items = read_all(&[plain, gzipped]);
         assert_eq!(articles(&items).len(), 4, "{:?}", errors(&items));
         assert!(errors(&items).is_empty());
+    }
+
+    /// A `.json` pipe was judged array or JSON lines by its first read: a writer that sent a
+    /// line end first had its valid array read as JSON lines, two of three elements errors.
+    #[test]
+    fn a_json_pipe_is_judged_by_its_first_byte_that_is_not_space() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = |name: &str, parts: [&'static str; 2]| {
+            let path = dir.path().join(name);
+            let c_path = std::ffi::CString::new(path.clone().into_os_string().into_encoded_bytes());
+            // SAFETY: mkfifo with a valid NUL-terminated path.
+            assert_eq!(unsafe { libc::mkfifo(c_path.unwrap().as_ptr(), 0o644) }, 0);
+            let writer_path = path.clone();
+            let writer = std::thread::spawn(move || {
+                use std::io::Write;
+                let mut fifo = File::create(writer_path).unwrap();
+                fifo.write_all(parts[0].as_bytes()).unwrap();
+                fifo.flush().unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                fifo.write_all(parts[1].as_bytes()).unwrap();
+            });
+            (path, writer)
+        };
+        let (array, writer) = pipe(
+            "a.json",
+            ["\n", "[{\"text\": \"x\"},\n{\"text\": \"y\"}]\n"],
+        );
+        let items = read_all(&[array]);
+        writer.join().unwrap();
+        let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["a:1", "a:2"], "{:?}", errors(&items));
+        // JSON lines after white space keep their line numbers.
+        let (lines, writer) = pipe(
+            "l.json",
+            ["\n \n", "{\"text\": \"x\"}\n{\"text\": \"y\"}\n"],
+        );
+        let items = read_all(&[lines]);
+        writer.join().unwrap();
+        let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["l:3", "l:4"], "{:?}", errors(&items));
+    }
+
+    /// A text of only zero-width characters and NULs was an `ok` article with nothing in it.
+    #[test]
+    fn a_text_of_only_invisible_characters_is_an_empty_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let invisible = "\u{200b}\u{0}\u{200d} \u{feff}\u{2060}\u{ad}";
+        let line = format!("{}\n", serde_json::json!({"text": invisible}));
+        let jsonl = write(dir.path(), "i.jsonl", line.as_bytes());
+        let csv = write(
+            dir.path(),
+            "i.csv",
+            format!("text\n{invisible}\n").as_bytes(),
+        );
+        let txt = write(dir.path(), "i.txt", invisible.as_bytes());
+        let items = read_all(&[jsonl, csv, txt]);
+        let reasons: Vec<&str> = errors(&items).iter().map(|e| e.reason.as_str()).collect();
+        assert_eq!(reasons, ["empty text"; 3]);
+        assert!(articles(&items).is_empty());
+        // Visible text around them is an article, as written.
+        let kept = format!("Zero\u{200b}width{invisible}");
+        let txt = write(dir.path(), "k.txt", kept.as_bytes());
+        assert_eq!(articles(&read_all(&[txt]))[0].text, kept);
     }
 
     #[test]

@@ -175,7 +175,7 @@ pub(super) fn read_text_article(path: &Path, opts: &ReadOptions) -> Result<Artic
             e.utf8_error().valid_up_to()
         )
     })?;
-    if text.trim().is_empty() {
+    if shows_nothing(&text) {
         return Err("empty text".into());
     }
     Ok(Article {
