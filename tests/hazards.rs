@@ -614,6 +614,41 @@ fn an_input_that_cannot_be_opened_exits_3_after_the_others_are_written() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
+/// An input that opens but yields no record at all — a `.gz` that is not gzip data, a CSV
+/// whose header names no text column — exits 3 like a missing one: each wrote one error row
+/// and exited 0, which a batch job took for success.
+#[test]
+fn an_input_of_which_nothing_can_be_read_exits_3() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let a = dump(&tmp.path().join("a.jsonl"), "a", 2);
+    let not_gzip = tmp.path().join("b.jsonl.gz");
+    std::fs::write(&not_gzip, "{\"id\": \"b\", \"text\": \"plain\"}\n").unwrap();
+    let semicolons = tmp.path().join("c.csv");
+    std::fs::write(&semicolons, "id;text\n1;The minister said so.\n").unwrap();
+    let empty_gz = tmp.path().join("d.jsonl.gz");
+    std::fs::write(&empty_gz, "").unwrap();
+    for (bad, says) in [
+        (&not_gzip, "not gzip data"),
+        (&semicolons, "no `text` column"),
+    ] {
+        let out = bad.with_extension("out");
+        let o = run(&model, &out, &[bad, &a], &[]);
+        assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+        let errors = std::fs::read_to_string(out.join("errors.csv")).unwrap();
+        assert!(errors.contains(says), "{errors}");
+        let articles = std::fs::read_to_string(out.join("articles.csv")).unwrap();
+        assert_eq!(
+            articles.lines().count(),
+            3,
+            "the readable input is processed"
+        );
+    }
+    // An empty .gz is an empty input, not a broken one.
+    let o = run(&model, &tmp.path().join("out-empty"), &[&empty_gz, &a], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
 /// The error row of an input that cannot be opened is one shard's (shards union to one run),
 /// and a resumed run skips it with the records before its checkpoint: the other shards, and the
 /// resume, exited 0 over a dump with a file missing.

@@ -170,7 +170,7 @@ pub fn extract(a: ExtractArgs) -> Result<ExitCode> {
             None => "errors.csv",
         };
         eprintln!(
-            "whosaid: {} input(s) could not be opened (see {whose})",
+            "whosaid: {} input(s) could not be read at all (see {whose})",
             summary.unreadable_inputs
         );
         return Ok(ExitCode::from(EXIT_UNREADABLE_INPUT));

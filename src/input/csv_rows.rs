@@ -222,7 +222,7 @@ impl CsvRows {
             Err(error) => {
                 return Err(RecordError::new(
                     &self.input,
-                    "header".into(),
+                    CSV_HEADER.into(),
                     read_failure(&error, self.gzipped),
                 ))
             }
@@ -232,7 +232,7 @@ impl CsvRows {
         }
         columns_of(&header, names)
             .map(Some)
-            .map_err(|reason| RecordError::new(&self.input, "header".into(), reason))
+            .map_err(|reason| RecordError::new(&self.input, CSV_HEADER.into(), reason))
     }
 
     fn parse_row(&self, opts: &ReadOptions) -> Result<Article, String> {

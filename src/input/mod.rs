@@ -53,6 +53,9 @@ pub const DEFAULT_MAX_BYTES: usize = 2_000_000;
 /// The record name of an error about a whole input that could not be opened.
 pub const WHOLE_INPUT: &str = "-";
 
+/// The record name of an error in a CSV input's header, which costs the whole input.
+pub const CSV_HEADER: &str = "header";
+
 /// What a `-` input reads, and how errors name it.
 const STDIN_NAME: &str = "<stdin>";
 
@@ -158,6 +161,14 @@ impl RecordError {
             record,
             reason,
         }
+    }
+
+    /// Whether no record of the input could be read at all: it could not be opened, is not
+    /// the format its name says (a `.gz` that is no gzip data), or its CSV header names no
+    /// text column. `extract` exits 3 for such an input; a batch job took the exit 0 of a run
+    /// that had read nothing of it for success.
+    pub fn is_whole_input(&self) -> bool {
+        self.record == WHOLE_INPUT || self.record == CSV_HEADER
     }
 }
 
@@ -375,6 +386,9 @@ fn open_source(path: &Path, stdin: &StdinPlace) -> Result<Source, RecordError> {
         let files = VecDeque::from([Ok((path.to_path_buf(), record))]);
         return Ok(Source::TextFiles(TextFiles { input, files }));
     }
+    if name.gzipped && metadata.is_file() {
+        check_gzip_magic(path).map_err(whole_input_error)?;
+    }
     let reader = open_reader(path, name.gzipped)
         .map_err(|e| whole_input_error(format!("cannot open: {e}")))?;
     Ok(match format {
@@ -503,6 +517,31 @@ fn open_reader(path: &Path, gzipped: bool) -> io::Result<Box<dyn Read + Send>> {
     } else {
         Box::new(file)
     })
+}
+
+/// Refuses a `.gz` file that does not open as gzip data does (bytes 1f 8b): read through the
+/// decoder, it failed at line 1 as if a gzip stream had been cut short. An empty file is an
+/// empty input.
+fn check_gzip_magic(path: &Path) -> Result<(), String> {
+    let mut first = [0u8; 2];
+    let mut file = File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let mut read = 0;
+    while read < first.len() {
+        match file.read(&mut first[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(format!("cannot open: {e}")),
+        }
+    }
+    if read > 0 && first[..read] != [0x1f, 0x8b][..read] {
+        return Err(
+            "not gzip data: the name ends in .gz, but the file does not begin as a \
+                    gzip stream does"
+                .into(),
+        );
+    }
+    Ok(())
 }
 
 /// The reason for a read that failed part way through an input.

@@ -63,10 +63,7 @@ impl Iterator for RunRecords {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             let record = self.all.next()?;
-            if record
-                .as_ref()
-                .is_err_and(|e| e.record == input::WHOLE_INPUT)
-            {
+            if record.as_ref().is_err_and(|e| e.is_whole_input()) {
                 self.unreadable_inputs += 1;
             }
             if self.shard.is_none_or(|s| s.holds(&record)) {

@@ -45,7 +45,7 @@ pub fn check_inputs(inputs: &[PathBuf], fields: &FieldNames) -> Result<()> {
     for path in inputs {
         // Opening reads the first record at most (a bad one is no failure to open).
         if let Some(Err(e)) = input::read_inputs(std::slice::from_ref(path), &opts).next() {
-            if e.record == input::WHOLE_INPUT {
+            if e.is_whole_input() {
                 return Err(CannotOpen {
                     what: "--inputs",
                     path: path.clone(),
@@ -85,7 +85,7 @@ pub fn read_texts(
     for record in input::read_inputs(inputs, &opts) {
         let article = match record {
             Ok(a) => a,
-            Err(e) if e.record == input::WHOLE_INPUT => bail!("--inputs {}: {}", e.input, e.reason),
+            Err(e) if e.is_whole_input() => bail!("--inputs {}: {}", e.input, e.reason),
             Err(_) => continue, // The run could not read it either: errors.csv lists it.
         };
         let Some(slots) = wanted.get(article.id.as_str()) else {
