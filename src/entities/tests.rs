@@ -755,3 +755,49 @@ fn a_family_suffix_alone_is_no_person_and_every_entity_has_a_key() {
         .iter()
         .all(|e| e.ambiguous || e.key.is_some()));
 }
+
+/// A title word that is the surname of a full name of the article ("King" beside "Stephen King")
+/// is a mention of that person; a title alone ("Major" with no one called Major) is still none.
+#[test]
+fn a_title_word_that_is_a_surname_stays() {
+    let text = "Stephen King spoke. King said so; Mr. King’s son left. Major and President met.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("Stephen King", "PER")
+        .tag("Mr. King’s", "PER")
+        .tag("King", "PER")
+        .tag("Major", "PER")
+        .tag("President", "PER")
+        .done();
+    let mentions = name_mentions(&doc, mentions);
+    let kept: Vec<&str> = mentions.iter().map(|m| &text[m.span.range()]).collect();
+    assert_eq!(kept, ["Stephen King", "King", "Mr. King’s"]);
+    let entities = merge(&doc, &mentions);
+    assert_eq!(entities.entities.len(), 1);
+    assert_eq!(entities.entities[0].canonical, "Stephen King");
+}
+
+/// "Jr.[Donald] Trump" with the "[" tagged into the name before it: "[Donald]" and "Trump" become
+/// one mention without taking that "[" too, so that no two mentions overlap.
+#[test]
+fn a_bracket_inside_the_mention_before_is_not_claimed_again() {
+    let text = "William Buckley Jr.[Donald] Trump said no.";
+    let doc = document(text);
+    let at = |needle: &str| {
+        let start = text.find(needle).unwrap();
+        Mention {
+            span: Span::new(start, start + needle.len()),
+            label: EntityLabel::Per,
+            score: 0.9,
+        }
+    };
+    let mentions = vec![at("William Buckley Jr.["), at("Donald"), at("Trump")];
+    let mentions = name_mentions(&doc, mentions);
+    let spans: Vec<&str> = mentions.iter().map(|m| doc.slice(m.span)).collect();
+    assert_eq!(spans, ["William Buckley Jr.[", "Donald] Trump"]);
+    assert!(mentions
+        .windows(2)
+        .all(|w| w[0].span.end <= w[1].span.start));
+    let entities = merge(&doc, &mentions);
+    assert_eq!(entities.entity_of(1).canonical, "Donald Trump");
+}
