@@ -12,12 +12,20 @@
 //! - **People** (PER). Names lose titles ("Mr.", "President"), possessives ("Lleshaj’s") and
 //!   editorial brackets ("[Donald] Trump" → "Donald Trump"; a bare "Trump" right after
 //!   "[Donald]", or a bracketed "[Donald]" right before "Trump", reads as the full name too).
-//!   Full names (two words or more) are one person when the surnames agree and the given names
-//!   are equal or one is the other's initial, so "Hillary Clinton" and "Bill Clinton" stay two
-//!   people. A one-word name ("Lleshaj", "Maryam") joins the full name whose surname it is (else
-//!   whose other word it is): when one person fits, that one, wherever in the article the full
-//!   name is; when several fit ("Clinton" beside Bill and Hillary Clinton), it stays an entity
-//!   of its own, marked ambiguous: never a silent guess.
+//!   Full names (two words or more) are one person when the surnames agree, the given names are
+//!   equal, one is the other's initial or short form ("Mike" and "Michael R. Pompeo",
+//!   `nicknames.txt`), the middle names agree as far as both go, and the family suffix is the
+//!   same (an elder's "Sr." counts as none). So "Hillary Clinton" and "Bill Clinton", "George H.
+//!   W. Bush" and "George W. Bush", "Donald Trump Jr." and "Donald Trump" stay two people. A full
+//!   name that fits several people joins the latest when they share a given name ("George Bush"
+//!   after both Bushes) and stays apart, marked ambiguous, when they do not ("J. Smith" beside
+//!   John and Jane Smith). One that fits none but is the end of exactly one longer name, or
+//!   whose end that name is, is that person: "López Obrador" and "Andrés Manuel López Obrador",
+//!   "De Gaulle" and "Charles de Gaulle". A one-word name ("Lleshaj", "Maryam") joins the full
+//!   name whose surname it is (else whose other word it is): when one person fits, that one,
+//!   wherever in the article the full name is ("Trump Jr." only the one with the suffix); when
+//!   several fit ("Clinton" beside Bill and Hillary Clinton), it stays an entity of its own,
+//!   marked ambiguous: never a silent guess.
 //! - **Organisations and everything else.** Mentions with the same folded text (case, diacritics,
 //!   dots, a leading "the" and possessives ignored) are one entity. An acronym joins its
 //!   expansion when the text defines it, "People's Mojahedin Organization of Iran (PMOI/MEK)" or
@@ -57,7 +65,7 @@ use crate::text::{Document, Span};
 
 use self::names::{
     acronym_key, acronym_list, fold_key, given_names_compatible, initials, is_acronym, is_shouted,
-    strip_brackets, strip_possessive, trim_wrapping, unshout, PersonName,
+    spelled_out, strip_brackets, strip_possessive, trim_wrapping, unshout, PersonName,
 };
 
 /// One distinct thing an article talks about.
@@ -133,9 +141,12 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let mut groups = UnionFind::new(mentions.len());
     merge_countries(&forms, &mut groups);
     merge_others(mentions, &forms, &mut groups);
-    merge_people(&forms, &mut groups);
+    let unsure_full_names = merge_people(&forms, &mut groups);
     let labels: Vec<EntityLabel> = mentions.iter().map(|m| m.label).collect();
-    let ambiguous = across_labels::merge_across_labels(&forms, &labels, &mut groups);
+    let mut ambiguous = across_labels::merge_across_labels(&forms, &labels, &mut groups);
+    for i in unsure_full_names {
+        ambiguous[i] = true;
+    }
     let mut entities = build_entities(mentions, &forms, &mut groups);
     for (i, _) in ambiguous.iter().enumerate().filter(|(_, &a)| a) {
         let index = entities.of_mention[i];

@@ -3,6 +3,9 @@
 //! Everything here works on arbitrary Unicode without panicking: slicing only happens at
 //! boundaries found by `char_indices` or by searching for ASCII characters.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 /// Folds a name into a matching key: lower case, Latin diacritics removed ("Sandër" = "Sander"),
 /// curly apostrophes made straight, dots dropped ("U.S." = "US", "St." = "St"), runs of white
 /// space made one space, and a leading "the" removed ("the United States" = "United States").
@@ -206,6 +209,10 @@ const TITLES: &[&str] = &[
 /// Words after a name that say which one of a family, not who (dropped from matching keys only).
 const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
 
+/// Of those, the ones the elder also goes without: "George Bush Sr." is the "George Bush" of an
+/// article, while "Donald Trump Jr." is not its "Donald Trump".
+const ELDER_SUFFIXES: &[&str] = &["sr"];
+
 /// Small words that acronyms usually skip ("People's Mojahedin Organization *of* Iran" → PMOI).
 const ACRONYM_STOPWORDS: &[&str] = &[
     "of", "the", "and", "for", "in", "on", "at", "to", "a", "an", "de", "del", "la", "le", "du",
@@ -251,6 +258,9 @@ pub struct PersonName {
     pub display: String,
     /// Folded words of the name without family suffixes ("donald", "trump").
     pub keys: Vec<String>,
+    /// The folded family suffix that tells a son from his father ("jr" of "Donald Trump Jr.");
+    /// none for an elder's "Sr.", written or not.
+    pub suffix: Option<String>,
 }
 
 impl PersonName {
@@ -278,14 +288,19 @@ impl PersonName {
                 break;
             }
         }
-        let keys: Vec<String> = words
+        let (suffixes, keys): (Vec<String>, Vec<String>) = words
             .iter()
             .map(|w| fold_key(w))
-            .filter(|k| !k.is_empty() && !NAME_SUFFIXES.contains(&k.as_str()))
-            .collect();
+            .filter(|k| !k.is_empty())
+            .partition(|k| NAME_SUFFIXES.contains(&k.as_str()));
+        let suffix = suffixes
+            .into_iter()
+            .next_back()
+            .filter(|s| !ELDER_SUFFIXES.contains(&s.as_str()));
         PersonName {
             display: words.join(" "),
             keys,
+            suffix,
         }
     }
 
@@ -293,10 +308,32 @@ impl PersonName {
     pub fn surname(&self) -> Option<&str> {
         self.keys.last().map(String::as_str)
     }
+
+    /// The words between the given name and the surname ("h", "w" of "George H. W. Bush").
+    pub fn middles(&self) -> &[String] {
+        match self.keys.len() {
+            0..=2 => &[],
+            n => &self.keys[1..n - 1],
+        }
+    }
 }
 
-/// Two given names that may belong to the same person: equal, or one is the other's initial.
+/// A folded short given name spelled out as `nicknames.txt` has it ("mike" → "michael"); other
+/// names as they are.
+pub fn spelled_out(given: &str) -> &str {
+    static TABLE: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        crate::lexicon::parse_pairs(include_str!("nicknames.txt"))
+            .into_iter()
+            .collect()
+    });
+    table.get(given).copied().unwrap_or(given)
+}
+
+/// Two folded given names that may belong to the same person: equal once spelled out ("mike"
+/// and "michael", [`spelled_out`]), or one is the other's initial ("m" and "mike").
 pub fn given_names_compatible(a: &str, b: &str) -> bool {
+    let (a, b) = (spelled_out(a), spelled_out(b));
     if a == b {
         return true;
     }

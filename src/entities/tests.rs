@@ -801,3 +801,114 @@ fn a_bracket_inside_the_mention_before_is_not_claimed_again() {
     let entities = merge(&doc, &mentions);
     assert_eq!(entities.entity_of(1).canonical, "Donald Trump");
 }
+
+/// Texts for the people tests: each tags the names given, longest first.
+fn people_of(text: &str, names: &[&str]) -> (Vec<Mention>, Entities) {
+    let mut placer = Placer::new(text);
+    for name in names {
+        placer = placer.tag(name, "PER");
+    }
+    let mentions = placer.done();
+    let entities = merge(&document(text), &mentions);
+    check_invariants(&entities, mentions.len());
+    (mentions, entities)
+}
+
+/// A son's "Jr." and differing middle initials keep father and son apart; "Trump Jr." is the son,
+/// and a later "George Bush" joins the latest George Bush it fits.
+#[test]
+fn father_and_son_stay_two_people() {
+    let text = "Donald Trump Jr. defended his father, Donald Trump. Trump Jr. said so. \
+                George H. W. Bush and George W. Bush met; George Bush left.";
+    let names = [
+        "Donald Trump Jr.",
+        "Donald Trump",
+        "Trump Jr.",
+        "George H. W. Bush",
+        "George W. Bush",
+        "George Bush",
+    ];
+    let (mentions, entities) = people_of(text, &names);
+    let of = |needle: &str| entity_at(text, &mentions, &entities, needle, 0);
+    assert_ne!(of("Donald Trump Jr.").id, of("Donald Trump").id);
+    assert_eq!(of("Trump Jr.").id, of("Donald Trump Jr.").id);
+    assert_eq!(
+        of("Donald Trump Jr.").key.as_deref(),
+        Some("donald trump jr")
+    );
+    assert_eq!(of("Donald Trump").key.as_deref(), Some("donald trump"));
+    assert_ne!(of("George H. W. Bush").id, of("George W. Bush").id);
+    assert_eq!(of("George Bush").id, of("George W. Bush").id);
+}
+
+/// "Mike" is "Michael" (`nicknames.txt`) within an article as in the key: one person, so the bare
+/// "Pompeo" is no longer split between two.
+#[test]
+fn a_short_given_name_is_the_full_one() {
+    let text = "Secretary of State Mike Pompeo met reporters. Michael R. Pompeo said talks would \
+                go on. Pompeo said so.";
+    let names = ["Mike Pompeo", "Michael R. Pompeo", "Pompeo"];
+    let (_, entities) = people_of(text, &names);
+    assert_eq!(entities.entities.len(), 1);
+    let pompeo = &entities.entities[0];
+    assert_eq!(pompeo.canonical, "Michael R. Pompeo");
+    assert!(!pompeo.ambiguous);
+    assert_eq!(pompeo.key.as_deref(), Some("michael pompeo"));
+}
+
+/// An initial that fits two people of the article is left apart, marked ambiguous, as a bare
+/// surname is: never a silent guess.
+#[test]
+fn an_initial_that_fits_two_people_is_ambiguous() {
+    let text = "John Smith met Jane Smith. J. Smith left; J. Smith returned. Hillary Clinton \
+                met Bill Clinton, then H. Clinton left.";
+    let names = [
+        "John Smith",
+        "Jane Smith",
+        "J. Smith",
+        "Hillary Clinton",
+        "Bill Clinton",
+        "H. Clinton",
+    ];
+    let (mentions, entities) = people_of(text, &names);
+    let of = |needle: &str, nth: usize| entity_at(text, &mentions, &entities, needle, nth);
+    let j = of("J. Smith", 0);
+    assert_eq!(j.id, of("J. Smith", 1).id);
+    assert!(j.ambiguous && j.key.is_none());
+    assert_ne!(j.id, of("John Smith", 0).id);
+    assert_ne!(j.id, of("Jane Smith", 0).id);
+    assert!(!of("John Smith", 0).ambiguous && !of("Jane Smith", 0).ambiguous);
+    assert_eq!(of("H. Clinton", 0).id, of("Hillary Clinton", 0).id);
+}
+
+/// A surname of several words written alone ("López Obrador", "De Gaulle", "Von der Leyen") is
+/// the one person whose longer name ends with it, before or after it in the text.
+#[test]
+fn a_surname_of_several_words_joins_the_full_name() {
+    let text = "President Andrés Manuel López Obrador spoke. López Obrador said so. Charles de \
+                Gaulle led France. De Gaulle said so. Von der Leyen arrived; Ursula von der Leyen \
+                spoke.";
+    let names = [
+        "Andrés Manuel López Obrador",
+        "López Obrador",
+        "Charles de Gaulle",
+        "De Gaulle",
+        "Ursula von der Leyen",
+        "Von der Leyen",
+    ];
+    let (_, entities) = people_of(text, &names);
+    let summary: Vec<(&str, usize)> = entities
+        .entities
+        .iter()
+        .map(|e| (e.canonical.as_str(), e.mentions.len()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("Andrés Manuel López Obrador", 2),
+            ("Charles de Gaulle", 2),
+            ("Ursula von der Leyen", 2)
+        ]
+    );
+    assert_eq!(entities.entities[0].key.as_deref(), Some("andres obrador"));
+}
