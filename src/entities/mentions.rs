@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use super::countries;
-use super::names::{is_title, trim_wrapping, PersonName};
+use super::names::{is_title, trim_wrapping, words_of, PersonName};
 use crate::ner::{EntityLabel, Mention};
 use crate::text::{Document, Span};
 
@@ -24,7 +24,7 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
     let surnames = full_name_surnames(mentions.iter().map(|m| (m.label, text_of(m))));
     let named = mentions.into_iter().filter(|m| {
         let text = text_of(m);
-        let mut words = text.split_whitespace().map(trim_wrapping).peekable();
+        let mut words = words_of(text).map(trim_wrapping).peekable();
         let title_only = words.peek().is_some() && words.all(is_title);
         let person = PersonName::parse(text);
         let suffix_only = m.label == EntityLabel::Per && person.keys.is_empty();

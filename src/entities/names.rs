@@ -6,20 +6,31 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// Folds a name into a matching key: lower case, Latin diacritics removed ("Sandër" = "Sander"),
-/// curly apostrophes made straight, dots dropped ("U.S." = "US", "St." = "St"), runs of white
-/// space made one space, and a leading "the" removed ("the United States" = "United States").
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::text::is_invisible_separator;
+
+/// Folds a name into a matching key: lower case, Latin diacritics removed whether written as one
+/// character or as a letter and combining marks ("Sandër" = "Sande\u{308}r" = "Sander"), curly
+/// apostrophes made straight, dots dropped ("U.S." = "US", "St." = "St"), zero-width joiners
+/// dropped and runs of white space or invisible separators ([`is_separator`]) made one space,
+/// and a leading "the" removed ("the United States" = "United States").
 pub fn fold_key(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
+    // Whether the last character kept is a Latin letter, whose combining marks come off.
+    let mut after_latin = false;
+    for c in text.nfd() {
+        if is_separator(c) {
             pending_space = !out.is_empty();
             continue;
         }
-        if c == '.' {
+        let latin_mark = after_latin && is_combining_mark(c);
+        if c == '.' || latin_mark || matches!(c, '\u{200C}' | '\u{200D}') {
             continue;
         }
+        after_latin = c.is_ascii_alphabetic();
         if pending_space {
             out.push(' ');
             pending_space = false;
@@ -28,34 +39,26 @@ pub fn fold_key(text: &str) -> String {
             push_folded(lower, &mut out);
         }
     }
+    // Other scripts keep their marks, composed again as most text writes them ("й").
+    if !out.is_ascii() {
+        out = out.nfc().collect();
+    }
     match out.strip_prefix("the ") {
         Some(rest) if !rest.is_empty() => rest.to_string(),
         _ => out,
     }
 }
 
-/// Appends a lower-case character with its Latin diacritic removed; other characters unchanged.
+/// Appends a lower-case character, a Latin letter that has no decomposition made plain ("ø",
+/// "ł", "ß"); other characters unchanged.
 fn push_folded(c: char, out: &mut String) {
     let plain = match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | 'ǎ' => "a",
-        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
-        'ď' | 'đ' | 'ð' => "d",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
-        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
-        'ĥ' | 'ħ' => "h",
-        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' | 'ǐ' => "i",
-        'ĵ' => "j",
-        'ķ' => "k",
-        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
-        'ñ' | 'ń' | 'ņ' | 'ň' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' | 'ǒ' => "o",
-        'ŕ' | 'ŗ' | 'ř' => "r",
-        'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => "s",
-        'ţ' | 'ť' | 'ŧ' | 'ț' => "t",
-        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' | 'ǔ' => "u",
-        'ŵ' => "w",
-        'ý' | 'ÿ' | 'ŷ' => "y",
-        'ź' | 'ż' | 'ž' => "z",
+        'đ' | 'ð' => "d",
+        'ħ' => "h",
+        'ı' => "i",
+        'ŀ' | 'ł' => "l",
+        'ø' => "o",
+        'ŧ' => "t",
         'ß' => "ss",
         'æ' => "ae",
         'œ' => "oe",
@@ -68,6 +71,17 @@ fn push_folded(c: char, out: &mut String) {
         }
     };
     out.push_str(plain);
+}
+
+/// White space, or a character that separates words as white space does though it prints
+/// nothing: the zero-width space in "Angela\u{200B} Merkel" ([`is_invisible_separator`]).
+pub fn is_separator(c: char) -> bool {
+    c.is_whitespace() || is_invisible_separator(c)
+}
+
+/// The words of a text, split at white space and invisible separators ([`is_separator`]).
+pub fn words_of(text: &str) -> impl Iterator<Item = &str> {
+    text.split(is_separator).filter(|w| !w.is_empty())
 }
 
 /// Removes a possessive ending: "Lleshaj’s" → "Lleshaj", "allies’" → "allies".
@@ -89,13 +103,13 @@ pub fn strip_possessive(text: &str) -> &str {
     text
 }
 
-/// Characters that may wrap a mention without being part of the name (quotes, commas, colons);
-/// brackets and parentheses are not among them, they carry meaning and are handled on their own.
+/// Characters that may wrap a mention without being part of the name (quotes, commas, colons,
+/// white space and invisible separators); brackets and parentheses are not among them, they carry meaning and are handled on their own.
 pub fn is_wrapping_punct(c: char) -> bool {
     matches!(
         c,
         '"' | '“' | '”' | '„' | '«' | '»' | '‘' | ',' | ';' | ':' | '!' | '?' | '*' | '…' | '\''
-    ) || c.is_whitespace()
+    ) || is_separator(c)
 }
 
 /// Trims surrounding quotes, punctuation and white space, keeping a final abbreviation dot
@@ -111,7 +125,7 @@ pub fn strip_brackets(text: &str) -> String {
         .chars()
         .map(|c| if c == '[' || c == ']' { ' ' } else { c })
         .collect();
-    without.split_whitespace().collect::<Vec<_>>().join(" ")
+    words_of(&without).collect::<Vec<_>>().join(" ")
 }
 
 /// Words that may precede a person's name without being part of it (compared folded, dot-less).
@@ -267,8 +281,7 @@ impl PersonName {
     /// Splits a name into words, dropping leading titles ("Secretary of State Mike Pompeo" →
     /// "Mike Pompeo") but always keeping at least one word.
     pub fn parse(name: &str) -> PersonName {
-        let mut words: Vec<&str> = name
-            .split_whitespace()
+        let mut words: Vec<&str> = words_of(name)
             .map(|w| {
                 strip_possessive(
                     w.trim_matches(|c: char| is_wrapping_punct(c) || matches!(c, '(' | ')')),
@@ -435,6 +448,28 @@ mod tests {
         assert_eq!(fold_key("Côte d’Ivoire"), "cote d'ivoire");
         assert_eq!(fold_key("the"), "the");
         assert_eq!(fold_key(""), "");
+    }
+
+    /// Accents written as combining marks (NFD) fold as precomposed ones do; zero-width
+    /// characters are no part of a key; marks of other scripts stay.
+    #[test]
+    fn keys_fold_decomposed_accents_and_drop_zero_width_characters() {
+        assert_eq!(fold_key("Sande\u{308}r Lleshaj"), "sander lleshaj");
+        assert_eq!(fold_key("Jose\u{301} Marti\u{301}nez"), "jose martinez");
+        assert_eq!(fold_key("NGUYỄN Thị"), "nguyen thi");
+        assert_eq!(fold_key("Angela\u{200B} Merkel"), "angela merkel");
+        // Joiners vanish; the other invisible characters separate words, as in the tokenizer.
+        for joiner in ['\u{200C}', '\u{200D}'] {
+            assert_eq!(fold_key(&format!("Mer{joiner}kel")), "merkel", "{joiner:?}");
+        }
+        for separator in ['\u{200B}', '\u{2060}', '\u{FEFF}'] {
+            let key = fold_key(&format!("Angela{separator}Merkel{separator}"));
+            assert_eq!(key, "angela merkel", "{separator:?}");
+        }
+        assert_eq!(fold_key("Й"), "й", "a Cyrillic letter keeps its mark");
+        assert_eq!(fold_key("И\u{306}"), "й");
+        let p = PersonName::parse("Angela\u{200B} Merkel");
+        assert_eq!((p.display.as_str(), p.keys.len()), ("Angela Merkel", 2));
     }
 
     #[test]

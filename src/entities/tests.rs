@@ -912,3 +912,32 @@ fn a_surname_of_several_words_joins_the_full_name() {
     );
     assert_eq!(entities.entities[0].key.as_deref(), Some("andres obrador"));
 }
+
+/// A name written with combining accents (NFD) or a zero-width space is the same name: one
+/// person, keyed as the precomposed, plainly spaced name.
+#[test]
+fn decomposed_accents_and_zero_width_spaces_name_the_same_person() {
+    let text = "José Martínez arrived. Marti\u{301}nez said so. Angela\u{200B} Merkel met \
+                Angela Merkel’s aides; Sande\u{308}r Lleshaj came.";
+    let names = [
+        "José Martínez",
+        "Marti\u{301}nez",
+        "Angela\u{200B} Merkel",
+        "Angela Merkel",
+        "Sande\u{308}r Lleshaj",
+    ];
+    let (_, entities) = people_of(text, &names);
+    let summary: Vec<(&str, usize, Option<&str>)> = entities
+        .entities
+        .iter()
+        .map(|e| (e.canonical.as_str(), e.mentions.len(), e.key.as_deref()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("José Martínez", 2, Some("jose martinez")),
+            ("Angela Merkel", 2, Some("angela merkel")),
+            ("Sande\u{308}r Lleshaj", 1, Some("sander lleshaj")),
+        ]
+    );
+}
