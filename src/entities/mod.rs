@@ -30,7 +30,10 @@
 //!   dots, a leading "the" and possessives ignored) are one entity. An acronym joins its
 //!   expansion when the text defines it, "People's Mojahedin Organization of Iran (PMOI/MEK)" or
 //!   "Mujahedin-e Khalq (MEK)", wherever the definition stands (the nearest one before, else the
-//!   first after); a mention written "PMOI/MEK" defines both acronyms as aliases of itself. An
+//!   first after); a mention written "PMOI/MEK" defines both acronyms as aliases of itself. Two
+//!   names that each define one acronym and spell it by their own initials stay two ("African
+//!   National Congress (ANC)", "Alberta New Conservatives (ANC)"); a later "ANC" joins the
+//!   nearest definition. An
 //!   acronym defined nowhere joins the nearest earlier (else the first later) name whose initials
 //!   it spells ("IRGC" → "Islamic Revolutionary Guard Corps").
 //!
@@ -386,7 +389,7 @@ fn merge_others(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) {
             let Some(list) = definers.get(acronym) else {
                 continue;
             };
-            if let Some(definer) = nearest(list, i) {
+            if let Some(definer) = definition_of(forms, list, i, acronym) {
                 groups.union(definer, i);
                 resolved_by_definition = true;
             } else if list.contains(&i) {
@@ -406,6 +409,30 @@ fn merge_others(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) {
             }
         }
     }
+}
+
+/// The mention that defines an acronym mention `i` names: the nearest other definer
+/// ([`nearest`]). Two names that each define it and spell it by their own initials are two
+/// organisations that share it ("African National Congress (ANC)" and "Alberta New Conservatives
+/// (ANC)"), so such a name only joins a definition that is no spelling of it ("People's
+/// Mojahedin Organization of Iran (PMOI/MEK)" beside "Mujahedin-e Khalq (MEK)").
+fn definition_of(forms: &[Form], definers: &[usize], i: usize, acronym: &str) -> Option<usize> {
+    let spells = |d: usize| match &forms[d] {
+        Form::Other(o) => {
+            o.defines.iter().any(|a| a == acronym)
+                && initials(&o.display).iter().any(|v| v == acronym)
+        }
+        _ => false,
+    };
+    if !spells(i) {
+        return nearest(definers, i);
+    }
+    let others: Vec<usize> = definers
+        .iter()
+        .copied()
+        .filter(|&d| d == i || !spells(d))
+        .collect();
+    nearest(&others, i)
 }
 
 /// Of mention indices in ascending order, the nearest one before `position`, else the first one

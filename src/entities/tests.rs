@@ -941,3 +941,26 @@ fn decomposed_accents_and_zero_width_spaces_name_the_same_person() {
         ]
     );
 }
+
+/// Two organisations whose own initials give one acronym, each defining it, stay two; a later
+/// bare acronym joins the nearest definition.
+#[test]
+fn two_organisations_that_share_an_acronym_stay_two() {
+    let text = "The African National Congress (ANC) and the Alberta New Conservatives (ANC) met. \
+                The ANC left.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("African National Congress", "ORG")
+        .tag("Alberta New Conservatives", "ORG")
+        .tag("ANC", "ORG")
+        .done();
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    let of = |needle: &str, nth: usize| entity_at(text, &mentions, &entities, needle, nth);
+    let african = of("African National Congress", 0);
+    let alberta = of("Alberta New Conservatives", 0);
+    assert_ne!(african.id, alberta.id);
+    assert_eq!(of("ANC", 0).id, african.id);
+    assert_eq!(of("ANC", 1).id, alberta.id);
+    assert_eq!(of("ANC", 2).id, alberta.id, "the nearest definition before");
+}
