@@ -6,9 +6,10 @@
 //!
 //! - **Countries.** A LOC, MISC or ORG mention whose whole text is a country's name or alias
 //!   ("Iran", "U.S.", "the United States", "Britain"), or a LOC or MISC mention that is a demonym
-//!   ("Iranian", "Albanians"), belongs to that country: canonical name and ISO 3166-1 alpha-2
-//!   code from [`countries`], label LOC. Cities and continents are not in the table and are merged
-//!   like any other name ("Tehran", "Europe": no code).
+//!   ("Iranian", "Albanians") or an alias made of one word of the name ("the Emirates"; tagged
+//!   ORG, "Emirates" is the airline), belongs to that country: canonical name and ISO 3166-1
+//!   alpha-2 code from [`countries`], label LOC. Cities and continents are not in the table and
+//!   are merged like any other name ("Tehran", "Europe": no code).
 //! - **People** (PER). Names lose titles ("Mr.", "President"), possessives ("Lleshaj’s") and
 //!   editorial brackets ("[Donald] Trump" → "Donald Trump"; a bare "Trump" right after
 //!   "[Donald]", or a bracketed "[Donald]" right before "Trump", reads as the full name too).
@@ -193,8 +194,11 @@ fn analyse(doc: &Document, mention: &Mention) -> Form {
         if let Some((country, kind)) = countries::table().lookup(&display) {
             let allowed = match kind {
                 countries::NameKind::Name => true,
-                // "American" tagged ORG is rarely the country ("American Airlines" is longer).
-                countries::NameKind::Demonym => label != EntityLabel::Org,
+                // "American" tagged ORG is rarely the country ("American Airlines" is longer),
+                // nor "Emirates" tagged ORG (the airline).
+                countries::NameKind::Demonym | countries::NameKind::NamePart => {
+                    label != EntityLabel::Org
+                }
             };
             if allowed {
                 return Form::Country(country, display);

@@ -964,3 +964,31 @@ fn two_organisations_that_share_an_acronym_stay_two() {
     assert_eq!(of("ANC", 1).id, alberta.id);
     assert_eq!(of("ANC", 2).id, alberta.id, "the nearest definition before");
 }
+
+/// "Emirates" tagged ORG is the airline, not the country: an alias that is one word of a
+/// country's name names it only as a place; the full name and abbreviations still do as ORG.
+#[test]
+fn a_company_named_after_a_word_of_a_country_is_no_country() {
+    let text = "Emirates cancelled flights to the Emirates. The UAE and the United Arab Emirates \
+                agreed.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("United Arab Emirates", "ORG")
+        .tag("UAE", "ORG")
+        .tag("Emirates cancelled", "ORG")
+        .tag("Emirates", "LOC")
+        .done();
+    let mut mentions = mentions;
+    mentions[0].span = Span::new(0, "Emirates".len());
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        summary(&entities),
+        vec![
+            (s("Emirates"), s("ORG"), None),
+            (s("United Arab Emirates"), s("LOC"), Some("AE")),
+        ]
+    );
+    assert_eq!(entities.entities[1].mentions, vec![1, 2, 3]);
+}
