@@ -239,28 +239,52 @@ pub fn is_title(word: &str) -> bool {
 }
 
 /// Whether a name is written all in capitals with at least four letters ("BRUSSELS", "NEW
-/// YORK"): a dateline or a headline, not an acronym such as "UAE".
+/// YORK"): a dateline or a headline, not an acronym such as "UAE" or "USSR" ([`is_acronym_word`]).
 pub fn is_shouted(name: &str) -> bool {
     let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase())
+    letters.len() >= 4
+        && letters.iter().all(|c| c.is_uppercase())
+        && !words_of(name).all(is_acronym_word)
+}
+
+/// Letters that make a word in capitals one to read out ("ROME"); a word with none after its
+/// first letter is spelled out, an acronym ("USSR", "DPRK", "D.C.").
+const VOWELS: &[char] = &['a', 'e', 'i', 'o', 'u', 'y'];
+
+/// Whether a word in capitals is an acronym: two letters or more, none of them a vowel after the
+/// first ("USSR", "UNHCR", "D.C."), and no abbreviation with one final dot ("ST.", "JR.").
+fn is_acronym_word(word: &str) -> bool {
+    let letters: Vec<char> = fold_key(word)
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .collect();
+    let abbreviation = word.ends_with('.') && word.matches('.').count() == 1;
+    letters.len() >= 2 && !abbreviation && !letters[1..].iter().any(|c| VOWELS.contains(c))
 }
 
 /// A person's or place's name written in capitals ([`is_shouted`]), in normal case: each word,
 /// and each part after an apostrophe or hyphen, capitalised: "NEW YORK" → "New York",
-/// "O'BRIEN" → "O'Brien". Other names are returned as they are.
+/// "O'BRIEN" → "O'Brien"; acronyms stay ("FORMER USSR" → "Former USSR"). Other names are
+/// returned as they are.
 pub fn unshout(name: &str) -> String {
     if !is_shouted(name) {
         return name.to_string();
     }
     let mut out = String::with_capacity(name.len());
-    let mut start_of_word = true;
-    for c in name.chars() {
-        if start_of_word {
-            out.extend(c.to_uppercase());
-        } else {
-            out.extend(c.to_lowercase());
+    for piece in name.split_inclusive(is_separator) {
+        if is_acronym_word(piece.trim_end_matches(is_separator)) {
+            out.push_str(piece);
+            continue;
         }
-        start_of_word = !c.is_alphanumeric();
+        let mut start_of_word = true;
+        for c in piece.chars() {
+            if start_of_word {
+                out.extend(c.to_uppercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
+            start_of_word = !c.is_alphanumeric();
+        }
     }
     out
 }
@@ -470,6 +494,21 @@ mod tests {
         assert_eq!(fold_key("И\u{306}"), "й");
         let p = PersonName::parse("Angela\u{200B} Merkel");
         assert_eq!((p.display.as_str(), p.keys.len()), ("Angela Merkel", 2));
+    }
+
+    /// Names in capitals are put in normal case, acronyms in them are not.
+    #[test]
+    fn shouted_names_but_not_acronyms_are_unshouted() {
+        assert_eq!(unshout("BRUSSELS"), "Brussels");
+        assert_eq!(unshout("NEW YORK"), "New York");
+        assert_eq!(unshout("JOHN SMITH"), "John Smith");
+        assert_eq!(unshout("O'BRIEN"), "O'Brien");
+        assert_eq!(unshout("ST. LOUIS"), "St. Louis");
+        assert_eq!(unshout("USSR"), "USSR");
+        assert!(!is_shouted("USSR") && !is_shouted("DPRK") && is_shouted("ROME"));
+        assert_eq!(unshout("WASHINGTON, D.C."), "Washington, D.C.");
+        assert_eq!(unshout("FORMER USSR"), "Former USSR");
+        assert_eq!(unshout("Ussr"), "Ussr", "not in capitals: as written");
     }
 
     #[test]

@@ -992,3 +992,23 @@ fn a_company_named_after_a_word_of_a_country_is_no_country() {
     );
     assert_eq!(entities.entities[1].mentions, vec![1, 2, 3]);
 }
+
+/// A place written as an acronym ("USSR") keeps its capitals; a dateline in capitals does not.
+#[test]
+fn an_acronym_is_not_unshouted() {
+    let text = "VIENNA - The UK and the USSR were represented in Vienna.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("VIENNA", "LOC")
+        .tag("UK", "LOC")
+        .tag("USSR", "LOC")
+        .tag("Vienna", "LOC")
+        .done();
+    let entities = merge(&doc, &mentions);
+    let names: Vec<&str> = entities
+        .entities
+        .iter()
+        .map(|e| e.canonical.as_str())
+        .collect();
+    assert_eq!(names, ["Vienna", "United Kingdom", "USSR"]);
+}
