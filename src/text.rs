@@ -247,7 +247,7 @@ fn is_close_punct(c: char) -> bool {
 /// Characters that separate words as white space does though they print nothing: controls
 /// (NUL), the zero-width space, the word joiner and the byte-order mark. Kept in a word, they
 /// made `Maria Lopez\0` a name of its own (`maria lopez\0` as its key).
-fn is_invisible_separator(c: char) -> bool {
+pub fn is_invisible_separator(c: char) -> bool {
     c.is_control() || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
 }
 

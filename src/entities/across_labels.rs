@@ -6,7 +6,9 @@
 //! label-specific passes, this one joins:
 //!
 //! - **the same name under any label**: mentions whose folded text is equal ("MEK" PER and
-//!   "MEK" ORG, "Benghazi" LOC and PER) are one entity, whose label is their vote;
+//!   "MEK" ORG, "Benghazi" LOC and PER) are one entity, whose label is their vote; a bare
+//!   acronym the text defines follows its definition instead ("ANC" after "African National
+//!   Congress (ANC)" and after "Alberta New Conservatives (ANC)" are two);
 //! - **a lone word and the one person it names**: a one-word mention labelled MISC or ORG
 //!   ("Trump" MISC, "Podesta" ORG, "Bolton" ORG) that is the surname of exactly one full name
 //!   in the article ("Donald Trump", "John Podesta", "John Bolton") joins that person; a place
@@ -14,7 +16,7 @@
 //! - when the word is the surname of **several** people ("Clinton" with Bill and Hillary
 //!   Clinton), it stays apart and its entity is marked ambiguous: never a silent guess.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::names::{acronym_key, fold_key, is_acronym};
 use super::{Form, UnionFind};
@@ -81,11 +83,13 @@ fn merge_equal_names(forms: &[Form], resolved: &[bool], groups: &mut UnionFind) 
     // The first organisation (or other name) that is or defines each acronym. Others are not
     // joined by acronym here: two organisations may share one (see `merge_others`).
     let mut acronym_owner: HashMap<&str, usize> = HashMap::new();
+    let mut defined: HashSet<&str> = HashSet::new();
     for (i, form) in forms.iter().enumerate() {
         if let Form::Other(other) = form {
             for acronym in other.acronym.iter().chain(&other.defines) {
                 acronym_owner.entry(acronym.as_str()).or_insert(i);
             }
+            defined.extend(other.defines.iter().map(String::as_str));
         }
     }
     let mut first_of_name: HashMap<String, usize> = HashMap::new();
@@ -99,6 +103,17 @@ fn merge_equal_names(forms: &[Form], resolved: &[bool], groups: &mut UnionFind) 
                     }
                 }
                 fold_key(&name.display)
+            }
+            // A bare acronym that the text defines belongs to its definition (`merge_others`),
+            // not to every mention written alike: "ANC" of two organisations.
+            Form::Other(other)
+                if other.defines.is_empty()
+                    && other
+                        .acronym
+                        .as_deref()
+                        .is_some_and(|a| defined.contains(a)) =>
+            {
+                continue
             }
             Form::Other(other) => other.key.clone(),
             // Countries are one entity per country already.

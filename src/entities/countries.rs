@@ -29,6 +29,9 @@ pub struct Country {
 pub enum NameKind {
     /// Its name or one of its aliases ("Iran", "U.S.").
     Name,
+    /// An alias that is one word of its name ("Emirates" of United Arab Emirates, "Vatican" of
+    /// Vatican City), which companies and bodies are named after too (the airline Emirates).
+    NamePart,
     /// A demonym ("Iranian", "Iranians").
     Demonym,
 }
@@ -82,9 +85,19 @@ impl CountryTable {
                 demonyms: list(cols[4]),
             };
             let index = table.countries.len();
-            let names = std::iter::once(country.name).chain(country.aliases.iter().copied());
-            for name in names {
-                table.insert(name, index, NameKind::Name);
+            table.insert(country.name, index, NameKind::Name);
+            let name_words: Vec<String> = fold_key(country.name)
+                .split(' ')
+                .map(str::to_string)
+                .collect();
+            for &alias in &country.aliases {
+                let part = name_words.len() > 1 && name_words.contains(&fold_key(alias));
+                let kind = if part {
+                    NameKind::NamePart
+                } else {
+                    NameKind::Name
+                };
+                table.insert(alias, index, kind);
             }
             for demonym in country.demonyms.clone() {
                 table.insert(demonym, index, NameKind::Demonym);
@@ -241,6 +254,12 @@ mod tests {
         assert_eq!(lookup("St. Lucia").map(|c| c.alpha2), Some("LC"));
         assert_eq!(lookup("the Netherlands").map(|c| c.alpha2), Some("NL"));
         assert_eq!(lookup("Dutch").map(|c| c.alpha2), Some("NL"));
+        let kind = |s: &str| table().lookup(s).map(|(_, kind)| kind);
+        assert_eq!(kind("Emirates"), Some(NameKind::NamePart));
+        assert_eq!(kind("Vatican"), Some(NameKind::NamePart));
+        for name in ["United Arab Emirates", "UAE", "Britain", "America", "US"] {
+            assert_eq!(kind(name), Some(NameKind::Name), "{name}");
+        }
         // Lower-case "us" is a pronoun; cities and continents are not countries.
         for not_country in [
             "us",

@@ -6,10 +6,12 @@
 //! - case, Latin diacritics and dots do not count, nor a leading "the" or a possessive:
 //!   `Sandër Lleshaj` and `Sander Lleshaj` → `sander lleshaj`; `the State Department` and
 //!   `State Department’s` → `state department`; `U.N.` → `un`;
-//! - a person (PER) is keyed by the first and last word of the name, titles and suffixes
-//!   dropped, so middle names and initials do not count: `Donald J. Trump`, `President Donald
-//!   Trump` and `Donald John Trump Jr.` → `donald trump`; a short given name is spelled out
-//!   (`nicknames.txt`): `Mike Pompeo` and `Michael Pompeo` → `michael pompeo`;
+//! - a person (PER) is keyed by the first and last word of the name, titles dropped, so middle
+//!   names and initials do not count: `Donald J. Trump`, `President Donald Trump` and `Donald
+//!   John Trump` → `donald trump`; a short given name is spelled out (`nicknames.txt`): `Mike
+//!   Pompeo` and `Michael Pompeo` → `michael pompeo`; a son's family suffix stays, so that
+//!   father and son key apart: `Donald Trump Jr.` → `donald trump jr` (an elder's `Sr.` does not:
+//!   `George Bush Sr.` → `george bush`);
 //! - an organisation or other name that goes by an acronym is keyed by it, so the long form
 //!   and the acronym alone key alike: `North Atlantic Treaty Organization` (defining `NATO`) and
 //!   `NATO` → `nato`;
@@ -21,10 +23,7 @@
 //! no key: it cannot be counted as either. A person the article names only by surname keys by
 //! it (`trump`), apart from the full name's key: one article does not say who it is.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
-use super::names::{fold_key, is_acronym, strip_possessive, PersonName};
+use super::names::{fold_key, is_acronym, spelled_out, strip_possessive, PersonName};
 use super::Entity;
 use crate::ner::EntityLabel;
 
@@ -67,28 +66,20 @@ fn acronym_of(entity: &Entity) -> Option<&str> {
         .find(|name| is_acronym(name))
 }
 
-/// First and last word of a person's name, folded (titles, possessive, suffixes dropped), a
-/// short given name spelled out ("mike" → "michael", `nicknames.txt`).
+/// First and last word of a person's name, folded (titles, possessive, an elder's "Sr." dropped),
+/// a short given name spelled out ("mike" → "michael", `nicknames.txt`), and a son's suffix
+/// ("jr").
 fn person_key(name: &str) -> String {
-    let words = PersonName::parse(name).keys;
-    match words.as_slice() {
+    let name = PersonName::parse(name);
+    let key = match name.keys.as_slice() {
         [] => String::new(),
         [one] => one.clone(),
-        [first, .., last] => {
-            let first = nicknames().get(first.as_str()).copied().unwrap_or(first);
-            format!("{first} {last}")
-        }
+        [first, .., last] => format!("{} {last}", spelled_out(first)),
+    };
+    match name.suffix {
+        Some(suffix) if !key.is_empty() => format!("{key} {suffix}"),
+        _ => key,
     }
-}
-
-/// Short given names and their full forms, from `nicknames.txt`.
-fn nicknames() -> &'static HashMap<&'static str, &'static str> {
-    static TABLE: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        crate::lexicon::parse_pairs(include_str!("nicknames.txt"))
-            .into_iter()
-            .collect()
-    })
 }
 
 #[cfg(test)]
@@ -119,11 +110,17 @@ mod tests {
             "Donald Trump",
             "Donald J. Trump",
             "President Donald Trump",
-            "Donald John Trump Jr.",
+            "Donald John Trump",
+            "Donald Trump Sr.",
             "DONALD TRUMP",
         ] {
             assert_eq!(key(name, per).as_deref(), Some("donald trump"), "{name}");
         }
+        assert_eq!(
+            key("Donald John Trump Jr.", per).as_deref(),
+            Some("donald trump jr"),
+            "the son is not the father"
+        );
         assert_eq!(key("Sandër Lleshaj", per), key("Sander Lleshaj", per));
         assert_eq!(key("Mike Pompeo", per).as_deref(), Some("michael pompeo"));
         assert_eq!(key("Michael R. Pompeo", per), key("Mike Pompeo", per));

@@ -1,35 +1,48 @@
 //! The mentions the entity stage counts, prepared before merging ([`name_mentions`]).
 
+use std::collections::HashSet;
+
 use super::countries;
-use super::names::{is_title, trim_wrapping, PersonName};
+use super::names::{is_title, trim_wrapping, words_of, PersonName};
 use crate::ner::{EntityLabel, Mention};
 use crate::text::{Document, Span};
 
 /// The mentions that name something, as the entity stage counts them:
 /// - one made only of titles and honorifics (`Mr.`, `Rep.`, `President`, or `Security` cut out
-///   of "National Security Advisor") is no entity and is left out; a country's name stays even
-///   where it doubles as a title word (`US`); so is a person made only of a family suffix, the
-///   `Jr.` the model tags apart in "William F. Buckley, Jr." (it named no one, and keyed as
-///   nobody it made one person of every `Jr.` in a dump);
+///   of "National Security Advisor") is no entity and is left out; so is a person made only of
+///   a family suffix, the `Jr.` the model tags apart in "William F. Buckley, Jr." (it named no
+///   one, and keyed as nobody it made one person of every `Jr.` in a dump). A country's name
+///   stays even where it doubles as a title word (`US`), and so does the surname of a full name
+///   of the article: `King` and `Mr. King` beside "Stephen King", `Major` beside "John Major";
 /// - a lower-case word hyphenated onto a name is not part of it: `Saudi-led`, `Iran-backed`,
 ///   `European Union–brokered` name `Saudi`, `Iran`, `European Union`;
 /// - an editor's bracketed given name and the name it completes are one mention: `[Donald]`
 ///   and `Trump` in "[Donald] Trump" become `[Donald] Trump`, a person when either part was
 ///   tagged one (the model often calls the surname alone ORG).
 pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
+    let text_of = |m: &Mention| trim_wrapping(doc.text.get(m.span.range()).unwrap_or(""));
+    let surnames = full_name_surnames(mentions.iter().map(|m| (m.label, text_of(m))));
     let named = mentions.into_iter().filter(|m| {
-        let text = trim_wrapping(doc.text.get(m.span.range()).unwrap_or(""));
-        let mut words = text.split_whitespace().map(trim_wrapping).peekable();
+        let text = text_of(m);
+        let mut words = words_of(text).map(trim_wrapping).peekable();
         let title_only = words.peek().is_some() && words.all(is_title);
-        let suffix_only = m.label == EntityLabel::Per && PersonName::parse(text).keys.is_empty();
-        !(title_only || suffix_only) || countries::table().lookup(text).is_some()
+        let person = PersonName::parse(text);
+        let suffix_only = m.label == EntityLabel::Per && person.keys.is_empty();
+        // A title word can be a family name too: "King" beside "Stephen King".
+        let surname = person.surname().is_some_and(|s| surnames.contains(s));
+        !(title_only || suffix_only) || surname || countries::table().lookup(text).is_some()
     });
     let mut out: Vec<Mention> = Vec::new();
     for mut m in named {
         m.span = without_hyphenated_tail(&doc.text, m.span);
+        // The end of the mention before the last: "Jr.[" tagged as one ends past the "[" of
+        // "[Donald]", which stays in it, so that no two mentions overlap.
+        let taken = out.len().checked_sub(2).map_or(0, |k| out[k].span.end);
         match out.last_mut() {
             Some(prev) if completes_bracketed(&doc.text, prev.span, m.span) => {
-                prev.span = Span::new(prev.span.start - 1, m.span.end);
+                let bracket_free = taken < prev.span.start;
+                let start = prev.span.start - usize::from(bracket_free);
+                prev.span = Span::new(start, m.span.end);
                 if prev.label != EntityLabel::Per {
                     prev.label = m.label;
                 }
@@ -39,6 +52,18 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
         }
     }
     out
+}
+
+/// The folded surnames of the full names (two words or more) among person mentions.
+fn full_name_surnames<'t>(
+    mentions: impl Iterator<Item = (EntityLabel, &'t str)>,
+) -> HashSet<String> {
+    mentions
+        .filter(|(label, _)| *label == EntityLabel::Per)
+        .map(|(_, text)| PersonName::parse(text).keys)
+        .filter(|keys| keys.len() >= 2)
+        .filter_map(|mut keys| keys.pop())
+        .collect()
 }
 
 /// The span without a lower-case word hyphenated onto its end (`Saudi-led` → `Saudi`).

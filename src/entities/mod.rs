@@ -6,23 +6,35 @@
 //!
 //! - **Countries.** A LOC, MISC or ORG mention whose whole text is a country's name or alias
 //!   ("Iran", "U.S.", "the United States", "Britain"), or a LOC or MISC mention that is a demonym
-//!   ("Iranian", "Albanians"), belongs to that country: canonical name and ISO 3166-1 alpha-2
-//!   code from [`countries`], label LOC. Cities and continents are not in the table and are merged
-//!   like any other name ("Tehran", "Europe": no code).
+//!   ("Iranian", "Albanians") or an alias made of one word of the name ("the Emirates"; tagged
+//!   ORG, "Emirates" is the airline), belongs to that country: canonical name and ISO 3166-1
+//!   alpha-2 code from [`countries`], label LOC. Cities and continents are not in the table and
+//!   are merged like any other name ("Tehran", "Europe": no code).
 //! - **People** (PER). Names lose titles ("Mr.", "President"), possessives ("Lleshaj’s") and
 //!   editorial brackets ("[Donald] Trump" → "Donald Trump"; a bare "Trump" right after
 //!   "[Donald]", or a bracketed "[Donald]" right before "Trump", reads as the full name too).
-//!   Full names (two words or more) are one person when the surnames agree and the given names
-//!   are equal or one is the other's initial, so "Hillary Clinton" and "Bill Clinton" stay two
-//!   people. A one-word name ("Lleshaj", "Maryam") joins the full name whose surname it is (else
-//!   whose other word it is): when one person fits, that one, wherever in the article the full
-//!   name is; when several fit ("Clinton" beside Bill and Hillary Clinton), it stays an entity
-//!   of its own, marked ambiguous: never a silent guess.
+//!   Full names (two words or more) are one person when the surnames agree, the given names are
+//!   equal, one is the other's initial or short form ("Mike" and "Michael R. Pompeo",
+//!   `nicknames.txt`), the middle names agree as far as both go, and the family suffix is the
+//!   same (an elder's "Sr." counts as none). So "Hillary Clinton" and "Bill Clinton", "George H.
+//!   W. Bush" and "George W. Bush", "Donald Trump Jr." and "Donald Trump" stay two people. A full
+//!   name that fits several people joins the latest when they share a given name ("George Bush"
+//!   after both Bushes) and stays apart, marked ambiguous, when they do not ("J. Smith" beside
+//!   John and Jane Smith). One that fits none but is the end of exactly one longer name, or
+//!   whose end that name is, is that person: "López Obrador" and "Andrés Manuel López Obrador",
+//!   "De Gaulle" and "Charles de Gaulle". A one-word name ("Lleshaj", "Maryam") joins the full
+//!   name whose surname it is (else whose other word it is): when one person fits, that one,
+//!   wherever in the article the full name is ("Trump Jr." only the one with the suffix); when
+//!   several fit ("Clinton" beside Bill and Hillary Clinton), it stays an entity of its own,
+//!   marked ambiguous: never a silent guess.
 //! - **Organisations and everything else.** Mentions with the same folded text (case, diacritics,
 //!   dots, a leading "the" and possessives ignored) are one entity. An acronym joins its
 //!   expansion when the text defines it, "People's Mojahedin Organization of Iran (PMOI/MEK)" or
 //!   "Mujahedin-e Khalq (MEK)", wherever the definition stands (the nearest one before, else the
-//!   first after); a mention written "PMOI/MEK" defines both acronyms as aliases of itself. An
+//!   first after); a mention written "PMOI/MEK" defines both acronyms as aliases of itself. Two
+//!   names that each define one acronym and spell it by their own initials stay two ("African
+//!   National Congress (ANC)", "Alberta New Conservatives (ANC)"); a later "ANC" joins the
+//!   nearest definition. An
 //!   acronym defined nowhere joins the nearest earlier (else the first later) name whose initials
 //!   it spells ("IRGC" → "Islamic Revolutionary Guard Corps").
 //!
@@ -57,7 +69,7 @@ use crate::text::{Document, Span};
 
 use self::names::{
     acronym_key, acronym_list, fold_key, given_names_compatible, initials, is_acronym, is_shouted,
-    strip_brackets, strip_possessive, trim_wrapping, unshout, PersonName,
+    spelled_out, strip_brackets, strip_possessive, trim_wrapping, unshout, PersonName,
 };
 
 /// One distinct thing an article talks about.
@@ -133,9 +145,12 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let mut groups = UnionFind::new(mentions.len());
     merge_countries(&forms, &mut groups);
     merge_others(mentions, &forms, &mut groups);
-    merge_people(&forms, &mut groups);
+    let unsure_full_names = merge_people(&forms, &mut groups);
     let labels: Vec<EntityLabel> = mentions.iter().map(|m| m.label).collect();
-    let ambiguous = across_labels::merge_across_labels(&forms, &labels, &mut groups);
+    let mut ambiguous = across_labels::merge_across_labels(&forms, &labels, &mut groups);
+    for i in unsure_full_names {
+        ambiguous[i] = true;
+    }
     let mut entities = build_entities(mentions, &forms, &mut groups);
     for (i, _) in ambiguous.iter().enumerate().filter(|(_, &a)| a) {
         let index = entities.of_mention[i];
@@ -179,8 +194,11 @@ fn analyse(doc: &Document, mention: &Mention) -> Form {
         if let Some((country, kind)) = countries::table().lookup(&display) {
             let allowed = match kind {
                 countries::NameKind::Name => true,
-                // "American" tagged ORG is rarely the country ("American Airlines" is longer).
-                countries::NameKind::Demonym => label != EntityLabel::Org,
+                // "American" tagged ORG is rarely the country ("American Airlines" is longer),
+                // nor "Emirates" tagged ORG (the airline).
+                countries::NameKind::Demonym | countries::NameKind::NamePart => {
+                    label != EntityLabel::Org
+                }
             };
             if allowed {
                 return Form::Country(country, display);
@@ -375,7 +393,7 @@ fn merge_others(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) {
             let Some(list) = definers.get(acronym) else {
                 continue;
             };
-            if let Some(definer) = nearest(list, i) {
+            if let Some(definer) = definition_of(forms, list, i, acronym) {
                 groups.union(definer, i);
                 resolved_by_definition = true;
             } else if list.contains(&i) {
@@ -395,6 +413,30 @@ fn merge_others(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) {
             }
         }
     }
+}
+
+/// The mention that defines an acronym mention `i` names: the nearest other definer
+/// ([`nearest`]). Two names that each define it and spell it by their own initials are two
+/// organisations that share it ("African National Congress (ANC)" and "Alberta New Conservatives
+/// (ANC)"), so such a name only joins a definition that is no spelling of it ("People's
+/// Mojahedin Organization of Iran (PMOI/MEK)" beside "Mujahedin-e Khalq (MEK)").
+fn definition_of(forms: &[Form], definers: &[usize], i: usize, acronym: &str) -> Option<usize> {
+    let spells = |d: usize| match &forms[d] {
+        Form::Other(o) => {
+            o.defines.iter().any(|a| a == acronym)
+                && initials(&o.display).iter().any(|v| v == acronym)
+        }
+        _ => false,
+    };
+    if !spells(i) {
+        return nearest(definers, i);
+    }
+    let others: Vec<usize> = definers
+        .iter()
+        .copied()
+        .filter(|&d| d == i || !spells(d))
+        .collect();
+    nearest(&others, i)
 }
 
 /// Of mention indices in ascending order, the nearest one before `position`, else the first one

@@ -3,20 +3,34 @@
 //! Everything here works on arbitrary Unicode without panicking: slicing only happens at
 //! boundaries found by `char_indices` or by searching for ASCII characters.
 
-/// Folds a name into a matching key: lower case, Latin diacritics removed ("Sandër" = "Sander"),
-/// curly apostrophes made straight, dots dropped ("U.S." = "US", "St." = "St"), runs of white
-/// space made one space, and a leading "the" removed ("the United States" = "United States").
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::text::is_invisible_separator;
+
+/// Folds a name into a matching key: lower case, Latin diacritics removed whether written as one
+/// character or as a letter and combining marks ("Sandër" = "Sande\u{308}r" = "Sander"), curly
+/// apostrophes made straight, dots dropped ("U.S." = "US", "St." = "St"), zero-width joiners
+/// dropped and runs of white space or invisible separators ([`is_separator`]) made one space,
+/// and a leading "the" removed ("the United States" = "United States").
 pub fn fold_key(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
+    // Whether the last character kept is a Latin letter, whose combining marks come off.
+    let mut after_latin = false;
+    for c in text.nfd() {
+        if is_separator(c) {
             pending_space = !out.is_empty();
             continue;
         }
-        if c == '.' {
+        let latin_mark = after_latin && is_combining_mark(c);
+        if c == '.' || latin_mark || matches!(c, '\u{200C}' | '\u{200D}') {
             continue;
         }
+        after_latin = c.is_ascii_alphabetic();
         if pending_space {
             out.push(' ');
             pending_space = false;
@@ -25,34 +39,26 @@ pub fn fold_key(text: &str) -> String {
             push_folded(lower, &mut out);
         }
     }
+    // Other scripts keep their marks, composed again as most text writes them ("й").
+    if !out.is_ascii() {
+        out = out.nfc().collect();
+    }
     match out.strip_prefix("the ") {
         Some(rest) if !rest.is_empty() => rest.to_string(),
         _ => out,
     }
 }
 
-/// Appends a lower-case character with its Latin diacritic removed; other characters unchanged.
+/// Appends a lower-case character, a Latin letter that has no decomposition made plain ("ø",
+/// "ł", "ß"); other characters unchanged.
 fn push_folded(c: char, out: &mut String) {
     let plain = match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' | 'ǎ' => "a",
-        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
-        'ď' | 'đ' | 'ð' => "d",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
-        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
-        'ĥ' | 'ħ' => "h",
-        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' | 'ǐ' => "i",
-        'ĵ' => "j",
-        'ķ' => "k",
-        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
-        'ñ' | 'ń' | 'ņ' | 'ň' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' | 'ǒ' => "o",
-        'ŕ' | 'ŗ' | 'ř' => "r",
-        'ś' | 'ŝ' | 'ş' | 'š' | 'ș' => "s",
-        'ţ' | 'ť' | 'ŧ' | 'ț' => "t",
-        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' | 'ǔ' => "u",
-        'ŵ' => "w",
-        'ý' | 'ÿ' | 'ŷ' => "y",
-        'ź' | 'ż' | 'ž' => "z",
+        'đ' | 'ð' => "d",
+        'ħ' => "h",
+        'ı' => "i",
+        'ŀ' | 'ł' => "l",
+        'ø' => "o",
+        'ŧ' => "t",
         'ß' => "ss",
         'æ' => "ae",
         'œ' => "oe",
@@ -65,6 +71,17 @@ fn push_folded(c: char, out: &mut String) {
         }
     };
     out.push_str(plain);
+}
+
+/// White space, or a character that separates words as white space does though it prints
+/// nothing: the zero-width space in "Angela\u{200B} Merkel" ([`is_invisible_separator`]).
+pub fn is_separator(c: char) -> bool {
+    c.is_whitespace() || is_invisible_separator(c)
+}
+
+/// The words of a text, split at white space and invisible separators ([`is_separator`]).
+pub fn words_of(text: &str) -> impl Iterator<Item = &str> {
+    text.split(is_separator).filter(|w| !w.is_empty())
 }
 
 /// Removes a possessive ending: "Lleshaj’s" → "Lleshaj", "allies’" → "allies".
@@ -86,13 +103,13 @@ pub fn strip_possessive(text: &str) -> &str {
     text
 }
 
-/// Characters that may wrap a mention without being part of the name (quotes, commas, colons);
-/// brackets and parentheses are not among them, they carry meaning and are handled on their own.
+/// Characters that may wrap a mention without being part of the name (quotes, commas, colons,
+/// white space and invisible separators); brackets and parentheses are not among them, they carry meaning and are handled on their own.
 pub fn is_wrapping_punct(c: char) -> bool {
     matches!(
         c,
         '"' | '“' | '”' | '„' | '«' | '»' | '‘' | ',' | ';' | ':' | '!' | '?' | '*' | '…' | '\''
-    ) || c.is_whitespace()
+    ) || is_separator(c)
 }
 
 /// Trims surrounding quotes, punctuation and white space, keeping a final abbreviation dot
@@ -108,7 +125,7 @@ pub fn strip_brackets(text: &str) -> String {
         .chars()
         .map(|c| if c == '[' || c == ']' { ' ' } else { c })
         .collect();
-    without.split_whitespace().collect::<Vec<_>>().join(" ")
+    words_of(&without).collect::<Vec<_>>().join(" ")
 }
 
 /// Words that may precede a person's name without being part of it (compared folded, dot-less).
@@ -206,6 +223,10 @@ const TITLES: &[&str] = &[
 /// Words after a name that say which one of a family, not who (dropped from matching keys only).
 const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
 
+/// Of those, the ones the elder also goes without: "George Bush Sr." is the "George Bush" of an
+/// article, while "Donald Trump Jr." is not its "Donald Trump".
+const ELDER_SUFFIXES: &[&str] = &["sr"];
+
 /// Small words that acronyms usually skip ("People's Mojahedin Organization *of* Iran" → PMOI).
 const ACRONYM_STOPWORDS: &[&str] = &[
     "of", "the", "and", "for", "in", "on", "at", "to", "a", "an", "de", "del", "la", "le", "du",
@@ -218,28 +239,52 @@ pub fn is_title(word: &str) -> bool {
 }
 
 /// Whether a name is written all in capitals with at least four letters ("BRUSSELS", "NEW
-/// YORK"): a dateline or a headline, not an acronym such as "UAE".
+/// YORK"): a dateline or a headline, not an acronym such as "UAE" or "USSR" ([`is_acronym_word`]).
 pub fn is_shouted(name: &str) -> bool {
     let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 4 && letters.iter().all(|c| c.is_uppercase())
+    letters.len() >= 4
+        && letters.iter().all(|c| c.is_uppercase())
+        && !words_of(name).all(is_acronym_word)
+}
+
+/// Letters that make a word in capitals one to read out ("ROME"); a word with none after its
+/// first letter is spelled out, an acronym ("USSR", "DPRK", "D.C.").
+const VOWELS: &[char] = &['a', 'e', 'i', 'o', 'u', 'y'];
+
+/// Whether a word in capitals is an acronym: two letters or more, none of them a vowel after the
+/// first ("USSR", "UNHCR", "D.C."), and no abbreviation with one final dot ("ST.", "JR.").
+fn is_acronym_word(word: &str) -> bool {
+    let letters: Vec<char> = fold_key(word)
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .collect();
+    let abbreviation = word.ends_with('.') && word.matches('.').count() == 1;
+    letters.len() >= 2 && !abbreviation && !letters[1..].iter().any(|c| VOWELS.contains(c))
 }
 
 /// A person's or place's name written in capitals ([`is_shouted`]), in normal case: each word,
 /// and each part after an apostrophe or hyphen, capitalised: "NEW YORK" → "New York",
-/// "O'BRIEN" → "O'Brien". Other names are returned as they are.
+/// "O'BRIEN" → "O'Brien"; acronyms stay ("FORMER USSR" → "Former USSR"). Other names are
+/// returned as they are.
 pub fn unshout(name: &str) -> String {
     if !is_shouted(name) {
         return name.to_string();
     }
     let mut out = String::with_capacity(name.len());
-    let mut start_of_word = true;
-    for c in name.chars() {
-        if start_of_word {
-            out.extend(c.to_uppercase());
-        } else {
-            out.extend(c.to_lowercase());
+    for piece in name.split_inclusive(is_separator) {
+        if is_acronym_word(piece.trim_end_matches(is_separator)) {
+            out.push_str(piece);
+            continue;
         }
-        start_of_word = !c.is_alphanumeric();
+        let mut start_of_word = true;
+        for c in piece.chars() {
+            if start_of_word {
+                out.extend(c.to_uppercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
+            start_of_word = !c.is_alphanumeric();
+        }
     }
     out
 }
@@ -251,14 +296,16 @@ pub struct PersonName {
     pub display: String,
     /// Folded words of the name without family suffixes ("donald", "trump").
     pub keys: Vec<String>,
+    /// The folded family suffix that tells a son from his father ("jr" of "Donald Trump Jr.");
+    /// none for an elder's "Sr.", written or not.
+    pub suffix: Option<String>,
 }
 
 impl PersonName {
     /// Splits a name into words, dropping leading titles ("Secretary of State Mike Pompeo" →
     /// "Mike Pompeo") but always keeping at least one word.
     pub fn parse(name: &str) -> PersonName {
-        let mut words: Vec<&str> = name
-            .split_whitespace()
+        let mut words: Vec<&str> = words_of(name)
             .map(|w| {
                 strip_possessive(
                     w.trim_matches(|c: char| is_wrapping_punct(c) || matches!(c, '(' | ')')),
@@ -278,14 +325,19 @@ impl PersonName {
                 break;
             }
         }
-        let keys: Vec<String> = words
+        let (suffixes, keys): (Vec<String>, Vec<String>) = words
             .iter()
             .map(|w| fold_key(w))
-            .filter(|k| !k.is_empty() && !NAME_SUFFIXES.contains(&k.as_str()))
-            .collect();
+            .filter(|k| !k.is_empty())
+            .partition(|k| NAME_SUFFIXES.contains(&k.as_str()));
+        let suffix = suffixes
+            .into_iter()
+            .next_back()
+            .filter(|s| !ELDER_SUFFIXES.contains(&s.as_str()));
         PersonName {
             display: words.join(" "),
             keys,
+            suffix,
         }
     }
 
@@ -293,10 +345,32 @@ impl PersonName {
     pub fn surname(&self) -> Option<&str> {
         self.keys.last().map(String::as_str)
     }
+
+    /// The words between the given name and the surname ("h", "w" of "George H. W. Bush").
+    pub fn middles(&self) -> &[String] {
+        match self.keys.len() {
+            0..=2 => &[],
+            n => &self.keys[1..n - 1],
+        }
+    }
 }
 
-/// Two given names that may belong to the same person: equal, or one is the other's initial.
+/// A folded short given name spelled out as `nicknames.txt` has it ("mike" → "michael"); other
+/// names as they are.
+pub fn spelled_out(given: &str) -> &str {
+    static TABLE: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        crate::lexicon::parse_pairs(include_str!("nicknames.txt"))
+            .into_iter()
+            .collect()
+    });
+    table.get(given).copied().unwrap_or(given)
+}
+
+/// Two folded given names that may belong to the same person: equal once spelled out ("mike"
+/// and "michael", [`spelled_out`]), or one is the other's initial ("m" and "mike").
 pub fn given_names_compatible(a: &str, b: &str) -> bool {
+    let (a, b) = (spelled_out(a), spelled_out(b));
     if a == b {
         return true;
     }
@@ -398,6 +472,43 @@ mod tests {
         assert_eq!(fold_key("Côte d’Ivoire"), "cote d'ivoire");
         assert_eq!(fold_key("the"), "the");
         assert_eq!(fold_key(""), "");
+    }
+
+    /// Accents written as combining marks (NFD) fold as precomposed ones do; zero-width
+    /// characters are no part of a key; marks of other scripts stay.
+    #[test]
+    fn keys_fold_decomposed_accents_and_drop_zero_width_characters() {
+        assert_eq!(fold_key("Sande\u{308}r Lleshaj"), "sander lleshaj");
+        assert_eq!(fold_key("Jose\u{301} Marti\u{301}nez"), "jose martinez");
+        assert_eq!(fold_key("NGUYỄN Thị"), "nguyen thi");
+        assert_eq!(fold_key("Angela\u{200B} Merkel"), "angela merkel");
+        // Joiners vanish; the other invisible characters separate words, as in the tokenizer.
+        for joiner in ['\u{200C}', '\u{200D}'] {
+            assert_eq!(fold_key(&format!("Mer{joiner}kel")), "merkel", "{joiner:?}");
+        }
+        for separator in ['\u{200B}', '\u{2060}', '\u{FEFF}'] {
+            let key = fold_key(&format!("Angela{separator}Merkel{separator}"));
+            assert_eq!(key, "angela merkel", "{separator:?}");
+        }
+        assert_eq!(fold_key("Й"), "й", "a Cyrillic letter keeps its mark");
+        assert_eq!(fold_key("И\u{306}"), "й");
+        let p = PersonName::parse("Angela\u{200B} Merkel");
+        assert_eq!((p.display.as_str(), p.keys.len()), ("Angela Merkel", 2));
+    }
+
+    /// Names in capitals are put in normal case, acronyms in them are not.
+    #[test]
+    fn shouted_names_but_not_acronyms_are_unshouted() {
+        assert_eq!(unshout("BRUSSELS"), "Brussels");
+        assert_eq!(unshout("NEW YORK"), "New York");
+        assert_eq!(unshout("JOHN SMITH"), "John Smith");
+        assert_eq!(unshout("O'BRIEN"), "O'Brien");
+        assert_eq!(unshout("ST. LOUIS"), "St. Louis");
+        assert_eq!(unshout("USSR"), "USSR");
+        assert!(!is_shouted("USSR") && !is_shouted("DPRK") && is_shouted("ROME"));
+        assert_eq!(unshout("WASHINGTON, D.C."), "Washington, D.C.");
+        assert_eq!(unshout("FORMER USSR"), "Former USSR");
+        assert_eq!(unshout("Ussr"), "Ussr", "not in capitals: as written");
     }
 
     #[test]

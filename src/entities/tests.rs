@@ -755,3 +755,260 @@ fn a_family_suffix_alone_is_no_person_and_every_entity_has_a_key() {
         .iter()
         .all(|e| e.ambiguous || e.key.is_some()));
 }
+
+/// A title word that is the surname of a full name of the article ("King" beside "Stephen King")
+/// is a mention of that person; a title alone ("Major" with no one called Major) is still none.
+#[test]
+fn a_title_word_that_is_a_surname_stays() {
+    let text = "Stephen King spoke. King said so; Mr. King’s son left. Major and President met.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("Stephen King", "PER")
+        .tag("Mr. King’s", "PER")
+        .tag("King", "PER")
+        .tag("Major", "PER")
+        .tag("President", "PER")
+        .done();
+    let mentions = name_mentions(&doc, mentions);
+    let kept: Vec<&str> = mentions.iter().map(|m| &text[m.span.range()]).collect();
+    assert_eq!(kept, ["Stephen King", "King", "Mr. King’s"]);
+    let entities = merge(&doc, &mentions);
+    assert_eq!(entities.entities.len(), 1);
+    assert_eq!(entities.entities[0].canonical, "Stephen King");
+}
+
+/// "Jr.[Donald] Trump" with the "[" tagged into the name before it: "[Donald]" and "Trump" become
+/// one mention without taking that "[" too, so that no two mentions overlap.
+#[test]
+fn a_bracket_inside_the_mention_before_is_not_claimed_again() {
+    let text = "William Buckley Jr.[Donald] Trump said no.";
+    let doc = document(text);
+    let at = |needle: &str| {
+        let start = text.find(needle).unwrap();
+        Mention {
+            span: Span::new(start, start + needle.len()),
+            label: EntityLabel::Per,
+            score: 0.9,
+        }
+    };
+    let mentions = vec![at("William Buckley Jr.["), at("Donald"), at("Trump")];
+    let mentions = name_mentions(&doc, mentions);
+    let spans: Vec<&str> = mentions.iter().map(|m| doc.slice(m.span)).collect();
+    assert_eq!(spans, ["William Buckley Jr.[", "Donald] Trump"]);
+    assert!(mentions
+        .windows(2)
+        .all(|w| w[0].span.end <= w[1].span.start));
+    let entities = merge(&doc, &mentions);
+    assert_eq!(entities.entity_of(1).canonical, "Donald Trump");
+}
+
+/// Texts for the people tests: each tags the names given, longest first.
+fn people_of(text: &str, names: &[&str]) -> (Vec<Mention>, Entities) {
+    let mut placer = Placer::new(text);
+    for name in names {
+        placer = placer.tag(name, "PER");
+    }
+    let mentions = placer.done();
+    let entities = merge(&document(text), &mentions);
+    check_invariants(&entities, mentions.len());
+    (mentions, entities)
+}
+
+/// A son's "Jr." and differing middle initials keep father and son apart; "Trump Jr." is the son,
+/// and a later "George Bush" joins the latest George Bush it fits.
+#[test]
+fn father_and_son_stay_two_people() {
+    let text = "Donald Trump Jr. defended his father, Donald Trump. Trump Jr. said so. \
+                George H. W. Bush and George W. Bush met; George Bush left.";
+    let names = [
+        "Donald Trump Jr.",
+        "Donald Trump",
+        "Trump Jr.",
+        "George H. W. Bush",
+        "George W. Bush",
+        "George Bush",
+    ];
+    let (mentions, entities) = people_of(text, &names);
+    let of = |needle: &str| entity_at(text, &mentions, &entities, needle, 0);
+    assert_ne!(of("Donald Trump Jr.").id, of("Donald Trump").id);
+    assert_eq!(of("Trump Jr.").id, of("Donald Trump Jr.").id);
+    assert_eq!(
+        of("Donald Trump Jr.").key.as_deref(),
+        Some("donald trump jr")
+    );
+    assert_eq!(of("Donald Trump").key.as_deref(), Some("donald trump"));
+    assert_ne!(of("George H. W. Bush").id, of("George W. Bush").id);
+    assert_eq!(of("George Bush").id, of("George W. Bush").id);
+}
+
+/// "Mike" is "Michael" (`nicknames.txt`) within an article as in the key: one person, so the bare
+/// "Pompeo" is no longer split between two.
+#[test]
+fn a_short_given_name_is_the_full_one() {
+    let text = "Secretary of State Mike Pompeo met reporters. Michael R. Pompeo said talks would \
+                go on. Pompeo said so.";
+    let names = ["Mike Pompeo", "Michael R. Pompeo", "Pompeo"];
+    let (_, entities) = people_of(text, &names);
+    assert_eq!(entities.entities.len(), 1);
+    let pompeo = &entities.entities[0];
+    assert_eq!(pompeo.canonical, "Michael R. Pompeo");
+    assert!(!pompeo.ambiguous);
+    assert_eq!(pompeo.key.as_deref(), Some("michael pompeo"));
+}
+
+/// An initial that fits two people of the article is left apart, marked ambiguous, as a bare
+/// surname is: never a silent guess.
+#[test]
+fn an_initial_that_fits_two_people_is_ambiguous() {
+    let text = "John Smith met Jane Smith. J. Smith left; J. Smith returned. Hillary Clinton \
+                met Bill Clinton, then H. Clinton left.";
+    let names = [
+        "John Smith",
+        "Jane Smith",
+        "J. Smith",
+        "Hillary Clinton",
+        "Bill Clinton",
+        "H. Clinton",
+    ];
+    let (mentions, entities) = people_of(text, &names);
+    let of = |needle: &str, nth: usize| entity_at(text, &mentions, &entities, needle, nth);
+    let j = of("J. Smith", 0);
+    assert_eq!(j.id, of("J. Smith", 1).id);
+    assert!(j.ambiguous && j.key.is_none());
+    assert_ne!(j.id, of("John Smith", 0).id);
+    assert_ne!(j.id, of("Jane Smith", 0).id);
+    assert!(!of("John Smith", 0).ambiguous && !of("Jane Smith", 0).ambiguous);
+    assert_eq!(of("H. Clinton", 0).id, of("Hillary Clinton", 0).id);
+}
+
+/// A surname of several words written alone ("López Obrador", "De Gaulle", "Von der Leyen") is
+/// the one person whose longer name ends with it, before or after it in the text.
+#[test]
+fn a_surname_of_several_words_joins_the_full_name() {
+    let text = "President Andrés Manuel López Obrador spoke. López Obrador said so. Charles de \
+                Gaulle led France. De Gaulle said so. Von der Leyen arrived; Ursula von der Leyen \
+                spoke.";
+    let names = [
+        "Andrés Manuel López Obrador",
+        "López Obrador",
+        "Charles de Gaulle",
+        "De Gaulle",
+        "Ursula von der Leyen",
+        "Von der Leyen",
+    ];
+    let (_, entities) = people_of(text, &names);
+    let summary: Vec<(&str, usize)> = entities
+        .entities
+        .iter()
+        .map(|e| (e.canonical.as_str(), e.mentions.len()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("Andrés Manuel López Obrador", 2),
+            ("Charles de Gaulle", 2),
+            ("Ursula von der Leyen", 2)
+        ]
+    );
+    assert_eq!(entities.entities[0].key.as_deref(), Some("andres obrador"));
+}
+
+/// A name written with combining accents (NFD) or a zero-width space is the same name: one
+/// person, keyed as the precomposed, plainly spaced name.
+#[test]
+fn decomposed_accents_and_zero_width_spaces_name_the_same_person() {
+    let text = "José Martínez arrived. Marti\u{301}nez said so. Angela\u{200B} Merkel met \
+                Angela Merkel’s aides; Sande\u{308}r Lleshaj came.";
+    let names = [
+        "José Martínez",
+        "Marti\u{301}nez",
+        "Angela\u{200B} Merkel",
+        "Angela Merkel",
+        "Sande\u{308}r Lleshaj",
+    ];
+    let (_, entities) = people_of(text, &names);
+    let summary: Vec<(&str, usize, Option<&str>)> = entities
+        .entities
+        .iter()
+        .map(|e| (e.canonical.as_str(), e.mentions.len(), e.key.as_deref()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("José Martínez", 2, Some("jose martinez")),
+            ("Angela Merkel", 2, Some("angela merkel")),
+            ("Sande\u{308}r Lleshaj", 1, Some("sander lleshaj")),
+        ]
+    );
+}
+
+/// Two organisations whose own initials give one acronym, each defining it, stay two; a later
+/// bare acronym joins the nearest definition.
+#[test]
+fn two_organisations_that_share_an_acronym_stay_two() {
+    let text = "The African National Congress (ANC) and the Alberta New Conservatives (ANC) met. \
+                The ANC left.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("African National Congress", "ORG")
+        .tag("Alberta New Conservatives", "ORG")
+        .tag("ANC", "ORG")
+        .done();
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    let of = |needle: &str, nth: usize| entity_at(text, &mentions, &entities, needle, nth);
+    let african = of("African National Congress", 0);
+    let alberta = of("Alberta New Conservatives", 0);
+    assert_ne!(african.id, alberta.id);
+    assert_eq!(of("ANC", 0).id, african.id);
+    assert_eq!(of("ANC", 1).id, alberta.id);
+    assert_eq!(of("ANC", 2).id, alberta.id, "the nearest definition before");
+}
+
+/// "Emirates" tagged ORG is the airline, not the country: an alias that is one word of a
+/// country's name names it only as a place; the full name and abbreviations still do as ORG.
+#[test]
+fn a_company_named_after_a_word_of_a_country_is_no_country() {
+    let text = "Emirates cancelled flights to the Emirates. The UAE and the United Arab Emirates \
+                agreed.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("United Arab Emirates", "ORG")
+        .tag("UAE", "ORG")
+        .tag("Emirates cancelled", "ORG")
+        .tag("Emirates", "LOC")
+        .done();
+    let mut mentions = mentions;
+    mentions[0].span = Span::new(0, "Emirates".len());
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        summary(&entities),
+        vec![
+            (s("Emirates"), s("ORG"), None),
+            (s("United Arab Emirates"), s("LOC"), Some("AE")),
+        ]
+    );
+    assert_eq!(entities.entities[1].mentions, vec![1, 2, 3]);
+}
+
+/// A place written as an acronym ("USSR") keeps its capitals; a dateline in capitals does not.
+#[test]
+fn an_acronym_is_not_unshouted() {
+    let text = "VIENNA - The UK and the USSR were represented in Vienna.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("VIENNA", "LOC")
+        .tag("UK", "LOC")
+        .tag("USSR", "LOC")
+        .tag("Vienna", "LOC")
+        .done();
+    let entities = merge(&doc, &mentions);
+    let names: Vec<&str> = entities
+        .entities
+        .iter()
+        .map(|e| e.canonical.as_str())
+        .collect();
+    assert_eq!(names, ["Vienna", "United Kingdom", "USSR"]);
+}
