@@ -269,6 +269,9 @@ fn resume_over_an_input_changed_in_place_with_size_and_time_kept_is_refused() {
     let o = run(&model, &out, &[&a], &["--resume"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(files(&out), files(&full));
+    // Its counts are its own part's, and say so: they read as the run's, short of the files.
+    let summary = "resumed after 4 input records written before; this part: 16 articles";
+    assert!(stderr(&o).contains(summary), "{}", stderr(&o));
 }
 
 #[test]

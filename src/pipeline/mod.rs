@@ -214,9 +214,11 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
     let (tagger, role_tagger) = start_models(opts)?;
     let run = RunIdentity::new(&opts.inputs, &opts.model, output_options(opts))?;
     let mut records = RunRecords::of(opts);
+    let mut resumed_after = None;
     let writer = if opts.resume {
         let cp = Checkpoint::read_for(&opts.out, &run)?;
         records.read_again(&cp, &opts.out)?;
+        resumed_after = Some(cp.read.records);
         OutputWriter::resume(&opts.out, run, &cp)?
     } else {
         OutputWriter::create(&opts.out, run)?
@@ -224,6 +226,7 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
     let mut sink = CsvSink(writer);
     let taggers = (&tagger, role_tagger.as_ref());
     let mut summary = process(opts, taggers, &mut records, &mut sink)?;
+    summary.resumed_after = resumed_after;
     let phase = Instant::now();
     sink.0.finish(crate::report::index::write_run_index)?;
     summary.stage_seconds[Stage::Write as usize] += phase.elapsed().as_secs_f64();

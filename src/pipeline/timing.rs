@@ -27,6 +27,9 @@ pub struct Summary {
     pub seconds: f64,
     /// Wall seconds per stage, in [`Stage::ALL`] order.
     pub stage_seconds: [f64; Stage::COUNT],
+    /// For a `--resume`: the input records an interrupted run had written, which the counts
+    /// above leave out (they are this run's).
+    pub resumed_after: Option<u64>,
 }
 
 /// The stages of `extract`, for the timing split.
@@ -149,9 +152,19 @@ impl Summary {
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The counts of a resume are its own part's: read as the run's, they were short of the
+        // files by every record written before the interruption.
+        if let Some(records) = self.resumed_after {
+            write!(
+                f,
+                "whosaid: resumed after {records} input records written before; this part: "
+            )?;
+        } else {
+            write!(f, "whosaid: ")?;
+        }
         write!(
             f,
-            "whosaid: {} articles, {} entities ({} mentions), {} quotes, {} errors in {:.2}s ({:.0} words/s)",
+            "{} articles, {} entities ({} mentions), {} quotes, {} errors in {:.2}s ({:.0} words/s)",
             self.articles,
             self.entities,
             self.mentions,
