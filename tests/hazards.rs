@@ -652,6 +652,38 @@ fn an_input_of_which_nothing_can_be_read_exits_3() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
+/// A folder's files that are not `.txt` or `.txt.gz` are named on stderr, and a folder with
+/// none to read is said to be read as nothing: a folder of `.txt.bz2` files gave no row, exit
+/// 0, not a word. The run's own files, with `--out` inside the folder, are not named.
+#[test]
+fn a_folders_files_not_read_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let folder = tmp.path().join("dump");
+    std::fs::create_dir_all(folder.join("sub")).unwrap();
+    std::fs::write(folder.join("a.txt"), "The minister said so.").unwrap();
+    std::fs::write(folder.join("sub/b.txt.bz2"), "BZh").unwrap();
+    std::fs::write(folder.join(".hidden"), "not named").unwrap();
+    let out = folder.join("out");
+    assert!(run(&model, &out, &[&folder], &[]).status.success());
+    let o = run(&model, &out, &[&folder], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("b.txt.bz2 not read"), "{err}");
+    assert!(
+        !err.contains("articles.csv") && !err.contains(".hidden"),
+        "{err}"
+    );
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = run(&model, &tmp.path().join("out2"), &[&empty], &[]);
+    assert!(
+        stderr(&o).contains("no .txt or .txt.gz file in it"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 /// The error row of an input that cannot be opened is one shard's (shards union to one run),
 /// and a resumed run skips it with the records before its checkpoint: the other shards, and the
 /// resume, exited 0 over a dump with a file missing.

@@ -1,7 +1,7 @@
 //! `extract` (CSV files) and `stream` (JSON lines on stdout): the same run, two sinks.
 
 use std::num::NonZeroUsize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -157,6 +157,9 @@ pub fn extract(a: ExtractArgs) -> Result<ExitCode> {
     opts.progress = !a.quiet;
     opts.resume = a.resume;
     warn_if_oversubscribed(opts.threads);
+    for input in opts.inputs.iter().filter(|p| p.is_dir()) {
+        name_files_not_read(input, &opts.out);
+    }
     let summary = pipeline::extract(&opts)?;
     eprintln!("{summary}");
     if a.timings {
@@ -176,6 +179,35 @@ pub fn extract(a: ExtractArgs) -> Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_UNREADABLE_INPUT));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Names the files of a folder input that the run does not read (not `.txt` or `.txt.gz`; the
+/// run's own files, with `--out` inside the folder, left out), and says so when it reads none:
+/// a folder of `.txt.bz2` files read as nothing, no row, exit 0, not a word.
+fn name_files_not_read(folder: &Path, out: &Path) {
+    let Ok(others) = whosaid::input::files_not_read(folder) else {
+        return; // The reader reports a folder it cannot list, as an error row.
+    };
+    let ours = |p: &Path| whosaid::paths::is_within(p, out).unwrap_or(false);
+    let others: Vec<&PathBuf> = others.iter().filter(|p| !ours(p)).collect();
+    if let Some(first) = others.first() {
+        let more = match others.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        eprintln!(
+            "whosaid: {}: {}{more} not read (a folder's articles are its .txt and .txt.gz files)",
+            folder.display(),
+            first.display()
+        );
+    }
+    let reads_any = whosaid::input::folder_entries(folder).is_ok_and(|e| !e.is_empty());
+    if !reads_any {
+        eprintln!(
+            "whosaid: {}: no .txt or .txt.gz file in it: nothing read",
+            folder.display()
+        );
+    }
 }
 
 /// Says so when `--threads` asks for more threads than the machine has cores: the output is

@@ -45,6 +45,7 @@ mod text_files;
 use csv_rows::CsvRows;
 use json_array::JsonArray;
 use json_lines::{parse_json_object, JsonLines};
+pub use text_files::files_not_read;
 use text_files::{list_text_files, TextFiles};
 
 /// The default for [`ReadOptions::max_bytes`].

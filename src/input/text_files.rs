@@ -46,6 +46,24 @@ impl TextFiles {
 pub(super) fn list_text_files(
     dir: &Path,
 ) -> io::Result<VecDeque<Result<(PathBuf, String), RecordError>>> {
+    walk(dir, &mut Vec::new())
+}
+
+/// The files under `dir` a folder input does not read, in path order: not hidden, and not
+/// `.txt` or `.txt.gz` (`a.txt.bz2`, `notes.md`). They are no records, so no error rows;
+/// `extract` names them on stderr, where a folder of `.txt.bz2` files read as nothing, exit 0.
+pub fn files_not_read(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut others = Vec::new();
+    walk(dir, &mut others)?;
+    others.sort();
+    Ok(others)
+}
+
+/// [`list_text_files`], with the other files it passes added to `others`.
+fn walk(
+    dir: &Path,
+    others: &mut Vec<PathBuf>,
+) -> io::Result<VecDeque<Result<(PathBuf, String), RecordError>>> {
     let input = dir.display().to_string();
     let mut found: Vec<(PathBuf, Option<io::Error>)> = Vec::new();
     let mut pending_dirs = vec![dir.to_path_buf()];
@@ -83,6 +101,8 @@ pub(super) fn list_text_files(
                 // Whatever it is (a link, a FIFO…), it looks like an input: it becomes an
                 // article or an error row when read, never nothing.
                 found.push((path, None));
+            } else {
+                others.push(path);
             }
         }
     }
