@@ -211,6 +211,7 @@ fn quote_rows(a: &Annotated, co: &CharOffsets) -> Vec<QuoteRow> {
 /// Removes what an earlier run derived from its files (the entity index): it must not sit
 /// beside this run's partial output; this run writes its own when it finishes.
 fn remove_derived(dir: &Path) -> Result<()> {
+    crate::whole_file::remove_killed_temporaries(dir, &DERIVED_FILES)?;
     for name in DERIVED_FILES {
         for path in [dir.join(name), dir.join(format!("{name}.tmp"))] {
             if path.exists() {

@@ -38,6 +38,32 @@ pub fn replace_file(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Res
     Ok(())
 }
 
+/// Whether `name` is a temporary file [`replace_file`] made for a file named `target`
+/// (`.entity_index.csv.Xa3k9Q.tmp` for `entity_index.csv`), as a kill mid-write leaves it.
+pub fn is_temporary_of(name: &str, target: &str) -> bool {
+    name.strip_prefix('.')
+        .and_then(|rest| rest.strip_prefix(target))
+        .and_then(|rest| rest.strip_prefix('.'))
+        .and_then(|rest| rest.strip_suffix(".tmp"))
+        .is_some_and(|random| !random.is_empty() && !random.contains(['.', '/']))
+}
+
+/// Removes from `dir` the temporary files of `targets` that killed writes left: a run that
+/// writes those files again removes them, or they would pile up, one per kill.
+pub fn remove_killed_temporaries(dir: &Path, targets: &[&str]) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if targets.iter().any(|t| is_temporary_of(&name, t)) {
+            std::fs::remove_file(entry.path())
+                .with_context(|| format!("cannot remove {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
 /// The file a link at `path` points to; `path` itself when it is no link.
 fn through_link(path: &Path) -> Result<PathBuf> {
     match std::fs::symlink_metadata(path) {
@@ -84,6 +110,32 @@ mod tests {
         replace_file(&path, |temp| Ok(std::fs::write(temp, b"the new model")?)).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"the new model");
         assert_eq!(names(dir.path()), ["model.safetensors"]);
+    }
+
+    /// A run that writes a file again removes the temporary files killed writes of it left
+    /// (a kill during `entity_index.csv`'s write left one, and no later run removed it), and
+    /// nothing else.
+    #[test]
+    fn the_temporary_files_of_killed_writes_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let killed = ".entity_index.csv.Xa3k9Q.tmp";
+        let others = [
+            "entity_index.csv.tmp",
+            ".entity_index.csv.tmp",
+            ".entity_index.csv.a.b.tmp",
+            ".quotes.csv.Xa3k9Q.tmp",
+            "notes.md",
+        ];
+        for name in others.iter().chain([&killed]) {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        assert!(is_temporary_of(killed, "entity_index.csv"));
+        remove_killed_temporaries(dir.path(), &["entity_index.csv"]).unwrap();
+        let mut left = names(dir.path());
+        left.sort();
+        let mut expected: Vec<String> = others.iter().map(|s| s.to_string()).collect();
+        expected.sort();
+        assert_eq!(left, expected);
     }
 
     /// The user's own `X.tmp` (or an interrupted run's `quotes.csv.tmp`) is never the temporary

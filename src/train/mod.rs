@@ -609,8 +609,9 @@ pub(crate) fn refuse_foreign_files(out: &Path, writes: &[&str]) -> Result<()> {
         .collect();
     names.sort();
     for name in names {
-        let ours_killed =
-            name.ends_with(".tmp") && writes.iter().any(|w| name.starts_with(&format!(".{w}.")));
+        let ours_killed = writes
+            .iter()
+            .any(|w| crate::whole_file::is_temporary_of(&name, w));
         if ours_killed {
             let _ = std::fs::remove_file(out.join(&name));
         } else if !writes.contains(&name.as_str()) {
