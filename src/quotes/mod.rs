@@ -294,7 +294,18 @@ fn take_model_readings(doc: &Document, rules: &mut [Quote], model: &[Quote]) {
         let same_cue = |m: &Quote| r.cue.is_none_or(|rc| m.cue.is_some_and(|c| c.overlaps(rc)));
         let paragraph = doc.paragraphs.iter().find(|p| p.contains(r.span));
         let beside = |s: Span| paragraph.is_some_and(|p| p.contains(s));
-        let carried_over = |s: Span| r.speaker.is_some_and(beside) && !beside(s);
+        // Nor does one from another sentence than the cue's replace one written in it (`“No,”
+        // she said. “Never,” said Merkel, “not once.”` gave Merkel's parts to `she`).
+        let cue_sentence = r.cue.map(|c| doc.sentences_over(c));
+        let by_cue = |s: Span| {
+            cue_sentence
+                .as_ref()
+                .is_some_and(|c| *c == doc.sentences_over(s))
+        };
+        let carried_over = |s: Span| {
+            (r.speaker.is_some_and(beside) && !beside(s))
+                || (r.speaker.is_some_and(by_cue) && !by_cue(s))
+        };
         let source = readings().find(|m| {
             m.speaker
                 .is_some_and(|s| !on_part(s, id) && !carried_over(s))

@@ -1019,6 +1019,31 @@ fn both_keeps_the_rules_cue_over_a_model_cue_from_another_sentence() {
     assert_eq!(both, model);
 }
 
+/// A model speaker from another sentence than the cue's does not replace the rules' speaker
+/// written beside the cue: `“No,” she said. “Never,” said Merkel, “not once.”` gave both parts
+/// of Merkel's statement to `she` (the model tagged no source at `Merkel`).
+#[test]
+fn both_keeps_the_speaker_beside_the_cue_over_one_from_another_sentence() {
+    let text = "“No,” she said. “Never,” said Merkel, “not once.”";
+    let doc = Document::new("t".into(), String::new(), text.into(), &clean(text));
+    let at = |s: &str| {
+        let i = text.find(s).unwrap();
+        Span::new(i, i + s.len())
+    };
+    let said = text.rfind("said").map(|i| Span::new(i, i + 4));
+    let part = |content: &str, speaker: &str| Quote {
+        span: at(content),
+        cue: said,
+        speaker: Some(at(speaker)),
+        speaker_entity: None,
+        kind: QuoteKind::Direct,
+    };
+    let rules = vec![part("Never,", "Merkel"), part("not once.", "Merkel")];
+    let model = vec![part("Never,", "she"), part("not once.", "she")];
+    let both = combine(&doc, rules.clone(), model);
+    assert_eq!(both, rules);
+}
+
 #[test]
 fn quotes_sharing_a_cue_share_an_attribution() {
     let quote = |start: usize, cue: Option<Span>| Quote {
