@@ -473,9 +473,8 @@ fn json_line_records(bytes: &[u8]) -> usize {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        if records == 0 && matches!(line.trim_ascii(), b"[" | b"{") {
-            return 1;
-        }
+        // Every line counts, a lone `{` of a pretty-printed document too (the reader's module
+        // doc): stopping at a first `{` undercounted `{⏎{`, which 3,000 cases found.
         records += 1;
     }
     records
@@ -689,7 +688,8 @@ proptest! {
             .filter(|t| !shows_nothing(t) && t.len() <= 400);
         match (&items[0], readable) {
             (Ok(article), Some(text)) => {
-                prop_assert_eq!(&article.text, text);
+                // A leading byte-order mark is no part of the text (the reader drops it).
+                prop_assert_eq!(&article.text, text.strip_prefix('\u{feff}').unwrap_or(text));
                 prop_assert_eq!(&article.id, "fuzz");
                 // The title is a line of the text.
                 prop_assert!(article.title.is_empty() || text.contains(&article.title));

@@ -471,6 +471,15 @@ fn multi_paragraph_quote_is_one_quote() {
     assert_eq!(got[0].3, "Ada Brenn");
 }
 
+/// A quote whose next sentence holds no word (control characters only) panicked the whole run:
+/// the `He added.` trailer read that sentence's first word. Found by the fuzz test at 3,000
+/// cases.
+#[test]
+fn a_next_sentence_without_words_is_no_trailer() {
+    assert!(run("'日本語。’s日本語。\u{e}", &[]).len() <= 1);
+    assert!(run("“We will win.” \u{1}\u{2}", &[]).len() <= 1);
+}
+
 #[test]
 fn never_panics_and_stays_on_char_boundaries() {
     let mut text = String::new();
