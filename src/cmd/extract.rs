@@ -185,11 +185,11 @@ pub fn extract(a: ExtractArgs) -> Result<ExitCode> {
 /// run's own files, with `--out` inside the folder, left out), and says so when it reads none:
 /// a folder of `.txt.bz2` files read as nothing, no row, exit 0, not a word.
 fn name_files_not_read(folder: &Path, out: &Path) {
-    let Ok(others) = whosaid::input::files_not_read(folder) else {
+    let Ok(files) = whosaid::input::folder_files(folder) else {
         return; // The reader reports a folder it cannot list, as an error row.
     };
     let ours = |p: &Path| whosaid::paths::is_within(p, out).unwrap_or(false);
-    let others: Vec<&PathBuf> = others.iter().filter(|p| !ours(p)).collect();
+    let others: Vec<&PathBuf> = files.not_read.iter().filter(|p| !ours(p)).collect();
     if let Some(first) = others.first() {
         let more = match others.len() {
             1 => String::new(),
@@ -201,8 +201,7 @@ fn name_files_not_read(folder: &Path, out: &Path) {
             first.display()
         );
     }
-    let reads_any = whosaid::input::folder_entries(folder).is_ok_and(|e| !e.is_empty());
-    if !reads_any {
+    if files.read == 0 {
         eprintln!(
             "whosaid: {}: no .txt or .txt.gz file in it: nothing read",
             folder.display()

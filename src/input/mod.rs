@@ -45,7 +45,7 @@ mod text_files;
 use csv_rows::CsvRows;
 use json_array::JsonArray;
 use json_lines::{parse_json_object, JsonLines};
-pub use text_files::files_not_read;
+pub use text_files::{folder_files, FolderFiles};
 use text_files::{list_text_files, TextFiles};
 
 /// The default for [`ReadOptions::max_bytes`].
@@ -524,18 +524,11 @@ fn open_reader(path: &Path, gzipped: bool) -> io::Result<Box<dyn Read + Send>> {
 /// decoder, it failed at line 1 as if a gzip stream had been cut short. An empty file is an
 /// empty input.
 fn check_gzip_magic(path: &Path) -> Result<(), String> {
-    let mut first = [0u8; 2];
-    let mut file = File::open(path).map_err(|e| format!("cannot open: {e}"))?;
-    let mut read = 0;
-    while read < first.len() {
-        match file.read(&mut first[read..]) {
-            Ok(0) => break,
-            Ok(n) => read += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(format!("cannot open: {e}")),
-        }
-    }
-    if read > 0 && first[..read] != [0x1f, 0x8b][..read] {
+    let mut first = Vec::with_capacity(2);
+    File::open(path)
+        .and_then(|file| file.take(2).read_to_end(&mut first))
+        .map_err(|e| format!("cannot open: {e}"))?;
+    if !first.is_empty() && !b"\x1f\x8b".starts_with(&first) {
         return Err(
             "not gzip data: the name ends in .gz, but the file does not begin as a \
                     gzip stream does"

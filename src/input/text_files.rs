@@ -49,14 +49,22 @@ pub(super) fn list_text_files(
     walk(dir, &mut Vec::new())
 }
 
-/// The files under `dir` a folder input does not read, in path order: not hidden, and not
-/// `.txt` or `.txt.gz` (`a.txt.bz2`, `notes.md`). They are no records, so no error rows;
-/// `extract` names them on stderr, where a folder of `.txt.bz2` files read as nothing, exit 0.
-pub fn files_not_read(dir: &Path) -> io::Result<Vec<PathBuf>> {
-    let mut others = Vec::new();
-    walk(dir, &mut others)?;
-    others.sort();
-    Ok(others)
+/// What a folder input holds, for `extract` to say before the run: how many files it reads
+/// (`.txt`, `.txt.gz`, and folders that cannot be listed, each a row), and the files it does
+/// not read, in path order: not hidden, and not `.txt` or `.txt.gz` (`a.txt.bz2`, `notes.md`).
+/// Those are no records, so no error rows; `extract` names them on stderr, where a folder of
+/// `.txt.bz2` files read as nothing, exit 0.
+pub struct FolderFiles {
+    pub read: usize,
+    pub not_read: Vec<PathBuf>,
+}
+
+/// A folder input's [`FolderFiles`], from one walk of it.
+pub fn folder_files(dir: &Path) -> io::Result<FolderFiles> {
+    let mut not_read = Vec::new();
+    let read = walk(dir, &mut not_read)?.len();
+    not_read.sort();
+    Ok(FolderFiles { read, not_read })
 }
 
 /// [`list_text_files`], with the other files it passes added to `others`.

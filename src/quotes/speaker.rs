@@ -132,6 +132,9 @@ pub struct Resolver<'a> {
     last_org: Option<(usize, usize)>,
 }
 
+/// What ends a possessor in a speaker phrase (`Lleshaj’s aide`, `the Smiths’ lawyer`).
+const POSSESSIVE_ENDS: [&str; 4] = ["’s", "'s", "’", "'"];
+
 impl<'a> Resolver<'a> {
     pub fn new(doc: &'a Document, mentions: &'a [Mention], entities: &'a Entities) -> Resolver<'a> {
         let mut by_start: Vec<usize> = (0..mentions.len()).collect();
@@ -417,7 +420,7 @@ impl<'a> Resolver<'a> {
     fn possessor_in(&self, m: usize, speaker: Span) -> bool {
         let end = self.mentions[m].span.end;
         let rest = self.doc.text.get(end..speaker.end).unwrap_or("");
-        let after = ["’s", "'s", "’", "'"]
+        let after = POSSESSIVE_ENDS
             .iter()
             .find_map(|mark| rest.strip_prefix(mark));
         after.is_some_and(|after| after.chars().any(char::is_alphanumeric))
@@ -449,7 +452,7 @@ impl<'a> Resolver<'a> {
         }
         // A surname the NER missed here but found elsewhere ("Lleshaj" for "Sandër Lleshaj").
         let words: Vec<&str> = phrase.split_whitespace().collect();
-        let possessive = |w: &str| ["’s", "'s", "’", "'"].iter().any(|s| w.ends_with(s));
+        let possessive = |w: &str| POSSESSIVE_ENDS.iter().any(|s| w.ends_with(s));
         let last_cap = words.iter().enumerate().rev().find(|&(i, w)| {
             w.chars().next().is_some_and(char::is_uppercase)
                 && !(possessive(w) && i + 1 < words.len())
