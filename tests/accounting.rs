@@ -1082,3 +1082,56 @@ mod random_mixes {
             .unwrap();
     }
 }
+
+/// A record that makes whosaid panic (a bug, set off here by the debug builds' test point) is
+/// that record's error row, and the records after it are read: before, it ended the run with
+/// exit 101, no row for it and no rows for the rest of the batch.
+#[test]
+fn a_record_that_panics_is_an_error_row_and_the_batch_goes_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path());
+    let input = write(
+        &tmp.path().join("dump.jsonl"),
+        &[
+            json_line("a1", "Alice said the minister told reporters."),
+            json_line("boom", "Bob told reporters."),
+            json_line("a3", "The minister said Bob told Alice."),
+        ]
+        .join(&b'\n'),
+    );
+    let out = tmp.path().join("out");
+    let result = Command::new(env!("CARGO_BIN_EXE_whosaid"))
+        .args(["extract", "--quiet", "--threads", "2"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .arg("--model")
+        .arg(&model)
+        .env("WHOSAID_TEST_PANIC_ON", "boom")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(0), "{stderr}");
+    let record = |line: &str, outcome: Outcome| Record {
+        input: display(&input),
+        record: line.to_string(),
+        outcome,
+        what: "a line of dump.jsonl",
+    };
+    let expected = Expected {
+        inputs: vec![input.clone()],
+        records: vec![
+            record("line 1", Outcome::Article("a1".into())),
+            record("line 2", Outcome::Error),
+            record("line 3", Outcome::Article("a3".into())),
+        ],
+    };
+    check_output(&out, &expected, None);
+    let errors = read_csv(&out.join("errors.csv"), &["input", "record", "reason"]);
+    assert!(errors[0][2].contains("a bug"), "{:?}", &errors[0]);
+    assert!(
+        errors[0][2].contains("WHOSAID_TEST_PANIC_ON"),
+        "{:?}",
+        &errors[0]
+    );
+}

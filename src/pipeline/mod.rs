@@ -29,6 +29,7 @@ use crate::quotes::{self, QuoteMethod};
 use crate::text::{Document, Published};
 use crate::{clean, ner};
 
+mod guard;
 mod progress;
 mod records;
 mod shard;
@@ -456,8 +457,10 @@ impl ChunkRun<'_> {
                 .map(|r| {
                     r.and_then(|a| {
                         let origin = a.origin.clone();
-                        prepare(a, windower, role_windower, clock)
-                            .map_err(|e| origin.error(format!("{e:#}")))
+                        guard::guarded(&origin, "cleaning and cutting its text", || {
+                            prepare(a, windower, role_windower, clock)
+                                .map_err(|e| origin.error(format!("{e:#}")))
+                        })
                     })
                 })
                 .collect()
@@ -565,9 +568,14 @@ impl ChunkRun<'_> {
                 .zip(tags.par_iter())
                 .zip(role_tags.par_iter())
                 .map(|((p, t), r)| {
-                    let annotated = analyse(p?.doc, t, tag_set, (method, r.as_ref()), clock);
-                    let rows = clock.time(Stage::Write, || ArticleRows::new(&annotated));
-                    Ok((rows, annotated.doc.word_count()))
+                    let doc = p?.doc;
+                    let origin = doc.origin.clone();
+                    guard::guarded(&origin, "finding entities and quotes", || {
+                        guard::test_panic_point(&doc.id);
+                        let annotated = analyse(doc, t, tag_set, (method, r.as_ref()), clock);
+                        let rows = clock.time(Stage::Write, || ArticleRows::new(&annotated));
+                        Ok((rows, annotated.doc.word_count()))
+                    })
                 })
                 .collect()
         });
