@@ -1040,7 +1040,11 @@ mod random_mixes {
                 what: "random file",
             });
         }
-        expected.add((folder, records));
+        if records.is_empty() {
+            expected.add(whole_input_error(folder, "a folder with nothing to read"));
+        } else {
+            expected.add((folder, records));
+        }
         expected
     }
 

@@ -652,9 +652,9 @@ fn an_input_of_which_nothing_can_be_read_exits_3() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
-/// A folder's files that are not `.txt` or `.txt.gz` are named on stderr, and a folder with
-/// none to read is said to be read as nothing: a folder of `.txt.bz2` files gave no row, exit
-/// 0, not a word. The run's own files, with `--out` inside the folder, are not named.
+/// A folder's files that are not `.txt` or `.txt.gz` are named on stderr: a `.txt.bz2` file among
+/// them was left out without a word. The run's own files, with `--out` inside the folder, are not
+/// named.
 #[test]
 fn a_folders_files_not_read_are_named() {
     let tmp = tempfile::tempdir().unwrap();
@@ -674,14 +674,36 @@ fn a_folders_files_not_read_are_named() {
         !err.contains("articles.csv") && !err.contains(".hidden"),
         "{err}"
     );
+}
+
+/// A folder with nothing to read (empty, or only `.txt.bz2` files) is an input that could not be
+/// read: its error row, and exit 3 as for a missing file. It gave a line on stderr and exit 0,
+/// which a batch job took for a run that had read its dump.
+#[test]
+fn a_folder_with_nothing_to_read_is_an_unreadable_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let a = dump(&tmp.path().join("a.jsonl"), "a", 2);
     let empty = tmp.path().join("empty");
+    let bz2 = tmp.path().join("bz2");
     std::fs::create_dir_all(&empty).unwrap();
-    let o = run(&model, &tmp.path().join("out2"), &[&empty], &[]);
-    assert!(
-        stderr(&o).contains("no .txt or .txt.gz file in it"),
-        "{}",
-        stderr(&o)
-    );
+    std::fs::create_dir_all(&bz2).unwrap();
+    std::fs::write(bz2.join("b.txt.bz2"), "BZh").unwrap();
+    for folder in [&empty, &bz2] {
+        let out = tmp
+            .path()
+            .join(format!("out-{}", folder.display()).replace('/', "_"));
+        let o = run(&model, &out, &[folder, &a], &[]);
+        assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+        let errors = std::fs::read_to_string(out.join("errors.csv")).unwrap();
+        let want = format!(
+            "{},-,no .txt or .txt.gz file in this folder",
+            folder.display()
+        );
+        assert!(errors.contains(&want), "{errors}");
+        let articles = std::fs::read_to_string(out.join("articles.csv")).unwrap();
+        assert_eq!(articles.lines().count(), 3, "{articles}");
+    }
 }
 
 /// The error row of an input that cannot be opened is one shard's (shards union to one run),

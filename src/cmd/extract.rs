@@ -182,8 +182,9 @@ pub fn extract(a: ExtractArgs) -> Result<ExitCode> {
 }
 
 /// Names the files of a folder input that the run does not read (not `.txt` or `.txt.gz`; the
-/// run's own files, with `--out` inside the folder, left out), and says so when it reads none:
-/// a folder of `.txt.bz2` files read as nothing, no row, exit 0, not a word.
+/// run's own files, with `--out` inside the folder, left out): a folder of `.txt.gz` files with
+/// one `.txt.bz2` among them read without it, and not a word said. (A folder with nothing to read
+/// is an input that could not be read: an error row, exit 3.)
 fn name_files_not_read(folder: &Path, out: &Path) {
     let Ok(files) = whosaid::input::folder_files(folder) else {
         return; // The reader reports a folder it cannot list, as an error row.
@@ -196,15 +197,10 @@ fn name_files_not_read(folder: &Path, out: &Path) {
             n => format!(" and {} more", n - 1),
         };
         eprintln!(
-            "whosaid: {}: {}{more} not read (a folder's articles are its .txt and .txt.gz files)",
+            "whosaid: {}: {}{more} not read (a folder's articles are its {} files)",
             folder.display(),
-            first.display()
-        );
-    }
-    if files.read == 0 {
-        eprintln!(
-            "whosaid: {}: no .txt or .txt.gz file in it: nothing read",
-            folder.display()
+            first.display(),
+            whosaid::input::TEXT_FILES_IN_A_FOLDER
         );
     }
 }

@@ -54,6 +54,9 @@ pub const DEFAULT_MAX_BYTES: usize = 2_000_000;
 /// The record name of an error about a whole input that could not be opened.
 pub const WHOLE_INPUT: &str = "-";
 
+/// The files a folder input reads as articles, by name.
+pub const TEXT_FILES_IN_A_FOLDER: &str = ".txt or .txt.gz";
+
 /// The record name of an error in a CSV input's header, which costs the whole input.
 pub const CSV_HEADER: &str = "header";
 
@@ -366,6 +369,12 @@ fn open_source(path: &Path, stdin: &StdinPlace) -> Result<Source, RecordError> {
     if metadata.is_dir() {
         let files = list_text_files(path)
             .map_err(|e| whole_input_error(format!("cannot list directory: {e}")))?;
+        // A folder of `.txt.bz2` files, or an empty one, was read as nothing with exit 0.
+        if files.is_empty() {
+            return Err(whole_input_error(format!(
+                "no {TEXT_FILES_IN_A_FOLDER} file in this folder: nothing to read"
+            )));
+        }
         return Ok(Source::TextFiles(TextFiles { input, files }));
     }
     let name = NameParts::of(path);

@@ -52,8 +52,8 @@ pub(super) fn list_text_files(
 /// What a folder input holds, for `extract` to say before the run: how many files it reads
 /// (`.txt`, `.txt.gz`, and folders that cannot be listed, each a row), and the files it does
 /// not read, in path order: not hidden, and not `.txt` or `.txt.gz` (`a.txt.bz2`, `notes.md`).
-/// Those are no records, so no error rows; `extract` names them on stderr, where a folder of
-/// `.txt.bz2` files read as nothing, exit 0.
+/// Those are no records, so no error rows; `extract` names them on stderr (a folder with nothing
+/// to read is an error row for the whole input, from the reader).
 pub struct FolderFiles {
     pub read: usize,
     pub not_read: Vec<PathBuf>,
