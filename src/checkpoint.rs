@@ -374,6 +374,9 @@ pub struct Checkpoint {
     pub read: RecordsRead,
     /// Length of each temporary file, in [`FILES`] order, at that point.
     pub lengths: [u64; 5],
+    /// Rows in each temporary file, in [`FILES`] order, at that point (headers not counted):
+    /// what a resumed run adds its own rows to, for the whole run's totals.
+    pub rows: [u64; 5],
     /// Every record is written and the files are being renamed to their final names: a
     /// resume only has to finish the renames.
     #[serde(default)]
@@ -625,6 +628,7 @@ mod tests {
                 digest: 0,
             },
             lengths: [0; 5],
+            rows: [0; 5],
             finished: false,
         };
         cp.write(tmp.path()).unwrap();

@@ -227,6 +227,8 @@ struct CsvFile {
     temp: PathBuf,
     path: PathBuf,
     writer: csv::Writer<BufWriter<File>>,
+    /// Rows written, a resumed run's earlier rows included; the header is not one.
+    rows: u64,
 }
 
 impl CsvFile {
@@ -241,14 +243,14 @@ impl CsvFile {
         }
         let file =
             File::create(&temp).with_context(|| format!("cannot open {}", temp.display()))?;
-        Ok(CsvFile::with_file(path, temp, file, true))
+        Ok(CsvFile::with_file(path, temp, file, true, 0))
     }
 
     /// Reopens an interrupted run's temporary file, cut back to `keep` bytes (its length at the
-    /// last checkpoint), for appending. A file already renamed to its final name by the
+    /// last checkpoint, when it had `rows` rows), for appending. A file already renamed to its final name by the
     /// interrupted run's last step is taken back under its temporary name; a file shorter than
     /// `keep` lost its tail (a host crash) and cannot be continued.
-    fn resume(dir: &Path, name: &str, keep: u64) -> Result<CsvFile> {
+    fn resume(dir: &Path, name: &str, (keep, rows): (u64, u64)) -> Result<CsvFile> {
         let (path, temp) = (dir.join(name), dir.join(format!("{name}.tmp")));
         if !temp.exists() && path.exists() {
             std::fs::rename(&path, &temp).with_context(|| {
@@ -270,14 +272,19 @@ impl CsvFile {
         file.set_len(keep)
             .with_context(|| format!("cannot cut back {}", temp.display()))?;
         // A resumed file that has rows has its header already.
-        Ok(CsvFile::with_file(path, temp, file, keep == 0))
+        Ok(CsvFile::with_file(path, temp, file, keep == 0, rows))
     }
 
-    fn with_file(path: PathBuf, temp: PathBuf, file: File, header: bool) -> CsvFile {
+    fn with_file(path: PathBuf, temp: PathBuf, file: File, header: bool, rows: u64) -> CsvFile {
         let writer = csv::WriterBuilder::new()
             .has_headers(header)
             .from_writer(BufWriter::new(file));
-        CsvFile { temp, path, writer }
+        CsvFile {
+            temp,
+            path,
+            writer,
+            rows,
+        }
     }
 
     /// Flushes and syncs to disk; returns the length on disk.
@@ -292,7 +299,9 @@ impl CsvFile {
     fn write<R: Serialize>(&mut self, row: &R) -> Result<()> {
         self.writer
             .serialize(row)
-            .with_context(|| format!("cannot write {}", self.temp.display()))
+            .with_context(|| format!("cannot write {}", self.temp.display()))?;
+        self.rows += 1;
+        Ok(())
     }
 }
 
@@ -343,7 +352,7 @@ impl OutputWriter {
             );
         }
         remove_derived(dir)?;
-        let open = |i: usize| CsvFile::resume(dir, FILES[i], cp.lengths[i]);
+        let open = |i: usize| CsvFile::resume(dir, FILES[i], (cp.lengths[i], cp.rows[i]));
         let files = [open(0)?, open(1)?, open(2)?, open(3)?, open(4)?];
         let writer = OutputWriter {
             files,
@@ -371,9 +380,15 @@ impl OutputWriter {
             run: self.run.clone(),
             read: self.read,
             lengths,
+            rows: self.rows(),
             finished,
         }
         .write(&self.dir)
+    }
+
+    /// Rows in each file so far, in [`FILES`] order, a resumed run's earlier rows included.
+    pub fn rows(&self) -> [u64; 5] {
+        self.files.each_ref().map(|f| f.rows)
     }
 
     pub fn write_article(&mut self, rows: &ArticleRows) -> Result<()> {

@@ -265,13 +265,30 @@ fn resume_over_an_input_changed_in_place_with_size_and_time_kept_is_refused() {
     f.set_modified(modified).unwrap();
     drop(f);
     let full = tmp.path().join("full");
-    assert!(run(&model, &full, &[&a], &[]).status.success());
+    let uninterrupted = run(&model, &full, &[&a], &[]);
+    assert!(uninterrupted.status.success());
     let o = run(&model, &out, &[&a], &["--resume"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(files(&out), files(&full));
-    // Its counts are its own part's, and say so: they read as the run's, short of the files.
-    let summary = "resumed after 4 input records written before; this part: 16 articles";
-    assert!(stderr(&o).contains(summary), "{}", stderr(&o));
+    // The whole run's totals are the uninterrupted run's (they were missing: the counts were
+    // the resumed part's alone, short of the files), and the part's own counts say so.
+    let stderr_full = stderr(&uninterrupted);
+    let totals = stderr_full
+        .split_once("whosaid: ")
+        .and_then(|(_, rest)| rest.split_once(" in "))
+        .map(|(totals, _)| totals)
+        .unwrap();
+    assert!(totals.starts_with("20 articles, "), "{totals}");
+    let summary = format!(
+        "whosaid: the whole run: {}; resumed after 4 input records written before, this part: \
+         16 articles",
+        totals
+    );
+    assert!(
+        stderr(&o).contains(&summary),
+        "{}\nwant {summary}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -39,7 +39,7 @@ mod worker;
 
 pub use shard::Shard;
 pub use sink::{JsonLinesSink, Sink};
-pub use timing::{Stage, Summary};
+pub use timing::{Resumed, Stage, Summary};
 pub use worker::{InferenceWorker, Parallelism};
 
 use progress::{estimate_records, progress_bar};
@@ -215,11 +215,11 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
     let (tagger, role_tagger) = start_models(opts)?;
     let run = RunIdentity::new(&opts.inputs, &opts.model, output_options(opts))?;
     let mut records = RunRecords::of(opts);
-    let mut resumed_after = None;
+    let mut records_before = None;
     let writer = if opts.resume {
         let cp = Checkpoint::read_for(&opts.out, &run)?;
         records.read_again(&cp, &opts.out)?;
-        resumed_after = Some(cp.read.records);
+        records_before = Some(cp.read.records);
         OutputWriter::resume(&opts.out, run, &cp)?
     } else {
         OutputWriter::create(&opts.out, run)?
@@ -227,7 +227,10 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
     let mut sink = CsvSink(writer);
     let taggers = (&tagger, role_tagger.as_ref());
     let mut summary = process(opts, taggers, &mut records, &mut sink)?;
-    summary.resumed_after = resumed_after;
+    summary.resumed = records_before.map(|records_before| Resumed {
+        records_before,
+        run_rows: sink.0.rows(),
+    });
     let phase = Instant::now();
     sink.0.finish(crate::report::index::write_run_index)?;
     summary.stage_seconds[Stage::Write as usize] += phase.elapsed().as_secs_f64();

@@ -27,9 +27,19 @@ pub struct Summary {
     pub seconds: f64,
     /// Wall seconds per stage, in [`Stage::ALL`] order.
     pub stage_seconds: [f64; Stage::COUNT],
-    /// For a `--resume`: the input records an interrupted run had written, which the counts
-    /// above leave out (they are this run's).
-    pub resumed_after: Option<u64>,
+    /// For a `--resume`: what the interrupted run had written, which the counts above leave
+    /// out (they are this run's).
+    pub resumed: Option<Resumed>,
+}
+
+/// What a `--resume` continued, and where the whole run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resumed {
+    /// Input records the interrupted run had written.
+    pub records_before: u64,
+    /// Rows of each file of the whole run, the interrupted run's and this one's, in
+    /// [`crate::output::FILES`] order.
+    pub run_rows: [u64; 5],
 }
 
 /// The stages of `extract`, for the timing split.
@@ -152,12 +162,18 @@ impl Summary {
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The counts of a resume are its own part's: read as the run's, they were short of the
-        // files by every record written before the interruption.
-        if let Some(records) = self.resumed_after {
+        // A resume's own counts are its part's: read as the run's, they were short of the files
+        // by every record written before the interruption. The files' totals come first.
+        if let Some(Resumed {
+            records_before,
+            run_rows: [articles, mentions, entities, quotes, errors],
+        }) = self.resumed
+        {
             write!(
                 f,
-                "whosaid: resumed after {records} input records written before; this part: "
+                "whosaid: the whole run: {articles} articles, {entities} entities ({mentions} \
+                 mentions), {quotes} quotes, {errors} errors; resumed after {records_before} \
+                 input records written before, this part: "
             )?;
         } else {
             write!(f, "whosaid: ")?;

@@ -729,6 +729,7 @@ mod tests {
                 digest: 0,
             },
             lengths: [0; 5],
+            rows: [0; 5],
             finished,
         };
         // Killed while writing rows: the tables are all of the run before.
