@@ -29,7 +29,7 @@
 
 use std::io::BufRead;
 
-use super::{parse_json_object, read_failure, Article, ReadOptions, RecordError};
+use super::{parse_json_object, read_failure, Article, NotAnArticle, ReadOptions, RecordError};
 
 /// The elements of a JSON array, one record each.
 pub(super) struct JsonArray {
@@ -115,16 +115,15 @@ impl JsonArray {
 
     fn parse(&self, opts: &ReadOptions) -> Result<Article, RecordError> {
         let record = format!("element {}", self.count);
-        let text = std::str::from_utf8(&self.element).map_err(|e| {
-            let at = e.valid_up_to();
-            RecordError::new(
-                &self.input,
-                record.clone(),
-                format!("invalid UTF-8 at byte {at} of the element"),
-            )
+        let fields = parse_json_object(&self.element, &opts.fields).map_err(|e| {
+            let reason = match e {
+                NotAnArticle::InvalidUtf8(at) => {
+                    format!("invalid UTF-8 at byte {at} of the element")
+                }
+                NotAnArticle::Other(reason) => reason,
+            };
+            RecordError::new(&self.input, record.clone(), reason)
         })?;
-        let fields = parse_json_object(text, &opts.fields)
-            .map_err(|r| RecordError::new(&self.input, record.clone(), r))?;
         let count = self.count;
         fields
             .into_article(

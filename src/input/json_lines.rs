@@ -155,23 +155,22 @@ impl JsonLines {
         line_start: u64,
         opts: &ReadOptions,
     ) -> Result<Article, RecordError> {
-        let line = std::str::from_utf8(line).map_err(|e| {
-            let at = e.valid_up_to();
-            self.error(format!(
+        let fields = parse_json_object(line, &opts.fields).map_err(|e| match e {
+            NotAnArticle::InvalidUtf8(at) => self.error(format!(
                 "invalid UTF-8 at byte {at} of the line (byte {} of the input)",
                 line_start + at as u64
-            ))
-        })?;
-        let fields = parse_json_object(line, &opts.fields).map_err(|reason| {
-            // One line of a pretty-printed document: say so (this line alone is lost).
-            let hint = match line.trim() {
-                "{" | "[" => {
-                    "; JSON lines need one whole object per line (is this a pretty-printed \
-                     document? a JSON array of objects is read from a .json file)"
-                }
-                _ => "",
-            };
-            self.error(format!("{reason}{hint}"))
+            )),
+            NotAnArticle::Other(reason) => {
+                // One line of a pretty-printed document: say so (this line alone is lost).
+                let hint = match line.trim_ascii() {
+                    b"{" | b"[" => {
+                        "; JSON lines need one whole object per line (is this a pretty-printed \
+                         document? a JSON array of objects is read from a .json file)"
+                    }
+                    _ => "",
+                };
+                self.error(format!("{reason}{hint}"))
+            }
         })?;
         let line_number = self.line_number;
         fields
@@ -184,26 +183,115 @@ impl JsonLines {
     }
 }
 
-/// The article fields of one JSON line, or why the line is not an article record.
-pub(super) fn parse_json_object(line: &str, names: &FieldNames) -> Result<RecordFields, String> {
-    let first = line.trim_start().chars().next();
-    if first != Some('{') {
-        // Say what the line is, when it is valid JSON at all.
-        serde_json::from_str::<IgnoredAny>(line).map_err(|e| malformed_json(&e))?;
+/// Why a JSON record (a line, or an element of an array) is not an article.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum NotAnArticle {
+    /// Invalid UTF-8 at this byte of the record, in a key or a field the run reads.
+    InvalidUtf8(usize),
+    /// Anything else, in words.
+    Other(String),
+}
+
+/// The article fields of one JSON record, or why it is not an article record.
+///
+/// Invalid UTF-8 costs the record only where the run reads it: in a key, or in a field it takes
+/// (id, title, text, url, date, source). In a field it skips — `{"id": 1, "text": "Iran replied.",
+/// "raw_html": "caf\xe9"}`, a scraper's Latin-1 leftovers — it costs nothing, as the field's
+/// value is never read: that record was an error row, its good text lost.
+pub(super) fn parse_json_object(
+    record: &[u8],
+    names: &FieldNames,
+) -> Result<RecordFields, NotAnArticle> {
+    parse_valid_json_object(record, names).map_err(|e| {
+        match last_invalid_utf8_before(record, byte_offset(record, &e)) {
+            Some(at) => NotAnArticle::InvalidUtf8(at),
+            None => NotAnArticle::Other(e.to_string()),
+        }
+    })
+}
+
+/// [`parse_json_object`] before an error is placed: a serde error, or the reason in words.
+fn parse_valid_json_object(record: &[u8], names: &FieldNames) -> Result<RecordFields, JsonError> {
+    let first = record.trim_ascii_start().first();
+    if first != Some(&b'{') {
+        // Say what the record is, when it is valid JSON at all.
+        serde_json::from_slice::<IgnoredAny>(record)?;
         let found = match first {
-            Some('[') => "an array",
-            Some('"') => "a string",
-            Some('t' | 'f') => "a boolean",
-            Some('n') => "null",
+            Some(b'[') => "an array",
+            Some(b'"') => "a string",
+            Some(b't' | b'f') => "a boolean",
+            Some(b'n') => "null",
             _ => "a number",
         };
-        return Err(format!("not a JSON object but {found}"));
+        return Err(JsonError::Reason(format!("not a JSON object but {found}")));
     }
-    let mut deserializer = serde_json::Deserializer::from_str(line);
-    let raw = WantedFields { names }
-        .deserialize(&mut deserializer)
-        .map_err(|e| malformed_json(&e))?;
-    deserializer.end().map_err(|e| malformed_json(&e))?;
+    // A slice, not a str: values skipped are then never checked for UTF-8 (serde_json checks
+    // the strings it reads, keys and the raw values taken below included).
+    let mut deserializer = serde_json::Deserializer::from_slice(record);
+    let raw = WantedFields { names }.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(checked_fields(raw, names)?)
+}
+
+/// A record's failure before it is placed: serde's (placed by line and column), or ours.
+enum JsonError {
+    Serde(serde_json::Error),
+    Reason(String),
+}
+
+impl From<serde_json::Error> for JsonError {
+    fn from(e: serde_json::Error) -> Self {
+        JsonError::Serde(e)
+    }
+}
+
+impl From<String> for JsonError {
+    fn from(reason: String) -> Self {
+        JsonError::Reason(reason)
+    }
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JsonError::Serde(e) => f.write_str(&malformed_json(e)),
+            JsonError::Reason(reason) => f.write_str(reason),
+        }
+    }
+}
+
+/// The byte of `record` where serde placed its error (its line, 1-based, and its column, the
+/// bytes into that line); the record's end for our own reasons, which come after parsing.
+fn byte_offset(record: &[u8], error: &JsonError) -> usize {
+    let JsonError::Serde(e) = error else {
+        return record.len();
+    };
+    let line_start = record
+        .split_inclusive(|&b| b == b'\n')
+        .take(e.line().saturating_sub(1))
+        .map(<[u8]>::len)
+        .sum::<usize>();
+    (line_start + e.column()).min(record.len())
+}
+
+/// The last invalid UTF-8 byte of `record` at or before `limit`: the one that failed a parse
+/// that stopped at `limit` (invalid bytes earlier were in fields the parse skipped, or it
+/// would have stopped there).
+fn last_invalid_utf8_before(record: &[u8], limit: usize) -> Option<usize> {
+    let mut at = 0;
+    let mut last = None;
+    for chunk in record.utf8_chunks() {
+        at += chunk.valid().len();
+        if !chunk.invalid().is_empty() && at <= limit {
+            last = Some(at);
+        }
+        at += chunk.invalid().len();
+    }
+    last
+}
+
+/// The fields' values, each checked for its type.
+fn checked_fields(raw: RawFields, names: &FieldNames) -> Result<RecordFields, String> {
     if raw.text.is_some_and(|t| t.get() == "null") {
         return Err(format!("`{}` is null, not a string", names.text));
     }

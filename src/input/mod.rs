@@ -44,7 +44,7 @@ mod text_files;
 
 use csv_rows::CsvRows;
 use json_array::JsonArray;
-use json_lines::{parse_json_object, JsonLines};
+use json_lines::{parse_json_object, JsonLines, NotAnArticle};
 pub use text_files::{folder_files, FolderFiles};
 use text_files::{list_text_files, TextFiles};
 
@@ -1382,6 +1382,47 @@ mod tests {
             errors(&items)[0].reason,
             "invalid UTF-8 at byte 10 of the line (byte 25 of the input)"
         );
+    }
+
+    /// Invalid UTF-8 in a field the run skips (a scraper's Latin-1 `raw_html`) no longer costs
+    /// the record its good text; in a field it reads, the error names that field's byte, also
+    /// after a skipped field's bad byte; in a key, the record is an error as before. Lines and
+    /// `.json` elements alike.
+    #[test]
+    fn invalid_utf8_counts_only_where_the_run_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines: &[&[u8]] = &[
+            b"{\"id\": \"a\", \"text\": \"Iran replied.\", \"raw_html\": \"caf\xe9\"}",
+            b"{\"raw\": \"\xe9\", \"id\": \"b\", \"text\": \"caf\xe9\"}",
+            b"{\"t\xe9\": 1, \"text\": \"ok\"}",
+            b"{\"id\": \"d\", \"text\": \"ok\", \"tags\": [\"\xff\", {\"k\": \"\xfe\"}]}",
+        ];
+        let jsonl = write(dir.path(), "u.jsonl", &lines.join(&b'\n'));
+        let array = write(
+            dir.path(),
+            "u.json",
+            &[b"[".as_slice(), &lines.join(&b',')].concat(),
+        );
+        let array = {
+            let mut bytes = std::fs::read(&array).unwrap();
+            bytes.push(b']');
+            write(dir.path(), "u.json", &bytes)
+        };
+        for (path, what) in [(jsonl, "line"), (array, "element")] {
+            let items = read_all(&[path]);
+            let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
+            assert_eq!(ids, ["a", "d"], "{:?}", errors(&items));
+            let reasons: Vec<&str> = errors(&items).iter().map(|e| e.reason.as_str()).collect();
+            assert_eq!(reasons.len(), 2);
+            assert!(
+                reasons[0].starts_with(&format!("invalid UTF-8 at byte 36 of the {what}")),
+                "{reasons:?}"
+            );
+            assert!(
+                reasons[1].starts_with(&format!("invalid UTF-8 at byte 3 of the {what}")),
+                "{reasons:?}"
+            );
+        }
     }
 
     #[test]
