@@ -1095,30 +1095,43 @@ fn stream_stops_quietly_when_its_reader_goes_away() {
     use std::io::{BufRead, BufReader};
     let tmp = tempfile::tempdir().unwrap();
     let model = tiny_model(tmp.path(), 128, Some(1));
-    let records: String = (0..200)
+    let records: String = (0..400)
         .map(|i| {
             format!("{{\"id\":\"a{i}\",\"text\":\"Joe Biden met Angela Merkel in Berlin.\"}}\n")
         })
         .collect();
-    let mut child = common::spawn_stream(
-        &model,
-        &["--quotes", "rules", "--chunk-size", "1", "--threads", "1"],
-    );
-    let mut stdin = child.stdin.take().unwrap();
-    let feeder = std::thread::spawn(move || {
-        // The writes fail once stream stops reading: that is the point.
-        let _ = stdin.write_all(records.as_bytes());
-    });
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    assert!(first.contains("\"a0\""), "{first}");
-    // The reader is gone: the rest of stdout has nowhere to go.
-    let o = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    // Flushed after every record, the broken pipe is met in a flush; in chunks of the default
+    // size, inside a row's JSON, where it came wrapped in serde's error: `error: Broken pipe`,
+    // exit 1.
+    for chunk_size in ["1", "64"] {
+        let mut child = common::spawn_stream(
+            &model,
+            &[
+                "--quotes",
+                "rules",
+                "--chunk-size",
+                chunk_size,
+                "--threads",
+                "1",
+            ],
+        );
+        let mut stdin = child.stdin.take().unwrap();
+        let records = records.clone();
+        let feeder = std::thread::spawn(move || {
+            // The writes fail once stream stops reading: that is the point.
+            let _ = stdin.write_all(records.as_bytes());
+        });
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert!(first.contains("\"a0\""), "{first}");
+        // The reader is gone: the rest of stdout has nowhere to go.
+        let o = child.wait_with_output().unwrap();
+        feeder.join().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{chunk_size}: {}", stderr(&o));
+        assert!(stderr(&o).is_empty(), "{chunk_size}: {}", stderr(&o));
+    }
 
     let cores = std::thread::available_parallelism().unwrap().get();
     let o = whosaid()

@@ -58,9 +58,7 @@ impl<W: Write> Sink for JsonLinesSink<W> {
             mentions: &rows.mentions,
             quotes: &rows.quotes,
         };
-        serde_json::to_writer(&mut self.0, &line)?;
-        self.0.write_all(b"\n")?;
-        Ok(())
+        write_line(&mut self.0, &line)
     }
     fn error(&mut self, error: &RecordError) -> Result<()> {
         let error = crate::output::ErrorRow {
@@ -68,12 +66,19 @@ impl<W: Write> Sink for JsonLinesSink<W> {
             record: error.record.clone(),
             reason: error.reason.clone(),
         };
-        serde_json::to_writer(&mut self.0, &StreamLine::Error { error })?;
-        self.0.write_all(b"\n")?;
-        Ok(())
+        write_line(&mut self.0, &StreamLine::Error { error })
     }
     fn chunk_done(&mut self, _read: RecordsRead) -> Result<()> {
         self.0.flush()?;
         Ok(())
     }
+}
+
+/// Writes one JSON line. A failure to write comes back as the `io::Error` it is, not wrapped in
+/// serde's: `stream | head -1` tells a reader gone away (a broken pipe) by that error's kind, and
+/// wrapped, the pipe broken inside a row ended the run with `error: Broken pipe`, exit 1.
+fn write_line(out: &mut impl Write, line: &StreamLine) -> Result<()> {
+    serde_json::to_writer(&mut *out, line).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")?;
+    Ok(())
 }
