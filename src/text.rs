@@ -245,10 +245,62 @@ fn is_close_punct(c: char) -> bool {
 }
 
 /// Characters that separate words as white space does though they print nothing: controls
-/// (NUL), the zero-width space, the word joiner and the byte-order mark. Kept in a word, they
-/// made `Maria Lopez\0` a name of its own (`maria lopez\0` as its key).
+/// (NUL), and the invisible format characters ([`is_invisible_format`]) where they do not join a
+/// word ([`joins_word`]). Kept in a word, they made `Maria Lopez\0` a name of its own (`maria
+/// lopez\0` as its key).
 pub fn is_invisible_separator(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200B}' | '\u{2060}' | '\u{FEFF}')
+    c.is_control() || is_invisible_format(c)
+}
+
+/// Format characters a web page carries that print nothing: the soft hyphen (a hyphenation
+/// hint, common in German text), the zero-width space (a line-break hint), the direction marks
+/// and embeddings, the word joiner and its kin, the byte-order mark.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{AD}' | '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// Whether an invisible format character between `before` and `after` is inside a word, and
+/// so no separator: between two letters or digits (`Mer\u{AD}kel`, `Mer\u{200B}kel` are the
+/// word `Merkel` to the model, whose tokenizer drops them), unless a lower-case letter meets an
+/// upper-case one (`Angela\u{200B}Merkel` is two words, as a page that spaces with it shows).
+pub fn joins_word(before: Option<char>, after: Option<char>) -> bool {
+    match (before, after) {
+        (Some(b), Some(a)) if b.is_alphanumeric() && a.is_alphanumeric() => {
+            !(b.is_lowercase() && a.is_uppercase())
+        }
+        _ => false,
+    }
+}
+
+/// The parts of `text` between word separators: white space, controls, and invisible format
+/// characters that do not join a word ([`joins_word`]), as byte ranges.
+pub fn separated_parts(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut parts = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut before = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let separates = c.is_whitespace()
+            || c.is_control()
+            || (is_invisible_format(c) && !joins_word(before, chars.peek().map(|&(_, a)| a)));
+        if separates {
+            if let Some(s) = start.take() {
+                parts.push(s..i);
+            }
+        } else {
+            start.get_or_insert(i);
+        }
+        // A format character inside a word is transparent: the letters around it meet.
+        if !is_invisible_format(c) || separates {
+            before = Some(c);
+        }
+    }
+    if let Some(s) = start {
+        parts.push(s..text.len());
+    }
+    parts
 }
 
 /// Marks that come off a word's ends as tokens of their own, as punctuation does: emoji and
@@ -263,26 +315,18 @@ fn is_edge_mark(c: char) -> bool {
 /// leading quotes/brackets and trailing punctuation come off as tokens of their own, as does a
 /// final period unless the word is an abbreviation, and a possessive `'s`. Inner hyphens,
 /// apostrophes and periods stay (`Serbian-born`, `isn’t`, `U.S.`). Invisible separators
-/// ([`is_invisible_separator`]) separate like white space, and emoji come off a word's ends
-/// ([`is_edge_mark`]).
+/// separate like white space, unless inside a word ([`separated_parts`]), and emoji come off a
+/// word's ends ([`is_edge_mark`]).
 pub fn split_words(text: &str, sentence: Span) -> Vec<Span> {
     let mut out = Vec::new();
     let body = &text[sentence.range()];
-    let mut chunk_start: Option<usize> = None;
-    let flush = |from: usize, to: usize, out: &mut Vec<Span>| {
-        split_chunk(text, sentence.start + from, sentence.start + to, out);
-    };
-    for (i, c) in body.char_indices() {
-        if c.is_whitespace() || is_invisible_separator(c) {
-            if let Some(s) = chunk_start.take() {
-                flush(s, i, &mut out);
-            }
-        } else if chunk_start.is_none() {
-            chunk_start = Some(i);
-        }
-    }
-    if let Some(s) = chunk_start {
-        flush(s, body.len(), &mut out);
+    for part in separated_parts(body) {
+        split_chunk(
+            text,
+            sentence.start + part.start,
+            sentence.start + part.end,
+            &mut out,
+        );
     }
     out
 }
@@ -396,8 +440,21 @@ mod tests {
     #[test]
     fn invisible_characters_and_emoji_are_not_part_of_words() {
         assert_eq!(
-            words("Maria Lopez\0said\u{200B}it\u{FEFF}."),
+            words("Maria Lopez\0said \u{200B}it\u{FEFF}."),
             vec!["Maria", "Lopez", "said", "it", "."]
+        );
+        // Between letters an invisible format character is inside the word (a hyphenation or
+        // line-break hint), unless a lower-case letter meets an upper-case one; at a word's
+        // edge it separates. Inside, they split "Merkel" into two words of a name.
+        assert_eq!(
+            words("Angela\u{200B}Mer\u{AD}kel\u{200F} met Mer\u{200B}kel\u{2060}s."),
+            vec![
+                "Angela",
+                "Mer\u{AD}kel",
+                "met",
+                "Mer\u{200B}kel\u{2060}s",
+                "."
+            ]
         );
         assert_eq!(
             words("Scholz\u{200C} and Trump😀 met 😀China😀."),

@@ -9,19 +9,29 @@ use std::sync::OnceLock;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::text::is_invisible_separator;
+use crate::text::{is_invisible_format, is_invisible_separator, joins_word, separated_parts};
 
 /// Folds a name into a matching key: lower case, Latin diacritics removed whether written as one
 /// character or as a letter and combining marks ("Sandër" = "Sande\u{308}r" = "Sander"), curly
 /// apostrophes made straight, dots dropped ("U.S." = "US", "St." = "St"), zero-width joiners
-/// dropped and runs of white space or invisible separators ([`is_separator`]) made one space,
-/// and a leading "the" removed ("the United States" = "United States").
+/// and invisible characters inside a word dropped ("Mer\u{AD}kel" = "Merkel", see
+/// [`joins_word`]), runs of white space or invisible separators ([`is_separator`]) made one
+/// space, and a leading "the" removed ("the United States" = "United States").
 pub fn fold_key(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     // Whether the last character kept is a Latin letter, whose combining marks come off.
     let mut after_latin = false;
-    for c in text.nfd() {
+    // The last character read that is not an invisible format character.
+    let mut before = None;
+    let mut chars = text.nfd().peekable();
+    while let Some(c) = chars.next() {
+        if is_invisible_format(c) && joins_word(before, chars.peek().copied()) {
+            continue;
+        }
+        if !is_invisible_format(c) {
+            before = Some(c);
+        }
         if is_separator(c) {
             pending_space = !out.is_empty();
             continue;
@@ -79,9 +89,10 @@ pub fn is_separator(c: char) -> bool {
     c.is_whitespace() || is_invisible_separator(c)
 }
 
-/// The words of a text, split at white space and invisible separators ([`is_separator`]).
+/// The words of a text, split at white space and invisible separators that do not join a word
+/// ([`separated_parts`]).
 pub fn words_of(text: &str) -> impl Iterator<Item = &str> {
-    text.split(is_separator).filter(|w| !w.is_empty())
+    separated_parts(text).into_iter().map(|r| &text[r])
 }
 
 /// Removes a possessive ending: "Lleshaj’s" → "Lleshaj", "allies’" → "allies".
@@ -486,9 +497,15 @@ mod tests {
         for joiner in ['\u{200C}', '\u{200D}'] {
             assert_eq!(fold_key(&format!("Mer{joiner}kel")), "merkel", "{joiner:?}");
         }
-        for separator in ['\u{200B}', '\u{2060}', '\u{FEFF}'] {
+        for separator in ['\u{200B}', '\u{2060}', '\u{FEFF}', '\u{200F}', '\u{AD}'] {
             let key = fold_key(&format!("Angela{separator}Merkel{separator}"));
             assert_eq!(key, "angela merkel", "{separator:?}");
+            // Inside a word, a soft hyphen, a zero-width space or a direction mark is no
+            // separator: the key was "angela kel" or "angela mer\u{AD}kel".
+            let key = fold_key(&format!("Angela Mer{separator}kel"));
+            assert_eq!(key, "angela merkel", "{separator:?}");
+            let p = PersonName::parse(&format!("Angela Mer{separator}kel"));
+            assert_eq!(p.keys.len(), 2, "{separator:?}: {:?}", p.keys);
         }
         assert_eq!(fold_key("Й"), "й", "a Cyrillic letter keeps its mark");
         assert_eq!(fold_key("И\u{306}"), "й");

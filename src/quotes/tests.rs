@@ -93,6 +93,26 @@ fn quote_then_x_said() {
     );
 }
 
+/// A direction mark or embedding just before the opening mark (pages mixing scripts carry them)
+/// made the quote mixed speech, its text holding the mark and both quotation marks.
+#[test]
+fn a_direction_mark_before_the_opening_mark_changes_nothing() {
+    for mark in ['\u{200E}', '\u{200F}', '\u{202E}', '\u{2067}'] {
+        let got = run(
+            &format!("{mark}“We will rebuild the bridge,” Mara Quell said."),
+            &[("Mara Quell", "PER")],
+        );
+        let want = row(
+            "We will rebuild the bridge,",
+            "said",
+            "Mara Quell",
+            "Mara Quell",
+            "direct",
+        );
+        assert_eq!(got, vec![want], "{mark:?}");
+    }
+}
+
 #[test]
 fn quote_then_said_x_with_straight_marks() {
     let got = run(
