@@ -418,13 +418,13 @@ fn text_folder(dir: &Path) -> (PathBuf, Vec<Record>) {
         (
             "sub/a.txt",
             body(5).into_bytes(),
-            Some("a"),
-            "duplicate id (same stem in a subfolder)",
+            Some("sub/a"),
+            "same stem in a subfolder (its own id)",
         ),
         (
             "sub/deeper/k.TXT",
             body(6).into_bytes(),
-            Some("k"),
+            Some("sub/deeper/k"),
             "upper-case extension, nested",
         ),
     ];
