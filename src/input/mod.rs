@@ -86,7 +86,7 @@ pub struct Article {
     /// `news:1` (a path as given would make ids, and the `--shard` that hashes them, depend on
     /// where each machine mounts the dump, and `stream --id-stem` could not spell extract's).
     /// What tells articles apart is [`Article::origin`]: its input and record are unique in a
-    /// run.
+    /// run, and `articles.csv` writes them beside the id.
     pub id: String,
     /// The headline; empty when the record has none.
     pub title: String,
