@@ -32,6 +32,15 @@ pub struct ArticleRow {
     pub url: String,
     pub published: String,
     pub source: String,
+    /// Where the article was read, as `errors.csv` names a record ([`crate::input::Origin`]):
+    /// the input as given and the record in it (`line 3`, `row 2`, `element 4`, a folder's
+    /// `2024/01/story.txt`). Ids may repeat in a run (two dumps' `1`, two `news.jsonl` of
+    /// other folders making up `news:1`); input and record never do. Absent in runs before
+    /// these columns existed.
+    #[serde(default)]
+    pub input: String,
+    #[serde(default)]
+    pub record: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -128,6 +137,8 @@ impl ArticleRows {
                 url: doc.about.url.clone().unwrap_or_default(),
                 published: doc.about.published.clone().unwrap_or_default(),
                 source: doc.about.source.clone().unwrap_or_default(),
+                input: doc.origin.input.clone(),
+                record: doc.origin.record.clone(),
             }),
             mentions: mention_rows(annotated, &co),
             entities: entity_rows(annotated, &co),
@@ -451,6 +462,8 @@ pub const HEADERS: [&[&str]; 5] = [
         "url",
         "published",
         "source",
+        "input",
+        "record",
     ],
     &[
         "article_id",

@@ -418,13 +418,13 @@ fn text_folder(dir: &Path) -> (PathBuf, Vec<Record>) {
         (
             "sub/a.txt",
             body(5).into_bytes(),
-            Some("a"),
-            "duplicate id (same stem in a subfolder)",
+            Some("sub/a"),
+            "same stem in a subfolder (its own id)",
         ),
         (
             "sub/deeper/k.TXT",
             body(6).into_bytes(),
-            Some("k"),
+            Some("sub/deeper/k"),
             "upper-case extension, nested",
         ),
     ];
@@ -637,6 +637,8 @@ fn check_output(out: &Path, expected: &Expected, summary: Option<&Summary>) {
             "url",
             "published",
             "source",
+            "input",
+            "record",
         ],
     );
     let errors = read_csv(&out.join("errors.csv"), &["input", "record", "reason"]);
@@ -678,6 +680,14 @@ fn check_output(out: &Path, expected: &Expected, summary: Option<&Summary>) {
             "status of {a:?}"
         );
     }
+    // ...each naming its input and record as errors.csv would have named it.
+    let got: Vec<(&str, &str)> = articles.iter().map(|a| (&a[9], &a[10])).collect();
+    let want: Vec<(&str, &str)> = records
+        .iter()
+        .filter(|r| r.outcome != Outcome::Error)
+        .map(|r| (r.input.as_str(), r.record.as_str()))
+        .collect();
+    assert_eq!(got, want, "(input, record) of articles.csv rows");
 
     // ...and which became errors, each naming its file and record, with a reason.
     let want_errors: Vec<&Record> = records

@@ -40,13 +40,17 @@ fn sample_data_gives_all_files_with_valid_character_offsets() {
     assert_eq!(summary.articles, 7);
 
     let articles = read_csv(&out.join("articles.csv"));
-    // The record's publication details come through (url, published, source).
+    // The record's publication details come through (url, published, source), then where it
+    // was read.
+    let first_input = inputs[0].display().to_string();
     assert_eq!(
         articles[0].iter().skip(6).collect::<Vec<_>>(),
         [
             "https://example.org/valmora-port",
             "2024-03-04",
-            "Example Wire"
+            "Example Wire",
+            &first_input,
+            "line 1"
         ]
     );
     let ids: Vec<&str> = articles.iter().map(|r| &r[0]).collect();
@@ -74,7 +78,9 @@ fn sample_data_gives_all_files_with_valid_character_offsets() {
             "status",
             "url",
             "published",
-            "source"
+            "source",
+            "input",
+            "record"
         ]
     );
     assert_eq!(
@@ -391,4 +397,54 @@ fn a_missing_or_broken_model_stops_before_any_output() {
         extract(&options(vec![input], &out, broken)).unwrap_err()
     );
     assert!(msg.contains("tokenizer.json"), "{msg}");
+}
+
+/// Every article row names its input and record as `errors.csv` names a record, and a folder's
+/// files are named by their path under it. Before, `2024/01/story.txt` and `2024/02/story.txt` of
+/// one folder were both the article `story`, and the records of `a/news.jsonl` and
+/// `b/news.jsonl` (both `news:1`, or both the dumps' own `1`) had rows nothing told apart.
+#[test]
+fn article_rows_name_their_input_and_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, None);
+    let write = |name: &str, content: &str| {
+        let path = tmp.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, content).unwrap();
+        path
+    };
+    let folder = tmp.path().join("texts");
+    write("texts/2024/01/story.txt", "Iran replied in January.");
+    write("texts/2024/02/story.txt", "Iran replied in February.");
+    let dump = "{\"text\": \"Albania agreed.\"}\n{broken\n{\"id\": 1, \"text\": \"Iran said.\"}\n";
+    let (a, b) = (write("a/news.jsonl", dump), write("b/news.jsonl", dump));
+    let out = tmp.path().join("out");
+    run(vec![folder.clone(), a.clone(), b.clone()], &out, model);
+
+    let name = |p: &Path| p.display().to_string();
+    let articles: Vec<[String; 3]> = read_csv(&out.join("articles.csv"))
+        .iter()
+        .map(|r| [&r[0], &r[9], &r[10]].map(String::from))
+        .collect();
+    let row = |id: &str, input: &Path, record: &str| [id.into(), name(input), record.into()];
+    assert_eq!(
+        articles,
+        [
+            row("2024/01/story", &folder, "2024/01/story.txt"),
+            row("2024/02/story", &folder, "2024/02/story.txt"),
+            row("news:1", &a, "line 1"),
+            row("1", &a, "line 3"),
+            row("news:1", &b, "line 1"),
+            row("1", &b, "line 3"),
+        ]
+    );
+    // Named as errors.csv names the bad line of each dump.
+    let errors: Vec<[String; 2]> = read_csv(&out.join("errors.csv"))
+        .iter()
+        .map(|r| [&r[0], &r[1]].map(String::from))
+        .collect();
+    assert_eq!(
+        errors,
+        [[name(&a), "line 2".into()], [name(&b), "line 2".into()]]
+    );
 }

@@ -1216,4 +1216,11 @@ fn stream_over_a_part_of_a_dump_names_records_as_extract_does() {
         .collect();
     assert_eq!(named, ["line 3", "news:5", "line 6", "line 7"]);
     assert_eq!(answers[3]["error"]["reason"].as_str(), Some(&errors[2][2]));
+    // The article names its line of the dump, as extract's row does; its input is stdin (the
+    // Spark job writes the dump's name in its place, as it does for errors).
+    let article = &answers[1]["article"];
+    let extracted = &common::read_csv(&out.join("articles.csv"))[1];
+    assert_eq!(&extracted[9], dump.display().to_string());
+    assert_eq!(article["record"].as_str(), Some(&extracted[10]));
+    assert_eq!(article["input"], "<stdin>");
 }

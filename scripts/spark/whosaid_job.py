@@ -22,7 +22,7 @@ libtorch, is searched after LD_LIBRARY_PATH). A task whose
 `whosaid stream` dies fails saying how (exit status or signal) with the end of its stderr, and
 Spark retries it.
 Rows keep the dump's line order, so with --single-files the CSVs equal a single `whosaid extract`
-run on the same dump (error rows name the dump and its line number, as extract does).
+run on the same dump (error and article rows name the dump and its line number, as extract does).
 
     spark-submit [--conf spark.task.cpus=2] scripts/spark/whosaid_job.py --input dump.jsonl \
         --output out/ --binary target/release/whosaid --model models/ner-en \
@@ -41,7 +41,9 @@ Column names and their order come from the binary: before the dump is processed,
 `whosaid extract` on an empty dump on an executor and reads the header lines it writes, and
 every row of `whosaid stream` must have exactly those keys in that order (the Rust side serializes
 the same row structs for both), else the task fails saying so. Columns added to the CSVs on the
-Rust side therefore need no change here.
+Rust side therefore need no change here, except where a row names its input: the `input` and
+`record` of error and article rows are set here to the dump as given and the line's number in
+it, as extract writes them (stream reads stdin, and names it `<stdin>`).
 """
 import argparse
 import collections
@@ -325,17 +327,25 @@ def pipe_run(first_index, first_byte, lines, binary_name, threads, shipped_parts
         raise RuntimeError(f"whosaid stream answered {answered} lines for {len(records)} records")
 
 
+def named_as_extract(row, input_path, index):
+    """An error or article row naming where it was read as extract names it: the dump as given
+    and the line's number in it (stream names its input `<stdin>`). Only columns the row has are
+    set: a binary from before articles had them writes no such columns, in extract either."""
+    names = {"input": input_path, "record": f"line {index + 1}"}
+    return {k: names.get(k, v) for k, v in row.items()}
+
+
 def to_rows(item, input_path, headers):
     """One result line into (table, index, position, cells) tuples; numbers keep their JSON text."""
     index, line = item
     obj = json.loads(line, parse_float=str, parse_int=str)
     if "error" in obj:
-        # As extract names them: the dump, and the line's number in it.
-        e = dict(obj["error"], input=input_path, record=f"line {index + 1}")
+        e = named_as_extract(obj["error"], input_path, index)
         return [("errors", index, 0, cells(e, headers["errors"], "errors"))]
     out = []
     if obj.get("article") is not None:
-        out.append(("articles", index, 0, cells(obj["article"], headers["articles"], "articles")))
+        a = named_as_extract(obj["article"], input_path, index)
+        out.append(("articles", index, 0, cells(a, headers["articles"], "articles")))
     for table in ("mentions", "entities", "quotes"):
         for pos, row in enumerate(obj[table]):
             out.append((table, index, pos, cells(row, headers[table], table)))

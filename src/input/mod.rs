@@ -16,7 +16,10 @@
 //!   Numbers in fields (`"id": 4.50`) are kept exactly as written.
 //! - `.csv`: a header row naming the columns, then one article per row.
 //! - `.txt`: one article, the whole file.
-//! - a directory: every `.txt` and `.txt.gz` file under it, recursively, one article each. Files
+//! - a directory: every `.txt` and `.txt.gz` file under it, recursively, one article each, whose
+//!   id is its path under the directory without the ending: of the folder input `news/`,
+//!   `news/2024/01/story.txt` is the article `2024/01/story` (record `2024/01/story.txt`) and
+//!   `news/2024/02/story.txt.gz` the article `2024/02/story`. Files
 //!   are read in path order (names compared component by component, so `a/z.txt` comes before
 //!   `b.txt`); hidden entries (names starting with `.`) are skipped, symbolic links to files are
 //!   read, and symbolic links to directories are not followed (they could loop). Every other
@@ -46,7 +49,7 @@ use csv_rows::CsvRows;
 use json_array::JsonArray;
 use json_lines::{parse_json_object, JsonLines, NotAnArticle};
 pub use text_files::{folder_files, FolderFiles};
-use text_files::{list_text_files, TextFiles};
+use text_files::{list_text_files, TextFile, TextFiles};
 
 /// The default for [`ReadOptions::max_bytes`].
 pub const DEFAULT_MAX_BYTES: usize = 2_000_000;
@@ -77,7 +80,16 @@ const LINE_BUFFER_BYTES: usize = 64 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Article {
     /// The record's id, or one made up from the input when the record has none: `{file stem}:{line}`
-    /// for JSON lines, `{file stem}:{row}` for CSV, the file stem for text files.
+    /// for JSON lines, `{file stem}:{element}` for a `.json` array, `{file stem}:{row}` for CSV,
+    /// the file stem for a `.txt` input, and for a folder's text file its path under the folder
+    /// without `.txt`/`.txt.gz` (`2024/01/story`).
+    ///
+    /// Ids need not be unique in a run: records may repeat an id, and made-up ids come from
+    /// file names, not the paths given, so `a/news.jsonl` and `b/news.jsonl` both make up
+    /// `news:1` (a path as given would make ids, and the `--shard` that hashes them, depend on
+    /// where each machine mounts the dump, and `stream --id-stem` could not spell extract's).
+    /// What tells articles apart is [`Article::origin`]: its input and record are unique in a
+    /// run, and `articles.csv` writes them beside the id.
     pub id: String,
     /// The headline; empty when the record has none.
     pub title: String,
@@ -389,11 +401,8 @@ fn open_source(path: &Path, stdin: &StdinPlace) -> Result<Source, RecordError> {
         )));
     };
     if format == Format::Text {
-        let record = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| input.clone());
-        let files = VecDeque::from([Ok((path.to_path_buf(), record))]);
+        let record = path.file_name().map_or(path, Path::new);
+        let files = VecDeque::from([Ok(TextFile::new(path.to_path_buf(), record))]);
         return Ok(Source::TextFiles(TextFiles { input, files }));
     }
     if name.gzipped && metadata.is_file() {
@@ -513,7 +522,7 @@ pub fn folder_entries(dir: &Path) -> io::Result<Vec<(String, Result<PathBuf, Str
     Ok(list_text_files(dir)?
         .into_iter()
         .map(|entry| match entry {
-            Ok((path, record)) => (record, Ok(path)),
+            Ok(file) => (file.record, Ok(file.path)),
             Err(e) => (e.record, Err(e.reason)),
         })
         .collect())
@@ -1203,7 +1212,7 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("z", "body az"),
+                ("a/z", "body az"),
                 ("a", "body a"),
                 ("b", "Bee\n\nbody b"),
                 ("c", "body c")
@@ -1219,6 +1228,50 @@ mod tests {
             (root.to_str().unwrap(), "empty.txt")
         );
         assert_eq!(error.reason, "empty text");
+    }
+
+    /// A folder's files of one stem in different subfolders were one article id, the stem:
+    /// `2024/01/story.txt` and `2024/02/story.txt` were both `story`.
+    #[test]
+    fn a_folder_file_is_named_by_its_path_under_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("news");
+        write(&root, "2024/01/story.txt", b"January");
+        write(&root, "2024/02/story.txt", b"February");
+        write(&root, "2024/03/Story.v2.TXT.gz", &gzip(b"March"));
+        write(&root, "story.txt", b"Undated");
+        let single = write(dir.path(), "single/story.txt", b"Alone");
+        let items = read_all(&[root.clone(), single.clone()]);
+        assert!(errors(&items).is_empty(), "{items:?}");
+        let got: Vec<(&str, &str, &str, &str)> = articles(&items)
+            .iter()
+            .map(|a| {
+                let (input, record) = (&a.origin.input, &a.origin.record);
+                (
+                    a.id.as_str(),
+                    input.as_str(),
+                    record.as_str(),
+                    a.text.as_str(),
+                )
+            })
+            .collect();
+        let (root, single) = (root.display().to_string(), single.display().to_string());
+        assert_eq!(
+            got,
+            [
+                ("2024/01/story", &*root, "2024/01/story.txt", "January"),
+                ("2024/02/story", &*root, "2024/02/story.txt", "February"),
+                (
+                    "2024/03/Story.v2",
+                    &*root,
+                    "2024/03/Story.v2.TXT.gz",
+                    "March"
+                ),
+                ("story", &*root, "story.txt", "Undated"),
+                // A `.txt` input is named by its stem, whatever folder holds it.
+                ("story", &*single, "story.txt", "Alone"),
+            ]
+        );
     }
 
     #[test]
@@ -1288,7 +1341,7 @@ mod tests {
                 "link ok".to_string(),
                 "loop.txt: a symbolic link to a directory (not followed), not a text file: not read".to_string(),
                 "pipe.txt: a FIFO (named pipe), not a text file: not read".to_string(),
-                "inner ok".to_string(),
+                "sub.txt/inner ok".to_string(),
             ]
         );
     }

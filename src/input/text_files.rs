@@ -11,9 +11,47 @@ use super::*;
 /// Text files, one article each, read one at a time.
 pub(super) struct TextFiles {
     pub(super) input: String,
-    /// Each file's path and its record name, or an error found while listing (an unreadable
-    /// subdirectory), in reading order.
-    pub(super) files: VecDeque<Result<(PathBuf, String), RecordError>>,
+    /// Each file, or an error found while listing (an unreadable subdirectory), in reading order.
+    pub(super) files: VecDeque<Result<TextFile, RecordError>>,
+}
+
+/// One text file of an input, and how its article is named.
+pub(super) struct TextFile {
+    pub(super) path: PathBuf,
+    /// Its record name: the file name of a `.txt` input, the path under the folder
+    /// (`2024/01/story.txt`) for a folder's file.
+    pub(super) record: String,
+    /// The id its article gets: the record name without `.txt`/`.txt.gz` ([`text_file_id`]).
+    pub(super) id: String,
+}
+
+impl TextFile {
+    /// `path` read under the record name `record` (a path relative to the input's folder, or
+    /// the file name of a `.txt` input).
+    pub(super) fn new(path: PathBuf, record: &Path) -> TextFile {
+        TextFile {
+            id: text_file_id(record),
+            record: record.display().to_string(),
+            path,
+        }
+    }
+}
+
+/// The made-up id of a text file's article: its path under the folder input, `/` between
+/// folders, without the `.txt` or `.txt.gz` ending (`2024/01/story.txt.gz` is `2024/01/story`);
+/// a `.txt` input's is its stem. The bare stem made `2024/01/story.txt` and `2024/02/story.txt`
+/// one id, `story`. The path is taken under the folder, not as the folder was given, so that
+/// the id (which `--shard` hashes) is the same on every machine, wherever the folder is
+/// mounted and however its path is written.
+fn text_file_id(relative: &Path) -> String {
+    let mut parts: Vec<String> = relative
+        .parent()
+        .into_iter()
+        .flat_map(|folders| folders.components())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.push(NameParts::of(relative).stem);
+    parts.join("/")
 }
 
 impl TextFiles {
@@ -21,17 +59,17 @@ impl TextFiles {
         &mut self,
         opts: &ReadOptions,
     ) -> Option<Result<Article, RecordError>> {
-        let (path, record) = match self.files.pop_front()? {
+        let file = match self.files.pop_front()? {
             Ok(file) => file,
             Err(error) => return Some(Err(error)),
         };
         let origin = Origin {
             input: self.input.clone(),
-            record,
+            record: file.record,
         };
         Some(
-            regular_file(&path)
-                .and_then(|()| read_text_article(&path, opts))
+            regular_file(&file.path)
+                .and_then(|()| read_text_article(&file.path, file.id, opts))
                 .map(|article| Article {
                     origin: origin.clone(),
                     ..article
@@ -43,9 +81,7 @@ impl TextFiles {
 
 /// Every `.txt` and `.txt.gz` file under `dir`, in path order, each with its path under `dir` as
 /// its record name; subdirectories that cannot be listed are errors in their place.
-pub(super) fn list_text_files(
-    dir: &Path,
-) -> io::Result<VecDeque<Result<(PathBuf, String), RecordError>>> {
+pub(super) fn list_text_files(dir: &Path) -> io::Result<VecDeque<Result<TextFile, RecordError>>> {
     walk(dir, &mut Vec::new())
 }
 
@@ -71,7 +107,7 @@ pub fn folder_files(dir: &Path) -> io::Result<FolderFiles> {
 fn walk(
     dir: &Path,
     others: &mut Vec<PathBuf>,
-) -> io::Result<VecDeque<Result<(PathBuf, String), RecordError>>> {
+) -> io::Result<VecDeque<Result<TextFile, RecordError>>> {
     let input = dir.display().to_string();
     let mut found: Vec<(PathBuf, Option<io::Error>)> = Vec::new();
     let mut pending_dirs = vec![dir.to_path_buf()];
@@ -119,16 +155,15 @@ fn walk(
         .into_iter()
         .map(|(path, listing_error)| {
             let relative = path.strip_prefix(dir).unwrap_or(&path);
-            // A listing error in the input directory itself has no relative path.
-            let record = match relative.as_os_str().is_empty() {
-                true => ".".to_string(),
-                false => relative.display().to_string(),
-            };
             match listing_error {
-                None => Ok((path, record)),
+                None => Ok(TextFile::new(path.clone(), relative)),
                 Some(error) => Err(RecordError {
                     input: input.clone(),
-                    record,
+                    // A listing error in the input directory itself has no relative path.
+                    record: match relative.as_os_str().is_empty() {
+                        true => ".".to_string(),
+                        false => relative.display().to_string(),
+                    },
                     reason: format!("cannot list directory: {error}"),
                 }),
             }
@@ -172,8 +207,12 @@ fn regular_file(path: &Path) -> Result<(), String> {
     Err("not a regular file: not read".into())
 }
 
-/// One text file as an article, or why it is not one.
-pub(super) fn read_text_article(path: &Path, opts: &ReadOptions) -> Result<Article, String> {
+/// One text file as the article `id`, or why it is not one.
+pub(super) fn read_text_article(
+    path: &Path,
+    id: String,
+    opts: &ReadOptions,
+) -> Result<Article, String> {
     let name = NameParts::of(path);
     let mut reader = open_reader(path, name.gzipped).map_err(|e| format!("cannot open: {e}"))?;
     // A byte-order mark (Notepad's and Excel's UTF-8) marks the encoding, not the text: kept, it
@@ -207,7 +246,7 @@ pub(super) fn read_text_article(path: &Path, opts: &ReadOptions) -> Result<Artic
         return Err("empty text".into());
     }
     Ok(Article {
-        id: name.stem,
+        id,
         title: find_title(&text),
         text,
         url: None,

@@ -166,7 +166,11 @@ mod tests {
             )
             .unwrap()
         };
-        write("articles.csv", h[0], "a1,,10,2,1,ok,,,\na2,,10,2,0,ok,,,\n");
+        write(
+            "articles.csv",
+            h[0],
+            "a1,,10,2,1,ok,,,,,\na2,,10,2,0,ok,,,,,\n",
+        );
         let mentions = "a1,0,5,Trump,PER,0.9,1\n".repeat(3)
             + "a1,6,10,Iran,LOC,0.9,2\n"
             + "a2,0,5,Trump,PER,0.9,1\n"

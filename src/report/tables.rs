@@ -45,9 +45,14 @@ use crate::output::{ArticleRow, EntityRow, ErrorRow, MentionRow, QuoteRow, HEADE
 use super::labels::EntityKey;
 use super::CannotOpen;
 
-/// Columns added after runs were first written: a run without them still reads (their fields
-/// take their defaults), so a report can be made of an older run.
-const ADDED_LATER: &[&str] = &["entity_key"];
+/// Columns added after runs were first written, with their tables: a run without them still
+/// reads (their fields take their defaults), so a report can be made of an older run. By table,
+/// since `errors.csv` has an `input` and a `record` that it always had.
+const ADDED_LATER: &[(Table, &str)] = &[
+    (Table::Entities, "entity_key"),
+    (Table::Articles, "input"),
+    (Table::Articles, "record"),
+];
 
 /// One of the run's five tables, by its index in [`FILES`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -252,7 +257,9 @@ impl TableReader {
         let wanted = HEADERS[self.table as usize];
         let missing: Vec<&str> = wanted
             .iter()
-            .filter(|c| !header.iter().any(|h| h == **c) && !ADDED_LATER.contains(c))
+            .filter(|c| {
+                !header.iter().any(|h| h == **c) && !ADDED_LATER.contains(&(self.table, **c))
+            })
             .copied()
             .collect();
         if !missing.is_empty() {
@@ -484,7 +491,7 @@ mod tests {
         write_table(
             dir,
             Table::Articles,
-            "a1,T,12,1,0,ok,,,\na2,U,3,0,0,ok,,,\n",
+            "a1,T,12,1,0,ok,,,,a.jsonl,line 1\na2,U,3,0,0,ok,,,,a.jsonl,line 2\n",
         );
         write_table(dir, Table::Entities, "a1,1,Oslo,LOC,NO,2,0,false,\n");
         write_table(
@@ -538,7 +545,7 @@ mod tests {
         write_table(
             dir.path(),
             Table::Articles,
-            &format!("a1,T,12,{max},0,ok,,,\na2,U,3,0,0,ok,,,\n"),
+            &format!("a1,T,12,{max},0,ok,,,,,\na2,U,3,0,0,ok,,,,,\n"),
         );
         let mut run = open_run(dir.path()).unwrap();
         let err = format!("{:#}", run.next_group().unwrap_err());
@@ -557,7 +564,7 @@ mod tests {
         write_table(
             dir.path(),
             Table::Articles,
-            "a1,T,12,2,0,ok,,,\na2,U,3,0,0,ok,,,\n",
+            "a1,T,12,2,0,ok,,,,,\na2,U,3,0,0,ok,,,,,\n",
         );
         let mut run = open_run(dir.path()).unwrap();
         let err = format!("{:#}", run.next_group().unwrap_err());
@@ -672,6 +679,33 @@ mod tests {
         assert_eq!(first.entities[0].key.as_str(), Some("country:NO"));
     }
 
+    /// `articles.csv` gained `input` and `record`: a run written before reads, its articles
+    /// naming no input; `errors.csv`, which always had columns of those names, still needs them.
+    #[test]
+    fn the_origin_columns_are_read_and_a_run_without_them_still_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        minimal_run(dir.path());
+        let mut run = open_run(dir.path()).unwrap();
+        let first = run.next_group().unwrap().unwrap().article;
+        assert_eq!((&*first.input, &*first.record), ("a.jsonl", "line 1"));
+        let old = "id,title,chars,n_entities,n_quotes,status,url,published,source";
+        write(
+            dir.path(),
+            "articles.csv",
+            &format!("{old}\na1,T,12,1,0,ok,,,\na2,U,3,0,0,ok,,,\n"),
+        );
+        let mut run = open_run(dir.path()).unwrap();
+        let first = run.next_group().unwrap().unwrap().article;
+        assert_eq!((&*first.id, &*first.input, &*first.record), ("a1", "", ""));
+        write(dir.path(), "errors.csv", "input,reason\n");
+        let files = RunFiles::open(dir.path()).unwrap();
+        let err = format!(
+            "{:#}",
+            TableReader::open(&files, Table::Errors).err().unwrap()
+        );
+        assert!(err.contains("lacks the column(s) record"), "{err}");
+    }
+
     /// A report used to open the tables anew for each pass: a run finishing into the
     /// directory between the passes put its rows beside the earlier run's in one report.
     #[test]
@@ -681,7 +715,7 @@ mod tests {
         let files = RunFiles::open(dir.path()).unwrap();
         // A later run over another dump renames its tables into place.
         let later = tempfile::tempdir().unwrap();
-        write_table(later.path(), Table::Articles, "b1,T,3,0,0,ok,,,\n");
+        write_table(later.path(), Table::Articles, "b1,T,3,0,0,ok,,,,,\n");
         std::fs::rename(
             later.path().join("articles.csv"),
             dir.path().join("articles.csv"),
