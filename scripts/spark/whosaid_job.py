@@ -209,7 +209,60 @@ def dump_file(sc, input_path):
     if path.getName().startswith(("_", ".")):
         raise SystemExit(f"{input_path}: Spark's file sources skip names that start with '_' or '.' "
                          "(it would read no line): rename the dump or link it under another name")
-    return fs.makeQualified(path).toString(), status.getLen()
+    qualified = fs.makeQualified(path).toString()
+    refuse_other_formats(sc, input_path, qualified)
+    return qualified, status.getLen()
+
+
+def refuse_other_formats(sc, input_path, qualified):
+    """Refuses a dump that extract reads as something else than JSON lines: each of its lines
+    would go to `whosaid stream` as a record, the job writing error rows where extract writes
+    articles, with exit 0 (a two-element .json array: 1 article and 3 error rows, against 2
+    articles). A `.json` file is JSON lines unless it opens with `[`, as extract decides."""
+    name = os.path.basename(input_path.rstrip("/")).lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    ext = name.rpartition(".")[2] if "." in name else ""
+    how = ("the job reads JSON lines (.jsonl, .ndjson, or .json with one object per line); "
+           "run `whosaid extract` on it, or convert it first")
+    if ext in ("jsonl", "ndjson"):
+        return
+    if ext != "json":
+        raise SystemExit(f"{input_path}: {'a .' + ext if ext else 'a'} file, not JSON lines: {how}")
+    if first_byte(sc, qualified) == ord("["):
+        raise SystemExit(f"{input_path}: a JSON array (it opens with '['), not JSON lines: {how} "
+                         "(`jq -c '.[]' dump.json > dump.jsonl`)")
+
+
+def first_byte(sc, file_path):
+    """The first byte of the dump (decompressed) that is not white space or a byte-order mark,
+    or None for a dump of nothing else."""
+    stream = open_dump(sc, file_path)
+    try:
+        skipping_bom = list(BOM)
+        while True:
+            b = stream.read()
+            if b < 0:
+                return None
+            if skipping_bom and b == skipping_bom[0]:
+                skipping_bom.pop(0)
+                continue
+            skipping_bom = []
+            if b not in b" \t\r\n":
+                return b
+    finally:
+        stream.close()
+
+
+def open_dump(sc, file_path):
+    """The dump's bytes, decompressed by the codec its name says (Hadoop's rule)."""
+    jvm, conf = sc._jvm, sc._jsc.hadoopConfiguration()
+    path = jvm.org.apache.hadoop.fs.Path(file_path)
+    stream = path.getFileSystem(conf).open(path)
+    codec = jvm.org.apache.hadoop.io.compress.CompressionCodecFactory(conf).getCodec(path)
+    if codec is not None:
+        stream = codec.createInputStream(stream)
+    return stream
 
 
 def read_dump(spark, dump, partitions):
@@ -226,12 +279,7 @@ def read_dump(spark, dump, partitions):
 def opens_with_bom(sc, file_path):
     """Whether the dump (decompressed) opens with a UTF-8 byte-order mark, which Hadoop's line
     reader takes off the first line (extract does too, but counts its bytes)."""
-    jvm, conf = sc._jvm, sc._jsc.hadoopConfiguration()
-    path = jvm.org.apache.hadoop.fs.Path(file_path)
-    stream = path.getFileSystem(conf).open(path)
-    codec = jvm.org.apache.hadoop.io.compress.CompressionCodecFactory(conf).getCodec(path)
-    if codec is not None:
-        stream = codec.createInputStream(stream)
+    stream = open_dump(sc, file_path)
     try:
         return all(stream.read() == b for b in BOM)
     finally:
