@@ -1115,3 +1115,38 @@ fn nul_and_control_characters_become_replacement_characters() {
     let index = page(&html.join("index.html"));
     assert_eq!(text(&select(&index, "#errors td")[2]), "bad\u{FFFD}");
 }
+
+/// Two inputs each hold id `dup` on their line 1, with texts of one length that differ only
+/// outside every span. Matched by id alone, the page of a.jsonl's article showed b.jsonl's text
+/// when `--inputs` named b first, and b's own page then found no text at all.
+#[test]
+fn articles_with_one_id_get_their_own_inputs_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let record = |title: &str, day: &str| {
+        serde_json::json!({"id": "dup", "title": title,
+            "text": format!("Angela Merkel spoke in Berlin on {day}. \"We are ready,\" Merkel said.")})
+    };
+    let a = jsonl(&tmp.path().join("a.jsonl"), &[record("A story", "Monday")]);
+    let b = jsonl(&tmp.path().join("b.jsonl"), &[record("B story", "Friday")]);
+    let out = tmp.path().join("run");
+    run_extract(vec![a.clone(), b.clone()], &out);
+    let html = tmp.path().join("report");
+    report(&out, &html, vec![b, a], 10);
+    let mut seen = Vec::new();
+    for path in walk(&html.join("articles")) {
+        let page = std::fs::read_to_string(&path).unwrap();
+        let (day, other) = match () {
+            _ if page.contains("<h1>A story</h1>") => ("Monday", "Friday"),
+            _ if page.contains("<h1>B story</h1>") => ("Friday", "Monday"),
+            _ => continue,
+        };
+        assert!(
+            page.contains(day) && !page.contains(other),
+            "{}",
+            path.display()
+        );
+        seen.push(day);
+    }
+    seen.sort();
+    assert_eq!(seen, ["Friday", "Monday"]);
+}

@@ -3,18 +3,20 @@
 //! The CSVs hold offsets, not texts. Rather than have `extract` copy every text into its output
 //! (a second copy of the dump, for the few hundred articles a report shows), the report reads the
 //! inputs again with the same readers (`--inputs`, same field options as `extract`) and keeps
-//! only the texts it needs, matched by id. A text is used only if it is the one the run saw:
+//! only the texts it needs, matched by id and by where the run read them (its `input` and
+//! `record` in `articles.csv`, [`same_record`]). A text is used only if it is the one the run saw:
 //! its length must be the `chars` of `articles.csv`, and every mention, quote and speaker must
 //! read, at its offsets, exactly the text its CSV row holds. Anything else (an input edited since
 //! the run, another file with the same ids) is said on the page instead of highlighting the
 //! wrong words.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
 use crate::input::{self, FieldNames, Origin, ReadOptions};
+use crate::output::ArticleRow;
 use crate::span::CharOffsets;
 
 use super::tables::ArticleGroup;
@@ -92,7 +94,9 @@ pub fn read_texts(
             continue;
         };
         for &i in slots {
-            if matches!(texts[i], ArticleText::Found { .. }) {
+            if matches!(texts[i], ArticleText::Found { .. })
+                || !same_record(&article.origin, &groups[i].article)
+            {
                 continue;
             }
             match differs(&article.text, &groups[i]) {
@@ -115,6 +119,31 @@ pub fn read_texts(
         }
     }
     Ok(texts)
+}
+
+/// Whether a record read from `origin` can be the one the run wrote as `row`: the same record
+/// of the same input. Two dumps may both hold id `dup` on their line 1, with texts of one length
+/// that differ only outside every span: matched by id, the first read was shown for both.
+/// The run's input is the path it was given, which may be spelled otherwise here (`./a.jsonl`,
+/// an absolute path) or not resolve here at all (a run made elsewhere): then the same file, or
+/// the same file name, will do. A run written before `articles.csv` named inputs matches by id
+/// alone.
+pub fn same_record(origin: &Origin, row: &ArticleRow) -> bool {
+    if row.input.is_empty() && row.record.is_empty() {
+        return true;
+    }
+    if origin.record != row.record {
+        return false;
+    }
+    if origin.input == row.input {
+        return true;
+    }
+    let (here, run) = (Path::new(&origin.input), Path::new(&row.input));
+    match (here.canonicalize(), run.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        (Ok(_), Err(_)) => here.file_name() == run.file_name(),
+        _ => false,
+    }
 }
 
 /// Why `text` is not the text the run saw for `g`, if it is not.
