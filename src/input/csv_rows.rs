@@ -302,6 +302,7 @@ fn header_cell(i: usize, cell: &[u8]) -> &[u8] {
 /// The columns a header names, or why it names no text column.
 fn columns_of(header: &csv::ByteRecord, names: &FieldNames) -> Result<Columns, String> {
     let cells = header_cells(header);
+    refuse_repeated_field_columns(&cells, names)?;
     let position = |name: &str| cells.iter().position(|cell| cell == name.as_bytes());
     let Some(text) = position(&names.text) else {
         let found: Vec<String> = cells
@@ -323,6 +324,29 @@ fn columns_of(header: &csv::ByteRecord, names: &FieldNames) -> Result<Columns, S
         source: position(&names.source),
         names: cells,
     })
+}
+
+/// Refuses a header that names a field the run reads in two columns or more (`id,text,title,
+/// text`, as a spreadsheet export joined from two sheets may): which one holds the article's text
+/// is not for the reader to guess, and taking the first, as it did, could read every row's text
+/// from the wrong column without a word.
+fn refuse_repeated_field_columns(cells: &[Vec<u8>], names: &FieldNames) -> Result<(), String> {
+    for name in names.all() {
+        let columns: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .filter(|(_, cell)| *cell == name.as_bytes())
+            .map(|(i, _)| (i + 1).to_string())
+            .collect();
+        if columns.len() > 1 {
+            return Err(format!(
+                "the header names `{name}` in more than one column (columns {}): which one to \
+                 read is not clear; rename the others",
+                columns.join(", ")
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// How a quoted field that runs over a line end turned out broken ([`RowGuard`]); its row is

@@ -141,6 +141,20 @@ pub struct FieldNames {
     pub source: String,
 }
 
+impl FieldNames {
+    /// Every field's key, in the order above.
+    pub fn all(&self) -> [&str; 6] {
+        [
+            &self.id,
+            &self.title,
+            &self.text,
+            &self.url,
+            &self.published,
+            &self.source,
+        ]
+    }
+}
+
 impl Default for FieldNames {
     fn default() -> Self {
         FieldNames {
@@ -856,6 +870,37 @@ mod tests {
         let items = read_all(&[path]);
         let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["7", "ids:2"]);
+    }
+
+    /// A field named in two columns (`text` twice) read the first one without a word; it is a
+    /// header error for the whole input now, naming the columns. A column the run does not read
+    /// may repeat.
+    #[test]
+    fn csv_header_naming_a_field_twice_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let twice = write(
+            dir.path(),
+            "twice.csv",
+            b"id,text,notes,text\n1,summary,x,the story\n",
+        );
+        let items = read_all(&[twice]);
+        let errs = errors(&items);
+        assert!(articles(&items).is_empty());
+        assert_eq!((errs.len(), errs[0].record.as_str()), (1, CSV_HEADER));
+        assert!(errs[0].is_whole_input());
+        assert!(
+            errs[0]
+                .reason
+                .contains("`text` in more than one column (columns 2, 4)"),
+            "{}",
+            errs[0].reason
+        );
+        let other = write(
+            dir.path(),
+            "other.csv",
+            b"id,notes,text,notes\n1,a,story,b\n",
+        );
+        assert_eq!(articles(&read_all(&[other])).len(), 1);
     }
 
     #[test]
