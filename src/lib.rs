@@ -18,6 +18,7 @@ pub mod entities;
 pub mod eval;
 pub mod fnv;
 pub mod input;
+pub mod invisible;
 pub mod lexicon;
 pub mod ner;
 pub mod output;

@@ -5,6 +5,7 @@
 //! any later stage reports points into what the user gave us. CSVs report character offsets
 //! (Unicode scalar values); [`CharOffsets`] converts.
 
+pub use crate::invisible::is_invisible_format;
 use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
@@ -250,15 +251,6 @@ fn is_close_punct(c: char) -> bool {
 /// lopez\0` as its key).
 pub fn is_invisible_separator(c: char) -> bool {
     c.is_control() || is_invisible_format(c)
-}
-
-/// Format characters a web page carries that print nothing: the soft hyphen (a hyphenation
-/// hint, common in German text), the zero-width space (a line-break hint), the direction marks
-/// and embeddings, the word joiner and its kin, the byte-order mark.
-pub fn is_invisible_format(c: char) -> bool {
-    matches!(c,
-        '\u{AD}' | '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}'
-        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// Whether an invisible format character between `before` and `after` is inside a word, and

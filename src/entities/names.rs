@@ -497,7 +497,10 @@ mod tests {
         for joiner in ['\u{200C}', '\u{200D}'] {
             assert_eq!(fold_key(&format!("Mer{joiner}kel")), "merkel", "{joiner:?}");
         }
-        for separator in ['\u{200B}', '\u{2060}', '\u{FEFF}', '\u{200F}', '\u{AD}'] {
+        let invisible = [
+            '\u{200B}', '\u{2060}', '\u{FEFF}', '\u{200F}', '\u{AD}', '\u{61C}',
+        ];
+        for separator in invisible {
             let key = fold_key(&format!("Angela{separator}Merkel{separator}"));
             assert_eq!(key, "angela merkel", "{separator:?}");
             // Inside a word, a soft hyphen, a zero-width space or a direction mark is no

@@ -274,16 +274,24 @@ fn byte_offset(record: &[u8], error: &JsonError) -> usize {
     (line_start + e.column()).min(record.len())
 }
 
-/// The last invalid UTF-8 byte of `record` at or before `limit`: the one that failed a parse
-/// that stopped at `limit` (invalid bytes earlier were in fields the parse skipped, or it
-/// would have stopped there).
+/// Where the last run of invalid UTF-8 bytes of `record` at or before `limit` starts: the one
+/// that failed a parse that stopped at `limit` (invalid bytes earlier were in fields the parse
+/// skipped, or it would have stopped there). A run, not a byte: `\xC0\xAF` is two invalid
+/// sequences back to back, and the error names the first (it named the `\xAF`, a byte late).
 fn last_invalid_utf8_before(record: &[u8], limit: usize) -> Option<usize> {
     let mut at = 0;
     let mut last = None;
+    let mut run_start = None;
     for chunk in record.utf8_chunks() {
+        if !chunk.valid().is_empty() {
+            run_start = None;
+        }
         at += chunk.valid().len();
-        if !chunk.invalid().is_empty() && at <= limit {
-            last = Some(at);
+        if !chunk.invalid().is_empty() {
+            let start = *run_start.get_or_insert(at);
+            if at <= limit {
+                last = Some(start);
+            }
         }
         at += chunk.invalid().len();
     }

@@ -601,20 +601,10 @@ fn too_big(text_bytes: usize, max_bytes: usize) -> String {
     )
 }
 
-/// Whether `text` shows nothing: only white space, control characters (NUL, …) and invisible
-/// format characters (zero-width space and joiners, word joiner, BOM, soft hyphen, direction
-/// marks). Such a text is an empty text: `"\u{200b}\u{0}"` was an `ok` article with nothing in it
-/// to analyse.
+/// Whether `text` shows nothing ([`crate::invisible::shows_nothing`]). Such a text is an empty
+/// text: `"\u{200b}\u{0}"` was an `ok` article with nothing in it to analyse.
 pub fn shows_nothing(text: &str) -> bool {
-    let invisible = |c: char| {
-        matches!(
-            c,
-            '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{180E}' | '\u{FEFF}'
-        ) || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}')
-            || matches!(c, '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}')
-    };
-    text.chars()
-        .all(|c| c.is_whitespace() || c.is_control() || invisible(c))
+    crate::invisible::shows_nothing(text)
 }
 
 /// An article's fields as found in a record, before the checks every format shares.
@@ -1479,6 +1469,24 @@ mod tests {
         assert_eq!(
             errors(&items)[0].reason,
             "invalid UTF-8 at byte 10 of the line (byte 25 of the input)"
+        );
+        // Two invalid sequences back to back (`\xC0` can never start one): the first is named,
+        // not the byte after it, in lines and elements alike.
+        let back_to_back = b"{\"text\": \"\xc0\xafMerkel\"}";
+        let line = write(dir.path(), "b.jsonl", back_to_back);
+        let array = write(
+            dir.path(),
+            "b.json",
+            &[b"[", &back_to_back[..], b"]"].concat(),
+        );
+        let items = read_all(&[line, array]);
+        let reasons: Vec<&str> = errors(&items).iter().map(|e| e.reason.as_str()).collect();
+        assert_eq!(
+            reasons,
+            [
+                "invalid UTF-8 at byte 10 of the line (byte 10 of the input)",
+                "invalid UTF-8 at byte 10 of the element"
+            ]
         );
     }
 

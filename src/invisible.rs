@@ -1,0 +1,33 @@
+//! Characters that print nothing, as every stage must see them alike: a text of nothing else is
+//! an empty text (`input`), and inside a word they are no separator and no part of its key
+//! (`text`, `entities`).
+//!
+//! `Angela Mer\u{AD}kel` (a soft hyphen, as German pages hyphenate) shows `Angela Merkel`; so
+//! does `Angela Mer\u{61C}kel` (the Arabic letter mark, a direction mark). One list serves all:
+//! the text reader once took a text of only U+061C for empty while the tokenizer kept it inside
+//! words and keys.
+
+/// Format characters a web page carries that print nothing: the soft hyphen (a hyphenation
+/// hint), the combining grapheme joiner, the direction marks (U+061C, U+200E, U+200F) and
+/// embeddings and isolates (U+202A–U+202E, U+2066–U+2069), the Mongolian vowel separator, the
+/// zero-width space (a line-break hint), the word joiner and the invisible operators
+/// (U+2060–U+2064), the byte-order mark. The zero-width non-joiner and joiner are not among
+/// them: they shape the letters around them (Persian words hold them) and come off a word's
+/// ends as marks of their own.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{180E}' | '\u{200B}' | '\u{200E}' | '\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}'
+        | '\u{FEFF}')
+}
+
+/// Whether `text` shows nothing: only white space, control characters (NUL, …), invisible format
+/// characters ([`is_invisible_format`]) and the zero-width joiners.
+pub fn shows_nothing(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || c.is_control()
+            || is_invisible_format(c)
+            || matches!(c, '\u{200C}' | '\u{200D}')
+    })
+}
