@@ -113,6 +113,44 @@ fn a_direction_mark_before_the_opening_mark_changes_nothing() {
     }
 }
 
+/// A soft hyphen or zero-width space inside a cue word (`an\u{AD}nounced`), or an invisible
+/// character around or inside a turn's label (`\u{200E}MERKEL:`), lost the attribution: the
+/// word was no word of the lexicon, the label no label.
+#[test]
+fn invisible_characters_inside_cues_and_labels_change_nothing() {
+    for mark in ['\u{AD}', '\u{200B}', '\u{2060}'] {
+        let got = run(
+            &format!("“We will rebuild the bridge,” Mara Quell an{mark}nounced."),
+            &[("Mara Quell", "PER")],
+        );
+        assert_eq!(got.len(), 1, "{mark:?}: {got:?}");
+        assert_eq!(
+            (got[0].2.as_str(), got[0].4),
+            ("Mara Quell", "direct"),
+            "{mark:?}"
+        );
+        assert!(got[0].1.starts_with("an"), "{mark:?}: {got:?}");
+    }
+    for label in [
+        "\u{200E}Vanko:",
+        "Vanko\u{200B}:",
+        "Vanko:\u{200B}",
+        "\u{FEFF}Vanko:",
+    ] {
+        let text = format!(
+            "Host: Why did the council vote no?\n\n{label} Because the plan was rushed.\n\n\
+             Host: Will it come back?\n\nVanko: Next spring, probably."
+        );
+        let got = run(&text, &[("Vanko", "PER")]);
+        let turn = got.iter().find(|q| q.0 == "Because the plan was rushed.");
+        assert_eq!(
+            turn.map(|q| (q.1.as_str(), q.2.as_str())),
+            Some((":", "Vanko")),
+            "{label:?}: {got:?}"
+        );
+    }
+}
+
 #[test]
 fn quote_then_said_x_with_straight_marks() {
     let got = run(

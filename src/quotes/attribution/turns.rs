@@ -5,7 +5,7 @@ use super::lexicon;
 use super::marks::Quoted;
 use super::*;
 use crate::quotes::QuoteKind;
-use crate::text::Span;
+use crate::text::{is_invisible_format, Span};
 
 /// `Label: text` turns (interview transcripts, headline statements) and the paragraphs that
 /// continue a transcript turn.
@@ -89,29 +89,39 @@ fn is_stage_direction(paragraph: &str) -> bool {
     inner.starts_with('(') && inner.ends_with(')')
 }
 
+/// `span` without the white space and invisible format characters at its ends.
 pub(super) fn trim_span(text: &str, span: Span) -> Span {
     let body = &text[span.range()];
-    let lead = body.len() - body.trim_start().len();
-    Span::new(span.start + lead, span.start + body.trim_end().len())
+    let blank = |c: char| c.is_whitespace() || is_invisible_format(c);
+    let lead = body.len() - body.trim_start_matches(blank).len();
+    let kept = body.trim_end_matches(blank).len();
+    Span::new(span.start + lead.min(kept), span.start + kept)
 }
 
 /// A paragraph's speaker label and colon: `Reporter:`, `Lleshaj:`, `Albanian Interior Minister:`.
 /// A transcript printed inside one long quotation opens every paragraph with a quote mark
 /// (`"PENCE: Well, look, …`, the last paragraph alone closing it): the label follows the mark.
+///
+/// Invisible format characters ([`is_invisible_format`]) are read past: a direction mark or BOM
+/// opening the paragraph (`\u{200E}MERKEL: …`, common in scraped text), one before or after the
+/// colon, or inside the label (`ME\u{200B}RKEL`) lost the turn.
 pub(super) fn turn_label(view: &View, para: Span) -> Option<(Span, Span)> {
     let para_text = view.doc.slice(para);
-    let text = para_text.trim_start_matches(['"', '“']);
+    let text = para_text.trim_start_matches(|c| matches!(c, '"' | '“') || is_invisible_format(c));
     let start = para.start + (para_text.len() - text.len());
     let colon = text
         .char_indices()
         .take(60)
         .find(|&(_, c)| c == ':')
         .map(|(i, _)| i)?;
-    let label = text[..colon].trim_end();
-    if label.is_empty() || label.len() > 50 || !text[colon + 1..].starts_with(char::is_whitespace) {
+    let label =
+        text[..colon].trim_end_matches(|c: char| c.is_whitespace() || is_invisible_format(c));
+    let after = text[colon + 1..].trim_start_matches(is_invisible_format);
+    if label.is_empty() || label.len() > 50 || !after.starts_with(char::is_whitespace) {
         return None;
     }
-    let words: Vec<&str> = label.split_whitespace().collect();
+    let plain = label.replace(is_invisible_format, "");
+    let words: Vec<&str> = plain.split_whitespace().collect();
     if words.len() > 6 || !is_capitalized(words[0]) {
         return None;
     }
@@ -122,7 +132,7 @@ pub(super) fn turn_label(view: &View, para: Span) -> Option<(Span, Span)> {
             && w.chars()
                 .all(|c| c.is_alphabetic() || matches!(c, '.' | '-' | '\'' | '’'))
     };
-    if !words.iter().all(ok_word) || non_speaker_labels().contains(&label.to_lowercase().as_str()) {
+    if !words.iter().all(ok_word) || non_speaker_labels().contains(&plain.to_lowercase().as_str()) {
         return None;
     }
     Some((

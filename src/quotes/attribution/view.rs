@@ -4,23 +4,41 @@
 use super::lexicon::{self, VerbClass};
 use super::marks::{self, Quoted};
 use super::*;
-use crate::text::{Document, Span};
+use std::borrow::Cow;
+
+use crate::text::{is_invisible_format, Document, Span};
 
 /// Word-level view of a document: the lookups the searches need.
 pub struct View<'d> {
     pub doc: &'d Document,
     /// Top-level quoted stretches, in text order.
     pub quoted: Vec<Quoted>,
+    /// Each token's word as the lexicons read it: its text, without the invisible format
+    /// characters inside it ([`is_invisible_format`]). `an\u{AD}nounced` (a soft hyphen) is the cue
+    /// `announced`: read as written, it was no word of the lexicon, and its quote lost its cue
+    /// and speaker.
+    words: Vec<Cow<'d, str>>,
 }
 
 impl<'d> View<'d> {
     pub fn new(doc: &'d Document) -> View<'d> {
         let quoted = marks::find_quoted(&doc.text, &doc.paragraphs);
-        View { doc, quoted }
+        let words = doc
+            .tokens
+            .iter()
+            .map(|t| {
+                let written = &doc.text[t.range()];
+                match written.contains(is_invisible_format) {
+                    false => Cow::Borrowed(written),
+                    true => Cow::Owned(written.replace(is_invisible_format, "")),
+                }
+            })
+            .collect();
+        View { doc, quoted, words }
     }
 
-    pub(super) fn word(&self, token: usize) -> &'d str {
-        &self.doc.text[self.doc.tokens[token].range()]
+    pub(super) fn word(&self, token: usize) -> &str {
+        &self.words[token]
     }
 
     pub(super) fn lower(&self, token: usize) -> String {
