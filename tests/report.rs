@@ -770,6 +770,22 @@ fn whosaid_report(args: &[&Path]) -> (i32, String) {
     )
 }
 
+/// `whosaid index RUNS... --out OUT`: its exit status and stderr.
+fn whosaid_index(runs: &[&Path], out: &Path) -> (i32, String) {
+    let mut args: Vec<&std::ffi::OsStr> = vec!["index".as_ref()];
+    args.extend(runs.iter().map(|r| r.as_os_str()));
+    args.extend(["--out".as_ref(), out.as_os_str()]);
+    whosaid(&args)
+}
+
+/// The names in the directory `dir`.
+fn names_in(dir: &Path) -> HashSet<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
 #[test]
 fn bad_runs_and_report_directories_are_refused_saying_why() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1088,6 +1104,44 @@ fn index_into_a_directory_is_refused_leaving_nothing() {
         left,
         HashSet::from(["out".into(), "in.jsonl".into(), "taken".into()])
     );
+}
+
+/// `index --out run/.whosaid-checkpoint.json` used to be written (only the CSVs and the index
+/// were refused), after which report and index refused the run as "stopped while renaming its
+/// files"; `--out run/.whosaid-lock` and `run/articles.csv.tmp` were written too, and `report
+/// --html run/.whosaid-checkpoint.json` made a folder of that name. Every name the run owns is
+/// refused, also through a link to the run, and the run still reads afterwards.
+#[test]
+fn index_and_report_write_no_name_the_run_owns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = hostile_names_run(tmp.path());
+    let link = tmp.path().join("link");
+    std::os::unix::fs::symlink(&out, &link).unwrap();
+    let owned = [
+        out.join(".whosaid-checkpoint.json"),
+        out.join(".whosaid-checkpoint.json.tmp"),
+        out.join(".whosaid-lock"),
+        out.join("articles.csv.tmp"),
+        out.join(".entity_index.csv.Xa3k9Q.tmp"),
+        out.join("quotes"),
+        link.join(".whosaid-checkpoint.json"),
+        out.join("entity_index.csv"),
+    ];
+    let before = names_in(&out);
+    for path in &owned {
+        let (code, err) = whosaid_index(&[&out], path);
+        assert_eq!(code, 1, "index --out {path:?}: {err}");
+        assert!(err.contains("is a file of the run"), "{err}");
+        let (code, err) = whosaid_report(&[&out, path]);
+        assert_eq!(code, 1, "report --html {path:?}: {err}");
+        assert!(err.contains("is a file of the run"), "{err}");
+    }
+    assert_eq!(names_in(&out), before, "nothing was written in the run");
+    // Names the run does not own are fine, inside the run folder too.
+    let (code, err) = whosaid_index(&[&out], &out.join("index-of-all.csv"));
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = whosaid_report(&[&out, &out.join("report")]);
+    assert_eq!(code, 0, "{err}");
 }
 
 /// A NUL (or another control character) anywhere in the dump used to reach the page as it was:

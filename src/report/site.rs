@@ -20,7 +20,9 @@
 //! The site is written into a new directory beside REPORT_DIR and renamed to it when complete,
 //! so a report under its final name is always whole. An existing REPORT_DIR is replaced only
 //! when it is empty or an earlier report (it holds [`MARKER`]); the run's OUT_DIR and inputs
-//! are never inside it.
+//! are never inside it, and it is no name the run owns in OUT_DIR
+//! ([`crate::checkpoint::is_run_file`]: `--html out/.whosaid-lock` is refused, `--html
+//! out/report` is fine).
 
 use std::path::{Path, PathBuf};
 
@@ -74,6 +76,16 @@ impl SiteDir {
     pub fn create(target: &Path, out: &Path, inputs: &[PathBuf]) -> Result<SiteDir> {
         let target = crate::paths::resolved(target)?;
         refuse_to_hold(&target, out, "the run's OUT_DIR")?;
+        // `--html run/.whosaid-checkpoint.json` would make the run look killed mid-rename, and
+        // `--html run/articles.csv.tmp` a folder the next run cannot write.
+        if crate::checkpoint::is_run_file(&target, out)? {
+            bail!(
+                "report directory {} is a file of the run {}: choose another directory for the \
+                 report",
+                target.display(),
+                out.display()
+            );
+        }
         for input in inputs.iter().filter(|p| p.as_os_str() != "-") {
             refuse_to_hold(&target, input, "the input")?;
         }
