@@ -1144,6 +1144,34 @@ fn index_and_report_write_no_name_the_run_owns() {
     assert_eq!(code, 0, "{err}");
 }
 
+/// `cp -al run snap; whosaid index run snap` counted every entity twice: the runs were told
+/// apart by their folders, and a hard-linked copy (an `rsync --link-dest` snapshot) is another
+/// folder holding the same files.
+#[test]
+fn a_hard_linked_copy_of_a_run_is_the_same_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = hostile_names_run(tmp.path());
+    let snap = tmp.path().join("snap");
+    let copy = tmp.path().join("copy");
+    std::fs::create_dir(&snap).unwrap();
+    std::fs::create_dir(&copy).unwrap();
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::hard_link(&path, snap.join(path.file_name().unwrap())).unwrap();
+        std::fs::copy(&path, copy.join(path.file_name().unwrap())).unwrap();
+    }
+    let index = tmp.path().join("index.csv");
+    let (code, err) = whosaid_index(&[&out, &snap], &index);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("are the same run"), "{err}");
+    assert!(!index.exists());
+    // A copy with files of its own is a second run: the index counts what it is given.
+    let (code, err) = whosaid_index(&[&out, &copy], &index);
+    assert_eq!(code, 0, "{err}");
+    let rows = std::fs::read_to_string(&index).unwrap();
+    assert!(rows.lines().nth(1).unwrap().ends_with(",2,2,2"), "{rows}");
+}
+
 /// A NUL (or another control character) anywhere in the dump used to reach the page as it was:
 /// a parse error for every HTML parser (`page` checks), which browsers each mend their own way.
 #[test]

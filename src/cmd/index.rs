@@ -7,7 +7,6 @@ use anyhow::{bail, Result};
 use clap::Args;
 
 use whosaid::checkpoint;
-use whosaid::paths;
 use whosaid::report::index;
 
 #[derive(Args)]
@@ -36,10 +35,11 @@ pub fn run(a: IndexArgs) -> Result<ExitCode> {
             );
         }
     }
-    // One run named twice (`index s0 s1 s0`, or through a link) would count its entities
-    // twice; runs over different dumps are different folders.
+    // One run named twice (`index s0 s1 s0`, through a link, or a hard-linked copy of its
+    // files, `cp -al`) would count its entities twice; runs over different dumps are
+    // different files.
     for (i, run) in a.runs.iter().enumerate() {
-        if let Some(again) = a.runs[..i].iter().find(|r| paths::same_file(r, run)) {
+        if let Some(again) = a.runs[..i].iter().find(|r| index::same_run(r, run)) {
             bail!(
                 "{} and {} are the same run: it would be counted twice (nothing was written)",
                 again.display(),
