@@ -1172,6 +1172,89 @@ fn a_hard_linked_copy_of_a_run_is_the_same_run() {
     assert!(rows.lines().nth(1).unwrap().ends_with(",2,2,2"), "{rows}");
 }
 
+/// A named pipe given as `--inputs` was opened twice: once to check it (reading its first
+/// record), once for the texts, which waited for a writer forever (or, with the writer still
+/// there, found the first record eaten and showed the page without its text). It is refused
+/// as `-` is, before anything is opened or written.
+#[test]
+fn a_named_pipe_as_input_is_a_usage_error_not_a_hang() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = hostile_names_run(tmp.path());
+    let fifo = tmp.path().join("dump.jsonl");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let html = tmp.path().join("report");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_whosaid"))
+        .arg("report")
+        .arg(&out)
+        .arg("--html")
+        .arg(&html)
+        .arg("--inputs")
+        .arg(&fifo)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("report with a named pipe as --inputs still running after 20 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("--inputs {}: not a regular file", fifo.display())),
+        "{err}"
+    );
+    assert!(!html.exists());
+}
+
+/// A report killed by a signal left its hidden `.whosaid-report-XXXXXX` directory beside
+/// REPORT_DIR, one more per kill. The next report into the same place removes those that are
+/// certainly a killed report's, and nothing else.
+#[test]
+fn the_next_report_removes_what_killed_reports_left_and_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = hostile_names_run(tmp.path());
+    let place = tmp.path().join("reports");
+    let put = |path: &str, contents: &str| {
+        let path = place.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    };
+    // What killed reports leave: a half-written site, and an earlier report moved aside.
+    put(".whosaid-report-Ab12Cd/index.html", "half");
+    put(".whosaid-report-Ab12Cd/articles/x-1.html", "half");
+    put(".whosaid-report-Zz99Yy.old/.whosaid-report", "old");
+    put(".whosaid-report-Zz99Yy.old/speakers/sam-1.html", "old");
+    std::fs::create_dir_all(place.join(".whosaid-report-Em0pty")).unwrap();
+    // Not certainly a report's: a file no report writes, a name no report gives, a file.
+    put(".whosaid-report-Qq11Ww/notes.txt", "mine");
+    put(".whosaid-report-mine/index.html", "mine");
+    put(".whosaid-report-Ff22Gg", "mine");
+    let (code, err) = whosaid_report(&[&out, &place.join("report")]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        names_in(&place),
+        HashSet::from([
+            "report".into(),
+            ".whosaid-report-Qq11Ww".into(),
+            ".whosaid-report-mine".into(),
+            ".whosaid-report-Ff22Gg".into(),
+        ])
+    );
+}
+
 /// A NUL (or another control character) anywhere in the dump used to reach the page as it was:
 /// a parse error for every HTML parser (`page` checks), which browsers each mend their own way.
 #[test]
