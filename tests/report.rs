@@ -924,6 +924,36 @@ fn an_impossible_date_counts_as_undated_and_every_quote_is_on_the_timeline() {
     );
 }
 
+/// One placeholder date (`0001-01-01`) among dates of 2024 made a per-year timeline of 2,024
+/// columns, 0.28 px each. The chart keeps to the century holding the most dated articles and
+/// says under it what it leaves out.
+#[test]
+fn a_placeholder_date_leaves_the_timeline_readable_and_is_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    dated_run(
+        &out,
+        &["0001-01-01", "2024-03-01", "2024-03-03", "9999-12-31T00:00"],
+    );
+    let html = tmp.path().join("report");
+    report(&out, &html, vec![], 200);
+    let index = page(&html.join("index.html"));
+    let labels: Vec<String> = select(&index, "svg#timeline g title")
+        .iter()
+        .map(|t| text(t).split_once(": ").unwrap().0.to_string())
+        .collect();
+    assert_eq!(labels, ["2024-03-01", "2024-03-02", "2024-03-03"]);
+    let note = select(&index, "p#timeline-left-out");
+    assert_eq!(note.len(), 1);
+    let note = text(&note[0]);
+    assert!(
+        note.contains("The chart shows 2024-03-01 to 2024-03-03")
+            && note.contains("1 article (1 quote) dated earlier, the earliest 0001-01-01")
+            && note.contains("1 article (1 quote) dated later, the latest 9999-12-31"),
+        "{note}"
+    );
+}
+
 /// Hostile ids: a long id repeated (rows 0 and 1), and an id spelled like the key the report
 /// used to give the repeated one (`ID\0ROW`), so that two articles shared one page file; and an
 /// ambiguous `Clinton` in each of the two articles with one id, which used to count as one
