@@ -63,6 +63,47 @@ pub fn managed_names() -> Vec<String> {
     names
 }
 
+/// Whether `path` is, or lies under, a name the run machinery owns in the run folder `run`
+/// (wherever either really points: through links, and for files that exist, hard links): its
+/// CSVs, their `.tmp`, the derived files and the temporary files of their writes
+/// (`.entity_index.csv.Xa3k9Q.tmp`), the checkpoint and its `.tmp`, the lock, and the folders a
+/// Spark job writes its tables into (`articles/`). `report` and `index` write nowhere there:
+///
+/// ```text
+/// index run --out run/.whosaid-checkpoint.json   refused: report and index would then take the
+///                                                 run for one killed while renaming its files
+/// index run --out run/articles.csv.tmp           refused: extract --resume would read it back
+/// index run --out run/index-of-both.csv          written: no name of the run's
+/// ```
+pub fn is_run_file(path: &Path, run: &Path) -> Result<bool> {
+    use std::path::Component;
+    let (path_resolved, run_resolved) =
+        (crate::paths::resolved(path)?, crate::paths::resolved(run)?);
+    if let Ok(inside) = path_resolved.strip_prefix(&run_resolved) {
+        // The name directly in the run folder: `run/articles.csv.tmp/x` makes `articles.csv.tmp`
+        // a folder, which the next run could neither write nor remove.
+        if let Some(Component::Normal(first)) = inside.components().next() {
+            if is_run_name(&first.to_string_lossy()) {
+                return Ok(true);
+            }
+        }
+    }
+    // A hard link elsewhere to one of the run's files is that file.
+    Ok(managed_names()
+        .iter()
+        .any(|name| crate::paths::same_file(path, &run.join(name))))
+}
+
+/// Whether `name` is one the run machinery owns in a run folder; see [`is_run_file`].
+fn is_run_name(name: &str) -> bool {
+    let spark_folder = FILES.iter().any(|f| f.strip_suffix(".csv") == Some(name));
+    managed_names().iter().any(|owned| owned == name)
+        || DERIVED_FILES
+            .iter()
+            .any(|d| crate::whole_file::is_temporary_of(name, d))
+        || spark_folder
+}
+
 /// Refuses a run whose output directory would replace one of its inputs (the same file, also
 /// through a link), naming both. Called before the run touches `out`.
 pub fn refuse_inputs_among_outputs(inputs: &[PathBuf], out: &Path) -> Result<()> {
@@ -651,5 +692,41 @@ mod tests {
         // Another directory is fine.
         let out = tmp.path().join("out");
         assert!(refuse_inputs_among_outputs(&[input], &out).is_ok());
+    }
+
+    /// The checkpoint, the lock and the temporary names were not the run's to index and
+    /// report: only its CSVs and entity index were refused.
+    #[test]
+    fn every_name_the_run_owns_is_a_run_file_and_others_are_not() {
+        let tmp = tempfile::tempdir().unwrap();
+        let run = tmp.path().join("run");
+        std::fs::create_dir(&run).unwrap();
+        std::fs::write(run.join("articles.csv"), "x").unwrap();
+        let owned = [
+            ".whosaid-checkpoint.json",
+            ".whosaid-checkpoint.json.tmp",
+            ".whosaid-lock",
+            "articles.csv",
+            "errors.csv.tmp",
+            "entity_index.csv",
+            ".entity_index.csv.Xa3k9Q.tmp",
+            "mentions",
+            "articles.csv.tmp/report",
+        ];
+        for name in owned {
+            assert!(is_run_file(&run.join(name), &run).unwrap(), "{name}");
+        }
+        let hard = tmp.path().join("hard.csv");
+        std::fs::hard_link(run.join("articles.csv"), &hard).unwrap();
+        assert!(is_run_file(&hard, &run).unwrap());
+        for name in [
+            "report",
+            "index.csv",
+            "entity_index.csv.tmp",
+            ".whosaid-report",
+        ] {
+            assert!(!is_run_file(&run.join(name), &run).unwrap(), "{name}");
+        }
+        assert!(!is_run_file(&tmp.path().join(".whosaid-lock"), &run).unwrap());
     }
 }

@@ -549,14 +549,14 @@ pub fn run_writing(dir: &Path) -> bool {
 }
 
 #[derive(Clone, Copy)]
-enum Flock {
+pub(crate) enum Flock {
     Exclusive,
     Shared,
 }
 
 /// Takes the lock without waiting; false when another process holds it (a shared lock is
 /// released when `file` is closed).
-fn flock(file: &File, kind: Flock) -> bool {
+pub(crate) fn flock(file: &File, kind: Flock) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::io::AsRawFd;

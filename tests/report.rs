@@ -770,6 +770,22 @@ fn whosaid_report(args: &[&Path]) -> (i32, String) {
     )
 }
 
+/// `whosaid index RUNS... --out OUT`: its exit status and stderr.
+fn whosaid_index(runs: &[&Path], out: &Path) -> (i32, String) {
+    let mut args: Vec<&std::ffi::OsStr> = vec!["index".as_ref()];
+    args.extend(runs.iter().map(|r| r.as_os_str()));
+    args.extend(["--out".as_ref(), out.as_os_str()]);
+    whosaid(&args)
+}
+
+/// The names in the directory `dir`.
+fn names_in(dir: &Path) -> HashSet<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
 #[test]
 fn bad_runs_and_report_directories_are_refused_saying_why() {
     let tmp = tempfile::tempdir().unwrap();
@@ -905,6 +921,36 @@ fn an_impossible_date_counts_as_undated_and_every_quote_is_on_the_timeline() {
         dated + undated,
         5,
         "every quote is on the timeline or undated"
+    );
+}
+
+/// One placeholder date (`0001-01-01`) among dates of 2024 made a per-year timeline of 2,024
+/// columns, 0.28 px each. The chart keeps to the century holding the most dated articles and
+/// says under it what it leaves out.
+#[test]
+fn a_placeholder_date_leaves_the_timeline_readable_and_is_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    dated_run(
+        &out,
+        &["0001-01-01", "2024-03-01", "2024-03-03", "9999-12-31T00:00"],
+    );
+    let html = tmp.path().join("report");
+    report(&out, &html, vec![], 200);
+    let index = page(&html.join("index.html"));
+    let labels: Vec<String> = select(&index, "svg#timeline g title")
+        .iter()
+        .map(|t| text(t).split_once(": ").unwrap().0.to_string())
+        .collect();
+    assert_eq!(labels, ["2024-03-01", "2024-03-02", "2024-03-03"]);
+    let note = select(&index, "p#timeline-left-out");
+    assert_eq!(note.len(), 1);
+    let note = text(&note[0]);
+    assert!(
+        note.contains("The chart shows 2024-03-01 to 2024-03-03")
+            && note.contains("1 article (1 quote) dated earlier, the earliest 0001-01-01")
+            && note.contains("1 article (1 quote) dated later, the latest 9999-12-31"),
+        "{note}"
     );
 }
 
@@ -1087,6 +1133,155 @@ fn index_into_a_directory_is_refused_leaving_nothing() {
     assert_eq!(
         left,
         HashSet::from(["out".into(), "in.jsonl".into(), "taken".into()])
+    );
+}
+
+/// `index --out run/.whosaid-checkpoint.json` used to be written (only the CSVs and the index
+/// were refused), after which report and index refused the run as "stopped while renaming its
+/// files"; `--out run/.whosaid-lock` and `run/articles.csv.tmp` were written too, and `report
+/// --html run/.whosaid-checkpoint.json` made a folder of that name. Every name the run owns is
+/// refused, also through a link to the run, and the run still reads afterwards.
+#[test]
+fn index_and_report_write_no_name_the_run_owns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = hostile_names_run(tmp.path());
+    let link = tmp.path().join("link");
+    std::os::unix::fs::symlink(&out, &link).unwrap();
+    let owned = [
+        out.join(".whosaid-checkpoint.json"),
+        out.join(".whosaid-checkpoint.json.tmp"),
+        out.join(".whosaid-lock"),
+        out.join("articles.csv.tmp"),
+        out.join(".entity_index.csv.Xa3k9Q.tmp"),
+        out.join("quotes"),
+        link.join(".whosaid-checkpoint.json"),
+        out.join("entity_index.csv"),
+    ];
+    let before = names_in(&out);
+    for path in &owned {
+        let (code, err) = whosaid_index(&[&out], path);
+        assert_eq!(code, 1, "index --out {path:?}: {err}");
+        assert!(err.contains("is a file of the run"), "{err}");
+        let (code, err) = whosaid_report(&[&out, path]);
+        assert_eq!(code, 1, "report --html {path:?}: {err}");
+        assert!(err.contains("is a file of the run"), "{err}");
+    }
+    assert_eq!(names_in(&out), before, "nothing was written in the run");
+    // Names the run does not own are fine, inside the run folder too.
+    let (code, err) = whosaid_index(&[&out], &out.join("index-of-all.csv"));
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = whosaid_report(&[&out, &out.join("report")]);
+    assert_eq!(code, 0, "{err}");
+}
+
+/// `cp -al run snap; whosaid index run snap` counted every entity twice: the runs were told
+/// apart by their folders, and a hard-linked copy (an `rsync --link-dest` snapshot) is another
+/// folder holding the same files.
+#[test]
+fn a_hard_linked_copy_of_a_run_is_the_same_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = hostile_names_run(tmp.path());
+    let snap = tmp.path().join("snap");
+    let copy = tmp.path().join("copy");
+    std::fs::create_dir(&snap).unwrap();
+    std::fs::create_dir(&copy).unwrap();
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::hard_link(&path, snap.join(path.file_name().unwrap())).unwrap();
+        std::fs::copy(&path, copy.join(path.file_name().unwrap())).unwrap();
+    }
+    let index = tmp.path().join("index.csv");
+    let (code, err) = whosaid_index(&[&out, &snap], &index);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("are the same run"), "{err}");
+    assert!(!index.exists());
+    // A copy with files of its own is a second run: the index counts what it is given.
+    let (code, err) = whosaid_index(&[&out, &copy], &index);
+    assert_eq!(code, 0, "{err}");
+    let rows = std::fs::read_to_string(&index).unwrap();
+    assert!(rows.lines().nth(1).unwrap().ends_with(",2,2,2"), "{rows}");
+}
+
+/// A named pipe given as `--inputs` was opened twice: once to check it (reading its first
+/// record), once for the texts, which waited for a writer forever (or, with the writer still
+/// there, found the first record eaten and showed the page without its text). It is refused
+/// as `-` is, before anything is opened or written.
+#[test]
+fn a_named_pipe_as_input_is_a_usage_error_not_a_hang() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = hostile_names_run(tmp.path());
+    let fifo = tmp.path().join("dump.jsonl");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let html = tmp.path().join("report");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_whosaid"))
+        .arg("report")
+        .arg(&out)
+        .arg("--html")
+        .arg(&html)
+        .arg("--inputs")
+        .arg(&fifo)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("report with a named pipe as --inputs still running after 20 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("--inputs {}: not a regular file", fifo.display())),
+        "{err}"
+    );
+    assert!(!html.exists());
+}
+
+/// A report killed by a signal left its hidden `.whosaid-report-XXXXXX` directory beside
+/// REPORT_DIR, one more per kill. The next report into the same place removes those that are
+/// certainly a killed report's, and nothing else.
+#[test]
+fn the_next_report_removes_what_killed_reports_left_and_nothing_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = hostile_names_run(tmp.path());
+    let place = tmp.path().join("reports");
+    let put = |path: &str, contents: &str| {
+        let path = place.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    };
+    // What killed reports leave: a half-written site, and an earlier report moved aside.
+    put(".whosaid-report-Ab12Cd/index.html", "half");
+    put(".whosaid-report-Ab12Cd/articles/x-1.html", "half");
+    put(".whosaid-report-Zz99Yy.old/.whosaid-report", "old");
+    put(".whosaid-report-Zz99Yy.old/speakers/sam-1.html", "old");
+    std::fs::create_dir_all(place.join(".whosaid-report-Em0pty")).unwrap();
+    // Not certainly a report's: a file no report writes, a name no report gives, a file.
+    put(".whosaid-report-Qq11Ww/notes.txt", "mine");
+    put(".whosaid-report-mine/index.html", "mine");
+    put(".whosaid-report-Ff22Gg", "mine");
+    let (code, err) = whosaid_report(&[&out, &place.join("report")]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        names_in(&place),
+        HashSet::from([
+            "report".into(),
+            ".whosaid-report-Qq11Ww".into(),
+            ".whosaid-report-mine".into(),
+            ".whosaid-report-Ff22Gg".into(),
+        ])
     );
 }
 

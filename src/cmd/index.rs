@@ -6,8 +6,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Result};
 use clap::Args;
 
-use whosaid::checkpoint::{DERIVED_FILES, FILES};
-use whosaid::paths;
+use whosaid::checkpoint;
 use whosaid::report::index;
 
 #[derive(Args)]
@@ -24,24 +23,23 @@ pub struct IndexArgs {
 /// Runs the command: the shards' index is the index one run over the whole dump writes.
 pub fn run(a: IndexArgs) -> Result<ExitCode> {
     // Compared where the paths really point: `--out ./run/articles.csv` beside the run `run`,
-    // a link to it or a hard link are the run's file too.
-    // Its own index too: a run's entity_index.csv is the index of that run alone.
-    let run_files = FILES.iter().chain(&DERIVED_FILES);
+    // a link to it or a hard link are the run's file too; and every name the run machinery
+    // owns there, not the CSVs alone (`--out run/.whosaid-checkpoint.json` was written, and
+    // report and index then took the run for one killed while renaming its files).
     for run in &a.runs {
-        for name in run_files.clone() {
-            if paths::writes_over(&a.out, &run.join(name))? {
-                bail!(
-                    "--out {} is a file of the run {}: choose another path (nothing was written)",
-                    a.out.display(),
-                    run.display()
-                );
-            }
+        if checkpoint::is_run_file(&a.out, run)? {
+            bail!(
+                "--out {} is a file of the run {}: choose another path (nothing was written)",
+                a.out.display(),
+                run.display()
+            );
         }
     }
-    // One run named twice (`index s0 s1 s0`, or through a link) would count its entities
-    // twice; runs over different dumps are different folders.
+    // One run named twice (`index s0 s1 s0`, through a link, or a hard-linked copy of its
+    // files, `cp -al`) would count its entities twice; runs over different dumps are
+    // different files.
     for (i, run) in a.runs.iter().enumerate() {
-        if let Some(again) = a.runs[..i].iter().find(|r| paths::same_file(r, run)) {
+        if let Some(again) = a.runs[..i].iter().find(|r| index::same_run(r, run)) {
             bail!(
                 "{} and {} are the same run: it would be counted twice (nothing was written)",
                 again.display(),

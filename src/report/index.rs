@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use super::tables::{ArticleGroup, RunFiles, RunReader};
+use super::tables::{ArticleGroup, RunFiles, RunReader, Table};
 use super::vote::NameVote;
 use crate::ner::EntityLabel;
 use crate::whole_file::replace_file;
@@ -51,6 +51,31 @@ struct Totals {
     last_article: Option<(usize, usize)>,
     mentions: usize,
     quotes: usize,
+}
+
+/// Whether the runs in `a` and `b` are one run, which counted twice would double every count:
+/// one folder under two names (`index s0 ./s0`, a link), or two folders whose `articles.csv` is
+/// one file (its device and inode; each part file of a Spark table folder likewise), as a
+/// hard-linked copy makes them:
+///
+/// ```text
+/// cp -al run snap; whosaid index run snap --out i.csv    refused: the same run
+/// cp -a  run copy; whosaid index run copy --out i.csv    counted twice, as two runs
+/// ```
+///
+/// A copy with its own files is not told apart from a second run over the same dump: the
+/// index counts what it is given. A run whose tables cannot be found is no same run here; it
+/// is refused when read.
+pub fn same_run(a: &Path, b: &Path) -> bool {
+    if crate::paths::same_file(a, b) {
+        return true;
+    }
+    let (Ok(a_files), Ok(b_files)) = (Table::Articles.paths(a), Table::Articles.paths(b)) else {
+        return false;
+    };
+    a_files
+        .iter()
+        .any(|x| b_files.iter().any(|y| crate::paths::same_file(x, y)))
 }
 
 /// The index of the runs in `dirs`, taken together in the order given.

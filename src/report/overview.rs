@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use super::charts::days_in_month;
+use super::charts::{days_in_month, DayCount};
 use super::tables::ArticleGroup;
 use super::tally::Tally;
 
@@ -34,10 +34,11 @@ pub struct Overview {
     pub mentioned: Tally,
     /// Quotes per speaker entity, dump-wide.
     pub speakers: Tally,
-    /// Quotes per day of their article's `published`, for articles that have one ([`day_of`]).
-    pub quotes_by_day: BTreeMap<String, u64>,
-    /// Quotes of articles without a `published` day of the calendar: with `quotes_by_day`,
-    /// every quote.
+    /// Articles with quotes and their quotes per day of their `published`, for articles that
+    /// have one ([`day_of`]).
+    pub dated: BTreeMap<String, DayCount>,
+    /// Quotes of articles without a `published` day of the calendar: with `dated`, every
+    /// quote.
     pub undated_quotes: u64,
 }
 
@@ -52,7 +53,7 @@ impl Default for Overview {
             unattributed_quotes: 0,
             mentioned: Tally::new(NAMES_LIMIT),
             speakers: Tally::new(NAMES_LIMIT),
-            quotes_by_day: BTreeMap::new(),
+            dated: BTreeMap::new(),
             undated_quotes: 0,
         }
     }
@@ -78,7 +79,10 @@ impl Overview {
         if !g.quotes.is_empty() {
             match day_of(&g.article.published) {
                 Some(day) => {
-                    *self.quotes_by_day.entry(day.to_string()).or_default() += g.quotes.len() as u64
+                    *self.dated.entry(day.to_string()).or_default() += DayCount {
+                        articles: 1,
+                        quotes: g.quotes.len() as u64,
+                    }
                 }
                 None => self.undated_quotes += g.quotes.len() as u64,
             }

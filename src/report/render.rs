@@ -164,7 +164,7 @@ pub fn index_page(i: IndexInput<'_>, links: &Links) -> IndexPage {
         totals,
         speakers_chart: bar_chart(chart_rows),
         mentioned,
-        timeline: timeline(&o.quotes_by_day),
+        timeline: timeline(&o.dated),
         undated_quotes: o.undated_quotes,
         pairs: pair_table(i.speakers, links),
         articles,

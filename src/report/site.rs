@@ -20,7 +20,12 @@
 //! The site is written into a new directory beside REPORT_DIR and renamed to it when complete,
 //! so a report under its final name is always whole. An existing REPORT_DIR is replaced only
 //! when it is empty or an earlier report (it holds [`MARKER`]); the run's OUT_DIR and inputs
-//! are never inside it.
+//! are never inside it, and it is no name the run owns in OUT_DIR
+//! ([`crate::checkpoint::is_run_file`]: `--html out/.whosaid-lock` is refused, `--html
+//! out/report` is fine). A report killed by a signal leaves its new directory,
+//! `.whosaid-report-Xa3k9Q` beside REPORT_DIR; the next report into the same place removes it
+//! when it is certainly a killed report's (`remove_killed_reports`), as `extract` removes the
+//! temporary files of its killed writes.
 
 use std::path::{Path, PathBuf};
 
@@ -62,9 +67,20 @@ pub fn safe_href(url: &str) -> Option<&str> {
     (web && clean).then_some(url)
 }
 
-/// A report being written: a temporary directory that becomes REPORT_DIR when complete.
+/// How a report's temporary directory beside REPORT_DIR starts: `.whosaid-report-Xa3k9Q`
+/// (then renamed to REPORT_DIR), and `.whosaid-report-Xa3k9Q.old` for the earlier report moved
+/// aside while the new one takes its name.
+const TEMP_PREFIX: &str = ".whosaid-report-";
+
+/// Random characters after [`TEMP_PREFIX`] (tempfile's default, set here because the name is
+/// how a later report knows a leftover: [`is_temporary_name`]).
+const TEMP_RANDOM: usize = 6;
+
+/// A report being written: a temporary directory that becomes REPORT_DIR when complete, locked
+/// for as long as this report writes it, so that no other report takes it for a leftover.
 pub struct SiteDir {
     temp: tempfile::TempDir,
+    _temp_lock: Option<std::fs::File>,
     target: PathBuf,
 }
 
@@ -74,6 +90,16 @@ impl SiteDir {
     pub fn create(target: &Path, out: &Path, inputs: &[PathBuf]) -> Result<SiteDir> {
         let target = crate::paths::resolved(target)?;
         refuse_to_hold(&target, out, "the run's OUT_DIR")?;
+        // `--html run/.whosaid-checkpoint.json` would make the run look killed mid-rename, and
+        // `--html run/articles.csv.tmp` a folder the next run cannot write.
+        if crate::checkpoint::is_run_file(&target, out)? {
+            bail!(
+                "report directory {} is a file of the run {}: choose another directory for the \
+                 report",
+                target.display(),
+                out.display()
+            );
+        }
         for input in inputs.iter().filter(|p| p.as_os_str() != "-") {
             refuse_to_hold(&target, input, "the input")?;
         }
@@ -89,11 +115,18 @@ impl SiteDir {
             .context("the report directory has no parent")?;
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
+        remove_killed_reports(parent);
         let temp = tempfile::Builder::new()
-            .prefix(".whosaid-report-")
+            .prefix(TEMP_PREFIX)
+            .rand_bytes(TEMP_RANDOM)
             .tempdir_in(parent)
             .with_context(|| format!("cannot create a directory in {}", parent.display()))?;
-        Ok(SiteDir { temp, target })
+        let temp_lock = lock_dir(temp.path());
+        Ok(SiteDir {
+            temp,
+            _temp_lock: temp_lock,
+            target,
+        })
     }
 
     /// Writes one file of the site; `name` is one of ours (`index.html`, a [`page_name`]).
@@ -115,6 +148,10 @@ impl SiteDir {
         )?;
         let temp = self.temp.keep();
         let old = self.target.exists().then(|| temp.with_extension("old"));
+        // Locked before it is moved aside under a leftover's name, until it is removed: another
+        // report starting meanwhile would otherwise remove it, and a failed swap could not put
+        // it back. (The lock follows the directory through the rename.)
+        let _old_lock = old.as_ref().and_then(|_| lock_dir(&self.target));
         if let Some(old) = &old {
             if let Err(e) = std::fs::rename(&self.target, old) {
                 // Nothing replaced: the new site must not stay behind as a hidden copy.
@@ -145,6 +182,96 @@ impl SiteDir {
         }
         Ok(self.target)
     }
+}
+
+/// Whether `name` is one a report gives its temporary directory, or the earlier report it
+/// moves aside: `.whosaid-report-Xa3k9Q`, `.whosaid-report-Xa3k9Q.old`.
+fn is_temporary_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix(TEMP_PREFIX) else {
+        return false;
+    };
+    let random = rest.strip_suffix(".old").unwrap_or(rest);
+    random.len() == TEMP_RANDOM && random.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// Whether the directory `dir` holds nothing a report does not write: `index.html`, the
+/// [`MARKER`], and `.html` files in `speakers/` and `articles/`.
+fn holds_only_pages(dir: &Path) -> bool {
+    let Ok(mut entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.all(|entry| {
+        let Ok(entry) = entry else { return false };
+        let Ok(kind) = entry.file_type() else {
+            return false;
+        };
+        let name = entry.file_name();
+        match name.to_str() {
+            Some("index.html") | Some(MARKER) => kind.is_file(),
+            Some("speakers") | Some("articles") => kind.is_dir() && holds_only_html(&entry.path()),
+            _ => false,
+        }
+    })
+}
+
+fn holds_only_html(dir: &Path) -> bool {
+    let Ok(mut entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.all(|entry| {
+        entry.is_ok_and(|e| {
+            e.file_type().is_ok_and(|t| t.is_file())
+                && e.file_name().to_str().is_some_and(|n| n.ends_with(".html"))
+        })
+    })
+}
+
+/// Removes from `parent` what reports killed by a signal left there (their temporary
+/// directory, an earlier report moved aside): one per kill, they would pile up, hidden, beside
+/// REPORT_DIR. Only directories that are certainly a report's are removed: named as a report
+/// names them ([`is_temporary_name`]), holding nothing but pages ([`holds_only_pages`]), and
+/// not locked by a report writing them now. One that cannot be removed is said, not an error:
+///
+/// ```text
+/// .whosaid-report-Xa3k9Q/index.html, articles/a-1.html   a killed report's: removed
+/// .whosaid-report-Xa3k9Q.old/…                            an earlier report moved aside: removed
+/// .whosaid-report-Xa3k9Q/notes.txt                         not only pages: left
+/// .whosaid-report-Xa3k9Q (a report writing it now)          locked: left
+/// .whosaid-report-mine/                                    not a name a report gives: left
+/// ```
+fn remove_killed_reports(parent: &Path) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let named_ours = entry.file_name().to_str().is_some_and(is_temporary_name);
+        // A link is not followed: what it points to is no leftover of ours.
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if !named_ours || !is_dir {
+            continue;
+        }
+        let path = entry.path();
+        // Held by the report writing it; ours until it is removed, so none starts writing it.
+        let Some(_lock) = lock_dir(&path) else {
+            continue;
+        };
+        if !holds_only_pages(&path) {
+            continue;
+        }
+        if let Err(e) = std::fs::remove_dir_all(&path) {
+            eprintln!(
+                "warning: {} is left by a killed report and could not be removed ({e}): remove it",
+                path.display()
+            );
+        }
+    }
+}
+
+/// An exclusive lock on the directory `dir`, held while the returned file is open; None when
+/// another process holds it (or the directory cannot be opened).
+fn lock_dir(dir: &Path) -> Option<std::fs::File> {
+    let file = std::fs::File::open(dir).ok()?;
+    crate::output::flock(&file, crate::output::Flock::Exclusive).then_some(file)
 }
 
 /// Refuses a report directory that is `path` or holds it: replacing it would delete it.
@@ -298,5 +425,41 @@ mod tests {
         site.write("index.html", "partial").unwrap();
         drop(site);
         assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+
+    /// A report writing now holds its directory's lock: a second report into the same place
+    /// leaves it, and removes it once nobody holds it (a killed report's).
+    #[test]
+    fn a_report_being_written_is_no_leftover() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let writing = SiteDir::create(&tmp.path().join("one"), &out, &[]).unwrap();
+        writing.write("index.html", "being written").unwrap();
+        let temp = writing.temp.path().to_path_buf();
+        assert!(is_temporary_name(
+            &temp.file_name().unwrap().to_string_lossy()
+        ));
+        let other = SiteDir::create(&tmp.path().join("two"), &out, &[]).unwrap();
+        assert!(
+            temp.join("index.html").is_file(),
+            "a report writing now is left"
+        );
+        drop(other);
+        // Killed: its directory stays, unlocked.
+        let killed = writing.temp.keep();
+        drop(writing._temp_lock);
+        let later = SiteDir::create(&tmp.path().join("two"), &out, &[]).unwrap();
+        assert!(!killed.exists(), "a killed report's directory is removed");
+        drop(later);
+        for name in [".whosaid-report-Ab12Cd", ".whosaid-report-Ab12Cd.old"] {
+            assert!(is_temporary_name(name), "{name}");
+        }
+        for name in [
+            ".whosaid-report-",
+            ".whosaid-report-mine",
+            ".whosaid-report-Ab12Cd.new",
+        ] {
+            assert!(!is_temporary_name(name), "{name}");
+        }
     }
 }

@@ -71,7 +71,7 @@ impl Table {
     }
 
     /// The files holding the table in `out`: the CSV, or the Spark job's part files.
-    fn paths(self, out: &Path) -> Result<Vec<PathBuf>> {
+    pub fn paths(self, out: &Path) -> Result<Vec<PathBuf>> {
         let file = out.join(self.file_name());
         if file.is_file() {
             return Ok(vec![file]);

@@ -18,6 +18,7 @@ use anyhow::{bail, Result};
 use crate::input::{self, FieldNames, Origin, ReadOptions};
 use crate::output::ArticleRow;
 use crate::span::CharOffsets;
+use crate::usage::UsageError;
 
 use super::tables::ArticleGroup;
 use super::CannotOpen;
@@ -35,13 +36,36 @@ pub enum ArticleText {
     Differs(String),
 }
 
-/// Refuses, before any work, inputs that cannot be read a second time (stdin) and inputs that
-/// cannot be opened at all as `extract` opens them (missing, unknown format: [`CannotOpen`]).
+/// Refuses, before any work, inputs that cannot be read a second time (stdin; anything that is
+/// neither a file nor a folder, such as a named pipe: a usage error) and inputs that cannot be
+/// opened at all as `extract` opens them (missing, unknown format: [`CannotOpen`]).
 /// [`read_texts`] stops once it has every text it needs, so without this an input named after
 /// them, a typo, would never be opened.
+///
+/// ```text
+/// --inputs dump.jsonl     (a file)         read
+/// --inputs dump/          (a folder)       read
+/// --inputs dump.fifo      (mkfifo)         refused: this check reads its first record, and
+///                                          reading the texts opens it again, which waits for a
+///                                          writer that is gone, or finds that record eaten
+/// --inputs <(zcat d.gz)   (a pipe)         refused likewise
+/// ```
 pub fn check_inputs(inputs: &[PathBuf], fields: &FieldNames) -> Result<()> {
     if inputs.iter().any(|p| p.as_os_str() == "-") {
         bail!("--inputs -: standard input cannot be read again; give the run's input files");
+    }
+    // Asked of the file system without opening: opening a pipe blocks until it has a writer.
+    // A path that is not there is said below, as an input that cannot be opened (exit 3).
+    for path in inputs {
+        let readable_twice = std::fs::metadata(path).map_or(true, |m| m.is_file() || m.is_dir());
+        if !readable_twice {
+            return Err(UsageError(format!(
+                "--inputs {}: not a regular file (a named pipe or a device?), which cannot be \
+                 read again; give the run's input files",
+                path.display()
+            ))
+            .into());
+        }
     }
     let opts = read_options(fields);
     for path in inputs {
