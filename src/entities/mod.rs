@@ -539,7 +539,13 @@ fn settle(entity: &mut Entity, votes: &[(EntityLabel, usize, f32)]) {
 }
 
 /// Records a name an entity is called by: the fullest becomes canonical, the rest aliases.
+/// Invisible characters inside the name as written are no part of it (`Ber\u{AD}lin`, a soft
+/// hyphen, is canonical `Berlin`, as its key is `berlin`).
 fn offer_name(entity: &mut Entity, form: &Form, name: String) {
+    let name = match name.contains(crate::invisible::is_invisible_format) {
+        true => name.replace(crate::invisible::is_invisible_format, ""),
+        false => name,
+    };
     if name.is_empty() {
         return;
     }

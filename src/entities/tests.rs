@@ -942,6 +942,21 @@ fn decomposed_accents_and_zero_width_spaces_name_the_same_person() {
     );
 }
 
+/// A soft hyphen or direction mark inside a name is no part of its canonical name, as it is
+/// none of its key: the canonical name was `Angela Mer\u{AD}kel`, invisible but another string
+/// in the index.
+#[test]
+fn invisible_characters_inside_a_name_are_not_in_its_canonical_name() {
+    let text = "Angela Mer\u{AD}kel arrived. Mer\u{200F}kel said so.";
+    let (_, entities) = people_of(text, &["Angela Mer\u{AD}kel", "Mer\u{200F}kel"]);
+    let summary: Vec<(&str, usize)> = entities
+        .entities
+        .iter()
+        .map(|e| (e.canonical.as_str(), e.mentions.len()))
+        .collect();
+    assert_eq!(summary, [("Angela Merkel", 2)]);
+}
+
 /// Two organisations whose own initials give one acronym, each defining it, stay two; a later
 /// bare acronym joins the nearest definition.
 #[test]
