@@ -274,9 +274,16 @@ pub fn separated_parts(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut before = None;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
+        // The next character that shows: `Mer\u{AD}\u{200B}kel` is one word too.
+        let after = || {
+            chars
+                .clone()
+                .map(|(_, a)| a)
+                .find(|&a| !is_invisible_format(a))
+        };
         let separates = c.is_whitespace()
             || c.is_control()
-            || (is_invisible_format(c) && !joins_word(before, chars.peek().map(|&(_, a)| a)));
+            || (is_invisible_format(c) && !joins_word(before, after()));
         if separates {
             if let Some(s) = start.take() {
                 parts.push(s..i);
@@ -448,6 +455,7 @@ mod tests {
                 "."
             ]
         );
+        assert_eq!(words("Mer\u{AD}\u{200B}kel"), vec!["Mer\u{AD}\u{200B}kel"]);
         assert_eq!(
             words("Scholz\u{200C} and Trump😀 met 😀China😀."),
             vec!["Scholz", "\u{200C}", "and", "Trump", "😀", "met", "😀", "China", "😀", "."]

@@ -24,9 +24,11 @@ pub fn fold_key(text: &str) -> String {
     let mut after_latin = false;
     // The last character read that is not an invisible format character.
     let mut before = None;
-    let mut chars = text.nfd().peekable();
+    let mut chars = text.nfd();
     while let Some(c) = chars.next() {
-        if is_invisible_format(c) && joins_word(before, chars.peek().copied()) {
+        // The next character that shows: `Mer\u{AD}\u{200B}kel` is one word too.
+        let after = || chars.clone().find(|&a| !is_invisible_format(a));
+        if is_invisible_format(c) && joins_word(before, after()) {
             continue;
         }
         if !is_invisible_format(c) {
@@ -507,6 +509,8 @@ mod tests {
             // separator: the key was "angela kel" or "angela mer\u{AD}kel".
             let key = fold_key(&format!("Angela Mer{separator}kel"));
             assert_eq!(key, "angela merkel", "{separator:?}");
+            let key = fold_key(&format!("Angela Mer{separator}\u{200B}kel"));
+            assert_eq!(key, "angela merkel", "two in a row, {separator:?}");
             let p = PersonName::parse(&format!("Angela Mer{separator}kel"));
             assert_eq!(p.keys.len(), 2, "{separator:?}: {:?}", p.keys);
         }
