@@ -7,6 +7,8 @@
 //! the text reader once took a text of only U+061C for empty while the tokenizer kept it inside
 //! words and keys.
 
+use std::borrow::Cow;
+
 /// Format characters a web page carries that print nothing: the soft hyphen (a hyphenation
 /// hint), the combining grapheme joiner, the direction marks (U+061C, U+200E, U+200F) and
 /// embeddings and isolates (U+202A–U+202E, U+2066–U+2069), the Mongolian vowel separator, the
@@ -19,6 +21,15 @@ pub fn is_invisible_format(c: char) -> bool {
         '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{180E}' | '\u{200B}' | '\u{200E}' | '\u{200F}'
         | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}'
         | '\u{FEFF}')
+}
+
+/// `text` without its invisible format characters ([`is_invisible_format`]), borrowed when it
+/// has none (most words): `an\u{AD}nounced` is `announced`.
+pub fn without_invisible(text: &str) -> Cow<'_, str> {
+    match text.contains(is_invisible_format) {
+        true => Cow::Owned(text.replace(is_invisible_format, "")),
+        false => Cow::Borrowed(text),
+    }
 }
 
 /// Whether `text` shows nothing: only white space, control characters (NUL, …), invisible format

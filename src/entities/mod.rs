@@ -542,10 +542,12 @@ fn settle(entity: &mut Entity, votes: &[(EntityLabel, usize, f32)]) {
 /// Invisible characters inside the name as written are no part of it (`Ber\u{AD}lin`, a soft
 /// hyphen, is canonical `Berlin`, as its key is `berlin`).
 fn offer_name(entity: &mut Entity, form: &Form, name: String) {
-    let name = match name.contains(crate::invisible::is_invisible_format) {
-        true => name.replace(crate::invisible::is_invisible_format, ""),
-        false => name,
+    let plain = match crate::invisible::without_invisible(&name) {
+        std::borrow::Cow::Owned(plain) => Some(plain),
+        std::borrow::Cow::Borrowed(_) => None,
     };
+    // Most names have none: kept as given, not copied.
+    let name = plain.unwrap_or(name);
     if name.is_empty() {
         return;
     }

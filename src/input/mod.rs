@@ -601,11 +601,9 @@ fn too_big(text_bytes: usize, max_bytes: usize) -> String {
     )
 }
 
-/// Whether `text` shows nothing ([`crate::invisible::shows_nothing`]). Such a text is an empty
-/// text: `"\u{200b}\u{0}"` was an `ok` article with nothing in it to analyse.
-pub fn shows_nothing(text: &str) -> bool {
-    crate::invisible::shows_nothing(text)
-}
+/// A text that shows nothing is an empty text: `"\u{200b}\u{0}"` was an `ok` article with
+/// nothing in it to analyse.
+pub use crate::invisible::shows_nothing;
 
 /// An article's fields as found in a record, before the checks every format shares.
 #[derive(Default)]

@@ -120,7 +120,7 @@ pub(super) fn turn_label(view: &View, para: Span) -> Option<(Span, Span)> {
     if label.is_empty() || label.len() > 50 || !after.starts_with(char::is_whitespace) {
         return None;
     }
-    let plain = label.replace(is_invisible_format, "");
+    let plain = crate::invisible::without_invisible(label);
     let words: Vec<&str> = plain.split_whitespace().collect();
     if words.len() > 6 || !is_capitalized(words[0]) {
         return None;

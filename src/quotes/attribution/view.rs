@@ -6,7 +6,8 @@ use super::marks::{self, Quoted};
 use super::*;
 use std::borrow::Cow;
 
-use crate::text::{is_invisible_format, Document, Span};
+use crate::invisible::without_invisible;
+use crate::text::{Document, Span};
 
 /// Word-level view of a document: the lookups the searches need.
 pub struct View<'d> {
@@ -14,7 +15,7 @@ pub struct View<'d> {
     /// Top-level quoted stretches, in text order.
     pub quoted: Vec<Quoted>,
     /// Each token's word as the lexicons read it: its text, without the invisible format
-    /// characters inside it ([`is_invisible_format`]). `an\u{AD}nounced` (a soft hyphen) is the cue
+    /// characters inside it ([`without_invisible`]). `an\u{AD}nounced` (a soft hyphen) is the cue
     /// `announced`: read as written, it was no word of the lexicon, and its quote lost its cue
     /// and speaker.
     words: Vec<Cow<'d, str>>,
@@ -26,13 +27,7 @@ impl<'d> View<'d> {
         let words = doc
             .tokens
             .iter()
-            .map(|t| {
-                let written = &doc.text[t.range()];
-                match written.contains(is_invisible_format) {
-                    false => Cow::Borrowed(written),
-                    true => Cow::Owned(written.replace(is_invisible_format, "")),
-                }
-            })
+            .map(|t| without_invisible(&doc.text[t.range()]))
             .collect();
         View { doc, quoted, words }
     }
