@@ -17,6 +17,7 @@
 //!   --out .` would replace the analyst's `articles.csv` with its own; the run refuses before it
 //!   touches anything.
 
+use std::collections::hash_map::{Entry, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -127,9 +128,9 @@ pub fn refuse_inputs_among_outputs(inputs: &[PathBuf], out: &Path) -> Result<()>
 }
 
 /// Refuses an input named twice — one file or folder under two names (`a.jsonl ./a.jsonl`, a
-/// link), or a file inside a folder also given: its records would be read twice, every row
-/// written twice and the entity index counting each mention double. A usage error, said before
-/// any work.
+/// link), a file inside a folder also given, or a file that a folder also reads through a link
+/// or a hard link to it: its records would be read twice, every row written twice and the entity
+/// index counting each mention double. A usage error, said before any work.
 pub fn refuse_repeated_inputs(inputs: &[PathBuf]) -> Result<()> {
     let named: Vec<&PathBuf> = inputs.iter().filter(|p| p.as_os_str() != "-").collect();
     let inside =
@@ -140,17 +141,67 @@ pub fn refuse_repeated_inputs(inputs: &[PathBuf]) -> Result<()> {
                 || inside(input, earlier)
                 || inside(earlier, input);
             if again {
-                let refusal = format!(
-                    "inputs {} and {} hold the same records: each would be read twice \
-                     (nothing was written)",
-                    earlier.display(),
-                    input.display()
-                );
-                return Err(crate::usage::UsageError(refusal).into());
+                return Err(read_twice(earlier, input, String::new()));
+            }
+        }
+    }
+    refuse_files_read_twice(&named)
+}
+
+/// [`refuse_repeated_inputs`] for the files the inputs read: a folder's `story.txt` that is a
+/// link (or a hard link) to another input, or to a file another folder reads, lies in no folder
+/// given, yet its article was written twice.
+fn refuse_files_read_twice(named: &[&PathBuf]) -> Result<()> {
+    if named.len() < 2 {
+        return Ok(());
+    }
+    let mut reached_from: HashMap<(u64, u64), (usize, PathBuf)> = HashMap::new();
+    for (i, input) in named.iter().enumerate() {
+        for file in files_read(input) {
+            let Some(identity) = crate::paths::file_identity(&file) else {
+                continue;
+            };
+            match reached_from.entry(identity) {
+                Entry::Vacant(slot) => {
+                    slot.insert((i, file));
+                }
+                Entry::Occupied(first) if first.get().0 != i => {
+                    let (earlier, first_path) = first.get();
+                    let which = format!(
+                        " ({} and {} are one file)",
+                        first_path.display(),
+                        file.display()
+                    );
+                    return Err(read_twice(named[*earlier], input, which));
+                }
+                // One folder holding two names of one file reads it under both, as it holds it.
+                Entry::Occupied(_) => {}
             }
         }
     }
     Ok(())
+}
+
+/// The files an input reads: itself, or a folder's text files.
+fn files_read(input: &Path) -> Vec<PathBuf> {
+    if !input.is_dir() {
+        return vec![input.to_path_buf()];
+    }
+    let entries = crate::input::folder_entries(input).unwrap_or_default();
+    entries
+        .into_iter()
+        .filter_map(|(_, path)| path.ok())
+        .collect()
+}
+
+fn read_twice(earlier: &Path, input: &Path, which: String) -> anyhow::Error {
+    crate::usage::UsageError(format!(
+        "inputs {} and {} hold the same records{which}: each would be read twice (nothing was \
+         written)",
+        earlier.display(),
+        input.display()
+    ))
+    .into()
 }
 
 /// What makes a run's output what it is; see the module doc.

@@ -8,9 +8,25 @@
 //! `.` and `..` taken as a directory created along the way would take them; [`same_file`]
 //! compares existing files by device and inode, which also catches hard links.
 
+use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result};
+
+/// A path or a file name as text, for the names a run writes (the `input` and `record` columns,
+/// made-up ids): as it is where it is UTF-8 (every name in practice), and each byte that is not
+/// as `\xNN`. The lossy conversion wrote the names `x<FF>.txt` and `x<FE>.txt` both as `x�.txt`:
+/// two articles with one input, record and id, which nothing in the output told apart.
+pub fn text_of(name: &OsStr) -> String {
+    let mut out = String::new();
+    for chunk in name.as_encoded_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02X}"));
+        }
+    }
+    out
+}
 
 /// The directory a file `path` lies in: its parent, or `.` for a bare name (`Path::parent`
 /// gives an empty path for `notes.txt`).
@@ -69,6 +85,21 @@ pub fn same_open_file(file: &std::fs::File, path: &Path) -> bool {
     match (file.metadata(), std::fs::metadata(path)) {
         (Ok(a), Ok(b)) => same_metadata(&a, &b),
         _ => false,
+    }
+}
+
+/// Which file `path` is, through links: its device and inode (none where it cannot be read, or
+/// off Unix).
+pub fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
     }
 }
 

@@ -176,6 +176,38 @@ fn an_input_named_twice_is_refused_before_any_output() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
+/// A folder reading a file also given, through a link or a hard link to it (or two folders
+/// reading one file so), read its article twice with exit 0: the refusal above only looked at
+/// where the paths lie.
+#[test]
+fn a_file_a_folder_reads_through_a_link_is_an_input_named_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let story = tmp.path().join("src").join("story.txt");
+    std::fs::create_dir_all(story.parent().unwrap()).unwrap();
+    std::fs::write(&story, "The minister said Iran is a threat.\n").unwrap();
+    let [soft, hard, other] = ["soft", "hard", "other"].map(|d| tmp.path().join(d));
+    for folder in [&soft, &hard, &other] {
+        std::fs::create_dir_all(folder).unwrap();
+    }
+    std::os::unix::fs::symlink(&story, soft.join("story.txt")).unwrap();
+    std::fs::hard_link(&story, hard.join("copy.txt")).unwrap();
+    std::fs::write(other.join("other.txt"), "Another text.\n").unwrap();
+    for (i, twice) in [[&story, &soft], [&story, &hard], [&soft, &hard]]
+        .into_iter()
+        .enumerate()
+    {
+        let out = tmp.path().join(format!("out{i}"));
+        let o = run(&model, &out, &[twice[0], &other, twice[1]], &[]);
+        assert_eq!(o.status.code(), Some(2), "{twice:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("are one file"), "{}", stderr(&o));
+        assert!(!out.exists(), "{twice:?}: output written");
+    }
+    // A folder and a file it does not read are two inputs.
+    let o = run(&model, &tmp.path().join("two"), &[&story, &other], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
 #[test]
 fn resume_over_other_inputs_or_options_is_refused() {
     let Some(_) = strace() else { return };

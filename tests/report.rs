@@ -786,6 +786,28 @@ fn names_in(dir: &Path) -> HashSet<String> {
         .collect()
 }
 
+/// `--inputs` takes any path `extract` takes: a name that is not UTF-8 was refused with clap's
+/// "invalid UTF-8", which named no argument.
+#[test]
+fn inputs_whose_names_are_not_utf8_are_read() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, input) = hostile_names_run(tmp.path());
+    let latin1 = tmp
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"caf\xe9.jsonl"));
+    std::fs::rename(&input, &latin1).unwrap();
+    let html = tmp.path().join("r");
+    let (code, err) = whosaid_report(&[&out, &html, &latin1]);
+    assert_eq!(code, 0, "{err}");
+    let pages = article_pages(&html);
+    let text = std::fs::read_to_string(&pages["x"]).unwrap();
+    assert!(
+        !text.contains("The text is not shown"),
+        "the article's text is on its page"
+    );
+}
+
 #[test]
 fn bad_runs_and_report_directories_are_refused_saying_why() {
     let tmp = tempfile::tempdir().unwrap();

@@ -1,10 +1,12 @@
 //! `report`: a static HTML site over a finished run's CSVs.
 
+use std::ffi::OsString;
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use clap::builder::{OsStringValueParser, TypedValueParser};
 use clap::Args;
 
 use whosaid::report::{self, ReportOptions};
@@ -21,7 +23,8 @@ pub struct ReportArgs {
     html: PathBuf,
     /// The run's inputs, read again for the text of the article pages (as given to extract;
     /// without them, article pages list the entities and quotes but show no text).
-    #[arg(long, num_args = 1.., value_name = "INPUT", value_parser = input_file)]
+    #[arg(long, num_args = 1.., value_name = "INPUT",
+          value_parser = OsStringValueParser::new().try_map(input_file))]
     inputs: Vec<PathBuf>,
     /// Most speaker pages (the most quoted speakers), and most article pages (those with the
     /// most quotes by these speakers). At least 1: a report of no page is a usage error, as
@@ -36,11 +39,12 @@ pub struct ReportArgs {
 }
 
 /// An `--inputs` path: a file to read again, which stdin (`-`) cannot be — a usage error, as
-/// `--max-pages 0` is (it failed later, exiting 1).
-fn input_file(s: &str) -> Result<PathBuf, String> {
-    match s {
-        "-" => Err("stdin cannot be read again: give the run's input files".into()),
-        _ => Ok(PathBuf::from(s)),
+/// `--max-pages 0` is (it failed later, exiting 1). Any path `extract` took, UTF-8 or not: a
+/// `caf\xe9.jsonl` given to `extract` was refused here with clap's "invalid UTF-8".
+fn input_file(s: OsString) -> Result<PathBuf, String> {
+    match s == "-" {
+        true => Err("stdin cannot be read again: give the run's input files".into()),
+        false => Ok(PathBuf::from(s)),
     }
 }
 

@@ -167,6 +167,13 @@ impl JsonLines {
                         "; JSON lines need one whole object per line (is this a pretty-printed \
                          document? a JSON array of objects is read from a .json file)"
                     }
+                    // Files joined (`cat`, appended gzip members), each saved with a byte-order
+                    // mark: only the dump's first line may start with one (`StdinPlace`), and
+                    // the reason said only "expected value" at column 1.
+                    rest if rest.starts_with(b"\xEF\xBB\xBF") => {
+                        "; the line starts with a byte-order mark (U+FEFF), which only a file's \
+                         first line may have (were files with one joined?)"
+                    }
                     _ => "",
                 };
                 self.error(format!("{reason}{hint}"))

@@ -356,7 +356,7 @@ impl NameParts {
     fn of(path: &Path) -> NameParts {
         let name = path
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
+            .map(crate::paths::text_of)
             .unwrap_or_default();
         let (base, gzipped) = match name.rsplit_once('.') {
             Some((base, ext)) if ext.eq_ignore_ascii_case("gz") => (base, true),
@@ -384,7 +384,7 @@ fn open_source(path: &Path, stdin: &StdinPlace) -> Result<Source, RecordError> {
                 .after(stdin.lines_before, stdin.bytes_before),
         ));
     }
-    let input = path.display().to_string();
+    let input = crate::paths::text_of(path.as_os_str());
     let whole_input_error = |reason: String| RecordError {
         input: input.clone(),
         record: WHOLE_INPUT.into(),
@@ -414,13 +414,15 @@ fn open_source(path: &Path, stdin: &StdinPlace) -> Result<Source, RecordError> {
             "unsupported input format ({found}); supported: {SUPPORTED_FORMATS}"
         )));
     };
+    // Before the text branch: a `.txt.gz` input that is no gzip data was one record's error
+    // row, and the run exited 0 where `.jsonl.gz` exits 3.
+    if name.gzipped && metadata.is_file() {
+        check_gzip_start(path).map_err(whole_input_error)?;
+    }
     if format == Format::Text {
         let record = path.file_name().map_or(path, Path::new);
         let files = VecDeque::from([Ok(TextFile::new(path.to_path_buf(), record))]);
         return Ok(Source::TextFiles(TextFiles { input, files }));
-    }
-    if name.gzipped && metadata.is_file() {
-        check_gzip_magic(path).map_err(whole_input_error)?;
     }
     let reader = open_reader(path, name.gzipped)
         .map_err(|e| whole_input_error(format!("cannot open: {e}")))?;
@@ -552,22 +554,34 @@ fn open_reader(path: &Path, gzipped: bool) -> io::Result<Box<dyn Read + Send>> {
     })
 }
 
-/// Refuses a `.gz` file that does not open as gzip data does (bytes 1f 8b): read through the
-/// decoder, it failed at line 1 as if a gzip stream had been cut short. An empty file is an
-/// empty input.
-fn check_gzip_magic(path: &Path) -> Result<(), String> {
+/// Refuses a `.gz` file that does not start as gzip data does: bytes other than 1f 8b, or a
+/// gzip header or first block the decoder cannot read (`1f 8b` and junk). Either failed at the
+/// first record, as if a good stream had been cut short: one record's error row, and exit 0,
+/// for an input of which nothing could be read. An empty file is an empty input.
+fn check_gzip_start(path: &Path) -> Result<(), String> {
     let mut first = Vec::with_capacity(2);
     File::open(path)
         .and_then(|file| file.take(2).read_to_end(&mut first))
         .map_err(|e| format!("cannot open: {e}"))?;
-    if !first.is_empty() && !b"\x1f\x8b".starts_with(&first) {
+    if first.is_empty() {
+        return Ok(());
+    }
+    if !b"\x1f\x8b".starts_with(&first) {
         return Err(
             "not gzip data: the name ends in .gz, but the file does not begin as a \
                     gzip stream does"
                 .into(),
         );
     }
-    Ok(())
+    let mut decoder = open_reader(path, true).map_err(|e| format!("cannot open: {e}"))?;
+    // Nothing (an empty stream) or one byte: either way the stream opened.
+    match decoder.read(&mut [0; 1]) {
+        Ok(0 | 1) => Ok(()),
+        Ok(more) => unreachable!("{more} bytes read into one"),
+        Err(e) => Err(format!(
+            "cannot read from the start: {e} (is the gzip stream truncated or corrupt?)"
+        )),
+    }
 }
 
 /// The reason for a read that failed part way through an input.
@@ -1208,6 +1222,63 @@ mod tests {
     }
 
     #[test]
+    fn names_that_are_not_utf8_keep_their_articles_apart() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let name = |bytes: &[u8]| std::ffi::OsStr::from_bytes(bytes).to_owned();
+        let folder = dir.path().join("n");
+        fs::create_dir(&folder).unwrap();
+        for byte in [0xFF, 0xFE] {
+            fs::write(
+                folder.join(name(&[b'x', byte, b'.', b't', b'x', b't'])),
+                STORY,
+            )
+            .unwrap();
+            let jsonl = dir
+                .path()
+                .join(name(&[b'n', byte, b'.', b'j', b's', b'o', b'n', b'l']));
+            fs::write(jsonl, "{\"text\": \"a text\"}\n").unwrap();
+        }
+        let inputs = [
+            folder,
+            dir.path().join(name(b"n\xFF.jsonl")),
+            dir.path().join(name(b"n\xFE.jsonl")),
+        ];
+        let items = read_all(&inputs);
+        let seen: Vec<(String, &str, &str)> = articles(&items)
+            .iter()
+            .map(|a| {
+                let input = a.origin.input.rsplit('/').next().unwrap().to_string();
+                (input, a.origin.record.as_str(), a.id.as_str())
+            })
+            .collect();
+        // The lossy names made these `x\u{FFFD}.txt` twice and `n\u{FFFD}:1` twice.
+        assert_eq!(
+            seen,
+            [
+                ("n".into(), "x\\xFE.txt", "x\\xFE"),
+                ("n".into(), "x\\xFF.txt", "x\\xFF"),
+                ("n\\xFF.jsonl".into(), "line 1", "n\\xFF:1"),
+                ("n\\xFE.jsonl".into(), "line 1", "n\\xFE:1"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_past_the_first_line_is_named_in_the_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let bom_file = |id: &str| format!("\u{feff}{{\"id\": \"{id}\", \"text\": \"t\"}}\n");
+        let mut joined = gzip(bom_file("a").as_bytes());
+        joined.extend(gzip(bom_file("b").as_bytes()));
+        let items = read_all(&[write(dir.path(), "all.jsonl.gz", &joined)]);
+        assert_eq!(articles(&items)[0].id, "a");
+        let error = only_error(&items[1..]);
+        assert_eq!(error.record, "line 2");
+        // It said only "malformed JSON at column 1: expected value".
+        assert!(error.reason.contains("byte-order mark"), "{error}");
+    }
+
+    #[test]
     fn finds_titles_only_when_a_blank_line_follows() {
         assert_eq!(find_title("Headline\n\nBody."), "Headline");
         assert_eq!(find_title("\u{feff}  Headline  \r\n \r\nBody."), "Headline");
@@ -1706,6 +1777,47 @@ mod tests {
             .reason
             .starts_with("unsupported input format (no extension)"));
         assert_eq!(articles(&items)[0].text, "good");
+    }
+
+    #[test]
+    fn a_gz_input_unreadable_from_its_start_is_an_error_of_the_whole_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let inputs = [
+            // A plain text named .txt.gz: a record's error row, and exit 0, before.
+            write(dir.path(), "plain.txt.gz", STORY.as_bytes()),
+            // The gzip magic and junk: `line 1`'s error row before.
+            write(dir.path(), "junk.jsonl.gz", b"\x1f\x8bjunk junk junk junk"),
+            write(
+                dir.path(),
+                "junk.txt.gz",
+                b"\x1f\x8b\x08\x00junk junk junk junk",
+            ),
+            write(dir.path(), "empty.txt.gz", b""),
+            write(dir.path(), "good.txt.gz", &gzip(STORY.as_bytes())),
+        ];
+        let items = read_all(&inputs);
+        let errs = errors(&items);
+        let whole: Vec<(&str, &str)> = errs
+            .iter()
+            .map(|e| (e.input.rsplit('/').next().unwrap(), e.record.as_str()))
+            .collect();
+        assert_eq!(
+            whole,
+            [
+                ("plain.txt.gz", "-"),
+                ("junk.jsonl.gz", "-"),
+                ("junk.txt.gz", "-"),
+                // The empty one stays its own record's error, as before.
+                ("empty.txt.gz", "empty.txt.gz")
+            ],
+            "{errs:?}"
+        );
+        assert!(errs[0].reason.starts_with("not gzip data"), "{}", errs[0]);
+        for e in &errs[1..3] {
+            assert!(e.reason.contains("gzip stream truncated or corrupt"), "{e}");
+        }
+        assert_eq!(articles(&items).len(), 1, "{items:?}");
+        assert_eq!(items.len(), 5, "{items:?}");
     }
 
     #[test]

@@ -31,7 +31,7 @@ impl TextFile {
     pub(super) fn new(path: PathBuf, record: &Path) -> TextFile {
         TextFile {
             id: text_file_id(record),
-            record: record.display().to_string(),
+            record: crate::paths::text_of(record.as_os_str()),
             path,
         }
     }
@@ -48,7 +48,7 @@ fn text_file_id(relative: &Path) -> String {
         .parent()
         .into_iter()
         .flat_map(|folders| folders.components())
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .map(|c| crate::paths::text_of(c.as_os_str()))
         .collect();
     parts.push(NameParts::of(relative).stem);
     parts.join("/")
@@ -108,7 +108,7 @@ fn walk(
     dir: &Path,
     others: &mut Vec<PathBuf>,
 ) -> io::Result<VecDeque<Result<TextFile, RecordError>>> {
-    let input = dir.display().to_string();
+    let input = crate::paths::text_of(dir.as_os_str());
     let mut found: Vec<(PathBuf, Option<io::Error>)> = Vec::new();
     let mut pending_dirs = vec![dir.to_path_buf()];
     let mut is_top = true;
@@ -162,7 +162,7 @@ fn walk(
                     // A listing error in the input directory itself has no relative path.
                     record: match relative.as_os_str().is_empty() {
                         true => ".".to_string(),
-                        false => relative.display().to_string(),
+                        false => crate::paths::text_of(relative.as_os_str()),
                     },
                     reason: format!("cannot list directory: {error}"),
                 }),
