@@ -786,6 +786,25 @@ fn names_in(dir: &Path) -> HashSet<String> {
         .collect()
 }
 
+/// A table whose last row has lost its line end was cut short: a cut inside the last field
+/// (`paris` → `pa`, the entity key) read as a good row, and `index` counted the cut key.
+#[test]
+fn a_table_cut_inside_its_last_row_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = hostile_names_run(tmp.path());
+    let (code, err) = whosaid_index(&[&out], &tmp.path().join("whole.csv"));
+    assert_eq!(code, 0, "{err}");
+    let entities = out.join("entities.csv");
+    let bytes = std::fs::read(&entities).unwrap();
+    std::fs::write(&entities, &bytes[..bytes.len() - 3]).unwrap();
+    let (code, err) = whosaid_index(&[&out], &tmp.path().join("cut.csv"));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("cut short"), "{err}");
+    let (code, err) = whosaid_report(&[&out, &tmp.path().join("r")]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("cut short"), "{err}");
+}
+
 /// `--inputs` takes any path `extract` takes: a name that is not UTF-8 was refused with clap's
 /// "invalid UTF-8", which named no argument.
 #[test]

@@ -1022,8 +1022,20 @@ fn settings_the_trainers_refuse_exit_as_usage_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let conll = fixture();
     let brat = brat_fixture();
-    let runs: [(&[&str], &Path, &str); 5] = [
+    let runs: [(&[&str], &Path, &str); 8] = [
         (&["train", "ner", "--epochs", "0"], &conll, "--epochs"),
+        // These three exited 1.
+        (&["train", "ner", "--max-steps", "0"], &conll, "--max-steps"),
+        (
+            &["train", "ner", "--eval-every", "0"],
+            &conll,
+            "--eval-every",
+        ),
+        (
+            &["train", "quotes", "--stop-after", "0"],
+            &brat,
+            "--stop-after",
+        ),
         (&["train", "ner", "--lr", "nan"], &conll, "--lr"),
         (
             &["train", "ner", "--temperature", "0"],

@@ -1807,7 +1807,7 @@ mod tests {
                 ("plain.txt.gz", "-"),
                 ("junk.jsonl.gz", "-"),
                 ("junk.txt.gz", "-"),
-                // The empty one stays its own record's error, as before.
+                // The empty one stays its own record's error, as an empty `.txt` is.
                 ("empty.txt.gz", "empty.txt.gz")
             ],
             "{errs:?}"
@@ -1816,6 +1816,9 @@ mod tests {
         for e in &errs[1..3] {
             assert!(e.reason.contains("gzip stream truncated or corrupt"), "{e}");
         }
+        // It said "cannot read further: unexpected end of file (is the gzip stream truncated
+        // or corrupt?)".
+        assert_eq!(errs[3].reason, "empty text");
         assert_eq!(articles(&items).len(), 1, "{items:?}");
         assert_eq!(items.len(), 5, "{items:?}");
     }

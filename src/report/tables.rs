@@ -217,6 +217,34 @@ impl Read for FromStart {
     }
 }
 
+/// Refuses a table whose last row has no line end. Every row a run writes ends with one, so a
+/// file without is one cut short: a cut inside the last field (`paris` → `pa`, the last column of
+/// `entities.csv`) read as a good row, and `index` counted the cut key.
+fn refuse_cut_short(path: &Path, file: &Arc<File>, table: Table) -> Result<()> {
+    let len = file
+        .metadata()
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    let mut last = [0u8];
+    let read = match len {
+        0 => return Ok(()),
+        _ => FromStart {
+            file: Arc::clone(file),
+            at: len - 1,
+        }
+        .read_exact(&mut last),
+    };
+    read.with_context(|| format!("cannot read {}", path.display()))?;
+    if last[0] != b'\n' {
+        bail!(
+            "{}: its last row has no line end: the file was cut short (not a whole {})",
+            path.display(),
+            table.file_name()
+        );
+    }
+    Ok(())
+}
+
 /// Reads one table's rows in order, across its part files, naming the file and line of any
 /// row it cannot read.
 pub struct TableReader {
@@ -249,6 +277,7 @@ impl TableReader {
             }
             return Ok(false);
         };
+        refuse_cut_short(&path, &file, self.table)?;
         let mut csv = csv::Reader::from_reader(BufReader::new(FromStart { file, at: 0 }));
         let header = csv
             .headers()

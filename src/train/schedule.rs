@@ -138,15 +138,14 @@ impl Schedule {
             "above 0",
             clip,
         )?;
-        // A run of no steps saved its untrained start as the "best model".
+        // A run of no steps saved its untrained start as the "best model". A usage error (exit
+        // 2) as the other settings no run can use are: these three exited 1.
         for (option, value) in [
             ("--eval-every", self.eval_every),
             ("--max-steps", self.max_steps),
             ("--stop-after", self.stop_after),
         ] {
-            if value == Some(0) {
-                bail!("{option} must be at least 1 (got 0)");
-            }
+            require(value != Some(0), option, "at least 1", 0.0)?;
         }
         if let Some(d) = self.ema {
             require(

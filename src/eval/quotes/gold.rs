@@ -5,7 +5,7 @@ use crate::eval::CharToByte;
 use crate::ner::{EntityLabel, Mention};
 use crate::quotes::QuoteKind;
 use crate::text::{Document, Span};
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -64,6 +64,10 @@ pub fn parse_fixture_line(line: &str) -> Result<GoldArticle> {
             .map(|&p| fixture_span(&offsets, p))
             .collect::<Result<Vec<_>>>()
             .with_context(context)?;
+        // `"content": []` was a gold quote of no words, counted as missed: as an empty span is.
+        if content.is_empty() {
+            bail!("{}: no content span", context());
+        }
         let one = |p: Option<[usize; 2]>| -> Result<Vec<Span>> {
             p.map(|p| fixture_span(&offsets, p)).into_iter().collect()
         };
@@ -181,6 +185,8 @@ mod tests {
         assert!(parse_fixture_line(&line(good_quote, zoe)).is_ok());
         for (quote, entities, says) in [
             (r#"{"content": [3, 3]}"#, zoe, "empty span [3, 3]"),
+            // No span at all: scored as a missed gold quote, exit 0.
+            (r#"{"content": [], "cue": [6, 10]}"#, zoe, "no content span"),
             (
                 good_quote,
                 r#"{"start": 11, "end": 11, "label": "PER"}"#,
