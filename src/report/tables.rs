@@ -225,16 +225,17 @@ fn refuse_cut_short(path: &Path, file: &Arc<File>, table: Table) -> Result<()> {
         .metadata()
         .with_context(|| format!("cannot read {}", path.display()))?
         .len();
+    if len == 0 {
+        return Ok(());
+    }
     let mut last = [0u8];
-    let read = match len {
-        0 => return Ok(()),
-        _ => FromStart {
-            file: Arc::clone(file),
-            at: len - 1,
-        }
-        .read_exact(&mut last),
-    };
-    read.with_context(|| format!("cannot read {}", path.display()))?;
+    let at = len - 1;
+    FromStart {
+        file: Arc::clone(file),
+        at,
+    }
+    .read_exact(&mut last)
+    .with_context(|| format!("cannot read {}", path.display()))?;
     if last[0] != b'\n' {
         bail!(
             "{}: its last row has no line end: the file was cut short (not a whole {})",
