@@ -91,27 +91,23 @@ pub fn same_open_file(file: &std::fs::File, path: &Path) -> bool {
 /// Which file `path` is, through links: its device and inode (none where it cannot be read, or
 /// off Unix).
 pub fn file_identity(path: &Path) -> Option<(u64, u64)> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        None
-    }
+    std::fs::metadata(path).ok().and_then(|m| identity(&m))
+}
+
+/// Two files' metadata name one file: equal device and inode (never off Unix).
+fn same_metadata(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    identity(a).is_some_and(|a| Some(a) == identity(b))
 }
 
 #[cfg(unix)]
-fn same_metadata(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+fn identity(m: &std::fs::Metadata) -> Option<(u64, u64)> {
     use std::os::unix::fs::MetadataExt;
-    a.dev() == b.dev() && a.ino() == b.ino()
+    Some((m.dev(), m.ino()))
 }
 
 #[cfg(not(unix))]
-fn same_metadata(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
-    false
+fn identity(_: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
 }
 
 /// Whether writing `out` would write over `input` or something inside it: the same path once

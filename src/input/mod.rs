@@ -544,10 +544,15 @@ pub fn folder_entries(dir: &Path) -> io::Result<Vec<(String, Result<PathBuf, Str
         .collect())
 }
 
-/// A file's bytes, decompressed when it is gzipped.
+/// A file's bytes, decompressed when it is gzipped. An empty `.gz` is an empty input, whatever
+/// its format: through the decoder, an empty `.txt.gz` read as a gzip stream cut short
+/// ("unexpected end of file") where an empty `.txt` is an empty text.
 fn open_reader(path: &Path, gzipped: bool) -> io::Result<Box<dyn Read + Send>> {
     let file = File::open(path)?;
-    Ok(if gzipped {
+    let empty = || file.metadata().is_ok_and(|m| m.is_file() && m.len() == 0);
+    Ok(if gzipped && empty() {
+        Box::new(io::empty())
+    } else if gzipped {
         Box::new(MultiGzDecoder::new(BufReader::new(file)))
     } else {
         Box::new(file)

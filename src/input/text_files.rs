@@ -224,15 +224,10 @@ pub(super) fn read_text_article(
     // Read no more than the limit allows, then only count the rest, so a huge file costs no memory.
     let mut bytes = Vec::new();
     let limit = (opts.max_bytes as u64).saturating_add(1 + BOM.len() as u64);
-    if let Err(error) = (&mut reader).take(limit).read_to_end(&mut bytes) {
-        // An empty `.txt.gz` holds no text, as an empty `.txt` does: the decoder's "unexpected
-        // end of file" read as a gzip stream cut short.
-        let empty_file = bytes.is_empty() && fs::metadata(path).is_ok_and(|m| m.len() == 0);
-        return Err(match empty_file {
-            true => "empty text".into(),
-            false => read_failure(&error, name.gzipped),
-        });
-    }
+    (&mut reader)
+        .take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(|e| read_failure(&e, name.gzipped))?;
     if bytes.starts_with(BOM) {
         bytes.drain(..BOM.len());
     }
