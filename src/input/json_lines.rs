@@ -174,6 +174,13 @@ impl JsonLines {
                         "; the line starts with a byte-order mark (U+FEFF), which only a file's \
                          first line may have (were files with one joined?)"
                     }
+                    // Classic Mac line ends: the whole file is one line, and JSON allows a
+                    // `\r` between tokens, so the reason said only "trailing characters".
+                    rest if reason.contains("trailing characters") && rest.contains(&b'\r') => {
+                        "; the line holds carriage returns (\\r) not followed by \\n: JSON lines end \
+                         at \\n only, so every record after the first \\r is in this line (convert \
+                         the line ends, e.g. `tr '\\r' '\\n'`)"
+                    }
                     _ => "",
                 };
                 self.error(format!("{reason}{hint}"))

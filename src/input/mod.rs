@@ -1284,6 +1284,21 @@ mod tests {
     }
 
     #[test]
+    fn lone_carriage_returns_are_named_in_the_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let mac = b"{\"id\": \"a\", \"text\": \"t\"}\r{\"id\": \"b\", \"text\": \"u\"}\r";
+        let items = read_all(&[write(dir.path(), "mac.jsonl", mac)]);
+        let error = only_error(&items);
+        assert_eq!(error.record, "line 1");
+        // It said only "malformed JSON at column 26: trailing characters".
+        assert!(error.reason.contains("carriage returns"), "{error}");
+        // A CRLF file reads as records, its `\r` no part of any reason.
+        let crlf = b"{\"id\": \"a\", \"text\": \"t\"}\r\n{\"id\": \"b\", \"text\": \"u\"}\r\n";
+        let items = read_all(&[write(dir.path(), "dos.jsonl", crlf)]);
+        assert_eq!(articles(&items).len(), 2);
+    }
+
+    #[test]
     fn finds_titles_only_when_a_blank_line_follows() {
         assert_eq!(find_title("Headline\n\nBody."), "Headline");
         assert_eq!(find_title("\u{feff}  Headline  \r\n \r\nBody."), "Headline");
