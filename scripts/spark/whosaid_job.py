@@ -176,11 +176,11 @@ def probe_headers(binary_name, shipped_parts):
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def is_record(index, line):
-    """Whether extract reads the dump's line `index` (from 0, bytes) as a record, by its own rule:
-    not a line of ASCII white space only (Unicode spaces make error rows), after the byte-order
-    mark that may open the dump's first line."""
-    if index == 0 and line.startswith(BOM):
+def is_record(line):
+    """Whether extract reads a line of the dump (bytes) as a record, by its own rule: not a line
+    of ASCII white space only (Unicode spaces make error rows), after the byte-order mark that
+    may open any line (files saved with one, joined)."""
+    if line.startswith(BOM):
         line = line[len(BOM):]
     return line.strip(b" \t\n\r\x0c") != b""
 
@@ -330,7 +330,7 @@ def pipe_run(first_index, first_byte, lines, binary_name, threads, shipped_parts
     extract has them), and yields (index, result line) for its records."""
     if not lines:
         return
-    records = [(first_index + i, line) for i, line in enumerate(lines) if is_record(first_index + i, line)]
+    records = [(first_index + i, line) for i, line in enumerate(lines) if is_record(line)]
     cmd, env = executor_command(binary_name, "stream", threads, shipped_parts)
     cmd += ["--line-offset", str(first_index), "--byte-offset", str(first_byte), "--id-stem", stem]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)

@@ -43,9 +43,8 @@ pub struct StreamArgs {
     run: RunArgs,
     /// Lines of the dump before stdin's first line, when stdin is one part of a dump (a Spark
     /// partition): ids made up for records without one (`ID_STEM:LINE`) and errors then count
-    /// the dump's lines, as `extract` over the whole dump does, and a byte-order mark is taken
-    /// off the dump's first line only. Blank lines count: feed the part's lines, blank ones
-    /// too.
+    /// the dump's lines, as `extract` over the whole dump does. Blank lines count: feed the
+    /// part's lines, blank ones too.
     #[arg(long, default_value_t = 0)]
     line_offset: usize,
     /// Bytes of the dump before stdin's first byte, when stdin is one part of a dump: an error

@@ -120,13 +120,12 @@ impl JsonLines {
                     self.offset += read;
                     let mut line = trim_line_end(&self.line);
                     let mut line_start = line_start;
-                    if self.line_number == 1 {
-                        // Files saved by Windows tools often start with a UTF-8 byte-order mark
-                        // (only a file's first line: `StdinPlace`).
-                        if let Some(rest) = line.strip_prefix(b"\xEF\xBB\xBF") {
-                            line = rest;
-                            line_start += 3;
-                        }
+                    // Files saved by Windows tools often start with a UTF-8 byte-order mark, and
+                    // such files joined (`cat`, appended gzip members) have one at the start of
+                    // any line; no JSON value starts with one.
+                    if let Some(rest) = line.strip_prefix(b"\xEF\xBB\xBF") {
+                        line = rest;
+                        line_start += 3;
                     }
                     if line.iter().all(u8::is_ascii_whitespace) {
                         continue;
@@ -166,13 +165,6 @@ impl JsonLines {
                     b"{" | b"[" => {
                         "; JSON lines need one whole object per line (is this a pretty-printed \
                          document? a JSON array of objects is read from a .json file)"
-                    }
-                    // Files joined (`cat`, appended gzip members), each saved with a byte-order
-                    // mark: only the dump's first line may start with one (`StdinPlace`), and
-                    // the reason said only "expected value" at column 1.
-                    rest if rest.starts_with(b"\xEF\xBB\xBF") => {
-                        "; the line starts with a byte-order mark (U+FEFF), which only a file's \
-                         first line may have (were files with one joined?)"
                     }
                     // Classic Mac line ends: the whole file is one line, and JSON allows a
                     // `\r` between tokens, so the reason said only "trailing characters".
