@@ -25,8 +25,8 @@
 //!   "De Gaulle" and "Charles de Gaulle". A one-word name ("Lleshaj", "Maryam") joins the full
 //!   name whose surname it is (else whose other word it is): when one person fits, that one,
 //!   wherever in the article the full name is ("Trump Jr." only the one with the suffix); when
-//!   several fit ("Clinton" beside Bill and Hillary Clinton), it stays an entity of its own,
-//!   marked ambiguous: never a silent guess.
+//!   several fit ("Clinton" beside Bill and Hillary Clinton, "John" beside John Smith and John
+//!   Brown), it stays an entity of its own, marked ambiguous: never a silent guess.
 //! - **Organisations and everything else.** Mentions with the same folded text (case, diacritics,
 //!   dots, a leading "the" and possessives ignored) are one entity. An acronym joins its
 //!   expansion when the text defines it, "People's Mojahedin Organization of Iran (PMOI/MEK)" or
@@ -145,10 +145,10 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let mut groups = UnionFind::new(mentions.len());
     merge_countries(&forms, &mut groups);
     merge_others(mentions, &forms, &mut groups);
-    let unsure_full_names = merge_people(&forms, &mut groups);
+    let unsure_people = merge_people(&forms, &mut groups);
     let labels: Vec<EntityLabel> = mentions.iter().map(|m| m.label).collect();
     let mut ambiguous = across_labels::merge_across_labels(&forms, &labels, &mut groups);
-    for i in unsure_full_names {
+    for i in unsure_people {
         ambiguous[i] = true;
     }
     let mut entities = build_entities(mentions, &forms, &mut groups);

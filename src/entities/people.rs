@@ -80,12 +80,15 @@ impl Person {
 }
 
 /// Full names by surname and given name; one-word names by the rules in the module docs. Returns
-/// the full-name mentions that fit several people ("J. Smith" beside John and Jane Smith).
+/// the mentions that fit several people: full names ("J. Smith" beside John and Jane Smith) and
+/// one-word names ("Clinton" beside Bill and Hillary Clinton, "John" beside John Smith and John
+/// Brown).
 pub(super) fn merge_people(forms: &[Form], groups: &mut UnionFind) -> Vec<usize> {
     let full = merge_full_names(forms, groups);
     let by_other_word = full.by_other_word();
-    merge_one_word_names(forms, groups, &full, &by_other_word);
-    full.ambiguous
+    let mut ambiguous = merge_one_word_names(forms, groups, &full, &by_other_word);
+    ambiguous.extend(&full.ambiguous);
+    ambiguous
 }
 
 /// The people seen under full names.
@@ -191,14 +194,15 @@ impl FullNames<'_> {
 }
 
 /// Pass 2 of [`merge_people`], one-word names: each joins the one person it fits; lone words
-/// that fit none or several are grouped by word.
+/// that fit none or several are grouped by word. Returns the mentions that fit several.
 fn merge_one_word_names(
     forms: &[Form],
     groups: &mut UnionFind,
     full: &FullNames,
     by_other_word: &HashMap<&str, Vec<usize>>,
-) {
+) -> Vec<usize> {
     let mut first_of_lone_word: HashMap<&str, usize> = HashMap::new();
+    let mut fit_several = Vec::new();
     for (i, form) in forms.iter().enumerate() {
         let Form::Person(name) = form else { continue };
         let [word] = name.keys.as_slice() else {
@@ -220,13 +224,17 @@ fn merge_one_word_names(
             None => {
                 let first = *first_of_lone_word.entry(word).or_insert(i);
                 groups.union(first, i);
+                if candidates.len() > 1 {
+                    fit_several.push(i);
+                }
             }
         }
     }
+    fit_several
 }
 
 /// The person a one-word name means among the people it fits: the only one, else none (the
-/// word stays apart, and the across-labels pass marks it ambiguous).
+/// word stays apart; marked ambiguous when it fits several).
 fn one_person(candidates: &[usize]) -> Option<usize> {
     match candidates {
         [only] => Some(*only),

@@ -881,6 +881,32 @@ fn an_initial_that_fits_two_people_is_ambiguous() {
     assert_eq!(of("H. Clinton", 0).id, of("Hillary Clinton", 0).id);
 }
 
+/// A given name alone that fits two people of the article is left apart, marked ambiguous, as
+/// a bare surname is; one that fits one person joins that person.
+#[test]
+fn a_given_name_that_fits_two_people_is_ambiguous() {
+    let text = "John Smith and John Brown met Maryam Rajavi. John said the talks failed; Maryam \
+                agreed, and John left.";
+    let names = [
+        "John Smith",
+        "John Brown",
+        "Maryam Rajavi",
+        "John",
+        "Maryam",
+    ];
+    let (mentions, entities) = people_of(text, &names);
+    let of = |needle: &str, nth: usize| entity_at(text, &mentions, &entities, needle, nth);
+    let john = of("John", 0);
+    // It was an entity of its own with ambiguous false and key `john`: every lone John of the
+    // dump one entity.
+    assert!(john.ambiguous && john.key.is_none(), "{john:?}");
+    assert_eq!(john.id, of("John", 1).id);
+    assert_ne!(john.id, of("John Smith", 0).id);
+    assert_ne!(john.id, of("John Brown", 0).id);
+    assert!(!of("John Smith", 0).ambiguous && !of("John Brown", 0).ambiguous);
+    assert_eq!(of("Maryam", 0).id, of("Maryam Rajavi", 0).id);
+}
+
 /// A surname of several words written alone ("López Obrador", "De Gaulle", "Von der Leyen") is
 /// the one person whose longer name ends with it, before or after it in the text.
 #[test]
