@@ -93,6 +93,62 @@ fn quote_then_x_said() {
     );
 }
 
+/// A next sentence attributes the quote before it only when it adds nothing but an adjunct or a
+/// listener (`Smith said on Tuesday.`, `He told reporters.`): `Jones said the figures were
+/// misleading.` took `Unemployment is falling.` from Smith, and its own statement was lost.
+#[test]
+fn a_next_sentence_with_a_statement_of_its_own_is_no_trailer() {
+    let names = [("Smith", "PER"), ("Jones", "PER")];
+    let got = run(
+        "“The economy is strong,” Smith said. “Unemployment is falling.” Jones said the figures \
+         were misleading.",
+        &names,
+    );
+    let rows: Vec<(&str, &str)> = got.iter().map(|r| (r.0.as_str(), r.3.as_str())).collect();
+    assert_eq!(
+        rows,
+        [
+            ("The economy is strong,", "Smith"),
+            ("Unemployment is falling.", "Smith"),
+            ("the figures were misleading", "Jones"),
+        ],
+        "{got:?}"
+    );
+    for trailer in ["Jones said on Tuesday.", "Jones told reporters."] {
+        let got = run(&format!("“Unemployment is falling.” {trailer}"), &names);
+        assert_eq!(got.len(), 1, "{trailer}: {got:?}");
+        assert_eq!(got[0].3, "Jones", "{trailer}: {got:?}");
+    }
+}
+
+/// After a quote that continues a named speaker's statement, a next sentence naming someone else
+/// (`Jones disagreed.`) is a reaction; a pronoun or the same name still attributes.
+#[test]
+fn a_reaction_after_a_continued_quote_is_no_trailer() {
+    let names = [("Paul Grant", "PER"), ("Rita Hale", "PER")];
+    let text =
+        "“The bridge is unsafe,” engineer Paul Grant said. “It must close.” Mayor Rita Hale \
+                objected.";
+    let got = run(text, &names);
+    assert_eq!(got.len(), 2, "{got:?}");
+    // It was Rita Hale's, cue `objected`.
+    assert_eq!(
+        (got[1].0.as_str(), got[1].3.as_str()),
+        ("It must close.", "Paul Grant")
+    );
+    for (trailer, cue) in [("He added.", "added"), ("Grant added.", "added")] {
+        let text =
+            format!("“The bridge is unsafe,” engineer Paul Grant said. “It must close.” {trailer}");
+        let got = run(&text, &names);
+        assert_eq!(got.len(), 2, "{trailer}: {got:?}");
+        assert_eq!(
+            (got[1].1.as_str(), got[1].3.as_str()),
+            (cue, "Paul Grant"),
+            "{got:?}"
+        );
+    }
+}
+
 /// A direction mark or embedding just before the opening mark (pages mixing scripts carry them)
 /// made the quote mixed speech, its text holding the mark and both quotation marks.
 #[test]

@@ -17,6 +17,8 @@ pub(super) fn direct_candidates(
 ) -> Vec<(Candidate, Quoted)> {
     let mut out = Vec::new();
     let n = view.quoted.len();
+    // The paragraph and speaker of the previous quote, when it had one.
+    let mut previous: Option<(usize, Span)> = None;
     for k in 0..n {
         let q = view.quoted[k];
         let next_open = view.quoted.get(k + 1).map_or(usize::MAX, |n| n.outer.start);
@@ -25,7 +27,15 @@ pub(super) fn direct_candidates(
         } else {
             0
         };
-        let (found, cue_after) = find_attribution(view, q, prev_close, next_open);
+        let paragraph = paragraph_of(view, q.outer.start);
+        let continued = previous
+            .filter(|&(p, _)| Some(p) == paragraph)
+            .map(|(_, speaker)| speaker);
+        let (found, cue_after) = find_attribution(view, q, prev_close, next_open, continued);
+        previous = match (found, paragraph) {
+            (Some((_, Some(speaker))), Some(p)) => Some((p, speaker)),
+            _ => previous,
+        };
         let (content, kind) = direct_content(view, q, prev_close, cue_after);
         // Titles ("Fox News Sunday," "All Bets Are Off.") are named, not said, also after a
         // lead-in (`In an interview on "Face the Nation," Ryan said …`): the cue after such a
@@ -60,13 +70,21 @@ pub(super) fn direct_candidates(
     out
 }
 
+/// The paragraph holding a byte offset.
+fn paragraph_of(view: &View, pos: usize) -> Option<usize> {
+    view.sentence_of(pos)
+        .map(|s| view.doc.sentences[s].paragraph)
+}
+
 /// A quote's cue and speaker: a `Label:` right before it, else a cue right after it, else one
 /// before it, else `He added.` as the next sentence. The flag says the cue is right after it.
+/// `continued`: the speaker of an earlier quote of the paragraph, which this one may continue.
 fn find_attribution(
     view: &View,
     q: Quoted,
     prev_close: usize,
     next_open: usize,
+    continued: Option<Span>,
 ) -> (Option<Attribution>, bool) {
     let colon = lead_colon(view, q, prev_close);
     // A lead with no speaker names none, and a `Label:` that is not a name names none either;
@@ -84,7 +102,7 @@ fn find_attribution(
     let found = after
         .or(colon)
         .or_else(|| lead(view, q, prev_close))
-        .or_else(|| next_sentence_trailer(view, q, next_open));
+        .or_else(|| next_sentence_trailer(view, q, next_open, continued));
     (found, after.is_some())
 }
 
@@ -241,11 +259,17 @@ pub(super) fn attribution_at(view: &View, t: usize, hi: usize) -> Option<Attribu
     (s == t).then(|| (view.doc.tokens[v], Some(view.span_of(s, e))))
 }
 
-/// `"…." He added.` / `"…." Smith said on Tuesday.`: a short next sentence that only attributes.
+/// `"…." He added.` / `"…." Smith said on Tuesday.`: a short next sentence that only attributes:
+/// after its cue and speaker come at most an adjunct (`on Tuesday`, `in a statement`) or the
+/// listener of a verb that takes one (`He told reporters.`). `Jones said the figures were
+/// misleading.` makes a statement of its own. After a quote that continues another speaker's
+/// statement in the paragraph (`"…," Smith said. "…"`, `continued`), a sentence naming someone
+/// else (`Jones disagreed.`) is that person's reaction; `He added.` still attributes.
 pub(super) fn next_sentence_trailer(
     view: &View,
     q: Quoted,
     next_open: usize,
+    continued: Option<Span>,
 ) -> Option<Attribution> {
     let sentence = view.sentence_of(q.outer.end.saturating_sub(1))?;
     let here = &view.doc.sentences[sentence];
@@ -259,7 +283,52 @@ pub(super) fn next_sentence_trailer(
     if (next.tokens.clone()).any(|t| view.lower(t) == "that") {
         return None;
     }
-    attribution_at(view, next.tokens.start, next.tokens.end)
+    let (cue, speaker) = attribution_at(view, next.tokens.start, next.tokens.end)?;
+    let attributed_end = speaker.map_or(cue.end, |s| s.end.max(cue.end));
+    if !only_adjunct_after(view, cue, view.token_at(attributed_end), next.tokens.end) {
+        return None;
+    }
+    match (continued, speaker) {
+        (Some(before), Some(now)) if !may_name_the_same(view, before, now) => None,
+        _ => Some((cue, speaker)),
+    }
+}
+
+/// Most words of a listener after a cue verb that takes one (`told reporters`, `told the
+/// committee`).
+const LISTENER_WORDS: usize = 3;
+
+/// Whether the words `from..end` of a trailer sentence, after its cue and speaker, add nothing
+/// but an adjunct (`on Tuesday`) or a listener (`told reporters`): punctuation aside.
+fn only_adjunct_after(view: &View, cue: Span, from: usize, end: usize) -> bool {
+    let words: Vec<usize> = (from..end)
+        .filter(|&t| view.word(t).chars().any(char::is_alphanumeric))
+        .collect();
+    let adjunct = |t: usize| {
+        is_any_of(
+            &view.lower(t),
+            &[preposition_or_time_starts(), reported::adjunct_starts()],
+        )
+    };
+    let takes_listener = lexicon::verb(view.doc.slice(cue))
+        .is_some_and(|info| reported::object_lemmas().contains(&info.lemma));
+    let listener = if takes_listener {
+        words.iter().take_while(|&&t| !adjunct(t)).count()
+    } else {
+        0
+    };
+    listener <= LISTENER_WORDS && words.get(listener).is_none_or(|&t| adjunct(t))
+}
+
+/// Whether a trailer's speaker may be the person a paragraph's earlier quote was given to: a
+/// pronoun (`He added.`), or the same name or its last word (`Smith` for `John Smith`).
+fn may_name_the_same(view: &View, before: Span, now: Span) -> bool {
+    let now_text = view.doc.slice(now).trim();
+    let before_text = view.doc.slice(before).trim();
+    let last = |s: &str| s.split_whitespace().last().unwrap_or("").to_lowercase();
+    pronouns().contains(&now_text.to_lowercase().as_str())
+        || now_text.eq_ignore_ascii_case(before_text)
+        || last(now_text) == last(before_text)
 }
 
 /// Cue and speaker before a quote: `X said, "…"`, `X told reporters: "…"`, `According to X, "…"`.
