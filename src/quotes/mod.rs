@@ -152,7 +152,9 @@ pub fn extract_by(
 /// alternatives in `models/quotes-en/MODEL_CARD.md`.
 ///
 /// Where the model found the same statement as a kept quote of the rules, the statement takes
-/// the model's reading of its source and cue ([`take_model_readings`]).
+/// the model's reading of its source and cue ([`take_model_readings`]); where its statement
+/// replaces one of the rules but its speaker is carried over from another sentence, the rules'
+/// speaker beside the cue stays ([`keep_speaker_written_by_cue`]).
 pub fn combine(doc: &Document, rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quote> {
     let rule_index = SpanIndex::new(rules.iter().map(|r| r.span));
     let rules_of_model: Vec<Vec<usize>> = model
@@ -166,6 +168,7 @@ pub fn combine(doc: &Document, rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quot
         }
     }
     let replaced = replaced_rules(doc, &rules, &model, &rules_of_model, &model_of_rule);
+    let rules_by_index = rules.clone();
     let mut out: Vec<Quote> = rules
         .into_iter()
         .zip(replaced.iter().zip(&model_of_rule))
@@ -185,11 +188,44 @@ pub fn combine(doc: &Document, rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quot
             replaces
                 || hits.is_empty() && m.cue.is_some() && long_enough_to_add(doc, m) && !cue_taken(m)
         })
-        .map(|(m, _)| m)
+        .map(|(m, hits)| {
+            let gone = hits
+                .iter()
+                .filter(|&&i| replaced[i])
+                .map(|&i| &rules_by_index[i]);
+            keep_speaker_written_by_cue(doc, m, gone)
+        })
         .collect();
     out.extend(added);
     out.sort_by_key(|q| (q.span.start, q.span.end));
     out
+}
+
+/// A model statement replacing quotes of the rules, with the speaker a replaced quote has in the
+/// sentence of the statement's cue when the model's comes from elsewhere, or is none: the model,
+/// finding no source by its cue (`Jones, however, said the figures were misleading.`), carries
+/// over the previous attribution's (`Smith`), where the rules read the subject beside the cue.
+fn keep_speaker_written_by_cue<'r>(
+    doc: &Document,
+    mut statement: Quote,
+    replaced: impl Iterator<Item = &'r Quote>,
+) -> Quote {
+    let Some(cue) = statement.cue else {
+        return statement;
+    };
+    let cue_sentences = doc.sentences_over(cue);
+    let by_cue = |s: Span| doc.sentences_over(s) == cue_sentences;
+    if statement.speaker.is_some_and(by_cue) {
+        return statement;
+    }
+    let written = replaced
+        .filter(|r| r.cue.is_some_and(|c| c.overlaps(cue)))
+        .find(|r| r.speaker.is_some_and(by_cue));
+    if let Some(r) = written {
+        statement.speaker = r.speaker;
+        statement.speaker_entity = r.speaker_entity;
+    }
+    statement
 }
 
 /// Which quotes of the rules the model's statements replace ([`combine`]): a reported or mixed

@@ -1026,6 +1026,49 @@ fn a_lower_case_fragment_without_a_cue_is_not_a_statement() {
     assert_eq!(got.len(), 1, "{got:?}");
 }
 
+/// A model statement that replaces a reported statement of the rules keeps the speaker the rules
+/// read beside the cue when the model's own comes from another sentence: the model carried
+/// `Smith` over to `Jones, however, said the figures were misleading.`
+#[test]
+fn both_keeps_the_rules_speaker_beside_the_cue_over_a_carried_over_one() {
+    let text = "“The economy is strong,” Smith said. Jones, however, said the figures were \
+                misleading.";
+    let doc = Document::new("t".into(), String::new(), text.into(), &clean(text));
+    let at = |s: &str| {
+        let i = text.find(s).unwrap();
+        Span::new(i, i + s.len())
+    };
+    let reported = |speaker: &str, entity: usize| Quote {
+        span: at("the figures were misleading"),
+        cue: Some(at("said the")).map(|c| Span::new(c.start, c.start + 4)),
+        speaker: Some(at(speaker)),
+        speaker_entity: Some(entity),
+        kind: QuoteKind::Indirect,
+    };
+    let rules = vec![reported("Jones", 2)];
+    for model_speaker in [Some(at("Smith")), None] {
+        let model = vec![Quote {
+            speaker: model_speaker,
+            speaker_entity: model_speaker.map(|_| 1),
+            ..reported("Smith", 1)
+        }];
+        let both = combine(&doc, rules.clone(), model);
+        assert_eq!(both.len(), 1);
+        // It was the model's `Smith` (entity 1), or no speaker.
+        assert_eq!(both[0].speaker, Some(at("Jones")), "{model_speaker:?}");
+        assert_eq!(both[0].speaker_entity, Some(2));
+    }
+    // A speaker the model found by its cue stays the model's.
+    let model = vec![Quote {
+        speaker: Some(at("Jones, however")),
+        ..reported("Jones", 2)
+    }];
+    assert_eq!(
+        combine(&doc, rules, model)[0].speaker,
+        Some(at("Jones, however"))
+    );
+}
+
 #[test]
 fn both_takes_the_models_reported_speech_keeps_the_rules_direct_quotes_and_adds_the_rest() {
     let text = "Rama said the talks failed. Lleshaj said that Iran was “a threat” here. \
