@@ -408,10 +408,24 @@ pub fn quotes(
     let mut out = Vec::new();
     let mut last_entity = None;
     for a in &attributions(doc, tags, &quoted_index) {
-        let speaker_entity = match (a.source, a.inherited) {
-            (Some(s), false) => resolver.resolve(s),
-            (Some(_), true) => last_entity,
-            (None, _) => None,
+        let (source, speaker_entity) = match (a.source, a.inherited) {
+            (Some(s), false) => (Some(s), resolver.resolve(s)),
+            // As the rules: no follow-up of the paragraph before when this one opens on someone
+            // else (`Jones, the mayor, was furious. "It is a disaster."`).
+            (Some(s), true)
+                if !same_paragraph(doc, s, a.content[0])
+                    && super::opens_on_someone_else(
+                        doc,
+                        mentions,
+                        entities,
+                        a.content[0],
+                        last_entity,
+                    ) =>
+            {
+                (None, None)
+            }
+            (Some(s), true) => (Some(s), last_entity),
+            (None, _) => (None, None),
         };
         last_entity = speaker_entity;
         for &piece in &a.content {
@@ -424,13 +438,19 @@ pub fn quotes(
             out.push(Quote {
                 span: piece,
                 cue: a.cue,
-                speaker: a.source,
+                speaker: source,
                 speaker_entity,
                 kind: kind_of(&doc.text, &near, piece),
             });
         }
     }
     out
+}
+
+/// Whether two spans start in one paragraph.
+fn same_paragraph(doc: &Document, a: Span, b: Span) -> bool {
+    let paragraph = |s: Span| doc.paragraphs.partition_point(|p| p.end <= s.start);
+    paragraph(a) == paragraph(b)
 }
 
 /// A content that opens a quoted stretch and stops at its last word takes the closing mark
@@ -542,6 +562,54 @@ mod tests {
         assert_eq!(text(found[1].cue).as_deref(), Some("added"));
         assert_eq!(text(found[1].source).as_deref(), Some("The minister"));
         assert!(found[1].inherited);
+    }
+
+    /// A content with no source in reach takes the previous paragraph's speaker only when its own
+    /// paragraph does not open on someone else, as the rules: `Jones, the mayor, was furious.`
+    /// gave Jones's paragraph to Smith.
+    #[test]
+    fn no_source_carried_into_a_paragraph_that_opens_on_someone_else() {
+        for (opening, speaker) in [
+            ("Jones, the mayor,", None),
+            ("Smith, the mayor,", Some("Smith")),
+        ] {
+            let d = doc(&format!(
+                "Smith said the plan failed.\n\n{opening} was furious. The dam is unsafe, it was claimed.\n"
+            ));
+            let tags = tags_of(
+                &d,
+                &[
+                    ("Smith", Role::Source),
+                    ("said", Role::Cue),
+                    ("the plan failed", Role::Content),
+                    ("The dam is unsafe", Role::Content),
+                    ("claimed", Role::Cue),
+                ],
+            );
+            let mut starts: Vec<usize> = ["Smith", "Jones"]
+                .iter()
+                .flat_map(|name| d.text.match_indices(name).map(|(i, _)| i))
+                .collect();
+            starts.sort_unstable();
+            let mentions: Vec<Mention> = starts
+                .into_iter()
+                .map(|i| Mention {
+                    span: Span::new(i, i + 5),
+                    label: crate::ner::EntityLabel::Per,
+                    score: 0.9,
+                })
+                .collect();
+            let entities = crate::entities::merge(&d, &mentions);
+            let found = quotes(&d, &tags, &mentions, &entities);
+            assert_eq!(found.len(), 2, "{opening}");
+            let canonical = |q: &Quote| {
+                q.speaker_entity
+                    .map(|e| entities.entities[e].canonical.as_str())
+            };
+            assert_eq!(canonical(&found[0]), Some("Smith"));
+            // It was Smith for both openings.
+            assert_eq!(canonical(&found[1]), speaker, "{opening}");
+        }
     }
 
     /// A cue right after a possessor is the possessor's, whatever source the model tagged

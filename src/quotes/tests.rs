@@ -149,6 +149,26 @@ fn a_reaction_after_a_continued_quote_is_no_trailer() {
     }
 }
 
+/// An unattributed quote takes the previous paragraph's speaker only when its own paragraph does
+/// not open on someone else: `Jones, the mayor, was furious. “It is a disaster.”` went to Smith.
+#[test]
+fn no_speaker_carried_into_a_paragraph_that_opens_on_someone_else() {
+    let names = [("Smith", "PER"), ("Jones", "PER")];
+    for (paragraph, speaker) in [
+        ("Jones, the mayor, was furious.", ""),
+        ("In the evening, Jones was furious.", ""),
+        // The speaker named again, or a pronoun first: a follow-up.
+        ("Smith met Jones later.", "Smith"),
+        ("He was furious with Jones.", "Smith"),
+    ] {
+        let text = format!("“We will not leave,” Smith said.\n\n{paragraph} “It is a disaster.”");
+        let got = run(&text, &names);
+        assert_eq!(got.len(), 2, "{paragraph}: {got:?}");
+        assert_eq!(got[1].0, "It is a disaster.");
+        assert_eq!(got[1].3, speaker, "{paragraph}: {got:?}");
+    }
+}
+
 /// A direction mark or embedding just before the opening mark (pages mixing scripts carry them)
 /// made the quote mixed speech, its text holding the mark and both quotation marks.
 #[test]
