@@ -169,6 +169,38 @@ fn no_speaker_carried_into_a_paragraph_that_opens_on_someone_else() {
     }
 }
 
+/// `ROLE, NAME, said` names its speaker before the verb: the rules read `His lawyer, Jane Doe`
+/// as the content of `CLAUSE, said X` and `he was innocent` as its speaker.
+#[test]
+fn a_role_then_a_name_in_commas_is_the_speaker() {
+    let names = [("Jane Doe", "PER"), ("Mark Taylor", "PER")];
+    let got = run("His lawyer, Jane Doe, said he was innocent.", &names);
+    assert_eq!(
+        got,
+        vec![row(
+            "he was innocent",
+            "said",
+            "His lawyer, Jane Doe",
+            "Jane Doe",
+            "indirect"
+        )]
+    );
+    let got = run(
+        "“I am innocent,” the defendant, Mark Taylor, told the court.",
+        &names,
+    );
+    assert_eq!(
+        got,
+        vec![row(
+            "I am innocent,",
+            "told",
+            "the defendant, Mark Taylor",
+            "Mark Taylor",
+            "direct"
+        )]
+    );
+}
+
 /// A direction mark or embedding just before the opening mark (pages mixing scripts carry them)
 /// made the quote mixed speech, its text holding the mark and both quotation marks.
 #[test]

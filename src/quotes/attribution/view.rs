@@ -128,7 +128,7 @@ impl<'d> View<'d> {
     }
 
     /// `NAME, a ROLE, said`: when the phrase before the verb is an appositive enclosed in commas,
-    /// the speaker is the name before it.
+    /// the speaker is the name before it; `a ROLE, NAME, said`: the role and the name.
     pub(super) fn appositive_subject(&self, verb: usize, lo: usize) -> Option<(usize, usize)> {
         if verb < lo + 4 || self.word(verb - 1) != "," {
             return None;
@@ -148,13 +148,25 @@ impl<'d> View<'d> {
             return None;
         }
         let (name_start, name_end) = self.subject_before(open, lo)?;
-        let name_like = (name_start..name_end)
-            .all(|t| is_capitalized(self.word(t)) || matches!(self.word(t), "." | "’s" | "'s"));
+        let name_like = |from: usize, to: usize| {
+            (from..to)
+                .all(|t| is_capitalized(self.word(t)) || matches!(self.word(t), "." | "’s" | "'s"))
+        };
         // `Rep. Jim Jordan (R-Ohio), an oversight panel member, said`: subject_before skipped
         // the parenthesis between the name and the appositive.
         let parenthesis_between =
             self.word(name_end) == "(" && open > name_end + 1 && self.word(open - 1) == ")";
-        ((name_end == open || parenthesis_between) && name_like).then_some((name_start, name_end))
+        if (name_end == open || parenthesis_between) && name_like(name_start, name_end) {
+            return Some((name_start, name_end));
+        }
+        // `His lawyer, Jane Doe, said`, `the defendant, Mark Taylor, told`: the role first, the
+        // name inside the commas; the speaker is both, as attribution corpora mark it.
+        let role_then_name = name_end == open
+            && close - open - 1 <= MAX_SPEAKER_WORDS
+            && name_like(open + 1, close)
+            && !is_capitalized(self.word(name_end - 1))
+            && self.plausible_speaker(name_start);
+        role_then_name.then_some((name_start, close))
     }
 
     /// The speaker phrase right after an inverted verb (`said Lleshaj during the interview`).
