@@ -329,10 +329,32 @@ fn checked_fields(raw: RawFields, names: &FieldNames) -> Result<RecordFields, St
 
 /// serde's message, placed by column (the line number is always 1 within one line).
 fn malformed_json(error: &serde_json::Error) -> String {
+    format!(
+        "malformed JSON at column {}: {}",
+        error.column(),
+        serde_message(error)
+    )
+}
+
+/// serde's message for one field's value, whose columns count from the value's start, not the
+/// line's: a lone surrogate (`"abc \ud800 def"`) was placed at column 12 of a line where it stood
+/// at column 27.
+fn malformed_value(name: &str, error: &serde_json::Error) -> String {
+    format!(
+        "malformed JSON in `{name}`, at column {} of its value: {}",
+        error.column(),
+        serde_message(error)
+    )
+}
+
+/// serde's message without its position.
+fn serde_message(error: &serde_json::Error) -> String {
     let message = error.to_string();
     let position = format!(" at line {} column {}", error.line(), error.column());
-    let message = message.strip_suffix(&position).unwrap_or(&message);
-    format!("malformed JSON at column {}: {message}", error.column())
+    message
+        .strip_suffix(&position)
+        .unwrap_or(&message)
+        .to_string()
 }
 
 /// A string or number field's value.
@@ -358,7 +380,7 @@ fn json_scalar(value: Option<&RawValue>, name: &str) -> Result<Option<JsonScalar
     };
     let found = match raw.as_bytes().first() {
         Some(b'"') => {
-            let text = serde_json::from_str(raw).map_err(|e| malformed_json(&e))?;
+            let text = serde_json::from_str(raw).map_err(|e| malformed_value(name, &e))?;
             return Ok(Some(JsonScalar::String(text)));
         }
         Some(b'-' | b'0'..=b'9') => return Ok(Some(JsonScalar::Number(raw.to_string()))),

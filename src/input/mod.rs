@@ -1488,6 +1488,11 @@ mod tests {
             "malformed JSON at column 15: trailing characters",
         ),
         (b"not json", "malformed JSON at column 2: expected ident"),
+        // It said "malformed JSON at column 12", the escape standing at column 27 of the line.
+        (
+            br#"{"id":"x1",   "text":"abc \ud800 def"}"#,
+            "malformed JSON in `text`, at column 12 of its value: unexpected end of hex escape",
+        ),
         (br#"[{"text": "x"}]"#, "not a JSON object but an array"),
         (br#""just a string""#, "not a JSON object but a string"),
         (b"17", "not a JSON object but a number"),
