@@ -2,6 +2,7 @@
 //! person they fit (the rules and their examples are in the parent module's doc).
 
 use super::*;
+use std::borrow::Cow;
 
 /// A person seen under a full name (two words or more).
 struct Person {
@@ -53,7 +54,10 @@ impl Person {
     }
 
     /// Takes in another form of the person's name: the fullest given and middle names stay.
-    fn absorb(&mut self, name: &PersonName) {
+    /// Returns whether the given name or the longest form changed (what [`NameIndex`] lists
+    /// people by).
+    fn absorb(&mut self, name: &PersonName) -> bool {
+        let before = (self.given.clone(), self.longest.len());
         if name.keys.len() > self.longest.len() {
             if !self.fits(name) {
                 // Joined by its end: the shorter form began with a surname ("López Obrador").
@@ -76,6 +80,7 @@ impl Person {
                 self.words.push(word.clone());
             }
         }
+        before.0 != self.given || before.1 != self.longest.len()
     }
 }
 
@@ -96,6 +101,8 @@ struct FullNames<'a> {
     people: Vec<Person>,
     /// People by folded surname.
     by_surname: HashMap<&'a str, Vec<usize>>,
+    /// Each person's folded surname: the key of `by_surname` that lists them.
+    surnames: Vec<&'a str>,
     /// Full-name mentions that fit several people, left apart.
     ambiguous: Vec<usize>,
 }
@@ -113,6 +120,7 @@ enum Fit {
 fn merge_full_names<'a>(forms: &'a [Form], groups: &mut UnionFind) -> FullNames<'a> {
     let mut people: Vec<Person> = Vec::new();
     let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut index = NameIndex::default();
     let mut ambiguous = Vec::new();
     let mut first_of_ambiguous: HashMap<&[String], usize> = HashMap::new();
     for (i, form) in forms.iter().enumerate() {
@@ -122,7 +130,7 @@ fn merge_full_names<'a>(forms: &'a [Form], groups: &mut UnionFind) -> FullNames<
         }
         let surname = name.keys[name.keys.len() - 1].as_str();
         let candidates = by_surname.entry(surname).or_default();
-        let person = match fit(&people, candidates, name) {
+        let person = match fit(&people, &index, surname, name) {
             Fit::Person(p) => {
                 groups.union(people[p].first_mention, i);
                 p
@@ -130,6 +138,8 @@ fn merge_full_names<'a>(forms: &'a [Form], groups: &mut UnionFind) -> FullNames<
             Fit::Nobody => {
                 people.push(Person::new(i, name));
                 candidates.push(people.len() - 1);
+                index.surnames.push(surname);
+                index.add(people.len() - 1, &people[people.len() - 1]);
                 people.len() - 1
             }
             Fit::Several => {
@@ -139,11 +149,14 @@ fn merge_full_names<'a>(forms: &'a [Form], groups: &mut UnionFind) -> FullNames<
                 continue;
             }
         };
-        people[person].absorb(name);
+        if people[person].absorb(name) {
+            index.add(person, &people[person]);
+        }
     }
     FullNames {
         people,
         by_surname,
+        surnames: index.surnames,
         ambiguous,
     }
 }
@@ -152,11 +165,10 @@ fn merge_full_names<'a>(forms: &'a [Form], groups: &mut UnionFind) -> FullNames<
 /// ("George Bush" after George H. W. and George W. Bush), none when they differ ("J. Smith"
 /// beside John and Jane Smith); else the one person whose name ends as it does, or whose name it
 /// ends ("López Obrador", "Andrés Manuel López Obrador").
-fn fit(people: &[Person], candidates: &[usize], name: &PersonName) -> Fit {
-    let fitting: Vec<usize> = candidates
-        .iter()
-        .rev()
-        .copied()
+fn fit(people: &[Person], index: &NameIndex, surname: &str, name: &PersonName) -> Fit {
+    let fitting: Vec<usize> = index
+        .may_fit(surname, &name.keys[0])
+        .into_iter()
         .filter(|&p| people[p].fits(name))
         .collect();
     let given = |p: usize| spelled_out(&people[p].given);
@@ -167,14 +179,82 @@ fn fit(people: &[Person], candidates: &[usize], name: &PersonName) -> Fit {
         }
         _ => return Fit::Several,
     }
-    let ending: Vec<usize> = candidates
-        .iter()
-        .copied()
+    let ending: Vec<usize> = index
+        .may_end_alike(surname, &name.keys)
+        .into_iter()
         .filter(|&p| people[p].ends_alike(name))
         .collect();
     match ending.as_slice() {
         [only] => Fit::Person(*only),
         _ => Fit::Nobody,
+    }
+}
+
+/// Who among the people of a surname a full name may fit or end alike, by lookups where a scan
+/// of them all per name was quadratic in an article of thousands of namesakes ("Babababa Smith",
+/// "Kobababa Smith", …). Lists are supersets that [`fit`] checks person by person: a person whose
+/// given name or longest form changes is listed under the new one too, never taken off the old.
+#[derive(Default)]
+struct NameIndex<'a> {
+    /// Each person's folded surname.
+    surnames: Vec<&'a str>,
+    /// By surname and spelled-out given name ([`spelled_out`]).
+    by_given: HashMap<(&'a str, String), Vec<usize>>,
+    /// By surname and the first letter of the spelled-out given name, for an initial ("J.").
+    by_initial: HashMap<(&'a str, char), Vec<usize>>,
+    /// By each ending of two words or more of the longest form, the whole form included.
+    by_ending: HashMap<Vec<String>, Vec<usize>>,
+}
+
+impl<'a> NameIndex<'a> {
+    /// Lists person `p` (already in `surnames`) under its given name and longest form.
+    fn add(&mut self, p: usize, person: &Person) {
+        let surname = self.surnames[p];
+        let given = spelled_out(&person.given);
+        let by_given = self.by_given.entry((surname, given.to_string()));
+        by_given.or_default().push(p);
+        if let Some(c) = given.chars().next() {
+            self.by_initial.entry((surname, c)).or_default().push(p);
+        }
+        for k in 0..person.longest.len().saturating_sub(1) {
+            let ending = person.longest[k..].to_vec();
+            self.by_ending.entry(ending).or_default().push(p);
+        }
+    }
+
+    /// The people of `surname` whose given name may be compatible with `given`
+    /// ([`given_names_compatible`]: the same spelled out, or one the other's initial), newest
+    /// first, as [`fit`] reads them.
+    fn may_fit(&self, surname: &'a str, given: &str) -> Vec<usize> {
+        let given = spelled_out(given);
+        let mut out: Vec<usize> = Vec::new();
+        let mut take = |list: Option<&Vec<usize>>| out.extend(list.into_iter().flatten());
+        take(self.by_given.get(&(surname, given.to_string())));
+        if let Some(c) = given.chars().next() {
+            // Listed by an initial that begins this name, or, for an initial, by a name it begins.
+            take(self.by_given.get(&(surname, c.to_string())));
+            if given.chars().count() == 1 {
+                take(self.by_initial.get(&(surname, c)));
+            }
+        }
+        out.sort_unstable_by(|a, b| b.cmp(a));
+        out.dedup();
+        out
+    }
+
+    /// The people of `surname` whose longest form may end with `keys` or be an ending of it
+    /// ([`Person::ends_alike`]), in order.
+    fn may_end_alike(&self, surname: &str, keys: &[String]) -> Vec<usize> {
+        let endings = (0..keys.len().saturating_sub(1)).map(|k| &keys[k..]);
+        let mut out: Vec<usize> = endings
+            .filter_map(|ending| self.by_ending.get(ending))
+            .flatten()
+            .copied()
+            .filter(|&p| self.surnames[p] == surname)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 }
 
@@ -184,8 +264,7 @@ impl FullNames<'_> {
     fn by_other_word(&self) -> HashMap<&str, Vec<usize>> {
         let mut by_other_word: HashMap<&str, Vec<usize>> = HashMap::new();
         for (p, person) in self.people.iter().enumerate() {
-            let surname_of = |w: &str| self.by_surname.get(w).is_some_and(|list| list.contains(&p));
-            for word in person.words.iter().filter(|w| !surname_of(w)) {
+            for word in person.words.iter().filter(|w| **w != self.surnames[p]) {
                 by_other_word.entry(word.as_str()).or_default().push(p);
             }
         }
@@ -209,15 +288,17 @@ fn merge_one_word_names(
             continue;
         };
         let word = word.as_str();
-        let mut candidates: Vec<usize> = full
+        let all = full
             .by_surname
             .get(word)
-            .or_else(|| by_other_word.get(word))
-            .cloned()
-            .unwrap_or_default();
+            .or_else(|| by_other_word.get(word));
+        // Borrowed, not copied: a copy of the list per mention was quadratic in an article of
+        // thousands of namesakes.
+        let mut candidates = Cow::Borrowed(all.map_or(&[][..], Vec::as_slice));
         // "Trump Jr." is the son only; a bare "Trump" may be either.
         if name.suffix.is_some() {
-            candidates.retain(|&p| full.people[p].suffix == name.suffix);
+            let son = |p: &usize| full.people[*p].suffix == name.suffix;
+            candidates = candidates.iter().copied().filter(son).collect();
         }
         match one_person(&candidates) {
             Some(p) => groups.union(full.people[p].first_mention, i),

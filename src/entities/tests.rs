@@ -633,6 +633,42 @@ fn many_mentions_merge_quickly() {
     check_invariants(&entities, mentions.len());
 }
 
+/// Thousands of people sharing a surname ("Babababa Smith", "Kobababa Smith", …) merge in about
+/// linear time: each full name was checked against every earlier namesake, which would not
+/// finish within CI's time here; no timed assertion.
+#[test]
+fn many_namesakes_merge_quickly() {
+    let syllables = ["ba", "ko", "mi", "ra", "ten", "lu", "vo", "sa"];
+    let given = |mut i: usize| {
+        let mut name = String::from("Q");
+        for _ in 0..6 {
+            name.push_str(syllables[i % 8]);
+            i /= 8;
+        }
+        name
+    };
+    let people = 100_000;
+    // Each person once, then every thousandth again.
+    let names = (0..people).chain((0..people).step_by(1000));
+    let mut text = String::new();
+    let mut mentions = Vec::new();
+    for i in names {
+        let start = text.len();
+        text.push_str(&format!("{} Smith", given(i)));
+        mentions.push(Mention {
+            span: Span::new(start, text.len()),
+            label: "PER".parse().unwrap(),
+            score: 0.9,
+        });
+        text.push_str(" met them. ");
+    }
+    let doc = document(&text);
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    assert_eq!(entities.entities.len(), people);
+    assert_eq!(entities.of_mention[people + 1], 1000);
+}
+
 #[test]
 fn brackets_that_hold_no_given_name_are_left_alone() {
     let text = "[The] Trump administration and [the] MEK disagreed; Trump and the MEK did not.";

@@ -689,6 +689,74 @@ fn large_article_is_not_quadratic() {
     assert!(quotes.len() >= 60_000, "{}", quotes.len());
 }
 
+/// The quotes of a long text with no timed assertion: a quadratic pass over these inputs would
+/// not finish within CI's time.
+fn quotes_of(text: &str) -> Vec<Row> {
+    run(text, &[])
+}
+
+/// Asserts that the one quote of `text`, a long stretch of no quotes, is the sentence ending it.
+fn only_quote_is_the_last(text: &str) {
+    let text = format!("{text}\n\nAda Brenn said the vote would be close.");
+    let want = (
+        "the vote would be close",
+        "said",
+        "Ada Brenn",
+        "",
+        "indirect",
+    );
+    assert_eq!(
+        quotes_of(&text),
+        [row(want.0, want.1, want.2, want.3, want.4)]
+    );
+}
+
+#[test]
+fn a_sentence_of_many_cue_verbs_is_not_quadratic() {
+    // Each `said` or `saying` with no clause of its own counted the words to the sentence's end.
+    only_quote_is_the_last(&format!(
+        "The plan {}ends.\n\nAda Brenn spoke{}.",
+        "said, ".repeat(250_000),
+        ", saying it".repeat(100_000)
+    )); // ≈ 2.6 MB
+}
+
+#[test]
+fn a_sentence_of_many_participles_is_not_quadratic() {
+    // Each `, saying …` read back to the sentence's start for a main clause's cue verb.
+    only_quote_is_the_last(&format!("and so{}.", ", saying it was fine".repeat(60_000)));
+    // ≈ 1.2 MB
+}
+
+#[test]
+fn many_turns_beside_a_long_paragraph_are_not_quadratic() {
+    // Each word of each sentence outside the turns, and each sentence, was checked against
+    // every turn.
+    let turns: Vec<&str> = (0..300_000)
+        .map(|i| if i % 2 == 0 { "Al: ok." } else { "Bo: ok." })
+        .collect();
+    let text = format!(
+        "The plan {}ends.\n\n{}",
+        "a ".repeat(1_200_000),
+        turns.join("\n")
+    ); // ≈ 4.8 MB
+    let got = quotes_of(&text);
+    assert_eq!(got.len(), turns.len());
+    assert_eq!(got[0], row("ok.", ":", "Al", "", "direct"));
+    assert_eq!(got[1], row("ok.", ":", "Bo", "", "direct"));
+}
+
+#[test]
+fn many_reported_clauses_holding_quotes_are_not_quadratic() {
+    // Each cue verb, reported clause and double-quoted stretch was checked against every quoted
+    // stretch or direct quote of the article.
+    let text = "Bo said it was “x” and ‘y’. ".repeat(150_000); // ≈ 6.3 MB
+    let got = quotes_of(&text);
+    assert_eq!(got.len(), 150_000);
+    let want = row("it was “x” and ‘y’", "said", "Bo", "", "mixed");
+    assert!(got.iter().all(|r| *r == want), "{:?}", got[0]);
+}
+
 #[test]
 fn split_quote_around_attribution_sentence_is_one_statement() {
     let got = run(

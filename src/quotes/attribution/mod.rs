@@ -19,6 +19,7 @@ use super::lexicon;
 use super::marks::{self, Quoted};
 use super::QuoteKind;
 use crate::lexicon::word_list;
+use crate::span::SpanIndex;
 use crate::text::Span;
 
 mod direct;
@@ -179,42 +180,77 @@ pub fn find_candidates(view: &View) -> Vec<Candidate> {
     let direct = direct_candidates(view, &mut used_cues);
     let turns = turn_candidates(view, &direct);
     let turn_spans: Vec<Span> = turns.iter().map(|t| t.span).collect();
+    // Indexed, as are the quotes below: a scan of every turn per sentence or quote, or of every
+    // quote per clause, was quadratic in a transcript of thousands of turns or quotes.
+    let turn_index = SpanIndex::new(turn_spans.iter().copied());
     // Direct quotes inside a labelled turn belong to the turn.
-    let mut direct: Vec<(Candidate, Quoted)> = direct
+    let direct: Vec<(Candidate, Quoted)> = direct
         .into_iter()
-        .filter(|(_, q)| !turn_spans.iter().any(|t| t.overlaps(q.outer)))
+        .filter(|(_, q)| turn_index.overlapping(q.outer).is_empty())
         .collect();
 
     let mut indirect = Vec::new();
     for s in 0..view.doc.sentences.len() {
         let span = view.doc.sentences[s].span;
-        if turn_spans.iter().any(|t| t.overlaps(span)) {
+        if !turn_index.overlapping(span).is_empty() {
             continue;
         }
-        indirect.extend(indirect_in_sentence(view, s, &used_cues, &turn_spans));
+        let near = turns_near(view, s, &turn_spans, &turn_index);
+        indirect.extend(indirect_in_sentence(view, s, &used_cues, &near));
     }
-    // A reported clause holding a quoted stretch is mixed (unless it is the stretch alone,
-    // direct); the stretch becomes part of it unless it has a cue of its own.
+    let mut out = absorb_quoted(view, indirect, direct);
+    out.extend(turns);
+    out.sort_by_key(|c| (c.span.start, c.span.end));
+    out
+}
+
+/// The turns that may hold a token of sentence `s`: those meeting the stretch of its tokens or
+/// touching its edges (a span [`Span::contains`] may end where an empty token sits).
+fn turns_near(view: &View, s: usize, turn_spans: &[Span], index: &SpanIndex) -> Vec<Span> {
+    let tokens = &view.doc.tokens[view.doc.sentences[s].tokens.clone()];
+    let Some(first) = tokens.first() else {
+        return Vec::new();
+    };
+    let end = tokens.iter().map(|t| t.end).max().unwrap_or(first.end);
+    let stretch = Span::new(first.start.saturating_sub(1), end + 1);
+    let near = index.overlapping(stretch);
+    near.into_iter().map(|i| turn_spans[i]).collect()
+}
+
+/// The reported clauses and direct quotes, each clause holding a quoted stretch made mixed
+/// (unless it is the stretch alone, direct) and taking in the direct quotes inside it, or
+/// dropped when one of those has a cue of its own.
+fn absorb_quoted(
+    view: &View,
+    indirect: Vec<Candidate>,
+    direct: Vec<(Candidate, Quoted)>,
+) -> Vec<Candidate> {
+    let quoted = SpanIndex::new(view.quoted.iter().map(|q| q.outer));
+    let direct_index = SpanIndex::new(direct.iter().map(|(_, q)| q.outer));
+    // Direct quotes not yet taken in by a clause.
+    let mut kept = vec![true; direct.len()];
     let mut out: Vec<Candidate> = Vec::new();
     for mut c in indirect {
-        let holds = view.quoted.iter().any(|q| c.span.overlaps(q.outer));
-        if holds {
-            let own_cue_inside = direct
-                .iter()
-                .any(|(d, q)| c.span.overlaps(q.outer) && d.cue.is_some() && d.cue != c.cue);
+        if !quoted.overlapping(c.span).is_empty() {
+            let inside = direct_index.overlapping(c.span);
+            let own_cue_inside = inside.iter().any(|&i| {
+                let d = &direct[i].0;
+                kept[i] && d.cue.is_some() && d.cue != c.cue
+            });
             if own_cue_inside {
                 continue;
             }
             if c.kind != QuoteKind::Direct {
                 c.kind = QuoteKind::Mixed;
             }
-            direct.retain(|(_, q)| !c.span.overlaps(q.outer));
+            for i in inside {
+                kept[i] = false;
+            }
         }
         out.push(c);
     }
-    out.extend(direct.into_iter().map(|(c, _)| c));
-    out.extend(turns);
-    out.sort_by_key(|c| (c.span.start, c.span.end));
+    let direct = direct.into_iter().zip(kept);
+    out.extend(direct.filter(|(_, k)| *k).map(|((c, _), _)| c));
     out
 }
 

@@ -302,10 +302,10 @@ pub(super) fn forward_clause(
 /// closing mark and the words between the marks, or none.
 fn quoted_lead_end(view: &View, start: usize, hi: usize) -> Option<(usize, Span)> {
     let opens = view.doc.tokens[start].start;
-    let q = view
-        .quoted
+    let q = view.quoted[view.first_quoted_from(opens)..]
         .iter()
-        .find(|q| q.outer.start == opens && q.closed)?;
+        .take_while(|q| q.outer.start == opens)
+        .find(|q| q.closed)?;
     let after = view.token_at(q.outer.end);
     if after + 1 >= hi {
         return None;
@@ -349,8 +349,8 @@ fn bare_clause_start(
     let soon = view.doc.tokens[hi.min(verb + QUOTE_AFTER_VERB_WINDOW) - 1].end;
     let quote_follows = view
         .quoted
-        .iter()
-        .any(|q| q.outer.start >= verb_end && q.outer.start < soon);
+        .get(view.first_quoted_from(verb_end))
+        .is_some_and(|q| q.outer.start < soon);
     let bare = lexicon::takes_bare_clause(info) && info.lemma != "know";
     let fragment = quote_follows && info.class != VerbClass::Cognition;
     if !(bare || fragment) {
@@ -493,7 +493,10 @@ fn characterization_end(
     sentence: usize,
 ) -> Option<usize> {
     let at = view.doc.tokens[mark].start;
-    let k = view.quoted.iter().position(|q| q.outer.start == at)?;
+    let k = view.first_quoted_from(at);
+    if view.quoted.get(k)?.outer.start != at {
+        return None;
+    }
     let (last, mut end) = joined_quotes(view, k, sentence);
     // A modifier of the characterisation after the mark (`as “the gold standard” of trade
     // deals`, `as a “leader” who …`) stays in; anything else (`as a “disgrace” after she …`,
@@ -541,9 +544,14 @@ pub(super) fn trailing_clause(view: &View, verb: usize, lo: usize, hi: usize) ->
     if info.class != VerbClass::Speech && !lexicon::takes_bare_clause(info) {
         return None;
     }
-    // Little may follow the verb: `on Tuesday.`, `in a statement.`
-    let after = (verb + 1..hi).filter(|&t| !is_punct(view.word(t))).count();
-    if after > 6 {
+    // Little may follow the verb: `on Tuesday.`, `in a statement.` Counting stops at the
+    // seventh word, not the sentence's end: a sentence of thousands of cue verbs (`said, said,
+    // …`) counted to its end for each was quadratic.
+    if (verb + 1..hi)
+        .filter(|&t| !is_punct(view.word(t)))
+        .nth(6)
+        .is_some()
+    {
         return None;
     }
     let (comma, speaker) = if verb > lo && view.word(verb - 1) == "," {

@@ -5,6 +5,7 @@ use super::lexicon::{self, VerbClass};
 use super::marks::{self, Quoted};
 use super::*;
 use std::borrow::Cow;
+use std::cell::OnceCell;
 
 use crate::invisible::without_invisible;
 use crate::text::{Document, Span};
@@ -19,17 +20,26 @@ pub struct View<'d> {
     /// `announced`: read as written, it was no word of the lexicon, and its quote lost its cue
     /// and speaker.
     words: Vec<Cow<'d, str>>,
+    /// The tokens that can be a main clause's cue verb (see [`View::main_verb_before`]), in
+    /// order, listed on first use.
+    main_verbs: OnceCell<Vec<usize>>,
 }
 
 impl<'d> View<'d> {
     pub fn new(doc: &'d Document) -> View<'d> {
         let quoted = marks::find_quoted(&doc.text, &doc.paragraphs);
+        debug_assert!(quoted.is_sorted_by_key(|q| q.outer.start));
         let words = doc
             .tokens
             .iter()
             .map(|t| without_invisible(&doc.text[t.range()]))
             .collect();
-        View { doc, quoted, words }
+        View {
+            doc,
+            quoted,
+            words,
+            main_verbs: OnceCell::new(),
+        }
     }
 
     pub(super) fn word(&self, token: usize) -> &str {
@@ -61,6 +71,12 @@ impl<'d> View<'d> {
         let i = self.doc.paragraphs.partition_point(|p| p.start <= pos);
         let p = i.checked_sub(1)?;
         (pos <= self.doc.paragraphs[p].end).then_some(p)
+    }
+
+    /// The first quoted stretch opening at or after a byte offset (`quoted.len()` when none):
+    /// the stretches are in text order, so a search finds what a scan of them all did.
+    pub(super) fn first_quoted_from(&self, pos: usize) -> usize {
+        self.quoted.partition_point(|q| q.outer.start < pos)
     }
 
     /// Whether a byte offset lies inside a quoted stretch (marks included).
@@ -223,17 +239,35 @@ impl<'d> View<'d> {
         lo: usize,
     ) -> Option<(usize, usize)> {
         let comma = participle - 1;
-        let v = (lo..comma).rev().find(|&t| {
-            !self.in_quoted(self.doc.tokens[t].start)
-                && !self.word(t).ends_with("ing")
-                && self.is_cue_verb_at(t, lo, false)
-        })?;
+        let v = self.main_verb_before(comma, lo)?;
         let inverted = v > lo && (self.word(v - 1) == "," || marks_only(self.word(v - 1)));
         if inverted {
             return self.subject_after(v, comma);
         }
         self.appositive_subject(v, lo)
             .or_else(|| self.subject_before(v, lo))
+    }
+
+    /// The last token of `lo..before` outside quotes that is a cue verb and no participle. Found
+    /// by binary search in [`View::main_verbs`], where a scan back to the sentence's start for
+    /// each `, saying` was quadratic in a long sentence of them.
+    fn main_verb_before(&self, before: usize, lo: usize) -> Option<usize> {
+        let is_main = |t: usize, lo: usize| {
+            !self.in_quoted(self.doc.tokens[t].start)
+                && !self.word(t).ends_with("ing")
+                && self.is_cue_verb_at(t, lo, false)
+        };
+        // `is_cue_verb_at` reads `lo` only as whether a word precedes the token, so one list
+        // read with `lo` just before each token serves every `lo`; `lo` itself is read alone.
+        let verbs = self.main_verbs.get_or_init(|| {
+            (1..self.doc.tokens.len())
+                .filter(|&t| is_main(t, t - 1))
+                .collect()
+        });
+        match verbs[..verbs.partition_point(|&t| t < before)].last() {
+            Some(&v) if v > lo => Some(v),
+            _ => (lo < before && is_main(lo, lo)).then_some(lo),
+        }
     }
 
     pub(super) fn is_cue_verb_at(&self, token: usize, lo: usize, speech_only: bool) -> bool {
