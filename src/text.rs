@@ -149,6 +149,14 @@ impl Document {
         out.into_iter().map(|(_, range)| range).collect()
     }
 
+    /// The paragraph holding a byte offset (its end included: a quote's end may be a
+    /// paragraph's).
+    pub fn paragraph_of(&self, pos: usize) -> Option<usize> {
+        let i = self.paragraphs.partition_point(|p| p.start <= pos);
+        let p = i.checked_sub(1)?;
+        (pos <= self.paragraphs[p].end).then_some(p)
+    }
+
     /// The sentences a span overlaps, as a range of [`Document::sentences`]: `2..3` for a span
     /// inside the third sentence; empty for a span between sentences.
     pub fn sentences_over(&self, span: Span) -> Range<usize> {

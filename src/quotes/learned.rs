@@ -413,7 +413,7 @@ pub fn quotes(
             // As the rules: no follow-up of the paragraph before when this one opens on someone
             // else (`Jones, the mayor, was furious. "It is a disaster."`).
             (Some(s), true)
-                if !same_paragraph(doc, s, a.content[0])
+                if doc.paragraph_of(s.start) != doc.paragraph_of(a.content[0].start)
                     && super::opens_on_someone_else(
                         doc,
                         mentions,
@@ -445,12 +445,6 @@ pub fn quotes(
         }
     }
     out
-}
-
-/// Whether two spans start in one paragraph.
-fn same_paragraph(doc: &Document, a: Span, b: Span) -> bool {
-    let paragraph = |s: Span| doc.paragraphs.partition_point(|p| p.end <= s.start);
-    paragraph(a) == paragraph(b)
 }
 
 /// A content that opens a quoted stretch and stops at its last word takes the closing mark

@@ -461,7 +461,7 @@ pub fn extract(doc: &Document, mentions: &[Mention], entities: &Entities) -> Vec
     // The last quote with a speaker, and its paragraph.
     let mut last_attributed: Option<(usize, Option<Span>, Option<usize>)> = None;
     for c in candidates {
-        let para = view.paragraph_of(c.span.start).unwrap_or(0);
+        let para = view.doc.paragraph_of(c.span.start).unwrap_or(0);
         let (speaker, speaker_entity) = match (c.speaker, c.inherits_speaker) {
             (Some(s), _) => (Some(s), resolver.resolve(s)),
             (None, true) => match last_attributed {
@@ -485,7 +485,7 @@ pub fn extract(doc: &Document, mentions: &[Mention], entities: &Entities) -> Vec
             last_attributed = None;
         }
         // A multi-paragraph quote continues to its last paragraph.
-        if let (Some(_), Some(end_para)) = (speaker, view.paragraph_of(c.span.end)) {
+        if let (Some(_), Some(end_para)) = (speaker, view.doc.paragraph_of(c.span.end)) {
             last_attributed = last_attributed.map(|(_, s, e)| (end_para, s, e));
         }
         out.push(Quote {
@@ -514,11 +514,7 @@ fn opens_on_someone_else(
     quote: Span,
     speaker: Option<usize>,
 ) -> bool {
-    let Some(paragraph) = doc
-        .paragraphs
-        .iter()
-        .find(|p| p.start <= quote.start && quote.start < p.end)
-    else {
+    let Some(paragraph) = doc.paragraph_of(quote.start).map(|p| doc.paragraphs[p]) else {
         return false;
     };
     let first = mentions.partition_point(|m| m.span.start < paragraph.start);
@@ -666,7 +662,7 @@ fn continues_sentence(doc: &Document, view: &attribution::View, cue: Span, here:
 
 /// Whether two quotes start in the same paragraph.
 fn same_paragraph(view: &attribution::View, a: &Quote, b: &Quote) -> bool {
-    view.paragraph_of(a.span.start) == view.paragraph_of(b.span.start)
+    view.doc.paragraph_of(a.span.start) == view.doc.paragraph_of(b.span.start)
 }
 
 /// `"…." He added: "…"`: "added" says the quote before, in the same paragraph, is the same

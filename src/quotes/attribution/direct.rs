@@ -27,7 +27,7 @@ pub(super) fn direct_candidates(
         } else {
             0
         };
-        let paragraph = paragraph_of(view, q.outer.start);
+        let paragraph = view.doc.paragraph_of(q.outer.start);
         let continued = previous
             .filter(|&(p, _)| Some(p) == paragraph)
             .map(|(_, speaker)| speaker);
@@ -68,12 +68,6 @@ pub(super) fn direct_candidates(
         out.push((c, q));
     }
     out
-}
-
-/// The paragraph holding a byte offset.
-fn paragraph_of(view: &View, pos: usize) -> Option<usize> {
-    view.sentence_of(pos)
-        .map(|s| view.doc.sentences[s].paragraph)
 }
 
 /// A quote's cue and speaker: a `Label:` right before it, else a cue right after it, else one

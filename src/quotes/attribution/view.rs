@@ -66,13 +66,6 @@ impl<'d> View<'d> {
         .then_some(s)
     }
 
-    /// The paragraph holding a byte offset.
-    pub fn paragraph_of(&self, pos: usize) -> Option<usize> {
-        let i = self.doc.paragraphs.partition_point(|p| p.start <= pos);
-        let p = i.checked_sub(1)?;
-        (pos <= self.doc.paragraphs[p].end).then_some(p)
-    }
-
     /// The first quoted stretch opening at or after a byte offset (`quoted.len()` when none):
     /// the stretches are in text order, so a search finds what a scan of them all did.
     pub(super) fn first_quoted_from(&self, pos: usize) -> usize {
