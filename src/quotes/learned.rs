@@ -234,7 +234,7 @@ pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<
 
 word_list! {
     /// Possessive pronouns (`his claim`): see the file's header.
-    fn possessive_pronouns = "lexicon/possessive_pronouns.txt";
+    pub(super) fn possessive_pronouns = "lexicon/possessive_pronouns.txt";
 }
 
 word_list! {
@@ -410,11 +410,11 @@ pub fn quotes(
     for a in &attributions(doc, tags, &quoted_index) {
         let (source, speaker_entity) = match (a.source, a.inherited) {
             (Some(s), false) => (Some(s), resolver.resolve(s)),
-            // As the rules: no follow-up of the paragraph before when this one opens on someone
+            // As the rules: no follow-up of the paragraph before when this one turns to someone
             // else (`Jones, the mayor, was furious. "It is a disaster."`).
             (Some(s), true)
                 if doc.paragraph_of(s.start) != doc.paragraph_of(a.content[0].start)
-                    && super::opens_on_someone_else(
+                    && super::turns_to_someone_else(
                         doc,
                         mentions,
                         entities,
@@ -559,10 +559,10 @@ mod tests {
     }
 
     /// A content with no source in reach takes the previous paragraph's speaker only when its own
-    /// paragraph does not open on someone else, as the rules: `Jones, the mayor, was furious.`
+    /// paragraph does not turn to someone else, as the rules: `Jones, the mayor, was furious.`
     /// gave Jones's paragraph to Smith.
     #[test]
-    fn no_source_carried_into_a_paragraph_that_opens_on_someone_else() {
+    fn no_source_carried_into_a_paragraph_that_turns_to_someone_else() {
         for (opening, speaker) in [
             ("Jones, the mayor,", None),
             ("Smith, the mayor,", Some("Smith")),

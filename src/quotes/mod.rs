@@ -468,7 +468,7 @@ pub fn extract(doc: &Document, mentions: &[Mention], entities: &Entities) -> Vec
                 Some((p, s, e))
                     if para <= p + INHERIT_PARAGRAPHS
                         && (p == para
-                            || !opens_on_someone_else(doc, mentions, entities, c.span, e)) =>
+                            || !turns_to_someone_else(doc, mentions, entities, c.span, e)) =>
                 {
                     (s, e)
                 }
@@ -501,13 +501,13 @@ pub fn extract(doc: &Document, mentions: &[Mention], entities: &Entities) -> Vec
     out
 }
 
-/// Whether the paragraph of an unattributed quote opens, before it, on a person other than the
+/// Whether the paragraph of an unattributed quote turns, before it, to a person other than the
 /// speaker (`speaker`, an entity) it would take from the paragraph before: `Jones, the mayor, was
 /// furious. "It is a disaster."` and `In a panel on Monday, Marc Morial told a young woman that
 /// "…"` are no follow-ups of the quote before, and whose they are the text leaves to the reader.
-/// The paragraph's first person named counts, unless a pronoun comes before it: `However, he
-/// called Tim Kaine "a little desperate"` goes on with the speaker before.
-fn opens_on_someone_else(
+/// It does not when it names the speaker again (`After meeting Obama, Smith was upbeat.`) or a
+/// pronoun comes before the other person (`Turning to her rival Tom Jones, she was scathing.`).
+fn turns_to_someone_else(
     doc: &Document,
     mentions: &[Mention],
     entities: &Entities,
@@ -518,19 +518,27 @@ fn opens_on_someone_else(
         return false;
     };
     let first = mentions.partition_point(|m| m.span.start < paragraph.start);
-    let person = mentions[first..]
+    let people: Vec<(Span, usize)> = mentions[first..]
         .iter()
         .zip(&entities.of_mention[first..])
         .take_while(|(m, _)| m.span.end <= quote.start)
-        .find(|(m, _)| m.label == EntityLabel::Per);
-    let Some((m, &entity)) = person else {
+        .filter(|(m, _)| m.label == EntityLabel::Per)
+        .map(|(m, &e)| (m.span, e))
+        .collect();
+    let Some(&(other, _)) = people.iter().find(|&&(_, e)| Some(e) != speaker) else {
         return false;
     };
-    let before = &doc.text[paragraph.start..m.span.start];
-    let pronoun_first = before
+    let named_again = people.iter().any(|&(_, e)| Some(e) == speaker);
+    let pronoun_first = doc.text[paragraph.start..other.start]
         .split(|c: char| !c.is_alphabetic())
-        .any(|w| attribution::pronouns().contains(&w.to_lowercase().as_str()));
-    Some(entity) != speaker && !pronoun_first
+        .map(str::to_lowercase)
+        .any(|w| is_pronoun(&w));
+    !named_again && !pronoun_first
+}
+
+/// A personal or possessive pronoun (`she`, `her`), lower case.
+fn is_pronoun(word: &str) -> bool {
+    attribution::pronouns().contains(&word) || learned::possessive_pronouns().contains(&word)
 }
 
 /// Gives the parts of a split quote one cue, as news attribution corpora count them: one

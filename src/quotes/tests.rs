@@ -114,7 +114,15 @@ fn a_next_sentence_with_a_statement_of_its_own_is_no_trailer() {
         ],
         "{got:?}"
     );
-    for trailer in ["Jones said on Tuesday.", "Jones told reporters."] {
+    for trailer in [
+        "Jones said on Tuesday.",
+        "Jones told reporters.",
+        // Also no statements (an outside attack on the first version of this rule):
+        "Jones told the House Judiciary Committee.",
+        "Jones said afterward.",
+        "Jones said, smiling.",
+        "Jones said as he left the building.",
+    ] {
         let got = run(&format!("“Unemployment is falling.” {trailer}"), &names);
         assert_eq!(got.len(), 1, "{trailer}: {got:?}");
         assert_eq!(got[0].3, "Jones", "{trailer}: {got:?}");
@@ -136,23 +144,39 @@ fn a_reaction_after_a_continued_quote_is_no_trailer() {
         (got[1].0.as_str(), got[1].3.as_str()),
         ("It must close.", "Paul Grant")
     );
-    for (trailer, cue) in [("He added.", "added"), ("Grant added.", "added")] {
+    for (trailer, cue, speaker) in [
+        ("He agreed.", "agreed", "Paul Grant"),
+        ("Grant added.", "added", "Paul Grant"),
+        // A speech verb attributes the quote to whomever it names.
+        ("Rita Hale added.", "added", "Rita Hale"),
+    ] {
         let text =
             format!("“The bridge is unsafe,” engineer Paul Grant said. “It must close.” {trailer}");
         let got = run(&text, &names);
         assert_eq!(got.len(), 2, "{trailer}: {got:?}");
         assert_eq!(
             (got[1].1.as_str(), got[1].3.as_str()),
-            (cue, "Paul Grant"),
+            (cue, speaker),
             "{got:?}"
         );
     }
+    // Sentences between: the quote continues no statement.
+    let text = "“The bridge is unsafe,” engineer Paul Grant said. Rita Hale, the mayor, met the \
+                engineers and called for a study. “It can stay open.” Rita Hale objected.";
+    let got = run(text, &names);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(
+        (got[1].1.as_str(), got[1].3.as_str()),
+        ("objected", "Rita Hale"),
+        "{got:?}"
+    );
 }
 
 /// An unattributed quote takes the previous paragraph's speaker only when its own paragraph does
-/// not open on someone else: `Jones, the mayor, was furious. “It is a disaster.”` went to Smith.
+/// not turn to someone else (another person named, the speaker not, no pronoun first): `Jones,
+/// the mayor, was furious. “It is a disaster.”` went to Smith.
 #[test]
-fn no_speaker_carried_into_a_paragraph_that_opens_on_someone_else() {
+fn no_speaker_carried_into_a_paragraph_that_turns_to_someone_else() {
     let names = [("Smith", "PER"), ("Jones", "PER")];
     for (paragraph, speaker) in [
         ("Jones, the mayor, was furious.", ""),
@@ -160,6 +184,8 @@ fn no_speaker_carried_into_a_paragraph_that_opens_on_someone_else() {
         // The speaker named again, or a pronoun first: a follow-up.
         ("Smith met Jones later.", "Smith"),
         ("He was furious with Jones.", "Smith"),
+        ("After meeting with Jones, Smith was upbeat.", "Smith"),
+        ("Turning to her rival Jones, she was scathing.", "Smith"),
     ] {
         let text = format!("“We will not leave,” Smith said.\n\n{paragraph} “It is a disaster.”");
         let got = run(&text, &names);
@@ -184,6 +210,16 @@ fn a_role_then_a_name_in_commas_is_the_speaker() {
             "Jane Doe",
             "indirect"
         )]
+    );
+    // A clause before the commas, and a speaker after the verb: `CLAUSE, said X`.
+    let got = run(
+        "The car struck a cyclist, Mark Taylor, said police spokesman Tom Brown.",
+        &[("Mark Taylor", "PER"), ("Tom Brown", "PER")],
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (got[0].0.as_str(), got[0].3.as_str()),
+        ("The car struck a cyclist, Mark Taylor", "Tom Brown")
     );
     let got = run(
         "“I am innocent,” the defendant, Mark Taylor, told the court.",

@@ -17,8 +17,8 @@ pub(super) fn direct_candidates(
 ) -> Vec<(Candidate, Quoted)> {
     let mut out = Vec::new();
     let n = view.quoted.len();
-    // The paragraph and speaker of the previous quote, when it had one.
-    let mut previous: Option<(usize, Span)> = None;
+    // The speaker of the previous quote, when it had one, and the sentence its attribution ends.
+    let mut previous: Option<(Span, usize)> = None;
     for k in 0..n {
         let q = view.quoted[k];
         let next_open = view.quoted.get(k + 1).map_or(usize::MAX, |n| n.outer.start);
@@ -27,14 +27,18 @@ pub(super) fn direct_candidates(
         } else {
             0
         };
-        let paragraph = view.doc.paragraph_of(q.outer.start);
+        // It continues the previous quote's statement when it opens in the sentence where that
+        // one's attribution ends, or in the next one of the paragraph.
+        let opens = view.sentence_of(q.outer.start);
         let continued = previous
-            .filter(|&(p, _)| Some(p) == paragraph)
-            .map(|(_, speaker)| speaker);
+            .filter(|&(_, s)| opens.is_some_and(|o| o <= s + 1 && same_paragraph(view, s, o)))
+            .map(|(speaker, _)| speaker);
         let (found, cue_after) = find_attribution(view, q, prev_close, next_open, continued);
-        previous = match (found, paragraph) {
-            (Some((_, Some(speaker))), Some(p)) => Some((p, speaker)),
-            _ => previous,
+        previous = match found {
+            Some((cue, Some(speaker))) => view
+                .sentence_of(cue.end.max(speaker.end).saturating_sub(1))
+                .map(|s| (speaker, s)),
+            _ => None,
         };
         let (content, kind) = direct_content(view, q, prev_close, cue_after);
         // Titles ("Fox News Sunday," "All Bets Are Off.") are named, not said, also after a
@@ -70,9 +74,14 @@ pub(super) fn direct_candidates(
     out
 }
 
+/// Whether two sentences are of one paragraph.
+fn same_paragraph(view: &View, a: usize, b: usize) -> bool {
+    view.doc.sentences[a].paragraph == view.doc.sentences[b].paragraph
+}
+
 /// A quote's cue and speaker: a `Label:` right before it, else a cue right after it, else one
 /// before it, else `He added.` as the next sentence. The flag says the cue is right after it.
-/// `continued`: the speaker of an earlier quote of the paragraph, which this one may continue.
+/// `continued`: the speaker of the statement this quote may continue.
 fn find_attribution(
     view: &View,
     q: Quoted,
@@ -253,12 +262,11 @@ pub(super) fn attribution_at(view: &View, t: usize, hi: usize) -> Option<Attribu
     (s == t).then(|| (view.doc.tokens[v], Some(view.span_of(s, e))))
 }
 
-/// `"…." He added.` / `"…." Smith said on Tuesday.`: a short next sentence that only attributes:
-/// after its cue and speaker come at most an adjunct (`on Tuesday`, `in a statement`) or the
-/// listener of a verb that takes one (`He told reporters.`). `Jones said the figures were
-/// misleading.` makes a statement of its own. After a quote that continues another speaker's
-/// statement in the paragraph (`"…," Smith said. "…"`, `continued`), a sentence naming someone
-/// else (`Jones disagreed.`) is that person's reaction; `He added.` still attributes.
+/// `"…." He added.` / `"…." Smith said on Tuesday.`: a short next sentence that only attributes
+/// ([`adds_a_statement`]: not `Jones said the figures were misleading.`). After a quote that
+/// continues a speaker's statement of the sentence before (`"…," Smith said. "…"`, `continued`),
+/// a verb of reaction naming someone else (`Jones disagreed.`, [`reaction_lemmas`]) is that
+/// person's reaction, not this quote's attribution; `He agreed.` and `Jones added.` attribute.
 pub(super) fn next_sentence_trailer(
     view: &View,
     q: Quoted,
@@ -279,43 +287,67 @@ pub(super) fn next_sentence_trailer(
     }
     let (cue, speaker) = attribution_at(view, next.tokens.start, next.tokens.end)?;
     let attributed_end = speaker.map_or(cue.end, |s| s.end.max(cue.end));
-    if !only_adjunct_after(view, cue, view.token_at(attributed_end), next.tokens.end) {
+    if adds_a_statement(view, cue, view.token_at(attributed_end), next.tokens.end) {
         return None;
     }
+    let reaction = lexicon::verb(view.doc.slice(cue))
+        .is_some_and(|info| reaction_lemmas().contains(&info.lemma));
     match (continued, speaker) {
-        (Some(before), Some(now)) if !may_name_the_same(view, before, now) => None,
+        (Some(before), Some(now)) if reaction && !may_name_the_same(view, before, now) => None,
         _ => Some((cue, speaker)),
     }
 }
 
-/// Most words of a listener after a cue verb that takes one (`told reporters`, `told the
-/// committee`).
-const LISTENER_WORDS: usize = 3;
+word_list! {
+    /// Cue verbs (lemmas) of reaction: see the file's header.
+    pub(super) fn reaction_lemmas = "../lexicon/reaction_lemmas.txt";
+}
 
-/// Whether the words `from..end` of a trailer sentence, after its cue and speaker, add nothing
-/// but an adjunct (`on Tuesday`) or a listener (`told reporters`): punctuation aside.
-fn only_adjunct_after(view: &View, cue: Span, from: usize, end: usize) -> bool {
-    let words: Vec<usize> = (from..end)
-        .filter(|&t| view.word(t).chars().any(char::is_alphanumeric))
-        .collect();
-    let adjunct = |t: usize| {
+/// Whether the tokens `from..end` of a trailer sentence, after its cue and speaker, make a
+/// statement of its own: they open on a subject (a determiner, a pronoun, a capitalised word:
+/// `said the figures were misleading`, `said Smith lied`) or hold an auxiliary (`said prices
+/// will rise`). An adjunct (`on Tuesday`, `afterward`, `as he left`), a phrase after a comma
+/// (`said, smiling`) or the listener of a verb that takes one (`told the House Judiciary
+/// Committee`) is none.
+fn adds_a_statement(view: &View, cue: Span, from: usize, end: usize) -> bool {
+    if from >= end || view.word(from) == "," {
+        return false;
+    }
+    let opens_adjunct = |t: usize| {
         is_any_of(
             &view.lower(t),
-            &[preposition_or_time_starts(), reported::adjunct_starts()],
+            &[
+                preposition_or_time_starts(),
+                reported::adjunct_starts(),
+                reported::subordinators(),
+            ],
         )
     };
     let takes_listener = lexicon::verb(view.doc.slice(cue))
         .is_some_and(|info| reported::object_lemmas().contains(&info.lemma));
-    let listener = if takes_listener {
-        words.iter().take_while(|&&t| !adjunct(t)).count()
-    } else {
-        0
+    let words: Vec<usize> = (from..end)
+        .filter(|&t| view.word(t).chars().any(char::is_alphanumeric))
+        .collect();
+    let auxiliary = words
+        .iter()
+        .any(|&t| auxiliaries().contains(&view.lower(t).as_str()));
+    let Some(&first) = words.first() else {
+        return false;
     };
-    listener <= LISTENER_WORDS && words.get(listener).is_none_or(|&t| adjunct(t))
+    if opens_adjunct(first) {
+        return false;
+    }
+    // A listener (`told reporters`) is no subject: only an auxiliary after it makes a clause.
+    if takes_listener {
+        return auxiliary;
+    }
+    let subject = is_any_of(&view.lower(first), &[noun_determiners(), pronouns()])
+        || is_capitalized(view.word(first));
+    subject || auxiliary
 }
 
 /// Whether a trailer's speaker may be the person a paragraph's earlier quote was given to: a
-/// pronoun (`He added.`), or the same name or its last word (`Smith` for `John Smith`).
+/// pronoun (`He agreed.`), or the same name or its last word (`Smith` for `John Smith`).
 fn may_name_the_same(view: &View, before: Span, now: Span) -> bool {
     let now_text = view.doc.slice(now).trim();
     let before_text = view.doc.slice(before).trim();

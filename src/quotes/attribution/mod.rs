@@ -83,6 +83,11 @@ word_list! {
 }
 
 word_list! {
+    /// Auxiliary and modal verbs: see the file's header.
+    fn auxiliaries = "../lexicon/auxiliaries.txt";
+}
+
+word_list! {
     /// Words between a speaker and its verb that are not part of the speaker ("Smith also said").
     fn adverbs_and_auxiliaries = "../lexicon/adverbs_and_auxiliaries.txt";
 }
@@ -283,6 +288,8 @@ mod lexicon_tests {
                 ("as_modifier_starts", as_modifier_starts()),
                 ("object_lemmas", object_lemmas()),
                 ("infinitive_lemmas", infinitive_lemmas()),
+                ("auxiliaries", auxiliaries()),
+                ("reaction_lemmas", super::direct::reaction_lemmas()),
             ],
             true,
         );

@@ -169,13 +169,31 @@ impl<'d> View<'d> {
             return Some((name_start, name_end));
         }
         // `His lawyer, Jane Doe, said`, `the defendant, Mark Taylor, told`: the role first, the
-        // name inside the commas; the speaker is both, as attribution corpora mark it.
+        // name inside the commas; the speaker is both, as attribution corpora mark it. The role
+        // opens the clause: in `The car struck a cyclist, Mark Taylor, said police`, the words
+        // before the commas end a clause of their own.
         let role_then_name = name_end == open
+            && name_start == lo
+            && !self.speaker_after(verb)
             && close - open - 1 <= MAX_SPEAKER_WORDS
             && name_like(open + 1, close)
             && !is_capitalized(self.word(name_end - 1))
             && self.plausible_speaker(name_start);
         role_then_name.then_some((name_start, close))
+    }
+
+    /// Whether a speaker follows a cue verb and ends its sentence's statement, as in `CLAUSE,
+    /// said police spokesman Tom Brown.`: not a listener (`told the court`), and no clause
+    /// (`said he was innocent`: an auxiliary after the verb).
+    fn speaker_after(&self, verb: usize) -> bool {
+        let Some(sentence) = self.sentence_of(self.doc.tokens[verb].start) else {
+            return false;
+        };
+        let hi = self.doc.sentences[sentence].tokens.end;
+        let listener = lexicon::verb(self.word(verb))
+            .is_some_and(|info| super::reported::object_lemmas().contains(&info.lemma));
+        let clause = (verb + 1..hi).any(|t| auxiliaries().contains(&self.lower(t).as_str()));
+        !listener && !clause && self.subject_after(verb, hi).is_some()
     }
 
     /// The speaker phrase right after an inverted verb (`said Lleshaj during the interview`).
