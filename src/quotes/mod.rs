@@ -168,13 +168,12 @@ pub fn combine(doc: &Document, rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quot
         }
     }
     let replaced = replaced_rules(doc, &rules, &model, &rules_of_model, &model_of_rule);
-    let rules_by_index = rules.clone();
     let mut out: Vec<Quote> = rules
-        .into_iter()
+        .iter()
         .zip(replaced.iter().zip(&model_of_rule))
         .filter_map(|(r, (&gone, over))| {
             let unread = r.kind == QuoteKind::Indirect && over.is_empty();
-            (!gone && !unread).then_some(r)
+            (!gone && !unread).then(|| r.clone())
         })
         .collect();
     take_model_readings(doc, &mut out, &model);
@@ -189,10 +188,7 @@ pub fn combine(doc: &Document, rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quot
                 || hits.is_empty() && m.cue.is_some() && long_enough_to_add(doc, m) && !cue_taken(m)
         })
         .map(|(m, hits)| {
-            let gone = hits
-                .iter()
-                .filter(|&&i| replaced[i])
-                .map(|&i| &rules_by_index[i]);
+            let gone = hits.iter().filter(|&&i| replaced[i]).map(|&i| &rules[i]);
             keep_speaker_written_by_cue(doc, m, gone)
         })
         .collect();
