@@ -153,8 +153,8 @@ pub fn extract_by(
 ///
 /// Where the model found the same statement as a kept quote of the rules, the statement takes
 /// the model's reading of its source and cue ([`take_model_readings`]); where its statement
-/// replaces one of the rules but its speaker is carried over from another sentence, the rules'
-/// speaker beside the cue stays ([`keep_speaker_written_by_cue`]).
+/// replaces one of the rules but its speaker is carried over from another sentence or missing,
+/// the rules' speaker beside the cue stays ([`keep_speaker_written_by_cue`]).
 pub fn combine(doc: &Document, rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quote> {
     let rule_index = SpanIndex::new(rules.iter().map(|r| r.span));
     let rules_of_model: Vec<Vec<usize>> = model
