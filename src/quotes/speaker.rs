@@ -45,6 +45,10 @@ fn title_abbreviations() -> &'static [(&'static str, &'static str)] {
     LIST.get_or_init(|| lexicon::parse_pairs(include_str!("lexicon/title_abbreviations.txt")))
 }
 word_list! {
+    /// Prepositions after which a person is spoken about, not speaking: see the file's header.
+    fn object_prepositions = "lexicon/object_prepositions.txt";
+}
+word_list! {
     /// Determiners dropped from the front of a role phrase (`the minister` → minister).
     pub(super) fn role_determiners = "lexicon/role_determiners.txt";
 }
@@ -426,7 +430,37 @@ impl<'a> Resolver<'a> {
         after.is_some_and(|after| after.chars().any(char::is_alphanumeric))
     }
 
+    /// The speaker phrase cut before a person it speaks about: `Prosecutors in the case` of
+    /// `Prosecutors in the case against Harvey Weinstein` ([`object_prepositions`]), so neither
+    /// the mention nor the surname `Weinstein` makes Weinstein the speaker.
+    fn without_spoken_about(&self, speaker: Span) -> Span {
+        let text = &self.doc.text;
+        let spoken_about = self.overlapping(speaker).filter_map(|m| {
+            let mention = self.mentions[m].span;
+            if self.mentions[m].label != EntityLabel::Per || mention.start <= speaker.start {
+                return None;
+            }
+            let before = text.get(speaker.start..mention.start)?.trim_end();
+            let word_start = before
+                .char_indices()
+                .rfind(|&(_, c)| c.is_whitespace())
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let word = before[word_start..].to_lowercase();
+            let head = before[..word_start].trim_end();
+            (!head.is_empty() && object_prepositions().contains(&word.as_str()))
+                .then(|| speaker.start + head.len())
+        });
+        spoken_about
+            .min()
+            .map_or(speaker, |end| Span::new(speaker.start, end))
+    }
+
     fn resolve_phrase(&self, phrase: &str, speaker: Span) -> Option<usize> {
+        let cut = self.without_spoken_about(speaker);
+        let (speaker, phrase) = match cut == speaker {
+            true => (speaker, phrase),
+            false => (cut, self.doc.text.get(cut.range())?.trim()),
+        };
         let overlapping: Vec<usize> = self
             .overlapping(speaker)
             .filter(|&m| !self.possessor_in(m, speaker))

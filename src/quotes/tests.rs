@@ -481,6 +481,75 @@ fn transcript_turns_and_continuations() {
     assert_eq!(got[1].1, ":");
 }
 
+/// A paragraph ending in `X said:` leads the quote that opens the next one, as statements are
+/// set; its words before the verb are no statement of their own.
+#[test]
+fn a_colon_lead_in_the_paragraph_before_names_the_speaker() {
+    let quote = "“Our state has faced many storms. We have always come back stronger.”";
+    for lead in [
+        "Governor Tom Reyes said in a statement:",
+        "In his statement, Governor Tom Reyes said:",
+    ] {
+        let got = run(&format!("{lead}\n\n{quote}"), &[("Tom Reyes", "PER")]);
+        let summary: Vec<(&str, &str, &str)> = got
+            .iter()
+            .map(|r| (r.1.as_str(), r.2.as_str(), r.3.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [("said", "Governor Tom Reyes", "Tom Reyes")],
+            "{got:?}"
+        );
+    }
+    // Two paragraphs back is too far.
+    let text = format!("Governor Tom Reyes said:\n\nThe storm passed.\n\n{quote}");
+    let got = run(&text, &[("Tom Reyes", "PER")]);
+    assert!(got.iter().all(|r| r.3.is_empty()), "{got:?}");
+}
+
+/// A person the speaker phrase speaks about or against is not the speaker; a person it speaks
+/// for still is.
+#[test]
+fn a_person_spoken_against_is_not_the_speaker() {
+    let names = [("Harvey Weinstein", "PER")];
+    let text = "Prosecutors in the case against Harvey Weinstein said he had shown no remorse.";
+    let got = run(text, &names);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].2, "Prosecutors in the case against Harvey Weinstein");
+    assert_eq!(got[0].3, "", "{got:?}");
+    let text = "A spokesman for Harvey Weinstein said he had done nothing wrong.";
+    let got = run(text, &names);
+    assert_eq!(got[0].3, "Harvey Weinstein", "{got:?}");
+    // Words apart by a no-break space (two bytes) before the name.
+    let text =
+        "Prosecutors in the case\u{a0}against Harvey Weinstein said he had shown no remorse.";
+    let got = run(text, &names);
+    assert_eq!(got[0].3, "", "{got:?}");
+}
+
+/// A line-up or box score after a team's name is nobody's words; a transcript's turns and a
+/// headline in title case still are.
+#[test]
+fn line_ups_and_box_scores_are_no_turns() {
+    let text = "Arsenal beat Chelsea 2-1 on Saturday.\n\nArsenal: Raya; White, Saliba, Gabriel, Zinchenko; Odegaard, Rice, Havertz.\n\nChelsea: Sanchez; Gusto, Silva, Colwill.\n\nLakers: James 40, Davis 22, Reaves 15.";
+    let got = run(
+        text,
+        &[("Arsenal", "ORG"), ("Chelsea", "ORG"), ("Lakers", "ORG")],
+    );
+    assert!(got.is_empty(), "{got:?}");
+    let text = "Host: Why now?\n\nVanko: Rents, taxes, jobs.\n\nHost: And?\n\nVanko: Nothing else.";
+    let got = run(text, &[("Vanko", "PER")]);
+    let speakers: Vec<&str> = got.iter().map(|r| r.2.as_str()).collect();
+    assert_eq!(speakers, ["Host", "Vanko", "Host", "Vanko"], "{got:?}");
+    let text = "Vanko: Rents, Taxes, Jobs\n\nThe mayor spoke to the council on Monday.";
+    let got = run(text, &[("Vanko", "PER")]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (got[0].0.as_str(), got[0].3.as_str()),
+        ("Rents, Taxes, Jobs", "Vanko")
+    );
+}
+
 #[test]
 fn a_transcript_inside_one_long_quotation_is_turns() {
     // Every paragraph of a quoted transcript opens with a quote mark; the headline's `Vanko:` is

@@ -182,19 +182,28 @@ pub(super) fn sentence_lead_in(view: &View, q: Quoted, prev_close: usize) -> Opt
     (words > 0 && words <= MAX_LEAD_IN_WORDS && clean).then(|| view.doc.tokens[first].start)
 }
 
-/// `Label: "…"` — a headline or a line naming who speaks, a colon right before the quote.
+/// `Label: "…"` — a headline or a line naming who speaks, a colon right before the quote; or
+/// the paragraph before, when it ends in the colon and the quote opens its own paragraph, as
+/// statements and press releases set it (`Governor Tom Reyes said in a statement:⏎⏎"Our
+/// state …"`).
 pub(super) fn lead_colon(view: &View, q: Quoted, prev_close: usize) -> Option<Attribution> {
-    let first = view.token_at(
-        prev_close.max(
-            view.sentence_of(q.outer.start)
-                .map_or(0, |s| view.doc.sentences[s].span.start),
-        ),
-    );
     let mark = view.token_at(q.outer.start);
-    if mark == 0 || mark <= first || view.word(mark - 1) != ":" {
+    if mark == 0 || view.word(mark - 1) != ":" {
         return None;
     }
     let colon = mark - 1;
+    let quote_sentence = view.sentence_of(q.outer.start)?;
+    let lead_sentence = view.sentence_of(view.doc.tokens[colon].start)?;
+    let sentences = &view.doc.sentences;
+    let lead_in_paragraph_before = sentences[quote_sentence].tokens.start == mark
+        && sentences[lead_sentence].paragraph + 1 == sentences[quote_sentence].paragraph;
+    if lead_sentence != quote_sentence && !lead_in_paragraph_before {
+        return None;
+    }
+    let first = view.token_at(prev_close.max(sentences[lead_sentence].span.start));
+    if colon <= first {
+        return None;
+    }
     // A verb before the colon makes it an ordinary lead (`X said: "…"`).
     if let Some(v) = (first..colon)
         .rev()
@@ -204,7 +213,7 @@ pub(super) fn lead_colon(view: &View, q: Quoted, prev_close: usize) -> Option<At
         let speaker = view
             .appositive_subject(v, first)
             .or_else(|| view.subject_before(v, first))
-            .or_else(|| view.sentence_subject(view.sentence_of(q.outer.start)?, v));
+            .or_else(|| view.sentence_subject(lead_sentence, v));
         return Some((view.doc.tokens[v], speaker.map(|(s, e)| view.span_of(s, e))));
     }
     let label_words = colon - first;

@@ -135,8 +135,36 @@ pub(super) fn turn_label(view: &View, para: Span) -> Option<(Span, Span)> {
     if !words.iter().all(ok_word) || non_speaker_labels().contains(&plain.to_lowercase().as_str()) {
         return None;
     }
+    let headline = view.doc.paragraphs.first() == Some(&para);
+    if !headline && is_roster(after) {
+        return None;
+    }
     Some((
         Span::new(start, start + label.len()),
         Span::new(start + colon, start + colon + 1),
     ))
+}
+
+/// Most words of one item of a [`is_roster`] list (`Cucurella`, `James 40`, `Enzo Fernandez`).
+const ROSTER_ITEM_WORDS: usize = 3;
+
+/// A sports report's line-up or box score after a team's name, no words of the team's:
+/// `Arsenal: Raya; White, Saliba, Gabriel`, `Lakers: James 40, Davis 22, Reaves 15.` — three or
+/// more items between commas and semicolons, each a few capitalized words or numbers. Speech
+/// has lower-case words (`Vanko: Next spring, probably.`). Not applied to an article's first
+/// paragraph, where a headline's title case reads the same (`Mayor: Rents, Taxes, Jobs`).
+fn is_roster(body: &str) -> bool {
+    let items: Vec<&str> = body
+        .split([',', ';'])
+        .map(|item| item.trim().trim_end_matches('.'))
+        .collect();
+    let short_names = |item: &&str| {
+        let words: Vec<&str> = item.split_whitespace().collect();
+        !words.is_empty()
+            && words.len() <= ROSTER_ITEM_WORDS
+            && words
+                .iter()
+                .all(|w| is_capitalized(w) || w.chars().next().is_some_and(|c| c.is_ascii_digit()))
+    };
+    items.len() >= 3 && items.iter().all(short_names)
 }
