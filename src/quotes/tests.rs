@@ -507,6 +507,26 @@ fn a_colon_lead_in_the_paragraph_before_names_the_speaker() {
     assert!(got.iter().all(|r| r.3.is_empty()), "{got:?}");
 }
 
+/// `ROLE, NAME,` opening a reported clause names the speaker of the verb after it, an
+/// auxiliary or adverb between: the quote is the lawyer's, not the sentence subject's.
+#[test]
+fn a_role_and_name_opening_a_reported_clause_speak() {
+    let names = [("Jones", "PER"), ("Ann Frey", "PER")];
+    let text = "Jones said his lawyer, Ann Frey, had told him: “We cannot win this case.”";
+    let got = run(text, &names);
+    let direct: Vec<_> = got.iter().filter(|r| r.4 == "direct").collect();
+    assert_eq!(direct.len(), 1, "{got:?}");
+    assert_eq!(
+        (direct[0].1.as_str(), direct[0].3.as_str()),
+        ("told", "Ann Frey")
+    );
+    let names = [("Maria Lopez", "PER"), ("Pedro Lopez", "PER")];
+    let text = "Maria Lopez said her father, Pedro Lopez, once told her, “Never give up.”";
+    let got = run(text, &names);
+    let direct: Vec<_> = got.iter().filter(|r| r.4 == "direct").collect();
+    assert_eq!(direct[0].3, "Pedro Lopez", "{got:?}");
+}
+
 /// A person the speaker phrase speaks about or against is not the speaker; a person it speaks
 /// for still is.
 #[test]

@@ -139,10 +139,15 @@ impl<'d> View<'d> {
     /// `NAME, a ROLE, said`: when the phrase before the verb is an appositive enclosed in commas,
     /// the speaker is the name before it; `a ROLE, NAME, said`: the role and the name.
     pub(super) fn appositive_subject(&self, verb: usize, lo: usize) -> Option<(usize, usize)> {
-        if verb < lo + 4 || self.word(verb - 1) != "," {
+        // `Ann Frey, had told`, `Pedro Lopez, once told`: auxiliaries and adverbs after the
+        // closing comma.
+        let mut close = verb.checked_sub(1)?;
+        while close > lo && adverbs_and_auxiliaries().contains(&self.lower(close).as_str()) {
+            close -= 1;
+        }
+        if close < lo + 3 || self.word(close) != "," {
             return None;
         }
-        let close = verb - 1;
         let open = (lo + 1..close)
             .rev()
             .take(MAX_APPOSITIVE_WORDS)
@@ -170,10 +175,14 @@ impl<'d> View<'d> {
         }
         // `His lawyer, Jane Doe, said`, `the defendant, Mark Taylor, told`: the role first, the
         // name inside the commas; the speaker is both, as attribution corpora mark it. The role
-        // opens the clause: in `The car struck a cyclist, Mark Taylor, said police`, the words
+        // opens the clause, the sentence's or one reported (`Jones said his lawyer, Ann Frey,
+        // had told him`): in `The car struck a cyclist, Mark Taylor, said police`, the words
         // before the commas end a clause of their own.
+        let opens_clause = name_start == lo
+            || self.lower(name_start - 1) == "that"
+            || self.is_cue_verb_at(name_start - 1, lo, false);
         let role_then_name = name_end == open
-            && name_start == lo
+            && opens_clause
             && !self.speaker_after(verb)
             && close - open - 1 <= MAX_SPEAKER_WORDS
             && name_like(open + 1, close)
