@@ -28,7 +28,9 @@
 //!   several fit ("Clinton" beside Bill and Hillary Clinton, "John" beside John Smith and John
 //!   Brown), it stays an entity of its own, marked ambiguous: never a silent guess.
 //! - **Organisations and everything else.** Mentions with the same folded text (case, diacritics,
-//!   dots, a leading "the" and possessives ignored) are one entity. An acronym joins its
+//!   dots, a leading "the" and possessives ignored) are one entity; an organisation's legal form
+//!   does not count either ("Microsoft Corp." and "Microsoft", "Volkswagen AG" and "Volkswagen",
+//!   `legal_suffixes.txt`). An acronym joins its
 //!   expansion when the text defines it, "People's Mojahedin Organization of Iran (PMOI/MEK)" or
 //!   "Mujahedin-e Khalq (MEK)", wherever the definition stands (the nearest one before, else the
 //!   first after); a mention written "PMOI/MEK" defines both acronyms as aliases of itself. Two
@@ -69,7 +71,8 @@ use crate::text::{Document, Span};
 
 use self::names::{
     acronym_key, acronym_list, fold_key, given_names_compatible, initials, is_acronym, is_shouted,
-    spelled_out, strip_brackets, strip_possessive, trim_wrapping, unshout, PersonName,
+    spelled_out, strip_brackets, strip_possessive, trim_wrapping, unshout, without_legal_suffix,
+    PersonName,
 };
 
 /// One distinct thing an article talks about.
@@ -404,7 +407,9 @@ fn merge_others(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) {
         // as well would tie together two organisations that share an acronym.
         let bare_defined_acronym = resolved_by_definition && other.defines.is_empty();
         if !bare_defined_acronym && !other.key.is_empty() {
-            let first = *first_of_key.entry(other.key.as_str()).or_insert(i);
+            let first = *first_of_key
+                .entry(company_key(mentions[i].label, other))
+                .or_insert(i);
             groups.union(first, i);
         }
         if let (Some(acronym), false) = (&other.acronym, resolved_by_definition) {
@@ -412,6 +417,16 @@ fn merge_others(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) {
                 groups.union(expansion, i);
             }
         }
+    }
+}
+
+/// The folded name a mention is grouped by: an organisation's without its legal form, so that
+/// "Microsoft Corp." and "Microsoft" are one. Only for ORG: "Washington Co." tagged LOC is the
+/// county, not "Washington".
+fn company_key(label: EntityLabel, other: &OtherName) -> &str {
+    match label {
+        EntityLabel::Org => without_legal_suffix(&other.key),
+        _ => &other.key,
     }
 }
 

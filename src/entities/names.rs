@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::lexicon::word_list;
 use crate::text::{is_invisible_format, is_invisible_separator, joins_word, separated_parts};
 
 /// Folds a name into a matching key: lower case, Latin diacritics removed whether written as one
@@ -139,6 +140,27 @@ pub fn strip_brackets(text: &str) -> String {
         .map(|c| if c == '[' || c == ']' { ' ' } else { c })
         .collect();
     words_of(&without).collect::<Vec<_>>().join(" ")
+}
+
+word_list! {
+    /// Legal-form words ending a company's name, folded ("corp", "ag", "sa" of "S.A.").
+    fn legal_suffixes = "legal_suffixes.txt";
+}
+
+/// A folded organisation name without the legal form that ends it, which its short name goes
+/// without: "microsoft corp" → "microsoft", "apple, inc" → "apple", "ford motor co" → "ford
+/// motor". A name that is nothing but a legal-form word ("group") stays as it is.
+pub fn without_legal_suffix(key: &str) -> &str {
+    match key.rsplit_once(' ') {
+        Some((stem, last)) if legal_suffixes().contains(&last) => {
+            let stem = stem.trim_end_matches([',', ' ']);
+            match stem.is_empty() {
+                true => key,
+                false => stem,
+            }
+        }
+        _ => key,
+    }
 }
 
 /// Words that may precede a person's name without being part of it (compared folded, dot-less).
@@ -572,5 +594,10 @@ mod tests {
         assert!(initials("Iran").is_empty());
         assert_eq!(acronym_list("PMOI/MEK"), vec!["PMOI", "MEK"]);
         assert!(acronym_list("AP/Reuters").is_empty());
+    }
+
+    #[test]
+    fn word_lists_load() {
+        crate::lexicon::check_lists(&[("legal_suffixes", legal_suffixes())], true);
     }
 }

@@ -1089,3 +1089,36 @@ fn an_acronym_is_not_unshouted() {
         .collect();
     assert_eq!(names, ["Vienna", "United Kingdom", "USSR"]);
 }
+
+/// A company's short name is its registered name without the legal form: one entity, one key,
+/// the fuller name canonical; a county ("Washington Co." tagged LOC) is not shortened.
+#[test]
+fn a_company_without_its_legal_form_is_the_same_company() {
+    let text = "Microsoft Corp. reported profit. Microsoft said so. Volkswagen AG cut jobs; \
+                Volkswagen said so. Washington Co. and Washington met.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("Microsoft Corp.", "ORG")
+        .tag("Microsoft", "ORG")
+        .tag("Volkswagen AG", "ORG")
+        .tag("Volkswagen", "MISC")
+        .tag("Washington Co.", "LOC")
+        .tag("Washington", "LOC")
+        .done();
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    let names: Vec<(&str, Option<&str>)> = entities
+        .entities
+        .iter()
+        .map(|e| (e.canonical.as_str(), e.key.as_deref()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Microsoft Corp.", Some("microsoft")),
+            ("Volkswagen AG", Some("volkswagen")),
+            ("Washington Co.", Some("washington co")),
+            ("Washington", Some("washington")),
+        ]
+    );
+}
