@@ -23,10 +23,12 @@
 //!   John and Jane Smith). One that fits none but is the end of exactly one longer name, or
 //!   whose end that name is, is that person: "López Obrador" and "Andrés Manuel López Obrador",
 //!   "De Gaulle" and "Charles de Gaulle". A one-word name ("Lleshaj", "Maryam") joins the full
-//!   name whose surname it is (else whose other word it is): when one person fits, that one,
-//!   wherever in the article the full name is ("Trump Jr." only the one with the suffix); when
-//!   several fit ("Clinton" beside Bill and Hillary Clinton, "John" beside John Smith and John
-//!   Brown), it stays an entity of its own, marked ambiguous: never a silent guess.
+//!   name whose surname it is (else whose other word it is, or whose surname it is without an
+//!   Arabic article: "Assad" and "Bashar al-Assad", `surname_articles.txt`): when one person
+//!   fits, that one, wherever in the article the full name is ("Trump Jr." only the one with the
+//!   suffix); when several fit ("Clinton" beside Bill and Hillary Clinton, "John" beside John
+//!   Smith and John Brown), it stays an entity of its own, marked ambiguous: never a silent
+//!   guess.
 //! - **Organisations and everything else.** Mentions with the same folded text (case, diacritics,
 //!   dots, a leading "the" and possessives ignored) are one entity; an organisation's legal form
 //!   does not count either ("Microsoft Corp." and "Microsoft", "Volkswagen AG" and "Volkswagen",

@@ -163,6 +163,18 @@ pub fn without_legal_suffix(key: &str) -> &str {
     }
 }
 
+word_list! {
+    /// Arabic articles hyphenated onto a surname ("al" of "al-Assad"), folded.
+    fn surname_articles = "surname_articles.txt";
+}
+
+/// A folded surname without the Arabic article hyphenated onto it, which the bare surname goes
+/// without: "al-assad" → "assad", "el-sisi" → "sisi"; none for a surname without one.
+pub fn without_article(surname: &str) -> Option<&str> {
+    let (article, rest) = surname.split_once('-')?;
+    (surname_articles().contains(&article) && !rest.is_empty()).then_some(rest)
+}
+
 /// Words that may precede a person's name without being part of it (compared folded, dot-less).
 const TITLES: &[&str] = &[
     "mr",
@@ -598,6 +610,12 @@ mod tests {
 
     #[test]
     fn word_lists_load() {
-        crate::lexicon::check_lists(&[("legal_suffixes", legal_suffixes())], true);
+        crate::lexicon::check_lists(
+            &[
+                ("legal_suffixes", legal_suffixes()),
+                ("surname_articles", surname_articles()),
+            ],
+            true,
+        );
     }
 }

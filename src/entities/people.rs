@@ -1,6 +1,7 @@
 //! People: full names merged by surname and given name, then one-word names joined to the one
 //! person they fit (the rules and their examples are in the parent module's doc).
 
+use super::names::without_article;
 use super::*;
 use std::borrow::Cow;
 
@@ -259,13 +260,20 @@ impl<'a> NameIndex<'a> {
 }
 
 impl FullNames<'_> {
-    /// Other words of full names ("maryam" → Maryam Rajavi), for one-word names that are no
+    /// Other words of full names ("maryam" → Maryam Rajavi), and surnames without their Arabic
+    /// article ("assad" → Bashar al-Assad, [`without_article`]), for one-word names that are no
     /// surname.
     fn by_other_word(&self) -> HashMap<&str, Vec<usize>> {
         let mut by_other_word: HashMap<&str, Vec<usize>> = HashMap::new();
         for (p, person) in self.people.iter().enumerate() {
-            for word in person.words.iter().filter(|w| **w != self.surnames[p]) {
-                by_other_word.entry(word.as_str()).or_default().push(p);
+            let surname = self.surnames[p];
+            let other_words = person.words.iter().map(String::as_str);
+            let bare = without_article(surname);
+            for word in other_words.filter(|w| *w != surname).chain(bare) {
+                let list = by_other_word.entry(word).or_default();
+                if list.last() != Some(&p) {
+                    list.push(p);
+                }
             }
         }
         by_other_word

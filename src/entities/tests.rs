@@ -1122,3 +1122,17 @@ fn a_company_without_its_legal_form_is_the_same_company() {
         ]
     );
 }
+
+/// A bare surname joins the person whose surname is it with an Arabic article hyphenated on
+/// ("Assad" and "Bashar al-Assad", "Sisi" and "Abdel Fattah el-Sisi").
+#[test]
+fn a_surname_without_its_arabic_article_is_the_same_person() {
+    let text = "Bashar al-Assad spoke. Assad said so. Abdel Fattah el-Sisi met him; Sisi agreed.";
+    let names = ["Bashar al-Assad", "Assad", "Abdel Fattah el-Sisi", "Sisi"];
+    let (mentions, entities) = people_of(text, &names);
+    let of = |needle: &str| entity_at(text, &mentions, &entities, needle, 0);
+    assert_eq!(of("Assad").id, of("Bashar al-Assad").id);
+    assert_eq!(of("Sisi").id, of("Abdel Fattah el-Sisi").id);
+    assert_eq!(entities.entities.len(), 2);
+    assert!(entities.entities.iter().all(|e| !e.ambiguous));
+}
