@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use super::countries;
-use super::names::{is_title, trim_wrapping, words_of, PersonName};
+use super::names::{is_name_particle, is_title, trim_wrapping, words_of, PersonName};
 use crate::ner::{EntityLabel, Mention};
 use crate::text::{Document, Span};
 
@@ -18,7 +18,9 @@ use crate::text::{Document, Span};
 ///   `European Union–brokered` name `Saudi`, `Iran`, `European Union`;
 /// - an editor's bracketed given name and the name it completes are one mention: `[Donald]`
 ///   and `Trump` in "[Donald] Trump" become `[Donald] Trump`, a person when either part was
-///   tagged one (the model often calls the surname alone ORG).
+///   tagged one (the model often calls the surname alone ORG);
+/// - a name the model cut at its patronymic particle is one mention again: `Mohammed` and
+///   `Salman` in "Mohammed bin Salman" become `Mohammed bin Salman` (`name_particles.txt`).
 pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
     let text_of = |m: &Mention| trim_wrapping(doc.text.get(m.span.range()).unwrap_or(""));
     let surnames = full_name_surnames(mentions.iter().map(|m| (m.label, text_of(m))));
@@ -39,6 +41,10 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
         // "[Donald]", which stays in it, so that no two mentions overlap.
         let taken = out.len().checked_sub(2).map_or(0, |k| out[k].span.end);
         match out.last_mut() {
+            Some(prev) if joined_by_particle(&doc.text, prev, &m) => {
+                prev.span = Span::new(prev.span.start, m.span.end);
+                prev.score = prev.score.min(m.score);
+            }
             Some(prev) if completes_bracketed(&doc.text, prev.span, m.span) => {
                 let bracket_free = taken < prev.span.start;
                 let start = prev.span.start - usize::from(bracket_free);
@@ -83,6 +89,17 @@ fn without_hyphenated_tail(text: &str, span: Span) -> Span {
         }
         _ => span,
     }
+}
+
+/// Whether two person mentions are one name cut at its patronymic particle: "Mohammed" and
+/// "Salman" in "Mohammed bin Salman" ([`is_name_particle`]), the particle alone between them.
+fn joined_by_particle(text: &str, before: &Mention, after: &Mention) -> bool {
+    let persons = before.label == EntityLabel::Per && after.label == EntityLabel::Per;
+    let Some(between) = text.get(before.span.end..after.span.start) else {
+        return false;
+    };
+    let spaced = between.starts_with(' ') && between.ends_with(' ');
+    persons && spaced && is_name_particle(between.trim())
 }
 
 /// Whether `bracketed` is written `[Given]` and `name` follows it after white space alone.

@@ -24,7 +24,8 @@
 //!   whose end that name is, is that person: "López Obrador" and "Andrés Manuel López Obrador",
 //!   "De Gaulle" and "Charles de Gaulle". A one-word name ("Lleshaj", "Maryam") joins the full
 //!   name whose surname it is (else whose other word it is, or whose surname it is without an
-//!   Arabic article: "Assad" and "Bashar al-Assad", `surname_articles.txt`): when one person
+//!   Arabic article: "Assad" and "Bashar al-Assad", `surname_articles.txt`; never by a father's
+//!   name: "Salman" is not "Mohammed bin Salman", `name_particles.txt`): when one person
 //!   fits, that one, wherever in the article the full name is ("Trump Jr." only the one with the
 //!   suffix); when several fit ("Clinton" beside Bill and Hillary Clinton, "John" beside John
 //!   Smith and John Brown), it stays an entity of its own, marked ambiguous: never a silent

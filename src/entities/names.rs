@@ -175,6 +175,24 @@ pub fn without_article(surname: &str) -> Option<&str> {
     (surname_articles().contains(&article) && !rest.is_empty()).then_some(rest)
 }
 
+word_list! {
+    /// Particles of patronymic names ("bin" of "Mohammed bin Salman"), lower case.
+    fn name_particles = "name_particles.txt";
+}
+
+/// Whether a word is a patronymic particle ("bin", "ibn", "bint", `name_particles.txt`), in
+/// any case.
+pub fn is_name_particle(word: &str) -> bool {
+    name_particles().contains(&word.to_lowercase().as_str())
+}
+
+/// Whether a name's last word is a father's name after a patronymic particle ("Salman" of
+/// "Mohammed bin Salman"): alone, that word names the father, not this person. A particle that
+/// starts the name is a given name: "Ben Whitfield" is Mr. Whitfield.
+pub fn ends_with_fathers_name(keys: &[String]) -> bool {
+    matches!(keys, [_, .., particle, _] if is_name_particle(particle))
+}
+
 /// Words that may precede a person's name without being part of it (compared folded, dot-less).
 const TITLES: &[&str] = &[
     "mr",
@@ -614,6 +632,7 @@ mod tests {
             &[
                 ("legal_suffixes", legal_suffixes()),
                 ("surname_articles", surname_articles()),
+                ("name_particles", name_particles()),
             ],
             true,
         );

@@ -1,7 +1,7 @@
 //! People: full names merged by surname and given name, then one-word names joined to the one
 //! person they fit (the rules and their examples are in the parent module's doc).
 
-use super::names::without_article;
+use super::names::{ends_with_fathers_name, without_article};
 use super::*;
 use std::borrow::Cow;
 
@@ -296,13 +296,20 @@ fn merge_one_word_names(
             continue;
         };
         let word = word.as_str();
-        let all = full
-            .by_surname
-            .get(word)
-            .or_else(|| by_other_word.get(word));
+        let by_surname = full.by_surname.get(word);
+        let all = by_surname.or_else(|| by_other_word.get(word));
         // Borrowed, not copied: a copy of the list per mention was quadratic in an article of
         // thousands of namesakes.
         let mut candidates = Cow::Borrowed(all.map_or(&[][..], Vec::as_slice));
+        // A bare "Salman" is King Salman, not his son "Mohammed bin Salman".
+        let fathers_name = |p: &usize| ends_with_fathers_name(&full.people[*p].longest);
+        if by_surname.is_some() && candidates.iter().any(fathers_name) {
+            candidates = candidates
+                .iter()
+                .copied()
+                .filter(|p| !fathers_name(p))
+                .collect();
+        }
         // "Trump Jr." is the son only; a bare "Trump" may be either.
         if name.suffix.is_some() {
             let son = |p: &usize| full.people[*p].suffix == name.suffix;

@@ -1136,3 +1136,38 @@ fn a_surname_without_its_arabic_article_is_the_same_person() {
     assert_eq!(entities.entities.len(), 2);
     assert!(entities.entities.iter().all(|e| !e.ambiguous));
 }
+
+/// The model tags "Mohammed" and "Salman" apart in "Mohammed bin Salman": one mention again, one
+/// person that "Prince Mohammed" joins; a bare "Salman" is his father, not him.
+#[test]
+fn a_name_cut_at_its_particle_is_one_person() {
+    let text = "Crown Prince Mohammed bin Salman spoke. Prince Mohammed said so. King Salman \
+                agreed. Ben Whitfield came; Whitfield left.";
+    let doc = document(text);
+    let mut mentions = Placer::new(text)
+        .tag("Mohammed", "PER")
+        .tag("Salman", "PER")
+        .tag("Ben Whitfield", "PER")
+        .tag("Whitfield", "PER")
+        .done();
+    // The second is "Prince Mohammed", title and all, as the model tagged it.
+    mentions[2].span.start -= "Prince ".len();
+    let mentions = name_mentions(&doc, mentions);
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    let named: Vec<&str> = mentions.iter().map(|m| &text[m.span.range()]).collect();
+    assert_eq!(
+        named[..3],
+        ["Mohammed bin Salman", "Prince Mohammed", "Salman"]
+    );
+    let mbs = entities.entity_of(0);
+    assert_eq!(mbs.canonical, "Mohammed bin Salman");
+    assert_eq!(entities.entity_of(1).id, mbs.id);
+    assert_ne!(entities.entity_of(2).id, mbs.id);
+    let whitfield = entities.entity_of(4);
+    assert_eq!(
+        whitfield.id,
+        entities.entity_of(3).id,
+        "a given name Ben is no particle"
+    );
+}
