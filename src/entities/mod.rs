@@ -29,7 +29,8 @@
 //!   fits, that one, wherever in the article the full name is ("Trump Jr." only the one with the
 //!   suffix); when several fit ("Clinton" beside Bill and Hillary Clinton, "John" beside John
 //!   Smith and John Brown), it stays an entity of its own, marked ambiguous: never a silent
-//!   guess.
+//!   guess. An honorific settles it when one of them alone may be of its gender by the given
+//!   name: "Mrs. Parker" beside John and Mary Parker is Mary (the quotes' first-name lists).
 //! - **Organisations and everything else.** Mentions with the same folded text (case, diacritics,
 //!   dots, a leading "the" and possessives ignored) are one entity; an organisation's legal form
 //!   does not count either ("Microsoft Corp." and "Microsoft", "Volkswagen AG" and "Volkswagen",
@@ -70,12 +71,13 @@ pub mod names;
 use std::collections::HashMap;
 
 use crate::ner::{EntityLabel, Mention};
+use crate::quotes::speaker::{gender_of_honorific, Gender};
 use crate::text::{Document, Span};
 
 use self::names::{
     acronym_key, acronym_list, fold_key, given_names_compatible, initials, is_acronym, is_shouted,
     spelled_out, strip_brackets, strip_possessive, trim_wrapping, unshout, without_legal_suffix,
-    PersonName,
+    words_of, PersonName,
 };
 
 /// One distinct thing an article talks about.
@@ -151,7 +153,11 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let mut groups = UnionFind::new(mentions.len());
     merge_countries(&forms, &mut groups);
     merge_others(mentions, &forms, &mut groups);
-    let unsure_people = merge_people(&forms, &mut groups);
+    let honorifics: Vec<Option<Gender>> = mentions
+        .iter()
+        .map(|m| honorific_gender(&doc.text, m.span))
+        .collect();
+    let unsure_people = merge_people(&forms, &honorifics, &mut groups);
     let labels: Vec<EntityLabel> = mentions.iter().map(|m| m.label).collect();
     let mut ambiguous = across_labels::merge_across_labels(&forms, &labels, &mut groups);
     for i in unsure_people {
@@ -239,6 +245,17 @@ fn analyse(doc: &Document, mention: &Mention) -> Form {
         defines,
         definition_span,
     })
+}
+
+/// The gender an honorific says that starts a mention or stands right before it: "Mrs." of
+/// "Mrs. Parker", which the model often tags as "Parker" alone.
+fn honorific_gender(text: &str, span: Span) -> Option<Gender> {
+    let first = words_of(text.get(span.range())?).next();
+    let before = text.get(..span.start)?.strip_suffix(' ');
+    let previous = before.and_then(|b| b.rsplit(char::is_whitespace).next());
+    first
+        .and_then(gender_of_honorific)
+        .or_else(|| previous.and_then(gender_of_honorific))
 }
 
 /// A person mention's text with editorial brackets resolved against the text around it:

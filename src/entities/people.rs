@@ -3,6 +3,7 @@
 
 use super::names::{ends_with_fathers_name, without_article};
 use super::*;
+use crate::quotes::speaker::gender_of_first_name;
 use std::borrow::Cow;
 
 /// A person seen under a full name (two words or more).
@@ -89,10 +90,15 @@ impl Person {
 /// the mentions that fit several people: full names ("J. Smith" beside John and Jane Smith) and
 /// one-word names ("Clinton" beside Bill and Hillary Clinton, "John" beside John Smith and John
 /// Brown).
-pub(super) fn merge_people(forms: &[Form], groups: &mut UnionFind) -> Vec<usize> {
+/// `honorifics` holds, per mention, the gender its honorific says ("Mrs. Parker").
+pub(super) fn merge_people(
+    forms: &[Form],
+    honorifics: &[Option<Gender>],
+    groups: &mut UnionFind,
+) -> Vec<usize> {
     let full = merge_full_names(forms, groups);
     let by_other_word = full.by_other_word();
-    let mut ambiguous = merge_one_word_names(forms, groups, &full, &by_other_word);
+    let mut ambiguous = merge_one_word_names(forms, honorifics, groups, &full, &by_other_word);
     ambiguous.extend(&full.ambiguous);
     ambiguous
 }
@@ -284,6 +290,7 @@ impl FullNames<'_> {
 /// that fit none or several are grouped by word. Returns the mentions that fit several.
 fn merge_one_word_names(
     forms: &[Form],
+    honorifics: &[Option<Gender>],
     groups: &mut UnionFind,
     full: &FullNames,
     by_other_word: &HashMap<&str, Vec<usize>>,
@@ -315,7 +322,7 @@ fn merge_one_word_names(
             let son = |p: &usize| full.people[*p].suffix == name.suffix;
             candidates = candidates.iter().copied().filter(son).collect();
         }
-        match one_person(&candidates) {
+        match one_person(&full.people, &candidates, honorifics[i]) {
             Some(p) => groups.union(full.people[p].first_mention, i),
             None => {
                 let first = *first_of_lone_word.entry(word).or_insert(i);
@@ -329,11 +336,20 @@ fn merge_one_word_names(
     fit_several
 }
 
-/// The person a one-word name means among the people it fits: the only one, else none (the
-/// word stays apart; marked ambiguous when it fits several).
-fn one_person(candidates: &[usize]) -> Option<usize> {
-    match candidates {
-        [only] => Some(*only),
+/// The person a one-word name means among the people it fits: the only one, else the only one
+/// whose given name may be of the gender its honorific says ("Mrs. Parker" beside John and Mary
+/// Parker), else none (the word stays apart; marked ambiguous when it fits several).
+fn one_person(people: &[Person], candidates: &[usize], gender: Option<Gender>) -> Option<usize> {
+    if let [only] = candidates {
+        return Some(*only);
+    }
+    let gender = gender?;
+    // A given name of no known gender may be either: "Mrs. Parker" beside Jordan and Mary
+    // Parker stays apart.
+    let may_be = |p: &&usize| gender_of_first_name(&people[**p].given).is_none_or(|g| g == gender);
+    let mut of_gender = candidates.iter().filter(may_be);
+    match (of_gender.next(), of_gender.next()) {
+        (Some(&only), None) => Some(only),
         _ => None,
     }
 }
