@@ -3,7 +3,8 @@
 use std::collections::HashSet;
 
 use super::countries;
-use super::names::{is_name_particle, is_title, trim_wrapping, words_of, PersonName};
+use super::names::{fold_key, is_name_particle, is_title, trim_wrapping, words_of, PersonName};
+use crate::lexicon::word_list;
 use crate::ner::{EntityLabel, Mention};
 use crate::text::{Document, Span};
 
@@ -14,6 +15,8 @@ use crate::text::{Document, Span};
 ///   one, and keyed as nobody it made one person of every `Jr.` in a dump). A country's name
 ///   stays even where it doubles as a title word (`US`), and so does the surname of a full name
 ///   of the article: `King` and `Mr. King` beside "Stephen King", `Major` beside "John Major";
+/// - a US lawmaker's party-state tag is no name: `R-Colo.` and `D-N.Y.` in "Rep. Lauren Boebert,
+///   R-Colo., said" are left out (`party_state_tags.txt`; "D-Day" stays);
 /// - a lower-case word hyphenated onto a name is not part of it: `Saudi-led`, `Iran-backed`,
 ///   `European Union–brokered` name `Saudi`, `Iran`, `European Union`;
 /// - an editor's bracketed given name and the name it completes are one mention: `[Donald]`
@@ -32,7 +35,9 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
         let suffix_only = m.label == EntityLabel::Per && person.keys.is_empty();
         // A title word can be a family name too: "King" beside "Stephen King".
         let surname = person.surname().is_some_and(|s| surnames.contains(s));
-        !(title_only || suffix_only) || surname || countries::table().lookup(text).is_some()
+        let name =
+            !(title_only || suffix_only) || surname || countries::table().lookup(text).is_some();
+        name && !is_party_state_tag(text)
     });
     let mut out: Vec<Mention> = Vec::new();
     for mut m in named {
@@ -58,6 +63,20 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
         }
     }
     out
+}
+
+word_list! {
+    /// The state part of a party-state tag ("colo" of "R-Colo."), folded.
+    fn party_state_tags = "party_state_tags.txt";
+}
+
+/// Whether a mention is a US lawmaker's party-state tag, "R-Colo." of "Rep. Lauren Boebert,
+/// R-Colo., said": a party's initial, a hyphen and a state (`party_state_tags.txt`).
+fn is_party_state_tag(text: &str) -> bool {
+    let Some((party, state)) = text.split_once('-') else {
+        return false;
+    };
+    matches!(party, "R" | "D" | "I") && party_state_tags().contains(&fold_key(state).as_str())
 }
 
 /// The folded surnames of the full names (two words or more) among person mentions.

@@ -1193,3 +1193,29 @@ fn an_honorific_picks_the_one_person_of_its_gender() {
     let hale = of("Hale", 0);
     assert!(hale.ambiguous, "Jordan may be a woman: {hale:?}");
 }
+
+/// A lawmaker's party-state tag ("R-Colo", "D-N.Y", tagged PER or ORG) is no entity, so that the
+/// speaker of "Rep. Lauren Boebert, R-Colo., said" is her; "D-Day" is no tag.
+#[test]
+fn a_party_state_tag_is_no_name() {
+    let text = "Rep. Lauren Boebert, R-Colo., said no. Sen. Chuck Schumer, D-N.Y., and Sen. \
+                Bernie Sanders, I-Vt., spoke on D-Day.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("Lauren Boebert", "PER")
+        .tag("R-Colo", "PER")
+        .tag("Chuck Schumer", "PER")
+        .tag("D-N.Y", "ORG")
+        .tag("Bernie Sanders", "PER")
+        .tag("I-Vt.", "PER")
+        .tag("D-Day", "MISC")
+        .done();
+    let kept: Vec<&str> = name_mentions(&doc, mentions)
+        .iter()
+        .map(|m| &text[m.span.range()])
+        .collect();
+    assert_eq!(
+        kept,
+        ["Lauren Boebert", "Chuck Schumer", "Bernie Sanders", "D-Day"]
+    );
+}
