@@ -3,7 +3,9 @@
 use std::collections::HashSet;
 
 use super::countries;
-use super::names::{fold_key, is_name_particle, is_title, trim_wrapping, words_of, PersonName};
+use super::names::{
+    fold_key, is_name_particle, is_ticker, is_title, trim_wrapping, words_of, PersonName,
+};
 use crate::lexicon::word_list;
 use crate::ner::{EntityLabel, Mention};
 use crate::text::{Document, Span};
@@ -17,6 +19,8 @@ use crate::text::{Document, Span};
 ///   of the article: `King` and `Mr. King` beside "Stephen King", `Major` beside "John Major";
 /// - a US lawmaker's party-state tag is no name: `R-Colo.` and `D-N.Y.` in "Rep. Lauren Boebert,
 ///   R-Colo., said" are left out (`party_state_tags.txt`; "D-Day" stays);
+/// - a stock ticker in a parenthesis after a company is no name: `TSLA.O` of "Tesla (TSLA.O)",
+///   `NASDAQ` and `BRWV` of "Brightwave Inc. (NASDAQ: BRWV)" are left out (`stock_exchanges.txt`);
 /// - a lower-case word hyphenated onto a name is not part of it: `Saudi-led`, `Iran-backed`,
 ///   `European Union–brokered` name `Saudi`, `Iran`, `European Union`;
 /// - an editor's bracketed given name and the name it completes are one mention: `[Donald]`
@@ -37,7 +41,7 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
         let surname = person.surname().is_some_and(|s| surnames.contains(s));
         let name =
             !(title_only || suffix_only) || surname || countries::table().lookup(text).is_some();
-        name && !is_party_state_tag(text)
+        name && !is_party_state_tag(text) && !in_ticker_parenthesis(&doc.text, m.span)
     });
     let mut out: Vec<Mention> = Vec::new();
     for mut m in named {
@@ -77,6 +81,22 @@ fn is_party_state_tag(text: &str) -> bool {
         return false;
     };
     matches!(party, "R" | "D" | "I") && party_state_tags().contains(&fold_key(state).as_str())
+}
+
+/// Whether a span lies inside a parenthesis that holds a stock ticker ([`is_ticker`]): "TSLA.O"
+/// of "Tesla (TSLA.O)", "NASDAQ" and "BRWV" of "(NASDAQ: BRWV)".
+fn in_ticker_parenthesis(text: &str, span: Span) -> bool {
+    let (Some(before), Some(after)) = (text.get(..span.start), text.get(span.end..)) else {
+        return false;
+    };
+    // Tickers are short: a few characters each way, so that no mention scans far.
+    let bracket = |(_, c): &(usize, char)| matches!(c, '(' | ')' | '\n');
+    let open = before.char_indices().rev().take(24).find(bracket);
+    let close = after.char_indices().take(24).find(bracket);
+    match (open, close) {
+        (Some((o, '(')), Some((c, ')'))) => is_ticker(&text[o + 1..span.end + c]),
+        _ => false,
+    }
 }
 
 /// The folded surnames of the full names (two words or more) among person mentions.

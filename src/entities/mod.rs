@@ -40,8 +40,9 @@
 //!   first after); a mention written "PMOI/MEK" defines both acronyms as aliases of itself. Two
 //!   names that each define one acronym and spell it by their own initials stay two ("African
 //!   National Congress (ANC)", "Alberta New Conservatives (ANC)"); a later "ANC" joins the
-//!   nearest definition. An
-//!   acronym defined nowhere joins the nearest earlier (else the first later) name whose initials
+//!   nearest definition. A stock ticker is no acronym: "Tesla (TSLA.O)" and "Brightwave Inc.
+//!   (NASDAQ: BRWV)" define none, so the company keeps its name and key. An acronym defined
+//!   nowhere joins the nearest earlier (else the first later) name whose initials
 //!   it spells ("IRGC" → "Islamic Revolutionary Guard Corps").
 //!
 //! - **Across labels** ([`across_labels`]): the same name under any label is one entity ("MEK"
@@ -76,8 +77,8 @@ use crate::text::{Document, Span};
 
 use self::names::{
     acronym_key, acronym_list, fold_key, given_names_compatible, initials, is_acronym, is_shouted,
-    spelled_out, strip_brackets, strip_possessive, trim_wrapping, unshout, without_legal_suffix,
-    words_of, PersonName,
+    is_ticker, spelled_out, strip_brackets, strip_possessive, trim_wrapping, unshout,
+    without_legal_suffix, words_of, PersonName,
 };
 
 /// One distinct thing an article talks about.
@@ -194,7 +195,7 @@ fn analyse(doc: &Document, mention: &Mention) -> Form {
     // "Name (ACR/ACR2)" tagged as one mention: the name is the display, the acronyms aliases.
     if let Some(inner) = display.strip_suffix(')') {
         if let Some((name, list)) = inner.rsplit_once('(') {
-            let acronyms = acronym_list(list);
+            let acronyms = defined_acronyms(list);
             if !acronyms.is_empty() && !name.trim().is_empty() {
                 defines = acronyms.iter().map(|a| acronym_key(a)).collect();
                 display = name.trim().to_string();
@@ -343,11 +344,20 @@ fn parenthesis_after(text: &str, span: Span) -> Option<(Vec<&str>, Span)> {
     if close.1 != ')' {
         return None;
     }
-    let list = acronym_list(&inside_and_more[..close.0]);
+    let list = defined_acronyms(&inside_and_more[..close.0]);
     if list.is_empty() {
         return None;
     }
     Some((list, Span::new(open, open + 1 + close.0 + 1)))
+}
+
+/// The acronyms a parenthesis after a name defines ("PMOI/MEK"); none when it holds a stock
+/// ticker ("TSLA.O", "NASDAQ: BRWV", [`is_ticker`]), which is no name of the company.
+fn defined_acronyms(inside: &str) -> Vec<&str> {
+    match is_ticker(inside) {
+        true => Vec::new(),
+        false => acronym_list(inside),
+    }
 }
 
 /// All mentions of one country are one entity.

@@ -193,6 +193,38 @@ pub fn ends_with_fathers_name(keys: &[String]) -> bool {
     matches!(keys, [_, .., particle, _] if is_name_particle(particle))
 }
 
+word_list! {
+    /// Stock exchanges named before a ticker ("nasdaq" of "(NASDAQ: BRWV)"), folded.
+    fn stock_exchanges = "stock_exchanges.txt";
+}
+
+/// Whether the inside of a parenthesis after a company is its stock ticker, not an acronym:
+/// an exchange and a symbol ("NASDAQ: BRWV", "Nasdaq: BRWV"), or a symbol with its exchange's
+/// code ("TSLA.O", "BARC.L"); a bare symbol ("(TSLA)") reads as an acronym.
+pub fn is_ticker(inside: &str) -> bool {
+    match inside.split_once(':') {
+        Some((exchange, symbol)) => {
+            stock_exchanges().contains(&fold_key(exchange).as_str()) && is_symbol(symbol.trim())
+        }
+        // Two letters at least before the dot: "U.S" is a country.
+        None => inside
+            .split_once('.')
+            .is_some_and(|(symbol, _)| symbol.len() >= 2 && is_symbol(inside)),
+    }
+}
+
+/// A ticker symbol: one to six capitals or digits, then maybe a dot and one or two capitals of
+/// the exchange ("BRWV", "TSLA.O", "7203.T").
+fn is_symbol(text: &str) -> bool {
+    let (symbol, code) = text.split_once('.').unwrap_or((text, "A"));
+    let capitals = |s: &str, most: usize| {
+        (1..=most).contains(&s.len())
+            && s.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    };
+    capitals(symbol, 6) && capitals(code, 2) && code.chars().all(|c| c.is_ascii_uppercase())
+}
+
 /// Words that may precede a person's name without being part of it (compared folded, dot-less).
 const TITLES: &[&str] = &[
     "mr",
@@ -627,12 +659,30 @@ mod tests {
     }
 
     #[test]
+    fn tickers_are_no_acronyms() {
+        for ticker in [
+            "NASDAQ: BRWV",
+            "Nasdaq: BRWV",
+            "NYSE: F",
+            "TSLA.O",
+            "7203.T",
+            "TSX: AB.B",
+        ] {
+            assert!(is_ticker(ticker), "{ticker}");
+        }
+        for acronym in ["PMOI/MEK", "MEK", "U.N.", "U.S", "Reuters: AP", "NASDAQ"] {
+            assert!(!is_ticker(acronym), "{acronym}");
+        }
+    }
+
+    #[test]
     fn word_lists_load() {
         crate::lexicon::check_lists(
             &[
                 ("legal_suffixes", legal_suffixes()),
                 ("surname_articles", surname_articles()),
                 ("name_particles", name_particles()),
+                ("stock_exchanges", stock_exchanges()),
             ],
             true,
         );

@@ -137,6 +137,15 @@ fn summary(entities: &Entities) -> Vec<(String, String, Option<&'static str>)> {
         .collect()
 }
 
+/// (canonical, key) of every entity, in id order.
+fn names_and_keys(entities: &Entities) -> Vec<(&str, Option<&str>)> {
+    entities
+        .entities
+        .iter()
+        .map(|e| (e.canonical.as_str(), e.key.as_deref()))
+        .collect()
+}
+
 fn check_invariants(entities: &Entities, mention_count: usize) {
     assert_eq!(entities.of_mention.len(), mention_count);
     for (k, entity) in entities.entities.iter().enumerate() {
@@ -1107,13 +1116,8 @@ fn a_company_without_its_legal_form_is_the_same_company() {
         .done();
     let entities = merge(&doc, &mentions);
     check_invariants(&entities, mentions.len());
-    let names: Vec<(&str, Option<&str>)> = entities
-        .entities
-        .iter()
-        .map(|e| (e.canonical.as_str(), e.key.as_deref()))
-        .collect();
     assert_eq!(
-        names,
+        names_and_keys(&entities),
         [
             ("Microsoft Corp.", Some("microsoft")),
             ("Volkswagen AG", Some("volkswagen")),
@@ -1217,5 +1221,32 @@ fn a_party_state_tag_is_no_name() {
     assert_eq!(
         kept,
         ["Lauren Boebert", "Chuck Schumer", "Bernie Sanders", "D-Day"]
+    );
+}
+
+/// A ticker in a parenthesis after a company is no mention and no acronym of it: "Tesla
+/// (TSLA.O)" was canonical "TSLA.O", keyed "tslao".
+#[test]
+fn a_stock_ticker_is_no_name_of_the_company() {
+    let text = "Tesla (TSLA.O) cut prices. Brightwave Inc. (NASDAQ: BRWV) announced it; \
+                Brightwave said so.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("Tesla", "ORG")
+        .tag("TSLA.O", "ORG")
+        .tag("Brightwave Inc.", "ORG")
+        .tag("NASDAQ", "MISC")
+        .tag("BRWV", "ORG")
+        .tag("Brightwave", "ORG")
+        .done();
+    let mentions = name_mentions(&doc, mentions);
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    assert_eq!(
+        names_and_keys(&entities),
+        [
+            ("Tesla", Some("tesla")),
+            ("Brightwave Inc.", Some("brightwave")),
+        ]
     );
 }
