@@ -18,7 +18,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::names::{acronym_key, fold_key, is_acronym};
+use super::names::{acronym_key, ends_with_fathers_name, fold_key, is_acronym};
 use super::{Form, UnionFind};
 use crate::ner::EntityLabel;
 
@@ -33,7 +33,8 @@ pub(super) fn merge_across_labels(
     let mut people_by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, form) in forms.iter().enumerate() {
         if let Form::Person(name) = form {
-            if name.keys.len() >= 2 {
+            // "Salman" of "Mohammed bin Salman" is his father's name, no surname.
+            if name.keys.len() >= 2 && !ends_with_fathers_name(&name.keys) {
                 let list = people_by_surname
                     .entry(name.keys[name.keys.len() - 1].as_str())
                     .or_default();

@@ -12,6 +12,8 @@
 //!   Pompeo` and `Michael Pompeo` → `michael pompeo`; a son's family suffix stays, so that
 //!   father and son key apart: `Donald Trump Jr.` → `donald trump jr` (an elder's `Sr.` does not:
 //!   `George Bush Sr.` → `george bush`);
+//! - an organisation's legal form does not count (`legal_suffixes.txt`): `Microsoft Corp.` and
+//!   `Microsoft` → `microsoft`, `Volkswagen AG` → `volkswagen`;
 //! - an organisation or other name that goes by an acronym is keyed by it, so the long form
 //!   and the acronym alone key alike: `North Atlantic Treaty Organization` (defining `NATO`) and
 //!   `NATO` → `nato`;
@@ -23,7 +25,9 @@
 //! no key: it cannot be counted as either. A person the article names only by surname keys by
 //! it (`trump`), apart from the full name's key: one article does not say who it is.
 
-use super::names::{fold_key, is_acronym, spelled_out, strip_possessive, PersonName};
+use super::names::{
+    fold_key, is_acronym, spelled_out, strip_possessive, without_legal_suffix, PersonName,
+};
 use super::Entity;
 use crate::ner::EntityLabel;
 
@@ -41,6 +45,11 @@ pub fn entity_key(entity: &Entity) -> Option<String> {
             Some(acronym) => fold_key(acronym),
             None => fold_key(strip_possessive(&entity.canonical)),
         },
+    };
+    // "Microsoft Corp." keys as "Microsoft" does, in the article that names only the one.
+    let key = match entity.label {
+        EntityLabel::Org => without_legal_suffix(&key).to_string(),
+        _ => key,
     };
     // A name that folds to nothing still gets a key, the one the entity index would make for
     // it, so that `entities.csv` and `entity_index.csv` name it alike.
@@ -149,6 +158,31 @@ mod tests {
         let mut nato = entity("North Atlantic Treaty Organization", org, None);
         nato.aliases = vec!["NATO".into()];
         assert_eq!(entity_key(&nato), key("NATO", org));
+    }
+
+    #[test]
+    fn an_organisation_keys_without_its_legal_form() {
+        let org = EntityLabel::Org;
+        for (long, short) in [
+            ("Microsoft Corp.", "Microsoft"),
+            ("Volkswagen AG", "Volkswagen"),
+            ("Apple, Inc.", "Apple"),
+            ("Ford Motor Co.", "Ford Motor"),
+            ("Banco Santander S.A.", "Banco Santander"),
+        ] {
+            assert_eq!(key(long, org), key(short, org), "{long}");
+        }
+        assert_eq!(
+            key("Group", org).as_deref(),
+            Some("group"),
+            "nothing but the form"
+        );
+        let place = key("Washington Co.", EntityLabel::Loc);
+        assert_eq!(
+            place.as_deref(),
+            Some("washington co"),
+            "a county is no company"
+        );
     }
 
     #[test]

@@ -3,7 +3,10 @@
 use std::collections::HashSet;
 
 use super::countries;
-use super::names::{is_title, trim_wrapping, words_of, PersonName};
+use super::names::{
+    fold_key, is_name_particle, is_ticker, is_title, trim_wrapping, words_of, PersonName,
+};
+use crate::lexicon::word_list;
 use crate::ner::{EntityLabel, Mention};
 use crate::text::{Document, Span};
 
@@ -14,11 +17,17 @@ use crate::text::{Document, Span};
 ///   one, and keyed as nobody it made one person of every `Jr.` in a dump). A country's name
 ///   stays even where it doubles as a title word (`US`), and so does the surname of a full name
 ///   of the article: `King` and `Mr. King` beside "Stephen King", `Major` beside "John Major";
+/// - a US lawmaker's party-state tag is no name: `R-Colo.` and `D-N.Y.` in "Rep. Lauren Boebert,
+///   R-Colo., said" are left out (`party_state_tags.txt`; "D-Day" stays);
+/// - a stock ticker in a parenthesis after a company is no name: `TSLA.O` of "Tesla (TSLA.O)",
+///   `NASDAQ` and `BRWV` of "Brightwave Inc. (NASDAQ: BRWV)" are left out (`stock_exchanges.txt`);
 /// - a lower-case word hyphenated onto a name is not part of it: `Saudi-led`, `Iran-backed`,
 ///   `European Union–brokered` name `Saudi`, `Iran`, `European Union`;
 /// - an editor's bracketed given name and the name it completes are one mention: `[Donald]`
 ///   and `Trump` in "[Donald] Trump" become `[Donald] Trump`, a person when either part was
-///   tagged one (the model often calls the surname alone ORG).
+///   tagged one (the model often calls the surname alone ORG);
+/// - a name the model cut at its patronymic particle is one mention again: `Mohammed` and
+///   `Salman` in "Mohammed bin Salman" become `Mohammed bin Salman` (`name_particles.txt`).
 pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
     let text_of = |m: &Mention| trim_wrapping(doc.text.get(m.span.range()).unwrap_or(""));
     let surnames = full_name_surnames(mentions.iter().map(|m| (m.label, text_of(m))));
@@ -30,7 +39,9 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
         let suffix_only = m.label == EntityLabel::Per && person.keys.is_empty();
         // A title word can be a family name too: "King" beside "Stephen King".
         let surname = person.surname().is_some_and(|s| surnames.contains(s));
-        !(title_only || suffix_only) || surname || countries::table().lookup(text).is_some()
+        let name =
+            !(title_only || suffix_only) || surname || countries::table().lookup(text).is_some();
+        name && !is_party_state_tag(text) && !in_ticker_parenthesis(&doc.text, m.span)
     });
     let mut out: Vec<Mention> = Vec::new();
     for mut m in named {
@@ -39,6 +50,10 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
         // "[Donald]", which stays in it, so that no two mentions overlap.
         let taken = out.len().checked_sub(2).map_or(0, |k| out[k].span.end);
         match out.last_mut() {
+            Some(prev) if joined_by_particle(&doc.text, prev, &m) => {
+                prev.span = Span::new(prev.span.start, m.span.end);
+                prev.score = prev.score.min(m.score);
+            }
             Some(prev) if completes_bracketed(&doc.text, prev.span, m.span) => {
                 let bracket_free = taken < prev.span.start;
                 let start = prev.span.start - usize::from(bracket_free);
@@ -52,6 +67,36 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
         }
     }
     out
+}
+
+word_list! {
+    /// The state part of a party-state tag ("colo" of "R-Colo."), folded.
+    fn party_state_tags = "party_state_tags.txt";
+}
+
+/// Whether a mention is a US lawmaker's party-state tag, "R-Colo." of "Rep. Lauren Boebert,
+/// R-Colo., said": a party's initial, a hyphen and a state (`party_state_tags.txt`).
+fn is_party_state_tag(text: &str) -> bool {
+    let Some((party, state)) = text.split_once('-') else {
+        return false;
+    };
+    matches!(party, "R" | "D" | "I") && party_state_tags().contains(&fold_key(state).as_str())
+}
+
+/// Whether a span lies inside a parenthesis that holds a stock ticker ([`is_ticker`]): "TSLA.O"
+/// of "Tesla (TSLA.O)", "NASDAQ" and "BRWV" of "(NASDAQ: BRWV)".
+fn in_ticker_parenthesis(text: &str, span: Span) -> bool {
+    let (Some(before), Some(after)) = (text.get(..span.start), text.get(span.end..)) else {
+        return false;
+    };
+    // Tickers are short: a few characters each way, so that no mention scans far.
+    let bracket = |(_, c): &(usize, char)| matches!(c, '(' | ')' | '\n');
+    let open = before.char_indices().rev().take(24).find(bracket);
+    let close = after.char_indices().take(24).find(bracket);
+    match (open, close) {
+        (Some((o, '(')), Some((c, ')'))) => is_ticker(&text[o + 1..span.end + c]),
+        _ => false,
+    }
 }
 
 /// The folded surnames of the full names (two words or more) among person mentions.
@@ -83,6 +128,17 @@ fn without_hyphenated_tail(text: &str, span: Span) -> Span {
         }
         _ => span,
     }
+}
+
+/// Whether two person mentions are one name cut at its patronymic particle: "Mohammed" and
+/// "Salman" in "Mohammed bin Salman" ([`is_name_particle`]), the particle alone between them.
+fn joined_by_particle(text: &str, before: &Mention, after: &Mention) -> bool {
+    let persons = before.label == EntityLabel::Per && after.label == EntityLabel::Per;
+    let Some(between) = text.get(before.span.end..after.span.start) else {
+        return false;
+    };
+    let spaced = between.starts_with(' ') && between.ends_with(' ');
+    persons && spaced && is_name_particle(between.trim())
 }
 
 /// Whether `bracketed` is written `[Given]` and `name` follows it after white space alone.

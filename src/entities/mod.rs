@@ -23,19 +23,26 @@
 //!   John and Jane Smith). One that fits none but is the end of exactly one longer name, or
 //!   whose end that name is, is that person: "López Obrador" and "Andrés Manuel López Obrador",
 //!   "De Gaulle" and "Charles de Gaulle". A one-word name ("Lleshaj", "Maryam") joins the full
-//!   name whose surname it is (else whose other word it is): when one person fits, that one,
-//!   wherever in the article the full name is ("Trump Jr." only the one with the suffix); when
-//!   several fit ("Clinton" beside Bill and Hillary Clinton, "John" beside John Smith and John
-//!   Brown), it stays an entity of its own, marked ambiguous: never a silent guess.
+//!   name whose surname it is (else whose other word it is, or whose surname it is without an
+//!   Arabic article: "Assad" and "Bashar al-Assad", `surname_articles.txt`; never by a father's
+//!   name: "Salman" is not "Mohammed bin Salman", `name_particles.txt`): when one person
+//!   fits, that one, wherever in the article the full name is ("Trump Jr." only the one with the
+//!   suffix); when several fit ("Clinton" beside Bill and Hillary Clinton, "John" beside John
+//!   Smith and John Brown), it stays an entity of its own, marked ambiguous: never a silent
+//!   guess. An honorific settles it when one of them alone may be of its gender by the given
+//!   name: "Mrs. Parker" beside John and Mary Parker is Mary (the quotes' first-name lists).
 //! - **Organisations and everything else.** Mentions with the same folded text (case, diacritics,
-//!   dots, a leading "the" and possessives ignored) are one entity. An acronym joins its
+//!   dots, a leading "the" and possessives ignored) are one entity; an organisation's legal form
+//!   does not count either ("Microsoft Corp." and "Microsoft", "Volkswagen AG" and "Volkswagen",
+//!   `legal_suffixes.txt`). An acronym joins its
 //!   expansion when the text defines it, "People's Mojahedin Organization of Iran (PMOI/MEK)" or
 //!   "Mujahedin-e Khalq (MEK)", wherever the definition stands (the nearest one before, else the
 //!   first after); a mention written "PMOI/MEK" defines both acronyms as aliases of itself. Two
 //!   names that each define one acronym and spell it by their own initials stay two ("African
 //!   National Congress (ANC)", "Alberta New Conservatives (ANC)"); a later "ANC" joins the
-//!   nearest definition. An
-//!   acronym defined nowhere joins the nearest earlier (else the first later) name whose initials
+//!   nearest definition. A stock ticker is no acronym: "Tesla (TSLA.O)" and "Brightwave Inc.
+//!   (NASDAQ: BRWV)" define none, so the company keeps its name and key. An acronym defined
+//!   nowhere joins the nearest earlier (else the first later) name whose initials
 //!   it spells ("IRGC" → "Islamic Revolutionary Guard Corps").
 //!
 //! - **Across labels** ([`across_labels`]): the same name under any label is one entity ("MEK"
@@ -65,11 +72,13 @@ pub mod names;
 use std::collections::HashMap;
 
 use crate::ner::{EntityLabel, Mention};
+use crate::quotes::speaker::{gender_of_honorific, Gender};
 use crate::text::{Document, Span};
 
 use self::names::{
     acronym_key, acronym_list, fold_key, given_names_compatible, initials, is_acronym, is_shouted,
-    spelled_out, strip_brackets, strip_possessive, trim_wrapping, unshout, PersonName,
+    is_ticker, spelled_out, strip_brackets, strip_possessive, trim_wrapping, unshout,
+    without_legal_suffix, words_of, PersonName,
 };
 
 /// One distinct thing an article talks about.
@@ -145,7 +154,11 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let mut groups = UnionFind::new(mentions.len());
     merge_countries(&forms, &mut groups);
     merge_others(mentions, &forms, &mut groups);
-    let unsure_people = merge_people(&forms, &mut groups);
+    let honorifics: Vec<Option<Gender>> = mentions
+        .iter()
+        .map(|m| honorific_gender(&doc.text, m.span))
+        .collect();
+    let unsure_people = merge_people(&forms, &honorifics, &mut groups);
     let labels: Vec<EntityLabel> = mentions.iter().map(|m| m.label).collect();
     let mut ambiguous = across_labels::merge_across_labels(&forms, &labels, &mut groups);
     for i in unsure_people {
@@ -182,7 +195,7 @@ fn analyse(doc: &Document, mention: &Mention) -> Form {
     // "Name (ACR/ACR2)" tagged as one mention: the name is the display, the acronyms aliases.
     if let Some(inner) = display.strip_suffix(')') {
         if let Some((name, list)) = inner.rsplit_once('(') {
-            let acronyms = acronym_list(list);
+            let acronyms = defined_acronyms(list);
             if !acronyms.is_empty() && !name.trim().is_empty() {
                 defines = acronyms.iter().map(|a| acronym_key(a)).collect();
                 display = name.trim().to_string();
@@ -233,6 +246,17 @@ fn analyse(doc: &Document, mention: &Mention) -> Form {
         defines,
         definition_span,
     })
+}
+
+/// The gender an honorific says that starts a mention or stands right before it: "Mrs." of
+/// "Mrs. Parker", which the model often tags as "Parker" alone.
+fn honorific_gender(text: &str, span: Span) -> Option<Gender> {
+    let first = words_of(text.get(span.range())?).next();
+    let before = text.get(..span.start)?.strip_suffix(' ');
+    let previous = before.and_then(|b| b.rsplit(char::is_whitespace).next());
+    first
+        .and_then(gender_of_honorific)
+        .or_else(|| previous.and_then(gender_of_honorific))
 }
 
 /// A person mention's text with editorial brackets resolved against the text around it:
@@ -320,11 +344,20 @@ fn parenthesis_after(text: &str, span: Span) -> Option<(Vec<&str>, Span)> {
     if close.1 != ')' {
         return None;
     }
-    let list = acronym_list(&inside_and_more[..close.0]);
+    let list = defined_acronyms(&inside_and_more[..close.0]);
     if list.is_empty() {
         return None;
     }
     Some((list, Span::new(open, open + 1 + close.0 + 1)))
+}
+
+/// The acronyms a parenthesis after a name defines ("PMOI/MEK"); none when it holds a stock
+/// ticker ("TSLA.O", "NASDAQ: BRWV", [`is_ticker`]), which is no name of the company.
+fn defined_acronyms(inside: &str) -> Vec<&str> {
+    match is_ticker(inside) {
+        true => Vec::new(),
+        false => acronym_list(inside),
+    }
 }
 
 /// All mentions of one country are one entity.
@@ -404,7 +437,9 @@ fn merge_others(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) {
         // as well would tie together two organisations that share an acronym.
         let bare_defined_acronym = resolved_by_definition && other.defines.is_empty();
         if !bare_defined_acronym && !other.key.is_empty() {
-            let first = *first_of_key.entry(other.key.as_str()).or_insert(i);
+            let first = *first_of_key
+                .entry(company_key(mentions[i].label, other))
+                .or_insert(i);
             groups.union(first, i);
         }
         if let (Some(acronym), false) = (&other.acronym, resolved_by_definition) {
@@ -412,6 +447,16 @@ fn merge_others(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) {
                 groups.union(expansion, i);
             }
         }
+    }
+}
+
+/// The folded name a mention is grouped by: an organisation's without its legal form, so that
+/// "Microsoft Corp." and "Microsoft" are one. Only for ORG: "Washington Co." tagged LOC is the
+/// county, not "Washington".
+fn company_key(label: EntityLabel, other: &OtherName) -> &str {
+    match label {
+        EntityLabel::Org => without_legal_suffix(&other.key),
+        _ => &other.key,
     }
 }
 

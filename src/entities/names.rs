@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
+use crate::lexicon::word_list;
 use crate::text::{is_invisible_format, is_invisible_separator, joins_word, separated_parts};
 
 /// Folds a name into a matching key: lower case, Latin diacritics removed whether written as one
@@ -139,6 +140,89 @@ pub fn strip_brackets(text: &str) -> String {
         .map(|c| if c == '[' || c == ']' { ' ' } else { c })
         .collect();
     words_of(&without).collect::<Vec<_>>().join(" ")
+}
+
+word_list! {
+    /// Legal-form words ending a company's name, folded ("corp", "ag", "sa" of "S.A.").
+    fn legal_suffixes = "legal_suffixes.txt";
+}
+
+/// A folded organisation name without the legal form that ends it, which its short name goes
+/// without: "microsoft corp" → "microsoft", "apple, inc" → "apple", "ford motor co" → "ford
+/// motor". A name that is nothing but a legal-form word ("group") stays as it is.
+pub fn without_legal_suffix(key: &str) -> &str {
+    match key.rsplit_once(' ') {
+        Some((stem, last)) if legal_suffixes().contains(&last) => {
+            let stem = stem.trim_end_matches([',', ' ']);
+            match stem.is_empty() {
+                true => key,
+                false => stem,
+            }
+        }
+        _ => key,
+    }
+}
+
+word_list! {
+    /// Arabic articles hyphenated onto a surname ("al" of "al-Assad"), folded.
+    fn surname_articles = "surname_articles.txt";
+}
+
+/// A folded surname without the Arabic article hyphenated onto it, which the bare surname goes
+/// without: "al-assad" → "assad", "el-sisi" → "sisi"; none for a surname without one.
+pub fn without_article(surname: &str) -> Option<&str> {
+    let (article, rest) = surname.split_once('-')?;
+    (surname_articles().contains(&article) && !rest.is_empty()).then_some(rest)
+}
+
+word_list! {
+    /// Particles of patronymic names ("bin" of "Mohammed bin Salman"), lower case.
+    fn name_particles = "name_particles.txt";
+}
+
+/// Whether a word is a patronymic particle ("bin", "ibn", "bint", `name_particles.txt`), in
+/// any case.
+pub fn is_name_particle(word: &str) -> bool {
+    name_particles().contains(&word.to_lowercase().as_str())
+}
+
+/// Whether a name's last word is a father's name after a patronymic particle ("Salman" of
+/// "Mohammed bin Salman"): alone, that word names the father, not this person. A particle that
+/// starts the name is a given name: "Ben Whitfield" is Mr. Whitfield.
+pub fn ends_with_fathers_name(keys: &[String]) -> bool {
+    matches!(keys, [_, .., particle, _] if is_name_particle(particle))
+}
+
+word_list! {
+    /// Stock exchanges named before a ticker ("nasdaq" of "(NASDAQ: BRWV)"), folded.
+    fn stock_exchanges = "stock_exchanges.txt";
+}
+
+/// Whether the inside of a parenthesis after a company is its stock ticker, not an acronym:
+/// an exchange and a symbol ("NASDAQ: BRWV", "Nasdaq: BRWV"), or a symbol with its exchange's
+/// code ("TSLA.O", "BARC.L"); a bare symbol ("(TSLA)") reads as an acronym.
+pub fn is_ticker(inside: &str) -> bool {
+    match inside.split_once(':') {
+        Some((exchange, symbol)) => {
+            stock_exchanges().contains(&fold_key(exchange).as_str()) && is_symbol(symbol.trim())
+        }
+        // Two letters at least before the dot: "U.S" is a country.
+        None => inside
+            .split_once('.')
+            .is_some_and(|(symbol, _)| symbol.len() >= 2 && is_symbol(inside)),
+    }
+}
+
+/// A ticker symbol: one to six capitals or digits, then maybe a dot and one or two capitals of
+/// the exchange ("BRWV", "TSLA.O", "7203.T").
+fn is_symbol(text: &str) -> bool {
+    let (symbol, code) = text.split_once('.').unwrap_or((text, "A"));
+    let capitals = |s: &str, most: usize| {
+        (1..=most).contains(&s.len())
+            && s.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    };
+    capitals(symbol, 6) && capitals(code, 2) && code.chars().all(|c| c.is_ascii_uppercase())
 }
 
 /// Words that may precede a person's name without being part of it (compared folded, dot-less).
@@ -572,5 +656,35 @@ mod tests {
         assert!(initials("Iran").is_empty());
         assert_eq!(acronym_list("PMOI/MEK"), vec!["PMOI", "MEK"]);
         assert!(acronym_list("AP/Reuters").is_empty());
+    }
+
+    #[test]
+    fn tickers_are_no_acronyms() {
+        for ticker in [
+            "NASDAQ: BRWV",
+            "Nasdaq: BRWV",
+            "NYSE: F",
+            "TSLA.O",
+            "7203.T",
+            "TSX: AB.B",
+        ] {
+            assert!(is_ticker(ticker), "{ticker}");
+        }
+        for acronym in ["PMOI/MEK", "MEK", "U.N.", "U.S", "Reuters: AP", "NASDAQ"] {
+            assert!(!is_ticker(acronym), "{acronym}");
+        }
+    }
+
+    #[test]
+    fn word_lists_load() {
+        crate::lexicon::check_lists(
+            &[
+                ("legal_suffixes", legal_suffixes()),
+                ("surname_articles", surname_articles()),
+                ("name_particles", name_particles()),
+                ("stock_exchanges", stock_exchanges()),
+            ],
+            true,
+        );
     }
 }

@@ -1,7 +1,9 @@
 //! People: full names merged by surname and given name, then one-word names joined to the one
 //! person they fit (the rules and their examples are in the parent module's doc).
 
+use super::names::{ends_with_fathers_name, without_article};
 use super::*;
+use crate::quotes::speaker::gender_of_first_name;
 use std::borrow::Cow;
 
 /// A person seen under a full name (two words or more).
@@ -88,10 +90,15 @@ impl Person {
 /// the mentions that fit several people: full names ("J. Smith" beside John and Jane Smith) and
 /// one-word names ("Clinton" beside Bill and Hillary Clinton, "John" beside John Smith and John
 /// Brown).
-pub(super) fn merge_people(forms: &[Form], groups: &mut UnionFind) -> Vec<usize> {
+/// `honorifics` holds, per mention, the gender its honorific says ("Mrs. Parker").
+pub(super) fn merge_people(
+    forms: &[Form],
+    honorifics: &[Option<Gender>],
+    groups: &mut UnionFind,
+) -> Vec<usize> {
     let full = merge_full_names(forms, groups);
     let by_other_word = full.by_other_word();
-    let mut ambiguous = merge_one_word_names(forms, groups, &full, &by_other_word);
+    let mut ambiguous = merge_one_word_names(forms, honorifics, groups, &full, &by_other_word);
     ambiguous.extend(&full.ambiguous);
     ambiguous
 }
@@ -259,13 +266,20 @@ impl<'a> NameIndex<'a> {
 }
 
 impl FullNames<'_> {
-    /// Other words of full names ("maryam" → Maryam Rajavi), for one-word names that are no
+    /// Other words of full names ("maryam" → Maryam Rajavi), and surnames without their Arabic
+    /// article ("assad" → Bashar al-Assad, [`without_article`]), for one-word names that are no
     /// surname.
     fn by_other_word(&self) -> HashMap<&str, Vec<usize>> {
         let mut by_other_word: HashMap<&str, Vec<usize>> = HashMap::new();
         for (p, person) in self.people.iter().enumerate() {
-            for word in person.words.iter().filter(|w| **w != self.surnames[p]) {
-                by_other_word.entry(word.as_str()).or_default().push(p);
+            let surname = self.surnames[p];
+            let other_words = person.words.iter().map(String::as_str);
+            let bare = without_article(surname);
+            for word in other_words.filter(|w| *w != surname).chain(bare) {
+                let list = by_other_word.entry(word).or_default();
+                if list.last() != Some(&p) {
+                    list.push(p);
+                }
             }
         }
         by_other_word
@@ -276,6 +290,7 @@ impl FullNames<'_> {
 /// that fit none or several are grouped by word. Returns the mentions that fit several.
 fn merge_one_word_names(
     forms: &[Form],
+    honorifics: &[Option<Gender>],
     groups: &mut UnionFind,
     full: &FullNames,
     by_other_word: &HashMap<&str, Vec<usize>>,
@@ -288,19 +303,26 @@ fn merge_one_word_names(
             continue;
         };
         let word = word.as_str();
-        let all = full
-            .by_surname
-            .get(word)
-            .or_else(|| by_other_word.get(word));
+        let by_surname = full.by_surname.get(word);
+        let all = by_surname.or_else(|| by_other_word.get(word));
         // Borrowed, not copied: a copy of the list per mention was quadratic in an article of
         // thousands of namesakes.
         let mut candidates = Cow::Borrowed(all.map_or(&[][..], Vec::as_slice));
+        // A bare "Salman" is King Salman, not his son "Mohammed bin Salman".
+        let fathers_name = |p: &usize| ends_with_fathers_name(&full.people[*p].longest);
+        if by_surname.is_some() && candidates.iter().any(fathers_name) {
+            candidates = candidates
+                .iter()
+                .copied()
+                .filter(|p| !fathers_name(p))
+                .collect();
+        }
         // "Trump Jr." is the son only; a bare "Trump" may be either.
         if name.suffix.is_some() {
             let son = |p: &usize| full.people[*p].suffix == name.suffix;
             candidates = candidates.iter().copied().filter(son).collect();
         }
-        match one_person(&candidates) {
+        match one_person(&full.people, &candidates, honorifics[i]) {
             Some(p) => groups.union(full.people[p].first_mention, i),
             None => {
                 let first = *first_of_lone_word.entry(word).or_insert(i);
@@ -314,11 +336,20 @@ fn merge_one_word_names(
     fit_several
 }
 
-/// The person a one-word name means among the people it fits: the only one, else none (the
-/// word stays apart; marked ambiguous when it fits several).
-fn one_person(candidates: &[usize]) -> Option<usize> {
-    match candidates {
-        [only] => Some(*only),
+/// The person a one-word name means among the people it fits: the only one, else the only one
+/// whose given name may be of the gender its honorific says ("Mrs. Parker" beside John and Mary
+/// Parker), else none (the word stays apart; marked ambiguous when it fits several).
+fn one_person(people: &[Person], candidates: &[usize], gender: Option<Gender>) -> Option<usize> {
+    if let [only] = candidates {
+        return Some(*only);
+    }
+    let gender = gender?;
+    // A given name of no known gender may be either: "Mrs. Parker" beside Jordan and Mary
+    // Parker stays apart.
+    let may_be = |p: &&usize| gender_of_first_name(&people[**p].given).is_none_or(|g| g == gender);
+    let mut of_gender = candidates.iter().filter(may_be);
+    match (of_gender.next(), of_gender.next()) {
+        (Some(&only), None) => Some(only),
         _ => None,
     }
 }

@@ -137,6 +137,15 @@ fn summary(entities: &Entities) -> Vec<(String, String, Option<&'static str>)> {
         .collect()
 }
 
+/// (canonical, key) of every entity, in id order.
+fn names_and_keys(entities: &Entities) -> Vec<(&str, Option<&str>)> {
+    entities
+        .entities
+        .iter()
+        .map(|e| (e.canonical.as_str(), e.key.as_deref()))
+        .collect()
+}
+
 fn check_invariants(entities: &Entities, mention_count: usize) {
     assert_eq!(entities.of_mention.len(), mention_count);
     for (k, entity) in entities.entities.iter().enumerate() {
@@ -1088,4 +1097,156 @@ fn an_acronym_is_not_unshouted() {
         .map(|e| e.canonical.as_str())
         .collect();
     assert_eq!(names, ["Vienna", "United Kingdom", "USSR"]);
+}
+
+/// A company's short name is its registered name without the legal form: one entity, one key,
+/// the fuller name canonical; a county ("Washington Co." tagged LOC) is not shortened.
+#[test]
+fn a_company_without_its_legal_form_is_the_same_company() {
+    let text = "Microsoft Corp. reported profit. Microsoft said so. Volkswagen AG cut jobs; \
+                Volkswagen said so. Washington Co. and Washington met.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("Microsoft Corp.", "ORG")
+        .tag("Microsoft", "ORG")
+        .tag("Volkswagen AG", "ORG")
+        .tag("Volkswagen", "MISC")
+        .tag("Washington Co.", "LOC")
+        .tag("Washington", "LOC")
+        .done();
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    assert_eq!(
+        names_and_keys(&entities),
+        [
+            ("Microsoft Corp.", Some("microsoft")),
+            ("Volkswagen AG", Some("volkswagen")),
+            ("Washington Co.", Some("washington co")),
+            ("Washington", Some("washington")),
+        ]
+    );
+}
+
+/// A bare surname joins the person whose surname is it with an Arabic article hyphenated on
+/// ("Assad" and "Bashar al-Assad", "Sisi" and "Abdel Fattah el-Sisi").
+#[test]
+fn a_surname_without_its_arabic_article_is_the_same_person() {
+    let text = "Bashar al-Assad spoke. Assad said so. Abdel Fattah el-Sisi met him; Sisi agreed.";
+    let names = ["Bashar al-Assad", "Assad", "Abdel Fattah el-Sisi", "Sisi"];
+    let (mentions, entities) = people_of(text, &names);
+    let of = |needle: &str| entity_at(text, &mentions, &entities, needle, 0);
+    assert_eq!(of("Assad").id, of("Bashar al-Assad").id);
+    assert_eq!(of("Sisi").id, of("Abdel Fattah el-Sisi").id);
+    assert_eq!(entities.entities.len(), 2);
+    assert!(entities.entities.iter().all(|e| !e.ambiguous));
+}
+
+/// The model tags "Mohammed" and "Salman" apart in "Mohammed bin Salman": one mention again, one
+/// person that "Prince Mohammed" joins; a bare "Salman" is his father, not him.
+#[test]
+fn a_name_cut_at_its_particle_is_one_person() {
+    let text = "Crown Prince Mohammed bin Salman spoke. Prince Mohammed said so. King Salman \
+                agreed. Ben Whitfield came; Whitfield left.";
+    let doc = document(text);
+    let mut mentions = Placer::new(text)
+        .tag("Mohammed", "PER")
+        .tag("Salman", "PER")
+        .tag("Ben Whitfield", "PER")
+        .tag("Whitfield", "PER")
+        .done();
+    // The second is "Prince Mohammed", title and all, as the model tagged it.
+    mentions[2].span.start -= "Prince ".len();
+    let mentions = name_mentions(&doc, mentions);
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    let named: Vec<&str> = mentions.iter().map(|m| &text[m.span.range()]).collect();
+    assert_eq!(
+        named[..3],
+        ["Mohammed bin Salman", "Prince Mohammed", "Salman"]
+    );
+    let mbs = entities.entity_of(0);
+    assert_eq!(mbs.canonical, "Mohammed bin Salman");
+    assert_eq!(entities.entity_of(1).id, mbs.id);
+    assert_ne!(entities.entity_of(2).id, mbs.id);
+    let whitfield = entities.entity_of(4);
+    assert_eq!(
+        whitfield.id,
+        entities.entity_of(3).id,
+        "a given name Ben is no particle"
+    );
+}
+
+/// An honorific tells apart two people who share a surname when one of them alone may be of its
+/// gender by the given name; a given name of no known gender ("Jordan") may be either.
+#[test]
+fn an_honorific_picks_the_one_person_of_its_gender() {
+    let text = "John Parker and Mary Parker lost their home. Mrs. Parker said so. Mr. Parker \
+                agreed. Jordan Hale and Susan Hale came; Ms. Hale left.";
+    let names = [
+        "John Parker",
+        "Mary Parker",
+        "Parker",
+        "Jordan Hale",
+        "Susan Hale",
+        "Hale",
+    ];
+    let (mentions, entities) = people_of(text, &names);
+    let of = |needle: &str, nth: usize| entity_at(text, &mentions, &entities, needle, nth);
+    assert_eq!(of("Parker", 0).id, of("Mary Parker", 0).id, "Mrs.");
+    assert_eq!(of("Parker", 1).id, of("John Parker", 0).id, "Mr.");
+    let hale = of("Hale", 0);
+    assert!(hale.ambiguous, "Jordan may be a woman: {hale:?}");
+}
+
+/// A lawmaker's party-state tag ("R-Colo", "D-N.Y", tagged PER or ORG) is no entity, so that the
+/// speaker of "Rep. Lauren Boebert, R-Colo., said" is her; "D-Day" is no tag.
+#[test]
+fn a_party_state_tag_is_no_name() {
+    let text = "Rep. Lauren Boebert, R-Colo., said no. Sen. Chuck Schumer, D-N.Y., and Sen. \
+                Bernie Sanders, I-Vt., spoke on D-Day.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("Lauren Boebert", "PER")
+        .tag("R-Colo", "PER")
+        .tag("Chuck Schumer", "PER")
+        .tag("D-N.Y", "ORG")
+        .tag("Bernie Sanders", "PER")
+        .tag("I-Vt.", "PER")
+        .tag("D-Day", "MISC")
+        .done();
+    let kept: Vec<&str> = name_mentions(&doc, mentions)
+        .iter()
+        .map(|m| &text[m.span.range()])
+        .collect();
+    assert_eq!(
+        kept,
+        ["Lauren Boebert", "Chuck Schumer", "Bernie Sanders", "D-Day"]
+    );
+}
+
+/// A ticker in a parenthesis after a company is no mention and no acronym of it: "Tesla
+/// (TSLA.O)" was canonical "TSLA.O", keyed "tslao".
+#[test]
+fn a_stock_ticker_is_no_name_of_the_company() {
+    let text = "Tesla (TSLA.O) cut prices. Brightwave Inc. (NASDAQ: BRWV) announced it; \
+                Brightwave said so.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("Tesla", "ORG")
+        .tag("TSLA.O", "ORG")
+        .tag("Brightwave Inc.", "ORG")
+        .tag("NASDAQ", "MISC")
+        .tag("BRWV", "ORG")
+        .tag("Brightwave", "ORG")
+        .done();
+    let mentions = name_mentions(&doc, mentions);
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    assert_eq!(
+        names_and_keys(&entities),
+        [
+            ("Tesla", Some("tesla")),
+            ("Brightwave Inc.", Some("brightwave")),
+        ]
+    );
 }

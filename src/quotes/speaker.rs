@@ -22,7 +22,7 @@ use crate::ner::Mention;
 use crate::text::{Document, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Gender {
+pub(crate) enum Gender {
     Male,
     Female,
 }
@@ -68,7 +68,7 @@ word_list! {
 /// The gender a person's given name says, when it is a common one given to one gender: so that
 /// `Peter Brown met Mary Jones. "…," she said.` goes to Jones (it went to the last person
 /// quoted, Brown, for want of a `Ms.`).
-fn gender_of_first_name(name: &str) -> Option<Gender> {
+pub(crate) fn gender_of_first_name(name: &str) -> Option<Gender> {
     let first = name.split_whitespace().next()?.to_lowercase();
     if female_first_names().contains(&first.as_str()) {
         Some(Gender::Female)
@@ -76,6 +76,15 @@ fn gender_of_first_name(name: &str) -> Option<Gender> {
         Some(Gender::Male)
     } else {
         None
+    }
+}
+
+/// The gender an honorific says ("Mr.", "Mrs", "Ms.", "Sir"), any case, dot or none.
+pub(crate) fn gender_of_honorific(word: &str) -> Option<Gender> {
+    match word.trim_end_matches('.').to_lowercase().as_str() {
+        "mr" | "sir" => Some(Gender::Male),
+        "mrs" | "ms" | "miss" | "madam" | "dame" => Some(Gender::Female),
+        _ => None,
     }
 }
 
@@ -195,19 +204,9 @@ impl<'a> Resolver<'a> {
             let before = self.title_before(mention.span);
             if let Some(title) = before {
                 let title_text = text[title.range()].to_string();
-                let first = title_text
-                    .split_whitespace()
-                    .last()
-                    .unwrap_or("")
-                    .to_lowercase();
-                match first.trim_end_matches('.') {
-                    "mr" | "sir" => {
-                        self.gender.entry(e).or_insert(Gender::Male);
-                    }
-                    "mrs" | "ms" | "miss" | "madam" | "dame" => {
-                        self.gender.entry(e).or_insert(Gender::Female);
-                    }
-                    _ => {}
+                let honorific = title_text.split_whitespace().last().unwrap_or("");
+                if let Some(g) = gender_of_honorific(honorific) {
+                    self.gender.entry(e).or_insert(g);
                 }
                 self.add_role(&title_text, mention.span.start, e);
             }
