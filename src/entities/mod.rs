@@ -61,6 +61,7 @@
 //! each mention keeps its own label.
 
 mod across_labels;
+pub(crate) mod gender;
 pub mod keys;
 mod mentions;
 pub use mentions::name_mentions;
@@ -72,8 +73,8 @@ pub mod names;
 use std::collections::HashMap;
 
 use crate::ner::{EntityLabel, Mention};
-use crate::quotes::speaker::{gender_of_honorific, Gender};
 use crate::text::{Document, Span};
+use gender::{gender_of_honorific, Gender};
 
 use self::names::{
     acronym_key, acronym_list, fold_key, given_names_compatible, initials, is_acronym, is_shouted,

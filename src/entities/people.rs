@@ -1,9 +1,9 @@
 //! People: full names merged by surname and given name, then one-word names joined to the one
 //! person they fit (the rules and their examples are in the parent module's doc).
 
+use super::gender::gender_of_first_name;
 use super::names::{ends_with_fathers_name, without_article};
 use super::*;
-use crate::quotes::speaker::gender_of_first_name;
 use std::borrow::Cow;
 
 /// A person seen under a full name (two words or more).

@@ -15,17 +15,12 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::entities::gender::{gender_of_first_name, gender_of_honorific, Gender};
 use crate::entities::Entities;
 use crate::lexicon::{self, word_list};
 use crate::ner::EntityLabel;
 use crate::ner::Mention;
 use crate::text::{Document, Span};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Gender {
-    Male,
-    Female,
-}
 
 word_list! {
     /// Words that end a role phrase read forward after `NAME,`.
@@ -56,38 +51,6 @@ word_list! {
     /// Honorifics and titles that are no role of their own ("Mr. Smith" defines no role "mr").
     fn honorifics = "lexicon/honorifics.txt";
 }
-word_list! {
-    /// Given names read as a woman's, without a title to say so.
-    fn female_first_names = "lexicon/first_names_female.txt";
-}
-word_list! {
-    /// Given names read as a man's, without a title to say so.
-    fn male_first_names = "lexicon/first_names_male.txt";
-}
-
-/// The gender a person's given name says, when it is a common one given to one gender: so that
-/// `Peter Brown met Mary Jones. "…," she said.` goes to Jones (it went to the last person
-/// quoted, Brown, for want of a `Ms.`).
-pub(crate) fn gender_of_first_name(name: &str) -> Option<Gender> {
-    let first = name.split_whitespace().next()?.to_lowercase();
-    if female_first_names().contains(&first.as_str()) {
-        Some(Gender::Female)
-    } else if male_first_names().contains(&first.as_str()) {
-        Some(Gender::Male)
-    } else {
-        None
-    }
-}
-
-/// The gender an honorific says ("Mr.", "Mrs", "Ms.", "Sir"), any case, dot or none.
-pub(crate) fn gender_of_honorific(word: &str) -> Option<Gender> {
-    match word.trim_end_matches('.').to_lowercase().as_str() {
-        "mr" | "sir" => Some(Gender::Male),
-        "mrs" | "ms" | "miss" | "madam" | "dame" => Some(Gender::Female),
-        _ => None,
-    }
-}
-
 fn normalize_word(word: &str) -> String {
     let w = word
         .trim_end_matches(['.', ','])
@@ -560,8 +523,6 @@ mod tests {
                 ("head_stops", head_stops()),
                 ("role_determiners", role_determiners()),
                 ("honorifics", honorifics()),
-                ("female_first_names", female_first_names()),
-                ("male_first_names", male_first_names()),
             ],
             true,
         );
