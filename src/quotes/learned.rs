@@ -212,8 +212,9 @@ pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<
                     paragraph_of_word[s.start] == anchor_para && outside(s)
                 })
             });
+        let source = source.filter(|s| !article_alone(doc, s));
         let (source, inherited) = match source {
-            Some(s) => (Some(span_of(&s)), false),
+            Some(s) => (Some(span_of(&with_bracket_closed(doc, s))), false),
             None => match previous {
                 Some((p, s)) if paras[0] <= p + 1 => (Some(s), true),
                 _ => (None, false),
@@ -230,6 +231,39 @@ pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<
         });
     }
     out
+}
+
+word_list! {
+    /// Articles: see the file's header.
+    fn articles = "lexicon/articles.txt";
+}
+
+/// Whether a source segment is an article alone (`An` of a correction note's `An earlier
+/// version of this article misstated …`, the model's source cut short): no one is named.
+fn article_alone(doc: &Document, words: &Range<usize>) -> bool {
+    let word = doc.slice(doc.tokens[words.start]).to_lowercase();
+    words.len() == 1 && articles().contains(&word.as_str())
+}
+
+/// Most words a [`with_bracket_closed`] source reaches forward for its closing bracket.
+const BRACKET_WORDS: usize = 6;
+
+/// A source segment that opens a bracket and stops inside it, reaching on to its closing bracket
+/// in the same paragraph: the model's `Tesla (TSLA.O` of `Tesla (TSLA.O) said` is `Tesla
+/// (TSLA.O)`, so the speaker reads as written.
+fn with_bracket_closed(doc: &Document, words: Range<usize>) -> Range<usize> {
+    let word = |i: usize| &doc.text[doc.tokens[i].start..doc.tokens[i].end];
+    let Some(open) = words.clone().rfind(|&i| word(i) == "(") else {
+        return words;
+    };
+    if (open..words.end).any(|i| word(i) == ")") {
+        return words;
+    }
+    let paragraph = doc.paragraph_of(doc.tokens[open].start);
+    (words.end..doc.tokens.len().min(words.end + BRACKET_WORDS))
+        .take_while(|&i| doc.paragraph_of(doc.tokens[i].start) == paragraph)
+        .find(|&i| word(i) == ")")
+        .map_or(words.clone(), |close| words.start..close + 1)
 }
 
 word_list! {
@@ -522,6 +556,43 @@ mod tests {
         tags
     }
 
+    /// A source the model ends inside a bracket (a ticker) reaches on to its closing bracket; a
+    /// closed bracket stays as it is, and an article alone is no source.
+    #[test]
+    fn a_source_ending_inside_a_bracket_closes_it_and_an_article_alone_is_none() {
+        let cases = [
+            (
+                "Tesla (TSLA.O) said it would cut prices.",
+                "Tesla (TSLA.O",
+                Some("Tesla (TSLA.O)"),
+            ),
+            (
+                "Rep. Jim Jordan (R-Ohio) said it would cut prices.",
+                "Rep. Jim Jordan (R-Ohio)",
+                Some("Rep. Jim Jordan (R-Ohio)"),
+            ),
+            (
+                "Correction: An earlier version said it would cut prices.",
+                "An",
+                None,
+            ),
+        ];
+        for (text, tagged, expected) in cases {
+            let d = doc(text);
+            let tags = tags_of(
+                &d,
+                &[
+                    (tagged, Role::Source),
+                    ("said", Role::Cue),
+                    ("it would cut prices", Role::Content),
+                ],
+            );
+            let found = attributions_of(&d, &tags);
+            assert_eq!(found.len(), 1, "{text}");
+            assert_eq!(found[0].source.map(|s| d.slice(s)), expected, "{text}");
+        }
+    }
+
     #[test]
     fn contents_link_to_the_nearest_cue_and_source_outside_them() {
         let d = doc(
@@ -677,6 +748,7 @@ mod tests {
                 ("content_connective_starts", content_connective_starts()),
                 ("possessive_pronouns", possessive_pronouns()),
                 ("possessor_stops", possessor_stops()),
+                ("articles", articles()),
             ],
             true,
         );

@@ -551,7 +551,7 @@ fn a_person_spoken_against_is_not_the_speaker() {
 /// headline in title case still are.
 #[test]
 fn line_ups_and_box_scores_are_no_turns() {
-    let text = "Arsenal beat Chelsea 2-1 on Saturday.\n\nArsenal: Raya; White, Saliba, Gabriel, Zinchenko; Odegaard, Rice, Havertz.\n\nChelsea: Sanchez; Gusto, Silva, Colwill.\n\nLakers: James 40, Davis 22, Reaves 15.";
+    let text = "Arsenal beat Chelsea 2-1 on Saturday.\n\nArsenal: Raya; White, Saliba, Gabriel, Zinchenko; Odegaard, Rice, Havertz.\n\nChelsea: Sanchez; Gusto, Silva, Colwill.\n\nLakers: James 40, Davis 22, Reaves 15.\n\nCeltics: Tatum 30, Brown 25.";
     let got = run(
         text,
         &[("Arsenal", "ORG"), ("Chelsea", "ORG"), ("Lakers", "ORG")],

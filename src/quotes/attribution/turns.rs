@@ -150,7 +150,8 @@ const ROSTER_ITEM_WORDS: usize = 3;
 
 /// A sports report's line-up or box score after a team's name, no words of the team's:
 /// `Arsenal: Raya; White, Saliba, Gabriel`, `Lakers: James 40, Davis 22, Reaves 15.` — three or
-/// more items between commas and semicolons, each a few capitalized words or numbers. Speech
+/// more items between commas and semicolons (two, when each ends in a score: `Celtics: Tatum 30,
+/// Brown 25.`), each a few capitalized words or numbers. Speech
 /// has lower-case words (`Vanko: Next spring, probably.`). Not applied to an article's first
 /// paragraph, where a headline's title case reads the same (`Mayor: Rents, Taxes, Jobs`).
 fn is_roster(body: &str) -> bool {
@@ -166,5 +167,11 @@ fn is_roster(body: &str) -> bool {
                 .iter()
                 .all(|w| is_capitalized(w) || w.chars().next().is_some_and(|c| c.is_ascii_digit()))
     };
-    items.len() >= 3 && items.iter().all(short_names)
+    let scored = |item: &&str| {
+        item.split_whitespace()
+            .last()
+            .is_some_and(|w| w.chars().all(|c| c.is_ascii_digit()))
+    };
+    let list = items.len() >= 3 || (items.len() == 2 && items.iter().all(scored));
+    list && items.iter().all(short_names)
 }
