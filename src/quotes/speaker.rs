@@ -109,6 +109,9 @@ pub struct Resolver<'a> {
 }
 
 /// What ends a possessor in a speaker phrase (`Lleshaj’s aide`, `the Smiths’ lawyer`).
+/// Sentences a pronoun looks back over for a subject, its own included.
+const RECENT_SENTENCES: usize = 3;
+
 const POSSESSIVE_ENDS: [&str; 4] = ["’s", "'s", "’", "'"];
 
 impl<'a> Resolver<'a> {
@@ -325,8 +328,17 @@ impl<'a> Resolver<'a> {
         let s = sentences
             .partition_point(|s| s.span.start <= pos)
             .checked_sub(1)?;
-        for k in (s.saturating_sub(2)..=s).rev() {
+        // Three sentences back, not counting a quotation standing alone (`"Why?"` of `"Why?"
+        // John Smith asked.`, split off at its question mark), nor walking far past them.
+        let mut counted = 0;
+        for k in (0..=s).rev().take(4 * RECENT_SENTENCES) {
+            if counted == RECENT_SENTENCES {
+                break;
+            }
             let span = sentences[k].span;
+            if !self.quotation_alone(span) {
+                counted += 1;
+            }
             let end = span.end.min(pos);
             let lo = self
                 .by_start
@@ -345,6 +357,14 @@ impl<'a> Resolver<'a> {
             }
         }
         None
+    }
+
+    /// Whether a sentence is a quotation and nothing else: it opens with a quote mark and ends
+    /// with one.
+    fn quotation_alone(&self, sentence: Span) -> bool {
+        let text = self.doc.slice(sentence).trim();
+        let mark = |c: Option<char>| c.is_some_and(|c| matches!(c, '"' | '“' | '”' | '\''));
+        text.chars().count() > 1 && mark(text.chars().next()) && mark(text.chars().last())
     }
 
     /// Resolves one speaker phrase found at its position in the text.

@@ -527,6 +527,17 @@ fn a_role_and_name_opening_a_reported_clause_speak() {
     assert_eq!(direct[0].3, "Pedro Lopez", "{got:?}");
 }
 
+/// A quotation split off as a sentence of its own (`"Why?"` before `John Smith asked.`) does not
+/// push the subject a pronoun needs out of reach.
+#[test]
+fn a_question_quoted_alone_keeps_the_subject_in_reach() {
+    let text = "Mary Jones spoke first. “Why?” John Smith asked. “I do not know,” she said.";
+    let got = run(text, &[("Mary Jones", "PER"), ("John Smith", "PER")]);
+    let she: Vec<_> = got.iter().filter(|r| r.2 == "she").collect();
+    assert_eq!(she.len(), 1, "{got:?}");
+    assert_eq!(she[0].3, "Mary Jones", "{got:?}");
+}
+
 /// A person the speaker phrase speaks about or against is not the speaker; a person it speaks
 /// for still is.
 #[test]
