@@ -38,11 +38,13 @@ pub(super) struct FixtureEntity {
     label: EntityLabel,
 }
 
+/// `quotes` is not optional (`[]` for an article without any), as `entities` is not in the NER
+/// and entity fixtures: a misspelled key (`"quote"`) read as an article without gold quotes,
+/// every quote found in it counted spurious.
 #[derive(Deserialize)]
 pub(super) struct FixtureArticle {
     id: String,
     text: String,
-    #[serde(default)]
     quotes: Vec<FixtureQuote>,
     #[serde(default)]
     entities: Vec<FixtureEntity>,
@@ -204,5 +206,21 @@ mod tests {
             );
             assert!(err.contains(says), "{err}");
         }
+    }
+
+    /// A line without `quotes` (here misspelled) is refused naming the field, where it read as
+    /// an article without gold quotes.
+    #[test]
+    fn an_article_without_a_quotes_field_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("q.jsonl");
+        let good = r#"{"id": "a", "text": "Hi.", "quotes": []}"#;
+        let misspelled = r#"{"id": "b", "text": "Hi.", "quote": []}"#;
+        std::fs::write(&path, format!("{good}\n{misspelled}\n")).unwrap();
+        let err = format!("{:#}", load_fixtures(&[path]).unwrap_err());
+        assert!(
+            err.contains("q.jsonl: line 2") && err.contains("missing field `quotes`"),
+            "{err}"
+        );
     }
 }

@@ -22,7 +22,8 @@
 //!  "entities": [{"start": 187, "end": 194, "label": "PER"}]}
 //! ```
 //!
-//! All offsets are **character** offsets into `text`, end exclusive. `content` is one `[start,
+//! `quotes` must be there (`[]` for an article without any). All offsets are **character**
+//! offsets into `text`, end exclusive. `content` is one `[start,
 //! end]` pair or a list of pairs (a split quote); `cue`, `speaker`, `speaker_canonical` and `kind`
 //! (`direct`, `indirect`, `mixed`) may be null or absent. `entities` lists the article's gold
 //! named-entity mentions (labels PER/ORG/LOC/MISC); [`gold_entity_mentions`] turns them into
