@@ -72,20 +72,23 @@ struct RawCluster {
 }
 
 /// Reads entity fixtures (JSON lines), character offsets turned into byte spans. A file without
-/// any gold entity is an error: scored, it looked like a run that found nothing.
+/// any gold entity is an error: scored, it looked like a run that found nothing; so is an article
+/// id on two lines of a file ([`super::IdLines`]).
 pub fn load_entity_fixtures(paths: &[PathBuf]) -> Result<Vec<EntityFixture>> {
     let mut out = Vec::new();
     for path in paths {
         let body = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let before = out.len();
+        let mut ids = super::IdLines::default();
         for (n, line) in body
             .lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
         {
-            let article = parse_article(line)
-                .with_context(|| format!("{}: line {}", path.display(), n + 1))?;
+            let context = || format!("{}: line {}", path.display(), n + 1);
+            let article = parse_article(line).with_context(context)?;
+            ids.check(&article.id, n + 1).with_context(context)?;
             out.push(article);
         }
         if out[before..].iter().all(|a| a.entities.is_empty()) {

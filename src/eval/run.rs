@@ -52,10 +52,11 @@ pub struct FixtureEntity {
 }
 
 /// Reads span-labeled fixtures (one JSON object per line), each gold span checked
-/// ([`check_fixture_spans`]).
+/// ([`check_fixture_spans`]), each article id once ([`crate::eval::IdLines`]).
 pub fn read_ner_fixtures(path: &Path) -> Result<Vec<NerFixture>> {
     let raw =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut ids = crate::eval::IdLines::default();
     raw.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
@@ -64,6 +65,7 @@ pub fn read_ner_fixtures(path: &Path) -> Result<Vec<NerFixture>> {
             let fixture: NerFixture =
                 serde_json::from_str(l).with_context(|| format!("{}: not a fixture", context()))?;
             check_fixture_spans(&fixture).with_context(context)?;
+            ids.check(&fixture.id, n + 1).with_context(context)?;
             Ok(fixture)
         })
         .collect()

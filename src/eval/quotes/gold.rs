@@ -149,21 +149,23 @@ fn no_overlaps(entities: &[FixtureEntity]) -> Result<()> {
     }
 }
 
-/// Loads fixture files (JSONL, one article per line; blank lines and `//` lines skipped).
+/// Loads fixture files (JSONL, one article per line; blank lines and `//` lines skipped; an
+/// article id once per file, [`crate::eval::IdLines`]).
 pub fn load_fixtures(paths: &[PathBuf]) -> Result<Vec<GoldArticle>> {
     let mut out = Vec::new();
     for path in paths {
         let body = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
+        let mut ids = crate::eval::IdLines::default();
         for (n, line) in body.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with("//") {
                 continue;
             }
-            out.push(
-                parse_fixture_line(line)
-                    .with_context(|| format!("{}: line {}", path.display(), n + 1))?,
-            );
+            let context = || format!("{}: line {}", path.display(), n + 1);
+            let article = parse_fixture_line(line).with_context(context)?;
+            ids.check(&article.id, n + 1).with_context(context)?;
+            out.push(article);
         }
     }
     Ok(out)
@@ -246,6 +248,20 @@ mod tests {
             let err = format!("{:#}", parse_fixture_line(&line(quote)).unwrap_err());
             assert!(err.contains(says), "{err}");
         }
+    }
+
+    /// The same article id on two lines is refused naming both, where it was scored twice.
+    #[test]
+    fn an_article_id_on_two_lines_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("q.jsonl");
+        let a1 = r#"{"id": "a1", "text": "Hi.", "quotes": []}"#;
+        std::fs::write(&path, format!("{a1}\n\n{a1}\n")).unwrap();
+        let err = format!("{:#}", load_fixtures(&[path]).unwrap_err());
+        assert!(
+            err.contains("q.jsonl: line 3: article id \"a1\" is also on line 1"),
+            "{err}"
+        );
     }
 
     /// A line without `quotes` (here misspelled) is refused naming the field, where it read as
