@@ -561,6 +561,16 @@ fn eval_quotes_gold_entities_with_brat_folders_is_a_usage_error() {
     );
 }
 
+/// `eval ner` and `eval quotes` with no input at all are usage errors (exit 2), as `eval
+/// entities` without files is; they exited 1, as if an input could not be read.
+#[test]
+fn eval_without_any_input_is_a_usage_error() {
+    for command in ["ner", "quotes", "entities"] {
+        let o = whosaid().args(["eval", command]).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "eval {command}: {}", stderr(&o));
+    }
+}
+
 /// Each `eval` over gold that holds nothing to score: an error naming the file, as for an empty
 /// CoNLL file, where it used to print zeros (or ones) and exit 0.
 #[test]

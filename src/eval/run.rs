@@ -14,6 +14,7 @@ use crate::paths;
 use crate::quotes::learned::{RoleContext, RoleTagger, RoleTags};
 use crate::quotes::QuoteMethod;
 use crate::text::Document;
+use crate::usage::UsageError;
 use crate::whole_file::replace_file;
 
 /// Settings of `eval ner`.
@@ -220,8 +221,9 @@ fn write_errors_file(path: &Path, body: &str) -> Result<()> {
 /// Runs `eval ner` and prints the report. Every input is read and checked before the model
 /// loads, so a bad one fails at once.
 pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
+    // A usage error (exit 2), as `eval entities` without files is: no input could be read.
     if opts.files.is_empty() && opts.fixtures.is_empty() {
-        bail!("eval ner needs CoNLL files or --fixtures FILE...");
+        return Err(UsageError("eval ner needs CoNLL files or --fixtures FILE...".into()).into());
     }
     let mut reads: Vec<(&str, &Path)> = vec![("--model", &opts.model)];
     reads.extend(opts.files.iter().map(|f| ("the CoNLL file", f.as_path())));
@@ -352,6 +354,10 @@ pub struct EvalQuotesOptions {
 /// Runs `eval quotes` and prints the report.
 pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
     use crate::eval::quotes as q;
+    if opts.brat.is_empty() && opts.fixtures.is_empty() {
+        let needs = "eval quotes needs --brat DIR... or --fixtures FILE...";
+        return Err(UsageError(needs.into()).into());
+    }
     let mut reads: Vec<(&str, &Path)> = vec![
         ("--model", &opts.model),
         ("--quote-model", &opts.quote_model),
@@ -381,9 +387,6 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
             bail!("{}: no attributions to score ({hint})", path.display());
         }
         articles.extend(read);
-    }
-    if articles.is_empty() {
-        bail!("eval quotes needs --brat DIR or --fixtures FILE... with at least one article");
     }
     let left_out: Vec<&String> = articles.iter().flat_map(|a| &a.left_out).collect();
     if let Some(first) = left_out.first() {
