@@ -571,6 +571,44 @@ fn eval_without_any_input_is_a_usage_error() {
     }
 }
 
+/// One input named twice in an `eval` (`a.conll ./a.conll`, `--brat D D`, `F F`) is a usage
+/// error (exit 2) naming both, as in `extract`: it was scored twice, every gold and predicted
+/// span counted double.
+#[test]
+fn eval_of_one_input_named_twice_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let conll = dir.join("a.conll");
+    std::fs::write(&conll, "Bob B-PER\nsaid O\n").unwrap();
+    let again = dir.join(".").join("a.conll");
+    std::fs::create_dir_all(dir.join("brat/text")).unwrap();
+    let brat = dir.join("brat");
+    for args in [
+        vec![os("ner"), conll.clone().into(), again.clone().into()],
+        vec![
+            os("ner"),
+            conll.clone().into(),
+            os("--fixtures"),
+            again.clone().into(),
+        ],
+        vec![
+            os("quotes"),
+            os("--brat"),
+            brat.clone().into(),
+            brat.join(".").into(),
+        ],
+        vec![os("entities"), conll.clone().into(), again.clone().into()],
+    ] {
+        let o = whosaid().arg("eval").args(&args).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("would be read twice"), "{}", stderr(&o));
+    }
+}
+
+fn os(s: impl AsRef<std::ffi::OsStr>) -> std::ffi::OsString {
+    s.as_ref().to_os_string()
+}
+
 /// Each `eval` over gold that holds nothing to score: an error naming the file, as for an empty
 /// CoNLL file, where it used to print zeros (or ones) and exit 0.
 #[test]

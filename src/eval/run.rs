@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use super::mentions_cache::MentionsCache;
+use crate::checkpoint::refuse_repeated_inputs;
 use crate::conll::{has_entities, read_conll, Recase};
 use crate::eval::ner::{evaluate_conll, format_score, NerScore, NerScorer};
 use crate::ner::{
@@ -219,7 +220,8 @@ fn write_errors_file(path: &Path, body: &str) -> Result<()> {
 }
 
 /// Runs `eval ner` and prints the report. Every input is read and checked before the model
-/// loads, so a bad one fails at once.
+/// loads, so a bad one fails at once; one named twice is a usage error, as for `extract`
+/// ([`refuse_repeated_inputs`]).
 pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
     // A usage error (exit 2), as `eval entities` without files is: no input could be read.
     if opts.files.is_empty() && opts.fixtures.is_empty() {
@@ -229,6 +231,8 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
     reads.extend(opts.files.iter().map(|f| ("the CoNLL file", f.as_path())));
     reads.extend(opts.fixtures.iter().map(|f| ("--fixtures", f.as_path())));
     refuse_errors_over(opts.errors.as_deref(), &reads)?;
+    // One file named twice (`a.conll ./a.conll`) was scored twice, each entity counted double.
+    refuse_repeated_inputs(&[opts.files.as_slice(), &opts.fixtures].concat())?;
     let mut docs = Vec::new();
     for f in &opts.files {
         let read = read_conll(f)?;
@@ -370,6 +374,7 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
             .map(|c| ("--mentions-cache", c.as_path())),
     );
     refuse_errors_over(opts.errors.as_deref(), &reads)?;
+    refuse_repeated_inputs(&[opts.brat.as_slice(), &opts.fixtures].concat())?;
     let mut articles = Vec::new();
     let brat_hint = "no .ann files, or none with an attribution?";
     let inputs = opts
@@ -485,6 +490,7 @@ pub fn eval_entities(opts: &EvalEntitiesOptions) -> Result<()> {
     let mut reads: Vec<(&str, &Path)> = vec![("--model", &opts.model)];
     reads.extend(opts.files.iter().map(|f| ("the fixture file", f.as_path())));
     refuse_errors_over(opts.errors.as_deref(), &reads)?;
+    refuse_repeated_inputs(&opts.files)?;
     let fixtures = e::load_entity_fixtures(&opts.files)?;
     if fixtures.is_empty() {
         bail!("eval entities needs fixture files with at least one article");
