@@ -509,6 +509,11 @@ fn eval_ner_fixture_spans_are_checked_and_errors_or_case_with_fixtures_are_usage
         (format!("[{}]", span(8, 4)), "ends before it starts"),
         (format!("[{}]", span(4, 4)), "empty span"),
         (format!("[{}, {}]", span(0, 8), span(4, 8)), "overlap"),
+        // A text that is not what the span holds (byte offsets, say) was scored as a miss.
+        (
+            r#"[{"start": 0, "end": 8, "label": "PER", "text": "Duka"}]"#.to_string(),
+            r#"entity 1: says "Duka" but the text holds "Ana Duka" at [0, 8)"#,
+        ),
     ] {
         let o = eval_ner_fixture(tmp.path(), &entities, &[]);
         assert_eq!(o.status.code(), Some(1), "{entities}: {}", stderr(&o));
@@ -520,6 +525,10 @@ fn eval_ner_fixture_spans_are_checked_and_errors_or_case_with_fixtures_are_usage
     }
     let fine = format!("[{}]", span(0, 8));
     assert!(eval_ner_fixture(tmp.path(), &fine, &[]).status.success());
+    let fine_text = r#"[{"start": 0, "end": 8, "label": "PER", "text": "Ana Duka"}]"#;
+    assert!(eval_ner_fixture(tmp.path(), fine_text, &[])
+        .status
+        .success());
     // Flags that apply to CoNLL files only were ignored with --fixtures.
     let errors = tmp.path().join("errors.jsonl");
     let with_errors = ["--errors", errors.to_str().unwrap()];

@@ -46,11 +46,14 @@ pub struct NerFixture {
     pub entities: Vec<FixtureEntity>,
 }
 
+/// `text`, when given, must be what `[start, end)` holds ([`check_fixture_spans`]).
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct FixtureEntity {
     pub start: usize,
     pub end: usize,
     pub label: EntityLabel,
+    #[serde(default)]
+    pub text: Option<String>,
 }
 
 /// Reads span-labeled fixtures (one JSON object per line), each gold span checked
@@ -75,14 +78,27 @@ pub fn read_ner_fixtures(path: &Path) -> Result<Vec<NerFixture>> {
 
 /// A fixture's gold spans must lie in its text, be non-empty and not overlap: the scorer marks
 /// them as tags over characters, where a span past the end was clipped, an empty or backward
-/// one vanished, and of two overlapping ones the later overwrote the earlier.
+/// one vanished, and of two overlapping ones the later overwrote the earlier. An entity's
+/// `text` must be what its span holds, as a brat span's text must: fixtures written with byte
+/// offsets (`"Sandër Lleshaj met Tomas"`: Tomas at bytes 20..25 is "omas " in characters) were
+/// scored as misses, without a word.
 fn check_fixture_spans(fixture: &NerFixture) -> Result<()> {
     let offsets = crate::eval::CharToByte::new(&fixture.text);
     for (i, e) in fixture.entities.iter().enumerate() {
         let context = || format!("{}: entity {}", fixture.id, i + 1);
-        offsets.span(e.start, e.end).with_context(context)?;
+        let span = offsets.span(e.start, e.end).with_context(context)?;
         if e.start == e.end {
             bail!("{}: empty span [{}, {})", context(), e.start, e.end);
+        }
+        let found = &fixture.text[span.start..span.end];
+        if let Some(said) = e.text.as_deref().filter(|&said| said != found) {
+            bail!(
+                "{}: says {said:?} but the text holds {found:?} at [{}, {}) (offsets count \
+                 characters, not bytes)",
+                context(),
+                e.start,
+                e.end
+            );
         }
     }
     let spans = fixture.entities.iter().map(|e| [e.start, e.end]);
