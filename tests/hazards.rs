@@ -656,7 +656,7 @@ fn scores_over_no_gold_are_errors_not_results() {
     let os = |s: &str| std::ffi::OsString::from(s);
     let cases: [(Vec<std::ffi::OsString>, &str); 6] = [
         (
-            vec![os("ner"), outside.into()],
+            vec![os("ner"), outside.clone().into()],
             "outside.conll: no entities to score",
         ),
         (
@@ -698,6 +698,14 @@ fn scores_over_no_gold_are_errors_not_results() {
         assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(said), "{args:?}: {}", stderr(&o));
     }
+    // A file without entities beside one with some is scored (its false positives count).
+    let names = write("names.conll", "Bob B-PER\nsaid O\n");
+    let o = eval(&[
+        os("ner").as_os_str(),
+        names.as_os_str(),
+        outside.as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
 }
 
 #[test]

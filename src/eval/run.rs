@@ -256,25 +256,26 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
         if read.iter().all(|d| d.sentences.is_empty()) {
             bail!("{}: no sentences to score (an empty file?)", f.display());
         }
-        // Recall over no gold entity is undefined: a table of zeros looked like a score.
-        if !has_entities(&read) {
-            bail!(
-                "{}: no entities to score (every tag is O; score it with files that have some)",
-                f.display()
-            );
-        }
         docs.extend(read);
+    }
+    // Recall over no gold entity is undefined: a table of zeros looked like a score. A file
+    // without any among files with some is fine (its false positives count), so the check is
+    // over all the files of a kind, not each.
+    if !docs.is_empty() && !has_entities(&docs) {
+        bail!(
+            "{}: no entities to score (every tag is O; score it with files that have some)",
+            joined_paths(&opts.files)
+        );
     }
     let mut fixtures = Vec::new();
     for f in &opts.fixtures {
-        let read = read_ner_fixtures(f)?;
-        if read.iter().all(|a| a.entities.is_empty()) {
-            bail!(
-                "{}: no entities to score (an empty file, or articles without entities?)",
-                f.display()
-            );
-        }
-        fixtures.extend(read);
+        fixtures.extend(read_ner_fixtures(f)?);
+    }
+    if !opts.fixtures.is_empty() && fixtures.iter().all(|a| a.entities.is_empty()) {
+        bail!(
+            "{}: no entities to score (empty files, or articles without entities?)",
+            joined_paths(&opts.fixtures)
+        );
     }
     let tagger = load_tagger(
         &opts.model,
@@ -304,6 +305,12 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
     Ok(())
 }
 
+/// The paths as given, comma-separated.
+fn joined_paths(paths: &[PathBuf]) -> String {
+    let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    shown.join(", ")
+}
+
 /// `eval ner` on the CoNLL files' documents: the errors file written, the score printed unless
 /// `--json`, and the report's `conll` part returned.
 fn eval_conll(
@@ -326,11 +333,7 @@ fn eval_conll(
     if !opts.json {
         println!(
             "CoNLL: {} (document windows of whole sentences)",
-            opts.files
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
+            joined_paths(&opts.files)
         );
         print!("{}", format_score(&score));
         println!(
