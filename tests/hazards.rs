@@ -618,6 +618,40 @@ fn os(s: impl AsRef<std::ffi::OsStr>) -> std::ffi::OsString {
     s.as_ref().to_os_string()
 }
 
+/// Each `eval ner --errors` row names the file and the line of its entity's first word: rows
+/// gave the sentence's text alone, which two files (or two `Halden`s in one) could share.
+#[test]
+fn eval_ner_error_rows_name_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let model = tiny_model(dir, 128, Some(1));
+    let body = "Halden B-LOC\nis O\ncold O\n\nAna B-PER\nDuka I-PER\nsaw O\nHalden B-LOC\n";
+    let files: Vec<PathBuf> = ["x.conll", "y.conll"].iter().map(|n| dir.join(n)).collect();
+    for f in &files {
+        std::fs::write(f, body).unwrap();
+    }
+    let errors = dir.join("errors.jsonl");
+    let o = whosaid()
+        .args(["eval", "ner", "--threads", "1", "--model"])
+        .arg(&model)
+        .args(&files)
+        .arg("--errors")
+        .arg(&errors)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = std::fs::read_to_string(&errors).unwrap();
+    assert!(!rows.is_empty());
+    for row in rows.lines() {
+        let row: serde_json::Value = serde_json::from_str(row).unwrap();
+        let file = std::fs::read_to_string(row["file"].as_str().unwrap()).unwrap();
+        let line = row["line"].as_u64().unwrap() as usize;
+        let first_word = row["text"].as_str().unwrap().split(' ').next().unwrap();
+        let at = file.lines().nth(line - 1).unwrap();
+        assert!(at.starts_with(&format!("{first_word} ")), "{row} at {at:?}");
+    }
+}
+
 /// Each `eval` over gold that holds nothing to score: an error naming the file, as for an empty
 /// CoNLL file, where it used to print zeros (or ones) and exit 0.
 #[test]

@@ -250,12 +250,16 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
     // One file named twice (`a.conll ./a.conll`) was scored twice, each entity counted double.
     refuse_repeated_inputs(&[opts.files.as_slice(), &opts.fixtures].concat())?;
     let mut docs = Vec::new();
-    for f in &opts.files {
+    // Which of `opts.files` each sentence is from, for the `--errors` rows.
+    let mut file_of_sentence = Vec::new();
+    for (i, f) in opts.files.iter().enumerate() {
         let read = read_conll(f)?;
         // Scored as 0 of 0 entities, an empty file looked like a model that finds nothing.
         if read.iter().all(|d| d.sentences.is_empty()) {
             bail!("{}: no sentences to score (an empty file?)", f.display());
         }
+        let sentences = read.iter().map(|d| d.sentences.len()).sum();
+        file_of_sentence.extend(std::iter::repeat_n(i, sentences));
         docs.extend(read);
     }
     // Recall over no gold entity is undefined: a table of zeros looked like a score. A file
@@ -286,7 +290,8 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
     )?;
     let mut reports = serde_json::Map::new();
     if !docs.is_empty() {
-        reports.insert("conll".into(), eval_conll(opts, &tagger, docs)?);
+        let conll = eval_conll(opts, &tagger, docs, &file_of_sentence)?;
+        reports.insert("conll".into(), conll);
     }
     if !fixtures.is_empty() {
         let score = score_fixtures(&tagger, &fixtures)?;
@@ -311,21 +316,48 @@ fn joined_paths(paths: &[PathBuf]) -> String {
     shown.join(", ")
 }
 
-/// `eval ner` on the CoNLL files' documents: the errors file written, the score printed unless
-/// `--json`, and the report's `conll` part returned.
+/// One `--errors` row of `eval ner`: the mismatch, with the file and line of the entity's first
+/// word, so that a row can be traced (the sentence's text alone did not say which file, nor
+/// which of two `Halden`s): `{"file": "y.conll", "line": 12, "sentence": 3, "word": 0,
+/// "kind": "missed", "label": "LOC", "text": "Halden", "context": "Halden is cold ."}`.
+#[derive(serde::Serialize)]
+struct ErrorRow<'a> {
+    file: String,
+    line: usize,
+    #[serde(flatten)]
+    mismatch: &'a crate::eval::ner::NerMismatch,
+}
+
+/// `eval ner` on the CoNLL files' documents (`file_of_sentence`: the index in `opts.files` of
+/// each of their sentences): the errors file written, the score printed unless `--json`, and
+/// the report's `conll` part returned.
 fn eval_conll(
     opts: &EvalNerOptions,
     tagger: &Tagger<impl TagModel>,
     mut docs: Vec<crate::conll::ConllDocument>,
+    file_of_sentence: &[usize],
 ) -> Result<serde_json::Value> {
     for sentence in docs.iter_mut().flat_map(|d| d.sentences.iter_mut()) {
         opts.case.apply(sentence);
     }
     let (score, mismatches, speed) = evaluate_conll(tagger, &docs)?;
     if let Some(path) = &opts.errors {
+        let lines: Vec<usize> = docs
+            .iter()
+            .flat_map(|d| &d.sentences)
+            .map(|s| s.line)
+            .collect();
         let mut out = String::new();
         for m in &mismatches {
-            out.push_str(&serde_json::to_string(m)?);
+            let row = ErrorRow {
+                file: opts.files[file_of_sentence[m.sentence]]
+                    .display()
+                    .to_string(),
+                // One word a line: the entity's first word is `word` lines below the sentence's.
+                line: lines[m.sentence] + m.word,
+                mismatch: m,
+            };
+            out.push_str(&serde_json::to_string(&row)?);
             out.push('\n');
         }
         write_errors_file(path, &out)?;
