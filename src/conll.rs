@@ -57,6 +57,9 @@ impl std::str::FromStr for Recase {
 pub struct ConllSentence {
     pub words: Vec<String>,
     pub tags: Vec<Tag>,
+    /// The file's line (1-based) of its first word, so an error row can say where it is (0 for
+    /// a sentence no file gave).
+    pub line: usize,
 }
 
 /// A document of a CoNLL file (`-DOCSTART-` separates them; a file without any is one document).
@@ -83,6 +86,7 @@ pub fn read_conll(path: &Path) -> Result<Vec<ConllDocument>> {
     let mut cur = ConllSentence {
         words: Vec::new(),
         tags: Vec::new(),
+        line: 0,
     };
     let flush = |cur: &mut ConllSentence, docs: &mut Vec<ConllDocument>| {
         if !cur.words.is_empty() {
@@ -91,6 +95,7 @@ pub fn read_conll(path: &Path) -> Result<Vec<ConllDocument>> {
                 ConllSentence {
                     words: vec![],
                     tags: vec![],
+                    line: 0,
                 },
             ));
         }
@@ -142,6 +147,9 @@ pub fn read_conll(path: &Path) -> Result<Vec<ConllDocument>> {
             .unwrap()
             .parse()
             .with_context(|| format!("{}: line {}", path.display(), n + 1))?;
+        if cur.words.is_empty() {
+            cur.line = n + 1;
+        }
         cur.words.push(cols[0].to_string());
         cur.tags.push(tag);
     }

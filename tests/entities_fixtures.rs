@@ -79,7 +79,8 @@ fn eval_entities_with_the_shipped_model_holds_its_scores() {
     at_least("b3_f1", 0.95);
     at_least("canonical_accuracy", 0.97);
     at_least("label_accuracy", 0.96);
-    at_least("key_accuracy", 0.96);
+    // 0.962 until a gold entity the run never found counted wrong here too (0.953).
+    at_least("key_accuracy", 0.95);
     assert!(s["mentions"]["f1"].as_f64().unwrap() >= 0.95);
 }
 

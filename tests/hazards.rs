@@ -509,6 +509,11 @@ fn eval_ner_fixture_spans_are_checked_and_errors_or_case_with_fixtures_are_usage
         (format!("[{}]", span(8, 4)), "ends before it starts"),
         (format!("[{}]", span(4, 4)), "empty span"),
         (format!("[{}, {}]", span(0, 8), span(4, 8)), "overlap"),
+        // A text that is not what the span holds (byte offsets, say) was scored as a miss.
+        (
+            r#"[{"start": 0, "end": 8, "label": "PER", "text": "Duka"}]"#.to_string(),
+            r#"entity 1: says "Duka" but the text holds "Ana Duka" at [0, 8)"#,
+        ),
     ] {
         let o = eval_ner_fixture(tmp.path(), &entities, &[]);
         assert_eq!(o.status.code(), Some(1), "{entities}: {}", stderr(&o));
@@ -520,6 +525,10 @@ fn eval_ner_fixture_spans_are_checked_and_errors_or_case_with_fixtures_are_usage
     }
     let fine = format!("[{}]", span(0, 8));
     assert!(eval_ner_fixture(tmp.path(), &fine, &[]).status.success());
+    let fine_text = r#"[{"start": 0, "end": 8, "label": "PER", "text": "Ana Duka"}]"#;
+    assert!(eval_ner_fixture(tmp.path(), fine_text, &[])
+        .status
+        .success());
     // Flags that apply to CoNLL files only were ignored with --fixtures.
     let errors = tmp.path().join("errors.jsonl");
     let with_errors = ["--errors", errors.to_str().unwrap()];
@@ -561,6 +570,88 @@ fn eval_quotes_gold_entities_with_brat_folders_is_a_usage_error() {
     );
 }
 
+/// `eval ner` and `eval quotes` with no input at all are usage errors (exit 2), as `eval
+/// entities` without files is; they exited 1, as if an input could not be read.
+#[test]
+fn eval_without_any_input_is_a_usage_error() {
+    for command in ["ner", "quotes", "entities"] {
+        let o = whosaid().args(["eval", command]).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "eval {command}: {}", stderr(&o));
+    }
+}
+
+/// One input named twice in an `eval` (`a.conll ./a.conll`, `--brat D D`, `F F`) is a usage
+/// error (exit 2) naming both, as in `extract`: it was scored twice, every gold and predicted
+/// span counted double.
+#[test]
+fn eval_of_one_input_named_twice_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let conll = dir.join("a.conll");
+    std::fs::write(&conll, "Bob B-PER\nsaid O\n").unwrap();
+    let again = dir.join(".").join("a.conll");
+    std::fs::create_dir_all(dir.join("brat/text")).unwrap();
+    let brat = dir.join("brat");
+    for args in [
+        vec![os("ner"), conll.clone().into(), again.clone().into()],
+        vec![
+            os("ner"),
+            conll.clone().into(),
+            os("--fixtures"),
+            again.clone().into(),
+        ],
+        vec![
+            os("quotes"),
+            os("--brat"),
+            brat.clone().into(),
+            brat.join(".").into(),
+        ],
+        vec![os("entities"), conll.clone().into(), again.clone().into()],
+    ] {
+        let o = whosaid().arg("eval").args(&args).output().unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("would be read twice"), "{}", stderr(&o));
+    }
+}
+
+fn os(s: impl AsRef<std::ffi::OsStr>) -> std::ffi::OsString {
+    s.as_ref().to_os_string()
+}
+
+/// Each `eval ner --errors` row names the file and the line of its entity's first word: rows
+/// gave the sentence's text alone, which two files (or two `Halden`s in one) could share.
+#[test]
+fn eval_ner_error_rows_name_file_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let model = tiny_model(dir, 128, Some(1));
+    let body = "Halden B-LOC\nis O\ncold O\n\nAna B-PER\nDuka I-PER\nsaw O\nHalden B-LOC\n";
+    let files: Vec<PathBuf> = ["x.conll", "y.conll"].iter().map(|n| dir.join(n)).collect();
+    for f in &files {
+        std::fs::write(f, body).unwrap();
+    }
+    let errors = dir.join("errors.jsonl");
+    let o = whosaid()
+        .args(["eval", "ner", "--threads", "1", "--model"])
+        .arg(&model)
+        .args(&files)
+        .arg("--errors")
+        .arg(&errors)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows = std::fs::read_to_string(&errors).unwrap();
+    assert!(!rows.is_empty());
+    for row in rows.lines() {
+        let row: serde_json::Value = serde_json::from_str(row).unwrap();
+        let file = std::fs::read_to_string(row["file"].as_str().unwrap()).unwrap();
+        let line = row["line"].as_u64().unwrap() as usize;
+        let first_word = row["text"].as_str().unwrap().split(' ').next().unwrap();
+        let at = file.lines().nth(line - 1).unwrap();
+        assert!(at.starts_with(&format!("{first_word} ")), "{row} at {at:?}");
+    }
+}
+
 /// Each `eval` over gold that holds nothing to score: an error naming the file, as for an empty
 /// CoNLL file, where it used to print zeros (or ones) and exit 0.
 #[test]
@@ -599,7 +690,7 @@ fn scores_over_no_gold_are_errors_not_results() {
     let os = |s: &str| std::ffi::OsString::from(s);
     let cases: [(Vec<std::ffi::OsString>, &str); 6] = [
         (
-            vec![os("ner"), outside.into()],
+            vec![os("ner"), outside.clone().into()],
             "outside.conll: no entities to score",
         ),
         (
@@ -641,6 +732,14 @@ fn scores_over_no_gold_are_errors_not_results() {
         assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains(said), "{args:?}: {}", stderr(&o));
     }
+    // A file without entities beside one with some is scored (its false positives count).
+    let names = write("names.conll", "Bob B-PER\nsaid O\n");
+    let o = eval(&[
+        os("ner").as_os_str(),
+        names.as_os_str(),
+        outside.as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
 }
 
 #[test]

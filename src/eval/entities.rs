@@ -18,9 +18,11 @@
 //!   when the run found none of them): **canonical accuracy** is the share of gold entities
 //!   whose match has exactly the gold canonical name, **label accuracy** the share whose match
 //!   has the gold label.
-//! - **Key accuracy** (across articles): a gold entity counts when the gold entities sharing its
-//!   match's `entity_key` are exactly those sharing its gold key, in every article; an
-//!   entity without a key (ambiguous) shares it with none.
+//! - **Key accuracy** (across articles): a gold entity counts when the run found it (a match, as
+//!   above) and the gold entities sharing its match's `entity_key` are exactly those sharing its
+//!   gold key, in every article; an entity without a key (ambiguous) shares it with none. A gold
+//!   entity the run never found is wrong here as in the two accuracies above: left out, 3 of 4
+//!   gold entities missed still read as key accuracy 1.000.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -70,20 +72,23 @@ struct RawCluster {
 }
 
 /// Reads entity fixtures (JSON lines), character offsets turned into byte spans. A file without
-/// any gold entity is an error: scored, it looked like a run that found nothing.
+/// any gold entity is an error: scored, it looked like a run that found nothing; so is an article
+/// id on two lines of a file ([`super::IdLines`]).
 pub fn load_entity_fixtures(paths: &[PathBuf]) -> Result<Vec<EntityFixture>> {
     let mut out = Vec::new();
     for path in paths {
         let body = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let before = out.len();
+        let mut ids = super::IdLines::default();
         for (n, line) in body
             .lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
         {
-            let article = parse_article(line)
-                .with_context(|| format!("{}: line {}", path.display(), n + 1))?;
+            let context = || format!("{}: line {}", path.display(), n + 1);
+            let article = parse_article(line).with_context(context)?;
+            ids.check(&article.id, n + 1).with_context(context)?;
             out.push(article);
         }
         if out[before..].iter().all(|a| a.entities.is_empty()) {
@@ -179,6 +184,8 @@ pub struct EntityScores {
 /// One gold entity's matched prediction, for the cross-article key check.
 struct Matched<'a> {
     gold_key: &'a str,
+    /// Whether the run found the entity at all (any of its mentions).
+    found: bool,
     predicted_key: Option<String>,
 }
 
@@ -229,6 +236,7 @@ pub fn score_entities(
             }
             matched.push(Matched {
                 gold_key: &gold.key,
+                found: best.is_some(),
                 predicted_key: best.and_then(|e| e.key.clone()),
             });
         }
@@ -279,10 +287,15 @@ fn best_match(gold: &GoldCluster, predicted_of: &HashMap<Span, usize>) -> Option
         .map(|&(e, _)| e)
 }
 
-/// How many gold entities' matches group across articles exactly as the gold keys do.
+/// How many gold entities' matches group across articles exactly as the gold keys do (one the
+/// run never found has no match to group, so is wrong).
 fn keys_right(matched: &[Matched], errors: &mut Vec<String>) -> usize {
     let mut right = 0;
     for (i, m) in matched.iter().enumerate() {
+        if !m.found {
+            errors.push(format!("key\t{}\tnot found", m.gold_key));
+            continue;
+        }
         let wrong = matched.iter().enumerate().find(|(j, other)| {
             let same_gold = other.gold_key == m.gold_key;
             let same_key =
@@ -443,6 +456,7 @@ mod tests {
     fn keys_must_group_across_articles_as_gold_does() {
         let m = |gold_key, predicted: Option<&str>| Matched {
             gold_key,
+            found: true,
             predicted_key: predicted.map(String::from),
         };
         let mut errors = Vec::new();
@@ -462,5 +476,37 @@ mod tests {
         // Two people under one key: both wrong.
         let merged = [m("p:a", Some("smith")), m("p:b", Some("smith"))];
         assert_eq!(keys_right(&merged, &mut errors), 0);
+    }
+
+    #[test]
+    fn a_gold_entity_never_found_counts_wrong_in_key_accuracy() {
+        // One article, two gold entities; the run finds Bob and not Ann.
+        let fixture = EntityFixture {
+            id: "a".into(),
+            text: "Bob met Ann.".into(),
+            entities: vec![cluster("p:bob", (0, 3)), cluster("p:ann", (8, 11))],
+        };
+        let bob = Mention {
+            span: Span::new(0, 3),
+            label: EntityLabel::Per,
+            score: 1.0,
+        };
+        let doc = crate::eval::document_of_text(&fixture.id, &fixture.text);
+        let mentions = crate::entities::name_mentions(&doc, vec![bob]);
+        let entities = crate::entities::merge(&doc, &mentions);
+        let (scores, errors) = score_entities(&[fixture], &[(mentions, entities)]);
+        assert_eq!(scores.label_accuracy, 0.5);
+        assert_eq!(scores.key_accuracy, 0.5, "{errors:?}");
+        assert!(errors.contains(&"key\tp:ann\tnot found".to_string()));
+    }
+
+    fn cluster(key: &str, (start, end): (usize, usize)) -> GoldCluster {
+        GoldCluster {
+            key: key.into(),
+            canonical: key.into(),
+            label: EntityLabel::Per,
+            ambiguous: false,
+            mentions: spans(&[(start, end)]),
+        }
     }
 }

@@ -7,6 +7,8 @@ pub mod ner;
 pub mod quotes;
 pub mod run;
 
+use std::collections::HashMap;
+
 use anyhow::{bail, Context, Result};
 
 use crate::clean::clean;
@@ -23,6 +25,29 @@ pub(crate) fn first_overlap(
         .windows(2)
         .find(|w| w[1][0] < w[0][1])
         .map(|w| (w[0], w[1]))
+}
+
+/// The line each article id of one fixture file is on, so that an id on a second line is an
+/// error naming both lines: every score counts an article once per line (the same article
+/// twice was scored twice, its gold and its predictions counted double), and `--errors` rows
+/// name an article by its id alone.
+#[derive(Default)]
+pub(crate) struct IdLines(HashMap<String, usize>);
+
+impl IdLines {
+    /// Notes that `id` is on `line` (1-based), or says on which line it already was.
+    pub(crate) fn check(&mut self, id: &str, line: usize) -> Result<()> {
+        match self.0.get(id) {
+            Some(first) => bail!(
+                "article id {id:?} is also on line {first} (give each article its own id, or \
+                 drop the copy)"
+            ),
+            None => {
+                self.0.insert(id.to_string(), line);
+                Ok(())
+            }
+        }
+    }
 }
 
 /// Character offsets of one text turned into byte spans, with errors that say what is wrong.

@@ -54,6 +54,8 @@ pub struct NerScore {
 #[derive(Debug, Clone, Serialize)]
 pub struct NerMismatch {
     pub sentence: usize,
+    /// The entity's first word's place in its sentence (0 for the first word).
+    pub word: usize,
     /// "missed" (gold not predicted) or "spurious" (predicted, not gold).
     pub kind: &'static str,
     pub label: EntityLabel,
@@ -121,6 +123,7 @@ fn mismatch(
 ) -> NerMismatch {
     NerMismatch {
         sentence,
+        word: entity.words.start,
         kind,
         label: entity.label,
         text: words

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 
 use super::mentions_cache::MentionsCache;
+use crate::checkpoint::refuse_repeated_inputs;
 use crate::conll::{has_entities, read_conll, Recase};
 use crate::eval::ner::{evaluate_conll, format_score, NerScore, NerScorer};
 use crate::ner::{
@@ -14,6 +15,7 @@ use crate::paths;
 use crate::quotes::learned::{RoleContext, RoleTagger, RoleTags};
 use crate::quotes::QuoteMethod;
 use crate::text::Document;
+use crate::usage::UsageError;
 use crate::whole_file::replace_file;
 
 /// Settings of `eval ner`.
@@ -44,18 +46,22 @@ pub struct NerFixture {
     pub entities: Vec<FixtureEntity>,
 }
 
+/// `text`, when given, must be what `[start, end)` holds ([`check_fixture_spans`]).
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct FixtureEntity {
     pub start: usize,
     pub end: usize,
     pub label: EntityLabel,
+    #[serde(default)]
+    pub text: Option<String>,
 }
 
 /// Reads span-labeled fixtures (one JSON object per line), each gold span checked
-/// ([`check_fixture_spans`]).
+/// ([`check_fixture_spans`]), each article id once ([`crate::eval::IdLines`]).
 pub fn read_ner_fixtures(path: &Path) -> Result<Vec<NerFixture>> {
     let raw =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut ids = crate::eval::IdLines::default();
     raw.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
@@ -64,6 +70,7 @@ pub fn read_ner_fixtures(path: &Path) -> Result<Vec<NerFixture>> {
             let fixture: NerFixture =
                 serde_json::from_str(l).with_context(|| format!("{}: not a fixture", context()))?;
             check_fixture_spans(&fixture).with_context(context)?;
+            ids.check(&fixture.id, n + 1).with_context(context)?;
             Ok(fixture)
         })
         .collect()
@@ -71,14 +78,27 @@ pub fn read_ner_fixtures(path: &Path) -> Result<Vec<NerFixture>> {
 
 /// A fixture's gold spans must lie in its text, be non-empty and not overlap: the scorer marks
 /// them as tags over characters, where a span past the end was clipped, an empty or backward
-/// one vanished, and of two overlapping ones the later overwrote the earlier.
+/// one vanished, and of two overlapping ones the later overwrote the earlier. An entity's
+/// `text` must be what its span holds, as a brat span's text must: fixtures written with byte
+/// offsets (`"Sandër Lleshaj met Tomas"`: Tomas at bytes 20..25 is "omas " in characters) were
+/// scored as misses, without a word.
 fn check_fixture_spans(fixture: &NerFixture) -> Result<()> {
     let offsets = crate::eval::CharToByte::new(&fixture.text);
     for (i, e) in fixture.entities.iter().enumerate() {
         let context = || format!("{}: entity {}", fixture.id, i + 1);
-        offsets.span(e.start, e.end).with_context(context)?;
+        let span = offsets.span(e.start, e.end).with_context(context)?;
         if e.start == e.end {
             bail!("{}: empty span [{}, {})", context(), e.start, e.end);
+        }
+        let found = &fixture.text[span.start..span.end];
+        if let Some(said) = e.text.as_deref().filter(|&said| said != found) {
+            bail!(
+                "{}: says {said:?} but the text holds {found:?} at [{}, {}) (offsets count \
+                 characters, not bytes)",
+                context(),
+                e.start,
+                e.end
+            );
         }
     }
     let spans = fixture.entities.iter().map(|e| [e.start, e.end]);
@@ -216,41 +236,50 @@ fn write_errors_file(path: &Path, body: &str) -> Result<()> {
 }
 
 /// Runs `eval ner` and prints the report. Every input is read and checked before the model
-/// loads, so a bad one fails at once.
+/// loads, so a bad one fails at once; one named twice is a usage error, as for `extract`
+/// ([`refuse_repeated_inputs`]).
 pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
+    // A usage error (exit 2), as `eval entities` without files is: no input could be read.
     if opts.files.is_empty() && opts.fixtures.is_empty() {
-        bail!("eval ner needs CoNLL files or --fixtures FILE...");
+        return Err(UsageError("eval ner needs CoNLL files or --fixtures FILE...".into()).into());
     }
     let mut reads: Vec<(&str, &Path)> = vec![("--model", &opts.model)];
     reads.extend(opts.files.iter().map(|f| ("the CoNLL file", f.as_path())));
     reads.extend(opts.fixtures.iter().map(|f| ("--fixtures", f.as_path())));
     refuse_errors_over(opts.errors.as_deref(), &reads)?;
+    // One file named twice (`a.conll ./a.conll`) was scored twice, each entity counted double.
+    refuse_repeated_inputs(&[opts.files.as_slice(), &opts.fixtures].concat())?;
     let mut docs = Vec::new();
-    for f in &opts.files {
+    // Which of `opts.files` each sentence is from, for the `--errors` rows.
+    let mut file_of_sentence = Vec::new();
+    for (i, f) in opts.files.iter().enumerate() {
         let read = read_conll(f)?;
         // Scored as 0 of 0 entities, an empty file looked like a model that finds nothing.
         if read.iter().all(|d| d.sentences.is_empty()) {
             bail!("{}: no sentences to score (an empty file?)", f.display());
         }
-        // Recall over no gold entity is undefined: a table of zeros looked like a score.
-        if !has_entities(&read) {
-            bail!(
-                "{}: no entities to score (every tag is O; score it with files that have some)",
-                f.display()
-            );
-        }
+        let sentences = read.iter().map(|d| d.sentences.len()).sum();
+        file_of_sentence.extend(std::iter::repeat_n(i, sentences));
         docs.extend(read);
+    }
+    // Recall over no gold entity is undefined: a table of zeros looked like a score. A file
+    // without any among files with some is fine (its false positives count), so the check is
+    // over all the files of a kind, not each.
+    if !docs.is_empty() && !has_entities(&docs) {
+        bail!(
+            "{}: no entities to score (every tag is O; score it with files that have some)",
+            joined_paths(&opts.files)
+        );
     }
     let mut fixtures = Vec::new();
     for f in &opts.fixtures {
-        let read = read_ner_fixtures(f)?;
-        if read.iter().all(|a| a.entities.is_empty()) {
-            bail!(
-                "{}: no entities to score (an empty file, or articles without entities?)",
-                f.display()
-            );
-        }
-        fixtures.extend(read);
+        fixtures.extend(read_ner_fixtures(f)?);
+    }
+    if !opts.fixtures.is_empty() && fixtures.iter().all(|a| a.entities.is_empty()) {
+        bail!(
+            "{}: no entities to score (empty files, or articles without entities?)",
+            joined_paths(&opts.fixtures)
+        );
     }
     let tagger = load_tagger(
         &opts.model,
@@ -261,7 +290,8 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
     )?;
     let mut reports = serde_json::Map::new();
     if !docs.is_empty() {
-        reports.insert("conll".into(), eval_conll(opts, &tagger, docs)?);
+        let conll = eval_conll(opts, &tagger, docs, &file_of_sentence)?;
+        reports.insert("conll".into(), conll);
     }
     if !fixtures.is_empty() {
         let score = score_fixtures(&tagger, &fixtures)?;
@@ -280,21 +310,54 @@ pub fn eval_ner(opts: &EvalNerOptions) -> Result<()> {
     Ok(())
 }
 
-/// `eval ner` on the CoNLL files' documents: the errors file written, the score printed unless
-/// `--json`, and the report's `conll` part returned.
+/// The paths as given, comma-separated.
+fn joined_paths(paths: &[PathBuf]) -> String {
+    let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    shown.join(", ")
+}
+
+/// One `--errors` row of `eval ner`: the mismatch, with the file and line of the entity's first
+/// word, so that a row can be traced (the sentence's text alone did not say which file, nor
+/// which of two `Halden`s): `{"file": "y.conll", "line": 12, "sentence": 3, "word": 0,
+/// "kind": "missed", "label": "LOC", "text": "Halden", "context": "Halden is cold ."}`.
+#[derive(serde::Serialize)]
+struct ErrorRow<'a> {
+    file: String,
+    line: usize,
+    #[serde(flatten)]
+    mismatch: &'a crate::eval::ner::NerMismatch,
+}
+
+/// `eval ner` on the CoNLL files' documents (`file_of_sentence`: the index in `opts.files` of
+/// each of their sentences): the errors file written, the score printed unless `--json`, and
+/// the report's `conll` part returned.
 fn eval_conll(
     opts: &EvalNerOptions,
     tagger: &Tagger<impl TagModel>,
     mut docs: Vec<crate::conll::ConllDocument>,
+    file_of_sentence: &[usize],
 ) -> Result<serde_json::Value> {
     for sentence in docs.iter_mut().flat_map(|d| d.sentences.iter_mut()) {
         opts.case.apply(sentence);
     }
     let (score, mismatches, speed) = evaluate_conll(tagger, &docs)?;
     if let Some(path) = &opts.errors {
+        let lines: Vec<usize> = docs
+            .iter()
+            .flat_map(|d| &d.sentences)
+            .map(|s| s.line)
+            .collect();
         let mut out = String::new();
         for m in &mismatches {
-            out.push_str(&serde_json::to_string(m)?);
+            let row = ErrorRow {
+                file: opts.files[file_of_sentence[m.sentence]]
+                    .display()
+                    .to_string(),
+                // One word a line: the entity's first word is `word` lines below the sentence's.
+                line: lines[m.sentence] + m.word,
+                mismatch: m,
+            };
+            out.push_str(&serde_json::to_string(&row)?);
             out.push('\n');
         }
         write_errors_file(path, &out)?;
@@ -302,11 +365,7 @@ fn eval_conll(
     if !opts.json {
         println!(
             "CoNLL: {} (document windows of whole sentences)",
-            opts.files
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
+            joined_paths(&opts.files)
         );
         print!("{}", format_score(&score));
         println!(
@@ -350,6 +409,10 @@ pub struct EvalQuotesOptions {
 /// Runs `eval quotes` and prints the report.
 pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
     use crate::eval::quotes as q;
+    if opts.brat.is_empty() && opts.fixtures.is_empty() {
+        let needs = "eval quotes needs --brat DIR... or --fixtures FILE...";
+        return Err(UsageError(needs.into()).into());
+    }
     let mut reads: Vec<(&str, &Path)> = vec![
         ("--model", &opts.model),
         ("--quote-model", &opts.quote_model),
@@ -362,6 +425,7 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
             .map(|c| ("--mentions-cache", c.as_path())),
     );
     refuse_errors_over(opts.errors.as_deref(), &reads)?;
+    refuse_repeated_inputs(&[opts.brat.as_slice(), &opts.fixtures].concat())?;
     let mut articles = Vec::new();
     let brat_hint = "no .ann files, or none with an attribution?";
     let inputs = opts
@@ -379,9 +443,6 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
             bail!("{}: no attributions to score ({hint})", path.display());
         }
         articles.extend(read);
-    }
-    if articles.is_empty() {
-        bail!("eval quotes needs --brat DIR or --fixtures FILE... with at least one article");
     }
     let left_out: Vec<&String> = articles.iter().flat_map(|a| &a.left_out).collect();
     if let Some(first) = left_out.first() {
@@ -480,6 +541,7 @@ pub fn eval_entities(opts: &EvalEntitiesOptions) -> Result<()> {
     let mut reads: Vec<(&str, &Path)> = vec![("--model", &opts.model)];
     reads.extend(opts.files.iter().map(|f| ("the fixture file", f.as_path())));
     refuse_errors_over(opts.errors.as_deref(), &reads)?;
+    refuse_repeated_inputs(&opts.files)?;
     let fixtures = e::load_entity_fixtures(&opts.files)?;
     if fixtures.is_empty() {
         bail!("eval entities needs fixture files with at least one article");

@@ -139,6 +139,7 @@ mod tests {
         let sentence = |i: usize| crate::conll::ConllSentence {
             words: vec![format!("Pompeo{i}"), "met".into(), "MEK".into()],
             tags: vec![Tag::Outside; 3],
+            line: 0,
         };
         let mut docs = vec![ConllDocument {
             sentences: (0..1000).map(sentence).collect(),

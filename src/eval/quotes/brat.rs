@@ -26,7 +26,10 @@
 //! its first fragment to its last): offsets into another copy of the text (CRLF line ends add a
 //! character to each line) would shift every gold span, and the scores with them, silently.
 //! An `E` argument naming no span, a second span under one id, an empty span and an .ann
-//! without its .txt are errors too, each naming the .ann file and line.
+//! without its .txt are errors too, each naming the .ann file and line. What the scores cannot
+//! count is left out and said (`note: 3 gold annotations left out`, naming the first): an
+//! event without a Content, an argument of a role other than Content, Cue and Source
+//! (`Sorce:T1`), a Content span that no event names.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -171,10 +174,11 @@ impl<'a> AnnReader<'a> {
             check_span_text(self.text, tid, span).with_context(|| format!("line {}", span.line))?;
         }
         let mut attributions = Vec::new();
-        let mut left_out = Vec::new();
+        let mut left_out = self.unlinked_contents();
         for event in &self.events {
             let mut a = GoldAttribution::default();
-            for (role, tid) in &event.args {
+            // The first argument is the event's type and trigger (`Attribution:T4`).
+            for (k, (role, tid)) in event.args.iter().enumerate() {
                 let Some(span) = self.spans.get(tid) else {
                     if self.events.iter().any(|e| e.id == *tid) {
                         continue; // an event as an argument: no span of its own
@@ -189,7 +193,11 @@ impl<'a> AnnReader<'a> {
                     "Content" => a.content.extend(&span.pieces),
                     "Cue" => a.cue.extend(&span.pieces),
                     "Source" => a.source.extend(&span.pieces),
-                    _ => {}
+                    _ if k == 0 => {}
+                    _ => left_out.push(format!(
+                        "line {}: {} gives {tid} the role {role:?}, none of Content, Cue, Source",
+                        event.line, event.id
+                    )),
                 }
             }
             if a.content.is_empty() {
@@ -207,6 +215,28 @@ impl<'a> AnnReader<'a> {
             entities: Vec::new(),
             left_out,
         })
+    }
+}
+
+impl AnnReader<'_> {
+    /// A `Content` span no event names: a quote whose event the annotator forgot, left out of
+    /// the gold (the quote found there counts as spurious), so said.
+    fn unlinked_contents(&self) -> Vec<String> {
+        let named = |tid: &str| {
+            self.events
+                .iter()
+                .any(|e| e.args.iter().any(|a| a.1 == tid))
+        };
+        let mut unlinked: Vec<(&&str, &SpanLine)> = self
+            .spans
+            .iter()
+            .filter(|(tid, span)| span.kind == "Content" && !named(tid))
+            .collect();
+        unlinked.sort_by_key(|(_, span)| span.line);
+        unlinked
+            .iter()
+            .map(|(tid, span)| format!("line {}: Content {tid} is in no event", span.line))
+            .collect()
     }
 }
 
@@ -262,7 +292,7 @@ fn parse_ann(id: &str, source: &str, text: &str, ann: &str) -> Result<GoldArticl
 }
 
 /// Loads a brat folder (`text/*.txt`, `attributions/*_ANNOTATOR.ann`), one annotation per
-/// article: the first annotator in sorted order. Articles without any .ann are skipped.
+/// article: the first annotator in sorted order. A text without any .ann is an error.
 pub fn load_brat_dir(dir: &Path) -> Result<Vec<GoldArticle>> {
     load_brat_annotations(dir, false)
 }
@@ -270,12 +300,14 @@ pub fn load_brat_dir(dir: &Path) -> Result<Vec<GoldArticle>> {
 /// Reads a brat folder's annotations: with `every_annotator`, one [`GoldArticle`] per .ann file
 /// (several per article where several annotators labelled it: training data), else the first
 /// annotator's only, as [`load_brat_dir`]. `NAME_ANNOTATOR.ann` annotates `text/NAME.txt` (the
-/// name up to the last `_`; the whole name when it has none); an .ann without that text is an
-/// error.
+/// name up to the last `_`; the whole name when it has none); an .ann without that text, or a
+/// text without any .ann, is an error.
 pub fn load_brat_annotations(dir: &Path, every_annotator: bool) -> Result<Vec<GoldArticle>> {
     let text_dir = dir.join("text");
+    let anns = ann_files(&dir.join("attributions"), every_annotator)?;
+    refuse_texts_without_ann(&text_dir, &anns)?;
     let mut out = Vec::new();
-    for (article, ann_path) in ann_files(&dir.join("attributions"), every_annotator)? {
+    for (article, ann_path) in anns {
         let text_path = text_dir.join(format!("{article}.txt"));
         if !text_path.exists() {
             bail!(
@@ -296,6 +328,32 @@ pub fn load_brat_annotations(dir: &Path, every_annotator: bool) -> Result<Vec<Go
         )?);
     }
     Ok(out)
+}
+
+/// A `text/NAME.txt` without any `attributions/NAME_ANNOTATOR.ann` is an error, as an .ann
+/// without its text is: skipped, its article vanished from the scores without a word (the
+/// quotes found in it never counted spurious), as one whose .ann was misnamed (`NAME_a1.ANN`).
+fn refuse_texts_without_ann(text_dir: &Path, anns: &[(String, PathBuf)]) -> Result<()> {
+    let listing = std::fs::read_dir(text_dir)
+        .with_context(|| format!("cannot list {}", text_dir.display()))?;
+    let annotated = |name: &str| anns.iter().any(|(article, _)| article == name);
+    for entry in listing {
+        let path = entry
+            .with_context(|| format!("cannot list {}", text_dir.display()))?
+            .path();
+        let stem = path.file_stem().and_then(|s| s.to_str());
+        match stem {
+            Some(name) if path.extension().is_some_and(|e| e == "txt") && !annotated(name) => {
+                bail!(
+                    "{}: no attributions/{name}_ANNOTATOR.ann for it (text/NAME.txt is annotated \
+                     by attributions/NAME_ANNOTATOR.ann)",
+                    path.display()
+                )
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// The .ann files of an `attributions` folder with their articles, in order of article and
@@ -352,6 +410,45 @@ mod tests {
         let a = parse_ann("a", "a_x.ann", text, ann).unwrap();
         assert_eq!(a.attributions.len(), 1);
         assert_eq!(a.left_out, ["a_x.ann: line 4: E1 has no Content"]);
+    }
+
+    /// A text without any .ann is an error naming it, as an .ann without its text is; it was
+    /// skipped without a word.
+    #[test]
+    fn a_text_without_an_ann_is_an_error_naming_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        for sub in ["text", "attributions"] {
+            std::fs::create_dir(dir.join(sub)).unwrap();
+        }
+        std::fs::write(dir.join("text/a.txt"), "Ana said no.").unwrap();
+        let ann = "T2\tCue 4 8\tsaid\nT3\tContent 9 11\tno\nE1\tAttribution:T2 Content:T3\n";
+        std::fs::write(dir.join("attributions/a_x.ann"), ann).unwrap();
+        assert_eq!(load_brat_dir(dir).unwrap().len(), 1);
+        std::fs::write(dir.join("text/b.txt"), "Bo said yes.").unwrap();
+        std::fs::write(dir.join("attributions/b_x.ANN"), ann).unwrap();
+        let e = format!("{:#}", load_brat_dir(dir).unwrap_err());
+        assert!(e.contains("b.txt: no attributions/b_ANNOTATOR.ann"), "{e}");
+    }
+
+    /// A Content span no event links and an argument of a role the scorer does not know are
+    /// left out and named, where they vanished without a word.
+    #[test]
+    fn an_unlinked_content_and_an_unknown_role_are_left_out_and_named() {
+        let text = "Ana said no. Bo said yes.";
+        let ann = "T1\tSource 0 3\tAna\nT2\tCue 4 8\tsaid\nT3\tContent 9 11\tno\n\
+                   T4\tContent 21 24\tyes\nT5\tSource 13 15\tBo\n\
+                   E1\tAttribution:T2 Content:T3 Cue:T2 Sorce:T1\n";
+        let a = parse_ann("a", "a_x.ann", text, ann).unwrap();
+        assert_eq!(a.attributions.len(), 1);
+        assert!(a.attributions[0].source.is_empty());
+        assert_eq!(
+            a.left_out,
+            [
+                "a_x.ann: line 4: Content T4 is in no event",
+                "a_x.ann: line 6: E1 gives T1 the role \"Sorce\", none of Content, Cue, Source",
+            ]
+        );
     }
 
     #[test]

@@ -18,13 +18,17 @@ pub(super) enum FixtureSpans {
     Many(Vec<[usize; 2]>),
 }
 
+/// The span fields are read as they stand and turned into spans per quote ([`span_field`]), so
+/// one of the wrong form is refused naming the article, the quote and the field: read with the
+/// line, `"content": null` was "data did not match any variant of untagged enum FixtureSpans".
 #[derive(Deserialize)]
 pub(super) struct FixtureQuote {
-    content: FixtureSpans,
     #[serde(default)]
-    cue: Option<[usize; 2]>,
+    content: serde_json::Value,
     #[serde(default)]
-    speaker: Option<[usize; 2]>,
+    cue: serde_json::Value,
+    #[serde(default)]
+    speaker: serde_json::Value,
     #[serde(default)]
     speaker_canonical: Option<String>,
     #[serde(default)]
@@ -38,11 +42,13 @@ pub(super) struct FixtureEntity {
     label: EntityLabel,
 }
 
+/// `quotes` is not optional (`[]` for an article without any), as `entities` is not in the NER
+/// and entity fixtures: a misspelled key (`"quote"`) read as an article without gold quotes,
+/// every quote found in it counted spurious.
 #[derive(Deserialize)]
 pub(super) struct FixtureArticle {
     id: String,
     text: String,
-    #[serde(default)]
     quotes: Vec<FixtureQuote>,
     #[serde(default)]
     entities: Vec<FixtureEntity>,
@@ -55,9 +61,9 @@ pub fn parse_fixture_line(line: &str) -> Result<GoldArticle> {
     let mut attributions = Vec::new();
     for (i, q) in raw.quotes.iter().enumerate() {
         let context = || format!("{}: quote {}", raw.id, i + 1);
-        let pairs = match &q.content {
-            FixtureSpans::One(p) => vec![*p],
-            FixtureSpans::Many(ps) => ps.clone(),
+        let pairs = match span_field::<FixtureSpans>(&q.content, "content").with_context(context)? {
+            FixtureSpans::One(p) => vec![p],
+            FixtureSpans::Many(ps) => ps,
         };
         let content = pairs
             .iter()
@@ -68,8 +74,11 @@ pub fn parse_fixture_line(line: &str) -> Result<GoldArticle> {
         if content.is_empty() {
             bail!("{}: no content span", context());
         }
-        let one = |p: Option<[usize; 2]>| -> Result<Vec<Span>> {
-            p.map(|p| fixture_span(&offsets, p)).into_iter().collect()
+        let one = |field: &str, value: &serde_json::Value| -> Result<Vec<Span>> {
+            span_field::<Option<[usize; 2]>>(value, field)?
+                .map(|p| fixture_span(&offsets, p))
+                .into_iter()
+                .collect()
         };
         let kind = match q.kind.as_deref() {
             None => None,
@@ -80,8 +89,8 @@ pub fn parse_fixture_line(line: &str) -> Result<GoldArticle> {
         };
         attributions.push(GoldAttribution {
             content,
-            cue: one(q.cue).with_context(context)?,
-            source: one(q.speaker).with_context(context)?,
+            cue: one("cue", &q.cue).with_context(context)?,
+            source: one("speaker", &q.speaker).with_context(context)?,
             speaker_canonical: q.speaker_canonical.clone(),
             kind,
         });
@@ -107,6 +116,19 @@ pub fn parse_fixture_line(line: &str) -> Result<GoldArticle> {
     })
 }
 
+/// A quote's span field (`content`, `cue`, `speaker`) read as `T`, or an error naming the field
+/// and the form it takes: `"content": [28]` is "content: expected [start, end] or a list of
+/// [start, end] pairs (character offsets), found [28]".
+fn span_field<T: serde::de::DeserializeOwned>(value: &serde_json::Value, field: &str) -> Result<T> {
+    serde_json::from_value(value.clone()).map_err(|_| {
+        let form = match field {
+            "content" => "[start, end] or a list of [start, end] pairs",
+            _ => "[start, end] or null",
+        };
+        anyhow::anyhow!("{field}: expected {form} (character offsets), found {value}")
+    })
+}
+
 /// A fixture's span in bytes: inside the text and not empty (an empty span scored as a miss of
 /// nothing, where `eval ner --fixtures` and brat refuse one).
 fn fixture_span(offsets: &CharToByte, [start, end]: [usize; 2]) -> Result<Span> {
@@ -127,21 +149,23 @@ fn no_overlaps(entities: &[FixtureEntity]) -> Result<()> {
     }
 }
 
-/// Loads fixture files (JSONL, one article per line; blank lines and `//` lines skipped).
+/// Loads fixture files (JSONL, one article per line; blank lines and `//` lines skipped; an
+/// article id once per file, [`crate::eval::IdLines`]).
 pub fn load_fixtures(paths: &[PathBuf]) -> Result<Vec<GoldArticle>> {
     let mut out = Vec::new();
     for path in paths {
         let body = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
+        let mut ids = crate::eval::IdLines::default();
         for (n, line) in body.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with("//") {
                 continue;
             }
-            out.push(
-                parse_fixture_line(line)
-                    .with_context(|| format!("{}: line {}", path.display(), n + 1))?,
-            );
+            let context = || format!("{}: line {}", path.display(), n + 1);
+            let article = parse_fixture_line(line).with_context(context)?;
+            ids.check(&article.id, n + 1).with_context(context)?;
+            out.push(article);
         }
     }
     Ok(out)
@@ -204,5 +228,55 @@ mod tests {
             );
             assert!(err.contains(says), "{err}");
         }
+    }
+
+    /// A span of the wrong form is refused naming the article, the quote and the field, and
+    /// the form expected, where serde's message named none of them.
+    #[test]
+    fn a_span_of_the_wrong_form_names_article_quote_and_field() {
+        let line = |quote: &str| {
+            format!(
+                r#"{{"id": "a1", "text": "“Hi,” said Zoë.", "quotes": [{{"content": [1, 4]}}, {quote}]}}"#
+            )
+        };
+        for (quote, says) in [
+            (r#"{"content": null}"#, "a1: quote 2: content: expected [start, end] or a list of [start, end] pairs (character offsets), found null"),
+            (r#"{"content": [28]}"#, "a1: quote 2: content: expected [start, end] or a list"),
+            (r#"{"cue": "abc", "content": [1, 4]}"#, "a1: quote 2: cue: expected [start, end] or null (character offsets), found \"abc\""),
+            (r#"{"speaker": [1, 2, 3], "content": [1, 4]}"#, "a1: quote 2: speaker: expected"),
+        ] {
+            let err = format!("{:#}", parse_fixture_line(&line(quote)).unwrap_err());
+            assert!(err.contains(says), "{err}");
+        }
+    }
+
+    /// The same article id on two lines is refused naming both, where it was scored twice.
+    #[test]
+    fn an_article_id_on_two_lines_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("q.jsonl");
+        let a1 = r#"{"id": "a1", "text": "Hi.", "quotes": []}"#;
+        std::fs::write(&path, format!("{a1}\n\n{a1}\n")).unwrap();
+        let err = format!("{:#}", load_fixtures(&[path]).unwrap_err());
+        assert!(
+            err.contains("q.jsonl: line 3: article id \"a1\" is also on line 1"),
+            "{err}"
+        );
+    }
+
+    /// A line without `quotes` (here misspelled) is refused naming the field, where it read as
+    /// an article without gold quotes.
+    #[test]
+    fn an_article_without_a_quotes_field_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("q.jsonl");
+        let good = r#"{"id": "a", "text": "Hi.", "quotes": []}"#;
+        let misspelled = r#"{"id": "b", "text": "Hi.", "quote": []}"#;
+        std::fs::write(&path, format!("{good}\n{misspelled}\n")).unwrap();
+        let err = format!("{:#}", load_fixtures(&[path]).unwrap_err());
+        assert!(
+            err.contains("q.jsonl: line 2") && err.contains("missing field `quotes`"),
+            "{err}"
+        );
     }
 }

@@ -126,6 +126,23 @@ pub(super) fn has_quote_mark(text: &str) -> bool {
     text.contains(marks::DOUBLE_MARKS) || text.trim_start().starts_with(['‘', '\''])
 }
 
+/// Whether content pieces written without their marks sit between them in the text: a quote
+/// mark right before the first piece, and one right after the last past its closing
+/// punctuation (`“The cracks are old,” Berisha said.` with the content `The cracks are old`).
+/// The matching trims marks, so it scores such a content as one with them; the `direct`
+/// subset must count it as direct too.
+pub(super) fn between_marks(text: &str, content: &[Span]) -> bool {
+    let (Some(first), Some(end)) = (content.first(), content.iter().map(|s| s.end).max()) else {
+        return false;
+    };
+    let before = text[..first.start].chars().next_back();
+    let after = text[end..]
+        .trim_start_matches([',', '.', '?', '!', ';', ':'])
+        .chars()
+        .next();
+    before.is_some_and(marks::is_quote_mark) && after.is_some_and(marks::is_quote_mark)
+}
+
 pub(super) fn cue_has_speech_verb(text: &str) -> bool {
     text.split(|c: char| !c.is_alphabetic())
         .any(lexicon::is_speech_verb)

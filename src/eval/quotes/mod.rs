@@ -22,7 +22,8 @@
 //!  "entities": [{"start": 187, "end": 194, "label": "PER"}]}
 //! ```
 //!
-//! All offsets are **character** offsets into `text`, end exclusive. `content` is one `[start,
+//! `quotes` must be there (`[]` for an article without any). All offsets are **character**
+//! offsets into `text`, end exclusive. `content` is one `[start,
 //! end]` pair or a list of pairs (a split quote); `cue`, `speaker`, `speaker_canonical` and `kind`
 //! (`direct`, `indirect`, `mixed`) may be null or absent. `entities` lists the article's gold
 //! named-entity mentions (labels PER/ORG/LOC/MISC); [`gold_entity_mentions`] turns them into
@@ -41,7 +42,7 @@
 //! speaker's canonical name, or to the entity of a mention overlapping the gold source.
 //!
 //! Subsets: `all`; `direct` (gold content holding a double quote mark or opening with a single
-//! one, or kind direct/mixed; predictions of kind direct/mixed); `speech-verb cue` (gold cues
+//! one, or written between quote marks without them, or kind direct/mixed; predictions of kind direct/mixed); `speech-verb cue` (gold cues
 //! holding a speech verb of [`crate::quotes::lexicon`], predictions whose cue holds one).
 
 use std::collections::BTreeMap;
@@ -409,7 +410,7 @@ fn role_tags_of(
 }
 
 /// The `direct` subset: gold of kind direct or mixed (or, without a kind, content holding a quote
-/// mark); predictions not indirect.
+/// mark or written between marks, [`between_marks`]); predictions not indirect.
 fn direct_subset<'a, 'p>(
     text: &str,
     gold: &[&'a GoldAttribution],
@@ -417,7 +418,10 @@ fn direct_subset<'a, 'p>(
 ) -> (Vec<&'a GoldAttribution>, Vec<&'p Predicted>) {
     let is_direct_gold = |g: &&GoldAttribution| match g.kind {
         Some(k) => k != QuoteKind::Indirect,
-        None => g.content.iter().any(|s| has_quote_mark(&text[s.range()])),
+        None => {
+            g.content.iter().any(|s| has_quote_mark(&text[s.range()]))
+                || between_marks(text, &g.content)
+        }
     };
     (
         gold.iter().copied().filter(is_direct_gold).collect(),
@@ -523,6 +527,22 @@ mod tests {
         assert_eq!(all.speaker_accuracy, Some(1.0));
         assert_eq!(all.cue.f1, 1.0);
         assert!(report.table().contains("direct"));
+    }
+
+    /// A gold content written without its marks, between them, is direct: the matching trims
+    /// marks, yet the subset left it out, so its exact match was a spurious direct quote.
+    #[test]
+    fn a_content_between_marks_is_direct_gold() {
+        let text = "“The cracks are old,” Berisha said that it is fine.";
+        let gold = |start: usize, end: usize| GoldAttribution {
+            content: vec![Span::new(start, end)],
+            ..Default::default()
+        };
+        let (quoted, indirect) = (gold(3, 21), gold(44, 55));
+        assert_eq!(&text[quoted.content[0].range()], "The cracks are old");
+        assert_eq!(&text[indirect.content[0].range()], "it is fine.");
+        let (direct, _) = direct_subset(text, &[&quoted, &indirect], &[]);
+        assert_eq!(direct, [&quoted]);
     }
 
     #[test]
