@@ -152,6 +152,8 @@ word_list! {
 /// motor". A name that is nothing but a legal-form word ("group") stays as it is.
 pub fn without_legal_suffix(key: &str) -> &str {
     match key.rsplit_once(' ') {
+        // `Texas AG Ken Paxton`: a place's attorney general, no company's legal form.
+        Some((stem, "ag")) if is_place(stem) => key,
         Some((stem, last)) if legal_suffixes().contains(&last) => {
             let stem = stem.trim_end_matches([',', ' ']);
             match stem.is_empty() {
@@ -161,6 +163,16 @@ pub fn without_legal_suffix(key: &str) -> &str {
         }
         _ => key,
     }
+}
+
+word_list! {
+    /// U.S. states and territories by name and postal code, folded: see the file's header.
+    fn us_states = "us_states.txt";
+}
+
+/// Whether a folded name is a country's or a U.S. state's.
+fn is_place(folded: &str) -> bool {
+    us_states().contains(&folded) || super::countries::lookup(folded).is_some()
 }
 
 word_list! {
@@ -680,6 +692,7 @@ mod tests {
         crate::lexicon::check_lists(
             &[
                 ("legal_suffixes", legal_suffixes()),
+                ("us_states", us_states()),
                 ("surname_articles", surname_articles()),
                 ("name_particles", name_particles()),
                 ("stock_exchanges", stock_exchanges()),

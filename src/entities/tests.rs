@@ -1127,6 +1127,28 @@ fn a_company_without_its_legal_form_is_the_same_company() {
     );
 }
 
+/// `AG` after a state or a country is its attorney general, no company's legal form: `Texas AG`
+/// keeps its own key, apart from the state's.
+#[test]
+fn a_places_attorney_general_keeps_its_ag() {
+    let text = "Texas AG Ken Paxton sued. Texas is large. NY AG Letitia James agreed.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("Texas AG", "ORG")
+        .tag("Texas", "LOC")
+        .tag("NY AG", "ORG")
+        .done();
+    let entities = merge(&doc, &mentions);
+    assert_eq!(
+        names_and_keys(&entities),
+        [
+            ("Texas AG", Some("texas ag")),
+            ("Texas", Some("texas")),
+            ("NY AG", Some("ny ag")),
+        ]
+    );
+}
+
 /// A bare surname joins the person whose surname is it with an Arabic article hyphenated on
 /// ("Assad" and "Bashar al-Assad", "Sisi" and "Abdel Fattah el-Sisi").
 #[test]

@@ -29,6 +29,7 @@ use std::ops::Range;
 
 use anyhow::{bail, Result};
 
+use super::attribution;
 use super::marks::{self, Quoted};
 use super::{speaker, Quote, QuoteKind};
 use crate::entities::Entities;
@@ -204,9 +205,20 @@ pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<
         });
         let anchor: Vec<Range<usize>> = cue.clone().map_or_else(|| pieces.clone(), |c| vec![c]);
         let anchor_para = paragraph_of_word[anchor[0].start];
-        let source = cue
-            .as_ref()
-            .and_then(|c| possessor_before(doc, c))
+        let formula = quoted_as_saying(doc, pieces[0].start);
+        // The formula's own subject is no content (`Putin` of `Putin was quoted by …`).
+        if pieces.len() == 1
+            && formula
+                .as_ref()
+                .is_some_and(|(subject, _)| *subject == pieces[0])
+        {
+            continue;
+        }
+        let quoted_subject = formula
+            .filter(|&(_, as_word)| pieces[0].start > as_word)
+            .map(|(subject, _)| subject);
+        let source = quoted_subject
+            .or_else(|| cue.as_ref().and_then(|c| possessor_before(doc, c)))
             .or_else(|| {
                 nearest(&sources, &anchor, |s| {
                     paragraph_of_word[s.start] == anchor_para && outside(s)
@@ -243,6 +255,39 @@ word_list! {
 fn article_alone(doc: &Document, words: &Range<usize>) -> bool {
     let word = doc.slice(doc.tokens[words.start]).to_lowercase();
     words.len() == 1 && articles().contains(&word.as_str())
+}
+
+/// Most words of the subject [`quoted_as_saying`] takes.
+const QUOTED_SUBJECT_WORDS: usize = 6;
+/// How far after `quoted` its `as` may stand (`quoted by the state-run Anadolu agency as`).
+const QUOTED_AS_REACH: usize = 10;
+
+/// The wire formula `Putin was quoted by the Interfax news agency as saying that …` in the
+/// sentence of word `at`: its subject, the one quoted (the words before the auxiliary, back to
+/// the sentence's start or a comma), and its `as`. A content after the `as` is the words of
+/// the one quoted, not of the agency that quoted him, which the model tags as the source. Also
+/// `was quoted as saying by the state-run agency that …`.
+fn quoted_as_saying(doc: &Document, at: usize) -> Option<(Range<usize>, usize)> {
+    let lower = |i: usize| doc.slice(doc.tokens[i]).to_lowercase();
+    let sentence = doc
+        .sentences
+        .partition_point(|s| s.tokens.start <= at)
+        .checked_sub(1)?;
+    let words = doc.sentences[sentence].tokens.clone();
+    let quoted = words.clone().find(|&i| lower(i) == "quoted")?;
+    let reach = words.end.min(quoted + QUOTED_AS_REACH);
+    let as_word = (quoted + 1..reach).find(|&i| lower(i) == "as")?;
+    let mut end = quoted;
+    while end > words.start && attribution::auxiliaries().contains(&lower(end - 1).as_str()) {
+        end -= 1;
+    }
+    let start = (words.start..end)
+        .rev()
+        .find(|&i| lower(i) == ",")
+        .map_or(words.start, |comma| comma + 1);
+    let subject_words = end.checked_sub(start)?;
+    let subject = end < quoted && (1..=QUOTED_SUBJECT_WORDS).contains(&subject_words);
+    subject.then_some((start..end, as_word))
 }
 
 /// Most words a [`with_bracket_closed`] source reaches forward for its closing bracket.
@@ -591,6 +636,30 @@ mod tests {
             assert_eq!(found.len(), 1, "{text}");
             assert_eq!(found[0].source.map(|s| d.slice(s)), expected, "{text}");
         }
+    }
+
+    /// `X was quoted by Y as saying …` is X's statement, whatever the model tags as its source;
+    /// the model's outer reading, Y quoting `X`, is no statement.
+    #[test]
+    fn the_one_quoted_as_saying_speaks() {
+        let text = "On Monday, Putin was quoted by the Interfax news agency as saying that Russia would respond.";
+        let d = doc(text);
+        let tags = tags_of(
+            &d,
+            &[
+                ("Putin", Role::Content),
+                ("was quoted by", Role::Cue),
+                ("the Interfax news agency", Role::Source),
+                ("saying", Role::Cue),
+                ("that Russia would respond", Role::Content),
+            ],
+        );
+        let found = attributions_of(&d, &tags);
+        let read: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|a| (d.slice(a.content[0]), a.source.map(|s| d.slice(s))))
+            .collect();
+        assert_eq!(read, [("that Russia would respond", Some("Putin"))]);
     }
 
     #[test]

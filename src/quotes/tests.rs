@@ -505,6 +505,18 @@ fn a_colon_lead_in_the_paragraph_before_names_the_speaker() {
     let text = format!("Governor Tom Reyes said:\n\nThe storm passed.\n\n{quote}");
     let got = run(&text, &[("Tom Reyes", "PER")]);
     assert!(got.iter().all(|r| r.3.is_empty()), "{got:?}");
+    // The quote's own attribution wins over the lead, and `Here` names nobody.
+    let names = [("Elizabeth Warren", "PER"), ("Jim Jordan", "PER")];
+    let text = "Sen. Elizabeth Warren said:\n\n“This is corruption,” said Rep. Jim Jordan.";
+    let got = run(text, &names);
+    assert_eq!(got[0].3, "Jim Jordan", "{got:?}");
+    let text =
+        "Here is what the report said:\n\n“Emissions rose 5 percent,” according to the agency.";
+    let got = run(text, &[]);
+    assert!(got.iter().all(|r| r.2 != "Here"), "{got:?}");
+    let text = "Here is what the report said:\n\n“Emissions rose 5 percent.”";
+    let got = run(text, &[]);
+    assert!(got.iter().all(|r| r.2 != "Here"), "{got:?}");
 }
 
 /// `ROLE, NAME,` opening a reported clause names the speaker of the verb after it, an
@@ -568,6 +580,16 @@ fn line_ups_and_box_scores_are_no_turns() {
         &[("Arsenal", "ORG"), ("Chelsea", "ORG"), ("Lakers", "ORG")],
     );
     assert!(got.is_empty(), "{got:?}");
+    // Inside a transcript a list is an answer.
+    let text = "MADDOW: Who's running?\n\nSANDERS: Warren, Harris, Booker.\n\nMADDOW: Thanks.\n\nSANDERS: Thank you, Rachel.";
+    let got = run(text, &[("SANDERS", "PER")]);
+    let speakers: Vec<&str> = got.iter().map(|r| r.2.as_str()).collect();
+    assert_eq!(
+        speakers,
+        ["MADDOW", "SANDERS", "MADDOW", "SANDERS"],
+        "{got:?}"
+    );
+    assert_eq!(got[1].0, "Warren, Harris, Booker.");
     let text = "Host: Why now?\n\nVanko: Rents, taxes, jobs.\n\nHost: And?\n\nVanko: Nothing else.";
     let got = run(text, &[("Vanko", "PER")]);
     let speakers: Vec<&str> = got.iter().map(|r| r.2.as_str()).collect();

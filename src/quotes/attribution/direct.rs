@@ -95,7 +95,12 @@ fn find_attribution(
     // Haddad`, whose label had no entity and lost the quote; `Warning: "…," Haddad said`,
     // where the lead's cue was `Warning`). A name's label stays (`Haddad: "…," said the
     // general`).
+    // A lead in the paragraph before yields to the quote's own attribution (`Warren said:⏎⏎"This
+    // is corruption," said Rep. Jim Jordan.`).
+    let paragraph_before =
+        |cue: Span| view.doc.paragraph_of(cue.start) != view.doc.paragraph_of(q.outer.start);
     let weak = colon.is_some_and(|(cue, speaker)| match speaker {
+        _ if paragraph_before(cue) => true,
         None => true,
         Some(label) => view.doc.slice(cue) == ":" && !written_as_name(view.doc.slice(label)),
     });
@@ -195,7 +200,16 @@ pub(super) fn lead_colon(view: &View, q: Quoted, prev_close: usize) -> Option<At
     let quote_sentence = view.sentence_of(q.outer.start)?;
     let lead_sentence = view.sentence_of(view.doc.tokens[colon].start)?;
     let sentences = &view.doc.sentences;
+    // The quote stands as its sentence, nothing after its closing mark but punctuation: a quote
+    // with its own attribution (`"…," according to the agency.`) keeps that.
+    let closing_sentence = view.sentence_of(q.outer.end.saturating_sub(1))?;
+    let quote_alone = view
+        .doc
+        .text
+        .get(q.outer.end..sentences[closing_sentence].span.end)
+        .is_some_and(|rest| !rest.chars().any(char::is_alphanumeric));
     let lead_in_paragraph_before = sentences[quote_sentence].tokens.start == mark
+        && quote_alone
         && sentences[lead_sentence].paragraph + 1 == sentences[quote_sentence].paragraph;
     if lead_sentence != quote_sentence && !lead_in_paragraph_before {
         return None;
@@ -213,7 +227,9 @@ pub(super) fn lead_colon(view: &View, q: Quoted, prev_close: usize) -> Option<At
         let speaker = view
             .appositive_subject(v, first)
             .or_else(|| view.subject_before(v, first))
-            .or_else(|| view.sentence_subject(lead_sentence, v));
+            .or_else(|| view.sentence_subject(lead_sentence, v))
+            // `Here is what the report said:` names no speaker `Here`.
+            .filter(|&(s, _)| view.plausible_speaker(s));
         return Some((view.doc.tokens[v], speaker.map(|(s, e)| view.span_of(s, e))));
     }
     let label_words = colon - first;

@@ -84,7 +84,7 @@ word_list! {
 
 word_list! {
     /// Auxiliary and modal verbs: see the file's header.
-    fn auxiliaries = "../lexicon/auxiliaries.txt";
+    pub(in crate::quotes) fn auxiliaries = "../lexicon/auxiliaries.txt";
 }
 
 word_list! {

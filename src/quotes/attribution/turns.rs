@@ -26,6 +26,18 @@ pub(super) fn turn_candidates(view: &View, direct: &[(Candidate, Quoted)]) -> Ve
         }
     }
     let transcript = counts.len() >= 2 && counts.values().filter(|&&c| c >= 2).count() >= 1;
+    // Outside a transcript, a team's line-up or box score is no turn; inside one, a list is an
+    // answer (`SANDERS: Warren, Harris, Booker.`).
+    let labels: Vec<Option<(Span, Span)>> = match transcript {
+        true => labels,
+        false => (labels.into_iter().zip(&doc.paragraphs).enumerate())
+            .map(|(i, (label, para))| {
+                label.filter(|&(_, colon)| {
+                    i == 0 || !is_roster(doc.slice(Span::new(colon.end, para.end)))
+                })
+            })
+            .collect(),
+    };
     let mut out = Vec::new();
     // The label of the transcript turn that unlabelled paragraphs continue.
     let mut open_turn: Option<Span> = None;
@@ -135,10 +147,6 @@ pub(super) fn turn_label(view: &View, para: Span) -> Option<(Span, Span)> {
     if !words.iter().all(ok_word) || non_speaker_labels().contains(&plain.to_lowercase().as_str()) {
         return None;
     }
-    let headline = view.doc.paragraphs.first() == Some(&para);
-    if !headline && is_roster(after) {
-        return None;
-    }
     Some((
         Span::new(start, start + label.len()),
         Span::new(start + colon, start + colon + 1),
@@ -153,7 +161,8 @@ const ROSTER_ITEM_WORDS: usize = 3;
 /// more items between commas and semicolons (two, when each ends in a score: `Celtics: Tatum 30,
 /// Brown 25.`), each a few capitalized words or numbers. Speech
 /// has lower-case words (`Vanko: Next spring, probably.`). Not applied to an article's first
-/// paragraph, where a headline's title case reads the same (`Mayor: Rents, Taxes, Jobs`).
+/// paragraph, where a headline's title case reads the same (`Mayor: Rents, Taxes, Jobs`), nor
+/// inside a transcript ([`turn_candidates`]).
 fn is_roster(body: &str) -> bool {
     let items: Vec<&str> = body
         .split([',', ';'])
