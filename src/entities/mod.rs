@@ -30,7 +30,8 @@
 //!   suffix); when several fit ("Clinton" beside Bill and Hillary Clinton, "John" beside John
 //!   Smith and John Brown), it stays an entity of its own, marked ambiguous: never a silent
 //!   guess. An honorific settles it when one of them alone may be of its gender by the given
-//!   name: "Mrs. Parker" beside John and Mary Parker is Mary (the quotes' first-name lists).
+//!   name: "Mrs. Parker" beside John and Mary Parker is Mary ([`gender`]'s given-name lists,
+//!   which pronoun resolution reads too).
 //! - **Organisations and everything else.** Mentions with the same folded text (case, diacritics,
 //!   dots, a leading "the" and possessives ignored) are one entity; an organisation's legal form
 //!   does not count either ("Microsoft Corp." and "Microsoft", "Volkswagen AG" and "Volkswagen",
