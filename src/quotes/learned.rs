@@ -261,6 +261,9 @@ fn article_alone(doc: &Document, words: &Range<usize>) -> bool {
 const QUOTED_SUBJECT_WORDS: usize = 6;
 /// How far after `quoted` its `as` may stand (`quoted by the state-run Anadolu agency as`).
 const QUOTED_AS_REACH: usize = 10;
+/// How far from a content's first word (or the subject's) [`quoted_as_saying`] looks for
+/// `quoted`.
+const QUOTED_WINDOW: usize = 16;
 
 /// The wire formula `Putin was quoted by the Interfax news agency as saying that …` in the
 /// sentence of word `at`: its subject, the one quoted (the words before the auxiliary, back to
@@ -268,23 +271,30 @@ const QUOTED_AS_REACH: usize = 10;
 /// the one quoted, not of the agency that quoted him, which the model tags as the source. Also
 /// `was quoted as saying by the state-run agency that …`.
 fn quoted_as_saying(doc: &Document, at: usize) -> Option<(Range<usize>, usize)> {
-    let lower = |i: usize| doc.slice(doc.tokens[i]).to_lowercase();
+    let is = |i: usize, word: &str| doc.slice(doc.tokens[i]).eq_ignore_ascii_case(word);
     let sentence = doc
         .sentences
         .partition_point(|s| s.tokens.start <= at)
         .checked_sub(1)?;
     let words = doc.sentences[sentence].tokens.clone();
-    let quoted = words.clone().find(|&i| lower(i) == "quoted")?;
+    // Only words near `at` are read, so a long sentence with many contents costs no more.
+    let near = words.start.max(at.saturating_sub(QUOTED_WINDOW))..words.end.min(at + QUOTED_WINDOW);
+    let quoted = near.clone().find(|&i| is(i, "quoted"))?;
     let reach = words.end.min(quoted + QUOTED_AS_REACH);
-    let as_word = (quoted + 1..reach).find(|&i| lower(i) == "as")?;
+    let as_word = (quoted + 1..reach).find(|&i| is(i, "as"))?;
     let mut end = quoted;
-    while end > words.start && attribution::auxiliaries().contains(&lower(end - 1).as_str()) {
+    let auxiliary = |i: usize| {
+        let word = doc.slice(doc.tokens[i]).to_lowercase();
+        attribution::auxiliaries().contains(&word.as_str())
+    };
+    while end > words.start && quoted - end < 2 && auxiliary(end - 1) {
         end -= 1;
     }
-    let start = (words.start..end)
+    let comma = (words.start..end)
         .rev()
-        .find(|&i| lower(i) == ",")
-        .map_or(words.start, |comma| comma + 1);
+        .take(QUOTED_SUBJECT_WORDS + 1)
+        .find(|&i| is(i, ","));
+    let start = comma.map_or(words.start, |comma| comma + 1);
     let subject_words = end.checked_sub(start)?;
     let subject = end < quoted && (1..=QUOTED_SUBJECT_WORDS).contains(&subject_words);
     subject.then_some((start..end, as_word))

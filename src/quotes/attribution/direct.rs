@@ -202,15 +202,15 @@ pub(super) fn lead_colon(view: &View, q: Quoted, prev_close: usize) -> Option<At
     let sentences = &view.doc.sentences;
     // The quote stands as its sentence, nothing after its closing mark but punctuation: a quote
     // with its own attribution (`"…," according to the agency.`) keeps that.
-    let closing_sentence = view.sentence_of(q.outer.end.saturating_sub(1))?;
-    let quote_alone = view
-        .doc
-        .text
-        .get(q.outer.end..sentences[closing_sentence].span.end)
-        .is_some_and(|rest| !rest.chars().any(char::is_alphanumeric));
-    let lead_in_paragraph_before = sentences[quote_sentence].tokens.start == mark
-        && quote_alone
-        && sentences[lead_sentence].paragraph + 1 == sentences[quote_sentence].paragraph;
+    let quote_alone = || {
+        let closing = view.sentence_of(q.outer.end.saturating_sub(1));
+        let rest = closing.and_then(|s| view.doc.text.get(q.outer.end..sentences[s].span.end));
+        rest.is_some_and(|rest| !rest.chars().any(char::is_alphanumeric))
+    };
+    let lead_in_paragraph_before = lead_sentence != quote_sentence
+        && sentences[quote_sentence].tokens.start == mark
+        && sentences[lead_sentence].paragraph + 1 == sentences[quote_sentence].paragraph
+        && quote_alone();
     if lead_sentence != quote_sentence && !lead_in_paragraph_before {
         return None;
     }
