@@ -364,7 +364,8 @@ impl<'a> Resolver<'a> {
     fn quotation_alone(&self, sentence: Span) -> bool {
         let text = self.doc.slice(sentence).trim();
         let mark = |c: Option<char>| c.is_some_and(|c| matches!(c, '"' | '“' | '”' | '\''));
-        text.chars().count() > 1 && mark(text.chars().next()) && mark(text.chars().last())
+        // Two characters at least, read without counting all of a long sentence's.
+        text.chars().nth(1).is_some() && mark(text.chars().next()) && mark(text.chars().last())
     }
 
     /// Resolves one speaker phrase found at its position in the text.
