@@ -3,7 +3,7 @@
 //! a dump cut as `extract` cuts them, batched as `extract` batches them. For speed work; not
 //! part of the benchmark.
 //!
-//! cargo run --release --example encoder_profile -- DUMP.jsonl [MODEL_DIR] [THREADS] [int8|f32]
+//! cargo run --release --example encoder_profile -- DUMP.jsonl [MODEL_DIR] [THREADS] [int8|f32] [roles]
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -23,13 +23,21 @@ fn main() -> Result<()> {
     tch::set_num_threads(threads);
     let model = NerModel::load_as(&model_dir, precision)?;
     let packed = model.packed.as_ref().context("int8 or f32 only")?;
-    let windower = model.windower()?.skip_lowercase_sentences(true);
+    // `roles` as the fifth argument: the attribution model's windows (each paragraph alone, as
+    // `--quotes both` reads it) instead of NER's.
+    let roles = args.next().as_deref() == Some("roles");
+    let windower = model.windower()?.skip_lowercase_sentences(!roles);
     let read = whosaid::input::ReadOptions::default();
     let mut windows: Vec<Window> = Vec::new();
     for article in whosaid::input::read_inputs(&[dump], &read).flatten() {
         let cleaned = whosaid::clean::clean(&article.text);
         let doc = Document::new(article.id, article.title, article.text, &cleaned);
-        windows.extend(windower.windows(&doc.sentence_words())?);
+        if roles {
+            let words: Vec<&str> = doc.tokens.iter().map(|t| doc.slice(*t)).collect();
+            windows.extend(windower.context_windows(&words, &doc.paragraph_words(), 0)?);
+        } else {
+            windows.extend(windower.windows(&doc.sentence_words())?);
+        }
     }
     let refs: Vec<&Window> = windows.iter().collect();
     let batches = Batching::default().plan_windows(&refs);

@@ -68,8 +68,10 @@ pub struct EvalQuotesArgs {
     /// running the model again); a file that is not such a cache is an error, left untouched.
     #[arg(long)]
     mentions_cache: Option<PathBuf>,
-    /// Write every error (missed, spurious, wrong speaker, boundary) to this file (TSV); a path
-    /// over an input, the mentions cache or inside a model is refused.
+    /// Write every error (missed, spurious, wrong speaker, boundary) to this file (TSV), and
+    /// every per-role exact segment missed or spurious (subsets `content segment`, `source
+    /// segment`, `cue segment`, each beside its sentence); a path over an input, the mentions
+    /// cache or inside a model is refused.
     #[arg(long)]
     errors: Option<PathBuf>,
     /// Which extractor finds the quotes: rules, model (the attribution model) or both.

@@ -101,7 +101,8 @@ pub use brat::{load_brat_annotations, load_brat_dir, parse_brat};
 pub use gold::{document_of, gold_entity_mentions, load_fixtures, parse_fixture_line};
 use matching::*;
 pub use segments::{
-    gold_segments, quote_segments, role_targets, RoleSegments, SegmentScores, SegmentTally,
+    gold_segments, quote_segments, role_targets, segment_errors, RoleSegments, SegmentScores,
+    SegmentTally,
 };
 
 /// Precision, recall and F1 of one comparison. A figure over nothing (precision without
@@ -203,7 +204,8 @@ pub fn figure(x: Option<f64>, width: usize) -> String {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuoteError {
     pub article: String,
-    /// The subset the error was counted in: `all`, `direct` or `speech-verb cue`.
+    /// The subset the error was counted in: `all`, `direct` or `speech-verb cue`; or a role's
+    /// exact segments (`source segment`, …: [`segment_errors`]).
     pub subset: String,
     /// `missed`, `spurious`, `wrong_speaker`, `boundary` (matched at 0.3, not exactly).
     pub kind: String,
@@ -342,7 +344,10 @@ pub fn score_quotes_by(
         let mentions = &name_mentions(doc, mentions);
         let entities = merge(doc, mentions);
         let quotes = quotes::extract_by(method, doc, mentions, &entities, role_tags.get(i));
-        segments.add(&gold_segments(doc, article), &quote_segments(doc, &quotes));
+        let (gold_segs, predicted_segs) =
+            (gold_segments(doc, article), quote_segments(doc, &quotes));
+        segments.add(&gold_segs, &predicted_segs);
+        errors.extend(segment_errors(doc, &gold_segs, &predicted_segs));
         let predicted = group_predictions(&quotes);
         let ctx = ArticleContext {
             article,

@@ -21,7 +21,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use super::{GoldArticle, Prf};
+use super::{GoldArticle, Prf, QuoteError};
 use crate::ner::{Bio, Role};
 use crate::quotes::Quote;
 use crate::text::{Document, Span};
@@ -71,6 +71,15 @@ pub fn quote_segments(doc: &Document, quotes: &[Quote]) -> RoleSegments {
     out
 }
 
+/// The (first word, end word) of one role's segments.
+fn of_role(segments: &RoleSegments, role: Role) -> BTreeSet<(usize, usize)> {
+    segments
+        .iter()
+        .filter(|(r, _, _)| *r == role)
+        .map(|&(_, a, b)| (a, b))
+        .collect()
+}
+
 /// Per-role exact-segment precision, recall and F1.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct SegmentScores {
@@ -115,13 +124,7 @@ pub struct SegmentTally {
 impl SegmentTally {
     pub fn add(&mut self, gold: &RoleSegments, predicted: &RoleSegments) {
         for role in Role::ALL {
-            let of_role = |s: &RoleSegments| -> BTreeSet<(usize, usize)> {
-                s.iter()
-                    .filter(|(r, _, _)| *r == role)
-                    .map(|&(_, a, b)| (a, b))
-                    .collect()
-            };
-            let (g, p) = (of_role(gold), of_role(predicted));
+            let (g, p) = (of_role(gold, role), of_role(predicted, role));
             let c = &mut self.counts[role.index()];
             c.0 += g.intersection(&p).count();
             c.1 += g.len();
@@ -140,6 +143,68 @@ impl SegmentTally {
             cue: prf(Role::Cue),
         }
     }
+}
+
+/// One article's segment errors for the errors dump, in text order per role: subset
+/// `content segment`, `source segment` or `cue segment`; kind `boundary` for a gold segment
+/// missed where a predicted one of its role overlaps it (both texts, each predicted segment
+/// paired once), else `missed` or `spurious`. The segment's sentence stands in the speaker
+/// columns, so a row can be read alone.
+///
+/// ```text
+/// gold source  [Secretary of State Mike Pompeo]   predicted  [Mike Pompeo]   → boundary
+/// gold source  [officials]                        predicted  —               → missed
+/// ```
+pub fn segment_errors(
+    doc: &Document,
+    gold: &RoleSegments,
+    predicted: &RoleSegments,
+) -> Vec<QuoteError> {
+    let text =
+        |a: usize, b: usize| doc.slice(Span::new(doc.tokens[a].start, doc.tokens[b - 1].end));
+    let sentence = |w: usize| {
+        doc.sentences
+            .iter()
+            .find(|s| s.tokens.contains(&w))
+            .map_or(String::new(), |s| {
+                doc.slice(s.span).replace(['\t', '\n'], " ")
+            })
+    };
+    let mut out = Vec::new();
+    for role in Role::ALL {
+        let gold = of_role(gold, role);
+        let predicted: Vec<(usize, usize)> = of_role(predicted, role).into_iter().collect();
+        let mut paired = vec![false; predicted.len()];
+        let exact = |g: &(usize, usize)| predicted.contains(g);
+        let row = |kind: &str, g: Option<(usize, usize)>, p: Option<(usize, usize)>| QuoteError {
+            article: doc.id.clone(),
+            subset: format!("{} segment", role.as_str().to_lowercase()),
+            kind: kind.to_string(),
+            gold_content: g.map_or(String::new(), |(a, b)| text(a, b).to_string()),
+            predicted_content: p.map_or(String::new(), |(a, b)| text(a, b).to_string()),
+            gold_speaker: g.map_or(String::new(), |(a, _)| sentence(a)),
+            predicted_speaker: p.map_or(String::new(), |(a, _)| sentence(a)),
+        };
+        for g in gold.iter().filter(|g| !exact(g)) {
+            let near = predicted
+                .iter()
+                .enumerate()
+                .find(|(i, p)| !paired[*i] && !gold.contains(p) && p.0 < g.1 && g.0 < p.1);
+            match near {
+                Some((i, &p)) => {
+                    paired[i] = true;
+                    out.push(row("boundary", Some(*g), Some(p)));
+                }
+                None => out.push(row("missed", Some(*g), None)),
+            }
+        }
+        for (i, p) in predicted.iter().enumerate() {
+            if !paired[i] && !gold.contains(p) {
+                out.push(row("spurious", None, Some(*p)));
+            }
+        }
+    }
+    out
 }
 
 /// The attribution model's targets for one annotated article: per role, a BIO tag for each of
@@ -232,6 +297,50 @@ mod tests {
         assert_eq!((scores.content.matched, scores.content.gold), (3, 4));
         assert_eq!(scores.source.f1, 1.0);
         assert!(scores.table().contains("content"));
+    }
+
+    #[test]
+    fn segment_errors_pair_overlapping_segments_as_boundaries() {
+        let a = article();
+        let doc = document_of(&a);
+        let gold = gold_segments(&doc, &a);
+        let word = |w: &str| doc.tokens.iter().position(|t| doc.slice(*t) == w).unwrap();
+        let mut predicted = gold.clone();
+        // "The minister" read as "minister"; "he" missed; "talks" a spurious source.
+        predicted.retain(|s| s.0 != Role::Source);
+        predicted.insert((Role::Source, word("minister"), word("minister") + 1));
+        predicted.insert((Role::Source, word("talks"), word("talks") + 1));
+        let errors = segment_errors(&doc, &gold, &predicted);
+        let rows: Vec<(&str, &str, &str, &str)> = errors
+            .iter()
+            .map(|e| {
+                let text = if e.kind == "spurious" {
+                    &e.predicted_content
+                } else {
+                    &e.gold_content
+                };
+                (
+                    e.subset.as_str(),
+                    e.kind.as_str(),
+                    text.as_str(),
+                    e.predicted_content.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("source segment", "missed", "he", ""),
+                ("source segment", "boundary", "The minister", "minister"),
+                ("source segment", "spurious", "talks", "talks"),
+            ]
+        );
+        // The sentence of each segment stands beside it.
+        assert_eq!(
+            errors[1].gold_speaker,
+            "The minister said the talks failed."
+        );
+        assert!(segment_errors(&doc, &gold, &gold).is_empty());
     }
 
     #[test]
