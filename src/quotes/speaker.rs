@@ -360,10 +360,10 @@ impl<'a> Resolver<'a> {
     }
 
     /// Whether a sentence is a quotation and nothing else: it opens with a quote mark and ends
-    /// with one.
+    /// with one, of any style the quote finder knows (`«Why?»`, `‘Why?’` as `"Why?"`).
     fn quotation_alone(&self, sentence: Span) -> bool {
         let text = self.doc.slice(sentence).trim();
-        let mark = |c: Option<char>| c.is_some_and(|c| matches!(c, '"' | '“' | '”' | '\''));
+        let mark = |c: Option<char>| c.is_some_and(super::marks::is_quote_mark);
         // Two characters at least, read without counting all of a long sentence's.
         text.chars().nth(1).is_some() && mark(text.chars().next()) && mark(text.chars().last())
     }

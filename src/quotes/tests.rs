@@ -540,14 +540,19 @@ fn a_role_and_name_opening_a_reported_clause_speak() {
 }
 
 /// A quotation split off as a sentence of its own (`"Why?"` before `John Smith asked.`) does not
-/// push the subject a pronoun needs out of reach.
+/// push the subject a pronoun needs out of reach, whatever its quote marks.
 #[test]
 fn a_question_quoted_alone_keeps_the_subject_in_reach() {
-    let text = "Mary Jones spoke first. “Why?” John Smith asked. “I do not know,” she said.";
-    let got = run(text, &[("Mary Jones", "PER"), ("John Smith", "PER")]);
-    let she: Vec<_> = got.iter().filter(|r| r.2 == "she").collect();
-    assert_eq!(she.len(), 1, "{got:?}");
-    assert_eq!(she[0].3, "Mary Jones", "{got:?}");
+    for (open, close) in [("“", "”"), ("\"", "\""), ("«", "»"), ("‘", "’"), ("„", "“")]
+    {
+        let text = format!(
+            "Mary Jones spoke first. {open}Why?{close} John Smith asked. {open}I do not know,{close} she said."
+        );
+        let got = run(&text, &[("Mary Jones", "PER"), ("John Smith", "PER")]);
+        let she: Vec<_> = got.iter().filter(|r| r.2 == "she").collect();
+        assert_eq!(she.len(), 1, "{open}{close}: {got:?}");
+        assert_eq!(she[0].3, "Mary Jones", "{open}{close}: {got:?}");
+    }
 }
 
 /// A person the speaker phrase speaks about or against is not the speaker; a person it speaks
