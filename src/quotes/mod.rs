@@ -17,6 +17,7 @@ pub mod attribution;
 pub mod learned;
 pub mod lexicon;
 pub mod marks;
+mod non_response;
 mod parts;
 pub mod speaker;
 
@@ -125,7 +126,7 @@ pub fn extract_by(
         QuoteMethod::Both if role_tags.is_none() => extract(doc, mentions, entities),
         QuoteMethod::Both => combine(doc, extract(doc, mentions, entities), from_model()),
     };
-    parts::statements(doc, quotes)
+    parts::statements(doc, non_response::without_non_responses(doc, quotes))
 }
 
 /// The rules' quotes and the model's, combined where each is stronger:
