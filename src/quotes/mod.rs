@@ -339,9 +339,21 @@ fn take_model_readings(doc: &Document, rules: &mut [Quote], model: &[Quote]) {
             (r.speaker.is_some_and(beside) && !beside(s))
                 || (r.speaker.is_some_and(by_cue) && !by_cue(s))
         };
+        // Nor does the speaker of a statement that embeds this one (`Maria Lopez recalled that
+        // her father, Pedro Lopez, once told her, "Never give up."`: the model gave `told` the
+        // source of `recalled`) replace the subject the rules read beside the cue.
+        let embedding = |s: Span| {
+            r.speaker.zip(r.cue).is_some_and(|(own, cue)| {
+                s.end <= own.start
+                    && own.end <= cue.start
+                    && doc.text[s.end..own.start]
+                        .split(|c: char| !c.is_alphabetic())
+                        .any(lexicon::is_speech_verb)
+            })
+        };
         let source = readings().find(|m| {
             m.speaker
-                .is_some_and(|s| !on_part(s, id) && !carried_over(s))
+                .is_some_and(|s| !on_part(s, id) && !carried_over(s) && !embedding(s))
                 && same_cue(m)
         });
         if let Some(m) = source {
@@ -457,9 +469,19 @@ pub fn extract(doc: &Document, mentions: &[Mention], entities: &Entities) -> Vec
     let mut out: Vec<Quote> = Vec::with_capacity(candidates.len());
     // The last quote with a speaker, and its paragraph.
     let mut last_attributed: Option<(usize, Option<Span>, Option<usize>)> = None;
+    // The person a Q&A interview's answers are from, once chosen.
+    let mut interviewed: Option<Option<Span>> = None;
     for c in candidates {
         let para = view.doc.paragraph_of(c.span.start).unwrap_or(0);
         let (speaker, speaker_entity) = match (c.speaker, c.inherits_speaker) {
+            (None, _) if c.interviewee_in.is_some() => {
+                // One interview per article: its person is chosen once.
+                let named = *interviewed.get_or_insert_with(|| {
+                    c.interviewee_in
+                        .and_then(|intro| interviewee(doc, mentions, entities, intro))
+                });
+                (named, named.and_then(|s| resolver.resolve(s)))
+            }
             (Some(s), _) => (Some(s), resolver.resolve(s)),
             (None, true) => match last_attributed {
                 Some((p, s, e))
@@ -496,6 +518,94 @@ pub fn extract(doc: &Document, mentions: &[Mention], entities: &Entities) -> Vec
     inherit_from_added(doc, &view, &mut out);
     join_split_quotes(doc, &view, &mut out);
     out
+}
+
+crate::lexicon::word_list! {
+    /// Words that say a person was interviewed (`In an interview, Tom Baker …`, `Baker spoke to
+    /// us`): see [`interviewee`].
+    fn interview_words = "lexicon/interview_words.txt";
+}
+crate::lexicon::word_list! {
+    /// Roles of those who ask an interview's questions (`reporter`, `host`): see [`interviewee`].
+    fn interviewer_roles = "lexicon/interviewer_roles.txt";
+}
+
+/// How many words before a name an [`interviewer_roles`] role makes it an interviewer's
+/// (`POLITICO senior writer Michael Grunwald`: two).
+const INTERVIEWER_ROLE_WORDS: usize = 3;
+
+/// The person a Q&A interview interviews, as a mention's span in `intro`, the stretch before
+/// its first question ([`attribution::Candidate::interviewee_in`]), leaving out the people an
+/// [`interviewer_roles`] role names (`he spoke with POLITICO senior writer Michael Grunwald`):
+/// - the person named nearest to an [`interview_words`] word in its sentence (`In an
+///   interview, the actor Tom Baker discussed his new film.`; of two as near, the later:
+///   `Jane Doe interviewed Tom Baker`);
+/// - else the person named most often there (`Q&A with Vice President Joe Biden. Vice
+///   President Joe Biden spent Thursday in St. Paul … Biden complained about …`), the only one
+///   named included;
+/// - else none (no one named, or several as often), and the answers come out with no speaker.
+fn interviewee(
+    doc: &Document,
+    mentions: &[Mention],
+    entities: &Entities,
+    intro: Span,
+) -> Option<Span> {
+    let people: Vec<usize> = (0..mentions.partition_point(|m| m.span.start < intro.end))
+        .filter(|&m| intro.contains(mentions[m].span) && mentions[m].label == EntityLabel::Per)
+        .filter(|&m| !named_as_interviewer(doc, mentions[m].span))
+        .collect();
+    // Bytes between a mention and the nearest interview word of its sentence.
+    let to_interview_word = |m: usize| {
+        let span = mentions[m].span;
+        let tokens = doc
+            .sentences_over(span)
+            .flat_map(|s| doc.tokens[doc.sentences[s].tokens.clone()].iter());
+        tokens
+            .filter(|t| {
+                interview_words().contains(&doc.text[t.start..t.end].to_lowercase().as_str())
+            })
+            .map(|t| match t.start >= span.end {
+                true => t.start - span.end,
+                false => span.start.saturating_sub(t.end),
+            })
+            .min()
+    };
+    let near_interview = people
+        .iter()
+        .filter_map(|&m| to_interview_word(m).map(|d| (d, std::cmp::Reverse(m))))
+        .min();
+    if let Some((_, std::cmp::Reverse(m))) = near_interview {
+        return Some(mentions[m].span);
+    }
+    // Mentions of each person, and the first.
+    let mut named: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+    for &m in &people {
+        named.entry(entities.of_mention[m]).or_insert((0, m)).0 += 1;
+    }
+    let mut by_count: Vec<(usize, usize)> = named.into_values().collect();
+    by_count.sort_by_key(|&(count, m)| (std::cmp::Reverse(count), m));
+    match by_count[..] {
+        [(_, m)] => Some(mentions[m].span),
+        [(most, m), (next, _), ..] if most > next => Some(mentions[m].span),
+        _ => None,
+    }
+}
+
+/// Whether a role of [`interviewer_roles`] stands a few words before a name, in its clause:
+/// `Washington Post reporter Jim Tankersley`.
+fn named_as_interviewer(doc: &Document, name: Span) -> bool {
+    let sentence = doc.sentences_over(name).start;
+    let from = doc.sentences.get(sentence).map_or(0, |s| s.span.start);
+    let before = doc.text.get(from.min(name.start)..name.start).unwrap_or("");
+    let clause = before.rsplit([',', ';', '(']).next().unwrap_or("");
+    clause
+        .split_whitespace()
+        .rev()
+        .take(INTERVIEWER_ROLE_WORDS)
+        .any(|w| {
+            let word = w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
+            interviewer_roles().contains(&word.as_str())
+        })
 }
 
 /// Whether the paragraph of an unattributed quote turns, before it, to a person other than the

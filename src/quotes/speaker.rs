@@ -44,6 +44,11 @@ word_list! {
     fn object_prepositions = "lexicon/object_prepositions.txt";
 }
 word_list! {
+    /// Groups for or against someone (`critics`, `supporters`): `X of NAME` is not NAME. See the
+    /// file's header and [`Resolver::without_spoken_about`].
+    fn group_of_nouns = "lexicon/group_of_nouns.txt";
+}
+word_list! {
     /// Determiners dropped from the front of a role phrase (`the minister` → minister).
     pub(super) fn role_determiners = "lexicon/role_determiners.txt";
 }
@@ -61,6 +66,38 @@ fn normalize_word(word: &str) -> String {
         .iter()
         .find(|(a, _)| *a == w)
         .map_or(w, |(_, full)| full.to_string())
+}
+
+/// `text` without its last word, trimmed, and that word: (`Critics`, `of`) for `Critics of`.
+fn last_word(text: &str) -> (&str, &str) {
+    let start = text
+        .char_indices()
+        .rfind(|&(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    (text[..start].trim_end(), &text[start..])
+}
+
+/// Most words between a group's `of` and the name it is for or against (`Critics of the former
+/// president Donald Trump`: three).
+const MAX_GROUP_OF_WORDS: usize = 4;
+
+/// The group before a name's `of` when `before`, the speaker phrase up to the name, ends in one:
+/// `Critics` of `Critics of`, `Opponents of Mr.`, `Critics of the former president`
+/// ([`group_of_nouns`]); no comma between `of` and the name.
+fn group_before(before: &str) -> Option<&str> {
+    let mut rest = before;
+    for _ in 0..=MAX_GROUP_OF_WORDS {
+        let (head, word) = last_word(rest);
+        if head.is_empty() || word.ends_with(',') {
+            return None;
+        }
+        if word.eq_ignore_ascii_case("of") {
+            let group = last_word(head).1.to_lowercase();
+            return group_of_nouns().contains(&group.as_str()).then_some(head);
+        }
+        rest = head;
+    }
+    None
 }
 
 /// The key words of a role phrase: (full phrase, head noun), determiners dropped.
@@ -416,22 +453,41 @@ impl<'a> Resolver<'a> {
     /// The speaker phrase cut before a person it speaks about: `Prosecutors in the case` of
     /// `Prosecutors in the case against Harvey Weinstein` ([`object_prepositions`]), so neither
     /// the mention nor the surname `Weinstein` makes Weinstein the speaker.
+    ///
+    /// `of` after a group of people for or against someone ([`group_of_nouns`]) is cut the same
+    /// way, before a person or an organisation: `Critics of Donald Trump`, `Supporters of the
+    /// EU` speak, not Trump nor the EU. Not when another person follows in the phrase: `A close
+    /// ally of Trump, Lindsey Graham,` is Graham. `A spokesman for Jane Doe` and `an aide of
+    /// Trump` keep their person: they speak for him.
     fn without_spoken_about(&self, speaker: Span) -> Span {
         let text = &self.doc.text;
-        let spoken_about = self.overlapping(speaker).filter_map(|m| {
+        let in_phrase: Vec<usize> = self.overlapping(speaker).collect();
+        let last_person = in_phrase
+            .iter()
+            .filter(|&&m| self.mentions[m].label == EntityLabel::Per)
+            .map(|&m| self.mentions[m].span.start)
+            .max();
+        let spoken_about = in_phrase.iter().filter_map(|&m| {
             let mention = self.mentions[m].span;
-            if self.mentions[m].label != EntityLabel::Per || mention.start <= speaker.start {
+            let label = self.mentions[m].label;
+            if mention.start <= speaker.start {
                 return None;
             }
             let before = text.get(speaker.start..mention.start)?.trim_end();
-            let word_start = before
-                .char_indices()
-                .rfind(|&(_, c)| c.is_whitespace())
-                .map_or(0, |(i, c)| i + c.len_utf8());
-            let word = before[word_start..].to_lowercase();
-            let head = before[..word_start].trim_end();
-            (!head.is_empty() && object_prepositions().contains(&word.as_str()))
-                .then(|| speaker.start + head.len())
+            let (head, word) = last_word(before);
+            let word = word.to_lowercase();
+            if !head.is_empty()
+                && label == EntityLabel::Per
+                && object_prepositions().contains(&word.as_str())
+            {
+                return Some(speaker.start + head.len());
+            }
+            let last_in_phrase = last_person.is_none_or(|last| last <= mention.start);
+            let group = matches!(label, EntityLabel::Per | EntityLabel::Org) && last_in_phrase;
+            group
+                .then(|| group_before(before))
+                .flatten()
+                .map(|head| speaker.start + head.len())
         });
         spoken_about
             .min()
@@ -544,6 +600,8 @@ mod tests {
                 ("head_stops", head_stops()),
                 ("role_determiners", role_determiners()),
                 ("honorifics", honorifics()),
+                ("object_prepositions", object_prepositions()),
+                ("group_of_nouns", group_of_nouns()),
             ],
             true,
         );

@@ -1718,3 +1718,177 @@ fn both_keeps_a_name_the_model_cut_short() {
         "Brown"
     );
 }
+
+/// A Q&A interview's `A:` answers are direct quotes of the person interviewed, named before the
+/// first question; its `Q:` questions are left out.
+#[test]
+fn qa_interview_answers_are_the_interviewees() {
+    let text =
+        "In an interview, the actor Tom Baker discussed his new film.\n\nQ: Why did you take \
+                the role?\n\nA: I loved the script. It reminded me of my father.\n\nIt was a \
+                long shoot, though.\n\nQ: Was the shoot difficult?\n\nA: Very.";
+    let got = run(text, &[("Tom Baker", "PER")]);
+    let expected = [
+        "I loved the script. It reminded me of my father.",
+        "It was a long shoot, though.",
+        "Very.",
+    ];
+    let contents: Vec<&str> = got.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(contents, expected, "{got:?}");
+    for r in &got {
+        assert_eq!(
+            (r.2.as_str(), r.3.as_str(), r.4),
+            ("Tom Baker", "Tom Baker", "direct")
+        );
+    }
+    assert_eq!(got[0].1, ":");
+    // The reporter asking is no interviewee; the person named most often is.
+    let text = "Jane Roe met the actor Tom Baker in Paris. Tom Baker spoke with Guardian reporter \
+                Ann Lee.\n\nQ: Why?\n\nA: I loved it.";
+    let names = [
+        ("Jane Roe", "PER"),
+        ("Tom Baker", "PER"),
+        ("Ann Lee", "PER"),
+    ];
+    let got = run(text, &names);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].3, "Tom Baker", "{got:?}");
+    let text = "Jane Roe met Tom Baker in Paris. Tom Baker has a new film.\n\nQ: Why?\n\nA: I \
+                loved it.";
+    let got = run(text, &names);
+    assert_eq!(got[0].3, "Tom Baker", "{got:?}");
+    // No one named, or two as often: the answer comes out with no speaker.
+    for text in [
+        "The film opens on Friday.\n\nQ: Why?\n\nA: I loved it.",
+        "Jane Roe met Tom Baker in Paris.\n\nQ: Why?\n\nA: I loved it.",
+    ] {
+        let got = run(text, &names);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!((got[0].0.as_str(), got[0].2.as_str()), ("I loved it.", ""));
+    }
+}
+
+/// `A:` and `Q:` are turns only where a question has its answer right after it: a list's `A:`
+/// label and `Plan A:` are no one's words.
+#[test]
+fn qa_labels_need_a_question_answered() {
+    let names = [("Tom Baker", "PER")];
+    for text in [
+        "Tom Baker listed the options.\n\nA: raise taxes on the rich.\n\nB: cut spending on \
+         the army.",
+        "Tom Baker listed the options.\n\nPlan A: raise taxes on the rich.\n\nPlan B: cut \
+         spending on the army.",
+        "Tom Baker took questions.\n\nQ: Why?\n\nTom Baker smiled.\n\nA: raise taxes on the \
+         rich.",
+    ] {
+        let got = run(text, &names);
+        assert!(got.iter().all(|r| !r.0.contains("raise taxes")), "{got:?}");
+    }
+}
+
+/// A group for or against someone (`Critics of`, `Supporters of`) speaks for itself, not for the
+/// person after its `of`; a spokesman for someone still speaks for that person.
+#[test]
+fn a_group_of_someones_critics_is_not_that_person() {
+    let names = [
+        ("Donald Trump", "PER"),
+        ("Smith", "PER"),
+        ("Jane Doe", "PER"),
+        ("Lindsey Graham", "PER"),
+        ("Microsoft", "ORG"),
+    ];
+    for (text, speaker, entity) in [
+        (
+            "Critics of Donald Trump said the plan would fail.",
+            "Critics of Donald Trump",
+            "",
+        ),
+        (
+            "Opponents of Mr. Smith argued that the tax would hurt families.",
+            "Opponents of Mr. Smith",
+            "",
+        ),
+        (
+            "Supporters of Jane Doe said she would win easily.",
+            "Supporters of Jane Doe",
+            "",
+        ),
+        (
+            "Critics of the former president Donald Trump said the plan was reckless.",
+            "Critics of the former president Donald Trump",
+            "",
+        ),
+        (
+            "Critics of Microsoft said the deal was unfair.",
+            "Critics of Microsoft",
+            "",
+        ),
+        (
+            "A spokesman for Jane Doe said the senator would not attend.",
+            "A spokesman for Jane Doe",
+            "Jane Doe",
+        ),
+        (
+            "“The deal is dead,” said a close ally of Donald Trump, Lindsey Graham.",
+            "a close ally of Donald Trump",
+            "",
+        ),
+    ] {
+        let got = run(text, &names);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(
+            (got[0].2.as_str(), got[0].3.as_str()),
+            (speaker, entity),
+            "{text}"
+        );
+    }
+}
+
+/// Under `both`, the model's source of the statement that embeds a quote (`Maria Lopez` of
+/// `recalled`) does not replace the subject the rules read beside the quote's own cue.
+#[test]
+fn both_keeps_the_subject_of_an_embedded_quotes_own_cue() {
+    let text =
+        "Maria Lopez recalled that her father, Pedro Lopez, once told her, \"Never give up.\"";
+    let doc = Document::new("t".into(), String::new(), text.into(), &clean(text));
+    let at = |s: &str| {
+        let i = text.find(s).unwrap();
+        Span::new(i, i + s.len())
+    };
+    // (content, cue, speaker, its entity, kind)
+    let quote = |(span, cue, speaker, entity, kind): (&str, &str, &str, usize, QuoteKind)| Quote {
+        span: at(span),
+        cue: Some(at(cue)),
+        speaker: Some(at(speaker)),
+        speaker_entity: Some(entity),
+        kind,
+    };
+    let direct = QuoteKind::Direct;
+    let rules = vec![quote((
+        "Never give up.",
+        "told",
+        "her father, Pedro Lopez",
+        2,
+        direct,
+    ))];
+    let model = [
+        (
+            "that her father, Pedro Lopez",
+            "recalled",
+            "Maria Lopez",
+            1,
+            QuoteKind::Indirect,
+        ),
+        ("Never give up", "once told", "Maria Lopez", 1, direct),
+    ];
+    let model = model.into_iter().map(quote).collect();
+    let both = combine(&doc, rules, model);
+    let quote = both
+        .iter()
+        .find(|q| q.span == at("Never give up."))
+        .unwrap();
+    assert_eq!(quote.speaker_entity, Some(2), "{both:?}");
+    assert_eq!(quote.speaker, Some(at("her father, Pedro Lopez")));
+    // The model's extent of the cue is still taken.
+    assert_eq!(quote.cue, Some(at("once told")));
+}

@@ -57,6 +57,7 @@ pub(super) fn direct_candidates(
                     kind,
                     inherits_speaker: speaker.is_none(),
                     needs_entity: view.doc.slice(cue) == ":",
+                    interviewee_in: None,
                 }
             }
             None if quoted_in_passing(view, q, content) => continue,
@@ -67,6 +68,7 @@ pub(super) fn direct_candidates(
                 kind: QuoteKind::Direct,
                 inherits_speaker: true,
                 needs_entity: false,
+                interviewee_in: None,
             },
         };
         out.push((c, q));

@@ -6,7 +6,8 @@
 //!   before it (`X said: "…"` / `According to X, "…"` / a `Label: "…"` headline);
 //! - labelled turns: `Reporter: …` / `Lleshaj: …` lines (also `"PENCE: …` in a transcript
 //!   printed inside one long quotation), a headline `Minister: The regime is …`, and the
-//!   unlabelled paragraphs that continue a transcript turn (not a `(CROSSTALK)` note);
+//!   unlabelled paragraphs that continue a transcript turn (not a `(CROSSTALK)` note); a Q&A
+//!   interview's `A:` answers, the person interviewed's (its `Q:` questions are left out);
 //! - reported speech: `X said (that) CLAUSE`, `CLAUSE, X said`, `According to X, CLAUSE`, with
 //!   a quoted fragment inside making it mixed.
 //!
@@ -46,6 +47,10 @@ pub struct Candidate {
     /// The speaker is a one-off `Label:` (a headline's, a line's): kept only when the label
     /// resolves to an entity, since `Poll:`, `The Latest:` or `Stealth Over Health:` name no one.
     pub needs_entity: bool,
+    /// An answer of a Q&A interview (`A: I loved the script.`, see [`turns`]): its speaker is the
+    /// person interviewed, named in this stretch before the first question, chosen with the
+    /// mentions when speakers are resolved. `speaker` is then none.
+    pub interviewee_in: Option<Span>,
 }
 
 /// The most words a speaker phrase may have.

@@ -293,6 +293,7 @@ pub(super) fn forward_clause(
         kind,
         inherits_speaker: false,
         needs_entity: false,
+        interviewee_in: None,
     })
 }
 
@@ -441,6 +442,7 @@ pub(super) fn as_characterization(
         kind: QuoteKind::Mixed,
         inherits_speaker: false,
         needs_entity: false,
+        interviewee_in: None,
     })
 }
 
@@ -578,6 +580,7 @@ pub(super) fn trailing_clause(view: &View, verb: usize, lo: usize, hi: usize) ->
         kind: QuoteKind::Indirect,
         inherits_speaker: false,
         needs_entity: false,
+        interviewee_in: None,
     })
 }
 
@@ -613,5 +616,6 @@ pub(super) fn according_to(
         kind: QuoteKind::Indirect,
         inherits_speaker: false,
         needs_entity: false,
+        interviewee_in: None,
     })
 }

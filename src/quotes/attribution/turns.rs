@@ -1,5 +1,21 @@
 //! Labelled turns: `Reporter: …` and `Lleshaj: …` lines of interview transcripts, a headline
 //! `Minister: The regime is …`, and the unlabelled paragraphs that continue a transcript turn.
+//!
+//! A Q&A interview labels its turns `Q:` and `A:` instead of names:
+//!
+//! ```text
+//! In an interview, the actor Tom Baker discussed his new film.
+//!
+//! Q: Why did you take the role?
+//!
+//! A: I loved the script. It reminded me of my father.
+//! ```
+//!
+//! Each answer (and the unlabelled paragraphs continuing it) is a direct quote of the person
+//! interviewed, named before the first question ([`Candidate::interviewee_in`], chosen among the
+//! mentions by `quotes::interviewee`); the questions, the publication's own words, are left out.
+//! Only an article with a `Q:` paragraph followed by an `A:` paragraph is read so: a lone `A:`
+//! list label is no answer.
 
 use super::lexicon;
 use super::marks::Quoted;
@@ -38,12 +54,35 @@ pub(super) fn turn_candidates(view: &View, direct: &[(Candidate, Quoted)]) -> Ve
             })
             .collect(),
     };
+    let qa: Vec<Option<(QaLabel, Span)>> =
+        doc.paragraphs.iter().map(|p| qa_label(view, *p)).collect();
+    let interview = qa_intro(view, &qa);
     let mut out = Vec::new();
     // The label of the transcript turn that unlabelled paragraphs continue.
     let mut open_turn: Option<Span> = None;
+    // Whether unlabelled paragraphs continue an answer of a Q&A interview.
+    let mut open_answer = false;
     for (i, para) in doc.paragraphs.iter().enumerate() {
+        if let (Some(intro), Some((qa_label, colon))) = (interview, qa[i]) {
+            open_turn = None;
+            let body = trim_span(&doc.text, Span::new(colon.end, para.end));
+            open_answer = qa_label == QaLabel::Answer && !body.is_empty();
+            if open_answer {
+                out.push(Candidate {
+                    span: body,
+                    cue: Some(colon),
+                    speaker: None,
+                    kind: QuoteKind::Direct,
+                    inherits_speaker: false,
+                    needs_entity: false,
+                    interviewee_in: Some(intro),
+                });
+            }
+            continue;
+        }
         match labels[i] {
             Some((label, colon)) => {
+                open_answer = false;
                 let body = Span::new(colon.end, para.end);
                 let trimmed = trim_span(&doc.text, body);
                 // A quote right after the colon is a direct quote (`CEO: ‘You should …’`).
@@ -63,15 +102,17 @@ pub(super) fn turn_candidates(view: &View, direct: &[(Candidate, Quoted)]) -> Ve
                     kind: QuoteKind::Direct,
                     inherits_speaker: false,
                     needs_entity: open_turn.is_none(),
+                    interviewee_in: None,
                 });
             }
-            None if open_turn.is_some() => {
+            None if open_turn.is_some() || open_answer => {
                 // A paragraph with its own attributed quote ends the transcript.
                 let own_quote = direct
                     .iter()
                     .any(|(c, q)| para.contains(q.outer) && c.cue.is_some());
                 if own_quote {
                     open_turn = None;
+                    open_answer = false;
                     continue;
                 }
                 if is_stage_direction(doc.slice(*para)) {
@@ -85,12 +126,50 @@ pub(super) fn turn_candidates(view: &View, direct: &[(Candidate, Quoted)]) -> Ve
                     kind: QuoteKind::Direct,
                     inherits_speaker: false,
                     needs_entity: false,
+                    interviewee_in: open_answer.then_some(interview).flatten(),
                 });
             }
             None => {}
         }
     }
     out
+}
+
+/// The two labels of a Q&A interview's turns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QaLabel {
+    Question,
+    Answer,
+}
+
+/// A paragraph's `Q:` or `A:` label and its colon (after opening quote marks and invisible format
+/// characters, as [`turn_label`] reads them). The colon is followed by white space; `Plan A: …`
+/// is no label, nor is a lower-case `a:`.
+fn qa_label(view: &View, para: Span) -> Option<(QaLabel, Span)> {
+    let para_text = view.doc.slice(para);
+    let text = para_text.trim_start_matches(|c| matches!(c, '"' | '“') || is_invisible_format(c));
+    let start = para.start + (para_text.len() - text.len());
+    let label = match text.get(..2)? {
+        "Q:" => QaLabel::Question,
+        "A:" => QaLabel::Answer,
+        _ => return None,
+    };
+    text[2..]
+        .starts_with(char::is_whitespace)
+        .then(|| (label, Span::new(start + 1, start + 2)))
+}
+
+/// The stretch before a Q&A interview's first question, where the person interviewed is named,
+/// when the article is one: a `Q:` paragraph has an `A:` paragraph right after it.
+fn qa_intro(view: &View, qa: &[Option<(QaLabel, Span)>]) -> Option<Span> {
+    let label = |i: usize| qa.get(i).copied().flatten().map(|(l, _)| l);
+    let paired = (0..qa.len())
+        .any(|i| label(i) == Some(QaLabel::Question) && label(i + 1) == Some(QaLabel::Answer));
+    if !paired {
+        return None;
+    }
+    let first = (0..qa.len()).find(|&i| label(i) == Some(QaLabel::Question))?;
+    Some(Span::new(0, view.doc.paragraphs[first].start))
 }
 
 /// A transcript's note between turns, `(CROSSTALK)` or `"(APPLAUSE.)`: in parentheses, no one's
