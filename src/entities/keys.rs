@@ -12,6 +12,11 @@
 //!   Pompeo` and `Michael Pompeo` → `michael pompeo`; a son's family suffix stays, so that
 //!   father and son key apart: `Donald Trump Jr.` → `donald trump jr` (an elder's `Sr.` does not:
 //!   `George Bush Sr.` → `george bush`);
+//! - a patronymic particle before the last word stays with it (`name_particles.txt`), for without
+//!   it the son keys as a man named after the father: `Mohammed bin Salman` → `mohammed bin
+//!   salman`, not the `mohammed salman` of a footballer; `Osama bin Laden` → `osama bin laden`;
+//! - an Arabic article hyphenated onto the surname does not count (`surname_articles.txt`), as
+//!   agencies write it or not: `Bashar al-Assad` and `Bashar Assad` → `bashar assad`;
 //! - an organisation's legal form does not count (`legal_suffixes.txt`): `Microsoft Corp.` and
 //!   `Microsoft` → `microsoft`, `Volkswagen AG` → `volkswagen`;
 //! - an organisation or other name that goes by an acronym is keyed by it, so the long form
@@ -26,7 +31,8 @@
 //! it (`trump`), apart from the full name's key: one article does not say who it is.
 
 use super::names::{
-    fold_key, is_acronym, spelled_out, strip_possessive, without_legal_suffix, PersonName,
+    ends_with_fathers_name, fold_key, is_acronym, spelled_out, strip_possessive, without_article,
+    without_legal_suffix, PersonName,
 };
 use super::Entity;
 use crate::ner::EntityLabel;
@@ -76,14 +82,19 @@ fn acronym_of(entity: &Entity) -> Option<&str> {
 }
 
 /// First and last word of a person's name, folded (titles, possessive, an elder's "Sr." dropped),
-/// a short given name spelled out ("mike" → "michael", `nicknames.txt`), and a son's suffix
+/// a short given name spelled out ("mike" → "michael", `nicknames.txt`), the particle before the
+/// last word ("bin"), the surname without its Arabic article ("assad"), and a son's suffix
 /// ("jr").
 fn person_key(name: &str) -> String {
     let name = PersonName::parse(name);
+    let surname = |last: &str| without_article(last).unwrap_or(last).to_string();
     let key = match name.keys.as_slice() {
         [] => String::new(),
         [one] => one.clone(),
-        [first, .., last] => format!("{} {last}", spelled_out(first)),
+        keys @ [first, .., particle, last] if ends_with_fathers_name(keys) => {
+            format!("{} {particle} {}", spelled_out(first), surname(last))
+        }
+        [first, .., last] => format!("{} {}", spelled_out(first), surname(last)),
     };
     match name.suffix {
         Some(suffix) if !key.is_empty() => format!("{key} {suffix}"),
@@ -139,6 +150,26 @@ mod tests {
             "a lone word is kept"
         );
         assert_ne!(key("Hillary Clinton", per), key("Bill Clinton", per));
+        assert_eq!(
+            key("Mohammed bin Salman", per).as_deref(),
+            Some("mohammed bin salman"),
+            "the particle stays"
+        );
+        assert_ne!(key("Mohammed bin Salman", per), key("Mohammed Salman", per));
+        assert_eq!(
+            key("Osama bin Mohammed bin Laden", per).as_deref(),
+            Some("osama bin laden")
+        );
+        assert_eq!(
+            key("Ben Whitfield", per),
+            key("Benjamin Whitfield", per),
+            "a given name Ben is no particle"
+        );
+        assert_eq!(key("Bashar al-Assad", per), key("Bashar Assad", per));
+        assert_eq!(
+            key("Abdel Fattah el-Sisi", per).as_deref(),
+            Some("abdel sisi")
+        );
         assert_eq!(key("Trump", per).as_deref(), Some("trump"));
     }
 
@@ -168,6 +199,9 @@ mod tests {
             ("Volkswagen AG", "Volkswagen"),
             ("Apple, Inc.", "Apple"),
             ("Ford Motor Co.", "Ford Motor"),
+            ("Goldman Sachs Group Inc.", "Goldman Sachs"),
+            ("Toyota Motor Co., Ltd.", "Toyota Motor"),
+            ("JPMorgan Chase & Co.", "JPMorgan Chase"),
             ("Banco Santander S.A.", "Banco Santander"),
         ] {
             assert_eq!(key(long, org), key(short, org), "{long}");

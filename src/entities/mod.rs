@@ -35,7 +35,9 @@
 //! - **Organisations and everything else.** Mentions with the same folded text (case, diacritics,
 //!   dots, a leading "the" and possessives ignored) are one entity; an organisation's legal form
 //!   does not count either ("Microsoft Corp." and "Microsoft", "Volkswagen AG" and "Volkswagen",
-//!   `legal_suffixes.txt`). An acronym joins its
+//!   `legal_suffixes.txt`), and a company's short name joins its registered name ("Ford" and
+//!   "Ford Motor Co.", [`companies`]: "New York" is no short name of "New York Times Co.").
+//!   An acronym joins its
 //!   expansion when the text defines it, "People's Mojahedin Organization of Iran (PMOI/MEK)" or
 //!   "Mujahedin-e Khalq (MEK)", wherever the definition stands (the nearest one before, else the
 //!   first after); a mention written "PMOI/MEK" defines both acronyms as aliases of itself. Two
@@ -44,7 +46,8 @@
 //!   nearest definition. A stock ticker is no acronym: "Tesla (TSLA.O)" and "Brightwave Inc.
 //!   (NASDAQ: BRWV)" define none, so the company keeps its name and key. An acronym defined
 //!   nowhere joins the nearest earlier (else the first later) name whose initials
-//!   it spells ("IRGC" → "Islamic Revolutionary Guard Corps").
+//!   it spells ("IRGC" → "Islamic Revolutionary Guard Corps"; a company's legal form spells
+//!   nothing: "GM" → "General Motors Co.").
 //!
 //! - **Across labels** ([`across_labels`]): the same name under any label is one entity ("MEK"
 //!   PER and "MEK" ORG), a one-word mention of any label joins the one full name whose surname it
@@ -62,6 +65,7 @@
 //! each mention keeps its own label.
 
 mod across_labels;
+mod companies;
 pub(crate) mod gender;
 pub mod keys;
 mod mentions;
@@ -78,9 +82,9 @@ use crate::text::{Document, Span};
 use gender::{gender_of_honorific, Gender};
 
 use self::names::{
-    acronym_key, acronym_list, fold_key, given_names_compatible, initials, is_acronym, is_shouted,
-    is_ticker, spelled_out, strip_brackets, strip_possessive, trim_wrapping, unshout,
-    without_legal_suffix, words_of, PersonName,
+    acronym_key, acronym_list, display_without_legal_suffix, fold_key, given_names_compatible,
+    initials, is_acronym, is_shouted, is_ticker, spelled_out, strip_brackets, strip_possessive,
+    trim_wrapping, unshout, without_legal_suffix, words_of, PersonName,
 };
 
 /// One distinct thing an article talks about.
@@ -156,6 +160,7 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let mut groups = UnionFind::new(mentions.len());
     merge_countries(&forms, &mut groups);
     merge_others(mentions, &forms, &mut groups);
+    companies::merge_short_company_names(mentions, &forms, &mut groups);
     let honorifics: Vec<Option<Gender>> = mentions
         .iter()
         .map(|m| honorific_gender(&doc.text, m.span))
@@ -396,8 +401,19 @@ fn merge_others(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) {
             }
         }
         if other.acronym.is_none() {
-            for variant in initials(&other.display) {
-                by_initials.entry(variant).or_default().push(i);
+            // A company's initials leave out its legal form: "General Motors Co." is GM.
+            let mut variants = initials(&other.display);
+            if mentions[i].label == EntityLabel::Org {
+                let stem = display_without_legal_suffix(&other.display);
+                if stem.len() < other.display.len() {
+                    variants.extend(initials(stem));
+                }
+            }
+            for variant in variants {
+                let list = by_initials.entry(variant).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
             }
         }
         // Mentions inside a defining parenthesis ("PMOI/MEK" in "… Iran (PMOI/MEK)") are aliases.
