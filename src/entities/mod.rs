@@ -10,7 +10,9 @@
 //!   ORG, "Emirates" is the airline), belongs to that country: canonical name and ISO 3166-1
 //!   alpha-2 code from [`countries`], label LOC. Cities and continents are not in the table and
 //!   are merged like any other name ("Tehran", "Europe": no code).
-//! - **People** (PER). Names lose titles ("Mr.", "President"), possessives ("Lleshaj’s") and
+//! - **People** (PER). Names keep a family suffix written after them that the model left out
+//!   ("Donald Trump, Jr." tagged "Donald Trump" is the son), and lose titles ("Mr.",
+//!   "President"), possessives ("Lleshaj’s") and
 //!   editorial brackets ("[Donald] Trump" → "Donald Trump"; a bare "Trump" right after
 //!   "[Donald]", or a bracketed "[Donald]" right before "Trump", reads as the full name too).
 //!   Full names (two words or more) are one person when the surnames agree, the given names are
@@ -82,9 +84,10 @@ use crate::text::{Document, Span};
 use gender::{gender_of_honorific, Gender};
 
 use self::names::{
-    acronym_key, acronym_list, display_without_legal_suffix, fold_key, given_names_compatible,
-    initials, is_acronym, is_shouted, is_ticker, spelled_out, strip_brackets, strip_possessive,
-    trim_wrapping, unshout, without_legal_suffix, words_of, PersonName,
+    acronym_key, acronym_list, display_without_legal_suffix, family_suffix_after, fold_key,
+    given_names_compatible, initials, is_acronym, is_shouted, is_ticker, spelled_out,
+    strip_brackets, strip_possessive, trim_wrapping, unshout, without_legal_suffix, words_of,
+    PersonName,
 };
 
 /// One distinct thing an article talks about.
@@ -188,11 +191,15 @@ fn analyse(doc: &Document, mention: &Mention) -> Form {
     let raw = doc.text.get(mention.span.range()).unwrap_or("");
     let trimmed = trim_wrapping(raw);
     if mention.label == EntityLabel::Per {
-        return Form::Person(PersonName::parse(&person_text(
-            &doc.text,
-            mention.span,
-            trimmed,
-        )));
+        let mut text = person_text(&doc.text, mention.span, trimmed);
+        // "Donald Trump, Jr." tagged as "Donald Trump" is the son.
+        let after = doc.text.get(mention.span.end..).unwrap_or("");
+        if let Some(suffix) = family_suffix_after(after) {
+            if PersonName::parse(&text).suffix.is_none() {
+                text = format!("{text} {suffix}");
+            }
+        }
+        return Form::Person(PersonName::parse(&text));
     }
     let unbracketed = strip_brackets(trimmed);
     // A lower-case "the" the model took in is no part of the name; "The Guardian" keeps its own.

@@ -358,6 +358,29 @@ const TITLES: &[&str] = &[
 /// Words after a name that say which one of a family, not who (dropped from matching keys only).
 const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
 
+/// The family suffix written right after a person's name, which the model often leaves out of
+/// the mention: ", Jr." of "Donald Trump, Jr. said", " III" of "Martin Luther King III spoke".
+/// None when the text goes on otherwise ("Trump, Jrian"), or for a numeral after a comma
+/// ("Smith, II", more often a list than a name).
+pub fn family_suffix_after(after: &str) -> Option<&str> {
+    let (comma, rest) = match after.strip_prefix(", ") {
+        Some(rest) => (true, rest),
+        None => (false, after.strip_prefix(' ')?),
+    };
+    let end = rest
+        .find(|c: char| !(c.is_alphabetic() || c == '.'))
+        .unwrap_or(rest.len());
+    let word = &rest[..end];
+    let key = fold_key(word);
+    let capitalised = word.chars().next().is_some_and(char::is_uppercase);
+    let numeral = !matches!(key.as_str(), "jr" | "sr");
+    let dots = word.matches('.').count() <= usize::from(!numeral);
+    let allowed = NAME_SUFFIXES.contains(&key.as_str()) && !(comma && numeral);
+    // "II" is a numeral only written in capitals: "Ii" is no suffix.
+    let cased = !numeral || word.chars().all(|c| c.is_uppercase());
+    (allowed && capitalised && dots && cased && !word.ends_with("..")).then_some(word)
+}
+
 /// Of those, the ones the elder also goes without: "George Bush Sr." is the "George Bush" of an
 /// article, while "Donald Trump Jr." is not its "Donald Trump".
 const ELDER_SUFFIXES: &[&str] = &["sr"];
@@ -655,6 +678,23 @@ mod tests {
         assert_eq!(unshout("WASHINGTON, D.C."), "Washington, D.C.");
         assert_eq!(unshout("FORMER USSR"), "Former USSR");
         assert_eq!(unshout("Ussr"), "Ussr", "not in capitals: as written");
+    }
+
+    #[test]
+    fn a_family_suffix_after_a_name_is_found() {
+        for (after, suffix) in [
+            (", Jr. said", Some("Jr.")),
+            (" Jr.", Some("Jr.")),
+            (", Sr., a", Some("Sr.")),
+            (" III spoke", Some("III")),
+            (", III and", None),
+            (", Jrian", None),
+            (" said", None),
+            (" Ii", None),
+            ("Jr.", None),
+        ] {
+            assert_eq!(family_suffix_after(after), suffix, "{after:?}");
+        }
     }
 
     #[test]
