@@ -21,7 +21,8 @@
 //!   `Microsoft` → `microsoft`, `Volkswagen AG` → `volkswagen`;
 //! - an organisation or other name that goes by an acronym is keyed by it, so the long form
 //!   and the acronym alone key alike: `North Atlantic Treaty Organization` (defining `NATO`) and
-//!   `NATO` → `nato`;
+//!   `NATO` → `nato`; a name shouted in a headline is no acronym: `Ford Motor Co.` beside
+//!   `FORD` → `ford motor`;
 //! - a country by its ISO 3166-1 code, whatever the article called it: `Iranian`, `Iran`,
 //!   `the Islamic Republic of Iran` → `country:IR`.
 //!
@@ -31,8 +32,8 @@
 //! it (`trump`), apart from the full name's key: one article does not say who it is.
 
 use super::names::{
-    ends_with_fathers_name, fold_key, is_acronym, spelled_out, strip_possessive, without_article,
-    without_legal_suffix, PersonName,
+    ends_with_fathers_name, fold_key, is_acronym, is_shouted, spelled_out, strip_possessive,
+    without_article, without_legal_suffix, PersonName,
 };
 use super::Entity;
 use crate::ner::EntityLabel;
@@ -73,12 +74,26 @@ pub fn fallback_key(label: EntityLabel, canonical: &str) -> String {
 }
 
 /// The acronym an organisation goes by: its name when that is one, else the first acronym the
-/// article defines or uses for it ("North Atlantic Treaty Organization (NATO)" → "NATO").
+/// article defines or uses for it ("North Atlantic Treaty Organization (NATO)" → "NATO"). A name
+/// shouted in a headline is none: "FORD" beside "Ford Motor Co." is its first word in capitals.
 fn acronym_of(entity: &Entity) -> Option<&str> {
-    std::iter::once(&entity.canonical)
-        .chain(&entity.aliases)
-        .map(|name| strip_possessive(name))
-        .find(|name| is_acronym(name))
+    let names = || {
+        std::iter::once(&entity.canonical)
+            .chain(&entity.aliases)
+            .map(|name| strip_possessive(name))
+    };
+    let shouted_name = |acronym: &str| {
+        let folded = fold_key(acronym);
+        let begins = |name: &str| {
+            let name = fold_key(name);
+            name == folded
+                || name
+                    .strip_prefix(folded.as_str())
+                    .is_some_and(|r| r.starts_with(' '))
+        };
+        is_shouted(acronym) && names().any(|n| !is_acronym(n) && begins(n))
+    };
+    names().find(|name| is_acronym(name) && !shouted_name(name))
 }
 
 /// First and last word of a person's name, folded (titles, possessive, an elder's "Sr." dropped),
@@ -189,6 +204,13 @@ mod tests {
         let mut nato = entity("North Atlantic Treaty Organization", org, None);
         nato.aliases = vec!["NATO".into()];
         assert_eq!(entity_key(&nato), key("NATO", org));
+        // A headline's "FORD" is the company's name in capitals, no acronym to key it by.
+        let mut ford = entity("Ford Motor Co.", org, None);
+        ford.aliases = vec!["Ford".into(), "FORD".into()];
+        assert_eq!(entity_key(&ford).as_deref(), Some("ford motor"));
+        let mut nasa = entity("National Aeronautics and Space Administration", org, None);
+        nasa.aliases = vec!["NASA".into()];
+        assert_eq!(entity_key(&nasa).as_deref(), Some("nasa"));
     }
 
     #[test]
