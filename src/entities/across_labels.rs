@@ -12,7 +12,9 @@
 //! - **a lone word and the one person it names**: a one-word mention labelled MISC or ORG
 //!   ("Trump" MISC, "Podesta" ORG, "Bolton" ORG) that is the surname of exactly one full name
 //!   in the article ("Donald Trump", "John Podesta", "John Bolton") joins that person; a place
-//!   (LOC) keeps its own entity, as the town in "Karen Bolton, the MP for Bolton";
+//!   (LOC) keeps its own entity, as the town in "Karen Bolton, the MP for Bolton"; a father's
+//!   name is no surname, written in full or not: "Salman" (the king) stays apart from "Mohammed
+//!   bin Salman" and from his "Bin Salman";
 //! - when the word is the surname of **several** people ("Clinton" with Bill and Hillary
 //!   Clinton), it stays apart and its entity is marked ambiguous: never a silent guess.
 
@@ -29,15 +31,24 @@ pub(super) fn merge_across_labels(
     labels: &[EntityLabel],
     groups: &mut UnionFind,
 ) -> Vec<bool> {
+    // "Salman" of "Mohammed bin Salman" is his father's name, no surname: not of his, nor of a
+    // shorter form the person pass gave him ("Bin Salman").
+    let mut fathers_names: HashSet<(usize, &str)> = HashSet::new();
+    for (i, form) in forms.iter().enumerate() {
+        if let Form::Person(name) = form {
+            if let (true, Some(father)) = (ends_with_fathers_name(&name.keys), name.surname()) {
+                fathers_names.insert((groups.find(i), father));
+            }
+        }
+    }
     // Full names' surnames → one mention of each person (group) that has them.
     let mut people_by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, form) in forms.iter().enumerate() {
         if let Form::Person(name) = form {
-            // "Salman" of "Mohammed bin Salman" is his father's name, no surname.
-            if name.keys.len() >= 2 && !ends_with_fathers_name(&name.keys) {
-                let list = people_by_surname
-                    .entry(name.keys[name.keys.len() - 1].as_str())
-                    .or_default();
+            let surname = name.surname().unwrap_or_default();
+            let fathers = fathers_names.contains(&(groups.find(i), surname));
+            if name.keys.len() >= 2 && !fathers {
+                let list = people_by_surname.entry(surname).or_default();
                 if !list.iter().any(|&p| groups.find(p) == groups.find(i)) {
                     list.push(i);
                 }

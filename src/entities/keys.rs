@@ -12,11 +12,17 @@
 //!   Pompeo` and `Michael Pompeo` → `michael pompeo`; a son's family suffix stays, so that
 //!   father and son key apart: `Donald Trump Jr.` → `donald trump jr` (an elder's `Sr.` does not:
 //!   `George Bush Sr.` → `george bush`);
+//! - a patronymic particle before the last word stays with it (`name_particles.txt`), for without
+//!   it the son keys as a man named after the father: `Mohammed bin Salman` → `mohammed bin
+//!   salman`, not the `mohammed salman` of a footballer; `Osama bin Laden` → `osama bin laden`;
+//! - an Arabic article hyphenated onto the surname does not count (`surname_articles.txt`), as
+//!   agencies write it or not: `Bashar al-Assad` and `Bashar Assad` → `bashar assad`;
 //! - an organisation's legal form does not count (`legal_suffixes.txt`): `Microsoft Corp.` and
 //!   `Microsoft` → `microsoft`, `Volkswagen AG` → `volkswagen`;
 //! - an organisation or other name that goes by an acronym is keyed by it, so the long form
 //!   and the acronym alone key alike: `North Atlantic Treaty Organization` (defining `NATO`) and
-//!   `NATO` → `nato`;
+//!   `NATO` → `nato`; a name shouted in a headline is no acronym: `Ford Motor Co.` beside
+//!   `FORD` → `ford motor`;
 //! - a country by its ISO 3166-1 code, whatever the article called it: `Iranian`, `Iran`,
 //!   `the Islamic Republic of Iran` → `country:IR`.
 //!
@@ -26,7 +32,8 @@
 //! it (`trump`), apart from the full name's key: one article does not say who it is.
 
 use super::names::{
-    fold_key, is_acronym, spelled_out, strip_possessive, without_legal_suffix, PersonName,
+    ends_with_fathers_name, fold_key, is_acronym, is_shouted, spelled_out, strip_possessive,
+    without_article, without_legal_suffix, PersonName,
 };
 use super::Entity;
 use crate::ner::EntityLabel;
@@ -67,23 +74,42 @@ pub fn fallback_key(label: EntityLabel, canonical: &str) -> String {
 }
 
 /// The acronym an organisation goes by: its name when that is one, else the first acronym the
-/// article defines or uses for it ("North Atlantic Treaty Organization (NATO)" → "NATO").
+/// article defines or uses for it ("North Atlantic Treaty Organization (NATO)" → "NATO"). A name
+/// shouted in a headline is none: "FORD" beside "Ford Motor Co." is its first word in capitals.
 fn acronym_of(entity: &Entity) -> Option<&str> {
-    std::iter::once(&entity.canonical)
-        .chain(&entity.aliases)
-        .map(|name| strip_possessive(name))
-        .find(|name| is_acronym(name))
+    let names = || {
+        std::iter::once(&entity.canonical)
+            .chain(&entity.aliases)
+            .map(|name| strip_possessive(name))
+    };
+    let shouted_name = |acronym: &str| {
+        let folded = fold_key(acronym);
+        let begins = |name: &str| {
+            let name = fold_key(name);
+            name == folded
+                || name
+                    .strip_prefix(folded.as_str())
+                    .is_some_and(|r| r.starts_with(' '))
+        };
+        is_shouted(acronym) && names().any(|n| !is_acronym(n) && begins(n))
+    };
+    names().find(|name| is_acronym(name) && !shouted_name(name))
 }
 
 /// First and last word of a person's name, folded (titles, possessive, an elder's "Sr." dropped),
-/// a short given name spelled out ("mike" → "michael", `nicknames.txt`), and a son's suffix
+/// a short given name spelled out ("mike" → "michael", `nicknames.txt`), the particle before the
+/// last word ("bin"), the surname without its Arabic article ("assad"), and a son's suffix
 /// ("jr").
 fn person_key(name: &str) -> String {
     let name = PersonName::parse(name);
+    let surname = |last: &str| without_article(last).unwrap_or(last).to_string();
     let key = match name.keys.as_slice() {
         [] => String::new(),
         [one] => one.clone(),
-        [first, .., last] => format!("{} {last}", spelled_out(first)),
+        keys @ [first, .., particle, last] if ends_with_fathers_name(keys) => {
+            format!("{} {particle} {}", spelled_out(first), surname(last))
+        }
+        [first, .., last] => format!("{} {}", spelled_out(first), surname(last)),
     };
     match name.suffix {
         Some(suffix) if !key.is_empty() => format!("{key} {suffix}"),
@@ -139,6 +165,26 @@ mod tests {
             "a lone word is kept"
         );
         assert_ne!(key("Hillary Clinton", per), key("Bill Clinton", per));
+        assert_eq!(
+            key("Mohammed bin Salman", per).as_deref(),
+            Some("mohammed bin salman"),
+            "the particle stays"
+        );
+        assert_ne!(key("Mohammed bin Salman", per), key("Mohammed Salman", per));
+        assert_eq!(
+            key("Osama bin Mohammed bin Laden", per).as_deref(),
+            Some("osama bin laden")
+        );
+        assert_eq!(
+            key("Ben Whitfield", per),
+            key("Benjamin Whitfield", per),
+            "a given name Ben is no particle"
+        );
+        assert_eq!(key("Bashar al-Assad", per), key("Bashar Assad", per));
+        assert_eq!(
+            key("Abdel Fattah el-Sisi", per).as_deref(),
+            Some("abdel sisi")
+        );
         assert_eq!(key("Trump", per).as_deref(), Some("trump"));
     }
 
@@ -158,6 +204,13 @@ mod tests {
         let mut nato = entity("North Atlantic Treaty Organization", org, None);
         nato.aliases = vec!["NATO".into()];
         assert_eq!(entity_key(&nato), key("NATO", org));
+        // A headline's "FORD" is the company's name in capitals, no acronym to key it by.
+        let mut ford = entity("Ford Motor Co.", org, None);
+        ford.aliases = vec!["Ford".into(), "FORD".into()];
+        assert_eq!(entity_key(&ford).as_deref(), Some("ford motor"));
+        let mut nasa = entity("National Aeronautics and Space Administration", org, None);
+        nasa.aliases = vec!["NASA".into()];
+        assert_eq!(entity_key(&nasa).as_deref(), Some("nasa"));
     }
 
     #[test]
@@ -168,6 +221,9 @@ mod tests {
             ("Volkswagen AG", "Volkswagen"),
             ("Apple, Inc.", "Apple"),
             ("Ford Motor Co.", "Ford Motor"),
+            ("Goldman Sachs Group Inc.", "Goldman Sachs"),
+            ("Toyota Motor Co., Ltd.", "Toyota Motor"),
+            ("JPMorgan Chase & Co.", "JPMorgan Chase"),
             ("Banco Santander S.A.", "Banco Santander"),
         ] {
             assert_eq!(key(long, org), key(short, org), "{long}");

@@ -10,7 +10,9 @@
 //!   ORG, "Emirates" is the airline), belongs to that country: canonical name and ISO 3166-1
 //!   alpha-2 code from [`countries`], label LOC. Cities and continents are not in the table and
 //!   are merged like any other name ("Tehran", "Europe": no code).
-//! - **People** (PER). Names lose titles ("Mr.", "President"), possessives ("Lleshaj’s") and
+//! - **People** (PER). Names keep a family suffix written after them that the model left out
+//!   ("Donald Trump, Jr." tagged "Donald Trump" is the son), and lose titles ("Mr.",
+//!   "President"), possessives ("Lleshaj’s") and
 //!   editorial brackets ("[Donald] Trump" → "Donald Trump"; a bare "Trump" right after
 //!   "[Donald]", or a bracketed "[Donald]" right before "Trump", reads as the full name too).
 //!   Full names (two words or more) are one person when the surnames agree, the given names are
@@ -35,7 +37,9 @@
 //! - **Organisations and everything else.** Mentions with the same folded text (case, diacritics,
 //!   dots, a leading "the" and possessives ignored) are one entity; an organisation's legal form
 //!   does not count either ("Microsoft Corp." and "Microsoft", "Volkswagen AG" and "Volkswagen",
-//!   `legal_suffixes.txt`). An acronym joins its
+//!   `legal_suffixes.txt`), and a company's short name joins its registered name ("Ford" and
+//!   "Ford Motor Co.", [`companies`]: "New York" is no short name of "New York Times Co.").
+//!   An acronym joins its
 //!   expansion when the text defines it, "People's Mojahedin Organization of Iran (PMOI/MEK)" or
 //!   "Mujahedin-e Khalq (MEK)", wherever the definition stands (the nearest one before, else the
 //!   first after); a mention written "PMOI/MEK" defines both acronyms as aliases of itself. Two
@@ -44,7 +48,8 @@
 //!   nearest definition. A stock ticker is no acronym: "Tesla (TSLA.O)" and "Brightwave Inc.
 //!   (NASDAQ: BRWV)" define none, so the company keeps its name and key. An acronym defined
 //!   nowhere joins the nearest earlier (else the first later) name whose initials
-//!   it spells ("IRGC" → "Islamic Revolutionary Guard Corps").
+//!   it spells ("IRGC" → "Islamic Revolutionary Guard Corps"; a company's legal form spells
+//!   nothing: "GM" → "General Motors Co.").
 //!
 //! - **Across labels** ([`across_labels`]): the same name under any label is one entity ("MEK"
 //!   PER and "MEK" ORG), a one-word mention of any label joins the one full name whose surname it
@@ -62,6 +67,7 @@
 //! each mention keeps its own label.
 
 mod across_labels;
+mod companies;
 pub(crate) mod gender;
 pub mod keys;
 mod mentions;
@@ -78,9 +84,10 @@ use crate::text::{Document, Span};
 use gender::{gender_of_honorific, Gender};
 
 use self::names::{
-    acronym_key, acronym_list, fold_key, given_names_compatible, initials, is_acronym, is_shouted,
-    is_ticker, spelled_out, strip_brackets, strip_possessive, trim_wrapping, unshout,
-    without_legal_suffix, words_of, PersonName,
+    acronym_key, acronym_list, display_without_legal_suffix, family_suffix_after, fold_key,
+    given_names_compatible, initials, is_acronym, is_shouted, is_ticker, spelled_out,
+    strip_brackets, strip_possessive, trim_wrapping, unshout, without_legal_suffix, words_of,
+    PersonName,
 };
 
 /// One distinct thing an article talks about.
@@ -156,6 +163,7 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let mut groups = UnionFind::new(mentions.len());
     merge_countries(&forms, &mut groups);
     merge_others(mentions, &forms, &mut groups);
+    companies::merge_short_company_names(mentions, &forms, &mut groups);
     let honorifics: Vec<Option<Gender>> = mentions
         .iter()
         .map(|m| honorific_gender(&doc.text, m.span))
@@ -183,11 +191,15 @@ fn analyse(doc: &Document, mention: &Mention) -> Form {
     let raw = doc.text.get(mention.span.range()).unwrap_or("");
     let trimmed = trim_wrapping(raw);
     if mention.label == EntityLabel::Per {
-        return Form::Person(PersonName::parse(&person_text(
-            &doc.text,
-            mention.span,
-            trimmed,
-        )));
+        let mut text = person_text(&doc.text, mention.span, trimmed);
+        // "Donald Trump, Jr." tagged as "Donald Trump" is the son.
+        let after = doc.text.get(mention.span.end..).unwrap_or("");
+        if let Some(suffix) = family_suffix_after(after) {
+            if PersonName::parse(&text).suffix.is_none() {
+                text = format!("{text} {suffix}");
+            }
+        }
+        return Form::Person(PersonName::parse(&text));
     }
     let unbracketed = strip_brackets(trimmed);
     // A lower-case "the" the model took in is no part of the name; "The Guardian" keeps its own.
@@ -396,8 +408,19 @@ fn merge_others(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) {
             }
         }
         if other.acronym.is_none() {
-            for variant in initials(&other.display) {
-                by_initials.entry(variant).or_default().push(i);
+            // A company's initials leave out its legal form: "General Motors Co." is GM.
+            let mut variants = initials(&other.display);
+            if mentions[i].label == EntityLabel::Org {
+                let stem = display_without_legal_suffix(&other.display);
+                if stem.len() < other.display.len() {
+                    variants.extend(initials(stem));
+                }
+            }
+            for variant in variants {
+                let list = by_initials.entry(variant).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
             }
         }
         // Mentions inside a defining parenthesis ("PMOI/MEK" in "… Iran (PMOI/MEK)") are aliases.

@@ -3,6 +3,7 @@
 //! Everything here works on arbitrary Unicode without panicking: slicing only happens at
 //! boundaries found by `char_indices` or by searching for ASCII characters.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -147,22 +148,47 @@ word_list! {
     fn legal_suffixes = "legal_suffixes.txt";
 }
 
-/// A folded organisation name without the legal form that ends it, which its short name goes
+/// A folded organisation name without the legal forms that end it, which its short name goes
 /// without: "microsoft corp" → "microsoft", "apple, inc" → "apple", "ford motor co" → "ford
-/// motor". A name that is nothing but a legal-form word ("group") stays as it is.
+/// motor", "goldman sachs group inc" → "goldman sachs", "toyota motor co, ltd" → "toyota motor",
+/// "jpmorgan chase & co" → "jpmorgan chase".
+/// A name that is nothing but legal-form words ("group", "holdings inc") keeps its first word.
 pub fn without_legal_suffix(key: &str) -> &str {
-    match key.rsplit_once(' ') {
-        // `Texas AG Ken Paxton`: a place's attorney general, no company's legal form.
-        Some((stem, "ag")) if is_place(stem) => key,
-        Some((stem, last)) if legal_suffixes().contains(&last) => {
-            let stem = stem.trim_end_matches([',', ' ']);
-            match stem.is_empty() {
-                true => key,
-                false => stem,
-            }
-        }
-        _ => key,
+    let mut stem = key;
+    while let Some(shorter) = without_one_legal_form(stem, Cow::Borrowed) {
+        stem = shorter;
     }
+    stem
+}
+
+/// An organisation's name as written without the legal forms that end it: "General Motors Co."
+/// → "General Motors", "Toyota Motor Co., Ltd." → "Toyota Motor" (see [`without_legal_suffix`]).
+pub fn display_without_legal_suffix(name: &str) -> &str {
+    let mut stem = name;
+    while let Some(shorter) = without_one_legal_form(stem, |w| Cow::Owned(fold_key(w))) {
+        stem = shorter;
+    }
+    stem
+}
+
+/// A name without its last word when that word, folded by `fold`, is a legal form; none when it
+/// is not, or when nothing would be left.
+fn without_one_legal_form<'a>(
+    name: &'a str,
+    fold: impl Fn(&'a str) -> Cow<'a, str>,
+) -> Option<&'a str> {
+    let (stem, last) = name.rsplit_once(' ')?;
+    let last = fold(last);
+    // The "&" of "JPMorgan Chase & Co." goes with the form it joins.
+    let stem = stem.trim_end_matches([',', ' ']);
+    let stem = stem
+        .strip_suffix(" &")
+        .unwrap_or(stem)
+        .trim_end_matches(',');
+    // `Texas AG Ken Paxton`: a place's attorney general, no company's legal form.
+    let attorney_general = last == "ag" && is_place(&fold(stem));
+    let legal = legal_suffixes().contains(&last.as_ref()) && !attorney_general;
+    (legal && !stem.is_empty()).then_some(stem)
 }
 
 word_list! {
@@ -170,8 +196,8 @@ word_list! {
     fn us_states = "us_states.txt";
 }
 
-/// Whether a folded name is a country's or a U.S. state's.
-fn is_place(folded: &str) -> bool {
+/// Whether a folded name is a country's (or its people's: "american") or a U.S. state's.
+pub fn is_place(folded: &str) -> bool {
     us_states().contains(&folded) || super::countries::lookup(folded).is_some()
 }
 
@@ -331,6 +357,29 @@ const TITLES: &[&str] = &[
 
 /// Words after a name that say which one of a family, not who (dropped from matching keys only).
 const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
+
+/// The family suffix written right after a person's name, which the model often leaves out of
+/// the mention: ", Jr." of "Donald Trump, Jr. said", " III" of "Martin Luther King III spoke".
+/// None when the text goes on otherwise ("Trump, Jrian"), or for a numeral after a comma
+/// ("Smith, II", more often a list than a name).
+pub fn family_suffix_after(after: &str) -> Option<&str> {
+    let (comma, rest) = match after.strip_prefix(", ") {
+        Some(rest) => (true, rest),
+        None => (false, after.strip_prefix(' ')?),
+    };
+    let end = rest
+        .find(|c: char| !(c.is_alphabetic() || c == '.'))
+        .unwrap_or(rest.len());
+    let word = &rest[..end];
+    let key = fold_key(word);
+    let capitalised = word.chars().next().is_some_and(char::is_uppercase);
+    let numeral = !matches!(key.as_str(), "jr" | "sr");
+    let dots = word.matches('.').count() <= usize::from(!numeral);
+    let allowed = NAME_SUFFIXES.contains(&key.as_str()) && !(comma && numeral);
+    // "II" is a numeral only written in capitals: "Ii" is no suffix.
+    let cased = !numeral || word.chars().all(|c| c.is_uppercase());
+    (allowed && capitalised && dots && cased && !word.ends_with("..")).then_some(word)
+}
 
 /// Of those, the ones the elder also goes without: "George Bush Sr." is the "George Bush" of an
 /// article, while "Donald Trump Jr." is not its "Donald Trump".
@@ -629,6 +678,23 @@ mod tests {
         assert_eq!(unshout("WASHINGTON, D.C."), "Washington, D.C.");
         assert_eq!(unshout("FORMER USSR"), "Former USSR");
         assert_eq!(unshout("Ussr"), "Ussr", "not in capitals: as written");
+    }
+
+    #[test]
+    fn a_family_suffix_after_a_name_is_found() {
+        for (after, suffix) in [
+            (", Jr. said", Some("Jr.")),
+            (" Jr.", Some("Jr.")),
+            (", Sr., a", Some("Sr.")),
+            (" III spoke", Some("III")),
+            (", III and", None),
+            (", Jrian", None),
+            (" said", None),
+            (" Ii", None),
+            ("Jr.", None),
+        ] {
+            assert_eq!(family_suffix_after(after), suffix, "{after:?}");
+        }
     }
 
     #[test]

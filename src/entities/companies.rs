@@ -1,0 +1,100 @@
+//! Companies by their short name: a registered name ("Ford Motor Co.", "Goldman Sachs Group
+//! Inc.", `legal_suffixes.txt`) is shortened in the rest of an article to its first word or
+//! words ("Ford", "Goldman", "Goldman Sachs"). Equal names without the legal form are one
+//! entity already ([`super::company_key`]); this pass joins the shorter ones:
+//!
+//! - an organisation mention (ORG) whose name is the first word or words of exactly one
+//!   registered name of the article, itself tagged ORG, joins it, wherever the two stand:
+//!   "Ford" and "Ford Motor Co.", "Deutsche" and "Deutsche Bank AG";
+//! - only a name with its legal form written out counts as registered: "General Motors" or
+//!   "Goldman Sachs" alone say nothing of what their first word names ("Goldman" may be a
+//!   person, "American" beside "American Airlines" a nationality);
+//! - a short name that fits two registered names stays apart: "Ford" beside "Ford Motor Co." and
+//!   "Ford Credit LLC";
+//! - a short name that is a place, a nationality or a title word stays apart, whatever it is
+//!   tagged: "New York" beside "New York Times Co.", "American" beside "American Airlines Group
+//!   Inc.", "General" beside "General Motors Co.";
+//! - a short name that a registered name of its own has stays with it: "Ford" beside "Ford Co."
+//!   and "Ford Motor Co." is Ford Co.;
+//! - a short name that is the surname of a person of the article stays apart: "Ford" beside
+//!   "Ford Motor Co." and "Henry Ford" (the pass across labels decides whom it names);
+//! - a short name must be written as a name, capitalised: "ford" is none.
+
+use std::collections::{HashMap, HashSet};
+
+use super::names::{is_place, is_title, without_legal_suffix, words_of};
+use super::{Form, UnionFind};
+use crate::ner::{EntityLabel, Mention};
+
+/// Joins short company names to the one registered name they begin, as the module doc says.
+pub(super) fn merge_short_company_names(
+    mentions: &[Mention],
+    forms: &[Form],
+    groups: &mut UnionFind,
+) {
+    let organisation = |i: usize| match &forms[i] {
+        Form::Other(other) if mentions[i].label == EntityLabel::Org => Some(other),
+        _ => None,
+    };
+    // Registered names without their legal form ("ford motor"), each with its first mention.
+    let mut registered: HashMap<&str, usize> = HashMap::new();
+    for i in 0..forms.len() {
+        let Some(other) = organisation(i) else {
+            continue;
+        };
+        let stem = without_legal_suffix(&other.key);
+        if stem.len() < other.key.len() {
+            registered.entry(stem).or_insert(i);
+        }
+    }
+    // The registered names each proper beginning of one stands for ("ford" → "ford motor").
+    let mut by_beginning: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for &stem in registered.keys() {
+        let ends = stem.match_indices(' ').map(|(at, _)| at);
+        for end in ends {
+            by_beginning.entry(&stem[..end]).or_default().insert(stem);
+        }
+    }
+    if by_beginning.is_empty() {
+        return;
+    }
+    // Surnames of the article's people ("ford" of "Henry Ford").
+    let surnames: HashSet<&str> = forms
+        .iter()
+        .filter_map(|f| match f {
+            Form::Person(name) if name.keys.len() >= 2 => name.surname(),
+            _ => None,
+        })
+        .collect();
+    for i in 0..forms.len() {
+        let Some(other) = organisation(i) else {
+            continue;
+        };
+        let short = without_legal_suffix(&other.key);
+        if registered.contains_key(short) || !written_as_name(&other.display) {
+            continue;
+        }
+        let Some(stems) = by_beginning.get(short) else {
+            continue;
+        };
+        let mut stems = stems.iter();
+        if let (Some(stem), None) = (stems.next(), stems.next()) {
+            if !is_place(short) && !is_title(short) && !surnames.contains(short) {
+                groups.union(registered[stem], i);
+            }
+        }
+    }
+}
+
+/// Whether every word of a name starts with a capital or a digit ("Deutsche", "3M"), as a
+/// company's short name is written; small connecting words ("Bank of America") may not.
+fn written_as_name(display: &str) -> bool {
+    let mut words = words_of(display).peekable();
+    let capitalised = |w: &str| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
+    };
+    words.peek().is_some_and(|w| capitalised(w))
+        && words.all(|w| capitalised(w) || w.chars().all(char::is_lowercase))
+}
