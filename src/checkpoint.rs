@@ -24,7 +24,7 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::fnv::Fnv1a;
-use crate::input::{Article, RecordError};
+use crate::input::{Article, Listings, RecordError};
 
 /// The files an output directory holds while a run writes it, and after.
 pub const FILES: [&str; 5] = [
@@ -132,6 +132,12 @@ pub fn refuse_inputs_among_outputs(inputs: &[PathBuf], out: &Path) -> Result<()>
 /// or a hard link to it: its records would be read twice, every row written twice and the entity
 /// index counting each mention double. A usage error, said before any work.
 pub fn refuse_repeated_inputs(inputs: &[PathBuf]) -> Result<()> {
+    refuse_repeated_listed_inputs(inputs, &Listings::default())
+}
+
+/// [`refuse_repeated_inputs`], with the folder inputs' files as `listings` found them (a run
+/// walks each folder once: [`Listings`]).
+pub fn refuse_repeated_listed_inputs(inputs: &[PathBuf], listings: &Listings) -> Result<()> {
     let named: Vec<&PathBuf> = inputs.iter().filter(|p| p.as_os_str() != "-").collect();
     let inside =
         |a: &Path, dir: &Path| dir.is_dir() && crate::paths::is_within(a, dir).unwrap_or(false);
@@ -145,19 +151,19 @@ pub fn refuse_repeated_inputs(inputs: &[PathBuf]) -> Result<()> {
             }
         }
     }
-    refuse_files_read_twice(&named)
+    refuse_files_read_twice(&named, listings)
 }
 
 /// [`refuse_repeated_inputs`] for the files the inputs read: a folder's `story.txt` that is a
 /// link (or a hard link) to another input, or to a file another folder reads, lies in no folder
 /// given, yet its article was written twice.
-fn refuse_files_read_twice(named: &[&PathBuf]) -> Result<()> {
+fn refuse_files_read_twice(named: &[&PathBuf], listings: &Listings) -> Result<()> {
     if named.len() < 2 {
         return Ok(());
     }
     let mut reached_from: HashMap<(u64, u64), (usize, PathBuf)> = HashMap::new();
     for (i, input) in named.iter().enumerate() {
-        for file in files_read(input) {
+        for file in files_read(input, listings) {
             let Some(identity) = crate::paths::file_identity(&file) else {
                 continue;
             };
@@ -183,15 +189,17 @@ fn refuse_files_read_twice(named: &[&PathBuf]) -> Result<()> {
 }
 
 /// The files an input reads: itself, or a folder's text files.
-fn files_read(input: &Path) -> Vec<PathBuf> {
+fn files_read(input: &Path, listings: &Listings) -> Vec<PathBuf> {
     if !input.is_dir() {
         return vec![input.to_path_buf()];
     }
-    let entries = crate::input::folder_entries(input).unwrap_or_default();
-    entries
-        .into_iter()
-        .filter_map(|(_, path)| path.ok())
-        .collect()
+    match &*listings.folder_or_walk(input) {
+        Ok(listing) => listing
+            .entries()
+            .filter_map(|(_, path)| path.ok().map(Path::to_path_buf))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
 }
 
 fn read_twice(earlier: &Path, input: &Path, which: String) -> anyhow::Error {
@@ -248,7 +256,18 @@ fn build() -> &'static str {
 impl RunIdentity {
     /// The identity of a run over `inputs` with `model` and `options`.
     pub fn new(inputs: &[PathBuf], model: &Path, options: Vec<(String, String)>) -> Result<Self> {
-        let stamps = inputs.iter().map(|p| InputStamp::of(p)).collect();
+        Self::listed(inputs, &Listings::default(), model, options)
+    }
+
+    /// [`RunIdentity::new`], each folder input stamped as `listings` found it: by the listing
+    /// its run reads (a run walks each folder once: [`Listings`]).
+    pub fn listed(
+        inputs: &[PathBuf],
+        listings: &Listings,
+        model: &Path,
+        options: Vec<(String, String)>,
+    ) -> Result<Self> {
+        let stamps = inputs.iter().map(|p| InputStamp::of(p, listings)).collect();
         Ok(RunIdentity {
             version: build().to_string(),
             inputs: stamps,
@@ -307,7 +326,7 @@ impl RunIdentity {
 }
 
 impl InputStamp {
-    fn of(path: &Path) -> InputStamp {
+    fn of(path: &Path, listings: &Listings) -> InputStamp {
         if path.as_os_str() == "-" {
             return InputStamp {
                 path: STDIN.into(),
@@ -319,7 +338,7 @@ impl InputStamp {
         let mut size = 0;
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => {
-                let entries = folder_stamps(path);
+                let entries = folder_stamps(path, listings);
                 size = entries.len() as u64;
                 for e in entries {
                     hash = hash.field(e.as_bytes());
@@ -340,23 +359,24 @@ impl InputStamp {
     }
 }
 
-/// Every file the reader reads under `dir` ([`crate::input::folder_entries`]) as
+/// Every file the reader reads under `dir` (its [`crate::input::FolderListing`]) as
 /// `path\0size\0modified`, and every folder it cannot list as `path\0why`. Only what is read
 /// counts: the run's own files, when `--out` is inside the folder, made every `--resume` a
 /// changed input.
-fn folder_stamps(dir: &Path) -> Vec<String> {
-    let Ok(entries) = crate::input::folder_entries(dir) else {
+fn folder_stamps(dir: &Path, listings: &Listings) -> Vec<String> {
+    let listing = listings.folder_or_walk(dir);
+    let Ok(listing) = &*listing else {
         return vec![format!("{}\0unreadable", dir.display())];
     };
-    entries
-        .into_iter()
+    listing
+        .entries()
         .map(|(record, entry)| match entry {
             Ok(path) => {
                 // The reader reads a linked file's target, so the target's size and time say
                 // whether it changed (a link's own never move when its target is edited); a
                 // broken link or a loop has only its own.
-                let (len, time) = std::fs::metadata(&path)
-                    .or_else(|_| std::fs::symlink_metadata(&path))
+                let (len, time) = std::fs::metadata(path)
+                    .or_else(|_| std::fs::symlink_metadata(path))
                     .map(|m| (m.len(), modified(&m)))
                     .unwrap_or_default();
                 format!("{record}\0{len}\0{time}")

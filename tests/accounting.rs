@@ -1149,3 +1149,118 @@ fn a_record_that_panics_is_an_error_row_and_the_batch_goes_on() {
         &errors[0]
     );
 }
+
+/// How often each of `paths` (files, or folders: their own listings, not their files') is
+/// opened while `run` runs, by anyone: inotify counts what no wrapper of `open` would see in a
+/// child process. Closings are watched too, only so that two openings in a row are two events:
+/// inotify merges an event into the same one still unread before it.
+#[cfg(target_os = "linux")]
+fn openings(paths: &[PathBuf], run: impl FnOnce()) -> Vec<usize> {
+    // SAFETY: inotify_init1 takes flags only.
+    let fd = unsafe { libc::inotify_init1(libc::IN_NONBLOCK | libc::IN_CLOEXEC) };
+    assert!(fd >= 0, "inotify_init1");
+    let watches: Vec<i32> = paths
+        .iter()
+        .map(|p| {
+            let c = std::ffi::CString::new(p.clone().into_os_string().into_encoded_bytes());
+            // SAFETY: a valid descriptor and NUL-terminated path.
+            let wd = unsafe {
+                libc::inotify_add_watch(fd, c.unwrap().as_ptr(), libc::IN_OPEN | libc::IN_CLOSE)
+            };
+            assert!(wd >= 0, "inotify_add_watch {}", p.display());
+            wd
+        })
+        .collect();
+    run();
+    let mut counts = vec![0; paths.len()];
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        // SAFETY: reads at most buf.len() bytes into buf.
+        let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
+        if n <= 0 {
+            break;
+        }
+        let mut at = 0;
+        while at < n as usize {
+            // SAFETY: the kernel writes whole events; read_unaligned copes with any alignment.
+            let event: libc::inotify_event =
+                unsafe { std::ptr::read_unaligned(buf[at..].as_ptr().cast()) };
+            // An event with a name is about an entry of a watched folder, not the folder.
+            if event.len == 0 && event.mask & libc::IN_OPEN != 0 {
+                if let Some(i) = watches.iter().position(|&wd| wd == event.wd) {
+                    counts[i] += 1;
+                }
+            }
+            at += std::mem::size_of::<libc::inotify_event>() + event.len as usize;
+        }
+    }
+    // SAFETY: closes the descriptor opened above.
+    unsafe { libc::close(fd) };
+    counts
+}
+
+/// `extract` opens each input file once, and lists each folder (and subfolder) of a folder
+/// input once. A `.gz` was opened three times (twice to check that it is gzip data, then to
+/// read it), a `.json.gz` four; a folder was walked four times (to name the files it does not
+/// read, to stamp it for `--resume`, to read it, and for the progress bar), so a file added or
+/// removed between two walks made the stamp, the counts and the rows disagree.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_run_opens_each_input_once_and_walks_each_folder_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path());
+    let mut expected = Expected::default();
+    expected.add(text_folder(tmp.path()));
+    expected.add(jsonl_gz_input(tmp.path()));
+    expected.add(csv_gz_input(tmp.path()));
+    // White space before the array: it was looked past on an opening of its own.
+    let element = json_line("arr1", &body(7));
+    let array = [b" \n[".as_slice(), &element, b"]"].concat();
+    let array = write(&tmp.path().join("array.json.gz"), &gzip(&array));
+    let single = write(&tmp.path().join("single.txt.gz"), &gzip(body(8).as_bytes()));
+    for (path, id, record) in [
+        (&array, "arr1", "element 1"),
+        (&single, "single", "single.txt.gz"),
+    ] {
+        expected.add((
+            path.clone(),
+            vec![Record {
+                input: display(path),
+                record: record.into(),
+                outcome: Outcome::Article(id.into()),
+                what: "a gzipped input",
+            }],
+        ));
+    }
+    let folder = &expected.inputs[0];
+    let watched: Vec<PathBuf> = expected
+        .inputs
+        .iter()
+        .cloned()
+        .chain([folder.join("sub"), folder.join("sub/deeper")])
+        .collect();
+    let out = tmp.path().join("out-once");
+    let counts = openings(&watched, || {
+        // Not --quiet: the progress bar counted the folder with a walk of its own.
+        let result = Command::new(env!("CARGO_BIN_EXE_whosaid"))
+            .arg("extract")
+            .args(&expected.inputs)
+            .args(["--threads", "2", "--max-bytes"])
+            .arg(MAX_BYTES.to_string())
+            .arg("--out")
+            .arg(&out)
+            .arg("--model")
+            .arg(&model)
+            .output()
+            .unwrap();
+        assert!(
+            result.status.success(),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+    });
+    let named: Vec<(String, usize)> = watched.iter().map(|p| display(p)).zip(counts).collect();
+    let once: Vec<(String, usize)> = watched.iter().map(|p| (display(p), 1)).collect();
+    assert_eq!(named, once);
+    check_output(&out, &expected, None);
+}

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
-use whosaid::input::StdinPlace;
+use whosaid::input::{FolderListing, Listings, StdinPlace};
 use whosaid::ner::{self, Precision};
 use whosaid::pipeline::{self, ExtractOptions};
 use whosaid::quotes::QuoteMethod;
@@ -156,10 +156,14 @@ pub fn extract(a: ExtractArgs) -> Result<ExitCode> {
     opts.progress = !a.quiet;
     opts.resume = a.resume;
     warn_if_oversubscribed(opts.threads);
-    for input in opts.inputs.iter().filter(|p| p.is_dir()) {
-        name_files_not_read(input, &opts.out);
+    // Each folder is walked once, here: the run reads the files of this listing.
+    let listings = Listings::of(&opts.inputs);
+    for input in &opts.inputs {
+        if let Some(Ok(listing)) = listings.folder(input) {
+            name_files_not_read(input, listing, &opts.out);
+        }
     }
-    let summary = pipeline::extract(&opts)?;
+    let summary = pipeline::extract_listed(&opts, &listings)?;
     eprintln!("{summary}");
     if a.timings {
         eprint!("{}", summary.stage_table());
@@ -183,11 +187,9 @@ pub fn extract(a: ExtractArgs) -> Result<ExitCode> {
 /// Names the files of a folder input that the run does not read (not `.txt` or `.txt.gz`; the
 /// run's own files, with `--out` inside the folder, left out): a folder of `.txt.gz` files with
 /// one `.txt.bz2` among them read without it, and not a word said. (A folder with nothing to read
-/// is an input that could not be read: an error row, exit 3.)
-fn name_files_not_read(folder: &Path, out: &Path) {
-    let Ok(files) = whosaid::input::folder_files(folder) else {
-        return; // The reader reports a folder it cannot list, as an error row.
-    };
+/// is an input that could not be read: an error row, exit 3; so is a folder that cannot be
+/// listed.)
+fn name_files_not_read(folder: &Path, files: &FolderListing, out: &Path) {
     let ours = |p: &Path| whosaid::paths::is_within(p, out).unwrap_or(false);
     let others: Vec<&PathBuf> = files.not_read.iter().filter(|p| !ours(p)).collect();
     if let Some(first) = others.first() {

@@ -24,18 +24,21 @@
 //!   `b.txt`); hidden entries (names starting with `.`) are skipped, symbolic links to files are
 //!   read, and symbolic links to directories are not followed (they could loop). Every other
 //!   entry named `.txt`/`.txt.gz` is an error row, never dropped: a broken link, a FIFO (not
-//!   opened, so the run cannot hang on it), a socket or device. Other files are ignored.
+//!   opened, so the run cannot hang on it), a socket or device, a link that leads back to itself.
+//!   Other files are ignored. A run walks each folder once, and reads, stamps and counts it by
+//!   that one listing ([`Listings`]).
 //!
 //! One reader per format, each in its file: [`json_lines`], [`json_array`], [`csv_rows`],
 //! [`text_files`].
 //!
 //! Any of these files may be gzipped (`x.jsonl.gz`, `x.csv.gz`, `x.txt.gz`); concatenated gzip
-//! members are read as one stream.
+//! members are read as one stream. Each file is opened once: a `.gz` that is no gzip data (plain
+//! text, junk after `1f 8b`) is found by its first bytes, which the reader then reads on from.
 
 use std::collections::VecDeque;
 use std::fmt;
 use std::fs::{self, File};
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
 use flate2::read::MultiGzDecoder;
@@ -48,8 +51,8 @@ mod text_files;
 use csv_rows::CsvRows;
 use json_array::JsonArray;
 use json_lines::{parse_json_object, JsonLines, NotAnArticle};
-pub use text_files::{folder_files, FolderFiles};
-use text_files::{list_text_files, TextFile, TextFiles};
+pub use text_files::{FolderListing, Listings};
+use text_files::{TextFile, TextFiles};
 
 /// The default for [`ReadOptions::max_bytes`].
 pub const DEFAULT_MAX_BYTES: usize = 2_000_000;
@@ -235,19 +238,23 @@ pub fn read_inputs(
     inputs: &[PathBuf],
     opts: &ReadOptions,
 ) -> impl Iterator<Item = Result<Article, RecordError>> + Send {
-    read_inputs_placing_stdin(inputs, opts, &StdinPlace::default())
+    read_inputs_placing_stdin(inputs, opts, &StdinPlace::default(), &Listings::default())
 }
 
-/// [`read_inputs`], with stdin's lines counted as the lines of a larger dump that `stdin` says.
+/// [`read_inputs`], with stdin's lines counted as the lines of a larger dump that `stdin` says,
+/// and each folder input read as `listings` found it, where they list it (a run walks each
+/// folder once: [`Listings`]); a folder they do not list is walked when the reader reaches it.
 pub fn read_inputs_placing_stdin(
     inputs: &[PathBuf],
     opts: &ReadOptions,
     stdin: &StdinPlace,
+    listings: &Listings,
 ) -> impl Iterator<Item = Result<Article, RecordError>> + Send {
     Articles {
         pending: inputs.iter().cloned().collect(),
         opts: opts.clone(),
         stdin: stdin.clone(),
+        listings: listings.clone(),
         current: None,
     }
 }
@@ -279,6 +286,7 @@ struct Articles {
     pending: VecDeque<PathBuf>,
     opts: ReadOptions,
     stdin: StdinPlace,
+    listings: Listings,
     current: Option<Source>,
 }
 
@@ -294,7 +302,7 @@ impl Iterator for Articles {
                 self.current = None;
             }
             let path = self.pending.pop_front()?;
-            match open_source(&path, &self.stdin) {
+            match open_source(&path, &self.stdin, &self.listings) {
                 Ok(source) => self.current = Some(source),
                 Err(error) => return Some(Err(error)),
             }
@@ -375,7 +383,11 @@ impl NameParts {
 }
 
 /// Opens one input, deciding its format from its name.
-fn open_source(path: &Path, stdin: &StdinPlace) -> Result<Source, RecordError> {
+fn open_source(
+    path: &Path,
+    stdin: &StdinPlace,
+    listings: &Listings,
+) -> Result<Source, RecordError> {
     if path == Path::new("-") {
         let reader = Box::new(BufReader::with_capacity(LINE_BUFFER_BYTES, io::stdin()));
         return Ok(Source::JsonLines(
@@ -392,15 +404,23 @@ fn open_source(path: &Path, stdin: &StdinPlace) -> Result<Source, RecordError> {
     let metadata =
         fs::metadata(path).map_err(|e| whole_input_error(format!("cannot open: {e}")))?;
     if metadata.is_dir() {
-        let files = list_text_files(path)
-            .map_err(|e| whole_input_error(format!("cannot list directory: {e}")))?;
+        let listing = listings.folder_or_walk(path);
+        let listing = match &*listing {
+            Ok(listing) => listing,
+            Err(e) => return Err(whole_input_error(format!("cannot list directory: {e}"))),
+        };
         // A folder of `.txt.bz2` files, or an empty one, was read as nothing with exit 0.
-        if files.is_empty() {
+        if listing.files.is_empty() {
             return Err(whole_input_error(format!(
                 "no {TEXT_FILES_IN_A_FOLDER} file in this folder: nothing to read"
             )));
         }
-        return Ok(Source::TextFiles(TextFiles { input, files }));
+        let files = listing.files.iter().cloned().collect();
+        return Ok(Source::TextFiles(TextFiles {
+            input,
+            files,
+            opened: None,
+        }));
     }
     let name = NameParts::of(path);
     let Some(format) = Format::from_extension(&name.extension) else {
@@ -413,34 +433,29 @@ fn open_source(path: &Path, stdin: &StdinPlace) -> Result<Source, RecordError> {
             "unsupported input format ({found}); supported: {SUPPORTED_FORMATS}"
         )));
     };
-    // Before the text branch: a `.txt.gz` input that is no gzip data was one record's error
-    // row, and the run exited 0 where `.jsonl.gz` exits 3.
-    if name.gzipped && metadata.is_file() {
-        check_gzip_start(path).map_err(whole_input_error)?;
-    }
+    let open = || open_reader(path, name.gzipped).map_err(|e| whole_input_error(e.reason()));
     if format == Format::Text {
         let record = path.file_name().map_or(path, Path::new);
         let files = VecDeque::from([Ok(TextFile::new(path.to_path_buf(), record))]);
-        return Ok(Source::TextFiles(TextFiles { input, files }));
+        // A `.txt.gz` input that is no gzip data was one record's error row, and the run exited
+        // 0 where `.jsonl.gz` exits 3; it is opened here to know, and read from that opening.
+        let opened = match name.gzipped && metadata.is_file() {
+            true => Some(open()?),
+            false => None,
+        };
+        return Ok(Source::TextFiles(TextFiles {
+            input,
+            files,
+            opened,
+        }));
     }
-    let reader = open_reader(path, name.gzipped)
-        .map_err(|e| whole_input_error(format!("cannot open: {e}")))?;
+    let mut reader = open()?;
     Ok(match format {
         Format::JsonLines => {
-            let reader = Box::new(BufReader::with_capacity(LINE_BUFFER_BYTES, reader));
             Source::JsonLines(JsonLines::new(input, name.stem, reader, name.gzipped))
         }
         Format::Json => {
-            let mut reader = Box::new(BufReader::with_capacity(LINE_BUFFER_BYTES, reader));
-            let opening = match metadata.is_file() {
-                // Its own reader, so white space past the first buffer is read past too.
-                true => Opening {
-                    array: open_reader(path, name.gzipped)
-                        .is_ok_and(|r| starts_an_array(&mut BufReader::new(r))),
-                    ..Opening::default()
-                },
-                false => read_past_opening_space(&mut reader),
-            };
+            let opening = read_past_opening_space(&mut reader);
             if opening.array {
                 Source::JsonArray(JsonArray::new(input, name.stem, reader, name.gzipped))
             } else {
@@ -460,27 +475,6 @@ fn open_source(path: &Path, stdin: &StdinPlace) -> Result<Source, RecordError> {
     })
 }
 
-/// Whether the first byte after white space (and a byte-order mark) is `[`, reading as far as
-/// that takes: a valid array after 70,000 spaces was read as JSON lines, all errors, when only
-/// the first buffer was looked at.
-fn starts_an_array(reader: &mut impl BufRead) -> bool {
-    let mut first = true;
-    loop {
-        let Ok(buf) = reader.fill_buf() else {
-            return false; // The reader proper reports the failure.
-        };
-        if buf.is_empty() {
-            return false;
-        }
-        if let Some(b) = first_significant(buf, first) {
-            return b == b'[';
-        }
-        let n = buf.len();
-        reader.consume(n);
-        first = false;
-    }
-}
-
 /// How a `.json` input opens: whether with an array, and the lines and bytes of white space
 /// (and byte-order mark) read past to know, that the JSON-lines reader counts on from.
 #[derive(Default)]
@@ -490,9 +484,11 @@ struct Opening {
     bytes: u64,
 }
 
-/// [`starts_an_array`] for an input that cannot be read twice (a pipe): reads past the white
-/// space itself, as far as it goes. Judged by the first read alone, a valid array whose writer
-/// sent a line end first (`(echo; cat a.json) > pipe.json`) was read as JSON lines, all errors.
+/// Reads past the white space (and byte-order mark) a `.json` input opens with, as far as it
+/// goes, to its first other byte: `[` starts an array. The reader that read past it reads on:
+/// a file, a gzip stream or a pipe is opened once. Judged by the first read alone, a valid
+/// array whose writer sent a line end first (`(echo; cat a.json) > pipe.json`) was read as JSON
+/// lines, all errors, and so was an array after 70,000 spaces.
 fn read_past_opening_space(reader: &mut impl BufRead) -> Opening {
     let mut opening = Opening::default();
     loop {
@@ -519,73 +515,59 @@ fn read_past_opening_space(reader: &mut impl BufRead) -> Opening {
     }
 }
 
-/// The first byte of `buf` that is not white space, after a byte-order mark when `buf` starts
-/// the input.
-fn first_significant(buf: &[u8], starts_input: bool) -> Option<u8> {
-    let buf = match starts_input {
-        true => buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf),
-        false => buf,
-    };
-    buf.iter().copied().find(|b| !b.is_ascii_whitespace())
+/// Why an input file gives no bytes to read.
+enum Unopened {
+    /// It cannot be opened, or its first bytes cannot be read.
+    Open(io::Error),
+    /// Its name ends in `.gz`, and it does not start as gzip data does: bytes other than 1f 8b,
+    /// or a gzip header or first block that the decoder cannot read (`1f 8b` and junk).
+    NotGzip(String),
 }
 
-/// What a folder input is read from, in reading order: each text file as its record name
-/// (its path under the folder) and path, and each folder under it that could not be listed as
-/// its record name and why. What `--resume` stamps a folder by ([`crate::checkpoint`]): only what
-/// the reader reads, so a run's own files in a folder it reads (`--out` inside it) change nothing.
-pub fn folder_entries(dir: &Path) -> io::Result<Vec<(String, Result<PathBuf, String>)>> {
-    Ok(list_text_files(dir)?
-        .into_iter()
-        .map(|entry| match entry {
-            Ok(file) => (file.record, Ok(file.path)),
-            Err(e) => (e.record, Err(e.reason)),
-        })
-        .collect())
-}
-
-/// A file's bytes, decompressed when it is gzipped. An empty `.gz` is an empty input, whatever
-/// its format: through the decoder, an empty `.txt.gz` read as a gzip stream cut short
-/// ("unexpected end of file") where an empty `.txt` is an empty text.
-fn open_reader(path: &Path, gzipped: bool) -> io::Result<Box<dyn Read + Send>> {
-    let file = File::open(path)?;
-    let empty = || file.metadata().is_ok_and(|m| m.is_file() && m.len() == 0);
-    Ok(if gzipped && empty() {
-        Box::new(io::empty())
-    } else if gzipped {
-        Box::new(MultiGzDecoder::new(BufReader::new(file)))
-    } else {
-        Box::new(file)
-    })
-}
-
-/// Refuses a `.gz` file that does not start as gzip data does: bytes other than 1f 8b, or a
-/// gzip header or first block the decoder cannot read (`1f 8b` and junk). Either failed at the
-/// first record, as if a good stream had been cut short: one record's error row, and exit 0,
-/// for an input of which nothing could be read. An empty file is an empty input.
-fn check_gzip_start(path: &Path) -> Result<(), String> {
-    let mut first = Vec::with_capacity(2);
-    File::open(path)
-        .and_then(|file| file.take(2).read_to_end(&mut first))
-        .map_err(|e| format!("cannot open: {e}"))?;
-    if first.is_empty() {
-        return Ok(());
+impl Unopened {
+    /// What an error row says of it.
+    fn reason(self) -> String {
+        match self {
+            Unopened::Open(e) => format!("cannot open: {e}"),
+            Unopened::NotGzip(reason) => reason,
+        }
     }
-    if !b"\x1f\x8b".starts_with(&first) {
-        return Err(
-            "not gzip data: the name ends in .gz, but the file does not begin as a \
-                    gzip stream does"
+}
+
+/// A file's bytes, decompressed when it is gzipped, from one opening of the file: a `.gz` is
+/// refused when it does not start as gzip data does, judged by the first bytes that the reader
+/// then reads on from. It was checked on an opening of its own and read from another, three
+/// openings in all: a file replaced between them was judged as one file and read as another.
+/// Either failure at the start had been met at the first record, as if a good stream had been
+/// cut short: one record's error row, and exit 0, for an input of which nothing could be read.
+/// An empty `.gz` is an empty input, whatever its format: through the decoder, an empty
+/// `.txt.gz` read as a gzip stream cut short ("unexpected end of file") where an empty `.txt` is
+/// an empty text.
+fn open_reader(path: &Path, gzipped: bool) -> Result<Box<dyn BufRead + Send>, Unopened> {
+    let file = File::open(path).map_err(Unopened::Open)?;
+    if !gzipped {
+        return Ok(Box::new(BufReader::with_capacity(LINE_BUFFER_BYTES, file)));
+    }
+    let mut compressed = BufReader::new(file);
+    let start = compressed.fill_buf().map_err(Unopened::Open)?;
+    if start.is_empty() {
+        return Ok(Box::new(io::empty()));
+    }
+    if !b"\x1f\x8b".starts_with(&start[..start.len().min(2)]) {
+        return Err(Unopened::NotGzip(
+            "not gzip data: the name ends in .gz, but the file does not begin as a gzip stream \
+             does"
                 .into(),
-        );
+        ));
     }
-    let mut decoder = open_reader(path, true).map_err(|e| format!("cannot open: {e}"))?;
-    // Nothing (an empty stream) or one byte: either way the stream opened.
-    match decoder.read(&mut [0; 1]) {
-        Ok(0 | 1) => Ok(()),
-        Ok(more) => unreachable!("{more} bytes read into one"),
-        Err(e) => Err(format!(
+    let mut decoded = BufReader::with_capacity(LINE_BUFFER_BYTES, MultiGzDecoder::new(compressed));
+    // Nothing (an empty stream) or some bytes: either way the stream opened.
+    if let Err(e) = decoded.fill_buf() {
+        return Err(Unopened::NotGzip(format!(
             "cannot read from the start: {e} (is the gzip stream truncated or corrupt?)"
-        )),
+        )));
     }
+    Ok(Box::new(decoded))
 }
 
 /// The reason for a read that failed part way through an input.
@@ -1452,6 +1434,10 @@ mod tests {
         .unwrap();
         // SAFETY: mkfifo with a valid NUL-terminated path.
         assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+        // Links that lead to each other, and one to itself.
+        std::os::unix::fs::symlink("cycle2.txt", folder.join("cycle1.txt")).unwrap();
+        std::os::unix::fs::symlink("cycle1.txt", folder.join("cycle2.txt")).unwrap();
+        std::os::unix::fs::symlink("self.txt", folder.join("self.txt")).unwrap();
         let items = read_all(&[folder]);
         let got: Vec<String> = items
             .iter()
@@ -1460,14 +1446,23 @@ mod tests {
                 Err(e) => format!("{}: {}", e.record, e.reason),
             })
             .collect();
+        let cycle = |name: &str, to: &str| {
+            format!(
+                "{name}: symbolic link loop (to {to}): links that lead back to each other, never \
+                 to a file"
+            )
+        };
         assert_eq!(
             got,
             [
                 "a ok".to_string(),
                 format!("broken.txt: broken symbolic link (to {})", dir.path().join("f/missing.txt").display()),
+                cycle("cycle1.txt", "cycle2.txt"),
+                cycle("cycle2.txt", "cycle1.txt"),
                 "link ok".to_string(),
                 "loop.txt: a symbolic link to a directory (not followed), not a text file: not read".to_string(),
                 "pipe.txt: a FIFO (named pipe), not a text file: not read".to_string(),
+                cycle("self.txt", "self.txt"),
                 "sub.txt/inner ok".to_string(),
             ]
         );

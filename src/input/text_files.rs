@@ -1,10 +1,11 @@
 //! Text files, one article each: a single `.txt` input, or every `.txt`/`.txt.gz` entry of a
-//! folder, recursively, in path order.
+//! folder, recursively, in path order, as one walk of the folder listed them ([`Listings`]).
 
 use std::collections::VecDeque;
 use std::fs;
-use std::io::{self, Read};
+use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::*;
 
@@ -13,9 +14,13 @@ pub(super) struct TextFiles {
     pub(super) input: String,
     /// Each file, or an error found while listing (an unreadable subdirectory), in reading order.
     pub(super) files: VecDeque<Result<TextFile, RecordError>>,
+    /// The first file's bytes, when opening the input opened it (a `.txt.gz` input, checked
+    /// to be gzip data when the input opens): read from that opening, not a second one.
+    pub(super) opened: Option<Box<dyn BufRead + Send>>,
 }
 
 /// One text file of an input, and how its article is named.
+#[derive(Clone)]
 pub(super) struct TextFile {
     pub(super) path: PathBuf,
     /// Its record name: the file name of a `.txt` input, the path under the folder
@@ -67,9 +72,15 @@ impl TextFiles {
             input: self.input.clone(),
             record: file.record,
         };
+        let gzipped = NameParts::of(&file.path).gzipped;
+        let reader = match self.opened.take() {
+            Some(reader) => Ok(reader),
+            None => regular_file(&file.path)
+                .and_then(|()| open_reader(&file.path, gzipped).map_err(Unopened::reason)),
+        };
         Some(
-            regular_file(&file.path)
-                .and_then(|()| read_text_article(&file.path, file.id, opts))
+            reader
+                .and_then(|reader| read_text_article(reader, gzipped, file.id, opts))
                 .map(|article| Article {
                     origin: origin.clone(),
                     ..article
@@ -79,35 +90,98 @@ impl TextFiles {
     }
 }
 
-/// Every `.txt` and `.txt.gz` file under `dir`, in path order, each with its path under `dir` as
-/// its record name; subdirectories that cannot be listed are errors in their place.
-pub(super) fn list_text_files(dir: &Path) -> io::Result<VecDeque<Result<TextFile, RecordError>>> {
-    walk(dir, &mut Vec::new())
+/// The listing of each folder input of a run, each folder walked once: the reader reads the
+/// files of that listing, `--resume` stamps the folder by it ([`crate::checkpoint`]), the input
+/// checks and the progress bar count from it, and `extract` names the files it passes over from
+/// it. Each of them walked the folder anew (three to four walks of a 20,000-file folder), so a
+/// file added or removed between two walks made the stamp, the count and the rows disagree.
+///
+/// ```text
+/// Listings::of([news/, a.jsonl])   walks news/ once (a.jsonl is no folder: nothing to list)
+/// listings.folder(news/)           that walk, however often asked
+/// listings.folder(other/)          None: not an input of the run; the reader walks it itself
+/// ```
+///
+/// A file added to a folder after its walk is not read, and not stamped; one removed after it
+/// is an error row (`cannot open: No such file or directory`): the run's accounting and its rows
+/// agree either way.
+#[derive(Clone, Default)]
+pub struct Listings {
+    folders: Vec<(PathBuf, Arc<io::Result<FolderListing>>)>,
 }
 
-/// What a folder input holds, for `extract` to say before the run: how many files it reads
-/// (`.txt`, `.txt.gz`, and folders that cannot be listed, each a row), and the files it does
-/// not read, in path order: not hidden, and not `.txt` or `.txt.gz` (`a.txt.bz2`, `notes.md`).
-/// Those are no records, so no error rows; `extract` names them on stderr (a folder with nothing
-/// to read is an error row for the whole input, from the reader).
-pub struct FolderFiles {
-    pub read: usize,
+impl Listings {
+    /// One walk of each folder among `inputs` (named as given; a name given twice is walked once).
+    pub fn of(inputs: &[PathBuf]) -> Listings {
+        let mut folders: Vec<(PathBuf, Arc<io::Result<FolderListing>>)> = Vec::new();
+        for input in inputs {
+            if input.is_dir() && !folders.iter().any(|(dir, _)| dir == input) {
+                folders.push((input.clone(), Arc::new(FolderListing::walk(input))));
+            }
+        }
+        Listings { folders }
+    }
+
+    /// The walk of the folder input `dir` (as given), if it is one of these.
+    pub fn folder(&self, dir: &Path) -> Option<&io::Result<FolderListing>> {
+        self.shared(dir).map(|listing| &**listing)
+    }
+
+    fn shared(&self, dir: &Path) -> Option<&Arc<io::Result<FolderListing>>> {
+        self.folders
+            .iter()
+            .find(|(listed, _)| listed == dir)
+            .map(|(_, listing)| listing)
+    }
+
+    /// The walk of `dir`: this run's when `dir` is one of its folder inputs, else a new one.
+    pub fn folder_or_walk(&self, dir: &Path) -> Arc<io::Result<FolderListing>> {
+        match self.shared(dir) {
+            Some(listing) => Arc::clone(listing),
+            None => Arc::new(FolderListing::walk(dir)),
+        }
+    }
+}
+
+/// What one walk of a folder input found: every `.txt` and `.txt.gz` file under it, recursively,
+/// in path order, each with its path under the folder as its record name, and each subfolder
+/// that could not be listed in its place (an error row); and the files it does not read, in path
+/// order: not hidden, and not `.txt` or `.txt.gz` (`a.txt.bz2`, `notes.md`). Those are no
+/// records, so no error rows; `extract` names them on stderr (a folder with nothing to read is
+/// an error row for the whole input, from the reader).
+pub struct FolderListing {
+    pub(super) files: Vec<Result<TextFile, RecordError>>,
     pub not_read: Vec<PathBuf>,
 }
 
-/// A folder input's [`FolderFiles`], from one walk of it.
-pub fn folder_files(dir: &Path) -> io::Result<FolderFiles> {
-    let mut not_read = Vec::new();
-    let read = walk(dir, &mut not_read)?.len();
-    not_read.sort();
-    Ok(FolderFiles { read, not_read })
+impl FolderListing {
+    /// Walks `dir`; an error when `dir` itself cannot be listed.
+    fn walk(dir: &Path) -> io::Result<FolderListing> {
+        let mut not_read = Vec::new();
+        let files = walk(dir, &mut not_read)?;
+        not_read.sort();
+        Ok(FolderListing { files, not_read })
+    }
+
+    /// How many records the folder gives: its text files and its subfolders that cannot be
+    /// listed, one row each.
+    pub fn records(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Each record as its record name (the path under the folder) and the file's path, or why
+    /// the subfolder it names cannot be listed, in reading order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, Result<&Path, &str>)> {
+        self.files.iter().map(|entry| match entry {
+            Ok(file) => (file.record.as_str(), Ok(file.path.as_path())),
+            Err(e) => (e.record.as_str(), Err(e.reason.as_str())),
+        })
+    }
 }
 
-/// [`list_text_files`], with the other files it passes added to `others`.
-fn walk(
-    dir: &Path,
-    others: &mut Vec<PathBuf>,
-) -> io::Result<VecDeque<Result<TextFile, RecordError>>> {
+/// The text files under `dir` and the folders it cannot list, with the other files it passes
+/// added to `others` ([`FolderListing`]).
+fn walk(dir: &Path, others: &mut Vec<PathBuf>) -> io::Result<Vec<Result<TextFile, RecordError>>> {
     let input = crate::paths::text_of(dir.as_os_str());
     let mut found: Vec<(PathBuf, Option<io::Error>)> = Vec::new();
     let mut pending_dirs = vec![dir.to_path_buf()];
@@ -178,9 +252,17 @@ fn regular_file(path: &Path) -> Result<(), String> {
         Ok(m) => m,
         Err(e) => {
             return Err(match fs::read_link(path) {
+                // Links that lead to each other (`b.txt -> c.txt -> b.txt`) were called broken,
+                // as if a target had been deleted: the fix is another.
+                #[cfg(unix)]
+                Ok(target) if e.raw_os_error() == Some(libc::ELOOP) => format!(
+                    "symbolic link loop (to {}): links that lead back to each other, never to a \
+                     file",
+                    target.display()
+                ),
                 Ok(target) => format!("broken symbolic link (to {})", target.display()),
                 Err(_) => format!("cannot open: {e}"),
-            })
+            });
         }
     };
     if metadata.is_file() {
@@ -207,14 +289,14 @@ fn regular_file(path: &Path) -> Result<(), String> {
     Err("not a regular file: not read".into())
 }
 
-/// One text file as the article `id`, or why it is not one.
-pub(super) fn read_text_article(
-    path: &Path,
+/// The bytes of one text file (decompressed, when `gzipped`) as the article `id`, or why they
+/// are not one.
+fn read_text_article(
+    mut reader: impl Read,
+    gzipped: bool,
     id: String,
     opts: &ReadOptions,
 ) -> Result<Article, String> {
-    let name = NameParts::of(path);
-    let mut reader = open_reader(path, name.gzipped).map_err(|e| format!("cannot open: {e}"))?;
     // A byte-order mark (Notepad's and Excel's UTF-8) marks the encoding, not the text: kept, it
     // became part of the first word (`\u{feff}John Smith`, a second entity key) and of the first
     // quote, and the text differed from the same article read from JSONL or CSV, whose readers
@@ -227,13 +309,12 @@ pub(super) fn read_text_article(
     (&mut reader)
         .take(limit)
         .read_to_end(&mut bytes)
-        .map_err(|e| read_failure(&e, name.gzipped))?;
+        .map_err(|e| read_failure(&e, gzipped))?;
     if bytes.starts_with(BOM) {
         bytes.drain(..BOM.len());
     }
     if bytes.len() > opts.max_bytes {
-        let rest =
-            io::copy(&mut reader, &mut io::sink()).map_err(|e| read_failure(&e, name.gzipped))?;
+        let rest = io::copy(&mut reader, &mut io::sink()).map_err(|e| read_failure(&e, gzipped))?;
         return Err(too_big(bytes.len() + rest as usize, opts.max_bytes));
     }
     let text = String::from_utf8(bytes).map_err(|e| {

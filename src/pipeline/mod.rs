@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use crate::annotated::Annotated;
 use crate::checkpoint::{self, Checkpoint, RunIdentity};
 use crate::entities;
-use crate::input::{Article, FieldNames, RecordError, StdinPlace};
+use crate::input::{Article, FieldNames, Listings, RecordError, StdinPlace};
 use crate::ner::{document_mentions, Precision, Tag, Tagger, Window, WordTag};
 use crate::output::{ArticleRows, OutputWriter};
 use crate::quotes::learned::{self, RoleContext, RoleTagger, RoleTags};
@@ -207,14 +207,22 @@ fn analyse(
 
 /// Runs `extract`: reads every input, writes the five CSVs into `opts.out`.
 pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
+    extract_listed(opts, &Listings::of(&opts.inputs))
+}
+
+/// [`extract`], each folder input read as `listings` found it (`Listings::of(&opts.inputs)`,
+/// which `whosaid extract` takes first to name the files a folder holds that it does not read).
+/// Every step of the run takes a folder's files from that one walk: the check that no file is
+/// read twice, the run's identity that `--resume` checks, the reader and the progress bar.
+pub fn extract_listed(opts: &ExtractOptions, listings: &Listings) -> Result<Summary> {
     let started = Instant::now();
     // Nothing in --out is touched before these checks, and the model loads first: a missing
     // or broken model stops the run before any output.
     checkpoint::refuse_inputs_among_outputs(&opts.inputs, &opts.out)?;
-    checkpoint::refuse_repeated_inputs(&opts.inputs)?;
+    checkpoint::refuse_repeated_listed_inputs(&opts.inputs, listings)?;
     let (tagger, role_tagger) = start_models(opts)?;
-    let run = RunIdentity::new(&opts.inputs, &opts.model, output_options(opts))?;
-    let mut records = RunRecords::of(opts);
+    let run = RunIdentity::listed(&opts.inputs, listings, &opts.model, output_options(opts))?;
+    let mut records = RunRecords::of(opts, listings);
     let mut records_before = None;
     let writer = if opts.resume {
         let cp = Checkpoint::read_for(&opts.out, &run)?;
@@ -226,7 +234,7 @@ pub fn extract(opts: &ExtractOptions) -> Result<Summary> {
     };
     let mut sink = CsvSink(writer);
     let taggers = (&tagger, role_tagger.as_ref());
-    let mut summary = process(opts, taggers, &mut records, &mut sink)?;
+    let mut summary = process(opts, taggers, (&mut records, listings), &mut sink)?;
     summary.resumed = records_before.map(|records_before| Resumed {
         records_before,
         run_rows: sink.0.rows(),
@@ -289,11 +297,12 @@ fn output_options(opts: &ExtractOptions) -> Vec<(String, String)> {
 pub fn stream(opts: &ExtractOptions) -> Result<Summary> {
     let (tagger, role_tagger) = start_models(opts)?;
     let mut sink = JsonLinesSink(std::io::BufWriter::new(std::io::stdout().lock()));
-    let mut records = RunRecords::of(opts);
+    let listings = Listings::default();
+    let mut records = RunRecords::of(opts, &listings);
     process(
         opts,
         (&tagger, role_tagger.as_ref()),
-        &mut records,
+        (&mut records, &listings),
         &mut sink,
     )
 }
@@ -353,9 +362,9 @@ fn models_side_by_side(opts: &ExtractOptions) -> bool {
     opts.quotes != QuoteMethod::Rules && opts.threads >= 2
 }
 
-/// Runs the pipeline over `records` (on from where they stand) with `tagger`, and hands every
-/// record's rows or error to `sink`, in input order: chunk by chunk, read → prepare → tag →
-/// analyse → write. Chunk and batch sizes were checked when the models started
+/// Runs the pipeline over `records` (on from where they stand, their folders as `listings`
+/// found them) with `tagger`, and hands every record's rows or error to `sink`, in input order:
+/// chunk by chunk, read → prepare → tag → analyse → write. Chunk and batch sizes were checked when the models started
 /// ([`start_models`]).
 fn process(
     opts: &ExtractOptions,
@@ -363,12 +372,12 @@ fn process(
         &Tagger<InferenceWorker>,
         Option<&RoleTagger<InferenceWorker>>,
     ),
-    records: &mut RunRecords,
+    (records, listings): (&mut RunRecords, &Listings),
     sink: &mut dyn Sink,
 ) -> Result<Summary> {
     let started = Instant::now();
     let estimate = (opts.progress && opts.shard.is_none())
-        .then(|| estimate_records(&opts.inputs))
+        .then(|| estimate_records(&opts.inputs, listings))
         .flatten();
     let bar = progress_bar(opts.progress, estimate);
     bar.set_position(records.read.records);

@@ -8,7 +8,7 @@ use anyhow::{bail, Result};
 
 use super::{ExtractOptions, Shard};
 use crate::checkpoint::{Checkpoint, RecordsRead};
-use crate::input::{self, Article, ReadOptions, RecordError};
+use crate::input::{self, Article, Listings, ReadOptions, RecordError};
 
 /// This shard's input records, in order, and what the run has read of them.
 pub(super) struct RunRecords {
@@ -23,7 +23,8 @@ pub(super) struct RunRecords {
 }
 
 impl RunRecords {
-    pub(super) fn of(opts: &ExtractOptions) -> RunRecords {
+    /// The records of `opts.inputs`, each folder's files as `listings` found them.
+    pub(super) fn of(opts: &ExtractOptions, listings: &Listings) -> RunRecords {
         let read_opts = ReadOptions {
             fields: opts.fields.clone(),
             max_bytes: opts.max_bytes,
@@ -33,6 +34,7 @@ impl RunRecords {
                 &opts.inputs,
                 &read_opts,
                 &opts.stdin,
+                listings,
             )),
             shard: opts.shard,
             read: RecordsRead::default(),
