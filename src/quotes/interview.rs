@@ -86,19 +86,48 @@ pub(super) fn interviewee(
     }
 }
 
-/// Whether a role of [`interviewer_roles`] stands a few words before a name, in its clause:
-/// `Washington Post reporter Jim Tankersley`.
+/// Whether `intro` says it introduces an interview: a word of [`interview_words`], or `Q&A`.
+pub(in crate::quotes) fn says_interview(doc: &Document, intro: Span) -> bool {
+    let text = doc.slice(intro);
+    text.contains("Q&A")
+        || text
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| interview_words().contains(&w.to_lowercase().as_str()))
+}
+
+/// Whether a name is an interviewer's: a role of [`interviewer_roles`] a few words before it in
+/// its clause (`Washington Post reporter Jim Tankersley`) or in an apposition after it (`Jane
+/// Doe, a columnist for the Herald,`), or `by` just before it (`Tom Baker was interviewed by Jane
+/// Doe`).
 fn named_as_interviewer(doc: &Document, name: Span) -> bool {
+    let is_role = |w: &str| {
+        let word = w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
+        interviewer_roles().contains(&word.as_str())
+    };
     let sentence = doc.sentences_over(name).start;
-    let from = doc.sentences.get(sentence).map_or(0, |s| s.span.start);
+    let sentence = doc.sentences.get(sentence).map(|s| s.span);
+    let from = sentence.map_or(0, |s| s.start);
     let before = doc.text.get(from.min(name.start)..name.start).unwrap_or("");
     let clause = before.rsplit([',', ';', '(']).next().unwrap_or("");
-    clause
-        .split_whitespace()
-        .rev()
+    let mut words_before = clause.split_whitespace().rev();
+    if words_before
+        .clone()
+        .next()
+        .is_some_and(|w| w.eq_ignore_ascii_case("by"))
+    {
+        return true;
+    }
+    if words_before
+        .by_ref()
         .take(INTERVIEWER_ROLE_WORDS)
-        .any(|w| {
-            let word = w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
-            interviewer_roles().contains(&word.as_str())
-        })
+        .any(is_role)
+    {
+        return true;
+    }
+    let to = sentence.map_or(name.end, |s| s.end.max(name.end));
+    let after = doc.text.get(name.end..to).unwrap_or("");
+    let apposition = after
+        .strip_prefix(',')
+        .map(|rest| rest.split([',', ';', ')', '.']).next().unwrap_or(""));
+    apposition.is_some_and(|a| a.split_whitespace().any(is_role))
 }

@@ -21,6 +21,10 @@ word_list! {
     /// Nouns of a request for comment.
     fn comment_requests = "lexicon/comment_requests.txt";
 }
+word_list! {
+    /// Words between a request noun and `comment`: `for`, `seeking`.
+    fn comment_links = "lexicon/comment_links.txt";
+}
 
 /// The most words a request for comment runs to (`a request for comment on the ruling from the
 /// governor's office` is 11); a longer content is read as a statement.
@@ -29,13 +33,23 @@ const MAX_REQUEST_WORDS: usize = 12;
 /// The words before a request noun: `repeated phone calls`, `a recent request`.
 const MAX_WORDS_BEFORE_REQUEST: usize = 3;
 
+/// The words between a request noun and `comment`: `asking for` of `emails asking for comment`.
+const MAX_LINK_WORDS: usize = 2;
+
+/// The words after `comment`: `on the ruling from the governor's office`.
+const MAX_TAIL_WORDS: usize = 7;
+
 /// `quotes` without the reported statements that are non-responses.
 pub(super) fn without_non_responses(doc: &Document, mut quotes: Vec<Quote>) -> Vec<Quote> {
     quotes.retain(|q| q.kind == QuoteKind::Direct || !is_non_response(doc.slice(q.span)));
     quotes
 }
 
-/// Whether a reported content says only that comment was asked for or refused.
+/// Whether a reported content says only that comment was asked for or refused: a request noun
+/// near its start, `comment` at most two linking words after it (`for`, `seeking`, `asking
+/// for`), and after that at most a short tail with no verb of its own (`on Friday`, `from
+/// the governor's office`) — where `requests for comment should be sent to the press office`
+/// and `calls for his resignation over the comments were …` are statements.
 fn is_non_response(content: &str) -> bool {
     let words: Vec<String> = content
         .split_whitespace()
@@ -49,15 +63,32 @@ fn is_non_response(content: &str) -> bool {
     if words.is_empty() || words.len() > MAX_REQUEST_WORDS || words[0] == "that" {
         return false;
     }
-    let is_comment = |w: &String| w == "comment" || w == "comments";
-    if words[0] == "to" && words.get(1).is_some_and(is_comment) {
-        return true;
-    }
-    let request = words
-        .iter()
-        .take(MAX_WORDS_BEFORE_REQUEST + 1)
-        .position(|w| comment_requests().contains(&w.as_str()));
-    request.is_some_and(|r| words[r + 1..].iter().any(is_comment))
+    let is_comment = |w: &String| w == "comment";
+    let (comment, opening) = if words[0] == "to" && words.get(1).is_some_and(is_comment) {
+        (1, &words[..0])
+    } else {
+        let Some(request) = words
+            .iter()
+            .take(MAX_WORDS_BEFORE_REQUEST + 1)
+            .position(|w| comment_requests().contains(&w.as_str()))
+        else {
+            return false;
+        };
+        let links = &words[request + 1..];
+        let Some(at) = links.iter().take(MAX_LINK_WORDS + 1).position(is_comment) else {
+            return false;
+        };
+        if !links[..at]
+            .iter()
+            .all(|w| comment_links().contains(&w.as_str()))
+        {
+            return false;
+        }
+        (request + 1 + at, &words[..request])
+    };
+    let tail = &words[comment + 1..];
+    let verb = |w: &String| super::attribution::auxiliaries().contains(&w.as_str());
+    tail.len() <= MAX_TAIL_WORDS && !tail.iter().chain(opening).any(verb)
 }
 
 #[cfg(test)]
@@ -87,6 +118,9 @@ mod tests {
             "the agency does not comment on specific transactions",
             "that the request was denied",
             "that calls for comment went unanswered",
+            "calls for his resignation over the comments were politically motivated",
+            "requests for comment should be sent to the press office",
+            "emails seeking comment from voters had flooded her office",
             "phone calls seeking comment from the governor's office about the ruling on Friday",
             "comment",
         ] {
@@ -127,6 +161,12 @@ mod tests {
 
     #[test]
     fn the_list_loads() {
-        crate::lexicon::check_lists(&[("comment_requests", comment_requests())], true);
+        crate::lexicon::check_lists(
+            &[
+                ("comment_requests", comment_requests()),
+                ("comment_links", comment_links()),
+            ],
+            true,
+        );
     }
 }

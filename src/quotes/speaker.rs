@@ -462,11 +462,26 @@ impl<'a> Resolver<'a> {
     fn without_spoken_about(&self, speaker: Span) -> Span {
         let text = &self.doc.text;
         let in_phrase: Vec<usize> = self.overlapping(speaker).collect();
-        let last_person = in_phrase
+        let is_named = |label| {
+            matches!(
+                label,
+                EntityLabel::Per | EntityLabel::Org | EntityLabel::Loc
+            )
+        };
+        // The last name of the phrase: a group cut before an earlier one would lose it (`Rivals
+        // of Apple Inc., including Samsung,`).
+        let last_named = in_phrase
             .iter()
-            .filter(|&&m| self.mentions[m].label == EntityLabel::Per)
+            .filter(|&&m| is_named(self.mentions[m].label))
             .map(|&m| self.mentions[m].span.start)
             .max();
+        // A group word inside a name is the name's (`Friends of the Earth spokeswoman Anna
+        // Klein`).
+        let in_a_name = |at: usize| {
+            in_phrase
+                .iter()
+                .any(|&m| self.mentions[m].span.start <= at && at < self.mentions[m].span.end)
+        };
         let spoken_about = in_phrase.iter().filter_map(|&m| {
             let mention = self.mentions[m].span;
             let label = self.mentions[m].label;
@@ -482,12 +497,12 @@ impl<'a> Resolver<'a> {
             {
                 return Some(speaker.start + head.len());
             }
-            let last_in_phrase = last_person.is_none_or(|last| last <= mention.start);
-            let group = matches!(label, EntityLabel::Per | EntityLabel::Org) && last_in_phrase;
-            group
+            let last_in_phrase = last_named.is_none_or(|last| last <= mention.start);
+            let group_head = (is_named(label) && last_in_phrase)
                 .then(|| group_before(before))
-                .flatten()
-                .map(|head| speaker.start + head.len())
+                .flatten()?;
+            let group_word = speaker.start + group_head.len() - last_word(group_head).1.len();
+            (!in_a_name(group_word)).then_some(speaker.start + group_head.len())
         });
         spoken_about
             .min()

@@ -62,12 +62,19 @@ pub(super) fn turn_candidates(view: &View, direct: &[(Candidate, Quoted)]) -> Ve
     let mut open_turn: Option<Span> = None;
     // Whether unlabelled paragraphs continue an answer of a Q&A interview.
     let mut open_answer = false;
+    // The last question: the paragraphs after its answer are the article's again (`Lopez faces a
+    // primary challenge …`), not more of the answer.
+    let last_question = qa
+        .iter()
+        .rposition(|l| matches!(l, Some((QaLabel::Question, _))));
     for (i, para) in doc.paragraphs.iter().enumerate() {
         if let (Some(intro), Some((qa_label, colon))) = (interview, qa[i]) {
             open_turn = None;
             let body = trim_span(&doc.text, Span::new(colon.end, para.end));
-            open_answer = qa_label == QaLabel::Answer && !body.is_empty();
-            if open_answer {
+            let answer = qa_label == QaLabel::Answer && !body.is_empty();
+            // Unlabelled paragraphs continue an answer only up to the next question.
+            open_answer = answer && last_question.is_some_and(|q| q > i);
+            if answer {
                 out.push(Candidate {
                     span: body,
                     cue: Some(colon),
@@ -160,7 +167,9 @@ fn qa_label(view: &View, para: Span) -> Option<(QaLabel, Span)> {
 }
 
 /// The stretch before a Q&A interview's first question, where the person interviewed is named,
-/// when the article is one: a `Q:` paragraph has an `A:` paragraph right after it.
+/// when the article is one: a `Q:` paragraph has an `A:` paragraph right after it, and the
+/// stretch says it is an interview (`In an interview, …`, `Q&A with …`: an FAQ box after a lead,
+/// `Q: What is a filibuster? A: …`, is the publication's own explaining).
 fn qa_intro(view: &View, qa: &[Option<(QaLabel, Span)>]) -> Option<Span> {
     let label = |i: usize| qa.get(i).copied().flatten().map(|(l, _)| l);
     let paired = (0..qa.len())
@@ -169,7 +178,8 @@ fn qa_intro(view: &View, qa: &[Option<(QaLabel, Span)>]) -> Option<Span> {
         return None;
     }
     let first = (0..qa.len()).find(|&i| label(i) == Some(QaLabel::Question))?;
-    Some(Span::new(0, view.doc.paragraphs[first].start))
+    let intro = Span::new(0, view.doc.paragraphs[first].start);
+    crate::quotes::interview::says_interview(view.doc, intro).then_some(intro)
 }
 
 /// A transcript's note between turns, `(CROSSTALK)` or `"(APPLAUSE.)`: in parentheses, no one's
