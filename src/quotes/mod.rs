@@ -342,11 +342,20 @@ fn take_model_readings(doc: &Document, rules: &mut [Quote], model: &[Quote]) {
         };
         // Nor does the speaker of a statement that embeds this one (`Maria Lopez recalled that
         // her father, Pedro Lopez, once told her, "Never give up."`: the model gave `told` the
-        // source of `recalled`) replace the subject the rules read beside the cue.
+        // source of `recalled`) replace the subject the rules read beside the cue. A participle
+        // cue has no subject of its own: in `He slammed the headline by saying …` and `Her
+        // campaign blasted out an email stating …` the speaker is the clause's, the model's.
+        let participle = |cue: Span| {
+            doc.slice(cue)
+                .split_whitespace()
+                .next()
+                .is_some_and(|w| w.to_lowercase().ends_with("ing"))
+        };
         let embedding = |s: Span| {
             r.speaker.zip(r.cue).is_some_and(|(own, cue)| {
                 s.end <= own.start
                     && own.end <= cue.start
+                    && !participle(cue)
                     && doc.text[s.end..own.start]
                         .split(|c: char| !c.is_alphabetic())
                         .any(lexicon::is_speech_verb)

@@ -1938,4 +1938,29 @@ fn both_keeps_the_subject_of_an_embedded_quotes_own_cue() {
     assert_eq!(quote.speaker, Some(at("her father, Pedro Lopez")));
     // The model's extent of the cue is still taken.
     assert_eq!(quote.cue, Some(at("once told")));
+
+    // A participle cue has no subject of its own: the clause's speaker, the model's, stays.
+    let text = "He slammed the Drudge headline by saying, \"It was a cheap shot.\"";
+    let doc = Document::new("t".into(), String::new(), text.into(), &clean(text));
+    let at = |s: &str| {
+        let i = text.find(s).unwrap();
+        Span::new(i, i + s.len())
+    };
+    let quote = |(span, cue, speaker, entity): (&str, &str, &str, usize)| Quote {
+        span: at(span),
+        cue: Some(at(cue)),
+        speaker: Some(at(speaker)),
+        speaker_entity: Some(entity),
+        kind: direct,
+    };
+    let rules = vec![quote((
+        "It was a cheap shot.",
+        "saying",
+        "the Drudge headline by",
+        2,
+    ))];
+    let model = vec![quote(("It was a cheap shot", "saying", "He", 1))];
+    let both = combine(&doc, rules, model);
+    assert_eq!(both.len(), 1, "{both:?}");
+    assert_eq!(both[0].speaker, Some(at("He")), "{both:?}");
 }
