@@ -16,8 +16,10 @@
 //!   Inc.", "General" beside "General Motors Co.";
 //! - a short name that a registered name of its own has stays with it: "Ford" beside "Ford Co."
 //!   and "Ford Motor Co." is Ford Co.;
-//! - a short name that is the surname of a person of the article stays apart: "Ford" beside
-//!   "Ford Motor Co." and "Henry Ford" (the pass across labels decides whom it names);
+//! - the model's ORG label decides a short name that is also the surname of a person of the
+//!   article: "Ford" tagged ORG beside "Ford Motor Co." and "Henry Ford" ("Ford said it would
+//!   hire 500 workers") is the company, and the pass across labels leaves it there; tagged PER it
+//!   is no organisation, and the person pass decides whom it names;
 //! - a short name must be written as a name, capitalised: "ford" is none.
 
 use std::collections::{HashMap, HashSet};
@@ -27,11 +29,12 @@ use super::{Form, UnionFind};
 use crate::ner::{EntityLabel, Mention};
 
 /// Joins short company names to the one registered name they begin, as the module doc says.
+/// Returns the short names joined, which no pass after this one may give to a person.
 pub(super) fn merge_short_company_names(
     mentions: &[Mention],
     forms: &[Form],
     groups: &mut UnionFind,
-) {
+) -> Vec<usize> {
     let organisation = |i: usize| match &forms[i] {
         Form::Other(other) if mentions[i].label == EntityLabel::Org => Some(other),
         _ => None,
@@ -55,17 +58,10 @@ pub(super) fn merge_short_company_names(
             by_beginning.entry(&stem[..end]).or_default().insert(stem);
         }
     }
+    let mut joined = Vec::new();
     if by_beginning.is_empty() {
-        return;
+        return joined;
     }
-    // Surnames of the article's people ("ford" of "Henry Ford").
-    let surnames: HashSet<&str> = forms
-        .iter()
-        .filter_map(|f| match f {
-            Form::Person(name) if name.keys.len() >= 2 => name.surname(),
-            _ => None,
-        })
-        .collect();
     for i in 0..forms.len() {
         let Some(other) = organisation(i) else {
             continue;
@@ -79,11 +75,13 @@ pub(super) fn merge_short_company_names(
         };
         let mut stems = stems.iter();
         if let (Some(stem), None) = (stems.next(), stems.next()) {
-            if !is_place(short) && !is_title(short) && !surnames.contains(short) {
+            if !is_place(short) && !is_title(short) {
                 groups.union(registered[stem], i);
+                joined.push(i);
             }
         }
     }
+    joined
 }
 
 /// Whether every word of a name starts with a capital or a digit ("Deutsche", "3M"), as a

@@ -163,14 +163,15 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let mut groups = UnionFind::new(mentions.len());
     merge_countries(&forms, &mut groups);
     merge_others(mentions, &forms, &mut groups);
-    companies::merge_short_company_names(mentions, &forms, &mut groups);
+    let short_company_names = companies::merge_short_company_names(mentions, &forms, &mut groups);
     let honorifics: Vec<Option<Gender>> = mentions
         .iter()
         .map(|m| honorific_gender(&doc.text, m.span))
         .collect();
     let unsure_people = merge_people(&forms, &honorifics, &mut groups);
     let labels: Vec<EntityLabel> = mentions.iter().map(|m| m.label).collect();
-    let mut ambiguous = across_labels::merge_across_labels(&forms, &labels, &mut groups);
+    let mut ambiguous =
+        across_labels::merge_across_labels(&forms, &labels, &short_company_names, &mut groups);
     for i in unsure_people {
         ambiguous[i] = true;
     }

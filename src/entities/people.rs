@@ -295,7 +295,8 @@ fn merge_one_word_names(
     full: &FullNames,
     by_other_word: &HashMap<&str, Vec<usize>>,
 ) -> Vec<usize> {
-    let mut first_of_lone_word: HashMap<&str, usize> = HashMap::new();
+    // By word and family suffix: a lone "Trump Jr." is never the lone "Trump".
+    let mut first_of_lone_word: HashMap<(&str, Option<&str>), usize> = HashMap::new();
     let mut fit_several = Vec::new();
     for (i, form) in forms.iter().enumerate() {
         let Form::Person(name) = form else { continue };
@@ -325,7 +326,8 @@ fn merge_one_word_names(
         match one_person(&full.people, &candidates, honorifics[i]) {
             Some(p) => groups.union(full.people[p].first_mention, i),
             None => {
-                let first = *first_of_lone_word.entry(word).or_insert(i);
+                let lone = (word, name.suffix.as_deref());
+                let first = *first_of_lone_word.entry(lone).or_insert(i);
                 groups.union(first, i);
                 if candidates.len() > 1 {
                     fit_several.push(i);
