@@ -23,6 +23,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
+use super::companies::ShortNames;
 use super::names::{acronym_key, ends_with_fathers_name, fold_key, is_acronym};
 use super::{Form, UnionFind};
 use crate::ner::EntityLabel;
@@ -33,7 +34,7 @@ use crate::ner::EntityLabel;
 pub(super) fn merge_across_labels(
     forms: &[Form],
     labels: &[EntityLabel],
-    short_company_names: &[usize],
+    short_company_names: &ShortNames,
     groups: &mut UnionFind,
 ) -> Vec<bool> {
     // "Salman" of "Mohammed bin Salman" is his father's name, no surname: not of his, nor of a
@@ -69,12 +70,21 @@ pub(super) fn merge_across_labels(
             lone_word(&forms[i]).is_some() && people.iter().any(|&p| groups.find(p) == group)
         })
         .collect();
-    merge_equal_names(forms, &resolved, groups);
-    // "Ford" (ORG) of "Ford Motor Co." names the company, whatever its "Henry Ford".
-    let companies: HashSet<usize> = short_company_names
-        .iter()
-        .map(|&i| groups.find(i))
+    // "Lincoln" tagged PER or MISC beside "Lincoln National Corp." and "Abraham Lincoln" may
+    // be either: it joins neither, by name or by surname, and is marked ambiguous.
+    let joined: HashSet<usize> = short_company_names.joined.iter().copied().collect();
+    let either: Vec<bool> = (0..forms.len())
+        .map(|i| {
+            lone_word(&forms[i]).is_some_and(|w| {
+                let company = short_company_names.words.contains(w.as_str());
+                company && people_by_surname.contains_key(w.as_str()) && !joined.contains(&i)
+            })
+        })
         .collect();
+    let apart: Vec<bool> = (0..forms.len()).map(|i| resolved[i] || either[i]).collect();
+    merge_equal_names(forms, &apart, groups);
+    // "Ford" (ORG) of "Ford Motor Co." names the company, whatever its "Henry Ford".
+    let companies: HashSet<usize> = joined.iter().map(|&i| groups.find(i)).collect();
     let mut ambiguous = vec![false; forms.len()];
     for (i, form) in forms.iter().enumerate() {
         let Some(word) = lone_word(form) else {
@@ -82,6 +92,10 @@ pub(super) fn merge_across_labels(
         };
         let group = groups.find(i);
         let kept = labels[i] == EntityLabel::Loc || companies.contains(&group);
+        if either[i] && !resolved[i] {
+            ambiguous[i] = true;
+            continue;
+        }
         if kept || resolved[i] || people.iter().any(|&p| groups.find(p) == group) {
             continue;
         }

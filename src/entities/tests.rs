@@ -1421,11 +1421,14 @@ fn a_family_suffix_the_model_left_out_still_counts() {
 
 /// A company's short name tagged ORG is the company even beside a person of that surname: "Ford
 /// said it would hire 500 workers" went to Henry Ford (the pass across labels took the lone
-/// "Ford" for his surname). Tagged PER, the name is the person's.
+/// "Ford" for his surname). Tagged otherwise it may be either, so it is nobody's, marked
+/// ambiguous ("Lincoln said it would hire" went to Abraham Lincoln), unless an honorific says
+/// it is the person ("Mr. Lincoln").
 #[test]
 fn a_company_short_name_tagged_org_is_the_company_beside_a_namesake() {
     let text = "Ford Motor Co. said sales rose. Ford said it would hire 500 workers. Henry Ford \
-                founded the company. Lincoln National Corp. rose. Abraham Lincoln spoke; Lincoln said he would.";
+                founded the company. Lincoln National Corp. rose. Abraham Lincoln spoke; Lincoln \
+                said it would hire; Mr. Lincoln smiled.";
     let (mentions, entities) = tagged_and_merged(
         text,
         &[
@@ -1434,6 +1437,7 @@ fn a_company_short_name_tagged_org_is_the_company_beside_a_namesake() {
             ("Ford", "ORG"),
             ("Lincoln National Corp.", "ORG"),
             ("Abraham Lincoln", "PER"),
+            ("Mr. Lincoln", "PER"),
             ("Lincoln", "PER"),
         ],
     );
@@ -1442,7 +1446,13 @@ fn a_company_short_name_tagged_org_is_the_company_beside_a_namesake() {
     assert_ne!(of("Ford").id, of("Henry Ford").id);
     assert_eq!(of("Ford").key.as_deref(), Some("ford motor"));
     assert_eq!(of("Henry Ford").key.as_deref(), Some("henry ford"));
-    assert_eq!(of("Lincoln").id, of("Abraham Lincoln").id);
+    let lincoln = of("Lincoln");
+    assert!(lincoln.ambiguous && lincoln.key.is_none(), "{lincoln:?}");
+    assert_ne!(lincoln.id, of("Abraham Lincoln").id);
+    assert_ne!(lincoln.id, of("Lincoln National Corp.").id);
+    assert_eq!(of("Mr. Lincoln").id, of("Abraham Lincoln").id);
+    let company = of("Lincoln National Corp.");
+    assert_eq!(company.key.as_deref(), Some("lincoln national"));
 }
 
 /// A name with a family suffix joins only a person with the same suffix: "Trump Jr." beside
