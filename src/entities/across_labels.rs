@@ -12,23 +12,29 @@
 //! - **a lone word and the one person it names**: a one-word mention labelled MISC or ORG
 //!   ("Trump" MISC, "Podesta" ORG, "Bolton" ORG) that is the surname of exactly one full name
 //!   in the article ("Donald Trump", "John Podesta", "John Bolton") joins that person; a place
-//!   (LOC) keeps its own entity, as the town in "Karen Bolton, the MP for Bolton"; a father's
+//!   (LOC) keeps its own entity, as the town in "Karen Bolton, the MP for Bolton", and so does
+//!   a company's short name ("Ford" ORG beside "Ford Motor Co." and "Henry Ford"); a father's
 //!   name is no surname, written in full or not: "Salman" (the king) stays apart from "Mohammed
-//!   bin Salman" and from his "Bin Salman";
+//!   bin Salman" and from his "Bin Salman"; a name with a family suffix is only a person's
+//!   with the same suffix: "Trump Jr." beside "Donald Trump" alone stays apart;
 //! - when the word is the surname of **several** people ("Clinton" with Bill and Hillary
 //!   Clinton), it stays apart and its entity is marked ambiguous: never a silent guess.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
+use super::companies::ShortNames;
 use super::names::{acronym_key, ends_with_fathers_name, fold_key, is_acronym};
 use super::{Form, UnionFind};
 use crate::ner::EntityLabel;
 
 /// Joins groups as the module doc says; returns, per mention, whether it is a lone word that
-/// fits several people.
+/// fits several people. `short_company_names` are the mentions joined to a company's registered
+/// name ([`super::companies`]).
 pub(super) fn merge_across_labels(
     forms: &[Form],
     labels: &[EntityLabel],
+    short_company_names: &ShortNames,
     groups: &mut UnionFind,
 ) -> Vec<bool> {
     // "Salman" of "Mohammed bin Salman" is his father's name, no surname: not of his, nor of a
@@ -64,22 +70,53 @@ pub(super) fn merge_across_labels(
             lone_word(&forms[i]).is_some() && people.iter().any(|&p| groups.find(p) == group)
         })
         .collect();
-    merge_equal_names(forms, &resolved, groups);
+    // "Lincoln" tagged PER or MISC beside "Lincoln National Corp." and "Abraham Lincoln" may
+    // be either: it joins neither, by name or by surname, and is marked ambiguous.
+    let joined: HashSet<usize> = short_company_names.joined.iter().copied().collect();
+    let either: Vec<bool> = (0..forms.len())
+        .map(|i| {
+            lone_word(&forms[i]).is_some_and(|w| {
+                let company = short_company_names.words.contains(w.as_str());
+                company && people_by_surname.contains_key(w.as_str()) && !joined.contains(&i)
+            })
+        })
+        .collect();
+    let apart: Vec<bool> = (0..forms.len()).map(|i| resolved[i] || either[i]).collect();
+    merge_equal_names(forms, &apart, groups);
+    // "Ford" (ORG) of "Ford Motor Co." names the company, whatever its "Henry Ford".
+    let companies: HashSet<usize> = joined.iter().map(|&i| groups.find(i)).collect();
     let mut ambiguous = vec![false; forms.len()];
     for (i, form) in forms.iter().enumerate() {
         let Some(word) = lone_word(form) else {
             continue;
         };
         let group = groups.find(i);
-        let place = labels[i] == EntityLabel::Loc;
-        if place || resolved[i] || people.iter().any(|&p| groups.find(p) == group) {
+        let kept = labels[i] == EntityLabel::Loc || companies.contains(&group);
+        if either[i] && !resolved[i] {
+            ambiguous[i] = true;
+            continue;
+        }
+        if kept || resolved[i] || people.iter().any(|&p| groups.find(p) == group) {
             continue;
         }
         let named = people_by_surname
             .get(word.as_str())
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        match named {
+        // "Trump Jr." names only a person with the same family suffix, never Donald Trump.
+        let suffix = |i: usize| match &forms[i] {
+            Form::Person(name) => name.suffix.as_deref(),
+            _ => None,
+        };
+        let named: Cow<[usize]> = match suffix(i) {
+            Some(own) => named
+                .iter()
+                .copied()
+                .filter(|&p| suffix(p) == Some(own))
+                .collect(),
+            None => Cow::Borrowed(named),
+        };
+        match named.as_ref() {
             [] => {}
             [person] => groups.union(*person, i),
             _ => ambiguous[i] = true,

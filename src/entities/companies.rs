@@ -16,8 +16,12 @@
 //!   Inc.", "General" beside "General Motors Co.";
 //! - a short name that a registered name of its own has stays with it: "Ford" beside "Ford Co."
 //!   and "Ford Motor Co." is Ford Co.;
-//! - a short name that is the surname of a person of the article stays apart: "Ford" beside
-//!   "Ford Motor Co." and "Henry Ford" (the pass across labels decides whom it names);
+//! - the model's ORG label decides a short name that is also the surname of a person of the
+//!   article: "Ford" tagged ORG beside "Ford Motor Co." and "Henry Ford" ("Ford said it would
+//!   hire 500 workers") is the company, and the pass across labels leaves it there; tagged
+//!   otherwise it may be either, so it is nobody's and marked ambiguous ("Lincoln said it would
+//!   hire" beside "Lincoln National Corp." and "Abraham Lincoln"), unless an honorific makes it
+//!   the person's ("Mr. Lincoln"): the person and cross-label passes read [`ShortNames::words`];
 //! - a short name must be written as a name, capitalised: "ford" is none.
 
 use std::collections::{HashMap, HashSet};
@@ -26,12 +30,22 @@ use super::names::{is_place, is_title, without_legal_suffix, words_of};
 use super::{Form, UnionFind};
 use crate::ner::{EntityLabel, Mention};
 
+/// What [`merge_short_company_names`] found.
+#[derive(Default)]
+pub(super) struct ShortNames<'a> {
+    /// The short names joined to a company, which no pass after this one may give to a person.
+    pub joined: Vec<usize>,
+    /// Folded one-word short names of exactly one company of the article ("ford", "lincoln"):
+    /// a person's surname as well, such a word tagged anything but ORG is nobody's for sure.
+    pub words: HashSet<&'a str>,
+}
+
 /// Joins short company names to the one registered name they begin, as the module doc says.
-pub(super) fn merge_short_company_names(
+pub(super) fn merge_short_company_names<'a>(
     mentions: &[Mention],
-    forms: &[Form],
+    forms: &'a [Form],
     groups: &mut UnionFind,
-) {
+) -> ShortNames<'a> {
     let organisation = |i: usize| match &forms[i] {
         Form::Other(other) if mentions[i].label == EntityLabel::Org => Some(other),
         _ => None,
@@ -55,35 +69,32 @@ pub(super) fn merge_short_company_names(
             by_beginning.entry(&stem[..end]).or_default().insert(stem);
         }
     }
-    if by_beginning.is_empty() {
-        return;
-    }
-    // Surnames of the article's people ("ford" of "Henry Ford").
-    let surnames: HashSet<&str> = forms
-        .iter()
-        .filter_map(|f| match f {
-            Form::Person(name) if name.keys.len() >= 2 => name.surname(),
-            _ => None,
-        })
-        .collect();
+    let one_company = |short: &str| {
+        let mut stems = by_beginning.get(short)?.iter();
+        let only = (stems.next(), stems.next());
+        let apart = registered.contains_key(short) || is_place(short) || is_title(short);
+        (!apart).then_some(only.0.filter(|_| only.1.is_none())?)
+    };
+    let words = by_beginning.keys().copied();
+    let words = words.filter(|w| !w.contains(' ') && one_company(w).is_some());
+    let mut short_names = ShortNames {
+        joined: Vec::new(),
+        words: words.collect(),
+    };
     for i in 0..forms.len() {
         let Some(other) = organisation(i) else {
             continue;
         };
         let short = without_legal_suffix(&other.key);
-        if registered.contains_key(short) || !written_as_name(&other.display) {
+        if !written_as_name(&other.display) {
             continue;
         }
-        let Some(stems) = by_beginning.get(short) else {
-            continue;
-        };
-        let mut stems = stems.iter();
-        if let (Some(stem), None) = (stems.next(), stems.next()) {
-            if !is_place(short) && !is_title(short) && !surnames.contains(short) {
-                groups.union(registered[stem], i);
-            }
+        if let Some(stem) = one_company(short) {
+            groups.union(registered[stem], i);
+            short_names.joined.push(i);
         }
     }
+    short_names
 }
 
 /// Whether every word of a name starts with a capital or a digit ("Deutsche", "3M"), as a

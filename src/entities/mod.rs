@@ -29,7 +29,9 @@
 //!   Arabic article: "Assad" and "Bashar al-Assad", `surname_articles.txt`; never by a father's
 //!   name: "Salman" is not "Mohammed bin Salman", `name_particles.txt`): when one person
 //!   fits, that one, wherever in the article the full name is ("Trump Jr." only the one with the
-//!   suffix); when several fit ("Clinton" beside Bill and Hillary Clinton, "John" beside John
+//!   suffix, never "Donald Trump"), unless it is a company's short name too ("Lincoln" beside
+//!   Abraham Lincoln and "Lincoln National Corp.", [`companies`]: nobody's, marked ambiguous,
+//!   but "Mr. Lincoln" is the man); when several fit ("Clinton" beside Bill and Hillary Clinton, "John" beside John
 //!   Smith and John Brown), it stays an entity of its own, marked ambiguous: never a silent
 //!   guess. An honorific settles it when one of them alone may be of its gender by the given
 //!   name: "Mrs. Parker" beside John and Mary Parker is Mary ([`gender`]'s given-name lists,
@@ -163,14 +165,15 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let mut groups = UnionFind::new(mentions.len());
     merge_countries(&forms, &mut groups);
     merge_others(mentions, &forms, &mut groups);
-    companies::merge_short_company_names(mentions, &forms, &mut groups);
+    let short_company_names = companies::merge_short_company_names(mentions, &forms, &mut groups);
     let honorifics: Vec<Option<Gender>> = mentions
         .iter()
         .map(|m| honorific_gender(&doc.text, m.span))
         .collect();
-    let unsure_people = merge_people(&forms, &honorifics, &mut groups);
+    let unsure_people = merge_people(&forms, &honorifics, &short_company_names.words, &mut groups);
     let labels: Vec<EntityLabel> = mentions.iter().map(|m| m.label).collect();
-    let mut ambiguous = across_labels::merge_across_labels(&forms, &labels, &mut groups);
+    let mut ambiguous =
+        across_labels::merge_across_labels(&forms, &labels, &short_company_names, &mut groups);
     for i in unsure_people {
         ambiguous[i] = true;
     }

@@ -5,6 +5,7 @@ use super::gender::gender_of_first_name;
 use super::names::{ends_with_fathers_name, without_article};
 use super::*;
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 /// A person seen under a full name (two words or more).
 struct Person {
@@ -90,15 +91,22 @@ impl Person {
 /// the mentions that fit several people: full names ("J. Smith" beside John and Jane Smith) and
 /// one-word names ("Clinton" beside Bill and Hillary Clinton, "John" beside John Smith and John
 /// Brown).
-/// `honorifics` holds, per mention, the gender its honorific says ("Mrs. Parker").
+/// `honorifics` holds, per mention, the gender its honorific says ("Mrs. Parker");
+/// `company_words` the short names of the article's companies ([`super::companies`]).
 pub(super) fn merge_people(
     forms: &[Form],
     honorifics: &[Option<Gender>],
+    company_words: &HashSet<&str>,
     groups: &mut UnionFind,
 ) -> Vec<usize> {
     let full = merge_full_names(forms, groups);
     let by_other_word = full.by_other_word();
-    let mut ambiguous = merge_one_word_names(forms, honorifics, groups, &full, &by_other_word);
+    let names = OneWordNames {
+        honorifics,
+        company_words,
+        by_other_word: &by_other_word,
+    };
+    let mut ambiguous = merge_one_word_names(forms, &names, groups, &full);
     ambiguous.extend(&full.ambiguous);
     ambiguous
 }
@@ -286,16 +294,30 @@ impl FullNames<'_> {
     }
 }
 
+/// What one-word names are read against besides the full names.
+struct OneWordNames<'a> {
+    honorifics: &'a [Option<Gender>],
+    company_words: &'a HashSet<&'a str>,
+    by_other_word: &'a HashMap<&'a str, Vec<usize>>,
+}
+
 /// Pass 2 of [`merge_people`], one-word names: each joins the one person it fits; lone words
-/// that fit none or several are grouped by word. Returns the mentions that fit several.
+/// that fit none or several are grouped by word. Returns the mentions that fit several, a
+/// company's short name that fits a person included ("Lincoln" beside "Lincoln National Corp."
+/// and "Abraham Lincoln"; "Mr. Lincoln" is the man).
 fn merge_one_word_names(
     forms: &[Form],
-    honorifics: &[Option<Gender>],
+    names: &OneWordNames,
     groups: &mut UnionFind,
     full: &FullNames,
-    by_other_word: &HashMap<&str, Vec<usize>>,
 ) -> Vec<usize> {
-    let mut first_of_lone_word: HashMap<&str, usize> = HashMap::new();
+    let OneWordNames {
+        honorifics,
+        company_words,
+        by_other_word,
+    } = names;
+    // By word and family suffix: a lone "Trump Jr." is never the lone "Trump".
+    let mut first_of_lone_word: HashMap<(&str, Option<&str>), usize> = HashMap::new();
     let mut fit_several = Vec::new();
     for (i, form) in forms.iter().enumerate() {
         let Form::Person(name) = form else { continue };
@@ -322,12 +344,20 @@ fn merge_one_word_names(
             let son = |p: &usize| full.people[*p].suffix == name.suffix;
             candidates = candidates.iter().copied().filter(son).collect();
         }
-        match one_person(&full.people, &candidates, honorifics[i]) {
+        let company = name.suffix.is_none()
+            && honorifics[i].is_none()
+            && company_words.contains(word)
+            && !candidates.is_empty();
+        let person = (!company)
+            .then(|| one_person(&full.people, &candidates, honorifics[i]))
+            .flatten();
+        match person {
             Some(p) => groups.union(full.people[p].first_mention, i),
             None => {
-                let first = *first_of_lone_word.entry(word).or_insert(i);
+                let lone = (word, name.suffix.as_deref());
+                let first = *first_of_lone_word.entry(lone).or_insert(i);
                 groups.union(first, i);
-                if candidates.len() > 1 {
+                if candidates.len() > 1 || company {
                     fit_several.push(i);
                 }
             }
