@@ -1742,6 +1742,19 @@ fn qa_interview_answers_are_the_interviewees() {
         );
     }
     assert_eq!(got[0].1, ":");
+    // The same interview written with `Q.` / `A.` or `Question:` / `Answer:` labels.
+    for (q, a) in [("Q.", "A."), ("Question:", "Answer:")] {
+        let text = format!(
+            "In an interview, the actor Tom Baker discussed his new film.\n\n{q} Why?\n\n{a} \
+             I loved the script."
+        );
+        let got = run(&text, &[("Tom Baker", "PER")]);
+        assert_eq!(got.len(), 1, "{q}: {got:?}");
+        assert_eq!(
+            (got[0].0.as_str(), got[0].3.as_str()),
+            ("I loved the script.", "Tom Baker")
+        );
+    }
     // The reporter asking is no interviewee; the person named most often is.
     let text = "Jane Roe met the actor Tom Baker in Paris. Tom Baker spoke with Guardian reporter \
                 Ann Lee.\n\nQ: Why?\n\nA: I loved it.";

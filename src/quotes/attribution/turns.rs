@@ -149,21 +149,27 @@ enum QaLabel {
     Answer,
 }
 
-/// A paragraph's `Q:` or `A:` label and its colon (after opening quote marks and invisible format
-/// characters, as [`turn_label`] reads them). The colon is followed by white space; `Plan A: …`
-/// is no label, nor is a lower-case `a:`.
+/// A paragraph's Q&A label and its mark, the cue (after opening quote marks and invisible format
+/// characters, as [`turn_label`] reads them): `Q:` / `A:`, `Q.` / `A.` or `Question:` /
+/// `Answer:`, followed by white space; `Plan A: …` is no label, nor is a lower-case `a:`.
 fn qa_label(view: &View, para: Span) -> Option<(QaLabel, Span)> {
+    const LABELS: [(&str, QaLabel); 6] = [
+        ("Q:", QaLabel::Question),
+        ("A:", QaLabel::Answer),
+        ("Q.", QaLabel::Question),
+        ("A.", QaLabel::Answer),
+        ("Question:", QaLabel::Question),
+        ("Answer:", QaLabel::Answer),
+    ];
     let para_text = view.doc.slice(para);
     let text = para_text.trim_start_matches(|c| matches!(c, '"' | '“') || is_invisible_format(c));
     let start = para.start + (para_text.len() - text.len());
-    let label = match text.get(..2)? {
-        "Q:" => QaLabel::Question,
-        "A:" => QaLabel::Answer,
-        _ => return None,
-    };
-    text[2..]
-        .starts_with(char::is_whitespace)
-        .then(|| (label, Span::new(start + 1, start + 2)))
+    LABELS.iter().find_map(|&(written, label)| {
+        let rest = text.strip_prefix(written)?;
+        let mark = start + written.len() - 1;
+        rest.starts_with(char::is_whitespace)
+            .then(|| (label, Span::new(mark, mark + 1)))
+    })
 }
 
 /// The stretch before a Q&A interview's first question, where the person interviewed is named,
