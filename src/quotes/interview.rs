@@ -56,9 +56,7 @@ pub(super) fn interviewee(
             .sentences_over(span)
             .flat_map(|s| doc.tokens[doc.sentences[s].tokens.clone()].iter());
         tokens
-            .filter(|t| {
-                interview_words().contains(&doc.text[t.start..t.end].to_lowercase().as_str())
-            })
+            .filter(|t| is_interview_word(&doc.text[t.start..t.end]))
             .map(|t| match t.start >= span.end {
                 true => t.start - span.end,
                 false => span.start.saturating_sub(t.end),
@@ -92,7 +90,12 @@ pub(in crate::quotes) fn says_interview(doc: &Document, intro: Span) -> bool {
     text.contains("Q&A")
         || text
             .split(|c: char| !c.is_alphanumeric())
-            .any(|w| interview_words().contains(&w.to_lowercase().as_str()))
+            .any(is_interview_word)
+}
+
+/// Whether a word, in any case, is one of [`interview_words`].
+fn is_interview_word(word: &str) -> bool {
+    interview_words().contains(&word.to_lowercase().as_str())
 }
 
 /// Whether a name is an interviewer's: a role of [`interviewer_roles`] a few words before it in

@@ -163,9 +163,10 @@ pub fn segment_errors(
     let text =
         |a: usize, b: usize| doc.slice(Span::new(doc.tokens[a].start, doc.tokens[b - 1].end));
     let sentence = |w: usize| {
+        let over = doc.sentences_over(doc.tokens[w]);
         doc.sentences
-            .iter()
-            .find(|s| s.tokens.contains(&w))
+            .get(over.start)
+            .filter(|_| !over.is_empty())
             .map_or(String::new(), |s| {
                 doc.slice(s.span).replace(['\t', '\n'], " ")
             })
@@ -173,9 +174,10 @@ pub fn segment_errors(
     let mut out = Vec::new();
     for role in Role::ALL {
         let gold = of_role(gold, role);
-        let predicted: Vec<(usize, usize)> = of_role(predicted, role).into_iter().collect();
+        let predicted_set = of_role(predicted, role);
+        let predicted: Vec<(usize, usize)> = predicted_set.iter().copied().collect();
         let mut paired = vec![false; predicted.len()];
-        let exact = |g: &(usize, usize)| predicted.contains(g);
+        let exact = |g: &(usize, usize)| predicted_set.contains(g);
         let row = |kind: &str, g: Option<(usize, usize)>, p: Option<(usize, usize)>| QuoteError {
             article: doc.id.clone(),
             subset: format!("{} segment", role.as_str().to_lowercase()),
