@@ -22,11 +22,17 @@
 //!   otherwise it may be either, so it is nobody's and marked ambiguous ("Lincoln said it would
 //!   hire" beside "Lincoln National Corp." and "Abraham Lincoln"), unless an honorific makes it
 //!   the person's ("Mr. Lincoln"): the person and cross-label passes read [`ShortNames::words`];
-//! - a short name must be written as a name, capitalised: "ford" is none.
+//! - a short name must be written as a name, capitalised: "ford" is none;
+//! - a country's name the model tags ORG is the short name of the one longer organisation name
+//!   of the article it begins, when no other mention of the article names that country as a
+//!   place (tagged otherwise, or by a demonym): "Jordan" (ORG) beside Nike's "Jordan Brand" is
+//!   the brand, not the country JO ([`countries_as_short_names`]). Tagged LOC it stays the
+//!   country, as the model read it ("Iran" beside "Iran Air"), and so does an ORG "Jordan" in an
+//!   article that also says "Amman, Jordan" (the government, as in "Jordan said").
 
 use std::collections::{HashMap, HashSet};
 
-use super::names::{is_place, is_title, without_legal_suffix, words_of};
+use super::names::{fold_key, is_place, is_title, without_legal_suffix, words_of};
 use super::{Form, UnionFind};
 use crate::ner::{EntityLabel, Mention};
 
@@ -40,10 +46,61 @@ pub(super) struct ShortNames<'a> {
     pub words: HashSet<&'a str>,
 }
 
-/// Joins short company names to the one registered name they begin, as the module doc says.
+/// Mentions of a country's name tagged ORG that are the short name of a longer organisation
+/// name of the article, each with that name's first mention: "Jordan" and "Jordan Brand", as the
+/// module doc says. Their forms are to be read again as no country.
+pub(super) fn countries_as_short_names(
+    mentions: &[Mention],
+    forms: &[Form],
+) -> Vec<(usize, usize)> {
+    let written_country = |i: usize| match &forms[i] {
+        Form::Country(country, written) => Some((country.alpha2, written)),
+        _ => None,
+    };
+    let candidates: Vec<usize> = (0..forms.len())
+        .filter(|&i| mentions[i].label == EntityLabel::Org && written_country(i).is_some())
+        .collect();
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    // Countries the article names as a place: by any mention not tagged ORG.
+    let places: HashSet<&str> = (0..forms.len())
+        .filter(|&i| mentions[i].label != EntityLabel::Org)
+        .filter_map(|i| written_country(i).map(|(code, _)| code))
+        .collect();
+    // Organisation names of several words by each proper beginning ("jordan" → "jordan
+    // brand"), each with its first mention.
+    let mut by_beginning: HashMap<&str, HashMap<&str, usize>> = HashMap::new();
+    for (i, form) in forms.iter().enumerate() {
+        let Form::Other(other) = form else { continue };
+        if mentions[i].label != EntityLabel::Org {
+            continue;
+        }
+        for (end, _) in other.key.match_indices(' ') {
+            let names = by_beginning.entry(&other.key[..end]).or_default();
+            names.entry(other.key.as_str()).or_insert(i);
+        }
+    }
+    candidates
+        .into_iter()
+        .filter_map(|i| {
+            let (code, written) = written_country(i)?;
+            let names = by_beginning.get(fold_key(written).as_str())?;
+            let mut names = names.values();
+            match (names.next(), names.next(), places.contains(code)) {
+                (Some(&long), None, false) => Some((i, long)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// Joins short company names to the one registered name they begin, as the module doc says,
+/// and the countries' names that [`countries_as_short_names`] found to the names they begin.
 pub(super) fn merge_short_company_names<'a>(
     mentions: &[Mention],
     forms: &'a [Form],
+    countries_as_brands: &[(usize, usize)],
     groups: &mut UnionFind,
 ) -> ShortNames<'a> {
     let organisation = |i: usize| match &forms[i] {
@@ -93,6 +150,10 @@ pub(super) fn merge_short_company_names<'a>(
             groups.union(registered[stem], i);
             short_names.joined.push(i);
         }
+    }
+    for &(short, long) in countries_as_brands {
+        groups.union(long, short);
+        short_names.joined.push(short);
     }
     short_names
 }

@@ -7,11 +7,23 @@
 //!   `Sandër Lleshaj` and `Sander Lleshaj` → `sander lleshaj`; `the State Department` and
 //!   `State Department’s` → `state department`; `U.N.` → `un`;
 //! - a person (PER) is keyed by the first and last word of the name, titles dropped, so middle
-//!   names and initials do not count: `Donald J. Trump`, `President Donald Trump` and `Donald
-//!   John Trump` → `donald trump`; a short given name is spelled out (`nicknames.txt`): `Mike
-//!   Pompeo` and `Michael Pompeo` → `michael pompeo`; a son's family suffix stays, so that
+//!   names and a middle initial do not count: `Donald J. Trump`, `President Donald Trump` and
+//!   `Donald John Trump` → `donald trump`; a short given name is spelled out (`nicknames.txt`):
+//!   `Mike Pompeo` and `Michael Pompeo` → `michael pompeo`; a son's family suffix stays, so that
 //!   father and son key apart: `Donald Trump Jr.` → `donald trump jr` (an elder's `Sr.` does not:
-//!   `George Bush Sr.` → `george bush`);
+//!   `George Bush Sr.` → `george bush`). "Joe Biden" alone keys `joseph biden`, apart from the
+//!   `joseph biden jr` of "Joseph R. Biden Jr.": nothing in "Joe Biden" says he is a son, and a
+//!   key that dropped the `jr` would make Donald Trump Jr. his father;
+//! - initials stay when there are two or more before the surname, given name included, for
+//!   such a name is how a person is told from a namesake: `George H. W. Bush` and `George H.W.
+//!   Bush` → `george h w bush`, `H.R. McMaster` → `h r mcmaster`. One initial alone comes and
+//!   goes with a paper's style, so it cannot tell people apart: `George W. Bush` keys as `George
+//!   Bush` does, `george bush`, and `George Bush` alone cannot say which Bush it is either;
+//! - an East Asian name written family name first keeps every part (`east_asian_family_names.txt`,
+//!   each part after the family name one syllable), however the given name is split: `Kim Jong
+//!   Un` and `Kim Jong-un` → `kim jong un`, apart from `kim jong il`; a Western name of three
+//!   words keeps two: `Lee Harvey Oswald` → `lee oswald`, `John Fitzgerald Kennedy` → `john
+//!   kennedy`;
 //! - a patronymic particle before the last word stays with it (`name_particles.txt`), for without
 //!   it the son keys as a man named after the father: `Mohammed bin Salman` → `mohammed bin
 //!   salman`, not the `mohammed salman` of a footballer; `Osama bin Laden` → `osama bin laden`;
@@ -97,23 +109,50 @@ fn acronym_of(entity: &Entity) -> Option<&str> {
 }
 
 /// First and last word of a person's name, folded (titles, possessive, an elder's "Sr." dropped),
-/// a short given name spelled out ("mike" → "michael", `nicknames.txt`), the particle before the
-/// last word ("bin"), the surname without its Arabic article ("assad"), and a son's suffix
-/// ("jr").
+/// a short given name spelled out ("mike" → "michael", `nicknames.txt`), two middle initials or
+/// more ("h w"), the particle before the last word ("bin"), the surname without its Arabic
+/// article ("assad"), and a son's suffix ("jr"); every part of a name written family name first
+/// ("kim jong un").
 fn person_key(name: &str) -> String {
     let name = PersonName::parse(name);
     let surname = |last: &str| without_article(last).unwrap_or(last).to_string();
     let key = match name.keys.as_slice() {
         [] => String::new(),
         [one] => one.clone(),
+        keys if name.family_name_first() => keys.join(" "),
         keys @ [first, .., particle, last] if ends_with_fathers_name(keys) => {
             format!("{} {particle} {}", spelled_out(first), surname(last))
         }
-        [first, .., last] => format!("{} {}", spelled_out(first), surname(last)),
+        [first, .., last] => {
+            let initials = telling_initials(&name).join(" ");
+            let first = spelled_out(first);
+            match initials.is_empty() {
+                true => format!("{first} {}", surname(last)),
+                false => format!("{first} {initials} {}", surname(last)),
+            }
+        }
     };
     match name.suffix {
         Some(suffix) if !key.is_empty() => format!("{key} {suffix}"),
         _ => key,
+    }
+}
+
+/// The middle initials a key keeps: all of them when the name has two initials or more before
+/// its surname ("h", "w" of "George H. W. Bush"; "r" of "H. R. McMaster"), none when it has one
+/// ("Donald J. Trump"), which papers write or leave out as their style goes.
+fn telling_initials(name: &PersonName) -> Vec<&str> {
+    let is_initial = |k: &&String| k.chars().count() == 1;
+    let given_initial = name.keys.first().filter(is_initial).is_some();
+    let middles: Vec<&str> = name
+        .middles()
+        .iter()
+        .filter(is_initial)
+        .map(String::as_str)
+        .collect();
+    match middles.len() + usize::from(given_initial) {
+        0 | 1 => Vec::new(),
+        _ => middles,
     }
 }
 
@@ -186,6 +225,36 @@ mod tests {
             Some("abdel sisi")
         );
         assert_eq!(key("Trump", per).as_deref(), Some("trump"));
+    }
+
+    /// Two initials before the surname are kept, one is not; an East Asian name written family
+    /// name first keeps all its parts (it was `kim un`).
+    #[test]
+    fn telling_initials_and_family_names_first_stay() {
+        let per = EntityLabel::Per;
+        for (name, expected) in [
+            ("George H.W. Bush", "george h w bush"),
+            ("George H. W. Bush", "george h w bush"),
+            ("George W. Bush", "george bush"),
+            ("George Bush", "george bush"),
+            ("J.R.R. Tolkien", "j r r tolkien"),
+            ("J. R. R. Tolkien", "j r r tolkien"),
+            ("H.R. McMaster", "h r mcmaster"),
+            ("J. Smith", "j smith"),
+            ("John F. Kennedy", "john kennedy"),
+            ("Kim Jong Un", "kim jong un"),
+            ("Kim Jong-un", "kim jong un"),
+            ("Kim Jong Il", "kim jong il"),
+            ("Moon Jae-in", "moon jae in"),
+            ("Lee Hsien Loong", "lee hsien loong"),
+            ("Nguyễn Xuân Phúc", "nguyen xuan phuc"),
+            ("Xi Jinping", "xi jinping"),
+            ("Kim Kardashian", "kim kardashian"),
+            ("Lee Harvey Oswald", "lee oswald"),
+            ("John Fitzgerald Kennedy", "john kennedy"),
+        ] {
+            assert_eq!(key(name, per).as_deref(), Some(expected), "{name}");
+        }
     }
 
     #[test]

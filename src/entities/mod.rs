@@ -17,9 +17,13 @@
 //!   "[Donald]", or a bracketed "[Donald]" right before "Trump", reads as the full name too).
 //!   Full names (two words or more) are one person when the surnames agree, the given names are
 //!   equal, one is the other's initial or short form ("Mike" and "Michael R. Pompeo",
-//!   `nicknames.txt`), the middle names agree as far as both go, and the family suffix is the
-//!   same (an elder's "Sr." counts as none). So "Hillary Clinton" and "Bill Clinton", "George H.
-//!   W. Bush" and "George W. Bush", "Donald Trump Jr." and "Donald Trump" stay two people. A full
+//!   `nicknames.txt`), the middle names agree as far as both go ("H.W." is "H. W."), and the
+//!   family suffix is the same (an elder's "Sr." counts as none) or left out by a name that
+//!   writes the given name short ("Joe Biden" and "Joseph R. Biden Jr."; when a name without
+//!   the suffix fits too, "Joseph Biden Sr.", that one). So "Hillary Clinton" and "Bill Clinton",
+//!   "George H.W. Bush" and "George W. Bush", "Donald Trump Jr." and "Donald Trump" stay two
+//!   people. A name written family name first, "Kim Jong Un", is read by its syllables:
+//!   "Kim Jong-un" is the same person ([`names::is_family_name_first`]). A full
 //!   name that fits several people joins the latest when they share a given name ("George Bush"
 //!   after both Bushes) and stays apart, marked ambiguous, when they do not ("J. Smith" beside
 //!   John and Jane Smith). One that fits none but is the end of exactly one longer name, or
@@ -39,8 +43,11 @@
 //! - **Organisations and everything else.** Mentions with the same folded text (case, diacritics,
 //!   dots, a leading "the" and possessives ignored) are one entity; an organisation's legal form
 //!   does not count either ("Microsoft Corp." and "Microsoft", "Volkswagen AG" and "Volkswagen",
-//!   `legal_suffixes.txt`), and a company's short name joins its registered name ("Ford" and
-//!   "Ford Motor Co.", [`companies`]: "New York" is no short name of "New York Times Co.").
+//!   `legal_suffixes.txt`), whatever the name without it is tagged: "Apple" (MISC) of "Apple
+//!   phones" is Apple Inc.'s, as the model tags the company's products MISC (and a capitalised
+//!   "Apple harvest" too, which it tags alike). A company's short name joins its registered name
+//!   ("Ford" and "Ford Motor Co.", [`companies`]: "New York" is no short name of "New York
+//!   Times Co.").
 //!   An acronym joins its
 //!   expansion when the text defines it, "People's Mojahedin Organization of Iran (PMOI/MEK)" or
 //!   "Mujahedin-e Khalq (MEK)", wherever the definition stands (the nearest one before, else the
@@ -161,11 +168,17 @@ struct OtherName {
 
 /// Groups an article's mentions (in text order) into entities.
 pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
-    let forms: Vec<Form> = mentions.iter().map(|m| analyse(doc, m)).collect();
+    let mut forms: Vec<Form> = mentions.iter().map(|m| analyse(doc, m, true)).collect();
+    // "Jordan" (ORG) of "Jordan Brand" is the brand, not the country.
+    let countries_as_brands = companies::countries_as_short_names(mentions, &forms);
+    for &(i, _) in &countries_as_brands {
+        forms[i] = analyse(doc, &mentions[i], false);
+    }
     let mut groups = UnionFind::new(mentions.len());
     merge_countries(&forms, &mut groups);
     merge_others(mentions, &forms, &mut groups);
-    let short_company_names = companies::merge_short_company_names(mentions, &forms, &mut groups);
+    let short_company_names =
+        companies::merge_short_company_names(mentions, &forms, &countries_as_brands, &mut groups);
     let honorifics: Vec<Option<Gender>> = mentions
         .iter()
         .map(|m| honorific_gender(&doc.text, m.span))
@@ -188,8 +201,9 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     entities
 }
 
-/// Normalises one mention's text and decides what it names.
-fn analyse(doc: &Document, mention: &Mention) -> Form {
+/// Normalises one mention's text and decides what it names; a country only where
+/// `country_allowed`.
+fn analyse(doc: &Document, mention: &Mention, country_allowed: bool) -> Form {
     // A span that is out of range or not on character boundaries reads as empty text.
     let raw = doc.text.get(mention.span.range()).unwrap_or("");
     let trimmed = trim_wrapping(raw);
@@ -221,7 +235,10 @@ fn analyse(doc: &Document, mention: &Mention) -> Form {
     }
     let label = mention.label;
     if defines.is_empty() {
-        if let Some((country, kind)) = countries::table().lookup(&display) {
+        let country = countries::table()
+            .lookup(&display)
+            .filter(|_| country_allowed);
+        if let Some((country, kind)) = country {
             let allowed = match kind {
                 countries::NameKind::Name => true,
                 // "American" tagged ORG is rarely the country ("American Airlines" is longer),

@@ -483,15 +483,25 @@ impl PersonName {
                 break;
             }
         }
-        let (suffixes, keys): (Vec<String>, Vec<String>) = words
+        let (suffixes, mut keys): (Vec<String>, Vec<String>) = words
             .iter()
-            .map(|w| fold_key(w))
+            .flat_map(|w| match initials_run(w) {
+                Some(letters) => letters,
+                None => vec![fold_key(w)],
+            })
             .filter(|k| !k.is_empty())
             .partition(|k| NAME_SUFFIXES.contains(&k.as_str()));
         let suffix = suffixes
             .into_iter()
             .next_back()
             .filter(|s| !ELDER_SUFFIXES.contains(&s.as_str()));
+        if is_family_name_first(&keys) {
+            keys = keys
+                .iter()
+                .flat_map(|k| k.split('-'))
+                .map(String::from)
+                .collect();
+        }
         PersonName {
             display: words.join(" "),
             keys,
@@ -511,6 +521,61 @@ impl PersonName {
             n => &self.keys[1..n - 1],
         }
     }
+
+    /// Whether the name is written family name first with a given name of several syllables,
+    /// each a word of its own ("Kim Jong Un", "Kim Jong-un" read "kim", "jong", "un"): all its
+    /// words are the name, none a middle name that may be left out ([`is_family_name_first`]).
+    pub fn family_name_first(&self) -> bool {
+        is_family_name_first(&self.keys)
+    }
+}
+
+/// The initials of a word written as several ("H.W." of "George H.W. Bush", "J.R.R."), folded
+/// one by one, so that "George H.W. Bush" has the middle names of "George H. W. Bush"; none for
+/// any other word ("Jr.", "Kim").
+fn initials_run(word: &str) -> Option<Vec<String>> {
+    let letters: Vec<&str> = word.split('.').filter(|p| !p.is_empty()).collect();
+    let single = |p: &&str| p.chars().count() == 1 && p.chars().all(char::is_alphabetic);
+    (letters.len() >= 2 && word.contains('.') && letters.iter().all(single))
+        .then(|| letters.iter().map(|l| fold_key(l)).collect())
+}
+
+word_list! {
+    /// Family names that East Asian names put first ("kim" of "Kim Jong Un", "nguyen"), folded.
+    fn east_asian_family_names = "east_asian_family_names.txt";
+}
+
+/// Whether folded name words are an East Asian name written family name first, with a given
+/// name of two syllables or more: the first word is such a family name
+/// (`east_asian_family_names.txt`) and every later word, or part between hyphens, is one
+/// syllable: "kim jong un", "kim jong-un", "lee hsien loong", "nguyen xuan phuc". Not "lee
+/// harvey oswald" ("harvey" has two syllables), nor "xi jinping" or "lee child" (one part after
+/// the family name, which a key of the first and last word keeps whole anyway).
+pub fn is_family_name_first(keys: &[String]) -> bool {
+    let Some((family, given)) = keys.split_first() else {
+        return false;
+    };
+    let syllables: Vec<&str> = given.iter().flat_map(|k| k.split('-')).collect();
+    east_asian_family_names().contains(&family.as_str())
+        && syllables.len() >= 2
+        && syllables.iter().all(|s| is_one_syllable(s))
+}
+
+/// Whether a folded word is one romanised syllable: ASCII letters with one run of vowels ("jong",
+/// "un", "hsien", "myung"; not "harvey", "jinping").
+fn is_one_syllable(word: &str) -> bool {
+    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
+    let runs = word
+        .char_indices()
+        .filter(|&(i, c)| vowel(c) && !word[..i].ends_with(vowel))
+        .count();
+    !word.is_empty() && word.chars().all(|c| c.is_ascii_lowercase()) && runs == 1
+}
+
+/// Whether a folded given name is a short form of another as written: "joe" of "joseph"
+/// (`nicknames.txt`), not "joseph" of itself nor "hank" of "hank".
+pub fn is_short_form_of(short: &str, full: &str) -> bool {
+    short != full && spelled_out(short) == full
 }
 
 /// A folded short given name spelled out as `nicknames.txt` has it ("mike" → "michael"); other
@@ -762,6 +827,7 @@ mod tests {
                 ("surname_articles", surname_articles()),
                 ("name_particles", name_particles()),
                 ("stock_exchanges", stock_exchanges()),
+                ("east_asian_family_names", east_asian_family_names()),
             ],
             true,
         );

@@ -2,7 +2,7 @@
 //! person they fit (the rules and their examples are in the parent module's doc).
 
 use super::gender::gender_of_first_name;
-use super::names::{ends_with_fathers_name, without_article};
+use super::names::{ends_with_fathers_name, is_short_form_of, without_article};
 use super::*;
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -15,7 +15,8 @@ struct Person {
     given: String,
     /// Folded middle names of the fullest form seen so far ("h", "w" of George H. W. Bush).
     middles: Vec<String>,
-    /// The family suffix that tells a son from his father ("jr"), the same in every form.
+    /// The family suffix that tells a son from his father ("jr"): the same in every form, but
+    /// for a short form's that leaves it out ([`Person::suffixes_fit`]).
     suffix: Option<String>,
     /// Folded words of the longest form seen, for shorter forms that are its end ("lopez
     /// obrador" of "andres manuel lopez obrador").
@@ -36,13 +37,29 @@ impl Person {
         }
     }
 
-    /// Whether a full name with this person's surname names this person: the same suffix, given
-    /// names compatible, and middle names compatible as far as both go ("George W. Bush" is not
-    /// "George H. W. Bush"; "Donald Trump" may be "Donald J. Trump").
+    /// Whether a full name with this person's surname names this person: suffixes that fit
+    /// ([`Person::suffixes_fit`]), given names compatible, and middle names compatible as far as
+    /// both go ("George W. Bush" is not "George H. W. Bush"; "Donald Trump" may be "Donald J.
+    /// Trump").
     fn fits(&self, name: &PersonName) -> bool {
-        self.suffix == name.suffix
+        self.suffixes_fit(name)
             && given_names_compatible(&self.given, &name.keys[0])
             && (self.middles.iter().zip(name.middles())).all(|(a, b)| given_names_compatible(a, b))
+    }
+
+    /// Whether the family suffixes of the person and a name may be one person's: the same, or
+    /// one side has none and writes the other's given name as its short form (`nicknames.txt`):
+    /// "Joe Biden" beside "Joseph R. Biden Jr.", either first. A father named in his son's
+    /// article is written as the son is ("Donald Trump" beside "Donald Trump Jr.", "Hank
+    /// Williams" beside "Hank Williams Jr."), not by a nickname of the son's name.
+    fn suffixes_fit(&self, name: &PersonName) -> bool {
+        let given = name.keys[0].as_str();
+        match (&self.suffix, &name.suffix) {
+            (mine, theirs) if mine == theirs => true,
+            (Some(_), None) => is_short_form_of(given, &self.given),
+            (None, Some(_)) => is_short_form_of(&self.given, given),
+            _ => false,
+        }
     }
 
     /// Whether one of the name and this person's longest form is the other's end, two words or
@@ -70,6 +87,10 @@ impl Person {
             self.longest = name.keys.clone();
         }
         if self.fits(name) {
+            // "Joe Biden" seen first is the "Joseph R. Biden Jr." that follows.
+            if self.suffix.is_none() {
+                self.suffix = name.suffix.clone();
+            }
             if name.keys[0].chars().count() > self.given.chars().count() {
                 self.given = name.keys[0].clone();
             }
@@ -181,11 +202,16 @@ fn merge_full_names<'a>(forms: &'a [Form], groups: &mut UnionFind) -> FullNames<
 /// beside John and Jane Smith); else the one person whose name ends as it does, or whose name it
 /// ends ("López Obrador", "Andrés Manuel López Obrador").
 fn fit(people: &[Person], index: &NameIndex, surname: &str, name: &PersonName) -> Fit {
-    let fitting: Vec<usize> = index
+    let mut fitting: Vec<usize> = index
         .may_fit(surname, &name.keys[0])
         .into_iter()
         .filter(|&p| people[p].fits(name))
         .collect();
+    // The same suffix first: "Joe Biden" beside "Joseph Biden Sr." and "Joseph R. Biden Jr." is
+    // the elder, as it was before short forms bridged a suffix.
+    if fitting.iter().any(|&p| people[p].suffix == name.suffix) {
+        fitting.retain(|&p| people[p].suffix == name.suffix);
+    }
     let given = |p: usize| spelled_out(&people[p].given);
     match fitting.as_slice() {
         [] => {}
