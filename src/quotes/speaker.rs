@@ -10,6 +10,10 @@
 //! - Pronouns: the closer of the last person quoted and the subject of a recent sentence, skipping
 //!   people known (from Mr./Ms. or earlier pronouns) to be of the other gender.
 //!
+//! - Places and peoples: a speaker phrase left with only a place or a people in it is theirs when
+//!   the place is its head (`Iran said`) or modifies a head that speaks for it (`a French
+//!   diplomat`, `Iranian officials`); `a Dunmore resident said` is no word of Dunmore's.
+//!
 //! Nothing fits: no entity, rather than a guess.
 
 use std::collections::HashMap;
@@ -47,6 +51,11 @@ word_list! {
     /// Groups for or against someone (`critics`, `supporters`): `X of NAME` is not NAME. See the
     /// file's header and [`Resolver::without_spoken_about`].
     fn group_of_nouns = "lexicon/group_of_nouns.txt";
+}
+word_list! {
+    /// Heads that speak for the place or people modifying them (`a French diplomat`): see the
+    /// file's header and [`Resolver::speaks_for_mention`].
+    fn representative_heads = "lexicon/representative_heads.txt";
 }
 word_list! {
     /// Determiners dropped from the front of a role phrase (`the minister` → minister).
@@ -536,7 +545,10 @@ impl<'a> Resolver<'a> {
             }
         }
         if let Some(m) = by_label(EntityLabel::Org) {
-            return self.entity_of_mention(m);
+            // A place the model tagged ORG here (`one Valdora student`) is still a place.
+            return self
+                .entity_of_mention(m)
+                .filter(|&e| !self.is_place(e) || self.speaks_for_mention(m, phrase));
         }
         // A surname the NER missed here but found elsewhere ("Lleshaj" for "Sandër Lleshaj").
         let words: Vec<&str> = phrase.split_whitespace().collect();
@@ -559,7 +571,35 @@ impl<'a> Resolver<'a> {
         overlapping
             .iter()
             .max_by_key(|&&m| self.mentions[m].span.start)
+            .filter(|&&m| self.speaks_for_mention(m, phrase))
             .and_then(|&m| self.entity_of_mention(m))
+    }
+
+    /// Whether an entity is a place or a people (what [`Resolver::speaks_for_mention`] asks of).
+    fn is_place(&self, entity: usize) -> bool {
+        self.entities
+            .entities
+            .get(entity)
+            .is_some_and(|e| matches!(e.label, EntityLabel::Loc | EntityLabel::Misc))
+    }
+
+    /// Whether a speaker phrase holding mention `m` (a place, a people: what is left when no
+    /// person, organisation or role resolved it) speaks for it: the mention is the phrase's head
+    /// (`Iran said`), or modifies a head that speaks for it (`a French diplomat`,
+    /// [`representative_heads`]). `a Dunmore resident said` is no word of Dunmore's.
+    fn speaks_for_mention(&self, m: usize, phrase: &str) -> bool {
+        let Some((_, head)) = role_keys(phrase) else {
+            return true;
+        };
+        let mention = self
+            .doc
+            .text
+            .get(self.mentions[m].span.range())
+            .unwrap_or("");
+        mention
+            .split_whitespace()
+            .any(|w| normalize_word(w) == head)
+            || representative_heads().contains(&head.as_str())
     }
 
     fn resolve_pronoun(
@@ -617,6 +657,7 @@ mod tests {
                 ("honorifics", honorifics()),
                 ("object_prepositions", object_prepositions()),
                 ("group_of_nouns", group_of_nouns()),
+                ("representative_heads", representative_heads()),
             ],
             true,
         );

@@ -575,6 +575,57 @@ fn a_person_spoken_against_is_not_the_speaker() {
     assert_eq!(got[0].3, "", "{got:?}");
 }
 
+/// A place or people modifying an unnamed speaker is the speaker's entity only when the head
+/// speaks for it: a diplomat for France, not a resident for her town.
+#[test]
+fn a_place_is_the_speaker_only_through_a_head_that_speaks_for_it() {
+    let cases = [
+        (
+            "\"The water came up to the windows,\" a Dunmore resident said.",
+            ("Dunmore", "LOC"),
+            "",
+        ),
+        (
+            "\"We want elections,\" said one Valdora student, who asked not to be named.",
+            ("Valdora", "LOC"),
+            "",
+        ),
+        (
+            "A resident of Dunmore said the water came up to the windows.",
+            ("Dunmore", "LOC"),
+            "",
+        ),
+        (
+            "\"We will not sign,\" a Freedonian diplomat said.",
+            ("Freedonian", "MISC"),
+            "Freedonian",
+        ),
+        (
+            "Officials in Dunmore said the water was receding.",
+            ("Dunmore", "LOC"),
+            "Dunmore",
+        ),
+        (
+            "Dunmore said the water was receding.",
+            ("Dunmore", "LOC"),
+            "Dunmore",
+        ),
+    ];
+    for (text, name, speaker) in cases {
+        let got = run(text, &[name]);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(got[0].3, speaker, "{text}: {got:?}");
+    }
+    // The model may tag the town ORG inside the speaker phrase: the entity is still a place.
+    let text = "Protests went on in Valdora.\n\n\"We want elections,\" said one Valdora student.";
+    let (doc, mut mentions) = article(text, &[("Valdora", "LOC")]);
+    mentions[1].label = EntityLabel::Org;
+    let entities = merge(&doc, &mentions);
+    let quotes = extract(&doc, &mentions, &entities);
+    assert_eq!(quotes.len(), 1, "{quotes:?}");
+    assert_eq!(quotes[0].speaker_entity, None, "{quotes:?}");
+}
+
 /// A line-up or box score after a team's name is nobody's words; a transcript's turns and a
 /// headline in title case still are.
 #[test]
