@@ -226,7 +226,11 @@ impl<'a> Resolver<'a> {
             if let Some(g) = gender_of_first_name(name) {
                 self.gender.entry(e).or_insert(g);
             }
-            if let Some(role) = self.role_after(mention.span) {
+            let roles = [
+                self.role_after(mention.span),
+                self.role_before(mention.span),
+            ];
+            for role in roles.into_iter().flatten() {
                 let role_text = text[role.range()].to_string();
                 self.add_role(&role_text, mention.span.start, e);
             }
@@ -325,6 +329,47 @@ impl<'a> Resolver<'a> {
             return None;
         }
         Some(span)
+    }
+
+    /// A role in apposition before a name set off by commas, the role opening its clause:
+    /// `The mayor of Dunmore, Clara Fenwick, toured …` and `Dunmore's mayor, Clara Fenwick, …`.
+    /// The role starts with a determiner or a possessor and its head is a common noun, so `In
+    /// Washington, John Smith, …` defines no role "washington".
+    fn role_before(&self, name: Span) -> Option<Span> {
+        let text = &self.doc.text;
+        text[name.end..].strip_prefix(',')?;
+        let before = text[..name.start].strip_suffix(", ")?;
+        let start = before
+            .rfind(['\n', '.', '!', '?', ',', ';', ':', '(', '“', '"', '”'])
+            .map_or(0, |i| {
+                i + before[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        let phrase = before[start..].trim_start();
+        let start = before.len() - phrase.len();
+        let words: Vec<&str> = phrase.split_whitespace().collect();
+        let opener = words.first()?.to_lowercase();
+        let possessor = POSSESSIVE_ENDS.iter().any(|e| opener.ends_with(e));
+        if words.len() > 8
+            || !(possessor || role_determiners().contains(&opener.as_str()))
+            || words.iter().any(|w| {
+                role_stops().contains(&w.to_lowercase().as_str())
+                    || crate::quotes::lexicon::verb(w).is_some()
+            })
+        {
+            return None;
+        }
+        let (_, head) = role_keys(phrase)?;
+        let head_is_common = words
+            .iter()
+            .any(|w| normalize_word(w) == head && w.starts_with(char::is_lowercase));
+        let span = Span::new(start, start + phrase.len());
+        // `Trump's lawyer, Michael Cohen,` is a role; `Smith, Jones and Brown,` none.
+        let names_someone = self.overlapping(span).any(|m| {
+            let after = &text[self.mentions[m].span.end..];
+            self.mentions[m].label == EntityLabel::Per
+                && !POSSESSIVE_ENDS.iter().any(|e| after.starts_with(e))
+        });
+        (head_is_common && !names_someone).then_some(span)
     }
 
     /// Mentions overlapping a span.

@@ -237,6 +237,37 @@ fn a_role_then_a_name_in_commas_is_the_speaker() {
     );
 }
 
+/// A role before a name in commas defines the role, as one after the name does: a later `the
+/// mayor said` is hers. A place opening the sentence defines none.
+#[test]
+fn a_role_before_a_name_in_commas_defines_the_role() {
+    let names = [
+        ("Clara Fenwick", "PER"),
+        ("Dunmore", "LOC"),
+        ("Washington", "LOC"),
+    ];
+    for lead in [
+        "The mayor of Dunmore, Clara Fenwick, toured the stadium on Saturday.",
+        "Dunmore's mayor, Clara Fenwick, toured the stadium on Saturday.",
+        "On Saturday, the mayor of Dunmore, Clara Fenwick, toured the stadium.",
+        "Clara Fenwick, the mayor of Dunmore, toured the stadium on Saturday.",
+    ] {
+        let text = format!("{lead}\n\n\"We will rebuild it,\" the mayor said.");
+        let got = run(&text, &names);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(got[0].3, "Clara Fenwick", "{text}: {got:?}");
+    }
+    // The model may read the possessor as a person: a role still.
+    let text = "Trump's lawyer, Clara Fenwick, spoke.\n\n\"We will appeal,\" the lawyer said.";
+    let got = run(text, &[("Clara Fenwick", "PER"), ("Trump", "PER")]);
+    assert_eq!(got[0].3, "Clara Fenwick", "{got:?}");
+    let text = "In Washington, Clara Fenwick, a visitor, toured the mall.\n\n\
+                \"We will rebuild it,\" Washington said.";
+    let got = run(text, &names);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].3, "Washington", "{got:?}");
+}
+
 /// A direction mark or embedding just before the opening mark (pages mixing scripts carry them)
 /// made the quote mixed speech, its text holding the mark and both quotation marks.
 #[test]
