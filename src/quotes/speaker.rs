@@ -10,6 +10,10 @@
 //! - Pronouns: the closer of the last person quoted and the subject of a recent sentence, skipping
 //!   people known (from Mr./Ms. or earlier pronouns) to be of the other gender.
 //!
+//! - Places and peoples: a speaker phrase left with only a place or a people in it is theirs when
+//!   the place is its head (`Iran said`) or modifies a head that speaks for it (`a French
+//!   diplomat`, `Iranian officials`); `a Dunmore resident said` is no word of Dunmore's.
+//!
 //! Nothing fits: no entity, rather than a guess.
 
 use std::collections::HashMap;
@@ -47,6 +51,11 @@ word_list! {
     /// Groups for or against someone (`critics`, `supporters`): `X of NAME` is not NAME. See the
     /// file's header and [`Resolver::without_spoken_about`].
     fn group_of_nouns = "lexicon/group_of_nouns.txt";
+}
+word_list! {
+    /// Heads that speak for the place or people modifying them (`a French diplomat`): see the
+    /// file's header and [`Resolver::speaks_for_mention`].
+    fn representative_heads = "lexicon/representative_heads.txt";
 }
 word_list! {
     /// Determiners dropped from the front of a role phrase (`the minister` → minister).
@@ -217,7 +226,11 @@ impl<'a> Resolver<'a> {
             if let Some(g) = gender_of_first_name(name) {
                 self.gender.entry(e).or_insert(g);
             }
-            if let Some(role) = self.role_after(mention.span) {
+            let roles = [
+                self.role_after(mention.span),
+                self.role_before(mention.span),
+            ];
+            for role in roles.into_iter().flatten() {
                 let role_text = text[role.range()].to_string();
                 self.add_role(&role_text, mention.span.start, e);
             }
@@ -316,6 +329,47 @@ impl<'a> Resolver<'a> {
             return None;
         }
         Some(span)
+    }
+
+    /// A role in apposition before a name set off by commas, the role opening its clause:
+    /// `The mayor of Dunmore, Clara Fenwick, toured …` and `Dunmore's mayor, Clara Fenwick, …`.
+    /// The role starts with a determiner or a possessor and its head is a common noun, so `In
+    /// Washington, John Smith, …` defines no role "washington".
+    fn role_before(&self, name: Span) -> Option<Span> {
+        let text = &self.doc.text;
+        text[name.end..].strip_prefix(',')?;
+        let before = text[..name.start].strip_suffix(", ")?;
+        let start = before
+            .rfind(['\n', '.', '!', '?', ',', ';', ':', '(', '“', '"', '”'])
+            .map_or(0, |i| {
+                i + before[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        let phrase = before[start..].trim_start();
+        let start = before.len() - phrase.len();
+        let words: Vec<&str> = phrase.split_whitespace().collect();
+        let opener = words.first()?.to_lowercase();
+        let possessor = POSSESSIVE_ENDS.iter().any(|e| opener.ends_with(e));
+        if words.len() > 8
+            || !(possessor || role_determiners().contains(&opener.as_str()))
+            || words.iter().any(|w| {
+                role_stops().contains(&w.to_lowercase().as_str())
+                    || crate::quotes::lexicon::verb(w).is_some()
+            })
+        {
+            return None;
+        }
+        let (_, head) = role_keys(phrase)?;
+        let head_is_common = words
+            .iter()
+            .any(|w| normalize_word(w) == head && w.starts_with(char::is_lowercase));
+        let span = Span::new(start, start + phrase.len());
+        // `Trump's lawyer, Michael Cohen,` is a role; `Smith, Jones and Brown,` none.
+        let names_someone = self.overlapping(span).any(|m| {
+            let after = &text[self.mentions[m].span.end..];
+            self.mentions[m].label == EntityLabel::Per
+                && !POSSESSIVE_ENDS.iter().any(|e| after.starts_with(e))
+        });
+        (head_is_common && !names_someone).then_some(span)
     }
 
     /// Mentions overlapping a span.
@@ -536,7 +590,10 @@ impl<'a> Resolver<'a> {
             }
         }
         if let Some(m) = by_label(EntityLabel::Org) {
-            return self.entity_of_mention(m);
+            // A place the model tagged ORG here (`one Valdora student`) is still a place.
+            return self
+                .entity_of_mention(m)
+                .filter(|&e| !self.is_place(e) || self.speaks_for_mention(m, phrase));
         }
         // A surname the NER missed here but found elsewhere ("Lleshaj" for "Sandër Lleshaj").
         let words: Vec<&str> = phrase.split_whitespace().collect();
@@ -559,7 +616,35 @@ impl<'a> Resolver<'a> {
         overlapping
             .iter()
             .max_by_key(|&&m| self.mentions[m].span.start)
+            .filter(|&&m| self.speaks_for_mention(m, phrase))
             .and_then(|&m| self.entity_of_mention(m))
+    }
+
+    /// Whether an entity is a place or a people (what [`Resolver::speaks_for_mention`] asks of).
+    fn is_place(&self, entity: usize) -> bool {
+        self.entities
+            .entities
+            .get(entity)
+            .is_some_and(|e| matches!(e.label, EntityLabel::Loc | EntityLabel::Misc))
+    }
+
+    /// Whether a speaker phrase holding mention `m` (a place, a people: what is left when no
+    /// person, organisation or role resolved it) speaks for it: the mention is the phrase's head
+    /// (`Iran said`), or modifies a head that speaks for it (`a French diplomat`,
+    /// [`representative_heads`]). `a Dunmore resident said` is no word of Dunmore's.
+    fn speaks_for_mention(&self, m: usize, phrase: &str) -> bool {
+        let Some((_, head)) = role_keys(phrase) else {
+            return true;
+        };
+        let mention = self
+            .doc
+            .text
+            .get(self.mentions[m].span.range())
+            .unwrap_or("");
+        mention
+            .split_whitespace()
+            .any(|w| normalize_word(w) == head)
+            || representative_heads().contains(&head.as_str())
     }
 
     fn resolve_pronoun(
@@ -617,6 +702,7 @@ mod tests {
                 ("honorifics", honorifics()),
                 ("object_prepositions", object_prepositions()),
                 ("group_of_nouns", group_of_nouns()),
+                ("representative_heads", representative_heads()),
             ],
             true,
         );
