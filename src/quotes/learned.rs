@@ -226,7 +226,13 @@ pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<
             });
         let source = source.filter(|s| !article_alone(doc, s));
         let (source, inherited) = match source {
-            Some(s) => (Some(span_of(&with_bracket_closed(doc, s))), false),
+            Some(s) => (
+                Some(span_of(&with_bracket_closed(
+                    doc,
+                    without_last_comma(doc, s),
+                ))),
+                false,
+            ),
             None => match previous {
                 Some((p, s)) if paras[0] <= p + 1 => (Some(s), true),
                 _ => (None, false),
@@ -298,6 +304,14 @@ fn quoted_as_saying(doc: &Document, at: usize) -> Option<(Range<usize>, usize)> 
     let subject_words = end.checked_sub(start)?;
     let subject = end < quoted && (1..=QUOTED_SUBJECT_WORDS).contains(&subject_words);
     subject.then_some((start..end, as_word))
+}
+
+/// A source segment without the comma the model sometimes reads as its last word (`one Valdora
+/// student,` of `said one Valdora student, who asked …`): the speaker as written ends before it.
+fn without_last_comma(doc: &Document, words: Range<usize>) -> Range<usize> {
+    let last = words.end - 1;
+    let comma = words.len() > 1 && &doc.text[doc.tokens[last].range()] == ",";
+    words.start..if comma { last } else { words.end }
 }
 
 /// Most words a [`with_bracket_closed`] source reaches forward for its closing bracket.
@@ -630,6 +644,12 @@ mod tests {
                 "Correction: An earlier version said it would cut prices.",
                 "An",
                 None,
+            ),
+            // The comma after a source is no part of it.
+            (
+                "One Valdora student, who asked not to be named, said it would cut prices.",
+                "One Valdora student,",
+                Some("One Valdora student"),
             ),
         ];
         for (text, tagged, expected) in cases {
