@@ -19,7 +19,9 @@ pub mod learned;
 pub mod lexicon;
 pub mod marks;
 mod non_response;
+mod non_statement;
 mod parts;
+mod passive;
 pub mod speaker;
 
 use std::collections::BTreeMap;
@@ -127,6 +129,7 @@ pub fn extract_by(
         QuoteMethod::Both if role_tags.is_none() => extract(doc, mentions, entities),
         QuoteMethod::Both => combine(doc, extract(doc, mentions, entities), from_model()),
     };
+    let quotes = passive::with_passive_speakers(doc, mentions, entities, quotes);
     parts::statements(doc, non_response::without_non_responses(doc, quotes))
 }
 
@@ -147,7 +150,9 @@ pub fn extract_by(
 ///   words ([`long_enough_to_add`]: shorter model-only contents were mostly topics, `explained the
 ///   reasons why`, on the fixtures), and its cue is no kept quote's: one cue introduces one
 ///   statement, and a kept quote's cue reaching a second content (`"Subpoenas are not
-///   optional," Chaffetz said after Pagliano failed to show up`) was the model's misreading.
+///   optional," Chaffetz said after Pagliano failed to show up`) was the model's misreading;
+///   nor when it states nothing ([`non_statement`]: an action's object, `approved a new parking
+///   plan`, or the question put to the subject, `Asked whether he would resign, …`).
 ///
 /// A model statement replaces rules' quotes only when every quote of the rules it overlaps may be
 /// replaced, so no two quotes of the result overlap. In text order. Measured against the
@@ -187,7 +192,11 @@ pub fn combine(doc: &Document, rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quot
         .filter(|(m, hits)| {
             let replaces = hits.iter().any(|&i| replaced[i]);
             replaces
-                || hits.is_empty() && m.cue.is_some() && long_enough_to_add(doc, m) && !cue_taken(m)
+                || hits.is_empty()
+                    && m.cue.is_some()
+                    && long_enough_to_add(doc, m)
+                    && !cue_taken(m)
+                    && !non_statement::states_nothing(doc, m)
         })
         .map(|(m, hits)| {
             let gone = hits.iter().filter(|&&i| replaced[i]).map(|&i| &rules[i]);

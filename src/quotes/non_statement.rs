@@ -1,0 +1,284 @@
+//! Model readings that state nothing. The attribution model learned from PolNeAR, whose gold is
+//! broad (beliefs, findings, topics: `criticized his past statements`, `signed the bill`), and
+//! under `--quotes both` a statement only the model found is added to the rules' quotes
+//! ([`super::combine`]). Some of those readings are no statement at all, and in quotes.csv they
+//! read as someone's words:
+//!
+//! ```text
+//! sentence                                                   model's cue   content             added?
+//! The council approved a new parking plan for the old town.  approved      a new parking plan  no: an action's object
+//! You agree to our use of cookies.                           agree         our use of cookies  no: what is accepted
+//! Asked whether he would resign, Okafor replied: "No."       Asked         whether he would …  no: the question put to Okafor
+//! The audit found that funds were missing.                   found         that funds were …   yes: a clause
+//! Smith criticized his past statements.                      criticized    his past statements yes: a topic of speech
+//! ```
+//!
+//! - An action's object: a reported content that is a bare noun phrase (no clause opener, no
+//!   auxiliary or subject pronoun, no finite-looking verb) after a cue holding a verb of doing,
+//!   deciding, inspecting or finding (`lexicon/action_verbs.txt`: `approved`, `reviewed`,
+//!   `found`, `misstated`; `agree to`). Verbs of speech and evaluation keep their topics, as
+//!   PolNeAR marks them (`criticized`, `praised`, `discussed`): a general rule (no noun phrase
+//!   after any cue outside the cue lexicon) cost 0.015 of PolNeAR dev's all-exact F1.
+//! - A question put to the subject: a cue opening its sentence as a participle (`Asked whether
+//!   he would resign, …`) with the content inside that opening phrase, before its comma: the
+//!   reporter's question, which the sentence's subject answers.
+
+use super::lexicon;
+use super::{Quote, QuoteKind};
+use crate::lexicon::word_list;
+use crate::text::{Document, Span};
+
+word_list! {
+    /// Words that open a clause or question as a content's first word: see the file's header.
+    fn clause_openers = "lexicon/clause_openers.txt";
+}
+word_list! {
+    /// Verbs whose object is a thing done or found, with `verb preposition` entries: see the
+    /// file's header.
+    fn action_verbs = "lexicon/action_verbs.txt";
+}
+word_list! {
+    /// Determiners and possessives before a participle used as an adjective (`the damaged
+    /// bridge`): see the file's header.
+    fn phrase_determiners = "lexicon/phrase_determiners.txt";
+}
+
+/// Whether a statement only the model found states nothing: an action's object, or a question put to the sentence's subject (module docs).
+pub(super) fn states_nothing(doc: &Document, statement: &Quote) -> bool {
+    let Some(cue) = statement.cue else {
+        return false;
+    };
+    statement.kind == QuoteKind::Indirect
+        && (question_put_to_subject(doc, statement.span, cue)
+            || is_bare_noun_phrase(doc.slice(statement.span))
+                && object_of_action(doc, statement.span, cue))
+}
+
+/// The lower-cased words of a text, punctuation trimmed from their edges.
+fn words(text: &str) -> Vec<String> {
+    text.split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Whether a content reads as a bare noun phrase: `a new parking plan for the old town`, `no
+/// errors in the accounts`, `the damaged bridge`, not `whether he would resign`, `prices will
+/// rise`, `the talks failed`. A finite verb is guessed from its shape, an `-ed` word after no
+/// determiner; a guess that misses keeps the statement.
+fn is_bare_noun_phrase(content: &str) -> bool {
+    let words = words(content);
+    let Some(first) = words.first() else {
+        return false;
+    };
+    let has = |list: &[&str], w: &String| list.contains(&w.as_str());
+    let clause_word = |w: &String| {
+        has(super::attribution::auxiliaries(), w)
+            || has(super::attribution::pronouns(), w)
+            || w.ends_with("n't")
+            || w.ends_with("n’t")
+            || lexicon::verb(w).is_some()
+    };
+    let finite_looking = words.iter().enumerate().skip(1).any(|(i, w)| {
+        w.chars().count() > 4 && w.ends_with("ed") && !has(phrase_determiners(), &words[i - 1])
+    });
+    !has(clause_openers(), first) && !words.iter().any(clause_word) && !finite_looking
+}
+
+/// Whether a cue holds a verb of [`action_verbs`], or one of its `verb preposition` entries with
+/// the preposition ending the cue or standing alone between cue and content (`agree to`).
+fn object_of_action(doc: &Document, content: Span, cue: Span) -> bool {
+    let cue_words = words(doc.slice(cue));
+    let between = doc
+        .text
+        .get(cue.end..content.start)
+        .map(words)
+        .unwrap_or_default();
+    let preposition = match &between[..] {
+        [] => cue_words.last(),
+        [one] => Some(one),
+        _ => None,
+    };
+    action_verbs()
+        .iter()
+        .any(|entry| match entry.split_once(' ') {
+            None => cue_words.iter().any(|w| w == entry),
+            Some((verb, prep)) => {
+                cue_words.iter().any(|w| w == verb) && preposition.is_some_and(|p| p == prep)
+            }
+        })
+}
+
+/// Whether the cue opens its sentence as a participle and the content lies inside that opening
+/// phrase, before its comma: `Asked whether he would resign, Okafor replied …`.
+fn question_put_to_subject(doc: &Document, content: Span, cue: Span) -> bool {
+    let Some(sentence) = doc.sentences.get(doc.sentences_over(cue).start) else {
+        return false;
+    };
+    let opens = doc
+        .text
+        .get(sentence.span.start..cue.start)
+        .is_some_and(|lead| lead.chars().all(|c| !c.is_alphanumeric()));
+    let participle = words(doc.slice(cue))
+        .first()
+        .is_some_and(|w| is_participle(w));
+    let comma = doc
+        .text
+        .get(cue.end..sentence.span.end)
+        .and_then(|rest| rest.find(','))
+        .map(|at| cue.end + at);
+    opens && participle && content.start >= cue.end && comma.is_some_and(|c| content.end <= c)
+}
+
+/// Whether a word looks like a past participle: a cue lexicon form other than its lemma, `-s` or
+/// `-ing` form (`told`, `asked`), or any `-ed` word.
+pub(super) fn is_participle(word: &str) -> bool {
+    let word = word.to_lowercase();
+    word.ends_with("ed")
+        || lexicon::verb(&word)
+            .is_some_and(|v| v.lemma != word && !word.ends_with("ing") && !word.ends_with('s'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Document {
+        Document::new(
+            "t".into(),
+            String::new(),
+            text.into(),
+            &crate::clean::clean(text),
+        )
+    }
+
+    /// A model statement on `text`: `content` and `cue` as written there (first occurrence).
+    fn statement(text: &str, content: &str, cue: &str) -> Quote {
+        let span = |s: &str| {
+            let start = text.find(s).unwrap();
+            Span::new(start, start + s.len())
+        };
+        Quote {
+            span: span(content),
+            cue: Some(span(cue)),
+            speaker: None,
+            speaker_entity: None,
+            kind: QuoteKind::Indirect,
+        }
+    }
+
+    #[test]
+    fn objects_of_actions_state_nothing() {
+        for (text, content, cue) in [
+            (
+                "The council approved a new parking plan for the old town on Wednesday.",
+                "a new parking plan for the old town",
+                "approved",
+            ),
+            (
+                "The committee found no errors in the accounts of the port authority.",
+                "no errors in the accounts of the port authority",
+                "found",
+            ),
+            (
+                "Inspectors discovered cracks in two of its main supports.",
+                "cracks in two of",
+                "discovered",
+            ),
+            (
+                "An earlier version of this story misstated the name of the harbour director.",
+                "the name of the harbour director",
+                "misstated",
+            ),
+        ] {
+            let d = doc(text);
+            assert!(states_nothing(&d, &statement(text, content, cue)), "{text}");
+        }
+    }
+
+    #[test]
+    fn what_is_accepted_and_questions_put_to_the_subject_state_nothing() {
+        for (text, content, cue) in [
+            (
+                "By continuing to browse you agree to our use of cookies.",
+                "our use of cookies",
+                "agree",
+            ),
+            (
+                "Asked about the missing funds, Okafor said the audit would explain.",
+                "the missing funds",
+                "Asked about",
+            ),
+            (
+                "Asked whether he would resign, Okafor replied: \"Absolutely not.\"",
+                "whether he would resign",
+                "Asked",
+            ),
+        ] {
+            let d = doc(text);
+            assert!(states_nothing(&d, &statement(text, content, cue)), "{text}");
+        }
+    }
+
+    #[test]
+    fn clauses_topics_of_speech_and_according_to_are_statements() {
+        for (text, content, cue) in [
+            (
+                "The audit found that funds were missing from three accounts.",
+                "that funds were missing from three accounts",
+                "found",
+            ),
+            (
+                "The audit showed the talks failed in the end.",
+                "the talks failed in the end",
+                "showed",
+            ),
+            (
+                "Smith criticized his past statements on the war.",
+                "his past statements on the war",
+                "criticized",
+            ),
+            (
+                "Smith praised the new parking plan for the old town.",
+                "the new parking plan for the old town",
+                "praised",
+            ),
+            (
+                "Both sides agreed that the talks should go on.",
+                "that the talks should go on",
+                "agreed",
+            ),
+            (
+                "Okafor said, asked about it, that the audit would explain everything.",
+                "that the audit would explain everything",
+                "said",
+            ),
+            (
+                "She asked whether he would resign over the affair.",
+                "whether he would resign over the affair",
+                "asked",
+            ),
+        ] {
+            let d = doc(text);
+            assert!(
+                !states_nothing(&d, &statement(text, content, cue)),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_lists_load() {
+        crate::lexicon::check_lists(
+            &[
+                ("clause_openers", clause_openers()),
+                ("action_verbs", action_verbs()),
+                ("phrase_determiners", phrase_determiners()),
+            ],
+            true,
+        );
+    }
+}
