@@ -110,6 +110,33 @@ fn is_elision(rest: &str) -> bool {
     matches!(word.as_str(), "em" | "tis" | "twas" | "til" | "n")
 }
 
+/// `the workers’ rights,’ said Kettle`: an apostrophe after an `s`, before a word, that the quote
+/// goes on past to a closing mark after punctuation (`,’`) with no opening mark between, ends a
+/// plural possessive, not the quote. `‘Yes’ and ‘No’ campaigns` closes at `Yes’` (an opening
+/// mark comes first).
+fn is_plural_possessive(c: char, prev: Option<char>, rest: &str) -> bool {
+    let mut after = rest.chars();
+    let (space, word) = (after.next(), after.next());
+    if !(matches!(prev, Some('s' | 'S'))
+        && space.is_some_and(char::is_whitespace)
+        && word.is_some_and(char::is_alphanumeric))
+    {
+        return false;
+    }
+    let mut before = None;
+    for r in rest.chars() {
+        if matches!(r, '‘' | '‚' | '‹') || (r == '\'' && before.is_none_or(char::is_whitespace))
+        {
+            return false;
+        }
+        if r == c && before.is_some_and(|b| matches!(b, ',' | '.' | '?' | '!' | '…' | ';')) {
+            return true;
+        }
+        before = Some(r);
+    }
+    false
+}
+
 fn classify(
     family: Family,
     c: char,
@@ -161,7 +188,10 @@ fn classify(
                     // don’t, Tehran’s: letters on both sides make an apostrophe; ` ’n` after a
                     // space opens nothing and closes nothing.
                     let apostrophe = next_is_alnum && prev_is_alnum;
-                    if apostrophe || (prev.is_none_or(|p| p.is_whitespace()) && !next_is_space) {
+                    if apostrophe
+                        || (prev.is_none_or(|p| p.is_whitespace()) && !next_is_space)
+                        || is_plural_possessive(c, prev, rest)
+                    {
                         None
                     } else {
                         Some(Event::Close)
@@ -306,7 +336,11 @@ impl Scanner<'_> {
         // A quote within a quote ends with its paragraph.
         self.nested = None;
         if let Some((_, open_char, _, _)) = self.open {
-            if !self.reopens(open_char, body) {
+            // Debris cleaning removed between the paragraphs (an `Advertisement` line) would be
+            // inside the quote's span: the quote ends before it.
+            let gap = &self.text[self.last_para_end.min(para.start)..para.start];
+            let debris_between = !gap.trim().is_empty();
+            if debris_between || !self.reopens(open_char, body) {
                 self.settle_unclosed();
             }
         }
@@ -559,6 +593,39 @@ mod tests {
         assert_eq!(
             quoted("A stray ” mark and a “real one” here."),
             vec!["real one"]
+        );
+    }
+
+    /// An outside check: `‘We will fight for the workers’ rights,’` was cut at `workers`.
+    #[test]
+    fn a_plural_possessive_does_not_close_a_single_quote() {
+        assert_eq!(
+            quoted("'The players' union won't accept it,' said Kettle."),
+            vec!["The players' union won't accept it,"]
+        );
+        assert_eq!(
+            quoted("‘We will fight for the workers’ rights,’ said Kettle."),
+            vec!["We will fight for the workers’ rights,"]
+        );
+        assert_eq!(
+            quoted("‘I’m not going,’ said Kettle, ‘and neither are the lads’ families.’"),
+            vec!["I’m not going,", "and neither are the lads’ families."]
+        );
+        // The closing mark of a quote ending in `s` still closes it.
+        assert_eq!(
+            quoted("The ‘Yes’ and ‘No’ campaigns met. ‘It is yours’ he said, ‘now.’"),
+            vec!["Yes", "No", "It is yours", "now."]
+        );
+    }
+
+    /// An outside check: a quote over paragraphs with an `Advertisement` line between them held
+    /// the ad.
+    #[test]
+    fn a_quote_does_not_continue_over_removed_debris() {
+        let text = "“We were not good enough.\n\nAdvertisement\n\n“Next week we fight,” he said.";
+        assert_eq!(
+            quoted(text),
+            vec!["We were not good enough.", "Next week we fight,"]
         );
     }
 
