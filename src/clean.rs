@@ -96,6 +96,10 @@ fn is_author_promo(line: &str) -> bool {
 /// Why a line is debris, if it is.
 pub fn debris_reason(line: &str) -> Option<&'static str> {
     let trimmed = line.trim();
+    // `<div class="ad">`, `</p>`: a line of HTML tags only.
+    if !trimmed.is_empty() && crate::markup::mask_tags(trimmed).trim().is_empty() {
+        return Some("markup");
+    }
     if is_ad_size(trimmed) {
         return Some("ad size");
     }
@@ -132,10 +136,13 @@ fn starts_new_paragraph(prev: &str, line: &str) -> bool {
     let line = line.trim_start();
     let ends_sentence = prev.ends_with(['.', '!', '?', '”', '"', '’', '…', ':']);
     let opens_quote = line.starts_with(['“', '"', '«', '„', '‘', '—', '-', '•', '*']);
+    // `…were full.</p>` then `<p>“We need…`: HTML paragraphs, one per line.
+    let tag_edge = crate::markup::tag_len(line).is_some()
+        || crate::markup::mask_tags(prev).ends_with(char::is_whitespace);
     let speaker_label = line.split_once(':').is_some_and(|(head, _)| {
         !head.is_empty() && head.len() <= 40 && head.split_whitespace().count() <= 4
     });
-    ends_sentence || opens_quote || speaker_label || prev.len() < 40
+    ends_sentence || opens_quote || speaker_label || tag_edge || prev.len() < 40
 }
 
 /// Characters that end a line: `\n`, `\r` (with `\r\n` one line end), NEL, and Unicode's
@@ -461,6 +468,24 @@ mod tests {
         assert!(removed(text)
             .iter()
             .all(|(_, r)| *r == "cookie or newsletter notice"));
+    }
+
+    /// An outside check: HTML paragraphs one per line were joined into one paragraph, and a line of
+    /// tags only was text.
+    #[test]
+    fn html_lines_are_paragraphs_and_tag_only_lines_debris() {
+        let text =
+            "<div class=\"story\">\n<p>Health Minister Rosa Delgado said on Monday that hospitals \
+                    were full.</p>\n<p>\"We need more nurses,\" Delgado said.</p>\n</div>";
+        assert_eq!(
+            kept(text),
+            vec![
+                "<p>Health Minister Rosa Delgado said on Monday that hospitals were full.</p>",
+                "<p>\"We need more nurses,\" Delgado said.</p>"
+            ]
+        );
+        assert_eq!(removed(text).len(), 2);
+        assert!(removed(text).iter().all(|(_, r)| *r == "markup"));
     }
 
     #[test]
