@@ -1,9 +1,19 @@
 //! Web debris removal that keeps offsets.
 //!
 //! Scraped articles carry lines that are not the article: ad-slot sizes (`728 x 90`), "Latest News
-//! and Articles" footers, share/subscribe buttons, a photo caption printed twice. Cleaning does
-//! not rewrite the text; it decides which lines are kept and groups them into paragraphs, as
-//! byte spans into the original text, so every later offset still points into the input.
+//! and Articles" footers, share/subscribe buttons, a photo caption printed twice, bylines and
+//! photo credits ([`credits`]), cookie banners and newsletter boxes. Cleaning does not rewrite
+//! the text; it decides which lines are kept and groups them into paragraphs, as byte spans into
+//! the original text, so every later offset still points into the input.
+//!
+//! ```text
+//! Share this article                        page furniture
+//! Facebook                                  share button (a network's line after a share heading,
+//! WhatsApp                                  share button  or beside another network's line)
+//! We use cookies to improve your … By continuing to browse you agree …   cookie or newsletter notice
+//! ```
+
+mod credits;
 
 use crate::lexicon::word_list;
 use crate::span::Span;
@@ -25,6 +35,31 @@ word_list! {
 word_list! {
     /// Line prefixes of share/subscribe boilerplate, for short lines only.
     fn debris_prefixes = "clean/debris_prefixes.txt";
+}
+
+word_list! {
+    /// Share buttons printed one per line (`Facebook`, `WhatsApp`), lower case.
+    fn share_networks = "clean/share_networks.txt";
+}
+
+word_list! {
+    /// Phrases of cookie banners and newsletter boxes (`we use cookies`), lower case.
+    fn boilerplate_phrases = "clean/boilerplate_phrases.txt";
+}
+
+/// The longest line read as a cookie or newsletter notice: a banner is a sentence or two.
+const MAX_NOTICE_CHARS: usize = 300;
+
+/// A line compared with the whole-line lists: lower case, trailing punctuation removed.
+fn normalized(line: &str) -> String {
+    line.trim()
+        .trim_end_matches(['.', ':', '!', '»', '>', '›', ' '])
+        .to_lowercase()
+}
+
+/// A share button's line: `Facebook`, `Email`.
+fn is_share_network(line: &str) -> bool {
+    share_networks().contains(&normalized(line).as_str())
 }
 
 /// Ad-slot sizes: `728 x 90`, `300x250`, `160 × 600`.
@@ -61,18 +96,30 @@ fn is_author_promo(line: &str) -> bool {
 /// Why a line is debris, if it is.
 pub fn debris_reason(line: &str) -> Option<&'static str> {
     let trimmed = line.trim();
+    // `<div class="ad">`, `</p>`: a line of HTML tags only.
+    if !trimmed.is_empty() && crate::markup::mask_tags(trimmed).trim().is_empty() {
+        return Some("markup");
+    }
     if is_ad_size(trimmed) {
         return Some("ad size");
     }
     if is_author_promo(trimmed) {
         return Some("author promotion");
     }
-    if trimmed.chars().count() > 60 {
+    if let Some(reason) = credits::credit_reason(trimmed) {
+        return Some(reason);
+    }
+    let chars = trimmed.chars().count();
+    if chars <= MAX_NOTICE_CHARS {
+        let lower = trimmed.to_lowercase();
+        if boilerplate_phrases().iter().any(|p| lower.contains(p)) {
+            return Some("cookie or newsletter notice");
+        }
+    }
+    if chars > 60 {
         return None;
     }
-    let norm = trimmed
-        .trim_end_matches(['.', ':', '!', '»', '>', '›', ' '])
-        .to_lowercase();
+    let norm = normalized(trimmed);
     if debris_lines().contains(&norm.as_str()) {
         return Some("page furniture");
     }
@@ -89,10 +136,13 @@ fn starts_new_paragraph(prev: &str, line: &str) -> bool {
     let line = line.trim_start();
     let ends_sentence = prev.ends_with(['.', '!', '?', '”', '"', '’', '…', ':']);
     let opens_quote = line.starts_with(['“', '"', '«', '„', '‘', '—', '-', '•', '*']);
+    // `…were full.</p>` then `<p>“We need…`: HTML paragraphs, one per line.
+    let tag_edge = crate::markup::tag_len(line).is_some()
+        || crate::markup::mask_tags(prev).ends_with(char::is_whitespace);
     let speaker_label = line.split_once(':').is_some_and(|(head, _)| {
         !head.is_empty() && head.len() <= 40 && head.split_whitespace().count() <= 4
     });
-    ends_sentence || opens_quote || speaker_label || prev.len() < 40
+    ends_sentence || opens_quote || speaker_label || tag_edge || prev.len() < 40
 }
 
 /// Characters that end a line: `\n`, `\r` (with `\r\n` one line end), NEL, and Unicode's
@@ -121,22 +171,47 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Which of the text's lines (trimmed) are share buttons: a network's line in a share block (after
+/// a `Share …` heading that is debris, blank lines and other buttons between) or next to another
+/// network's line (`Facebook` then `Twitter`: no article writes that).
+fn share_buttons(lines: &[&str]) -> Vec<bool> {
+    let network: Vec<bool> = lines.iter().map(|l| is_share_network(l)).collect();
+    let mut out = vec![false; lines.len()];
+    let mut in_block = false;
+    for (i, line) in lines.iter().enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let beside_another = (i > 0 && network[i - 1]) || network.get(i + 1) == Some(&true);
+        out[i] = network[i] && (in_block || beside_another);
+        in_block =
+            out[i] || (normalized(line).starts_with("share") && debris_reason(line).is_some());
+    }
+    out
+}
+
 /// Cleans one article's text.
 pub fn clean(text: &str) -> Cleaned {
     let mut out = Cleaned::default();
     let mut para: Option<Span> = None;
     let mut prev_kept: Option<&str> = None;
     let mut prev_line_blank = true;
+    let raw_lines: Vec<&str> = lines(text).collect();
+    let trimmed_lines: Vec<&str> = raw_lines
+        .iter()
+        .map(|raw| raw.trim_end_matches(LINE_ENDS).trim())
+        .collect();
+    let share_button = share_buttons(&trimmed_lines);
     let mut offset = 0;
-    for raw in lines(text) {
+    for (i, raw) in raw_lines.into_iter().enumerate() {
         let start = offset;
         offset += raw.len();
         let line = raw.trim_end_matches(LINE_ENDS);
         // A paragraph separator ends the paragraph as a blank line does.
-        let ends_paragraph = raw.ends_with('\u{2029}');
+        let mut ends_paragraph = raw.ends_with('\u{2029}');
         let lead = line.len() - line.trim_start().len();
-        let trimmed = line.trim();
-        let span = Span::new(start + lead, start + lead + trimmed.len());
+        let mut trimmed = line.trim();
+        let mut span = Span::new(start + lead, start + lead + trimmed.len());
         if trimmed.is_empty() {
             if let Some(p) = para.take() {
                 out.paragraphs.push(p);
@@ -144,13 +219,27 @@ pub fn clean(text: &str) -> Cleaned {
             prev_line_blank = true;
             continue;
         }
-        if let Some(reason) = debris_reason(trimmed) {
+        let reason = if share_button[i] {
+            Some("share button")
+        } else {
+            debris_reason(trimmed)
+        };
+        if let Some(reason) = reason {
             out.removed.push((span, reason));
             // A dropped line ends the paragraph: joined over it, the paragraph would hold it.
             if let Some(p) = para.take() {
                 out.paragraphs.push(p);
             }
             continue;
+        }
+        // A caption's photo credit in brackets is dropped; the caption is kept, and ends its
+        // paragraph (joined over the credit, the paragraph would hold it).
+        if let Some(cut) = credits::trailing_credit(trimmed) {
+            out.removed
+                .push((Span::new(span.start + cut, span.end), "photo credit"));
+            trimmed = trimmed[..cut].trim_end();
+            span.end = span.start + trimmed.len();
+            ends_paragraph = true;
         }
         // A caption or headline printed twice in a row: keep the first.
         if prev_kept == Some(trimmed) {
@@ -194,6 +283,8 @@ mod tests {
             &[
                 ("debris_lines", debris_lines()),
                 ("debris_prefixes", debris_prefixes()),
+                ("share_networks", share_networks()),
+                ("boilerplate_phrases", boilerplate_phrases()),
             ],
             true,
         );
@@ -299,6 +390,102 @@ mod tests {
             .map(|p| p.replace(['\u{2028}', '\u{85}'], "\n"))
             .collect();
         assert_eq!(lines, kept(&with_newlines));
+    }
+
+    fn removed(text: &str) -> Vec<(&str, &'static str)> {
+        clean(text)
+            .removed
+            .iter()
+            .map(|(s, r)| (&text[s.range()], *r))
+            .collect()
+    }
+
+    /// An outside check: the byline and credit footer of wire copy made its journalists PER
+    /// entities of the article.
+    #[test]
+    fn bylines_and_staff_credits_are_debris() {
+        let text = "By Jane Holloway, Reuters\n\nLISBON (Reuters) - The port grew.\n\n\
+                    Reporting by Dana Pellor; Editing by Rick Hanlow";
+        assert_eq!(kept(text), vec!["LISBON (Reuters) - The port grew."]);
+        assert_eq!(
+            removed(text),
+            vec![
+                ("By Jane Holloway, Reuters", "byline"),
+                (
+                    "Reporting by Dana Pellor; Editing by Rick Hanlow",
+                    "staff or photo credit"
+                )
+            ]
+        );
+        let text = "By Monday, the council said it would vote.";
+        assert_eq!(kept(text), vec![text]);
+    }
+
+    /// An outside check: `(Photo by Sam Welch/Getty Images)` became the PER `Sam Welch/Getty
+    /// Images`.
+    #[test]
+    fn photo_credits_are_debris_their_caption_is_kept() {
+        let text = "A firefighter sprays water on August 3. (Photo by Sam Welch/Getty Images)\n\
+                    Photo: Kevin Marsh/Reuters\n\nFire chief Dana Ruiz said it was contained.";
+        assert_eq!(
+            kept(text),
+            vec![
+                "A firefighter sprays water on August 3.",
+                "Fire chief Dana Ruiz said it was contained."
+            ]
+        );
+        assert_eq!(
+            removed(text),
+            vec![
+                ("(Photo by Sam Welch/Getty Images)", "photo credit"),
+                ("Photo: Kevin Marsh/Reuters", "staff or photo credit")
+            ]
+        );
+        // The credit ends the caption's paragraph: the next line is not joined over it.
+        let c =
+            clean("A long caption of the fire in the hills at dusk. (AP Photo/Evan Vucci)\nmore");
+        assert!(c.paragraphs.iter().all(|p| !p.overlaps(c.removed[0].0)));
+    }
+
+    /// An outside check: the buttons under "Share this article" became ORG entities.
+    #[test]
+    fn share_buttons_are_debris_after_a_share_heading_or_in_a_run() {
+        let text = "Body.\n\nShare this article\nFacebook\nTwitter\nWhatsApp\nLinkedIn\nEmail\n\n\
+                    Facebook\n\nThe end.\n\nTwitter\n\nFacebook\nX";
+        assert_eq!(kept(text), vec!["Body.", "The end.", "Twitter"]);
+        let reasons: Vec<&str> = removed(text).iter().map(|(_, r)| *r).collect();
+        assert_eq!(reasons[0], "page furniture");
+        assert_eq!(reasons[1..], ["share button"; 8]);
+    }
+
+    /// An outside check: a cookie banner's "you agree to our use of cookies" became a quote.
+    #[test]
+    fn cookie_banners_and_newsletter_boxes_are_debris() {
+        let text = "We use cookies to improve your experience. By continuing to browse you agree \
+                    to our use of cookies.\n\nAccept all cookies\n\nSign up to our newsletter\n\
+                    Enter your email address\n\nThe mayor said cookies were a treat.";
+        assert_eq!(kept(text), vec!["The mayor said cookies were a treat."]);
+        assert!(removed(text)
+            .iter()
+            .all(|(_, r)| *r == "cookie or newsletter notice"));
+    }
+
+    /// An outside check: HTML paragraphs one per line were joined into one paragraph, and a line of
+    /// tags only was text.
+    #[test]
+    fn html_lines_are_paragraphs_and_tag_only_lines_debris() {
+        let text =
+            "<div class=\"story\">\n<p>Health Minister Rosa Delgado said on Monday that hospitals \
+                    were full.</p>\n<p>\"We need more nurses,\" Delgado said.</p>\n</div>";
+        assert_eq!(
+            kept(text),
+            vec![
+                "<p>Health Minister Rosa Delgado said on Monday that hospitals were full.</p>",
+                "<p>\"We need more nurses,\" Delgado said.</p>"
+            ]
+        );
+        assert_eq!(removed(text).len(), 2);
+        assert!(removed(text).iter().all(|(_, r)| *r == "markup"));
     }
 
     #[test]

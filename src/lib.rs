@@ -20,6 +20,7 @@ pub mod fnv;
 pub mod input;
 pub mod invisible;
 pub mod lexicon;
+pub mod markup;
 pub mod ner;
 pub mod output;
 pub mod paths;

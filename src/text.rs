@@ -196,9 +196,12 @@ fn is_abbreviation(word: &str) -> bool {
 }
 
 /// Splits a paragraph into sentences: Unicode (UAX #29) sentence boundaries, re-joined after
-/// abbreviations and initials, trimmed of surrounding white space.
+/// abbreviations and initials, trimmed of surrounding white space. HTML tags count as white
+/// space ([`crate::markup`]).
 pub fn split_sentences(text: &str, para: Span) -> Vec<Span> {
-    let body = &text[para.range()];
+    // Tags are white space (`said so.<br/>She left.` is two sentences; `</p>` ends none).
+    let masked = crate::markup::mask_tags(&text[para.range()]);
+    let body: &str = &masked;
     let mut out: Vec<Span> = Vec::new();
     let mut join_next = false;
     for (offset, piece) in body.split_sentence_bound_indices() {
@@ -323,11 +326,14 @@ fn is_edge_mark(c: char) -> bool {
 /// final period unless the word is an abbreviation, and a possessive `'s`. Inner hyphens,
 /// apostrophes and periods stay (`Serbian-born`, `isn’t`, `U.S.`). Invisible separators
 /// separate like white space, unless inside a word ([`separated_parts`]), and emoji come off a
-/// word's ends ([`is_edge_mark`]).
+/// word's ends ([`is_edge_mark`]). HTML tags separate like white space, and a character
+/// reference to punctuation at a word's edge comes off as that punctuation would
+/// (`&ldquo;We` is `&ldquo;` `We`; `AT&amp;T` stays one word).
 pub fn split_words(text: &str, sentence: Span) -> Vec<Span> {
     let mut out = Vec::new();
-    let body = &text[sentence.range()];
-    for part in separated_parts(body) {
+    // A tag separates words as white space does (`p>Health`, `Clara <i>Fenwick` were words).
+    let body = crate::markup::mask_tags(&text[sentence.range()]);
+    for part in separated_parts(&body) {
         split_chunk(
             text,
             sentence.start + part.start,
@@ -338,10 +344,21 @@ pub fn split_words(text: &str, sentence: Span) -> Vec<Span> {
     out
 }
 
+/// The length of a character reference to punctuation that `s` starts with (`&rdquo;`).
+fn punct_reference(s: &str) -> Option<usize> {
+    let (c, len) = crate::markup::char_reference(s)?;
+    (is_open_punct(c) || is_close_punct(c) || matches!(c, '–' | '—' | '&')).then_some(len)
+}
+
 fn split_chunk(text: &str, mut start: usize, mut end: usize, out: &mut Vec<Span>) {
     let mut head = Vec::new();
     // Leading punctuation, one token per mark.
     while start < end {
+        if let Some(len) = punct_reference(&text[start..end]) {
+            head.push(Span::new(start, start + len));
+            start += len;
+            continue;
+        }
         let c = text[start..end].chars().next().unwrap();
         // An opening mark always; a closing one or an emoji only with more of the word after it.
         let more = end - start > c.len_utf8();
@@ -358,6 +375,15 @@ fn split_chunk(text: &str, mut start: usize, mut end: usize, out: &mut Vec<Span>
             break;
         }
         let word = &text[start..end];
+        // A trailing reference (`votes,&rdquo;`), before its `;` comes off as punctuation.
+        let reference = word
+            .rfind('&')
+            .filter(|&amp| amp > 0 && punct_reference(&word[amp..]) == Some(word.len() - amp));
+        if let Some(amp) = reference {
+            tail.push(Span::new(start + amp, end));
+            end = start + amp;
+            continue;
+        }
         let c = word.chars().next_back().unwrap();
         let n = c.len_utf8();
         if word.len() == n {
@@ -476,14 +502,49 @@ mod tests {
         assert_eq!(words("می\u{200C}خواهم"), vec!["می\u{200C}خواهم"]);
     }
 
+    fn sentences(t: &str) -> Vec<&str> {
+        split_sentences(t, Span::new(0, t.len()))
+            .into_iter()
+            .map(|s| &t[s.range()])
+            .collect()
+    }
+
+    /// An outside check: leftover tags made words `p>Health` and `said.</p`, and `<br/>` glued
+    /// two sentences.
+    #[test]
+    fn html_tags_are_white_space_to_words_and_sentences() {
+        assert_eq!(
+            words("<p>Mayor Clara <i>Fenwick</i> said.</p>"),
+            vec!["Mayor", "Clara", "Fenwick", "said", "."]
+        );
+        let t = "<p>Clara said the plan would work.<br/>She left early.</p>";
+        let got = sentences(t);
+        assert_eq!(
+            got,
+            vec!["Clara said the plan would work.", "She left early."]
+        );
+        assert_eq!(words("a < b"), vec!["a", "<", "b"]);
+    }
+
+    /// An outside check: `&ldquo;We have the votes,&rdquo;` made the words `&ldquo;We` and
+    /// `votes,&rdquo`.
+    #[test]
+    fn character_references_to_punctuation_come_off_words() {
+        assert_eq!(
+            words("&ldquo;We have the votes,&rdquo; Quinby said."),
+            vec!["&ldquo;", "We", "have", "the", "votes", ",", "&rdquo;", "Quinby", "said", "."]
+        );
+        assert_eq!(
+            words("&#8220;Good,&#8221; said AT&amp;T &amp; Co."),
+            vec!["&#8220;", "Good", ",", "&#8221;", "said", "AT&amp;T", "&amp;", "Co."]
+        );
+    }
+
     #[test]
     fn sentences_survive_abbreviations() {
         let t =
             "Albania, Dec. 23, 2018 - Mr. Lleshaj spoke. The U.S. president agreed. Then he left.";
-        let got: Vec<&str> = split_sentences(t, Span::new(0, t.len()))
-            .into_iter()
-            .map(|s| &t[s.range()])
-            .collect();
+        let got = sentences(t);
         assert_eq!(
             got,
             vec![

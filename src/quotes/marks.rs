@@ -79,6 +79,18 @@ pub fn is_quote_mark(c: char) -> bool {
     )
 }
 
+/// The quote mark an HTML character reference at the start of `s` stands for, and the
+/// reference's length: `&ldquo;` → (`“`, 7), `&#8217;` → (`’`, 7); none for other references.
+fn mark_reference(s: &str) -> Option<(char, usize)> {
+    crate::markup::char_reference(s).filter(|(c, _)| is_quote_mark(*c))
+}
+
+/// The mark at the start of `s` and its length: a reference to a mark reads as the mark.
+fn mark_at(s: &str) -> Option<(char, usize)> {
+    let c = s.chars().next()?;
+    Some(mark_reference(s).unwrap_or((c, c.len_utf8())))
+}
+
 fn opens_context(prev: Option<char>) -> bool {
     match prev {
         None => true,
@@ -108,6 +120,33 @@ fn is_elision(rest: &str) -> bool {
         .collect::<String>()
         .to_lowercase();
     matches!(word.as_str(), "em" | "tis" | "twas" | "til" | "n")
+}
+
+/// `the workers’ rights,’ said Kettle`: an apostrophe after an `s`, before a word, that the quote
+/// goes on past to a closing mark after punctuation (`,’`) with no opening mark between, ends a
+/// plural possessive, not the quote. `‘Yes’ and ‘No’ campaigns` closes at `Yes’` (an opening
+/// mark comes first).
+fn is_plural_possessive(c: char, prev: Option<char>, rest: &str) -> bool {
+    let mut after = rest.chars();
+    let (space, word) = (after.next(), after.next());
+    if !(matches!(prev, Some('s' | 'S'))
+        && space.is_some_and(char::is_whitespace)
+        && word.is_some_and(char::is_alphanumeric))
+    {
+        return false;
+    }
+    let mut before = None;
+    for r in rest.chars() {
+        if matches!(r, '‘' | '‚' | '‹') || (r == '\'' && before.is_none_or(char::is_whitespace))
+        {
+            return false;
+        }
+        if r == c && before.is_some_and(|b| matches!(b, ',' | '.' | '?' | '!' | '…' | ';')) {
+            return true;
+        }
+        before = Some(r);
+    }
+    false
 }
 
 fn classify(
@@ -161,7 +200,10 @@ fn classify(
                     // don’t, Tehran’s: letters on both sides make an apostrophe; ` ’n` after a
                     // space opens nothing and closes nothing.
                     let apostrophe = next_is_alnum && prev_is_alnum;
-                    if apostrophe || (prev.is_none_or(|p| p.is_whitespace()) && !next_is_space) {
+                    if apostrophe
+                        || (prev.is_none_or(|p| p.is_whitespace()) && !next_is_space)
+                        || is_plural_possessive(c, prev, rest)
+                    {
                         None
                     } else {
                         Some(Event::Close)
@@ -203,7 +245,7 @@ impl Scanner<'_> {
         let open_len = if self.text[open..].starts_with("''") {
             2
         } else {
-            self.text[open..].chars().next().map_or(0, char::len_utf8)
+            mark_at(&self.text[open..]).map_or(0, |(_, len)| len)
         };
         let inner_start = open + open_len;
         let inner = if close_start > inner_start {
@@ -275,11 +317,11 @@ impl Scanner<'_> {
     /// Whether a paragraph (`body`) continues the quote left open, opened by `open_char`: it
     /// opens with a mark of the quote's family.
     fn reopens(&self, open_char: char, body: &str) -> bool {
-        let Some(first) = body.chars().next() else {
+        let Some((first, first_len)) = mark_at(body) else {
             return false;
         };
-        let opens = classify(self.family, first, None, &body[first.len_utf8()..], None)
-            == Some(Event::Open);
+        let opens =
+            classify(self.family, first, None, &body[first_len..], None) == Some(Event::Open);
         match self.family {
             Family::Single => opens,
             // The paragraph reopens the quote in its own style: a straight mark after a straight
@@ -306,7 +348,11 @@ impl Scanner<'_> {
         // A quote within a quote ends with its paragraph.
         self.nested = None;
         if let Some((_, open_char, _, _)) = self.open {
-            if !self.reopens(open_char, body) {
+            // Debris cleaning removed between the paragraphs (an `Advertisement` line) would be
+            // inside the quote's span: the quote ends before it.
+            let gap = &self.text[self.last_para_end.min(para.start)..para.start];
+            let debris_between = !gap.trim().is_empty();
+            if debris_between || !self.reopens(open_char, body) {
                 self.settle_unclosed();
             }
         }
@@ -316,8 +362,18 @@ impl Scanner<'_> {
         let mut skip_first = continuing;
         // The second apostrophe of a `''` mark.
         let mut skip_next = false;
-        for (offset, c) in body.char_indices() {
+        // The end of a character reference read as the mark it stands for (`&ldquo;`).
+        let mut skip_until = 0;
+        for (offset, raw) in body.char_indices() {
+            if offset < skip_until {
+                continue;
+            }
             let pos = para.start + offset;
+            let (c, c_len) = match raw {
+                '&' => mark_reference(&body[offset..]).unwrap_or((raw, 1)),
+                _ => (raw, raw.len_utf8()),
+            };
+            skip_until = offset + c_len;
             while opaque_idx < opaque.len() && opaque[opaque_idx].end <= pos {
                 opaque_idx += 1;
             }
@@ -330,7 +386,7 @@ impl Scanner<'_> {
                 prev = Some(c);
                 continue;
             }
-            let rest = &body[offset + c.len_utf8()..];
+            let rest = &body[offset + c_len..];
             // Two apostrophes as one double mark (''Like this,'' in some newspapers' text).
             let doubled = c == '\'' && rest.starts_with('\'');
             if skip_first {
@@ -362,7 +418,7 @@ impl Scanner<'_> {
                 }
                 _ => classify(self.family, c, prev, rest, open_char),
             };
-            let mark_len = if doubled { 2 } else { c.len_utf8() };
+            let mark_len = if doubled { 2 } else { c_len };
             match (event, self.open) {
                 (Some(Event::Open | Event::Toggle), None) => {
                     self.open = Some((pos, c, index, offset == 0));
@@ -560,6 +616,58 @@ mod tests {
             quoted("A stray ” mark and a “real one” here."),
             vec!["real one"]
         );
+    }
+
+    /// An outside check: `‘We will fight for the workers’ rights,’` was cut at `workers`.
+    #[test]
+    fn a_plural_possessive_does_not_close_a_single_quote() {
+        assert_eq!(
+            quoted("'The players' union won't accept it,' said Kettle."),
+            vec!["The players' union won't accept it,"]
+        );
+        assert_eq!(
+            quoted("‘We will fight for the workers’ rights,’ said Kettle."),
+            vec!["We will fight for the workers’ rights,"]
+        );
+        assert_eq!(
+            quoted("‘I’m not going,’ said Kettle, ‘and neither are the lads’ families.’"),
+            vec!["I’m not going,", "and neither are the lads’ families."]
+        );
+        // The closing mark of a quote ending in `s` still closes it.
+        assert_eq!(
+            quoted("The ‘Yes’ and ‘No’ campaigns met. ‘It is yours’ he said, ‘now.’"),
+            vec!["Yes", "No", "It is yours", "now."]
+        );
+    }
+
+    /// An outside check: a quote over paragraphs with an `Advertisement` line between them held
+    /// the ad.
+    #[test]
+    fn a_quote_does_not_continue_over_removed_debris() {
+        let text = "“We were not good enough.\n\nAdvertisement\n\n“Next week we fight,” he said.";
+        assert_eq!(
+            quoted(text),
+            vec!["We were not good enough.", "Next week we fight,"]
+        );
+    }
+
+    /// An outside check: `&ldquo;We have the votes,&rdquo;` was no quote (scraped text keeps
+    /// HTML character references).
+    #[test]
+    fn character_references_are_the_marks_they_stand_for() {
+        assert_eq!(
+            quoted("&ldquo;We have the votes,&rdquo; Quinby said. &#8220;Good,&#8221; he said."),
+            vec!["We have the votes,", "Good,"]
+        );
+        assert_eq!(
+            quoted("&quot;We will keep going,&quot; he said. &lsquo;It&rsquo;s ours&rsquo; too."),
+            vec!["We will keep going,", "It&rsquo;s ours"]
+        );
+        let text = "&ldquo;One.\n\n&ldquo;Two,&rdquo; he said.";
+        let q = find_quoted(text, &crate::clean::clean(text).paragraphs);
+        assert_eq!(q.len(), 1);
+        assert_eq!(q[0].outer, Span::new(0, text.find(" he").unwrap()));
+        assert_eq!(&text[q[0].inner.range()], "One.\n\n&ldquo;Two,");
     }
 
     #[test]

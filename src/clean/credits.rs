@@ -1,0 +1,220 @@
+//! Staff and photo credits: page furniture that names people.
+//!
+//! Wire copy carries its journalists' and photographers' names on lines of their own, and read
+//! as text they made every reporter a person "mentioned" in every article they wrote:
+//!
+//! ```text
+//! By Jane Holloway, Reuters                               byline
+//! Reporting by Dana Pellor; Editing by Rick Hanlow        staff credit
+//! (Additional reporting by Tom Ruiz in Lisbon)            staff credit
+//! Photo: Kevin Marsh/Reuters                              photo credit
+//! … on August 3. (Photo by Sam Welch/Getty Images)        photo credit (the parenthesis only)
+//! By Monday, the council said it would vote.              text: "the council said" is no name
+//! ```
+//!
+//! A credit is an opening from `credit_phrases.txt` (`Reporting by`, `Photo:`) followed by
+//! names only: capitalized words, with the few lower-case words of `credit_connectors.txt`
+//! (`in`, `and`, `via`) between them, separated by `,` `;` `/` `|` `&`. A byline is `By` and
+//! such names, the first of two words at least (`By Monday` is one).
+
+use crate::lexicon::word_list;
+
+word_list! {
+    /// Openings of a credit (`reporting by`, `photo`), lower case; those not ending in `by` take
+    /// a colon (`Photo: …`).
+    fn credit_phrases = "credit_phrases.txt";
+}
+
+word_list! {
+    /// Lower-case words allowed among a credit's names (`in`, `and`, `via`).
+    fn credit_connectors = "credit_connectors.txt";
+}
+
+/// The longest line read as a credit: a credit names a few people, a longer line is text.
+const MAX_CREDIT_CHARS: usize = 200;
+
+/// Whether `s` is names only: capitalized words (`Jane`, `J.`, `O'Neill`, `AFP`), listed
+/// connectors (`in`, `via`), separated by white space or `, ; / | & - –`; at least one name.
+fn is_names(s: &str) -> bool {
+    let mut names = 0;
+    for word in s.split(|c: char| c.is_whitespace() || ",;/|&–—".contains(c)) {
+        let word = word.trim_matches(|c: char| matches!(c, '(' | ')' | '.' | '-'));
+        if word.is_empty() {
+            continue;
+        }
+        let shaped = word
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '.' | '\'' | '’' | '-'));
+        if !shaped {
+            return false;
+        }
+        if word.starts_with(char::is_uppercase) {
+            names += 1;
+        } else if !credit_connectors().contains(&word) {
+            return false;
+        }
+    }
+    names > 0
+}
+
+/// The line without outer brackets, a final period and surrounding white space:
+/// `(Reporting by Dana Pellor.)` → `Reporting by Dana Pellor`.
+fn bare(line: &str) -> &str {
+    let mut s = line.trim();
+    loop {
+        let before = s;
+        if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+            s = inner.trim();
+        }
+        if let Some(inner) = s.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+            s = inner.trim();
+        }
+        s = s.trim_end_matches('.').trim_end();
+        if s == before {
+            return s;
+        }
+    }
+}
+
+/// One credit: `Reporting by Dana Pellor in Lisbon`, `Photo: Kevin Marsh/Reuters`.
+fn is_credit_part(part: &str) -> bool {
+    let part = part.trim();
+    let lower = part.to_lowercase();
+    credit_phrases().iter().any(|phrase| {
+        let Some(rest) = lower.strip_prefix(phrase) else {
+            return false;
+        };
+        // Lower-casing can change a string's length; the phrases are ASCII, so compare tails.
+        let rest = &part[part.len() - rest.len()..];
+        let names = if phrase.ends_with(" by") {
+            rest.starts_with(char::is_whitespace).then_some(rest)
+        } else {
+            rest.trim_start().strip_prefix(':')
+        };
+        names.is_some_and(is_names)
+    })
+}
+
+/// A staff or photo credit line: every `;`-separated part a credit.
+fn is_credit(line: &str) -> bool {
+    let line = bare(line);
+    !line.is_empty() && line.split(';').all(is_credit_part)
+}
+
+/// A byline: `By Jane Holloway, Reuters`, `BY JANE HOLLOWAY AND TOM RUIZ`.
+fn is_byline(line: &str) -> bool {
+    let line = bare(line);
+    let Some(rest) = line
+        .strip_prefix("By ")
+        .or_else(|| line.strip_prefix("BY "))
+    else {
+        return false;
+    };
+    let first = rest.split([',', ';', '|', '/']).next().unwrap_or("");
+    let first = first.split(" and ").next().unwrap_or("");
+    first.split_whitespace().count() >= 2 && is_names(rest)
+}
+
+/// Why a whole line is a credit, if it is.
+pub fn credit_reason(line: &str) -> Option<&'static str> {
+    if line.chars().count() > MAX_CREDIT_CHARS {
+        return None;
+    }
+    if is_byline(line) {
+        return Some("byline");
+    }
+    if is_credit(line) {
+        return Some("staff or photo credit");
+    }
+    None
+}
+
+/// Where a credit in brackets at the line's end starts: `… on August 3. (Photo by Sam
+/// Welch/Getty Images)` → the `(`; also the agency style `(AP Photo/Evan Vucci)`.
+pub fn trailing_credit(line: &str) -> Option<usize> {
+    let line = line.trim_end();
+    let body = line.strip_suffix(')')?;
+    let open = body.rfind('(')?;
+    let inner = &body[open + 1..];
+    if inner.chars().count() > MAX_CREDIT_CHARS {
+        return None;
+    }
+    let agency_photo = inner
+        .split(|c: char| c.is_whitespace() || c == '/')
+        .any(|w| matches!(w, "Photo" | "Photos" | "Photograph"))
+        && is_names(inner);
+    (is_credit(inner) || agency_photo).then_some(open)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credit_lists_load() {
+        crate::lexicon::check_lists(
+            &[
+                ("credit_phrases", credit_phrases()),
+                ("credit_connectors", credit_connectors()),
+            ],
+            true,
+        );
+    }
+
+    #[test]
+    fn bylines_and_staff_credits_are_credits() {
+        for line in [
+            "By Jane Holloway, Reuters",
+            "BY JANE HOLLOWAY AND TOM RUIZ",
+            "By Jane Holloway and Tom Ruiz, The Associated Press",
+            "By Jane Holloway, staff writer",
+        ] {
+            assert_eq!(credit_reason(line), Some("byline"), "{line}");
+        }
+        for line in [
+            "Reporting by Dana Pellor; Editing by Rick Hanlow",
+            "Reporting by Dana Pellor in Lisbon and Tom Ruiz; Editing by Rick Hanlow.",
+            "(Additional reporting by Tom Ruiz in Lisbon; Writing by Ana Lima)",
+            "Compiled by Sara O'Neill",
+            "Photo: Kevin Marsh/Reuters",
+            "(Photo by Sam Welch/Getty Images)",
+            "Credit: AFP via Getty Images",
+        ] {
+            assert_eq!(credit_reason(line), Some("staff or photo credit"), "{line}");
+        }
+    }
+
+    #[test]
+    fn text_that_starts_like_a_credit_is_text() {
+        for line in [
+            "By Monday, the council said it would vote.",
+            "By contrast, the mayor stayed.",
+            "By Monday",
+            "By Christmas Eve the stores were empty.",
+            "Reporting by the Times showed the mayor lied.",
+            "Reporting by The Times showed the mayor lied.",
+            "Photo opportunities were few.",
+            "Credit: rating agencies cut the outlook.",
+            "Source: 3 officials",
+            "Reported by PMOI/MEK",
+        ] {
+            assert_eq!(credit_reason(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_photo_credit_in_brackets_ends_a_caption() {
+        let line = "A firefighter sprays water on August 3. (Photo by Sam Welch/Getty Images)";
+        assert_eq!(
+            trailing_credit(line).map(|i| &line[i..]),
+            Some("(Photo by Sam Welch/Getty Images)")
+        );
+        let line = "Biden speaks in Dover. (AP Photo/Evan Vucci)";
+        assert_eq!(
+            trailing_credit(line).map(|i| &line[i..]),
+            Some("(AP Photo/Evan Vucci)")
+        );
+        assert_eq!(trailing_credit("Iran's exiles (PMOI/MEK)"), None);
+        assert_eq!(trailing_credit("He spoke (in Lisbon)"), None);
+    }
+}
