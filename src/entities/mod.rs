@@ -86,6 +86,7 @@ use people::merge_people;
 pub mod countries;
 pub mod names;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::ner::{EntityLabel, Mention};
@@ -206,7 +207,12 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
 fn analyse(doc: &Document, mention: &Mention, country_allowed: bool) -> Form {
     // A span that is out of range or not on character boundaries reads as empty text.
     let raw = doc.text.get(mention.span.range()).unwrap_or("");
-    let trimmed = trim_wrapping(raw);
+    // A tag inside a name (`Clara <i>Fenwick`, HTML left in a scrape) is no part of it.
+    let unmarked = match crate::markup::mask_tags(raw) {
+        Cow::Borrowed(text) => Cow::Borrowed(text),
+        Cow::Owned(masked) => Cow::Owned(masked.split_whitespace().collect::<Vec<_>>().join(" ")),
+    };
+    let trimmed = trim_wrapping(&unmarked);
     if mention.label == EntityLabel::Per {
         let mut text = person_text(&doc.text, mention.span, trimmed);
         // "Donald Trump, Jr." tagged as "Donald Trump" is the son.

@@ -275,6 +275,26 @@ fn bracketed_given_names_complete_the_name() {
     }
 }
 
+/// HTML left inside a name is no part of its canonical name; the mention keeps its span.
+#[test]
+fn a_tag_inside_a_name_is_no_part_of_it() {
+    let text =
+        "<p>Mayor Clara <i>Fenwick</i> said so.</p> Fenwick left. The <b>Port Authority</b> met.";
+    let doc = document(text);
+    let mentions = Placer::new(text)
+        .tag("Clara <i>Fenwick", "PER")
+        .tag("Fenwick", "PER")
+        .tag("<b>Port Authority", "ORG")
+        .done();
+    let entities = merge(&doc, &mentions);
+    let names: Vec<&str> = entities
+        .entities
+        .iter()
+        .map(|e| e.canonical.as_str())
+        .collect();
+    assert_eq!(names, ["Clara Fenwick", "Port Authority"]);
+}
+
 #[test]
 fn partial_names_titles_and_possessives_join_the_full_name() {
     let text = "Lleshaj spoke first. Interior Minister Sandër Lleshaj said the embassy was told. \
