@@ -23,7 +23,9 @@
 //!
 //! Before linking, a content loses a loose end outside quote marks: a last word that asks for a
 //! clause after it (`called her a “disgrace” after` → `called her a “disgrace”`) and an opening
-//! connective (`However, the plan failed` → `the plan failed`).
+//! connective (`However, the plan failed` → `the plan failed`); and one that ends on a preposition
+//! while its sentence goes on takes the preposition's object, to the clause's end (`why it was
+//! mentioned by Ivanka Trump in` → `… in an interview with Cosmopolitan magazine`).
 
 use std::ops::Range;
 
@@ -190,6 +192,7 @@ pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<
     let trimmed: Vec<Range<usize>> = segments(&tags[Role::Content.index()])
         .into_iter()
         .map(|words| without_loose_ends(doc, quoted, words))
+        .map(|words| with_last_preposition_object(doc, quoted, tags, words))
         .collect();
     let contents = content_groups(&trimmed, &paragraphs, &paragraph_of_word, &cues);
     let span_of =
@@ -415,6 +418,60 @@ fn without_loose_ends(doc: &Document, quoted: &SpanIndex, words: Range<usize>) -
     out
 }
 
+word_list! {
+    /// Prepositions a content does not stop after where its clause goes on: see the file's header.
+    fn preposition_content_ends = "lexicon/preposition_content_ends.txt";
+}
+
+/// Most words a content ending in a preposition reaches on for the preposition's object
+/// ([`with_last_preposition_object`]): further, no clause break is in sight and it stays.
+const MAX_PREPOSITION_OBJECT_WORDS: usize = 16;
+
+/// A content whose last word is a preposition outside quote marks, in a sentence that goes on,
+/// reaching on to its clause's end: `what loopholes in the tax code enable someone as wealthy as`
+/// → `… as wealthy as Mr. Trump claims to be to pay little or no federal tax`, as PolNeAR marks
+/// it; the model tends to stop before a name. It stops before a comma, a colon or semicolon, a
+/// dash, a bracket, a quote mark, the sentence's last punctuation and a word another role holds;
+/// a content with no such stop within [`MAX_PREPOSITION_OBJECT_WORDS`] is left as it was.
+fn with_last_preposition_object(
+    doc: &Document,
+    quoted: &SpanIndex,
+    tags: &RoleTags,
+    words: Range<usize>,
+) -> Range<usize> {
+    let Some(last) = words.end.checked_sub(1) else {
+        return words;
+    };
+    let word = |i: usize| doc.slice(doc.tokens[i]);
+    let preposition = preposition_content_ends().contains(&word(last).to_lowercase().as_str())
+        && quoted.overlapping(doc.tokens[last]).is_empty();
+    if !preposition {
+        return words;
+    }
+    let sentence = doc.sentences.partition_point(|s| s.tokens.end <= last);
+    let Some(hi) = doc.sentences.get(sentence).map(|s| s.tokens.end) else {
+        return words;
+    };
+    let tagged = |i: usize| {
+        tags.iter()
+            .any(|role| role.get(i).is_some_and(|&b| b != Bio::O))
+    };
+    let breaks = |i: usize| {
+        let w = word(i);
+        let punct = !w.chars().any(char::is_alphanumeric);
+        let sentence_end = i + 1 == hi && punct;
+        let inner_break = punct && !matches!(w, "." | "’s" | "'s" | "'" | "’" | "&" | "$" | "%");
+        sentence_end || inner_break || tagged(i)
+    };
+    let reach =
+        (words.end..hi.min(words.end + MAX_PREPOSITION_OBJECT_WORDS + 1)).find(|&i| breaks(i));
+    match reach {
+        Some(end) if end > words.end => words.start..end,
+        None if hi <= words.end + MAX_PREPOSITION_OBJECT_WORDS => words.start..hi,
+        _ => words,
+    }
+}
+
 /// The paragraph of each word.
 fn paragraph_index(paragraphs: &[Range<usize>], words: usize) -> Vec<usize> {
     let mut out = vec![0; words];
@@ -623,6 +680,15 @@ mod tests {
             tags[role.index()][words.start + 1..words.end].fill(Bio::I);
         }
         tags
+    }
+
+    /// The first content piece of each attribution of the words `marks` tags in `d`.
+    fn first_contents<'d>(d: &'d Document, marks: &[(&str, Role)]) -> Vec<&'d str> {
+        let tags = tags_of(d, marks);
+        attributions_of(d, &tags)
+            .iter()
+            .map(|a| d.slice(a.content[0]))
+            .collect()
     }
 
     /// A source the model ends inside a bracket (a ticker) reaches on to its closing bracket; a
@@ -848,8 +914,48 @@ mod tests {
                 ("possessive_pronouns", possessive_pronouns()),
                 ("possessor_stops", possessor_stops()),
                 ("articles", articles()),
+                ("preposition_content_ends", preposition_content_ends()),
             ],
             true,
+        );
+    }
+
+    /// A content the model ended on a preposition while its sentence went on (`mentioned by Ivanka
+    /// Trump in`) reaches on to its clause's end, as PolNeAR marks it: not past a comma, and not
+    /// at all at the sentence's end or inside quote marks.
+    #[test]
+    fn a_content_ending_on_a_preposition_reaches_its_object() {
+        let d = doc(concat!(
+            "He could not explain why it was mentioned by Ann Lee in an interview with Vogue.\n\n",
+            "She said the talks were about trade, and she left.\n\n",
+            "Officials said the plan of Mr. Brown, he said.\n\n",
+            "They want to chip in.\n\n",
+            "She said \"we are done with\" the plan.\n"
+        ));
+        let contents = first_contents(
+            &d,
+            &[
+                ("why it was mentioned by Ann Lee in", Role::Content),
+                ("explain", Role::Cue),
+                ("the talks were about", Role::Content),
+                ("said", Role::Cue),
+                ("the plan of", Role::Content),
+                ("Officials", Role::Source),
+                ("to chip in", Role::Content),
+                ("want", Role::Cue),
+                ("we are done with", Role::Content),
+            ],
+        );
+        assert_eq!(
+            contents,
+            [
+                "why it was mentioned by Ann Lee in an interview with Vogue",
+                "the talks were about trade",
+                // `Mr.` does not end the clause; the comma does.
+                "the plan of Mr. Brown",
+                "to chip in",
+                "we are done with",
+            ]
         );
     }
 
@@ -861,7 +967,7 @@ mod tests {
             "\"However, we will win and\" he said.\n\n",
             "It said which.\n"
         ));
-        let tags = tags_of(
+        let contents = first_contents(
             &d,
             &[
                 ("him a disgrace after", Role::Content),
@@ -873,10 +979,6 @@ mod tests {
                 ("which", Role::Content),
             ],
         );
-        let contents: Vec<&str> = attributions_of(&d, &tags)
-            .iter()
-            .map(|a| d.slice(a.content[0]))
-            .collect();
         assert_eq!(
             contents,
             [

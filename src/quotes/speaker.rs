@@ -2,7 +2,9 @@
 //!
 //! - Names: the speaker phrase overlaps a mention (a person first, the last one: the head of
 //!   `Albanian Interior Minister Sandër Lleshaj`), or its last capitalised word is a person's
-//!   surname in the article.
+//!   surname in the article. A description in apposition names no one: `Enemies of the State,
+//!   a punk band from Ohio` and `A close ally of Donald Trump, Lindsey Graham` are read by their
+//!   names alone, never as Ohio or Trump.
 //! - Roles: appositions and titles in the article define them: `Sandër Lleshaj, Albanian Interior
 //!   Minister` and `Albanian Interior Minister Sandër Lleshaj` make both "Albanian Interior
 //!   Minister" and "the minister" resolve to him (the nearest definition before the quote wins,
@@ -19,6 +21,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::attribution::is_capitalized;
 use crate::entities::gender::{gender_of_first_name, gender_of_honorific, Gender};
 use crate::entities::Entities;
 use crate::lexicon::{self, word_list};
@@ -107,6 +110,39 @@ fn group_before(before: &str) -> Option<&str> {
         rest = head;
     }
     None
+}
+
+/// Whether one comma-separated part of a speaker phrase describes the speaker rather than names
+/// it ([`Resolver::named_part`]): it opens as a common noun phrase does, with a determiner and a
+/// lower-case word (`a punk band from Ohio`, `his lawyer`), a lower-case word that is no
+/// participle or preposition (`spokesman for the ministry`; not `including Graham`), or a
+/// number (`45`); and a name in it stands after a preposition (`a close ally of Donald Trump`)
+/// or before its lower-case head (`a longtime Clinton aide`). `state Del. Marcia Price`, a title
+/// and a name, names.
+fn describes(part: &str) -> bool {
+    let words: Vec<&str> = part.split_whitespace().collect();
+    let Some(first) = words.first() else {
+        return false;
+    };
+    let lower = first.to_lowercase();
+    let lower_case = |w: &str| w.chars().next().is_some_and(char::is_lowercase);
+    let is_preposition = |w: &str| {
+        let w = w.to_lowercase();
+        head_stops().contains(&w.as_str()) || object_prepositions().contains(&w.as_str())
+    };
+    let opens = if role_determiners().contains(&lower.as_str()) {
+        words.get(1).is_some_and(|w| lower_case(w))
+    } else {
+        first.chars().next().is_some_and(|c| c.is_ascii_digit())
+            || (lower_case(first)
+                && first.chars().all(char::is_alphabetic)
+                && !lower.ends_with("ing")
+                && !is_preposition(first))
+    };
+    let mut before_preposition = words.iter().skip(1).take_while(|w| !is_preposition(w));
+    let names_after_preposition = before_preposition.all(|w| !is_capitalized(w));
+    let head_last = words.last().is_some_and(|w| lower_case(w));
+    opens && (names_after_preposition || head_last)
 }
 
 /// The key words of a role phrase: (full phrase, head noun), determiners dropped.
@@ -563,7 +599,56 @@ impl<'a> Resolver<'a> {
             .map_or(speaker, |end| Span::new(speaker.start, end))
     }
 
+    /// The name of a speaker phrase that descriptions stand in apposition with ([`describes`]),
+    /// first or last: `Lindsey Graham` of `Lindsey Graham, a close ally of Donald Trump` and of
+    /// `A close ally of Donald Trump, Lindsey Graham`, `Enemies of the State` of `Enemies of the
+    /// State, a punk band from Ohio`. A description only says who the speaker is: a name inside
+    /// it (Trump, Ohio) is not the speaker. The whole phrase for any other shape: no
+    /// description, a part that is neither (`critics, like John Oliver`, `…, and Stan
+    /// Greenberg`, `…, who declined to be named`), or a name between descriptions (`…, San
+    /// Bernardino, Calif., based on …`).
+    fn named_part(&self, speaker: Span) -> Span {
+        let Some(phrase) = self.doc.text.get(speaker.range()) else {
+            return speaker;
+        };
+        let mut parts = Vec::new();
+        let mut from = 0;
+        for (i, _) in phrase.match_indices(", ") {
+            parts.push(from..i);
+            from = i + 2;
+        }
+        parts.push(from..phrase.len());
+        let is_name = |part: &str| part.split_whitespace().next().is_some_and(is_capitalized);
+        let mut names = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let part = &phrase[part.clone()];
+            if describes(part) {
+                continue;
+            }
+            if !is_name(part) {
+                return speaker;
+            }
+            names.push(i);
+        }
+        let name = match names[..] {
+            [] => None,
+            [0, ..] if names.len() < parts.len() => Some(&parts[0]),
+            [last] if last + 1 == parts.len() => Some(&parts[last]),
+            _ => None,
+        };
+        name.map_or(speaker, |name| {
+            let part = &phrase[name.clone()];
+            let start = speaker.start + name.start + (part.len() - part.trim_start().len());
+            Span::new(start, start + part.trim().len())
+        })
+    }
+
     fn resolve_phrase(&self, phrase: &str, speaker: Span) -> Option<usize> {
+        let named = self.named_part(speaker);
+        let (speaker, phrase) = match named == speaker {
+            true => (speaker, phrase),
+            false => (named, self.doc.text.get(named.range())?.trim()),
+        };
         let cut = self.without_spoken_about(speaker);
         let (speaker, phrase) = match cut == speaker {
             true => (speaker, phrase),

@@ -268,6 +268,149 @@ fn a_role_before_a_name_in_commas_defines_the_role() {
     assert_eq!(got[0].3, "Washington", "{got:?}");
 }
 
+/// A role with a name of its own, then the speaker's name in commas (`A close ally of Donald
+/// Trump, Lindsey Graham, said`): the rules took the role and name for the content and `the
+/// talks had failed` for the speaker, and after a quote found no speaker at all. In every order
+/// and after an inverted verb, the speaker is Graham.
+#[test]
+fn a_role_naming_someone_then_the_speakers_name_is_the_speaker() {
+    let names = [
+        ("Donald Trump", "PER"),
+        ("Lindsey Graham", "PER"),
+        ("New York", "LOC"),
+        ("Bill de Blasio", "PER"),
+    ];
+    for (text, content, speaker, entity, kind) in [
+        (
+            "A close ally of Donald Trump, Lindsey Graham, said the talks had failed.",
+            "the talks had failed",
+            "A close ally of Donald Trump, Lindsey Graham",
+            "Lindsey Graham",
+            "indirect",
+        ),
+        (
+            "“The talks failed,” a close ally of Donald Trump, Lindsey Graham, said.",
+            "The talks failed,",
+            "a close ally of Donald Trump, Lindsey Graham",
+            "Lindsey Graham",
+            "direct",
+        ),
+        (
+            "Lindsey Graham, a close ally of Donald Trump, said the talks had failed.",
+            "the talks had failed",
+            "Lindsey Graham",
+            "Lindsey Graham",
+            "indirect",
+        ),
+        (
+            "The mayor of New York, Bill de Blasio, said the city was safe.",
+            "the city was safe",
+            "The mayor of New York, Bill de Blasio",
+            "Bill de Blasio",
+            "indirect",
+        ),
+        (
+            "“The city is safe,” said the mayor of New York, Bill de Blasio, on Tuesday.",
+            "The city is safe,",
+            "the mayor of New York, Bill de Blasio",
+            "Bill de Blasio",
+            "direct",
+        ),
+    ] {
+        let got = run(text, &names);
+        assert_eq!(
+            got,
+            vec![row(content, "said", speaker, entity, kind)],
+            "{text}"
+        );
+    }
+    // A clause after an inverted verb is no speaker, and the words before its comma no content.
+    let text = "Some of the lawmakers in the room, all of them Republicans, said the talks had \
+                failed.";
+    let got = run(text, &[("Republicans", "MISC")]);
+    assert!(got.iter().all(|r| !r.2.contains("talks")), "{got:?}");
+}
+
+/// A name written with small words inside (`Enemies of the State`) before an appositive speaks,
+/// as `The Velvet Hammers` did: the rules found no speaker, and no quote.
+#[test]
+fn a_name_with_small_words_before_an_appositive_is_the_speaker() {
+    let names = [("Enemies of the State", "ORG"), ("Ohio", "LOC")];
+    let text = "Enemies of the State, a punk band from Ohio, said in a statement that the tour \
+                was cancelled.";
+    let got = run(text, &names);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (got[0].2.as_str(), got[0].3.as_str()),
+        ("Enemies of the State", "Enemies of the State")
+    );
+}
+
+/// A speaker phrase with a description in apposition, as the attribution model marks it
+/// (`Enemies of the State, a punk band from Ohio`), resolves to its name, never to a name inside
+/// the description (Ohio, Trump, Jane Doe); with no mention for the name, to none.
+#[test]
+fn a_description_beside_the_speakers_name_does_not_name_the_speaker() {
+    let names = [
+        ("Enemies of the State", "ORG"),
+        ("Ohio", "LOC"),
+        ("Donald Trump", "PER"),
+        ("Lindsey Graham", "PER"),
+        ("John Roe", "PER"),
+        ("Jane Doe", "PER"),
+        ("Univision", "ORG"),
+    ];
+    for (text, phrase, entity) in [
+        (
+            "Enemies of the State, a punk band from Ohio, said it was over.",
+            "Enemies of the State, a punk band from Ohio",
+            Some("Enemies of the State"),
+        ),
+        // No mention for the band: no one, rather than Ohio.
+        (
+            "The Iron Gulls, a punk band from Ohio, said it was over.",
+            "The Iron Gulls, a punk band from Ohio",
+            None,
+        ),
+        (
+            "Lindsey Graham, a close ally of Donald Trump, said it was over.",
+            "Lindsey Graham, a close ally of Donald Trump",
+            Some("Lindsey Graham"),
+        ),
+        (
+            "John Roe, a spokesman for Jane Doe, said it was over.",
+            "John Roe, a spokesman for Jane Doe",
+            Some("John Roe"),
+        ),
+        (
+            "A close ally of Donald Trump, Lindsey Graham, said it was over.",
+            "A close ally of Donald Trump, Lindsey Graham",
+            Some("Lindsey Graham"),
+        ),
+        // No description beside a name: the phrase resolves as a whole, as before.
+        (
+            "The anchor for Univision, a US Spanish-language channel, said it was over.",
+            "The anchor for Univision, a US Spanish-language channel",
+            Some("Univision"),
+        ),
+        (
+            "Officials, including Lindsey Graham, said it was over.",
+            "Officials, including Lindsey Graham",
+            Some("Lindsey Graham"),
+        ),
+    ] {
+        let (doc, mentions) = article(text, &names);
+        let entities = merge(&doc, &mentions);
+        let at = text.find(phrase).unwrap();
+        let span = Span::new(at, at + phrase.len());
+        let mut resolver = speaker::Resolver::new(&doc, &mentions, &entities);
+        let got = resolver
+            .resolve(span)
+            .map(|e| entities.entities[e].canonical.as_str());
+        assert_eq!(got, entity, "{text}");
+    }
+}
+
 /// A direction mark or embedding just before the opening mark (pages mixing scripts carry them)
 /// made the quote mixed speech, its text holding the mark and both quotation marks.
 #[test]
@@ -1824,8 +1967,17 @@ fn qa_interview_answers_are_the_interviewees() {
         );
     }
     assert_eq!(got[0].1, ":");
-    // The same interview written with `Q.` / `A.` or `Question:` / `Answer:` labels.
-    for (q, a) in [("Q.", "A."), ("Question:", "Answer:")] {
+    // The same interview written with `Q.` / `A.` or `Question:` / `Answer:` labels, with
+    // dashes (`Q -`, `A –`) or in markdown bold (`**Q:**`, `**A**:`, a whole bold question).
+    for (q, a) in [
+        ("Q.", "A."),
+        ("Question:", "Answer:"),
+        ("Q -", "A -"),
+        ("Q \u{2013}", "A \u{2013}"),
+        ("**Q:**", "**A:**"),
+        ("**Q**:", "**A**:"),
+        ("**Q: Why?** Tell us.", "__A:__"),
+    ] {
         let text = format!(
             "In an interview, the actor Tom Baker discussed his new film.\n\n{q} Why?\n\n{a} \
              I loved the script."
@@ -1907,6 +2059,13 @@ fn qa_labels_need_a_question_answered() {
          spending on the army.",
         "Tom Baker took questions.\n\nQ: Why?\n\nTom Baker smiled.\n\nA: raise taxes on the \
          rich.",
+        // Dashed labels as a list's, outside an interview.
+        "Tom Baker listed the options.\n\nA - raise taxes on the rich.\n\nB - cut spending on \
+         the army.",
+        "Tom Baker listed the options.\n\nQ - Why?\n\nA - raise taxes on the rich.",
+        // No label: `A-list`, a dash with no space before it.
+        "In an interview, Tom Baker discussed his film.\n\nQ: Why?\n\nA-list stars raise \
+         taxes on the rich.",
     ] {
         let got = run(text, &names);
         assert!(got.iter().all(|r| !r.0.contains("raise taxes")), "{got:?}");
@@ -1970,10 +2129,11 @@ fn a_group_of_someones_critics_is_not_that_person() {
             "A spokesman for Jane Doe",
             "Jane Doe",
         ),
+        // The name after the role's comma is the speaker's own.
         (
             "“The deal is dead,” said a close ally of Donald Trump, Lindsey Graham.",
-            "a close ally of Donald Trump",
-            "",
+            "a close ally of Donald Trump, Lindsey Graham",
+            "Lindsey Graham",
         ),
     ] {
         let got = run(text, &names);

@@ -64,6 +64,9 @@ const TRAILER_WINDOW: usize = 28;
 const QUOTE_AFTER_VERB_WINDOW: usize = 8;
 /// The most words of an appositive between a name and its verb.
 const MAX_APPOSITIVE_WORDS: usize = 24;
+/// The most words of a name in apposition after a role that follows its verb (`said a close
+/// ally of Donald Trump, Lindsey Graham`).
+const MAX_APPOSITION_NAME_WORDS: usize = 4;
 
 word_list! {
     /// First words of prepositional and time phrases (`on Tuesday`, `last week`, `earlier`).

@@ -558,6 +558,10 @@ pub(super) fn trailing_clause(view: &View, verb: usize, lo: usize, hi: usize) ->
     }
     let (comma, speaker) = if verb > lo && view.word(verb - 1) == "," {
         let (s, e) = view.subject_after(verb, hi)?;
+        // `…, said the talks had failed`: an auxiliary makes a clause of it, no speaker.
+        if (s..e).any(|t| auxiliaries().contains(&view.lower(t).as_str())) {
+            return None;
+        }
         (verb - 1, (s, e))
     } else {
         let (s, e) = view

@@ -15,7 +15,8 @@
 //! interviewed, named before the first question ([`Candidate::interviewee_in`], chosen among the
 //! mentions by `quotes::interviewee`); the questions, the publication's own words, are left out.
 //! Only an article with a `Q:` paragraph followed by an `A:` paragraph is read so: a lone `A:`
-//! list label is no answer.
+//! list label is no answer. The labels may also read `Q.`, `Question:`, `Q -` (a dash between
+//! spaces) or stand in markdown bold (`**Q:**`): see [`qa_label`].
 
 use super::lexicon;
 use super::marks::Quoted;
@@ -54,7 +55,7 @@ pub(super) fn turn_candidates(view: &View, direct: &[(Candidate, Quoted)]) -> Ve
             })
             .collect(),
     };
-    let qa: Vec<Option<(QaLabel, Span)>> =
+    let qa: Vec<Option<(QaLabel, Span, Span)>> =
         doc.paragraphs.iter().map(|p| qa_label(view, *p)).collect();
     let interview = qa_intro(view, &qa);
     let mut out = Vec::new();
@@ -66,11 +67,11 @@ pub(super) fn turn_candidates(view: &View, direct: &[(Candidate, Quoted)]) -> Ve
     // primary challenge …`), not more of the answer.
     let last_question = qa
         .iter()
-        .rposition(|l| matches!(l, Some((QaLabel::Question, _))));
+        .rposition(|l| matches!(l, Some((QaLabel::Question, ..))));
     for (i, para) in doc.paragraphs.iter().enumerate() {
-        if let (Some(intro), Some((qa_label, colon))) = (interview, qa[i]) {
+        if let (Some(intro), Some((qa_label, colon, words))) = (interview, qa[i]) {
             open_turn = None;
-            let body = trim_span(&doc.text, Span::new(colon.end, para.end));
+            let body = trim_span(&doc.text, words);
             let answer = qa_label == QaLabel::Answer && !body.is_empty();
             // Unlabelled paragraphs continue an answer only up to the next question.
             open_answer = answer && last_question.is_some_and(|q| q > i);
@@ -149,35 +150,86 @@ enum QaLabel {
     Answer,
 }
 
-/// A paragraph's Q&A label and its mark, the cue (after opening quote marks and invisible format
-/// characters, as [`turn_label`] reads them): `Q:` / `A:`, `Q.` / `A.` or `Question:` /
-/// `Answer:`, followed by white space; `Plan A: …` is no label, nor is a lower-case `a:`.
-fn qa_label(view: &View, para: Span) -> Option<(QaLabel, Span)> {
-    const LABELS: [(&str, QaLabel); 6] = [
-        ("Q:", QaLabel::Question),
-        ("A:", QaLabel::Answer),
-        ("Q.", QaLabel::Question),
-        ("A.", QaLabel::Answer),
-        ("Question:", QaLabel::Question),
-        ("Answer:", QaLabel::Answer),
-    ];
+/// Q&A labels and the turn each opens, as [`qa_label`] reads them: see the file's header.
+fn qa_labels() -> &'static [(&'static str, QaLabel)] {
+    static LIST: std::sync::OnceLock<Vec<(&'static str, QaLabel)>> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        let pairs = crate::lexicon::parse_pairs(include_str!("../lexicon/qa_labels.txt"));
+        let turn = |name: &str| match name {
+            "question" => QaLabel::Question,
+            "answer" => QaLabel::Answer,
+            other => panic!("qa_labels.txt: {other:?} is neither question nor answer"),
+        };
+        pairs
+            .into_iter()
+            .map(|(label, t)| (label, turn(t)))
+            .collect()
+    })
+}
+
+/// Markdown's bold marks around a label (`**Q:**`, `__A:__`).
+const BOLD_MARKS: [&str; 2] = ["**", "__"];
+
+/// A paragraph's Q&A label, read after opening quote marks and invisible format characters (as
+/// [`turn_label`] reads them): the label's mark, the cue, and the turn's words after it.
+/// A label of [`qa_labels`] (`Q`, `Answer`) is followed by its mark, `:` or `.` right after it
+/// (`Q:`, `A.`, `Question:`) or a dash between spaces (`Q - Why?`, `A – Very.`), and then by white
+/// space; markdown bold may hold the label (`**Q:**`, `**A**:`, `__A:__`, or a whole bold
+/// question, `**Q: Why?**`). `Plan A: …` is no label, nor is a lower-case `a:`, nor `A-list`.
+fn qa_label(view: &View, para: Span) -> Option<(QaLabel, Span, Span)> {
     let para_text = view.doc.slice(para);
     let text = para_text.trim_start_matches(|c| matches!(c, '"' | '“') || is_invisible_format(c));
-    let start = para.start + (para_text.len() - text.len());
-    LABELS.iter().find_map(|&(written, label)| {
-        let rest = text.strip_prefix(written)?;
-        let mark = start + written.len() - 1;
-        rest.starts_with(char::is_whitespace)
-            .then(|| (label, Span::new(mark, mark + 1)))
+    let at = |rest: &str| para.end - rest.len();
+    let bold = BOLD_MARKS.iter().find(|&&b| text.starts_with(b)).copied();
+    let text = bold.map_or(text, |b| &text[b.len()..]);
+    qa_labels().iter().find_map(|&(written, label)| {
+        let mut rest = text.strip_prefix(written)?;
+        // `**Q**:`: the bold closes before the mark.
+        if let Some(b) = bold {
+            rest = rest.strip_prefix(b).unwrap_or(rest);
+        }
+        let (mark, after) = match rest.chars().next()? {
+            ':' | '.' => (at(rest)..at(rest) + 1, &rest[1..]),
+            c if c.is_whitespace() => {
+                let spaced = rest.trim_start_matches([' ', '\u{a0}']);
+                let dash = spaced.chars().next().filter(|&c| is_dash_char(c))?;
+                let end = at(spaced) + dash.len_utf8();
+                (at(spaced)..end, &spaced[dash.len_utf8()..])
+            }
+            _ => return None,
+        };
+        // `**Q:**`: the bold closes after the mark; else after the words, if at all (`**A:
+        // Very.**`).
+        let (after, words_end) = match bold {
+            Some(b) => match after.strip_prefix(b) {
+                Some(closed) => (closed, para.end),
+                None => {
+                    let kept = para_text.trim_end();
+                    let end = para.start + kept.strip_suffix(b).unwrap_or(kept).len();
+                    (after, end)
+                }
+            },
+            None => (after, para.end),
+        };
+        after.starts_with(char::is_whitespace).then(|| {
+            let words = Span::new(at(after), words_end.max(at(after)));
+            (label, Span::new(mark.start, mark.end), words)
+        })
     })
+}
+
+/// Whether a character is a dash that may stand for a Q&A label's colon (`Q - Why?`).
+fn is_dash_char(c: char) -> bool {
+    let mut buf = [0; 4];
+    is_dash(c.encode_utf8(&mut buf))
 }
 
 /// The stretch before a Q&A interview's first question, where the person interviewed is named,
 /// when the article is one: a `Q:` paragraph has an `A:` paragraph right after it, and the
 /// stretch says it is an interview (`In an interview, …`, `Q&A with …`: an FAQ box after a lead,
 /// `Q: What is a filibuster? A: …`, is the publication's own explaining).
-fn qa_intro(view: &View, qa: &[Option<(QaLabel, Span)>]) -> Option<Span> {
-    let label = |i: usize| qa.get(i).copied().flatten().map(|(l, _)| l);
+fn qa_intro(view: &View, qa: &[Option<(QaLabel, Span, Span)>]) -> Option<Span> {
+    let label = |i: usize| qa.get(i).copied().flatten().map(|(l, ..)| l);
     let paired = (0..qa.len())
         .any(|i| label(i) == Some(QaLabel::Question) && label(i + 1) == Some(QaLabel::Answer));
     if !paired {

@@ -127,6 +127,19 @@ impl<'d> View<'d> {
         Some((start, end))
     }
 
+    /// Whether the tokens `from..to` are written as a name: capitalised words, abbreviation dots,
+    /// a possessive, and inside it the small words of [`label_function_words`] (`Enemies of the
+    /// State`, `Friends of the Earth`).
+    pub(super) fn name_like(&self, from: usize, to: usize) -> bool {
+        from < to
+            && (from..to).all(|t| {
+                let w = self.word(t);
+                is_capitalized(w)
+                    || matches!(w, "." | "’s" | "'s")
+                    || (t > from && t + 1 < to && label_function_words().contains(&w))
+            })
+    }
+
     /// Whether a phrase starting at `first` can name a speaker (not `early Friday`, `in a
     /// statement`).
     pub(super) fn plausible_speaker(&self, first: usize) -> bool {
@@ -162,10 +175,7 @@ impl<'d> View<'d> {
             return None;
         }
         let (name_start, name_end) = self.subject_before(open, lo)?;
-        let name_like = |from: usize, to: usize| {
-            (from..to)
-                .all(|t| is_capitalized(self.word(t)) || matches!(self.word(t), "." | "’s" | "'s"))
-        };
+        let name_like = |from: usize, to: usize| self.name_like(from, to);
         // `Rep. Jim Jordan (R-Ohio), an oversight panel member, said`: subject_before skipped
         // the parenthesis between the name and the appositive.
         let parenthesis_between =
@@ -173,8 +183,9 @@ impl<'d> View<'d> {
         if (name_end == open || parenthesis_between) && name_like(name_start, name_end) {
             return Some((name_start, name_end));
         }
-        // `His lawyer, Jane Doe, said`, `the defendant, Mark Taylor, told`: the role first, the
-        // name inside the commas; the speaker is both, as attribution corpora mark it. The role
+        // `His lawyer, Jane Doe, said`, `the defendant, Mark Taylor, told`, `A close ally of Donald
+        // Trump, Lindsey Graham, said`: the role first (a name inside it too), the name inside
+        // the commas; the speaker is both, as attribution corpora mark it. The role
         // opens the clause, the sentence's or one reported (`Jones said his lawyer, Ann Frey,
         // had told him`): in `The car struck a cyclist, Mark Taylor, said police`, the words
         // before the commas end a clause of their own.
@@ -186,7 +197,6 @@ impl<'d> View<'d> {
             && !self.speaker_after(verb)
             && close - open - 1 <= MAX_SPEAKER_WORDS
             && name_like(open + 1, close)
-            && !is_capitalized(self.word(name_end - 1))
             && self.plausible_speaker(name_start);
         role_then_name.then_some((name_start, close))
     }
@@ -205,7 +215,9 @@ impl<'d> View<'d> {
         !listener && !clause && self.subject_after(verb, hi).is_some()
     }
 
-    /// The speaker phrase right after an inverted verb (`said Lleshaj during the interview`).
+    /// The speaker phrase right after an inverted verb (`said Lleshaj during the interview`), with
+    /// the name in apposition after a role (`said a close ally of Donald Trump, Lindsey
+    /// Graham.`: the role and the name, as `a ROLE, NAME, said` reads before the verb).
     pub(super) fn subject_after(&self, verb: usize, hi: usize) -> Option<(usize, usize)> {
         let start = verb + 1;
         let mut end = start;
@@ -219,7 +231,35 @@ impl<'d> View<'d> {
             }
             end += 1;
         }
-        (end > start && self.plausible_speaker(start)).then_some((start, end))
+        if end == start || !self.plausible_speaker(start) {
+            return None;
+        }
+        Some((start, self.name_after_role(start, end, hi).unwrap_or(end)))
+    }
+
+    /// The end of a name in apposition after the role `start..comma` that a comma ends: a few
+    /// words written as a name, closing the clause (`a close ally of Donald Trump, Lindsey
+    /// Graham.`, `the minister, Sandër Lleshaj, on Tuesday`); none after a name (`Smith, Jones`)
+    /// or before a time (`the minister, Tuesday`).
+    fn name_after_role(&self, start: usize, comma: usize, hi: usize) -> Option<usize> {
+        if comma >= hi || self.word(comma) != "," || self.name_like(start, comma) {
+            return None;
+        }
+        let first = comma + 1;
+        let end = (first..hi.min(first + MAX_APPOSITION_NAME_WORDS + 1))
+            .find(|&t| is_punct(self.word(t)) && !matches!(self.word(t), "." | "’s" | "'s"))
+            .unwrap_or(hi);
+        // A sentence's last word keeps its full stop as a token of its own.
+        let closes = end == hi || matches!(self.word(end), "," | ";" | ")");
+        let name_end = match self.word(end.saturating_sub(1)) {
+            "." if end == hi => end - 1,
+            _ => end,
+        };
+        let no_stop =
+            (first..name_end).all(|t| !after_speaker_stops().contains(&self.lower(t).as_str()));
+        (closes && name_end - first <= MAX_APPOSITION_NAME_WORDS && no_stop)
+            .then_some(name_end)
+            .filter(|&e| self.name_like(first, e))
     }
 
     /// The subject at a sentence's start: a pronoun, or a run of capitalised words (with their
