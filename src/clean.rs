@@ -93,6 +93,23 @@ fn is_author_promo(line: &str) -> bool {
         && !handle.contains(char::is_whitespace)
 }
 
+/// A site's cookie banner or newsletter box: a phrase of [`boilerplate_phrases`] opening the line
+/// or one of its sentences, and no quotation (`“We use cookies to remember what you like,” the
+/// retailer's chief executive said` is a story's words).
+fn is_site_notice(line: &str) -> bool {
+    if line.contains(['"', '“', '”', '«', '»', '„']) {
+        return false;
+    }
+    let lower = line.to_lowercase();
+    let opens_sentence = |at: usize| {
+        let before = lower[..at].trim_end();
+        before.is_empty() || before.ends_with(['.', '!', '?', ':', '|', '•'])
+    };
+    boilerplate_phrases()
+        .iter()
+        .any(|p| lower.match_indices(p).any(|(at, _)| opens_sentence(at)))
+}
+
 /// Why a line is debris, if it is.
 pub fn debris_reason(line: &str) -> Option<&'static str> {
     let trimmed = line.trim();
@@ -110,11 +127,8 @@ pub fn debris_reason(line: &str) -> Option<&'static str> {
         return Some(reason);
     }
     let chars = trimmed.chars().count();
-    if chars <= MAX_NOTICE_CHARS {
-        let lower = trimmed.to_lowercase();
-        if boilerplate_phrases().iter().any(|p| lower.contains(p)) {
-            return Some("cookie or newsletter notice");
-        }
+    if chars <= MAX_NOTICE_CHARS && is_site_notice(trimmed) {
+        return Some("cookie or newsletter notice");
     }
     if chars > 60 {
         return None;
@@ -237,6 +251,13 @@ pub fn clean(text: &str) -> Cleaned {
         if let Some(cut) = credits::trailing_credit(trimmed) {
             out.removed
                 .push((Span::new(span.start + cut, span.end), "photo credit"));
+            // A credit alone on its line (`(AP Photo/Evan Vucci)`) leaves no caption.
+            if cut == 0 {
+                if let Some(p) = para.take() {
+                    out.paragraphs.push(p);
+                }
+                continue;
+            }
             trimmed = trimmed[..cut].trim_end();
             span.end = span.start + trimmed.len();
             ends_paragraph = true;
@@ -456,6 +477,20 @@ mod tests {
         let reasons: Vec<&str> = removed(text).iter().map(|(_, r)| *r).collect();
         assert_eq!(reasons[0], "page furniture");
         assert_eq!(reasons[1..], ["share button"; 8]);
+    }
+
+    /// A review: a story quoting a banner's words lost the paragraph, its speaker and her quote;
+    /// and a credit alone on its line left an empty paragraph between two quotes.
+    #[test]
+    fn a_quoted_banner_is_a_story_and_a_credit_alone_leaves_no_paragraph() {
+        let text = "“We use cookies to remember what you like,” the retailer's chief executive, \
+                    Dana Ruiz, said on Tuesday.\n\nShe said the site that uses cookies would \
+                    change.";
+        assert_eq!(kept(text).len(), 2, "{:?}", removed(text));
+        let c = clean("“One,” she said.\n\n(AP Photo/Evan Vucci)\n\n“Two.”");
+        assert_eq!(c.paragraphs.len(), 2, "{:?}", c.paragraphs);
+        assert!(c.paragraphs.iter().all(|p| !p.is_empty()));
+        assert_eq!(c.removed.len(), 1);
     }
 
     /// An outside check: a cookie banner's "you agree to our use of cookies" became a quote.

@@ -24,7 +24,9 @@ const MAX_TAG_BYTES: usize = 300;
 pub fn tag_len(s: &str) -> Option<usize> {
     let rest = s.strip_prefix('<')?;
     if let Some(comment) = rest.strip_prefix("!--") {
-        let end = comment.find("-->")?;
+        // Only as far as a tag may reach: an unclosed `<!--` does not search the whole text.
+        let window = &comment.as_bytes()[..comment.len().min(MAX_TAG_BYTES)];
+        let end = window.windows(3).position(|w| w == b"-->")?;
         let len = 4 + end + 3;
         return (len <= MAX_TAG_BYTES).then_some(len);
     }
@@ -32,7 +34,10 @@ pub fn tag_len(s: &str) -> Option<usize> {
     if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
         return None;
     }
-    let end = rest.find(['>', '<', '\n'])?;
+    let end = rest
+        .bytes()
+        .take(MAX_TAG_BYTES)
+        .position(|b| matches!(b, b'>' | b'<' | b'\n'))?;
     (rest.as_bytes()[end] == b'>' && end + 2 <= MAX_TAG_BYTES).then_some(end + 2)
 }
 
@@ -79,7 +84,9 @@ fn named_references() -> &'static [(&'static str, char)] {
 /// `&ldquo;` → (`“`, 7), `&#8220;` and `&#x201C;` → (`“`, 7 and 8). Unlisted names are none.
 pub fn char_reference(s: &str) -> Option<(char, usize)> {
     let rest = s.strip_prefix('&')?;
-    let end = rest.get(..12).unwrap_or(rest).find(';')?;
+    // Bytes, not a slice of the text: byte 12 may fall inside a character (CJK), and searching the
+    // whole rest instead made every `&` of a long line a walk to its end.
+    let end = rest.bytes().take(12).position(|b| b == b';')?;
     let body = &rest[..end];
     let c = if let Some(num) = body.strip_prefix('#') {
         let code = match num.strip_prefix(['x', 'X']) {
@@ -96,6 +103,20 @@ pub fn char_reference(s: &str) -> Option<(char, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A review: an unclosed `<!--` searched the rest of the text for its end, and a `&` before
+    /// a character across byte 12 searched the rest for a `;`: each made a long line quadratic.
+    #[test]
+    fn unclosed_comments_and_references_are_not_quadratic() {
+        let text = "x <!-- ".repeat(200_000); // ≈ 1.4 MB
+        assert_eq!(mask_tags(&text), text);
+        let text = "公司&".repeat(200_000); // ≈ 1.4 MB
+        assert!(text
+            .match_indices('&')
+            .all(|(i, _)| char_reference(&text[i..]).is_none()));
+        assert_eq!(char_reference("&rdquo;公司"), Some(('”', 7)));
+        assert_eq!(tag_len("<!-- a -->b"), Some(10));
+    }
 
     #[test]
     fn tags_are_masked_in_place() {

@@ -79,13 +79,16 @@ fn bare(line: &str) -> &str {
 /// One credit: `Reporting by Dana Pellor in Lisbon`, `Photo: Kevin Marsh/Reuters`.
 fn is_credit_part(part: &str) -> bool {
     let part = part.trim();
-    let lower = part.to_lowercase();
     credit_phrases().iter().any(|phrase| {
-        let Some(rest) = lower.strip_prefix(phrase) else {
+        // The phrases are ASCII: compare the head without lower-casing the line, whose length
+        // lower-casing can change (`K`, the Kelvin sign, is one byte shorter as `k`; `İ` longer).
+        let Some(head) = part.get(..phrase.len()) else {
             return false;
         };
-        // Lower-casing can change a string's length; the phrases are ASCII, so compare tails.
-        let rest = &part[part.len() - rest.len()..];
+        if !head.eq_ignore_ascii_case(phrase) {
+            return false;
+        }
+        let rest = &part[phrase.len()..];
         let names = if phrase.ends_with(" by") {
             rest.starts_with(char::is_whitespace).then_some(rest)
         } else {
@@ -159,6 +162,22 @@ mod tests {
             ],
             true,
         );
+    }
+
+    /// A review: the tail after a phrase was cut by the lower-cased line's length, which `K`
+    /// (the Kelvin sign) shortens and `İ` lengthens: a panic that lost the article, and
+    /// credits left as text.
+    #[test]
+    fn letters_that_change_length_in_lower_case_neither_panic_nor_hide_a_credit() {
+        for line in ["Photo\u{212A}", "Photoé Ω", "Reporting by \u{212A}ate Ng"] {
+            let _ = credit_reason(line);
+        }
+        for line in [
+            "Reporting by İbrahim Kaya; Editing by Rick Hanlow",
+            "Photo: İsmail Coşkun/Reuters",
+        ] {
+            assert_eq!(credit_reason(line), Some("staff or photo credit"), "{line}");
+        }
     }
 
     #[test]

@@ -561,15 +561,23 @@ pub fn is_family_name_first(keys: &[String]) -> bool {
         && syllables.iter().all(|s| is_one_syllable(s))
 }
 
-/// Whether a folded word is one romanised syllable: ASCII letters with one run of vowels ("jong",
-/// "un", "hsien", "myung"; not "harvey", "jinping").
+word_list! {
+    /// How a romanised syllable may end after its vowels ("ng" of "jong"), folded.
+    fn romanised_syllable_ends = "romanised_syllable_ends.txt";
+}
+
+/// Whether a folded word is one romanised syllable: ASCII letters with one run of vowels, ending
+/// as such syllables end (`romanised_syllable_ends.txt`): "jong", "un", "hsien", "myung"; not
+/// "harvey", "jinping" (two runs), nor "scott" or "wright" (`tt`, `ght`).
 fn is_one_syllable(word: &str) -> bool {
     let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
-    let runs = word
-        .char_indices()
-        .filter(|&(i, c)| vowel(c) && !word[..i].ends_with(vowel))
-        .count();
-    !word.is_empty() && word.chars().all(|c| c.is_ascii_lowercase()) && runs == 1
+    let Some(first) = word.find(vowel) else {
+        return false;
+    };
+    let end = word[first..].trim_start_matches(vowel);
+    word.chars().all(|c| c.is_ascii_lowercase())
+        && !end.contains(vowel)
+        && (end.is_empty() || romanised_syllable_ends().contains(&end))
 }
 
 /// Whether a folded given name is a short form of another as written: "joe" of "joseph"
@@ -826,6 +834,7 @@ mod tests {
                 ("us_states", us_states()),
                 ("surname_articles", surname_articles()),
                 ("name_particles", name_particles()),
+                ("romanised_syllable_ends", romanised_syllable_ends()),
                 ("stock_exchanges", stock_exchanges()),
                 ("east_asian_family_names", east_asian_family_names()),
             ],

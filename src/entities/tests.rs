@@ -1599,6 +1599,21 @@ fn a_family_name_first_keeps_all_its_parts() {
             ("John Fitzgerald Kennedy", Some("john kennedy")),
         ],
     );
+    // A review: any one-vowel word after `Lee` made a name family-first; `Scott` and `Wright`
+    // end as no romanised syllable does.
+    assert_keyed(
+        "Lee Scott Wright spoke. Nguyen Xuan Phuc and Lee Hsien Loong listened.",
+        &[
+            ("Lee Scott Wright", "PER"),
+            ("Nguyen Xuan Phuc", "PER"),
+            ("Lee Hsien Loong", "PER"),
+        ],
+        &[
+            ("Lee Scott Wright", Some("lee wright")),
+            ("Nguyen Xuan Phuc", Some("nguyen xuan phuc")),
+            ("Lee Hsien Loong", Some("lee hsien loong")),
+        ],
+    );
 }
 
 /// A country's name the model tags ORG beside the one longer organisation name it begins is
