@@ -18,6 +18,9 @@
 //! “We will leave," he said.                 We will leave,   (a straight mark that closes)
 //! ```
 //!
+//! HTML tags read as white space: `<a href="https://example.com">` holds no quote, and `<p>“Yes`
+//! opens its paragraph with a mark.
+//!
 //! Every pass is one walk over the text, so the cost is linear whatever the marks.
 
 use crate::span::SpanIndex;
@@ -125,28 +128,55 @@ fn is_elision(rest: &str) -> bool {
 /// `the workers’ rights,’ said Kettle`: an apostrophe after an `s`, before a word, that the quote
 /// goes on past to a closing mark after punctuation (`,’`) with no opening mark between, ends a
 /// plural possessive, not the quote. `‘Yes’ and ‘No’ campaigns` closes at `Yes’` (an opening
-/// mark comes first).
-fn is_plural_possessive(c: char, prev: Option<char>, rest: &str) -> bool {
+/// mark comes first). `closes_ahead`: whether such a closing mark comes later ([`ClosesAhead`]).
+fn is_plural_possessive(prev: Option<char>, rest: &str, closes_ahead: bool) -> bool {
     let mut after = rest.chars();
     let (space, word) = (after.next(), after.next());
-    if !(matches!(prev, Some('s' | 'S'))
+    matches!(prev, Some('s' | 'S'))
         && space.is_some_and(char::is_whitespace)
-        && word.is_some_and(char::is_alphanumeric))
-    {
-        return false;
-    }
-    let mut before = None;
-    for r in rest.chars() {
-        if matches!(r, '‘' | '‚' | '‹') || (r == '\'' && before.is_none_or(char::is_whitespace))
-        {
-            return false;
+        && word.is_some_and(char::is_alphanumeric)
+        && closes_ahead
+}
+
+/// The single marks that can close a quote, one bit each in [`ClosesAhead`].
+const SINGLE_CLOSERS: [char; 3] = ['’', '\'', '›'];
+
+fn closer_bit(c: char) -> u8 {
+    SINGLE_CLOSERS
+        .iter()
+        .position(|&m| m == c)
+        .map_or(0, |i| 1 << i)
+}
+
+/// For each byte offset of a paragraph, the single marks (’ ' ›) that close after punctuation
+/// (`,’`) further on with no opening mark (‘ ‚ ‹, or `'` after a space) before them. Built in one
+/// backward walk: a look-ahead from every `s’ ` to the paragraph's end was quadratic.
+struct ClosesAhead(Vec<u8>);
+
+impl ClosesAhead {
+    fn new(body: &str) -> Self {
+        let mut ahead = vec![0u8; body.len() + 1];
+        let mut marks = 0u8;
+        let mut chars = body.char_indices().rev().peekable();
+        while let Some((offset, r)) = chars.next() {
+            let before = chars.peek().map(|&(_, b)| b);
+            if matches!(r, '‘' | '‚' | '‹') || (r == '\'' && before.is_none_or(char::is_whitespace))
+            {
+                marks = 0;
+            } else if before.is_some_and(|b| matches!(b, ',' | '.' | '?' | '!' | '…' | ';')) {
+                marks |= closer_bit(r);
+            }
+            ahead[offset] = marks;
         }
-        if r == c && before.is_some_and(|b| matches!(b, ',' | '.' | '?' | '!' | '…' | ';')) {
-            return true;
-        }
-        before = Some(r);
+        ClosesAhead(ahead)
     }
-    false
+
+    /// Whether a mark `c` closes after punctuation at or after `offset`, before any opening mark.
+    fn closes(&self, c: char, offset: usize) -> bool {
+        self.0
+            .get(offset)
+            .is_some_and(|&marks| marks & closer_bit(c) != 0)
+    }
 }
 
 fn classify(
@@ -155,6 +185,7 @@ fn classify(
     prev: Option<char>,
     rest: &str,
     open_char: Option<char>,
+    closes_ahead: bool,
 ) -> Option<Event> {
     let next = rest.chars().next();
     let next_is_space = next.is_none_or(|n| n.is_whitespace());
@@ -202,7 +233,7 @@ fn classify(
                     let apostrophe = next_is_alnum && prev_is_alnum;
                     if apostrophe
                         || (prev.is_none_or(|p| p.is_whitespace()) && !next_is_space)
-                        || is_plural_possessive(c, prev, rest)
+                        || is_plural_possessive(prev, rest, closes_ahead)
                     {
                         None
                     } else {
@@ -320,8 +351,8 @@ impl Scanner<'_> {
         let Some((first, first_len)) = mark_at(body) else {
             return false;
         };
-        let opens =
-            classify(self.family, first, None, &body[first_len..], None) == Some(Event::Open);
+        let opens = classify(self.family, first, None, &body[first_len..], None, false)
+            == Some(Event::Open);
         match self.family {
             Family::Single => opens,
             // The paragraph reopens the quote in its own style: a straight mark after a straight
@@ -344,7 +375,16 @@ impl Scanner<'_> {
     }
 
     fn paragraph(&mut self, index: usize, para: Span, opaque: &[Span]) {
-        let body = &self.text[para.range()];
+        // `<a href="https://example.com">`: an attribute's marks are no quote's, so the scan reads
+        // the paragraph with its tags blanked (same offsets), and a mark after a leading tag
+        // (`<p>“We will…`) opens the paragraph.
+        let masked = crate::markup::mask_tags(&self.text[para.range()]);
+        let lead = masked.len() - masked.trim_start().len();
+        let body: &str = &masked;
+        let ahead = match self.family {
+            Family::Single => ClosesAhead::new(body),
+            Family::Double => ClosesAhead(Vec::new()),
+        };
         // A quote within a quote ends with its paragraph.
         self.nested = None;
         if let Some((_, open_char, _, _)) = self.open {
@@ -352,7 +392,7 @@ impl Scanner<'_> {
             // inside the quote's span: the quote ends before it.
             let gap = &self.text[self.last_para_end.min(para.start)..para.start];
             let debris_between = !gap.trim().is_empty();
-            if debris_between || !self.reopens(open_char, body) {
+            if debris_between || !self.reopens(open_char, &body[lead..]) {
                 self.settle_unclosed();
             }
         }
@@ -365,7 +405,7 @@ impl Scanner<'_> {
         // The end of a character reference read as the mark it stands for (`&ldquo;`).
         let mut skip_until = 0;
         for (offset, raw) in body.char_indices() {
-            if offset < skip_until {
+            if offset < skip_until.max(lead) {
                 continue;
             }
             let pos = para.start + offset;
@@ -416,12 +456,19 @@ impl Scanner<'_> {
                     skip_next = true;
                     None
                 }
-                _ => classify(self.family, c, prev, rest, open_char),
+                _ => classify(
+                    self.family,
+                    c,
+                    prev,
+                    rest,
+                    open_char,
+                    ahead.closes(c, offset + c_len),
+                ),
             };
             let mark_len = if doubled { 2 } else { c_len };
             match (event, self.open) {
                 (Some(Event::Open | Event::Toggle), None) => {
-                    self.open = Some((pos, c, index, offset == 0));
+                    self.open = Some((pos, c, index, offset == lead));
                 }
                 (Some(Event::Close | Event::Toggle), Some((start, _, first_para, _))) => {
                     self.open = None;
@@ -668,6 +715,36 @@ mod tests {
         assert_eq!(q.len(), 1);
         assert_eq!(q[0].outer, Span::new(0, text.find(" he").unwrap()));
         assert_eq!(&text[q[0].inner.range()], "One.\n\n&ldquo;Two,");
+    }
+
+    /// A reviewer's check: each `players’ union` inside an open single quote looked ahead to the
+    /// paragraph's end for a `,’`, quadratic in a long paragraph (no timed assertion: a quadratic
+    /// scan of this ≈ 1 MB would not finish within CI's time).
+    #[test]
+    fn many_plural_possessives_in_a_single_quote_are_not_quadratic() {
+        let text = format!(
+            "‘Start {}end,’ said Tom.",
+            "the players’ union met. ".repeat(40_000)
+        );
+        let got = quoted(&text);
+        assert_eq!(got.len(), 1);
+        assert!(got[0].starts_with("Start the players’ union") && got[0].ends_with("end,"));
+    }
+
+    /// A reviewer's check: `<a href="https://example.com/report">` gave the direct quote
+    /// `https://example.com/report`.
+    #[test]
+    fn marks_inside_tags_are_no_quotes() {
+        let text =
+            "<p>She said <a href=\"https://example.com/report\">the report</a> was clear.</p>";
+        assert!(quoted(text).is_empty());
+        // A mark after a leading tag opens its paragraph, so the quote continues.
+        let text = "<p>“First part.</p>\n\n<p>“Second part,” he said.</p>";
+        let paras = crate::clean::clean(text).paragraphs;
+        let got = find_quoted(text, &paras);
+        assert_eq!(got.len(), 1);
+        assert!(got[0].multi_paragraph && got[0].closed);
+        assert!(text[got[0].inner.range()].starts_with("First part."));
     }
 
     #[test]
