@@ -173,6 +173,15 @@ fn role_keys(phrase: &str) -> Option<(String, String)> {
     Some((full, head))
 }
 
+/// Whether a phrase read as a role holds a word that makes it a clause instead: a stop of
+/// [`role_stops`] (`who`, `said`) or a verb of the cue lexicon (`Smith, who said …`).
+fn holds_clause_word(words: &[&str]) -> bool {
+    words.iter().any(|w| {
+        role_stops().contains(&w.to_lowercase().as_str())
+            || crate::quotes::lexicon::verb(w).is_some()
+    })
+}
+
 /// A resolved speaker: its entity, if any.
 pub struct Resolver<'a> {
     doc: &'a Document,
@@ -342,18 +351,7 @@ impl<'a> Resolver<'a> {
         let end_rel = (0..=end_rel).rev().find(|&i| rest.is_char_boundary(i))?;
         let phrase = rest[..end_rel].trim_end();
         let words: Vec<&str> = phrase.split_whitespace().collect();
-        if words.is_empty()
-            || words.len() > 8
-            || words
-                .iter()
-                .any(|w| role_stops().contains(&w.to_lowercase().as_str()))
-        {
-            return None;
-        }
-        if words
-            .iter()
-            .any(|w| crate::quotes::lexicon::verb(w).is_some())
-        {
+        if words.is_empty() || words.len() > 8 || holds_clause_word(&words) {
             return None;
         }
         let span = Span::new(start, start + phrase.len());
@@ -387,10 +385,7 @@ impl<'a> Resolver<'a> {
         let possessor = POSSESSIVE_ENDS.iter().any(|e| opener.ends_with(e));
         if words.len() > 8
             || !(possessor || role_determiners().contains(&opener.as_str()))
-            || words.iter().any(|w| {
-                role_stops().contains(&w.to_lowercase().as_str())
-                    || crate::quotes::lexicon::verb(w).is_some()
-            })
+            || holds_clause_word(&words)
         {
             return None;
         }
