@@ -39,6 +39,16 @@ pub const FILES: [&str; 5] = [
 /// ([`crate::report::index`]).
 pub const INDEX_FILE: &str = "entity_index.csv";
 
+/// The header row of [`INDEX_FILE`].
+pub const INDEX_HEADER: [&str; 6] = [
+    "entity_key",
+    "label",
+    "canonical",
+    "articles",
+    "mentions",
+    "quotes",
+];
+
 /// Files a run writes from its complete [`FILES`] when it finishes.
 pub const DERIVED_FILES: [&str; 1] = [INDEX_FILE];
 

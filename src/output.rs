@@ -12,7 +12,9 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::annotated::Annotated;
-use crate::checkpoint::{Checkpoint, RecordsRead, RunIdentity, DERIVED_FILES, LOCK};
+use crate::checkpoint::{
+    Checkpoint, RecordsRead, RunIdentity, DERIVED_FILES, INDEX_FILE, INDEX_HEADER, LOCK,
+};
 use crate::input::RecordError;
 use crate::ner::EntityLabel;
 use crate::text::CharOffsets;
@@ -449,6 +451,66 @@ impl OutputWriter {
     }
 }
 
+/// Fields of a header compared by [`holds_other_data`]: enough that no one's dump passes for
+/// our table (a CSV dump's `id,title,text` is not `articles.csv`'s `id,title,chars`), few
+/// enough that a table written by an older whosaid, with columns added at its end since, is
+/// still ours to replace.
+const HEADER_FIELDS_COMPARED: usize = 3;
+
+/// Whether `path` holds data that is not a table with `header`: a file whose first line does
+/// not begin with the header's first fields. An absent, empty or unreadable file holds nothing
+/// to lose (unreadable: the write then fails and says why).
+///
+/// ```text
+/// articles.csv   id,title,chars,n_entities,…    an earlier run's: replaced
+/// articles.csv   id,title,text                  a dump: holds other data
+/// ```
+pub fn holds_other_data(path: &Path, header: &[&str]) -> bool {
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    let mut first = Vec::new();
+    if std::io::Read::read_to_end(&mut std::io::Read::take(file, 4096), &mut first).is_err() {
+        return false;
+    }
+    if first.is_empty() {
+        return false;
+    }
+    let line = first.split(|&b| b == b'\n').next().unwrap_or_default();
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let fields: Vec<&[u8]> = line.split(|&b| b == b',').collect();
+    let compared = HEADER_FIELDS_COMPARED.min(header.len());
+    fields.len() < compared
+        || fields[..compared]
+            .iter()
+            .zip(header)
+            .any(|(field, name)| *field != name.as_bytes())
+}
+
+/// Refuses an output directory that holds, under a name a run writes (its five CSVs and the
+/// entity index), a file that is not such a table ([`holds_other_data`]): `extract
+/// data/sample/articles.jsonl --out data/sample` would have replaced the CSV dump
+/// `data/sample/articles.csv` beside it with its own. Called before the run touches `dir`.
+pub fn refuse_foreign_outputs(dir: &Path) -> Result<()> {
+    let tables = FILES
+        .iter()
+        .zip(HEADERS)
+        .chain([(&INDEX_FILE, &INDEX_HEADER[..])]);
+    for (name, header) in tables {
+        let path = dir.join(name);
+        if holds_other_data(&path, header) {
+            bail!(
+                "--out {} holds {name}, which is not a whosaid table (its first line does not \
+                 begin `{}`): a run would replace it. Choose another --out, or move the file \
+                 (nothing was changed)",
+                dir.display(),
+                header[..HEADER_FIELDS_COMPARED.min(header.len())].join(",")
+            );
+        }
+    }
+    Ok(())
+}
+
 /// The header of each file, in [`FILES`] order, for files that got no rows (and for readers
 /// that check a file is one of ours).
 pub const HEADERS: [&[&str]; 5] = [
@@ -593,6 +655,42 @@ fn write_header_if_empty(f: &mut CsvFile, header: &[&str]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_tables_of_an_earlier_run_are_in_the_way_of_a_run() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        assert!(refuse_foreign_outputs(&dir.join("absent")).is_ok());
+        // An earlier run's tables, an older whosaid's with a column fewer, and empty files.
+        std::fs::write(dir.join("articles.csv"), HEADERS[0].join(",") + "\n").unwrap();
+        let older = HEADERS[3][..HEADERS[3].len() - 1].join(",");
+        std::fs::write(dir.join("quotes.csv"), older + "\r\n").unwrap();
+        std::fs::write(dir.join("errors.csv"), "").unwrap();
+        std::fs::write(dir.join(INDEX_FILE), INDEX_HEADER.join(",")).unwrap();
+        assert!(refuse_foreign_outputs(dir).is_ok());
+        for (name, data) in [
+            (
+                "articles.csv",
+                "id,title,text\nc1,Dump row,\"Joe Biden spoke in Rome.\"\n",
+            ),
+            ("mentions.csv", "{\"id\": \"a1\"}\n"),
+            (INDEX_FILE, "entity_key\n"),
+        ] {
+            let kept = std::fs::read(dir.join(name)).ok();
+            std::fs::write(dir.join(name), data).unwrap();
+            let err = refuse_foreign_outputs(dir).unwrap_err().to_string();
+            assert!(
+                err.contains(name) && err.contains("not a whosaid table"),
+                "{err}"
+            );
+            assert_eq!(std::fs::read_to_string(dir.join(name)).unwrap(), data);
+            match kept {
+                Some(bytes) => std::fs::write(dir.join(name), bytes).unwrap(),
+                None => std::fs::remove_file(dir.join(name)).unwrap(),
+            }
+        }
+        assert!(refuse_foreign_outputs(dir).is_ok());
+    }
 
     fn run_identity(dir: &Path) -> RunIdentity {
         let model = dir.join("model");

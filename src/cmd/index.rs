@@ -56,6 +56,7 @@ pub fn run(a: IndexArgs) -> Result<ExitCode> {
             a.out.display()
         );
     }
+    index::refuse_foreign_file(&a.out)?;
     let rows = index::build(&a.runs)?;
     index::write(&rows, &a.out)?;
     eprintln!(

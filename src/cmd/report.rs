@@ -17,8 +17,9 @@ use super::FieldArgs;
 pub struct ReportArgs {
     /// The --out directory of a finished `whosaid extract` run (or the Spark job's --output).
     out_dir: PathBuf,
-    /// Directory for the site (index.html, speakers/, articles/). Replaced whole when it holds an
-    /// earlier report; refused when it holds anything else, the run, or an input.
+    /// Directory for the site (index.html, speakers/, articles/). Replaced whole when it is an
+    /// earlier report holding nothing but its pages; refused when it holds anything else (your
+    /// own files put into an earlier report included), the run, or an input.
     #[arg(long, value_name = "REPORT_DIR")]
     html: PathBuf,
     /// The run's inputs, read again for the text of the article pages (as given to extract;

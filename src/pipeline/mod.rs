@@ -219,6 +219,7 @@ pub fn extract_listed(opts: &ExtractOptions, listings: &Listings) -> Result<Summ
     // Nothing in --out is touched before these checks, and the model loads first: a missing
     // or broken model stops the run before any output.
     checkpoint::refuse_inputs_among_outputs(&opts.inputs, &opts.out)?;
+    crate::output::refuse_foreign_outputs(&opts.out)?;
     checkpoint::refuse_repeated_listed_inputs(&opts.inputs, listings)?;
     let (tagger, role_tagger) = start_models(opts)?;
     let run = RunIdentity::listed(&opts.inputs, listings, &opts.model, output_options(opts))?;

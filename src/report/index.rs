@@ -19,11 +19,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use super::tables::{ArticleGroup, RunFiles, RunReader, Table};
 use super::vote::NameVote;
+use crate::checkpoint::INDEX_HEADER;
 use crate::ner::EntityLabel;
 use crate::whole_file::replace_file;
 
@@ -136,6 +137,27 @@ fn row_of(entity_key: String, t: Totals) -> IndexRow {
     }
 }
 
+/// Refuses to write the index over an existing file that is not an earlier index
+/// ([`crate::output::holds_other_data`]): `index run --out dump.jsonl` would have replaced the
+/// dump, and `--out other-run/articles.csv` another run's table.
+///
+/// ```text
+/// --out index.csv   (absent)                                  written
+/// --out index.csv   entity_key,label,canonical,articles,…     replaced
+/// --out dump.jsonl  {"id": "a1", …}                           refused, untouched
+/// ```
+pub fn refuse_foreign_file(path: &Path) -> Result<()> {
+    if crate::output::holds_other_data(path, &INDEX_HEADER) {
+        bail!(
+            "--out {} exists and is not an entity index (its first line does not begin `{}`): \
+             choose another path (nothing was written)",
+            path.display(),
+            INDEX_HEADER[..3].join(",")
+        );
+    }
+    Ok(())
+}
+
 /// Writes `rows` to `path` whole or not at all ([`replace_file`]: a new temporary file, renamed
 /// when complete, removed when any step fails).
 pub fn write(rows: &[IndexRow], path: &Path) -> Result<()> {
@@ -150,15 +172,7 @@ pub fn write(rows: &[IndexRow], path: &Path) -> Result<()> {
 fn fill(mut out: csv::Writer<std::fs::File>, rows: &[IndexRow], temp: &Path) -> Result<()> {
     let cannot = || format!("cannot write {}", temp.display());
     if rows.is_empty() {
-        out.write_record([
-            "entity_key",
-            "label",
-            "canonical",
-            "articles",
-            "mentions",
-            "quotes",
-        ])
-        .with_context(cannot)?;
+        out.write_record(INDEX_HEADER).with_context(cannot)?;
     }
     for row in rows {
         out.serialize(row).with_context(cannot)?;
@@ -180,6 +194,31 @@ pub fn write_run_index(dir: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_earlier_index_or_an_empty_file_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name);
+        assert!(refuse_foreign_file(&path("absent.csv")).is_ok());
+        std::fs::write(path("empty.csv"), "").unwrap();
+        assert!(refuse_foreign_file(&path("empty.csv")).is_ok());
+        write(&[], &path("earlier.csv")).unwrap();
+        assert!(refuse_foreign_file(&path("earlier.csv")).is_ok());
+        for (name, text) in [
+            (
+                "dump.jsonl",
+                "{\"id\": \"a1\", \"text\": \"Merkel said so.\"}\n",
+            ),
+            ("articles.csv", "id,title,chars\n"),
+            ("index.csv.bak", "entity_key,label\n"),
+            ("other.csv", "entity_key,labels,canonical\n"),
+        ] {
+            std::fs::write(path(name), text).unwrap();
+            let err = refuse_foreign_file(&path(name)).unwrap_err().to_string();
+            assert!(err.contains("is not an entity index"), "{name}: {err}");
+            assert_eq!(std::fs::read_to_string(path(name)).unwrap(), text);
+        }
+    }
 
     fn run_dir(entities: &str, quotes: &str) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();

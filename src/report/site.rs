@@ -103,13 +103,7 @@ impl SiteDir {
         for input in inputs.iter().filter(|p| p.as_os_str() != "-") {
             refuse_to_hold(&target, input, "the input")?;
         }
-        if target.exists() && !replaceable(&target)? {
-            bail!(
-                "report directory {} exists and is not an earlier report (no {MARKER} in it): \
-                 choose a new or empty directory",
-                target.display()
-            );
-        }
+        refuse_unless_replaceable(&target)?;
         let parent = target
             .parent()
             .context("the report directory has no parent")?;
@@ -146,6 +140,8 @@ impl SiteDir {
             MARKER,
             "a whosaid report: `whosaid report` may replace this directory\n",
         )?;
+        // Files put into the earlier report since `create` checked it would go with it.
+        refuse_unless_replaceable(&self.target)?;
         let temp = self.temp.keep();
         let old = self.target.exists().then(|| temp.with_extension("old"));
         // Locked before it is moved aside under a leftover's name, until it is removed: another
@@ -286,14 +282,47 @@ fn refuse_to_hold(target: &Path, path: &Path, what: &str) -> Result<()> {
     Ok(())
 }
 
-/// An empty directory, or an earlier report.
-fn replaceable(dir: &Path) -> Result<bool> {
-    if !dir.is_dir() {
-        return Ok(false);
+/// Refuses an existing `target` that replacing would lose anything of: it must be an empty
+/// directory, or an earlier report holding nothing a report does not write. The [`MARKER`]
+/// alone is not enough: a user may since have put a dump, notes or another run's folder into
+/// the report's directory, and replacing it whole deletes them.
+///
+/// ```text
+/// report/ (empty)                                      replaced
+/// report/.whosaid-report, index.html, articles/a-1.html replaced
+/// report/.whosaid-report, …, my-dump.jsonl               refused: not only a report's pages
+/// report/notes.txt                                      refused: not an earlier report
+/// ```
+fn refuse_unless_replaceable(target: &Path) -> Result<()> {
+    if !target.exists() {
+        return Ok(());
+    }
+    if !target.is_dir() {
+        bail!(
+            "report directory {} exists and is not a directory: choose a new or empty directory",
+            target.display()
+        );
     }
     let mut entries =
-        std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
-    Ok(dir.join(MARKER).is_file() || entries.next().is_none())
+        std::fs::read_dir(target).with_context(|| format!("cannot list {}", target.display()))?;
+    if entries.next().is_none() {
+        return Ok(());
+    }
+    if !target.join(MARKER).is_file() {
+        bail!(
+            "report directory {} exists and is not an earlier report (no {MARKER} in it): \
+             choose a new or empty directory",
+            target.display()
+        );
+    }
+    if !holds_only_pages(target) {
+        bail!(
+            "report directory {} is an earlier report that now holds files a report does not \
+             write (replacing it would delete them): move them out, or choose another directory",
+            target.display()
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -409,6 +438,53 @@ mod tests {
         assert!(
             !target.join("articles").exists(),
             "nothing of the old report is left"
+        );
+        let left: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, ["report"], "no temporary directory is left");
+    }
+
+    /// The marker says the directory was a report once, not that it holds nothing else now:
+    /// a dump, notes or another run put into it since must not go with the old pages.
+    #[test]
+    fn an_earlier_report_holding_the_users_files_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let target = tmp.path().join("report");
+        let first = SiteDir::create(&target, &out, &[]).unwrap();
+        first.write("index.html", "one").unwrap();
+        first.publish().unwrap();
+        for extra in [
+            "my-dump.jsonl",
+            "articles/notes.txt",
+            "other-run/articles.csv",
+        ] {
+            let path = target.join(extra);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "keep me").unwrap();
+            let err = SiteDir::create(&target, &out, &[])
+                .err()
+                .unwrap()
+                .to_string();
+            assert!(err.contains("does not write"), "{extra}: {err}");
+            assert!(path.exists(), "{extra} kept");
+            std::fs::remove_file(&path).unwrap();
+        }
+        std::fs::remove_dir(target.join("other-run")).unwrap();
+        // Put there while the new report was being written: publishing refuses too.
+        let second = SiteDir::create(&target, &out, &[]).unwrap();
+        second.write("index.html", "two").unwrap();
+        std::fs::write(target.join("my-dump.jsonl"), "keep me").unwrap();
+        assert!(second.publish().is_err());
+        assert_eq!(
+            std::fs::read_to_string(target.join("my-dump.jsonl")).unwrap(),
+            "keep me"
+        );
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "one"
         );
         let left: Vec<_> = std::fs::read_dir(tmp.path())
             .unwrap()
