@@ -232,7 +232,7 @@ pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<
             Some(s) => (
                 Some(span_of(&with_bracket_closed(
                     doc,
-                    without_last_comma(doc, s),
+                    without_trailing_marks(doc, s),
                 ))),
                 false,
             ),
@@ -309,12 +309,22 @@ fn quoted_as_saying(doc: &Document, at: usize) -> Option<(Range<usize>, usize)> 
     subject.then_some((start..end, as_word))
 }
 
-/// A source segment without the comma the model sometimes reads as its last word (`one Valdora
-/// student,` of `said one Valdora student, who asked …`): the speaker as written ends before it.
-fn without_last_comma(doc: &Document, words: Range<usize>) -> Range<usize> {
-    let last = words.end - 1;
-    let comma = words.len() > 1 && &doc.text[doc.tokens[last].range()] == ",";
-    words.start..if comma { last } else { words.end }
+/// A source segment without the commas and quote marks the model sometimes reads as its last
+/// words (`one Valdora student,` of `said one Valdora student, who asked …`; `Kettle, ‘` of
+/// `‘We lost,’ said Kettle, ‘and we knew it.’`, the next part's opening mark): the speaker as
+/// written ends at its last word. A mark glued to the word before it is a plural possessive's
+/// apostrophe (`the ministers’`) and stays.
+fn without_trailing_marks(doc: &Document, words: Range<usize>) -> Range<usize> {
+    let trailing = |i: usize| {
+        let w = &doc.text[doc.tokens[i].range()];
+        let apart = doc.tokens[i - 1].end < doc.tokens[i].start;
+        w == "," || apart && w.chars().all(marks::is_quote_mark)
+    };
+    let mut end = words.end;
+    while end - words.start > 1 && trailing(end - 1) {
+        end -= 1;
+    }
+    words.start..end
 }
 
 /// Most words a [`with_bracket_closed`] source reaches forward for its closing bracket.
@@ -711,11 +721,22 @@ mod tests {
                 "An",
                 None,
             ),
-            // The comma after a source is no part of it.
+            // The comma after a source is no part of it, nor the opening mark of the part after
+            // it.
             (
                 "One Valdora student, who asked not to be named, said it would cut prices.",
                 "One Valdora student,",
                 Some("One Valdora student"),
+            ),
+            (
+                "‘We lost,’ said Kettle, ‘it would cut prices.’",
+                "Kettle, ‘",
+                Some("Kettle"),
+            ),
+            (
+                "\"We lost,\" said Kettle, \"it would cut prices.\"",
+                "Kettle, \"",
+                Some("Kettle"),
             ),
         ];
         for (text, tagged, expected) in cases {

@@ -276,7 +276,10 @@ impl Scanner<'_> {
         let open_len = if self.text[open..].starts_with("''") {
             2
         } else {
-            mark_at(&self.text[open..]).map_or(0, |(_, len)| len)
+            // A quote going on after debris ([`Scanner::paragraph`]) opens at a word, no mark.
+            mark_at(&self.text[open..])
+                .filter(|&(c, _)| is_quote_mark(c))
+                .map_or(0, |(_, len)| len)
         };
         let inner_start = open + open_len;
         let inner = if close_start > inner_start {
@@ -387,16 +390,26 @@ impl Scanner<'_> {
         };
         // A quote within a quote ends with its paragraph.
         self.nested = None;
-        if let Some((_, open_char, _, _)) = self.open {
+        // Whether the open quote goes on in this paragraph with no mark of its own.
+        let mut resumed = false;
+        if let Some((_, open_char, _, opened_para)) = self.open {
             // Debris cleaning removed between the paragraphs (an `Advertisement` line) would be
             // inside the quote's span: the quote ends before it.
             let gap = &self.text[self.last_para_end.min(para.start)..para.start];
             let debris_between = !gap.trim().is_empty();
             if debris_between || !self.reopens(open_char, &body[lead..]) {
                 self.settle_unclosed();
+                // Debris cut a sentence of the quote (`“We had water in every room and
+                // the\n\nAdvertisement\n\nwhole street was flooded,” she said.`): a paragraph
+                // going on in lower case, with no mark of its own, is the quote's next part.
+                let goes_on = body[lead..].starts_with(char::is_lowercase);
+                if debris_between && goes_on && opened_para {
+                    self.open = Some((para.start + lead, open_char, index, true));
+                    resumed = true;
+                }
             }
         }
-        let continuing = self.open.is_some();
+        let continuing = self.open.is_some() && !resumed;
         let mut prev: Option<char> = None;
         let mut opaque_idx = opaque.partition_point(|s| s.end <= para.start);
         let mut skip_first = continuing;
@@ -696,6 +709,25 @@ mod tests {
             quoted(text),
             vec!["We were not good enough.", "Next week we fight,"]
         );
+    }
+
+    /// Debris removed inside a sentence of a quote (an `Advertisement` line the page put in the
+    /// middle of it) cuts the quote in two parts: the paragraph going on in lower case after the
+    /// debris is the second, up to its closing mark (before session 49 it was no quote).
+    #[test]
+    fn a_quote_cut_mid_sentence_by_debris_goes_on_after_it() {
+        let text = "“We had water in every room and the\n\nAdvertisement\n\nwhole street was \
+                    flooded,” said Anna Price.";
+        assert_eq!(
+            quoted(text),
+            vec![
+                "We had water in every room and the",
+                "whole street was flooded,"
+            ]
+        );
+        // A paragraph opening in capitals after the debris starts afresh.
+        let text = "“We had water in every room.\n\nAdvertisement\n\nThe street was flooded.";
+        assert_eq!(quoted(text), vec!["We had water in every room."]);
     }
 
     /// An outside check: `&ldquo;We have the votes,&rdquo;` was no quote (scraped text keeps

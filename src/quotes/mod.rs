@@ -152,7 +152,9 @@ pub fn extract_by(
 ///   statement, and a kept quote's cue reaching a second content (`"Subpoenas are not
 ///   optional," Chaffetz said after Pagliano failed to show up`) was the model's misreading;
 ///   nor when it states nothing ([`non_statement`]: an action's object, `approved a new parking
-///   plan`, or the question put to the subject, `Asked whether he would resign, …`).
+///   plan`, or the question put to the subject, `Asked whether he would resign, …`);
+/// - a model statement of one function word and no other piece (`the` of `the harbour board said
+///   the.`, a stray tag) is no statement: it neither replaces nor is added.
 ///
 /// A model statement replaces rules' quotes only when every quote of the rules it overlaps may be
 /// replaced, so no two quotes of the result overlap. In text order. Measured against the
@@ -163,6 +165,20 @@ pub fn extract_by(
 /// replaces one of the rules but its speaker is carried over from another sentence or missing,
 /// the rules' speaker beside the cue stays ([`keep_speaker_written_by_cue`]).
 pub fn combine(doc: &Document, rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quote> {
+    // A statement of one function word (`the`) is a stray tag: it neither replaces nor is
+    // added. A piece of a longer statement (`But` of `But … a campaign operative decided …`)
+    // stays with the statement.
+    let ids = attribution_ids(&model);
+    let mut pieces: BTreeMap<usize, usize> = BTreeMap::new();
+    for &id in &ids {
+        *pieces.entry(id).or_default() += 1;
+    }
+    let model: Vec<Quote> = model
+        .into_iter()
+        .zip(&ids)
+        .filter(|(m, id)| pieces[id] > 1 || !non_statement::is_function_word_alone(doc, m))
+        .map(|(m, _)| m)
+        .collect();
     let rule_index = SpanIndex::new(rules.iter().map(|r| r.span));
     let rules_of_model: Vec<Vec<usize>> = model
         .iter()
@@ -585,7 +601,8 @@ fn is_pronoun(word: &str) -> bool {
 ///   attribution directly, in the attribution's sentence or the next: `"…," she said,
 ///   clapping. "…"`;
 /// - or only white space and punctuation separate a cue-less quote from the next attributed
-///   one: `"…." "…," he said.`
+///   one: `"…." "…," he said.`, also where debris the cleaning removed (an `Advertisement` line)
+///   cut them into two paragraphs in a row ([`cut_at_debris`]).
 fn join_split_quotes(doc: &Document, view: &attribution::View, quotes: &mut [Quote]) {
     for i in 1..quotes.len() {
         let p = statement_before(quotes, i);
@@ -605,15 +622,14 @@ fn join_split_quotes(doc: &Document, view: &attribution::View, quotes: &mut [Quo
     for i in (0..quotes.len().saturating_sub(1)).rev() {
         let (here, next) = (&quotes[i], &quotes[i + 1]);
         let Some(cue) = next.cue else { continue };
-        let between = doc.text.get(here.span.end..next.span.start).unwrap_or("x");
-        let only_marks = between
-            .chars()
+        let between = Span::new(here.span.end, next.span.start.max(here.span.end));
+        let only_marks = kept_text(doc, between)
             .all(|c| c.is_whitespace() || marks::is_quote_mark(c) || ".,;!?…".contains(c));
         if direct(here)
             && direct(next)
             && here.cue.is_none()
             && only_marks
-            && same_paragraph(view, here, next)
+            && (same_paragraph(view, here, next) || cut_at_debris(doc, here, next))
         {
             let (speaker, entity) = (next.speaker, next.speaker_entity);
             quotes[i].cue = Some(cue);
@@ -621,6 +637,34 @@ fn join_split_quotes(doc: &Document, view: &attribution::View, quotes: &mut [Quo
             quotes[i].speaker_entity = entity;
         }
     }
+}
+
+/// The characters of `span` that lie in the document's paragraphs: the text without the debris
+/// cleaning removed between them (an `Advertisement` line).
+fn kept_text(doc: &Document, span: Span) -> impl Iterator<Item = char> + '_ {
+    let first = doc.paragraphs.partition_point(|p| p.end <= span.start);
+    doc.paragraphs[first..]
+        .iter()
+        .take_while(move |p| p.start < span.end)
+        .flat_map(move |p| doc.text[p.start.max(span.start)..p.end.min(span.end)].chars())
+}
+
+/// Whether removed debris between two paragraphs in a row cut one quote in two (`“We had water
+/// in every room and the` / `Advertisement` / `whole street was flooded,” said Anna Price.`):
+/// the first part ends its paragraph and the second opens the next, with words the cleaning
+/// removed between them.
+fn cut_at_debris(doc: &Document, here: &Quote, next: &Quote) -> bool {
+    let (Some(a), Some(b)) = (
+        doc.paragraph_of(here.span.start),
+        doc.paragraph_of(next.span.start),
+    ) else {
+        return false;
+    };
+    let gap = Span::new(
+        doc.paragraphs[a].end,
+        doc.paragraphs[b].start.max(doc.paragraphs[a].end),
+    );
+    b == a + 1 && !doc.slice(gap).trim().is_empty()
 }
 
 /// The quote whose statement quote `i` may continue: the one before it, or before the reported

@@ -43,6 +43,21 @@ word_list! {
     fn phrase_determiners = "lexicon/phrase_determiners.txt";
 }
 
+word_list! {
+    /// Small words that state nothing alone (`the`): see the file's header.
+    fn function_words = "lexicon/function_words.txt";
+}
+
+/// Whether a model content is one function word alone ([`function_words`]): `the` of `the harbour
+/// board said the.`, a stray tag of the model, states nothing, whatever its cue and whether it
+/// would be added or replace a reported clause of the rules.
+pub(super) fn is_function_word_alone(doc: &Document, statement: &Quote) -> bool {
+    match &words(doc.slice(statement.span))[..] {
+        [one] => function_words().contains(&one.as_str()),
+        _ => false,
+    }
+}
+
 /// Whether a statement only the model found states nothing: an action's object, or a question put to the sentence's subject (module docs).
 pub(super) fn states_nothing(doc: &Document, statement: &Quote) -> bool {
     let Some(cue) = statement.cue else {
@@ -277,6 +292,7 @@ mod tests {
                 ("clause_openers", clause_openers()),
                 ("action_verbs", action_verbs()),
                 ("phrase_determiners", phrase_determiners()),
+                ("function_words", function_words()),
             ],
             true,
         );

@@ -1989,6 +1989,20 @@ fn qa_interview_answers_are_the_interviewees() {
             ("I loved the script.", "Tom Baker")
         );
     }
+    // A dash glued to the label and to the turn (`Q-Why?`), which was read as no label before
+    // session 49.
+    for (q, a) in [("Q-", "A-"), ("Q\u{2013}", "A\u{2013}")] {
+        let text = format!(
+            "In an interview, the actor Tom Baker discussed his new film.\n\n{q}Why?\n\n{a}I \
+             loved the script."
+        );
+        let got = run(&text, &[("Tom Baker", "PER")]);
+        assert_eq!(got.len(), 1, "{q}: {got:?}");
+        assert_eq!(
+            (got[0].0.as_str(), got[0].3.as_str()),
+            ("I loved the script.", "Tom Baker")
+        );
+    }
     // The reporter asking is no interviewee; the person named most often is.
     let text = "Jane Roe met the actor Tom Baker in Paris. Tom Baker spoke with Guardian reporter \
                 Ann Lee.\n\nQ: Why?\n\nA: I loved it.";
@@ -2063,7 +2077,7 @@ fn qa_labels_need_a_question_answered() {
         "Tom Baker listed the options.\n\nA - raise taxes on the rich.\n\nB - cut spending on \
          the army.",
         "Tom Baker listed the options.\n\nQ - Why?\n\nA - raise taxes on the rich.",
-        // No label: `A-list`, a dash with no space before it.
+        // No label: `A-list`, a dash glued to a lower-case word.
         "In an interview, Tom Baker discussed his film.\n\nQ: Why?\n\nA-list stars raise \
          taxes on the rich.",
     ] {
@@ -2304,4 +2318,128 @@ fn the_one_told_is_no_speaker_and_a_passive_speaks_through_its_agent() {
             ("that the audit would take a year", Some("Olga Brandt")),
         ]
     );
+}
+
+/// A model content of one function word (`the` of `the harbour board said the.`, a stray tag)
+/// states nothing: under `both` it neither replaces the rules' reported clause it lies on nor is
+/// added (it became a quote of its own before session 49).
+#[test]
+fn both_takes_no_model_content_of_one_function_word() {
+    let text = "Critics pointed to the delays, and the harbour board said the plan had failed.";
+    let doc = Document::new("t".into(), String::new(), text.into(), &clean(text));
+    let at = |s: &str| {
+        let i = text.find(s).unwrap();
+        Span::new(i, i + s.len())
+    };
+    let quote = |span: Span| Quote {
+        span,
+        cue: Some(at("said")),
+        speaker: Some(at("the harbour board")),
+        speaker_entity: None,
+        kind: QuoteKind::Indirect,
+    };
+    let clause = at("the plan had failed");
+    let stray = Span::new(clause.start, clause.start + "the".len());
+    let both = combine(&doc, vec![quote(clause)], vec![quote(stray)]);
+    let got: Vec<&str> = both.iter().map(|q| doc.slice(q.span)).collect();
+    assert!(!got.contains(&"the"), "{got:?}");
+    let both = combine(&doc, Vec::new(), vec![quote(stray), quote(clause)]);
+    let got: Vec<&str> = both.iter().map(|q| doc.slice(q.span)).collect();
+    assert_eq!(got, ["the plan had failed"]);
+}
+
+/// A quote cut at debris the cleaning removed (an `Advertisement` line inside an open quote) is
+/// one statement: its first, unclosed part takes the cue and speaker of the part after the
+/// debris, whether that part reopens the quote or goes on mid-sentence. Before session 49 the
+/// first part had no speaker (and the mid-sentence second part was no quote).
+#[test]
+fn parts_of_a_quote_cut_at_removed_debris_share_the_speaker() {
+    let names = [("Anna Price", "PER")];
+    for text in [
+        "The storm flooded the county.\n\n“We had water in every room of the house.\n\n\
+         Advertisement\n\n“The whole street was flooded by morning,” said resident Anna Price.",
+        "The storm flooded the county.\n\n“We had water in every room of the house and the\n\n\
+         Advertisement\n\nwhole street was flooded by morning,” said resident Anna Price.",
+    ] {
+        let got = run(text, &names);
+        assert_eq!(got.len(), 2, "{got:?}");
+        for r in &got {
+            assert_eq!(
+                (r.1.as_str(), r.3.as_str(), r.4),
+                ("said", "Anna Price", "direct"),
+                "{got:?}"
+            );
+        }
+    }
+}
+
+/// A time right after the cue verb (`said Thursday`) stands between the cue and its speaker or
+/// clause: the speaker and the content start after it (and after a `that`). Before session 49
+/// `"…," said Thursday the minister` had no speaker and `said Thursday the talks failed` took
+/// `Thursday` into the content. A time before a possessive is the clause's subject.
+#[test]
+fn a_time_after_the_cue_is_neither_speaker_nor_content() {
+    let cases = [
+        (
+            "“We have nothing more to offer,” said Thursday the minister.",
+            "We have nothing more to offer,",
+            "the minister",
+        ),
+        (
+            "The minister said Thursday the talks had failed.",
+            "the talks had failed",
+            "The minister",
+        ),
+        (
+            "Union officials said Thursday night the talks had failed.",
+            "the talks had failed",
+            "Union officials",
+        ),
+        (
+            "The minister said Thursday that the talks had failed.",
+            "that the talks had failed",
+            "The minister",
+        ),
+        (
+            "The minister said Monday’s vote was a disgrace.",
+            "Monday’s vote was a disgrace",
+            "The minister",
+        ),
+    ];
+    for (text, content, speaker) in cases {
+        let got = run(text, &[]);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(
+            (got[0].0.as_str(), got[0].2.as_str()),
+            (content, speaker),
+            "{text}"
+        );
+    }
+}
+
+/// An age before a name (`76-year-old Jane Roe, founder of Acme, said`) leaves the name, with
+/// its apposition, to be read as the speaker: Jane Roe. Before session 49 the rules read the
+/// name and its description as the content and `the plan failed` as the speaker. Before a common
+/// noun the age stays in the speaker phrase.
+#[test]
+fn an_age_before_the_name_leaves_the_name_the_speaker() {
+    let names = [("Jane Roe", "PER"), ("Acme", "ORG")];
+    let text = "76-year-old Jane Roe, founder of Acme, said the plan failed.";
+    let got = run(text, &names);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (got[0].0.as_str(), got[0].2.as_str(), got[0].3.as_str()),
+        ("the plan failed", "Jane Roe", "Jane Roe")
+    );
+    let text = "“It is over,” said the 76-year-old Jane Roe, founder of Acme.";
+    let got = run(text, &names);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (got[0].2.as_str(), got[0].3.as_str()),
+        ("Jane Roe", "Jane Roe")
+    );
+    let text = "A 76-year-old retiree said the plan failed.";
+    let got = run(text, &names);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].2, "A 76-year-old retiree");
 }

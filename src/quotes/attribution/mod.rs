@@ -79,6 +79,21 @@ word_list! {
     fn not_speaker_starts = "../lexicon/not_speaker_starts.txt";
 }
 
+word_list! {
+    /// One-word times right after a cue verb (`said Thursday`): see the file's header.
+    fn time_words = "../lexicon/time_words.txt";
+}
+
+word_list! {
+    /// Parts of a day after a time word (`said Thursday night`): see the file's header.
+    fn day_parts = "../lexicon/day_parts.txt";
+}
+
+word_list! {
+    /// Ends of an age before a name (`76-year-old`): see the file's header.
+    fn age_modifiers = "../lexicon/age_modifiers.txt";
+}
+
 fn is_any_of(word: &str, lists: &[&[&str]]) -> bool {
     lists.iter().any(|list| list.contains(&word))
 }
@@ -277,6 +292,9 @@ mod lexicon_tests {
         crate::lexicon::check_lists(
             &[
                 ("preposition_or_time_starts", preposition_or_time_starts()),
+                ("time_words", time_words()),
+                ("day_parts", day_parts()),
+                ("age_modifiers", age_modifiers()),
                 ("not_speaker_starts", not_speaker_starts()),
                 ("subject_stops", subject_stops()),
                 ("adverbs_and_auxiliaries", adverbs_and_auxiliaries()),

@@ -357,9 +357,9 @@ fn bare_clause_start(
     if !(bare || fragment) {
         return None;
     }
-    let mut c = verb + 1;
+    let mut c = view.past_time_words(verb + 1, hi);
     if takes_object && c < hi {
-        c = past_object(view, c, hi);
+        c = view.past_time_words(past_object(view, c, hi), hi);
     }
     if c >= hi {
         return None;

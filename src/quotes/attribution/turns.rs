@@ -16,7 +16,8 @@
 //! mentions by `quotes::interviewee`); the questions, the publication's own words, are left out.
 //! Only an article with a `Q:` paragraph followed by an `A:` paragraph is read so: a lone `A:`
 //! list label is no answer. The labels may also read `Q.`, `Question:`, `Q -` (a dash between
-//! spaces) or stand in markdown bold (`**Q:**`): see [`qa_label`].
+//! spaces), `Q-Why?` (a dash glued to the label and the turn's capital) or stand in markdown bold
+//! (`**Q:**`): see [`qa_label`].
 
 use super::lexicon;
 use super::marks::Quoted;
@@ -174,7 +175,8 @@ const BOLD_MARKS: [&str; 2] = ["**", "__"];
 /// [`turn_label`] reads them): the label's mark, the cue, and the turn's words after it.
 /// A label of [`qa_labels`] (`Q`, `Answer`) is followed by its mark, `:` or `.` right after it
 /// (`Q:`, `A.`, `Question:`) or a dash between spaces (`Q - Why?`, `A – Very.`), and then by white
-/// space; markdown bold may hold the label (`**Q:**`, `**A**:`, `__A:__`, or a whole bold
+/// space, or a dash glued to both the label and the turn's capital (`Q-Why?`, `A-Very.`); markdown
+/// bold may hold the label (`**Q:**`, `**A**:`, `__A:__`, or a whole bold
 /// question, `**Q: Why?**`). `Plan A: …` is no label, nor is a lower-case `a:`, nor `A-list`.
 fn qa_label(view: &View, para: Span) -> Option<(QaLabel, Span, Span)> {
     let para_text = view.doc.slice(para);
@@ -195,6 +197,16 @@ fn qa_label(view: &View, para: Span) -> Option<(QaLabel, Span, Span)> {
                 let dash = spaced.chars().next().filter(|&c| is_dash_char(c))?;
                 let end = at(spaced) + dash.len_utf8();
                 (at(spaced)..end, &spaced[dash.len_utf8()..])
+            }
+            // `Q-What happened?`: a dash glued to the label and to a capital opening the turn
+            // (`A-list` is a word).
+            c if is_dash_char(c) && bold.is_none() => {
+                let after = &rest[c.len_utf8()..];
+                if !after.starts_with(char::is_uppercase) {
+                    return None;
+                }
+                let words = Span::new(at(after), para.end);
+                return Some((label, Span::new(at(rest), at(after)), words));
             }
             _ => return None,
         };

@@ -121,10 +121,40 @@ impl<'d> View<'d> {
             }
             start -= 1;
         }
+        let start = self.past_age_before_name(start, end);
         if start == end || !self.plausible_speaker(start) {
             return None;
         }
         Some((start, end))
+    }
+
+    /// The first token of a speaker phrase `start..end` past an age before a name, and the
+    /// article before the age ([`age_modifiers`]): `76-year-old Jane Roe` and `the 76-year-old
+    /// Jane Roe` are `Jane Roe`, whose words name her (and an apposition after them describes
+    /// her); `a 76-year-old retiree` stays whole.
+    fn past_age_before_name(&self, start: usize, end: usize) -> usize {
+        let is_age = |t: usize| {
+            let w = self.lower(t);
+            age_modifiers().iter().any(|m| {
+                w.strip_suffix(m)
+                    .is_some_and(|number| number.len() > 1 && number.ends_with('-'))
+            })
+        };
+        let age = match start {
+            t if t < end && is_age(t) => t,
+            t if t + 1 < end
+                && noun_determiners().contains(&self.lower(t).as_str())
+                && is_age(t + 1) =>
+            {
+                t + 1
+            }
+            _ => return start,
+        };
+        if age + 1 < end && is_capitalized(self.word(age + 1)) {
+            age + 1
+        } else {
+            start
+        }
     }
 
     /// Whether the tokens `from..to` are written as a name: capitalised words, abbreviation dots,
@@ -219,7 +249,7 @@ impl<'d> View<'d> {
     /// the name in apposition after a role (`said a close ally of Donald Trump, Lindsey
     /// Graham.`: the role and the name, as `a ROLE, NAME, said` reads before the verb).
     pub(super) fn subject_after(&self, verb: usize, hi: usize) -> Option<(usize, usize)> {
-        let start = verb + 1;
+        let start = self.past_time_words(verb + 1, hi);
         let mut end = start;
         while end < hi && end - start < MAX_SPEAKER_WORDS {
             let w = self.word(end);
@@ -231,10 +261,33 @@ impl<'d> View<'d> {
             }
             end += 1;
         }
+        let start = self.past_age_before_name(start, end);
         if end == start || !self.plausible_speaker(start) {
             return None;
         }
         Some((start, self.name_after_role(start, end, hi).unwrap_or(end)))
+    }
+
+    /// The first token from `t` past a time right after a cue verb ([`time_words`], with a
+    /// [`day_parts`] word after it): `"…," said Thursday the minister` has its speaker, and `X
+    /// said Thursday night the talks failed` its clause, after the time. A time before a
+    /// possessive (`said Monday’s vote …`) is the clause's subject and stays.
+    pub(super) fn past_time_words(&self, t: usize, hi: usize) -> usize {
+        let is_in = |u: usize, list: &[&str]| u < hi && list.contains(&self.lower(u).as_str());
+        let possessive = |u: usize| u < hi && matches!(self.word(u), "’s" | "'s" | "’" | "'");
+        let mut u = t;
+        while is_in(u, time_words()) {
+            let next = if is_in(u + 1, day_parts()) {
+                u + 2
+            } else {
+                u + 1
+            };
+            if possessive(next) {
+                break;
+            }
+            u = next;
+        }
+        u
     }
 
     /// The end of a name in apposition after the role `start..comma` that a comma ends: a few
