@@ -294,13 +294,13 @@ pub fn clean(text: &str) -> Cleaned {
             kept.end();
             continue;
         }
-        // A photo credit in brackets is dropped wherever it stands in the line, and the text
-        // around it kept: `The mayor spoke on Monday. (Photo by Sam Welch/Getty Images) She
+        // A photo credit in brackets is dropped wherever it stands in the line (and one without
+        // brackets after the line's last sentence), and the text around it kept: `The mayor spoke on Monday. (Photo by Sam Welch/Getty Images) She
         // said …` keeps `The mayor spoke on Monday.` and `She said …`, each a paragraph of its
         // own, as a paragraph joined over the credit would hold it. A credit alone on its line
         // (`(AP Photo/Evan Vucci)`) leaves no paragraph.
         let mut from = 0;
-        for (open, close) in credits::bracketed_credits(trimmed) {
+        for (open, close) in credits::credits_in_line(trimmed) {
             let credit = Span::new(span.start + open, span.start + close);
             kept.out.removed.push((credit, "photo credit"));
             keep_part(&mut kept, trimmed, span.start, from..open, true);
@@ -524,14 +524,17 @@ mod tests {
     fn a_photo_credit_inside_a_line_is_debris_the_text_around_it_is_kept() {
         let text = "The mayor spoke on Monday. (Photo by Sam Welch/Getty Images) She said the \
                     city would rebuild.\n\n(Kevin Marsh/AFP via Getty Images) Crews came \
-                    (AP Photo/Evan Vucci).\nSam Welch/Getty Images\nThe end (in May).";
+                    (AP Photo/Evan Vucci).\nSam Welch/Getty Images\nThe end (in May).\n\nSmoke \
+                    rose. [Photo: Sam Welch/Getty Images] It cleared. Evan Vucci/AP";
         assert_eq!(
             kept(text),
             vec![
                 "The mayor spoke on Monday.",
                 "She said the city would rebuild.",
                 "Crews came",
-                "The end (in May)."
+                "The end (in May).",
+                "Smoke rose.",
+                "It cleared."
             ]
         );
         assert_eq!(
@@ -541,6 +544,8 @@ mod tests {
                 ("(Kevin Marsh/AFP via Getty Images)", "photo credit"),
                 ("(AP Photo/Evan Vucci)", "photo credit"),
                 ("Sam Welch/Getty Images", "staff or photo credit"),
+                ("[Photo: Sam Welch/Getty Images]", "photo credit"),
+                ("Evan Vucci/AP", "photo credit"),
             ]
         );
         let c = clean(text);

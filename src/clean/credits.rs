@@ -12,6 +12,8 @@
 //! … on Monday. (Photo by Sam Welch/Getty Images) She …    photo credit (the parenthesis only)
 //! Sam Welch/Getty Images                                  photo credit
 //! … on Monday. (Kevin Marsh/AFP via Getty Images)         photo credit (the parenthesis only)
+//! … on Monday. [Photo: Sam Welch/Getty Images] She …      photo credit (the brackets only)
+//! … on Monday. Sam Welch/Getty Images                     photo credit (after the sentence)
 //! By Monday, the council said it would vote.              text: "the council said" is no name
 //! Reuters/Ipsos found 52 percent support. (Reuters/Ipsos)  text: no photographer, a poll
 //! ```
@@ -21,7 +23,7 @@
 //! (`in`, `and`, `via`) between them, separated by `,` `;` `/` `|` `&`. A byline is `By` and
 //! such names, the first of two words at least (`By Monday` is one). A photographer's credit may
 //! go without an opening: a name of two words or more, `/` and an agency of `photo_agencies.txt`.
-//! A credit in brackets is dropped wherever it stands in its line ([`bracketed_credits`]), the
+//! A credit in brackets is dropped wherever it stands in its line ([`credits_in_line`]), and one after a line's last sentence, the
 //! text around it kept.
 
 use crate::lexicon::word_list;
@@ -165,20 +167,27 @@ fn is_agency_credit(s: &str) -> bool {
         && photo_agencies().contains(&agency.to_lowercase().as_str())
 }
 
-/// Byte ranges of the credits in brackets anywhere in a line, brackets included: `The mayor
-/// spoke on Monday. (Photo by Sam Welch/Getty Images) She said …` → the parenthesis; also the
-/// agency style `(AP Photo/Evan Vucci)` and a bare `(Sam Welch/Getty Images)`
-/// ([`is_agency_credit`]). Linear in the line: each `(` is looked at once.
-pub fn bracketed_credits(line: &str) -> Vec<(usize, usize)> {
+/// Byte ranges of the credits inside a line, brackets included: one in brackets anywhere,
+/// `The mayor spoke on Monday. (Photo by Sam Welch/Getty Images) She said …` → the parenthesis
+/// (also `[Photo: …]`, the agency style `(AP Photo/Evan Vucci)` and a bare `(Sam Welch/Getty
+/// Images)`, [`is_agency_credit`]); and one without brackets that follows the line's last
+/// sentence, `The mayor spoke on Monday. Sam Welch/Getty Images`. Linear in the line: each
+/// bracket is looked at once.
+pub fn credits_in_line(line: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(open) = line[from..].find('(').map(|i| from + i) {
-        let Some(close) = line[open..].find(')').map(|i| open + i) else {
-            break;
+    while let Some(open) = line[from..].find(['(', '[']).map(|i| from + i) {
+        let (opener, closer) = match line[open..].starts_with('(') {
+            true => ('(', ')'),
+            false => ('[', ']'),
+        };
+        let Some(close) = line[open..].find(closer).map(|i| open + i) else {
+            from = open + 1;
+            continue;
         };
         let inner = &line[open + 1..close];
-        // `(a (Photo by …)`: the innermost `(` opens the candidate.
-        if let Some(nested) = inner.rfind('(') {
+        // `(a (Photo by …)`: the innermost opening bracket opens the candidate.
+        if let Some(nested) = inner.rfind(opener) {
             from = open + 1 + nested;
             continue;
         }
@@ -192,6 +201,17 @@ pub fn bracketed_credits(line: &str) -> Vec<(usize, usize)> {
             && is_names(inner);
         if is_credit(inner) || agency_photo || is_agency_credit(bare(inner)) {
             out.push((open, close + 1));
+        }
+    }
+    // The words after the last sentence's end, when they are a credit and no bracket's.
+    let last_end = line.rfind(". ").map(|i| i + 2);
+    let after_brackets = out.last().map_or(0, |&(_, end)| end);
+    if let Some(tail) = last_end.filter(|&i| i >= after_brackets) {
+        let credit = line[tail..].trim_end();
+        if credit.chars().count() <= MAX_CREDIT_CHARS
+            && (is_credit(credit) || is_agency_credit(credit))
+        {
+            out.push((tail, tail + credit.len()));
         }
     }
     out
@@ -273,7 +293,7 @@ mod tests {
     #[test]
     fn a_photo_credit_in_brackets_is_found_anywhere_in_its_line() {
         let credits = |line: &'static str| -> Vec<&'static str> {
-            bracketed_credits(line)
+            credits_in_line(line)
                 .into_iter()
                 .map(|(a, b)| &line[a..b])
                 .collect()
@@ -294,6 +314,16 @@ mod tests {
             credits("Smoke (left) rises. (Sam Welch/Getty Images) Crews (Kevin Marsh/AFP via Getty Images) came."),
             ["(Sam Welch/Getty Images)", "(Kevin Marsh/AFP via Getty Images)"]
         );
+        assert_eq!(
+            credits("The mayor spoke. [Photo: Sam Welch/Getty Images] She left."),
+            ["[Photo: Sam Welch/Getty Images]"]
+        );
+        assert_eq!(
+            credits("The mayor spoke on Monday. Sam Welch/Getty Images"),
+            ["Sam Welch/Getty Images"]
+        );
+        assert!(credits("The mayor spoke. Sam Welch/Getty Images saw it.").is_empty());
+        assert!(credits("The poll was run by Reuters/Ipsos. Reuters/Ipsos").is_empty());
         assert!(credits("Iran's exiles (PMOI/MEK)").is_empty());
         assert!(credits("He spoke (in Lisbon) at length.").is_empty());
         assert!(credits("Support was 52 percent (Reuters/Ipsos) in May.").is_empty());
