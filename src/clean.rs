@@ -204,12 +204,65 @@ fn share_buttons(lines: &[&str]) -> Vec<bool> {
     out
 }
 
+/// Kept lines grouped into paragraphs as [`clean`] reads them.
+struct Paragraphs<'a> {
+    out: Cleaned,
+    /// The paragraph being built.
+    para: Option<Span>,
+    /// The last kept line (or part of a line), trimmed.
+    prev_kept: Option<&'a str>,
+    /// Whether a blank line or a paragraph's end came since the last kept line.
+    prev_line_blank: bool,
+}
+
+impl<'a> Paragraphs<'a> {
+    /// Ends the paragraph being built: a dropped line ends it, as joined over the line the
+    /// paragraph would hold it.
+    fn end(&mut self) {
+        if let Some(p) = self.para.take() {
+            self.out.paragraphs.push(p);
+        }
+    }
+
+    /// Keeps a trimmed line, or part of one, at `span`: joined to the paragraph being built
+    /// unless a blank line came between or it starts a paragraph of its own
+    /// ([`starts_new_paragraph`]); a line printed twice in a row is dropped.
+    fn keep(&mut self, trimmed: &'a str, span: Span, ends_paragraph: bool) {
+        // A caption or headline printed twice in a row: keep the first.
+        if self.prev_kept == Some(trimmed) {
+            self.out.removed.push((span, "repeated line"));
+            self.end();
+            return;
+        }
+        match self.para.as_mut() {
+            Some(p)
+                if !self.prev_line_blank
+                    && !starts_new_paragraph(self.prev_kept.unwrap_or(""), trimmed) =>
+            {
+                p.end = span.end;
+            }
+            _ => {
+                if let Some(p) = self.para.replace(span) {
+                    self.out.paragraphs.push(p);
+                }
+            }
+        }
+        self.prev_kept = Some(trimmed);
+        self.prev_line_blank = ends_paragraph;
+        if ends_paragraph {
+            self.end();
+        }
+    }
+}
+
 /// Cleans one article's text.
 pub fn clean(text: &str) -> Cleaned {
-    let mut out = Cleaned::default();
-    let mut para: Option<Span> = None;
-    let mut prev_kept: Option<&str> = None;
-    let mut prev_line_blank = true;
+    let mut kept = Paragraphs {
+        out: Cleaned::default(),
+        para: None,
+        prev_kept: None,
+        prev_line_blank: true,
+    };
     let raw_lines: Vec<&str> = lines(text).collect();
     let trimmed_lines: Vec<&str> = raw_lines
         .iter()
@@ -222,15 +275,13 @@ pub fn clean(text: &str) -> Cleaned {
         offset += raw.len();
         let line = raw.trim_end_matches(LINE_ENDS);
         // A paragraph separator ends the paragraph as a blank line does.
-        let mut ends_paragraph = raw.ends_with('\u{2029}');
+        let ends_paragraph = raw.ends_with('\u{2029}');
         let lead = line.len() - line.trim_start().len();
-        let mut trimmed = line.trim();
-        let mut span = Span::new(start + lead, start + lead + trimmed.len());
+        let trimmed = line.trim();
+        let span = Span::new(start + lead, start + lead + trimmed.len());
         if trimmed.is_empty() {
-            if let Some(p) = para.take() {
-                out.paragraphs.push(p);
-            }
-            prev_line_blank = true;
+            kept.end();
+            kept.prev_line_blank = true;
             continue;
         }
         let reason = if share_button[i] {
@@ -239,59 +290,57 @@ pub fn clean(text: &str) -> Cleaned {
             debris_reason(trimmed)
         };
         if let Some(reason) = reason {
-            out.removed.push((span, reason));
-            // A dropped line ends the paragraph: joined over it, the paragraph would hold it.
-            if let Some(p) = para.take() {
-                out.paragraphs.push(p);
-            }
+            kept.out.removed.push((span, reason));
+            kept.end();
             continue;
         }
-        // A caption's photo credit in brackets is dropped; the caption is kept, and ends its
-        // paragraph (joined over the credit, the paragraph would hold it).
-        if let Some(cut) = credits::trailing_credit(trimmed) {
-            out.removed
-                .push((Span::new(span.start + cut, span.end), "photo credit"));
-            // A credit alone on its line (`(AP Photo/Evan Vucci)`) leaves no caption.
-            if cut == 0 {
-                if let Some(p) = para.take() {
-                    out.paragraphs.push(p);
-                }
-                continue;
-            }
-            trimmed = trimmed[..cut].trim_end();
-            span.end = span.start + trimmed.len();
-            ends_paragraph = true;
+        // A photo credit in brackets is dropped wherever it stands in the line (and one without
+        // brackets after the line's last sentence), and the text around it kept: `The mayor spoke on Monday. (Photo by Sam Welch/Getty Images) She
+        // said …` keeps `The mayor spoke on Monday.` and `She said …`, each a paragraph of its
+        // own, as a paragraph joined over the credit would hold it. A credit alone on its line
+        // (`(AP Photo/Evan Vucci)`) leaves no paragraph.
+        let mut from = 0;
+        for (open, close) in credits::credits_in_line(trimmed) {
+            let credit = Span::new(span.start + open, span.start + close);
+            kept.out.removed.push((credit, "photo credit"));
+            keep_part(&mut kept, trimmed, span.start, from..open, true);
+            kept.end();
+            from = close;
         }
-        // A caption or headline printed twice in a row: keep the first.
-        if prev_kept == Some(trimmed) {
-            out.removed.push((span, "repeated line"));
-            if let Some(p) = para.take() {
-                out.paragraphs.push(p);
-            }
-            continue;
-        }
-        match para.as_mut() {
-            Some(p)
-                if !prev_line_blank && !starts_new_paragraph(prev_kept.unwrap_or(""), trimmed) =>
-            {
-                p.end = span.end;
-            }
-            _ => {
-                if let Some(p) = para.replace(span) {
-                    out.paragraphs.push(p);
-                }
-            }
-        }
-        prev_kept = Some(trimmed);
-        prev_line_blank = ends_paragraph;
-        if ends_paragraph {
-            out.paragraphs.extend(para.take());
-        }
+        keep_part(
+            &mut kept,
+            trimmed,
+            span.start,
+            from..trimmed.len(),
+            ends_paragraph,
+        );
     }
-    if let Some(p) = para {
-        out.paragraphs.push(p);
+    kept.end();
+    kept.out
+}
+
+/// Keeps the part `range` of a trimmed line that starts at byte `line_start` of the text, itself
+/// trimmed; nothing when only white space is left, or, beside a credit, only punctuation (the
+/// `.` of `… on Monday. (Photo by Sam Welch/Getty Images).`).
+fn keep_part<'a>(
+    kept: &mut Paragraphs<'a>,
+    line: &'a str,
+    line_start: usize,
+    range: std::ops::Range<usize>,
+    ends_paragraph: bool,
+) {
+    let whole_line = range == (0..line.len());
+    let part = &line[range.clone()];
+    let trimmed = part.trim();
+    if trimmed.is_empty() || !(whole_line || trimmed.contains(char::is_alphanumeric)) {
+        return;
     }
-    out
+    let start = line_start + range.start + (part.len() - part.trim_start().len());
+    kept.keep(
+        trimmed,
+        Span::new(start, start + trimmed.len()),
+        ends_paragraph,
+    );
 }
 
 #[cfg(test)]
@@ -466,6 +515,43 @@ mod tests {
         let c =
             clean("A long caption of the fire in the hills at dusk. (AP Photo/Evan Vucci)\nmore");
         assert!(c.paragraphs.iter().all(|p| !p.overlaps(c.removed[0].0)));
+    }
+
+    /// A credit in brackets inside a line was kept, only one ending its line was dropped: `Sam
+    /// Welch/Getty Images` became a person of the article. The text on each side is kept, at
+    /// its offsets in the raw text, each side a paragraph of its own.
+    #[test]
+    fn a_photo_credit_inside_a_line_is_debris_the_text_around_it_is_kept() {
+        let text = "The mayor spoke on Monday. (Photo by Sam Welch/Getty Images) She said the \
+                    city would rebuild.\n\n(Kevin Marsh/AFP via Getty Images) Crews came \
+                    (AP Photo/Evan Vucci).\nSam Welch/Getty Images\nThe end (in May).\n\nSmoke \
+                    rose. [Photo: Sam Welch/Getty Images] It cleared. Evan Vucci/AP";
+        assert_eq!(
+            kept(text),
+            vec![
+                "The mayor spoke on Monday.",
+                "She said the city would rebuild.",
+                "Crews came",
+                "The end (in May).",
+                "Smoke rose.",
+                "It cleared."
+            ]
+        );
+        assert_eq!(
+            removed(text),
+            vec![
+                ("(Photo by Sam Welch/Getty Images)", "photo credit"),
+                ("(Kevin Marsh/AFP via Getty Images)", "photo credit"),
+                ("(AP Photo/Evan Vucci)", "photo credit"),
+                ("Sam Welch/Getty Images", "staff or photo credit"),
+                ("[Photo: Sam Welch/Getty Images]", "photo credit"),
+                ("Evan Vucci/AP", "photo credit"),
+            ]
+        );
+        let c = clean(text);
+        for (credit, _) in &c.removed {
+            assert!(c.paragraphs.iter().all(|p| !p.overlaps(*credit)));
+        }
     }
 
     /// An outside check: the buttons under "Share this article" became ORG entities.

@@ -9,13 +9,22 @@
 //! (Additional reporting by Tom Ruiz in Lisbon)            staff credit
 //! Photo: Kevin Marsh/Reuters                              photo credit
 //! … on August 3. (Photo by Sam Welch/Getty Images)        photo credit (the parenthesis only)
+//! … on Monday. (Photo by Sam Welch/Getty Images) She …    photo credit (the parenthesis only)
+//! Sam Welch/Getty Images                                  photo credit
+//! … on Monday. (Kevin Marsh/AFP via Getty Images)         photo credit (the parenthesis only)
+//! … on Monday. [Photo: Sam Welch/Getty Images] She …      photo credit (the brackets only)
+//! … on Monday. Sam Welch/Getty Images                     photo credit (after the sentence)
 //! By Monday, the council said it would vote.              text: "the council said" is no name
+//! Reuters/Ipsos found 52 percent support. (Reuters/Ipsos)  text: no photographer, a poll
 //! ```
 //!
 //! A credit is an opening from `credit_phrases.txt` (`Reporting by`, `Photo:`) followed by
 //! names only: capitalized words, with the few lower-case words of `credit_connectors.txt`
 //! (`in`, `and`, `via`) between them, separated by `,` `;` `/` `|` `&`. A byline is `By` and
-//! such names, the first of two words at least (`By Monday` is one).
+//! such names, the first of two words at least (`By Monday` is one). A photographer's credit may
+//! go without an opening: a name of two words or more, `/` and an agency of `photo_agencies.txt`.
+//! A credit in brackets is dropped wherever it stands in its line ([`credits_in_line`]), and one after a line's last sentence, the
+//! text around it kept.
 
 use crate::lexicon::word_list;
 
@@ -28,6 +37,11 @@ word_list! {
 word_list! {
     /// Lower-case words allowed among a credit's names (`in`, `and`, `via`).
     fn credit_connectors = "credit_connectors.txt";
+}
+
+word_list! {
+    /// Photo agencies a bare credit names after a slash (`getty images`, `afp`), lower case.
+    fn photo_agencies = "photo_agencies.txt";
 }
 
 /// The longest line read as a credit: a credit names a few people, a longer line is text.
@@ -126,27 +140,81 @@ pub fn credit_reason(line: &str) -> Option<&'static str> {
     if is_byline(line) {
         return Some("byline");
     }
-    if is_credit(line) {
+    if is_credit(line) || is_agency_credit(bare(line)) {
         return Some("staff or photo credit");
     }
     None
 }
 
-/// Where a credit in brackets at the line's end starts: `… on August 3. (Photo by Sam
-/// Welch/Getty Images)` → the `(`; also the agency style `(AP Photo/Evan Vucci)`.
-pub fn trailing_credit(line: &str) -> Option<usize> {
-    let line = line.trim_end();
-    let body = line.strip_suffix(')')?;
-    let open = body.rfind('(')?;
-    let inner = &body[open + 1..];
-    if inner.chars().count() > MAX_CREDIT_CHARS {
-        return None;
+/// A photographer's credit without an opening phrase: a name of two words or more, a slash and
+/// an agency of `photo_agencies.txt`, maybe after "via": `Sam Welch/Getty Images`, `Kevin
+/// Marsh/AFP via Getty Images`. Not `Reuters/Ipsos` (a poll) nor `Ipsos/Reuters` (no person's
+/// name before the slash).
+fn is_agency_credit(s: &str) -> bool {
+    let Some((photographer, agency)) = s.rsplit_once('/') else {
+        return false;
+    };
+    let agency = agency.trim();
+    let agency = agency
+        .rsplit_once(" via ")
+        .map_or(agency, |(_, a)| a.trim());
+    let photographer = photographer.trim();
+    let words = photographer.split_whitespace().count();
+    (2..=4).contains(&words)
+        && !photographer.contains('/')
+        && is_names(photographer)
+        && is_names(agency)
+        && photo_agencies().contains(&agency.to_lowercase().as_str())
+}
+
+/// Byte ranges of the credits inside a line, brackets included: one in brackets anywhere,
+/// `The mayor spoke on Monday. (Photo by Sam Welch/Getty Images) She said …` → the parenthesis
+/// (also `[Photo: …]`, the agency style `(AP Photo/Evan Vucci)` and a bare `(Sam Welch/Getty
+/// Images)`, [`is_agency_credit`]); and one without brackets that follows the line's last
+/// sentence, `The mayor spoke on Monday. Sam Welch/Getty Images`. Linear in the line: each
+/// bracket is looked at once.
+pub fn credits_in_line(line: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = line[from..].find(['(', '[']).map(|i| from + i) {
+        let (opener, closer) = match line[open..].starts_with('(') {
+            true => ('(', ')'),
+            false => ('[', ']'),
+        };
+        let Some(close) = line[open..].find(closer).map(|i| open + i) else {
+            from = open + 1;
+            continue;
+        };
+        let inner = &line[open + 1..close];
+        // `(a (Photo by …)`: the innermost opening bracket opens the candidate.
+        if let Some(nested) = inner.rfind(opener) {
+            from = open + 1 + nested;
+            continue;
+        }
+        from = close + 1;
+        if inner.chars().count() > MAX_CREDIT_CHARS {
+            continue;
+        }
+        let agency_photo = inner
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .any(|w| matches!(w, "Photo" | "Photos" | "Photograph"))
+            && is_names(inner);
+        if is_credit(inner) || agency_photo || is_agency_credit(bare(inner)) {
+            out.push((open, close + 1));
+        }
     }
-    let agency_photo = inner
-        .split(|c: char| c.is_whitespace() || c == '/')
-        .any(|w| matches!(w, "Photo" | "Photos" | "Photograph"))
-        && is_names(inner);
-    (is_credit(inner) || agency_photo).then_some(open)
+    // The words after the last sentence's end, when they are a credit and no bracket's.
+    let last_end = line.rfind(". ").map(|i| i + 2);
+    let after_brackets = out.last().map_or(0, |&(_, end)| end);
+    if let Some(tail) = last_end.filter(|&i| i >= after_brackets) {
+        let credit = line[tail..].trim_end();
+        if credit.chars().count() <= MAX_CREDIT_CHARS
+            && (is_credit(credit) || is_agency_credit(credit))
+        {
+            out.push((tail, tail + credit.len()));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -159,6 +227,7 @@ mod tests {
             &[
                 ("credit_phrases", credit_phrases()),
                 ("credit_connectors", credit_connectors()),
+                ("photo_agencies", photo_agencies()),
             ],
             true,
         );
@@ -222,18 +291,63 @@ mod tests {
     }
 
     #[test]
-    fn a_photo_credit_in_brackets_ends_a_caption() {
-        let line = "A firefighter sprays water on August 3. (Photo by Sam Welch/Getty Images)";
+    fn a_photo_credit_in_brackets_is_found_anywhere_in_its_line() {
+        let credits = |line: &'static str| -> Vec<&'static str> {
+            credits_in_line(line)
+                .into_iter()
+                .map(|(a, b)| &line[a..b])
+                .collect()
+        };
         assert_eq!(
-            trailing_credit(line).map(|i| &line[i..]),
-            Some("(Photo by Sam Welch/Getty Images)")
+            credits("A firefighter sprays water on August 3. (Photo by Sam Welch/Getty Images)"),
+            ["(Photo by Sam Welch/Getty Images)"]
         );
-        let line = "Biden speaks in Dover. (AP Photo/Evan Vucci)";
         assert_eq!(
-            trailing_credit(line).map(|i| &line[i..]),
-            Some("(AP Photo/Evan Vucci)")
+            credits("Biden speaks in Dover. (AP Photo/Evan Vucci)"),
+            ["(AP Photo/Evan Vucci)"]
         );
-        assert_eq!(trailing_credit("Iran's exiles (PMOI/MEK)"), None);
-        assert_eq!(trailing_credit("He spoke (in Lisbon)"), None);
+        assert_eq!(
+            credits("The mayor spoke on Monday. (Photo by Sam Welch/Getty Images) She said so."),
+            ["(Photo by Sam Welch/Getty Images)"]
+        );
+        assert_eq!(
+            credits("Smoke (left) rises. (Sam Welch/Getty Images) Crews (Kevin Marsh/AFP via Getty Images) came."),
+            ["(Sam Welch/Getty Images)", "(Kevin Marsh/AFP via Getty Images)"]
+        );
+        assert_eq!(
+            credits("The mayor spoke. [Photo: Sam Welch/Getty Images] She left."),
+            ["[Photo: Sam Welch/Getty Images]"]
+        );
+        assert_eq!(
+            credits("The mayor spoke on Monday. Sam Welch/Getty Images"),
+            ["Sam Welch/Getty Images"]
+        );
+        assert!(credits("The mayor spoke. Sam Welch/Getty Images saw it.").is_empty());
+        assert!(credits("The poll was run by Reuters/Ipsos. Reuters/Ipsos").is_empty());
+        assert!(credits("Iran's exiles (PMOI/MEK)").is_empty());
+        assert!(credits("He spoke (in Lisbon) at length.").is_empty());
+        assert!(credits("Support was 52 percent (Reuters/Ipsos) in May.").is_empty());
+        assert!(credits("Support was 52 percent (Ipsos/Reuters) in May.").is_empty());
+        assert!(credits("(unclosed (Photo by Sam Welch").is_empty());
+    }
+
+    #[test]
+    fn a_photographers_name_and_agency_alone_are_a_credit() {
+        for line in [
+            "Sam Welch/Getty Images",
+            "(Sam Welch/Getty Images)",
+            "Kevin Marsh/AFP via Getty Images",
+            "Evan Vucci/AP",
+        ] {
+            assert_eq!(credit_reason(line), Some("staff or photo credit"), "{line}");
+        }
+        for line in [
+            "Reuters/Ipsos",
+            "Ipsos/Reuters",
+            "Sam/Getty Images",
+            "Sam Welch/Acme",
+        ] {
+            assert_eq!(credit_reason(line), None, "{line}");
+        }
     }
 }

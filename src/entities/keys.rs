@@ -13,7 +13,8 @@
 //!   father and son key apart: `Donald Trump Jr.` → `donald trump jr` (an elder's `Sr.` does not:
 //!   `George Bush Sr.` → `george bush`). "Joe Biden" alone keys `joseph biden`, apart from the
 //!   `joseph biden jr` of "Joseph R. Biden Jr.": nothing in "Joe Biden" says he is a son, and a
-//!   key that dropped the `jr` would make Donald Trump Jr. his father;
+//!   key that dropped the `jr` would make Donald Trump Jr. his father; a shorter name of the
+//!   same entity may say it: "Joe Biden" with "Biden Jr." keys `joseph biden jr`;
 //! - initials stay when there are two or more before the surname, given name included, for
 //!   such a name is how a person is told from a namesake: `George H. W. Bush` and `George H.W.
 //!   Bush` → `george h w bush`, `H.R. McMaster` → `h r mcmaster`. One initial alone comes and
@@ -59,7 +60,10 @@ pub fn entity_key(entity: &Entity) -> Option<String> {
         return Some(format!("country:{code}"));
     }
     let key = match entity.label {
-        EntityLabel::Per => person_key(&entity.canonical),
+        EntityLabel::Per => match suffix_of_alias(entity) {
+            Some(suffix) => format!("{} {suffix}", person_key(&entity.canonical)),
+            None => person_key(&entity.canonical),
+        },
         _ => match acronym_of(entity) {
             Some(acronym) => fold_key(acronym),
             None => fold_key(strip_possessive(&entity.canonical)),
@@ -106,6 +110,17 @@ fn acronym_of(entity: &Entity) -> Option<&str> {
         is_shouted(acronym) && names().any(|n| !is_acronym(n) && begins(n))
     };
     names().find(|name| is_acronym(name) && !shouted_name(name))
+}
+
+/// A son's family suffix that only a shorter name of the person says: the `jr` of "Biden Jr."
+/// beside "Joe Biden", so that the article keys him `joseph biden jr` as one that writes
+/// "Joseph R. Biden Jr." does. None when the canonical name has a suffix of its own.
+fn suffix_of_alias(entity: &Entity) -> Option<String> {
+    if PersonName::parse(&entity.canonical).suffix.is_some() {
+        return None;
+    }
+    let mut suffixes = entity.aliases.iter().map(|a| PersonName::parse(a).suffix);
+    suffixes.find_map(|suffix| suffix)
 }
 
 /// First and last word of a person's name, folded (titles, possessive, an elder's "Sr." dropped),

@@ -8,7 +8,9 @@
 //!   ("Iran", "U.S.", "the United States", "Britain"), or a LOC or MISC mention that is a demonym
 //!   ("Iranian", "Albanians") or an alias made of one word of the name ("the Emirates"; tagged
 //!   ORG, "Emirates" is the airline), belongs to that country: canonical name and ISO 3166-1
-//!   alpha-2 code from [`countries`], label LOC. Cities and continents are not in the table and
+//!   alpha-2 code from [`countries`], label LOC. Not a bare name whose word the article also
+//!   gives a person or a brand, with no other sign of the country ([`country_namesakes`]):
+//!   "Jordan sales rose" beside "Michael Jordan" and "Jordan Brand". Cities and continents are not in the table and
 //!   are merged like any other name ("Tehran", "Europe": no code).
 //! - **People** (PER). Names keep a family suffix written after them that the model left out
 //!   ("Donald Trump, Jr." tagged "Donald Trump" is the son), and lose titles ("Mr.",
@@ -19,8 +21,10 @@
 //!   equal, one is the other's initial or short form ("Mike" and "Michael R. Pompeo",
 //!   `nicknames.txt`), the middle names agree as far as both go ("H.W." is "H. W."), and the
 //!   family suffix is the same (an elder's "Sr." counts as none) or left out by a name that
-//!   writes the given name short ("Joe Biden" and "Joseph R. Biden Jr."; when a name without
-//!   the suffix fits too, "Joseph Biden Sr.", that one). So "Hillary Clinton" and "Bill Clinton",
+//!   writes the given name short ("Joe Biden" and "Joseph R. Biden Jr."; where the article
+//!   names the father in full too, "Robert Kennedy" beside "Robert F. Kennedy Jr.", the short
+//!   "Bobby Kennedy" may be either and stays apart, marked ambiguous, wherever each stands).
+//!   So "Hillary Clinton" and "Bill Clinton",
 //!   "George H.W. Bush" and "George W. Bush", "Donald Trump Jr." and "Donald Trump" stay two
 //!   people. A name written family name first, "Kim Jong Un", is read by its syllables:
 //!   "Kim Jong-un" is the same person ([`names::is_family_name_first`]). A full
@@ -33,7 +37,8 @@
 //!   Arabic article: "Assad" and "Bashar al-Assad", `surname_articles.txt`; never by a father's
 //!   name: "Salman" is not "Mohammed bin Salman", `name_particles.txt`): when one person
 //!   fits, that one, wherever in the article the full name is ("Trump Jr." only the one with the
-//!   suffix, never "Donald Trump"), unless it is a company's short name too ("Lincoln" beside
+//!   suffix, never "Donald Trump"; but "Biden Jr." beside "Joe Biden", the article's only Biden,
+//!   is he, as his short given name leaves the suffix out), unless it is a company's short name too ("Lincoln" beside
 //!   Abraham Lincoln and "Lincoln National Corp.", [`companies`]: nobody's, marked ambiguous,
 //!   but "Mr. Lincoln" is the man); when several fit ("Clinton" beside Bill and Hillary Clinton, "John" beside John
 //!   Smith and John Brown), it stays an entity of its own, marked ambiguous: never a silent
@@ -77,6 +82,7 @@
 
 mod across_labels;
 mod companies;
+mod country_namesakes;
 pub(crate) mod gender;
 pub mod keys;
 mod mentions;
@@ -170,6 +176,11 @@ struct OtherName {
 /// Groups an article's mentions (in text order) into entities.
 pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let mut forms: Vec<Form> = mentions.iter().map(|m| analyse(doc, m, true)).collect();
+    // "Jordan" (LOC) of "Jordan sales rose" beside "Jordan Brand" and "Michael Jordan" is no
+    // country.
+    for i in country_namesakes::countries_as_namesakes(&doc.text, mentions, &forms) {
+        forms[i] = analyse(doc, &mentions[i], false);
+    }
     // "Jordan" (ORG) of "Jordan Brand" is the brand, not the country.
     let countries_as_brands = companies::countries_as_short_names(mentions, &forms);
     for &(i, _) in &countries_as_brands {

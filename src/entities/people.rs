@@ -51,7 +51,8 @@ impl Person {
     /// one side has none and writes the other's given name as its short form (`nicknames.txt`):
     /// "Joe Biden" beside "Joseph R. Biden Jr.", either first. A father named in his son's
     /// article is written as the son is ("Donald Trump" beside "Donald Trump Jr.", "Hank
-    /// Williams" beside "Hank Williams Jr."), not by a nickname of the son's name.
+    /// Williams" beside "Hank Williams Jr."), not by a nickname of the son's name. Where the
+    /// article names both, the short form may be either ([`FatherAndSon`]).
     fn suffixes_fit(&self, name: &PersonName) -> bool {
         let given = name.keys[0].as_str();
         match (&self.suffix, &name.suffix) {
@@ -60,6 +61,12 @@ impl Person {
             (None, Some(_)) => is_short_form_of(&self.given, given),
             _ => false,
         }
+    }
+
+    /// Whether the person may be a son whose family suffix the article left out: no suffix seen,
+    /// and the given name written as a short form ("Joe Biden"; not "Donald Trump").
+    fn goes_without_suffix(&self) -> bool {
+        self.suffix.is_none() && is_short_form_of(&self.given, spelled_out(&self.given))
     }
 
     /// Whether one of the name and this person's longest form is the other's end, two words or
@@ -108,6 +115,58 @@ impl Person {
     }
 }
 
+/// A father and his son of one given name, both named in full by the article: "Robert Kennedy"
+/// (no family suffix; an elder's "Sr." counts as none) and "Robert F. Kennedy Jr.". A short form
+/// of that given name without a suffix, "Bobby Kennedy", may be either: the father's given name,
+/// or the son's that leaves his suffix out ([`Person::suffixes_fit`]). It joins neither and is
+/// marked ambiguous, wherever in the article each stands; read in text order, it was the son
+/// before the father's first mention and the father after it.
+struct FatherAndSon<'a> {
+    /// Folded surnames and given names (written out, no short form) of full names without a
+    /// suffix: ("kennedy", "robert").
+    fathers: HashSet<(&'a str, &'a str)>,
+    /// The same of full names with a suffix, the given name spelled out.
+    sons: HashSet<(&'a str, &'a str)>,
+}
+
+impl<'a> FatherAndSon<'a> {
+    fn new(forms: &'a [Form]) -> FatherAndSon<'a> {
+        let mut pairs = FatherAndSon {
+            fathers: HashSet::new(),
+            sons: HashSet::new(),
+        };
+        for form in forms {
+            let Form::Person(name) = form else { continue };
+            let [given, .., surname] = name.keys.as_slice() else {
+                continue;
+            };
+            let written_out = spelled_out(given);
+            match &name.suffix {
+                Some(_) => pairs.sons.insert((surname, written_out)),
+                None if written_out == given && given.chars().count() > 1 => {
+                    pairs.fathers.insert((surname, written_out))
+                }
+                None => false,
+            };
+        }
+        pairs
+    }
+
+    /// Whether a full name is a short form without a suffix that fits both a father and his son
+    /// of the article: "Bobby Kennedy" beside "Robert Kennedy" and "Robert F. Kennedy Jr.".
+    fn either(&self, name: &PersonName) -> bool {
+        let [given, .., surname] = name.keys.as_slice() else {
+            return false;
+        };
+        let written_out = spelled_out(given);
+        let pair = (surname.as_str(), written_out);
+        name.suffix.is_none()
+            && is_short_form_of(given, written_out)
+            && self.fathers.contains(&pair)
+            && self.sons.contains(&pair)
+    }
+}
+
 /// Full names by surname and given name; one-word names by the rules in the module docs. Returns
 /// the mentions that fit several people: full names ("J. Smith" beside John and Jane Smith) and
 /// one-word names ("Clinton" beside Bill and Hillary Clinton, "John" beside John Smith and John
@@ -120,7 +179,8 @@ pub(super) fn merge_people(
     company_words: &HashSet<&str>,
     groups: &mut UnionFind,
 ) -> Vec<usize> {
-    let full = merge_full_names(forms, groups);
+    let father_and_son = FatherAndSon::new(forms);
+    let full = merge_full_names(forms, &father_and_son, groups);
     let by_other_word = full.by_other_word();
     let names = OneWordNames {
         honorifics,
@@ -153,7 +213,11 @@ enum Fit {
 }
 
 /// Pass 1 of [`merge_people`], full names: one person per surname and compatible given names.
-fn merge_full_names<'a>(forms: &'a [Form], groups: &mut UnionFind) -> FullNames<'a> {
+fn merge_full_names<'a>(
+    forms: &'a [Form],
+    father_and_son: &FatherAndSon,
+    groups: &mut UnionFind,
+) -> FullNames<'a> {
     let mut people: Vec<Person> = Vec::new();
     let mut by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut index = NameIndex::default();
@@ -166,7 +230,11 @@ fn merge_full_names<'a>(forms: &'a [Form], groups: &mut UnionFind) -> FullNames<
         }
         let surname = name.keys[name.keys.len() - 1].as_str();
         let candidates = by_surname.entry(surname).or_default();
-        let person = match fit(&people, &index, surname, name) {
+        let fits = match father_and_son.either(name) {
+            true => Fit::Several,
+            false => fit(&people, &index, surname, name),
+        };
+        let person = match fits {
             Fit::Person(p) => {
                 groups.union(people[p].first_mention, i);
                 p
@@ -207,8 +275,9 @@ fn fit(people: &[Person], index: &NameIndex, surname: &str, name: &PersonName) -
         .into_iter()
         .filter(|&p| people[p].fits(name))
         .collect();
-    // The same suffix first: "Joe Biden" beside "Joseph Biden Sr." and "Joseph R. Biden Jr." is
-    // the elder, as it was before short forms bridged a suffix.
+    // The same suffix first: "Joe Biden" beside "J. Biden" and "Joseph R. Biden Jr." is "J.
+    // Biden", as it was before short forms bridged a suffix (beside "Joseph Biden Sr." written
+    // out it may be either, [`FatherAndSon`]).
     if fitting.iter().any(|&p| people[p].suffix == name.suffix) {
         fitting.retain(|&p| people[p].suffix == name.suffix);
     }
@@ -368,7 +437,16 @@ fn merge_one_word_names(
         // "Trump Jr." is the son only; a bare "Trump" may be either.
         if name.suffix.is_some() {
             let son = |p: &usize| full.people[*p].suffix == name.suffix;
-            candidates = candidates.iter().copied().filter(son).collect();
+            let sons: Vec<usize> = candidates.iter().copied().filter(son).collect();
+            candidates = match (sons.is_empty(), by_surname.map(Vec::as_slice)) {
+                // "Biden Jr." beside "Joe Biden", the article's only Biden: a short given name
+                // leaves the suffix out, as "Joe Biden" does for "Joseph R. Biden Jr."
+                // ([`Person::suffixes_fit`]). "Trump Jr." beside "Donald Trump" stays apart.
+                (true, Some(&[only])) if full.people[only].goes_without_suffix() => {
+                    Cow::Owned(vec![only])
+                }
+                _ => Cow::Owned(sons),
+            };
         }
         let company = name.suffix.is_none()
             && honorifics[i].is_none()
