@@ -415,6 +415,14 @@ mod tests {
         assert!(foreign.join("notes.txt").exists());
     }
 
+    fn assert_only_report_left(parent: &Path) {
+        let left: Vec<_> = std::fs::read_dir(parent)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left, ["report"], "no temporary directory is left");
+    }
+
     #[test]
     fn publishing_replaces_an_earlier_report_whole() {
         let tmp = tempfile::tempdir().unwrap();
@@ -439,11 +447,7 @@ mod tests {
             !target.join("articles").exists(),
             "nothing of the old report is left"
         );
-        let left: Vec<_> = std::fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(left, ["report"], "no temporary directory is left");
+        assert_only_report_left(tmp.path());
     }
 
     /// The marker says the directory was a report once, not that it holds nothing else now:
@@ -486,11 +490,7 @@ mod tests {
             std::fs::read_to_string(target.join("index.html")).unwrap(),
             "one"
         );
-        let left: Vec<_> = std::fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(left, ["report"], "no temporary directory is left");
+        assert_only_report_left(tmp.path());
     }
 
     #[test]
