@@ -12,9 +12,7 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::annotated::Annotated;
-use crate::checkpoint::{
-    Checkpoint, RecordsRead, RunIdentity, DERIVED_FILES, INDEX_FILE, INDEX_HEADER, LOCK,
-};
+use crate::checkpoint::{Checkpoint, RecordsRead, RunIdentity, DERIVED_FILES, LOCK};
 use crate::input::RecordError;
 use crate::ner::EntityLabel;
 use crate::text::CharOffsets;
@@ -487,16 +485,13 @@ pub fn holds_other_data(path: &Path, header: &[&str]) -> bool {
             .any(|(field, name)| *field != name.as_bytes())
 }
 
-/// Refuses an output directory that holds, under a name a run writes (its five CSVs and the
-/// entity index), a file that is not such a table ([`holds_other_data`]): `extract
-/// data/sample/articles.jsonl --out data/sample` would have replaced the CSV dump
-/// `data/sample/articles.csv` beside it with its own. Called before the run touches `dir`.
+/// Refuses an output directory that holds, under the name of one of a run's five CSVs, a file
+/// that is not such a table ([`holds_other_data`]): `extract data/sample/articles.jsonl --out
+/// data/sample` would have replaced the CSV dump `data/sample/articles.csv` beside it with its
+/// own. Called before the run touches `dir`.
 pub fn refuse_foreign_outputs(dir: &Path) -> Result<()> {
-    let tables = FILES
-        .iter()
-        .zip(HEADERS)
-        .chain([(&INDEX_FILE, &INDEX_HEADER[..])]);
-    for (name, header) in tables {
+    // Not the entity index: a name no one else uses, and a run replaces a stale one of its own.
+    for (name, header) in FILES.iter().zip(HEADERS) {
         let path = dir.join(name);
         if holds_other_data(&path, header) {
             bail!(
@@ -666,7 +661,7 @@ mod tests {
         let older = HEADERS[3][..HEADERS[3].len() - 1].join(",");
         std::fs::write(dir.join("quotes.csv"), older + "\r\n").unwrap();
         std::fs::write(dir.join("errors.csv"), "").unwrap();
-        std::fs::write(dir.join(INDEX_FILE), INDEX_HEADER.join(",")).unwrap();
+        std::fs::write(dir.join(crate::checkpoint::INDEX_FILE), "stale\n").unwrap();
         assert!(refuse_foreign_outputs(dir).is_ok());
         for (name, data) in [
             (
@@ -674,7 +669,6 @@ mod tests {
                 "id,title,text\nc1,Dump row,\"Joe Biden spoke in Rome.\"\n",
             ),
             ("mentions.csv", "{\"id\": \"a1\"}\n"),
-            (INDEX_FILE, "entity_key\n"),
         ] {
             let kept = std::fs::read(dir.join(name)).ok();
             std::fs::write(dir.join(name), data).unwrap();
