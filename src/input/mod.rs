@@ -2076,6 +2076,26 @@ mod tests {
         assert!(errors(&items)[0].is_cut_short(), "{items:?}");
     }
 
+    /// A folder's long `.txt.gz` cut short is its one record's error row, all it lost, not an
+    /// input cut short (exit 3) as a `.jsonl.gz` cut short is.
+    #[test]
+    fn a_text_file_cut_short_is_its_records_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let long: String = (0..20_000).map(|i| format!("word{i} ")).collect();
+        let compressed = gzip(long.as_bytes());
+        let folder = dir.path().join("texts");
+        write(&folder, "cut.txt.gz", &compressed[..compressed.len() / 2]);
+        let items = read_all(&[folder]);
+        let error = only_error(&items);
+        assert!(
+            error
+                .reason
+                .starts_with("the file cannot be read to its end: "),
+            "{error}"
+        );
+        assert!(!error.is_cut_short() && !error.is_input_not_read_whole());
+    }
+
     #[test]
     fn truncated_gzip_gives_the_records_read_then_an_error() {
         let dir = tempfile::tempdir().unwrap();
@@ -2102,6 +2122,8 @@ mod tests {
         let errs = errors(&items);
         assert_eq!(errs.len(), 3, "{errs:?}");
         assert_eq!(errs[0].record, format!("line {}", read_before_cut + 1));
+        // Records after the cut have no rows: the run exits 3 for it.
+        assert!(errs[0].is_cut_short(), "{}", errs[0]);
         for error in &errs {
             assert!(
                 error.reason.contains("gzip stream truncated or corrupt"),

@@ -356,12 +356,13 @@ fn read_text_article(
     (&mut reader)
         .take(limit)
         .read_to_end(&mut bytes)
-        .map_err(|e| read_failure(&e, gzipped))?;
+        .map_err(|e| file_cut_short(&e, gzipped))?;
     if bytes.starts_with(BOM) {
         bytes.drain(..BOM.len());
     }
     if bytes.len() > opts.max_bytes {
-        let rest = io::copy(&mut reader, &mut io::sink()).map_err(|e| read_failure(&e, gzipped))?;
+        let rest =
+            io::copy(&mut reader, &mut io::sink()).map_err(|e| file_cut_short(&e, gzipped))?;
         return Err(too_big(bytes.len() + rest as usize, opts.max_bytes));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -382,6 +383,19 @@ fn read_text_article(
         source: None,
         origin: Origin::default(),
     })
+}
+
+/// The reason of a text file that could not be read to its end. A text file is one record:
+/// its error row stands for all that was lost, as an invalid-UTF-8 file's does, so it is not an
+/// input cut short ([`RecordError::is_cut_short`], exit 3), whose records after the cut have no
+/// rows. (Most cut `.txt.gz` files fail at their start, "cannot read from the start", an error
+/// row too: only a long one failed later.)
+fn file_cut_short(error: &io::Error, gzipped: bool) -> String {
+    let reason = read_failure(error, gzipped);
+    let detail = reason
+        .split_once(": ")
+        .map_or(reason.as_str(), |(_, rest)| rest);
+    format!("the file cannot be read to its end: {detail}")
 }
 
 /// The first line that is neither blank nor web debris, when a blank line follows it; otherwise
