@@ -148,6 +148,15 @@ pub fn refuse_repeated_inputs(inputs: &[PathBuf]) -> Result<()> {
 /// [`refuse_repeated_inputs`], with the folder inputs' files as `listings` found them (a run
 /// walks each folder once: [`Listings`]).
 pub fn refuse_repeated_listed_inputs(inputs: &[PathBuf], listings: &Listings) -> Result<()> {
+    // Stdin named twice (`extract - "$X"` with X=-): the second read an exhausted stdin, and a
+    // script's mistake passed without a word.
+    if inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+        return Err(crate::usage::UsageError(
+            "`-` (stdin) is named more than once: stdin can be read once (nothing was written)"
+                .into(),
+        )
+        .into());
+    }
     let named: Vec<&PathBuf> = inputs.iter().filter(|p| p.as_os_str() != "-").collect();
     let inside =
         |a: &Path, dir: &Path| dir.is_dir() && crate::paths::is_within(a, dir).unwrap_or(false);
@@ -190,7 +199,8 @@ fn refuse_files_read_twice(named: &[&PathBuf], listings: &Listings) -> Result<()
                     );
                     return Err(read_twice(named[*earlier], input, which));
                 }
-                // One folder holding two names of one file reads it under both, as it holds it.
+                // One folder holding two names of one file lists it once: unreachable with a
+                // folder's listing, which keeps the first name of each file only.
                 Entry::Occupied(_) => {}
             }
         }
@@ -756,6 +766,23 @@ mod tests {
         cp.write(tmp.path()).unwrap();
         let err = Checkpoint::read_for(tmp.path(), &run).unwrap_err();
         assert!(format!("{err:#}").contains("stdin"), "{err:#}");
+    }
+
+    /// Stdin named twice is an input named twice: the second `-` read an exhausted stdin, and
+    /// the run passed (exit 0). Once, beside files, it is an input as any other.
+    #[test]
+    fn stdin_named_twice_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = tmp.path().join("a.jsonl");
+        std::fs::write(&a, "{\"text\": \"x\"}\n").unwrap();
+        let stdin = PathBuf::from("-");
+        let e = refuse_repeated_inputs(&[stdin.clone(), a.clone(), stdin.clone()]).unwrap_err();
+        assert!(
+            e.downcast_ref::<crate::usage::UsageError>().is_some(),
+            "{e}"
+        );
+        assert!(e.to_string().contains("stdin"), "{e}");
+        assert!(refuse_repeated_inputs(&[stdin, a]).is_ok());
     }
 
     #[test]

@@ -25,9 +25,9 @@ use whosaid::pipeline;
     long_about = None,
     after_help = "Exit status: 0 when every input was read (bad records inside an input are rows of \
 errors.csv); 3 when an input could not be read at all (missing, unknown format, a .gz that is \
-not gzip, a CSV without its text column): extract and \
-stream after the others were processed and errors.csv written, report and index before writing \
-anything; 2 for a usage error; 1 for any other error (eval and train stop at an input they \
+not gzip, a CSV without a header row or its text column) or could not be read to its end (a .gz \
+cut short): extract and stream after the others were processed and errors.csv written, each such \
+input named on stderr, report and index before writing anything; 2 for a usage error; 1 for any other error (eval and train stop at an input they \
 cannot read with 1, before any work)."
 )]
 struct Cli {

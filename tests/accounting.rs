@@ -454,12 +454,20 @@ fn text_folder(dir: &Path) -> (PathBuf, Vec<Record>) {
         Outcome::Error,
         "a broken link",
     ));
+    // A link to a file outside the folder; one to a file the folder holds is that file, read
+    // once under its first name.
     records.push(link(
-        &folder.join("a.txt"),
+        &write(&dir.join("linked.txt"), body(7).as_bytes()),
         "l_file.txt",
         Outcome::Article("l_file".into()),
         "a link to a file",
     ));
+    link(
+        &folder.join("a.txt"),
+        "l_same.txt",
+        Outcome::Error,
+        "a link to a file the folder holds: not a record",
+    );
     records.push(link(
         &folder.join("sub"),
         "l_dir.txt",

@@ -800,6 +800,75 @@ fn an_input_of_which_nothing_can_be_read_exits_3() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
+/// A `.gz` input cut short (an interrupted download) keeps the records before the cut and its
+/// error row, and the run exits 3, as for an input not read at all, naming it on stderr: it
+/// exited 0, which a batch job could not tell from a dump read whole. Zero bytes after the last
+/// gzip member (a file padded to a block size) are no data: the stream is whole, exit 0 and no
+/// error row; it was a "cannot read further" row.
+#[test]
+fn a_gz_input_cut_short_exits_3_and_zero_padding_is_no_data() {
+    use flate2::{write::GzEncoder, Compression};
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let plain = std::fs::read(dump(&tmp.path().join("plain.jsonl"), "g", 300)).unwrap();
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+    encoder.write_all(&plain).unwrap();
+    let whole = encoder.finish().unwrap();
+    let cut = tmp.path().join("cut.jsonl.gz");
+    std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
+    let padded = tmp.path().join("padded.jsonl.gz");
+    std::fs::write(&padded, [whole.as_slice(), &[0; 4096]].concat()).unwrap();
+
+    let out = tmp.path().join("out-cut");
+    let o = run(&model, &out, &[&cut], &[]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let want = format!("input {} could not be read to its end", cut.display());
+    assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    let errors = std::fs::read_to_string(out.join("errors.csv")).unwrap();
+    assert!(errors.contains("cannot read further"), "{errors}");
+    let articles = std::fs::read_to_string(out.join("articles.csv")).unwrap();
+    assert!(
+        articles.lines().count() > 2,
+        "the records before the cut are kept"
+    );
+
+    let out = tmp.path().join("out-padded");
+    let o = run(&model, &out, &[&padded], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let errors = std::fs::read_to_string(out.join("errors.csv")).unwrap();
+    assert_eq!(errors.lines().count(), 1, "{errors}");
+    let articles = std::fs::read_to_string(out.join("articles.csv")).unwrap();
+    assert_eq!(articles.lines().count(), 301);
+}
+
+/// A file a folder holds under several names (`latest/story.txt -> ../2024/01/story.txt`, a hard
+/// link) is one article, and stderr names the names passed over: it was an article per name,
+/// with exit 0 and not a word, while the same tree given as two inputs is refused.
+#[test]
+fn a_file_a_folder_holds_under_two_names_is_read_once_and_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let folder = tmp.path().join("dump");
+    let story = folder.join("2024/01/story.txt");
+    std::fs::create_dir_all(story.parent().unwrap()).unwrap();
+    std::fs::create_dir_all(folder.join("latest")).unwrap();
+    std::fs::write(&story, "The minister said Iran is a threat.\n").unwrap();
+    std::os::unix::fs::symlink("../2024/01/story.txt", folder.join("latest/story.txt")).unwrap();
+    std::fs::hard_link(&story, folder.join("hard.txt")).unwrap();
+    let out = tmp.path().join("out");
+    let o = run(&model, &out, &[&folder], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let articles = std::fs::read_to_string(out.join("articles.csv")).unwrap();
+    assert_eq!(articles.lines().count(), 2, "{articles}");
+    assert!(articles.contains("2024/01/story"), "{articles}");
+    let want = format!(
+        "{} not read: it is the file {}",
+        folder.join("hard.txt").display(),
+        story.display()
+    );
+    assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+}
+
 /// A folder's files that are not `.txt` or `.txt.gz` are named on stderr: a `.txt.bz2` file among
 /// them was left out without a word. The run's own files, with `--out` inside the folder, are not
 /// named.
@@ -872,6 +941,14 @@ fn every_shard_and_a_resume_exit_3_for_an_input_that_cannot_be_opened() {
         rows += errors.matches("typo.jsonl,-,cannot open").count();
     }
     assert_eq!(rows, 1, "the error row is in one shard's errors.csv");
+    for shard in ["0/2", "1/2"] {
+        let out = tmp.path().join(format!("named{}", &shard[..1]));
+        let o = run(&model, &out, &[&typo, &a], &["--shard", shard]);
+        // Every shard, under -q, names the input and says why; the shard without the error row
+        // said only "1 input(s) could not be read at all", and -q left out every "skipped" line.
+        let want = format!("input {} could not be read: cannot open", typo.display());
+        assert!(stderr(&o).contains(&want), "{shard}: {}", stderr(&o));
+    }
     if strace().is_none() {
         return;
     }

@@ -161,6 +161,7 @@ pub fn extract(a: ExtractArgs) -> Result<ExitCode> {
     for input in &opts.inputs {
         if let Some(Ok(listing)) = listings.folder(input) {
             name_files_not_read(input, listing, &opts.out);
+            name_files_read_once(input, listing);
         }
     }
     let summary = pipeline::extract_listed(&opts, &listings)?;
@@ -169,19 +170,34 @@ pub fn extract(a: ExtractArgs) -> Result<ExitCode> {
         eprint!("{}", summary.stage_table());
     }
     println!("{}", opts.out.display());
-    if summary.unreadable_inputs > 0 {
-        // With --shard, the error row is in the errors.csv of the shard its name hashes to.
-        let whose = match opts.shard {
-            Some(_) => "errors.csv of this shard or another",
-            None => "errors.csv",
+    if summary.unreadable_inputs.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    name_unreadable_inputs(&summary.unreadable_inputs, opts.shard.is_some());
+    Ok(ExitCode::from(EXIT_UNREADABLE_INPUT))
+}
+
+/// Names on stderr each input that could not be read, or not to its end, with why: the exit
+/// status 3 says that one was, and a batch log must say which, with `-q` too and in every shard.
+/// The per-record `skipped` lines are the progress display's (not under `-q`), and with
+/// `--shard` the error row is in the one shard its name hashes to: the others said only "1
+/// input(s) could not be read at all".
+fn name_unreadable_inputs(unread: &[whosaid::input::RecordError], sharded: bool) {
+    // With --shard, the error row is in the errors.csv of the shard its name hashes to.
+    let whose = match sharded {
+        true => "errors.csv of this shard or another",
+        false => "errors.csv",
+    };
+    for e in unread {
+        let what = match e.is_cut_short() {
+            true => format!("could not be read to its end (at {})", e.record),
+            false => "could not be read".to_string(),
         };
         eprintln!(
-            "whosaid: {} input(s) could not be read at all (see {whose})",
-            summary.unreadable_inputs
+            "whosaid: input {} {what}: {} (see {whose})",
+            e.input, e.reason
         );
-        return Ok(ExitCode::from(EXIT_UNREADABLE_INPUT));
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Names the files of a folder input that the run does not read (not `.txt` or `.txt.gz`; the
@@ -202,6 +218,24 @@ fn name_files_not_read(folder: &Path, files: &FolderListing, out: &Path) {
             folder.display(),
             first.display(),
             whosaid::input::TEXT_FILES_IN_A_FOLDER
+        );
+    }
+}
+
+/// Names the names of a folder input's files that the run passes over because the file is read
+/// under an earlier name (a link or a hard link to it in the same folder): the article is the
+/// first name's, once, and the user sees why the other names gave no row.
+fn name_files_read_once(folder: &Path, files: &FolderListing) {
+    if let Some((skipped, kept)) = files.read_once.first() {
+        let more = match files.read_once.len() {
+            1 => String::new(),
+            n => format!(" (and {} more names of a file read under another)", n - 1),
+        };
+        eprintln!(
+            "whosaid: {}: {} not read: it is the file {} (a link or a hard link), read once under              that name{more}",
+            folder.display(),
+            skipped.display(),
+            kept.display(),
         );
     }
 }

@@ -24,10 +24,13 @@
 //!
 //! Concatenated dumps (`gzip -c b.csv >> all.csv.gz`) repeat the header: a row made of the
 //! header's column names is no article but a header again, read past, and when it names the
-//! columns in another order, the rows after it are read by it:
+//! columns in another order, or other columns (a newer export added or dropped some; it names
+//! the text column, and most of the header's or only column and field names), the rows after it
+//! are read by it:
 //!
 //! ```text
-//! id,text⏎1,one⏎text,id⏎two,2    rows 1 and 3: articles 1 (text `one`) and 2 (text `two`)
+//! id,text⏎1,one⏎text,id⏎two,2         rows 1 and 3: articles 1 (text `one`) and 2 (text `two`)
+//! id,text⏎1,one⏎id,text,url⏎2,two,u   rows 1 and 3: articles 1 and 2 (url `u`)
 //! ```
 
 use std::collections::VecDeque;
@@ -102,11 +105,7 @@ impl CsvRows {
         (self.marks.cap).store(record_cap(opts.max_bytes) as u64, Ordering::Relaxed);
         if self.columns.is_none() {
             match self.find_columns(&opts.fields) {
-                Ok(Some(columns)) => self.columns = Some(columns),
-                Ok(None) => {
-                    self.done = true;
-                    return None;
-                }
+                Ok(columns) => self.columns = Some(columns),
                 Err(error) => {
                     self.done = true;
                     return Some(Err(error));
@@ -148,14 +147,21 @@ impl CsvRows {
         })
     }
 
-    /// Whether the row just read is the header again, as a dump appended to another repeats it
-    /// (it was read as an article, `id` its id and `text` its text); when it names the columns
-    /// in another order, the rows after it are read by it (they had their fields swapped).
+    /// Whether the row just read is a header again, as a dump appended to another repeats it
+    /// (it was read as an article, `id` its id and `text` its text): the header's names in
+    /// any order, or a header of other columns — a newer export that added or dropped one —
+    /// that names the text column and another column of the header. The rows after it are read
+    /// by it: they had their fields swapped, or every one was an error row ("row has 4 fields,
+    /// the header has 3") and the whole appended dump was lost.
+    ///
+    /// ```text
+    /// id,title,text⏎1,a,one⏎id,title,text,url⏎2,b,two,http://x   articles 1 and 2
+    /// ```
     fn header_again(&mut self, names: &FieldNames) -> bool {
         let columns = self.columns.as_ref().expect("columns are found first");
         // Most rows fail here, without a copy of their fields.
-        let a_name = |(i, cell)| columns.names.iter().any(|n| n == header_cell(i, cell));
-        if self.row.len() != columns.names.len() || !self.row.iter().enumerate().all(a_name) {
+        let names_text = |(i, cell)| header_cell(i, cell) == names.text.as_bytes();
+        if !self.row.iter().enumerate().any(names_text) {
             return false;
         }
         let cells = header_cells(&self.row);
@@ -163,15 +169,24 @@ impl CsvRows {
         sorted.sort();
         let mut header = columns.names.clone();
         header.sort();
-        if sorted != header {
+        if sorted == header {
+            if cells != columns.names {
+                if let Ok(columns) = columns_of(&self.row, names) {
+                    self.columns = Some(columns);
+                }
+            }
+            return true;
+        }
+        if !is_header_of_other_columns(&cells, &columns.names, names) {
             return false;
         }
-        if cells != columns.names {
-            if let Ok(columns) = columns_of(&self.row, names) {
+        match columns_of(&self.row, names) {
+            Ok(columns) => {
                 self.columns = Some(columns);
+                true
             }
+            Err(_) => false,
         }
-        true
     }
 
     /// Why the row just read is not a record, if it was longer than one may be: the reader gave
@@ -215,8 +230,11 @@ impl CsvRows {
         start..self.reader.position().byte()
     }
 
-    /// The columns named in the header; `None` for an empty input.
-    fn find_columns(&mut self, names: &FieldNames) -> Result<Option<Columns>, RecordError> {
+    /// The columns named in the header. An input with no header row (no bytes, blank lines
+    /// only, a byte-order mark only) is an input that could not be read, as one whose header
+    /// names no text column: a CSV export that failed or was cut off before its header read as
+    /// an empty dump, exit 0 and not a word. (A header and no rows is an empty dump.)
+    fn find_columns(&mut self, names: &FieldNames) -> Result<Columns, RecordError> {
         let header = match self.reader.byte_headers() {
             Ok(header) => header.clone(),
             Err(error) => {
@@ -228,10 +246,15 @@ impl CsvRows {
             }
         };
         if header.is_empty() {
-            return Ok(None);
+            return Err(RecordError::new(
+                &self.input,
+                CSV_HEADER.into(),
+                "no header row: the input is empty or blank (a CSV input starts with a header \
+                 row naming its columns, `text` among them)"
+                    .into(),
+            ));
         }
         columns_of(&header, names)
-            .map(Some)
             .map_err(|reason| RecordError::new(&self.input, CSV_HEADER.into(), reason))
     }
 
@@ -288,6 +311,38 @@ impl CsvRows {
 fn header_cells(header: &csv::ByteRecord) -> Vec<Vec<u8>> {
     let cell = |(i, cell)| header_cell(i, cell).to_vec();
     header.iter().enumerate().map(cell).collect()
+}
+
+/// Whether `cells`, a row that names the text column, is a header of other columns than
+/// `header`'s ([`CsvRows::header_again`]): every cell named, none twice, and either most columns
+/// of `header` named (more than half, two at least: a column added, one dropped) or only names
+/// of `header`'s columns and of the fields the run reads (`url`, `published`…: columns
+/// dropped). An article's row holds an id, a text and its words, not column names; one with a
+/// word that happens to be a column name stays a row:
+///
+/// ```text
+/// header id,title,text,url:   id,title,text,url,tags   a header (4 of 4 named)
+///                             id,text                  a header (names only)
+///                             c3,T,text,url,surplus    a row (2 of 4, and other words), too
+///                                                      long: its error row
+/// ```
+fn is_header_of_other_columns(cells: &[Vec<u8>], header: &[Vec<u8>], names: &FieldNames) -> bool {
+    let mut distinct = cells.to_vec();
+    distinct.sort();
+    distinct.dedup();
+    if distinct.len() != cells.len() || cells.iter().any(|cell| cell.is_empty()) {
+        return false;
+    }
+    let shared = cells.iter().filter(|cell| header.contains(cell)).count();
+    let most_named = shared >= header.len().min(2) && shared * 2 > header.len();
+    let a_name = |cell: &Vec<u8>| {
+        header.contains(cell)
+            || names
+                .all()
+                .into_iter()
+                .any(|n| n.as_bytes() == cell.as_slice())
+    };
+    most_named || (cells.len() >= 2 && cells.iter().all(a_name))
 }
 
 /// Cell `i` of a header, as compared ([`header_cells`]).

@@ -306,6 +306,12 @@ fn last_invalid_utf8_before(record: &[u8], limit: usize) -> Option<usize> {
 
 /// The fields' values, each checked for its type.
 fn checked_fields(raw: RawFields, names: &FieldNames) -> Result<RecordFields, String> {
+    if let Some(key) = raw.repeated {
+        return Err(format!(
+            "the record names `{key}` more than once: which value to read is not clear; rename \
+             the others"
+        ));
+    }
     if raw.text.is_some_and(|t| t.get() == "null") {
         return Err(format!("`{}` is null, not a string", names.text));
     }
@@ -401,6 +407,8 @@ struct RawFields<'de> {
     url: Option<&'de RawValue>,
     published: Option<&'de RawValue>,
     source: Option<&'de RawValue>,
+    /// The first key the run reads that the object names a second time.
+    repeated: Option<String>,
 }
 
 /// Deserializes only the wanted keys of a JSON object and skips the rest without building them,
@@ -444,11 +452,19 @@ impl<'de> Visitor<'de> for WantedFields<'_> {
                     slots.push(slot);
                 }
             }
+            // A key named twice (`{"text": "A", "text": "B"}`) leaves which value is meant to a
+            // guess: serde keeps the last, and the first text was dropped without a word. The
+            // record is an error row, as a CSV header naming `text` twice is ([`checked_fields`]);
+            // the rest of the object is still read, so a malformed one says where it breaks.
+            if slots.iter().any(|slot| slot.is_some()) {
+                raw.repeated.get_or_insert_with(|| key.into_owned());
+                slots.clear();
+            }
             if slots.is_empty() {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             }
-            // Two fields may be configured to read the same key; a later duplicate key wins.
+            // Two fields may be configured to read the same key: each takes its one value.
             let value = map.next_value::<&'de RawValue>()?;
             for slot in slots {
                 *slot = Some(value);

@@ -41,8 +41,6 @@ use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-use flate2::read::MultiGzDecoder;
-
 mod csv_rows;
 mod json_array;
 mod json_lines;
@@ -203,7 +201,25 @@ impl RecordError {
     pub fn is_whole_input(&self) -> bool {
         self.record == WHOLE_INPUT || self.record == CSV_HEADER
     }
+
+    /// Whether the input could not be read to its end: a read failed part way through it (a
+    /// `.gz` cut short by an interrupted download), and what followed is lost. Its error row
+    /// stands after the records read before the cut, and `extract` exits 3, as for an input not
+    /// read at all: it exited 0, and a batch job could not tell a dump cut in half from one bad
+    /// record.
+    pub fn is_cut_short(&self) -> bool {
+        self.reason.starts_with(CUT_SHORT)
+    }
+
+    /// Whether the input was not read whole ([`Self::is_whole_input`] or
+    /// [`Self::is_cut_short`]): `extract` exits 3 and names it on stderr.
+    pub fn is_input_not_read_whole(&self) -> bool {
+        self.is_whole_input() || self.is_cut_short()
+    }
 }
+
+/// How the reason of a read that failed part way through an input starts ([`read_failure`]).
+const CUT_SHORT: &str = "cannot read further: ";
 
 /// How to read inputs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -560,7 +576,7 @@ fn open_reader(path: &Path, gzipped: bool) -> Result<Box<dyn BufRead + Send>, Un
                 .into(),
         ));
     }
-    let mut decoded = BufReader::with_capacity(LINE_BUFFER_BYTES, MultiGzDecoder::new(compressed));
+    let mut decoded = BufReader::with_capacity(LINE_BUFFER_BYTES, GzipMembers::new(compressed));
     // Nothing (an empty stream) or some bytes: either way the stream opened.
     if let Err(e) = decoded.fill_buf() {
         return Err(Unopened::NotGzip(format!(
@@ -570,12 +586,76 @@ fn open_reader(path: &Path, gzipped: bool) -> Result<Box<dyn BufRead + Send>, Un
     Ok(Box::new(decoded))
 }
 
+/// A gzip file's members, one after another, as `gzip -d` reads them (`gzip -c b >> all.gz`
+/// appends a member), and zero bytes after a member read as padding, not data:
+///
+/// ```text
+/// member member               the two members' bytes
+/// member 00 00 … 00           the member's bytes: a file padded to a block size (a tape, some
+///                             copy tools) lost nothing, and gave an error row "cannot read
+///                             further: invalid gzip header" as if it had been cut short
+/// member junk                 the member's bytes, then that error: junk is no member
+/// ```
+struct GzipMembers<R: BufRead> {
+    /// The member being read; none once the file has ended.
+    member: Option<flate2::bufread::GzDecoder<R>>,
+}
+
+impl<R: BufRead> GzipMembers<R> {
+    fn new(compressed: R) -> GzipMembers<R> {
+        GzipMembers {
+            member: Some(flate2::bufread::GzDecoder::new(compressed)),
+        }
+    }
+}
+
+impl<R: BufRead> io::Read for GzipMembers<R> {
+    fn read(&mut self, into: &mut [u8]) -> io::Result<usize> {
+        while !into.is_empty() {
+            let Some(member) = &mut self.member else {
+                return Ok(0);
+            };
+            let n = io::Read::read(member, into)?;
+            if n > 0 {
+                return Ok(n);
+            }
+            // The member ended, its trailer read: the bytes after it are the next one's.
+            let Some(mut rest) = self
+                .member
+                .take()
+                .map(flate2::bufread::GzDecoder::into_inner)
+            else {
+                return Ok(0);
+            };
+            if !ends_after_zero_bytes(&mut rest)? {
+                self.member = Some(flate2::bufread::GzDecoder::new(rest));
+            }
+        }
+        Ok(0)
+    }
+}
+
+/// Reads past the zero bytes at the start of `rest`, and says whether it ends there.
+fn ends_after_zero_bytes(rest: &mut impl BufRead) -> io::Result<bool> {
+    loop {
+        let bytes = rest.fill_buf()?;
+        if bytes.is_empty() {
+            return Ok(true);
+        }
+        let zeros = bytes.iter().take_while(|&&b| b == 0).count();
+        if zeros == 0 {
+            return Ok(false);
+        }
+        rest.consume(zeros);
+    }
+}
+
 /// The reason for a read that failed part way through an input.
 fn read_failure(error: &impl fmt::Display, gzipped: bool) -> String {
     if gzipped {
-        format!("cannot read further: {error} (is the gzip stream truncated or corrupt?)")
+        format!("{CUT_SHORT}{error} (is the gzip stream truncated or corrupt?)")
     } else {
-        format!("cannot read further: {error}")
+        format!("{CUT_SHORT}{error}")
     }
 }
 
@@ -1095,6 +1175,41 @@ mod tests {
         );
     }
 
+    /// An appended dump whose export added or dropped a column repeats a header of other
+    /// columns: it was read as a data row ("row has 4 fields, the header has 3"), and so was
+    /// every row after it, the whole second dump lost. A row that happens to hold one column
+    /// name, or two of three, is still an article (or a row's error).
+    #[test]
+    fn csv_header_of_other_columns_is_read_past_and_its_columns_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let dump = "id,title,text\n1,a,one\nid,title,text,url\n2,b,two,http://x\n3,c,three,\
+                    http://y\nid,text\n4,four\n5,text\nid,text,url\n";
+        let items = read_all(&[write(dir.path(), "all.csv", dump.as_bytes())]);
+        assert!(errors(&items).is_empty(), "{:?}", errors(&items));
+        let got: Vec<(&str, &str, Option<&str>, &str)> = articles(&items)
+            .iter()
+            .map(|a| {
+                let url = a.url.as_deref();
+                (
+                    a.id.as_str(),
+                    a.text.as_str(),
+                    url,
+                    a.origin.record.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("1", "one", None, "row 1"),
+                ("2", "two", Some("http://x"), "row 3"),
+                ("3", "three", Some("http://y"), "row 4"),
+                ("4", "four", None, "row 6"),
+                ("5", "text", None, "row 7"),
+            ]
+        );
+    }
+
     #[test]
     fn csv_without_text_column_is_one_error() {
         let dir = tempfile::tempdir().unwrap();
@@ -1107,15 +1222,35 @@ mod tests {
         );
     }
 
+    /// A JSONL dump with no line, or blank lines only, and a CSV with a header and no row, are
+    /// empty dumps: nothing to read, nothing wrong.
     #[test]
     fn empty_inputs_yield_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let inputs = [
-            write(dir.path(), "e.csv", b""),
-            write(dir.path(), "e.jsonl", b"\n\n"),
+            write(dir.path(), "e.jsonl", b""),
+            write(dir.path(), "blank.jsonl", b"\n\n"),
             write(dir.path(), "hdr.csv", b"id,text\n"),
         ];
         assert!(read_all(&inputs).is_empty());
+    }
+
+    /// A CSV with no header row (no bytes, blank lines, a byte-order mark alone) is an input
+    /// that could not be read, as one whose header names no text column: it read as an empty
+    /// dump, exit 0 and no error row, so a failed export passed for one with no articles.
+    #[test]
+    fn a_csv_without_a_header_row_is_an_input_that_could_not_be_read() {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in [
+            ("e.csv", &b""[..]),
+            ("blank.csv", b"\n\r\n\n"),
+            ("bom.csv", b"\xef\xbb\xbf"),
+            ("e.csv.gz", &gzip(b"")),
+        ] {
+            let error = only_error(&read_all(&[write(dir.path(), name, bytes)])).clone();
+            assert!(error.is_whole_input(), "{name}: {error}");
+            assert!(error.reason.starts_with("no header row"), "{name}: {error}");
+        }
     }
 
     #[test]
@@ -1415,6 +1550,34 @@ mod tests {
         assert_eq!(articles(&items)[0].text, "fine");
     }
 
+    /// A file a folder holds under several names (`latest/story.txt -> ../2024/01/story.txt`, a
+    /// hard link) is one article, under its first name in path order; the other names are
+    /// listed as read once. It was an article per name: one story counted three times.
+    #[test]
+    fn a_file_a_folder_holds_under_several_names_is_read_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("dump");
+        let story = write(&folder, "2024/01/story.txt", b"One story.");
+        write(&folder, "2024/02/other.txt", b"Another story.");
+        fs::create_dir_all(folder.join("latest")).unwrap();
+        std::os::unix::fs::symlink("../2024/01/story.txt", folder.join("latest/story.txt"))
+            .unwrap();
+        fs::hard_link(&story, folder.join("hard.txt")).unwrap();
+        let items = read_all(std::slice::from_ref(&folder));
+        let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["2024/01/story", "2024/02/other"], "{items:?}");
+        let listings = Listings::of(std::slice::from_ref(&folder));
+        let listing = listings.folder(&folder).unwrap().as_ref().unwrap();
+        assert_eq!(listing.records(), 2);
+        assert_eq!(
+            listing.read_once,
+            [
+                (folder.join("hard.txt"), story.clone()),
+                (folder.join("latest/story.txt"), story),
+            ]
+        );
+    }
+
     #[test]
     fn every_text_entry_of_a_folder_is_a_record_links_and_fifos_too() {
         let dir = tempfile::tempdir().unwrap();
@@ -1459,7 +1622,7 @@ mod tests {
                 format!("broken.txt: broken symbolic link (to {})", dir.path().join("f/missing.txt").display()),
                 cycle("cycle1.txt", "cycle2.txt"),
                 cycle("cycle2.txt", "cycle1.txt"),
-                "link ok".to_string(),
+                // link.txt is a.txt, read once under its first name.
                 "loop.txt: a symbolic link to a directory (not followed), not a text file: not read".to_string(),
                 "pipe.txt: a FIFO (named pipe), not a text file: not read".to_string(),
                 cycle("self.txt", "self.txt"),
@@ -1506,6 +1669,15 @@ mod tests {
         (
             b"{\"text\": \"caf\xc3\xa9 \xff\"}",
             "invalid UTF-8 at byte 16 of the line (byte",
+        ),
+        // Serde kept the last value: the first text was dropped without a word.
+        (
+            br#"{"text": "A", "text": "B"}"#,
+            "the record names `text` more than once: which value to read is not clear",
+        ),
+        (
+            br#"{"id": "a", "id": "b", "text": "x"}"#,
+            "the record names `id` more than once",
         ),
         (br#"{"text": ""}"#, "empty text"),
         (br#"{"text": " \n\t "}"#, "empty text"),
@@ -1621,6 +1793,37 @@ mod tests {
                 "{reasons:?}"
             );
         }
+    }
+
+    /// A key the run reads named twice in a record is that record's error, in `.json` arrays as
+    /// in lines and under a renamed key; a key it does not read may repeat. Serde kept the last
+    /// value, and one of two texts (or ids) was dropped without a word.
+    #[test]
+    fn a_field_the_run_reads_named_twice_is_the_records_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let array = write(
+            dir.path(),
+            "dup.json",
+            br#"[{"id": "t4", "body": "A.", "body": "B."}, {"id": "ok", "body": "C.", "tag": 1, "tag": 2}]"#,
+        );
+        let opts = ReadOptions {
+            fields: FieldNames {
+                text: "body".into(),
+                ..FieldNames::default()
+            },
+            ..ReadOptions::default()
+        };
+        let items: Vec<_> = read_inputs(&[array], &opts).collect();
+        let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["ok"], "{items:?}");
+        let error = &errors(&items)[0];
+        assert_eq!(error.record, "element 1");
+        assert!(
+            error
+                .reason
+                .starts_with("the record names `body` more than once"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -1846,6 +2049,53 @@ mod tests {
         assert_eq!(items.len(), 5, "{items:?}");
     }
 
+    /// Zero bytes after a gzip file's last member (padding to a block size) are no data: the
+    /// records are read whole, with no error row; it said "cannot read further: invalid gzip
+    /// header", as if the stream had been cut short. Other bytes after it are still an error.
+    #[test]
+    fn zero_bytes_after_the_last_gzip_member_are_no_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let member = |text: &str| gzip(format!("{{\"text\": \"{text}\"}}\n").as_bytes());
+        let two_members = [member("one"), member("two")].concat();
+        let padded = write(
+            dir.path(),
+            "padded.jsonl.gz",
+            &[two_members.as_slice(), &[0; 10_000]].concat(),
+        );
+        let junk = write(
+            dir.path(),
+            "junk.jsonl.gz",
+            &[two_members.as_slice(), &[0; 4], b"junk"].concat(),
+        );
+        let items = read_all(&[padded]);
+        assert!(errors(&items).is_empty(), "{items:?}");
+        let texts: Vec<&str> = articles(&items).iter().map(|a| a.text.as_str()).collect();
+        assert_eq!(texts, ["one", "two"]);
+        let items = read_all(&[junk]);
+        assert_eq!(articles(&items).len(), 2, "{items:?}");
+        assert!(errors(&items)[0].is_cut_short(), "{items:?}");
+    }
+
+    /// A folder's long `.txt.gz` cut short is its one record's error row, all it lost, not an
+    /// input cut short (exit 3) as a `.jsonl.gz` cut short is.
+    #[test]
+    fn a_text_file_cut_short_is_its_records_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let long: String = (0..20_000).map(|i| format!("word{i} ")).collect();
+        let compressed = gzip(long.as_bytes());
+        let folder = dir.path().join("texts");
+        write(&folder, "cut.txt.gz", &compressed[..compressed.len() / 2]);
+        let items = read_all(&[folder]);
+        let error = only_error(&items);
+        assert!(
+            error
+                .reason
+                .starts_with("the file cannot be read to its end: "),
+            "{error}"
+        );
+        assert!(!error.is_cut_short() && !error.is_input_not_read_whole());
+    }
+
     #[test]
     fn truncated_gzip_gives_the_records_read_then_an_error() {
         let dir = tempfile::tempdir().unwrap();
@@ -1872,6 +2122,8 @@ mod tests {
         let errs = errors(&items);
         assert_eq!(errs.len(), 3, "{errs:?}");
         assert_eq!(errs[0].record, format!("line {}", read_before_cut + 1));
+        // Records after the cut have no rows: the run exits 3 for it.
+        assert!(errs[0].is_cut_short(), "{}", errs[0]);
         for error in &errs {
             assert!(
                 error.reason.contains("gzip stream truncated or corrupt"),

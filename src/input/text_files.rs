@@ -1,7 +1,8 @@
 //! Text files, one article each: a single `.txt` input, or every `.txt`/`.txt.gz` entry of a
 //! folder, recursively, in path order, as one walk of the folder listed them ([`Listings`]).
 
-use std::collections::VecDeque;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, VecDeque};
 use std::fs;
 use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
@@ -149,18 +150,37 @@ impl Listings {
 /// order: not hidden, and not `.txt` or `.txt.gz` (`a.txt.bz2`, `notes.md`). Those are no
 /// records, so no error rows; `extract` names them on stderr (a folder with nothing to read is
 /// an error row for the whole input, from the reader).
+///
+/// A file the folder holds under several names (a link, a hard link) is read once, under the
+/// first of them in path order; the others are [`FolderListing::read_once`], which `extract`
+/// names on stderr. Read under each name, one story became three articles and the entity index
+/// counted its people three times:
+///
+/// ```text
+/// 2024/01/story.txt                       read: article 2024/01/story
+/// hard.txt          (hard link to it)     not read: the same file (device and inode)
+/// latest/story.txt  -> ../2024/01/story.txt   not read: the same file
+/// ```
 pub struct FolderListing {
     pub(super) files: Vec<Result<TextFile, RecordError>>,
     pub not_read: Vec<PathBuf>,
+    /// Each name passed over as a file read under an earlier name, with that name: (passed
+    /// over, read), in path order.
+    pub read_once: Vec<(PathBuf, PathBuf)>,
 }
 
 impl FolderListing {
     /// Walks `dir`; an error when `dir` itself cannot be listed.
     fn walk(dir: &Path) -> io::Result<FolderListing> {
         let mut not_read = Vec::new();
-        let files = walk(dir, &mut not_read)?;
+        let mut files = walk(dir, &mut not_read)?;
         not_read.sort();
-        Ok(FolderListing { files, not_read })
+        let read_once = keep_first_name_of_each_file(&mut files);
+        Ok(FolderListing {
+            files,
+            not_read,
+            read_once,
+        })
     }
 
     /// How many records the folder gives: its text files and its subfolders that cannot be
@@ -177,6 +197,33 @@ impl FolderListing {
             Err(e) => (e.record.as_str(), Err(e.reason.as_str())),
         })
     }
+}
+
+/// Drops from `files` (in path order) each name of a file already listed under an earlier one
+/// (device and inode, through links: [`crate::paths::file_identity`]), and gives the names
+/// dropped, each with the name kept. A name that cannot be opened stays: it is an error row.
+fn keep_first_name_of_each_file(
+    files: &mut Vec<Result<TextFile, RecordError>>,
+) -> Vec<(PathBuf, PathBuf)> {
+    let mut first_name: HashMap<(u64, u64), PathBuf> = HashMap::new();
+    let mut dropped = Vec::new();
+    files.retain(|entry| {
+        let Ok(file) = entry else { return true };
+        let Some(identity) = crate::paths::file_identity(&file.path) else {
+            return true;
+        };
+        match first_name.entry(identity) {
+            Entry::Vacant(slot) => {
+                slot.insert(file.path.clone());
+                true
+            }
+            Entry::Occupied(kept) => {
+                dropped.push((file.path.clone(), kept.get().clone()));
+                false
+            }
+        }
+    });
+    dropped
 }
 
 /// The text files under `dir` and the folders it cannot list, with the other files it passes
@@ -309,12 +356,13 @@ fn read_text_article(
     (&mut reader)
         .take(limit)
         .read_to_end(&mut bytes)
-        .map_err(|e| read_failure(&e, gzipped))?;
+        .map_err(|e| file_cut_short(&e, gzipped))?;
     if bytes.starts_with(BOM) {
         bytes.drain(..BOM.len());
     }
     if bytes.len() > opts.max_bytes {
-        let rest = io::copy(&mut reader, &mut io::sink()).map_err(|e| read_failure(&e, gzipped))?;
+        let rest =
+            io::copy(&mut reader, &mut io::sink()).map_err(|e| file_cut_short(&e, gzipped))?;
         return Err(too_big(bytes.len() + rest as usize, opts.max_bytes));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -335,6 +383,19 @@ fn read_text_article(
         source: None,
         origin: Origin::default(),
     })
+}
+
+/// The reason of a text file that could not be read to its end. A text file is one record:
+/// its error row stands for all that was lost, as an invalid-UTF-8 file's does, so it is not an
+/// input cut short ([`RecordError::is_cut_short`], exit 3), whose records after the cut have no
+/// rows. (Most cut `.txt.gz` files fail at their start, "cannot read from the start", an error
+/// row too: only a long one failed later.)
+fn file_cut_short(error: &io::Error, gzipped: bool) -> String {
+    let reason = read_failure(error, gzipped);
+    let detail = reason
+        .split_once(": ")
+        .map_or(reason.as_str(), |(_, rest)| rest);
+    format!("the file cannot be read to its end: {detail}")
 }
 
 /// The first line that is neither blank nor web debris, when a blank line follows it; otherwise

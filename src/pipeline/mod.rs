@@ -417,7 +417,7 @@ fn process(
         summary.stage_seconds[Stage::Write as usize] += phase.elapsed().as_secs_f64();
     }
     bar.finish_and_clear();
-    summary.unreadable_inputs = records.unreadable_inputs;
+    summary.unreadable_inputs = std::mem::take(&mut records.unreadable_inputs);
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }

@@ -15,11 +15,12 @@ pub(super) struct RunRecords {
     all: Box<dyn Iterator<Item = Result<Article, RecordError>> + Send>,
     shard: Option<Shard>,
     pub(super) read: RecordsRead,
-    /// Inputs that could not be opened, counted before the shard and the resume take their
-    /// records: every shard and every resumed run exits 3 for them, though the error row is one
-    /// shard's and may have been written before an interruption (a shard without it, or a
-    /// resume past it, exited 0 over a dump with a file missing).
-    pub(super) unreadable_inputs: usize,
+    /// The error rows of inputs that could not be opened or read to their end, counted before
+    /// the shard and the resume take their records: every shard and every resumed run exits 3
+    /// for them and names them, though the error row is one shard's and may have been written
+    /// before an interruption (a shard without it, or a resume past it, exited 0 over a dump
+    /// with a file missing).
+    pub(super) unreadable_inputs: Vec<RecordError>,
 }
 
 impl RunRecords {
@@ -38,7 +39,7 @@ impl RunRecords {
             )),
             shard: opts.shard,
             read: RecordsRead::default(),
-            unreadable_inputs: 0,
+            unreadable_inputs: Vec::new(),
         }
     }
 
@@ -65,8 +66,10 @@ impl Iterator for RunRecords {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             let record = self.all.next()?;
-            if record.as_ref().is_err_and(|e| e.is_whole_input()) {
-                self.unreadable_inputs += 1;
+            if let Err(e) = &record {
+                if e.is_input_not_read_whole() {
+                    self.unreadable_inputs.push(e.clone());
+                }
             }
             if self.shard.is_none_or(|s| s.holds(&record)) {
                 self.read.add(&record);

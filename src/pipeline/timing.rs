@@ -12,9 +12,9 @@ pub struct Summary {
     pub entities: usize,
     pub quotes: usize,
     pub errors: usize,
-    /// Inputs that could not be opened at all (a missing file, an unknown format): error rows
-    /// with record `-`.
-    pub unreadable_inputs: usize,
+    /// The error rows of inputs that could not be opened at all (a missing file, an unknown
+    /// format: record `-`) or read to their end (a `.gz` cut short).
+    pub unreadable_inputs: Vec<crate::input::RecordError>,
     pub words: usize,
     /// Word pieces run through the model, and model batches.
     pub pieces: usize,
