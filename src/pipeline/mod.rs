@@ -34,6 +34,7 @@ mod progress;
 mod records;
 mod shard;
 mod sink;
+pub mod spin;
 mod timing;
 mod worker;
 
