@@ -94,8 +94,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn main() -> ExitCode {
-    // First: it may run the binary again, before any thread starts.
-    pipeline::spin::bound_spin();
     pipeline::tune_runtime();
     match run(Cli::parse()) {
         Ok(code) => code,

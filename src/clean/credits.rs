@@ -167,12 +167,15 @@ fn is_agency_credit(s: &str) -> bool {
         && photo_agencies().contains(&agency.to_lowercase().as_str())
 }
 
-/// Byte ranges of the credits inside a line, brackets included: one in brackets anywhere,
-/// `The mayor spoke on Monday. (Photo by Sam Welch/Getty Images) She said …` → the parenthesis
-/// (also `[Photo: …]`, the agency style `(AP Photo/Evan Vucci)` and a bare `(Sam Welch/Getty
-/// Images)`, [`is_agency_credit`]); and one without brackets that follows the line's last
-/// sentence, `The mayor spoke on Monday. Sam Welch/Getty Images`. Linear in the line: each
-/// bracket is looked at once.
+/// Byte ranges of the credits inside a line, brackets included: one in brackets that stands
+/// between sentences, `The mayor spoke on Monday. (Photo by Sam Welch/Getty Images) She said …`
+/// → the parenthesis (also `[Photo: …]`, the agency style `(AP Photo/Evan Vucci)` and a bare
+/// `(Sam Welch/Getty Images)`, [`is_agency_credit`]); and one without brackets that follows the
+/// line's last sentence, `The mayor spoke on Monday. Sam Welch/Getty Images`. A bracket inside
+/// a sentence is left as text, credit or not: cutting there split the sentence into two
+/// paragraphs and lost a quote that ran over it (`"We lost everything (Photo by …) in the
+/// fire," said Anna Price`), and `the fair (Photo London) at Somerset House` is no credit.
+/// Linear in the line: each bracket's closing one is looked for within a credit's length.
 pub fn credits_in_line(line: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut from = 0;
@@ -181,7 +184,12 @@ pub fn credits_in_line(line: &str) -> Vec<(usize, usize)> {
             true => ('(', ')'),
             false => ('[', ']'),
         };
-        let Some(close) = line[open..].find(closer).map(|i| open + i) else {
+        let close = line[open..]
+            .char_indices()
+            .take(MAX_CREDIT_CHARS + 2)
+            .find(|&(_, c)| c == closer)
+            .map(|(i, _)| open + i);
+        let Some(close) = close else {
             from = open + 1;
             continue;
         };
@@ -192,14 +200,13 @@ pub fn credits_in_line(line: &str) -> Vec<(usize, usize)> {
             continue;
         }
         from = close + 1;
-        if inner.chars().count() > MAX_CREDIT_CHARS {
-            continue;
-        }
-        let agency_photo = inner
-            .split(|c: char| c.is_whitespace() || c == '/')
-            .any(|w| matches!(w, "Photo" | "Photos" | "Photograph"))
+        let agency_photo = inner.contains('/')
+            && inner
+                .split(|c: char| c.is_whitespace() || c == '/')
+                .any(|w| matches!(w, "Photo" | "Photos" | "Photograph"))
             && is_names(inner);
-        if is_credit(inner) || agency_photo || is_agency_credit(bare(inner)) {
+        let credit = is_credit(inner) || agency_photo || is_agency_credit(bare(inner));
+        if credit && between_sentences(&line[..open], &line[close + 1..]) {
             out.push((open, close + 1));
         }
     }
@@ -215,6 +222,27 @@ pub fn credits_in_line(line: &str) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// Whether a bracket with `before` and `after` it in its line stands between sentences or ends
+/// one: the line's start or a sentence's end (`.`, `!`, `?`, maybe a closing quote mark) before
+/// it, and the line's end or a new sentence (a capital letter or an opening quote mark) after
+/// it; or, a caption's habit, right before its sentence's full stop (`Crews came (AP
+/// Photo/Evan Vucci).`).
+fn between_sentences(before: &str, after: &str) -> bool {
+    let before = before.trim_end();
+    let ended = before.is_empty()
+        || before
+            .trim_end_matches(['"', '\'', '’', '”', ')'])
+            .ends_with(['.', '!', '?']);
+    let after = after.trim_start();
+    let mut next = after.chars();
+    let starts = match next.next() {
+        None => true,
+        Some(c) if ".!?".contains(c) => return next.next().is_none_or(char::is_whitespace),
+        Some(c) => c.is_uppercase() || "\"'“‘".contains(c),
+    };
+    ended && starts
 }
 
 #[cfg(test)]
@@ -290,6 +318,15 @@ mod tests {
         }
     }
 
+    /// A review: each opening bracket without a closing one searched the rest of the line (a
+    /// 400 KB line of `(` took 6 s in the clean stage). Not timed: the old code passes, slowly.
+    #[test]
+    fn unclosed_brackets_are_looked_at_within_a_credits_length() {
+        for opener in ["(", "["] {
+            assert!(credits_in_line(&opener.repeat(400_000)).is_empty());
+        }
+    }
+
     #[test]
     fn a_photo_credit_in_brackets_is_found_anywhere_in_its_line() {
         let credits = |line: &'static str| -> Vec<&'static str> {
@@ -312,8 +349,21 @@ mod tests {
         );
         assert_eq!(
             credits("Smoke (left) rises. (Sam Welch/Getty Images) Crews (Kevin Marsh/AFP via Getty Images) came."),
-            ["(Sam Welch/Getty Images)", "(Kevin Marsh/AFP via Getty Images)"]
+            ["(Sam Welch/Getty Images)"]
         );
+        assert_eq!(
+            credits("Crews came (AP Photo/Evan Vucci). They left."),
+            ["(AP Photo/Evan Vucci)"]
+        );
+        // A review: inside a sentence, a credit is left (cutting it split the sentence and the
+        // quote running over it), and a capitalised name after `Photo` is no credit.
+        for line in [
+            "\"We lost everything we had (Photo by Sam Welch/Getty Images) in the fire last night,\" said Anna Price.",
+            "Collectors crowded the fair (Photo London) at Somerset House on Friday, organisers said.",
+            "Collectors crowded the fair. (Photo London) It was busy.",
+        ] {
+            assert!(credits(line).is_empty(), "{line}");
+        }
         assert_eq!(
             credits("The mayor spoke. [Photo: Sam Welch/Getty Images] She left."),
             ["[Photo: Sam Welch/Getty Images]"]

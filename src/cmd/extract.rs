@@ -232,7 +232,8 @@ fn name_files_read_once(folder: &Path, files: &FolderListing) {
             n => format!(" (and {} more names of a file read under another)", n - 1),
         };
         eprintln!(
-            "whosaid: {}: {} not read: it is the file {} (a link or a hard link), read once under              that name{more}",
+            "whosaid: {}: {} not read: it is the file {} (a link or a hard link), read once \
+             under that name{more}",
             folder.display(),
             skipped.display(),
             kept.display(),

@@ -8,9 +8,7 @@
 //!   ("Iran", "U.S.", "the United States", "Britain"), or a LOC or MISC mention that is a demonym
 //!   ("Iranian", "Albanians") or an alias made of one word of the name ("the Emirates"; tagged
 //!   ORG, "Emirates" is the airline), belongs to that country: canonical name and ISO 3166-1
-//!   alpha-2 code from [`countries`], label LOC. Not a bare name whose word the article also
-//!   gives a person or a brand, with no other sign of the country ([`country_namesakes`]):
-//!   "Jordan sales rose" beside "Michael Jordan" and "Jordan Brand". Cities and continents are not in the table and
+//!   alpha-2 code from [`countries`], label LOC. Cities and continents are not in the table and
 //!   are merged like any other name ("Tehran", "Europe": no code).
 //! - **People** (PER). Names keep a family suffix written after them that the model left out
 //!   ("Donald Trump, Jr." tagged "Donald Trump" is the son), and lose titles ("Mr.",
@@ -82,7 +80,6 @@
 
 mod across_labels;
 mod companies;
-mod country_namesakes;
 pub(crate) mod gender;
 pub mod keys;
 mod mentions;
@@ -176,11 +173,6 @@ struct OtherName {
 /// Groups an article's mentions (in text order) into entities.
 pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let mut forms: Vec<Form> = mentions.iter().map(|m| analyse(doc, m, true)).collect();
-    // "Jordan" (LOC) of "Jordan sales rose" beside "Jordan Brand" and "Michael Jordan" is no
-    // country.
-    for i in country_namesakes::countries_as_namesakes(&doc.text, mentions, &forms) {
-        forms[i] = analyse(doc, &mentions[i], false);
-    }
     // "Jordan" (ORG) of "Jordan Brand" is the brand, not the country.
     let countries_as_brands = companies::countries_as_short_names(mentions, &forms);
     for &(i, _) in &countries_as_brands {

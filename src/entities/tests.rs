@@ -1659,47 +1659,6 @@ fn a_countrys_name_tagged_org_that_begins_an_organisation_is_its_short_name() {
     );
 }
 
-/// A country's bare name tagged LOC where the article gives the same word to a person and a
-/// brand, and nothing else names the country, is no country: "Jordan sales rose" beside
-/// "Michael Jordan" and "Jordan Brand" was the country JO. A place word before it ("a store in
-/// Jordan"), a demonym ("Jordanian") or only one of person and brand ("Iran" beside "Iran Air")
-/// keeps the country.
-#[test]
-fn a_countrys_name_tagged_loc_beside_a_namesake_person_and_brand_is_no_country() {
-    let tags = [
-        ("Nike", "ORG"),
-        ("Jordan Brand", "ORG"),
-        ("Michael Jordan", "PER"),
-        ("Jordanian", "MISC"),
-        ("Iran Air", "ORG"),
-        ("Jordan", "LOC"),
-        ("Iran", "LOC"),
-    ];
-    let brand = "Nike said its Jordan Brand grew. Jordan sales rose, and Michael Jordan was \
-                 pleased. Jordan has earned billions.";
-    let (mentions, entities) = tagged_and_merged(brand, &tags);
-    let jordan = entity_at(brand, &mentions, &entities, "Jordan", 0);
-    assert_eq!(jordan.country_code, None, "{jordan:?}");
-    assert_eq!(jordan.key.as_deref(), Some("jordan"));
-    assert_eq!(jordan.mentions.len(), 2);
-    for place in [
-        "Nike said its Jordan Brand opened a store in Jordan. Michael Jordan did not come. \
-         Jordan welcomed it.",
-        "Nike said its Jordan Brand grew. Jordanian officials met Michael Jordan. Jordan \
-         welcomed him.",
-        "Michael Jordan flew on Iran Air. Iran welcomed him.",
-    ] {
-        let (mentions, entities) = tagged_and_merged(place, &tags);
-        let name = if place.contains("Iran Air") {
-            "Iran"
-        } else {
-            "Jordan"
-        };
-        let country = entity_at(place, &mentions, &entities, name, 0);
-        assert!(country.country_code.is_some(), "{place}: {country:?}");
-    }
-}
-
 /// "Biden Jr." alone beside "Joe Biden", the article's only Biden, was a person of its own: a
 /// short given name leaves the son's suffix out, as "Joe Biden" does for "Joseph R. Biden Jr.",
 /// and the article's key is then the son's. "Trump Jr." beside "Donald Trump" (no short form)

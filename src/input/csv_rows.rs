@@ -149,8 +149,8 @@ impl CsvRows {
 
     /// Whether the row just read is a header again, as a dump appended to another repeats it
     /// (it was read as an article, `id` its id and `text` its text): the header's names in
-    /// any order, or a header of other columns — a newer export that added or dropped one —
-    /// that names the text column and another column of the header. The rows after it are read
+    /// any order, or a header of other columns — a newer export that added a field the run
+    /// reads or dropped a column — made of column and field names only. The rows after it are read
     /// by it: they had their fields swapped, or every one was an error row ("row has 4 fields,
     /// the header has 3") and the whole appended dump was lost.
     ///
@@ -314,17 +314,17 @@ fn header_cells(header: &csv::ByteRecord) -> Vec<Vec<u8>> {
 }
 
 /// Whether `cells`, a row that names the text column, is a header of other columns than
-/// `header`'s ([`CsvRows::header_again`]): every cell named, none twice, and either most columns
-/// of `header` named (more than half, two at least: a column added, one dropped) or only names
-/// of `header`'s columns and of the fields the run reads (`url`, `published`…: columns
-/// dropped). An article's row holds an id, a text and its words, not column names; one with a
-/// word that happens to be a column name stays a row:
+/// `header`'s ([`CsvRows::header_again`]): every cell a name — of `header`'s columns or of the
+/// fields the run reads (`url`, `published`…) — and none twice. An article's row holds an id
+/// and its text, not column names only; one whose title and text happen to be column names
+/// stays a row (a rule that took a row naming most columns for a header lost `2,title,text`
+/// silently, and read every row after it without ids):
 ///
 /// ```text
-/// header id,title,text,url:   id,title,text,url,tags   a header (4 of 4 named)
-///                             id,text                  a header (names only)
-///                             c3,T,text,url,surplus    a row (2 of 4, and other words), too
-///                                                      long: its error row
+/// header id,title,text:   id,title,text,url        a header (names only)
+///                         id,text                  a header
+///                         2,title,text             a row: `2` is no name
+///                         id,title,text,tags       a row (then an error row: too long)
 /// ```
 fn is_header_of_other_columns(cells: &[Vec<u8>], header: &[Vec<u8>], names: &FieldNames) -> bool {
     let mut distinct = cells.to_vec();
@@ -333,8 +333,6 @@ fn is_header_of_other_columns(cells: &[Vec<u8>], header: &[Vec<u8>], names: &Fie
     if distinct.len() != cells.len() || cells.iter().any(|cell| cell.is_empty()) {
         return false;
     }
-    let shared = cells.iter().filter(|cell| header.contains(cell)).count();
-    let most_named = shared >= header.len().min(2) && shared * 2 > header.len();
     let a_name = |cell: &Vec<u8>| {
         header.contains(cell)
             || names
@@ -342,7 +340,7 @@ fn is_header_of_other_columns(cells: &[Vec<u8>], header: &[Vec<u8>], names: &Fie
                 .into_iter()
                 .any(|n| n.as_bytes() == cell.as_slice())
     };
-    most_named || (cells.len() >= 2 && cells.iter().all(a_name))
+    cells.len() >= 2 && cells.iter().all(a_name)
 }
 
 /// Cell `i` of a header, as compared ([`header_cells`]).

@@ -34,7 +34,6 @@ mod progress;
 mod records;
 mod shard;
 mod sink;
-pub mod spin;
 mod timing;
 mod worker;
 

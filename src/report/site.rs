@@ -34,6 +34,10 @@ use anyhow::{bail, Context, Result};
 /// The file every report holds, so that a later report knows it may replace the directory.
 pub const MARKER: &str = ".whosaid-report";
 
+/// The marker's first line; the pages the report wrote follow, one per line.
+const MARKER_FIRST_LINE: &str = "a whosaid report: `whosaid report` may replace this directory, \
+                                 which holds these pages:";
+
 /// Most characters of a name kept in its page's file name.
 const SLUG_CHARS: usize = 40;
 
@@ -82,6 +86,9 @@ pub struct SiteDir {
     temp: tempfile::TempDir,
     _temp_lock: Option<std::fs::File>,
     target: PathBuf,
+    /// The pages written, listed in the [`MARKER`] so that a later report replaces those and
+    /// nothing else.
+    written: std::sync::Mutex<Vec<String>>,
 }
 
 impl SiteDir {
@@ -120,6 +127,7 @@ impl SiteDir {
             temp,
             _temp_lock: temp_lock,
             target,
+            written: std::sync::Mutex::new(Vec::new()),
         })
     }
 
@@ -127,6 +135,10 @@ impl SiteDir {
     pub fn write(&self, name: &str, contents: &str) -> Result<()> {
         debug_assert!(!name.contains("..") && !name.starts_with('/'));
         let path = self.temp.path().join(name);
+        self.written
+            .lock()
+            .expect("no writer panicked")
+            .push(name.to_string());
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create {}", dir.display()))?;
@@ -136,10 +148,10 @@ impl SiteDir {
 
     /// Replaces REPORT_DIR with the finished site; returns REPORT_DIR.
     pub fn publish(self) -> Result<PathBuf> {
-        self.write(
-            MARKER,
-            "a whosaid report: `whosaid report` may replace this directory\n",
-        )?;
+        let mut pages = self.written.lock().expect("no writer panicked").clone();
+        pages.sort();
+        let marker = format!("{MARKER_FIRST_LINE}\n{}", pages.join("\n"));
+        self.write(MARKER, &marker)?;
         // Files put into the earlier report since `create` checked it would go with it.
         refuse_unless_replaceable(&self.target)?;
         let temp = self.temp.keep();
@@ -191,8 +203,16 @@ fn is_temporary_name(name: &str) -> bool {
 }
 
 /// Whether the directory `dir` holds nothing a report does not write: `index.html`, the
-/// [`MARKER`], and `.html` files in `speakers/` and `articles/`.
+/// [`MARKER`], and in `speakers/` and `articles/` the pages its marker lists. A directory
+/// without that list (a report still being written, or one written before reports listed their
+/// pages) may hold only files named as a report names its pages, `SLUG-N.html` ([`page_name`]):
+///
+/// ```text
+/// articles/a-1.html         listed, or named as a page: a report's
+/// articles/my-notes.html    not listed (and `notes` is no page number): the user's
+/// ```
 fn holds_only_pages(dir: &Path) -> bool {
+    let listed = listed_pages(dir);
     let Ok(mut entries) = std::fs::read_dir(dir) else {
         return false;
     };
@@ -204,22 +224,57 @@ fn holds_only_pages(dir: &Path) -> bool {
         let name = entry.file_name();
         match name.to_str() {
             Some("index.html") | Some(MARKER) => kind.is_file(),
-            Some("speakers") | Some("articles") => kind.is_dir() && holds_only_html(&entry.path()),
+            Some(sub @ ("speakers" | "articles")) => {
+                kind.is_dir() && holds_only_pages_of(&entry.path(), sub, listed.as_deref())
+            }
             _ => false,
         }
     })
 }
 
-fn holds_only_html(dir: &Path) -> bool {
+/// The pages a report's [`MARKER`] lists (`articles/a-1.html`), if it lists them.
+fn listed_pages(dir: &Path) -> Option<Vec<String>> {
+    let marker = std::fs::read_to_string(dir.join(MARKER)).ok()?;
+    let (first, pages) = marker.split_once('\n')?;
+    (first == MARKER_FIRST_LINE).then(|| pages.lines().map(str::to_string).collect())
+}
+
+/// Whether the folder `sub` of a report holds only its pages: the `listed` ones, or without a
+/// list, files named as pages are.
+fn holds_only_pages_of(dir: &Path, sub: &str, listed: Option<&[String]>) -> bool {
     let Ok(mut entries) = std::fs::read_dir(dir) else {
         return false;
     };
     entries.all(|entry| {
         entry.is_ok_and(|e| {
-            e.file_type().is_ok_and(|t| t.is_file())
-                && e.file_name().to_str().is_some_and(|n| n.ends_with(".html"))
+            let name = e.file_name();
+            let Some(name) = name.to_str() else {
+                return false;
+            };
+            let ours = match listed {
+                Some(pages) => pages.iter().any(|p| *p == format!("{sub}/{name}")),
+                None => named_as_page(name),
+            };
+            e.file_type().is_ok_and(|t| t.is_file()) && ours
         })
     })
+}
+
+/// Whether `name` is one [`page_name`] gives: `SLUG-N.html`, the slug of lower-case ASCII
+/// letters, digits and `-`, `N` a number.
+fn named_as_page(name: &str) -> bool {
+    let Some((slug, number)) = name
+        .strip_suffix(".html")
+        .and_then(|stem| stem.rsplit_once('-'))
+    else {
+        return false;
+    };
+    !slug.is_empty()
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Removes from `parent` what reports killed by a signal left there (their temporary
@@ -460,11 +515,14 @@ mod tests {
         let first = SiteDir::create(&target, &out, &[]).unwrap();
         first.write("index.html", "one").unwrap();
         first.publish().unwrap();
-        for extra in [
+        let extras = [
             "my-dump.jsonl",
             "articles/notes.txt",
+            "articles/my-notes.html",
+            "articles/notes-2.html",
             "other-run/articles.csv",
-        ] {
+        ];
+        for extra in extras {
             let path = target.join(extra);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, "keep me").unwrap();
@@ -491,6 +549,23 @@ mod tests {
             "one"
         );
         assert_only_report_left(tmp.path());
+    }
+
+    #[test]
+    fn pages_are_told_by_name_where_no_marker_lists_them() {
+        for name in ["a-1.html", "page-12.html", "joe-biden-3.html"] {
+            assert!(named_as_page(name), "{name}");
+        }
+        for name in [
+            "my-notes.html",
+            "a-1.htm",
+            "-1.html",
+            "A-1.html",
+            "a-.html",
+            "notes.html",
+        ] {
+            assert!(!named_as_page(name), "{name}");
+        }
     }
 
     #[test]
