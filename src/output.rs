@@ -485,6 +485,11 @@ pub fn holds_other_data(path: &Path, header: &[&str]) -> bool {
             .any(|(field, name)| *field != name.as_bytes())
 }
 
+/// The fields of `header` that [`holds_other_data`] compares, as a CSV line, for messages.
+pub fn compared_start(header: &[&str]) -> String {
+    header[..HEADER_FIELDS_COMPARED.min(header.len())].join(",")
+}
+
 /// Refuses an output directory that holds, under the name of one of a run's five CSVs, a file
 /// that is not such a table ([`holds_other_data`]): `extract data/sample/articles.jsonl --out
 /// data/sample` would have replaced the CSV dump `data/sample/articles.csv` beside it with its
@@ -499,7 +504,7 @@ pub fn refuse_foreign_outputs(dir: &Path) -> Result<()> {
                  begin `{}`): a run would replace it. Choose another --out, or move the file \
                  (nothing was changed)",
                 dir.display(),
-                header[..HEADER_FIELDS_COMPARED.min(header.len())].join(",")
+                compared_start(header)
             );
         }
     }

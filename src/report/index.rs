@@ -152,7 +152,7 @@ pub fn refuse_foreign_file(path: &Path) -> Result<()> {
             "--out {} exists and is not an entity index (its first line does not begin `{}`): \
              choose another path (nothing was written)",
             path.display(),
-            INDEX_HEADER[..3].join(",")
+            crate::output::compared_start(&INDEX_HEADER)
         );
     }
     Ok(())

@@ -27,6 +27,7 @@
 //! when it is certainly a killed report's (`remove_killed_reports`), as `extract` removes the
 //! temporary files of its killed writes.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -225,7 +226,7 @@ fn holds_only_pages(dir: &Path) -> bool {
         match name.to_str() {
             Some("index.html") | Some(MARKER) => kind.is_file(),
             Some(sub @ ("speakers" | "articles")) => {
-                kind.is_dir() && holds_only_pages_of(&entry.path(), sub, listed.as_deref())
+                kind.is_dir() && holds_only_pages_of(&entry.path(), sub, listed.as_ref())
             }
             _ => false,
         }
@@ -233,15 +234,16 @@ fn holds_only_pages(dir: &Path) -> bool {
 }
 
 /// The pages a report's [`MARKER`] lists (`articles/a-1.html`), if it lists them.
-fn listed_pages(dir: &Path) -> Option<Vec<String>> {
+fn listed_pages(dir: &Path) -> Option<HashSet<String>> {
     let marker = std::fs::read_to_string(dir.join(MARKER)).ok()?;
     let (first, pages) = marker.split_once('\n')?;
     (first == MARKER_FIRST_LINE).then(|| pages.lines().map(str::to_string).collect())
 }
 
 /// Whether the folder `sub` of a report holds only its pages: the `listed` ones, or without a
-/// list, files named as pages are.
-fn holds_only_pages_of(dir: &Path, sub: &str, listed: Option<&[String]>) -> bool {
+/// list, files named as pages are. A set: a report of thousands of articles lists thousands of
+/// pages, each looked up once.
+fn holds_only_pages_of(dir: &Path, sub: &str, listed: Option<&HashSet<String>>) -> bool {
     let Ok(mut entries) = std::fs::read_dir(dir) else {
         return false;
     };
@@ -252,7 +254,7 @@ fn holds_only_pages_of(dir: &Path, sub: &str, listed: Option<&[String]>) -> bool
                 return false;
             };
             let ours = match listed {
-                Some(pages) => pages.iter().any(|p| *p == format!("{sub}/{name}")),
+                Some(pages) => pages.contains(&format!("{sub}/{name}")),
                 None => named_as_page(name),
             };
             e.file_type().is_ok_and(|t| t.is_file()) && ours
