@@ -144,6 +144,25 @@ fn load_tagger(
     tagger.with_any_case_of(model, |dir| NerModel::load_as(dir, precision))
 }
 
+/// The mentions `model` finds in `docs`, in batches of the default shape.
+fn mentions_of_model(
+    model: &Path,
+    precision: Precision,
+    threads: usize,
+    skip_lowercase_sentences: bool,
+    docs: &[Document],
+) -> Result<Vec<Vec<Mention>>> {
+    let batching = ner::Batching::default();
+    let tagger = load_tagger(
+        model,
+        precision,
+        threads,
+        batching,
+        skip_lowercase_sentences,
+    )?;
+    mentions_for_texts(&tagger, docs)
+}
+
 /// Scores predicted mention spans against fixture spans (exact character span and type).
 fn score_fixtures(tagger: &Tagger<impl TagModel>, fixtures: &[NerFixture]) -> Result<NerScore> {
     let docs: Vec<Document> = fixtures
@@ -413,6 +432,44 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
         let needs = "eval quotes needs --brat DIR... or --fixtures FILE...";
         return Err(UsageError(needs.into()).into());
     }
+    refuse_quote_eval_hazards(opts)?;
+    let articles = read_gold_quotes(opts)?;
+    note_left_out(&articles);
+    let role_tags_for = &mut |docs: &[Document]| -> Result<Vec<RoleTags>> {
+        crate::pipeline::set_torch_threads(opts.threads)?;
+        let model = NerModel::load_as(&opts.quote_model, opts.precision)?;
+        let refs: Vec<&Document> = docs.iter().collect();
+        let context = opts
+            .quotes
+            .model_context()
+            .unwrap_or(RoleContext::AsTrained);
+        RoleTagger::new(&model, ner::Batching::default())?.tag(&refs, context)
+    };
+    if opts.gold_entities && !opts.brat.is_empty() {
+        // brat standoff labels attributions only: every speaker would be judged against none.
+        bail!("--gold-entities needs the fixtures' entities; --brat folders have none");
+    }
+    let report = if opts.gold_entities {
+        let gold: Vec<Vec<Mention>> = articles.iter().map(q::gold_entity_mentions).collect();
+        let gold_mentions = &mut |_: &[Document]| Ok(gold.clone());
+        q::score_quotes_by(&articles, gold_mentions, opts.quotes, role_tags_for)?
+    } else {
+        let model_mentions = &mut |docs: &[Document]| model_mentions_of(opts, docs);
+        q::score_quotes_by(&articles, model_mentions, opts.quotes, role_tags_for)?
+    };
+    if let Some(path) = &opts.errors {
+        report.write_errors(path)?;
+    }
+    if opts.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.table());
+    }
+    Ok(())
+}
+
+/// Refuses an `--errors` file that is one of the run's inputs, and an input named twice.
+fn refuse_quote_eval_hazards(opts: &EvalQuotesOptions) -> Result<()> {
     let mut reads: Vec<(&str, &Path)> = vec![
         ("--model", &opts.model),
         ("--quote-model", &opts.quote_model),
@@ -425,7 +482,13 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
             .map(|c| ("--mentions-cache", c.as_path())),
     );
     refuse_errors_over(opts.errors.as_deref(), &reads)?;
-    refuse_repeated_inputs(&[opts.brat.as_slice(), &opts.fixtures].concat())?;
+    refuse_repeated_inputs(&[opts.brat.as_slice(), &opts.fixtures].concat())
+}
+
+/// The gold articles of every `--brat` folder, then of every `--fixtures` file; an input
+/// with no attribution at all is an error.
+fn read_gold_quotes(opts: &EvalQuotesOptions) -> Result<Vec<crate::eval::quotes::GoldArticle>> {
+    use crate::eval::quotes as q;
     let mut articles = Vec::new();
     let brat_hint = "no .ann files, or none with an attribution?";
     let inputs = opts
@@ -444,80 +507,49 @@ pub fn eval_quotes(opts: &EvalQuotesOptions) -> Result<()> {
         }
         articles.extend(read);
     }
+    Ok(articles)
+}
+
+/// Says on stderr how many gold annotations the scores leave out: each is a gold attribution
+/// the scores do not count, said rather than silent.
+fn note_left_out(articles: &[crate::eval::quotes::GoldArticle]) {
     let left_out: Vec<&String> = articles.iter().flat_map(|a| &a.left_out).collect();
     if let Some(first) = left_out.first() {
-        // Said, not silent: each is a gold attribution the scores do not count.
         eprintln!(
             "note: {} gold annotation{} left out of the scores (first: {first})",
             left_out.len(),
             if left_out.len() == 1 { "" } else { "s" }
         );
     }
-    let role_tags_for = &mut |docs: &[Document]| -> Result<Vec<RoleTags>> {
-        crate::pipeline::set_torch_threads(opts.threads)?;
-        let model = NerModel::load_as(&opts.quote_model, opts.precision)?;
-        let refs: Vec<&Document> = docs.iter().collect();
-        let context = opts
-            .quotes
-            .model_context()
-            .unwrap_or(RoleContext::AsTrained);
-        RoleTagger::new(&model, ner::Batching::default())?.tag(&refs, context)
+}
+
+/// The NER model's mentions of `docs`, from `--mentions-cache` when it was made from the same
+/// model, settings and texts, else from the model (and then written to the cache).
+fn model_mentions_of(opts: &EvalQuotesOptions, docs: &[Document]) -> Result<Vec<Vec<Mention>>> {
+    let cache = match &opts.mentions_cache {
+        Some(path) => Some(MentionsCache::new(
+            path,
+            &opts.model,
+            opts.precision,
+            opts.skip_lowercase_sentences,
+            docs,
+        )?),
+        None => None,
     };
-    if opts.gold_entities && !opts.brat.is_empty() {
-        // brat standoff labels attributions only: every speaker would be judged against none.
-        bail!("--gold-entities needs the fixtures' entities; --brat folders have none");
+    if let Some(cached) = cache.as_ref().map(|c| c.read(docs)).transpose()?.flatten() {
+        return Ok(cached);
     }
-    let report = if opts.gold_entities {
-        let gold: Vec<Vec<Mention>> = articles.iter().map(q::gold_entity_mentions).collect();
-        q::score_quotes_by(
-            &articles,
-            &mut |_| Ok(gold.clone()),
-            opts.quotes,
-            role_tags_for,
-        )?
-    } else {
-        q::score_quotes_by(
-            &articles,
-            &mut |docs| {
-                let cache = match &opts.mentions_cache {
-                    Some(path) => Some(MentionsCache::new(
-                        path,
-                        &opts.model,
-                        opts.precision,
-                        opts.skip_lowercase_sentences,
-                        docs,
-                    )?),
-                    None => None,
-                };
-                if let Some(cached) = cache.as_ref().map(|c| c.read(docs)).transpose()?.flatten() {
-                    return Ok(cached);
-                }
-                let tagger = load_tagger(
-                    &opts.model,
-                    opts.precision,
-                    opts.threads,
-                    ner::Batching::default(),
-                    opts.skip_lowercase_sentences,
-                )?;
-                let all = mentions_for_texts(&tagger, docs)?;
-                if let Some(cache) = &cache {
-                    cache.write(&all)?;
-                }
-                Ok(all)
-            },
-            opts.quotes,
-            role_tags_for,
-        )?
-    };
-    if let Some(path) = &opts.errors {
-        report.write_errors(path)?;
+    let all = mentions_of_model(
+        &opts.model,
+        opts.precision,
+        opts.threads,
+        opts.skip_lowercase_sentences,
+        docs,
+    )?;
+    if let Some(cache) = &cache {
+        cache.write(&all)?;
     }
-    if opts.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print!("{}", report.table());
-    }
-    Ok(())
+    Ok(all)
 }
 
 /// What `eval entities` needs.
@@ -546,26 +578,25 @@ pub fn eval_entities(opts: &EvalEntitiesOptions) -> Result<()> {
     if fixtures.is_empty() {
         bail!("eval entities needs fixture files with at least one article");
     }
-    let tagger = load_tagger(
-        &opts.model,
-        opts.precision,
-        opts.threads,
-        ner::Batching::default(),
-        opts.skip_lowercase_sentences,
-    )?;
     let docs: Vec<Document> = fixtures
         .iter()
         .map(|f| crate::eval::document_of_text(&f.id, &f.text))
         .collect();
-    let predicted: Vec<_> = mentions_for_texts(&tagger, &docs)?
-        .into_iter()
-        .zip(&docs)
-        .map(|(mentions, doc)| {
-            let mentions = crate::entities::name_mentions(doc, mentions);
-            let entities = crate::entities::merge(doc, &mentions);
-            (mentions, entities)
-        })
-        .collect();
+    let predicted: Vec<_> = mentions_of_model(
+        &opts.model,
+        opts.precision,
+        opts.threads,
+        opts.skip_lowercase_sentences,
+        &docs,
+    )?
+    .into_iter()
+    .zip(&docs)
+    .map(|(mentions, doc)| {
+        let mentions = crate::entities::name_mentions(doc, mentions);
+        let entities = crate::entities::merge(doc, &mentions);
+        (mentions, entities)
+    })
+    .collect();
     let (scores, errors) = e::score_entities(&fixtures, &predicted);
     if let Some(path) = &opts.errors {
         write_errors_file(path, &(errors.join("\n") + "\n"))?;
