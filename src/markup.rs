@@ -11,6 +11,16 @@
 //!
 //! [`mask_tags`] gives a copy of a text with each tag's bytes made spaces, so the offsets of the
 //! copy are the text's; [`char_reference`] reads one reference.
+//!
+//! The CSVs' text columns (a mention's or quote's `text`, a quote's `cue` and `speaker_text`) are
+//! the text at their offsets with its tags taken out ([`text_without_tags`]): a span keeps the
+//! offsets of what it covers, tags inside included, and its text reads as the words do:
+//!
+//! ```text
+//! <p>Mayor Clara <i>Fenwick</i> said so.<br/>She left.</p>
+//! speaker at 15..34 (`Clara <i>Fenwick`):  text `Clara Fenwick`
+//! quote over `said so.<br/>She`:          text `said so. She`   (a tag between words: a space)
+//! ```
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -61,6 +71,68 @@ pub fn mask_tags(text: &str) -> Cow<'_, str> {
     }
     // Only whole tags (ASCII `<` to `>`, on character boundaries) were blanked.
     Cow::Owned(String::from_utf8(bytes).expect("tags end on character boundaries"))
+}
+
+/// The text of the byte range `range` of `text` with the tags in it taken out, as the CSVs'
+/// text columns give a span (see the module's header): a tag, or a run of tags touching each
+/// other, goes; where it stood between two characters that are not white space, one space stands
+/// instead (`said.<br/>She` → `said. She`; `Clara <i>Fenwick` → `Clara Fenwick`). A tag reaching
+/// over an end of the range (`<p>` before a span at `p>Health`, as a span cut inside a tag
+/// would be) is taken out as far as it lies inside. Borrowed when the range touches no tag.
+///
+/// Tags are read from the start of the range's line (no tag holds a line break), at most
+/// [`MAX_TAG_BYTES`] before the range, so a span costs its own length, not its line's.
+pub fn text_without_tags(text: &str, range: std::ops::Range<usize>) -> Cow<'_, str> {
+    let span = &text[range.clone()];
+    if !span.contains(['<', '>']) {
+        return Cow::Borrowed(span);
+    }
+    let mut from = range.start.saturating_sub(MAX_TAG_BYTES);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    from = text[from..range.start]
+        .rfind('\n')
+        .map_or(from, |at| from + at + 1);
+    // The tags overlapping the range, clipped to it, touching ones joined.
+    let mut tags: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut i = from;
+    while let Some(at) = text[i..range.end].find('<') {
+        let start = i + at;
+        match tag_len(&text[start..]) {
+            Some(len) => {
+                let (a, b) = (start.max(range.start), (start + len).min(range.end));
+                if a < b {
+                    match tags.last_mut() {
+                        Some(last) if last.end == a => last.end = b,
+                        _ => tags.push(a..b),
+                    }
+                }
+                i = start + len;
+            }
+            None => i = start + 1,
+        }
+        if i >= range.end {
+            break;
+        }
+    }
+    if tags.is_empty() {
+        return Cow::Borrowed(span);
+    }
+    let mut out = String::with_capacity(span.len());
+    let mut kept = range.start;
+    for tag in tags {
+        out.push_str(&text[kept..tag.start]);
+        let before = out.chars().next_back();
+        let after = text[tag.end..range.end].chars().next();
+        let word = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace());
+        if word(before) && word(after) {
+            out.push(' ');
+        }
+        kept = tag.end;
+    }
+    out.push_str(&text[kept..range.end]);
+    Cow::Owned(out)
 }
 
 /// Named references and their characters (`references.txt`).
@@ -130,6 +202,28 @@ mod tests {
         assert_eq!(tag_len("<a href=\"x\">y"), Some(12));
         assert_eq!(tag_len("< b>"), None);
         assert_eq!(tag_len("<b no end\n>"), None);
+    }
+
+    /// Session 50: the CSVs gave a speaker `Mayor Clara <i>Fenwick` and a cue `said.</p`; their
+    /// text is the span's with its tags taken out, a tag between words read as a space.
+    #[test]
+    fn a_spans_text_leaves_its_tags_out() {
+        let t = "<p>Mayor Clara <i>Fenwick</i> said.<br/>She left.</p>\n<b>a < b</b>";
+        let of = |s: &str| {
+            let at = t.find(s).unwrap();
+            text_without_tags(t, at..at + s.len())
+        };
+        assert_eq!(of("Mayor Clara <i>Fenwick"), "Mayor Clara Fenwick");
+        assert_eq!(of("Clara <i>Fenwick</i> said"), "Clara Fenwick said");
+        assert_eq!(of("said.<br/>She"), "said. She");
+        assert_eq!(of("p>Mayor"), "Mayor");
+        assert_eq!(of("left.</p"), "left.");
+        assert_eq!(of("a < b"), "a < b");
+        assert_eq!(of("a < b</b>"), "a < b");
+        assert!(matches!(of("She left."), Cow::Borrowed(_)));
+        // A `<` with no `>` on its line opens no tag, before the range or in it.
+        let t = "a <p\nx> b <c";
+        assert_eq!(text_without_tags(t, 5..t.len()), "x> b <c");
     }
 
     #[test]

@@ -3,6 +3,9 @@
 //!
 //! Offsets in every CSV are character offsets (Unicode scalar values) into the article's
 //! original `text`, end exclusive: `text.chars().skip(start).take(end - start)` is the span.
+//! A text column beside them (a mention's or quote's `text`, a quote's `cue` and
+//! `speaker_text`) is that span with the HTML tags in it taken out
+//! ([`crate::markup::text_without_tags`]: `Clara <i>Fenwick` reads `Clara Fenwick`).
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -155,7 +158,7 @@ fn mention_rows(a: &Annotated, co: &CharOffsets) -> Vec<MentionRow> {
             article_id: a.doc.id.clone(),
             start: co.char_of(m.span.start),
             end: co.char_of(m.span.end),
-            text: a.doc.slice(m.span).to_string(),
+            text: span_text(&a.doc, m.span),
             label: m.label,
             score: format!("{:.4}", m.score),
             entity_id: a.entities.entity_of(i).id,
@@ -199,16 +202,13 @@ fn quote_rows(a: &Annotated, co: &CharOffsets) -> Vec<QuoteRow> {
                 attribution_id: attribution_ids[i],
                 start: co.char_of(q.span.start),
                 end: co.char_of(q.span.end),
-                text: doc.slice(q.span).to_string(),
-                cue: q.cue.map(|c| doc.slice(c).to_string()).unwrap_or_default(),
+                text: span_text(doc, q.span),
+                cue: q.cue.map(|c| span_text(doc, c)).unwrap_or_default(),
                 cue_start: q.cue.map(|c| co.char_of(c.start)),
                 cue_end: q.cue.map(|c| co.char_of(c.end)),
                 speaker_start: q.speaker.map(|s| co.char_of(s.start)),
                 speaker_end: q.speaker.map(|s| co.char_of(s.end)),
-                speaker_text: q
-                    .speaker
-                    .map(|s| doc.slice(s).to_string())
-                    .unwrap_or_default(),
+                speaker_text: q.speaker.map(|s| span_text(doc, s)).unwrap_or_default(),
                 speaker_entity_id: speaker_entity.map(|e| e.id),
                 speaker_canonical: speaker_entity
                     .map(|e| e.canonical.clone())
@@ -217,6 +217,11 @@ fn quote_rows(a: &Annotated, co: &CharOffsets) -> Vec<QuoteRow> {
             }
         })
         .collect()
+}
+
+/// A span's text column: the text at its offsets with its tags taken out (the module's header).
+fn span_text(doc: &crate::text::Document, span: crate::text::Span) -> String {
+    crate::markup::text_without_tags(&doc.text, span.range()).into_owned()
 }
 
 /// Removes what an earlier run derived from its files (the entity index): it must not sit
@@ -655,6 +660,44 @@ fn write_header_if_empty(f: &mut CsvFile, header: &[&str]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// HTML left in scraped text (session 50, from an outside attack): the rows gave the speaker
+    /// `Mayor Clara <i>Fenwick` and the mention `Clara <i>Fenwick`. A text column is the span's
+    /// text with its tags taken out; the offsets still cover the tags, into the original text.
+    #[test]
+    fn text_columns_leave_html_tags_out_and_offsets_keep_them() {
+        let text = "<p>Mayor Clara <i>Fenwick</i> said the plan would work.<br/>She left.</p>";
+        let doc = crate::text::Document::new(
+            "t".into(),
+            String::new(),
+            text.to_string(),
+            &crate::clean::clean(text),
+        );
+        let name = text.find("Clara").unwrap()..text.find("</i>").unwrap();
+        let mentions = vec![crate::ner::Mention {
+            span: crate::text::Span::new(name.start, name.end),
+            label: EntityLabel::Per,
+            score: 1.0,
+        }];
+        let entities = crate::entities::merge(&doc, &mentions);
+        let quotes = crate::quotes::extract(&doc, &mentions, &entities);
+        let rows = ArticleRows::new(&Annotated {
+            doc,
+            mentions,
+            entities,
+            quotes,
+        });
+        assert_eq!(rows.mentions[0].text, "Clara Fenwick");
+        let q = &rows.quotes[0];
+        assert_eq!(
+            (&q.text[..], &q.cue[..], &q.speaker_text[..]),
+            ("the plan would work", "said", "Mayor Clara Fenwick")
+        );
+        assert_eq!(q.speaker_canonical, "Clara Fenwick");
+        let at = |s: usize, e: usize| text.chars().skip(s).take(e - s).collect::<String>();
+        let (s, e) = (q.speaker_start.unwrap(), q.speaker_end.unwrap());
+        assert_eq!(at(s, e), "Mayor Clara <i>Fenwick");
+    }
 
     #[test]
     fn only_tables_of_an_earlier_run_are_in_the_way_of_a_run() {

@@ -144,6 +144,18 @@ fn span_in(row: &csv::StringRecord, at: usize) -> (usize, usize, String) {
     (n(at), n(at + 1), row[at + 2].to_string())
 }
 
+/// What a CSV's text column says of the characters `start..end` of `text`, shown on the page as
+/// `shown`: the text there with its HTML tags taken out (`whosaid::markup::text_without_tags`).
+fn column_text(text: &str, start: usize, end: usize, shown: &str) -> String {
+    let offsets = whosaid::span::CharOffsets::new(text);
+    let (a, b) = (
+        offsets.byte_of(start).unwrap(),
+        offsets.byte_of(end).unwrap(),
+    );
+    assert_eq!(&text[a..b], shown, "the page shows the text at the offsets");
+    whosaid::markup::text_without_tags(text, a..b).into_owned()
+}
+
 /// Article pages by article id, found through the index's links.
 fn article_pages(report: &Path) -> HashMap<String, PathBuf> {
     let index = page(&report.join("index.html"));
@@ -177,6 +189,7 @@ fn check_article_page(path: &Path, id: &str, out: &Path, input_text: &str) {
     let marks: Vec<ElementRef> = select(&html, "mark[data-mention]");
     for (i, row) in mentions.iter().enumerate() {
         let (start, end, shown) = joined(&m.mentions[&i]);
+        let shown = column_text(input_text, start, end, &shown);
         assert_eq!((start, end, shown), span_in(row, 1), "{id}: mention {i}");
         let pieces: Vec<&ElementRef> = marks
             .iter()
@@ -199,6 +212,7 @@ fn check_article_page(path: &Path, id: &str, out: &Path, input_text: &str) {
     for row in &quotes {
         let n: usize = row[1].parse().unwrap();
         let (start, end, shown) = joined(&m.quotes[&n]);
+        let shown = column_text(input_text, start, end, &shown);
         assert_eq!((start, end, shown), span_in(row, 3), "{id}: quote {n}");
         let first = select(&html, &format!("span.quote[data-quote=\"{n}\"]"))[0];
         let hover = first.value().attr("title").unwrap();
@@ -552,6 +566,13 @@ fn hostile_names_run(dir: &Path) -> (PathBuf, PathBuf) {
         (ns + name.chars().count()).to_string(),
     );
     let (qs, ns) = (qs.to_string(), ns.to_string());
+    // The text columns as whosaid writes them: the text at the offsets without its tags (the
+    // names and entities keep theirs).
+    let column = |s: &str| {
+        let at = text.find(s).unwrap();
+        whosaid::markup::text_without_tags(&text, at..at + s.len()).into_owned()
+    };
+    let (name_text, quote_text) = (column(name), column(quote));
     let chars = text.chars().count().to_string();
     let label = "PER";
     let out = dir.join("out");
@@ -559,10 +580,24 @@ fn hostile_names_run(dir: &Path) -> (PathBuf, PathBuf) {
         &out,
         [
             &[&["x", "t", &chars, "1", "1", "ok", "javascript:x", "", ""]],
-            &[&["x", &ns, &ne, name, label, "0.9", "1"]],
+            &[&["x", &ns, &ne, &name_text, label, "0.9", "1"]],
             &[&["x", "1", name, label, "", "1", &ns, "false"]],
             &[&[
-                "x", "1", "1", &qs, &qe, quote, "said", "", "", &ns, &ne, name, "1", name, "direct",
+                "x",
+                "1",
+                "1",
+                &qs,
+                &qe,
+                &quote_text,
+                "said",
+                "",
+                "",
+                &ns,
+                &ne,
+                &name_text,
+                "1",
+                name,
+                "direct",
             ]],
             &[&["<script>in.jsonl", "line 9", "<img src=x onerror=alert(4)>"]],
         ],
@@ -724,6 +759,29 @@ fn max_pages_bounds_the_pages_and_leaves_no_broken_link() {
         assert!(select(&p, "div#text").is_empty());
         assert!(text(&select(&p, "#no-text")[0]).contains("--inputs"));
     }
+}
+
+/// HTML left in an article (session 50): the CSVs' text columns leave its tags out
+/// (`Mayor Clara Fenwick` for the speaker at `Mayor Clara <i>Fenwick`), and the report still
+/// takes the input for the text the run saw and shows it, tags as text, at the same offsets.
+#[test]
+fn an_article_with_html_tags_shows_its_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = "<p>Mayor Clara <i>Fenwick</i> said the plan would work.<br/>She left early.</p>";
+    let input = jsonl(
+        &tmp.path().join("in.jsonl"),
+        &[serde_json::json!({"id": "a", "text": text})],
+    );
+    let out = tmp.path().join("out");
+    run_extract(vec![input.clone()], &out);
+    let quotes = read_csv(&out.join("quotes.csv"));
+    assert!(
+        quotes.iter().any(|q| &q[11] == "Mayor Clara Fenwick"),
+        "{quotes:?}"
+    );
+    let html = tmp.path().join("report");
+    assert_eq!(report(&out, &html, vec![input], 200).with_text, 1);
+    check_article_page(&article_pages(&html)["a"], "a", &out, text);
 }
 
 #[test]

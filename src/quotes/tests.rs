@@ -2086,6 +2086,29 @@ fn qa_labels_need_a_question_answered() {
     }
 }
 
+/// A name with a glued dash at a paragraph's start (`A-Rod`, `Q-Tip`) is no Q&A label in an
+/// interview whose turns read `Q:` / `A:`: a glued label (`A-Very.`) needs a glued question
+/// answered by a glued answer. Before session 50, after the interview's answer, `A-Rod said …`
+/// was another answer of the interviewee's, `Rod said …`, and `Q-Tip said …` a question, left
+/// out.
+#[test]
+fn a_glued_dash_name_is_no_qa_label() {
+    let names = [("Derek Jeter", "PER"), ("A-Rod", "PER"), ("Q-Tip", "PER")];
+    let text = "In an interview, Derek Jeter talked about his years in New York.\n\nQ: What was \
+                the clubhouse like?\n\nA: It was loud. We had fun.\n\nA-Rod said he agreed with \
+                every word of it.\n\nQ-Tip said the album was nearly done.";
+    let got = run(text, &names);
+    let by = |speaker: &str| {
+        got.iter()
+            .filter(|r| r.3 == speaker)
+            .map(|r| r.0.as_str())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(by("Derek Jeter"), ["It was loud. We had fun."], "{got:?}");
+    assert_eq!(by("A-Rod"), ["he agreed with every word of it"], "{got:?}");
+    assert_eq!(by("Q-Tip"), ["the album was nearly done"], "{got:?}");
+}
+
 /// A group for or against someone (`Critics of`, `Supporters of`) speaks for itself, not for the
 /// person after its `of`; a spokesman for someone still speaks for that person.
 #[test]

@@ -180,9 +180,10 @@ pub fn differs(text: &str, g: &ArticleGroup) -> Option<String> {
             g.article.chars
         ));
     }
+    // A text column is the text at its offsets with its tags taken out (`crate::output`).
     let slice = |s: usize, e: usize| {
         let (start, end) = (offsets.byte_of(s)?, offsets.byte_of(e)?);
-        (start <= end).then(|| &text[start..end])
+        (start <= end).then(|| crate::markup::text_without_tags(text, start..end))
     };
     let mut spans: Vec<(&str, usize, usize, &str)> = Vec::new();
     for m in &g.mentions {
@@ -195,7 +196,7 @@ pub fn differs(text: &str, g: &ArticleGroup) -> Option<String> {
         }
     }
     spans.into_iter().find_map(|(what, s, e, expected)| {
-        (slice(s, e) != Some(expected)).then(|| {
+        (slice(s, e).as_deref() != Some(expected)).then(|| {
             format!("the {what} at characters {s}..{e} is {expected:?} in the CSVs but not in this text")
         })
     })

@@ -94,6 +94,34 @@ word_list! {
     fn age_modifiers = "../lexicon/age_modifiers.txt";
 }
 
+/// How many words of a speaker phrase's opening `words` are an age before a name, with the
+/// article before it ([`age_modifiers`]): `76-year-old Jane Roe` and `the 76-year-old Jane Roe`
+/// are `Jane Roe`, whose words name her (and an apposition after them describes her), so 1 and
+/// 2; `a 76-year-old retiree` stays whole, 0. The rules' speaker phrases and the model's sources
+/// both start after it.
+pub(in crate::quotes) fn words_before_name(words: &[&str]) -> usize {
+    let is_age = |w: &str| {
+        let w = w.to_lowercase();
+        age_modifiers().iter().any(|m| {
+            w.strip_suffix(m)
+                .is_some_and(|number| number.len() > 1 && number.ends_with('-'))
+        })
+    };
+    let age = match words {
+        [first, ..] if is_age(first) => 0,
+        [article, second, ..]
+            if noun_determiners().contains(&article.to_lowercase().as_str()) && is_age(second) =>
+        {
+            1
+        }
+        _ => return 0,
+    };
+    match words.get(age + 1) {
+        Some(name) if is_capitalized(name) => age + 1,
+        _ => 0,
+    }
+}
+
 fn is_any_of(word: &str, lists: &[&[&str]]) -> bool {
     lists.iter().any(|list| list.contains(&word))
 }

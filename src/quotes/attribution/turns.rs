@@ -16,8 +16,9 @@
 //! mentions by `quotes::interviewee`); the questions, the publication's own words, are left out.
 //! Only an article with a `Q:` paragraph followed by an `A:` paragraph is read so: a lone `A:`
 //! list label is no answer. The labels may also read `Q.`, `Question:`, `Q -` (a dash between
-//! spaces), `Q-Why?` (a dash glued to the label and the turn's capital) or stand in markdown bold
-//! (`**Q:**`): see [`qa_label`].
+//! spaces), `Q-Why?` (a dash glued to the label and the turn's capital, only in an article whose
+//! glued question has a glued answer after it: elsewhere `A-Rod said …` and `Q-Tip` are names,
+//! [`glued_labels_paired`]) or stand in markdown bold (`**Q:**`): see [`qa_label`].
 
 use super::lexicon;
 use super::marks::Quoted;
@@ -58,6 +59,7 @@ pub(super) fn turn_candidates(view: &View, direct: &[(Candidate, Quoted)]) -> Ve
     };
     let qa: Vec<Option<(QaLabel, Span, Span)>> =
         doc.paragraphs.iter().map(|p| qa_label(view, *p)).collect();
+    let qa = glued_labels_paired(view, qa);
     let interview = qa_intro(view, &qa);
     let mut out = Vec::new();
     // The label of the transcript turn that unlabelled paragraphs continue.
@@ -228,6 +230,40 @@ fn qa_label(view: &View, para: Span) -> Option<(QaLabel, Span, Span)> {
             (label, Span::new(mark.start, mark.end), words)
         })
     })
+}
+
+/// The Q&A labels with a dash glued to the label and the turn (`Q-Why?`) kept only where the
+/// article writes its turns so: a glued question answered by a glued answer in the next
+/// paragraph. Elsewhere a glued label is a name's start: `A-Rod said he was back.` after an
+/// interview's `A:` answers was an answer `Rod said …`, and a paragraph opening `Q-Tip said …`
+/// a question left out.
+fn glued_labels_paired(
+    view: &View,
+    qa: Vec<Option<(QaLabel, Span, Span)>>,
+) -> Vec<Option<(QaLabel, Span, Span)>> {
+    let glued = |i: usize, turn: QaLabel| {
+        qa.get(i)
+            .copied()
+            .flatten()
+            .is_some_and(|(label, mark, _)| {
+                let after = view.doc.text[mark.end..].chars().next();
+                label == turn
+                    && is_dash(view.doc.slice(mark))
+                    && after.is_some_and(|c| !c.is_whitespace())
+            })
+    };
+    let paired =
+        (0..qa.len()).any(|i| glued(i, QaLabel::Question) && glued(i + 1, QaLabel::Answer));
+    if paired {
+        return qa;
+    }
+    let unglued: Vec<bool> = (0..qa.len())
+        .map(|i| !glued(i, QaLabel::Question) && !glued(i, QaLabel::Answer))
+        .collect();
+    qa.into_iter()
+        .zip(unglued)
+        .map(|(label, unglued)| label.filter(|_| unglued))
+        .collect()
 }
 
 /// Whether a character is a dash that may stand for a Q&A label's colon (`Q - Why?`).

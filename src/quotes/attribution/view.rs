@@ -128,33 +128,11 @@ impl<'d> View<'d> {
         Some((start, end))
     }
 
-    /// The first token of a speaker phrase `start..end` past an age before a name, and the
-    /// article before the age ([`age_modifiers`]): `76-year-old Jane Roe` and `the 76-year-old
-    /// Jane Roe` are `Jane Roe`, whose words name her (and an apposition after them describes
-    /// her); `a 76-year-old retiree` stays whole.
+    /// The first token of a speaker phrase `start..end` past an age before a name
+    /// ([`words_before_name`]).
     fn past_age_before_name(&self, start: usize, end: usize) -> usize {
-        let is_age = |t: usize| {
-            let w = self.lower(t);
-            age_modifiers().iter().any(|m| {
-                w.strip_suffix(m)
-                    .is_some_and(|number| number.len() > 1 && number.ends_with('-'))
-            })
-        };
-        let age = match start {
-            t if t < end && is_age(t) => t,
-            t if t + 1 < end
-                && noun_determiners().contains(&self.lower(t).as_str())
-                && is_age(t + 1) =>
-            {
-                t + 1
-            }
-            _ => return start,
-        };
-        if age + 1 < end && is_capitalized(self.word(age + 1)) {
-            age + 1
-        } else {
-            start
-        }
+        let words: Vec<&str> = (start..end).map(|t| self.word(t)).collect();
+        start + words_before_name(&words)
     }
 
     /// Whether the tokens `from..to` are written as a name: capitalised words, abbreviation dots,
