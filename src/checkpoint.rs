@@ -557,7 +557,10 @@ impl Checkpoint {
     /// finishes the renames). A checkpoint that cannot be read counts as one, since it cannot be
     /// told apart.
     pub fn renaming_in(dir: &Path) -> bool {
-        match std::fs::read_to_string(dir.join(CHECKPOINT)) {
+        // A FIFO named like it is no checkpoint, and never opened: reading it waited for a writer.
+        let read = crate::paths::open_regular_file(&dir.join(CHECKPOINT))
+            .and_then(std::io::read_to_string);
+        match read {
             Ok(raw) => serde_json::from_str::<Checkpoint>(&raw).map_or(true, |cp| cp.finished),
             Err(_) => false,
         }

@@ -42,3 +42,26 @@ pub fn shows_nothing(text: &str) -> bool {
             || matches!(c, '\u{200C}' | '\u{200D}')
     })
 }
+
+/// Whether `c` is a control character that breaks the tools a CSV is read with: the C0 controls
+/// other than tab, line feed and carriage return (which CSV quoting carries). A NUL ends a field
+/// for Postgres `COPY` and most C programs, and makes `grep` take the file for binary; an escape
+/// (U+001B) runs terminal commands when the file is shown.
+pub fn breaks_csv_tools(c: char) -> bool {
+    c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{7F}')
+}
+
+/// `text` with each control character that breaks CSV tools ([`breaks_csv_tools`]) written as
+/// U+FFFD, the replacement character, as the report's pages write them: one character for one,
+/// so a span's text still has as many characters as its offsets say, and the place shows.
+///
+/// ```
+/// use whosaid::invisible::with_controls_replaced;
+/// assert_eq!(with_controls_replaced("T\0itle\u{1b}[2J\tok"), "T\u{FFFD}itle\u{FFFD}[2J\tok");
+/// ```
+pub fn with_controls_replaced(text: &str) -> Cow<'_, str> {
+    match text.contains(breaks_csv_tools) {
+        true => Cow::Owned(text.replace(breaks_csv_tools, "\u{FFFD}")),
+        false => Cow::Borrowed(text),
+    }
+}

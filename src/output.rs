@@ -219,9 +219,20 @@ fn quote_rows(a: &Annotated, co: &CharOffsets) -> Vec<QuoteRow> {
         .collect()
 }
 
-/// A span's text column: the text at its offsets with its tags taken out (the module's header).
+/// A span's text column ([`span_text_of`]).
 fn span_text(doc: &crate::text::Document, span: crate::text::Span) -> String {
-    crate::markup::text_without_tags(&doc.text, span.range()).into_owned()
+    span_text_of(&doc.text, span.range())
+}
+
+/// The text column of the span at `range` (bytes) of `text`, the one rule every table and the
+/// report's check read by: the text at its offsets with its HTML tags taken out (the module's
+/// header: `Clara <i>Fenwick` reads `Clara Fenwick`), and a control character that breaks CSV
+/// tools (a NUL in `Angela\0 Merkel`) as U+FFFD, one character for one
+/// ([`crate::invisible::with_controls_replaced`]). The offsets still point into the dump's own
+/// text.
+pub fn span_text_of(text: &str, range: std::ops::Range<usize>) -> String {
+    let without_tags = crate::markup::text_without_tags(text, range);
+    crate::invisible::with_controls_replaced(&without_tags).into_owned()
 }
 
 /// Removes what an earlier run derived from its files (the entity index): it must not sit
@@ -461,15 +472,20 @@ impl OutputWriter {
 const HEADER_FIELDS_COMPARED: usize = 3;
 
 /// Whether `path` holds data that is not a table with `header`: a file whose first line does
-/// not begin with the header's first fields. An absent, empty or unreadable file holds nothing
-/// to lose (unreadable: the write then fails and says why).
+/// not begin with the header's first fields, or no regular file at all (a FIFO, never opened:
+/// reading its first line waited for a writer, and the run hung). An absent, empty or
+/// unreadable file holds nothing to lose (unreadable: the write then fails and says why).
 ///
 /// ```text
 /// articles.csv   id,title,chars,n_entities,…    an earlier run's: replaced
 /// articles.csv   id,title,text                  a dump: holds other data
+/// articles.csv   a FIFO                         holds other data
 /// ```
 pub fn holds_other_data(path: &Path, header: &[&str]) -> bool {
-    let Ok(file) = File::open(path) else {
+    if crate::paths::other_than_a_file(path).is_some() {
+        return true;
+    }
+    let Ok(file) = crate::paths::open_regular_file(path) else {
         return false;
     };
     let mut first = Vec::new();
@@ -495,21 +511,40 @@ pub fn compared_start(header: &[&str]) -> String {
     header[..HEADER_FIELDS_COMPARED.min(header.len())].join(",")
 }
 
+/// Why [`holds_other_data`] found `path` not to be a table with `header`, for messages.
+pub fn why_other_data(path: &Path, header: &[&str]) -> String {
+    match crate::paths::other_than_a_file(path) {
+        Some(what) => format!("it is {what}, not a regular file"),
+        None => format!("its first line does not begin `{}`", compared_start(header)),
+    }
+}
+
 /// Refuses an output directory that holds, under the name of one of a run's five CSVs, a file
 /// that is not such a table ([`holds_other_data`]): `extract data/sample/articles.jsonl --out
 /// data/sample` would have replaced the CSV dump `data/sample/articles.csv` beside it with its
 /// own. Called before the run touches `dir`.
 pub fn refuse_foreign_outputs(dir: &Path) -> Result<()> {
+    // Every name the run opens there is a regular file or nothing: a FIFO named like its lock,
+    // checkpoint or a `.tmp` hung the run that opened it, as one named like a table did.
+    for name in crate::checkpoint::managed_names() {
+        let path = dir.join(&name);
+        if let Some(what) = crate::paths::other_than_a_file(&path) {
+            bail!(
+                "--out {} holds {name}, which is {what}, not a regular file: a run writes a file \
+                 of that name. Choose another --out, or move it (nothing was changed)",
+                dir.display()
+            );
+        }
+    }
     // Not the entity index: a name no one else uses, and a run replaces a stale one of its own.
     for (name, header) in FILES.iter().zip(HEADERS) {
         let path = dir.join(name);
         if holds_other_data(&path, header) {
             bail!(
-                "--out {} holds {name}, which is not a whosaid table (its first line does not \
-                 begin `{}`): a run would replace it. Choose another --out, or move the file \
-                 (nothing was changed)",
+                "--out {} holds {name}, which is not a whosaid table ({}): a run would replace \
+                 it. Choose another --out, or move the file (nothing was changed)",
                 dir.display(),
-                compared_start(header)
+                why_other_data(&path, header)
             );
         }
     }
@@ -609,7 +644,8 @@ impl DirLock {
 pub fn run_writing(dir: &Path) -> bool {
     // No lock file: no run has started since the last one finished. A lock file that cannot be
     // opened (a read-only copy of a run) is no run of this machine's.
-    match File::open(dir.join(LOCK)) {
+    // Nor is a FIFO named like it, never opened: opening it waited for a writer.
+    match crate::paths::open_regular_file(&dir.join(LOCK)) {
         Ok(file) => !flock(&file, Flock::Shared),
         Err(_) => false,
     }
@@ -732,6 +768,25 @@ mod tests {
             }
         }
         assert!(refuse_foreign_outputs(dir).is_ok());
+    }
+
+    /// A FIFO named like a table hung the run in this check, which read its first line; one
+    /// named like a `.tmp`, the lock or the checkpoint hung it when opened later. Each is
+    /// refused at once, naming it.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_named_like_a_file_of_the_run_is_refused_at_once() {
+        use crate::paths::special::{at_once, make_fifo};
+        for name in ["articles.csv", "quotes.csv.tmp", LOCK, CHECKPOINT] {
+            let tmp = tempfile::tempdir().unwrap();
+            make_fifo(&tmp.path().join(name));
+            let dir = tmp.path().to_path_buf();
+            let err = at_once(move || refuse_foreign_outputs(&dir).unwrap_err().to_string());
+            assert!(
+                err.contains(&format!("holds {name}, which is a FIFO (named pipe)")),
+                "{err}"
+            );
+        }
     }
 
     fn run_identity(dir: &Path) -> RunIdentity {

@@ -88,6 +88,61 @@ pub fn same_open_file(file: &std::fs::File, path: &Path) -> bool {
     }
 }
 
+/// What `path` is when it exists and is no regular file, through links: `a FIFO (named pipe)`,
+/// `a directory`, `a socket`, `a device`; None for a regular file, or nothing there. A file a
+/// command reads or replaces under a name of its own must be a regular file: opening a FIFO to
+/// read it waits for a writer, and `extract` hung on an `OUT/articles.csv` made a FIFO.
+pub fn other_than_a_file(path: &Path) -> Option<&'static str> {
+    let kind = std::fs::metadata(path).ok()?.file_type();
+    (!kind.is_file()).then(|| kind_in_words(kind))
+}
+
+#[cfg(unix)]
+fn kind_in_words(kind: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    match () {
+        _ if kind.is_dir() => "a directory",
+        _ if kind.is_fifo() => "a FIFO (named pipe)",
+        _ if kind.is_socket() => "a socket",
+        _ if kind.is_block_device() || kind.is_char_device() => "a device",
+        _ => "a special file",
+    }
+}
+
+#[cfg(not(unix))]
+fn kind_in_words(kind: std::fs::FileType) -> &'static str {
+    match kind.is_dir() {
+        true => "a directory",
+        false => "a special file",
+    }
+}
+
+/// Opens `path` to read it only when it is a regular file ([`other_than_a_file`]); anything
+/// else is an error saying what it is, and is never opened where it is known before (a FIFO
+/// opened waits for a writer, a tape device opened may rewind). Opened without waiting, and
+/// looked at again once open, so a FIFO put in its place meanwhile is refused too.
+pub fn open_regular_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let not_a_file = |what: &str| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("it is {what}, not a regular file"),
+        )
+    };
+    if let Some(what) = other_than_a_file(path) {
+        return Err(not_a_file(what));
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path)?;
+    let kind = file.metadata()?.file_type();
+    match kind.is_file() {
+        true => Ok(file),
+        false => Err(not_a_file(kind_in_words(kind))),
+    }
+}
+
 /// Which file `path` is, through links: its device and inode (none where it cannot be read, or
 /// off Unix).
 pub fn file_identity(path: &Path) -> Option<(u64, u64)> {
@@ -114,6 +169,30 @@ fn identity(_: &std::fs::Metadata) -> Option<(u64, u64)> {
 /// resolved, a path inside the directory `input`, or (for files that exist) the same file.
 pub fn writes_over(out: &Path, input: &Path) -> Result<bool> {
     Ok(is_within(out, input)? || same_file(out, input))
+}
+
+/// Test helpers for paths that are no regular file.
+#[cfg(all(test, unix))]
+pub(crate) mod special {
+    use std::path::Path;
+    use std::time::Duration;
+
+    /// Makes a FIFO (named pipe) at `path`.
+    pub fn make_fifo(path: &Path) {
+        let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: mkfifo with a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o644) }, 0);
+    }
+
+    /// What `f` returns, failing the test when it takes over 20 seconds: a call that opens a
+    /// FIFO waits for ever (its thread is left waiting).
+    pub fn at_once<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || send.send(f()));
+        receive
+            .recv_timeout(Duration::from_secs(20))
+            .expect("it waits: it opened a FIFO")
+    }
 }
 
 #[cfg(test)]
@@ -159,5 +238,21 @@ mod tests {
         assert!(!same_open_file(&file, &path));
         std::fs::write(&path, "").unwrap();
         assert!(!same_open_file(&file, &path));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_a_regular_file_is_opened() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (file, fifo) = (tmp.path().join("a.csv"), tmp.path().join("pipe.csv"));
+        std::fs::write(&file, "x").unwrap();
+        special::make_fifo(&fifo);
+        assert_eq!(other_than_a_file(&file), None);
+        assert_eq!(other_than_a_file(&tmp.path().join("absent")), None);
+        assert_eq!(other_than_a_file(&fifo), Some("a FIFO (named pipe)"));
+        assert_eq!(other_than_a_file(tmp.path()), Some("a directory"));
+        assert!(open_regular_file(&file).is_ok());
+        let err = special::at_once(move || open_regular_file(&fifo).unwrap_err().to_string());
+        assert_eq!(err, "it is a FIFO (named pipe), not a regular file");
     }
 }

@@ -350,6 +350,67 @@ fn bad_records_go_to_errors_and_the_batch_goes_on() {
     assert!(reasons[3].contains("limit"), "{}", reasons[3]);
 }
 
+/// A NUL (or another C0 control character but tab and line ends) reached every table: through
+/// an id into each `article_id`, through a title or source into `articles.csv`, and through the
+/// text into the mentions' and quotes' text. Postgres `COPY` refuses such a file and `grep`
+/// takes it for binary. An id holding one is its record's error row (an id is kept as
+/// written); elsewhere each is U+FFFD, one character for one.
+#[test]
+fn no_control_character_reaches_a_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 64, Some(1));
+    let jsonl = tmp.path().join("nul.jsonl");
+    std::fs::write(
+        &jsonl,
+        concat!(
+            r#"{"id": "a\u0000b", "title": "T", "text": "Iran said \"the talks were good\" today."}"#,
+            "\n",
+            r#"{"id": "c", "title": "T\u0000itle", "source": "x\u001b", "text": "Iran\u0000 said \"the\u0001 talks were good\" today."}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    let csv_in = tmp.path().join("rows.csv");
+    std::fs::write(
+        &csv_in,
+        "id,title,text\nr\x001,t,Iran replied.\nr2,t\x02,Iran replied.\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    run(vec![jsonl, csv_in], &out, model);
+    for name in whosaid::output::FILES {
+        let bytes = std::fs::read(out.join(name)).unwrap();
+        let control = bytes
+            .iter()
+            .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'));
+        assert_eq!(control, None, "{name}: {}", String::from_utf8_lossy(&bytes));
+    }
+    let articles = read_csv(&out.join("articles.csv"));
+    let rows: Vec<(&str, &str, &str)> = articles.iter().map(|r| (&r[0], &r[1], &r[8])).collect();
+    assert_eq!(
+        rows,
+        [("c", "T\u{FFFD}itle", "x\u{FFFD}"), ("r2", "t\u{FFFD}", "")]
+    );
+    let errors = read_csv(&out.join("errors.csv"));
+    let records: Vec<&str> = errors.iter().map(|e| &e[1]).collect();
+    assert_eq!(records, ["line 1", "row 1"]);
+    assert!(
+        errors[0][2].contains("control character (U+0000"),
+        "{:?}",
+        &errors[0]
+    );
+    // The spans' text keeps its length: one U+FFFD for the control character.
+    let quotes = read_csv(&out.join("quotes.csv"));
+    assert!(
+        quotes.iter().any(|q| q[5].contains("the\u{FFFD} talks")),
+        "{quotes:?}"
+    );
+    for q in &quotes {
+        let (start, end): (usize, usize) = (q[3].parse().unwrap(), q[4].parse().unwrap());
+        assert_eq!(q[5].chars().count(), end - start, "{q:?}");
+    }
+}
+
 #[test]
 fn a_missing_or_broken_model_stops_before_any_output() {
     let tmp = tempfile::tempdir().unwrap();

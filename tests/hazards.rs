@@ -841,6 +841,49 @@ fn a_gz_input_cut_short_exits_3_and_zero_padding_is_no_data() {
     assert_eq!(articles.lines().count(), 301);
 }
 
+/// A `.json` array cut short (no closing `]`: the elements after the cut are lost) exits 3 and
+/// names the input on stderr, as a `.gz` cut short does: it was one element's error row and
+/// exit 0. A malformed element inside a whole array stays an error row, exit 0.
+#[test]
+fn a_json_array_cut_short_exits_3_and_a_bad_element_inside_one_does_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let cut = tmp.path().join("cut.json");
+    std::fs::write(
+        &cut,
+        r#"[{"id": "1", "text": "Iran replied."}, {"id": "2", "text": "The minister sa"#,
+    )
+    .unwrap();
+    let whole = tmp.path().join("whole.json");
+    std::fs::write(
+        &whole,
+        r#"[{"id": "1", "text": "Iran replied."}, {"id": "2", "text": oops}, {"id": "3", "text": "Iran."}]"#,
+    )
+    .unwrap();
+    let out = tmp.path().join("out-whole");
+    let o = run(&model, &out, &[&whole], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = tmp.path().join("out-cut");
+    let o = run(&model, &out, &[&cut], &[]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let want = format!(
+        "input {} could not be read to its end (at element 2)",
+        cut.display()
+    );
+    assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    let errors = std::fs::read_to_string(out.join("errors.csv")).unwrap();
+    assert!(
+        errors.contains("element 2,\"cannot read further: the input ends inside"),
+        "{errors}"
+    );
+    let articles = std::fs::read_to_string(out.join("articles.csv")).unwrap();
+    assert_eq!(
+        articles.lines().count(),
+        2,
+        "the element before the cut is kept"
+    );
+}
+
 /// A file a folder holds under several names (`latest/story.txt -> ../2024/01/story.txt`, a hard
 /// link) is one article, and stderr names the names passed over: it was an article per name,
 /// with exit 0 and not a word, while the same tree given as two inputs is refused.

@@ -19,7 +19,9 @@
 //!
 //! A missing comma between elements is read past (each element still stands alone); an input
 //! that ends inside an element or before the closing `]` (a truncated download) ends with one
-//! error saying so.
+//! error saying so, an input cut short ([`RecordError::is_cut_short`]: `extract` exits 3 and
+//! names it on stderr), unlike a malformed element inside a whole array: the elements after
+//! the cut are lost, and a batch job took the exit 0 for a dump read whole.
 //!
 //! Arrays one after the other (`gzip -c a.json >> all.json.gz` twice) are read in turn, their
 //! elements numbered on, a byte-order mark before any of them (each file saved by a Windows
@@ -29,7 +31,9 @@
 
 use std::io::BufRead;
 
-use super::{parse_json_object, read_failure, Article, NotAnArticle, ReadOptions, RecordError};
+use super::{
+    parse_json_object, read_failure, Article, NotAnArticle, ReadOptions, RecordError, CUT_SHORT,
+};
 
 /// The elements of a JSON array, one record each.
 pub(super) struct JsonArray {
@@ -93,7 +97,10 @@ impl JsonArray {
                 Some(Err(RecordError::new(
                     &self.input,
                     record,
-                    "the input ends inside this element (is the file truncated?)".into(),
+                    format!(
+                        "{CUT_SHORT}the input ends inside this element, before the array's \
+                         closing `]` (is the file truncated?)"
+                    ),
                 )))
             }
             Ok(Some(Scan::TooBig(bytes))) => Some(Err(RecordError::new(
@@ -147,8 +154,8 @@ impl JsonArray {
                 return match (self.opened, self.closed_one) {
                     (false, true) => Ok(None),
                     (true, _) => Err(format!(
-                        "the input ends after element {} without the array's closing `]` (is the \
-                         file truncated?)",
+                        "{CUT_SHORT}the input ends after element {} without the array's closing \
+                         `]` (is the file truncated?)",
                         self.count
                     )),
                     (false, false) => Err("the input has no JSON array".into()),
@@ -399,20 +406,30 @@ mod tests {
         assert_eq!(got, ["a=x } ] { [ \" }", "b=y"]);
     }
 
+    /// An array cut short is an input cut short (exit 3, named on stderr), as a `.gz` cut short
+    /// is: it was one element's error row and exit 0, and the elements after the cut were lost
+    /// unsaid. A malformed element inside a whole array stays that element's error.
     #[test]
-    fn a_truncated_array_ends_with_an_error() {
-        let got = outcome(&read(r#"[{"text": "one"}, {"text": "tw"#));
+    fn a_truncated_array_ends_with_an_error_of_an_input_cut_short() {
+        let items = read(r#"[{"text": "one"}, {"text": "tw"#);
+        let got = outcome(&items);
         assert_eq!(got[0], "a:1=one");
         assert!(
-            got[1].starts_with("element 2: the input ends inside"),
+            got[1].starts_with("element 2: cannot read further: the input ends inside"),
             "{got:?}"
         );
         assert_eq!(got.len(), 2);
-        let got = outcome(&read(r#"[{"text": "one"} "#));
+        assert!(items[1].as_ref().unwrap_err().is_cut_short());
+        let items = read(r#"[{"text": "one"} "#);
+        let got = outcome(&items);
         assert!(
             got[1].contains("without the array's closing `]`"),
             "{got:?}"
         );
+        assert!(items[1].as_ref().unwrap_err().is_cut_short());
+        let items = read(r#"[{"text": oops}, {"text": "two"}]"#);
+        assert!(!items[0].as_ref().unwrap_err().is_cut_short());
+        assert_eq!(outcome(&items)[1], "a:2=two");
     }
 
     #[test]

@@ -325,12 +325,67 @@ fn checked_fields(raw: RawFields, names: &FieldNames) -> Result<RecordFields, St
     let text_of = |raw, name| json_scalar(raw, name).map(|v| v.map(JsonScalar::into_text));
     Ok(RecordFields {
         id: text_of(raw.id, &names.id)?,
-        title: text_of(raw.title, &names.title)?,
+        title: metadata_text(raw.title, &names.title)?,
         text,
-        url: text_of(raw.url, &names.url)?,
-        published: text_of(raw.published, &names.published)?,
-        source: text_of(raw.source, &names.source)?,
+        url: metadata_text(raw.url, &names.url)?,
+        published: metadata_text(raw.published, &names.published)?,
+        source: match raw.source.and_then(source_name) {
+            Some(name) => Some(name),
+            None => metadata_text(raw.source, &names.source)?,
+        },
     })
+}
+
+/// An optional field's value (title, URL, date, source) as text, whatever its JSON type: a
+/// string, or a number as written; a boolean, object or array as its JSON text, compacted
+/// (`{"a": 1}` is `{"a":1}`). Such a value made the whole record an error row, its text never
+/// analysed, for a field the analysis does not read: dumps hold them (a NewsAPI export's
+/// `"source": {"id": null, "name": "Reuters"}`, see [`source_name`]), and the text keeps what
+/// was there, with no guess. The id and the text keep their strict types: an id must identify
+/// its record, and an object is no article's text.
+fn metadata_text(value: Option<&RawValue>, name: &str) -> Result<Option<String>, String> {
+    match value
+        .map(RawValue::get)
+        .and_then(|raw| raw.as_bytes().first())
+    {
+        Some(b't' | b'f' | b'[' | b'{') => Ok(value.map(|raw| compact_json(raw.get()))),
+        _ => json_scalar(value, name).map(|v| v.map(JsonScalar::into_text)),
+    }
+}
+
+/// The name of a source given as an object with a `name` string, as NewsAPI writes it:
+/// `{"id": null, "name": "Reuters"}` is `Reuters`. Any other object is its JSON text
+/// ([`metadata_text`]).
+fn source_name(value: &RawValue) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Named {
+        name: String,
+    }
+    let named: Named = serde_json::from_str(value.get()).ok()?;
+    (!named.name.trim().is_empty()).then_some(named.name)
+}
+
+/// Valid JSON text without the white space between its tokens (strings kept as written, their
+/// escapes too, and numbers as written): `{ "a" : [1, 2.50] }` is `{"a":[1,2.50]}`.
+fn compact_json(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in raw.chars() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if matches!(c, ' ' | '\t' | '\n' | '\r') {
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// serde's message, placed by column (the line number is always 1 within one line).

@@ -91,8 +91,13 @@ pub struct Article {
     /// where each machine mounts the dump, and `stream --id-stem` could not spell extract's).
     /// What tells articles apart is [`Article::origin`]: its input and record are unique in a
     /// run, and `articles.csv` writes them beside the id.
+    ///
+    /// Never holds a control character that breaks CSV tools (a record whose id does is an
+    /// error: an id is kept as written).
     pub id: String,
-    /// The headline; empty when the record has none.
+    /// The headline; empty when the record has none. Its control characters that break CSV
+    /// tools, like the URL's, date's and source's, are U+FFFD
+    /// ([`crate::invisible::with_controls_replaced`]).
     pub title: String,
     /// The article text exactly as in the input (for text files, the whole file), so that byte
     /// offsets into it point into the input as is. Never empty, nor only white space and
@@ -130,7 +135,8 @@ impl Origin {
 pub struct FieldNames {
     /// Key of [`Article::id`]; a string or a number. Missing, null or blank: an id is made up.
     pub id: String,
-    /// Key of [`Article::title`]. Optional.
+    /// Key of [`Article::title`]. Optional, and of any JSON type: a number or boolean as
+    /// written, an object or array as its JSON text (as for the URL, date and source).
     pub title: String,
     /// Key of [`Article::text`]. Required, and must be a string.
     pub text: String,
@@ -138,7 +144,8 @@ pub struct FieldNames {
     pub url: String,
     /// Key of [`Article::published`]. Optional.
     pub published: String,
-    /// Key of [`Article::source`]. Optional.
+    /// Key of [`Article::source`]. Optional; an object with a `name` string (NewsAPI's
+    /// `{"id": null, "name": "Reuters"}`) is that name.
     pub source: String,
 }
 
@@ -712,15 +719,47 @@ impl RecordFields {
         }
         // CSV cannot say "no value" other than with an empty cell, so blank means absent everywhere.
         let present = |value: Option<String>| value.filter(|v| !v.trim().is_empty());
+        let id = present(self.id);
+        if let Some(reason) = id.as_deref().and_then(id_with_control_character) {
+            return Err(reason);
+        }
+        let shown = |value: Option<String>| value.map(metadata_shown);
         Ok(Article {
-            id: present(self.id).unwrap_or_else(default_id),
-            title: self.title.unwrap_or_default(),
+            id: id.unwrap_or_else(default_id),
+            title: metadata_shown(self.title.unwrap_or_default()),
             text: self.text,
-            url: present(self.url),
-            published: present(self.published),
-            source: present(self.source),
+            url: shown(present(self.url)),
+            published: shown(present(self.published)),
+            source: shown(present(self.source)),
             origin,
         })
+    }
+}
+
+/// Why an id that holds a control character breaking CSV tools
+/// ([`crate::invisible::breaks_csv_tools`]) is its record's error: `"a\u0000b"` wrote a NUL into
+/// every table's id column (Postgres `COPY` refuses the file, `grep` takes it for binary), and an
+/// id altered to spare the tools would no longer join back to the dump it names.
+fn id_with_control_character(id: &str) -> Option<String> {
+    let (at, c) = id
+        .chars()
+        .enumerate()
+        .find(|&(_, c)| crate::invisible::breaks_csv_tools(c))?;
+    Some(format!(
+        "the id holds a control character (U+{:04X} at character {} of the id): an id is kept \
+         as written, and this one would break the tools that read the CSVs; fix the id",
+        c as u32,
+        at + 1
+    ))
+}
+
+/// A title, URL, date or source with its control characters that break CSV tools written as
+/// U+FFFD ([`crate::invisible::with_controls_replaced`]): `T\u0000itle` is `T\u{FFFD}itle`.
+/// Shown, not dropped: a record's metadata is no reason to lose its text.
+fn metadata_shown(value: String) -> String {
+    match crate::invisible::with_controls_replaced(&value) {
+        std::borrow::Cow::Borrowed(_) => value,
+        std::borrow::Cow::Owned(shown) => shown,
     }
 }
 
@@ -1675,8 +1714,8 @@ mod tests {
             "`id` is a boolean, not a string",
         ),
         (
-            br#"{"title": {}, "text": "x"}"#,
-            "`title` is an object, not a string",
+            br#"{"id": {}, "text": "x"}"#,
+            "`id` is an object, not a string",
         ),
         (
             b"{\"text\": \"caf\xc3\xa9 \xff\"}",
@@ -1836,6 +1875,112 @@ mod tests {
                 .starts_with("the record names `body` more than once"),
             "{error}"
         );
+    }
+
+    /// Metadata of another JSON type than a string or number made the whole record an error
+    /// row, its text never analysed: a NewsAPI export's `"source": {"id": null, "name":
+    /// "Reuters"}`, a title given as an object. The source's `name` is taken; any other value is
+    /// its JSON text, compacted. The id and the text keep their types.
+    #[test]
+    fn metadata_of_any_json_type_keeps_its_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let records = [
+            r#"{"id": "n", "text": "One.", "source": {"id": null, "name": "Reuters"}, "title": {"a": 1, "b": [2, 2.50]}, "url": true, "published": ["2024", null]}"#,
+            r#"{"id": "m", "text": "Two.", "source": {"id": "x", "name": null}, "title": false}"#,
+            r#"{"id": {"k": 1}, "text": "Three."}"#,
+            r#"{"id": true, "text": "Four."}"#,
+            r#"{"id": "t", "text": {"body": "Five."}}"#,
+        ];
+        let lines = write(dir.path(), "any.jsonl", records.join("\n").as_bytes());
+        let array = write(
+            dir.path(),
+            "any.json",
+            format!("[{}]", records.join(",\n")).as_bytes(),
+        );
+        for path in [lines, array] {
+            let items = read_all(&[path]);
+            let got = articles(&items);
+            assert_eq!(got.len(), 2, "{items:?}");
+            assert_eq!(got[0].source.as_deref(), Some("Reuters"));
+            assert_eq!(got[0].title, r#"{"a":1,"b":[2,2.50]}"#);
+            assert_eq!(got[0].url.as_deref(), Some("true"));
+            assert_eq!(got[0].published.as_deref(), Some(r#"["2024",null]"#));
+            assert_eq!(got[1].source.as_deref(), Some(r#"{"id":"x","name":null}"#));
+            assert_eq!(got[1].title, "false");
+            let reasons: Vec<&str> = errors(&items).iter().map(|e| e.reason.as_str()).collect();
+            assert_eq!(
+                reasons,
+                [
+                    "`id` is an object, not a string",
+                    "`id` is a boolean, not a string",
+                    "`text` is an object, not a string"
+                ]
+            );
+        }
+    }
+
+    /// A NUL or other C0 control character (tab and line ends aside) in an id is its record's
+    /// error: an id is kept as written, and the NUL went into every table. In the title, URL,
+    /// date or source it is U+FFFD, the record kept; a text file's title line too.
+    #[test]
+    fn control_characters_in_an_id_are_its_error_and_in_metadata_are_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines = write(
+            dir.path(),
+            "nul.jsonl",
+            concat!(
+                r#"{"id": "a\u0000b", "text": "One."}"#,
+                "\n",
+                r#"{"id": "c", "title": "T\u0000itle", "text": "Two.", "url": "http://x/\u0007", "published": "2024\u0001", "source": "x\u001b", "tab": "a\tb"}"#,
+                "\n",
+                r#"{"id": "d\te", "title": "tab\tkept", "text": "Three."}"#,
+            )
+            .as_bytes(),
+        );
+        let csv = write(
+            dir.path(),
+            "nul.csv",
+            b"id,title,text\nr\x001,t,One.\nr2,t\x02,Two.\n",
+        );
+        let folder = write(dir.path(), "texts/story.txt", b"Ti\x01tle\n\nBody.");
+        let items = read_all(&[lines, csv, folder.parent().unwrap().to_path_buf()]);
+        let got: Vec<(&str, &str)> = articles(&items)
+            .iter()
+            .map(|a| (a.id.as_str(), a.title.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("c", "T\u{FFFD}itle"),
+                ("d\te", "tab\tkept"),
+                ("r2", "t\u{FFFD}"),
+                ("story", "Ti\u{FFFD}tle")
+            ]
+        );
+        let c = articles(&items)[0];
+        assert_eq!(
+            (
+                c.url.as_deref(),
+                c.published.as_deref(),
+                c.source.as_deref()
+            ),
+            (
+                Some("http://x/\u{FFFD}"),
+                Some("2024\u{FFFD}"),
+                Some("x\u{FFFD}")
+            )
+        );
+        let errors: Vec<String> = errors(&items)
+            .iter()
+            .map(|e| format!("{}: {}", e.record, e.reason))
+            .collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0]
+                .starts_with("line 1: the id holds a control character (U+0000 at character 2"),
+            "{errors:?}"
+        );
+        assert!(errors[1].starts_with("row 1: the id holds"), "{errors:?}");
     }
 
     #[test]

@@ -149,10 +149,10 @@ fn row_of(entity_key: String, t: Totals) -> IndexRow {
 pub fn refuse_foreign_file(path: &Path) -> Result<()> {
     if crate::output::holds_other_data(path, &INDEX_HEADER) {
         bail!(
-            "--out {} exists and is not an entity index (its first line does not begin `{}`): \
-             choose another path (nothing was written)",
+            "--out {} exists and is not an entity index ({}): choose another path (nothing was \
+             written)",
             path.display(),
-            crate::output::compared_start(&INDEX_HEADER)
+            crate::output::why_other_data(path, &INDEX_HEADER)
         );
     }
     Ok(())
@@ -247,6 +247,24 @@ mod tests {
     }
 
     /// A write that fails (here the rename onto a directory) used to leave `PATH.csv.tmp`.
+    /// `index … --out FIFO` hung reading the FIFO's first line.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_as_out_is_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("index.csv");
+        crate::paths::special::make_fifo(&fifo);
+        let path = fifo.clone();
+        let err = crate::paths::special::at_once(move || {
+            refuse_foreign_file(&path).unwrap_err().to_string()
+        });
+        assert!(
+            err.contains(&fifo.display().to_string())
+                && err.contains("it is a FIFO (named pipe), not a regular file"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn a_failed_write_leaves_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();

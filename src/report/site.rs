@@ -155,6 +155,8 @@ impl SiteDir {
         self.write(MARKER, &marker)?;
         // Files put into the earlier report since `create` checked it would go with it.
         refuse_unless_replaceable(&self.target)?;
+        #[cfg(test)]
+        swap_window::enter();
         let temp = self.temp.keep();
         let old = self.target.exists().then(|| temp.with_extension("old"));
         // Locked before it is moved aside under a leftover's name, until it is removed: another
@@ -181,8 +183,16 @@ impl SiteDir {
         }
         if let Some(old) = old {
             // The new report is in place: the run succeeded, and a copy of the old one left
-            // behind is said, not an error.
-            if let Err(e) = std::fs::remove_dir_all(&old) {
+            // behind is said, not an error. A file put into the earlier report after the check
+            // above went aside with it, and was removed with its pages: the old report is
+            // looked at again where no one else writes, and kept when it holds such a file.
+            if !holds_only_pages(&old) {
+                eprintln!(
+                    "warning: the old report, moved to {}, holds files a report does not write \
+                     (put there while it was being replaced): it is kept; move them out",
+                    old.display()
+                );
+            } else if let Err(e) = std::fs::remove_dir_all(&old) {
                 eprintln!(
                     "warning: the old report, moved to {}, could not be removed ({e}): remove it",
                     old.display()
@@ -190,6 +200,23 @@ impl SiteDir {
             }
         }
         Ok(self.target)
+    }
+}
+
+/// Another process acting in the window between the last check of the earlier report and its
+/// move aside, as a test makes one act.
+#[cfg(test)]
+mod swap_window {
+    use std::cell::RefCell;
+
+    thread_local! {
+        pub static ACTION: RefCell<Option<Box<dyn FnOnce()>>> = RefCell::new(None);
+    }
+
+    pub fn enter() {
+        if let Some(action) = ACTION.with(|a| a.borrow_mut().take()) {
+            action()
+        }
     }
 }
 
@@ -235,7 +262,10 @@ fn holds_only_pages(dir: &Path) -> bool {
 
 /// The pages a report's [`MARKER`] lists (`articles/a-1.html`), if it lists them.
 fn listed_pages(dir: &Path) -> Option<HashSet<String>> {
-    let marker = std::fs::read_to_string(dir.join(MARKER)).ok()?;
+    // A FIFO named like the marker is none, and never opened: reading it waited for a writer.
+    let marker = crate::paths::open_regular_file(&dir.join(MARKER))
+        .and_then(std::io::read_to_string)
+        .ok()?;
     let (first, pages) = marker.split_once('\n')?;
     (first == MARKER_FIRST_LINE).then(|| pages.lines().map(str::to_string).collect())
 }
@@ -507,16 +537,50 @@ mod tests {
         assert_only_report_left(tmp.path());
     }
 
+    /// The run `dir/out` and its report `dir/report`, published once (`index.html`: `one`).
+    fn first_report(dir: &Path) -> (PathBuf, PathBuf) {
+        let (out, target) = (dir.join("out"), dir.join("report"));
+        let first = SiteDir::create(&target, &out, &[]).unwrap();
+        first.write("index.html", "one").unwrap();
+        first.publish().unwrap();
+        (out, target)
+    }
+
+    /// A file put into the earlier report after the last check and before the report was moved
+    /// aside went with it and was removed with the old pages. It is kept, in the old report
+    /// left aside, which no later report removes.
+    #[test]
+    fn a_file_put_into_the_earlier_report_while_it_is_replaced_is_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, target) = first_report(tmp.path());
+        let second = SiteDir::create(&target, &out, &[]).unwrap();
+        second.write("index.html", "two").unwrap();
+        let notes = target.join("notes.txt");
+        swap_window::ACTION.with(|a| {
+            *a.borrow_mut() = Some(Box::new(move || std::fs::write(notes, "keep me").unwrap()))
+        });
+        second.publish().unwrap();
+        let third = SiteDir::create(&target, &out, &[]).unwrap();
+        third.write("index.html", "three").unwrap();
+        third.publish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "three"
+        );
+        let kept: Vec<String> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().path().join("notes.txt"))
+            .filter_map(|notes| std::fs::read_to_string(notes).ok())
+            .collect();
+        assert_eq!(kept, ["keep me"]);
+    }
+
     /// The marker says the directory was a report once, not that it holds nothing else now:
     /// a dump, notes or another run put into it since must not go with the old pages.
     #[test]
     fn an_earlier_report_holding_the_users_files_is_refused() {
         let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("out");
-        let target = tmp.path().join("report");
-        let first = SiteDir::create(&target, &out, &[]).unwrap();
-        first.write("index.html", "one").unwrap();
-        first.publish().unwrap();
+        let (out, target) = first_report(tmp.path());
         let extras = [
             "my-dump.jsonl",
             "articles/notes.txt",

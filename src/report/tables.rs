@@ -80,6 +80,13 @@ impl Table {
         if dir.is_dir() {
             return spark_parts(&dir);
         }
+        if let Some(what) = crate::paths::other_than_a_file(&file) {
+            bail!(
+                "{} is {what}, not a regular file: OUT_DIR must be the --out of a finished \
+                 `whosaid extract` run",
+                file.display()
+            );
+        }
         bail!(
             "{} is missing: OUT_DIR must be the --out of a finished `whosaid extract` run",
             file.display()
@@ -172,8 +179,9 @@ impl RunFiles {
         let mut tables: [Vec<(PathBuf, Arc<File>)>; 5] = Default::default();
         for (files, table) in tables.iter_mut().zip(TABLES) {
             for path in table.paths(out)? {
-                let file =
-                    File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+                // Never a FIFO named like a table: opening it waited for a writer.
+                let file = crate::paths::open_regular_file(&path)
+                    .with_context(|| format!("cannot open {}", path.display()))?;
                 files.push((path, Arc::new(file)));
             }
         }
@@ -531,6 +539,44 @@ mod tests {
         );
         write_table(dir, Table::Quotes, "");
         write_table(dir, Table::Errors, "");
+    }
+
+    /// A FIFO named like a table, the lock or the checkpoint: the report hung opening it,
+    /// waiting for a writer. A table's is refused at once, naming it; the lock's and the
+    /// checkpoint's are none.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_the_run_is_never_opened() {
+        use crate::paths::special::{at_once, make_fifo};
+        let dir = tempfile::tempdir().unwrap();
+        minimal_run(dir.path());
+        let out = dir.path().to_path_buf();
+        make_fifo(&out.join(crate::checkpoint::LOCK));
+        make_fifo(&out.join(crate::checkpoint::CHECKPOINT));
+        assert!(at_once(move || open_run(&out).is_ok()));
+        // A table, and a Spark job's part of one.
+        let table = dir.path().join("mentions.csv");
+        std::fs::remove_file(&table).unwrap();
+        make_fifo(&table);
+        let part = dir.path().join("quotes/part-00000.csv");
+        std::fs::create_dir(part.parent().unwrap()).unwrap();
+        make_fifo(&part);
+        std::fs::remove_file(dir.path().join("quotes.csv")).unwrap();
+        for fifo in [table, part] {
+            let out = dir.path().to_path_buf();
+            let err = at_once(move || format!("{:#}", open_run(&out).err().unwrap()));
+            assert!(
+                err.contains(&fifo.display().to_string())
+                    && err.contains("a FIFO (named pipe), not a regular file"),
+                "{err}"
+            );
+            std::fs::remove_file(dir.path().join("mentions.csv")).unwrap();
+            write_table(
+                dir.path(),
+                Table::Mentions,
+                "a1,0,4,Oslo,LOC,0.9,1\na1,8,12,Oslo,LOC,0.9,1\n",
+            );
+        }
     }
 
     #[test]

@@ -180,10 +180,10 @@ pub fn differs(text: &str, g: &ArticleGroup) -> Option<String> {
             g.article.chars
         ));
     }
-    // A text column is the text at its offsets with its tags taken out (`crate::output`).
+    // A text column is the text at its offsets as the tables write it (`crate::output`).
     let slice = |s: usize, e: usize| {
         let (start, end) = (offsets.byte_of(s)?, offsets.byte_of(e)?);
-        (start <= end).then(|| crate::markup::text_without_tags(text, start..end))
+        (start <= end).then(|| crate::output::span_text_of(text, start..end))
     };
     let mut spans: Vec<(&str, usize, usize, &str)> = Vec::new();
     for m in &g.mentions {
