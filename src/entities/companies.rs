@@ -28,13 +28,21 @@
 //!   place (tagged otherwise, or by a demonym): "Jordan" (ORG) beside Nike's "Jordan Brand" is
 //!   the brand, not the country JO ([`countries_as_short_names`]). Tagged LOC it stays the
 //!   country, as the model read it ("Iran" beside "Iran Air"), and so does an ORG "Jordan" in an
-//!   article that also says "Amman, Jordan" (the government, as in "Jordan said").
+//!   article that also says "Amman, Jordan" (the government, as in "Jordan said");
+//! - a registered name's stem or short name whose capital says nothing of a name is no
+//!   company's: "Apple" starting a sentence ("Apple growers in Washington expect a record") in
+//!   an article that writes the word in lower case as well ("the apple harvest", "apples"),
+//!   or "apple" tagged all in lower case beside the capitalised "Apple Inc.". It joins neither
+//!   the company nor anything else, and is marked ambiguous ([`common_nouns`]); "Apple said"
+//!   within a sentence, or "Apple" starting one in an article that never writes "apple", stays
+//!   the company's.
 
 use std::collections::{HashMap, HashSet};
 
 use super::names::{fold_key, is_place, is_title, without_legal_suffix, words_of};
 use super::{Form, UnionFind};
 use crate::ner::{EntityLabel, Mention};
+use crate::text::{Document, Span};
 
 /// What [`merge_short_company_names`] found.
 #[derive(Default)]
@@ -95,12 +103,80 @@ pub(super) fn countries_as_short_names(
         .collect()
 }
 
+/// Per mention, whether it is a registered name's stem or short name that may be a common noun
+/// (the module doc): written all in lower case, or capitalised only as a sentence's first word
+/// in an article that writes the word in lower case too ("Apple growers" beside "the apple
+/// harvest" and "Apple Inc.").
+pub(super) fn common_nouns(doc: &Document, mentions: &[Mention], forms: &[Form]) -> Vec<bool> {
+    let mut common = vec![false; forms.len()];
+    // Stems of registered names written with capitals, and their proper beginnings: "apple";
+    // "ford motor" and "ford".
+    let mut stems: HashSet<&str> = HashSet::new();
+    for (i, form) in forms.iter().enumerate() {
+        let Form::Other(other) = form else { continue };
+        let stem = without_legal_suffix(&other.key);
+        let capitalised = other.display.chars().any(char::is_uppercase);
+        if mentions[i].label == EntityLabel::Org && stem.len() < other.key.len() && capitalised {
+            stems.insert(stem);
+            stems.extend(stem.match_indices(' ').map(|(at, _)| &stem[..at]));
+        }
+    }
+    if stems.is_empty() {
+        return common;
+    }
+    // Whether the article writes a word in lower case, once per word.
+    let mut written_in_lower_case: HashMap<String, bool> = HashMap::new();
+    for (i, form) in forms.iter().enumerate() {
+        let Form::Other(other) = form else { continue };
+        if !stems.contains(other.key.as_str()) {
+            continue;
+        }
+        let span = mentions[i].span;
+        common[i] = !other.display.chars().any(char::is_uppercase)
+            || (starts_sentence(doc, span)
+                && *written_in_lower_case
+                    .entry(other.display.to_lowercase())
+                    .or_insert_with_key(|word| lower_case_word_in(&doc.text, word, mentions)));
+    }
+    common
+}
+
+/// Whether nothing but punctuation and spaces stands between a span and the start of its
+/// sentence: `Apple` of `"Apple growers…`.
+fn starts_sentence(doc: &Document, span: Span) -> bool {
+    let k = doc
+        .sentences
+        .partition_point(|s| s.span.start <= span.start);
+    let Some(sentence) = k.checked_sub(1).map(|k| &doc.sentences[k]) else {
+        return false;
+    };
+    let before = doc.text.get(sentence.span.start..span.start).unwrap_or("");
+    !before.chars().any(char::is_alphanumeric)
+}
+
+/// Whether the text holds a word (lower case) as a whole word or its plural outside the
+/// mentions: "apple" of "the apple harvest" or "apples".
+fn lower_case_word_in(text: &str, word: &str, mentions: &[Mention]) -> bool {
+    let inside_mention = |at: usize| {
+        let k = mentions.partition_point(|m| m.span.start <= at);
+        k.checked_sub(1).is_some_and(|k| mentions[k].span.end > at)
+    };
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let rest = &text[at + word.len()..];
+        let rest = rest.strip_prefix('s').unwrap_or(rest);
+        let joined = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        !joined(before) && !joined(rest.chars().next()) && !inside_mention(at)
+    })
+}
+
 /// Joins short company names to the one registered name they begin, as the module doc says,
 /// and the countries' names that [`countries_as_short_names`] found to the names they begin.
 pub(super) fn merge_short_company_names<'a>(
     mentions: &[Mention],
     forms: &'a [Form],
     countries_as_brands: &[(usize, usize)],
+    common_nouns: &[bool],
     groups: &mut UnionFind,
 ) -> ShortNames<'a> {
     let organisation = |i: usize| match &forms[i] {
@@ -138,7 +214,9 @@ pub(super) fn merge_short_company_names<'a>(
         joined: Vec::new(),
         words: words.collect(),
     };
-    for i in 0..forms.len() {
+    // "Apple" of "Apple growers" beside "the apple harvest" ([`common_nouns`]) joins nothing.
+    let names = (0..forms.len()).filter(|&i| !common_nouns[i]);
+    for i in names {
         let Some(other) = organisation(i) else {
             continue;
         };

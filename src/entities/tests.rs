@@ -1721,3 +1721,97 @@ fn a_short_given_name_beside_father_and_son_joins_neither() {
     let of = |needle: &str| entity_at(son, &mentions, &entities, needle, 0).id;
     assert_eq!(of("Bobby Kennedy"), of("Robert F. Kennedy Jr."));
 }
+
+/// "Biden Jr." written before "Joe Biden" is he as in the other order, canonical "Joe Biden"
+/// and keyed `joseph biden jr`: a family suffix counted as a word of the name, so "Biden Jr.",
+/// two words as long as "Joe Biden", stayed the canonical name (keyed `biden jr`). Tagged ORG
+/// ("the Biden Jr. campaign") it was an entity of its own; "Trump Jr." beside "Donald Trump"
+/// stays apart, the son, however tagged.
+#[test]
+fn a_family_suffix_alone_before_the_full_name_or_tagged_org_joins_it_too() {
+    let tags = [("Joe Biden", "PER"), ("Biden Jr.", "PER")];
+    for text in [
+        "Biden Jr. said the plan would pass. Joe Biden spoke.",
+        "Joe Biden spoke. Biden Jr. said the plan would pass.",
+    ] {
+        assert_keyed(text, &tags, &[("Joe Biden", Some("joseph biden jr"))]);
+    }
+    for text in [
+        "The Biden Jr. campaign said Joe Biden raised money. Joe Biden thanked donors.",
+        "Joe Biden raised money, the Biden Jr. campaign said. Joe Biden thanked donors.",
+    ] {
+        let tags = [("Joe Biden", "PER"), ("Biden Jr.", "ORG")];
+        assert_keyed(text, &tags, &[("Joe Biden", Some("joseph biden jr"))]);
+    }
+    let text = "The Trump Jr. campaign said Donald Trump raised money. Trump Jr. spoke.";
+    assert_keyed(
+        text,
+        &[("Donald Trump", "PER"), ("Trump Jr.", "ORG")],
+        &[
+            ("Trump Jr.", Some("trump jr")),
+            ("Donald Trump", Some("donald trump")),
+        ],
+    );
+}
+
+/// "Apple" that starts a sentence in an article that writes "apple" in lower case as well ("the
+/// apple harvest") may be the fruit: it joined "Apple Inc." (the same name without the legal
+/// form), and now stays apart, marked ambiguous, whatever it is tagged; so does "apple" tagged
+/// in lower case. "Apple" within a sentence, or starting one in an article that never writes
+/// "apple", is still the company.
+#[test]
+fn a_company_name_that_may_be_a_common_noun_stays_apart() {
+    let text = "Apple growers in Washington expect a record apple harvest. Apple Inc. said it \
+                would buy local fruit. Shares of Apple rose.";
+    for label in ["ORG", "MISC"] {
+        let (mentions, entities) =
+            tagged_and_merged(text, &[("Apple Inc.", "ORG"), ("Apple", label)]);
+        let of = |nth: usize| entity_at(text, &mentions, &entities, "Apple", nth);
+        let company = entity_at(text, &mentions, &entities, "Apple Inc.", 0);
+        assert_ne!(of(0).id, company.id, "{label}");
+        assert!(of(0).ambiguous && of(0).key.is_none(), "{label}");
+        assert_eq!(of(1).id, company.id, "{label}");
+        assert_eq!(company.key.as_deref(), Some("apple"));
+    }
+    let lower = "Apple Inc. grew. An apple farmer said so.";
+    let (mentions, entities) = tagged_and_merged(lower, &[("Apple Inc.", "ORG"), ("apple", "ORG")]);
+    let fruit = entity_at(lower, &mentions, &entities, "apple", 0);
+    assert!(fruit.ambiguous);
+    assert_ne!(
+        fruit.id,
+        entity_at(lower, &mentions, &entities, "Apple Inc.", 0).id
+    );
+    assert_keyed(
+        "Apple Inc. grew. Apple said sales rose.",
+        &[("Apple Inc.", "ORG"), ("Apple", "ORG")],
+        &[("Apple Inc.", Some("apple"))],
+    );
+}
+
+/// A short given name with a family suffix ("Don Jr.") is the one person whose spelled-out
+/// given name and suffix it has: it was an entity of its own beside "Donald Trump Jr.", keyed
+/// `don jr`. Beside the father alone it stays apart.
+#[test]
+fn a_short_given_name_with_a_suffix_joins_the_son() {
+    let tags = [
+        ("Donald Trump Jr.", "PER"),
+        ("Donald Trump", "PER"),
+        ("Don Jr.", "PER"),
+    ];
+    assert_keyed(
+        "Don Jr. said the rally was huge. Donald Trump Jr. spoke; Donald Trump smiled.",
+        &tags,
+        &[
+            ("Donald Trump Jr.", Some("donald trump jr")),
+            ("Donald Trump", Some("donald trump")),
+        ],
+    );
+    assert_keyed(
+        "Don Jr. said the rally was huge. Donald Trump smiled.",
+        &tags,
+        &[
+            ("Don Jr.", Some("don jr")),
+            ("Donald Trump", Some("donald trump")),
+        ],
+    );
+}
