@@ -178,7 +178,7 @@ struct OtherName {
 pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let mut forms: Vec<Form> = mentions.iter().map(|m| analyse(doc, m, true)).collect();
     // "Jordan" (ORG) of "Jordan Brand" is the brand, not the country.
-    let countries_as_brands = companies::countries_as_short_names(mentions, &forms);
+    let countries_as_brands = companies::countries_as_short_names(doc, mentions, &forms);
     for &(i, _) in &countries_as_brands {
         forms[i] = analyse(doc, &mentions[i], false);
     }

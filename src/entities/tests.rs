@@ -1815,3 +1815,70 @@ fn a_short_given_name_with_a_suffix_joins_the_son() {
         ],
     );
 }
+
+/// A country's name right before a brand word is the brand's, however tagged: "Jordan" of
+/// "Nike's Jordan brand" was the country JO (no "Jordan Brand" beside it to be the short name
+/// of). It is no Michael Jordan either. The country's name elsewhere stays the country: beside
+/// its namesakes Rep. Steve Israel and Rep. Jim Jordan, the Israel Defense Forces and The
+/// Jordan Times, tagged ORG or LOC.
+#[test]
+fn a_countrys_name_before_a_brand_word_is_the_brand() {
+    let brand = "Nike's Jordan brand grew 10 percent. Michael Jordan owns a stake.";
+    for label in ["ORG", "LOC", "MISC"] {
+        let tags = [
+            ("Nike", "ORG"),
+            ("Michael Jordan", "PER"),
+            ("Jordan", label),
+        ];
+        let (mentions, entities) = tagged_and_merged(brand, &tags);
+        let jordan = entity_at(brand, &mentions, &entities, "Jordan", 0);
+        assert_eq!(jordan.country_code, None, "{label}");
+        assert_eq!(jordan.key.as_deref(), Some("jordan"), "{label}");
+        let michael = entity_at(brand, &mentions, &entities, "Michael Jordan", 0);
+        assert_ne!(jordan.id, michael.id, "{label}");
+    }
+    let long = "Michael Jordan's Jordan Brand grew. Nike's Jordan brand is its biggest.";
+    assert_keyed(
+        long,
+        &[
+            ("Michael Jordan", "PER"),
+            ("Jordan Brand", "ORG"),
+            ("Nike", "ORG"),
+            ("Jordan", "LOC"),
+        ],
+        &[
+            ("Michael Jordan", Some("michael jordan")),
+            ("Jordan Brand", Some("jordan brand")),
+            ("Nike", Some("nike")),
+        ],
+    );
+    for label in ["ORG", "LOC"] {
+        assert_keyed(
+            "Rep. Steve Israel said Israel must defend itself, as the Israel Defense Forces \
+             moved in.",
+            &[
+                ("Steve Israel", "PER"),
+                ("Israel Defense Forces", "ORG"),
+                ("Israel", label),
+            ],
+            &[
+                ("Steve Israel", Some("steven israel")),
+                ("Israel", Some("country:IL")),
+                ("Israel Defense Forces", Some("israel defense forces")),
+            ],
+        );
+        assert_keyed(
+            "Rep. Jim Jordan said Jordan closed its border, The Jordan Times reported.",
+            &[
+                ("Jim Jordan", "PER"),
+                ("Jordan Times", "ORG"),
+                ("Jordan", label),
+            ],
+            &[
+                ("Jim Jordan", Some("james jordan")),
+                ("Jordan", Some("country:JO")),
+                ("Jordan Times", Some("jordan times")),
+            ],
+        );
+    }
+}
