@@ -16,7 +16,9 @@
 //!   a company's short name ("Ford" ORG beside "Ford Motor Co." and "Henry Ford"); a father's
 //!   name is no surname, written in full or not: "Salman" (the king) stays apart from "Mohammed
 //!   bin Salman" and from his "Bin Salman"; a name with a family suffix is only a person's
-//!   with the same suffix: "Trump Jr." beside "Donald Trump" alone stays apart;
+//!   with the same suffix: "Trump Jr." beside "Donald Trump" alone stays apart, but "Biden Jr."
+//!   (ORG, of "the Biden Jr. campaign") beside "Joe Biden", the only Biden, is he, as the
+//!   person pass has it for a PER "Biden Jr.";
 //! - when the word is the surname of **several** people ("Clinton" with Bill and Hillary
 //!   Clinton), it stays apart and its entity is marked ambiguous: never a silent guess.
 
@@ -24,7 +26,10 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use super::companies::ShortNames;
-use super::names::{acronym_key, ends_with_fathers_name, fold_key, is_acronym};
+use super::names::{
+    acronym_key, ends_with_fathers_name, fold_key, is_acronym, is_family_suffix, is_short_form_of,
+    spelled_out, words_of, PersonName,
+};
 use super::{Form, UnionFind};
 use crate::ner::EntityLabel;
 
@@ -35,6 +40,7 @@ pub(super) fn merge_across_labels(
     forms: &[Form],
     labels: &[EntityLabel],
     short_company_names: &ShortNames,
+    common_nouns: &[bool],
     groups: &mut UnionFind,
 ) -> Vec<bool> {
     // "Salman" of "Mohammed bin Salman" is his father's name, no surname: not of his, nor of a
@@ -49,6 +55,7 @@ pub(super) fn merge_across_labels(
     }
     // Full names' surnames → one mention of each person (group) that has them.
     let mut people_by_surname: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut suffixes = FamilySuffixes::default();
     for (i, form) in forms.iter().enumerate() {
         if let Form::Person(name) = form {
             let surname = name.surname().unwrap_or_default();
@@ -58,6 +65,7 @@ pub(super) fn merge_across_labels(
                 if !list.iter().any(|&p| groups.find(p) == groups.find(i)) {
                     list.push(i);
                 }
+                suffixes.add(groups.find(i), name);
             }
         }
     }
@@ -75,19 +83,22 @@ pub(super) fn merge_across_labels(
     let joined: HashSet<usize> = short_company_names.joined.iter().copied().collect();
     let either: Vec<bool> = (0..forms.len())
         .map(|i| {
-            lone_word(&forms[i]).is_some_and(|w| {
+            lone_word(&forms[i]).is_some_and(|(w, _)| {
                 let company = short_company_names.words.contains(w.as_str());
                 company && people_by_surname.contains_key(w.as_str()) && !joined.contains(&i)
             })
         })
         .collect();
-    let apart: Vec<bool> = (0..forms.len()).map(|i| resolved[i] || either[i]).collect();
+    // "Apple" of "Apple growers" beside "the apple harvest" is nobody's ([`super::companies`]).
+    let apart: Vec<bool> = (0..forms.len())
+        .map(|i| resolved[i] || either[i] || common_nouns[i])
+        .collect();
     merge_equal_names(forms, &apart, groups);
     // "Ford" (ORG) of "Ford Motor Co." names the company, whatever its "Henry Ford".
     let companies: HashSet<usize> = joined.iter().map(|&i| groups.find(i)).collect();
     let mut ambiguous = vec![false; forms.len()];
     for (i, form) in forms.iter().enumerate() {
-        let Some(word) = lone_word(form) else {
+        let Some((word, suffix)) = lone_word(form) else {
             continue;
         };
         let group = groups.find(i);
@@ -96,24 +107,30 @@ pub(super) fn merge_across_labels(
             ambiguous[i] = true;
             continue;
         }
-        if kept || resolved[i] || people.iter().any(|&p| groups.find(p) == group) {
+        if kept || apart[i] || people.iter().any(|&p| groups.find(p) == group) {
             continue;
         }
         let named = people_by_surname
             .get(word.as_str())
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        // "Trump Jr." names only a person with the same family suffix, never Donald Trump.
-        let suffix = |i: usize| match &forms[i] {
-            Form::Person(name) => name.suffix.as_deref(),
-            _ => None,
-        };
-        let named: Cow<[usize]> = match suffix(i) {
-            Some(own) => named
-                .iter()
-                .copied()
-                .filter(|&p| suffix(p) == Some(own))
-                .collect(),
+        // "Trump Jr." names only a person with the same family suffix, never Donald Trump; but
+        // "Biden Jr." beside "Joe Biden", the article's only Biden, is he, as the person pass
+        // has it ([`super::people`]).
+        let named: Cow<[usize]> = match suffix {
+            Some(own) => {
+                let sons: Vec<usize> = named
+                    .iter()
+                    .copied()
+                    .filter(|&p| suffixes.has(groups.find(p), &own))
+                    .collect();
+                match named {
+                    [only] if sons.is_empty() && suffixes.goes_without(groups.find(*only)) => {
+                        Cow::Borrowed(named)
+                    }
+                    _ => Cow::Owned(sons),
+                }
+            }
             None => Cow::Borrowed(named),
         };
         match named.as_ref() {
@@ -175,13 +192,60 @@ fn merge_equal_names(forms: &[Form], resolved: &[bool], groups: &mut UnionFind) 
     }
 }
 
-/// The folded word of a one-word person or other name.
-fn lone_word(form: &Form) -> Option<String> {
+/// The folded word of a one-word person or other name, and the family suffix written after it:
+/// "Biden Jr." tagged ORG ("the Biden Jr. campaign") is "biden" with "jr", as tagged PER.
+fn lone_word(form: &Form) -> Option<(String, Option<String>)> {
     match form {
-        Form::Person(name) if name.keys.len() == 1 => Some(name.keys[0].clone()),
-        Form::Other(other) if !other.key.is_empty() && !other.key.contains(' ') => {
-            Some(other.key.clone())
+        Form::Person(name) if name.keys.len() == 1 => {
+            Some((name.keys[0].clone(), name.suffix.clone()))
         }
+        Form::Other(other) if !other.key.is_empty() && !other.key.contains(' ') => {
+            Some((other.key.clone(), None))
+        }
+        Form::Other(other) => match words_of(&other.display).collect::<Vec<_>>()[..] {
+            [_, last] if is_family_suffix(last) => {
+                let name = PersonName::parse(&other.display);
+                let [word] = name.keys.as_slice() else {
+                    return None;
+                };
+                Some((word.clone(), name.suffix))
+            }
+            _ => None,
+        },
         _ => None,
+    }
+}
+
+/// What the full names of each person (group) say of family suffixes.
+#[derive(Default)]
+struct FamilySuffixes<'a> {
+    /// The suffixes each person's full names carry ("jr" of "Joseph R. Biden Jr.").
+    of_person: HashMap<usize, Vec<&'a str>>,
+    /// Each person's longest given name ("joe"), the first written of equal ones.
+    given: HashMap<usize, &'a str>,
+}
+
+impl<'a> FamilySuffixes<'a> {
+    fn add(&mut self, person: usize, name: &'a PersonName) {
+        if let Some(suffix) = &name.suffix {
+            self.of_person.entry(person).or_default().push(suffix);
+        }
+        let given = self.given.entry(person).or_insert(&name.keys[0]);
+        if name.keys[0].chars().count() > given.chars().count() {
+            *given = &name.keys[0];
+        }
+    }
+
+    fn has(&self, person: usize, suffix: &str) -> bool {
+        self.of_person
+            .get(&person)
+            .is_some_and(|list| list.contains(&suffix))
+    }
+
+    /// Whether the person may be a son whose suffix the article leaves out: none written, and
+    /// the given name a short form ("Joe Biden"), as [`super::people`] reads it.
+    fn goes_without(&self, person: usize) -> bool {
+        let given = self.given.get(&person).copied().unwrap_or_default();
+        !self.of_person.contains_key(&person) && is_short_form_of(given, spelled_out(given))
     }
 }

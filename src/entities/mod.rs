@@ -36,7 +36,9 @@
 //!   name: "Salman" is not "Mohammed bin Salman", `name_particles.txt`): when one person
 //!   fits, that one, wherever in the article the full name is ("Trump Jr." only the one with the
 //!   suffix, never "Donald Trump"; but "Biden Jr." beside "Joe Biden", the article's only Biden,
-//!   is he, as his short given name leaves the suffix out), unless it is a company's short name too ("Lincoln" beside
+//!   is he, before or after him and tagged anything, as his short given name leaves the suffix
+//!   out, and "Joe Biden" stays the canonical name: a suffix is no word of the name; "Don Jr."
+//!   is the one "Donald … Jr."), unless it is a company's short name too ("Lincoln" beside
 //!   Abraham Lincoln and "Lincoln National Corp.", [`companies`]: nobody's, marked ambiguous,
 //!   but "Mr. Lincoln" is the man); when several fit ("Clinton" beside Bill and Hillary Clinton, "John" beside John
 //!   Smith and John Brown), it stays an entity of its own, marked ambiguous: never a silent
@@ -48,7 +50,9 @@
 //!   does not count either ("Microsoft Corp." and "Microsoft", "Volkswagen AG" and "Volkswagen",
 //!   `legal_suffixes.txt`), whatever the name without it is tagged: "Apple" (MISC) of "Apple
 //!   phones" is Apple Inc.'s, as the model tags the company's products MISC (and a capitalised
-//!   "Apple harvest" too, which it tags alike). A company's short name joins its registered name
+//!   "Apple harvest" too, which it tags alike); but "Apple" starting a sentence in an article
+//!   that writes "apple" in lower case too ("Apple growers expect a record apple harvest") may
+//!   be the fruit, and stays apart, marked ambiguous ([`companies`]). A company's short name joins its registered name
 //!   ("Ford" and "Ford Motor Co.", [`companies`]: "New York" is no short name of "New York
 //!   Times Co.").
 //!   An acronym joins its
@@ -174,24 +178,39 @@ struct OtherName {
 pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let mut forms: Vec<Form> = mentions.iter().map(|m| analyse(doc, m, true)).collect();
     // "Jordan" (ORG) of "Jordan Brand" is the brand, not the country.
-    let countries_as_brands = companies::countries_as_short_names(mentions, &forms);
+    let countries_as_brands = companies::countries_as_short_names(doc, mentions, &forms);
     for &(i, _) in &countries_as_brands {
         forms[i] = analyse(doc, &mentions[i], false);
     }
+    // "Apple" of "Apple growers" beside "the apple harvest" and "Apple Inc." is the fruit.
+    let common_nouns = companies::common_nouns(doc, mentions, &forms);
     let mut groups = UnionFind::new(mentions.len());
     merge_countries(&forms, &mut groups);
-    merge_others(mentions, &forms, &mut groups);
-    let short_company_names =
-        companies::merge_short_company_names(mentions, &forms, &countries_as_brands, &mut groups);
+    merge_others(mentions, &forms, &common_nouns, &mut groups);
+    let short_company_names = companies::merge_short_company_names(
+        mentions,
+        &forms,
+        &countries_as_brands,
+        &common_nouns,
+        &mut groups,
+    );
     let honorifics: Vec<Option<Gender>> = mentions
         .iter()
         .map(|m| honorific_gender(&doc.text, m.span))
         .collect();
     let unsure_people = merge_people(&forms, &honorifics, &short_company_names.words, &mut groups);
     let labels: Vec<EntityLabel> = mentions.iter().map(|m| m.label).collect();
-    let mut ambiguous =
-        across_labels::merge_across_labels(&forms, &labels, &short_company_names, &mut groups);
+    let mut ambiguous = across_labels::merge_across_labels(
+        &forms,
+        &labels,
+        &short_company_names,
+        &common_nouns,
+        &mut groups,
+    );
     for i in unsure_people {
+        ambiguous[i] = true;
+    }
+    for (i, _) in common_nouns.iter().enumerate().filter(|(_, &c)| c) {
         ambiguous[i] = true;
     }
     let mut entities = build_entities(mentions, &forms, &mut groups);
@@ -415,8 +434,14 @@ fn merge_countries(forms: &[Form], groups: &mut UnionFind) {
 }
 
 /// Exact names, defined acronyms and acronyms of initials, for everything but people and
-/// countries.
-fn merge_others(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) {
+/// countries. A name that may be a common noun (`common_nouns`, [`companies::common_nouns`])
+/// joins only its own kind: "Apple" of "Apple growers" is not "Apple Inc.".
+fn merge_others(
+    mentions: &[Mention],
+    forms: &[Form],
+    common_nouns: &[bool],
+    groups: &mut UnionFind,
+) {
     let others: Vec<(usize, &OtherName)> = forms
         .iter()
         .enumerate()
@@ -466,7 +491,7 @@ fn merge_others(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) {
             }
         }
     }
-    let mut first_of_key: HashMap<&str, usize> = HashMap::new();
+    let mut first_of_key: HashMap<(&str, bool), usize> = HashMap::new();
     for &(i, other) in &others {
         // Acronyms this mention names: itself ("MEK") or its parts ("PMOI/MEK").
         let named: Vec<&str> = other
@@ -491,9 +516,8 @@ fn merge_others(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) {
         // as well would tie together two organisations that share an acronym.
         let bare_defined_acronym = resolved_by_definition && other.defines.is_empty();
         if !bare_defined_acronym && !other.key.is_empty() {
-            let first = *first_of_key
-                .entry(company_key(mentions[i].label, other))
-                .or_insert(i);
+            let key = (company_key(mentions[i].label, other), common_nouns[i]);
+            let first = *first_of_key.entry(key).or_insert(i);
             groups.union(first, i);
         }
         if let (Some(acronym), false) = (&other.acronym, resolved_by_definition) {
@@ -655,9 +679,11 @@ fn offer_name(entity: &mut Entity, form: &Form, name: String) {
     let cased = |s: &str| !is_shouted(s);
     let fuller = match form {
         Form::Country(..) => false,
-        // More words first ("Sandër Lleshaj" over "Lleshaj"), then more characters.
+        // More words of the name first ("Sandër Lleshaj" over "Lleshaj"), then more characters.
+        // A family suffix is no word of the name: "Joe Biden" over an earlier "Biden Jr.".
         Form::Person(_) => {
-            let size = |s: &str| (s.split_whitespace().count(), s.chars().count(), cased(s));
+            let words = |s: &str| PersonName::parse(s).keys.len();
+            let size = |s: &str| (words(s), s.chars().count(), cased(s));
             size(&name) > size(&entity.canonical)
         }
         Form::Other(_) => {

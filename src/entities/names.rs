@@ -358,6 +358,11 @@ const TITLES: &[&str] = &[
 /// Words after a name that say which one of a family, not who (dropped from matching keys only).
 const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
 
+/// Whether a word is a family suffix ("Jr.", "III"), written after a name.
+pub fn is_family_suffix(word: &str) -> bool {
+    NAME_SUFFIXES.contains(&fold_key(word).as_str())
+}
+
 /// The family suffix written right after a person's name, which the model often leaves out of
 /// the mention: ", Jr." of "Donald Trump, Jr. said", " III" of "Martin Luther King III spoke".
 /// None when the text goes on otherwise ("Trump, Jrian"), or for a numeral after a comma

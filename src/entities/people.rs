@@ -421,7 +421,15 @@ fn merge_one_word_names(
         };
         let word = word.as_str();
         let by_surname = full.by_surname.get(word);
-        let all = by_surname.or_else(|| by_other_word.get(word));
+        // "Don Jr." is the son's short given name with his suffix: "Donald Trump Jr.".
+        let spelled = || {
+            name.suffix
+                .as_ref()
+                .and(by_other_word.get(spelled_out(word)))
+        };
+        let all = by_surname
+            .or_else(|| by_other_word.get(word))
+            .or_else(spelled);
         // Borrowed, not copied: a copy of the list per mention was quadratic in an article of
         // thousands of namesakes.
         let mut candidates = Cow::Borrowed(all.map_or(&[][..], Vec::as_slice));

@@ -1721,3 +1721,164 @@ fn a_short_given_name_beside_father_and_son_joins_neither() {
     let of = |needle: &str| entity_at(son, &mentions, &entities, needle, 0).id;
     assert_eq!(of("Bobby Kennedy"), of("Robert F. Kennedy Jr."));
 }
+
+/// "Biden Jr." written before "Joe Biden" is he as in the other order, canonical "Joe Biden"
+/// and keyed `joseph biden jr`: a family suffix counted as a word of the name, so "Biden Jr.",
+/// two words as long as "Joe Biden", stayed the canonical name (keyed `biden jr`). Tagged ORG
+/// ("the Biden Jr. campaign") it was an entity of its own; "Trump Jr." beside "Donald Trump"
+/// stays apart, the son, however tagged.
+#[test]
+fn a_family_suffix_alone_before_the_full_name_or_tagged_org_joins_it_too() {
+    let tags = [("Joe Biden", "PER"), ("Biden Jr.", "PER")];
+    for text in [
+        "Biden Jr. said the plan would pass. Joe Biden spoke.",
+        "Joe Biden spoke. Biden Jr. said the plan would pass.",
+    ] {
+        assert_keyed(text, &tags, &[("Joe Biden", Some("joseph biden jr"))]);
+    }
+    for text in [
+        "The Biden Jr. campaign said Joe Biden raised money. Joe Biden thanked donors.",
+        "Joe Biden raised money, the Biden Jr. campaign said. Joe Biden thanked donors.",
+    ] {
+        let tags = [("Joe Biden", "PER"), ("Biden Jr.", "ORG")];
+        assert_keyed(text, &tags, &[("Joe Biden", Some("joseph biden jr"))]);
+    }
+    let text = "The Trump Jr. campaign said Donald Trump raised money. Trump Jr. spoke.";
+    assert_keyed(
+        text,
+        &[("Donald Trump", "PER"), ("Trump Jr.", "ORG")],
+        &[
+            ("Trump Jr.", Some("trump jr")),
+            ("Donald Trump", Some("donald trump")),
+        ],
+    );
+}
+
+/// "Apple" that starts a sentence in an article that writes "apple" in lower case as well ("the
+/// apple harvest") may be the fruit: it joined "Apple Inc." (the same name without the legal
+/// form), and now stays apart, marked ambiguous, whatever it is tagged; so does "apple" tagged
+/// in lower case. "Apple" within a sentence, or starting one in an article that never writes
+/// "apple", is still the company.
+#[test]
+fn a_company_name_that_may_be_a_common_noun_stays_apart() {
+    let text = "Apple growers in Washington expect a record apple harvest. Apple Inc. said it \
+                would buy local fruit. Shares of Apple rose.";
+    for label in ["ORG", "MISC"] {
+        let (mentions, entities) =
+            tagged_and_merged(text, &[("Apple Inc.", "ORG"), ("Apple", label)]);
+        let of = |nth: usize| entity_at(text, &mentions, &entities, "Apple", nth);
+        let company = entity_at(text, &mentions, &entities, "Apple Inc.", 0);
+        assert_ne!(of(0).id, company.id, "{label}");
+        assert!(of(0).ambiguous && of(0).key.is_none(), "{label}");
+        assert_eq!(of(1).id, company.id, "{label}");
+        assert_eq!(company.key.as_deref(), Some("apple"));
+    }
+    let lower = "Apple Inc. grew. An apple farmer said so.";
+    let (mentions, entities) = tagged_and_merged(lower, &[("Apple Inc.", "ORG"), ("apple", "ORG")]);
+    let fruit = entity_at(lower, &mentions, &entities, "apple", 0);
+    assert!(fruit.ambiguous);
+    assert_ne!(
+        fruit.id,
+        entity_at(lower, &mentions, &entities, "Apple Inc.", 0).id
+    );
+    assert_keyed(
+        "Apple Inc. grew. Apple said sales rose.",
+        &[("Apple Inc.", "ORG"), ("Apple", "ORG")],
+        &[("Apple Inc.", Some("apple"))],
+    );
+}
+
+/// A short given name with a family suffix ("Don Jr.") is the one person whose spelled-out
+/// given name and suffix it has: it was an entity of its own beside "Donald Trump Jr.", keyed
+/// `don jr`. Beside the father alone it stays apart.
+#[test]
+fn a_short_given_name_with_a_suffix_joins_the_son() {
+    let tags = [
+        ("Donald Trump Jr.", "PER"),
+        ("Donald Trump", "PER"),
+        ("Don Jr.", "PER"),
+    ];
+    assert_keyed(
+        "Don Jr. said the rally was huge. Donald Trump Jr. spoke; Donald Trump smiled.",
+        &tags,
+        &[
+            ("Donald Trump Jr.", Some("donald trump jr")),
+            ("Donald Trump", Some("donald trump")),
+        ],
+    );
+    assert_keyed(
+        "Don Jr. said the rally was huge. Donald Trump smiled.",
+        &tags,
+        &[
+            ("Don Jr.", Some("don jr")),
+            ("Donald Trump", Some("donald trump")),
+        ],
+    );
+}
+
+/// A country's name right before a brand word is the brand's, however tagged: "Jordan" of
+/// "Nike's Jordan brand" was the country JO (no "Jordan Brand" beside it to be the short name
+/// of). It is no Michael Jordan either. The country's name elsewhere stays the country: beside
+/// its namesakes Rep. Steve Israel and Rep. Jim Jordan, the Israel Defense Forces and The
+/// Jordan Times, tagged ORG or LOC.
+#[test]
+fn a_countrys_name_before_a_brand_word_is_the_brand() {
+    let brand = "Nike's Jordan brand grew 10 percent. Michael Jordan owns a stake.";
+    for label in ["ORG", "LOC", "MISC"] {
+        let tags = [
+            ("Nike", "ORG"),
+            ("Michael Jordan", "PER"),
+            ("Jordan", label),
+        ];
+        let (mentions, entities) = tagged_and_merged(brand, &tags);
+        let jordan = entity_at(brand, &mentions, &entities, "Jordan", 0);
+        assert_eq!(jordan.country_code, None, "{label}");
+        assert_eq!(jordan.key.as_deref(), Some("jordan"), "{label}");
+        let michael = entity_at(brand, &mentions, &entities, "Michael Jordan", 0);
+        assert_ne!(jordan.id, michael.id, "{label}");
+    }
+    let long = "Michael Jordan's Jordan Brand grew. Nike's Jordan brand is its biggest.";
+    assert_keyed(
+        long,
+        &[
+            ("Michael Jordan", "PER"),
+            ("Jordan Brand", "ORG"),
+            ("Nike", "ORG"),
+            ("Jordan", "LOC"),
+        ],
+        &[
+            ("Michael Jordan", Some("michael jordan")),
+            ("Jordan Brand", Some("jordan brand")),
+            ("Nike", Some("nike")),
+        ],
+    );
+    for label in ["ORG", "LOC"] {
+        assert_keyed(
+            "Rep. Steve Israel said Israel must defend itself, as the Israel Defense Forces \
+             moved in.",
+            &[
+                ("Steve Israel", "PER"),
+                ("Israel Defense Forces", "ORG"),
+                ("Israel", label),
+            ],
+            &[
+                ("Steve Israel", Some("steven israel")),
+                ("Israel", Some("country:IL")),
+                ("Israel Defense Forces", Some("israel defense forces")),
+            ],
+        );
+        assert_keyed(
+            "Rep. Jim Jordan said Jordan closed its border, The Jordan Times reported.",
+            &[
+                ("Jim Jordan", "PER"),
+                ("Jordan Times", "ORG"),
+                ("Jordan", label),
+            ],
+            &[
+                ("Jim Jordan", Some("james jordan")),
+                ("Jordan", Some("country:JO")),
+                ("Jordan Times", Some("jordan times")),
+            ],
+        );
+    }
+}
