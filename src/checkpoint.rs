@@ -49,8 +49,12 @@ pub const INDEX_HEADER: [&str; 6] = [
     "quotes",
 ];
 
+/// What a finished run says it is ([`RunManifest`]), for `whosaid index` to check the shards it
+/// is given.
+pub const MANIFEST: &str = ".whosaid-run.json";
+
 /// Files a run writes from its complete [`FILES`] when it finishes.
-pub const DERIVED_FILES: [&str; 1] = [INDEX_FILE];
+pub const DERIVED_FILES: [&str; 2] = [INDEX_FILE, MANIFEST];
 
 /// Name of the checkpoint file an unfinished run keeps in its output directory.
 pub const CHECKPOINT: &str = ".whosaid-checkpoint.json";
@@ -497,6 +501,151 @@ impl RecordsRead {
     }
 }
 
+/// What a finished run is, for `whosaid index`: its shard (`0/4`, or `whole` without
+/// `--shard`) of the dump its inputs make, named by each input's file name and size (not its
+/// path: the shards of one dump may run on machines that mount it at other paths).
+///
+/// ```text
+/// index s0 s1 s2 s3        (0/4 1/4 2/4 3/4 of one dump)   indexed
+/// index s0 s1 s0-copy      (0/4 1/4 0/4)                   refused: shard 0/4 twice
+/// index s0 t1              (0/4 and 1/2 of one dump)       refused: shards of 4 and of 2
+/// index s0 s1              (0/4 1/4)                       indexed, saying 2/4 and 3/4 are missing
+/// index a b                (whole runs of two dumps)       indexed
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunManifest {
+    pub shard: String,
+    /// Each input's file name and size (for a folder, its number of entries); empty for a run
+    /// that read stdin, whose records nothing names: it is not checked.
+    pub dump: Vec<(String, u64)>,
+}
+
+/// How a run without `--shard` names its shard.
+const WHOLE: &str = "whole";
+
+impl RunManifest {
+    pub fn of(run: &RunIdentity) -> RunManifest {
+        let shard = run
+            .options
+            .iter()
+            .find(|(flag, _)| flag == "--shard")
+            .map(|(_, value)| value.as_str())
+            .filter(|value| *value != "none")
+            .unwrap_or(WHOLE)
+            .to_string();
+        if run.inputs.iter().any(|i| i.path == STDIN) {
+            // `… | extract -` of two dumps would be one dump of size 0 twice.
+            return RunManifest {
+                shard,
+                dump: Vec::new(),
+            };
+        }
+        let dump = run
+            .inputs
+            .iter()
+            .map(|i| {
+                let name = Path::new(&i.path).file_name();
+                let name = name.map_or(i.path.clone(), |n| n.to_string_lossy().into_owned());
+                (name, i.size)
+            })
+            .collect();
+        RunManifest { shard, dump }
+    }
+
+    /// Writes it as `dir`'s [`MANIFEST`].
+    pub fn write(&self, dir: &Path) -> Result<()> {
+        crate::whole_file::replace_file(&dir.join(MANIFEST), |temp| {
+            std::fs::write(temp, serde_json::to_vec(self)?)
+                .with_context(|| format!("cannot write {}", temp.display()))
+        })
+    }
+
+    /// The manifest of the finished run in `dir`; None for a run that wrote none (an older
+    /// whosaid's, the Spark job's) or one that cannot be read.
+    pub fn read(dir: &Path) -> Option<RunManifest> {
+        let raw = std::fs::read(dir.join(MANIFEST)).ok()?;
+        serde_json::from_slice(&raw).ok()
+    }
+
+    /// `(I, N)`, or None for a whole run.
+    fn shard(&self) -> Option<(u64, u64)> {
+        let (i, n) = self.shard.split_once('/')?;
+        Some((i.parse().ok()?, n.parse().ok()?))
+    }
+}
+
+/// Checks the runs `whosaid index` is given, by their manifests (runs without one are not
+/// checked): of one dump, a shard given twice, or a whole run beside another run of it, would
+/// count its articles twice, and shards of different counts overlap. Returns what it warns
+/// of: the shards of a dump that are missing.
+pub fn check_shards(runs: &[(PathBuf, RunManifest)]) -> Result<Vec<String>> {
+    // The runs of each dump, in the order given.
+    let mut by_dump: Vec<Vec<&(PathBuf, RunManifest)>> = Vec::new();
+    for run in runs.iter().filter(|(_, m)| !m.dump.is_empty()) {
+        match by_dump.iter_mut().find(|same| same[0].1.dump == run.1.dump) {
+            Some(same) => same.push(run),
+            None => by_dump.push(vec![run]),
+        }
+    }
+    let mut warnings = Vec::new();
+    for runs in by_dump {
+        let (first_dir, first) = runs[0];
+        for (i, (dir, m)) in runs.iter().enumerate() {
+            let earlier = runs[..i]
+                .iter()
+                .find(|(_, e)| e.shard == m.shard || e.shard().is_none() || m.shard().is_none());
+            if let Some((earlier_dir, e)) = earlier {
+                bail!(
+                    "{} ({}) and {} ({}) are runs of one dump that hold the same articles: \
+                     they would be counted twice (nothing was written)",
+                    earlier_dir.display(),
+                    e.shard,
+                    dir.display(),
+                    m.shard
+                );
+            }
+            if let (Some((_, n)), Some((_, first_n))) = (m.shard(), first.shard()) {
+                if n != first_n {
+                    bail!(
+                        "{} (shard {}) and {} (shard {}) split one dump into other numbers of \
+                         shards: their articles overlap (nothing was written)",
+                        first_dir.display(),
+                        first.shard,
+                        dir.display(),
+                        m.shard
+                    );
+                }
+            }
+        }
+        if let Some((_, n)) = first.shard() {
+            let given: Vec<u64> = runs
+                .iter()
+                .filter_map(|(_, m)| m.shard())
+                .map(|s| s.0)
+                .collect();
+            let missing: Vec<String> = (0..n)
+                .filter(|i| !given.contains(i))
+                .map(|i| format!("{i}/{n}"))
+                .collect();
+            if !missing.is_empty() {
+                let named = missing.len().min(10);
+                let more = match missing.len() - named {
+                    0 => String::new(),
+                    more => format!(" and {more} more"),
+                };
+                warnings.push(format!(
+                    "{} of {n} shard(s) of the dump of {} are not among the runs ({}{more}): the \
+                     index is of part of it",
+                    missing.len(),
+                    first_dir.display(),
+                    missing[..named].join(", ")
+                ));
+            }
+        }
+    }
+    Ok(warnings)
+}
+
 /// How far an unfinished run got; see the module doc.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checkpoint {
@@ -750,6 +899,63 @@ mod tests {
         before.version = env!("CARGO_PKG_VERSION").to_string();
         let said = before.differences(&now);
         assert!(said[0].starts_with("whosaid version"), "{said:?}");
+    }
+
+    #[test]
+    fn shards_given_twice_or_of_other_counts_are_refused_and_missing_ones_said() {
+        let tmp = tempfile::tempdir().unwrap();
+        let run = |dir: &str, shard: &str, dump: &str| {
+            let manifest = RunManifest {
+                shard: shard.into(),
+                dump: vec![(dump.into(), 100)],
+            };
+            (PathBuf::from(dir), manifest)
+        };
+        let whole = [run("a", "whole", "a.jsonl"), run("b", "whole", "b.jsonl")];
+        assert!(check_shards(&whole).unwrap().is_empty());
+        // Two runs over stdin: two dumps nothing names.
+        let stdin = RunManifest::of(&identity(tmp.path(), &[PathBuf::from("-")], "int8"));
+        assert!(stdin.dump.is_empty());
+        let piped = [("p".into(), stdin.clone()), ("q".into(), stdin)];
+        assert!(check_shards(&piped).unwrap().is_empty());
+        let all = [run("s0", "0/2", "d.jsonl"), run("s1", "1/2", "d.jsonl")];
+        assert!(check_shards(&all).unwrap().is_empty());
+        let part = check_shards(&all[..1]).unwrap();
+        assert!(
+            part[0].contains("1 of 2 shard(s)") && part[0].contains("(1/2)"),
+            "{part:?}"
+        );
+        for (runs, said) in [
+            (
+                vec![
+                    run("s0", "0/2", "d.jsonl"),
+                    run("s0-copy", "0/2", "d.jsonl"),
+                ],
+                "s0 (0/2) and s0-copy (0/2)",
+            ),
+            (
+                vec![run("s0", "0/2", "d.jsonl"), run("w", "whole", "d.jsonl")],
+                "counted twice",
+            ),
+            (
+                vec![run("s0", "0/2", "d.jsonl"), run("t1", "1/3", "d.jsonl")],
+                "other numbers of shards",
+            ),
+        ] {
+            let err = check_shards(&runs).unwrap_err().to_string();
+            assert!(err.contains(said), "{err}");
+        }
+        // The manifest a run writes, read back; a run without one is not checked.
+        let dump = tmp.path().join("d.jsonl");
+        std::fs::write(&dump, "{}\n").unwrap();
+        let mut identity = identity(tmp.path(), std::slice::from_ref(&dump), "int8");
+        identity.options.push(("--shard".into(), "1/4".into()));
+        let written = RunManifest::of(&identity);
+        assert_eq!(written.shard, "1/4");
+        assert_eq!(written.dump, [("d.jsonl".to_string(), 3)]);
+        assert_eq!(RunManifest::read(tmp.path()), None);
+        written.write(tmp.path()).unwrap();
+        assert_eq!(RunManifest::read(tmp.path()), Some(written));
     }
 
     #[test]

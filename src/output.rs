@@ -4,8 +4,22 @@
 //! Offsets in every CSV are character offsets (Unicode scalar values) into the article's
 //! original `text`, end exclusive: `text.chars().skip(start).take(end - start)` is the span.
 //! A text column beside them (a mention's or quote's `text`, a quote's `cue` and
-//! `speaker_text`) is that span with the HTML tags in it taken out
-//! ([`crate::markup::text_without_tags`]: `Clara <i>Fenwick` reads `Clara Fenwick`).
+//! `speaker_text`) is that span with the HTML tags in it taken out and control characters as
+//! U+FFFD ([`span_text_of`]: `Clara <i>Fenwick` reads `Clara Fenwick`).
+//!
+//! Every row of an article, in every table, carries its `article_key` ([`article_key`]): the
+//! one column that joins the tables. Ids may repeat in a run, so `article_id` does not:
+//!
+//! ```text
+//! articles.csv  id,…,input,record,article_key
+//!               1,…,a/news.jsonl,line 1,9f0c…
+//!               1,…,b/news.jsonl,line 1,47d2…
+//! quotes.csv    article_id,quote_id,…,kind,article_key
+//!               1,1,…,direct,47d2…              b's quote: joined on article_key, to b's alone
+//! ```
+//!
+//! Like every column added since runs were first written, it is the last of its tables: a
+//! reader that takes columns by their place reads the others where they were.
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -16,11 +30,24 @@ use serde::{Deserialize, Serialize};
 
 use crate::annotated::Annotated;
 use crate::checkpoint::{Checkpoint, RecordsRead, RunIdentity, DERIVED_FILES, LOCK};
+use crate::fnv::Fnv1a128;
 use crate::input::RecordError;
 use crate::ner::EntityLabel;
 use crate::text::CharOffsets;
 
 pub use crate::checkpoint::{CHECKPOINT, FILES};
+
+/// The key of the article read as `record` of `input` (its [`crate::input::Origin`]): 32 hex
+/// digits of FNV-1a 128 of `input`, a NUL and `record`. A run reads each input once and each
+/// record of it once, so no two of its articles share one (ids may: two dumps' `1`); and it
+/// depends on nothing else, so threads, chunks, `--shard` and `--resume` write the same key.
+pub fn article_key(input: &str, record: &str) -> String {
+    Fnv1a128::default()
+        .bytes(input.as_bytes())
+        .bytes(b"\0")
+        .bytes(record.as_bytes())
+        .hex()
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ArticleRow {
@@ -44,6 +71,10 @@ pub struct ArticleRow {
     pub input: String,
     #[serde(default)]
     pub record: String,
+    /// [`article_key`] of `input` and `record`: unique in the run, where `id` may repeat. Empty
+    /// in runs before it existed.
+    #[serde(default)]
+    pub article_key: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -56,6 +87,9 @@ pub struct MentionRow {
     /// Four decimals, so output is byte-identical across runs and thread counts.
     pub score: String,
     pub entity_id: usize,
+    /// The article's `article_key` in `articles.csv`: what joins the row to its article.
+    #[serde(default)]
+    pub article_key: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -75,6 +109,9 @@ pub struct EntityRow {
     /// ([`crate::entities::keys`]); empty when ambiguous. Absent in runs before it existed.
     #[serde(default)]
     pub entity_key: String,
+    /// The article's `article_key` in `articles.csv`: what joins the row to its article.
+    #[serde(default)]
+    pub article_key: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -96,6 +133,9 @@ pub struct QuoteRow {
     pub speaker_entity_id: Option<usize>,
     pub speaker_canonical: String,
     pub kind: String,
+    /// The article's `article_key` in `articles.csv`: what joins the row to its article.
+    #[serde(default)]
+    pub article_key: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -132,6 +172,7 @@ impl ArticleRows {
         ArticleRows {
             article: Some(ArticleRow {
                 id: doc.id.clone(),
+                article_key: key(annotated),
                 title: doc.title.clone(),
                 chars: doc.text.chars().count(),
                 n_entities: entities.entities.len(),
@@ -150,12 +191,19 @@ impl ArticleRows {
     }
 }
 
+/// The article's [`article_key`].
+fn key(a: &Annotated) -> String {
+    article_key(&a.doc.origin.input, &a.doc.origin.record)
+}
+
 fn mention_rows(a: &Annotated, co: &CharOffsets) -> Vec<MentionRow> {
+    let key = key(a);
     a.mentions
         .iter()
         .enumerate()
         .map(|(i, m)| MentionRow {
             article_id: a.doc.id.clone(),
+            article_key: key.clone(),
             start: co.char_of(m.span.start),
             end: co.char_of(m.span.end),
             text: span_text(&a.doc, m.span),
@@ -167,11 +215,13 @@ fn mention_rows(a: &Annotated, co: &CharOffsets) -> Vec<MentionRow> {
 }
 
 fn entity_rows(a: &Annotated, co: &CharOffsets) -> Vec<EntityRow> {
+    let key = key(a);
     a.entities
         .entities
         .iter()
         .map(|e| EntityRow {
             article_id: a.doc.id.clone(),
+            article_key: key.clone(),
             entity_id: e.id,
             canonical: e.canonical.clone(),
             label: e.label,
@@ -189,7 +239,7 @@ fn entity_rows(a: &Annotated, co: &CharOffsets) -> Vec<EntityRow> {
 }
 
 fn quote_rows(a: &Annotated, co: &CharOffsets) -> Vec<QuoteRow> {
-    let doc = &a.doc;
+    let (doc, key) = (&a.doc, key(a));
     let attribution_ids = crate::quotes::attribution_ids(&a.quotes);
     a.quotes
         .iter()
@@ -198,6 +248,7 @@ fn quote_rows(a: &Annotated, co: &CharOffsets) -> Vec<QuoteRow> {
             let speaker_entity = q.speaker_entity.map(|e| &a.entities.entities[e]);
             QuoteRow {
                 article_id: doc.id.clone(),
+                article_key: key.clone(),
                 quote_id: i + 1,
                 attribution_id: attribution_ids[i],
                 start: co.char_of(q.span.start),
@@ -277,7 +328,15 @@ impl CsvFile {
     /// last checkpoint, when it had `rows` rows), for appending. A file already renamed to its final name by the
     /// interrupted run's last step is taken back under its temporary name; a file shorter than
     /// `keep` lost its tail (a host crash) and cannot be continued.
-    fn resume(dir: &Path, name: &str, (keep, rows): (u64, u64)) -> Result<CsvFile> {
+    ///
+    /// A file whose header is not `header` was written by another whosaid, with other columns
+    /// (one from before `article_key`): rows appended to it would not fit its header.
+    fn resume(
+        dir: &Path,
+        name: &str,
+        header: &[&str],
+        (keep, rows): (u64, u64),
+    ) -> Result<CsvFile> {
         let (path, temp) = (dir.join(name), dir.join(format!("{name}.tmp")));
         if !temp.exists() && path.exists() {
             std::fs::rename(&path, &temp).with_context(|| {
@@ -288,6 +347,17 @@ impl CsvFile {
             .append(true)
             .open(&temp)
             .with_context(|| format!("cannot resume: cannot open {}", temp.display()))?;
+        let written = first_line(&temp)
+            .with_context(|| format!("cannot read {}", temp.display()))?
+            .unwrap_or_default();
+        if keep > 0 && written != header.join(",").as_bytes() {
+            bail!(
+                "cannot resume: {} was written with other columns than this whosaid writes \
+                 (`{}`): run again without --resume",
+                temp.display(),
+                header.join(",")
+            );
+        }
         let len = file.metadata()?.len();
         if len < keep {
             bail!(
@@ -379,7 +449,8 @@ impl OutputWriter {
             );
         }
         remove_derived(dir)?;
-        let open = |i: usize| CsvFile::resume(dir, FILES[i], (cp.lengths[i], cp.rows[i]));
+        let open =
+            |i: usize| CsvFile::resume(dir, FILES[i], HEADERS[i], (cp.lengths[i], cp.rows[i]));
         let files = [open(0)?, open(1)?, open(2)?, open(3)?, open(4)?];
         let writer = OutputWriter {
             files,
@@ -465,6 +536,29 @@ impl OutputWriter {
     }
 }
 
+/// The first line of the file at `path` (within its first 4096 bytes), without its line end;
+/// None for an empty file.
+fn first_line(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    let mut start = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(crate::paths::open_regular_file(path)?, 4096),
+        &mut start,
+    )?;
+    if start.is_empty() {
+        return Ok(None);
+    }
+    start.truncate(
+        start
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap_or(start.len()),
+    );
+    if start.last() == Some(&b'\r') {
+        start.pop();
+    }
+    Ok(Some(start))
+}
+
 /// Fields of a header compared by [`holds_other_data`]: enough that no one's dump passes for
 /// our table (a CSV dump's `id,title,text` is not `articles.csv`'s `id,title,chars`), few
 /// enough that a table written by an older whosaid, with columns added at its end since, is
@@ -485,18 +579,9 @@ pub fn holds_other_data(path: &Path, header: &[&str]) -> bool {
     if crate::paths::other_than_a_file(path).is_some() {
         return true;
     }
-    let Ok(file) = crate::paths::open_regular_file(path) else {
+    let Ok(Some(line)) = first_line(path) else {
         return false;
     };
-    let mut first = Vec::new();
-    if std::io::Read::read_to_end(&mut std::io::Read::take(file, 4096), &mut first).is_err() {
-        return false;
-    }
-    if first.is_empty() {
-        return false;
-    }
-    let line = first.split(|&b| b == b'\n').next().unwrap_or_default();
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
     let fields: Vec<&[u8]> = line.split(|&b| b == b',').collect();
     let compared = HEADER_FIELDS_COMPARED.min(header.len());
     fields.len() < compared
@@ -566,6 +651,7 @@ pub const HEADERS: [&[&str]; 5] = [
         "source",
         "input",
         "record",
+        "article_key",
     ],
     &[
         "article_id",
@@ -575,6 +661,7 @@ pub const HEADERS: [&[&str]; 5] = [
         "label",
         "score",
         "entity_id",
+        "article_key",
     ],
     &[
         "article_id",
@@ -586,6 +673,7 @@ pub const HEADERS: [&[&str]; 5] = [
         "first_start",
         "ambiguous",
         "entity_key",
+        "article_key",
     ],
     &[
         "article_id",
@@ -603,6 +691,7 @@ pub const HEADERS: [&[&str]; 5] = [
         "speaker_entity_id",
         "speaker_canonical",
         "kind",
+        "article_key",
     ],
     &["input", "record", "reason"],
 ];
@@ -912,6 +1001,71 @@ mod tests {
             std::fs::metadata(&temp).unwrap().len(),
             len - 4,
             "left as it was"
+        );
+    }
+
+    /// A run killed under a whosaid whose `articles.csv` had no `article_key`: its checkpoint
+    /// names another build, which `--resume` refuses; were it let through, its rows with a
+    /// column fewer would sit under the old header beside this run's. The header says so too.
+    #[test]
+    fn a_temporary_file_with_another_header_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let run = run_identity(dir.path());
+        let mut w = OutputWriter::create(dir.path(), run.clone()).unwrap();
+        let article = ArticleRow {
+            id: "1".into(),
+            title: String::new(),
+            chars: 3,
+            n_entities: 0,
+            n_quotes: 0,
+            status: "ok".into(),
+            url: String::new(),
+            published: String::new(),
+            source: String::new(),
+            input: "a.jsonl".into(),
+            record: "line 1".into(),
+            article_key: article_key("a.jsonl", "line 1"),
+        };
+        w.write_article(&ArticleRows {
+            article: Some(article),
+            ..ArticleRows::default()
+        })
+        .unwrap();
+        w.checkpoint(one_record_read()).unwrap();
+        drop(w);
+        let temp = dir.path().join("articles.csv.tmp");
+        let written = std::fs::read_to_string(&temp).unwrap();
+        let older = written.replacen(",article_key\n", "\n", 1);
+        std::fs::write(&temp, &older).unwrap();
+        let err = format!("{:#}", resume(dir.path(), run).err().unwrap());
+        assert!(err.contains("written with other columns"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(&temp).unwrap(),
+            older,
+            "left as it was"
+        );
+    }
+
+    #[test]
+    fn an_article_key_is_32_hex_digits_of_input_and_record() {
+        let key = article_key("a/news.jsonl", "line 1");
+        assert_eq!(key.len(), 32);
+        assert!(key
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        assert_eq!(key, article_key("a/news.jsonl", "line 1"));
+        for other in [
+            article_key("b/news.jsonl", "line 1"),
+            article_key("a/news.jsonl", "line 2"),
+            article_key("a/news.jsonl", ""),
+            article_key("a/news.jsonlline 1", ""),
+        ] {
+            assert_ne!(key, other);
+        }
+        // Input, a NUL, record: FNV-1a 128 of those bytes.
+        assert_eq!(
+            article_key("a", ""),
+            Fnv1a128::default().bytes(b"a\0").hex()
         );
     }
 

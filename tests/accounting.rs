@@ -647,6 +647,7 @@ fn check_output(out: &Path, expected: &Expected, summary: Option<&Summary>) {
             "source",
             "input",
             "record",
+            "article_key",
         ],
     );
     let errors = read_csv(&out.join("errors.csv"), &["input", "record", "reason"]);
@@ -696,6 +697,11 @@ fn check_output(out: &Path, expected: &Expected, summary: Option<&Summary>) {
         .map(|r| (r.input.as_str(), r.record.as_str()))
         .collect();
     assert_eq!(got, want, "(input, record) of articles.csv rows");
+    // ...and keyed by them: the key the other tables' rows join on.
+    for a in &articles {
+        let key = whosaid::output::article_key(&a[9], &a[10]);
+        assert_eq!(a[11], key, "article_key of {a:?}");
+    }
 
     // ...and which became errors, each naming its file and record, with a reason.
     let want_errors: Vec<&Record> = records

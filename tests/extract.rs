@@ -50,7 +50,8 @@ fn sample_data_gives_all_files_with_valid_character_offsets() {
             "2024-03-04",
             "Example Wire",
             &first_input,
-            "line 1"
+            "line 1",
+            &whosaid::output::article_key(&first_input, "line 1"),
         ]
     );
     let ids: Vec<&str> = articles.iter().map(|r| &r[0]).collect();
@@ -80,7 +81,8 @@ fn sample_data_gives_all_files_with_valid_character_offsets() {
             "published",
             "source",
             "input",
-            "record"
+            "record",
+            "article_key"
         ]
     );
     assert_eq!(
@@ -100,7 +102,8 @@ fn sample_data_gives_all_files_with_valid_character_offsets() {
             "speaker_text",
             "speaker_entity_id",
             "speaker_canonical",
-            "kind"
+            "kind",
+            "article_key"
         ]
     );
     // The seed's title skips the ad-size line.
@@ -508,4 +511,82 @@ fn article_rows_name_their_input_and_record() {
         errors,
         [[name(&a), "line 2".into()], [name(&b), "line 2".into()]]
     );
+}
+
+/// The rows of a table as maps from column name to cell.
+fn rows_by_name(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header = r.headers().unwrap().clone();
+    r.records()
+        .map(|row| {
+            let row = row.unwrap();
+            header
+                .iter()
+                .map(String::from)
+                .zip(row.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+/// Two dumps whose records have the same ids (their own `1`, and the made-up `news:1` of two
+/// `news.jsonl`): joined on `article_id`, every mention, entity and quote of one paired with
+/// both articles. Joined on `article_key`, each row has exactly its own article, whose text holds
+/// the row's span; before, the child tables had no such column.
+#[test]
+fn child_rows_join_to_exactly_one_article_by_article_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Every word B-PER: each word is a mention.
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let texts = [
+        "Angela Merkel said \"we will win\" in Paris.",
+        "Joe Biden said \"we will lose\" in Rome today.",
+    ];
+    let mut inputs = Vec::new();
+    for (dir, text) in ["a", "b"].iter().zip(texts) {
+        let path = tmp.path().join(dir).join("news.jsonl");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let line = |id: &str| serde_json::json!({ "id": id, "text": text }).to_string() + "\n";
+        let made_up = serde_json::json!({ "text": text }).to_string() + "\n";
+        std::fs::write(&path, made_up + &line("1")).unwrap();
+        inputs.push(path);
+    }
+    let out = tmp.path().join("out");
+    run(inputs, &out, model);
+
+    let articles = rows_by_name(&out.join("articles.csv"));
+    assert_eq!(articles.len(), 4);
+    let ids: Vec<&str> = articles.iter().map(|a| a["id"].as_str()).collect();
+    assert_eq!(ids, ["news:1", "1", "news:1", "1"]);
+    let by_key: std::collections::HashMap<&str, &str> = articles
+        .iter()
+        .map(|a| {
+            let key = a["article_key"].as_str();
+            assert_eq!(key, whosaid::output::article_key(&a["input"], &a["record"]));
+            assert_eq!(key.len(), 32);
+            let from_a = a["input"].ends_with(&format!("a{}news.jsonl", std::path::MAIN_SEPARATOR));
+            let text = if from_a { texts[0] } else { texts[1] };
+            (key, text)
+        })
+        .collect();
+    assert_eq!(by_key.len(), 4, "one key per article");
+    for table in ["mentions.csv", "entities.csv", "quotes.csv"] {
+        let rows = rows_by_name(&out.join(table));
+        let mut per_article = std::collections::HashMap::new();
+        for row in &rows {
+            let joined: Vec<_> = articles
+                .iter()
+                .filter(|a| a["article_key"] == row["article_key"])
+                .collect();
+            assert_eq!(joined.len(), 1, "{table}: {row:?}");
+            assert_eq!(joined[0]["id"], row["article_id"], "{table}: {row:?}");
+            *per_article.entry(row["article_key"].as_str()).or_insert(0) += 1;
+            // A mention's or a quote's text is its own article's.
+            if let Some(span) = row.get("text") {
+                let text = by_key[row["article_key"].as_str()];
+                assert!(text.contains(span.as_str()), "{table}: {row:?} in {text:?}");
+            }
+        }
+        assert_eq!(per_article.len(), 4, "{table}: rows of every article");
+    }
 }

@@ -371,12 +371,37 @@ fn sample_report_shows_every_row_at_its_offsets() {
     check_speaker_pages(&html, &out);
 }
 
+/// Two dumps' article `1`, both quoting Joe Biden: his page lists both quotes, each told apart
+/// by its article's key. By id and quote number, both were article `1`'s quote 1, one row.
+#[test]
+fn a_speakers_quotes_of_two_articles_of_one_id_are_each_their_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut inputs = Vec::new();
+    for (dir, said) in [
+        ("a", "We will win the vote"),
+        ("b", "We will lose the vote"),
+    ] {
+        std::fs::create_dir_all(tmp.path().join(dir)).unwrap();
+        let text = format!("\"{said},\" Joe Biden said in Rome on Monday.");
+        let record = serde_json::json!({ "id": "1", "text": text });
+        inputs.push(jsonl(&tmp.path().join(dir).join("news.jsonl"), &[record]));
+    }
+    let out = tmp.path().join("out");
+    run_extract(inputs.clone(), &out);
+    let html = tmp.path().join("report");
+    report(&out, &html, inputs, 200);
+    let quotes = read_csv(&out.join("quotes.csv"));
+    assert_eq!(quotes.iter().filter(|q| &q[13] == "Joe Biden").count(), 2);
+    check_speaker_pages(&html, &out);
+}
+
 /// Each speaker page lists exactly the quotes.csv rows of that speaker, linked to the quote.
 fn check_speaker_pages(report: &Path, out: &Path) {
     let quotes = read_csv(&out.join("quotes.csv"));
+    // By article_key and quote_id: ids may repeat in a run.
     let by_id: HashMap<(String, String), &csv::StringRecord> = quotes
         .iter()
-        .map(|q| ((q[0].to_string(), q[1].to_string()), q))
+        .map(|q| ((q[15].to_string(), q[1].to_string()), q))
         .collect();
     let speaker_pages: Vec<PathBuf> = walk(&report.join("speakers"));
     assert!(!speaker_pages.is_empty());
@@ -392,7 +417,7 @@ fn check_speaker_pages(report: &Path, out: &Path) {
         assert_eq!(rows.len(), of_speaker, "{name}");
         for tr in rows {
             let key = (
-                tr.value().attr("data-article").unwrap().to_string(),
+                tr.value().attr("data-article-key").unwrap().to_string(),
                 tr.value().attr("data-quote").unwrap().to_string(),
             );
             let q = by_id[&key];

@@ -43,7 +43,8 @@ every row of `whosaid stream` must have exactly those keys in that order (the Ru
 the same row structs for both), else the task fails saying so. Columns added to the CSVs on the
 Rust side therefore need no change here, except where a row names its input: the `input` and
 `record` of error and article rows are set here to the dump as given and the line's number in
-it, as extract writes them (stream reads stdin, and names it `<stdin>`).
+it, as extract writes them (stream reads stdin, and names it `<stdin>`), and so is the
+`article_key` made of them that the article's rows in every table carry (`article_key` below).
 """
 import argparse
 import collections
@@ -375,11 +376,30 @@ def pipe_run(first_index, first_byte, lines, binary_name, threads, shipped_parts
         raise RuntimeError(f"whosaid stream answered {answered} lines for {len(records)} records")
 
 
+# FNV-1a, 128 bits (src/fnv.rs): its offset basis, prime, and the bits kept.
+FNV128_OFFSET = 0x6C62272E07BB014262B821756295C58D
+FNV128_PRIME = 0x0000000001000000000000000000013B
+FNV128_MASK = (1 << 128) - 1
+
+
+def article_key(input_path, record):
+    """extract's `article_key` (src/output.rs): FNV-1a 128 of the input as given, a NUL byte
+    and the record, as 32 hex digits. `article_key("a", "")` is FNV-1a 128 of b"a\\0"."""
+    h = FNV128_OFFSET
+    for b in input_path.encode("utf-8") + b"\0" + record.encode("utf-8"):
+        h = ((h ^ b) * FNV128_PRIME) & FNV128_MASK
+    return f"{h:032x}"
+
+
 def named_as_extract(row, input_path, index):
-    """An error or article row naming where it was read as extract names it: the dump as given
-    and the line's number in it (stream names its input `<stdin>`). Only columns the row has are
-    set: a binary from before articles had them writes no such columns, in extract either."""
-    names = {"input": input_path, "record": f"line {index + 1}"}
+    """A row naming where it was read as extract names it: the dump as given and the line's
+    number in it (stream names its input `<stdin>`), and the article's key made of them. Only
+    columns the row has are set: an error row has no key, a child row no input, and a binary
+    from before them writes no such columns, in extract either."""
+    record = f"line {index + 1}"
+    names = {"input": input_path, "record": record}
+    if "article_key" in row:
+        names["article_key"] = article_key(input_path, record)
     return {k: names.get(k, v) for k, v in row.items()}
 
 
@@ -396,6 +416,7 @@ def to_rows(item, input_path, headers):
         out.append(("articles", index, 0, cells(a, headers["articles"], "articles")))
     for table in ("mentions", "entities", "quotes"):
         for pos, row in enumerate(obj[table]):
+            row = named_as_extract(row, input_path, index)
             out.append((table, index, pos, cells(row, headers[table], table)))
     return out
 

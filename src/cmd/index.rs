@@ -57,6 +57,13 @@ pub fn run(a: IndexArgs) -> Result<ExitCode> {
         );
     }
     index::refuse_foreign_file(&a.out)?;
+    // The shards of one dump: each once, all of one count.
+    let manifests: Vec<_> = (a.runs.iter())
+        .filter_map(|run| checkpoint::RunManifest::read(run).map(|m| (run.clone(), m)))
+        .collect();
+    for warning in checkpoint::check_shards(&manifests)? {
+        eprintln!("whosaid: warning: {warning}");
+    }
     let rows = index::build(&a.runs)?;
     index::write(&rows, &a.out)?;
     eprintln!(

@@ -223,6 +223,7 @@ pub fn extract_listed(opts: &ExtractOptions, listings: &Listings) -> Result<Summ
     checkpoint::refuse_repeated_listed_inputs(&opts.inputs, listings)?;
     let (tagger, role_tagger) = start_models(opts)?;
     let run = RunIdentity::listed(&opts.inputs, listings, &opts.model, output_options(opts))?;
+    let manifest = checkpoint::RunManifest::of(&run);
     let mut records = RunRecords::of(opts, listings);
     let mut records_before = None;
     let writer = if opts.resume {
@@ -241,7 +242,10 @@ pub fn extract_listed(opts: &ExtractOptions, listings: &Listings) -> Result<Summ
         run_rows: sink.0.rows(),
     });
     let phase = Instant::now();
-    sink.0.finish(crate::report::index::write_run_index)?;
+    sink.0.finish(|dir| {
+        manifest.write(dir)?;
+        crate::report::index::write_run_index(dir)
+    })?;
     summary.stage_seconds[Stage::Write as usize] += phase.elapsed().as_secs_f64();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)

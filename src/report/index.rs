@@ -220,30 +220,59 @@ mod tests {
         }
     }
 
+    /// Writes the table `name` of a run in `dir`: whosaid's header, then `body`.
+    fn write_table(dir: &Path, name: &str, body: &str) {
+        let i = crate::output::FILES
+            .iter()
+            .position(|f| *f == name)
+            .unwrap();
+        let header = crate::output::HEADERS[i].join(",");
+        std::fs::write(dir.join(name), format!("{header}\n{body}")).unwrap();
+    }
+
+    /// A run of the rows given, each ending in its article's key: `key-ID` for the article `ID`
+    /// (the row's first cell).
     fn run_dir(entities: &str, quotes: &str) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        let h = crate::output::HEADERS;
-        let write = |name: &str, header: &[&str], body: &str| {
-            std::fs::write(
-                dir.path().join(name),
-                format!("{}\n{body}", header.join(",")),
-            )
-            .unwrap()
+        let write = |name: &str, body: &str| {
+            let keyed: String = body
+                .lines()
+                .map(|row| format!("{row},key-{}\n", row.split(',').next().unwrap()))
+                .collect();
+            write_table(dir.path(), name, &keyed);
         };
-        write(
-            "articles.csv",
-            h[0],
-            "a1,,10,2,1,ok,,,,,\na2,,10,2,0,ok,,,,,\n",
-        );
+        write("articles.csv", "a1,,10,2,1,ok,,,,,\na2,,10,2,0,ok,,,,,\n");
         let mentions = "a1,0,5,Trump,PER,0.9,1\n".repeat(3)
             + "a1,6,10,Iran,LOC,0.9,2\n"
             + "a2,0,5,Trump,PER,0.9,1\n"
             + &"a2,6,13,Clinton,PER,0.9,2\n".repeat(2);
-        write("mentions.csv", h[1], &mentions);
-        write("entities.csv", h[2], entities);
-        write("quotes.csv", h[3], quotes);
-        write("errors.csv", h[4], "");
+        write("mentions.csv", &mentions);
+        write("entities.csv", entities);
+        write("quotes.csv", quotes);
+        write("errors.csv", "");
         dir
+    }
+
+    /// Two dumps' article `1`, both naming Iran: two articles, though one id.
+    #[test]
+    fn articles_of_one_id_count_as_the_articles_they_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let article = |input: &str, key: &str| format!("1,,10,1,0,ok,,,,{input},line 1,{key}\n");
+        let articles = article("a/news.jsonl", "ka") + &article("b/news.jsonl", "kb");
+        write_table(dir.path(), "articles.csv", &articles);
+        let entity = |key: &str| format!("1,1,Iran,LOC,IR,1,0,false,country:IR,{key}\n");
+        write_table(dir.path(), "entities.csv", &(entity("ka") + &entity("kb")));
+        let mention = |key: &str| format!("1,0,4,Iran,LOC,0.9,1,{key}\n");
+        write_table(
+            dir.path(),
+            "mentions.csv",
+            &(mention("ka") + &mention("kb")),
+        );
+        write_table(dir.path(), "quotes.csv", "");
+        write_table(dir.path(), "errors.csv", "");
+        let rows = build(&[dir.path().to_path_buf()]).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].articles, rows[0].mentions), (2, 2));
     }
 
     /// A write that fails (here the rename onto a directory) used to leave `PATH.csv.tmp`.

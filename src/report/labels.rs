@@ -13,7 +13,8 @@
 //! use whosaid::report::labels::{css_class, EntityKey, SHOWN_ORDER};
 //! assert_eq!(css_class(EntityLabel::Per), "ent-per");
 //! assert_eq!(SHOWN_ORDER[0], EntityLabel::Per);
-//! # let row = whosaid::output::EntityRow { article_id: "a".into(), entity_id: 1,
+//! # let row = whosaid::output::EntityRow { article_id: "a".into(), article_key: "".into(),
+//! #     entity_id: 1,
 //! #     canonical: "Clinton".into(), label: EntityLabel::Per, country_code: "".into(),
 //! #     mentions: 2, first_start: 0, ambiguous: false, entity_key: "".into() };
 //! let clinton = |ambiguous| whosaid::output::EntityRow { ambiguous, ..row.clone() };
@@ -114,6 +115,7 @@ mod tests {
     fn row(canonical: &str, label: EntityLabel, country: &str) -> EntityRow {
         EntityRow {
             article_id: "a".into(),
+            article_key: String::new(),
             entity_id: 1,
             canonical: canonical.into(),
             label,

@@ -88,6 +88,9 @@ pub struct SpeakerQuoteLine {
     pub cue: String,
     pub kind: String,
     pub article_id: String,
+    /// The article's `article_key`: with `quote_id`, the quote's row in `quotes.csv` (ids may
+    /// repeat in a run). Empty for a run from before keys.
+    pub article_key: String,
     pub quote_id: usize,
     /// The article's title, or its id.
     pub article: String,

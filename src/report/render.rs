@@ -258,6 +258,7 @@ pub fn speaker_page(s: &Speaker, links: &Links) -> SpeakerPage {
             cue: q.quote.cue.clone(),
             kind: q.quote.kind.clone(),
             article_id: q.article_id.clone(),
+            article_key: q.quote.article_key.clone(),
             quote_id: q.quote.quote_id,
             article: if q.article_title.trim().is_empty() {
                 q.article_id.clone()

@@ -4,8 +4,9 @@
 //! then its `n_entities` rows of `entities.csv`, their `mentions` (summed) rows of
 //! `mentions.csv` and its `n_quotes` rows of `quotes.csv`. [`RunReader`] walks the four files in
 //! step and hands out one [`ArticleGroup`] at a time, so the report never holds a whole table;
-//! a row whose `article_id` is not the article's means the files are not one run's, and reading
-//! stops saying where.
+//! a row whose `article_key` (or `article_id`) is not the article's means the files are not one
+//! run's, and reading stops saying where. The id alone would not tell: ids may repeat in a run,
+//! and a quote of one dump's article `1` in the place of another dump's `1` passed.
 //!
 //! A table is `OUT/NAME.csv` as `extract` writes it, or `OUT/NAME/part-*.csv` as the Spark job
 //! writes it without `--single-files` (a header in each part, parts in row order), once the job
@@ -52,6 +53,10 @@ const ADDED_LATER: &[(Table, &str)] = &[
     (Table::Entities, "entity_key"),
     (Table::Articles, "input"),
     (Table::Articles, "record"),
+    (Table::Articles, "article_key"),
+    (Table::Mentions, "article_key"),
+    (Table::Entities, "article_key"),
+    (Table::Quotes, "article_key"),
 ];
 
 /// One of the run's five tables, by its index in [`FILES`].
@@ -415,6 +420,7 @@ impl RunReader {
         };
         let counted = Counted {
             id: &article.id,
+            key: &article.article_key,
             articles: &self.articles,
         };
         // The counts come from the file: nothing is sized by them (a corrupt `n_entities` of
@@ -422,8 +428,9 @@ impl RunReader {
         // a count larger than the rows stops at the table's end, saying which line counted them.
         let mut entities = Vec::new();
         for _ in 0..article.n_entities {
-            let row: EntityRow =
-                take_row(&mut self.entities, &counted, |e: &EntityRow| &e.article_id)?;
+            let row: EntityRow = take_row(&mut self.entities, &counted, |e: &EntityRow| {
+                (&e.article_id, &e.article_key)
+            })?;
             let key = EntityKey::of(&row, self.index);
             entities.push(Entity { row, key });
         }
@@ -432,10 +439,18 @@ impl RunReader {
             .iter()
             .fold(0usize, |n, e| n.saturating_add(e.row.mentions));
         let mentions = (0..n_mentions)
-            .map(|_| take_row(&mut self.mentions, &counted, |m: &MentionRow| &m.article_id))
+            .map(|_| {
+                take_row(&mut self.mentions, &counted, |m: &MentionRow| {
+                    (&m.article_id, &m.article_key)
+                })
+            })
             .collect::<Result<_>>()?;
         let quotes = (0..article.n_quotes)
-            .map(|_| take_row(&mut self.quotes, &counted, |q: &QuoteRow| &q.article_id))
+            .map(|_| {
+                take_row(&mut self.quotes, &counted, |q: &QuoteRow| {
+                    (&q.article_id, &q.article_key)
+                })
+            })
             .collect::<Result<_>>()?;
         let index = self.index;
         self.index += 1;
@@ -466,14 +481,17 @@ impl RunReader {
 /// The article whose rows are being read, and where `articles.csv` counts them (for messages).
 struct Counted<'a> {
     id: &'a str,
+    /// Empty in a run from before keys, whose rows have none either.
+    key: &'a str,
     articles: &'a TableReader,
 }
 
-/// The next row of `table`, which must belong to the article `counted`.
+/// The next row of `table`, which must belong to the article `counted`: the same `article_id`
+/// and the same `article_key` (`article` gives a row's).
 fn take_row<T: DeserializeOwned>(
     table: &mut TableReader,
     counted: &Counted,
-    article_id: impl Fn(&T) -> &String,
+    article: impl Fn(&T) -> (&String, &String),
 ) -> Result<T> {
     let id = counted.id;
     // Only on error: the location is a formatted path, and most articles have rows to read.
@@ -486,12 +504,13 @@ fn take_row<T: DeserializeOwned>(
             at()
         );
     };
-    if article_id(&row) != id {
+    let (row_id, row_key) = article(&row);
+    if row_id != id || row_key != counted.key {
         bail!(
-            "{}: a row of article {:?} where article {id:?}'s was expected ({} counts its \
-             rows): the CSVs in OUT_DIR are not the output of one run",
+            "{}: a row of article {row_id:?} (key {row_key:?}) where article {id:?}'s (key {:?}) \
+             was expected ({} counts its rows): the CSVs in OUT_DIR are not the output of one run",
             table.location(),
-            article_id(&row),
+            counted.key,
             at()
         );
     }
@@ -529,13 +548,13 @@ mod tests {
         write_table(
             dir,
             Table::Articles,
-            "a1,T,12,1,0,ok,,,,a.jsonl,line 1\na2,U,3,0,0,ok,,,,a.jsonl,line 2\n",
+            "a1,T,12,1,0,ok,,,,a.jsonl,line 1,k1\na2,U,3,0,0,ok,,,,a.jsonl,line 2,k2\n",
         );
-        write_table(dir, Table::Entities, "a1,1,Oslo,LOC,NO,2,0,false,\n");
+        write_table(dir, Table::Entities, "a1,1,Oslo,LOC,NO,2,0,false,,k1\n");
         write_table(
             dir,
             Table::Mentions,
-            "a1,0,4,Oslo,LOC,0.9,1\na1,8,12,Oslo,LOC,0.9,1\n",
+            "a1,0,4,Oslo,LOC,0.9,1,k1\na1,8,12,Oslo,LOC,0.9,1,k1\n",
         );
         write_table(dir, Table::Quotes, "");
         write_table(dir, Table::Errors, "");
@@ -602,7 +621,7 @@ mod tests {
         write_table(
             dir.path(),
             Table::Mentions,
-            "a1,0,4,Oslo,LOC,0.9,1\nzz,8,12,Oslo,LOC,0.9,1\n",
+            "a1,0,4,Oslo,LOC,0.9,1,k1\nzz,8,12,Oslo,LOC,0.9,1,kz\n",
         );
         let mut run = open_run(dir.path()).unwrap();
         let err = format!("{:#}", run.next_group().unwrap_err());
@@ -621,7 +640,7 @@ mod tests {
         write_table(
             dir.path(),
             Table::Articles,
-            &format!("a1,T,12,{max},0,ok,,,,,\na2,U,3,0,0,ok,,,,,\n"),
+            &format!("a1,T,12,{max},0,ok,,,,,,k1\na2,U,3,0,0,ok,,,,,,k2\n"),
         );
         let mut run = open_run(dir.path()).unwrap();
         let err = format!("{:#}", run.next_group().unwrap_err());
@@ -635,12 +654,12 @@ mod tests {
         write_table(
             dir.path(),
             Table::Entities,
-            &format!("a1,1,Oslo,LOC,NO,{max},0,false,\na1,2,Bergen,LOC,,3,0,false,\n"),
+            &format!("a1,1,Oslo,LOC,NO,{max},0,false,,k1\na1,2,Bergen,LOC,,3,0,false,,k1\n"),
         );
         write_table(
             dir.path(),
             Table::Articles,
-            "a1,T,12,2,0,ok,,,,,\na2,U,3,0,0,ok,,,,,\n",
+            "a1,T,12,2,0,ok,,,,,,k1\na2,U,3,0,0,ok,,,,,,k2\n",
         );
         let mut run = open_run(dir.path()).unwrap();
         let err = format!("{:#}", run.next_group().unwrap_err());
@@ -677,12 +696,12 @@ mod tests {
         write(
             &parts,
             "part-00001-x.csv",
-            &format!("{h}\na1,8,12,Oslo,LOC,0.9,1\n"),
+            &format!("{h}\na1,8,12,Oslo,LOC,0.9,1,k1\n"),
         );
         write(
             &parts,
             "part-00000-x.csv",
-            &format!("{h}\na1,0,4,Oslo,LOC,0.9,1\n"),
+            &format!("{h}\na1,0,4,Oslo,LOC,0.9,1,k1\n"),
         );
         write(&parts, "_SUCCESS", "");
         let mut run = open_run(dir.path()).unwrap();
@@ -711,7 +730,7 @@ mod tests {
         std::fs::remove_file(dir.path().join("mentions.csv")).unwrap();
         let parts = dir.path().join("mentions");
         let h = HEADERS[Table::Mentions as usize].join(",");
-        let rows = "a1,0,4,Oslo,LOC,0.9,1\na1,8,12,Oslo,LOC,0.9,1\n";
+        let rows = "a1,0,4,Oslo,LOC,0.9,1,k1\na1,8,12,Oslo,LOC,0.9,1,k1\n";
         write(&parts, "part-00000-x.csv", &format!("{h}\n{rows}"));
         let err = format!("{:#}", open_run(dir.path()).err().unwrap());
         assert!(err.contains("_temporary folder and no _SUCCESS"), "{err}");
@@ -739,16 +758,16 @@ mod tests {
         write(
             dir.path(),
             "entities.csv",
-            &format!("{h}\na1,1,Oslo,LOC,NO,2,0,false,Q585\n"),
+            &format!("{h}\na1,1,Oslo,LOC,NO,2,0,false,Q585,k1\n"),
         );
         let mut run = open_run(dir.path()).unwrap();
         let first = run.next_group().unwrap().unwrap();
         assert_eq!(first.entities[0].key.as_str(), Some("Q585"));
-        let old = h.trim_end_matches(",entity_key");
+        let old = h.replace(",entity_key", "");
         write(
             dir.path(),
             "entities.csv",
-            &format!("{old}\na1,1,Oslo,LOC,NO,2,0,false\n"),
+            &format!("{old}\na1,1,Oslo,LOC,NO,2,0,false,k1\n"),
         );
         let mut run = open_run(dir.path()).unwrap();
         let first = run.next_group().unwrap().unwrap();
@@ -764,11 +783,11 @@ mod tests {
         let mut run = open_run(dir.path()).unwrap();
         let first = run.next_group().unwrap().unwrap().article;
         assert_eq!((&*first.input, &*first.record), ("a.jsonl", "line 1"));
-        let old = "id,title,chars,n_entities,n_quotes,status,url,published,source";
+        let old = "id,title,chars,n_entities,n_quotes,status,url,published,source,article_key";
         write(
             dir.path(),
             "articles.csv",
-            &format!("{old}\na1,T,12,1,0,ok,,,\na2,U,3,0,0,ok,,,\n"),
+            &format!("{old}\na1,T,12,1,0,ok,,,,k1\na2,U,3,0,0,ok,,,,k2\n"),
         );
         let mut run = open_run(dir.path()).unwrap();
         let first = run.next_group().unwrap().unwrap().article;
@@ -782,6 +801,62 @@ mod tests {
         assert!(err.contains("lacks the column(s) record"), "{err}");
     }
 
+    /// Every table gained `article_key`: a run written before, without it in any table, reads
+    /// as before, its rows told apart by `article_id`.
+    #[test]
+    fn a_run_from_before_article_keys_still_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        minimal_run(dir.path());
+        for table in [Table::Articles, Table::Entities, Table::Mentions] {
+            let path = dir.path().join(table.file_name());
+            let text = std::fs::read_to_string(&path).unwrap();
+            let without: String = text
+                .lines()
+                .map(|line| line.rsplit_once(',').unwrap().0.to_string() + "\n")
+                .collect();
+            assert!(!without.contains("article_key") && !without.contains("k1"));
+            std::fs::write(&path, without).unwrap();
+        }
+        let h = HEADERS[Table::Quotes as usize].join(",");
+        let without = h.trim_end_matches(",article_key");
+        write(dir.path(), "quotes.csv", &format!("{without}\n"));
+        let mut run = open_run(dir.path()).unwrap();
+        let first = run.next_group().unwrap().unwrap();
+        let article = &first.article;
+        assert_eq!((&*article.id, &*article.article_key), ("a1", ""));
+        assert_eq!(first.mentions.len(), 2);
+        assert_eq!(run.next_group().unwrap().unwrap().article.id, "a2");
+        assert!(run.next_group().unwrap().is_none());
+    }
+
+    /// Two dumps' article `1`: each article gets its own quote, and a quote of the other `1` in
+    /// its place is refused by its key. Told apart by id alone, it passed as the article's own.
+    #[test]
+    fn rows_of_another_article_with_the_same_id_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        minimal_run(dir.path());
+        let article = |key: &str, input: &str| format!("1,T,20,0,1,ok,,,,{input},line 1,{key}\n");
+        let articles = article("ka", "a/news.jsonl") + &article("kb", "b/news.jsonl");
+        write_table(dir.path(), Table::Articles, &articles);
+        write_table(dir.path(), Table::Entities, "");
+        write_table(dir.path(), Table::Mentions, "");
+        let quote = |text: &str, key: &str| format!("1,1,1,0,5,{text},,,,,,,,,direct,{key}\n");
+        let (win, lose) = (quote("win", "ka"), quote("lose", "kb"));
+        write_table(dir.path(), Table::Quotes, &format!("{win}{lose}"));
+        let mut run = open_run(dir.path()).unwrap();
+        for (key, text) in [("ka", "win"), ("kb", "lose")] {
+            let group = run.next_group().unwrap().unwrap();
+            assert_eq!(group.article.article_key, key);
+            let quotes: Vec<&str> = group.quotes.iter().map(|q| q.text.as_str()).collect();
+            assert_eq!(quotes, [text]);
+        }
+        write_table(dir.path(), Table::Quotes, &format!("{lose}{win}"));
+        let mut run = open_run(dir.path()).unwrap();
+        let err = format!("{:#}", run.next_group().unwrap_err());
+        assert!(err.contains("quotes.csv: line 2"), "{err}");
+        assert!(err.contains("not the output of one run"), "{err}");
+    }
+
     /// A report used to open the tables anew for each pass: a run finishing into the
     /// directory between the passes put its rows beside the earlier run's in one report.
     #[test]
@@ -791,7 +866,7 @@ mod tests {
         let files = RunFiles::open(dir.path()).unwrap();
         // A later run over another dump renames its tables into place.
         let later = tempfile::tempdir().unwrap();
-        write_table(later.path(), Table::Articles, "b1,T,3,0,0,ok,,,,,\n");
+        write_table(later.path(), Table::Articles, "b1,T,3,0,0,ok,,,,,,kb\n");
         std::fs::rename(
             later.path().join("articles.csv"),
             dir.path().join("articles.csv"),

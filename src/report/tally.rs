@@ -10,7 +10,8 @@
 //! use whosaid::report::tally::Tally;
 //! # use whosaid::ner::EntityLabel;
 //! # use whosaid::report::labels::EntityKey;
-//! # let row = whosaid::output::EntityRow { article_id: "a".into(), entity_id: 1,
+//! # let row = whosaid::output::EntityRow { article_id: "a".into(), article_key: "".into(),
+//! #     entity_id: 1,
 //! #     canonical: "Oslo".into(), label: EntityLabel::Loc, country_code: "".into(), mentions: 2,
 //! #     first_start: 0, ambiguous: false, entity_key: "".into() };
 //! let mut places = Tally::new(1000);
@@ -139,6 +140,7 @@ mod tests {
     fn row(name: &str) -> EntityRow {
         EntityRow {
             article_id: "a".into(),
+            article_key: String::new(),
             entity_id: 1,
             canonical: name.into(),
             label: EntityLabel::Per,
