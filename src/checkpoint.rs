@@ -507,10 +507,11 @@ impl RecordsRead {
 ///
 /// ```text
 /// index s0 s1 s2 s3        (0/4 1/4 2/4 3/4 of one dump)   indexed
-/// index s0 s1 s0-copy      (0/4 1/4 0/4)                   refused: shard 0/4 twice
-/// index s0 t1              (0/4 and 1/2 of one dump)       refused: shards of 4 and of 2
+/// index s0 s1 s0-copy      (0/4 1/4 0/4, a copy)           refused: the same articles.csv twice
+/// index s0 t1              (0/4 and 1/2 of one dump)       indexed, warning that they overlap
 /// index s0 s1              (0/4 1/4)                       indexed, saying 2/4 and 3/4 are missing
 /// index a b                (whole runs of two dumps)       indexed
+/// index day1 day2          (two dumps, files named alike)  indexed, warning they may be one
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunManifest {
@@ -519,6 +520,9 @@ pub struct RunManifest {
     /// that read stdin, whose records nothing names: it is not checked.
     pub dump: Vec<(String, u64)>,
 }
+
+/// More than any manifest a run writes (a few hundred bytes per input).
+const MANIFEST_MAX_BYTES: u64 = 64 << 20;
 
 /// How a run without `--shard` names its shard.
 const WHOLE: &str = "whole";
@@ -563,8 +567,23 @@ impl RunManifest {
     /// The manifest of the finished run in `dir`; None for a run that wrote none (an older
     /// whosaid's, the Spark job's) or one that cannot be read.
     pub fn read(dir: &Path) -> Option<RunManifest> {
-        let raw = std::fs::read(dir.join(MANIFEST)).ok()?;
+        // Never a FIFO (it waited for a writer) or a link to /dev/zero; a manifest is small.
+        let file = crate::paths::open_regular_file(&dir.join(MANIFEST)).ok()?;
+        let mut raw = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::Read::take(file, MANIFEST_MAX_BYTES), &mut raw)
+            .ok()?;
         serde_json::from_slice(&raw).ok()
+    }
+
+    /// Whether `other` read inputs of the same names and sizes, in any order (the shards of a
+    /// dump may list its files in other orders: shards go by id).
+    fn same_dump(&self, other: &RunManifest) -> bool {
+        let sorted = |m: &RunManifest| {
+            let mut dump = m.dump.clone();
+            dump.sort();
+            dump
+        };
+        sorted(self) == sorted(other)
     }
 
     /// `(I, N)`, or None for a whole run.
@@ -575,75 +594,115 @@ impl RunManifest {
 }
 
 /// Checks the runs `whosaid index` is given, by their manifests (runs without one are not
-/// checked): of one dump, a shard given twice, or a whole run beside another run of it, would
-/// count its articles twice, and shards of different counts overlap. Returns what it warns
-/// of: the shards of a dump that are missing.
-pub fn check_shards(runs: &[(PathBuf, RunManifest)]) -> Result<Vec<String>> {
+/// checked). A dump is named by its inputs' file names and sizes, in any order: two dumps may
+/// share them (`day1/texts` and `day2/texts` of two files each), so a suspicion is a warning;
+/// only two runs whose `articles.csv` hold the same bytes (`same_articles`) are refused, as
+/// they are certainly one run's articles twice (a copy of a run, a shard given twice). Returns
+/// what it warns of: runs that look like one dump's twice, shards of other counts, and the
+/// missing shards of a dump.
+pub fn check_shards(
+    runs: &[(PathBuf, RunManifest)],
+    same_articles: &dyn Fn(&Path, &Path) -> bool,
+) -> Result<Vec<String>> {
     // The runs of each dump, in the order given.
     let mut by_dump: Vec<Vec<&(PathBuf, RunManifest)>> = Vec::new();
     for run in runs.iter().filter(|(_, m)| !m.dump.is_empty()) {
-        match by_dump.iter_mut().find(|same| same[0].1.dump == run.1.dump) {
+        match by_dump.iter_mut().find(|same| same[0].1.same_dump(&run.1)) {
             Some(same) => same.push(run),
             None => by_dump.push(vec![run]),
         }
     }
     let mut warnings = Vec::new();
     for runs in by_dump {
-        let (first_dir, first) = runs[0];
         for (i, (dir, m)) in runs.iter().enumerate() {
-            let earlier = runs[..i]
-                .iter()
-                .find(|(_, e)| e.shard == m.shard || e.shard().is_none() || m.shard().is_none());
-            if let Some((earlier_dir, e)) = earlier {
-                bail!(
-                    "{} ({}) and {} ({}) are runs of one dump that hold the same articles: \
-                     they would be counted twice (nothing was written)",
-                    earlier_dir.display(),
-                    e.shard,
-                    dir.display(),
-                    m.shard
-                );
-            }
-            if let (Some((_, n)), Some((_, first_n))) = (m.shard(), first.shard()) {
-                if n != first_n {
+            for (earlier_dir, e) in &runs[..i] {
+                if same_articles(earlier_dir, dir) {
                     bail!(
-                        "{} (shard {}) and {} (shard {}) split one dump into other numbers of \
-                         shards: their articles overlap (nothing was written)",
-                        first_dir.display(),
-                        first.shard,
+                        "{} ({}) and {} ({}) hold the same articles.csv: their articles would \
+                         be counted twice (nothing was written)",
+                        earlier_dir.display(),
+                        e.shard,
                         dir.display(),
                         m.shard
                     );
                 }
             }
         }
-        if let Some((_, n)) = first.shard() {
-            let given: Vec<u64> = runs
-                .iter()
-                .filter_map(|(_, m)| m.shard())
-                .map(|s| s.0)
-                .collect();
-            let missing: Vec<String> = (0..n)
-                .filter(|i| !given.contains(i))
-                .map(|i| format!("{i}/{n}"))
-                .collect();
-            if !missing.is_empty() {
-                let named = missing.len().min(10);
-                let more = match missing.len() - named {
-                    0 => String::new(),
-                    more => format!(" and {more} more"),
-                };
-                warnings.push(format!(
-                    "{} of {n} shard(s) of the dump of {} are not among the runs ({}{more}): the \
-                     index is of part of it",
-                    missing.len(),
-                    first_dir.display(),
-                    missing[..named].join(", ")
-                ));
-            }
-        }
+        warnings.extend(overlaps(&runs));
+        warnings.extend(missing_shards(&runs));
     }
     Ok(warnings)
+}
+
+/// Runs of what looks like one dump (the same input names and sizes) that would hold the same
+/// articles if it were one: one shard twice, a whole run beside another, other shard counts.
+fn overlaps(runs: &[&(PathBuf, RunManifest)]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for (i, (dir, m)) in runs.iter().enumerate() {
+        let earlier = runs[..i]
+            .iter()
+            .find(|(_, e)| match (e.shard(), m.shard()) {
+                (Some((ei, en)), Some((mi, mn))) => en != mn || ei == mi,
+                _ => true,
+            });
+        if let Some((earlier_dir, e)) = earlier {
+            warnings.push(format!(
+                "{} ({}) and {} ({}) read inputs of the same names and sizes: if they are one \
+                 dump, their articles overlap and are counted twice",
+                earlier_dir.display(),
+                e.shard,
+                dir.display(),
+                m.shard
+            ));
+        }
+    }
+    warnings
+}
+
+/// The shards of the first run's count that none of `runs` is.
+fn missing_shards(runs: &[&(PathBuf, RunManifest)]) -> Option<String> {
+    let (first_dir, first) = runs[0];
+    let (_, n) = first.shard()?;
+    let given: Vec<u64> = runs
+        .iter()
+        .filter_map(|(_, m)| m.shard())
+        .map(|s| s.0)
+        .collect();
+    let missing: Vec<String> = (0..n)
+        .filter(|i| !given.contains(i))
+        .map(|i| format!("{i}/{n}"))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let named = missing.len().min(10);
+    let more = match missing.len() - named {
+        0 => String::new(),
+        more => format!(" and {more} more"),
+    };
+    Some(format!(
+        "{} of {n} shard(s) of the dump of {} are not among the runs ({}{more}): the index is of \
+         part of it",
+        missing.len(),
+        first_dir.display(),
+        missing[..named].join(", ")
+    ))
+}
+
+/// Whether the files `a` and `b` hold the same bytes (false when either is no regular file or
+/// cannot be read, or is empty).
+pub fn same_bytes(a: &Path, b: &Path) -> bool {
+    let read = |p: &Path| -> Option<Vec<u8>> {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut crate::paths::open_regular_file(p).ok()?, &mut bytes)
+            .ok()?;
+        Some(bytes)
+    };
+    let sizes = |p: &Path| std::fs::metadata(p).map(|m| m.len()).ok();
+    match (sizes(a), sizes(b)) {
+        (Some(x), Some(y)) if x == y && x > 0 => read(a).is_some_and(|x| Some(x) == read(b)),
+        _ => false,
+    }
 }
 
 /// How far an unfinished run got; see the module doc.
@@ -902,48 +961,63 @@ mod tests {
     }
 
     #[test]
-    fn shards_given_twice_or_of_other_counts_are_refused_and_missing_ones_said() {
+    fn runs_with_the_same_articles_are_refused_and_suspected_overlaps_said() {
         let tmp = tempfile::tempdir().unwrap();
-        let run = |dir: &str, shard: &str, dump: &str| {
+        let run = |dir: &str, shard: &str, dump: &[&str]| {
             let manifest = RunManifest {
                 shard: shard.into(),
-                dump: vec![(dump.into(), 100)],
+                dump: dump.iter().map(|d| (d.to_string(), 100)).collect(),
             };
             (PathBuf::from(dir), manifest)
         };
-        let whole = [run("a", "whole", "a.jsonl"), run("b", "whole", "b.jsonl")];
-        assert!(check_shards(&whole).unwrap().is_empty());
+        let other_articles = |_: &Path, _: &Path| false;
+        let copies = |a: &Path, b: &Path| a.ends_with("s0") && b.ends_with("s0-copy");
+        let whole = [
+            run("a", "whole", &["a.jsonl"]),
+            run("b", "whole", &["b.jsonl"]),
+        ];
+        assert!(check_shards(&whole, &copies).unwrap().is_empty());
         // Two runs over stdin: two dumps nothing names.
         let stdin = RunManifest::of(&identity(tmp.path(), &[PathBuf::from("-")], "int8"));
         assert!(stdin.dump.is_empty());
         let piped = [("p".into(), stdin.clone()), ("q".into(), stdin)];
-        assert!(check_shards(&piped).unwrap().is_empty());
-        let all = [run("s0", "0/2", "d.jsonl"), run("s1", "1/2", "d.jsonl")];
-        assert!(check_shards(&all).unwrap().is_empty());
-        let part = check_shards(&all[..1]).unwrap();
+        assert!(check_shards(&piped, &copies).unwrap().is_empty());
+        // The shards of one dump whose files were listed in other orders: shards go by id.
+        let all = [
+            run("s0", "0/2", &["d.jsonl", "e.jsonl"]),
+            run("s1", "1/2", &["e.jsonl", "d.jsonl"]),
+        ];
+        assert!(check_shards(&all, &copies).unwrap().is_empty());
+        let part = check_shards(&all[..1], &copies).unwrap();
         assert!(
             part[0].contains("1 of 2 shard(s)") && part[0].contains("(1/2)"),
             "{part:?}"
         );
-        for (runs, said) in [
-            (
-                vec![
-                    run("s0", "0/2", "d.jsonl"),
-                    run("s0-copy", "0/2", "d.jsonl"),
-                ],
-                "s0 (0/2) and s0-copy (0/2)",
-            ),
-            (
-                vec![run("s0", "0/2", "d.jsonl"), run("w", "whole", "d.jsonl")],
-                "counted twice",
-            ),
-            (
-                vec![run("s0", "0/2", "d.jsonl"), run("t1", "1/3", "d.jsonl")],
-                "other numbers of shards",
-            ),
+        // A copy of a run holds the same articles.csv: refused.
+        let copied = [
+            run("s0", "0/2", &["d.jsonl"]),
+            run("s0-copy", "0/2", &["d.jsonl"]),
+        ];
+        let err = check_shards(&copied, &copies).unwrap_err().to_string();
+        assert!(err.contains("s0 (0/2) and s0-copy (0/2)"), "{err}");
+        // Two dumps of files named alike (day1/texts, day2/texts), or overlapping shards:
+        // said, not refused, since names and sizes cannot tell.
+        for runs in [
+            vec![
+                run("day1", "whole", &["texts"]),
+                run("day2", "whole", &["texts"]),
+            ],
+            vec![
+                run("s0", "0/2", &["d.jsonl"]),
+                run("w", "whole", &["d.jsonl"]),
+            ],
+            vec![
+                run("s0", "0/2", &["d.jsonl"]),
+                run("t1", "1/3", &["d.jsonl"]),
+            ],
         ] {
-            let err = check_shards(&runs).unwrap_err().to_string();
-            assert!(err.contains(said), "{err}");
+            let said = check_shards(&runs, &other_articles).unwrap();
+            assert!(said.iter().any(|w| w.contains("counted twice")), "{said:?}");
         }
         // The manifest a run writes, read back; a run without one is not checked.
         let dump = tmp.path().join("d.jsonl");
@@ -956,6 +1030,19 @@ mod tests {
         assert_eq!(RunManifest::read(tmp.path()), None);
         written.write(tmp.path()).unwrap();
         assert_eq!(RunManifest::read(tmp.path()), Some(written));
+    }
+
+    /// `index` read a run's manifest with a plain read: a FIFO under its name hung it.
+    #[cfg(unix)]
+    #[test]
+    fn a_manifest_that_is_a_fifo_is_none_at_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        crate::paths::special::make_fifo(&tmp.path().join(MANIFEST));
+        let dir = tmp.path().to_path_buf();
+        assert_eq!(
+            crate::paths::special::at_once(move || RunManifest::read(&dir)),
+            None
+        );
     }
 
     #[test]

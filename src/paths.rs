@@ -14,13 +14,25 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{Context, Result};
 
 /// A path or a file name as text, for the names a run writes (the `input` and `record` columns,
-/// made-up ids): as it is where it is UTF-8 (every name in practice), and each byte that is not
-/// as `\xNN`. The lossy conversion wrote the names `x<FF>.txt` and `x<FE>.txt` both as `x�.txt`:
-/// two articles with one input, record and id, which nothing in the output told apart.
+/// made-up ids): as it is where it is UTF-8 text (every name in practice), and each byte that is
+/// not, or is a control character, as `\xNN`, a backslash as `\\`. One name, one text, and no
+/// two names the same text:
+///
+/// ```text
+/// x<FF>.txt     x\xFF.txt      (lossy, x<FF>.txt and x<FE>.txt were both x<U+FFFD>.txt)
+/// x\xFF.txt     x\\xFF.txt     (a name of the characters \ x F F: another article's)
+/// a<ESC>[31m    a\x1B[31m      (a terminal escape, or a NUL, reached every table as it was)
+/// ```
 pub fn text_of(name: &OsStr) -> String {
     let mut out = String::new();
     for chunk in name.as_encoded_bytes().utf8_chunks() {
-        out.push_str(chunk.valid());
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                c if c.is_ascii_control() => out.push_str(&format!("\\x{:02X}", c as u32)),
+                c => out.push(c),
+            }
+        }
         for byte in chunk.invalid() {
             out.push_str(&format!("\\x{byte:02X}"));
         }

@@ -805,8 +805,28 @@ fn an_article_with_html_tags_shows_its_text() {
         "{quotes:?}"
     );
     let html = tmp.path().join("report");
-    assert_eq!(report(&out, &html, vec![input], 200).with_text, 1);
+    assert_eq!(report(&out, &html, vec![input.clone()], 200).with_text, 1);
     check_article_page(&article_pages(&html)["a"], "a", &out, text);
+    // A whosaid before session 50 wrote the text at the offsets as it stands, tags and all:
+    // its runs still show their texts.
+    let older = tmp.path().join("older");
+    std::fs::create_dir(&older).unwrap();
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let from = entry.unwrap().path();
+        let to = older.join(from.file_name().unwrap());
+        let bytes = std::fs::read(&from).unwrap();
+        let bytes = if from.ends_with("quotes.csv") {
+            let csv = String::from_utf8(bytes).unwrap();
+            assert!(csv.contains(",Mayor Clara Fenwick,"), "{csv}");
+            csv.replace(",Mayor Clara Fenwick,", ",Mayor Clara <i>Fenwick,")
+                .into_bytes()
+        } else {
+            bytes
+        };
+        std::fs::write(to, bytes).unwrap();
+    }
+    let html = tmp.path().join("report-older");
+    assert_eq!(report(&older, &html, vec![input], 200).with_text, 1);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! `whosaid index`: the entity index of finished runs taken together.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
@@ -61,7 +61,11 @@ pub fn run(a: IndexArgs) -> Result<ExitCode> {
     let manifests: Vec<_> = (a.runs.iter())
         .filter_map(|run| checkpoint::RunManifest::read(run).map(|m| (run.clone(), m)))
         .collect();
-    for warning in checkpoint::check_shards(&manifests)? {
+    let same_articles = |a: &Path, b: &Path| {
+        let articles = checkpoint::FILES[0];
+        checkpoint::same_bytes(&a.join(articles), &b.join(articles))
+    };
+    for warning in checkpoint::check_shards(&manifests, &same_articles)? {
         eprintln!("whosaid: warning: {warning}");
     }
     let rows = index::build(&a.runs)?;

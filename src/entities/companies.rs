@@ -38,12 +38,13 @@
 //!   country's name elsewhere stays the country: "Israel" beside Rep. Steve Israel and the Israel
 //!   Defense Forces, "Jordan" beside Rep. Jim Jordan and The Jordan Times;
 //! - a registered name's stem or short name whose capital says nothing of a name is no
-//!   company's: "Apple" starting a sentence ("Apple growers in Washington expect a record") in
-//!   an article that writes the word in lower case as well ("the apple harvest", "apples"),
-//!   or "apple" tagged all in lower case beside the capitalised "Apple Inc.". It joins neither
-//!   the company nor anything else, and is marked ambiguous ([`common_nouns`]); "Apple said"
-//!   within a sentence, or "Apple" starting one in an article that never writes "apple", stays
-//!   the company's.
+//!   company's: "Apple" starting a sentence and tagged other than ORG ("Apple growers in
+//!   Washington expect a record", MISC) in an article that writes the word in lower case as
+//!   well ("the apple harvest", "apples"), or "apple" tagged all in lower case beside the
+//!   capitalised "Apple Inc.". It joins neither the company nor anything else, and is marked
+//!   ambiguous ([`common_nouns`]); "Apple said" within a sentence, "Apple" starting one in an
+//!   article that never writes "apple", and a sentence's first "Target" tagged ORG beside "a
+//!   price target" and "Target Corp." stay the company's.
 
 use std::collections::{HashMap, HashSet};
 
@@ -140,9 +141,9 @@ pub(super) fn countries_as_short_names(
 }
 
 /// Per mention, whether it is a registered name's stem or short name that may be a common noun
-/// (the module doc): written all in lower case, or capitalised only as a sentence's first word
-/// in an article that writes the word in lower case too ("Apple growers" beside "the apple
-/// harvest" and "Apple Inc.").
+/// (the module doc): written all in lower case, or capitalised only as a sentence's first word,
+/// tagged other than ORG, in an article that writes the word in lower case too ("Apple growers"
+/// beside "the apple harvest" and "Apple Inc.").
 pub(super) fn common_nouns(doc: &Document, mentions: &[Mention], forms: &[Form]) -> Vec<bool> {
     let mut common = vec![false; forms.len()];
     // Stems of registered names written with capitals, and their proper beginnings: "apple";
@@ -168,8 +169,11 @@ pub(super) fn common_nouns(doc: &Document, mentions: &[Mention], forms: &[Form])
             continue;
         }
         let span = mentions[i].span;
+        // The model's ORG is trusted: "Target said sales fell" beside "a price target", or
+        // "Shell said" beside "a shell company", is the company.
         common[i] = !other.display.chars().any(char::is_uppercase)
-            || (starts_sentence(doc, span)
+            || (mentions[i].label != EntityLabel::Org
+                && starts_sentence(doc, span)
                 && *written_in_lower_case
                     .entry(other.display.to_lowercase())
                     .or_insert_with_key(|word| lower_case_word_in(&doc.text, word, mentions)));

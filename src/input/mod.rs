@@ -1400,6 +1400,10 @@ mod tests {
         let name = |bytes: &[u8]| std::ffi::OsStr::from_bytes(bytes).to_owned();
         let folder = dir.path().join("n");
         fs::create_dir(&folder).unwrap();
+        // `x\xFF.txt` (a backslash, `x`, `F`, `F`) and `y<ESC>.txt` too: the backslash was
+        // written as it is, the same text as the byte 0xFF's, and the escape reached the tables.
+        fs::write(folder.join("x\\xFF.txt"), STORY).unwrap();
+        fs::write(folder.join(name(b"y\x1b.txt")), STORY).unwrap();
         for byte in [0xFF, 0xFE] {
             fs::write(
                 folder.join(name(&[b'x', byte, b'.', b't', b'x', b't'])),
@@ -1428,8 +1432,10 @@ mod tests {
         assert_eq!(
             seen,
             [
+                ("n".into(), "x\\\\xFF.txt", "x\\\\xFF"),
                 ("n".into(), "x\\xFE.txt", "x\\xFE"),
                 ("n".into(), "x\\xFF.txt", "x\\xFF"),
+                ("n".into(), "y\\x1B.txt", "y\\x1B"),
                 ("n\\xFF.jsonl".into(), "line 1", "n\\xFF:1"),
                 ("n\\xFE.jsonl".into(), "line 1", "n\\xFE:1"),
             ]
