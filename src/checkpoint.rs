@@ -568,10 +568,7 @@ impl RunManifest {
     /// whosaid's, the Spark job's) or one that cannot be read.
     pub fn read(dir: &Path) -> Option<RunManifest> {
         // Never a FIFO (it waited for a writer) or a link to /dev/zero; a manifest is small.
-        let file = crate::paths::open_regular_file(&dir.join(MANIFEST)).ok()?;
-        let mut raw = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::Read::take(file, MANIFEST_MAX_BYTES), &mut raw)
-            .ok()?;
+        let raw = crate::paths::read_regular_file(&dir.join(MANIFEST), MANIFEST_MAX_BYTES).ok()?;
         serde_json::from_slice(&raw).ok()
     }
 
@@ -596,7 +593,7 @@ impl RunManifest {
 /// Checks the runs `whosaid index` is given, by their manifests (runs without one are not
 /// checked). A dump is named by its inputs' file names and sizes, in any order: two dumps may
 /// share them (`day1/texts` and `day2/texts` of two files each), so a suspicion is a warning;
-/// only two runs whose `articles.csv` hold the same bytes (`same_articles`) are refused, as
+/// only two runs whose `articles.csv` hold the same bytes (`same_articles`, [`crate::paths::same_bytes`]) are refused, as
 /// they are certainly one run's articles twice (a copy of a run, a shard given twice). Returns
 /// what it warns of: runs that look like one dump's twice, shards of other counts, and the
 /// missing shards of a dump.
@@ -687,22 +684,6 @@ fn missing_shards(runs: &[&(PathBuf, RunManifest)]) -> Option<String> {
         first_dir.display(),
         missing[..named].join(", ")
     ))
-}
-
-/// Whether the files `a` and `b` hold the same bytes (false when either is no regular file or
-/// cannot be read, or is empty).
-pub fn same_bytes(a: &Path, b: &Path) -> bool {
-    let read = |p: &Path| -> Option<Vec<u8>> {
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut crate::paths::open_regular_file(p).ok()?, &mut bytes)
-            .ok()?;
-        Some(bytes)
-    };
-    let sizes = |p: &Path| std::fs::metadata(p).map(|m| m.len()).ok();
-    match (sizes(a), sizes(b)) {
-        (Some(x), Some(y)) if x == y && x > 0 => read(a).is_some_and(|x| Some(x) == read(b)),
-        _ => false,
-    }
 }
 
 /// How far an unfinished run got; see the module doc.

@@ -539,11 +539,7 @@ impl OutputWriter {
 /// The first line of the file at `path` (within its first 4096 bytes), without its line end;
 /// None for an empty file.
 fn first_line(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    let mut start = Vec::new();
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(crate::paths::open_regular_file(path)?, 4096),
-        &mut start,
-    )?;
+    let mut start = crate::paths::read_regular_file(path, 4096)?;
     if start.is_empty() {
         return Ok(None);
     }

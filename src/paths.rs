@@ -129,6 +129,31 @@ fn kind_in_words(kind: std::fs::FileType) -> &'static str {
     }
 }
 
+/// The first `max` bytes of the regular file at `path` ([`open_regular_file`]: never a FIFO,
+/// and a link to `/dev/zero` is no regular file either).
+pub fn read_regular_file(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(open_regular_file(path)?, max),
+        &mut bytes,
+    )?;
+    Ok(bytes)
+}
+
+/// Whether the regular files `a` and `b` hold the same bytes (false when either is empty, no
+/// regular file, or cannot be read): a copy of a run's table, where [`same_file`] tells the
+/// same file under two names.
+pub fn same_bytes(a: &Path, b: &Path) -> bool {
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).ok();
+    match (size(a), size(b)) {
+        (Some(x), Some(y)) if x == y && x > 0 => {
+            let read = |p: &Path| read_regular_file(p, u64::MAX).ok();
+            read(a).is_some_and(|bytes| Some(bytes) == read(b))
+        }
+        _ => false,
+    }
+}
+
 /// Opens `path` to read it only when it is a regular file ([`other_than_a_file`]); anything
 /// else is an error saying what it is, and is never opened where it is known before (a FIFO
 /// opened waits for a writer, a tape device opened may rewind). Opened without waiting, and

@@ -63,7 +63,7 @@ pub fn run(a: IndexArgs) -> Result<ExitCode> {
         .collect();
     let same_articles = |a: &Path, b: &Path| {
         let articles = checkpoint::FILES[0];
-        checkpoint::same_bytes(&a.join(articles), &b.join(articles))
+        whosaid::paths::same_bytes(&a.join(articles), &b.join(articles))
     };
     for warning in checkpoint::check_shards(&manifests, &same_articles)? {
         eprintln!("whosaid: warning: {warning}");
