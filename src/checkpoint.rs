@@ -759,7 +759,8 @@ impl Checkpoint {
     pub fn write(&self, dir: &Path) -> Result<()> {
         let path = dir.join(CHECKPOINT);
         let temp = dir.join(format!("{CHECKPOINT}.tmp"));
-        let mut file = std::fs::File::create(&temp)
+        // Never a FIFO put there since the run's start: opening it waited for a reader.
+        let mut file = crate::paths::create_regular_file(&temp)
             .with_context(|| format!("cannot write {}", temp.display()))?;
         std::io::Write::write_all(&mut file, &serde_json::to_vec(self)?)
             .and_then(|()| file.sync_all())

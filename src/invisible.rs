@@ -44,11 +44,15 @@ pub fn shows_nothing(text: &str) -> bool {
 }
 
 /// Whether `c` is a control character that breaks the tools a CSV is read with: the C0 controls
-/// other than tab, line feed and carriage return (which CSV quoting carries). A NUL ends a field
-/// for Postgres `COPY` and most C programs, and makes `grep` take the file for binary; an escape
-/// (U+001B) runs terminal commands when the file is shown.
+/// other than tab, line feed and carriage return (which CSV quoting carries), and the C1
+/// controls, U+0080 to U+009F. A NUL ends a field for Postgres `COPY` and most C programs, and
+/// makes `grep` take the file for binary; an escape (U+001B) runs terminal commands when the
+/// file is shown, and so does U+009B, the one-character CSI that a terminal reads in UTF-8 text
+/// as `ESC [` (`\u{9B}2J` clears the screen). No text needs a C1 control: one in a dump is a
+/// Windows-1252 byte read as Latin-1 (`\u{93}` for a curly quote), or put there to do harm.
 pub fn breaks_csv_tools(c: char) -> bool {
-    c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{7F}')
+    (c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{7F}'))
+        || ('\u{80}'..='\u{9F}').contains(&c)
 }
 
 /// `text` with each control character that breaks CSV tools ([`breaks_csv_tools`]) written as
@@ -58,6 +62,7 @@ pub fn breaks_csv_tools(c: char) -> bool {
 /// ```
 /// use whosaid::invisible::with_controls_replaced;
 /// assert_eq!(with_controls_replaced("T\0itle\u{1b}[2J\tok"), "T\u{FFFD}itle\u{FFFD}[2J\tok");
+/// assert_eq!(with_controls_replaced("a\u{9b}2Jb\u{a0}c"), "a\u{FFFD}2Jb\u{a0}c");
 /// ```
 pub fn with_controls_replaced(text: &str) -> Cow<'_, str> {
     match text.contains(breaks_csv_tools) {

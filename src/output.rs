@@ -319,8 +319,9 @@ impl CsvFile {
             std::fs::remove_file(&path)
                 .with_context(|| format!("cannot remove old {}", path.display()))?;
         }
-        let file =
-            File::create(&temp).with_context(|| format!("cannot open {}", temp.display()))?;
+        // Never a FIFO put there since the run's start: opening it waited for a reader.
+        let file = crate::paths::create_regular_file(&temp)
+            .with_context(|| format!("cannot open {}", temp.display()))?;
         Ok(CsvFile::with_file(path, temp, file, true, 0))
     }
 
@@ -343,9 +344,7 @@ impl CsvFile {
                 format!("cannot rename {} to {}", path.display(), temp.display())
             })?;
         }
-        let file = std::fs::OpenOptions::new()
-            .append(true)
-            .open(&temp)
+        let file = crate::paths::open_regular(&temp, std::fs::OpenOptions::new().append(true))
             .with_context(|| format!("cannot resume: cannot open {}", temp.display()))?;
         let written = first_line(&temp)
             .with_context(|| format!("cannot read {}", temp.display()))?
@@ -408,7 +407,7 @@ pub struct OutputWriter {
     dir: PathBuf,
     run: RunIdentity,
     read: RecordsRead,
-    _lock: DirLock,
+    _lock: LockFile,
 }
 
 impl OutputWriter {
@@ -416,7 +415,7 @@ impl OutputWriter {
     pub fn create(dir: &Path, run: RunIdentity) -> Result<OutputWriter> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create output directory {}", dir.display()))?;
-        let lock = DirLock::take(dir)?;
+        let lock = LockFile::take_run(dir)?;
         let _ = std::fs::remove_file(dir.join(CHECKPOINT));
         remove_derived(dir)?;
         let files = [
@@ -439,7 +438,7 @@ impl OutputWriter {
     /// checkpoint of the run `run` that the caller read ([`Checkpoint::read_for`]) and whose
     /// written records it read again. Refuses if the checkpoint changed since (another run).
     pub fn resume(dir: &Path, run: RunIdentity, verified: &Checkpoint) -> Result<OutputWriter> {
-        let lock = DirLock::take(dir)?;
+        let lock = LockFile::take_run(dir)?;
         let cp = Checkpoint::read_for(dir, &run)?;
         if cp != *verified {
             bail!(
@@ -692,32 +691,58 @@ pub const HEADERS: [&[&str]; 5] = [
     &["input", "record", "reason"],
 ];
 
-/// An exclusive lock on an output directory for as long as a run writes it, so that two runs
-/// never write the same files, and a report never reads a directory a run is writing.
-struct DirLock(#[allow(dead_code)] File);
+/// An exclusive lock on a lock file for as long as a command writes where it stands for, so
+/// that two never write the same files: `extract`'s `OUT/.whosaid-lock` for its output
+/// directory (a report never reads a directory a run is writing), `report`'s beside its
+/// REPORT_DIR ([`crate::report::site`]).
+pub(crate) struct LockFile {
+    file: File,
+    path: PathBuf,
+}
 
-impl DirLock {
-    fn take(dir: &Path) -> Result<DirLock> {
-        let path = dir.join(LOCK);
+impl LockFile {
+    /// Takes the lock of `dir`, a run's output directory.
+    fn take_run(dir: &Path) -> Result<LockFile> {
+        LockFile::take(&dir.join(LOCK), || {
+            format!(
+                "another whosaid run is writing to {}: wait for it, or choose another --out",
+                dir.display()
+            )
+        })
+    }
+
+    /// Takes the lock of the lock file `path` (created when missing; only ever a regular file,
+    /// [`crate::paths::open_regular`]), or fails with `busy()` when another process holds it.
+    pub(crate) fn take(path: &Path, busy: impl FnOnce() -> String) -> Result<LockFile> {
         // A finishing run removes the lock file while it holds it: a run that opened that file
         // just before would lock a file no longer in the directory, beside a third run locking
         // a new one. So the lock counts only while the path still names the locked file.
         loop {
-            let file = std::fs::OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&path)
-                .with_context(|| format!("cannot open {}", path.display()))?;
+            let file = crate::paths::open_regular(
+                path,
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .truncate(false)
+                    .write(true),
+            )
+            .with_context(|| format!("cannot open {}", path.display()))?;
             if !flock(&file, Flock::Exclusive) {
-                bail!(
-                    "another whosaid run is writing to {}: wait for it, or choose another --out",
-                    dir.display()
-                );
+                bail!("{}", busy());
             }
-            if crate::paths::same_open_file(&file, &path) {
-                return Ok(DirLock(file));
+            if crate::paths::same_open_file(&file, path) {
+                return Ok(LockFile {
+                    file,
+                    path: path.to_path_buf(),
+                });
             }
+        }
+    }
+
+    /// Removes the lock file, still held, and lets the lock go: nothing is left behind, and a
+    /// command that opened the file meanwhile finds it gone once it holds it, and takes a new one.
+    pub(crate) fn remove(self) {
+        if crate::paths::same_open_file(&self.file, &self.path) {
+            let _ = std::fs::remove_file(&self.path);
         }
     }
 }
@@ -872,6 +897,48 @@ mod tests {
                 "{err}"
             );
         }
+    }
+
+    /// The check when the run starts cannot stand for the opening: a FIFO put at a `.tmp`
+    /// name, the lock or the checkpoint's `.tmp` after it (while the model loads) hung the
+    /// writer for ever, and one put at a `.tmp` before `--resume` reopened it hung the resume.
+    /// The opening refuses it at once, naming it.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_put_at_a_name_of_the_run_after_the_check_is_refused_when_opened() {
+        use crate::paths::special::{at_once, make_fifo};
+        let checkpoint_temp = format!("{CHECKPOINT}.tmp");
+        for name in ["articles.csv.tmp", "errors.csv.tmp", LOCK, &checkpoint_temp] {
+            let tmp = tempfile::tempdir().unwrap();
+            let out = tmp.path().join("out");
+            std::fs::create_dir(&out).unwrap();
+            refuse_foreign_outputs(&out).unwrap();
+            make_fifo(&out.join(name));
+            let run = run_identity(tmp.path());
+            let err = at_once(move || {
+                let mut w = OutputWriter::create(&out, run)?;
+                w.checkpoint(one_record_read())
+            });
+            let err = format!("{:#}", err.expect_err("refused"));
+            assert!(
+                err.contains(&format!(
+                    "{name}: it is a FIFO (named pipe), not a regular file"
+                )),
+                "{err}"
+            );
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let (out, run) = (tmp.path().join("out"), run_identity(tmp.path()));
+        let mut w = OutputWriter::create(&out, run.clone()).unwrap();
+        w.write_error(&error(1)).unwrap();
+        w.checkpoint(one_record_read()).unwrap();
+        drop(w);
+        let temp = out.join("quotes.csv.tmp");
+        std::fs::remove_file(&temp).unwrap();
+        make_fifo(&temp);
+        let err = at_once(move || resume(&out, run).map(|_| ()));
+        let err = format!("{:#}", err.expect_err("refused"));
+        assert!(err.contains("quotes.csv.tmp: it is a FIFO"), "{err}");
     }
 
     fn run_identity(dir: &Path) -> RunIdentity {

@@ -15,13 +15,15 @@ use anyhow::{Context, Result};
 
 /// A path or a file name as text, for the names a run writes (the `input` and `record` columns,
 /// made-up ids): as it is where it is UTF-8 text (every name in practice), and each byte that is
-/// not, or is a control character, as `\xNN`, a backslash as `\\`. One name, one text, and no
-/// two names the same text:
+/// not, or is an ASCII control character, as `\xNN`, a C1 control character (U+0080 to U+009F,
+/// valid UTF-8 of two bytes) as `\u{NN}`, a backslash as `\\`. One name, one text, and no two
+/// names the same text (every `\` written starts one of these three escapes):
 ///
 /// ```text
 /// x<FF>.txt     x\xFF.txt      (lossy, x<FF>.txt and x<FE>.txt were both x<U+FFFD>.txt)
 /// x\xFF.txt     x\\xFF.txt     (a name of the characters \ x F F: another article's)
 /// a<ESC>[31m    a\x1B[31m      (a terminal escape, or a NUL, reached every table as it was)
+/// a<U+9B>31m    a\u{9B}31m     (the one-character CSI, a terminal escape too)
 /// ```
 pub fn text_of(name: &OsStr) -> String {
     let mut out = String::new();
@@ -30,6 +32,7 @@ pub fn text_of(name: &OsStr) -> String {
             match c {
                 '\\' => out.push_str("\\\\"),
                 c if c.is_ascii_control() => out.push_str(&format!("\\x{:02X}", c as u32)),
+                c if c.is_control() => out.push_str(&format!("\\u{{{:02X}}}", c as u32)),
                 c => out.push(c),
             }
         }
@@ -154,11 +157,35 @@ pub fn same_bytes(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Opens `path` to read it only when it is a regular file ([`other_than_a_file`]); anything
-/// else is an error saying what it is, and is never opened where it is known before (a FIFO
-/// opened waits for a writer, a tape device opened may rewind). Opened without waiting, and
-/// looked at again once open, so a FIFO put in its place meanwhile is refused too.
+/// Opens `path` to read it only when it is a regular file ([`open_regular`]).
 pub fn open_regular_file(path: &Path) -> std::io::Result<std::fs::File> {
+    open_regular(path, std::fs::OpenOptions::new().read(true))
+}
+
+/// Creates the regular file `path`, or empties it, to write it, as `File::create` does: never
+/// anything else ([`open_regular`]).
+pub fn create_regular_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    open_regular(path, options.write(true).create(true).truncate(true))
+}
+
+/// Opens `path` as `options` say (to read, to write, to create) only when it is a regular file;
+/// anything else is an error saying what it is, and is never opened where it is known before (a
+/// FIFO opened waits for a reader or a writer, a tape device opened may rewind). Every file a
+/// run reads or writes under a name of its own is opened so: the check when the run starts
+/// cannot stand for the open, since a FIFO put at `articles.csv.tmp` while the model loads
+/// hung the writer for ever. So the open itself does not wait (`O_NONBLOCK`: a FIFO without a
+/// reader is refused by the system, one with a reader is opened), what was opened is looked at
+/// (`fstat`), and only a regular file is kept, its reads and writes blocking again.
+///
+/// ```text
+/// run/articles.csv.tmp   a regular file, or nothing (created)   opened
+/// run/articles.csv.tmp   a FIFO put there after the check        "it is a FIFO (named pipe), not a regular file"
+/// ```
+pub fn open_regular(
+    path: &Path,
+    options: &mut std::fs::OpenOptions,
+) -> std::io::Result<std::fs::File> {
     let not_a_file = |what: &str| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
@@ -168,16 +195,38 @@ pub fn open_regular_file(path: &Path) -> std::io::Result<std::fs::File> {
     if let Some(what) = other_than_a_file(path) {
         return Err(not_a_file(what));
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
-    let file = options.open(path)?;
+    std::os::unix::fs::OpenOptionsExt::custom_flags(options, libc::O_NONBLOCK);
+    // A FIFO opened to write without a reader is refused (ENXIO, "no such device or address"):
+    // said as what it is.
+    let file = options
+        .open(path)
+        .map_err(|e| other_than_a_file(path).map_or(e, not_a_file))?;
     let kind = file.metadata()?.file_type();
-    match kind.is_file() {
-        true => Ok(file),
-        false => Err(not_a_file(kind_in_words(kind))),
+    if !kind.is_file() {
+        return Err(not_a_file(kind_in_words(kind)));
     }
+    blocking(&file)?;
+    Ok(file)
+}
+
+/// Clears `O_NONBLOCK` on the open `file` ([`open_regular`]).
+#[cfg(unix)]
+fn blocking(file: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::io::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: fcntl on a descriptor `file` keeps open for the call.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    // SAFETY: as above.
+    if flags < 0 || unsafe { libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK) } < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn blocking(_: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// Which file `path` is, through links: its device and inode (none where it cannot be read, or
@@ -289,7 +338,32 @@ mod tests {
         assert_eq!(other_than_a_file(&fifo), Some("a FIFO (named pipe)"));
         assert_eq!(other_than_a_file(tmp.path()), Some("a directory"));
         assert!(open_regular_file(&file).is_ok());
-        let err = special::at_once(move || open_regular_file(&fifo).unwrap_err().to_string());
+        let read_fifo = fifo.clone();
+        let err = special::at_once(move || open_regular_file(&read_fifo).unwrap_err().to_string());
         assert_eq!(err, "it is a FIFO (named pipe), not a regular file");
+        // To write, as a run opens its `.tmp` files and its lock: a FIFO without a reader (the
+        // system refuses it) and one with a reader (opened, then looked at) are refused alike.
+        let write = |path: PathBuf| {
+            special::at_once(move || create_regular_file(&path).map_err(|e| e.to_string()))
+        };
+        let err = write(fifo.clone()).unwrap_err();
+        assert_eq!(err, "it is a FIFO (named pipe), not a regular file");
+        let _reader = fifo_reader(&fifo);
+        let err = write(fifo).unwrap_err();
+        assert_eq!(err, "it is a FIFO (named pipe), not a regular file");
+        let mut written = write(file.clone()).unwrap();
+        std::io::Write::write_all(&mut written, b"yz").unwrap();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "yz");
+    }
+
+    /// A reader of the FIFO at `path`, opened without waiting for a writer.
+    #[cfg(unix)]
+    fn fifo_reader(path: &Path) -> std::fs::File {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)
+            .unwrap()
     }
 }

@@ -80,17 +80,23 @@ fn default_permissions() -> std::fs::Permissions {
     std::fs::Permissions::from_mode(0o666)
 }
 
+/// The names in the directory `dir`, sorted (for tests).
+#[cfg(test)]
+pub(crate) fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn names(dir: &Path) -> Vec<String> {
-        let mut n: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        n.sort();
-        n
+        names_in(dir)
     }
 
     #[test]

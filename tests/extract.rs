@@ -357,7 +357,8 @@ fn bad_records_go_to_errors_and_the_batch_goes_on() {
 /// an id into each `article_id`, through a title or source into `articles.csv`, and through the
 /// text into the mentions' and quotes' text. Postgres `COPY` refuses such a file and `grep`
 /// takes it for binary. An id holding one is its record's error row (an id is kept as
-/// written); elsewhere each is U+FFFD, one character for one.
+/// written); elsewhere each is U+FFFD, one character for one. A C1 control (U+009B, the
+/// one-character CSI a terminal reads as `ESC [`) alike: it reached every table as it was.
 #[test]
 fn no_control_character_reaches_a_table() {
     let tmp = tempfile::tempdir().unwrap();
@@ -368,7 +369,9 @@ fn no_control_character_reaches_a_table() {
         concat!(
             r#"{"id": "a\u0000b", "title": "T", "text": "Iran said \"the talks were good\" today."}"#,
             "\n",
-            r#"{"id": "c", "title": "T\u0000itle", "source": "x\u001b", "text": "Iran\u0000 said \"the\u0001 talks were good\" today."}"#,
+            r#"{"id": "c", "title": "T\u0000itle", "source": "x\u001b\u009b", "text": "Iran\u0000 said \"the\u0001 talks\u009b were good\" today."}"#,
+            "\n",
+            r#"{"id": "e\u009b", "title": "T", "text": "Iran said \"the talks were good\" today."}"#,
             "\n",
         ),
     )
@@ -387,16 +390,26 @@ fn no_control_character_reaches_a_table() {
             .iter()
             .position(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'));
         assert_eq!(control, None, "{name}: {}", String::from_utf8_lossy(&bytes));
+        let c1 = String::from_utf8_lossy(&bytes).find(|c| ('\u{80}'..='\u{9F}').contains(&c));
+        assert_eq!(c1, None, "{name}: {}", String::from_utf8_lossy(&bytes));
     }
     let articles = read_csv(&out.join("articles.csv"));
     let rows: Vec<(&str, &str, &str)> = articles.iter().map(|r| (&r[0], &r[1], &r[8])).collect();
     assert_eq!(
         rows,
-        [("c", "T\u{FFFD}itle", "x\u{FFFD}"), ("r2", "t\u{FFFD}", "")]
+        [
+            ("c", "T\u{FFFD}itle", "x\u{FFFD}\u{FFFD}"),
+            ("r2", "t\u{FFFD}", "")
+        ]
     );
     let errors = read_csv(&out.join("errors.csv"));
     let records: Vec<&str> = errors.iter().map(|e| &e[1]).collect();
-    assert_eq!(records, ["line 1", "row 1"]);
+    assert_eq!(records, ["line 1", "line 3", "row 1"]);
+    assert!(
+        errors[1][2].contains("control character (U+009B"),
+        "{:?}",
+        &errors[1]
+    );
     assert!(
         errors[0][2].contains("control character (U+0000"),
         "{:?}",
@@ -405,7 +418,9 @@ fn no_control_character_reaches_a_table() {
     // The spans' text keeps its length: one U+FFFD for the control character.
     let quotes = read_csv(&out.join("quotes.csv"));
     assert!(
-        quotes.iter().any(|q| q[5].contains("the\u{FFFD} talks")),
+        quotes
+            .iter()
+            .any(|q| q[5].contains("the\u{FFFD} talks\u{FFFD} were")),
         "{quotes:?}"
     );
     for q in &quotes {

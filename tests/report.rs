@@ -908,6 +908,40 @@ fn a_table_cut_inside_its_last_row_is_refused() {
     assert!(err.contains("cut short"), "{err}");
 }
 
+/// Two reports writing one REPORT_DIR at once moved each other's pages. The second is refused,
+/// exit 1 as a second `extract` into one `--out` is, while the first holds the lock file beside
+/// REPORT_DIR (held here as a report holds it), and the earlier report is left as it was.
+#[test]
+fn a_report_into_a_directory_another_report_is_writing_is_refused() {
+    use std::os::unix::io::AsRawFd;
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, _) = hostile_names_run(tmp.path());
+    let html = tmp.path().join("r");
+    let (code, err) = whosaid_report(&[&out, &html]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !tmp.path().join(".r.whosaid-lock").exists(),
+        "removed at the end"
+    );
+    let before = std::fs::read_to_string(html.join("index.html")).unwrap();
+    let lock = std::fs::File::create(tmp.path().join(".r.whosaid-lock")).unwrap();
+    // SAFETY: flock on a file this test keeps open.
+    assert_eq!(
+        unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) },
+        0
+    );
+    let (code, err) = whosaid_report(&[&out, &html]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("another whosaid report is writing"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(html.join("index.html")).unwrap(),
+        before
+    );
+    drop(lock);
+    let (code, err) = whosaid_report(&[&out, &html]);
+    assert_eq!(code, 0, "{err}");
+}
+
 /// `--inputs` takes any path `extract` takes: a name that is not UTF-8 was refused with clap's
 /// "invalid UTF-8", which named no argument.
 #[test]

@@ -1404,6 +1404,10 @@ mod tests {
         // written as it is, the same text as the byte 0xFF's, and the escape reached the tables.
         fs::write(folder.join("x\\xFF.txt"), STORY).unwrap();
         fs::write(folder.join(name(b"y\x1b.txt")), STORY).unwrap();
+        // `z<U+009B>.txt`, a terminal's CSI, valid UTF-8 but a control too; and the characters
+        // its escape is written with, another article's.
+        fs::write(folder.join("z\u{9b}.txt"), STORY).unwrap();
+        fs::write(folder.join("z\\u{9B}.txt"), STORY).unwrap();
         for byte in [0xFF, 0xFE] {
             fs::write(
                 folder.join(name(&[b'x', byte, b'.', b't', b'x', b't'])),
@@ -1436,6 +1440,8 @@ mod tests {
                 ("n".into(), "x\\xFE.txt", "x\\xFE"),
                 ("n".into(), "x\\xFF.txt", "x\\xFF"),
                 ("n".into(), "y\\x1B.txt", "y\\x1B"),
+                ("n".into(), "z\\\\u{9B}.txt", "z\\\\u{9B}"),
+                ("n".into(), "z\\u{9B}.txt", "z\\u{9B}"),
                 ("n\\xFF.jsonl".into(), "line 1", "n\\xFF:1"),
                 ("n\\xFE.jsonl".into(), "line 1", "n\\xFE:1"),
             ]
@@ -1927,7 +1933,8 @@ mod tests {
 
     /// A NUL or other C0 control character (tab and line ends aside) in an id is its record's
     /// error: an id is kept as written, and the NUL went into every table. In the title, URL,
-    /// date or source it is U+FFFD, the record kept; a text file's title line too.
+    /// date or source it is U+FFFD, the record kept; a text file's title line too. A C1 control
+    /// (U+009B, a terminal's CSI) alike: it reached every table as it was.
     #[test]
     fn control_characters_in_an_id_are_its_error_and_in_metadata_are_replaced() {
         let dir = tempfile::tempdir().unwrap();
@@ -1940,6 +1947,10 @@ mod tests {
                 r#"{"id": "c", "title": "T\u0000itle", "text": "Two.", "url": "http://x/\u0007", "published": "2024\u0001", "source": "x\u001b", "tab": "a\tb"}"#,
                 "\n",
                 r#"{"id": "d\te", "title": "tab\tkept", "text": "Three."}"#,
+                "\n",
+                r#"{"id": "f\u009bg", "text": "Four."}"#,
+                "\n",
+                r#"{"id": "h", "title": "\u009b2J\u0093Hi\u0094\u00a0!", "text": "Five."}"#,
             )
             .as_bytes(),
         );
@@ -1959,6 +1970,7 @@ mod tests {
             [
                 ("c", "T\u{FFFD}itle"),
                 ("d\te", "tab\tkept"),
+                ("h", "\u{FFFD}2J\u{FFFD}Hi\u{FFFD}\u{a0}!"),
                 ("r2", "t\u{FFFD}"),
                 ("story", "Ti\u{FFFD}tle")
             ]
@@ -1980,13 +1992,18 @@ mod tests {
             .iter()
             .map(|e| format!("{}: {}", e.record, e.reason))
             .collect();
-        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors.len(), 3, "{errors:?}");
         assert!(
             errors[0]
                 .starts_with("line 1: the id holds a control character (U+0000 at character 2"),
             "{errors:?}"
         );
-        assert!(errors[1].starts_with("row 1: the id holds"), "{errors:?}");
+        assert!(
+            errors[1]
+                .starts_with("line 4: the id holds a control character (U+009B at character 2"),
+            "{errors:?}"
+        );
+        assert!(errors[2].starts_with("row 1: the id holds"), "{errors:?}");
     }
 
     #[test]
