@@ -44,12 +44,18 @@
 //!   capitalised "Apple Inc.". It joins neither the company nor anything else, and is marked
 //!   ambiguous ([`common_nouns`]); "Apple said" within a sentence, "Apple" starting one in an
 //!   article that never writes "apple", and a sentence's first "Target" tagged ORG beside "a
-//!   price target" and "Target Corp." stay the company's.
+//!   price target" and "Target Corp." stay the company's;
+//! - where no registered name stands beside it, a one-word name that every one of its mentions
+//!   writes as a sentence's first word, however tagged, in an article that writes the word in
+//!   lower case as well, is a common noun too, nobody's and marked ambiguous: "Apple" (ORG) of
+//!   "Apple prices fell as growers picked more apples" is no company keyed `apple`. One mention
+//!   within a sentence ("Target said sales fell. Shares of Target rose." beside "a price
+//!   target") shows a name, which stays keyed.
 
 use std::collections::{HashMap, HashSet};
 
 use super::names::{fold_key, is_place, is_title, without_legal_suffix, words_of};
-use super::{Form, UnionFind};
+use super::{Form, OtherName, UnionFind};
 use crate::lexicon::word_list;
 use crate::ner::{EntityLabel, Mention};
 use crate::text::{Document, Span};
@@ -140,46 +146,91 @@ pub(super) fn countries_as_short_names(
         .collect()
 }
 
-/// Per mention, whether it is a registered name's stem or short name that may be a common noun
-/// (the module doc): written all in lower case, or capitalised only as a sentence's first word,
-/// tagged other than ORG, in an article that writes the word in lower case too ("Apple growers"
-/// beside "the apple harvest" and "Apple Inc.").
+/// Per mention, whether it may be a common noun (the module doc): a registered name's stem or
+/// short name written all in lower case, or capitalised only as a sentence's first word, tagged
+/// other than ORG, in an article that writes the word in lower case too ("Apple growers" beside
+/// "the apple harvest" and "Apple Inc."); or, where no registered name has it for its stem, a
+/// one-word name that every mention of it writes as a sentence's first word, however tagged,
+/// and that the article writes in lower case too ("Apple prices fell" beside "more apples").
+///
+/// Linear in the text and the mentions: the article's words written in lower case are gathered
+/// in one pass ([`lower_case_runs`]), whatever the number of names to look up.
 pub(super) fn common_nouns(doc: &Document, mentions: &[Mention], forms: &[Form]) -> Vec<bool> {
     let mut common = vec![false; forms.len()];
+    let other = |i: usize| match &forms[i] {
+        Form::Other(other) => Some(other),
+        _ => None,
+    };
     // Stems of registered names written with capitals, and their proper beginnings: "apple";
     // "ford motor" and "ford".
     let mut stems: HashSet<&str> = HashSet::new();
-    for (i, form) in forms.iter().enumerate() {
+    for (form, mention) in forms.iter().zip(mentions) {
         let Form::Other(other) = form else { continue };
         let stem = without_legal_suffix(&other.key);
         let capitalised = other.display.chars().any(char::is_uppercase);
-        if mentions[i].label == EntityLabel::Org && stem.len() < other.key.len() && capitalised {
+        if mention.label == EntityLabel::Org && stem.len() < other.key.len() && capitalised {
             stems.insert(stem);
             stems.extend(stem.match_indices(' ').map(|(at, _)| &stem[..at]));
         }
     }
-    if stems.is_empty() {
+    let capitalised_opener = |i: usize, other: &OtherName| {
+        other.display.chars().any(char::is_uppercase) && starts_sentence(doc, mentions[i].span)
+    };
+    // Per folded name of no registered name: whether every mention of it is one word that
+    // opens a sentence.
+    let mut only_openers: HashMap<&str, bool> = HashMap::new();
+    for i in 0..forms.len() {
+        let Some(other) = other(i) else { continue };
+        if !stems.contains(other.key.as_str()) {
+            let opener = word_count(&other.display) == 1 && capitalised_opener(i, other);
+            *only_openers.entry(other.key.as_str()).or_insert(true) &= opener;
+        }
+    }
+    // The mentions that are common nouns if the article writes them in lower case as well.
+    let mut to_look_up: Vec<usize> = Vec::new();
+    for i in 0..forms.len() {
+        let Some(other) = other(i) else { continue };
+        if stems.contains(other.key.as_str()) {
+            // The model's ORG is trusted: "Target said sales fell" beside "a price target", or
+            // "Shell said" beside "a shell company", is the company.
+            if !other.display.chars().any(char::is_uppercase) {
+                common[i] = true;
+            } else if mentions[i].label != EntityLabel::Org && capitalised_opener(i, other) {
+                to_look_up.push(i);
+            }
+        } else if only_openers[other.key.as_str()] {
+            to_look_up.push(i);
+        }
+    }
+    if to_look_up.is_empty() {
         return common;
     }
-    // Whether the article writes a word in lower case, once per word.
-    let mut written_in_lower_case: HashMap<String, bool> = HashMap::new();
-    for (i, form) in forms.iter().enumerate() {
-        let Form::Other(other) = form else { continue };
-        if !stems.contains(other.key.as_str()) {
-            continue;
-        }
-        let span = mentions[i].span;
-        // The model's ORG is trusted: "Target said sales fell" beside "a price target", or
-        // "Shell said" beside "a shell company", is the company.
-        common[i] = !other.display.chars().any(char::is_uppercase)
-            || (mentions[i].label != EntityLabel::Org
-                && starts_sentence(doc, span)
-                && *written_in_lower_case
-                    .entry(other.display.to_lowercase())
-                    .or_insert_with_key(|word| lower_case_word_in(&doc.text, word, mentions)));
+    let lower_case = |i: usize| {
+        other(i)
+            .map(|o| o.display.to_lowercase())
+            .unwrap_or_default()
+    };
+    let lengths: HashSet<usize> = to_look_up
+        .iter()
+        .map(|&i| word_count(&lower_case(i)))
+        .collect();
+    let written = lower_case_runs(&doc.text, mentions, &lengths);
+    for i in to_look_up {
+        common[i] = written.contains(lower_case(i).as_str());
     }
     common
 }
+
+/// The number of words of a name, runs of letters and digits ("AT&T" has two).
+fn word_count(name: &str) -> usize {
+    name.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count()
+}
+
+/// The most words of a name [`common_nouns`] looks up in lower case ("ford motor" has two);
+/// a longer name is no common noun.
+const MOST_COMMON_NOUN_WORDS: usize = 3;
 
 /// Whether nothing but punctuation and spaces stands between a span and the start of its
 /// sentence: `Apple` of `"Apple growers…`.
@@ -194,20 +245,63 @@ fn starts_sentence(doc: &Document, span: Span) -> bool {
     !before.chars().any(char::is_alphanumeric)
 }
 
-/// Whether the text holds a word (lower case) as a whole word or its plural outside the
-/// mentions: "apple" of "the apple harvest" or "apples".
-fn lower_case_word_in(text: &str, word: &str, mentions: &[Mention]) -> bool {
-    let inside_mention = |at: usize| {
-        let k = mentions.partition_point(|m| m.span.start <= at);
-        k.checked_sub(1).is_some_and(|k| mentions[k].span.end > at)
-    };
-    text.match_indices(word).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        let rest = &text[at + word.len()..];
-        let rest = rest.strip_prefix('s').unwrap_or(rest);
-        let joined = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-        !joined(before) && !joined(rest.chars().next()) && !inside_mention(at)
-    })
+/// Every run of `lengths` consecutive words of the text (words: runs of letters and digits),
+/// as written from the first word's start to the last one's end, that starts outside the
+/// mentions (in text order), and each such run ending in "s" without it too: "apple" of "the
+/// apple harvest" or "apples", "ford motor" of "a ford motor". A text's lower-case word is one
+/// of them; a length over [`MOST_COMMON_NOUN_WORDS`] gives none.
+///
+/// One pass over the text and the mentions, then one over the words per length: linear however
+/// many names are looked up in it.
+fn lower_case_runs<'t>(
+    text: &'t str,
+    mentions: &[Mention],
+    lengths: &HashSet<usize>,
+) -> HashSet<&'t str> {
+    // Words as (start, end, whether it starts outside the mentions).
+    let mut words: Vec<(usize, usize, bool)> = Vec::new();
+    let mut word_start: Option<usize> = None;
+    let mut next_mention = 0;
+    let ends = text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')));
+    for (at, c) in ends {
+        match (c.is_alphanumeric(), word_start) {
+            (true, None) => word_start = Some(at),
+            (false, Some(start)) => {
+                word_start = None;
+                // The last mention that starts at or before the word: does it cover it?
+                while mentions
+                    .get(next_mention)
+                    .is_some_and(|m| m.span.start <= start)
+                {
+                    next_mention += 1;
+                }
+                let covering = next_mention.checked_sub(1).map(|k| &mentions[k]);
+                let outside = covering.is_none_or(|m| m.span.end <= start);
+                words.push((start, at, outside));
+            }
+            _ => {}
+        }
+    }
+    let mut runs = HashSet::new();
+    for &length in lengths {
+        if !(1..=MOST_COMMON_NOUN_WORDS).contains(&length) {
+            continue;
+        }
+        for run in words.windows(length) {
+            let ((start, _, outside), (_, end, _)) = (run[0], run[length - 1]);
+            if !outside {
+                continue;
+            }
+            let written = &text[start..end];
+            runs.insert(written);
+            if let Some(singular) = written.strip_suffix('s') {
+                runs.insert(singular);
+            }
+        }
+    }
+    runs
 }
 
 /// Joins short company names to the one registered name they begin, as the module doc says,
@@ -293,6 +387,36 @@ fn written_as_name(display: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    /// Runs of one or two words as written outside the mentions, plurals without their "s" too.
+    #[test]
+    fn lower_case_runs_are_the_texts_words_outside_mentions() {
+        let text = "Apple Inc. sold apples; the apple harvest and a ford motor. Target's pineapple";
+        let mention = |start: usize, end: usize| Mention {
+            span: Span::new(start, end),
+            label: EntityLabel::Org,
+            score: 0.9,
+        };
+        let target = text.find("Target").unwrap();
+        let mentions = [mention(0, 10), mention(target, target + 6)];
+        let runs = lower_case_runs(text, &mentions, &HashSet::from([1, 2]));
+        for written in [
+            "apple",
+            "apples",
+            "ford motor",
+            "the apple",
+            "pineapple",
+            "s",
+        ] {
+            assert!(runs.contains(written), "{written}");
+        }
+        for absent in ["Apple", "inc", "Target", "target", "apple harvest and"] {
+            assert!(!runs.contains(absent), "{absent}");
+        }
+        assert!(lower_case_runs(text, &mentions, &HashSet::from([9])).is_empty());
+    }
+
     #[test]
     fn word_lists_load() {
         crate::lexicon::check_lists(&[("brand_words", super::brand_words())], true);

@@ -11,10 +11,14 @@
 //!   `Donald John Trump` → `donald trump`; a short given name is spelled out (`nicknames.txt`):
 //!   `Mike Pompeo` and `Michael Pompeo` → `michael pompeo`; a son's family suffix stays, so that
 //!   father and son key apart: `Donald Trump Jr.` → `donald trump jr` (an elder's `Sr.` does not:
-//!   `George Bush Sr.` → `george bush`). "Joe Biden" alone keys `joseph biden`, apart from the
-//!   `joseph biden jr` of "Joseph R. Biden Jr.": nothing in "Joe Biden" says he is a son, and a
-//!   key that dropped the `jr` would make Donald Trump Jr. his father; a shorter name of the
-//!   same entity may say it: "Joe Biden" with "Biden Jr." keys `joseph biden jr`;
+//!   `George Bush Sr.` → `george bush`). A shorter name of the same entity may say the suffix:
+//!   "Joe Smith" with "Smith Jr." keys `joseph smith jr`, as "Joseph Smith Jr." does. "Joe Smith"
+//!   alone keys `joseph smith`, apart from the son: nothing in it says he is one, and a key that
+//!   dropped every `jr` would make Donald Trump Jr. his father. Only the few sons whose suffix
+//!   papers write or leave out as their style goes, their fathers no namesakes in the news, key
+//!   without it (`sons_known_without_suffix.txt`): `Joseph R. Biden Jr.` (The New York Times)
+//!   and `Joe Biden` (AP) → `joseph biden`, one Biden over a dump; the article that joins the
+//!   two keys him so as well;
 //! - initials stay when there are two or more before the surname, given name included, for
 //!   such a name is how a person is told from a namesake: `George H. W. Bush` and `George H.W.
 //!   Bush` → `george h w bush`, `H.R. McMaster` → `h r mcmaster`. One initial alone comes and
@@ -49,7 +53,14 @@ use super::names::{
     without_article, without_legal_suffix, PersonName,
 };
 use super::Entity;
+use crate::lexicon::word_list;
 use crate::ner::EntityLabel;
+
+word_list! {
+    /// Keys without the suffix of the sons that papers name with or without it ("joseph
+    /// biden" of "Joseph R. Biden Jr.").
+    fn sons_known_without_suffix = "sons_known_without_suffix.txt";
+}
 
 /// The entity's dump-level key, or none when it is ambiguous.
 pub fn entity_key(entity: &Entity) -> Option<String> {
@@ -61,7 +72,7 @@ pub fn entity_key(entity: &Entity) -> Option<String> {
     }
     let key = match entity.label {
         EntityLabel::Per => match suffix_of_alias(entity) {
-            Some(suffix) => format!("{} {suffix}", person_key(&entity.canonical)),
+            Some(suffix) => with_suffix(person_key(&entity.canonical), Some(&suffix)),
             None => person_key(&entity.canonical),
         },
         _ => match acronym_of(entity) {
@@ -113,8 +124,8 @@ fn acronym_of(entity: &Entity) -> Option<&str> {
 }
 
 /// A son's family suffix that only a shorter name of the person says: the `jr` of "Biden Jr."
-/// beside "Joe Biden", so that the article keys him `joseph biden jr` as one that writes
-/// "Joseph R. Biden Jr." does. None when the canonical name has a suffix of its own.
+/// beside "Joe Smith", so that the article keys him `joseph smith jr` as one that writes
+/// "Joseph Smith Jr." does. None when the canonical name has a suffix of its own.
 fn suffix_of_alias(entity: &Entity) -> Option<String> {
     if PersonName::parse(&entity.canonical).suffix.is_some() {
         return None;
@@ -147,8 +158,16 @@ fn person_key(name: &str) -> String {
             }
         }
     };
-    match name.suffix {
-        Some(suffix) if !key.is_empty() => format!("{key} {suffix}"),
+    with_suffix(key, name.suffix.as_deref())
+}
+
+/// A person's key with a son's family suffix after it ("donald trump jr"), unless the key is
+/// empty or one of the sons keyed without it (`sons_known_without_suffix.txt`: "joseph biden").
+fn with_suffix(key: String, suffix: Option<&str>) -> String {
+    match suffix {
+        Some(suffix) if !key.is_empty() && !sons_known_without_suffix().contains(&key.as_str()) => {
+            format!("{key} {suffix}")
+        }
         _ => key,
     }
 }
@@ -190,6 +209,13 @@ mod tests {
 
     fn key(canonical: &str, label: EntityLabel) -> Option<String> {
         entity_key(&entity(canonical, label, None))
+    }
+
+    /// The key of an entity with other names of the article besides its canonical one.
+    fn key_with_aliases(canonical: &str, label: EntityLabel, aliases: &[&str]) -> Option<String> {
+        let mut entity = entity(canonical, label, None);
+        entity.aliases = aliases.iter().map(|a| a.to_string()).collect();
+        entity_key(&entity)
     }
 
     #[test]
@@ -272,6 +298,41 @@ mod tests {
         }
     }
 
+    /// A son whose suffix papers write or leave out keys without it: "Joseph R. Biden Jr."
+    /// keyed `joseph biden jr` and "Joe Biden" `joseph biden`, two Bidens over a dump. Any other
+    /// son keeps his suffix, apart from his father.
+    #[test]
+    fn a_son_named_with_or_without_his_suffix_keys_alike() {
+        let per = EntityLabel::Per;
+        for name in [
+            "Joseph R. Biden Jr.",
+            "Joe Biden",
+            "Joseph Biden",
+            "Joseph R. Biden, Jr.",
+        ] {
+            assert_eq!(key(name, per).as_deref(), Some("joseph biden"), "{name}");
+        }
+        assert_eq!(key("John G. Roberts Jr.", per), key("John Roberts", per));
+        assert_eq!(
+            key("Donald Trump Jr.", per).as_deref(),
+            Some("donald trump jr")
+        );
+        assert_ne!(key("Donald Trump Jr.", per), key("Donald Trump", per));
+        assert_eq!(key("Hunter Biden", per).as_deref(), Some("hunter biden"));
+        let smith = key_with_aliases("Joe Smith", per, &["Smith Jr."]);
+        assert_eq!(smith.as_deref(), Some("joseph smith jr"));
+        let biden = key_with_aliases("Joe Biden", per, &["Biden Jr."]);
+        assert_eq!(biden.as_deref(), Some("joseph biden"));
+    }
+
+    #[test]
+    fn word_lists_load() {
+        crate::lexicon::check_lists(
+            &[("sons_known_without_suffix", sons_known_without_suffix())],
+            true,
+        );
+    }
+
     #[test]
     fn organisations_fold_case_dots_the_and_possessives() {
         let org = EntityLabel::Org;
@@ -285,16 +346,14 @@ mod tests {
         );
         assert_eq!(key("U.N.", org), key("UN", org));
         assert_ne!(key("NATO", org), key("EU", org));
-        let mut nato = entity("North Atlantic Treaty Organization", org, None);
-        nato.aliases = vec!["NATO".into()];
-        assert_eq!(entity_key(&nato), key("NATO", org));
+        let nato = key_with_aliases("North Atlantic Treaty Organization", org, &["NATO"]);
+        assert_eq!(nato, key("NATO", org));
         // A headline's "FORD" is the company's name in capitals, no acronym to key it by.
-        let mut ford = entity("Ford Motor Co.", org, None);
-        ford.aliases = vec!["Ford".into(), "FORD".into()];
-        assert_eq!(entity_key(&ford).as_deref(), Some("ford motor"));
-        let mut nasa = entity("National Aeronautics and Space Administration", org, None);
-        nasa.aliases = vec!["NASA".into()];
-        assert_eq!(entity_key(&nasa).as_deref(), Some("nasa"));
+        let ford = key_with_aliases("Ford Motor Co.", org, &["Ford", "FORD"]);
+        assert_eq!(ford.as_deref(), Some("ford motor"));
+        let nasa_name = "National Aeronautics and Space Administration";
+        let nasa = key_with_aliases(nasa_name, org, &["NASA"]);
+        assert_eq!(nasa.as_deref(), Some("nasa"));
     }
 
     #[test]

@@ -4,7 +4,8 @@ use std::collections::HashSet;
 
 use super::countries;
 use super::names::{
-    fold_key, is_name_particle, is_ticker, is_title, trim_wrapping, words_of, PersonName,
+    family_suffix_after, fold_key, is_name_particle, is_ticker, is_title, trim_wrapping, words_of,
+    PersonName,
 };
 use crate::lexicon::word_list;
 use crate::ner::{EntityLabel, Mention};
@@ -21,6 +22,12 @@ use crate::text::{Document, Span};
 ///   R-Colo., said" are left out (`party_state_tags.txt`; "D-Day" stays);
 /// - a stock ticker in a parenthesis after a company is no name: `TSLA.O` of "Tesla (TSLA.O)",
 ///   `NASDAQ` and `BRWV` of "Brightwave Inc. (NASDAQ: BRWV)" are left out (`stock_exchanges.txt`);
+/// - a family suffix the model tagged apart right after a person, after a space or a comma, is
+///   the end of that person's mention: `Trump` (PER) and `Jr.` (ORG, or anything) in "Trump Jr.
+///   said" become the one person `Trump Jr.`, who is Donald Trump Jr., never Donald Trump, and
+///   `Donald Trump` and `Jr.` in "Donald Trump, Jr." become `Donald Trump, Jr.`
+///   ([`family_suffix_after`]; "Smith, III" stays apart, a numeral after a comma being more
+///   often a list's);
 /// - a lower-case word hyphenated onto a name is not part of it: `Saudi-led`, `Iran-backed`,
 ///   `European Union–brokered` name `Saudi`, `Iran`, `European Union`;
 /// - an editor's bracketed given name and the name it completes are one mention: `[Donald]`
@@ -29,6 +36,7 @@ use crate::text::{Document, Span};
 /// - a name the model cut at its patronymic particle is one mention again: `Mohammed` and
 ///   `Salman` in "Mohammed bin Salman" become `Mohammed bin Salman` (`name_particles.txt`).
 pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
+    let mentions = with_family_suffixes_joined(&doc.text, mentions);
     let text_of = |m: &Mention| trim_wrapping(doc.text.get(m.span.range()).unwrap_or(""));
     let surnames = full_name_surnames(mentions.iter().map(|m| (m.label, text_of(m))));
     let named = mentions.into_iter().filter(|m| {
@@ -67,6 +75,41 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
         }
     }
     out
+}
+
+/// The mentions (in text order) with each one that is only a family suffix right after a person
+/// joined to the person's mention ([`name_mentions`]): "Trump" and "Jr." of "Trump Jr." become
+/// one mention spanning both, labelled PER, scored the lower of the two.
+fn with_family_suffixes_joined(text: &str, mentions: Vec<Mention>) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::with_capacity(mentions.len());
+    for m in mentions {
+        match out.last_mut() {
+            Some(person) if is_family_suffix_of(text, person, &m) => {
+                person.span = Span::new(person.span.start, m.span.end);
+                person.score = person.score.min(m.score);
+            }
+            _ => out.push(m),
+        }
+    }
+    out
+}
+
+/// Whether `suffix` is a mention of just the family suffix written right after the person
+/// mention `person` ("Jr." or "Jr" of "Trump Jr.", "Jr." of "Donald Trump, Jr.").
+fn is_family_suffix_of(text: &str, person: &Mention, suffix: &Mention) -> bool {
+    let Some(after) = text.get(person.span.end..) else {
+        return false;
+    };
+    let Some(word) = family_suffix_after(after) else {
+        return false;
+    };
+    // `word` is a slice of `after`: where it starts in the text.
+    let word_start = person.span.end + (word.as_ptr() as usize - after.as_ptr() as usize);
+    let written = text.get(suffix.span.range()).unwrap_or("");
+    person.label == EntityLabel::Per
+        && suffix.span.start == word_start
+        && suffix.span.end <= word_start + word.len()
+        && fold_key(written) == fold_key(word)
 }
 
 word_list! {

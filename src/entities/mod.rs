@@ -52,7 +52,10 @@
 //!   phones" is Apple Inc.'s, as the model tags the company's products MISC (and a capitalised
 //!   "Apple harvest" too, which it tags alike); but "Apple" starting a sentence in an article
 //!   that writes "apple" in lower case too ("Apple growers expect a record apple harvest") may
-//!   be the fruit, and stays apart, marked ambiguous ([`companies`]). A company's short name joins its registered name
+//!   be the fruit, and stays apart, marked ambiguous, and so does an "Apple" that only ever
+//!   starts a sentence in such an article with no "Apple Inc." ("Apple prices fell as growers
+//!   picked more apples", however tagged: no company keyed `apple`) ([`companies`]). A
+//!   company's short name joins its registered name
 //!   ("Ford" and "Ford Motor Co.", [`companies`]: "New York" is no short name of "New York
 //!   Times Co.").
 //!   An acronym joins its
@@ -76,7 +79,8 @@
 //!   (`Donald J. Trump` → `donald trump`, `Iranian` → `country:IR`), the same in every article.
 //!
 //! Mentions made only of titles ("Mr.", "Rep.", "Security" out of "National Security Advisor")
-//! are no entities, and "[Donald] Trump" is one mention, not two: [`name_mentions`] prepares the
+//! are no entities, "[Donald] Trump" is one mention, not two, and so is "Trump Jr." where the
+//! model tagged "Jr." apart (the son, never Donald Trump): [`name_mentions`] prepares the
 //! mentions before merging. Entities are numbered from 1
 //! in order of first mention. The canonical name is the fullest name the article uses; the label
 //! is the one most of its mentions carry (ties go to the higher summed score), LOC for a country;
