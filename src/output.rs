@@ -1,8 +1,20 @@
 //! CSV output: one row type per file, written under a temporary name and renamed when the run
 //! completes, so a file under its final name is always complete.
 //!
-//! Offsets in every CSV are character offsets (Unicode scalar values) into the article's
-//! original `text`, end exclusive: `text.chars().skip(start).take(end - start)` is the span.
+//! Offsets in every CSV are character offsets (Unicode scalar values) into one field of the
+//! article's record, end exclusive: `field.chars().skip(start).take(end - start)` is the span.
+//! The field is the record's `text`, or its `title` for what was found in a headline the text
+//! does not repeat ([`crate::text::title_in_text`]); the column beside each pair of offsets
+//! names it (`field`, `cue_field`, `speaker_field`, `first_field`):
+//!
+//! ```text
+//! title  Pompeo says talks with Iran failed
+//! text   “We tried,” he said.
+//! quotes.csv  start,end,text,…,speaker_start,speaker_end,…,field,cue_field,speaker_field
+//!             12,34,talks with Iran failed,…,0,6,…,title,title,title
+//!             1,9,"We tried",…,11,13,…,text,text,text
+//! ```
+//!
 //! A text column beside them (a mention's or quote's `text`, a quote's `cue` and
 //! `speaker_text`) is that span with the HTML tags in it taken out and control characters as
 //! U+FFFD ([`span_text_of`]: `Clara <i>Fenwick` reads `Clara Fenwick`).
@@ -33,7 +45,7 @@ use crate::checkpoint::{Checkpoint, RecordsRead, RunIdentity, DERIVED_FILES, LOC
 use crate::fnv::Fnv1a128;
 use crate::input::RecordError;
 use crate::ner::EntityLabel;
-use crate::text::CharOffsets;
+use crate::text::{Field, FieldOffsets};
 
 pub use crate::checkpoint::{CHECKPOINT, FILES};
 
@@ -90,6 +102,10 @@ pub struct MentionRow {
     /// The article's `article_key` in `articles.csv`: what joins the row to its article.
     #[serde(default)]
     pub article_key: String,
+    /// The field `start` and `end` count in: `text`, or `title` for a mention in a headline the
+    /// text does not repeat. `text` in runs before it existed.
+    #[serde(default, deserialize_with = "text_when_empty")]
+    pub field: Field,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -112,6 +128,9 @@ pub struct EntityRow {
     /// The article's `article_key` in `articles.csv`: what joins the row to its article.
     #[serde(default)]
     pub article_key: String,
+    /// The field `first_start` counts in (as a mention's `field`).
+    #[serde(default, deserialize_with = "text_when_empty")]
+    pub first_field: Field,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -136,6 +155,21 @@ pub struct QuoteRow {
     /// The article's `article_key` in `articles.csv`: what joins the row to its article.
     #[serde(default)]
     pub article_key: String,
+    /// The field `start` and `end` count in (as a mention's `field`).
+    #[serde(default, deserialize_with = "text_when_empty")]
+    pub field: Field,
+    /// The field of `cue_start` and `cue_end`, and of `speaker_start` and `speaker_end`:
+    /// each may lie in the other field than the quote (a quote of the text whose speaker was
+    /// named in the headline). Empty when there is no cue, or no speaker.
+    #[serde(default)]
+    pub cue_field: Option<Field>,
+    #[serde(default)]
+    pub speaker_field: Option<Field>,
+}
+
+/// A field column read back: empty (a run before it existed, a row written by hand) is `text`.
+fn text_when_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Field, D::Error> {
+    Ok(Option::<Field>::deserialize(d)?.unwrap_or_default())
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -163,18 +197,18 @@ impl ArticleRows {
             quotes,
             ..
         } = annotated;
-        let status = if doc.paragraphs.is_empty() {
+        let status = if doc.field_paragraphs()[1].is_empty() {
             "no_text_after_cleaning"
         } else {
             "ok"
         };
-        let co = CharOffsets::new(&doc.text);
+        let co = doc.field_offsets();
         ArticleRows {
             article: Some(ArticleRow {
                 id: doc.id.clone(),
                 article_key: key(annotated),
                 title: doc.title.clone(),
-                chars: doc.text.chars().count(),
+                chars: co.text_chars(),
                 n_entities: entities.entities.len(),
                 n_quotes: quotes.len(),
                 status: status.to_string(),
@@ -196,49 +230,53 @@ fn key(a: &Annotated) -> String {
     article_key(&a.doc.origin.input, &a.doc.origin.record)
 }
 
-fn mention_rows(a: &Annotated, co: &CharOffsets) -> Vec<MentionRow> {
+fn mention_rows(a: &Annotated, co: &FieldOffsets) -> Vec<MentionRow> {
     let key = key(a);
     a.mentions
         .iter()
         .enumerate()
-        .map(|(i, m)| MentionRow {
-            article_id: a.doc.id.clone(),
-            article_key: key.clone(),
-            start: co.char_of(m.span.start),
-            end: co.char_of(m.span.end),
-            text: span_text(&a.doc, m.span),
-            label: m.label,
-            score: format!("{:.4}", m.score),
-            entity_id: a.entities.entity_of(i).id,
+        .map(|(i, m)| {
+            let at = co.locate(m.span);
+            MentionRow {
+                article_id: a.doc.id.clone(),
+                article_key: key.clone(),
+                start: at.start,
+                end: at.end,
+                text: span_text(&a.doc, m.span),
+                label: m.label,
+                score: format!("{:.4}", m.score),
+                entity_id: a.entities.entity_of(i).id,
+                field: at.field,
+            }
         })
         .collect()
 }
 
-fn entity_rows(a: &Annotated, co: &CharOffsets) -> Vec<EntityRow> {
+fn entity_rows(a: &Annotated, co: &FieldOffsets) -> Vec<EntityRow> {
     let key = key(a);
     a.entities
         .entities
         .iter()
-        .map(|e| EntityRow {
-            article_id: a.doc.id.clone(),
-            article_key: key.clone(),
-            entity_id: e.id,
-            canonical: e.canonical.clone(),
-            label: e.label,
-            country_code: e.country_code.unwrap_or("").to_string(),
-            mentions: e.mentions.len(),
-            first_start: e
-                .mentions
-                .first()
-                .map(|&m| co.char_of(a.mentions[m].span.start))
-                .unwrap_or(0),
-            ambiguous: e.ambiguous,
-            entity_key: e.key.clone().unwrap_or_default(),
+        .map(|e| {
+            let first = e.mentions.first().map(|&m| co.locate(a.mentions[m].span));
+            EntityRow {
+                article_id: a.doc.id.clone(),
+                article_key: key.clone(),
+                entity_id: e.id,
+                canonical: e.canonical.clone(),
+                label: e.label,
+                country_code: e.country_code.unwrap_or("").to_string(),
+                mentions: e.mentions.len(),
+                first_start: first.map_or(0, |at| at.start),
+                ambiguous: e.ambiguous,
+                entity_key: e.key.clone().unwrap_or_default(),
+                first_field: first.map_or(Field::Text, |at| at.field),
+            }
         })
         .collect()
 }
 
-fn quote_rows(a: &Annotated, co: &CharOffsets) -> Vec<QuoteRow> {
+fn quote_rows(a: &Annotated, co: &FieldOffsets) -> Vec<QuoteRow> {
     let (doc, key) = (&a.doc, key(a));
     let attribution_ids = crate::quotes::attribution_ids(&a.quotes);
     a.quotes
@@ -246,25 +284,31 @@ fn quote_rows(a: &Annotated, co: &CharOffsets) -> Vec<QuoteRow> {
         .enumerate()
         .map(|(i, q)| {
             let speaker_entity = q.speaker_entity.map(|e| &a.entities.entities[e]);
+            let at = co.locate(q.span);
+            let cue = q.cue.map(|c| co.locate(c));
+            let speaker = q.speaker.map(|s| co.locate(s));
             QuoteRow {
                 article_id: doc.id.clone(),
                 article_key: key.clone(),
                 quote_id: i + 1,
                 attribution_id: attribution_ids[i],
-                start: co.char_of(q.span.start),
-                end: co.char_of(q.span.end),
+                start: at.start,
+                end: at.end,
                 text: span_text(doc, q.span),
                 cue: q.cue.map(|c| span_text(doc, c)).unwrap_or_default(),
-                cue_start: q.cue.map(|c| co.char_of(c.start)),
-                cue_end: q.cue.map(|c| co.char_of(c.end)),
-                speaker_start: q.speaker.map(|s| co.char_of(s.start)),
-                speaker_end: q.speaker.map(|s| co.char_of(s.end)),
+                cue_start: cue.map(|c| c.start),
+                cue_end: cue.map(|c| c.end),
+                speaker_start: speaker.map(|s| s.start),
+                speaker_end: speaker.map(|s| s.end),
                 speaker_text: q.speaker.map(|s| span_text(doc, s)).unwrap_or_default(),
                 speaker_entity_id: speaker_entity.map(|e| e.id),
                 speaker_canonical: speaker_entity
                     .map(|e| e.canonical.clone())
                     .unwrap_or_default(),
                 kind: q.kind.as_str().to_string(),
+                field: at.field,
+                cue_field: cue.map(|c| c.field),
+                speaker_field: speaker.map(|s| s.field),
             }
         })
         .collect()
@@ -657,6 +701,7 @@ pub const HEADERS: [&[&str]; 5] = [
         "score",
         "entity_id",
         "article_key",
+        "field",
     ],
     &[
         "article_id",
@@ -669,6 +714,7 @@ pub const HEADERS: [&[&str]; 5] = [
         "ambiguous",
         "entity_key",
         "article_key",
+        "first_field",
     ],
     &[
         "article_id",
@@ -687,9 +733,23 @@ pub const HEADERS: [&[&str]; 5] = [
         "speaker_canonical",
         "kind",
         "article_key",
+        "field",
+        "cue_field",
+        "speaker_field",
     ],
     &["input", "record", "reason"],
 ];
+
+/// The columns that say which field a row's offsets count in, the last added to their tables.
+pub const FIELD_COLUMNS: [&str; 4] = ["field", "first_field", "cue_field", "speaker_field"];
+
+/// The header of table `i` as whosaid wrote it before [`FIELD_COLUMNS`] (session 50): what
+/// tests write above rows of such a run, which reads as ever.
+#[cfg(test)]
+pub(crate) fn header_before_fields(i: usize) -> String {
+    let columns = HEADERS[i].iter().filter(|c| !FIELD_COLUMNS.contains(c));
+    columns.copied().collect::<Vec<_>>().join(",")
+}
 
 /// An exclusive lock on a lock file for as long as a command writes where it stands for, so
 /// that two never write the same files: `extract`'s `OUT/.whosaid-lock` for its output

@@ -3,8 +3,19 @@
 //! as Python's `str` indexes), and [`CharOffsets`] is the one converter between the two.
 //!
 //! In `"Sandër said"`, `said` is bytes 8..12 and characters 7..11: `ë` takes two bytes.
+//!
+//! An article analysed with its headline ([`crate::text::Document::text_start`]) has two fields
+//! in one analysed text, the record's `title` and its `text`; [`FieldOffsets`] turns a byte span
+//! of the analysed text into its [`Field`] and character offsets into that field alone:
+//!
+//! ```text
+//! analysed  Pompeo says talks failed\n\nThe talks in Vienna ended.
+//! field     title: 0..24              text: 0..26
+//! ```
 
 use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
 
 /// A byte range into an article's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -72,6 +83,82 @@ impl SpanIndex {
         }
         out.sort_unstable();
         out
+    }
+}
+
+/// Which field of its record a span lies in: the `text`, or the `title` when the title was
+/// analysed as the article's headline. Offsets in the CSVs count from the start of that field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Field {
+    Title,
+    #[default]
+    Text,
+}
+
+impl Field {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Text => "text",
+        }
+    }
+}
+
+/// A span as the CSVs write it: its field and character offsets into that field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Located {
+    pub field: Field,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Converts byte spans of an analysed text (the title, a blank line, the record's text; or the
+/// record's text alone when `text_start` is 0) into [`Located`] offsets: [`CharOffsets`] over
+/// the whole, each offset taken back to its field's start.
+pub struct FieldOffsets {
+    chars: CharOffsets,
+    /// Where the record's text starts, in bytes and in characters.
+    text_start: (usize, usize),
+}
+
+impl FieldOffsets {
+    pub fn new(analysed: &str, text_start: usize) -> FieldOffsets {
+        let chars = CharOffsets::new(analysed);
+        let text_start = (text_start, chars.char_of(text_start));
+        FieldOffsets { chars, text_start }
+    }
+
+    /// The field of `span` and its character offsets there. A span over both fields would have
+    /// no honest offsets: the segmentation keeps every span inside one paragraph's field (the
+    /// headline is a paragraph of its own, and quoted stretches are found in each field apart),
+    /// so meeting one is a bug, and it panics (the record becomes an error row).
+    pub fn locate(&self, span: Span) -> Located {
+        let (byte, char) = self.text_start;
+        let (start, end) = (self.chars.char_of(span.start), self.chars.char_of(span.end));
+        if span.start >= byte {
+            return Located {
+                field: Field::Text,
+                start: start - char,
+                end: end - char,
+            };
+        }
+        assert!(
+            span.end < byte,
+            "a span over the title and the text: bytes {}..{}",
+            span.start,
+            span.end
+        );
+        Located {
+            field: Field::Title,
+            start,
+            end,
+        }
+    }
+
+    /// The record's text's length in characters.
+    pub fn text_chars(&self) -> usize {
+        self.chars.chars() - self.text_start.1
     }
 }
 
@@ -167,6 +254,35 @@ mod tests {
                 assert_eq!(index.overlapping(probe), scan, "{probe:?}");
             }
         }
+    }
+
+    #[test]
+    fn field_offsets_count_from_their_fields_start() {
+        let (title, text) = ("Sandër says “no”", "Lleshaj 😀 spoke.");
+        let analysed = format!("{title}\n\n{text}");
+        let at = FieldOffsets::new(&analysed, title.len() + 2);
+        let find = |s: &str| {
+            let start = analysed.find(s).unwrap();
+            at.locate(Span::new(start, start + s.len()))
+        };
+        let located = |field, start, end| Located { field, start, end };
+        assert_eq!(find("Sandër"), located(Field::Title, 0, 6));
+        assert_eq!(find("“no”"), located(Field::Title, 12, 16));
+        assert_eq!(find("Lleshaj"), located(Field::Text, 0, 7));
+        assert_eq!(find("spoke"), located(Field::Text, 10, 15));
+        assert_eq!(at.text_chars(), text.chars().count());
+        // Without a headline every span is the text's, counted from the start.
+        let alone = FieldOffsets::new(text, 0);
+        assert_eq!(
+            alone.locate(Span::new(13, 18)),
+            located(Field::Text, 10, 15)
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "over the title and the text")]
+    fn a_span_over_both_fields_has_no_offsets() {
+        FieldOffsets::new("Title\n\nText", 7).locate(Span::new(0, 11));
     }
 
     #[test]

@@ -4,6 +4,21 @@
 //! into a rewritten copy: cleaning only decides which parts of the text are kept, so every offset
 //! any later stage reports points into what the user gave us. CSVs report character offsets
 //! (Unicode scalar values); [`CharOffsets`] converts.
+//!
+//! A record whose `title` is not already in its text (dumps that keep the headline apart, as
+//! NewsAPI's do) is analysed with its title as the first paragraph, the headline, so that its
+//! names and its quote (`Pompeo says talks with Iran failed`) are found too: [`Document::text`]
+//! is then the title, a blank line and the text, [`Document::text_start`] says where the text
+//! begins, and [`FieldOffsets`] writes each span's offsets into its own field. A title already
+//! in the text ([`title_in_text`]: the seed dump's, a `.txt` file's first line) is analysed
+//! where it stands, once:
+//!
+//! ```text
+//! title  Pompeo says talks with Iran failed      text  The talks in Vienna ended on Friday.
+//! analysed  Pompeo says talks with Iran failed\n\nThe talks in Vienna ended on Friday.
+//! title  Talks failed                            text  Talks failed\n\nThe talks in Vienna …
+//! analysed  Talks failed\n\nThe talks in Vienna …   (the text alone: its first line is the title)
+//! ```
 
 pub use crate::invisible::is_invisible_format;
 use std::ops::Range;
@@ -13,7 +28,7 @@ use unicode_segmentation::UnicodeSegmentation;
 use crate::clean::Cleaned;
 use crate::input::Origin;
 use crate::lexicon::word_list;
-pub use crate::span::{CharOffsets, Span};
+pub use crate::span::{CharOffsets, Field, FieldOffsets, Span};
 
 /// A sentence: its span, the paragraph it belongs to and the range of its tokens in
 /// [`Document::tokens`].
@@ -42,8 +57,13 @@ pub struct Document {
     /// Where and when the article was published, and by whom, as the record said (written to
     /// articles.csv; nothing here reads them).
     pub about: Published,
-    /// The article's original text; every span indexes into it.
+    /// The analysed text, every span indexes into it: the record's `text`, after its title and
+    /// [`HEADLINE_BREAK`] when the title is analysed as the headline ([`Document::text_start`]).
     pub text: String,
+    /// Where the record's `text` begins in [`Document::text`]: 0, or past the title and the
+    /// blank line after it. The title then is `text[..text_start - HEADLINE_BREAK.len()]`, one
+    /// paragraph of its own, so no sentence, mention or quote runs from one into the other.
+    pub text_start: usize,
     /// Lines cleaning removed as web debris, and why (`728 x 90`: "ad size").
     pub removed: Vec<(Span, &'static str)>,
     /// Kept paragraphs (debris removed), in text order. A paragraph is a block of lines between
@@ -54,10 +74,61 @@ pub struct Document {
     pub tokens: Vec<Span>,
 }
 
+/// What joins a headline to the text it is analysed with: a blank line, a paragraph break.
+pub const HEADLINE_BREAK: &str = "\n\n";
+
+/// Whether a record's `title` is already in its `text`, and analysed there: the title, its
+/// white space collapsed (and a byte-order mark left out), is one of the text's lines up to the
+/// first line of its first kept paragraph (`cleaned` is the text's), whatever web debris stands
+/// before it (a `.txt` file's title is its first line that is not debris). An empty title is in
+/// every text.
+///
+/// ```text
+/// title `Talks  failed`   text `728 x 90\n\nTalks failed\n\nThe talks …`   in the text
+/// title `Talks failed`    text `The talks ended. Talks failed, said …`      not: analysed apart
+/// ```
+pub fn title_in_text(title: &str, text: &str, cleaned: &Cleaned) -> bool {
+    let normal = |s: &str| -> String {
+        let s = s.replace('\u{feff}', "");
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let title = normal(title);
+    if title.is_empty() {
+        return true;
+    }
+    // Lines up to the first kept one; all of them when cleaning kept nothing.
+    let first_kept = cleaned.paragraphs.first().map_or(text.len(), |p| p.start);
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if normal(line) == title {
+            return true;
+        }
+        at += line.len();
+        if at > first_kept {
+            break;
+        }
+    }
+    false
+}
+
 impl Document {
-    /// Segments a cleaned article into paragraphs, sentences and tokens.
+    /// Segments a cleaned article into paragraphs, sentences and tokens, its title first as the
+    /// headline when the text does not hold it ([`title_in_text`]; `cleaned` is the text's).
     pub fn new(id: String, title: String, text: String, cleaned: &Cleaned) -> Document {
-        let paragraphs = cleaned.paragraphs.clone();
+        let headline = title.trim();
+        let (text, text_start, paragraphs, removed) = if title_in_text(&title, &text, cleaned) {
+            (text, 0, cleaned.paragraphs.clone(), cleaned.removed.clone())
+        } else {
+            let lead = title.len() - title.trim_start().len();
+            let start = title.len() + HEADLINE_BREAK.len();
+            let shift = |s: &Span| Span::new(s.start + start, s.end + start);
+            let paragraphs = std::iter::once(Span::new(lead, lead + headline.len()))
+                .chain(cleaned.paragraphs.iter().map(shift))
+                .collect();
+            let removed = cleaned.removed.iter().map(|(s, r)| (shift(s), *r));
+            let analysed = format!("{title}{HEADLINE_BREAK}{text}");
+            (analysed, start, paragraphs, removed.collect())
+        };
         let mut sentences = Vec::new();
         let mut tokens = Vec::new();
         for (p, para) in paragraphs.iter().enumerate() {
@@ -77,11 +148,33 @@ impl Document {
             origin: Origin::default(),
             about: Published::default(),
             text,
-            removed: cleaned.removed.clone(),
+            text_start,
+            removed,
             paragraphs,
             sentences,
             tokens,
         }
+    }
+
+    /// The record's own `text` (the analysed text without its headline).
+    pub fn record_text(&self) -> &str {
+        &self.text[self.text_start..]
+    }
+
+    /// The converter of this document's spans to each field's character offsets.
+    pub fn field_offsets(&self) -> FieldOffsets {
+        FieldOffsets::new(&self.text, self.text_start)
+    }
+
+    /// The paragraphs of each field: the headline's (none when the title is not analysed
+    /// apart) and the text's. What runs over paragraphs (a quote continued in the next one)
+    /// runs within one field's.
+    pub fn field_paragraphs(&self) -> [&[Span]; 2] {
+        let split = self
+            .paragraphs
+            .partition_point(|p| p.start < self.text_start);
+        let (title, text) = self.paragraphs.split_at(split);
+        [title, text]
     }
 
     /// The text under a span.
@@ -553,6 +646,64 @@ mod tests {
                 "Then he left."
             ]
         );
+    }
+
+    fn document(title: &str, text: &str) -> Document {
+        let cleaned = crate::clean::clean(text);
+        Document::new("t".into(), title.into(), text.into(), &cleaned)
+    }
+
+    /// A dump that keeps its headline apart from the text (NewsAPI's): before, the title was
+    /// never analysed, and the headline's names and quote were lost.
+    #[test]
+    fn a_title_the_text_does_not_hold_is_the_first_paragraph() {
+        let text = "The talks in Vienna ended.\n\n“We tried,” he said.";
+        let doc = document(" Pompeo says talks with Iran failed ", text);
+        assert_eq!(doc.record_text(), text);
+        assert_eq!(
+            doc.text_start,
+            " Pompeo says talks with Iran failed ".len() + 2
+        );
+        let [title, rest] = doc.field_paragraphs();
+        assert_eq!(title.len(), 1);
+        assert_eq!(doc.slice(title[0]), "Pompeo says talks with Iran failed");
+        assert_eq!(rest.len(), 2);
+        assert_eq!(doc.slice(rest[0]), "The talks in Vienna ended.");
+        assert_eq!(
+            doc.slice(doc.sentences[0].span),
+            "Pompeo says talks with Iran failed"
+        );
+        assert!(doc
+            .sentences
+            .iter()
+            .all(|s| s.span.end <= title[0].end || s.span.start >= doc.text_start));
+    }
+
+    /// The seed dump, a `.txt` file and CSV exports repeat the title as the text's first line:
+    /// analysed there, once, the document is what it was (the text alone).
+    #[test]
+    fn a_title_the_text_holds_is_analysed_where_it_stands() {
+        for (title, text) in [
+            ("Talks failed", "Talks failed\n\nThe talks ended."),
+            (
+                "Talks  failed ",
+                "\u{feff}  Talks failed\n\nThe talks ended.",
+            ),
+            (
+                "Talks failed",
+                "728 x 90\n\nLatest News\n\nTalks failed\n\nThe talks ended.",
+            ),
+            ("", "The talks ended."),
+            ("  ", "The talks ended."),
+        ] {
+            let doc = document(title, text);
+            assert_eq!((doc.text.as_str(), doc.text_start), (text, 0), "{title:?}");
+            let cleaned = crate::clean::clean(text);
+            assert_eq!(doc.paragraphs, cleaned.paragraphs);
+        }
+        // Words of the title inside a paragraph are no title line: analysed apart.
+        let doc = document("Talks failed", "The talks ended. Talks failed, he said.");
+        assert!(doc.text_start > 0);
     }
 
     #[test]

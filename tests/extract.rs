@@ -103,7 +103,10 @@ fn sample_data_gives_all_files_with_valid_character_offsets() {
             "speaker_entity_id",
             "speaker_canonical",
             "kind",
-            "article_key"
+            "article_key",
+            "field",
+            "cue_field",
+            "speaker_field"
         ]
     );
     // The seed's title skips the ad-size line.
@@ -125,6 +128,8 @@ fn sample_data_gives_all_files_with_valid_character_offsets() {
         let span: String = text.chars().skip(start).take(end - start).collect();
         assert_eq!(span, &m[3], "character offsets of {m:?}");
         assert_eq!(&m[4], "PER");
+        // Every sample record's title is its text's first line: analysed there, in the text.
+        assert_eq!(&m[8], "text");
     }
     // Debris is never tagged: the ad size and the footer are not in the kept text.
     let seed_mentions: Vec<&str> = mentions
@@ -526,6 +531,111 @@ fn article_rows_name_their_input_and_record() {
         errors,
         [[name(&a), "line 2".into()], [name(&b), "line 2".into()]]
     );
+}
+
+/// A dump that keeps the headline apart from the text, as NewsAPI's exports do: its title is
+/// analysed as the article's first paragraph, and its rows say so (`field` `title`) with offsets
+/// into the title; the text's rows count from the text's start. A record whose text opens with
+/// its title is analysed as before, every row in the text. Before, such a title was never read:
+/// no row of the headline, and no `field` column.
+#[test]
+fn a_headline_the_text_does_not_repeat_is_analysed_with_offsets_into_the_title() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The shipped model: real names, and the rules' quote of `X says …`.
+    let model = root().join("models/ner-en");
+    let title = "Pompeo says talks with Iran failed";
+    let body = "The talks in Vienna ended.\n\n“We tried everything,” he said.";
+    let path = tmp.path().join("news.jsonl");
+    let records = [
+        serde_json::json!({ "id": "apart", "title": title, "text": body }),
+        serde_json::json!({ "id": "within", "title": title, "text": format!("{title}\n\n{body}") }),
+    ];
+    let lines: Vec<String> = records.iter().map(|r| r.to_string() + "\n").collect();
+    std::fs::write(&path, lines.concat()).unwrap();
+    let out = tmp.path().join("out");
+    let mut opts = options(vec![path], &out, model);
+    opts.threads = 1;
+    extract(&opts).unwrap();
+
+    let at = |field: &str, id: &str, start: &str, end: &str| -> String {
+        let whole = match id {
+            "apart" => body.to_string(),
+            _ => format!("{title}\n\n{body}"),
+        };
+        let within = if field == "title" { title } else { &whole };
+        let (start, end): (usize, usize) = (start.parse().unwrap(), end.parse().unwrap());
+        within.chars().skip(start).take(end - start).collect()
+    };
+    let mentions = rows_by_name(&out.join("mentions.csv"));
+    for m in &mentions {
+        assert_eq!(
+            at(&m["field"], &m["article_id"], &m["start"], &m["end"]),
+            m["text"]
+        );
+    }
+    let words = |id: &str, field: &str| -> Vec<String> {
+        let of = mentions.iter().filter(|m| m["article_id"] == id);
+        of.filter(|m| m["field"] == field)
+            .map(|m| m["text"].clone())
+            .collect()
+    };
+    assert_eq!(words("apart", "title"), ["Pompeo", "Iran"]);
+    assert_eq!(words("apart", "text"), ["Vienna"]);
+    assert!(words("within", "title").is_empty());
+    assert_eq!(words("within", "text"), ["Pompeo", "Iran", "Vienna"]);
+
+    let quotes = rows_by_name(&out.join("quotes.csv"));
+    let headline_quote = |id: &str| {
+        quotes
+            .iter()
+            .find(|q| q["article_id"] == id && q["text"] == "talks with Iran failed")
+            .unwrap_or_else(|| panic!("{id}: the headline's quote in {quotes:?}"))
+    };
+    let q = headline_quote("apart");
+    let cells = |q: &std::collections::HashMap<String, String>, names: &[&str]| -> Vec<String> {
+        names.iter().map(|n| q[*n].clone()).collect()
+    };
+    let columns: Vec<&str> = "start end cue cue_start cue_end speaker_start speaker_end \
+                              speaker_text field cue_field speaker_field"
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        cells(q, &columns),
+        ["12", "34", "says", "7", "11", "0", "6", "Pompeo", "title", "title", "title"]
+    );
+    // Where the text holds the headline, the same quote as before, in the text.
+    assert_eq!(
+        cells(headline_quote("within"), &columns),
+        ["12", "34", "says", "7", "11", "0", "6", "Pompeo", "text", "text", "text"]
+    );
+    for q in &quotes {
+        assert_eq!(
+            at(&q["field"], &q["article_id"], &q["start"], &q["end"]),
+            q["text"]
+        );
+        if !q["speaker_start"].is_empty() {
+            let speaker = at(
+                &q["speaker_field"],
+                &q["article_id"],
+                &q["speaker_start"],
+                &q["speaker_end"],
+            );
+            assert_eq!(speaker, q["speaker_text"]);
+        }
+    }
+    // An entity first named in the headline says so.
+    let entities = rows_by_name(&out.join("entities.csv"));
+    let pompeo = entities
+        .iter()
+        .find(|e| e["article_id"] == "apart" && e["canonical"] == "Pompeo")
+        .unwrap();
+    assert_eq!(
+        (&pompeo["first_start"][..], &pompeo["first_field"][..]),
+        ("0", "title")
+    );
+    // The text's length, as ever: the report checks a text by it.
+    let articles = rows_by_name(&out.join("articles.csv"));
+    assert_eq!(articles[0]["chars"], body.chars().count().to_string());
 }
 
 /// The rows of a table as maps from column name to cell.

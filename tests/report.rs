@@ -395,6 +395,42 @@ fn a_speakers_quotes_of_two_articles_of_one_id_are_each_their_own() {
     check_speaker_pages(&html, &out);
 }
 
+/// A headline analysed apart from the text (rows of `field` `title`): the report checks those
+/// rows against the record's title, so the page still shows the text, marks the text's rows
+/// in it and lists the headline's quote in its table. Read as offsets into the text, the
+/// headline's rows made the page refuse the text.
+#[test]
+fn a_headline_apart_from_the_text_keeps_its_page_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = "The talks in Vienna ended.\n\n“We tried everything,” Pompeo said.";
+    let record = serde_json::json!({
+        "id": "h", "title": "Pompeo says talks with Iran failed", "text": text
+    });
+    let inputs = vec![jsonl(&tmp.path().join("news.jsonl"), &[record])];
+    let out = tmp.path().join("out");
+    run_extract(inputs.clone(), &out);
+    let html = tmp.path().join("report");
+    let summary = report(&out, &html, inputs, 200);
+    assert_eq!((summary.article_pages, summary.with_text), (1, 1));
+
+    let in_text = |path: &str, field: usize| -> Vec<csv::StringRecord> {
+        let rows = read_csv(&out.join(path));
+        rows.into_iter().filter(|r| &r[field] == "text").collect()
+    };
+    let quotes = read_csv(&out.join("quotes.csv"));
+    assert!(quotes.iter().any(|q| &q[16] == "title"), "{quotes:?}");
+    let page = page(&article_pages(&html)["h"]);
+    let m = marked_text(&page);
+    assert_eq!(m.text, text);
+    assert_eq!(m.mentions.len(), in_text("mentions.csv", 8).len());
+    assert_eq!(m.quotes.len(), in_text("quotes.csv", 16).len());
+    assert_eq!(
+        select(&page, "table#quotes tr.quote-row").len(),
+        quotes.len()
+    );
+    check_links(&html);
+}
+
 /// Each speaker page lists exactly the quotes.csv rows of that speaker, linked to the quote.
 fn check_speaker_pages(report: &Path, out: &Path) {
     let quotes = read_csv(&out.join("quotes.csv"));

@@ -382,24 +382,47 @@ FNV128_PRIME = 0x0000000001000000000000000000013B
 FNV128_MASK = (1 << 128) - 1
 
 
-def article_key(input_path, record):
-    """extract's `article_key` (src/output.rs): FNV-1a 128 of the input as given, a NUL byte
-    and the record, as 32 hex digits. `article_key("a", "")` is FNV-1a 128 of b"a\\0"."""
+def text_of(path):
+    """A path as extract writes it in its `input` column (src/paths.rs `text_of`): as it is where
+    it is UTF-8, each byte that is not (Python holds them as surrogates, `os.fsdecode`) or is an
+    ASCII control character as `\\xNN`, a backslash as `\\\\`: b"caf\\xe9.jsonl" is
+    `caf\\xE9.jsonl`. Encoded as UTF-8, such a path raised."""
+    out = []
+    for c in os.fsencode(path).decode("utf-8", "surrogateescape"):
+        code = ord(c)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\x{code - 0xDC00:02X}")
+        elif c == "\\":
+            out.append("\\\\")
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\x{code:02X}")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def article_key(input_text, record):
+    """extract's `article_key` (src/output.rs): FNV-1a 128 of the input as its `input` column
+    writes it (`text_of`), a NUL byte and the record, as 32 hex digits. `article_key("a", "")`
+    is FNV-1a 128 of b"a\\0"."""
     h = FNV128_OFFSET
-    for b in input_path.encode("utf-8") + b"\0" + record.encode("utf-8"):
+    for b in input_text.encode("utf-8") + b"\0" + record.encode("utf-8"):
         h = ((h ^ b) * FNV128_PRIME) & FNV128_MASK
     return f"{h:032x}"
 
 
-def named_as_extract(row, input_path, index):
-    """A row naming where it was read as extract names it: the dump as given and the line's
-    number in it (stream names its input `<stdin>`), and the article's key made of them. Only
-    columns the row has are set: an error row has no key, a child row no input, and a binary
-    from before them writes no such columns, in extract either."""
-    record = f"line {index + 1}"
-    names = {"input": input_path, "record": record}
-    if "article_key" in row:
-        names["article_key"] = article_key(input_path, record)
+def names_of_line(input_path, index):
+    """Where line `index` (from 0) of the dump was read, as extract names it: the dump as given
+    (`text_of`) and the line's number in it (stream names its input `<stdin>`), and the article's
+    key made of them: computed once for the line's article and every row of it."""
+    input_text, record = text_of(input_path), f"line {index + 1}"
+    return {"input": input_text, "record": record, "article_key": article_key(input_text, record)}
+
+
+def named_as_extract(row, names):
+    """A row naming where it was read as extract names it (`names_of_line`). Only columns the
+    row has are set: an error row has no key, a child row no input, and a binary from before
+    them writes no such columns, in extract either."""
     return {k: names.get(k, v) for k, v in row.items()}
 
 
@@ -407,16 +430,17 @@ def to_rows(item, input_path, headers):
     """One result line into (table, index, position, cells) tuples; numbers keep their JSON text."""
     index, line = item
     obj = json.loads(line, parse_float=str, parse_int=str)
+    names = names_of_line(input_path, index)
     if "error" in obj:
-        e = named_as_extract(obj["error"], input_path, index)
+        e = named_as_extract(obj["error"], names)
         return [("errors", index, 0, cells(e, headers["errors"], "errors"))]
     out = []
     if obj.get("article") is not None:
-        a = named_as_extract(obj["article"], input_path, index)
+        a = named_as_extract(obj["article"], names)
         out.append(("articles", index, 0, cells(a, headers["articles"], "articles")))
     for table in ("mentions", "entities", "quotes"):
         for pos, row in enumerate(obj[table]):
-            row = named_as_extract(row, input_path, index)
+            row = named_as_extract(row, names)
             out.append((table, index, pos, cells(row, headers[table], table)))
     return out
 
@@ -488,7 +512,9 @@ def run(spark, args, archives):
     # and answers its records (`is_record`).
     lines = read_dump(spark, dump, args.partitions)
     placement = sc.broadcast(split_starts(sc, lines, dump))
-    stem = id_stem(input_path)
+    # As extract spells the stem of made-up ids (`text_of`; a name that is not UTF-8 stopped
+    # `whosaid stream`, whose --id-stem is text).
+    stem = text_of(id_stem(input_path))
     results = lines.mapPartitions(lambda part: (
         answer for run in split_runs(part, *placement.value)
         for answer in pipe_run(*run, binary_name, threads, shipped_parts, stem)))

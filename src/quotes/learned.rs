@@ -653,7 +653,7 @@ pub fn quotes(
     entities: &Entities,
 ) -> Vec<Quote> {
     let mut resolver = speaker::Resolver::new(doc, mentions, entities);
-    let quoted = marks::find_quoted(&doc.text, &doc.paragraphs);
+    let quoted = marks::find_quoted_in(doc);
     let quoted_index = SpanIndex::new(quoted.iter().map(|q| q.outer));
     let mut out = Vec::new();
     let mut last_entity = None;
@@ -756,7 +756,7 @@ mod tests {
 
     /// The attributions of `tags`, with the document's quoted stretches as `quotes` finds them.
     fn attributions_of(doc: &Document, tags: &RoleTags) -> Vec<ModelAttribution> {
-        let quoted = marks::find_quoted(&doc.text, &doc.paragraphs);
+        let quoted = marks::find_quoted_in(doc);
         attributions(doc, tags, &SpanIndex::new(quoted.iter().map(|q| q.outer)))
     }
 

@@ -24,7 +24,7 @@
 //! Every pass is one walk over the text, so the cost is linear whatever the marks.
 
 use crate::span::SpanIndex;
-use crate::text::Span;
+use crate::text::{Document, Span};
 
 /// A stretch of text between quote marks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -516,6 +516,16 @@ fn scan_family(text: &str, paragraphs: &[Span], family: Family, opaque: &[Span])
     scanner.out
 }
 
+/// The quoted stretches of a document ([`find_quoted`]), found in each field apart
+/// ([`Document::field_paragraphs`]): a headline's mark left open (`“We will not go`) never
+/// runs on into a text that opens with a mark.
+pub fn find_quoted_in(doc: &Document) -> Vec<Quoted> {
+    doc.field_paragraphs()
+        .into_iter()
+        .flat_map(|paragraphs| find_quoted(&doc.text, paragraphs))
+        .collect()
+}
+
 /// Finds the top-level quoted stretches of the paragraphs (in text order, not overlapping).
 pub fn find_quoted(text: &str, paragraphs: &[Span]) -> Vec<Quoted> {
     let doubles = scan_family(text, paragraphs, Family::Double, &[]);
@@ -645,6 +655,26 @@ mod tests {
             &text[got[0].inner.range()],
             "First part of it.\n\n“Second part of it.\n\n“Third part,"
         );
+    }
+
+    /// A headline analysed apart from the text (`crate::text::Document::text_start`) whose mark
+    /// is left open: over all paragraphs, its quote ran on into the text's first paragraph,
+    /// a span with no offsets in either field.
+    #[test]
+    fn a_headline_quote_never_runs_into_the_text() {
+        let text = "“Nobody leaves,” the mayor said.";
+        let cleaned = crate::clean::clean(text);
+        let doc = Document::new("t".into(), "“We will not go".into(), text.into(), &cleaned);
+        assert!(doc.text_start > 0);
+        let over_both = find_quoted(&doc.text, &doc.paragraphs);
+        assert!(over_both.iter().any(|q| q.multi_paragraph));
+        let got = find_quoted_in(&doc);
+        assert!(!got.is_empty());
+        for q in &got {
+            let in_title = q.outer.end < doc.text_start;
+            assert!(in_title || q.outer.start >= doc.text_start, "{q:?}");
+        }
+        assert!(got.iter().any(|q| doc.slice(q.inner) == "Nobody leaves,"));
     }
 
     #[test]

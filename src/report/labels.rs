@@ -16,7 +16,8 @@
 //! # let row = whosaid::output::EntityRow { article_id: "a".into(), article_key: "".into(),
 //! #     entity_id: 1,
 //! #     canonical: "Clinton".into(), label: EntityLabel::Per, country_code: "".into(),
-//! #     mentions: 2, first_start: 0, ambiguous: false, entity_key: "".into() };
+//! #     mentions: 2, first_start: 0, ambiguous: false, entity_key: "".into(),
+//! #     first_field: Default::default() };
 //! let clinton = |ambiguous| whosaid::output::EntityRow { ambiguous, ..row.clone() };
 //! // Articles at rows 0 and 1, both with the id "a":
 //! assert_eq!(EntityKey::of(&clinton(false), 0), EntityKey::of(&clinton(false), 1));
@@ -124,6 +125,7 @@ mod tests {
             first_start: 0,
             ambiguous: false,
             entity_key: String::new(),
+            first_field: Default::default(),
         }
     }
 

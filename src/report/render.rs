@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::clean;
 use crate::output::ErrorRow;
-use crate::span::CharOffsets;
+use crate::span::{CharOffsets, Field};
 
 use super::body::{pieces, Spans};
 use super::charts::{bar_chart, timeline};
@@ -293,9 +293,23 @@ pub fn article_page(
         ArticleText::Found { text, origin } => {
             let cleaned = clean::clean(text);
             let chars = CharOffsets::new(text);
+            // Rows of the headline (field `title`) are no span of the text shown: empty here,
+            // undrawn, listed in the tables.
+            let in_text = |field: Field, start: usize, end: usize| match field {
+                Field::Text => (start, end),
+                Field::Title => (0, 0),
+            };
             let spans = Spans {
-                mentions: g.mentions.iter().map(|m| (m.start, m.end)).collect(),
-                quotes: g.quotes.iter().map(|q| (q.start, q.end)).collect(),
+                mentions: g
+                    .mentions
+                    .iter()
+                    .map(|m| in_text(m.field, m.start, m.end))
+                    .collect(),
+                quotes: g
+                    .quotes
+                    .iter()
+                    .map(|q| in_text(q.field, q.start, q.end))
+                    .collect(),
                 debris: cleaned
                     .removed
                     .iter()

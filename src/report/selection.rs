@@ -122,7 +122,7 @@ impl Selection {
             for m in g
                 .mentions
                 .iter()
-                .filter(|m| q.start <= m.start && m.end <= q.end)
+                .filter(|m| m.field == q.field && q.start <= m.start && m.end <= q.end)
             {
                 match g.entity(m.entity_id) {
                     Some(e) if e.key != page.key => page.about.add(&e.key, &e.row, 1, g.index),

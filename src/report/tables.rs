@@ -57,6 +57,11 @@ const ADDED_LATER: &[(Table, &str)] = &[
     (Table::Mentions, "article_key"),
     (Table::Entities, "article_key"),
     (Table::Quotes, "article_key"),
+    (Table::Mentions, "field"),
+    (Table::Entities, "first_field"),
+    (Table::Quotes, "field"),
+    (Table::Quotes, "cue_field"),
+    (Table::Quotes, "speaker_field"),
 ];
 
 /// One of the run's five tables, by its index in [`FILES`].
@@ -534,9 +539,15 @@ mod tests {
         std::fs::write(dir.join(name), text).unwrap();
     }
 
+    /// The header of `table` before its field columns: the rows of these tests are a run's of
+    /// before them, which reads as ever.
+    fn header(table: Table) -> String {
+        crate::output::header_before_fields(table as usize)
+    }
+
     /// Writes `table` in `dir` with whosaid's header and `rows`.
     fn write_table(dir: &Path, table: Table, rows: &str) {
-        let header = HEADERS[table as usize].join(",");
+        let header = header(table);
         write(dir, table.file_name(), &format!("{header}\n{rows}"));
     }
 
@@ -692,7 +703,7 @@ mod tests {
         std::fs::remove_file(dir.path().join("mentions.csv")).unwrap();
         let parts = dir.path().join("mentions");
         std::fs::create_dir(&parts).unwrap();
-        let h = HEADERS[Table::Mentions as usize].join(",");
+        let h = header(Table::Mentions);
         write(
             &parts,
             "part-00001-x.csv",
@@ -729,7 +740,7 @@ mod tests {
         minimal_run(dir.path());
         std::fs::remove_file(dir.path().join("mentions.csv")).unwrap();
         let parts = dir.path().join("mentions");
-        let h = HEADERS[Table::Mentions as usize].join(",");
+        let h = header(Table::Mentions);
         let rows = "a1,0,4,Oslo,LOC,0.9,1,k1\na1,8,12,Oslo,LOC,0.9,1,k1\n";
         write(&parts, "part-00000-x.csv", &format!("{h}\n{rows}"));
         let err = format!("{:#}", open_run(dir.path()).err().unwrap());
@@ -754,7 +765,7 @@ mod tests {
     fn the_entity_key_column_is_used_and_a_run_without_it_still_reads() {
         let dir = tempfile::tempdir().unwrap();
         minimal_run(dir.path());
-        let h = HEADERS[Table::Entities as usize].join(",");
+        let h = header(Table::Entities);
         write(
             dir.path(),
             "entities.csv",
@@ -817,7 +828,7 @@ mod tests {
             assert!(!without.contains("article_key") && !without.contains("k1"));
             std::fs::write(&path, without).unwrap();
         }
-        let h = HEADERS[Table::Quotes as usize].join(",");
+        let h = header(Table::Quotes);
         let without = h.trim_end_matches(",article_key");
         write(dir.path(), "quotes.csv", &format!("{without}\n"));
         let mut run = open_run(dir.path()).unwrap();

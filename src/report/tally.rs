@@ -13,7 +13,8 @@
 //! # let row = whosaid::output::EntityRow { article_id: "a".into(), article_key: "".into(),
 //! #     entity_id: 1,
 //! #     canonical: "Oslo".into(), label: EntityLabel::Loc, country_code: "".into(), mentions: 2,
-//! #     first_start: 0, ambiguous: false, entity_key: "".into() };
+//! #     first_start: 0, ambiguous: false, entity_key: "".into(),
+//! #     first_field: Default::default() };
 //! let mut places = Tally::new(1000);
 //! let key = EntityKey::of(&row, 0);
 //! places.add(&key, &row, 2, 0); // two mentions in article 0
@@ -149,6 +150,7 @@ mod tests {
             first_start: 0,
             ambiguous: false,
             entity_key: String::new(),
+            first_field: Default::default(),
         }
     }
 

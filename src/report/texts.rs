@@ -6,7 +6,8 @@
 //! only the texts it needs, matched by id and by where the run read them (its `input` and
 //! `record` in `articles.csv`, [`same_record`]). A text is used only if it is the one the run saw:
 //! its length must be the `chars` of `articles.csv`, and every mention, quote and speaker must
-//! read, at its offsets, exactly the text its CSV row holds. Anything else (an input edited since
+//! read, at its offsets, exactly the text its CSV row holds (in the record's title for a row
+//! whose `field` is `title`: a headline the text does not repeat). Anything else (an input edited since
 //! the run, another file with the same ids) is said on the page instead of highlighting the
 //! wrong words.
 
@@ -17,7 +18,7 @@ use anyhow::{bail, Result};
 
 use crate::input::{self, FieldNames, Origin, ReadOptions};
 use crate::output::ArticleRow;
-use crate::span::CharOffsets;
+use crate::span::{CharOffsets, Field};
 use crate::usage::UsageError;
 
 use super::tables::ArticleGroup;
@@ -123,7 +124,7 @@ pub fn read_texts(
             {
                 continue;
             }
-            match differs(&article.text, &groups[i]) {
+            match differs((&article.title, &article.text), &groups[i]) {
                 None => {
                     texts[i] = ArticleText::Found {
                         text: article.text,
@@ -170,9 +171,10 @@ pub fn same_record(origin: &Origin, row: &ArticleRow) -> bool {
     }
 }
 
-/// Why `text` is not the text the run saw for `g`, if it is not.
-pub fn differs(text: &str, g: &ArticleGroup) -> Option<String> {
+/// Why a record's `title` and `text` are not the ones the run saw for `g`, if they are not.
+pub fn differs((title, text): (&str, &str), g: &ArticleGroup) -> Option<String> {
     let offsets = CharOffsets::new(text);
+    let title_offsets = CharOffsets::new(title);
     let chars = offsets.chars();
     if chars != g.article.chars {
         return Some(format!(
@@ -182,7 +184,11 @@ pub fn differs(text: &str, g: &ArticleGroup) -> Option<String> {
     }
     // A text column is the text at its offsets as the tables write it (`crate::output`), or,
     // in a run of a whosaid before session 50, the text at its offsets as it stands.
-    let written_as = |s: usize, e: usize, expected: &str| {
+    let written_as = |field: Field, s: usize, e: usize, expected: &str| {
+        let (text, offsets) = match field {
+            Field::Title => (title, &title_offsets),
+            Field::Text => (text, &offsets),
+        };
         let (Some(start), Some(end)) = (offsets.byte_of(s), offsets.byte_of(e)) else {
             return false;
         };
@@ -190,19 +196,27 @@ pub fn differs(text: &str, g: &ArticleGroup) -> Option<String> {
             && (text[start..end] == *expected
                 || crate::output::span_text_of(text, start..end) == expected)
     };
-    let mut spans: Vec<(&str, usize, usize, &str)> = Vec::new();
+    let mut spans: Vec<(&str, Field, usize, usize, &str)> = Vec::new();
     for m in &g.mentions {
-        spans.push(("mention", m.start, m.end, &m.text));
+        spans.push(("mention", m.field, m.start, m.end, &m.text));
     }
     for q in &g.quotes {
-        spans.push(("quote", q.start, q.end, &q.text));
+        spans.push(("quote", q.field, q.start, q.end, &q.text));
         if let (Some(s), Some(e)) = (q.speaker_start, q.speaker_end) {
-            spans.push(("speaker", s, e, &q.speaker_text));
+            let field = q.speaker_field.unwrap_or_default();
+            spans.push(("speaker", field, s, e, &q.speaker_text));
         }
     }
-    spans.into_iter().find_map(|(what, s, e, expected)| {
-        (!written_as(s, e, expected)).then(|| {
-            format!("the {what} at characters {s}..{e} is {expected:?} in the CSVs but not in this text")
+    spans.into_iter().find_map(|(what, field, s, e, expected)| {
+        (!written_as(field, s, e, expected)).then(|| {
+            let within = match field {
+                Field::Title => "title",
+                Field::Text => "text",
+            };
+            format!(
+                "the {what} at characters {s}..{e} is {expected:?} in the CSVs but not in this \
+                 {within}"
+            )
         })
     })
 }

@@ -27,7 +27,7 @@ pub struct View<'d> {
 
 impl<'d> View<'d> {
     pub fn new(doc: &'d Document) -> View<'d> {
-        let quoted = marks::find_quoted(&doc.text, &doc.paragraphs);
+        let quoted = marks::find_quoted_in(doc);
         debug_assert!(quoted.is_sorted_by_key(|q| q.outer.start));
         let words = doc
             .tokens
