@@ -233,7 +233,10 @@ pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<
             Some(s) => (
                 Some(span_of(&without_leading_age(
                     doc,
-                    with_bracket_closed(doc, without_trailing_marks(doc, s)),
+                    with_bracket_closed(
+                        doc,
+                        without_trailing_marks(doc, without_trailing_relative(doc, s)),
+                    ),
                 ))),
                 false,
             ),
@@ -247,7 +250,7 @@ pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<
         }
         out.push(ModelAttribution {
             content: pieces.iter().map(span_of).collect(),
-            cue: cue.as_ref().map(span_of),
+            cue: cue.map(|c| span_of(&without_detached_end(doc, c))),
             source,
             inherited,
         });
@@ -308,6 +311,47 @@ fn quoted_as_saying(doc: &Document, at: usize) -> Option<(Range<usize>, usize)> 
     let subject_words = end.checked_sub(start)?;
     let subject = end < quoted && (1..=QUOTED_SUBJECT_WORDS).contains(&subject_words);
     subject.then_some((start..end, as_word))
+}
+
+word_list! {
+    /// Relative pronouns a source never ends with after a comma: see the file's header.
+    fn source_dangling_ends = "lexicon/source_dangling_ends.txt";
+}
+
+/// A source segment without a relative pronoun after a comma as its last word, nor that comma:
+/// the model's `Mary Jones, who` of `Mary Jones, who chairs the board, said …` is `Mary Jones`,
+/// as PolNeAR marks it (the clause, when the model takes it whole, stays: `Mary Jones, who
+/// chairs the board`).
+fn without_trailing_relative(doc: &Document, words: Range<usize>) -> Range<usize> {
+    let word = |i: usize| doc.slice(doc.tokens[i]);
+    let last = words.end - 1;
+    let dangling = words.len() > 2
+        && word(last - 1) == ","
+        && source_dangling_ends().contains(&word(last).to_lowercase().as_str());
+    if dangling {
+        words.start..last - 1
+    } else {
+        words
+    }
+}
+
+word_list! {
+    /// Two-word cue endings whose last word is no part of the cue: see the file's header.
+    fn cue_detached_ends = "lexicon/cue_detached_ends.txt";
+}
+
+/// A cue segment without a last word the model read beyond the verb: `said of` in `Jones said
+/// of the plan that it would fail` is `said`, as PolNeAR marks it ([`cue_detached_ends`]).
+fn without_detached_end(doc: &Document, words: Range<usize>) -> Range<usize> {
+    let lower = |i: usize| doc.slice(doc.tokens[i]).to_lowercase();
+    let last = words.end - 1;
+    let detached = words.len() > 1
+        && cue_detached_ends().contains(&format!("{} {}", lower(last - 1), lower(last)).as_str());
+    if detached {
+        words.start..last
+    } else {
+        words
+    }
 }
 
 /// A source segment without the commas and quote marks the model sometimes reads as its last
@@ -497,6 +541,11 @@ word_list! {
 }
 
 word_list! {
+    /// Two-word starts of a time phrase after a quotation (`on Monday`): see the file's header.
+    fn place_time_tail_date_starts = "lexicon/place_time_tail_date_starts.txt";
+}
+
+word_list! {
     /// Words that make more than a place or time phrase of one: see the file's header.
     fn place_time_tail_breaks = "lexicon/place_time_tail_breaks.txt";
 }
@@ -506,7 +555,8 @@ const MAX_PLACE_TIME_TAIL_WORDS: usize = 6;
 
 /// A content that is a quotation, opening at its mark, and then a short place or time phrase to
 /// the sentence's end, without the phrase: `Angela Merkel said "we will win" in Paris.` is `we
-/// will win`, as the rules read it ([`place_time_tail_starts`], at most
+/// will win`, as the rules read it ([`place_time_tail_starts`], or a preposition and a date of
+/// [`place_time_tail_date_starts`]: `on Monday`, where `"soft" on crime` stays; at most
 /// [`MAX_PLACE_TIME_TAIL_WORDS`] words, none quoted, no comma and none of
 /// [`place_time_tail_breaks`]: `in Paris and left` is more). A content that opens before the
 /// quotation (`chants of "Bobby!" at a labor conference`) keeps its phrase, as PolNeAR marks it:
@@ -541,9 +591,16 @@ fn without_place_or_time_after_quote(
         .map_or(words.end, |s| s.tokens.end);
     let to_sentence_end =
         (words.end..sentence_end).all(|i| !word(i).chars().any(char::is_alphanumeric));
+    let lower = |i: usize| word(i).to_lowercase();
+    let starts = |i: usize| {
+        place_time_tail_starts().contains(&lower(i).as_str())
+            || i + 1 < tail.end
+                && place_time_tail_date_starts()
+                    .contains(&format!("{} {}", lower(i), lower(i + 1)).as_str())
+    };
     let phrase = !tail.is_empty()
         && tail.len() <= MAX_PLACE_TIME_TAIL_WORDS
-        && place_time_tail_starts().contains(&word(tail.start).to_lowercase().as_str())
+        && starts(tail.start)
         && tail.clone().all(|i| {
             let w = word(i);
             stretches(i).is_empty()
@@ -772,6 +829,15 @@ mod tests {
         tags
     }
 
+    /// The source and cue of the one attribution of the words `marks` tags in `text`.
+    fn source_and_cue(text: &str, marks: &[(&str, Role)]) -> (Option<String>, Option<String>) {
+        let d = doc(text);
+        let found = attributions_of(&d, &tags_of(&d, marks));
+        assert_eq!(found.len(), 1, "{text}");
+        let text_of = |s: Option<Span>| s.map(|s| d.slice(s).to_string());
+        (text_of(found[0].source), text_of(found[0].cue))
+    }
+
     /// The first content piece of each attribution of the words `marks` tags in `d`.
     fn first_contents<'d>(d: &'d Document, marks: &[(&str, Role)]) -> Vec<&'d str> {
         let tags = tags_of(d, marks);
@@ -779,6 +845,70 @@ mod tests {
             .iter()
             .map(|a| d.slice(a.content[0]))
             .collect()
+    }
+
+    /// A source the model ends on the `who` of the speaker's relative clause, after a comma, ends
+    /// before the comma (session 51: `Mary Jones, who` was no source PolNeAR marks); a source with
+    /// the whole clause, and one of `whom` after no comma, stay.
+    #[test]
+    fn a_source_ending_on_a_relative_pronoun_after_a_comma_ends_before_it() {
+        let cases = [
+            (
+                "Mary Jones, who chairs the board, said it would cut prices.",
+                "Mary Jones, who",
+                "Mary Jones",
+            ),
+            (
+                "Tom Reed, who runs the mill, said it would cut prices.",
+                "Tom Reed, who runs the mill",
+                "Tom Reed, who runs the mill",
+            ),
+            (
+                "Many of whom said it would cut prices.",
+                "Many of whom",
+                "Many of whom",
+            ),
+        ];
+        for (text, tagged, expected) in cases {
+            let marks = [
+                (tagged, Role::Source),
+                ("said", Role::Cue),
+                ("it would cut prices", Role::Content),
+            ];
+            assert_eq!(source_and_cue(text, &marks).0.as_deref(), Some(expected));
+        }
+    }
+
+    /// A cue the model ends on the preposition after its verb is the verb (session 51: `said of`,
+    /// `wrote in`, which PolNeAR marks `said`, `wrote`); a cue with the preposition's object
+    /// stays whole.
+    #[test]
+    fn a_cue_ending_on_a_preposition_after_its_verb_is_the_verb() {
+        let cases = [
+            (
+                "Jones said of the plan that it would fail.",
+                "said of",
+                "said",
+            ),
+            (
+                "Jones wrote in an email that it would fail.",
+                "wrote in",
+                "wrote",
+            ),
+            (
+                "Jones said in a statement that it would fail.",
+                "said in a statement",
+                "said in a statement",
+            ),
+        ];
+        for (text, tagged, expected) in cases {
+            let marks = [
+                ("Jones", Role::Source),
+                (tagged, Role::Cue),
+                ("that it would fail", Role::Content),
+            ];
+            assert_eq!(source_and_cue(text, &marks).1.as_deref(), Some(expected));
+        }
     }
 
     /// A source the model ends inside a bracket (a ticker) reaches on to its closing bracket; a
@@ -838,18 +968,12 @@ mod tests {
             ),
         ];
         for (text, tagged, expected) in cases {
-            let d = doc(text);
-            let tags = tags_of(
-                &d,
-                &[
-                    (tagged, Role::Source),
-                    ("said", Role::Cue),
-                    ("it would cut prices", Role::Content),
-                ],
-            );
-            let found = attributions_of(&d, &tags);
-            assert_eq!(found.len(), 1, "{text}");
-            assert_eq!(found[0].source.map(|s| d.slice(s)), expected, "{text}");
+            let marks = [
+                (tagged, Role::Source),
+                ("said", Role::Cue),
+                ("it would cut prices", Role::Content),
+            ];
+            assert_eq!(source_and_cue(text, &marks).0.as_deref(), expected);
         }
     }
 
@@ -1035,6 +1159,9 @@ mod tests {
                 ("articles", articles()),
                 ("preposition_content_ends", preposition_content_ends()),
                 ("place_time_tail_starts", place_time_tail_starts()),
+                ("place_time_tail_date_starts", place_time_tail_date_starts()),
+                ("source_dangling_ends", source_dangling_ends()),
+                ("cue_detached_ends", cue_detached_ends()),
                 ("place_time_tail_breaks", place_time_tail_breaks()),
             ],
             true,
@@ -1081,9 +1208,9 @@ mod tests {
     }
 
     /// A quotation and a place or time phrase to the sentence's end is the quotation (session
-    /// 50: `Angela Merkel said "we will win" in Paris` gave `we will win" in Paris`); a content
-    /// opening before the quotation, a phrase of another preposition and one before more of the
-    /// sentence stay.
+    /// 50: `Angela Merkel said "we will win" in Paris` gave `we will win" in Paris`), and one of
+    /// `on` and a date (`on Monday`, session 51); a content opening before the quotation, a
+    /// phrase of another preposition (`"soft" on crime`) and one before more of the sentence stay.
     #[test]
     fn a_place_or_time_after_a_quotation_is_no_part_of_it() {
         let d = doc(concat!(
@@ -1092,7 +1219,9 @@ mod tests {
             "Merkel said “we will win” last week.\n\n",
             "He was greeted with chants of \"Bobby!\" at a labor conference.\n\n",
             "He said the moderators were \"unfair\" to him.\n\n",
-            "Merkel said \"we will win\" in Paris and left.\n"
+            "Merkel said \"we will win\" in Paris and left.\n\n",
+            "Merkel said \"we will win\" on Monday.\n\n",
+            "He said the mayor was \"soft\" on crime.\n"
         ));
         let contents = first_contents(
             &d,
@@ -1104,6 +1233,8 @@ mod tests {
                 ("chants of \"Bobby!\" at a labor conference", Role::Content),
                 ("the moderators were \"unfair\" to him", Role::Content),
                 ("we will win\" in Paris and left", Role::Content),
+                ("we will win\" on Monday", Role::Content),
+                ("\"soft\" on crime", Role::Content),
             ],
         );
         assert_eq!(
@@ -1115,6 +1246,8 @@ mod tests {
                 "chants of \"Bobby!\" at a labor conference",
                 "the moderators were \"unfair\" to him",
                 "we will win\" in Paris and left",
+                "we will win",
+                "\"soft\" on crime",
             ]
         );
     }
