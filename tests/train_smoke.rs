@@ -482,6 +482,25 @@ fn tiny_attribution_model_learns_the_brat_fixture() {
     smaller.layers = Some(9);
     assert!(train_quotes(&smaller).is_err());
 
+    // `ffn_units` keeps each block's heaviest feed-forward units, and `distill` has the whole
+    // start teach the smaller model: it trains, saves that size, and still knows the fixture.
+    let mut pruned = further.clone();
+    pruned.out = tmp.path().join("quotes-pruned");
+    let units = NerModel::load(&out, Device::Cpu)
+        .unwrap()
+        .config
+        .bert
+        .intermediate_size;
+    pruned.ffn_units = Some(units as usize / 2);
+    pruned.distill = true;
+    train_quotes(&pruned).unwrap();
+    let reloaded = NerModel::load(&pruned.out, Device::Cpu).unwrap();
+    assert_eq!(reloaded.config.bert.intermediate_size, units / 2);
+    assert_learned_the_fixture(&pruned.out);
+    // Distilling needs something smaller to teach.
+    pruned.ffn_units = None;
+    assert!(train_quotes(&pruned).is_err());
+
     // An NER model is no attribution model.
     let ner = tmp.path().join("ner");
     whosaid::ner::write_random_model(&ner, &word_refs, 32, 3, None).unwrap();

@@ -56,6 +56,15 @@ pub struct TrainQuotesArgs {
     /// likelihood) instead of each word's cross-entropy; the scores go to config.json.
     #[arg(long)]
     crf: bool,
+    /// Keep only the N heaviest feed-forward units of each encoder block of the starting
+    /// weights (a smaller, faster model; weight: the product of a unit's input and output
+    /// weight norms).
+    #[arg(long)]
+    ffn_units: Option<usize>,
+    /// With --ffn-units or --layers: the starting attribution model, whole, teaches the smaller
+    /// one (half the loss is its word scores, half the gold labels).
+    #[arg(long)]
+    distill: bool,
     #[command(flatten)]
     schedule: super::train_schedule::ScheduleArgs,
 }
@@ -71,6 +80,8 @@ pub fn run(a: TrainQuotesArgs) -> Result<ExitCode> {
     opts.context_pieces = a.context_pieces;
     opts.layers = a.layers;
     opts.crf = a.crf;
+    opts.ffn_units = a.ffn_units;
+    opts.distill = a.distill;
     opts.limit_articles = a.limit_articles;
     opts.threads = a.threads.get();
     opts.save_dtype = a.save_dtype;

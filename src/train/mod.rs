@@ -43,6 +43,7 @@ use crate::ner::{Tag, Tagger};
 mod average;
 mod crf;
 mod data;
+mod prune;
 mod quotes;
 mod schedule;
 use data::{read_all, Example, TrainingData};

@@ -61,6 +61,10 @@ pub struct QuoteTrainOptions {
     pub layers: Option<usize>,
     /// A CRF over each role's tags ([`super::crf`]); on by itself when `init` has one.
     pub crf: bool,
+    /// Keep only the N heaviest feed-forward units of each block ([`super::prune`]).
+    pub ffn_units: Option<usize>,
+    /// The starting attribution model, whole, teaches the smaller one ([`distilled_loss`]).
+    pub distill: bool,
 }
 
 impl QuoteTrainOptions {
@@ -80,6 +84,8 @@ impl QuoteTrainOptions {
             save_dtype: "f16".into(),
             layers: None,
             crf: false,
+            ffn_units: None,
+            distill: false,
         }
     }
 }
@@ -170,6 +176,10 @@ fn build_model(
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let weights = files_dir.join("model.safetensors");
     load_weights(&mut vs, &weights, &rename)?;
+    let (vs, model) = match opts.ffn_units {
+        Some(units) => super::prune::keep_feed_forward_units(&mut config.bert, &vs, units)?,
+        None => (vs, model),
+    };
     Ok((NerModel::new(config, tokenizer, vs, model), transitions))
 }
 
@@ -225,12 +235,15 @@ fn word_start_scores(logits: &Tensor, windows: &[&Window]) -> Tensor {
 }
 
 /// Cross-entropy of each role's three tags at each labelled word start; with a CRF, the
-/// negative log-likelihood of each window's tag sequences.
+/// negative log-likelihood of each window's tag sequences; with a `teacher` (`--distill`), half
+/// that and half the teacher's word scores ([`distillation_loss`]): a model pruned from the
+/// shipped one, the mean of two runs' weights, learns that mean's readings rather than one more
+/// run's.
 fn batch_loss(
     model: &NerModel,
     train: &[Example],
     batch: &[usize],
-    crf: Option<&Crf>,
+    (crf, teacher): (Option<&Crf>, Option<&NerModel>),
     device: Device,
 ) -> Tensor {
     let windows: Vec<&Window> = batch.iter().map(|&i| &train[i].window).collect();
@@ -256,8 +269,35 @@ fn batch_loss(
         .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, true)
         .logits
         .view([-1, 3]);
-    logits.cross_entropy_loss::<Tensor>(&labels, None, tch::Reduction::Mean, -100, 0.0)
+    let gold = logits.cross_entropy_loss::<Tensor>(&labels, None, tch::Reduction::Mean, -100, 0.0);
+    let Some(teacher) = teacher else {
+        return gold;
+    };
+    let labelled = labels.ne(-100).nonzero().squeeze_dim(1);
+    let taught = tch::no_grad(|| {
+        teacher
+            .model
+            .forward_t(Some(&ids), Some(&mask), Some(&types), None, None, false)
+            .logits
+            .view([-1, 3])
+            .index_select(0, &labelled)
+    });
+    gold * 0.5 + distillation_loss(&logits.index_select(0, &labelled), &taught) * 0.5
 }
+
+/// The cross-entropy of each row's tag distribution against the teacher's, at temperature
+/// [`DISTILL_TEMPERATURE`] and scaled by its square, as knowledge distillation does, so the
+/// gradients keep their size.
+fn distillation_loss(learned: &Tensor, taught: &Tensor) -> Tensor {
+    let t = DISTILL_TEMPERATURE;
+    let taught = (taught / t).softmax(-1, tch::Kind::Float);
+    let learned = (learned / t).log_softmax(-1, tch::Kind::Float);
+    let per_row = -(taught * learned).sum_dim_intlist(-1, false, tch::Kind::Float);
+    per_row.mean(tch::Kind::Float) * (t * t)
+}
+
+/// The temperature of [`distillation_loss`]: above 1, so the teacher's second choices teach.
+const DISTILL_TEMPERATURE: f64 = 2.0;
 
 /// The model's segments on dev, scored per role.
 struct DevSet {
@@ -320,6 +360,10 @@ pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
     let (model, start_transitions) = build_model(opts, device)?;
     let crf = (opts.crf || start_transitions.is_some())
         .then(|| Crf::new(&model.vs.root(), start_transitions.as_ref()));
+    let teacher = match opts.distill {
+        true => Some(teacher_model(opts, crf.is_some(), device)?),
+        false => None,
+    };
     let mut train_articles = read_folders(&opts.train, true)?;
     if let Some(n) = opts.limit_articles {
         train_articles.truncate(n);
@@ -357,7 +401,15 @@ pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
     let done = schedule.run(
         &model.vs,
         &lengths,
-        &mut |batch| batch_loss(&model, &train, batch, crf.as_ref(), device),
+        &mut |batch| {
+            batch_loss(
+                &model,
+                &train,
+                batch,
+                (crf.as_ref(), teacher.as_ref()),
+                device,
+            )
+        },
         &mut |event| match event {
             Event::Loss(at) => log_loss(&mut log, at, started),
             Event::Evaluate(at) => {
@@ -384,6 +436,23 @@ pub fn train_quotes(opts: &QuoteTrainOptions) -> Result<QuoteTrainReport> {
         report.seconds, report.steps
     );
     Ok(report)
+}
+
+/// The whole starting model, to teach a smaller one (`--distill`): it must be an attribution
+/// model without a CRF (its word scores are what the student learns to give).
+fn teacher_model(opts: &QuoteTrainOptions, crf: bool, device: Device) -> Result<NerModel> {
+    let task = ner::ModelFiles::locate(&opts.init)?.config()?.settings.task;
+    if task != Task::Attribution || crf || (opts.ffn_units.is_none() && opts.layers.is_none()) {
+        let refusal = "--distill: --init must be an attribution model without a CRF, made \
+                       smaller by --ffn-units or --layers";
+        return Err(crate::usage::UsageError(refusal.into()).into());
+    }
+    let whole = QuoteTrainOptions {
+        ffn_units: None,
+        layers: None,
+        ..opts.clone()
+    };
+    Ok(build_model(&whole, device)?.0)
 }
 
 fn log_loss(log: &mut RunLog, at: Progress, started: Instant) -> Result<()> {
