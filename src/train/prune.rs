@@ -135,8 +135,7 @@ mod tests {
         // Units 1 and 4 of every block add nothing back: their output columns are zero.
         tch::no_grad(|| {
             for l in 0..2 {
-                let w = full.variables()
-                    [&format!("bert.encoder.layer.{l}.output.dense.weight")]
+                let w = full.variables()[&format!("bert.encoder.layer.{l}.output.dense.weight")]
                     .shallow_clone();
                 let _ = w.narrow(1, 1, 1).zero_();
                 let _ = w.narrow(1, 4, 1).zero_();
