@@ -388,7 +388,7 @@ impl CsvFile {
                 format!("cannot rename {} to {}", path.display(), temp.display())
             })?;
         }
-        let file = crate::paths::open_regular(&temp, std::fs::OpenOptions::new().append(true))
+        let file = crate::paths::open_own_file(&temp, std::fs::OpenOptions::new().append(true))
             .with_context(|| format!("cannot resume: cannot open {}", temp.display()))?;
         let written = first_line(&temp)
             .with_context(|| format!("cannot read {}", temp.display()))?
@@ -772,13 +772,13 @@ impl LockFile {
     }
 
     /// Takes the lock of the lock file `path` (created when missing; only ever a regular file,
-    /// [`crate::paths::open_regular`]), or fails with `busy()` when another process holds it.
+    /// and never through a link, [`crate::paths::open_own_file`]), or fails with `busy()` when another process holds it.
     pub(crate) fn take(path: &Path, busy: impl FnOnce() -> String) -> Result<LockFile> {
         // A finishing run removes the lock file while it holds it: a run that opened that file
         // just before would lock a file no longer in the directory, beside a third run locking
         // a new one. So the lock counts only while the path still names the locked file.
         loop {
-            let file = crate::paths::open_regular(
+            let file = crate::paths::open_own_file(
                 path,
                 std::fs::OpenOptions::new()
                     .create(true)

@@ -162,11 +162,44 @@ pub fn open_regular_file(path: &Path) -> std::io::Result<std::fs::File> {
     open_regular(path, std::fs::OpenOptions::new().read(true))
 }
 
-/// Creates the regular file `path`, or empties it, to write it, as `File::create` does: never
-/// anything else ([`open_regular`]).
+/// Creates the regular file `path`, one of a run's own names, or empties it, to write it, as
+/// `File::create` does: never anything else, and never through a link ([`open_own_file`]).
 pub fn create_regular_file(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
-    open_regular(path, options.write(true).create(true).truncate(true))
+    open_own_file(path, options.write(true).create(true).truncate(true))
+}
+
+/// [`open_regular`] for a file under a name whosaid gives its own files (a table's `.tmp`, the
+/// checkpoint's, a lock), which it empties or writes: a symbolic link there is refused, not
+/// written through, since emptying `articles.csv.tmp -> ../dump.jsonl` would empty the dump.
+/// `O_NOFOLLOW` makes the open itself refuse a link put there after the look.
+///
+/// ```text
+/// run/articles.csv.tmp   a symbolic link to any file   "it is a symbolic link, not a regular file"
+/// ```
+pub fn open_own_file(
+    path: &Path,
+    options: &mut std::fs::OpenOptions,
+) -> std::io::Result<std::fs::File> {
+    let link = || {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it is a symbolic link, not a regular file",
+        )
+    };
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(link());
+    }
+    #[cfg(unix)]
+    return open_regular_flags(path, options, libc::O_NONBLOCK | libc::O_NOFOLLOW).map_err(|e| {
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            link()
+        } else {
+            e
+        }
+    });
+    #[cfg(not(unix))]
+    open_regular(path, options)
 }
 
 /// Opens `path` as `options` say (to read, to write, to create) only when it is a regular file;
@@ -186,6 +219,18 @@ pub fn open_regular(
     path: &Path,
     options: &mut std::fs::OpenOptions,
 ) -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    return open_regular_flags(path, options, libc::O_NONBLOCK);
+    #[cfg(not(unix))]
+    open_regular_flags(path, options, 0)
+}
+
+/// [`open_regular`] with these `open` flags (`O_NONBLOCK` among them on Unix).
+fn open_regular_flags(
+    path: &Path,
+    options: &mut std::fs::OpenOptions,
+    flags: i32,
+) -> std::io::Result<std::fs::File> {
     let not_a_file = |what: &str| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
@@ -196,7 +241,9 @@ pub fn open_regular(
         return Err(not_a_file(what));
     }
     #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(options, libc::O_NONBLOCK);
+    std::os::unix::fs::OpenOptionsExt::custom_flags(options, flags);
+    #[cfg(not(unix))]
+    let _ = flags;
     // A FIFO opened to write without a reader is refused (ENXIO, "no such device or address"):
     // said as what it is.
     let file = options
@@ -354,6 +401,25 @@ mod tests {
         let mut written = write(file.clone()).unwrap();
         std::io::Write::write_all(&mut written, b"yz").unwrap();
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "yz");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_run_never_writes_through_a_link_at_its_own_names() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (dump, temp) = (
+            tmp.path().join("dump.jsonl"),
+            tmp.path().join("articles.csv.tmp"),
+        );
+        std::fs::write(&dump, "kept").unwrap();
+        std::os::unix::fs::symlink(&dump, &temp).unwrap();
+        let err = create_regular_file(&temp).unwrap_err().to_string();
+        assert_eq!(err, "it is a symbolic link, not a regular file");
+        let mut append = std::fs::OpenOptions::new();
+        assert!(open_own_file(&temp, append.append(true)).is_err());
+        assert_eq!(std::fs::read_to_string(&dump).unwrap(), "kept");
+        // Reading through a link stays allowed: a user's run folder may be linked.
+        assert!(open_regular_file(&temp).is_ok());
     }
 
     /// A reader of the FIFO at `path`, opened without waiting for a writer.

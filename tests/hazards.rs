@@ -142,6 +142,35 @@ fn an_input_named_like_an_output_in_out_is_refused_untouched() {
     assert_eq!(names.len(), 1, "nothing else written: {names:?}");
 }
 
+/// A link at one of a run's own names (`articles.csv.tmp`, the checkpoint's `.tmp`, the lock)
+/// is refused, not written through: emptying `articles.csv.tmp -> ~/notes.txt` emptied the
+/// user's file (a link to an input is refused earlier, as an input among the outputs).
+#[cfg(unix)]
+#[test]
+fn a_link_at_a_name_the_run_writes_is_refused_and_what_it_names_is_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let input = tmp.path().join("dump.csv");
+    std::fs::write(&input, "id,text\n1,The minister said Iran is a threat.\n").unwrap();
+    let notes = tmp.path().join("notes.txt");
+    std::fs::write(&notes, "the user's own file").unwrap();
+    for name in ["articles.csv.tmp", "errors.csv.tmp", ".whosaid-lock"] {
+        let out = tmp.path().join(format!("out-{name}"));
+        std::fs::create_dir_all(&out).unwrap();
+        std::os::unix::fs::symlink(&notes, out.join(name)).unwrap();
+        let o = run(&model, &out, &[&input], &[]);
+        assert!(!o.status.success(), "{name}: must refuse");
+        assert!(
+            stderr(&o).contains("symbolic link"),
+            "{name}: {}",
+            stderr(&o)
+        );
+        assert!(stderr(&o).contains(name), "{name}: {}", stderr(&o));
+        let kept = std::fs::read_to_string(&notes).unwrap();
+        assert_eq!(kept, "the user's own file", "{name}");
+    }
+}
+
 /// One input under two names (`a.jsonl ./a.jsonl`, a link), or a file and the folder holding
 /// it, is a usage error before any output: every row was written twice and the entity index
 /// counted each mention double.
