@@ -163,41 +163,51 @@ pub fn open_regular_file(path: &Path) -> std::io::Result<std::fs::File> {
 }
 
 /// Creates the regular file `path`, one of a run's own names, or empties it, to write it, as
-/// `File::create` does: never anything else, and never through a link ([`open_own_file`]).
+/// `File::create` does: never anything else, never through a link, and never a file that has
+/// other names ([`open_own_file`]); it is emptied only once that is known.
 pub fn create_regular_file(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
-    open_own_file(path, options.write(true).create(true).truncate(true))
+    let file = open_own_file(path, options.write(true).create(true).truncate(false))?;
+    file.set_len(0)?;
+    Ok(file)
 }
 
 /// [`open_regular`] for a file under a name whosaid gives its own files (a table's `.tmp`, the
 /// checkpoint's, a lock), which it empties or writes: a symbolic link there is refused, not
-/// written through, since emptying `articles.csv.tmp -> ../dump.jsonl` would empty the dump.
-/// `O_NOFOLLOW` makes the open itself refuse a link put there after the look.
+/// written through, since emptying `articles.csv.tmp -> ../dump.jsonl` would empty the dump
+/// (`O_NOFOLLOW` makes the open itself refuse a link put there after the look); so is a file
+/// with other names (a hard link: `articles.csv.tmp` and `~/notes.txt` one file), looked at
+/// once open, before a byte of it changes: open it with `truncate(false)`.
 ///
 /// ```text
-/// run/articles.csv.tmp   a symbolic link to any file   "it is a symbolic link, not a regular file"
+/// run/articles.csv.tmp   a symbolic link to any file      "it is a symbolic link, not a regular file"
+/// run/articles.csv.tmp   a hard link of ~/notes.txt        "it is a file with other names (a hard link), …"
 /// ```
 pub fn open_own_file(
     path: &Path,
     options: &mut std::fs::OpenOptions,
 ) -> std::io::Result<std::fs::File> {
-    let link = || {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "it is a symbolic link, not a regular file",
-        )
-    };
+    let refusal = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidInput, what);
+    let link = || refusal("it is a symbolic link, not a regular file");
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(link());
     }
     #[cfg(unix)]
-    return open_regular_flags(path, options, libc::O_NONBLOCK | libc::O_NOFOLLOW).map_err(|e| {
-        if e.raw_os_error() == Some(libc::ELOOP) {
-            link()
-        } else {
-            e
+    {
+        use std::os::unix::fs::MetadataExt;
+        let file = open_regular_flags(path, options, libc::O_NONBLOCK | libc::O_NOFOLLOW).map_err(
+            |e| match e.raw_os_error() {
+                Some(libc::ELOOP) => link(),
+                _ => e,
+            },
+        )?;
+        if file.metadata()?.nlink() > 1 {
+            return Err(refusal(
+                "it is a file with other names (a hard link), not one of whosaid's own",
+            ));
         }
-    });
+        Ok(file)
+    }
     #[cfg(not(unix))]
     open_regular(path, options)
 }
@@ -420,6 +430,18 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&dump).unwrap(), "kept");
         // Reading through a link stays allowed: a user's run folder may be linked.
         assert!(open_regular_file(&temp).is_ok());
+        // A hard link is refused before a byte changes, to create or to append.
+        let hard = tmp.path().join("errors.csv.tmp");
+        std::fs::hard_link(&dump, &hard).unwrap();
+        let err = create_regular_file(&hard).unwrap_err().to_string();
+        assert!(err.contains("other names (a hard link)"), "{err}");
+        assert!(open_own_file(&hard, append.append(true)).is_err());
+        assert_eq!(std::fs::read_to_string(&dump).unwrap(), "kept");
+        // A file of the run's own, one name, is emptied as before.
+        let own = tmp.path().join("quotes.csv.tmp");
+        std::fs::write(&own, "old rows").unwrap();
+        drop(create_regular_file(&own).unwrap());
+        assert_eq!(std::fs::read_to_string(&own).unwrap(), "");
     }
 
     /// A reader of the FIFO at `path`, opened without waiting for a writer.

@@ -77,30 +77,31 @@ pub struct Document {
 /// What joins a headline to the text it is analysed with: a blank line, a paragraph break.
 pub const HEADLINE_BREAK: &str = "\n\n";
 
-/// Whether a record's `title` is already in its `text`, and analysed there: the title, its
-/// white space collapsed (and a byte-order mark left out), is one of the text's lines up to the
-/// first line of its first kept paragraph (`cleaned` is the text's), whatever web debris stands
-/// before it (a `.txt` file's title is its first line that is not debris). An empty title is in
-/// every text.
+/// Whether a record's `title` is already in its `text`, and analysed there: the title, read
+/// loosely ([`loose`]: case, quote-mark and dash variants, white space, a byte-order mark and
+/// closing punctuation aside), with or without a short ` - Source` ending, is one of the text's
+/// lines up to the first line of its first kept paragraph (`cleaned` is the text's), whatever
+/// web debris stands before it (a `.txt` file's title is its first line that is not debris), or
+/// is that paragraph's block of lines (a title the text breaks over lines) or, three words or
+/// more, opens it. An
+/// empty title is in every text. A title the text holds otherwise was analysed twice, its
+/// quote and names counted twice.
 ///
 /// ```text
-/// title `Talks  failed`   text `728 x 90\n\nTalks failed\n\nThe talks …`   in the text
-/// title `Talks failed`    text `The talks ended. Talks failed, said …`      not: analysed apart
+/// title `Talks  failed`             text `728 x 90\n\nTalks failed\n\nThe talks …`   in the text
+/// title `“Talks failed” - Reuters`  text `"TALKS FAILED."\n\nThe talks …`            in the text
+/// title `Talks failed`              text `The talks ended. Talks failed, said …`      not: analysed apart
 /// ```
 pub fn title_in_text(title: &str, text: &str, cleaned: &Cleaned) -> bool {
-    let normal = |s: &str| -> String {
-        let s = s.replace('\u{feff}', "");
-        s.split_whitespace().collect::<Vec<_>>().join(" ")
-    };
-    let title = normal(title);
-    if title.is_empty() {
+    let titles = headline_forms(title);
+    if titles.is_empty() {
         return true;
     }
     // Lines up to the first kept one; all of them when cleaning kept nothing.
     let first_kept = cleaned.paragraphs.first().map_or(text.len(), |p| p.start);
     let mut at = 0;
     for line in text.split_inclusive('\n') {
-        if normal(line) == title {
+        if titles.contains(&loose(line)) {
             return true;
         }
         at += line.len();
@@ -108,7 +109,73 @@ pub fn title_in_text(title: &str, text: &str, cleaned: &Cleaned) -> bool {
             break;
         }
     }
-    false
+    let Some(first) = cleaned.paragraphs.first() else {
+        return false;
+    };
+    // The first kept paragraph's block of lines, to the first blank line: cleaning may keep a
+    // short line as a paragraph of its own.
+    let block: String = text[first.start..]
+        .split_inclusive('\n')
+        .take_while(|line| !line.trim().is_empty())
+        .collect();
+    let opening = loose(&block);
+    titles.iter().any(|t| {
+        let opens = t.split(' ').count() >= 3
+            && opening
+                .strip_prefix(t.as_str())
+                .is_some_and(|rest| rest.starts_with(|c: char| !c.is_alphanumeric()));
+        opening == *t || opens
+    })
+}
+
+/// A title's loose forms ([`loose`]): itself and, when it ends in a short source after a dash
+/// or bar (`Talks failed - Reuters`, `Talks failed | AP News`: four words at most), what stands
+/// before it. None for a title of no words.
+fn headline_forms(title: &str) -> Vec<String> {
+    let whole = loose(title);
+    if whole.is_empty() {
+        return Vec::new();
+    }
+    let mut forms = vec![whole.clone()];
+    for separator in [" - ", " | "] {
+        if let Some(at) = whole.rfind(separator) {
+            let source = &whole[at + separator.len()..];
+            let before = loose(&whole[..at]);
+            if (1..=4).contains(&source.split(' ').count()) && !before.is_empty() {
+                forms.push(before);
+            }
+        }
+    }
+    forms
+}
+
+/// A line as a headline is compared: lower case, curly quote marks straight, dashes `-`, white
+/// space collapsed, byte-order marks and closing punctuation (`.`, `!`, `?`, `:`, `;`, `,`, `…`)
+/// left out: `“TALKS FAILED.”` and `"Talks failed"` read alike.
+fn loose(line: &str) -> String {
+    let mapped: String = line
+        .chars()
+        .filter(|&c| c != '\u{feff}')
+        .map(|c| match c {
+            '‘' | '’' | '‚' | '‛' | '′' => '\'',
+            '“' | '”' | '„' | '‟' | '«' | '»' | '″' => '"',
+            '–' | '—' | '‒' | '―' | '−' => '-',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect();
+    let words = mapped.split_whitespace().collect::<Vec<_>>().join(" ");
+    let closing = |c: char| matches!(c, '.' | '!' | '?' | ':' | ';' | ',' | '…' | ' ');
+    let quote_free_end = words.trim_end_matches(closing);
+    // A closing mark after the punctuation (`"Talks failed."`) is kept, the punctuation not.
+    match quote_free_end.strip_suffix(['"', '\'']) {
+        Some(inner) => format!(
+            "{}{}",
+            inner.trim_end_matches(closing),
+            &quote_free_end[inner.len()..]
+        ),
+        None => quote_free_end.to_string(),
+    }
 }
 
 impl Document {
@@ -704,6 +771,57 @@ mod tests {
         // Words of the title inside a paragraph are no title line: analysed apart.
         let doc = document("Talks failed", "The talks ended. Talks failed, he said.");
         assert!(doc.text_start > 0);
+    }
+
+    /// A title the text holds written another way (case, quote marks, a closing full stop, a
+    /// ` - Reuters` ending, broken over lines, opening the first paragraph) is the text's:
+    /// analysed apart too, its quote and names were counted twice.
+    #[test]
+    fn a_title_the_text_holds_written_another_way_is_the_texts() {
+        for (title, text) in [
+            (
+                "Merkel says “we will win”",
+                "Merkel says \"we will win\"\n\nThe talks ended.",
+            ),
+            (
+                "Merkel says talks failed.",
+                "MERKEL SAYS TALKS FAILED\n\nThe talks ended.",
+            ),
+            (
+                "Merkel says talks failed - Reuters",
+                "Merkel says talks failed\n\nThe talks ended.",
+            ),
+            ("Talks failed | AP News", "Talks failed\n\nThe talks ended."),
+            (
+                "Merkel says talks failed",
+                "Merkel says\ntalks failed\n\nThe talks ended.",
+            ),
+            (
+                "Merkel says talks failed",
+                "Merkel says talks failed, she told reporters.",
+            ),
+            ("“Talks failed.”", "\"Talks failed\"\n\nThe talks ended."),
+        ] {
+            let doc = document(title, text);
+            assert_eq!((doc.text.as_str(), doc.text_start), (text, 0), "{title:?}");
+        }
+        // Other words stay another headline: a different ending, or two words opening the text.
+        for (title, text) in [
+            (
+                "Merkel says talks failed - Reuters",
+                "Merkel says talks went well\n\nThey did.",
+            ),
+            (
+                "Talks failed",
+                "Talks failed to produce a deal, officials said.",
+            ),
+            (
+                "Merkel - the chancellor who stayed on in Berlin",
+                "Merkel\n\nShe stayed.",
+            ),
+        ] {
+            assert!(document(title, text).text_start > 0, "{title:?}");
+        }
     }
 
     #[test]

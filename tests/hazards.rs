@@ -142,9 +142,10 @@ fn an_input_named_like_an_output_in_out_is_refused_untouched() {
     assert_eq!(names.len(), 1, "nothing else written: {names:?}");
 }
 
-/// A link at one of a run's own names (`articles.csv.tmp`, the checkpoint's `.tmp`, the lock)
-/// is refused, not written through: emptying `articles.csv.tmp -> ~/notes.txt` emptied the
-/// user's file (a link to an input is refused earlier, as an input among the outputs).
+/// A link, symbolic or hard, at one of a run's own names (`articles.csv.tmp`, the checkpoint's
+/// `.tmp`, the lock) is refused, not written through: emptying `articles.csv.tmp ->
+/// ~/notes.txt` emptied the user's file (a link to an input is refused earlier, as an input
+/// among the outputs).
 #[cfg(unix)]
 #[test]
 fn a_link_at_a_name_the_run_writes_is_refused_and_what_it_names_is_kept() {
@@ -154,17 +155,18 @@ fn a_link_at_a_name_the_run_writes_is_refused_and_what_it_names_is_kept() {
     std::fs::write(&input, "id,text\n1,The minister said Iran is a threat.\n").unwrap();
     let notes = tmp.path().join("notes.txt");
     std::fs::write(&notes, "the user's own file").unwrap();
-    for name in ["articles.csv.tmp", "errors.csv.tmp", ".whosaid-lock"] {
-        let out = tmp.path().join(format!("out-{name}"));
+    let names = ["articles.csv.tmp", "errors.csv.tmp", ".whosaid-lock"];
+    for (name, hard) in names.iter().flat_map(|n| [(*n, false), (*n, true)]) {
+        let out = tmp.path().join(format!("out-{name}-{hard}"));
         std::fs::create_dir_all(&out).unwrap();
-        std::os::unix::fs::symlink(&notes, out.join(name)).unwrap();
+        match hard {
+            true => std::fs::hard_link(&notes, out.join(name)).unwrap(),
+            false => std::os::unix::fs::symlink(&notes, out.join(name)).unwrap(),
+        }
         let o = run(&model, &out, &[&input], &[]);
         assert!(!o.status.success(), "{name}: must refuse");
-        assert!(
-            stderr(&o).contains("symbolic link"),
-            "{name}: {}",
-            stderr(&o)
-        );
+        let said = if hard { "hard link" } else { "symbolic link" };
+        assert!(stderr(&o).contains(said), "{name}: {}", stderr(&o));
         assert!(stderr(&o).contains(name), "{name}: {}", stderr(&o));
         let kept = std::fs::read_to_string(&notes).unwrap();
         assert_eq!(kept, "the user's own file", "{name}");

@@ -32,6 +32,8 @@ class NamesAsExtract(unittest.TestCase):
         self.assertEqual(job.names_of_line(self.ODD, 0)["article_key"], self.ODD_KEY)
         self.assertEqual(job.text_of(job.id_stem(self.ODD)), "a\\\\b\\x1B")
         self.assertEqual(job.text_of("dump.jsonl"), "dump.jsonl")
+        # A C1 control, valid UTF-8, as extract writes it (src/paths.rs).
+        self.assertEqual(job.text_of("z\u009b.jsonl"), "z\\u{9B}.jsonl")
 
     def test_the_key_is_made_once_per_article(self):
         headers = {

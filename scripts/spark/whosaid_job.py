@@ -385,7 +385,8 @@ FNV128_MASK = (1 << 128) - 1
 def text_of(path):
     """A path as extract writes it in its `input` column (src/paths.rs `text_of`): as it is where
     it is UTF-8, each byte that is not (Python holds them as surrogates, `os.fsdecode`) or is an
-    ASCII control character as `\\xNN`, a backslash as `\\\\`: b"caf\\xe9.jsonl" is
+    ASCII control character as `\\xNN`, a C1 control (U+0080 to U+009F) as `\\u{9B}`, a
+    backslash as `\\\\`: b"caf\\xe9.jsonl" is
     `caf\\xE9.jsonl`. Encoded as UTF-8, such a path raised."""
     out = []
     for c in os.fsencode(path).decode("utf-8", "surrogateescape"):
@@ -396,6 +397,8 @@ def text_of(path):
             out.append("\\\\")
         elif code < 0x20 or code == 0x7F:
             out.append(f"\\x{code:02X}")
+        elif 0x80 <= code <= 0x9F:
+            out.append(f"\\u{{{code:X}}}")
         else:
             out.append(c)
     return "".join(out)

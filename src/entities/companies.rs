@@ -177,12 +177,16 @@ pub(super) fn common_nouns(doc: &Document, mentions: &[Mention], forms: &[Form])
         other.display.chars().any(char::is_uppercase) && starts_sentence(doc, mentions[i].span)
     };
     // Per folded name of no registered name: whether every mention of it is one word that
-    // opens a sentence.
+    // opens a sentence, tagged other than ORG. The model's ORG is trusted here too: `Shell to
+    // sell Nigerian assets` / `Shell said on Monday …` beside one `shell company` is the
+    // company, and a headline's first word always opens a sentence.
     let mut only_openers: HashMap<&str, bool> = HashMap::new();
-    for i in 0..forms.len() {
+    for (i, mention) in mentions.iter().enumerate().take(forms.len()) {
         let Some(other) = other(i) else { continue };
         if !stems.contains(other.key.as_str()) {
-            let opener = word_count(&other.display) == 1 && capitalised_opener(i, other);
+            let opener = word_count(&other.display) == 1
+                && mention.label != EntityLabel::Org
+                && capitalised_opener(i, other);
             *only_openers.entry(other.key.as_str()).or_insert(true) &= opener;
         }
     }

@@ -49,8 +49,8 @@
 //! it (`trump`), apart from the full name's key: one article does not say who it is.
 
 use super::names::{
-    ends_with_fathers_name, fold_key, is_acronym, is_shouted, spelled_out, strip_possessive,
-    without_article, without_legal_suffix, PersonName,
+    elder_suffix_of, ends_with_fathers_name, fold_key, is_acronym, is_shouted, spelled_out,
+    strip_possessive, without_article, without_legal_suffix, PersonName,
 };
 use super::Entity;
 use crate::lexicon::word_list;
@@ -139,8 +139,8 @@ fn suffix_of_alias(entity: &Entity) -> Option<String> {
 /// more ("h w"), the particle before the last word ("bin"), the surname without its Arabic
 /// article ("assad"), and a son's suffix ("jr"); every part of a name written family name first
 /// ("kim jong un").
-fn person_key(name: &str) -> String {
-    let name = PersonName::parse(name);
+fn person_key(name_written: &str) -> String {
+    let name = PersonName::parse(name_written);
     let surname = |last: &str| without_article(last).unwrap_or(last).to_string();
     let key = match name.keys.as_slice() {
         [] => String::new(),
@@ -158,7 +158,15 @@ fn person_key(name: &str) -> String {
             }
         }
     };
-    with_suffix(key, name.suffix.as_deref())
+    let key = with_suffix(key, name.suffix.as_deref());
+    // A listed son keys without his suffix, so his father keeps his own: "Joseph R. Biden Sr."
+    // is "joseph biden sr", not the son's "joseph biden".
+    match elder_suffix_of(name_written) {
+        Some(elder) if sons_known_without_suffix().contains(&key.as_str()) => {
+            format!("{key} {elder}")
+        }
+        _ => key,
+    }
 }
 
 /// A person's key with a son's family suffix after it ("donald trump jr"), unless the key is
@@ -312,7 +320,12 @@ mod tests {
         ] {
             assert_eq!(key(name, per).as_deref(), Some("joseph biden"), "{name}");
         }
-        assert_eq!(key("John G. Roberts Jr.", per), key("John Roberts", per));
+        // The chief justice has a namesake in the news (Fox's John Roberts): keyed apart.
+        assert_ne!(key("John G. Roberts Jr.", per), key("John Roberts", per));
+        // A listed son's father keeps his suffix: one article naming both has two keys.
+        let father = key("Joseph R. Biden Sr.", per);
+        assert_eq!(father.as_deref(), Some("joseph biden sr"));
+        assert_eq!(key("George Bush Sr.", per).as_deref(), Some("george bush"));
         assert_eq!(
             key("Donald Trump Jr.", per).as_deref(),
             Some("donald trump jr")

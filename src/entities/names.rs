@@ -390,6 +390,14 @@ pub fn family_suffix_after(after: &str) -> Option<&str> {
 /// article, while "Donald Trump Jr." is not its "Donald Trump".
 const ELDER_SUFFIXES: &[&str] = &["sr"];
 
+/// The elder's suffix a name is written with, folded ("sr" of "Joseph R. Biden Sr."), if any.
+pub fn elder_suffix_of(name: &str) -> Option<&'static str> {
+    words_of(name).find_map(|w| {
+        let key = fold_key(w);
+        ELDER_SUFFIXES.iter().copied().find(|s| *s == key)
+    })
+}
+
 /// Small words that acronyms usually skip ("People's Mojahedin Organization *of* Iran" → PMOI).
 const ACRONYM_STOPWORDS: &[&str] = &[
     "of", "the", "and", "for", "in", "on", "at", "to", "a", "an", "de", "del", "la", "le", "du",
