@@ -46,11 +46,13 @@
 //!   article that never writes "apple", and a sentence's first "Target" tagged ORG beside "a
 //!   price target" and "Target Corp." stay the company's;
 //! - where no registered name stands beside it, a one-word name that every one of its mentions
-//!   writes as a sentence's first word, however tagged, in an article that writes the word in
-//!   lower case as well, is a common noun too, nobody's and marked ambiguous: "Apple" (ORG) of
-//!   "Apple prices fell as growers picked more apples" is no company keyed `apple`. One mention
-//!   within a sentence ("Target said sales fell. Shares of Target rose." beside "a price
-//!   target") shows a name, which stays keyed.
+//!   writes as a sentence's first word, tagged other than ORG, in an article that writes the
+//!   word in lower case as well, is a common noun too, nobody's and marked ambiguous: "Apple"
+//!   (MISC) of "Apple prices fell as growers picked more apples" is no company keyed `apple`.
+//!   One mention tagged ORG keeps it a name: news of Shell opens sentences with it ("Shell to
+//!   sell Nigerian assets", a headline, "Shell said on Monday …") beside "a shell company", and
+//!   that Shell stays keyed, as does a name with one mention within a sentence ("Target said
+//!   sales fell. Shares of Target rose." beside "a price target").
 
 use std::collections::{HashMap, HashSet};
 
@@ -150,8 +152,9 @@ pub(super) fn countries_as_short_names(
 /// short name written all in lower case, or capitalised only as a sentence's first word, tagged
 /// other than ORG, in an article that writes the word in lower case too ("Apple growers" beside
 /// "the apple harvest" and "Apple Inc."); or, where no registered name has it for its stem, a
-/// one-word name that every mention of it writes as a sentence's first word, however tagged,
-/// and that the article writes in lower case too ("Apple prices fell" beside "more apples").
+/// one-word name that every mention of it writes as a sentence's first word, tagged other than
+/// ORG, and that the article writes in lower case too ("Apple prices fell" beside "more
+/// apples").
 ///
 /// Linear in the text and the mentions: the article's words written in lower case are gathered
 /// in one pass ([`lower_case_runs`]), whatever the number of names to look up.

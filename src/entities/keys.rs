@@ -18,7 +18,8 @@
 //!   papers write or leave out as their style goes, their fathers no namesakes in the news, key
 //!   without it (`sons_known_without_suffix.txt`): `Joseph R. Biden Jr.` (The New York Times)
 //!   and `Joe Biden` (AP) → `joseph biden`, one Biden over a dump; the article that joins the
-//!   two keys him so as well;
+//!   two keys him so as well; such a son's father keeps his `Sr.` (`Joseph R. Biden Sr.` →
+//!   `joseph biden sr`), or father and son would share a key;
 //! - initials stay when there are two or more before the surname, given name included, for
 //!   such a name is how a person is told from a namesake: `George H. W. Bush` and `George H.W.
 //!   Bush` → `george h w bush`, `H.R. McMaster` → `h r mcmaster`. One initial alone comes and
