@@ -772,7 +772,8 @@ impl LockFile {
     }
 
     /// Takes the lock of the lock file `path` (created when missing; only ever a regular file,
-    /// and never through a link, [`crate::paths::open_own_file`]), or fails with `busy()` when another process holds it.
+    /// and never through a link, [`crate::paths::open_own_file`]), or fails with `busy()` when
+    /// another process holds it.
     pub(crate) fn take(path: &Path, busy: impl FnOnce() -> String) -> Result<LockFile> {
         // A finishing run removes the lock file while it holds it: a run that opened that file
         // just before would lock a file no longer in the directory, beside a third run locking

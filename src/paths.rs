@@ -187,8 +187,7 @@ pub fn open_own_file(
     path: &Path,
     options: &mut std::fs::OpenOptions,
 ) -> std::io::Result<std::fs::File> {
-    let refusal = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidInput, what);
-    let link = || refusal("it is a symbolic link, not a regular file");
+    let link = || not_a_file("a symbolic link");
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(link());
     }
@@ -202,8 +201,8 @@ pub fn open_own_file(
             },
         )?;
         if file.metadata()?.nlink() > 1 {
-            return Err(refusal(
-                "it is a file with other names (a hard link), not one of whosaid's own",
+            return Err(refused(
+                "it is a file with other names (a hard link), not one of whosaid's own".into(),
             ));
         }
         Ok(file)
@@ -241,12 +240,6 @@ fn open_regular_flags(
     options: &mut std::fs::OpenOptions,
     flags: i32,
 ) -> std::io::Result<std::fs::File> {
-    let not_a_file = |what: &str| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            format!("it is {what}, not a regular file"),
-        )
-    };
     if let Some(what) = other_than_a_file(path) {
         return Err(not_a_file(what));
     }
@@ -265,6 +258,16 @@ fn open_regular_flags(
     }
     blocking(&file)?;
     Ok(file)
+}
+
+/// The refusal of a path that is `what` ("a FIFO (named pipe)"), not a regular file.
+fn not_a_file(what: &str) -> std::io::Error {
+    refused(format!("it is {what}, not a regular file"))
+}
+
+/// An open refused for what stands at the path: `reason` says what.
+fn refused(reason: String) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidInput, reason)
 }
 
 /// Clears `O_NONBLOCK` on the open `file` ([`open_regular`]).

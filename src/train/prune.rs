@@ -109,6 +109,15 @@ mod tests {
         .unwrap()
     }
 
+    /// A tiny model of random weights, its config and its weights' store.
+    fn tiny_model(seed: i64) -> (BertConfig, nn::VarStore, BertForTokenClassification) {
+        tch::manual_seed(seed);
+        let config = tiny_config();
+        let full = nn::VarStore::new(tch::Device::Cpu);
+        let model = BertForTokenClassification::new(full.root(), &config).unwrap();
+        (config, full, model)
+    }
+
     fn logits(model: &BertForTokenClassification) -> Tensor {
         let ids = Tensor::from_slice(&[1i64, 5, 7, 2]).view([1, 4]);
         model
@@ -118,20 +127,14 @@ mod tests {
 
     #[test]
     fn a_model_pruned_to_its_own_size_is_the_same_model() {
-        tch::manual_seed(3);
-        let mut config = tiny_config();
-        let full = nn::VarStore::new(tch::Device::Cpu);
-        let model = BertForTokenClassification::new(full.root(), &config).unwrap();
+        let (mut config, full, model) = tiny_model(3);
         let (_vs, same) = keep_feed_forward_units(&mut config, &full, 6).unwrap();
         assert!(logits(&model).allclose(&logits(&same), 1e-6, 1e-6, false));
     }
 
     #[test]
     fn the_heaviest_units_stay_in_order_and_units_that_add_nothing_go() {
-        tch::manual_seed(4);
-        let mut config = tiny_config();
-        let full = nn::VarStore::new(tch::Device::Cpu);
-        let model = BertForTokenClassification::new(full.root(), &config).unwrap();
+        let (mut config, full, model) = tiny_model(4);
         // Units 1 and 4 of every block add nothing back: their output columns are zero.
         tch::no_grad(|| {
             for l in 0..2 {
@@ -174,9 +177,7 @@ mod tests {
 
     #[test]
     fn more_units_than_the_model_has_are_refused() {
-        let mut config = tiny_config();
-        let full = nn::VarStore::new(tch::Device::Cpu);
-        let _model = BertForTokenClassification::new(full.root(), &config).unwrap();
+        let (mut config, full, _model) = tiny_model(5);
         assert!(keep_feed_forward_units(&mut config, &full, 7).is_err());
         assert!(keep_feed_forward_units(&mut config, &full, 0).is_err());
     }
