@@ -715,3 +715,97 @@ fn child_rows_join_to_exactly_one_article_by_article_key() {
         assert_eq!(per_article.len(), 4, "{table}: rows of every article");
     }
 }
+
+/// A dump repeats itself (the same story under another id, a boilerplate line in many articles):
+/// a window equal to one already run takes that one's result (`pipeline::repeats`). The copies'
+/// rows are those of a run over the copies alone, where every window ran.
+#[test]
+fn repeated_articles_and_paragraphs_take_earlier_results_and_keep_their_rows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let records: Vec<serde_json::Value> = std::fs::read_to_string(decorated())
+        .unwrap()
+        .lines()
+        .take(12)
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let boilerplate = "\n\nFollow Peter Brown on Twitter, said the editor of Reuters.";
+    let copy = |r: &serde_json::Value| {
+        let mut r = r.clone();
+        let id = format!("{}-again", r["id"].as_str().unwrap());
+        let text = format!("{}{boilerplate}", r["text"].as_str().unwrap());
+        r["id"] = id.into();
+        r["text"] = text.into();
+        r
+    };
+    let copies: Vec<serde_json::Value> = records.iter().map(copy).collect();
+    let write = |name: &str, records: &[&serde_json::Value]| {
+        let path = tmp.path().join(name);
+        let lines: Vec<String> = records.iter().map(|r| r.to_string()).collect();
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        path
+    };
+    // Each copy comes after its original, whole; each original ends on the boilerplate too.
+    let originals: Vec<serde_json::Value> = records
+        .iter()
+        .map(copy)
+        .map(|mut r| {
+            let id = r["id"]
+                .as_str()
+                .unwrap()
+                .trim_end_matches("-again")
+                .to_string();
+            r["id"] = id.into();
+            r
+        })
+        .collect();
+    let both: Vec<&serde_json::Value> = originals.iter().chain(&copies).collect();
+    let run = |name: &str, input: PathBuf| {
+        let out = tmp.path().join(name);
+        let mut opts = options(vec![input], &out, root().join("models/ner-en"));
+        opts.quotes = QuoteMethod::Both;
+        opts.quote_model = root().join("models/quotes-en");
+        (extract(&opts).unwrap(), out)
+    };
+    let (summary, with_originals) = run("with-originals", write("both.jsonl", &both));
+    let (alone, copies_alone) = run(
+        "copies-alone",
+        write("copies.jsonl", &copies.iter().collect::<Vec<_>>()),
+    );
+    // Every window of the copies was met before, in their originals.
+    let copies_work = alone.pieces + alone.role_pieces;
+    assert!(
+        summary.spared.pieces >= copies_work,
+        "{:?} spared, the copies' windows hold {copies_work} pieces",
+        summary.spared
+    );
+    assert!(
+        alone.spared.windows > 0,
+        "the boilerplate paragraph repeats within the copies"
+    );
+    for file in ["articles.csv", "mentions.csv", "entities.csv", "quotes.csv"] {
+        // Where a row came from (input, record, the key made of them) differs between the two
+        // dumps; everything found in the text must not.
+        let of_copies = |out: &Path| -> Vec<Vec<String>> {
+            let mut reader = csv::Reader::from_path(out.join(file)).unwrap();
+            let headers = reader.headers().unwrap().clone();
+            let found =
+                |(name, _): &(&str, &str)| !["input", "record", "article_key"].contains(name);
+            reader
+                .records()
+                .map(Result::unwrap)
+                .filter(|r| r[0].ends_with("-again"))
+                .map(|r| {
+                    headers
+                        .iter()
+                        .zip(r.iter())
+                        .filter(found)
+                        .map(|(_, v)| v.to_string())
+                        .collect()
+                })
+                .collect()
+        };
+        let expected = of_copies(&copies_alone);
+        assert!(!expected.is_empty(), "{file}");
+        assert_eq!(of_copies(&with_originals), expected, "{file}");
+    }
+}

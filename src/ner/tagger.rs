@@ -213,6 +213,11 @@ impl<M: TagModel> Tagger<M> {
         &self.model
     }
 
+    /// The any-case companion, when there is one.
+    pub fn any_case_model(&self) -> Option<&M> {
+        self.any_case.as_ref()
+    }
+
     pub fn tag_set(&self) -> &[Tag] {
         self.model.tag_set()
     }

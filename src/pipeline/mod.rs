@@ -9,7 +9,7 @@
 //! each chunk.
 //!
 //! The run machinery, one file each: [`timing`] (stages and the summary), [`worker`] (the
-//! inference threads), [`sink`] (CSV files or JSON lines), [`shard`] (`--shard I/N`) and
+//! inference threads), [`repeats`] (results of windows met again), [`sink`] (CSV files or JSON lines), [`shard`] (`--shard I/N`) and
 //! [`progress`] (the bar).
 
 use std::path::{Path, PathBuf};
@@ -32,11 +32,13 @@ use crate::{clean, ner};
 mod guard;
 mod progress;
 mod records;
+mod repeats;
 mod shard;
 mod sink;
 mod timing;
 mod worker;
 
+pub use repeats::Spared;
 pub use shard::Shard;
 pub use sink::{JsonLinesSink, Sink};
 pub use timing::{Resumed, Stage, Summary};
@@ -422,6 +424,10 @@ fn process(
     }
     bar.finish_and_clear();
     summary.unreadable_inputs = std::mem::take(&mut records.unreadable_inputs);
+    let models = [Some(tagger.model()), tagger.any_case_model()]
+        .into_iter()
+        .chain([role_tagger.map(|r| r.model())]);
+    summary.spared = models.flatten().map(InferenceWorker::spared).sum();
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }

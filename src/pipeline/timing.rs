@@ -24,6 +24,9 @@ pub struct Summary {
     /// Word pieces run through the attribution model (`--quotes model|both`), in its windows.
     pub role_pieces: usize,
     pub role_windows: usize,
+    /// Of those windows (both models'), the ones that took the result of an equal window run
+    /// before instead of running, and their pieces.
+    pub spared: super::Spared,
     pub seconds: f64,
     /// Wall seconds per stage, in [`Stage::ALL`] order.
     pub stage_seconds: [f64; Stage::COUNT],
@@ -152,9 +155,16 @@ impl Summary {
                 self.role_pieces, self.role_windows
             ));
         }
+        if self.spared.windows > 0 {
+            out.push_str(&format!(
+                "repeated windows: {} ({} pieces) took the result of an equal window run before\n",
+                self.spared.windows, self.spared.pieces
+            ));
+        }
+        let run = (self.pieces + self.role_pieces).saturating_sub(self.spared.pieces);
         out.push_str(&format!(
             "{:.0} pieces/s in the model(s)\n",
-            (self.pieces + self.role_pieces) as f64 / model
+            run as f64 / model
         ));
         out
     }

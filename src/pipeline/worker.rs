@@ -15,6 +15,8 @@ use std::sync::{mpsc, Arc, Mutex};
 
 use anyhow::{bail, Context, Result};
 
+use super::repeats::{self, Repeats, Spared};
+
 use crate::ner::{
     check_weights, load_tokenizer, split_rows, ModelFiles, ModelSettings, NerModel, Precision, Tag,
     TagModel, Window, WordScorer, WordTag,
@@ -106,6 +108,10 @@ pub struct InferenceWorker {
     tags: Vec<Tag>,
     settings: ModelSettings,
     tokenizer: tokenizers::Tokenizer,
+    /// Results of windows already run, for windows met again ([`super::repeats`]): word tags
+    /// (the NER model) and word scores (the attribution model).
+    repeated_tags: Repeats<Vec<WordTag>>,
+    repeated_scores: Repeats<Vec<f32>>,
 }
 
 /// How an inference thread gets its copy of a model.
@@ -160,7 +166,7 @@ impl InferenceWorker {
             let copies = dirs.iter().map(|d| loader(d, precision)).collect();
             (copies, true)
         }));
-        InferenceWorker::spawn(loads, infos)
+        InferenceWorker::spawn(loads, infos, precision)
     }
 
     /// A pool for one model whose copies each load the weights only when their first batch
@@ -181,15 +187,20 @@ impl InferenceWorker {
             .map(|_| (vec![loader(model_dir, precision)], false))
             .collect();
         let info = (config.tags, config.settings, tokenizer);
-        let mut models = InferenceWorker::spawn(loads, vec![info])?;
+        let mut models = InferenceWorker::spawn(loads, vec![info], precision)?;
         Ok(models.pop().expect("one model"))
     }
 
     /// Starts one inference thread per entry of `loads` (its copies of the pool's models), all
     /// taking batches from one queue; a thread loads its copies at once when the flag says so,
     /// else each before its first batch. Returns one handle per model (`infos` order).
-    fn spawn(loads: Vec<(Vec<Load>, bool)>, infos: Vec<ModelInfo>) -> Result<Vec<InferenceWorker>> {
+    fn spawn(
+        loads: Vec<(Vec<Load>, bool)>,
+        infos: Vec<ModelInfo>,
+        precision: Precision,
+    ) -> Result<Vec<InferenceWorker>> {
         let ahead = 2 * loads.len();
+        let repeat_budget = repeats::budget_for(precision);
         // Bounded: the text side can run at most a few batches ahead of the models.
         let (jobs, job_rx) = mpsc::sync_channel::<Job>(ahead * infos.len());
         let job_rx = Arc::new(Mutex::new(job_rx));
@@ -215,6 +226,8 @@ impl InferenceWorker {
                 tags,
                 settings,
                 tokenizer,
+                repeated_tags: Repeats::new(repeat_budget),
+                repeated_scores: Repeats::new(repeat_budget),
             })
             .collect())
     }
@@ -310,15 +323,16 @@ impl TagModel for InferenceWorker {
 
     /// Sends the batches to the inference threads, a few ahead; returns tags in input order.
     fn run(&self, windows: &[&Window], batches: &[Vec<usize>]) -> Result<Vec<Vec<WordTag>>> {
-        let mut out: Vec<Vec<WordTag>> = vec![Vec::new(); windows.len()];
-        self.dispatch(windows, batches, Want::Tags, |batch, output| {
-            if let Output::Tags(tags) = output {
-                for (&i, t) in batch.iter().zip(tags) {
-                    out[i] = t;
-                }
-            }
-        })?;
-        Ok(out)
+        self.repeated_tags
+            .results(windows, batches, |batches, out| {
+                self.dispatch(windows, batches, Want::Tags, |batch, output| {
+                    if let Output::Tags(tags) = output {
+                        for (&i, t) in batch.iter().zip(tags) {
+                            out[i] = t;
+                        }
+                    }
+                })
+            })
     }
 }
 
@@ -332,17 +346,24 @@ impl WordScorer for InferenceWorker {
     }
 
     fn word_scores(&self, windows: &[&Window], batches: &[Vec<usize>]) -> Result<Vec<Vec<f32>>> {
-        let mut out: Vec<Vec<f32>> = vec![Vec::new(); windows.len()];
-        self.dispatch(windows, batches, Want::Scores, |batch, output| {
-            if let Output::Scores(scores) = output {
-                split_rows(windows, batch, &scores, &mut out);
-            }
-        })?;
-        Ok(out)
+        self.repeated_scores
+            .results(windows, batches, |batches, out| {
+                self.dispatch(windows, batches, Want::Scores, |batch, output| {
+                    if let Output::Scores(scores) = output {
+                        split_rows(windows, batch, &scores, out);
+                    }
+                })
+            })
     }
 }
 
 impl InferenceWorker {
+    /// Windows, and their pieces, that took the result of an equal window run before instead of
+    /// running ([`super::repeats`]).
+    pub fn spared(&self) -> Spared {
+        self.repeated_tags.spared() + self.repeated_scores.spared()
+    }
+
     /// Sends the batches to the inference threads, [`InferenceWorker::ahead`] ahead, and hands
     /// each answer (with its batch) to `take`, whichever copy ran it. Each call gets its answers
     /// on a channel of its own, so two models of one pool can be fed at the same time.

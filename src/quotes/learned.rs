@@ -70,6 +70,10 @@ impl<M: WordScorer> RoleTagger<M> {
         })
     }
 
+    pub fn model(&self) -> &M {
+        &self.model
+    }
+
     /// Decodes with these sequence scores instead of the model's config's: a model in CRF
     /// training, whose scores are weights that change at every step.
     pub fn with_transitions(self, transitions: Option<RoleTransitions>) -> RoleTagger<M> {
