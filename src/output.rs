@@ -64,11 +64,15 @@ pub fn article_key(input: &str, record: &str) -> String {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ArticleRow {
     pub id: String,
+    /// The record's title, its control characters that break CSV tools U+FFFD, one character
+    /// for one, so that a `title` field's offsets count in it as in the record's.
     pub title: String,
+    /// The text's length in characters (0 for a record of only a headline).
     pub chars: usize,
     pub n_entities: usize,
     pub n_quotes: usize,
-    /// `ok`, or `no_text_after_cleaning` when every line was web debris.
+    /// `ok`, or `no_text_after_cleaning` when the text keeps no line: every line was web
+    /// debris, or the text is empty (a record of only a headline, the headline analysed).
     pub status: String,
     /// As the record gave them; empty when absent.
     pub url: String,
@@ -207,7 +211,7 @@ impl ArticleRows {
             article: Some(ArticleRow {
                 id: doc.id.clone(),
                 article_key: key(annotated),
-                title: doc.title.clone(),
+                title: crate::invisible::with_controls_replaced(&doc.title).into_owned(),
                 chars: co.text_chars(),
                 n_entities: entities.entities.len(),
                 n_quotes: quotes.len(),

@@ -18,7 +18,13 @@
 //! analysed  Pompeo says talks with Iran failed\n\nThe talks in Vienna ended on Friday.
 //! title  Talks failed                            text  Talks failed\n\nThe talks in Vienna …
 //! analysed  Talks failed\n\nThe talks in Vienna …   (the text alone: its first line is the title)
+//! title  Pompeo says talks with Iran failed      text  (empty: a record of only a headline)
+//! analysed  Pompeo says talks with Iran failed\n\n   (the headline alone)
 //! ```
+//!
+//! The title is analysed from the characters the record wrote, as a text is (a control
+//! character separates words, `Biden\u{85} meets Xi`); only where it is written out is such a
+//! character U+FFFD.
 
 pub use crate::invisible::is_invisible_format;
 use std::ops::Range;

@@ -191,6 +191,20 @@ fn json_lines(input: &Path, stem: &str) -> JsonLines {
     );
     j.bad("empty text", br#"{"id": "j12", "text": ""}"#);
     j.bad("blank text", br#"{"id": "j13", "text": " \n\t\u00a0 "}"#);
+    j.bad(
+        "empty text and a blank title",
+        br#"{"id": "j13b", "title": " \u200b", "text": ""}"#,
+    );
+    j.good(
+        "empty text with a title: the headline's article",
+        br#"{"id": "j13c", "title": "Bob says talks failed", "text": ""}"#,
+        Some("j13c"),
+    );
+    j.good(
+        "blank text with a title: the headline's article",
+        br#"{"id": "j13d", "title": "Bob says talks failed", "text": " \n\t "}"#,
+        Some("j13d"),
+    );
     j.bad("text over --max-bytes", &json_line("j14", &too_long()));
     j.good(
         "duplicate id, first",
@@ -312,8 +326,10 @@ fn csv_rows(input: &Path, stem: &str) -> CsvRows {
     );
     c.bad("too few fields", b"c2,only two");
     c.bad("too many fields", b"c3,T,text,url,surplus");
-    c.bad("empty text", b"c4,T,,http://x");
-    c.bad("blank text", b"c5,T,\"  \t \",");
+    c.good("empty text with a title", b"c4,T,,http://x", "c4");
+    c.good("blank text with a title", b"c5,T,\"  \t \",", "c5");
+    c.bad("empty text and no title", b"c5b,,,http://x");
+    c.bad("blank text and a blank title", b"c5c, ,\"  \t \",");
     c.bad("invalid UTF-8 in the text", b"c6,T,caf\xc3\xa9 \xff,");
     c.bad("invalid UTF-8 in the title", b"c7,\xe2\x80,fine text,");
     c.bad(
@@ -961,7 +977,7 @@ mod random_mixes {
     const BAD_CSV_ROWS: &[&[u8]] = &[
         b"x,only two",
         b"x,T,text,url,surplus",
-        b"x,T,,",
+        b"x, ,,",
         b"x,T,caf\xc3\xa9 \xff,",
         b"x",
     ];
@@ -994,8 +1010,14 @@ mod random_mixes {
         )
     }
 
-    /// Whether a text read as is becomes an article.
+    /// Whether a text read as is becomes an article: with a title (every record here has one),
+    /// a blank text is the headline's article.
     fn readable(text: &str) -> bool {
+        text.len() <= MAX_BYTES
+    }
+
+    /// Whether a text file (no title of its own but its first line) becomes an article.
+    fn readable_file(text: &str) -> bool {
         !whosaid::input::shows_nothing(text) && text.len() <= MAX_BYTES
     }
 
@@ -1054,7 +1076,7 @@ mod random_mixes {
             let name = format!("t{n:02}.txt");
             write(&folder.join(&name), bytes);
             let outcome = match std::str::from_utf8(bytes) {
-                Ok(text) if readable(text) => Outcome::Article(format!("t{n:02}")),
+                Ok(text) if readable_file(text) => Outcome::Article(format!("t{n:02}")),
                 _ => Outcome::Error,
             };
             records.push(Record {

@@ -434,6 +434,132 @@ fn no_control_character_reaches_a_table() {
     }
 }
 
+/// A title is analysed from the characters the record wrote, as a text is; U+FFFD stands for
+/// a control character only where `articles.csv` writes the title. It was replaced before the
+/// analysis: `Biden\u0085` in a headline became the name `Biden\u{FFFD}` (the key
+/// `biden\u{FFFD}`) where the same bytes in a text give `Biden`, and a text opening with that
+/// same title no longer held it, so the headline was analysed twice.
+#[test]
+fn a_title_is_analysed_as_written_and_replaced_only_where_written_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Every word B-PER: each alphanumeric token becomes a one-word PER mention.
+    let model = tiny_model(tmp.path(), 64, Some(1));
+    let jsonl = tmp.path().join("c1.jsonl");
+    let lines = [
+        serde_json::json!({"id": "t", "title": "Biden\u{85} meets Xi",
+            "text": "The leaders met in Bali."}),
+        serde_json::json!({"id": "d", "title": "Merkel\u{85} says Germany will not give in",
+            "text": "Merkel\u{85} says Germany will not give in\n\nBERLIN - The chancellor \
+                     spoke."}),
+    ];
+    std::fs::write(&jsonl, lines.map(|l| format!("{l}\n")).concat()).unwrap();
+    let out = tmp.path().join("out");
+    run(vec![jsonl], &out, model);
+    let titles: Vec<(String, String)> = read_csv(&out.join("articles.csv"))
+        .iter()
+        .map(|a| (a[0].to_string(), a[1].to_string()))
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            ("t".into(), "Biden\u{FFFD} meets Xi".into()),
+            (
+                "d".into(),
+                "Merkel\u{FFFD} says Germany will not give in".into()
+            )
+        ]
+    );
+    let mentions = read_csv(&out.join("mentions.csv"));
+    let in_title = |id: &str| -> Vec<String> {
+        mentions
+            .iter()
+            .filter(|m| &m[0] == id && &m[8] == "title")
+            .map(|m| m[3].to_string())
+            .collect()
+    };
+    assert_eq!(in_title("t"), ["Biden", "meets", "Xi"]);
+    // The text opens with the title: the headline is the text's, analysed there once.
+    assert_eq!(in_title("d"), Vec::<String>::new());
+    for e in read_csv(&out.join("entities.csv")) {
+        assert!(
+            !e[2].contains('\u{FFFD}') && !e[8].contains('\u{FFFD}'),
+            "{e:?}"
+        );
+    }
+}
+
+/// A record of only a headline (a NewsAPI item without its content) is an article whose
+/// analysed text is its headline: its names (and quote) are found, their offsets in the title
+/// (field `title`), and `chars` is its text's length (0 for an empty text). It was an error
+/// row, `empty text`. A record with neither title nor text is still one, naming its file and
+/// record.
+#[test]
+fn a_record_of_only_a_headline_is_analysed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 64, Some(1));
+    let jsonl = tmp.path().join("heads.jsonl");
+    let lines = [
+        serde_json::json!({"id": "h", "title": "Pompeo says talks with Iran failed", "text": ""}),
+        serde_json::json!({"id": "w", "title": "Merkel visits Paris", "text": " \n\t"}),
+        serde_json::json!({"id": "n", "title": "", "text": ""}),
+        serde_json::json!({"id": "b", "title": "Talks", "text": "Iran replied."}),
+    ];
+    std::fs::write(&jsonl, lines.map(|l| format!("{l}\n")).concat()).unwrap();
+    let out = tmp.path().join("out");
+    let summary = run(vec![jsonl.clone()], &out, model);
+    assert_eq!((summary.articles, summary.errors), (3, 1));
+    let articles = read_csv(&out.join("articles.csv"));
+    let rows: Vec<(&str, &str, &str)> = articles.iter().map(|a| (&a[0], &a[1], &a[2])).collect();
+    assert_eq!(
+        rows,
+        [
+            ("h", "Pompeo says talks with Iran failed", "0"),
+            // The text's length, its blank characters counted.
+            ("w", "Merkel visits Paris", "3"),
+            ("b", "Talks", "13")
+        ]
+    );
+    let mentions = read_csv(&out.join("mentions.csv"));
+    let of = |id: &str| -> Vec<(String, String)> {
+        mentions
+            .iter()
+            .filter(|m| &m[0] == id)
+            .map(|m| (m[3].to_string(), m[8].to_string()))
+            .collect()
+    };
+    let title = |words: &[&str]| -> Vec<(String, String)> {
+        words
+            .iter()
+            .map(|w| (w.to_string(), "title".into()))
+            .collect()
+    };
+    assert_eq!(
+        of("h"),
+        title(&["Pompeo", "says", "talks", "with", "Iran", "failed"])
+    );
+    assert_eq!(of("w"), title(&["Merkel", "visits", "Paris"]));
+    // Offsets count in the title.
+    for m in mentions.iter().filter(|m| &m[0] == "h") {
+        let (start, end): (usize, usize) = (m[1].parse().unwrap(), m[2].parse().unwrap());
+        let words: String = "Pompeo says talks with Iran failed"
+            .chars()
+            .skip(start)
+            .take(end - start)
+            .collect();
+        assert_eq!(words, &m[3]);
+    }
+    let errors = read_csv(&out.join("errors.csv"));
+    assert_eq!(errors.len(), 1);
+    assert_eq!(
+        (&errors[0][0], &errors[0][1], &errors[0][2]),
+        (
+            jsonl.display().to_string().as_str(),
+            "line 3",
+            "empty text and no title"
+        )
+    );
+}
+
 #[test]
 fn a_missing_or_broken_model_stops_before_any_output() {
     let tmp = tempfile::tempdir().unwrap();

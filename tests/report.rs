@@ -87,7 +87,13 @@ struct MarkedText {
 }
 
 fn marked_text(html: &Html) -> MarkedText {
-    let div = select(html, "div#text").pop().expect("the article's text");
+    marked_in(html, "div#text")
+}
+
+/// [`marked_text`] of the element `selector` finds: `div#text`, or `div#headline`, the title
+/// analysed apart from the text.
+fn marked_in(html: &Html, selector: &str) -> MarkedText {
+    let div = select(html, selector).pop().expect("the article's text");
     let mut m = MarkedText::default();
     let mut at = 0;
     for node in div.descendants() {
@@ -428,6 +434,72 @@ fn a_headline_apart_from_the_text_keeps_its_page_text() {
         select(&page, "table#quotes tr.quote-row").len(),
         quotes.len()
     );
+    check_links(&html);
+}
+
+/// The headline analysed apart is drawn above the text with its marks, as the text is: its rows
+/// (field `title`) were listed in the tables but marked nowhere on the page. A record of only a
+/// headline shows the headline alone.
+#[test]
+fn a_headline_apart_from_the_text_is_drawn_with_its_marks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let title = "Pompeo says talks with Iran failed";
+    let text = "The talks in Vienna ended.\n\n“We tried everything,” Pompeo said.";
+    let records = [
+        serde_json::json!({"id": "h", "title": title, "text": text}),
+        serde_json::json!({"id": "o", "title": title, "text": ""}),
+    ];
+    let inputs = vec![jsonl(&tmp.path().join("news.jsonl"), &records)];
+    let out = tmp.path().join("out");
+    run_extract(inputs.clone(), &out);
+    let html = tmp.path().join("report");
+    let summary = report(&out, &html, inputs, 200);
+    assert_eq!((summary.article_pages, summary.with_text), (2, 2));
+    let pages = article_pages(&html);
+    for id in ["h", "o"] {
+        let page = page(&pages[id]);
+        let m = marked_in(&page, "div#headline");
+        assert_eq!(m.text, title, "{id}");
+        let of = |file: &str| -> Vec<csv::StringRecord> {
+            let rows = read_csv(&out.join(file));
+            rows.into_iter().filter(|r| &r[0] == id).collect()
+        };
+        // Each mark is numbered by its row among the article's rows, at the row's offsets.
+        let mentions = of("mentions.csv");
+        let in_title: Vec<(usize, &csv::StringRecord)> = mentions
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| &r[8] == "title")
+            .collect();
+        assert!(!in_title.is_empty(), "{id}: {mentions:?}");
+        assert_eq!(m.mentions.len(), in_title.len(), "{id}");
+        for (i, row) in in_title {
+            assert_eq!(
+                joined(&m.mentions[&i]),
+                span_in(row, 1),
+                "{id}: mention {i}"
+            );
+        }
+        let quotes = of("quotes.csv");
+        let in_title: Vec<&csv::StringRecord> =
+            quotes.iter().filter(|q| &q[16] == "title").collect();
+        assert_eq!(in_title.len(), 1, "{id}: {quotes:?}");
+        assert_eq!(m.quotes.len(), 1, "{id}");
+        let n: usize = in_title[0][1].parse().unwrap();
+        assert_eq!(joined(&m.quotes[&n]), span_in(in_title[0], 3), "{id}");
+        // A speaker page's link to the quote lands on its mark in the headline.
+        let first = select(
+            &page,
+            &format!("div#headline span.quote[data-quote=\"{n}\"]"),
+        )[0];
+        assert_eq!(first.value().id(), Some(format!("q{n}").as_str()));
+        let text_shown = select(&page, "div#text").len();
+        assert_eq!(
+            text_shown,
+            usize::from(id == "h"),
+            "{id}: no text to draw for o"
+        );
+    }
     check_links(&html);
 }
 

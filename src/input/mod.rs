@@ -95,13 +95,17 @@ pub struct Article {
     /// Never holds a control character that breaks CSV tools (a record whose id does is an
     /// error: an id is kept as written).
     pub id: String,
-    /// The headline; empty when the record has none. Its control characters that break CSV
-    /// tools, like the URL's, date's and source's, are U+FFFD
-    /// ([`crate::invisible::with_controls_replaced`]).
+    /// The headline exactly as in the input, empty when the record has none: it is analysed
+    /// from the same characters as a text holding it would be (`Biden\u0085 meets Xi`: the
+    /// control separates words, as in a text, and the headline is the text's first line when
+    /// the text opens with it). Its control characters that break CSV tools become U+FFFD only
+    /// where it is written out (`articles.csv`, `stream`, the report), as the URL's, date's and
+    /// source's are here ([`crate::invisible::with_controls_replaced`]).
     pub title: String,
     /// The article text exactly as in the input (for text files, the whole file), so that byte
-    /// offsets into it point into the input as is. Never empty, nor only white space and
-    /// invisible characters ([`shows_nothing`]).
+    /// offsets into it point into the input as is. Empty, or only white space and invisible
+    /// characters ([`shows_nothing`]), only when the title is not: a record of only a headline
+    /// is its headline's article (`chars` 0).
     pub text: String,
     /// Where the article was published online, if the record says.
     pub url: Option<String>,
@@ -688,6 +692,9 @@ fn too_big(text_bytes: usize, max_bytes: usize) -> String {
     )
 }
 
+/// The reason of a record with neither a text nor a title to analyse.
+pub const EMPTY_RECORD: &str = "empty text and no title";
+
 /// A text that shows nothing is an empty text: `"\u{200b}\u{0}"` was an `ok` article with
 /// nothing in it to analyse.
 pub use crate::invisible::shows_nothing;
@@ -714,8 +721,11 @@ impl RecordFields {
         if self.text.len() > max_bytes {
             return Err(too_big(self.text.len(), max_bytes));
         }
-        if shows_nothing(&self.text) {
-            return Err("empty text".into());
+        let title = self.title.unwrap_or_default();
+        // A headline alone (a NewsAPI item without its content) is analysed: its names and its
+        // quote are the record's. Nothing to analyse at all is the record's error.
+        if shows_nothing(&self.text) && shows_nothing(&title) {
+            return Err(EMPTY_RECORD.into());
         }
         // CSV cannot say "no value" other than with an empty cell, so blank means absent everywhere.
         let present = |value: Option<String>| value.filter(|v| !v.trim().is_empty());
@@ -726,7 +736,7 @@ impl RecordFields {
         let shown = |value: Option<String>| value.map(metadata_shown);
         Ok(Article {
             id: id.unwrap_or_else(default_id),
-            title: metadata_shown(self.title.unwrap_or_default()),
+            title,
             text: self.text,
             url: shown(present(self.url)),
             published: shown(present(self.published)),
@@ -753,9 +763,10 @@ fn id_with_control_character(id: &str) -> Option<String> {
     ))
 }
 
-/// A title, URL, date or source with its control characters that break CSV tools written as
-/// U+FFFD ([`crate::invisible::with_controls_replaced`]): `T\u0000itle` is `T\u{FFFD}itle`.
-/// Shown, not dropped: a record's metadata is no reason to lose its text.
+/// A URL, date or source with its control characters that break CSV tools written as U+FFFD
+/// ([`crate::invisible::with_controls_replaced`]): `x\u0000y` is `x\u{FFFD}y`. Shown, not
+/// dropped: a record's metadata is no reason to lose its text. (The title is analysed, so it is
+/// kept as written and replaced where it is written out.)
 fn metadata_shown(value: String) -> String {
     match crate::invisible::with_controls_replaced(&value) {
         std::borrow::Cow::Borrowed(_) => value,
@@ -1324,8 +1335,8 @@ mod tests {
         assert_eq!(
             reasons,
             [
-                ("row 1", "empty text"),
-                ("row 2", "empty text"),
+                ("row 1", EMPTY_RECORD),
+                ("row 2", EMPTY_RECORD),
                 (
                     "row 3",
                     "text is 11 bytes, over the limit of 10; raise --max-bytes to keep it"
@@ -1742,8 +1753,9 @@ mod tests {
             br#"{"id": "a", "id": "b", "text": "x"}"#,
             "the record names `id` more than once",
         ),
-        (br#"{"text": ""}"#, "empty text"),
-        (br#"{"text": " \n\t "}"#, "empty text"),
+        (br#"{"text": ""}"#, EMPTY_RECORD),
+        (br#"{"text": " \n\t "}"#, EMPTY_RECORD),
+        (br#"{"title": " \u200b", "text": ""}"#, EMPTY_RECORD),
         (
             br#"{"text": "0123456789ABC"}"#,
             "text is 13 bytes, over the limit of 12; raise --max-bytes to keep it",
@@ -1932,9 +1944,12 @@ mod tests {
     }
 
     /// A NUL or other C0 control character (tab and line ends aside) in an id is its record's
-    /// error: an id is kept as written, and the NUL went into every table. In the title, URL,
-    /// date or source it is U+FFFD, the record kept; a text file's title line too. A C1 control
-    /// (U+009B, a terminal's CSI) alike: it reached every table as it was.
+    /// error: an id is kept as written, and the NUL went into every table. In the URL, date or
+    /// source it is U+FFFD, the record kept. A C1 control (U+009B, a terminal's CSI) alike: it
+    /// reached every table as it was. The title (a text file's title line too) is kept as
+    /// written, for it is analysed as a text is: made U+FFFD here, `Biden\u0085` became the
+    /// entity `Biden\u{FFFD}`, and a text opening with the same title no longer held it (the
+    /// headline analysed twice). `articles.csv` writes it with U+FFFD (`crate::output`).
     #[test]
     fn control_characters_in_an_id_are_its_error_and_in_metadata_are_replaced() {
         let dir = tempfile::tempdir().unwrap();
@@ -1968,11 +1983,11 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("c", "T\u{FFFD}itle"),
+                ("c", "T\u{0}itle"),
                 ("d\te", "tab\tkept"),
-                ("h", "\u{FFFD}2J\u{FFFD}Hi\u{FFFD}\u{a0}!"),
-                ("r2", "t\u{FFFD}"),
-                ("story", "Ti\u{FFFD}tle")
+                ("h", "\u{9b}2J\u{93}Hi\u{94}\u{a0}!"),
+                ("r2", "t\u{2}"),
+                ("story", "Ti\u{1}tle")
             ]
         );
         let c = articles(&items)[0];
@@ -2071,6 +2086,46 @@ mod tests {
         assert_eq!(ids, ["l:3", "l:4"], "{:?}", errors(&items));
     }
 
+    /// A record of only a headline (a NewsAPI item without its content) is the headline's
+    /// article, its text empty: it was an error row, `empty text`, and its names and quote were
+    /// never found. A record with neither, a blank title beside an empty text, is still one.
+    #[test]
+    fn a_record_of_only_a_title_is_an_article() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines = [
+            serde_json::json!({"id": "h", "title": "Pompeo says talks failed", "text": ""}),
+            serde_json::json!({"id": "w", "title": "Pompeo says talks failed",
+                "text": " \n\u{200b}"}),
+            serde_json::json!({"id": "n", "title": " ", "text": ""}),
+        ]
+        .map(|l| format!("{l}\n"))
+        .concat();
+        let jsonl = write(dir.path(), "h.jsonl", lines.as_bytes());
+        let csv = write(
+            dir.path(),
+            "h.csv",
+            b"id,title,text\nc,Pompeo says talks failed,\nd,,\n",
+        );
+        let items = read_all(&[jsonl, csv]);
+        let got: Vec<(&str, &str, &str)> = articles(&items)
+            .iter()
+            .map(|a| (a.id.as_str(), a.title.as_str(), a.text.as_str()))
+            .collect();
+        let title = "Pompeo says talks failed";
+        assert_eq!(
+            got,
+            [
+                ("h", title, ""),
+                ("w", title, " \n\u{200b}"),
+                ("c", title, "")
+            ]
+        );
+        let errors: Vec<String> = errors(&items).iter().map(|e| e.to_string()).collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].ends_with("h.jsonl: line 3: empty text and no title"));
+        assert!(errors[1].ends_with("h.csv: row 2: empty text and no title"));
+    }
+
     /// A text of only zero-width characters and NULs was an `ok` article with nothing in it.
     #[test]
     fn a_text_of_only_invisible_characters_is_an_empty_text() {
@@ -2086,7 +2141,7 @@ mod tests {
         let txt = write(dir.path(), "i.txt", invisible.as_bytes());
         let items = read_all(&[jsonl, csv, txt]);
         let reasons: Vec<&str> = errors(&items).iter().map(|e| e.reason.as_str()).collect();
-        assert_eq!(reasons, ["empty text"; 3]);
+        assert_eq!(reasons, [EMPTY_RECORD, EMPTY_RECORD, "empty text"]);
         assert!(articles(&items).is_empty());
         // Visible text around them is an article, as written.
         let kept = format!("Zero\u{200b}width{invisible}");

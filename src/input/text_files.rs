@@ -376,7 +376,7 @@ fn read_text_article(
     }
     Ok(Article {
         id,
-        title: metadata_shown(find_title(&text)),
+        title: find_title(&text),
         text,
         url: None,
         published: None,

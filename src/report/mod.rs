@@ -10,9 +10,10 @@
 //! mentioned people, organisations and places, quotes over time, who talks about whom, the
 //! articles with pages, unreadable records), `speakers/*.html` (each quote of one speaker with
 //! its cue, kind and article) and `articles/*.html` (the text with entities highlighted by label
-//! and quotes marked with speaker and cue, removed debris faded). No script, no request: every
-//! page carries a Content-Security-Policy that forbids both, and every value from the dump goes
-//! through a template that escapes HTML.
+//! and quotes marked with speaker and cue, removed debris faded; above it, marked alike, the
+//! headline when the run analysed the title apart: its rows' `field` is `title`). No script,
+//! no request: every page carries a Content-Security-Policy that forbids both, and every value
+//! from the dump goes through a template that escapes HTML.
 //!
 //! How it runs, in bounded memory whatever the size of the run:
 //! 1. [`overview`]: one pass over the CSVs ([`tables::RunReader`], one article's rows at a time)

@@ -182,6 +182,8 @@ pub struct ArticlePage {
     pub errors: Vec<ErrorRow>,
     pub legend: Vec<(&'static str, &'static str)>,
     pub text_note: Option<String>,
+    /// The headline with its marks, above the text, when rows lie in it (field `title`).
+    pub headline: Option<Vec<BodyPiece>>,
     pub body: Option<Vec<BodyPiece>>,
     pub quotes: Vec<ArticleQuoteLine>,
     pub entities: Vec<EntityLine>,
@@ -241,14 +243,16 @@ pub trait SpeakerLinks {
     fn speaker_href(&self, g: &ArticleGroup, q: &QuoteRow) -> Option<String>;
 }
 
-/// The body's pieces with what the template draws for each mark.
+/// The body's pieces with what the template draws for each mark. A quote's first mark on the
+/// page carries its anchor: `anchored` holds the quotes already anchored (in the headline,
+/// drawn before the text).
 pub fn body_pieces(
     pieces: Vec<Piece>,
     g: &ArticleGroup,
     debris: &[&'static str],
     links: &dyn SpeakerLinks,
+    anchored: &mut HashSet<usize>,
 ) -> Vec<BodyPiece> {
-    let mut anchored: HashSet<usize> = HashSet::new();
     pieces
         .into_iter()
         .map(|p| match p {

@@ -14,9 +14,9 @@ use crate::ner::EntityLabel;
 use super::labels::{css_class, plural, EntityKey};
 use super::overview::Overview;
 use super::pages::{
-    body_pieces, legend, speaker_name, ArticleLink, ArticlePage, ArticleQuoteLine, BodyPiece,
-    EntityLine, EntityList, IndexPage, PairCell, PairColumn, PairRow, PairTable, SpeakerLinks,
-    SpeakerPage, SpeakerQuoteLine,
+    body_pieces, legend, speaker_name, ArticleLink, ArticlePage, ArticleQuoteLine, EntityLine,
+    EntityList, IndexPage, PairCell, PairColumn, PairRow, PairTable, SpeakerLinks, SpeakerPage,
+    SpeakerQuoteLine,
 };
 use super::selection::Speaker;
 use super::site::page_name;
@@ -289,53 +289,40 @@ pub fn article_page(
     errors: Vec<ErrorRow>,
     links: &Links,
 ) -> ArticlePage {
-    let (body, text_note, origin) = match text {
-        ArticleText::Found { text, origin } => {
+    // Speaker pages link to `#qN`: the quote's first mark in the headline or the text when the
+    // page shows one, else its row of the table (each anchor once, whatever ids the CSV repeats).
+    let mut anchored: HashSet<usize> = HashSet::new();
+    let (headline, body, text_note, origin) = match text {
+        ArticleText::Found {
+            title,
+            text,
+            origin,
+        } => {
+            let headline = has_headline_rows(g).then(|| {
+                let spans = field_spans(g, Field::Title, Vec::new());
+                body_pieces(pieces(title, &spans), g, &[], links, &mut anchored)
+            });
             let cleaned = clean::clean(text);
             let chars = CharOffsets::new(text);
-            // Rows of the headline (field `title`) are no span of the text shown: empty here,
-            // undrawn, listed in the tables.
-            let in_text = |field: Field, start: usize, end: usize| match field {
-                Field::Text => (start, end),
-                Field::Title => (0, 0),
-            };
-            let spans = Spans {
-                mentions: g
-                    .mentions
-                    .iter()
-                    .map(|m| in_text(m.field, m.start, m.end))
-                    .collect(),
-                quotes: g
-                    .quotes
-                    .iter()
-                    .map(|q| in_text(q.field, q.start, q.end))
-                    .collect(),
-                debris: cleaned
-                    .removed
-                    .iter()
-                    .map(|(s, _)| (chars.char_of(s.start), chars.char_of(s.end)))
-                    .collect(),
-            };
+            let debris = cleaned
+                .removed
+                .iter()
+                .map(|(s, _)| (chars.char_of(s.start), chars.char_of(s.end)))
+                .collect();
+            let spans = field_spans(g, Field::Text, debris);
             let reasons: Vec<&'static str> = cleaned.removed.iter().map(|(_, r)| *r).collect();
-            let body = body_pieces(pieces(text, &spans), g, &reasons, links);
+            let body = body_pieces(pieces(text, &spans), g, &reasons, links, &mut anchored);
+            // A record of only a headline has no text to draw.
+            let body = (!text.is_empty() || headline.is_none()).then_some(body);
             (
-                Some(body),
+                headline,
+                body,
                 None,
                 Some(format!("{}: {}", origin.input, origin.record)),
             )
         }
-        other => (None, Some(no_text_note(other)), None),
+        other => (None, None, Some(no_text_note(other)), None),
     };
-    // Speaker pages link to `#qN`: the quote's first mark in the text when the page shows one,
-    // else its row of the table (each anchor once, whatever ids the CSV repeats).
-    let mut anchored: HashSet<usize> = body
-        .iter()
-        .flatten()
-        .filter_map(|p| match p {
-            BodyPiece::OpenQuote(q) if q.first => Some(q.n),
-            _ => None,
-        })
-        .collect();
     let quotes = g
         .quotes
         .iter()
@@ -368,9 +355,43 @@ pub fn article_page(
         errors,
         legend: legend(),
         text_note,
+        headline,
         body,
         quotes,
         entities: entity_lines(entities.top(usize::MAX, |_| true), links),
+    }
+}
+
+/// Whether a row of the article lies in its headline (field `title`: a title the text does not
+/// hold, analysed apart). A run written before the field columns has none.
+fn has_headline_rows(g: &ArticleGroup) -> bool {
+    g.mentions.iter().any(|m| m.field == Field::Title)
+        || g.quotes.iter().any(|q| {
+            q.field == Field::Title
+                || q.cue_field == Some(Field::Title)
+                || q.speaker_field == Some(Field::Title)
+        })
+}
+
+/// The marks of one field, `title` or `text`: the rows of the other field are empty here,
+/// undrawn, so every mark keeps its row's number.
+fn field_spans(g: &ArticleGroup, field: Field, debris: Vec<(usize, usize)>) -> Spans {
+    let within = |f: Field, start: usize, end: usize| match f == field {
+        true => (start, end),
+        false => (0, 0),
+    };
+    Spans {
+        mentions: g
+            .mentions
+            .iter()
+            .map(|m| within(m.field, m.start, m.end))
+            .collect(),
+        quotes: g
+            .quotes
+            .iter()
+            .map(|q| within(q.field, q.start, q.end))
+            .collect(),
+        debris,
     }
 }
 

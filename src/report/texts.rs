@@ -27,8 +27,13 @@ use super::CannotOpen;
 /// What the report knows of one article's text.
 #[derive(Debug, Clone)]
 pub enum ArticleText {
-    /// The text the run saw, and where it was read.
-    Found { text: String, origin: Origin },
+    /// The title and text the run saw (the title as the record wrote it, its marks' offsets
+    /// counting in it), and where they were read.
+    Found {
+        title: String,
+        text: String,
+        origin: Origin,
+    },
     /// No `--inputs` were given.
     NotRead,
     /// No record of the inputs has this id.
@@ -127,6 +132,7 @@ pub fn read_texts(
             match differs((&article.title, &article.text), &groups[i]) {
                 None => {
                     texts[i] = ArticleText::Found {
+                        title: article.title,
                         text: article.text,
                         origin: article.origin,
                     };
