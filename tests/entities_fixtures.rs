@@ -49,6 +49,24 @@ fn merging_the_gold_mentions_of_namesakes_gets_every_entity() {
     assert_eq!(scores.key_accuracy, 1.0);
 }
 
+/// Capitalised common nouns and family suffixes (`common_nouns_and_suffixes.jsonl`) with the
+/// namesakes: the fruit "Apple" opening sentences beside "apple growers" is nobody's, "Apple's
+/// China sales" stays China, "Nike's Jordan" is the brand "Jordan Brand" is in ent-18, keyed
+/// alike, and "Trump Jr." and "William F. Buckley, Jr." keep their suffix. With the gold mentions
+/// every entity is right.
+#[test]
+fn merging_the_gold_mentions_of_common_nouns_and_suffixes_gets_every_entity() {
+    let files = [
+        fixture("namesakes.jsonl"),
+        fixture("common_nouns_and_suffixes.jsonl"),
+    ];
+    let fixtures = load_entity_fixtures(&files).unwrap();
+    let scores = merge_gold_mentions(&fixtures);
+    assert_eq!(scores.b3_f1, 1.0);
+    assert_eq!(scores.canonical_accuracy, 1.0);
+    assert_eq!(scores.key_accuracy, 1.0);
+}
+
 /// The scores of merging each fixture's gold mentions, which must be kept as they are.
 fn merge_gold_mentions(fixtures: &[EntityFixture]) -> EntityScores {
     let predicted: Vec<_> = fixtures

@@ -34,9 +34,17 @@
 //! - a country's name written right before a brand word (`brand_words.txt`), however tagged, is
 //!   the brand's: "Jordan" of "Nike's Jordan brand grew" (the model tags "Jordan" alone) is no
 //!   country JO, nor Michael Jordan beside it; it joins the one longer organisation name it
-//!   begins ("Jordan Brand") where there is one, else stays an organisation of its own. The
-//!   country's name elsewhere stays the country: "Israel" beside Rep. Steve Israel and the Israel
-//!   Defense Forces, "Jordan" beside Rep. Jim Jordan and The Jordan Times;
+//!   begins ("Jordan Brand") where there is one, else stays an organisation of its own, keyed as
+//!   the brand written out is (`jordan brand`, [`BRAND_KEY_END`]). The country's name elsewhere
+//!   stays the country: "Israel" beside Rep. Steve Israel and the Israel Defense Forces, "Jordan"
+//!   beside Rep. Jim Jordan and The Jordan Times;
+//! - a country's name right after an organisation's possessive ("Nike's Jordan led the gains"),
+//!   tagged ORG or the surname of a person the article names in full (Michael Jordan), is that
+//!   organisation's brand, as the line above has it, when the article names the country nowhere
+//!   else as a place; a market word after it (`market_words.txt`) makes it the company's market,
+//!   the country: "Apple's China sales", however tagged. Tagged LOC with no namesake beside it,
+//!   "Nike's Jordan" stays the country: the possessive alone says nothing ("Iran's Syria
+//!   policy", "the EU's Ukraine envoy");
 //! - a registered name's stem or short name whose capital says nothing of a name is no
 //!   company's: "Apple" starting a sentence and tagged other than ORG ("Apple growers in
 //!   Washington expect a record", MISC) in an article that writes the word in lower case as
@@ -49,14 +57,20 @@
 //!   writes as a sentence's first word, tagged other than ORG, in an article that writes the
 //!   word in lower case as well, is a common noun too, nobody's and marked ambiguous: "Apple"
 //!   (MISC) of "Apple prices fell as growers picked more apples" is no company keyed `apple`.
-//!   One mention tagged ORG keeps it a name: news of Shell opens sentences with it ("Shell to
-//!   sell Nigerian assets", a headline, "Shell said on Monday …") beside "a shell company", and
-//!   that Shell stays keyed, as does a name with one mention within a sentence ("Target said
-//!   sales fell. Shares of Target rose." beside "a price target").
+//!   Tagged ORG, such a name is weighed: it is the common noun where the article writes the
+//!   lower-case word as the same noun ("Apple growers" beside "apple growers", or "apples") and
+//!   no mention shows a company's sign, a possessive or a word of `company_words.txt` right
+//!   after it ("Apple said", "Apple shares", "Apple's", "Apple CEO"); else it stays the company:
+//!   news of Shell opens sentences with it ("Shell to sell Nigerian assets", a headline, "Shell
+//!   said on Monday …") beside "a shell company", another noun, and that Shell stays keyed, as
+//!   does a name with one mention within a sentence ("Target said sales fell. Shares of Target
+//!   rose." beside "a price target").
 
 use std::collections::{HashMap, HashSet};
 
-use super::names::{fold_key, is_place, is_title, without_legal_suffix, words_of};
+use super::names::{
+    fold_key, is_place, is_title, strip_possessive, without_legal_suffix, words_of,
+};
 use super::{Form, OtherName, UnionFind};
 use crate::lexicon::word_list;
 use crate::ner::{EntityLabel, Mention};
@@ -78,6 +92,22 @@ word_list! {
     fn brand_words = "brand_words.txt";
 }
 
+word_list! {
+    /// Words that make a country's name written after a company's possessive and before them
+    /// the company's market ("sales" of "Apple's China sales"), folded.
+    fn market_words = "market_words.txt";
+}
+
+word_list! {
+    /// Words that show a name written before them is a company's ("said" of "Shell said",
+    /// "shares" of "Apple shares"), folded.
+    fn company_words = "company_words.txt";
+}
+
+/// How the key of a brand known by a country's name ends ("jordan brand"), as where the article
+/// writes the brand's name out ("Jordan Brand").
+pub(super) const BRAND_KEY_END: &str = " brand";
+
 /// Mentions of a country's name that are a brand's, each with the longer organisation name of
 /// the article it is the short name of, if any, as the module doc says: tagged ORG beside one
 /// brand's name it begins ("Jordan" and "Jordan Brand"; not "Israel" and "Israel Defense
@@ -93,25 +123,49 @@ pub(super) fn countries_as_short_names(
         _ => None,
     };
     let before_brand_word = |i: usize| {
-        let after = doc.text.get(mentions[i].span.end..).unwrap_or("");
-        let rest = after.trim_start_matches([' ', '\u{a0}']);
-        let word = rest.split(|c: char| !c.is_alphanumeric()).next();
-        let word = word.filter(|w| !w.is_empty() && rest.len() < after.len());
+        let word = word_after(&doc.text, mentions[i].span);
         word.is_some_and(|w| brand_words().contains(&fold_key(w).as_str()))
     };
     let brands: HashSet<usize> = (0..forms.len())
         .filter(|&i| written_country(i).is_some() && before_brand_word(i))
         .collect();
+    // Surnames of the people the article names in full ("jordan" of "Michael Jordan").
+    let surnames: HashSet<&str> = forms
+        .iter()
+        .filter_map(|form| match form {
+            Form::Person(person) if person.keys.len() > 1 => person.surname(),
+            _ => None,
+        })
+        .collect();
+    // "Nike's Jordan" tagged ORG, or beside Michael Jordan: owned by an organisation, and no
+    // market of its ("Apple's China sales").
+    let owned: HashSet<usize> = (0..forms.len())
+        .filter(|&i| written_country(i).is_some() && !brands.contains(&i))
+        .filter(|&i| i > 0 && after_organisations_possessive(doc, &mentions[i - 1], &mentions[i]))
+        .filter(|&i| {
+            let word = word_after(&doc.text, mentions[i].span);
+            !word.is_some_and(|w| market_words().contains(&fold_key(w).as_str()))
+        })
+        .filter(|&i| {
+            let folded = written_country(i).map(|(_, written)| fold_key(written));
+            mentions[i].label == EntityLabel::Org
+                || folded.is_some_and(|f| surnames.contains(f.as_str()))
+        })
+        .collect();
     let candidates: Vec<usize> = (0..forms.len())
         .filter(|&i| written_country(i).is_some())
-        .filter(|&i| mentions[i].label == EntityLabel::Org || brands.contains(&i))
+        .filter(|&i| {
+            mentions[i].label == EntityLabel::Org || brands.contains(&i) || owned.contains(&i)
+        })
         .collect();
     if candidates.is_empty() {
         return Vec::new();
     }
-    // Countries the article names as a place: by any mention not tagged ORG, nor a brand's.
+    // Countries the article names as a place: by any mention not tagged ORG, nor a brand's, nor
+    // one an organisation owns.
     let places: HashSet<&str> = (0..forms.len())
         .filter(|&i| mentions[i].label != EntityLabel::Org && !brands.contains(&i))
+        .filter(|&i| !owned.contains(&i))
         .filter_map(|i| written_country(i).map(|(code, _)| code))
         .collect();
     // Organisation names of several words by each proper beginning a brand word follows
@@ -137,15 +191,38 @@ pub(super) fn countries_as_short_names(
             let (code, written) = written_country(i)?;
             let names = by_beginning.get(fold_key(written).as_str());
             let mut names = names.into_iter().flat_map(HashMap::values);
+            let owned_brand = owned.contains(&i) && !places.contains(code);
             match (names.next(), names.next(), brands.contains(&i)) {
                 (Some(&long), None, _) if brands.contains(&i) || !places.contains(code) => {
                     Some((i, Some(long)))
                 }
                 (_, _, true) => Some((i, None)),
+                _ if owned_brand => Some((i, None)),
                 _ => None,
             }
         })
         .collect()
+}
+
+/// Whether `owned` stands right after `owner`'s possessive and `owner` is tagged ORG: "Jordan"
+/// of "Nike's Jordan" or "Nike’s Jordan", the possessive inside the mention "Nike's" or after it.
+fn after_organisations_possessive(doc: &Document, owner: &Mention, owned: &Mention) -> bool {
+    if owner.label != EntityLabel::Org || owner.span.end > owned.span.start {
+        return false;
+    }
+    let (Some(name), Some(between)) = (
+        doc.text.get(owner.span.range()),
+        doc.text.get(owner.span.end..owned.span.start),
+    ) else {
+        return false;
+    };
+    let between = between.trim_end_matches([' ', '\u{a0}']);
+    let spaced = between.len() < doc.text[owner.span.end..owned.span.start].len();
+    let possessive = match between {
+        "" => strip_possessive(name).len() < name.len(),
+        _ => ["'s", "’s", "'", "’"].contains(&between),
+    };
+    spaced && possessive
 }
 
 /// Per mention, whether it may be a common noun (the module doc): a registered name's stem or
@@ -154,7 +231,8 @@ pub(super) fn countries_as_short_names(
 /// "the apple harvest" and "Apple Inc."); or, where no registered name has it for its stem, a
 /// one-word name that every mention of it writes as a sentence's first word, tagged other than
 /// ORG, and that the article writes in lower case too ("Apple prices fell" beside "more
-/// apples").
+/// apples"); tagged ORG, one the article writes in lower case as the same noun, with no
+/// company's sign ([`OpenerEvidence`]).
 ///
 /// Linear in the text and the mentions: the article's words written in lower case are gathered
 /// in one pass ([`lower_case_runs`]), whatever the number of names to look up.
@@ -180,21 +258,26 @@ pub(super) fn common_nouns(doc: &Document, mentions: &[Mention], forms: &[Form])
         other.display.chars().any(char::is_uppercase) && starts_sentence(doc, mentions[i].span)
     };
     // Per folded name of no registered name: whether every mention of it is one word that
-    // opens a sentence, tagged other than ORG. The model's ORG is trusted here too: `Shell to
-    // sell Nigerian assets` / `Shell said on Monday …` beside one `shell company` is the
-    // company, and a headline's first word always opens a sentence.
-    let mut only_openers: HashMap<&str, bool> = HashMap::new();
+    // opens a sentence, and whether one is tagged ORG. A headline's first word always opens a
+    // sentence, and news of Shell opens sentences with it: tagged ORG, such a name is weighed
+    // ([`OpenerEvidence`]) rather than looked up.
+    let mut only_openers: HashMap<&str, Openers> = HashMap::new();
     for (i, mention) in mentions.iter().enumerate().take(forms.len()) {
         let Some(other) = other(i) else { continue };
         if !stems.contains(other.key.as_str()) {
-            let opener = word_count(&other.display) == 1
-                && mention.label != EntityLabel::Org
-                && capitalised_opener(i, other);
-            *only_openers.entry(other.key.as_str()).or_insert(true) &= opener;
+            let opener = word_count(&other.display) == 1 && capitalised_opener(i, other);
+            let openers = only_openers.entry(other.key.as_str()).or_insert(Openers {
+                all: true,
+                org: false,
+            });
+            openers.all &= opener;
+            openers.org |= mention.label == EntityLabel::Org;
         }
     }
-    // The mentions that are common nouns if the article writes them in lower case as well.
+    // The mentions that are common nouns if the article writes them in lower case as well, and
+    // those of ORG-tagged names that are if it writes them as the same noun.
     let mut to_look_up: Vec<usize> = Vec::new();
+    let mut to_weigh: Vec<usize> = Vec::new();
     for i in 0..forms.len() {
         let Some(other) = other(i) else { continue };
         if stems.contains(other.key.as_str()) {
@@ -205,11 +288,15 @@ pub(super) fn common_nouns(doc: &Document, mentions: &[Mention], forms: &[Form])
             } else if mentions[i].label != EntityLabel::Org && capitalised_opener(i, other) {
                 to_look_up.push(i);
             }
-        } else if only_openers[other.key.as_str()] {
-            to_look_up.push(i);
+        } else {
+            match only_openers[other.key.as_str()] {
+                Openers { all: false, .. } => {}
+                Openers { org: false, .. } => to_look_up.push(i),
+                Openers { org: true, .. } => to_weigh.push(i),
+            }
         }
     }
-    if to_look_up.is_empty() {
+    if to_look_up.is_empty() && to_weigh.is_empty() {
         return common;
     }
     let lower_case = |i: usize| {
@@ -217,15 +304,85 @@ pub(super) fn common_nouns(doc: &Document, mentions: &[Mention], forms: &[Form])
             .map(|o| o.display.to_lowercase())
             .unwrap_or_default()
     };
-    let lengths: HashSet<usize> = to_look_up
+    // A weighed name is one word, looked up alone ("apples") and with the word after it
+    // ("apple growers").
+    let mut lengths: HashSet<usize> = to_look_up
         .iter()
         .map(|&i| word_count(&lower_case(i)))
         .collect();
+    if !to_weigh.is_empty() {
+        lengths.extend([1, 2]);
+    }
     let written = lower_case_runs(&doc.text, mentions, &lengths);
     for i in to_look_up {
         common[i] = written.contains(lower_case(i).as_str());
     }
+    let mut evidence: HashMap<&str, OpenerEvidence> = HashMap::new();
+    for &i in &to_weigh {
+        let Some(other) = other(i) else { continue };
+        let seen = evidence.entry(other.key.as_str()).or_default();
+        seen.weigh(doc, mentions[i].span, &lower_case(i), &written);
+    }
+    for i in to_weigh {
+        let Some(other) = other(i) else { continue };
+        common[i] = evidence[other.key.as_str()].common_noun();
+    }
     common
+}
+
+/// Of a folded name of no registered name ([`common_nouns`]): whether every mention is one word
+/// opening a sentence, and whether one is tagged ORG.
+#[derive(Clone, Copy)]
+struct Openers {
+    all: bool,
+    org: bool,
+}
+
+/// What the article says of an ORG-tagged name that only opens sentences and that it writes in
+/// lower case too: the lower-case word used as the same noun ("apples", or "apple growers"
+/// beside "Apple growers") against a company's signs right after a mention, a possessive or a
+/// word of `company_words.txt` ("Shell said", "Apple's", "Apple shares", "Apple CEO").
+#[derive(Default)]
+struct OpenerEvidence {
+    same_noun: bool,
+    company: bool,
+}
+
+impl OpenerEvidence {
+    /// Adds one mention's evidence, `lower` its name in lower case and `written` the article's
+    /// lower-case runs of one and two words ([`lower_case_runs`]).
+    fn weigh(&mut self, doc: &Document, span: Span, lower: &str, written: &HashSet<&str>) {
+        let next = word_after(&doc.text, span);
+        let lower_next = next.filter(|w| w.chars().all(char::is_lowercase));
+        let plural = format!("{lower}s");
+        let same_phrase =
+            lower_next.is_some_and(|w| written.contains(format!("{lower} {w}").as_str()));
+        self.same_noun |= same_phrase || written.contains(plural.as_str());
+        let raw = doc.text.get(span.range()).unwrap_or("");
+        let after = doc.text.get(span.end..).unwrap_or("");
+        let possessive = strip_possessive(raw).len() < raw.len()
+            || ["'s", "’s"].iter().any(|s| {
+                after
+                    .strip_prefix(s)
+                    .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
+            });
+        let company_word = next.is_some_and(|w| company_words().contains(&fold_key(w).as_str()));
+        self.company |= possessive || company_word;
+    }
+
+    /// Whether the name is the common noun: written as the same noun, with no company's sign.
+    fn common_noun(&self) -> bool {
+        self.same_noun && !self.company
+    }
+}
+
+/// The word (a run of letters and digits) after a span and the spaces that follow it, if a
+/// space follows it: "brand" of "Jordan brand", "growers" of "Apple growers".
+fn word_after(text: &str, span: Span) -> Option<&str> {
+    let after = text.get(span.end..).unwrap_or("");
+    let rest = after.trim_start_matches([' ', '\u{a0}']);
+    let word = rest.split(|c: char| !c.is_alphanumeric()).next();
+    word.filter(|w| !w.is_empty() && rest.len() < after.len())
 }
 
 /// The number of words of a name, runs of letters and digits ("AT&T" has two).
@@ -426,6 +583,13 @@ mod tests {
 
     #[test]
     fn word_lists_load() {
-        crate::lexicon::check_lists(&[("brand_words", super::brand_words())], true);
+        crate::lexicon::check_lists(
+            &[
+                ("brand_words", super::brand_words()),
+                ("company_words", super::company_words()),
+                ("market_words", super::market_words()),
+            ],
+            true,
+        );
     }
 }

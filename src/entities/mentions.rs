@@ -34,7 +34,10 @@ use crate::text::{Document, Span};
 ///   and `Trump` in "[Donald] Trump" become `[Donald] Trump`, a person when either part was
 ///   tagged one (the model often calls the surname alone ORG);
 /// - a name the model cut at its patronymic particle is one mention again: `Mohammed` and
-///   `Salman` in "Mohammed bin Salman" become `Mohammed bin Salman` (`name_particles.txt`).
+///   `Salman` in "Mohammed bin Salman" become `Mohammed bin Salman` (`name_particles.txt`);
+/// - a law's year the model left out is part of its name: `Export Control Act` in "the Export
+///   Control Act 2002 requires" becomes `Export Control Act 2002` (`law_words.txt`; "Act" of a
+///   sentence ending "… under the Act. 2002 was" keeps its end).
 pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
     let mentions = with_family_suffixes_joined(&doc.text, mentions);
     let text_of = |m: &Mention| trim_wrapping(doc.text.get(m.span.range()).unwrap_or(""));
@@ -74,7 +77,38 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
             _ => out.push(m),
         }
     }
+    // A law's year the model left out: "Export Control Act 2002" tagged "Export Control Act".
+    for k in 0..out.len() {
+        let next_start = out.get(k + 1).map_or(doc.text.len(), |m| m.span.start);
+        if let Some(end) = law_year_end(&doc.text, &out[k]).filter(|&end| end <= next_start) {
+            out[k].span = Span::new(out[k].span.start, end);
+        }
+    }
     out
+}
+
+word_list! {
+    /// Words that end a law's name that its year may follow ("act" of "Export Control Act
+    /// 2002"), folded.
+    fn law_words = "law_words.txt";
+}
+
+/// Where a law's year right after a mention ends, when the mention is no person's and ends in
+/// a word of `law_words.txt`: the end of "2002" in "Export Control Act 2002 requires". One
+/// space before the year, none of its digits or letters after it.
+fn law_year_end(text: &str, mention: &Mention) -> Option<usize> {
+    let written = text.get(mention.span.range())?;
+    let last = words_of(written).last()?;
+    if mention.label == EntityLabel::Per || !law_words().contains(&fold_key(last).as_str()) {
+        return None;
+    }
+    let after = text.get(mention.span.end..)?;
+    let year = after.strip_prefix(' ')?.get(..4)?;
+    let digits = year.bytes().all(|b| b.is_ascii_digit());
+    let century = ["18", "19", "20"].iter().any(|c| year.starts_with(c));
+    let rest = &after[1 + year.len()..];
+    let ends = !rest.starts_with(|c: char| c.is_alphanumeric());
+    (digits && century && ends).then_some(mention.span.end + 1 + year.len())
 }
 
 /// The mentions (in text order) with each one that is only a family suffix right after a person
@@ -192,4 +226,12 @@ fn completes_bracketed(text: &str, bracketed: Span, name: Span) -> bool {
     };
     let gap = between.strip_prefix(']').unwrap_or("x");
     before.ends_with('[') && !gap.is_empty() && gap.chars().all(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn word_lists_load() {
+        crate::lexicon::check_lists(&[("law_words", super::law_words())], true);
+    }
 }

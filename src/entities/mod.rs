@@ -54,7 +54,9 @@
 //!   that writes "apple" in lower case too ("Apple growers expect a record apple harvest") may
 //!   be the fruit, and stays apart, marked ambiguous, and so does an "Apple" that only ever
 //!   starts a sentence in such an article with no "Apple Inc." ("Apple prices fell as growers
-//!   picked more apples", however tagged: no company keyed `apple`) ([`companies`]). A
+//!   picked more apples"; tagged ORG, where it writes the same noun, "apples" or "apple
+//!   growers", and nothing after it says company, "Apple said": no company keyed `apple`)
+//!   ([`companies`]). A
 //!   company's short name joins its registered name
 //!   ("Ford" and "Ford Motor Co.", [`companies`]: "New York" is no short name of "New York
 //!   Times Co.").
@@ -224,6 +226,16 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     }
     for entity in &mut entities.entities {
         entity.key = keys::entity_key(entity);
+    }
+    // "Jordan" of "Nike's Jordan", where no "Jordan Brand" stands beside it, is keyed as that
+    // brand is ("jordan brand"), so that the brand has one key in every article.
+    for &(i, long) in &countries_as_brands {
+        let entity = &mut entities.entities[entities.of_mention[i]];
+        if let (None, Some(key)) = (long, &mut entity.key) {
+            if !key.ends_with(companies::BRAND_KEY_END) {
+                key.push_str(companies::BRAND_KEY_END);
+            }
+        }
     }
     entities
 }

@@ -1188,6 +1188,49 @@ fn a_surname_without_its_arabic_article_is_the_same_person() {
     assert!(entities.entities.iter().all(|e| !e.ambiguous));
 }
 
+/// The model tags a law without its year, "Export Control Act" of "the Export Control Act 2002
+/// requires": the year is part of the name (the mention ended before it, and two articles'
+/// "Export Control Act 2002" and "Export Control Act 2019" were one key). A year after a
+/// sentence's end, a person or a word that ends no law's name stays out, and so does one the
+/// next mention holds.
+#[test]
+fn a_laws_year_is_part_of_its_name() {
+    let text = "The Export Control Act 2002 requires a licence. Data Protection Regulations \
+                2018, he said. Under the Patriot Act. 2001 was long ago. Sam Act 2002 won. The \
+                Berlin Summit 2002 met. The Clean Air Act 1990s rules.";
+    let tags = [
+        ("Export Control Act", "MISC"),
+        ("Data Protection Regulations", "MISC"),
+        ("Patriot Act", "MISC"),
+        ("Sam Act", "PER"),
+        ("Berlin Summit", "MISC"),
+        ("Clean Air Act", "MISC"),
+    ];
+    assert_eq!(
+        prepared_names(text, &tags),
+        [
+            "Export Control Act 2002",
+            "Data Protection Regulations 2018",
+            "Patriot Act",
+            "Sam Act",
+            "Berlin Summit",
+            "Clean Air Act"
+        ]
+    );
+    let tagged_year = "The Export Control Act 2002 applies.";
+    let tags = [("Export Control Act", "MISC"), ("2002", "MISC")];
+    assert_eq!(
+        prepared_names(tagged_year, &tags),
+        ["Export Control Act", "2002"]
+    );
+}
+
+/// The texts of the mentions [`name_mentions`] makes of a text tagged as [`tagged`] places them.
+fn prepared_names<'t>(text: &'t str, tags: &[(&str, &str)]) -> Vec<&'t str> {
+    let mentions = name_mentions(&document(text), tagged(text, tags));
+    mentions.iter().map(|m| &text[m.span.range()]).collect()
+}
+
 /// The model tags "Mohammed" and "Salman" apart in "Mohammed bin Salman": one mention again, one
 /// person that "Prince Mohammed" joins; a bare "Salman" is his father, not him.
 #[test]
@@ -1833,26 +1876,33 @@ fn a_short_given_name_with_a_suffix_joins_the_son() {
     );
 }
 
+/// Checks that "Jordan" tagged `label` in a text of Nike's and Michael Jordan's is the brand
+/// keyed `jordan brand`, neither the country nor the man.
+fn assert_nikes_jordan_brand(text: &str, label: &str) {
+    let tags = [
+        ("Nike", "ORG"),
+        ("Michael Jordan", "PER"),
+        ("Jordan", label),
+    ];
+    let (mentions, entities) = tagged_and_merged(text, &tags);
+    let jordan = entity_at(text, &mentions, &entities, "Jordan", 0);
+    assert_eq!(jordan.country_code, None, "{label}");
+    assert_eq!(jordan.key.as_deref(), Some("jordan brand"), "{label}");
+    let michael = entity_at(text, &mentions, &entities, "Michael Jordan", 0);
+    assert_ne!(jordan.id, michael.id, "{label}");
+}
+
 /// A country's name right before a brand word is the brand's, however tagged: "Jordan" of
 /// "Nike's Jordan brand" was the country JO (no "Jordan Brand" beside it to be the short name
-/// of). It is no Michael Jordan either. The country's name elsewhere stays the country: beside
+/// of). It is no Michael Jordan either, and it is keyed as "Jordan Brand" is, `jordan brand`
+/// (it was `jordan`, another key than the same brand's where an article writes it out). The country's name elsewhere stays the country: beside
 /// its namesakes Rep. Steve Israel and Rep. Jim Jordan, the Israel Defense Forces and The
 /// Jordan Times, tagged ORG or LOC.
 #[test]
 fn a_countrys_name_before_a_brand_word_is_the_brand() {
     let brand = "Nike's Jordan brand grew 10 percent. Michael Jordan owns a stake.";
     for label in ["ORG", "LOC", "MISC"] {
-        let tags = [
-            ("Nike", "ORG"),
-            ("Michael Jordan", "PER"),
-            ("Jordan", label),
-        ];
-        let (mentions, entities) = tagged_and_merged(brand, &tags);
-        let jordan = entity_at(brand, &mentions, &entities, "Jordan", 0);
-        assert_eq!(jordan.country_code, None, "{label}");
-        assert_eq!(jordan.key.as_deref(), Some("jordan"), "{label}");
-        let michael = entity_at(brand, &mentions, &entities, "Michael Jordan", 0);
-        assert_ne!(jordan.id, michael.id, "{label}");
+        assert_nikes_jordan_brand(brand, label);
     }
     let long = "Michael Jordan's Jordan Brand grew. Nike's Jordan brand is its biggest.";
     assert_keyed(
@@ -2029,5 +2079,77 @@ fn many_sentence_opening_company_names_are_looked_up_once() {
             0 => assert!(opener.ambiguous && opener.id != company.id, "{i}"),
             _ => assert_eq!(opener.id, company.id, "{i}"),
         }
+    }
+}
+
+/// "Apple" tagged ORG that opens every sentence it is in, in an article that writes the word in
+/// lower case as the same noun ("Apple growers" beside "apple growers", or "apples"), is the
+/// fruit: it was an organisation keyed `apple`, the company's key. A company's sign after one of
+/// its mentions ("Apple said", "Apple shares", "Apple's") keeps it the company, and so does the
+/// lower-case word used as another noun ("Shell said" and "Shell to sell" beside "a shell
+/// company"; "Shell to sell" beside "artillery shells" and "Shell said").
+#[test]
+fn an_org_tagged_name_written_as_the_same_common_noun_is_no_company() {
+    for fruit in [
+        "Apple growers expect a record harvest. Apple prices fell as apple growers picked more.",
+        "Apple growers expect a record harvest. Apple prices fell as growers picked more apples.",
+    ] {
+        let (mentions, entities) = tagged_and_merged(fruit, &[("Apple", "ORG")]);
+        let apple = entity_at(fruit, &mentions, &entities, "Apple", 0);
+        assert!(apple.ambiguous && apple.key.is_none(), "{fruit}: {apple:?}");
+    }
+    for company in [
+        "Apple said sales rose. Apple shares fell as growers picked more apples.",
+        "Apple's sales rose. Apple growers picked more apples.",
+        "Shell to sell Nigerian assets\n\nShell said on Monday it would sell. Artillery shells \
+         fell nearby.",
+    ] {
+        let name = &company[..5];
+        let (mentions, entities) = tagged_and_merged(company, &[(name, "ORG")]);
+        let entity = entity_at(company, &mentions, &entities, name, 0);
+        let key = name.to_lowercase();
+        assert_eq!(entity.key.as_deref(), Some(key.as_str()), "{company}");
+    }
+}
+
+/// A country's name right after an organisation's possessive, tagged ORG or the surname of a
+/// person of the article, is the organisation's brand when the article names the country
+/// nowhere else as a place: "Nike's Jordan led the gains" (ORG, or LOC beside "Michael Jordan")
+/// was the country JO. A market word after it ("Apple's China sales", `market_words.txt`), a
+/// place elsewhere ("Jordanian officials"), a person's possessive or a LOC tag with no namesake
+/// keep the country.
+#[test]
+fn a_countrys_name_an_organisation_owns_is_its_brand() {
+    let owned = "Nike's Jordan led the gains. Michael Jordan signed in 1984.";
+    for label in ["ORG", "LOC"] {
+        assert_nikes_jordan_brand(owned, label);
+    }
+    assert_keyed(
+        "Nike’s Jordan led the gains.",
+        &[("Nike", "ORG"), ("Jordan", "ORG")],
+        &[("Nike", Some("nike")), ("Jordan", Some("jordan brand"))],
+    );
+    for (text, tags) in [
+        (
+            "Apple's China sales fell.",
+            &[("Apple", "ORG"), ("China", "ORG")][..],
+        ),
+        (
+            "Nike's Jordan led the gains, Jordanian officials said.",
+            &[("Nike", "ORG"), ("Jordanian", "MISC"), ("Jordan", "ORG")][..],
+        ),
+        (
+            "Nike's Jordan led the gains.",
+            &[("Nike", "ORG"), ("Jordan", "LOC")][..],
+        ),
+        (
+            "Michael Jordan's Jordan led the gains. Michael Jordan smiled.",
+            &[("Michael Jordan", "PER"), ("Jordan", "ORG")][..],
+        ),
+    ] {
+        let (mentions, entities) = tagged_and_merged(text, tags);
+        let country = tags.last().unwrap().0;
+        let entity = entity_at(text, &mentions, &entities, country, 0);
+        assert!(entity.country_code.is_some(), "{text}: {entity:?}");
     }
 }
