@@ -19,7 +19,9 @@
 //!   (`Peter Brown’s claim that …`, `his claim`) is that possessor's, `’s` included, as PolNeAR
 //!   marks such sources (`Mary Jones said of Peter Brown’s claim that …`: Brown's, not Jones's);
 //! - without a source in reach it takes the previous attribution's, as the rules do for a
-//!   follow-up paragraph, when that one is at most a paragraph back.
+//!   follow-up paragraph, when that one is at most a paragraph back;
+//! - a source ending on a title before a name reaches on over the name (`Mr.` of `help Mr.
+//!   Putin maintain …` is `Mr. Putin`), a glued possessive `’s` included (`Mrs. Clinton’s`).
 //!
 //! Before linking, a content loses a loose end outside quote marks: a last word that asks for a
 //! clause after it (`called her a “disgrace” after` → `called her a “disgrace”`) and an opening
@@ -239,7 +241,10 @@ pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<
                     doc,
                     with_bracket_closed(
                         doc,
-                        without_trailing_marks(doc, without_trailing_relative(doc, s)),
+                        with_name_after_title(
+                            doc,
+                            without_trailing_marks(doc, without_trailing_relative(doc, s)),
+                        ),
                     ),
                 ))),
                 false,
@@ -337,6 +342,40 @@ fn without_trailing_relative(doc: &Document, words: Range<usize>) -> Range<usize
     } else {
         words
     }
+}
+
+word_list! {
+    /// Abbreviated titles written before a name (`Mr.`, `Sen.`): see the file's header.
+    fn source_name_titles = "lexicon/source_name_titles.txt";
+}
+
+/// Most capitalized words [`with_name_after_title`] reaches over (`Mr. Guajardo Villarreal`).
+const TITLE_NAME_WORDS: usize = 4;
+
+/// A source segment that ends on a title written before a name ([`source_name_titles`]) reaches
+/// on over the name's capitalized words in its paragraph, and a possessor's `’s` glued to it:
+/// the model's `Mr.` of `help Mr. Putin maintain …` is `Mr. Putin`, its `Mrs.` of `Mrs.
+/// Clinton’s plan would …` is `Mrs. Clinton’s`, as PolNeAR marks a possessor source. A title
+/// with no capitalized word after it stays as it is.
+fn with_name_after_title(doc: &Document, words: Range<usize>) -> Range<usize> {
+    let word = |i: usize| doc.slice(doc.tokens[i]);
+    let last = words.end - 1;
+    if !source_name_titles().contains(&word(last).to_lowercase().as_str()) {
+        return words;
+    }
+    let paragraph = doc.paragraph_of(doc.tokens[last].start);
+    let name_word = |i: usize| {
+        attribution::is_capitalized(word(i)) && doc.paragraph_of(doc.tokens[i].start) == paragraph
+    };
+    let reach = doc.tokens.len().min(words.end + TITLE_NAME_WORDS);
+    let end = (words.end..reach).find(|&i| !name_word(i)).unwrap_or(reach);
+    if end == words.end {
+        return words;
+    }
+    let possessive = end < doc.tokens.len()
+        && matches!(word(end), "'s" | "’s")
+        && doc.tokens[end - 1].end == doc.tokens[end].start;
+    words.start..end + usize::from(possessive)
 }
 
 word_list! {
@@ -851,6 +890,51 @@ mod tests {
             .collect()
     }
 
+    /// Each case's source, where the model tags its second string as source, `said` as cue and
+    /// `it would cut prices` as content in its text, is its third string.
+    fn assert_sources_of_said_prices(cases: &[(&str, &str, &str)]) {
+        for &(text, tagged, expected) in cases {
+            let marks = [
+                (tagged, Role::Source),
+                ("said", Role::Cue),
+                ("it would cut prices", Role::Content),
+            ];
+            assert_eq!(source_and_cue(text, &marks).0.as_deref(), Some(expected));
+        }
+    }
+
+    /// A source the model ends on a title before a name takes the name (session 52: `Mr.` alone
+    /// of `help Mr. Putin maintain …`, `Mrs.` of `Mrs. Clinton's`, sources PolNeAR never marks),
+    /// with a possessor's `'s`; a title with no name after it, and a source ending on a name,
+    /// stay.
+    #[test]
+    fn a_source_ending_on_a_title_takes_the_name_after_it() {
+        let cases = [
+            ("Mr. Putin said it would cut prices.", "Mr.", "Mr. Putin"),
+            (
+                "Sen. Tom Udall said it would cut prices.",
+                "Sen.",
+                "Sen. Tom Udall",
+            ),
+            (
+                "Mrs. Clinton's aides said it would cut prices.",
+                "Mrs.",
+                "Mrs. Clinton's",
+            ),
+            (
+                "Mr. Putin said it would cut prices.",
+                "Mr. Putin",
+                "Mr. Putin",
+            ),
+            (
+                "The old Dr. said it would cut prices.",
+                "The old Dr.",
+                "The old Dr.",
+            ),
+        ];
+        assert_sources_of_said_prices(&cases);
+    }
+
     /// A source the model ends on the `who` of the speaker's relative clause, after a comma, ends
     /// before the comma (session 51: `Mary Jones, who` was no source PolNeAR marks); a source with
     /// the whole clause, and one of `whom` after no comma, stay.
@@ -873,14 +957,7 @@ mod tests {
                 "Many of whom",
             ),
         ];
-        for (text, tagged, expected) in cases {
-            let marks = [
-                (tagged, Role::Source),
-                ("said", Role::Cue),
-                ("it would cut prices", Role::Content),
-            ];
-            assert_eq!(source_and_cue(text, &marks).0.as_deref(), Some(expected));
-        }
+        assert_sources_of_said_prices(&cases);
     }
 
     /// A cue the model ends on the preposition after its verb is the verb (session 51: `said of`,
@@ -1165,6 +1242,7 @@ mod tests {
                 ("place_time_tail_starts", place_time_tail_starts()),
                 ("place_time_tail_date_starts", place_time_tail_date_starts()),
                 ("source_dangling_ends", source_dangling_ends()),
+                ("source_name_titles", source_name_titles()),
                 ("cue_detached_ends", cue_detached_ends()),
                 ("place_time_tail_breaks", place_time_tail_breaks()),
             ],
