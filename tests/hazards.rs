@@ -1456,6 +1456,33 @@ fn stream_exits_3_when_stdin_cannot_be_read_to_its_end() {
     );
 }
 
+/// A stdout that cannot be written (`stream > /dev/full`) is an error naming stdout, exit 1: it
+/// said only `No space left on device`.
+#[test]
+fn stream_names_stdout_when_it_cannot_write_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let input = dump(&tmp.path().join("a.jsonl"), "a", 3);
+    let o = whosaid()
+        .args(["stream", "--quotes", "rules", "--threads", "1", "--model"])
+        .arg(&model)
+        .stdin(std::fs::File::open(input).unwrap())
+        .stdout(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot write the results to stdout"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 /// `--line-offset` and `--byte-offset` no dump reaches are usage errors: 2^64 - 1 wrapped round,
 /// naming the part's first record `line 0` with the made-up id `stdin:0` (another part's id),
 /// and an error's byte counted from 0 again.
