@@ -1433,6 +1433,75 @@ fn stream_stops_quietly_when_its_reader_goes_away() {
     assert!(stderr(&o).contains("more than the"), "{}", stderr(&o));
 }
 
+/// Stdin that cannot be read to its end (`whosaid stream < folder`) is exit 3, named on
+/// stderr, as `extract -` over it: stream wrote the error line and exited 0, so a pipeline took
+/// what it read for the whole input.
+#[test]
+fn stream_exits_3_when_stdin_cannot_be_read_to_its_end() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let o = whosaid()
+        .args(["stream", "--quotes", "rules", "--threads", "1", "--model"])
+        .arg(&model)
+        .stdin(std::fs::File::open(tmp.path()).unwrap())
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("cannot read further"), "{out}");
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("input <stdin> could not be read to its end"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A stdout that cannot be written (`stream > /dev/full`) is an error naming stdout, exit 1: it
+/// said only `No space left on device`.
+#[test]
+fn stream_names_stdout_when_it_cannot_write_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let input = dump(&tmp.path().join("a.jsonl"), "a", 3);
+    let o = whosaid()
+        .args(["stream", "--quotes", "rules", "--threads", "1", "--model"])
+        .arg(&model)
+        .stdin(std::fs::File::open(input).unwrap())
+        .stdout(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("cannot write the results to stdout"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// `--line-offset` and `--byte-offset` no dump reaches are usage errors: 2^64 - 1 wrapped round,
+/// naming the part's first record `line 0` with the made-up id `stdin:0` (another part's id),
+/// and an error's byte counted from 0 again.
+#[test]
+fn stream_offsets_that_would_wrap_round_are_usage_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    for flag in ["--line-offset", "--byte-offset"] {
+        let o = whosaid()
+            .args(["stream", "--quotes", "rules", "--threads", "1", "--model"])
+            .arg(&model)
+            .args([flag, "18446744073709551615"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{flag}: {}", stderr(&o));
+        assert!(stderr(&o).contains("at most"), "{}", stderr(&o));
+    }
+}
+
 /// `stream --line-offset N --byte-offset B --id-stem STEM` over the lines of a dump after its
 /// first N (B bytes: a Spark partition) names id-less records and errors as `extract` over the
 /// whole dump does, and reads a mark-led line as `extract` does (since session 45 a record on

@@ -45,12 +45,12 @@ pub struct StreamArgs {
     /// partition): ids made up for records without one (`ID_STEM:LINE`) and errors then count
     /// the dump's lines, as `extract` over the whole dump does. Blank lines count: feed the
     /// part's lines, blank ones too.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = place_in_dump::<usize>)]
     line_offset: usize,
     /// Bytes of the dump before stdin's first byte, when stdin is one part of a dump: an error
     /// row then names a byte of the dump (`invalid UTF-8 at byte 3 of the line (byte 9120 of
     /// the input)`), as `extract` over the whole dump does.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = place_in_dump::<u64>)]
     byte_offset: u64,
     /// Made-up ids of records without one are ID_STEM:LINE (`extract` uses the dump file's
     /// name without its extensions).
@@ -173,7 +173,11 @@ pub fn extract(a: ExtractArgs) -> Result<ExitCode> {
     if summary.unreadable_inputs.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
-    name_unreadable_inputs(&summary.unreadable_inputs, opts.shard.is_some());
+    let whose = match opts.shard.is_some() {
+        true => "errors.csv of this shard or another",
+        false => "errors.csv",
+    };
+    name_unreadable_inputs(&summary.unreadable_inputs, whose);
     Ok(ExitCode::from(EXIT_UNREADABLE_INPUT))
 }
 
@@ -181,13 +185,8 @@ pub fn extract(a: ExtractArgs) -> Result<ExitCode> {
 /// status 3 says that one was, and a batch log must say which, with `-q` too and in every shard.
 /// The per-record `skipped` lines are the progress display's (not under `-q`), and with
 /// `--shard` the error row is in the one shard its name hashes to: the others said only "1
-/// input(s) could not be read at all".
-fn name_unreadable_inputs(unread: &[whosaid::input::RecordError], sharded: bool) {
-    // With --shard, the error row is in the errors.csv of the shard its name hashes to.
-    let whose = match sharded {
-        true => "errors.csv of this shard or another",
-        false => "errors.csv",
-    };
+/// input(s) could not be read at all". `whose` says where the error row is.
+fn name_unreadable_inputs(unread: &[whosaid::input::RecordError], whose: &str) {
     for e in unread {
         let what = match e.is_cut_short() {
             true => format!("could not be read to its end (at {})", e.record),
@@ -254,6 +253,23 @@ fn warn_if_oversubscribed(threads: usize) {
     }
 }
 
+/// Most lines or bytes of a dump before a part of it (`--line-offset`, `--byte-offset`): 2^62,
+/// so that the part's own lines and bytes added to it cannot pass the largest number. It wrapped
+/// round: `--line-offset 18446744073709551615` named the part's first line `line 0` and made up
+/// the id `stdin:0`, the id of another part's record.
+const MOST_BEFORE_A_PART: u64 = 1 << 62;
+
+/// A `--line-offset` or `--byte-offset`: at most [`MOST_BEFORE_A_PART`], a usage error beyond.
+fn place_in_dump<N: TryFrom<u64>>(arg: &str) -> Result<N, String> {
+    let n: u64 = arg.parse().map_err(|e| format!("{e}"))?;
+    match n <= MOST_BEFORE_A_PART {
+        true => N::try_from(n).map_err(|_| format!("{n} is too large for this machine")),
+        false => Err(format!(
+            "at most {MOST_BEFORE_A_PART}, more than any dump holds (got {n})"
+        )),
+    }
+}
+
 /// Runs the command.
 pub fn stream(a: StreamArgs) -> Result<ExitCode> {
     let mut opts = a.run.options(vec![PathBuf::from("-")], PathBuf::new());
@@ -268,7 +284,19 @@ pub fn stream(a: StreamArgs) -> Result<ExitCode> {
         // no one left to answer. Stop quietly, as `head`'s other writers do, not with an error
         // that fails a `set -o pipefail` pipeline.
         Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
-        result => result.map(|_| ExitCode::SUCCESS),
+        Err(e) => Err(e),
+        Ok(summary) if summary.unreadable_inputs.is_empty() => Ok(ExitCode::SUCCESS),
+        // Stdin could not be read to its end (`stream < folder`, an I/O error): the records
+        // after the cut are lost, so the status says it, as `extract -` exits 3 (stream said
+        // 0, and a pipeline or Spark task took the part for whole).
+        Ok(summary) => {
+            let whose = match opts.shard.is_some() {
+                true => "its error line on stdout, in this shard or another",
+                false => "its error line on stdout",
+            };
+            name_unreadable_inputs(&summary.unreadable_inputs, whose);
+            Ok(ExitCode::from(EXIT_UNREADABLE_INPUT))
+        }
     }
 }
 

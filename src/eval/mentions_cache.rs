@@ -10,7 +10,8 @@
 //!
 //! A cache whose key differs (another `--model`, `--precision`, or other articles) is made
 //! again; a file without the header line is not a cache (a mistyped path to a file of the
-//! user's) and is an error, left untouched.
+//! user's) and is an error, left untouched, as is a path that is no regular file (a FIFO, never
+//! opened).
 //!
 //! The key does not cover the binary: a cache outlives rebuilds, which is what reruns that tune
 //! the quote rules want. After a change to the tagging code itself, name a new cache file.
@@ -64,8 +65,10 @@ impl<'a> MentionsCache<'a> {
     /// made (no file, or one made from something else).
     pub fn read(&self, docs: &[Document]) -> Result<Option<Vec<Vec<Mention>>>> {
         let path = self.path;
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
+        // Never a FIFO (reading one waited for a writer for ever) or a link to a device.
+        let text = match crate::paths::read_regular_file(path, u64::MAX) {
+            Ok(bytes) => String::from_utf8(bytes)
+                .map_err(|_| anyhow!("cannot read {}: not UTF-8 text", path.display()))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(anyhow!("cannot read {}: {e}", path.display())),
         };
@@ -136,4 +139,34 @@ fn parse_mentions(path: &Path, text: &str, docs: &[Document]) -> Result<Vec<Vec<
         });
     }
     Ok(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A FIFO named as the cache (a mistyped path, a pipe a script left) is refused, naming it,
+    /// and never opened: reading it waited for a writer for ever.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_named_as_the_cache_is_refused_not_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.tsv");
+        let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a NUL-terminated path that lives for the call.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let cache = MentionsCache {
+                path: &path,
+                header: format!("{CACHE_HEADER}0"),
+            };
+            done.send(cache.read(&[]).map(|_| ()).map_err(|e| format!("{e:#}")))
+        });
+        let read = finished
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the FIFO was opened: the read hangs");
+        let e = read.unwrap_err();
+        assert!(e.contains("cache.tsv") && e.contains("FIFO"), "{e}");
+    }
 }

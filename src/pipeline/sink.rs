@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::checkpoint::RecordsRead;
 use crate::input::RecordError;
@@ -58,7 +58,7 @@ impl<W: Write> Sink for JsonLinesSink<W> {
             mentions: &rows.mentions,
             quotes: &rows.quotes,
         };
-        write_line(&mut self.0, &line)
+        write_line(&mut self.0, &line).context(CANNOT_WRITE)
     }
     fn error(&mut self, error: &RecordError) -> Result<()> {
         let error = crate::output::ErrorRow {
@@ -66,13 +66,17 @@ impl<W: Write> Sink for JsonLinesSink<W> {
             record: error.record.clone(),
             reason: error.reason.clone(),
         };
-        write_line(&mut self.0, &StreamLine::Error { error })
+        write_line(&mut self.0, &StreamLine::Error { error }).context(CANNOT_WRITE)
     }
     fn chunk_done(&mut self, _read: RecordsRead) -> Result<()> {
-        self.0.flush()?;
-        Ok(())
+        self.0.flush().context(CANNOT_WRITE)
     }
 }
+
+/// What a failed write of the JSON lines says before the system's reason: `whosaid stream >
+/// /dev/full` said only `No space left on device`, naming nothing. (A broken pipe is still told
+/// by the `io::Error` in the chain: see [`write_line`].)
+const CANNOT_WRITE: &str = "cannot write the results to stdout";
 
 /// Writes one JSON line. A failure to write comes back as the `io::Error` it is, not wrapped in
 /// serde's: `stream | head -1` tells a reader gone away (a broken pipe) by that error's kind, and

@@ -18,7 +18,9 @@
 //! ```
 //!
 //! The site is written into a new directory beside REPORT_DIR and renamed to it when complete,
-//! so a report under its final name is always whole. An existing REPORT_DIR is replaced only
+//! so a report under its final name is always whole. Its pages are opened there as a run opens
+//! its own files ([`crate::paths::open_own_file`]): a link put at a page's name, or at its
+//! folder's, is refused, never written through. An existing REPORT_DIR is replaced only
 //! when it is empty or an earlier report (it holds [`MARKER`]); the run's OUT_DIR and inputs
 //! are never inside it, and it is no name the run owns in OUT_DIR
 //! ([`crate::checkpoint::is_run_file`]: `--html out/.whosaid-lock` is refused, `--html
@@ -213,11 +215,19 @@ impl SiteDir {
             .lock()
             .expect("no writer panicked")
             .push(name.to_string());
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
+        if let Some(dir) = path.parent().filter(|dir| *dir != self.temp.path()) {
+            create_own_dir(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         }
-        std::fs::write(&path, contents).with_context(|| format!("cannot write {}", path.display()))
+        let write = || {
+            // A page is written once, into a folder of the report's own: anything already at its
+            // name (a link put there, `index.html -> ~/notes.txt`) is refused, never written
+            // through, as `extract` opens its own files.
+            let mut options = std::fs::OpenOptions::new();
+            let mut file =
+                crate::paths::open_own_file(&path, options.write(true).create_new(true))?;
+            std::io::Write::write_all(&mut file, contents.as_bytes())
+        };
+        write().with_context(|| format!("cannot write {}", path.display()))
     }
 
     /// Replaces REPORT_DIR with the finished site; returns REPORT_DIR.
@@ -282,6 +292,25 @@ impl SiteDir {
             }
         }
         Ok(self.target)
+    }
+}
+
+/// Makes `dir`, a folder of pages (`speakers/`) in the report's temporary directory, or takes it
+/// when it is one already: a real folder, never a link, since the pages written into
+/// `articles -> ~/notes` would land among the user's files.
+fn create_own_dir(dir: &Path) -> std::io::Result<()> {
+    match std::fs::create_dir(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            match std::fs::symlink_metadata(dir)?.file_type() {
+                kind if kind.is_dir() => Ok(()),
+                kind if kind.is_symlink() => Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "it is a symbolic link, not a folder of the report's own",
+                )),
+                _ => Err(e),
+            }
+        }
+        result => result,
     }
 }
 
@@ -681,6 +710,30 @@ mod tests {
             .to_string();
         assert!(err.contains("not an earlier report"), "{err}");
         assert!(foreign.join("notes.txt").exists());
+    }
+
+    /// Every page is opened as `extract` opens its own files: a link at a page's name, or at
+    /// its folder's, in the report's temporary directory is refused, never written through
+    /// (`std::fs::write` followed `index.html -> notes.txt` and replaced the user's notes).
+    #[cfg(unix)]
+    #[test]
+    fn a_page_is_never_written_through_a_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let notes = tmp.path().join("notes.txt");
+        std::fs::write(&notes, "keep me").unwrap();
+        let mine = tmp.path().join("mine");
+        std::fs::create_dir(&mine).unwrap();
+        let site =
+            SiteDir::create(&tmp.path().join("report"), &tmp.path().join("out"), &[]).unwrap();
+        std::os::unix::fs::symlink(&notes, site.temp.path().join("index.html")).unwrap();
+        std::os::unix::fs::symlink(&mine, site.temp.path().join("articles")).unwrap();
+        let err = site.write("index.html", "page").unwrap_err();
+        assert!(format!("{err:#}").contains("symbolic link"), "{err:#}");
+        let err = site.write("articles/a-1.html", "page").unwrap_err();
+        assert!(format!("{err:#}").contains("symbolic link"), "{err:#}");
+        assert_eq!(std::fs::read_to_string(&notes).unwrap(), "keep me");
+        assert_eq!(std::fs::read_dir(&mine).unwrap().count(), 0);
+        site.write("speakers/b-1.html", "page").unwrap();
     }
 
     fn assert_only_report_left(parent: &Path) {

@@ -443,7 +443,9 @@ impl RunLog {
     fn start(out: &Path, options: &impl Serialize) -> Result<RunLog> {
         std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
         let running = out.join(format!("{}.partial", Self::NAME));
-        let file = std::fs::File::create(&running)
+        // One of the run's own names, opened as `extract` opens its files: a link there
+        // (`train_log.jsonl.partial -> ~/notes.txt`) is refused, not emptied through.
+        let file = crate::paths::create_regular_file(&running)
             .with_context(|| format!("cannot write {}", running.display()))?;
         let mut log = RunLog {
             out: out.to_path_buf(),
@@ -865,5 +867,22 @@ mod tests {
             assert!(err.to_string().contains("also --init"), "{err}");
         }
         assert!(refuse_out_among_inputs(&dir.path().join("new"), &read).is_ok());
+    }
+
+    /// The running log is one of the run's own files: a symbolic link at its name in `--out`
+    /// is refused, never written through (`File::create` emptied the file it named).
+    #[cfg(unix)]
+    #[test]
+    fn the_running_log_is_never_written_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let notes = dir.path().join("notes.txt");
+        std::fs::write(&notes, "keep me").unwrap();
+        let out = dir.path().join("model");
+        std::fs::create_dir(&out).unwrap();
+        std::os::unix::fs::symlink(&notes, out.join("train_log.jsonl.partial")).unwrap();
+        refuse_foreign_files(&out, &RUN_FILES).unwrap();
+        let err = RunLog::start(&out, &"options").err().unwrap();
+        assert!(format!("{err:#}").contains("symbolic link"), "{err:#}");
+        assert_eq!(std::fs::read_to_string(&notes).unwrap(), "keep me");
     }
 }

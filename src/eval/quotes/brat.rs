@@ -26,7 +26,8 @@
 //! its first fragment to its last): offsets into another copy of the text (CRLF line ends add a
 //! character to each line) would shift every gold span, and the scores with them, silently.
 //! An `E` argument naming no span, a second span under one id, an empty span and an .ann
-//! without its .txt are errors too, each naming the .ann file and line. What the scores cannot
+//! without its .txt are errors too, each naming the .ann file and line; so is a text or .ann
+//! that is no regular file (a FIFO is never opened: it waited for a writer for ever). What the scores cannot
 //! count is left out and said (`note: 3 gold annotations left out`, naming the first): an
 //! event without a Content, an argument of a role other than Content, Cue and Source
 //! (`Sorce:T1`), a Content span that no event names.
@@ -316,10 +317,8 @@ pub fn load_brat_annotations(dir: &Path, every_annotator: bool) -> Result<Vec<Go
                 text_path.display()
             );
         }
-        let text = std::fs::read_to_string(&text_path)
-            .with_context(|| format!("cannot read {}", text_path.display()))?;
-        let ann = std::fs::read_to_string(&ann_path)
-            .with_context(|| format!("cannot read {}", ann_path.display()))?;
+        let text = read_brat_file(&text_path)?;
+        let ann = read_brat_file(&ann_path)?;
         out.push(parse_ann(
             &article,
             &ann_path.display().to_string(),
@@ -328,6 +327,21 @@ pub fn load_brat_annotations(dir: &Path, every_annotator: bool) -> Result<Vec<Go
         )?);
     }
     Ok(out)
+}
+
+/// The text of a file of a brat folder, which must be a regular file (through links): a FIFO
+/// named `text/NAME.txt` was opened and waited for a writer for ever, as `extract` never opens
+/// one of a folder it reads.
+fn read_brat_file(path: &Path) -> Result<String> {
+    let bytes = crate::paths::read_regular_file(path, u64::MAX)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot read {}: invalid UTF-8 at byte {}",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 /// A `text/NAME.txt` without any `attributions/NAME_ANNOTATOR.ann` is an error, as an .ann
@@ -429,6 +443,37 @@ mod tests {
         std::fs::write(dir.join("attributions/b_x.ANN"), ann).unwrap();
         let e = format!("{:#}", load_brat_dir(dir).unwrap_err());
         assert!(e.contains("b.txt: no attributions/b_ANNOTATOR.ann"), "{e}");
+    }
+
+    /// A FIFO at a text's or an .ann's name is refused, naming it, never opened: the scorer
+    /// waited for a writer for ever.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_a_brat_folder_is_refused_not_opened() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        for sub in ["text", "attributions"] {
+            std::fs::create_dir(dir.join(sub)).unwrap();
+        }
+        let ann = "T2\tCue 4 8\tsaid\nT3\tContent 9 11\tno\nE1\tAttribution:T2 Content:T3\n";
+        std::fs::write(dir.join("attributions/a_x.ann"), ann).unwrap();
+        let fifo = |path: &Path| {
+            let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+            // SAFETY: a NUL-terminated path that lives for the call.
+            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        };
+        fifo(&dir.join("text/a.txt"));
+        let (done, finished) = std::sync::mpsc::channel();
+        let owned = dir.to_path_buf();
+        std::thread::spawn(move || done.send(format!("{:#}", load_brat_dir(&owned).unwrap_err())));
+        let e = finished
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the FIFO was opened: the load hangs");
+        assert!(e.contains("a.txt") && e.contains("FIFO"), "{e}");
+        std::fs::remove_file(dir.join("text/a.txt")).unwrap();
+        std::fs::write(dir.join("text/a.txt"), b"Ana said \xffo.").unwrap();
+        let e = format!("{:#}", load_brat_dir(dir).unwrap_err());
+        assert!(e.contains("a.txt: invalid UTF-8 at byte 9"), "{e}");
     }
 
     /// A Content span no event links and an argument of a role the scorer does not know are
