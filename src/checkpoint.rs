@@ -558,9 +558,9 @@ impl RunManifest {
 
     /// Writes it as `dir`'s [`MANIFEST`].
     pub fn write(&self, dir: &Path) -> Result<()> {
+        // `replace_file` names the temporary file in any error.
         crate::whole_file::replace_file(&dir.join(MANIFEST), |temp| {
-            std::fs::write(temp, serde_json::to_vec(self)?)
-                .with_context(|| format!("cannot write {}", temp.display()))
+            Ok(std::fs::write(temp, serde_json::to_vec(self)?)?)
         })
     }
 

@@ -403,6 +403,8 @@ fn zero_threads_chunks_or_batches_are_usage_errors() {
         "--chunk-size",
         "--batch-size",
         "--batch-tokens",
+        // Every record an error row, with exit 0 (an outside attack, session 52).
+        "--max-bytes",
     ] {
         let o = run(&model, &tmp.path().join("out"), &[&a], &[flag, "0"]);
         assert_eq!(o.status.code(), Some(2), "{flag} 0: {}", stderr(&o));
@@ -1120,6 +1122,37 @@ fn index_leaves_files_named_like_its_temporary_file_alone() {
         6,
         "no temporary file left"
     );
+}
+
+/// A write that fails (a full disk; here a file-size limit, `ulimit -f`) names the temporary
+/// file once: the index said `cannot write X: cannot write X: File too large`.
+#[test]
+fn index_names_the_file_it_cannot_write_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let a = dump(&tmp.path().join("a.jsonl"), "a", 200);
+    let out = tmp.path().join("out");
+    assert!(run(&model, &out, &[&a], &[]).status.success());
+    let size = std::fs::metadata(out.join("entity_index.csv"))
+        .unwrap()
+        .len();
+    assert!(size > 1024, "an index of {size} bytes fits under the limit");
+    // SIGXFSZ ignored, so the write fails with EFBIG instead of killing the process.
+    let o = Command::new("bash")
+        .args(["-c", r#"trap "" XFSZ; ulimit -f 1; exec "$0" "$@""#])
+        .arg(env!("CARGO_BIN_EXE_whosaid"))
+        .arg("index")
+        .arg(&out)
+        .arg("--out")
+        .arg(tmp.path().join("index.csv"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("cannot write").count(), 1, "{err}");
+    assert!(err.contains(".index.csv."), "{err}");
+    assert!(!tmp.path().join("index.csv").exists());
 }
 
 #[test]

@@ -87,8 +87,8 @@ struct RunArgs {
     #[arg(long, default_value = "256")]
     chunk_size: NonZeroUsize,
     /// Largest article text kept, in bytes; longer ones go to errors.
-    #[arg(long, default_value_t = 2_000_000)]
-    max_bytes: usize,
+    #[arg(long, default_value_t = NonZeroUsize::new(2_000_000).unwrap())]
+    max_bytes: NonZeroUsize,
     /// Process only shard I of N (0 <= I < N), chosen by a stable hash of the article id, so N
     /// machines running shards 0/N … N-1/N together produce one run's rows.
     #[arg(long)]
@@ -116,7 +116,7 @@ impl RunArgs {
                 .map_or_else(pipeline::default_threads, NonZeroUsize::get),
             batching: self.batching.into(),
             chunk_size: self.chunk_size.get(),
-            max_bytes: self.max_bytes,
+            max_bytes: self.max_bytes.get(),
             progress: false,
             fields: self.fields.into(),
             resume: false,

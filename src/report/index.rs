@@ -19,7 +19,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use serde::{Deserialize, Serialize};
 
 use super::tables::{ArticleGroup, RunFiles, RunReader, Table};
@@ -159,29 +159,23 @@ pub fn refuse_foreign_file(path: &Path) -> Result<()> {
 }
 
 /// Writes `rows` to `path` whole or not at all ([`replace_file`]: a new temporary file, renamed
-/// when complete, removed when any step fails).
+/// when complete, removed when any step fails). [`replace_file`] names the temporary file in any
+/// error, so the steps here do not name it again.
 pub fn write(rows: &[IndexRow], path: &Path) -> Result<()> {
-    replace_file(path, |temp| {
-        let out = csv::Writer::from_path(temp)
-            .with_context(|| format!("cannot create {}", temp.display()))?;
-        fill(out, rows, temp)
-    })
+    replace_file(path, |temp| fill(csv::Writer::from_path(temp)?, rows))
 }
 
 /// Writes the rows into the temporary file and syncs it.
-fn fill(mut out: csv::Writer<std::fs::File>, rows: &[IndexRow], temp: &Path) -> Result<()> {
-    let cannot = || format!("cannot write {}", temp.display());
+fn fill(mut out: csv::Writer<std::fs::File>, rows: &[IndexRow]) -> Result<()> {
     if rows.is_empty() {
-        out.write_record(INDEX_HEADER).with_context(cannot)?;
+        out.write_record(INDEX_HEADER)?;
     }
     for row in rows {
-        out.serialize(row).with_context(cannot)?;
+        out.serialize(row)?;
     }
-    out.flush().with_context(cannot)?;
-    out.into_inner()
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {}", temp.display(), e.error()))?
-        .sync_all()
-        .with_context(|| format!("cannot write {}", temp.display()))
+    out.flush()?;
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    Ok(())
 }
 
 /// Writes the index of the run finishing in `dir` into it ([`INDEX_FILE`]): the run's own
