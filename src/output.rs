@@ -72,7 +72,8 @@ pub struct ArticleRow {
     pub n_entities: usize,
     pub n_quotes: usize,
     /// `ok`, or `no_text_after_cleaning` when the text keeps no line: every line was web
-    /// debris, or the text is empty (a record of only a headline, the headline analysed).
+    /// debris, or the text is empty or shows nothing (a record of only a headline, the headline
+    /// analysed).
     pub status: String,
     /// As the record gave them; empty when absent.
     pub url: String,
@@ -201,7 +202,10 @@ impl ArticleRows {
             quotes,
             ..
         } = annotated;
-        let status = if doc.field_paragraphs()[1].is_empty() {
+        // A text of invisible characters alone keeps a line, and shows nothing all the same.
+        let no_text = doc.field_paragraphs()[1].is_empty()
+            || crate::invisible::shows_nothing(doc.record_text());
+        let status = if no_text {
             "no_text_after_cleaning"
         } else {
             "ok"

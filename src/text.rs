@@ -89,7 +89,7 @@ pub const HEADLINE_BREAK: &str = "\n\n";
 /// lines up to the first line of its first kept paragraph (`cleaned` is the text's), whatever
 /// web debris stands before it (a `.txt` file's title is its first line that is not debris), or
 /// is that paragraph's block of lines (a title the text breaks over lines) or, three words or
-/// more, opens it. An
+/// more, opens it; a title of several lines is the text's when the text opens with it. An
 /// empty title is in every text. A title the text holds otherwise was analysed twice, its
 /// quote and names counted twice.
 ///
@@ -118,6 +118,20 @@ pub fn title_in_text(title: &str, text: &str, cleaned: &Cleaned) -> bool {
     let Some(first) = cleaned.paragraphs.first() else {
         return false;
     };
+    // A title of several lines (a dump whose title field holds the text as well, `--title-field
+    // text`) is the text's when the text, whole or from its first kept paragraph, opens with it.
+    if title.trim().contains('\n') {
+        let opens_with = |from: usize| {
+            let rest = loose(&text[from..]);
+            titles.iter().any(|t| {
+                rest.strip_prefix(t.as_str())
+                    .is_some_and(|r| !r.starts_with(|c: char| c.is_alphanumeric()))
+            })
+        };
+        if opens_with(0) || opens_with(first.start) {
+            return true;
+        }
+    }
     // The first kept paragraph's block of lines, to the first blank line: cleaning may keep a
     // short line as a paragraph of its own.
     let block: String = text[first.start..]
@@ -807,6 +821,16 @@ mod tests {
                 "Merkel says talks failed, she told reporters.",
             ),
             ("“Talks failed.”", "\"Talks failed\"\n\nThe talks ended."),
+            // The title field holding the text too (an outside review, session 52: its three
+            // quotes were found twice), or the text's opening paragraphs.
+            (
+                "Pompeo says talks failed\n\nMike Pompeo said so. \"It is over,\" he said.",
+                "Pompeo says talks failed\n\nMike Pompeo said so. \"It is over,\" he said.",
+            ),
+            (
+                "728 x 90\n\nPompeo says talks failed\n\nMike Pompeo said so.",
+                "728 x 90\n\nPompeo says talks failed\n\nMike Pompeo said so.\n\nThe end.",
+            ),
         ] {
             let doc = document(title, text);
             assert_eq!((doc.text.as_str(), doc.text_start), (text, 0), "{title:?}");

@@ -503,20 +503,27 @@ fn a_record_of_only_a_headline_is_analysed() {
         serde_json::json!({"id": "w", "title": "Merkel visits Paris", "text": " \n\t"}),
         serde_json::json!({"id": "n", "title": "", "text": ""}),
         serde_json::json!({"id": "b", "title": "Talks", "text": "Iran replied."}),
+        // Only an invisible character: no text either (an outside review, session 52: `ok`).
+        serde_json::json!({"id": "z", "title": "Merkel visits Paris", "text": "\u{200b}"}),
     ];
     std::fs::write(&jsonl, lines.map(|l| format!("{l}\n")).concat()).unwrap();
     let out = tmp.path().join("out");
     let summary = run(vec![jsonl.clone()], &out, model);
-    assert_eq!((summary.articles, summary.errors), (3, 1));
+    assert_eq!((summary.articles, summary.errors), (4, 1));
     let articles = read_csv(&out.join("articles.csv"));
-    let rows: Vec<(&str, &str, &str)> = articles.iter().map(|a| (&a[0], &a[1], &a[2])).collect();
+    let rows: Vec<(&str, &str, &str, &str)> = articles
+        .iter()
+        .map(|a| (&a[0], &a[1], &a[2], &a[5]))
+        .collect();
+    let none = "no_text_after_cleaning";
     assert_eq!(
         rows,
         [
-            ("h", "Pompeo says talks with Iran failed", "0"),
+            ("h", "Pompeo says talks with Iran failed", "0", none),
             // The text's length, its blank characters counted.
-            ("w", "Merkel visits Paris", "3"),
-            ("b", "Talks", "13")
+            ("w", "Merkel visits Paris", "3", none),
+            ("b", "Talks", "13", "ok"),
+            ("z", "Merkel visits Paris", "1", none)
         ]
     );
     let mentions = read_csv(&out.join("mentions.csv"));

@@ -58,8 +58,9 @@
 //!   word in lower case as well, is a common noun too, nobody's and marked ambiguous: "Apple"
 //!   (MISC) of "Apple prices fell as growers picked more apples" is no company keyed `apple`.
 //!   Tagged ORG, such a name is weighed: it is the common noun where the article writes the
-//!   lower-case word as the same noun ("Apple growers" beside "apple growers", or "apples") and
-//!   no mention shows a company's sign, a possessive or a word of `company_words.txt` right
+//!   lower-case word as the same noun, with the same word after it ("Apple growers" beside "apple
+//!   growers") or in the plural and the singular ("apples" and "an apple orchard"; a plural alone
+//!   is no sign: "Shell cut its dividend" beside "collected shells") and no mention shows a company's sign, a possessive or a word of `company_words.txt` right
 //!   after it ("Apple said", "Apple shares", "Apple's", "Apple CEO"); else it stays the company:
 //!   news of Shell opens sentences with it ("Shell to sell Nigerian assets", a headline, "Shell
 //!   said on Monday …") beside "a shell company", another noun, and that Shell stays keyed, as
@@ -304,8 +305,8 @@ pub(super) fn common_nouns(doc: &Document, mentions: &[Mention], forms: &[Form])
             .map(|o| o.display.to_lowercase())
             .unwrap_or_default()
     };
-    // A weighed name is one word, looked up alone ("apples") and with the word after it
-    // ("apple growers").
+    // A weighed name is one word, looked up alone ("apple", "apples") and with the word after
+    // it ("apple growers").
     let mut lengths: HashSet<usize> = to_look_up
         .iter()
         .map(|&i| word_count(&lower_case(i)))
@@ -339,8 +340,10 @@ struct Openers {
 }
 
 /// What the article says of an ORG-tagged name that only opens sentences and that it writes in
-/// lower case too: the lower-case word used as the same noun ("apples", or "apple growers"
-/// beside "Apple growers") against a company's signs right after a mention, a possessive or a
+/// lower case too: the lower-case word used as the same noun, with the same word after it ("apple
+/// growers" beside "Apple growers") or in the plural and the singular ("apples", "an apple
+/// orchard"; a plural alone is no sign: "Shell cut its dividend" beside "collected shells")
+/// against a company's signs right after a mention, a possessive or a
 /// word of `company_words.txt` ("Shell said", "Apple's", "Apple shares", "Apple CEO").
 #[derive(Default)]
 struct OpenerEvidence {
@@ -351,13 +354,17 @@ struct OpenerEvidence {
 impl OpenerEvidence {
     /// Adds one mention's evidence, `lower` its name in lower case and `written` the article's
     /// lower-case runs of one and two words ([`lower_case_runs`]).
-    fn weigh(&mut self, doc: &Document, span: Span, lower: &str, written: &HashSet<&str>) {
+    fn weigh(&mut self, doc: &Document, span: Span, lower: &str, written: &LowerCaseRuns) {
         let next = word_after(&doc.text, span);
         let lower_next = next.filter(|w| w.chars().all(char::is_lowercase));
-        let plural = format!("{lower}s");
         let same_phrase =
             lower_next.is_some_and(|w| written.contains(format!("{lower} {w}").as_str()));
-        self.same_noun |= same_phrase || written.contains(plural.as_str());
+        // The plural alone says little: business news writes "Shell cut its dividend" beside
+        // "collected shells", "Target expects" beside "missed its targets". With the singular
+        // in lower case as well ("more apples" and "an apple orchard") it is the noun's.
+        let plural_and_singular = written.as_written.contains(format!("{lower}s").as_str())
+            && written.as_written.contains(lower);
+        self.same_noun |= same_phrase || plural_and_singular;
         let raw = doc.text.get(span.range()).unwrap_or("");
         let after = doc.text.get(span.end..).unwrap_or("");
         let possessive = strip_possessive(raw).len() < raw.len()
@@ -421,7 +428,7 @@ fn lower_case_runs<'t>(
     text: &'t str,
     mentions: &[Mention],
     lengths: &HashSet<usize>,
-) -> HashSet<&'t str> {
+) -> LowerCaseRuns<'t> {
     // Words as (start, end, whether it starts outside the mentions).
     let mut words: Vec<(usize, usize, bool)> = Vec::new();
     let mut word_start: Option<usize> = None;
@@ -448,7 +455,7 @@ fn lower_case_runs<'t>(
             _ => {}
         }
     }
-    let mut runs = HashSet::new();
+    let mut runs = LowerCaseRuns::default();
     for &length in lengths {
         if !(1..=MOST_COMMON_NOUN_WORDS).contains(&length) {
             continue;
@@ -459,13 +466,28 @@ fn lower_case_runs<'t>(
                 continue;
             }
             let written = &text[start..end];
-            runs.insert(written);
+            runs.as_written.insert(written);
+            runs.any.insert(written);
             if let Some(singular) = written.strip_suffix('s') {
-                runs.insert(singular);
+                runs.any.insert(singular);
             }
         }
     }
     runs
+}
+
+/// The runs [`lower_case_runs`] gathers: as written, and with each ending in "s" without it too.
+#[derive(Default)]
+struct LowerCaseRuns<'t> {
+    any: HashSet<&'t str>,
+    as_written: HashSet<&'t str>,
+}
+
+impl LowerCaseRuns<'_> {
+    /// Whether the text writes `run`, or `run` with an "s".
+    fn contains(&self, run: &str) -> bool {
+        self.any.contains(run)
+    }
 }
 
 /// Joins short company names to the one registered name they begin, as the module doc says,
@@ -578,7 +600,7 @@ mod tests {
         for absent in ["Apple", "inc", "Target", "target", "apple harvest and"] {
             assert!(!runs.contains(absent), "{absent}");
         }
-        assert!(lower_case_runs(text, &mentions, &HashSet::from([9])).is_empty());
+        assert!(lower_case_runs(text, &mentions, &HashSet::from([9])).any.is_empty());
     }
 
     #[test]

@@ -95,7 +95,8 @@ word_list! {
 
 /// Where a law's year right after a mention ends, when the mention is no person's and ends in
 /// a word of `law_words.txt`: the end of "2002" in "Export Control Act 2002 requires". One
-/// space before the year, none of its digits or letters after it.
+/// space before the year, none of its digits or letters after it, and no second year making it
+/// a range ("Homeland Security Act 2002-2005 spending" keeps the law's name short).
 fn law_year_end(text: &str, mention: &Mention) -> Option<usize> {
     let written = text.get(mention.span.range())?;
     let last = words_of(written).last()?;
@@ -107,7 +108,12 @@ fn law_year_end(text: &str, mention: &Mention) -> Option<usize> {
     let digits = year.bytes().all(|b| b.is_ascii_digit());
     let century = ["18", "19", "20"].iter().any(|c| year.starts_with(c));
     let rest = &after[1 + year.len()..];
-    let ends = !rest.starts_with(|c: char| c.is_alphanumeric());
+    // A range is the years of something else: "Act 2002-2005 budgets", "Act 2002 to 2005".
+    let range = rest.starts_with(['-', '–', '—', '/'])
+        || rest
+            .strip_prefix(" to ")
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()));
+    let ends = !rest.starts_with(|c: char| c.is_alphanumeric()) && !range;
     (digits && century && ends).then_some(mention.span.end + 1 + year.len())
 }
 

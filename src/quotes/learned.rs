@@ -236,19 +236,20 @@ pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<
             });
         let source = source.filter(|s| !article_alone(doc, s));
         let (source, inherited) = match source {
-            Some(s) => (
-                Some(span_of(&without_leading_age(
-                    doc,
-                    with_bracket_closed(
-                        doc,
-                        with_name_after_title(
-                            doc,
-                            without_trailing_marks(doc, without_trailing_relative(doc, s)),
-                        ),
-                    ),
-                ))),
-                false,
-            ),
+            Some(s) => {
+                // The statement's own words after the source bound a name reached over.
+                let next_part = pieces
+                    .iter()
+                    .map(|p| p.start)
+                    .chain(cue.as_ref().map(|c| c.start))
+                    .filter(|&start| start >= s.end)
+                    .min()
+                    .unwrap_or(usize::MAX);
+                let trimmed = without_trailing_marks(doc, without_trailing_relative(doc, s));
+                let named = with_name_after_title(doc, trimmed, next_part);
+                let closed = with_bracket_closed(doc, named);
+                (Some(span_of(&without_leading_age(doc, closed))), false)
+            }
             None => match previous {
                 Some((p, s)) if paras[0] <= p + 1 => (Some(s), true),
                 _ => (None, false),
@@ -356,8 +357,10 @@ const TITLE_NAME_WORDS: usize = 4;
 /// on over the name's capitalized words in its paragraph, and a possessor's `’s` glued to it:
 /// the model's `Mr.` of `help Mr. Putin maintain …` is `Mr. Putin`, its `Mrs.` of `Mrs.
 /// Clinton’s plan would …` is `Mrs. Clinton’s`, as PolNeAR marks a possessor source. A title
-/// with no capitalized word after it stays as it is.
-fn with_name_after_title(doc: &Document, words: Range<usize>) -> Range<usize> {
+/// with no capitalized word after it stays as it is; the name ends before `stop`, the next part
+/// of the statement (`According To Sen. Manchin Biden Plan Is Dead`: the content's capitals are
+/// no name's).
+fn with_name_after_title(doc: &Document, words: Range<usize>, stop: usize) -> Range<usize> {
     let word = |i: usize| doc.slice(doc.tokens[i]);
     let last = words.end - 1;
     if !source_name_titles().contains(&word(last).to_lowercase().as_str()) {
@@ -367,7 +370,7 @@ fn with_name_after_title(doc: &Document, words: Range<usize>) -> Range<usize> {
     let name_word = |i: usize| {
         attribution::is_capitalized(word(i)) && doc.paragraph_of(doc.tokens[i].start) == paragraph
     };
-    let reach = doc.tokens.len().min(words.end + TITLE_NAME_WORDS);
+    let reach = doc.tokens.len().min(words.end + TITLE_NAME_WORDS).min(stop);
     let end = (words.end..reach).find(|&i| !name_word(i)).unwrap_or(reach);
     if end == words.end {
         return words;
@@ -933,6 +936,20 @@ mod tests {
             ),
         ];
         assert_sources_of_said_prices(&cases);
+    }
+
+    /// The name after a title ends where the statement's next part begins (an outside review,
+    /// session 52: the title-cased headline `According To Sen. Manchin Biden Plan Is Dead` gave
+    /// the source `Sen. Manchin Biden Plan Is`, over its own content).
+    #[test]
+    fn a_name_after_a_title_ends_before_the_content() {
+        let text = "According To Sen. Manchin Biden Plan Is Dead";
+        let marks = [
+            ("According To", Role::Cue),
+            ("Sen.", Role::Source),
+            ("Manchin Biden Plan Is Dead", Role::Content),
+        ];
+        assert_eq!(source_and_cue(text, &marks).0.as_deref(), Some("Sen."));
     }
 
     /// A source the model ends on the `who` of the speaker's relative clause, after a comma, ends
