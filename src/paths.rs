@@ -143,6 +143,18 @@ pub fn read_regular_file(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// The regular file at `path` as UTF-8 text ([`read_regular_file`]); text that is not UTF-8 is
+/// an `InvalidData` error naming the byte where it stops being UTF-8.
+pub fn read_regular_text(path: &Path) -> std::io::Result<String> {
+    String::from_utf8(read_regular_file(path, u64::MAX)?).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("invalid UTF-8 at byte {at}"),
+        )
+    })
+}
+
 /// Whether the regular files `a` and `b` hold the same bytes (false when either is empty, no
 /// regular file, or cannot be read): a copy of a run's table, where [`same_file`] tells the
 /// same file under two names.

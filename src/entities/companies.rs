@@ -600,7 +600,9 @@ mod tests {
         for absent in ["Apple", "inc", "Target", "target", "apple harvest and"] {
             assert!(!runs.contains(absent), "{absent}");
         }
-        assert!(lower_case_runs(text, &mentions, &HashSet::from([9])).any.is_empty());
+        assert!(lower_case_runs(text, &mentions, &HashSet::from([9]))
+            .any
+            .is_empty());
     }
 
     #[test]

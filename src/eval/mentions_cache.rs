@@ -66,9 +66,8 @@ impl<'a> MentionsCache<'a> {
     pub fn read(&self, docs: &[Document]) -> Result<Option<Vec<Vec<Mention>>>> {
         let path = self.path;
         // Never a FIFO (reading one waited for a writer for ever) or a link to a device.
-        let text = match crate::paths::read_regular_file(path, u64::MAX) {
-            Ok(bytes) => String::from_utf8(bytes)
-                .map_err(|_| anyhow!("cannot read {}: not UTF-8 text", path.display()))?,
+        let text = match crate::paths::read_regular_text(path) {
+            Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(anyhow!("cannot read {}: {e}", path.display())),
         };

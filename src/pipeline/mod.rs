@@ -9,8 +9,8 @@
 //! each chunk.
 //!
 //! The run machinery, one file each: [`timing`] (stages and the summary), [`worker`] (the
-//! inference threads), [`repeats`] (results of windows met again), [`sink`] (CSV files or JSON lines), [`shard`] (`--shard I/N`) and
-//! [`progress`] (the bar).
+//! inference threads), [`repeats`] (results of windows met again), [`sink`] (CSV files or JSON
+//! lines), [`shard`] (`--shard I/N`) and [`progress`] (the bar).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

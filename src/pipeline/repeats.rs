@@ -101,13 +101,14 @@ struct Kept<T> {
     newer: HashMap<WindowKey, T>,
     older: HashMap<WindowKey, T>,
     newer_bytes: usize,
+    /// What the kept results spared so far.
+    spared: Spared,
 }
 
 /// The kept results of one model, and how many windows and pieces they spared it.
 pub struct Repeats<T> {
     kept: Mutex<Kept<T>>,
     budget: usize,
-    spared: Mutex<Spared>,
 }
 
 /// Windows handed a kept result instead of running, and their pieces.
@@ -126,9 +127,9 @@ impl<T: Clone + Default + Weight> Repeats<T> {
                 newer: HashMap::new(),
                 older: HashMap::new(),
                 newer_bytes: 0,
+                spared: Spared::default(),
             }),
             budget,
-            spared: Mutex::new(Spared::default()),
         }
     }
 
@@ -186,15 +187,13 @@ impl<T: Clone + Default + Weight> Repeats<T> {
                 kept.put(key.clone(), out[i].clone(), self.budget);
             }
         }
-        let mut total = self.spared.lock().unwrap_or_else(|p| p.into_inner());
-        total.windows += spared.windows;
-        total.pieces += spared.pieces;
+        kept.spared = kept.spared + spared;
         Ok(out)
     }
 
     /// Windows and pieces spared so far.
     pub fn spared(&self) -> Spared {
-        *self.spared.lock().unwrap_or_else(|p| p.into_inner())
+        self.lock().spared
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Kept<T>> {

@@ -333,15 +333,7 @@ pub fn load_brat_annotations(dir: &Path, every_annotator: bool) -> Result<Vec<Go
 /// named `text/NAME.txt` was opened and waited for a writer for ever, as `extract` never opens
 /// one of a folder it reads.
 fn read_brat_file(path: &Path) -> Result<String> {
-    let bytes = crate::paths::read_regular_file(path, u64::MAX)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot read {}: invalid UTF-8 at byte {}",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
+    crate::paths::read_regular_text(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
 /// A `text/NAME.txt` without any `attributions/NAME_ANNOTATOR.ann` is an error, as an .ann
