@@ -360,6 +360,35 @@ word_list! {
     fn abbreviations = "text/abbreviations.txt";
 }
 
+word_list! {
+    /// Titles before a name whose abbreviation also ends sentences as another word (`Del.`:
+    /// Delegate, Delaware), checked case-sensitively on the word without its period.
+    fn name_title_abbreviations = "text/name_title_abbreviations.txt";
+}
+
+/// Whether `word` is a title abbreviation that also ends sentences as another word
+/// ([`name_title_abbreviations`]): `Del.`.
+fn is_name_title_abbreviation(word: &str) -> bool {
+    word.strip_suffix('.')
+        .is_some_and(|stem| name_title_abbreviations().contains(&stem))
+}
+
+/// Whether a sentence piece opens with a name: a capitalised word, after any opening marks,
+/// that is no sentence opener (`Stacey` of `Stacey Plaskett said`, not `The` of `The next
+/// day`).
+fn opens_with_name(piece: &str) -> bool {
+    let first = piece
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches(is_open_punct);
+    let head = first
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    head.chars().next().is_some_and(char::is_uppercase) && !crate::ner::is_sentence_opener(head)
+}
+
 fn is_abbreviation(word: &str) -> bool {
     let Some(stem) = word.strip_suffix('.') else {
         return false;
@@ -376,14 +405,17 @@ fn is_abbreviation(word: &str) -> bool {
 }
 
 /// Splits a paragraph into sentences: Unicode (UAX #29) sentence boundaries, re-joined after
-/// abbreviations and initials, trimmed of surrounding white space. HTML tags count as white
-/// space ([`crate::markup`]).
+/// abbreviations and initials, trimmed of surrounding white space, and after a title that also
+/// ends sentences as another word when a name follows it (`said Del. Stacey Plaskett` is one
+/// sentence, `a town in Del. The next day` two: [`name_title_abbreviations`]). HTML tags count
+/// as white space ([`crate::markup`]).
 pub fn split_sentences(text: &str, para: Span) -> Vec<Span> {
     // Tags are white space (`said so.<br/>She left.` is two sentences; `</p>` ends none).
     let masked = crate::markup::mask_tags(&text[para.range()]);
     let body: &str = &masked;
     let mut out: Vec<Span> = Vec::new();
     let mut join_next = false;
+    let mut join_before_name = false;
     for (offset, piece) in body.split_sentence_bound_indices() {
         let start = para.start + offset;
         let trimmed = piece.trim_end();
@@ -398,12 +430,17 @@ pub fn split_sentences(text: &str, para: Span) -> Vec<Span> {
             .next()
             .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
         match out.last_mut() {
-            Some(prev) if join_next || next_starts_lower => prev.end = span.end,
+            Some(prev)
+                if join_next || next_starts_lower || join_before_name && opens_with_name(piece) =>
+            {
+                prev.end = span.end
+            }
             _ => out.push(span),
         }
         let last_word = trimmed.split_whitespace().last().unwrap_or("");
         let last_word = last_word.trim_start_matches(['(', '[', '"', '“', '‘', '\'']);
         join_next = is_abbreviation(last_word) && !last_word.ends_with("..");
+        join_before_name = is_name_title_abbreviation(last_word);
     }
     out
 }
@@ -513,11 +550,14 @@ pub fn split_words(text: &str, sentence: Span) -> Vec<Span> {
     let mut out = Vec::new();
     // A tag separates words as white space does (`p>Health`, `Clara <i>Fenwick` were words).
     let body = crate::markup::mask_tags(&text[sentence.range()]);
-    for part in separated_parts(&body) {
+    let parts = separated_parts(&body);
+    let count = parts.len();
+    for (i, part) in parts.into_iter().enumerate() {
         split_chunk(
             text,
             sentence.start + part.start,
             sentence.start + part.end,
+            i + 1 < count,
             &mut out,
         );
     }
@@ -530,7 +570,9 @@ fn punct_reference(s: &str) -> Option<usize> {
     (is_open_punct(c) || is_close_punct(c) || matches!(c, '–' | '—' | '&')).then_some(len)
 }
 
-fn split_chunk(text: &str, mut start: usize, mut end: usize, out: &mut Vec<Span>) {
+/// `inside`: more of the sentence follows the chunk, so a title abbreviation that also ends
+/// sentences (`Del.` of `said Del. Stacey Plaskett`) keeps its period as `Sen.` does.
+fn split_chunk(text: &str, mut start: usize, mut end: usize, inside: bool, out: &mut Vec<Span>) {
     let mut head = Vec::new();
     // Leading punctuation, one token per mark.
     while start < end {
@@ -574,7 +616,8 @@ fn split_chunk(text: &str, mut start: usize, mut end: usize, out: &mut Vec<Span>
             tail.push(Span::new(end - n, end));
             end -= n;
         } else if c == '.' {
-            if is_abbreviation(word) || word.ends_with("...") {
+            let title = inside && is_name_title_abbreviation(word);
+            if is_abbreviation(word) || title || word.ends_with("...") {
                 if word.ends_with("...") && word.len() > 3 {
                     tail.push(Span::new(end - 3, end));
                     end -= 3;
@@ -732,6 +775,36 @@ mod tests {
                 "The U.S. president agreed.",
                 "Then he left."
             ]
+        );
+    }
+
+    /// `Del.` is a title before a name and Delaware at a sentence's end: the sentence went on
+    /// over `Del.` only where the word after it is a name (before, it always ended there, and
+    /// `said Del.` lost its speaker).
+    #[test]
+    fn a_title_that_ends_sentences_too_goes_on_to_its_name() {
+        let t = "The plan will wait, said Del. Stacey Plaskett. It hit a town in Del. The next \
+                 day it left.";
+        assert_eq!(
+            sentences(t),
+            vec![
+                "The plan will wait, said Del. Stacey Plaskett.",
+                "It hit a town in Del.",
+                "The next day it left."
+            ]
+        );
+        let t = "“We will wait,” Del. Stacey Plaskett said.";
+        assert_eq!(sentences(t), vec![t]);
+        // Inside its sentence the title keeps its period, as `Sen.` does; at the end it is a
+        // sentence's period.
+        let t = "said Del. Stacey Plaskett in Del.";
+        assert_eq!(
+            words(t),
+            vec!["said", "Del.", "Stacey", "Plaskett", "in", "Del", "."]
+        );
+        crate::lexicon::check_lists(
+            &[("name_title_abbreviations", name_title_abbreviations())],
+            false,
         );
     }
 

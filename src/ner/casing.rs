@@ -88,6 +88,14 @@ word_list! {
     fn sentence_openers = "sentence_openers.txt";
 }
 
+/// Whether `word` is one of the [`sentence_openers`]: a word that starts sentences without
+/// naming anything (`The`, `He`, `But`), in any case.
+pub fn is_sentence_opener(word: &str) -> bool {
+    sentence_openers()
+        .binary_search(&word.to_lowercase().as_str())
+        .is_ok()
+}
+
 /// Whether a sentence holds no capital letter (nor a letter of a caseless script) except in
 /// the pronoun `I` and in a function word ([`SENTENCE_OPENERS`]) as its first word with
 /// letters. Contractions count by their head: `It's`, `I'm`, `That’s`.
@@ -105,11 +113,7 @@ pub fn lowercase_sentence(words: &[&str]) -> bool {
         if head == "I" {
             continue;
         }
-        if !opener
-            || sentence_openers()
-                .binary_search(&head.to_lowercase().as_str())
-                .is_err()
-        {
+        if !opener || !is_sentence_opener(head) {
             return false;
         }
         // A capitalised opener is fine only as a plain capital: `THE` or `ThE` is not prose.

@@ -21,13 +21,19 @@
 //! - without a source in reach it takes the previous attribution's, as the rules do for a
 //!   follow-up paragraph, when that one is at most a paragraph back;
 //! - a source ending on a title before a name reaches on over the name (`Mr.` of `help Mr.
-//!   Putin maintain …` is `Mr. Putin`), a glued possessive `’s` included (`Mrs. Clinton’s`).
+//!   Putin maintain …` is `Mr. Putin`), a glued possessive `’s` included (`Mrs. Clinton’s`);
+//!   one ending on an article or on a noun that only modifies another after `a` reaches on to
+//!   its noun phrase's end (`Dean, a` → `Dean, a medical doctor`, `a news` → `a news release`);
+//! - a source opening with a quantifier right after `not` takes it (`everyone` of `Not
+//!   everyone agrees` → `Not everyone`), as a content does before linking.
 //!
 //! Before linking, a content loses a loose end outside quote marks: a last word that asks for a
 //! clause after it (`called her a “disgrace” after` → `called her a “disgrace”`) and an opening
 //! connective (`However, the plan failed` → `the plan failed`); and one that ends on a preposition
 //! while its sentence goes on takes the preposition's object, to the clause's end (`why it was
-//! mentioned by Ivanka Trump in` → `… in an interview with Cosmopolitan magazine`).
+//! mentioned by Ivanka Trump in` → `… in an interview with Cosmopolitan magazine`). A content
+//! opening with a quantifier right after `not` takes the `not` (`all of them agreed` → `not all
+//! of them agreed`).
 
 use std::ops::Range;
 
@@ -197,7 +203,7 @@ pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<
     let sources = segments(&tags[Role::Source.index()]);
     let trimmed: Vec<Range<usize>> = segments(&tags[Role::Content.index()])
         .into_iter()
-        .map(|words| without_loose_ends(doc, quoted, words))
+        .map(|words| with_negation(doc, without_loose_ends(doc, quoted, words)))
         .map(|words| with_last_preposition_object(doc, quoted, tags, words))
         .map(|words| without_place_or_time_after_quote(doc, quoted, words))
         .collect();
@@ -247,7 +253,8 @@ pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<
                     .unwrap_or(usize::MAX);
                 let trimmed = without_trailing_marks(doc, without_trailing_relative(doc, s));
                 let named = with_name_after_title(doc, trimmed, next_part);
-                let closed = with_bracket_closed(doc, named);
+                let whole = with_negation(doc, with_phrase_end(doc, named, next_part));
+                let closed = with_bracket_closed(doc, whole);
                 (Some(span_of(&without_leading_age(doc, closed))), false)
             }
             None => match previous {
@@ -379,6 +386,65 @@ fn with_name_after_title(doc: &Document, words: Range<usize>, stop: usize) -> Ra
         && matches!(word(end), "'s" | "’s")
         && doc.tokens[end - 1].end == doc.tokens[end].start;
     words.start..end + usize::from(possessive)
+}
+
+word_list! {
+    /// Nouns that only modify a noun after `a`/`an` (`a news release`): see the file's header.
+    fn noun_modifiers = "lexicon/noun_modifiers.txt";
+}
+
+/// Most words [`with_phrase_end`] reaches over (`a` → `a medical doctor`).
+const PHRASE_END_WORDS: usize = 3;
+
+/// A source segment that stops inside its noun phrase, on an article (`Dean, a` of `Dean, a
+/// medical doctor, then said …`) or on a noun that only modifies one after `a` (`a news` of
+/// `a news release said …`: [`noun_modifiers`]), reaches on over the phrase's words in its
+/// paragraph: up to a punctuation mark, a preposition or `who`/`and` ([`speaker::head_stops`]),
+/// `stop` (the statement's next part) or [`PHRASE_END_WORDS`] words. A source ending on a whole
+/// noun stays as it is.
+fn with_phrase_end(doc: &Document, words: Range<usize>, stop: usize) -> Range<usize> {
+    let lower = |i: usize| doc.slice(doc.tokens[i]).to_lowercase();
+    let last = words.end - 1;
+    let on_article = articles().contains(&lower(last).as_str());
+    let on_modifier = words.len() > 1
+        && matches!(lower(last - 1).as_str(), "a" | "an")
+        && noun_modifiers().contains(&lower(last).as_str());
+    if !on_article && !on_modifier {
+        return words;
+    }
+    let paragraph = doc.paragraph_of(doc.tokens[last].start);
+    let phrase_word = |i: usize| {
+        let w = lower(i);
+        w.chars().any(char::is_alphanumeric)
+            && !speaker::head_stops().contains(&w.as_str())
+            && !articles().contains(&w.as_str())
+            && doc.paragraph_of(doc.tokens[i].start) == paragraph
+    };
+    let reach = doc.tokens.len().min(words.end + PHRASE_END_WORDS).min(stop);
+    let end = (words.end..reach)
+        .find(|&i| !phrase_word(i))
+        .unwrap_or(reach);
+    words.start..end
+}
+
+word_list! {
+    /// Quantifiers a `not` before them negates (`Not everyone`): see the file's header.
+    fn negated_quantifiers = "lexicon/negated_quantifiers.txt";
+}
+
+/// A model segment that opens with a quantifier right after `not` takes the `not`: the model's
+/// `everyone` of `Not everyone finds that pitch compelling` is `Not everyone`, who are not
+/// everyone ([`negated_quantifiers`]).
+fn with_negation(doc: &Document, words: Range<usize>) -> Range<usize> {
+    let lower = |i: usize| doc.slice(doc.tokens[i]).to_lowercase();
+    let negated = words.start > 0
+        && lower(words.start - 1) == "not"
+        && negated_quantifiers().contains(&lower(words.start).as_str());
+    if negated {
+        words.start - 1..words.end
+    } else {
+        words
+    }
 }
 
 word_list! {
@@ -938,6 +1004,87 @@ mod tests {
         assert_sources_of_said_prices(&cases);
     }
 
+    /// A source the model stops inside its noun phrase, on an article or on a noun that only
+    /// modifies one after `a` (session 52's list of leftovers: `a news` of `a news release
+    /// said`; PolNeAR dev: `Dean, a` of `Dean, a medical doctor, then …`), reaches the phrase's
+    /// end: not over a preposition or the cue, nor over three words. `The news` and a source
+    /// ending on a noun stay.
+    #[test]
+    fn a_source_stopping_inside_its_noun_phrase_reaches_its_end() {
+        let cases = [
+            (
+                "A news release said it would cut prices.",
+                "A news",
+                "A news release",
+            ),
+            (
+                "Dean, a medical doctor, said it would cut prices.",
+                "Dean, a",
+                "Dean, a medical doctor",
+            ),
+            (
+                "The head of the board said it would cut prices.",
+                "The head of the",
+                "The head of the board",
+            ),
+            (
+                "A news agency in Paris said it would cut prices.",
+                "A news",
+                "A news agency",
+            ),
+            (
+                "Officials at the said it would cut prices.",
+                "Officials at the",
+                "Officials at the",
+            ),
+            ("The news said it would cut prices.", "The news", "The news"),
+            (
+                "A spokesman said it would cut prices.",
+                "A spokesman",
+                "A spokesman",
+            ),
+        ];
+        assert_sources_of_said_prices(&cases);
+    }
+
+    /// A source or content the model opens with a quantifier right after `not` takes the `not`
+    /// (session 52's list of leftovers; PolNeAR dev: `everyone` of `Not everyone finds that pitch
+    /// compelling`, which says the opposite); a `not` before any other word stays out.
+    #[test]
+    fn a_quantifier_after_not_takes_the_not() {
+        let cases = [
+            (
+                "Not everyone said it would cut prices.",
+                "everyone",
+                "Not everyone",
+            ),
+            (
+                "Not all lawmakers said it would cut prices.",
+                "all lawmakers",
+                "Not all lawmakers",
+            ),
+            (
+                "It was not officials who said it would cut prices.",
+                "officials who",
+                "officials who",
+            ),
+        ];
+        assert_sources_of_said_prices(&cases);
+        let d = doc("She said not all of them agreed.\n\nHe argued not the mayor would go.\n");
+        let contents = first_contents(
+            &d,
+            &[
+                ("She", Role::Source),
+                ("said", Role::Cue),
+                ("all of them agreed", Role::Content),
+                ("He", Role::Source),
+                ("argued", Role::Cue),
+                ("the mayor would go", Role::Content),
+            ],
+        );
+        assert_eq!(contents, ["not all of them agreed", "the mayor would go"]);
+    }
+
     /// The name after a title ends where the statement's next part begins (an outside review,
     /// session 52: the title-cased headline `According To Sen. Manchin Biden Plan Is Dead` gave
     /// the source `Sen. Manchin Biden Plan Is`, over its own content).
@@ -1262,6 +1409,8 @@ mod tests {
                 ("source_name_titles", source_name_titles()),
                 ("cue_detached_ends", cue_detached_ends()),
                 ("place_time_tail_breaks", place_time_tail_breaks()),
+                ("noun_modifiers", noun_modifiers()),
+                ("negated_quantifiers", negated_quantifiers()),
             ],
             true,
         );

@@ -141,7 +141,9 @@ pub fn extract_by(
 /// - a direct quote of the rules stays as the rules wrote it (their direct quotes, transcript
 ///   turns and headline quotes are exact, and their conventions are the project's), unless one
 ///   model statement with a cue holds it and more words — the lead-in of a mixed quote, `that
-///   Machado was “disgusting”`;
+///   Machado was “disgusting”` — unless it holds two direct quotes of the rules and the cue of
+///   one: it runs over several statements then (`we will rebuild” Joe Biden says “we will
+///   rebuild`, a mixed quote over two), and the rules' quotes stay;
 /// - a reported statement of the rules that no model statement overlaps is dropped: where the
 ///   model, which learned reported speech from a corpus, reads no statement at all, the rules'
 ///   reported clause was more often wrong than right (PolNeAR dev and train both gain; the
@@ -270,8 +272,24 @@ fn replaced_rules(
         .map(|(r, over)| match (r.kind, &over[..]) {
             (_, []) => false,
             (QuoteKind::Direct, &[m]) => {
+                // A statement over two direct quotes and the cue of one runs over several
+                // statements (`we will rebuild" Joe Biden says "we will rebuild`): it is no mixed
+                // quote's lead-in. (Over one quote, a cue inside is the rules' misreading more
+                // often: `“unhinged” a Donald Trump tweet`.)
+                let directs: Vec<&Quote> = rules_of_model[m]
+                    .iter()
+                    .map(|&i| &rules[i])
+                    .filter(|q| q.kind == QuoteKind::Direct)
+                    .collect();
                 let m = &model[m];
-                m.cue.is_some() && m.span.contains(r.span) && words(m.span) > words(r.span)
+                let several = directs.len() > 1
+                    && directs
+                        .iter()
+                        .any(|q| q.cue.is_some_and(|c| m.span.overlaps(c)));
+                m.cue.is_some()
+                    && m.span.contains(r.span)
+                    && words(m.span) > words(r.span)
+                    && !several
             }
             (QuoteKind::Direct, _) => false,
             _ => !over.iter().any(|&m| cue_elsewhere(doc, &model[m], r)),

@@ -39,7 +39,7 @@ word_list! {
 }
 word_list! {
     /// Prepositions that end a role's head (`a spokesman for the ministry` → spokesman).
-    fn head_stops = "lexicon/head_stops.txt";
+    pub(super) fn head_stops = "lexicon/head_stops.txt";
 }
 /// Abbreviated titles and the word they stand for.
 fn title_abbreviations() -> &'static [(&'static str, &'static str)] {

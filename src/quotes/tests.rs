@@ -1659,6 +1659,37 @@ fn both_takes_the_models_reported_speech_keeps_the_rules_direct_quotes_and_adds_
     assert!("all".parse::<QuoteMethod>().is_err());
 }
 
+/// A model statement over the cue of a direct quote of the rules replaces none of the quotes it
+/// holds (an outside review, session 52: a long run of `Joe Biden says "we will rebuild"` gave
+/// mixed quotes over several quotes, their cues and speakers); holding one quote without its
+/// cue, as a mixed quote's lead-in, it still does.
+#[test]
+fn both_keeps_direct_quotes_a_model_statement_runs_over_with_their_cues() {
+    let text = "Joe Biden says “we will rebuild” Joe Biden says “we will rebuild” today.";
+    let doc = Document::new("t".into(), String::new(), text.into(), &clean(text));
+    let words = "we will rebuild";
+    let (first, second) = (text.find(words).unwrap(), text.rfind(words).unwrap());
+    let (first_cue, second_cue) = (text.find("says").unwrap(), text.rfind("says").unwrap());
+    let quote = |start: usize, end: usize, cue: usize, kind: QuoteKind| Quote {
+        span: Span::new(start, end),
+        cue: Some(Span::new(cue, cue + "says".len())),
+        speaker: None,
+        speaker_entity: None,
+        kind,
+    };
+    let rules = vec![
+        quote(first, first + words.len(), first_cue, QuoteKind::Direct),
+        quote(second, second + words.len(), second_cue, QuoteKind::Direct),
+    ];
+    let over_both = quote(first, second + words.len(), first_cue, QuoteKind::Mixed);
+    assert_eq!(combine(&doc, rules.clone(), vec![over_both]), rules);
+    let lead_in = quote(second, text.len() - 1, second_cue, QuoteKind::Mixed);
+    assert_eq!(
+        combine(&doc, rules.clone(), vec![lead_in.clone()]),
+        [rules[0].clone(), lead_in]
+    );
+}
+
 /// A model statement whose cue lies in a sentence it does not reach does not replace a reported
 /// statement of the rules with a cue of its own: `According to Angela Merkel, the talks failed.
 /// Merkel told reporters …` became a part of the second sentence's statement under `both`, cue
