@@ -277,6 +277,19 @@ fn build() -> &'static str {
     })
 }
 
+/// An option's value as a refusal shows it: as the command line writes it (`--quotes both`),
+/// in single quotes where it would not read as one value so: empty, white space at an end, a
+/// control character or a quote mark (escaped: `'a\u{1b}b'`, `'it\'s'`).
+fn as_typed(value: &str) -> String {
+    let odd = value.is_empty()
+        || value.trim() != value
+        || value.chars().any(|c| c.is_control() || c == '\'');
+    match odd {
+        false => value.to_string(),
+        true => format!("'{}'", value.escape_debug()),
+    }
+}
+
 impl RunIdentity {
     /// The identity of a run over `inputs` with `model` and `options`.
     pub fn new(inputs: &[PathBuf], model: &Path, options: Vec<(String, String)>) -> Result<Self> {
@@ -339,7 +352,7 @@ impl RunIdentity {
         }
         for (a, b) in self.options.iter().zip(&now.options) {
             if a != b {
-                out.push(format!("{} {:?} → {:?}", a.0, a.1, b.1));
+                out.push(format!("{} {} → {}", a.0, as_typed(&a.1), as_typed(&b.1)));
             }
         }
         if self.options.len() != now.options.len() {
@@ -426,8 +439,8 @@ pub fn hash_model(dir: &Path) -> Result<String> {
     files.sort();
     let mut hash = Fnv1a::default();
     for path in files {
-        let bytes =
-            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes = crate::paths::read_regular_file(&path, u64::MAX)
+            .with_context(|| format!("cannot read {}", path.display()))?;
         let name = path.strip_prefix(dir).unwrap_or(&path);
         hash = hash.field(name.as_os_str().as_encoded_bytes());
         hash = hash.field(&bytes);
@@ -840,7 +853,10 @@ mod tests {
         assert!(other_input[0].contains("b.jsonl"), "{other_input:?}");
         let other_precision =
             first.differences(&identity(tmp.path(), std::slice::from_ref(&a), "f32"));
-        assert_eq!(other_precision, ["--precision \"int8\" → \"f32\""]);
+        assert_eq!(other_precision, ["--precision int8 → f32"]);
+        assert_eq!(as_typed("title"), "title");
+        assert_eq!(as_typed(""), "''");
+        assert_eq!(as_typed("a\u{1b}b"), "'a\\u{1b}b'");
         std::fs::write(&a, "{}\n{}\n").unwrap();
         let grown = first.differences(&identity(tmp.path(), &[a], "int8"));
         assert!(grown[0].contains("changed since (size 3 → 6"), "{grown:?}");

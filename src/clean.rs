@@ -319,6 +319,64 @@ pub fn clean(text: &str) -> Cleaned {
     kept.out
 }
 
+/// What stands between a headline and the site's words a scraper kept after it:
+/// `Talks failed | Latest News`, `Talks failed - Advertisement`.
+const HEADLINE_TAIL_SEPARATORS: [&str; 4] = [" | ", " - ", " – ", " — "];
+
+/// The most parts [`clean_headline`] cuts off a headline's end: a site adds one or two, and
+/// each cut looks through the headline again (a 2 MB title of ` | Advertisement` repeated,
+/// cut a part at a time to its start, would take quadratic time).
+const MAX_HEADLINE_TAILS: usize = 3;
+
+/// Cleans a title analysed as the headline, as [`clean`] cleans a text: nothing is rewritten,
+/// the kept headline is a span of the title as written (so the headline's offsets stay those
+/// of the title). Each last part after a separator ([`HEADLINE_TAIL_SEPARATORS`]) that is
+/// debris as a line of a text would be ([`debris_reason`]), what a site adds to its titles, is
+/// dropped, up to [`MAX_HEADLINE_TAILS`] of them; so is what is left when it is debris whole.
+/// A part that is no debris (`- Reuters`, `| AP News`) is kept: the text cleaner keeps such a
+/// line too. A title of several lines is kept whole, as a paragraph of the text is.
+///
+/// ```text
+/// Pompeo says talks failed | Latest News     Pompeo says talks failed     (page furniture)
+/// Talks failed - Share this article          Talks failed                 (page furniture)
+/// Advertisement                              (nothing)                    (page furniture)
+/// Talks failed - Reuters                     Talks failed - Reuters
+/// ```
+pub fn clean_headline(title: &str) -> Cleaned {
+    let mut out = Cleaned::default();
+    let start = title.len() - title.trim_start().len();
+    let mut end = start + title.trim().len();
+    if title[start..end].contains(LINE_ENDS) {
+        out.paragraphs.push(Span::new(start, end));
+        return out;
+    }
+    for _ in 0..MAX_HEADLINE_TAILS {
+        let kept = &title[start..end];
+        let tail = HEADLINE_TAIL_SEPARATORS
+            .iter()
+            .filter_map(|sep| kept.rfind(sep).map(|at| (at, sep.len())))
+            .max();
+        let Some((at, reason)) = tail.and_then(|(at, len)| {
+            let reason = debris_reason(&kept[at + len..])?;
+            kept[..at]
+                .contains(char::is_alphanumeric)
+                .then_some((at, reason))
+        }) else {
+            break;
+        };
+        // The separator goes with the part it brings in.
+        let cut = start + kept[..at].trim_end().len();
+        out.removed.push((Span::new(cut, end), reason));
+        end = cut;
+    }
+    match debris_reason(&title[start..end]) {
+        Some(reason) => out.removed.push((Span::new(start, end), reason)),
+        None => out.paragraphs.push(Span::new(start, end)),
+    }
+    out.removed.reverse();
+    out
+}
+
 /// Keeps the part `range` of a trimmed line that starts at byte `line_start` of the text, itself
 /// trimmed; nothing when only white space is left, or, beside a credit, only punctuation (the
 /// `.` of `… on Monday. (Photo by Sam Welch/Getty Images).`).
@@ -607,6 +665,57 @@ mod tests {
         );
         assert_eq!(removed(text).len(), 2);
         assert!(removed(text).iter().all(|(_, r)| *r == "markup"));
+    }
+
+    /// What a site adds after its titles, debris as a text's line, is cut off a headline with
+    /// its separator, part after part; the headline kept is a span of the title as written.
+    #[test]
+    fn a_headline_loses_the_debris_after_it() {
+        fn cleaned(title: &str) -> (Vec<&str>, Vec<(&str, &'static str)>) {
+            let c = clean_headline(title);
+            let kept: Vec<&str> = c.paragraphs.iter().map(|s| &title[s.range()]).collect();
+            let removed: Vec<(&str, &str)> = c
+                .removed
+                .iter()
+                .map(|(s, r)| (&title[s.range()], *r))
+                .collect();
+            (kept, removed)
+        }
+        assert_eq!(
+            cleaned("Pompeo says talks failed | Latest News"),
+            (
+                vec!["Pompeo says talks failed"],
+                vec![(" | Latest News", "page furniture")]
+            )
+        );
+        assert_eq!(
+            cleaned("  Talks failed – Share this article | Advertisement "),
+            (
+                vec!["Talks failed"],
+                vec![
+                    (" – Share this article", "page furniture"),
+                    (" | Advertisement", "page furniture")
+                ]
+            )
+        );
+        assert_eq!(
+            cleaned("Advertisement"),
+            (vec![], vec![("Advertisement", "page furniture")])
+        );
+        // No debris: kept whole, a site's name, what precedes a separator, several lines alike.
+        for title in [
+            "Talks failed - Reuters",
+            "Latest News - Talks failed",
+            "Talks failed\n| Latest News",
+            "Iran talks",
+        ] {
+            assert_eq!(cleaned(title), (vec![title], vec![]), "{title:?}");
+        }
+        // Three parts at most: a title of debris repeated is no quadratic work.
+        let long = format!("Talks failed{}", " | Advertisement".repeat(100_000));
+        let (kept, removed) = cleaned(&long);
+        assert_eq!(removed.len(), 3);
+        assert_eq!(kept[0].len(), long.len() - 3 * " | Advertisement".len());
     }
 
     #[test]

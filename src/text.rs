@@ -202,17 +202,19 @@ impl Document {
     /// Segments a cleaned article into paragraphs, sentences and tokens, its title first as the
     /// headline when the text does not hold it ([`title_in_text`]; `cleaned` is the text's).
     pub fn new(id: String, title: String, text: String, cleaned: &Cleaned) -> Document {
-        let headline = title.trim();
         let (text, text_start, paragraphs, removed) = if title_in_text(&title, &text, cleaned) {
             (text, 0, cleaned.paragraphs.clone(), cleaned.removed.clone())
         } else {
-            let lead = title.len() - title.trim_start().len();
+            // The headline cleaned as a text is (`| Latest News` dropped): spans of the title
+            // as written, which the analysed text opens with.
+            let headline = crate::clean::clean_headline(&title);
             let start = title.len() + HEADLINE_BREAK.len();
             let shift = |s: &Span| Span::new(s.start + start, s.end + start);
-            let paragraphs = std::iter::once(Span::new(lead, lead + headline.len()))
+            let paragraphs = (headline.paragraphs.iter().copied())
                 .chain(cleaned.paragraphs.iter().map(shift))
                 .collect();
-            let removed = cleaned.removed.iter().map(|(s, r)| (shift(s), *r));
+            let removed = (headline.removed.iter().cloned())
+                .chain(cleaned.removed.iter().map(|(s, r)| (shift(s), *r)));
             let analysed = format!("{title}{HEADLINE_BREAK}{text}");
             (analysed, start, paragraphs, removed.collect())
         };
@@ -837,6 +839,36 @@ mod tests {
             .sentences
             .iter()
             .all(|s| s.span.end <= title[0].end || s.span.start >= doc.text_start));
+    }
+
+    /// A scraped title keeps what the site put after it (`| Latest News`): read as the
+    /// headline's words, `Latest News` was a mention and part of the headline's quote. It is
+    /// debris as the text's line `Latest News` is, and the headline is what stands before it:
+    /// a span of the title as written, so offsets into the title stay as they were. A title
+    /// that is debris whole leaves no headline.
+    #[test]
+    fn a_headlines_debris_is_removed_as_a_texts_is() {
+        let title = " Pompeo says talks failed | Latest News";
+        let doc = document(title, "The talks ended.");
+        let [headline, rest] = doc.field_paragraphs();
+        assert_eq!(headline.len(), 1);
+        assert_eq!(
+            headline[0],
+            Span::new(1, 1 + "Pompeo says talks failed".len())
+        );
+        assert_eq!(doc.slice(headline[0]), "Pompeo says talks failed");
+        assert_eq!(doc.slice(rest[0]), "The talks ended.");
+        let removed: Vec<&str> = doc.removed.iter().map(|(s, _)| doc.slice(*s)).collect();
+        assert_eq!(removed, [" | Latest News"]);
+        assert!(doc.sentence_words().concat().iter().all(|w| *w != "Latest"));
+        assert_eq!(doc.title, title, "the title is kept as written");
+        let doc = document("Advertisement", "The talks ended.");
+        let [headline, rest] = doc.field_paragraphs();
+        assert!(headline.is_empty(), "{headline:?}");
+        assert_eq!(doc.slice(rest[0]), "The talks ended.");
+        // What the text's cleaning keeps, a site's name (`Reuters`), the headline keeps too.
+        let doc = document("Talks failed - Reuters", "The talks ended.");
+        assert_eq!(doc.slice(doc.paragraphs[0]), "Talks failed - Reuters");
     }
 
     /// The seed dump, a `.txt` file and CSV exports repeat the title as the text's first line:

@@ -237,8 +237,9 @@ const CUT_SHORT: &str = "cannot read further: ";
 pub struct ReadOptions {
     /// Which keys or columns hold which article field.
     pub fields: FieldNames,
-    /// Texts longer than this many bytes become errors rather than articles: one runaway record
-    /// (a whole site scraped into one field) would otherwise dominate the run's time and memory.
+    /// Records whose text, or title and text together, are longer than this many bytes become
+    /// errors rather than articles: one runaway record (a whole site scraped into one field)
+    /// would otherwise dominate the run's time and memory.
     pub max_bytes: usize,
 }
 
@@ -692,6 +693,17 @@ fn too_big(text_bytes: usize, max_bytes: usize) -> String {
     )
 }
 
+/// [`too_big`] for a record whose title counts too: both are analysed, so `--max-bytes` is the
+/// bound of the two together (a 2 MB title beside an empty text was analysed whole, past the
+/// limit).
+fn title_and_text_too_big(title_bytes: usize, text_bytes: usize, max_bytes: usize) -> String {
+    format!(
+        "title and text are {} bytes ({title_bytes} + {text_bytes}), over the limit of \
+         {max_bytes}; raise --max-bytes to keep it",
+        title_bytes.saturating_add(text_bytes)
+    )
+}
+
 /// The reason of a record with neither a text nor a title to analyse.
 pub const EMPTY_RECORD: &str = "empty text and no title";
 
@@ -718,10 +730,17 @@ impl RecordFields {
         max_bytes: usize,
         origin: Origin,
     ) -> Result<Article, String> {
+        let title = self.title.unwrap_or_default();
         if self.text.len() > max_bytes {
             return Err(too_big(self.text.len(), max_bytes));
         }
-        let title = self.title.unwrap_or_default();
+        if title.len().saturating_add(self.text.len()) > max_bytes {
+            return Err(title_and_text_too_big(
+                title.len(),
+                self.text.len(),
+                max_bytes,
+            ));
+        }
         // A headline alone (a NewsAPI item without its content) is analysed: its names and its
         // quote are the record's. Nothing to analyse at all is the record's error.
         if shows_nothing(&self.text) && shows_nothing(&title) {
@@ -1344,6 +1363,51 @@ mod tests {
             ]
         );
         assert_eq!(articles(&items)[0].id, "4");
+    }
+
+    /// A title counts toward `--max-bytes` with the text: a 2 MB title beside an empty text was
+    /// analysed whole (only the 8 × --max-bytes record cap stood in its way). Each format's
+    /// record says so, naming the two lengths; a title and text within the limit together pass.
+    #[test]
+    fn a_title_counts_toward_max_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = ReadOptions {
+            max_bytes: 10,
+            ..ReadOptions::default()
+        };
+        let inputs = [
+            write(
+                dir.path(),
+                "a.jsonl",
+                b"{\"id\":\"1\",\"title\":\"Big headline\",\"text\":\"\"}\n\
+                  {\"id\":\"2\",\"title\":\"Short\",\"text\":\"Texts\"}\n",
+            ),
+            write(dir.path(), "b.csv", b"id,title,text\n3,Talks fail,x\n"),
+            write(
+                dir.path(),
+                "c.json",
+                b"[{\"id\":\"4\",\"title\":\"0123456789X\",\"text\":\"\"}]",
+            ),
+        ];
+        let items: Vec<_> = read_inputs(&inputs, &opts).collect();
+        let reasons: Vec<(&str, &str)> = errors(&items)
+            .iter()
+            .map(|e| (e.record.as_str(), e.reason.as_str()))
+            .collect();
+        let over = |title, text| {
+            format!(
+                "title and text are {} bytes ({title} + {text}), over the limit of 10; raise \
+                 --max-bytes to keep it",
+                title + text
+            )
+        };
+        let expected = [over(12, 0), over(10, 1), over(11, 0)];
+        assert_eq!(reasons.len(), 3, "{reasons:?}");
+        for ((_, reason), want) in reasons.iter().zip(&expected) {
+            assert_eq!(reason, want);
+        }
+        let kept: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(kept, ["2"]);
     }
 
     const STORY: &str = "728 x 90\n\nMayor quits “for good”\n\nThe mayor said: “I’m done.” Café owners cheered 🎉.\r\n";

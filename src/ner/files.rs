@@ -173,12 +173,20 @@ impl ModelFiles {
             weights: dir.join(MODEL_FILE_NAMES[2]),
         };
         for f in [&files.config, &files.tokenizer, &files.weights] {
+            let name = f.file_name().unwrap().to_string_lossy();
+            // A FIFO there is not lacking: named for what it is (each reader refuses it too).
+            if let Some(what) = crate::paths::other_than_a_file(f) {
+                bail!(
+                    "model directory {}: {name} is {what}, not a regular file",
+                    dir.display()
+                );
+            }
             if !f.is_file() {
                 bail!(
                     "model directory {} lacks {}: a whosaid model needs config.json, tokenizer.json and \
                      model.safetensors",
                     dir.display(),
-                    f.file_name().unwrap().to_string_lossy()
+                    name
                 );
             }
         }
@@ -222,7 +230,7 @@ impl ModelFiles {
 pub fn file_fingerprint(path: &Path) -> Result<String> {
     use std::io::Read;
     let cannot = || format!("cannot read {}", path.display());
-    let mut file = std::fs::File::open(path).with_context(cannot)?;
+    let mut file = crate::paths::open_regular_file(path).with_context(cannot)?;
     let len = file.metadata().with_context(cannot)?.len();
     let mut hash = crate::fnv::Fnv1a::default().field(&len.to_le_bytes());
     // Whole buffers, a multiple of 8 bytes each, so the words join up across them.
@@ -293,7 +301,7 @@ pub struct ModelConfig {
 
 impl ModelConfig {
     pub fn read(path: &Path) -> Result<ModelConfig> {
-        let raw = std::fs::read_to_string(path)
+        let raw = crate::paths::read_regular_text(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let bert: BertConfig = serde_json::from_str(&raw)
             .with_context(|| format!("{} is not a BERT config", path.display()))?;
@@ -405,10 +413,15 @@ impl ModelConfig {
 }
 
 /// Loads a tokenizer and switches off the truncation and padding a tokenizer.json may carry: we
-/// window and pad ourselves.
+/// window and pad ourselves. Read as every file of a model folder is, only when it is a regular
+/// file ([`crate::paths::read_regular_file`]): `Tokenizer::from_file` opened a FIFO there and
+/// waited for a writer for ever.
 pub fn load_tokenizer(path: &Path) -> Result<Tokenizer> {
-    let mut tok = Tokenizer::from_file(path)
-        .map_err(|e| anyhow::anyhow!("cannot load tokenizer {}: {e}", path.display()))?;
+    let cannot = |e: &dyn std::fmt::Display| {
+        anyhow::anyhow!("cannot load tokenizer {}: {e}", path.display())
+    };
+    let bytes = crate::paths::read_regular_file(path, u64::MAX).map_err(|e| cannot(&e))?;
+    let mut tok = Tokenizer::from_bytes(bytes).map_err(|e| cannot(&e))?;
     tok.with_truncation(None)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     tok.with_padding(None);
@@ -423,8 +436,8 @@ pub fn check_weights(path: &Path) -> Result<()> {
     use std::io::Read;
     let bad =
         |why: &str| anyhow::anyhow!("{} is not a whole safetensors file: {why}", path.display());
-    let mut file =
-        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut file = crate::paths::open_regular_file(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let mut len = [0u8; 8];
     file.read_exact(&mut len).map_err(|_| bad("no header"))?;
     let header_len = u64::from_le_bytes(len);
@@ -447,6 +460,15 @@ pub fn check_weights(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The named tensors of the safetensors file at `path`, read only when it is a regular file:
+/// libtorch opens the path itself and waited for ever on a FIFO there. (It is looked at just
+/// before libtorch opens it; one put there in between is not caught.)
+pub fn read_safetensors(path: &Path) -> Result<Vec<(String, Tensor)>> {
+    let cannot = || format!("cannot read {}", path.display());
+    drop(crate::paths::open_regular_file(path).with_context(cannot)?);
+    Tensor::read_safetensors(path).with_context(cannot)
+}
+
 /// Copies tensors from a safetensors file into a var store. `rename` maps a var-store name to the
 /// file's name for it (or None to leave the variable as initialised). Shapes must match, except a
 /// token-type embedding with fewer rows in the file: its rows are copied and the extra rows start
@@ -456,8 +478,7 @@ pub fn load_weights(
     path: &Path,
     rename: &dyn Fn(&str) -> Option<String>,
 ) -> Result<()> {
-    let tensors = Tensor::read_safetensors(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let tensors = read_safetensors(path)?;
     let by_name: HashMap<String, Tensor> = tensors.into_iter().collect();
     let mut missing = Vec::new();
     let mut mismatched = Vec::new();
@@ -565,6 +586,50 @@ mod tests {
         std::fs::write(&bad, raw.replace(r#""mse""#, r#""msee""#)).unwrap();
         let err = format!("{:#}", ModelConfig::read(&bad).unwrap_err());
         assert!(err.contains("config.json") && err.contains("msee"), "{err}");
+    }
+
+    /// A FIFO in a model folder was read: `ModelFiles::locate` called it lacking, and every
+    /// reader of the file (`train quotes --init`, `train ner --base` read config.json
+    /// themselves) opened it and waited for a writer for ever. Each refuses it, naming it.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_a_model_folder_is_refused_naming_it() {
+        use crate::paths::special::{at_once, make_fifo};
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/ner-en");
+        let tmp = tempfile::tempdir().unwrap();
+        for fifo in MODEL_FILE_NAMES {
+            let dir = tmp.path().join(fifo);
+            std::fs::create_dir(&dir).unwrap();
+            for name in MODEL_FILE_NAMES {
+                match name == fifo {
+                    true => make_fifo(&dir.join(name)),
+                    false => {
+                        std::os::unix::fs::symlink(shipped.join(name), dir.join(name)).unwrap()
+                    }
+                }
+            }
+            let err = ModelFiles::locate(&dir).err().unwrap().to_string();
+            assert!(err.contains(&format!("{fifo} is a FIFO")), "{err}");
+            let path = dir.join(fifo);
+            let reads: Vec<fn(&Path) -> Result<()>> = match fifo {
+                "config.json" => vec![|p| ModelConfig::read(p).map(drop)],
+                "tokenizer.json" => vec![|p| load_tokenizer(p).map(drop)],
+                _ => vec![check_weights, |p| file_fingerprint(p).map(drop), |p| {
+                    read_safetensors(p).map(drop)
+                }],
+            };
+            for read in reads {
+                let path = path.clone();
+                let err = at_once(move || format!("{:#}", read(&path).unwrap_err()));
+                assert!(err.contains(fifo) && err.contains("FIFO"), "{err}");
+            }
+        }
+        // An any-case companion whose config.json is a FIFO is loaded, and refused so, not
+        // left out without a word.
+        let model = tmp.path().join("model");
+        std::fs::create_dir_all(model.join(crate::ner::ANY_CASE_DIR)).unwrap();
+        make_fifo(&model.join(crate::ner::ANY_CASE_DIR).join("config.json"));
+        assert!(crate::ner::any_case_dir(&model).is_some());
     }
 
     /// A run from another start killed after writing its tokenizer.json over a model's left

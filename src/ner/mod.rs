@@ -47,9 +47,9 @@ pub use casing::{
     CASING_CLASSES,
 };
 pub use files::{
-    check_weights, file_fingerprint, load_tokenizer, load_weights, not_a_number, save_weights,
-    save_weights_and_config, window_lengths, ModelConfig, ModelFiles, ModelSettings, TagScheme,
-    Task, MODEL_FILE_NAMES,
+    check_weights, file_fingerprint, load_tokenizer, load_weights, not_a_number, read_safetensors,
+    save_weights, save_weights_and_config, window_lengths, ModelConfig, ModelFiles, ModelSettings,
+    TagScheme, Task, MODEL_FILE_NAMES,
 };
 pub use int8::WeightScales;
 pub use int8_product::path as int8_product_path;
@@ -84,10 +84,12 @@ pub const CONLL_TAGS: [Tag; 9] = {
 /// `models/ner-en/any-case/` exists, documents that are not normally cased are tagged by it.
 pub const ANY_CASE_DIR: &str = "any-case";
 
-/// The any-case companion of the model in `model_dir`, when it has one.
+/// The any-case companion of the model in `model_dir`, when it has one: when its folder has a
+/// `config.json` of any kind, so that one that is no regular file (a FIFO) is refused by the
+/// load, naming it, rather than the companion left out without a word.
 pub fn any_case_dir(model_dir: &Path) -> Option<std::path::PathBuf> {
     let dir = model_dir.join(ANY_CASE_DIR);
-    dir.join("config.json").is_file().then_some(dir)
+    dir.join("config.json").exists().then_some(dir)
 }
 
 /// A named-entity mention found by the model.
@@ -137,6 +139,17 @@ pub enum Precision {
     Bf16,
     /// int8 linear layers, dynamically quantized ([`int8`]); f32 elsewhere.
     Int8,
+}
+
+impl Precision {
+    /// The precision's name on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::F32 => "f32",
+            Precision::Bf16 => "bf16",
+            Precision::Int8 => "int8",
+        }
+    }
 }
 
 impl std::str::FromStr for Precision {

@@ -255,10 +255,10 @@ pub fn extract_listed(opts: &ExtractOptions, listings: &Listings) -> Result<Summ
 
 /// The attribution model as a run's identity holds it: its path and, as for the NER model, a
 /// hash of its files (retrained in place between a kill and a resume, it would change the
-/// rows); nothing when the quote method runs no model.
+/// rows); `none` when the quote method runs no model.
 fn quote_model_identity(method: QuoteMethod, dir: &Path) -> String {
     match method {
-        QuoteMethod::Rules => String::new(),
+        QuoteMethod::Rules => "none".into(),
         _ => format!(
             "{} ({})",
             dir.display(),
@@ -267,15 +267,18 @@ fn quote_model_identity(method: QuoteMethod, dir: &Path) -> String {
     }
 }
 
-/// The options of a run that change its output bytes, for its [`RunIdentity`]. Threads,
-/// chunk and batch sizes are left out: output is the same whatever they are.
+/// The options of a run that change its output bytes, for its [`RunIdentity`], each value as
+/// the command line writes it (a `--resume` refused names them: `--quotes both → rules`, where
+/// it said `--quotes "Both" → "Rules"`). Threads, chunk and batch sizes are left out: output is
+/// the same whatever they are.
 fn output_options(opts: &ExtractOptions) -> Vec<(String, String)> {
     let f = &opts.fields;
+    let flag = |given: bool| if given { "given" } else { "not given" };
     [
-        ("--precision", format!("{:?}", opts.precision)),
+        ("--precision", opts.precision.as_str().to_string()),
         (
             "--all-sentences",
-            (!opts.skip_lowercase_sentences).to_string(),
+            flag(!opts.skip_lowercase_sentences).to_string(),
         ),
         ("--max-bytes", opts.max_bytes.to_string()),
         (
@@ -289,7 +292,7 @@ fn output_options(opts: &ExtractOptions) -> Vec<(String, String)> {
         ("--url-field", f.url.clone()),
         ("--published-field", f.published.clone()),
         ("--source-field", f.source.clone()),
-        ("--quotes", format!("{:?}", opts.quotes)),
+        ("--quotes", opts.quotes.as_str().to_string()),
         (
             "--quote-model",
             quote_model_identity(opts.quotes, &opts.quote_model),
@@ -652,6 +655,39 @@ mod tests {
         let second = quote_model_identity(QuoteMethod::Both, &dir);
         assert_ne!(first, second);
         assert!(second.starts_with(&dir.display().to_string()));
-        assert_eq!(quote_model_identity(QuoteMethod::Rules, &dir), "");
+        assert_eq!(quote_model_identity(QuoteMethod::Rules, &dir), "none");
+    }
+
+    /// A refused `--resume` names the options that differ with their identity's values: they
+    /// were Rust's names (`--quotes "Both" → "Rules"`, `--precision "Int8"`).
+    #[test]
+    fn a_runs_options_are_written_as_the_command_line_writes_them() {
+        let opts = ExtractOptions {
+            inputs: Vec::new(),
+            out: PathBuf::new(),
+            model: PathBuf::new(),
+            precision: Precision::Int8,
+            threads: 1,
+            batching: ner::Batching::default(),
+            chunk_size: 1,
+            max_bytes: 1,
+            progress: false,
+            fields: FieldNames::default(),
+            resume: false,
+            shard: None,
+            skip_lowercase_sentences: true,
+            quotes: QuoteMethod::Rules,
+            quote_model: PathBuf::new(),
+            stdin: StdinPlace::default(),
+        };
+        let options = output_options(&opts);
+        let value = |flag: &str| options.iter().find(|(f, _)| f == flag).unwrap().1.clone();
+        assert_eq!(value("--precision"), "int8");
+        assert_eq!(value("--quotes"), "rules");
+        assert_eq!(value("--quote-model"), "none");
+        assert_eq!(value("--all-sentences"), "not given");
+        for (flag, v) in &options {
+            assert!(!v.contains('"') && !v.is_empty(), "{flag} {v:?}");
+        }
     }
 }

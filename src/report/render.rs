@@ -298,20 +298,28 @@ pub fn article_page(
             text,
             origin,
         } => {
-            let headline = has_headline_rows(g).then(|| {
-                let spans = field_spans(g, Field::Title, Vec::new());
-                body_pieces(pieces(title, &spans), g, &[], links, &mut anchored)
-            });
-            let cleaned = clean::clean(text);
-            let chars = CharOffsets::new(text);
-            let debris = cleaned
-                .removed
-                .iter()
-                .map(|(s, _)| (chars.char_of(s.start), chars.char_of(s.end)))
-                .collect();
-            let spans = field_spans(g, Field::Text, debris);
-            let reasons: Vec<&'static str> = cleaned.removed.iter().map(|(_, r)| *r).collect();
-            let body = body_pieces(pieces(text, &spans), g, &reasons, links, &mut anchored);
+            // Each field with what its cleaning removed marked as debris (a headline's
+            // `| Latest News` too: [`clean::clean_headline`]).
+            let mut drawn = |field: Field, field_text: &str, cleaned: clean::Cleaned| {
+                let chars = CharOffsets::new(field_text);
+                let debris = cleaned
+                    .removed
+                    .iter()
+                    .map(|(s, _)| (chars.char_of(s.start), chars.char_of(s.end)))
+                    .collect();
+                let spans = field_spans(g, field, debris);
+                let reasons: Vec<&'static str> = cleaned.removed.iter().map(|(_, r)| *r).collect();
+                body_pieces(
+                    pieces(field_text, &spans),
+                    g,
+                    &reasons,
+                    links,
+                    &mut anchored,
+                )
+            };
+            let headline = has_headline_rows(g)
+                .then(|| drawn(Field::Title, title, clean::clean_headline(title)));
+            let body = drawn(Field::Text, text, clean::clean(text));
             // A record of only a headline has no text to draw.
             let body = (!text.is_empty() || headline.is_none()).then_some(body);
             (

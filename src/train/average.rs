@@ -99,7 +99,10 @@ pub fn average_models(models: &[PathBuf], out: &Path, kind: Kind) -> Result<()> 
     }
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     replace_file(&out.join("tokenizer.json"), |temp| {
-        std::fs::copy(&files[0].tokenizer, temp)?;
+        let tokenizer = &files[0].tokenizer;
+        let bytes = crate::paths::read_regular_file(tokenizer, u64::MAX)
+            .with_context(|| format!("cannot read {}", tokenizer.display()))?;
+        std::fs::write(temp, bytes)?;
         Ok(())
     })?;
     // The first model's config, written anew: it names these weights' fingerprint, not the
@@ -112,8 +115,7 @@ pub fn average_models(models: &[PathBuf], out: &Path, kind: Kind) -> Result<()> 
 /// A model's weights in f32, sorted by name; refused, naming the file, when they are not all
 /// numbers.
 fn read_f32(path: &Path) -> Result<Vec<(String, Tensor)>> {
-    let mut named: Vec<(String, Tensor)> = Tensor::read_safetensors(path)
-        .with_context(|| format!("cannot read {}", path.display()))?
+    let mut named: Vec<(String, Tensor)> = crate::ner::read_safetensors(path)?
         .into_iter()
         .map(|(n, t)| (n, t.to_kind(Kind::Float)))
         .collect();

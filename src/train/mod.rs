@@ -164,7 +164,7 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
         })
     } else {
         let base_config = opts.base.join("config.json");
-        let raw = std::fs::read_to_string(&base_config).with_context(|| {
+        let raw = crate::paths::read_regular_text(&base_config).with_context(|| {
             format!(
                 "cannot read {} (run scripts/setup to fetch the base encoder)",
                 base_config.display()
