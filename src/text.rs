@@ -363,6 +363,19 @@ word_list! {
 }
 
 word_list! {
+    /// Words that start sentences without naming anything, lowercase, sorted: a capitalised one
+    /// at a sentence's start names nothing (NER's sentence skip, a title's name after it).
+    fn sentence_openers = "text/sentence_openers.txt";
+}
+
+/// Whether `word` is one of the [`sentence_openers`] (`The`, `He`, `But`), in any case.
+pub fn is_sentence_opener(word: &str) -> bool {
+    sentence_openers()
+        .binary_search(&word.to_lowercase().as_str())
+        .is_ok()
+}
+
+word_list! {
     /// Titles before a name whose abbreviation also ends sentences as another word (`Del.`:
     /// Delegate, Delaware), checked case-sensitively on the word without its period.
     fn name_title_abbreviations = "text/name_title_abbreviations.txt";
@@ -388,7 +401,7 @@ fn opens_with_name(piece: &str) -> bool {
         .split(|c: char| !c.is_alphanumeric())
         .next()
         .unwrap_or("");
-    head.chars().next().is_some_and(char::is_uppercase) && !crate::ner::is_sentence_opener(head)
+    head.chars().next().is_some_and(char::is_uppercase) && !is_sentence_opener(head)
 }
 
 fn is_abbreviation(word: &str) -> bool {
@@ -808,6 +821,12 @@ mod tests {
             &[("name_title_abbreviations", name_title_abbreviations())],
             false,
         );
+    }
+
+    #[test]
+    fn sentence_openers_are_sorted_lowercase() {
+        assert!(sentence_openers().windows(2).all(|w| w[0] < w[1]));
+        assert!(sentence_openers().iter().all(|w| *w == w.to_lowercase()));
     }
 
     fn document(title: &str, text: &str) -> Document {

@@ -82,22 +82,8 @@ pub fn needs_any_case(sentences: &[Vec<&str>]) -> bool {
     words > 0 && (with_capital * 20 < words || capitals * 2 >= long_words)
 }
 
-word_list! {
-    /// Words that start sentences without naming anything, lowercase, sorted; a capitalised one
-    /// at a sentence's start does not make the sentence hold a name.
-    fn sentence_openers = "sentence_openers.txt";
-}
-
-/// Whether `word` is one of the [`sentence_openers`]: a word that starts sentences without
-/// naming anything (`The`, `He`, `But`), in any case.
-pub fn is_sentence_opener(word: &str) -> bool {
-    sentence_openers()
-        .binary_search(&word.to_lowercase().as_str())
-        .is_ok()
-}
-
 /// Whether a sentence holds no capital letter (nor a letter of a caseless script) except in
-/// the pronoun `I` and in a function word ([`SENTENCE_OPENERS`]) as its first word with
+/// the pronoun `I` and in a function word ([`crate::text::is_sentence_opener`]) as its first word with
 /// letters. Contractions count by their head: `It's`, `I'm`, `That’s`.
 pub fn lowercase_sentence(words: &[&str]) -> bool {
     let mut first = true;
@@ -113,7 +99,7 @@ pub fn lowercase_sentence(words: &[&str]) -> bool {
         if head == "I" {
             continue;
         }
-        if !opener || !is_sentence_opener(head) {
+        if !opener || !crate::text::is_sentence_opener(head) {
             return false;
         }
         // A capitalised opener is fine only as a plain capital: `THE` or `ThE` is not prose.
@@ -127,12 +113,6 @@ pub fn lowercase_sentence(words: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sentence_openers_are_sorted_lowercase() {
-        assert!(sentence_openers().windows(2).all(|w| w[0] < w[1]));
-        assert!(sentence_openers().iter().all(|w| *w == w.to_lowercase()));
-    }
 
     #[test]
     fn lowercase_sentences_are_those_without_a_possible_name() {

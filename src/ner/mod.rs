@@ -43,8 +43,7 @@ mod viterbi;
 mod windows;
 
 pub use casing::{
-    casing_class, is_sentence_opener, lowercase_sentence, needs_any_case, normally_cased,
-    CASING_CLASSES,
+    casing_class, lowercase_sentence, needs_any_case, normally_cased, CASING_CLASSES,
 };
 pub use files::{
     check_weights, file_fingerprint, load_tokenizer, load_weights, not_a_number, read_safetensors,
