@@ -42,9 +42,11 @@
 //!   tagged ORG or the surname of a person the article names in full (Michael Jordan), is that
 //!   organisation's brand, as the line above has it, when the article names the country nowhere
 //!   else as a place; a market word after it (`market_words.txt`) makes it the company's market,
-//!   the country: "Apple's China sales", however tagged. Tagged LOC with no namesake beside it,
-//!   "Nike's Jordan" stays the country: the possessive alone says nothing ("Iran's Syria
-//!   policy", "the EU's Ukraine envoy");
+//!   the country: "Apple's China sales", however tagged. Tagged otherwise (LOC, MISC) with no
+//!   namesake beside it, "Nike's Jordan" is the brand only where it heads its phrase, a
+//!   punctuation mark or a verb right after it ("Nike's Jordan, which grew", "Nike's Jordan led
+//!   the gains", [`heads_its_phrase`]); else the possessive alone says nothing and it stays the
+//!   country ("the EU's Ukraine envoy", "NATO's Afghanistan mission");
 //! - a registered name's stem or short name whose capital says nothing of a name is no
 //!   company's: "Apple" starting a sentence and tagged other than ORG ("Apple growers in
 //!   Washington expect a record", MISC) in an article that writes the word in lower case as
@@ -60,8 +62,10 @@
 //!   Tagged ORG, such a name is weighed: it is the common noun where the article writes the
 //!   lower-case word as the same noun, with the same word after it ("Apple growers" beside "apple
 //!   growers") or in the plural and the singular ("apples" and "an apple orchard"; a plural alone
-//!   is no sign: "Shell cut its dividend" beside "collected shells") and no mention shows a company's sign, a possessive or a word of `company_words.txt` right
-//!   after it ("Apple said", "Apple shares", "Apple's", "Apple CEO"); else it stays the company:
+//!   is no sign: "Shell cut its dividend" beside "collected shells") and no mention shows a
+//!   company's sign, a possessive, a word of `company_words.txt` or a stock ticker right after it
+//!   ("Apple said", "Apple shares", "Apple's", "Apple CEO", "Target cut its forecast", "Target
+//!   (NYSE: TGT)": a fruit or a target cuts nothing and has no ticker); else it stays the company:
 //!   news of Shell opens sentences with it ("Shell to sell Nigerian assets", a headline, "Shell
 //!   said on Monday …") beside "a shell company", another noun, and that Shell stays keyed, as
 //!   does a name with one mention within a sentence ("Target said sales fell. Shares of Target
@@ -70,7 +74,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::names::{
-    fold_key, is_place, is_title, strip_possessive, without_legal_suffix, words_of,
+    fold_key, is_place, is_ticker, is_title, strip_possessive, without_legal_suffix, words_of,
 };
 use super::{Form, OtherName, UnionFind};
 use crate::lexicon::word_list;
@@ -151,6 +155,7 @@ pub(super) fn countries_as_short_names(
             let folded = written_country(i).map(|(_, written)| fold_key(written));
             mentions[i].label == EntityLabel::Org
                 || folded.is_some_and(|f| surnames.contains(f.as_str()))
+                || heads_its_phrase(&doc.text, mentions[i].span)
         })
         .collect();
     let candidates: Vec<usize> = (0..forms.len())
@@ -203,6 +208,38 @@ pub(super) fn countries_as_short_names(
             }
         })
         .collect()
+}
+
+word_list! {
+    /// Verbs other than past forms in "-ed" that show a name before them heads its phrase ("led"
+    /// of "Nike's Jordan led the gains"), folded.
+    fn verbs_after_names = "verbs_after_names.txt";
+}
+
+/// Whether the name at `span` heads its phrase, no noun after it that it names a kind of: a
+/// punctuation mark or a verb follows it (a past form in "-ed" or `verbs_after_names.txt`):
+/// "Nike's Jordan, which grew", "Nike's Jordan led the gains", "Nike's Jordan jumped"; not "the
+/// EU's Ukraine envoy", "NATO's Afghanistan mission", "Apple's China-made phones", nor a list's
+/// first name ("the EU's Ukraine, Moldova and Georgia envoys").
+fn heads_its_phrase(text: &str, span: Span) -> bool {
+    let after = text.get(span.end..).unwrap_or("");
+    // A comma before a capital is more often a list's: "the EU's Ukraine, Moldova and Georgia
+    // envoys".
+    if let Some(rest) = after.strip_prefix(", ") {
+        return rest.starts_with(char::is_lowercase);
+    }
+    if after.starts_with([',', '.', ';', ':', ')', '!', '?', '"', '”']) {
+        return true;
+    }
+    let Some(word) = after
+        .strip_prefix(' ')
+        .and_then(|rest| rest.split(' ').next())
+    else {
+        return false;
+    };
+    let word = word.trim_end_matches([',', '.', ';', ':']);
+    let past = word.len() >= 4 && word.ends_with("ed") && !word.ends_with("eed");
+    word.chars().all(|c| c.is_ascii_lowercase()) && (past || verbs_after_names().contains(&word))
 }
 
 /// Whether `owned` stands right after `owner`'s possessive and `owner` is tagged ORG: "Jordan"
@@ -343,8 +380,9 @@ struct Openers {
 /// lower case too: the lower-case word used as the same noun, with the same word after it ("apple
 /// growers" beside "Apple growers") or in the plural and the singular ("apples", "an apple
 /// orchard"; a plural alone is no sign: "Shell cut its dividend" beside "collected shells")
-/// against a company's signs right after a mention, a possessive or a
-/// word of `company_words.txt` ("Shell said", "Apple's", "Apple shares", "Apple CEO").
+/// against a company's signs right after a mention, a possessive, a word of `company_words.txt`
+/// ("Shell said", "Apple's", "Apple shares", "Apple CEO", "Target cut") or a stock ticker
+/// ("Target (NYSE: TGT)").
 #[derive(Default)]
 struct OpenerEvidence {
     same_noun: bool,
@@ -374,13 +412,32 @@ impl OpenerEvidence {
                     .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
             });
         let company_word = next.is_some_and(|w| company_words().contains(&fold_key(w).as_str()));
-        self.company |= possessive || company_word;
+        self.company |= possessive || company_word || ticker_after(&doc.text, span);
     }
 
     /// Whether the name is the common noun: written as the same noun, with no company's sign.
     fn common_noun(&self) -> bool {
         self.same_noun && !self.company
     }
+}
+
+/// Whether a stock ticker stands in brackets right after a span ([`is_ticker`]): "Target (NYSE:
+/// TGT)", "Target <TGT.N>". A fruit or a shell has none.
+fn ticker_after(text: &str, span: Span) -> bool {
+    let after = text.get(span.end..).unwrap_or("");
+    let rest = after.trim_start_matches([' ', '\u{a0}']);
+    let bracketed = [('(', ')'), ('<', '>')]
+        .into_iter()
+        .find_map(|(open, close)| Some((rest.strip_prefix(open)?, close)));
+    let Some((inside_and_more, close)) = bracketed else {
+        return false;
+    };
+    // Tickers are short: never scan far into the text.
+    let end = inside_and_more
+        .char_indices()
+        .take(24)
+        .find(|&(_, c)| c == close);
+    end.is_some_and(|(at, _)| is_ticker(&inside_and_more[..at]))
 }
 
 /// The word (a run of letters and digits) after a span and the spaces that follow it, if a
@@ -612,6 +669,7 @@ mod tests {
                 ("brand_words", super::brand_words()),
                 ("company_words", super::company_words()),
                 ("market_words", super::market_words()),
+                ("verbs_after_names", super::verbs_after_names()),
             ],
             true,
         );

@@ -35,6 +35,10 @@ use crate::text::{Document, Span};
 ///   tagged one (the model often calls the surname alone ORG);
 /// - a name the model cut at its patronymic particle is one mention again: `Mohammed` and
 ///   `Salman` in "Mohammed bin Salman" become `Mohammed bin Salman` (`name_particles.txt`);
+/// - so is an organisation's name the model cut after a group's possessive, both parts tagged
+///   ORG: `People's` and `Mojahedin Organization of Iran` in "the People's Mojahedin
+///   Organization of Iran" become one mention (`possessive_name_words.txt`); a name owned by
+///   another stays apart: `Google` and `YouTube` of "Google's YouTube";
 /// - a law's year the model left out is part of its name: `Export Control Act` in "the Export
 ///   Control Act 2002 requires" becomes `Export Control Act 2002` (`law_words.txt`; "Act" of a
 ///   sentence ending "… under the Act. 2002 was" keeps its end).
@@ -61,7 +65,10 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
         // "[Donald]", which stays in it, so that no two mentions overlap.
         let taken = out.len().checked_sub(2).map_or(0, |k| out[k].span.end);
         match out.last_mut() {
-            Some(prev) if joined_by_particle(&doc.text, prev, &m) => {
+            Some(prev)
+                if joined_by_particle(&doc.text, prev, &m)
+                    || joined_by_possessive_word(&doc.text, prev, &m) =>
+            {
                 prev.span = Span::new(prev.span.start, m.span.end);
                 prev.score = prev.score.min(m.score);
             }
@@ -224,6 +231,34 @@ fn joined_by_particle(text: &str, before: &Mention, after: &Mention) -> bool {
     persons && spaced && is_name_particle(between.trim())
 }
 
+word_list! {
+    /// Words for a group of people whose possessive begins an organisation's name ("people" of
+    /// "People's Mojahedin Organization of Iran"), folded.
+    fn possessive_name_words = "possessive_name_words.txt";
+}
+
+/// Whether two organisation mentions are one name cut after its first word's possessive:
+/// "People's" and "Mojahedin Organization of Iran", the possessive in the first mention or
+/// between the two, one space after it (`possessive_name_words.txt`).
+fn joined_by_possessive_word(text: &str, before: &Mention, after: &Mention) -> bool {
+    let organisations = before.label == EntityLabel::Org && after.label == EntityLabel::Org;
+    let (Some(first), Some(between)) = (
+        text.get(before.span.range()),
+        text.get(before.span.end..after.span.start),
+    ) else {
+        return false;
+    };
+    let written = format!("{first}{}", between.trim_end_matches(' '));
+    let word = written
+        .strip_suffix("'s")
+        .or_else(|| written.strip_suffix("’s"))
+        .or_else(|| written.strip_suffix(['\'', '’']));
+    let one_space = between.ends_with(' ') && !between.ends_with("  ");
+    organisations
+        && one_space
+        && word.is_some_and(|w| possessive_name_words().contains(&fold_key(w).as_str()))
+}
+
 /// Whether `bracketed` is written `[Given]` and `name` follows it after white space alone.
 fn completes_bracketed(text: &str, bracketed: Span, name: Span) -> bool {
     let before = text.get(..bracketed.start).unwrap_or("");
@@ -238,6 +273,12 @@ fn completes_bracketed(text: &str, bracketed: Span, name: Span) -> bool {
 mod tests {
     #[test]
     fn word_lists_load() {
-        crate::lexicon::check_lists(&[("law_words", super::law_words())], true);
+        crate::lexicon::check_lists(
+            &[
+                ("law_words", super::law_words()),
+                ("possessive_name_words", super::possessive_name_words()),
+            ],
+            true,
+        );
     }
 }

@@ -63,7 +63,11 @@
 //!   An acronym joins its
 //!   expansion when the text defines it, "People's Mojahedin Organization of Iran (PMOI/MEK)" or
 //!   "Mujahedin-e Khalq (MEK)", wherever the definition stands (the nearest one before, else the
-//!   first after); a mention written "PMOI/MEK" defines both acronyms as aliases of itself. Two
+//!   first after); a mention written "PMOI/MEK" defines both acronyms as aliases of itself, and
+//!   so does a name an alias phrase follows ("… of Iran (PMOI), also known as the MEK",
+//!   [`aliases`]). A parenthesis after a place the model cut off the name defines an acronym that
+//!   spells the name with its place: "UN Support Mission" of "the UN Support Mission in Libya
+//!   (UNSMIL)" ("UN" gives its two letters, [`names::initials`]). Two
 //!   names that each define one acronym and spell it by their own initials stay two ("African
 //!   National Congress (ANC)", "Alberta New Conservatives (ANC)"); a later "ANC" joins the
 //!   nearest definition. A stock ticker is no acronym: "Tesla (TSLA.O)" and "Brightwave Inc.
@@ -89,6 +93,7 @@
 //! each mention keeps its own label.
 
 mod across_labels;
+mod aliases;
 mod companies;
 pub(crate) mod gender;
 pub mod keys;
@@ -191,6 +196,8 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     // "Apple" of "Apple growers" beside "the apple harvest" and "Apple Inc." is the fruit.
     let common_nouns = companies::common_nouns(doc, mentions, &forms);
     let mut groups = UnionFind::new(mentions.len());
+    // "… of Iran (PMOI), also known as the MEK": "MEK" is the organisation's too.
+    aliases::known_as_aliases(doc, mentions, &mut forms, &mut groups);
     merge_countries(&forms, &mut groups);
     merge_others(mentions, &forms, &common_nouns, &mut groups);
     let short_company_names = companies::merge_short_company_names(
@@ -315,6 +322,19 @@ fn analyse(doc: &Document, mention: &Mention, country_allowed: bool) -> Form {
             defines.extend(list.iter().map(|a| acronym_key(a)));
             definition_span = Some(span);
         }
+    } else if let Some((tail, list, span)) = parenthesis_after_place(&doc.text, mention.span) {
+        // "UN Support Mission" cut before "in Libya (UNSMIL)": the acronym spells the name with
+        // its place, so it is the name's; any other parenthesis there is the place's.
+        let name_initials = initials(&format!("{display} {tail}"));
+        let spelled: Vec<String> = list
+            .iter()
+            .map(|a| acronym_key(a))
+            .filter(|a| name_initials.contains(a))
+            .collect();
+        if acronym.is_none() && !spelled.is_empty() {
+            defines.extend(spelled);
+            definition_span = Some(span);
+        }
     }
     let key = fold_key(&display);
     Form::Other(OtherName {
@@ -427,6 +447,34 @@ fn parenthesis_after(text: &str, span: Span) -> Option<(Vec<&str>, Span)> {
         return None;
     }
     Some((list, Span::new(open, open + 1 + close.0 + 1)))
+}
+
+/// Acronyms in a parenthesis after a place that ends a name the model cut short: " in Libya
+/// (UNSMIL)" after "UN Support Mission" gives "in Libya", ["UNSMIL"] and the parenthesis' span.
+/// The place is one to three capitalised words after a small word (`in`, `for`, `on`, `to`,
+/// `of`), one space between each.
+fn parenthesis_after_place(text: &str, span: Span) -> Option<(&str, Vec<&str>, Span)> {
+    let after = text.get(span.end..)?;
+    let rest = after.strip_prefix(' ')?;
+    let (small, rest) = rest.split_once(' ')?;
+    if !["in", "for", "on", "to", "of"].contains(&small) {
+        return None;
+    }
+    let name_word = |w: &str| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '-' | '.' | '\'' | '’'))
+    };
+    // The place's words, up to the parenthesis: "Libya", "South Sudan".
+    let open = rest.char_indices().take(60).find(|&(_, c)| c == '(')?.0;
+    let place = rest[..open].strip_suffix(' ')?;
+    let words: Vec<&str> = place.split(' ').collect();
+    if !(1..=3).contains(&words.len()) || !words.iter().all(|w| name_word(w)) {
+        return None;
+    }
+    let place_end = span.end + (after.len() - rest.len()) + place.len();
+    let (list, paren) = parenthesis_after(text, Span::new(span.end, place_end))?;
+    Some((text[span.end..place_end].trim_start(), list, paren))
 }
 
 /// The acronyms a parenthesis after a name defines ("PMOI/MEK"); none when it holds a stock

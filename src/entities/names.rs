@@ -653,8 +653,10 @@ pub fn acronym_key(text: &str) -> String {
 }
 
 /// Acronyms a name could have, from the first letters of its words: all words, words without
-/// small ones ("of", "the"), and capitalised words only. Hyphens split words, so
-/// "Mujahedin-e Khalq" gives MEK.
+/// small ones ("of", "the"), and capitalised words only; and, where a word is an acronym itself,
+/// all words and words without small ones with that word's letters whole: "UN Support Mission
+/// in Libya" gives UNSMIL, "UN Assistance Mission in Afghanistan" UNAMA. Hyphens split words,
+/// so "Mujahedin-e Khalq" gives MEK.
 pub fn initials(name: &str) -> Vec<String> {
     let words: Vec<&str> = name
         .split(|c: char| c.is_whitespace() || c == '-' || c == '‐' || c == '/')
@@ -669,19 +671,30 @@ pub fn initials(name: &str) -> Vec<String> {
             .next()
             .map(|c| c.to_uppercase().collect::<String>())
     };
-    let all: String = words.iter().filter_map(first_letter).collect();
-    let without_small: String = words
-        .iter()
-        .filter(|w| !ACRONYM_STOPWORDS.contains(&fold_key(w).as_str()))
-        .filter_map(first_letter)
-        .collect();
+    let letters_whole = |w: &&str| match is_acronym(w) {
+        true => Some(acronym_key(w)),
+        false => first_letter(w),
+    };
+    let small = |w: &&str| ACRONYM_STOPWORDS.contains(&fold_key(w).as_str());
+    // Each word's letters as `letters` gives them, small words left out where `skip_small`.
+    let spelled = |skip_small: bool, letters: &dyn Fn(&&str) -> Option<String>| -> String {
+        let kept = words.iter().filter(|w| !(skip_small && small(w)));
+        kept.filter_map(letters).collect()
+    };
     let capitalised: String = words
         .iter()
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
         .filter_map(first_letter)
         .collect();
+    let variants = [
+        spelled(false, &first_letter),
+        spelled(true, &first_letter),
+        capitalised,
+        spelled(false, &letters_whole),
+        spelled(true, &letters_whole),
+    ];
     let mut out = Vec::new();
-    for variant in [all, without_small, capitalised] {
+    for variant in variants {
         if variant.chars().count() >= 2 && !out.contains(&variant) {
             out.push(variant);
         }
