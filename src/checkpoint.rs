@@ -278,16 +278,23 @@ fn build() -> &'static str {
 }
 
 /// An option's value as a refusal shows it: as the command line writes it (`--quotes both`),
-/// in single quotes where it would not read as one value so: empty, white space at an end, a
-/// control character or a quote mark (escaped: `'a\u{1b}b'`, `'it\'s'`).
+/// in a shell's single quotes wherever it holds more than letters, digits and `-_./:=@%+,`
+/// (`'head line'`, `''`, `'it'\''s'`); a control character is shown escaped (`'a\u{1b}b'`).
 fn as_typed(value: &str) -> String {
-    let odd = value.is_empty()
-        || value.trim() != value
-        || value.chars().any(|c| c.is_control() || c == '\'');
-    match odd {
-        false => value.to_string(),
-        true => format!("'{}'", value.escape_debug()),
+    let plain = |c: char| c.is_alphanumeric() || "-_./:=@%+,".contains(c);
+    if !value.is_empty() && value.chars().all(plain) {
+        return value.to_string();
     }
+    let mut quoted = String::from("'");
+    for c in value.chars() {
+        match c {
+            '\'' => quoted.push_str("'\\''"),
+            c if c.is_control() => quoted.extend(c.escape_debug()),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('\'');
+    quoted
 }
 
 impl RunIdentity {
@@ -857,6 +864,9 @@ mod tests {
         assert_eq!(as_typed("title"), "title");
         assert_eq!(as_typed(""), "''");
         assert_eq!(as_typed("a\u{1b}b"), "'a\\u{1b}b'");
+        // A space inside is quoted too (review, session 53), a quote mark as a shell writes it.
+        assert_eq!(as_typed("head line"), "'head line'");
+        assert_eq!(as_typed("it's"), "'it'\\''s'");
         std::fs::write(&a, "{}\n{}\n").unwrap();
         let grown = first.differences(&identity(tmp.path(), &[a], "int8"));
         assert!(grown[0].contains("changed since (size 3 → 6"), "{grown:?}");

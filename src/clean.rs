@@ -357,7 +357,7 @@ pub fn clean_headline(title: &str) -> Cleaned {
             .filter_map(|sep| kept.rfind(sep).map(|at| (at, sep.len())))
             .max();
         let Some((at, reason)) = tail.and_then(|(at, len)| {
-            let reason = debris_reason(&kept[at + len..])?;
+            let reason = headline_debris_reason(&kept[at + len..])?;
             kept[..at]
                 .contains(char::is_alphanumeric)
                 .then_some((at, reason))
@@ -369,12 +369,21 @@ pub fn clean_headline(title: &str) -> Cleaned {
         out.removed.push((Span::new(cut, end), reason));
         end = cut;
     }
-    match debris_reason(&title[start..end]) {
+    match headline_debris_reason(&title[start..end]) {
         Some(reason) => out.removed.push((Span::new(start, end), reason)),
         None => out.paragraphs.push(Span::new(start, end)),
     }
     out.removed.reverse();
     out
+}
+
+/// Why a headline's part is debris: only for a line a page repeats whole (`Latest News`,
+/// `Advertisement`), markup or an ad's size. The other rules of [`debris_reason`] read a page's
+/// short lines by their first words or their kind (`Subscribe to …`, `Sign up for …`, `Read
+/// more: …`, a newsletter notice), and such words open real headlines: `Subscribe to Netflix?
+/// Prices rise again, Reed Hastings says` lost every name to them.
+fn headline_debris_reason(part: &str) -> Option<&'static str> {
+    debris_reason(part).filter(|reason| ["markup", "ad size", "page furniture"].contains(reason))
 }
 
 /// Keeps the part `range` of a trimmed line that starts at byte `line_start` of the text, itself
@@ -708,6 +717,11 @@ mod tests {
             "Latest News - Talks failed",
             "Talks failed\n| Latest News",
             "Iran talks",
+            // Words that open a page's share or subscribe lines open headlines too (review,
+            // session 53: these lost every name).
+            "Subscribe to Netflix? Prices rise again, Reed Hastings says",
+            "Read more: Biden wins Ohio",
+            "Health exchange opens Monday - sign up for coverage by Dec. 15, Xavier Becerra says",
         ] {
             assert_eq!(cleaned(title), (vec![title], vec![]), "{title:?}");
         }

@@ -452,10 +452,14 @@ pub fn split_sentences(text: &str, para: Span) -> Vec<Span> {
             }
             _ => out.push(span),
         }
-        let last_word = trimmed.split_whitespace().last().unwrap_or("");
+        let mut last_words = trimmed.split_whitespace().rev();
+        let last_word = last_words.next().unwrap_or("");
         let last_word = last_word.trim_start_matches(['(', '[', '"', '“', '‘', '\'']);
         join_next = is_abbreviation(last_word) && !last_word.ends_with("..");
-        join_before_name = is_name_title_abbreviation(last_word);
+        // After a place and its comma (`Dover, Del.`, AP's style) it is the state, and a
+        // sentence may end there.
+        let after_place = last_words.next().is_some_and(|w| w.ends_with(','));
+        join_before_name = is_name_title_abbreviation(last_word) && !after_place;
     }
     out
 }
@@ -810,6 +814,15 @@ mod tests {
         );
         let t = "“We will wait,” Del. Stacey Plaskett said.";
         assert_eq!(sentences(t), vec![t]);
+        // After a place and its comma it is Delaware (review, session 53: `Del. Officials` spoke).
+        let t = "He moved to Dover, Del. Officials said the move was legal.";
+        assert_eq!(
+            sentences(t),
+            vec![
+                "He moved to Dover, Del.",
+                "Officials said the move was legal."
+            ]
+        );
         // Inside its sentence the title keeps its period, as `Sen.` does; at the end it is a
         // sentence's period.
         let t = "said Del. Stacey Plaskett in Del.";

@@ -86,7 +86,7 @@ struct RunArgs {
     /// Articles processed together (bounds memory; batches are formed across them).
     #[arg(long, default_value = "256")]
     chunk_size: NonZeroUsize,
-    /// Largest article kept, in bytes of its text and title together; longer ones go to errors.
+    /// Largest text, and largest title, kept, in bytes; a record with a longer one goes to errors.
     #[arg(long, default_value_t = NonZeroUsize::new(2_000_000).unwrap())]
     max_bytes: NonZeroUsize,
     /// Process only shard I of N (0 <= I < N), chosen by a stable hash of the article id, so N

@@ -42,9 +42,11 @@ pub(super) fn known_as_aliases(
             continue;
         };
         let next = mentions.partition_point(|m| m.span.start < alias_start);
+        // The alias is the name's only when the model read it as the same kind of thing: "the
+        // Senate, known as the IRA" (ORG, MISC) names the bill, not the Senate.
         if mentions
             .get(next)
-            .is_none_or(|m| m.span.start != alias_start)
+            .is_none_or(|m| m.span.start != alias_start || m.label != mentions[i].label)
         {
             continue;
         }
@@ -95,7 +97,7 @@ mod tests {
 
     #[test]
     fn an_alias_starts_after_the_phrase_and_its_the() {
-        let text = "Iran (PMOI), also known as the MEK, and Khalq (known as MEK)";
+        let text = "Iran (PMOI), also known as the MEK, and Khalq (better known as MEK)";
         let paren_end = text.find(',').unwrap();
         let mek = text.find("MEK").unwrap();
         assert_eq!(alias_start_after(text, paren_end), Some(mek));
@@ -105,7 +107,12 @@ mod tests {
             Some(text.rfind("MEK").unwrap())
         );
         assert_eq!(alias_start_after(text, 4), None, "a parenthesis alone");
-        assert_eq!(alias_start_after("Iran, known asMEK", 4), None);
+        assert_eq!(alias_start_after("Iran, also known asMEK", 4), None);
+        // A bare "known as" describes the phrase before it (review, session 53).
+        assert_eq!(
+            alias_start_after("Congress, known as the CHIPS Act", 8),
+            None
+        );
     }
 
     #[test]

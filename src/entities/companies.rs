@@ -46,7 +46,8 @@
 //!   namesake beside it, "Nike's Jordan" is the brand only where it heads its phrase, a
 //!   punctuation mark or a verb right after it ("Nike's Jordan, which grew", "Nike's Jordan led
 //!   the gains", [`heads_its_phrase`]); else the possessive alone says nothing and it stays the
-//!   country ("the EU's Ukraine envoy", "NATO's Afghanistan mission");
+//!   country ("the EU's Ukraine envoy", "NATO's Afghanistan mission"), as it is after an
+//!   owner written as an acronym ("NATO's Afghanistan, where the alliance lost …");
 //! - a registered name's stem or short name whose capital says nothing of a name is no
 //!   company's: "Apple" starting a sentence and tagged other than ORG ("Apple growers in
 //!   Washington expect a record", MISC) in an article that writes the word in lower case as
@@ -74,7 +75,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::names::{
-    fold_key, is_place, is_ticker, is_title, strip_possessive, without_legal_suffix, words_of,
+    fold_key, is_acronym, is_place, is_ticker, is_title, strip_possessive, without_legal_suffix,
+    words_of,
 };
 use super::{Form, OtherName, UnionFind};
 use crate::lexicon::word_list;
@@ -142,6 +144,12 @@ pub(super) fn countries_as_short_names(
             _ => None,
         })
         .collect();
+    // An owner written as an acronym (NATO, the IMF, the EU) is a body of states more often than
+    // a brand's: "NATO's Afghanistan, where the alliance lost …" is the country.
+    let owner_spelled_out = |i: usize| {
+        let owner = doc.text.get(mentions[i - 1].span.range()).unwrap_or("");
+        !is_acronym(strip_possessive(owner))
+    };
     // "Nike's Jordan" tagged ORG, or beside Michael Jordan: owned by an organisation, and no
     // market of its ("Apple's China sales").
     let owned: HashSet<usize> = (0..forms.len())
@@ -155,7 +163,7 @@ pub(super) fn countries_as_short_names(
             let folded = written_country(i).map(|(_, written)| fold_key(written));
             mentions[i].label == EntityLabel::Org
                 || folded.is_some_and(|f| surnames.contains(f.as_str()))
-                || heads_its_phrase(&doc.text, mentions[i].span)
+                || heads_its_phrase(&doc.text, mentions[i].span) && owner_spelled_out(i)
         })
         .collect();
     let candidates: Vec<usize> = (0..forms.len())

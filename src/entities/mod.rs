@@ -67,7 +67,7 @@
 //!   so does a name an alias phrase follows ("… of Iran (PMOI), also known as the MEK",
 //!   [`aliases`]). A parenthesis after a place the model cut off the name defines an acronym that
 //!   spells the name with its place: "UN Support Mission" of "the UN Support Mission in Libya
-//!   (UNSMIL)" ("UN" gives its two letters, [`names::initials`]). Two
+//!   (UNSMIL)" ("UN" gives its two letters, [`names::initials_with_acronym_words`]). Two
 //!   names that each define one acronym and spell it by their own initials stay two ("African
 //!   National Congress (ANC)", "Alberta New Conservatives (ANC)"); a later "ANC" joins the
 //!   nearest definition. A stock ticker is no acronym: "Tesla (TSLA.O)" and "Brightwave Inc.
@@ -113,9 +113,9 @@ use gender::{gender_of_honorific, Gender};
 
 use self::names::{
     acronym_key, acronym_list, display_without_legal_suffix, family_suffix_after, fold_key,
-    given_names_compatible, initials, is_acronym, is_shouted, is_ticker, spelled_out,
-    strip_brackets, strip_possessive, trim_wrapping, unshout, without_legal_suffix, words_of,
-    PersonName,
+    given_names_compatible, initials, initials_with_acronym_words, is_acronym, is_shouted,
+    is_ticker, spelled_out, strip_brackets, strip_possessive, trim_wrapping, unshout,
+    without_legal_suffix, words_of, PersonName,
 };
 
 /// One distinct thing an article talks about.
@@ -315,7 +315,7 @@ fn analyse(doc: &Document, mention: &Mention, country_allowed: bool) -> Form {
     if let Some((list, span)) = parenthesis_after(&doc.text, mention.span) {
         // A parenthesis after a city or an event is seldom its acronym ("Tirana (AP)"): accept one
         // after an organisation, or one whose acronym spells the name's initials.
-        let name_initials = initials(&display);
+        let name_initials = initials_with_acronym_words(&display);
         let accepted = label == EntityLabel::Org
             || list.iter().any(|a| name_initials.contains(&acronym_key(a)));
         if accepted && acronym.is_none() {
@@ -325,7 +325,7 @@ fn analyse(doc: &Document, mention: &Mention, country_allowed: bool) -> Form {
     } else if let Some((tail, list, span)) = parenthesis_after_place(&doc.text, mention.span) {
         // "UN Support Mission" cut before "in Libya (UNSMIL)": the acronym spells the name with
         // its place, so it is the name's; any other parenthesis there is the place's.
-        let name_initials = initials(&format!("{display} {tail}"));
+        let name_initials = initials_with_acronym_words(&format!("{display} {tail}"));
         let spelled: Vec<String> = list
             .iter()
             .map(|a| acronym_key(a))
@@ -611,7 +611,9 @@ fn definition_of(forms: &[Form], definers: &[usize], i: usize, acronym: &str) ->
     let spells = |d: usize| match &forms[d] {
         Form::Other(o) => {
             o.defines.iter().any(|a| a == acronym)
-                && initials(&o.display).iter().any(|v| v == acronym)
+                && initials_with_acronym_words(&o.display)
+                    .iter()
+                    .any(|v| v == acronym)
         }
         _ => false,
     };

@@ -653,11 +653,22 @@ pub fn acronym_key(text: &str) -> String {
 }
 
 /// Acronyms a name could have, from the first letters of its words: all words, words without
-/// small ones ("of", "the"), and capitalised words only; and, where a word is an acronym itself,
-/// all words and words without small ones with that word's letters whole: "UN Support Mission
-/// in Libya" gives UNSMIL, "UN Assistance Mission in Afghanistan" UNAMA. Hyphens split words,
-/// so "Mujahedin-e Khalq" gives MEK.
+/// small ones ("of", "the"), and capitalised words only. Hyphens split words, so "Mujahedin-e
+/// Khalq" gives MEK.
 pub fn initials(name: &str) -> Vec<String> {
+    spellings(name, false)
+}
+
+/// [`initials`], and, where a word is an acronym itself, all words and words without small ones
+/// with that word's letters whole: "UN Support Mission in Libya" gives UNSMIL, "UN Assistance
+/// Mission in Afghanistan" UNAMA. For a parenthesis that defines an acronym right after its
+/// name only: a bare acronym elsewhere in the text joining a name by them joined unrelated
+/// names ("the US Open" and "USO volunteers").
+pub fn initials_with_acronym_words(name: &str) -> Vec<String> {
+    spellings(name, true)
+}
+
+fn spellings(name: &str, acronym_words_whole: bool) -> Vec<String> {
     let words: Vec<&str> = name
         .split(|c: char| c.is_whitespace() || c == '-' || c == '‐' || c == '/')
         .map(|w| strip_possessive(w.trim_matches(|c: char| !c.is_alphanumeric())))
@@ -686,13 +697,15 @@ pub fn initials(name: &str) -> Vec<String> {
         .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
         .filter_map(first_letter)
         .collect();
-    let variants = [
+    let mut variants = vec![
         spelled(false, &first_letter),
         spelled(true, &first_letter),
         capitalised,
-        spelled(false, &letters_whole),
-        spelled(true, &letters_whole),
     ];
+    if acronym_words_whole {
+        variants.push(spelled(false, &letters_whole));
+        variants.push(spelled(true, &letters_whole));
+    }
     let mut out = Vec::new();
     for variant in variants {
         if variant.chars().count() >= 2 && !out.contains(&variant) {

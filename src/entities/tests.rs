@@ -2212,6 +2212,19 @@ fn a_countrys_name_tagged_loc_that_an_organisation_owns_is_its_brand() {
             &[("Nike", Some("nike")), ("Jordan", Some("jordan brand"))],
         );
     }
+    // After an owner written as an acronym, a body of states, it stays the country (review,
+    // session 53: keyed `afghanistan brand`).
+    for (owner, country, code) in [
+        ("NATO", "Afghanistan", "country:AF"),
+        ("IMF", "Argentina", "country:AR"),
+    ] {
+        let text = format!("Historians still argue about the {owner}'s {country}, where it lost.");
+        assert_keyed(
+            &text,
+            &[(owner, "ORG"), (country, "LOC")],
+            &[(owner, Some(&owner.to_lowercase())), (country, Some(code))],
+        );
+    }
 }
 
 /// The model tags "People's" apart from "Mojahedin Organization of Iran", and "also known as the
@@ -2248,8 +2261,8 @@ fn a_name_cut_after_a_possessive_word_and_its_aliases_are_one_organisation() {
     assert_eq!(entities.entities[0].aliases, ["PMOI", "MEK"]);
     // Without the possessive word: the alias phrase alone, and a name in an alias parenthesis.
     assert_keyed(
-        "Mujahedin-e Khalq, known as MEK, met. The MEK left. Islamic State (also known as \
-         Daesh) fled.",
+        "Mujahedin-e Khalq, better known as MEK, met. The MEK left. Islamic State (also known \
+         as Daesh) fled.",
         &[
             ("Mujahedin-e Khalq", "ORG"),
             ("MEK", "ORG"),
@@ -2259,6 +2272,25 @@ fn a_name_cut_after_a_possessive_word_and_its_aliases_are_one_organisation() {
         &[
             ("Mujahedin-e Khalq", Some("mek")),
             ("Islamic State", Some("islamic state")),
+        ],
+    );
+    // A bare "known as" after a comma describes the phrase, and an alias of another label is
+    // another thing's name (review, session 53: Congress was keyed as the CHIPS Act, the
+    // Senate as the IRA).
+    assert_keyed(
+        "Subsidies approved by Congress, known as the CHIPS Act, grew. The bill passed by the \
+         Senate, also known as the IRA, cut costs. The IRA helped.",
+        &[
+            ("Congress", "ORG"),
+            ("CHIPS Act", "MISC"),
+            ("Senate", "ORG"),
+            ("IRA", "MISC"),
+        ],
+        &[
+            ("Congress", Some("congress")),
+            ("CHIPS Act", Some("chips act")),
+            ("Senate", Some("senate")),
+            ("IRA", Some("ira")),
         ],
     );
 }
@@ -2295,6 +2327,13 @@ fn an_acronym_after_the_place_a_name_was_cut_before_is_the_names() {
             ("Texas", Some("texas")),
             ("TX", Some("tx")),
         ],
+    );
+    // An acronym word's letters whole spell only a parenthesis right after the name: a bare
+    // acronym elsewhere joins no name by them (review, session 53: the US Open was keyed `uso`).
+    assert_keyed(
+        "The US Open starts Monday. USO volunteers will entertain troops.",
+        &[("US Open", "MISC"), ("USO", "ORG")],
+        &[("US Open", Some("us open")), ("USO", Some("uso"))],
     );
 }
 

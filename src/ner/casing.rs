@@ -5,7 +5,6 @@
 //! article a sentence such as `The talks failed.` (no capital beyond a function word at its
 //! start) names nothing, so the windower leaves it out of the model's work.
 
-
 /// Number of casing classes fed through the token-type embedding.
 pub const CASING_CLASSES: i64 = 6;
 
