@@ -263,97 +263,11 @@ fn is_symbol(text: &str) -> bool {
     capitals(symbol, 6) && capitals(code, 2) && code.chars().all(|c| c.is_ascii_uppercase())
 }
 
-/// Words that may precede a person's name without being part of it (compared folded, dot-less).
-const TITLES: &[&str] = &[
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "dr",
-    "prof",
-    "professor",
-    "sir",
-    "dame",
-    "lord",
-    "lady",
-    "president",
-    "vice",
-    "prime",
-    "minister",
-    "premier",
-    "chancellor",
-    "secretary",
-    "senator",
-    "sen",
-    "rep",
-    "representative",
-    "congressman",
-    "congresswoman",
-    "gov",
-    "governor",
-    "mayor",
-    "gen",
-    "general",
-    "col",
-    "colonel",
-    "lt",
-    "lieutenant",
-    "capt",
-    "captain",
-    "cmdr",
-    "commander",
-    "sgt",
-    "sergeant",
-    "adm",
-    "admiral",
-    "maj",
-    "major",
-    "king",
-    "queen",
-    "prince",
-    "princess",
-    "emperor",
-    "sheikh",
-    "sheik",
-    "shaikh",
-    "ayatollah",
-    "imam",
-    "pope",
-    "cardinal",
-    "bishop",
-    "rev",
-    "reverend",
-    "father",
-    "rabbi",
-    "judge",
-    "justice",
-    "ambassador",
-    "chairman",
-    "chairwoman",
-    "speaker",
-    "leader",
-    "advisor",
-    "adviser",
-    "director",
-    "chief",
-    "ceo",
-    "mullah",
-    "hon",
-    "honorable",
-    "former",
-    "late",
-    "deputy",
-    "acting",
-    "interior",
-    "foreign",
-    "defense",
-    "defence",
-    "state",
-    "national",
-    "security",
-    "us",
-];
+word_list! {
+    /// Words that may precede a person's name without being part of it (compared folded,
+    /// dot-less).
+    fn person_titles = "person_titles.txt";
+}
 
 /// Words after a name that say which one of a family, not who (dropped from matching keys only).
 const NAME_SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
@@ -406,7 +320,7 @@ const ACRONYM_STOPWORDS: &[&str] = &[
 
 /// Is this a title or honorific that may precede a name ("Mr.", "President")?
 pub fn is_title(word: &str) -> bool {
-    TITLES.contains(&fold_key(word).as_str())
+    person_titles().contains(&fold_key(word).as_str())
 }
 
 /// Whether a name is written all in capitals with at least four letters ("BRUSSELS", "NEW
@@ -876,6 +790,7 @@ mod tests {
                 ("romanised_syllable_ends", romanised_syllable_ends()),
                 ("stock_exchanges", stock_exchanges()),
                 ("east_asian_family_names", east_asian_family_names()),
+                ("person_titles", person_titles()),
             ],
             true,
         );
