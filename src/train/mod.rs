@@ -164,12 +164,7 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
         })
     } else {
         let base_config = opts.base.join("config.json");
-        let raw = crate::paths::read_regular_text(&base_config).with_context(|| {
-            format!(
-                "cannot read {} (run scripts/setup to fetch the base encoder)",
-                base_config.display()
-            )
-        })?;
+        let raw = read_start_config(&base_config, "run scripts/setup to fetch the base encoder")?;
         let bert: BertConfig = serde_json::from_str(&raw)
             .with_context(|| format!("{} is not a BERT config", base_config.display()))?;
         let mut config = ModelConfig {
@@ -215,6 +210,18 @@ fn build_model(opts: &TrainOptions, device: Device) -> Result<NerModel> {
 
 /// Checks that the trained model in `dir` fits this training, as a start (`--init`) or a teacher:
 /// the CoNLL labels this trainer uses, and the casing input as `opts` has it.
+/// A starting model's config.json as text; `missing_hint` follows the error only when the file
+/// is not there (a FIFO or a directory in its place is no missing download).
+pub(crate) fn read_start_config(path: &Path, missing_hint: &str) -> Result<String> {
+    crate::paths::read_regular_text(path).map_err(|e| {
+        let hint = match e.kind() {
+            std::io::ErrorKind::NotFound => format!(" ({missing_hint})"),
+            _ => String::new(),
+        };
+        anyhow::anyhow!("cannot read {}{hint}: {e}", path.display())
+    })
+}
+
 fn check_trained(dir: &Path, config: &ModelConfig, opts: &TrainOptions) -> Result<()> {
     if config.settings.task != ner::Task::Ner {
         bail!(
@@ -871,6 +878,30 @@ mod tests {
 
     /// The running log is one of the run's own files: a symbolic link at its name in `--out`
     /// is refused, never written through (`File::create` emptied the file it named).
+    /// The setup hint is for a start that was never fetched: a FIFO in the config's place was
+    /// told to run scripts/setup (session 53's outside attack).
+    #[cfg(unix)]
+    #[test]
+    fn only_a_missing_start_config_is_told_to_run_setup() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.json");
+        let missing = read_start_config(&config, "run scripts/setup").unwrap_err();
+        assert!(
+            format!("{missing:#}").contains("(run scripts/setup)"),
+            "{missing:#}"
+        );
+        let made = std::process::Command::new("mkfifo").arg(&config).status();
+        assert!(made.unwrap().success());
+        let fifo = format!(
+            "{:#}",
+            read_start_config(&config, "run scripts/setup").unwrap_err()
+        );
+        assert!(
+            !fifo.contains("scripts/setup") && fifo.contains("config.json"),
+            "{fifo}"
+        );
+    }
+
     #[cfg(unix)]
     #[test]
     fn the_running_log_is_never_written_through_a_link() {

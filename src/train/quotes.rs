@@ -120,8 +120,7 @@ fn build_model(
 ) -> Result<(NerModel, Option<RoleTransitions>)> {
     let files_dir = &opts.init;
     let config_path = files_dir.join("config.json");
-    let raw = crate::paths::read_regular_text(&config_path)
-        .with_context(|| format!("cannot read {} (run scripts/setup)", config_path.display()))?;
+    let raw = super::read_start_config(&config_path, "run scripts/setup")?;
     // A whosaid model's config has a `whosaid` section; a base encoder's is a plain BERT config.
     let is_whosaid_model = serde_json::from_str::<serde_json::Value>(&raw)
         .with_context(|| format!("{} is not JSON", config_path.display()))?
