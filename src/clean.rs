@@ -331,8 +331,9 @@ const MAX_HEADLINE_TAILS: usize = 3;
 /// Cleans a title analysed as the headline, as [`clean`] cleans a text: nothing is rewritten,
 /// the kept headline is a span of the title as written (so the headline's offsets stay those
 /// of the title). Each last part after a separator ([`HEADLINE_TAIL_SEPARATORS`]) that is
-/// debris as a line of a text would be ([`debris_reason`]), what a site adds to its titles, is
-/// dropped, up to [`MAX_HEADLINE_TAILS`] of them; so is what is left when it is debris whole.
+/// debris as a whole line of a text would be ([`headline_debris_reason`]), what a site adds to
+/// its titles, is dropped, up to [`MAX_HEADLINE_TAILS`] of them; so is what is left when it is
+/// such debris whole.
 /// A part that is no debris (`- Reuters`, `| AP News`) is kept: the text cleaner keeps such a
 /// line too. A title of several lines is kept whole, as a paragraph of the text is.
 ///

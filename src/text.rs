@@ -123,10 +123,7 @@ pub fn title_in_text(title: &str, text: &str, cleaned: &Cleaned) -> bool {
     if title.trim().contains('\n') {
         let opens_with = |from: usize| {
             let rest = loose(&text[from..]);
-            titles.iter().any(|t| {
-                rest.strip_prefix(t.as_str())
-                    .is_some_and(|r| !r.starts_with(|c: char| c.is_alphanumeric()))
-            })
+            titles.iter().any(|t| opens_with_words(&rest, t))
         };
         if opens_with(0) || opens_with(first.start) {
             return true;
@@ -139,13 +136,16 @@ pub fn title_in_text(title: &str, text: &str, cleaned: &Cleaned) -> bool {
         .take_while(|line| !line.trim().is_empty())
         .collect();
     let opening = loose(&block);
-    titles.iter().any(|t| {
-        let opens = t.split(' ').count() >= 3
-            && opening
-                .strip_prefix(t.as_str())
-                .is_some_and(|rest| rest.starts_with(|c: char| !c.is_alphanumeric()));
-        opening == *t || opens
-    })
+    titles
+        .iter()
+        .any(|t| opening == *t || t.split(' ').count() >= 3 && opens_with_words(&opening, t))
+}
+
+/// Whether `text` opens with `words` and no letter or digit goes on the last of them there
+/// (`talks failed, said` opens with `talks failed`; `talks failedx` does not).
+fn opens_with_words(text: &str, words: &str) -> bool {
+    text.strip_prefix(words)
+        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric()))
 }
 
 /// A title's loose forms ([`loose`]): itself and, when it ends in a short source after a dash

@@ -151,20 +151,14 @@ mod tests {
     fn a_fifo_named_as_the_cache_is_refused_not_opened() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("cache.tsv");
-        let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
-        // SAFETY: a NUL-terminated path that lives for the call.
-        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-        let (done, finished) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
+        crate::paths::special::make_fifo(&path);
+        let read = crate::paths::special::at_once(move || {
             let cache = MentionsCache {
                 path: &path,
                 header: format!("{CACHE_HEADER}0"),
             };
-            done.send(cache.read(&[]).map(|_| ()).map_err(|e| format!("{e:#}")))
+            cache.read(&[]).map(|_| ()).map_err(|e| format!("{e:#}"))
         });
-        let read = finished
-            .recv_timeout(std::time::Duration::from_secs(10))
-            .expect("the FIFO was opened: the read hangs");
         let e = read.unwrap_err();
         assert!(e.contains("cache.tsv") && e.contains("FIFO"), "{e}");
     }

@@ -1723,15 +1723,7 @@ mod tests {
         std::os::unix::fs::symlink(folder.join("missing.txt"), folder.join("broken.txt")).unwrap();
         std::os::unix::fs::symlink(folder.join("a.txt"), folder.join("link.txt")).unwrap();
         std::os::unix::fs::symlink(&folder, folder.join("loop.txt")).unwrap();
-        let fifo = std::ffi::CString::new(
-            folder
-                .join("pipe.txt")
-                .into_os_string()
-                .into_encoded_bytes(),
-        )
-        .unwrap();
-        // SAFETY: mkfifo with a valid NUL-terminated path.
-        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+        crate::paths::special::make_fifo(&folder.join("pipe.txt"));
         // Links that lead to each other, and one to itself.
         std::os::unix::fs::symlink("cycle2.txt", folder.join("cycle1.txt")).unwrap();
         std::os::unix::fs::symlink("cycle1.txt", folder.join("cycle2.txt")).unwrap();
@@ -2114,9 +2106,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let pipe = |name: &str, parts: [&'static str; 2]| {
             let path = dir.path().join(name);
-            let c_path = std::ffi::CString::new(path.clone().into_os_string().into_encoded_bytes());
-            // SAFETY: mkfifo with a valid NUL-terminated path.
-            assert_eq!(unsafe { libc::mkfifo(c_path.unwrap().as_ptr(), 0o644) }, 0);
+            crate::paths::special::make_fifo(&path);
             let writer_path = path.clone();
             let writer = std::thread::spawn(move || {
                 use std::io::Write;

@@ -373,12 +373,9 @@ fn with_name_after_title(doc: &Document, words: Range<usize>, stop: usize) -> Ra
     if !source_name_titles().contains(&word(last).to_lowercase().as_str()) {
         return words;
     }
-    let paragraph = doc.paragraph_of(doc.tokens[last].start);
-    let name_word = |i: usize| {
-        attribution::is_capitalized(word(i)) && doc.paragraph_of(doc.tokens[i].start) == paragraph
-    };
-    let reach = doc.tokens.len().min(words.end + TITLE_NAME_WORDS).min(stop);
-    let end = (words.end..reach).find(|&i| !name_word(i)).unwrap_or(reach);
+    let end = reach_over(doc, &words, (stop, TITLE_NAME_WORDS), |i| {
+        attribution::is_capitalized(word(i))
+    });
     if end == words.end {
         return words;
     }
@@ -412,19 +409,28 @@ fn with_phrase_end(doc: &Document, words: Range<usize>, stop: usize) -> Range<us
     if !on_article && !on_modifier {
         return words;
     }
-    let paragraph = doc.paragraph_of(doc.tokens[last].start);
-    let phrase_word = |i: usize| {
+    let end = reach_over(doc, &words, (stop, PHRASE_END_WORDS), |i| {
         let w = lower(i);
         w.chars().any(char::is_alphanumeric)
             && !speaker::head_stops().contains(&w.as_str())
             && !articles().contains(&w.as_str())
-            && doc.paragraph_of(doc.tokens[i].start) == paragraph
-    };
-    let reach = doc.tokens.len().min(words.end + PHRASE_END_WORDS).min(stop);
-    let end = (words.end..reach)
-        .find(|&i| !phrase_word(i))
-        .unwrap_or(reach);
+    });
     words.start..end
+}
+
+/// Where a segment ending at `words.end` ends when it reaches on over the words after it that
+/// `belongs` takes, in its last word's paragraph, before `stop` and over `most` words at most.
+fn reach_over(
+    doc: &Document,
+    words: &Range<usize>,
+    (stop, most): (usize, usize),
+    belongs: impl Fn(usize) -> bool,
+) -> usize {
+    let paragraph = doc.paragraph_of(doc.tokens[words.end - 1].start);
+    let reach = doc.tokens.len().min(words.end + most).min(stop);
+    (words.end..reach)
+        .find(|&i| !belongs(i) || doc.paragraph_of(doc.tokens[i].start) != paragraph)
+        .unwrap_or(reach)
 }
 
 word_list! {

@@ -890,8 +890,7 @@ mod tests {
             format!("{missing:#}").contains("(run scripts/setup)"),
             "{missing:#}"
         );
-        let made = std::process::Command::new("mkfifo").arg(&config).status();
-        assert!(made.unwrap().success());
+        crate::paths::special::make_fifo(&config);
         let fifo = format!(
             "{:#}",
             read_start_config(&config, "run scripts/setup").unwrap_err()

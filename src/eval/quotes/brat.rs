@@ -449,18 +449,11 @@ mod tests {
         }
         let ann = "T2\tCue 4 8\tsaid\nT3\tContent 9 11\tno\nE1\tAttribution:T2 Content:T3\n";
         std::fs::write(dir.join("attributions/a_x.ann"), ann).unwrap();
-        let fifo = |path: &Path| {
-            let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
-            // SAFETY: a NUL-terminated path that lives for the call.
-            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-        };
-        fifo(&dir.join("text/a.txt"));
-        let (done, finished) = std::sync::mpsc::channel();
+        crate::paths::special::make_fifo(&dir.join("text/a.txt"));
         let owned = dir.to_path_buf();
-        std::thread::spawn(move || done.send(format!("{:#}", load_brat_dir(&owned).unwrap_err())));
-        let e = finished
-            .recv_timeout(std::time::Duration::from_secs(10))
-            .expect("the FIFO was opened: the load hangs");
+        let e = crate::paths::special::at_once(move || {
+            format!("{:#}", load_brat_dir(&owned).unwrap_err())
+        });
         assert!(e.contains("a.txt") && e.contains("FIFO"), "{e}");
         std::fs::remove_file(dir.join("text/a.txt")).unwrap();
         std::fs::write(dir.join("text/a.txt"), b"Ana said \xffo.").unwrap();
