@@ -45,6 +45,10 @@ use crate::text::{Document, Span};
 /// - a law's year the model left out is part of its name: `Export Control Act` in "the Export
 ///   Control Act 2002 requires" becomes `Export Control Act 2002` (`law_words.txt`; "Act" of a
 ///   sentence ending "… under the Act. 2002 was" keeps its end);
+/// - a name the model cut at " & " or before an organisation word is one mention again:
+///   `Johnson` and `Johnson` (PER) of "Johnson & Johnson" become the firm `Johnson & Johnson`
+///   (ORG), `George Washington` (PER) and `University` (ORG) of "George Washington University"
+///   the university ([`joined_name_label`], `organisation_words.txt`);
 /// - a name the model cut before the place that ends it reaches over the place again where the
 ///   parenthesis after the place spells it only with the place, and the place is no mention of
 ///   its own: `UN Support Mission` and `Libya` of "the UN Support Mission in Libya (UNSMIL)"
@@ -71,6 +75,10 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
         // The end of the mention before the last: "Jr.[" tagged as one ends past the "[" of
         // "[Donald]", which stays in it, so that no two mentions overlap.
         let taken = out.len().checked_sub(2).map_or(0, |k| out[k].span.end);
+        // "Johnson" and "Johnson" of "Johnson & Johnson": one firm's name, cut.
+        let joined_label = out
+            .last()
+            .and_then(|prev| joined_name_label(&doc.text, prev, &m));
         match out.last_mut() {
             // "Del." of "said Del. Stacey Plaskett": her title, no name.
             Some(prev) if title_before_person(&doc.text, prev, &m) => *prev = m,
@@ -80,6 +88,11 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
             {
                 prev.span = Span::new(prev.span.start, m.span.end);
                 prev.score = prev.score.min(m.score);
+            }
+            Some(prev) if joined_label.is_some() => {
+                prev.span = Span::new(prev.span.start, m.span.end);
+                prev.score = prev.score.min(m.score);
+                prev.label = joined_label.unwrap_or(prev.label);
             }
             Some(prev) if completes_bracketed(&doc.text, prev.span, m.span) => {
                 let bracket_free = taken < prev.span.start;
@@ -367,6 +380,41 @@ fn joined_by_possessive_word(text: &str, before: &Mention, after: &Mention) -> b
         && possessive_name_words().contains(&fold_key(word).as_str())
 }
 
+word_list! {
+    /// Words that end an organisation's name after a person's or place's name ("university" of
+    /// "George Washington University"), folded.
+    fn organisation_words = "organisation_words.txt";
+}
+
+/// The label of one name the model cut in two, where `before` and `after` are such a name:
+/// - two names joined by " & " are one firm's (ORG): "Johnson" and "Johnson" of "Johnson &
+///   Johnson", tagged two people, were Boris Johnson twice; two places or two things of one
+///   label keep it ("Trinidad & Tobago", LOC);
+/// - a name and an organisation word after it, one space between, are the organisation's (the
+///   word's label): "George Washington" (PER) and "University" (ORG) of "George Washington
+///   University" (`organisation_words.txt`).
+fn joined_name_label(text: &str, before: &Mention, after: &Mention) -> Option<EntityLabel> {
+    let between = text.get(before.span.end..after.span.start)?;
+    let written = trim_wrapping(text.get(after.span.range())?);
+    let capitalised = |m: &Mention| {
+        text.get(m.span.range())
+            .and_then(|t| t.chars().next())
+            .is_some_and(char::is_uppercase)
+    };
+    if between == " & " && capitalised(before) && capitalised(after) {
+        let shared = before.label == after.label && before.label != EntityLabel::Per;
+        return Some(if shared {
+            before.label
+        } else {
+            EntityLabel::Org
+        });
+    }
+    let word = between == " "
+        && after.label != EntityLabel::Per
+        && organisation_words().contains(&fold_key(written).as_str());
+    word.then_some(after.label)
+}
+
 /// Whether `bracketed` is written `[Given]` and `name` follows it after white space alone.
 fn completes_bracketed(text: &str, bracketed: Span, name: Span) -> bool {
     let before = text.get(..bracketed.start).unwrap_or("");
@@ -386,6 +434,7 @@ mod tests {
                 ("law_words", super::law_words()),
                 ("possessive_name_words", super::possessive_name_words()),
                 ("place_prepositions", super::place_prepositions()),
+                ("organisation_words", super::organisation_words()),
             ],
             true,
         );

@@ -1333,6 +1333,46 @@ fn a_title_abbreviation_before_a_name_is_no_person() {
     );
 }
 
+/// A firm's or a university's name the model cut in two is one mention again: "Johnson" and
+/// "Johnson" of "Johnson & Johnson" (tagged PER) were both Boris Johnson, and "George
+/// Washington" of "George Washington University" a person "Washington" joined. "Trinidad &
+/// Tobago" stays a place; "School" opening the next sentence is no part of a name.
+#[test]
+fn a_name_cut_at_an_ampersand_or_before_an_organisation_word_is_one() {
+    let text = "Boris Johnson spoke. Johnson & Johnson sued. George Washington University hosted \
+                it. Trinidad & Tobago agreed. Said Ann Lee. School resumed.";
+    let tags = [
+        ("Boris Johnson", "PER"),
+        ("Johnson", "PER"),
+        ("George Washington", "PER"),
+        ("University", "ORG"),
+        ("Trinidad", "LOC"),
+        ("Tobago", "LOC"),
+        ("Ann Lee", "PER"),
+        ("School", "ORG"),
+    ];
+    let doc = document(text);
+    let mentions = name_mentions(&doc, tagged(text, &tags));
+    let named: Vec<(&str, EntityLabel)> = mentions
+        .iter()
+        .map(|m| (&text[m.span.range()], m.label))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("Boris Johnson", EntityLabel::Per),
+            ("Johnson & Johnson", EntityLabel::Org),
+            ("George Washington University", EntityLabel::Org),
+            ("Trinidad & Tobago", EntityLabel::Loc),
+            ("Ann Lee", EntityLabel::Per),
+            ("School", EntityLabel::Org),
+        ]
+    );
+    let entities = merge(&doc, &mentions);
+    check_invariants(&entities, mentions.len());
+    assert_ne!(entities.entity_of(0).id, entities.entity_of(1).id);
+}
+
 /// A lawmaker's party-state tag ("R-Colo", "D-N.Y", tagged PER or ORG) is no entity, so that the
 /// speaker of "Rep. Lauren Boebert, R-Colo., said" is her; "D-Day" is no tag.
 #[test]
