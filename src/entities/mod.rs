@@ -90,7 +90,9 @@
 //! model tagged "Jr." apart (the son, never Donald Trump): [`name_mentions`] prepares the
 //! mentions before merging. Entities are numbered from 1
 //! in order of first mention. The canonical name is the fullest name the article uses; the label
-//! is the one most of its mentions carry (ties go to the higher summed score), LOC for a country;
+//! is the one most of its mentions carry (ties go to the higher summed score), LOC for a country,
+//! PER for a person whose full name is the canonical one ("Rachel Maddow" beside a transcript's
+//! "MADDOW:" tagged ORG);
 //! each mention keeps its own label.
 
 mod across_labels;
@@ -659,16 +661,26 @@ fn build_entities(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) 
         }
     }
     for (entity, votes) in out.entities.iter_mut().zip(label_votes) {
-        settle(entity, &votes);
+        // Its fullest name is a person's, written in full: "Rachel Maddow" beside the model's
+        // "MADDOW:" and "Maddow:" tagged ORG.
+        let person = entity.mentions.iter().any(|&i| match &forms[i] {
+            Form::Person(name) => name.keys.len() >= 2 && name.display == entity.canonical,
+            _ => false,
+        });
+        settle(entity, &votes, person);
     }
     out
 }
 
-/// An entity's label from its mentions' votes (label, count, summed score), and its canonical
-/// name in normal case when it is a person or place written in capitals.
-fn settle(entity: &mut Entity, votes: &[(EntityLabel, usize, f32)]) {
+/// An entity's label from its mentions' votes (label, count, summed score), PER where its
+/// canonical name is a person's full name (`person`: the one-word names that joined it under
+/// other labels are that person's surname), and its canonical name in normal case when it is a
+/// person or place written in capitals.
+fn settle(entity: &mut Entity, votes: &[(EntityLabel, usize, f32)], person: bool) {
     entity.label = if entity.country_code.is_some() {
         EntityLabel::Loc
+    } else if person {
+        EntityLabel::Per
     } else {
         // Most mentions first, then the higher summed score; the first label seen wins ties.
         let mut best = votes[0];

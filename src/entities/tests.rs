@@ -574,6 +574,25 @@ fn label_is_the_majority_and_names_match_loosely() {
     assert_eq!(entities.entities[0].canonical, "Vizion Plus");
 }
 
+/// A person named in full is a person, however the model tagged her surname alone: a
+/// transcript's "MADDOW:" and "Maddow:" (ORG) outvoted "Rachel Maddow" (PER), and the entity was
+/// an organisation.
+#[test]
+fn a_person_named_in_full_is_a_person_whatever_her_surname_was_tagged() {
+    let text = "MADDOW: Thank you.\n\nMaddow: Will it pass?\n\nRachel Maddow asked.";
+    let (_, entities) = tagged_and_merged(
+        text,
+        &[
+            ("Rachel Maddow", "PER"),
+            ("MADDOW", "ORG"),
+            ("Maddow", "ORG"),
+        ],
+    );
+    assert_eq!(entities.entities.len(), 1);
+    assert_eq!(entities.entities[0].canonical, "Rachel Maddow");
+    assert_eq!(entities.entities[0].label, EntityLabel::Per);
+}
+
 #[test]
 fn odd_spans_and_unicode_never_panic() {
     let text =
