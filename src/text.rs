@@ -383,7 +383,7 @@ word_list! {
 
 /// Whether `word` is a title abbreviation that also ends sentences as another word
 /// ([`name_title_abbreviations`]): `Del.`.
-fn is_name_title_abbreviation(word: &str) -> bool {
+pub(crate) fn is_name_title_abbreviation(word: &str) -> bool {
     word.strip_suffix('.')
         .is_some_and(|stem| name_title_abbreviations().contains(&stem))
 }

@@ -4,8 +4,8 @@ use std::collections::HashSet;
 
 use super::countries;
 use super::names::{
-    family_suffix_after, fold_key, is_name_particle, is_ticker, is_title, trim_wrapping, words_of,
-    PersonName,
+    family_suffix_after, fold_key, initials_with_acronym_words, is_name_particle, is_ticker,
+    is_title, is_title_before_name, strip_possessive, trim_wrapping, words_of, PersonName,
 };
 use crate::lexicon::word_list;
 use crate::ner::{EntityLabel, Mention};
@@ -18,6 +18,9 @@ use crate::text::{Document, Span};
 ///   one, and keyed as nobody it made one person of every `Jr.` in a dump). A country's name
 ///   stays even where it doubles as a title word (`US`), and so does the surname of a full name
 ///   of the article: `King` and `Mr. King` beside "Stephen King", `Major` beside "John Major";
+/// - a title that is another word elsewhere is no name where a person follows it: `Del.` of
+///   "said Del. Stacey Plaskett" (Delegate) is left out, `Del.` of "Dover, Del." (Delaware)
+///   stays ([`is_title_before_name`]);
 /// - a US lawmaker's party-state tag is no name: `R-Colo.` and `D-N.Y.` in "Rep. Lauren Boebert,
 ///   R-Colo., said" are left out (`party_state_tags.txt`; "D-Day" stays);
 /// - a stock ticker in a parenthesis after a company is no name: `TSLA.O` of "Tesla (TSLA.O)",
@@ -41,7 +44,15 @@ use crate::text::{Document, Span};
 ///   another stays apart: `Google` and `YouTube` of "Google's YouTube";
 /// - a law's year the model left out is part of its name: `Export Control Act` in "the Export
 ///   Control Act 2002 requires" becomes `Export Control Act 2002` (`law_words.txt`; "Act" of a
-///   sentence ending "… under the Act. 2002 was" keeps its end).
+///   sentence ending "… under the Act. 2002 was" keeps its end);
+/// - a name the model cut at " & " or before an organisation word is one mention again:
+///   `Johnson` and `Johnson` (PER) of "Johnson & Johnson" become the firm `Johnson & Johnson`
+///   (ORG), `George Washington` (PER) and `University` (ORG) of "George Washington University"
+///   the university ([`joined_name_label`], `organisation_words.txt`);
+/// - a name the model cut before the place that ends it reaches over the place again where the
+///   parenthesis after the place spells it only with the place, and the place is no mention of
+///   its own: `UN Support Mission` and `Libya` of "the UN Support Mission in Libya (UNSMIL)"
+///   become `UN Support Mission in Libya` ([`with_cut_places_joined`]).
 pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
     let mentions = with_family_suffixes_joined(&doc.text, mentions);
     let text_of = |m: &Mention| trim_wrapping(doc.text.get(m.span.range()).unwrap_or(""));
@@ -64,13 +75,24 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
         // The end of the mention before the last: "Jr.[" tagged as one ends past the "[" of
         // "[Donald]", which stays in it, so that no two mentions overlap.
         let taken = out.len().checked_sub(2).map_or(0, |k| out[k].span.end);
+        // "Johnson" and "Johnson" of "Johnson & Johnson": one firm's name, cut.
+        let joined_label = out
+            .last()
+            .and_then(|prev| joined_name_label(&doc.text, prev, &m));
         match out.last_mut() {
+            // "Del." of "said Del. Stacey Plaskett": her title, no name.
+            Some(prev) if title_before_person(&doc.text, prev, &m) => *prev = m,
             Some(prev)
                 if joined_by_particle(&doc.text, prev, &m)
                     || joined_by_possessive_word(&doc.text, prev, &m) =>
             {
                 prev.span = Span::new(prev.span.start, m.span.end);
                 prev.score = prev.score.min(m.score);
+            }
+            Some(prev) if joined_label.is_some() => {
+                prev.span = Span::new(prev.span.start, m.span.end);
+                prev.score = prev.score.min(m.score);
+                prev.label = joined_label.unwrap_or(prev.label);
             }
             Some(prev) if completes_bracketed(&doc.text, prev.span, m.span) => {
                 let bracket_free = taken < prev.span.start;
@@ -91,7 +113,107 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
             out[k].span = Span::new(out[k].span.start, end);
         }
     }
+    with_cut_places_joined(&doc.text, out)
+}
+
+/// Whether `title` is a mention made only of titles a name may follow (`Del.`, `Lt. Gov.`,
+/// [`is_title_before_name`]) and `person` a person's name right after it, one space between:
+/// the title of "said Del. Stacey Plaskett", which the model tagged a person of its own.
+fn title_before_person(text: &str, title: &Mention, person: &Mention) -> bool {
+    let (Some(written), Some(between)) = (
+        text.get(title.span.range()),
+        text.get(title.span.end..person.span.start),
+    ) else {
+        return false;
+    };
+    let mut words = words_of(trim_wrapping(written)).peekable();
+    let titles = words.peek().is_some() && words.all(is_title_before_name);
+    titles && person.label == EntityLabel::Per && between == " "
+}
+
+/// The mentions (in text order) with each name the model cut before the place that ends it
+/// reaching over the place again, and the place's own mention inside it left out: "UN Support
+/// Mission" and "Libya" of "the UN Support Mission in Libya (UNSMIL)" become the one mention
+/// "UN Support Mission in Libya", as the parenthesis after the place spells the name only with
+/// it ("UN" gives its two letters, [`initials_with_acronym_words`]); Libya is no country the
+/// article names there. "Acme Corp in Texas (TX)" stays cut: "TX" is the place's.
+fn with_cut_places_joined(text: &str, mentions: Vec<Mention>) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::with_capacity(mentions.len());
+    let mut k = 0;
+    while k < mentions.len() {
+        let mut m = mentions[k].clone();
+        k += 1;
+        if let Some(end) = cut_place_end(text, &m) {
+            // The place's own mentions end with it; one reaching past it ("Libya (UNSMIL"
+            // tagged as one) would overlap the whole name, which then stays cut.
+            let inside = mentions[k..]
+                .iter()
+                .take_while(|n| n.span.end <= end)
+                .count();
+            if mentions.get(k + inside).is_none_or(|n| n.span.start >= end) {
+                m.span = Span::new(m.span.start, end);
+                k += inside;
+            }
+        }
+        out.push(m);
+    }
     out
+}
+
+/// Where the place ends that a name the model cut before it ends with ([`with_cut_places_joined`]):
+/// the end of "in Libya" after "UN Support Mission" in "the UN Support Mission in Libya
+/// (UNSMIL)". None for a person, an acronym, or a parenthesis whose acronyms spell the name
+/// without the place too (then the cut was right) or not even with it.
+fn cut_place_end(text: &str, mention: &Mention) -> Option<usize> {
+    let written = trim_wrapping(text.get(mention.span.range())?);
+    if mention.label == EntityLabel::Per || super::names::is_acronym(written) {
+        return None;
+    }
+    let (end, acronyms) = place_and_parenthesis_after(text, mention.span)?;
+    let name = text.get(mention.span.start..end)?;
+    let (cut, whole) = (
+        initials_with_acronym_words(written),
+        initials_with_acronym_words(name),
+    );
+    acronyms
+        .iter()
+        .map(|a| super::names::acronym_key(a))
+        .any(|a| whole.contains(&a) && !cut.contains(&a))
+        .then_some(end)
+}
+
+word_list! {
+    /// Small words between a name and the place that ends it ("in" of "UN Support Mission in
+    /// Libya").
+    fn place_prepositions = "place_prepositions.txt";
+}
+
+/// The end of a place after a span and the acronyms of a parenthesis right after that place:
+/// " in Libya (UNSMIL)" after "UN Support Mission" gives the end of "Libya" and ["UNSMIL"]. The
+/// place is one to three capitalised words after a small word (`in`, `for`,
+/// `place_prepositions.txt`), one space between each.
+fn place_and_parenthesis_after(text: &str, span: Span) -> Option<(usize, Vec<&str>)> {
+    let after = text.get(span.end..)?;
+    let rest = after.strip_prefix(' ')?;
+    let (small, rest) = rest.split_once(' ')?;
+    if !place_prepositions().contains(&small) {
+        return None;
+    }
+    let name_word = |w: &str| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '-' | '.' | '\'' | '’'))
+    };
+    // The place's words, up to the parenthesis: "Libya", "South Sudan".
+    let open = rest.char_indices().take(60).find(|&(_, c)| c == '(')?.0;
+    let place = rest[..open].strip_suffix(' ')?;
+    let words: Vec<&str> = place.split(' ').collect();
+    if !(1..=3).contains(&words.len()) || !words.iter().all(|w| name_word(w)) {
+        return None;
+    }
+    let place_end = span.end + (after.len() - rest.len()) + place.len();
+    let (list, _) = super::parenthesis_after(text, Span::new(span.end, place_end))?;
+    Some((place_end, list))
 }
 
 word_list! {
@@ -249,14 +371,48 @@ fn joined_by_possessive_word(text: &str, before: &Mention, after: &Mention) -> b
         return false;
     };
     let written = format!("{first}{}", between.trim_end_matches(' '));
-    let word = written
-        .strip_suffix("'s")
-        .or_else(|| written.strip_suffix("’s"))
-        .or_else(|| written.strip_suffix(['\'', '’']));
+    let word = strip_possessive(&written);
+    let possessive = word.len() < written.len();
     let one_space = between.ends_with(' ') && !between.ends_with("  ");
     organisations
         && one_space
-        && word.is_some_and(|w| possessive_name_words().contains(&fold_key(w).as_str()))
+        && possessive
+        && possessive_name_words().contains(&fold_key(word).as_str())
+}
+
+word_list! {
+    /// Words that end an organisation's name after a person's or place's name ("university" of
+    /// "George Washington University"), folded.
+    fn organisation_words = "organisation_words.txt";
+}
+
+/// The label of one name the model cut in two, where `before` and `after` are such a name:
+/// - two names joined by " & " are one firm's (ORG): "Johnson" and "Johnson" of "Johnson &
+///   Johnson", tagged two people, were Boris Johnson twice; two places or two things of one
+///   label keep it ("Trinidad & Tobago", LOC);
+/// - a name and an organisation word after it, one space between, are the organisation's (the
+///   word's label): "George Washington" (PER) and "University" (ORG) of "George Washington
+///   University" (`organisation_words.txt`).
+fn joined_name_label(text: &str, before: &Mention, after: &Mention) -> Option<EntityLabel> {
+    let between = text.get(before.span.end..after.span.start)?;
+    let written = trim_wrapping(text.get(after.span.range())?);
+    let capitalised = |m: &Mention| {
+        text.get(m.span.range())
+            .and_then(|t| t.chars().next())
+            .is_some_and(char::is_uppercase)
+    };
+    if between == " & " && capitalised(before) && capitalised(after) {
+        let shared = before.label == after.label && before.label != EntityLabel::Per;
+        return Some(if shared {
+            before.label
+        } else {
+            EntityLabel::Org
+        });
+    }
+    let word = between == " "
+        && after.label != EntityLabel::Per
+        && organisation_words().contains(&fold_key(written).as_str());
+    word.then_some(after.label)
 }
 
 /// Whether `bracketed` is written `[Given]` and `name` follows it after white space alone.
@@ -277,6 +433,8 @@ mod tests {
             &[
                 ("law_words", super::law_words()),
                 ("possessive_name_words", super::possessive_name_words()),
+                ("place_prepositions", super::place_prepositions()),
+                ("organisation_words", super::organisation_words()),
             ],
             true,
         );

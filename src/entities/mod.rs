@@ -65,9 +65,10 @@
 //!   "Mujahedin-e Khalq (MEK)", wherever the definition stands (the nearest one before, else the
 //!   first after); a mention written "PMOI/MEK" defines both acronyms as aliases of itself, and
 //!   so does a name an alias phrase follows ("… of Iran (PMOI), also known as the MEK",
-//!   [`aliases`]). A parenthesis after a place the model cut off the name defines an acronym that
-//!   spells the name with its place: "UN Support Mission" of "the UN Support Mission in Libya
-//!   (UNSMIL)" ("UN" gives its two letters, [`names::initials_with_acronym_words`]). Two
+//!   [`aliases`]). A name the model cut before the place that ends it is whole again when the
+//!   parenthesis after the place spells it only with the place: "UN Support Mission in Libya" of
+//!   "the UN Support Mission in Libya (UNSMIL)" ([`name_mentions`]; "UN" gives its two letters,
+//!   [`names::initials_with_acronym_words`]), and Libya there is no country's mention. Two
 //!   names that each define one acronym and spell it by their own initials stay two ("African
 //!   National Congress (ANC)", "Alberta New Conservatives (ANC)"); a later "ANC" joins the
 //!   nearest definition. A stock ticker is no acronym: "Tesla (TSLA.O)" and "Brightwave Inc.
@@ -89,7 +90,9 @@
 //! model tagged "Jr." apart (the son, never Donald Trump): [`name_mentions`] prepares the
 //! mentions before merging. Entities are numbered from 1
 //! in order of first mention. The canonical name is the fullest name the article uses; the label
-//! is the one most of its mentions carry (ties go to the higher summed score), LOC for a country;
+//! is the one most of its mentions carry (ties go to the higher summed score), LOC for a country,
+//! PER for a person whose full name is the canonical one ("Rachel Maddow" beside a transcript's
+//! "MADDOW:" tagged ORG);
 //! each mention keeps its own label.
 
 mod across_labels;
@@ -322,19 +325,6 @@ fn analyse(doc: &Document, mention: &Mention, country_allowed: bool) -> Form {
             defines.extend(list.iter().map(|a| acronym_key(a)));
             definition_span = Some(span);
         }
-    } else if let Some((tail, list, span)) = parenthesis_after_place(&doc.text, mention.span) {
-        // "UN Support Mission" cut before "in Libya (UNSMIL)": the acronym spells the name with
-        // its place, so it is the name's; any other parenthesis there is the place's.
-        let name_initials = initials_with_acronym_words(&format!("{display} {tail}"));
-        let spelled: Vec<String> = list
-            .iter()
-            .map(|a| acronym_key(a))
-            .filter(|a| name_initials.contains(a))
-            .collect();
-        if acronym.is_none() && !spelled.is_empty() {
-            defines.extend(spelled);
-            definition_span = Some(span);
-        }
     }
     let key = fold_key(&display);
     Form::Other(OtherName {
@@ -447,34 +437,6 @@ fn parenthesis_after(text: &str, span: Span) -> Option<(Vec<&str>, Span)> {
         return None;
     }
     Some((list, Span::new(open, open + 1 + close.0 + 1)))
-}
-
-/// Acronyms in a parenthesis after a place that ends a name the model cut short: " in Libya
-/// (UNSMIL)" after "UN Support Mission" gives "in Libya", ["UNSMIL"] and the parenthesis' span.
-/// The place is one to three capitalised words after a small word (`in`, `for`, `on`, `to`,
-/// `of`), one space between each.
-fn parenthesis_after_place(text: &str, span: Span) -> Option<(&str, Vec<&str>, Span)> {
-    let after = text.get(span.end..)?;
-    let rest = after.strip_prefix(' ')?;
-    let (small, rest) = rest.split_once(' ')?;
-    if !["in", "for", "on", "to", "of"].contains(&small) {
-        return None;
-    }
-    let name_word = |w: &str| {
-        w.chars().next().is_some_and(char::is_uppercase)
-            && w.chars()
-                .all(|c| c.is_alphabetic() || matches!(c, '-' | '.' | '\'' | '’'))
-    };
-    // The place's words, up to the parenthesis: "Libya", "South Sudan".
-    let open = rest.char_indices().take(60).find(|&(_, c)| c == '(')?.0;
-    let place = rest[..open].strip_suffix(' ')?;
-    let words: Vec<&str> = place.split(' ').collect();
-    if !(1..=3).contains(&words.len()) || !words.iter().all(|w| name_word(w)) {
-        return None;
-    }
-    let place_end = span.end + (after.len() - rest.len()) + place.len();
-    let (list, paren) = parenthesis_after(text, Span::new(span.end, place_end))?;
-    Some((text[span.end..place_end].trim_start(), list, paren))
 }
 
 /// The acronyms a parenthesis after a name defines ("PMOI/MEK"); none when it holds a stock
@@ -699,16 +661,26 @@ fn build_entities(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) 
         }
     }
     for (entity, votes) in out.entities.iter_mut().zip(label_votes) {
-        settle(entity, &votes);
+        // Its fullest name is a person's, written in full: "Rachel Maddow" beside the model's
+        // "MADDOW:" and "Maddow:" tagged ORG.
+        let person = entity.mentions.iter().any(|&i| match &forms[i] {
+            Form::Person(name) => name.keys.len() >= 2 && name.display == entity.canonical,
+            _ => false,
+        });
+        settle(entity, &votes, person);
     }
     out
 }
 
-/// An entity's label from its mentions' votes (label, count, summed score), and its canonical
-/// name in normal case when it is a person or place written in capitals.
-fn settle(entity: &mut Entity, votes: &[(EntityLabel, usize, f32)]) {
+/// An entity's label from its mentions' votes (label, count, summed score), PER where its
+/// canonical name is a person's full name (`person`: the one-word names that joined it under
+/// other labels are that person's surname), and its canonical name in normal case when it is a
+/// person or place written in capitals.
+fn settle(entity: &mut Entity, votes: &[(EntityLabel, usize, f32)], person: bool) {
     entity.label = if entity.country_code.is_some() {
         EntityLabel::Loc
+    } else if person {
+        EntityLabel::Per
     } else {
         // Most mentions first, then the higher summed score; the first label seen wins ties.
         let mut best = votes[0];

@@ -323,6 +323,14 @@ pub fn is_title(word: &str) -> bool {
     person_titles().contains(&fold_key(word).as_str())
 }
 
+/// Is this a title where a name follows it: one of [`is_title`], or an abbreviation that is a
+/// title only there and another word elsewhere ("Del." of "said Del. Stacey Plaskett", Delegate;
+/// of "Dover, Del.", Delaware: [`crate::text::is_name_title_abbreviation`], written with its
+/// capital and dot, as "del" is a particle of names too, "Guillermo del Toro").
+pub fn is_title_before_name(word: &str) -> bool {
+    is_title(word) || crate::text::is_name_title_abbreviation(word)
+}
+
 /// Whether a name is written all in capitals with at least four letters ("BRUSSELS", "NEW
 /// YORK"): a dateline or a headline, not an acronym such as "UAE" or "USSR" ([`is_acronym_word`]).
 pub fn is_shouted(name: &str) -> bool {
@@ -388,7 +396,8 @@ pub struct PersonName {
 
 impl PersonName {
     /// Splits a name into words, dropping leading titles ("Secretary of State Mike Pompeo" →
-    /// "Mike Pompeo") but always keeping at least one word.
+    /// "Mike Pompeo", "Del. Stacey Plaskett" → "Stacey Plaskett") but always keeping at least
+    /// one word.
     pub fn parse(name: &str) -> PersonName {
         let mut words: Vec<&str> = words_of(name)
             .map(|w| {
@@ -403,7 +412,7 @@ impl PersonName {
             let first = words[0];
             // "of" in "Secretary of State" belongs to the title before it.
             let connector = dropped_title && first.chars().next().is_some_and(char::is_lowercase);
-            if is_title(first) || connector {
+            if is_title_before_name(first) || connector {
                 words.remove(0);
                 dropped_title = true;
             } else {
