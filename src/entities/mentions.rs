@@ -75,10 +75,12 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
         // The end of the mention before the last: "Jr.[" tagged as one ends past the "[" of
         // "[Donald]", which stays in it, so that no two mentions overlap.
         let taken = out.len().checked_sub(2).map_or(0, |k| out[k].span.end);
-        // "Johnson" and "Johnson" of "Johnson & Johnson": one firm's name, cut.
+        // "Johnson" and "Johnson" of "Johnson & Johnson": one firm's name, cut. A headline
+        // writes "&" for "and" ("Trump & Putin meet"): only the text's "&" joins names.
+        let in_headline = m.span.start < doc.text_start;
         let joined_label = out
             .last()
-            .and_then(|prev| joined_name_label(&doc.text, prev, &m));
+            .and_then(|prev| joined_name_label(&doc.text, prev, &m, in_headline));
         match out.last_mut() {
             // "Del." of "said Del. Stacey Plaskett": her title, no name.
             Some(prev) if title_before_person(&doc.text, prev, &m) => *prev = m,
@@ -389,11 +391,17 @@ word_list! {
 /// The label of one name the model cut in two, where `before` and `after` are such a name:
 /// - two names joined by " & " are one firm's (ORG): "Johnson" and "Johnson" of "Johnson &
 ///   Johnson", tagged two people, were Boris Johnson twice; two places or two things of one
-///   label keep it ("Trinidad & Tobago", LOC);
+///   label keep it ("Trinidad & Tobago", LOC); not in a headline (`in_headline`), where "&"
+///   stands for "and" between two names ("Trump & Putin meet in Helsinki");
 /// - a name and an organisation word after it, one space between, are the organisation's (the
 ///   word's label): "George Washington" (PER) and "University" (ORG) of "George Washington
 ///   University" (`organisation_words.txt`).
-fn joined_name_label(text: &str, before: &Mention, after: &Mention) -> Option<EntityLabel> {
+fn joined_name_label(
+    text: &str,
+    before: &Mention,
+    after: &Mention,
+    in_headline: bool,
+) -> Option<EntityLabel> {
     let between = text.get(before.span.end..after.span.start)?;
     let written = trim_wrapping(text.get(after.span.range())?);
     let capitalised = |m: &Mention| {
@@ -401,7 +409,7 @@ fn joined_name_label(text: &str, before: &Mention, after: &Mention) -> Option<En
             .and_then(|t| t.chars().next())
             .is_some_and(char::is_uppercase)
     };
-    if between == " & " && capitalised(before) && capitalised(after) {
+    if between == " & " && !in_headline && capitalised(before) && capitalised(after) {
         let shared = before.label == after.label && before.label != EntityLabel::Per;
         return Some(if shared {
             before.label

@@ -661,15 +661,26 @@ fn build_entities(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) 
         }
     }
     for (entity, votes) in out.entities.iter_mut().zip(label_votes) {
-        // Its fullest name is a person's, written in full: "Rachel Maddow" beside the model's
-        // "MADDOW:" and "Maddow:" tagged ORG.
-        let person = entity.mentions.iter().any(|&i| match &forms[i] {
-            Form::Person(name) => name.keys.len() >= 2 && name.display == entity.canonical,
-            _ => false,
-        });
-        settle(entity, &votes, person);
+        settle(entity, &votes, named_in_full_as_a_person(entity, &forms));
     }
     out
+}
+
+/// Whether an entity's fullest name is a person's, written in full, by most of the mentions
+/// that write it so: "Rachel Maddow" (PER) beside the model's "MADDOW:" and "Maddow:" tagged ORG
+/// is a person; "Lockheed Martin" tagged PER once and ORG three times is the firm.
+fn named_in_full_as_a_person(entity: &Entity, forms: &[Form]) -> bool {
+    let (mut as_person, mut as_other) = (0usize, 0usize);
+    for &i in &entity.mentions {
+        match &forms[i] {
+            Form::Person(name) if name.keys.len() >= 2 && name.display == entity.canonical => {
+                as_person += 1
+            }
+            Form::Other(other) if other.display == entity.canonical => as_other += 1,
+            _ => {}
+        }
+    }
+    as_person > as_other
 }
 
 /// An entity's label from its mentions' votes (label, count, summed score), PER where its

@@ -593,6 +593,19 @@ fn a_person_named_in_full_is_a_person_whatever_her_surname_was_tagged() {
     assert_eq!(entities.entities[0].label, EntityLabel::Per);
 }
 
+/// A firm's name the model tagged a person once among its other mentions stays the firm's: the
+/// full name's own mentions decide, most of them ORG.
+#[test]
+fn a_firm_whose_full_name_was_once_tagged_a_person_stays_a_firm() {
+    let text = "Lockheed Martin won. Lockheed Martin said so. Lockheed Martin rose.";
+    let mut mentions = tagged(text, &[("Lockheed Martin", "ORG")]);
+    mentions[1].label = EntityLabel::Per;
+    let entities = merge(&document(text), &mentions);
+    check_invariants(&entities, mentions.len());
+    assert_eq!(entities.entities.len(), 1);
+    assert_eq!(entities.entities[0].label, EntityLabel::Org);
+}
+
 #[test]
 fn odd_spans_and_unicode_never_panic() {
     let text =
@@ -1390,6 +1403,44 @@ fn a_name_cut_at_an_ampersand_or_before_an_organisation_word_is_one() {
     let entities = merge(&doc, &mentions);
     check_invariants(&entities, mentions.len());
     assert_ne!(entities.entity_of(0).id, entities.entity_of(1).id);
+}
+
+/// A headline writes "&" for "and": "Trump & Putin meet" names two people, no firm (the text's
+/// "Johnson & Johnson" is one).
+#[test]
+fn an_ampersand_in_a_headline_joins_no_names() {
+    let text = "Donald Trump and Vladimir Putin met in Helsinki. Johnson & Johnson said nothing.";
+    let title = "Trump & Putin meet";
+    let doc = Document::new(
+        "test".into(),
+        title.into(),
+        text.into(),
+        &clean::clean(text),
+    );
+    let tags = [
+        ("Donald Trump", "PER"),
+        ("Vladimir Putin", "PER"),
+        ("Trump", "PER"),
+        ("Putin", "PER"),
+        ("Helsinki", "LOC"),
+        ("Johnson", "PER"),
+    ];
+    let mentions = name_mentions(&doc, tagged(&doc.text, &tags));
+    let named: Vec<(&str, EntityLabel)> = mentions
+        .iter()
+        .map(|m| (&doc.text[m.span.range()], m.label))
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("Trump", EntityLabel::Per),
+            ("Putin", EntityLabel::Per),
+            ("Donald Trump", EntityLabel::Per),
+            ("Vladimir Putin", EntityLabel::Per),
+            ("Helsinki", EntityLabel::Loc),
+            ("Johnson & Johnson", EntityLabel::Org),
+        ]
+    );
 }
 
 /// A lawmaker's party-state tag ("R-Colo", "D-N.Y", tagged PER or ORG) is no entity, so that the
