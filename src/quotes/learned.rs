@@ -33,13 +33,18 @@
 //! while its sentence goes on takes the preposition's object, to the clause's end (`why it was
 //! mentioned by Ivanka Trump in` → `… in an interview with Cosmopolitan magazine`). A content
 //! opening with a quantifier right after `not` takes the `not` (`all of them agreed` → `not all
-//! of them agreed`).
+//! of them agreed`). A content opening inside a source is a name's end, no content (`Mission in
+//! Libya` of `The UN Support Mission in Libya (UNSMIL) said`); a cue right after a parenthetical
+//! attribution is the interrupted content's verb (`agreed` of `Not everyone, he said, agreed
+//! with the plan`: two parts of one statement of `said`); a content over several quotes with a
+//! cue between them is cut there (`we will rebuild" Joe Biden says "we will rebuild`).
 
 use std::ops::Range;
 
 use anyhow::{bail, Result};
 
 use super::attribution;
+use super::lexicon;
 use super::marks::{self, Quoted};
 use super::{speaker, Quote, QuoteKind};
 use crate::entities::Entities;
@@ -199,10 +204,17 @@ pub struct ModelAttribution {
 pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<ModelAttribution> {
     let paragraphs = doc.paragraph_words();
     let paragraph_of_word = paragraph_index(&paragraphs, doc.tokens.len());
-    let cues = segments(&tags[Role::Cue.index()]);
     let sources = segments(&tags[Role::Source.index()]);
-    let trimmed: Vec<Range<usize>> = segments(&tags[Role::Content.index()])
+    let (cues, contents) = resumed_after_parenthetical(
+        doc,
+        tags,
+        segments(&tags[Role::Cue.index()]),
+        segments(&tags[Role::Content.index()]),
+    );
+    let trimmed: Vec<Range<usize>> = contents
         .into_iter()
+        .filter(|words| !opens_inside_source(words, &sources))
+        .flat_map(|words| split_at_cued_quotes(doc, quoted, &cues, words))
         .map(|words| with_negation(doc, without_loose_ends(doc, quoted, words)))
         .map(|words| with_last_preposition_object(doc, quoted, tags, words))
         .map(|words| without_place_or_time_after_quote(doc, quoted, words))
@@ -278,6 +290,160 @@ pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<
 word_list! {
     /// Articles: see the file's header.
     fn articles = "lexicon/articles.txt";
+}
+
+/// Most words of a parenthetical attribution [`resumed_after_parenthetical`] reads (`, the
+/// deputy mayor for housing said,`).
+const PARENTHETICAL_WORDS: usize = 8;
+
+/// Most words between a cue [`resumed_after_parenthetical`] gives back and the content segment
+/// it resumes (`with` of `agreed with the plan`, which the model may leave untagged).
+const RESUMED_GAP_WORDS: usize = 1;
+
+/// Cue and content segments with a content resumed after a parenthetical attribution: in `Not
+/// everyone, he said, agreed with the plan.` the model reads `Not everyone` as content, `he
+/// said` as source and cue, and then `agreed` as a second cue, whose content `with the plan`
+/// would be a statement of its own. A cue segment right after a parenthetical (words between
+/// two commas that are all source or cue, after a content) and just before a content segment
+/// is the interrupted content's verb: it joins that content, which links to the
+/// parenthetical's cue as the content before it does: one statement in two parts, as `"X," he
+/// said, "Y"` is.
+fn resumed_after_parenthetical(
+    doc: &Document,
+    tags: &RoleTags,
+    cues: Vec<Range<usize>>,
+    mut contents: Vec<Range<usize>>,
+) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
+    let is_comma = |i: usize| doc.slice(doc.tokens[i]) == ",";
+    let tagged = |role: Role, i: usize| tags[role.index()][i] != Bio::O;
+    // Segments of one role are in text order and apart: found by halving, not by a scan per
+    // cue (a one-paragraph record of 40,000 statements).
+    let content_ends_at = |end: usize, contents: &[Range<usize>]| {
+        let at = contents.partition_point(|c| c.end < end);
+        contents.get(at).is_some_and(|c| c.end == end)
+    };
+    let mut kept = Vec::with_capacity(cues.len());
+    for cue in cues {
+        // `, he said, agreed`: the comma before the cue closes the parenthetical.
+        let closing = cue.start.checked_sub(1).filter(|&i| is_comma(i));
+        let opening = closing.and_then(|close| {
+            (close.saturating_sub(PARENTHETICAL_WORDS + 1)..close)
+                .rev()
+                .find(|&i| is_comma(i))
+        });
+        let parenthetical = closing.zip(opening).is_some_and(|(close, open)| {
+            let inside = open + 1..close;
+            !inside.is_empty()
+                && inside
+                    .clone()
+                    .all(|i| tagged(Role::Source, i) || tagged(Role::Cue, i))
+                && inside.clone().any(|i| tagged(Role::Source, i))
+                && inside.clone().any(|i| tagged(Role::Cue, i))
+                && content_ends_at(open, &contents)
+        });
+        // A participle after the parenthetical opens an attribution of its own (`, she said,
+        // referencing the bank's drive to …`).
+        let participle = doc
+            .slice(doc.tokens[cue.start])
+            .to_lowercase()
+            .ends_with("ing");
+        let sentence = doc.sentences_over(doc.tokens[cue.start]);
+        let next = contents.partition_point(|c| c.start < cue.end);
+        let resumed = contents.get(next).filter(|c| {
+            c.start - cue.end <= RESUMED_GAP_WORDS
+                && doc.sentences_over(doc.tokens[c.start]) == sentence
+                && (cue.end..c.start)
+                    .all(|i| doc.slice(doc.tokens[i]).chars().any(char::is_alphanumeric))
+        });
+        if resumed.is_some() && parenthetical && !participle {
+            contents[next].start = cue.start;
+        } else {
+            kept.push(cue);
+        }
+    }
+    (kept, contents)
+}
+
+/// Whether a content segment opens inside a source segment that starts before it: the model
+/// read the end of a name as content as well as source (`Mission in Libya` of `The UN Support
+/// Mission in Libya (UNSMIL) said …`, with `The UN Support Mission in` as source). A name's
+/// own words are no statement. (A content holding a whole source is a nested attribution and
+/// stays.)
+fn opens_inside_source(content: &Range<usize>, sources: &[Range<usize>]) -> bool {
+    let at = sources.partition_point(|s| s.start < content.start);
+    at > 0 && sources[at - 1].end > content.start
+}
+
+/// A content segment that runs over several quoted stretches with a cue between two of them,
+/// cut there: `we will rebuild" Joe Biden says "we will rebuild` is two statements, each quote
+/// with its own cue, not one mixed quote (a run of `Joe Biden says "we will rebuild"` gave the
+/// model contents over several). The words between the two stretches (`Joe Biden says`) leave
+/// the content, and so do the words after the last stretch when a cue follows the content
+/// (`Joe Biden` of `… "we will rebuild" Joe Biden` + `says`): they are the next statement's
+/// speaker. A content with one stretch, or with stretches no cue separates (`called it "a
+/// disaster" and "a waste"`), stays whole; so does a cue before a content's first stretch,
+/// which the content reports (`the minister told me "no"`). Pieces with no word left go.
+fn split_at_cued_quotes(
+    doc: &Document,
+    quoted: &SpanIndex,
+    cues: &[Range<usize>],
+    words: Range<usize>,
+) -> Vec<Range<usize>> {
+    let in_quotes = |i: usize| !quoted.overlapping(doc.tokens[i]).is_empty();
+    // The runs of the content's words inside quoted stretches.
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    for i in words.clone().filter(|&i| in_quotes(i)) {
+        match runs.last_mut() {
+            Some(run) if run.end == i => run.end = i + 1,
+            _ => runs.push(i..i + 1),
+        }
+    }
+    // The model does not always tag the cue of a statement its content runs over: a speech
+    // verb of the lexicon there is one too.
+    let cue_within = |gap: Range<usize>| {
+        let at = cues.partition_point(|c| c.start < gap.start);
+        cues.get(at).is_some_and(|c| c.end <= gap.end)
+            || gap
+                .clone()
+                .any(|i| lexicon::is_speech_verb(doc.slice(doc.tokens[i])))
+    };
+    let cuts: Vec<Range<usize>> = runs
+        .windows(2)
+        .map(|pair| pair[0].end..pair[1].start)
+        .filter(|gap| cue_within(gap.clone()))
+        .collect();
+    if cuts.is_empty() {
+        return vec![words];
+    }
+    let last_run_end = runs.last().map_or(words.end, |r| r.end);
+    let at = cues.partition_point(|c| c.start < words.end);
+    let cue_follows = cues.get(at).is_some_and(|c| c.start == words.end);
+    let end = if cue_follows { last_run_end } else { words.end };
+    let mut pieces = Vec::with_capacity(cuts.len() + 1);
+    let mut start = words.start;
+    for cut in cuts {
+        pieces.push(start..cut.start);
+        start = cut.end;
+    }
+    pieces.push(start..end);
+    // Each piece without the quote marks at its edges, as a direct quote is written; a piece
+    // with no word left goes.
+    let mark = |i: usize| doc.slice(doc.tokens[i]).chars().all(marks::is_quote_mark);
+    pieces
+        .into_iter()
+        .filter_map(|mut piece| {
+            while piece.start < piece.end && mark(piece.start) {
+                piece.start += 1;
+            }
+            while piece.start < piece.end && mark(piece.end - 1) {
+                piece.end -= 1;
+            }
+            let has_word = piece
+                .clone()
+                .any(|i| doc.slice(doc.tokens[i]).chars().any(char::is_alphanumeric));
+            has_word.then_some(piece)
+        })
+        .collect()
 }
 
 /// Whether a source segment is an article alone (`An` of a correction note's `An earlier
@@ -1663,6 +1829,141 @@ mod tests {
         assert_eq!(
             QuoteMethod::Both.model_context(),
             Some(RoleContext::ParagraphOnly)
+        );
+    }
+
+    /// The content and cue of each attribution of `marks` (a phrase, its occurrence from 0, its
+    /// role) in `d`.
+    fn contents_and_cues<'d>(
+        d: &'d Document,
+        marks: &[(&str, usize, Role)],
+    ) -> Vec<(Vec<&'d str>, Option<&'d str>)> {
+        let mut tags: RoleTags = [(); 3].map(|_| vec![Bio::O; d.tokens.len()]);
+        for &(phrase, nth, role) in marks {
+            let (start, _) = d.text.match_indices(phrase).nth(nth).unwrap();
+            let words = &d.word_ranges(Span::new(start, start + phrase.len()))[0];
+            tags[role.index()][words.start] = Bio::B;
+            tags[role.index()][words.start + 1..words.end].fill(Bio::I);
+        }
+        attributions_of(d, &tags)
+            .iter()
+            .map(|a| {
+                let pieces = a.content.iter().map(|&p| d.slice(p)).collect();
+                (pieces, a.cue.map(|c| d.slice(c)))
+            })
+            .collect()
+    }
+
+    /// Asserts that the attributions of `marks` in `text` are one content piece each, read with
+    /// the cue given beside it.
+    fn assert_read_as(text: &str, marks: &[(&str, usize, Role)], expected: &[(&str, &str)]) {
+        let d = doc(text);
+        let expected: Vec<(Vec<&str>, Option<&str>)> = expected
+            .iter()
+            .map(|&(content, cue)| (vec![content], Some(cue)))
+            .collect();
+        assert_eq!(contents_and_cues(&d, marks), expected, "{text}");
+    }
+
+    /// A cue the model reads right after a parenthetical attribution is the interrupted
+    /// content's verb (session 54: `agreed` of `Not everyone, he said, agreed with the plan.`
+    /// was the cue of a statement `with the plan`); the content takes it and the
+    /// parenthetical's cue, as the part before does. A participle there opens an attribution
+    /// of its own.
+    #[test]
+    fn a_content_resumed_after_a_parenthetical_attribution_takes_its_cue() {
+        use Role::{Content, Cue, Source};
+        // (text, the content before the parenthetical, its source, the cue after it, the
+        // content after that, and each content as read with its cue)
+        let cases = [
+            (
+                "Not everyone, he said, agreed with the plan.",
+                ["Not everyone", "he", "agreed", "with the plan"],
+                [("Not everyone", "said"), ("agreed with the plan", "said")],
+            ),
+            (
+                "The talks failed, Smith said, adding new rules.",
+                ["The talks failed", "Smith", "adding", "new rules"],
+                [("The talks failed", "said"), ("new rules", "adding")],
+            ),
+        ];
+        for (text, [before, source, after_cue, after], expected) in cases {
+            let marks = [
+                (before, 0, Content),
+                (source, 0, Source),
+                ("said", 0, Cue),
+                (after_cue, 0, Cue),
+                (after, 0, Content),
+            ];
+            assert_read_as(text, &marks, &expected);
+        }
+    }
+
+    /// A content opening inside a source is the end of a name, not a statement (session 54:
+    /// `Mission in Libya` of `The UN Support Mission in Libya (UNSMIL) said …`, tagged source
+    /// and content at once); a content holding a whole source, a nested attribution, stays.
+    #[test]
+    fn a_content_opening_inside_a_source_is_no_statement() {
+        use Role::{Content, Cue, Source};
+        let marks = [
+            ("The UN Support Mission in", 0, Source),
+            ("Mission in Libya", 0, Content),
+            ("UNSMIL", 0, Source),
+            ("said", 0, Cue),
+            ("that talks would resume", 0, Content),
+        ];
+        assert_read_as(
+            "The UN Support Mission in Libya (UNSMIL) said on Monday that talks would resume.",
+            &marks,
+            &[("that talks would resume", "said")],
+        );
+        let nested = "Jones told them the talks failed";
+        let marks = [
+            ("Aides", 0, Source),
+            ("said", 0, Cue),
+            (nested, 0, Content),
+            ("Jones", 0, Source),
+        ];
+        assert_read_as(
+            "Aides said Jones told them the talks failed.",
+            &marks,
+            &[(nested, "said")],
+        );
+    }
+
+    /// A content over several quotes with a cue between them is cut at the cue, each quote a
+    /// statement of its own (session 54: a run of `Joe Biden says "we will rebuild"` gave
+    /// `--quotes model` mixed quotes over several, their cues and speakers inside); the next
+    /// speaker after the last quote leaves too, and a cue the model missed there (the second
+    /// `says`) cuts as well. Quotes no cue separates stay one content.
+    #[test]
+    fn a_content_over_quotes_with_cues_between_is_cut_at_the_cues() {
+        use Role::{Content, Cue, Source};
+        let d = doc(
+            "Joe Biden says \"we will rebuild\" Joe Biden says \"we will rebuild\" Joe Biden \
+             says \"we will rebuild\" Joe Biden says \"we will rebuild\"",
+        );
+        let marks = [
+            ("Joe Biden", 0, Source),
+            ("says", 0, Cue),
+            ("we will rebuild\" Joe Biden says \"we will rebuild\" Joe Biden says \"we will rebuild\" Joe Biden", 0, Content),
+            ("says", 2, Cue),
+            ("says", 3, Cue),
+            ("we will rebuild", 3, Content),
+        ];
+        let got = contents_and_cues(&d, &marks);
+        let contents: Vec<&str> = got.iter().flat_map(|(c, _)| c.iter().copied()).collect();
+        assert_eq!(contents, ["we will rebuild"; 4]);
+        let whole = "it \"a disaster\" and \"a waste\"";
+        let marks = [
+            ("Smith", 0, Source),
+            ("called", 0, Cue),
+            (whole, 0, Content),
+        ];
+        assert_read_as(
+            "Smith called it \"a disaster\" and \"a waste\" on Monday.",
+            &marks,
+            &[(whole, "called")],
         );
     }
 }

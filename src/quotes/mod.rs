@@ -150,11 +150,14 @@ pub fn extract_by(
 ///   fixtures do not move);
 /// - a model statement overlapping no quote of the rules is added when it has a cue and enough
 ///   words ([`long_enough_to_add`]: shorter model-only contents were mostly topics, `explained the
-///   reasons why`, on the fixtures), and its cue is no kept quote's: one cue introduces one
-///   statement, and a kept quote's cue reaching a second content (`"Subpoenas are not
-///   optional," Chaffetz said after Pagliano failed to show up`) was the model's misreading;
-///   nor when it states nothing ([`non_statement`]: an action's object, `approved a new parking
-///   plan`, or the question put to the subject, `Asked whether he would resign, …`);
+///   reasons why`, on the fixtures; the half of a clause its attribution interrupts counts the
+///   other half's words too, `The plan, he said, would fail`), and its cue is no kept quote's:
+///   one cue introduces one statement, and a kept quote's cue reaching a second content
+///   (`"Subpoenas are not optional," Chaffetz said after Pagliano failed to show up`) was the
+///   model's misreading; nor when it states nothing ([`non_statement`]: an action's object,
+///   `approved a new parking plan`, or the question put to the subject, `Asked whether he would
+///   resign, …`); nor when it lies inside a speaker of the rules' quotes: a name's own words are
+///   no statement (`Mission in Libya` of `The UN Support Mission in Libya (UNSMIL) said …`);
 /// - a model statement of one function word and no other piece (`the` of `the harbour board said
 ///   the.`, a stray tag) is no statement: it neither replaces nor is added.
 ///
@@ -192,6 +195,25 @@ pub fn combine(doc: &Document, rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quot
             model_of_rule[r].push(m);
         }
     }
+    // A part's words with those of the part its attribution interrupts: `The plan` of `The
+    // plan, he said, would fail in the end.` is added with its second part. Only a neighbour in
+    // text order can be the other half: nothing else lies between them.
+    let words_of = |q: &Quote| doc.slice(q.span).split_whitespace().count();
+    let part_words: Vec<usize> = (0..model.len())
+        .map(|i| {
+            let other: usize = [i.wrapping_sub(1), i + 1]
+                .into_iter()
+                .filter(|&j| {
+                    j < model.len()
+                        && rules_of_model[j].is_empty()
+                        && rules_of_model[i].is_empty()
+                        && interrupted_by_attribution(doc, &model[i], &model[j])
+                })
+                .map(|j| words_of(&model[j]))
+                .sum();
+            words_of(&model[i]) + other
+        })
+        .collect();
     let replaced = replaced_rules(doc, &rules, &model, &rules_of_model, &model_of_rule);
     let mut out: Vec<Quote> = rules
         .iter()
@@ -204,19 +226,30 @@ pub fn combine(doc: &Document, rules: Vec<Quote>, model: Vec<Quote>) -> Vec<Quot
     take_model_readings(doc, &mut out, &model);
     let kept_cues = SpanIndex::new(out.iter().filter_map(|q| q.cue));
     let cue_taken = |m: &Quote| m.cue.is_some_and(|c| !kept_cues.overlapping(c).is_empty());
+    // The rules read these words as a speaker: the model's statement there is a name's own
+    // words (`Mission in Libya` of `The UN Support Mission in Libya (UNSMIL) said …`).
+    let rules_speakers: Vec<Span> = rules.iter().filter_map(|r| r.speaker).collect();
+    let speaker_index = SpanIndex::new(rules_speakers.iter().copied());
+    let in_rules_speaker = |m: &Quote| {
+        speaker_index
+            .overlapping(m.span)
+            .into_iter()
+            .any(|i| rules_speakers[i].contains(m.span))
+    };
     let added: Vec<Quote> = model
         .into_iter()
-        .zip(&rules_of_model)
-        .filter(|(m, hits)| {
+        .zip(rules_of_model.iter().zip(&part_words))
+        .filter(|(m, (hits, &words))| {
             let replaces = hits.iter().any(|&i| replaced[i]);
             replaces
                 || hits.is_empty()
                     && m.cue.is_some()
-                    && long_enough_to_add(doc, m)
+                    && long_enough_to_add(m, words, lexicon_cue(doc, m))
                     && !cue_taken(m)
+                    && !in_rules_speaker(m)
                     && !non_statement::states_nothing(doc, m)
         })
-        .map(|(m, hits)| {
+        .map(|(m, (hits, _))| {
             let gone = hits.iter().filter(|&&i| replaced[i]).map(|&i| &rules[i]);
             keep_speaker_written_by_cue(doc, m, gone)
         })
@@ -472,20 +505,49 @@ pub fn attribution_ids(quotes: &[Quote]) -> Vec<usize> {
 
 /// Whether a statement only the model found has words enough for `both` to add it: four, or
 /// three for reported speech whose cue is a verb of the cue lexicon (`Staff said prices will
-/// rise`). Shorter ones were mostly topics (`warned of dam failure`); short ones with quote marks
+/// rise`); `words` counts the other half of a clause its attribution interrupts too (`The plan`
+/// of `The plan, he said, would fail` has five). Shorter ones were mostly topics (`warned of dam
+/// failure`); short ones with quote marks
 /// mostly titles and scare quotes the rules rightly left unattributed (`Members read “War and
 /// Peace” aloud`), and short ones with other cues topics of verbs that report no words (`Harbour
 /// authority approves Valmora port expansion`). Chosen on PolNeAR train and dev together
 /// (`models/quotes-en/MODEL_CARD.md`).
-fn long_enough_to_add(doc: &Document, statement: &Quote) -> bool {
-    let words = doc.slice(statement.span).split_whitespace().count();
-    let lexicon_cue = statement.cue.is_some_and(|cue| {
+fn long_enough_to_add(statement: &Quote, words: usize, lexicon_cue: bool) -> bool {
+    words >= MIN_ADDED_WORDS
+        || words + 1 == MIN_ADDED_WORDS && statement.kind == QuoteKind::Indirect && lexicon_cue
+}
+
+/// Whether two parts of one statement are the halves of a clause its attribution interrupts:
+/// only their cue and speaker, commas and spaces lie between them (`The plan, he said, would
+/// fail`).
+fn interrupted_by_attribution(doc: &Document, a: &Quote, b: &Quote) -> bool {
+    let (first, second) = if a.span.start <= b.span.start {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    let (Some(cue), Some(speaker)) = (a.cue, a.speaker) else {
+        return false;
+    };
+    if first.span.end > second.span.start || b.cue != a.cue {
+        return false;
+    }
+    let between = Span::new(first.span.end, second.span.start);
+    let attribution = [cue, speaker];
+    attribution.iter().all(|s| between.contains(*s))
+        && doc.text[between.range()].char_indices().all(|(i, c)| {
+            let at = between.start + i;
+            attribution.iter().any(|s| s.start <= at && at < s.end) || c.is_whitespace() || c == ','
+        })
+}
+
+/// Whether a statement's cue holds a verb of the cue lexicon.
+fn lexicon_cue(doc: &Document, statement: &Quote) -> bool {
+    statement.cue.is_some_and(|cue| {
         doc.slice(cue)
             .split(|c: char| !c.is_alphabetic())
             .any(|word| lexicon::verb(word).is_some())
-    });
-    words >= MIN_ADDED_WORDS
-        || words + 1 == MIN_ADDED_WORDS && statement.kind == QuoteKind::Indirect && lexicon_cue
+    })
 }
 
 /// The fewest words of a statement only the model found, for `both` to add it whatever its cue

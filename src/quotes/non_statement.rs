@@ -158,7 +158,7 @@ pub(super) fn is_participle(word: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     fn doc(text: &str) -> Document {
@@ -171,7 +171,7 @@ mod tests {
     }
 
     /// A model statement on `text`: `content` and `cue` as written there (first occurrence).
-    fn statement(text: &str, content: &str, cue: &str) -> Quote {
+    pub(in crate::quotes) fn statement(text: &str, content: &str, cue: &str) -> Quote {
         let span = |s: &str| {
             let start = text.find(s).unwrap();
             Span::new(start, start + s.len())

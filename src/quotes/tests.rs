@@ -1975,6 +1975,60 @@ fn both_keeps_a_name_the_model_cut_short() {
     );
 }
 
+/// Reported speech with a cue, speaker and content, at the given words of `text` (first
+/// occurrence of each).
+fn reported_at(text: &str, content: &str, cue: &str, speaker: &str) -> Quote {
+    let start = text.find(speaker).unwrap();
+    Quote {
+        speaker: Some(Span::new(start, start + speaker.len())),
+        ..non_statement::tests::statement(text, content, cue)
+    }
+}
+
+/// The half of a clause its attribution interrupts counts the other half's words for `both`
+/// to add it (session 54: `Not everyone` of `Not everyone, he said, agreed with the plan.`,
+/// two words, was left out and the statement lost its subject); a short statement elsewhere
+/// still is not added.
+#[test]
+fn both_adds_both_halves_of_a_clause_its_attribution_interrupts() {
+    let text = "Not everyone, he said, agreed with the plan.";
+    let doc = Document::new("t".into(), String::new(), text.into(), &clean(text));
+    let model = vec![
+        reported_at(text, "Not everyone", "said", "he"),
+        reported_at(text, "agreed with the plan", "said", "he"),
+    ];
+    assert_eq!(combine(&doc, Vec::new(), model.clone()), model);
+    let text = "Not everyone, he said. Most agreed with the plan.";
+    let doc = Document::new("t".into(), String::new(), text.into(), &clean(text));
+    let model = vec![
+        reported_at(text, "Not everyone", "said", "he"),
+        reported_at(text, "Most agreed with the plan", "said", "he"),
+    ];
+    assert_eq!(combine(&doc, Vec::new(), model.clone()), model[1..]);
+}
+
+/// A model statement inside the rules' speaker is a name's own words, not added (session 54:
+/// `Mission in Libya` of `The UN Support Mission in Libya (UNSMIL) said on Monday that …`).
+#[test]
+fn both_adds_no_statement_inside_a_speaker_of_the_rules() {
+    let text = "The UN Support Mission in Libya (UNSMIL) said on Monday that talks would resume.";
+    let doc = Document::new("t".into(), String::new(), text.into(), &clean(text));
+    let content = "that talks would resume";
+    let rules = vec![reported_at(
+        text,
+        content,
+        "said",
+        "The UN Support Mission in Libya",
+    )];
+    let model = vec![
+        reported_at(text, "Mission in Libya", "said", "UNSMIL"),
+        reported_at(text, content, "said", "UNSMIL"),
+    ];
+    let both = combine(&doc, rules, model);
+    let got: Vec<&str> = both.iter().map(|q| doc.slice(q.span)).collect();
+    assert_eq!(got, [content]);
+}
+
 /// A Q&A interview's `A:` answers are direct quotes of the person interviewed, named before the
 /// first question; its `Q:` questions are left out.
 #[test]
