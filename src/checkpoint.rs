@@ -13,6 +13,11 @@
 //!   or `rsync -t` of another file of the same size, `touch -r`), so the resume then reads the
 //!   written records again, before it touches the output, and refuses unless their digest is
 //!   the checkpoint's.
+//! - **Inputs hold still** ([`refuse_inputs_changed_during_the_run`]): an input whose size or
+//!   modification time is not at the run's end what its identity says (a dump still being
+//!   appended to, a file rewritten in place) fails the run before its files are renamed: its
+//!   rows would hold records of the input as it was and as it is, under a record
+//!   (`.whosaid-run.json`) of the first alone.
 //! - **Inputs are never outputs** ([`refuse_inputs_among_outputs`]): `extract articles.csv
 //!   --out .` would replace the analyst's `articles.csv` with its own; the run refuses before it
 //!   touches anything.
@@ -141,6 +146,38 @@ pub fn refuse_inputs_among_outputs(inputs: &[PathBuf], out: &Path) -> Result<()>
     Ok(())
 }
 
+/// Fails a run whose inputs are not, now that it has read them, as `run` found them at its start
+/// (`inputs` and `listings` are those `run` was made of): a run over a dump still being written
+/// read 1,550 records of it and recorded the 1,500 of its start in `.whosaid-run.json`, with exit
+/// 0, and shards started together on such a dump union to no one run. Called before the run
+/// renames its files, so nothing is left looking complete; the checkpoint's identity no longer
+/// fits the input either, and `--resume` refuses.
+///
+/// ```text
+/// start: news.jsonl 305,670 bytes   end: 305,670 bytes, same time   the run finishes
+/// start: news.jsonl 305,670 bytes   end: 315,640 bytes              fails, naming news.jsonl
+/// ```
+pub fn refuse_inputs_changed_during_the_run(
+    run: &RunIdentity,
+    inputs: &[PathBuf],
+    listings: &Listings,
+) -> Result<()> {
+    let now = RunIdentity {
+        inputs: inputs.iter().map(|p| InputStamp::of(p, listings)).collect(),
+        ..run.clone()
+    };
+    let changed = run.differences(&now);
+    if changed.is_empty() {
+        return Ok(());
+    }
+    bail!(
+        "an input changed during the run, so its rows would mix the input as it was with the \
+         input as it is: {}; nothing was renamed: run again (without --resume) once it no \
+         longer changes",
+        changed.join("; ")
+    )
+}
+
 /// Refuses an input named twice — one file or folder under two names (`a.jsonl ./a.jsonl`, a
 /// link), a file inside a folder also given, or a file that a folder also reads through a link
 /// or a hard link to it: its records would be read twice, every row written twice and the entity
@@ -162,6 +199,9 @@ pub fn refuse_repeated_listed_inputs(inputs: &[PathBuf], listings: &Listings) ->
         .into());
     }
     let named: Vec<&PathBuf> = inputs.iter().filter(|p| p.as_os_str() != "-").collect();
+    if named.len() < inputs.len() {
+        refuse_stdin_read_again(&named, listings)?;
+    }
     let inside =
         |a: &Path, dir: &Path| dir.is_dir() && crate::paths::is_within(a, dir).unwrap_or(false);
     for (i, input) in named.iter().enumerate() {
@@ -207,6 +247,27 @@ fn refuse_files_read_twice(named: &[&PathBuf], listings: &Listings) -> Result<()
                 // folder's listing, which keeps the first name of each file only.
                 Entry::Occupied(_) => {}
             }
+        }
+    }
+    Ok(())
+}
+
+/// [`refuse_repeated_inputs`] for stdin redirected from a file another input reads
+/// (`extract a.jsonl - < a.jsonl`, or a file of a folder given): a.jsonl's rows were written
+/// twice, once for `a.jsonl` and once for `<stdin>`, with exit 0. A pipe or a terminal is no
+/// file an input can read.
+fn refuse_stdin_read_again(named: &[&PathBuf], listings: &Listings) -> Result<()> {
+    let Some(stdin) = crate::paths::stdin_file_identity() else {
+        return Ok(());
+    };
+    for input in named {
+        let files = files_read(input, listings);
+        if let Some(file) = files
+            .iter()
+            .find(|f| crate::paths::file_identity(f) == Some(stdin))
+        {
+            let which = format!(" (stdin is {})", file.display());
+            return Err(read_twice(Path::new("-"), input, which));
         }
     }
     Ok(())

@@ -26,8 +26,15 @@ use anyhow::{Context, Result};
 /// a<U+9B>31m    a\u{9B}31m     (the one-character CSI, a terminal escape too)
 /// ```
 pub fn text_of(name: &OsStr) -> String {
+    text_of_bytes(name.as_encoded_bytes())
+}
+
+/// [`text_of`] for bytes an input holds where a message names them (a CSV header's cells, when
+/// none is the text column): a cell `te<NUL>xt` or `<ESC>[31m` reached `errors.csv` and the
+/// terminal as it was.
+pub fn text_of_bytes(bytes: &[u8]) -> String {
     let mut out = String::new();
-    for chunk in name.as_encoded_bytes().utf8_chunks() {
+    for chunk in bytes.utf8_chunks() {
         for c in chunk.valid().chars() {
             match c {
                 '\\' => out.push_str("\\\\"),
@@ -305,6 +312,20 @@ fn blocking(_: &std::fs::File) -> std::io::Result<()> {
 /// off Unix).
 pub fn file_identity(path: &Path) -> Option<(u64, u64)> {
     std::fs::metadata(path).ok().and_then(|m| identity(&m))
+}
+
+/// The device and inode of the regular file stdin reads (`whosaid extract - < a.jsonl`); None
+/// for a pipe, a terminal or a closed stdin, and off Unix.
+pub fn stdin_file_identity() -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
+        let metadata = std::fs::File::from(fd).metadata().ok()?;
+        metadata.is_file().then(|| identity(&metadata)).flatten()
+    }
+    #[cfg(not(unix))]
+    None
 }
 
 /// Two files' metadata name one file: equal device and inode (never off Unix).

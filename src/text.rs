@@ -120,14 +120,10 @@ pub fn title_in_text(title: &str, text: &str, cleaned: &Cleaned) -> bool {
     };
     // A title of several lines (a dump whose title field holds the text as well, `--title-field
     // text`) is the text's when the text, whole or from its first kept paragraph, opens with it.
-    if title.trim().contains('\n') {
-        let opens_with = |from: usize| {
-            let rest = loose(&text[from..]);
-            titles.iter().any(|t| opens_with_words(&rest, t))
-        };
-        if opens_with(0) || opens_with(first.start) {
-            return true;
-        }
+    if title.trim().contains('\n')
+        && (opens_loosely(text, &titles) || opens_loosely(&text[first.start..], &titles))
+    {
+        return true;
     }
     // The first kept paragraph's block of lines, to the first blank line: cleaning may keep a
     // short line as a paragraph of its own.
@@ -146,6 +142,41 @@ pub fn title_in_text(title: &str, text: &str, cleaned: &Cleaned) -> bool {
 fn opens_with_words(text: &str, words: &str) -> bool {
     text.strip_prefix(words)
         .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric()))
+}
+
+/// Whether `text`, read loosely ([`loose`]), opens with one of `titles` ([`opens_with_words`]),
+/// reading no more of it than that takes: a prefix about twice the longest title, doubled while
+/// it cannot tell. Read whole, a 2 MB text was lowered and rejoined in full, twice, to compare
+/// its first line or two with a title of several lines. The prefix tells as the whole text
+/// does once a character that `loose` never cuts off a text's end (no space, closing
+/// punctuation or quote mark) stands after the longest title and the character after it: the
+/// prefix's loose words are then the whole text's up to there, end trimming aside.
+///
+/// ```text
+/// titles [`talks failed`]   `Talks failed.\n\nMike Pompeo said …`   prefix `talks failed. mike`: true
+/// titles [`talks failed`]   `Talks failed`                          the whole text (too short)
+/// ```
+fn opens_loosely(text: &str, titles: &[String]) -> bool {
+    let longest = titles.iter().map(String::len).max().unwrap_or(0);
+    let mut want = 2 * longest + 64;
+    loop {
+        let mut end = want.min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        if end == text.len() {
+            let whole = loose(text);
+            return titles.iter().any(|t| opens_with_words(&whole, t));
+        }
+        let words = loose_words(&text[..end]);
+        let uncut = |(at, c): (usize, char)| {
+            at > longest && !is_loose_closing(c) && !matches!(c, '"' | '\'')
+        };
+        if words.char_indices().any(uncut) {
+            return titles.iter().any(|t| opens_with_words(&words, t));
+        }
+        want *= 2;
+    }
 }
 
 /// A title's loose forms ([`loose`]): itself and, when it ends in a short source after a dash
@@ -173,6 +204,22 @@ fn headline_forms(title: &str) -> Vec<String> {
 /// space collapsed, byte-order marks and closing punctuation (`.`, `!`, `?`, `:`, `;`, `,`, `…`)
 /// left out: `“TALKS FAILED.”` and `"Talks failed"` read alike.
 fn loose(line: &str) -> String {
+    let words = loose_words(line);
+    let quote_free_end = words.trim_end_matches(is_loose_closing);
+    // A closing mark after the punctuation (`"Talks failed."`) is kept, the punctuation not.
+    match quote_free_end.strip_suffix(['"', '\'']) {
+        Some(inner) => format!(
+            "{}{}",
+            inner.trim_end_matches(is_loose_closing),
+            &quote_free_end[inner.len()..]
+        ),
+        None => quote_free_end.to_string(),
+    }
+}
+
+/// [`loose`] before its end is trimmed: each character mapped alone, so the loose words of a
+/// text's prefix are a prefix of the whole text's ([`opens_loosely`] reads no further).
+fn loose_words(line: &str) -> String {
     let mapped: String = line
         .chars()
         .filter(|&c| c != '\u{feff}')
@@ -184,18 +231,12 @@ fn loose(line: &str) -> String {
         })
         .flat_map(char::to_lowercase)
         .collect();
-    let words = mapped.split_whitespace().collect::<Vec<_>>().join(" ");
-    let closing = |c: char| matches!(c, '.' | '!' | '?' | ':' | ';' | ',' | '…' | ' ');
-    let quote_free_end = words.trim_end_matches(closing);
-    // A closing mark after the punctuation (`"Talks failed."`) is kept, the punctuation not.
-    match quote_free_end.strip_suffix(['"', '\'']) {
-        Some(inner) => format!(
-            "{}{}",
-            inner.trim_end_matches(closing),
-            &quote_free_end[inner.len()..]
-        ),
-        None => quote_free_end.to_string(),
-    }
+    mapped.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What [`loose`] leaves off a line's end: closing punctuation, and the space between.
+fn is_loose_closing(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | ':' | ';' | ',' | '…' | ' ')
 }
 
 impl Document {
@@ -989,6 +1030,49 @@ mod tests {
         ] {
             assert!(document(title, text).text_start > 0, "{title:?}");
         }
+    }
+
+    /// [`opens_loosely`] reads a prefix of the text where `title_in_text` read it whole, twice,
+    /// for a title of several lines: the same answers, over texts of words, closing
+    /// punctuation, quote marks, byte-order marks, runs of white space and letters whose lower
+    /// case is longer (`İ`), cut after each of their pieces, and titles made of their openings.
+    #[test]
+    fn a_texts_opening_read_loosely_from_a_prefix_is_as_read_whole() {
+        const PIECES: [&str; 16] = [
+            "Talks", " ", "failed", ".", "\n\n", "“", "”", "\"", "'", "\u{feff}", "İ", "…", "  \t",
+            "x", "!", "Pompeo",
+        ];
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        let mut compared = 0;
+        for _ in 0..3_000 {
+            let pieces: Vec<&str> = (0..next(60)).map(|_| PIECES[next(PIECES.len())]).collect();
+            let text: String = pieces.concat();
+            let title: String = pieces[..next(pieces.len() + 1).min(12)].concat();
+            let titles = headline_forms(&title);
+            let whole = loose(&text);
+            let expected = titles.iter().any(|t| opens_with_words(&whole, t));
+            assert_eq!(
+                opens_loosely(&text, &titles),
+                expected,
+                "{title:?} {text:?}"
+            );
+            compared += usize::from(expected);
+        }
+        // Both answers are met, and a long text answers from its prefix.
+        assert!(compared > 100, "{compared}");
+        let long = format!(
+            "Talks failed.\n\n{}",
+            "Mike Pompeo said so. ".repeat(100_000)
+        );
+        let titles = headline_forms("Talks failed");
+        assert!(opens_loosely(&long, &titles));
+        assert!(!opens_loosely(&long, &headline_forms("Talks failed badly")));
     }
 
     #[test]

@@ -567,6 +567,72 @@ fn a_record_of_only_a_headline_is_analysed() {
     );
 }
 
+/// A dump still being written to when the run read it: the run read the records appended
+/// meanwhile, finished with exit 0 and recorded the size of the dump's start in
+/// `.whosaid-run.json`, so shards started together on it unioned to no one run. The run now
+/// fails, naming the input, and renames none of its files. The append comes at the run's first
+/// checkpoint; a run that ends before it is tried again with a longer dump.
+#[test]
+fn an_input_that_changes_during_the_run_fails_it_and_nothing_looks_complete() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 64, Some(1));
+    for records in [2_000, 20_000, 200_000] {
+        let dump = tmp.path().join(format!("growing-{records}.jsonl"));
+        let line =
+            |i: usize| format!("{{\"id\": \"a{i}\", \"text\": \"Lleshaj spoke in Iran.\"}}\n");
+        std::fs::write(&dump, (0..records).map(line).collect::<String>()).unwrap();
+        let out = tmp.path().join(format!("out-{records}"));
+        let appended = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = {
+            let (dump, out) = (dump.clone(), out.clone());
+            let (appended, done) = (appended.clone(), done.clone());
+            std::thread::spawn(move || {
+                use std::sync::atomic::Ordering::SeqCst;
+                while !done.load(SeqCst) {
+                    if out.join(".whosaid-checkpoint.json").exists() {
+                        let mut f = std::fs::OpenOptions::new()
+                            .append(true)
+                            .open(&dump)
+                            .unwrap();
+                        std::io::Write::write_all(&mut f, line(records).as_bytes()).unwrap();
+                        appended.store(true, SeqCst);
+                        return;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                }
+            })
+        };
+        let mut opts = options(vec![dump], &out, model.clone());
+        opts.chunk_size = 64;
+        let result = extract(&opts);
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        writer.join().unwrap();
+        // Ended before the append, or appended to after its last look at its inputs (its
+        // files were then of the input it read): try a longer dump.
+        let (true, Err(error)) = (appended.load(std::sync::atomic::Ordering::SeqCst), result)
+        else {
+            continue;
+        };
+        let error = format!("{error:#}");
+        assert!(
+            error.contains("changed during the run")
+                && error.contains(&format!("growing-{records}.jsonl")),
+            "{error}"
+        );
+        for name in [
+            "articles.csv",
+            "entities.csv",
+            "entity_index.csv",
+            ".whosaid-run.json",
+        ] {
+            assert!(!out.join(name).exists(), "{name} looks complete");
+        }
+        return;
+    }
+    panic!("no run over an input appended to while it ran failed");
+}
+
 #[test]
 fn a_missing_or_broken_model_stops_before_any_output() {
     let tmp = tempfile::tempdir().unwrap();

@@ -207,6 +207,58 @@ fn an_input_named_twice_is_refused_before_any_output() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
+/// Stdin redirected from a file another input reads (`extract a.jsonl - < a.jsonl`, or a file
+/// of a folder given) read its records twice, under `a.jsonl` and `<stdin>`, with exit 0: the
+/// refusal above compared the paths given, and `-` names none. A usage error now, said before
+/// any output; the same records through a pipe, or stdin from another file, are read.
+#[test]
+fn stdin_redirected_from_a_file_another_input_reads_is_an_input_named_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let folder = tmp.path().join("dump");
+    std::fs::create_dir_all(&folder).unwrap();
+    let a = dump(&tmp.path().join("a.jsonl"), "a", 2);
+    let story = folder.join("story.txt");
+    std::fs::write(&story, "Lleshaj said the talks failed.").unwrap();
+    let stdin_run = |out: &str, input: &Path, stdin: Stdio| {
+        let mut c = whosaid();
+        extract_args(
+            &mut c,
+            &model,
+            &tmp.path().join(out),
+            &[input, Path::new("-")],
+            &[],
+        );
+        c.stdin(stdin).output().unwrap()
+    };
+    for (i, (input, redirected)) in [(&a, &a), (&folder, &story)].into_iter().enumerate() {
+        let out = format!("out{i}");
+        let o = stdin_run(&out, input, std::fs::File::open(redirected).unwrap().into());
+        assert_eq!(o.status.code(), Some(2), "{input:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("hold the same records") && stderr(&o).contains("stdin is"),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!tmp.path().join(out).exists(), "{input:?}: output written");
+    }
+    let b = dump(&tmp.path().join("b.jsonl"), "b", 2);
+    let o = stdin_run("other", &a, std::fs::File::open(&b).unwrap().into());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut c = whosaid();
+    extract_args(
+        &mut c,
+        &model,
+        &tmp.path().join("piped"),
+        &[&a, Path::new("-")],
+        &[],
+    );
+    let mut child = c.stdin(Stdio::piped()).spawn().unwrap();
+    let records = std::fs::read(&a).unwrap();
+    child.stdin.take().unwrap().write_all(&records).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
 /// A folder reading a file also given, through a link or a hard link to it (or two folders
 /// reading one file so), read its article twice with exit 0: the refusal above only looked at
 /// where the paths lie.

@@ -360,7 +360,7 @@ fn columns_of(header: &csv::ByteRecord, names: &FieldNames) -> Result<Columns, S
     let Some(text) = position(&names.text) else {
         let found: Vec<String> = cells
             .iter()
-            .map(|cell| String::from_utf8_lossy(cell).into_owned())
+            .map(|cell| crate::paths::text_of_bytes(cell))
             .collect();
         return Err(format!(
             "no `{}` column in the header (columns: {})",

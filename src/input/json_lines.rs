@@ -315,17 +315,13 @@ fn checked_fields(raw: RawFields, names: &FieldNames) -> Result<RecordFields, St
     if raw.text.is_some_and(|t| t.get() == "null") {
         return Err(format!("`{}` is null, not a string", names.text));
     }
-    let text = match json_scalar(raw.text, &names.text)? {
-        Some(JsonScalar::String(text)) => text,
-        None => return Err(format!("missing `{}` field", names.text)),
-        Some(JsonScalar::Number(_)) => {
-            return Err(format!("`{}` is a number, not a string", names.text))
-        }
+    let Some(text) = json_string(raw.text, &names.text)? else {
+        return Err(format!("missing `{}` field", names.text));
     };
     let text_of = |raw, name| json_scalar(raw, name).map(|v| v.map(JsonScalar::into_text));
     Ok(RecordFields {
         id: text_of(raw.id, &names.id)?,
-        title: metadata_text(raw.title, &names.title)?,
+        title: json_string(raw.title, &names.title)?,
         text,
         url: metadata_text(raw.url, &names.url)?,
         published: metadata_text(raw.published, &names.published)?,
@@ -336,13 +332,26 @@ fn checked_fields(raw: RawFields, names: &FieldNames) -> Result<RecordFields, St
     })
 }
 
-/// An optional field's value (title, URL, date, source) as text, whatever its JSON type: a
+/// A field the analysis reads (the text, the title): a string, or absent (null). Any other type
+/// is the record's error, as the field says: `{"title": ["Merkel"], "text": "Angela Merkel
+/// spoke."}` was analysed with the headline `["Merkel"]`, its JSON text, and gave Angela
+/// Merkel a mention in it; an array, a number or an object is no headline, and which string
+/// was meant (the first element, all joined) would be a guess.
+fn json_string(value: Option<&RawValue>, name: &str) -> Result<Option<String>, String> {
+    match json_scalar(value, name)? {
+        Some(JsonScalar::String(text)) => Ok(Some(text)),
+        Some(JsonScalar::Number(_)) => Err(format!("`{name}` is a number, not a string")),
+        None => Ok(None),
+    }
+}
+
+/// A field the analysis does not read (URL, date, source) as text, whatever its JSON type: a
 /// string, or a number as written; a boolean, object or array as its JSON text, compacted
 /// (`{"a": 1}` is `{"a":1}`). Such a value made the whole record an error row, its text never
-/// analysed, for a field the analysis does not read: dumps hold them (a NewsAPI export's
-/// `"source": {"id": null, "name": "Reuters"}`, see [`source_name`]), and the text keeps what
-/// was there, with no guess. The id and the text keep their strict types: an id must identify
-/// its record, and an object is no article's text.
+/// analysed: dumps hold them (a NewsAPI export's `"source": {"id": null, "name": "Reuters"}`,
+/// see [`source_name`]), and the text keeps what was there, with no guess. The id, the text and
+/// the title keep their strict types: an id must identify its record, and an object is no
+/// article's text or headline ([`json_string`]).
 fn metadata_text(value: Option<&RawValue>, name: &str) -> Result<Option<String>, String> {
     match value
         .map(RawValue::get)

@@ -139,8 +139,8 @@ impl Origin {
 pub struct FieldNames {
     /// Key of [`Article::id`]; a string or a number. Missing, null or blank: an id is made up.
     pub id: String,
-    /// Key of [`Article::title`]. Optional, and of any JSON type: a number or boolean as
-    /// written, an object or array as its JSON text (as for the URL, date and source).
+    /// Key of [`Article::title`]. Optional (missing or null: no title); a string, as the text
+    /// is, for it is analysed: another JSON type is the record's error.
     pub title: String,
     /// Key of [`Article::text`]. Required, and must be a string.
     pub text: String,
@@ -478,6 +478,9 @@ fn open_source(
         }));
     }
     let mut reader = open()?;
+    if let Some(reason) = reader.fill_buf().ok().and_then(utf16_reason) {
+        return Err(whole_input_error(reason));
+    }
     Ok(match format {
         Format::JsonLines => {
             Source::JsonLines(JsonLines::new(input, name.stem, reader, name.gzipped))
@@ -500,6 +503,18 @@ fn open_source(
             name.gzipped,
         ))),
         Format::Text => unreachable!("text files are opened one at a time by TextFiles"),
+    })
+}
+
+/// Why a file that opens with a UTF-16 byte-order mark (`FF FE`, `FE FF`: no UTF-8 text opens
+/// so) is not read, as Windows PowerShell 5 writes a file redirected with `>`: every line was an
+/// error row of its own, "invalid UTF-8 at byte 0" and then "malformed JSON at column 1", and a
+/// CSV's header was "no `text` column (columns: ��i\0d\0, …)", none saying what was wrong.
+pub(crate) fn utf16_reason(start: &[u8]) -> Option<String> {
+    (start.starts_with(b"\xFF\xFE") || start.starts_with(b"\xFE\xFF")).then(|| {
+        "UTF-16 text (it opens with a UTF-16 byte-order mark): whosaid reads UTF-8; convert it \
+         first (`iconv -f UTF-16 -t UTF-8`)"
+            .to_string()
     })
 }
 
@@ -810,6 +825,15 @@ mod tests {
         let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
         encoder.write_all(content).unwrap();
         encoder.finish().unwrap()
+    }
+
+    /// `records` written as JSON lines (`STEM.jsonl`) and as a JSON array (`STEM.json`).
+    fn as_lines_and_array(dir: &Path, stem: &str, records: &[&str]) -> [PathBuf; 2] {
+        let array = format!("[{}]", records.join(",\n"));
+        [
+            write(dir, &format!("{stem}.jsonl"), records.join("\n").as_bytes()),
+            write(dir, &format!("{stem}.json"), array.as_bytes()),
+        ]
     }
 
     fn read_all(inputs: &[PathBuf]) -> Vec<Result<Article, RecordError>> {
@@ -1285,6 +1309,48 @@ mod tests {
         assert!(errors(&items).is_empty(), "{:?}", errors(&items));
         let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["1", "2", "3"]);
+    }
+
+    /// A file in UTF-16 (as Windows PowerShell 5 writes one) was an error row per line, none
+    /// saying why ("malformed JSON at column 1"), or a CSV header listing `\0`-strewn columns,
+    /// NUL bytes written into `errors.csv` and to the terminal. It is an input that cannot be
+    /// read, saying it is UTF-16, whatever its format; in a folder, its file's error row. A
+    /// header's cells that hold control characters are named escaped, as file names are.
+    #[test]
+    fn utf16_inputs_are_named_so_and_header_cells_escaped() {
+        let dir = tempfile::tempdir().unwrap();
+        let utf16 = |text: &str| -> Vec<u8> {
+            let units = text.encode_utf16().flat_map(u16::to_le_bytes);
+            [0xFF, 0xFE].into_iter().chain(units).collect()
+        };
+        let record = "{\"id\": \"a\", \"text\": \"One.\"}\n{\"id\": \"b\", \"text\": \"Two.\"}\n";
+        let inputs = [
+            write(dir.path(), "ps.jsonl", &utf16(record)),
+            write(dir.path(), "ps.json", &utf16(record)),
+            write(dir.path(), "ps.csv", &utf16("id,text\na,One.\n")),
+            write(dir.path(), "ps.jsonl.gz", &gzip(&utf16(record))),
+            write(dir.path(), "texts/ps.txt", &utf16("Title\n\nOne.")),
+        ];
+        let mut inputs = inputs.to_vec();
+        inputs[4] = dir.path().join("texts");
+        let items = read_all(&inputs);
+        assert!(articles(&items).is_empty(), "{items:?}");
+        let utf16: Vec<&str> = errors(&items)
+            .iter()
+            .filter(|e| e.reason.starts_with("UTF-16 text (it opens"))
+            .map(|e| e.record.as_str())
+            .collect();
+        assert_eq!(utf16, ["-", "-", "-", "-", "ps.txt"], "{items:?}");
+        assert_eq!(errors(&items).len(), 5, "{items:?}");
+        let header = write(
+            dir.path(),
+            "esc.csv",
+            b"id,te\x00xt,\x1b[31mred\xff\n1,2,3\n",
+        );
+        assert_eq!(
+            only_error(&read_all(&[header])).reason,
+            "no `text` column in the header (columns: id, te\\x00xt, \\x1B[31mred\\xFF)"
+        );
     }
 
     #[test]
@@ -1956,34 +2022,31 @@ mod tests {
 
     /// Metadata of another JSON type than a string or number made the whole record an error
     /// row, its text never analysed: a NewsAPI export's `"source": {"id": null, "name":
-    /// "Reuters"}`, a title given as an object. The source's `name` is taken; any other value is
-    /// its JSON text, compacted. The id and the text keep their types.
+    /// "Reuters"}`, a date given as an array. The source's `name` is taken; any other value is
+    /// its JSON text, compacted. The id, the text and the title keep their types (the title's:
+    /// [`a_title_of_another_json_type_than_a_string_is_its_record_error`]).
     #[test]
     fn metadata_of_any_json_type_keeps_its_record() {
         let dir = tempfile::tempdir().unwrap();
         let records = [
-            r#"{"id": "n", "text": "One.", "source": {"id": null, "name": "Reuters"}, "title": {"a": 1, "b": [2, 2.50]}, "url": true, "published": ["2024", null]}"#,
-            r#"{"id": "m", "text": "Two.", "source": {"id": "x", "name": null}, "title": false}"#,
+            r#"{"id": "n", "text": "One.", "source": {"id": null, "name": "Reuters"}, "url": true, "published": ["2024", null]}"#,
+            r#"{"id": "m", "text": "Two.", "source": {"id": "x", "name": {"a": 1, "b": [2, 2.50]}}, "title": null}"#,
             r#"{"id": {"k": 1}, "text": "Three."}"#,
             r#"{"id": true, "text": "Four."}"#,
             r#"{"id": "t", "text": {"body": "Five."}}"#,
         ];
-        let lines = write(dir.path(), "any.jsonl", records.join("\n").as_bytes());
-        let array = write(
-            dir.path(),
-            "any.json",
-            format!("[{}]", records.join(",\n")).as_bytes(),
-        );
-        for path in [lines, array] {
+        for path in as_lines_and_array(dir.path(), "any", &records) {
             let items = read_all(&[path]);
             let got = articles(&items);
             assert_eq!(got.len(), 2, "{items:?}");
             assert_eq!(got[0].source.as_deref(), Some("Reuters"));
-            assert_eq!(got[0].title, r#"{"a":1,"b":[2,2.50]}"#);
             assert_eq!(got[0].url.as_deref(), Some("true"));
             assert_eq!(got[0].published.as_deref(), Some(r#"["2024",null]"#));
-            assert_eq!(got[1].source.as_deref(), Some(r#"{"id":"x","name":null}"#));
-            assert_eq!(got[1].title, "false");
+            assert_eq!(
+                got[1].source.as_deref(),
+                Some(r#"{"id":"x","name":{"a":1,"b":[2,2.50]}}"#)
+            );
+            assert_eq!(got[1].title, "");
             let reasons: Vec<&str> = errors(&items).iter().map(|e| e.reason.as_str()).collect();
             assert_eq!(
                 reasons,
@@ -1991,6 +2054,44 @@ mod tests {
                     "`id` is an object, not a string",
                     "`id` is a boolean, not a string",
                     "`text` is an object, not a string"
+                ]
+            );
+        }
+    }
+
+    /// A title is analysed as the article's headline, so it must be a string, as the text must:
+    /// `["Merkel"]` was read as its JSON text, and Angela Merkel got a mention in the headline
+    /// `["Merkel"]`; `42` and `true` were headlines too. Such a record is its error row, named by
+    /// its field and type, in a `.jsonl` and a `.json` alike; a null title is no title.
+    #[test]
+    fn a_title_of_another_json_type_than_a_string_is_its_record_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let records = [
+            r#"{"id": "a", "title": ["Merkel"], "text": "Angela Merkel spoke."}"#,
+            r#"{"id": "b", "title": 42, "text": "Two."}"#,
+            r#"{"id": "c", "title": {}, "text": "Three."}"#,
+            r#"{"id": "d", "title": true, "text": "Four."}"#,
+            r#"{"id": "e", "title": null, "text": "Five."}"#,
+            r#"{"id": "f", "title": "Six", "text": "Six."}"#,
+        ];
+        for path in as_lines_and_array(dir.path(), "titles", &records) {
+            let items = read_all(&[path]);
+            let got: Vec<(&str, &str)> = articles(&items)
+                .iter()
+                .map(|a| (a.id.as_str(), a.title.as_str()))
+                .collect();
+            assert_eq!(got, [("e", ""), ("f", "Six")], "{items:?}");
+            let reasons: Vec<(&str, &str)> = errors(&items)
+                .iter()
+                .map(|e| (e.record.rsplit(' ').next().unwrap(), e.reason.as_str()))
+                .collect();
+            assert_eq!(
+                reasons,
+                [
+                    ("1", "`title` is an array, not a string"),
+                    ("2", "`title` is a number, not a string"),
+                    ("3", "`title` is an object, not a string"),
+                    ("4", "`title` is a boolean, not a string"),
                 ]
             );
         }

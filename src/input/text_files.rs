@@ -365,6 +365,9 @@ fn read_text_article(
             io::copy(&mut reader, &mut io::sink()).map_err(|e| file_cut_short(&e, gzipped))?;
         return Err(too_big(bytes.len() + rest as usize, opts.max_bytes));
     }
+    if let Some(reason) = super::utf16_reason(&bytes) {
+        return Err(reason);
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         format!(
             "invalid UTF-8 at byte {} of the file",

@@ -226,6 +226,7 @@ pub fn extract_listed(opts: &ExtractOptions, listings: &Listings) -> Result<Summ
     let (tagger, role_tagger) = start_models(opts)?;
     let run = RunIdentity::listed(&opts.inputs, listings, &opts.model, output_options(opts))?;
     let manifest = checkpoint::RunManifest::of(&run);
+    let started_as = run.clone();
     let mut records = RunRecords::of(opts, listings);
     let mut records_before = None;
     let writer = if opts.resume {
@@ -239,6 +240,7 @@ pub fn extract_listed(opts: &ExtractOptions, listings: &Listings) -> Result<Summ
     let mut sink = CsvSink(writer);
     let taggers = (&tagger, role_tagger.as_ref());
     let mut summary = process(opts, taggers, (&mut records, listings), &mut sink)?;
+    checkpoint::refuse_inputs_changed_during_the_run(&started_as, &opts.inputs, listings)?;
     summary.resumed = records_before.map(|records_before| Resumed {
         records_before,
         run_rows: sink.0.rows(),
