@@ -661,7 +661,7 @@ fn build_entities(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) 
         }
     }
     for (entity, votes) in out.entities.iter_mut().zip(label_votes) {
-        settle(entity, &votes, named_in_full_as_a_person(entity, &forms));
+        settle(entity, &votes, named_in_full_as_a_person(entity, forms));
     }
     out
 }
