@@ -262,6 +262,34 @@ fn stdin_redirected_from_a_file_another_input_reads_is_an_input_named_twice() {
 /// A folder reading a file also given, through a link or a hard link to it (or two folders
 /// reading one file so), read its article twice with exit 0: the refusal above only looked at
 /// where the paths lie.
+/// UTF-16 on stdin (Windows PowerShell 5's `Get-Content news.jsonl | whosaid extract -`) was an
+/// error row per line ("invalid UTF-8", then "malformed JSON"), as a UTF-16 file had been: it is
+/// an input that cannot be read, named so.
+#[test]
+fn utf16_on_stdin_is_named_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let line = "{\"id\": \"a\", \"text\": \"Lleshaj said the talks failed.\"}\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(line.encode_utf16().flat_map(u16::to_le_bytes));
+    let file = tmp.path().join("ps.bin");
+    std::fs::write(&file, utf16).unwrap();
+    let mut c = whosaid();
+    extract_args(
+        &mut c,
+        &model,
+        &tmp.path().join("out"),
+        &[Path::new("-")],
+        &[],
+    );
+    let o = c
+        .stdin(std::fs::File::open(&file).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("UTF-16"), "{}", stderr(&o));
+}
+
 #[test]
 fn a_file_a_folder_reads_through_a_link_is_an_input_named_twice() {
     let tmp = tempfile::tempdir().unwrap();

@@ -132,6 +132,10 @@ impl CountryTable {
 
     /// The country a name, alias or demonym (singular or plural) refers to.
     pub fn lookup(&self, text: &str) -> Option<(&Country, NameKind)> {
+        // "Trinidad & Tobago" is "Trinidad and Tobago".
+        if text.contains(" & ") {
+            return self.lookup(&text.replace(" & ", " and "));
+        }
         let key = fold_key(text);
         let written_in_capitals = || {
             text.chars()

@@ -118,10 +118,15 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
     with_cut_places_joined(&doc.text, out)
 }
 
-/// Whether `title` is a mention made only of titles a name may follow (`Del.`, `Lt. Gov.`,
-/// [`is_title_before_name`]) and `person` a person's name right after it, one space between:
-/// the title of "said Del. Stacey Plaskett", which the model tagged a person of its own.
+/// Whether `title` is a mention the model tagged a person, made only of titles a name may
+/// follow (`Del.`, `Lt. Gov.`, [`is_title_before_name`]), and `person` a person's name right
+/// after it, one space between: the title of "said Del. Stacey Plaskett", which the model
+/// tagged a person of its own. A place stays, title word or not: "US" (LOC) of "beat US Ben
+/// Shelton", "Del." (LOC) of "Senators from Del. Chris Coons".
 fn title_before_person(text: &str, title: &Mention, person: &Mention) -> bool {
+    if title.label != EntityLabel::Per {
+        return false;
+    }
     let (Some(written), Some(between)) = (
         text.get(title.span.range()),
         text.get(title.span.end..person.span.start),
@@ -130,7 +135,8 @@ fn title_before_person(text: &str, title: &Mention, person: &Mention) -> bool {
     };
     let mut words = words_of(trim_wrapping(written)).peekable();
     let titles = words.peek().is_some() && words.all(is_title_before_name);
-    titles && person.label == EntityLabel::Per && between == " "
+    let place = countries::table().lookup(written).is_some();
+    titles && !place && person.label == EntityLabel::Per && between == " "
 }
 
 /// The mentions (in text order) with each name the model cut before the place that ends it
@@ -389,10 +395,11 @@ word_list! {
 }
 
 /// The label of one name the model cut in two, where `before` and `after` are such a name:
-/// - two names joined by " & " are one firm's (ORG): "Johnson" and "Johnson" of "Johnson &
-///   Johnson", tagged two people, were Boris Johnson twice; two places or two things of one
-///   label keep it ("Trinidad & Tobago", LOC); not in a headline (`in_headline`), where "&"
-///   stands for "and" between two names ("Trump & Putin meet in Helsinki");
+/// - one name twice, joined by " & ", is a firm's (ORG): "Johnson" and "Johnson" of "Johnson &
+///   Johnson", tagged two people, were Boris Johnson twice; two names a country's name joins
+///   are the country ("Trinidad & Tobago", LOC); other names " & " joins stay apart ("the Trump
+///   & Putin summit", "France & Germany", "Israel & Hamas"), and a headline (`in_headline`)
+///   writes "&" for "and" whatever the names;
 /// - a name and an organisation word after it, one space between, are the organisation's (the
 ///   word's label): "George Washington" (PER) and "University" (ORG) of "George Washington
 ///   University" (`organisation_words.txt`).
@@ -410,12 +417,12 @@ fn joined_name_label(
             .is_some_and(char::is_uppercase)
     };
     if between == " & " && !in_headline && capitalised(before) && capitalised(after) {
-        let shared = before.label == after.label && before.label != EntityLabel::Per;
-        return Some(if shared {
-            before.label
+        let first = trim_wrapping(text.get(before.span.range())?);
+        return if fold_key(first) == fold_key(written) {
+            Some(EntityLabel::Org)
         } else {
-            EntityLabel::Org
-        });
+            countries::lookup(&format!("{first} & {written}")).map(|_| EntityLabel::Loc)
+        };
     }
     let word = between == " "
         && after.label != EntityLabel::Per

@@ -90,9 +90,9 @@
 //! model tagged "Jr." apart (the son, never Donald Trump): [`name_mentions`] prepares the
 //! mentions before merging. Entities are numbered from 1
 //! in order of first mention. The canonical name is the fullest name the article uses; the label
-//! is the one most of its mentions carry (ties go to the higher summed score), LOC for a country,
-//! PER for a person whose full name is the canonical one ("Rachel Maddow" beside a transcript's
-//! "MADDOW:" tagged ORG);
+//! is the one most of its mentions carry (ties go to the higher summed score), a transcript's
+//! speaker label counting as PER ("Rachel Maddow" beside the labels "MADDOW:" and "Maddow:"
+//! tagged ORG is a person), LOC for a country;
 //! each mention keeps its own label.
 
 mod across_labels;
@@ -229,7 +229,14 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     for (i, _) in common_nouns.iter().enumerate().filter(|(_, &c)| c) {
         ambiguous[i] = true;
     }
-    let mut entities = build_entities(mentions, &forms, &mut groups);
+    let votes: Vec<EntityLabel> = mentions
+        .iter()
+        .map(|m| match is_transcript_speaker(doc, m) {
+            true => EntityLabel::Per,
+            false => m.label,
+        })
+        .collect();
+    let mut entities = build_entities(mentions, &votes, &forms, &mut groups);
     for (i, _) in ambiguous.iter().enumerate().filter(|(_, &a)| a) {
         let index = entities.of_mention[i];
         entities.entities[index].ambiguous = true;
@@ -598,8 +605,26 @@ fn nearest(sorted: &[usize], position: usize) -> Option<usize> {
     split.checked_sub(1).map(|b| sorted[b]).or(after)
 }
 
-/// Numbers the groups in order of first mention and picks each one's name, label and code.
-fn build_entities(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) -> Entities {
+/// Whether a mention is a transcript's speaker label, opening its line before a colon
+/// ("MADDOW: Thank you."): a person speaking, whatever the model tagged it.
+fn is_transcript_speaker(doc: &Document, m: &Mention) -> bool {
+    let before = doc.text.get(..m.span.start).unwrap_or("");
+    let line_start = before.rsplit('\n').next().unwrap_or("").trim().is_empty();
+    line_start
+        && doc
+            .text
+            .get(m.span.end..)
+            .is_some_and(|t| t.starts_with(':'))
+}
+
+/// Numbers the groups in order of first mention and picks each one's name, label (by the
+/// mentions' `votes`: their labels, a transcript's speaker labels PER) and code.
+fn build_entities(
+    mentions: &[Mention],
+    votes: &[EntityLabel],
+    forms: &[Form],
+    groups: &mut UnionFind,
+) -> Entities {
     let mut out = Entities {
         entities: Vec::new(),
         of_mention: Vec::with_capacity(mentions.len()),
@@ -632,16 +657,14 @@ fn build_entities(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) 
         } else {
             0.0
         };
-        let votes = &mut label_votes[index];
-        match votes
-            .iter_mut()
-            .find(|(label, _, _)| *label == mention.label)
-        {
+        let label = votes[i];
+        let tally = &mut label_votes[index];
+        match tally.iter_mut().find(|(l, _, _)| *l == label) {
             Some(vote) => {
                 vote.1 += 1;
                 vote.2 += score;
             }
-            None => votes.push((mention.label, 1, score)),
+            None => tally.push((label, 1, score)),
         }
         let names: Vec<String> = match form {
             Form::Country(country, written) => {
@@ -661,37 +684,16 @@ fn build_entities(mentions: &[Mention], forms: &[Form], groups: &mut UnionFind) 
         }
     }
     for (entity, votes) in out.entities.iter_mut().zip(label_votes) {
-        settle(entity, &votes, named_in_full_as_a_person(entity, forms));
+        settle(entity, &votes);
     }
     out
 }
 
-/// Whether an entity's fullest name is a person's, written in full, by most of the mentions
-/// that write it so: "Rachel Maddow" (PER) beside the model's "MADDOW:" and "Maddow:" tagged ORG
-/// is a person; "Lockheed Martin" tagged PER once and ORG three times is the firm.
-fn named_in_full_as_a_person(entity: &Entity, forms: &[Form]) -> bool {
-    let (mut as_person, mut as_other) = (0usize, 0usize);
-    for &i in &entity.mentions {
-        match &forms[i] {
-            Form::Person(name) if name.keys.len() >= 2 && name.display == entity.canonical => {
-                as_person += 1
-            }
-            Form::Other(other) if other.display == entity.canonical => as_other += 1,
-            _ => {}
-        }
-    }
-    as_person > as_other
-}
-
-/// An entity's label from its mentions' votes (label, count, summed score), PER where its
-/// canonical name is a person's full name (`person`: the one-word names that joined it under
-/// other labels are that person's surname), and its canonical name in normal case when it is a
-/// person or place written in capitals.
-fn settle(entity: &mut Entity, votes: &[(EntityLabel, usize, f32)], person: bool) {
+/// An entity's label from its mentions' votes (label, count, summed score), and its canonical
+/// name in normal case when it is a person or place written in capitals.
+fn settle(entity: &mut Entity, votes: &[(EntityLabel, usize, f32)]) {
     entity.label = if entity.country_code.is_some() {
         EntityLabel::Loc
-    } else if person {
-        EntityLabel::Per
     } else {
         // Most mentions first, then the higher summed score; the first label seen wins ties.
         let mut best = votes[0];

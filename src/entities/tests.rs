@@ -593,16 +593,20 @@ fn a_person_named_in_full_is_a_person_whatever_her_surname_was_tagged() {
     assert_eq!(entities.entities[0].label, EntityLabel::Per);
 }
 
-/// A firm's name the model tagged a person once among its other mentions stays the firm's: the
-/// full name's own mentions decide, most of them ORG.
+/// A brand named after its founder, its full name tagged a person once and its short name an
+/// organisation twice, stays the organisation: only a transcript's speaker labels vote PER.
 #[test]
-fn a_firm_whose_full_name_was_once_tagged_a_person_stays_a_firm() {
-    let text = "Lockheed Martin won. Lockheed Martin said so. Lockheed Martin rose.";
-    let mut mentions = tagged(text, &[("Lockheed Martin", "ORG")]);
-    mentions[1].label = EntityLabel::Per;
-    let entities = merge(&document(text), &mentions);
-    check_invariants(&entities, mentions.len());
-    assert_eq!(entities.entities.len(), 1);
+fn a_brand_whose_full_name_was_once_tagged_a_person_stays_an_organisation() {
+    let text = "Tommy Hilfiger opened a store. Hilfiger stores grew. Hilfiger, owned by PVH, rose.";
+    let (_, entities) = tagged_and_merged(
+        text,
+        &[
+            ("Tommy Hilfiger", "PER"),
+            ("Hilfiger", "ORG"),
+            ("PVH", "ORG"),
+        ],
+    );
+    assert_eq!(entities.entities[0].canonical, "Tommy Hilfiger");
     assert_eq!(entities.entities[0].label, EntityLabel::Org);
 }
 
@@ -1335,9 +1339,11 @@ fn an_honorific_picks_the_one_person_of_its_gender() {
 #[test]
 fn a_title_abbreviation_before_a_name_is_no_person() {
     let text = "\"We will fight this,\" said Del. Stacey Plaskett on Tuesday. Plaskett spoke in \
-                Dover, Del. Officials agreed. Del. Mark Ruiz came.";
+                Dover, Del. Officials agreed. Del. Mark Ruiz came. Fans of US Ben Shelton cheered.";
     let tags = [
         ("Del. Mark Ruiz", "PER"),
+        ("Ben Shelton", "PER"),
+        ("US", "LOC"),
         ("Stacey Plaskett", "PER"),
         ("Plaskett", "PER"),
         ("Dover", "LOC"),
@@ -1350,7 +1356,9 @@ fn a_title_abbreviation_before_a_name_is_no_person() {
             "Plaskett",
             "Dover",
             "Del.",
-            "Del. Mark Ruiz"
+            "Del. Mark Ruiz",
+            "US",
+            "Ben Shelton"
         ]
     );
     let entities = prepared_and_merged(text, &tags);
@@ -1361,6 +1369,8 @@ fn a_title_abbreviation_before_a_name_is_no_person() {
             ("Dover", Some("dover")),
             ("Del.", Some("del")),
             ("Mark Ruiz", Some("mark ruiz")),
+            ("United States", Some("country:US")),
+            ("Ben Shelton", Some("benjamin shelton")),
         ]
     );
 }
@@ -1368,11 +1378,13 @@ fn a_title_abbreviation_before_a_name_is_no_person() {
 /// A firm's or a university's name the model cut in two is one mention again: "Johnson" and
 /// "Johnson" of "Johnson & Johnson" (tagged PER) were both Boris Johnson, and "George
 /// Washington" of "George Washington University" a person "Washington" joined. "Trinidad &
-/// Tobago" stays a place; "School" opening the next sentence is no part of a name.
+/// Tobago" is the country; "School" opening the next sentence is no part of a name, and two
+/// names " & " joins in a phrase ("the Trump & Putin summit", "France & Germany") stay two.
 #[test]
 fn a_name_cut_at_an_ampersand_or_before_an_organisation_word_is_one() {
     let text = "Boris Johnson spoke. Johnson & Johnson sued. George Washington University hosted \
-                it. Trinidad & Tobago agreed. Said Ann Lee. School resumed.";
+                it. Trinidad & Tobago agreed. Said Ann Lee. School resumed. The Trump & Putin \
+                summit ended in France & Germany.";
     let tags = [
         ("Boris Johnson", "PER"),
         ("Johnson", "PER"),
@@ -1382,6 +1394,10 @@ fn a_name_cut_at_an_ampersand_or_before_an_organisation_word_is_one() {
         ("Tobago", "LOC"),
         ("Ann Lee", "PER"),
         ("School", "ORG"),
+        ("Trump", "PER"),
+        ("Putin", "PER"),
+        ("France", "LOC"),
+        ("Germany", "LOC"),
     ];
     let doc = document(text);
     let mentions = name_mentions(&doc, tagged(text, &tags));
@@ -1398,11 +1414,16 @@ fn a_name_cut_at_an_ampersand_or_before_an_organisation_word_is_one() {
             ("Trinidad & Tobago", EntityLabel::Loc),
             ("Ann Lee", EntityLabel::Per),
             ("School", EntityLabel::Org),
+            ("Trump", EntityLabel::Per),
+            ("Putin", EntityLabel::Per),
+            ("France", EntityLabel::Loc),
+            ("Germany", EntityLabel::Loc),
         ]
     );
     let entities = merge(&doc, &mentions);
     check_invariants(&entities, mentions.len());
     assert_ne!(entities.entity_of(0).id, entities.entity_of(1).id);
+    assert_eq!(entities.entity_of(3).country_code, Some("TT"));
 }
 
 /// A headline writes "&" for "and": "Trump & Putin meet" names two people, no firm (the text's

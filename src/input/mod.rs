@@ -417,7 +417,17 @@ fn open_source(
     listings: &Listings,
 ) -> Result<Source, RecordError> {
     if path == Path::new("-") {
-        let reader = Box::new(BufReader::with_capacity(LINE_BUFFER_BYTES, io::stdin()));
+        let mut reader = Box::new(BufReader::with_capacity(LINE_BUFFER_BYTES, io::stdin()));
+        // PowerShell 5's `Get-Content … |` and `<` write UTF-16 as a file's `>` does.
+        if stdin.bytes_before == 0 {
+            if let Some(reason) = reader.fill_buf().ok().and_then(utf16_reason) {
+                return Err(RecordError {
+                    input: STDIN_NAME.into(),
+                    record: WHOLE_INPUT.into(),
+                    reason,
+                });
+            }
+        }
         return Ok(Source::JsonLines(
             JsonLines::new(STDIN_NAME.into(), stdin.stem.clone(), reader, false)
                 .after(stdin.lines_before, stdin.bytes_before),

@@ -374,6 +374,40 @@ fn opens_inside_source(content: &Range<usize>, sources: &[Range<usize>]) -> bool
     at > 0 && sources[at - 1].end > content.start
 }
 
+/// Whether the words between two quoted stretches of one content are the next statement's
+/// speaker and cue, and nothing else: a name (capitalised words) or a personal pronoun, then
+/// the cue (tagged, or a speech verb of the lexicon; the model does not always tag the cue of a
+/// statement its content runs over), then at most punctuation before the next stretch:
+///
+/// ```text
+/// "we will rebuild" Joe Biden says "we will rebuild"                  a new statement
+/// the "deal" that the White House announced on Friday was "a betrayal"  one content
+/// would be "a mistake" and that Iran would respond "in kind"          one content
+/// ```
+fn opens_a_statement(doc: &Document, cues: &[Range<usize>], gap: Range<usize>) -> bool {
+    let word = |i: usize| doc.slice(doc.tokens[i]);
+    let at = cues.partition_point(|c| c.start < gap.start);
+    let cue = match cues.get(at).filter(|c| c.end <= gap.end) {
+        Some(c) => c.clone(),
+        None => match gap
+            .clone()
+            .rev()
+            .find(|&i| lexicon::is_speech_verb(word(i)))
+        {
+            Some(i) => i..i + 1,
+            None => return false,
+        },
+    };
+    let wordy = |i: usize| word(i).chars().any(char::is_alphanumeric);
+    let speaker: Vec<usize> = (gap.start..cue.start).filter(|&i| wordy(i)).collect();
+    let named = speaker
+        .iter()
+        .all(|&i| word(i).chars().next().is_some_and(char::is_uppercase));
+    let pronoun = matches!(speaker[..], [i] if attribution::pronouns()
+        .contains(&word(i).to_lowercase().as_str()));
+    !speaker.is_empty() && (named || pronoun) && !(cue.end..gap.end).any(wordy)
+}
+
 /// A content segment that runs over several quoted stretches with a cue between two of them,
 /// cut there: `we will rebuild" Joe Biden says "we will rebuild` is two statements, each quote
 /// with its own cue, not one mixed quote (a run of `Joe Biden says "we will rebuild"` gave the
@@ -398,19 +432,10 @@ fn split_at_cued_quotes(
             _ => runs.push(i..i + 1),
         }
     }
-    // The model does not always tag the cue of a statement its content runs over: a speech
-    // verb of the lexicon there is one too.
-    let cue_within = |gap: Range<usize>| {
-        let at = cues.partition_point(|c| c.start < gap.start);
-        cues.get(at).is_some_and(|c| c.end <= gap.end)
-            || gap
-                .clone()
-                .any(|i| lexicon::is_speech_verb(doc.slice(doc.tokens[i])))
-    };
     let cuts: Vec<Range<usize>> = runs
         .windows(2)
         .map(|pair| pair[0].end..pair[1].start)
-        .filter(|gap| cue_within(gap.clone()))
+        .filter(|gap| opens_a_statement(doc, cues, gap.clone()))
         .collect();
     if cuts.is_empty() {
         return vec![words];
@@ -1965,5 +1990,21 @@ mod tests {
             &marks,
             &[(whole, "called")],
         );
+        // A speech verb between two stretches that is no new speaker's cue cuts nothing.
+        for (text, whole) in [
+            (
+                "Warren said the \"deal\" that the White House announced on Friday was \"a \
+                 betrayal\" of families.",
+                "the \"deal\" that the White House announced on Friday was \"a betrayal\"",
+            ),
+            (
+                "Warren said any listing would be \"a mistake\" and that Iran would respond \
+                 \"in kind\" soon.",
+                "any listing would be \"a mistake\" and that Iran would respond \"in kind\"",
+            ),
+        ] {
+            let marks = [("Warren", 0, Source), ("said", 0, Cue), (whole, 0, Content)];
+            assert_read_as(text, &marks, &[(whole, "said")]);
+        }
     }
 }
