@@ -231,9 +231,12 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     }
     let votes: Vec<EntityLabel> = mentions
         .iter()
-        .map(|m| match is_transcript_speaker(doc, m) {
-            true => EntityLabel::Per,
-            false => m.label,
+        .map(|m| {
+            if is_transcript_speaker(doc, m) {
+                EntityLabel::Per
+            } else {
+                m.label
+            }
         })
         .collect();
     let mut entities = build_entities(mentions, &votes, &forms, &mut groups);

@@ -420,13 +420,7 @@ fn open_source(
         let mut reader = Box::new(BufReader::with_capacity(LINE_BUFFER_BYTES, io::stdin()));
         // PowerShell 5's `Get-Content … |` and `<` write UTF-16 as a file's `>` does.
         if stdin.bytes_before == 0 {
-            if let Some(reason) = reader.fill_buf().ok().and_then(utf16_reason) {
-                return Err(RecordError {
-                    input: STDIN_NAME.into(),
-                    record: WHOLE_INPUT.into(),
-                    reason,
-                });
-            }
+            refuse_utf16(&mut *reader, STDIN_NAME)?;
         }
         return Ok(Source::JsonLines(
             JsonLines::new(STDIN_NAME.into(), stdin.stem.clone(), reader, false)
@@ -488,9 +482,7 @@ fn open_source(
         }));
     }
     let mut reader = open()?;
-    if let Some(reason) = reader.fill_buf().ok().and_then(utf16_reason) {
-        return Err(whole_input_error(reason));
-    }
+    refuse_utf16(&mut *reader, &input)?;
     Ok(match format {
         Format::JsonLines => {
             Source::JsonLines(JsonLines::new(input, name.stem, reader, name.gzipped))
@@ -514,6 +506,19 @@ fn open_source(
         ))),
         Format::Text => unreachable!("text files are opened one at a time by TextFiles"),
     })
+}
+
+/// The whole input's error when what `reader` opens with is UTF-16 ([`utf16_reason`]); a file's
+/// and stdin's alike.
+fn refuse_utf16(reader: &mut dyn BufRead, input: &str) -> Result<(), RecordError> {
+    match reader.fill_buf().ok().and_then(utf16_reason) {
+        Some(reason) => Err(RecordError {
+            input: input.into(),
+            record: WHOLE_INPUT.into(),
+            reason,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Why a file that opens with a UTF-16 byte-order mark (`FF FE`, `FE FF`: no UTF-8 text opens
