@@ -77,7 +77,8 @@ struct RawCluster {
 pub fn load_entity_fixtures(paths: &[PathBuf]) -> Result<Vec<EntityFixture>> {
     let mut out = Vec::new();
     for path in paths {
-        let body = std::fs::read_to_string(path)
+        // Never a FIFO or a device: `fixtures.jsonl -> /dev/zero` was read into memory for ever.
+        let body = crate::paths::read_regular_text(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let before = out.len();
         let mut ids = super::IdLines::default();

@@ -85,3 +85,46 @@ pub fn document_of_text(id: &str, text: &str) -> Document {
         &clean(text),
     )
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use crate::paths::special::{at_once, make_fifo};
+    use std::path::PathBuf;
+
+    /// Gold data is read from regular files only: a FIFO given as fixtures or CoNLL waited for
+    /// a writer for ever, and a link to `/dev/zero` was read into memory for ever. Each is an
+    /// error naming the file, at once, for every reader of gold data.
+    #[test]
+    fn gold_data_that_is_no_regular_file_is_refused_at_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let fifo = tmp.path().join("gold.jsonl");
+        make_fifo(&fifo);
+        let zeros = tmp.path().join("zeros.jsonl");
+        std::os::unix::fs::symlink("/dev/zero", &zeros).unwrap();
+        type Reader = fn(&PathBuf) -> anyhow::Result<usize>;
+        let readers: [(&str, Reader); 4] = [
+            ("quote fixtures", |p| {
+                Ok(super::quotes::load_fixtures(std::slice::from_ref(p))?.len())
+            }),
+            ("entity fixtures", |p| {
+                Ok(super::entities::load_entity_fixtures(std::slice::from_ref(p))?.len())
+            }),
+            ("NER fixtures", |p| {
+                Ok(super::run::read_ner_fixtures(p)?.len())
+            }),
+            ("CoNLL", |p| Ok(crate::conll::read_conll(p)?.len())),
+        ];
+        for path in [fifo, zeros] {
+            for (what, read) in readers {
+                let given = path.clone();
+                let error = at_once(move || format!("{:#}", read(&given).unwrap_err()));
+                let name = path.file_name().unwrap().to_str().unwrap();
+                assert!(error.contains(name), "{what}: {error}");
+                assert!(
+                    error.contains("FIFO") || error.contains("device"),
+                    "{what}: {error}"
+                );
+            }
+        }
+    }
+}

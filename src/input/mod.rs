@@ -8,7 +8,10 @@
 //! Supported inputs (the format comes from the name, after dropping a `.gz` suffix):
 //!
 //! - `.jsonl`, `.ndjson`: one JSON object per line (blank lines are skipped); a bad line, even a
-//!   lone `{`, costs that line only. `-` reads JSON lines from stdin.
+//!   lone `{`, costs that line only. `-` reads JSON lines from stdin. A line over what a record
+//!   may take ([`record_cap`]) is an error, read to its end in a file, but in stdin or a named
+//!   pipe, which may never end one (`cat /dev/zero |`), to [`stream_line_limit`] at most: past it
+//!   the input ends, read no further.
 //! - `.json`: a JSON array of article objects (`[{…}, {…}]`), streamed one element at a time
 //!   ([`json_array`]); a `.json` file that does not start with `[` is read as JSON lines,
 //!   judged by its first byte after white space however far that is, a pipe's too
@@ -30,6 +33,9 @@
 //!
 //! One reader per format, each in its file: [`json_lines`], [`json_array`], [`csv_rows`],
 //! [`text_files`].
+//!
+//! A device named as an input (`news.jsonl -> /dev/zero`) is not read, whatever its name: an input
+//! that could not be read ([`RecordError::is_whole_input`]).
 //!
 //! Any of these files may be gzipped (`x.jsonl.gz`, `x.csv.gz`, `x.txt.gz`); concatenated gzip
 //! members are read as one stream. Each file is opened once: a `.gz` that is no gzip data (plain
@@ -454,6 +460,18 @@ fn open_source(
             opened: None,
         }));
     }
+    // A device gives bytes for ever (`news.jsonl -> /dev/zero`), or a disk's: no input dump is
+    // one, and reading it never ended. A folder's text files are checked so too, one by one.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = metadata.file_type();
+        if kind.is_char_device() || kind.is_block_device() {
+            return Err(whole_input_error(
+                "a device (such as /dev/zero), not a file: not read".into(),
+            ));
+        }
+    }
     let name = NameParts::of(path);
     let Some(format) = Format::from_extension(&name.extension) else {
         let found = if name.extension.is_empty() {
@@ -483,9 +501,11 @@ fn open_source(
     }
     let mut reader = open()?;
     refuse_utf16(&mut *reader, &input)?;
+    // A named pipe, as stdin, has no size: a line of it may never end.
+    let sized = metadata.is_file();
     Ok(match format {
         Format::JsonLines => {
-            Source::JsonLines(JsonLines::new(input, name.stem, reader, name.gzipped))
+            Source::JsonLines(JsonLines::new(input, name.stem, reader, name.gzipped).sized(sized))
         }
         Format::Json => {
             let opening = read_past_opening_space(&mut reader);
@@ -494,6 +514,7 @@ fn open_source(
             } else {
                 Source::JsonLines(
                     JsonLines::new(input, name.stem, reader, name.gzipped)
+                        .sized(sized)
                         .after(opening.lines, opening.bytes),
                 )
             }
@@ -707,6 +728,16 @@ fn read_failure(error: &impl fmt::Display, gzipped: bool) -> String {
 /// `.jsonl.gz` took 1.8 GB to find its text over the limit.
 pub(crate) fn record_cap(max_bytes: usize) -> usize {
     max_bytes.saturating_mul(8).max(64 << 20)
+}
+
+/// The most bytes one JSON line of an input without a size (stdin, a named pipe) is read
+/// through, looking for its end: sixteen times [`record_cap`], 1 GiB by default. A longer line
+/// ends the input (`cat /dev/zero | whosaid extract -` read for ever, as a line never ends
+/// there). A file's lines are read to their end however long, as its size bounds them: a log
+/// emptied by `copytruncate` while its writer wrote on starts with a gap of NUL bytes as long
+/// as the log was, and the lines after it are good.
+pub(crate) fn stream_line_limit(max_bytes: usize) -> u64 {
+    (record_cap(max_bytes) as u64).saturating_mul(16)
 }
 
 fn record_too_big(what: &str, bytes: u64, max_bytes: usize) -> String {
@@ -1837,6 +1868,36 @@ mod tests {
                 "sub.txt/inner ok".to_string(),
             ]
         );
+    }
+
+    /// `news.jsonl -> /dev/zero` was read for ever, one line of NUL bytes that never ended; a
+    /// device named as an input of any format is an input not read (exit 3), as a folder's
+    /// device entry is an error row.
+    #[cfg(unix)]
+    #[test]
+    fn a_device_named_as_an_input_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = [
+            "news.jsonl",
+            "news.json",
+            "news.csv",
+            "news.txt",
+            "news.jsonl.gz",
+        ];
+        let links: Vec<PathBuf> = names.iter().map(|name| dir.path().join(name)).collect();
+        for link in &links {
+            std::os::unix::fs::symlink("/dev/zero", link).unwrap();
+        }
+        let items = crate::paths::special::at_once(move || read_all(&links));
+        let got: Vec<(&str, &str)> = errors(&items)
+            .iter()
+            .map(|e| (e.record.as_str(), e.reason.as_str()))
+            .collect();
+        let refused = (
+            WHOLE_INPUT,
+            "a device (such as /dev/zero), not a file: not read",
+        );
+        assert_eq!(got, [refused; 5], "{items:?}");
     }
 
     /// One JSON line per bad-record case, with the reason each must give.

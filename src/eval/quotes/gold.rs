@@ -154,7 +154,8 @@ fn no_overlaps(entities: &[FixtureEntity]) -> Result<()> {
 pub fn load_fixtures(paths: &[PathBuf]) -> Result<Vec<GoldArticle>> {
     let mut out = Vec::new();
     for path in paths {
-        let body = std::fs::read_to_string(path)
+        // Never a FIFO or a device: `fixtures.jsonl -> /dev/zero` was read into memory for ever.
+        let body = crate::paths::read_regular_text(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let mut ids = crate::eval::IdLines::default();
         for (n, line) in body.lines().enumerate() {
