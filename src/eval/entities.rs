@@ -77,9 +77,7 @@ struct RawCluster {
 pub fn load_entity_fixtures(paths: &[PathBuf]) -> Result<Vec<EntityFixture>> {
     let mut out = Vec::new();
     for path in paths {
-        // Never a FIFO or a device: `fixtures.jsonl -> /dev/zero` was read into memory for ever.
-        let body = crate::paths::read_regular_text(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let body = crate::eval::read_fixture_file(path)?;
         let before = out.len();
         let mut ids = super::IdLines::default();
         for (n, line) in body

@@ -59,9 +59,7 @@ pub struct FixtureEntity {
 /// Reads span-labeled fixtures (one JSON object per line), each gold span checked
 /// ([`check_fixture_spans`]), each article id once ([`crate::eval::IdLines`]).
 pub fn read_ner_fixtures(path: &Path) -> Result<Vec<NerFixture>> {
-    // Never a FIFO or a device: `fixtures.jsonl -> /dev/zero` was read into memory for ever.
-    let raw = crate::paths::read_regular_text(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let raw = crate::eval::read_fixture_file(path)?;
     let mut ids = crate::eval::IdLines::default();
     raw.lines()
         .enumerate()

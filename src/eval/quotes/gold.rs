@@ -154,9 +154,7 @@ fn no_overlaps(entities: &[FixtureEntity]) -> Result<()> {
 pub fn load_fixtures(paths: &[PathBuf]) -> Result<Vec<GoldArticle>> {
     let mut out = Vec::new();
     for path in paths {
-        // Never a FIFO or a device: `fixtures.jsonl -> /dev/zero` was read into memory for ever.
-        let body = crate::paths::read_regular_text(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let body = crate::eval::read_fixture_file(path)?;
         let mut ids = crate::eval::IdLines::default();
         for (n, line) in body.lines().enumerate() {
             let line = line.trim();
