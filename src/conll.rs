@@ -80,8 +80,13 @@ pub fn has_entities(docs: &[ConllDocument]) -> bool {
 /// Reads a CoNLL file: one token per line, columns separated by white space, the word first and
 /// the NER tag last (2 to 4+ columns), blank lines between sentences.
 pub fn read_conll(path: &Path) -> Result<Vec<ConllDocument>> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    // A directory, a FIFO (it waited for a writer) or a device (`train.conll -> /dev/zero` was
+    // one line read into memory for ever) is named, never read.
+    if let Some(kind) = crate::paths::other_than_a_file(path) {
+        bail!("{}: {kind}, not a CoNLL file", path.display());
+    }
+    let file = crate::paths::open_regular_file(path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
     let mut docs = vec![ConllDocument::default()];
     let mut cur = ConllSentence {
         words: Vec::new(),
@@ -100,9 +105,6 @@ pub fn read_conll(path: &Path) -> Result<Vec<ConllDocument>> {
             ));
         }
     };
-    if file.metadata().is_ok_and(|m| m.is_dir()) {
-        bail!("{}: a directory, not a CoNLL file", path.display());
-    }
     for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
         let line = line.map_err(|e| match e.kind() {
             std::io::ErrorKind::InvalidData => {

@@ -473,6 +473,44 @@ fn a_temporary_file_that_lost_its_tail_is_not_resumed() {
     assert!(!bytes.contains(&0), "no NUL padding");
 }
 
+/// `--text-field "$FIELD"` with `FIELD` unset read a pandas CSV's index column (its header cell
+/// is blank) as every article's text, with exit 0 (an outside attack, session 55). An empty or
+/// blank field name is a usage error, for every command that reads inputs; the id's alone may
+/// be empty, to read that index as the ids.
+#[test]
+fn empty_field_names_are_usage_errors_but_the_id_may_name_a_blank_header() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let pandas = tmp.path().join("frame.csv");
+    std::fs::write(&pandas, ",id,text\n7,a,Iran replied.\n").unwrap();
+    for flag in [
+        "--text-field",
+        "--title-field",
+        "--url-field",
+        "--published-field",
+        "--source-field",
+    ] {
+        for name in ["", " "] {
+            let o = run(&model, &tmp.path().join("out"), &[&pandas], &[flag, name]);
+            assert_eq!(o.status.code(), Some(2), "{flag} {name:?}: {}", stderr(&o));
+            assert!(stderr(&o).contains("an empty name"), "{}", stderr(&o));
+            assert!(!tmp.path().join("out").exists());
+        }
+        for command in [&["stream"][..], &["report", "run", "--html", "rep"]] {
+            let o = whosaid().args(command).args([flag, ""]).output().unwrap();
+            assert_eq!(o.status.code(), Some(2), "{command:?}: {}", stderr(&o));
+        }
+    }
+    let out = tmp.path().join("out");
+    let o = run(&model, &out, &[&pandas], &["--id-field", ""]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let articles = std::fs::read_to_string(out.join("articles.csv")).unwrap();
+    assert!(
+        articles.lines().nth(1).unwrap().starts_with("7,"),
+        "{articles}"
+    );
+}
+
 #[test]
 fn zero_threads_chunks_or_batches_are_usage_errors() {
     let tmp = tempfile::tempdir().unwrap();

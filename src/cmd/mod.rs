@@ -36,27 +36,55 @@ pub fn threads(arg: &str) -> Result<NonZeroUsize, String> {
 }
 
 /// Which JSON keys or CSV columns of the inputs hold which article field (`extract`, and
-/// `report` when it re-reads the inputs).
+/// `report` when it re-reads the inputs). A name is never blank ([`field_name`]), but the id's
+/// may be empty ([`id_field_name`]).
 #[derive(Args)]
 pub struct FieldArgs {
-    /// Field holding the article id (JSONL, CSV).
-    #[arg(long, default_value = "id")]
+    /// Field holding the article id (JSONL, CSV); '' reads a CSV's column with a blank header
+    /// cell, as pandas' to_csv writes its index.
+    #[arg(long, default_value = "id", value_parser = id_field_name)]
     id_field: String,
     /// Field holding the title.
-    #[arg(long, default_value = "title")]
+    #[arg(long, default_value = "title", value_parser = field_name)]
     title_field: String,
     /// Field holding the text.
-    #[arg(long, default_value = "text")]
+    #[arg(long, default_value = "text", value_parser = field_name)]
     text_field: String,
     /// Field holding the URL.
-    #[arg(long, default_value = "url")]
+    #[arg(long, default_value = "url", value_parser = field_name)]
     url_field: String,
     /// Field holding the publication date.
-    #[arg(long, default_value = "published")]
+    #[arg(long, default_value = "published", value_parser = field_name)]
     published_field: String,
     /// Field holding the source name.
-    #[arg(long, default_value = "source")]
+    #[arg(long, default_value = "source", value_parser = field_name)]
     source_field: String,
+}
+
+/// A `--*-field` name: never empty or white space only, a usage error (exit 2). `--text-field
+/// "$FIELD"` with `FIELD` unset read a pandas CSV's index column (its header cell is blank) as
+/// every article's text, `0`, `1`, `2`, with exit 0, and made every JSON line an error row,
+/// "missing `` field". A CSV header cell is trimmed, so a name of spaces could match none.
+pub fn field_name(arg: &str) -> Result<String, String> {
+    match arg.trim().is_empty() {
+        true => Err(
+            "an empty name (an unset shell variable?): give the JSON key or CSV column that \
+             holds the field"
+                .into(),
+        ),
+        false => Ok(arg.to_string()),
+    }
+}
+
+/// `--id-field`: a [`field_name`], or empty, the one name of a column with a blank header cell.
+/// pandas' `df.to_csv()` writes the frame's index so (`,id,text`), and a frame that was filtered
+/// keeps its row labels there: `--id-field ''` makes them the ids, which join back to the frame.
+/// No other field is held in such a column.
+pub fn id_field_name(arg: &str) -> Result<String, String> {
+    match arg.is_empty() {
+        true => Ok(String::new()),
+        false => field_name(arg),
+    }
 }
 
 impl From<FieldArgs> for FieldNames {

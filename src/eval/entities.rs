@@ -77,8 +77,7 @@ struct RawCluster {
 pub fn load_entity_fixtures(paths: &[PathBuf]) -> Result<Vec<EntityFixture>> {
     let mut out = Vec::new();
     for path in paths {
-        let body = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let body = crate::eval::read_fixture_file(path)?;
         let before = out.len();
         let mut ids = super::IdLines::default();
         for (n, line) in body

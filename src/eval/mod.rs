@@ -27,6 +27,19 @@ pub(crate) fn first_overlap(
         .map(|w| (w[0], w[1]))
 }
 
+/// The text of a fixture file (JSON lines of gold articles), read from a regular file only, and
+/// without the byte-order mark an editor may save it with: a FIFO waited for a writer for ever,
+/// `fixtures.jsonl -> /dev/zero` was read into memory for ever, and a mark made line 1 "expected
+/// value at line 1 column 1" (brat `.ann` and CoNLL files drop it too).
+pub(crate) fn read_fixture_file(path: &std::path::Path) -> Result<String> {
+    let text = crate::paths::read_regular_text(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
+}
+
 /// The line each article id of one fixture file is on, so that an id on a second line is an
 /// error naming both lines: every score counts an article once per line (the same article
 /// twice was scored twice, its gold and its predictions counted double), and `--errors` rows
@@ -84,4 +97,72 @@ pub fn document_of_text(id: &str, text: &str) -> Document {
         text.to_string(),
         &clean(text),
     )
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use crate::paths::special::{at_once, make_fifo};
+    use std::path::PathBuf;
+
+    /// A fixture file saved with a byte-order mark (a Windows editor's) is read as without: its
+    /// first line was "expected value at line 1 column 1", for every fixture reader.
+    #[test]
+    fn a_fixture_file_saved_with_a_byte_order_mark_is_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let quotes = tmp.path().join("quotes.jsonl");
+        let line =
+            r#"{"id": "a", "text": "Merkel said \"yes\".", "quotes": [{"content": [13, 16]}]}"#;
+        std::fs::write(&quotes, format!("\u{feff}{line}\n")).unwrap();
+        assert_eq!(super::quotes::load_fixtures(&[quotes]).unwrap().len(), 1);
+        let entities = tmp.path().join("entities.jsonl");
+        let line = r#"{"id": "a", "text": "Merkel spoke.", "entities": [{"key": "person:merkel", "canonical": "Merkel", "label": "PER", "ambiguous": false, "mentions": [[0, 6]]}]}"#;
+        std::fs::write(&entities, format!("\u{feff}{line}\n")).unwrap();
+        assert_eq!(
+            super::entities::load_entity_fixtures(&[entities])
+                .unwrap()
+                .len(),
+            1
+        );
+        let ner = tmp.path().join("ner.jsonl");
+        let line = r#"{"id": "a", "text": "Merkel spoke.", "entities": [{"start": 0, "end": 6, "label": "PER"}]}"#;
+        std::fs::write(&ner, format!("\u{feff}{line}\n")).unwrap();
+        assert_eq!(super::run::read_ner_fixtures(&ner).unwrap().len(), 1);
+    }
+
+    /// Gold data is read from regular files only: a FIFO given as fixtures or CoNLL waited for
+    /// a writer for ever, and a link to `/dev/zero` was read into memory for ever. Each is an
+    /// error naming the file, at once, for every reader of gold data.
+    #[test]
+    fn gold_data_that_is_no_regular_file_is_refused_at_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let fifo = tmp.path().join("gold.jsonl");
+        make_fifo(&fifo);
+        let zeros = tmp.path().join("zeros.jsonl");
+        std::os::unix::fs::symlink("/dev/zero", &zeros).unwrap();
+        type Reader = fn(&PathBuf) -> anyhow::Result<usize>;
+        let readers: [(&str, Reader); 4] = [
+            ("quote fixtures", |p| {
+                Ok(super::quotes::load_fixtures(std::slice::from_ref(p))?.len())
+            }),
+            ("entity fixtures", |p| {
+                Ok(super::entities::load_entity_fixtures(std::slice::from_ref(p))?.len())
+            }),
+            ("NER fixtures", |p| {
+                Ok(super::run::read_ner_fixtures(p)?.len())
+            }),
+            ("CoNLL", |p| Ok(crate::conll::read_conll(p)?.len())),
+        ];
+        for path in [fifo, zeros] {
+            for (what, read) in readers {
+                let given = path.clone();
+                let error = at_once(move || format!("{:#}", read(&given).unwrap_err()));
+                let name = path.file_name().unwrap().to_str().unwrap();
+                assert!(error.contains(name), "{what}: {error}");
+                assert!(
+                    error.contains("FIFO") || error.contains("device"),
+                    "{what}: {error}"
+                );
+            }
+        }
+    }
 }

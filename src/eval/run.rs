@@ -59,8 +59,7 @@ pub struct FixtureEntity {
 /// Reads span-labeled fixtures (one JSON object per line), each gold span checked
 /// ([`check_fixture_spans`]), each article id once ([`crate::eval::IdLines`]).
 pub fn read_ner_fixtures(path: &Path) -> Result<Vec<NerFixture>> {
-    let raw =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let raw = crate::eval::read_fixture_file(path)?;
     let mut ids = crate::eval::IdLines::default();
     raw.lines()
         .enumerate()

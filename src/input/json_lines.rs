@@ -15,10 +15,25 @@ pub(super) fn trim_line_end(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
+/// How far [`read_capped_line`] read.
+#[derive(Debug, PartialEq, Eq)]
+enum LineRead {
+    /// A line of this many bytes, its `\n` included (0 at the end of the input).
+    Line(u64),
+    /// This many bytes and no line end yet, past the limit it was given: the read stopped.
+    Unending(u64),
+}
+
 /// Reads one line, its `\n` included, into `line` as `read_until` does, but keeps no more than
-/// `cap` bytes of it: a longer line is read to its end and only counted. Returns the bytes read
-/// (0 at the end of the input); more than `cap` means `line` holds nothing to parse.
-fn read_capped_line(reader: &mut impl BufRead, line: &mut Vec<u8>, cap: usize) -> io::Result<u64> {
+/// `cap` bytes of it: a longer line is read to its end and only counted, or, where `limit` is
+/// given, to `limit` bytes at most. More than `cap` bytes read means `line` holds nothing to
+/// parse.
+fn read_capped_line(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    cap: usize,
+    limit: Option<u64>,
+) -> io::Result<LineRead> {
     let mut read = 0u64;
     loop {
         let buf = match reader.fill_buf() {
@@ -36,7 +51,10 @@ fn read_capped_line(reader: &mut impl BufRead, line: &mut Vec<u8>, cap: usize) -
         }
         reader.consume(used);
         if ends {
-            return Ok(read);
+            return Ok(LineRead::Line(read));
+        }
+        if limit.is_some_and(|limit| read > limit) {
+            return Ok(LineRead::Unending(read));
         }
     }
 }
@@ -52,6 +70,9 @@ pub(super) struct JsonLines {
     line_number: usize,
     /// Byte offset of the next line in the (decompressed) input.
     offset: u64,
+    /// Whether the input has a size (a file), so that every line of it ends; a line of stdin
+    /// or a named pipe is read no further than [`stream_line_limit`].
+    sized: bool,
     done: bool,
 }
 
@@ -70,8 +91,14 @@ impl JsonLines {
             line: Vec::new(),
             line_number: 0,
             offset: 0,
+            sized: false,
             done: false,
         }
+    }
+
+    /// The same reader, of an input that has a size when `sized` ([`JsonLines::sized`]).
+    pub(super) fn sized(self, sized: bool) -> JsonLines {
+        JsonLines { sized, ..self }
     }
 
     /// The same reader, its first line counted as line `lines_before + 1` and its first byte as
@@ -100,12 +127,20 @@ impl JsonLines {
         opts: &ReadOptions,
     ) -> Option<Result<Article, RecordError>> {
         let cap = record_cap(opts.max_bytes);
+        let limit = (!self.sized).then(|| stream_line_limit(opts.max_bytes));
         while !self.done {
             self.line.clear();
             let line_start = self.offset;
-            match read_capped_line(&mut self.reader, &mut self.line, cap) {
-                Ok(0) => self.done = true,
-                Ok(read) if read > cap as u64 => {
+            match read_capped_line(&mut self.reader, &mut self.line, cap, limit) {
+                Ok(LineRead::Line(0)) => self.done = true,
+                Ok(LineRead::Unending(read)) => {
+                    self.done = true;
+                    self.line_number += 1;
+                    let reason = unending_line(read, &self.line);
+                    self.line = Vec::new();
+                    return Some(Err(self.error(reason)));
+                }
+                Ok(LineRead::Line(read)) if read > cap as u64 => {
                     self.line_number += 1;
                     self.offset += read;
                     self.line = Vec::new();
@@ -115,7 +150,7 @@ impl JsonLines {
                         opts.max_bytes,
                     ))));
                 }
-                Ok(read) => {
+                Ok(LineRead::Line(read)) => {
                     self.line_number += 1;
                     self.offset += read;
                     let mut line = trim_line_end(&self.line);
@@ -187,6 +222,20 @@ impl JsonLines {
             )
             .map_err(|reason| self.error(reason))
     }
+}
+
+/// Why a line of stdin or a named pipe that went on past `read` bytes with no line end ends
+/// the input; `kept` is what of it was kept, its first bytes.
+fn unending_line(read: u64, kept: &[u8]) -> String {
+    let zeros = match kept.iter().all(|&b| b == 0) {
+        true => ": its bytes are NUL (zero) bytes, as /dev/zero or a disk image gives, not text",
+        false => "",
+    };
+    format!(
+        "{CUT_SHORT}the line runs past {read} bytes with no line end{zeros}; no JSON line is so \
+         long, and the rest of the input was not read (the lines of a file, not a pipe, are \
+         read to their end however long)"
+    )
 }
 
 /// Why a JSON record (a line, or an element of an array) is not an article.
@@ -541,6 +590,7 @@ impl<'de> Visitor<'de> for WantedFields<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Read;
 
     /// A line far over the limit was read whole before its text was found too long (an 800 MB
     /// line in a 778 KB `.jsonl.gz` took 1.8 GB).
@@ -552,9 +602,10 @@ mod tests {
         let mut lines = Vec::new();
         loop {
             line.clear();
-            match read_capped_line(&mut reader, &mut line, 10).unwrap() {
-                0 => break,
-                read => {
+            match read_capped_line(&mut reader, &mut line, 10, None).unwrap() {
+                LineRead::Line(0) => break,
+                LineRead::Unending(read) => panic!("no limit, yet stopped after {read} bytes"),
+                LineRead::Line(read) => {
                     assert!(line.len() <= 10, "kept {} bytes", line.len());
                     lines.push((read, String::from_utf8(line.clone()).unwrap()));
                 }
@@ -566,5 +617,40 @@ mod tests {
             (lines[0].1.as_str(), lines[2].1.as_str()),
             ("short\n", "end")
         );
+    }
+
+    /// `cat /dev/zero | whosaid extract -` read for ever: stdin's one line never ended. Past the
+    /// limit of a stream's line the input ends, with an error that says what it held.
+    #[cfg(unix)]
+    #[test]
+    fn an_endless_line_of_a_stream_ends_the_input() {
+        let zeros: Box<dyn BufRead + Send> = Box::new(io::BufReader::new(io::repeat(0)));
+        let mut lines = JsonLines::new("<stdin>".into(), "stdin".into(), zeros, false);
+        let (first, then_none) = crate::paths::special::at_once(move || {
+            let opts = ReadOptions::default();
+            let first = lines.next_record(&opts);
+            (first, lines.next_record(&opts).is_none())
+        });
+        let error = first.expect("an error row").expect_err("no article");
+        assert_eq!(error.record, "line 1");
+        assert!(error.is_cut_short(), "{}", error.reason);
+        assert!(error.reason.contains("NUL"), "{}", error.reason);
+        assert!(then_none);
+    }
+
+    /// A file's line is read to its end, however long: its size bounds it, and the lines after
+    /// a gap of NUL bytes (a log emptied by `copytruncate` as its writer went on) are good.
+    #[test]
+    fn a_sized_input_reads_a_line_past_the_stream_limit_to_its_end() {
+        let limit = stream_line_limit(DEFAULT_MAX_BYTES);
+        let gap = io::repeat(0).take(limit + 10);
+        let rest = &b"\n{\"id\": \"a\", \"text\": \"Iran replied.\"}\n"[..];
+        let reader: Box<dyn BufRead + Send> = Box::new(io::BufReader::new(gap.chain(rest)));
+        let mut lines = JsonLines::new("log.jsonl".into(), "log".into(), reader, false).sized(true);
+        let opts = ReadOptions::default();
+        let first = lines.next_record(&opts).expect("the gap's error row");
+        assert!(first.is_err_and(|e| !e.is_cut_short() && e.record == "line 1"));
+        let second = lines.next_record(&opts).expect("the line after the gap");
+        assert_eq!(second.expect("an article").id, "a");
     }
 }

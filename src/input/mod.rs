@@ -8,7 +8,10 @@
 //! Supported inputs (the format comes from the name, after dropping a `.gz` suffix):
 //!
 //! - `.jsonl`, `.ndjson`: one JSON object per line (blank lines are skipped); a bad line, even a
-//!   lone `{`, costs that line only. `-` reads JSON lines from stdin.
+//!   lone `{`, costs that line only. `-` reads JSON lines from stdin. A line over what a record
+//!   may take ([`record_cap`]) is an error, read to its end in a file, but in stdin or a named
+//!   pipe, which may never end one (`cat /dev/zero |`), to [`stream_line_limit`] at most: past it
+//!   the input ends, read no further.
 //! - `.json`: a JSON array of article objects (`[{…}, {…}]`), streamed one element at a time
 //!   ([`json_array`]); a `.json` file that does not start with `[` is read as JSON lines,
 //!   judged by its first byte after white space however far that is, a pipe's too
@@ -30,6 +33,12 @@
 //!
 //! One reader per format, each in its file: [`json_lines`], [`json_array`], [`csv_rows`],
 //! [`text_files`].
+//!
+//! A device named as an input (`news.jsonl -> /dev/zero`) is not read, whatever its name: an input
+//! that could not be read ([`RecordError::is_whole_input`]).
+//!
+//! An input that opens as no UTF-8 text — UTF-16, or compressed data such as a gzip stream in a
+//! file not named `.gz` or in stdin ([`no_text_reason`]) — is not read either, saying what it is.
 //!
 //! Any of these files may be gzipped (`x.jsonl.gz`, `x.csv.gz`, `x.txt.gz`); concatenated gzip
 //! members are read as one stream. Each file is opened once: a `.gz` that is no gzip data (plain
@@ -418,9 +427,10 @@ fn open_source(
 ) -> Result<Source, RecordError> {
     if path == Path::new("-") {
         let mut reader = Box::new(BufReader::with_capacity(LINE_BUFFER_BYTES, io::stdin()));
-        // PowerShell 5's `Get-Content … |` and `<` write UTF-16 as a file's `>` does.
+        // PowerShell 5's `Get-Content … |` and `<` write UTF-16 as a file's `>` does, and
+        // `cat news.jsonl.gz |` sends gzip data.
         if stdin.bytes_before == 0 {
-            refuse_utf16(&mut *reader, STDIN_NAME)?;
+            refuse_no_text(&mut *reader, STDIN_NAME, false)?;
         }
         return Ok(Source::JsonLines(
             JsonLines::new(STDIN_NAME.into(), stdin.stem.clone(), reader, false)
@@ -454,6 +464,18 @@ fn open_source(
             opened: None,
         }));
     }
+    // A device gives bytes for ever (`news.jsonl -> /dev/zero`), or a disk's: no input dump is
+    // one, and reading it never ended. A folder's text files are checked so too, one by one.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = metadata.file_type();
+        if kind.is_char_device() || kind.is_block_device() {
+            return Err(whole_input_error(
+                "a device (such as /dev/zero), not a file: not read".into(),
+            ));
+        }
+    }
     let name = NameParts::of(path);
     let Some(format) = Format::from_extension(&name.extension) else {
         let found = if name.extension.is_empty() {
@@ -482,10 +504,12 @@ fn open_source(
         }));
     }
     let mut reader = open()?;
-    refuse_utf16(&mut *reader, &input)?;
+    refuse_no_text(&mut *reader, &input, name.gzipped)?;
+    // A named pipe, as stdin, has no size: a line of it may never end.
+    let sized = metadata.is_file();
     Ok(match format {
         Format::JsonLines => {
-            Source::JsonLines(JsonLines::new(input, name.stem, reader, name.gzipped))
+            Source::JsonLines(JsonLines::new(input, name.stem, reader, name.gzipped).sized(sized))
         }
         Format::Json => {
             let opening = read_past_opening_space(&mut reader);
@@ -494,6 +518,7 @@ fn open_source(
             } else {
                 Source::JsonLines(
                     JsonLines::new(input, name.stem, reader, name.gzipped)
+                        .sized(sized)
                         .after(opening.lines, opening.bytes),
                 )
             }
@@ -508,10 +533,11 @@ fn open_source(
     })
 }
 
-/// The whole input's error when what `reader` opens with is UTF-16 ([`utf16_reason`]); a file's
-/// and stdin's alike.
-fn refuse_utf16(reader: &mut dyn BufRead, input: &str) -> Result<(), RecordError> {
-    match reader.fill_buf().ok().and_then(utf16_reason) {
+/// The whole input's error when what `reader` opens with is no UTF-8 text ([`no_text_reason`]);
+/// a file's and stdin's alike. `gzipped`: the reader decompresses the input's gzip data.
+fn refuse_no_text(reader: &mut dyn BufRead, input: &str, gzipped: bool) -> Result<(), RecordError> {
+    let start = reader.fill_buf().ok();
+    match start.and_then(|start| no_text_reason(start, gzipped)) {
         Some(reason) => Err(RecordError {
             input: input.into(),
             record: WHOLE_INPUT.into(),
@@ -519,6 +545,56 @@ fn refuse_utf16(reader: &mut dyn BufRead, input: &str) -> Result<(), RecordError
         }),
         None => Ok(()),
     }
+}
+
+/// Why an input that opens as `start` does is no text whosaid reads, if it is none: UTF-16
+/// ([`utf16_reason`]) or compressed data ([`compressed_reason`]). `gzipped`: `start` is what
+/// the input's gzip data holds.
+pub(crate) fn no_text_reason(start: &[u8], gzipped: bool) -> Option<String> {
+    utf16_reason(start).or_else(|| compressed_reason(start, gzipped))
+}
+
+/// The compressed formats an input may be by mistake, by the bytes each opens with (none opens
+/// UTF-8 text, a JSON value or a CSV header): each line of `cat news.jsonl.gz | whosaid extract
+/// -`, of a `.jsonl` saved from a gzip download without its `.gz`, or of a `.jsonl.gz`
+/// compressed twice, was an error row ("invalid UTF-8 at byte 1"), and the run exited 0; an
+/// Excel workbook named `.csv` (a zip archive) had "no `text` column (columns: PK\x03\x04…)".
+const COMPRESSED_FORMATS: [(&[u8], &str); 5] = [
+    (b"\x1f\x8b", "gzip"),
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"\xfd7zXZ\x00", "xz"),
+    (b"BZh", "bzip2"),
+    (b"PK\x03\x04", "zip"),
+];
+
+/// Why an input that opens as `start` does is not read, when it is compressed data
+/// ([`COMPRESSED_FORMATS`]; bzip2 told by its first block's mark too, as `BZh` alone could
+/// open a text).
+fn compressed_reason(start: &[u8], gzipped: bool) -> Option<String> {
+    let bzip2_block = |start: &[u8]| {
+        start.len() >= 10
+            && start[3].is_ascii_digit()
+            && &start[4..10] == b"\x31\x41\x59\x26\x53\x59"
+    };
+    let (_, format) = COMPRESSED_FORMATS.iter().find(|(magic, format)| {
+        start.starts_with(magic) && (*format != "bzip2" || bzip2_block(start))
+    })?;
+    Some(match (*format, gzipped) {
+        ("gzip", true) => "gzip data inside the gzip data: the file was compressed twice; \
+                           decompress it once (`zcat x.jsonl.gz > once.jsonl.gz`)"
+            .to_string(),
+        ("gzip", false) => "gzip data, but the name does not end in .gz (stdin is read as \
+                            uncompressed JSON lines): name the file so (`news.jsonl.gz`), or \
+                            decompress it (`zcat`)"
+            .to_string(),
+        ("zip", _) => "a zip archive (an Excel workbook is one), not text: export or extract \
+                       the text file from it"
+            .to_string(),
+        (format, _) => format!(
+            "{format} data, which whosaid does not read: decompress it first, or recompress \
+             it with gzip (`.gz`)"
+        ),
+    })
 }
 
 /// Why a file that opens with a UTF-16 byte-order mark (`FF FE`, `FE FF`: no UTF-8 text opens
@@ -707,6 +783,16 @@ fn read_failure(error: &impl fmt::Display, gzipped: bool) -> String {
 /// `.jsonl.gz` took 1.8 GB to find its text over the limit.
 pub(crate) fn record_cap(max_bytes: usize) -> usize {
     max_bytes.saturating_mul(8).max(64 << 20)
+}
+
+/// The most bytes one JSON line of an input without a size (stdin, a named pipe) is read
+/// through, looking for its end: sixteen times [`record_cap`], 1 GiB by default. A longer line
+/// ends the input (`cat /dev/zero | whosaid extract -` read for ever, as a line never ends
+/// there). A file's lines are read to their end however long, as its size bounds them: a log
+/// emptied by `copytruncate` while its writer wrote on starts with a gap of NUL bytes as long
+/// as the log was, and the lines after it are good.
+pub(crate) fn stream_line_limit(max_bytes: usize) -> u64 {
+    (record_cap(max_bytes) as u64).saturating_mul(16)
 }
 
 fn record_too_big(what: &str, bytes: u64, max_bytes: usize) -> String {
@@ -1368,6 +1454,50 @@ mod tests {
         );
     }
 
+    /// Compressed data where text was expected: `news.jsonl` saved from a gzip download, a
+    /// `.jsonl.gz` compressed twice, an Excel workbook named `.csv`. Each line was an error row,
+    /// "invalid UTF-8 at byte 1", and the run exited 0; now each is an input not read, saying
+    /// what it is (a text file: its record's error).
+    #[test]
+    fn compressed_data_where_text_belongs_is_named_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let record = b"{\"id\": \"a\", \"text\": \"One.\"}\n";
+        let bzip2 = b"BZh91AY&SY\x00\x01rest";
+        let inputs = [
+            write(dir.path(), "news.jsonl", &gzip(record)),
+            write(dir.path(), "twice.jsonl.gz", &gzip(&gzip(record))),
+            write(dir.path(), "book.csv", b"PK\x03\x04\x14\x00\x06\x00"),
+            write(dir.path(), "z.json", b"\x28\xb5\x2f\xfd\x00\x58"),
+            write(dir.path(), "b.jsonl", bzip2),
+            write(dir.path(), "x.ndjson", b"\xfd7zXZ\x00\x00\x04"),
+        ];
+        write(dir.path(), "texts/story.txt", &gzip(b"Title\n\nOne."));
+        write(dir.path(), "texts/word.txt", b"BZh is no bzip2 data.");
+        let mut inputs = inputs.to_vec();
+        inputs.push(dir.path().join("texts"));
+        let items = read_all(&inputs);
+        let got: Vec<(&str, &str)> = errors(&items)
+            .iter()
+            .map(|e| (e.record.as_str(), e.reason.split(' ').next().unwrap()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("-", "gzip"),
+                ("-", "gzip"),
+                ("-", "a"),
+                ("-", "zstd"),
+                ("-", "bzip2"),
+                ("-", "xz"),
+                ("story.txt", "gzip"),
+            ],
+            "{items:?}"
+        );
+        assert!(errors(&items)[1].reason.contains("compressed twice"));
+        assert!(errors(&items)[2].reason.contains("zip archive"));
+        assert_eq!(articles(&items).len(), 1, "{items:?}");
+    }
+
     #[test]
     fn csv_without_text_column_is_one_error() {
         let dir = tempfile::tempdir().unwrap();
@@ -1837,6 +1967,36 @@ mod tests {
                 "sub.txt/inner ok".to_string(),
             ]
         );
+    }
+
+    /// `news.jsonl -> /dev/zero` was read for ever, one line of NUL bytes that never ended; a
+    /// device named as an input of any format is an input not read (exit 3), as a folder's
+    /// device entry is an error row.
+    #[cfg(unix)]
+    #[test]
+    fn a_device_named_as_an_input_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = [
+            "news.jsonl",
+            "news.json",
+            "news.csv",
+            "news.txt",
+            "news.jsonl.gz",
+        ];
+        let links: Vec<PathBuf> = names.iter().map(|name| dir.path().join(name)).collect();
+        for link in &links {
+            std::os::unix::fs::symlink("/dev/zero", link).unwrap();
+        }
+        let items = crate::paths::special::at_once(move || read_all(&links));
+        let got: Vec<(&str, &str)> = errors(&items)
+            .iter()
+            .map(|e| (e.record.as_str(), e.reason.as_str()))
+            .collect();
+        let refused = (
+            WHOLE_INPUT,
+            "a device (such as /dev/zero), not a file: not read",
+        );
+        assert_eq!(got, [refused; 5], "{items:?}");
     }
 
     /// One JSON line per bad-record case, with the reason each must give.

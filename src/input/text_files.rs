@@ -360,13 +360,15 @@ fn read_text_article(
     if bytes.starts_with(BOM) {
         bytes.drain(..BOM.len());
     }
+    // UTF-16, or compressed data (`story.txt` that is gzip data): said so, not "invalid UTF-8
+    // at byte 1" or "over the limit".
+    if let Some(reason) = super::no_text_reason(&bytes, gzipped) {
+        return Err(reason);
+    }
     if bytes.len() > opts.max_bytes {
         let rest =
             io::copy(&mut reader, &mut io::sink()).map_err(|e| file_cut_short(&e, gzipped))?;
         return Err(too_big(bytes.len() + rest as usize, opts.max_bytes));
-    }
-    if let Some(reason) = super::utf16_reason(&bytes) {
-        return Err(reason);
     }
     let text = String::from_utf8(bytes).map_err(|e| {
         format!(

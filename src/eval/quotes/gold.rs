@@ -154,8 +154,7 @@ fn no_overlaps(entities: &[FixtureEntity]) -> Result<()> {
 pub fn load_fixtures(paths: &[PathBuf]) -> Result<Vec<GoldArticle>> {
     let mut out = Vec::new();
     for path in paths {
-        let body = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let body = crate::eval::read_fixture_file(path)?;
         let mut ids = crate::eval::IdLines::default();
         for (n, line) in body.lines().enumerate() {
             let line = line.trim();
