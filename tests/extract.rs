@@ -1008,3 +1008,50 @@ fn repeated_articles_and_paragraphs_take_earlier_results_and_keep_their_rows() {
         assert_eq!(of_copies(&with_originals), expected, "{file}");
     }
 }
+
+/// `both`, with the shipped models, on two misreadings of session 55: the statement of `said`
+/// in `The judge told the jury that the evidence was inadmissible, lawyers for the defence said.`
+/// was `The judge told the jury` alone (now the whole clause, the nested statement of `told`
+/// beside it), and `was blunt` was the cue of `The minister was blunt: "…"` (now the colon,
+/// the minister still the speaker).
+#[test]
+fn both_reads_a_nesting_clause_whole_and_a_description_before_a_colon_as_no_cue() {
+    let tmp = tempfile::tempdir().unwrap();
+    let jsonl = tmp.path().join("in.jsonl");
+    let lines = [
+        serde_json::json!({"id": "nested", "text": "The judge told the jury that the evidence \
+            was inadmissible, lawyers for the defence said."}),
+        serde_json::json!({"id": "blunt", "text": "The minister was blunt: \"We will not \
+            negotiate.\""}),
+    ];
+    std::fs::write(&jsonl, lines.map(|l| format!("{l}\n")).concat()).unwrap();
+    let out = tmp.path().join("out");
+    let mut opts = options(vec![jsonl], &out, root().join("models/ner-en"));
+    opts.precision = Precision::Int8;
+    opts.quotes = QuoteMethod::Both;
+    opts.quote_model = root().join("models/quotes-en");
+    extract(&opts).unwrap();
+    let quotes = rows_by_name(&out.join("quotes.csv"));
+    let got: Vec<[&str; 4]> = quotes
+        .iter()
+        .map(|q| ["article_id", "text", "cue", "speaker_text"].map(|column| q[column].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            [
+                "nested",
+                "The judge told the jury that the evidence was inadmissible",
+                "said",
+                "lawyers for the defence"
+            ],
+            [
+                "nested",
+                "that the evidence was inadmissible",
+                "told",
+                "The judge"
+            ],
+            ["blunt", "We will not negotiate", ":", "The minister"],
+        ]
+    );
+}

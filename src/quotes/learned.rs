@@ -25,7 +25,14 @@
 //!   one ending on an article or on a noun that only modifies another after `a` reaches on to
 //!   its noun phrase's end (`Dean, a` → `Dean, a medical doctor`, `a news` → `a news release`);
 //! - a source opening with a quantifier right after `not` takes it (`everyone` of `Not
-//!   everyone agrees` → `Not everyone`), as a content does before linking.
+//!   everyone agrees` → `Not everyone`), as a content does before linking;
+//! - a content holding a cue whose content the model tagged right after it reaches over that
+//!   content: `[The judge told the jury] [that the evidence was inadmissible], lawyers for the
+//!   defence said.` is the statement `The judge told the jury that the evidence was
+//!   inadmissible` of `said`, with `that the evidence was inadmissible` of `told` nested in it;
+//! - a cue that only describes its source, a linking verb and its complement before a colon
+//!   (`was blunt` of `The minister was blunt: "We will not negotiate."`), gives way to the
+//!   colon, the source still the subject.
 //!
 //! Before linking, a content loses a loose end outside quote marks: a last word that asks for a
 //! clause after it (`called her a “disgrace” after` → `called her a “disgrace”`) and an opening
@@ -219,6 +226,7 @@ pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<
         .map(|words| with_last_preposition_object(doc, quoted, tags, words))
         .map(|words| without_place_or_time_after_quote(doc, quoted, words))
         .collect();
+    let trimmed = reaching_over_nested_contents(doc, &cues, &paragraph_of_word, trimmed);
     let contents = content_groups(&trimmed, &paragraphs, &paragraph_of_word, &cues);
     let span_of =
         |w: &Range<usize>| Span::new(doc.tokens[w.start].start, doc.tokens[w.end - 1].end);
@@ -279,7 +287,13 @@ pub fn attributions(doc: &Document, tags: &RoleTags, quoted: &SpanIndex) -> Vec<
         }
         out.push(ModelAttribution {
             content: pieces.iter().map(span_of).collect(),
-            cue: cue.map(|c| span_of(&without_detached_end(doc, c))),
+            cue: cue.map(|c| {
+                span_of(&colon_after_description(
+                    doc,
+                    without_detached_end(doc, c),
+                    pieces[0].start,
+                ))
+            }),
             source,
             inherited,
         });
@@ -343,10 +357,8 @@ fn resumed_after_parenthetical(
         });
         // A participle after the parenthetical opens an attribution of its own (`, she said,
         // referencing the bank's drive to …`).
-        let participle = doc
-            .slice(doc.tokens[cue.start])
-            .to_lowercase()
-            .ends_with("ing");
+        let participle =
+            lexicon::is_present_participle(&doc.slice(doc.tokens[cue.start]).to_lowercase());
         let sentence = doc.sentences_over(doc.tokens[cue.start]);
         let next = contents.partition_point(|c| c.start < cue.end);
         let resumed = contents.get(next).filter(|c| {
@@ -362,6 +374,85 @@ fn resumed_after_parenthetical(
         }
     }
     (kept, contents)
+}
+
+/// Content segments with each one that holds a nested attribution reaching over that
+/// attribution's content: in `The judge told the jury that the evidence was inadmissible, lawyers
+/// for the defence said.` the model, which tags each word once per role and so cannot nest one
+/// content in another, reads `The judge told the jury` and `that the evidence was inadmissible`
+/// as two contents, and the first linked to `said` alone. A content segment with a cue inside
+/// it, after its first word, and the next content segment starting where it ends, in its
+/// sentence, linked to that cue (the nearest in its paragraph outside it), is the first half of
+/// one clause: it reaches to the next one's end (`The judge told the jury that the evidence was
+/// inadmissible`, the statement of `said`), and the next one stays the nested statement of
+/// `told`, as PolNeAR marks both. In text order; a segment reaching over the next one starts
+/// before it.
+fn reaching_over_nested_contents(
+    doc: &Document,
+    cues: &[Range<usize>],
+    paragraph_of_word: &[usize],
+    mut contents: Vec<Range<usize>>,
+) -> Vec<Range<usize>> {
+    let sentence = |word: usize| doc.sentences_over(doc.tokens[word]);
+    for i in 1..contents.len() {
+        let (first, next) = (&contents[i - 1], &contents[i]);
+        if next.start != first.end || sentence(first.start) != sentence(next.start) {
+            continue;
+        }
+        let para = paragraph_of_word[next.start];
+        let next_cue = nearest(cues, std::slice::from_ref(next), |c| {
+            paragraph_of_word[c.start] == para && !(next.start <= c.start && c.end <= next.end)
+        });
+        let nested = next_cue.is_some_and(|c| first.start < c.start && c.end <= first.end);
+        if nested {
+            contents[i - 1].end = next.end;
+        }
+    }
+    contents
+}
+
+/// Most words between a describing cue and its colon that [`colon_after_description`] reads
+/// (`in his reply` of `was blunt in his reply:`).
+const DESCRIPTION_TAIL_WORDS: usize = 4;
+
+/// A cue that describes its source rather than saying anything, a linking verb and what follows
+/// it (`was blunt` of `The minister was blunt: "We will not negotiate."`, `was blunt in` of `was
+/// blunt in his reply:`), before a colon that opens the content: the colon is the cue, as in
+/// `The minister: "…"`, and the source stays the subject. A cue holding a verb of the cue
+/// lexicon stays (`was asked:`, `is quoted as saying:`), and so does a passive's with its agent
+/// (`is exemplified by` of `is exemplified by this finding:`) and one with no colon before the
+/// content.
+fn colon_after_description(
+    doc: &Document,
+    cue: Range<usize>,
+    content_start: usize,
+) -> Range<usize> {
+    let word = |i: usize| doc.slice(doc.tokens[i]);
+    let describes = lexicon::is_linking_verb(&word(cue.start).to_lowercase())
+        && !cue.clone().any(|i| lexicon::verb(word(i)).is_some());
+    let agent = |i: usize| word(i).eq_ignore_ascii_case("by");
+    if !describes || cue.end >= content_start {
+        return cue;
+    }
+    let mut before_content = content_start;
+    while before_content > cue.end && word(before_content - 1).chars().all(marks::is_quote_mark) {
+        before_content -= 1;
+    }
+    if before_content == cue.end {
+        return cue;
+    }
+    let colon = before_content - 1;
+    let in_one_sentence =
+        doc.sentences_over(doc.tokens[cue.start]) == doc.sentences_over(doc.tokens[colon]);
+    if word(colon) == ":"
+        && colon - cue.end <= DESCRIPTION_TAIL_WORDS
+        && in_one_sentence
+        && !(cue.start..colon).any(agent)
+    {
+        colon..colon + 1
+    } else {
+        cue
+    }
 }
 
 /// Whether a content segment opens inside a source segment that starts before it: the model
@@ -1863,14 +1954,7 @@ mod tests {
         d: &'d Document,
         marks: &[(&str, usize, Role)],
     ) -> Vec<(Vec<&'d str>, Option<&'d str>)> {
-        let mut tags: RoleTags = [(); 3].map(|_| vec![Bio::O; d.tokens.len()]);
-        for &(phrase, nth, role) in marks {
-            let (start, _) = d.text.match_indices(phrase).nth(nth).unwrap();
-            let words = &d.word_ranges(Span::new(start, start + phrase.len()))[0];
-            tags[role.index()][words.start] = Bio::B;
-            tags[role.index()][words.start + 1..words.end].fill(Bio::I);
-        }
-        attributions_of(d, &tags)
+        attributions_of(d, &nth_tags(d, marks))
             .iter()
             .map(|a| {
                 let pieces = a.content.iter().map(|&p| d.slice(p)).collect();
@@ -2005,6 +2089,137 @@ mod tests {
         ] {
             let marks = [("Warren", 0, Source), ("said", 0, Cue), (whole, 0, Content)];
             assert_read_as(text, &marks, &[(whole, "said")]);
+        }
+    }
+
+    /// The tags of `marks` (a phrase, its occurrence from 0, its role) in `d`.
+    fn nth_tags(d: &Document, marks: &[(&str, usize, Role)]) -> RoleTags {
+        let mut tags: RoleTags = [(); 3].map(|_| vec![Bio::O; d.tokens.len()]);
+        for &(phrase, nth, role) in marks {
+            let (start, _) = d.text.match_indices(phrase).nth(nth).unwrap();
+            let words = &d.word_ranges(Span::new(start, start + phrase.len()))[0];
+            tags[role.index()][words.start] = Bio::B;
+            tags[role.index()][words.start + 1..words.end].fill(Bio::I);
+        }
+        tags
+    }
+
+    /// The content, cue and source of each attribution of `marks` in `text`.
+    fn readings(text: &str, marks: &[(&str, usize, Role)]) -> Vec<(String, String, String)> {
+        let d = doc(text);
+        let text_of = |s: Option<Span>| s.map_or(String::new(), |s| d.slice(s).to_string());
+        attributions_of(&d, &nth_tags(&d, marks))
+            .iter()
+            .map(|a| {
+                (
+                    text_of(Some(a.content[0])),
+                    text_of(a.cue),
+                    text_of(a.source),
+                )
+            })
+            .collect()
+    }
+
+    /// A content holding an attribution whose content the model tagged right after it, as a
+    /// segment of its own, reaches over that content (session 55: `The judge told the jury` was
+    /// the whole statement of `said`); the nested statement stays, as PolNeAR marks both. Two
+    /// contents of one cue in a row (`[Clinton had told police officials] [that she didn't want
+    /// the escort], the source added.`, `told` no cue) stay as they are.
+    #[test]
+    fn a_content_holding_a_nested_attribution_reaches_over_its_content() {
+        use Role::{Content, Cue, Source};
+        let text = "The judge told the jury that the evidence was inadmissible, lawyers for the \
+                    defence said.";
+        let marks = [
+            ("The judge told the jury", 0, Content),
+            ("The judge", 0, Source),
+            ("told", 0, Cue),
+            ("that the evidence was inadmissible", 0, Content),
+            ("lawyers for the defence", 0, Source),
+            ("said", 0, Cue),
+        ];
+        let read = |c: &str, cue: &str, s: &str| (c.to_string(), cue.to_string(), s.to_string());
+        assert_eq!(
+            readings(text, &marks),
+            [
+                read(
+                    "The judge told the jury that the evidence was inadmissible",
+                    "said",
+                    "lawyers for the defence"
+                ),
+                read("that the evidence was inadmissible", "told", "The judge"),
+            ]
+        );
+        let text = "Clinton had told police officials that she didn't want the escort, the source \
+                    added.";
+        let marks = [
+            ("Clinton had told police officials", 0, Content),
+            ("that she didn't want the escort", 0, Content),
+            ("the source", 0, Source),
+            ("added", 0, Cue),
+        ];
+        let contents: Vec<String> = readings(text, &marks).into_iter().map(|r| r.0).collect();
+        assert_eq!(
+            contents,
+            [
+                "Clinton had told police officials",
+                "that she didn't want the escort"
+            ]
+        );
+    }
+
+    /// A cue that only describes its source, a linking verb and what follows it before a colon
+    /// (session 55: `was blunt` of `The minister was blunt: "We will not negotiate."`), gives
+    /// way to the colon; the source stays the subject. A cue verb of the lexicon in the cue, or a
+    /// passive's agent, keeps the cue.
+    #[test]
+    fn a_describing_cue_before_a_colon_gives_way_to_the_colon() {
+        use Role::{Content, Cue, Source};
+        let cases = [
+            (
+                "The minister was blunt: \"We will not negotiate.\"",
+                "The minister",
+                "was blunt",
+                ":",
+            ),
+            (
+                "The minister was blunt in his reply: \"We will not negotiate.\"",
+                "The minister",
+                "was blunt in",
+                ":",
+            ),
+            (
+                "The minister was asked: \"We will not negotiate.\"",
+                "The minister",
+                "was asked",
+                "was asked",
+            ),
+            (
+                "The challenge is exemplified by this finding: \"We will not negotiate.\"",
+                "this finding",
+                "is exemplified by",
+                "is exemplified by",
+            ),
+            (
+                "The minister was blunt. \"We will not negotiate.\"",
+                "The minister",
+                "was blunt",
+                "was blunt",
+            ),
+        ];
+        for (text, source, cue, expected) in cases {
+            let marks = [
+                (source, 0, Source),
+                (cue, 0, Cue),
+                ("We will not negotiate", 0, Content),
+            ];
+            let read = readings(text, &marks);
+            assert_eq!(read.len(), 1, "{text}");
+            assert_eq!(
+                (read[0].1.as_str(), read[0].2.as_str()),
+                (expected, source),
+                "{text}"
+            );
         }
     }
 }

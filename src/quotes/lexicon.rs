@@ -36,6 +36,11 @@ word_list! {
     fn noun_like_forms = "lexicon/noun_like_forms.txt";
 }
 
+word_list! {
+    /// Linking verbs (`was` of `The minister was blunt:`): see the file's header.
+    fn linking_verbs = "lexicon/linking_verbs.txt";
+}
+
 fn lexicon() -> &'static HashMap<String, VerbInfo> {
     static LEXICON: OnceLock<HashMap<String, VerbInfo>> = OnceLock::new();
     LEXICON.get_or_init(|| parse(include_str!("lexicon/speech_verbs.txt")))
@@ -147,6 +152,20 @@ pub fn is_noun_like(word: &str) -> bool {
     noun_like_forms().contains(&word.to_lowercase().as_str())
 }
 
+/// Whether a word has the shape of a present participle, an `-ing` form (`saying`, `Calling`),
+/// as written: lower-case it first where one in capitals (`SAYING`) must count. The shape
+/// alone, `thing` included: callers ask the cue lexicon or the word's place too.
+pub fn is_present_participle(word: &str) -> bool {
+    word.ends_with("ing")
+}
+
+/// Whether a lower-case word is a linking verb, which joins its subject to a description of it
+/// (`was` of `The minister was blunt: "…"`): before a colon, the colon is the cue and the subject
+/// the speaker.
+pub fn is_linking_verb(lower: &str) -> bool {
+    linking_verbs().contains(&lower)
+}
+
 /// Is this word a form of a speech verb (not just a verb of thought)?
 pub fn is_speech_verb(word: &str) -> bool {
     verb(word).is_some_and(|v| v.class == VerbClass::Speech)
@@ -162,6 +181,7 @@ mod tests {
             &[
                 ("bare_clause_lemmas", bare_clause_lemmas()),
                 ("noun_like_forms", noun_like_forms()),
+                ("linking_verbs", linking_verbs()),
             ],
             true,
         );
@@ -212,5 +232,17 @@ mod tests {
         assert!(verb("table").is_none());
         assert!(verb("the").is_none());
         assert_eq!(verb("said").unwrap().lemma, "say");
+    }
+
+    /// The shape of an `-ing` form as written, whatever the word: the callers' tests of place
+    /// and lexicon do the rest.
+    #[test]
+    fn present_participles_are_told_by_their_ending() {
+        for word in ["saying", "Calling", "referencing", "thing"] {
+            assert!(is_present_participle(word), "{word}");
+        }
+        for word in ["said", "SAYING", "ingot", "in", ""] {
+            assert!(!is_present_participle(word), "{word}");
+        }
     }
 }

@@ -425,7 +425,7 @@ fn take_model_readings(doc: &Document, rules: &mut [Quote], model: &[Quote]) {
             doc.slice(cue)
                 .split_whitespace()
                 .next()
-                .is_some_and(|w| w.to_lowercase().ends_with("ing"))
+                .is_some_and(|w| lexicon::is_present_participle(&w.to_lowercase()))
         };
         let embedding = |s: Span| {
             r.speaker.zip(r.cue).is_some_and(|(own, cue)| {

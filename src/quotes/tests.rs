@@ -1855,6 +1855,45 @@ fn cue_after_the_quote_beats_a_label_that_names_no_one() {
     assert_eq!((got[0].1.as_str(), got[0].2.as_str()), (":", "Haddad"));
 }
 
+/// A lead with a linking verb before the colon describes its subject, the speaker: the colon is
+/// the cue and the description no part of the speaker (session 55: `Angela Merkel was blunt`
+/// was the speaker of `Angela Merkel was blunt: "…"`). A passive's agent is no description: the
+/// lead stays a label.
+#[test]
+fn a_description_before_a_colon_leaves_its_subject_the_speaker() {
+    let names = [("Angela Merkel", "PER"), ("Edi Rama", "PER")];
+    for (lead, speaker, canonical) in [
+        ("Angela Merkel was blunt", "Angela Merkel", "Angela Merkel"),
+        (
+            "Prime Minister Edi Rama was unusually blunt in his reply",
+            "Prime Minister Edi Rama",
+            "Edi Rama",
+        ),
+        ("Merkel seemed irritated", "Merkel", "Angela Merkel"),
+    ] {
+        let text = format!("Angela Merkel met Edi Rama.\n\n{lead}: “We will not negotiate.”");
+        assert_eq!(
+            run(&text, &names),
+            [row(
+                "We will not negotiate.",
+                ":",
+                speaker,
+                canonical,
+                "direct"
+            )],
+            "{lead}"
+        );
+    }
+    let text = "Angela Merkel spoke.\n\nThe point is exemplified by Angela Merkel: “We will not \
+                negotiate.”";
+    let got = run(text, &names);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        (got[0].1.as_str(), got[0].2.as_str()),
+        (":", "The point is exemplified by Angela Merkel")
+    );
+}
+
 /// `both` leaves the rules' speaker alone where the model's reading is another statement's: a
 /// reading linked to another cue (two quotes of two speakers in one paragraph, read as one
 /// statement), or one whose speaker the model carried over from another paragraph while the

@@ -192,7 +192,8 @@ pub(super) fn sentence_lead_in(view: &View, q: Quoted, prev_close: usize) -> Opt
 /// `Label: "…"` — a headline or a line naming who speaks, a colon right before the quote; or
 /// the paragraph before, when it ends in the colon and the quote opens its own paragraph, as
 /// statements and press releases set it (`Governor Tom Reyes said in a statement:⏎⏎"Our
-/// state …"`).
+/// state …"`). A lead that describes its subject with a linking verb (`Angela Merkel was
+/// blunt: "…"`) has the colon for its cue and the subject for its speaker.
 pub(super) fn lead_colon(view: &View, q: Quoted, prev_close: usize) -> Option<Attribution> {
     let mark = view.token_at(q.outer.start);
     if mark == 0 || view.word(mark - 1) != ":" {
@@ -233,6 +234,19 @@ pub(super) fn lead_colon(view: &View, q: Quoted, prev_close: usize) -> Option<At
             // `Here is what the report said:` names no speaker `Here`.
             .filter(|&(s, _)| view.plausible_speaker(s));
         return Some((view.doc.tokens[v], speaker.map(|(s, e)| view.span_of(s, e))));
+    }
+    // A linking verb makes the lead a description of its subject, the speaker (`The minister was
+    // blunt: "…"`): the colon is the cue, and `was blunt` no part of the speaker. A passive's
+    // agent is no description (`The challenge is exemplified by this finding: "…"`).
+    let linking = (first + 1..colon)
+        .take(LEAD_WINDOW)
+        .find(|&t| lexicon::is_linking_verb(&view.lower(t)))
+        .filter(|&v| !(v + 1..colon).any(|t| view.lower(t) == "by"));
+    if let Some((s, e)) = linking
+        .and_then(|v| view.subject_before(v, first))
+        .filter(|&(s, _)| s == first)
+    {
+        return Some((view.doc.tokens[colon], Some(view.span_of(s, e))));
     }
     let label_words = colon - first;
     if label_words == 0 || label_words > 8 || !is_capitalized(view.word(first)) {
