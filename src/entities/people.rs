@@ -117,7 +117,8 @@ pub(super) fn modifiers_of_either(
 }
 
 /// Whether a title only people bear ([`titles_of_people_only`]) stands right before the span,
-/// one space between, or opens it before a name: "Mr. Dell", "President Ford".
+/// one space between, or opens it before a name: "Mr. Dell", "President Ford"; not a whole
+/// word that ends the sentence before ("by the President. Iran rejected it").
 fn titled(text: &str, span: Span) -> bool {
     let is_title = |word: &str| {
         word.chars().next().is_some_and(char::is_uppercase)
@@ -135,7 +136,9 @@ fn titled(text: &str, span: Span) -> bool {
         return false;
     };
     let word = before.rsplit(char::is_whitespace).next().unwrap_or("");
-    is_title(word)
+    // A dot after a whole word ends its sentence: "… made by the President. Iran rejected it."
+    let abbreviated = |w: &str| fold_key(w).chars().count() <= 3;
+    is_title(word) && (!word.ends_with('.') || abbreviated(word))
 }
 
 /// Whether an age in apposition follows the span: ", 81, said" after "Ford"; a comma, a number

@@ -2629,19 +2629,23 @@ fn a_titled_surname_is_a_person_not_the_company_of_its_name() {
         assert_eq!(company.key.as_deref(), Some("dell technologies"));
     }
     // "Dow Jones" beside "Mr. Jones" begins with no given name: still the index. "Miss
-    // Universe" is a pageant, no title and person.
-    let text = "The Dow Jones fell. Mr. Jones said so. Miss Universe was held in Mexico.";
+    // Universe" is a pageant, no title and person, and a title ending the sentence before
+    // ("by the President. Iran") is no title of the name after it.
+    let text = "The Dow Jones fell. Mr. Jones said so. Miss Universe was held in Mexico. It \
+                was decided by the President. Iran rejected it.";
     let mentions = vec![
         mention_at(text, "Dow Jones", 0, "ORG"),
         mention_at(text, "Jones", 1, "PER"),
         mention_at(text, "Miss Universe", 0, "MISC"),
         mention_at(text, "Mexico", 0, "LOC"),
+        mention_at(text, "Iran", 0, "LOC"),
     ];
     let entities = merged(&document(text), &mentions);
     assert_eq!(entities.entity_of(0).label, EntityLabel::Org);
     assert_ne!(entities.entity_of(0).id, entities.entity_of(1).id);
     assert_eq!(entities.entity_of(2).label, EntityLabel::Misc);
     assert_eq!(entities.entity_of(2).canonical, "Miss Universe");
+    assert_eq!(entities.entity_of(4).country_code, Some("IR"));
 }
 
 /// An age in apposition marks a person: "Ford, 81," tagged ORG beside "Ford Motor Co." and
