@@ -35,12 +35,13 @@ use crate::ner::EntityLabel;
 
 /// Joins groups as the module doc says; returns, per mention, whether it is a lone word that
 /// fits several people. `short_company_names` are the mentions joined to a company's registered
-/// name ([`super::companies`]).
+/// name ([`super::companies`]); `nobodys` the mentions that join no one (a common noun, "a
+/// Johnson spokesman" beside Boris Johnson and Johnson & Johnson).
 pub(super) fn merge_across_labels(
     forms: &[Form],
     labels: &[EntityLabel],
     short_company_names: &ShortNames,
-    common_nouns: &[bool],
+    nobodys: &[bool],
     groups: &mut UnionFind,
 ) -> Vec<bool> {
     // "Salman" of "Mohammed bin Salman" is his father's name, no surname: not of his, nor of a
@@ -89,9 +90,10 @@ pub(super) fn merge_across_labels(
             })
         })
         .collect();
-    // "Apple" of "Apple growers" beside "the apple harvest" is nobody's ([`super::companies`]).
+    // "Apple" of "Apple growers" beside "the apple harvest" is nobody's ([`super::companies`]),
+    // and so is "a Johnson spokesman" beside two Johnsons ([`super::people`]).
     let apart: Vec<bool> = (0..forms.len())
-        .map(|i| resolved[i] || either[i] || common_nouns[i])
+        .map(|i| resolved[i] || either[i] || nobodys[i])
         .collect();
     merge_equal_names(forms, &apart, groups);
     // "Ford" (ORG) of "Ford Motor Co." names the company, whatever its "Henry Ford".

@@ -6,8 +6,17 @@
 //! alike follow it by their text. People and countries keep their own passes: "Ahmed Saleh,
 //! known as Abu Omar" is no organisation, and "Myanmar, also known as Burma" is one country
 //! already.
+//!
+//! An organisation that papers name by several names, any of them first, is keyed by one of them
+//! in every article (`organisation_aliases.tsv`, [`known_key`]): "Mujahedin-e Khalq (MEK)",
+//! "the People's Mojahedin Organization of Iran (PMOI)", "PMOI/MEK" and "the MEK" alone all key
+//! `mek` (they keyed `mek`, `pmoi`, `pmoi` and `mek`), and the article's mentions that name it
+//! are one entity, its acronym defined or not ("the PMOI" beside "Mujahedin-e Khalq").
 
-use super::names::{acronym_key, is_acronym, trim_wrapping};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::names::{acronym_key, fold_key, is_acronym, strip_possessive, trim_wrapping};
 use super::{Form, UnionFind};
 use crate::lexicon::word_list;
 use crate::ner::{EntityLabel, Mention};
@@ -16,6 +25,39 @@ use crate::text::Document;
 word_list! {
     /// Phrases that give another name of the name before them ("also known as").
     fn alias_phrases = "alias_phrases.txt";
+}
+
+/// Organisations known by several names (`organisation_aliases.tsv`), compiled in.
+const ORGANISATION_ALIASES_TSV: &str = include_str!("organisation_aliases.tsv");
+
+/// The key of the organisation a name names when it is one of the several names of a row of
+/// `organisation_aliases.tsv`: "Mujahedin-e Khalq", "PMOI" and "MEK" → `mek`.
+pub(super) fn known_key(name: &str) -> Option<&'static str> {
+    static BY_NAME: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
+    let by_name = BY_NAME.get_or_init(|| {
+        let rows = ORGANISATION_ALIASES_TSV
+            .lines()
+            .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+            .filter_map(|line| line.split_once('\t'));
+        rows.flat_map(|(key, names)| {
+            let names = names.split(';').map(str::trim).filter(|n| !n.is_empty());
+            names.map(move |name| (alias_fold(name), key.trim()))
+        })
+        .collect()
+    });
+    by_name.get(&alias_fold(strip_possessive(name))).copied()
+}
+
+/// A name folded ([`fold_key`]) with its hyphens read as spaces and its apostrophes dropped, as
+/// papers spell such names either way: "Mujahedin-e-Khalq" is "Mujahedin-e Khalq", "People’s"
+/// is "People's".
+fn alias_fold(name: &str) -> String {
+    let folded = fold_key(name).replace(['\'', '’'], "");
+    folded
+        .split(['-', ' '])
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Joins each name to the alias the text gives right after it (module doc): an acronym is added
@@ -113,6 +155,31 @@ mod tests {
             alias_start_after("Congress, known as the CHIPS Act", 8),
             None
         );
+    }
+
+    /// Every name of the MEK keys alike, whatever its case and spelling's hyphens.
+    #[test]
+    fn the_names_of_one_organisation_have_one_key() {
+        for name in [
+            "MEK",
+            "PMOI",
+            "People's Mojahedin Organization of Iran",
+            "the People’s Mojahedin Organization of Iran",
+            "Mujahedin-e Khalq",
+            "Mujahedin-e-Khalq",
+            "MUJAHEDIN-E KHALQ",
+        ] {
+            assert_eq!(known_key(name), Some("mek"), "{name}");
+        }
+        for other in [
+            "National Council of Resistance of Iran",
+            "NCRI",
+            "Khalq",
+            "",
+            "ME",
+        ] {
+            assert_eq!(known_key(other), None, "{other}");
+        }
     }
 
     #[test]

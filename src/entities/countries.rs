@@ -1,7 +1,7 @@
 //! The country table: every ISO 3166-1 country with its common English name, other names and
 //! demonyms, read from `countries.tsv` (see its header for the source and licence).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use super::names::fold_key;
@@ -180,6 +180,82 @@ pub fn lookup(text: &str) -> Option<&'static Country> {
     table().lookup(text).map(|(country, _)| country)
 }
 
+/// Names several countries share (`shared_country_names.tsv`) and countries divided into a south
+/// and a north (`divided_countries.tsv`), compiled in like the table.
+const SHARED_NAMES_TSV: &str = include_str!("shared_country_names.tsv");
+const DIVIDED_TSV: &str = include_str!("divided_countries.tsv");
+
+/// The rows of one of those files: its tab-separated fields, comments and blank lines skipped.
+fn rows(tsv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
+    let data = tsv
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty());
+    data.map(|line| line.split('\t').map(str::trim).collect())
+}
+
+/// Folded shared names ("korea") and the codes of the countries each may stand for.
+fn shared_names() -> &'static HashMap<String, Vec<&'static str>> {
+    static SHARED: OnceLock<HashMap<String, Vec<&'static str>>> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let pairs = rows(SHARED_NAMES_TSV).filter_map(|row| match row.as_slice() {
+            [name, codes, ..] => Some((fold_key(name), codes.split(';').map(str::trim).collect())),
+            _ => None,
+        });
+        pairs.collect()
+    })
+}
+
+/// The divided countries: (southern code, northern code).
+fn divided_countries() -> &'static [(&'static str, &'static str)] {
+    static DIVIDED: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    DIVIDED.get_or_init(|| {
+        let pairs = rows(DIVIDED_TSV).filter_map(|row| match row.as_slice() {
+            [south, north, ..] => Some((*south, *north)),
+            _ => None,
+        });
+        pairs.collect()
+    })
+}
+
+/// The country a name stands for only by the countries the article names by names of their own
+/// (`named`, alpha-2 codes); `after_the` whether "the" comes right before it:
+/// - a name several countries share is the one of them the article names: "Korea" beside "South
+///   Korea" (or "South Korean") is South Korea, beside both Koreas or neither none
+///   (`shared_country_names.tsv`);
+/// - "the South" and "the North" are the southern and northern countries of a divided pair
+///   the article names both of: "the South" beside "South Korea" and "North Korea" is South
+///   Korea; beside one alone, none (`divided_countries.tsv`).
+pub(super) fn by_context(
+    name: &str,
+    after_the: bool,
+    named: &HashSet<&str>,
+) -> Option<&'static Country> {
+    let key = fold_key(name);
+    if let Some(codes) = shared_names().get(&key) {
+        let mut of_article = codes.iter().filter(|code| named.contains(*code));
+        return match (of_article.next(), of_article.next()) {
+            (Some(code), None) => table().by_code(code),
+            _ => None,
+        };
+    }
+    let capitalised = name.starts_with(char::is_uppercase) || name.starts_with("the ");
+    if !after_the || !capitalised {
+        return None;
+    }
+    let both = divided_countries()
+        .iter()
+        .filter(|(south, north)| named.contains(south) && named.contains(north));
+    let sides: Vec<&str> = match key.as_str() {
+        "south" => both.map(|(south, _)| *south).collect(),
+        "north" => both.map(|(_, north)| *north).collect(),
+        _ => return None,
+    };
+    match sides.as_slice() {
+        [only] => table().by_code(only),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,6 +292,27 @@ mod tests {
             "names claimed by two countries: {:?}",
             t.clashes
         );
+    }
+
+    /// Every code of the shared names and the divided countries is a country of the table, and
+    /// no shared name is a name of the table (it would name one country whatever the article).
+    #[test]
+    fn names_by_context_name_countries_of_the_table() {
+        for (name, codes) in shared_names() {
+            assert!(codes.len() >= 2, "{name}");
+            assert!(
+                lookup(name).is_none(),
+                "{name} is one country's in the table"
+            );
+            for code in codes {
+                assert!(table().by_code(code).is_some(), "{name}: {code}");
+            }
+        }
+        assert!(shared_names().contains_key("korea"));
+        for (south, north) in divided_countries() {
+            assert!(table().by_code(south).is_some() && table().by_code(north).is_some());
+        }
+        assert!(!divided_countries().is_empty());
     }
 
     #[test]

@@ -41,6 +41,9 @@
 //!   and the acronym alone key alike: `North Atlantic Treaty Organization` (defining `NATO`) and
 //!   `NATO` → `nato`; a name shouted in a headline is no acronym: `Ford Motor Co.` beside
 //!   `FORD` → `ford motor`;
+//! - an organisation papers name by several names, any of them first, by the key its row of
+//!   `organisation_aliases.tsv` gives: `Mujahedin-e Khalq (MEK)`, `People's Mojahedin
+//!   Organization of Iran (PMOI)`, `PMOI/MEK` and `MEK` → `mek`;
 //! - a country by its ISO 3166-1 code, whatever the article called it: `Iranian`, `Iran`,
 //!   `the Islamic Republic of Iran` → `country:IR`.
 //!
@@ -49,6 +52,7 @@
 //! no key: it cannot be counted as either. A person the article names only by surname keys by
 //! it (`trump`), apart from the full name's key: one article does not say who it is.
 
+use super::aliases::known_key;
 use super::names::{
     elder_suffix_of, ends_with_fathers_name, fold_key, is_acronym, is_shouted, spelled_out,
     strip_possessive, without_article, without_legal_suffix, PersonName,
@@ -70,6 +74,11 @@ pub fn entity_key(entity: &Entity) -> Option<String> {
     }
     if let Some(code) = entity.country_code {
         return Some(format!("country:{code}"));
+    }
+    // "Mujahedin-e Khalq", "PMOI" and "MEK" → `mek`, whichever the article named first.
+    let names = std::iter::once(&entity.canonical).chain(&entity.aliases);
+    if let Some(key) = names.filter_map(|name| known_key(name)).next() {
+        return Some(key.to_string());
     }
     let key = match entity.label {
         EntityLabel::Per => match suffix_of_alias(entity) {

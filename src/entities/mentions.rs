@@ -46,8 +46,8 @@ use crate::text::{Document, Span};
 ///   Control Act 2002 requires" becomes `Export Control Act 2002` (`law_words.txt`; "Act" of a
 ///   sentence ending "… under the Act. 2002 was" keeps its end);
 /// - a name the model cut at " & " or before an organisation word is one mention again:
-///   `Johnson` and `Johnson` (PER) of "Johnson & Johnson" become the firm `Johnson & Johnson`
-///   (ORG), `George Washington` (PER) and `University` (ORG) of "George Washington University"
+///   `Johnson` and `Johnson` (PER) of "Johnson & Johnson", or `Johnson` and `& Johnson`,
+///   become the firm `Johnson & Johnson` (ORG), `George Washington` (PER) and `University` (ORG) of "George Washington University"
 ///   the university ([`joined_name_label`], `organisation_words.txt`);
 /// - a name the model cut before the place that ends it reaches over the place again where the
 ///   parenthesis after the place spells it only with the place, and the place is no mention of
@@ -396,7 +396,8 @@ word_list! {
 
 /// The label of one name the model cut in two, where `before` and `after` are such a name:
 /// - one name twice, joined by " & ", is a firm's (ORG): "Johnson" and "Johnson" of "Johnson &
-///   Johnson", tagged two people, were Boris Johnson twice; two names a country's name joins
+///   Johnson", tagged two people, were Boris Johnson twice, and so is the "&" taken into one of
+///   them ("Johnson" PER and "& Johnson" ORG); two names a country's name joins
 ///   are the country ("Trinidad & Tobago", LOC); other names " & " joins stay apart ("the Trump
 ///   & Putin summit", "France & Germany", "Israel & Hamas"), and a headline (`in_headline`)
 ///   writes "&" for "and" whatever the names;
@@ -411,17 +412,22 @@ fn joined_name_label(
 ) -> Option<EntityLabel> {
     let between = text.get(before.span.end..after.span.start)?;
     let written = trim_wrapping(text.get(after.span.range())?);
-    let capitalised = |m: &Mention| {
-        text.get(m.span.range())
-            .and_then(|t| t.chars().next())
-            .is_some_and(char::is_uppercase)
-    };
-    if between == " & " && !in_headline && capitalised(before) && capitalised(after) {
-        let first = trim_wrapping(text.get(before.span.range())?);
-        return if fold_key(first) == fold_key(written) {
+    let written_before = trim_wrapping(text.get(before.span.range())?);
+    // The "&" between the two, or taken into one of them: "Johnson" and "& Johnson".
+    let ampersand = between == " & "
+        || between == " " && (written.starts_with("& ") || written_before.ends_with(" &"));
+    if ampersand && !in_headline {
+        let whole = text.get(before.span.start..after.span.end)?;
+        let (first, second) = whole.split_once(" & ")?;
+        let (first, second) = (trim_wrapping(first), trim_wrapping(second));
+        let capitalised = |t: &str| t.chars().next().is_some_and(char::is_uppercase);
+        if !(capitalised(first) && capitalised(second)) {
+            return None;
+        }
+        return if fold_key(first) == fold_key(second) {
             Some(EntityLabel::Org)
         } else {
-            countries::lookup(&format!("{first} & {written}")).map(|_| EntityLabel::Loc)
+            countries::lookup(&format!("{first} & {second}")).map(|_| EntityLabel::Loc)
         };
     }
     let word = between == " "

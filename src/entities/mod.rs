@@ -9,7 +9,15 @@
 //!   ("Iranian", "Albanians") or an alias made of one word of the name ("the Emirates"; tagged
 //!   ORG, "Emirates" is the airline), belongs to that country: canonical name and ISO 3166-1
 //!   alpha-2 code from [`countries`], label LOC. Cities and continents are not in the table and
-//!   are merged like any other name ("Tehran", "Europe": no code).
+//!   are merged like any other name ("Tehran", "Europe": no code). A name several countries
+//!   share stands for the one of them the article names by a name of its own, and for none
+//!   beside several or none (`shared_country_names.tsv`): a headline's "Korea" over "South
+//!   Korea's exports rose" is South Korea (KR); over "South Korea and North Korea failed to
+//!   agree" it is the peninsula, no code; "Exports from Korea rose" alone says no more. "The
+//!   South" and "the North" are the countries of a divided pair the article names both of
+//!   (`divided_countries.tsv`): "South Korea and North Korea … The South had proposed October,
+//!   but the North refused" gives KR and KP; "the South Korean carmaker builds cars in the
+//!   South" names one Korea only, and its South stays a place of its own ([`countries::by_context`]).
 //! - **People** (PER). Names keep a family suffix written after them that the model left out
 //!   ("Donald Trump, Jr." tagged "Donald Trump" is the son), and lose titles ("Mr.",
 //!   "President"), possessives ("Lleshaj’s") and
@@ -45,6 +53,17 @@
 //!   guess. An honorific settles it when one of them alone may be of its gender by the given
 //!   name: "Mrs. Parker" beside John and Mary Parker is Mary ([`gender`]'s given-name lists,
 //!   which pronoun resolution reads too).
+//!   What the text says of a mention makes it a person whatever the model tagged it: a title
+//!   only people bear before it ("Mr. Dell", `titles_of_people_only.txt`), an age after it
+//!   ("Ford, 81, said"), or, for a full name that begins with a known given name, such a mention
+//!   of its surname ("Michael Dell" tagged ORG beside "Mr. Dell"). It is merged as a person and
+//!   votes PER: "Mr. Dell" and "Michael Dell" (ORG) are one person beside "Dell Technologies
+//!   Inc." and "Dell shares", the company's; "Ford, 81," (ORG) is Harrison Ford, not Ford Motor
+//!   Co. ([`people::said_to_be_people`]). A surname modifying a role that a person and a firm
+//!   alike have ("A Johnson spokesman", `role_nouns.txt`), tagged PER, is the person's beside
+//!   him alone (Boris Johnson's spokesman), but beside a person and an organisation of that
+//!   name ("Boris Johnson" and "Johnson & Johnson") may speak for either: nobody's, marked
+//!   ambiguous ([`people::modifiers_of_either`]); "Johnson said" stays the person, as tagged.
 //! - **Organisations and everything else.** Mentions with the same folded text (case, diacritics,
 //!   dots, a leading "the" and possessives ignored) are one entity; an organisation's legal form
 //!   does not count either ("Microsoft Corp." and "Microsoft", "Volkswagen AG" and "Volkswagen",
@@ -65,7 +84,9 @@
 //!   "Mujahedin-e Khalq (MEK)", wherever the definition stands (the nearest one before, else the
 //!   first after); a mention written "PMOI/MEK" defines both acronyms as aliases of itself, and
 //!   so does a name an alias phrase follows ("… of Iran (PMOI), also known as the MEK",
-//!   [`aliases`]). A name the model cut before the place that ends it is whole again when the
+//!   [`aliases`]); an organisation papers name by several names is one entity by any of them,
+//!   defined or not ("Mujahedin-e Khalq" and "the PMOI", `organisation_aliases.tsv`). A name the
+//!   model cut before the place that ends it is whole again when the
 //!   parenthesis after the place spells it only with the place: "UN Support Mission in Libya" of
 //!   "the UN Support Mission in Libya (UNSMIL)" ([`name_mentions`]; "UN" gives its two letters,
 //!   [`names::initials_with_acronym_words`]), and Libya there is no country's mention. Two
@@ -191,11 +212,24 @@ struct OtherName {
 /// Groups an article's mentions (in text order) into entities.
 pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let mut forms: Vec<Form> = mentions.iter().map(|m| analyse(doc, m, true)).collect();
+    // "Mr. Dell" and "Ford, 81," are people, and so is "Michael Dell" tagged ORG beside "Mr. Dell".
+    let said_people = people::said_to_be_people(doc, mentions, &forms);
+    for (i, _) in said_people.iter().enumerate().filter(|(_, &p)| p) {
+        if !matches!(forms[i], Form::Person(_)) {
+            let as_person = Mention {
+                label: EntityLabel::Per,
+                ..mentions[i].clone()
+            };
+            forms[i] = analyse(doc, &as_person, true);
+        }
+    }
     // "Jordan" (ORG) of "Jordan Brand" is the brand, not the country.
     let countries_as_brands = companies::countries_as_short_names(doc, mentions, &forms);
     for &(i, _) in &countries_as_brands {
         forms[i] = analyse(doc, &mentions[i], false);
     }
+    // "Korea" beside "South Korea" is South Korea, and "the South" beside both Koreas too.
+    settle_countries_by_context(doc, mentions, &mut forms);
     // "Apple" of "Apple growers" beside "the apple harvest" and "Apple Inc." is the fruit.
     let common_nouns = companies::common_nouns(doc, mentions, &forms);
     let mut groups = UnionFind::new(mentions.len());
@@ -214,25 +248,39 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
         .iter()
         .map(|m| honorific_gender(&doc.text, m.span))
         .collect();
-    let unsure_people = merge_people(&forms, &honorifics, &short_company_names.words, &mut groups);
+    // "A Johnson spokesman" beside Boris Johnson and Johnson & Johnson: either's.
+    let person_or_firm = people::modifiers_of_either(doc, mentions, &forms);
+    let unsure_people = merge_people(
+        &forms,
+        &honorifics,
+        &said_people,
+        &person_or_firm,
+        &short_company_names.words,
+        &mut groups,
+    );
     let labels: Vec<EntityLabel> = mentions.iter().map(|m| m.label).collect();
+    // Common nouns and names that may be a person's or a firm's are nobody's.
+    let nobodys: Vec<bool> = (common_nouns.iter().zip(&person_or_firm))
+        .map(|(&noun, &either)| noun || either)
+        .collect();
     let mut ambiguous = across_labels::merge_across_labels(
         &forms,
         &labels,
         &short_company_names,
-        &common_nouns,
+        &nobodys,
         &mut groups,
     );
     for i in unsure_people {
         ambiguous[i] = true;
     }
-    for (i, _) in common_nouns.iter().enumerate().filter(|(_, &c)| c) {
+    for (i, _) in nobodys.iter().enumerate().filter(|(_, &c)| c) {
         ambiguous[i] = true;
     }
     let votes: Vec<EntityLabel> = mentions
         .iter()
-        .map(|m| {
-            if is_transcript_speaker(doc, m) {
+        .zip(&said_people)
+        .map(|(m, &said_person)| {
+            if said_person || is_transcript_speaker(doc, m) {
                 EntityLabel::Per
             } else {
                 m.label
@@ -458,6 +506,54 @@ fn defined_acronyms(inside: &str) -> Vec<&str> {
     }
 }
 
+/// Gives a country to the names that stand for one only by the countries the article names by
+/// names of their own ([`countries::by_context`]): "Korea" beside "South Korea", "the South"
+/// beside "South Korea" and "North Korea".
+fn settle_countries_by_context(doc: &Document, mentions: &[Mention], forms: &mut [Form]) {
+    let named: std::collections::HashSet<&str> = forms
+        .iter()
+        .filter_map(|form| match form {
+            Form::Country(country, _) => Some(country.alpha2),
+            _ => None,
+        })
+        .collect();
+    if named.is_empty() {
+        return;
+    }
+    for i in 0..forms.len() {
+        let Form::Other(other) = &forms[i] else {
+            continue;
+        };
+        if other.acronym.is_some() || !other.defines.is_empty() {
+            continue;
+        }
+        let span = mentions[i].span;
+        let written = doc.text.get(span.range()).unwrap_or("");
+        let before = doc.text.get(..span.start).unwrap_or("");
+        let opens_with_the = written
+            .get(..4)
+            .is_some_and(|w| w.eq_ignore_ascii_case("the "));
+        if let Some(country) = countries::by_context(
+            &other.display,
+            opens_with_the || follows_the(before),
+            &named,
+        ) {
+            forms[i] = Form::Country(country, other.display.clone());
+        }
+    }
+}
+
+/// Whether the text before a mention ends with the word "the" and a space: "The " of "The South
+/// had proposed", "(the " of "(the North)".
+fn follows_the(before: &str) -> bool {
+    let Some(before) = before.strip_suffix(' ') else {
+        return false;
+    };
+    let word = before.rsplit(char::is_whitespace).next().unwrap_or("");
+    let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+    word.eq_ignore_ascii_case("the")
+}
+
 /// All mentions of one country are one entity.
 fn merge_countries(forms: &[Form], groups: &mut UnionFind) {
     let mut first_of_country: HashMap<&str, usize> = HashMap::new();
@@ -552,7 +648,10 @@ fn merge_others(
         // as well would tie together two organisations that share an acronym.
         let bare_defined_acronym = resolved_by_definition && other.defines.is_empty();
         if !bare_defined_acronym && !other.key.is_empty() {
-            let key = (company_key(mentions[i].label, other), common_nouns[i]);
+            // "the PMOI" beside "Mujahedin-e Khalq": one organisation's two names.
+            let name = aliases::known_key(&other.display)
+                .unwrap_or_else(|| company_key(mentions[i].label, other));
+            let key = (name, common_nouns[i]);
             let first = *first_of_key.entry(key).or_insert(i);
             groups.union(first, i);
         }

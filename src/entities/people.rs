@@ -4,8 +4,160 @@
 use super::gender::gender_of_first_name;
 use super::names::{ends_with_fathers_name, is_short_form_of, without_article};
 use super::*;
+use crate::lexicon::word_list;
 use std::borrow::Cow;
 use std::collections::HashSet;
+
+word_list! {
+    /// Titles that only a person's name follows ("mr" of "Mr. Dell"), folded.
+    fn titles_of_people_only = "titles_of_people_only.txt";
+}
+
+/// Per mention, whether the text says it names a person, whatever the model tagged it:
+/// - a title only people bear right before it or opening it: "Dell" of "Mr. Dell said"
+///   (`titles_of_people_only.txt`);
+/// - an age in apposition right after it: "Ford" of "Ford, 81, said" (a comma, a number up to
+///   120, a comma and a lower-case word; "Ford, 81, Toyota, 79" is a list of scores);
+/// - a full name of two or three words, tagged otherwise, that begins with a known given name
+///   (`first_names_*.txt`) and ends with the surname of such a mention: "Michael Dell" tagged
+///   ORG beside "Mr. Dell" (no firm's name has a "Mr."; "Dow Jones" beside "Mr. Jones" begins
+///   with no given name).
+pub(super) fn said_to_be_people(doc: &Document, mentions: &[Mention], forms: &[Form]) -> Vec<bool> {
+    let text_of = |m: &Mention| trim_wrapping(doc.text.get(m.span.range()).unwrap_or(""));
+    let mut said: Vec<bool> = mentions
+        .iter()
+        .map(|m| titled(&doc.text, m.span) || aged(&doc.text, m.span))
+        .collect();
+    let surnames: HashSet<String> = mentions
+        .iter()
+        .zip(&said)
+        .filter(|(_, &s)| s)
+        .filter_map(|(m, _)| PersonName::parse(text_of(m)).keys.pop())
+        .collect();
+    if surnames.is_empty() {
+        return said;
+    }
+    for (i, form) in forms.iter().enumerate() {
+        let Form::Other(other) = form else { continue };
+        let name = PersonName::parse(&other.display);
+        let capitalised =
+            words_of(&other.display).all(|w| w.chars().next().is_some_and(char::is_uppercase));
+        let person_like = (2..=3).contains(&name.keys.len())
+            && capitalised
+            && !other.display.contains('&')
+            && gender_of_first_name(&name.keys[0]).is_some();
+        if person_like && name.surname().is_some_and(|s| surnames.contains(s)) {
+            said[i] = true;
+        }
+    }
+    said
+}
+
+word_list! {
+    /// Roles a person and an organisation alike have ("spokesman" of "a Johnson spokesman"),
+    /// folded.
+    fn role_nouns = "role_nouns.txt";
+}
+
+/// Per mention, whether it is a one-word name tagged PER that modifies a role a person and an
+/// organisation alike have (`role_nouns.txt`), where the article names both a person it is the
+/// surname of and an organisation (ORG, two words or more) it begins: "A Johnson spokesman"
+/// beside "Boris Johnson" and "Johnson & Johnson" may speak for either, so it is nobody's and
+/// marked ambiguous. Beside Boris Johnson alone it is his spokesman, a mention of him; beside
+/// the firm alone, a name of its own; "Johnson said" is the person, as the model tagged it.
+pub(super) fn modifiers_of_either(
+    doc: &Document,
+    mentions: &[Mention],
+    forms: &[Form],
+) -> Vec<bool> {
+    let mut either = vec![false; forms.len()];
+    let lone = |i: usize| match &forms[i] {
+        Form::Person(name) if mentions[i].label == EntityLabel::Per && name.suffix.is_none() => {
+            match name.keys.as_slice() {
+                [word] => Some(word.as_str()),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let modifiers: Vec<usize> = (0..forms.len())
+        .filter(|&i| lone(i).is_some())
+        .filter(|&i| {
+            let after = doc.text.get(mentions[i].span.end..).unwrap_or("");
+            let next = after
+                .strip_prefix(' ')
+                .and_then(|rest| rest.split(|c: char| !c.is_alphanumeric()).next());
+            next.is_some_and(|w| role_nouns().contains(&w))
+        })
+        .collect();
+    if modifiers.is_empty() {
+        return either;
+    }
+    let mut surnames: HashSet<&str> = HashSet::new();
+    let mut first_words: HashSet<String> = HashSet::new();
+    for (i, form) in forms.iter().enumerate() {
+        match form {
+            Form::Person(name) if name.keys.len() >= 2 => {
+                surnames.extend(name.surname());
+            }
+            Form::Other(other) if mentions[i].label == EntityLabel::Org => {
+                let mut words = words_of(&other.display);
+                if let (Some(first), Some(_)) = (words.next(), words.next()) {
+                    first_words.insert(fold_key(first));
+                }
+            }
+            _ => {}
+        }
+    }
+    for i in modifiers {
+        let word = lone(i).unwrap_or_default();
+        either[i] = surnames.contains(word) && first_words.contains(word);
+    }
+    either
+}
+
+/// Whether a title only people bear ([`titles_of_people_only`]) stands right before the span,
+/// one space between, or opens it before a name: "Mr. Dell", "President Ford"; not a whole
+/// word that ends the sentence before ("by the President. Iran rejected it").
+fn titled(text: &str, span: Span) -> bool {
+    let is_title = |word: &str| {
+        word.chars().next().is_some_and(char::is_uppercase)
+            && titles_of_people_only().contains(&fold_key(word).as_str())
+    };
+    let written = text.get(span.range()).unwrap_or("");
+    let mut words = words_of(trim_wrapping(written));
+    if let (Some(first), Some(_)) = (words.next(), words.next()) {
+        if is_title(first) {
+            return true;
+        }
+    }
+    let before = text.get(..span.start).unwrap_or("");
+    let Some(before) = before.strip_suffix([' ', '\u{a0}']) else {
+        return false;
+    };
+    let word = before.rsplit(char::is_whitespace).next().unwrap_or("");
+    // A dot after a whole word ends its sentence: "… made by the President. Iran rejected it."
+    let abbreviated = |w: &str| fold_key(w).chars().count() <= 3;
+    is_title(word) && (!word.ends_with('.') || abbreviated(word))
+}
+
+/// Whether an age in apposition follows the span: ", 81, said" after "Ford"; a comma, a number
+/// from 1 to 120, a comma and a word in lower case.
+fn aged(text: &str, span: Span) -> bool {
+    let Some(rest) = text.get(span.end..).and_then(|t| t.strip_prefix(", ")) else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let Ok(age) = rest[..digits].parse::<u32>() else {
+        return false;
+    };
+    let after = &rest[digits..];
+    (1..=120).contains(&age)
+        && !rest.starts_with('0')
+        && after
+            .strip_prefix(", ")
+            .is_some_and(|w| w.starts_with(char::is_lowercase))
+}
 
 /// A person seen under a full name (two words or more).
 struct Person {
@@ -172,10 +324,15 @@ impl<'a> FatherAndSon<'a> {
 /// one-word names ("Clinton" beside Bill and Hillary Clinton, "John" beside John Smith and John
 /// Brown).
 /// `honorifics` holds, per mention, the gender its honorific says ("Mrs. Parker");
+/// `said_people` whether the text says it is a person ([`said_to_be_people`]: "Ford, 81,");
+/// `person_or_firm` whether it may be a person's or a firm's ([`modifiers_of_either`]: "a
+/// Johnson spokesman" beside Boris Johnson and Johnson & Johnson);
 /// `company_words` the short names of the article's companies ([`super::companies`]).
 pub(super) fn merge_people(
     forms: &[Form],
     honorifics: &[Option<Gender>],
+    said_people: &[bool],
+    person_or_firm: &[bool],
     company_words: &HashSet<&str>,
     groups: &mut UnionFind,
 ) -> Vec<usize> {
@@ -184,6 +341,8 @@ pub(super) fn merge_people(
     let by_other_word = full.by_other_word();
     let names = OneWordNames {
         honorifics,
+        said_people,
+        person_or_firm,
         company_words,
         by_other_word: &by_other_word,
     };
@@ -392,6 +551,8 @@ impl FullNames<'_> {
 /// What one-word names are read against besides the full names.
 struct OneWordNames<'a> {
     honorifics: &'a [Option<Gender>],
+    said_people: &'a [bool],
+    person_or_firm: &'a [bool],
     company_words: &'a HashSet<&'a str>,
     by_other_word: &'a HashMap<&'a str, Vec<usize>>,
 }
@@ -408,6 +569,8 @@ fn merge_one_word_names(
 ) -> Vec<usize> {
     let OneWordNames {
         honorifics,
+        said_people,
+        person_or_firm,
         company_words,
         by_other_word,
     } = names;
@@ -456,11 +619,13 @@ fn merge_one_word_names(
                 _ => Cow::Owned(sons),
             };
         }
+        // "Mr. Lincoln" and "Ford, 81," are the man, not the company.
         let company = name.suffix.is_none()
             && honorifics[i].is_none()
+            && !said_people[i]
             && company_words.contains(word)
             && !candidates.is_empty();
-        let person = (!company)
+        let person = (!company && !person_or_firm[i])
             .then(|| one_person(&full.people, &candidates, honorifics[i]))
             .flatten();
         match person {
@@ -469,7 +634,7 @@ fn merge_one_word_names(
                 let lone = (word, name.suffix.as_deref());
                 let first = *first_of_lone_word.entry(lone).or_insert(i);
                 groups.union(first, i);
-                if candidates.len() > 1 || company {
+                if candidates.len() > 1 || company || person_or_firm[i] {
                     fit_several.push(i);
                 }
             }
@@ -493,5 +658,19 @@ fn one_person(people: &[Person], candidates: &[usize], gender: Option<Gender>) -
     match (of_gender.next(), of_gender.next()) {
         (Some(&only), None) => Some(only),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn word_lists_load() {
+        crate::lexicon::check_lists(
+            &[
+                ("titles_of_people_only", super::titles_of_people_only()),
+                ("role_nouns", super::role_nouns()),
+            ],
+            true,
+        );
     }
 }
