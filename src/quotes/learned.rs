@@ -51,6 +51,7 @@ use std::ops::Range;
 use anyhow::{bail, Result};
 
 use super::attribution;
+use super::description;
 use super::lexicon;
 use super::marks::{self, Quoted};
 use super::{speaker, Quote, QuoteKind};
@@ -357,8 +358,7 @@ fn resumed_after_parenthetical(
         });
         // A participle after the parenthetical opens an attribution of its own (`, she said,
         // referencing the bank's drive to …`).
-        let participle =
-            lexicon::is_present_participle(&doc.slice(doc.tokens[cue.start]).to_lowercase());
+        let participle = lexicon::ends_in_ing(&doc.slice(doc.tokens[cue.start]).to_lowercase());
         let sentence = doc.sentences_over(doc.tokens[cue.start]);
         let next = contents.partition_point(|c| c.start < cue.end);
         let resumed = contents.get(next).filter(|c| {
@@ -411,44 +411,29 @@ fn reaching_over_nested_contents(
     contents
 }
 
-/// Most words between a describing cue and its colon that [`colon_after_description`] reads
-/// (`in his reply` of `was blunt in his reply:`).
-const DESCRIPTION_TAIL_WORDS: usize = 4;
-
 /// A cue that describes its source rather than saying anything, a linking verb and what follows
 /// it (`was blunt` of `The minister was blunt: "We will not negotiate."`, `was blunt in` of `was
 /// blunt in his reply:`), before a colon that opens the content: the colon is the cue, as in
-/// `The minister: "…"`, and the source stays the subject. A cue holding a verb of the cue
-/// lexicon stays (`was asked:`, `is quoted as saying:`), and so does a passive's with its agent
-/// (`is exemplified by` of `is exemplified by this finding:`) and one with no colon before the
-/// content.
+/// `The minister: "…"`, and the source stays the subject (the test is
+/// [`description::describes_before_colon`], which the rules' leads share). A cue holding a verb
+/// of the cue lexicon stays (`was asked:`, `is quoted as saying:`), and so does a passive's with
+/// its agent (`is exemplified by` of `is exemplified by this finding:`) and one with no colon
+/// before the content.
 fn colon_after_description(
     doc: &Document,
     cue: Range<usize>,
     content_start: usize,
 ) -> Range<usize> {
     let word = |i: usize| doc.slice(doc.tokens[i]);
-    let describes = lexicon::is_linking_verb(&word(cue.start).to_lowercase())
-        && !cue.clone().any(|i| lexicon::verb(word(i)).is_some());
-    let agent = |i: usize| word(i).eq_ignore_ascii_case("by");
-    if !describes || cue.end >= content_start {
+    if cue.clone().any(|i| lexicon::verb(word(i)).is_some()) || cue.end >= content_start {
         return cue;
     }
     let mut before_content = content_start;
     while before_content > cue.end && word(before_content - 1).chars().all(marks::is_quote_mark) {
         before_content -= 1;
     }
-    if before_content == cue.end {
-        return cue;
-    }
     let colon = before_content - 1;
-    let in_one_sentence =
-        doc.sentences_over(doc.tokens[cue.start]) == doc.sentences_over(doc.tokens[colon]);
-    if word(colon) == ":"
-        && colon - cue.end <= DESCRIPTION_TAIL_WORDS
-        && in_one_sentence
-        && !(cue.start..colon).any(agent)
-    {
+    if before_content > cue.end && description::describes_before_colon(doc, cue.start, colon) {
         colon..colon + 1
     } else {
         cue

@@ -152,10 +152,11 @@ pub fn is_noun_like(word: &str) -> bool {
     noun_like_forms().contains(&word.to_lowercase().as_str())
 }
 
-/// Whether a word has the shape of a present participle, an `-ing` form (`saying`, `Calling`),
-/// as written: lower-case it first where one in capitals (`SAYING`) must count. The shape
-/// alone, `thing` included: callers ask the cue lexicon or the word's place too.
-pub fn is_present_participle(word: &str) -> bool {
+/// Whether a word ends in `-ing` as written, the shape of a present participle (`saying`,
+/// `Calling`): lower-case it first where one in capitals (`SAYING`) must count. The ending
+/// alone, so `thing` and `Beijing` pass too: callers ask the cue lexicon or the word's place
+/// whether it is a participle.
+pub fn ends_in_ing(word: &str) -> bool {
     word.ends_with("ing")
 }
 
@@ -237,12 +238,12 @@ mod tests {
     /// The shape of an `-ing` form as written, whatever the word: the callers' tests of place
     /// and lexicon do the rest.
     #[test]
-    fn present_participles_are_told_by_their_ending() {
-        for word in ["saying", "Calling", "referencing", "thing"] {
-            assert!(is_present_participle(word), "{word}");
+    fn words_ending_in_ing_are_told_by_their_ending() {
+        for word in ["saying", "Calling", "referencing", "thing", "Beijing"] {
+            assert!(ends_in_ing(word), "{word}");
         }
         for word in ["said", "SAYING", "ingot", "in", ""] {
-            assert!(!is_present_participle(word), "{word}");
+            assert!(!ends_in_ing(word), "{word}");
         }
     }
 }

@@ -14,6 +14,7 @@
 //! Every span is a byte range into [`Document::text`] on character boundaries.
 
 pub mod attribution;
+mod description;
 mod interview;
 pub mod learned;
 pub mod lexicon;
@@ -425,7 +426,7 @@ fn take_model_readings(doc: &Document, rules: &mut [Quote], model: &[Quote]) {
             doc.slice(cue)
                 .split_whitespace()
                 .next()
-                .is_some_and(|w| lexicon::is_present_participle(&w.to_lowercase()))
+                .is_some_and(|w| lexicon::ends_in_ing(&w.to_lowercase()))
         };
         let embedding = |s: Span| {
             r.speaker.zip(r.cue).is_some_and(|(own, cue)| {

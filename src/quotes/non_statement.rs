@@ -26,7 +26,9 @@
 //!   reporter's question, which the sentence's subject answers.
 //! - An act named by a verb with a particle after its object (`lexicon/phrasal_acts.txt`: `call
 //!   X out`, `call X off`): the content opens with the object and the particle (`her out over
-//!   the budget`), and what was said the sentence does not give.
+//!   the budget`), and what was said the sentence does not give. A particle opening a
+//!   characterisation (`lexicon/phrasal_characterisations.txt`: `called the beach off limits`,
+//!   `calling him out of touch`) leaves a statement.
 //!
 //! `call X Y`, where Y says what X is (`calling it a win`, `called him divisive`), is a
 //! statement with the content `X Y`, the words of the characterisation with what they
@@ -63,6 +65,12 @@ word_list! {
 }
 
 word_list! {
+    /// A particle and the words after it that say what the object is (`off limits`): see the
+    /// file's header.
+    fn phrasal_characterisations = "lexicon/phrasal_characterisations.txt";
+}
+
+word_list! {
     /// Small words that state nothing alone (`the`): see the file's header.
     fn function_words = "lexicon/function_words.txt";
 }
@@ -92,7 +100,8 @@ pub(super) fn states_nothing(doc: &Document, statement: &Quote) -> bool {
 
 /// Whether the cue's last verb and the content's first words make a phrasal act of
 /// [`phrasal_acts`]: its particle after an object of one or two words (`her out`, `the mayor
-/// out` after `calling`), not opening `of` (`calling him out of touch` says what he is).
+/// out` after `calling`), not opening a characterisation of [`phrasal_characterisations`]
+/// (`calling him out of touch`, `called the beach off limits` say what he or it is).
 fn phrasal_act(doc: &Document, content: Span, cue: Span) -> bool {
     let Some(lemma) = words(doc.slice(cue))
         .iter()
@@ -107,10 +116,18 @@ fn phrasal_act(doc: &Document, content: Span, cue: Span) -> bool {
         entry.split_once(' ').is_some_and(|(verb, particle)| {
             verb == lemma
                 && (1..=2).any(|at| {
-                    content.get(at).is_some_and(|w| w == particle)
-                        && content.get(at + 1).is_none_or(|w| w != "of")
+                    content.get(at).is_some_and(|w| w == particle) && !characterises(&content[at..])
                 })
         })
+    })
+}
+
+/// Whether content words opening with a particle open a characterisation of
+/// [`phrasal_characterisations`] (`off limits on Monday`).
+fn characterises(from_particle: &[String]) -> bool {
+    phrasal_characterisations().iter().any(|phrase| {
+        let phrase: Vec<&str> = phrase.split_whitespace().collect();
+        from_particle.len() >= phrase.len() && phrase.iter().zip(from_particle).all(|(p, w)| p == w)
     })
 }
 
@@ -199,7 +216,7 @@ pub(super) fn is_participle(word: &str) -> bool {
     let word = word.to_lowercase();
     word.ends_with("ed")
         || lexicon::verb(&word).is_some_and(|v| {
-            v.lemma != word && !lexicon::is_present_participle(&word) && !word.ends_with('s')
+            v.lemma != word && !lexicon::ends_in_ing(&word) && !word.ends_with('s')
         })
 }
 
@@ -296,8 +313,9 @@ pub(super) mod tests {
 
     /// An act named by a verb and a particle after its object states nothing (session 55:
     /// `her out in public over the budget` of `calling her out` was a statement); a
-    /// characterisation (`calling it a win`, `calling him out of touch`) is one, as PolNeAR
-    /// marks it.
+    /// characterisation (`calling it a win`, `calling him out of touch`, and after a review
+    /// `called the beach off limits`, `called the vote up for grabs`, dropped as acts) is one,
+    /// as PolNeAR marks it.
     #[test]
     fn an_act_named_with_a_particle_states_nothing_a_characterisation_does() {
         assert_each_states(
@@ -326,6 +344,16 @@ pub(super) mod tests {
                     "Smith attacked the senator, calling him out of touch with voters.",
                     "him out of touch with voters",
                     "calling",
+                ),
+                (
+                    "Health officials called the beach off limits on Monday after the spill.",
+                    "the beach off limits on Monday after the spill",
+                    "called",
+                ),
+                (
+                    "Senator Ann Cole called the vote up for grabs on Sunday.",
+                    "the vote up for grabs on Sunday",
+                    "called",
                 ),
                 (
                     "Smith said the plan would leave workers out in the cold.",
@@ -390,6 +418,7 @@ pub(super) mod tests {
                 ("phrase_determiners", phrase_determiners()),
                 ("function_words", function_words()),
                 ("phrasal_acts", phrasal_acts()),
+                ("phrasal_characterisations", phrasal_characterisations()),
             ],
             true,
         );

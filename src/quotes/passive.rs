@@ -105,7 +105,7 @@ fn passive_participle(doc: &Document, cue: Span) -> Option<usize> {
 fn agent_after(doc: &Document, participle: usize, content: Span) -> Option<Span> {
     let word = |i: usize| doc.slice(doc.tokens[i]).to_lowercase();
     let by = participle + 1;
-    if by >= doc.tokens.len() || word(by) != "by" {
+    if !opens_agent(doc, by) {
         return None;
     }
     let words: Vec<usize> = (by + 1..doc.tokens.len().min(by + 1 + AGENT_WORDS))
@@ -121,6 +121,14 @@ fn agent_after(doc: &Document, participle: usize, content: Span) -> Option<Span>
         .collect();
     let (first, last) = (*words.first()?, *words.last()?);
     Some(Span::new(doc.tokens[first].start, doc.tokens[last].end))
+}
+
+/// Whether the word `i` is the `by` that opens a passive's agent (`by auditors` of `was told by
+/// auditors`, `by this finding` of `is exemplified by this finding:`).
+pub(super) fn opens_agent(doc: &Document, i: usize) -> bool {
+    doc.tokens
+        .get(i)
+        .is_some_and(|&t| doc.slice(t).eq_ignore_ascii_case("by"))
 }
 
 #[cfg(test)]

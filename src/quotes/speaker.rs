@@ -136,7 +136,7 @@ fn describes(part: &str) -> bool {
         first.chars().next().is_some_and(|c| c.is_ascii_digit())
             || (lower_case(first)
                 && first.chars().all(char::is_alphabetic)
-                && !super::lexicon::is_present_participle(&lower)
+                && !super::lexicon::ends_in_ing(&lower)
                 && !is_preposition(first))
     };
     let mut before_preposition = words.iter().skip(1).take_while(|w| !is_preposition(w));

@@ -1894,6 +1894,48 @@ fn a_description_before_a_colon_leaves_its_subject_the_speaker() {
     );
 }
 
+/// A description before a colon says nothing, so the quote's own attribution after it wins, as
+/// over any label that names no one (a review of session 55: `The Smiths were angry: "…,"
+/// their neighbour Tom Hale said` gave the colon and `The Smiths`, the subject written as a
+/// name).
+#[test]
+fn a_cue_after_the_quote_beats_a_description_before_its_colon() {
+    let names = [("Tom Hale", "PER")];
+    for (lead, trailer, cue, speaker, canonical) in [
+        (
+            "The Smiths were angry",
+            "their neighbour Tom Hale said",
+            "said",
+            "their neighbour Tom Hale",
+            "Tom Hale",
+        ),
+        (
+            "Police are sure of one thing",
+            "the fire chief said on Monday",
+            "said",
+            "the fire chief",
+            "",
+        ),
+        (
+            "Investigators are certain about one thing",
+            "the report concluded",
+            "concluded",
+            "the report",
+            "",
+        ),
+    ] {
+        let text =
+            format!("Tom Hale lives nearby.\n\n{lead}: “Nobody warned us at all,” {trailer}.");
+        let got = run(&text, &names);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(
+            (got[0].1.as_str(), got[0].2.as_str(), got[0].3.as_str()),
+            (cue, speaker, canonical),
+            "{lead}"
+        );
+    }
+}
+
 /// `both` leaves the rules' speaker alone where the model's reading is another statement's: a
 /// reading linked to another cue (two quotes of two speakers in one paragraph, read as one
 /// statement), or one whose speaker the model carried over from another paragraph while the

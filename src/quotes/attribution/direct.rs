@@ -7,6 +7,7 @@ use std::collections::HashSet;
 
 use super::marks::Quoted;
 use super::*;
+use crate::quotes::description;
 use crate::quotes::QuoteKind;
 use crate::text::Span;
 
@@ -104,7 +105,10 @@ fn find_attribution(
     let weak = colon.is_some_and(|(cue, speaker)| match speaker {
         _ if paragraph_before(cue) => true,
         None => true,
-        Some(label) => view.doc.slice(cue) == ":" && !written_as_name(view.doc.slice(label)),
+        Some(label) => {
+            view.doc.slice(cue) == ":"
+                && (!written_as_name(view.doc.slice(label)) || describes(view, label, cue))
+        }
     });
     let after = (colon.is_none() || weak)
         .then(|| trailer(view, q, next_open))
@@ -114,6 +118,17 @@ fn find_attribution(
         .or_else(|| lead(view, q, prev_close))
         .or_else(|| next_sentence_trailer(view, q, next_open, continued));
     (found, after.is_some())
+}
+
+/// Whether words stand between a colon lead's speaker and its colon: a description of the
+/// speaker (`were angry` of `The Smiths were angry: "…"`, see [`lead_colon`]), which says nothing,
+/// so the quote's own attribution after it wins (`"Nobody warned us," their neighbour Tom Hale
+/// said`) as over any label that names no one.
+fn describes(view: &View, speaker: Span, colon: Span) -> bool {
+    view.doc
+        .text
+        .get(speaker.end..colon.start)
+        .is_some_and(|between| between.chars().any(char::is_alphanumeric))
 }
 
 /// Whether every word of a label starts with a capital, as a name's do (`Omar Haddad`,
@@ -237,11 +252,10 @@ pub(super) fn lead_colon(view: &View, q: Quoted, prev_close: usize) -> Option<At
     }
     // A linking verb makes the lead a description of its subject, the speaker (`The minister was
     // blunt: "…"`): the colon is the cue, and `was blunt` no part of the speaker. A passive's
-    // agent is no description (`The challenge is exemplified by this finding: "…"`).
-    let linking = (first + 1..colon)
-        .take(LEAD_WINDOW)
-        .find(|&t| lexicon::is_linking_verb(&view.lower(t)))
-        .filter(|&v| !(v + 1..colon).any(|t| view.lower(t) == "by"));
+    // agent is no description (`The challenge is exemplified by this finding: "…"`). The test is
+    // the model's too (quotes::description).
+    let linking =
+        (first + 1..colon).find(|&v| description::describes_before_colon(view.doc, v, colon));
     if let Some((s, e)) = linking
         .and_then(|v| view.subject_before(v, first))
         .filter(|&(s, _)| s == first)

@@ -108,10 +108,8 @@ pub(super) fn clause_end(view: &View, start: usize, hi: usize) -> usize {
         let next_is_verb = t + 1 < hi && lexicon::verb(view.word(t + 1)).is_some();
         let breaks = w == ";"
             || (clause_breaks().contains(&w.as_str()) && comma_before(t))
-            || (lexicon::is_present_participle(&w)
-                && lexicon::verb(&w).is_some()
-                && comma_before(t))
-            || (w == "and" && next_is_verb && !lexicon::is_present_participle(view.word(t + 1)));
+            || (lexicon::ends_in_ing(&w) && lexicon::verb(&w).is_some() && comma_before(t))
+            || (w == "and" && next_is_verb && !lexicon::ends_in_ing(view.word(t + 1)));
         if breaks {
             let mut end = t;
             while end > start && matches!(view.word(end - 1), "," | ";") {
@@ -182,7 +180,7 @@ pub fn is_circumstance(text: &str) -> bool {
         && words.iter().all(|w| {
             !clause_words().contains(&w.as_str())
                 && !subordinators().contains(&w.as_str())
-                && (lexicon::verb(w).is_none() || lexicon::is_present_participle(w))
+                && (lexicon::verb(w).is_none() || lexicon::ends_in_ing(w))
         })
 }
 
@@ -217,8 +215,7 @@ pub(super) fn coordinated_cue(view: &View, end: usize, hi: usize) -> Option<usiz
     while t < hi && adverbs_and_auxiliaries().contains(&view.lower(t).as_str()) {
         t += 1;
     }
-    (t < hi && view.is_cue_verb_at(t, t, false) && !lexicon::is_present_participle(view.word(t)))
-        .then_some(t)
+    (t < hi && view.is_cue_verb_at(t, t, false) && !lexicon::ends_in_ing(view.word(t))).then_some(t)
 }
 
 /// The speaker of a reported clause's cue: the main clause's subject for a participle (`…,
@@ -232,7 +229,7 @@ pub(super) fn clause_speaker(
     shared: Option<Span>,
 ) -> Option<Span> {
     let participle =
-        lexicon::is_present_participle(view.word(verb)) && verb > lo && view.word(verb - 1) == ",";
+        lexicon::ends_in_ing(view.word(verb)) && verb > lo && view.word(verb - 1) == ",";
     let speaker = if participle {
         view.main_clause_speaker(verb, lo)
             .or_else(|| view.sentence_subject(sentence, verb))

@@ -345,7 +345,7 @@ impl<'d> View<'d> {
     fn main_verb_before(&self, before: usize, lo: usize) -> Option<usize> {
         let is_main = |t: usize, lo: usize| {
             !self.in_quoted(self.doc.tokens[t].start)
-                && !lexicon::is_present_participle(self.word(t))
+                && !lexicon::ends_in_ing(self.word(t))
                 && self.is_cue_verb_at(t, lo, false)
         };
         // `is_cue_verb_at` reads `lo` only as whether a word precedes the token, so one list
