@@ -130,6 +130,17 @@ pub fn refuse_inputs_among_outputs(inputs: &[PathBuf], out: &Path) -> Result<()>
     // Unreadable inputs are the same file as nothing: the reader reports them, and they cannot
     // be lost.
     for input in inputs.iter().filter(|p| p.as_os_str() != "-") {
+        // `--out in.jsonl` typed for `-o`-style output: it said "cannot create output directory:
+        // File exists" (exit 1), naming neither the input nor the mistake.
+        if crate::paths::same_file(input, out) && !out.is_dir() {
+            return Err(crate::usage::UsageError(format!(
+                "--out {} is the input {}: --out names the folder the run writes its tables in; \
+                 choose another (nothing was changed)",
+                out.display(),
+                input.display()
+            ))
+            .into());
+        }
         for name in managed_names() {
             let output = out.join(&name);
             if crate::paths::same_file(input, &output) {
@@ -312,6 +323,13 @@ pub struct RunIdentity {
 /// How an [`InputStamp`] names stdin, whose records cannot be checked again.
 const STDIN: &str = "-";
 
+/// The stamp of an input read once, whose records cannot be checked again: stdin, or a named
+/// pipe (`mkfifo news.jsonl`). A pipe's modification time moves while its writer writes, so a
+/// run over a finite pipe was refused at its end as "an input changed during the run (size 0 →
+/// 0, modified)", every time; like stdin's, it is stamped by its path alone, and a run that
+/// read one is not resumed ([`Checkpoint::read_for`]).
+const READ_ONCE: &str = "read once";
+
 /// One input as it was when the run started.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputStamp {
@@ -439,6 +457,13 @@ impl InputStamp {
                 stamp: String::new(),
             };
         }
+        if is_named_pipe(path) {
+            return InputStamp {
+                path: path.display().to_string(),
+                size: 0,
+                stamp: READ_ONCE.into(),
+            };
+        }
         let mut hash = Fnv1a::default();
         let mut size = 0;
         match std::fs::metadata(path) {
@@ -461,6 +486,27 @@ impl InputStamp {
             size,
             stamp: hash.hex(),
         }
+    }
+}
+
+impl InputStamp {
+    /// Whether the input can be read once only, stdin or a named pipe ([`READ_ONCE`]).
+    pub fn is_read_once(&self) -> bool {
+        self.path == STDIN || self.stamp == READ_ONCE
+    }
+}
+
+/// Whether `path` is a named pipe (FIFO).
+fn is_named_pipe(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
     }
 }
 
@@ -618,7 +664,7 @@ impl RunManifest {
             .filter(|value| *value != "none")
             .unwrap_or(WHOLE)
             .to_string();
-        if run.inputs.iter().any(|i| i.path == STDIN) {
+        if run.inputs.iter().any(InputStamp::is_read_once) {
             // `… | extract -` of two dumps would be one dump of size 0 twice.
             return RunManifest {
                 shard,
@@ -802,10 +848,14 @@ impl Checkpoint {
                 path.display()
             )
         })?;
-        if cp.run.inputs.iter().any(|i| i.path == STDIN) {
+        if let Some(once) = cp.run.inputs.iter().find(|i| i.is_read_once()) {
+            let which = match once.path == STDIN {
+                true => "stdin".to_string(),
+                false => format!("the named pipe {}", once.path),
+            };
             bail!(
-                "cannot resume the run in {}: it read stdin, which cannot be checked to hold the \
-                 same records again; run again without --resume",
+                "cannot resume the run in {}: it read {which}, which cannot be checked to hold \
+                 the same records again; run again without --resume",
                 dir.display()
             );
         }
@@ -1114,11 +1164,9 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_run_over_stdin_cannot_be_resumed() {
-        let tmp = tempfile::tempdir().unwrap();
-        let run = identity(tmp.path(), &[PathBuf::from("-")], "int8");
-        let cp = Checkpoint {
+    /// The checkpoint of `run` stopped after 3 records.
+    fn unfinished(run: &RunIdentity) -> Checkpoint {
+        Checkpoint {
             run: run.clone(),
             read: RecordsRead {
                 records: 3,
@@ -1127,10 +1175,58 @@ mod tests {
             lengths: [0; 5],
             rows: [0; 5],
             finished: false,
-        };
-        cp.write(tmp.path()).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_run_over_stdin_cannot_be_resumed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let run = identity(tmp.path(), &[PathBuf::from("-")], "int8");
+        unfinished(&run).write(tmp.path()).unwrap();
         let err = Checkpoint::read_for(tmp.path(), &run).unwrap_err();
         assert!(format!("{err:#}").contains("stdin"), "{err:#}");
+    }
+
+    /// `--out` naming an input file is a usage error naming it: it said "cannot create output
+    /// directory: File exists", exit 1.
+    #[test]
+    fn an_input_named_as_out_is_a_usage_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let input = tmp.path().join("in.jsonl");
+        std::fs::write(&input, "{}\n").unwrap();
+        let e = refuse_inputs_among_outputs(std::slice::from_ref(&input), &input).unwrap_err();
+        assert!(
+            e.downcast_ref::<crate::usage::UsageError>().is_some(),
+            "{e}"
+        );
+        assert!(e.to_string().contains("is the input"), "{e}");
+    }
+
+    /// A named pipe is read once, as stdin is: its modification time moves while its writer
+    /// writes, and a run over a finite pipe failed at its end every time ("an input changed
+    /// during the run (size 0 → 0, modified)"). It is not checked for change, and a run that
+    /// read one is not resumed.
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_read_once_as_stdin_is() {
+        let tmp = tempfile::tempdir().unwrap();
+        let fifo = tmp.path().join("news.jsonl");
+        crate::paths::special::make_fifo(&fifo);
+        let inputs = [fifo.clone()];
+        let run = identity(tmp.path(), &inputs, "int8");
+        // Read and write, so that opening it waits for no writer.
+        let pipe = std::fs::File::options()
+            .read(true)
+            .write(true)
+            .open(&fifo)
+            .unwrap();
+        let then = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        pipe.set_modified(then).unwrap();
+        refuse_inputs_changed_during_the_run(&run, &inputs, &Listings::default()).unwrap();
+        unfinished(&run).write(tmp.path()).unwrap();
+        let err = format!("{:#}", Checkpoint::read_for(tmp.path(), &run).unwrap_err());
+        assert!(err.contains("the named pipe"), "{err}");
+        assert!(RunManifest::of(&run).dump.is_empty());
     }
 
     /// Stdin named twice is an input named twice: the second `-` read an exhausted stdin, and

@@ -12,7 +12,9 @@
 //! with more of the field after the quote (the next row's opening quote closed it), its row is
 //! an error, cut at the line end, and the lines after it are read as rows. One that runs past
 //! what a record may be is cut as any long row; never closed, it takes the rest of the input,
-//! and its error row says so. A quote inside an unquoted field (an inch mark) is text, as the
+//! and its error row says so — in stdin or a named pipe, which may never end (`a,"` then
+//! /dev/zero), the row is read no further than [`Stream::limit`]: past it the input ends, read
+//! no further, with one error row saying so (exit 3). A quote inside an unquoted field (an inch mark) is text, as the
 //! CSV reader takes it, and changes nothing:
 //!
 //! ```text
@@ -69,13 +71,17 @@ pub(super) struct CsvRows {
 }
 
 impl CsvRows {
-    pub(super) fn new(
-        input: String,
-        stem: String,
-        reader: Box<dyn Read + Send>,
-        gzipped: bool,
-    ) -> CsvRows {
+    pub(super) fn of(stream: Stream) -> CsvRows {
+        let Stream {
+            input,
+            stem,
+            reader,
+            gzipped,
+            limit,
+        } = stream;
         let marks = Arc::new(Marks::default());
+        (marks.limit).store(limit.unwrap_or(u64::MAX), Ordering::Relaxed);
+        let reader: Box<dyn Read + Send> = reader;
         let guarded: Box<dyn Read + Send> = Box::new(RowGuard::new(reader, Arc::clone(&marks)));
         // Flexible, so that a short or long row is reported as that row's error and reading goes on.
         let reader = csv::ReaderBuilder::new()
@@ -443,6 +449,9 @@ struct Marks {
     broken: Mutex<VecDeque<(u64, Broken)>>,
     /// The most bytes a row may have ([`record_cap`]), set before the first read.
     cap: AtomicU64,
+    /// The most bytes a row is read through looking for its end ([`Stream::limit`]; `u64::MAX`
+    /// for none).
+    limit: AtomicU64,
     /// Rows over `cap` ([`CsvRows::oversized`]): where the parser was given the line end of
     /// each, its length in the input, and whether the input ended inside a quoted field of it.
     oversized: Mutex<VecDeque<(u64, u64, bool)>>,
@@ -731,8 +740,10 @@ impl RowGuard {
     }
 
     /// Reads past the rest of a row over the cap; gives the marks that close what the parser
-    /// has of it, and puts whatever followed the row's end in the last read back.
+    /// has of it, and puts whatever followed the row's end in the last read back. A row that
+    /// goes on past the limit ([`Stream::limit`]) fails the read: the input ends there.
     fn cut_row(&mut self) -> io::Result<()> {
+        let limit = self.marks.limit.load(Ordering::Relaxed);
         let closing: &[u8] = match self.state {
             FieldState::Quoted => b"\"\n",
             _ => b"\n",
@@ -753,6 +764,12 @@ impl RowGuard {
                 }
             }
             skipped += n as u64;
+            if self.row_bytes + skipped > limit {
+                let reason = unending_record("the row", self.row_bytes + skipped, &[]);
+                // The reader's failure is said as one that cut the input short.
+                let reason = reason.strip_prefix(CUT_SHORT).unwrap_or(&reason);
+                return Err(io::Error::other(reason));
+            }
         };
         let row = self.row_bytes + skipped;
         let never_closed = rest.is_empty() && state == FieldState::Quoted;

@@ -27,12 +27,16 @@
 //! elements numbered on, a byte-order mark before any of them (each file saved by a Windows
 //! tool has its own); anything else after an array's `]` ends the input with one error,
 //! `after element 2: … not another array`, rather than being dropped unsaid. An element longer
-//! than one record may be ([`super::record_cap`]) is an error, scanned to its end and not held.
+//! than one record may be ([`super::record_cap`]) is an error, scanned to its end and not held;
+//! in stdin or a named pipe, which may never end one (`[{"text": "` then /dev/zero), to
+//! [`Stream::limit`] at most, as the white space between elements: past it the input ends,
+//! read no further, with one error saying so (exit 3).
 
 use std::io::BufRead;
 
 use super::{
-    parse_json_object, read_failure, Article, NotAnArticle, ReadOptions, RecordError, CUT_SHORT,
+    parse_json_object, read_failure, unending_record, Article, NotAnArticle, ReadOptions,
+    RecordError, Stream, CUT_SHORT,
 };
 
 /// The elements of a JSON array, one record each.
@@ -49,6 +53,8 @@ pub(super) struct JsonArray {
     opened: bool,
     /// Whether an array has been closed (what follows may be another array).
     closed_one: bool,
+    /// How far an element, or the white space before it, is read ([`Stream::limit`]).
+    limit: Option<u64>,
     done: bool,
 }
 
@@ -60,24 +66,23 @@ enum Scan {
     Truncated,
     /// It is longer than a record may be: this many bytes, not kept.
     TooBig(u64),
+    /// It went on past the limit of an input without a size: this many bytes, and the scan
+    /// stopped there ([`Stream::limit`]).
+    Unending(u64),
 }
 
 impl JsonArray {
-    pub(super) fn new(
-        input: String,
-        stem: String,
-        reader: Box<dyn BufRead + Send>,
-        gzipped: bool,
-    ) -> JsonArray {
+    pub(super) fn of(stream: Stream) -> JsonArray {
         JsonArray {
-            input,
-            stem,
-            reader,
-            gzipped,
+            input: stream.input,
+            stem: stream.stem,
+            reader: stream.reader,
+            gzipped: stream.gzipped,
             element: Vec::new(),
             count: 0,
             opened: false,
             closed_one: false,
+            limit: stream.limit,
             done: false,
         }
     }
@@ -101,6 +106,15 @@ impl JsonArray {
                         "{CUT_SHORT}the input ends inside this element, before the array's \
                          closing `]` (is the file truncated?)"
                     ),
+                )))
+            }
+            Ok(Some(Scan::Unending(bytes))) => {
+                self.done = true;
+                let kept = std::mem::take(&mut self.element);
+                Some(Err(RecordError::new(
+                    &self.input,
+                    format!("element {}", self.count),
+                    unending_record("the element", bytes, &kept),
                 )))
             }
             Ok(Some(Scan::TooBig(bytes))) => Some(Err(RecordError::new(
@@ -148,7 +162,13 @@ impl JsonArray {
     /// an error when the input cannot be read, ends inside an array, or goes on after an array
     /// with something else than another.
     fn next_element(&mut self, cap: usize) -> Result<Option<Scan>, String> {
+        // White space and commas read past since the last element (`[` then spaces for ever).
+        let mut gap = 0u64;
         loop {
+            if self.limit.is_some_and(|limit| gap > limit) {
+                self.done = true;
+                return Err(unending_record("the white space before it", gap, &[]));
+            }
             let Some(byte) = self.peek()? else {
                 self.done = true;
                 return match (self.opened, self.closed_one) {
@@ -162,7 +182,10 @@ impl JsonArray {
                 };
             };
             match byte {
-                b' ' | b'\t' | b'\r' | b'\n' | b',' => self.reader.consume(1),
+                b' ' | b'\t' | b'\r' | b'\n' | b',' => {
+                    self.reader.consume(1);
+                    gap += 1;
+                }
                 // A byte-order mark before an array: each of several arrays may have its own,
                 // and only the first one's was read past, so `gzip -c b.json >> all.json.gz`
                 // lost b when b was saved with one.
@@ -249,6 +272,9 @@ impl JsonArray {
                     true => Scan::Complete,
                     false => Scan::TooBig(scanned),
                 }));
+            }
+            if self.limit.is_some_and(|limit| scanned > limit) {
+                return Ok(Some(Scan::Unending(scanned)));
             }
         }
     }
@@ -344,7 +370,8 @@ mod tests {
             7,
             Cursor::new(content.to_string()),
         ));
-        let mut array = JsonArray::new("a.json".into(), "a".into(), reader, false);
+        let stream = Stream::new("a.json", "a", reader, false, true, opts.max_bytes);
+        let mut array = JsonArray::of(stream);
         std::iter::from_fn(|| array.next_record(opts)).collect()
     }
 

@@ -70,35 +70,24 @@ pub(super) struct JsonLines {
     line_number: usize,
     /// Byte offset of the next line in the (decompressed) input.
     offset: u64,
-    /// Whether the input has a size (a file), so that every line of it ends; a line of stdin
-    /// or a named pipe is read no further than [`stream_line_limit`].
-    sized: bool,
+    /// How far a line is read looking for its end ([`Stream::limit`]).
+    limit: Option<u64>,
     done: bool,
 }
 
 impl JsonLines {
-    pub(super) fn new(
-        input: String,
-        stem: String,
-        reader: Box<dyn BufRead + Send>,
-        gzipped: bool,
-    ) -> JsonLines {
+    pub(super) fn of(stream: Stream) -> JsonLines {
         JsonLines {
-            input,
-            stem,
-            reader,
-            gzipped,
+            input: stream.input,
+            stem: stream.stem,
+            reader: stream.reader,
+            gzipped: stream.gzipped,
             line: Vec::new(),
             line_number: 0,
             offset: 0,
-            sized: false,
+            limit: stream.limit,
             done: false,
         }
-    }
-
-    /// The same reader, of an input that has a size when `sized` ([`JsonLines::sized`]).
-    pub(super) fn sized(self, sized: bool) -> JsonLines {
-        JsonLines { sized, ..self }
     }
 
     /// The same reader, its first line counted as line `lines_before + 1` and its first byte as
@@ -127,16 +116,15 @@ impl JsonLines {
         opts: &ReadOptions,
     ) -> Option<Result<Article, RecordError>> {
         let cap = record_cap(opts.max_bytes);
-        let limit = (!self.sized).then(|| stream_line_limit(opts.max_bytes));
         while !self.done {
             self.line.clear();
             let line_start = self.offset;
-            match read_capped_line(&mut self.reader, &mut self.line, cap, limit) {
+            match read_capped_line(&mut self.reader, &mut self.line, cap, self.limit) {
                 Ok(LineRead::Line(0)) => self.done = true,
                 Ok(LineRead::Unending(read)) => {
                     self.done = true;
                     self.line_number += 1;
-                    let reason = unending_line(read, &self.line);
+                    let reason = unending_record("the line", read, &self.line);
                     self.line = Vec::new();
                     return Some(Err(self.error(reason)));
                 }
@@ -222,20 +210,6 @@ impl JsonLines {
             )
             .map_err(|reason| self.error(reason))
     }
-}
-
-/// Why a line of stdin or a named pipe that went on past `read` bytes with no line end ends
-/// the input; `kept` is what of it was kept, its first bytes.
-fn unending_line(read: u64, kept: &[u8]) -> String {
-    let zeros = match kept.iter().all(|&b| b == 0) {
-        true => ": its bytes are NUL (zero) bytes, as /dev/zero or a disk image gives, not text",
-        false => "",
-    };
-    format!(
-        "{CUT_SHORT}the line runs past {read} bytes with no line end{zeros}; no JSON line is so \
-         long, and the rest of the input was not read (the lines of a file, not a pipe, are \
-         read to their end however long)"
-    )
 }
 
 /// Why a JSON record (a line, or an element of an array) is not an article.
@@ -625,7 +599,8 @@ mod tests {
     #[test]
     fn an_endless_line_of_a_stream_ends_the_input() {
         let zeros: Box<dyn BufRead + Send> = Box::new(io::BufReader::new(io::repeat(0)));
-        let mut lines = JsonLines::new("<stdin>".into(), "stdin".into(), zeros, false);
+        let stream = Stream::new("<stdin>", "stdin", zeros, false, false, DEFAULT_MAX_BYTES);
+        let mut lines = JsonLines::of(stream);
         let (first, then_none) = crate::paths::special::at_once(move || {
             let opts = ReadOptions::default();
             let first = lines.next_record(&opts);
@@ -642,11 +617,12 @@ mod tests {
     /// a gap of NUL bytes (a log emptied by `copytruncate` as its writer went on) are good.
     #[test]
     fn a_sized_input_reads_a_line_past_the_stream_limit_to_its_end() {
-        let limit = stream_line_limit(DEFAULT_MAX_BYTES);
+        let limit = stream_record_limit(DEFAULT_MAX_BYTES);
         let gap = io::repeat(0).take(limit + 10);
         let rest = &b"\n{\"id\": \"a\", \"text\": \"Iran replied.\"}\n"[..];
         let reader: Box<dyn BufRead + Send> = Box::new(io::BufReader::new(gap.chain(rest)));
-        let mut lines = JsonLines::new("log.jsonl".into(), "log".into(), reader, false).sized(true);
+        let stream = Stream::new("log.jsonl", "log", reader, false, true, DEFAULT_MAX_BYTES);
+        let mut lines = JsonLines::of(stream);
         let opts = ReadOptions::default();
         let first = lines.next_record(&opts).expect("the gap's error row");
         assert!(first.is_err_and(|e| !e.is_cut_short() && e.record == "line 1"));

@@ -10,7 +10,7 @@
 //! - `.jsonl`, `.ndjson`: one JSON object per line (blank lines are skipped); a bad line, even a
 //!   lone `{`, costs that line only. `-` reads JSON lines from stdin. A line over what a record
 //!   may take ([`record_cap`]) is an error, read to its end in a file, but in stdin or a named
-//!   pipe, which may never end one (`cat /dev/zero |`), to [`stream_line_limit`] at most: past it
+//!   pipe, which may never end one (`cat /dev/zero |`), to [`stream_record_limit`] at most: past it
 //!   the input ends, read no further.
 //! - `.json`: a JSON array of article objects (`[{…}, {…}]`), streamed one element at a time
 //!   ([`json_array`]); a `.json` file that does not start with `[` is read as JSON lines,
@@ -37,8 +37,13 @@
 //! A device named as an input (`news.jsonl -> /dev/zero`) is not read, whatever its name: an input
 //! that could not be read ([`RecordError::is_whole_input`]).
 //!
-//! An input that opens as no UTF-8 text — UTF-16, or compressed data such as a gzip stream in a
-//! file not named `.gz` or in stdin ([`no_text_reason`]) — is not read either, saying what it is.
+//! An input that opens as no UTF-8 text — UTF-16, compressed data such as a gzip stream in a
+//! file not named `.gz` or in stdin, or an Excel workbook named `.csv`, `.xlsx` or old `.xls`
+//! ([`no_text_reason`]) — is not read either, saying what it is.
+//!
+//! A record of stdin or a named pipe (`mkfifo news.json`), which has no size and may never end
+//! one, is read no further than [`stream_record_limit`], whatever the format: past it the input
+//! ends with an error row (exit 3). A file's records are read to their end, however long.
 //!
 //! Any of these files may be gzipped (`x.jsonl.gz`, `x.csv.gz`, `x.txt.gz`); concatenated gzip
 //! members are read as one stream. Each file is opened once: a `.gz` that is no gzip data (plain
@@ -339,7 +344,7 @@ impl Iterator for Articles {
                 self.current = None;
             }
             let path = self.pending.pop_front()?;
-            match open_source(&path, &self.stdin, &self.listings) {
+            match open_source(&path, &self.stdin, &self.listings, self.opts.max_bytes) {
                 Ok(source) => self.current = Some(source),
                 Err(error) => return Some(Err(error)),
             }
@@ -419,75 +424,111 @@ impl NameParts {
     }
 }
 
-/// Opens one input, deciding its format from its name.
+/// Opens one input, deciding its format from its name: stdin ([`open_stdin`]), a folder
+/// ([`open_folder`]), or a file or named pipe ([`open_file`]).
 fn open_source(
     path: &Path,
     stdin: &StdinPlace,
     listings: &Listings,
+    max_bytes: usize,
 ) -> Result<Source, RecordError> {
     if path == Path::new("-") {
-        let mut reader = Box::new(BufReader::with_capacity(LINE_BUFFER_BYTES, io::stdin()));
-        // PowerShell 5's `Get-Content … |` and `<` write UTF-16 as a file's `>` does, and
-        // `cat news.jsonl.gz |` sends gzip data.
-        if stdin.bytes_before == 0 {
-            refuse_no_text(&mut *reader, STDIN_NAME, false)?;
-        }
-        return Ok(Source::JsonLines(
-            JsonLines::new(STDIN_NAME.into(), stdin.stem.clone(), reader, false)
-                .after(stdin.lines_before, stdin.bytes_before),
-        ));
+        return open_stdin(stdin, max_bytes);
     }
     let input = crate::paths::text_of(path.as_os_str());
-    let whole_input_error = |reason: String| RecordError {
-        input: input.clone(),
-        record: WHOLE_INPUT.into(),
-        reason,
-    };
     let metadata =
-        fs::metadata(path).map_err(|e| whole_input_error(format!("cannot open: {e}")))?;
+        fs::metadata(path).map_err(|e| whole_input_error(&input, format!("cannot open: {e}")))?;
     if metadata.is_dir() {
-        let listing = listings.folder_or_walk(path);
-        let listing = match &*listing {
-            Ok(listing) => listing,
-            Err(e) => return Err(whole_input_error(format!("cannot list directory: {e}"))),
-        };
-        // A folder of `.txt.bz2` files, or an empty one, was read as nothing with exit 0.
-        if listing.files.is_empty() {
-            return Err(whole_input_error(format!(
-                "no {TEXT_FILES_IN_A_FOLDER} file in this folder: nothing to read"
-            )));
-        }
-        let files = listing.files.iter().cloned().collect();
-        return Ok(Source::TextFiles(TextFiles {
-            input,
-            files,
-            opened: None,
-        }));
+        return open_folder(path, input, listings);
     }
-    // A device gives bytes for ever (`news.jsonl -> /dev/zero`), or a disk's: no input dump is
-    // one, and reading it never ended. A folder's text files are checked so too, one by one.
+    refuse_device(&metadata, &input)?;
+    open_file(path, input, &metadata, max_bytes)
+}
+
+/// The error of an input of which nothing could be read ([`WHOLE_INPUT`]).
+fn whole_input_error(input: &str, reason: String) -> RecordError {
+    RecordError::new(input, WHOLE_INPUT.into(), reason)
+}
+
+/// Stdin, read as JSON lines.
+fn open_stdin(stdin: &StdinPlace, max_bytes: usize) -> Result<Source, RecordError> {
+    let mut reader = Box::new(BufReader::with_capacity(LINE_BUFFER_BYTES, io::stdin()));
+    // PowerShell 5's `Get-Content … |` and `<` write UTF-16 as a file's `>` does, and
+    // `cat news.jsonl.gz |` sends gzip data.
+    if stdin.bytes_before == 0 {
+        refuse_no_text(&mut *reader, STDIN_NAME, false)?;
+    }
+    let stream = Stream::new(STDIN_NAME, &stdin.stem, reader, false, false, max_bytes);
+    Ok(Source::JsonLines(
+        JsonLines::of(stream).after(stdin.lines_before, stdin.bytes_before),
+    ))
+}
+
+/// A folder input: its text files, as `listings` list it.
+fn open_folder(path: &Path, input: String, listings: &Listings) -> Result<Source, RecordError> {
+    let listing = listings.folder_or_walk(path);
+    let listing = match &*listing {
+        Ok(listing) => listing,
+        Err(e) => {
+            return Err(whole_input_error(
+                &input,
+                format!("cannot list directory: {e}"),
+            ))
+        }
+    };
+    // A folder of `.txt.bz2` files, or an empty one, was read as nothing with exit 0.
+    if listing.files.is_empty() {
+        return Err(whole_input_error(
+            &input,
+            format!("no {TEXT_FILES_IN_A_FOLDER} file in this folder: nothing to read"),
+        ));
+    }
+    let files = listing.files.iter().cloned().collect();
+    Ok(Source::TextFiles(TextFiles {
+        input,
+        files,
+        opened: None,
+    }))
+}
+
+/// A device gives bytes for ever (`news.jsonl -> /dev/zero`), or a disk's: no input dump is
+/// one, and reading it never ended. A folder's text files are checked so too, one by one.
+fn refuse_device(metadata: &fs::Metadata, input: &str) -> Result<(), RecordError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
         let kind = metadata.file_type();
         if kind.is_char_device() || kind.is_block_device() {
             return Err(whole_input_error(
+                input,
                 "a device (such as /dev/zero), not a file: not read".into(),
             ));
         }
     }
+    let _ = (metadata, input);
+    Ok(())
+}
+
+/// A file or named pipe, read by the reader of the format its name says.
+fn open_file(
+    path: &Path,
+    input: String,
+    metadata: &fs::Metadata,
+    max_bytes: usize,
+) -> Result<Source, RecordError> {
     let name = NameParts::of(path);
     let Some(format) = Format::from_extension(&name.extension) else {
-        let found = if name.extension.is_empty() {
-            "no extension".to_string()
-        } else {
-            format!("extension .{}", name.extension)
+        let found = match name.extension.is_empty() {
+            true => "no extension".to_string(),
+            false => format!("extension .{}", name.extension),
         };
-        return Err(whole_input_error(format!(
-            "unsupported input format ({found}); supported: {SUPPORTED_FORMATS}"
-        )));
+        return Err(whole_input_error(
+            &input,
+            format!("unsupported input format ({found}); supported: {SUPPORTED_FORMATS}"),
+        ));
     };
-    let open = || open_reader(path, name.gzipped).map_err(|e| whole_input_error(e.reason()));
+    let open =
+        || open_reader(path, name.gzipped).map_err(|e| whole_input_error(&input, e.reason()));
     if format == Format::Text {
         let record = path.file_name().map_or(path, Path::new);
         let files = VecDeque::from([Ok(TextFile::new(path.to_path_buf(), record))]);
@@ -505,31 +546,64 @@ fn open_source(
     }
     let mut reader = open()?;
     refuse_no_text(&mut *reader, &input, name.gzipped)?;
-    // A named pipe, as stdin, has no size: a line of it may never end.
+    // A named pipe, as stdin, has no size: a record of it may never end.
     let sized = metadata.is_file();
-    Ok(match format {
-        Format::JsonLines => {
-            Source::JsonLines(JsonLines::new(input, name.stem, reader, name.gzipped).sized(sized))
-        }
-        Format::Json => {
-            let opening = read_past_opening_space(&mut reader);
-            if opening.array {
-                Source::JsonArray(JsonArray::new(input, name.stem, reader, name.gzipped))
-            } else {
-                Source::JsonLines(
-                    JsonLines::new(input, name.stem, reader, name.gzipped)
-                        .sized(sized)
-                        .after(opening.lines, opening.bytes),
-                )
-            }
-        }
-        Format::Csv => Source::Csv(Box::new(CsvRows::new(
-            input,
-            name.stem,
-            reader,
-            name.gzipped,
-        ))),
+    let stream = Stream::new(&input, &name.stem, reader, name.gzipped, sized, max_bytes);
+    match format {
+        Format::JsonLines => Ok(Source::JsonLines(JsonLines::of(stream))),
+        Format::Json => open_json(stream),
+        Format::Csv => Ok(Source::Csv(Box::new(CsvRows::of(stream)))),
         Format::Text => unreachable!("text files are opened one at a time by TextFiles"),
+    }
+}
+
+/// An opened input whose records a reader reads one at a time from its bytes.
+pub(super) struct Stream {
+    /// The input as given, for error rows.
+    pub(super) input: String,
+    /// Its file stem, for made-up ids.
+    pub(super) stem: String,
+    pub(super) reader: Box<dyn BufRead + Send>,
+    /// Whether `reader` decompresses the input's gzip data.
+    pub(super) gzipped: bool,
+    /// How many bytes one record (or the white space before it) is read through, looking for
+    /// its end: none for an input with a size (a file), whose records all end; for stdin or a
+    /// named pipe, which may never end one (`cat /dev/zero >`), [`stream_record_limit`]. Past
+    /// it the input ends with an error row ([`unending_record`]), read no further.
+    pub(super) limit: Option<u64>,
+}
+
+impl Stream {
+    /// An opened input, `sized` when it is a file: the one place that decides how far each
+    /// reader reads a record of it ([`Stream::limit`]).
+    pub(super) fn new(
+        input: &str,
+        stem: &str,
+        reader: Box<dyn BufRead + Send>,
+        gzipped: bool,
+        sized: bool,
+        max_bytes: usize,
+    ) -> Stream {
+        Stream {
+            input: input.into(),
+            stem: stem.into(),
+            reader,
+            gzipped,
+            limit: (!sized).then(|| stream_record_limit(max_bytes)),
+        }
+    }
+}
+
+/// A `.json` input: an array when it opens with `[`, else JSON lines.
+fn open_json(mut stream: Stream) -> Result<Source, RecordError> {
+    let opening = read_past_opening_space(&mut stream.reader, stream.limit);
+    if opening.unending {
+        let reason = unending_record("the white space the input opens with", opening.bytes, &[]);
+        return Err(RecordError::new(&stream.input, "line 1".into(), reason));
+    }
+    Ok(match opening.array {
+        true => Source::JsonArray(JsonArray::of(stream)),
+        false => Source::JsonLines(JsonLines::of(stream).after(opening.lines, opening.bytes)),
     })
 }
 
@@ -554,47 +628,86 @@ pub(crate) fn no_text_reason(start: &[u8], gzipped: bool) -> Option<String> {
     utf16_reason(start).or_else(|| compressed_reason(start, gzipped))
 }
 
-/// The compressed formats an input may be by mistake, by the bytes each opens with (none opens
-/// UTF-8 text, a JSON value or a CSV header): each line of `cat news.jsonl.gz | whosaid extract
-/// -`, of a `.jsonl` saved from a gzip download without its `.gz`, or of a `.jsonl.gz`
-/// compressed twice, was an error row ("invalid UTF-8 at byte 1"), and the run exited 0; an
-/// Excel workbook named `.csv` (a zip archive) had "no `text` column (columns: PK\x03\x04…)".
-const COMPRESSED_FORMATS: [(&[u8], &str); 5] = [
-    (b"\x1f\x8b", "gzip"),
-    (b"\x28\xb5\x2f\xfd", "zstd"),
-    (b"\xfd7zXZ\x00", "xz"),
-    (b"BZh", "bzip2"),
-    (b"PK\x03\x04", "zip"),
-];
+/// The binary formats an input may be by mistake, none of which opens UTF-8 text, a JSON value
+/// or a CSV header: each line of `cat news.jsonl.gz | whosaid extract -`, of a `.jsonl` saved
+/// from a gzip download without its `.gz`, or of a `.jsonl.gz` compressed twice, was an error
+/// row ("invalid UTF-8 at byte 1"), and the run exited 0; an Excel workbook named `.csv` had
+/// "no `text` column (columns: PK\x03\x04…)".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BinaryFormat {
+    Gzip,
+    Zstd,
+    Xz,
+    Bzip2,
+    /// A zip archive, as an Excel workbook (`.xlsx`) is.
+    Zip,
+    /// An OLE2 compound file, as an old Excel workbook (`.xls`) or Word document is.
+    Ole2,
+}
 
-/// Why an input that opens as `start` does is not read, when it is compressed data
-/// ([`COMPRESSED_FORMATS`]; bzip2 told by its first block's mark too, as `BZh` alone could
-/// open a text).
+impl BinaryFormat {
+    const ALL: [BinaryFormat; 6] = [
+        BinaryFormat::Gzip,
+        BinaryFormat::Zstd,
+        BinaryFormat::Xz,
+        BinaryFormat::Bzip2,
+        BinaryFormat::Zip,
+        BinaryFormat::Ole2,
+    ];
+
+    /// Whether an input that opens as `start` does is of this format, by the bytes it opens
+    /// with; bzip2's by its first block's mark too, as `BZh` alone could open a text.
+    fn opens(self, start: &[u8]) -> bool {
+        let magic: &[u8] = match self {
+            BinaryFormat::Gzip => b"\x1f\x8b",
+            BinaryFormat::Zstd => b"\x28\xb5\x2f\xfd",
+            BinaryFormat::Xz => b"\xfd7zXZ\x00",
+            BinaryFormat::Bzip2 => b"BZh",
+            BinaryFormat::Zip => b"PK\x03\x04",
+            BinaryFormat::Ole2 => b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+        };
+        let bzip2_block = || {
+            start.len() >= 10
+                && start[3].is_ascii_digit()
+                && &start[4..10] == b"\x31\x41\x59\x26\x53\x59"
+        };
+        start.starts_with(magic) && (self != BinaryFormat::Bzip2 || bzip2_block())
+    }
+
+    /// Why an input of this format is not read. `gzipped`: it was found inside gzip data.
+    fn reason(self, gzipped: bool) -> String {
+        let other = |name: &str| {
+            format!(
+                "{name} data, which whosaid does not read: decompress it first, or recompress \
+                 it with gzip (`.gz`)"
+            )
+        };
+        match (self, gzipped) {
+            (BinaryFormat::Gzip, true) => "gzip data inside the gzip data: the file was \
+                compressed twice; decompress it once (`zcat x.jsonl.gz > once.jsonl.gz`)"
+                .to_string(),
+            (BinaryFormat::Gzip, false) => "gzip data, but the name does not end in .gz (stdin \
+                is read as uncompressed JSON lines): name the file so (`news.jsonl.gz`), or \
+                decompress it (`zcat`)"
+                .to_string(),
+            (BinaryFormat::Zip, _) => "a zip archive (an Excel workbook is one), not text: \
+                export or extract the text file from it"
+                .to_string(),
+            (BinaryFormat::Ole2, _) => "an old-format Excel workbook (.xls) or other Office \
+                file (an OLE2 compound file), not text: export it as CSV (UTF-8) first"
+                .to_string(),
+            (BinaryFormat::Zstd, _) => other("zstd"),
+            (BinaryFormat::Xz, _) => other("xz"),
+            (BinaryFormat::Bzip2, _) => other("bzip2"),
+        }
+    }
+}
+
+/// Why an input that opens as `start` does is not read, when it is compressed data or another
+/// binary format ([`BinaryFormat`]).
 fn compressed_reason(start: &[u8], gzipped: bool) -> Option<String> {
-    let bzip2_block = |start: &[u8]| {
-        start.len() >= 10
-            && start[3].is_ascii_digit()
-            && &start[4..10] == b"\x31\x41\x59\x26\x53\x59"
-    };
-    let (_, format) = COMPRESSED_FORMATS.iter().find(|(magic, format)| {
-        start.starts_with(magic) && (*format != "bzip2" || bzip2_block(start))
-    })?;
-    Some(match (*format, gzipped) {
-        ("gzip", true) => "gzip data inside the gzip data: the file was compressed twice; \
-                           decompress it once (`zcat x.jsonl.gz > once.jsonl.gz`)"
-            .to_string(),
-        ("gzip", false) => "gzip data, but the name does not end in .gz (stdin is read as \
-                            uncompressed JSON lines): name the file so (`news.jsonl.gz`), or \
-                            decompress it (`zcat`)"
-            .to_string(),
-        ("zip", _) => "a zip archive (an Excel workbook is one), not text: export or extract \
-                       the text file from it"
-            .to_string(),
-        (format, _) => format!(
-            "{format} data, which whosaid does not read: decompress it first, or recompress \
-             it with gzip (`.gz`)"
-        ),
-    })
+    let format = BinaryFormat::ALL.into_iter().find(|f| f.opens(start))?;
+    Some(format.reason(gzipped))
 }
 
 /// Why a file that opens with a UTF-16 byte-order mark (`FF FE`, `FE FF`: no UTF-8 text opens
@@ -614,6 +727,9 @@ pub(crate) fn utf16_reason(start: &[u8]) -> Option<String> {
 #[derive(Default)]
 struct Opening {
     array: bool,
+    /// The white space went on past [`stream_record_limit`] in an input without a size: it
+    /// was read no further.
+    unending: bool,
     lines: usize,
     bytes: u64,
 }
@@ -623,9 +739,13 @@ struct Opening {
 /// a file, a gzip stream or a pipe is opened once. Judged by the first read alone, a valid
 /// array whose writer sent a line end first (`(echo; cat a.json) > pipe.json`) was read as JSON
 /// lines, all errors, and so was an array after 70,000 spaces.
-fn read_past_opening_space(reader: &mut impl BufRead) -> Opening {
+fn read_past_opening_space(reader: &mut impl BufRead, limit: Option<u64>) -> Opening {
     let mut opening = Opening::default();
     loop {
+        if limit.is_some_and(|limit| opening.bytes > limit) {
+            opening.unending = true;
+            return opening;
+        }
         let Ok(buf) = reader.fill_buf() else {
             return opening; // The reader proper reports the failure.
         };
@@ -785,14 +905,31 @@ pub(crate) fn record_cap(max_bytes: usize) -> usize {
     max_bytes.saturating_mul(8).max(64 << 20)
 }
 
-/// The most bytes one JSON line of an input without a size (stdin, a named pipe) is read
-/// through, looking for its end: sixteen times [`record_cap`], 1 GiB by default. A longer line
-/// ends the input (`cat /dev/zero | whosaid extract -` read for ever, as a line never ends
-/// there). A file's lines are read to their end however long, as its size bounds them: a log
-/// emptied by `copytruncate` while its writer wrote on starts with a gap of NUL bytes as long
-/// as the log was, and the lines after it are good.
-pub(crate) fn stream_line_limit(max_bytes: usize) -> u64 {
+/// The most bytes one record of an input without a size (stdin, a named pipe) is read
+/// through, looking for its end — a JSON line, a `.json` element or the white space before it,
+/// a CSV row: sixteen times [`record_cap`], 1 GiB by default. A longer record ends the input
+/// (`cat /dev/zero | whosaid extract -` read for ever, as a line never ends there; so did a
+/// `news.json` pipe that opens `[{"text": "` and then sends /dev/zero, or a `news.csv` pipe with
+/// a quoted field never closed). A file's records are read to their end however long, as its
+/// size bounds them: a log emptied by `copytruncate` while its writer wrote on starts with a
+/// gap of NUL bytes as long as the log was, and the lines after it are good.
+pub(crate) fn stream_record_limit(max_bytes: usize) -> u64 {
     (record_cap(max_bytes) as u64).saturating_mul(16)
+}
+
+/// Why a record of stdin or a named pipe that went on past `read` bytes
+/// ([`stream_record_limit`]) ends the input; `what` names it (`the line`), and `kept` is what
+/// of it was kept, its first bytes.
+pub(super) fn unending_record(what: &str, read: u64, kept: &[u8]) -> String {
+    let zeros = match !kept.is_empty() && kept.iter().all(|&b| b == 0) {
+        true => ": its bytes are NUL (zero) bytes, as /dev/zero or a disk image gives, not text",
+        false => "",
+    };
+    format!(
+        "{CUT_SHORT}{what} runs past {read} bytes with no end{zeros}; no record is so long, and \
+         the rest of the input was not read (the records of a file, not a pipe, are read to \
+         their end however long)"
+    )
 }
 
 fn record_too_big(what: &str, bytes: u64, max_bytes: usize) -> String {
@@ -1496,6 +1633,67 @@ mod tests {
         assert!(errors(&items)[1].reason.contains("compressed twice"));
         assert!(errors(&items)[2].reason.contains("zip archive"));
         assert_eq!(articles(&items).len(), 1, "{items:?}");
+    }
+
+    /// An old-format Excel workbook (an OLE2 compound file) named `.csv` was read as a CSV
+    /// whose header named no `text` column, its columns binary junk: it is named for what it is.
+    #[test]
+    fn an_old_excel_workbook_is_named_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let xls = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00\x00\x00";
+        let path = write(dir.path(), "book.csv", xls);
+        let error = only_error(&read_all(&[path])).clone();
+        assert_eq!(error.record, WHOLE_INPUT);
+        assert!(error.reason.contains("Excel workbook (.xls)"), "{error}");
+    }
+
+    /// A record of a named pipe that never ends — a `.json` element (`[{"text": "` then
+    /// /dev/zero), a `.json` pipe's opening white space, a CSV row with a quoted field never
+    /// closed — was read for ever, as a JSON line of one was before it got its limit: each ends
+    /// the input past [`stream_record_limit`], with an error row of an input cut short (exit 3).
+    #[test]
+    fn an_endless_record_of_a_pipe_ends_the_input_in_every_format() {
+        let endless = |opening: &'static [u8], fill: u8| -> Box<dyn BufRead + Send> {
+            let rest = io::repeat(fill);
+            Box::new(BufReader::new(io::Read::chain(opening, rest)))
+        };
+        let stream =
+            |name: &str, reader| Stream::new(name, "news", reader, false, false, DEFAULT_MAX_BYTES);
+        let element = stream("news.json", endless(b"[{\"id\": \"a\", \"text\": \"", 0));
+        let row = stream("news.csv", endless(b"id,text\na,\"", 0));
+        let gap = stream("news.json", endless(b"[{\"text\": \"a\"},", b' '));
+        let opening = stream("news.json", endless(b"", b'\n'));
+        let firsts = crate::paths::special::at_once(move || {
+            let opts = ReadOptions::default();
+            let mut sources = [
+                Source::JsonArray(JsonArray::of(element)),
+                Source::Csv(Box::new(CsvRows::of(row))),
+                Source::JsonArray(JsonArray::of(gap)),
+            ]
+            .map(Some);
+            let mut firsts: Vec<_> = sources
+                .iter_mut()
+                .map(|source| {
+                    let source = source.as_mut().unwrap();
+                    let mut first = source.next_record(&opts);
+                    if first.as_ref().is_some_and(|r| r.is_ok()) {
+                        first = source.next_record(&opts);
+                    }
+                    (first, source.next_record(&opts).is_none())
+                })
+                .collect();
+            let opened = open_json(opening).err();
+            firsts.push((opened.map(Err), true));
+            firsts
+        });
+        let records = ["element 1", "row 1", "element 2", "line 1"];
+        for ((first, then_none), record) in firsts.into_iter().zip(records) {
+            let error = first.expect("an error row").expect_err("no article");
+            assert_eq!(error.record, record, "{error}");
+            assert!(error.is_cut_short(), "{error}");
+            assert!(error.reason.contains("runs past"), "{error}");
+            assert!(then_none, "{error}");
+        }
     }
 
     #[test]
