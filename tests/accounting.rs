@@ -1135,8 +1135,13 @@ mod random_mixes {
 
 /// A record that makes whosaid panic (a bug, set off here by the debug builds' test point) is
 /// that record's error row, and the records after it are read: before, it ended the run with
-/// exit 101, no row for it and no rows for the rest of the batch.
+/// exit 101, no row for it and no rows for the rest of the batch. The test point exists in debug
+/// builds only (CI's), so a release build skips this test instead of failing it.
 #[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the panic test point is compiled into debug builds only"
+)]
 fn a_record_that_panics_is_an_error_row_and_the_batch_goes_on() {
     let tmp = tempfile::tempdir().unwrap();
     let model = tiny_model(tmp.path());
