@@ -205,12 +205,23 @@ fn shared_names() -> &'static HashMap<String, Vec<&'static str>> {
     })
 }
 
-/// The divided countries: (southern code, northern code).
-fn divided_countries() -> &'static [(&'static str, &'static str)] {
-    static DIVIDED: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+/// The codes of the countries a name several countries share may stand for: KR and KP for
+/// "Korea" (`shared_country_names.tsv`); none for any other name.
+pub(super) fn shared_codes(name: &str) -> Option<&'static [&'static str]> {
+    shared_names().get(&fold_key(name)).map(Vec::as_slice)
+}
+
+/// One half of a divided country: the word "the" makes its name ("south"), folded, and its code.
+type Half = (String, &'static str);
+
+/// The divided countries, each as its two halves (`divided_countries.tsv`).
+fn divided_countries() -> &'static [[Half; 2]] {
+    static DIVIDED: OnceLock<Vec<[Half; 2]>> = OnceLock::new();
     DIVIDED.get_or_init(|| {
         let pairs = rows(DIVIDED_TSV).filter_map(|row| match row.as_slice() {
-            [south, north, ..] => Some((*south, *north)),
+            [word, code, other_word, other_code, ..] => {
+                Some([(fold_key(word), *code), (fold_key(other_word), *other_code)])
+            }
             _ => None,
         });
         pairs.collect()
@@ -218,20 +229,23 @@ fn divided_countries() -> &'static [(&'static str, &'static str)] {
 }
 
 /// The country a name stands for only by the countries the article names by names of their own
-/// (`named`, alpha-2 codes); `after_the` whether "the" comes right before it:
+/// (`named`, alpha-2 codes; `nearby` those of the mention's sentence and the one before, with
+/// the codes a shared name there may stand for); `after_the` whether "the" comes right before it:
 /// - a name several countries share is the one of them the article names: "Korea" beside "South
 ///   Korea" (or "South Korean") is South Korea, beside both Koreas or neither none
 ///   (`shared_country_names.tsv`);
-/// - "the South" and "the North" are the southern and northern countries of a divided pair
-///   the article names both of: "the South" beside "South Korea" and "North Korea" is South
-///   Korea; beside one alone, none (`divided_countries.tsv`).
+/// - "the South" and "the North" are the countries of a divided pair the article names both of
+///   (`divided_countries.tsv`), where its sentence or the one before names one of the pair (or
+///   "Korea", or "the South" read so before) and no other country: "South Korea and North
+///   Korea met. The South proposed talks" is South Korea; "in the United States, farmers across
+///   the South" none.
 pub(super) fn by_context(
     name: &str,
     after_the: bool,
     named: &HashSet<&str>,
+    nearby: &HashSet<&str>,
 ) -> Option<&'static Country> {
-    let key = fold_key(name);
-    if let Some(codes) = shared_names().get(&key) {
+    if let Some(codes) = shared_codes(name) {
         let mut of_article = codes.iter().filter(|code| named.contains(*code));
         return match (of_article.next(), of_article.next()) {
             (Some(code), None) => table().by_code(code),
@@ -242,16 +256,20 @@ pub(super) fn by_context(
     if !after_the || !capitalised {
         return None;
     }
-    let both = divided_countries()
-        .iter()
-        .filter(|(south, north)| named.contains(south) && named.contains(north));
-    let sides: Vec<&str> = match key.as_str() {
-        "south" => both.map(|(south, _)| *south).collect(),
-        "north" => both.map(|(_, north)| *north).collect(),
-        _ => return None,
+    let key = fold_key(name);
+    let of_pair = |[(_, a), (_, b)]: &[Half; 2]| {
+        named.contains(a)
+            && named.contains(b)
+            && !nearby.is_empty()
+            && nearby.iter().all(|code| code == a || code == b)
     };
-    match sides.as_slice() {
-        [only] => table().by_code(only),
+    let mut sides = divided_countries()
+        .iter()
+        .filter(|pair| of_pair(pair))
+        .flatten()
+        .filter(|(word, _)| *word == key);
+    match (sides.next(), sides.next()) {
+        (Some((_, code)), None) => table().by_code(code),
         _ => None,
     }
 }
@@ -309,8 +327,8 @@ mod tests {
             }
         }
         assert!(shared_names().contains_key("korea"));
-        for (south, north) in divided_countries() {
-            assert!(table().by_code(south).is_some() && table().by_code(north).is_some());
+        for half in divided_countries().iter().flatten() {
+            assert!(table().by_code(half.1).is_some(), "{half:?}");
         }
         assert!(!divided_countries().is_empty());
     }

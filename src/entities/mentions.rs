@@ -391,7 +391,7 @@ fn joined_by_possessive_word(text: &str, before: &Mention, after: &Mention) -> b
 word_list! {
     /// Words that end an organisation's name after a person's or place's name ("university" of
     /// "George Washington University"), folded.
-    fn organisation_words = "organisation_words.txt";
+    pub(super) fn organisation_words = "organisation_words.txt";
 }
 
 /// The label of one name the model cut in two, where `before` and `after` are such a name:

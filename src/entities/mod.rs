@@ -13,11 +13,14 @@
 //!   share stands for the one of them the article names by a name of its own, and for none
 //!   beside several or none (`shared_country_names.tsv`): a headline's "Korea" over "South
 //!   Korea's exports rose" is South Korea (KR); over "South Korea and North Korea failed to
-//!   agree" it is the peninsula, no code; "Exports from Korea rose" alone says no more. "The
-//!   South" and "the North" are the countries of a divided pair the article names both of
+//!   agree" it is the peninsula, no code; "Exports from Korea rose" alone says no more, nor
+//!   does "Korea remains divided" beside "the Korean War", a history. "The South" and "the
+//!   North" are the countries of a divided pair the article names both of, where their
+//!   sentence or the one before names one of the pair and no other country
 //!   (`divided_countries.tsv`): "South Korea and North Korea … The South had proposed October,
 //!   but the North refused" gives KR and KP; "the South Korean carmaker builds cars in the
-//!   South" names one Korea only, and its South stays a place of its own ([`countries::by_context`]).
+//!   South" names one Korea only, and "in the United States, farmers across the South" another
+//!   country: their South stays a place of its own ([`countries::by_context`]).
 //! - **People** (PER). Names keep a family suffix written after them that the model left out
 //!   ("Donald Trump, Jr." tagged "Donald Trump" is the son), and lose titles ("Mr.",
 //!   "President"), possessives ("Lleshaj’s") and
@@ -54,12 +57,15 @@
 //!   name: "Mrs. Parker" beside John and Mary Parker is Mary ([`gender`]'s given-name lists,
 //!   which pronoun resolution reads too).
 //!   What the text says of a mention makes it a person whatever the model tagged it: a title
-//!   only people bear before it ("Mr. Dell", `titles_of_people_only.txt`), an age after it
-//!   ("Ford, 81, said"), or, for a full name that begins with a known given name, such a mention
-//!   of its surname ("Michael Dell" tagged ORG beside "Mr. Dell"). It is merged as a person and
-//!   votes PER: "Mr. Dell" and "Michael Dell" (ORG) are one person beside "Dell Technologies
-//!   Inc." and "Dell shares", the company's; "Ford, 81," (ORG) is Harrison Ford, not Ford Motor
-//!   Co. ([`people::said_to_be_people`]). A surname modifying a role that a person and a firm
+//!   only people bear, written as a title, before it ("Mr. Dell", `titles_of_people_only.txt`;
+//!   not "The MS Society"), or an age after it ("Ford, 81, said"; not a list of scores,
+//!   "Liverpool, 84, and Arsenal, 82"). It is merged as a person and votes PER: "Mr. Dell" and
+//!   "Michael Dell" are one person beside "Dell Technologies Inc." and "Dell shares", the
+//!   company's; "Ford, 81," (ORG) is Harrison Ford, not Ford Motor Co. A country ("the Dem.
+//!   Rep. Congo"), a name an organisation's word ends or follows ("Mr. Cooper Group"), a
+//!   mention tagged ORG or MISC that holds the title ("Ms. Marvel", a series) and a full name
+//!   tagged ORG ("Ralph Lauren", a company named after "Mr. Lauren") stay as tagged
+//!   ([`people::said_to_be_people`]). A surname modifying a role that a person and a firm
 //!   alike have ("A Johnson spokesman", `role_nouns.txt`), tagged PER, is the person's beside
 //!   him alone (Boris Johnson's spokesman), but beside a person and an organisation of that
 //!   name ("Boris Johnson" and "Johnson & Johnson") may speak for either: nobody's, marked
@@ -212,17 +218,8 @@ struct OtherName {
 /// Groups an article's mentions (in text order) into entities.
 pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let mut forms: Vec<Form> = mentions.iter().map(|m| analyse(doc, m, true)).collect();
-    // "Mr. Dell" and "Ford, 81," are people, and so is "Michael Dell" tagged ORG beside "Mr. Dell".
-    let said_people = people::said_to_be_people(doc, mentions, &forms);
-    for (i, _) in said_people.iter().enumerate().filter(|(_, &p)| p) {
-        if !matches!(forms[i], Form::Person(_)) {
-            let as_person = Mention {
-                label: EntityLabel::Per,
-                ..mentions[i].clone()
-            };
-            forms[i] = analyse(doc, &as_person, true);
-        }
-    }
+    // "Mr. Dell" and "Ford, 81," are people.
+    let said_people = analyse_said_people(doc, mentions, &mut forms);
     // "Jordan" (ORG) of "Jordan Brand" is the brand, not the country.
     let countries_as_brands = companies::countries_as_short_names(doc, mentions, &forms);
     for &(i, _) in &countries_as_brands {
@@ -276,17 +273,7 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     for (i, _) in nobodys.iter().enumerate().filter(|(_, &c)| c) {
         ambiguous[i] = true;
     }
-    let votes: Vec<EntityLabel> = mentions
-        .iter()
-        .zip(&said_people)
-        .map(|(m, &said_person)| {
-            if said_person || is_transcript_speaker(doc, m) {
-                EntityLabel::Per
-            } else {
-                m.label
-            }
-        })
-        .collect();
+    let votes = label_votes(doc, mentions, &said_people);
     let mut entities = build_entities(mentions, &votes, &forms, &mut groups);
     for (i, _) in ambiguous.iter().enumerate().filter(|(_, &a)| a) {
         let index = entities.of_mention[i];
@@ -306,6 +293,35 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
         }
     }
     entities
+}
+
+/// Per mention, whether the text says it names a person ([`people::said_to_be_people`]: "Mr.
+/// Dell", "Ford, 81,"); those the model tagged otherwise are analysed again as people.
+fn analyse_said_people(doc: &Document, mentions: &[Mention], forms: &mut [Form]) -> Vec<bool> {
+    let said_people = people::said_to_be_people(doc, mentions, forms);
+    for (i, _) in said_people.iter().enumerate().filter(|(_, &p)| p) {
+        if !matches!(forms[i], Form::Person(_)) {
+            let as_person = Mention {
+                label: EntityLabel::Per,
+                ..mentions[i].clone()
+            };
+            forms[i] = analyse(doc, &as_person, true);
+        }
+    }
+    said_people
+}
+
+/// The label each mention votes for its entity: PER where the text says it is a person or it
+/// names a transcript's speaker, else the model's.
+fn label_votes(doc: &Document, mentions: &[Mention], said_people: &[bool]) -> Vec<EntityLabel> {
+    let vote = |(m, &said_person): (&Mention, &bool)| {
+        if said_person || is_transcript_speaker(doc, m) {
+            EntityLabel::Per
+        } else {
+            m.label
+        }
+    };
+    mentions.iter().zip(said_people).map(vote).collect()
 }
 
 /// Normalises one mention's text and decides what it names; a country only where
@@ -520,6 +536,7 @@ fn settle_countries_by_context(doc: &Document, mentions: &[Mention], forms: &mut
     if named.is_empty() {
         return;
     }
+    let mut nearby = CountriesBySentence::new(doc, mentions, forms);
     for i in 0..forms.len() {
         let Form::Other(other) = &forms[i] else {
             continue;
@@ -533,13 +550,75 @@ fn settle_countries_by_context(doc: &Document, mentions: &[Mention], forms: &mut
         let opens_with_the = written
             .get(..4)
             .is_some_and(|w| w.eq_ignore_ascii_case("the "));
-        if let Some(country) = countries::by_context(
-            &other.display,
-            opens_with_the || follows_the(before),
-            &named,
-        ) {
-            forms[i] = Form::Country(country, other.display.clone());
+        // "Korea remains divided" beside "the Korean War": the land of a history, no country.
+        let sentence = doc.sentences_over(span).start;
+        if countries::shared_codes(&other.display).is_some() && nearby.events.contains(&sentence) {
+            continue;
         }
+        let after_the = opens_with_the || follows_the(before);
+        let near = nearby.codes(sentence);
+        if let Some(country) = countries::by_context(&other.display, after_the, &named, &near) {
+            forms[i] = Form::Country(country, other.display.clone());
+            // "The South will try again" after "The South had proposed …": still South Korea.
+            nearby
+                .named
+                .entry(sentence)
+                .or_default()
+                .push(country.alpha2);
+        }
+    }
+}
+
+/// What each sentence of an article says of countries, for the names that stand for one by
+/// their context.
+struct CountriesBySentence {
+    /// Per sentence, the codes of the countries it names: by their own names, or by a name
+    /// several share ("Korea": KR and KP).
+    named: HashMap<usize, Vec<&'static str>>,
+    /// The sentences that hold an event (MISC, two words or more, no country's name) named by a
+    /// name several countries share: "the Korean War" (`shared_country_names.tsv`), not "South
+    /// Korean".
+    events: std::collections::HashSet<usize>,
+}
+
+impl CountriesBySentence {
+    fn new(doc: &Document, mentions: &[Mention], forms: &[Form]) -> Self {
+        let mut by_sentence = CountriesBySentence {
+            named: HashMap::new(),
+            events: Default::default(),
+        };
+        for (m, form) in mentions.iter().zip(forms) {
+            let sentence = doc.sentences_over(m.span).start;
+            let written = trim_wrapping(doc.text.get(m.span.range()).unwrap_or(""));
+            let codes = match form {
+                Form::Country(country, _) => vec![country.alpha2],
+                Form::Other(other) => countries::shared_codes(&other.display)
+                    .map(<[_]>::to_vec)
+                    .unwrap_or_default(),
+                _ => vec![],
+            };
+            by_sentence.named.entry(sentence).or_default().extend(codes);
+            let event = m.label == EntityLabel::Misc
+                && words_of(written).count() > 1
+                && countries::lookup(written).is_none()
+                && words_of(written).any(|w| countries::shared_codes(w).is_some());
+            if event {
+                by_sentence.events.insert(sentence);
+            }
+        }
+        by_sentence
+    }
+
+    /// The codes of the countries named in a sentence and the one before.
+    fn codes(&self, sentence: usize) -> std::collections::HashSet<&'static str> {
+        let before = sentence.checked_sub(1).and_then(|s| self.named.get(&s));
+        let within = self.named.get(&sentence);
+        before
+            .into_iter()
+            .chain(within)
+            .flatten()
+            .copied()
+            .collect()
     }
 }
 

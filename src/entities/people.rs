@@ -14,43 +14,67 @@ word_list! {
 }
 
 /// Per mention, whether the text says it names a person, whatever the model tagged it:
-/// - a title only people bear right before it or opening it: "Dell" of "Mr. Dell said"
-///   (`titles_of_people_only.txt`);
+/// - a title only people bear, written as a title ("Mr.", "Ms", not the acronym "MS"), right
+///   before it: "Dell" of "Mr. Dell said" (`titles_of_people_only.txt`); or opening a mention
+///   the model tagged PER. A mention tagged otherwise that holds the title is left as tagged:
+///   "Ms. Marvel" (ORG) is a series, "Rep. Congo" (LOC) a republic;
 /// - an age in apposition right after it: "Ford" of "Ford, 81, said" (a comma, a number up to
-///   120, a comma and a lower-case word; "Ford, 81, Toyota, 79" is a list of scores);
-/// - a full name of two or three words, tagged otherwise, that begins with a known given name
-///   (`first_names_*.txt`) and ends with the surname of such a mention: "Michael Dell" tagged
-///   ORG beside "Mr. Dell" (no firm's name has a "Mr."; "Dow Jones" beside "Mr. Jones" begins
-///   with no given name).
+///   120, a comma and a lower-case word), but not in a sentence where two names are followed
+///   by numbers, a list of scores or votes: "China, 40, the United States, 39", "Liverpool, 84,
+///   and Arsenal, 82, were far ahead".
+///
+/// A country ("the Dem. Rep. Congo") is never made a person, nor a name that ends in or is
+/// followed by an organisation's word: "Mr. Cooper Group" is a company (`legal_suffixes.txt`,
+/// `organisation_words.txt`). A full name the model tagged otherwise stays as tagged even beside
+/// a titled mention of its surname: "Ralph Lauren" (ORG) beside "Mr. Lauren" is the company
+/// named after its founder.
 pub(super) fn said_to_be_people(doc: &Document, mentions: &[Mention], forms: &[Form]) -> Vec<bool> {
-    let text_of = |m: &Mention| trim_wrapping(doc.text.get(m.span.range()).unwrap_or(""));
-    let mut said: Vec<bool> = mentions
-        .iter()
-        .map(|m| titled(&doc.text, m.span) || aged(&doc.text, m.span))
-        .collect();
-    let surnames: HashSet<String> = mentions
-        .iter()
-        .zip(&said)
-        .filter(|(_, &s)| s)
-        .filter_map(|(m, _)| PersonName::parse(text_of(m)).keys.pop())
-        .collect();
-    if surnames.is_empty() {
-        return said;
-    }
-    for (i, form) in forms.iter().enumerate() {
-        let Form::Other(other) = form else { continue };
-        let name = PersonName::parse(&other.display);
-        let capitalised =
-            words_of(&other.display).all(|w| w.chars().next().is_some_and(char::is_uppercase));
-        let person_like = (2..=3).contains(&name.keys.len())
-            && capitalised
-            && !other.display.contains('&')
-            && gender_of_first_name(&name.keys[0]).is_some();
-        if person_like && name.surname().is_some_and(|s| surnames.contains(s)) {
-            said[i] = true;
-        }
-    }
-    said
+    let sentence_of = |span: Span| {
+        let over = doc.sentences_over(span);
+        let sentence = doc.sentences.get(over.start).map(|s| s.span);
+        sentence.and_then(|s| doc.text.get(s.range())).unwrap_or("")
+    };
+    let said = |(m, form): (&Mention, &Form)| {
+        let by_text = titled(&doc.text, m.span, m.label)
+            || (aged(&doc.text, m.span) && names_with_numbers(sentence_of(m.span)) < 2);
+        by_text && !matches!(form, Form::Country(..)) && !names_organisation(&doc.text, m.span)
+    };
+    mentions.iter().zip(forms).map(said).collect()
+}
+
+/// How many numbers of a sentence follow a capitalised word and a comma: "Liverpool, 84" and
+/// "Arsenal, 82" of a league table are two, "Harrison Ford, 81, starred" one.
+fn names_with_numbers(sentence: &str) -> usize {
+    let follows_name = |(at, _): &(usize, &str)| {
+        let before = sentence[..*at]
+            .rsplit(char::is_whitespace)
+            .next()
+            .unwrap_or("");
+        let rest = &sentence[at + 2..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        before.starts_with(char::is_uppercase)
+            && (1..=3).contains(&digits)
+            && !rest[digits..].starts_with(|c: char| c == '%' || c.is_alphanumeric())
+    };
+    sentence.match_indices(", ").filter(follows_name).count()
+}
+
+/// Whether a mention's name ends in, or is followed by, a word that ends organisations' names:
+/// "Group" of "Mr. Cooper Group" (`legal_suffixes.txt`), "Foundation" of "the Smith Foundation"
+/// (`organisation_words.txt`).
+fn names_organisation(text: &str, span: Span) -> bool {
+    let written = trim_wrapping(text.get(span.range()).unwrap_or(""));
+    let after = text.get(span.end..).unwrap_or("");
+    let next = after
+        .strip_prefix(' ')
+        .and_then(|rest| rest.split(|c: char| !c.is_alphanumeric()).next())
+        .unwrap_or("");
+    let name = fold_key(&format!("{written} {next}"));
+    let ends_org = |name: &str| {
+        let last = name.rsplit(' ').next().unwrap_or("");
+        names::without_legal_suffix(name) != name || mentions::organisation_words().contains(&last)
+    };
+    ends_org(name.trim_end()) || ends_org(&fold_key(written))
 }
 
 word_list! {
@@ -117,17 +141,21 @@ pub(super) fn modifiers_of_either(
 }
 
 /// Whether a title only people bear ([`titles_of_people_only`]) stands right before the span,
-/// one space between, or opens it before a name: "Mr. Dell", "President Ford"; not a whole
-/// word that ends the sentence before ("by the President. Iran rejected it").
-fn titled(text: &str, span: Span) -> bool {
+/// one space between, or opens it before a name where the model tagged it (`label`) PER: "Mr.
+/// Dell", "President Ford"; not a whole word that ends the sentence before ("by the President.
+/// Iran rejected it"). The title is written as one: a capital, then lower case ("Ms", "Ms.";
+/// "MS" of "The MS Society" is multiple sclerosis).
+fn titled(text: &str, span: Span, label: EntityLabel) -> bool {
     let is_title = |word: &str| {
-        word.chars().next().is_some_and(char::is_uppercase)
+        let mut letters = word.chars();
+        letters.next().is_some_and(char::is_uppercase)
+            && letters.next().is_some_and(char::is_lowercase)
             && titles_of_people_only().contains(&fold_key(word).as_str())
     };
     let written = text.get(span.range()).unwrap_or("");
     let mut words = words_of(trim_wrapping(written));
     if let (Some(first), Some(_)) = (words.next(), words.next()) {
-        if is_title(first) {
+        if is_title(first) && label == EntityLabel::Per {
             return true;
         }
     }

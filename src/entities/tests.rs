@@ -2605,9 +2605,9 @@ fn merged(doc: &Document, mentions: &[Mention]) -> Entities {
 }
 
 /// A title only people bear makes the surname after it a person, whatever the model tagged it:
-/// "Mr. Dell" (tagged ORG or PER) beside "Dell Technologies Inc." and "Michael Dell" tagged ORG
-/// is Michael Dell, a person, not the company (it joined the company as its short name, or by
-/// its text "Dell"); "Dell shares" stays the company's.
+/// "Mr. Dell" (tagged ORG or PER) beside "Dell Technologies Inc." and "Michael Dell" is Michael
+/// Dell, a person, not the company (it joined the company as its short name, or by its text
+/// "Dell"); "Dell shares" stays the company's.
 #[test]
 fn a_titled_surname_is_a_person_not_the_company_of_its_name() {
     let text = "Dell Technologies Inc. reported higher sales on Tuesday. Michael Dell, its \
@@ -2615,7 +2615,7 @@ fn a_titled_surname_is_a_person_not_the_company_of_its_name() {
     for titled_label in ["ORG", "PER"] {
         let mentions = vec![
             mention_at(text, "Dell Technologies Inc.", 0, "ORG"),
-            mention_at(text, "Michael Dell", 0, "ORG"),
+            mention_at(text, "Michael Dell", 0, "PER"),
             mention_at(text, "Dell", 2, titled_label),
             mention_at(text, "Dell", 3, "ORG"),
         ];
@@ -2646,6 +2646,86 @@ fn a_titled_surname_is_a_person_not_the_company_of_its_name() {
     assert_eq!(entities.entity_of(2).label, EntityLabel::Misc);
     assert_eq!(entities.entity_of(2).canonical, "Miss Universe");
     assert_eq!(entities.entity_of(4).country_code, Some("IR"));
+}
+
+/// A full name the model tagged ORG stays as tagged beside a titled mention of its surname: "Ralph
+/// Lauren shares rose" is the company named after its founder, and "Mr. Lauren" the founder,
+/// apart (the full name was made the person, and "Mr. Lauren" joined it).
+#[test]
+fn a_company_named_after_its_founder_stays_a_company_beside_mr() {
+    let text = "Ralph Lauren reported higher quarterly sales on Tuesday, and Ralph Lauren shares \
+                rose 4 percent. Mr. Lauren, who founded the company in 1967, did not attend.";
+    // Both "Ralph Lauren" (ORG), then "Mr. Lauren" (PER).
+    let tags = [("Ralph Lauren", "ORG"), ("Lauren", "PER")];
+    let (_, entities) = tagged_and_merged(text, &tags);
+    let [company, shares, mister] = [0, 1, 2].map(|i| entities.entity_of(i));
+    assert_eq!(shares.id, company.id, "{entities:?}");
+    assert_eq!(company.label, EntityLabel::Org, "{entities:?}");
+    assert_ne!(mister.id, company.id);
+    assert_eq!(mister.label, EntityLabel::Per);
+}
+
+/// A title makes a person only written as a title, before a name that is no country's and no
+/// organisation's: "The MS Society" (multiple sclerosis, "MS" in capitals) is a charity, "Ms.
+/// Marvel" tagged ORG a series apart from Marvel the company, "the Dem. Rep. Congo" ("Rep." for
+/// Republic) a country and "Mr. Cooper Group" a company. Each was a person ("Society",
+/// "Marvel" joined to the company, "Congo", "Cooper Group").
+#[test]
+fn a_title_makes_no_person_of_a_charity_a_series_a_country_or_a_company() {
+    let text = "The MS Society said funding had fallen. Ms. Marvel drew 10 million viewers, \
+                Marvel Studios said. Marvel shares rose. Aid reached the Dem. Rep. Congo on \
+                Friday. Mr. Cooper Group reported higher profits.";
+    let tags = [
+        ("MS Society", "ORG"),
+        ("Ms. Marvel", "ORG"),
+        ("Marvel Studios", "ORG"),
+        ("Marvel", "ORG"),
+        ("Congo", "LOC"),
+        ("Cooper Group", "ORG"),
+    ];
+    let (_, entities) = tagged_and_merged(text, &tags);
+    let label = |i: usize| entities.entity_of(i).label;
+    assert_eq!(label(0), EntityLabel::Org, "{entities:?}");
+    assert_eq!(entities.entity_of(0).canonical, "MS Society");
+    assert_eq!(label(1), EntityLabel::Org, "{entities:?}");
+    assert_ne!(entities.entity_of(1).id, entities.entity_of(3).id);
+    assert_eq!(label(4), EntityLabel::Loc, "{entities:?}");
+    assert!(entities.entity_of(4).country_code.is_some());
+    assert_eq!(label(5), EntityLabel::Org, "{entities:?}");
+}
+
+/// A list of names and numbers is a table of scores or votes, no ages: the countries of "China,
+/// 40, the United States, 39, and Japan, 20" keep their codes and the clubs of "Liverpool, 84,
+/// and Arsenal, 82" stay organisations (each was a person); "Harrison Ford, 81, starred" alone
+/// is still a person.
+#[test]
+fn names_and_numbers_in_a_list_are_no_ages() {
+    let text = "The gold medal count stood at China, 40, the United States, 39, and Japan, 20. \
+                In the final table Liverpool, 84, and Arsenal, 82, were far ahead. Harrison \
+                Ford, 81, starred in the film.";
+    let tags = [
+        ("China", "LOC"),
+        ("United States", "LOC"),
+        ("Japan", "LOC"),
+        ("Liverpool", "ORG"),
+        ("Arsenal", "ORG"),
+        ("Harrison Ford", "ORG"),
+    ];
+    let (_, entities) = tagged_and_merged(text, &tags);
+    let of = |i: usize| entities.entity_of(i);
+    assert_eq!(
+        (of(0).label, of(0).country_code),
+        (EntityLabel::Loc, Some("CN"))
+    );
+    assert_eq!(
+        (of(1).label, of(1).country_code),
+        (EntityLabel::Loc, Some("US"))
+    );
+    assert_eq!(
+        (of(3).label, of(4).label),
+        (EntityLabel::Org, EntityLabel::Org)
+    );
+    assert_eq!(of(5).label, EntityLabel::Per, "{entities:?}");
 }
 
 /// An age in apposition marks a person: "Ford, 81," tagged ORG beside "Ford Motor Co." and
@@ -2741,6 +2821,30 @@ fn korea_and_the_south_follow_the_countries_the_article_names() {
     let entities = merge(&document(text), &mentions);
     assert_eq!(entities.entity_of(1).country_code, Some("KR"));
     assert_eq!(entities.entity_of(2).country_code, None);
+    // Another country in the sentence: "the South" is the American South, though the article
+    // names both Koreas (it was South Korea), and so is "the North" after it (North Korea).
+    let text = "South Korea and North Korea met on Monday. Meanwhile in the United States, \
+                farmers across the South said the drought had cut yields. The North rejected it.";
+    let places = [
+        "South Korea",
+        "North Korea",
+        "United States",
+        "South",
+        "North",
+    ];
+    let (_, entities) = tagged_and_merged(text, &places.map(|place| (place, "LOC")));
+    assert_eq!(entities.entity_of(3).country_code, None, "{entities:?}");
+    assert_eq!(entities.entity_of(4).country_code, None, "{entities:?}");
+    // A history: "Korea" beside "the Korean War" is the land, no code (it was South Korea).
+    let text = "South Korea's exports rose in May. The Korean War ended in an armistice in \
+                1953, and Korea remains divided, historians said.";
+    let mentions = vec![
+        mention_at(text, "South Korea", 0, "LOC"),
+        mention_at(text, "Korean War", 0, "MISC"),
+        mention_at(text, "Korea", 2, "LOC"),
+    ];
+    let entities = merged(&document(text), &mentions);
+    assert_eq!(entities.entity_of(2).country_code, None, "{entities:?}");
     // Neither named: "Korea" has no code.
     let text = "Exports from Korea rose.";
     let entities = merge(&document(text), &[mention_at(text, "Korea", 0, "LOC")]);
