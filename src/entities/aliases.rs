@@ -35,9 +35,8 @@ const ORGANISATION_ALIASES_TSV: &str = include_str!("organisation_aliases.tsv");
 pub(super) fn known_key(name: &str) -> Option<&'static str> {
     static BY_NAME: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
     let by_name = BY_NAME.get_or_init(|| {
-        let rows = ORGANISATION_ALIASES_TSV
-            .lines()
-            .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        let rows = crate::lexicon::parse(ORGANISATION_ALIASES_TSV)
+            .into_iter()
             .filter_map(|line| line.split_once('\t'));
         rows.flat_map(|(key, names)| {
             let names = names.split(';').map(str::trim).filter(|n| !n.is_empty());

@@ -185,12 +185,11 @@ pub fn lookup(text: &str) -> Option<&'static Country> {
 const SHARED_NAMES_TSV: &str = include_str!("shared_country_names.tsv");
 const DIVIDED_TSV: &str = include_str!("divided_countries.tsv");
 
-/// The rows of one of those files: its tab-separated fields, comments and blank lines skipped.
+/// The rows of one of those files: its tab-separated fields, read as every list file is
+/// ([`crate::lexicon::parse`]: comments and blank lines skipped).
 fn rows(tsv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
-    let data = tsv
-        .lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty());
-    data.map(|line| line.split('\t').map(str::trim).collect())
+    let lines = crate::lexicon::parse(tsv).into_iter();
+    lines.map(|line| line.split('\t').map(str::trim).collect())
 }
 
 /// Folded shared names ("korea") and the codes of the countries each may stand for.
