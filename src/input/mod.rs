@@ -2621,12 +2621,13 @@ mod tests {
             std::fs::write(writer_path, "Talks end\n\nMerkel said \"yes\".\n").unwrap();
         });
         let items = crate::paths::special::at_once(move || read_all(&[path]));
-        writer.join().unwrap();
         let found: Vec<(&str, &str)> = articles(&items)
             .iter()
             .map(|a| (a.id.as_str(), a.title.as_str()))
             .collect();
+        // Before the join: a pipe never opened leaves its writer waiting.
         assert_eq!(found, [("story", "Talks end")], "{:?}", errors(&items));
+        writer.join().unwrap();
         let zeros: Box<dyn BufRead + Send> = Box::new(BufReader::new(io::repeat(0)));
         let stream = Stream::new("z.txt", "z", zeros, false, false, DEFAULT_MAX_BYTES);
         let file = TextFile::new(PathBuf::from("z.txt"), Path::new("z.txt"));
