@@ -768,6 +768,47 @@ fn hostile_names_are_escaped_everywhere() {
     );
 }
 
+/// A cell far longer than any quote (a run made with a huge `--max-bytes`) is shown cut, its
+/// length said: a 50 MB quote cell was written whole, escaped, into its speaker's page and its
+/// article's (150 MB each), and took the report 22 s. A speaker's page is named after the name
+/// with its Latin letters' marks dropped, not the letters: `Łukasz` was `ukasz-…`.
+#[test]
+fn a_huge_cell_is_shown_cut_and_a_latin_name_keeps_its_letters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let quote = "ab".repeat(500_000);
+    let end = (2 + quote.len()).to_string();
+    let name = "Łukasz Nowak";
+    write_run(
+        &out,
+        [
+            &[&["x", "t", "2000100", "1", "1", "ok", "", "", ""]],
+            &[&["x", "2000010", "2000022", name, "PER", "0.9", "1"]],
+            &[&["x", "1", name, "PER", "", "1", "2000010", "false"]],
+            &[&[
+                "x", "1", "1", "2", &end, &quote, "said", "", "", "2000010", "2000022", name, "1",
+                name, "direct",
+            ]],
+            &[],
+        ],
+    );
+    let html = tmp.path().join("report");
+    report(&out, &html, vec![], 200);
+    let speakers = walk(&html.join("speakers"));
+    let names: Vec<_> = speakers.iter().map(|p| p.file_name().unwrap()).collect();
+    assert_eq!(names, ["lukasz-nowak-0.html"]);
+    for page_path in [&speakers[0], &article_pages(&html)["x"]] {
+        let size = std::fs::metadata(page_path).unwrap().len();
+        assert!(size < 100_000, "{}: {size} bytes", page_path.display());
+        let shown = std::fs::read_to_string(page_path).unwrap();
+        assert!(
+            shown.contains("… (998000 more characters)"),
+            "{}",
+            page_path.display()
+        );
+    }
+}
+
 /// Values from the articles sit in isolating elements (`code`, `bdi`, links), so a right-to-left
 /// override (U+202E) in an id or a source reorders nothing after it: before, the article page's
 /// line `id, published 2024-03-04, source` showed its own date and counts reversed.

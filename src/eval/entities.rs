@@ -80,14 +80,10 @@ pub fn load_entity_fixtures(paths: &[PathBuf]) -> Result<Vec<EntityFixture>> {
         let body = crate::eval::read_fixture_file(path)?;
         let before = out.len();
         let mut ids = super::IdLines::default();
-        for (n, line) in body
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-        {
-            let context = || format!("{}: line {}", path.display(), n + 1);
+        for (n, line) in super::fixture_lines(&body) {
+            let context = || format!("{}: line {n}", path.display());
             let article = parse_article(line).with_context(context)?;
-            ids.check(&article.id, n + 1).with_context(context)?;
+            ids.check(&article.id, n).with_context(context)?;
             out.push(article);
         }
         if out[before..].iter().all(|a| a.entities.is_empty()) {

@@ -40,8 +40,19 @@ pub(crate) fn read_fixture_file(path: &std::path::Path) -> Result<String> {
     })
 }
 
+/// The lines of a fixture file that hold an article, each with its number (from 1): blank
+/// lines and `//` comment lines are none, in every fixture reader (the quote fixtures' reader
+/// alone skipped comments: a `//` line in the NER or entity fixtures was "not a fixture").
+pub(crate) fn fixture_lines(body: &str) -> impl Iterator<Item = (usize, &str)> {
+    body.lines()
+        .map(str::trim)
+        .enumerate()
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with("//"))
+        .map(|(n, line)| (n + 1, line))
+}
+
 /// The line each article id of one fixture file is on, so that an id on a second line is an
-/// error naming both lines: every score counts an article once per line (the same article
+/// error naming both lines, and an empty id an error: every score counts an article once per line (the same article
 /// twice was scored twice, its gold and its predictions counted double), and `--errors` rows
 /// name an article by its id alone.
 #[derive(Default)]
@@ -50,6 +61,9 @@ pub(crate) struct IdLines(HashMap<String, usize>);
 impl IdLines {
     /// Notes that `id` is on `line` (1-based), or says on which line it already was.
     pub(crate) fn check(&mut self, id: &str, line: usize) -> Result<()> {
+        if id.trim().is_empty() {
+            bail!("the article id is empty (give each article an id of its own)");
+        }
         match self.0.get(id) {
             Some(first) => bail!(
                 "article id {id:?} is also on line {first} (give each article its own id, or \
@@ -127,6 +141,49 @@ mod tests {
         let line = r#"{"id": "a", "text": "Merkel spoke.", "entities": [{"start": 0, "end": 6, "label": "PER"}]}"#;
         std::fs::write(&ner, format!("\u{feff}{line}\n")).unwrap();
         assert_eq!(super::run::read_ner_fixtures(&ner).unwrap().len(), 1);
+    }
+
+    /// Every fixture reader skips blank lines and `//` comment lines alike, and numbers the
+    /// lines of the file: the NER and entity fixtures' readers read a comment as "not a
+    /// fixture", where the quote fixtures' reader skipped it.
+    #[test]
+    fn every_fixture_reader_skips_comment_lines() {
+        let tmp = tempfile::tempdir().unwrap();
+        let write = |name: &str, line: &str| {
+            let path = tmp.path().join(name);
+            let bad = r#"{"id": "", "text": "x"}"#;
+            std::fs::write(
+                &path,
+                format!("// gold of one article\n\n  // indented\n{line}\n{bad}\n"),
+            )
+            .unwrap();
+            path
+        };
+        let quotes = write(
+            "quotes.jsonl",
+            r#"{"id": "a", "text": "Merkel said \"yes\".", "quotes": [{"content": [13, 16]}]}"#,
+        );
+        let entities = write(
+            "entities.jsonl",
+            r#"{"id": "a", "text": "Merkel spoke.", "entities": [{"key": "person:merkel", "canonical": "Merkel", "label": "PER", "mentions": [[0, 6]]}]}"#,
+        );
+        let ner = write(
+            "ner.jsonl",
+            r#"{"id": "a", "text": "Merkel spoke.", "entities": [{"start": 0, "end": 6, "label": "PER"}]}"#,
+        );
+        // Each reads past the comments to line 4, and names line 5 (an empty id, or no
+        // `quotes`/`entities`) in its error.
+        let errors = [
+            format!("{:#}", super::quotes::load_fixtures(&[quotes]).unwrap_err()),
+            format!(
+                "{:#}",
+                super::entities::load_entity_fixtures(&[entities]).unwrap_err()
+            ),
+            format!("{:#}", super::run::read_ner_fixtures(&ner).unwrap_err()),
+        ];
+        for error in errors {
+            assert!(error.contains(".jsonl: line 5"), "{error}");
+        }
     }
 
     /// Gold data is read from regular files only: a FIFO given as fixtures or CoNLL waited for

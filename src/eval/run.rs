@@ -61,15 +61,13 @@ pub struct FixtureEntity {
 pub fn read_ner_fixtures(path: &Path) -> Result<Vec<NerFixture>> {
     let raw = crate::eval::read_fixture_file(path)?;
     let mut ids = crate::eval::IdLines::default();
-    raw.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
+    crate::eval::fixture_lines(&raw)
         .map(|(n, l)| {
-            let context = || format!("{}: line {}", path.display(), n + 1);
+            let context = || format!("{}: line {n}", path.display());
             let fixture: NerFixture =
                 serde_json::from_str(l).with_context(|| format!("{}: not a fixture", context()))?;
             check_fixture_spans(&fixture).with_context(context)?;
-            ids.check(&fixture.id, n + 1).with_context(context)?;
+            ids.check(&fixture.id, n).with_context(context)?;
             Ok(fixture)
         })
         .collect()

@@ -596,6 +596,9 @@ struct RowGuard {
     state: FieldState,
     /// Bytes of the row being given to the parser.
     row_bytes: u64,
+    /// Bytes of the empty lines given since the last row with a cell, which the parser reads
+    /// past as no row: they count toward the limit of the row after them ([`Stream::limit`]).
+    blank_run: u64,
     /// Bytes to give the parser before reading on.
     pending: VecDeque<u8>,
     hold: Option<Hold>,
@@ -614,6 +617,7 @@ impl RowGuard {
             marks,
             state: FieldState::default(),
             row_bytes: 0,
+            blank_run: 0,
             pending: VecDeque::new(),
             hold: None,
             shift: 0,
@@ -633,6 +637,10 @@ impl RowGuard {
             self.state = state;
             self.row_bytes += 1;
             if ends_row(byte, state) {
+                match self.row_bytes {
+                    1 => self.blank_run += 1,
+                    _ => self.blank_run = 0,
+                }
                 self.row_bytes = 0;
             }
             if stray {
@@ -800,6 +808,14 @@ impl RowGuard {
             self.cut_row()?;
             return Ok(true);
         }
+        // `yes '' >` a named pipe was read for ever: empty lines are no rows.
+        let limit = self.marks.limit.load(Ordering::Relaxed);
+        if self.blank_run.saturating_add(self.row_bytes) > limit {
+            let what = "the run of empty lines after the last row";
+            let reason = unending_record(what, self.blank_run + self.row_bytes, &[]);
+            let reason = reason.strip_prefix(CUT_SHORT).unwrap_or(&reason);
+            return Err(io::Error::other(reason));
+        }
         // Saturating: `--max-bytes` may be as large as usize (the report reads inputs so).
         let room = cap.saturating_add(1) - self.row_bytes - held;
         let mut chunk = std::mem::take(&mut self.chunk);
@@ -837,6 +853,7 @@ mod tests {
     fn given(input: &str, cap: u64) -> String {
         let stats = Arc::new(Marks::default());
         stats.cap.store(cap, Ordering::Relaxed);
+        stats.limit.store(u64::MAX, Ordering::Relaxed);
         let inner: Box<dyn Read + Send> = Box::new(io::Cursor::new(input.as_bytes().to_vec()));
         let mut reader = RowGuard::new(inner, stats);
         let mut out = String::new();
@@ -868,5 +885,37 @@ mod tests {
             "1,\"open\"\n2,\"b\"c\n"
         );
         assert_eq!(given("1,a 6\" b\n2,\"c\nd\"", 100), "1,a 6\" b\n2,\"c\nd\"");
+    }
+
+    /// `yes '' >` a named pipe `news.csv` was read for ever: the parser reads past empty lines
+    /// as no rows. They count toward the bound of the row after them, before the header too,
+    /// so an endless run of them ends the input; a row between them starts the count again.
+    #[test]
+    fn endless_empty_lines_of_a_stream_end_the_input() {
+        let blanks = || io::repeat(b'\n').take(500).chain(&b"\r\n"[..]);
+        let endless = blanks()
+            .chain(&b"id,text\n"[..])
+            .chain(blanks())
+            .chain(&b"a,Iran replied.\n"[..])
+            .chain(blanks())
+            .chain(io::repeat(b'\n'));
+        let reader: Box<dyn io::BufRead + Send> = Box::new(io::BufReader::new(endless));
+        let mut stream = Stream::new("news.csv", "news", reader, false, false, DEFAULT_MAX_BYTES);
+        // Small, so the test reads kilobytes, not a gigabyte of one-byte lines.
+        stream.limit = Some(1_000);
+        let mut rows = CsvRows::of(stream);
+        let rows = crate::paths::special::at_once(move || {
+            let opts = ReadOptions::default();
+            let mut found = Vec::new();
+            while let Some(row) = rows.next_record(&opts) {
+                found.push(row.map(|a| a.id));
+            }
+            found
+        });
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(rows[0].as_ref().unwrap(), "a");
+        let error = rows[1].as_ref().unwrap_err();
+        assert!(error.is_cut_short(), "{}", error.reason);
+        assert!(error.reason.contains("empty lines"), "{}", error.reason);
     }
 }

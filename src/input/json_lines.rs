@@ -70,8 +70,11 @@ pub(super) struct JsonLines {
     line_number: usize,
     /// Byte offset of the next line in the (decompressed) input.
     offset: u64,
-    /// How far a line is read looking for its end ([`Stream::limit`]).
+    /// How far a line is read looking for its end ([`Stream::limit`]), the blank lines
+    /// before it counted in: they are no records.
     limit: Option<u64>,
+    /// Bytes of the blank lines read since the last line that was a record.
+    blank_run: u64,
     done: bool,
 }
 
@@ -86,6 +89,7 @@ impl JsonLines {
             line_number: 0,
             offset: 0,
             limit: stream.limit,
+            blank_run: 0,
             done: false,
         }
     }
@@ -119,16 +123,24 @@ impl JsonLines {
         while !self.done {
             self.line.clear();
             let line_start = self.offset;
-            match read_capped_line(&mut self.reader, &mut self.line, cap, self.limit) {
+            // Blank lines are no records, but count toward the bound of the record after them:
+            // `yes '' |` was read for ever, with no row and no end.
+            let limit = self.limit.map(|limit| limit.saturating_sub(self.blank_run));
+            match read_capped_line(&mut self.reader, &mut self.line, cap, limit) {
                 Ok(LineRead::Line(0)) => self.done = true,
                 Ok(LineRead::Unending(read)) => {
                     self.done = true;
                     self.line_number += 1;
-                    let reason = unending_record("the line", read, &self.line);
+                    let what = match self.blank_run {
+                        0 => "the line".to_string(),
+                        blank => format!("the line, after {blank} bytes of blank lines,"),
+                    };
+                    let reason = unending_record(&what, self.blank_run + read, &self.line);
                     self.line = Vec::new();
                     return Some(Err(self.error(reason)));
                 }
                 Ok(LineRead::Line(read)) if read > cap as u64 => {
+                    self.blank_run = 0;
                     self.line_number += 1;
                     self.offset += read;
                     self.line = Vec::new();
@@ -151,8 +163,14 @@ impl JsonLines {
                         line_start += 3;
                     }
                     if line.iter().all(u8::is_ascii_whitespace) {
+                        self.blank_run += read;
+                        if let Some(reason) = self.unending_blank_lines() {
+                            self.done = true;
+                            return Some(Err(self.error(reason)));
+                        }
                         continue;
                     }
+                    self.blank_run = 0;
                     let result = self.parse_line(line, line_start, opts);
                     // One huge line should not pin its buffer for the rest of the input.
                     if self.line.capacity() > 16 * LINE_BUFFER_BYTES {
@@ -169,6 +187,19 @@ impl JsonLines {
             }
         }
         None
+    }
+
+    /// Why the input ends when the blank lines read since the last record run past the
+    /// limit of an input without a size ([`Stream::limit`]): no record is coming.
+    fn unending_blank_lines(&self) -> Option<String> {
+        let limit = self.limit?;
+        (self.blank_run > limit).then(|| {
+            unending_record(
+                "the run of blank lines after the last record",
+                self.blank_run,
+                &[],
+            )
+        })
     }
 
     fn parse_line(
@@ -628,5 +659,40 @@ mod tests {
         assert!(first.is_err_and(|e| !e.is_cut_short() && e.record == "line 1"));
         let second = lines.next_record(&opts).expect("the line after the gap");
         assert_eq!(second.expect("an article").id, "a");
+    }
+
+    /// `yes '' | whosaid extract -` read for ever, with no row and no end: blank lines are no
+    /// records, and each was read under a bound of its own. They count toward the bound of the
+    /// record after them, so an endless run of them ends the input as an endless line does; a
+    /// record between them starts the count again.
+    #[test]
+    fn endless_blank_lines_of_a_stream_end_the_input() {
+        let record = &b"{\"id\": \"a\", \"text\": \"Iran replied.\"}\n"[..];
+        let blanks = || io::repeat(b'\n').take(600).chain(&b" \t \r\n"[..]);
+        let endless = blanks()
+            .chain(record)
+            .chain(blanks())
+            .chain(io::repeat(b'\n'));
+        let reader: Box<dyn BufRead + Send> = Box::new(io::BufReader::new(endless));
+        let mut stream = Stream::new("<stdin>", "stdin", reader, false, false, DEFAULT_MAX_BYTES);
+        // Small, so the test reads kilobytes, not a gigabyte of one-byte lines.
+        stream.limit = Some(1_000);
+        let mut lines = JsonLines::of(stream);
+        let rows = crate::paths::special::at_once(move || {
+            let opts = ReadOptions::default();
+            let mut rows = Vec::new();
+            while let Some(row) = lines.next_record(&opts) {
+                rows.push(row.map(|a| a.id).map_err(|e| (e.record.clone(), e)));
+            }
+            rows
+        });
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(rows[0].as_ref().unwrap(), "a");
+        let (record, error) = rows[1].as_ref().unwrap_err();
+        assert!(error.is_cut_short(), "{}", error.reason);
+        assert!(error.reason.contains("blank lines"), "{}", error.reason);
+        // Lines 1 to 601 blank (605 bytes), 602 the record, 603 to 1203 blank (605 bytes),
+        // then the endless ones, to the 396th: 1,001 bytes since the record.
+        assert_eq!(record, "line 1599");
     }
 }

@@ -484,11 +484,7 @@ fn open_folder(path: &Path, input: String, listings: &Listings) -> Result<Source
         ));
     }
     let files = listing.files.iter().cloned().collect();
-    Ok(Source::TextFiles(TextFiles {
-        input,
-        files,
-        opened: None,
-    }))
+    Ok(Source::TextFiles(TextFiles::of(input, files, None)))
 }
 
 /// A device gives bytes for ever (`news.jsonl -> /dev/zero`), or a disk's: no input dump is
@@ -529,25 +525,24 @@ fn open_file(
     };
     let open =
         || open_reader(path, name.gzipped).map_err(|e| whole_input_error(&input, e.reason()));
+    // A named pipe, as stdin, has no size: a record of it may never end.
+    let sized = metadata.is_file();
     if format == Format::Text {
         let record = path.file_name().map_or(path, Path::new);
         let files = VecDeque::from([Ok(TextFile::new(path.to_path_buf(), record))]);
         // A `.txt.gz` input that is no gzip data was one record's error row, and the run exited
         // 0 where `.jsonl.gz` exits 3; it is opened here to know, and read from that opening.
-        let opened = match name.gzipped && metadata.is_file() {
-            true => Some(open()?),
-            false => None,
-        };
-        return Ok(Source::TextFiles(TextFiles {
-            input,
-            files,
-            opened,
-        }));
+        // A `.txt` named pipe is read as a `.jsonl` one is, its text bounded as a stream's
+        // records are: it was an error row, "a FIFO (named pipe), not a text file: not read"
+        // (that is for a folder's FIFO, which no one named).
+        if !name.gzipped && sized {
+            return Ok(Source::TextFiles(TextFiles::of(input, files, None)));
+        }
+        let stream = Stream::new(&input, &name.stem, open()?, name.gzipped, sized, max_bytes);
+        return Ok(Source::TextFiles(TextFiles::of(input, files, Some(stream))));
     }
     let mut reader = open()?;
     refuse_no_text(&mut *reader, &input, name.gzipped)?;
-    // A named pipe, as stdin, has no size: a record of it may never end.
-    let sized = metadata.is_file();
     let stream = Stream::new(&input, &name.stem, reader, name.gzipped, sized, max_bytes);
     match format {
         Format::JsonLines => Ok(Source::JsonLines(JsonLines::of(stream))),
@@ -2609,6 +2604,46 @@ mod tests {
         writer.join().unwrap();
         let ids: Vec<&str> = articles(&items).iter().map(|a| a.id.as_str()).collect();
         assert_eq!(ids, ["l:3", "l:4"], "{:?}", errors(&items));
+    }
+
+    /// A `.txt` named pipe given as an input is read, as a `.jsonl` one is: it was an error
+    /// row, "a FIFO (named pipe), not a text file: not read", its writer left waiting. (A FIFO
+    /// inside a folder input is still never opened: no one named it.) Its text, as a stream's
+    /// records, is counted no further than [`stream_record_limit`]: `cat /dev/zero >` it was
+    /// counted for ever.
+    #[test]
+    fn a_txt_pipe_is_read_and_its_text_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("story.txt");
+        crate::paths::special::make_fifo(&path);
+        let writer_path = path.clone();
+        let writer = std::thread::spawn(move || {
+            std::fs::write(writer_path, "Talks end\n\nMerkel said \"yes\".\n").unwrap();
+        });
+        let items = crate::paths::special::at_once(move || read_all(&[path]));
+        let found: Vec<(&str, &str)> = articles(&items)
+            .iter()
+            .map(|a| (a.id.as_str(), a.title.as_str()))
+            .collect();
+        // Before the join: a pipe never opened leaves its writer waiting.
+        assert_eq!(found, [("story", "Talks end")], "{:?}", errors(&items));
+        writer.join().unwrap();
+        let zeros: Box<dyn BufRead + Send> = Box::new(BufReader::new(io::repeat(0)));
+        let stream = Stream::new("z.txt", "z", zeros, false, false, DEFAULT_MAX_BYTES);
+        let file = TextFile::new(PathBuf::from("z.txt"), Path::new("z.txt"));
+        let mut source = TextFiles::of("z.txt".into(), VecDeque::from([Ok(file)]), Some(stream));
+        let error = crate::paths::special::at_once(move || {
+            let error = source.next_record(&ReadOptions::default());
+            (error, source.next_record(&ReadOptions::default()).is_none())
+        });
+        let (error, then_none) = error;
+        let error = error.expect("an error row").expect_err("no article");
+        assert!(error.is_cut_short(), "{error}");
+        assert!(
+            error.reason.contains("runs past") && error.reason.contains("NUL"),
+            "{error}"
+        );
+        assert!(then_none);
     }
 
     /// A record of only a headline (a NewsAPI item without its content) is the headline's

@@ -4,7 +4,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::fs;
-use std::io::{self, BufRead, Read};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -12,12 +12,13 @@ use super::*;
 
 /// Text files, one article each, read one at a time.
 pub(super) struct TextFiles {
-    pub(super) input: String,
+    input: String,
     /// Each file, or an error found while listing (an unreadable subdirectory), in reading order.
-    pub(super) files: VecDeque<Result<TextFile, RecordError>>,
+    files: VecDeque<Result<TextFile, RecordError>>,
     /// The first file's bytes, when opening the input opened it (a `.txt.gz` input, checked
-    /// to be gzip data when the input opens): read from that opening, not a second one.
-    pub(super) opened: Option<Box<dyn BufRead + Send>>,
+    /// to be gzip data when the input opens; a `.txt` named pipe): read from that opening, not
+    /// a second one, as far as its [`Stream::limit`].
+    opened: Option<Stream>,
 }
 
 /// One text file of an input, and how its article is named.
@@ -61,6 +62,19 @@ fn text_file_id(relative: &Path) -> String {
 }
 
 impl TextFiles {
+    /// The text files `files` of `input`, the first of them `opened` already.
+    pub(super) fn of(
+        input: String,
+        files: VecDeque<Result<TextFile, RecordError>>,
+        opened: Option<Stream>,
+    ) -> TextFiles {
+        TextFiles {
+            input,
+            files,
+            opened,
+        }
+    }
+
     pub(super) fn next_record(
         &mut self,
         opts: &ReadOptions,
@@ -74,14 +88,17 @@ impl TextFiles {
             record: file.record,
         };
         let gzipped = NameParts::of(&file.path).gzipped;
-        let reader = match self.opened.take() {
-            Some(reader) => Ok(reader),
-            None => regular_file(&file.path)
-                .and_then(|()| open_reader(&file.path, gzipped).map_err(Unopened::reason)),
+        let (reader, limit) = match self.opened.take() {
+            Some(stream) => (Ok(stream.reader), stream.limit),
+            None => {
+                let reader = regular_file(&file.path)
+                    .and_then(|()| open_reader(&file.path, gzipped).map_err(Unopened::reason));
+                (reader, None)
+            }
         };
         Some(
             reader
-                .and_then(|reader| read_text_article(reader, gzipped, file.id, opts))
+                .and_then(|reader| read_text_article(reader, gzipped, limit, file.id, opts))
                 .map(|article| Article {
                     origin: origin.clone(),
                     ..article
@@ -337,10 +354,12 @@ fn regular_file(path: &Path) -> Result<(), String> {
 }
 
 /// The bytes of one text file (decompressed, when `gzipped`) as the article `id`, or why they
-/// are not one.
+/// are not one; a text over `--max-bytes` is counted to its end, or to `limit` bytes at most
+/// ([`Stream::limit`]: a named pipe's may never end).
 fn read_text_article(
     mut reader: impl Read,
     gzipped: bool,
+    limit: Option<u64>,
     id: String,
     opts: &ReadOptions,
 ) -> Result<Article, String> {
@@ -352,9 +371,9 @@ fn read_text_article(
     const BOM: &[u8] = "\u{feff}".as_bytes();
     // Read no more than the limit allows, then only count the rest, so a huge file costs no memory.
     let mut bytes = Vec::new();
-    let limit = (opts.max_bytes as u64).saturating_add(1 + BOM.len() as u64);
+    let kept = (opts.max_bytes as u64).saturating_add(1 + BOM.len() as u64);
     (&mut reader)
-        .take(limit)
+        .take(kept)
         .read_to_end(&mut bytes)
         .map_err(|e| file_cut_short(&e, gzipped))?;
     if bytes.starts_with(BOM) {
@@ -366,9 +385,21 @@ fn read_text_article(
         return Err(reason);
     }
     if bytes.len() > opts.max_bytes {
-        let rest =
-            io::copy(&mut reader, &mut io::sink()).map_err(|e| file_cut_short(&e, gzipped))?;
-        return Err(too_big(bytes.len() + rest as usize, opts.max_bytes));
+        // `cat /dev/zero > news.txt` (a named pipe) was counted for ever.
+        let counted = limit.map_or(u64::MAX, |limit| {
+            (limit + 1).saturating_sub(bytes.len() as u64)
+        });
+        let rest = io::copy(&mut (&mut reader).take(counted), &mut io::sink())
+            .map_err(|e| file_cut_short(&e, gzipped))?;
+        let read = bytes.len() as u64 + rest;
+        if limit.is_some_and(|limit| read > limit) {
+            return Err(unending_record(
+                "the text",
+                read,
+                &bytes[..64.min(bytes.len())],
+            ));
+        }
+        return Err(too_big(read as usize, opts.max_bytes));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
         format!(

@@ -27,6 +27,23 @@ use super::texts::ArticleText;
 /// Rows and columns of the index's speaker × entity table.
 const PAIR_TABLE_SIZE: usize = 10;
 
+/// Most characters of one CSV cell (a quote, a cue, a title) shown in a page's tables; the
+/// article's marked text is shown whole.
+const SHOWN_CHARS: usize = 2_000;
+
+/// `cell` as a table shows it: its first [`SHOWN_CHARS`] characters, and how many more there
+/// are. A run's 50 MB quote cell was written whole, escaped, into its speaker's page and its
+/// article's (150 MB each, 22 s of a report's time).
+fn shown(cell: &str) -> String {
+    match cell.char_indices().nth(SHOWN_CHARS) {
+        None => cell.to_string(),
+        Some((cut, _)) => {
+            let more = cell[cut..].chars().count();
+            format!("{}… ({more} more characters)", &cell[..cut])
+        }
+    }
+}
+
 /// The file name of every page, by speaker key and by article row.
 pub struct Links {
     speakers: HashMap<EntityKey, String>,
@@ -176,9 +193,9 @@ pub fn index_page(i: IndexInput<'_>, links: &Links) -> IndexPage {
 
 fn title_or_id(g: &ArticleGroup) -> String {
     if g.article.title.trim().is_empty() {
-        g.article.id.clone()
+        shown(&g.article.id)
     } else {
-        g.article.title.clone()
+        shown(&g.article.title)
     }
 }
 
@@ -254,16 +271,16 @@ pub fn speaker_page(s: &Speaker, links: &Links) -> SpeakerPage {
         .quotes
         .iter()
         .map(|q| SpeakerQuoteLine {
-            text: q.quote.text.clone(),
-            cue: q.quote.cue.clone(),
+            text: shown(&q.quote.text),
+            cue: shown(&q.quote.cue),
             kind: q.quote.kind.clone(),
             article_id: q.article_id.clone(),
             article_key: q.quote.article_key.clone(),
             quote_id: q.quote.quote_id,
             article: if q.article_title.trim().is_empty() {
-                q.article_id.clone()
+                shown(&q.article_id)
             } else {
-                q.article_title.clone()
+                shown(&q.article_title)
             },
             href: links
                 .article(q.article)
@@ -272,8 +289,8 @@ pub fn speaker_page(s: &Speaker, links: &Links) -> SpeakerPage {
         .collect();
     SpeakerPage {
         root: links.root,
-        page_title: s.name.clone(),
-        name: s.name.clone(),
+        page_title: shown(&s.name),
+        name: shown(&s.name),
         label: s.label.to_string(),
         class: css_class(s.label),
         total_quotes: s.total_quotes,
@@ -337,11 +354,11 @@ pub fn article_page(
         .map(|q| ArticleQuoteLine {
             n: q.quote_id,
             anchor: anchored.insert(q.quote_id),
-            speaker: speaker_name(q),
+            speaker: shown(&speaker_name(q)),
             href: links.speaker_href(g, q),
-            cue: q.cue.clone(),
+            cue: shown(&q.cue),
             kind: q.kind.clone(),
-            text: q.text.clone(),
+            text: shown(&q.text),
         })
         .collect();
     let mut entities = Tally::new(usize::MAX);

@@ -72,7 +72,9 @@ const SLUG_CHARS: usize = 40;
 /// `DIR/SLUG-N.html` for page number `n` of `DIR`, titled `name`; see the module doc.
 pub fn page_name(dir: &str, name: &str, n: usize) -> String {
     let mut slug = String::new();
-    for c in name.chars() {
+    // Latin letters lose their marks as the entity keys' do (`Łukasz` → `lukasz`): kept as
+    // ASCII only, `Łukasz Nowak` and `ukasz Nowak` had one slug, `ukasz-nowak`.
+    for c in crate::entities::names::fold_key(name).chars() {
         if c.is_ascii_alphanumeric() {
             slug.push(c.to_ascii_lowercase());
         } else if !slug.ends_with('-') && !slug.is_empty() {
@@ -638,6 +640,9 @@ mod tests {
             page_name("a", "Sam", 5),
             page_name("a", "Sam", 6),
             page_name("a", &(long.clone() + "\u{0}1"), usize::MAX),
+            page_name("a", "Łukasz Nowak", 8),
+            page_name("a", "ukasz Nowak", 9),
+            page_name("a", "José Ñúñez-Østergård", 10),
         ];
         for n in &names {
             let file = n.strip_prefix("a/").unwrap();
@@ -652,6 +657,15 @@ mod tests {
         assert_eq!(
             names[3], "a/page-3.html",
             "non-ASCII names get the fallback slug"
+        );
+        // Latin letters with marks keep their letter, so two names differ in their slugs too.
+        assert_eq!(
+            names[8..],
+            [
+                "a/lukasz-nowak-8.html",
+                "a/ukasz-nowak-9.html",
+                "a/jose-nunez-ostergard-10.html"
+            ]
         );
         let distinct: std::collections::HashSet<&String> = names.iter().collect();
         assert_eq!(distinct.len(), names.len());

@@ -180,8 +180,20 @@ impl<'a> AnnReader<'a> {
             let mut a = GoldAttribution::default();
             // The first argument is the event's type and trigger (`Attribution:T4`).
             for (k, (role, tid)) in event.args.iter().enumerate() {
+                let role_name = role.trim_end_matches(|c: char| c.is_ascii_digit());
                 let Some(span) = self.spans.get(tid) else {
+                    let scored = matches!(role_name, "Content" | "Cue" | "Source");
                     if self.events.iter().any(|e| e.id == *tid) {
+                        // An event as the argument of a role the scorer reads was skipped,
+                        // and the quote then said to have "no Content".
+                        if scored {
+                            bail!(
+                                "line {}: {} gives the role {role} to {tid}, which is an event, \
+                                 not a text span (a {role_name} names a T line)",
+                                event.line,
+                                event.id
+                            );
+                        }
                         continue; // an event as an argument: no span of its own
                     }
                     bail!(
@@ -190,7 +202,7 @@ impl<'a> AnnReader<'a> {
                         event.id
                     );
                 };
-                match role.trim_end_matches(|c: char| c.is_ascii_digit()) {
+                match role_name {
                     "Content" => a.content.extend(&span.pieces),
                     "Cue" => a.cue.extend(&span.pieces),
                     "Source" => a.source.extend(&span.pieces),
@@ -416,6 +428,22 @@ mod tests {
         let a = parse_ann("a", "a_x.ann", text, ann).unwrap();
         assert_eq!(a.attributions.len(), 1);
         assert_eq!(a.left_out, ["a_x.ann: line 4: E1 has no Content"]);
+    }
+
+    /// An event given as an argument of Content (or Cue, Source) is an error saying so: it was
+    /// skipped, and its quote left out as one that "has no Content", though it named one.
+    #[test]
+    fn an_event_as_a_content_is_an_error_saying_so() {
+        let text = "Ana said no.";
+        let ann = "T2\tCue 4 8\tsaid\nT3\tContent 9 11\tno\nE1\tAttribution:T2 Content:T3\n\
+                   E2\tAttribution:T2 Content:E1 Cue:T2\n";
+        let e = format!("{:#}", parse_ann("a", "a_x.ann", text, ann).unwrap_err());
+        assert!(
+            e.contains(
+                "line 4: E2 gives the role Content to E1, which is an event, not a text span"
+            ),
+            "{e}"
+        );
     }
 
     /// A text without any .ann is an error naming it, as an .ann without its text is; it was

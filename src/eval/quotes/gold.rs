@@ -59,12 +59,15 @@ pub fn parse_fixture_line(line: &str) -> Result<GoldArticle> {
     let raw: FixtureArticle = serde_json::from_str(line).context("not a fixture article")?;
     let offsets = CharToByte::new(&raw.text);
     let mut attributions = Vec::new();
+    // Each content span (character offsets) and the quote (from 1) it is of.
+    let mut contents: Vec<([usize; 2], usize)> = Vec::new();
     for (i, q) in raw.quotes.iter().enumerate() {
         let context = || format!("{}: quote {}", raw.id, i + 1);
         let pairs = match span_field::<FixtureSpans>(&q.content, "content").with_context(context)? {
             FixtureSpans::One(p) => vec![p],
             FixtureSpans::Many(ps) => ps,
         };
+        contents.extend(pairs.iter().map(|&p| (p, i + 1)));
         let content = pairs
             .iter()
             .map(|&p| fixture_span(&offsets, p))
@@ -95,6 +98,7 @@ pub fn parse_fixture_line(line: &str) -> Result<GoldArticle> {
             kind,
         });
     }
+    no_shared_content(&contents).with_context(|| raw.id.clone())?;
     let entities = raw
         .entities
         .iter()
@@ -138,6 +142,29 @@ fn fixture_span(offsets: &CharToByte, [start, end]: [usize; 2]) -> Result<Span> 
     offsets.span(start, end)
 }
 
+/// No character is in the content of two gold quotes, or twice in one: a quote given twice
+/// was two gold quotes, one of them a miss whatever was found, and overlapping ones split what
+/// a prediction could match. `contents`: each content span and its quote's number.
+fn no_shared_content(contents: &[([usize; 2], usize)]) -> Result<()> {
+    let mut sorted = contents.to_vec();
+    sorted.sort();
+    let Some(pair) = sorted.windows(2).find(|w| w[1].0[0] < w[0].0[1]) else {
+        return Ok(());
+    };
+    let [(a, quote_a), (b, quote_b)] = [pair[0], pair[1]];
+    let (first, second) = (quote_a.min(quote_b), quote_a.max(quote_b));
+    match (a == b, quote_a == quote_b) {
+        (true, false) => bail!(
+            "quotes {first} and {second} have the same content {a:?} (one quote given twice?)"
+        ),
+        (_, true) => bail!("quote {first}: content spans {a:?} and {b:?} overlap"),
+        (false, false) => bail!(
+            "the contents of quotes {first} and {second} overlap ({a:?} and {b:?}): a character \
+             is in one quote's content at most"
+        ),
+    }
+}
+
 /// Gold entities must not overlap (a character is in one entity at most), as `eval ner
 /// --fixtures` requires.
 fn no_overlaps(entities: &[FixtureEntity]) -> Result<()> {
@@ -149,21 +176,17 @@ fn no_overlaps(entities: &[FixtureEntity]) -> Result<()> {
     }
 }
 
-/// Loads fixture files (JSONL, one article per line; blank lines and `//` lines skipped; an
+/// Loads fixture files (JSONL, one article per line, [`crate::eval::fixture_lines`]; an
 /// article id once per file, [`crate::eval::IdLines`]).
 pub fn load_fixtures(paths: &[PathBuf]) -> Result<Vec<GoldArticle>> {
     let mut out = Vec::new();
     for path in paths {
         let body = crate::eval::read_fixture_file(path)?;
         let mut ids = crate::eval::IdLines::default();
-        for (n, line) in body.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with("//") {
-                continue;
-            }
-            let context = || format!("{}: line {}", path.display(), n + 1);
+        for (n, line) in crate::eval::fixture_lines(&body) {
+            let context = || format!("{}: line {n}", path.display());
             let article = parse_fixture_line(line).with_context(context)?;
-            ids.check(&article.id, n + 1).with_context(context)?;
+            ids.check(&article.id, n).with_context(context)?;
             out.push(article);
         }
     }
@@ -247,6 +270,55 @@ mod tests {
             let err = format!("{:#}", parse_fixture_line(&line(quote)).unwrap_err());
             assert!(err.contains(says), "{err}");
         }
+    }
+
+    /// A gold quote given twice, the contents of two quotes overlapping, and content spans of
+    /// one quote overlapping are refused naming the article and the quotes: the copy was a
+    /// second gold quote, missed whatever was found.
+    #[test]
+    fn shared_gold_content_is_refused() {
+        let line = |quotes: &str| {
+            format!(
+                r#"{{"id": "a1", "text": "“Hi there,” said Zoë Arden.", "quotes": [{quotes}]}}"#
+            )
+        };
+        let hi = r#"{"content": [1, 9], "cue": [12, 16]}"#;
+        assert!(parse_fixture_line(&line(hi)).is_ok());
+        for (quotes, says) in [
+            (
+                format!("{hi}, {hi}"),
+                "a1: quotes 1 and 2 have the same content [1, 9] (one quote given twice?)",
+            ),
+            (
+                format!(r#"{hi}, {{"content": [4, 9]}}"#),
+                "a1: the contents of quotes 1 and 2 overlap ([1, 9] and [4, 9])",
+            ),
+            (
+                r#"{"content": [[1, 5], [3, 9]]}"#.to_string(),
+                "a1: quote 1: content spans [1, 5] and [3, 9] overlap",
+            ),
+        ] {
+            let err = format!("{:#}", parse_fixture_line(&line(&quotes)).unwrap_err());
+            assert!(err.contains(says), "{err}");
+        }
+    }
+
+    /// An empty article id is refused, as a repeated one is: `--errors` rows name an article
+    /// by its id.
+    #[test]
+    fn an_empty_article_id_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("q.jsonl");
+        std::fs::write(
+            &path,
+            "{\"id\": \" \", \"text\": \"Hi.\", \"quotes\": []}\n",
+        )
+        .unwrap();
+        let err = format!("{:#}", load_fixtures(&[path]).unwrap_err());
+        assert!(
+            err.contains("q.jsonl: line 1: the article id is empty"),
+            "{err}"
+        );
     }
 
     /// The same article id on two lines is refused naming both, where it was scored twice.
