@@ -630,7 +630,9 @@ mod tests {
     #[test]
     fn an_endless_line_of_a_stream_ends_the_input() {
         let zeros: Box<dyn BufRead + Send> = Box::new(io::BufReader::new(io::repeat(0)));
-        let stream = Stream::new("<stdin>", "stdin", zeros, false, false, DEFAULT_MAX_BYTES);
+        let mut stream = Stream::new("<stdin>", "stdin", zeros, false, false, DEFAULT_MAX_BYTES);
+        // 1 MiB, not the default 1 GiB: the test stays far inside `at_once`'s 20 s.
+        stream.limit = Some(1 << 20);
         let mut lines = JsonLines::of(stream);
         let (first, then_none) = crate::paths::special::at_once(move || {
             let opts = ReadOptions::default();

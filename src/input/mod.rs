@@ -1652,8 +1652,13 @@ mod tests {
             let rest = io::repeat(fill);
             Box::new(BufReader::new(io::Read::chain(opening, rest)))
         };
-        let stream =
-            |name: &str, reader| Stream::new(name, "news", reader, false, false, DEFAULT_MAX_BYTES);
+        // A limit of 1 MiB, not the default 1 GiB: four endless streams read to a gigabyte each
+        // took 15 s of the 20 s `at_once` allows on a loaded 2-core machine.
+        let stream = |name: &str, reader| {
+            let mut stream = Stream::new(name, "news", reader, false, false, DEFAULT_MAX_BYTES);
+            stream.limit = Some(1 << 20);
+            stream
+        };
         let element = stream("news.json", endless(b"[{\"id\": \"a\", \"text\": \"", 0));
         let row = stream("news.csv", endless(b"id,text\na,\"", 0));
         let gap = stream("news.json", endless(b"[{\"text\": \"a\"},", b' '));
@@ -2629,7 +2634,8 @@ mod tests {
         assert_eq!(found, [("story", "Talks end")], "{:?}", errors(&items));
         writer.join().unwrap();
         let zeros: Box<dyn BufRead + Send> = Box::new(BufReader::new(io::repeat(0)));
-        let stream = Stream::new("z.txt", "z", zeros, false, false, DEFAULT_MAX_BYTES);
+        let mut stream = Stream::new("z.txt", "z", zeros, false, false, DEFAULT_MAX_BYTES);
+        stream.limit = Some(1 << 20);
         let file = TextFile::new(PathBuf::from("z.txt"), Path::new("z.txt"));
         let mut source = TextFiles::of("z.txt".into(), VecDeque::from([Ok(file)]), Some(stream));
         let error = crate::paths::special::at_once(move || {
