@@ -67,9 +67,11 @@ fn merging_the_gold_mentions_of_cut_names_and_aliases_gets_every_entity() {
 /// What the text says of a name and what else the article names (`people_and_shared_names.jsonl`):
 /// "Ford, 81," beside Ford Motor Co. and Harrison Ford is the actor, a headline's "Korea" over
 /// South Korea is KR, "the South" beside both Koreas is South Korea, "A Johnson spokesman"
-/// beside Boris Johnson and Johnson & Johnson is nobody's. With the gold mentions every entity
-/// is right (the actor's "Ford" was nobody's, "Korea" and "South" had no code, the spokesman
-/// was Boris Johnson).
+/// beside Boris Johnson and Johnson & Johnson is nobody's, "Ford, 45, Hale, 52, and Moss, 61,"
+/// is a list of people, "Dell shares" beside Michael Dell the firm though the article never
+/// registers its name. With the gold mentions every entity is right (the actor's "Ford" was
+/// nobody's, "Korea" and "South" had no code, the spokesman was Boris Johnson; session 56: the
+/// listed "Ford" was nobody's, "Dell shares" Michael Dell).
 #[test]
 fn merging_the_gold_mentions_of_people_and_shared_names_gets_every_entity() {
     assert_every_gold_entity_right(&["people_and_shared_names.jsonl"]);

@@ -35,13 +35,14 @@ use crate::ner::EntityLabel;
 
 /// Joins groups as the module doc says; returns, per mention, whether it is a lone word that
 /// fits several people. `short_company_names` are the mentions joined to a company's registered
-/// name ([`super::companies`]); `nobodys` the mentions that join no one (a common noun, "a
-/// Johnson spokesman" beside Boris Johnson and Johnson & Johnson).
+/// name ([`super::companies`]); `kept_apart` the mentions that join no one by name or surname (a
+/// common noun, "a Johnson spokesman" beside Boris Johnson and Johnson & Johnson, the firm
+/// "Dell" of "Dell shares" beside Michael Dell).
 pub(super) fn merge_across_labels(
     forms: &[Form],
     labels: &[EntityLabel],
     short_company_names: &ShortNames,
-    nobodys: &[bool],
+    kept_apart: &[bool],
     groups: &mut UnionFind,
 ) -> Vec<bool> {
     // "Salman" of "Mohammed bin Salman" is his father's name, no surname: not of his, nor of a
@@ -91,9 +92,10 @@ pub(super) fn merge_across_labels(
         })
         .collect();
     // "Apple" of "Apple growers" beside "the apple harvest" is nobody's ([`super::companies`]),
-    // and so is "a Johnson spokesman" beside two Johnsons ([`super::people`]).
+    // and so is "a Johnson spokesman" beside two Johnsons ([`super::people`]); "Dell" of "Dell
+    // shares" is the firm, not Michael Dell.
     let apart: Vec<bool> = (0..forms.len())
-        .map(|i| resolved[i] || either[i] || nobodys[i])
+        .map(|i| resolved[i] || either[i] || kept_apart[i])
         .collect();
     merge_equal_names(forms, &apart, groups);
     // "Ford" (ORG) of "Ford Motor Co." names the company, whatever its "Henry Ford".

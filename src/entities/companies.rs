@@ -76,7 +76,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::names::{
     fold_key, is_acronym, is_place, is_ticker, is_title, strip_possessive, without_legal_suffix,
-    words_of,
+    word_after, words_of,
 };
 use super::{Form, OtherName, UnionFind};
 use crate::lexicon::word_list;
@@ -111,6 +111,54 @@ word_list! {
     fn company_words = "company_words.txt";
 }
 
+word_list! {
+    /// Words that show a name written before them is a firm's and no person's ("shares" of "Dell
+    /// shares"), folded.
+    fn firm_only_words = "firm_only_words.txt";
+}
+
+/// Per mention, whether it names the firm that bears a person's name: a one-word name the model
+/// tagged other than PER, right before a word only firms take (`firm_only_words.txt`), that is
+/// the surname of a person the article names in full: "Dell" of "Dell shares rose" and "Dell
+/// stock" beside "Michael Dell" is the company Dell, whether or not the article writes its
+/// registered name ("Dell Technologies Inc."); it joined Michael Dell as his surname, and he
+/// voted ORG. Such a mention is an organisation ([`super::Reading::FirmOfAPersonsName`]): it
+/// joins the registered name it is short for, and else only the others of its kind, never the
+/// person nor his other mentions ("\"…,\" Dell said", tagged ORG or not). A mention the model
+/// tagged PER is left as tagged ("Dell shares his view"), and so is one the text says is a
+/// person (`said_people`: "Mr. Dell"), a country ("China shares") and a possessive ("Dell's
+/// shares", his or the firm's).
+pub(super) fn firms_named_like_people(
+    doc: &Document,
+    mentions: &[Mention],
+    forms: &[Form],
+    said_people: &[bool],
+) -> Vec<bool> {
+    let mut firms = vec![false; forms.len()];
+    let before_firm_word = |i: usize| {
+        let written = doc.text.get(mentions[i].span.range()).unwrap_or("");
+        let possessive = strip_possessive(written).len() < written.len();
+        !possessive && word_after_is_one_of(&doc.text, mentions[i].span, firm_only_words())
+    };
+    let candidates: Vec<usize> = (0..forms.len())
+        .filter(|&i| mentions[i].label != EntityLabel::Per && !said_people[i])
+        .filter(
+            |&i| matches!(&forms[i], Form::Other(o) if !o.key.is_empty() && !o.key.contains(' ')),
+        )
+        .filter(|&i| before_firm_word(i))
+        .collect();
+    if candidates.is_empty() {
+        return firms;
+    }
+    let surnames = super::surnames_of_full_names(forms);
+    for i in candidates {
+        if let Form::Other(other) = &forms[i] {
+            firms[i] = surnames.contains(other.key.as_str());
+        }
+    }
+    firms
+}
+
 /// How the key of a brand known by a country's name ends ("jordan brand"), as where the article
 /// writes the brand's name out ("Jordan Brand").
 pub(super) const BRAND_KEY_END: &str = " brand";
@@ -129,21 +177,13 @@ pub(super) fn countries_as_short_names(
         Form::Country(country, written) => Some((country.alpha2, written)),
         _ => None,
     };
-    let before_brand_word = |i: usize| {
-        let word = word_after(&doc.text, mentions[i].span);
-        word.is_some_and(|w| brand_words().contains(&fold_key(w).as_str()))
-    };
+    let before_brand_word =
+        |i: usize| word_after_is_one_of(&doc.text, mentions[i].span, brand_words());
     let brands: HashSet<usize> = (0..forms.len())
         .filter(|&i| written_country(i).is_some() && before_brand_word(i))
         .collect();
     // Surnames of the people the article names in full ("jordan" of "Michael Jordan").
-    let surnames: HashSet<&str> = forms
-        .iter()
-        .filter_map(|form| match form {
-            Form::Person(person) if person.keys.len() > 1 => person.surname(),
-            _ => None,
-        })
-        .collect();
+    let surnames = super::surnames_of_full_names(forms);
     // An owner written as an acronym (NATO, the IMF, the EU) is a body of states more often than
     // a brand's: "NATO's Afghanistan, where the alliance lost …" is the country.
     let owner_spelled_out = |i: usize| {
@@ -155,10 +195,7 @@ pub(super) fn countries_as_short_names(
     let owned: HashSet<usize> = (0..forms.len())
         .filter(|&i| written_country(i).is_some() && !brands.contains(&i))
         .filter(|&i| i > 0 && after_organisations_possessive(doc, &mentions[i - 1], &mentions[i]))
-        .filter(|&i| {
-            let word = word_after(&doc.text, mentions[i].span);
-            !word.is_some_and(|w| market_words().contains(&fold_key(w).as_str()))
-        })
+        .filter(|&i| !word_after_is_one_of(&doc.text, mentions[i].span, market_words()))
         .filter(|&i| {
             let folded = written_country(i).map(|(_, written)| fold_key(written));
             mentions[i].label == EntityLabel::Org
@@ -239,13 +276,9 @@ fn heads_its_phrase(text: &str, span: Span) -> bool {
     if after.starts_with([',', '.', ';', ':', ')', '!', '?', '"', '”']) {
         return true;
     }
-    let Some(word) = after
-        .strip_prefix(' ')
-        .and_then(|rest| rest.split(' ').next())
-    else {
+    let Some(word) = word_after(text, span) else {
         return false;
     };
-    let word = word.trim_end_matches([',', '.', ';', ':']);
     let past = word.len() >= 4 && word.ends_with("ed") && !word.ends_with("eed");
     word.chars().all(|c| c.is_ascii_lowercase()) && (past || verbs_after_names().contains(&word))
 }
@@ -419,7 +452,7 @@ impl OpenerEvidence {
                     .strip_prefix(s)
                     .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric))
             });
-        let company_word = next.is_some_and(|w| company_words().contains(&fold_key(w).as_str()));
+        let company_word = word_after_is_one_of(&doc.text, span, company_words());
         self.company |= possessive || company_word || ticker_after(&doc.text, span);
     }
 
@@ -427,6 +460,12 @@ impl OpenerEvidence {
     fn common_noun(&self) -> bool {
         self.same_noun && !self.company
     }
+}
+
+/// Whether the word after a span ([`word_after`]), folded, is one of a word list's: "brand" of
+/// "Jordan brand" (`brand_words.txt`), "shares" of "Dell shares" (`firm_only_words.txt`).
+fn word_after_is_one_of(text: &str, span: Span, words: &[&str]) -> bool {
+    word_after(text, span).is_some_and(|w| words.contains(&fold_key(w).as_str()))
 }
 
 /// Whether a stock ticker stands in brackets right after a span ([`is_ticker`]): "Target (NYSE:
@@ -446,15 +485,6 @@ fn ticker_after(text: &str, span: Span) -> bool {
         .take(24)
         .find(|&(_, c)| c == close);
     end.is_some_and(|(at, _)| is_ticker(&inside_and_more[..at]))
-}
-
-/// The word (a run of letters and digits) after a span and the spaces that follow it, if a
-/// space follows it: "brand" of "Jordan brand", "growers" of "Apple growers".
-fn word_after(text: &str, span: Span) -> Option<&str> {
-    let after = text.get(span.end..).unwrap_or("");
-    let rest = after.trim_start_matches([' ', '\u{a0}']);
-    let word = rest.split(|c: char| !c.is_alphanumeric()).next();
-    word.filter(|w| !w.is_empty() && rest.len() < after.len())
 }
 
 /// The number of words of a name, runs of letters and digits ("AT&T" has two).
@@ -676,6 +706,7 @@ mod tests {
             &[
                 ("brand_words", super::brand_words()),
                 ("company_words", super::company_words()),
+                ("firm_only_words", super::firm_only_words()),
                 ("market_words", super::market_words()),
                 ("verbs_after_names", super::verbs_after_names()),
             ],

@@ -48,7 +48,9 @@ use crate::text::{Document, Span};
 /// - a name the model cut at " & " or before an organisation word is one mention again:
 ///   `Johnson` and `Johnson` (PER) of "Johnson & Johnson", or `Johnson` and `& Johnson`,
 ///   become the firm `Johnson & Johnson` (ORG), `George Washington` (PER) and `University` (ORG) of "George Washington University"
-///   the university ([`joined_name_label`], `organisation_words.txt`);
+///   the university ([`joined_name_label`], `organisation_words.txt`); one name twice around
+///   " & " tagged whole as a place or a person is the firm too: `Johnson & Johnson` (LOC) of
+///   "workers at Johnson & Johnson in New Brunswick" is ORG ([`ampersand_name_label`]);
 /// - a name the model cut before the place that ends it reaches over the place again where the
 ///   parenthesis after the place spells it only with the place, and the place is no mention of
 ///   its own: `UN Support Mission` and `Libya` of "the UN Support Mission in Libya (UNSMIL)"
@@ -105,7 +107,14 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
                 }
                 prev.score = prev.score.min(m.score);
             }
-            _ => out.push(m),
+            _ => {
+                // "Johnson & Johnson" whole, tagged LOC ("workers at Johnson & Johnson in New
+                // Brunswick"): a firm all the same.
+                if ampersand_name_label(text_of(&m)) == Some(EntityLabel::Org) {
+                    m.label = EntityLabel::Org;
+                }
+                out.push(m)
+            }
         }
     }
     // A law's year the model left out: "Export Control Act 2002" tagged "Export Control Act".
@@ -417,23 +426,30 @@ fn joined_name_label(
     let ampersand = between == " & "
         || between == " " && (written.starts_with("& ") || written_before.ends_with(" &"));
     if ampersand && !in_headline {
-        let whole = text.get(before.span.start..after.span.end)?;
-        let (first, second) = whole.split_once(" & ")?;
-        let (first, second) = (trim_wrapping(first), trim_wrapping(second));
-        let capitalised = |t: &str| t.chars().next().is_some_and(char::is_uppercase);
-        if !(capitalised(first) && capitalised(second)) {
-            return None;
-        }
-        return if fold_key(first) == fold_key(second) {
-            Some(EntityLabel::Org)
-        } else {
-            countries::lookup(&format!("{first} & {second}")).map(|_| EntityLabel::Loc)
-        };
+        return ampersand_name_label(text.get(before.span.start..after.span.end)?);
     }
     let word = between == " "
         && after.label != EntityLabel::Per
         && organisation_words().contains(&fold_key(written).as_str());
     word.then_some(after.label)
+}
+
+/// The label of a name written as two names around " & ": one name twice is a firm's (ORG,
+/// "Johnson & Johnson"), a country's two names the country's (LOC, "Trinidad & Tobago"); other
+/// names " & " joins have none ("Trump & Putin", "France & Germany"), nor has a name that is no
+/// two capitalised names around it.
+fn ampersand_name_label(whole: &str) -> Option<EntityLabel> {
+    let (first, second) = whole.split_once(" & ")?;
+    let (first, second) = (trim_wrapping(first), trim_wrapping(second));
+    let capitalised = |t: &str| t.chars().next().is_some_and(char::is_uppercase);
+    if !(capitalised(first) && capitalised(second)) {
+        return None;
+    }
+    if fold_key(first) == fold_key(second) {
+        Some(EntityLabel::Org)
+    } else {
+        countries::lookup(&format!("{first} & {second}")).map(|_| EntityLabel::Loc)
+    }
 }
 
 /// Whether `bracketed` is written `[Given]` and `name` follows it after white space alone.

@@ -58,18 +58,26 @@
 //!   which pronoun resolution reads too).
 //!   What the text says of a mention makes it a person whatever the model tagged it: a title
 //!   only people bear, written as a title, before it ("Mr. Dell", `titles_of_people_only.txt`;
-//!   not "The MS Society"), or an age after it ("Ford, 81, said"; not a list of scores,
-//!   "Liverpool, 84, and Arsenal, 82"). It is merged as a person and votes PER: "Mr. Dell" and
+//!   not "The MS Society"), or an age after it ("Ford, 81, said"; in a list only a list of
+//!   people, "Ford, 45, Hale, 52, and Moss, 61, were charged" beside Lena Ford and Tom Hale,
+//!   not a table of scores, "Liverpool, 84, and Arsenal, 82"). It is merged as a person and
+//!   votes PER: "Mr. Dell" and
 //!   "Michael Dell" are one person beside "Dell Technologies Inc." and "Dell shares", the
-//!   company's; "Ford, 81," (ORG) is Harrison Ford, not Ford Motor Co. A country ("the Dem.
+//!   company's; "Ford, 81," (ORG) is Harrison Ford, not Ford Motor Co. A word only firms take
+//!   after a surname of the article's people makes it the firm's, registered name or not:
+//!   "Dell shares" and "Dell stock" beside Michael Dell alone are the organisation Dell, not
+//!   he, unless tagged PER (`firm_only_words.txt`, [`companies::firms_named_like_people`]).
+//!   A country ("the Dem.
 //!   Rep. Congo"), a name an organisation's word ends or follows ("Mr. Cooper Group"), a
 //!   mention tagged ORG or MISC that holds the title ("Ms. Marvel", a series) and a full name
 //!   tagged ORG ("Ralph Lauren", a company named after "Mr. Lauren") stay as tagged
 //!   ([`people::said_to_be_people`]). A surname modifying a role that a person and a firm
 //!   alike have ("A Johnson spokesman", `role_nouns.txt`), tagged PER, is the person's beside
 //!   him alone (Boris Johnson's spokesman), but beside a person and an organisation of that
-//!   name ("Boris Johnson" and "Johnson & Johnson") may speak for either: nobody's, marked
-//!   ambiguous ([`people::modifiers_of_either`]); "Johnson said" stays the person, as tagged.
+//!   name ("Boris Johnson" and "Johnson & Johnson", or "Johnson Controls plc" tagged LOC) may
+//!   speak for either: nobody's, marked ambiguous ([`people::modifiers_of_either`]); "Johnson
+//!   said" stays the person, as tagged. The word beside a mention is read across plain and
+//!   no-break spaces alike ([`names::word_after`], [`names::word_before`]).
 //! - **Organisations and everything else.** Mentions with the same folded text (case, diacritics,
 //!   dots, a leading "the" and possessives ignored) are one entity; an organisation's legal form
 //!   does not count either ("Microsoft Corp." and "Microsoft", "Volkswagen AG" and "Volkswagen",
@@ -145,7 +153,7 @@ use self::names::{
     acronym_key, acronym_list, display_without_legal_suffix, family_suffix_after, fold_key,
     given_names_compatible, initials, initials_with_acronym_words, is_acronym, is_shouted,
     is_ticker, spelled_out, strip_brackets, strip_possessive, trim_wrapping, unshout,
-    without_legal_suffix, words_of, PersonName,
+    without_legal_suffix, word_after, word_before, words_of, PersonName,
 };
 
 /// One distinct thing an article talks about.
@@ -220,6 +228,10 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let mut forms: Vec<Form> = mentions.iter().map(|m| analyse(doc, m, true)).collect();
     // "Mr. Dell" and "Ford, 81," are people.
     let said_people = analyse_said_people(doc, mentions, &mut forms);
+    // "Dell" of "Dell shares" beside "Michael Dell" is the firm, an organisation however tagged.
+    let firms = companies::firms_named_like_people(doc, mentions, &forms, &said_people);
+    let read_mentions = as_organisations(mentions, &firms);
+    let mentions: &[Mention] = &read_mentions;
     // "Jordan" (ORG) of "Jordan Brand" is the brand, not the country.
     let countries_as_brands = companies::countries_as_short_names(doc, mentions, &forms);
     for &(i, _) in &countries_as_brands {
@@ -233,7 +245,10 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     // "… of Iran (PMOI), also known as the MEK": "MEK" is the organisation's too.
     aliases::known_as_aliases(doc, mentions, &mut forms, &mut groups);
     merge_countries(&forms, &mut groups);
-    merge_others(mentions, &forms, &common_nouns, &mut groups);
+    let readings: Vec<Reading> = (common_nouns.iter().zip(&firms))
+        .map(|(&noun, &firm)| Reading::of(noun, firm))
+        .collect();
+    merge_others(mentions, &forms, &readings, &mut groups);
     let short_company_names = companies::merge_short_company_names(
         mentions,
         &forms,
@@ -260,11 +275,15 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let nobodys: Vec<bool> = (common_nouns.iter().zip(&person_or_firm))
         .map(|(&noun, &either)| noun || either)
         .collect();
+    // The firm of "Dell shares" joins neither Michael Dell nor his "Dell said".
+    let kept_apart: Vec<bool> = (nobodys.iter().zip(&firms))
+        .map(|(&nobodys, &firm)| nobodys || firm)
+        .collect();
     let mut ambiguous = across_labels::merge_across_labels(
         &forms,
         &labels,
         &short_company_names,
-        &nobodys,
+        &kept_apart,
         &mut groups,
     );
     for i in unsure_people {
@@ -293,6 +312,54 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
         }
     }
     entities
+}
+
+/// The folded surnames of the people an article names in full, two words or more ("dell" of
+/// "Michael Dell", "jordan" of "Michael Jordan").
+fn surnames_of_full_names(forms: &[Form]) -> std::collections::HashSet<&str> {
+    let full_names = forms.iter().filter_map(|form| match form {
+        Form::Person(name) if name.keys.len() > 1 => Some(name),
+        _ => None,
+    });
+    full_names.filter_map(PersonName::surname).collect()
+}
+
+/// The mentions as the merge reads them: those of `firms` ([`companies::firms_named_like_people`]:
+/// "Dell" of "Dell shares") tagged ORG, the rest as the model tagged them. Borrowed where there
+/// are none, as in most articles.
+fn as_organisations<'m>(mentions: &'m [Mention], firms: &[bool]) -> Cow<'m, [Mention]> {
+    if !firms.contains(&true) {
+        return Cow::Borrowed(mentions);
+    }
+    let read = |(m, &firm): (&Mention, &bool)| Mention {
+        label: if firm { EntityLabel::Org } else { m.label },
+        ..m.clone()
+    };
+    Cow::Owned(mentions.iter().zip(firms).map(read).collect())
+}
+
+/// How a name is read beyond its text, where a name read otherwise than as tagged joins only
+/// names read alike in [`merge_others`]: "Apple" of "Apple growers" beside "the apple harvest"
+/// is not "Apple Inc.", and "Dell" of "Dell shares" beside "Michael Dell" not his "Dell said"
+/// tagged ORG.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Reading {
+    /// The name as the model tagged it.
+    AsTagged,
+    /// A capitalised common noun ([`companies::common_nouns`]).
+    CommonNoun,
+    /// A firm that bears a person's name ([`companies::firms_named_like_people`]).
+    FirmOfAPersonsName,
+}
+
+impl Reading {
+    fn of(common_noun: bool, firm: bool) -> Reading {
+        match (common_noun, firm) {
+            (true, _) => Reading::CommonNoun,
+            (false, true) => Reading::FirmOfAPersonsName,
+            (false, false) => Reading::AsTagged,
+        }
+    }
 }
 
 /// Per mention, whether the text says it names a person ([`people::said_to_be_people`]: "Mr.
@@ -414,8 +481,7 @@ fn analyse(doc: &Document, mention: &Mention, country_allowed: bool) -> Form {
 /// "Mrs. Parker", which the model often tags as "Parker" alone.
 fn honorific_gender(text: &str, span: Span) -> Option<Gender> {
     let first = words_of(text.get(span.range())?).next();
-    let before = text.get(..span.start)?.strip_suffix(' ');
-    let previous = before.and_then(|b| b.rsplit(char::is_whitespace).next());
+    let previous = word_before(text, span);
     first
         .and_then(gender_of_honorific)
         .or_else(|| previous.and_then(gender_of_honorific))
@@ -546,7 +612,6 @@ fn settle_countries_by_context(doc: &Document, mentions: &[Mention], forms: &mut
         }
         let span = mentions[i].span;
         let written = doc.text.get(span.range()).unwrap_or("");
-        let before = doc.text.get(..span.start).unwrap_or("");
         let opens_with_the = written
             .get(..4)
             .is_some_and(|w| w.eq_ignore_ascii_case("the "));
@@ -555,7 +620,7 @@ fn settle_countries_by_context(doc: &Document, mentions: &[Mention], forms: &mut
         if countries::shared_codes(&other.display).is_some() && nearby.events.contains(&sentence) {
             continue;
         }
-        let after_the = opens_with_the || follows_the(before);
+        let after_the = opens_with_the || follows_the(&doc.text, span);
         let near = nearby.codes(sentence);
         if let Some(country) = countries::by_context(&other.display, after_the, &named, &near) {
             forms[i] = Form::Country(country, other.display.clone());
@@ -622,13 +687,10 @@ impl CountriesBySentence {
     }
 }
 
-/// Whether the text before a mention ends with the word "the" and a space: "The " of "The South
-/// had proposed", "(the " of "(the North)".
-fn follows_the(before: &str) -> bool {
-    let Some(before) = before.strip_suffix(' ') else {
-        return false;
-    };
-    let word = before.rsplit(char::is_whitespace).next().unwrap_or("");
+/// Whether the word before a span is "the" ([`word_before`]): "The " of "The South had
+/// proposed", "(the " of "(the North)".
+fn follows_the(text: &str, span: Span) -> bool {
+    let word = word_before(text, span).unwrap_or("");
     let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
     word.eq_ignore_ascii_case("the")
 }
@@ -645,12 +707,13 @@ fn merge_countries(forms: &[Form], groups: &mut UnionFind) {
 }
 
 /// Exact names, defined acronyms and acronyms of initials, for everything but people and
-/// countries. A name that may be a common noun (`common_nouns`, [`companies::common_nouns`])
-/// joins only its own kind: "Apple" of "Apple growers" is not "Apple Inc.".
+/// countries. A name read otherwise than as tagged ([`Reading`]) joins only its own kind:
+/// "Apple" of "Apple growers" is not "Apple Inc.", "Dell" of "Dell shares" not "Dell" of "Dell
+/// said" beside Michael Dell.
 fn merge_others(
     mentions: &[Mention],
     forms: &[Form],
-    common_nouns: &[bool],
+    readings: &[Reading],
     groups: &mut UnionFind,
 ) {
     let others: Vec<(usize, &OtherName)> = forms
@@ -702,7 +765,7 @@ fn merge_others(
             }
         }
     }
-    let mut first_of_key: HashMap<(&str, bool), usize> = HashMap::new();
+    let mut first_of_key: HashMap<(&str, Reading), usize> = HashMap::new();
     for &(i, other) in &others {
         // Acronyms this mention names: itself ("MEK") or its parts ("PMOI/MEK").
         let named: Vec<&str> = other
@@ -730,7 +793,7 @@ fn merge_others(
             // "the PMOI" beside "Mujahedin-e Khalq": one organisation's two names.
             let name = aliases::known_key(&other.display)
                 .unwrap_or_else(|| company_key(mentions[i].label, other));
-            let key = (name, common_nouns[i]);
+            let key = (name, readings[i]);
             let first = *first_of_key.entry(key).or_insert(i);
             groups.union(first, i);
         }

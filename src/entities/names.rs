@@ -11,7 +11,7 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::lexicon::word_list;
-use crate::text::{is_invisible_format, is_invisible_separator, joins_word, separated_parts};
+use crate::text::{is_invisible_format, is_invisible_separator, joins_word, separated_parts, Span};
 
 /// Folds a name into a matching key: lower case, Latin diacritics removed whether written as one
 /// character or as a letter and combining marks ("Sandër" = "Sande\u{308}r" = "Sander"), curly
@@ -97,6 +97,33 @@ pub fn is_separator(c: char) -> bool {
 /// ([`separated_parts`]).
 pub fn words_of(text: &str) -> impl Iterator<Item = &str> {
     separated_parts(text).into_iter().map(|r| &text[r])
+}
+
+/// The spaces that may stand between a name and the word beside it: plain spaces and no-break
+/// spaces (U+00A0), which typesetting puts after a title ("Mr.\u{a0}Dell") or inside a phrase
+/// ("Johnson\u{a0}spokesman").
+const WORD_GAP: [char; 2] = [' ', '\u{a0}'];
+
+/// The word (a run of letters and digits) right after a span, past the spaces between
+/// ([`WORD_GAP`]), if a space follows the span: "brand" of "Jordan brand", "spokesman" of
+/// "Johnson\u{a0}spokesman", "Foundation" of "Smith Foundation's"; none after "Apple's" or
+/// "Apple," (no space) or at a line break. The one reading of the word after a mention.
+pub fn word_after(text: &str, span: Span) -> Option<&str> {
+    let after = text.get(span.end..).unwrap_or("");
+    let rest = after.trim_start_matches(WORD_GAP);
+    let word = rest.split(|c: char| !c.is_alphanumeric()).next();
+    word.filter(|w| !w.is_empty() && rest.len() < after.len())
+}
+
+/// The word right before a span as written, punctuation and all ("Mr.", "(the"), past the
+/// spaces between ([`WORD_GAP`]), if a space precedes the span: none at the text's start, after
+/// a line break or right after a bracket ("[Donald]"). The one reading of the word before a
+/// mention.
+pub fn word_before(text: &str, span: Span) -> Option<&str> {
+    let before = text.get(..span.start).unwrap_or("");
+    let rest = before.trim_end_matches(WORD_GAP);
+    let word = rest.rsplit(char::is_whitespace).next();
+    word.filter(|w| !w.is_empty() && rest.len() < before.len())
 }
 
 /// Removes a possessive ending: "Lleshaj’s" → "Lleshaj", "allies’" → "allies".
@@ -656,6 +683,25 @@ pub fn acronym_list(text: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The words beside a span, across plain and no-break spaces; none across no space or a line
+    /// break.
+    #[test]
+    fn the_words_beside_a_span_are_read_across_spaces_and_no_break_spaces() {
+        let text = "Mr.\u{a0}Dell\u{a0}shares (the South) Jordan  brand\nCo";
+        let span_of = |name: &str| {
+            let start = text.find(name).unwrap();
+            Span::new(start, start + name.len())
+        };
+        assert_eq!(word_after(text, span_of("Dell")), Some("shares"));
+        assert_eq!(word_before(text, span_of("Dell")), Some("Mr."));
+        assert_eq!(word_before(text, span_of("South")), Some("(the"));
+        assert_eq!(word_after(text, span_of("Jordan")), Some("brand"));
+        assert_eq!(word_after(text, span_of("South")), None);
+        assert_eq!(word_after(text, span_of("brand")), None);
+        assert_eq!(word_before(text, span_of("Co")), None);
+        assert_eq!(word_before(text, span_of("Mr.")), None);
+    }
 
     #[test]
     fn keys_fold_case_diacritics_dots_and_the() {

@@ -19,9 +19,11 @@ word_list! {
 ///   the model tagged PER. A mention tagged otherwise that holds the title is left as tagged:
 ///   "Ms. Marvel" (ORG) is a series, "Rep. Congo" (LOC) a republic;
 /// - an age in apposition right after it: "Ford" of "Ford, 81, said" (a comma, a number up to
-///   120, a comma and a lower-case word), but not in a sentence where two names are followed
-///   by numbers, a list of scores or votes: "China, 40, the United States, 39", "Liverpool, 84,
-///   and Arsenal, 82, were far ahead".
+///   120, a comma and a lower-case word). In a sentence where two names or more are followed by
+///   numbers, a list, the numbers are ages only where the list is of people ([`NumberedLists`]):
+///   "Ford, 45, Hale, 52, and Moss, 61, were charged" beside Lena Ford, Tom Hale and Rita Moss
+///   (each name, the first one too, is a person), not a table of scores or votes: "China, 40,
+///   the United States, 39", "Liverpool, 84, and Arsenal, 82, were far ahead".
 ///
 /// A country ("the Dem. Rep. Congo") is never made a person, nor a name that ends in or is
 /// followed by an organisation's word: "Mr. Cooper Group" is a company (`legal_suffixes.txt`,
@@ -29,17 +31,77 @@ word_list! {
 /// a titled mention of its surname: "Ralph Lauren" (ORG) beside "Mr. Lauren" is the company
 /// named after its founder.
 pub(super) fn said_to_be_people(doc: &Document, mentions: &[Mention], forms: &[Form]) -> Vec<bool> {
-    let sentence_of = |span: Span| {
-        let over = doc.sentences_over(span);
-        let sentence = doc.sentences.get(over.start).map(|s| s.span);
-        sentence.and_then(|s| doc.text.get(s.range())).unwrap_or("")
-    };
+    let lists = NumberedLists::new(doc, mentions, forms);
     let said = |(m, form): (&Mention, &Form)| {
-        let by_text = titled(&doc.text, m.span, m.label)
-            || (aged(&doc.text, m.span) && names_with_numbers(sentence_of(m.span)) < 2);
+        let by_age = match lists.people(doc.sentences_over(m.span).start) {
+            None => aged(&doc.text, m.span),
+            Some(people) => people && number_after_name(&doc.text, m.span).is_some_and(is_age),
+        };
+        let by_text = titled(&doc.text, m.span, m.label) || by_age;
         by_text && !matches!(form, Form::Country(..)) && !names_organisation(&doc.text, m.span)
     };
     mentions.iter().zip(forms).map(said).collect()
+}
+
+/// The sentences that list names with numbers ("Liverpool, 84, and Arsenal, 82"; two or more,
+/// [`names_with_numbers`]), and whether each lists people with their ages: more than half of
+/// its mentions a number follows are people's, and none is a country. A mention is a person's
+/// there where the model tagged it PER, or it is the surname of a person the article names in
+/// full ("Hale, 52," beside Tom Hale), or a name of several words that opens with a known given
+/// name ("Harrison Ford, 81,"): "Ford, 45, Hale, 52, and Moss, 61, were charged" beside Lena
+/// Ford, Tom Hale and Rita Moss is a list of people, "China, 40, the United States, 39" and
+/// "Liverpool, 84, and Arsenal, 82" are tables, and so is "Ford, 81, Toyota, 79" beside Harrison
+/// Ford (one name in two a person's).
+struct NumberedLists {
+    /// Per sentence holding a list: whether it lists people.
+    of_people: HashMap<usize, bool>,
+}
+
+impl NumberedLists {
+    fn new(doc: &Document, mentions: &[Mention], forms: &[Form]) -> NumberedLists {
+        let surnames = surnames_of_full_names(forms);
+        let person_like = |i: usize| match &forms[i] {
+            Form::Country(..) => false,
+            _ if mentions[i].label == EntityLabel::Per => true,
+            Form::Person(name) => match name.keys.as_slice() {
+                [word] => surnames.contains(word.as_str()),
+                [given, ..] => gender_of_first_name(given).is_some(),
+                [] => false,
+            },
+            Form::Other(other) => match other.key.split_once(' ') {
+                None => surnames.contains(other.key.as_str()),
+                Some((given, _)) => gender_of_first_name(given).is_some(),
+            },
+        };
+        // Per sentence: (mentions a number follows, of them people's, whether one is a country).
+        let mut numbered: HashMap<usize, (usize, usize, bool)> = HashMap::new();
+        for (i, m) in mentions.iter().enumerate() {
+            if number_after_name(&doc.text, m.span).is_none() {
+                continue;
+            }
+            let tally = numbered
+                .entry(doc.sentences_over(m.span).start)
+                .or_default();
+            tally.0 += 1;
+            tally.1 += usize::from(person_like(i));
+            tally.2 |= matches!(forms[i], Form::Country(..));
+        }
+        let sentence_text = |s: usize| {
+            let span = doc.sentences.get(s).map(|s| s.span);
+            span.and_then(|s| doc.text.get(s.range())).unwrap_or("")
+        };
+        let of_people = numbered
+            .into_iter()
+            .filter(|&(s, _)| names_with_numbers(sentence_text(s)) >= 2)
+            .map(|(s, (listed, people, country))| (s, !country && 2 * people > listed))
+            .collect();
+        NumberedLists { of_people }
+    }
+
+    /// Whether the sentence lists people, if it holds a list of names with numbers.
+    fn people(&self, sentence: usize) -> Option<bool> {
+        self.of_people.get(&sentence).copied()
+    }
 }
 
 /// How many numbers of a sentence follow a capitalised word and a comma: "Liverpool, 84" and
@@ -50,13 +112,30 @@ fn names_with_numbers(sentence: &str) -> usize {
             .rsplit(char::is_whitespace)
             .next()
             .unwrap_or("");
-        let rest = &sentence[at + 2..];
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        before.starts_with(char::is_uppercase)
-            && (1..=3).contains(&digits)
-            && !rest[digits..].starts_with(|c: char| c == '%' || c.is_alphanumeric())
+        before.starts_with(char::is_uppercase) && number_after_comma(&sentence[*at..]).is_some()
     };
     sentence.match_indices(", ").filter(follows_name).count()
+}
+
+/// A number right after a comma and a space that may be an age or a score, and the text after
+/// it: ", 81" of ", 81, said", ", 84" of ", 84, and Arsenal"; one to three digits, no "%" or
+/// letter after them (", 81%" and ", 3rd" are none).
+fn number_after_comma(after: &str) -> Option<(&str, &str)> {
+    let rest = after.strip_prefix(", ")?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let (number, tail) = rest.split_at(digits);
+    let ends = !tail.starts_with(|c: char| c == '%' || c.is_alphanumeric());
+    ((1..=3).contains(&digits) && ends).then_some((number, tail))
+}
+
+/// The number right after a span and its comma ([`number_after_comma`]), and the text after it.
+fn number_after_name(text: &str, span: Span) -> Option<(&str, &str)> {
+    number_after_comma(text.get(span.end..)?)
+}
+
+/// Whether a number as written may be a person's age: from 1 to 120, no leading zero.
+fn is_age((number, _): (&str, &str)) -> bool {
+    !number.starts_with('0') && number.parse().is_ok_and(|n: u32| (1..=120).contains(&n))
 }
 
 /// Whether a mention's name ends in, or is followed by, a word that ends organisations' names:
@@ -64,17 +143,17 @@ fn names_with_numbers(sentence: &str) -> usize {
 /// (`organisation_words.txt`).
 fn names_organisation(text: &str, span: Span) -> bool {
     let written = trim_wrapping(text.get(span.range()).unwrap_or(""));
-    let after = text.get(span.end..).unwrap_or("");
-    let next = after
-        .strip_prefix(' ')
-        .and_then(|rest| rest.split(|c: char| !c.is_alphanumeric()).next())
-        .unwrap_or("");
+    let next = word_after(text, span).unwrap_or("");
     let name = fold_key(&format!("{written} {next}"));
-    let ends_org = |name: &str| {
-        let last = name.rsplit(' ').next().unwrap_or("");
-        names::without_legal_suffix(name) != name || mentions::organisation_words().contains(&last)
-    };
-    ends_org(name.trim_end()) || ends_org(&fold_key(written))
+    ends_as_organisation(name.trim_end()) || ends_as_organisation(&fold_key(written))
+}
+
+/// Whether a folded name ends as organisations' names do: a legal form ("cooper group",
+/// `legal_suffixes.txt`) or an organisation's word ("smith foundation",
+/// `organisation_words.txt`).
+fn ends_as_organisation(name: &str) -> bool {
+    let last = name.rsplit(' ').next().unwrap_or("");
+    names::without_legal_suffix(name) != name || mentions::organisation_words().contains(&last)
 }
 
 word_list! {
@@ -85,10 +164,14 @@ word_list! {
 
 /// Per mention, whether it is a one-word name tagged PER that modifies a role a person and an
 /// organisation alike have (`role_nouns.txt`), where the article names both a person it is the
-/// surname of and an organisation (ORG, two words or more) it begins: "A Johnson spokesman"
-/// beside "Boris Johnson" and "Johnson & Johnson" may speak for either, so it is nobody's and
-/// marked ambiguous. Beside Boris Johnson alone it is his spokesman, a mention of him; beside
-/// the firm alone, a name of its own; "Johnson said" is the person, as the model tagged it.
+/// surname of and an organisation it begins (two words or more, tagged ORG, or ending as an
+/// organisation's name however tagged: a legal form or an organisation's word,
+/// [`ends_as_organisation`]; "Johnson & Johnson" tagged LOC is made ORG before this,
+/// [`super::name_mentions`]): "A Johnson spokesman" beside "Boris Johnson" and "Johnson &
+/// Johnson" or "Johnson Controls plc" (tagged LOC) may speak for either, so it is nobody's and
+/// marked ambiguous. Beside Boris Johnson alone, or beside a place that begins with his name
+/// ("Johnson City", LOC), it is his spokesman, a mention of him; beside the firm alone, a name
+/// of its own; "Johnson said" is the person, as the model tagged it.
 pub(super) fn modifiers_of_either(
     doc: &Document,
     mentions: &[Mention],
@@ -107,10 +190,7 @@ pub(super) fn modifiers_of_either(
     let modifiers: Vec<usize> = (0..forms.len())
         .filter(|&i| lone(i).is_some())
         .filter(|&i| {
-            let after = doc.text.get(mentions[i].span.end..).unwrap_or("");
-            let next = after
-                .strip_prefix(' ')
-                .and_then(|rest| rest.split(|c: char| !c.is_alphanumeric()).next());
+            let next = word_after(&doc.text, mentions[i].span);
             next.is_some_and(|w| role_nouns().contains(&w))
         })
         .collect();
@@ -124,7 +204,9 @@ pub(super) fn modifiers_of_either(
             Form::Person(name) if name.keys.len() >= 2 => {
                 surnames.extend(name.surname());
             }
-            Form::Other(other) if mentions[i].label == EntityLabel::Org => {
+            Form::Other(other)
+                if mentions[i].label == EntityLabel::Org || ends_as_organisation(&other.key) =>
+            {
                 let mut words = words_of(&other.display);
                 if let (Some(first), Some(_)) = (words.next(), words.next()) {
                     first_words.insert(fold_key(first));
@@ -141,7 +223,7 @@ pub(super) fn modifiers_of_either(
 }
 
 /// Whether a title only people bear ([`titles_of_people_only`]) stands right before the span,
-/// one space between, or opens it before a name where the model tagged it (`label`) PER: "Mr.
+/// spaces between ([`word_before`]), or opens it before a name where the model tagged it (`label`) PER: "Mr.
 /// Dell", "President Ford"; not a whole word that ends the sentence before ("by the President.
 /// Iran rejected it"). The title is written as one: a capital, then lower case ("Ms", "Ms.";
 /// "MS" of "The MS Society" is multiple sclerosis).
@@ -159,32 +241,19 @@ fn titled(text: &str, span: Span, label: EntityLabel) -> bool {
             return true;
         }
     }
-    let before = text.get(..span.start).unwrap_or("");
-    let Some(before) = before.strip_suffix([' ', '\u{a0}']) else {
-        return false;
-    };
-    let word = before.rsplit(char::is_whitespace).next().unwrap_or("");
+    let word = word_before(text, span).unwrap_or("");
     // A dot after a whole word ends its sentence: "… made by the President. Iran rejected it."
     let abbreviated = |w: &str| fold_key(w).chars().count() <= 3;
     is_title(word) && (!word.ends_with('.') || abbreviated(word))
 }
 
 /// Whether an age in apposition follows the span: ", 81, said" after "Ford"; a comma, a number
-/// from 1 to 120, a comma and a word in lower case.
+/// from 1 to 120 ([`is_age`]), a comma and a word in lower case.
 fn aged(text: &str, span: Span) -> bool {
-    let Some(rest) = text.get(span.end..).and_then(|t| t.strip_prefix(", ")) else {
-        return false;
-    };
-    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    let Ok(age) = rest[..digits].parse::<u32>() else {
-        return false;
-    };
-    let after = &rest[digits..];
-    (1..=120).contains(&age)
-        && !rest.starts_with('0')
-        && after
-            .strip_prefix(", ")
-            .is_some_and(|w| w.starts_with(char::is_lowercase))
+    number_after_name(text, span).is_some_and(|(number, tail)| {
+        let closed = tail.strip_prefix(", ");
+        is_age((number, tail)) && closed.is_some_and(|w| w.starts_with(char::is_lowercase))
+    })
 }
 
 /// A person seen under a full name (two words or more).

@@ -2949,3 +2949,182 @@ fn an_organisation_of_several_names_has_one_key_in_every_article() {
         tagged_and_merged(text, &[("National Council of Resistance of Iran", "ORG")]);
     assert_eq!(entities.entities[0].key.as_deref(), Some("ncri"));
 }
+
+/// A list of people with their ages makes each listed name a person, the first one too: "Ford,
+/// 45, Hale, 52, and Moss, 61, were charged" beside Lena Ford, Tom Hale, Rita Moss and Ford
+/// Motor Co. is Lena Ford, though the model tagged it ORG (it joined the company, as the list
+/// rule kept any age from it). A table of scores beside it stays one ("Ford, 81, Toyota, 79"
+/// is Ford Motor Co.'s), and a list whose names are full names with known given names is of
+/// people whatever they were tagged.
+#[test]
+fn a_list_of_people_with_their_ages_makes_each_a_person() {
+    let text = "Ford Motor Co. said three former managers had been arrested. Lena Ford, Tom \
+                Hale and Rita Moss ran its purchasing office. Ford, 45, Hale, 52, and Moss, 61, \
+                were charged with fraud. Ford shares fell. Ratings: Ford, 81, Toyota, 79.";
+    let mentions = vec![
+        mention_at(text, "Ford Motor Co.", 0, "ORG"),
+        mention_at(text, "Lena Ford", 0, "PER"),
+        mention_at(text, "Tom Hale", 0, "PER"),
+        mention_at(text, "Rita Moss", 0, "PER"),
+        mention_at(text, "Ford", 2, "ORG"),
+        mention_at(text, "Hale", 1, "PER"),
+        mention_at(text, "Moss", 1, "PER"),
+        mention_at(text, "Ford", 3, "ORG"),
+        mention_at(text, "Ford", 4, "ORG"),
+        mention_at(text, "Toyota", 0, "ORG"),
+    ];
+    let entities = merged(&document(text), &mentions);
+    let of = |i: usize| entities.entity_of(i);
+    assert_same_sure_entity(&entities, 1, 4);
+    assert_eq!(of(1).label, EntityLabel::Per);
+    assert_same_sure_entity(&entities, 2, 5);
+    assert_same_sure_entity(&entities, 3, 6);
+    assert_eq!(of(7).id, of(0).id, "Ford shares: the company");
+    assert_eq!(of(8).id, of(0).id, "a score is no age: {entities:?}");
+    // Full names with given names, tagged ORG: people all the same.
+    let text = "Harrison Ford, 81, Mark Hamill, 72, and Anthony Daniels, 77, signed posters.";
+    let (_, entities) = tagged_and_merged(
+        text,
+        &[
+            ("Harrison Ford", "ORG"),
+            ("Mark Hamill", "PER"),
+            ("Anthony Daniels", "ORG"),
+        ],
+    );
+    let labels: Vec<EntityLabel> = entities.entities.iter().map(|e| e.label).collect();
+    assert_eq!(labels, [EntityLabel::Per; 3], "{entities:?}");
+}
+
+/// A one-word name that a word only firms take follows ("Dell shares", "Dell stock") is the
+/// firm, not the person of that surname, though the article never writes the firm's registered
+/// name: an organisation "Dell" keyed `dell` beside Michael Dell, whose "Dell said" (tagged ORG)
+/// stays his (the firm's mentions joined him, and he voted ORG). Tagged PER ("Dell shares his
+/// view") or possessive ("Dell's shares") it stays the person's, and without a person of that
+/// name the firm's mentions are one entity with its other mentions, as before.
+#[test]
+fn a_firm_named_like_a_person_is_the_firm_without_its_registered_name() {
+    let text = "Michael Dell told analysts that demand was strong. \"We are only at the start,\" \
+                Dell said. Dell shares rose 4 percent, and Dell stock has doubled this year. \
+                Dell shares his view. Dell's shares are in a trust.";
+    let mentions = vec![
+        mention_at(text, "Michael Dell", 0, "PER"),
+        mention_at(text, "Dell", 1, "ORG"),
+        mention_at(text, "Dell", 2, "ORG"),
+        mention_at(text, "Dell", 3, "MISC"),
+        mention_at(text, "Dell", 4, "PER"),
+        mention_at(text, "Dell's", 0, "ORG"),
+    ];
+    let entities = merged(&document(text), &mentions);
+    let [michael, said, shares, stock, view, own] =
+        [0, 1, 2, 3, 4, 5].map(|i| entities.entity_of(i));
+    assert_eq!(michael.label, EntityLabel::Per, "{entities:?}");
+    assert_eq!(said.id, michael.id);
+    assert_eq!(view.id, michael.id);
+    assert_eq!(own.id, michael.id);
+    assert_eq!(shares.id, stock.id);
+    assert_ne!(shares.id, michael.id);
+    assert_eq!(
+        (shares.label, shares.key.as_deref(), shares.ambiguous),
+        (EntityLabel::Org, Some("dell"), false)
+    );
+    // No person named Dell: the firm's mentions are one.
+    let text = "Dell said demand was strong. Dell shares rose.";
+    let (_, entities) = tagged_and_merged(text, &[("Dell", "ORG")]);
+    assert_eq!(entities.entities.len(), 1, "{entities:?}");
+}
+
+/// "A Johnson spokesman" is nobody's beside Boris Johnson and a firm of his name that the model
+/// tagged a place, "Johnson & Johnson" (made ORG as the firm it is) or "Johnson Controls plc"
+/// (it was Boris Johnson's), but his beside a place of his name ("Johnson City").
+#[test]
+fn a_surname_before_a_role_is_nobodys_beside_a_firm_tagged_a_place() {
+    let text = "Boris Johnson visited a vaccine plant. Workers at Johnson & Johnson in New \
+                Brunswick packed doses. A Johnson spokesman said the deliveries were on time.";
+    let entities = prepared_and_merged(
+        text,
+        &[
+            ("Boris Johnson", "PER"),
+            ("Johnson & Johnson", "LOC"),
+            ("New Brunswick", "LOC"),
+            ("Johnson", "PER"),
+        ],
+    );
+    let spokesman = entities.entity_of(3);
+    assert_ne!(spokesman.id, entities.entity_of(0).id, "{entities:?}");
+    assert!(spokesman.ambiguous && spokesman.key.is_none());
+    assert_eq!(entities.entity_of(1).label, EntityLabel::Org);
+    let text = "Boris Johnson toured a plant. Johnson Controls plc said it would hire 500 \
+                workers. A Johnson spokesman said the jobs were secure.";
+    let (_, entities) = tagged_and_merged(
+        text,
+        &[
+            ("Boris Johnson", "PER"),
+            ("Johnson Controls plc", "LOC"),
+            ("Johnson", "PER"),
+        ],
+    );
+    let spokesman = entities.entity_of(2);
+    assert_ne!(spokesman.id, entities.entity_of(0).id, "{entities:?}");
+    assert!(spokesman.ambiguous, "{entities:?}");
+    let text = "Boris Johnson met executives in Johnson City on Monday. A Johnson spokesman said \
+                the talks went well.";
+    let (_, entities) = tagged_and_merged(
+        text,
+        &[
+            ("Boris Johnson", "PER"),
+            ("Johnson City", "LOC"),
+            ("Johnson", "PER"),
+        ],
+    );
+    assert_same_sure_entity(&entities, 0, 2);
+}
+
+/// A no-break space (U+00A0) between a mention and the word beside it reads as a space, for
+/// every rule that reads that word: the role of "A Johnson\u{a0}spokesman" (it was Boris
+/// Johnson's), the organisation's word of "Mr. Cooper\u{a0}Group" (it was a person), the "the"
+/// of "The\u{a0}South" (no country), and the honorific of "Mrs.\u{a0}Parker" (ambiguous).
+#[test]
+fn a_no_break_space_beside_a_mention_reads_as_a_space() {
+    let text = "Boris Johnson spoke. Johnson & Johnson said it would deliver doses. A \
+                Johnson\u{a0}spokesman said so.";
+    let (_, entities) = tagged_and_merged(
+        text,
+        &[
+            ("Boris Johnson", "PER"),
+            ("Johnson & Johnson", "ORG"),
+            ("Johnson", "PER"),
+        ],
+    );
+    assert!(entities.entity_of(2).ambiguous, "{entities:?}");
+    let text = "Mr. Cooper\u{a0}Group reported higher profits.";
+    let (_, entities) = tagged_and_merged(text, &[("Cooper", "ORG")]);
+    assert_eq!(
+        entities.entity_of(0).label,
+        EntityLabel::Org,
+        "{entities:?}"
+    );
+    let text = "South Korea and North Korea failed to agree. The\u{a0}South had proposed October.";
+    let (_, entities) = tagged_and_merged(
+        text,
+        &[
+            ("South Korea", "LOC"),
+            ("North Korea", "LOC"),
+            ("South", "LOC"),
+        ],
+    );
+    assert_eq!(
+        entities.entity_of(2).country_code,
+        Some("KR"),
+        "{entities:?}"
+    );
+    let text = "John Parker and Mary Parker lost their home. Mrs.\u{a0}Parker said so.";
+    let (_, entities) = tagged_and_merged(
+        text,
+        &[
+            ("John Parker", "PER"),
+            ("Mary Parker", "PER"),
+            ("Parker", "PER"),
+        ],
+    );
+    assert_same_sure_entity(&entities, 1, 2);
+}
