@@ -1248,6 +1248,19 @@ pub fn quotes(
 /// where the model, which tags words, ends at `played`. `quoted`: at least the stretches that
 /// overlap the content.
 fn with_closing_mark(text: &str, quoted: &[Quoted], span: Span) -> Span {
+    // A content that is one quotation's words, opening inside its marks, ends where the
+    // quotation's words do, its last punctuation included (`We will win.` of `“We will win.”`,
+    // where the model ends at `win`), as the rules' direct quotes do.
+    let words_of_quote = quoted.iter().find(|q| {
+        q.closed
+            && q.outer.start <= span.start
+            && !text[q.outer.start..span.start].contains(char::is_alphanumeric)
+            && span.end < q.inner.end
+            && !text[span.end..q.inner.end].contains(char::is_alphanumeric)
+    });
+    if let Some(q) = words_of_quote {
+        return Span::new(span.start, q.inner.end);
+    }
     let closing = quoted.iter().find(|q| {
         span.start <= q.outer.start
             && q.outer.start < span.end
@@ -2008,9 +2021,10 @@ mod tests {
         let closed = |s: &str| d.slice(with_closing_mark(&d.text, &quoted, span(s)));
         assert_eq!(closed("it a “disaster"), "it a “disaster.”");
         assert_eq!(closed("the talks were ‘over"), "the talks were ‘over’");
-        // Not one that ends before the quote's last word or starts inside the quote.
+        // Not one that ends before the quote's last word; one that starts inside the quote
+        // takes its last punctuation but not the mark (session 56).
         assert_eq!(closed("it a “disas"), "it a “disas");
-        assert_eq!(closed("disaster"), "disaster");
+        assert_eq!(closed("disaster"), "disaster.");
     }
 
     #[test]
@@ -2254,6 +2268,21 @@ mod tests {
                 "Clinton had told police officials",
                 "that she didn't want the escort"
             ]
+        );
+    }
+
+    /// A model content that is a quotation's words without its last punctuation ends where the
+    /// quotation's words do (session 56), as the rules' direct quotes do.
+    #[test]
+    fn a_quotation_read_without_its_last_period_takes_it() {
+        let text = "Talks\n\nThe minister spoke. \u{201c}We will not negotiate.\u{201d} She left.";
+        let d = doc(text);
+        let quoted = marks::find_quoted_in(&d);
+        let start = d.text.find("We will").unwrap();
+        let span = Span::new(start, start + "We will not negotiate".len());
+        assert_eq!(
+            d.slice(with_closing_mark(&d.text, &quoted, span)),
+            "We will not negotiate."
         );
     }
 
