@@ -1013,7 +1013,8 @@ fn repeated_articles_and_paragraphs_take_earlier_results_and_keep_their_rows() {
 /// in `The judge told the jury that the evidence was inadmissible, lawyers for the defence said.`
 /// was `The judge told the jury` alone (now the whole clause, the nested statement of `told`
 /// beside it), and `was blunt` was the cue of `The minister was blunt: "…"` (now the colon,
-/// the minister still the speaker).
+/// the minister still the speaker). Since session 56 the model's quotation keeps its last
+/// period, as the rules' quotes do.
 #[test]
 fn both_reads_a_nesting_clause_whole_and_a_description_before_a_colon_as_no_cue() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1051,7 +1052,7 @@ fn both_reads_a_nesting_clause_whole_and_a_description_before_a_colon_as_no_cue(
                 "told",
                 "The judge"
             ],
-            ["blunt", "We will not negotiate", ":", "The minister"],
+            ["blunt", "We will not negotiate.", ":", "The minister"],
         ]
     );
 }

@@ -32,15 +32,19 @@ word_list! {
 /// named after its founder.
 pub(super) fn said_to_be_people(doc: &Document, mentions: &[Mention], forms: &[Form]) -> Vec<bool> {
     let lists = NumberedLists::new(doc, mentions, forms);
-    let said = |(m, form): (&Mention, &Form)| {
+    let said = |(i, (m, form)): (usize, (&Mention, &Form))| {
         let by_age = match lists.people(doc.sentences_over(m.span).start) {
             None => aged(&doc.text, m.span),
-            Some(people) => people && number_after_name(&doc.text, m.span).is_some_and(is_age),
+            Some(people) => {
+                people
+                    && (lists.person_like[i] || m.label != EntityLabel::Loc)
+                    && number_after_name(&doc.text, m.span).is_some_and(closed_age)
+            }
         };
         let by_text = titled(&doc.text, m.span, m.label) || by_age;
         by_text && !matches!(form, Form::Country(..)) && !names_organisation(&doc.text, m.span)
     };
-    mentions.iter().zip(forms).map(said).collect()
+    mentions.iter().zip(forms).enumerate().map(said).collect()
 }
 
 /// The sentences that list names with numbers ("Liverpool, 84, and Arsenal, 82"; two or more,
@@ -55,6 +59,10 @@ pub(super) fn said_to_be_people(doc: &Document, mentions: &[Mention], forms: &[F
 struct NumberedLists {
     /// Per sentence holding a list: whether it lists people.
     of_people: HashMap<usize, bool>,
+    /// Per mention, whether it may be a person's ([`NumberedLists::new`]): in a list of people,
+    /// a mention tagged LOC is made one by its age only if it is such ("Springfield, 12," in a
+    /// list of people stays a place; "Harrison Ford, 81," tagged ORG there is made a person).
+    person_like: Vec<bool>,
 }
 
 impl NumberedLists {
@@ -95,7 +103,11 @@ impl NumberedLists {
             .filter(|&(s, _)| names_with_numbers(sentence_text(s)) >= 2)
             .map(|(s, (listed, people, country))| (s, !country && 2 * people > listed))
             .collect();
-        NumberedLists { of_people }
+        let person_like = (0..mentions.len()).map(person_like).collect();
+        NumberedLists {
+            of_people,
+            person_like,
+        }
     }
 
     /// Whether the sentence lists people, if it holds a list of names with numbers.
@@ -131,6 +143,13 @@ fn number_after_comma(after: &str) -> Option<(&str, &str)> {
 /// The number right after a span and its comma ([`number_after_comma`]), and the text after it.
 fn number_after_name(text: &str, span: Span) -> Option<(&str, &str)> {
     number_after_comma(text.get(span.end..)?)
+}
+
+/// Whether a number after a name in a list is an age in apposition: an age ([`is_age`]) that a
+/// comma, a full stop, a semicolon or a closing bracket ends ("Hale, 52, and", "Moss, 61."), not
+/// a measure ("Boston, 40 miles away").
+fn closed_age((number, tail): (&str, &str)) -> bool {
+    is_age((number, tail)) && tail.starts_with([',', '.', ';', ')'])
 }
 
 /// Whether a number as written may be a person's age: from 1 to 120, no leading zero.

@@ -2995,6 +2995,37 @@ fn a_list_of_people_with_their_ages_makes_each_a_person() {
     assert_eq!(labels, [EntityLabel::Per; 3], "{entities:?}");
 }
 
+/// A place with a distance after a list of people with their ages stays a place (session 56's
+/// review: "Boston, 40 miles away" was made a person, as any mention a number from 1 to 120
+/// followed in a list of people was); so does a place the list itself holds.
+#[test]
+fn a_place_beside_a_list_of_people_with_ages_stays_a_place() {
+    let text = "Lena Ford, 45, and Tom Hale, 52, were flown to Boston, 40 miles away. Anna Berg, \
+                34, Paul Stone, 61, and Springfield, 12, were named.";
+    let (_, entities) = tagged_and_merged(
+        text,
+        &[
+            ("Lena Ford", "PER"),
+            ("Tom Hale", "PER"),
+            ("Boston", "LOC"),
+            ("Anna Berg", "PER"),
+            ("Paul Stone", "PER"),
+            ("Springfield", "LOC"),
+        ],
+    );
+    let label_of = |name: &str| {
+        let entity = entities.entities.iter().find(|e| e.canonical == name);
+        entity.map(|e| e.label)
+    };
+    assert_eq!(label_of("Boston"), Some(EntityLabel::Loc), "{entities:?}");
+    assert_eq!(
+        label_of("Springfield"),
+        Some(EntityLabel::Loc),
+        "{entities:?}"
+    );
+    assert_eq!(label_of("Tom Hale"), Some(EntityLabel::Per), "{entities:?}");
+}
+
 /// A one-word name that a word only firms take follows ("Dell shares", "Dell stock") is the
 /// firm, not the person of that surname, though the article never writes the firm's registered
 /// name: an organisation "Dell" keyed `dell` beside Michael Dell, whose "Dell said" (tagged ORG)

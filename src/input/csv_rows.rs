@@ -118,6 +118,9 @@ impl CsvRows {
                 }
             }
         }
+        // Bytes of the header rows read past since the last record: a pipe whose writer repeats
+        // the header for ever was read for ever, with no row and no end.
+        let mut headers_read_past: u64 = 0;
         loop {
             match self.reader.read_byte_record(&mut self.row) {
                 Ok(false) => {
@@ -128,6 +131,14 @@ impl CsvRows {
                     self.row_number += 1;
                     if !self.header_again(&opts.fields) {
                         return Some(self.check_and_parse(opts));
+                    }
+                    headers_read_past += (self.row.as_slice().len() + self.row.len()) as u64;
+                    if headers_read_past > self.marks.limit.load(Ordering::Relaxed) {
+                        self.done = true;
+                        let what = "the run of header rows after the last row";
+                        let reason = unending_record(what, headers_read_past, &[]);
+                        let record = format!("row {}", self.row_number);
+                        return Some(Err(RecordError::new(&self.input, record, reason)));
                     }
                 }
                 Err(error) => {
@@ -899,9 +910,28 @@ mod tests {
             .chain(&b"a,Iran replied.\n"[..])
             .chain(blanks())
             .chain(io::repeat(b'\n'));
+        one_row_then_cut_short(endless, "empty lines");
+    }
+
+    /// A named pipe whose writer repeats the header for ever (`while :; do echo id,text; done`)
+    /// was read for ever: a header row again is no record, and each was read past. The header
+    /// rows read past since the last record count toward the stream's bound, as empty lines do
+    /// (session 56's review).
+    #[test]
+    fn endless_header_rows_of_a_stream_end_the_input() {
+        let header = &b"id,text\n"[..];
+        let endless = header
+            .chain(&b"a,Iran replied.\n"[..])
+            .chain(EndlessLines(header, 0));
+        one_row_then_cut_short(endless, "header rows");
+    }
+
+    /// Reads an endless `.csv` stream under a bound of 1,000 bytes (kilobytes read, not a
+    /// gigabyte): its one row, article `a`, then the error row that ends the input, saying
+    /// `what` ran on.
+    fn one_row_then_cut_short(endless: impl io::Read + Send + 'static, what: &str) {
         let reader: Box<dyn io::BufRead + Send> = Box::new(io::BufReader::new(endless));
         let mut stream = Stream::new("news.csv", "news", reader, false, false, DEFAULT_MAX_BYTES);
-        // Small, so the test reads kilobytes, not a gigabyte of one-byte lines.
         stream.limit = Some(1_000);
         let mut rows = CsvRows::of(stream);
         let rows = crate::paths::special::at_once(move || {
@@ -916,6 +946,19 @@ mod tests {
         assert_eq!(rows[0].as_ref().unwrap(), "a");
         let error = rows[1].as_ref().unwrap_err();
         assert!(error.is_cut_short(), "{}", error.reason);
-        assert!(error.reason.contains("empty lines"), "{}", error.reason);
+        assert!(error.reason.contains(what), "{}", error.reason);
+    }
+
+    /// The same line, for ever (and where in it the next read starts).
+    struct EndlessLines(&'static [u8], usize);
+
+    impl io::Read for EndlessLines {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            for byte in buf.iter_mut() {
+                *byte = self.0[self.1];
+                self.1 = (self.1 + 1) % self.0.len();
+            }
+            Ok(buf.len())
+        }
     }
 }
