@@ -68,7 +68,7 @@ struct NumberedLists {
 impl NumberedLists {
     fn new(doc: &Document, mentions: &[Mention], forms: &[Form]) -> NumberedLists {
         let surnames = surnames_of_full_names(forms);
-        let person_like = |i: usize| match &forms[i] {
+        let person_like_at = |i: usize| match &forms[i] {
             Form::Country(..) => false,
             _ if mentions[i].label == EntityLabel::Per => true,
             Form::Person(name) => match name.keys.as_slice() {
@@ -81,6 +81,7 @@ impl NumberedLists {
                 Some((given, _)) => gender_of_first_name(given).is_some(),
             },
         };
+        let person_like: Vec<bool> = (0..mentions.len()).map(person_like_at).collect();
         // Per sentence: (mentions a number follows, of them people's, whether one is a country).
         let mut numbered: HashMap<usize, (usize, usize, bool)> = HashMap::new();
         for (i, m) in mentions.iter().enumerate() {
@@ -91,7 +92,7 @@ impl NumberedLists {
                 .entry(doc.sentences_over(m.span).start)
                 .or_default();
             tally.0 += 1;
-            tally.1 += usize::from(person_like(i));
+            tally.1 += usize::from(person_like[i]);
             tally.2 |= matches!(forms[i], Form::Country(..));
         }
         let sentence_text = |s: usize| {
@@ -103,7 +104,6 @@ impl NumberedLists {
             .filter(|&(s, _)| names_with_numbers(sentence_text(s)) >= 2)
             .map(|(s, (listed, people, country))| (s, !country && 2 * people > listed))
             .collect();
-        let person_like = (0..mentions.len()).map(person_like).collect();
         NumberedLists {
             of_people,
             person_like,
