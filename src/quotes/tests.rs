@@ -75,6 +75,21 @@ fn row(content: &str, cue: &str, speaker: &str, canonical: &str, kind: &'static 
     )
 }
 
+/// A quote with no speaker over the first `content` of `text`, its cue the first `cue`.
+fn cued_quote(text: &str, content: &str, cue: &str, kind: QuoteKind) -> Quote {
+    let at = |s: &str| {
+        let i = text.find(s).unwrap();
+        Span::new(i, i + s.len())
+    };
+    Quote {
+        span: at(content),
+        cue: Some(at(cue)),
+        speaker: None,
+        speaker_entity: None,
+        kind,
+    }
+}
+
 #[test]
 fn quote_then_x_said() {
     let got = run(
@@ -1659,6 +1674,42 @@ fn both_takes_the_models_reported_speech_keeps_the_rules_direct_quotes_and_adds_
     assert!("all".parse::<QuoteMethod>().is_err());
 }
 
+/// Under `both`, a statement that opens a quotation right after `that`, after its cue, holds the
+/// `that` and is mixed, as PolNeAR marks such contents (`Jones tweeted that, “We will win”`: the
+/// rules' direct quote and the model reading the paragraph alone started at `We`), words between
+/// the cue and the `that` or not; a quotation with other words after the `that`, or whose cue
+/// follows it, stays as it was.
+#[test]
+fn both_takes_the_that_before_a_quotation_into_its_statement() {
+    let text = "Jones tweeted that, “We will win the vote!” An aide said by email that \
+                “the plan” would fail next year. Brown said that it was “wrong” today. \
+                Critics argue that “it is unfair,” Smith said.";
+    let doc = Document::new("t".into(), String::new(), text.into(), &clean(text));
+    let quote = |content: &str, cue: &str, kind: QuoteKind| cued_quote(text, content, cue, kind);
+    use QuoteKind::{Direct, Mixed};
+    let rules = vec![
+        quote("We will win the vote!", "tweeted", Direct),
+        quote("wrong", "Brown said", Direct),
+        quote("it is unfair,", "Smith said", Direct),
+    ];
+    let model = vec![quote(
+        "the plan” would fail next year",
+        "said by email",
+        Mixed,
+    )];
+    let both = combine(&doc, rules, model);
+    let got: Vec<(&str, QuoteKind)> = both.iter().map(|q| (doc.slice(q.span), q.kind)).collect();
+    assert_eq!(
+        got,
+        [
+            ("that, “We will win the vote!", Mixed),
+            ("that “the plan” would fail next year", Mixed),
+            ("wrong", Direct),
+            ("it is unfair,", Direct),
+        ]
+    );
+}
+
 /// A model statement over the cue of a direct quote of the rules replaces none of the quotes it
 /// holds (an outside review, session 52: a long run of `Joe Biden says "we will rebuild"` gave
 /// mixed quotes over several quotes, their cues and speakers); holding one quote without its
@@ -2434,17 +2485,7 @@ fn both_adds_no_model_statement_that_states_nothing() {
                 Asked whether he would resign, Okafor replied: “Absolutely not.”\n\n\
                 The audit found that funds were missing from three accounts.";
     let doc = Document::new("t".into(), String::new(), text.into(), &clean(text));
-    let at = |s: &str| {
-        let i = text.find(s).unwrap();
-        Span::new(i, i + s.len())
-    };
-    let quote = |content: &str, cue: &str, kind: QuoteKind| Quote {
-        span: at(content),
-        cue: Some(at(cue)),
-        speaker: None,
-        speaker_entity: None,
-        kind,
-    };
+    let quote = |content: &str, cue: &str, kind: QuoteKind| cued_quote(text, content, cue, kind);
     let rules = vec![quote("Absolutely not.", "replied", QuoteKind::Direct)];
     let model = vec![
         quote(
