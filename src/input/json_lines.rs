@@ -366,16 +366,22 @@ fn checked_fields(raw: RawFields, names: &FieldNames) -> Result<RecordFields, St
              the others"
         ));
     }
-    if raw.text.is_some_and(|t| t.get() == "null") {
-        return Err(format!("`{}` is null, not a string", names.text));
-    }
-    let Some(text) = json_string(raw.text, &names.text)? else {
-        return Err(format!("missing `{}` field", names.text));
+    let title = json_string(raw.title, &names.title)?;
+    // A null text beside a title is no text, as a null title is no title: NewsAPI's item
+    // without its content (`"content": null`) is a record of only a headline. Alone, it says
+    // what it is rather than "empty text and no title".
+    let text = match json_string(raw.text, &names.text)? {
+        Some(text) => text,
+        None if raw.text.is_some() && title.is_some() => String::new(),
+        None if raw.text.is_some() => {
+            return Err(format!("`{}` is null, not a string", names.text))
+        }
+        None => return Err(format!("missing `{}` field", names.text)),
     };
     let text_of = |raw, name| json_scalar(raw, name).map(|v| v.map(JsonScalar::into_text));
     Ok(RecordFields {
         id: text_of(raw.id, &names.id)?,
-        title: json_string(raw.title, &names.title)?,
+        title,
         text,
         url: metadata_text(raw.url, &names.url)?,
         published: metadata_text(raw.published, &names.published)?,

@@ -2432,6 +2432,40 @@ mod tests {
         }
     }
 
+    /// A text of `null` beside a title is no text, as a null title is no title: NewsAPI writes
+    /// an item without its content as `"content": null`, and such items (documented as
+    /// headline-only records) were error rows, `` `text` is null, not a string ``. With no
+    /// title either, the record is still its error row, saying so.
+    #[test]
+    fn a_null_text_beside_a_title_is_a_record_of_only_a_headline() {
+        let dir = tempfile::tempdir().unwrap();
+        let records = [
+            r#"{"id": "a", "title": "Pompeo says talks with Iran failed", "text": null}"#,
+            r#"{"id": "b", "text": null}"#,
+            r#"{"id": "c", "title": null, "text": null}"#,
+        ];
+        for path in as_lines_and_array(dir.path(), "nulls", &records) {
+            let items = read_all(&[path]);
+            let got: Vec<(&str, &str, &str)> = articles(&items)
+                .iter()
+                .map(|a| (a.id.as_str(), a.title.as_str(), a.text.as_str()))
+                .collect();
+            assert_eq!(
+                got,
+                [("a", "Pompeo says talks with Iran failed", "")],
+                "{items:?}"
+            );
+            let reasons: Vec<&str> = errors(&items).iter().map(|e| e.reason.as_str()).collect();
+            assert_eq!(
+                reasons,
+                [
+                    "`text` is null, not a string",
+                    "`text` is null, not a string"
+                ]
+            );
+        }
+    }
+
     /// A title is analysed as the article's headline, so it must be a string, as the text must:
     /// `["Merkel"]` was read as its JSON text, and Angela Merkel got a mention in the headline
     /// `["Merkel"]`; `42` and `true` were headlines too. Such a record is its error row, named by
