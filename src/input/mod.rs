@@ -2215,7 +2215,24 @@ mod tests {
         // It said "malformed JSON at column 12", the escape standing at column 27 of the line.
         (
             br#"{"id":"x1",   "text":"abc \ud800 def"}"#,
-            "malformed JSON in `text`, at column 12 of its value: unexpected end of hex escape",
+            "malformed JSON in `text`, at column 12 of its value: a lone UTF-16 surrogate \
+             `\\ud800`, half of a character",
+        ),
+        // A truncated escape is still named so; a low half alone and a high half before
+        // another escape are lone surrogates too.
+        (
+            br#"{"text":"abc \u12"}"#,
+            "malformed JSON at column 19: invalid escape",
+        ),
+        (
+            br#"{"text":"a\udc00b"}"#,
+            "malformed JSON in `text`, at column 8 of its value: a lone UTF-16 surrogate \
+             `\\udc00`",
+        ),
+        (
+            br#"{"text":"\ud83d\n"}"#,
+            "malformed JSON in `text`, at column 9 of its value: a lone UTF-16 surrogate \
+             `\\ud83d`",
         ),
         (br#"[{"text": "x"}]"#, "not a JSON object but an array"),
         (br#""just a string""#, "not a JSON object but a string"),
