@@ -127,6 +127,9 @@ fn is_run_name(name: &str) -> bool {
 /// Refuses a run whose output directory would replace one of its inputs (the same file, also
 /// through a link), naming both. Called before the run touches `out`.
 pub fn refuse_inputs_among_outputs(inputs: &[PathBuf], out: &Path) -> Result<()> {
+    if inputs.iter().any(|p| p.as_os_str() == "-") {
+        refuse_stdin_among_outputs(out)?;
+    }
     // Unreadable inputs are the same file as nothing: the reader reports them, and they cannot
     // be lost.
     for input in inputs.iter().filter(|p| p.as_os_str() != "-") {
@@ -152,6 +155,27 @@ pub fn refuse_inputs_among_outputs(inputs: &[PathBuf], out: &Path) -> Result<()>
                     out.display()
                 );
             }
+        }
+    }
+    Ok(())
+}
+
+/// [`refuse_inputs_among_outputs`] for `-` with stdin redirected from one of the files the run
+/// writes (`extract - --out run < run/quotes.csv`): the run removed the file it was reading,
+/// with exit 0, where the same file named was refused.
+fn refuse_stdin_among_outputs(out: &Path) -> Result<()> {
+    let Some(stdin) = crate::paths::stdin_file_identity() else {
+        return Ok(());
+    };
+    for name in managed_names() {
+        let output = out.join(&name);
+        if crate::paths::file_identity(&output) == Some(stdin) {
+            bail!(
+                "input - (stdin) is {}, a file this run writes in --out {}: choose another --out \
+                 (nothing was changed)",
+                output.display(),
+                out.display()
+            );
         }
     }
     Ok(())

@@ -320,12 +320,29 @@ pub fn stdin_file_identity() -> Option<(u64, u64)> {
     #[cfg(unix)]
     {
         use std::os::fd::AsFd;
-        let fd = std::io::stdin().as_fd().try_clone_to_owned().ok()?;
-        let metadata = std::fs::File::from(fd).metadata().ok()?;
-        metadata.is_file().then(|| identity(&metadata)).flatten()
+        regular_file_identity(std::io::stdin().as_fd())
     }
     #[cfg(not(unix))]
     None
+}
+
+/// The device and inode of the regular file stdout writes (`whosaid stream >> results.jsonl`);
+/// None for a pipe, a terminal or a closed stdout, and off Unix.
+pub fn stdout_file_identity() -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        regular_file_identity(std::io::stdout().as_fd())
+    }
+    #[cfg(not(unix))]
+    None
+}
+
+#[cfg(unix)]
+fn regular_file_identity(fd: std::os::fd::BorrowedFd) -> Option<(u64, u64)> {
+    let fd = fd.try_clone_to_owned().ok()?;
+    let metadata = std::fs::File::from(fd).metadata().ok()?;
+    metadata.is_file().then(|| identity(&metadata)).flatten()
 }
 
 /// Two files' metadata name one file: equal device and inode (never off Unix).

@@ -207,6 +207,88 @@ fn an_input_named_twice_is_refused_before_any_output() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
+/// Stdin redirected from a file the run writes (`extract - --out run < run/quotes.csv`): the
+/// run removed it as an earlier run's table and wrote its own, exit 0, where the same file
+/// named as an input was refused. Refused now, the file untouched and nothing written.
+#[test]
+fn stdin_redirected_from_a_file_the_run_writes_is_refused_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let out = tmp.path().join("run");
+    let a = dump(&tmp.path().join("a.jsonl"), "a", 2);
+    assert!(run(&model, &out, &[&a], &["--quotes", "rules"])
+        .status
+        .success());
+    let before = files(&out);
+    let quotes = out.join("quotes.csv");
+    let mut c = whosaid();
+    extract_args(
+        &mut c,
+        &model,
+        &out,
+        &[Path::new("-")],
+        &["--quotes", "rules"],
+    );
+    let o = c
+        .stdin(std::fs::File::open(&quotes).unwrap())
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "must refuse");
+    assert!(
+        stderr(&o).contains("input - (stdin) is") && stderr(&o).contains("choose another --out"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(files(&out), before, "the run's files changed");
+}
+
+/// `whosaid stream < a.jsonl >> a.jsonl` read its own result lines back as records, each an
+/// error line written again, and grew the file without end (1.1 GB in 30 s). A usage error
+/// now, before anything is read or written; stdout to another file is fine.
+#[test]
+fn stream_into_the_file_it_reads_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let model = tiny_model(tmp.path(), 128, Some(1));
+    let a = dump(&tmp.path().join("a.jsonl"), "a", 300);
+    let before = std::fs::read(&a).unwrap();
+    let stream = |stdout: std::fs::File| {
+        let mut c = whosaid();
+        c.args([
+            "stream",
+            "--quotes",
+            "rules",
+            "--chunk-size",
+            "1",
+            "--model",
+        ])
+        .arg(&model)
+        .stdin(std::fs::File::open(&a).unwrap())
+        .stdout(stdout);
+        let mut child = c.stderr(Stdio::piped()).spawn().unwrap();
+        for _ in 0..300 {
+            if let Some(status) = child.try_wait().unwrap() {
+                let mut err = String::new();
+                std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+                return (status.code(), err);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        (None, "still running after 30 s".to_string())
+    };
+    let appending = std::fs::File::options().append(true).open(&a).unwrap();
+    let (code, err) = stream(appending);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("stdout is the file stdin reads"), "{err}");
+    assert_eq!(std::fs::read(&a).unwrap(), before, "the input changed");
+    let results = std::fs::File::create(tmp.path().join("results.jsonl")).unwrap();
+    let (code, err) = stream(results);
+    assert_eq!(code, Some(0), "{err}");
+    let lines = std::fs::read_to_string(tmp.path().join("results.jsonl")).unwrap();
+    assert_eq!(lines.lines().count(), 300);
+}
+
 /// Stdin redirected from a file another input reads (`extract a.jsonl - < a.jsonl`, or a file
 /// of a folder given) read its records twice, under `a.jsonl` and `<stdin>`, with exit 0: the
 /// refusal above compared the paths given, and `-` names none. A usage error now, said before

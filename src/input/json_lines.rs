@@ -366,16 +366,22 @@ fn checked_fields(raw: RawFields, names: &FieldNames) -> Result<RecordFields, St
              the others"
         ));
     }
-    if raw.text.is_some_and(|t| t.get() == "null") {
-        return Err(format!("`{}` is null, not a string", names.text));
-    }
-    let Some(text) = json_string(raw.text, &names.text)? else {
-        return Err(format!("missing `{}` field", names.text));
+    let title = json_string(raw.title, &names.title)?;
+    // A null text beside a title is no text, as a null title is no title: NewsAPI's item
+    // without its content (`"content": null`) is a record of only a headline. Alone, it says
+    // what it is rather than "empty text and no title".
+    let text = match json_string(raw.text, &names.text)? {
+        Some(text) => text,
+        None if raw.text.is_some() && title.is_some() => String::new(),
+        None if raw.text.is_some() => {
+            return Err(format!("`{}` is null, not a string", names.text))
+        }
+        None => return Err(format!("missing `{}` field", names.text)),
     };
     let text_of = |raw, name| json_scalar(raw, name).map(|v| v.map(JsonScalar::into_text));
     Ok(RecordFields {
         id: text_of(raw.id, &names.id)?,
-        title: json_string(raw.title, &names.title)?,
+        title,
         text,
         url: metadata_text(raw.url, &names.url)?,
         published: metadata_text(raw.published, &names.published)?,
@@ -462,13 +468,47 @@ fn malformed_json(error: &serde_json::Error) -> String {
 
 /// serde's message for one field's value, whose columns count from the value's start, not the
 /// line's: a lone surrogate (`"abc \ud800 def"`) was placed at column 12 of a line where it stood
-/// at column 27.
-fn malformed_value(name: &str, error: &serde_json::Error) -> String {
+/// at column 27. A lone surrogate is named as one: serde said "unexpected end of hex escape" of
+/// the whole escape `\ud800` (as a text cut inside an emoji leaves it), which sent the reader
+/// looking for an escape cut short.
+fn malformed_value(name: &str, raw: &str, error: &serde_json::Error) -> String {
+    let message = serde_message(error);
+    let surrogate = message.contains("hex escape").then(|| lone_surrogate(raw));
+    let why = match surrogate.flatten() {
+        Some(escape) => format!(
+            "a lone UTF-16 surrogate `{escape}`, half of a character (a text cut inside an \
+             emoji?): JSON text must hold whole characters"
+        ),
+        None => message,
+    };
     format!(
-        "malformed JSON in `{name}`, at column {} of its value: {}",
-        error.column(),
-        serde_message(error)
+        "malformed JSON in `{name}`, at column {} of its value: {why}",
+        error.column()
     )
+}
+
+/// The first `\uXXXX` escape of a JSON string that is half of a surrogate pair standing alone
+/// (a high one not followed by a low one, or a low one alone).
+fn lone_surrogate(raw: &str) -> Option<&str> {
+    let escape_at = |at: usize| -> Option<u16> {
+        let hex = raw.get(at..at + 6)?.strip_prefix("\\u")?;
+        u16::from_str_radix(hex, 16).ok()
+    };
+    let bytes = raw.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] != b'\\' {
+            at += 1;
+            continue;
+        }
+        match escape_at(at) {
+            Some(0xD800..=0xDBFF) if matches!(escape_at(at + 6), Some(0xDC00..=0xDFFF)) => at += 12,
+            Some(0xD800..=0xDFFF) => return raw.get(at..at + 6),
+            Some(_) => at += 6,
+            None => at += 2,
+        }
+    }
+    None
 }
 
 /// serde's message without its position.
@@ -504,7 +544,7 @@ fn json_scalar(value: Option<&RawValue>, name: &str) -> Result<Option<JsonScalar
     };
     let found = match raw.as_bytes().first() {
         Some(b'"') => {
-            let text = serde_json::from_str(raw).map_err(|e| malformed_value(name, &e))?;
+            let text = serde_json::from_str(raw).map_err(|e| malformed_value(name, raw, &e))?;
             return Ok(Some(JsonScalar::String(text)));
         }
         Some(b'-' | b'0'..=b'9') => return Ok(Some(JsonScalar::Number(raw.to_string()))),

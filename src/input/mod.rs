@@ -2215,7 +2215,24 @@ mod tests {
         // It said "malformed JSON at column 12", the escape standing at column 27 of the line.
         (
             br#"{"id":"x1",   "text":"abc \ud800 def"}"#,
-            "malformed JSON in `text`, at column 12 of its value: unexpected end of hex escape",
+            "malformed JSON in `text`, at column 12 of its value: a lone UTF-16 surrogate \
+             `\\ud800`, half of a character",
+        ),
+        // A truncated escape is still named so; a low half alone and a high half before
+        // another escape are lone surrogates too.
+        (
+            br#"{"text":"abc \u12"}"#,
+            "malformed JSON at column 19: invalid escape",
+        ),
+        (
+            br#"{"text":"a\udc00b"}"#,
+            "malformed JSON in `text`, at column 8 of its value: a lone UTF-16 surrogate \
+             `\\udc00`",
+        ),
+        (
+            br#"{"text":"\ud83d\n"}"#,
+            "malformed JSON in `text`, at column 9 of its value: a lone UTF-16 surrogate \
+             `\\ud83d`",
         ),
         (br#"[{"text": "x"}]"#, "not a JSON object but an array"),
         (br#""just a string""#, "not a JSON object but a string"),
@@ -2427,6 +2444,40 @@ mod tests {
                     "`id` is an object, not a string",
                     "`id` is a boolean, not a string",
                     "`text` is an object, not a string"
+                ]
+            );
+        }
+    }
+
+    /// A text of `null` beside a title is no text, as a null title is no title: NewsAPI writes
+    /// an item without its content as `"content": null`, and such items (documented as
+    /// headline-only records) were error rows, `` `text` is null, not a string ``. With no
+    /// title either, the record is still its error row, saying so.
+    #[test]
+    fn a_null_text_beside_a_title_is_a_record_of_only_a_headline() {
+        let dir = tempfile::tempdir().unwrap();
+        let records = [
+            r#"{"id": "a", "title": "Pompeo says talks with Iran failed", "text": null}"#,
+            r#"{"id": "b", "text": null}"#,
+            r#"{"id": "c", "title": null, "text": null}"#,
+        ];
+        for path in as_lines_and_array(dir.path(), "nulls", &records) {
+            let items = read_all(&[path]);
+            let got: Vec<(&str, &str, &str)> = articles(&items)
+                .iter()
+                .map(|a| (a.id.as_str(), a.title.as_str(), a.text.as_str()))
+                .collect();
+            assert_eq!(
+                got,
+                [("a", "Pompeo says talks with Iran failed", "")],
+                "{items:?}"
+            );
+            let reasons: Vec<&str> = errors(&items).iter().map(|e| e.reason.as_str()).collect();
+            assert_eq!(
+                reasons,
+                [
+                    "`text` is null, not a string",
+                    "`text` is null, not a string"
                 ]
             );
         }

@@ -269,6 +269,24 @@ fn quote_model_identity(method: QuoteMethod, dir: &Path) -> String {
     }
 }
 
+/// Refuses a `stream` whose stdout is the file its stdin reads (`whosaid stream < a.jsonl >>
+/// a.jsonl`): it read its own result lines back as records (each an error line, written again)
+/// and grew the file until the disk was full; with `>` the shell had emptied the dump before
+/// the run, which passed with no record. A usage error, said before the model loads.
+fn refuse_stdout_into_stdin() -> Result<()> {
+    let stdin = crate::paths::stdin_file_identity();
+    if stdin.is_some() && stdin == crate::paths::stdout_file_identity() {
+        return Err(crate::usage::UsageError(
+            "stdout is the file stdin reads: the results would be read back as records (with \
+             `>` the shell has already emptied it); write them to another file (nothing was \
+             read)"
+                .into(),
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// The options of a run that change its output bytes, for its [`RunIdentity`], each value as
 /// the command line writes it (a `--resume` refused names them: `--quotes both → rules`, where
 /// it said `--quotes "Both" → "Rules"`). Threads, chunk and batch sizes are left out: output is
@@ -307,6 +325,7 @@ fn output_options(opts: &ExtractOptions) -> Vec<(String, String)> {
 
 /// `stream`: JSON lines from stdin to JSON lines on stdout (see [`JsonLinesSink`]).
 pub fn stream(opts: &ExtractOptions) -> Result<Summary> {
+    refuse_stdout_into_stdin()?;
     let (tagger, role_tagger) = start_models(opts)?;
     let mut sink = JsonLinesSink(std::io::BufWriter::new(std::io::stdout().lock()));
     let listings = Listings::default();
