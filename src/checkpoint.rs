@@ -147,13 +147,14 @@ pub fn refuse_inputs_among_outputs(inputs: &[PathBuf], out: &Path) -> Result<()>
         for name in managed_names() {
             let output = out.join(&name);
             if crate::paths::same_file(input, &output) {
-                bail!(
+                return Err(crate::usage::UsageError(format!(
                     "input {} is {}, a file this run writes in --out {}: choose another --out \
                      (nothing was changed)",
                     input.display(),
                     output.display(),
                     out.display()
-                );
+                ))
+                .into());
             }
         }
     }
@@ -170,12 +171,13 @@ fn refuse_stdin_among_outputs(out: &Path) -> Result<()> {
     for name in managed_names() {
         let output = out.join(&name);
         if crate::paths::file_identity(&output) == Some(stdin) {
-            bail!(
+            return Err(crate::usage::UsageError(format!(
                 "input - (stdin) is {}, a file this run writes in --out {}: choose another --out \
                  (nothing was changed)",
                 output.display(),
                 out.display()
-            );
+            ))
+            .into());
         }
     }
     Ok(())
@@ -1276,7 +1278,10 @@ mod tests {
         let input = tmp.path().join("articles.csv");
         std::fs::write(&input, "id,text\n1,hello\n").unwrap();
         let err = refuse_inputs_among_outputs(std::slice::from_ref(&input), tmp.path());
-        assert!(format!("{:#}", err.unwrap_err()).contains("choose another --out"));
+        let err = err.unwrap_err();
+        assert!(format!("{err:#}").contains("choose another --out"));
+        // A usage error (exit 2), as README's exit statuses say: it was exit 1.
+        assert!(err.downcast_ref::<crate::usage::UsageError>().is_some());
         // Through a symbolic link too.
         let elsewhere = tempfile::tempdir().unwrap();
         let link = elsewhere.path().join("mine.csv");

@@ -233,7 +233,7 @@ fn stdin_redirected_from_a_file_the_run_writes_is_refused_untouched() {
         .stdin(std::fs::File::open(&quotes).unwrap())
         .output()
         .unwrap();
-    assert!(!o.status.success(), "must refuse");
+    assert_eq!(o.status.code(), Some(2), "a usage error: {}", stderr(&o));
     assert!(
         stderr(&o).contains("input - (stdin) is") && stderr(&o).contains("choose another --out"),
         "{}",
