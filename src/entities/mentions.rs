@@ -5,7 +5,8 @@ use std::collections::HashSet;
 use super::countries;
 use super::names::{
     family_suffix_after, fold_key, initials_with_acronym_words, is_name_particle, is_ticker,
-    is_title, is_title_before_name, strip_possessive, trim_wrapping, words_of, PersonName,
+    is_title, is_title_before_name, strip_possessive, trim_wrapping, without_legal_suffix,
+    words_of, PersonName,
 };
 use crate::lexicon::word_list;
 use crate::ner::{EntityLabel, Mention};
@@ -48,7 +49,10 @@ use crate::text::{Document, Span};
 /// - a name the model cut at " & " or before an organisation word is one mention again:
 ///   `Johnson` and `Johnson` (PER) of "Johnson & Johnson", or `Johnson` and `& Johnson`,
 ///   become the firm `Johnson & Johnson` (ORG), `George Washington` (PER) and `University` (ORG) of "George Washington University"
-///   the university ([`joined_name_label`], `organisation_words.txt`); one name twice around
+///   the university ([`joined_name_label`], `organisation_words.txt`), and so is a surname
+///   followed directly by the rest of a firm's registered name: `Johnson` (PER) and `Controls
+///   International plc` (ORG) become the firm `Johnson Controls International plc`, no part of
+///   a Mark Johnson beside it (`legal_suffixes.txt`); one name twice around
 ///   " & " tagged whole as a place or a person is the firm too: `Johnson & Johnson` (LOC) of
 ///   "workers at Johnson & Johnson in New Brunswick" is ORG ([`ampersand_name_label`]);
 /// - a name the model cut before the place that ends it reaches over the place again where the
@@ -412,7 +416,12 @@ word_list! {
 ///   writes "&" for "and" whatever the names;
 /// - a name and an organisation word after it, one space between, are the organisation's (the
 ///   word's label): "George Washington" (PER) and "University" (ORG) of "George Washington
-///   University" (`organisation_words.txt`).
+///   University" (`organisation_words.txt`);
+/// - a name, tagged anything, and right after it, one space between, the rest of a firm's
+///   registered name, tagged ORG, ending in a legal form after a word of its own, are the firm
+///   (ORG): "Johnson" (PER) and "Controls International plc" of "Johnson Controls International
+///   plc", which joined Mark Johnson beside it, or "Goldman" and "Sachs Group Inc."
+///   (`legal_suffixes.txt`); a possessive before is its owner: "Trump's" and "Acme Corp.".
 fn joined_name_label(
     text: &str,
     before: &Mention,
@@ -431,7 +440,27 @@ fn joined_name_label(
     let word = between == " "
         && after.label != EntityLabel::Per
         && organisation_words().contains(&fold_key(written).as_str());
-    word.then_some(after.label)
+    if word {
+        return Some(after.label);
+    }
+    // "Johnson" (PER) and "Controls International plc" (ORG): the firm's name, cut after its
+    // first word; not "Trump's" and "Acme Corp.", two names.
+    let ends_as_word = written_before.ends_with(|c: char| c.is_alphanumeric() || c == '.');
+    let owned = strip_possessive(written_before).len() < written_before.len();
+    let rest_of_firm = between == " "
+        && after.label == EntityLabel::Org
+        && ends_as_word
+        && !owned
+        && written.starts_with(char::is_uppercase)
+        && is_registered_name(written);
+    rest_of_firm.then_some(EntityLabel::Org)
+}
+
+/// Whether a name ends in a legal form after a word of its own ("Controls International plc",
+/// `legal_suffixes.txt`; not "Inc." alone).
+fn is_registered_name(written: &str) -> bool {
+    let folded = fold_key(written);
+    without_legal_suffix(&folded) != folded
 }
 
 /// The label of a name written as two names around " & ": one name twice is a firm's (ORG,

@@ -67,6 +67,14 @@
 //!   after a surname of the article's people makes it the firm's, registered name or not:
 //!   "Dell shares" and "Dell stock" beside Michael Dell alone are the organisation Dell, not
 //!   he, unless tagged PER (`firm_only_words.txt`, [`companies::firms_named_like_people`]).
+//!   Such a surname as the speaker of a verb of saying is told by the clause it reports
+//!   ([`saying`]), for a firm says things too: "Dell said he would step down" is Michael Dell
+//!   however tagged; "Dell said it would cut 500 jobs", "Dell said on Tuesday its sales rose"
+//!   and "Dell said in a statement" (tagged other than PER) are the firm, whether or not the
+//!   article writes "Dell Technologies Inc.", but "Dell said in a statement that he …" is the
+//!   man. Where the clause says neither ("“…,” Dell said", "Dell said the deal was done"), the
+//!   label decides: beside "Dell Technologies Inc." a "Dell" tagged ORG is the firm and one
+//!   tagged otherwise nobody's ([`companies`]); without it, "Dell" is he.
 //!   A country ("the Dem.
 //!   Rep. Congo"), a name an organisation's word ends or follows ("Mr. Cooper Group"), a
 //!   mention tagged ORG or MISC that holds the title ("Ms. Marvel", a series) and a full name
@@ -81,7 +89,9 @@
 //! - **Organisations and everything else.** Mentions with the same folded text (case, diacritics,
 //!   dots, a leading "the" and possessives ignored) are one entity; an organisation's legal form
 //!   does not count either ("Microsoft Corp." and "Microsoft", "Volkswagen AG" and "Volkswagen",
-//!   `legal_suffixes.txt`), whatever the name without it is tagged: "Apple" (MISC) of "Apple
+//!   `legal_suffixes.txt`), nor a word that says what kind of firm it is ("Dell Technologies"
+//!   and "Dell", `firm_descriptors.txt`; not "United Technologies" and "United", one word that
+//!   names no firm, `generic_name_words.txt`), whatever the name without it is tagged: "Apple" (MISC) of "Apple
 //!   phones" is Apple Inc.'s, as the model tags the company's products MISC (and a capitalised
 //!   "Apple harvest" too, which it tags alike); but "Apple" starting a sentence in an article
 //!   that writes "apple" in lower case too ("Apple growers expect a record apple harvest") may
@@ -141,9 +151,10 @@ mod people;
 use people::merge_people;
 pub mod countries;
 pub mod names;
+mod saying;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::ner::{EntityLabel, Mention};
 use crate::text::{Document, Span};
@@ -316,12 +327,25 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
 
 /// The folded surnames of the people an article names in full, two words or more ("dell" of
 /// "Michael Dell", "jordan" of "Michael Jordan").
-fn surnames_of_full_names(forms: &[Form]) -> std::collections::HashSet<&str> {
+fn surnames_of_full_names(forms: &[Form]) -> HashSet<&str> {
     let full_names = forms.iter().filter_map(|form| match form {
         Form::Person(name) if name.keys.len() > 1 => Some(name),
         _ => None,
     });
     full_names.filter_map(PersonName::surname).collect()
+}
+
+/// The folded name of a one-word mention that is the surname of a person the article names in
+/// full (`surnames`, [`surnames_of_full_names`]): "dell" of "Dell said" beside "Michael Dell".
+fn namesake_surname<'f>(form: &'f Form, surnames: &HashSet<&str>) -> Option<&'f str> {
+    let word = match form {
+        Form::Person(name) if name.keys.len() == 1 => name.surname(),
+        Form::Other(other) if !other.key.is_empty() && !other.key.contains(' ') => {
+            Some(other.key.as_str())
+        }
+        _ => None,
+    };
+    word.filter(|word| surnames.contains(word))
 }
 
 /// The mentions as the merge reads them: those of `firms` ([`companies::firms_named_like_people`]:
