@@ -6,7 +6,8 @@
 //!
 //! - **Countries.** A LOC, MISC or ORG mention whose whole text is a country's name or alias
 //!   ("Iran", "U.S.", "the United States", "Britain"), or a LOC or MISC mention that is a demonym
-//!   ("Iranian", "Albanians") or an alias made of one word of the name ("the Emirates"; tagged
+//!   ("Iranian", "Albanians"; tagged PER too, "Kosovar officials", where it is no surname of a
+//!   person the article names in full, "French" beside Dawn French, nor titled, "Mr. German") or an alias made of one word of the name ("the Emirates"; tagged
 //!   ORG, "Emirates" is the airline), belongs to that country: canonical name and ISO 3166-1
 //!   alpha-2 code from [`countries`], label LOC. Cities and continents are not in the table and
 //!   are merged like any other name ("Tehran", "Europe": no code). A name several countries
@@ -239,6 +240,8 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let mut forms: Vec<Form> = mentions.iter().map(|m| analyse(doc, m, true)).collect();
     // "Mr. Dell" and "Ford, 81," are people.
     let said_people = analyse_said_people(doc, mentions, &mut forms);
+    // "Kosovar" (PER) of "Kosovar officials were more cautious" is Kosovo.
+    analyse_demonyms_tagged_people(doc, mentions, &said_people, &mut forms);
     // "Dell" of "Dell shares" beside "Michael Dell" is the firm, an organisation however tagged.
     let firms = companies::firms_named_like_people(doc, mentions, &forms, &said_people);
     let read_mentions = as_organisations(mentions, &firms);
@@ -400,6 +403,50 @@ fn analyse_said_people(doc: &Document, mentions: &[Mention], forms: &mut [Form])
         }
     }
     said_people
+}
+
+/// Reads again as its country a demonym the model tagged PER that names no person of the
+/// article: "Kosovar" of "Kosovar officials were more cautious" (a sentence's first word, tagged
+/// a person) is Kosovo, as the same word tagged MISC is. A demonym that is the surname of a
+/// person the article names in full ("French" beside Dawn French), or that the text says is a
+/// person's ("Mr. German", `said_people`), stays a person; so does a country's name ("Jordan"
+/// beside no Michael Jordan may still be a surname).
+fn analyse_demonyms_tagged_people(
+    doc: &Document,
+    mentions: &[Mention],
+    said_people: &[bool],
+    forms: &mut [Form],
+) {
+    let demonym = |i: usize| {
+        let written = doc.text.get(mentions[i].span.range()).unwrap_or("");
+        let kind = countries::table().lookup(strip_possessive(trim_wrapping(written)));
+        matches!(kind, Some((_, countries::NameKind::Demonym)))
+    };
+    let one_word = |form: &Form| matches!(form, Form::Person(name) if name.keys.len() == 1);
+    let candidates: Vec<usize> = (0..forms.len())
+        .filter(|&i| mentions[i].label == EntityLabel::Per && !said_people[i])
+        .filter(|&i| one_word(&forms[i]) && demonym(i))
+        .collect();
+    if candidates.is_empty() {
+        return;
+    }
+    let surnames: HashSet<String> = surnames_of_full_names(forms)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    for i in candidates {
+        let Form::Person(name) = &forms[i] else {
+            continue;
+        };
+        if name.surname().is_some_and(|s| surnames.contains(s)) {
+            continue;
+        }
+        let as_demonym = Mention {
+            label: EntityLabel::Misc,
+            ..mentions[i].clone()
+        };
+        forms[i] = analyse(doc, &as_demonym, true);
+    }
 }
 
 /// The label each mention votes for its entity: PER where the text says it is a person or it

@@ -3145,6 +3145,34 @@ fn a_surname_cut_off_a_firms_registered_name_is_the_firms() {
     assert_eq!(named("Acme Holdings Inc.").mentions.len(), 1);
 }
 
+/// A demonym the model tagged PER is its country where it names no person: "Kosovar" of
+/// "Kosovar analysts said" is Kosovo (it was a person "Kosovar"); "French" beside Dawn French
+/// and a titled "Mr. German" stay people.
+#[test]
+fn a_demonym_tagged_a_person_is_its_country_unless_a_person_bears_it() {
+    let text = "Drita Krasniqi left the party. Kosovar analysts said the split could bring \
+                down the coalition. Kosovo votes in May. Dawn French spoke. French said so. \
+                Mr. German agreed.";
+    let mentions = vec![
+        mention_at(text, "Drita Krasniqi", 0, "PER"),
+        mention_at(text, "Kosovar", 0, "PER"),
+        mention_at(text, "Kosovo", 0, "LOC"),
+        mention_at(text, "Dawn French", 0, "PER"),
+        mention_at(text, "French", 1, "PER"),
+        mention_at(text, "German", 0, "PER"),
+    ];
+    let entities = merged(&document(text), &mentions);
+    let [_, kosovar, kosovo, dawn, french, german] =
+        [0, 1, 2, 3, 4, 5].map(|i| entities.entity_of(i));
+    assert_eq!(kosovar.id, kosovo.id, "{entities:?}");
+    assert_eq!(kosovo.country_code, Some("XK"));
+    assert_eq!(french.id, dawn.id, "{entities:?}");
+    assert_eq!(
+        (german.label, german.country_code),
+        (EntityLabel::Per, None)
+    );
+}
+
 /// "A Johnson spokesman" is nobody's beside Boris Johnson and a firm of his name that the model
 /// tagged a place, "Johnson & Johnson" (made ORG as the firm it is) or "Johnson Controls plc"
 /// (it was Boris Johnson's), but his beside a place of his name ("Johnson City").
