@@ -6,8 +6,7 @@
 //! - an organisation mention (ORG) whose name is the first word or words of exactly one
 //!   registered name of the article, itself tagged ORG, joins it, wherever the two stand:
 //!   "Ford" and "Ford Motor Co.", "Deutsche" and "Deutsche Bank AG";
-//! - only a name with its legal form written out counts as registered, or a word that says what
-//!   kind of firm it is ("Dell Technologies", `firm_descriptors.txt`): "General Motors" or
+//! - only a name with its legal form written out counts as registered: "General Motors" or
 //!   "Goldman Sachs" alone say nothing of what their first word names ("Goldman" may be a
 //!   person, "American" beside "American Airlines" a nationality);
 //! - a short name that fits two registered names stays apart: "Ford" beside "Ford Motor Co." and
@@ -16,8 +15,7 @@
 //!   tagged: "New York" beside "New York Times Co.", "American" beside "American Airlines Group
 //!   Inc.", "General" beside "General Motors Co.";
 //! - a short name that a registered name of its own has stays with it: "Ford" beside "Ford Co."
-//!   and "Ford Motor Co." is Ford Co., and "Dell" beside "Dell Technologies Inc." (a firm's
-//!   descriptor is no part of its short name, `firm_descriptors.txt`) is Dell Technologies;
+//!   and "Ford Motor Co." is Ford Co.;
 //! - the model's ORG label decides a short name that is also the surname of a person of the
 //!   article: "Ford" tagged ORG beside "Ford Motor Co." and "Henry Ford" ("Ford said it would
 //!   hire 500 workers") is the company, and the pass across labels leaves it there; tagged
@@ -623,21 +621,14 @@ pub(super) fn merge_short_company_names<'a>(
             by_beginning.entry(&stem[..end]).or_default().insert(stem);
         }
     }
-    // The one registered name a short name stands for: its own ("dell" of "Dell Technologies
-    // Inc."), else the one it begins.
     let one_company = |short: &str| {
-        if is_place(short) || is_title(short) {
-            return None;
-        }
-        if let Some((&own, _)) = registered.get_key_value(short) {
-            return Some(own);
-        }
         let mut stems = by_beginning.get(short)?.iter();
         let only = (stems.next(), stems.next());
-        only.0.filter(|_| only.1.is_none()).copied()
+        let apart = registered.contains_key(short) || is_place(short) || is_title(short);
+        (!apart).then_some(only.0.filter(|_| only.1.is_none())?)
     };
-    let one_word_names = by_beginning.keys().chain(registered.keys()).copied();
-    let words = one_word_names.filter(|w| !w.contains(' ') && one_company(w).is_some());
+    let words = by_beginning.keys().copied();
+    let words = words.filter(|w| !w.contains(' ') && one_company(w).is_some());
     let mut short_names = ShortNames {
         joined: Vec::new(),
         words: words.collect(),

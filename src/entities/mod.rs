@@ -7,8 +7,9 @@
 //! - **Countries.** A LOC, MISC or ORG mention whose whole text is a country's name or alias
 //!   ("Iran", "U.S.", "the United States", "Britain"), or a LOC or MISC mention that is a demonym
 //!   ("Iranian", "Albanians"; tagged PER too, "Kosovar officials", where it is no surname of a
-//!   person the article names in full, "French" beside Dawn French, nor titled, "Mr. German") or an alias made of one word of the name ("the Emirates"; tagged
-//!   ORG, "Emirates" is the airline), belongs to that country: canonical name and ISO 3166-1
+//!   person the article names in full, "French" beside Dawn French, nor titled, "Mr. German",
+//!   nor said to be a person, "French said she", "The Israeli said") or an alias made of one
+//!   word of the name ("the Emirates"; tagged ORG, "Emirates" is the airline), belongs to that country: canonical name and ISO 3166-1
 //!   alpha-2 code from [`countries`], label LOC. Cities and continents are not in the table and
 //!   are merged like any other name ("Tehran", "Europe": no code). A name several countries
 //!   share stands for the one of them the article names by a name of its own, and for none
@@ -90,9 +91,7 @@
 //! - **Organisations and everything else.** Mentions with the same folded text (case, diacritics,
 //!   dots, a leading "the" and possessives ignored) are one entity; an organisation's legal form
 //!   does not count either ("Microsoft Corp." and "Microsoft", "Volkswagen AG" and "Volkswagen",
-//!   `legal_suffixes.txt`), nor a word that says what kind of firm it is ("Dell Technologies"
-//!   and "Dell", `firm_descriptors.txt`; not "United Technologies" and "United", one word that
-//!   names no firm, `generic_name_words.txt`), whatever the name without it is tagged: "Apple" (MISC) of "Apple
+//!   `legal_suffixes.txt`), whatever the name without it is tagged: "Apple" (MISC) of "Apple
 //!   phones" is Apple Inc.'s, as the model tags the company's products MISC (and a capitalised
 //!   "Apple harvest" too, which it tags alike); but "Apple" starting a sentence in an article
 //!   that writes "apple" in lower case too ("Apple growers expect a record apple harvest") may
@@ -157,6 +156,7 @@ mod saying;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
+use crate::lexicon::word_list;
 use crate::ner::{EntityLabel, Mention};
 use crate::text::{Document, Span};
 use gender::{gender_of_honorific, Gender};
@@ -405,12 +405,21 @@ fn analyse_said_people(doc: &Document, mentions: &[Mention], forms: &mut [Form])
     said_people
 }
 
+word_list! {
+    /// Determiners that make the demonym after them a noun, one person ("the" of "The Israeli
+    /// said he was innocent"), lower case.
+    fn person_determiners = "person_determiners.txt";
+}
+
 /// Reads again as its country a demonym the model tagged PER that names no person of the
 /// article: "Kosovar" of "Kosovar officials were more cautious" (a sentence's first word, tagged
 /// a person) is Kosovo, as the same word tagged MISC is. A demonym that is the surname of a
 /// person the article names in full ("French" beside Dawn French), or that the text says is a
 /// person's ("Mr. German", `said_people`), stays a person; so does a country's name ("Jordan"
-/// beside no Michael Jordan may still be a surname).
+/// beside no Michael Jordan may still be a surname), one whose clause after a verb of saying
+/// says so ("French said she was delighted", [`saying::said_of`]) and one a determiner stands
+/// right before ("The Israeli said he was innocent", "an American was arrested",
+/// `person_determiners.txt`).
 fn analyse_demonyms_tagged_people(
     doc: &Document,
     mentions: &[Mention],
@@ -423,9 +432,17 @@ fn analyse_demonyms_tagged_people(
         matches!(kind, Some((_, countries::NameKind::Demonym)))
     };
     let one_word = |form: &Form| matches!(form, Form::Person(name) if name.keys.len() == 1);
+    let a_person = |i: usize| {
+        let span = mentions[i].span;
+        let before = word_before(&doc.text, span)
+            .map(|w| w.trim_start_matches(|c: char| !c.is_alphanumeric()));
+        let determiner =
+            before.is_some_and(|w| person_determiners().contains(&w.to_lowercase().as_str()));
+        determiner || saying::said_of(&doc.text, span) == Some(saying::Speaker::Person)
+    };
     let candidates: Vec<usize> = (0..forms.len())
         .filter(|&i| mentions[i].label == EntityLabel::Per && !said_people[i])
-        .filter(|&i| one_word(&forms[i]) && demonym(i))
+        .filter(|&i| one_word(&forms[i]) && demonym(i) && !a_person(i))
         .collect();
     if candidates.is_empty() {
         return;

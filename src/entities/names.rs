@@ -184,29 +184,14 @@ word_list! {
     fn legal_suffixes = "legal_suffixes.txt";
 }
 
-word_list! {
-    /// Words ending a firm's name that say what kind of firm it is ("technologies" of "Dell
-    /// Technologies"), folded.
-    fn firm_descriptors = "firm_descriptors.txt";
-}
-
-word_list! {
-    /// One-word names that name no firm once its descriptor is dropped ("united" of "United
-    /// Technologies"), folded.
-    fn generic_name_words = "generic_name_words.txt";
-}
-
 /// A folded organisation name without the legal forms that end it, which its short name goes
 /// without: "microsoft corp" → "microsoft", "apple, inc" → "apple", "ford motor co" → "ford
 /// motor", "goldman sachs group inc" → "goldman sachs", "toyota motor co, ltd" → "toyota motor",
-/// "jpmorgan chase & co" → "jpmorgan chase"; nor the words that say what kind of firm it is
-/// (`firm_descriptors.txt`): "dell technologies inc" → "dell", "johnson controls international
-/// plc" → "johnson controls", unless one word that names no firm would be left: "united
-/// technologies" stays ([`names_no_firm`]).
+/// "jpmorgan chase & co" → "jpmorgan chase".
 /// A name that is nothing but legal-form words ("group", "holdings inc") keeps its first word.
 pub fn without_legal_suffix(key: &str) -> &str {
     let mut stem = key;
-    while let Some(shorter) = without_one_legal_form(stem, Cow::Borrowed, Descriptors::Dropped) {
+    while let Some(shorter) = without_one_legal_form(stem, Cow::Borrowed) {
         stem = shorter;
     }
     stem
@@ -214,30 +199,19 @@ pub fn without_legal_suffix(key: &str) -> &str {
 
 /// An organisation's name as written without the legal forms that end it: "General Motors Co."
 /// → "General Motors", "Toyota Motor Co., Ltd." → "Toyota Motor" (see [`without_legal_suffix`]).
-/// A descriptor stays, as it gives the name's initials a letter: "Johnson Controls International
-/// plc" → "Johnson Controls International", JCI.
 pub fn display_without_legal_suffix(name: &str) -> &str {
     let mut stem = name;
-    let fold = |w| Cow::Owned(fold_key(w));
-    while let Some(shorter) = without_one_legal_form(stem, fold, Descriptors::Kept) {
+    while let Some(shorter) = without_one_legal_form(stem, |w| Cow::Owned(fold_key(w))) {
         stem = shorter;
     }
     stem
 }
 
-/// Whether [`without_one_legal_form`] drops a firm's descriptor word (`firm_descriptors.txt`).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Descriptors {
-    Dropped,
-    Kept,
-}
-
-/// A name without its last word when that word, folded by `fold`, is a legal form, or a
-/// descriptor where they are `Dropped`; none when it is not, or when nothing would be left.
+/// A name without its last word when that word, folded by `fold`, is a legal form; none when it
+/// is not, or when nothing would be left.
 fn without_one_legal_form<'a>(
     name: &'a str,
     fold: impl Fn(&'a str) -> Cow<'a, str>,
-    descriptors: Descriptors,
 ) -> Option<&'a str> {
     let (stem, last) = name.rsplit_once(' ')?;
     let last = fold(last);
@@ -250,19 +224,7 @@ fn without_one_legal_form<'a>(
     // `Texas AG Ken Paxton`: a place's attorney general, no company's legal form.
     let attorney_general = last == "ag" && is_place(&fold(stem));
     let legal = legal_suffixes().contains(&last.as_ref()) && !attorney_general;
-    // "Dell Technologies" is Dell, "United Technologies" no "United".
-    let descriptor = descriptors == Descriptors::Dropped
-        && firm_descriptors().contains(&last.as_ref())
-        && !names_no_firm(&fold(stem));
-    ((legal || descriptor) && !stem.is_empty()).then_some(stem)
-}
-
-/// Whether a folded name, left once a firm's descriptor is dropped, is one word that names no
-/// firm: a generic word ("united", `generic_name_words.txt`), a place or a nationality
-/// ("american"), a title ("general").
-fn names_no_firm(stem: &str) -> bool {
-    !stem.contains(' ')
-        && (generic_name_words().contains(&stem) || is_place(stem) || is_title(stem))
+    (legal && !stem.is_empty()).then_some(stem)
 }
 
 word_list! {
@@ -886,8 +848,6 @@ mod tests {
         crate::lexicon::check_lists(
             &[
                 ("legal_suffixes", legal_suffixes()),
-                ("firm_descriptors", firm_descriptors()),
-                ("generic_name_words", generic_name_words()),
                 ("us_states", us_states()),
                 ("surname_articles", surname_articles()),
                 ("name_particles", name_particles()),

@@ -1615,7 +1615,7 @@ fn a_short_name_that_may_be_something_else_stays_apart() {
     check_invariants(&entities, mentions.len());
     let of = |needle: &str| entity_at(text, &mentions, &entities, needle, 0).id;
     let dell = entity_at(text, &mentions, &entities, "Dell Technologies Inc.", 0);
-    assert_eq!(dell.key.as_deref(), Some("dell"), "{dell:?}");
+    assert_eq!(dell.key.as_deref(), Some("dell technologies"), "{dell:?}");
     for (short, long) in [
         ("Ford", "Ford Motor Co."),
         ("Ford", "Ford Credit LLC"),
@@ -2626,7 +2626,7 @@ fn a_titled_surname_is_a_person_not_the_company_of_its_name() {
         assert_eq!(shares.id, company.id, "{titled_label}");
         assert_eq!(michael.label, EntityLabel::Per, "{titled_label}");
         assert_eq!(michael.key.as_deref(), Some("michael dell"));
-        assert_eq!(company.key.as_deref(), Some("dell"));
+        assert_eq!(company.key.as_deref(), Some("dell technologies"));
     }
     // "Dow Jones" beside "Mr. Jones" begins with no given name: still the index. "Miss
     // Universe" is a pageant, no title and person, and a title ending the sentence before
@@ -3139,10 +3139,48 @@ fn a_surname_cut_off_a_firms_registered_name_is_the_firms() {
     };
     let firm = named("Johnson Controls International plc");
     assert_eq!(firm.label, EntityLabel::Org);
-    assert_eq!(firm.key.as_deref(), Some("johnson controls"));
+    assert_eq!(firm.key.as_deref(), Some("johnson controls international"));
     let mark = named("Mark Johnson");
     assert_eq!(mark.mentions.len(), 3, "{entities:?}");
     assert_eq!(named("Acme Holdings Inc.").mentions.len(), 1);
+    // Two names stay two: a first part ending in a dot, a nationality (however tagged), a
+    // first part not tagged a person, a rest without a legal form only a firm takes. (All
+    // were joined into one firm's name.)
+    for (text, tags) in [
+        (
+            "Sales in the U.S. Ford Motor Co. said rose.",
+            [("U.S.", "PER"), ("Ford Motor Co.", "ORG")],
+        ),
+        (
+            "It was sold to Bosch Corp. Hitachi Ltd. declined to comment.",
+            [("Bosch Corp.", "PER"), ("Hitachi Ltd.", "ORG")],
+        ),
+        (
+            "The Israeli Elbit Systems Ltd. won the tender.",
+            [("Israeli", "PER"), ("Elbit Systems Ltd.", "ORG")],
+        ),
+        (
+            "Rival British BAE Systems plc lost the tender.",
+            [("British", "PER"), ("BAE Systems plc", "ORG")],
+        ),
+        (
+            "The German Siemens AG bid too.",
+            [("German", "MISC"), ("Siemens AG", "ORG")],
+        ),
+        (
+            "Shares of Tata Motors Ltd. rose.",
+            [("Tata", "ORG"), ("Motors Ltd.", "ORG")],
+        ),
+        (
+            "Johnson Controls Group will hire 300 workers.",
+            [("Johnson", "PER"), ("Controls Group", "ORG")],
+        ),
+    ] {
+        let entities = prepared_and_merged(text, &tags);
+        let whole = tags.map(|(name, _)| name).join(" ");
+        let joined = entities.entities.iter().any(|e| e.canonical == whole);
+        assert!(!joined, "{text}: {entities:?}");
+    }
 }
 
 /// A demonym the model tagged PER is its country where it names no person: "Kosovar" of
@@ -3171,6 +3209,25 @@ fn a_demonym_tagged_a_person_is_its_country_unless_a_person_bears_it() {
         (german.label, german.country_code),
         (EntityLabel::Per, None)
     );
+    // A person the clause after a verb of saying, or a determiner before, says it is stays a
+    // person. (All three became their countries.)
+    let text = "Israel opened the trial. The Israeli said he was innocent. France won. French \
+                said she was delighted. America voted. Later an American was arrested.";
+    let mentions = vec![
+        mention_at(text, "Israel", 0, "LOC"),
+        mention_at(text, "Israeli", 0, "PER"),
+        mention_at(text, "France", 0, "LOC"),
+        mention_at(text, "French", 0, "PER"),
+        mention_at(text, "America", 0, "LOC"),
+        mention_at(text, "American", 0, "PER"),
+    ];
+    let entities = merged(&document(text), &mentions);
+    for (country, person) in [(0, 1), (2, 3), (4, 5)] {
+        let (country, person) = (entities.entity_of(country), entities.entity_of(person));
+        assert_ne!(country.id, person.id, "{entities:?}");
+        assert_eq!(person.label, EntityLabel::Per, "{entities:?}");
+    }
+    crate::lexicon::check_lists(&[("person_determiners", super::person_determiners())], true);
 }
 
 /// "A Johnson spokesman" is nobody's beside Boris Johnson and a firm of his name that the model

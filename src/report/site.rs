@@ -4,13 +4,13 @@
 //! page is `DIR/SLUG-N.html`, where the slug keeps the letters and digits of the name, of any
 //! script, for people reading the address bar and the folder (at most 40 characters, lower-cased;
 //! Latin letters without their marks, as entity keys fold them, `Łukasz Nowak` → `lukasz-nowak`;
-//! other scripts' letters with theirs, composed, `Ελένη Βλάχου` → `ελένη-βλάχου`; anything else a
-//! `-`, so no `%`, `/`, space or control character; a name with none of them is `page`), and `N` is a
-//! number the report gives each page of `DIR` once (an article's row in `articles.csv`, a
-//! speaker's rank). The number alone tells pages apart: no id, however chosen, can make two
-//! pages share a file (ids need not be unique, and a slug cut at 40 characters or a hash of
-//! the id could be matched by another id). No name can hold `/`, `..` or a character a file
-//! system minds:
+//! other scripts' letters with theirs, composed, `Ελένη Βλάχου` → `ελένη-βλάχου`;
+//! anything else a `-`, so no `%`, `/`, space or control character; a name with none of them
+//! is `page`), and `N` is a number the report gives each page of `DIR` once (an article's row
+//! in `articles.csv`, a speaker's rank). The number alone tells pages apart: no id, however
+//! chosen, can make two pages share a file (ids need not be unique, and a slug cut at 40
+//! characters or a hash of the id could be matched by another id). No name can hold `/`, `..`
+//! or a character a file system minds:
 //!
 //! ```
 //! use whosaid::report::site::page_name;
