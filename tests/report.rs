@@ -570,10 +570,14 @@ fn check_inert(report: &Path) {
             .to_str()
             .unwrap()
             .to_string();
+        // Letters and digits of any script, lower-case, with their marks: no `%`, space,
+        // control or format character.
+        let plain = |c: char| {
+            let letter = c.is_alphanumeric() && !c.is_uppercase();
+            letter || unicode_normalization::char::is_combining_mark(c) || "-./".contains(c)
+        };
         assert!(
-            name.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-./".contains(c))
-                && name.len() < 80,
+            name.chars().all(plain) && name.chars().count() < 80 && name.len() < 255,
             "file name {name:?}"
         );
         if !name.ends_with(".html") {
@@ -652,6 +656,11 @@ fn hostile_ids_titles_texts_and_urls_render_as_text() {
         "javascript:alert(document.cookie)"
     );
     assert!(text(&select(&first, "p.meta")[0]).contains("<b>Evil</b>"));
+    // An id in another script keeps its letters in the page's file name, cut at 40 (it was
+    // `page-N.html`), and the links to it resolve (`check_inert`).
+    let second_file = pages[&long_id].file_name().unwrap().to_str().unwrap();
+    let expected_slug = "ж".repeat(40) + "-";
+    assert!(second_file.starts_with(&expected_slug), "{second_file}");
     let second = page(&pages[&long_id]);
     assert_eq!(
         text(&select(&second, ".unlinked-url")[0]),

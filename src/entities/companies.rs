@@ -78,7 +78,8 @@ use super::names::{
     fold_key, is_acronym, is_place, is_ticker, is_title, strip_possessive, without_legal_suffix,
     word_after, words_of,
 };
-use super::{Form, OtherName, UnionFind};
+use super::saying::{said_of, Speaker};
+use super::{namesake_surname, Form, OtherName, UnionFind};
 use crate::lexicon::word_list;
 use crate::ner::{EntityLabel, Mention};
 use crate::text::{Document, Span};
@@ -118,16 +119,22 @@ word_list! {
 }
 
 /// Per mention, whether it names the firm that bears a person's name: a one-word name the model
-/// tagged other than PER, right before a word only firms take (`firm_only_words.txt`), that is
-/// the surname of a person the article names in full: "Dell" of "Dell shares rose" and "Dell
-/// stock" beside "Michael Dell" is the company Dell, whether or not the article writes its
-/// registered name ("Dell Technologies Inc."); it joined Michael Dell as his surname, and he
-/// voted ORG. Such a mention is an organisation ([`super::Reading::FirmOfAPersonsName`]): it
-/// joins the registered name it is short for, and else only the others of its kind, never the
-/// person nor his other mentions ("\"…,\" Dell said", tagged ORG or not). A mention the model
-/// tagged PER is left as tagged ("Dell shares his view"), and so is one the text says is a
-/// person (`said_people`: "Mr. Dell"), a country ("China shares") and a possessive ("Dell's
-/// shares", his or the firm's).
+/// tagged other than PER, the surname of a person the article names in full, that the words
+/// after it show to be a firm's:
+/// - a word only firms take right after it (`firm_only_words.txt`): "Dell" of "Dell shares rose"
+///   and "Dell stock" beside "Michael Dell";
+/// - a verb of saying whose clause a firm's pronoun opens, or that a firm's statement follows
+///   ([`saying::said_of`]): "Dell said it would cut 500 jobs", "Dell said in a statement" (and
+///   not "Dell said in a statement that he …", the person's).
+///
+/// That is the company Dell, whether or not the article writes its registered name ("Dell
+/// Technologies Inc."); it joined Michael Dell as his surname, and he voted ORG. Such a mention
+/// is an organisation ([`super::Reading::FirmOfAPersonsName`]): it joins the registered name it
+/// is short for, and else only the others of its kind, never the person nor his other mentions
+/// ("\"…,\" Dell said", tagged ORG or not). A mention the model tagged PER is left as tagged
+/// ("Dell shares his view", "Dell said it was time"), and so is one the text says is a person
+/// (`said_people`: "Mr. Dell"), a country ("China shares") and a possessive ("Dell's shares",
+/// his or the firm's).
 pub(super) fn firms_named_like_people(
     doc: &Document,
     mentions: &[Mention],
@@ -135,26 +142,23 @@ pub(super) fn firms_named_like_people(
     said_people: &[bool],
 ) -> Vec<bool> {
     let mut firms = vec![false; forms.len()];
-    let before_firm_word = |i: usize| {
-        let written = doc.text.get(mentions[i].span.range()).unwrap_or("");
+    let shown_a_firm = |i: usize| {
+        let span = mentions[i].span;
+        let written = doc.text.get(span.range()).unwrap_or("");
         let possessive = strip_possessive(written).len() < written.len();
-        !possessive && word_after_is_one_of(&doc.text, mentions[i].span, firm_only_words())
+        let before_firm_word = word_after_is_one_of(&doc.text, span, firm_only_words());
+        !possessive && (before_firm_word || said_of(&doc.text, span) == Some(Speaker::Firm))
     };
     let candidates: Vec<usize> = (0..forms.len())
         .filter(|&i| mentions[i].label != EntityLabel::Per && !said_people[i])
-        .filter(
-            |&i| matches!(&forms[i], Form::Other(o) if !o.key.is_empty() && !o.key.contains(' ')),
-        )
-        .filter(|&i| before_firm_word(i))
+        .filter(|&i| matches!(&forms[i], Form::Other(_)))
         .collect();
     if candidates.is_empty() {
         return firms;
     }
     let surnames = super::surnames_of_full_names(forms);
     for i in candidates {
-        if let Form::Other(other) = &forms[i] {
-            firms[i] = surnames.contains(other.key.as_str());
-        }
+        firms[i] = namesake_surname(&forms[i], &surnames).is_some() && shown_a_firm(i);
     }
     firms
 }

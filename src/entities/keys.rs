@@ -407,6 +407,28 @@ mod tests {
         );
     }
 
+    /// A word saying what kind of firm it is ("Technologies", "International") is part of the
+    /// name: dropped, it joined different firms, and firms and people, across articles ("Tata
+    /// Technologies Ltd." and "Tata Group" both `tata`, "Trump International" Donald Trump's
+    /// `trump`, "Tyler Technologies Inc." the town of Tyler).
+    #[test]
+    fn an_organisation_keeps_the_word_saying_what_kind_of_firm_it_is() {
+        let org = EntityLabel::Org;
+        for (long, kept) in [
+            ("Tata Technologies Ltd.", "tata technologies"),
+            ("Trump International", "trump international"),
+            (
+                "Philip Morris International Inc.",
+                "philip morris international",
+            ),
+            ("Amnesty International", "amnesty international"),
+            ("Tyler Technologies Inc.", "tyler technologies"),
+            ("Dell Technologies Inc.", "dell technologies"),
+        ] {
+            assert_eq!(key(long, org).as_deref(), Some(kept), "{long}");
+        }
+    }
+
     #[test]
     fn countries_key_by_code_and_ambiguous_names_have_none() {
         let iran = entity("Iran", EntityLabel::Loc, Some("IR"));

@@ -4,8 +4,9 @@ use std::collections::HashSet;
 
 use super::countries;
 use super::names::{
-    family_suffix_after, fold_key, initials_with_acronym_words, is_name_particle, is_ticker,
-    is_title, is_title_before_name, strip_possessive, trim_wrapping, words_of, PersonName,
+    family_suffix_after, fold_key, initials_with_acronym_words, is_name_particle, is_place,
+    is_ticker, is_title, is_title_before_name, strip_possessive, trim_wrapping,
+    without_legal_suffix, words_of, PersonName,
 };
 use crate::lexicon::word_list;
 use crate::ner::{EntityLabel, Mention};
@@ -48,7 +49,10 @@ use crate::text::{Document, Span};
 /// - a name the model cut at " & " or before an organisation word is one mention again:
 ///   `Johnson` and `Johnson` (PER) of "Johnson & Johnson", or `Johnson` and `& Johnson`,
 ///   become the firm `Johnson & Johnson` (ORG), `George Washington` (PER) and `University` (ORG) of "George Washington University"
-///   the university ([`joined_name_label`], `organisation_words.txt`); one name twice around
+///   the university ([`joined_name_label`], `organisation_words.txt`), and so is a surname
+///   followed directly by the rest of a firm's registered name: `Johnson` (PER) and `Controls
+///   International plc` (ORG) become the firm `Johnson Controls International plc`, no part of
+///   a Mark Johnson beside it (`legal_suffixes.txt`); one name twice around
 ///   " & " tagged whole as a place or a person is the firm too: `Johnson & Johnson` (LOC) of
 ///   "workers at Johnson & Johnson in New Brunswick" is ORG ([`ampersand_name_label`]);
 /// - a name the model cut before the place that ends it reaches over the place again where the
@@ -80,9 +84,17 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
         // "Johnson" and "Johnson" of "Johnson & Johnson": one firm's name, cut. A headline
         // writes "&" for "and" ("Trump & Putin meet"): only the text's "&" joins names.
         let in_headline = m.span.start < doc.text_start;
-        let joined_label = out
-            .last()
-            .and_then(|prev| joined_name_label(&doc.text, prev, &m, in_headline));
+        let joined_label = out.last().and_then(|prev| {
+            let one_sentence = doc
+                .sentences_over(Span::new(prev.span.start, m.span.end))
+                .len()
+                == 1;
+            let cut = CutName {
+                in_headline,
+                one_sentence,
+            };
+            joined_name_label(&doc.text, prev, &m, cut)
+        });
         match out.last_mut() {
             // "Del." of "said Del. Stacey Plaskett": her title, no name.
             Some(prev) if title_before_person(&doc.text, prev, &m) => *prev = m,
@@ -412,13 +424,23 @@ word_list! {
 ///   writes "&" for "and" whatever the names;
 /// - a name and an organisation word after it, one space between, are the organisation's (the
 ///   word's label): "George Washington" (PER) and "University" (ORG) of "George Washington
-///   University" (`organisation_words.txt`).
+///   University" (`organisation_words.txt`);
+/// - a name tagged PER and right after it, one space between in one sentence, the rest of a
+///   firm's registered name, tagged ORG, ending in a legal form after a word of its own, are the
+///   firm (ORG): "Johnson" (PER) and "Controls International plc" of "Johnson Controls
+///   International plc", which joined Mark Johnson beside it, or "Goldman" and "Sachs Group
+///   Inc." (`legal_suffixes.txt`; a form that also names a business, "Group", "Holdings", is
+///   none, `business_form_words.txt`). Two names stay apart where the first ends in a dot ("in
+///   the U.S. Ford Motor Co. said", "sold to Bosch Corp. Hitachi Ltd. declined"), is a place or
+///   a nationality ("Israeli Elbit Systems Ltd.", "German Siemens AG") or a possessive, its
+///   owner ("Trump's" and "Acme Corp.").
 fn joined_name_label(
     text: &str,
     before: &Mention,
     after: &Mention,
-    in_headline: bool,
+    cut: CutName,
 ) -> Option<EntityLabel> {
+    let in_headline = cut.in_headline;
     let between = text.get(before.span.end..after.span.start)?;
     let written = trim_wrapping(text.get(after.span.range())?);
     let written_before = trim_wrapping(text.get(before.span.range())?);
@@ -431,7 +453,48 @@ fn joined_name_label(
     let word = between == " "
         && after.label != EntityLabel::Per
         && organisation_words().contains(&fold_key(written).as_str());
-    word.then_some(after.label)
+    if word {
+        return Some(after.label);
+    }
+    // "Johnson" (PER) and "Controls International plc" (ORG): the firm's name, cut after its
+    // first word; not "Trump's" and "Acme Corp.", nor "U.S." and "Ford Motor Co.", two names.
+    let ends_as_word = written_before.ends_with(char::is_alphanumeric);
+    let owned = strip_possessive(written_before).len() < written_before.len();
+    let folded_before = fold_key(written_before);
+    let place = is_place(&folded_before) || countries::table().lookup(written_before).is_some();
+    let rest_of_firm = between == " "
+        && cut.one_sentence
+        && before.label == EntityLabel::Per
+        && after.label == EntityLabel::Org
+        && ends_as_word
+        && !owned
+        && !place
+        && written.starts_with(char::is_uppercase)
+        && is_registered_name(written);
+    rest_of_firm.then_some(EntityLabel::Org)
+}
+
+/// Where two mentions [`joined_name_label`] reads stand: in a headline, which writes "&" for
+/// "and", and in one sentence or not.
+#[derive(Clone, Copy)]
+struct CutName {
+    in_headline: bool,
+    one_sentence: bool,
+}
+
+word_list! {
+    /// Legal-form words that also name a business ("group" of "Tata Group"), folded: a name
+    /// ending in one is not known to be registered.
+    fn business_form_words = "business_form_words.txt";
+}
+
+/// Whether a name ends in a legal form after a word of its own ("Controls International plc",
+/// `legal_suffixes.txt`; not "Inc." alone), one that names no business as well ("Controls
+/// Group" is not, `business_form_words.txt`).
+fn is_registered_name(written: &str) -> bool {
+    let folded = fold_key(written);
+    let last = folded.rsplit(' ').next().unwrap_or("");
+    without_legal_suffix(&folded) != folded && !business_form_words().contains(&last)
 }
 
 /// The label of a name written as two names around " & ": one name twice is a firm's (ORG,
@@ -472,6 +535,7 @@ mod tests {
                 ("possessive_name_words", super::possessive_name_words()),
                 ("place_prepositions", super::place_prepositions()),
                 ("organisation_words", super::organisation_words()),
+                ("business_form_words", super::business_form_words()),
             ],
             true,
         );

@@ -6,8 +6,10 @@
 //!
 //! - **Countries.** A LOC, MISC or ORG mention whose whole text is a country's name or alias
 //!   ("Iran", "U.S.", "the United States", "Britain"), or a LOC or MISC mention that is a demonym
-//!   ("Iranian", "Albanians") or an alias made of one word of the name ("the Emirates"; tagged
-//!   ORG, "Emirates" is the airline), belongs to that country: canonical name and ISO 3166-1
+//!   ("Iranian", "Albanians"; tagged PER too, "Kosovar officials", where it is no surname of a
+//!   person the article names in full, "French" beside Dawn French, nor titled, "Mr. German",
+//!   nor said to be a person, "French said she", "The Israeli said") or an alias made of one
+//!   word of the name ("the Emirates"; tagged ORG, "Emirates" is the airline), belongs to that country: canonical name and ISO 3166-1
 //!   alpha-2 code from [`countries`], label LOC. Cities and continents are not in the table and
 //!   are merged like any other name ("Tehran", "Europe": no code). A name several countries
 //!   share stands for the one of them the article names by a name of its own, and for none
@@ -67,6 +69,14 @@
 //!   after a surname of the article's people makes it the firm's, registered name or not:
 //!   "Dell shares" and "Dell stock" beside Michael Dell alone are the organisation Dell, not
 //!   he, unless tagged PER (`firm_only_words.txt`, [`companies::firms_named_like_people`]).
+//!   Such a surname as the speaker of a verb of saying is told by the clause it reports
+//!   ([`saying`]), for a firm says things too: "Dell said he would step down" is Michael Dell
+//!   however tagged; "Dell said it would cut 500 jobs", "Dell said on Tuesday its sales rose"
+//!   and "Dell said in a statement" (tagged other than PER) are the firm, whether or not the
+//!   article writes "Dell Technologies Inc.", but "Dell said in a statement that he …" is the
+//!   man. Where the clause says neither ("“…,” Dell said", "Dell said the deal was done"), the
+//!   label decides: beside "Dell Technologies Inc." a "Dell" tagged ORG is the firm and one
+//!   tagged otherwise nobody's ([`companies`]); without it, "Dell" is he.
 //!   A country ("the Dem.
 //!   Rep. Congo"), a name an organisation's word ends or follows ("Mr. Cooper Group"), a
 //!   mention tagged ORG or MISC that holds the title ("Ms. Marvel", a series) and a full name
@@ -141,10 +151,12 @@ mod people;
 use people::merge_people;
 pub mod countries;
 pub mod names;
+mod saying;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+use crate::lexicon::word_list;
 use crate::ner::{EntityLabel, Mention};
 use crate::text::{Document, Span};
 use gender::{gender_of_honorific, Gender};
@@ -228,6 +240,8 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
     let mut forms: Vec<Form> = mentions.iter().map(|m| analyse(doc, m, true)).collect();
     // "Mr. Dell" and "Ford, 81," are people.
     let said_people = analyse_said_people(doc, mentions, &mut forms);
+    // "Kosovar" (PER) of "Kosovar officials were more cautious" is Kosovo.
+    analyse_demonyms_tagged_people(doc, mentions, &said_people, &mut forms);
     // "Dell" of "Dell shares" beside "Michael Dell" is the firm, an organisation however tagged.
     let firms = companies::firms_named_like_people(doc, mentions, &forms, &said_people);
     let read_mentions = as_organisations(mentions, &firms);
@@ -316,12 +330,25 @@ pub fn merge(doc: &Document, mentions: &[Mention]) -> Entities {
 
 /// The folded surnames of the people an article names in full, two words or more ("dell" of
 /// "Michael Dell", "jordan" of "Michael Jordan").
-fn surnames_of_full_names(forms: &[Form]) -> std::collections::HashSet<&str> {
+fn surnames_of_full_names(forms: &[Form]) -> HashSet<&str> {
     let full_names = forms.iter().filter_map(|form| match form {
         Form::Person(name) if name.keys.len() > 1 => Some(name),
         _ => None,
     });
     full_names.filter_map(PersonName::surname).collect()
+}
+
+/// The folded name of a one-word mention that is the surname of a person the article names in
+/// full (`surnames`, [`surnames_of_full_names`]): "dell" of "Dell said" beside "Michael Dell".
+fn namesake_surname<'f>(form: &'f Form, surnames: &HashSet<&str>) -> Option<&'f str> {
+    let word = match form {
+        Form::Person(name) if name.keys.len() == 1 => name.surname(),
+        Form::Other(other) if !other.key.is_empty() && !other.key.contains(' ') => {
+            Some(other.key.as_str())
+        }
+        _ => None,
+    };
+    word.filter(|word| surnames.contains(word))
 }
 
 /// The mentions as the merge reads them: those of `firms` ([`companies::firms_named_like_people`]:
@@ -376,6 +403,67 @@ fn analyse_said_people(doc: &Document, mentions: &[Mention], forms: &mut [Form])
         }
     }
     said_people
+}
+
+word_list! {
+    /// Determiners that make the demonym after them a noun, one person ("the" of "The Israeli
+    /// said he was innocent"), lower case.
+    fn person_determiners = "person_determiners.txt";
+}
+
+/// Reads again as its country a demonym the model tagged PER that names no person of the
+/// article: "Kosovar" of "Kosovar officials were more cautious" (a sentence's first word, tagged
+/// a person) is Kosovo, as the same word tagged MISC is. A demonym that is the surname of a
+/// person the article names in full ("French" beside Dawn French), or that the text says is a
+/// person's ("Mr. German", `said_people`), stays a person; so does a country's name ("Jordan"
+/// beside no Michael Jordan may still be a surname), one whose clause after a verb of saying
+/// says so ("French said she was delighted", [`saying::said_of`]) and one a determiner stands
+/// right before ("The Israeli said he was innocent", "an American was arrested",
+/// `person_determiners.txt`).
+fn analyse_demonyms_tagged_people(
+    doc: &Document,
+    mentions: &[Mention],
+    said_people: &[bool],
+    forms: &mut [Form],
+) {
+    let demonym = |i: usize| {
+        let written = doc.text.get(mentions[i].span.range()).unwrap_or("");
+        let kind = countries::table().lookup(strip_possessive(trim_wrapping(written)));
+        matches!(kind, Some((_, countries::NameKind::Demonym)))
+    };
+    let one_word = |form: &Form| matches!(form, Form::Person(name) if name.keys.len() == 1);
+    let a_person = |i: usize| {
+        let span = mentions[i].span;
+        let before = word_before(&doc.text, span)
+            .map(|w| w.trim_start_matches(|c: char| !c.is_alphanumeric()));
+        let determiner =
+            before.is_some_and(|w| person_determiners().contains(&w.to_lowercase().as_str()));
+        determiner || saying::said_of(&doc.text, span) == Some(saying::Speaker::Person)
+    };
+    let candidates: Vec<usize> = (0..forms.len())
+        .filter(|&i| mentions[i].label == EntityLabel::Per && !said_people[i])
+        .filter(|&i| one_word(&forms[i]) && demonym(i) && !a_person(i))
+        .collect();
+    if candidates.is_empty() {
+        return;
+    }
+    let surnames: HashSet<String> = surnames_of_full_names(forms)
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    for i in candidates {
+        let Form::Person(name) = &forms[i] else {
+            continue;
+        };
+        if name.surname().is_some_and(|s| surnames.contains(s)) {
+            continue;
+        }
+        let as_demonym = Mention {
+            label: EntityLabel::Misc,
+            ..mentions[i].clone()
+        };
+        forms[i] = analyse(doc, &as_demonym, true);
+    }
 }
 
 /// The label each mention votes for its entity: PER where the text says it is a person or it

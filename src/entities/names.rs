@@ -109,10 +109,19 @@ const WORD_GAP: [char; 2] = [' ', '\u{a0}'];
 /// "Johnson\u{a0}spokesman", "Foundation" of "Smith Foundation's"; none after "Apple's" or
 /// "Apple," (no space) or at a line break. The one reading of the word after a mention.
 pub fn word_after(text: &str, span: Span) -> Option<&str> {
+    word_and_rest_after(text, span).map(|(word, _)| word)
+}
+
+/// The word right after a span, as [`word_after`] reads it, and the text after that word: "said"
+/// and " it would" of "Dell said it would".
+pub fn word_and_rest_after(text: &str, span: Span) -> Option<(&str, &str)> {
     let after = text.get(span.end..).unwrap_or("");
     let rest = after.trim_start_matches(WORD_GAP);
-    let word = rest.split(|c: char| !c.is_alphanumeric()).next();
-    word.filter(|w| !w.is_empty() && rest.len() < after.len())
+    let end = rest
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(rest.len());
+    let (word, tail) = rest.split_at(end);
+    (!word.is_empty() && rest.len() < after.len()).then_some((word, tail))
 }
 
 /// The word right before a span as written, punctuation and all ("Mr.", "(the"), past the

@@ -3,6 +3,7 @@
 
 use super::gender::gender_of_first_name;
 use super::names::{ends_with_fathers_name, is_short_form_of, without_article};
+use super::saying::{said_of, Speaker};
 use super::*;
 use crate::lexicon::word_list;
 use std::borrow::Cow;
@@ -18,6 +19,9 @@ word_list! {
 ///   before it: "Dell" of "Mr. Dell said" (`titles_of_people_only.txt`); or opening a mention
 ///   the model tagged PER. A mention tagged otherwise that holds the title is left as tagged:
 ///   "Ms. Marvel" (ORG) is a series, "Rep. Congo" (LOC) a republic;
+/// - a verb of saying right after it whose clause a person's pronoun opens, where it is one word,
+///   the surname of a person the article names in full: "Dell" of "Dell said he would step
+///   down" beside Michael Dell, tagged ORG or not ([`said_of`]);
 /// - an age in apposition right after it: "Ford" of "Ford, 81, said" (a comma, a number up to
 ///   120, a comma and a lower-case word). In a sentence where two names or more are followed by
 ///   numbers, a list, the numbers are ages only where the list is of people ([`NumberedLists`]):
@@ -32,6 +36,12 @@ word_list! {
 /// named after its founder.
 pub(super) fn said_to_be_people(doc: &Document, mentions: &[Mention], forms: &[Form]) -> Vec<bool> {
     let lists = NumberedLists::new(doc, mentions, forms);
+    let surnames = surnames_of_full_names(forms);
+    // "Dell said he would step down" beside Michael Dell: he, however tagged.
+    let speaks_as_person = |(m, form): (&Mention, &Form)| {
+        namesake_surname(form, &surnames).is_some()
+            && said_of(&doc.text, m.span) == Some(Speaker::Person)
+    };
     let said = |(i, (m, form)): (usize, (&Mention, &Form))| {
         let by_age = match lists.people(doc.sentences_over(m.span).start) {
             None => aged(&doc.text, m.span),
@@ -41,7 +51,7 @@ pub(super) fn said_to_be_people(doc: &Document, mentions: &[Mention], forms: &[F
                     && number_after_name(&doc.text, m.span).is_some_and(closed_age)
             }
         };
-        let by_text = titled(&doc.text, m.span, m.label) || by_age;
+        let by_text = titled(&doc.text, m.span, m.label) || by_age || speaks_as_person((m, form));
         by_text && !matches!(form, Form::Country(..)) && !names_organisation(&doc.text, m.span)
     };
     mentions.iter().zip(forms).enumerate().map(said).collect()

@@ -3064,6 +3064,172 @@ fn a_firm_named_like_a_person_is_the_firm_without_its_registered_name() {
     assert_eq!(entities.entities.len(), 1, "{entities:?}");
 }
 
+/// A firm's name that is the surname of a person of the article, as the speaker of a verb of
+/// saying, is told by its clause: "Dell said it would cut 500 jobs" and "Dell said in a
+/// statement" (tagged ORG) are the firm, "Dell said he would step down" Michael Dell however
+/// tagged, with or without the firm's registered name beside them. Nothing said, the label
+/// decides as before: "“…,” Dell said" (ORG) stays his without a registered name, and "Dell
+/// said it was time" tagged PER stays his. (All of them went to Michael Dell without "Dell
+/// Technologies Inc."; beside it, "Dell said he" went to the company.)
+#[test]
+fn a_firms_name_as_a_speaker_is_told_by_what_it_says() {
+    let text = "Michael Dell founded the company in 1984. Dell said it would cut 500 jobs. Dell \
+                said in a statement that sales rose. Dell said he would step down in May. \
+                \"We are only at the start,\" Dell said. Dell said it was time for a change.";
+    let mentions = vec![
+        mention_at(text, "Michael Dell", 0, "PER"),
+        mention_at(text, "Dell", 1, "ORG"),
+        mention_at(text, "Dell", 2, "ORG"),
+        mention_at(text, "Dell", 3, "ORG"),
+        mention_at(text, "Dell", 4, "ORG"),
+        mention_at(text, "Dell", 5, "PER"),
+    ];
+    let entities = merged(&document(text), &mentions);
+    let [michael, jobs, statement, he, quoted, time] =
+        [0, 1, 2, 3, 4, 5].map(|i| entities.entity_of(i));
+    assert_eq!(jobs.id, statement.id, "{entities:?}");
+    assert_ne!(jobs.id, michael.id, "{entities:?}");
+    assert_eq!(
+        (jobs.label, jobs.key.as_deref(), jobs.ambiguous),
+        (EntityLabel::Org, Some("dell"), false)
+    );
+    for person in [he, quoted, time] {
+        assert_eq!(person.id, michael.id, "{entities:?}");
+    }
+    assert_eq!(michael.label, EntityLabel::Per, "{entities:?}");
+    // Beside the registered name: "Dell said he" (ORG) is the man, "Dell said it" the company.
+    let text = "Dell Technologies Inc. reported higher sales. Michael Dell, its founder, spoke \
+                to analysts. Dell said he would step down. Dell said it would hire 500 people.";
+    let mentions = vec![
+        mention_at(text, "Dell Technologies Inc.", 0, "ORG"),
+        mention_at(text, "Michael Dell", 0, "PER"),
+        mention_at(text, "Dell", 2, "ORG"),
+        mention_at(text, "Dell", 3, "ORG"),
+    ];
+    let entities = merged(&document(text), &mentions);
+    let [company, michael, he, it] = [0, 1, 2, 3].map(|i| entities.entity_of(i));
+    assert_eq!(he.id, michael.id, "{entities:?}");
+    assert_eq!(it.id, company.id, "{entities:?}");
+    assert_eq!(
+        (michael.label, company.label),
+        (EntityLabel::Per, EntityLabel::Org)
+    );
+}
+
+/// A surname the model cut off the front of a firm's registered name is the firm's:
+/// "Johnson" (PER) and "Controls International plc" (ORG) are "Johnson Controls International
+/// plc", no part of Mark Johnson beside it (it was his, and the firm lost its first word); his
+/// possessive before a firm's name stays his.
+#[test]
+fn a_surname_cut_off_a_firms_registered_name_is_the_firms() {
+    let text = "Mark Johnson welcomed the plant. Johnson Controls International plc will hire 300 \
+                workers. Johnson said he was pleased. Mark Johnson's Acme Holdings Inc. grew.";
+    let entities = prepared_and_merged(
+        text,
+        &[
+            ("Mark Johnson", "PER"),
+            ("Controls International plc", "ORG"),
+            ("Acme Holdings Inc.", "ORG"),
+            ("Johnson", "PER"),
+        ],
+    );
+    let named = |canonical: &str| {
+        let found = entities.entities.iter().find(|e| e.canonical == canonical);
+        found.unwrap_or_else(|| panic!("no {canonical}: {entities:?}"))
+    };
+    let firm = named("Johnson Controls International plc");
+    assert_eq!(firm.label, EntityLabel::Org);
+    assert_eq!(firm.key.as_deref(), Some("johnson controls international"));
+    let mark = named("Mark Johnson");
+    assert_eq!(mark.mentions.len(), 3, "{entities:?}");
+    assert_eq!(named("Acme Holdings Inc.").mentions.len(), 1);
+    // Two names stay two: a first part ending in a dot, a nationality (however tagged), a
+    // first part not tagged a person, a rest without a legal form only a firm takes. (All
+    // were joined into one firm's name.)
+    for (text, tags) in [
+        (
+            "Sales in the U.S. Ford Motor Co. said rose.",
+            [("U.S.", "PER"), ("Ford Motor Co.", "ORG")],
+        ),
+        (
+            "It was sold to Bosch Corp. Hitachi Ltd. declined to comment.",
+            [("Bosch Corp.", "PER"), ("Hitachi Ltd.", "ORG")],
+        ),
+        (
+            "The Israeli Elbit Systems Ltd. won the tender.",
+            [("Israeli", "PER"), ("Elbit Systems Ltd.", "ORG")],
+        ),
+        (
+            "Rival British BAE Systems plc lost the tender.",
+            [("British", "PER"), ("BAE Systems plc", "ORG")],
+        ),
+        (
+            "The German Siemens AG bid too.",
+            [("German", "MISC"), ("Siemens AG", "ORG")],
+        ),
+        (
+            "Shares of Tata Motors Ltd. rose.",
+            [("Tata", "ORG"), ("Motors Ltd.", "ORG")],
+        ),
+        (
+            "Johnson Controls Group will hire 300 workers.",
+            [("Johnson", "PER"), ("Controls Group", "ORG")],
+        ),
+    ] {
+        let entities = prepared_and_merged(text, &tags);
+        let whole = tags.map(|(name, _)| name).join(" ");
+        let joined = entities.entities.iter().any(|e| e.canonical == whole);
+        assert!(!joined, "{text}: {entities:?}");
+    }
+}
+
+/// A demonym the model tagged PER is its country where it names no person: "Kosovar" of
+/// "Kosovar analysts said" is Kosovo (it was a person "Kosovar"); "French" beside Dawn French
+/// and a titled "Mr. German" stay people.
+#[test]
+fn a_demonym_tagged_a_person_is_its_country_unless_a_person_bears_it() {
+    let text = "Drita Krasniqi left the party. Kosovar analysts said the split could bring \
+                down the coalition. Kosovo votes in May. Dawn French spoke. French said so. \
+                Mr. German agreed.";
+    let mentions = vec![
+        mention_at(text, "Drita Krasniqi", 0, "PER"),
+        mention_at(text, "Kosovar", 0, "PER"),
+        mention_at(text, "Kosovo", 0, "LOC"),
+        mention_at(text, "Dawn French", 0, "PER"),
+        mention_at(text, "French", 1, "PER"),
+        mention_at(text, "German", 0, "PER"),
+    ];
+    let entities = merged(&document(text), &mentions);
+    let [_, kosovar, kosovo, dawn, french, german] =
+        [0, 1, 2, 3, 4, 5].map(|i| entities.entity_of(i));
+    assert_eq!(kosovar.id, kosovo.id, "{entities:?}");
+    assert_eq!(kosovo.country_code, Some("XK"));
+    assert_eq!(french.id, dawn.id, "{entities:?}");
+    assert_eq!(
+        (german.label, german.country_code),
+        (EntityLabel::Per, None)
+    );
+    // A person the clause after a verb of saying, or a determiner before, says it is stays a
+    // person. (All three became their countries.)
+    let text = "Israel opened the trial. The Israeli said he was innocent. France won. French \
+                said she was delighted. America voted. Later an American was arrested.";
+    let mentions = vec![
+        mention_at(text, "Israel", 0, "LOC"),
+        mention_at(text, "Israeli", 0, "PER"),
+        mention_at(text, "France", 0, "LOC"),
+        mention_at(text, "French", 0, "PER"),
+        mention_at(text, "America", 0, "LOC"),
+        mention_at(text, "American", 0, "PER"),
+    ];
+    let entities = merged(&document(text), &mentions);
+    for (country, person) in [(0, 1), (2, 3), (4, 5)] {
+        let (country, person) = (entities.entity_of(country), entities.entity_of(person));
+        assert_ne!(country.id, person.id, "{entities:?}");
+        assert_eq!(person.label, EntityLabel::Per, "{entities:?}");
+    }
+    crate::lexicon::check_lists(&[("person_determiners", super::person_determiners())], true);
+}
+
 /// "A Johnson spokesman" is nobody's beside Boris Johnson and a firm of his name that the model
 /// tagged a place, "Johnson & Johnson" (made ORG as the firm it is) or "Johnson Controls plc"
 /// (it was Boris Johnson's), but his beside a place of his name ("Johnson City").

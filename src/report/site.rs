@@ -1,18 +1,22 @@
 //! Where the report's files go, and what they are called.
 //!
 //! Page names come from ids and names the dump chose, so they are never used as they are: a
-//! page is `DIR/SLUG-N.html`, where the slug keeps the ASCII letters and digits of the name (at
-//! most 40, lowercased, anything else a `-`) for people reading the address bar, and `N` is a
-//! number the report gives each page of `DIR` once (an article's row in `articles.csv`, a
-//! speaker's rank). The number alone tells pages apart: no id, however chosen, can make two
-//! pages share a file (ids need not be unique, and a slug cut at 40 characters or a hash of
-//! the id could be matched by another id). No name can hold `/`, `..` or a character a file
-//! system minds:
+//! page is `DIR/SLUG-N.html`, where the slug keeps the letters and digits of the name, of any
+//! script, for people reading the address bar and the folder (at most 40 characters, lower-cased;
+//! Latin letters without their marks, as entity keys fold them, `Łukasz Nowak` → `lukasz-nowak`;
+//! other scripts' letters with theirs, composed, `Ελένη Βλάχου` → `ελένη-βλάχου`;
+//! anything else a `-`, so no `%`, `/`, space or control character; a name with none of them
+//! is `page`), and `N` is a number the report gives each page of `DIR` once (an article's row
+//! in `articles.csv`, a speaker's rank). The number alone tells pages apart: no id, however
+//! chosen, can make two pages share a file (ids need not be unique, and a slug cut at 40
+//! characters or a hash of the id could be matched by another id). No name can hold `/`, `..`
+//! or a character a file system minds:
 //!
 //! ```
 //! use whosaid::report::site::page_name;
 //! let name = page_name("articles", "../../etc/passwd", 7);
 //! assert_eq!(name, "articles/etc-passwd-7.html");
+//! assert_eq!(page_name("speakers", "Владимир Путин", 2), "speakers/владимир-путин-2.html");
 //! // Same slug, another number: another file.
 //! assert_ne!(page_name("articles", &"x".repeat(41), 1), page_name("articles", &"x".repeat(42), 2));
 //! ```
@@ -50,6 +54,8 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
 
 /// The file every report holds, so that a later report knows it may replace the directory.
 pub const MARKER: &str = ".whosaid-report";
@@ -72,23 +78,38 @@ const SLUG_CHARS: usize = 40;
 /// `DIR/SLUG-N.html` for page number `n` of `DIR`, titled `name`; see the module doc.
 pub fn page_name(dir: &str, name: &str, n: usize) -> String {
     let mut slug = String::new();
+    let mut kept = 0;
     // Latin letters lose their marks as the entity keys' do (`Łukasz` → `lukasz`): kept as
-    // ASCII only, `Łukasz Nowak` and `ukasz Nowak` had one slug, `ukasz-nowak`.
+    // ASCII only, `Łukasz Nowak` and `ukasz Nowak` had one slug, `ukasz-nowak`. Other scripts'
+    // letters stay with their marks (`Ελένη`, `नरेंद्र`), which the fold gives decomposed.
     for c in crate::entities::names::fold_key(name).chars() {
-        if c.is_ascii_alphanumeric() {
+        let after_letter = !slug.is_empty() && !slug.ends_with('-');
+        if is_slug_letter(c) || (is_combining_mark(c) && after_letter) {
             slug.push(c.to_ascii_lowercase());
-        } else if !slug.ends_with('-') && !slug.is_empty() {
+        } else if after_letter {
             slug.push('-');
+        } else {
+            continue;
         }
-        if slug.len() >= SLUG_CHARS {
+        kept += 1;
+        if kept >= SLUG_CHARS {
             break;
         }
     }
-    let slug = slug.trim_end_matches('-');
-    let slug = if slug.is_empty() { "page" } else { slug };
+    // Composed, so that the link and the file name are the same bytes on every file system:
+    // `김정은`, not its 9 jamo.
+    let slug: String = slug.trim_end_matches('-').nfc().collect();
+    let slug = if slug.is_empty() { "page" } else { &slug };
     // The number after the last `-` is unique in `dir`, and a slug cannot end with `-`: the
     // file names of two numbers always differ.
     format!("{dir}/{slug}-{n}.html")
+}
+
+/// Whether a character stands for itself in a slug: an ASCII letter or digit, or a letter or
+/// digit of another script (`λ`, `北`); no punctuation, space, control or format character
+/// (`%`, `/`, a right-to-left override), which a file system or an address bar minds.
+fn is_slug_letter(c: char) -> bool {
+    c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric())
 }
 
 /// The URL of an article as a link target, only when it is a plain web address: anything else
@@ -425,8 +446,8 @@ fn holds_only_pages_of(dir: &Path, sub: &str, listed: Option<&HashSet<String>>) 
     })
 }
 
-/// Whether `name` is one [`page_name`] gives: `SLUG-N.html`, the slug of lower-case ASCII
-/// letters, digits and `-`, `N` a number.
+/// Whether `name` is one [`page_name`] gives: `SLUG-N.html`, the slug of lower-case letters
+/// and digits of any script, their marks and `-`, `N` a number.
 fn named_as_page(name: &str) -> bool {
     let Some((slug, number)) = name
         .strip_suffix(".html")
@@ -434,10 +455,10 @@ fn named_as_page(name: &str) -> bool {
     else {
         return false;
     };
+    let slug_char =
+        |c: char| (is_slug_letter(c) && !c.is_uppercase()) || is_combining_mark(c) || c == '-';
     !slug.is_empty()
-        && slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && slug.chars().all(slug_char)
         && !number.is_empty()
         && number.bytes().all(|b| b.is_ascii_digit())
 }
@@ -646,18 +667,13 @@ mod tests {
         ];
         for n in &names {
             let file = n.strip_prefix("a/").unwrap();
-            assert!(file.len() <= SLUG_CHARS + 26, "{n}");
-            assert!(
-                file.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'),
-                "{n}"
-            );
-            assert!(!file.starts_with('.') && !file.contains(".."), "{n}");
+            assert_plain_file_name(file);
         }
         assert_eq!(
-            names[3], "a/page-3.html",
-            "non-ASCII names get the fallback slug"
+            names[3], "a/ελένη-北京-3.html",
+            "other scripts keep their letters"
         );
+        assert_eq!(names[4], "a/page-4.html", "no letter: the fallback slug");
         // Latin letters with marks keep their letter, so two names differ in their slugs too.
         assert_eq!(
             names[8..],
@@ -669,6 +685,45 @@ mod tests {
         );
         let distinct: std::collections::HashSet<&String> = names.iter().collect();
         assert_eq!(distinct.len(), names.len());
+    }
+
+    /// A page's file name as [`page_name`] makes it: short, lower-case letters and digits of any
+    /// script with their marks, `-` and `.html`; none that a file system or a link minds.
+    fn assert_plain_file_name(file: &str) {
+        assert!(file.chars().count() <= SLUG_CHARS + 26, "{file}");
+        assert!(file.len() <= 255, "{file}");
+        let plain = |c: char| {
+            let letter = c.is_alphanumeric() && !c.is_uppercase();
+            letter || is_combining_mark(c) || c == '-' || c == '.'
+        };
+        assert!(file.chars().all(plain), "{file}");
+        assert!(!file.starts_with('.') && !file.contains(".."), "{file}");
+        assert!(named_as_page(file), "{file}");
+    }
+
+    /// A name in another script gets a slug of its own letters, lower-cased and composed, as a
+    /// Latin name does (every one was `page-N`); what no file name should hold (a right-to-left
+    /// override, a zero-width joiner, `%`, a slash) is no part of it, and a pile of combining
+    /// marks is cut with the rest.
+    #[test]
+    fn names_in_other_scripts_keep_their_letters() {
+        for (name, expected) in [
+            ("Владимир Путин", "a/владимир-путин-1.html"),
+            ("ΕΛΈΝΗ Βλάχου", "a/ελένη-βλάχου-1.html"),
+            ("محمد بن سلمان", "a/محمد-بن-سلمان-1.html"),
+            ("नरेंद्र मोदी", "a/नरेंद्र-मोदी-1.html"),
+            ("김정은", "a/김정은-1.html"),
+            ("習近平 (Xi Jinping)", "a/習近平-xi-jinping-1.html"),
+            ("Ан\u{202e}на 100%/x", "a/анна-100-x-1.html"),
+            ("Łukasz Владимир", "a/lukasz-владимир-1.html"),
+        ] {
+            let page = page_name("a", name, 1);
+            assert_eq!(page, expected, "{name}");
+            assert_plain_file_name(page.strip_prefix("a/").unwrap());
+        }
+        let piled = format!("ж{}", "\u{301}".repeat(500));
+        let page = page_name("a", &piled, 1);
+        assert_plain_file_name(page.strip_prefix("a/").unwrap());
     }
 
     #[test]
@@ -979,11 +1034,18 @@ mod tests {
 
     #[test]
     fn pages_are_told_by_name_where_no_marker_lists_them() {
-        for name in ["a-1.html", "page-12.html", "joe-biden-3.html"] {
+        for name in [
+            "a-1.html",
+            "page-12.html",
+            "joe-biden-3.html",
+            "ελένη-3.html",
+        ] {
             assert!(named_as_page(name), "{name}");
         }
         for name in [
             "my-notes.html",
+            "Ελένη-3.html",
+            "ελένη 3-3.html",
             "a-1.htm",
             "-1.html",
             "A-1.html",
