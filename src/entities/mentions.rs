@@ -81,20 +81,8 @@ pub fn name_mentions(doc: &Document, mentions: Vec<Mention>) -> Vec<Mention> {
         // The end of the mention before the last: "Jr.[" tagged as one ends past the "[" of
         // "[Donald]", which stays in it, so that no two mentions overlap.
         let taken = out.len().checked_sub(2).map_or(0, |k| out[k].span.end);
-        // "Johnson" and "Johnson" of "Johnson & Johnson": one firm's name, cut. A headline
-        // writes "&" for "and" ("Trump & Putin meet"): only the text's "&" joins names.
-        let in_headline = m.span.start < doc.text_start;
-        let joined_label = out.last().and_then(|prev| {
-            let one_sentence = doc
-                .sentences_over(Span::new(prev.span.start, m.span.end))
-                .len()
-                == 1;
-            let cut = CutName {
-                in_headline,
-                one_sentence,
-            };
-            joined_name_label(&doc.text, prev, &m, cut)
-        });
+        // "Johnson" and "Johnson" of "Johnson & Johnson": one firm's name, cut.
+        let joined_label = out.last().and_then(|prev| joined_name_label(doc, prev, &m));
         match out.last_mut() {
             // "Del." of "said Del. Stacey Plaskett": her title, no name.
             Some(prev) if title_before_person(&doc.text, prev, &m) => *prev = m,
@@ -434,13 +422,10 @@ word_list! {
 ///   the U.S. Ford Motor Co. said", "sold to Bosch Corp. Hitachi Ltd. declined"), is a place or
 ///   a nationality ("Israeli Elbit Systems Ltd.", "German Siemens AG") or a possessive, its
 ///   owner ("Trump's" and "Acme Corp.").
-fn joined_name_label(
-    text: &str,
-    before: &Mention,
-    after: &Mention,
-    cut: CutName,
-) -> Option<EntityLabel> {
-    let in_headline = cut.in_headline;
+fn joined_name_label(doc: &Document, before: &Mention, after: &Mention) -> Option<EntityLabel> {
+    let text = doc.text.as_str();
+    // A headline writes "&" for "and" ("Trump & Putin meet"): only the text's "&" joins names.
+    let in_headline = after.span.start < doc.text_start;
     let between = text.get(before.span.end..after.span.start)?;
     let written = trim_wrapping(text.get(after.span.range())?);
     let written_before = trim_wrapping(text.get(before.span.range())?);
@@ -462,24 +447,21 @@ fn joined_name_label(
     let owned = strip_possessive(written_before).len() < written_before.len();
     let folded_before = fold_key(written_before);
     let place = is_place(&folded_before) || countries::table().lookup(written_before).is_some();
+    let one_sentence = || {
+        doc.sentences_over(Span::new(before.span.start, after.span.end))
+            .len()
+            == 1
+    };
     let rest_of_firm = between == " "
-        && cut.one_sentence
         && before.label == EntityLabel::Per
         && after.label == EntityLabel::Org
         && ends_as_word
         && !owned
         && !place
         && written.starts_with(char::is_uppercase)
-        && is_registered_name(written);
+        && is_registered_name(written)
+        && one_sentence();
     rest_of_firm.then_some(EntityLabel::Org)
-}
-
-/// Where two mentions [`joined_name_label`] reads stand: in a headline, which writes "&" for
-/// "and", and in one sentence or not.
-#[derive(Clone, Copy)]
-struct CutName {
-    in_headline: bool,
-    one_sentence: bool,
 }
 
 word_list! {

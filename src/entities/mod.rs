@@ -440,24 +440,16 @@ fn analyse_demonyms_tagged_people(
             before.is_some_and(|w| person_determiners().contains(&w.to_lowercase().as_str()));
         determiner || saying::said_of(&doc.text, span) == Some(saying::Speaker::Person)
     };
-    let candidates: Vec<usize> = (0..forms.len())
+    let mut candidates: Vec<usize> = (0..forms.len())
         .filter(|&i| mentions[i].label == EntityLabel::Per && !said_people[i])
         .filter(|&i| one_word(&forms[i]) && demonym(i) && !a_person(i))
         .collect();
     if candidates.is_empty() {
         return;
     }
-    let surnames: HashSet<String> = surnames_of_full_names(forms)
-        .into_iter()
-        .map(str::to_string)
-        .collect();
+    let surnames = surnames_of_full_names(forms);
+    candidates.retain(|&i| namesake_surname(&forms[i], &surnames).is_none());
     for i in candidates {
-        let Form::Person(name) = &forms[i] else {
-            continue;
-        };
-        if name.surname().is_some_and(|s| surnames.contains(s)) {
-            continue;
-        }
         let as_demonym = Mention {
             label: EntityLabel::Misc,
             ..mentions[i].clone()

@@ -117,11 +117,17 @@ pub fn word_after(text: &str, span: Span) -> Option<&str> {
 pub fn word_and_rest_after(text: &str, span: Span) -> Option<(&str, &str)> {
     let after = text.get(span.end..).unwrap_or("");
     let rest = after.trim_start_matches(WORD_GAP);
-    let end = rest
-        .find(|c: char| !c.is_alphanumeric())
-        .unwrap_or(rest.len());
-    let (word, tail) = rest.split_at(end);
+    let (word, tail) = leading_word(rest);
     (!word.is_empty() && rest.len() < after.len()).then_some((word, tail))
+}
+
+/// The letters and digits a text opens with, and the text after them: "it" and " would" of "it
+/// would"; empty where it opens with anything else.
+pub fn leading_word(text: &str) -> (&str, &str) {
+    let end = text
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(text.len());
+    text.split_at(end)
 }
 
 /// The word right before a span as written, punctuation and all ("Mr.", "(the"), past the

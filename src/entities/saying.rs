@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::names::word_and_rest_after;
+use super::names::{leading_word, word_and_rest_after};
 use crate::lexicon::{parse_pairs, word_list};
 use crate::quotes::lexicon::is_speech_verb;
 use crate::text::Span;
@@ -76,10 +76,7 @@ pub(super) fn said_of(text: &str, span: Span) -> Option<Speaker> {
             break;
         }
     }
-    let word_end = rest
-        .find(|c: char| !c.is_alphanumeric())
-        .unwrap_or(rest.len());
-    let pronoun = rest[..word_end].to_lowercase();
+    let pronoun = leading_word(rest).0.to_lowercase();
     match speaker_pronouns().get(pronoun.as_str()) {
         Some(&speaker) => Some(speaker),
         None => in_statement.then_some(Speaker::Firm),
