@@ -933,15 +933,9 @@ mod tests {
         let reader: Box<dyn io::BufRead + Send> = Box::new(io::BufReader::new(endless));
         let mut stream = Stream::new("news.csv", "news", reader, false, false, DEFAULT_MAX_BYTES);
         stream.limit = Some(1_000);
-        let mut rows = CsvRows::of(stream);
-        let rows = crate::paths::special::at_once(move || {
-            let opts = ReadOptions::default();
-            let mut found = Vec::new();
-            while let Some(row) = rows.next_record(&opts) {
-                found.push(row.map(|a| a.id));
-            }
-            found
-        });
+        let rows =
+            crate::input::records_at_once(crate::input::Source::Csv(Box::new(CsvRows::of(stream))));
+        let rows: Vec<_> = rows.into_iter().map(|row| row.map(|a| a.id)).collect();
         assert_eq!(rows.len(), 2, "{rows:?}");
         assert_eq!(rows[0].as_ref().unwrap(), "a");
         let error = rows[1].as_ref().unwrap_err();

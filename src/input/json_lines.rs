@@ -635,6 +635,7 @@ impl<'de> Visitor<'de> for WantedFields<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::{records_at_once, Source};
     use std::io::Read;
 
     /// A line far over the limit was read whole before its text was found too long (an 800 MB
@@ -673,17 +674,13 @@ mod tests {
         let mut stream = Stream::new("<stdin>", "stdin", zeros, false, false, DEFAULT_MAX_BYTES);
         // 1 MiB, not the default 1 GiB: the test stays far inside `at_once`'s 20 s.
         stream.limit = Some(1 << 20);
-        let mut lines = JsonLines::of(stream);
-        let (first, then_none) = crate::paths::special::at_once(move || {
-            let opts = ReadOptions::default();
-            let first = lines.next_record(&opts);
-            (first, lines.next_record(&opts).is_none())
-        });
-        let error = first.expect("an error row").expect_err("no article");
+        let mut rows = records_at_once(Source::JsonLines(JsonLines::of(stream)));
+        let error = rows.remove(0).expect_err("no article");
         assert_eq!(error.record, "line 1");
         assert!(error.is_cut_short(), "{}", error.reason);
         assert!(error.reason.contains("NUL"), "{}", error.reason);
-        assert!(then_none);
+        // Nothing after it.
+        assert!(rows.is_empty(), "{} more rows", rows.len());
     }
 
     /// A file's line is read to its end, however long: its size bounds it, and the lines after
@@ -719,15 +716,11 @@ mod tests {
         let mut stream = Stream::new("<stdin>", "stdin", reader, false, false, DEFAULT_MAX_BYTES);
         // Small, so the test reads kilobytes, not a gigabyte of one-byte lines.
         stream.limit = Some(1_000);
-        let mut lines = JsonLines::of(stream);
-        let rows = crate::paths::special::at_once(move || {
-            let opts = ReadOptions::default();
-            let mut rows = Vec::new();
-            while let Some(row) = lines.next_record(&opts) {
-                rows.push(row.map(|a| a.id).map_err(|e| (e.record.clone(), e)));
-            }
-            rows
-        });
+        let rows = records_at_once(Source::JsonLines(JsonLines::of(stream)));
+        let rows: Vec<_> = rows
+            .into_iter()
+            .map(|row| row.map(|a| a.id).map_err(|e| (e.record.clone(), e)))
+            .collect();
         assert_eq!(rows.len(), 2, "{rows:?}");
         assert_eq!(rows[0].as_ref().unwrap(), "a");
         let (record, error) = rows[1].as_ref().unwrap_err();

@@ -371,6 +371,16 @@ impl Source {
     }
 }
 
+/// Every record of one source, read to its end within [`crate::paths::special::at_once`]'s time
+/// limit: the tests of endless streams, which must end.
+#[cfg(test)]
+fn records_at_once(mut source: Source) -> Vec<Result<Article, RecordError>> {
+    crate::paths::special::at_once(move || {
+        let opts = ReadOptions::default();
+        std::iter::from_fn(|| source.next_record(&opts)).collect()
+    })
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
     JsonLines,
