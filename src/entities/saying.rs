@@ -25,6 +25,24 @@ word_list! {
 }
 
 word_list! {
+    /// Words between a name and its verb of saying that say nothing of the speaker ("also",
+    /// "has"), lower case.
+    fn words_before_saying = "words_before_saying.txt";
+}
+
+word_list! {
+    /// Verbs that may make the "it" before them an empty subject ("was" of "it was time"), lower
+    /// case.
+    fn copulas_after_it = "copulas_after_it.txt";
+}
+
+word_list! {
+    /// Words that, after "it" and a verb of [`copulas_after_it`], make that "it" empty ("time",
+    /// "honour"), lower case.
+    fn empty_it_words = "empty_it_words.txt";
+}
+
+word_list! {
     /// Words between a verb of saying and its clause that say nothing of the speaker ("that",
     /// "on tuesday"), lower case.
     fn words_after_saying = "words_after_saying.txt";
@@ -54,9 +72,19 @@ fn speaker_pronouns() -> &'static HashMap<&'static str, Speaker> {
 ///   "Dell said in a statement on Tuesday that he …" a person, "Dell said it would cut 500 jobs"
 ///   and "Dell said Tuesday its sales rose" a firm (`speaker_pronouns.txt`);
 /// - with no such pronoun, a statement phrase: "Dell said in a statement" a firm;
-/// - nothing else: "“…,” Dell said.", "Dell said the deal was done", "Dell told him".
+/// - nothing else: "“…,” Dell said.", "Dell said the deal was done", "Dell told him", and an
+///   empty "it" ("Dell said it was an honour to serve": `empty_it_words.txt`).
+///
+/// Up to three words of `words_before_saying.txt` may stand before the verb: "Dell also said it
+/// …", "Dell has since said he …".
 pub(super) fn said_of(text: &str, span: Span) -> Option<Speaker> {
-    let (verb, mut rest) = word_and_rest_after(text, span)?;
+    let (mut verb, mut rest) = word_and_rest_after(text, span)?;
+    for _ in 0..3 {
+        if !is_one_of(verb, words_before_saying()) {
+            break;
+        }
+        (verb, rest) = leading_word(rest.trim_start_matches(' '));
+    }
     if !is_speech_verb(verb) {
         return None;
     }
@@ -76,11 +104,40 @@ pub(super) fn said_of(text: &str, span: Span) -> Option<Speaker> {
             break;
         }
     }
-    let pronoun = leading_word(rest).0.to_lowercase();
+    let (pronoun, after_pronoun) = leading_word(rest);
+    let pronoun = pronoun.to_lowercase();
+    if pronoun == "it" && is_empty_it(after_pronoun) {
+        return None;
+    }
     match speaker_pronouns().get(pronoun.as_str()) {
         Some(&speaker) => Some(speaker),
         None => in_statement.then_some(Speaker::Firm),
     }
+}
+
+/// Whether the words after an "it" make it an empty subject: a verb of `copulas_after_it.txt`,
+/// "a" or "an" or nothing, then a word of `empty_it_words.txt` (" was an honour to serve", "’s
+/// time").
+fn is_empty_it(after_it: &str) -> bool {
+    let spaced = after_it.trim_start_matches(' ');
+    let Some(after_verb) = after_phrase(spaced, copulas_after_it()) else {
+        return false;
+    };
+    let mut words = after_verb.trim_start_matches(' ');
+    for article in ["a ", "an "] {
+        if words
+            .get(..article.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(article))
+        {
+            words = &words[article.len()..];
+        }
+    }
+    after_phrase(words, empty_it_words()).is_some()
+}
+
+/// Whether a word is one of `list` (lower case), any case.
+fn is_one_of(word: &str, list: &[&str]) -> bool {
+    list.iter().any(|entry| entry.eq_ignore_ascii_case(word))
 }
 
 /// The text after the one of `phrases` (lower case) that `text` opens with, whole words, any
@@ -128,6 +185,17 @@ mod tests {
             ("Dell shares rose; it was a good day.", None),
             ("Dell said in a statementary way.", None),
             ("Dell said itself so.", None),
+            ("Dell also said it would cut jobs.", Some(Speaker::Firm)),
+            ("Dell has since said he was wrong.", Some(Speaker::Person)),
+            ("Dell later told reporters he left.", None),
+            ("Dell is said to be leaving; it was sold.", None),
+            ("Dell also shares rose; it was sold.", None),
+            ("Dell said it was an honour to serve.", None),
+            ("Dell said it’s time to go.", None),
+            ("Dell said it is IMPORTANT that we act.", None),
+            ("Dell said it was cutting 500 jobs.", Some(Speaker::Firm)),
+            ("Dell said it is committed to growth.", Some(Speaker::Firm)),
+            ("Dell said it was a timely deal.", Some(Speaker::Firm)),
         ] {
             assert_eq!(said_of_dell(text), expected, "{text}");
         }
@@ -139,6 +207,9 @@ mod tests {
             &[
                 ("statement_phrases", statement_phrases()),
                 ("words_after_saying", words_after_saying()),
+                ("words_before_saying", words_before_saying()),
+                ("copulas_after_it", copulas_after_it()),
+                ("empty_it_words", empty_it_words()),
             ],
             true,
         );

@@ -3116,6 +3116,27 @@ fn a_firms_name_as_a_speaker_is_told_by_what_it_says() {
     );
 }
 
+/// The clause is read past words before the verb ("Dell also said it would …" is the firm), and
+/// an empty "it" tells nothing ("Dell said it was an honour to serve", tagged ORG, stays Michael
+/// Dell's as "“…,” Dell said" does). Both went the other way before.
+#[test]
+fn a_firms_name_is_read_past_also_and_not_by_an_empty_it() {
+    let text = "Michael Dell founded the company in 1984. Dell also said it would cut 500 jobs. \
+                Dell said in a statement that sales rose. Dell said it was an honour to serve.";
+    let mentions = vec![
+        mention_at(text, "Michael Dell", 0, "PER"),
+        mention_at(text, "Dell", 1, "ORG"),
+        mention_at(text, "Dell", 2, "ORG"),
+        mention_at(text, "Dell", 3, "ORG"),
+    ];
+    let entities = merged(&document(text), &mentions);
+    let [michael, also, statement, honour] = [0, 1, 2, 3].map(|i| entities.entity_of(i));
+    assert_eq!(also.id, statement.id, "{entities:?}");
+    assert_eq!(also.label, EntityLabel::Org, "{entities:?}");
+    assert_eq!(honour.id, michael.id, "{entities:?}");
+    assert_eq!(michael.label, EntityLabel::Per, "{entities:?}");
+}
+
 /// A surname the model cut off the front of a firm's registered name is the firm's:
 /// "Johnson" (PER) and "Controls International plc" (ORG) are "Johnson Controls International
 /// plc", no part of Mark Johnson beside it (it was his, and the firm lost its first word); his
