@@ -591,11 +591,28 @@ pub fn separated_parts(text: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Marks that come off a word's ends as tokens of their own, as punctuation does: emoji and
-/// pictographs (with their variation selectors and joiners) and the zero-width non-joiner
-/// (`Donald Trump😀`, `Scholz\u{200C}` are the names `Trump`, `Scholz`). Inside a word they stay
-/// (a non-joiner belongs inside Persian words).
+/// pictographs (with their variation selectors, skin tones, joiners and a flag's tag characters)
+/// and the zero-width non-joiner (`Donald Trump😀`, `Scholz\u{200C}` are the names `Trump`,
+/// `Scholz`). Inside a word they stay (a non-joiner belongs inside Persian words).
 fn is_edge_mark(c: char) -> bool {
-    matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0xFE0E | 0xFE0F | 0x200C | 0x200D)
+    matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0xFE0E | 0xFE0F | 0x200C | 0x200D | 0xE0020..=0xE007F)
+}
+
+/// Whether `word` is all emoji (or other edge marks, [`is_edge_mark`]): a word token
+/// [`split_words`] cut off a name, never part of one.
+pub fn is_emoji_word(word: &str) -> bool {
+    !word.is_empty() && word.chars().all(is_edge_mark)
+}
+
+/// The bytes of the run of edge marks ([`is_edge_mark`]) that `word` starts with, or ends with
+/// (`at_end`): one token, since one emoji may be several of them (`👩🏽‍⚖️` is five, a flag
+/// `🇭🇷` two), and a span ending between them cut the emoji in two (a mention `Ana 👩`).
+fn edge_mark_run(word: &str, at_end: bool) -> usize {
+    let rest = match at_end {
+        true => word.trim_end_matches(is_edge_mark),
+        false => word.trim_start_matches(is_edge_mark),
+    };
+    word.len() - rest.len()
 }
 
 /// Splits a sentence into word tokens, roughly as CoNLL-2003 does: white space separates, and
@@ -643,10 +660,14 @@ fn split_chunk(text: &str, mut start: usize, mut end: usize, inside: bool, out: 
         }
         let c = text[start..end].chars().next().unwrap();
         // An opening mark always; a closing one or an emoji only with more of the word after it.
-        let more = end - start > c.len_utf8();
+        let len = match is_edge_mark(c) {
+            true => edge_mark_run(&text[start..end], false),
+            false => c.len_utf8(),
+        };
+        let more = end - start > len;
         if is_open_punct(c) || ((is_close_punct(c) || is_edge_mark(c)) && more) {
-            head.push(Span::new(start, start + c.len_utf8()));
-            start += c.len_utf8();
+            head.push(Span::new(start, start + len));
+            start += len;
         } else {
             break;
         }
@@ -667,7 +688,10 @@ fn split_chunk(text: &str, mut start: usize, mut end: usize, inside: bool, out: 
             continue;
         }
         let c = word.chars().next_back().unwrap();
-        let n = c.len_utf8();
+        let n = match is_edge_mark(c) {
+            true => edge_mark_run(word, true),
+            false => c.len_utf8(),
+        };
         if word.len() == n {
             break;
         }
@@ -783,6 +807,27 @@ mod tests {
         );
         // Inside a word a non-joiner stays (Persian).
         assert_eq!(words("می\u{200C}خواهم"), vec!["می\u{200C}خواهم"]);
+    }
+
+    /// An outside check: an emoji of several characters (a ZWJ sequence with a skin tone, a
+    /// flag's two regional indicators) came off a word one character at a time, so a mention
+    /// `Ana 👩` and a speaker `Minister 🇭🇷Ana Kovač🇭` ended inside the emoji.
+    #[test]
+    fn an_emoji_of_several_characters_is_one_token() {
+        assert_eq!(
+            words("Ana 👩🏽\u{200D}⚖\u{FE0F}Kovač said"),
+            vec!["Ana", "👩🏽\u{200D}⚖\u{FE0F}", "Kovač", "said"]
+        );
+        assert_eq!(
+            words("Minister 🇭🇷Ana Kovač🇭🇷 said:"),
+            vec!["Minister", "🇭🇷", "Ana", "Kovač", "🇭🇷", "said", ":"]
+        );
+        let scotland = "🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}";
+        assert_eq!(
+            words(&format!("Nicola Sturgeon{scotland}.")),
+            vec!["Nicola", "Sturgeon", scotland, "."]
+        );
+        assert_eq!(words("👍🏿👍🏿"), vec!["👍🏿👍🏿"]);
     }
 
     fn sentences(t: &str) -> Vec<&str> {
