@@ -218,19 +218,33 @@ fn loose(line: &str) -> String {
 }
 
 /// [`loose`] before its end is trimmed: each character mapped alone, so the loose words of a
-/// text's prefix are a prefix of the whole text's ([`opens_loosely`] reads no further).
+/// text's prefix are a prefix of the whole text's ([`opens_loosely`] reads no further). Letters
+/// are lower-cased and decomposed for compatibility with their accents left out, so a title
+/// and a line that print alike read alike however their letters are encoded (`Kovač` composed
+/// or as `c` and a combining caron, `ﬁnal` with the ligature, full-width `ＡＰ`, `İnce` whose
+/// lower case is `i̇nce`, `Weiß` and `WEISS`), and invisible characters (a zero-width space, a
+/// soft hyphen, a byte-order mark) and emoji are left out: the headline `Kovač says
+/// “no” 🇭🇷` is the text's line `Kovač says “no”`.
 fn loose_words(line: &str) -> String {
-    let mapped: String = line
-        .chars()
-        .filter(|&c| c != '\u{feff}')
-        .map(|c| match c {
-            '‘' | '’' | '‚' | '‛' | '′' => '\'',
-            '“' | '”' | '„' | '‟' | '«' | '»' | '″' => '"',
-            '–' | '—' | '‒' | '―' | '−' => '-',
-            c => c,
-        })
-        .flat_map(char::to_lowercase)
-        .collect();
+    let mut mapped = String::with_capacity(line.len());
+    let loose_char = |c: char| match c {
+        '‘' | '’' | '‚' | '‛' | '′' => '\'',
+        '“' | '”' | '„' | '‟' | '«' | '»' | '″' => '"',
+        '–' | '—' | '‒' | '―' | '−' => '-',
+        c => c,
+    };
+    for c in line.chars() {
+        if is_invisible_format(c) || is_edge_mark(c) {
+            continue;
+        }
+        for lower in loose_char(c).to_lowercase() {
+            unicode_normalization::char::decompose_compatible(lower, |part| match part {
+                'ß' => mapped.push_str("ss"),
+                part if unicode_normalization::char::is_combining_mark(part) => {}
+                part => mapped.push(loose_char(part)),
+            });
+        }
+    }
     mapped.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -591,11 +605,28 @@ pub fn separated_parts(text: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Marks that come off a word's ends as tokens of their own, as punctuation does: emoji and
-/// pictographs (with their variation selectors and joiners) and the zero-width non-joiner
-/// (`Donald Trump😀`, `Scholz\u{200C}` are the names `Trump`, `Scholz`). Inside a word they stay
-/// (a non-joiner belongs inside Persian words).
+/// pictographs (with their variation selectors, skin tones, joiners and a flag's tag characters)
+/// and the zero-width non-joiner (`Donald Trump😀`, `Scholz\u{200C}` are the names `Trump`,
+/// `Scholz`). Inside a word they stay (a non-joiner belongs inside Persian words).
 fn is_edge_mark(c: char) -> bool {
-    matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0xFE0E | 0xFE0F | 0x200C | 0x200D)
+    matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0xFE0E | 0xFE0F | 0x200C | 0x200D | 0xE0020..=0xE007F)
+}
+
+/// Whether `word` is all emoji (or other edge marks, [`is_edge_mark`]): a word token
+/// [`split_words`] cut off a name, never part of one.
+pub fn is_emoji_word(word: &str) -> bool {
+    !word.is_empty() && word.chars().all(is_edge_mark)
+}
+
+/// The bytes of the run of edge marks ([`is_edge_mark`]) that `word` starts with, or ends with
+/// (`at_end`): one token, since one emoji may be several of them (`👩🏽‍⚖️` is five, a flag
+/// `🇭🇷` two), and a span ending between them cut the emoji in two (a mention `Ana 👩`).
+fn edge_mark_run(word: &str, at_end: bool) -> usize {
+    let rest = match at_end {
+        true => word.trim_end_matches(is_edge_mark),
+        false => word.trim_start_matches(is_edge_mark),
+    };
+    word.len() - rest.len()
 }
 
 /// Splits a sentence into word tokens, roughly as CoNLL-2003 does: white space separates, and
@@ -643,10 +674,14 @@ fn split_chunk(text: &str, mut start: usize, mut end: usize, inside: bool, out: 
         }
         let c = text[start..end].chars().next().unwrap();
         // An opening mark always; a closing one or an emoji only with more of the word after it.
-        let more = end - start > c.len_utf8();
+        let len = match is_edge_mark(c) {
+            true => edge_mark_run(&text[start..end], false),
+            false => c.len_utf8(),
+        };
+        let more = end - start > len;
         if is_open_punct(c) || ((is_close_punct(c) || is_edge_mark(c)) && more) {
-            head.push(Span::new(start, start + c.len_utf8()));
-            start += c.len_utf8();
+            head.push(Span::new(start, start + len));
+            start += len;
         } else {
             break;
         }
@@ -667,7 +702,10 @@ fn split_chunk(text: &str, mut start: usize, mut end: usize, inside: bool, out: 
             continue;
         }
         let c = word.chars().next_back().unwrap();
-        let n = c.len_utf8();
+        let n = match is_edge_mark(c) {
+            true => edge_mark_run(word, true),
+            false => c.len_utf8(),
+        };
         if word.len() == n {
             break;
         }
@@ -783,6 +821,27 @@ mod tests {
         );
         // Inside a word a non-joiner stays (Persian).
         assert_eq!(words("می\u{200C}خواهم"), vec!["می\u{200C}خواهم"]);
+    }
+
+    /// An outside check: an emoji of several characters (a ZWJ sequence with a skin tone, a
+    /// flag's two regional indicators) came off a word one character at a time, so a mention
+    /// `Ana 👩` and a speaker `Minister 🇭🇷Ana Kovač🇭` ended inside the emoji.
+    #[test]
+    fn an_emoji_of_several_characters_is_one_token() {
+        assert_eq!(
+            words("Ana 👩🏽\u{200D}⚖\u{FE0F}Kovač said"),
+            vec!["Ana", "👩🏽\u{200D}⚖\u{FE0F}", "Kovač", "said"]
+        );
+        assert_eq!(
+            words("Minister 🇭🇷Ana Kovač🇭🇷 said:"),
+            vec!["Minister", "🇭🇷", "Ana", "Kovač", "🇭🇷", "said", ":"]
+        );
+        let scotland = "🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}";
+        assert_eq!(
+            words(&format!("Nicola Sturgeon{scotland}.")),
+            vec!["Nicola", "Sturgeon", scotland, "."]
+        );
+        assert_eq!(words("👍🏿👍🏿"), vec!["👍🏿👍🏿"]);
     }
 
     fn sentences(t: &str) -> Vec<&str> {
@@ -1032,15 +1091,46 @@ mod tests {
         }
     }
 
+    /// An outside check: a headline whose letters the text encodes otherwise (NFD against NFC,
+    /// a ligature, a soft hyphen or zero-width space, `İ` and `ß` against their capitals) or
+    /// that adds an emoji was analysed a second time, its quote and names counted twice.
+    #[test]
+    fn a_headline_the_text_encodes_otherwise_is_the_texts() {
+        let text = "Kovač says “we will not sign” the ﬁnal deal\n\nMinister Ana Kovač spoke.";
+        for title in [
+            "Kovac\u{30C} says “we will not sign” the ﬁnal deal",
+            "Kovač says “we will not sign” the final deal",
+            "Ko\u{AD}vač \u{200B}says “we will not sign” the ﬁnal deal",
+            "Kovač says “we will not sign” the ﬁnal deal 🇭🇷",
+            "ＫＯＶＡČ SAYS “WE WILL NOT SIGN” THE FINAL DEAL",
+        ] {
+            assert_eq!(document(title, text).text_start, 0, "{title:?}");
+        }
+        for (title, text) in [
+            (
+                "WEISS says talks failed",
+                "Weiß says talks failed\n\nShe left.",
+            ),
+            (
+                "ince says talks failed",
+                "İnce says talks failed\n\nShe left.",
+            ),
+        ] {
+            assert_eq!(document(title, text).text_start, 0, "{title:?}");
+        }
+        // Other words stay another headline.
+        assert!(document("Kovač says “we will sign”", text).text_start > 0);
+    }
+
     /// [`opens_loosely`] reads a prefix of the text where `title_in_text` read it whole, twice,
     /// for a title of several lines: the same answers, over texts of words, closing
     /// punctuation, quote marks, byte-order marks, runs of white space and letters whose lower
     /// case is longer (`İ`), cut after each of their pieces, and titles made of their openings.
     #[test]
     fn a_texts_opening_read_loosely_from_a_prefix_is_as_read_whole() {
-        const PIECES: [&str; 16] = [
+        const PIECES: [&str; 22] = [
             "Talks", " ", "failed", ".", "\n\n", "“", "”", "\"", "'", "\u{feff}", "İ", "…", "  \t",
-            "x", "!", "Pompeo",
+            "x", "!", "Pompeo", "c\u{30C}", "ﬁ", "\u{200B}", "🇭🇷", "ß", "\u{2033}",
         ];
         let mut seed = 7u64;
         let mut next = |n: usize| {

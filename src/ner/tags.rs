@@ -112,7 +112,8 @@ pub fn decode_tags(tags: impl IntoIterator<Item = Tag>) -> Vec<TaggedEntity> {
 }
 
 /// Turns one article's word tags into mentions over its word spans, reading each tag's id in
-/// the model's `tag_set`. Mentions made only of punctuation are dropped. A mention never runs
+/// the model's `tag_set`. Mentions made only of punctuation are dropped, and emoji words at a
+/// mention's ends are left out of it. A mention never runs
 /// over the start of a paragraph (`paragraph_starts`, word indices, in order): a window holds
 /// several sentences, and an I- tag on a paragraph's first word continued the name that ended
 /// the last one, `Adelson⏎⏎Courted by most …` → one PER `Adelson Courted`; it is split there
@@ -142,7 +143,18 @@ fn mentions_from_tags(
         .into_iter()
         .flat_map(|entity| split_at(entity, paragraph_starts))
         .filter_map(|entity| {
-            let (s, e) = (entity.words.start, entity.words.end);
+            // An emoji the model read into a name is no part of it (`Ana Kovač 👩🏽‍⚖️`).
+            let is_emoji = |w: usize| crate::text::is_emoji_word(&text[words[w].range()]);
+            let (mut s, mut e) = (entity.words.start, entity.words.end);
+            while s < e && is_emoji(s) {
+                s += 1;
+            }
+            while s < e && is_emoji(e - 1) {
+                e -= 1;
+            }
+            if s == e {
+                return None;
+            }
             let span = Span::new(words[s].start, words[e - 1].end);
             if !text[span.range()].chars().any(|c| c.is_alphanumeric()) {
                 return None;
@@ -283,21 +295,41 @@ mod tests {
         assert_eq!(decoded(&["I-MISC"]), vec![(0, 1, Misc)]);
     }
 
+    /// O, B-PER, I-PER.
+    fn person_tag_set() -> [Tag; 3] {
+        use EntityLabel::Per;
+        [Tag::Outside, Tag::Begin(Per), Tag::Inside(Per)]
+    }
+
+    /// The tag of id `label` at probability 0.5.
+    fn word_tag(label: usize) -> WordTag {
+        WordTag { label, prob: 0.5 }
+    }
+
     #[test]
     fn mentions_map_to_byte_spans_and_skip_punctuation() {
         let text = "“Sandër Lleshaj” said.";
         let words = crate::text::split_words(text, Span::new(0, text.len()));
-        let labels = [
-            Tag::Outside,
-            Tag::Begin(EntityLabel::Per),
-            Tag::Inside(EntityLabel::Per),
-        ];
-        let t = |label| WordTag { label, prob: 0.5 };
+        let (labels, t) = (person_tag_set(), word_tag);
         let tags = vec![t(1), t(1), t(2), t(0), t(0), t(0)];
         let m = mentions_from_tags(text, &words, &tags, &labels, &[0]);
         assert_eq!(m.len(), 1, "{m:?}");
         assert_eq!(&text[m[0].span.range()], "Sandër Lleshaj");
         assert_eq!(m[0].label, EntityLabel::Per);
+    }
+
+    /// An outside check: the model read the emoji around a name into it, `Ana Kovač 👩🏽‍⚖️` and
+    /// `🇭🇷Ana` (an entity keyed `ana 👩🏽⚖️kovac`); a mention of emoji alone is none.
+    #[test]
+    fn emoji_at_a_mentions_ends_are_left_out() {
+        let text = "Minister 🇭🇷Ana Kovač 👩🏽\u{200D}⚖\u{FE0F} said 😀";
+        let words = crate::text::split_words(text, Span::new(0, text.len()));
+        let (labels, t) = (person_tag_set(), word_tag);
+        // Minister 🇭🇷 Ana Kovač 👩🏽‍⚖️ said 😀
+        let tags = vec![t(0), t(1), t(2), t(2), t(2), t(0), t(1)];
+        let m = mentions_from_tags(text, &words, &tags, &labels, &[0]);
+        let names: Vec<&str> = m.iter().map(|m| &text[m.span.range()]).collect();
+        assert_eq!(names, ["Ana Kovač"]);
     }
 
     /// A title line `Adelson` tagged B-PER and the next paragraph's first word I-PER made one
@@ -313,12 +345,7 @@ mod tests {
         );
         let starts = doc.paragraph_starts();
         assert_eq!(starts, [0, 1]);
-        let labels = [
-            Tag::Outside,
-            Tag::Begin(EntityLabel::Per),
-            Tag::Inside(EntityLabel::Per),
-        ];
-        let t = |label| WordTag { label, prob: 0.5 };
+        let (labels, t) = (person_tag_set(), word_tag);
         // Adelson Courted by Mary Lou Jones
         let tags = vec![t(1), t(2), t(0), t(1), t(2), t(2)];
         let m = mentions_from_tags(text, &doc.tokens, &tags, &labels, &starts);

@@ -1250,13 +1250,16 @@ pub fn quotes(
 fn with_closing_mark(text: &str, quoted: &[Quoted], span: Span) -> Span {
     // A content that is one quotation's words, opening inside its marks, ends where the
     // quotation's words do, its last punctuation included (`We will win.` of `“We will win.”`,
-    // where the model ends at `win`), as the rules' direct quotes do.
+    // where the model ends at `win`), as the rules' direct quotes do; and without the closing
+    // mark where the model read it as a word of the content (`pas »` of French `« Nous ne
+    // signerons pas »`, `nicht.“` of German `„Wir … nicht.“`, whose `“` opens in English).
     let words_of_quote = quoted.iter().find(|q| {
         q.closed
             && q.outer.start <= span.start
             && !text[q.outer.start..span.start].contains(char::is_alphanumeric)
-            && span.end < q.inner.end
-            && !text[span.end..q.inner.end].contains(char::is_alphanumeric)
+            && span.end <= q.outer.end
+            && span.end != q.inner.end
+            && !text[span.end.min(q.inner.end)..q.inner.end].contains(char::is_alphanumeric)
     });
     if let Some(q) = words_of_quote {
         return Span::new(span.start, q.inner.end);
@@ -2284,6 +2287,42 @@ mod tests {
             d.slice(with_closing_mark(&d.text, &quoted, span)),
             "We will not negotiate."
         );
+    }
+
+    /// An outside check: a model content that reads a quotation's closing mark as its last word
+    /// kept it, under `--quotes model` and `both`, where direct contents go without their marks:
+    /// French spacing (`« Nous ne signerons pas »`, also with no-break spaces), German `„…“`
+    /// (whose closing mark opens in English), `‹…›`.
+    #[test]
+    fn a_quotation_read_with_its_closing_mark_leaves_the_mark_out() {
+        for (text, read, words) in [
+            (
+                "Il a dit : « Nous ne signerons pas ». Fin.",
+                "Nous ne signerons pas »",
+                "Nous ne signerons pas",
+            ),
+            (
+                "Il a dit\u{a0}: «\u{a0}Non\u{a0}», puis.",
+                "Non\u{a0}»",
+                "Non",
+            ),
+            (
+                "Er sagte: „Wir unterschreiben nicht.“ Ende.",
+                "Wir unterschreiben nicht.“",
+                "Wir unterschreiben nicht.",
+            ),
+            ("She said: ‹Maybe,› and left.", "Maybe,›", "Maybe,"),
+        ] {
+            let d = doc(&format!("Talks\n\n{text}"));
+            let quoted = marks::find_quoted_in(&d);
+            let start = d.text.find(read).unwrap();
+            let span = Span::new(start, start + read.len());
+            assert_eq!(
+                d.slice(with_closing_mark(&d.text, &quoted, span)),
+                words,
+                "{text}"
+            );
+        }
     }
 
     /// Contents the model linked to one cue over other words than the cue and punctuation: a
