@@ -618,15 +618,22 @@ pub fn is_emoji_word(word: &str) -> bool {
     !word.is_empty() && word.chars().all(is_edge_mark)
 }
 
-/// The bytes of the run of edge marks ([`is_edge_mark`]) that `word` starts with, or ends with
-/// (`at_end`): one token, since one emoji may be several of them (`👩🏽‍⚖️` is five, a flag
-/// `🇭🇷` two), and a span ending between them cut the emoji in two (a mention `Ana 👩`).
-fn edge_mark_run(word: &str, at_end: bool) -> usize {
-    let rest = match at_end {
-        true => word.trim_end_matches(is_edge_mark),
-        false => word.trim_start_matches(is_edge_mark),
+/// The bytes of the mark token that `word` starts with, or ends with (`at_end`): the whole run
+/// of edge marks ([`is_edge_mark`]) there, since one emoji may be several of them (`👩🏽‍⚖️` is
+/// five, a flag `🇭🇷` two) and a span ending between them cut the emoji in two (a mention `Ana
+/// 👩`); else the one character there.
+fn mark_token_len(word: &str, at_end: bool) -> usize {
+    let (rest, edge) = match at_end {
+        true => (
+            word.trim_end_matches(is_edge_mark),
+            word.chars().next_back(),
+        ),
+        false => (word.trim_start_matches(is_edge_mark), word.chars().next()),
     };
-    word.len() - rest.len()
+    match word.len() - rest.len() {
+        0 => edge.map_or(0, char::len_utf8),
+        run => run,
+    }
 }
 
 /// Splits a sentence into word tokens, roughly as CoNLL-2003 does: white space separates, and
@@ -674,10 +681,7 @@ fn split_chunk(text: &str, mut start: usize, mut end: usize, inside: bool, out: 
         }
         let c = text[start..end].chars().next().unwrap();
         // An opening mark always; a closing one or an emoji only with more of the word after it.
-        let len = match is_edge_mark(c) {
-            true => edge_mark_run(&text[start..end], false),
-            false => c.len_utf8(),
-        };
+        let len = mark_token_len(&text[start..end], false);
         let more = end - start > len;
         if is_open_punct(c) || ((is_close_punct(c) || is_edge_mark(c)) && more) {
             head.push(Span::new(start, start + len));
@@ -702,10 +706,7 @@ fn split_chunk(text: &str, mut start: usize, mut end: usize, inside: bool, out: 
             continue;
         }
         let c = word.chars().next_back().unwrap();
-        let n = match is_edge_mark(c) {
-            true => edge_mark_run(word, true),
-            false => c.len_utf8(),
-        };
+        let n = mark_token_len(word, true);
         if word.len() == n {
             break;
         }

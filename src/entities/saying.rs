@@ -123,16 +123,9 @@ fn is_empty_it(after_it: &str) -> bool {
     let Some(after_verb) = after_phrase(spaced, copulas_after_it()) else {
         return false;
     };
-    let mut words = after_verb.trim_start_matches(' ');
-    for article in ["a ", "an "] {
-        if words
-            .get(..article.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(article))
-        {
-            words = &words[article.len()..];
-        }
-    }
-    after_phrase(words, empty_it_words()).is_some()
+    let words = after_verb.trim_start_matches(' ');
+    let words = after_phrase(words, &["a", "an"]).unwrap_or(words);
+    after_phrase(words.trim_start_matches(' '), empty_it_words()).is_some()
 }
 
 /// Whether a word is one of `list` (lower case), any case.
